@@ -1,0 +1,23 @@
+# One wrapper target per third-party dependency, all from Debian packages
+# (scripts/deps.sh installs them). Packages without a CMake config go through pkg-config.
+find_package(PkgConfig REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(fmt REQUIRED)
+pkg_check_modules(CMARK_GFM REQUIRED IMPORTED_TARGET libcmark-gfm)
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+
+find_library(CMARK_GFM_EXTENSIONS_LIB NAMES cmark-gfm-extensions REQUIRED)
+add_library(racine_dep_cmark INTERFACE)
+target_link_libraries(racine_dep_cmark INTERFACE PkgConfig::CMARK_GFM ${CMARK_GFM_EXTENSIONS_LIB})
+
+add_library(racine_dep_utf8proc INTERFACE)
+target_link_libraries(racine_dep_utf8proc INTERFACE PkgConfig::UTF8PROC)
+
+add_library(racine_dep_yaml INTERFACE)
+if(TARGET yaml-cpp::yaml-cpp)
+  target_link_libraries(racine_dep_yaml INTERFACE yaml-cpp::yaml-cpp)
+else()
+  target_link_libraries(racine_dep_yaml INTERFACE yaml-cpp)
+endif()

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package racine needs to build, test, fuzz and benchmark.
+# Idempotent: installs only what is missing, runs `apt-get update` only when the
+# package lists are absent or a package cannot be found.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libcmark-gfm-dev libcmark-gfm-extensions-dev
+  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
+  clang-14 libclang-rt-14-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# Node.js runs the SARIF validator in the tests; install Debian's only when none is present.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+if [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ]; then
+  $sudo apt-get update
+fi
+echo "deps: installing ${missing[*]}"
+if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"; then
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,114 @@
+// racine lint [FILE...] [--format text|json|sarif] [--strict] [--disable CODE]...
+//             [--severity CODE=LEVEL]... [--config PATH]
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "lint/rule_info.h"
+#include "formats/loader.h"
+#include "formats/report_writers.h"
+#include "lint/linter.h"
+#include "lint/rule.h"
+
+namespace racine::cli {
+
+namespace {
+
+struct LintOptions {
+  std::vector<std::string> files;
+  std::string format = "text";
+  bool strict = false;
+  std::vector<std::string> disable;
+  std::vector<std::string> severity;
+  InputOptions input;
+};
+
+int run_lint(const LintOptions& o) {
+  // Command-line overrides, checked once.
+  std::map<std::string, Severity> severities;
+  for (const auto& code : o.disable) {
+    if (auto err = lint::check_code(code)) {
+      print_usage_error(fmt::format("--disable: {}", *err));
+      return k_exit_error;
+    }
+  }
+  for (const auto& s : o.severity) {
+    const auto eq = s.find('=');
+    const auto sev = eq == std::string::npos ? std::nullopt : parse_severity(s.substr(eq + 1));
+    if (!sev) {
+      print_usage_error(fmt::format("--severity '{}': expected CODE=error|warning|info", s));
+      return k_exit_error;
+    }
+    if (auto err = lint::check_code(s.substr(0, eq))) {
+      print_usage_error(fmt::format("--severity: {}", *err));
+      return k_exit_error;
+    }
+    severities[s.substr(0, eq)] = *sev;
+  }
+
+  std::vector<std::string> files = o.files;
+  if (files.empty()) files.emplace_back();  // the built-in matrix
+  std::vector<FileReport> reports;
+  std::string help_uri_base;
+  bool config_failed = false;
+  for (const auto& path : files) {
+    FileReport report;
+    report.path = path.empty() ? std::string(k_builtin_path) : (path == "-" ? "<stdin>" : path);
+    auto config = config_for(path, o.input);
+    if (!config) {
+      print_error(config.error());
+      config_failed = true;
+      continue;
+    }
+    for (const auto& code : o.disable) config->disabled.insert(code);
+    for (const auto& [code, sev] : severities) {
+      config->disabled.erase(code);
+      config->severities[code] = sev;
+    }
+    if (help_uri_base.empty()) help_uri_base = config->help_uri_base;
+    auto matrix = read_matrix(path, *config);
+    if (!matrix) {
+      report.error = matrix.error();
+      print_error(matrix.error());
+      reports.push_back(std::move(report));
+      continue;
+    }
+    report.source = matrix->source;
+    report.activities = matrix->activity_count();
+    report.parties = matrix->party_names();
+    report.diagnostics = lint::run(*matrix, *config);
+    reports.push_back(std::move(report));
+  }
+  if (config_failed) return k_exit_error;
+
+  if (o.format == "json") {
+    fmt::print("{}", write_json_report(reports));
+  } else if (o.format == "sarif") {
+    fmt::print("{}", write_sarif_report(reports, lint::rule_infos(help_uri_base), RACINE_VERSION));
+  } else {
+    fmt::print("{}", write_text_report(reports, use_color()));
+  }
+  const ReportSummary s = summarize(reports);
+  if (s.failed > 0) return k_exit_error;
+  if (s.errors > 0 || (o.strict && s.warnings > 0)) return k_exit_found;
+  return k_exit_ok;
+}
+
+}  // namespace
+
+Command add_lint(CLI::App& root) {
+  auto o = std::make_shared<LintOptions>();
+  CLI::App* app = root.add_subcommand("lint", "Check matrices against the rule catalog");
+  app->add_option("FILE", o->files, "Markdown files ('-' for standard input; none: the built-in matrix)");
+  app->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
+  app->add_flag("--strict", o->strict, "Exit 1 on warnings too");
+  app->add_option("--disable", o->disable, "Turn a rule off (repeatable)");
+  app->add_option("--severity", o->severity, "Change a rule's severity: CODE=error|warning|info (repeatable)");
+  app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  return {app, [o] { return run_lint(*o); }};
+}
+
+}  // namespace racine::cli

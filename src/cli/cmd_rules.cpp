@@ -1,0 +1,46 @@
+// racine rules | racine explain CODE
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "core/text.h"
+#include "lint/rule.h"
+
+namespace racine::cli {
+
+Command add_rules(CLI::App& root) {
+  CLI::App* app = root.add_subcommand("rules", "List the rule catalog");
+  return {app, [] {
+            for (const auto& r : lint::all_rules()) {
+              fmt::print("{}  {:<8} {:<26} {}\n", r.code, to_string(r.severity), r.slug, r.summary);
+            }
+            return k_exit_ok;
+          }};
+}
+
+Command add_explain(CLI::App& root) {
+  auto code = std::make_shared<std::string>();
+  CLI::App* app = root.add_subcommand("explain", "Show the documentation of a rule");
+  app->add_option("CODE", *code, "A rule code (RAC202) or slug (single-accountable)")->required();
+  return {app, [code] {
+            std::string c = *code;
+            for (auto& ch : c) ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 32) : ch;
+            const lint::Rule* rule = lint::find_rule(c);
+            if (rule == nullptr) {
+              for (const auto& r : lint::all_rules()) {
+                if (r.slug == *code) rule = &r;
+              }
+            }
+            if (rule == nullptr) {
+              print_usage_error(fmt::format("unknown rule code '{}' (racine rules lists them)", *code));
+              return k_exit_error;
+            }
+            fmt::print("{}", lint::rule_page(rule->code));
+            return k_exit_ok;
+          }};
+}
+
+}  // namespace racine::cli

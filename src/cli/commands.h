@@ -1,0 +1,21 @@
+#pragma once
+// One function per sub-command; each registers its options on the CLI11 app and
+// returns a handle whose `run` is called after parsing.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace racine::cli {
+
+// A registered sub-command: call `run` when `app` was chosen.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Command add_lint(CLI::App& root);
+Command add_export(CLI::App& root);
+Command add_explain(CLI::App& root);
+Command add_rules(CLI::App& root);
+
+}  // namespace racine::cli

@@ -1,0 +1,65 @@
+#include "cli/common.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "formats/loader.h"
+#include "formats/markdown_reader.h"
+
+namespace racine::cli {
+
+Result<lint::Config> config_for(const std::string& path, const InputOptions& options) {
+  if (options.config_path) return lint::load_config(*options.config_path);
+  namespace fs = std::filesystem;
+  fs::path dir = fs::current_path();
+  if (!path.empty() && path != "-") {
+    std::error_code ec;
+    dir = fs::absolute(fs::path(path), ec).parent_path();
+  }
+  static std::map<std::string, Result<lint::Config>> cache;
+  const auto found = lint::find_config(dir);
+  if (!found) return lint::Config{};
+  const auto key = found->string();
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, lint::load_config(*found)).first;
+  return it->second;
+}
+
+Result<Matrix> read_matrix(const std::string& path, const lint::Config& config) {
+  ReadOptions ro;
+  ro.limits = config.limits;
+  ro.aliases = config.aliases;
+  Result<SourcePtr> src = Error{};
+  if (path.empty()) {
+    src = builtin_matrix();
+    ro.id = "managed-kubernetes";
+  } else if (path == "-") {
+    src = load_stream(std::cin, "<stdin>", config.limits);
+    ro.id = "stdin";
+  } else {
+    src = load_file(path, config.limits);
+    ro.id = matrix_id_from_path(path);
+  }
+  if (!src) return src.error();
+  return read_markdown(*src, ro);
+}
+
+void print_error(const Error& e) { fmt::print(stderr, "racine: {}\n", e.to_string()); }
+
+void print_usage_error(const std::string& message) { fmt::print(stderr, "racine: {}\n", message); }
+
+bool use_color() {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  const char* term = std::getenv("TERM");
+  if (term != nullptr && std::string_view(term) == "dumb") return false;
+  return isatty(fileno(stdout)) != 0;
+}
+
+}  // namespace racine::cli

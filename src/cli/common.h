@@ -1,0 +1,41 @@
+#pragma once
+// Helpers shared by the sub-commands: finding the input and its configuration, and
+// printing operational errors. Exit statuses follow DESIGN.md: 0 success, 1 the check
+// found something, 2 usage error or unreadable input.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/matrix.h"
+#include "core/result.h"
+#include "lint/config.h"
+
+namespace racine::cli {
+
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_found = 1;
+inline constexpr int k_exit_error = 2;
+
+// Flags that every command reading a matrix shares.
+struct InputOptions {
+  std::optional<std::string> config_path;  // --config
+};
+
+// The configuration that applies to `path` (empty or "-" for the built-in matrix or
+// standard input: searched from the working directory).
+Result<lint::Config> config_for(const std::string& path, const InputOptions& options);
+
+// Reads the matrix at `path`: "" is the built-in default, "-" standard input.
+Result<Matrix> read_matrix(const std::string& path, const lint::Config& config);
+
+// Prints "racine: path:line:col: error: message" on standard error.
+void print_error(const Error& e);
+
+// Prints a usage error on standard error.
+void print_usage_error(const std::string& message);
+
+// True when standard output is a terminal and NO_COLOR is unset or empty.
+bool use_color();
+
+}  // namespace racine::cli

@@ -1,0 +1,30 @@
+#pragma once
+// Diagnostics are data: a flaw in the user's file is a value with a code, a severity,
+// a span and a message, returned beside whatever could be read.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/source.h"
+
+namespace racine {
+
+enum class Severity : std::uint8_t { error, warning, info };
+
+// "error", "warning", "info".
+std::string_view to_string(Severity s);
+// Parses "error", "warning", "info" (also "note" as info); nullopt otherwise.
+std::optional<Severity> parse_severity(std::string_view s);
+
+// One finding in one file.
+struct Diagnostic {
+  std::string code;      // "RAC202"
+  Severity severity = Severity::error;
+  Span span;             // where in the file
+  std::string message;   // lower-case start, no trailing period
+  std::string activity;  // title of the activity concerned, empty when none
+};
+
+}  // namespace racine

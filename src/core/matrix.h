@@ -1,0 +1,135 @@
+#pragma once
+// The model of a responsibility matrix, whatever format it was read from: parties,
+// sections of activities with one cell per party, notes bound to markers, options,
+// and what the reader saw but did not take (skipped tables, suppression comments).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/roles.h"
+#include "core/source.h"
+
+namespace racine {
+
+// One way a party was written in a header, e.g. "Rolle Kunde" in the table at `span`.
+struct Spelling {
+  std::string text;  // header text with inline markup removed
+  Span span;         // the header cell
+};
+
+// A column of the matrix: who can hold roles.
+struct Party {
+  std::string id;                   // stable slug: "cloud-temple"
+  std::string name;                 // display name: "Cloud Temple"
+  std::vector<Spelling> spellings;  // every header that named it, in document order
+};
+
+// What one party holds on one activity.
+struct Cell {
+  bool present = false;              // the activity's table has a column for this party
+  RoleSet roles;
+  std::vector<std::string> markers;  // footnote markers on the cell
+  std::string text;                  // the cell as rendered, for quoting
+  std::string unknown;               // characters that are no role (RAC101)
+  std::string remark;                // parenthesised comment: "R (veto)" -> "veto"
+  Span span;
+};
+
+// An extra column kept with an activity (ID, domain, SLA, comments).
+struct Field {
+  std::string name;
+  std::string value;
+};
+
+// A row of a RACI table.
+struct Activity {
+  std::string id;                          // unique slug within the matrix
+  std::string title;                       // inline markup removed
+  Span span;                               // the whole source line
+  std::vector<Cell> cells;                 // indexed like Matrix::parties
+  std::vector<std::string> title_markers;  // markers inside the title ("opérateurs*")
+  std::vector<Field> fields;
+  std::uint32_t table = 0;                 // index into Matrix::tables
+  std::uint32_t source_cells = 0;          // cells written on the source line
+};
+
+// A heading (or a section row inside a table) and the activities under it.
+struct Section {
+  std::string title;
+  int level = 0;  // heading level; 0 for a section row or a document without headings
+  Span span;
+  std::vector<Activity> activities;
+};
+
+// A RACI table as written: where its header is and how wide it is.
+struct Table {
+  Span span;                       // the header line
+  std::uint32_t header_cells = 0;  // cells in the header row
+  bool transposed = false;         // roles as columns, party names in cells
+};
+
+// A paragraph that explains a marker ("*Ces responsabilités peuvent être déléguées...").
+struct Note {
+  std::string marker;         // "*", "(1)"
+  std::string text;           // rendered, marker removed
+  Span span;
+  bool in_table_row = false;  // written under a table without a blank line (RAC303)
+};
+
+// Where a marker is used: on a party's cell, or in the title of an activity.
+struct MarkerUse {
+  std::string marker;
+  Span span;
+  std::uint32_t section = 0;
+  std::uint32_t activity = 0;
+  int party = -1;  // -1: in the title
+  int note = -1;   // index into Matrix::notes of the note it binds to; -1 when none
+};
+
+// A contract option: a note saying cells can be handed to another party.
+struct Option {
+  std::string id;
+  std::string marker;
+  std::string text;
+  int note = -1;
+};
+
+// Something the reader saw and did not take, and why.
+struct Skipped {
+  Span span;
+  std::string reason;
+  bool broken_table = false;  // a table that formatting broke (reported as RAC102)
+};
+
+// An inline suppression: `<!-- racine-disable-next-line RAC202 -->` and its kin.
+struct Suppression {
+  enum class Kind : std::uint8_t { next_line, line, range_start, range_end };
+  Kind kind = Kind::next_line;
+  std::vector<std::string> codes;  // empty: every code
+  Span span;                       // the comment
+  std::uint32_t line = 0;          // line of the comment
+};
+
+// A whole matrix, as read from one document.
+struct Matrix {
+  std::string id;
+  std::string title;
+  std::string language;  // "fr", "en", "de", "es", "it", or "" when unknown
+  SourcePtr source;
+  std::vector<Party> parties;
+  std::vector<Section> sections;
+  std::vector<Table> tables;
+  std::vector<Note> notes;
+  std::vector<MarkerUse> marker_uses;
+  std::vector<Option> options;
+  std::vector<Skipped> skipped;
+  std::vector<Suppression> suppressions;
+
+  // Number of activities in all sections.
+  [[nodiscard]] std::size_t activity_count() const;
+  // Display names of the parties, in column order.
+  [[nodiscard]] std::vector<std::string> party_names() const;
+};
+
+}  // namespace racine

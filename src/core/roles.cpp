@@ -1,0 +1,204 @@
+#include "core/roles.h"
+
+#include "core/text.h"
+
+namespace racine {
+
+RoleSet RoleSet::from_letters(std::string_view letters) {
+  RoleSet s;
+  for (const char c : letters) {
+    switch (c) {
+      case 'R': case 'r': s.add(Role::responsible); break;
+      case 'A': case 'a': s.add(Role::accountable); break;
+      case 'C': case 'c': s.add(Role::consulted); break;
+      case 'I': case 'i': s.add(Role::informed); break;
+      default: break;
+    }
+  }
+  return s;
+}
+
+std::string RoleSet::to_string() const {
+  std::string out;
+  if (has(Role::responsible)) out += 'R';
+  if (has(Role::accountable)) out += 'A';
+  if (has(Role::consulted)) out += 'C';
+  if (has(Role::informed)) out += 'I';
+  return out;
+}
+
+char role_letter(Role r) {
+  switch (r) {
+    case Role::responsible: return 'R';
+    case Role::accountable: return 'A';
+    case Role::consulted: return 'C';
+    case Role::informed: return 'I';
+  }
+  return '?';
+}
+
+namespace {
+
+constexpr std::string_view k_superscripts[] = {
+    "\xC2\xB9", "\xC2\xB2", "\xC2\xB3", "\xE2\x81\xB0", "\xE2\x81\xB4", "\xE2\x81\xB5",
+    "\xE2\x81\xB6", "\xE2\x81\xB7", "\xE2\x81\xB8", "\xE2\x81\xB9"};
+
+// Length of a superscript digit at the start of `s`, or 0.
+std::size_t superscript_at(std::string_view s) {
+  for (const auto sup : k_superscripts) {
+    if (text::starts_with(s, sup)) return sup.size();
+  }
+  return 0;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Length of a numbered marker "(12)" or "[12]" at the start of `s`, or 0.
+std::size_t numbered_marker_at(std::string_view s) {
+  if (s.size() < 3 || (s[0] != '(' && s[0] != '[')) return 0;
+  const char close = s[0] == '(' ? ')' : ']';
+  std::size_t i = 1;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  if (i == 1 || i >= s.size() || s[i] != close) return 0;
+  return i + 1;
+}
+
+bool is_no_role_token(std::string_view folded) {
+  static constexpr std::string_view k_tokens[] = {
+      "-", "--", "\xE2\x80\x94", "\xE2\x80\x93", "n/a", "na", "n.a.", "/", "\xE2\x88\x85", "."};
+  for (const auto t : k_tokens) {
+    if (folded == t) return true;
+  }
+  return false;
+}
+
+// Separators allowed between role letters.
+std::size_t separator_at(std::string_view s) {
+  if (s.empty()) return 0;
+  const char c = s[0];
+  if (c == ' ' || c == ',' || c == '/' || c == '+' || c == '&' || c == ';' || c == '-' ||
+      c == '\t' || c == '|') {
+    return 1;
+  }
+  static constexpr std::string_view k_multi[] = {"\xC2\xB7", "\xE2\x80\xA2", "\xC2\xA0",
+                                                 "\xE2\x80\x94", "\xE2\x80\x93"};
+  for (const auto m : k_multi) {
+    if (text::starts_with(s, m)) return m.size();
+  }
+  return 0;
+}
+
+}  // namespace
+
+RoleCell parse_role_cell(std::string_view rendered) {
+  RoleCell cell;
+  const std::string_view s = text::trim(rendered);
+  if (s.empty()) return cell;
+  if (is_no_role_token(text::fold(s))) {
+    cell.no_role = true;
+    return cell;
+  }
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::string_view rest = s.substr(i);
+    if (const auto n = numbered_marker_at(rest)) {
+      cell.markers.emplace_back(rest.substr(0, n));
+      i += n;
+    } else if (const auto sup = superscript_at(rest)) {
+      cell.markers.emplace_back(rest.substr(0, sup));
+      i += sup;
+    } else if (rest[0] == '*' || rest[0] == '\xE2') {
+      // "*", "**", and the dagger signs † (E2 80 A0) and ‡ (E2 80 A1).
+      if (rest[0] == '*') {
+        std::size_t stars = 0;
+        while (stars < rest.size() && rest[stars] == '*') ++stars;
+        cell.markers.emplace_back(rest.substr(0, stars));
+        i += stars;
+      } else if (text::starts_with(rest, "\xE2\x80\xA0") || text::starts_with(rest, "\xE2\x80\xA1")) {
+        cell.markers.emplace_back(rest.substr(0, 3));
+        i += 3;
+      } else if (const auto sep = separator_at(rest)) {
+        i += sep;
+      } else {
+        cell.unknown += rest.substr(0, 3);
+        i += 3;
+      }
+    } else if (rest[0] == '(') {
+      const auto close = rest.find(')');
+      if (close == std::string_view::npos) {
+        cell.unknown += rest;
+        break;
+      }
+      if (!cell.remark.empty()) cell.remark += "; ";
+      cell.remark += text::trim(rest.substr(1, close - 1));
+      i += close + 1;
+    } else if (const auto sep = separator_at(rest)) {
+      i += sep;
+    } else {
+      const char c = rest[0];
+      switch (c) {
+        case 'R': case 'r': cell.roles.add(Role::responsible); break;
+        case 'A': case 'a': cell.roles.add(Role::accountable); break;
+        case 'C': case 'c': cell.roles.add(Role::consulted); break;
+        case 'I': case 'i': cell.roles.add(Role::informed); break;
+        default: {
+          // Keep whole UTF-8 sequences together in what is quoted back.
+          std::size_t n = 1;
+          while (n < rest.size() && (static_cast<unsigned char>(rest[n]) & 0xC0) == 0x80) ++n;
+          cell.unknown += rest.substr(0, n);
+          i += n;
+          continue;
+        }
+      }
+      ++i;
+    }
+  }
+  return cell;
+}
+
+std::vector<std::string> find_markers(std::string_view s) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::string_view rest = s.substr(i);
+    if (const auto n = numbered_marker_at(rest)) {
+      out.emplace_back(rest.substr(0, n));
+      i += n;
+    } else if (const auto sup = superscript_at(rest)) {
+      out.emplace_back(rest.substr(0, sup));
+      i += sup;
+    } else if (rest[0] == '*') {
+      std::size_t stars = 0;
+      while (stars < rest.size() && rest[stars] == '*') ++stars;
+      // A star that ends a word ("opérateurs*", "foo*)") or stands at the end is a marker.
+      const bool after_word = i > 0 && s[i - 1] != ' ';
+      const char next = stars < rest.size() ? rest[stars] : ' ';
+      if (after_word && (next == ' ' || next == ')' || next == ',' || next == '.' ||
+                         next == ':' || next == ';' || stars == rest.size())) {
+        out.emplace_back(rest.substr(0, stars));
+      }
+      i += stars;
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string leading_marker(std::string_view t) {
+  t = text::trim(t);
+  if (const auto n = numbered_marker_at(t)) return std::string(t.substr(0, n));
+  if (const auto n = superscript_at(t)) return std::string(t.substr(0, n));
+  if (text::starts_with(t, "\xE2\x80\xA0") || text::starts_with(t, "\xE2\x80\xA1")) {
+    return std::string(t.substr(0, 3));
+  }
+  if (!t.empty() && t[0] == '*') {
+    std::size_t stars = 0;
+    while (stars < t.size() && t[stars] == '*') ++stars;
+    // "*(1) text" written without closing emphasis: the numbered marker wins.
+    if (const auto m = numbered_marker_at(t.substr(stars))) return std::string(t.substr(stars, m));
+    return std::string(t.substr(0, stars));
+  }
+  return {};
+}
+
+}  // namespace racine

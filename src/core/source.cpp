@@ -1,0 +1,52 @@
+#include "core/source.h"
+
+#include <algorithm>
+
+#include "core/text.h"
+
+namespace racine {
+
+SourceFile::SourceFile(std::string path, std::string text)
+    : m_path(std::move(path)), m_text(std::move(text)) {
+  m_line_starts.push_back(0);
+  for (std::size_t i = 0; i < m_text.size(); ++i) {
+    if (m_text[i] == '\n') m_line_starts.push_back(static_cast<std::uint32_t>(i + 1));
+  }
+}
+
+std::uint32_t SourceFile::line_count() const {
+  auto n = static_cast<std::uint32_t>(m_line_starts.size());
+  if (n > 1 && m_line_starts.back() == m_text.size()) --n;  // trailing newline
+  return n;
+}
+
+std::uint32_t SourceFile::line_start(std::uint32_t line) const {
+  if (line == 0) return 0;
+  if (line > m_line_starts.size()) return static_cast<std::uint32_t>(m_text.size());
+  return m_line_starts[line - 1];
+}
+
+Span SourceFile::line_span(std::uint32_t line) const {
+  const std::uint32_t begin = line_start(line);
+  std::uint32_t end = line < m_line_starts.size() ? m_line_starts[line] - 1
+                                                  : static_cast<std::uint32_t>(m_text.size());
+  if (end < begin) end = begin;
+  if (end > begin && m_text[end - 1] == '\r') --end;
+  return {begin, end};
+}
+
+std::string_view SourceFile::line(std::uint32_t line) const {
+  const Span s = line_span(line);
+  return std::string_view(m_text).substr(s.begin, s.end - s.begin);
+}
+
+Position SourceFile::position(std::uint32_t offset) const {
+  offset = std::min(offset, static_cast<std::uint32_t>(m_text.size()));
+  const auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset);
+  const auto line = static_cast<std::uint32_t>(it - m_line_starts.begin());
+  const std::uint32_t start = m_line_starts[line - 1];
+  const auto col = text::codepoints(std::string_view(m_text).substr(start, offset - start));
+  return {line, static_cast<std::uint32_t>(col + 1)};
+}
+
+}  // namespace racine

@@ -1,0 +1,198 @@
+#include "core/text.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+
+namespace racine::text {
+
+std::optional<std::size_t> find_invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  while (i < s.size()) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      if (s[i] == '\0') return i;
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) return i;
+    i += static_cast<std::size_t>(n);
+  }
+  return std::nullopt;
+}
+
+std::size_t codepoints(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+namespace {
+
+// Replacements utf8proc does not make: ligatures and typographic punctuation.
+std::string pre_fold(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    auto match = [&](std::string_view from, std::string_view to) {
+      if (s.substr(i, from.size()) == from) {
+        out += to;
+        i += from.size();
+        return true;
+      }
+      return false;
+    };
+    if (match("\xC5\x93", "oe") || match("\xC5\x92", "oe") || match("\xC3\xA6", "ae") ||
+        match("\xC3\x86", "ae") || match("\xE2\x80\x99", "'") || match("\xE2\x80\x98", "'") ||
+        match("\xE2\x80\x9C", "\"") || match("\xE2\x80\x9D", "\"") ||
+        match("\xC2\xA0", " ") || match("\xE2\x80\xAF", " ")) {
+      continue;
+    }
+    out += s[i++];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string fold(std::string_view s) {
+  const std::string pre = pre_fold(s);
+  utf8proc_uint8_t* out = nullptr;
+  const auto options = static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                                       UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(pre.data()),
+                              static_cast<utf8proc_ssize_t>(pre.size()), &out, options);
+  if (n < 0) {
+    // Invalid UTF-8: fall back to ASCII lower case so that folding never fails.
+    std::string ascii = pre;
+    std::transform(ascii.begin(), ascii.end(), ascii.begin(), [](char c) {
+      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+    return ascii;
+  }
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> guard(out, &std::free);
+  return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+}
+
+namespace {
+bool is_alnum_ascii(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+}
+}  // namespace
+
+std::string slugify(std::string_view s) {
+  const std::string folded = fold(s);
+  std::string out;
+  bool dash = false;
+  for (const char c : folded) {
+    if (is_alnum_ascii(c)) {
+      if (dash && !out.empty()) out += '-';
+      dash = false;
+      out += c;
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      // Letters outside ASCII that folding kept (e.g. Greek, CJK) stay in the slug.
+      if (dash && !out.empty()) out += '-';
+      dash = false;
+      out += c;
+    } else {
+      dash = true;
+    }
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  auto is_space_at = [&](std::size_t i, std::size_t& len) {
+    const char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      len = 1;
+      return true;
+    }
+    if (s.substr(i, 2) == "\xC2\xA0") {
+      len = 2;
+      return true;
+    }
+    if (s.substr(i, 3) == "\xE2\x80\xAF") {
+      len = 3;
+      return true;
+    }
+    return false;
+  };
+  std::size_t len = 0;
+  while (!s.empty() && is_space_at(0, len)) s.remove_prefix(len);
+  while (!s.empty()) {
+    const char c = s.back();
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      s.remove_suffix(1);
+    } else if (s.size() >= 2 && s.substr(s.size() - 2) == "\xC2\xA0") {
+      s.remove_suffix(2);
+    } else if (s.size() >= 3 && s.substr(s.size() - 3) == "\xE2\x80\xAF") {
+      s.remove_suffix(3);
+    } else {
+      break;
+    }
+  }
+  return s;
+}
+
+std::string collapse_spaces(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (const char c : trim(s)) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> words(std::string_view folded) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (const char c : folded) {
+    if (is_alnum_ascii(c) || static_cast<unsigned char>(c) >= 0x80) {
+      cur += c;
+    } else if (!cur.empty()) {
+      out.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  std::vector<std::size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
+  for (std::size_t j = 0; j <= m; ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      }
+    }
+    prev2.swap(prev);
+    prev.swap(cur);
+  }
+  return prev[m];
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace racine::text

@@ -1,0 +1,101 @@
+#include "core/vocabulary.h"
+
+#include <algorithm>
+#include <array>
+#include <initializer_list>
+#include <unordered_map>
+
+#include "core/text.h"
+
+namespace racine::vocabulary {
+
+namespace {
+
+bool in(std::string_view word, std::initializer_list<std::string_view> list) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+std::string compact(std::string_view folded) { return text::collapse_spaces(folded); }
+
+}  // namespace
+
+bool is_activity_header(std::string_view folded) {
+  const std::string w = compact(folded);
+  return in(w, {"activite", "activites", "activity", "activities", "task", "tasks", "tache",
+                "taches", "action", "processus", "process", "aufgabe", "aufgaben", "aktivitat",
+                "aktivitaten", "tatigkeit", "tatigkeiten", "prozess", "actividad", "actividades",
+                "tarea", "tareas", "proceso", "attivita", "compito", "compiti", "processo",
+                "operation", "operations", "deliverable", "livrable", "wiederkehrende operationen"});
+}
+
+bool is_id_header(std::string_view folded) {
+  const std::string w = compact(folded);
+  return in(w, {"id", "#", "ref", "ref.", "reference", "nr", "nr.", "no", "no.", "n°", "n", "num",
+                "code", "codigo", "codice", "kennung", "key", "cle"});
+}
+
+bool is_free_text_header(std::string_view folded) {
+  const std::string w = compact(folded);
+  return in(w, {"description", "descriptions", "commentaire", "commentaires", "comment", "comments",
+                "remarque", "remarques", "remark", "remarks", "note", "notes", "sla", "details",
+                "detail", "beschreibung", "kommentar", "kommentare", "bemerkung", "bemerkungen",
+                "anmerkung", "descripcion", "comentario", "comentarios", "observaciones",
+                "descrizione", "commento", "commenti", "note", "osservazioni", "livrables",
+                "deliverables", "outil", "tool", "tools", "frequence", "frequency"});
+}
+
+std::optional<Role> role_header(std::string_view folded) {
+  const std::string w = compact(folded);
+  if (in(w, {"r", "responsible", "responsable", "responsables", "realise", "realisateur",
+             "realisation", "verantwortlich", "durchfuhrung", "durchfuhrend", "responsabile",
+             "esegue", "realiza", "executes", "does"})) {
+    return Role::responsible;
+  }
+  if (in(w, {"a", "accountable", "approuve", "approbateur", "autorite", "valide", "validateur",
+             "rechenschaftspflichtig", "genehmigt", "genehmigend", "entscheider", "aprueba",
+             "aprobador", "rinde cuentas", "approva", "approvatore", "approver", "approves"})) {
+    return Role::accountable;
+  }
+  if (in(w, {"c", "consulted", "consulte", "consultes", "konsultiert", "befragt", "beratend",
+             "consultado", "consultados", "consultato", "consultati", "consult"})) {
+    return Role::consulted;
+  }
+  if (in(w, {"i", "informed", "informe", "informes", "informiert", "informado", "informados",
+             "informato", "informati", "inform"})) {
+    return Role::informed;
+  }
+  return std::nullopt;
+}
+
+std::string guess_language(std::string_view folded) {
+  static const std::unordered_map<std::string_view, int> k_words = {
+      {"le", 0}, {"la", 0}, {"les", 0}, {"des", 0}, {"du", 0}, {"et", 0}, {"une", 0},
+      {"pour", 0}, {"sur", 0}, {"est", 0}, {"dans", 0}, {"aux", 0}, {"vos", 0},
+      {"the", 1}, {"and", 1}, {"of", 1}, {"to", 1}, {"for", 1}, {"with", 1}, {"is", 1},
+      {"your", 1}, {"on", 1}, {"are", 1},
+      {"der", 2}, {"die", 2}, {"das", 2}, {"und", 2}, {"fur", 2}, {"mit", 2}, {"von", 2},
+      {"den", 2}, {"ist", 2}, {"ihre", 2}, {"zu", 2}, {"auf", 2},
+      {"el", 3}, {"los", 3}, {"las", 3}, {"y", 3}, {"para", 3}, {"con", 3}, {"del", 3},
+      {"sus", 3}, {"en", 3}, {"por", 3},
+      {"il", 4}, {"gli", 4}, {"della", 4}, {"delle", 4}, {"per", 4}, {"e", 4}, {"di", 4},
+      {"dei", 4}, {"con", 4}, {"nel", 4}, {"sono", 4}, {"alla", 4}};
+  static constexpr std::array<std::string_view, 5> k_codes = {"fr", "en", "de", "es", "it"};
+  std::array<int, 5> counts{};
+  for (const auto& w : text::words(folded)) {
+    const auto it = k_words.find(w);
+    if (it != k_words.end()) ++counts[static_cast<std::size_t>(it->second)];
+  }
+  const auto best = std::max_element(counts.begin(), counts.end());
+  if (*best < 3) return "";
+  return std::string(k_codes[static_cast<std::size_t>(best - counts.begin())]);
+}
+
+bool is_delegation_note(std::string_view folded) {
+  for (const std::string_view k : {"deleg", "infogerance", "managed service", "managed-service",
+                                   "outsourc", "ubertrag"}) {
+    if (folded.find(k) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace racine::vocabulary

@@ -1,0 +1,35 @@
+#pragma once
+// Words that RACI tables use in their headers, in French, English, German, Spanish and
+// Italian, and a small stop-word language guesser. All inputs are folded text
+// (text::fold: lower case, no accents).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/roles.h"
+
+namespace racine::vocabulary {
+
+// True for headers of the activity column: "activite", "activity", "aufgabe", "tarea"...
+bool is_activity_header(std::string_view folded);
+
+// True for headers of an identifier column: "id", "#", "ref", "nr", "n°"...
+bool is_id_header(std::string_view folded);
+
+// True for headers of free-text columns: "description", "commentaire", "sla", "notes"...
+bool is_free_text_header(std::string_view folded);
+
+// The role a header names in a roles-as-columns table: "responsible", "realise",
+// "verantwortlich", "r"... nullopt otherwise.
+std::optional<Role> role_header(std::string_view folded);
+
+// "fr", "en", "de", "es", "it" for the language whose stop words `folded` uses most;
+// "" when there are too few to tell.
+std::string guess_language(std::string_view folded);
+
+// True when a folded note says that cells can be handed to another party under an
+// extra contract (délégation, infogérance, managed services...).
+bool is_delegation_note(std::string_view folded);
+
+}  // namespace racine::vocabulary

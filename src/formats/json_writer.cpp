@@ -1,0 +1,58 @@
+#include "formats/json_writer.h"
+
+namespace racine {
+
+nlohmann::ordered_json matrix_to_json(const Matrix& m) {
+  using nlohmann::ordered_json;
+  auto line_of = [&](Span s) { return m.source ? m.source->position(s.begin).line : 0U; };
+  ordered_json root;
+  root["racine"] = 1;
+  root["id"] = m.id;
+  root["title"] = m.title;
+  root["language"] = m.language;
+  ordered_json parties = ordered_json::array();
+  for (const auto& p : m.parties) parties.push_back({{"id", p.id}, {"name", p.name}});
+  root["parties"] = std::move(parties);
+  ordered_json options = ordered_json::array();
+  for (const auto& o : m.options) options.push_back({{"id", o.id}, {"marker", o.marker}, {"text", o.text}});
+  root["options"] = std::move(options);
+  ordered_json notes = ordered_json::array();
+  for (const auto& n : m.notes) {
+    notes.push_back({{"marker", n.marker}, {"text", n.text}, {"line", line_of(n.span)}});
+  }
+  root["notes"] = std::move(notes);
+  ordered_json sections = ordered_json::array();
+  for (const auto& s : m.sections) {
+    ordered_json acts = ordered_json::array();
+    for (const auto& a : s.activities) {
+      ordered_json j;
+      j["id"] = a.id;
+      j["title"] = a.title;
+      j["line"] = line_of(a.span);
+      ordered_json roles = ordered_json::object();
+      ordered_json markers = ordered_json::object();
+      for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
+        const Cell& c = a.cells[p];
+        if (!c.present) continue;
+        roles[m.parties[p].id] = c.roles.to_string();
+        if (!c.markers.empty()) markers[m.parties[p].id] = c.markers;
+      }
+      j["roles"] = std::move(roles);
+      j["markers"] = std::move(markers);
+      if (!a.title_markers.empty()) j["title_markers"] = a.title_markers;
+      if (!a.fields.empty()) {
+        ordered_json fields = ordered_json::object();
+        for (const auto& f : a.fields) fields[f.name] = f.value;
+        j["fields"] = std::move(fields);
+      }
+      acts.push_back(std::move(j));
+    }
+    sections.push_back({{"title", s.title}, {"activities", std::move(acts)}});
+  }
+  root["sections"] = std::move(sections);
+  return root;
+}
+
+std::string write_json(const Matrix& m) { return matrix_to_json(m).dump(2) + "\n"; }
+
+}  // namespace racine

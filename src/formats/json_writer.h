@@ -1,0 +1,18 @@
+#pragma once
+// The matrix as JSON (`racine export --format json`), the tree of DESIGN.md; the
+// canonical YAML format writes the same tree.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/matrix.h"
+
+namespace racine {
+
+// The model as an ordered JSON tree ("racine": 1).
+nlohmann::ordered_json matrix_to_json(const Matrix& m);
+
+// The same, serialised with two-space indentation and a final newline.
+std::string write_json(const Matrix& m);
+
+}  // namespace racine

@@ -1,0 +1,758 @@
+// The Markdown reader. cmark-gfm parses the document; this file walks the tree in
+// document order:
+//  - headings open sections; a table takes the nearest heading above it;
+//  - a table is a RACI table when some of its non-first columns hold role codes (by
+//    content, whatever its header says); otherwise it is skipped, with the reason;
+//  - a table whose columns are roles (Responsible, Accountable...) and whose cells name
+//    parties is read transposed into the same model;
+//  - paragraphs that start with a marker are notes; markers bind to the nearest
+//    following note of the same marker;
+//  - HTML comments carry suppressions.
+// Positions: cmark-gfm gives wrong lines to a table that follows a text line with no
+// blank line (upstream issue #222) and columns in bytes with cell padding included, so
+// rows get their line from the row node and the header from the delimiter row found in
+// the source; cells get their ranges by splitting the source line again.
+
+#include "formats/markdown_reader.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <regex>
+#include <set>
+#include <unordered_map>
+
+#include "core/text.h"
+#include "core/vocabulary.h"
+#include "formats/markdown_prescan.h"
+#include "formats/pipe_row.h"
+
+namespace racine {
+
+namespace {
+
+using NodePtr = std::unique_ptr<cmark_node, decltype(&cmark_node_free)>;
+
+std::string_view type_of(cmark_node* n) { return cmark_node_get_type_string(n); }
+
+// Rendered text of a node: text and code literals, breaks as spaces, HTML dropped.
+std::string rendered_text(cmark_node* node) {
+  std::string out;
+  cmark_iter* it = cmark_iter_new(node);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* n = cmark_iter_get_node(it);
+    const auto t = cmark_node_get_type(n);
+    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
+      if (const char* lit = cmark_node_get_literal(n)) out += lit;
+    } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
+      out += ' ';
+    }
+  }
+  cmark_iter_free(it);
+  return out;
+}
+
+// True when the only content of `cell` is one strong (or emphasis) span: a section row title.
+bool is_bold_only(cmark_node* cell) {
+  cmark_node* child = cmark_node_first_child(cell);
+  int strong = 0;
+  for (; child != nullptr; child = cmark_node_next(child)) {
+    const auto t = cmark_node_get_type(child);
+    if (t == CMARK_NODE_STRONG) {
+      ++strong;
+    } else if (t == CMARK_NODE_TEXT) {
+      const char* lit = cmark_node_get_literal(child);
+      if (lit != nullptr && !text::trim(lit).empty()) return false;
+    } else {
+      return false;
+    }
+  }
+  return strong == 1;
+}
+
+struct FrontMatter {
+  std::uint32_t lines = 0;  // lines taken, closing delimiter included
+  std::string title;
+  std::string language;
+  std::string id;
+};
+
+Result<FrontMatter> read_front_matter(const SourceFile& src) {
+  FrontMatter fm;
+  if (src.line_count() == 0 || text::trim(src.line(1)) != "---") return fm;
+  std::uint32_t close = 0;
+  for (std::uint32_t l = 2; l <= src.line_count(); ++l) {
+    const auto t = text::trim(src.line(l));
+    if (t == "---" || t == "...") {
+      close = l;
+      break;
+    }
+  }
+  if (close == 0) {
+    return Error{src.path(), 1, 1, "unterminated front matter: no closing '---' line"};
+  }
+  fm.lines = close;
+  const std::uint32_t begin = src.line_start(2);
+  const std::uint32_t end = src.line_start(close);
+  const std::string yaml(src.text().substr(begin, end - begin));
+  try {
+    const YAML::Node doc = YAML::Load(yaml);
+    if (doc.IsMap()) {
+      if (doc["title"] && doc["title"].IsScalar()) fm.title = doc["title"].as<std::string>();
+      for (const char* key : {"lang", "language"}) {
+        if (doc[key] && doc[key].IsScalar()) fm.language = doc[key].as<std::string>();
+      }
+      for (const char* key : {"id", "slug"}) {
+        if (doc[key] && doc[key].IsScalar()) fm.id = text::slugify(doc[key].as<std::string>());
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return Error{src.path(), static_cast<std::uint32_t>(e.mark.line + 2),
+                 static_cast<std::uint32_t>(e.mark.column + 1),
+                 fmt::format("invalid front matter: {}", e.msg)};
+  }
+  return fm;
+}
+
+// Separators between party names in a transposed cell: "PM, Dev", "PM / Dev", "PM et Dev".
+std::vector<std::string> split_names(std::string_view cell) {
+  static const std::regex k_sep(R"(\s*(?:,|;|/|\+|&|\s(?:and|et|und|y|e)\s)\s*)");
+  std::vector<std::string> out;
+  const std::string s(cell);
+  std::sregex_token_iterator it(s.begin(), s.end(), k_sep, -1);
+  for (; it != std::sregex_token_iterator(); ++it) {
+    std::string name = text::collapse_spaces(it->str());
+    if (!name.empty()) out.push_back(std::move(name));
+  }
+  return out;
+}
+
+// Statistics of one column's body cells, to tell role columns from text columns.
+struct ColumnStats {
+  std::size_t nonempty = 0;
+  std::size_t with_roles = 0;
+  std::size_t unknown = 0;
+};
+
+// One row as read from the tree and the source.
+struct Row {
+  cmark_node* node = nullptr;
+  std::uint32_t line = 0;
+  std::vector<std::string> cells;     // rendered, padded by cmark-gfm to the header width
+  std::vector<cmark_node*> cell_nodes;
+  std::vector<CellRange> ranges;      // as written in the source line
+};
+
+class Reader {
+ public:
+  Reader(const SourcePtr& src, const ReadOptions& options)
+      : m_src(src), m_text(src->text()), m_options(options), m_parties(options.aliases) {}
+
+  Result<Matrix> run();
+
+ private:
+  void walk(cmark_node* doc);
+  void on_heading(cmark_node* n);
+  void on_table(cmark_node* n);
+  void on_paragraph(cmark_node* n);
+  void on_code_block(cmark_node* n);
+  void on_html(cmark_node* n, std::uint32_t line);
+  void read_roles_table(std::vector<Row>& rows, std::uint32_t header_line,
+                        const std::vector<bool>& party_col, std::size_t activity_col,
+                        std::size_t id_col);
+  void read_transposed_table(std::vector<Row>& rows, std::uint32_t header_line,
+                             const std::vector<std::optional<Role>>& roles,
+                             std::size_t activity_col);
+  void add_activity(Activity a);
+  void bind_markers();
+  void find_options();
+  Span cell_span(const Row& row, std::size_t i) const;
+  Section& current_section();
+  std::uint32_t line_of(cmark_node* n) const;
+
+  SourcePtr m_src;
+  std::string_view m_text;
+  const ReadOptions& m_options;
+  PartyResolver m_parties;
+  Matrix m_m;
+  std::string m_heading;
+  int m_heading_level = 0;
+  Span m_heading_span;
+  bool m_section_open = false;  // the current section took a table already
+  std::string m_first_h1;
+  std::set<std::string> m_ids;
+  std::string m_all_text;  // folded prose, for the language guess
+  std::uint32_t m_table_line = 0;  // line of the table being read, for html inside it
+};
+
+std::uint32_t Reader::line_of(cmark_node* n) const {
+  const int l = cmark_node_get_start_line(n);
+  return l > 0 ? static_cast<std::uint32_t>(l) : 0;
+}
+
+Section& Reader::current_section() {
+  if (!m_section_open) {
+    Section s;
+    s.title = m_heading;
+    s.level = m_heading_level;
+    s.span = m_heading_span;
+    m_m.sections.push_back(std::move(s));
+    m_section_open = true;
+  }
+  return m_m.sections.back();
+}
+
+Result<Matrix> Reader::run() {
+  if (auto err = prescan_markdown(*m_src, m_options.limits)) return *err;
+  auto fm = read_front_matter(*m_src);
+  if (!fm) return fm.error();
+
+  cmark_gfm_core_extensions_ensure_registered();
+  cmark_parser* parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+  std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser_guard(parser, &cmark_parser_free);
+  for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter"}) {
+    if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) {
+      cmark_parser_attach_syntax_extension(parser, e);
+    }
+  }
+  // The front matter becomes blank lines, so that line numbers stay those of the file.
+  const std::uint32_t skip = fm->lines;
+  if (skip > 0) {
+    const std::string blanks(skip, '\n');
+    cmark_parser_feed(parser, blanks.data(), blanks.size());
+  }
+  const std::uint32_t body = skip > 0 ? m_src->line_start(skip + 1) : 0;
+  cmark_parser_feed(parser, m_text.data() + body, m_text.size() - body);
+  NodePtr doc(cmark_parser_finish(parser), &cmark_node_free);
+
+  walk(doc.get());
+
+  if (m_m.activity_count() == 0) {
+    std::string why = "no RACI table found";
+    if (m_m.skipped.empty()) {
+      why += m_m.tables.empty() ? ": the document has no table" : "";
+    } else {
+      why += "; skipped:";
+      for (const auto& s : m_m.skipped) {
+        why += fmt::format(" line {}: {};", m_src->position(s.span.begin).line, s.reason);
+      }
+      why.pop_back();
+    }
+    return Error{m_src->path(), 0, 0, why};
+  }
+
+  m_m.source = m_src;
+  m_m.title = !fm->title.empty() ? fm->title : m_first_h1;
+  m_m.id = !fm->id.empty() ? fm->id : m_options.id;
+  if (m_m.id.empty()) m_m.id = text::slugify(m_m.title);
+  if (m_m.id.empty()) m_m.id = "matrix";
+  m_m.language = !fm->language.empty() ? fm->language : vocabulary::guess_language(m_all_text);
+  for (auto& section : m_m.sections) {
+    for (auto& a : section.activities) a.cells.resize(m_m.parties.size());
+  }
+  std::erase_if(m_m.sections, [](const Section& s) { return s.activities.empty(); });
+  bind_markers();
+  find_options();
+  return std::move(m_m);
+}
+
+void Reader::walk(cmark_node* doc) {
+  cmark_iter* it = cmark_iter_new(doc);
+  std::unique_ptr<cmark_iter, decltype(&cmark_iter_free)> guard(it, &cmark_iter_free);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* n = cmark_iter_get_node(it);
+    const auto t = cmark_node_get_type(n);
+    const std::string_view name = type_of(n);
+    if (t == CMARK_NODE_HEADING) {
+      on_heading(n);
+      cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+    } else if (name == "table") {
+      on_table(n);
+      cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+    } else if (t == CMARK_NODE_PARAGRAPH) {
+      on_paragraph(n);
+    } else if (t == CMARK_NODE_CODE_BLOCK) {
+      on_code_block(n);
+    } else if (t == CMARK_NODE_HTML_BLOCK) {
+      on_html(n, line_of(n));
+    } else if (t == CMARK_NODE_HTML_INLINE) {
+      on_html(n, line_of(n));
+    }
+  }
+}
+
+void Reader::on_heading(cmark_node* n) {
+  m_heading = text::collapse_spaces(rendered_text(n));
+  m_heading_level = cmark_node_get_heading_level(n);
+  const std::uint32_t line = line_of(n);
+  m_heading_span = line > 0 ? m_src->line_span(line) : Span{};
+  m_section_open = false;
+  if (m_heading_level == 1 && m_first_h1.empty()) m_first_h1 = m_heading;
+  if (m_first_h1.empty() && m_m.title.empty()) m_m.title = m_heading;
+  m_all_text += text::fold(m_heading);
+  m_all_text += ' ';
+  // HTML inside a heading (rare) still carries suppressions.
+  cmark_iter* it = cmark_iter_new(n);
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node* c = cmark_iter_get_node(it);
+    if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE) on_html(c, line);
+  }
+  cmark_iter_free(it);
+}
+
+void Reader::on_paragraph(cmark_node* n) {
+  const std::string t = text::collapse_spaces(rendered_text(n));
+  m_all_text += text::fold(t);
+  m_all_text += ' ';
+  const std::uint32_t line = line_of(n);
+  // A paragraph whose lines look like a pipe table is a table that formatting broke.
+  if (line > 0) {
+    const std::string_view first = m_src->line(line);
+    const std::string_view second = line < m_src->line_count() ? m_src->line(line + 1) : "";
+    if (first.find('|') != std::string_view::npos && is_delimiter_row(second)) {
+      const auto h = count_pipe_cells(first);
+      const auto d = count_pipe_cells(second);
+      m_m.skipped.push_back(
+          {m_src->line_span(line),
+           fmt::format("table not rendered: its delimiter row (line {}) has {} cells and its "
+                       "header {}",
+                       line + 1, d, h),
+           true});
+      return;
+    }
+  }
+  const std::string marker = leading_marker(t);
+  if (marker.empty() || m_m.tables.empty()) return;
+  std::string rest = t.substr(t.find(marker) + marker.size());
+  rest = text::collapse_spaces(rest);
+  if (rest.empty()) return;
+  Note note;
+  note.marker = marker;
+  note.text = rest;
+  const std::uint32_t end_line = static_cast<std::uint32_t>(std::max(cmark_node_get_end_line(n), 0));
+  note.span = {m_src->line_start(line), m_src->line_span(std::max(line, end_line)).end};
+  m_m.notes.push_back(std::move(note));
+}
+
+void Reader::on_code_block(cmark_node* n) {
+  if (cmark_node_get_fenced(n, nullptr, nullptr, nullptr) == 0) return;
+  const char* lit = cmark_node_get_literal(n);
+  if (lit == nullptr) return;
+  const std::string_view code(lit);
+  std::string_view prev;
+  std::size_t pos = 0;
+  std::uint32_t offset = 1;
+  while (pos < code.size()) {
+    const auto nl = code.find('\n', pos);
+    const std::string_view cur = code.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+    if (prev.find('|') != std::string_view::npos && is_delimiter_row(cur)) {
+      const std::uint32_t line = line_of(n) + offset - 1;
+      m_m.skipped.push_back({m_src->line_span(line),
+                             "table inside a fenced code block is shown as code, not as a table",
+                             false});
+      return;
+    }
+    prev = cur;
+    ++offset;
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+}
+
+void Reader::on_html(cmark_node* n, std::uint32_t line) {
+  const char* lit = cmark_node_get_literal(n);
+  if (lit == nullptr) return;
+  static const std::regex k_comment(
+      R"(<!--\s*racine-(disable-next-line|disable-line|disable|enable)\b([^>]*?)-->)");
+  const std::string s(lit);
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), k_comment); it != std::sregex_iterator(); ++it) {
+    const auto& m = *it;
+    Suppression sup;
+    const std::string kind = m[1].str();
+    sup.kind = kind == "disable-next-line" ? Suppression::Kind::next_line
+               : kind == "disable-line"    ? Suppression::Kind::line
+               : kind == "disable"         ? Suppression::Kind::range_start
+                                           : Suppression::Kind::range_end;
+    const auto newlines = static_cast<std::uint32_t>(
+        std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(m.position(0)), '\n'));
+    sup.line = (line > 0 ? line : m_table_line) + newlines;
+    if (sup.line == 0) continue;
+    for (const auto& w : split_names(m[2].str())) {
+      for (const auto& code : text::words(w)) {
+        std::string upper = code;
+        std::transform(upper.begin(), upper.end(), upper.begin(),
+                       [](char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; });
+        sup.codes.push_back(upper);
+      }
+    }
+    // Point at the comment within its line when it can be found there.
+    const std::string_view src_line = m_src->line(sup.line);
+    const auto col = src_line.find(m[0].str().substr(0, 12));
+    const std::uint32_t base = m_src->line_start(sup.line);
+    sup.span = col == std::string_view::npos
+                   ? m_src->line_span(sup.line)
+                   : Span{base + static_cast<std::uint32_t>(col),
+                          base + static_cast<std::uint32_t>(col + std::min<std::size_t>(static_cast<std::size_t>(m.length(0)), src_line.size() - col))};
+    m_m.suppressions.push_back(std::move(sup));
+  }
+}
+
+Span Reader::cell_span(const Row& row, std::size_t i) const {
+  const std::uint32_t base = m_src->line_start(row.line);
+  if (i >= row.ranges.size()) {
+    const Span line = m_src->line_span(row.line);
+    return {line.end, line.end};
+  }
+  // Point at the cell's content, not its padding.
+  const std::string_view line = m_src->line(row.line);
+  std::size_t b = row.ranges[i].begin;
+  std::size_t e = row.ranges[i].end;
+  while (b < e && (line[b] == ' ' || line[b] == '\t')) ++b;
+  while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t')) --e;
+  return {base + static_cast<std::uint32_t>(b), base + static_cast<std::uint32_t>(e)};
+}
+
+void Reader::on_table(cmark_node* table) {
+  std::vector<Row> rows;
+  for (cmark_node* r = cmark_node_first_child(table); r != nullptr; r = cmark_node_next(r)) {
+    Row row;
+    row.node = r;
+    for (cmark_node* c = cmark_node_first_child(r); c != nullptr; c = cmark_node_next(c)) {
+      row.cells.push_back(text::collapse_spaces(rendered_text(c)));
+      row.cell_nodes.push_back(c);
+    }
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) return;
+  // Lines: body rows know theirs; the header is two lines above the first body row, or
+  // the line before the table's last line when the table has no body (issue #222).
+  std::uint32_t header_line = 0;
+  if (rows.size() > 1) {
+    for (std::size_t i = 1; i < rows.size(); ++i) rows[i].line = line_of(rows[i].node);
+    header_line = rows[1].line >= 2 ? rows[1].line - 2 : 0;
+  } else {
+    const int end = cmark_node_get_end_line(table);
+    header_line = end >= 2 ? static_cast<std::uint32_t>(end - 1) : 0;
+  }
+  // Confirm against the source: the header is the line right above a delimiter row.
+  if (header_line == 0 || header_line >= m_src->line_count() ||
+      !is_delimiter_row(m_src->line(header_line + 1))) {
+    const std::uint32_t from = line_of(table);
+    for (std::uint32_t l = std::max<std::uint32_t>(from, 1); l < m_src->line_count(); ++l) {
+      if (is_delimiter_row(m_src->line(l + 1))) {
+        header_line = l;
+        break;
+      }
+    }
+  }
+  if (header_line == 0) return;
+  rows[0].line = header_line;
+  for (auto& row : rows) {
+    if (row.line == 0) row.line = header_line;
+    row.ranges = split_pipe_row(m_src->line(row.line));
+  }
+  m_table_line = header_line;
+  // Suppression comments written inside cells.
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    cmark_iter* it = cmark_iter_new(rows[i].node);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+      cmark_node* c = cmark_iter_get_node(it);
+      if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE) {
+        const char* lit = cmark_node_get_literal(c);
+        if (lit != nullptr) {
+          // Inline comments in a row belong to that row's line.
+          const std::size_t before = m_m.suppressions.size();
+          on_html(c, rows[i].line);
+          for (std::size_t k = before; k < m_m.suppressions.size(); ++k) {
+            m_m.suppressions[k].line = rows[i].line;
+          }
+        }
+      }
+    }
+    cmark_iter_free(it);
+  }
+
+  const std::size_t width = rows[0].cells.size();
+  // Which columns hold role codes?
+  std::vector<ColumnStats> stats(width);
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    for (std::size_t c = 0; c < width && c < rows[r].cells.size(); ++c) {
+      const std::string& cell = rows[r].cells[c];
+      if (text::trim(cell).empty()) continue;
+      ++stats[c].nonempty;
+      const RoleCell rc = parse_role_cell(cell);
+      if (!rc.unknown.empty()) {
+        ++stats[c].unknown;
+      } else if (!rc.roles.empty()) {
+        ++stats[c].with_roles;
+      }
+    }
+  }
+  std::vector<bool> role_col(width, false);
+  for (std::size_t c = 1; c < width; ++c) {
+    const auto& s = stats[c];
+    role_col[c] = s.with_roles > 0 && s.unknown * 2 < s.nonempty &&
+                  !vocabulary::is_free_text_header(text::fold(rows[0].cells[c]));
+  }
+  const auto first_role = std::find(role_col.begin(), role_col.end(), true);
+  const std::string where = fmt::format("table at line {}", header_line);
+
+  // Roles as columns: headers that are role words, cells that name parties.
+  std::vector<std::optional<Role>> header_roles(width);
+  std::size_t role_headers = 0;
+  for (std::size_t c = 1; c < width; ++c) {
+    header_roles[c] = vocabulary::role_header(text::fold(rows[0].cells[c]));
+    if (header_roles[c]) ++role_headers;
+  }
+  const auto role_columns = static_cast<std::size_t>(std::count(role_col.begin(), role_col.end(), true));
+  if (role_headers >= 2 && role_columns < role_headers) {
+    std::size_t activity_col = 0;
+    while (activity_col < width && header_roles[activity_col]) ++activity_col;
+    read_transposed_table(rows, header_line, header_roles, activity_col);
+    return;
+  }
+
+  if (first_role == role_col.end()) {
+    m_m.skipped.push_back({m_src->line_span(header_line),
+                           fmt::format("not a RACI table: no column below '{}' holds role codes",
+                                       rows[0].cells.size() > 1 ? rows[0].cells[1] : rows[0].cells[0]),
+                           false});
+    return;
+  }
+  const auto p0 = static_cast<std::size_t>(first_role - role_col.begin());
+  std::size_t p1 = width - 1;
+  while (!role_col[p1]) --p1;
+  std::vector<bool> party_col(width, false);
+  for (std::size_t c = p0; c <= p1; ++c) party_col[c] = true;
+  // Empty columns right after the parties are parties that hold nothing in this table.
+  for (std::size_t c = p1 + 1; c < width && stats[c].nonempty == 0; ++c) {
+    if (vocabulary::is_free_text_header(text::fold(rows[0].cells[c])) ||
+        text::trim(rows[0].cells[c]).empty()) {
+      break;
+    }
+    party_col[c] = true;
+  }
+  // The activity column: the one whose header says so, else the last one before the parties.
+  std::size_t activity_col = p0 - 1;
+  std::size_t id_col = width;
+  for (std::size_t c = 0; c < p0; ++c) {
+    const std::string h = text::fold(rows[0].cells[c]);
+    if (vocabulary::is_activity_header(h)) activity_col = c;
+    if (vocabulary::is_id_header(h)) id_col = c;
+  }
+  if (id_col == activity_col) id_col = width;
+  read_roles_table(rows, header_line, party_col, activity_col, id_col);
+}
+
+void Reader::add_activity(Activity a) {
+  std::string base = a.id.empty() ? text::slugify(a.title) : a.id;
+  if (base.empty()) base = "activity";
+  std::string id = base;
+  for (int n = 2; m_ids.count(id) != 0; ++n) id = fmt::format("{}-{}", base, n);
+  m_ids.insert(id);
+  a.id = id;
+  current_section().activities.push_back(std::move(a));
+}
+
+void Reader::read_roles_table(std::vector<Row>& rows, std::uint32_t header_line,
+                              const std::vector<bool>& party_col, std::size_t activity_col,
+                              std::size_t id_col) {
+  const std::size_t width = rows[0].cells.size();
+  Table table;
+  table.span = m_src->line_span(header_line);
+  table.header_cells = static_cast<std::uint32_t>(rows[0].ranges.size());
+  m_m.tables.push_back(table);
+  const auto table_index = static_cast<std::uint32_t>(m_m.tables.size() - 1);
+  std::vector<int> party_of(width, -1);
+  for (std::size_t c = 0; c < width; ++c) {
+    if (!party_col[c]) continue;
+    party_of[c] = static_cast<int>(m_parties.resolve(m_m.parties, rows[0].cells[c], cell_span(rows[0], c)));
+  }
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    Row& row = rows[r];
+    const std::string_view src_line = m_src->line(row.line);
+    const std::string& title = row.cells[activity_col];
+    bool parties_empty = true;
+    for (std::size_t c = 0; c < width; ++c) {
+      if (party_col[c] && !text::trim(row.cells[c]).empty()) parties_empty = false;
+    }
+    // A note written under the table without a blank line renders as a one-cell row.
+    const std::string_view trimmed = text::trim(src_line);
+    if (parties_empty && !trimmed.empty() && trimmed[0] != '|' && row.ranges.size() <= 1) {
+      const std::string marker = leading_marker(row.cells[0]);
+      if (!marker.empty()) {
+        Note note;
+        note.marker = marker;
+        note.text = text::collapse_spaces(row.cells[0].substr(row.cells[0].find(marker) + marker.size()));
+        note.span = m_src->line_span(row.line);
+        note.in_table_row = true;
+        m_m.notes.push_back(std::move(note));
+        continue;
+      }
+    }
+    // A section row: a bold title and no roles.
+    if (parties_empty && is_bold_only(row.cell_nodes[activity_col])) {
+      bool others_empty = true;
+      for (std::size_t c = 0; c < width; ++c) {
+        if (c != activity_col && !text::trim(row.cells[c]).empty()) others_empty = false;
+      }
+      if (others_empty) {
+        Section s;
+        s.title = title;
+        s.level = 0;
+        s.span = m_src->line_span(row.line);
+        m_m.sections.push_back(std::move(s));
+        m_section_open = true;
+        continue;
+      }
+    }
+    Activity a;
+    a.title = title;
+    a.span = m_src->line_span(row.line);
+    a.table = table_index;
+    a.source_cells = static_cast<std::uint32_t>(row.ranges.size());
+    a.title_markers = find_markers(title);
+    if (id_col < width) a.id = text::slugify(row.cells[id_col]);
+    a.cells.resize(m_m.parties.size());
+    for (std::size_t c = 0; c < width; ++c) {
+      if (c == activity_col) continue;
+      if (party_of[c] < 0) {
+        if (!text::trim(row.cells[c]).empty()) a.fields.push_back({rows[0].cells[c], row.cells[c]});
+        continue;
+      }
+      const RoleCell rc = parse_role_cell(row.cells[c]);
+      Cell& cell = a.cells[static_cast<std::size_t>(party_of[c])];
+      cell.present = true;
+      cell.roles = rc.roles;
+      cell.markers = rc.markers;
+      cell.text = row.cells[c];
+      cell.unknown = rc.unknown;
+      cell.remark = rc.remark;
+      cell.span = cell_span(row, c);
+    }
+    add_activity(std::move(a));
+  }
+}
+
+void Reader::read_transposed_table(std::vector<Row>& rows, std::uint32_t header_line,
+                                   const std::vector<std::optional<Role>>& roles,
+                                   std::size_t activity_col) {
+  const std::size_t width = rows[0].cells.size();
+  if (activity_col >= width) return;
+  Table table;
+  table.span = m_src->line_span(header_line);
+  table.header_cells = static_cast<std::uint32_t>(rows[0].ranges.size());
+  table.transposed = true;
+  m_m.tables.push_back(table);
+  const auto table_index = static_cast<std::uint32_t>(m_m.tables.size() - 1);
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    Row& row = rows[r];
+    Activity a;
+    a.title = row.cells[activity_col];
+    a.span = m_src->line_span(row.line);
+    a.table = table_index;
+    a.source_cells = static_cast<std::uint32_t>(row.ranges.size());
+    a.title_markers = find_markers(a.title);
+    for (std::size_t c = 0; c < width; ++c) {
+      if (c == activity_col) continue;
+      if (!roles[c]) {
+        if (!text::trim(row.cells[c]).empty()) a.fields.push_back({rows[0].cells[c], row.cells[c]});
+        continue;
+      }
+      for (std::string name : split_names(row.cells[c])) {
+        std::vector<std::string> markers;
+        // Markers after a name: "PM*", "Dev (1)".
+        for (;;) {
+          const auto marks = find_markers(name);
+          if (marks.empty() || !name.ends_with(marks.back())) break;
+          markers.insert(markers.begin(), marks.back());
+          name = text::collapse_spaces(name.substr(0, name.size() - marks.back().size()));
+        }
+        if (name.empty() || parse_role_cell(name).no_role) continue;
+        const std::size_t p = m_parties.resolve(m_m.parties, name, cell_span(row, c));
+        if (a.cells.size() < m_m.parties.size()) a.cells.resize(m_m.parties.size());
+        Cell& cell = a.cells[p];
+        cell.present = true;
+        cell.roles.add(*roles[c]);
+        for (auto& mk : markers) cell.markers.push_back(std::move(mk));
+        if (!cell.text.empty()) cell.text += ", ";
+        cell.text += role_letter(*roles[c]);
+        cell.span = cell_span(row, c);
+      }
+    }
+    add_activity(std::move(a));
+  }
+  // In a transposed table every party is present on every row, with or without roles.
+  for (auto& a : current_section().activities) {
+    if (a.table != table_index) continue;
+    a.cells.resize(m_m.parties.size());
+    for (auto& cell : a.cells) cell.present = true;
+  }
+}
+
+void Reader::bind_markers() {
+  // Uses in document order; each binds to the nearest following note of its marker.
+  for (std::uint32_t s = 0; s < m_m.sections.size(); ++s) {
+    const auto& sec = m_m.sections[s];
+    for (std::uint32_t a = 0; a < sec.activities.size(); ++a) {
+      const auto& act = sec.activities[a];
+      for (const auto& mk : act.title_markers) {
+        m_m.marker_uses.push_back({mk, act.span, s, a, -1, -1});
+      }
+      for (std::size_t p = 0; p < act.cells.size(); ++p) {
+        for (const auto& mk : act.cells[p].markers) {
+          m_m.marker_uses.push_back({mk, act.cells[p].span, s, a, static_cast<int>(p), -1});
+        }
+      }
+    }
+  }
+  for (auto& use : m_m.marker_uses) {
+    for (std::size_t n = 0; n < m_m.notes.size(); ++n) {
+      if (m_m.notes[n].marker == use.marker && m_m.notes[n].span.begin > use.span.begin) {
+        use.note = static_cast<int>(n);
+        break;
+      }
+    }
+  }
+}
+
+void Reader::find_options() {
+  // Delegation notes that share a marker are one option.
+  for (std::size_t n = 0; n < m_m.notes.size(); ++n) {
+    const Note& note = m_m.notes[n];
+    if (!vocabulary::is_delegation_note(text::fold(note.text))) continue;
+    const bool known = std::any_of(m_m.options.begin(), m_m.options.end(),
+                                   [&](const Option& o) { return o.marker == note.marker; });
+    if (known) continue;
+    Option o;
+    o.id = m_m.options.empty() ? "delegation" : fmt::format("delegation-{}", m_m.options.size() + 1);
+    o.marker = note.marker;
+    o.text = note.text;
+    o.note = static_cast<int>(n);
+    m_m.options.push_back(std::move(o));
+  }
+}
+
+}  // namespace
+
+Result<Matrix> read_markdown(const SourcePtr& source, const ReadOptions& options) {
+  Reader reader(source, options);
+  return reader.run();
+}
+
+std::string matrix_id_from_path(const std::string& path) {
+  return text::slugify(std::filesystem::path(path).stem().string());
+}
+
+}  // namespace racine

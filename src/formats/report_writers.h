@@ -1,0 +1,23 @@
+#pragma once
+// Writers for lint reports: text for people, JSON for programs, SARIF 2.1.0 for code
+// scanning. Each returns the whole document as a string; printing is the caller's job.
+
+#include <string>
+#include <vector>
+
+#include "core/report.h"
+
+namespace racine {
+
+// `path:line:col: severity: message [CODE]` per finding, then a summary line per file.
+// `color` adds ANSI colours (the caller decides: a terminal, and no NO_COLOR).
+std::string write_text_report(const std::vector<FileReport>& reports, bool color);
+
+// The stable JSON shape of DESIGN.md ("version": 1).
+std::string write_json_report(const std::vector<FileReport>& reports);
+
+// SARIF 2.1.0 with one run; `rules` describes every rule of the catalog.
+std::string write_sarif_report(const std::vector<FileReport>& reports,
+                               const std::vector<RuleInfo>& rules, const std::string& version);
+
+}  // namespace racine

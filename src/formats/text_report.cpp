@@ -1,0 +1,47 @@
+#include <fmt/format.h>
+
+#include "formats/report_writers.h"
+
+namespace racine {
+
+namespace {
+
+const char* color_of(Severity s) {
+  switch (s) {
+    case Severity::error: return "\x1b[1;31m";
+    case Severity::warning: return "\x1b[1;33m";
+    case Severity::info: return "\x1b[1;36m";
+  }
+  return "";
+}
+
+std::string plural(std::size_t n, const char* word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string write_text_report(const std::vector<FileReport>& reports, bool color) {
+  std::string out;
+  const char* bold = color ? "\x1b[1m" : "";
+  const char* reset = color ? "\x1b[0m" : "";
+  for (const auto& r : reports) {
+    if (r.error) continue;  // errors go to standard error, written by the caller
+    for (const auto& d : r.diagnostics) {
+      const Position p = r.source->position(d.span.begin);
+      out += fmt::format("{}{}:{}:{}:{} {}{}:{} {} [{}]\n", bold, r.path, p.line, p.column, reset,
+                         color ? color_of(d.severity) : "", to_string(d.severity), reset,
+                         d.message, d.code);
+    }
+  }
+  const ReportSummary s = summarize(reports);
+  const std::size_t read = s.files - s.failed;
+  if (read > 0) {
+    out += fmt::format("{} checked: {}, {}, {}\n", read == 1 ? "1 file" : plural(read, "file"),
+                       plural(s.errors, "error"), plural(s.warnings, "warning"),
+                       plural(s.infos, "info"));
+  }
+  return out;
+}
+
+}  // namespace racine

@@ -1,0 +1,143 @@
+#include "lint/config.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "lint/rule.h"
+
+namespace racine::lint {
+
+std::optional<Severity> Config::severity_of(std::string_view code, Severity fallback) const {
+  const std::string c(code);
+  if (disabled.count(c) != 0) return std::nullopt;
+  const auto it = severities.find(c);
+  return it == severities.end() ? fallback : it->second;
+}
+
+std::optional<std::filesystem::path> find_config(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::path d = std::filesystem::absolute(dir, ec);
+  if (ec) return std::nullopt;
+  for (;;) {
+    for (const char* name : k_config_names) {
+      const auto candidate = d / name;
+      if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+    }
+    if (!d.has_parent_path() || d.parent_path() == d) return std::nullopt;
+    d = d.parent_path();
+  }
+}
+
+std::optional<std::string> check_code(std::string_view code) {
+  if (find_rule(code) != nullptr) return std::nullopt;
+  return fmt::format("unknown rule code '{}' (racine rules lists them)", code);
+}
+
+namespace {
+
+struct ConfigError {
+  YAML::Mark mark;
+  std::string message;
+};
+
+std::uint64_t positive(const YAML::Node& n, const char* key) {
+  try {
+    const auto v = n.as<long long>();
+    if (v > 0) return static_cast<std::uint64_t>(v);
+  } catch (const YAML::Exception&) {
+  }
+  throw ConfigError{n.Mark(), fmt::format("'{}' must be a positive integer", key)};
+}
+
+void parse_into(const YAML::Node& root, Config& cfg) {
+  if (root.IsNull()) return;
+  if (!root.IsMap()) throw ConfigError{root.Mark(), "the configuration must be a mapping"};
+  for (const auto& kv : root) {
+    const std::string key = kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    if (key == "disable") {
+      if (!v.IsSequence()) throw ConfigError{v.Mark(), "'disable' must be a list of rule codes"};
+      for (const auto& c : v) {
+        const std::string code = c.as<std::string>();
+        if (auto err = check_code(code)) throw ConfigError{c.Mark(), *err};
+        cfg.disabled.insert(code);
+      }
+    } else if (key == "severity") {
+      if (!v.IsMap()) throw ConfigError{v.Mark(), "'severity' must map rule codes to error, warning or info"};
+      for (const auto& s : v) {
+        const std::string code = s.first.as<std::string>();
+        if (auto err = check_code(code)) throw ConfigError{s.first.Mark(), *err};
+        const auto sev = parse_severity(s.second.as<std::string>());
+        if (!sev) throw ConfigError{s.second.Mark(), "severity must be error, warning or info"};
+        cfg.severities[code] = *sev;
+      }
+    } else if (key == "limits") {
+      if (!v.IsMap()) throw ConfigError{v.Mark(), "'limits' must be a mapping"};
+      for (const auto& l : v) {
+        const std::string name = l.first.as<std::string>();
+        if (name == "max-bytes") {
+          cfg.limits.max_bytes = positive(l.second, "max-bytes");
+        } else if (name == "max-columns") {
+          cfg.limits.max_columns = static_cast<std::uint32_t>(std::min<std::uint64_t>(positive(l.second, "max-columns"), 1U << 20));
+        } else if (name == "max-padding-cells") {
+          cfg.limits.max_padding_cells = positive(l.second, "max-padding-cells");
+        } else {
+          throw ConfigError{l.first.Mark(), fmt::format("unknown limit '{}' (max-bytes, max-columns, max-padding-cells)", name)};
+        }
+      }
+    } else if (key == "parties") {
+      if (!v.IsMap()) throw ConfigError{v.Mark(), "'parties' must be a mapping"};
+      for (const auto& p : v) {
+        const std::string name = p.first.as<std::string>();
+        if (name != "aliases") throw ConfigError{p.first.Mark(), fmt::format("unknown key 'parties.{}' (aliases)", name)};
+        if (!p.second.IsSequence()) throw ConfigError{p.second.Mark(), "'parties.aliases' must be a list of lists of names"};
+        for (const auto& group : p.second) {
+          if (!group.IsSequence()) throw ConfigError{group.Mark(), "each alias group must be a list of names"};
+          std::vector<std::string> names;
+          for (const auto& n : group) names.push_back(n.as<std::string>());
+          cfg.aliases.groups.push_back(std::move(names));
+        }
+      }
+    } else if (key == "sarif") {
+      if (!v.IsMap()) throw ConfigError{v.Mark(), "'sarif' must be a mapping"};
+      for (const auto& s : v) {
+        const std::string name = s.first.as<std::string>();
+        if (name != "help-uri-base") throw ConfigError{s.first.Mark(), fmt::format("unknown key 'sarif.{}' (help-uri-base)", name)};
+        cfg.help_uri_base = s.second.as<std::string>();
+      }
+    } else {
+      throw ConfigError{kv.first.Mark(),
+                        fmt::format("unknown key '{}' (disable, severity, limits, parties, sarif)", key)};
+    }
+  }
+}
+
+}  // namespace
+
+Result<Config> parse_config(const std::string& text, const std::string& display_path) {
+  Config cfg;
+  cfg.path = display_path;
+  try {
+    parse_into(YAML::Load(text), cfg);
+  } catch (const ConfigError& e) {
+    return Error{display_path, static_cast<std::uint32_t>(e.mark.line + 1),
+                 static_cast<std::uint32_t>(e.mark.column + 1), e.message};
+  } catch (const YAML::Exception& e) {
+    return Error{display_path, static_cast<std::uint32_t>(e.mark.line + 1),
+                 static_cast<std::uint32_t>(e.mark.column + 1), fmt::format("invalid YAML: {}", e.msg)};
+  }
+  return cfg;
+}
+
+Result<Config> load_config(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path.string(), 0, 0, "cannot be opened for reading"};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path.string());
+}
+
+}  // namespace racine::lint

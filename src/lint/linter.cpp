@@ -1,0 +1,106 @@
+#include "lint/linter.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "lint/rule.h"
+
+namespace racine::lint {
+
+namespace {
+
+bool names(const Suppression& s, std::string_view code) {
+  return s.codes.empty() || std::find(s.codes.begin(), s.codes.end(), code) != s.codes.end();
+}
+
+// Marks which suppressions apply to `d`; true when at least one does.
+bool suppressed(const Matrix& m, const Diagnostic& d, std::vector<std::vector<bool>>& used) {
+  const std::uint32_t line = m.source->position(d.span.begin).line;
+  bool hit = false;
+  for (std::size_t i = 0; i < m.suppressions.size(); ++i) {
+    const Suppression& s = m.suppressions[i];
+    bool applies = false;
+    switch (s.kind) {
+      case Suppression::Kind::next_line: applies = s.line + 1 == line; break;
+      case Suppression::Kind::line: applies = s.line == line; break;
+      case Suppression::Kind::range_start: {
+        if (s.line >= line) break;
+        applies = true;
+        // A later `racine-enable` for the code, before the finding, closes the range.
+        for (const auto& e : m.suppressions) {
+          if (e.kind == Suppression::Kind::range_end && e.line > s.line && e.line < line && names(e, d.code)) {
+            applies = false;
+          }
+        }
+        break;
+      }
+      case Suppression::Kind::range_end: break;
+    }
+    if (!applies || !names(s, d.code)) continue;
+    hit = true;
+    if (s.codes.empty()) {
+      used[i].assign(1, true);
+    } else {
+      for (std::size_t c = 0; c < s.codes.size(); ++c) {
+        if (s.codes[c] == d.code) used[i][c] = true;
+      }
+    }
+  }
+  return hit;
+}
+
+}  // namespace
+
+std::vector<Diagnostic> run(const Matrix& matrix, const Config& config) {
+  std::vector<Diagnostic> found;
+  for (const Rule& rule : all_rules()) {
+    if (rule.check == nullptr) continue;
+    RuleContext ctx(matrix, rule, found);
+    rule.check(ctx);
+  }
+  // Suppressions apply to what the rules found, before configuration, so that a
+  // suppression of a rule disabled in the config is not reported as useless.
+  std::vector<std::vector<bool>> used(matrix.suppressions.size());
+  for (std::size_t i = 0; i < matrix.suppressions.size(); ++i) {
+    used[i].assign(std::max<std::size_t>(matrix.suppressions[i].codes.size(), 1), false);
+  }
+  std::vector<Diagnostic> kept;
+  for (auto& d : found) {
+    if (!suppressed(matrix, d, used)) kept.push_back(std::move(d));
+  }
+  for (std::size_t i = 0; i < matrix.suppressions.size(); ++i) {
+    const Suppression& s = matrix.suppressions[i];
+    if (s.kind == Suppression::Kind::range_end) continue;
+    if (s.codes.empty()) {
+      if (!used[i][0]) {
+        kept.push_back({"RAC901", k_rac901.severity, s.span, "suppression suppresses nothing", {}});
+      }
+      continue;
+    }
+    for (std::size_t c = 0; c < s.codes.size(); ++c) {
+      if (find_rule(s.codes[c]) == nullptr) {
+        kept.push_back({"RAC901", k_rac901.severity, s.span,
+                        fmt::format("suppression names unknown code '{}'", s.codes[c]), {}});
+      } else if (!used[i][c]) {
+        kept.push_back({"RAC901", k_rac901.severity, s.span,
+                        fmt::format("suppression of {} suppresses nothing", s.codes[c]), {}});
+      }
+    }
+  }
+  std::vector<Diagnostic> out;
+  for (auto& d : kept) {
+    const Rule* rule = find_rule(d.code);
+    const auto sev = config.severity_of(d.code, rule != nullptr ? rule->severity : d.severity);
+    if (!sev) continue;
+    d.severity = *sev;
+    out.push_back(std::move(d));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+    return a.code < b.code;
+  });
+  return out;
+}
+
+}  // namespace racine::lint

@@ -1,0 +1,16 @@
+#pragma once
+// Runs the catalog over a matrix: every enabled rule, then the document's suppression
+// comments (reporting useless ones as RAC901), then the configured severities.
+
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "core/matrix.h"
+#include "lint/config.h"
+
+namespace racine::lint {
+
+// Findings for `matrix`, sorted by position then code.
+std::vector<Diagnostic> run(const Matrix& matrix, const Config& config);
+
+}  // namespace racine::lint

@@ -1,0 +1,159 @@
+// RAC2xx: the classic RACI rules — exactly one Accountable, at least one Responsible,
+// and roles that say the same thing twice.
+
+#include <fmt/format.h>
+
+#include "lint/rule.h"
+
+namespace racine::lint {
+
+namespace {
+
+bool has_any_role(const Activity& a) {
+  for (const auto& c : a.cells) {
+    if (!c.roles.empty() || !c.unknown.empty()) return true;
+  }
+  return false;
+}
+
+// "Client C, Cloud Temple R": what each party holds, for messages.
+std::string holdings(const Matrix& m, const Activity& a) {
+  std::string out;
+  for (std::size_t p = 0; p < a.cells.size(); ++p) {
+    if (!a.cells[p].present) continue;
+    if (!out.empty()) out += ", ";
+    const std::string roles = a.cells[p].roles.to_string();
+    out += fmt::format("{} {}", m.parties[p].name, roles.empty() ? "-" : roles);
+  }
+  return out;
+}
+
+std::vector<std::string> holders(const Matrix& m, const Activity& a, Role r) {
+  std::vector<std::string> out;
+  for (std::size_t p = 0; p < a.cells.size(); ++p) {
+    if (a.cells[p].roles.has(r)) out.push_back(m.parties[p].name);
+  }
+  return out;
+}
+
+void check_no_accountable(RuleContext& ctx) {
+  const Matrix& m = ctx.matrix();
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      if (!has_any_role(a) || !holders(m, a, Role::accountable).empty()) continue;
+      ctx.report(a.span, fmt::format("no party is Accountable ({})", holdings(m, a)), a.title);
+    }
+  }
+}
+
+void check_single_accountable(RuleContext& ctx) {
+  const Matrix& m = ctx.matrix();
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      const auto who = holders(m, a, Role::accountable);
+      if (who.size() < 2) continue;
+      ctx.report(a.span,
+                 fmt::format("{} parties are Accountable ({}): exactly one must be", who.size(),
+                             fmt::join(who, ", ")),
+                 a.title);
+    }
+  }
+}
+
+void check_no_responsible(RuleContext& ctx) {
+  const Matrix& m = ctx.matrix();
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      if (!has_any_role(a) || !holders(m, a, Role::responsible).empty()) continue;
+      ctx.report(a.span, fmt::format("no party is Responsible ({})", holdings(m, a)), a.title);
+    }
+  }
+}
+
+void check_consulted_and_informed(RuleContext& ctx) {
+  const Matrix& m = ctx.matrix();
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      for (std::size_t p = 0; p < a.cells.size(); ++p) {
+        const RoleSet r = a.cells[p].roles;
+        if (!r.has(Role::consulted) || !r.has(Role::informed)) continue;
+        ctx.report(a.cells[p].span,
+                   fmt::format("{} is both Consulted and Informed: C implies I", m.parties[p].name),
+                   a.title);
+      }
+    }
+  }
+}
+
+void check_responsible_also_ci(RuleContext& ctx) {
+  const Matrix& m = ctx.matrix();
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      for (std::size_t p = 0; p < a.cells.size(); ++p) {
+        const RoleSet r = a.cells[p].roles;
+        if (!r.has(Role::responsible)) continue;
+        const bool c = r.has(Role::consulted);
+        const bool i = r.has(Role::informed);
+        if (!c && !i) continue;
+        ctx.report(a.cells[p].span,
+                   fmt::format("{} is Responsible and also {}: R implies both", m.parties[p].name,
+                               c && i ? "Consulted and Informed" : (c ? "Consulted" : "Informed")),
+                   a.title);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern const Rule k_rac201{
+    .code = "RAC201",
+    .slug = "missing-accountable",
+    .severity = Severity::error,
+    .summary = "every activity has an Accountable party",
+    .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | C | R |\n",
+    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | C | RA |\n",
+    .check = check_no_accountable,
+};
+
+extern const Rule k_rac202{
+    .code = "RAC202",
+    .slug = "single-accountable",
+    .severity = Severity::error,
+    .summary = "each activity has exactly one Accountable party",
+    .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | A |\n",
+    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n",
+    .check = check_single_accountable,
+};
+
+extern const Rule k_rac203{
+    .code = "RAC203",
+    .slug = "missing-responsible",
+    .severity = Severity::error,
+    .summary = "every activity has at least one Responsible party",
+    .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | A | C |\n",
+    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | A | R |\n",
+    .check = check_no_responsible,
+};
+
+extern const Rule k_rac204{
+    .code = "RAC204",
+    .slug = "consulted-and-informed",
+    .severity = Severity::info,
+    .summary = "a party is not both Consulted and Informed (C implies I)",
+    .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | CI |\n",
+    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n",
+    .check = check_consulted_and_informed,
+};
+
+extern const Rule k_rac205{
+    .code = "RAC205",
+    .slug = "responsible-also-consulted",
+    .severity = Severity::info,
+    .summary = "a Responsible party is not also Consulted or Informed",
+    .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | A | RI |\n",
+    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | A | R |\n",
+    .check = check_responsible_also_ci,
+};
+
+}  // namespace racine::lint

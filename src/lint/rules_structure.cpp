@@ -1,0 +1,144 @@
+// RAC1xx: the structure of the tables — cells, rows, parties, titles.
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "core/text.h"
+#include "lint/rule.h"
+
+namespace racine::lint {
+
+namespace {
+
+void check_unknown_role(RuleContext& ctx) {
+  const Matrix& m = ctx.matrix();
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      for (std::size_t p = 0; p < a.cells.size(); ++p) {
+        const Cell& c = a.cells[p];
+        if (c.unknown.empty()) continue;
+        ctx.report(c.span,
+                   fmt::format("unknown role '{}' in cell '{}' of {}: roles are R, A, C and I",
+                               c.unknown, c.text, m.parties[p].name),
+                   a.title);
+      }
+    }
+  }
+}
+
+void check_cell_count(RuleContext& ctx) {
+  const Matrix& m = ctx.matrix();
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      const auto header = m.tables[a.table].header_cells;
+      if (a.source_cells == header) continue;
+      ctx.report(a.span,
+                 fmt::format("row has {} cell{}, its header has {}{}", a.source_cells,
+                             a.source_cells == 1 ? "" : "s", header,
+                             a.source_cells > header ? ": the extra cells are dropped"
+                                                     : ": the missing cells read as empty"),
+                 a.title);
+    }
+  }
+  for (const auto& sk : m.skipped) {
+    if (sk.broken_table) ctx.report(sk.span, sk.reason);
+  }
+}
+
+void check_party_spelling(RuleContext& ctx) {
+  const Matrix& m = ctx.matrix();
+  for (const auto& p : m.parties) {
+    const Spelling& first = p.spellings.front();
+    const auto first_line = m.source->position(first.span.begin).line;
+    std::string last_reported;
+    for (std::size_t i = 1; i < p.spellings.size(); ++i) {
+      const Spelling& s = p.spellings[i];
+      if (s.text == first.text) continue;
+      ctx.report(s.span, fmt::format("party '{}' is written '{}' here and '{}' at line {}", p.name,
+                                     s.text, first.text, first_line));
+    }
+  }
+}
+
+void check_duplicate_title(RuleContext& ctx) {
+  const Matrix& m = ctx.matrix();
+  for (const auto& s : m.sections) {
+    std::map<std::string, const Activity*> seen;
+    for (const auto& a : s.activities) {
+      const std::string key = text::collapse_spaces(text::fold(a.title));
+      const auto [it, inserted] = seen.emplace(key, &a);
+      if (inserted) continue;
+      ctx.report(a.span,
+                 fmt::format("activity '{}' already appears in section '{}' at line {}", a.title,
+                             s.title, m.source->position(it->second->span.begin).line),
+                 a.title);
+    }
+  }
+}
+
+void check_no_role(RuleContext& ctx) {
+  for (const auto& s : ctx.matrix().sections) {
+    for (const auto& a : s.activities) {
+      bool any = false;
+      for (const auto& c : a.cells) any = any || !c.roles.empty() || !c.unknown.empty();
+      if (!any) ctx.report(a.span, fmt::format("no party has a role in '{}'", a.title), a.title);
+    }
+  }
+}
+
+}  // namespace
+
+extern const Rule k_rac101{
+    .code = "RAC101",
+    .slug = "unknown-role",
+    .severity = Severity::error,
+    .summary = "every role cell holds only R, A, C and I",
+    .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | X |\n",
+    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n",
+    .check = check_unknown_role,
+};
+
+extern const Rule k_rac102{
+    .code = "RAC102",
+    .slug = "row-width",
+    .severity = Severity::error,
+    .summary = "every row has as many cells as its header",
+    .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C | I |\n",
+    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n",
+    .check = check_cell_count,
+};
+
+extern const Rule k_rac103{
+    .code = "RAC103",
+    .slug = "party-spelling",
+    .severity = Severity::warning,
+    .summary = "a party is written the same way in every table of a document",
+    .bad_example = "## Build\n\n| Task | Client | Provider |\n|---|---|---|\n| Ship | RA | C |\n\n"
+                   "## Run\n\n| Task | Customer | Provider |\n|---|---|---|\n| Watch | RA | C |\n",
+    .good_example = "## Build\n\n| Task | Client | Provider |\n|---|---|---|\n| Ship | RA | C |\n\n"
+                    "## Run\n\n| Task | Client | Provider |\n|---|---|---|\n| Watch | RA | C |\n",
+    .check = check_party_spelling,
+};
+
+extern const Rule k_rac104{
+    .code = "RAC104",
+    .slug = "duplicate-activity",
+    .severity = Severity::warning,
+    .summary = "activity titles are unique within a section",
+    .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n| Ship | C | RA |\n",
+    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n| Deploy | C | RA |\n",
+    .check = check_duplicate_title,
+};
+
+extern const Rule k_rac105{
+    .code = "RAC105",
+    .slug = "activity-without-roles",
+    .severity = Severity::warning,
+    .summary = "every activity gives a role to at least one party",
+    .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n| Archive | | |\n",
+    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n| Archive | RA | |\n",
+    .check = check_no_role,
+};
+
+}  // namespace racine::lint
