@@ -139,9 +139,11 @@ bool PartyResolver::same_party(std::string_view a, std::string_view b) const {
   return allowed > 0 && text::edit_distance(ka, kb) <= allowed;
 }
 
-std::size_t PartyResolver::resolve(std::vector<Party>& parties, std::string_view header, Span span) {
+std::size_t PartyResolver::resolve(std::vector<Party>& parties, std::string_view header, Span span,
+                                   const std::vector<std::size_t>& taken) {
   const std::string spelling = text::collapse_spaces(header);
   for (std::size_t i = 0; i < parties.size(); ++i) {
+    if (std::find(taken.begin(), taken.end(), i) != taken.end()) continue;
     if (same_party(parties[i].spellings.front().text, spelling)) {
       parties[i].spellings.push_back({spelling, span});
       return i;

@@ -30,8 +30,10 @@ class PartyResolver {
   explicit PartyResolver(PartyAliases aliases = PartyAliases::builtin());
 
   // Index into `parties` of the party `header` names, added to `parties` when new.
-  // The spelling is recorded on the party.
-  std::size_t resolve(std::vector<Party>& parties, std::string_view header, Span span);
+  // The spelling is recorded on the party. Parties listed in `taken` (the other columns
+  // of the same table) are never matched: one table cannot name a party twice.
+  std::size_t resolve(std::vector<Party>& parties, std::string_view header, Span span,
+                      const std::vector<std::size_t>& taken = {});
 
   // True when two party names are the same party under the rules above.
   [[nodiscard]] bool same_party(std::string_view a, std::string_view b) const;

@@ -53,13 +53,14 @@ std::size_t superscript_at(std::string_view s) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Length of a numbered marker "(12)" or "[12]" at the start of `s`, or 0.
+// Length of a numbered marker "(12)" or "[12]" at the start of `s`, or 0. Three digits
+// or more ("(2024)") are no footnote.
 std::size_t numbered_marker_at(std::string_view s) {
   if (s.size() < 3 || (s[0] != '(' && s[0] != '[')) return 0;
   const char close = s[0] == '(' ? ')' : ']';
   std::size_t i = 1;
   while (i < s.size() && is_digit(s[i])) ++i;
-  if (i == 1 || i >= s.size() || s[i] != close) return 0;
+  if (i == 1 || i > 3 || i >= s.size() || s[i] != close) return 0;
   return i + 1;
 }
 
@@ -143,10 +144,10 @@ RoleCell parse_role_cell(std::string_view rendered) {
         case 'I': case 'i': cell.roles.add(Role::informed); break;
         default: {
           // Keep whole UTF-8 sequences together in what is quoted back.
-          std::size_t n = 1;
-          while (n < rest.size() && (static_cast<unsigned char>(rest[n]) & 0xC0) == 0x80) ++n;
-          cell.unknown += rest.substr(0, n);
-          i += n;
+          std::size_t len = 1;
+          while (len < rest.size() && (static_cast<unsigned char>(rest[len]) & 0xC0) == 0x80) ++len;
+          cell.unknown += rest.substr(0, len);
+          i += len;
           continue;
         }
       }

@@ -345,7 +345,10 @@ void Reader::on_paragraph(cmark_node* n) {
 }
 
 void Reader::on_code_block(cmark_node* n) {
-  if (cmark_node_get_fenced(n, nullptr, nullptr, nullptr) == 0) return;
+  int fence_length = 0;
+  int fence_offset = 0;
+  char fence_char = 0;
+  if (cmark_node_get_fenced(n, &fence_length, &fence_offset, &fence_char) == 0) return;
   const char* lit = cmark_node_get_literal(n);
   if (lit == nullptr) return;
   const std::string_view code(lit);
@@ -535,12 +538,19 @@ void Reader::on_table(cmark_node* table) {
   while (!role_col[p1]) --p1;
   std::vector<bool> party_col(width, false);
   for (std::size_t c = p0; c <= p1; ++c) party_col[c] = true;
-  // Empty columns right after the parties are parties that hold nothing in this table.
-  for (std::size_t c = p1 + 1; c < width && stats[c].nonempty == 0; ++c) {
+  // Columns right after the parties whose cells are all short ("", "X", "-", "S*") are
+  // parties too: ones that hold nothing here, or whose cells have unknown letters
+  // (RAC101). A free-text header (SLA, comments) ends the parties.
+  for (std::size_t c = p1 + 1; c < width; ++c) {
     if (vocabulary::is_free_text_header(text::fold(rows[0].cells[c])) ||
         text::trim(rows[0].cells[c]).empty()) {
       break;
     }
+    bool short_cells = true;
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+      if (c < rows[r].cells.size() && text::codepoints(text::trim(rows[r].cells[c])) > 4) short_cells = false;
+    }
+    if (!short_cells) break;
     party_col[c] = true;
   }
   // The activity column: the one whose header says so, else the last one before the parties.
@@ -575,9 +585,12 @@ void Reader::read_roles_table(std::vector<Row>& rows, std::uint32_t header_line,
   m_m.tables.push_back(table);
   const auto table_index = static_cast<std::uint32_t>(m_m.tables.size() - 1);
   std::vector<int> party_of(width, -1);
+  std::vector<std::size_t> taken;
   for (std::size_t c = 0; c < width; ++c) {
     if (!party_col[c]) continue;
-    party_of[c] = static_cast<int>(m_parties.resolve(m_m.parties, rows[0].cells[c], cell_span(rows[0], c)));
+    const std::size_t p = m_parties.resolve(m_m.parties, rows[0].cells[c], cell_span(rows[0], c), taken);
+    taken.push_back(p);
+    party_of[c] = static_cast<int>(p);
   }
   for (std::size_t r = 1; r < rows.size(); ++r) {
     Row& row = rows[r];
@@ -601,15 +614,18 @@ void Reader::read_roles_table(std::vector<Row>& rows, std::uint32_t header_line,
         continue;
       }
     }
-    // A section row: a bold title and no roles.
-    if (parties_empty && is_bold_only(row.cell_nodes[activity_col])) {
-      bool others_empty = true;
+    // A section row: one bold cell (in any leading column) and nothing else.
+    if (parties_empty) {
+      std::size_t filled = 0;
+      std::size_t bold_col = width;
       for (std::size_t c = 0; c < width; ++c) {
-        if (c != activity_col && !text::trim(row.cells[c]).empty()) others_empty = false;
+        if (text::trim(row.cells[c]).empty()) continue;
+        ++filled;
+        if (is_bold_only(row.cell_nodes[c])) bold_col = c;
       }
-      if (others_empty) {
+      if (filled == 1 && bold_col < width) {
         Section s;
-        s.title = title;
+        s.title = row.cells[bold_col];
         s.level = 0;
         s.span = m_src->line_span(row.line);
         m_m.sections.push_back(std::move(s));
@@ -626,7 +642,7 @@ void Reader::read_roles_table(std::vector<Row>& rows, std::uint32_t header_line,
     if (id_col < width) a.id = text::slugify(row.cells[id_col]);
     a.cells.resize(m_m.parties.size());
     for (std::size_t c = 0; c < width; ++c) {
-      if (c == activity_col) continue;
+      if (c == activity_col || c == id_col) continue;
       if (party_of[c] < 0) {
         if (!text::trim(row.cells[c]).empty()) a.fields.push_back({rows[0].cells[c], row.cells[c]});
         continue;
@@ -656,6 +672,7 @@ void Reader::read_transposed_table(std::vector<Row>& rows, std::uint32_t header_
   table.transposed = true;
   m_m.tables.push_back(table);
   const auto table_index = static_cast<std::uint32_t>(m_m.tables.size() - 1);
+  std::vector<std::size_t> in_table;  // parties named anywhere in this table
   for (std::size_t r = 1; r < rows.size(); ++r) {
     Row& row = rows[r];
     Activity a;
@@ -681,6 +698,7 @@ void Reader::read_transposed_table(std::vector<Row>& rows, std::uint32_t header_
         }
         if (name.empty() || parse_role_cell(name).no_role) continue;
         const std::size_t p = m_parties.resolve(m_m.parties, name, cell_span(row, c));
+        if (std::find(in_table.begin(), in_table.end(), p) == in_table.end()) in_table.push_back(p);
         if (a.cells.size() < m_m.parties.size()) a.cells.resize(m_m.parties.size());
         Cell& cell = a.cells[p];
         cell.present = true;
@@ -693,11 +711,14 @@ void Reader::read_transposed_table(std::vector<Row>& rows, std::uint32_t header_
     }
     add_activity(std::move(a));
   }
-  // In a transposed table every party is present on every row, with or without roles.
-  for (auto& a : current_section().activities) {
-    if (a.table != table_index) continue;
-    a.cells.resize(m_m.parties.size());
-    for (auto& cell : a.cells) cell.present = true;
+  // In a transposed table every party it names is present on every row, with or
+  // without roles.
+  for (auto& section : m_m.sections) {
+    for (auto& a : section.activities) {
+      if (a.table != table_index) continue;
+      a.cells.resize(m_m.parties.size());
+      for (const std::size_t p : in_table) a.cells[p].present = true;
+    }
   }
 }
 

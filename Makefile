@@ -1,0 +1,45 @@
+# racine: `make run` and `make test` are all a newcomer needs (README.md).
+# Every target installs what is missing first (scripts/deps.sh, Debian packages only).
+
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 5
+
+.PHONY: deps build test run bench sanitize fuzz fuzz-smoke format clean
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+# Lints the embedded seed matrix: its two real defects are shown, and make succeeds
+# (exit 1 means "findings"; only exit 2 or worse, a failure to run, fails make).
+run: build
+	@./build/racine lint; status=$$?; [ $$status -le 1 ]
+
+test: build
+	@ctest --preset release -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz-smoke FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+sanitize: deps
+	@cmake --preset sanitize >/dev/null
+	@cmake --build --preset sanitize -j $(JOBS)
+	@ctest --preset sanitize -j $(JOBS)
+
+# A few seconds of libFuzzer on the Markdown reader; `make fuzz FUZZ_SECONDS=600` for longer.
+fuzz-smoke fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@bash fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+bench: deps
+	@cmake --preset bench >/dev/null
+	@cmake --build --preset bench -j $(JOBS)
+	@bash bench/run.sh build-bench
+
+format:
+	@clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	@rm -rf build build-debug build-sanitize build-fuzz build-bench

@@ -1,0 +1,117 @@
+// End-to-end tests of the racine command: exit statuses, flags, configuration.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_test_support.h"
+
+namespace racine::test {
+
+TEST(Cli, LintBuiltinFindsTheSeedDefects) {
+  const Outcome r = racine({"lint"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("<builtin:managed-kubernetes>:53:1: error: 2 parties are Accountable "
+                       "(Client, Cloud Temple): exactly one must be [RAC202]\n"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("<builtin:managed-kubernetes>:57:1: error: no party is Accountable "
+                       "(Client C, Cloud Temple R) [RAC201]\n"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("1 file checked: 2 errors, 1 warning, 15 infos\n"), std::string::npos);
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(Cli, LintJsonOfTheSeedFile) {
+  const Outcome r = racine({"lint", "--format", "json", seed_path()});
+  EXPECT_EQ(r.status, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["files"][0]["activities"], 71);
+  EXPECT_EQ(j["files"][0]["parties"], nlohmann::json({"Client", "Cloud Temple"}));
+  std::vector<std::string> errors;
+  for (const auto& d : j["files"][0]["diagnostics"]) {
+    if (d["severity"] == "error") errors.push_back(d["code"].get<std::string>() + "@" + std::to_string(d["line"].get<int>()));
+  }
+  EXPECT_EQ(errors, (std::vector<std::string>{"RAC202@53", "RAC201@57"}));
+  EXPECT_EQ(j["summary"], nlohmann::json::parse(R"({"files":1,"errors":2,"warnings":1,"infos":15})"));
+}
+
+TEST(Cli, DisableSeverityAndStrict) {
+  EXPECT_EQ(racine({"lint", "--disable", "RAC201", "--disable", "RAC202"}).status, 0);
+  EXPECT_EQ(racine({"lint", "--severity", "RAC201=warning", "--severity", "RAC202=info"}).status, 0);
+  EXPECT_EQ(racine({"lint", "--disable", "RAC201", "--disable", "RAC202", "--strict"}).status, 1);
+  const Outcome bad = racine({"lint", "--disable", "RAC999"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err, "racine: --disable: unknown rule code 'RAC999' (racine rules lists them)\n");
+  EXPECT_EQ(racine({"lint", "--severity", "RAC202"}).status, 2);
+  EXPECT_EQ(racine({"lint", "--format", "xml"}).status, 2);
+  EXPECT_EQ(racine({"frobnicate"}).status, 2);
+}
+
+TEST(Cli, ConfigFileFoundUpward) {
+  TempDir d;
+  d.write(".racine.yaml", "disable: [RAC201]\nseverity:\n  RAC202: warning\n");
+  const std::string md = d.write("docs/m.md", "| T | A | B |\n|-|-|-|\n| x | RA | A |\n| y | C | R |\n");
+  const Outcome r = racine({"lint", md});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(":3:1: warning: 2 parties are Accountable"), std::string::npos);
+  EXPECT_EQ(racine({"lint", "--strict", md}).status, 1);
+  // An explicit --config wins, and a broken one is a usage error with its position.
+  const std::string bad = d.write("bad.yaml", "disable: [RAC201\n");
+  const Outcome b = racine({"lint", "--config", bad, md});
+  EXPECT_EQ(b.status, 2);
+  EXPECT_NE(b.err.find("bad.yaml:2:1: invalid YAML"), std::string::npos) << b.err;
+}
+
+TEST(Cli, StdinAndSeveralFiles) {
+  const Outcome r = racine({"lint", "-"}, "| T | A | B |\n|-|-|-|\n| x | RA | C |\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "1 file checked: 0 errors, 0 warnings, 0 infos\n");
+  TempDir d;
+  const std::string ok = d.write("ok.md", "| T | A | B |\n|-|-|-|\n| x | RA | C |\n");
+  const Outcome two = racine({"lint", ok, seed_path(), d.path().string() + "/missing.md"});
+  EXPECT_EQ(two.status, 2);
+  EXPECT_NE(two.out.find("2 files checked: 2 errors, 1 warning, 15 infos"), std::string::npos);
+  EXPECT_NE(two.err.find("missing.md: no such file"), std::string::npos);
+}
+
+TEST(Cli, ColourOnlyWhenAskedFor) {
+  // Standard output is a file here, so never colour, NO_COLOR or not.
+  const Outcome r = racine({"lint"}, "", {"NO_COLOR="});
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+}
+
+TEST(Cli, ExplainAndRules) {
+  const Outcome e = racine({"explain", "RAC202"});
+  EXPECT_EQ(e.status, 0);
+  EXPECT_EQ(e.out.rfind("# RAC202: single-accountable\n", 0), 0U);
+  EXPECT_EQ(racine({"explain", "single-accountable"}).out, e.out);
+  EXPECT_EQ(racine({"explain", "rac202"}).out, e.out);
+  const Outcome u = racine({"explain", "RAC999"});
+  EXPECT_EQ(u.status, 2);
+  EXPECT_EQ(u.err, "racine: unknown rule code 'RAC999' (racine rules lists them)\n");
+  const Outcome rules = racine({"rules"});
+  EXPECT_EQ(rules.status, 0);
+  EXPECT_NE(rules.out.find("RAC202  error    single-accountable         each activity has exactly one Accountable party\n"),
+            std::string::npos);
+  EXPECT_EQ(std::count(rules.out.begin(), rules.out.end(), '\n'), 14);
+}
+
+TEST(Cli, ExportJson) {
+  const Outcome r = racine({"export", "--format", "json"});
+  EXPECT_EQ(r.status, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["racine"], 1);
+  EXPECT_EQ(j["id"], "managed-kubernetes");
+  EXPECT_EQ(j["language"], "fr");
+  EXPECT_EQ(j["parties"], nlohmann::json::parse(R"([{"id":"client","name":"Client"},{"id":"cloud-temple","name":"Cloud Temple"}])"));
+  EXPECT_EQ(j["options"].size(), 1U);
+  EXPECT_EQ(j["sections"][4]["activities"][0]["line"], 53);
+  EXPECT_EQ(j["sections"][4]["activities"][0]["roles"], nlohmann::json::parse(R"({"client":"RA","cloud-temple":"RA"})"));
+  EXPECT_EQ(j["sections"][1]["activities"][0]["markers"], nlohmann::json::parse(R"({"cloud-temple":["*"]})"));
+  TempDir d;
+  const std::string out = (d.path() / "m.json").string();
+  EXPECT_EQ(racine({"export", "--format", "json", "-o", out}).status, 0);
+  EXPECT_EQ(racine({"export", "--format", "yaml"}).status, 2);
+}
+
+}  // namespace racine::test

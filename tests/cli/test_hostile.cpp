@@ -1,0 +1,121 @@
+// Hostile input: every case ends with a clear message naming the path (and the line
+// where there is one) and exit status 2, or a normal result; never a crash or a hang.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "cli/cli_test_support.h"
+
+namespace racine::test {
+
+namespace {
+void expect_refused(const Outcome& r, const std::string& err) {
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(r.out.find("checked"), std::string::npos);
+  EXPECT_EQ(r.err, err);
+}
+}  // namespace
+
+TEST(Hostile, EmptyFile) {
+  TempDir d;
+  const auto p = d.write("empty.md", "");
+  expect_refused(racine({"lint", p}), "racine: " + p + ": no RACI table found: the document has no table\n");
+}
+
+TEST(Hostile, ProseWithoutTable) {
+  TempDir d;
+  const auto p = d.write("prose.md", "# Title\n\nJust words | and a pipe.\n");
+  expect_refused(racine({"lint", p}), "racine: " + p + ": no RACI table found: the document has no table\n");
+}
+
+TEST(Hostile, InvalidUtf8) {
+  TempDir d;
+  const auto p = d.write("bad.md", "| T | A |\n|-|-|\n| x\xC3\x28 | RA |\n");
+  expect_refused(racine({"lint", p}), "racine: " + p + ":3:4: invalid UTF-8 (byte 0xC3): racine reads UTF-8 text\n");
+}
+
+TEST(Hostile, BinaryWithNul) {
+  TempDir d;
+  const auto p = d.write("bin.md", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10));
+  expect_refused(racine({"lint", p}), "racine: " + p + ":1:8: binary input (NUL byte): racine reads UTF-8 text\n");
+}
+
+TEST(Hostile, TenThousandColumns) {
+  TempDir d;
+  std::string h = "|";
+  std::string s = "|";
+  std::string r = "|";
+  for (int i = 0; i < 10000; ++i) {
+    h += " P" + std::to_string(i) + " |";
+    s += "---|";
+    r += " RA |";
+  }
+  const auto p = d.write("wide.md", h + "\n" + s + "\n" + r + "\n");
+  expect_refused(racine({"lint", p}),
+                 "racine: " + p + ":1:1: table has 10000 columns, above the limit of 256 (raise "
+                 "limits.max-columns in .racine.yaml to read it)\n");
+}
+
+TEST(Hostile, PaddingBomb) {
+  TempDir d;
+  std::string doc = "| h";
+  for (int i = 1; i < 128; ++i) doc += " | h";
+  doc += " |\n|-";
+  for (int i = 1; i < 128; ++i) doc += "|-";
+  doc += "|\n";
+  for (int i = 0; i < 40000; ++i) doc += "| x |\n";
+  const auto p = d.write("pad.md", doc);
+  const Outcome r = racine({"lint", p});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(p + ":1:1: tables up to here have "), std::string::npos) << r.err;
+}
+
+TEST(Hostile, OneMegabyteLines) {
+  TempDir d;
+  // A valid table whose title cell is 1 MB: a normal result.
+  const auto big = d.write("big-title.md", "| T | A | B |\n|-|-|-|\n| " + std::string(1 << 20, 'x') + " | RA | C |\n");
+  const Outcome ok = racine({"lint", big});
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_EQ(ok.out, "1 file checked: 0 errors, 0 warnings, 0 infos\n");
+  // A 1 MB line of Markdown punctuation and no table: refused, quickly.
+  std::string noise;
+  for (int i = 0; i < (1 << 18); ++i) noise += "*_[`";
+  const auto p = d.write("noise.md", noise + "\n");
+  expect_refused(racine({"lint", p}), "racine: " + p + ": no RACI table found: the document has no table\n");
+}
+
+TEST(Hostile, UnterminatedFrontMatter) {
+  TempDir d;
+  const auto p = d.write("fm.md", "---\ntitle: x\n\n| T | A |\n|-|-|\n| x | RA |\n");
+  expect_refused(racine({"lint", p}), "racine: " + p + ":1:1: unterminated front matter: no closing '---' line\n");
+}
+
+TEST(Hostile, MissingPathAndDirectory) {
+  TempDir d;
+  const auto missing = (d.path() / "nope.md").string();
+  expect_refused(racine({"lint", missing}), "racine: " + missing + ": no such file\n");
+  expect_refused(racine({"lint", d.path().string()}), "racine: " + d.path().string() + ": is a directory, not a file\n");
+  expect_refused(racine({"export", "--format", "json", missing}), "racine: " + missing + ": no such file\n");
+}
+
+TEST(Hostile, HundredMegabyteMatrix) {
+  TempDir d;
+  const auto p = (d.path() / "huge.md").string();
+  {
+    std::ofstream out(p, std::ios::binary);
+    out << "| Task | A | B | C | D |\n|---|---|---|---|---|\n";
+    const std::string row = "| Activity number with a reasonably long title | RA | C | I | - |\n";
+    for (std::size_t n = 0; n * row.size() < 100U * 1000 * 1000; ++n) out << row;
+  }
+  const Outcome r = racine({"lint", p});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "racine: " + p + ": input is 95.4 MiB, above the limit of 64.0 MiB (raise "
+                   "limits.max-bytes in .racine.yaml to read it)\n");
+  // The same through standard input is refused without reading it all.
+  const Outcome s = racine({"lint", "-"}, std::string(70U << 20, 'a'));
+  EXPECT_EQ(s.status, 2);
+  EXPECT_NE(s.err.find("racine: <stdin>: input is "), std::string::npos);
+}
+
+}  // namespace racine::test

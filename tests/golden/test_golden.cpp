@@ -1,0 +1,61 @@
+// Golden tests: each case runs the binary on an input of tests/golden/ and compares its
+// output with the `.expected` file beside it. RACINE_UPDATE_GOLDEN=1 rewrites the
+// expected files; review the diff before committing.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "cli/cli_test_support.h"
+
+namespace racine::test {
+
+namespace {
+
+struct Case {
+  const char* name;      // expected file, under tests/golden/
+  std::vector<std::string> args;
+  int status;
+};
+
+std::string read_file(const std::string& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+class Golden : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Golden, OutputMatches) {
+  const Case& c = GetParam();
+  const Outcome r = racine(c.args, "", {}, source_dir());
+  EXPECT_EQ(r.status, c.status) << r.err;
+  const std::string expected_path = source_dir() + "/tests/golden/" + c.name;
+  const char* update = std::getenv("RACINE_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(expected_path, std::ios::binary) << r.out;
+  }
+  EXPECT_EQ(r.out, read_file(expected_path)) << "see " << expected_path;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Seed, Golden,
+    ::testing::Values(
+        Case{"lint/seed.text.expected", {"lint", "data/managed-kubernetes.md"}, 1},
+        Case{"lint/seed.json.expected", {"lint", "--format", "json", "data/managed-kubernetes.md"}, 1},
+        Case{"lint/seed.sarif.expected", {"lint", "--format", "sarif", "data/managed-kubernetes.md"}, 1},
+        Case{"export/seed.json.expected", {"export", "--format", "json"}, 0},
+        Case{"lint/variations.text.expected", {"lint", "tests/golden/lint/variations.md"}, 1},
+        Case{"export/variations.json.expected", {"export", "--format", "json", "tests/golden/lint/variations.md"}, 0}),
+    [](const auto& p) {
+      std::string n = p.param.name;
+      for (auto& ch : n) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+      return n;
+    });
+
+}  // namespace racine::test

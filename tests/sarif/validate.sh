@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Validates racine's SARIF with Microsoft's SARIF multitool, with its default rules and
+# with GitHub's ingestion rules (--rule-kind Gh), on the seed and on the whole corpus.
+# Usage: validate.sh RACINE_BINARY SOURCE_DIR TOOLS_DIR
+# The multitool comes from the npm registry into TOOLS_DIR (installed once, then reused).
+set -euo pipefail
+racine=$1 src=$2 tools=$3
+
+if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  echo "SKIP: node and npm are needed to run the SARIF multitool (make deps installs them)"
+  exit 77
+fi
+mkdir -p "$tools"
+if [ ! -x "$tools/node_modules/.bin/sarif-multitool" ]; then
+  (cd "$tools" && npm install --no-audit --no-fund --silent @microsoft/sarif-multitool@5 >/dev/null)
+fi
+# The package's postinstall (chmod) may be blocked by npm's install-script policy.
+find "$tools/node_modules/@microsoft" -name 'Sarif.Multitool' -type f -exec chmod u+x {} + 2>/dev/null || true
+multitool="$tools/node_modules/.bin/sarif-multitool"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$src"
+set +e
+"$racine" lint --format sarif data/managed-kubernetes.md > "$work/seed.sarif"
+files=()
+if [ -d ../shared/corpus ]; then
+  while IFS= read -r f; do files+=("$f"); done < <(find ../shared/corpus -name '*-raci*.md' | sort)
+  "$racine" lint --format sarif "${files[@]}" > "$work/corpus.sarif"
+else
+  echo "note: ../shared/corpus is absent: only the seed is validated"
+fi
+set -e
+
+status=0
+for log in "$work"/*.sarif; do
+  for kind in default Gh; do
+    out="$work/$(basename "$log" .sarif).$kind.out.sarif"
+    rm -f "$out"
+    args=(validate "$log" -o "$out")
+    [ "$kind" = Gh ] && args+=(--rule-kind Gh)
+    "$multitool" "${args[@]}" > "$work/log.txt" 2>&1 || { cat "$work/log.txt"; status=1; continue; }
+    errors=$(node -e '
+      const log = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      const res = log.runs.flatMap(r => r.results || []);
+      const errs = res.filter(r => (r.level || "warning") === "error");
+      for (const e of errs) console.error(e.ruleId + ": " + JSON.stringify(e.message));
+      console.log(errs.length);' "$out")
+    echo "$(basename "$log") [$kind rules]: $errors errors"
+    [ "$errors" = 0 ] || status=1
+  done
+done
+exit $status

@@ -1,0 +1,55 @@
+#include "core/party_names.h"
+
+#include <gtest/gtest.h>
+
+namespace racine {
+
+TEST(PartyNames, RoleWordsAreNotPartOfTheName) {
+  EXPECT_EQ(party_name_from_header("Client"), "Client");
+  EXPECT_EQ(party_name_from_header("Rôle Client"), "Client");
+  EXPECT_EQ(party_name_from_header("Client Role"), "Client");
+  EXPECT_EQ(party_name_from_header("Rol del Cliente"), "Cliente");
+  EXPECT_EQ(party_name_from_header("Rol de Cloud Temple"), "Cloud Temple");
+  EXPECT_EQ(party_name_from_header("Ruolo Cliente"), "Cliente");
+  EXPECT_EQ(party_name_from_header("Kundenrolle"), "Kunde");
+  EXPECT_EQ(party_name_from_header("Rolle Kunde"), "Kunde");
+  EXPECT_EQ(party_name_from_header("Cloud Temple-Rolle"), "Cloud Temple");
+  EXPECT_EQ(party_name_from_header("Cloud-Temple-Rolle"), "Cloud-Temple");
+  EXPECT_EQ(party_name_from_header("Cloud Temple Rolle"), "Cloud Temple");
+  EXPECT_EQ(party_name_from_header("Role"), "Role");
+}
+
+TEST(PartyNames, SamePartyAcrossSpellings) {
+  const PartyResolver r;
+  EXPECT_TRUE(r.same_party("Kundenrolle", "Rolle Kunde"));
+  EXPECT_TRUE(r.same_party("Kunde", "Client"));
+  EXPECT_TRUE(r.same_party("Cloud-Tempel-Rolle", "Rolle Cloud Temple"));
+  EXPECT_TRUE(r.same_party("Rôle Client", "Client Role"));
+  EXPECT_FALSE(r.same_party("Client", "Cloud Temple"));
+  EXPECT_FALSE(r.same_party("PM", "PO"));
+  EXPECT_FALSE(r.same_party("A", "B"));
+}
+
+TEST(PartyNames, ResolverKeepsTheFirstSpellingAsName) {
+  PartyResolver r;
+  std::vector<Party> parties;
+  EXPECT_EQ(r.resolve(parties, "Kundenrolle", {}), 0U);
+  EXPECT_EQ(r.resolve(parties, "Cloud Temple-Rolle", {}), 1U);
+  EXPECT_EQ(r.resolve(parties, "Client", {}), 0U);
+  EXPECT_EQ(r.resolve(parties, "Cloud-Tempel-Rolle", {}), 1U);
+  ASSERT_EQ(parties.size(), 2U);
+  EXPECT_EQ(parties[0].name, "Kunde");
+  EXPECT_EQ(parties[0].id, "kunde");
+  EXPECT_EQ(parties[0].spellings.size(), 2U);
+  EXPECT_EQ(parties[1].id, "cloud-temple");
+}
+
+TEST(PartyNames, ConfiguredAliases) {
+  PartyAliases aliases = PartyAliases::builtin();
+  aliases.groups.push_back({"Ops", "Operations"});
+  const PartyResolver r(aliases);
+  EXPECT_TRUE(r.same_party("Ops", "Operations"));
+  EXPECT_FALSE(PartyResolver().same_party("Ops", "Operations"));
+}
+
+}  // namespace racine

@@ -1,0 +1,64 @@
+#include "core/roles.h"
+
+#include <gtest/gtest.h>
+
+namespace racine {
+
+namespace {
+std::string roles(std::string_view cell) { return parse_role_cell(cell).roles.to_string(); }
+}  // namespace
+
+TEST(RoleCell, ReadsTheSpellingsFoundInRealMatrices) {
+  EXPECT_EQ(roles("RA"), "RA");
+  EXPECT_EQ(roles("ar"), "RA");
+  EXPECT_EQ(roles("C, I"), "CI");
+  EXPECT_EQ(roles("R/A"), "RA");
+  EXPECT_EQ(roles("A / R"), "RA");
+  EXPECT_EQ(roles("R\xC2\xB7" "A"), "RA");
+  EXPECT_EQ(roles("IC"), "CI");
+  EXPECT_EQ(roles(""), "");
+}
+
+TEST(RoleCell, NoRoleTokens) {
+  for (const char* t : {"-", "\xE2\x80\x94", "N/A", "n/a", "\xE2\x80\x93"}) {
+    const RoleCell c = parse_role_cell(t);
+    EXPECT_TRUE(c.no_role) << t;
+    EXPECT_TRUE(c.roles.empty()) << t;
+    EXPECT_TRUE(c.unknown.empty()) << t;
+  }
+}
+
+TEST(RoleCell, MarkersAndRemarks) {
+  RoleCell c = parse_role_cell("RA*");
+  EXPECT_EQ(c.roles.to_string(), "RA");
+  EXPECT_EQ(c.markers, std::vector<std::string>{"*"});
+  c = parse_role_cell("I (1)");
+  EXPECT_EQ(c.markers, std::vector<std::string>{"(1)"});
+  c = parse_role_cell("C\xC2\xB2");
+  EXPECT_EQ(c.markers, std::vector<std::string>{"\xC2\xB2"});
+  c = parse_role_cell("R (veto)");
+  EXPECT_EQ(c.roles.to_string(), "R");
+  EXPECT_EQ(c.remark, "veto");
+  EXPECT_TRUE(c.unknown.empty());
+}
+
+TEST(RoleCell, UnknownLettersAreKept) {
+  EXPECT_EQ(parse_role_cell("RX").unknown, "X");
+  EXPECT_EQ(parse_role_cell("S").unknown, "S");
+  EXPECT_EQ(parse_role_cell("Responsable").unknown, "espons" "ble");
+}
+
+TEST(Markers, InTitles) {
+  EXPECT_EQ(find_markers("Mettre à jour (opérateurs*)"), std::vector<std::string>{"*"});
+  EXPECT_EQ(find_markers("réseau backbone(1)"), std::vector<std::string>{"(1)"});
+  EXPECT_TRUE(find_markers("Plan 2024 (2024) * not a marker").empty());
+}
+
+TEST(Markers, LeadingMarkerOfNotes) {
+  EXPECT_EQ(leading_marker("*Ces responsabilités"), "*");
+  EXPECT_EQ(leading_marker("(2) Cloud Temple fournit"), "(2)");
+  EXPECT_EQ(leading_marker("*(1) written without closing"), "(1)");
+  EXPECT_EQ(leading_marker("Un support applicatif"), "");
+}
+
+}  // namespace racine

@@ -1,0 +1,41 @@
+#include "core/text.h"
+
+#include <gtest/gtest.h>
+
+namespace racine::text {
+
+TEST(Text, FoldRemovesCaseAccentsAndLigatures) {
+  EXPECT_EQ(fold("Rôle Cœur’s ÉTÉ"), "role coeur's ete");
+  EXPECT_EQ(fold("Aktivität Größe"), "aktivitat grosse");
+}
+
+TEST(Text, SlugifyMakesStableIds) {
+  EXPECT_EQ(slugify("Cloud Temple"), "cloud-temple");
+  EXPECT_EQ(slugify("  Définir l'architecture (globale) "), "definir-l-architecture-globale");
+  EXPECT_EQ(slugify("***"), "");
+}
+
+TEST(Text, FindsInvalidUtf8AndNul) {
+  EXPECT_FALSE(find_invalid_utf8("héllo").has_value());
+  EXPECT_EQ(find_invalid_utf8("ab\xC3").value(), 2U);
+  EXPECT_EQ(find_invalid_utf8("ab\xFFxy").value(), 2U);
+  EXPECT_EQ(find_invalid_utf8(std::string_view("a\0b", 3)).value(), 1U);
+}
+
+TEST(Text, CountsCodepoints) {
+  EXPECT_EQ(codepoints("é|a"), 3U);
+  EXPECT_EQ(codepoints(""), 0U);
+}
+
+TEST(Text, EditDistanceCountsTranspositionsOnce) {
+  EXPECT_EQ(edit_distance("cloudtemple", "cloudtempel"), 1U);
+  EXPECT_EQ(edit_distance("kunde", "kunden"), 1U);
+  EXPECT_EQ(edit_distance("pm", "dev"), 3U);
+}
+
+TEST(Text, TrimAndCollapse) {
+  EXPECT_EQ(trim("\xC2\xA0 a b \t"), "a b");
+  EXPECT_EQ(collapse_spaces("  a \n\t b  "), "a b");
+}
+
+}  // namespace racine::text

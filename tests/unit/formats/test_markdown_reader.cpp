@@ -1,0 +1,263 @@
+#include "formats/markdown_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "../test_support.h"
+#include "formats/json_writer.h"
+#include "formats/loader.h"
+
+namespace racine {
+
+using test::read_md;
+
+namespace {
+std::uint32_t line_of(const Matrix& m, Span s) { return m.source->position(s.begin).line; }
+const Activity& act(const Matrix& m, std::size_t s, std::size_t a) { return m.sections.at(s).activities.at(a); }
+std::string roles(const Matrix& m, const Activity& a, std::size_t p) { (void)m; return a.cells.at(p).roles.to_string(); }
+}  // namespace
+
+TEST(MarkdownReader, SeedMatrix) {
+  ReadOptions o;
+  o.id = "managed-kubernetes";
+  auto m = read_markdown(builtin_matrix(), o);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->activity_count(), 71U);
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Client", "Cloud Temple"}));
+  EXPECT_EQ(m->title, "Matrice de Responsabilités (RACI) - Managed Kubernetes");
+  EXPECT_EQ(m->language, "fr");
+  EXPECT_EQ(m->sections.size(), 12U);
+  EXPECT_EQ(m->sections[0].title, "Architecture & Infrastructure");
+  const Activity& security = act(*m, 4, 0);
+  EXPECT_EQ(security.title, "Gérer la sécurité du service Kubernetes");
+  EXPECT_EQ(line_of(*m, security.span), 53U);
+  EXPECT_EQ(security.id, "gerer-la-securite-du-service-kubernetes");
+  // Duplicate titles in two sections get distinct ids.
+  EXPECT_EQ(act(*m, 9, 1).id, "mise-a-jour-des-operateurs");
+  EXPECT_EQ(act(*m, 10, 1).id, "mise-a-jour-des-operateurs-2");
+  // Notes, markers and the delegation option.
+  ASSERT_EQ(m->notes.size(), 6U);
+  EXPECT_EQ(line_of(*m, m->notes[0].span), 27U);
+  EXPECT_EQ(m->notes[0].marker, "*");
+  ASSERT_EQ(m->options.size(), 1U);
+  EXPECT_EQ(m->options[0].id, "delegation");
+  std::size_t delegable_rows = 0;
+  for (const auto& s : m->sections) {
+    for (const auto& a : s.activities) {
+      bool d = false;
+      for (const auto& use : m->marker_uses) {
+        if (use.note >= 0 && m->notes[static_cast<std::size_t>(use.note)].marker == "*" &&
+            &m->sections[use.section].activities[use.activity] == &a &&
+            use.party >= 0 && m->notes[static_cast<std::size_t>(use.note)].text == m->options[0].text) {
+          d = true;
+        }
+      }
+      delegable_rows += d ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(delegable_rows, 11U);
+  // The title marker of line 45 binds to the note of line 47, not to a delegation note.
+  const Activity& ops = act(*m, 3, 2);
+  EXPECT_EQ(ops.title_markers, std::vector<std::string>{"*"});
+}
+
+TEST(MarkdownReader, TableAfterATextLineGetsRightLines) {
+  // cmark-gfm issue #222: a table right after a text line has a wrong start line.
+  auto m = read_md("Intro text\n| Task | PM | Dev |\n|-|-|-|\n| Ship | RA | C |\n| Test | C | RA |\n");
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(line_of(*m, m->tables[0].span), 2U);
+  EXPECT_EQ(line_of(*m, act(*m, 0, 0).span), 4U);
+  EXPECT_EQ(line_of(*m, act(*m, 0, 1).span), 5U);
+  EXPECT_EQ(line_of(*m, m->parties[1].spellings[0].span), 2U);
+  EXPECT_EQ(m->source->position(act(*m, 0, 1).cells[1].span.begin).column, 14U);
+}
+
+TEST(MarkdownReader, EscapedPipesAndCodeSpans) {
+  auto m = read_md("| Task | PM | Dev |\n|---|---|---|\n| Ship a \\| b | RA | C |\n| Use `x` | RA | C |\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(act(*m, 0, 0).title, "Ship a | b");
+  EXPECT_EQ(act(*m, 0, 0).source_cells, 3U);
+  EXPECT_EQ(act(*m, 0, 1).title, "Use x");
+}
+
+TEST(MarkdownReader, BoldUnderscoreAndLowerCaseCells) {
+  auto m = read_md("| **Activité** | **Client** | **Cloud Temple** |\n|---|---|---|\n"
+                   "| **Définir** l'architecture | __C, I__ | **RA** |\n| Installer | ra | r/a |\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Client", "Cloud Temple"}));
+  EXPECT_EQ(act(*m, 0, 0).title, "Définir l'architecture");
+  EXPECT_EQ(roles(*m, act(*m, 0, 0), 0), "CI");
+  EXPECT_EQ(roles(*m, act(*m, 0, 0), 1), "RA");
+  EXPECT_EQ(roles(*m, act(*m, 0, 1), 0), "RA");
+  EXPECT_EQ(roles(*m, act(*m, 0, 1), 1), "RA");
+}
+
+TEST(MarkdownReader, NonRaciTablesAreSkippedByContent) {
+  auto m = read_md("| Rôle | Description |\n|---|---|\n| (R) Réalise | __R__éalise le processus |\n\n"
+                   "| Activité | Rôle Client | Rôle Cloud Temple |\n|---|---|---|\n| Faire | RA | I |\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->activity_count(), 1U);
+  ASSERT_EQ(m->skipped.size(), 1U);
+  EXPECT_EQ(line_of(*m, m->skipped[0].span), 1U);
+  EXPECT_EQ(m->skipped[0].reason, "not a RACI table: no column below 'Description' holds role codes");
+}
+
+TEST(MarkdownReader, IdDomainAndFreeTextColumns) {
+  auto m = read_md("| ID | Domain | Task | PM | Dev | SLA |\n|---|---|---|---|---|---|\n"
+                   "| T-1 | Build | Ship it | RA | C | 4h |\n| T-2 | Run | Watch | A | R (veto) | |\n");
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"PM", "Dev"}));
+  const Activity& a = act(*m, 0, 0);
+  EXPECT_EQ(a.id, "t-1");
+  EXPECT_EQ(a.title, "Ship it");
+  ASSERT_EQ(a.fields.size(), 2U);
+  EXPECT_EQ(a.fields[0].name, "Domain");
+  EXPECT_EQ(a.fields[1].value, "4h");
+  EXPECT_EQ(act(*m, 0, 1).cells[1].remark, "veto");
+}
+
+TEST(MarkdownReader, SectionRowsAndNoRoleTokens) {
+  auto m = read_md("## Ops\n\n| ID | Task | A | B |\n|---|---|---|---|\n| | **Build** | | |\n| 1 | Ship | RA | — |\n"
+                   "| **Run** | | | |\n| 2 | Watch | N/A | RA |\n");
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->sections.size(), 2U);
+  EXPECT_EQ(m->sections[0].title, "Build");
+  EXPECT_EQ(m->sections[1].title, "Run");
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(roles(*m, act(*m, 1, 0), 0), "");
+  EXPECT_TRUE(act(*m, 1, 0).cells[0].unknown.empty());
+}
+
+TEST(MarkdownReader, TransposedTables) {
+  auto m = read_md("| Tâche | Réalise | Approuve | Consulté | Informé |\n|---|---|---|---|---|\n"
+                   "| Livrer | Dev, Ops | PM | QA | Sales |\n| Tester | QA | PM | Dev | |\n");
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_TRUE(m->tables[0].transposed);
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Dev", "Ops", "PM", "QA", "Sales"}));
+  const Activity& a = act(*m, 0, 0);
+  EXPECT_EQ(roles(*m, a, 0), "R");
+  EXPECT_EQ(roles(*m, a, 2), "A");
+  EXPECT_EQ(roles(*m, act(*m, 0, 1), 0), "C");
+  EXPECT_EQ(roles(*m, act(*m, 0, 1), 4), "");
+  EXPECT_TRUE(act(*m, 0, 1).cells[4].present);
+}
+
+TEST(MarkdownReader, SingleCapitalPartiesAreNotRoleHeaders) {
+  auto m = read_md("| Task | R | A | C |\n|---|---|---|---|\n| Ship | RA | C | I |\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_FALSE(m->tables[0].transposed);
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"R", "A", "C"}));
+}
+
+TEST(MarkdownReader, TablesGithubDoesNotRender) {
+  auto code = read_md("```\n| Task | PM |\n|---|---|\n| Ship | RA |\n```\n");
+  ASSERT_FALSE(code.ok());
+  EXPECT_EQ(code.error().to_string(),
+            "t.md: no RACI table found; skipped: line 2: table inside a fenced code block is shown "
+            "as code, not as a table");
+  auto broken = read_md("| Task | PM | Dev |\n|---|---|\n| Ship | RA | C |\n");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: table not rendered: its delimiter row "
+            "(line 2) has 2 cells and its header 3");
+}
+
+TEST(MarkdownReader, NoTableAtAll) {
+  EXPECT_EQ(read_md("").error().to_string(), "t.md: no RACI table found: the document has no table");
+  EXPECT_EQ(read_md("Just prose.\n").error().message, "no RACI table found: the document has no table");
+}
+
+TEST(MarkdownReader, FrontMatter) {
+  auto m = read_md("---\ntitle: \"Ma matrice\"\nlang: en\nid: My Matrix\n---\n| T | A | B |\n|-|-|-|\n| x | RA | C |\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->title, "Ma matrice");
+  EXPECT_EQ(m->language, "en");
+  EXPECT_EQ(m->id, "my-matrix");
+  EXPECT_EQ(line_of(*m, act(*m, 0, 0).span), 8U);
+  auto open = read_md("---\ntitle: x\n| T | A |\n|-|-|\n| x | RA |\n");
+  ASSERT_FALSE(open.ok());
+  EXPECT_EQ(open.error().to_string(), "t.md:1:1: unterminated front matter: no closing '---' line");
+  auto bad = read_md("---\ntitle: [x\n---\n| T | A |\n|-|-|\n| x | RA |\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().line, 3U);
+}
+
+TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
+  auto m = read_md("| T | A | B |\n|-|-|-|\n| x | RA | C* |\n*Only on weekdays.\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->activity_count(), 1U);
+  ASSERT_EQ(m->notes.size(), 1U);
+  EXPECT_TRUE(m->notes[0].in_table_row);
+  EXPECT_EQ(m->notes[0].text, "Only on weekdays.");
+  EXPECT_EQ(m->marker_uses.at(0).note, 0);
+}
+
+TEST(MarkdownReader, NumberedNotesInItalics) {
+  auto m = read_md("| T | A | B |\n|-|-|-|\n| Run **backbone(1)** | RA | *(2)* I |\n\n"
+                   "*(1) The backbone is ours.*\n\n*(2) Informed monthly.*\n");
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->notes.size(), 2U);
+  EXPECT_EQ(m->notes[0].marker, "(1)");
+  EXPECT_EQ(m->notes[0].text, "The backbone is ours.");
+  ASSERT_EQ(m->marker_uses.size(), 2U);
+  EXPECT_EQ(m->marker_uses[0].party, -1);
+  EXPECT_EQ(m->marker_uses[0].note, 0);
+  EXPECT_EQ(m->marker_uses[1].note, 1);
+}
+
+TEST(MarkdownReader, OnePartySpelledTwoWays) {
+  auto m = read_md("## A\n\n| Aufgabe | **Kunde** | **Cloud Temple** |\n|-|-|-|\n| x | RA | C |\n\n"
+                   "## B\n\n| Aktivität | **Client** | **Cloud Temple** |\n|-|-|-|\n| y | RA | C |\n");
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->parties.size(), 2U);
+  EXPECT_EQ(m->parties[0].name, "Kunde");
+  EXPECT_EQ(m->parties[0].spellings.size(), 2U);
+}
+
+TEST(MarkdownReader, OneTableCannotNameAPartyTwice) {
+  auto m = read_md("| Task | Client | Customer | Provider |\n|-|-|-|-|\n| Ship | RA | C | I |\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Client", "Customer", "Provider"}));
+  EXPECT_EQ(act(*m, 0, 0).cells[0].roles.to_string(), "RA");
+  EXPECT_EQ(act(*m, 0, 0).cells[1].roles.to_string(), "C");
+}
+
+TEST(MarkdownReader, ExportJsonShape) {
+  auto m = read_md("# T\n\n| Task | PM | Dev |\n|-|-|-|\n| Ship | RA | C* |\n\n*Weekdays.\n");
+  ASSERT_TRUE(m.ok());
+  const auto j = matrix_to_json(*m);
+  EXPECT_EQ(j["racine"], 1);
+  EXPECT_EQ(j["title"], "T");
+  EXPECT_EQ(j["parties"][1]["id"], "dev");
+  EXPECT_EQ(j["sections"][0]["activities"][0]["roles"]["pm"], "RA");
+  EXPECT_EQ(j["sections"][0]["activities"][0]["markers"]["dev"][0], "*");
+  EXPECT_EQ(j["notes"][0]["line"], 7);
+}
+
+TEST(MarkdownReader, PrescanRefusesPaddingBombs) {
+  std::string doc = "| h";
+  for (int i = 1; i < 128; ++i) doc += " | h";
+  doc += " |\n|-";
+  for (int i = 1; i < 128; ++i) doc += "|-";
+  doc += "|\n";
+  for (int i = 0; i < 40000; ++i) doc += "| x |\n";
+  auto m = read_md(doc);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().line, 1U);
+  EXPECT_NE(m.error().message.find("missing cells that the parser would pad"), std::string::npos);
+}
+
+TEST(MarkdownReader, PrescanRefusesTooManyColumns) {
+  std::string header = "|";
+  std::string delim = "|";
+  for (int i = 0; i < 10000; ++i) {
+    header += " c |";
+    delim += "-|";
+  }
+  auto m = read_md("text\n\n" + header + "\n" + delim + "\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md:3:1: table has 10000 columns, above the limit of 256 (raise limits.max-columns "
+            "in .racine.yaml to read it)");
+}
+
+}  // namespace racine

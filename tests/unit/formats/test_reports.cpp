@@ -1,0 +1,64 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "../test_support.h"
+#include "formats/report_writers.h"
+#include "lint/rule.h"
+#include "lint/rule_info.h"
+
+namespace racine {
+
+namespace {
+std::vector<FileReport> one_report(const std::string& path) {
+  auto m = test::read_md("| Task | PM | Dev |\n|-|-|-|\n| Ship | RA | A |\n| Test | C | RA |\n");
+  FileReport r;
+  r.path = path;
+  r.source = m->source;
+  r.activities = m->activity_count();
+  r.parties = m->party_names();
+  r.diagnostics = lint::run(*m, {});
+  return {r};
+}
+}  // namespace
+
+TEST(Reports, Text) {
+  EXPECT_EQ(write_text_report(one_report("t.md"), false),
+            "t.md:3:1: error: 2 parties are Accountable (PM, Dev): exactly one must be [RAC202]\n"
+            "1 file checked: 1 error, 0 warnings, 0 infos\n");
+  const std::string colored = write_text_report(one_report("t.md"), true);
+  EXPECT_NE(colored.find("\x1b[1;31merror"), std::string::npos);
+}
+
+TEST(Reports, Json) {
+  const auto j = nlohmann::json::parse(write_json_report(one_report("t.md")));
+  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["files"][0]["activities"], 2);
+  EXPECT_EQ(j["files"][0]["diagnostics"][0]["code"], "RAC202");
+  EXPECT_EQ(j["files"][0]["diagnostics"][0]["activity"], "Ship");
+  EXPECT_EQ(j["summary"]["errors"], 1);
+}
+
+TEST(Reports, SarifHasWhatCodeScanningNeeds) {
+  const auto j = nlohmann::json::parse(
+      write_sarif_report(one_report("dir/my file.md"), lint::rule_infos(""), "1.2.3"));
+  EXPECT_EQ(j["version"], "2.1.0");
+  const auto& run = j["runs"][0];
+  const auto& rules = run["tool"]["driver"]["rules"];
+  ASSERT_EQ(rules.size(), lint::all_rules().size());
+  EXPECT_EQ(rules[6]["id"], "RAC202");
+  EXPECT_EQ(rules[6]["name"], "SingleAccountable");
+  EXPECT_EQ(rules[6]["helpUri"], "http://127.0.0.1:8080/docs/rules/RAC202");
+  EXPECT_FALSE(rules[6]["fullDescription"]["text"].get<std::string>().empty());
+  const auto& res = run["results"][0];
+  EXPECT_EQ(res["ruleId"], "RAC202");
+  EXPECT_EQ(res["ruleIndex"], 6);
+  EXPECT_EQ(res["level"], "error");
+  const auto& loc = res["locations"][0]["physicalLocation"];
+  EXPECT_EQ(loc["artifactLocation"]["uri"], "dir/my%20file.md");
+  EXPECT_EQ(loc["region"]["startLine"], 3);
+  EXPECT_EQ(loc["region"]["startColumn"], 1);
+  EXPECT_EQ(res["partialFingerprints"]["racineFingerprint/v1"].get<std::string>().size(), 16U);
+}
+
+}  // namespace racine

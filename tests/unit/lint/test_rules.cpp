@@ -1,0 +1,77 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "../test_support.h"
+#include "lint/rule.h"
+
+namespace racine::lint {
+
+class RuleExamples : public ::testing::TestWithParam<const Rule*> {};
+
+namespace {
+bool fires(const Rule& rule, std::string_view doc) {
+  for (const auto& f : test::lint_md(std::string(doc))) {
+    if (f.rfind(std::string(rule.code) + "@", 0) == 0) return true;
+    EXPECT_EQ(f.rfind("ERROR", 0), std::string::npos) << f;
+  }
+  return false;
+}
+std::vector<const Rule*> rule_ptrs() {
+  std::vector<const Rule*> out;
+  for (const auto& r : all_rules()) out.push_back(&r);
+  return out;
+}
+}  // namespace
+
+TEST_P(RuleExamples, BadExampleFiresAndGoodExampleDoesNot) {
+  const Rule& rule = *GetParam();
+  EXPECT_TRUE(fires(rule, rule.bad_example)) << rule.code << " bad example:\n" << rule.bad_example;
+  EXPECT_FALSE(fires(rule, rule.good_example)) << rule.code << " good example:\n" << rule.good_example;
+  // The good example is clean of every error, so it can be copied as is.
+  for (const auto& f : test::lint_md(std::string(rule.good_example))) {
+    const Rule* other = find_rule(f.substr(0, f.find('@')));
+    ASSERT_NE(other, nullptr) << f;
+    EXPECT_NE(other->severity, Severity::error) << rule.code << " good example has " << f;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalog, RuleExamples, ::testing::ValuesIn(rule_ptrs()),
+                         [](const auto& p) { return std::string(p.param->code); });
+
+TEST(Catalog, CodesAreUniqueOrderedAndDocumented) {
+  std::set<std::string_view> codes;
+  std::string_view prev;
+  for (const auto& r : all_rules()) {
+    EXPECT_TRUE(codes.insert(r.code).second) << r.code;
+    EXPECT_LT(prev, r.code);
+    prev = r.code;
+    const std::string page(rule_page(r.code));
+    EXPECT_EQ(page.rfind("# " + std::string(r.code), 0), 0U) << r.code << " page must start with its code";
+    EXPECT_NE(page.find("## Bad"), std::string::npos) << r.code;
+    EXPECT_NE(page.find("## Good"), std::string::npos) << r.code;
+    // The page shows the same examples as the declaration.
+    EXPECT_NE(page.find(std::string(r.bad_example)), std::string::npos) << r.code << " bad example differs";
+    EXPECT_NE(page.find(std::string(r.good_example)), std::string::npos) << r.code << " good example differs";
+    // The page in the source tree is the one compiled in.
+    std::ifstream in(std::string(RACINE_SOURCE_DIR) + "/docs/rules/" + std::string(r.code) + ".md");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_EQ(ss.str(), page) << r.code;
+  }
+  EXPECT_EQ(codes.size(), 14U);
+}
+
+TEST(Catalog, EveryPageHasARule) {
+  for (const auto& e : std::filesystem::directory_iterator(std::string(RACINE_SOURCE_DIR) + "/docs/rules")) {
+    const std::string stem = e.path().stem().string();
+    if (stem.rfind("RAC", 0) == 0) {
+      EXPECT_NE(find_rule(stem), nullptr) << stem;
+    }
+  }
+}
+
+}  // namespace racine::lint

@@ -1,0 +1,31 @@
+#pragma once
+// Helpers for unit tests: read Markdown from a string, lint it, find diagnostics.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/matrix.h"
+#include "formats/markdown_reader.h"
+#include "lint/config.h"
+#include "lint/linter.h"
+
+namespace racine::test {
+
+inline Result<Matrix> read_md(std::string text, ReadOptions options = {}) {
+  auto src = std::make_shared<SourceFile>("t.md", std::move(text));
+  return read_markdown(src, options);
+}
+
+// "CODE@line" for every finding, in order.
+inline std::vector<std::string> lint_md(const std::string& text, const lint::Config& config = {}) {
+  auto m = read_md(text, ReadOptions{config.limits, config.aliases, ""});
+  if (!m) return {"ERROR: " + m.error().to_string()};
+  std::vector<std::string> out;
+  for (const auto& d : lint::run(*m, config)) {
+    out.push_back(d.code + "@" + std::to_string(m->source->position(d.span.begin).line));
+  }
+  return out;
+}
+
+}  // namespace racine::test
