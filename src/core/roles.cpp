@@ -45,6 +45,7 @@ constexpr std::string_view k_superscripts[] = {
 
 // Length of a superscript digit at the start of `s`, or 0.
 std::size_t superscript_at(std::string_view s) {
+  if (s.empty() || (s[0] != '\xC2' && s[0] != '\xE2')) return 0;
   for (const auto sup : k_superscripts) {
     if (text::starts_with(s, sup)) return sup.size();
   }

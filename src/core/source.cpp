@@ -27,6 +27,7 @@ std::uint32_t SourceFile::line_start(std::uint32_t line) const {
 }
 
 Span SourceFile::line_span(std::uint32_t line) const {
+  if (line == 0) line = 1;
   const std::uint32_t begin = line_start(line);
   std::uint32_t end = line < m_line_starts.size() ? m_line_starts[line] - 1
                                                   : static_cast<std::uint32_t>(m_text.size());

@@ -37,7 +37,7 @@ class SourceFile {
   [[nodiscard]] std::string_view line(std::uint32_t line) const;
   // Byte offset where 1-based line `line` starts (text size past the end).
   [[nodiscard]] std::uint32_t line_start(std::uint32_t line) const;
-  // Span covering 1-based line `line`, without its line ending.
+  // Span covering 1-based line `line` (0 counts as 1), without its line ending.
   [[nodiscard]] Span line_span(std::uint32_t line) const;
   // Line and column of a byte offset.
   [[nodiscard]] Position position(std::uint32_t offset) const;

@@ -35,33 +35,52 @@ std::size_t codepoints(std::string_view s) {
 
 namespace {
 
-// Replacements utf8proc does not make: ligatures and typographic punctuation.
+// Replacements utf8proc does not make: ligatures and typographic punctuation. Only
+// looked for at bytes that can start them.
 std::string pre_fold(std::string_view s) {
+  static constexpr std::pair<std::string_view, std::string_view> k_map[] = {
+      {"\xC5\x93", "oe"}, {"\xC5\x92", "oe"}, {"\xC3\xA6", "ae"}, {"\xC3\x86", "ae"},
+      {"\xE2\x80\x99", "'"}, {"\xE2\x80\x98", "'"}, {"\xE2\x80\x9C", "\""},
+      {"\xE2\x80\x9D", "\""}, {"\xC2\xA0", " "}, {"\xE2\x80\xAF", " "}};
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    auto match = [&](std::string_view from, std::string_view to) {
-      if (s.substr(i, from.size()) == from) {
-        out += to;
-        i += from.size();
-        return true;
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0xC5 || c == 0xC3 || c == 0xC2 || c == 0xE2) {
+      bool replaced = false;
+      for (const auto& [from, to] : k_map) {
+        if (s.compare(i, from.size(), from) == 0) {
+          out += to;
+          i += from.size();
+          replaced = true;
+          break;
+        }
       }
-      return false;
-    };
-    if (match("\xC5\x93", "oe") || match("\xC5\x92", "oe") || match("\xC3\xA6", "ae") ||
-        match("\xC3\x86", "ae") || match("\xE2\x80\x99", "'") || match("\xE2\x80\x98", "'") ||
-        match("\xE2\x80\x9C", "\"") || match("\xE2\x80\x9D", "\"") ||
-        match("\xC2\xA0", " ") || match("\xE2\x80\xAF", " ")) {
-      continue;
+      if (replaced) continue;
     }
     out += s[i++];
   }
   return out;
 }
 
+bool is_ascii(std::string_view s) {
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string fold(std::string_view s) {
+  if (is_ascii(s)) {
+    // Most text is ASCII: lower case it without utf8proc.
+    std::string out(s);
+    for (auto& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+  }
   const std::string pre = pre_fold(s);
   utf8proc_uint8_t* out = nullptr;
   const auto options = static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT |

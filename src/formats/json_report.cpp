@@ -1,44 +1,91 @@
-#include <nlohmann/json.hpp>
+// The lint report as JSON, written directly (a report on a large matrix has hundreds of
+// thousands of findings; building a JSON tree first doubled the run's memory). The
+// layout is nlohmann::json's dump(2), which the rest of racine's JSON also uses.
+
+#include <fmt/format.h>
 
 #include "formats/report_writers.h"
 
 namespace racine {
 
+namespace {
+
+void append_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
 std::string write_json_report(const std::vector<FileReport>& reports) {
-  using nlohmann::ordered_json;
-  ordered_json files = ordered_json::array();
+  std::string out = "{\n  \"version\": 1,\n  \"files\": [";
+  bool first_file = true;
   for (const auto& r : reports) {
-    ordered_json f;
-    f["path"] = r.path;
+    out += first_file ? "\n" : ",\n";
+    first_file = false;
+    out += "    {\n      \"path\": ";
+    append_string(out, r.path);
     if (r.error) {
-      f["error"] = {{"line", r.error->line}, {"column", r.error->column}, {"message", r.error->message}};
-      files.push_back(std::move(f));
+      out += fmt::format(",\n      \"error\": {{\n        \"line\": {},\n        \"column\": {},\n        \"message\": ",
+                         r.error->line, r.error->column);
+      append_string(out, r.error->message);
+      out += "\n      }\n    }";
       continue;
     }
-    f["activities"] = r.activities;
-    f["parties"] = r.parties;
-    ordered_json diags = ordered_json::array();
+    out += fmt::format(",\n      \"activities\": {},\n      \"parties\": [", r.activities);
+    for (std::size_t i = 0; i < r.parties.size(); ++i) {
+      out += i == 0 ? "\n        " : ",\n        ";
+      append_string(out, r.parties[i]);
+    }
+    out += r.parties.empty() ? "]" : "\n      ]";
+    out += ",\n      \"diagnostics\": [";
+    bool first = true;
     for (const auto& d : r.diagnostics) {
       const Position p = r.source->position(d.span.begin);
-      ordered_json j;
-      j["code"] = d.code;
-      j["severity"] = std::string(to_string(d.severity));
-      j["line"] = p.line;
-      j["column"] = p.column;
-      if (!d.activity.empty()) j["activity"] = d.activity;
-      j["message"] = d.message;
-      diags.push_back(std::move(j));
+      out += first ? "\n" : ",\n";
+      first = false;
+      out += "        {\n          \"code\": ";
+      append_string(out, d.code);
+      out += ",\n          \"severity\": ";
+      append_string(out, to_string(d.severity));
+      out += fmt::format(",\n          \"line\": {},\n          \"column\": {},\n", p.line, p.column);
+      if (!d.activity.empty()) {
+        out += "          \"activity\": ";
+        append_string(out, d.activity);
+        out += ",\n";
+      }
+      out += "          \"message\": ";
+      append_string(out, d.message);
+      out += "\n        }";
     }
-    f["diagnostics"] = std::move(diags);
-    files.push_back(std::move(f));
+    out += first ? "]" : "\n      ]";
+    out += "\n    }";
   }
+  out += first_file ? "]" : "\n  ]";
   const ReportSummary s = summarize(reports);
-  ordered_json root;
-  root["version"] = 1;
-  root["files"] = std::move(files);
-  root["summary"] = {{"files", s.files}, {"errors", s.errors}, {"warnings", s.warnings}, {"infos", s.infos}};
-  if (s.failed > 0) root["summary"]["failed"] = s.failed;
-  return root.dump(2) + "\n";
+  out += fmt::format(",\n  \"summary\": {{\n    \"files\": {},\n    \"errors\": {},\n    \"warnings\": {},\n    \"infos\": {}",
+                     s.files, s.errors, s.warnings, s.infos);
+  if (s.failed > 0) out += fmt::format(",\n    \"failed\": {}", s.failed);
+  out += "\n  }\n}\n";
+  return out;
 }
 
 }  // namespace racine

@@ -28,15 +28,76 @@ bool is_blank(std::string_view line) {
   return true;
 }
 
+// A link reference definition: "[label]: destination", indented by at most 3 spaces.
+bool is_reference_definition(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && i < 3 && line[i] == ' ') ++i;
+  if (i >= line.size() || line[i] != '[') return false;
+  const auto close = line.find("]:", i + 1);
+  return close != std::string_view::npos && close > i + 1;
+}
+
+bool iequals_prefix(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+bool contains_ci(std::string_view s, std::string_view needle) {
+  for (std::size_t i = 0; i + needle.size() <= s.size(); ++i) {
+    if (iequals_prefix(s.substr(i), needle)) return true;
+  }
+  return false;
+}
+
+// The closing text of a raw HTML block that may contain blank lines, started by `line`
+// ("-->", "</pre>"...), or empty.
+std::string_view raw_html_closer(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && i < 3 && line[i] == ' ') ++i;
+  const std::string_view t = line.substr(i);
+  if (t.substr(0, 4) == "<!--") return t.find("-->", 4) == std::string_view::npos ? "-->" : "";
+  for (const auto& [open, close] : {std::pair<std::string_view, std::string_view>{"<pre", "</pre>"},
+                                    {"<script", "</script>"}, {"<style", "</style>"},
+                                    {"<textarea", "</textarea>"}}) {
+    if (iequals_prefix(t, open)) return contains_ci(t, close) ? std::string_view{} : close;
+  }
+  return {};
+}
+
 }  // namespace
 
-std::optional<Error> prescan_markdown(const SourceFile& source, const Limits& limits) {
+Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const Limits& limits,
+                                                std::uint32_t first_line, std::size_t chunk_bytes) {
   const std::uint32_t lines = source.line_count();
   std::uint64_t padding = 0;
   char fence_char = 0;
   std::size_t fence_len = 0;
-  for (std::uint32_t l = 1; l <= lines; ++l) {
+  std::string_view html_closer;
+  bool has_references = false;
+  std::vector<LineRange> chunks;
+  std::uint32_t chunk_start = first_line;
+  for (std::uint32_t l = first_line; l <= lines; ++l) {
     const std::string_view line = source.line(l);
+    if (!html_closer.empty()) {
+      if (contains_ci(line, html_closer)) html_closer = {};
+      continue;
+    }
+    if (fence_len == 0 && is_blank(line)) {
+      // A safe place to cut, once the chunk is big enough.
+      if (l < lines && source.line_start(l) - source.line_start(chunk_start) >= chunk_bytes) {
+        const std::string_view next = source.line(l + 1);
+        if (!next.empty() && next[0] != ' ' && next[0] != '\t' && !is_blank(next)) {
+          chunks.push_back({chunk_start, l});
+          chunk_start = l + 1;
+        }
+      }
+      continue;
+    }
     char c = 0;
     if (const auto n = fence_length(line, c)) {
       if (fence_len == 0) {
@@ -48,6 +109,8 @@ std::optional<Error> prescan_markdown(const SourceFile& source, const Limits& li
       continue;
     }
     if (fence_len != 0) continue;
+    if (is_reference_definition(line)) has_references = true;
+    html_closer = raw_html_closer(line);
     if (l == lines || line.find('|') == std::string_view::npos) continue;
     const std::string_view next = source.line(l + 1);
     if (!is_delimiter_row(next)) continue;
@@ -75,7 +138,9 @@ std::optional<Error> prescan_markdown(const SourceFile& source, const Limits& li
     }
     l = r - 1;
   }
-  return std::nullopt;
+  if (chunk_start <= lines || chunks.empty()) chunks.push_back({chunk_start, lines});
+  if (has_references) return std::vector<LineRange>{{first_line, lines}};
+  return chunks;
 }
 
 }  // namespace racine

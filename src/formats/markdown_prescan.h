@@ -3,8 +3,16 @@
 // would make the parser take too much time or memory: too many columns in a table, or
 // short rows that cmark-gfm would pad to the header's width (an 80 KB file with a
 // 128-column header and 40,000 one-cell rows costs it 1.2 GB).
+//
+// The same pass cuts the document into chunks of about `chunk_bytes` that can be parsed
+// one at a time, so that cmark-gfm's tree (about 40 bytes per input byte) never holds
+// the whole of a large document. A cut is made only at a blank line that no block can
+// span: outside fenced code and raw HTML blocks, before a line that starts in column 1.
+// Link reference definitions apply to the whole document, so a document with any is
+// one chunk.
 
-#include <optional>
+#include <cstddef>
+#include <vector>
 
 #include "core/result.h"
 #include "core/source.h"
@@ -12,7 +20,16 @@
 
 namespace racine {
 
-// An Error naming the first table that breaks a limit, or nullopt.
-std::optional<Error> prescan_markdown(const SourceFile& source, const Limits& limits);
+// Lines `first` to `last`, inclusive, 1-based.
+struct LineRange {
+  std::uint32_t first = 1;
+  std::uint32_t last = 0;
+};
+
+// The chunks of lines `first_line` to the end, or an Error naming the first table that
+// breaks a limit.
+Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const Limits& limits,
+                                                std::uint32_t first_line = 1,
+                                                std::size_t chunk_bytes = 1 << 20);
 
 }  // namespace racine

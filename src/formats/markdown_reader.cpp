@@ -175,7 +175,10 @@ class Reader {
   void find_options();
   Span cell_span(const Row& row, std::size_t i) const;
   Section& current_section();
+  // Line of a node in the file (cmark-gfm counts from the chunk's first line); 0 when
+  // cmark-gfm gave it none.
   std::uint32_t line_of(cmark_node* n) const;
+  std::uint32_t end_line_of(cmark_node* n) const;
 
   SourcePtr m_src;
   std::string_view m_text;
@@ -190,11 +193,17 @@ class Reader {
   std::set<std::string> m_ids;
   std::string m_all_text;  // folded prose, for the language guess
   std::uint32_t m_table_line = 0;  // line of the table being read, for html inside it
+  std::uint32_t m_line_offset = 0;  // lines before the chunk being read
 };
 
 std::uint32_t Reader::line_of(cmark_node* n) const {
   const int l = cmark_node_get_start_line(n);
-  return l > 0 ? static_cast<std::uint32_t>(l) : 0;
+  return l > 0 ? static_cast<std::uint32_t>(l) + m_line_offset : 0;
+}
+
+std::uint32_t Reader::end_line_of(cmark_node* n) const {
+  const int l = cmark_node_get_end_line(n);
+  return l > 0 ? static_cast<std::uint32_t>(l) + m_line_offset : 0;
 }
 
 Section& Reader::current_section() {
@@ -210,29 +219,28 @@ Section& Reader::current_section() {
 }
 
 Result<Matrix> Reader::run() {
-  if (auto err = prescan_markdown(*m_src, m_options.limits)) return *err;
   auto fm = read_front_matter(*m_src);
   if (!fm) return fm.error();
+  auto chunks = prescan_markdown(*m_src, m_options.limits, fm->lines + 1, m_options.chunk_bytes);
+  if (!chunks) return chunks.error();
 
   cmark_gfm_core_extensions_ensure_registered();
-  cmark_parser* parser = cmark_parser_new(CMARK_OPT_DEFAULT);
-  std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser_guard(parser, &cmark_parser_free);
-  for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter"}) {
-    if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) {
-      cmark_parser_attach_syntax_extension(parser, e);
+  for (const LineRange& chunk : *chunks) {
+    if (chunk.last < chunk.first) continue;
+    cmark_parser* parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+    std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser_guard(parser, &cmark_parser_free);
+    for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter"}) {
+      if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) {
+        cmark_parser_attach_syntax_extension(parser, e);
+      }
     }
+    const std::uint32_t begin = m_src->line_start(chunk.first);
+    const std::uint32_t end = m_src->line_start(chunk.last + 1);
+    cmark_parser_feed(parser, m_text.data() + begin, end - begin);
+    NodePtr doc(cmark_parser_finish(parser), &cmark_node_free);
+    m_line_offset = chunk.first - 1;
+    walk(doc.get());
   }
-  // The front matter becomes blank lines, so that line numbers stay those of the file.
-  const std::uint32_t skip = fm->lines;
-  if (skip > 0) {
-    const std::string blanks(skip, '\n');
-    cmark_parser_feed(parser, blanks.data(), blanks.size());
-  }
-  const std::uint32_t body = skip > 0 ? m_src->line_start(skip + 1) : 0;
-  cmark_parser_feed(parser, m_text.data() + body, m_text.size() - body);
-  NodePtr doc(cmark_parser_finish(parser), &cmark_node_free);
-
-  walk(doc.get());
 
   if (m_m.activity_count() == 0) {
     std::string why = "no RACI table found";
@@ -315,8 +323,12 @@ void Reader::on_paragraph(cmark_node* n) {
   m_all_text += text::fold(t);
   m_all_text += ' ';
   const std::uint32_t line = line_of(n);
+  // cmark-gfm gives no position to a paragraph that a table follows without a blank line
+  // (issue #222): such a paragraph is prose leading into the table, neither a note nor
+  // a broken table.
+  if (line == 0) return;
   // A paragraph whose lines look like a pipe table is a table that formatting broke.
-  if (line > 0) {
+  {
     const std::string_view first = m_src->line(line);
     const std::string_view second = line < m_src->line_count() ? m_src->line(line + 1) : "";
     if (first.find('|') != std::string_view::npos && is_delimiter_row(second)) {
@@ -339,7 +351,7 @@ void Reader::on_paragraph(cmark_node* n) {
   Note note;
   note.marker = marker;
   note.text = rest;
-  const std::uint32_t end_line = static_cast<std::uint32_t>(std::max(cmark_node_get_end_line(n), 0));
+  const std::uint32_t end_line = end_line_of(n);
   note.span = {m_src->line_start(line), m_src->line_span(std::max(line, end_line)).end};
   m_m.notes.push_back(std::move(note));
 }
@@ -444,8 +456,8 @@ void Reader::on_table(cmark_node* table) {
     for (std::size_t i = 1; i < rows.size(); ++i) rows[i].line = line_of(rows[i].node);
     header_line = rows[1].line >= 2 ? rows[1].line - 2 : 0;
   } else {
-    const int end = cmark_node_get_end_line(table);
-    header_line = end >= 2 ? static_cast<std::uint32_t>(end - 1) : 0;
+    const std::uint32_t end = end_line_of(table);
+    header_line = end >= 2 ? end - 1 : 0;
   }
   // Confirm against the source: the header is the line right above a delimiter row.
   if (header_line == 0 || header_line >= m_src->line_count() ||

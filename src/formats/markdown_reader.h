@@ -16,6 +16,7 @@ struct ReadOptions {
   Limits limits;
   PartyAliases aliases = PartyAliases::builtin();
   std::string id;  // matrix id when the document declares none (e.g. from the file name)
+  std::size_t chunk_bytes = 1 << 20;  // parse in pieces of about this size (see markdown_prescan.h)
 };
 
 // The matrix in `source`, or an Error when a limit is broken, the front matter is

@@ -5,6 +5,7 @@
 #include "../test_support.h"
 #include "formats/json_writer.h"
 #include "formats/loader.h"
+#include "formats/markdown_prescan.h"
 
 namespace racine {
 
@@ -69,6 +70,14 @@ TEST(MarkdownReader, TableAfterATextLineGetsRightLines) {
   EXPECT_EQ(line_of(*m, act(*m, 0, 1).span), 5U);
   EXPECT_EQ(line_of(*m, m->parties[1].spellings[0].span), 2U);
   EXPECT_EQ(m->source->position(act(*m, 0, 1).cells[1].span.begin).column, 14U);
+}
+
+TEST(MarkdownReader, MarkerParagraphRightAboveATable) {
+  // Found by the fuzzer: the paragraph has no position (issue #222); it is no note.
+  auto m = read_md("*note\n| T | A | B |\n|-|-|-|\n| x | RA | C |\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_TRUE(m->notes.empty());
+  EXPECT_EQ(line_of(*m, act(*m, 0, 0).span), 4U);
 }
 
 TEST(MarkdownReader, EscapedPipesAndCodeSpans) {
@@ -231,6 +240,28 @@ TEST(MarkdownReader, ExportJsonShape) {
   EXPECT_EQ(j["sections"][0]["activities"][0]["roles"]["pm"], "RA");
   EXPECT_EQ(j["sections"][0]["activities"][0]["markers"]["dev"][0], "*");
   EXPECT_EQ(j["notes"][0]["line"], 7);
+}
+
+TEST(MarkdownReader, ChunkedReadingGivesTheSameMatrix) {
+  ReadOptions whole;
+  ReadOptions tiny;
+  tiny.chunk_bytes = 1;  // cut at every safe blank line
+  for (const std::string doc : {std::string(builtin_matrix()->text()),
+                                std::string("```\n| T | A |\n\n|-|-|\n```\n\n| T | A | B |\n|-|-|-|\n| x | RA | C* |\n\n"
+                                            "<!--\n\nracine-disable-line RAC202\n-->\n\n*note\n\n- item\n\n  continued\n")}) {
+    auto a = read_markdown(std::make_shared<SourceFile>("t.md", doc), whole);
+    auto b = read_markdown(std::make_shared<SourceFile>("t.md", doc), tiny);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(matrix_to_json(*a).dump(), matrix_to_json(*b).dump());
+    EXPECT_EQ(a->marker_uses.size(), b->marker_uses.size());
+  }
+  auto chunks = prescan_markdown(SourceFile("t.md", "a\n\nb\n\n```\nx\n\ny\n```\n\n  indented\n\nc\n"), {}, 1, 1);
+  ASSERT_TRUE(chunks.ok());
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> got;
+  for (const auto& c : *chunks) got.emplace_back(c.first, c.last);
+  EXPECT_EQ(got, (std::vector<std::pair<std::uint32_t, std::uint32_t>>{{1, 2}, {3, 4}, {5, 12}, {13, 13}}));
+  auto refs = prescan_markdown(SourceFile("t.md", "a\n\nb\n\n[x]: http://e\n"), {}, 1, 1);
+  EXPECT_EQ(refs->size(), 1U);
 }
 
 TEST(MarkdownReader, PrescanRefusesPaddingBombs) {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `make bench`: whole-command timings and peak memory on a 50 MB matrix (1M activities
+# x 4 parties), in one run: md4c parse-only (speed reference), cmark-gfm parse-only (the
+# reference for the targets) and `racine lint`; then racine lint over the corpus in one
+# process; then the Google Benchmark stages. Usage: bench/run.sh BUILD_DIR [RUNS]
+set -euo pipefail
+build=$1 runs=${2:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+matrix="$build/matrix-50mb.md"
+[ -s "$matrix" ] || "$build/bench/bench_generate" 1000000 4 > "$matrix"
+config="$build/bench-config.yaml"
+printf 'limits:\n  max-bytes: 134217728\n' > "$config"
+echo "matrix: $matrix ($(du -m "$matrix" | cut -f1) MB, $(grep -c '^| Operate' "$matrix") activities)"
+
+# best wall time (s) and the peak RSS (KiB) of that run, over $runs runs
+measure() {
+  local best_t="" best_m=""
+  for _ in $(seq "$runs"); do
+    local out
+    /usr/bin/time -o "$build/time.out" -f "%e %M" "$@" > /dev/null 2>&1 || true
+    out=$(tail -n 1 "$build/time.out")
+    local t=${out% *} m=${out#* }
+    if [ -z "$best_t" ] || awk "BEGIN{exit !($t < $best_t)}"; then best_t=$t best_m=$m; fi
+  done
+  echo "$best_t $best_m"
+}
+
+read -r md4c_t md4c_m < <(measure "$build/bench/parse_md4c" "$matrix")
+read -r cmark_t cmark_m < <(measure "$build/bench/parse_cmark" "$matrix")
+read -r lint_t lint_m < <(measure "$build/racine" lint --config "$config" --format json "$matrix")
+printf '\n%-28s %10s %12s\n' "command (best of $runs)" "time (s)" "peak (MiB)"
+printf '%-28s %10s %12d\n' "md4c parse only" "$md4c_t" $((md4c_m / 1024))
+printf '%-28s %10s %12d\n' "cmark-gfm parse only" "$cmark_t" $((cmark_m / 1024))
+printf '%-28s %10s %12d\n' "racine lint" "$lint_t" $((lint_m / 1024))
+awk -v lt="$lint_t" -v ct="$cmark_t" -v lm="$lint_m" -v cm="$cmark_m" -v mt="$md4c_t" 'BEGIN {
+  printf "\nracine lint / cmark-gfm parse: time %.2fx (target <= 1.3x), peak memory %.2fx (target <= 1.2x)\n", lt/ct, lm/cm
+  printf "cmark-gfm / md4c parse time: %.2fx\n", ct/mt }'
+
+if [ -d "$root/../shared/corpus" ]; then
+  mapfile -t files < <(find "$root/../shared/corpus" -name '*-raci*.md' | sort)
+  read -r corpus_t corpus_m < <(measure "$build/racine" lint --format json "${files[@]}")
+  echo "racine lint over the ${#files[@]} corpus files in one process: ${corpus_t}s, peak $((corpus_m / 1024)) MiB"
+fi
+
+echo
+"$build/bench/racine_bench" --benchmark_min_time=0.2
