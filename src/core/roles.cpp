@@ -65,11 +65,20 @@ std::size_t numbered_marker_at(std::string_view s) {
   return i + 1;
 }
 
-bool is_no_role_token(std::string_view folded) {
+// "-", "—", "N/A"... compared without case; short cells only, no allocation.
+bool is_no_role_token(std::string_view s) {
   static constexpr std::string_view k_tokens[] = {
       "-", "--", "\xE2\x80\x94", "\xE2\x80\x93", "n/a", "na", "n.a.", "/", "\xE2\x88\x85", "."};
+  if (s.size() > 4) return false;
   for (const auto t : k_tokens) {
-    if (folded == t) return true;
+    if (t.size() != s.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < t.size() && same; ++i) {
+      char c = s[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      same = c == t[i];
+    }
+    if (same) return true;
   }
   return false;
 }
@@ -82,6 +91,7 @@ std::size_t separator_at(std::string_view s) {
       c == '\t' || c == '|') {
     return 1;
   }
+  if (static_cast<unsigned char>(c) < 0x80) return 0;
   static constexpr std::string_view k_multi[] = {"\xC2\xB7", "\xE2\x80\xA2", "\xC2\xA0",
                                                  "\xE2\x80\x94", "\xE2\x80\x93"};
   for (const auto m : k_multi) {
@@ -96,7 +106,7 @@ RoleCell parse_role_cell(std::string_view rendered) {
   RoleCell cell;
   const std::string_view s = text::trim(rendered);
   if (s.empty()) return cell;
-  if (is_no_role_token(text::fold(s))) {
+  if (is_no_role_token(s)) {
     cell.no_role = true;
     return cell;
   }

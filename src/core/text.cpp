@@ -126,41 +126,51 @@ std::string slugify(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// Length of the white space character that starts `s` (ASCII, no-break or narrow
+// no-break space), or 0.
+std::size_t space_prefix(std::string_view s) {
+  const char c = s[0];
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
+  if (c == '\xC2' && s.size() >= 2 && s[1] == '\xA0') return 2;
+  if (c == '\xE2' && s.size() >= 3 && s[1] == '\x80' && s[2] == '\xAF') return 3;
+  return 0;
+}
+
+// Length of the white space character that ends `s`, or 0.
+std::size_t space_suffix(std::string_view s) {
+  const char c = s.back();
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
+  if (c == '\xA0' && s.size() >= 2 && s[s.size() - 2] == '\xC2') return 2;
+  if (c == '\xAF' && s.size() >= 3 && s[s.size() - 3] == '\xE2' && s[s.size() - 2] == '\x80') return 3;
+  return 0;
+}
+
+}  // namespace
+
 std::string_view trim(std::string_view s) {
-  auto is_space_at = [&](std::size_t i, std::size_t& len) {
-    const char c = s[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      len = 1;
-      return true;
-    }
-    if (s.substr(i, 2) == "\xC2\xA0") {
-      len = 2;
-      return true;
-    }
-    if (s.substr(i, 3) == "\xE2\x80\xAF") {
-      len = 3;
-      return true;
-    }
-    return false;
-  };
-  std::size_t len = 0;
-  while (!s.empty() && is_space_at(0, len)) s.remove_prefix(len);
   while (!s.empty()) {
-    const char c = s.back();
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      s.remove_suffix(1);
-    } else if (s.size() >= 2 && s.substr(s.size() - 2) == "\xC2\xA0") {
-      s.remove_suffix(2);
-    } else if (s.size() >= 3 && s.substr(s.size() - 3) == "\xE2\x80\xAF") {
-      s.remove_suffix(3);
-    } else {
-      break;
-    }
+    const std::size_t n = space_prefix(s);
+    if (n == 0) break;
+    s.remove_prefix(n);
+  }
+  while (!s.empty()) {
+    const std::size_t n = space_suffix(s);
+    if (n == 0) break;
+    s.remove_suffix(n);
   }
   return s;
 }
 
 std::string collapse_spaces(std::string_view s) {
+  const std::string_view t = trim(s);
+  bool plain = true;
+  for (std::size_t i = 0; i < t.size() && plain; ++i) {
+    const char c = t[i];
+    plain = c != '\t' && c != '\n' && c != '\r' && !(c == ' ' && i + 1 < t.size() && t[i + 1] == ' ');
+  }
+  if (plain) return std::string(t);
   std::string out;
   bool space = false;
   for (const char c : trim(s)) {

@@ -25,7 +25,7 @@
 #include <memory>
 #include <regex>
 #include <set>
-#include <unordered_map>
+#include <unordered_set>
 
 #include "core/text.h"
 #include "core/vocabulary.h"
@@ -41,21 +41,27 @@ using NodePtr = std::unique_ptr<cmark_node, decltype(&cmark_node_free)>;
 std::string_view type_of(cmark_node* n) { return cmark_node_get_type_string(n); }
 
 // Rendered text of a node: text and code literals, breaks as spaces, HTML dropped.
-std::string rendered_text(cmark_node* node) {
+// Walks the subtree with parent links, without recursion (inline nesting can be as deep
+// as the input is long) and without cmark_iter's allocation: this runs for every cell.
+std::string rendered_text(cmark_node* root) {
   std::string out;
-  cmark_iter* it = cmark_iter_new(node);
-  cmark_event_type ev;
-  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-    if (ev != CMARK_EVENT_ENTER) continue;
-    cmark_node* n = cmark_iter_get_node(it);
+  cmark_node* n = cmark_node_first_child(root);
+  while (n != nullptr) {
     const auto t = cmark_node_get_type(n);
     if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
       if (const char* lit = cmark_node_get_literal(n)) out += lit;
     } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
       out += ' ';
+    } else if (t != CMARK_NODE_HTML_INLINE && t != CMARK_NODE_HTML_BLOCK) {
+      if (cmark_node* child = cmark_node_first_child(n)) {
+        n = child;
+        continue;
+      }
     }
+    // Next: the sibling, or the sibling of the nearest ancestor below `root` that has one.
+    while (n != nullptr && n != root && cmark_node_next(n) == nullptr) n = cmark_node_parent(n);
+    n = (n == nullptr || n == root) ? nullptr : cmark_node_next(n);
   }
-  cmark_iter_free(it);
   return out;
 }
 
@@ -148,6 +154,7 @@ struct Row {
   std::vector<std::string> cells;     // rendered, padded by cmark-gfm to the header width
   std::vector<cmark_node*> cell_nodes;
   std::vector<CellRange> ranges;      // as written in the source line
+  std::vector<RoleCell> roles;        // each cell read as roles (body rows)
 };
 
 class Reader {
@@ -190,7 +197,7 @@ class Reader {
   Span m_heading_span;
   bool m_section_open = false;  // the current section took a table already
   std::string m_first_h1;
-  std::set<std::string> m_ids;
+  std::unordered_set<std::string> m_ids;
   std::string m_all_text;  // folded prose, for the language guess
   std::uint32_t m_table_line = 0;  // line of the table being read, for html inside it
   std::uint32_t m_line_offset = 0;  // lines before the chunk being read
@@ -479,6 +486,7 @@ void Reader::on_table(cmark_node* table) {
   m_table_line = header_line;
   // Suppression comments written inside cells.
   for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (m_src->line(rows[i].line).find("<!--") == std::string_view::npos) continue;
     cmark_iter* it = cmark_iter_new(rows[i].node);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -502,11 +510,13 @@ void Reader::on_table(cmark_node* table) {
   // Which columns hold role codes?
   std::vector<ColumnStats> stats(width);
   for (std::size_t r = 1; r < rows.size(); ++r) {
+    rows[r].roles.resize(rows[r].cells.size());
     for (std::size_t c = 0; c < width && c < rows[r].cells.size(); ++c) {
       const std::string& cell = rows[r].cells[c];
-      if (text::trim(cell).empty()) continue;
+      if (cell.empty()) continue;
       ++stats[c].nonempty;
-      const RoleCell rc = parse_role_cell(cell);
+      rows[r].roles[c] = parse_role_cell(cell);
+      const RoleCell& rc = rows[r].roles[c];
       if (!rc.unknown.empty()) {
         ++stats[c].unknown;
       } else if (!rc.roles.empty()) {
@@ -659,14 +669,14 @@ void Reader::read_roles_table(std::vector<Row>& rows, std::uint32_t header_line,
         if (!text::trim(row.cells[c]).empty()) a.fields.push_back({rows[0].cells[c], row.cells[c]});
         continue;
       }
-      const RoleCell rc = parse_role_cell(row.cells[c]);
+      RoleCell& rc = row.roles[c];
       Cell& cell = a.cells[static_cast<std::size_t>(party_of[c])];
       cell.present = true;
       cell.roles = rc.roles;
-      cell.markers = rc.markers;
-      cell.text = row.cells[c];
-      cell.unknown = rc.unknown;
-      cell.remark = rc.remark;
+      cell.markers = std::move(rc.markers);
+      cell.text = std::move(row.cells[c]);
+      cell.unknown = std::move(rc.unknown);
+      cell.remark = std::move(rc.remark);
       cell.span = cell_span(row, c);
     }
     add_activity(std::move(a));

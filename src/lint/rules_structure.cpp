@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <map>
+#include <unordered_map>
 
 #include "core/text.h"
 #include "lint/rule.h"
@@ -64,7 +64,7 @@ void check_party_spelling(RuleContext& ctx) {
 void check_duplicate_title(RuleContext& ctx) {
   const Matrix& m = ctx.matrix();
   for (const auto& s : m.sections) {
-    std::map<std::string, const Activity*> seen;
+    std::unordered_map<std::string, const Activity*> seen;
     for (const auto& a : s.activities) {
       const std::string key = text::collapse_spaces(text::fold(a.title));
       const auto [it, inserted] = seen.emplace(key, &a);
