@@ -23,7 +23,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
-#include <regex>
 #include <set>
 #include <unordered_set>
 
@@ -129,13 +128,68 @@ Result<FrontMatter> read_front_matter(const SourceFile& src) {
 
 // Separators between party names in a transposed cell: "PM, Dev", "PM / Dev", "PM et Dev".
 std::vector<std::string> split_names(std::string_view cell) {
-  static const std::regex k_sep(R"(\s*(?:,|;|/|\+|&|\s(?:and|et|und|y|e)\s)\s*)");
   std::vector<std::string> out;
-  const std::string s(cell);
-  std::sregex_token_iterator it(s.begin(), s.end(), k_sep, -1);
-  for (; it != std::sregex_token_iterator(); ++it) {
-    std::string name = text::collapse_spaces(it->str());
+  std::string cur;
+  auto flush = [&] {
+    std::string name = text::collapse_spaces(cur);
     if (!name.empty()) out.push_back(std::move(name));
+    cur.clear();
+  };
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    const char c = cell[i];
+    if (c == ',' || c == ';' || c == '/' || c == '+' || c == '&') {
+      flush();
+      continue;
+    }
+    if (c == ' ') {
+      // " and ", " et ", " und ", " y ", " e " between two names.
+      bool joined = false;
+      for (const std::string_view w : {"and ", "et ", "und ", "y ", "e "}) {
+        if (cell.substr(i + 1, w.size()) == w) {
+          flush();
+          i += w.size() - 1;
+          joined = true;
+          break;
+        }
+      }
+      if (joined) continue;
+    }
+    cur += c;
+  }
+  flush();
+  return out;
+}
+
+// The suppression comments in `html`: "<!-- racine-KIND CODES -->", each with its byte
+// offset in `html`.
+struct CommentMatch {
+  std::size_t offset = 0;
+  std::size_t length = 0;
+  std::string kind;
+  std::string codes;
+};
+
+std::vector<CommentMatch> find_suppression_comments(std::string_view html) {
+  std::vector<CommentMatch> out;
+  std::size_t pos = 0;
+  while ((pos = html.find("<!--", pos)) != std::string_view::npos) {
+    const std::size_t close = html.find("-->", pos + 4);
+    if (close == std::string_view::npos) break;
+    const std::string_view body = text::trim(html.substr(pos + 4, close - pos - 4));
+    if (text::starts_with(body, "racine-")) {
+      std::size_t k = 7;
+      while (k < body.size() && ((body[k] >= 'a' && body[k] <= 'z') || body[k] == '-')) ++k;
+      CommentMatch m;
+      m.offset = pos;
+      m.length = close + 3 - pos;
+      m.kind = std::string(body.substr(7, k - 7));
+      m.codes = std::string(body.substr(k));
+      if (m.kind == "disable-next-line" || m.kind == "disable-line" || m.kind == "disable" ||
+          m.kind == "enable") {
+        out.push_back(std::move(m));
+      }
+    }
+    pos = close + 3;
   }
   return out;
 }
@@ -394,22 +448,18 @@ void Reader::on_code_block(cmark_node* n) {
 void Reader::on_html(cmark_node* n, std::uint32_t line) {
   const char* lit = cmark_node_get_literal(n);
   if (lit == nullptr) return;
-  static const std::regex k_comment(
-      R"(<!--\s*racine-(disable-next-line|disable-line|disable|enable)\b([^>]*?)-->)");
-  const std::string s(lit);
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), k_comment); it != std::sregex_iterator(); ++it) {
-    const auto& m = *it;
+  const std::string_view s(lit);
+  for (const CommentMatch& m : find_suppression_comments(s)) {
     Suppression sup;
-    const std::string kind = m[1].str();
-    sup.kind = kind == "disable-next-line" ? Suppression::Kind::next_line
-               : kind == "disable-line"    ? Suppression::Kind::line
-               : kind == "disable"         ? Suppression::Kind::range_start
-                                           : Suppression::Kind::range_end;
+    sup.kind = m.kind == "disable-next-line" ? Suppression::Kind::next_line
+               : m.kind == "disable-line"    ? Suppression::Kind::line
+               : m.kind == "disable"         ? Suppression::Kind::range_start
+                                             : Suppression::Kind::range_end;
     const auto newlines = static_cast<std::uint32_t>(
-        std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(m.position(0)), '\n'));
+        std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(m.offset), '\n'));
     sup.line = (line > 0 ? line : m_table_line) + newlines;
     if (sup.line == 0) continue;
-    for (const auto& w : split_names(m[2].str())) {
+    for (const auto& w : split_names(m.codes)) {
       for (const auto& code : text::words(w)) {
         std::string upper = code;
         std::transform(upper.begin(), upper.end(), upper.begin(),
@@ -419,12 +469,12 @@ void Reader::on_html(cmark_node* n, std::uint32_t line) {
     }
     // Point at the comment within its line when it can be found there.
     const std::string_view src_line = m_src->line(sup.line);
-    const auto col = src_line.find(m[0].str().substr(0, 12));
+    const auto col = src_line.find(s.substr(m.offset, std::min<std::size_t>(m.length, 12)));
     const std::uint32_t base = m_src->line_start(sup.line);
     sup.span = col == std::string_view::npos
                    ? m_src->line_span(sup.line)
                    : Span{base + static_cast<std::uint32_t>(col),
-                          base + static_cast<std::uint32_t>(col + std::min<std::size_t>(static_cast<std::size_t>(m.length(0)), src_line.size() - col))};
+                          base + static_cast<std::uint32_t>(col + std::min(m.length, src_line.size() - col))};
     m_m.suppressions.push_back(std::move(sup));
   }
 }
@@ -711,13 +761,14 @@ void Reader::read_transposed_table(std::vector<Row>& rows, std::uint32_t header_
       }
       for (std::string name : split_names(row.cells[c])) {
         std::vector<std::string> markers;
-        // Markers after a name: "PM*", "Dev (1)".
+        // Markers after a name: "PM*", "Dev (1)"; found from the end, kept in order.
         for (;;) {
-          const auto marks = find_markers(name);
+          auto marks = find_markers(name);
           if (marks.empty() || !name.ends_with(marks.back())) break;
-          markers.insert(markers.begin(), marks.back());
           name = text::collapse_spaces(name.substr(0, name.size() - marks.back().size()));
+          markers.push_back(std::move(marks.back()));
         }
+        std::reverse(markers.begin(), markers.end());
         if (name.empty() || parse_role_cell(name).no_role) continue;
         const std::size_t p = m_parties.resolve(m_m.parties, name, cell_span(row, c));
         if (std::find(in_table.begin(), in_table.end(), p) == in_table.end()) in_table.push_back(p);

@@ -42,8 +42,12 @@ Outcome racine(const std::vector<std::string>& args, const std::string& input,
   for (const auto& e : env) cmd += " " + quote(e);
   cmd += " " + quote(RACINE_BINARY);
   for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " <" + quote(in) + " >" + quote((io.path() / "out").string()) + " 2>" +
-         quote((io.path() / "err").string());
+  cmd += " <";
+  cmd += quote(in);
+  cmd += " >";
+  cmd += quote((io.path() / "out").string());
+  cmd += " 2>";
+  cmd += quote((io.path() / "err").string());
   const int raw = std::system(cmd.c_str());
   Outcome r;
   if (WIFEXITED(raw)) {

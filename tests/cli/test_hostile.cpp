@@ -85,6 +85,17 @@ TEST(Hostile, OneMegabyteLines) {
   expect_refused(racine({"lint", p}), "racine: " + p + ": no RACI table found: the document has no table\n");
 }
 
+TEST(Hostile, HugeHtmlComments) {
+  TempDir d;
+  // A 1 MB suppression comment inside a cell and a 1 MB comment block: read normally.
+  const std::string codes(1 << 20, 'x');
+  const auto p = d.write("comments.md", "<!-- " + codes + " -->\n\n| T | A | B |\n|-|-|-|\n| x <!-- racine-disable-line " +
+                                            codes + " --> | RA | C |\n");
+  const Outcome r = racine({"lint", "--format", "json", p});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"RAC901\""), std::string::npos);
+}
+
 TEST(Hostile, UnterminatedFrontMatter) {
   TempDir d;
   const auto p = d.write("fm.md", "---\ntitle: x\n\n| T | A |\n|-|-|\n| x | RA |\n");

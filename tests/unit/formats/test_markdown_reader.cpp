@@ -246,7 +246,7 @@ TEST(MarkdownReader, ChunkedReadingGivesTheSameMatrix) {
   ReadOptions whole;
   ReadOptions tiny;
   tiny.chunk_bytes = 1;  // cut at every safe blank line
-  for (const std::string doc : {std::string(builtin_matrix()->text()),
+  for (const std::string& doc : {std::string(builtin_matrix()->text()),
                                 std::string("```\n| T | A |\n\n|-|-|\n```\n\n| T | A | B |\n|-|-|-|\n| x | RA | C* |\n\n"
                                             "<!--\n\nracine-disable-line RAC202\n-->\n\n*note\n\n- item\n\n  continued\n")}) {
     auto a = read_markdown(std::make_shared<SourceFile>("t.md", doc), whole);
