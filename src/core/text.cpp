@@ -106,14 +106,20 @@ bool is_alnum_ascii(char c) {
 }  // namespace
 
 std::string slugify(std::string_view s) {
-  const std::string folded = fold(s);
+  std::string folded_storage;
+  std::string_view folded = s;  // ASCII needs no folding beyond the lower case below
+  if (!is_ascii(s)) {
+    folded_storage = fold(s);
+    folded = folded_storage;
+  }
   std::string out;
+  out.reserve(folded.size());
   bool dash = false;
   for (const char c : folded) {
     if (is_alnum_ascii(c)) {
       if (dash && !out.empty()) out += '-';
       dash = false;
-      out += c;
+      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     } else if (static_cast<unsigned char>(c) >= 0x80) {
       // Letters outside ASCII that folding kept (e.g. Greek, CJK) stay in the slug.
       if (dash && !out.empty()) out += '-';

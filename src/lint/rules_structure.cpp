@@ -66,7 +66,7 @@ void check_duplicate_title(RuleContext& ctx) {
   for (const auto& s : m.sections) {
     std::unordered_map<std::string, const Activity*> seen;
     for (const auto& a : s.activities) {
-      const std::string key = text::collapse_spaces(text::fold(a.title));
+      const std::string key = text::fold(a.title);  // titles are read with spaces collapsed
       const auto [it, inserted] = seen.emplace(key, &a);
       if (inserted) continue;
       ctx.report(a.span,
