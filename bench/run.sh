@@ -42,5 +42,18 @@ if [ -d "$root/../shared/corpus" ]; then
   echo "racine lint over the ${#files[@]} corpus files in one process: ${corpus_t}s, peak $((corpus_m / 1024)) MiB"
 fi
 
+# Instruction counts do not depend on what else the machine is doing (valgrind is on every
+# machine of this project's kind): the same comparison on the first 2 MB.
+if command -v valgrind >/dev/null 2>&1; then
+  head -c 2000000 "$matrix" > "$build/matrix-2mb.md"
+  instructions() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+      awk '/Collected/ {print $NF}'
+  }
+  cmark_i=$(instructions "$build/bench/parse_cmark" "$build/matrix-2mb.md")
+  lint_i=$(instructions "$build/racine" lint --format json "$build/matrix-2mb.md")
+  awk -v l="$lint_i" -v c="$cmark_i" 'BEGIN { printf "instructions on 2 MB: cmark-gfm parse %d, racine lint %d: %.2fx\n", c, l, l/c }'
+fi
+
 echo
 "$build/bench/racine_bench" --benchmark_min_time=0.2

@@ -251,6 +251,7 @@ class Reader {
   Span m_heading_span;
   bool m_section_open = false;  // the current section took a table already
   std::string m_first_h1;
+  std::string m_first_heading;
   std::unordered_set<std::string> m_ids;
   std::string m_all_text;  // folded prose, for the language guess
   std::uint32_t m_table_line = 0;  // line of the table being read, for html inside it
@@ -318,7 +319,7 @@ Result<Matrix> Reader::run() {
   }
 
   m_m.source = m_src;
-  m_m.title = !fm->title.empty() ? fm->title : m_first_h1;
+  m_m.title = !fm->title.empty() ? fm->title : (!m_first_h1.empty() ? m_first_h1 : m_first_heading);
   m_m.id = !fm->id.empty() ? fm->id : m_options.id;
   if (m_m.id.empty()) m_m.id = text::slugify(m_m.title);
   if (m_m.id.empty()) m_m.id = "matrix";
@@ -366,7 +367,7 @@ void Reader::on_heading(cmark_node* n) {
   m_heading_span = line > 0 ? m_src->line_span(line) : Span{};
   m_section_open = false;
   if (m_heading_level == 1 && m_first_h1.empty()) m_first_h1 = m_heading;
-  if (m_first_h1.empty() && m_m.title.empty()) m_m.title = m_heading;
+  if (m_first_heading.empty()) m_first_heading = m_heading;
   m_all_text += text::fold(m_heading);
   m_all_text += ' ';
   // HTML inside a heading (rare) still carries suppressions.

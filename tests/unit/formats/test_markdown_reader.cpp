@@ -190,6 +190,12 @@ TEST(MarkdownReader, FrontMatter) {
   EXPECT_EQ(bad.error().line, 3U);
 }
 
+TEST(MarkdownReader, TitleFallsBackToTheFirstHeading) {
+  EXPECT_EQ(read_md("## Ops\n\n# Main\n\n| T | A |\n|-|-|\n| x | RA |\n")->title, "Main");
+  EXPECT_EQ(read_md("## Ops\n\n| T | A |\n|-|-|\n| x | RA |\n")->title, "Ops");
+  EXPECT_EQ(read_md("| T | A |\n|-|-|\n| x | RA |\n")->title, "");
+}
+
 TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
   auto m = read_md("| T | A | B |\n|-|-|-|\n| x | RA | C* |\n*Only on weekdays.\n");
   ASSERT_TRUE(m.ok());
