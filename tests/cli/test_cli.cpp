@@ -62,6 +62,17 @@ TEST(Cli, ConfigFileFoundUpward) {
   EXPECT_NE(b.err.find("bad.yaml:2:1: invalid YAML"), std::string::npos) << b.err;
 }
 
+TEST(Cli, SarifHelpUriBaseFromConfig) {
+  TempDir d;
+  d.write(".racine.yaml", "sarif:\n  help-uri-base: https://docs.example.org/rules/\n");
+  const std::string md = d.write("m.md", "| T | A | B |\n|-|-|-|\n| x | RA | A |\n");
+  const Outcome r = racine({"lint", "--format", "sarif", md});
+  EXPECT_EQ(r.status, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["runs"][0]["tool"]["driver"]["rules"][6]["helpUri"], "https://docs.example.org/rules/RAC202");
+  EXPECT_EQ(j["runs"][0]["results"][0]["ruleId"], "RAC202");
+}
+
 TEST(Cli, StdinAndSeveralFiles) {
   const Outcome r = racine({"lint", "-"}, "| T | A | B |\n|-|-|-|\n| x | RA | C |\n");
   EXPECT_EQ(r.status, 0);

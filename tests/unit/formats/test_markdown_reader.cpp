@@ -190,6 +190,19 @@ TEST(MarkdownReader, FrontMatter) {
   EXPECT_EQ(bad.error().line, 3U);
 }
 
+TEST(MarkdownReader, CrlfLineEndingsReadTheSame) {
+  std::string crlf;
+  for (const char c : builtin_matrix()->text()) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  auto lf = read_markdown(builtin_matrix(), {});
+  auto cr = read_md(crlf);
+  ASSERT_TRUE(lf.ok() && cr.ok());
+  EXPECT_EQ(matrix_to_json(*lf).dump(), matrix_to_json(*cr).dump());
+  EXPECT_EQ(lint::run(*lf, {}).size(), lint::run(*cr, {}).size());
+}
+
 TEST(MarkdownReader, TitleFallsBackToTheFirstHeading) {
   EXPECT_EQ(read_md("## Ops\n\n# Main\n\n| T | A |\n|-|-|\n| x | RA |\n")->title, "Main");
   EXPECT_EQ(read_md("## Ops\n\n| T | A |\n|-|-|\n| x | RA |\n")->title, "Ops");
