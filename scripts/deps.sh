@@ -23,17 +23,29 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   missing+=(nodejs npm)
 fi
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
-
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 if [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ]; then
   $sudo apt-get update
 fi
-echo "deps: installing ${missing[*]}"
-if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"; then
-  $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"; then
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
 fi
+
+# Microsoft's SARIF multitool, which the tests use to validate racine's SARIF, from the
+# npm registry, pinned, into the project's .cache/ (git-ignored).
+root=$(cd "$(dirname "$0")/.." && pwd)
+sarif_dir="$root/.cache/sarif-multitool"
+sarif_version=5.7.0
+if [ ! -x "$sarif_dir/node_modules/.bin/sarif-multitool" ] ||
+   ! grep -q "\"version\": \"$sarif_version\"" "$sarif_dir/node_modules/@microsoft/sarif-multitool/package.json" 2>/dev/null; then
+  echo "deps: installing @microsoft/sarif-multitool@$sarif_version into .cache/"
+  mkdir -p "$sarif_dir"
+  npm install --prefix "$sarif_dir" --no-audit --no-fund --silent "@microsoft/sarif-multitool@$sarif_version" >/dev/null
+fi
+# The package's postinstall (chmod) may be blocked by npm's install-script policy.
+find "$sarif_dir/node_modules/@microsoft" -name 'Sarif.Multitool' -type f -exec chmod u+x {} + 2>/dev/null || true

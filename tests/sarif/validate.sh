@@ -1,22 +1,15 @@
 #!/usr/bin/env bash
 # Validates racine's SARIF with Microsoft's SARIF multitool, with its default rules and
 # with GitHub's ingestion rules (--rule-kind Gh), on the seed and on the whole corpus.
-# Usage: validate.sh RACINE_BINARY SOURCE_DIR TOOLS_DIR
-# The multitool comes from the npm registry into TOOLS_DIR (installed once, then reused).
+# Usage: validate.sh RACINE_BINARY SOURCE_DIR
+# scripts/deps.sh (make deps) installs the multitool into SOURCE_DIR/.cache/.
 set -euo pipefail
-racine=$1 src=$2 tools=$3
-
-if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-  echo "SKIP: node and npm are needed to run the SARIF multitool (make deps installs them)"
-  exit 77
+racine=$1 src=$2
+multitool="$src/.cache/sarif-multitool/node_modules/.bin/sarif-multitool"
+if [ ! -x "$multitool" ] || ! command -v node >/dev/null 2>&1; then
+  echo "error: the SARIF multitool is not installed: run 'make deps'" >&2
+  exit 1
 fi
-mkdir -p "$tools"
-if [ ! -x "$tools/node_modules/.bin/sarif-multitool" ]; then
-  (cd "$tools" && npm install --no-audit --no-fund --silent @microsoft/sarif-multitool@5 >/dev/null)
-fi
-# The package's postinstall (chmod) may be blocked by npm's install-script policy.
-find "$tools/node_modules/@microsoft" -name 'Sarif.Multitool' -type f -exec chmod u+x {} + 2>/dev/null || true
-multitool="$tools/node_modules/.bin/sarif-multitool"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
