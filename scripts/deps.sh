@@ -9,7 +9,7 @@ packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
-  clang-14 libclang-rt-14-dev time
+  clang-14 libclang-rt-14-dev time bsdutils
 )
 
 missing=()

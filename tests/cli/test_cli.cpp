@@ -4,9 +4,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "cli/cli_test_support.h"
 
 namespace racine::test {
+
+namespace {
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
 
 TEST(Cli, LintBuiltinFindsTheSeedDefects) {
   const Outcome r = racine({"lint"});
@@ -85,10 +97,19 @@ TEST(Cli, StdinAndSeveralFiles) {
   EXPECT_NE(two.err.find("missing.md: no such file"), std::string::npos);
 }
 
-TEST(Cli, ColourOnlyWhenAskedFor) {
+TEST(Cli, ColourOnlyOnATerminalAndWithoutNoColor) {
   // Standard output is a file here, so never colour, NO_COLOR or not.
   const Outcome r = racine({"lint"}, "", {"NO_COLOR="});
   EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+  // On a terminal (script(1) gives one): colour, unless NO_COLOR is set.
+  TempDir d;
+  const std::string out = (d.path() / "tty").string();
+  const std::string bin = RACINE_BINARY;
+  // script -e passes on lint's exit status, 1 here.
+  ASSERT_EQ(std::system(("script -qec 'env -u NO_COLOR TERM=xterm " + bin + " lint' /dev/null > " + out + " || test $? -eq 1").c_str()), 0);
+  EXPECT_NE(read_text(out).find("\x1b[1;31merror:\x1b[0m 2 parties are Accountable"), std::string::npos);
+  ASSERT_EQ(std::system(("script -qec 'env NO_COLOR=1 TERM=xterm " + bin + " lint' /dev/null > " + out + " || test $? -eq 1").c_str()), 0);
+  EXPECT_EQ(read_text(out).find('\x1b'), std::string::npos);
 }
 
 TEST(Cli, ExplainAndRules) {
