@@ -48,7 +48,7 @@ TEST(Reports, JsonForAFileThatCouldNotBeRead) {
             "      \"error\": {\n        \"line\": 2,\n        \"column\": 3,\n        \"message\": "
             "\"invalid UTF-8\\tbyte\"\n      }\n    }\n  ],\n  \"summary\": {\n    \"files\": 1,\n"
             "    \"errors\": 0,\n    \"warnings\": 0,\n    \"infos\": 0,\n    \"failed\": 1\n  }\n}\n");
-  EXPECT_NO_THROW((void)nlohmann::json::parse(write_json_report({bad})));
+  EXPECT_TRUE(nlohmann::json::accept(write_json_report({bad})));
 }
 
 TEST(Reports, SarifHasWhatCodeScanningNeeds) {
