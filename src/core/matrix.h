@@ -67,6 +67,7 @@ struct Table {
   Span span;                       // the header line
   std::uint32_t header_cells = 0;  // cells in the header row
   bool transposed = false;         // roles as columns, party names in cells
+  std::vector<std::size_t> parties;  // of a transposed table: every party its cells name
 };
 
 // A paragraph that explains a marker ("*Ces responsabilités peuvent être déléguées...").

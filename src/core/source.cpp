@@ -8,9 +8,13 @@ namespace racine {
 
 SourceFile::SourceFile(std::string path, std::string text)
     : m_path(std::move(path)), m_text(std::move(text)) {
+  // Line endings as in CommonMark: LF, CRLF, or a lone CR (cmark-gfm counts lines so).
   m_line_starts.push_back(0);
   for (std::size_t i = 0; i < m_text.size(); ++i) {
-    if (m_text[i] == '\n') m_line_starts.push_back(static_cast<std::uint32_t>(i + 1));
+    const char c = m_text[i];
+    if (c == '\n' || (c == '\r' && (i + 1 == m_text.size() || m_text[i + 1] != '\n'))) {
+      m_line_starts.push_back(static_cast<std::uint32_t>(i + 1));
+    }
   }
 }
 

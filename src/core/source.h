@@ -1,6 +1,7 @@
 #pragma once
 // A loaded document: its display path and bytes, with a line index so that byte
-// offsets become line and column only when a position is printed.
+// offsets become line and column only when a position is printed. Lines end as in
+// CommonMark: LF, CRLF or a lone CR.
 
 #include <cstdint>
 #include <memory>

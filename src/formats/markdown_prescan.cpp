@@ -2,14 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
 #include "formats/pipe_row.h"
 
 namespace racine {
 
 namespace {
 
-// Length of a fence opener/closer ("```", "~~~~") at the start of `line`, or 0.
-std::size_t fence_length(std::string_view line, char& fence_char) {
+// Length of a fence ("```", "~~~~") at the start of `line`, or 0; `rest` gets what
+// follows it. As in CommonMark, a backtick fence's info string has no backtick.
+std::size_t fence_length(std::string_view line, char& fence_char, std::string_view& rest) {
   std::size_t i = 0;
   while (i < line.size() && i < 3 && line[i] == ' ') ++i;
   if (i >= line.size() || (line[i] != '`' && line[i] != '~')) return 0;
@@ -17,6 +19,8 @@ std::size_t fence_length(std::string_view line, char& fence_char) {
   std::size_t n = 0;
   while (i + n < line.size() && line[i + n] == c) ++n;
   if (n < 3) return 0;
+  rest = line.substr(i + n);
+  if (c == '`' && rest.find('`') != std::string_view::npos) return 0;
   fence_char = c;
   return n;
 }
@@ -26,6 +30,27 @@ bool is_blank(std::string_view line) {
     if (c != ' ' && c != '\t' && c != '\r') return false;
   }
   return true;
+}
+
+// True when `line` could start a block other than a table row (list item, block quote,
+// heading, fence, HTML, thematic break, indented code): such a line ends a GFM table.
+// Conservative: a line that might is treated as one that does.
+bool may_start_block(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && line[i] == ' ') ++i;
+  if (i >= 4 || i >= line.size()) return i >= 4;
+  const char c = line[i];
+  if (c == '|') return false;
+  if (c == '>' || c == '#' || c == '*' || c == '-' || c == '+' || c == '_' || c == '=' ||
+      c == '<' || c == '`' || c == '~' || c == '\t') {
+    return true;
+  }
+  if (c >= '0' && c <= '9') {
+    std::size_t j = i;
+    while (j < line.size() && line[j] >= '0' && line[j] <= '9') ++j;
+    return j < line.size() && (line[j] == '.' || line[j] == ')');
+  }
+  return false;
 }
 
 // A link reference definition: "[label]: destination", indented by at most 3 spaces.
@@ -72,7 +97,8 @@ std::string_view raw_html_closer(std::string_view line) {
 }  // namespace
 
 Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const Limits& limits,
-                                                std::uint32_t first_line, std::size_t chunk_bytes) {
+                                                std::uint32_t first_line, std::size_t chunk_bytes,
+                                                std::uint32_t classify_rows) {
   const std::uint32_t lines = source.line_count();
   std::uint64_t padding = 0;
   char fence_char = 0;
@@ -81,6 +107,11 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
   bool has_references = false;
   std::vector<LineRange> chunks;
   std::uint32_t chunk_start = first_line;
+  std::uint32_t chunk_header = 0;  // header line of the table the chunk continues, or 0
+  // Set when a table ended on a line that only might start another block: until the next
+  // blank line, whether the following lines are rows of that table is unknown, so no
+  // table is cut there.
+  bool uncertain = false;
   for (std::uint32_t l = first_line; l <= lines; ++l) {
     const std::string_view line = source.line(l);
     if (!html_closer.empty()) {
@@ -88,25 +119,31 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
       continue;
     }
     if (fence_len == 0 && is_blank(line)) {
+      uncertain = false;
       // A safe place to cut, once the chunk is big enough.
       if (l < lines && source.line_start(l) - source.line_start(chunk_start) >= chunk_bytes) {
         const std::string_view next = source.line(l + 1);
         if (!next.empty() && next[0] != ' ' && next[0] != '\t' && !is_blank(next)) {
-          chunks.push_back({chunk_start, l});
+          chunks.push_back({chunk_start, l, chunk_header});
           chunk_start = l + 1;
+          chunk_header = 0;
         }
       }
       continue;
     }
     char c = 0;
-    if (const auto n = fence_length(line, c)) {
+    std::string_view rest;
+    if (const auto n = fence_length(line, c, rest)) {
       if (fence_len == 0) {
         fence_len = n;
         fence_char = c;
-      } else if (c == fence_char && n >= fence_len) {
-        fence_len = 0;
+        continue;
       }
-      continue;
+      // A closing fence: the same character, at least as long, nothing after it.
+      if (c == fence_char && n >= fence_len && is_blank(rest)) {
+        fence_len = 0;
+        continue;
+      }
     }
     if (fence_len != 0) continue;
     if (is_reference_definition(line)) has_references = true;
@@ -123,10 +160,28 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
                                header, limits.max_columns)};
     }
     std::uint32_t r = l + 2;
+    // Rows so far all regular: starting with a pipe, as many cells as the header. Only
+    // then is it certain that cmark-gfm continues the table (it ends a table at a row
+    // it cannot read, such as a lone "|"), and so safe to cut it.
+    // Only a table that stands at the top level is cut: its header in column 1 after a
+    // blank line (not attached to a paragraph, nor inside a list item or quote).
+    bool regular = !uncertain && line.front() == '|' && (l == first_line || is_blank(source.line(l - 1)));
     for (; r <= lines; ++r) {
       const std::string_view row = source.line(r);
       if (is_blank(row)) break;
+      if (may_start_block(row)) {
+        uncertain = true;
+        break;
+      }
       const std::size_t cells = count_pipe_cells(row);
+      regular = regular && row.front() == '|' && cells == header;
+      // A large table is cut between rows; the next chunk repeats its header.
+      if (regular && r > l + 1 + classify_rows &&
+          source.line_start(r) - source.line_start(chunk_start) >= chunk_bytes) {
+        chunks.push_back({chunk_start, r - 1, chunk_header});
+        chunk_start = r;
+        chunk_header = l;
+      }
       if (cells < header) padding += header - cells;
     }
     if (padding > limits.max_padding_cells) {
@@ -138,7 +193,7 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
     }
     l = r - 1;
   }
-  if (chunk_start <= lines || chunks.empty()) chunks.push_back({chunk_start, lines});
+  if (chunk_start <= lines || chunks.empty()) chunks.push_back({chunk_start, lines, chunk_header});
   if (has_references) return std::vector<LineRange>{{first_line, lines}};
   return chunks;
 }

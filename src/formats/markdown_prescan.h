@@ -7,9 +7,12 @@
 // The same pass cuts the document into chunks of about `chunk_bytes` that can be parsed
 // one at a time, so that cmark-gfm's tree (about 40 bytes per input byte) never holds
 // the whole of a large document. A cut is made only at a blank line that no block can
-// span: outside fenced code and raw HTML blocks, before a line that starts in column 1.
-// Link reference definitions apply to the whole document, so a document with any is
-// one chunk.
+// span (outside fenced code and raw HTML blocks, before a line that starts in column 1),
+// or between two rows of a large table, past its first `classify_rows` body rows (which
+// decide how its columns are read, see markdown_reader.cpp): the next chunk then starts
+// with that table's header and delimiter rows again (LineRange::header), so that it
+// parses as the same table. Link reference definitions apply to the whole document, so a document with
+// any is one chunk.
 
 #include <cstddef>
 #include <vector>
@@ -20,16 +23,20 @@
 
 namespace racine {
 
-// Lines `first` to `last`, inclusive, 1-based.
+// Lines `first` to `last`, inclusive, 1-based; when `header` is not 0, the chunk is
+// the rest of a table whose header row is line `header` (its delimiter row the next),
+// and those two lines are parsed before `first`.
 struct LineRange {
   std::uint32_t first = 1;
   std::uint32_t last = 0;
+  std::uint32_t header = 0;
 };
 
 // The chunks of lines `first_line` to the end, or an Error naming the first table that
 // breaks a limit.
 Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const Limits& limits,
                                                 std::uint32_t first_line = 1,
-                                                std::size_t chunk_bytes = 1 << 20);
+                                                std::size_t chunk_bytes = 1 << 20,
+                                                std::uint32_t classify_rows = 1000);
 
 }  // namespace racine

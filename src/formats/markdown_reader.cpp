@@ -2,7 +2,8 @@
 // document order:
 //  - headings open sections; a table takes the nearest heading above it;
 //  - a table is a RACI table when some of its non-first columns hold role codes (by
-//    content, whatever its header says); otherwise it is skipped, with the reason;
+//    content, whatever its header says, judged on its first 1,000 body rows);
+//    otherwise it is skipped, with the reason;
 //  - a table whose columns are roles (Responsible, Accountable...) and whose cells name
 //    parties is read transposed into the same model;
 //  - paragraphs that start with a marker are notes; markers bind to the nearest
@@ -24,6 +25,7 @@
 #include <filesystem>
 #include <memory>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/text.h"
@@ -211,6 +213,18 @@ struct Row {
   std::vector<RoleCell> roles;        // each cell read as roles (body rows)
 };
 
+// How a table's columns were understood, kept so that the later chunks of a table cut
+// into pieces (markdown_prescan.h) are read the same way as its first one.
+struct TableLayout {
+  bool raci = false;                        // false: skipped, not a RACI table
+  std::uint32_t table = 0;                  // index into Matrix::tables
+  bool transposed = false;
+  std::vector<int> party_of;                // per column: party index, or -1
+  std::vector<std::optional<Role>> roles;   // per column of a transposed table
+  std::size_t activity_col = 0;
+  std::size_t id_col = 0;                   // the width when there is none
+};
+
 class Reader {
  public:
   Reader(const SourcePtr& src, const ReadOptions& options)
@@ -223,14 +237,13 @@ class Reader {
   void on_heading(cmark_node* n);
   void on_table(cmark_node* n);
   void on_paragraph(cmark_node* n);
+  void on_inline_comments(cmark_node* paragraph);
   void on_code_block(cmark_node* n);
   void on_html(cmark_node* n, std::uint32_t line);
-  void read_roles_table(std::vector<Row>& rows, std::uint32_t header_line,
-                        const std::vector<bool>& party_col, std::size_t activity_col,
-                        std::size_t id_col);
-  void read_transposed_table(std::vector<Row>& rows, std::uint32_t header_line,
-                             const std::vector<std::optional<Role>>& roles,
-                             std::size_t activity_col);
+  TableLayout classify_table(std::vector<Row>& rows, std::uint32_t header_line);
+  void read_roles_rows(std::vector<Row>& rows, const TableLayout& layout);
+  void read_transposed_rows(std::vector<Row>& rows, const TableLayout& layout);
+  std::uint32_t add_table(const Row& header, std::uint32_t header_line, bool transposed);
   void add_activity(Activity a);
   void bind_markers();
   void find_options();
@@ -240,6 +253,10 @@ class Reader {
   // cmark-gfm gave it none.
   std::uint32_t line_of(cmark_node* n) const;
   std::uint32_t end_line_of(cmark_node* n) const;
+  // File line of line `chunk_line` of the chunk being read.
+  std::uint32_t map_line(int chunk_line) const;
+  // Records something skipped, once.
+  void skip(Span span, std::string reason, bool broken_table);
 
   SourcePtr m_src;
   std::string_view m_text;
@@ -253,19 +270,29 @@ class Reader {
   std::string m_first_h1;
   std::string m_first_heading;
   std::unordered_set<std::string> m_ids;
+  std::unordered_map<std::uint32_t, TableLayout> m_layouts;  // by header line
   std::string m_all_text;  // folded prose, for the language guess
   std::uint32_t m_table_line = 0;  // line of the table being read, for html inside it
-  std::uint32_t m_line_offset = 0;  // lines before the chunk being read
+  LineRange m_chunk;  // the chunk being read
 };
 
-std::uint32_t Reader::line_of(cmark_node* n) const {
-  const int l = cmark_node_get_start_line(n);
-  return l > 0 ? static_cast<std::uint32_t>(l) + m_line_offset : 0;
+std::uint32_t Reader::map_line(int chunk_line) const {
+  if (chunk_line <= 0) return 0;
+  const auto k = static_cast<std::uint32_t>(chunk_line);
+  if (m_chunk.header == 0) return m_chunk.first - 1 + k;
+  return k <= 2 ? m_chunk.header + k - 1 : m_chunk.first + k - 3;
 }
 
-std::uint32_t Reader::end_line_of(cmark_node* n) const {
-  const int l = cmark_node_get_end_line(n);
-  return l > 0 ? static_cast<std::uint32_t>(l) + m_line_offset : 0;
+std::uint32_t Reader::line_of(cmark_node* n) const { return map_line(cmark_node_get_start_line(n)); }
+
+std::uint32_t Reader::end_line_of(cmark_node* n) const { return map_line(cmark_node_get_end_line(n)); }
+
+void Reader::skip(Span span, std::string reason, bool broken_table) {
+  // A table cut into chunks is seen once per chunk: record it once.
+  for (const auto& s : m_m.skipped) {
+    if (s.span.begin == span.begin && s.reason == reason) return;
+  }
+  m_m.skipped.push_back({span, std::move(reason), broken_table});
 }
 
 Section& Reader::current_section() {
@@ -283,7 +310,8 @@ Section& Reader::current_section() {
 Result<Matrix> Reader::run() {
   auto fm = read_front_matter(*m_src);
   if (!fm) return fm.error();
-  auto chunks = prescan_markdown(*m_src, m_options.limits, fm->lines + 1, m_options.chunk_bytes);
+  auto chunks = prescan_markdown(*m_src, m_options.limits, fm->lines + 1, m_options.chunk_bytes,
+                                 m_options.classify_rows);
   if (!chunks) return chunks.error();
 
   cmark_gfm_core_extensions_ensure_registered();
@@ -296,11 +324,22 @@ Result<Matrix> Reader::run() {
         cmark_parser_attach_syntax_extension(parser, e);
       }
     }
+    if (chunk.header != 0) {
+      // The rest of a table: its header and delimiter rows first (see markdown_prescan.h),
+      // without their indentation, which as the last line of a paragraph they may have
+      // but which would make them code at the start of a document.
+      std::string repeat;
+      for (const std::uint32_t l : {chunk.header, chunk.header + 1}) {
+        repeat += text::trim(m_src->line(l));
+        repeat += '\n';
+      }
+      cmark_parser_feed(parser, repeat.data(), repeat.size());
+    }
     const std::uint32_t begin = m_src->line_start(chunk.first);
     const std::uint32_t end = m_src->line_start(chunk.last + 1);
     cmark_parser_feed(parser, m_text.data() + begin, end - begin);
     NodePtr doc(cmark_parser_finish(parser), &cmark_node_free);
-    m_line_offset = chunk.first - 1;
+    m_chunk = chunk;
     walk(doc.get());
   }
 
@@ -325,7 +364,15 @@ Result<Matrix> Reader::run() {
   if (m_m.id.empty()) m_m.id = "matrix";
   m_m.language = !fm->language.empty() ? fm->language : vocabulary::guess_language(m_all_text);
   for (auto& section : m_m.sections) {
-    for (auto& a : section.activities) a.cells.resize(m_m.parties.size());
+    for (auto& a : section.activities) {
+      a.cells.resize(m_m.parties.size());
+      // In a transposed table every party it names is present on every row, with or
+      // without roles.
+      const Table& t = m_m.tables[a.table];
+      if (t.transposed) {
+        for (const std::size_t p : t.parties) a.cells[p].present = true;
+      }
+    }
   }
   std::erase_if(m_m.sections, [](const Section& s) { return s.activities.empty(); });
   bind_markers();
@@ -350,6 +397,8 @@ void Reader::walk(cmark_node* doc) {
       cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
     } else if (t == CMARK_NODE_PARAGRAPH) {
       on_paragraph(n);
+      on_inline_comments(n);
+      cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
     } else if (t == CMARK_NODE_CODE_BLOCK) {
       on_code_block(n);
     } else if (t == CMARK_NODE_HTML_BLOCK) {
@@ -380,6 +429,34 @@ void Reader::on_heading(cmark_node* n) {
   cmark_iter_free(it);
 }
 
+void Reader::on_inline_comments(cmark_node* paragraph) {
+  // cmark-gfm's positions of inline nodes are approximate in multi-line paragraphs, so
+  // each comment is found, in order, in the paragraph's own source lines.
+  const std::uint32_t first = line_of(paragraph);
+  if (first == 0) return;  // a paragraph cmark-gfm gave no position (issue #222)
+  const std::uint32_t last = std::max(first, end_line_of(paragraph));
+  const std::uint32_t begin = m_src->line_start(first);
+  const std::string_view area = m_text.substr(begin, m_src->line_span(last).end - begin);
+  std::size_t from = 0;
+  for (cmark_node* c = cmark_node_first_child(paragraph); c != nullptr;) {
+    if (cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE) {
+      const char* lit = cmark_node_get_literal(c);
+      const std::size_t at = lit == nullptr ? std::string_view::npos : area.find(lit, from);
+      if (at != std::string_view::npos) {
+        on_html(c, first + static_cast<std::uint32_t>(std::count(area.begin(), area.begin() + static_cast<std::ptrdiff_t>(at), '\n')));
+        from = at + 1;
+      }
+    }
+    // Depth-first through emphasis, links...; no recursion.
+    if (cmark_node* child = cmark_node_first_child(c)) {
+      c = child;
+      continue;
+    }
+    while (c != nullptr && c != paragraph && cmark_node_next(c) == nullptr) c = cmark_node_parent(c);
+    c = (c == nullptr || c == paragraph) ? nullptr : cmark_node_next(c);
+  }
+}
+
 void Reader::on_paragraph(cmark_node* n) {
   const std::string t = text::collapse_spaces(rendered_text(n));
   m_all_text += text::fold(t);
@@ -396,12 +473,11 @@ void Reader::on_paragraph(cmark_node* n) {
     if (first.find('|') != std::string_view::npos && is_delimiter_row(second)) {
       const auto h = count_pipe_cells(first);
       const auto d = count_pipe_cells(second);
-      m_m.skipped.push_back(
-          {m_src->line_span(line),
+      skip(m_src->line_span(line),
            fmt::format("table not rendered: its delimiter row (line {}) has {} cells and its "
                        "header {}",
                        line + 1, d, h),
-           true});
+           true);
       return;
     }
   }
@@ -434,9 +510,8 @@ void Reader::on_code_block(cmark_node* n) {
     const std::string_view cur = code.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
     if (prev.find('|') != std::string_view::npos && is_delimiter_row(cur)) {
       const std::uint32_t line = line_of(n) + offset - 1;
-      m_m.skipped.push_back({m_src->line_span(line),
-                             "table inside a fenced code block is shown as code, not as a table",
-                             false});
+      skip(m_src->line_span(line), "table inside a fenced code block is shown as code, not as a table",
+           false);
       return;
     }
     prev = cur;
@@ -476,7 +551,11 @@ void Reader::on_html(cmark_node* n, std::uint32_t line) {
                    ? m_src->line_span(sup.line)
                    : Span{base + static_cast<std::uint32_t>(col),
                           base + static_cast<std::uint32_t>(col + std::min(m.length, src_line.size() - col))};
-    m_m.suppressions.push_back(std::move(sup));
+    // A table cut into chunks repeats its header: record its comments once.
+    const bool seen = std::any_of(m_m.suppressions.begin(), m_m.suppressions.end(), [&](const Suppression& o) {
+      return o.span.begin == sup.span.begin && o.line == sup.line && o.kind == sup.kind;
+    });
+    if (!seen) m_m.suppressions.push_back(std::move(sup));
   }
 }
 
@@ -512,10 +591,9 @@ void Reader::on_table(cmark_node* table) {
   std::uint32_t header_line = 0;
   if (rows.size() > 1) {
     for (std::size_t i = 1; i < rows.size(); ++i) rows[i].line = line_of(rows[i].node);
-    header_line = rows[1].line >= 2 ? rows[1].line - 2 : 0;
+    header_line = map_line(cmark_node_get_start_line(rows[1].node) - 2);
   } else {
-    const std::uint32_t end = end_line_of(table);
-    header_line = end >= 2 ? end - 1 : 0;
+    header_line = map_line(cmark_node_get_end_line(table) - 1);
   }
   // Confirm against the source: the header is the line right above a delimiter row.
   if (header_line == 0 || header_line >= m_src->line_count() ||
@@ -557,10 +635,41 @@ void Reader::on_table(cmark_node* table) {
     cmark_iter_free(it);
   }
 
+  auto known = m_layouts.find(header_line);
+  if (known == m_layouts.end()) known = m_layouts.emplace(header_line, classify_table(rows, header_line)).first;
+  const TableLayout& layout = known->second;
+  if (!layout.raci) return;
+  if (layout.transposed) {
+    read_transposed_rows(rows, layout);
+  } else {
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+      if (rows[r].roles.size() == rows[r].cells.size()) continue;  // parsed while classifying
+      rows[r].roles.resize(rows[r].cells.size());
+      for (std::size_t c = 0; c < rows[r].cells.size() && c < layout.party_of.size(); ++c) {
+        if (layout.party_of[c] >= 0 && !rows[r].cells[c].empty()) rows[r].roles[c] = parse_role_cell(rows[r].cells[c]);
+      }
+    }
+    read_roles_rows(rows, layout);
+  }
+}
+
+std::uint32_t Reader::add_table(const Row& header, std::uint32_t header_line, bool transposed) {
+  Table table;
+  table.span = m_src->line_span(header_line);
+  table.header_cells = static_cast<std::uint32_t>(header.ranges.size());
+  table.transposed = transposed;
+  m_m.tables.push_back(table);
+  return static_cast<std::uint32_t>(m_m.tables.size() - 1);
+}
+
+TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_line) {
+  TableLayout layout;
   const std::size_t width = rows[0].cells.size();
-  // Which columns hold role codes?
+  // Which columns hold role codes? Judged on the first rows only, so that a table cut
+  // into chunks is judged the same as when read whole.
+  const std::size_t judged = std::min<std::size_t>(rows.size(), std::size_t{1} + m_options.classify_rows);
   std::vector<ColumnStats> stats(width);
-  for (std::size_t r = 1; r < rows.size(); ++r) {
+  for (std::size_t r = 1; r < judged; ++r) {
     rows[r].roles.resize(rows[r].cells.size());
     for (std::size_t c = 0; c < width && c < rows[r].cells.size(); ++c) {
       const std::string& cell = rows[r].cells[c];
@@ -582,7 +691,6 @@ void Reader::on_table(cmark_node* table) {
                   !vocabulary::is_free_text_header(text::fold(rows[0].cells[c]));
   }
   const auto first_role = std::find(role_col.begin(), role_col.end(), true);
-  const std::string where = fmt::format("table at line {}", header_line);
 
   // Roles as columns: headers that are role words, cells that name parties.
   std::vector<std::optional<Role>> header_roles(width);
@@ -595,16 +703,21 @@ void Reader::on_table(cmark_node* table) {
   if (role_headers >= 2 && role_columns < role_headers) {
     std::size_t activity_col = 0;
     while (activity_col < width && header_roles[activity_col]) ++activity_col;
-    read_transposed_table(rows, header_line, header_roles, activity_col);
-    return;
+    if (activity_col >= width) return layout;
+    layout.raci = true;
+    layout.transposed = true;
+    layout.roles = std::move(header_roles);
+    layout.activity_col = activity_col;
+    layout.table = add_table(rows[0], header_line, true);
+    return layout;
   }
 
   if (first_role == role_col.end()) {
-    m_m.skipped.push_back({m_src->line_span(header_line),
-                           fmt::format("not a RACI table: no column below '{}' holds role codes",
-                                       rows[0].cells.size() > 1 ? rows[0].cells[1] : rows[0].cells[0]),
-                           false});
-    return;
+    skip(m_src->line_span(header_line),
+         fmt::format("not a RACI table: no column below '{}' holds role codes",
+                     rows[0].cells.size() > 1 ? rows[0].cells[1] : rows[0].cells[0]),
+         false);
+    return layout;
   }
   const auto p0 = static_cast<std::size_t>(first_role - role_col.begin());
   std::size_t p1 = width - 1;
@@ -620,7 +733,7 @@ void Reader::on_table(cmark_node* table) {
       break;
     }
     bool short_cells = true;
-    for (std::size_t r = 1; r < rows.size(); ++r) {
+    for (std::size_t r = 1; r < judged; ++r) {
       if (c < rows[r].cells.size() && text::codepoints(text::trim(rows[r].cells[c])) > 4) short_cells = false;
     }
     if (!short_cells) break;
@@ -635,7 +748,19 @@ void Reader::on_table(cmark_node* table) {
     if (vocabulary::is_id_header(h)) id_col = c;
   }
   if (id_col == activity_col) id_col = width;
-  read_roles_table(rows, header_line, party_col, activity_col, id_col);
+  layout.raci = true;
+  layout.activity_col = activity_col;
+  layout.id_col = id_col;
+  layout.table = add_table(rows[0], header_line, false);
+  layout.party_of.assign(width, -1);
+  std::vector<std::size_t> taken;
+  for (std::size_t c = 0; c < width; ++c) {
+    if (!party_col[c]) continue;
+    const std::size_t p = m_parties.resolve(m_m.parties, rows[0].cells[c], cell_span(rows[0], c), taken);
+    taken.push_back(p);
+    layout.party_of[c] = static_cast<int>(p);
+  }
+  return layout;
 }
 
 void Reader::add_activity(Activity a) {
@@ -648,30 +773,19 @@ void Reader::add_activity(Activity a) {
   current_section().activities.push_back(std::move(a));
 }
 
-void Reader::read_roles_table(std::vector<Row>& rows, std::uint32_t header_line,
-                              const std::vector<bool>& party_col, std::size_t activity_col,
-                              std::size_t id_col) {
-  const std::size_t width = rows[0].cells.size();
-  Table table;
-  table.span = m_src->line_span(header_line);
-  table.header_cells = static_cast<std::uint32_t>(rows[0].ranges.size());
-  m_m.tables.push_back(table);
-  const auto table_index = static_cast<std::uint32_t>(m_m.tables.size() - 1);
-  std::vector<int> party_of(width, -1);
-  std::vector<std::size_t> taken;
-  for (std::size_t c = 0; c < width; ++c) {
-    if (!party_col[c]) continue;
-    const std::size_t p = m_parties.resolve(m_m.parties, rows[0].cells[c], cell_span(rows[0], c), taken);
-    taken.push_back(p);
-    party_of[c] = static_cast<int>(p);
-  }
+void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) {
+  const std::size_t width = std::min(rows[0].cells.size(), layout.party_of.size());
+  const std::vector<int>& party_of = layout.party_of;
+  const std::size_t activity_col = layout.activity_col;
+  const std::size_t id_col = layout.id_col;
+  const std::uint32_t table_index = layout.table;
   for (std::size_t r = 1; r < rows.size(); ++r) {
     Row& row = rows[r];
     const std::string_view src_line = m_src->line(row.line);
     const std::string& title = row.cells[activity_col];
     bool parties_empty = true;
     for (std::size_t c = 0; c < width; ++c) {
-      if (party_col[c] && !text::trim(row.cells[c]).empty()) parties_empty = false;
+      if (party_of[c] >= 0 && !text::trim(row.cells[c]).empty()) parties_empty = false;
     }
     // A note written under the table without a blank line renders as a one-cell row.
     const std::string_view trimmed = text::trim(src_line);
@@ -734,18 +848,12 @@ void Reader::read_roles_table(std::vector<Row>& rows, std::uint32_t header_line,
   }
 }
 
-void Reader::read_transposed_table(std::vector<Row>& rows, std::uint32_t header_line,
-                                   const std::vector<std::optional<Role>>& roles,
-                                   std::size_t activity_col) {
-  const std::size_t width = rows[0].cells.size();
-  if (activity_col >= width) return;
-  Table table;
-  table.span = m_src->line_span(header_line);
-  table.header_cells = static_cast<std::uint32_t>(rows[0].ranges.size());
-  table.transposed = true;
-  m_m.tables.push_back(table);
-  const auto table_index = static_cast<std::uint32_t>(m_m.tables.size() - 1);
-  std::vector<std::size_t> in_table;  // parties named anywhere in this table
+void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& layout) {
+  const std::size_t width = std::min(rows[0].cells.size(), layout.roles.size());
+  const auto& roles = layout.roles;
+  const std::size_t activity_col = layout.activity_col;
+  const std::uint32_t table_index = layout.table;
+  std::vector<std::size_t>& in_table = m_m.tables[table_index].parties;
   for (std::size_t r = 1; r < rows.size(); ++r) {
     Row& row = rows[r];
     Activity a;
@@ -784,15 +892,6 @@ void Reader::read_transposed_table(std::vector<Row>& rows, std::uint32_t header_
       }
     }
     add_activity(std::move(a));
-  }
-  // In a transposed table every party it names is present on every row, with or
-  // without roles.
-  for (auto& section : m_m.sections) {
-    for (auto& a : section.activities) {
-      if (a.table != table_index) continue;
-      a.cells.resize(m_m.parties.size());
-      for (const std::size_t p : in_table) a.cells[p].present = true;
-    }
   }
 }
 

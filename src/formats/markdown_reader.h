@@ -17,6 +17,7 @@ struct ReadOptions {
   PartyAliases aliases = PartyAliases::builtin();
   std::string id;  // matrix id when the document declares none (e.g. from the file name)
   std::size_t chunk_bytes = 1 << 20;  // parse in pieces of about this size (see markdown_prescan.h)
+  std::uint32_t classify_rows = 1000;  // body rows of a table that decide how its columns are read
 };
 
 // The matrix in `source`, or an Error when a limit is broken, the front matter is

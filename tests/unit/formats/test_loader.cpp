@@ -36,6 +36,16 @@ TEST(Loader, MissingPathAndDirectory) {
   EXPECT_EQ(load_file(dir.string(), {}).error().message, "is a directory, not a file");
 }
 
+TEST(Loader, LineEndingsAsInCommonMark) {
+  const SourceFile f("x.md", "a\r\nb\rc\nd");
+  EXPECT_EQ(f.line_count(), 4U);
+  EXPECT_EQ(f.line(1), "a");
+  EXPECT_EQ(f.line(2), "b");
+  EXPECT_EQ(f.line(3), "c");
+  EXPECT_EQ(f.line(4), "d");
+  EXPECT_EQ(f.position(7).line, 4U);
+}
+
 TEST(Loader, BomIsDropped) {
   auto r = load_text("\xEF\xBB\xBFhi", "x.md", {});
   ASSERT_TRUE(r.ok());

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
+#include "lint/linter.h"
 #include "formats/json_writer.h"
 #include "formats/loader.h"
 #include "formats/markdown_prescan.h"
@@ -264,7 +265,9 @@ TEST(MarkdownReader, ExportJsonShape) {
 TEST(MarkdownReader, ChunkedReadingGivesTheSameMatrix) {
   ReadOptions whole;
   ReadOptions tiny;
-  tiny.chunk_bytes = 1;  // cut at every safe blank line
+  tiny.chunk_bytes = 1;  // cut at every safe blank line, and tables after their first row
+  tiny.classify_rows = 1;
+  whole.classify_rows = 1;
   for (const std::string& doc : {std::string(builtin_matrix()->text()),
                                 std::string("```\n| T | A |\n\n|-|-|\n```\n\n| T | A | B |\n|-|-|-|\n| x | RA | C* |\n\n"
                                             "<!--\n\nracine-disable-line RAC202\n-->\n\n*note\n\n- item\n\n  continued\n")}) {
@@ -274,11 +277,42 @@ TEST(MarkdownReader, ChunkedReadingGivesTheSameMatrix) {
     EXPECT_EQ(matrix_to_json(*a).dump(), matrix_to_json(*b).dump());
     EXPECT_EQ(a->marker_uses.size(), b->marker_uses.size());
   }
+  // One large table, cut between every two rows: same matrix, same findings.
+  std::string table = "# T\n\nIntro line\n\n| Task <!-- racine-disable-line RAC103 --> | PM | Dev |\n|---|---|---|\n";
+  for (int i = 0; i < 30; ++i) {
+    table += "| Task " + std::to_string(i) + (i % 7 == 0 ? " | RA | A |\n" : i % 5 == 0 ? " | C* |\n" : " | RA | C |\n");
+  }
+  table += "| **Later** | | |\n| Last | RA | CI |\n*Only on weekdays.\n\n| Role | Description |\n|---|---|\n| R | does |\n| A | signs |\n";
+  auto whole_t = read_markdown(std::make_shared<SourceFile>("t.md", table), whole);
+  auto tiny_t = read_markdown(std::make_shared<SourceFile>("t.md", table), tiny);
+  ASSERT_TRUE(whole_t.ok() && tiny_t.ok());
+  EXPECT_EQ(matrix_to_json(*whole_t).dump(), matrix_to_json(*tiny_t).dump());
+  EXPECT_EQ(whole_t->skipped.size(), tiny_t->skipped.size());
+  auto findings = [](const Matrix& m) {
+    std::vector<std::string> out;
+    for (const auto& d : lint::run(m, {})) out.push_back(d.code + "@" + std::to_string(m.source->position(d.span.begin).line) + ":" + d.message);
+    return out;
+  };
+  EXPECT_EQ(findings(*whole_t), findings(*tiny_t));
+  EXPECT_EQ(findings(*whole_t).size(), 23U);  // RAC901, 5 RAC202, 5 x (RAC102, RAC201, RAC203), RAC204, RAC303
+  EXPECT_EQ(tiny_t->activity_count(), 31U);
+  auto pieces = prescan_markdown(SourceFile("t.md", table), {}, 1, 1, 1);
+  ASSERT_TRUE(pieces.ok());
+  // Cut before Task 1 to Task 4; Task 5 has 2 cells, and no table is cut after an irregular row.
+  EXPECT_EQ(std::count_if(pieces->begin(), pieces->end(), [](const LineRange& c) { return c.header == 5; }), 4);
+
   auto chunks = prescan_markdown(SourceFile("t.md", "a\n\nb\n\n```\nx\n\ny\n```\n\n  indented\n\nc\n"), {}, 1, 1);
   ASSERT_TRUE(chunks.ok());
   std::vector<std::pair<std::uint32_t, std::uint32_t>> got;
   for (const auto& c : *chunks) got.emplace_back(c.first, c.last);
   EXPECT_EQ(got, (std::vector<std::pair<std::uint32_t, std::uint32_t>>{{1, 2}, {3, 4}, {5, 12}, {13, 13}}));
+  auto cut = prescan_markdown(SourceFile("t.md", "| T | A |\n|-|-|\n| a | R |\n| b | R |\n| c | R |\n"), {}, 1, 1, 1);
+  ASSERT_TRUE(cut.ok());
+  ASSERT_EQ(cut->size(), 3U);
+  EXPECT_EQ((*cut)[1].first, 4U);
+  EXPECT_EQ((*cut)[1].last, 4U);
+  EXPECT_EQ((*cut)[1].header, 1U);
+  EXPECT_EQ((*cut)[0].header, 0U);
   auto refs = prescan_markdown(SourceFile("t.md", "a\n\nb\n\n[x]: http://e\n"), {}, 1, 1);
   EXPECT_EQ(refs->size(), 1U);
 }
