@@ -7,10 +7,11 @@ set -euo pipefail
 build=$1 runs=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 matrix="$build/matrix-50mb.md"
+single="$build/matrix-50mb-single.md"
 [ -s "$matrix" ] || "$build/bench/bench_generate" 1000000 4 > "$matrix"
+[ -s "$single" ] || "$build/bench/bench_generate" 1000000 4 0 > "$single"
 config="$build/bench-config.yaml"
 printf 'limits:\n  max-bytes: 134217728\n' > "$config"
-echo "matrix: $matrix ($(du -m "$matrix" | cut -f1) MB, $(grep -c '^| Operate' "$matrix") activities)"
 
 # best wall time (s) and the peak RSS (KiB) of that run, over $runs runs
 measure() {
@@ -25,16 +26,22 @@ measure() {
   echo "$best_t $best_m"
 }
 
-read -r md4c_t md4c_m < <(measure "$build/bench/parse_md4c" "$matrix")
-read -r cmark_t cmark_m < <(measure "$build/bench/parse_cmark" "$matrix")
-read -r lint_t lint_m < <(measure "$build/racine" lint --config "$config" --format json "$matrix")
-printf '\n%-28s %10s %12s\n' "command (best of $runs)" "time (s)" "peak (MiB)"
-printf '%-28s %10s %12d\n' "md4c parse only" "$md4c_t" $((md4c_m / 1024))
-printf '%-28s %10s %12d\n' "cmark-gfm parse only" "$cmark_t" $((cmark_m / 1024))
-printf '%-28s %10s %12d\n' "racine lint" "$lint_t" $((lint_m / 1024))
-awk -v lt="$lint_t" -v ct="$cmark_t" -v lm="$lint_m" -v cm="$cmark_m" -v mt="$md4c_t" 'BEGIN {
-  printf "\nracine lint / cmark-gfm parse: time %.2fx (target <= 1.3x), peak memory %.2fx (target <= 1.2x)\n", lt/ct, lm/cm
-  printf "cmark-gfm / md4c parse time: %.2fx\n", ct/mt }'
+compare() {  # compare FILE LABEL
+  local file=$1
+  echo "$2: $file ($(du -m "$file" | cut -f1) MB, $(grep -c '^| Operate' "$file") activities)"
+  read -r md4c_t md4c_m < <(measure "$build/bench/parse_md4c" "$file")
+  read -r cmark_t cmark_m < <(measure "$build/bench/parse_cmark" "$file")
+  read -r lint_t lint_m < <(measure "$build/racine" lint --config "$config" --format json "$file")
+  printf '  %-28s %10s %12s\n' "command (best of $runs)" "time (s)" "peak (MiB)"
+  printf '  %-28s %10s %12d\n' "md4c parse only" "$md4c_t" $((md4c_m / 1024))
+  printf '  %-28s %10s %12d\n' "cmark-gfm parse only" "$cmark_t" $((cmark_m / 1024))
+  printf '  %-28s %10s %12d\n' "racine lint" "$lint_t" $((lint_m / 1024))
+  awk -v lt="$lint_t" -v ct="$cmark_t" -v lm="$lint_m" -v cm="$cmark_m" -v mt="$md4c_t" 'BEGIN {
+    printf "  racine lint / cmark-gfm parse: time %.2fx (target <= 1.3x), peak memory %.2fx (target <= 1.2x)\n", lt/ct, lm/cm
+    printf "  cmark-gfm / md4c parse time: %.2fx\n\n", ct/mt }'
+}
+compare "$matrix" "sections of 1,000 rows"
+compare "$single" "one single table"
 
 if [ -d "$root/../shared/corpus" ]; then
   mapfile -t files < <(find "$root/../shared/corpus" -name '*-raci*.md' | sort)
