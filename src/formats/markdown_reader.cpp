@@ -1,5 +1,6 @@
-// The Markdown reader. cmark-gfm parses the document; this file walks the tree in
-// document order:
+// The Markdown reader. cmark-gfm parses the document chunk by chunk (the pre-scan cuts
+// it, see markdown_prescan.h; each chunk's tree is walked, then freed), and this file
+// walks the trees in document order:
 //  - headings open sections; a table takes the nearest heading above it;
 //  - a table is a RACI table when some of its non-first columns hold role codes (by
 //    content, whatever its header says, judged on its first 1,000 body rows);
@@ -12,7 +13,9 @@
 // Positions: cmark-gfm gives wrong lines to a table that follows a text line with no
 // blank line (upstream issue #222) and columns in bytes with cell padding included, so
 // rows get their line from the row node and the header from the delimiter row found in
-// the source; cells get their ranges by splitting the source line again.
+// the source; cells get their ranges by splitting the source line again. Chunk lines
+// are mapped back to file lines (map_line), and a table cut into chunks keeps the
+// layout its first chunk gave it (TableLayout).
 
 #include "formats/markdown_reader.h"
 
