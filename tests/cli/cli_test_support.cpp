@@ -95,6 +95,8 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
   return p.string();
 }
 
+std::string read_text(const std::string& path) { return slurp(path); }
+
 std::string source_dir() { return RACINE_SOURCE_DIR; }
 std::string seed_path() { return source_dir() + "/data/managed-kubernetes.md"; }
 

@@ -33,6 +33,9 @@ class TempDir {
   std::filesystem::path m_path;
 };
 
+// The whole content of the file at `path` ("" when it cannot be read).
+std::string read_text(const std::string& path);
+
 // The project's source tree and the seed as copied into it.
 std::string source_dir();
 std::string seed_path();

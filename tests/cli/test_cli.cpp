@@ -4,21 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "cli/cli_test_support.h"
 
 namespace racine::test {
-
-namespace {
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-}  // namespace
 
 TEST(Cli, LintBuiltinFindsTheSeedDefects) {
   const Outcome r = racine({"lint"});

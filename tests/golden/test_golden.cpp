@@ -6,7 +6,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "cli/cli_test_support.h"
 
@@ -19,13 +18,6 @@ struct Case {
   std::vector<std::string> args;
   int status;
 };
-
-std::string read_file(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -40,7 +32,7 @@ TEST_P(Golden, OutputMatches) {
   if (update != nullptr && std::string(update) == "1") {
     std::ofstream(expected_path, std::ios::binary) << r.out;
   }
-  EXPECT_EQ(r.out, read_file(expected_path)) << "see " << expected_path;
+  EXPECT_EQ(r.out, read_text(expected_path)) << "see " << expected_path;
 }
 
 INSTANTIATE_TEST_SUITE_P(
