@@ -4,15 +4,13 @@
 #include <cmark-gfm.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <string>
+
+#include "read_file.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
-  std::ifstream in(argv[1], std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  const std::string text = read_file(argv[1]);
   cmark_gfm_core_extensions_ensure_registered();
   cmark_parser* p = cmark_parser_new(CMARK_OPT_DEFAULT);
   cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension("table"));

@@ -2,15 +2,13 @@
 #include <md4c.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <string>
+
+#include "read_file.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
-  std::ifstream in(argv[1], std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  const std::string text = read_file(argv[1]);
   long cells = 0;
   MD_PARSER parser{};
   parser.flags = MD_FLAG_TABLES;

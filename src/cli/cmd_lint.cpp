@@ -55,8 +55,7 @@ int run_lint(const LintOptions& o) {
   std::string help_uri_base;
   bool config_failed = false;
   for (const auto& path : files) {
-    FileReport report;
-    report.path = path.empty() ? std::string(k_builtin_path) : (path == "-" ? "<stdin>" : path);
+    const std::string shown = path.empty() ? std::string(k_builtin_path) : (path == "-" ? "<stdin>" : path);
     auto config = config_for(path, o.input);
     if (!config) {
       print_error(config.error());
@@ -71,16 +70,14 @@ int run_lint(const LintOptions& o) {
     if (help_uri_base.empty()) help_uri_base = config->help_uri_base;
     auto matrix = read_matrix(path, *config);
     if (!matrix) {
-      report.error = matrix.error();
+      FileReport failed;
+      failed.path = shown;
+      failed.error = matrix.error();
       print_error(matrix.error());
-      reports.push_back(std::move(report));
+      reports.push_back(std::move(failed));
       continue;
     }
-    report.source = matrix->source;
-    report.activities = matrix->activity_count();
-    report.parties = matrix->party_names();
-    report.diagnostics = lint::run(*matrix, *config);
-    reports.push_back(std::move(report));
+    reports.push_back(lint::report(shown, *matrix, *config));
   }
   if (config_failed) return k_exit_error;
 

@@ -32,22 +32,10 @@ Result<lint::Config> config_for(const std::string& path, const InputOptions& opt
 }
 
 Result<Matrix> read_matrix(const std::string& path, const lint::Config& config) {
-  ReadOptions ro;
-  ro.limits = config.limits;
-  ro.aliases = config.aliases;
-  Result<SourcePtr> src = Error{};
-  if (path.empty()) {
-    src = builtin_matrix();
-    ro.id = "managed-kubernetes";
-  } else if (path == "-") {
-    src = load_stream(std::cin, "<stdin>", config.limits);
-    ro.id = "stdin";
-  } else {
-    src = load_file(path, config.limits);
-    ro.id = matrix_id_from_path(path);
-  }
+  if (path.empty()) return read_markdown(builtin_matrix(), config.read_options("managed-kubernetes"));
+  auto src = path == "-" ? load_stream(std::cin, "<stdin>", config.limits) : load_file(path, config.limits);
   if (!src) return src.error();
-  return read_markdown(*src, ro);
+  return read_markdown(*src, config.read_options(path == "-" ? "stdin" : matrix_id_from_path(path)));
 }
 
 void print_error(const Error& e) { fmt::print(stderr, "racine: {}\n", e.to_string()); }

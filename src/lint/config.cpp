@@ -17,6 +17,14 @@ std::optional<Severity> Config::severity_of(std::string_view code, Severity fall
   return it == severities.end() ? fallback : it->second;
 }
 
+ReadOptions Config::read_options(std::string id) const {
+  ReadOptions options;
+  options.limits = limits;
+  options.aliases = aliases;
+  options.id = std::move(id);
+  return options;
+}
+
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::path d = std::filesystem::absolute(dir, ec);

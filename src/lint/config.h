@@ -13,6 +13,7 @@
 #include "core/party_names.h"
 #include "core/result.h"
 #include "formats/limits.h"
+#include "formats/markdown_reader.h"
 
 namespace racine::lint {
 
@@ -23,6 +24,10 @@ struct Config {
   PartyAliases aliases = PartyAliases::builtin();
   std::string help_uri_base;                   // SARIF helpUri prefix; empty: the default
   std::string path;                            // file it was read from; empty: defaults
+
+  // What the reader needs from this configuration (limits, party aliases), for a
+  // matrix whose id, when the document declares none, is `id`.
+  [[nodiscard]] ReadOptions read_options(std::string id) const;
 
   // Effective severity of a rule's finding, or nullopt when the rule is disabled.
   [[nodiscard]] std::optional<Severity> severity_of(std::string_view code, Severity fallback) const;

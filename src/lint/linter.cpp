@@ -103,4 +103,14 @@ std::vector<Diagnostic> run(const Matrix& matrix, const Config& config) {
   return out;
 }
 
+FileReport report(std::string path, const Matrix& matrix, const Config& config) {
+  FileReport r;
+  r.path = std::move(path);
+  r.source = matrix.source;
+  r.activities = matrix.activity_count();
+  r.parties = matrix.party_names();
+  r.diagnostics = run(matrix, config);
+  return r;
+}
+
 }  // namespace racine::lint

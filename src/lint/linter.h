@@ -6,11 +6,15 @@
 
 #include "core/diagnostic.h"
 #include "core/matrix.h"
+#include "core/report.h"
 #include "lint/config.h"
 
 namespace racine::lint {
 
 // Findings for `matrix`, sorted by position then code.
 std::vector<Diagnostic> run(const Matrix& matrix, const Config& config);
+
+// The report on one linted file, shown as `path`: counts, parties and findings.
+FileReport report(std::string path, const Matrix& matrix, const Config& config);
 
 }  // namespace racine::lint

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "cli/cli_test_support.h"
+#include "hostile_inputs.h"
 
 namespace racine::test {
 
@@ -59,13 +60,7 @@ TEST(Hostile, TenThousandColumns) {
 
 TEST(Hostile, PaddingBomb) {
   TempDir d;
-  std::string doc = "| h";
-  for (int i = 1; i < 128; ++i) doc += " | h";
-  doc += " |\n|-";
-  for (int i = 1; i < 128; ++i) doc += "|-";
-  doc += "|\n";
-  for (int i = 0; i < 40000; ++i) doc += "| x |\n";
-  const auto p = d.write("pad.md", doc);
+  const auto p = d.write("pad.md", padding_bomb());
   const Outcome r = racine({"lint", p});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find(p + ":1:1: tables up to here have "), std::string::npos) << r.err;

@@ -19,7 +19,7 @@ inline Result<Matrix> read_md(std::string text, ReadOptions options = {}) {
 
 // "CODE@line" for every finding, in order.
 inline std::vector<std::string> lint_md(const std::string& text, const lint::Config& config = {}) {
-  auto m = read_md(text, ReadOptions{config.limits, config.aliases, ""});
+  auto m = read_md(text, config.read_options(""));
   if (!m) return {"ERROR: " + m.error().to_string()};
   std::vector<std::string> out;
   for (const auto& d : lint::run(*m, config)) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../../hostile_inputs.h"
 #include "../test_support.h"
 #include "lint/linter.h"
 #include "formats/json_writer.h"
@@ -318,13 +319,7 @@ TEST(MarkdownReader, ChunkedReadingGivesTheSameMatrix) {
 }
 
 TEST(MarkdownReader, PrescanRefusesPaddingBombs) {
-  std::string doc = "| h";
-  for (int i = 1; i < 128; ++i) doc += " | h";
-  doc += " |\n|-";
-  for (int i = 1; i < 128; ++i) doc += "|-";
-  doc += "|\n";
-  for (int i = 0; i < 40000; ++i) doc += "| x |\n";
-  auto m = read_md(doc);
+  auto m = read_md(test::padding_bomb());
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().line, 1U);
   EXPECT_NE(m.error().message.find("missing cells that the parser would pad"), std::string::npos);

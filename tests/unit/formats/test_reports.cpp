@@ -12,13 +12,7 @@ namespace racine {
 namespace {
 std::vector<FileReport> one_report(const std::string& path) {
   auto m = test::read_md("| Task | PM | Dev |\n|-|-|-|\n| Ship | RA | A |\n| Test | C | RA |\n");
-  FileReport r;
-  r.path = path;
-  r.source = m->source;
-  r.activities = m->activity_count();
-  r.parties = m->party_names();
-  r.diagnostics = lint::run(*m, {});
-  return {r};
+  return {lint::report(path, *m, {})};
 }
 }  // namespace
 
