@@ -21,3 +21,10 @@ if(TARGET yaml-cpp::yaml-cpp)
 else()
   target_link_libraries(racine_dep_yaml INTERFACE yaml-cpp)
 endif()
+
+# libstemmer (Snowball) ships neither a CMake config nor a pkg-config file.
+find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
+find_library(STEMMER_LIB NAMES stemmer REQUIRED)
+add_library(racine_dep_stemmer INTERFACE)
+target_include_directories(racine_dep_stemmer INTERFACE ${STEMMER_INCLUDE_DIR})
+target_link_libraries(racine_dep_stemmer INTERFACE ${STEMMER_LIB})

@@ -17,5 +17,10 @@ Command add_lint(CLI::App& root);
 Command add_export(CLI::App& root);
 Command add_explain(CLI::App& root);
 Command add_rules(CLI::App& root);
+Command add_options(CLI::App& root);
+Command add_resolve(CLI::App& root);
+Command add_who(CLI::App& root);
+Command add_duties(CLI::App& root);
+Command add_summary(CLI::App& root);
 
 }  // namespace racine::cli

@@ -9,8 +9,13 @@
 #include <iostream>
 #include <map>
 
+#include <fstream>
+
+#include "formats/json_writer.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
+#include "formats/markdown_writer.h"
+#include "resolve/options.h"
 
 namespace racine::cli {
 
@@ -36,6 +41,52 @@ Result<Matrix> read_matrix(const std::string& path, const lint::Config& config) 
   auto src = path == "-" ? load_stream(std::cin, "<stdin>", config.limits) : load_file(path, config.limits);
   if (!src) return src.error();
   return read_markdown(*src, config.read_options(path == "-" ? "stdin" : matrix_id_from_path(path)));
+}
+
+std::optional<Matrix> load_matrix(const std::string& path, const InputOptions& options,
+                                  const std::vector<std::string>& with) {
+  auto config = config_for(path, options);
+  if (!config) {
+    print_error(config.error());
+    return std::nullopt;
+  }
+  auto matrix = read_matrix(path, *config);
+  if (!matrix) {
+    print_error(matrix.error());
+    return std::nullopt;
+  }
+  if (with.empty()) return std::move(*matrix);
+  auto resolved = resolve::apply(*matrix, with);
+  if (!resolved) {
+    print_error(resolved.error());
+    return std::nullopt;
+  }
+  return std::move(resolved->matrix);
+}
+
+int write_output(const std::string& doc, const std::string& output) {
+  if (output.empty() || output == "-") {
+    fmt::print("{}", doc);
+    return k_exit_ok;
+  }
+  std::ofstream out(output, std::ios::binary);
+  out << doc;
+  out.close();
+  if (!out) {
+    print_error(Error{output, 0, 0, "cannot be written"});
+    return k_exit_error;
+  }
+  return k_exit_ok;
+}
+
+const std::vector<std::string>& document_formats() {
+  static const std::vector<std::string> k_formats = {"json", "md"};
+  return k_formats;
+}
+
+std::string write_document(const Matrix& m, const std::string& format) {
+  if (format == "md") return write_markdown(m);
+  return write_json(m);
 }
 
 void print_error(const Error& e) { fmt::print(stderr, "racine: {}\n", e.to_string()); }

@@ -29,6 +29,18 @@ Result<lint::Config> config_for(const std::string& path, const InputOptions& opt
 // Reads the matrix at `path`: "" is the built-in default, "-" standard input.
 Result<Matrix> read_matrix(const std::string& path, const lint::Config& config);
 
+// Reads the matrix at `path` with its configuration, then applies the options `with`
+// (the effective matrix under an extra contract). Errors are printed; nullopt then.
+std::optional<Matrix> load_matrix(const std::string& path, const InputOptions& options,
+                                  const std::vector<std::string>& with = {});
+
+// Writes `doc` to `output` ("" or "-": standard output). Returns the exit status.
+int write_output(const std::string& doc, const std::string& output);
+
+// The document formats a matrix can be written in, and the writer of each.
+const std::vector<std::string>& document_formats();
+std::string write_document(const Matrix& m, const std::string& format);
+
 // Prints "racine: path:line:col: error: message" on standard error.
 void print_error(const Error& e);
 

@@ -4,6 +4,7 @@
 // and what the reader saw but did not take (skipped tables, suppression comments).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,12 +89,34 @@ struct MarkerUse {
   int note = -1;   // index into Matrix::notes of the note it binds to; -1 when none
 };
 
-// A contract option: a note saying cells can be handed to another party.
+// What an option does to one activity: the roles some parties hold under it.
+struct OptionEffect {
+  struct Assignment {
+    std::size_t party = 0;  // index into Matrix::parties
+    RoleSet roles;
+  };
+  std::uint32_t section = 0;
+  std::uint32_t activity = 0;
+  std::vector<Assignment> roles;  // parties not listed keep their roles
+};
+
+// A contract option: a note saying cells can be handed to another party under an extra
+// contract. Markdown gives the note and its marker; the effect on each delegable row is
+// then derived (src/resolve). A canonical document may state the effects instead.
 struct Option {
   std::string id;
   std::string marker;
   std::string text;
-  int note = -1;
+  int note = -1;                     // index into Matrix::notes
+  int delegate = -1;                 // the party the note names; -1 when it names none
+  bool explicit_effects = false;     // `effects` is stated, not derived
+  std::vector<OptionEffect> effects;
+};
+
+// What the matrix says it does not cover ("Zone grise : adaptations et extensions...").
+struct GrayZone {
+  std::string text;
+  Span span;
 };
 
 // Something the reader saw and did not take, and why.
@@ -124,6 +147,7 @@ struct Matrix {
   std::vector<Note> notes;
   std::vector<MarkerUse> marker_uses;
   std::vector<Option> options;
+  std::optional<GrayZone> gray_zone;
   std::vector<Skipped> skipped;
   std::vector<Suppression> suppressions;
 

@@ -98,4 +98,68 @@ bool is_delegation_note(std::string_view folded) {
   return false;
 }
 
+std::string contract_name(std::string_view folded) {
+  constexpr std::size_t k_max_words = 4;
+  auto join = [](const std::vector<std::string>& w, std::size_t from, std::size_t to) {
+    std::string out;
+    for (std::size_t i = from; i < to; ++i) out += (out.empty() ? "" : " ") + w[i];
+    return out;
+  };
+  const std::vector<std::string> w = text::words(folded);
+  // Romance languages name the contract after the word: "contrat d'infogerance ...".
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (w[i] != "contrat" && w[i] != "contrato" && w[i] != "contratto") continue;
+    // The clause ends at the first punctuation after the word.
+    std::size_t at = 0;
+    for (std::size_t k = 0, seen = 0; k <= i; ++k) {
+      at = folded.find(w[k], seen);
+      seen = at + w[k].size();
+    }
+    const std::size_t end = folded.find_first_of(".,;:()", at);
+    const std::vector<std::string> after = text::words(folded.substr(at + w[i].size(), end == std::string_view::npos ? std::string_view::npos : end - at - w[i].size()));
+    std::size_t from = 0;
+    while (from < after.size() && (after[from] == "de" || after[from] == "d" || after[from] == "di" ||
+                                   after[from] == "du" || after[from] == "del")) {
+      ++from;
+    }
+    return join(after, from, std::min(after.size(), from + k_max_words));
+  }
+  // English and German name it before: "an additional managed services contract",
+  // "einen zusatzlichen Managed-Services-Vertrag".
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (w[i] != "contract" && w[i] != "vertrag" && w[i] != "vertrags") continue;
+    std::size_t from = i;
+    while (from > 0 && i - from < k_max_words) {
+      const std::string& p = w[from - 1];
+      if (p == "a" || p == "an" || p == "the" || p == "ein" || p == "einen" || p == "einem" || p == "einer" ||
+          p == "via" || p == "through" || p == "under" || p == "uber" || p == "durch" || p == "im" ||
+          p == "per") {
+        break;
+      }
+      --from;
+    }
+    return join(w, from, i);
+  }
+  return "";
+}
+
+bool is_gray_zone_note(std::string_view folded) {
+  const auto w = text::words(folded);
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (w[i] == "grauzone" || w[i] == "grauzonen") return true;
+    if (i + 1 == w.size()) break;
+    const std::string& a = w[i];
+    const std::string& b = w[i + 1];
+    const bool zone = a == "zone" || a == "zona" || a == "zones" || a == "zonas";
+    if (zone && (b == "grise" || b == "grises" || b == "gris" || b == "grigia" || b == "grigie" ||
+                 b == "grau" || b == "gray" || b == "grey")) {
+      return true;
+    }
+    if ((a == "gray" || a == "grey") && (b == "zone" || b == "zones" || b == "area" || b == "areas")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace racine::vocabulary

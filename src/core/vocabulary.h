@@ -32,4 +32,14 @@ std::string guess_language(std::string_view folded);
 // extra contract (délégation, infogérance, managed services...).
 bool is_delegation_note(std::string_view folded);
 
+// The name of the extra contract a folded delegation note mentions, as folded words:
+// "... via un contrat d'infogerance complementaire." -> "infogerance complementaire",
+// "... an additional managed services contract." -> "additional managed services";
+// "" when the note names no contract.
+std::string contract_name(std::string_view folded);
+
+// True when folded text announces what the matrix does not cover: a "zone grise",
+// "gray zone", "grey area", "Grauzone", "zona gris", "zona grigia".
+bool is_gray_zone_note(std::string_view folded);
+
 }  // namespace racine::vocabulary

@@ -484,6 +484,10 @@ void Reader::on_paragraph(cmark_node* n) {
       return;
     }
   }
+  if (!m_m.gray_zone && vocabulary::is_gray_zone_note(text::fold(t))) {
+    const std::uint32_t end_line = end_line_of(n);
+    m_m.gray_zone = GrayZone{t, {m_src->line_start(line), m_src->line_span(std::max(line, end_line)).end}};
+  }
   const std::string marker = leading_marker(t);
   if (marker.empty() || m_m.tables.empty()) return;
   std::string rest = t.substr(t.find(marker) + marker.size());
@@ -933,7 +937,13 @@ void Reader::find_options() {
                                    [&](const Option& o) { return o.marker == note.marker; });
     if (known) continue;
     Option o;
-    o.id = m_m.options.empty() ? "delegation" : fmt::format("delegation-{}", m_m.options.size() + 1);
+    // Named after the contract the note mentions, unique within the matrix.
+    std::string base = text::slugify(vocabulary::contract_name(text::fold(note.text)));
+    if (base.empty()) base = "delegation";
+    o.id = base;
+    for (int k = 2; std::any_of(m_m.options.begin(), m_m.options.end(), [&](const Option& x) { return x.id == o.id; }); ++k) {
+      o.id = fmt::format("{}-{}", base, k);
+    }
     o.marker = note.marker;
     o.text = note.text;
     o.note = static_cast<int>(n);

@@ -42,7 +42,7 @@ TEST(MarkdownReader, SeedMatrix) {
   EXPECT_EQ(line_of(*m, m->notes[0].span), 27U);
   EXPECT_EQ(m->notes[0].marker, "*");
   ASSERT_EQ(m->options.size(), 1U);
-  EXPECT_EQ(m->options[0].id, "delegation");
+  EXPECT_EQ(m->options[0].id, "infogerance-complementaire");
   std::size_t delegable_rows = 0;
   for (const auto& s : m->sections) {
     for (const auto& a : s.activities) {

@@ -1,0 +1,213 @@
+// racine who     [--matrix FILE] [--with OPTION]... [--json] [--limit N] QUERY...
+// racine duties  PARTY [--matrix FILE] [--with OPTION]... [--role R,A,C,I] [--json]
+// racine summary [FILE] [--with OPTION]... [--json]
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "core/text.h"
+#include "query/duties.h"
+#include "query/index.h"
+#include "query/query_json.h"
+#include "resolve/options.h"
+
+namespace racine::cli {
+
+namespace {
+
+constexpr std::array<Role, 4> k_roles = {Role::responsible, Role::accountable, Role::consulted, Role::informed};
+
+// "R: Client  A: Client  C: -  I: Cloud Temple"
+std::string roles_line(const Matrix& m, const Activity& a) {
+  std::string out;
+  for (const Role r : k_roles) {
+    std::string who;
+    for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
+      if (a.cells[p].roles.has(r)) who += (who.empty() ? "" : ", ") + m.parties[p].name;
+    }
+    out += fmt::format("{}{}: {}", out.empty() ? "" : "   ", role_letter(r), who.empty() ? "-" : who);
+  }
+  return out;
+}
+
+// What the options not applied would change on this activity: "option X hands it to Y".
+std::vector<std::string> option_lines(const Matrix& m, std::uint32_t section, std::uint32_t activity) {
+  std::vector<std::string> out;
+  for (const Option& o : m.options) {
+    const int d = resolve::delegate_of(m, o);
+    for (const auto& e : resolve::effects_of(m, o)) {
+      if (e.section != section || e.activity != activity) continue;
+      out.push_back(d >= 0 ? fmt::format("with option {}: {} takes it over", o.id, m.parties[static_cast<std::size_t>(d)].name)
+                           : fmt::format("changed by option {}", o.id));
+    }
+  }
+  return out;
+}
+
+struct WhoOptions {
+  std::vector<std::string> words;
+  std::string matrix;
+  std::vector<std::string> with;
+  bool json = false;
+  std::size_t limit = 5;
+  InputOptions input;
+};
+
+int run_who(const WhoOptions& o) {
+  std::string query;
+  for (const auto& w : o.words) query += (query.empty() ? "" : " ") + w;
+  const auto m = load_matrix(o.matrix, o.input, o.with);
+  if (!m) return k_exit_error;
+  const query::Index index = query::Index::build(*m);
+  const query::Answer answer = index.search(query, o.limit);
+  if (o.json) {
+    fmt::print("{}\n", query::answer_to_json(*m, query, answer).dump(2));
+    return answer.gray_zone ? k_exit_found : k_exit_ok;
+  }
+  const std::string path = m->source ? m->source->path() : std::string();
+  if (answer.gray_zone) {
+    fmt::print("No activity of the matrix covers \"{}\" well.\n", text::collapse_spaces(query));
+    if (m->gray_zone) {
+      fmt::print("The matrix's gray zone ({}:{}):\n  {}\n", path, m->source->position(m->gray_zone->span.begin).line,
+                 m->gray_zone->text);
+    } else {
+      fmt::print("The matrix states no gray zone: ask the parties.\n");
+    }
+    if (!answer.matches.empty()) fmt::print("\nClosest activities:\n");
+  }
+  for (std::size_t i = 0; i < answer.matches.size(); ++i) {
+    const auto& x = answer.matches[i];
+    const Section& s = m->sections[x.section];
+    const Activity& a = s.activities[x.activity];
+    fmt::print("{}. {}  [{:.2f}]\n   {} ({}:{})\n   {}\n", i + 1, a.title, x.score, s.title, path,
+               m->source->position(a.span.begin).line, roles_line(*m, a));
+    for (const auto& l : option_lines(*m, x.section, x.activity)) fmt::print("   {}\n", l);
+  }
+  if (answer.matches.empty() && !answer.gray_zone) fmt::print("Nothing to look for in \"{}\".\n", query);
+  return answer.gray_zone ? k_exit_found : k_exit_ok;
+}
+
+struct DutiesOptions {
+  std::string party;
+  std::string matrix;
+  std::vector<std::string> with;
+  std::string roles;
+  bool json = false;
+  InputOptions input;
+};
+
+int run_duties(const DutiesOptions& o) {
+  RoleSet roles;
+  for (const char c : o.roles) {
+    if (c == ',' || c == ' ') continue;
+    const RoleSet one = RoleSet::from_letters(std::string_view(&c, 1));
+    if (one.empty()) {
+      print_usage_error(fmt::format("--role: '{}' is not one of R, A, C, I", c));
+      return k_exit_error;
+    }
+    roles = RoleSet::from_letters(roles.to_string() + one.to_string());
+  }
+  const auto m = load_matrix(o.matrix, o.input, o.with);
+  if (!m) return k_exit_error;
+  const auto party = query::find_party(*m, o.party);
+  if (!party) {
+    std::string names;
+    for (const auto& p : m->parties) names += (names.empty() ? "" : ", ") + p.name;
+    print_usage_error(fmt::format("no party '{}' in this matrix (parties: {})", o.party, names));
+    return k_exit_error;
+  }
+  const query::Duties d = query::duties(*m, *party, roles);
+  if (o.json) {
+    fmt::print("{}\n", query::duties_to_json(*m, d).dump(2));
+    return k_exit_ok;
+  }
+  const std::string path = m->source ? m->source->path() : std::string();
+  fmt::print("{}: {} {}{}\n", m->parties[*party].name, d.count(), d.count() == 1 ? "activity" : "activities",
+             roles.empty() ? "" : fmt::format(" with role {}", roles.to_string()));
+  for (const auto& g : d.sections) {
+    const Section& s = m->sections[g.section];
+    fmt::print("\n{}\n", s.title.empty() ? "(no section)" : s.title);
+    for (const auto& item : g.items) {
+      const Activity& a = s.activities[item.activity];
+      fmt::print("  {:<4} {}  ({}:{})\n", item.roles.to_string(), a.title, path, m->source->position(a.span.begin).line);
+    }
+  }
+  return k_exit_ok;
+}
+
+struct SummaryOptions {
+  std::string file;
+  std::vector<std::string> with;
+  bool json = false;
+  InputOptions input;
+};
+
+int run_summary(const SummaryOptions& o) {
+  const auto m = load_matrix(o.file, o.input, o.with);
+  if (!m) return k_exit_error;
+  const query::Workload w = query::summary(*m);
+  if (o.json) {
+    fmt::print("{}\n", query::summary_to_json(*m, w).dump(2));
+    return k_exit_ok;
+  }
+  std::size_t width = 5;
+  for (const auto& p : m->parties) width = std::max(width, text::codepoints(p.name));
+  auto table = [&](const std::vector<query::Workload::Counts>& counts) {
+    fmt::print("  {}{}     R     A     C     I\n", "Party", std::string(width - 5, ' '));
+    for (std::size_t p = 0; p < m->parties.size(); ++p) {
+      const std::string& name = m->parties[p].name;
+      fmt::print("  {}{} {:>5} {:>5} {:>5} {:>5}\n", name, std::string(width - text::codepoints(name), ' '), counts[p][0],
+                 counts[p][1], counts[p][2], counts[p][3]);
+    }
+  };
+  fmt::print("{}: {} activities\n", m->title.empty() ? std::string("(untitled)") : m->title, w.activities);
+  table(w.parties);
+  for (const auto& ps : w.sections) {
+    fmt::print("\n{} ({} {})\n", m->sections[ps.section].title, ps.activities, ps.activities == 1 ? "activity" : "activities");
+    table(ps.parties);
+  }
+  return k_exit_ok;
+}
+
+void add_input(CLI::App* app, std::vector<std::string>& with, InputOptions& input) {
+  app->add_option("--with", with, "Apply this contract option first (repeatable; see `racine options`)");
+  app->add_option("--config", input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+}
+
+}  // namespace
+
+Command add_who(CLI::App& root) {
+  auto o = std::make_shared<WhoOptions>();
+  CLI::App* app = root.add_subcommand("who", "Who is responsible for something: the best matching activities");
+  app->add_option("QUERY", o->words, "What to look for, in any of fr, en, de, es, it")->required();
+  app->add_option("--matrix", o->matrix, "Matrix file ('-' for standard input; none: the built-in matrix)");
+  app->add_flag("--json", o->json, "Write JSON for programs");
+  app->add_option("--limit", o->limit, "Show at most this many activities")->check(CLI::Range(1, 1000));
+  add_input(app, o->with, o->input);
+  return {app, [o] { return run_who(*o); }};
+}
+
+Command add_duties(CLI::App& root) {
+  auto o = std::make_shared<DutiesOptions>();
+  CLI::App* app = root.add_subcommand("duties", "What a party must do, by section");
+  app->add_option("PARTY", o->party, "Party id or name (case and accents ignored)")->required();
+  app->add_option("--matrix", o->matrix, "Matrix file ('-' for standard input; none: the built-in matrix)");
+  app->add_option("--role", o->roles, "Only activities where the party holds one of these roles (e.g. R,A)");
+  app->add_flag("--json", o->json, "Write JSON for programs");
+  add_input(app, o->with, o->input);
+  return {app, [o] { return run_duties(*o); }};
+}
+
+Command add_summary(CLI::App& root) {
+  auto o = std::make_shared<SummaryOptions>();
+  CLI::App* app = root.add_subcommand("summary", "Per party, counts of R, A, C, I overall and per section");
+  app->add_option("FILE", o->file, "Matrix file ('-' for standard input; none: the built-in matrix)");
+  app->add_flag("--json", o->json, "Write JSON for programs");
+  add_input(app, o->with, o->input);
+  return {app, [o] { return run_summary(*o); }};
+}
+
+}  // namespace racine::cli

@@ -1,0 +1,311 @@
+#include "query/index.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "core/text.h"
+#include "query/analyzer.h"
+
+namespace racine::query {
+
+namespace {
+
+// Weight of a word found in the section title only, against the activity title.
+constexpr double k_section_weight = 0.35;
+// Weight of a match through a typo, against an exact one.
+constexpr float k_typo_weight = 0.7F;
+// Postings read to gather candidates before the rarer words are considered enough.
+constexpr std::size_t k_posting_budget = 200'000;
+// Candidates scored exactly, at least.
+constexpr std::size_t k_min_rescored = 200;
+constexpr std::size_t k_max_typo_length = 64;
+
+// Typo tolerance grows with the word: none below 4 letters, 1 edit below 8, then 2.
+std::size_t allowed_edits(std::size_t length) {
+  if (length < 4) return 0;
+  return length < 8 ? 1 : 2;
+}
+
+}  // namespace
+
+std::uint32_t Index::term_id(const std::string& term) const {
+  const auto it = m_lookup.find(term);
+  return it == m_lookup.end() ? k_none : it->second;
+}
+
+double Index::idf(std::uint32_t term) const {
+  const double n = static_cast<double>(m_docs.size());
+  return std::log(1.0 + n / std::max<double>(1.0, df(term)));
+}
+
+Index Index::build(const Matrix& m) {
+  Index ix;
+  Analyzer an;
+  const Language lang = language_from_code(m.language);
+  auto intern = [&](const std::string& t) {
+    const auto [it, added] = ix.m_lookup.try_emplace(t, static_cast<std::uint32_t>(ix.m_terms.size()));
+    if (added) ix.m_terms.push_back(t);
+    return it->second;
+  };
+  auto add_doc = [&](std::uint32_t s, std::uint32_t a, std::string_view title) {
+    Doc d{s, a, static_cast<std::uint32_t>(ix.m_entries.size()), 0, 0};
+    for (const Token& t : an.analyse(title, lang)) {
+      ix.m_entries.push_back({intern(t.term), t.position});
+      d.words = static_cast<std::uint16_t>(std::max<unsigned>(d.words, t.position + 1U));
+    }
+    d.last = static_cast<std::uint32_t>(ix.m_entries.size());
+    ix.m_docs.push_back(d);
+  };
+  for (std::uint32_t s = 0; s < m.sections.size(); ++s) {
+    std::vector<std::uint32_t> ids;
+    for (const Token& t : an.analyse(m.sections[s].title, lang)) ids.push_back(intern(t.term));
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    ix.m_section_terms.push_back(std::move(ids));
+    for (std::uint32_t a = 0; a < m.sections[s].activities.size(); ++a) add_doc(s, a, m.sections[s].activities[a].title);
+  }
+  if (m.gray_zone) {
+    ix.m_gray_doc = static_cast<std::uint32_t>(ix.m_docs.size());
+    add_doc(k_none, k_none, m.gray_zone->text);
+  }
+  // Postings, by counting sort: each doc once per term.
+  std::vector<std::uint32_t> count(ix.m_terms.size() + 1, 0);
+  std::vector<std::uint32_t> unique;
+  auto unique_terms = [&](const Doc& d) {
+    unique.clear();
+    for (std::uint32_t e = d.first; e < d.last; ++e) unique.push_back(ix.m_entries[e].term);
+    std::sort(unique.begin(), unique.end());
+    unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  };
+  for (const Doc& d : ix.m_docs) {
+    unique_terms(d);
+    for (const auto t : unique) ++count[t + 1];
+  }
+  for (std::size_t t = 1; t < count.size(); ++t) count[t] += count[t - 1];
+  ix.m_postings_start = count;
+  ix.m_postings.resize(count.back());
+  for (std::uint32_t doc = 0; doc < ix.m_docs.size(); ++doc) {
+    unique_terms(ix.m_docs[doc]);
+    for (const auto t : unique) ix.m_postings[count[t]++] = doc;
+  }
+  // Stems by length for typo lookups; concepts ("~...") are never typed.
+  ix.m_by_length.resize(k_max_typo_length + 1);
+  double idf_sum = 0;
+  std::size_t idf_n = 0;
+  for (std::uint32_t t = 0; t < ix.m_terms.size(); ++t) {
+    const std::string& s = ix.m_terms[t];
+    if (s.starts_with('~')) continue;
+    if (s.size() <= k_max_typo_length) ix.m_by_length[s.size()].push_back(t);
+    if (ix.df(t) > 0) {
+      idf_sum += ix.idf(t);
+      ++idf_n;
+    }
+  }
+  // A word that is nowhere weighs what an average word weighs: it lowers the score of
+  // every activity as much as a word they all miss.
+  ix.m_unknown_idf = idf_n == 0 ? 1.0 : idf_sum / static_cast<double>(idf_n);
+  return ix;
+}
+
+// Per-thread working memory of searches, reused from one query to the next.
+class Searcher {
+ public:
+  Answer run(const Index& ix, std::string_view query, std::size_t limit);
+
+ private:
+  struct Alt {
+    std::uint32_t term;
+    double credit;  // weight x idf
+  };
+  struct Word {
+    std::vector<Alt> alts;
+    double max = 0;
+    std::size_t postings = 0;
+  };
+
+  void resolve_words(const Index& ix, std::vector<QueryWord>& words);
+  double score(const Index& ix, std::uint32_t doc) const;
+
+  Analyzer m_analyzer;
+  std::vector<Word> m_words;
+  std::vector<float> m_partial;        // per doc
+  std::vector<std::uint32_t> m_stamp;  // per doc: last (query, word) that credited it
+  std::vector<std::uint32_t> m_touched;
+  std::uint32_t m_serial = 0;
+};
+
+void Searcher::resolve_words(const Index& ix, std::vector<QueryWord>& words) {
+  m_words.clear();
+  for (auto& q : words) {
+    Word w;
+    auto add = [&](std::uint32_t term, float weight) {
+      const double credit = static_cast<double>(weight) * ix.idf(term);
+      for (auto& a : w.alts) {
+        if (a.term == term) {
+          a.credit = std::max(a.credit, credit);
+          return;
+        }
+      }
+      w.alts.push_back({term, credit});
+    };
+    for (const auto& alt : q.alternatives) {
+      const std::uint32_t id = ix.term_id(alt.term);
+      if (id != Index::k_none) add(id, alt.weight);
+    }
+    if (w.alts.empty()) {
+      // A typo: stems of the vocabulary within a few edits of the word or of its stems.
+      for (const auto& alt : q.alternatives) {
+        if (alt.term.starts_with('~')) continue;
+        const std::size_t edits = allowed_edits(alt.term.size());
+        if (edits == 0) continue;
+        const std::size_t lo = alt.term.size() - edits;
+        const std::size_t hi = std::min(alt.term.size() + edits, k_max_typo_length);
+        for (std::size_t len = lo; len <= hi; ++len) {
+          for (const std::uint32_t t : ix.m_by_length[len]) {
+            if (text::edit_distance(alt.term, ix.m_terms[t]) <= edits) add(t, k_typo_weight);
+          }
+        }
+      }
+    }
+    for (const auto& a : w.alts) {
+      w.max = std::max(w.max, a.credit);
+      w.postings += ix.df(a.term);
+    }
+    if (w.alts.empty()) w.max = ix.m_unknown_idf;
+    m_words.push_back(std::move(w));
+  }
+}
+
+double Searcher::score(const Index& ix, std::uint32_t doc) const {
+  const Index::Doc& d = ix.m_docs[doc];
+  const std::vector<std::uint32_t>* section =
+      d.section == Index::k_none ? nullptr : &ix.m_section_terms[d.section];
+  double got = 0;
+  double max = 0;
+  std::vector<int> pos(m_words.size(), -1);
+  std::uint32_t matched_positions = 0;  // bit set of title positions that matched (first 32)
+  std::size_t matched_extra = 0;
+  for (std::size_t i = 0; i < m_words.size(); ++i) {
+    const Word& w = m_words[i];
+    max += w.max;
+    double best = 0;
+    for (std::uint32_t e = d.first; e < d.last; ++e) {
+      const auto& entry = ix.m_entries[e];
+      for (const Alt& a : w.alts) {
+        if (a.term == entry.term && a.credit > best) {
+          best = a.credit;
+          pos[i] = entry.position;
+        }
+      }
+    }
+    if (best == 0 && section != nullptr) {
+      for (const Alt& a : w.alts) {
+        if (std::binary_search(section->begin(), section->end(), a.term)) {
+          best = std::max(best, k_section_weight * a.credit);
+        }
+      }
+    }
+    got += best;
+    if (pos[i] >= 0) {
+      if (pos[i] < 32) {
+        matched_positions |= 1U << static_cast<unsigned>(pos[i]);
+      } else {
+        ++matched_extra;
+      }
+    }
+  }
+  if (max <= 0 || got <= 0) return 0;
+  const double coverage = std::min(1.0, got / max);
+  // Words next to each other in the query and in the title, in the same order.
+  double proximity = 1;
+  if (m_words.size() > 1) {
+    double near = 0;
+    for (std::size_t i = 0; i + 1 < m_words.size(); ++i) {
+      if (pos[i] < 0 || pos[i + 1] < 0) continue;
+      const int gap = pos[i + 1] - pos[i];
+      if (gap > 0 && gap <= 2) {
+        near += 1;
+      } else if (gap < 0 && gap >= -2) {
+        near += 0.5;
+      }
+    }
+    proximity = near / static_cast<double>(m_words.size() - 1);
+  }
+  // Of two titles that hold the query, the one that says less else fits better.
+  const double matched = static_cast<double>(static_cast<std::size_t>(std::popcount(matched_positions)) + matched_extra);
+  const double precision = d.words == 0 ? 0 : std::min(1.0, matched / d.words);
+  return coverage * (0.7 + 0.3 * proximity) * (0.85 + 0.15 * precision);
+}
+
+Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit) {
+  Answer out;
+  std::vector<QueryWord> words = m_analyzer.analyse_query(query);
+  if (words.empty() || ix.m_docs.empty()) return out;
+  resolve_words(ix, words);
+  if (m_partial.size() < ix.m_docs.size()) {
+    m_partial.assign(ix.m_docs.size(), 0);
+    m_stamp.assign(ix.m_docs.size(), 0);
+  }
+  m_touched.clear();
+  // Candidates: the postings of the rarest words first, until the budget is spent.
+  std::vector<std::size_t> order(m_words.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return m_words[a].postings < m_words[b].postings; });
+  std::size_t read = 0;
+  for (const std::size_t i : order) {
+    const Word& w = m_words[i];
+    if (w.alts.empty()) continue;
+    if (read > 0 && read + w.postings > k_posting_budget) break;
+    read += w.postings;
+    ++m_serial;
+    if (m_serial == 0) {  // wrapped: forget every stamp
+      std::fill(m_stamp.begin(), m_stamp.end(), 0);
+      m_serial = 1;
+    }
+    // Highest credit first, so that a doc holding two variants of the word counts once.
+    std::vector<Alt> alts = w.alts;
+    std::sort(alts.begin(), alts.end(), [](const Alt& a, const Alt& b) { return a.credit > b.credit; });
+    for (const Alt& a : alts) {
+      for (std::uint32_t p = ix.m_postings_start[a.term]; p < ix.m_postings_start[a.term + 1]; ++p) {
+        const std::uint32_t doc = ix.m_postings[p];
+        if (m_stamp[doc] == m_serial) continue;
+        m_stamp[doc] = m_serial;
+        if (m_partial[doc] == 0) m_touched.push_back(doc);
+        m_partial[doc] += static_cast<float>(a.credit);
+      }
+    }
+  }
+  // The best partial scores get an exact score.
+  const std::size_t keep = std::max(k_min_rescored, limit * 20);
+  if (m_touched.size() > keep) {
+    std::nth_element(m_touched.begin(), m_touched.begin() + static_cast<std::ptrdiff_t>(keep), m_touched.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return m_partial[a] > m_partial[b]; });
+  }
+  const std::size_t n = std::min(keep, m_touched.size());
+  std::vector<Match> scored;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint32_t doc = m_touched[k];
+    if (doc == ix.m_gray_doc) continue;
+    const double s = score(ix, doc);
+    if (s >= k_min_match) scored.push_back({ix.m_docs[doc].section, ix.m_docs[doc].activity, s});
+  }
+  for (const std::uint32_t doc : m_touched) m_partial[doc] = 0;
+  std::sort(scored.begin(), scored.end(), [](const Match& a, const Match& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.section != b.section ? a.section < b.section : a.activity < b.activity;
+  });
+  if (scored.size() > limit) scored.resize(limit);
+  out.matches = std::move(scored);
+  if (ix.m_gray_doc != Index::k_none) out.gray_zone_score = score(ix, ix.m_gray_doc);
+  const double best = out.matches.empty() ? 0 : out.matches.front().score;
+  out.gray_zone = best < k_good_match || (out.gray_zone_score > 0 && out.gray_zone_score >= best);
+  return out;
+}
+
+Answer Index::search(std::string_view query, std::size_t limit) const {
+  thread_local Searcher searcher;
+  return searcher.run(*this, query, limit);
+}
+
+}  // namespace racine::query

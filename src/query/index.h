@@ -1,0 +1,87 @@
+#pragma once
+// The search index of a matrix, built once and then queried many times (`racine who`,
+// the server's lookups, later alert routing). It answers "which activities is this
+// about?" with scores in [0, 1], and says when the matrix's gray zone fits better
+// than any activity.
+//
+// An inverted index of stems and glossary concepts over activity titles (section titles
+// count for less); typos are matched against the vocabulary; candidates are gathered
+// from the rarest query terms first, then scored exactly. Searching is thread-safe: the
+// index is immutable and each thread has its own analyser and scratch space.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/matrix.h"
+
+namespace racine::query {
+
+// One activity that matches a query.
+struct Match {
+  std::uint32_t section = 0;
+  std::uint32_t activity = 0;
+  double score = 0;  // 1: every query word found, in order; 0: nothing
+};
+
+struct Answer {
+  std::vector<Match> matches;  // best first
+  // Nothing matches well, or the matrix's gray-zone note matches better than any activity.
+  bool gray_zone = false;
+  double gray_zone_score = 0;  // how well the gray-zone note matches (0 when there is none)
+};
+
+// Score under which a match is not a good one (docs/query.md shows how it was chosen).
+inline constexpr double k_good_match = 0.5;
+// Score under which a match is not shown at all.
+inline constexpr double k_min_match = 0.2;
+
+class Index {
+ public:
+  // Indexes the titles of `m` (in its language) and its gray-zone note. The index keeps
+  // positions (section, activity), not the matrix: search results refer into `m`.
+  static Index build(const Matrix& m);
+
+  // The best `limit` activities for `query`, each scoring at least k_min_match.
+  [[nodiscard]] Answer search(std::string_view query, std::size_t limit = 10) const;
+
+  [[nodiscard]] std::size_t documents() const { return m_docs.size(); }
+  [[nodiscard]] std::size_t terms() const { return m_terms.size(); }
+
+ private:
+  struct Entry {
+    std::uint32_t term;
+    std::uint16_t position;
+  };
+  struct Doc {
+    std::uint32_t section;
+    std::uint32_t activity;
+    std::uint32_t first;  // entries [first, last) in m_entries
+    std::uint32_t last;
+    std::uint16_t words;  // content words of the title
+  };
+
+  static constexpr std::uint32_t k_none = 0xFFFFFFFFU;
+  [[nodiscard]] std::uint32_t term_id(const std::string& term) const;
+  [[nodiscard]] double idf(std::uint32_t term) const;
+  [[nodiscard]] std::uint32_t df(std::uint32_t term) const {
+    return m_postings_start[term + 1] - m_postings_start[term];
+  }
+
+  std::vector<std::string> m_terms;                           // term id -> text
+  std::unordered_map<std::string, std::uint32_t> m_lookup;    // text -> term id
+  std::vector<std::vector<std::uint32_t>> m_by_length;        // stems by length, for typos
+  std::vector<std::uint32_t> m_postings_start;                // term id -> first posting (terms + 1)
+  std::vector<std::uint32_t> m_postings;                      // doc ids, ascending within a term
+  std::vector<Entry> m_entries;                               // per doc, by position
+  std::vector<Doc> m_docs;                                    // activities, then the gray zone
+  std::vector<std::vector<std::uint32_t>> m_section_terms;    // sorted term ids per section
+  std::uint32_t m_gray_doc = k_none;                          // doc of the gray-zone note
+  double m_unknown_idf = 1;                                   // weight of a word found nowhere
+
+  friend class Searcher;
+};
+
+}  // namespace racine::query

@@ -1,0 +1,86 @@
+#include "query/query_json.h"
+
+#include <cmath>
+
+namespace racine::query {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+std::uint32_t line_of(const Matrix& m, Span s) { return m.source ? m.source->position(s.begin).line : 0U; }
+
+ordered_json counts_to_json(const Workload::Counts& c) {
+  return {{"R", c[0]}, {"A", c[1]}, {"C", c[2]}, {"I", c[3]}};
+}
+
+}  // namespace
+
+ordered_json roles_to_json(const Matrix& m, const Activity& a) {
+  ordered_json roles = ordered_json::object();
+  for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
+    if (a.cells[p].present) roles[m.parties[p].id] = a.cells[p].roles.to_string();
+  }
+  return roles;
+}
+
+ordered_json answer_to_json(const Matrix& m, std::string_view query, const Answer& answer) {
+  ordered_json out;
+  out["query"] = query;
+  ordered_json matches = ordered_json::array();
+  for (const Match& x : answer.matches) {
+    const Section& s = m.sections[x.section];
+    const Activity& a = s.activities[x.activity];
+    ordered_json j;
+    j["id"] = a.id;
+    j["title"] = a.title;
+    j["section"] = s.title;
+    j["line"] = line_of(m, a.span);
+    j["score"] = std::round(x.score * 1000) / 1000;
+    j["roles"] = roles_to_json(m, a);
+    matches.push_back(std::move(j));
+  }
+  out["matches"] = std::move(matches);
+  out["gray_zone"] = answer.gray_zone;
+  out["gray_zone_note"] = m.gray_zone ? ordered_json(m.gray_zone->text) : ordered_json(nullptr);
+  return out;
+}
+
+ordered_json duties_to_json(const Matrix& m, const Duties& d) {
+  ordered_json out;
+  out["party"] = m.parties[d.party].id;
+  ordered_json sections = ordered_json::array();
+  for (const auto& g : d.sections) {
+    const Section& s = m.sections[g.section];
+    ordered_json acts = ordered_json::array();
+    for (const auto& item : g.items) {
+      const Activity& a = s.activities[item.activity];
+      acts.push_back({{"id", a.id}, {"title", a.title}, {"line", line_of(m, a.span)}, {"roles", item.roles.to_string()}});
+    }
+    sections.push_back({{"title", s.title}, {"activities", std::move(acts)}});
+  }
+  out["sections"] = std::move(sections);
+  return out;
+}
+
+ordered_json summary_to_json(const Matrix& m, const Workload& w) {
+  ordered_json out;
+  out["activities"] = w.activities;
+  ordered_json parties = ordered_json::array();
+  for (std::size_t p = 0; p < m.parties.size(); ++p) {
+    ordered_json j = {{"id", m.parties[p].id}, {"name", m.parties[p].name}};
+    j.update(counts_to_json(w.parties[p]));
+    parties.push_back(std::move(j));
+  }
+  out["parties"] = std::move(parties);
+  ordered_json sections = ordered_json::array();
+  for (const auto& ps : w.sections) {
+    ordered_json per = ordered_json::object();
+    for (std::size_t p = 0; p < m.parties.size(); ++p) per[m.parties[p].id] = counts_to_json(ps.parties[p]);
+    sections.push_back({{"title", m.sections[ps.section].title}, {"activities", ps.activities}, {"parties", std::move(per)}});
+  }
+  out["sections"] = std::move(sections);
+  return out;
+}
+
+}  // namespace racine::query
