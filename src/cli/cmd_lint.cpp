@@ -102,8 +102,8 @@ Command add_lint(CLI::App& root) {
   app->add_option("FILE", o->files, "Markdown files ('-' for standard input; none: the built-in matrix)");
   app->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
   app->add_flag("--strict", o->strict, "Exit 1 on warnings too");
-  app->add_option("--disable", o->disable, "Turn a rule off (repeatable)");
-  app->add_option("--severity", o->severity, "Change a rule's severity: CODE=error|warning|info (repeatable)");
+  repeatable(app->add_option("--disable", o->disable, "Turn a rule off (repeatable)"));
+  repeatable(app->add_option("--severity", o->severity, "Change a rule's severity: CODE=error|warning|info (repeatable)"));
   app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_lint(*o); }};
 }

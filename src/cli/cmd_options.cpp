@@ -82,7 +82,7 @@ Command add_resolve(CLI::App& root) {
   auto o = std::make_shared<ResolveOptions>();
   CLI::App* app = root.add_subcommand("resolve", "Write the effective matrix under contract options");
   app->add_option("FILE", o->file, "Matrix file ('-' for standard input; none: the built-in matrix)");
-  app->add_option("--with", o->with, "Apply this option (repeatable; see `racine options`)")->required();
+  repeatable(app->add_option("--with", o->with, "Apply this option (repeatable; see `racine options`)"))->required();
   app->add_option("--format", o->format, "Output format")->check(CLI::IsMember(document_formats()));
   app->add_option("-o,--output", o->output, "Write to this path instead of standard output");
   app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");

@@ -173,7 +173,7 @@ int run_summary(const SummaryOptions& o) {
 }
 
 void add_input(CLI::App* app, std::vector<std::string>& with, InputOptions& input) {
-  app->add_option("--with", with, "Apply this contract option first (repeatable; see `racine options`)");
+  repeatable(app->add_option("--with", with, "Apply this contract option first (repeatable; see `racine options`)"));
   app->add_option("--config", input.config_path, "Use this configuration instead of the nearest .racine.yaml");
 }
 

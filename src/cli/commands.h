@@ -13,6 +13,12 @@ struct Command {
   std::function<int()> run;
 };
 
+// Makes a vector option repeatable one value at a time (`--with A --with B FILE`), so
+// that it never swallows the positional arguments that follow it.
+inline CLI::Option* repeatable(CLI::Option* o) {
+  return o->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 Command add_lint(CLI::App& root);
 Command add_export(CLI::App& root);
 Command add_explain(CLI::App& root);

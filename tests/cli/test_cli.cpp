@@ -39,6 +39,11 @@ TEST(Cli, DisableSeverityAndStrict) {
   EXPECT_EQ(racine({"lint", "--disable", "RAC201", "--disable", "RAC202"}).status, 0);
   EXPECT_EQ(racine({"lint", "--severity", "RAC201=warning", "--severity", "RAC202=info"}).status, 0);
   EXPECT_EQ(racine({"lint", "--disable", "RAC201", "--disable", "RAC202", "--strict"}).status, 1);
+  // A repeatable option takes one value: the file after it is the file to lint.
+  const Outcome file = racine({"lint", "--disable", "RAC202", seed_path()});
+  EXPECT_EQ(file.status, 1) << file.err;
+  EXPECT_NE(file.out.find(":57:1: error:"), std::string::npos);
+  EXPECT_EQ(file.out.find(":53:1: error:"), std::string::npos);
   const Outcome bad = racine({"lint", "--disable", "RAC999"});
   EXPECT_EQ(bad.status, 2);
   EXPECT_EQ(bad.err, "racine: --disable: unknown rule code 'RAC999' (racine rules lists them)\n");

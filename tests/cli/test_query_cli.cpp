@@ -1,0 +1,151 @@
+// The contract and lookup commands end to end: options, resolve, who, duties, summary.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_test_support.h"
+
+namespace racine::test {
+
+using nlohmann::json;
+
+TEST(QueryCli, OptionsJson) {
+  const Outcome r = racine({"options", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = json::parse(r.out);
+  ASSERT_EQ(j.size(), 1U);
+  EXPECT_EQ(j[0]["id"], "infogerance-complementaire");
+  EXPECT_EQ(j[0]["marker"], "*");
+  EXPECT_EQ(j[0]["line"], 27);
+  EXPECT_EQ(j[0]["delegate"], "cloud-temple");
+  std::vector<int> lines;
+  for (const auto& a : j[0]["activities"]) lines.push_back(a["line"].get<int>());
+  EXPECT_EQ(lines, (std::vector<int>{22, 23, 24, 25, 54, 56, 58, 68, 69, 71, 128}));
+  EXPECT_EQ(j[0]["activities"][2], json::parse(R"({"id": "configurer-les-pipelines-ci-cd",
+      "title": "Configurer les pipelines CI/CD", "line": 24})"));
+}
+
+// Resolving changes exactly the 11 delegable rows, compared through the JSON model.
+TEST(QueryCli, ResolveChangesExactlyTheDelegableRows) {
+  const Outcome before = racine({"export", "--format", "json"});
+  const Outcome after = racine({"resolve", "--with", "infogerance-complementaire", "--format", "json"});
+  ASSERT_EQ(after.status, 0) << after.err;
+  const auto b = json::parse(before.out);
+  const auto a = json::parse(after.out);
+  EXPECT_TRUE(a["options"].empty());
+  std::vector<int> changed;
+  ASSERT_EQ(a["sections"].size(), b["sections"].size());
+  for (std::size_t s = 0; s < a["sections"].size(); ++s) {
+    const auto& sa = a["sections"][s]["activities"];
+    const auto& sb = b["sections"][s]["activities"];
+    ASSERT_EQ(sa.size(), sb.size());
+    for (std::size_t i = 0; i < sa.size(); ++i) {
+      EXPECT_EQ(sa[i]["title"], sb[i]["title"]);
+      if (sa[i] != sb[i]) changed.push_back(sa[i]["line"].get<int>());
+      if (sa[i]["title"] == "Configurer les pipelines CI/CD") {
+        EXPECT_EQ(sa[i]["roles"], json::parse(R"({"client": "I", "cloud-temple": "RA"})"));
+        EXPECT_TRUE(sa[i]["markers"].empty());
+      }
+    }
+  }
+  EXPECT_EQ(changed, (std::vector<int>{22, 23, 24, 25, 54, 56, 58, 68, 69, 71, 128}));
+}
+
+TEST(QueryCli, ResolveErrors) {
+  const Outcome none = racine({"resolve"});
+  EXPECT_EQ(none.status, 2);
+  EXPECT_NE(none.err.find("--with is required"), std::string::npos) << none.err;
+  const Outcome unknown = racine({"resolve", "--with", "gold-support"});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_EQ(unknown.err,
+            "racine: <builtin:managed-kubernetes>: no option 'gold-support' in this matrix (options: "
+            "infogerance-complementaire)\n");
+  EXPECT_EQ(unknown.out, "");
+  const Outcome plain = racine({"resolve", "--with", "x", "-"}, "| Task | A | B |\n|---|---|---|\n| Do | RA | I |\n");
+  EXPECT_EQ(plain.status, 2);
+  EXPECT_EQ(plain.err, "racine: <stdin>: no option 'x' in this matrix (this matrix has no options)\n");
+  // `--with` on the lookups fails the same way.
+  EXPECT_EQ(racine({"who", "--with", "x", "backup"}).status, 2);
+  EXPECT_EQ(racine({"duties", "Client", "--with", "x"}).status, 2);
+  EXPECT_EQ(racine({"summary", "--with", "x"}).status, 2);
+}
+
+TEST(QueryCli, WhoJsonAndExitStatus) {
+  const Outcome r = racine({"who", "--json", "--limit", "3", "patch", "kubernetes", "security"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = json::parse(r.out);
+  EXPECT_EQ(j["query"], "patch kubernetes security");
+  ASSERT_FALSE(j["matches"].empty());
+  EXPECT_LE(j["matches"].size(), 3U);
+  const auto& top = j["matches"][0];
+  EXPECT_EQ(top["title"], "Appliquer les correctifs de sécurité à Kubernetes");
+  EXPECT_EQ(top["section"], "Maintenance et mises à jour Infrastructures");
+  EXPECT_EQ(top["line"], 44);
+  EXPECT_EQ(top["roles"], json::parse(R"({"client": "C", "cloud-temple": "RA"})"));
+  EXPECT_GT(top["score"].get<double>(), 0.5);
+  EXPECT_EQ(j["gray_zone"], false);
+  EXPECT_TRUE(j["gray_zone_note"].is_string());
+  // Nothing found: exit 1, like grep.
+  const Outcome gray = racine({"who", "--json", "xylophone"});
+  EXPECT_EQ(gray.status, 1);
+  EXPECT_EQ(json::parse(gray.out)["gray_zone"], true);
+  EXPECT_TRUE(json::parse(gray.out)["matches"].empty());
+}
+
+TEST(QueryCli, WhoOnAnotherMatrixWithoutGrayZone) {
+  TempDir d;
+  const auto p = d.write("m.md", "# Ops\n\n| Task | Customer | Provider |\n|---|---|---|\n| Rotate the TLS certificates | I | RA |\n");
+  const Outcome hit = racine({"who", "--matrix", p, "certificate rotation"});
+  EXPECT_EQ(hit.status, 0) << hit.err;
+  EXPECT_EQ(hit.out.rfind("1. Rotate the TLS certificates  [", 0), 0U) << hit.out;
+  const Outcome miss = racine({"who", "--matrix", p, "payroll"});
+  EXPECT_EQ(miss.status, 1);
+  EXPECT_EQ(miss.out, "No activity of the matrix covers \"payroll\" well.\nThe matrix states no gray zone: ask the parties.\n");
+}
+
+TEST(QueryCli, DutiesErrors) {
+  const Outcome unknown = racine({"duties", "Provider"});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_EQ(unknown.err, "racine: no party 'Provider' in this matrix (parties: Client, Cloud Temple)\n");
+  const Outcome role = racine({"duties", "Client", "--role", "R,X"});
+  EXPECT_EQ(role.status, 2);
+  EXPECT_EQ(role.err, "racine: --role: 'X' is not one of R, A, C, I\n");
+}
+
+TEST(QueryCli, DutiesJsonCountsAndRoles) {
+  const Outcome r = racine({"duties", "Cloud Temple", "--role", "A", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = json::parse(r.out);
+  EXPECT_EQ(j["party"], "cloud-temple");
+  std::size_t n = 0;
+  for (const auto& s : j["sections"]) {
+    for (const auto& a : s["activities"]) {
+      ++n;
+      EXPECT_NE(a["roles"].get<std::string>().find('A'), std::string::npos);
+    }
+  }
+  EXPECT_EQ(n, 38U);
+  // Under the option, the 11 delegable rows become Cloud Temple's too.
+  const Outcome w = racine({"duties", "cloud-temple", "--role", "A", "--json", "--with", "infogerance-complementaire"});
+  const auto wj = json::parse(w.out);
+  std::size_t m = 0;
+  for (const auto& s : wj["sections"]) m += s["activities"].size();
+  EXPECT_EQ(m, 49U);
+}
+
+// Unreadable input: a clear message with a location and exit 2, for every new command.
+TEST(QueryCli, HostileInputIsRefused) {
+  TempDir d;
+  const auto bad = d.write("bad.md", std::string("| A | B |\n|---|---|\n| x \xff | R |\n"));
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"options", bad}, {"resolve", "--with", "x", bad}, {"who", "--matrix", bad, "x"},
+        {"duties", "--matrix", bad, "A"}, {"summary", bad}, {"export", "--format", "md", bad}}) {
+    const Outcome r = racine(args);
+    EXPECT_EQ(r.status, 2) << args[0];
+    EXPECT_EQ(r.err, "racine: " + bad + ":3:5: invalid UTF-8 (byte 0xFF): racine reads UTF-8 text\n") << args[0];
+    EXPECT_EQ(r.out, "") << args[0];
+  }
+}
+
+}  // namespace racine::test
