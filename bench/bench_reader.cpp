@@ -1,6 +1,6 @@
 // Google Benchmark of the library's stages on a synthetic matrix of 100,000 activities
 // x 4 parties (~5 MB, made in memory): md4c and cmark-gfm parse-only for reference,
-// racine's pre-scan, reader and linter.
+// racine's pre-scan, reader and linter; and lookups on the built-in matrix.
 
 #include <benchmark/benchmark.h>
 #include <cmark-gfm-core-extensions.h>
@@ -13,6 +13,7 @@
 #include "formats/markdown_prescan.h"
 #include "formats/markdown_reader.h"
 #include "lint/linter.h"
+#include "query/index.h"
 
 namespace {
 
@@ -90,6 +91,23 @@ void BM_Lint(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * m->activity_count()));
 }
 
+const racine::Matrix& seed() {
+  static const racine::Matrix m = [] {
+    racine::ReadOptions o;
+    return std::move(*racine::read_markdown(racine::builtin_matrix(), o));
+  }();
+  return m;
+}
+
+void BM_SeedIndexBuild(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(racine::query::Index::build(seed()));
+}
+
+void BM_SeedWho(benchmark::State& state) {
+  const auto index = racine::query::Index::build(seed());
+  for (auto _ : state) benchmark::DoNotOptimize(index.search("qui sauvegarde les applications ?", 5));
+}
+
 }  // namespace
 
 BENCHMARK(BM_Md4cParse)->Unit(benchmark::kMillisecond);
@@ -97,4 +115,6 @@ BENCHMARK(BM_CmarkParse)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Prescan)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ReadMarkdown)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Lint)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SeedIndexBuild)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SeedWho)->Unit(benchmark::kMicrosecond);
 BENCHMARK_MAIN();

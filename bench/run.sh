@@ -2,7 +2,8 @@
 # `make bench`: whole-command timings and peak memory on a 50 MB matrix (1M activities
 # x 4 parties), in one run: md4c parse-only (speed reference), cmark-gfm parse-only (the
 # reference for the targets) and `racine lint`; then racine lint over the corpus in one
-# process; then the Google Benchmark stages. Usage: bench/run.sh BUILD_DIR [RUNS]
+# process; then lookup latency on 1M activities (bench_who); then the Google Benchmark
+# stages. Usage: bench/run.sh BUILD_DIR [RUNS]
 set -euo pipefail
 build=$1 runs=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,6 +62,10 @@ if command -v valgrind >/dev/null 2>&1; then
   lint_i=$(instructions "$build/racine" lint --format json "$build/matrix-2mb.md")
   awk -v l="$lint_i" -v c="$cmark_i" 'BEGIN { printf "instructions on 2 MB: cmark-gfm parse %.0f, racine lint %.0f: %.2fx\n", c, l, l/c }'
 fi
+
+# Lookups: index build and `who` latency on 1M generated activities, next to a linear scan.
+echo
+"$build/bench/bench_who" 1000000 100
 
 echo
 "$build/bench/racine_bench" --benchmark_min_time=0.2
