@@ -38,8 +38,12 @@ int run_options(const OptionsOptions& o) {
     const auto effects = resolve::effects_of(*m, opt);
     const std::uint32_t line = opt.note >= 0 ? line_of(m->notes[static_cast<std::size_t>(opt.note)].span) : 0U;
     fmt::print("{}  (marker {}, {}:{})\n  {}\n", opt.id, opt.marker, path, line, opt.text);
+    if (resolve::delegable_rows(*m, opt).empty()) {
+      fmt::print("  no cell carries its marker: it changes nothing\n\n");
+      continue;
+    }
     if (d < 0) {
-      fmt::print("  names no party to hand its rows to: it changes nothing\n\n");
+      fmt::print("  names no single party to hand its rows to: it changes nothing\n\n");
       continue;
     }
     fmt::print("  hands {} {} to {}:\n", effects.size(), effects.size() == 1 ? "activity" : "activities",

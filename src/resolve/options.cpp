@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "core/vocabulary.h"
 
 namespace racine::resolve {
 
@@ -23,15 +24,13 @@ bool contains_words(std::string_view hay, std::string_view needle) {
   return false;
 }
 
-// Notes that belong to `o`: its own note and every later note with the same marker
-// and the same text (a document repeats the note under each table).
+// Notes that belong to `o`: every delegation note with its marker (a document repeats
+// the note under each table, not always in the same words).
 std::vector<bool> notes_of(const Matrix& m, const Option& o) {
   std::vector<bool> mine(m.notes.size(), false);
   if (o.note < 0 || static_cast<std::size_t>(o.note) >= m.notes.size()) return mine;
-  const Note& first = m.notes[static_cast<std::size_t>(o.note)];
-  const std::string key = text::fold(first.text);
   for (std::size_t n = 0; n < m.notes.size(); ++n) {
-    mine[n] = m.notes[n].marker == o.marker && text::fold(m.notes[n].text) == key;
+    mine[n] = m.notes[n].marker == o.marker && vocabulary::is_delegation_note(text::fold(m.notes[n].text));
   }
   return mine;
 }
@@ -56,18 +55,45 @@ const Option* find_option(const Matrix& m, std::string_view id) {
   return nullptr;
 }
 
+std::vector<std::pair<std::uint32_t, std::uint32_t>> delegable_rows(const Matrix& m, const Option& o) {
+  const std::vector<bool> mine = notes_of(m, o);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> rows;
+  for (const auto& use : m.marker_uses) {
+    if (use.party < 0 || use.note < 0 || !mine[static_cast<std::size_t>(use.note)]) continue;
+    rows.emplace_back(use.section, use.activity);
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  return rows;
+}
+
 int delegate_of(const Matrix& m, const Option& o) {
   if (o.delegate >= 0) return o.delegate;
-  const std::string note = text::fold(o.text);
-  int found = -1;
-  for (std::size_t p = 0; p < m.parties.size(); ++p) {
-    bool named = contains_words(note, text::fold(m.parties[p].name));
-    for (const auto& sp : m.parties[p].spellings) named = named || contains_words(note, text::fold(sp.text));
-    if (!named) continue;
-    if (found >= 0) return -1;  // several parties named: no default effect
-    found = static_cast<int>(p);
+  std::string note;
+  const std::vector<bool> mine = notes_of(m, o);
+  for (std::size_t n = 0; n < m.notes.size(); ++n) {
+    if (mine[n]) note += text::fold(m.notes[n].text) + " ";
   }
-  return found;
+  if (note.empty()) note = text::fold(o.text);
+  std::vector<std::size_t> named;
+  for (std::size_t p = 0; p < m.parties.size(); ++p) {
+    bool found = contains_words(note, text::fold(m.parties[p].name));
+    for (const auto& sp : m.parties[p].spellings) found = found || contains_words(note, text::fold(sp.text));
+    if (found) named.push_back(p);
+  }
+  if (named.size() > 1) {
+    // "...deployed in the client's environments and managed by the client. Cloud Temple
+    // offers ... to delegate certain operations to Cloud Temple": cells are handed to
+    // another party, so a party that is Responsible on every delegable row is not it.
+    const auto rows = delegable_rows(m, o);
+    std::erase_if(named, [&](std::size_t p) {
+      return !rows.empty() && std::all_of(rows.begin(), rows.end(), [&](const auto& r) {
+        const Activity& a = m.sections[r.first].activities[r.second];
+        return p < a.cells.size() && a.cells[p].roles.has(Role::responsible);
+      });
+    });
+  }
+  return named.size() == 1 ? static_cast<int>(named.front()) : -1;
 }
 
 std::vector<OptionEffect> effects_of(const Matrix& m, const Option& o) {
@@ -76,16 +102,7 @@ std::vector<OptionEffect> effects_of(const Matrix& m, const Option& o) {
   const int delegate = delegate_of(m, o);
   if (delegate < 0) return out;
   const auto d = static_cast<std::size_t>(delegate);
-  const std::vector<bool> mine = notes_of(m, o);
-  // Delegable rows, in document order, each once.
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> rows;
-  for (const auto& use : m.marker_uses) {
-    if (use.party < 0 || use.note < 0 || !mine[static_cast<std::size_t>(use.note)]) continue;
-    const std::pair<std::uint32_t, std::uint32_t> row{use.section, use.activity};
-    if (std::find(rows.begin(), rows.end(), row) == rows.end()) rows.push_back(row);
-  }
-  std::sort(rows.begin(), rows.end());
-  for (const auto& [s, a] : rows) {
+  for (const auto& [s, a] : delegable_rows(m, o)) {
     const Activity& act = m.sections[s].activities[a];
     if (d >= act.cells.size()) continue;
     std::size_t holder = act.cells.size();

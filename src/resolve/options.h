@@ -10,6 +10,7 @@
 // formats) applies them as written.
 
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -21,8 +22,13 @@ namespace racine::resolve {
 // The option whose id is `id` (exact, then case-insensitive), or nullptr.
 const Option* find_option(const Matrix& m, std::string_view id);
 
+// Rows (section, activity) where a party's cell carries a marker bound to one of the
+// option's notes, in document order, each once. Markers on titles do not count.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> delegable_rows(const Matrix& m, const Option& o);
+
 // The party an option hands cells to: the stated one, else the only party the note
-// names; -1 when the note names none or several.
+// names (when it names several, the one that is not Responsible on every delegable
+// row); -1 when that leaves none or several.
 int delegate_of(const Matrix& m, const Option& o);
 
 // The rows `o` changes and what each one becomes, in document order. Derived effects
