@@ -58,7 +58,14 @@ struct WhoOptions {
 
 int run_who(const WhoOptions& o) {
   std::string query;
-  for (const auto& w : o.words) query += (query.empty() ? "" : " ") + w;
+  for (const auto& w : o.words) {
+    if (!query.empty()) query += ' ';
+    query += w;
+  }
+  if (const auto bad = text::find_invalid_utf8(query)) {
+    print_usage_error(fmt::format("the query is not valid UTF-8 (byte {} of it)", *bad + 1));
+    return k_exit_error;
+  }
   const auto m = load_matrix(o.matrix, o.input, o.with);
   if (!m) return k_exit_error;
   const query::Index index = query::Index::build(*m);
@@ -109,6 +116,10 @@ int run_duties(const DutiesOptions& o) {
       return k_exit_error;
     }
     roles = RoleSet::from_letters(roles.to_string() + one.to_string());
+  }
+  if (text::find_invalid_utf8(o.party)) {
+    print_usage_error("the party name is not valid UTF-8");
+    return k_exit_error;
   }
   const auto m = load_matrix(o.matrix, o.input, o.with);
   if (!m) return k_exit_error;

@@ -20,6 +20,9 @@ constexpr std::size_t k_posting_budget = 200'000;
 // Candidates scored exactly, at least.
 constexpr std::size_t k_min_rescored = 200;
 constexpr std::size_t k_max_typo_length = 64;
+// A query is a question, not a document: what lies beyond these is ignored.
+constexpr std::size_t k_max_query_bytes = 4096;
+constexpr std::size_t k_max_query_words = 32;
 
 // Typo tolerance grows with the word: none below 4 letters, 1 edit below 8, then 2.
 std::size_t allowed_edits(std::size_t length) {
@@ -240,7 +243,10 @@ double Searcher::score(const Index& ix, std::uint32_t doc) const {
 
 Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit) {
   Answer out;
-  std::vector<QueryWord> words = m_analyzer.analyse_query(query);
+  std::size_t cut = std::min(query.size(), k_max_query_bytes);
+  while (cut < query.size() && cut > 0 && (static_cast<unsigned char>(query[cut]) & 0xC0U) == 0x80U) --cut;
+  std::vector<QueryWord> words = m_analyzer.analyse_query(query.substr(0, cut));
+  if (words.size() > k_max_query_words) words.resize(k_max_query_words);
   if (words.empty() || ix.m_docs.empty()) return out;
   resolve_words(ix, words);
   if (m_partial.size() < ix.m_docs.size()) {

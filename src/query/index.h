@@ -44,7 +44,8 @@ class Index {
   // positions (section, activity), not the matrix: search results refer into `m`.
   static Index build(const Matrix& m);
 
-  // The best `limit` activities for `query`, each scoring at least k_min_match.
+  // The best `limit` activities for `query`, each scoring at least k_min_match. Only the
+  // first 4 KiB and 32 content words of a query count.
   [[nodiscard]] Answer search(std::string_view query, std::size_t limit = 10) const;
 
   [[nodiscard]] std::size_t documents() const { return m_docs.size(); }

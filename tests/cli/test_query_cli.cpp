@@ -149,3 +149,25 @@ TEST(QueryCli, HostileInputIsRefused) {
 }
 
 }  // namespace racine::test
+
+namespace racine::test {
+
+TEST(QueryCli, HostileQueries) {
+  const Outcome bad = racine({"who", "--json", "\xff backup"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err, "racine: the query is not valid UTF-8 (byte 1 of it)\n");
+  EXPECT_EQ(bad.out, "");
+  EXPECT_EQ(racine({"duties", "\xc3"}).err, "racine: the party name is not valid UTF-8\n");
+  // A query of 5,000 words (accents cut at the 4 KiB limit included) is answered.
+  std::string huge;
+  for (int i = 0; i < 5000; ++i) huge += "sécurité" + std::to_string(i) + " ";
+  const Outcome big = racine({"who", "--json", huge});
+  EXPECT_EQ(big.status, 1) << big.err;
+  EXPECT_EQ(nlohmann::json::parse(big.out)["gray_zone"], true);
+  // Punctuation only: nothing to look for.
+  const Outcome empty = racine({"who", "?!"});
+  EXPECT_EQ(empty.status, 0);
+  EXPECT_EQ(empty.out, "Nothing to look for in \"?!\".\n");
+}
+
+}  // namespace racine::test
