@@ -1,4 +1,4 @@
-// racine export [FILE] --format json|md [-o OUT]
+// racine export [FILE] --format json|yaml|csv|md [-o OUT]
 
 #include <memory>
 

@@ -21,6 +21,8 @@ inline CLI::Option* repeatable(CLI::Option* o) {
 
 Command add_lint(CLI::App& root);
 Command add_export(CLI::App& root);
+Command add_convert(CLI::App& root);
+Command add_fmt(CLI::App& root);
 Command add_explain(CLI::App& root);
 Command add_rules(CLI::App& root);
 Command add_options(CLI::App& root);

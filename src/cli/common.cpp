@@ -11,10 +11,9 @@
 
 #include <fstream>
 
-#include "formats/json_writer.h"
+#include "formats/document.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
-#include "formats/markdown_writer.h"
 #include "resolve/options.h"
 
 namespace racine::cli {
@@ -36,11 +35,14 @@ Result<lint::Config> config_for(const std::string& path, const InputOptions& opt
   return it->second;
 }
 
-Result<Matrix> read_matrix(const std::string& path, const lint::Config& config) {
+Result<Matrix> read_matrix(const std::string& path, const lint::Config& config,
+                           const std::optional<std::string>& from) {
   if (path.empty()) return read_markdown(builtin_matrix(), config.read_options("managed-kubernetes"));
   auto src = path == "-" ? load_stream(std::cin, "<stdin>", config.limits) : load_file(path, config.limits);
   if (!src) return src.error();
-  return read_markdown(*src, config.read_options(path == "-" ? "stdin" : matrix_id_from_path(path)));
+  Format format = format_of_path(path);
+  if (from) format = parse_format(*from).value_or(Format::markdown);
+  return read_document(*src, format, config.read_options(path == "-" ? "stdin" : matrix_id_from_path(path)));
 }
 
 std::optional<Matrix> load_matrix(const std::string& path, const InputOptions& options,
@@ -50,7 +52,7 @@ std::optional<Matrix> load_matrix(const std::string& path, const InputOptions& o
     print_error(config.error());
     return std::nullopt;
   }
-  auto matrix = read_matrix(path, *config);
+  auto matrix = read_matrix(path, *config, options.from);
   if (!matrix) {
     print_error(matrix.error());
     return std::nullopt;
@@ -79,14 +81,10 @@ int write_output(const std::string& doc, const std::string& output) {
   return k_exit_ok;
 }
 
-const std::vector<std::string>& document_formats() {
-  static const std::vector<std::string> k_formats = {"json", "md"};
-  return k_formats;
-}
+const std::vector<std::string>& document_formats() { return format_names(); }
 
 std::string write_document(const Matrix& m, const std::string& format) {
-  if (format == "md") return write_markdown(m);
-  return write_json(m);
+  return racine::write_document(m, parse_format(format).value_or(Format::json));
 }
 
 void print_error(const Error& e) { fmt::print(stderr, "racine: {}\n", e.to_string()); }

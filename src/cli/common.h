@@ -20,14 +20,17 @@ inline constexpr int k_exit_error = 2;
 // Flags that every command reading a matrix shares.
 struct InputOptions {
   std::optional<std::string> config_path;  // --config
+  std::optional<std::string> from;         // --from: the input's format, else by extension
 };
 
 // The configuration that applies to `path` (empty or "-" for the built-in matrix or
 // standard input: searched from the working directory).
 Result<lint::Config> config_for(const std::string& path, const InputOptions& options);
 
-// Reads the matrix at `path`: "" is the built-in default, "-" standard input.
-Result<Matrix> read_matrix(const std::string& path, const lint::Config& config);
+// Reads the matrix at `path`: "" is the built-in default, "-" standard input. The format
+// is `from` when given, else the file's extension (Markdown by default).
+Result<Matrix> read_matrix(const std::string& path, const lint::Config& config,
+                           const std::optional<std::string>& from = std::nullopt);
 
 // Reads the matrix at `path` with its configuration, then applies the options `with`
 // (the effective matrix under an extra contract). Errors are printed; nullopt then.

@@ -15,9 +15,9 @@ int main(int argc, char** argv) {
   CLI::App app{"racine: check, query and act on responsibility assignment (RACI) matrices"};
   app.set_version_flag("--version", std::string(RACINE_VERSION));
   app.require_subcommand(1);
-  std::vector<Command> commands = {add_lint(app),    add_export(app),  add_options(app), add_resolve(app),
-                                   add_who(app),     add_duties(app),  add_summary(app), add_explain(app),
-                                   add_rules(app)};
+  std::vector<Command> commands = {add_lint(app),    add_fmt(app),     add_export(app),  add_convert(app),
+                                   add_options(app), add_resolve(app), add_who(app),     add_duties(app),
+                                   add_summary(app), add_explain(app), add_rules(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/roles.h"
@@ -53,6 +54,9 @@ struct Activity {
   std::vector<Field> fields;
   std::uint32_t table = 0;                 // index into Matrix::tables
   std::uint32_t source_cells = 0;          // cells written on the source line
+  // The title in several languages (canonical formats: `title: {fr: ..., en: ...}`),
+  // in the order written; `title` is the one in the matrix's language, else the first.
+  std::vector<std::pair<std::string, std::string>> titles;
 };
 
 // A heading (or a section row inside a table) and the activities under it.
@@ -77,6 +81,7 @@ struct Note {
   std::string text;           // rendered, marker removed
   Span span;
   bool in_table_row = false;  // written under a table without a blank line (RAC303)
+  int after_section = -1;     // the section whose table it follows; -1: before them all
 };
 
 // Where a marker is used: on a party's cell, or in the title of an activity.

@@ -14,20 +14,42 @@ nlohmann::ordered_json matrix_to_json(const Matrix& m) {
   for (const auto& p : m.parties) parties.push_back({{"id", p.id}, {"name", p.name}});
   root["parties"] = std::move(parties);
   ordered_json options = ordered_json::array();
-  for (const auto& o : m.options) options.push_back({{"id", o.id}, {"marker", o.marker}, {"text", o.text}});
+  for (const auto& o : m.options) {
+    ordered_json j = {{"id", o.id}, {"marker", o.marker}, {"text", o.text}};
+    if (o.delegate >= 0 && static_cast<std::size_t>(o.delegate) < m.parties.size()) {
+      j["delegate"] = m.parties[static_cast<std::size_t>(o.delegate)].id;
+    }
+    if (o.explicit_effects) {
+      ordered_json effects = ordered_json::array();
+      for (const auto& e : o.effects) {
+        ordered_json roles = ordered_json::object();
+        for (const auto& as : e.roles) roles[m.parties[as.party].id] = as.roles.to_string();
+        effects.push_back({{"activity", m.sections[e.section].activities[e.activity].id}, {"roles", std::move(roles)}});
+      }
+      j["effects"] = std::move(effects);
+    }
+    options.push_back(std::move(j));
+  }
   root["options"] = std::move(options);
   ordered_json notes = ordered_json::array();
   for (const auto& n : m.notes) {
-    notes.push_back({{"marker", n.marker}, {"text", n.text}, {"line", line_of(n.span)}});
+    notes.push_back({{"marker", n.marker}, {"text", n.text}, {"line", line_of(n.span)}, {"section", n.after_section}});
   }
   root["notes"] = std::move(notes);
+  root["gray_zone"] = m.gray_zone ? ordered_json(m.gray_zone->text) : ordered_json(nullptr);
   ordered_json sections = ordered_json::array();
   for (const auto& s : m.sections) {
     ordered_json acts = ordered_json::array();
     for (const auto& a : s.activities) {
       ordered_json j;
       j["id"] = a.id;
-      j["title"] = a.title;
+      if (a.titles.empty()) {
+        j["title"] = a.title;
+      } else {
+        ordered_json titles = ordered_json::object();
+        for (const auto& [lang, t] : a.titles) titles[lang] = t;
+        j["title"] = std::move(titles);
+      }
       j["line"] = line_of(a.span);
       ordered_json roles = ordered_json::object();
       ordered_json markers = ordered_json::object();

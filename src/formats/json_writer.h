@@ -1,6 +1,6 @@
 #pragma once
-// The matrix as JSON (`racine export --format json`), the tree of DESIGN.md; the
-// canonical YAML format writes the same tree.
+// The matrix as JSON (`racine export --format json`): the canonical tree, version 1
+// (docs/formats.md); the YAML writer writes the same tree.
 
 #include <nlohmann/json.hpp>
 #include <string>

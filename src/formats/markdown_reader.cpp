@@ -378,6 +378,13 @@ Result<Matrix> Reader::run() {
     }
   }
   std::erase_if(m_m.sections, [](const Section& s) { return s.activities.empty(); });
+  // Each note follows the last section that has a row above it.
+  for (auto& note : m_m.notes) {
+    const auto after = std::partition_point(m_m.sections.begin(), m_m.sections.end(), [&](const Section& s) {
+      return s.activities.front().span.begin < note.span.begin;
+    });
+    note.after_section = static_cast<int>(after - m_m.sections.begin()) - 1;
+  }
   bind_markers();
   find_options();
   return std::move(m_m);

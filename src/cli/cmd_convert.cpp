@@ -1,0 +1,51 @@
+// racine convert IN OUT [--from FORMAT] [--to FORMAT]
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "formats/document.h"
+
+namespace racine::cli {
+
+namespace {
+
+struct ConvertOptions {
+  std::string in;
+  std::string out;
+  std::optional<std::string> to;
+  InputOptions input;
+};
+
+int run_convert(const ConvertOptions& o) {
+  std::string to;
+  if (o.to) {
+    to = *o.to;
+  } else if (o.out == "-") {
+    print_usage_error("convert: --to is needed to write to standard output");
+    return k_exit_error;
+  } else {
+    to = std::string(format_name(format_of_path(o.out)));
+  }
+  const auto m = load_matrix(o.in == "-" ? "-" : o.in, o.input);
+  if (!m) return k_exit_error;
+  return write_output(write_document(*m, to), o.out);
+}
+
+}  // namespace
+
+Command add_convert(CLI::App& root) {
+  auto o = std::make_shared<ConvertOptions>();
+  CLI::App* app = root.add_subcommand("convert", "Convert a matrix between Markdown, YAML, JSON and CSV");
+  app->add_option("IN", o->in, "Input file ('-' for standard input)")->required();
+  app->add_option("OUT", o->out, "Output file ('-' for standard output)")->required();
+  app->add_option("--from", o->input.from, "Input format (default: by extension, else md)")
+      ->check(CLI::IsMember(document_formats()));
+  app->add_option("--to", o->to, "Output format (default: by extension)")->check(CLI::IsMember(document_formats()));
+  app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  return {app, [o] { return run_convert(*o); }};
+}
+
+}  // namespace racine::cli

@@ -1,0 +1,371 @@
+#include "formats/canonical_reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/text.h"
+#include "formats/tree.h"
+
+namespace racine {
+
+namespace {
+
+using Kind = TreeNode::Kind;
+
+// A refusal, thrown from deep inside the walk and turned into an Error at the top.
+struct Refusal {
+  std::uint32_t offset;
+  std::string message;
+};
+
+[[noreturn]] void refuse(const TreeNode& n, std::string message) { throw Refusal{n.offset, std::move(message)}; }
+
+void expect_kind(const TreeNode& n, Kind kind, std::string_view what) {
+  if (n.kind == kind) return;
+  const char* want = kind == Kind::map ? "a mapping" : kind == Kind::sequence ? "a sequence" : "a string";
+  refuse(n, fmt::format("{} must be {}, not {}", what, want, n.kind_name()));
+}
+
+const std::string& string_of(const TreeNode& n, std::string_view what) {
+  expect_kind(n, Kind::scalar, what);
+  return n.value;
+}
+
+// The keys of a mapping, each checked against `allowed`.
+void check_keys(const TreeNode& map, std::string_view what, std::initializer_list<std::string_view> allowed) {
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t i = 0; i + 1 < map.items.size(); i += 2) {
+    const TreeNode& key = map.items[i];
+    if (key.kind != Kind::scalar) refuse(key, fmt::format("{}: keys must be strings", what));
+    if (std::find(allowed.begin(), allowed.end(), key.value) == allowed.end()) {
+      std::string list;
+      for (const auto a : allowed) {
+        if (!list.empty()) list += ", ";
+        list += a;
+      }
+      refuse(key, fmt::format("unknown key '{}' in {} (known: {})", key.value, what, list));
+    }
+    if (!seen.insert(key.value).second) refuse(key, fmt::format("key '{}' appears twice in {}", key.value, what));
+  }
+}
+
+Span span_of(const TreeNode& n) { return {n.offset, n.offset + 1}; }
+
+class CanonicalReader {
+ public:
+  CanonicalReader(const SourcePtr& src, const ReadOptions& options) : m_src(src), m_options(options) {}
+
+  Matrix read(const TreeNode& root) {
+    expect_kind(root, Kind::map, "the document");
+    check_keys(root, "the document",
+               {"racine", "id", "title", "language", "parties", "options", "notes", "gray_zone", "sections"});
+    const TreeNode* version = root.find("racine");
+    if (version == nullptr) refuse(root, "not a racine document: the key 'racine: 1' is missing");
+    if (version->kind != Kind::scalar || version->value != "1") {
+      refuse(*version, fmt::format("unsupported format version '{}': this racine reads version 1", version->value));
+    }
+    m_m.source = m_src;
+    if (const auto* n = root.find("id")) m_m.id = string_of(*n, "id");
+    if (m_m.id.empty()) m_m.id = m_options.id;
+    if (const auto* n = root.find("title")) m_m.title = string_of(*n, "title");
+    if (const auto* n = root.find("language"); n != nullptr && n->kind != Kind::null) {
+      m_m.language = string_of(*n, "language");
+    }
+    const TreeNode* parties = root.find("parties");
+    if (parties == nullptr) refuse(root, "the key 'parties' is missing");
+    read_parties(*parties);
+    const TreeNode* sections = root.find("sections");
+    if (sections == nullptr) refuse(root, "the key 'sections' is missing");
+    read_sections(*sections);
+    if (const auto* n = root.find("notes"); n != nullptr && n->kind != Kind::null) read_notes(*n);
+    if (const auto* n = root.find("gray_zone"); n != nullptr && n->kind != Kind::null) {
+      m_m.gray_zone = GrayZone{string_of(*n, "gray_zone"), span_of(*n)};
+    }
+    bind_markers();
+    if (const auto* n = root.find("options"); n != nullptr && n->kind != Kind::null) read_options(*n);
+    return std::move(m_m);
+  }
+
+ private:
+  void read_parties(const TreeNode& list) {
+    expect_kind(list, Kind::sequence, "parties");
+    if (list.items.empty()) refuse(list, "parties: a matrix needs at least one party");
+    for (const TreeNode& p : list.items) {
+      expect_kind(p, Kind::map, "a party");
+      check_keys(p, "a party", {"id", "name"});
+      Party party;
+      const TreeNode* name = p.find("name");
+      if (name == nullptr) refuse(p, "a party needs a 'name'");
+      party.name = string_of(*name, "a party's name");
+      const TreeNode* id = p.find("id");
+      party.id = id != nullptr ? string_of(*id, "a party's id") : text::slugify(party.name);
+      if (party.id.empty()) refuse(id != nullptr ? *id : p, "a party's id cannot be empty");
+      if (m_party_index.contains(party.id)) refuse(id != nullptr ? *id : p, fmt::format("party id '{}' appears twice", party.id));
+      m_party_index.emplace(party.id, m_m.parties.size());
+      party.spellings.push_back({party.name, span_of(p)});
+      m_m.parties.push_back(std::move(party));
+    }
+  }
+
+  std::size_t party_of(const TreeNode& key) {
+    const auto it = m_party_index.find(key.value);
+    if (it == m_party_index.end()) {
+      std::string ids;
+      for (const auto& p : m_m.parties) {
+        if (!ids.empty()) ids += ", ";
+        ids += p.id;
+      }
+      refuse(key, fmt::format("unknown party id '{}' (parties: {})", key.value, ids));
+    }
+    return it->second;
+  }
+
+  void read_sections(const TreeNode& list) {
+    expect_kind(list, Kind::sequence, "sections");
+    for (const TreeNode& s : list.items) {
+      expect_kind(s, Kind::map, "a section");
+      check_keys(s, "a section", {"title", "activities"});
+      Section sec;
+      if (const auto* t = s.find("title"); t != nullptr && t->kind != Kind::null) sec.title = string_of(*t, "a section's title");
+      sec.level = 2;
+      sec.span = span_of(s);
+      Table table;
+      table.span = span_of(s);
+      table.header_cells = static_cast<std::uint32_t>(m_m.parties.size() + 1);
+      const auto table_index = static_cast<std::uint32_t>(m_m.tables.size());
+      m_m.tables.push_back(table);
+      if (const auto* acts = s.find("activities"); acts != nullptr && acts->kind != Kind::null) {
+        expect_kind(*acts, Kind::sequence, "activities");
+        for (const TreeNode& a : acts->items) sec.activities.push_back(read_activity(a, table_index));
+      }
+      m_m.sections.push_back(std::move(sec));
+    }
+  }
+
+  Activity read_activity(const TreeNode& a, std::uint32_t table) {
+    expect_kind(a, Kind::map, "an activity");
+    check_keys(a, "an activity", {"id", "title", "line", "roles", "markers", "title_markers", "fields"});
+    Activity act;
+    act.span = span_of(a);
+    act.table = table;
+    act.source_cells = static_cast<std::uint32_t>(m_m.parties.size() + 1);
+    act.cells.resize(m_m.parties.size());
+    const TreeNode* title = a.find("title");
+    if (title == nullptr) refuse(a, "an activity needs a 'title'");
+    if (title->kind == Kind::map) {
+      for (std::size_t i = 0; i + 1 < title->items.size(); i += 2) {
+        act.titles.emplace_back(string_of(title->items[i], "a title's language"),
+                                string_of(title->items[i + 1], "a title"));
+      }
+      if (act.titles.empty()) refuse(*title, "an activity's title cannot be empty");
+      act.title = act.titles.front().second;
+      for (const auto& [lang, t] : act.titles) {
+        if (lang == m_m.language) act.title = t;
+      }
+    } else {
+      act.title = string_of(*title, "an activity's title");
+    }
+    if (const auto* id = a.find("id")) {
+      act.id = string_of(*id, "an activity's id");
+      if (act.id.empty()) refuse(*id, "an activity's id cannot be empty");
+      if (!m_ids.insert(act.id).second) refuse(*id, fmt::format("duplicate activity id '{}'", act.id));
+    } else {
+      // Derived like Markdown's, unique within the matrix.
+      const std::string base = text::slugify(act.title);
+      act.id = base;
+      for (int k = 2; m_ids.contains(act.id); ++k) act.id = fmt::format("{}-{}", base, k);
+      m_ids.insert(act.id);
+    }
+    if (const auto* line = a.find("line")) string_of(*line, "an activity's line");  // informative only
+    if (const auto* roles = a.find("roles"); roles != nullptr && roles->kind != Kind::null) {
+      expect_kind(*roles, Kind::map, "roles");
+      for (std::size_t i = 0; i + 1 < roles->items.size(); i += 2) {
+        const std::size_t p = party_of(roles->items[i]);
+        const TreeNode& v = roles->items[i + 1];
+        Cell& cell = act.cells[p];
+        if (cell.present) refuse(roles->items[i], fmt::format("party '{}' appears twice in roles", roles->items[i].value));
+        cell.present = true;
+        cell.span = span_of(v);
+        if (v.kind == Kind::null) continue;
+        const std::string& text = string_of(v, "roles");
+        const RoleCell rc = parse_role_cell(text);
+        cell.text = text;
+        cell.roles = rc.roles;
+        cell.unknown = rc.unknown;
+        cell.remark = rc.remark;
+        cell.markers = rc.markers;
+      }
+    }
+    if (const auto* markers = a.find("markers"); markers != nullptr && markers->kind != Kind::null) {
+      expect_kind(*markers, Kind::map, "markers");
+      for (std::size_t i = 0; i + 1 < markers->items.size(); i += 2) {
+        Cell& cell = act.cells[party_of(markers->items[i])];
+        const TreeNode& list = markers->items[i + 1];
+        expect_kind(list, Kind::sequence, "a party's markers");
+        for (const TreeNode& mk : list.items) {
+          const std::string& m = string_of(mk, "a marker");
+          if (std::find(cell.markers.begin(), cell.markers.end(), m) == cell.markers.end()) cell.markers.push_back(m);
+        }
+        if (!cell.present) {
+          cell.present = true;
+          cell.span = span_of(list);
+        }
+      }
+    }
+    if (const auto* tm = a.find("title_markers"); tm != nullptr && tm->kind != Kind::null) {
+      expect_kind(*tm, Kind::sequence, "title_markers");
+      for (const TreeNode& mk : tm->items) act.title_markers.push_back(string_of(mk, "a marker"));
+    }
+    if (const auto* fields = a.find("fields"); fields != nullptr && fields->kind != Kind::null) {
+      expect_kind(*fields, Kind::map, "fields");
+      for (std::size_t i = 0; i + 1 < fields->items.size(); i += 2) {
+        act.fields.push_back({string_of(fields->items[i], "a field's name"),
+                              fields->items[i + 1].kind == Kind::null ? std::string()
+                                                                       : string_of(fields->items[i + 1], "a field")});
+      }
+    }
+    return act;
+  }
+
+  void read_notes(const TreeNode& list) {
+    expect_kind(list, Kind::sequence, "notes");
+    for (const TreeNode& n : list.items) {
+      expect_kind(n, Kind::map, "a note");
+      check_keys(n, "a note", {"marker", "text", "line", "section"});
+      Note note;
+      const TreeNode* marker = n.find("marker");
+      const TreeNode* text = n.find("text");
+      if (marker == nullptr || text == nullptr) refuse(n, "a note needs a 'marker' and a 'text'");
+      note.marker = string_of(*marker, "a note's marker");
+      note.text = string_of(*text, "a note's text");
+      note.span = span_of(n);
+      if (const auto* line = n.find("line")) string_of(*line, "a note's line");
+      if (const auto* sec = n.find("section"); sec != nullptr && sec->kind != Kind::null) {
+        const std::string& v = string_of(*sec, "a note's section");
+        char* end = nullptr;
+        const long k = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end != '\0' || k < -1 || k >= static_cast<long>(m_m.sections.size())) {
+          refuse(*sec, fmt::format("a note's section must be the index of a section (0 to {}), not '{}'",
+                                   m_m.sections.size() == 0 ? 0 : m_m.sections.size() - 1, v));
+        }
+        note.after_section = static_cast<int>(k);
+      } else {
+        note.after_section = static_cast<int>(m_m.sections.size()) - 1;
+      }
+      m_m.notes.push_back(std::move(note));
+    }
+  }
+
+  // A marker binds to the nearest note with its marker that follows its section, as in
+  // Markdown where the note comes after the table.
+  void bind_markers() {
+    // Notes by marker, in section order: a lookup is a binary search.
+    std::unordered_map<std::string, std::vector<std::pair<int, int>>> notes;  // marker -> (section, note)
+    for (std::size_t n = 0; n < m_m.notes.size(); ++n) {
+      notes[m_m.notes[n].marker].emplace_back(m_m.notes[n].after_section, static_cast<int>(n));
+    }
+    for (auto& [marker, list] : notes) std::stable_sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    auto bind = [&](const std::string& marker, std::uint32_t section) {
+      const auto it = notes.find(marker);
+      if (it == notes.end()) return -1;
+      const auto at = std::lower_bound(it->second.begin(), it->second.end(), static_cast<int>(section),
+                                       [](const auto& x, int s) { return x.first < s; });
+      return at == it->second.end() ? -1 : at->second;
+    };
+    for (std::uint32_t s = 0; s < m_m.sections.size(); ++s) {
+      const auto& sec = m_m.sections[s];
+      for (std::uint32_t a = 0; a < sec.activities.size(); ++a) {
+        const auto& act = sec.activities[a];
+        for (const auto& mk : act.title_markers) m_m.marker_uses.push_back({mk, act.span, s, a, -1, bind(mk, s)});
+        for (std::size_t p = 0; p < act.cells.size(); ++p) {
+          for (const auto& mk : act.cells[p].markers) {
+            m_m.marker_uses.push_back({mk, act.cells[p].span, s, a, static_cast<int>(p), bind(mk, s)});
+          }
+        }
+      }
+    }
+  }
+
+  void read_options(const TreeNode& list) {
+    expect_kind(list, Kind::sequence, "options");
+    std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>> by_id;
+    for (std::uint32_t s = 0; s < m_m.sections.size(); ++s) {
+      for (std::uint32_t a = 0; a < m_m.sections[s].activities.size(); ++a) by_id[m_m.sections[s].activities[a].id] = {s, a};
+    }
+    std::unordered_set<std::string> ids;
+    for (const TreeNode& n : list.items) {
+      expect_kind(n, Kind::map, "an option");
+      check_keys(n, "an option", {"id", "marker", "text", "line", "delegate", "activities", "effects"});
+      Option o;
+      const TreeNode* id = n.find("id");
+      if (id == nullptr) refuse(n, "an option needs an 'id'");
+      o.id = string_of(*id, "an option's id");
+      if (!ids.insert(o.id).second) refuse(*id, fmt::format("option id '{}' appears twice", o.id));
+      if (const auto* mk = n.find("marker"); mk != nullptr && mk->kind != Kind::null) o.marker = string_of(*mk, "an option's marker");
+      if (const auto* t = n.find("text"); t != nullptr && t->kind != Kind::null) o.text = string_of(*t, "an option's text");
+      for (std::size_t k = 0; k < m_m.notes.size(); ++k) {
+        if (m_m.notes[k].marker == o.marker && (o.note < 0 || m_m.notes[k].text == o.text)) {
+          o.note = static_cast<int>(k);
+          if (m_m.notes[k].text == o.text) break;
+        }
+      }
+      if (const auto* d = n.find("delegate"); d != nullptr && d->kind != Kind::null) {
+        expect_kind(*d, Kind::scalar, "an option's delegate");
+        o.delegate = static_cast<int>(party_of(*d));
+      }
+      if (const auto* effects = n.find("effects"); effects != nullptr && effects->kind != Kind::null) {
+        expect_kind(*effects, Kind::sequence, "an option's effects");
+        o.explicit_effects = true;
+        for (const TreeNode& e : effects->items) {
+          expect_kind(e, Kind::map, "an effect");
+          check_keys(e, "an effect", {"activity", "roles"});
+          const TreeNode* act = e.find("activity");
+          const TreeNode* roles = e.find("roles");
+          if (act == nullptr || roles == nullptr) refuse(e, "an effect needs an 'activity' and 'roles'");
+          const auto it = by_id.find(string_of(*act, "an effect's activity"));
+          if (it == by_id.end()) refuse(*act, fmt::format("unknown activity id '{}'", act->value));
+          OptionEffect eff;
+          eff.section = it->second.first;
+          eff.activity = it->second.second;
+          expect_kind(*roles, Kind::map, "an effect's roles");
+          for (std::size_t i = 0; i + 1 < roles->items.size(); i += 2) {
+            const std::size_t p = party_of(roles->items[i]);
+            const TreeNode& v = roles->items[i + 1];
+            eff.roles.push_back({p, v.kind == Kind::null ? RoleSet{} : parse_role_cell(string_of(v, "roles")).roles});
+          }
+          o.effects.push_back(std::move(eff));
+        }
+      }
+      m_m.options.push_back(std::move(o));
+    }
+  }
+
+  SourcePtr m_src;
+  const ReadOptions& m_options;
+  Matrix m_m;
+  std::unordered_map<std::string, std::size_t> m_party_index;
+  std::unordered_set<std::string> m_ids;
+};
+
+}  // namespace
+
+Result<Matrix> read_canonical(const SourcePtr& source, const ReadOptions& options) {
+  auto tree = parse_tree(source);
+  if (!tree) return tree.error();
+  try {
+    CanonicalReader reader(source, options);
+    Matrix m = reader.read(*tree);
+    if (m.activity_count() == 0) {
+      return Error{source->path(), 0, 0, "no activity: the matrix has no section with activities"};
+    }
+    return m;
+  } catch (const Refusal& r) {
+    const Position p = source->position(std::min<std::uint32_t>(r.offset, static_cast<std::uint32_t>(source->text().size())));
+    return Error{source->path(), p.line, p.column, r.message};
+  }
+}
+
+}  // namespace racine

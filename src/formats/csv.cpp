@@ -1,0 +1,234 @@
+#include "formats/csv.h"
+
+#include <fmt/format.h>
+
+#include <unordered_set>
+
+#include "core/text.h"
+
+namespace racine {
+
+namespace {
+
+bool looks_like_formula(std::string_view s) {
+  return !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+}
+
+void field(std::string& out, std::string_view s) {
+  std::string v;
+  if (looks_like_formula(s) || (s.size() > 1 && s[0] == '\'' && looks_like_formula(s.substr(1)))) v += '\'';
+  v += s;
+  const bool quote = v.find_first_of(",\"\r\n") != std::string::npos || (!v.empty() && (v.front() == ' ' || v.back() == ' '));
+  if (!quote) {
+    out += v;
+    return;
+  }
+  out += '"';
+  for (const char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+struct CsvField {
+  std::string value;
+  std::uint32_t offset = 0;
+};
+
+struct Row {
+  std::vector<CsvField> fields;
+  std::uint32_t offset = 0;
+};
+
+}  // namespace
+
+std::string write_csv(const Matrix& m) {
+  std::string out = "\xEF\xBB\xBF";
+  out += "section,id,title";
+  for (const auto& p : m.parties) {
+    out += ',';
+    field(out, p.name);
+  }
+  out += "\r\n";
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      field(out, s.title);
+      out += ',';
+      field(out, a.id);
+      out += ',';
+      std::string title = a.title;
+      for (const auto& mk : a.title_markers) {
+        if (title.find(mk) == std::string::npos) title += mk;
+      }
+      field(out, title);
+      for (std::size_t p = 0; p < m.parties.size(); ++p) {
+        out += ',';
+        std::string cell;
+        if (p < a.cells.size() && a.cells[p].present) {
+          cell = a.cells[p].roles.to_string();
+          for (const auto& mk : a.cells[p].markers) cell += mk;
+        }
+        field(out, cell);
+      }
+      out += "\r\n";
+    }
+  }
+  return out;
+}
+
+Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
+  const std::string_view t = source->text();
+  auto error_at = [&](std::uint32_t offset, std::string message) {
+    const Position p = source->position(offset);
+    return Error{source->path(), p.line, p.column, std::move(message)};
+  };
+  // Fields, RFC 4180, with LF, CRLF or CR line ends.
+  std::vector<Row> rows;
+  Row row;
+  CsvField cur;
+  bool in_quotes = false;
+  bool field_started = false;
+  std::uint32_t quote_at = 0;
+  auto end_field = [&] {
+    row.fields.push_back(std::move(cur));
+    cur = CsvField{};
+    field_started = false;
+  };
+  auto end_row = [&] {
+    end_field();
+    const bool blank = row.fields.size() == 1 && row.fields[0].value.empty();
+    if (!blank) rows.push_back(std::move(row));
+    row = Row{};
+  };
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    const auto at = static_cast<std::uint32_t>(i);
+    if (row.fields.empty() && !field_started && cur.value.empty()) row.offset = at;
+    if (!field_started) {
+      cur.offset = at;
+      field_started = true;
+    }
+    if (in_quotes) {
+      if (c == '"') {
+        if (i + 1 < t.size() && t[i + 1] == '"') {
+          cur.value += '"';
+          ++i;
+        } else {
+          in_quotes = false;
+        }
+      } else {
+        cur.value += c;
+      }
+      continue;
+    }
+    if (c == '"' && cur.value.empty()) {
+      in_quotes = true;
+      quote_at = at;
+    } else if (c == ',') {
+      end_field();
+    } else if (c == '\r' || c == '\n') {
+      if (c == '\r' && i + 1 < t.size() && t[i + 1] == '\n') ++i;
+      end_row();
+    } else {
+      cur.value += c;
+    }
+    if (row.fields.size() > options.limits.max_columns) {
+      return error_at(at, fmt::format("more than {} fields in a row (limits.max-columns)", options.limits.max_columns));
+    }
+  }
+  if (in_quotes) return error_at(quote_at, "quoted field never closed: a '\"' is missing");
+  if (field_started || !row.fields.empty()) end_row();
+  if (rows.empty()) return error_at(0, "the CSV file is empty");
+
+  // Header.
+  const Row& header = rows.front();
+  auto name = [](const CsvField& f) { return text::fold(text::trim(f.value)); };
+  if (header.fields.size() < 4 || name(header.fields[0]) != "section" || name(header.fields[1]) != "id" ||
+      name(header.fields[2]) != "title") {
+    return error_at(header.offset, "the header must be: section,id,title, then one column per party");
+  }
+  if (header.fields.size() > options.limits.max_columns) {
+    return error_at(header.offset, fmt::format("{} columns, above the limit of {}", header.fields.size(), options.limits.max_columns));
+  }
+  Matrix m;
+  m.source = source;
+  m.id = options.id;
+  std::unordered_set<std::string> party_ids;
+  for (std::size_t c = 3; c < header.fields.size(); ++c) {
+    Party p;
+    p.name = std::string(text::trim(header.fields[c].value));
+    p.id = text::slugify(p.name);
+    if (p.id.empty()) return error_at(header.fields[c].offset, "a party column needs a name");
+    if (!party_ids.insert(p.id).second) return error_at(header.fields[c].offset, fmt::format("party '{}' appears twice", p.name));
+    p.spellings.push_back({p.name, {header.fields[c].offset, header.fields[c].offset + 1}});
+    m.parties.push_back(std::move(p));
+  }
+  auto unformula = [](std::string v) {
+    if (v.size() > 1 && v[0] == '\'' && looks_like_formula(std::string_view(v).substr(1))) v.erase(0, 1);
+    return v;
+  };
+  std::unordered_set<std::string> ids;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const Row& row_r = rows[r];
+    if (row_r.fields.size() > header.fields.size()) {
+      return error_at(row_r.offset, fmt::format("row has {} fields, the header {}", row_r.fields.size(), header.fields.size()));
+    }
+    auto value = [&](std::size_t c) { return c < row_r.fields.size() ? unformula(row_r.fields[c].value) : std::string(); };
+    const std::string section = value(0);
+    if (m.sections.empty() || m.sections.back().title != section) {
+      Section s;
+      s.title = section;
+      s.level = 2;
+      s.span = {row_r.offset, row_r.offset + 1};
+      m.sections.push_back(std::move(s));
+      Table table;
+      table.span = {row_r.offset, row_r.offset + 1};
+      table.header_cells = static_cast<std::uint32_t>(header.fields.size() - 2);
+      m.tables.push_back(table);
+    }
+    Activity a;
+    a.span = {row_r.offset, row_r.offset + 1};
+    a.table = static_cast<std::uint32_t>(m.tables.size() - 1);
+    a.source_cells = static_cast<std::uint32_t>(m.parties.size() + 1);
+    a.title = std::string(text::trim(value(2)));
+    if (a.title.empty()) return error_at(row_r.offset, "an activity needs a title");
+    a.title_markers = find_markers(a.title);
+    a.id = std::string(text::trim(value(1)));
+    if (a.id.empty()) {
+      const std::string base = text::slugify(a.title);
+      a.id = base;
+      for (int k = 2; ids.contains(a.id); ++k) a.id = fmt::format("{}-{}", base, k);
+    } else if (ids.contains(a.id)) {
+      return error_at(row_r.fields[1].offset, fmt::format("duplicate activity id '{}'", a.id));
+    }
+    ids.insert(a.id);
+    a.cells.resize(m.parties.size());
+    for (std::size_t p = 0; p < m.parties.size(); ++p) {
+      Cell& cell = a.cells[p];
+      cell.present = true;
+      const std::size_t c = p + 3;
+      cell.span = c < row_r.fields.size() ? Span{row_r.fields[c].offset, row_r.fields[c].offset + 1} : a.span;
+      cell.text = std::string(text::trim(value(c)));
+      const RoleCell rc = parse_role_cell(cell.text);
+      cell.roles = rc.roles;
+      cell.markers = rc.markers;
+      cell.unknown = rc.unknown;
+      cell.remark = rc.remark;
+    }
+    m.sections.back().activities.push_back(std::move(a));
+  }
+  if (m.activity_count() == 0) return error_at(0, "no activity: the CSV file has a header and no rows");
+  for (std::uint32_t s = 0; s < m.sections.size(); ++s) {
+    for (std::uint32_t a = 0; a < m.sections[s].activities.size(); ++a) {
+      const Activity& act = m.sections[s].activities[a];
+      for (const auto& mk : act.title_markers) m.marker_uses.push_back({mk, act.span, s, a, -1, -1});
+      for (std::size_t p = 0; p < act.cells.size(); ++p) {
+        for (const auto& mk : act.cells[p].markers) m.marker_uses.push_back({mk, act.cells[p].span, s, a, static_cast<int>(p), -1});
+      }
+    }
+  }
+  return m;
+}
+
+}  // namespace racine

@@ -1,0 +1,25 @@
+#pragma once
+// CSV (RFC 4180): one row per activity, `section,id,title` then one column per party
+// (its display name), a header row, CRLF line ends, fields quoted when they must be,
+// a UTF-8 byte-order mark so that spreadsheets open it as UTF-8. Cells hold the roles and
+// the markers ("RA*"). Notes and options are not written: a CSV round trip keeps parties,
+// sections, activities, roles and markers only (docs/formats.md).
+//
+// A field that a spreadsheet would run as a formula (starting with =, +, -, @) is
+// written with a leading apostrophe, which the reader removes.
+
+#include <string>
+
+#include "core/matrix.h"
+#include "core/result.h"
+#include "formats/markdown_reader.h"
+
+namespace racine {
+
+std::string write_csv(const Matrix& m);
+
+// Errors: a quote never closed (at the opening quote), a row with more fields than the
+// header, a header that does not start with section, id, title, a duplicate id.
+Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options);
+
+}  // namespace racine

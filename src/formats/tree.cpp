@@ -1,0 +1,138 @@
+#include "formats/tree.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <istream>
+#include <streambuf>
+
+namespace racine {
+
+namespace {
+
+// Reads a string without copying it.
+class ViewBuffer : public std::streambuf {
+ public:
+  explicit ViewBuffer(std::string_view s) {
+    char* p = const_cast<char*>(s.data());  // NOLINT: read only, std::streambuf wants char*
+    setg(p, p, p + s.size());
+  }
+};
+
+class Builder : public YAML::EventHandler {
+ public:
+  std::vector<TreeNode> stack;  // open collections
+  TreeNode root;
+  bool has_root = false;
+  int alias_at = -1;  // byte offset of the first alias
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+    TreeNode n;
+    n.offset = offset(mark);
+    add(std::move(n));
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    if (alias_at < 0) alias_at = mark.pos;
+    OnNull(mark, 0);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, const std::string& value) override {
+    TreeNode n;
+    n.kind = TreeNode::Kind::scalar;
+    n.quoted = tag == "!";
+    n.value = value;
+    n.offset = offset(mark);
+    add(std::move(n));
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    open(TreeNode::Kind::sequence, mark);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    open(TreeNode::Kind::map, mark);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  static std::uint32_t offset(const YAML::Mark& m) { return m.pos < 0 ? 0U : static_cast<std::uint32_t>(m.pos); }
+  void open(TreeNode::Kind kind, const YAML::Mark& mark) {
+    TreeNode n;
+    n.kind = kind;
+    n.offset = offset(mark);
+    stack.push_back(std::move(n));
+  }
+  void close() {
+    TreeNode n = std::move(stack.back());
+    stack.pop_back();
+    add(std::move(n));
+  }
+  void add(TreeNode n) {
+    if (!stack.empty()) {
+      stack.back().items.push_back(std::move(n));
+    } else {
+      root = std::move(n);
+      has_root = true;
+    }
+  }
+};
+
+Error error_at(const SourcePtr& src, std::uint32_t offset, std::string message) {
+  const Position p = src->position(std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(src->text().size())));
+  return Error{src->path(), p.line, p.column, std::move(message)};
+}
+
+}  // namespace
+
+const TreeNode* TreeNode::find(std::string_view key) const {
+  if (kind != Kind::map) return nullptr;
+  for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+    if (items[i].kind == Kind::scalar && items[i].value == key) return &items[i + 1];
+  }
+  return nullptr;
+}
+
+std::string_view TreeNode::kind_name() const {
+  switch (kind) {
+    case Kind::null:
+      return "null";
+    case Kind::scalar:
+      return "a scalar";
+    case Kind::sequence:
+      return "a sequence";
+    case Kind::map:
+      return "a mapping";
+  }
+  return "?";
+}
+
+Result<TreeNode> parse_tree(const SourcePtr& src) {
+  ViewBuffer buffer(src->text());
+  std::istream in(&buffer);
+  Builder b;
+  try {
+    YAML::Parser parser(in);
+    if (!parser.HandleNextDocument(b)) return error_at(src, 0, "the document is empty");
+    if (b.alias_at >= 0) {
+      return error_at(src, static_cast<std::uint32_t>(b.alias_at),
+                      "aliases (*name) are not allowed in a racine document: write the value out");
+    }
+    Builder rest;
+    if (parser.HandleNextDocument(rest)) {
+      return error_at(src, rest.root.offset, "a second YAML document: a file holds one matrix");
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    return error_at(src, e.mark.pos < 0 ? 0U : static_cast<std::uint32_t>(e.mark.pos),
+                    fmt::format("nesting deeper than {} levels", e.depth()));
+  } catch (const YAML::Exception& e) {
+    return error_at(src, e.mark.pos < 0 ? 0U : static_cast<std::uint32_t>(e.mark.pos), e.msg);
+  }
+  if (!b.has_root) return error_at(src, 0, "the document is empty");
+  return std::move(b.root);
+}
+
+}  // namespace racine

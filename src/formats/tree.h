@@ -1,0 +1,34 @@
+#pragma once
+// A YAML (or JSON) document as a plain tree whose every node knows where it starts, for
+// the canonical readers' error messages. Built from yaml-cpp's event parser: nesting is
+// bounded by yaml-cpp's own depth guard, and aliases are refused, so that an alias bomb
+// never expands (a racine document has no use for them).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "core/source.h"
+
+namespace racine {
+
+struct TreeNode {
+  enum class Kind : std::uint8_t { null, scalar, sequence, map };
+  Kind kind = Kind::null;
+  bool quoted = false;          // a scalar written in quotes (never a number or a boolean)
+  std::string value;            // of a scalar
+  std::uint32_t offset = 0;     // byte offset of the node in the source
+  std::vector<TreeNode> items;  // a sequence's items; a map's keys and values, alternating
+
+  // The value of `key` in a map, or nullptr.
+  [[nodiscard]] const TreeNode* find(std::string_view key) const;
+  // "a mapping", "a sequence", "a string", "null", for messages.
+  [[nodiscard]] std::string_view kind_name() const;
+};
+
+// Parses the single document of `src`. Errors carry the source's path, line and column.
+Result<TreeNode> parse_tree(const SourcePtr& src);
+
+}  // namespace racine
