@@ -49,3 +49,14 @@ if [ ! -x "$sarif_dir/node_modules/.bin/sarif-multitool" ] ||
 fi
 # The package's postinstall (chmod) may be blocked by npm's install-script policy.
 find "$sarif_dir/node_modules/@microsoft" -name 'Sarif.Multitool' -type f -exec chmod u+x {} + 2>/dev/null || true
+
+# ajv-cli, a JSON Schema validator, which the tests use to check racine's canonical YAML
+# and JSON against docs/schema/racine-1.schema.json; pinned, into .cache/ as well.
+ajv_dir="$root/.cache/ajv"
+ajv_version=5.0.0
+if [ ! -x "$ajv_dir/node_modules/.bin/ajv" ] ||
+   ! grep -q "\"version\": \"$ajv_version\"" "$ajv_dir/node_modules/ajv-cli/package.json" 2>/dev/null; then
+  echo "deps: installing ajv-cli@$ajv_version into .cache/"
+  mkdir -p "$ajv_dir"
+  npm install --prefix "$ajv_dir" --no-audit --no-fund --silent "ajv-cli@$ajv_version" >/dev/null
+fi

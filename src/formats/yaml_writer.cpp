@@ -15,24 +15,22 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// True when `s` can be written plain and reads back as this very string.
-bool plain_ok(std::string_view s) {
-  if (s.empty() || s.size() > 200) return false;
+// True when `s` can be written plain and reads back as this very string; `flow`: inside
+// a flow sequence ("[a, b]"), where commas and brackets end a scalar.
+bool plain_ok(std::string_view s, bool flow) {
+  if (s.empty()) return false;
   const auto first = static_cast<unsigned char>(s.front());
+  // Indicators, digits (numbers), spaces and dots cannot start a plain string here.
   if (!(std::isalpha(first) != 0 || first >= 0x80 || first == '(' || first == '_' || first == '/')) return false;
   if (s.back() == ' ' || s.back() == ':') return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c == 0x7F) return false;
-    if (c == '#' && i > 0 && s[i - 1] == ' ') return false;
+    if (c == '#' && s[i - 1] == ' ') return false;
     if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) return false;
-    if (c == '"' || c == '\\' || c == '\'' || c == '`') return false;
-    if (c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == '&' || c == '*' || c == '!' || c == '|' ||
-        c == '>' || c == '%' || c == '@') {
-      return false;
-    }
+    if (flow && (c == ',' || c == '[' || c == ']' || c == '{' || c == '}')) return false;
     if (c >= 0x80) {
-      // Unicode line and paragraph separators, and the byte-order mark, read as breaks.
+      // Unicode line and paragraph separators, next line and the byte-order mark.
       const std::string_view rest = s.substr(i);
       if (rest.starts_with("\u2028") || rest.starts_with("\u2029") || rest.starts_with("\uFEFF") ||
           rest.starts_with("\u0085")) {
@@ -41,18 +39,16 @@ bool plain_ok(std::string_view s) {
     }
   }
   // Words YAML reads as something else than a string.
-  static constexpr std::array<std::string_view, 22> k_reserved = {
-      "true", "false", "yes", "no", "on", "off", "null", "y", "n", "True", "False", "Yes", "No", "On", "Off", "Null",
-      "TRUE", "FALSE", "YES", "NO", "NULL", "~"};
-  if (std::find(k_reserved.begin(), k_reserved.end(), s) != k_reserved.end()) return false;
-  if (text::fold(s) == "true" || text::fold(s) == "false" || text::fold(s) == "null") return false;
-  return true;
+  const std::string f = text::fold(s);
+  static constexpr std::array<std::string_view, 9> k_reserved = {"true", "false", "yes", "no", "on",
+                                                                 "off",  "null",  "y",   "n"};
+  return std::find(k_reserved.begin(), k_reserved.end(), f) == k_reserved.end();
 }
 
-void scalar(std::string& out, const ordered_json& v) {
+void scalar(std::string& out, const ordered_json& v, bool flow = false) {
   if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
-    if (plain_ok(s)) {
+    if (plain_ok(s, flow)) {
       out += s;
     } else {
       out += ordered_json(s).dump();  // a JSON string is a YAML double-quoted scalar
@@ -83,7 +79,7 @@ void emit_value(std::string& out, const ordered_json& v, std::size_t depth, bool
     for (const auto& x : v) {
       if (!first) out += ", ";
       first = false;
-      scalar(out, x);
+      scalar(out, x, true);
     }
     out += "]\n";
   } else if (in_sequence && v.is_object()) {

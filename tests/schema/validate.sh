@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Validates the canonical YAML and JSON that racine writes against
+# docs/schema/racine-1.schema.json with a real JSON Schema validator (ajv-cli), for the
+# seed and every corpus file; then checks that broken documents fail, so that this test
+# can fail. Usage: validate.sh RACINE_BINARY SOURCE_DIR
+# scripts/deps.sh (make deps) installs ajv-cli into SOURCE_DIR/.cache/.
+set -euo pipefail
+racine=$1 src=$2
+ajv="$src/.cache/ajv/node_modules/.bin/ajv"
+schema="$src/docs/schema/racine-1.schema.json"
+if [ ! -x "$ajv" ] || ! command -v node >/dev/null 2>&1; then
+  echo "error: ajv-cli is not installed: run 'make deps'" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$src"
+inputs=(data/managed-kubernetes.md)
+if [ -d ../shared/corpus ]; then
+  while IFS= read -r f; do inputs+=("$f"); done < <(find ../shared/corpus -name '*-raci*.md' | sort)
+else
+  echo "note: ../shared/corpus is absent: only the seed is validated"
+fi
+data=()
+n=0
+for f in "${inputs[@]}"; do
+  n=$((n + 1))
+  "$racine" export --format yaml "$f" > "$work/$n.yaml"
+  "$racine" export --format json "$f" > "$work/$n.json"
+  data+=(-d "$work/$n.yaml" -d "$work/$n.json")
+done
+"$ajv" validate --spec=draft7 -s "$schema" "${data[@]}" > "$work/out.txt" 2>&1 || { cat "$work/out.txt"; exit 1; }
+valid=$(grep -c ' valid$' "$work/out.txt")
+echo "${#inputs[@]} matrices, $valid documents valid"
+[ "$valid" = $((2 * ${#inputs[@]})) ] || { cat "$work/out.txt"; exit 1; }
+
+# Documents the schema must refuse.
+printf 'racine: 1\nparties: [{name: A}]\nsections: [{title: x, activities: [{title: t, colour: red}]}]\n' > "$work/bad1.yaml"
+printf 'racine: 2\nparties: [{name: A}]\nsections: []\n' > "$work/bad2.yaml"
+printf '{"racine": 1, "parties": [], "sections": []}\n' > "$work/bad3.json"
+printf 'racine: 1\nparties: [{name: A}]\nsections: [{activities: [{title: t, roles: {a: [R]}}]}]\n' > "$work/bad4.yaml"
+for bad in "$work"/bad*; do
+  if "$ajv" validate --spec=draft7 -s "$schema" -d "$bad" > /dev/null 2>&1; then
+    echo "error: the schema accepts $(basename "$bad"):" >&2
+    cat "$bad" >&2
+    exit 1
+  fi
+done
+echo "4 broken documents refused"
