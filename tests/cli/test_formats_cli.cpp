@@ -1,0 +1,122 @@
+// convert and fmt end to end: formats by extension or flag, the unified diff of
+// `fmt --check`, files rewritten in place, hostile inputs of the new readers.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cli/cli_test_support.h"
+
+namespace racine::test {
+
+TEST(FormatsCli, ConvertByExtensionAndBack) {
+  TempDir d;
+  const std::string yaml = (d.path() / "m.yaml").string();
+  const std::string csv = (d.path() / "m.csv").string();
+  const std::string md = (d.path() / "m.md").string();
+  ASSERT_EQ(racine({"convert", seed_path(), yaml}).status, 0);
+  ASSERT_EQ(racine({"convert", yaml, csv}).status, 0);
+  ASSERT_EQ(racine({"convert", csv, md}).status, 0);
+  EXPECT_EQ(read_text(yaml).rfind("racine: 1\nid: managed-kubernetes\n", 0), 0U);
+  EXPECT_EQ(read_text(csv).rfind("\xEF\xBB\xBFsection,id,title,Client,Cloud Temple\r\n", 0), 0U);
+  // The same defects, whatever the format.
+  for (const auto& f : {yaml, csv, md}) {
+    const Outcome r = racine({"lint", "--format", "json", f});
+    EXPECT_EQ(r.status, 1) << f << r.err;
+    EXPECT_NE(r.out.find("\"code\": \"RAC202\""), std::string::npos) << f;
+    EXPECT_NE(r.out.find("\"code\": \"RAC201\""), std::string::npos) << f;
+  }
+  // Standard input and output need the formats named.
+  const Outcome to_stdout = racine({"convert", seed_path(), "-"});
+  EXPECT_EQ(to_stdout.status, 2);
+  EXPECT_EQ(to_stdout.err, "racine: convert: --to is needed to write to standard output\n");
+  const Outcome piped = racine({"convert", "--from", "yaml", "--to", "json", "-", "-"}, read_text(yaml));
+  EXPECT_EQ(piped.status, 0) << piped.err;
+  EXPECT_EQ(piped.out.rfind("{\n  \"racine\": 1,", 0), 0U);
+  EXPECT_EQ(racine({"convert", "--to", "xlsx", seed_path(), "-"}).status, 2);
+}
+
+TEST(FormatsCli, ConvertRefusesBadInputWithLocation) {
+  TempDir d;
+  const auto yaml = d.write("bad.yaml", "racine: 1\nparties:\n  - {id: a, name: A}\nsections:\n  - title: S\n    activities:\n"
+                                        "      - title: T\n        roles: {a: R, b: A}\n");
+  const Outcome r = racine({"convert", yaml, (d.path() / "out.md").string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "racine: " + yaml + ":8:23: unknown party id 'b' (parties: a)\n");
+  EXPECT_FALSE(std::filesystem::exists(d.path() / "out.md"));
+  const auto csv = d.write("bad.csv", "section,id,title,A\nS,x,\"open,RA\n");
+  const Outcome c = racine({"lint", csv});
+  EXPECT_EQ(c.status, 2);
+  EXPECT_EQ(c.err, "racine: " + csv + ":2:5: quoted field never closed: a '\"' is missing\n");
+}
+
+TEST(FormatsCli, HugeInputsOfEveryReaderAreRefused) {
+  TempDir d;
+  for (const char* name : {"huge.csv", "huge.yaml", "huge.json"}) {
+    const auto p = (d.path() / name).string();
+    {
+      std::ofstream out(p, std::ios::binary);
+      const std::string line = "S,x,An activity with a long enough title for a hundred megabytes,RA\n";
+      for (std::size_t n = 0; n * line.size() < 100U * 1000 * 1000; ++n) out << line;
+    }
+    const Outcome r = racine({"lint", p});
+    EXPECT_EQ(r.status, 2) << name;
+    EXPECT_EQ(r.err, "racine: " + p + ": input is 95.4 MiB, above the limit of 64.0 MiB (raise limits.max-bytes in "
+                     ".racine.yaml to read it)\n");
+  }
+}
+
+TEST(FormatsCli, FmtCheckPrintsADiffAndFmtRewrites) {
+  TempDir d;
+  const std::string before =
+      "# Ops\n\nSome prose | with a pipe.\n\n"
+      "| Task | **Client** | Provider |\n|:--|---|--:|\n| Back up | **ar** | ic* |\n| Restore the data | C | RA |\n\n"
+      "*Can be delegated.\n";
+  const auto p = d.write("ops.md", before);
+  const Outcome check = racine({"fmt", "--check", p});
+  EXPECT_EQ(check.status, 1) << check.err;
+  EXPECT_EQ(check.out,
+            "--- " + p + "\n+++ " + p + " (formatted)\n@@ -2,9 +2,9 @@\n \n Some prose | with a pipe.\n \n"
+            "-| Task | **Client** | Provider |\n-|:--|---|--:|\n-| Back up | **ar** | ic* |\n-| Restore the data | C | RA |\n"
+            "+| Task             | **Client** | Provider |\n+| :--------------- | ---------- | -------: |\n"
+            "+| Back up          | **RA**     | CI*      |\n+| Restore the data | C          | RA       |\n \n *Can be delegated.\n");
+  EXPECT_EQ(read_text(p), before);  // --check changes nothing
+  const Outcome write = racine({"fmt", p});
+  EXPECT_EQ(write.status, 0) << write.err;
+  EXPECT_EQ(write.err, "racine: formatted 1 of 1 files\n");
+  EXPECT_EQ(read_text(p),
+            "# Ops\n\nSome prose | with a pipe.\n\n| Task             | **Client** | Provider |\n"
+            "| :--------------- | ---------- | -------: |\n| Back up          | **RA**     | CI*      |\n"
+            "| Restore the data | C          | RA       |\n\n*Can be delegated.\n");
+  // Idempotent: a second check finds nothing.
+  const Outcome again = racine({"fmt", "--check", p});
+  EXPECT_EQ(again.status, 0);
+  EXPECT_EQ(again.out, "");
+  // A Markdown file without a RACI table is left alone; other formats are refused.
+  const auto readme = d.write("README.md", "# Hello\n\n| a | b |\n|---|---|\n| x | y |\n");
+  EXPECT_EQ(racine({"fmt", "--check", readme}).status, 0);
+  const auto yaml = d.write("m.yaml", "racine: 1\n");
+  const Outcome y = racine({"fmt", yaml});
+  EXPECT_EQ(y.status, 2);
+  EXPECT_EQ(y.err, "racine: " + yaml + ": fmt rewrites Markdown; `racine convert` writes the other formats\n");
+  // Standard input to standard output.
+  const Outcome piped = racine({"fmt", "-"}, before);
+  EXPECT_EQ(piped.status, 0);
+  EXPECT_EQ(piped.out, read_text(p));
+}
+
+TEST(FormatsCli, FmtKeepsCrlfAndLeavesUnsafeTablesAlone) {
+  TempDir d;
+  const std::string crlf = "| Task | A | B |\r\n|---|---|---|\r\n| Do it | ar | i |\r\n";
+  const auto p = d.write("crlf.md", crlf);
+  ASSERT_EQ(racine({"fmt", p}).status, 0);
+  EXPECT_EQ(read_text(p), "| Task  | A   | B   |\r\n| ----- | --- | --- |\r\n| Do it | RA  | I   |\r\n");
+  // A table in a quote, and one with a broken row: left as written.
+  const std::string unsafe = "> | Task | A | B |\n> |---|---|---|\n> | Do | ar | i |\n\n| Task | A | B |\n|---|---|---|\n| Do | ar |\n";
+  const auto q = d.write("unsafe.md", unsafe);
+  ASSERT_EQ(racine({"fmt", q}).status, 0);
+  EXPECT_EQ(read_text(q), unsafe);
+}
+
+}  // namespace racine::test
