@@ -3,8 +3,10 @@
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 5
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: deps build test run bench sanitize fuzz fuzz-smoke format clean
+.PHONY: deps build test run bench sanitize fuzz fuzz-smoke format clean install uninstall
 
 deps:
 	@bash scripts/deps.sh
@@ -27,7 +29,27 @@ sanitize: deps
 	@cmake --build --preset sanitize -j $(JOBS)
 	@ctest --preset sanitize -j $(JOBS)
 
-# A few seconds of libFuzzer on the Markdown reader; `make fuzz FUZZ_SECONDS=600` for longer.
+# The binary, its man page and its shell completions (generated from the binary's own
+# command-line definition) under $(DESTDIR)$(PREFIX).
+install: build
+	@mkdir -p build/share
+	@./build/racine man > build/share/racine.1
+	@./build/racine completion bash > build/share/racine.bash
+	@./build/racine completion zsh > build/share/_racine
+	@./build/racine completion fish > build/share/racine.fish
+	install -D -m 755 build/racine $(DESTDIR)$(PREFIX)/bin/racine
+	install -D -m 644 build/share/racine.1 $(DESTDIR)$(PREFIX)/share/man/man1/racine.1
+	install -D -m 644 build/share/racine.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/racine
+	install -D -m 644 build/share/_racine $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_racine
+	install -D -m 644 build/share/racine.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/racine.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/racine $(DESTDIR)$(PREFIX)/share/man/man1/racine.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/racine \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_racine \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/racine.fish
+
+# A few seconds of libFuzzer on each reader; `make fuzz FUZZ_SECONDS=600` for longer.
 fuzz-smoke fuzz: deps
 	@cmake --preset fuzz >/dev/null
 	@cmake --build --preset fuzz -j $(JOBS)

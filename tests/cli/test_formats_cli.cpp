@@ -120,3 +120,44 @@ TEST(FormatsCli, FmtKeepsCrlfAndLeavesUnsafeTablesAlone) {
 }
 
 }  // namespace racine::test
+
+namespace racine::test {
+
+// Completions and the man page come from the command-line definition: every command is
+// in them, and the bash script completes commands and options.
+TEST(FormatsCli, CompletionsAndManPage) {
+  const std::vector<std::string> commands = {"lint", "fmt",  "export", "convert", "options", "resolve", "who",
+                                             "duties", "summary", "explain", "rules", "completion", "man"};
+  TempDir d;
+  const Outcome b = racine({"completion", "bash"});
+  ASSERT_EQ(b.status, 0);
+  const auto script = d.write("racine.bash", b.out);
+  auto complete = [&](const std::string& words, int cword) {
+    const std::string cmd = "source " + script + "; COMP_WORDS=(" + words + "); COMP_CWORD=" + std::to_string(cword) +
+                            "; _racine; printf '%s\\n' \"${COMPREPLY[@]}\"";
+    const auto out = d.write("run.sh", cmd);
+    FILE* p = popen(("bash " + out).c_str(), "r");
+    std::string result;
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, p) != nullptr) result += buf;
+    pclose(p);
+    return result;
+  };
+  EXPECT_EQ(complete("racine li", 1), "lint\n");
+  EXPECT_EQ(complete("racine lint --fo", 2), "--format\n");
+  EXPECT_EQ(complete("racine who --wi", 2), "--with\n");
+  for (const char* shell : {"zsh", "fish"}) {
+    const Outcome r = racine({"completion", shell});
+    EXPECT_EQ(r.status, 0);
+    for (const auto& c : commands) EXPECT_NE(r.out.find(c), std::string::npos) << shell << " " << c;
+  }
+  EXPECT_EQ(racine({"completion", "tcsh"}).status, 2);
+  const Outcome man = racine({"man"});
+  ASSERT_EQ(man.status, 0);
+  EXPECT_EQ(man.out.rfind(".TH RACINE 1 ", 0), 0U);
+  for (const auto& c : commands) EXPECT_NE(man.out.find(".SS \"racine " + c + "\""), std::string::npos) << c;
+  EXPECT_NE(man.out.find("\\fB\\-\\-check\\fR"), std::string::npos);
+  EXPECT_NE(man.out.find(".SH EXIT STATUS"), std::string::npos);
+}
+
+}  // namespace racine::test
