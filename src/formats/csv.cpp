@@ -154,20 +154,20 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
   Matrix m;
   m.source = source;
   m.id = options.id;
+  auto unformula = [](std::string v) {
+    if (v.size() > 1 && v[0] == '\'' && looks_like_formula(std::string_view(v).substr(1))) v.erase(0, 1);
+    return v;
+  };
   std::unordered_set<std::string> party_ids;
   for (std::size_t c = 3; c < header.fields.size(); ++c) {
     Party p;
-    p.name = std::string(text::trim(header.fields[c].value));
+    p.name = std::string(text::trim(unformula(header.fields[c].value)));
     p.id = text::slugify(p.name);
     if (p.id.empty()) return error_at(header.fields[c].offset, "a party column needs a name");
     if (!party_ids.insert(p.id).second) return error_at(header.fields[c].offset, fmt::format("party '{}' appears twice", p.name));
     p.spellings.push_back({p.name, {header.fields[c].offset, header.fields[c].offset + 1}});
     m.parties.push_back(std::move(p));
   }
-  auto unformula = [](std::string v) {
-    if (v.size() > 1 && v[0] == '\'' && looks_like_formula(std::string_view(v).substr(1))) v.erase(0, 1);
-    return v;
-  };
   std::unordered_set<std::string> ids;
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const Row& row_r = rows[r];
