@@ -31,6 +31,17 @@ int run_convert(const ConvertOptions& o) {
   }
   const auto m = load_matrix(o.in == "-" ? "-" : o.in, o.input);
   if (!m) return k_exit_error;
+  // Roles are written as letters: what is not a role letter cannot follow.
+  std::size_t dropped = 0;
+  for (const auto& s : m->sections) {
+    for (const auto& a : s.activities) {
+      for (const auto& c : a.cells) dropped += c.unknown.empty() ? 0U : 1U;
+    }
+  }
+  if (dropped > 0) {
+    fmt::print(stderr, "racine: warning: {} {} letters that are not roles (RAC101, see `racine lint`); they are not written\n",
+               dropped, dropped == 1 ? "cell holds" : "cells hold");
+  }
   return write_output(write_document(*m, to), o.out);
 }
 

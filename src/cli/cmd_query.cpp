@@ -18,17 +18,17 @@ namespace racine::cli {
 
 namespace {
 
-constexpr std::array<Role, 4> k_roles = {Role::responsible, Role::accountable, Role::consulted, Role::informed};
-
 // "R: Client  A: Client  C: -  I: Cloud Temple"
 std::string roles_line(const Matrix& m, const Activity& a) {
   std::string out;
-  for (const Role r : k_roles) {
+  for (const char r : m.roles.letters) {
     std::string who;
     for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
-      if (a.cells[p].roles.has(r)) who += (who.empty() ? "" : ", ") + m.parties[p].name;
+      if (!a.cells[p].roles.has_letter(r)) continue;
+      if (!who.empty()) who += ", ";
+      who += m.parties[p].name;
     }
-    out += fmt::format("{}{}: {}", out.empty() ? "" : "   ", role_letter(r), who.empty() ? "-" : who);
+    out += fmt::format("{}{}: {}", out.empty() ? "" : "   ", r, who.empty() ? "-" : who);
   }
   return out;
 }
@@ -107,22 +107,22 @@ struct DutiesOptions {
 };
 
 int run_duties(const DutiesOptions& o) {
-  RoleSet roles;
-  for (const char c : o.roles) {
-    if (c == ',' || c == ' ') continue;
-    const RoleSet one = RoleSet::from_letters(std::string_view(&c, 1));
-    if (one.empty()) {
-      print_usage_error(fmt::format("--role: '{}' is not one of R, A, C, I", c));
-      return k_exit_error;
-    }
-    roles = RoleSet::from_letters(roles.to_string() + one.to_string());
-  }
   if (text::find_invalid_utf8(o.party)) {
     print_usage_error("the party name is not valid UTF-8");
     return k_exit_error;
   }
   const auto m = load_matrix(o.matrix, o.input, o.with);
   if (!m) return k_exit_error;
+  RoleSet roles;
+  for (const char c : o.roles) {
+    if (c == ',' || c == ' ') continue;
+    const RoleSet one = RoleSet::from_letters(std::string_view(&c, 1));
+    if (one.empty() || !m->roles.has(one.to_string().front())) {
+      print_usage_error(fmt::format("--role: '{}' is not a role of this matrix ({})", c, m->roles.listed()));
+      return k_exit_error;
+    }
+    roles.add_letter(c);
+  }
   const auto party = query::find_party(*m, o.party);
   if (!party) {
     std::string names;

@@ -145,6 +145,7 @@ struct Matrix {
   std::string id;
   std::string title;
   std::string language;  // "fr", "en", "de", "es", "it", or "" when unknown
+  RoleVocabulary roles;  // the role letters cells may hold (RACI unless the document says)
   SourcePtr source;
   std::vector<Party> parties;
   std::vector<Section> sections;

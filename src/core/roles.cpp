@@ -4,37 +4,55 @@
 
 namespace racine {
 
+namespace {
+
+constexpr std::string_view k_order = "DRASCI";
+
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+}  // namespace
+
 RoleSet RoleSet::from_letters(std::string_view letters) {
   RoleSet s;
-  for (const char c : letters) {
-    switch (c) {
-      case 'R': case 'r': s.add(Role::responsible); break;
-      case 'A': case 'a': s.add(Role::accountable); break;
-      case 'C': case 'c': s.add(Role::consulted); break;
-      case 'I': case 'i': s.add(Role::informed); break;
-      default: break;
-    }
-  }
+  for (const char c : letters) s.add_letter(c);
   return s;
 }
 
+bool RoleSet::has_letter(char letter) const {
+  letter = upper(letter);
+  return is_upper(letter) && (m_bits & (1U << static_cast<unsigned>(letter - 'A'))) != 0;
+}
+
+void RoleSet::add_letter(char letter) {
+  letter = upper(letter);
+  if (is_upper(letter)) m_bits |= 1U << static_cast<unsigned>(letter - 'A');
+}
+
+void RoleSet::remove(Role r) { m_bits &= ~(1U << static_cast<unsigned>(static_cast<char>(r) - 'A')); }
+
 std::string RoleSet::to_string() const {
   std::string out;
-  if (has(Role::responsible)) out += 'R';
-  if (has(Role::accountable)) out += 'A';
-  if (has(Role::consulted)) out += 'C';
-  if (has(Role::informed)) out += 'I';
+  for (const char c : k_order) {
+    if (has_letter(c)) out += c;
+  }
+  for (char c = 'A'; c <= 'Z'; ++c) {
+    if (has_letter(c) && k_order.find(c) == std::string_view::npos) out += c;
+  }
   return out;
 }
 
-char role_letter(Role r) {
-  switch (r) {
-    case Role::responsible: return 'R';
-    case Role::accountable: return 'A';
-    case Role::consulted: return 'C';
-    case Role::informed: return 'I';
+char role_letter(Role r) { return static_cast<char>(r); }
+
+std::string RoleVocabulary::name() const { return RoleSet::from_letters(letters).to_string(); }
+
+std::string RoleVocabulary::listed() const {
+  std::string out;
+  for (std::size_t i = 0; i < letters.size(); ++i) {
+    if (i > 0) out += i + 1 == letters.size() ? " and " : ", ";
+    out += letters[i];
   }
-  return '?';
+  return out;
 }
 
 namespace {
@@ -102,7 +120,7 @@ std::size_t separator_at(std::string_view s) {
 
 }  // namespace
 
-RoleCell parse_role_cell(std::string_view rendered) {
+RoleCell parse_role_cell(std::string_view rendered, std::string_view letters) {
   RoleCell cell;
   const std::string_view s = text::trim(rendered);
   if (s.empty()) return cell;
@@ -147,22 +165,17 @@ RoleCell parse_role_cell(std::string_view rendered) {
     } else if (const auto sep = separator_at(rest)) {
       i += sep;
     } else {
-      const char c = rest[0];
-      switch (c) {
-        case 'R': case 'r': cell.roles.add(Role::responsible); break;
-        case 'A': case 'a': cell.roles.add(Role::accountable); break;
-        case 'C': case 'c': cell.roles.add(Role::consulted); break;
-        case 'I': case 'i': cell.roles.add(Role::informed); break;
-        default: {
-          // Keep whole UTF-8 sequences together in what is quoted back.
-          std::size_t len = 1;
-          while (len < rest.size() && (static_cast<unsigned char>(rest[len]) & 0xC0) == 0x80) ++len;
-          cell.unknown += rest.substr(0, len);
-          i += len;
-          continue;
-        }
+      const char c = upper(rest[0]);
+      if (is_upper(c) && letters.find(c) != std::string_view::npos) {
+        cell.roles.add_letter(c);
+        ++i;
+        continue;
       }
-      ++i;
+      // Keep whole UTF-8 sequences together in what is quoted back.
+      std::size_t len = 1;
+      while (len < rest.size() && (static_cast<unsigned char>(rest[len]) & 0xC0) == 0x80) ++len;
+      cell.unknown += rest.substr(0, len);
+      i += len;
     }
   }
   return cell;

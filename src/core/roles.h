@@ -10,33 +10,58 @@
 
 namespace racine {
 
-// One of the four RACI roles.
-enum class Role : std::uint8_t { responsible = 1, accountable = 2, consulted = 4, informed = 8 };
+// A role, named by its letter. RACI has four; RASCI adds Support, DACI has a Driver
+// instead of a Responsible; a document's legend may declare other letters.
+enum class Role : std::uint8_t {
+  responsible = 'R',
+  accountable = 'A',
+  consulted = 'C',
+  informed = 'I',
+  support = 'S',
+  driver = 'D',
+};
 
-// A set of roles, written in the order R, A, C, I.
+// A set of role letters (A to Z), written in the order D, R, A, S, C, I, then the others
+// alphabetically: "RA", "CI", "RASCI".
 class RoleSet {
  public:
   RoleSet() = default;
-  // Parses letters "RACI" in any order and case; other characters are ignored.
+  // Letters A to Z in any order and case; other characters are ignored.
   static RoleSet from_letters(std::string_view letters);
 
-  [[nodiscard]] bool has(Role r) const { return (m_bits & static_cast<std::uint8_t>(r)) != 0; }
-  void add(Role r) { m_bits = static_cast<std::uint8_t>(m_bits | static_cast<std::uint8_t>(r)); }
-  void remove(Role r) {
-    m_bits = static_cast<std::uint8_t>(m_bits & ~static_cast<std::uint8_t>(r));
-  }
+  [[nodiscard]] bool has(Role r) const { return has_letter(static_cast<char>(r)); }
+  [[nodiscard]] bool has_letter(char letter) const;
+  void add(Role r) { add_letter(static_cast<char>(r)); }
+  void add_letter(char letter);
+  void remove(Role r);
   [[nodiscard]] bool empty() const { return m_bits == 0; }
-  [[nodiscard]] std::uint8_t bits() const { return m_bits; }
-  // "RA", "CI", "" for none.
+  [[nodiscard]] std::uint32_t bits() const { return m_bits; }
   [[nodiscard]] std::string to_string() const;
   friend bool operator==(RoleSet a, RoleSet b) { return a.m_bits == b.m_bits; }
 
  private:
-  std::uint8_t m_bits = 0;
+  std::uint32_t m_bits = 0;
 };
 
-// The role letter of `r`: 'R', 'A', 'C' or 'I'.
+// The role letter of `r`: 'R', 'A', 'C', 'I', 'S' or 'D'.
 char role_letter(Role r);
+
+// The letters a matrix uses for roles: "RACI" unless its title or a heading names RASCI
+// or DACI, or a legend table declares its own (`| (R) Réalise | ... |`).
+struct LegendEntry {
+  char letter = 'R';
+  std::string text;  // the legend row's first cell, "(R) Réalise"
+  std::uint32_t offset = 0;  // where the row is in the source
+};
+struct RoleVocabulary {
+  std::string letters = "RACI";   // upper case, in the canonical order
+  std::vector<LegendEntry> legend;  // empty unless the document has a legend
+  // The letters in canonical order: "RACI", "RASCI", "DACI"...
+  [[nodiscard]] std::string name() const;
+  [[nodiscard]] bool has(char letter) const { return letters.find(letter) != std::string::npos; }
+  // "R, A, C and I", for messages.
+  [[nodiscard]] std::string listed() const;
+};
 
 // What a rendered cell says.
 struct RoleCell {
@@ -47,8 +72,9 @@ struct RoleCell {
   bool no_role = false;              // an explicit "no role" token: "-", "—", "N/A"
 };
 
-// Parses the rendered text of a cell (inline markup already removed).
-RoleCell parse_role_cell(std::string_view rendered);
+// Parses the rendered text of a cell (inline markup already removed); letters outside
+// `letters` (upper case) are unknown.
+RoleCell parse_role_cell(std::string_view rendered, std::string_view letters = "RACI");
 
 // Splits trailing and embedded footnote markers off free text (an activity title, a
 // party name): returns the markers found, in order. `*` inside words is not a marker

@@ -61,7 +61,7 @@ class CanonicalReader {
   Matrix read(const TreeNode& root) {
     expect_kind(root, Kind::map, "the document");
     check_keys(root, "the document",
-               {"racine", "id", "title", "language", "parties", "options", "notes", "gray_zone", "sections"});
+               {"racine", "id", "title", "language", "roles", "parties", "options", "notes", "gray_zone", "sections"});
     const TreeNode* version = root.find("racine");
     if (version == nullptr) refuse(root, "not a racine document: the key 'racine: 1' is missing");
     if (version->kind != Kind::scalar || version->value != "1") {
@@ -74,6 +74,7 @@ class CanonicalReader {
     if (const auto* n = root.find("language"); n != nullptr && n->kind != Kind::null) {
       m_m.language = string_of(*n, "language");
     }
+    if (const auto* n = root.find("roles"); n != nullptr && n->kind != Kind::null) read_roles(*n);
     const TreeNode* parties = root.find("parties");
     if (parties == nullptr) refuse(root, "the key 'parties' is missing");
     read_parties(*parties);
@@ -90,6 +91,35 @@ class CanonicalReader {
   }
 
  private:
+  // `roles: RASCI`, or `roles: {letters: RACI, legend: [{letter: R, text: "(R) Réalise"}]}`.
+  void read_roles(const TreeNode& n) {
+    const TreeNode* letters = &n;
+    if (n.kind == Kind::map) {
+      check_keys(n, "roles", {"letters", "legend"});
+      letters = n.find("letters");
+      if (letters == nullptr) refuse(n, "roles needs 'letters'");
+      if (const auto* legend = n.find("legend"); legend != nullptr && legend->kind != Kind::null) {
+        expect_kind(*legend, Kind::sequence, "a legend");
+        for (const TreeNode& e : legend->items) {
+          expect_kind(e, Kind::map, "a legend entry");
+          check_keys(e, "a legend entry", {"letter", "text"});
+          const TreeNode* l = e.find("letter");
+          if (l == nullptr) refuse(e, "a legend entry needs a 'letter'");
+          const std::string& v = string_of(*l, "a legend letter");
+          if (v.size() != 1 || v[0] < 'A' || v[0] > 'Z') refuse(*l, fmt::format("a legend letter is one of A to Z, not '{}'", v));
+          const TreeNode* t = e.find("text");
+          m_m.roles.legend.push_back({v[0], t != nullptr ? string_of(*t, "a legend text") : std::string(), e.offset});
+        }
+      }
+    }
+    const std::string& v = string_of(*letters, "roles");
+    for (const char c : v) {
+      if (c < 'A' || c > 'Z') refuse(*letters, fmt::format("role letters are A to Z, not '{}'", v));
+    }
+    if (v.empty()) refuse(*letters, "role letters cannot be empty");
+    m_m.roles.letters = RoleSet::from_letters(v).to_string();
+  }
+
   void read_parties(const TreeNode& list) {
     expect_kind(list, Kind::sequence, "parties");
     if (list.items.empty()) refuse(list, "parties: a matrix needs at least one party");
@@ -191,7 +221,7 @@ class CanonicalReader {
         cell.span = span_of(v);
         if (v.kind == Kind::null) continue;
         const std::string& text = string_of(v, "roles");
-        const RoleCell rc = parse_role_cell(text);
+        const RoleCell rc = parse_role_cell(text, m_m.roles.letters);
         cell.text = text;
         cell.roles = rc.roles;
         cell.unknown = rc.unknown;
@@ -334,7 +364,7 @@ class CanonicalReader {
           for (std::size_t i = 0; i + 1 < roles->items.size(); i += 2) {
             const std::size_t p = party_of(roles->items[i]);
             const TreeNode& v = roles->items[i + 1];
-            eff.roles.push_back({p, v.kind == Kind::null ? RoleSet{} : parse_role_cell(string_of(v, "roles")).roles});
+            eff.roles.push_back({p, v.kind == Kind::null ? RoleSet{} : parse_role_cell(string_of(v, "roles"), m_m.roles.letters).roles});
           }
           o.effects.push_back(std::move(eff));
         }

@@ -10,6 +10,13 @@ nlohmann::ordered_json matrix_to_json(const Matrix& m) {
   root["id"] = m.id;
   root["title"] = m.title;
   root["language"] = m.language;
+  if (!m.roles.legend.empty()) {
+    ordered_json legend = ordered_json::array();
+    for (const auto& e : m.roles.legend) legend.push_back({{"letter", std::string(1, e.letter)}, {"text", e.text}});
+    root["roles"] = {{"letters", m.roles.letters}, {"legend", std::move(legend)}};
+  } else if (m.roles.letters != "RACI") {
+    root["roles"] = m.roles.letters;
+  }
   ordered_json parties = ordered_json::array();
   for (const auto& p : m.parties) parties.push_back({{"id", p.id}, {"name", p.name}});
   root["parties"] = std::move(parties);

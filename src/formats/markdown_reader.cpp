@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <algorithm>
 #include <filesystem>
 #include <memory>
@@ -310,9 +311,61 @@ Section& Reader::current_section() {
   return m_m.sections.back();
 }
 
+// The role letters of a document: RACI, or RASCI or DACI when its title or a heading
+// names them, plus the letters of a legend table (at least two rows whose first cell is
+// "(X) word").
+RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
+  RoleVocabulary v;
+  RoleSet declared;
+  std::vector<LegendEntry> legend;
+  bool rasci = false;
+  bool daci = false;
+  auto names_variant = [&](std::string_view text) {
+    for (const auto& w : text::words(text::fold(text))) {
+      rasci = rasci || w == "rasci";
+      daci = daci || w == "daci";
+    }
+  };
+  names_variant(title);
+  for (std::uint32_t l = 1; l <= src.line_count(); ++l) {
+    const std::string_view line = text::trim(src.line(l));
+    if (line.starts_with('#')) {
+      names_variant(line);
+      continue;
+    }
+    if (!line.starts_with('|')) continue;
+    const auto cells = split_pipe_row(line);
+    if (cells.empty()) continue;
+    std::string_view first = text::trim(line.substr(cells[0].begin, cells[0].end - cells[0].begin));
+    for (const std::string_view w : {"**", "__"}) {
+      if (first.starts_with(w)) first.remove_prefix(w.size());
+    }
+    // "(R) Réalise", "(R)** Réalise", "(A): Approuve"
+    if (first.size() >= 5 && first[0] == '(' && first[1] >= 'A' && first[1] <= 'Z' && first[2] == ')') {
+      const std::string_view rest = text::trim(first.substr(3));
+      std::size_t k = 0;
+      while (k < rest.size() && (rest[k] == '*' || rest[k] == '_' || rest[k] == ':' || rest[k] == ' ')) ++k;
+      if (k < rest.size() && (std::isalpha(static_cast<unsigned char>(rest[k])) != 0 ||
+                              static_cast<unsigned char>(rest[k]) >= 0x80) &&
+          !declared.has_letter(first[1])) {
+        declared.add_letter(first[1]);
+        legend.push_back({first[1], std::string(first), src.line_start(l)});
+      }
+    }
+  }
+  v.letters = daci ? "DACI" : rasci ? "RASCI" : "RACI";
+  if (legend.size() >= 2) {
+    // The legend adds its letters; RAC106 compares what it declares with what cells use.
+    v.letters = RoleSet::from_letters(v.letters + declared.to_string()).to_string();
+    v.legend = std::move(legend);
+  }
+  return v;
+}
+
 Result<Matrix> Reader::run() {
   auto fm = read_front_matter(*m_src);
   if (!fm) return fm.error();
+  m_m.roles = detect_roles(*m_src, fm->title);
   auto chunks = prescan_markdown(*m_src, m_options.limits, fm->lines + 1, m_options.chunk_bytes,
                                  m_options.classify_rows);
   if (!chunks) return chunks.error();
@@ -660,7 +713,7 @@ void Reader::on_table(cmark_node* table) {
       if (rows[r].roles.size() == rows[r].cells.size()) continue;  // parsed while classifying
       rows[r].roles.resize(rows[r].cells.size());
       for (std::size_t c = 0; c < rows[r].cells.size() && c < layout.party_of.size(); ++c) {
-        if (layout.party_of[c] >= 0 && !rows[r].cells[c].empty()) rows[r].roles[c] = parse_role_cell(rows[r].cells[c]);
+        if (layout.party_of[c] >= 0 && !rows[r].cells[c].empty()) rows[r].roles[c] = parse_role_cell(rows[r].cells[c], m_m.roles.letters);
       }
     }
     read_roles_rows(rows, layout);
@@ -689,7 +742,7 @@ TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_
       const std::string& cell = rows[r].cells[c];
       if (cell.empty()) continue;
       ++stats[c].nonempty;
-      rows[r].roles[c] = parse_role_cell(cell);
+      rows[r].roles[c] = parse_role_cell(cell, m_m.roles.letters);
       const RoleCell& rc = rows[r].roles[c];
       if (!rc.unknown.empty()) {
         ++stats[c].unknown;

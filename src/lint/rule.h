@@ -52,8 +52,8 @@ const Rule* find_rule(std::string_view code);
 std::string_view rule_page(std::string_view code);
 
 // Rule families, one file each.
-extern const Rule k_rac101, k_rac102, k_rac103, k_rac104, k_rac105;
-extern const Rule k_rac201, k_rac202, k_rac203, k_rac204, k_rac205;
+extern const Rule k_rac101, k_rac102, k_rac103, k_rac104, k_rac105, k_rac106;
+extern const Rule k_rac201, k_rac202, k_rac203, k_rac204, k_rac205, k_rac206;
 extern const Rule k_rac301, k_rac302, k_rac303;
 extern const Rule k_rac901;
 

@@ -62,10 +62,28 @@ void check_single_accountable(RuleContext& ctx) {
 
 void check_no_responsible(RuleContext& ctx) {
   const Matrix& m = ctx.matrix();
+  if (!m.roles.has('R')) return;  // DACI: the Driver does the work (RAC206)
   for (const auto& s : m.sections) {
     for (const auto& a : s.activities) {
       if (!has_any_role(a) || !holders(m, a, Role::responsible).empty()) continue;
       ctx.report(a.span, fmt::format("no party is Responsible ({})", holdings(m, a)), a.title);
+    }
+  }
+}
+
+void check_single_driver(RuleContext& ctx) {
+  const Matrix& m = ctx.matrix();
+  if (!m.roles.has('D')) return;
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      if (!has_any_role(a)) continue;
+      const auto who = holders(m, a, Role::driver);
+      if (who.size() == 1) continue;
+      ctx.report(a.span,
+                 who.empty() ? fmt::format("no party is the Driver ({})", holdings(m, a))
+                             : fmt::format("{} parties are Drivers ({}): exactly one must be", who.size(),
+                                           fmt::join(who, ", ")),
+                 a.title);
     }
   }
 }
@@ -134,6 +152,16 @@ extern const Rule k_rac203{
     .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | A | C |\n",
     .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | A | R |\n",
     .check = check_no_responsible,
+};
+
+extern const Rule k_rac206{
+    .code = "RAC206",
+    .slug = "single-driver",
+    .severity = Severity::error,
+    .summary = "in a DACI matrix, every activity has exactly one Driver",
+    .bad_example = "# Launch decisions (DACI)\n\n| Decision | PM | Dev | Legal |\n|---|---|---|---|\n| Pricing | DA | D | C |\n",
+    .good_example = "# Launch decisions (DACI)\n\n| Decision | PM | Dev | Legal |\n|---|---|---|---|\n| Pricing | DA | C | I |\n",
+    .check = check_single_driver,
 };
 
 extern const Rule k_rac204{

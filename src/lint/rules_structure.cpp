@@ -19,11 +19,45 @@ void check_unknown_role(RuleContext& ctx) {
         const Cell& c = a.cells[p];
         if (c.unknown.empty()) continue;
         ctx.report(c.span,
-                   fmt::format("unknown role '{}' in cell '{}' of {}: roles are R, A, C and I",
-                               c.unknown, c.text, m.parties[p].name),
+                   fmt::format("unknown role '{}' in cell '{}' of {}: roles are {}", c.unknown, c.text,
+                               m.parties[p].name, m.roles.listed()),
                    a.title);
       }
     }
+  }
+}
+
+void check_legend(RuleContext& ctx) {
+  const Matrix& m = ctx.matrix();
+  if (m.roles.legend.empty()) return;
+  RoleSet declared;
+  std::string listed;
+  for (const auto& e : m.roles.legend) {
+    declared.add_letter(e.letter);
+    if (!listed.empty()) listed += ", ";
+    listed += e.letter;
+  }
+  RoleSet used;
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      for (std::size_t p = 0; p < a.cells.size(); ++p) {
+        const Cell& c = a.cells[p];
+        used = RoleSet::from_letters(used.to_string() + c.roles.to_string());
+        std::string missing;
+        for (const char l : c.roles.to_string()) {
+          if (!declared.has_letter(l)) missing += l;
+        }
+        if (missing.empty()) continue;
+        ctx.report(c.span,
+                   fmt::format("'{}' in cell '{}' of {} is not declared by the legend ({})", missing, c.text,
+                               m.parties[p].name, listed),
+                   a.title);
+      }
+    }
+  }
+  for (const auto& e : m.roles.legend) {
+    if (used.has_letter(e.letter)) continue;
+    ctx.report({e.offset, e.offset + 1}, fmt::format("the legend declares '{}' ({}) but no cell uses it", e.letter, e.text));
   }
 }
 
@@ -97,6 +131,18 @@ extern const Rule k_rac101{
     .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | X |\n",
     .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n",
     .check = check_unknown_role,
+};
+
+extern const Rule k_rac106{
+    .code = "RAC106",
+    .slug = "role-legend",
+    .severity = Severity::warning,
+    .summary = "the legend declares exactly the letters the cells use",
+    .bad_example = "| Rôle | Description |\n|---|---|\n| (R) Réalise | fait le travail |\n| (A) Approuve | rend compte |\n"
+                   "| (V) Valide | vérifie |\n\n| Tâche | PM | Dev |\n|---|---|---|\n| Livrer | A | R |\n",
+    .good_example = "| Rôle | Description |\n|---|---|\n| (R) Réalise | fait le travail |\n| (A) Approuve | rend compte |\n"
+                    "| (V) Valide | vérifie |\n\n| Tâche | PM | Dev |\n|---|---|---|\n| Livrer | A | RV |\n",
+    .check = check_legend,
 };
 
 extern const Rule k_rac102{

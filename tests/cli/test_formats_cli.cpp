@@ -161,3 +161,18 @@ TEST(FormatsCli, CompletionsAndManPage) {
 }
 
 }  // namespace racine::test
+
+namespace racine::test {
+
+TEST(FormatsCli, ConvertWarnsAboutLettersItCannotWrite) {
+  TempDir d;
+  const Outcome r = racine({"convert", source_dir() + "/tests/golden/lint/daci.md", (d.path() / "d.yaml").string()});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.err, "racine: warning: 1 cell holds letters that are not roles (RAC101, see `racine lint`); they are not written\n");
+  // The vocabulary travels: the YAML is read as DACI again.
+  const Outcome lint = racine({"lint", (d.path() / "d.yaml").string()});
+  EXPECT_EQ(lint.status, 1);
+  EXPECT_NE(lint.out.find("2 parties are Drivers (PM, Sales): exactly one must be [RAC206]"), std::string::npos);
+}
+
+}  // namespace racine::test

@@ -110,7 +110,7 @@ TEST(QueryCli, DutiesErrors) {
   EXPECT_EQ(unknown.err, "racine: no party 'Provider' in this matrix (parties: Client, Cloud Temple)\n");
   const Outcome role = racine({"duties", "Client", "--role", "R,X"});
   EXPECT_EQ(role.status, 2);
-  EXPECT_EQ(role.err, "racine: --role: 'X' is not one of R, A, C, I\n");
+  EXPECT_EQ(role.err, "racine: --role: 'X' is not a role of this matrix (R, A, C and I)\n");
 }
 
 TEST(QueryCli, DutiesJsonCountsAndRoles) {

@@ -16,7 +16,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$src"
-inputs=(data/managed-kubernetes.md)
+inputs=(data/managed-kubernetes.md tests/golden/lint/rasci.md tests/golden/lint/daci.md tests/golden/lint/variations.md)
 if [ -d ../shared/corpus ]; then
   while IFS= read -r f; do inputs+=("$f"); done < <(find ../shared/corpus -name '*-raci*.md' | sort)
 else

@@ -1,5 +1,7 @@
 #include "core/roles.h"
 
+#include "../test_support.h"
+
 #include <gtest/gtest.h>
 
 namespace racine {
@@ -59,6 +61,47 @@ TEST(Markers, LeadingMarkerOfNotes) {
   EXPECT_EQ(leading_marker("(2) Cloud Temple fournit"), "(2)");
   EXPECT_EQ(leading_marker("*(1) written without closing"), "(1)");
   EXPECT_EQ(leading_marker("Un support applicatif"), "");
+}
+
+}  // namespace racine
+
+namespace racine {
+
+TEST(RoleVocabularies, CanonicalOrderAndLetters) {
+  EXPECT_EQ(RoleSet::from_letters("ICSARD").to_string(), "DRASCI");
+  EXPECT_EQ(RoleSet::from_letters("vr").to_string(), "RV");
+  EXPECT_EQ(parse_role_cell("R, S").roles.to_string(), "R");
+  EXPECT_EQ(parse_role_cell("R, S").unknown, "S");
+  EXPECT_EQ(parse_role_cell("R, S", "RASCI").roles.to_string(), "RS");
+  EXPECT_EQ(parse_role_cell("d/a", "DACI").roles.to_string(), "DA");
+  EXPECT_EQ(parse_role_cell("R", "DACI").unknown, "R");
+  RoleVocabulary v;
+  EXPECT_EQ(v.listed(), "R, A, C and I");
+  v.letters = "DACI";
+  EXPECT_EQ(v.name(), "DACI");
+}
+
+TEST(RoleVocabularies, ReadFromTheDocument) {
+  auto rasci = test::read_md("# Release (RASCI)\n\n| Task | A | B |\n|---|---|---|\n| Ship | RA | S |\n");
+  ASSERT_TRUE(rasci.ok());
+  EXPECT_EQ(rasci->roles.letters, "RASCI");
+  EXPECT_EQ(rasci->sections[0].activities[0].cells[1].roles.to_string(), "S");
+  auto daci = test::read_md("---\ntitle: Decisions, DACI\n---\n\n| Decision | A | B |\n|---|---|---|\n| Price | DA | C |\n");
+  ASSERT_TRUE(daci.ok());
+  EXPECT_EQ(daci->roles.letters, "DACI");
+  auto legend = test::read_md(
+      "| Rôle | Description |\n|---|---|\n| (R) Réalise | x |\n| **(V)** Valide | y |\n\n"
+      "| Tâche | PM | Dev |\n|---|---|---|\n| Livrer | A | RV |\n");
+  ASSERT_TRUE(legend.ok());
+  EXPECT_EQ(legend->roles.letters, "RACIV");
+  ASSERT_EQ(legend->roles.legend.size(), 2U);
+  EXPECT_EQ(legend->roles.legend[1].letter, 'V');
+  EXPECT_EQ(legend->sections[0].activities[0].cells[1].roles.to_string(), "RV");
+  // A single "(X) word" row is no legend.
+  auto one = test::read_md("| Rôle | Description |\n|---|---|\n| (V) Valide | y |\n\n| T | PM | Dev |\n|---|---|---|\n| L | A | R |\n");
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->roles.letters, "RACI");
+  EXPECT_TRUE(one->roles.legend.empty());
 }
 
 }  // namespace racine

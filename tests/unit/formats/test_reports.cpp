@@ -52,13 +52,13 @@ TEST(Reports, SarifHasWhatCodeScanningNeeds) {
   const auto& run = j["runs"][0];
   const auto& rules = run["tool"]["driver"]["rules"];
   ASSERT_EQ(rules.size(), lint::all_rules().size());
-  EXPECT_EQ(rules[6]["id"], "RAC202");
-  EXPECT_EQ(rules[6]["name"], "SingleAccountable");
-  EXPECT_EQ(rules[6]["helpUri"], "http://127.0.0.1:8080/docs/rules/RAC202");
-  EXPECT_FALSE(rules[6]["fullDescription"]["text"].get<std::string>().empty());
+  EXPECT_EQ(rules[7]["id"], "RAC202");
+  EXPECT_EQ(rules[7]["name"], "SingleAccountable");
+  EXPECT_EQ(rules[7]["helpUri"], "http://127.0.0.1:8080/docs/rules/RAC202");
+  EXPECT_FALSE(rules[7]["fullDescription"]["text"].get<std::string>().empty());
   const auto& res = run["results"][0];
   EXPECT_EQ(res["ruleId"], "RAC202");
-  EXPECT_EQ(res["ruleIndex"], 6);
+  EXPECT_EQ(res["ruleIndex"], 7);
   EXPECT_EQ(res["level"], "error");
   const auto& loc = res["locations"][0]["physicalLocation"];
   EXPECT_EQ(loc["artifactLocation"]["uri"], "dir/my%20file.md");
