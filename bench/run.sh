@@ -2,8 +2,8 @@
 # `make bench`: whole-command timings and peak memory on a 50 MB matrix (1M activities
 # x 4 parties), in one run: md4c parse-only (speed reference), cmark-gfm parse-only (the
 # reference for the targets) and `racine lint`; then racine lint over the corpus in one
-# process; then lookup latency on 1M activities (bench_who); then the Google Benchmark
-# stages. Usage: bench/run.sh BUILD_DIR [RUNS]
+# process; then converting it Markdown -> YAML -> Markdown; then lookup latency on 1M
+# activities (bench_who); then the Google Benchmark stages. Usage: bench/run.sh BUILD_DIR [RUNS]
 set -euo pipefail
 build=$1 runs=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,6 +62,18 @@ if command -v valgrind >/dev/null 2>&1; then
   lint_i=$(instructions "$build/racine" lint --format json "$build/matrix-2mb.md")
   awk -v l="$lint_i" -v c="$cmark_i" 'BEGIN { printf "instructions on 2 MB: cmark-gfm parse %.0f, racine lint %.0f: %.2fx\n", c, l, l/c }'
 fi
+
+# Formats: the same 50 MB matrix Markdown -> YAML -> Markdown, each step against md4c.
+big="$build/bench-config-big.yaml"
+printf 'limits:\n  max-bytes: 1073741824\n' > "$big"
+read -r md4c_t _ < <(measure "$build/bench/parse_md4c" "$matrix")
+read -r to_yaml_t to_yaml_m < <(measure "$build/racine" convert --config "$big" "$matrix" "$build/matrix-50mb.yaml")
+read -r to_md_t to_md_m < <(measure "$build/racine" convert --config "$big" "$build/matrix-50mb.yaml" "$build/matrix-50mb.back.md")
+echo "convert, 1M activities ($(du -m "$build/matrix-50mb.yaml" | cut -f1) MB of YAML):"
+awk -v m="$md4c_t" -v a="$to_yaml_t" -v am="$to_yaml_m" -v b="$to_md_t" -v bm="$to_md_m" 'BEGIN {
+  printf "  md4c parse only             %6.2f s\n", m
+  printf "  Markdown -> YAML            %6.2f s (%.0fx md4c), peak %d MiB\n", a, a/m, am/1024
+  printf "  YAML -> Markdown            %6.2f s (%.0fx md4c), peak %d MiB\n", b, b/m, bm/1024 }'
 
 # Lookups: index build and `who` latency on 1M generated activities, next to a linear scan.
 echo
