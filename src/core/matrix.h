@@ -47,6 +47,7 @@ struct Field {
 // A row of a RACI table.
 struct Activity {
   std::string id;                          // unique slug within the matrix
+  bool explicit_id = false;                // written in the source (canonical formats, CSV), not derived
   std::string title;                       // inline markup removed
   Span span;                               // the whole source line
   std::vector<Cell> cells;                 // indexed like Matrix::parties

@@ -200,6 +200,7 @@ class CanonicalReader {
     }
     if (const auto* id = a.find("id")) {
       act.id = string_of(*id, "an activity's id");
+      act.explicit_id = true;
       if (act.id.empty()) refuse(*id, "an activity's id cannot be empty");
       if (!m_ids.insert(act.id).second) refuse(*id, fmt::format("duplicate activity id '{}'", act.id));
     } else {

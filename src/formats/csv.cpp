@@ -201,6 +201,8 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
       for (int k = 2; ids.contains(a.id); ++k) a.id = fmt::format("{}-{}", base, k);
     } else if (ids.contains(a.id)) {
       return error_at(row_r.fields[1].offset, fmt::format("duplicate activity id '{}'", a.id));
+    } else {
+      a.explicit_id = true;
     }
     ids.insert(a.id);
     a.cells.resize(m.parties.size());

@@ -893,7 +893,10 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
     a.table = table_index;
     a.source_cells = static_cast<std::uint32_t>(row.ranges.size());
     a.title_markers = find_markers(title);
-    if (id_col < width) a.id = text::slugify(row.cells[id_col]);
+    if (id_col < width) {
+      a.id = text::slugify(row.cells[id_col]);
+      a.explicit_id = !a.id.empty();
+    }
     a.cells.resize(m_m.parties.size());
     for (std::size_t c = 0; c < width; ++c) {
       if (c == activity_col || c == id_col) continue;
