@@ -31,6 +31,7 @@ Command add_who(CLI::App& root);
 Command add_duties(CLI::App& root);
 Command add_summary(CLI::App& root);
 Command add_diff(CLI::App& root);
+Command add_i18n(CLI::App& root);
 Command add_completion(CLI::App& root);
 Command add_man(CLI::App& root);
 

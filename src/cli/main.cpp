@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::vector<Command> commands = {add_lint(app),    add_fmt(app),     add_export(app),  add_convert(app),
                                    add_options(app), add_resolve(app), add_who(app),     add_duties(app),
-                                   add_summary(app), add_diff(app),    add_explain(app), add_rules(app),   add_completion(app),
+                                   add_summary(app), add_diff(app),    add_i18n(app),    add_explain(app), add_rules(app),   add_completion(app),
                                    add_man(app)};
   try {
     app.parse(argc, argv);

@@ -82,7 +82,7 @@ std::vector<Diagnostic> run(const Matrix& matrix, const Config& config) {
       if (find_rule(s.codes[c]) == nullptr) {
         kept.push_back({"RAC901", k_rac901.severity, s.span,
                         fmt::format("suppression names unknown code '{}'", s.codes[c]), {}});
-      } else if (!used[i][c]) {
+      } else if (!used[i][c] && !find_rule(s.codes[c])->translation) {  // RAC4xx: `racine i18n` uses them
         kept.push_back({"RAC901", k_rac901.severity, s.span,
                         fmt::format("suppression of {} suppresses nothing", s.codes[c]), {}});
       }
@@ -90,6 +90,30 @@ std::vector<Diagnostic> run(const Matrix& matrix, const Config& config) {
   }
   std::vector<Diagnostic> out;
   for (auto& d : kept) {
+    const Rule* rule = find_rule(d.code);
+    const auto sev = config.severity_of(d.code, rule != nullptr ? rule->severity : d.severity);
+    if (!sev) continue;
+    d.severity = *sev;
+    out.push_back(std::move(d));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+    return a.code < b.code;
+  });
+  return out;
+}
+
+std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> found, const Config& config) {
+  std::vector<std::vector<bool>> used(matrix.suppressions.size());
+  for (std::size_t i = 0; i < matrix.suppressions.size(); ++i) {
+    used[i].assign(std::max<std::size_t>(matrix.suppressions[i].codes.size(), 1), false);
+  }
+  std::vector<Diagnostic> out;
+  for (auto& d : found) {
+    // Only suppressions that name the code: a blanket one is meant for `racine lint`.
+    bool named = false;
+    for (const auto& s : matrix.suppressions) named = named || std::find(s.codes.begin(), s.codes.end(), d.code) != s.codes.end();
+    if (named && suppressed(matrix, d, used)) continue;
     const Rule* rule = find_rule(d.code);
     const auto sev = config.severity_of(d.code, rule != nullptr ? rule->severity : d.severity);
     if (!sev) continue;

@@ -40,6 +40,8 @@ struct Rule {
   std::string_view bad_example;   // a Markdown document where the rule fires
   std::string_view good_example;  // the same, fixed: the rule stays silent
   CheckFn check;                  // nullptr for rules the linter itself applies (RAC901)
+  bool translation = false;       // compares a translation with its source (RAC4xx, `racine i18n`);
+                                  // its examples are two documents, split by a separator line
 };
 
 // Every rule, in code order.
@@ -55,6 +57,7 @@ std::string_view rule_page(std::string_view code);
 extern const Rule k_rac101, k_rac102, k_rac103, k_rac104, k_rac105, k_rac106;
 extern const Rule k_rac201, k_rac202, k_rac203, k_rac204, k_rac205, k_rac206;
 extern const Rule k_rac301, k_rac302, k_rac303;
+extern const Rule k_rac401, k_rac402, k_rac403;
 extern const Rule k_rac901;
 
 }  // namespace racine::lint

@@ -1,0 +1,79 @@
+// racine i18n SOURCE TRANSLATION... [--format text|json|sarif] [--config PATH]
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "formats/report_writers.h"
+#include "lint/linter.h"
+#include "lint/rule_info.h"
+#include "query/i18n.h"
+
+namespace racine::cli {
+
+namespace {
+
+struct I18nOptions {
+  std::string source;
+  std::vector<std::string> translations;
+  std::string format = "text";
+  InputOptions input;
+};
+
+int run_i18n(const I18nOptions& o) {
+  const auto source = load_matrix(o.source, o.input);
+  if (!source) return k_exit_error;
+  std::vector<FileReport> reports;
+  std::string help_uri_base;
+  for (const auto& path : o.translations) {
+    const std::string shown = path == "-" ? "<stdin>" : path;
+    auto config = config_for(path, o.input);
+    if (!config) {
+      print_error(config.error());
+      return k_exit_error;
+    }
+    if (help_uri_base.empty()) help_uri_base = config->help_uri_base;
+    auto matrix = read_matrix(path, *config, o.input.from);
+    if (!matrix) {
+      FileReport failed;
+      failed.path = shown;
+      failed.error = matrix.error();
+      print_error(matrix.error());
+      reports.push_back(std::move(failed));
+      continue;
+    }
+    FileReport r;
+    r.path = shown;
+    r.source = matrix->source;
+    r.activities = matrix->activity_count();
+    r.parties = matrix->party_names();
+    r.diagnostics = lint::finish(*matrix, query::compare_translation(*source, *matrix), *config);
+    reports.push_back(std::move(r));
+  }
+  if (o.format == "json") {
+    fmt::print("{}", write_json_report(reports));
+  } else if (o.format == "sarif") {
+    fmt::print("{}", write_sarif_report(reports, lint::rule_infos(help_uri_base), RACINE_VERSION));
+  } else {
+    fmt::print("{}", write_text_report(reports, use_color()));
+  }
+  const ReportSummary s = summarize(reports);
+  if (s.failed > 0) return k_exit_error;
+  return s.errors + s.warnings + s.infos > 0 ? k_exit_found : k_exit_ok;
+}
+
+}  // namespace
+
+Command add_i18n(CLI::App& root) {
+  auto o = std::make_shared<I18nOptions>();
+  CLI::App* app = root.add_subcommand("i18n", "Check that translations say what their source says (RAC4xx)");
+  app->add_option("SOURCE", o->source, "The source matrix")->required();
+  app->add_option("TRANSLATION", o->translations, "Its translations")->required();
+  app->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
+  app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  return {app, [o] { return run_i18n(*o); }};
+}
+
+}  // namespace racine::cli
