@@ -122,11 +122,26 @@ std::vector<std::pair<std::size_t, std::size_t>> align(std::size_t n, std::size_
   return out;
 }
 
-// When both sides have as many items, what alignment left unpaired pairs up in order.
-void pair_rest(std::vector<std::pair<std::size_t, std::size_t>>& pairs, std::size_t n, std::size_t m) {
-  if (n != m || pairs.size() == n) return;
-  pairs.clear();
-  for (std::size_t k = 0; k < n; ++k) pairs.emplace_back(k, k);
+// Between two consecutive pairs, as many unpaired items on each side are the same items
+// rewritten (a substitution in place): they pair up in order. Gaps of unequal sizes are
+// insertions and deletions.
+void pair_gaps(std::vector<std::pair<std::size_t, std::size_t>>& pairs, std::size_t n, std::size_t m) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  auto gap = [&](std::size_t to_i, std::size_t to_j) {
+    if (to_i - i == to_j - j) {
+      for (; i < to_i; ++i, ++j) out.emplace_back(i, j);
+    }
+  };
+  for (const auto& [pi, pj] : pairs) {
+    gap(pi, pj);
+    out.emplace_back(pi, pj);
+    i = pi + 1;
+    j = pj + 1;
+  }
+  gap(n, m);
+  pairs = std::move(out);
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -167,7 +182,7 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
   auto rows = [&](std::size_t s, std::size_t t) {
     auto pairs = align(fs[s].size(), ft[t].size(), k_row_threshold,
                        [&](std::size_t i, std::size_t j) { return similarity(fs[s][i], ft[t][j]); });
-    pair_rest(pairs, fs[s].size(), ft[t].size());
+    pair_gaps(pairs, fs[s].size(), ft[t].size());
     return pairs;
   };
   const Language ls = language_from_code(source.language);
@@ -192,7 +207,7 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
   } else {
     sections = align(source.sections.size(), translation.sections.size(), k_section_threshold, section_score);
   }
-  pair_rest(sections, source.sections.size(), translation.sections.size());
+  pair_gaps(sections, source.sections.size(), translation.sections.size());
 
   std::vector<bool> source_paired(source.sections.size(), false);
   std::vector<bool> translation_paired(translation.sections.size(), false);
@@ -231,16 +246,20 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
       src_row[i] = true;
       tr_row[j] = true;
     }
-    if (ss.activities.size() != ts.activities.size()) {
+    if (pairs.size() != ss.activities.size() || pairs.size() != ts.activities.size()) {
       std::string missing;
       for (std::size_t i = 0; i < ss.activities.size(); ++i) {
         if (src_row[i]) continue;
         missing += fmt::format("{}'{}' (line {})", missing.empty() ? "" : ", ", ss.activities[i].title,
                                line_in_source(ss.activities[i].span));
       }
-      report("RAC401", Severity::error, ts.span,
-             fmt::format("section '{}' has {} activities and the source's '{}' {}{}", ts.title, ts.activities.size(), ss.title,
-                         ss.activities.size(), missing.empty() ? "" : "; no counterpart for " + missing));
+      const std::string counts =
+          ss.activities.size() == ts.activities.size()
+              ? fmt::format("section '{}' has as many activities as the source's '{}' ({}) but not the same ones", ts.title,
+                            ss.title, ts.activities.size())
+              : fmt::format("section '{}' has {} activities and the source's '{}' {}", ts.title, ts.activities.size(),
+                            ss.title, ss.activities.size());
+      report("RAC401", Severity::error, ts.span, counts + (missing.empty() ? "" : "; no counterpart for " + missing));
       for (std::size_t j = 0; j < ts.activities.size(); ++j) {
         if (tr_row[j]) continue;
         report("RAC401", Severity::error, ts.activities[j].span, "this activity has no counterpart in the source",

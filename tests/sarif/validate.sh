@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validates racine's SARIF with Microsoft's SARIF multitool, with its default rules and
-# with GitHub's ingestion rules (--rule-kind Gh), on the seed and on the whole corpus.
+# with GitHub's ingestion rules (--rule-kind Gh), on the seed, on the whole corpus, and on
+# the i18n findings of a drifted translation.
 # Usage: validate.sh RACINE_BINARY SOURCE_DIR
 # scripts/deps.sh (make deps) installs the multitool into SOURCE_DIR/.cache/.
 set -euo pipefail
@@ -16,6 +17,8 @@ trap 'rm -rf "$work"' EXIT
 cd "$src"
 set +e
 "$racine" lint --format sarif data/managed-kubernetes.md > "$work/seed.sarif"
+"$racine" i18n --format sarif tests/golden/i18n/source.md tests/golden/i18n/good.md tests/golden/i18n/drift.md \
+  > "$work/i18n.sarif"
 files=()
 if [ -d ../shared/corpus ]; then
   while IFS= read -r f; do files+=("$f"); done < <(find ../shared/corpus -name '*-raci*.md' | sort)
