@@ -196,10 +196,11 @@ Diff diff(const Matrix& before, const Matrix& after) {
       }
     }
   }
-  // 3. Similar titles within corresponding sections (same title, else same rank among
-  // the sections left).
+  // Which new section each old section became: the same title; else the one most of its
+  // matched activities went to; else the next one left, in order. A section renamed
+  // between versions is not a move.
+  std::vector<int> section_map(before.sections.size(), -1);
   {
-    std::vector<int> section_map(before.sections.size(), -1);
     std::vector<bool> used(after.sections.size(), false);
     for (std::size_t s = 0; s < before.sections.size(); ++s) {
       for (std::size_t t = 0; t < after.sections.size(); ++t) {
@@ -210,6 +211,21 @@ Diff diff(const Matrix& before, const Matrix& after) {
         }
       }
     }
+    for (std::size_t s = 0; s < before.sections.size(); ++s) {
+      if (section_map[s] >= 0) continue;
+      std::vector<std::size_t> votes(after.sections.size(), 0);
+      for (std::size_t i = 0; i < A.size(); ++i) {
+        if (A[i].section == s && ma[i] >= 0) ++votes[B[static_cast<std::size_t>(ma[i])].section];
+      }
+      std::size_t best = after.sections.size();
+      for (std::size_t t = 0; t < after.sections.size(); ++t) {
+        if (!used[t] && votes[t] > 0 && (best == after.sections.size() || votes[t] > votes[best])) best = t;
+      }
+      if (best < after.sections.size()) {
+        section_map[s] = static_cast<int>(best);
+        used[best] = true;
+      }
+    }
     std::size_t next = 0;
     for (std::size_t s = 0; s < before.sections.size(); ++s) {
       if (section_map[s] >= 0) continue;
@@ -218,6 +234,9 @@ Diff diff(const Matrix& before, const Matrix& after) {
       section_map[s] = static_cast<int>(next);
       used[next] = true;
     }
+  }
+  // 3. Similar titles within corresponding sections.
+  {
     struct Candidate {
       double score;
       std::size_t i;
@@ -278,7 +297,7 @@ Diff diff(const Matrix& before, const Matrix& after) {
     c.match = kind[i];
     c.before = A[i];
     c.after = B[j];
-    if (section_key(before, A[i]) != section_key(after, B[j])) c.kinds.push_back(ChangeKind::moved);
+    if (section_map[A[i].section] != static_cast<int>(B[j].section)) c.kinds.push_back(ChangeKind::moved);
     if (plain_title(a.title) != plain_title(b.title)) c.kinds.push_back(ChangeKind::retitled);
     for (const auto& p : parties) {
       const std::string ra = roles_of(a, p.first);
