@@ -55,6 +55,8 @@ INSTANTIATE_TEST_SUITE_P(
              {"diff", "--format", "json", "tests/golden/diff/ids-old.md", "tests/golden/diff/ids-new.md"}, 1},
         Case{"diff/ids.md.expected",
              {"diff", "--format", "md", "tests/golden/diff/ids-old.md", "tests/golden/diff/ids-new.md"}, 1},
+        Case{"diff/parties.text.expected",
+             {"diff", "tests/golden/diff/parties-old.md", "tests/golden/diff/parties-new.md"}, 1},
         Case{"diff/plain.text.expected", {"diff", "tests/golden/diff/plain-old.md", "tests/golden/diff/plain-new.md"}, 1},
         Case{"diff/plain.json.expected",
              {"diff", "--format", "json", "tests/golden/diff/plain-old.md", "tests/golden/diff/plain-new.md"}, 1},
