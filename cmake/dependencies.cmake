@@ -28,3 +28,8 @@ find_library(STEMMER_LIB NAMES stemmer REQUIRED)
 add_library(racine_dep_stemmer INTERFACE)
 target_include_directories(racine_dep_stemmer INTERFACE ${STEMMER_INCLUDE_DIR})
 target_link_libraries(racine_dep_stemmer INTERFACE ${STEMMER_LIB})
+
+# RE2, for Alertmanager-style label matchers (anchored regular expressions, linear time).
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+add_library(racine_dep_re2 INTERFACE)
+target_link_libraries(racine_dep_re2 INTERFACE PkgConfig::RE2)

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <exception>
+#include <string_view>
 #include <vector>
 
 #include "cli/commands.h"
@@ -12,6 +13,19 @@
 
 int main(int argc, char** argv) {
   using namespace racine::cli;
+  // Installed as kubectl-raci, racine is a kubectl plugin: `kubectl raci who ...` runs
+  // `kubectl-raci who ...`, which means `racine k8s who ...`.
+  static char k8s_word[] = "k8s";
+  const std::string_view self = argc > 0 ? std::string_view(argv[0]) : std::string_view();
+  std::vector<char*> args;
+  args.reserve(static_cast<std::size_t>(argc) + 2);
+  for (int i = 0; i < argc; ++i) {
+    args.push_back(argv[i]);
+    if (i == 0 && (self == "kubectl-raci" || self.ends_with("/kubectl-raci"))) args.push_back(k8s_word);
+  }
+  args.push_back(nullptr);
+  argc = static_cast<int>(args.size()) - 1;
+  argv = args.data();
   CLI::App app{"racine: check, query and act on responsibility assignment (RACI) matrices"};
   app.set_version_flag("--version", std::string(RACINE_VERSION));
   app.require_subcommand(1);
@@ -19,6 +33,7 @@ int main(int argc, char** argv) {
                                    add_options(app), add_resolve(app), add_who(app),     add_duties(app),
                                    add_summary(app), add_diff(app),    add_i18n(app),    add_explain(app), add_rules(app),   add_completion(app),
                                    add_man(app)};
+  for (auto& c : add_k8s(app)) commands.push_back(std::move(c));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -61,7 +61,8 @@ class CanonicalReader {
   Matrix read(const TreeNode& root) {
     expect_kind(root, Kind::map, "the document");
     check_keys(root, "the document",
-               {"racine", "id", "title", "language", "roles", "parties", "options", "notes", "gray_zone", "sections"});
+               {"racine", "id", "title", "language", "roles", "parties", "options", "notes", "gray_zone", "sections",
+                "kubernetes"});
     const TreeNode* version = root.find("racine");
     if (version == nullptr) refuse(root, "not a racine document: the key 'racine: 1' is missing");
     if (version->kind != Kind::scalar || version->value != "1") {

@@ -135,4 +135,28 @@ Result<TreeNode> parse_tree(const SourcePtr& src) {
   return std::move(b.root);
 }
 
+Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src) {
+  ViewBuffer buffer(src->text());
+  std::istream in(&buffer);
+  std::vector<TreeNode> out;
+  try {
+    YAML::Parser parser(in);
+    for (;;) {
+      Builder b;
+      if (!parser.HandleNextDocument(b)) break;
+      if (b.alias_at >= 0) {
+        return error_at(src, static_cast<std::uint32_t>(b.alias_at),
+                        "aliases (*name) are not allowed here: write the value out");
+      }
+      if (b.has_root && b.root.kind != TreeNode::Kind::null) out.push_back(std::move(b.root));
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    return error_at(src, e.mark.pos < 0 ? 0U : static_cast<std::uint32_t>(e.mark.pos),
+                    fmt::format("nesting deeper than {} levels", e.depth()));
+  } catch (const YAML::Exception& e) {
+    return error_at(src, e.mark.pos < 0 ? 0U : static_cast<std::uint32_t>(e.mark.pos), e.msg);
+  }
+  return out;
+}
+
 }  // namespace racine

@@ -31,4 +31,7 @@ struct TreeNode {
 // Parses the single document of `src`. Errors carry the source's path, line and column.
 Result<TreeNode> parse_tree(const SourcePtr& src);
 
+// Every document of a multi-document stream (`---` separated), empty ones left out.
+Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src);
+
 }  // namespace racine

@@ -42,6 +42,8 @@ struct Rule {
   CheckFn check;                  // nullptr for rules the linter itself applies (RAC901)
   bool translation = false;       // compares a translation with its source (RAC4xx, `racine i18n`);
                                   // its examples are two documents, split by a separator line
+  bool kubernetes = false;        // checks Kubernetes rules (RAC5xx, `racine k8s lint`); its examples
+                                  // are rules files for the built-in matrix
 };
 
 // Every rule, in code order.
@@ -58,6 +60,7 @@ extern const Rule k_rac101, k_rac102, k_rac103, k_rac104, k_rac105, k_rac106;
 extern const Rule k_rac201, k_rac202, k_rac203, k_rac204, k_rac205, k_rac206;
 extern const Rule k_rac301, k_rac302, k_rac303;
 extern const Rule k_rac401, k_rac402, k_rac403;
+extern const Rule k_rac501, k_rac502, k_rac503;
 extern const Rule k_rac901;
 
 }  // namespace racine::lint

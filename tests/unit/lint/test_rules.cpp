@@ -8,6 +8,8 @@
 #include "../test_support.h"
 #include "lint/linter.h"
 #include "lint/rule.h"
+#include "formats/loader.h"
+#include "k8s/rules.h"
 #include "query/i18n.h"
 
 namespace racine::lint {
@@ -29,8 +31,27 @@ std::vector<std::string> compare_md(std::string_view doc) {
   return out;
 }
 
+// Kubernetes rules: the example is a rules file for the built-in matrix.
+std::vector<std::string> check_k8s(std::string_view doc) {
+  auto src = load_text(std::string(doc), "rules.k8s.yaml", Limits{});
+  auto rules = src ? k8s::parse_rules(*src) : Result<k8s::RuleSet>(src.error());
+  if (!rules) return {"ERROR: " + rules.error().to_string()};
+  auto seed = read_markdown(builtin_matrix(), ReadOptions{});
+  std::vector<std::string> out;
+  for (const auto& d : k8s::check_rules(*rules, *seed)) {
+    out.push_back(d.code + "@" + std::to_string(rules->source->position(d.span.begin).line));
+  }
+  return out;
+}
+
+std::vector<std::string> findings_of(const Rule& rule, std::string_view doc) {
+  if (rule.translation) return compare_md(doc);
+  if (rule.kubernetes) return check_k8s(doc);
+  return test::lint_md(std::string(doc));
+}
+
 bool fires(const Rule& rule, std::string_view doc) {
-  for (const auto& f : rule.translation ? compare_md(doc) : test::lint_md(std::string(doc))) {
+  for (const auto& f : findings_of(rule, doc)) {
     if (f.rfind(std::string(rule.code) + "@", 0) == 0) return true;
     EXPECT_EQ(f.rfind("ERROR", 0), std::string::npos) << f;
   }
@@ -48,7 +69,7 @@ TEST_P(RuleExamples, BadExampleFiresAndGoodExampleDoesNot) {
   EXPECT_TRUE(fires(rule, rule.bad_example)) << rule.code << " bad example:\n" << rule.bad_example;
   EXPECT_FALSE(fires(rule, rule.good_example)) << rule.code << " good example:\n" << rule.good_example;
   // The good example is clean of every error, so it can be copied as is.
-  for (const auto& f : rule.translation ? compare_md(rule.good_example) : test::lint_md(std::string(rule.good_example))) {
+  for (const auto& f : findings_of(rule, rule.good_example)) {
     const Rule* other = find_rule(f.substr(0, f.find('@')));
     ASSERT_NE(other, nullptr) << f;
     EXPECT_NE(other->severity, Severity::error) << rule.code << " good example has " << f;
@@ -78,7 +99,7 @@ TEST(Catalog, CodesAreUniqueOrderedAndDocumented) {
     ss << in.rdbuf();
     EXPECT_EQ(ss.str(), page) << r.code;
   }
-  EXPECT_EQ(codes.size(), 19U);
+  EXPECT_EQ(codes.size(), 22U);
 }
 
 TEST(Catalog, EveryPageHasARule) {

@@ -1,0 +1,272 @@
+// racine k8s who  [-f FILE|-]... [--label K=V]... [--alert FILE] [--with OPTION]...
+//                  [--matrix FILE] [--rules FILE] [--json]
+// racine k8s lint [--matrix FILE] [--rules FILE] [--format text|json|sarif]
+// Installed as kubectl-raci too: `kubectl raci who -f deploy.yaml`.
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "core/embedded.h"
+#include "formats/document.h"
+#include "formats/loader.h"
+#include "formats/report_writers.h"
+#include "k8s/objects.h"
+#include "k8s/rules.h"
+#include "lint/rule_info.h"
+#include "query/query_json.h"
+
+namespace racine::cli {
+
+namespace {
+
+struct K8sOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> labels;
+  std::string alert_file;
+  std::string matrix;
+  std::optional<std::string> rules;
+  std::vector<std::string> with;
+  bool json = false;
+  std::string format = "text";
+  InputOptions input;
+};
+
+// The rules of a matrix: --rules, else the built-in matrix's own, else the `kubernetes:`
+// key of a canonical matrix, else NAME.k8s.yaml beside a Markdown matrix.
+Result<k8s::RuleSet> load_rules(const K8sOptions& o, const lint::Config& config) {
+  if (o.rules) {
+    auto src = load_file(*o.rules, config.limits);
+    if (!src) return src.error();
+    return k8s::parse_rules(*src);
+  }
+  if (o.matrix.empty()) {
+    const auto text = embedded::find("managed-kubernetes.k8s.yaml");
+    auto src = load_text(std::string(text), "<builtin:managed-kubernetes.k8s.yaml>", config.limits);
+    if (!src) return src.error();
+    return k8s::parse_rules(*src);
+  }
+  const Format f = format_of_path(o.matrix);
+  if (f == Format::yaml || f == Format::json) {
+    auto src = load_file(o.matrix, config.limits);
+    if (!src) return src.error();
+    return k8s::parse_rules_in_matrix(*src);
+  }
+  namespace fs = std::filesystem;
+  fs::path beside = fs::path(o.matrix);
+  beside.replace_extension(".k8s.yaml");
+  std::error_code ec;
+  if (!fs::exists(beside, ec)) {
+    return Error{o.matrix, 0, 0,
+                 fmt::format("no Kubernetes rules for this matrix: write {} or pass --rules FILE", beside.string())};
+  }
+  auto src = load_file(beside.string(), config.limits);
+  if (!src) return src.error();
+  return k8s::parse_rules(*src);
+}
+
+const Activity* find_activity(const Matrix& m, const std::string& id) {
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      if (a.id == id) return &a;
+    }
+  }
+  return nullptr;
+}
+
+std::string roles_text(const Matrix& m, const Activity& a) {
+  std::string out;
+  for (const char r : m.roles.letters) {
+    std::string who;
+    for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
+      if (!a.cells[p].roles.has_letter(r)) continue;
+      if (!who.empty()) who += ", ";
+      who += m.parties[p].name;
+    }
+    out += fmt::format("{}{}: {}", out.empty() ? "" : "  ", r, who.empty() ? "-" : who);
+  }
+  return out;
+}
+
+std::string subject_text(const k8s::Subject& s) {
+  if (s.alert) {
+    std::string labels;
+    for (const auto& [k, v] : s.labels) {
+      if (k == "alertname") continue;
+      labels += fmt::format("{}{}=\"{}\"", labels.empty() ? "" : ", ", k, v);
+    }
+    return fmt::format("alert {} {{{}}}", s.alertname.empty() ? "(no alertname)" : s.alertname, labels);
+  }
+  return s.namespace_.empty() ? fmt::format("{} {}", s.kind, s.name) : fmt::format("{} {}/{}", s.kind, s.namespace_, s.name);
+}
+
+int run_who(const K8sOptions& o) {
+  auto config = config_for(o.matrix, o.input);
+  if (!config) {
+    print_error(config.error());
+    return k_exit_error;
+  }
+  const auto m = load_matrix(o.matrix, o.input, o.with);
+  if (!m) return k_exit_error;
+  auto rules = load_rules(o, *config);
+  if (!rules) {
+    print_error(rules.error());
+    return k_exit_error;
+  }
+  // Broken rules would give wrong answers: refuse, with what `k8s lint` says.
+  auto problems = k8s::check_rules(*rules, *m);
+  std::erase_if(problems, [](const Diagnostic& d) { return d.severity != Severity::error; });
+  if (!problems.empty()) {
+    for (const auto& d : problems) {
+      const Position p = rules->source->position(d.span.begin);
+      print_error(Error{rules->source->path(), p.line, p.column, d.message + " [" + d.code + "]"});
+    }
+    print_usage_error("the Kubernetes rules are broken: `racine k8s lint` lists what to fix");
+    return k_exit_error;
+  }
+  std::vector<k8s::Located> subjects;
+  for (const auto& f : o.files) {
+    auto src = f == "-" ? load_stream(std::cin, "<stdin>", config->limits) : load_file(f, config->limits);
+    if (!src) {
+      print_error(src.error());
+      return k_exit_error;
+    }
+    auto objects = k8s::read_manifests(*src);
+    if (!objects) {
+      print_error(objects.error());
+      return k_exit_error;
+    }
+    subjects.insert(subjects.end(), objects->begin(), objects->end());
+  }
+  if (!o.alert_file.empty()) {
+    auto src = o.alert_file == "-" ? load_stream(std::cin, "<stdin>", config->limits) : load_file(o.alert_file, config->limits);
+    if (!src) {
+      print_error(src.error());
+      return k_exit_error;
+    }
+    auto alerts = k8s::read_alerts(*src);
+    if (!alerts) {
+      print_error(alerts.error());
+      return k_exit_error;
+    }
+    subjects.insert(subjects.end(), alerts->begin(), alerts->end());
+  }
+  if (!o.labels.empty()) {
+    auto alert = k8s::alert_from_pairs(o.labels);
+    if (!alert) {
+      print_usage_error(alert.error().message);
+      return k_exit_error;
+    }
+    subjects.push_back({*alert, {}});
+  }
+  if (subjects.empty()) {
+    print_usage_error("k8s who: nothing to classify: give -f FILE, --alert FILE or --label NAME=VALUE");
+    return k_exit_error;
+  }
+  bool gray = false;
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  std::string text;
+  for (const auto& l : subjects) {
+    const k8s::Subject& s = l.subject;
+    const k8s::Rule* rule = rules->first_match(s);
+    const Activity* a = rule != nullptr ? find_activity(*m, rule->activity) : nullptr;
+    gray = gray || a == nullptr;
+    if (o.json) {
+      nlohmann::ordered_json j;
+      if (s.alert) {
+        j["alertname"] = s.alertname;
+        j["namespace"] = s.namespace_;
+        j["labels"] = s.labels;
+      } else {
+        j["kind"] = s.kind;
+        j["namespace"] = s.namespace_;
+        j["name"] = s.name;
+      }
+      j["activity"] = a == nullptr ? nlohmann::ordered_json(nullptr)
+                                   : nlohmann::ordered_json{{"id", a->id},
+                                                            {"title", a->title},
+                                                            {"line", m->source->position(a->span.begin).line}};
+      j["gray_zone"] = a == nullptr;
+      j["rule"] = rule == nullptr ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(rule->name);
+      j["roles"] = a == nullptr ? nlohmann::ordered_json::object() : query::roles_to_json(*m, *a);
+      out.push_back(std::move(j));
+      continue;
+    }
+    if (a == nullptr) {
+      text += fmt::format("{}\n  -> gray zone: no rule matches{}\n", subject_text(s),
+                          m->gray_zone ? fmt::format("; the matrix says: {}", m->gray_zone->text) : std::string());
+    } else {
+      text += fmt::format("{}\n  -> {} (line {}) [rule {}]\n     {}\n", subject_text(s), a->title,
+                          m->source->position(a->span.begin).line, rule->name, roles_text(*m, *a));
+    }
+  }
+  if (o.json) {
+    fmt::print("{}\n", out.dump(2));
+  } else {
+    fmt::print("{}", text);
+  }
+  return gray ? k_exit_found : k_exit_ok;
+}
+
+int run_lint(const K8sOptions& o) {
+  auto config = config_for(o.matrix, o.input);
+  if (!config) {
+    print_error(config.error());
+    return k_exit_error;
+  }
+  const auto m = load_matrix(o.matrix, o.input);
+  if (!m) return k_exit_error;
+  auto rules = load_rules(o, *config);
+  if (!rules) {
+    print_error(rules.error());
+    return k_exit_error;
+  }
+  FileReport r;
+  r.path = rules->source->path();
+  r.source = rules->source;
+  r.activities = rules->rules.size();
+  r.diagnostics = k8s::check_rules(*rules, *m);
+  std::vector<FileReport> reports{r};
+  if (o.format == "json") {
+    fmt::print("{}", write_json_report(reports));
+  } else if (o.format == "sarif") {
+    fmt::print("{}", write_sarif_report(reports, lint::rule_infos(config->help_uri_base), RACINE_VERSION));
+  } else {
+    fmt::print("{}", write_text_report(reports, use_color()));
+  }
+  const ReportSummary s = summarize(reports);
+  return s.errors > 0 ? k_exit_found : k_exit_ok;
+}
+
+void add_common(CLI::App* app, K8sOptions& o) {
+  app->add_option("--matrix", o.matrix, "Matrix file (none: the built-in matrix)");
+  app->add_option("--rules", o.rules, "Rules file (default: the matrix's own; see docs/kubernetes.md)");
+  app->add_option("--config", o.input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+}
+
+}  // namespace
+
+std::vector<Command> add_k8s(CLI::App& root) {
+  CLI::App* k8s = root.add_subcommand("k8s", "Which activity, and so which party, a Kubernetes object or an alert belongs to");
+  k8s->require_subcommand(1);
+  auto who = std::make_shared<K8sOptions>();
+  CLI::App* w = k8s->add_subcommand("who", "Classify Kubernetes objects and alerts: activity, then R, A, C, I");
+  repeatable(w->add_option("-f,--filename", who->files, "Manifests: multi-document YAML, List output, JSON ('-': standard input)"));
+  repeatable(w->add_option("--label", who->labels, "An alert label NAME=VALUE (repeatable: one alert)"));
+  w->add_option("--alert", who->alert_file, "An Alertmanager webhook payload (version 4)");
+  repeatable(w->add_option("--with", who->with, "Apply this contract option first (repeatable; see `racine options`)"));
+  w->add_flag("--json", who->json, "Write JSON for programs");
+  add_common(w, *who);
+  auto lint = std::make_shared<K8sOptions>();
+  CLI::App* l = k8s->add_subcommand("lint", "Check the Kubernetes rules: unknown activities, shadowed rules, bad matchers");
+  l->add_option("--format", lint->format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
+  add_common(l, *lint);
+  return {{w, [who] { return run_who(*who); }}, {l, [lint] { return run_lint(*lint); }}};
+}
+
+}  // namespace racine::cli
