@@ -29,8 +29,9 @@ sanitize: deps
 	@cmake --build --preset sanitize -j $(JOBS)
 	@ctest --preset sanitize -j $(JOBS)
 
-# The binary, its man page and its shell completions (generated from the binary's own
-# command-line definition) under $(DESTDIR)$(PREFIX).
+# The binary, the kubectl plugin (kubectl-raci, a link to it), its man page and its shell
+# completions (generated from the binary's own command-line definition) under
+# $(DESTDIR)$(PREFIX).
 install: build
 	@mkdir -p build/share
 	@./build/racine man > build/share/racine.1
@@ -38,13 +39,14 @@ install: build
 	@./build/racine completion zsh > build/share/_racine
 	@./build/racine completion fish > build/share/racine.fish
 	install -D -m 755 build/racine $(DESTDIR)$(PREFIX)/bin/racine
+	ln -sf racine $(DESTDIR)$(PREFIX)/bin/kubectl-raci
 	install -D -m 644 build/share/racine.1 $(DESTDIR)$(PREFIX)/share/man/man1/racine.1
 	install -D -m 644 build/share/racine.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/racine
 	install -D -m 644 build/share/_racine $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_racine
 	install -D -m 644 build/share/racine.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/racine.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/racine $(DESTDIR)$(PREFIX)/share/man/man1/racine.1 \
+	rm -f $(DESTDIR)$(PREFIX)/bin/racine $(DESTDIR)$(PREFIX)/bin/kubectl-raci $(DESTDIR)$(PREFIX)/share/man/man1/racine.1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/racine \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_racine \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/racine.fish

@@ -99,11 +99,12 @@ std::optional<LabelMatcher> parse_matcher(std::string_view text, std::string& er
   if (m.op == LabelMatcher::Op::re || m.op == LabelMatcher::Op::nre) {
     RE2::Options o;
     o.set_log_errors(false);
-    auto re = std::make_shared<RE2>("^(?:" + m.value + ")$", o);
-    if (!re->ok()) {
-      error = fmt::format("'{}': invalid regular expression: {}", text, re->error());
+    const RE2 alone(m.value, o);  // checked alone, so that the error quotes what was written
+    if (!alone.ok()) {
+      error = fmt::format("'{}': invalid regular expression: {}", text, alone.error());
       return std::nullopt;
     }
+    auto re = std::make_shared<RE2>("^(?:" + m.value + ")$", o);
     m.re = std::move(re);
   }
   return m;

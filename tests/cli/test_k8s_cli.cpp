@@ -1,0 +1,204 @@
+// racine k8s end to end: a realistic cluster and alert payload classified as expected
+// (with and without the managed-services option), rules from their three places, the
+// rules' lint, hostile input, and the kubectl plugin name.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/cli_test_support.h"
+
+namespace racine::test {
+
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::vector<std::string>> read_tsv(const std::string& path) {
+  std::vector<std::vector<std::string>> out;
+  std::stringstream in(read_text(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cols;
+    std::stringstream l(line);
+    std::string c;
+    while (std::getline(l, c, '\t')) cols.push_back(c);
+    out.push_back(std::move(cols));
+  }
+  return out;
+}
+
+std::string or_dash(const json& j, const char* key) {
+  if (!j.contains(key) || j[key].is_null()) return "-";
+  const std::string s = j[key].get<std::string>();
+  return s.empty() ? "-" : s;
+}
+
+// One line per subject, in the expected file's columns.
+std::vector<std::vector<std::string>> classified(const std::vector<std::string>& args, bool alerts) {
+  std::vector<std::string> plain = {"k8s", "who", "--json"};
+  plain.insert(plain.end(), args.begin(), args.end());
+  std::vector<std::string> with = plain;
+  with.insert(with.end(), {"--with", "infogerance-complementaire"});
+  const Outcome a = racine(plain, "", {}, source_dir());
+  const Outcome b = racine(with, "", {}, source_dir());
+  EXPECT_LE(a.status, 1) << a.err;
+  const json ja = json::parse(a.out);
+  const json jb = json::parse(b.out);
+  std::vector<std::vector<std::string>> out;
+  for (std::size_t i = 0; i < ja.size(); ++i) {
+    std::vector<std::string> row;
+    if (alerts) {
+      row = {or_dash(ja[i], "alertname"), or_dash(ja[i], "namespace")};
+    } else {
+      row = {ja[i]["kind"], or_dash(ja[i], "namespace"), ja[i]["name"]};
+    }
+    row.push_back(ja[i]["activity"].is_null() ? "-" : ja[i]["activity"]["id"].get<std::string>());
+    EXPECT_EQ(ja[i]["gray_zone"], ja[i]["activity"].is_null());
+    row.push_back(or_dash(ja[i]["roles"], "client"));
+    row.push_back(or_dash(ja[i]["roles"], "cloud-temple"));
+    row.push_back(or_dash(jb[i]["roles"], "client"));
+    row.push_back(or_dash(jb[i]["roles"], "cloud-temple"));
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(K8sCli, ARealisticClusterFallsWhereExpected) {
+  const auto expected = read_tsv(source_dir() + "/tests/data/k8s/expected.tsv");
+  ASSERT_GE(expected.size(), 40U);
+  EXPECT_EQ(classified({"-f", "tests/data/k8s/cluster.yaml"}, false), expected);
+}
+
+TEST(K8sCli, AlertsFallWhereExpected) {
+  const auto expected = read_tsv(source_dir() + "/tests/data/k8s/alerts-expected.tsv");
+  ASSERT_GE(expected.size(), 12U);
+  EXPECT_EQ(classified({"--alert", "tests/data/k8s/alerts.json"}, true), expected);
+}
+
+TEST(K8sCli, TextOutputAndLabels) {
+  const Outcome r = racine({"k8s", "who", "--label", "alertname=KubePodCrashLooping", "--label", "namespace=shop"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "alert KubePodCrashLooping {namespace=\"shop\"}\n"
+            "  -> Gérer les alertes liées aux applications (line 36) [rule application-alerts]\n"
+            "     R: Client  A: Client  C: -  I: -\n");
+  const Outcome gray = racine({"k8s", "who", "-f", "-"}, "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\n");
+  EXPECT_EQ(gray.status, 1);
+  EXPECT_EQ(gray.out.rfind("PriorityClass high\n  -> gray zone: no rule matches; the matrix says: Zone \"grise\"", 0), 0U) << gray.out;
+  EXPECT_EQ(racine({"k8s", "who", "--label", "novalue"}).err, "racine: --label 'novalue': expected NAME=VALUE\n");
+  EXPECT_EQ(racine({"k8s", "who"}).status, 2);
+}
+
+TEST(K8sCli, KubectlPluginName) {
+  TempDir d;
+  const auto plugin = d.path() / "kubectl-raci";
+  std::filesystem::create_symlink(RACINE_BINARY, plugin);
+  FILE* p = popen((plugin.string() + " who --label alertname=KubeNodeNotReady 2>&1").c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  EXPECT_EQ(pclose(p), 0);
+  EXPECT_NE(out.find("Gérer les alertes liées au service Kubernetes"), std::string::npos) << out;
+}
+
+TEST(K8sCli, RulesBesideAMarkdownMatrixAndInACanonicalOne) {
+  TempDir d;
+  const auto md = d.write("ops.md", "| Activity | Client | Provider |\n|---|---|---|\n| Run the nodes | I | RA |\n| Run the apps | RA | I |\n");
+  const Outcome none = racine({"k8s", "who", "--matrix", md, "--label", "alertname=X"});
+  EXPECT_EQ(none.status, 2);
+  EXPECT_EQ(none.err, "racine: " + md + ": no Kubernetes rules for this matrix: write " + (d.path() / "ops.k8s.yaml").string() +
+                          " or pass --rules FILE\n");
+  d.write("ops.k8s.yaml", "racine-kubernetes: 1\nrules:\n  - {name: nodes, kind: Node, activity: run-the-nodes}\n"
+                          "  - {name: apps, namespace: '?*', activity: run-the-apps}\n");
+  const Outcome r = racine({"k8s", "who", "--json", "--matrix", md, "-f", "-"},
+                           "kind: Node\napiVersion: v1\nmetadata: {name: n1}\n---\nkind: Pod\napiVersion: v1\nmetadata: {name: p, namespace: a}\n");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j[0]["activity"]["id"], "run-the-nodes");
+  EXPECT_EQ(j[0]["roles"], json::parse(R"({"client": "I", "provider": "RA"})"));
+  EXPECT_EQ(j[1]["rule"], "apps");
+  // The same rules inside a canonical matrix.
+  const auto yaml = d.write("ops.yaml", "racine: 1\nparties: [{id: client, name: Client}, {id: provider, name: Provider}]\n"
+                                        "sections:\n  - activities:\n      - {id: nodes, title: Run the nodes, roles: {client: I, provider: RA}}\n"
+                                        "kubernetes:\n  rules:\n    - {name: nodes, kind: Node, activity: nodes}\n");
+  const Outcome y = racine({"k8s", "who", "--matrix", yaml, "-f", "-"}, "kind: Node\napiVersion: v1\nmetadata: {name: n1}\n");
+  EXPECT_EQ(y.status, 0) << y.err;
+  EXPECT_NE(y.out.find("-> Run the nodes (line 5) [rule nodes]"), std::string::npos) << y.out;
+}
+
+TEST(K8sCli, LintOfTheRules) {
+  TempDir d;
+  const auto rules = d.write("r.k8s.yaml",
+                             "racine-kubernetes: 1\n"
+                             "rules:\n"
+                             "  - name: certificates\n"
+                             "    kind: Certificate\n"
+                             "    activity: gerer-les-certificats-ssl-tls-pour-les-applications\n"
+                             "  - name: platform-certificates\n"
+                             "    kind: Certificate\n"
+                             "    namespace: cert-manager\n"
+                             "    activity: gerer-les-certificats-ssl-tls-pour-le-service-kubernetes\n"
+                             "  - name: nodes\n"
+                             "    kind: Node\n"
+                             "    activity: manage-the-nodes\n"
+                             "  - name: bad\n"
+                             "    labels: ['severity=~\"(critical\"', 'team']\n"
+                             "    activity: gerer-les-alertes-liees-au-service-kubernetes\n");
+  const Outcome l = racine({"k8s", "lint", "--rules", rules});
+  EXPECT_EQ(l.status, 1);
+  EXPECT_EQ(l.out,
+            rules + ":6:5: warning: rule 'platform-certificates' never applies: rule 'certificates' before it matches "
+                    "everything it matches [RAC502]\n" +
+                rules + ":12:15: error: rule 'nodes' points to activity 'manage-the-nodes', which the matrix does not have "
+                        "[RAC501]\n" +
+                rules + ":14:14: error: 'severity=~\"(critical\"': invalid regular expression: missing ): (critical "
+                        "[RAC503]\n" +
+                rules + ":14:39: error: 'team': expected =, !=, =~ or !~ after the label name [RAC503]\n" +
+                "1 file checked: 3 errors, 1 warning, 0 infos\n");
+  const Outcome w = racine({"k8s", "who", "--rules", rules, "--label", "alertname=X"});
+  EXPECT_EQ(w.status, 2);
+  EXPECT_NE(w.err.find("the Kubernetes rules are broken: `racine k8s lint` lists what to fix"), std::string::npos);
+  EXPECT_EQ(racine({"k8s", "lint"}).status, 0);  // the built-in rules are clean
+}
+
+TEST(K8sCli, HostileManifests) {
+  TempDir d;
+  auto refused = [&](const std::string& name, const std::string& text, const std::string& message) {
+    const auto p = d.write(name, text);
+    const Outcome r = racine({"k8s", "who", "-f", p});
+    EXPECT_EQ(r.status, 2) << name;
+    EXPECT_EQ(r.err, "racine: " + p + message) << name;
+    EXPECT_EQ(r.out, "") << name;
+  };
+  refused("bomb.yaml", "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b]\n",
+          ":2:8: aliases (*name) are not allowed here: write the value out\n");
+  refused("deep.yaml", std::string(100000, '[') + std::string(100000, ']') + "\n", ":2:1: nesting deeper than 500 levels\n");
+  refused("notk8s.yaml", "title: a shopping list\nitems: [milk, eggs]\n",
+          ":1:1: document 1 is not a Kubernetes object: it has no `kind`\n");
+  refused("second.yaml", "kind: Pod\napiVersion: v1\n---\njust a string\n",
+          ":4:1: document 2 is not a Kubernetes object: a scalar instead of a mapping\n");
+  refused("empty.yaml", "", ":1:1: no Kubernetes object: the input is empty\n");
+  const auto huge = (d.path() / "huge.yaml").string();
+  {
+    std::ofstream out(huge, std::ios::binary);
+    const std::string doc = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n";
+    for (std::size_t n = 0; n * doc.size() < 100U * 1000 * 1000; ++n) out << doc;
+  }
+  const Outcome r = racine({"k8s", "who", "-f", huge});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "racine: " + huge + ": input is 95.4 MiB, above the limit of 64.0 MiB (raise limits.max-bytes in "
+                   ".racine.yaml to read it)\n");
+  const auto bad_alerts = d.write("alerts.json", "{\"version\": \"4\", \"alerts\": {}}");
+  const Outcome a = racine({"k8s", "who", "--alert", bad_alerts});
+  EXPECT_EQ(a.status, 2);
+  EXPECT_EQ(a.err, "racine: " + bad_alerts + ":1:1: not an Alertmanager webhook payload: no `alerts` list\n");
+}
+
+}  // namespace racine::test
