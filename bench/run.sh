@@ -3,7 +3,8 @@
 # x 4 parties), in one run: md4c parse-only (speed reference), cmark-gfm parse-only (the
 # reference for the targets) and `racine lint`; then racine lint over the corpus in one
 # process; then converting it Markdown -> YAML -> Markdown; then lookup latency on 1M
-# activities (bench_who); then the Google Benchmark stages. Usage: bench/run.sh BUILD_DIR [RUNS]
+# activities (bench_who); then Kubernetes classification (bench_k8s); then the Google
+# Benchmark stages. Usage: bench/run.sh BUILD_DIR [RUNS]
 set -euo pipefail
 build=$1 runs=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,6 +79,10 @@ awk -v m="$md4c_t" -v a="$to_yaml_t" -v am="$to_yaml_m" -v b="$to_md_t" -v bm="$
 # Lookups: index build and `who` latency on 1M generated activities, next to a linear scan.
 echo
 "$build/bench/bench_who" 1000000 100
+
+# Kubernetes: 100,000 objects and 100,000 alerts classified, next to yaml-cpp's parse.
+echo
+"$build/bench/bench_k8s" 100000
 
 echo
 "$build/bench/racine_bench" --benchmark_min_time=0.2
