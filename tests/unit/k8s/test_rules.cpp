@@ -109,3 +109,26 @@ TEST(K8sObjects, ListsAndApiGroups) {
 }
 
 }  // namespace racine::k8s
+
+namespace racine::k8s {
+
+// docs/kubernetes.md shows the built-in rules as a table: it must list each, in order.
+TEST(K8sRules, BuiltinRulesAreDocumentedInOrder) {
+  auto src = load_file(std::string(RACINE_SOURCE_DIR) + "/data/managed-kubernetes.k8s.yaml", Limits{});
+  ASSERT_TRUE(src.ok());
+  auto r = parse_rules(*src);
+  ASSERT_TRUE(r.ok());
+  auto doc = load_file(std::string(RACINE_SOURCE_DIR) + "/docs/kubernetes.md", Limits{});
+  ASSERT_TRUE(doc.ok());
+  const std::string_view text = (*doc)->text();
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < r->rules.size(); ++i) {
+    const std::string row = "| " + std::to_string(i + 1) + " | " + r->rules[i].name + " |";
+    const auto found = text.find(row, at);
+    ASSERT_NE(found, std::string_view::npos) << row;
+    at = found;
+  }
+  EXPECT_EQ(r->rules.size(), 32U);
+}
+
+}  // namespace racine::k8s
