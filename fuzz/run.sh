@@ -32,7 +32,7 @@ run fuzz_canonical_reader "$root/fuzz/corpus-canonical"
 run fuzz_csv_reader "$root/fuzz/corpus-csv"
 k8s_seeds="$build/fuzz-seeds/k8s"
 mkdir -p "$k8s_seeds"
-cp "$root"/tests/data/k8s/*.yaml "$root"/tests/data/k8s/*.json "$root"/data/*.k8s.yaml "$k8s_seeds"/
+cp "$root"/tests/data/k8s/*.yaml "$root"/tests/data/k8s/*.json "$root"/data/*.k8s.yaml "$root"/fuzz/corpus-k8s/* "$k8s_seeds"/
 run fuzz_k8s_reader "$k8s_seeds"
 
 if [ -n "$(find "$build/fuzz-findings" -type f)" ]; then

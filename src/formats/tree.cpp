@@ -29,8 +29,9 @@ class Builder : public YAML::EventHandler {
   TreeNode root;
   bool has_root = false;
   int alias_at = -1;  // byte offset of the first alias
+  int start = -1;     // byte offset where the document starts
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark.pos; }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
     TreeNode n;
@@ -123,6 +124,10 @@ Result<TreeNode> parse_tree(const SourcePtr& src) {
     }
     Builder rest;
     if (parser.HandleNextDocument(rest)) {
+      if (rest.start <= b.start) {  // yaml-cpp 0.7 repeats a document on some malformed input
+        return error_at(src, static_cast<std::uint32_t>(std::max(rest.start, 0)),
+                        "malformed YAML: the parser cannot go past this point");
+      }
       return error_at(src, rest.root.offset, "a second YAML document: a file holds one matrix");
     }
   } catch (const YAML::DeepRecursion& e) {
@@ -141,9 +146,15 @@ Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src) {
   std::vector<TreeNode> out;
   try {
     YAML::Parser parser(in);
+    int last_start = -1;
     for (;;) {
       Builder b;
       if (!parser.HandleNextDocument(b)) break;
+      // yaml-cpp 0.7 can return the same document forever on some malformed input.
+      if (b.start <= last_start) {
+        return error_at(src, static_cast<std::uint32_t>(std::max(b.start, 0)), "malformed YAML: the parser cannot go past this point");
+      }
+      last_start = b.start;
       if (b.alias_at >= 0) {
         return error_at(src, static_cast<std::uint32_t>(b.alias_at),
                         "aliases (*name) are not allowed here: write the value out");

@@ -125,6 +125,8 @@ TEST(Canonical, HostileYamlAndJson) {
   std::string block;
   for (int i = 0; i < 100000; ++i) block += "- ";
   EXPECT_NE(error_of(block + "x\n").find("nesting deeper than"), std::string::npos);
+  // yaml-cpp 0.7 would return this same document forever.
+  EXPECT_EQ(error_of("  \"a\", \"b\",\n  \"c\"]\n"), "m.yaml:1:6: malformed YAML: the parser cannot go past this point");
   // Not YAML at all.
   EXPECT_EQ(error_of("\t\"unterminated\n"), "m.yaml:1:2: the document must be a mapping, not a scalar");
 }
