@@ -124,7 +124,9 @@ Result<TreeNode> parse_tree(const SourcePtr& src) {
     }
     Builder rest;
     if (parser.HandleNextDocument(rest)) {
-      if (rest.start <= b.start) {  // yaml-cpp 0.7 repeats a document on some malformed input
+      // yaml-cpp 0.7 returns the same document forever on some malformed input.
+      Builder third;
+      if (rest.start <= b.start || (parser.HandleNextDocument(third) && third.start <= rest.start)) {
         return error_at(src, static_cast<std::uint32_t>(std::max(rest.start, 0)),
                         "malformed YAML: the parser cannot go past this point");
       }
