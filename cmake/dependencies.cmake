@@ -33,3 +33,8 @@ target_link_libraries(racine_dep_stemmer INTERFACE ${STEMMER_LIB})
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 add_library(racine_dep_re2 INTERFACE)
 target_link_libraries(racine_dep_re2 INTERFACE PkgConfig::RE2)
+
+# OpenSSL's libcrypto, for SHA-1 in name-based (version 5) UUIDs of the OSCAL export.
+find_package(OpenSSL REQUIRED)
+add_library(racine_dep_crypto INTERFACE)
+target_link_libraries(racine_dep_crypto INTERFACE OpenSSL::Crypto)

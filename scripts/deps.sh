@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libcmark-gfm-dev libcmark-gfm-extensions-dev
-  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev libstemmer-dev libre2-dev
+  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev libstemmer-dev libre2-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
   clang-14 libclang-rt-14-dev time bsdutils
 )
@@ -59,4 +59,11 @@ if [ ! -x "$ajv_dir/node_modules/.bin/ajv" ] ||
   echo "deps: installing ajv-cli@$ajv_version into .cache/"
   mkdir -p "$ajv_dir"
   npm install --prefix "$ajv_dir" --no-audit --no-fund --silent "ajv-cli@$ajv_version" >/dev/null
+fi
+# ajv-formats, so that ajv checks the formats (date-time, uri-reference...) the OSCAL
+# schema uses.
+if [ ! -d "$ajv_dir/node_modules/ajv-formats" ] ||
+   ! grep -q '"version": "2.1.1"' "$ajv_dir/node_modules/ajv-formats/package.json" 2>/dev/null; then
+  echo "deps: installing ajv-formats@2.1.1 into .cache/"
+  npm install --prefix "$ajv_dir" --no-audit --no-fund --silent "ajv-cli@$ajv_version" "ajv-formats@2.1.1" >/dev/null
 fi

@@ -14,7 +14,9 @@ bool looks_like_formula(std::string_view s) {
   return !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
 }
 
-void field(std::string& out, std::string_view s) {
+}  // namespace
+
+void append_csv_field(std::string& out, std::string_view s) {
   std::string v;
   if (looks_like_formula(s) || (s.size() > 1 && s[0] == '\'' && looks_like_formula(s.substr(1)))) v += '\'';
   v += s;
@@ -30,6 +32,8 @@ void field(std::string& out, std::string_view s) {
   }
   out += '"';
 }
+
+namespace {
 
 struct CsvField {
   std::string value;
@@ -48,20 +52,20 @@ std::string write_csv(const Matrix& m) {
   out += "section,id,title";
   for (const auto& p : m.parties) {
     out += ',';
-    field(out, p.name);
+    append_csv_field(out, p.name);
   }
   out += "\r\n";
   for (const auto& s : m.sections) {
     for (const auto& a : s.activities) {
-      field(out, s.title);
+      append_csv_field(out, s.title);
       out += ',';
-      field(out, a.id);
+      append_csv_field(out, a.id);
       out += ',';
       std::string title = a.title;
       for (const auto& mk : a.title_markers) {
         if (title.find(mk) == std::string::npos) title += mk;
       }
-      field(out, title);
+      append_csv_field(out, title);
       for (std::size_t p = 0; p < m.parties.size(); ++p) {
         out += ',';
         std::string cell;
@@ -69,7 +73,7 @@ std::string write_csv(const Matrix& m) {
           cell = a.cells[p].roles.to_string();
           for (const auto& mk : a.cells[p].markers) cell += mk;
         }
-        field(out, cell);
+        append_csv_field(out, cell);
       }
       out += "\r\n";
     }

@@ -18,6 +18,9 @@ namespace racine {
 
 std::string write_csv(const Matrix& m);
 
+// Appends one field, quoted when it must be, with the formula guard.
+void append_csv_field(std::string& out, std::string_view value);
+
 // Errors: a quote never closed (at the opening quote), a row with more fields than the
 // header, a header that does not start with section, id, title, a duplicate id.
 Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options);

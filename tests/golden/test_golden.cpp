@@ -17,6 +17,7 @@ struct Case {
   const char* name;      // expected file, under tests/golden/
   std::vector<std::string> args;
   int status;
+  std::vector<std::string> env = {};
 };
 
 }  // namespace
@@ -25,7 +26,7 @@ class Golden : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Golden, OutputMatches) {
   const Case& c = GetParam();
-  const Outcome r = racine(c.args, "", {}, source_dir());
+  const Outcome r = racine(c.args, "", c.env, source_dir());
   EXPECT_EQ(r.status, c.status) << r.err;
   const std::string expected_path = source_dir() + "/tests/golden/" + c.name;
   const char* update = std::getenv("RACINE_UPDATE_GOLDEN");
@@ -46,6 +47,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"export/variations.json.expected", {"export", "--format", "json", "tests/golden/lint/variations.md"}, 0},
         Case{"export/seed.md.expected", {"export", "--format", "md"}, 0},
         Case{"export/seed.yaml.expected", {"export", "--format", "yaml"}, 0},
+        Case{"export/seed.ccm.json.expected", {"export", "--format", "ccm"}, 0},
+        Case{"export/seed.ccm.csv.expected", {"export", "--format", "ccm-csv"}, 0},
+        Case{"export/seed.oscal.json.expected", {"export", "--format", "oscal"}, 0, {"SOURCE_DATE_EPOCH=1764000000"}},
         Case{"export/seed.csv.expected", {"export", "--format", "csv"}, 0},
         Case{"lint/rasci.text.expected", {"lint", "tests/golden/lint/rasci.md"}, 1},
         Case{"lint/daci.text.expected", {"lint", "tests/golden/lint/daci.md"}, 1},
