@@ -9,7 +9,7 @@ packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev libstemmer-dev libre2-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
-  clang-14 libclang-rt-14-dev time bsdutils
+  clang-14 libclang-rt-14-dev time bsdutils chromium libxlsxwriter-dev
 )
 
 missing=()
@@ -66,4 +66,15 @@ if [ ! -d "$ajv_dir/node_modules/ajv-formats" ] ||
    ! grep -q '"version": "2.1.1"' "$ajv_dir/node_modules/ajv-formats/package.json" 2>/dev/null; then
   echo "deps: installing ajv-formats@2.1.1 into .cache/"
   npm install --prefix "$ajv_dir" --no-audit --no-fund --silent "ajv-cli@$ajv_version" "ajv-formats@2.1.1" >/dev/null
+fi
+
+# playwright-core drives Debian's chromium in the HTML report's browser test (it
+# downloads no browser of its own); pinned, into .cache/ as well.
+pw_dir="$root/.cache/playwright"
+pw_version=1.65.1
+if [ ! -f "$pw_dir/node_modules/playwright-core/package.json" ] ||
+   ! grep -q "\"version\": \"$pw_version\"" "$pw_dir/node_modules/playwright-core/package.json" 2>/dev/null; then
+  echo "deps: installing playwright-core@$pw_version into .cache/"
+  mkdir -p "$pw_dir"
+  npm install --prefix "$pw_dir" --no-audit --no-fund --silent "playwright-core@$pw_version" >/dev/null
 fi

@@ -47,6 +47,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"export/variations.json.expected", {"export", "--format", "json", "tests/golden/lint/variations.md"}, 0},
         Case{"export/seed.md.expected", {"export", "--format", "md"}, 0},
         Case{"export/seed.yaml.expected", {"export", "--format", "yaml"}, 0},
+        Case{"export/seed.html.expected", {"export", "--format", "html"}, 0},
+        Case{"export/seed-with.html.expected", {"export", "--format", "html", "--with", "infogerance-complementaire"}, 0},
         Case{"export/seed.ccm.json.expected", {"export", "--format", "ccm"}, 0},
         Case{"export/seed.ccm.csv.expected", {"export", "--format", "ccm-csv"}, 0},
         Case{"export/seed.oscal.json.expected", {"export", "--format", "oscal"}, 0, {"SOURCE_DATE_EPOCH=1764000000"}},
