@@ -38,3 +38,8 @@ target_link_libraries(racine_dep_re2 INTERFACE PkgConfig::RE2)
 find_package(OpenSSL REQUIRED)
 add_library(racine_dep_crypto INTERFACE)
 target_link_libraries(racine_dep_crypto INTERFACE OpenSSL::Crypto)
+
+# libxlsxwriter, for the XLSX export.
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
+add_library(racine_dep_xlsx INTERFACE)
+target_link_libraries(racine_dep_xlsx INTERFACE PkgConfig::XLSXWRITER)

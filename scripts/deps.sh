@@ -10,6 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev libstemmer-dev libre2-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
   clang-14 libclang-rt-14-dev time bsdutils chromium libxlsxwriter-dev
+  libreoffice-calc-nogui
 )
 
 missing=()

@@ -1,4 +1,4 @@
-// racine export [FILE] --format json|yaml|csv|md|html|oscal|ccm|ccm-csv [--with OPTION]... [-o OUT]
+// racine export [FILE] --format json|yaml|csv|md|html|xlsx|oscal|ccm|ccm-csv [--with OPTION]... [-o OUT]
 
 #include <fmt/format.h>
 
@@ -11,6 +11,7 @@
 #include "cli/common.h"
 #include "formats/compliance.h"
 #include "formats/html_writer.h"
+#include "formats/xlsx_writer.h"
 #include "lint/linter.h"
 #include "resolve/options.h"
 
@@ -88,6 +89,17 @@ int run_export(const ExportOptions& o) {
     if (!original) return k_exit_error;
     return write_output(write_html(*matrix, html_extras(*original, *matrix, o)), o.output);
   }
+  if (o.format == "xlsx") {
+    if (o.output.empty() || o.output == "-") {
+      print_usage_error("export --format xlsx writes a file: give -o FILE.xlsx");
+      return k_exit_error;
+    }
+    if (auto e = write_xlsx(*matrix, o.output)) {
+      print_error(*e);
+      return k_exit_error;
+    }
+    return k_exit_ok;
+  }
   if (o.format == "oscal") return write_output(write_oscal(*matrix, timestamp()), o.output);
   if (o.format == "ccm") return write_output(write_ccm_json(*matrix), o.output);
   if (o.format == "ccm-csv") return write_output(write_ccm_csv(*matrix), o.output);
@@ -101,8 +113,8 @@ Command add_export(CLI::App& root) {
   CLI::App* app = root.add_subcommand("export", "Write the matrix in another format");
   app->add_option("FILE", o->file, "Markdown file ('-' for standard input; none: the built-in matrix)");
   std::vector<std::string> formats = document_formats();
-  formats.insert(formats.end(), {"html", "oscal", "ccm", "ccm-csv"});
-  app->add_option("--format", o->format, "Output format: a matrix (md, yaml, json, csv), a page (html) or a compliance export (oscal, ccm, ccm-csv)")
+  formats.insert(formats.end(), {"html", "xlsx", "oscal", "ccm", "ccm-csv"});
+  app->add_option("--format", o->format, "Output format: a matrix (md, yaml, json, csv), for people (html, xlsx) or for auditors (oscal, ccm, ccm-csv)")
       ->check(CLI::IsMember(formats));
   repeatable(app->add_option("--with", o->with, "Apply this contract option first (repeatable; see `racine options`)"));
   app->add_option("-o,--output", o->output, "Write to this path instead of standard output");

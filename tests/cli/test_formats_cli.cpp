@@ -176,3 +176,21 @@ TEST(FormatsCli, ConvertWarnsAboutLettersItCannotWrite) {
 }
 
 }  // namespace racine::test
+
+namespace racine::test {
+
+TEST(FormatsCli, XlsxWritesAFile) {
+  TempDir d;
+  const std::string out = (d.path() / "seed.xlsx").string();
+  const Outcome r = racine({"export", "--format", "xlsx", "-o", out});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(read_text(out).substr(0, 2), "PK");  // a zip archive, as XLSX files are
+  const Outcome none = racine({"export", "--format", "xlsx"});
+  EXPECT_EQ(none.status, 2);
+  EXPECT_EQ(none.err, "racine: export --format xlsx writes a file: give -o FILE.xlsx\n");
+  const Outcome bad = racine({"export", "--format", "xlsx", "-o", (d.path() / "missing" / "x.xlsx").string()});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("cannot be written"), std::string::npos) << bad.err;
+}
+
+}  // namespace racine::test
