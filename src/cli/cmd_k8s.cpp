@@ -16,10 +16,10 @@
 #include "formats/document.h"
 #include "formats/loader.h"
 #include "formats/report_writers.h"
+#include "k8s/classify.h"
 #include "k8s/objects.h"
 #include "k8s/rules.h"
 #include "lint/rule_info.h"
-#include "query/query_json.h"
 
 namespace racine::cli {
 
@@ -68,15 +68,6 @@ Result<k8s::RuleSet> load_rules(const K8sOptions& o, const lint::Config& config)
   auto src = load_file(beside.string(), config.limits);
   if (!src) return src.error();
   return k8s::parse_rules(*src);
-}
-
-const Activity* find_activity(const Matrix& m, const std::string& id) {
-  for (const auto& s : m.sections) {
-    for (const auto& a : s.activities) {
-      if (a.id == id) return &a;
-    }
-  }
-  return nullptr;
 }
 
 std::string roles_text(const Matrix& m, const Activity& a) {
@@ -173,28 +164,12 @@ int run_who(const K8sOptions& o) {
   std::string text;
   for (const auto& l : subjects) {
     const k8s::Subject& s = l.subject;
-    const k8s::Rule* rule = rules->first_match(s);
-    const Activity* a = rule != nullptr ? find_activity(*m, rule->activity) : nullptr;
+    const k8s::Classified c = k8s::classify(*rules, *m, s);
+    const k8s::Rule* rule = c.rule;
+    const Activity* a = c.activity;
     gray = gray || a == nullptr;
     if (o.json) {
-      nlohmann::ordered_json j;
-      if (s.alert) {
-        j["alertname"] = s.alertname;
-        j["namespace"] = s.namespace_;
-        j["labels"] = s.labels;
-      } else {
-        j["kind"] = s.kind;
-        j["namespace"] = s.namespace_;
-        j["name"] = s.name;
-      }
-      j["activity"] = a == nullptr ? nlohmann::ordered_json(nullptr)
-                                   : nlohmann::ordered_json{{"id", a->id},
-                                                            {"title", a->title},
-                                                            {"line", m->source->position(a->span.begin).line}};
-      j["gray_zone"] = a == nullptr;
-      j["rule"] = rule == nullptr ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(rule->name);
-      j["roles"] = a == nullptr ? nlohmann::ordered_json::object() : query::roles_to_json(*m, *a);
-      out.push_back(std::move(j));
+      out.push_back(k8s::classified_to_json(*m, s, c));
       continue;
     }
     if (a == nullptr) {
