@@ -37,45 +37,28 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Microsoft's SARIF multitool, which the tests use to validate racine's SARIF, from the
-# npm registry, pinned, into the project's .cache/ (git-ignored).
+# The npm packages the tests drive, pinned, into the project's .cache/ (git-ignored):
+# npm_pin DIR PACKAGE VERSION [PACKAGE@VERSION...] installs PACKAGE@VERSION (and the
+# others beside it) into .cache/DIR unless that version is there already.
 root=$(cd "$(dirname "$0")/.." && pwd)
-sarif_dir="$root/.cache/sarif-multitool"
-sarif_version=5.7.0
-if [ ! -x "$sarif_dir/node_modules/.bin/sarif-multitool" ] ||
-   ! grep -q "\"version\": \"$sarif_version\"" "$sarif_dir/node_modules/@microsoft/sarif-multitool/package.json" 2>/dev/null; then
-  echo "deps: installing @microsoft/sarif-multitool@$sarif_version into .cache/"
-  mkdir -p "$sarif_dir"
-  npm install --prefix "$sarif_dir" --no-audit --no-fund --silent "@microsoft/sarif-multitool@$sarif_version" >/dev/null
-fi
+npm_pin() {
+  local dir="$root/.cache/$1" package=$2 version=$3
+  shift 3
+  if ! grep -q "\"version\": \"$version\"" "$dir/node_modules/$package/package.json" 2>/dev/null; then
+    echo "deps: installing $package@$version $* into .cache/"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --silent "$package@$version" "$@" >/dev/null
+  fi
+}
+# Microsoft's SARIF multitool validates racine's SARIF.
+npm_pin sarif-multitool @microsoft/sarif-multitool 5.7.0
 # The package's postinstall (chmod) may be blocked by npm's install-script policy.
-find "$sarif_dir/node_modules/@microsoft" -name 'Sarif.Multitool' -type f -exec chmod u+x {} + 2>/dev/null || true
-
-# ajv-cli, a JSON Schema validator, which the tests use to check racine's canonical YAML
-# and JSON against docs/schema/racine-1.schema.json; pinned, into .cache/ as well.
-ajv_dir="$root/.cache/ajv"
-ajv_version=5.0.0
-if [ ! -x "$ajv_dir/node_modules/.bin/ajv" ] ||
-   ! grep -q "\"version\": \"$ajv_version\"" "$ajv_dir/node_modules/ajv-cli/package.json" 2>/dev/null; then
-  echo "deps: installing ajv-cli@$ajv_version into .cache/"
-  mkdir -p "$ajv_dir"
-  npm install --prefix "$ajv_dir" --no-audit --no-fund --silent "ajv-cli@$ajv_version" >/dev/null
-fi
-# ajv-formats, so that ajv checks the formats (date-time, uri-reference...) the OSCAL
-# schema uses.
-if [ ! -d "$ajv_dir/node_modules/ajv-formats" ] ||
-   ! grep -q '"version": "2.1.1"' "$ajv_dir/node_modules/ajv-formats/package.json" 2>/dev/null; then
-  echo "deps: installing ajv-formats@2.1.1 into .cache/"
-  npm install --prefix "$ajv_dir" --no-audit --no-fund --silent "ajv-cli@$ajv_version" "ajv-formats@2.1.1" >/dev/null
-fi
-
+find "$root/.cache/sarif-multitool/node_modules/@microsoft" -name 'Sarif.Multitool' -type f -exec chmod u+x {} + 2>/dev/null || true
+# ajv-cli (a JSON Schema validator) checks the canonical YAML and JSON against
+# docs/schema/racine-1.schema.json and the OSCAL export against NIST's schema;
+# ajv-formats lets it check the formats (date-time, uri-reference...) OSCAL uses.
+npm_pin ajv ajv-cli 5.0.0 ajv-formats@2.1.1
+npm_pin ajv ajv-formats 2.1.1 ajv-cli@5.0.0
 # playwright-core drives Debian's chromium in the HTML report's browser test (it
-# downloads no browser of its own); pinned, into .cache/ as well.
-pw_dir="$root/.cache/playwright"
-pw_version=1.65.1
-if [ ! -f "$pw_dir/node_modules/playwright-core/package.json" ] ||
-   ! grep -q "\"version\": \"$pw_version\"" "$pw_dir/node_modules/playwright-core/package.json" 2>/dev/null; then
-  echo "deps: installing playwright-core@$pw_version into .cache/"
-  mkdir -p "$pw_dir"
-  npm install --prefix "$pw_dir" --no-audit --no-fund --silent "playwright-core@$pw_version" >/dev/null
-fi
+# downloads no browser of its own).
+npm_pin playwright playwright-core 1.65.1

@@ -6,9 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "formats/report_writers.h"
 #include "lint/linter.h"
-#include "lint/rule_info.h"
 #include "query/i18n.h"
 
 namespace racine::cli {
@@ -52,13 +50,7 @@ int run_i18n(const I18nOptions& o) {
     r.diagnostics = lint::finish(*matrix, query::compare_translation(*source, *matrix), *config);
     reports.push_back(std::move(r));
   }
-  if (o.format == "json") {
-    fmt::print("{}", write_json_report(reports));
-  } else if (o.format == "sarif") {
-    fmt::print("{}", write_sarif_report(reports, lint::rule_infos(help_uri_base), RACINE_VERSION));
-  } else {
-    fmt::print("{}", write_text_report(reports, use_color()));
-  }
+  print_reports(reports, o.format, help_uri_base);
   const ReportSummary s = summarize(reports);
   if (s.failed > 0) return k_exit_error;
   return s.errors + s.warnings + s.infos > 0 ? k_exit_found : k_exit_ok;

@@ -15,11 +15,9 @@
 #include "core/embedded.h"
 #include "formats/document.h"
 #include "formats/loader.h"
-#include "formats/report_writers.h"
 #include "k8s/classify.h"
 #include "k8s/objects.h"
 #include "k8s/rules.h"
-#include "lint/rule_info.h"
 
 namespace racine::cli {
 
@@ -68,20 +66,6 @@ Result<k8s::RuleSet> load_rules(const K8sOptions& o, const lint::Config& config)
   auto src = load_file(beside.string(), config.limits);
   if (!src) return src.error();
   return k8s::parse_rules(*src);
-}
-
-std::string roles_text(const Matrix& m, const Activity& a) {
-  std::string out;
-  for (const char r : m.roles.letters) {
-    std::string who;
-    for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
-      if (!a.cells[p].roles.has_letter(r)) continue;
-      if (!who.empty()) who += ", ";
-      who += m.parties[p].name;
-    }
-    out += fmt::format("{}{}: {}", out.empty() ? "" : "  ", r, who.empty() ? "-" : who);
-  }
-  return out;
 }
 
 std::string subject_text(const k8s::Subject& s) {
@@ -177,7 +161,7 @@ int run_who(const K8sOptions& o) {
                           m->gray_zone ? fmt::format("; the matrix says: {}", m->gray_zone->text) : std::string());
     } else {
       text += fmt::format("{}\n  -> {} (line {}) [rule {}]\n     {}\n", subject_text(s), a->title,
-                          m->source->position(a->span.begin).line, rule->name, roles_text(*m, *a));
+                          m->source->position(a->span.begin).line, rule->name, roles_line(*m, *a, "  "));
     }
   }
   if (o.json) {
@@ -207,13 +191,7 @@ int run_lint(const K8sOptions& o) {
   r.activities = rules->rules.size();
   r.diagnostics = k8s::check_rules(*rules, *m);
   std::vector<FileReport> reports{r};
-  if (o.format == "json") {
-    fmt::print("{}", write_json_report(reports));
-  } else if (o.format == "sarif") {
-    fmt::print("{}", write_sarif_report(reports, lint::rule_infos(config->help_uri_base), RACINE_VERSION));
-  } else {
-    fmt::print("{}", write_text_report(reports, use_color()));
-  }
+  print_reports(reports, o.format, config->help_uri_base);
   const ReportSummary s = summarize(reports);
   return s.errors > 0 ? k_exit_found : k_exit_ok;
 }

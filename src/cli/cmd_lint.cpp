@@ -7,9 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "lint/rule_info.h"
 #include "formats/loader.h"
-#include "formats/report_writers.h"
 #include "lint/linter.h"
 #include "lint/rule.h"
 
@@ -81,13 +79,7 @@ int run_lint(const LintOptions& o) {
   }
   if (config_failed) return k_exit_error;
 
-  if (o.format == "json") {
-    fmt::print("{}", write_json_report(reports));
-  } else if (o.format == "sarif") {
-    fmt::print("{}", write_sarif_report(reports, lint::rule_infos(help_uri_base), RACINE_VERSION));
-  } else {
-    fmt::print("{}", write_text_report(reports, use_color()));
-  }
+  print_reports(reports, o.format, help_uri_base);
   const ReportSummary s = summarize(reports);
   if (s.failed > 0) return k_exit_error;
   if (s.errors > 0 || (o.strict && s.warnings > 0)) return k_exit_found;

@@ -18,21 +18,6 @@ namespace racine::cli {
 
 namespace {
 
-// "R: Client  A: Client  C: -  I: Cloud Temple"
-std::string roles_line(const Matrix& m, const Activity& a) {
-  std::string out;
-  for (const char r : m.roles.letters) {
-    std::string who;
-    for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
-      if (!a.cells[p].roles.has_letter(r)) continue;
-      if (!who.empty()) who += ", ";
-      who += m.parties[p].name;
-    }
-    out += fmt::format("{}{}: {}", out.empty() ? "" : "   ", r, who.empty() ? "-" : who);
-  }
-  return out;
-}
-
 // What the options not applied would change on this activity: "option X hands it to Y".
 std::vector<std::string> option_lines(const Matrix& m, std::uint32_t section, std::uint32_t activity) {
   std::vector<std::string> out;

@@ -12,6 +12,8 @@
 #include <fstream>
 
 #include "formats/document.h"
+#include "formats/report_writers.h"
+#include "lint/rule_info.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
 #include "resolve/options.h"
@@ -85,6 +87,32 @@ const std::vector<std::string>& document_formats() { return format_names(); }
 
 std::string write_document(const Matrix& m, const std::string& format) {
   return racine::write_document(m, parse_format(format).value_or(Format::json));
+}
+
+std::string roles_line(const Matrix& m, const Activity& a, std::string_view separator) {
+  std::string out;
+  for (const char r : m.roles.letters) {
+    std::string who;
+    for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
+      if (!a.cells[p].roles.has_letter(r)) continue;
+      if (!who.empty()) who += ", ";
+      who += m.parties[p].name;
+    }
+    if (!out.empty()) out += separator;
+    out += fmt::format("{}: {}", r, who.empty() ? "-" : who);
+  }
+  return out;
+}
+
+void print_reports(const std::vector<FileReport>& reports, const std::string& format,
+                   const std::string& help_uri_base) {
+  if (format == "json") {
+    fmt::print("{}", write_json_report(reports));
+  } else if (format == "sarif") {
+    fmt::print("{}", write_sarif_report(reports, lint::rule_infos(help_uri_base), RACINE_VERSION));
+  } else {
+    fmt::print("{}", write_text_report(reports, use_color()));
+  }
 }
 
 void print_error(const Error& e) { fmt::print(stderr, "racine: {}\n", e.to_string()); }

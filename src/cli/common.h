@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/matrix.h"
+#include "core/report.h"
 #include "core/result.h"
 #include "lint/config.h"
 
@@ -43,6 +44,14 @@ int write_output(const std::string& doc, const std::string& output);
 // The document formats a matrix can be written in, and the writer of each.
 const std::vector<std::string>& document_formats();
 std::string write_document(const Matrix& m, const std::string& format);
+
+// "R: Client   A: Client   C: -   I: Cloud Temple", in the matrix's role letters.
+std::string roles_line(const Matrix& m, const Activity& a, std::string_view separator = "   ");
+
+// Prints the reports of lint-like commands (lint, i18n, k8s lint) in `format` (text,
+// json, sarif) on standard output.
+void print_reports(const std::vector<FileReport>& reports, const std::string& format,
+                   const std::string& help_uri_base);
 
 // Prints "racine: path:line:col: error: message" on standard error.
 void print_error(const Error& e);

@@ -50,6 +50,24 @@ bool suppressed(const Matrix& m, const Diagnostic& d, std::vector<std::vector<bo
   return hit;
 }
 
+// The configured severities applied (a disabled code drops out), sorted by position
+// then code.
+std::vector<Diagnostic> configured(std::vector<Diagnostic> found, const Config& config) {
+  std::vector<Diagnostic> out;
+  for (auto& d : found) {
+    const Rule* rule = find_rule(d.code);
+    const auto sev = config.severity_of(d.code, rule != nullptr ? rule->severity : d.severity);
+    if (!sev) continue;
+    d.severity = *sev;
+    out.push_back(std::move(d));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+    return a.code < b.code;
+  });
+  return out;
+}
+
 }  // namespace
 
 std::vector<Diagnostic> run(const Matrix& matrix, const Config& config) {
@@ -88,19 +106,7 @@ std::vector<Diagnostic> run(const Matrix& matrix, const Config& config) {
       }
     }
   }
-  std::vector<Diagnostic> out;
-  for (auto& d : kept) {
-    const Rule* rule = find_rule(d.code);
-    const auto sev = config.severity_of(d.code, rule != nullptr ? rule->severity : d.severity);
-    if (!sev) continue;
-    d.severity = *sev;
-    out.push_back(std::move(d));
-  }
-  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
-    return a.code < b.code;
-  });
-  return out;
+  return configured(std::move(kept), config);
 }
 
 std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> found, const Config& config) {
@@ -114,17 +120,9 @@ std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> fou
     bool named = false;
     for (const auto& s : matrix.suppressions) named = named || std::find(s.codes.begin(), s.codes.end(), d.code) != s.codes.end();
     if (named && suppressed(matrix, d, used)) continue;
-    const Rule* rule = find_rule(d.code);
-    const auto sev = config.severity_of(d.code, rule != nullptr ? rule->severity : d.severity);
-    if (!sev) continue;
-    d.severity = *sev;
     out.push_back(std::move(d));
   }
-  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
-    return a.code < b.code;
-  });
-  return out;
+  return configured(std::move(out), config);
 }
 
 FileReport report(std::string path, const Matrix& matrix, const Config& config) {
