@@ -15,23 +15,10 @@ namespace {
 
 using Kind = TreeNode::Kind;
 
-// A refusal, thrown from deep inside the walk and turned into an Error at the top.
-struct Refusal {
-  std::uint32_t offset;
-  std::string message;
-};
-
-[[noreturn]] void refuse(const TreeNode& n, std::string message) { throw Refusal{n.offset, std::move(message)}; }
-
 void expect_kind(const TreeNode& n, Kind kind, std::string_view what) {
   if (n.kind == kind) return;
   const char* want = kind == Kind::map ? "a mapping" : kind == Kind::sequence ? "a sequence" : "a string";
   refuse(n, fmt::format("{} must be {}, not {}", what, want, n.kind_name()));
-}
-
-const std::string& string_of(const TreeNode& n, std::string_view what) {
-  expect_kind(n, Kind::scalar, what);
-  return n.value;
 }
 
 // The keys of a mapping, each checked against `allowed`.
@@ -69,11 +56,11 @@ class CanonicalReader {
       refuse(*version, fmt::format("unsupported format version '{}': this racine reads version 1", version->value));
     }
     m_m.source = m_src;
-    if (const auto* n = root.find("id")) m_m.id = string_of(*n, "id");
+    if (const auto* n = root.find("id")) m_m.id = scalar_of(*n, "id");
     if (m_m.id.empty()) m_m.id = m_options.id;
-    if (const auto* n = root.find("title")) m_m.title = string_of(*n, "title");
+    if (const auto* n = root.find("title")) m_m.title = scalar_of(*n, "title");
     if (const auto* n = root.find("language"); n != nullptr && n->kind != Kind::null) {
-      m_m.language = string_of(*n, "language");
+      m_m.language = scalar_of(*n, "language");
     }
     if (const auto* n = root.find("roles"); n != nullptr && n->kind != Kind::null) read_roles(*n);
     const TreeNode* parties = root.find("parties");
@@ -84,7 +71,7 @@ class CanonicalReader {
     read_sections(*sections);
     if (const auto* n = root.find("notes"); n != nullptr && n->kind != Kind::null) read_notes(*n);
     if (const auto* n = root.find("gray_zone"); n != nullptr && n->kind != Kind::null) {
-      m_m.gray_zone = GrayZone{string_of(*n, "gray_zone"), span_of(*n)};
+      m_m.gray_zone = GrayZone{scalar_of(*n, "gray_zone"), span_of(*n)};
     }
     bind_markers();
     if (const auto* n = root.find("options"); n != nullptr && n->kind != Kind::null) read_options(*n);
@@ -106,14 +93,14 @@ class CanonicalReader {
           check_keys(e, "a legend entry", {"letter", "text"});
           const TreeNode* l = e.find("letter");
           if (l == nullptr) refuse(e, "a legend entry needs a 'letter'");
-          const std::string& v = string_of(*l, "a legend letter");
+          const std::string& v = scalar_of(*l, "a legend letter");
           if (v.size() != 1 || v[0] < 'A' || v[0] > 'Z') refuse(*l, fmt::format("a legend letter is one of A to Z, not '{}'", v));
           const TreeNode* t = e.find("text");
-          m_m.roles.legend.push_back({v[0], t != nullptr ? string_of(*t, "a legend text") : std::string(), e.offset});
+          m_m.roles.legend.push_back({v[0], t != nullptr ? scalar_of(*t, "a legend text") : std::string(), e.offset});
         }
       }
     }
-    const std::string& v = string_of(*letters, "roles");
+    const std::string& v = scalar_of(*letters, "roles");
     for (const char c : v) {
       if (c < 'A' || c > 'Z') refuse(*letters, fmt::format("role letters are A to Z, not '{}'", v));
     }
@@ -130,9 +117,9 @@ class CanonicalReader {
       Party party;
       const TreeNode* name = p.find("name");
       if (name == nullptr) refuse(p, "a party needs a 'name'");
-      party.name = string_of(*name, "a party's name");
+      party.name = scalar_of(*name, "a party's name");
       const TreeNode* id = p.find("id");
-      party.id = id != nullptr ? string_of(*id, "a party's id") : text::slugify(party.name);
+      party.id = id != nullptr ? scalar_of(*id, "a party's id") : text::slugify(party.name);
       if (party.id.empty()) refuse(id != nullptr ? *id : p, "a party's id cannot be empty");
       if (m_party_index.contains(party.id)) refuse(id != nullptr ? *id : p, fmt::format("party id '{}' appears twice", party.id));
       m_party_index.emplace(party.id, m_m.parties.size());
@@ -160,7 +147,7 @@ class CanonicalReader {
       expect_kind(s, Kind::map, "a section");
       check_keys(s, "a section", {"title", "activities"});
       Section sec;
-      if (const auto* t = s.find("title"); t != nullptr && t->kind != Kind::null) sec.title = string_of(*t, "a section's title");
+      if (const auto* t = s.find("title"); t != nullptr && t->kind != Kind::null) sec.title = scalar_of(*t, "a section's title");
       sec.level = 2;
       sec.span = span_of(s);
       Table table;
@@ -188,8 +175,8 @@ class CanonicalReader {
     if (title == nullptr) refuse(a, "an activity needs a 'title'");
     if (title->kind == Kind::map) {
       for (std::size_t i = 0; i + 1 < title->items.size(); i += 2) {
-        act.titles.emplace_back(string_of(title->items[i], "a title's language"),
-                                string_of(title->items[i + 1], "a title"));
+        act.titles.emplace_back(scalar_of(title->items[i], "a title's language"),
+                                scalar_of(title->items[i + 1], "a title"));
       }
       if (act.titles.empty()) refuse(*title, "an activity's title cannot be empty");
       act.title = act.titles.front().second;
@@ -197,10 +184,10 @@ class CanonicalReader {
         if (lang == m_m.language) act.title = t;
       }
     } else {
-      act.title = string_of(*title, "an activity's title");
+      act.title = scalar_of(*title, "an activity's title");
     }
     if (const auto* id = a.find("id")) {
-      act.id = string_of(*id, "an activity's id");
+      act.id = scalar_of(*id, "an activity's id");
       act.explicit_id = true;
       if (act.id.empty()) refuse(*id, "an activity's id cannot be empty");
       if (!m_ids.insert(act.id).second) refuse(*id, fmt::format("duplicate activity id '{}'", act.id));
@@ -211,7 +198,7 @@ class CanonicalReader {
       for (int k = 2; m_ids.contains(act.id); ++k) act.id = fmt::format("{}-{}", base, k);
       m_ids.insert(act.id);
     }
-    if (const auto* line = a.find("line")) string_of(*line, "an activity's line");  // informative only
+    if (const auto* line = a.find("line")) scalar_of(*line, "an activity's line");  // informative only
     if (const auto* roles = a.find("roles"); roles != nullptr && roles->kind != Kind::null) {
       expect_kind(*roles, Kind::map, "roles");
       for (std::size_t i = 0; i + 1 < roles->items.size(); i += 2) {
@@ -222,7 +209,7 @@ class CanonicalReader {
         cell.present = true;
         cell.span = span_of(v);
         if (v.kind == Kind::null) continue;
-        const std::string& text = string_of(v, "roles");
+        const std::string& text = scalar_of(v, "roles");
         const RoleCell rc = parse_role_cell(text, m_m.roles.letters);
         cell.text = text;
         cell.roles = rc.roles;
@@ -238,7 +225,7 @@ class CanonicalReader {
         const TreeNode& list = markers->items[i + 1];
         expect_kind(list, Kind::sequence, "a party's markers");
         for (const TreeNode& mk : list.items) {
-          const std::string& m = string_of(mk, "a marker");
+          const std::string& m = scalar_of(mk, "a marker");
           if (std::find(cell.markers.begin(), cell.markers.end(), m) == cell.markers.end()) cell.markers.push_back(m);
         }
         if (!cell.present) {
@@ -249,14 +236,14 @@ class CanonicalReader {
     }
     if (const auto* tm = a.find("title_markers"); tm != nullptr && tm->kind != Kind::null) {
       expect_kind(*tm, Kind::sequence, "title_markers");
-      for (const TreeNode& mk : tm->items) act.title_markers.push_back(string_of(mk, "a marker"));
+      for (const TreeNode& mk : tm->items) act.title_markers.push_back(scalar_of(mk, "a marker"));
     }
     if (const auto* fields = a.find("fields"); fields != nullptr && fields->kind != Kind::null) {
       expect_kind(*fields, Kind::map, "fields");
       for (std::size_t i = 0; i + 1 < fields->items.size(); i += 2) {
-        act.fields.push_back({string_of(fields->items[i], "a field's name"),
+        act.fields.push_back({scalar_of(fields->items[i], "a field's name"),
                               fields->items[i + 1].kind == Kind::null ? std::string()
-                                                                       : string_of(fields->items[i + 1], "a field")});
+                                                                       : scalar_of(fields->items[i + 1], "a field")});
       }
     }
     return act;
@@ -271,12 +258,12 @@ class CanonicalReader {
       const TreeNode* marker = n.find("marker");
       const TreeNode* text = n.find("text");
       if (marker == nullptr || text == nullptr) refuse(n, "a note needs a 'marker' and a 'text'");
-      note.marker = string_of(*marker, "a note's marker");
-      note.text = string_of(*text, "a note's text");
+      note.marker = scalar_of(*marker, "a note's marker");
+      note.text = scalar_of(*text, "a note's text");
       note.span = span_of(n);
-      if (const auto* line = n.find("line")) string_of(*line, "a note's line");
+      if (const auto* line = n.find("line")) scalar_of(*line, "a note's line");
       if (const auto* sec = n.find("section"); sec != nullptr && sec->kind != Kind::null) {
-        const std::string& v = string_of(*sec, "a note's section");
+        const std::string& v = scalar_of(*sec, "a note's section");
         char* end = nullptr;
         const long k = std::strtol(v.c_str(), &end, 10);
         if (v.empty() || *end != '\0' || k < -1 || k >= static_cast<long>(m_m.sections.size())) {
@@ -334,10 +321,10 @@ class CanonicalReader {
       Option o;
       const TreeNode* id = n.find("id");
       if (id == nullptr) refuse(n, "an option needs an 'id'");
-      o.id = string_of(*id, "an option's id");
+      o.id = scalar_of(*id, "an option's id");
       if (!ids.insert(o.id).second) refuse(*id, fmt::format("option id '{}' appears twice", o.id));
-      if (const auto* mk = n.find("marker"); mk != nullptr && mk->kind != Kind::null) o.marker = string_of(*mk, "an option's marker");
-      if (const auto* t = n.find("text"); t != nullptr && t->kind != Kind::null) o.text = string_of(*t, "an option's text");
+      if (const auto* mk = n.find("marker"); mk != nullptr && mk->kind != Kind::null) o.marker = scalar_of(*mk, "an option's marker");
+      if (const auto* t = n.find("text"); t != nullptr && t->kind != Kind::null) o.text = scalar_of(*t, "an option's text");
       for (std::size_t k = 0; k < m_m.notes.size(); ++k) {
         if (m_m.notes[k].marker == o.marker && (o.note < 0 || m_m.notes[k].text == o.text)) {
           o.note = static_cast<int>(k);
@@ -357,7 +344,7 @@ class CanonicalReader {
           const TreeNode* act = e.find("activity");
           const TreeNode* roles = e.find("roles");
           if (act == nullptr || roles == nullptr) refuse(e, "an effect needs an 'activity' and 'roles'");
-          const auto it = by_id.find(string_of(*act, "an effect's activity"));
+          const auto it = by_id.find(scalar_of(*act, "an effect's activity"));
           if (it == by_id.end()) refuse(*act, fmt::format("unknown activity id '{}'", act->value));
           OptionEffect eff;
           eff.section = it->second.first;
@@ -366,7 +353,7 @@ class CanonicalReader {
           for (std::size_t i = 0; i + 1 < roles->items.size(); i += 2) {
             const std::size_t p = party_of(roles->items[i]);
             const TreeNode& v = roles->items[i + 1];
-            eff.roles.push_back({p, v.kind == Kind::null ? RoleSet{} : parse_role_cell(string_of(v, "roles"), m_m.roles.letters).roles});
+            eff.roles.push_back({p, v.kind == Kind::null ? RoleSet{} : parse_role_cell(scalar_of(v, "roles"), m_m.roles.letters).roles});
           }
           o.effects.push_back(std::move(eff));
         }
@@ -394,9 +381,8 @@ Result<Matrix> read_canonical(const SourcePtr& source, const ReadOptions& option
       return Error{source->path(), 0, 0, "no activity: the matrix has no section with activities"};
     }
     return m;
-  } catch (const Refusal& r) {
-    const Position p = source->position(std::min<std::uint32_t>(r.offset, static_cast<std::uint32_t>(source->text().size())));
-    return Error{source->path(), p.line, p.column, r.message};
+  } catch (const TreeRefusal& r) {
+    return error_at(source, r.offset, r.message);
   }
 }
 

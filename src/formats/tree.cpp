@@ -82,12 +82,19 @@ class Builder : public YAML::EventHandler {
   }
 };
 
+}  // namespace
+
 Error error_at(const SourcePtr& src, std::uint32_t offset, std::string message) {
   const Position p = src->position(std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(src->text().size())));
   return Error{src->path(), p.line, p.column, std::move(message)};
 }
 
-}  // namespace
+void refuse(const TreeNode& n, std::string message) { throw TreeRefusal{n.offset, std::move(message)}; }
+
+const std::string& scalar_of(const TreeNode& n, std::string_view what) {
+  if (n.kind != TreeNode::Kind::scalar) refuse(n, fmt::format("{} must be a string, not {}", what, n.kind_name()));
+  return n.value;
+}
 
 const TreeNode* TreeNode::find(std::string_view key) const {
   if (kind != Kind::map) return nullptr;

@@ -28,6 +28,20 @@ struct TreeNode {
   [[nodiscard]] std::string_view kind_name() const;
 };
 
+// An Error at byte `offset` of `src`, with its line and column.
+Error error_at(const SourcePtr& src, std::uint32_t offset, std::string message);
+
+// A node that breaks the shape a reader expects: thrown while walking a tree, and
+// turned into an Error with line and column by `error_at(src, r.offset, r.message)`.
+struct TreeRefusal {
+  std::uint32_t offset;
+  std::string message;
+};
+[[noreturn]] void refuse(const TreeNode& n, std::string message);
+
+// The value of a scalar; refuses anything else ("WHAT must be a string, not a mapping").
+const std::string& scalar_of(const TreeNode& n, std::string_view what);
+
 // Parses the single document of `src`. Errors carry the source's path, line and column.
 Result<TreeNode> parse_tree(const SourcePtr& src);
 

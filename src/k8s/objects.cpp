@@ -10,11 +10,6 @@ namespace {
 
 using Kind = TreeNode::Kind;
 
-Error error_at(const SourcePtr& src, std::uint32_t offset, std::string message) {
-  const Position p = src->position(std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(src->text().size())));
-  return Error{src->path(), p.line, p.column, std::move(message)};
-}
-
 std::string string_at(const TreeNode* n) { return n != nullptr && n->kind == Kind::scalar ? n->value : std::string(); }
 
 std::map<std::string, std::string> labels_of(const TreeNode* n) {

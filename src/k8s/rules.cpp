@@ -15,18 +15,6 @@ namespace {
 
 using Kind = TreeNode::Kind;
 
-struct Refusal {
-  std::uint32_t offset;
-  std::string message;
-};
-
-[[noreturn]] void refuse(const TreeNode& n, std::string message) { throw Refusal{n.offset, std::move(message)}; }
-
-const std::string& scalar(const TreeNode& n, std::string_view what) {
-  if (n.kind != Kind::scalar) refuse(n, fmt::format("{} must be a string, not {}", what, n.kind_name()));
-  return n.value;
-}
-
 // "a", or ["a", "!b", "@set"]: sets expand in place.
 GlobList glob_list(const TreeNode& n, std::string_view what, const std::map<std::string, std::vector<std::string>>& sets) {
   std::vector<const TreeNode*> items;
@@ -37,7 +25,7 @@ GlobList glob_list(const TreeNode& n, std::string_view what, const std::map<std:
   }
   GlobList out;
   for (const TreeNode* i : items) {
-    std::string v = scalar(*i, what);
+    std::string v = scalar_of(*i, what);
     const bool negate = v.starts_with('!');
     if (negate) v.erase(0, 1);
     std::vector<std::string> values;
@@ -115,7 +103,7 @@ RuleSet build(const SourcePtr& src, const TreeNode& root) {
   rs.source = src;
   if (root.kind != Kind::map) refuse(root, fmt::format("the Kubernetes rules must be a mapping, not {}", root.kind_name()));
   for (std::size_t i = 0; i + 1 < root.items.size(); i += 2) {
-    const std::string& k = scalar(root.items[i], "a key");
+    const std::string& k = scalar_of(root.items[i], "a key");
     if (k != "racine-kubernetes" && k != "sets" && k != "rules") {
       refuse(root.items[i], fmt::format("unknown key '{}' in the Kubernetes rules (known: racine-kubernetes, sets, rules)", k));
     }
@@ -123,11 +111,11 @@ RuleSet build(const SourcePtr& src, const TreeNode& root) {
   if (const TreeNode* sets = root.find("sets"); sets != nullptr && sets->kind != Kind::null) {
     if (sets->kind != Kind::map) refuse(*sets, "sets must be a mapping of names to lists");
     for (std::size_t i = 0; i + 1 < sets->items.size(); i += 2) {
-      const std::string& name = scalar(sets->items[i], "a set's name");
+      const std::string& name = scalar_of(sets->items[i], "a set's name");
       const TreeNode& list = sets->items[i + 1];
       if (list.kind != Kind::sequence) refuse(list, fmt::format("set '{}' must be a list", name));
       std::vector<std::string> values;
-      for (const auto& v : list.items) values.push_back(scalar(v, "a set's value"));
+      for (const auto& v : list.items) values.push_back(scalar_of(v, "a set's value"));
       rs.sets[name] = std::move(values);
     }
   }
@@ -139,10 +127,10 @@ RuleSet build(const SourcePtr& src, const TreeNode& root) {
     Rule rule;
     rule.span = {r.offset, r.offset + 1};
     for (std::size_t i = 0; i + 1 < r.items.size(); i += 2) {
-      const std::string& k = scalar(r.items[i], "a key");
+      const std::string& k = scalar_of(r.items[i], "a key");
       const TreeNode& v = r.items[i + 1];
       if (k == "name") {
-        rule.name = scalar(v, "a rule's name");
+        rule.name = scalar_of(v, "a rule's name");
       } else if (k == "kind") {
         rule.kind = glob_list(v, "kind", rs.sets);
       } else if (k == "group") {
@@ -152,7 +140,7 @@ RuleSet build(const SourcePtr& src, const TreeNode& root) {
       } else if (k == "object-name") {
         rule.name_glob = glob_list(v, "object-name", rs.sets);
       } else if (k == "activity") {
-        rule.activity = scalar(v, "activity");
+        rule.activity = scalar_of(v, "activity");
         rule.activity_span = {v.offset, v.offset + 1};
       } else if (k == "labels" || k == "alertname") {
         std::vector<const TreeNode*> items;
@@ -162,7 +150,7 @@ RuleSet build(const SourcePtr& src, const TreeNode& root) {
           items.push_back(&v);
         }
         for (const TreeNode* x : items) {
-          const std::string text = k == "alertname" ? "alertname=~\"" + scalar(*x, "alertname") + "\"" : scalar(*x, "a matcher");
+          const std::string text = k == "alertname" ? "alertname=~\"" + scalar_of(*x, "alertname") + "\"" : scalar_of(*x, "a matcher");
           std::string error;
           auto m = parse_matcher(text, error);
           if (!m) {
@@ -192,9 +180,8 @@ RuleSet build(const SourcePtr& src, const TreeNode& root) {
 Result<RuleSet> wrap(const SourcePtr& src, const TreeNode& root) {
   try {
     return build(src, root);
-  } catch (const Refusal& r) {
-    const Position p = src->position(std::min<std::uint32_t>(r.offset, static_cast<std::uint32_t>(src->text().size())));
-    return Error{src->path(), p.line, p.column, r.message};
+  } catch (const TreeRefusal& r) {
+    return error_at(src, r.offset, r.message);
   }
 }
 
