@@ -35,20 +35,11 @@ int run_i18n(const I18nOptions& o) {
     if (help_uri_base.empty()) help_uri_base = config->help_uri_base;
     auto matrix = read_matrix(path, *config, o.input.from);
     if (!matrix) {
-      FileReport failed;
-      failed.path = shown;
-      failed.error = matrix.error();
       print_error(matrix.error());
-      reports.push_back(std::move(failed));
+      reports.push_back(failed_report(shown, matrix.error()));
       continue;
     }
-    FileReport r;
-    r.path = shown;
-    r.source = matrix->source;
-    r.activities = matrix->activity_count();
-    r.parties = matrix->party_names();
-    r.diagnostics = lint::finish(*matrix, query::compare_translation(*source, *matrix), *config);
-    reports.push_back(std::move(r));
+    reports.push_back(lint::report(shown, *matrix, query::compare_translation(*source, *matrix), *config));
   }
   print_reports(reports, o.format, help_uri_base);
   const ReportSummary s = summarize(reports);

@@ -68,11 +68,8 @@ int run_lint(const LintOptions& o) {
     if (help_uri_base.empty()) help_uri_base = config->help_uri_base;
     auto matrix = read_matrix(path, *config);
     if (!matrix) {
-      FileReport failed;
-      failed.path = shown;
-      failed.error = matrix.error();
       print_error(matrix.error());
-      reports.push_back(std::move(failed));
+      reports.push_back(failed_report(shown, matrix.error()));
       continue;
     }
     reports.push_back(lint::report(shown, *matrix, *config));

@@ -2,6 +2,13 @@
 
 namespace racine {
 
+FileReport failed_report(std::string path, Error error) {
+  FileReport r;
+  r.path = std::move(path);
+  r.error = std::move(error);
+  return r;
+}
+
 ReportSummary summarize(const std::vector<FileReport>& reports) {
   ReportSummary s;
   s.files = reports.size();

@@ -22,6 +22,9 @@ struct FileReport {
   std::optional<Error> error;            // set when the file could not be read or parsed
 };
 
+// The report on a file that could not be read or parsed.
+FileReport failed_report(std::string path, Error error);
+
 // Counts over a whole run.
 struct ReportSummary {
   std::size_t files = 0;

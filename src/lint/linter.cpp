@@ -125,14 +125,26 @@ std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> fou
   return configured(std::move(out), config);
 }
 
-FileReport report(std::string path, const Matrix& matrix, const Config& config) {
+namespace {
+
+FileReport report_with(std::string path, const Matrix& matrix, std::vector<Diagnostic> diagnostics) {
   FileReport r;
   r.path = std::move(path);
   r.source = matrix.source;
   r.activities = matrix.activity_count();
   r.parties = matrix.party_names();
-  r.diagnostics = run(matrix, config);
+  r.diagnostics = std::move(diagnostics);
   return r;
+}
+
+}  // namespace
+
+FileReport report(std::string path, const Matrix& matrix, const Config& config) {
+  return report_with(std::move(path), matrix, run(matrix, config));
+}
+
+FileReport report(std::string path, const Matrix& matrix, std::vector<Diagnostic> found, const Config& config) {
+  return report_with(std::move(path), matrix, finish(matrix, std::move(found), config));
 }
 
 }  // namespace racine::lint

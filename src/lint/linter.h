@@ -21,4 +21,8 @@ std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> fou
 // The report on one linted file, shown as `path`: counts, parties and findings.
 FileReport report(std::string path, const Matrix& matrix, const Config& config);
 
+// The same with findings made elsewhere (`racine i18n`), suppressed and configured by
+// `finish`.
+FileReport report(std::string path, const Matrix& matrix, std::vector<Diagnostic> found, const Config& config);
+
 }  // namespace racine::lint

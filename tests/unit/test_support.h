@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/matrix.h"
+#include "formats/loader.h"
 #include "formats/markdown_reader.h"
 #include "lint/config.h"
 #include "lint/linter.h"
@@ -15,6 +16,16 @@ namespace racine::test {
 inline Result<Matrix> read_md(std::string text, ReadOptions options = {}) {
   auto src = std::make_shared<SourceFile>("t.md", std::move(text));
   return read_markdown(src, options);
+}
+
+// The built-in matrix, read once.
+inline const Matrix& seed() {
+  static const Matrix m = [] {
+    ReadOptions o;
+    o.id = "managed-kubernetes";
+    return std::move(*read_markdown(builtin_matrix(), o));
+  }();
+  return m;
 }
 
 // "CODE@line" for every finding, in order.

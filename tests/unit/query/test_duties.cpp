@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../test_support.h"
+
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
 #include "resolve/options.h"
@@ -10,14 +12,7 @@ namespace racine::query {
 
 namespace {
 
-const Matrix& seed() {
-  static const Matrix m = [] {
-    ReadOptions o;
-    o.id = "managed-kubernetes";
-    return std::move(*read_markdown(builtin_matrix(), o));
-  }();
-  return m;
-}
+using test::seed;
 
 }  // namespace
 

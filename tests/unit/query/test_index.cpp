@@ -14,14 +14,7 @@ namespace racine::query {
 
 namespace {
 
-const Matrix& seed() {
-  static const Matrix m = [] {
-    ReadOptions o;
-    o.id = "managed-kubernetes";
-    return std::move(*read_markdown(builtin_matrix(), o));
-  }();
-  return m;
-}
+using test::seed;
 
 const Index& seed_index() {
   static const Index ix = Index::build(seed());

@@ -13,14 +13,7 @@ namespace racine::resolve {
 
 namespace {
 
-const Matrix& seed() {
-  static const Matrix m = [] {
-    ReadOptions o;
-    o.id = "managed-kubernetes";
-    return std::move(*read_markdown(builtin_matrix(), o));
-  }();
-  return m;
-}
+using test::seed;
 
 std::uint32_t line_of(const Matrix& m, Span s) { return m.source->position(s.begin).line; }
 
