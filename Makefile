@@ -6,13 +6,24 @@ FUZZ_SECONDS ?= 5
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: deps build test run bench sanitize fuzz fuzz-smoke format clean install uninstall
+.PHONY: deps deps-test build build-tests test run bench sanitize fuzz fuzz-smoke format format-check clean install uninstall fresh-check
 
+# What building and running need (compiler, CMake, the libraries racine links against).
 deps:
-	@bash scripts/deps.sh
+	@bash scripts/deps.sh build
 
+# That, plus what the tests drive: GoogleTest, clang-14 (fuzzers, sanitizers), chromium,
+# LibreOffice, clang-format, Node.js and the pinned npm tools.
+deps-test:
+	@bash scripts/deps.sh test
+
+# The binary alone (no test dependency is needed or built).
 build: deps
-	@cmake --preset release >/dev/null
+	@cmake --preset release -DRACINE_TESTS=OFF >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+build-tests: deps-test
+	@cmake --preset release -DRACINE_TESTS=ON >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
 # Lints the embedded seed matrix: its two real defects are shown, and make succeeds
@@ -20,11 +31,12 @@ build: deps
 run: build
 	@./build/racine lint; status=$$?; [ $$status -le 1 ]
 
-test: build
+test: build-tests
 	@ctest --preset release -j $(JOBS)
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory fuzz-smoke FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-sanitize: deps
+sanitize: deps-test
 	@cmake --preset sanitize >/dev/null
 	@cmake --build --preset sanitize -j $(JOBS)
 	@ctest --preset sanitize -j $(JOBS)
@@ -52,18 +64,27 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/racine.fish
 
 # A few seconds of libFuzzer on each reader; `make fuzz FUZZ_SECONDS=600` for longer.
-fuzz-smoke fuzz: deps
+fuzz-smoke fuzz: deps-test
 	@cmake --preset fuzz >/dev/null
 	@cmake --build --preset fuzz -j $(JOBS)
 	@bash fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
-bench: deps
+bench: deps-test
 	@cmake --preset bench >/dev/null
 	@cmake --build --preset bench -j $(JOBS)
 	@bash bench/run.sh build-bench
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+# Fails (and names the files) when a source is not formatted as .clang-format says.
+format-check:
+	@clang-format --dry-run -Werror $$(git ls-files '*.cpp' '*.h')
+
+# The README's two commands in a clean Debian 12 root made with debootstrap (as root;
+# downloads Debian packages; see docs/testing.md).
+fresh-check:
+	@bash scripts/fresh-check.sh
 
 clean:
 	@rm -rf build build-debug build-sanitize build-fuzz build-bench

@@ -1,17 +1,41 @@
 #!/usr/bin/env bash
-# Installs every Debian package racine needs to build, test, fuzz and benchmark.
-# Idempotent: installs only what is missing, runs `apt-get update` only when the
-# package lists are absent or a package cannot be found.
+# Installs the Debian packages (and, for the tests, the pinned npm packages) racine needs.
+#   scripts/deps.sh build   what building and running racine need (make build, make run)
+#   scripts/deps.sh test    that, plus what the tests, fuzzers, sanitizers and benchmarks
+#                           drive (make test, make sanitize, make fuzz, make bench)
+# Idempotent: installs only what is missing, runs `apt-get update` only when the package
+# lists are absent or a package cannot be found. Works with Debian 12's own Node.js (18)
+# as well as newer ones: every npm package is pinned to a version that supports Node 18.
 set -euo pipefail
 
-packages=(
+what=${1:-build}
+case "$what" in
+  build | test) ;;
+  *)
+    echo "usage: scripts/deps.sh build|test" >&2
+    exit 2
+    ;;
+esac
+
+# Everything the build compiles and links against (pkg-config names the libraries'
+# own dependencies: libxlsxwriter's .pc asks for -lz, hence zlib1g-dev).
+build_packages=(
   build-essential cmake ninja-build pkg-config
   libcmark-gfm-dev libcmark-gfm-extensions-dev
-  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev libstemmer-dev libre2-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
-  clang-14 libclang-rt-14-dev time bsdutils chromium libxlsxwriter-dev
-  libreoffice-calc-nogui
+  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev libstemmer-dev
+  libre2-dev libssl-dev libxlsxwriter-dev zlib1g-dev
 )
+# The test suites, the fuzzers and sanitizers (clang-14 with its runtime), the
+# benchmarks' baselines (md4c, Google Benchmark), the browser and LibreOffice tests, the
+# format check (clang-format), and Node.js for the npm tools below.
+test_packages=(
+  libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
+  clang-14 libclang-rt-14-dev clang-format time bsdutils
+  chromium libreoffice-calc-nogui
+)
+
+packages=("${build_packages[@]}")
+if [ "$what" = test ]; then packages+=("${test_packages[@]}"); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -19,8 +43,9 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-# Node.js runs the SARIF validator in the tests; install Debian's only when none is present.
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+# Node.js runs the validators and the browser driver in the tests; install Debian's only
+# when none is present (a newer one, if installed, is used as it is).
+if [ "$what" = test ] && { ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; }; then
   missing+=(nodejs npm)
 fi
 
@@ -36,6 +61,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
   fi
 fi
+
+if [ "$what" = build ]; then exit 0; fi
 
 # The npm packages the tests drive, pinned, into the project's .cache/ (git-ignored):
 # npm_pin DIR PACKAGE VERSION [PACKAGE@VERSION...] installs PACKAGE@VERSION (and the
@@ -59,6 +86,7 @@ find "$root/.cache/sarif-multitool/node_modules/@microsoft" -name 'Sarif.Multito
 # ajv-formats lets it check the formats (date-time, uri-reference...) OSCAL uses.
 npm_pin ajv ajv-cli 5.0.0 ajv-formats@2.1.1
 npm_pin ajv ajv-formats 2.1.1 ajv-cli@5.0.0
-# playwright-core drives Debian's chromium in the HTML report's browser test (it
-# downloads no browser of its own).
-npm_pin playwright playwright-core 1.65.1
+# playwright-core drives Debian's chromium in the browser tests (it downloads no browser
+# of its own). 1.61 is the last release that runs on Node 18 (Debian 12's); 1.62 and
+# later require Node 20.
+npm_pin playwright playwright-core 1.61.1
