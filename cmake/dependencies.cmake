@@ -43,3 +43,9 @@ target_link_libraries(racine_dep_crypto INTERFACE OpenSSL::Crypto)
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 add_library(racine_dep_xlsx INTERFACE)
 target_link_libraries(racine_dep_xlsx INTERFACE PkgConfig::XLSXWRITER)
+
+# The server's store: SQLite (the default engine) and libpq (PostgreSQL).
+find_package(SQLite3 REQUIRED)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+add_library(racine_dep_store INTERFACE)
+target_link_libraries(racine_dep_store INTERFACE SQLite::SQLite3 PkgConfig::LIBPQ)

@@ -24,14 +24,16 @@ build_packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev libstemmer-dev
   libre2-dev libssl-dev libxlsxwriter-dev zlib1g-dev
+  libsqlite3-dev libpq-dev
 )
 # The test suites, the fuzzers and sanitizers (clang-14 with its runtime), the
 # benchmarks' baselines (md4c, Google Benchmark), the browser and LibreOffice tests, the
-# format check (clang-format), and Node.js for the npm tools below.
+# format check (clang-format), a private PostgreSQL server for the store's tests
+# (started by the tests themselves, never as a service), and Node.js for the npm tools.
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
   clang-14 libclang-rt-14-dev clang-format time bsdutils
-  chromium libreoffice-calc-nogui
+  chromium libreoffice-calc-nogui postgresql-15
 )
 
 packages=("${build_packages[@]}")
@@ -53,6 +55,11 @@ sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 if [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ]; then
   $sudo apt-get update
+fi
+# PostgreSQL is for the tests' private servers only: no cluster, no service at install.
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
+  $sudo mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.d/racine.conf >/dev/null
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}"

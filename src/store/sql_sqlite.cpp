@@ -1,0 +1,132 @@
+// SQLite engine: one file, WAL journal, synchronous=FULL (a committed write survives a
+// power loss), foreign keys on, and a busy timeout so that a second writer (another
+// thread's connection or another process) waits instead of failing.
+#include <sqlite3.h>
+
+#include <charconv>
+#include <string>
+
+#include "store/sql.h"
+
+namespace racine::store {
+
+const std::string& Row::text(std::size_t i) const {
+  const auto& c = cells.at(i);
+  if (!c) throw Error("store: unexpected NULL in column " + std::to_string(i), false);
+  return *c;
+}
+
+std::int64_t Row::integer(std::size_t i) const {
+  const std::string& t = text(i);
+  std::int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc{} || ptr != t.data() + t.size()) throw Error("store: not an integer: " + t, false);
+  return v;
+}
+
+namespace {
+
+constexpr int k_busy_timeout_ms = 10000;
+
+bool transient_code(int code) {
+  const int primary = code & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR || primary == SQLITE_FULL;
+}
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(const std::string& path) {
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string message = m_db != nullptr ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
+      sqlite3_close(m_db);
+      m_db = nullptr;
+      throw Error("sqlite: cannot open " + path + ": " + message, transient_code(rc));
+    }
+    sqlite3_extended_result_codes(m_db, 1);
+    sqlite3_busy_timeout(m_db, k_busy_timeout_ms);
+    script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    // journal_mode answers with a row; check that WAL was really taken.
+    const Rows mode = query("PRAGMA journal_mode", {});
+    if (mode.empty() || mode[0].text(0) != "wal") throw Error("sqlite: " + path + " cannot use WAL", false);
+  }
+  ~SqliteConnection() override { sqlite3_close_v2(m_db); }
+
+  [[nodiscard]] Engine engine() const override { return Engine::sqlite; }
+
+  Rows query(std::string_view sql, const std::vector<Value>& params) override {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) fail(rc, sql);
+    struct Finalize {
+      sqlite3_stmt* s;
+      ~Finalize() { sqlite3_finalize(s); }
+    } finalize{stmt};
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const int at = static_cast<int>(i + 1);
+      if (std::holds_alternative<std::nullptr_t>(params[i])) {
+        rc = sqlite3_bind_null(stmt, at);
+      } else if (const auto* n = std::get_if<std::int64_t>(&params[i])) {
+        rc = sqlite3_bind_int64(stmt, at, *n);
+      } else {
+        const auto& s = std::get<std::string>(params[i]);
+        rc = sqlite3_bind_text64(stmt, at, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      }
+      if (rc != SQLITE_OK) fail(rc, sql);
+    }
+    Rows rows;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      Row row;
+      const int n = sqlite3_column_count(stmt);
+      row.cells.reserve(static_cast<std::size_t>(n));
+      for (int c = 0; c < n; ++c) {
+        if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
+          row.cells.emplace_back(std::nullopt);
+          continue;
+        }
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+        const int bytes = sqlite3_column_bytes(stmt, c);
+        row.cells.emplace_back(std::string(text, static_cast<std::size_t>(bytes)));
+      }
+      rows.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) fail(rc, sql);
+    return rows;
+  }
+
+  void script(std::string_view sql) override {
+    char* message = nullptr;
+    const std::string copy(sql);
+    const int rc = sqlite3_exec(m_db, copy.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+      std::string text = message != nullptr ? message : sqlite3_errstr(rc);
+      sqlite3_free(message);
+      throw Error("sqlite: " + text, transient_code(rc));
+    }
+  }
+
+  void begin_write() override { script("BEGIN IMMEDIATE"); }
+  void begin_read() override { script("BEGIN"); }
+  void commit() override { script("COMMIT"); }
+  void rollback() noexcept override {
+    if (sqlite3_get_autocommit(m_db) == 0) sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  bool healthy() override { return true; }
+
+ private:
+  [[noreturn]] void fail(int rc, std::string_view sql) {
+    const int primary = rc & 0xff;
+    std::string what = sqlite3_errmsg(m_db);
+    if (primary == SQLITE_CONSTRAINT) throw Error("sqlite: constraint: " + what, false);
+    throw Error("sqlite: " + what + " (in: " + std::string(sql.substr(0, 60)) + ")", transient_code(rc));
+  }
+
+  sqlite3* m_db = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Connection> open_sqlite(const std::string& path) { return std::make_unique<SqliteConnection>(path); }
+
+}  // namespace racine::store

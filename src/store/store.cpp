@@ -1,0 +1,610 @@
+#include "store/store.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+namespace racine::store {
+
+namespace {
+
+// The schema, one script per version, in the SQL both engines accept. `{serial}` is an
+// auto-numbered primary key in each engine's spelling.
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> list = {
+      // 1: matrices, versions, tenants, contracts, tokens, audit, settings.
+      R"sql(
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE matrices (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, latest BIGINT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE versions (
+  matrix TEXT NOT NULL REFERENCES matrices (id), version BIGINT NOT NULL,
+  format TEXT NOT NULL, document TEXT NOT NULL, sha256 TEXT NOT NULL,
+  canonical TEXT NOT NULL, lint TEXT NOT NULL, summary TEXT NOT NULL,
+  created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+  PRIMARY KEY (matrix, version), UNIQUE (matrix, sha256));
+CREATE TABLE tenants (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE contracts (
+  tenant TEXT NOT NULL REFERENCES tenants (id), id TEXT NOT NULL,
+  matrix TEXT NOT NULL, version BIGINT NOT NULL, options TEXT NOT NULL, party TEXT NOT NULL,
+  escalate_after TEXT NOT NULL, updated_at TEXT NOT NULL,
+  PRIMARY KEY (tenant, id), FOREIGN KEY (matrix, version) REFERENCES versions (matrix, version));
+CREATE INDEX contracts_matrix ON contracts (matrix, tenant);
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
+  tenant TEXT REFERENCES tenants (id), name TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);
+CREATE TABLE audit (
+  seq {serial}, at TEXT NOT NULL, token TEXT NOT NULL, tenant TEXT,
+  action TEXT NOT NULL, target TEXT NOT NULL);
+CREATE INDEX audit_tenant ON audit (tenant, seq);
+)sql",
+  };
+  return list;
+}
+
+std::string dialect(std::string sql, Engine e) {
+  const std::string serial = e == Engine::sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
+  for (std::size_t at = sql.find("{serial}"); at != std::string::npos; at = sql.find("{serial}", at)) {
+    sql.replace(at, 8, serial);
+  }
+  return sql;
+}
+
+Value opt_value(const std::optional<std::string>& s) { return s ? Value(*s) : Value(nullptr); }
+
+// The principal's tenant as a parameter: NULL for the provider's roles (no scope).
+Value scope_of(const Principal& who) { return who.provider() ? Value(nullptr) : opt_value(who.tenant); }
+
+std::string random_id(std::string_view prefix) {
+  static thread_local std::mt19937_64 gen{std::random_device{}()};
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string id(prefix);
+  std::uint64_t bits = gen();
+  for (int i = 0; i < 12; ++i) {
+    id += k_hex[bits & 0xfU];
+    bits >>= 4U;
+  }
+  return id;
+}
+
+void audit(Connection& c, const Principal& who, std::string_view action, const std::string& target,
+           const std::optional<std::string>& tenant) {
+  c.query("INSERT INTO audit (at, token, tenant, action, target) VALUES (?, ?, ?, ?, ?)",
+          {now_rfc3339(), who.token, opt_value(tenant), std::string(action), target});
+}
+
+TokenInfo token_of(const Row& r) {
+  TokenInfo t;
+  t.id = r.text(0);
+  t.role = parse_role(r.text(1)).value_or(Role::tenant);
+  t.tenant = r.opt(2);
+  t.name = r.text(3);
+  t.created = r.text(4);
+  t.revoked = r.opt(5);
+  return t;
+}
+
+VersionInfo version_info_of(const Row& r) {
+  VersionInfo v;
+  v.matrix = r.text(0);
+  v.version = r.integer(1);
+  v.created = r.text(2);
+  v.by = r.text(3);
+  v.sha256 = r.text(4);
+  v.format = r.text(5);
+  v.summary = r.text(6);
+  return v;
+}
+
+Contract contract_of(const Row& r) {
+  Contract c;
+  c.tenant = r.text(0);
+  c.id = r.text(1);
+  c.matrix = r.text(2);
+  c.version = r.integer(3);
+  const auto options = nlohmann::json::parse(r.text(4), nullptr, false);
+  if (options.is_array()) {
+    for (const auto& o : options) {
+      if (o.is_string()) c.options.push_back(o.get<std::string>());
+    }
+  }
+  c.party = r.text(5);
+  c.escalate_after = r.text(6);
+  return c;
+}
+
+// A tenant-scoped principal may read a version when one of its contracts uses that
+// matrix at that version or an older one (a newer version is an upgrade it may look at).
+constexpr const char* k_version_visible =
+    "(CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM contracts c WHERE c.tenant = CAST(? AS TEXT) "
+    "AND c.matrix = v.matrix AND v.version >= c.version))";
+
+constexpr const char* k_version_columns =
+    "v.matrix, v.version, v.created_at, v.created_by, v.sha256, v.format, v.summary";
+
+}  // namespace
+
+std::string_view role_name(Role r) {
+  switch (r) {
+    case Role::admin: return "admin";
+    case Role::editor: return "editor";
+    case Role::tenant: return "tenant";
+    case Role::ingest: return "ingest";
+  }
+  return "tenant";
+}
+
+std::optional<Role> parse_role(std::string_view name) {
+  for (const Role r : {Role::admin, Role::editor, Role::tenant, Role::ingest}) {
+    if (role_name(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
+std::string now_rfc3339() {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::time_t t = system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+  return out;
+}
+
+// A fixed set of connections, each used by one thread at a time. SQLite has one writer:
+// write transactions are also serialised in the process (BEGIN IMMEDIATE and the busy
+// timeout serialise them across processes).
+class Store::Pool {
+ public:
+  Pool(std::function<std::unique_ptr<Connection>()> connect, std::size_t size) : m_connect(std::move(connect)) {
+    for (std::size_t i = 0; i < std::max<std::size_t>(size, 1); ++i) m_free.push_back(m_connect());
+    m_engine = m_free.front()->engine();
+  }
+
+  [[nodiscard]] Engine engine() const { return m_engine; }
+
+  // Runs `fn` in a transaction, retrying transient failures a few times.
+  template <typename Fn>
+  auto run(bool write, Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
+    constexpr int k_tries = 4;
+    for (int attempt = 1;; ++attempt) {
+      auto conn = acquire();
+      std::unique_lock<std::mutex> writer(m_writer, std::defer_lock);
+      if (write && m_engine == Engine::sqlite) writer.lock();
+      try {
+        if (write) {
+          conn->begin_write();
+        } else {
+          conn->begin_read();
+        }
+        if constexpr (std::is_void_v<decltype(fn(*conn))>) {
+          fn(*conn);
+          conn->commit();
+          release(std::move(conn));
+          return;
+        } else {
+          auto result = fn(*conn);
+          conn->commit();
+          release(std::move(conn));
+          return result;
+        }
+      } catch (const Error& e) {
+        conn->rollback();
+        const bool broken = !conn->healthy();
+        release(broken ? nullptr : std::move(conn));
+        if (!e.transient() || attempt == k_tries) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt * attempt));
+      } catch (...) {
+        conn->rollback();
+        release(std::move(conn));
+        throw;
+      }
+    }
+  }
+
+ private:
+  std::unique_ptr<Connection> acquire() {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_available.wait(lock, [&] { return !m_free.empty() || m_lost > 0; });
+    if (!m_free.empty()) {
+      auto c = std::move(m_free.back());
+      m_free.pop_back();
+      return c;
+    }
+    // A connection was lost: open a new one in its place (outside the lock).
+    --m_lost;
+    lock.unlock();
+    try {
+      return m_connect();
+    } catch (...) {
+      std::lock_guard<std::mutex> again(m_mutex);
+      ++m_lost;
+      m_available.notify_one();
+      throw;
+    }
+  }
+
+  void release(std::unique_ptr<Connection> c) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      if (c) {
+        m_free.push_back(std::move(c));
+      } else {
+        ++m_lost;
+      }
+    }
+    m_available.notify_one();
+  }
+
+  std::function<std::unique_ptr<Connection>()> m_connect;
+  Engine m_engine = Engine::sqlite;
+  std::mutex m_mutex;
+  std::condition_variable m_available;
+  std::vector<std::unique_ptr<Connection>> m_free;
+  std::size_t m_lost = 0;
+  std::mutex m_writer;
+};
+
+std::unique_ptr<Store> Store::open(const std::string& where, std::size_t connections) {
+  if (where.starts_with("postgresql://") || where.starts_with("postgres://")) {
+    return std::make_unique<Store>([where] { return open_postgresql(where); }, connections);
+  }
+  if (where.starts_with("sqlite:")) {
+    const std::string path = where.substr(7);
+    return std::make_unique<Store>([path] { return open_sqlite(path); }, connections);
+  }
+  throw Error("store: '" + where + "' is neither sqlite:PATH nor a postgresql:// URL", false);
+}
+
+Store::Store(std::function<std::unique_ptr<Connection>()> connect, std::size_t connections)
+    : m_pool(std::make_unique<Pool>(std::move(connect), connections)), m_engine(m_pool->engine()) {
+  migrate();
+}
+
+Store::~Store() = default;
+
+Engine Store::engine() const { return m_engine; }
+
+void Store::migrate() {
+  m_pool->run(true, [&](Connection& c) {
+    // Two processes starting at once: PostgreSQL serialises them on an advisory lock
+    // held until the end of this transaction; SQLite's BEGIN IMMEDIATE already did.
+    if (m_engine == Engine::postgresql) c.query("SELECT pg_advisory_xact_lock(7267316)");
+    c.script("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)");
+    const Rows rows = c.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    const std::int64_t current = rows.empty() ? 0 : rows[0].integer(0);
+    const auto& list = migrations();
+    if (current > static_cast<std::int64_t>(list.size())) {
+      throw Error("store: the database's schema (version " + std::to_string(current) +
+                      ") is newer than this racine knows (" + std::to_string(list.size()) + "): upgrade racine",
+                  false);
+    }
+    for (std::size_t v = static_cast<std::size_t>(current); v < list.size(); ++v) {
+      c.script(dialect(list[v], m_engine));
+      c.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+              {static_cast<std::int64_t>(v + 1), now_rfc3339()});
+    }
+  });
+}
+
+std::int64_t Store::schema_version() {
+  return m_pool->run(false, [](Connection& c) {
+    return c.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].integer(0);
+  });
+}
+
+bool Store::ping() {
+  try {
+    m_pool->run(false, [](Connection& c) { c.query("SELECT 1"); });
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+std::string Store::integrity_check() {
+  return m_pool->run(false, [&](Connection& c) -> std::string {
+    if (m_engine == Engine::sqlite) {
+      std::string out;
+      for (const auto& r : c.query("PRAGMA integrity_check")) {
+        if (!out.empty()) out += "; ";
+        out += r.text(0);
+      }
+      for (const auto& r : c.query("PRAGMA foreign_key_check")) out += "; foreign key: " + r.text(0);
+      return out;
+    }
+    // Every version's contract points at an existing version, every version at its matrix.
+    const auto orphans = c.query(
+        "SELECT COUNT(*) FROM contracts k WHERE NOT EXISTS "
+        "(SELECT 1 FROM versions v WHERE v.matrix = k.matrix AND v.version = k.version)")[0]
+                             .integer(0);
+    return orphans == 0 ? "ok" : std::to_string(orphans) + " contracts without their version";
+  });
+}
+
+std::string Store::setting(const std::string& key, const std::function<std::string()>& make) {
+  return m_pool->run(true, [&](Connection& c) {
+    c.query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", {key, make()});
+    return c.query("SELECT value FROM settings WHERE key = ?", {key})[0].text(0);
+  });
+}
+
+// --- tokens ---
+
+TokenInfo Store::create_token(const Principal& by, Role role, const std::optional<std::string>& tenant,
+                              const std::string& name, const std::string& hash) {
+  return m_pool->run(true, [&](Connection& c) {
+    TokenInfo t{random_id("tok-"), role, tenant, name, now_rfc3339(), std::nullopt};
+    if (tenant && c.query("SELECT 1 FROM tenants WHERE id = ?", {*tenant}).empty()) {
+      throw Error("no tenant '" + *tenant + "'", false);
+    }
+    c.query("INSERT INTO tokens (id, hash, role, tenant, name, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            {t.id, hash, std::string(role_name(role)), opt_value(tenant), name, t.created});
+    audit(c, by, "token.create", t.id, tenant);
+    return t;
+  });
+}
+
+std::optional<Principal> Store::authenticate(const std::string& hash) {
+  return m_pool->run(false, [&](Connection& c) -> std::optional<Principal> {
+    const Rows rows = c.query("SELECT id, role, tenant FROM tokens WHERE hash = ? AND revoked_at IS NULL", {hash});
+    if (rows.empty()) return std::nullopt;
+    const auto role = parse_role(rows[0].text(1));
+    if (!role) return std::nullopt;
+    return Principal{rows[0].text(0), *role, rows[0].opt(2)};
+  });
+}
+
+std::vector<TokenInfo> Store::list_tokens(const Principal& who) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<TokenInfo> out;
+    const Value scope = scope_of(who);
+    for (const auto& r : c.query("SELECT id, role, tenant, name, created_at, revoked_at FROM tokens "
+                                 "WHERE CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT) ORDER BY created_at, id",
+                                 {scope, scope})) {
+      out.push_back(token_of(r));
+    }
+    return out;
+  });
+}
+
+bool Store::revoke_token(const Principal& who, const std::string& id) {
+  return m_pool->run(true, [&](Connection& c) {
+    const Value scope = scope_of(who);
+    const Rows rows = c.query(
+        "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND "
+        "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) RETURNING tenant",
+        {now_rfc3339(), id, scope, scope});
+    if (rows.empty()) return false;
+    audit(c, who, "token.revoke", id, rows[0].opt(0));
+    return true;
+  });
+}
+
+bool Store::no_tokens() {
+  return m_pool->run(false, [](Connection& c) { return c.query("SELECT 1 FROM tokens LIMIT 1").empty(); });
+}
+
+// --- matrices and versions ---
+
+PutVersion Store::put_version(const Principal& who, const NewVersion& v) {
+  return m_pool->run(true, [&](Connection& c) {
+    const std::string now = now_rfc3339();
+    c.query("INSERT INTO matrices (id, title, latest, created_at) VALUES (?, ?, 0, ?) ON CONFLICT (id) DO NOTHING",
+            {v.matrix, v.title, now});
+    // Lock the matrix's row first (PostgreSQL: a concurrent upload of the same matrix
+    // waits here, then sees this one's version), then look for the same bytes.
+    const std::int64_t next =
+        c.query("UPDATE matrices SET latest = latest + 1 WHERE id = ? RETURNING latest", {v.matrix})[0].integer(0);
+    const Rows same = c.query(std::string("SELECT ") + k_version_columns +
+                                  " FROM versions v WHERE v.matrix = ? AND v.sha256 = ?",
+                              {v.matrix, v.sha256});
+    if (!same.empty()) {
+      c.query("UPDATE matrices SET latest = latest - 1 WHERE id = ?", {v.matrix});
+      return PutVersion{version_info_of(same[0]), false};
+    }
+    c.query("UPDATE matrices SET title = ? WHERE id = ?", {v.title, v.matrix});
+    c.query(
+        "INSERT INTO versions (matrix, version, format, document, sha256, canonical, lint, summary, created_at, "
+        "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {v.matrix, next, v.format, v.document, v.sha256, v.canonical, v.lint, v.summary, now, who.token});
+    audit(c, who, "version.create", v.matrix + "@" + std::to_string(next), std::nullopt);
+    return PutVersion{VersionInfo{v.matrix, next, now, who.token, v.sha256, v.format, v.summary}, true};
+  });
+}
+
+std::vector<MatrixInfo> Store::list_matrices(const Principal& who) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<MatrixInfo> out;
+    if (who.role == Role::ingest) return out;
+    const Value scope = scope_of(who);
+    for (const auto& r : c.query("SELECT m.id, m.title, m.latest FROM matrices m WHERE CAST(? AS TEXT) IS NULL OR "
+                                 "EXISTS (SELECT 1 FROM contracts k WHERE k.matrix = m.id AND k.tenant = CAST(? AS "
+                                 "TEXT)) ORDER BY m.id",
+                                 {scope, scope})) {
+      out.push_back({r.text(0), r.text(1), r.integer(2)});
+    }
+    return out;
+  });
+}
+
+std::optional<MatrixInfo> Store::get_matrix(const Principal& who, const std::string& matrix) {
+  for (auto& m : list_matrices(who)) {
+    if (m.id == matrix) return m;
+  }
+  return std::nullopt;
+}
+
+std::vector<VersionInfo> Store::list_versions(const Principal& who, const std::string& matrix) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<VersionInfo> out;
+    if (who.role == Role::ingest) return out;
+    const Value scope = scope_of(who);
+    for (const auto& r : c.query(std::string("SELECT ") + k_version_columns + " FROM versions v WHERE v.matrix = ? AND " +
+                                     k_version_visible + " ORDER BY v.version",
+                                 {matrix, scope, scope})) {
+      out.push_back(version_info_of(r));
+    }
+    return out;
+  });
+}
+
+std::optional<Version> Store::get_version(const Principal& who, const std::string& matrix, std::int64_t version) {
+  return m_pool->run(false, [&](Connection& c) -> std::optional<Version> {
+    if (who.role == Role::ingest) return std::nullopt;
+    const Value scope = scope_of(who);
+    std::string sql = std::string("SELECT ") + k_version_columns +
+                      ", v.document, v.canonical, v.lint FROM versions v WHERE v.matrix = ? AND " + k_version_visible;
+    std::vector<Value> params{matrix, scope, scope};
+    if (version > 0) {
+      sql += " AND v.version = ?";
+      params.emplace_back(version);
+    }
+    sql += " ORDER BY v.version DESC LIMIT 1";
+    const Rows rows = c.query(sql, params);
+    if (rows.empty()) return std::nullopt;
+    Version v;
+    static_cast<VersionInfo&>(v) = version_info_of(rows[0]);
+    v.document = rows[0].text(7);
+    v.canonical = rows[0].text(8);
+    v.lint = rows[0].text(9);
+    return v;
+  });
+}
+
+bool Store::no_matrices() {
+  return m_pool->run(false, [](Connection& c) { return c.query("SELECT 1 FROM matrices LIMIT 1").empty(); });
+}
+
+// --- tenants and contracts ---
+
+bool Store::put_tenant(const Principal& who, const Tenant& t) {
+  return m_pool->run(true, [&](Connection& c) {
+    if (!who.provider()) throw Error("forbidden", false);
+    const bool exists = !c.query("SELECT 1 FROM tenants WHERE id = ?", {t.id}).empty();
+    c.query("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = ?",
+            {t.id, t.name, now_rfc3339(), t.name});
+    audit(c, who, exists ? "tenant.rename" : "tenant.create", t.id, t.id);
+    return !exists;
+  });
+}
+
+std::vector<Tenant> Store::list_tenants(const Principal& who) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<Tenant> out;
+    const Value scope = scope_of(who);
+    for (const auto& r : c.query("SELECT id, name FROM tenants WHERE CAST(? AS TEXT) IS NULL OR id = CAST(? AS TEXT) "
+                                 "ORDER BY id",
+                                 {scope, scope})) {
+      out.push_back({r.text(0), r.text(1)});
+    }
+    return out;
+  });
+}
+
+std::optional<Tenant> Store::get_tenant(const Principal& who, const std::string& id) {
+  for (auto& t : list_tenants(who)) {
+    if (t.id == id) return t;
+  }
+  return std::nullopt;
+}
+
+bool Store::put_contract(const Principal& who, const Contract& k) {
+  return m_pool->run(true, [&](Connection& c) {
+    if (!who.provider()) throw Error("forbidden", false);
+    if (c.query("SELECT 1 FROM tenants WHERE id = ?", {k.tenant}).empty()) {
+      throw Error("no tenant '" + k.tenant + "'", false);
+    }
+    if (c.query("SELECT 1 FROM versions WHERE matrix = ? AND version = ?", {k.matrix, k.version}).empty()) {
+      throw Error("no version " + std::to_string(k.version) + " of matrix '" + k.matrix + "'", false);
+    }
+    const bool exists = !c.query("SELECT 1 FROM contracts WHERE tenant = ? AND id = ?", {k.tenant, k.id}).empty();
+    const std::string options = nlohmann::json(k.options).dump();
+    const std::string now = now_rfc3339();
+    c.query(
+        "INSERT INTO contracts (tenant, id, matrix, version, options, party, escalate_after, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, id) DO UPDATE SET matrix = ?, version = ?, "
+        "options = ?, party = ?, escalate_after = ?, updated_at = ?",
+        {k.tenant, k.id, k.matrix, k.version, options, k.party, k.escalate_after, now, k.matrix, k.version, options,
+         k.party, k.escalate_after, now});
+    audit(c, who, exists ? "contract.update" : "contract.create",
+          k.tenant + "/" + k.id + " " + k.matrix + "@" + std::to_string(k.version), k.tenant);
+    return !exists;
+  });
+}
+
+std::optional<Contract> Store::get_contract(const Principal& who, const std::string& tenant, const std::string& id) {
+  return m_pool->run(false, [&](Connection& c) -> std::optional<Contract> {
+    const Value scope = scope_of(who);
+    const Rows rows = c.query(
+        "SELECT tenant, id, matrix, version, options, party, escalate_after FROM contracts "
+        "WHERE tenant = ? AND id = ? AND (CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT))",
+        {tenant, id, scope, scope});
+    if (rows.empty()) return std::nullopt;
+    return contract_of(rows[0]);
+  });
+}
+
+std::vector<Contract> Store::list_contracts(const Principal& who, const std::string& tenant) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<Contract> out;
+    const Value scope = scope_of(who);
+    for (const auto& r : c.query("SELECT tenant, id, matrix, version, options, party, escalate_after FROM contracts "
+                                 "WHERE tenant = ? AND (CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) "
+                                 "ORDER BY id",
+                                 {tenant, scope, scope})) {
+      out.push_back(contract_of(r));
+    }
+    return out;
+  });
+}
+
+bool Store::upgrade_contract(const Principal& who, const std::string& tenant, const std::string& id,
+                             std::int64_t version) {
+  return m_pool->run(true, [&](Connection& c) {
+    const Value scope = scope_of(who);
+    const Rows rows = c.query(
+        "SELECT matrix, version FROM contracts WHERE tenant = ? AND id = ? AND "
+        "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT))",
+        {tenant, id, scope, scope});
+    if (rows.empty()) return false;
+    const std::string matrix = rows[0].text(0);
+    const std::int64_t from = rows[0].integer(1);
+    if (c.query("SELECT 1 FROM versions WHERE matrix = ? AND version = ?", {matrix, version}).empty()) {
+      throw Error("no version " + std::to_string(version) + " of matrix '" + matrix + "'", false);
+    }
+    c.query("UPDATE contracts SET version = ?, updated_at = ? WHERE tenant = ? AND id = ?",
+            {version, now_rfc3339(), tenant, id});
+    audit(c, who, "contract.upgrade",
+          tenant + "/" + id + " " + matrix + "@" + std::to_string(from) + "->" + std::to_string(version), tenant);
+    return true;
+  });
+}
+
+// --- audit ---
+
+std::vector<AuditEntry> Store::list_audit(const Principal& who, const std::optional<std::string>& tenant,
+                                          std::size_t limit) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<AuditEntry> out;
+    const Value scope = scope_of(who);
+    const Value filter = opt_value(tenant);
+    for (const auto& r : c.query("SELECT seq, at, token, action, target, tenant FROM audit WHERE "
+                                 "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) AND "
+                                 "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) ORDER BY seq DESC LIMIT ?",
+                                 {scope, scope, filter, filter, static_cast<std::int64_t>(limit)})) {
+      out.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4), r.opt(5)});
+    }
+    return out;
+  });
+}
+
+}  // namespace racine::store

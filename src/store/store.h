@@ -1,0 +1,191 @@
+#pragma once
+// racine's durable state, the same on SQLite and PostgreSQL: matrices and their
+// immutable versions, tenants (client organisations), their contracts, tokens, and an
+// append-only audit log of every write.
+//
+// Isolation lives here, not only in the server's routes: every operation takes the
+// `Principal` that asks, and every query that touches a tenant's data is scoped by the
+// principal's tenant in its SQL. For a tenant-bound principal, another tenant's
+// resource is indistinguishable from a missing one (nullopt, empty list, false).
+//
+// Operations throw store::Error (transient: worth retrying, e.g. 503 from a server).
+// Writes are committed before they return (SQLite synchronous=FULL, PostgreSQL
+// synchronous_commit=on).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/sql.h"
+
+namespace racine::store {
+
+enum class Role : std::uint8_t { admin, editor, tenant, ingest };
+
+std::string_view role_name(Role r);
+std::optional<Role> parse_role(std::string_view name);
+
+// Who asks: a token's id and role, and its tenant for `tenant` and `ingest` tokens.
+struct Principal {
+  std::string token;  // the token's id (never the secret); "system" for the server itself
+  Role role = Role::admin;
+  std::optional<std::string> tenant;
+
+  [[nodiscard]] bool provider() const { return role == Role::admin || role == Role::editor; }
+  static Principal system() { return {"system", Role::admin, std::nullopt}; }
+};
+
+struct MatrixInfo {
+  std::string id;
+  std::string title;
+  std::int64_t latest = 0;
+};
+
+struct VersionInfo {
+  std::string matrix;
+  std::int64_t version = 0;
+  std::string created;  // RFC 3339, UTC
+  std::string by;       // the uploading token's id
+  std::string sha256;   // hex, of the bytes as uploaded
+  std::string format;   // md, yaml, json, csv
+  std::string summary;  // the lint summary, JSON
+};
+
+struct Version : VersionInfo {
+  std::string document;   // the bytes as uploaded
+  std::string canonical;  // the parsed model, canonical JSON
+  std::string lint;       // the lint report, JSON
+};
+
+// What an upload brings; `put_version` numbers it.
+struct NewVersion {
+  std::string matrix;
+  std::string title;
+  std::string format;
+  std::string document;
+  std::string sha256;
+  std::string canonical;
+  std::string lint;
+  std::string summary;
+};
+
+struct PutVersion {
+  VersionInfo info;
+  bool created = false;  // false: the same bytes were already a version
+};
+
+struct Tenant {
+  std::string id;
+  std::string name;
+};
+
+struct Contract {
+  std::string tenant;
+  std::string id;
+  std::string matrix;
+  std::int64_t version = 0;
+  std::vector<std::string> options;
+  std::string party;
+  std::string escalate_after = "15m";
+};
+
+struct TokenInfo {
+  std::string id;
+  Role role = Role::admin;
+  std::optional<std::string> tenant;
+  std::string name;
+  std::string created;
+  std::optional<std::string> revoked;
+};
+
+struct AuditEntry {
+  std::int64_t seq = 0;
+  std::string at;
+  std::string token;
+  std::string action;
+  std::string target;
+  std::optional<std::string> tenant;
+};
+
+class Store {
+ public:
+  // `where`: "sqlite:PATH" or a postgresql:// URL (or "postgres://"). `connections` is
+  // the pool's size (the server's thread count). Applies pending migrations.
+  static std::unique_ptr<Store> open(const std::string& where, std::size_t connections = 4);
+
+  Store(std::function<std::unique_ptr<Connection>()> connect, std::size_t connections);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  [[nodiscard]] Engine engine() const;
+
+  // The schema's version after migrations (they run when the store opens; safe when two
+  // processes open one database at once).
+  std::int64_t schema_version();
+
+  // True when the database answers.
+  bool ping();
+
+  // SQLite's integrity_check / PostgreSQL's reachability and schema version; "ok" or the
+  // problems found.
+  std::string integrity_check();
+
+  // --- settings (server secret) ---
+  // The value for `key`, creating it with `make()` when absent (first writer wins).
+  std::string setting(const std::string& key, const std::function<std::string()>& make);
+
+  // --- tokens ---
+  // Stores a token by its keyed hash; returns its info. Audited as `by`.
+  TokenInfo create_token(const Principal& by, Role role, const std::optional<std::string>& tenant,
+                         const std::string& name, const std::string& hash);
+  // The principal of a live token with this hash, or nullopt.
+  std::optional<Principal> authenticate(const std::string& hash);
+  std::vector<TokenInfo> list_tokens(const Principal& who);
+  bool revoke_token(const Principal& who, const std::string& id);
+  // True when the store holds no token at all (first start).
+  bool no_tokens();
+
+  // --- matrices and versions ---
+  PutVersion put_version(const Principal& who, const NewVersion& v);
+  std::vector<MatrixInfo> list_matrices(const Principal& who);
+  std::optional<MatrixInfo> get_matrix(const Principal& who, const std::string& matrix);
+  std::vector<VersionInfo> list_versions(const Principal& who, const std::string& matrix);
+  // Version `version` (0: the latest) of `matrix`, if `who` may read it.
+  std::optional<Version> get_version(const Principal& who, const std::string& matrix, std::int64_t version);
+  bool no_matrices();
+
+  // --- tenants and contracts ---
+  // Creates or renames; true when created.
+  bool put_tenant(const Principal& who, const Tenant& t);
+  std::vector<Tenant> list_tenants(const Principal& who);
+  std::optional<Tenant> get_tenant(const Principal& who, const std::string& id);
+  // Creates or replaces; true when created. The tenant must exist and the version too
+  // (else store::Error, not transient, with a message for a 4xx).
+  bool put_contract(const Principal& who, const Contract& c);
+  std::optional<Contract> get_contract(const Principal& who, const std::string& tenant, const std::string& id);
+  std::vector<Contract> list_contracts(const Principal& who, const std::string& tenant);
+  // Moves the contract to `version` (audited as "contract.upgrade"); false when the
+  // contract is not visible to `who`.
+  bool upgrade_contract(const Principal& who, const std::string& tenant, const std::string& id,
+                        std::int64_t version);
+
+  // --- audit ---
+  std::vector<AuditEntry> list_audit(const Principal& who, const std::optional<std::string>& tenant,
+                                     std::size_t limit = 1000);
+
+ private:
+  class Pool;
+  std::unique_ptr<Pool> m_pool;
+  Engine m_engine;
+
+  void migrate();
+};
+
+// "2026-11-30T09:30:00.123Z": now, UTC, millisecond precision.
+std::string now_rfc3339();
+
+}  // namespace racine::store

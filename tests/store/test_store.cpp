@@ -1,0 +1,249 @@
+// The store on both engines: migrations, versions (numbering, same bytes, concurrency),
+// tenants and contracts, tokens, the audit log, and isolation between tenants enforced
+// by the store itself.
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "store_engines.h"
+
+namespace racine::store {
+namespace {
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    where = test::fresh_store(GetParam());
+    if (where.empty()) {
+      if (!test::under_ci()) GTEST_SKIP() << "no private PostgreSQL server (make deps-test installs postgresql-15)";
+      return;
+    }
+    store = Store::open(where, 4);
+  }
+
+  NewVersion doc(const std::string& matrix, const std::string& body) {
+    return NewVersion{matrix, "Title of " + matrix, "md", body, "sha-" + body, "{}", "{}", "{\"errors\":0}"};
+  }
+
+  // Two tenants, each with a contract on its own matrix, and a shared one.
+  void two_tenants() {
+    const auto admin = Principal::system();
+    store->put_version(admin, doc("shared", "s1"));
+    store->put_version(admin, doc("acme-only", "a1"));
+    store->put_version(admin, doc("globex-only", "g1"));
+    store->put_tenant(admin, {"acme", "ACME"});
+    store->put_tenant(admin, {"globex", "Globex"});
+    store->put_contract(admin, {"acme", "main", "shared", 1, {"opt"}, "client", "15m"});
+    store->put_contract(admin, {"acme", "extra", "acme-only", 1, {}, "client", "30s"});
+    store->put_contract(admin, {"globex", "main", "globex-only", 1, {}, "client", "15m"});
+  }
+
+  std::string where;
+  std::unique_ptr<Store> store;
+};
+
+TEST_P(StoreTest, MigratesToTheLatestSchemaAndReopens) {
+  EXPECT_EQ(store->schema_version(), 1);
+  store.reset();
+  store = Store::open(where, 2);
+  EXPECT_EQ(store->schema_version(), 1);
+  EXPECT_EQ(store->integrity_check(), "ok");
+}
+
+TEST_P(StoreTest, TwoProcessesOpeningAtOnceMigrateOnce) {
+  const std::string other = test::fresh_store(GetParam());
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      auto s = Store::open(other, 1);
+      if (s->schema_version() == 1) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 4);
+}
+
+TEST_P(StoreTest, VersionsAreNumberedAndTheSameBytesGiveTheSameVersion) {
+  const auto admin = Principal::system();
+  auto first = store->put_version(admin, doc("m", "one"));
+  EXPECT_TRUE(first.created);
+  EXPECT_EQ(first.info.version, 1);
+  auto again = store->put_version(admin, doc("m", "one"));
+  EXPECT_FALSE(again.created);
+  EXPECT_EQ(again.info.version, 1);
+  auto second = store->put_version(admin, doc("m", "two"));
+  EXPECT_TRUE(second.created);
+  EXPECT_EQ(second.info.version, 2);
+
+  const auto versions = store->list_versions(admin, "m");
+  ASSERT_EQ(versions.size(), 2U);
+  EXPECT_EQ(versions[0].sha256, "sha-one");
+  EXPECT_EQ(versions[1].by, "system");
+  const auto latest = store->get_version(admin, "m", 0);
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->version, 2);
+  EXPECT_EQ(latest->document, "two");
+  EXPECT_EQ(store->get_version(admin, "m", 1)->document, "one");
+  EXPECT_FALSE(store->get_version(admin, "m", 3));
+  ASSERT_EQ(store->list_matrices(admin).size(), 1U);
+  EXPECT_EQ(store->list_matrices(admin)[0].latest, 2);
+}
+
+TEST_P(StoreTest, DocumentsAreKeptByteForByte) {
+  const auto admin = Principal::system();
+  const std::string body = "| a | b |\r\n|---|---|\r\n| \xC3\xA9t\xC3\xA9 'quote' \"dq\" \\ ; DROP TABLE versions; -- |\n";
+  store->put_version(admin, doc("bytes", body));
+  EXPECT_EQ(store->get_version(admin, "bytes", 1)->document, body);
+}
+
+TEST_P(StoreTest, ConcurrentUploadsGetDistinctVersionsWithoutGaps) {
+  const auto admin = Principal::system();
+  constexpr int k_threads = 4;
+  constexpr int k_each = 10;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < k_threads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < k_each; ++i) store->put_version(admin, doc("busy", std::to_string(t) + "-" + std::to_string(i)));
+    });
+  }
+  for (auto& th : threads) th.join();
+  const auto versions = store->list_versions(admin, "busy");
+  ASSERT_EQ(versions.size(), static_cast<std::size_t>(k_threads * k_each));
+  for (std::size_t i = 0; i < versions.size(); ++i) EXPECT_EQ(versions[i].version, static_cast<std::int64_t>(i + 1));
+}
+
+TEST_P(StoreTest, ContractsNeedAnExistingTenantAndVersion) {
+  const auto admin = Principal::system();
+  store->put_version(admin, doc("m", "one"));
+  EXPECT_THROW(store->put_contract(admin, {"nobody", "c", "m", 1, {}, "client", "15m"}), Error);
+  store->put_tenant(admin, {"acme", "ACME"});
+  EXPECT_THROW(store->put_contract(admin, {"acme", "c", "m", 9, {}, "client", "15m"}), Error);
+  EXPECT_TRUE(store->put_contract(admin, {"acme", "c", "m", 1, {"a", "b"}, "client", "30s"}));
+  EXPECT_FALSE(store->put_contract(admin, {"acme", "c", "m", 1, {"a"}, "client", "30s"}));
+  const auto c = store->get_contract(admin, "acme", "c");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->options, std::vector<std::string>{"a"});
+  EXPECT_EQ(c->escalate_after, "30s");
+}
+
+TEST_P(StoreTest, ATenantSeesOnlyItsOwnData) {
+  two_tenants();
+  const Principal acme{"tok-acme", Role::tenant, "acme"};
+  EXPECT_TRUE(store->get_contract(acme, "acme", "main"));
+  EXPECT_FALSE(store->get_contract(acme, "globex", "main"));
+  EXPECT_TRUE(store->list_contracts(acme, "globex").empty());
+  EXPECT_EQ(store->list_contracts(acme, "acme").size(), 2U);
+
+  const auto tenants = store->list_tenants(acme);
+  ASSERT_EQ(tenants.size(), 1U);
+  EXPECT_EQ(tenants[0].id, "acme");
+  EXPECT_FALSE(store->get_tenant(acme, "globex"));
+
+  std::set<std::string> matrices;
+  for (const auto& m : store->list_matrices(acme)) matrices.insert(m.id);
+  EXPECT_EQ(matrices, (std::set<std::string>{"acme-only", "shared"}));
+  EXPECT_FALSE(store->get_version(acme, "globex-only", 1));
+  EXPECT_FALSE(store->get_version(acme, "globex-only", 0));
+  EXPECT_TRUE(store->list_versions(acme, "globex-only").empty());
+  EXPECT_FALSE(store->upgrade_contract(acme, "globex", "main", 1));
+
+  for (const auto& e : store->list_audit(acme, std::nullopt)) EXPECT_EQ(e.tenant, "acme") << e.action;
+  EXPECT_TRUE(store->list_audit(acme, "globex").empty());
+  EXPECT_THROW(store->put_tenant(acme, {"globex", "taken"}), Error);
+  EXPECT_EQ(store->get_tenant(Principal::system(), "globex")->name, "Globex");
+}
+
+TEST_P(StoreTest, AnIngestTokenReadsNothing) {
+  two_tenants();
+  const Principal ingest{"tok-ingest", Role::ingest, "acme"};
+  EXPECT_TRUE(store->list_matrices(ingest).empty());
+  EXPECT_FALSE(store->get_version(ingest, "shared", 1));
+  EXPECT_TRUE(store->list_versions(ingest, "shared").empty());
+}
+
+TEST_P(StoreTest, ATenantMaySeeNewerVersionsOfItsMatrixButNotOlderOnes) {
+  const auto admin = Principal::system();
+  store->put_version(admin, doc("m", "v1"));
+  store->put_version(admin, doc("m", "v2"));
+  store->put_version(admin, doc("m", "v3"));
+  store->put_tenant(admin, {"acme", "ACME"});
+  store->put_contract(admin, {"acme", "main", "m", 2, {}, "client", "15m"});
+  const Principal acme{"tok-acme", Role::tenant, "acme"};
+  EXPECT_FALSE(store->get_version(acme, "m", 1));
+  EXPECT_TRUE(store->get_version(acme, "m", 2));
+  EXPECT_EQ(store->get_version(acme, "m", 0)->version, 3);
+  EXPECT_EQ(store->list_versions(acme, "m").size(), 2U);
+}
+
+TEST_P(StoreTest, UpgradesMoveTheContractAndAreAudited) {
+  const auto admin = Principal::system();
+  store->put_version(admin, doc("m", "v1"));
+  store->put_version(admin, doc("m", "v2"));
+  store->put_tenant(admin, {"acme", "ACME"});
+  store->put_contract(admin, {"acme", "main", "m", 1, {}, "client", "15m"});
+  const Principal acme{"tok-acme", Role::tenant, "acme"};
+  EXPECT_TRUE(store->upgrade_contract(acme, "acme", "main", 2));
+  EXPECT_EQ(store->get_contract(acme, "acme", "main")->version, 2);
+  EXPECT_THROW(store->upgrade_contract(acme, "acme", "main", 7), Error);
+
+  const auto log = store->list_audit(admin, "acme");
+  ASSERT_GE(log.size(), 3U);
+  EXPECT_EQ(log[0].action, "contract.upgrade");
+  EXPECT_EQ(log[0].token, "tok-acme");
+  EXPECT_EQ(log[0].target, "acme/main m@1->2");
+  EXPECT_EQ(log[1].action, "contract.create");
+  EXPECT_EQ(log[2].action, "tenant.create");
+  const auto all = store->list_audit(admin, std::nullopt);
+  EXPECT_EQ(all.back().action, "version.create");
+  EXPECT_EQ(all.back().target, "m@1");
+}
+
+TEST_P(StoreTest, TokensAuthenticateUntilRevoked) {
+  const auto admin = Principal::system();
+  EXPECT_TRUE(store->no_tokens());
+  store->put_tenant(admin, {"acme", "ACME"});
+  const auto t = store->create_token(admin, Role::tenant, "acme", "acme's portal", "hash-1");
+  EXPECT_FALSE(store->no_tokens());
+  EXPECT_THROW(store->create_token(admin, Role::tenant, "nobody", "x", "hash-2"), Error);
+  const auto p = store->authenticate("hash-1");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->token, t.id);
+  EXPECT_EQ(p->role, Role::tenant);
+  EXPECT_EQ(p->tenant, "acme");
+  EXPECT_FALSE(store->authenticate("hash-x"));
+  EXPECT_EQ(store->list_tokens(admin).size(), 1U);
+  EXPECT_TRUE(store->revoke_token(admin, t.id));
+  EXPECT_FALSE(store->revoke_token(admin, t.id));
+  EXPECT_FALSE(store->authenticate("hash-1"));
+  EXPECT_TRUE(store->list_tokens(admin)[0].revoked.has_value());
+}
+
+TEST_P(StoreTest, HostileIdsAreDataNotSql) {
+  const auto admin = Principal::system();
+  const std::string evil = "x' OR '1'='1";
+  store->put_tenant(admin, {evil, "evil"});
+  store->put_tenant(admin, {"acme", "ACME"});
+  const Principal p{"tok", Role::tenant, evil};
+  ASSERT_EQ(store->list_tenants(p).size(), 1U);
+  EXPECT_EQ(store->list_tenants(p)[0].id, evil);
+  EXPECT_FALSE(store->get_tenant(p, "acme"));
+}
+
+TEST_P(StoreTest, SettingsKeepTheFirstValue) {
+  EXPECT_EQ(store->setting("secret", [] { return std::string("first"); }), "first");
+  EXPECT_EQ(store->setting("secret", [] { return std::string("second"); }), "first");
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& param_info) { return param_info.param; });
+
+TEST(Sql, PlaceholdersAreNumberedOutsideQuotes) {
+  EXPECT_EQ(number_placeholders("SELECT ? , '?' , \"?\" , ?"), "SELECT $1 , '?' , \"?\" , $2");
+}
+
+}  // namespace
+}  // namespace racine::store
