@@ -49,3 +49,13 @@ find_package(SQLite3 REQUIRED)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 add_library(racine_dep_store INTERFACE)
 target_link_libraries(racine_dep_store INTERFACE SQLite::SQLite3 PkgConfig::LIBPQ)
+
+# The server: Boost.Beast and Asio (header-only in Boost 1.81) and libsodium (tokens).
+find_package(Boost 1.81 REQUIRED)
+find_package(Threads REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+add_library(racine_dep_beast INTERFACE)
+target_link_libraries(racine_dep_beast INTERFACE Boost::headers Threads::Threads)
+target_compile_definitions(racine_dep_beast INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+add_library(racine_dep_sodium INTERFACE)
+target_link_libraries(racine_dep_sodium INTERFACE PkgConfig::SODIUM)

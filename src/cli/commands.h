@@ -35,5 +35,6 @@ Command add_i18n(CLI::App& root);
 std::vector<Command> add_k8s(CLI::App& root);  // k8s who, k8s lint
 Command add_completion(CLI::App& root);
 Command add_man(CLI::App& root);
+std::vector<Command> add_serve(CLI::App& root);  // serve, token create
 
 }  // namespace racine::cli

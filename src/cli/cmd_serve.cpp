@@ -1,0 +1,197 @@
+// `racine serve`: the server (the store, the service and the HTTP API), and `racine token
+// create`, which issues a token offline on the same store (access recovery, scripts).
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "core/embedded.h"
+#include "server/api.h"
+#include "server/http.h"
+#include "service/service.h"
+#include "store/store.h"
+
+namespace racine::cli {
+
+namespace {
+
+struct StoreOptions {
+  std::string data = "racine-data";
+  std::string database;
+};
+
+// "sqlite:DIR/racine.db" or the PostgreSQL URL (--database, else RACINE_DATABASE_URL).
+std::optional<std::string> store_location(const StoreOptions& o, bool data_given) {
+  std::string url = o.database;
+  if (url.empty() && !data_given) {
+    if (const char* env = std::getenv("RACINE_DATABASE_URL"); env != nullptr) url = env;
+  }
+  if (!url.empty()) {
+    if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
+      print_usage_error("--database (or RACINE_DATABASE_URL) must be a postgresql:// URL");
+      return std::nullopt;
+    }
+    return url;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(o.data, ec);
+  if (ec) {
+    print_error(Error{o.data, 0, 0, "cannot create the data folder: " + ec.message()});
+    return std::nullopt;
+  }
+  ::chmod(o.data.c_str(), 0700);
+  return "sqlite:" + (std::filesystem::path(o.data) / "racine.db").string();
+}
+
+std::unique_ptr<store::Store> open_store(const std::string& where, std::size_t connections) {
+  try {
+    return store::Store::open(where, connections);
+  } catch (const store::Error& e) {
+    print_usage_error(e.what());
+    return nullptr;
+  }
+}
+
+struct ServeOptions {
+  StoreOptions store;
+  std::string listen = "127.0.0.1:8080";
+  std::size_t threads = 4;
+  double rate = 50;
+  std::size_t body_limit = 16U << 20U;
+};
+
+int run_serve(const ServeOptions& o, bool data_given) {
+  server::HttpOptions http;
+  const auto colon = o.listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == o.listen.size()) {
+    print_usage_error("--listen is ADDRESS:PORT (e.g. 127.0.0.1:8080)");
+    return k_exit_error;
+  }
+  http.address = o.listen.substr(0, colon);
+  if (http.address.size() > 2 && http.address.front() == '[' && http.address.back() == ']') {
+    http.address = http.address.substr(1, http.address.size() - 2);
+  }
+  const std::string port = o.listen.substr(colon + 1);
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
+    print_usage_error("--listen: '" + port + "' is not a port (0 to 65535)");
+    return k_exit_error;
+  }
+  http.port = static_cast<std::uint16_t>(std::stoul(port));
+  http.threads = o.threads;
+  http.body_limit = o.body_limit;
+
+  const auto where = store_location(o.store, data_given);
+  if (!where) return k_exit_error;
+  auto store = open_store(*where, o.threads + 1);
+  if (!store) return k_exit_error;
+  lint::Config config;
+  config.limits.max_bytes = std::min<std::size_t>(config.limits.max_bytes, o.body_limit);
+  service::Service service(*store, config);
+  try {
+    if (const auto imported = service.import_builtin_if_empty(); !imported.empty()) fmt::print("{}\n", imported);
+    if (store->no_tokens()) {
+      const auto [info, token] =
+          service.issue_token(store::Principal::system(), store::Role::admin, std::nullopt, "first admin");
+      fmt::print("admin token: {}\n", token);
+    }
+  } catch (const store::Error& e) {
+    print_usage_error(e.what());
+    return k_exit_error;
+  }
+
+  std::mutex log_mutex;
+  server::ApiOptions api_options;
+  api_options.rate_per_second = o.rate;
+  api_options.rate_burst = std::max(1.0, o.rate * 2);
+  api_options.openapi = std::string(embedded::find("openapi.json"));
+  api_options.log = [&log_mutex](const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mutex);
+    std::cerr << line << '\n';
+  };
+  server::Api api(service, api_options);
+  try {
+    server::HttpServer srv(http, [&api](server::Request& r) { return api.handle(r); });
+    const std::string host = http.address.find(':') != std::string::npos ? "[" + http.address + "]" : http.address;
+    fmt::print("racine: serving on http://{}:{}/ ({}; stop with Ctrl-C)\n", host, srv.port(),
+               where->starts_with("sqlite:") ? where->substr(7) : "PostgreSQL");
+    std::fflush(stdout);
+    srv.run();
+  } catch (const std::runtime_error& e) {
+    print_usage_error(e.what());
+    return k_exit_error;
+  }
+  fmt::print("racine: stopped\n");
+  return k_exit_ok;
+}
+
+struct TokenOptions {
+  StoreOptions store;
+  std::string role;
+  std::string tenant;
+  std::string name = "created offline";
+};
+
+int run_token_create(const TokenOptions& o, bool data_given) {
+  const auto role = store::parse_role(o.role);
+  if (!role) {
+    print_usage_error("--role must be admin, editor, tenant or ingest");
+    return k_exit_error;
+  }
+  const bool bound = *role == store::Role::tenant || *role == store::Role::ingest;
+  if (bound == o.tenant.empty()) {
+    print_usage_error(bound ? "a tenant or ingest token needs --tenant" : "only tenant and ingest tokens take --tenant");
+    return k_exit_error;
+  }
+  const auto where = store_location(o.store, data_given);
+  if (!where) return k_exit_error;
+  auto store = open_store(*where, 1);
+  if (!store) return k_exit_error;
+  try {
+    service::Service service(*store);
+    const auto [info, token] = service.issue_token(store::Principal{"offline", store::Role::admin, std::nullopt}, *role,
+                                                   o.tenant.empty() ? std::nullopt : std::optional(o.tenant), o.name);
+    fmt::print("{}\n", token);
+  } catch (const store::Error& e) {
+    print_usage_error(e.what());
+    return k_exit_error;
+  }
+  return k_exit_ok;
+}
+
+}  // namespace
+
+std::vector<Command> add_serve(CLI::App& root) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* app = root.add_subcommand("serve", "Serve matrices, contracts and lookups over HTTP (docs/server.md)");
+  app->add_option("--listen", o->listen, "Address and port to listen on")->capture_default_str();
+  auto* data = app->add_option("--data", o->store.data, "Folder of the SQLite store")->capture_default_str();
+  app->add_option("--database", o->store.database,
+                  "PostgreSQL URL (postgresql://...); default: $RACINE_DATABASE_URL, else SQLite in --data")
+      ->excludes(data);
+  app->add_option("--threads", o->threads, "Threads answering requests")->capture_default_str()->check(CLI::Range(1, 256));
+  app->add_option("--rate-limit", o->rate, "Requests per second allowed per token (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  app->add_option("--max-body", o->body_limit, "Largest request body, in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30U));
+
+  auto t = std::make_shared<TokenOptions>();
+  CLI::App* token = root.add_subcommand("token", "Manage API tokens offline, on the server's store");
+  token->require_subcommand(1);
+  CLI::App* create = token->add_subcommand("create", "Create a token and print it (it is shown only once)");
+  create->add_option("--role", t->role, "admin, editor, tenant or ingest")->required();
+  create->add_option("--tenant", t->tenant, "The tenant of a tenant or ingest token");
+  create->add_option("--name", t->name, "What the token is for")->capture_default_str();
+  auto* tdata = create->add_option("--data", t->store.data, "Folder of the SQLite store")->capture_default_str();
+  create->add_option("--database", t->store.database, "PostgreSQL URL; default: $RACINE_DATABASE_URL")->excludes(tdata);
+  return {{app, [o, data] { return run_serve(*o, data->count() > 0); }},
+          {create, [t, tdata] { return run_token_create(*t, tdata->count() > 0); }}};
+}
+
+}  // namespace racine::cli

@@ -1,0 +1,308 @@
+#include "server/http.h"
+
+#include <array>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+namespace racine::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+std::string Request::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+std::string_view reason(int status) {
+  const auto r = http::obsolete_reason(static_cast<http::status>(status));
+  return {r.data(), r.size()};
+}
+
+namespace {
+
+class Session;
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpOptions options;
+  Handler handler;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  net::signal_set signals;
+  net::steady_timer drain;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> sessions{0};
+  std::mutex mutex;
+  std::set<std::shared_ptr<Session>> live;  // guarded by mutex; a session removes itself
+
+  Impl(HttpOptions o, Handler h)
+      : options(std::move(o)),
+        handler(std::move(h)),
+        ioc(static_cast<int>(std::max<std::size_t>(options.threads, 1))),
+        acceptor(net::make_strand(ioc)),
+        signals(ioc, SIGINT, SIGTERM),
+        drain(ioc) {}
+
+  void accept();
+  void begin_stop();
+  void session_ended();
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, HttpServer::Impl& server) : m_stream(std::move(socket)), m_server(server) {
+    boost::system::error_code ec;
+    const auto ep = m_stream.socket().remote_endpoint(ec);
+    if (!ec) m_remote = ep.address().to_string();
+  }
+
+  void start() {
+    net::dispatch(m_stream.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  }
+
+  // From the shutdown: close now unless a request is being answered.
+  void close_if_idle() {
+    net::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
+      if (!self->m_busy) self->close();
+    });
+  }
+
+ private:
+  void read_header() {
+    if (m_server.stopping) return close();
+    m_parser.emplace();
+    m_parser->body_limit(m_server.options.body_limit);
+    m_parser->header_limit(static_cast<std::uint32_t>(m_server.options.header_limit));
+    m_stream.expires_after(m_first ? m_server.options.read_timeout : m_server.options.idle_timeout);
+    http::async_read_header(m_stream, m_buffer, *m_parser,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    m_busy = true;
+    m_first = false;
+    m_stream.expires_after(m_server.options.read_timeout);
+    const auto& req = m_parser->get();
+    if (const auto length = m_parser->content_length(); length && *length > m_server.options.body_limit) {
+      return fail(413, "the body is larger than " + std::to_string(m_server.options.body_limit) + " bytes");
+    }
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(m_stream, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+        if (wec) return self->close();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(m_stream, m_buffer, *m_parser,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == http::error::body_limit) return fail(413, "the body is too large");
+    if (ec == http::error::header_limit) return fail(431, "the request's headers are too large");
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+        ec == net::error::connection_reset || ec == net::error::eof) {
+      return close();
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_target).category()) return fail(400, "malformed HTTP request");
+    return close();
+  }
+
+  void on_body(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    auto& req = m_parser->get();
+    Request r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    for (const auto& f : req) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    r.body = std::move(req.body());
+    r.remote = m_remote;
+    const bool keep_alive = req.keep_alive();
+    Response out;
+    try {
+      out = m_server.handler(r);
+    } catch (const std::exception&) {
+      out = Response{500, "application/json", R"({"error":{"code":"internal","message":"internal error"}})", {}};
+    }
+    write(std::move(out), keep_alive && !m_server.stopping);
+  }
+
+  void fail(int status, const std::string& message) {
+    m_busy = true;
+    m_linger = true;
+    Response out{status, "application/json",
+                 R"({"error":{"code":"bad_request","message":")" + message + R"("}})", {}};
+    write(std::move(out), false);
+  }
+
+  void write(Response out, bool keep_alive) {
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(out.status), 11);
+    res->set(http::field::server, "racine");
+    res->set(http::field::content_type, out.content_type);
+    for (const auto& [k, v] : out.headers) res->set(k, v);
+    res->body() = std::move(out.body);
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    m_stream.expires_after(m_server.options.read_timeout);
+    http::async_write(m_stream, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      self->m_busy = false;
+      if (ec || !res->keep_alive() || self->m_server.stopping) return self->close();
+      self->read_header();
+    });
+  }
+
+  // After an error answer the client may still be sending (a body too large, headers
+  // too long): closing with unread data would reset the connection and lose the answer,
+  // so stop sending, then read and drop up to 1 MiB for at most 2 s, then close.
+  void linger() {
+    m_linger = false;
+    beast::error_code ec;
+    m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    m_stream.expires_after(std::chrono::seconds(2));
+    drain_some();
+  }
+
+  void drain_some() {
+    m_stream.async_read_some(net::buffer(m_discard), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->m_drained += n;
+      if (ec || self->m_drained > (1U << 20U)) return self->close();
+      self->drain_some();
+    });
+  }
+
+  void close() {
+    if (m_closed) return;
+    if (m_linger) return linger();
+    m_closed = true;
+    beast::error_code ec;
+    m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    m_stream.close();
+    std::lock_guard<std::mutex> lock(m_server.mutex);
+    m_server.live.erase(shared_from_this());
+  }
+
+ public:
+  ~Session() { m_server.session_ended(); }
+
+ private:
+  beast::tcp_stream m_stream;
+  beast::flat_buffer m_buffer;
+  std::optional<http::request_parser<http::string_body>> m_parser;
+  HttpServer::Impl& m_server;
+  std::string m_remote;
+  bool m_busy = false;
+  bool m_first = true;
+  bool m_closed = false;
+  bool m_linger = false;
+  std::size_t m_drained = 0;
+  std::array<char, 16384> m_discard{};
+};
+
+}  // namespace
+
+void HttpServer::Impl::accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (stopping || ec == net::error::operation_aborted) return;
+      return accept();  // e.g. too many open files: keep serving the others
+    }
+    if (stopping) return;
+    ++sessions;
+    auto s = std::make_shared<Session>(std::move(socket), *this);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      live.insert(s);
+    }
+    s->start();
+    accept();
+  });
+}
+
+void HttpServer::Impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  net::dispatch(acceptor.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor.close(ec);
+  });
+  signals.cancel();
+  std::vector<std::shared_ptr<Session>> now;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    now.assign(live.begin(), live.end());
+  }
+  for (const auto& s : now) s->close_if_idle();
+  drain.expires_after(options.drain_timeout);
+  drain.async_wait([this](beast::error_code ec) {
+    if (!ec) ioc.stop();  // requests still running after the drain time are abandoned
+  });
+  if (sessions == 0) drain.cancel();
+}
+
+void HttpServer::Impl::session_ended() {
+  if (--sessions == 0 && stopping) net::post(ioc, [this] { drain.cancel(); });
+}
+
+HttpServer::HttpServer(HttpOptions options, Handler handler)
+    : m_impl(std::make_unique<Impl>(std::move(options), std::move(handler))) {
+  auto& a = m_impl->acceptor;
+  beast::error_code ec;
+  const auto address = net::ip::make_address(m_impl->options.address, ec);
+  if (ec) throw std::runtime_error("cannot listen on '" + m_impl->options.address + "': not an IP address");
+  const tcp::endpoint endpoint(address, m_impl->options.port);
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + m_impl->options.address + ":" +
+                             std::to_string(m_impl->options.port) + ": " + ec.message());
+  }
+}
+
+HttpServer::~HttpServer() = default;
+
+std::uint16_t HttpServer::port() const { return m_impl->acceptor.local_endpoint().port(); }
+
+void HttpServer::stop() { m_impl->begin_stop(); }
+
+void HttpServer::run() {
+  m_impl->signals.async_wait([this](beast::error_code ec, int) {
+    if (!ec) m_impl->begin_stop();
+  });
+  m_impl->accept();
+  std::vector<std::thread> pool;
+  for (std::size_t i = 1; i < m_impl->options.threads; ++i) pool.emplace_back([this] { m_impl->ioc.run(); });
+  m_impl->ioc.run();
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace racine::server

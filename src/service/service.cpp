@@ -1,0 +1,626 @@
+#include "service/service.h"
+
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/text.h"
+#include "formats/compliance.h"
+#include "formats/document.h"
+#include "formats/html_writer.h"
+#include "formats/json_writer.h"
+#include "formats/loader.h"
+#include "formats/report_writers.h"
+#include "formats/xlsx_writer.h"
+#include "lint/linter.h"
+#include "query/diff.h"
+#include "query/diff_report.h"
+#include "query/duties.h"
+#include "query/query_json.h"
+#include "resolve/options.h"
+#include "resolve/options_json.h"
+
+namespace racine::service {
+
+using nlohmann::ordered_json;
+using store::Principal;
+
+Reply Reply::json(const ordered_json& j, Status s) {
+  Reply r;
+  r.status = s;
+  r.body = j.dump();
+  return r;
+}
+
+Reply Reply::error(Status s, std::string code, const std::string& message) {
+  Reply r;
+  r.status = s;
+  ordered_json j;
+  j["error"] = {{"code", code}, {"message", message}};
+  r.body = j.dump();
+  r.error_code = std::move(code);
+  return r;
+}
+
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 63) return false;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && (i == 0 || c != '-')) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> format_of_media_type(std::string_view content_type) {
+  std::string t(content_type.substr(0, content_type.find(';')));
+  t = text::trim(t);
+  for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (t == "text/markdown" || t == "text/x-markdown") return "md";
+  if (t == "application/yaml" || t == "application/x-yaml" || t == "text/yaml") return "yaml";
+  if (t == "application/json") return "json";
+  if (t == "text/csv") return "csv";
+  return std::nullopt;
+}
+
+namespace {
+
+std::string hex(const unsigned char* data, std::size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), data, n);
+  out.pop_back();
+  return out;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  return hex(digest, sizeof digest);
+}
+
+bool sodium_ready() {
+  static const bool ok = sodium_init() >= 0;
+  return ok;
+}
+
+ordered_json summary_json(const ReportSummary& s) {
+  return {{"errors", s.errors}, {"warnings", s.warnings}, {"infos", s.infos}};
+}
+
+std::string extension(const std::string& format) { return format == "md" ? "md" : format; }
+
+// "latest" or a positive number; 0 for latest, -1 when invalid.
+std::int64_t parse_version(std::string_view v) {
+  if (v == "latest") return 0;
+  if (v.empty() || v.size() > 12) return -1;
+  std::int64_t n = 0;
+  for (const char c : v) {
+    if (c < '0' || c > '9') return -1;
+    n = n * 10 + (c - '0');
+  }
+  return n > 0 ? n : -1;
+}
+
+std::string options_key(const std::vector<std::string>& options) {
+  std::string k;
+  for (const auto& o : options) k += "#" + o;
+  return k;
+}
+
+std::string rfc3339_now_seconds() {
+  std::string t = store::now_rfc3339();
+  return t.substr(0, 19) + "Z";
+}
+
+}  // namespace
+
+std::string new_token() {
+  if (!sodium_ready()) throw store::Error("libsodium cannot start", false);
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  return "rac_" + hex(bytes, sizeof bytes);
+}
+
+Service::Service(store::Store& store, lint::Config config) : m_store(store), m_config(std::move(config)) {
+  if (!sodium_ready()) throw store::Error("libsodium cannot start", false);
+}
+
+std::string Service::token_hash(std::string_view token) {
+  std::lock_guard<std::mutex> lock(m_key_mutex);
+  if (m_key.empty()) {
+    const std::string key_hex = m_store.setting("token-key", [] {
+      unsigned char k[crypto_generichash_KEYBYTES];
+      randombytes_buf(k, sizeof k);
+      return hex(k, sizeof k);
+    });
+    m_key.resize(key_hex.size() / 2);
+    std::size_t len = 0;
+    sodium_hex2bin(reinterpret_cast<unsigned char*>(m_key.data()), m_key.size(), key_hex.data(), key_hex.size(),
+                   nullptr, &len, nullptr);
+    m_key.resize(len);
+  }
+  unsigned char out[crypto_generichash_BYTES];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(token.data()), token.size(),
+                     reinterpret_cast<const unsigned char*>(m_key.data()), m_key.size());
+  return hex(out, sizeof out);
+}
+
+std::optional<Principal> Service::authenticate(std::string_view token) {
+  // Well-formed tokens only: "rac_" and 64 hex digits (anything else is not looked up).
+  if (token.size() != 68 || !token.starts_with("rac_")) return std::nullopt;
+  for (const char c : token.substr(4)) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  }
+  return m_store.authenticate(token_hash(token));
+}
+
+std::pair<store::TokenInfo, std::string> Service::issue_token(const Principal& who, store::Role role,
+                                                              const std::optional<std::string>& tenant,
+                                                              const std::string& name) {
+  std::string token = new_token();
+  auto info = m_store.create_token(who, role, tenant, name, token_hash(token));
+  return {std::move(info), std::move(token)};
+}
+
+Reply Service::create_token(const Principal& who, const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("role") || !body["role"].is_string()) {
+    return Reply::error(Status::bad_request, "bad_request", "the body must be {\"role\", \"tenant\"?, \"name\"}");
+  }
+  const auto role = store::parse_role(body["role"].get<std::string>());
+  if (!role) return Reply::error(Status::bad_request, "bad_role", "role must be admin, editor, tenant or ingest");
+  std::optional<std::string> tenant;
+  if (body.contains("tenant") && !body["tenant"].is_null()) {
+    if (!body["tenant"].is_string() || !valid_id(body["tenant"].get<std::string>())) {
+      return Reply::error(Status::bad_request, "bad_tenant", "tenant must be an id [a-z0-9][a-z0-9-]{0,62}");
+    }
+    tenant = body["tenant"].get<std::string>();
+  }
+  const bool bound = *role == store::Role::tenant || *role == store::Role::ingest;
+  if (bound != tenant.has_value()) {
+    return Reply::error(Status::bad_request, "bad_tenant",
+                        bound ? "a tenant or ingest token needs a tenant" : "only tenant and ingest tokens have a tenant");
+  }
+  std::string name = body.contains("name") && body["name"].is_string() ? body["name"].get<std::string>() : "";
+  if (name.size() > 200) return Reply::error(Status::bad_request, "bad_name", "name is longer than 200 bytes");
+  if (tenant && !m_store.get_tenant(who, *tenant)) {
+    return Reply::error(Status::not_found, "not_found", "no tenant '" + *tenant + "'");
+  }
+  auto [info, token] = issue_token(who, *role, tenant, name);
+  return Reply::json({{"id", info.id}, {"token", token}}, Status::created);
+}
+
+Reply Service::list_tokens(const Principal& who) {
+  ordered_json out = ordered_json::array();
+  for (const auto& t : m_store.list_tokens(who)) {
+    out.push_back({{"id", t.id},
+                   {"role", store::role_name(t.role)},
+                   {"tenant", t.tenant ? ordered_json(*t.tenant) : ordered_json(nullptr)},
+                   {"name", t.name},
+                   {"created", t.created},
+                   {"revoked", t.revoked ? ordered_json(*t.revoked) : ordered_json(nullptr)}});
+  }
+  return Reply::json(out);
+}
+
+Reply Service::revoke_token(const Principal& who, const std::string& id) {
+  if (!m_store.revoke_token(who, id)) return Reply::error(Status::not_found, "not_found", "no live token '" + id + "'");
+  return Reply::json({{"id", id}, {"revoked", true}});
+}
+
+Reply Service::upload(const Principal& who, const std::string& matrix, std::string_view content_type,
+                      std::string body, bool force) {
+  const auto format = format_of_media_type(content_type);
+  if (!format) {
+    return Reply::error(Status::unsupported, "unsupported_media_type",
+                        "Content-Type must be text/markdown, application/yaml, application/json or text/csv");
+  }
+  const std::string display = matrix + "." + extension(*format);
+  const std::string sha = sha256_hex(body);
+  auto src = load_text(body, display, m_config.limits);
+  if (!src) return Reply::error(Status::unprocessable, "unreadable", src.error().to_string());
+  auto m = read_document(*src, *parse_format(*format), m_config.read_options(matrix));
+  if (!m) return Reply::error(Status::unprocessable, "unreadable", m.error().to_string());
+  const FileReport report = lint::report(display, *m, m_config);
+  const ReportSummary s = summarize({report});
+  const std::string lint_json = write_json_report({report});
+  if (s.errors > 0 && !force) {
+    Reply r;
+    r.status = Status::unprocessable;
+    r.body = lint_json;
+    r.error_code = "lint_errors";
+    return r;
+  }
+  store::NewVersion v{matrix, m->title, *format, std::move(body), sha, write_json(*m), lint_json,
+                      summary_json(s).dump()};
+  const auto put = m_store.put_version(who, v);
+  return Reply::json({{"matrix", matrix}, {"version", put.info.version}, {"lint", summary_json(s)}},
+                     put.created ? Status::created : Status::ok);
+}
+
+std::string Service::import_builtin_if_empty() {
+  if (!m_store.no_matrices()) return "";
+  const SourcePtr src = builtin_matrix();
+  const Reply r = upload(Principal::system(), "managed-kubernetes", "text/markdown", std::string(src->text()), true);
+  const auto j = nlohmann::json::parse(r.body);
+  return "imported the built-in matrix as managed-kubernetes version " + std::to_string(j["version"].get<int>()) +
+         ": " + std::to_string(j["lint"]["errors"].get<int>()) + " errors, " +
+         std::to_string(j["lint"]["warnings"].get<int>()) + " warnings, " +
+         std::to_string(j["lint"]["infos"].get<int>()) + " infos";
+}
+
+Reply Service::list_matrices(const Principal& who) {
+  ordered_json out = ordered_json::array();
+  for (const auto& m : m_store.list_matrices(who)) out.push_back({{"id", m.id}, {"title", m.title}, {"latest", m.latest}});
+  return Reply::json(out);
+}
+
+Reply Service::list_versions(const Principal& who, const std::string& matrix) {
+  const auto versions = m_store.list_versions(who, matrix);
+  if (versions.empty()) return Reply::error(Status::not_found, "not_found", "no matrix '" + matrix + "'");
+  ordered_json out = ordered_json::array();
+  for (const auto& v : versions) {
+    out.push_back({{"version", v.version},
+                   {"created", v.created},
+                   {"by", v.by},
+                   {"sha256", v.sha256},
+                   {"summary", nlohmann::json::parse(v.summary, nullptr, false)}});
+  }
+  return Reply::json(out);
+}
+
+std::optional<store::Version> Service::version_of(const Principal& who, const std::string& matrix,
+                                                  const std::string& version, Reply& error) {
+  const std::int64_t n = parse_version(version);
+  if (n < 0) {
+    error = Reply::error(Status::bad_request, "bad_version", "a version is a positive number or 'latest'");
+    return std::nullopt;
+  }
+  auto v = m_store.get_version(who, matrix, n);
+  if (!v) error = Reply::error(Status::not_found, "not_found", "no version " + version + " of matrix '" + matrix + "'");
+  return v;
+}
+
+std::shared_ptr<const Loaded> Service::load(const store::Version& v) { return effective(v, {}); }
+
+std::shared_ptr<const Loaded> Service::effective(const store::Version& v, const std::vector<std::string>& options) {
+  const std::string key = v.matrix + "@" + std::to_string(v.version) + options_key(options);
+  {
+    std::lock_guard<std::mutex> lock(m_cache_mutex);
+    if (auto it = m_cache.find(key); it != m_cache.end()) return it->second;
+  }
+  const std::string display = v.matrix + "." + extension(v.format);
+  auto src = load_text(v.document, display, m_config.limits);
+  if (!src) return nullptr;
+  auto m = read_document(*src, parse_format(v.format).value_or(Format::markdown), m_config.read_options(v.matrix));
+  if (!m) return nullptr;
+  Matrix result = std::move(*m);
+  if (!options.empty()) {
+    auto r = resolve::apply(result, options);
+    if (!r) return nullptr;
+    result = std::move(r->matrix);
+  }
+  auto loaded = std::make_shared<Loaded>();
+  loaded->matrix = std::move(result);
+  loaded->index = query::Index::build(loaded->matrix);
+  std::lock_guard<std::mutex> lock(m_cache_mutex);
+  constexpr std::size_t k_cache_entries = 256;
+  if (m_cache.size() >= k_cache_entries) m_cache.erase(m_cache.begin());
+  m_cache.emplace(key, loaded);
+  return loaded;
+}
+
+Reply Service::write_matrix(const Matrix& m, const std::string& format, const std::string& name) {
+  Reply r;
+  if (format.empty() || format == "json") {
+    r.body = write_json(m);
+  } else if (format == "md" || format == "yaml" || format == "csv") {
+    r.body = write_document(m, *parse_format(format));
+    r.content_type = format == "md" ? "text/markdown; charset=utf-8"
+                     : format == "yaml" ? "application/yaml"
+                                        : "text/csv; charset=utf-8";
+  } else if (format == "html") {
+    r.body = write_html(m, HtmlExtras{});
+    r.content_type = "text/html; charset=utf-8";
+  } else if (format == "oscal") {
+    r.body = write_oscal(m, rfc3339_now_seconds());
+  } else if (format == "xlsx") {
+    // libxlsxwriter writes files: a private temporary one, read back and removed.
+    char path[] = "/tmp/racine-xlsx-XXXXXX";
+    const int fd = mkstemp(path);
+    if (fd < 0) return Reply::error(Status::conflict, "xlsx", "cannot make a temporary file");
+    close(fd);
+    const std::string file = std::string(path) + ".xlsx";
+    std::filesystem::rename(path, file);
+    if (auto e = write_xlsx(m, file)) {
+      std::filesystem::remove(file);
+      return Reply::error(Status::unprocessable, "xlsx", e->to_string());
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    std::filesystem::remove(file);
+    r.body = bytes.str();
+    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  } else {
+    return Reply::error(Status::bad_request, "bad_format", "format must be json, md, yaml, csv, html, xlsx or oscal");
+  }
+  (void)name;
+  return r;
+}
+
+Reply Service::get_version(const Principal& who, const std::string& matrix, const std::string& version,
+                           const std::string& format) {
+  Reply error;
+  const auto v = version_of(who, matrix, version, error);
+  if (!v) return error;
+  const auto loaded = load(*v);
+  if (!loaded) return Reply::error(Status::conflict, "unreadable", "the stored version cannot be read back");
+  return write_matrix(loaded->matrix, format, matrix);
+}
+
+Reply Service::get_lint(const Principal& who, const std::string& matrix, const std::string& version) {
+  Reply error;
+  const auto v = version_of(who, matrix, version, error);
+  if (!v) return error;
+  Reply r;
+  r.body = v->lint;
+  return r;
+}
+
+Reply Service::diff(const Principal& who, const std::string& matrix, const std::string& from, const std::string& to) {
+  Reply error;
+  const auto a = version_of(who, matrix, from, error);
+  if (!a) return error;
+  const auto b = version_of(who, matrix, to, error);
+  if (!b) return error;
+  const auto before = load(*a);
+  const auto after = load(*b);
+  if (!before || !after) return Reply::error(Status::conflict, "unreadable", "a stored version cannot be read back");
+  const query::Diff d = query::diff(before->matrix, after->matrix);
+  return Reply::json(query::diff_json(d, before->matrix, after->matrix));
+}
+
+Reply Service::put_tenant(const Principal& who, const std::string& tenant, const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("name") || !body["name"].is_string() ||
+      body["name"].get<std::string>().empty() || body["name"].get<std::string>().size() > 200) {
+    return Reply::error(Status::bad_request, "bad_request", "the body must be {\"name\": \"...\"} (1 to 200 bytes)");
+  }
+  const bool created = m_store.put_tenant(who, {tenant, body["name"].get<std::string>()});
+  return Reply::json({{"id", tenant}, {"name", body["name"]}}, created ? Status::created : Status::ok);
+}
+
+Reply Service::list_tenants(const Principal& who) {
+  ordered_json out = ordered_json::array();
+  for (const auto& t : m_store.list_tenants(who)) out.push_back({{"id", t.id}, {"name", t.name}});
+  return Reply::json(out);
+}
+
+namespace {
+
+ordered_json contract_json(const store::Contract& c) {
+  return {{"tenant", c.tenant},   {"id", c.id},       {"matrix", c.matrix},
+          {"version", c.version}, {"options", c.options}, {"party", c.party},
+          {"escalate_after", c.escalate_after}};
+}
+
+// "15m", "30s", "2h", "1h30m": a duration of at least one second.
+bool valid_duration(std::string_view d) {
+  if (d.empty() || d.size() > 16) return false;
+  bool digits = false;
+  for (const char c : d) {
+    if (c >= '0' && c <= '9') {
+      digits = true;
+    } else if ((c == 'h' || c == 'm' || c == 's') && digits) {
+      digits = false;
+    } else {
+      return false;
+    }
+  }
+  return !digits;
+}
+
+}  // namespace
+
+Reply Service::put_contract(const Principal& who, const std::string& tenant, const std::string& contract,
+                            const nlohmann::json& body) {
+  const char* shape = "the body must be {\"matrix\", \"version\", \"options\": [], \"party\", \"escalate_after\"?}";
+  if (!body.is_object() || !body.contains("matrix") || !body["matrix"].is_string() || !body.contains("version") ||
+      !body.contains("party") || !body["party"].is_string()) {
+    return Reply::error(Status::bad_request, "bad_request", shape);
+  }
+  store::Contract c;
+  c.tenant = tenant;
+  c.id = contract;
+  c.matrix = body["matrix"].get<std::string>();
+  c.party = body["party"].get<std::string>();
+  if (!valid_id(c.matrix)) return Reply::error(Status::bad_request, "bad_id", "matrix must be an id");
+  const auto& version = body["version"];
+  if (version.is_number_integer() && version.get<std::int64_t>() > 0) {
+    c.version = version.get<std::int64_t>();
+  } else if (version.is_string() && parse_version(version.get<std::string>()) >= 0) {
+    c.version = parse_version(version.get<std::string>());
+  } else {
+    return Reply::error(Status::bad_request, "bad_version", "version is a positive number or \"latest\"");
+  }
+  if (body.contains("options")) {
+    if (!body["options"].is_array()) return Reply::error(Status::bad_request, "bad_request", shape);
+    for (const auto& o : body["options"]) {
+      if (!o.is_string()) return Reply::error(Status::bad_request, "bad_request", "options are strings");
+      c.options.push_back(o.get<std::string>());
+    }
+  }
+  if (body.contains("escalate_after")) {
+    if (!body["escalate_after"].is_string() || !valid_duration(body["escalate_after"].get<std::string>())) {
+      return Reply::error(Status::bad_request, "bad_duration", "escalate_after is a duration such as \"15m\" or \"30s\"");
+    }
+    c.escalate_after = body["escalate_after"].get<std::string>();
+  }
+  if (!m_store.get_tenant(who, tenant)) return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  const auto v = m_store.get_version(who, c.matrix, c.version);
+  if (!v) return Reply::error(Status::not_found, "not_found", "no such version of matrix '" + c.matrix + "'");
+  c.version = v->version;
+  const auto base = load(*v);
+  if (!base) return Reply::error(Status::conflict, "unreadable", "the stored version cannot be read back");
+  if (!query::find_party(base->matrix, c.party)) {
+    return Reply::error(Status::unprocessable, "bad_party", "no party '" + c.party + "' in " + c.matrix);
+  }
+  c.party = base->matrix.parties[*query::find_party(base->matrix, c.party)].id;
+  for (const auto& o : c.options) {
+    if (!resolve::find_option(base->matrix, o)) {
+      return Reply::error(Status::unprocessable, "bad_option", "no option '" + o + "' in " + c.matrix);
+    }
+  }
+  const bool created = m_store.put_contract(who, c);
+  return Reply::json(contract_json(c), created ? Status::created : Status::ok);
+}
+
+Reply Service::get_contract(const Principal& who, const std::string& tenant, const std::string& contract) {
+  const auto c = m_store.get_contract(who, tenant, contract);
+  if (!c) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
+  return Reply::json(contract_json(*c));
+}
+
+std::optional<Service::ContractView> Service::contract_view(const Principal& who, const std::string& tenant,
+                                                            const std::string& contract, Reply& error) {
+  auto c = m_store.get_contract(who, tenant, contract);
+  if (!c) {
+    error = Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
+    return std::nullopt;
+  }
+  const auto v = m_store.get_version(who, c->matrix, c->version);
+  if (!v) {
+    error = Reply::error(Status::not_found, "not_found", "the contract's version is gone");
+    return std::nullopt;
+  }
+  auto loaded = effective(*v, c->options);
+  if (!loaded) {
+    error = Reply::error(Status::conflict, "unreadable", "the contract's matrix cannot be resolved");
+    return std::nullopt;
+  }
+  return ContractView{std::move(*c), std::move(loaded)};
+}
+
+Reply Service::contract_matrix(const Principal& who, const std::string& tenant, const std::string& contract,
+                               const std::string& format) {
+  Reply error;
+  const auto view = contract_view(who, tenant, contract, error);
+  if (!view) return error;
+  return write_matrix(view->loaded->matrix, format, contract);
+}
+
+Reply Service::who(const Principal& who, const std::string& tenant, const std::string& contract,
+                   const std::string& query, std::size_t limit) {
+  if (text::trim(query).empty()) return Reply::error(Status::bad_request, "bad_query", "q is empty");
+  if (limit == 0 || limit > 100) return Reply::error(Status::bad_request, "bad_limit", "limit is 1 to 100");
+  Reply error;
+  const auto view = contract_view(who, tenant, contract, error);
+  if (!view) return error;
+  const auto answer = view->loaded->index.search(query, limit);
+  return Reply::json(query::answer_to_json(view->loaded->matrix, query, answer));
+}
+
+Reply Service::duties(const Principal& who, const std::string& tenant, const std::string& contract,
+                      const std::string& party, const std::string& roles) {
+  Reply error;
+  const auto view = contract_view(who, tenant, contract, error);
+  if (!view) return error;
+  const Matrix& m = view->loaded->matrix;
+  const auto p = query::find_party(m, party.empty() ? view->contract.party : party);
+  if (!p) return Reply::error(Status::bad_request, "bad_party", "no party '" + party + "' in this matrix");
+  RoleSet set;
+  for (const char c : roles) {
+    if (c == ',' || c == ' ') continue;
+    if (RoleSet::from_letters(std::string_view(&c, 1)).empty() || !m.roles.has(c)) {
+      return Reply::error(Status::bad_request, "bad_role", std::string("'") + c + "' is not a role of this matrix");
+    }
+    set.add_letter(c);
+  }
+  return Reply::json(query::duties_to_json(m, query::duties(m, *p, set)));
+}
+
+Reply Service::summary(const Principal& who, const std::string& tenant, const std::string& contract) {
+  Reply error;
+  const auto view = contract_view(who, tenant, contract, error);
+  if (!view) return error;
+  return Reply::json(query::summary_to_json(view->loaded->matrix, query::summary(view->loaded->matrix)));
+}
+
+Reply Service::options(const Principal& who, const std::string& tenant, const std::string& contract) {
+  Reply error;
+  auto c = m_store.get_contract(who, tenant, contract);
+  if (!c) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
+  const auto v = m_store.get_version(who, c->matrix, c->version);
+  if (!v) return Reply::error(Status::not_found, "not_found", "the contract's version is gone");
+  const auto base = load(*v);
+  if (!base) return Reply::error(Status::conflict, "unreadable", "the stored version cannot be read back");
+  ordered_json out = resolve::options_to_json(base->matrix);
+  for (auto& o : out) {
+    const std::string id = o.value("id", "");
+    o["included"] = std::find(c->options.begin(), c->options.end(), id) != c->options.end();
+  }
+  return Reply::json(out);
+}
+
+Reply Service::upgrade_preview(const Principal& who, const std::string& tenant, const std::string& contract) {
+  Reply error;
+  const auto view = contract_view(who, tenant, contract, error);
+  if (!view) return error;
+  const auto latest = m_store.get_version(who, view->contract.matrix, 0);
+  if (!latest || latest->version <= view->contract.version) {
+    return Reply::error(Status::not_found, "no_upgrade", "the contract is on the latest version");
+  }
+  const auto next = effective(*latest, view->contract.options);
+  if (!next) {
+    return Reply::error(Status::conflict, "options_gone",
+                        "the contract's options do not apply to version " + std::to_string(latest->version));
+  }
+  const query::Diff d = query::diff(view->loaded->matrix, next->matrix);
+  ordered_json out;
+  out["from"] = view->contract.version;
+  out["to"] = latest->version;
+  out["diff"] = query::diff_json(d, view->loaded->matrix, next->matrix);
+  return Reply::json(out);
+}
+
+Reply Service::upgrade(const Principal& who, const std::string& tenant, const std::string& contract,
+                       const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("version") || !body["version"].is_number_integer()) {
+    return Reply::error(Status::bad_request, "bad_request", "the body must be {\"version\": N}");
+  }
+  const std::int64_t version = body["version"].get<std::int64_t>();
+  const auto c = m_store.get_contract(who, tenant, contract);
+  if (!c) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
+  if (version <= c->version) {
+    return Reply::error(Status::conflict, "not_newer",
+                        "version " + std::to_string(version) + " is not newer than the contract's " +
+                            std::to_string(c->version));
+  }
+  const auto v = m_store.get_version(who, c->matrix, version);
+  if (!v) return Reply::error(Status::not_found, "not_found", "no version " + std::to_string(version));
+  if (!effective(*v, c->options)) {
+    return Reply::error(Status::conflict, "options_gone", "the contract's options do not apply to that version");
+  }
+  if (!m_store.upgrade_contract(who, tenant, contract, version)) {
+    return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
+  }
+  return get_contract(who, tenant, contract);
+}
+
+Reply Service::audit(const Principal& who, const std::optional<std::string>& tenant) {
+  ordered_json out = ordered_json::array();
+  for (const auto& e : m_store.list_audit(who, tenant)) {
+    out.push_back({{"seq", e.seq},
+                   {"at", e.at},
+                   {"token", e.token},
+                   {"action", e.action},
+                   {"target", e.target},
+                   {"tenant", e.tenant ? ordered_json(*e.tenant) : ordered_json(nullptr)}});
+  }
+  return Reply::json(out);
+}
+
+}  // namespace racine::service

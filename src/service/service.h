@@ -1,0 +1,148 @@
+#pragma once
+// What `racine serve` does for each request, apart from HTTP: uploads read, linted and
+// stored as versions; versions and contracts' effective matrices written in every
+// format; lookups (who, duties, summary, options) and diffs on them; the upgrade flow;
+// tokens. The server parses HTTP and answers with what these functions return; nothing
+// here knows about sockets.
+//
+// Parsed matrices and their search indexes are caches keyed by (matrix, version,
+// options), rebuilt from the store on demand: several instances can share one
+// database, and nothing one of them keeps in memory is needed by another.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/matrix.h"
+#include "lint/config.h"
+#include "query/index.h"
+#include "store/store.h"
+
+namespace racine::service {
+
+// How a call ended, in the terms an HTTP answer needs.
+enum class Status : std::uint8_t {
+  ok,            // 200
+  created,       // 201
+  bad_request,   // 400
+  forbidden,     // 403
+  not_found,     // 404
+  conflict,      // 409
+  unsupported,   // 415: a media type no reader takes
+  unprocessable  // 422: lint errors (the report is the body)
+};
+
+// A result: a status, and a JSON body or a document in some media type.
+struct Reply {
+  Status status = Status::ok;
+  std::string content_type = "application/json";
+  std::string body;
+  std::string error_code;  // for errors: a short machine-readable code
+
+  static Reply json(const nlohmann::ordered_json& j, Status s = Status::ok);
+  static Reply error(Status s, std::string code, const std::string& message);
+};
+
+// A matrix read from a stored version, with what lookups need.
+struct Loaded {
+  Matrix matrix;
+  query::Index index;
+};
+
+// True when `id` is a valid id of a matrix, tenant or contract: [a-z0-9][a-z0-9-]{0,62}.
+bool valid_id(std::string_view id);
+
+// The document format for a request's Content-Type ("text/markdown" -> "md", ...).
+std::optional<std::string> format_of_media_type(std::string_view content_type);
+
+// A new token: "rac_" and 64 hex digits of 32 random bytes (libsodium).
+std::string new_token();
+
+class Service {
+ public:
+  explicit Service(store::Store& store, lint::Config config = {});
+
+  store::Store& store() { return m_store; }
+
+  // The keyed hash a token is stored and looked up by (BLAKE2b keyed with the server's
+  // secret, kept in the store and created on first use).
+  std::string token_hash(std::string_view token);
+  // The principal of a token, or nullopt when it is unknown or revoked.
+  std::optional<store::Principal> authenticate(std::string_view token);
+  // Creates a token; returns {"id", "token"} (the token is shown only here).
+  Reply create_token(const store::Principal& who, const nlohmann::json& body);
+  // The token itself (for `racine token create` and the first start).
+  std::pair<store::TokenInfo, std::string> issue_token(const store::Principal& who, store::Role role,
+                                                       const std::optional<std::string>& tenant,
+                                                       const std::string& name);
+
+  // POST /matrices/{m}/versions: reads, lints and stores; 422 with the lint report when
+  // it has errors and `force` is false.
+  Reply upload(const store::Principal& who, const std::string& matrix, std::string_view content_type,
+               std::string body, bool force);
+  // Imports the built-in matrix as `managed-kubernetes` when the store has no matrix;
+  // returns the lint summary line to print, or "" when nothing was imported.
+  std::string import_builtin_if_empty();
+
+  Reply list_matrices(const store::Principal& who);
+  Reply list_versions(const store::Principal& who, const std::string& matrix);
+  // `version`: a number or "latest"; `format`: json (default), md, yaml, csv, html, xlsx, oscal.
+  Reply get_version(const store::Principal& who, const std::string& matrix, const std::string& version,
+                    const std::string& format);
+  Reply get_lint(const store::Principal& who, const std::string& matrix, const std::string& version);
+  Reply diff(const store::Principal& who, const std::string& matrix, const std::string& from, const std::string& to);
+
+  Reply put_tenant(const store::Principal& who, const std::string& tenant, const nlohmann::json& body);
+  Reply list_tenants(const store::Principal& who);
+  Reply put_contract(const store::Principal& who, const std::string& tenant, const std::string& contract,
+                     const nlohmann::json& body);
+  Reply get_contract(const store::Principal& who, const std::string& tenant, const std::string& contract);
+  Reply contract_matrix(const store::Principal& who, const std::string& tenant, const std::string& contract,
+                        const std::string& format);
+  Reply who(const store::Principal& who, const std::string& tenant, const std::string& contract,
+            const std::string& query, std::size_t limit);
+  Reply duties(const store::Principal& who, const std::string& tenant, const std::string& contract,
+               const std::string& party, const std::string& roles);
+  Reply summary(const store::Principal& who, const std::string& tenant, const std::string& contract);
+  Reply options(const store::Principal& who, const std::string& tenant, const std::string& contract);
+  Reply upgrade_preview(const store::Principal& who, const std::string& tenant, const std::string& contract);
+  Reply upgrade(const store::Principal& who, const std::string& tenant, const std::string& contract,
+                const nlohmann::json& body);
+
+  Reply list_tokens(const store::Principal& who);
+  Reply revoke_token(const store::Principal& who, const std::string& id);
+  Reply audit(const store::Principal& who, const std::optional<std::string>& tenant);
+
+  // The matrix of a version (cached); nullptr when it cannot be read back.
+  std::shared_ptr<const Loaded> load(const store::Version& v);
+  // The effective matrix of a version under options (cached).
+  std::shared_ptr<const Loaded> effective(const store::Version& v, const std::vector<std::string>& options);
+
+ private:
+  Reply write_matrix(const Matrix& m, const std::string& format, const std::string& name);
+  std::optional<store::Version> version_of(const store::Principal& who, const std::string& matrix,
+                                           const std::string& version, Reply& error);
+  // The contract and its effective matrix, or an error reply.
+  struct ContractView {
+    store::Contract contract;
+    std::shared_ptr<const Loaded> loaded;
+  };
+  std::optional<ContractView> contract_view(const store::Principal& who, const std::string& tenant,
+                                            const std::string& contract, Reply& error);
+
+  store::Store& m_store;
+  lint::Config m_config;
+  std::string m_key;  // the token-hash key, raw bytes
+  std::mutex m_key_mutex;
+
+  std::mutex m_cache_mutex;
+  std::map<std::string, std::shared_ptr<const Loaded>> m_cache;  // "matrix@version#options"
+};
+
+}  // namespace racine::service

@@ -1,0 +1,185 @@
+#pragma once
+// A real `racine serve` for end-to-end tests: started on 127.0.0.1 with a port of its
+// own choosing (--listen 127.0.0.1:0, the port read from its first line), stopped with
+// SIGTERM (or killed with SIGKILL), and a small blocking HTTP/1.1 client.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace racine::test {
+
+struct HttpResult {
+  int status = 0;  // 0: no answer (connection refused or closed)
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+
+  [[nodiscard]] std::string header(const std::string& name) const {
+    for (const auto& [k, v] : headers) {
+      if (k == name) return v;
+    }
+    return "";
+  }
+};
+
+// One request on a new connection (Connection: close). `raw` sends the bytes as they are.
+inline HttpResult http_raw(std::uint16_t port, const std::string& bytes, int timeout_ms = 20000) {
+  HttpResult r;
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return r;
+  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return r;
+  }
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string in;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    in.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  const auto head_end = in.find("\r\n\r\n");
+  if (in.size() < 12 || head_end == std::string::npos) return r;
+  r.status = std::stoi(in.substr(9, 3));
+  std::size_t at = in.find("\r\n") + 2;
+  while (at < head_end) {
+    const auto eol = in.find("\r\n", at);
+    const std::string line = in.substr(at, eol - at);
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string name = line.substr(0, colon);
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      r.headers.emplace_back(name, value);
+    }
+    at = eol + 2;
+  }
+  r.body = in.substr(head_end + 4);
+  return r;
+}
+
+inline HttpResult http(std::uint16_t port, const std::string& method, const std::string& target,
+                       const std::string& token = "", const std::string& body = "",
+                       const std::string& content_type = "application/json") {
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT") {
+    req += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  req += "\r\n" + body;
+  return http_raw(port, req);
+}
+
+// `racine serve ARGS... --listen 127.0.0.1:0`, its standard output read until it says
+// where it listens. The admin token, when printed (first start), is kept.
+class ServerProcess {
+ public:
+  ServerProcess(const std::string& racine, std::vector<std::string> args) {
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe");
+    m_pid = fork();
+    if (m_pid == 0) {
+      dup2(out[1], 1);
+      ::close(out[0]);
+      ::close(out[1]);
+      if (std::getenv("RACINE_TEST_SERVER_LOG") == nullptr) {
+        const int null = ::open("/dev/null", O_WRONLY);
+        dup2(null, 2);
+      }
+      std::vector<std::string> all = {racine, "serve", "--listen", "127.0.0.1:0"};
+      all.insert(all.end(), args.begin(), args.end());
+      std::vector<char*> argv;
+      for (auto& a : all) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(racine.c_str(), argv.data());
+      _exit(127);
+    }
+    ::close(out[1]);
+    m_out = fdopen(out[0], "r");
+    char line[4096];
+    while (std::fgets(line, sizeof line, m_out) != nullptr) {
+      const std::string l(line);
+      m_output += l;
+      if (l.starts_with("admin token: ")) m_admin = l.substr(13, l.size() - 14);
+      if (const auto at = l.find("serving on http://127.0.0.1:"); at != std::string::npos) {
+        m_port = static_cast<std::uint16_t>(std::stoi(l.substr(at + 28)));
+        break;
+      }
+    }
+    if (m_port == 0) throw std::runtime_error("racine serve did not start: " + m_output);
+  }
+
+  ~ServerProcess() {
+    if (m_pid > 0) {
+      kill(m_pid, SIGKILL);
+      waitpid(m_pid, nullptr, 0);
+    }
+    if (m_out != nullptr) std::fclose(m_out);
+  }
+
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const { return m_port; }
+  [[nodiscard]] const std::string& admin_token() const { return m_admin; }
+  [[nodiscard]] const std::string& output() const { return m_output; }
+
+  // SIGTERM, then the exit status (or -1 after `timeout`, having killed it).
+  int terminate(std::chrono::seconds timeout = std::chrono::seconds(30)) { return stop(SIGTERM, timeout); }
+  void kill_now() { stop(SIGKILL, std::chrono::seconds(10)); }
+
+ private:
+  int stop(int signal, std::chrono::seconds timeout) {
+    if (m_pid <= 0) return -1;
+    kill(m_pid, signal);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
+        m_pid = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    kill(m_pid, SIGKILL);
+    waitpid(m_pid, nullptr, 0);
+    m_pid = -1;
+    return -1;
+  }
+
+  pid_t m_pid = -1;
+  FILE* m_out = nullptr;
+  std::uint16_t m_port = 0;
+  std::string m_admin;
+  std::string m_output;
+};
+
+}  // namespace racine::test

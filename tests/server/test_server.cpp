@@ -1,0 +1,398 @@
+// `racine serve` end to end, on SQLite and on PostgreSQL: first start, the contract flow
+// (options, lookups, a new version, the upgrade diff, acceptance, the audit log), the
+// attack suite (a tenant's tokens against another tenant's resources), durability
+// across SIGKILL, two instances on one PostgreSQL, graceful shutdown.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "../store/store_engines.h"
+#include "server_process.h"
+#include "store/store.h"
+
+namespace racine::test {
+namespace {
+
+using nlohmann::json;
+
+std::string racine_binary() { return RACINE_BINARY; }
+
+std::string seed_text() {
+  std::ifstream in(std::string(RACINE_SOURCE_DIR) + "/data/managed-kubernetes.md", std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+class ServerTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    where = fresh_store(GetParam());
+    if (where.empty()) {
+      if (!under_ci()) GTEST_SKIP() << "no private PostgreSQL server (make deps-test installs postgresql-15)";
+      return;
+    }
+    if (where.starts_with("sqlite:")) {
+      args = {"--data", std::filesystem::path(where.substr(7)).parent_path().string()};
+    } else {
+      args = {"--database", where};
+    }
+  }
+
+  std::unique_ptr<ServerProcess> start(std::vector<std::string> extra = {}) {
+    auto a = args;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return std::make_unique<ServerProcess>(racine_binary(), a);
+  }
+
+  std::string token(std::uint16_t port, const std::string& admin, const std::string& role,
+                    const std::string& tenant = "") {
+    json body = {{"role", role}, {"name", role + " for tests"}};
+    if (!tenant.empty()) body["tenant"] = tenant;
+    const auto r = http(port, "POST", "/api/v1/tokens", admin, body.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return json::parse(r.body, nullptr, false).value("token", "");
+  }
+
+  // Tenants acme and globex, each with a contract "main" on the built-in matrix (acme
+  // with the managed-services option); returns {editor, acme, acme-ingest, globex}.
+  std::map<std::string, std::string> two_tenants(std::uint16_t port, const std::string& admin) {
+    std::map<std::string, std::string> t;
+    t["editor"] = token(port, admin, "editor");
+    for (const auto& [id, options] : std::vector<std::pair<std::string, json>>{
+             {"acme", json::array({"infogerance-complementaire"})}, {"globex", json::array()}}) {
+      EXPECT_EQ(http(port, "PUT", "/api/v1/tenants/" + id, t["editor"], json{{"name", id + " corp"}}.dump()).status, 201);
+      const json contract = {{"matrix", "managed-kubernetes"}, {"version", 1}, {"options", options}, {"party", "Client"}};
+      const auto r = http(port, "PUT", "/api/v1/tenants/" + id + "/contracts/main", t["editor"], contract.dump());
+      EXPECT_EQ(r.status, 201) << r.body;
+    }
+    t["acme"] = token(port, admin, "tenant", "acme");
+    t["acme-ingest"] = token(port, admin, "ingest", "acme");
+    t["globex"] = token(port, admin, "tenant", "globex");
+    return t;
+  }
+
+  std::string where;
+  std::vector<std::string> args;
+};
+
+TEST_P(ServerTest, FirstStartImportsTheBuiltInMatrixAndPrintsAnAdminTokenOnce) {
+  auto s = start();
+  EXPECT_NE(s->output().find("imported the built-in matrix as managed-kubernetes version 1: 2 errors, 1 warnings"),
+            std::string::npos)
+      << s->output();
+  ASSERT_EQ(s->admin_token().size(), 68U) << s->output();
+  const auto m = http(s->port(), "GET", "/api/v1/matrices", s->admin_token());
+  ASSERT_EQ(m.status, 200);
+  EXPECT_EQ(json::parse(m.body), json::parse(R"([{"id":"managed-kubernetes","title":)" +
+                                             json::parse(m.body)[0]["title"].dump() + R"(,"latest":1}])"));
+  const auto lint = json::parse(http(s->port(), "GET", "/api/v1/matrices/managed-kubernetes/versions/1/lint",
+                                     s->admin_token())
+                                    .body);
+  EXPECT_EQ(lint["summary"]["errors"], 2);
+  EXPECT_EQ(s->terminate(), 0);
+
+  auto again = start();
+  EXPECT_TRUE(again->admin_token().empty()) << again->output();
+  EXPECT_EQ(again->output().find("imported"), std::string::npos);
+  EXPECT_EQ(http(again->port(), "GET", "/api/v1/matrices", s->admin_token()).status, 200);
+}
+
+TEST_P(ServerTest, PublicEndpointsAndAuthentication) {
+  auto s = start();
+  EXPECT_EQ(http(s->port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(http(s->port(), "GET", "/readyz").status, 200);
+  const auto openapi = http(s->port(), "GET", "/openapi.json");
+  ASSERT_EQ(openapi.status, 200);
+  EXPECT_EQ(json::parse(openapi.body)["openapi"], "3.1.0");
+  const auto none = http(s->port(), "GET", "/api/v1/matrices");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.header("www-authenticate"), "Bearer");
+  EXPECT_EQ(json::parse(none.body)["error"]["code"], "unauthenticated");
+  EXPECT_EQ(http(s->port(), "GET", "/api/v1/matrices", "rac_" + std::string(64, '0')).status, 401);
+  EXPECT_EQ(http(s->port(), "GET", "/api/v1/nothing", s->admin_token()).status, 404);
+  EXPECT_EQ(http(s->port(), "DELETE", "/api/v1/matrices", s->admin_token()).status, 405);
+  const auto metrics = http(s->port(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("racine_http_requests_total{route=\"/api/v1/matrices\",method=\"GET\",status=\"401\"} 2"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("racine_http_request_duration_seconds_count"), std::string::npos);
+}
+
+TEST_P(ServerTest, ContractFlow) {
+  auto s = start();
+  const auto port = s->port();
+  auto t = two_tenants(port, s->admin_token());
+
+  // The effective matrix: the 11 delegable rows moved to Cloud Temple.
+  const auto base = json::parse(http(port, "GET", "/api/v1/matrices/managed-kubernetes/versions/1", t["acme"]).body);
+  const auto eff = json::parse(http(port, "GET", "/api/v1/tenants/acme/contracts/main/matrix", t["acme"]).body);
+  int changed = 0;
+  for (std::size_t si = 0; si < base["sections"].size(); ++si) {
+    for (std::size_t ai = 0; ai < base["sections"][si]["activities"].size(); ++ai) {
+      const auto& a = eff["sections"][si]["activities"][ai];
+      if (a["roles"] != base["sections"][si]["activities"][ai]["roles"]) ++changed;
+      if (a["title"] == "Configurer les pipelines CI/CD") {
+        EXPECT_EQ(a["roles"].dump(), R"({"client":"I","cloud-temple":"RA"})");
+      }
+    }
+  }
+  EXPECT_EQ(changed, 11);
+
+  const auto who = http(port, "GET", "/api/v1/tenants/acme/contracts/main/who?q=qui+sauvegarde+les+applications+%3F",
+                        t["acme"]);
+  ASSERT_EQ(who.status, 200) << who.body;
+  const auto answer = json::parse(who.body);
+  // The two application-backup rows first, moved to Cloud Temple by the option.
+  std::set<std::string> top = {answer["matches"][0]["title"], answer["matches"][1]["title"]};
+  EXPECT_EQ(top, (std::set<std::string>{"Définir la stratégie de sauvegarde pour les applications",
+                                        "Mettre en oeuvre et gérer les sauvegardes des applications"}))
+      << who.body;
+  EXPECT_EQ(answer["matches"][0]["roles"].dump(), R"({"client":"I","cloud-temple":"RA"})");
+  const auto duties = json::parse(http(port, "GET", "/api/v1/tenants/acme/contracts/main/duties?role=R", t["acme"]).body);
+  EXPECT_EQ(duties["party"], "client");
+  const auto options = json::parse(http(port, "GET", "/api/v1/tenants/acme/contracts/main/options", t["acme"]).body);
+  ASSERT_EQ(options.size(), 1U);
+  EXPECT_EQ(options[0]["id"], "infogerance-complementaire");
+  EXPECT_EQ(options[0]["included"], true);
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"]).status, 404);
+
+  // A new version: the contract stays on version 1 until the tenant accepts.
+  const std::string v2 = replace_once(seed_text(),
+                                      "| Mettre en oeuvre et gérer les sauvegardes du service Kubernetes            | I ",
+                                      "| Mettre en oeuvre et gérer les sauvegardes du service Kubernetes            | C ");
+  EXPECT_EQ(http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions", t["acme"], v2, "text/markdown").status,
+            403);
+  const auto up = http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions", t["editor"], v2, "text/markdown");
+  ASSERT_EQ(up.status, 422) << up.body;  // the seed's two errors
+  EXPECT_EQ(json::parse(up.body)["summary"]["errors"], 2);
+  const auto forced = http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions?force=true", t["editor"], v2,
+                           "text/markdown");
+  ASSERT_EQ(forced.status, 201) << forced.body;
+  EXPECT_EQ(json::parse(forced.body)["version"], 2);
+  const auto same = http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions?force=true", t["editor"], v2,
+                         "text/markdown");
+  EXPECT_EQ(same.status, 200);
+  EXPECT_EQ(json::parse(same.body)["version"], 2);
+  EXPECT_EQ(json::parse(http(port, "GET", "/api/v1/tenants/acme/contracts/main", t["acme"]).body)["version"], 1);
+
+  const auto preview = http(port, "GET", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"]);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  const auto p = json::parse(preview.body);
+  EXPECT_EQ(p["from"], 1);
+  EXPECT_EQ(p["to"], 2);
+  ASSERT_EQ(p["diff"]["changes"].size(), 1U) << preview.body;
+  EXPECT_EQ(p["diff"]["changes"][0]["kind"], "changed");
+  EXPECT_EQ(p["diff"]["changes"][0]["new"]["title"], "Mettre en oeuvre et gérer les sauvegardes du service Kubernetes");
+  EXPECT_EQ(p["diff"]["changes"][0]["roles"].dump(), R"({"Client":{"new":"C","old":"I"}})");
+
+  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"], R"({"version":1})").status, 409);
+  const auto accepted = http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"], R"({"version":2})");
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(json::parse(accepted.body)["version"], 2);
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"]).status, 404);
+  EXPECT_EQ(json::parse(http(port, "GET", "/api/v1/tenants/globex/contracts/main", t["globex"]).body)["version"], 1);
+
+  const auto audit = json::parse(http(port, "GET", "/api/v1/audit?tenant=acme", s->admin_token()).body);
+  std::vector<std::string> actions;
+  for (const auto& e : audit) actions.push_back(e["action"]);
+  EXPECT_EQ(actions, (std::vector<std::string>{"contract.upgrade", "token.create", "token.create", "contract.create",
+                                               "tenant.create"}));
+  const auto all = json::parse(http(port, "GET", "/api/v1/audit", s->admin_token()).body);
+  EXPECT_EQ(all[1]["action"], "version.create");
+  EXPECT_EQ(all[1]["target"], "managed-kubernetes@2");
+}
+
+// Every route, called with acme's tokens on globex's resources, in many spellings:
+// nothing of globex is read or written, nothing answers 5xx, the server stays healthy.
+TEST_P(ServerTest, AttackSuiteATenantCannotReachAnotherTenant) {
+  auto s = start();
+  const auto port = s->port();
+  auto t = two_tenants(port, s->admin_token());
+  const auto before = http(port, "GET", "/api/v1/tenants/globex/contracts/main", t["editor"]).body;
+
+  const std::vector<std::string> tenants = {"globex", "GLOBEX", "globex%2F..%2Facme", "..", "%2e%2e", "globex%00",
+                                            "x'%20OR%20'1'='1", "globex;DROP%20TABLE%20tenants", "%7B%22a%22%3A1%7D",
+                                            std::string(300, 'g')};
+  const std::vector<std::string> suffixes = {"", "/contracts", "/contracts/main", "/contracts/main/matrix",
+                                             "/contracts/main/matrix?format=md", "/contracts/main/who?q=backup",
+                                             "/contracts/main/duties", "/contracts/main/summary",
+                                             "/contracts/main/options", "/contracts/main/upgrade",
+                                             "/contracts/..%2F..%2Fmain"};
+  const std::vector<std::pair<std::string, std::string>> methods = {
+      {"GET", ""}, {"PUT", R"({"name":"pwned"})"}, {"POST", R"({"version":1})"}, {"DELETE", ""},
+      {"PUT", R"({"matrix":"managed-kubernetes","version":1,"options":[],"party":"Client"})"},
+      {"POST", "{\"version\": 1, \"x\": \"' OR 1=1 --\"}"}, {"PUT", "not json"}, {"PUT", std::string(1 << 16, '[')}};
+  int calls = 0;
+  for (const std::string who : {"acme", "acme-ingest"}) {
+    for (const auto& tenant : tenants) {
+      for (const auto& suffix : suffixes) {
+        for (const auto& [method, body] : methods) {
+          const auto r = http(port, method, "/api/v1/tenants/" + tenant + suffix, t[who], body);
+          ++calls;
+          ASSERT_GT(r.status, 0) << method << " " << tenant << suffix;
+          EXPECT_LT(r.status, 500) << method << " " << tenant << suffix << ": " << r.body;
+          EXPECT_NE(r.status / 100, 2) << method << " " << tenant << suffix << ": " << r.body;
+          EXPECT_EQ(r.body.find("globex corp"), std::string::npos) << r.body;
+        }
+      }
+    }
+    // Wrong content types and methods on the tenant's own routes too.
+    EXPECT_EQ(http(port, "PUT", "/api/v1/tenants/acme", t[who], "{}", "text/plain").status, 403);
+    EXPECT_EQ(http(port, "GET", "/api/v1/audit", t[who]).status, 403);
+    EXPECT_EQ(http(port, "GET", "/api/v1/tokens", t[who]).status, 403);
+    EXPECT_EQ(http(port, "POST", "/api/v1/tokens", t[who], R"({"role":"admin"})").status, 403);
+  }
+  // The same spellings on globex's matrix routes: acme reads only what its contracts use.
+  const auto globex_only = http(port, "POST", "/api/v1/matrices/globex-only/versions?force=true", t["editor"],
+                                seed_text(), "text/markdown");
+  ASSERT_EQ(globex_only.status, 201);
+  for (const std::string path : {"/api/v1/matrices/globex-only/versions", "/api/v1/matrices/globex-only/versions/1",
+                                 "/api/v1/matrices/globex-only/versions/latest?format=xlsx",
+                                 "/api/v1/matrices/globex-only/versions/1/lint",
+                                 "/api/v1/matrices/globex-only/diff?from=1&to=1",
+                                 "/api/v1/matrices/globex-only/versions/..%2F1"}) {
+    const auto r = http(port, "GET", path, t["acme"]);
+    EXPECT_EQ(r.status / 100, 4) << path << ": " << r.body;
+  }
+  const auto listed = json::parse(http(port, "GET", "/api/v1/matrices", t["acme"]).body);
+  ASSERT_EQ(listed.size(), 1U);
+  EXPECT_EQ(listed[0]["id"], "managed-kubernetes");
+
+  // Oversized and malformed requests.
+  EXPECT_EQ(http_raw(port, "GARBAGE\r\n\r\n").status, 400);
+  const auto big = http_raw(port, "POST /api/v1/matrices/x/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                      t["editor"] + "\r\nContent-Type: text/markdown\r\nContent-Length: " +
+                                      std::to_string(17U << 20U) + "\r\n\r\n" + std::string(1 << 20, 'a'));
+  EXPECT_EQ(big.status, 413);
+  const auto headers = http_raw(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 << 10, 'h') +
+                                          "\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(headers.status, 431);
+
+  EXPECT_GT(calls, 1000);
+  EXPECT_EQ(http(port, "GET", "/healthz").status, 200);
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/globex/contracts/main", t["editor"]).body, before);
+  const auto globex_audit = json::parse(http(port, "GET", "/api/v1/audit?tenant=globex", s->admin_token()).body);
+  for (const auto& e : globex_audit) EXPECT_NE(e["token"], "") << e.dump();
+  EXPECT_EQ(globex_audit.size(), 3U) << globex_audit.dump();  // tenant, contract, token: all the admin's
+  EXPECT_EQ(s->terminate(), 0);
+}
+
+// Uploads from several clients while the server is killed with SIGKILL: after a
+// restart, every version answered 201 is there, byte for byte.
+TEST_P(ServerTest, NothingAcknowledgedIsLostWhenKilled) {
+  auto s = start();
+  const std::string admin = s->admin_token();
+  const std::string editor = token(s->port(), admin, "editor");
+  std::mutex mutex;
+  std::map<std::int64_t, std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  const std::string seed = seed_text();
+  std::vector<std::thread> clients;
+  const auto port = s->port();
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < 200 && !stop; ++i) {
+        const std::string doc = seed + "\n<!-- client " + std::to_string(c) + " upload " + std::to_string(i) + " -->\n";
+        const auto r = http(port, "POST", "/api/v1/matrices/busy/versions?force=true", editor, doc, "text/markdown");
+        if (r.status != 201) continue;
+        const auto v = json::parse(r.body)["version"].get<std::int64_t>();
+        std::lock_guard<std::mutex> lock(mutex);
+        acknowledged[v] = doc;
+      }
+    });
+  }
+  std::mt19937 gen{std::random_device{}()};
+  std::this_thread::sleep_for(std::chrono::milliseconds(300 + gen() % 700));
+  s->kill_now();
+  stop = true;
+  for (auto& th : clients) th.join();
+  ASSERT_GT(acknowledged.size(), 0U);
+
+  auto again = start();
+  for (const auto& [v, doc] : acknowledged) {
+    const auto r = http(again->port(), "GET", "/api/v1/matrices/busy/versions/" + std::to_string(v) + "?format=json",
+                        admin);
+    ASSERT_EQ(r.status, 200) << "version " << v;
+  }
+  const auto versions = json::parse(http(again->port(), "GET", "/api/v1/matrices/busy/versions", admin).body);
+  EXPECT_GE(versions.size(), acknowledged.size());
+  EXPECT_EQ(again->terminate(), 0);
+  auto store = store::Store::open(where, 1);
+  EXPECT_EQ(store->integrity_check(), "ok");
+  for (const auto& [v, doc] : acknowledged) {
+    const auto stored = store->get_version(store::Principal::system(), "busy", v);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->document, doc);
+  }
+}
+
+TEST_P(ServerTest, GracefulShutdownFinishesRequestsInFlight) {
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  std::atomic<int> ok{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        const auto r = http(port, "GET", "/api/v1/matrices/managed-kubernetes/versions/1?format=xlsx", admin);
+        if (r.status == 200) {
+          ++ok;
+        } else if (r.status == 0) {
+          ++refused;
+        } else {
+          ADD_FAILURE() << r.status << " " << r.body;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(s->terminate(), 0);
+  for (auto& th : clients) th.join();
+  EXPECT_GT(ok.load(), 0);
+  EXPECT_EQ(ok + refused, 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, ServerTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& param_info) { return param_info.param; });
+
+// Two instances on one PostgreSQL: a version uploaded through one is read through the other.
+TEST(ServerPostgresql, TwoInstancesShareOneDatabase) {
+  const std::string where = fresh_store("postgresql");
+  if (where.empty()) {
+    if (!under_ci()) GTEST_SKIP() << "no private PostgreSQL server";
+    return;
+  }
+  ServerProcess a(racine_binary(), {"--database", where});
+  ServerProcess b(racine_binary(), {"--database", where});
+  const std::string admin = a.admin_token().empty() ? b.admin_token() : a.admin_token();
+  ASSERT_FALSE(admin.empty());
+  EXPECT_TRUE(a.admin_token().empty() || b.admin_token().empty()) << "one admin token, from one instance";
+  const auto up = http(a.port(), "POST", "/api/v1/matrices/shared/versions?force=true", admin, seed_text(),
+                       "text/markdown");
+  ASSERT_EQ(up.status, 201) << up.body;
+  const auto r = http(b.port(), "GET", "/api/v1/matrices/shared/versions/1?format=md", admin);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("Configurer les pipelines CI/CD"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace racine::test
