@@ -97,3 +97,5 @@ npm_pin ajv ajv-formats 2.1.1 ajv-cli@5.0.0
 # of its own). 1.61 is the last release that runs on Node 18 (Debian 12's); 1.62 and
 # later require Node 20.
 npm_pin playwright playwright-core 1.61.1
+# An OpenAPI 3.1 validator checks the server's data/openapi.json.
+npm_pin openapi @seriousme/openapi-schema-validator 2.11.0

@@ -102,7 +102,9 @@ inline HttpResult http(std::uint16_t port, const std::string& method, const std:
 // where it listens. The admin token, when printed (first start), is kept.
 class ServerProcess {
  public:
-  ServerProcess(const std::string& racine, std::vector<std::string> args) {
+  // Standard error goes to `log` when given (else nowhere, or to the test's own with
+  // RACINE_TEST_SERVER_LOG set).
+  ServerProcess(const std::string& racine, std::vector<std::string> args, const std::string& log = "") {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     m_pid = fork();
@@ -110,7 +112,10 @@ class ServerProcess {
       dup2(out[1], 1);
       ::close(out[0]);
       ::close(out[1]);
-      if (std::getenv("RACINE_TEST_SERVER_LOG") == nullptr) {
+      if (!log.empty()) {
+        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 2);
+      } else if (std::getenv("RACINE_TEST_SERVER_LOG") == nullptr) {
         const int null = ::open("/dev/null", O_WRONLY);
         dup2(null, 2);
       }

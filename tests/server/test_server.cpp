@@ -371,6 +371,89 @@ TEST_P(ServerTest, GracefulShutdownFinishesRequestsInFlight) {
   EXPECT_EQ(ok + refused, 200);
 }
 
+TEST_P(ServerTest, RateLimitsAnswer429WithRetryAfter) {
+  auto s = start({"--rate-limit", "1"});
+  int limited = 0;
+  std::string retry;
+  for (int i = 0; i < 5; ++i) {
+    const auto r = http(s->port(), "GET", "/api/v1/matrices", s->admin_token());
+    if (r.status == 429) {
+      ++limited;
+      retry = r.header("retry-after");
+      EXPECT_EQ(json::parse(r.body)["error"]["code"], "rate_limited");
+    } else {
+      EXPECT_EQ(r.status, 200);
+    }
+  }
+  EXPECT_GE(limited, 2);  // a burst of 2, then 1 per second
+  EXPECT_EQ(retry, "1");
+  EXPECT_EQ(http(s->port(), "GET", "/healthz").status, 200);  // public endpoints are not limited
+}
+
+TEST_P(ServerTest, LogsOneJsonLinePerRequestAndNeverTheToken) {
+  const std::string log = (std::filesystem::temp_directory_path() / ("racine-log-" + std::to_string(getpid()))).string();
+  std::string admin;
+  {
+    ServerProcess s(racine_binary(), args, log);
+    admin = s.admin_token();
+    EXPECT_EQ(http(s.port(), "GET", "/api/v1/matrices", admin).status, 200);
+    EXPECT_EQ(http(s.port(), "GET", "/api/v1/matrices/managed-kubernetes/versions/9", admin).status, 404);
+    EXPECT_EQ(http(s.port(), "GET", "/healthz").status, 200);
+    EXPECT_EQ(s.terminate(), 0);
+  }
+  std::ifstream in(log);
+  std::vector<json> lines;
+  for (std::string line; std::getline(in, line);) {
+    EXPECT_EQ(line.find(admin), std::string::npos) << "the token is in the log";
+    lines.push_back(json::parse(line));
+  }
+  std::filesystem::remove(log);
+  ASSERT_EQ(lines.size(), 3U);
+  EXPECT_EQ(lines[0]["method"], "GET");
+  EXPECT_EQ(lines[0]["route"], "/api/v1/matrices");
+  EXPECT_EQ(lines[0]["status"], 200);
+  EXPECT_TRUE(lines[0]["token"].get<std::string>().starts_with("tok-"));
+  EXPECT_TRUE(lines[0]["duration_ms"].is_number());
+  EXPECT_EQ(lines[1]["route"], "/api/v1/matrices/{m}/versions/{v}");
+  EXPECT_EQ(lines[1]["status"], 404);
+  EXPECT_EQ(lines[2]["token"], "-");
+}
+
+TEST_P(ServerTest, TokenCreateWorksOfflineOnTheSameStore) {
+  std::string admin;
+  {
+    auto s = start();
+    admin = s->admin_token();
+    ASSERT_EQ(http(s->port(), "PUT", "/api/v1/tenants/acme", admin, R"({"name":"ACME"})").status, 201);
+    EXPECT_EQ(s->terminate(), 0);
+  }
+  auto run = [&](std::vector<std::string> extra, std::string& out) {
+    std::string cmd = racine_binary() + " token create";
+    for (const auto& a : args) cmd += " '" + a + "'";
+    for (const auto& a : extra) cmd += " " + a;
+    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+    char buf[512];
+    out.clear();
+    while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+    const int status = pclose(p);
+    return WEXITSTATUS(status);
+  };
+  std::string out;
+  EXPECT_EQ(run({"--role", "admin", "--tenant", "acme"}, out), 2);
+  EXPECT_EQ(out, "racine: only tenant and ingest tokens take --tenant\n");
+  EXPECT_EQ(run({"--role", "tenant", "--tenant", "nobody"}, out), 2);
+  EXPECT_EQ(out, "racine: no tenant 'nobody'\n");
+  ASSERT_EQ(run({"--role", "tenant", "--tenant", "acme"}, out), 0) << out;
+  ASSERT_EQ(out.size(), 69U) << out;  // the token alone on its line
+  const std::string tenant_token = out.substr(0, 68);
+  auto s = start();
+  EXPECT_EQ(http(s->port(), "GET", "/api/v1/tenants/acme/contracts", tenant_token).status, 200);
+  EXPECT_EQ(http(s->port(), "GET", "/api/v1/tenants", tenant_token).status, 403);
+  const auto audit = json::parse(http(s->port(), "GET", "/api/v1/audit?tenant=acme", admin).body);
+  EXPECT_EQ(audit[0]["action"], "token.create");
+  EXPECT_EQ(audit[0]["token"], "offline");
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ServerTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& param_info) { return param_info.param; });
 
