@@ -55,6 +55,7 @@ Command add_i18n(CLI::App& root) {
   app->add_option("SOURCE", o->source, "The source matrix")->required();
   app->add_option("TRANSLATION", o->translations, "Its translations")->required();
   app->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
+  add_from(app, o->input.from);
   app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_i18n(*o); }};
 }
