@@ -25,9 +25,15 @@ int run_diff(const DiffOptions& o) {
     print_usage_error("diff: only one of OLD and NEW can be standard input");
     return k_exit_error;
   }
-  const auto before = load_matrix(o.before, o.input);
+  // --from names the format of standard input; files are read by their extension.
+  auto input_of = [&](const std::string& path) {
+    InputOptions in = o.input;
+    if (path != "-") in.from.reset();
+    return in;
+  };
+  const auto before = load_matrix(o.before, input_of(o.before));
   if (!before) return k_exit_error;
-  const auto after = load_matrix(o.after, o.input);
+  const auto after = load_matrix(o.after, input_of(o.after));
   if (!after) return k_exit_error;
   if (o.format == "json") {
     const query::Diff d = query::diff(*before, *after);

@@ -29,11 +29,11 @@ int run_export(const ExportOptions& o) {
   const auto matrix = load_matrix(o.file, o.input, o.with);
   if (!matrix) return k_exit_error;
   std::optional<Matrix> original;
-  if (*format == "html" && !o.with.empty()) {
+  if (format.value() == "html" && !o.with.empty()) {
     original = load_matrix(o.file, o.input);
     if (!original) return k_exit_error;
   }
-  return write_matrix(*matrix, *format, o.output, {original ? &*original : &*matrix, o.file, o.input, o.with});
+  return write_matrix(*matrix, format.value(), o.output, {original ? &*original : &*matrix, o.file, o.input, o.with});
 }
 
 }  // namespace

@@ -77,11 +77,11 @@ int run_resolve(const ResolveOptions& o) {
   const auto m = load_matrix(o.file, o.input, o.with);
   if (!m) return k_exit_error;
   std::optional<Matrix> original;
-  if (*format == "html") {
+  if (format.value() == "html") {
     original = load_matrix(o.file, o.input);
     if (!original) return k_exit_error;
   }
-  return write_matrix(*m, *format, o.output, {original ? &*original : &*m, o.file, o.input, o.with});
+  return write_matrix(*m, format.value(), o.output, {original ? &*original : &*m, o.file, o.input, o.with});
 }
 
 }  // namespace

@@ -333,9 +333,9 @@ TEST(OutputCli, EveryWriterIsReachableAndExtensionsAreHonoured) {
   EXPECT_EQ(read_text(yaml).rfind("racine: 1\n", 0), 0U);
   EXPECT_EQ(racine({"export", "--format", "oscal", "-o", json}).status, 0);
   const std::string rx = (d.path() / "resolved.xlsx").string();
-  EXPECT_EQ(racine({"resolve", "--with", "1", "-o", rx}).status, 0);
+  EXPECT_EQ(racine({"resolve", "--with", "infogerance-complementaire", "-o", rx}).status, 0);
   EXPECT_EQ(read_text(rx).substr(0, 2), "PK");
-  EXPECT_EQ(racine({"resolve", "--with", "1", "--format", "html"}).out.rfind("<!DOCTYPE html>", 0), 0U);
+  EXPECT_EQ(racine({"resolve", "--with", "infogerance-complementaire", "--format", "html"}).out.rfind("<!DOCTYPE html>", 0), 0U);
 }
 
 // Item 9: --from FORMAT for every command that reads standard input.
@@ -345,7 +345,7 @@ TEST(OutputCli, FromWorksForEveryCommandReadingStandardInput) {
   ASSERT_EQ(yaml.rfind("racine: 1\n", 0), 0U);
   const std::vector<std::vector<std::string>> commands = {
       {"lint", "-"},          {"export", "-"},   {"convert", "--to", "json", "-", "-"},
-      {"options", "-"},       {"resolve", "--with", "1", "-"},
+      {"options", "-"},
       {"who", "--matrix", "-", "backup"},      {"duties", "client", "--matrix", "-"},
       {"summary", "-"},       {"diff", seed_path(), "-"},  {"i18n", seed_path(), "-"}};
   for (auto args : commands) {
@@ -357,6 +357,9 @@ TEST(OutputCli, FromWorksForEveryCommandReadingStandardInput) {
       EXPECT_EQ(r.err.find("racine:"), std::string::npos) << args[0] << " " << format << ": " << r.err;
     }
   }
+  const Outcome resolve = racine({"resolve", "--from", "yaml", "--with", "infogerance-complementaire", "-"}, yaml);
+  EXPECT_EQ(resolve.status, 0) << resolve.err;
+  EXPECT_EQ(resolve.out, racine({"resolve", "--with", "infogerance-complementaire"}).out);
   const Outcome no_from = racine({"lint", "-"}, yaml);
   EXPECT_EQ(no_from.status, 2);  // read as Markdown: no table
 }

@@ -13,7 +13,7 @@
 #include "core/atomic_file.h"
 #include "core/escape.h"
 #include "formats/xlsx_writer.h"
-#include "test_support.h"
+#include "../test_support.h"
 
 namespace racine {
 
