@@ -43,7 +43,7 @@ int run_convert(const ConvertOptions& o) {
     fmt::print(stderr, "racine: warning: {} {} letters that are not roles (RAC101, see `racine lint`); they are not written\n",
                dropped, dropped == 1 ? "cell holds" : "cells hold");
   }
-  return write_matrix(*m, to.value(), o.out, {&*m, o.in, o.input, {}});
+  return write_matrix(*m, to.value(), o.out, {"convert", &*m, o.in, o.input, {}});
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ int run_export(const ExportOptions& o) {
     original = load_matrix(o.file, o.input);
     if (!original) return k_exit_error;
   }
-  return write_matrix(*matrix, format.value(), o.output, {original ? &*original : &*matrix, o.file, o.input, o.with});
+  return write_matrix(*matrix, format.value(), o.output, {"export", original ? &*original : &*matrix, o.file, o.input, o.with});
 }
 
 }  // namespace

@@ -81,7 +81,7 @@ int run_resolve(const ResolveOptions& o) {
     original = load_matrix(o.file, o.input);
     if (!original) return k_exit_error;
   }
-  return write_matrix(*m, format.value(), o.output, {original ? &*original : &*m, o.file, o.input, o.with});
+  return write_matrix(*m, format.value(), o.output, {"resolve", original ? &*original : &*m, o.file, o.input, o.with});
 }
 
 }  // namespace

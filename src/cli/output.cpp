@@ -127,7 +127,8 @@ Result<std::string> choose_output_format(const std::string& command, const std::
 int write_matrix(const Matrix& m, const std::string& format, const std::string& output, const PageContext& page) {
   if (format == "xlsx") {
     if (output.empty() || output == "-") {
-      print_usage_error("xlsx writes a file: give -o FILE.xlsx (a workbook is no text for standard output)");
+      print_usage_error(page.command == "convert" ? "convert --to xlsx writes a file: give OUT.xlsx"
+                                                  : page.command + " --format xlsx writes a file: give -o FILE.xlsx");
       return k_exit_error;
     }
     auto bytes = write_xlsx(m);

@@ -30,6 +30,7 @@ Result<std::string> choose_output_format(const std::string& command, const std::
 // What the HTML page shows besides the matrix: lint findings of the file, and what the
 // options `with` changed from `original`.
 struct PageContext {
+  std::string command;               // export, convert, resolve: for messages
   const Matrix* original = nullptr;  // before the options; the matrix itself when none
   std::string file;                  // the input path, for its configuration
   InputOptions input;
