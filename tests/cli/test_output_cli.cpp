@@ -394,4 +394,25 @@ TEST(OutputCli, SourceDateEpochIsRangeChecked) {
   EXPECT_NE(zero.out.find("\"last-modified\": \"1970-01-01T00:00:00Z\""), std::string::npos);
 }
 
+// Item 10: numbers of the configuration file are range-checked too (a silent clamp or a
+// wrap-around before).
+TEST(OutputCli, NumbersInTheConfigurationAreRangeChecked) {
+  TempDir d;
+  const auto m = d.write("m.md", md_with_party("Client"));
+  const auto cfg = d.write(".racine.yaml", "limits:\n  max-columns: 2000000\n");
+  const Outcome cols = racine({"lint", m});
+  EXPECT_EQ(cols.status, 2);
+  EXPECT_EQ(cols.err, "racine: " + cfg + ":2:16: 'max-columns' must be a positive integer, at most 1048576\n");
+  d.write(".racine.yaml", "limits:\n  max-bytes: 99999999999999999999\n");
+  const Outcome bytes = racine({"lint", m});
+  EXPECT_EQ(bytes.status, 2);
+  EXPECT_EQ(bytes.err, "racine: " + cfg + ":2:14: 'max-bytes' must be a positive integer, at most 4294967295\n");
+  d.write(".racine.yaml", "limits:\n  max-padding-cells: 4294967296\n");
+  const Outcome pad = racine({"lint", m});
+  EXPECT_EQ(pad.status, 2);
+  EXPECT_EQ(pad.err, "racine: " + cfg + ":2:22: 'max-padding-cells' must be a positive integer, at most 4294967295\n");
+  d.write(".racine.yaml", "limits:\n  max-columns: 1048576\n  max-bytes: 4294967295\n");
+  EXPECT_EQ(racine({"lint", m}).status, 0);
+}
+
 }  // namespace racine::test
