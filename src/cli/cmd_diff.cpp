@@ -37,7 +37,7 @@ int run_diff(const DiffOptions& o) {
   if (!after) return k_exit_error;
   if (o.format == "json") {
     const query::Diff d = query::diff(*before, *after);
-    fmt::print("{}\n", query::diff_json(d, *before, *after).dump(2));
+    fmt::print("{}\n", json_text(query::diff_json(d, *before, *after)));
     return d.empty() ? k_exit_ok : k_exit_found;
   }
   // Text and Markdown: compared on copies whose text is escaped, so that what the diff

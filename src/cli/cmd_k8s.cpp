@@ -169,7 +169,7 @@ int run_who(const K8sOptions& o) {
     }
   }
   if (o.json) {
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out));
   } else {
     fmt::print("{}", text);
   }

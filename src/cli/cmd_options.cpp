@@ -25,7 +25,7 @@ int run_options(const OptionsOptions& o) {
   const auto m = load_matrix(o.file, o.input);
   if (!m) return k_exit_error;
   if (o.json) {
-    fmt::print("{}\n", resolve::options_to_json(*m).dump(2));
+    fmt::print("{}\n", json_text(resolve::options_to_json(*m)));
     return k_exit_ok;
   }
   const Matrix shown = printable_matrix(*m);  // text from input never prints raw

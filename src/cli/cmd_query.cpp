@@ -56,7 +56,7 @@ int run_who(const WhoOptions& o) {
   const query::Index index = query::Index::build(*m);
   const query::Answer answer = index.search(query, o.limit);
   if (o.json) {
-    fmt::print("{}\n", query::answer_to_json(*m, query, answer).dump(2));
+    fmt::print("{}\n", json_text(query::answer_to_json(*m, query, answer)));
     return answer.gray_zone ? k_exit_found : k_exit_ok;
   }
   const Matrix shown = printable_matrix(*m);  // text from input never prints raw
@@ -119,7 +119,7 @@ int run_duties(const DutiesOptions& o) {
   }
   const query::Duties d = query::duties(*m, *party, roles);
   if (o.json) {
-    fmt::print("{}\n", query::duties_to_json(*m, d).dump(2));
+    fmt::print("{}\n", json_text(query::duties_to_json(*m, d)));
     return k_exit_ok;
   }
   const Matrix shown = printable_matrix(*m);  // text from input never prints raw
@@ -149,7 +149,7 @@ int run_summary(const SummaryOptions& o) {
   if (!m) return k_exit_error;
   const query::Workload w = query::summary(*m);
   if (o.json) {
-    fmt::print("{}\n", query::summary_to_json(*m, w).dump(2));
+    fmt::print("{}\n", json_text(query::summary_to_json(*m, w)));
     return k_exit_ok;
   }
   const Matrix shown = printable_matrix(*m);  // text from input never prints raw

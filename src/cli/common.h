@@ -3,6 +3,7 @@
 // printing operational errors. Exit statuses follow DESIGN.md: 0 success, 1 the check
 // found something, 2 usage error or unreadable input.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,13 @@ std::string printable(std::string_view s);
 // options, the source's path) passed through `printable`; the structure is the same, so
 // indexes computed on `m` hold in it.
 Matrix printable_matrix(const Matrix& m);
+
+// JSON for standard output, indented by 2. Text that is not UTF-8 (a path given on the
+// command line) is replaced by U+FFFD instead of throwing.
+template <typename Json>
+std::string json_text(const Json& j) {
+  return j.dump(2, ' ', false, Json::error_handler_t::replace);
+}
 
 // Prints "racine: path:line:col: error: message" on standard error, control characters
 // escaped.

@@ -16,4 +16,8 @@ namespace racine::text {
 // Everything else, backslashes included, is kept as it is.
 std::string escape_controls(std::string_view s);
 
+// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD, for formats
+// that must be UTF-8 (JSON): paths from the command line need not be.
+std::string valid_utf8(std::string_view s);
+
 }  // namespace racine::text

@@ -302,6 +302,14 @@ TEST(OutputCli, ErrorsQuotingInputOrArgumentsAreEscaped) {
   EXPECT_EQ(usage.status, 2);
   EXPECT_EQ(usage.err.find("\n::"), std::string::npos) << usage.err;
   EXPECT_NE(usage.err.find("x\\n::error::forged"), std::string::npos) << usage.err;
+  // A path that is not UTF-8: escaped in text, replaced (U+FFFD) in SARIF and JSON;
+  // SARIF threw before (exit 3, "internal error").
+  for (const char* format : {"text", "json", "sarif"}) {
+    const Outcome p = racine({"lint", "--format", format, "/nonexistent/\xff.md"});
+    EXPECT_EQ(p.status, 2) << format << p.err;
+    EXPECT_EQ(p.err, "racine: /nonexistent/\\xff.md: no such file\n") << format;
+    if (std::string(format) != "text") EXPECT_NE(p.out.find("\xEF\xBF\xBD.md"), std::string::npos) << format << p.out;
+  }
   TempDir d;
   const auto bad = d.write("bad\x1b.yaml", "racine: 1\nparties: [{id: a, name: A}]\nsections:\n  - title: S\n"
                                            "    activities:\n      - title: T\n        roles: {a: R, \"b\\e\": A}\n");

@@ -69,6 +69,11 @@ TEST(EscapeControls, EverythingElseIsKept) {
   EXPECT_EQ(text::escape_controls(""), "");
 }
 
+TEST(EscapeControls, ValidUtf8ReplacesStrayBytes) {
+  EXPECT_EQ(text::valid_utf8("a\xFF" "b\xC3"), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+  EXPECT_EQ(text::valid_utf8("Rôle\n"), "Rôle\n");
+}
+
 TEST(AtomicFile, WritesANewFileWithTheUmaskAndNoTemporaryLeft) {
   Folder d;
   const fs::path p = d.path() / "new.json";
