@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <ctime>
-#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -59,13 +59,15 @@ HtmlExtras html_extras(const Matrix& m, const PageContext& page) {
   for (const auto& d : lint::run(m, config ? *config : lint::Config{})) {
     const auto it = by_line.find(m.source->position(d.span.begin).line);
     if (it != by_line.end()) {
-      x.findings[it->second].push_back(fmt::format("{} {}: {}", d.code, to_string(d.severity), d.message));
+      x.findings[it->second].push_back(
+          fmt::format("{} {}: {}", d.code, to_string(d.severity), d.message));
     }
   }
   for (const Option& opt : m.options) {
     for (const auto& e : resolve::effects_of(m, opt)) {
       for (const auto& as : e.roles) {
-        x.delegable[{{e.section, e.activity}, as.party}] = fmt::format("option {}: {}", opt.id, opt.text);
+        x.delegable[{{e.section, e.activity}, as.party}] =
+            fmt::format("option {}: {}", opt.id, opt.text);
       }
     }
   }
@@ -75,7 +77,8 @@ HtmlExtras html_extras(const Matrix& m, const PageContext& page) {
         for (std::size_t p = 0; p < c.before.size() && p < c.after.size(); ++p) {
           if (c.before[p] == c.after[p]) continue;
           const std::string was = c.before[p].to_string();
-          x.changed[{{c.section, c.activity}, p}] = fmt::format("option {}: was {}", c.option, was.empty() ? "-" : was);
+          x.changed[{{c.section, c.activity}, p}] =
+              fmt::format("option {}: was {}", c.option, was.empty() ? "-" : was);
         }
       }
     }
@@ -98,37 +101,49 @@ const std::vector<std::string>& output_formats() {
   return k_names;
 }
 
-std::string output_format_list() { return "md, yaml, json, csv, html, xlsx, oscal, ccm, ccm-csv"; }
+std::string output_format_list() {
+  return "md, yaml, json, csv, html, xlsx, oscal, ccm, ccm-csv";
+}
 
-Result<std::string> choose_output_format(const std::string& command, const std::optional<std::string>& flag,
-                                         const std::string& output, const std::optional<std::string>& fallback) {
+Result<std::string> choose_output_format(const std::string& command,
+                                         const std::optional<std::string>& flag,
+                                         const std::string& output,
+                                         const std::optional<std::string>& fallback) {
   const bool to_file = !output.empty() && output != "-";
-  const std::vector<std::string> by_ext = to_file ? formats_of_extension(output) : std::vector<std::string>{};
+  const std::vector<std::string> by_ext =
+      to_file ? formats_of_extension(output) : std::vector<std::string>{};
   if (flag) {
     const auto f = canonical(*flag);
-    if (!f) return Error{"", 0, 0, fmt::format("{}: unknown format '{}' (formats: {})", command, *flag, output_format_list())};
+    if (!f)
+      return Error{"", 0, 0,
+                   fmt::format("{}: unknown format '{}' (formats: {})", command, *flag,
+                               output_format_list())};
     if (!by_ext.empty() && std::find(by_ext.begin(), by_ext.end(), *f) == by_ext.end()) {
       std::string fits;
       for (const auto& e : by_ext) fits += (fits.empty() ? "" : ", ") + e;
-      return Error{"", 0, 0,
-                   fmt::format("{}: {} would write {} under the extension of another format ({}): change the "
-                               "extension or the format",
-                               command, output, *f, fits)};
+      return Error{
+          "", 0, 0,
+          fmt::format(
+              "{}: {} would write {} under the extension of another format ({}): change the "
+              "extension or the format",
+              command, output, *f, fits)};
     }
     return *f;
   }
   if (!by_ext.empty()) return by_ext.front();
   if (fallback) return *fallback;
   return Error{"", 0, 0,
-               fmt::format("{}: the extension of {} names no format: give --to ({})", command, output,
-                           output_format_list())};
+               fmt::format("{}: the extension of {} names no format: give --to ({})", command,
+                           output, output_format_list())};
 }
 
-int write_matrix(const Matrix& m, const std::string& format, const std::string& output, const PageContext& page) {
+int write_matrix(const Matrix& m, const std::string& format, const std::string& output,
+                 const PageContext& page) {
   if (format == "xlsx") {
     if (output.empty() || output == "-") {
-      print_usage_error(page.command == "convert" ? "convert --to xlsx writes a file: give OUT.xlsx"
-                                                  : page.command + " --format xlsx writes a file: give -o FILE.xlsx");
+      print_usage_error(page.command == "convert"
+                            ? "convert --to xlsx writes a file: give OUT.xlsx"
+                            : page.command + " --format xlsx writes a file: give -o FILE.xlsx");
       return k_exit_error;
     }
     auto bytes = write_xlsx(m);
@@ -151,23 +166,26 @@ int write_matrix(const Matrix& m, const std::string& format, const std::string& 
   if (format == "ccm-csv") return write_output(write_ccm_csv(m), output);
   const auto f = parse_format(format);
   if (!f) {
-    print_usage_error(fmt::format("unknown format '{}' (formats: {})", format, output_format_list()));
+    print_usage_error(
+        fmt::format("unknown format '{}' (formats: {})", format, output_format_list()));
     return k_exit_error;
   }
   return write_output(write_document(m, *f), output);
 }
 
 Result<std::string> timestamp() {
-  constexpr long long k_max = 253402300799LL;  // 9999-12-31T23:59:59Z: RFC 3339 has four-digit years
+  constexpr long long k_max =
+      253402300799LL;  // 9999-12-31T23:59:59Z: RFC 3339 has four-digit years
   std::time_t t = std::time(nullptr);
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
     const std::string_view v(epoch);
     long long n = -1;
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > k_max) {
-      return Error{"SOURCE_DATE_EPOCH", 0, 0,
-                   fmt::format("'{}' is not a time: give whole seconds since 1970-01-01 UTC, from 0 to {}",
-                               text::escape_controls(v), k_max)};
+      return Error{
+          "SOURCE_DATE_EPOCH", 0, 0,
+          fmt::format("'{}' is not a time: give whole seconds since 1970-01-01 UTC, from 0 to {}",
+                      text::escape_controls(v), k_max)};
     }
     t = static_cast<std::time_t>(n);
   }

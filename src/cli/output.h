@@ -24,8 +24,10 @@ std::string output_format_list();
 // `fallback` (nullopt: the command cannot tell, a usage error). A flag whose format
 // does not match a known extension of `output` (`--format yaml -o out.json`) is a
 // usage error. Errors are messages for print_usage_error, starting with `command`.
-Result<std::string> choose_output_format(const std::string& command, const std::optional<std::string>& flag,
-                                         const std::string& output, const std::optional<std::string>& fallback);
+Result<std::string> choose_output_format(const std::string& command,
+                                         const std::optional<std::string>& flag,
+                                         const std::string& output,
+                                         const std::optional<std::string>& fallback);
 
 // What the HTML page shows besides the matrix: lint findings of the file, and what the
 // options `with` changed from `original`.
@@ -39,7 +41,8 @@ struct PageContext {
 
 // Writes `m` in `format` to `output` ("" or "-": standard output; XLSX refuses it).
 // Returns the exit status; errors are printed.
-int write_matrix(const Matrix& m, const std::string& format, const std::string& output, const PageContext& page);
+int write_matrix(const Matrix& m, const std::string& format, const std::string& output,
+                 const PageContext& page);
 
 // RFC 3339 UTC time of SOURCE_DATE_EPOCH when set (reproducible outputs), else now; an
 // Error when the variable is not a whole number of seconds from 0 to 253402300799

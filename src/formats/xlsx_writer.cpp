@@ -30,20 +30,13 @@ lxw_color_t colour_of(const RoleSet& r) {
   const std::string s = r.to_string();
   if (s.empty()) return LXW_COLOR_WHITE;
   switch (s.front()) {
-    case 'D':
-      return 0x1E8449;
-    case 'R':
-      return 0xC0392B;
-    case 'A':
-      return 0x8E44AD;
-    case 'S':
-      return 0xD68910;
-    case 'C':
-      return 0x2471A3;
-    case 'I':
-      return 0x7F8C8D;
-    default:
-      return 0x555555;
+    case 'D': return 0x1E8449;
+    case 'R': return 0xC0392B;
+    case 'A': return 0x8E44AD;
+    case 'S': return 0xD68910;
+    case 'C': return 0x2471A3;
+    case 'I': return 0x7F8C8D;
+    default: return 0x555555;
   }
 }
 
@@ -59,11 +52,13 @@ std::string sheet_name(std::string_view wanted, std::set<std::string>& taken) {
   // Cut on a code point boundary.
   while (name.size() > 28) {
     name.pop_back();
-    while (!name.empty() && (static_cast<unsigned char>(name.back()) & 0xC0U) == 0x80U) name.pop_back();
+    while (!name.empty() && (static_cast<unsigned char>(name.back()) & 0xC0U) == 0x80U)
+      name.pop_back();
     if (!name.empty() && static_cast<unsigned char>(name.back()) >= 0xC0U) name.pop_back();
   }
   const std::size_t first = name.find_first_not_of('\'');
-  name = first == std::string::npos ? std::string() : name.substr(first, name.find_last_not_of('\'') - first + 1);
+  name = first == std::string::npos ? std::string()
+                                    : name.substr(first, name.find_last_not_of('\'') - first + 1);
   if (std::string(text::trim(name)).empty() || text::fold(name) == "history") name = "Party";
   std::string out = name;
   for (int k = 2; taken.contains(text::fold(out)); ++k) out = fmt::format("{} {}", name, k);
@@ -90,7 +85,8 @@ struct Widths {
   }
   [[nodiscard]] lxw_error apply(lxw_worksheet* ws) const {
     for (std::size_t c = 0; c < w.size(); ++c) {
-      const lxw_error e = worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), w[c], nullptr);
+      const lxw_error e = worksheet_set_column(ws, static_cast<lxw_col_t>(c),
+                                               static_cast<lxw_col_t>(c), w[c], nullptr);
       if (e != LXW_NO_ERROR) return e;
     }
     return LXW_NO_ERROR;
@@ -147,7 +143,8 @@ class WorkDir {
 
 std::string cell_name(lxw_row_t row, lxw_col_t col) {
   std::string letters;
-  for (unsigned c = col + 1U; c > 0; c = (c - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (c - 1) % 26));
+  for (unsigned c = col + 1U; c > 0; c = (c - 1) / 26)
+    letters.insert(letters.begin(), static_cast<char>('A' + (c - 1) % 26));
   return fmt::format("{}{}", letters, row + 1);
 }
 
@@ -177,7 +174,8 @@ class Book {
     if (!place(row, col, what, span)) return;
     const std::size_t n = text::codepoints(s);
     if (n > k_max_cell_chars) {
-      fail(span, fmt::format("{} of {} characters does not fit an XLSX cell (cell {} of sheet '{}'): a cell holds at "
+      fail(span, fmt::format("{} of {} characters does not fit an XLSX cell (cell {} of sheet "
+                             "'{}'): a cell holds at "
                              "most 32767",
                              what, n, cell_name(row, col), m_sheet));
       return;
@@ -193,8 +191,8 @@ class Book {
 
   void check(lxw_error e, Span span, std::string_view what, lxw_row_t row, lxw_col_t col) {
     if (e == LXW_NO_ERROR || error) return;
-    fail(span, fmt::format("{} cannot be written (cell {} of sheet '{}'): {}", what, cell_name(row, col), m_sheet,
-                           lxw_strerror(e)));
+    fail(span, fmt::format("{} cannot be written (cell {} of sheet '{}'): {}", what,
+                           cell_name(row, col), m_sheet, lxw_strerror(e)));
   }
 
   void check(lxw_error e, std::string_view what) {
@@ -216,8 +214,9 @@ class Book {
  private:
   bool place(lxw_row_t row, lxw_col_t col, std::string_view what, Span span) {
     if (row < LXW_ROW_MAX && col < LXW_COL_MAX) return true;
-    fail(span, fmt::format("{} does not fit sheet '{}': a sheet holds at most {} rows and {} columns", what, m_sheet,
-                           LXW_ROW_MAX, LXW_COL_MAX));
+    fail(span,
+         fmt::format("{} does not fit sheet '{}': a sheet holds at most {} rows and {} columns",
+                     what, m_sheet, LXW_ROW_MAX, LXW_COL_MAX));
     return false;
   }
 
@@ -226,7 +225,9 @@ class Book {
   std::string m_sheet;
 };
 
-Span party_span(const Party& p) { return p.spellings.empty() ? Span{} : p.spellings.front().span; }
+Span party_span(const Party& p) {
+  return p.spellings.empty() ? Span{} : p.spellings.front().span;
+}
 
 std::string cell_text(const Cell& c) {
   std::string s = c.roles.to_string();
@@ -259,8 +260,12 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
     }
     return it->second;
   };
-  auto col = [](std::size_t c) { return static_cast<lxw_col_t>(std::min<std::size_t>(c, LXW_COL_MAX)); };
-  auto row_of = [](std::size_t r) { return static_cast<lxw_row_t>(std::min<std::size_t>(r, LXW_ROW_MAX)); };
+  auto col = [](std::size_t c) {
+    return static_cast<lxw_col_t>(std::min<std::size_t>(c, LXW_COL_MAX));
+  };
+  auto row_of = [](std::size_t r) {
+    return static_cast<lxw_row_t>(std::min<std::size_t>(r, LXW_ROW_MAX));
+  };
 
   // The matrix.
   lxw_worksheet* ws = book.sheet(names.front());
@@ -283,7 +288,8 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
       for (std::size_t p = 0; p < m.parties.size(); ++p) {
         if (p >= a.cells.size() || !a.cells[p].present) continue;
         const std::string t = cell_text(a.cells[p]);
-        book.text(ws, row_of(row), col(p + 2), t, role_format(a.cells[p].roles), "role cell", a.cells[p].span);
+        book.text(ws, row_of(row), col(p + 2), t, role_format(a.cells[p].roles), "role cell",
+                  a.cells[p].span);
         widths.fit(p + 2, t);
       }
       ++row;
@@ -292,7 +298,8 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
   if (book.error) return;
   book.check(widths.apply(ws), "column widths");
   worksheet_freeze_panes(ws, 1, 2);  // returns nothing to check
-  book.check(worksheet_autofilter(ws, 0, 0, row_of(row - 1), col(m.parties.size() + 1)), "autofilter");
+  book.check(worksheet_autofilter(ws, 0, 0, row_of(row - 1), col(m.parties.size() + 1)),
+             "autofilter");
 
   // Each party's duties.
   for (std::size_t p = 0; p < m.parties.size() && !book.error; ++p) {
@@ -335,13 +342,15 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
   auto counts = [&](const std::string& title, Span span, auto begin, auto end) {
     for (std::size_t p = 0; p < m.parties.size() && !book.error; ++p) {
       book.text(sw, row_of(r), 0, title, title == "All" ? section : nullptr, "section title", span);
-      book.text(sw, row_of(r), 1, m.parties[p].name, nullptr, "party name", party_span(m.parties[p]));
+      book.text(sw, row_of(r), 1, m.parties[p].name, nullptr, "party name",
+                party_span(m.parties[p]));
       w.fit(0, title);
       w.fit(1, m.parties[p].name);
       for (std::size_t l = 0; l < m.roles.letters.size(); ++l) {
         std::size_t n = 0;
         for (auto s = begin; s != end; ++s) {
-          for (const auto& a : s->activities) n += p < a.cells.size() && a.cells[p].roles.has_letter(m.roles.letters[l]) ? 1U : 0U;
+          for (const auto& a : s->activities)
+            n += p < a.cells.size() && a.cells[p].roles.has_letter(m.roles.letters[l]) ? 1U : 0U;
         }
         book.number(sw, row_of(r), col(l + 2), static_cast<double>(n));
       }
@@ -349,7 +358,8 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
     }
   };
   counts("All", Span{}, m.sections.begin(), m.sections.end());
-  for (auto s = m.sections.begin(); s != m.sections.end() && !book.error; ++s) counts(s->title, s->span, s, s + 1);
+  for (auto s = m.sections.begin(); s != m.sections.end() && !book.error; ++s)
+    counts(s->title, s->span, s, s + 1);
   if (book.error) return;
   book.check(w.apply(sw), "column widths");
   worksheet_freeze_panes(sw, 1, 0);  // returns nothing to check
@@ -357,28 +367,35 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
 
 }  // namespace
 
-std::vector<std::string> xlsx_sheet_names(const Matrix& m) { return sheet_names(m); }
+std::vector<std::string> xlsx_sheet_names(const Matrix& m) {
+  return sheet_names(m);
+}
 
 Result<std::string> write_xlsx(const Matrix& m) {
   const std::string shown = m.source ? m.source->path() : std::string("<xlsx>");
   const WorkDir dir;
-  if (dir.path().empty()) return Error{shown, 0, 0, "cannot write the workbook: no temporary folder can be made"};
+  if (dir.path().empty())
+    return Error{shown, 0, 0, "cannot write the workbook: no temporary folder can be made"};
   const std::string file = (dir.path() / "book.xlsx").string();
   std::string tmpdir = dir.path().string();
   lxw_workbook_options options{};
   options.tmpdir = tmpdir.data();
   const QuietStderr quiet;
   lxw_workbook* wb = workbook_new_opt(file.c_str(), &options);
-  if (wb == nullptr) return Error{shown, 0, 0, "cannot write the workbook: libxlsxwriter cannot start one"};
+  if (wb == nullptr)
+    return Error{shown, 0, 0, "cannot write the workbook: libxlsxwriter cannot start one"};
   Book book(m, wb);
   write_sheets(m, wb, book);
   const lxw_error e = workbook_close(wb);  // frees the workbook, whatever happened
   if (book.error) return *book.error;
-  if (e != LXW_NO_ERROR) return Error{shown, 0, 0, fmt::format("cannot write the workbook: {}", lxw_strerror(e))};
+  if (e != LXW_NO_ERROR)
+    return Error{shown, 0, 0, fmt::format("cannot write the workbook: {}", lxw_strerror(e))};
   std::ifstream in(file, std::ios::binary);
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  if (!in) return Error{shown, 0, 0, "cannot write the workbook: it cannot be read back from its temporary folder"};
+  if (!in)
+    return Error{shown, 0, 0,
+                 "cannot write the workbook: it cannot be read back from its temporary folder"};
   return bytes.str();
 }
 

@@ -89,7 +89,8 @@ Outcome racine_into_closed_pipe(const std::vector<std::string>& args, bool ignor
 }
 
 std::string md_with_party(const std::string& party) {
-  return "# Ops\n\n| Activity | " + party + " | Provider |\n|---|---|---|\n| Back up the data | RA | I |\n"
+  return "# Ops\n\n| Activity | " + party +
+         " | Provider |\n|---|---|---|\n| Back up the data | RA | I |\n"
          "| Restore the data | I | RA |\n";
 }
 
@@ -132,13 +133,15 @@ TEST(OutputCli, XlsxPartyNamedWithApostrophesIsExported) {
 TEST(OutputCli, XlsxRefusesATitleOver32767CharactersNamingTheCell) {
   TempDir d;
   const std::string title(40000, 'x');
-  const auto p = d.write("long.md", "| Activity | Client | Provider |\n|---|---|---|\n| Short | RA | I |\n| " + title +
-                                        " | I | RA |\n");
+  const auto p =
+      d.write("long.md", "| Activity | Client | Provider |\n|---|---|---|\n| Short | RA | I |\n| " +
+                             title + " | I | RA |\n");
   const std::string out = (d.path() / "long.xlsx").string();
   const Outcome r = racine({"export", "--format", "xlsx", "-o", out, p});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "racine: " + p +
-                       ":4:1: activity title of 40000 characters does not fit an XLSX cell (cell B3 of sheet 'Matrix'): "
+                       ":4:1: activity title of 40000 characters does not fit an XLSX cell (cell "
+                       "B3 of sheet 'Matrix'): "
                        "a cell holds at most 32767\n");
   EXPECT_FALSE(fs::exists(out));
   // Nothing else was left in the folder (no temporary file).
@@ -156,7 +159,8 @@ TEST(OutputCli, FmtThroughASymlinkKeepsTheLinkAndTheMode) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(fs::is_symlink(link));
   EXPECT_EQ(fs::read_symlink(link), fs::path("real/ops.md"));
-  EXPECT_EQ(read_text(real), "| Task  | A   | B   |\n| ----- | --- | --- |\n| Do it | RA  | I   |\n");
+  EXPECT_EQ(read_text(real),
+            "| Task  | A   | B   |\n| ----- | --- | --- |\n| Do it | RA  | I   |\n");
   EXPECT_EQ(fs::status(real).permissions() & fs::perms::all, fs::perms(0640));
   // Only the file and the link: no temporary file left anywhere.
   EXPECT_EQ(std::distance(fs::directory_iterator(d.path() / "real"), fs::directory_iterator()), 1);
@@ -235,9 +239,10 @@ TEST(OutputCli, AClosedPipeEndsRacineQuietlyBySigpipe) {
   std::string big = "| Activity | Client | Provider |\n|---|---|---|\n";
   for (int i = 0; i < 20000; ++i) big += "| Activity number " + std::to_string(i) + " | RA | I |\n";
   const auto matrix = d.write("big.md", big);
-  const std::string script = d.write("pipe.sh", "set -o pipefail\n" + quote(RACINE_BINARY) + " export " +
-                                                    quote(matrix) + " 2>" + quote((d.path() / "err").string()) +
-                                                    " | head -c1 >/dev/null\necho \"${PIPESTATUS[0]}\"\n");
+  const std::string script =
+      d.write("pipe.sh", "set -o pipefail\n" + quote(RACINE_BINARY) + " export " + quote(matrix) +
+                             " 2>" + quote((d.path() / "err").string()) +
+                             " | head -c1 >/dev/null\necho \"${PIPESTATUS[0]}\"\n");
   FILE* p = popen(("bash " + script).c_str(), "r");
   std::string status;
   char buf[64];
@@ -254,23 +259,31 @@ TEST(OutputCli, ControlCharactersFromInputArePrintedEscaped) {
   const auto p = d.write("forged.json", k_forged_json);
   const Outcome lint = racine({"lint", p});
   EXPECT_EQ(lint.status, 1) << lint.err;
-  EXPECT_NE(lint.out.find("(Ops\\n::error file=README.md::forged, Dev\\x1b]0;x\\x07)"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("(Ops\\n::error file=README.md::forged, Dev\\x1b]0;x\\x07)"),
+            std::string::npos)
+      << lint.out;
   expect_no_forgery(lint.out);
   const Outcome who = racine({"who", "--matrix", p, "back", "up"});
   EXPECT_EQ(who.status, 0) << who.err;
   EXPECT_NE(who.out.find("1. Back up\\n::notice::y  ["), std::string::npos) << who.out;
   EXPECT_NE(who.out.find("   Run\\r::warning::x ("), std::string::npos) << who.out;
-  EXPECT_NE(who.out.find("A: Ops\\n::error file=README.md::forged, Dev\\x1b]0;x\\x07"), std::string::npos) << who.out;
+  EXPECT_NE(who.out.find("A: Ops\\n::error file=README.md::forged, Dev\\x1b]0;x\\x07"),
+            std::string::npos)
+      << who.out;
   expect_no_forgery(who.out);
   const Outcome duties = racine({"duties", "ops", "--matrix", p});
   EXPECT_EQ(duties.status, 0) << duties.err;
-  EXPECT_EQ(duties.out.rfind("Ops\\n::error file=README.md::forged: 1 activity\n\nRun\\r::warning::x\n  RA   Back up\\n::notice::y  (", 0), 0U)
+  EXPECT_EQ(duties.out.rfind("Ops\\n::error file=README.md::forged: 1 "
+                             "activity\n\nRun\\r::warning::x\n  RA   Back up\\n::notice::y  (",
+                             0),
+            0U)
       << duties.out;
   expect_no_forgery(duties.out);
   const Outcome summary = racine({"summary", p});
   EXPECT_EQ(summary.status, 0) << summary.err;
   EXPECT_EQ(summary.out.rfind("Forged\\x1b[31m title: 1 activities\n", 0), 0U) << summary.out;
-  EXPECT_NE(summary.out.find("  Ops\\n::error file=README.md::forged "), std::string::npos) << summary.out;
+  EXPECT_NE(summary.out.find("  Ops\\n::error file=README.md::forged "), std::string::npos)
+      << summary.out;
   expect_no_forgery(summary.out);
   const Outcome options = racine({"options", p});
   EXPECT_EQ(options.status, 0);
@@ -283,7 +296,9 @@ TEST(OutputCli, ControlCharactersFromInputArePrintedEscaped) {
   }
   // JSON and SARIF escape as their formats require.
   const Outcome json = racine({"lint", "--format", "json", p});
-  EXPECT_NE(json.out.find("Ops\\n::error file=README.md::forged, Dev\\u001b]0;x\\u0007"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("Ops\\n::error file=README.md::forged, Dev\\u001b]0;x\\u0007"),
+            std::string::npos)
+      << json.out;
   expect_no_forgery(json.out);
   const Outcome sarif = racine({"lint", "--format", "sarif", p});
   EXPECT_NE(sarif.out.find("Ops\\n::error file=README.md::forged"), std::string::npos);
@@ -294,10 +309,12 @@ TEST(OutputCli, ControlCharactersFromInputArePrintedEscaped) {
 TEST(OutputCli, ErrorsQuotingInputOrArgumentsAreEscaped) {
   const Outcome explain = racine({"explain", "X\n::error file=a::forged"});
   EXPECT_EQ(explain.status, 2);
-  EXPECT_EQ(explain.err, "racine: unknown rule code 'X\\n::error file=a::forged' (racine rules lists them)\n");
+  EXPECT_EQ(explain.err,
+            "racine: unknown rule code 'X\\n::error file=a::forged' (racine rules lists them)\n");
   const Outcome duties = racine({"duties", "Nobody\x1b[2J"});
   EXPECT_EQ(duties.status, 2);
-  EXPECT_EQ(duties.err.rfind("racine: no party 'Nobody\\x1b[2J' in this matrix (parties: ", 0), 0U) << duties.err;
+  EXPECT_EQ(duties.err.rfind("racine: no party 'Nobody\\x1b[2J' in this matrix (parties: ", 0), 0U)
+      << duties.err;
   const Outcome usage = racine({"lint", "--format", "x\n::error::forged"});
   EXPECT_EQ(usage.status, 2);
   EXPECT_EQ(usage.err.find("\n::"), std::string::npos) << usage.err;
@@ -308,11 +325,14 @@ TEST(OutputCli, ErrorsQuotingInputOrArgumentsAreEscaped) {
     const Outcome p = racine({"lint", "--format", format, "/nonexistent/\xff.md"});
     EXPECT_EQ(p.status, 2) << format << p.err;
     EXPECT_EQ(p.err, "racine: /nonexistent/\\xff.md: no such file\n") << format;
-    if (std::string(format) != "text") EXPECT_NE(p.out.find("\xEF\xBF\xBD.md"), std::string::npos) << format << p.out;
+    if (std::string(format) != "text")
+      EXPECT_NE(p.out.find("\xEF\xBF\xBD.md"), std::string::npos) << format << p.out;
   }
   TempDir d;
-  const auto bad = d.write("bad\x1b.yaml", "racine: 1\nparties: [{id: a, name: A}]\nsections:\n  - title: S\n"
-                                           "    activities:\n      - title: T\n        roles: {a: R, \"b\\e\": A}\n");
+  const auto bad =
+      d.write("bad\x1b.yaml",
+              "racine: 1\nparties: [{id: a, name: A}]\nsections:\n  - title: S\n"
+              "    activities:\n      - title: T\n        roles: {a: R, \"b\\e\": A}\n");
   const Outcome r = racine({"lint", bad});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
@@ -333,8 +353,10 @@ TEST(OutputCli, EveryWriterIsReachableAndExtensionsAreHonoured) {
   const std::string txt = (d.path() / "out.txt").string();
   const Outcome t = racine({"convert", seed_path(), txt});
   EXPECT_EQ(t.status, 2);
-  EXPECT_EQ(t.err, "racine: convert: the extension of " + txt +
-                       " names no format: give --to (md, yaml, json, csv, html, xlsx, oscal, ccm, ccm-csv)\n");
+  EXPECT_EQ(
+      t.err,
+      "racine: convert: the extension of " + txt +
+          " names no format: give --to (md, yaml, json, csv, html, xlsx, oscal, ccm, ccm-csv)\n");
   EXPECT_FALSE(fs::exists(txt));
   EXPECT_EQ(racine({"convert", "--to", "yaml", seed_path(), txt}).status, 0);
   EXPECT_EQ(read_text(txt).rfind("racine: 1\n", 0), 0U);
@@ -342,9 +364,11 @@ TEST(OutputCli, EveryWriterIsReachableAndExtensionsAreHonoured) {
   const std::string json = (d.path() / "out.json").string();
   const Outcome e = racine({"export", "--format", "yaml", "-o", json});
   EXPECT_EQ(e.status, 2);
-  EXPECT_EQ(e.err, "racine: export: " + json +
-                       " would write yaml under the extension of another format (json, oscal, ccm): change the "
-                       "extension or the format\n");
+  EXPECT_EQ(
+      e.err,
+      "racine: export: " + json +
+          " would write yaml under the extension of another format (json, oscal, ccm): change the "
+          "extension or the format\n");
   EXPECT_FALSE(fs::exists(json));
   const Outcome conv = racine({"convert", "--to", "md", seed_path(), xlsx});
   EXPECT_EQ(conv.status, 2);
@@ -356,7 +380,9 @@ TEST(OutputCli, EveryWriterIsReachableAndExtensionsAreHonoured) {
   const std::string rx = (d.path() / "resolved.xlsx").string();
   EXPECT_EQ(racine({"resolve", "--with", "infogerance-complementaire", "-o", rx}).status, 0);
   EXPECT_EQ(read_text(rx).substr(0, 2), "PK");
-  EXPECT_EQ(racine({"resolve", "--with", "infogerance-complementaire", "--format", "html"}).out.rfind("<!DOCTYPE html>", 0), 0U);
+  EXPECT_EQ(racine({"resolve", "--with", "infogerance-complementaire", "--format", "html"})
+                .out.rfind("<!DOCTYPE html>", 0),
+            0U);
 }
 
 // Item 9: --from FORMAT for every command that reads standard input.
@@ -364,21 +390,27 @@ TEST(OutputCli, FromWorksForEveryCommandReadingStandardInput) {
   const std::string yaml = racine({"export", "--format", "yaml"}).out;
   const std::string csv = racine({"export", "--format", "csv"}).out;
   ASSERT_EQ(yaml.rfind("racine: 1\n", 0), 0U);
-  const std::vector<std::vector<std::string>> commands = {
-      {"lint", "-"},          {"export", "-"},   {"convert", "--to", "json", "-", "-"},
-      {"options", "-"},
-      {"who", "--matrix", "-", "backup"},      {"duties", "client", "--matrix", "-"},
-      {"summary", "-"},       {"diff", seed_path(), "-"},  {"i18n", seed_path(), "-"}};
+  const std::vector<std::vector<std::string>> commands = {{"lint", "-"},
+                                                          {"export", "-"},
+                                                          {"convert", "--to", "json", "-", "-"},
+                                                          {"options", "-"},
+                                                          {"who", "--matrix", "-", "backup"},
+                                                          {"duties", "client", "--matrix", "-"},
+                                                          {"summary", "-"},
+                                                          {"diff", seed_path(), "-"},
+                                                          {"i18n", seed_path(), "-"}};
   for (auto args : commands) {
     for (const auto& [format, text] : {std::pair{"yaml", yaml}, std::pair{"csv", csv}}) {
       auto with_from = args;
       with_from.insert(with_from.begin() + 1, {"--from", format});
       const Outcome r = racine(with_from, text);
       EXPECT_LT(r.status, 2) << args[0] << " " << format << ": " << r.err;
-      EXPECT_EQ(r.err.find("racine:"), std::string::npos) << args[0] << " " << format << ": " << r.err;
+      EXPECT_EQ(r.err.find("racine:"), std::string::npos)
+          << args[0] << " " << format << ": " << r.err;
     }
   }
-  const Outcome resolve = racine({"resolve", "--from", "yaml", "--with", "infogerance-complementaire", "-"}, yaml);
+  const Outcome resolve =
+      racine({"resolve", "--from", "yaml", "--with", "infogerance-complementaire", "-"}, yaml);
   EXPECT_EQ(resolve.status, 0) << resolve.err;
   EXPECT_EQ(resolve.out, racine({"resolve", "--with", "infogerance-complementaire"}).out);
   const Outcome no_from = racine({"lint", "-"}, yaml);
@@ -390,12 +422,15 @@ TEST(OutputCli, SourceDateEpochIsRangeChecked) {
   for (const std::string bad : {"abc", "-1", "99999999999999999999", "253402300800", "12x", " 1"}) {
     const Outcome r = racine({"export", "--format", "oscal"}, "", {"SOURCE_DATE_EPOCH=" + bad});
     EXPECT_EQ(r.status, 2) << bad;
-    EXPECT_EQ(r.err, "racine: SOURCE_DATE_EPOCH: '" + bad +
-                         "' is not a time: give whole seconds since 1970-01-01 UTC, from 0 to 253402300799\n")
+    EXPECT_EQ(
+        r.err,
+        "racine: SOURCE_DATE_EPOCH: '" + bad +
+            "' is not a time: give whole seconds since 1970-01-01 UTC, from 0 to 253402300799\n")
         << bad;
     EXPECT_EQ(r.out, "");
   }
-  const Outcome last = racine({"export", "--format", "oscal"}, "", {"SOURCE_DATE_EPOCH=253402300799"});
+  const Outcome last =
+      racine({"export", "--format", "oscal"}, "", {"SOURCE_DATE_EPOCH=253402300799"});
   EXPECT_EQ(last.status, 0) << last.err;
   EXPECT_NE(last.out.find("\"last-modified\": \"9999-12-31T23:59:59Z\""), std::string::npos);
   const Outcome zero = racine({"export", "--format", "oscal"}, "", {"SOURCE_DATE_EPOCH=0"});
@@ -410,15 +445,19 @@ TEST(OutputCli, NumbersInTheConfigurationAreRangeChecked) {
   const auto cfg = d.write(".racine.yaml", "limits:\n  max-columns: 2000000\n");
   const Outcome cols = racine({"lint", m});
   EXPECT_EQ(cols.status, 2);
-  EXPECT_EQ(cols.err, "racine: " + cfg + ":2:16: 'max-columns' must be a positive integer, at most 1048576\n");
+  EXPECT_EQ(cols.err, "racine: " + cfg +
+                          ":2:16: 'max-columns' must be a positive integer, at most 1048576\n");
   d.write(".racine.yaml", "limits:\n  max-bytes: 99999999999999999999\n");
   const Outcome bytes = racine({"lint", m});
   EXPECT_EQ(bytes.status, 2);
-  EXPECT_EQ(bytes.err, "racine: " + cfg + ":2:14: 'max-bytes' must be a positive integer, at most 4294967295\n");
+  EXPECT_EQ(bytes.err, "racine: " + cfg +
+                           ":2:14: 'max-bytes' must be a positive integer, at most 4294967295\n");
   d.write(".racine.yaml", "limits:\n  max-padding-cells: 4294967296\n");
   const Outcome pad = racine({"lint", m});
   EXPECT_EQ(pad.status, 2);
-  EXPECT_EQ(pad.err, "racine: " + cfg + ":2:22: 'max-padding-cells' must be a positive integer, at most 4294967295\n");
+  EXPECT_EQ(pad.err,
+            "racine: " + cfg +
+                ":2:22: 'max-padding-cells' must be a positive integer, at most 4294967295\n");
   d.write(".racine.yaml", "limits:\n  max-columns: 1048576\n  max-bytes: 4294967295\n");
   EXPECT_EQ(racine({"lint", m}).status, 0);
 }

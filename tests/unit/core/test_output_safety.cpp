@@ -10,10 +10,10 @@
 #include <random>
 #include <sstream>
 
+#include "../test_support.h"
 #include "core/atomic_file.h"
 #include "core/escape.h"
 #include "formats/xlsx_writer.h"
-#include "../test_support.h"
 
 namespace racine {
 
@@ -25,7 +25,8 @@ class Folder {
  public:
   Folder() {
     std::random_device rd;
-    m_path = fs::temp_directory_path() / ("racine-unit-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
+    m_path = fs::temp_directory_path() /
+             ("racine-unit-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
     fs::create_directories(m_path);
   }
   ~Folder() {
@@ -36,7 +37,8 @@ class Folder {
   Folder& operator=(const Folder&) = delete;
   [[nodiscard]] const fs::path& path() const { return m_path; }
   [[nodiscard]] std::size_t entries() const {
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator(m_path), fs::directory_iterator()));
+    return static_cast<std::size_t>(
+        std::distance(fs::directory_iterator(m_path), fs::directory_iterator()));
   }
 
  private:
@@ -53,15 +55,21 @@ std::string slurp(const fs::path& p) {
 }  // namespace
 
 TEST(EscapeControls, ControlCharactersBecomeVisibleEscapes) {
-  EXPECT_EQ(text::escape_controls("Ops\n::error file=README.md::forged"), "Ops\\n::error file=README.md::forged");
+  EXPECT_EQ(text::escape_controls("Ops\n::error file=README.md::forged"),
+            "Ops\\n::error file=README.md::forged");
   EXPECT_EQ(text::escape_controls("a\rb\tc"), "a\\rb\\tc");
   EXPECT_EQ(text::escape_controls("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m");
   EXPECT_EQ(text::escape_controls(std::string_view("\x00\x07\x7f", 3)), "\\x00\\x07\\x7f");
   // C1 controls (CSI U+009B), line separators, bidirectional overrides.
-  EXPECT_EQ(text::escape_controls("a\xC2\x9B" "2Jb"), "a\\u009b2Jb");
-  EXPECT_EQ(text::escape_controls("x\xE2\x80\xA8y\xE2\x80\xAEz\xE2\x81\xA6"), "x\\u2028y\\u202ez\\u2066");
+  EXPECT_EQ(text::escape_controls("a\xC2\x9B"
+                                  "2Jb"),
+            "a\\u009b2Jb");
+  EXPECT_EQ(text::escape_controls("x\xE2\x80\xA8y\xE2\x80\xAEz\xE2\x81\xA6"),
+            "x\\u2028y\\u202ez\\u2066");
   // Bytes that are no UTF-8.
-  EXPECT_EQ(text::escape_controls("ab\xFF" "c\xC3"), "ab\\xffc\\xc3");
+  EXPECT_EQ(text::escape_controls("ab\xFF"
+                                  "c\xC3"),
+            "ab\\xffc\\xc3");
 }
 
 TEST(EscapeControls, EverythingElseIsKept) {
@@ -70,7 +78,10 @@ TEST(EscapeControls, EverythingElseIsKept) {
 }
 
 TEST(EscapeControls, ValidUtf8ReplacesStrayBytes) {
-  EXPECT_EQ(text::valid_utf8("a\xFF" "b\xC3"), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+  EXPECT_EQ(text::valid_utf8("a\xFF"
+                             "b\xC3"),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
   EXPECT_EQ(text::valid_utf8("Rôle\n"), "Rôle\n");
 }
 
@@ -117,7 +128,8 @@ TEST(AtomicFile, WritesTheFileALinkNamesAndKeepsTheLink) {
   fs::create_symlink("loop1", d.path() / "loop2");
   const auto e = write_file_atomic((d.path() / "loop1").string(), "x");
   ASSERT_TRUE(e.has_value());
-  EXPECT_EQ(e->to_string(), (d.path() / "loop1").string() + ": cannot be written: Too many levels of symbolic links");
+  EXPECT_EQ(e->to_string(), (d.path() / "loop1").string() +
+                                ": cannot be written: Too many levels of symbolic links");
 }
 
 TEST(AtomicFile, FailuresLeaveTheTargetAndNoTemporary) {
@@ -137,11 +149,13 @@ TEST(AtomicFile, FailuresLeaveTheTargetAndNoTemporary) {
 
 TEST(XlsxSheetNames, DerivedFromThePartiesValidAndUnique) {
   auto m = test::read_md(
-      "| Activity | 'Ops' | History | a/b [c]: *d? | ops | '' | A name far longer than thirty-one characters |\n"
+      "| Activity | 'Ops' | History | a/b [c]: *d? | ops | '' | A name far longer than thirty-one "
+      "characters |\n"
       "|---|---|---|---|---|---|---|\n| Do | R | A | C | I | I | I |\n");
   ASSERT_TRUE(m.ok()) << m.error().to_string();
-  EXPECT_EQ(xlsx_sheet_names(*m), (std::vector<std::string>{"Matrix", "Ops", "Party", "ab c d", "ops 2", "Party 2",
-                                                            "A name far longer than thirt", "Summary"}));
+  EXPECT_EQ(xlsx_sheet_names(*m),
+            (std::vector<std::string>{"Matrix", "Ops", "Party", "ab c d", "ops 2", "Party 2",
+                                      "A name far longer than thirt", "Summary"}));
   // A workbook is written for them.
   const auto bytes = write_xlsx(*m);
   ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();
@@ -149,13 +163,14 @@ TEST(XlsxSheetNames, DerivedFromThePartiesValidAndUnique) {
 }
 
 TEST(XlsxWriter, RefusesWhatACellCannotHold) {
-  auto m = test::read_md("| Activity | A |\n|---|---|\n| " + std::string(32767, 'y') + " | R |\n| " +
-                         std::string(32768, 'z') + " | A |\n");
+  auto m = test::read_md("| Activity | A |\n|---|---|\n| " + std::string(32767, 'y') +
+                         " | R |\n| " + std::string(32768, 'z') + " | A |\n");
   ASSERT_TRUE(m.ok());
   const auto bytes = write_xlsx(*m);
   ASSERT_FALSE(bytes.ok());
   EXPECT_EQ(bytes.error().to_string(),
-            "t.md:4:1: activity title of 32768 characters does not fit an XLSX cell (cell B3 of sheet 'Matrix'): a "
+            "t.md:4:1: activity title of 32768 characters does not fit an XLSX cell (cell B3 of "
+            "sheet 'Matrix'): a "
             "cell holds at most 32767");
 }
 
