@@ -238,10 +238,14 @@ std::string cell_text(const Cell& c) {
 void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
   const std::vector<std::string> names = sheet_names(m);
   lxw_format* header = workbook_add_format(wb);
+  lxw_format* section = workbook_add_format(wb);
+  if (header == nullptr || section == nullptr) {
+    book.fail(Span{}, "cannot write the workbook: libxlsxwriter cannot add a cell format (out of memory)");
+    return;
+  }
   format_set_bold(header);
   format_set_bg_color(header, 0xF4F6F7);
   format_set_border(header, LXW_BORDER_THIN);
-  lxw_format* section = workbook_add_format(wb);
   format_set_bold(section);
   format_set_bg_color(section, 0xEAF2F8);
   std::map<lxw_color_t, lxw_format*> role_formats;
@@ -250,6 +254,10 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
     auto it = role_formats.find(c);
     if (it == role_formats.end()) {
       lxw_format* f = workbook_add_format(wb);
+      if (f == nullptr) {
+        book.fail(Span{}, "cannot write the workbook: libxlsxwriter cannot add a cell format (out of memory)");
+        return f;
+      }
       format_set_align(f, LXW_ALIGN_CENTER);
       format_set_bold(f);
       if (c != LXW_COLOR_WHITE) {
