@@ -56,15 +56,17 @@ int run_who(const WhoOptions& o) {
   const query::Index index = query::Index::build(*m);
   const query::Answer answer = index.search(query, o.limit);
   if (o.json) {
-    fmt::print("{}\n", query::answer_to_json(*m, query, answer).dump(2));
+    fmt::print("{}\n", json_text(query::answer_to_json(*m, query, answer)));
     return answer.gray_zone ? k_exit_found : k_exit_ok;
   }
-  const std::string path = m->source ? m->source->path() : std::string();
+  const Matrix shown = printable_matrix(*m);  // text from input never prints raw
+  const Matrix* const mp = &shown;
+  const std::string path = shown.source ? shown.source->path() : std::string();
   if (answer.gray_zone) {
-    fmt::print("No activity of the matrix covers \"{}\" well.\n", text::collapse_spaces(query));
-    if (m->gray_zone) {
-      fmt::print("The matrix's gray zone ({}:{}):\n  {}\n", path, m->source->position(m->gray_zone->span.begin).line,
-                 m->gray_zone->text);
+    fmt::print("No activity of the matrix covers \"{}\" well.\n", printable(text::collapse_spaces(query)));
+    if (mp->gray_zone) {
+      fmt::print("The matrix's gray zone ({}:{}):\n  {}\n", path, mp->source->position(mp->gray_zone->span.begin).line,
+                 mp->gray_zone->text);
     } else {
       fmt::print("The matrix states no gray zone: ask the parties.\n");
     }
@@ -72,13 +74,13 @@ int run_who(const WhoOptions& o) {
   }
   for (std::size_t i = 0; i < answer.matches.size(); ++i) {
     const auto& x = answer.matches[i];
-    const Section& s = m->sections[x.section];
+    const Section& s = mp->sections[x.section];
     const Activity& a = s.activities[x.activity];
     fmt::print("{}. {}  [{:.2f}]\n   {} ({}:{})\n   {}\n", i + 1, a.title, x.score, s.title, path,
-               m->source->position(a.span.begin).line, roles_line(*m, a));
-    for (const auto& l : option_lines(*m, x.section, x.activity)) fmt::print("   {}\n", l);
+               mp->source->position(a.span.begin).line, roles_line(*mp, a));
+    for (const auto& l : option_lines(*mp, x.section, x.activity)) fmt::print("   {}\n", l);
   }
-  if (answer.matches.empty() && !answer.gray_zone) fmt::print("Nothing to look for in \"{}\".\n", query);
+  if (answer.matches.empty() && !answer.gray_zone) fmt::print("Nothing to look for in \"{}\".\n", printable(query));
   return answer.gray_zone ? k_exit_found : k_exit_ok;
 }
 
@@ -117,18 +119,19 @@ int run_duties(const DutiesOptions& o) {
   }
   const query::Duties d = query::duties(*m, *party, roles);
   if (o.json) {
-    fmt::print("{}\n", query::duties_to_json(*m, d).dump(2));
+    fmt::print("{}\n", json_text(query::duties_to_json(*m, d)));
     return k_exit_ok;
   }
-  const std::string path = m->source ? m->source->path() : std::string();
-  fmt::print("{}: {} {}{}\n", m->parties[*party].name, d.count(), d.count() == 1 ? "activity" : "activities",
+  const Matrix shown = printable_matrix(*m);  // text from input never prints raw
+  const std::string path = shown.source ? shown.source->path() : std::string();
+  fmt::print("{}: {} {}{}\n", shown.parties[*party].name, d.count(), d.count() == 1 ? "activity" : "activities",
              roles.empty() ? "" : fmt::format(" with role {}", roles.to_string()));
   for (const auto& g : d.sections) {
-    const Section& s = m->sections[g.section];
+    const Section& s = shown.sections[g.section];
     fmt::print("\n{}\n", s.title.empty() ? "(no section)" : s.title);
     for (const auto& item : g.items) {
       const Activity& a = s.activities[item.activity];
-      fmt::print("  {:<4} {}  ({}:{})\n", item.roles.to_string(), a.title, path, m->source->position(a.span.begin).line);
+      fmt::print("  {:<4} {}  ({}:{})\n", item.roles.to_string(), a.title, path, shown.source->position(a.span.begin).line);
     }
   }
   return k_exit_ok;
@@ -146,23 +149,25 @@ int run_summary(const SummaryOptions& o) {
   if (!m) return k_exit_error;
   const query::Workload w = query::summary(*m);
   if (o.json) {
-    fmt::print("{}\n", query::summary_to_json(*m, w).dump(2));
+    fmt::print("{}\n", json_text(query::summary_to_json(*m, w)));
     return k_exit_ok;
   }
+  const Matrix shown = printable_matrix(*m);  // text from input never prints raw
+  const Matrix* const mp = &shown;
   std::size_t width = 5;
-  for (const auto& p : m->parties) width = std::max(width, text::codepoints(p.name));
+  for (const auto& p : mp->parties) width = std::max(width, text::codepoints(p.name));
   auto table = [&](const std::vector<query::Workload::Counts>& counts) {
     fmt::print("  {}{}     R     A     C     I\n", "Party", std::string(width - 5, ' '));
-    for (std::size_t p = 0; p < m->parties.size(); ++p) {
-      const std::string& name = m->parties[p].name;
+    for (std::size_t p = 0; p < mp->parties.size(); ++p) {
+      const std::string& name = mp->parties[p].name;
       fmt::print("  {}{} {:>5} {:>5} {:>5} {:>5}\n", name, std::string(width - text::codepoints(name), ' '), counts[p][0],
                  counts[p][1], counts[p][2], counts[p][3]);
     }
   };
-  fmt::print("{}: {} activities\n", m->title.empty() ? std::string("(untitled)") : m->title, w.activities);
+  fmt::print("{}: {} activities\n", mp->title.empty() ? std::string("(untitled)") : mp->title, w.activities);
   table(w.parties);
   for (const auto& ps : w.sections) {
-    fmt::print("\n{} ({} {})\n", m->sections[ps.section].title, ps.activities, ps.activities == 1 ? "activity" : "activities");
+    fmt::print("\n{} ({} {})\n", mp->sections[ps.section].title, ps.activities, ps.activities == 1 ? "activity" : "activities");
     table(ps.parties);
   }
   return k_exit_ok;
@@ -170,6 +175,7 @@ int run_summary(const SummaryOptions& o) {
 
 void add_input(CLI::App* app, std::vector<std::string>& with, InputOptions& input) {
   repeatable(app->add_option("--with", with, "Apply this contract option first (repeatable; see `racine options`)"));
+  add_from(app, input.from);
   app->add_option("--config", input.config_path, "Use this configuration instead of the nearest .racine.yaml");
 }
 
