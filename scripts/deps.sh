@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libcmark-gfm-dev libcmark-gfm-extensions-dev
-  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev libstemmer-dev libre2-dev libssl-dev
+  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev libstemmer-dev libicu-dev libre2-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
   clang-14 libclang-rt-14-dev time bsdutils chromium libxlsxwriter-dev
   libreoffice-calc-nogui
