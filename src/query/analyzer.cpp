@@ -226,6 +226,42 @@ std::size_t filler_at(const std::vector<std::string>& ws, std::size_t i) {
   return 0;
 }
 
+// Concepts of the parts of a compound word ("anwendungsleistung": application and
+// performance; "kapazitatsplanung": capacity and plan), found by cutting the word where
+// a glossary word (or its stem) ends, with or without a German linking "s". Words of 8
+// letters or more only; empty when no part names a concept.
+std::vector<std::string> compound_concepts(const ConceptKeys& keys, const std::string& w) {
+  std::vector<std::string> out;
+  if (w.size() < 8) return out;
+  auto concepts_of = [&](std::string_view part) -> const std::vector<std::string>* {
+    if (part.size() < k_min_stem_key) return nullptr;
+    const auto c = keys.words.find(std::string(part));
+    return c == keys.words.end() ? nullptr : &c->second;
+  };
+  auto add = [&](const std::vector<std::string>* terms) {
+    if (terms == nullptr) return;
+    for (const auto& t : *terms) {
+      if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    }
+  };
+  for (std::size_t i = k_min_stem_key; i + k_min_stem_key <= w.size(); ++i) {
+    if ((static_cast<unsigned char>(w[i]) & 0xC0U) == 0x80U) continue;  // inside a UTF-8 sequence
+    const std::string_view left = std::string_view(w).substr(0, i);
+    std::string_view right = std::string_view(w).substr(i);
+    const auto* l = concepts_of(left);
+    if (l == nullptr) continue;
+    add(l);
+    const auto* r = concepts_of(right);
+    if (r == nullptr && right.size() > k_min_stem_key && right.front() == 's') r = concepts_of(right.substr(1));
+    add(r);
+  }
+  for (std::size_t i = k_min_stem_key; i + k_min_stem_key <= w.size(); ++i) {
+    if ((static_cast<unsigned char>(w[i]) & 0xC0U) == 0x80U) continue;
+    add(concepts_of(std::string_view(w).substr(i)));  // a known ending ("...planung")
+  }
+  return out;
+}
+
 }  // namespace
 
 Language language_from_code(std::string_view code) {
@@ -310,6 +346,9 @@ std::vector<Token> Analyzer::analyse_with(std::string_view text, std::size_t ste
           }
         }
       }
+      if (terms.size() == 1) {
+        for (auto& t : compound_concepts(keys, w)) terms.push_back(std::move(t));
+      }
       if (has_cjk(w)) {
         for (auto& b : bigrams(w)) {
           if (std::find(terms.begin(), terms.end(), b) == terms.end()) terms.push_back(std::move(b));
@@ -391,6 +430,10 @@ std::vector<QueryWord> Analyzer::analyse_query(std::string_view text, std::strin
       if (const auto c = keys.words.find(st); c != keys.words.end()) {
         for (const auto& t : c->second) add(t, k_concept_weight);
       }
+    }
+    // A compound the glossary does not name: the concepts of its parts.
+    if (std::none_of(q.alternatives.begin(), q.alternatives.end(), [](const auto& a) { return a.term.starts_with('~'); })) {
+      for (const auto& t : compound_concepts(keys, w)) add(t, k_concept_weight);
     }
     if (has_cjk(w)) {
       for (const auto& b : bigrams(w)) add(b, k_bigram_weight);

@@ -23,10 +23,12 @@ constexpr std::size_t k_max_typo_length = 64;
 // A query is a question, not a document: what lies beyond these is ignored.
 constexpr std::size_t k_max_query_bytes = 4096;
 constexpr std::size_t k_max_query_words = 32;
-// Outcomes: under this best score, with under this share of the query's words in the
-// best title, the matrix covers nothing like the query.
-constexpr double k_gray_below = 0.35;
-constexpr double k_gray_coverage = 0.5;
+// A query word the matrix has nowhere weighs half an average word: natural questions
+// carry such words ("décide", "combien"), and they must not hide the words that match.
+constexpr double k_unknown_weight = 0.5;
+// Outcomes. The gray-zone note is the answer when it fits at least this much better
+// than the best activity.
+constexpr double k_note_lead = 0.05;
 // The answer needs this share of the query's words, and this lead over the next title.
 constexpr double k_answer_coverage = 0.6;
 constexpr double k_answer_margin = 0.08;
@@ -40,10 +42,12 @@ std::size_t allowed_edits(std::size_t length) {
 // The outcome of a lookup from its best score, the share of the query's words the best
 // title holds, the best title's lead over the next different title, and how well the
 // gray-zone note fits (docs/query.md, "Outcomes", shows how the thresholds were chosen).
+// The gray zone is called only when no activity reaches k_min_match, or when the note
+// fits clearly better than an activity that is no good match: a weak candidate makes the
+// answer uncertain, since calling a covered activity "billable extra work" costs most.
 Outcome decide(double best, double coverage, double margin, double gray_note) {
   if (best <= 0) return Outcome::gray_zone;
-  if (gray_note >= k_good_match && gray_note >= best) return Outcome::gray_zone;
-  if (best < k_gray_below && coverage < k_gray_coverage) return Outcome::gray_zone;
+  if (best < k_good_match && gray_note >= best + k_note_lead) return Outcome::gray_zone;
   if (best >= k_good_match && coverage >= k_answer_coverage && margin >= k_answer_margin) return Outcome::answered;
   return Outcome::uncertain;
 }
@@ -217,11 +221,17 @@ void Searcher::resolve_words(const Index& ix, std::vector<QueryWord>& words) {
         }
       }
     }
+    // A word weighs its best alternative among activities: a term found in the gray-zone
+    // note only must not make every activity look like a worse match.
     for (const auto& a : w.alts) {
-      w.max = std::max(w.max, a.credit);
+      const bool note_only = ix.df(a.term) == 1 && ix.m_postings[ix.m_postings_start[a.term]] == ix.m_gray_doc;
+      if (!note_only) w.max = std::max(w.max, a.credit);
       w.postings += ix.df(a.term);
     }
-    if (w.alts.empty()) w.max = ix.m_unknown_idf;
+    if (w.max == 0) {
+      for (const auto& a : w.alts) w.max = std::max(w.max, a.credit);
+    }
+    if (w.alts.empty()) w.max = k_unknown_weight * ix.m_unknown_idf;
     m_words.push_back(std::move(w));
   }
 }

@@ -53,7 +53,7 @@ struct Answer {
 // the thresholds were chosen).
 inline constexpr double k_good_match = 0.5;
 // Score under which a match is not shown at all.
-inline constexpr double k_min_match = 0.2;
+inline constexpr double k_min_match = 0.15;
 
 class Index {
  public:
