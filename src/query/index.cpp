@@ -28,7 +28,7 @@ constexpr std::size_t k_max_query_words = 32;
 constexpr double k_unknown_weight = 0.5;
 // Outcomes. The gray-zone note is the answer when it fits at least this much better
 // than the best activity.
-constexpr double k_note_lead = 0.05;
+constexpr double k_note_lead = 0.0;
 // The answer needs this share of the query's words, and this lead over the next title.
 constexpr double k_answer_coverage = 0.6;
 constexpr double k_answer_margin = 0.08;
