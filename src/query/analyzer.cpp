@@ -292,6 +292,7 @@ std::string Analyzer::stem(std::string_view folded_word, Language lang) {
 std::vector<std::string> Analyzer::words(std::string_view text) {
   // CJK runs are cut before folding: folding strips the voicing marks of kana, which
   // the break iterator's dictionary needs.
+  if (!has_cjk(text)) return text::words(text::fold(text));
   std::vector<std::string> out;
   for (const auto& raw : text::words(text)) {
     if (!has_cjk(raw)) {
