@@ -216,6 +216,8 @@ void Searcher::resolve_words(const Index& ix, std::vector<QueryWord>& words) {
         const std::size_t hi = std::min(alt.term.size() + edits, k_max_typo_length);
         for (std::size_t len = lo; len <= hi; ++len) {
           for (const std::uint32_t t : ix.m_by_length[len]) {
+            // Typos keep the first letter: "watches" is not "patches".
+            if (ix.m_terms[t].front() != alt.term.front()) continue;
             if (text::edit_distance(alt.term, ix.m_terms[t]) <= edits) add(t, k_typo_weight);
           }
         }
