@@ -16,10 +16,10 @@ namespace racine::query {
 
 namespace {
 
-constexpr std::array<const char*, k_languages> k_algorithms = {"french", "english", "german", "spanish",
-                                                                "italian"};
-constexpr std::array<Language, k_languages> k_all = {Language::fr, Language::en, Language::de, Language::es,
-                                                     Language::it};
+constexpr std::array<const char*, k_languages> k_algorithms = {"french", "english", "german",
+                                                               "spanish", "italian"};
+constexpr std::array<Language, k_languages> k_all = {Language::fr, Language::en, Language::de,
+                                                     Language::es, Language::it};
 // Stems and words shorter than this evoke a concept only when they are the glossary's
 // word itself: "ci" is a pipeline, a two-letter stem of something else is not.
 constexpr std::size_t k_min_stem_key = 4;
@@ -50,7 +50,8 @@ char32_t decode(std::string_view s, std::size_t i, std::size_t& len) {
     len = 1;
     return 0xFFFD;
   }
-  for (std::size_t k = 1; k < n; ++k) cp = (cp << 6U) | (static_cast<unsigned char>(s[i + k]) & 0x3FU);
+  for (std::size_t k = 1; k < n; ++k)
+    cp = (cp << 6U) | (static_cast<unsigned char>(s[i + k]) & 0x3FU);
   len = n;
   return cp;
 }
@@ -58,8 +59,9 @@ char32_t decode(std::string_view s, std::size_t i, std::size_t& len) {
 // Han, Hiragana, Katakana, Hangul: scripts written without spaces between words (or,
 // for Korean, with particles glued to them).
 bool is_cjk(char32_t c) {
-  return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3130 && c <= 0x318F) ||
-         (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+  return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3040 && c <= 0x30FF) ||
+         (c >= 0x3130 && c <= 0x318F) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
 }
 
@@ -85,7 +87,8 @@ std::vector<std::string> bigrams(std::string_view w) {
   std::vector<std::string> out;
   if (starts.size() < 3) return out;
   starts.push_back(w.size());
-  for (std::size_t k = 0; k + 2 < starts.size(); ++k) out.emplace_back(w.substr(starts[k], starts[k + 2] - starts[k]));
+  for (std::size_t k = 0; k + 2 < starts.size(); ++k)
+    out.emplace_back(w.substr(starts[k], starts[k + 2] - starts[k]));
   return out;
 }
 
@@ -126,13 +129,17 @@ class Stemmers {
   }
 
   std::string stem(std::string_view w, std::size_t id) const {
-    if (w.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) || has_cjk(w)) return std::string(w);
+    if (w.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) || has_cjk(w))
+      return std::string(w);
     sb_stemmer* st = m_stemmers[id];
-    const sb_symbol* out = sb_stemmer_stem(st, reinterpret_cast<const sb_symbol*>(w.data()), static_cast<int>(w.size()));
+    const sb_symbol* out = sb_stemmer_stem(st, reinterpret_cast<const sb_symbol*>(w.data()),
+                                           static_cast<int>(w.size()));
     if (out == nullptr) return std::string(w);  // out of memory: the word itself still works
     return {reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(st))};
   }
-  std::string stem(std::string_view w, Language lang) const { return stem(w, static_cast<std::size_t>(lang)); }
+  std::string stem(std::string_view w, Language lang) const {
+    return stem(w, static_cast<std::size_t>(lang));
+  }
 
  private:
   std::vector<sb_stemmer*> m_stemmers;
@@ -151,11 +158,13 @@ class Segmenter {
       if (U_FAILURE(status)) m_iter.reset();
       if (!m_iter) return {std::string(run)};
     }
-    const icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(run.data(), static_cast<std::int32_t>(run.size())));
+    const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(run.data(), static_cast<std::int32_t>(run.size())));
     m_iter->setText(u);
     std::vector<std::string> out;
     std::int32_t start = m_iter->first();
-    for (std::int32_t end = m_iter->next(); end != icu::BreakIterator::DONE; start = end, end = m_iter->next()) {
+    for (std::int32_t end = m_iter->next(); end != icu::BreakIterator::DONE;
+         start = end, end = m_iter->next()) {
       if (m_iter->getRuleStatus() == UBRK_WORD_NONE) continue;
       std::string piece;
       u.tempSubStringBetween(start, end).toUTF8String(piece);
@@ -174,15 +183,16 @@ namespace {
 // language; phrases by their first word.
 struct ConceptKeys {
   std::unordered_map<std::string, std::vector<std::string>> words;  // key -> concept terms
-  std::unordered_map<std::string, std::vector<std::string>> exact;  // glossary word -> concept terms
+  std::unordered_map<std::string, std::vector<std::string>>
+      exact;  // glossary word -> concept terms
   struct Phrase {
     std::vector<std::string> words;
     std::string term;
   };
   std::unordered_map<std::string, std::vector<Phrase>> phrases;  // first word -> phrases
 
-  static void add_to(std::unordered_map<std::string, std::vector<std::string>>& map, const std::string& key,
-                     const std::string& term) {
+  static void add_to(std::unordered_map<std::string, std::vector<std::string>>& map,
+                     const std::string& key, const std::string& term) {
     auto& v = map[key];
     if (std::find(v.begin(), v.end(), term) == v.end()) v.push_back(term);
   }
@@ -219,7 +229,8 @@ const ConceptKeys& concept_keys() {
 // The filler phrase of a query that starts at word i, as its length (0: none).
 std::size_t filler_at(const std::vector<std::string>& ws, std::size_t i) {
   for (const auto& f : query_fillers()) {  // longest first
-    if (i + f.size() <= ws.size() && std::equal(f.begin(), f.end(), ws.begin() + static_cast<std::ptrdiff_t>(i))) {
+    if (i + f.size() <= ws.size() &&
+        std::equal(f.begin(), f.end(), ws.begin() + static_cast<std::ptrdiff_t>(i))) {
       return f.size();
     }
   }
@@ -252,7 +263,8 @@ std::vector<std::string> compound_concepts(const ConceptKeys& keys, const std::s
     if (l == nullptr) continue;
     add(l);
     const auto* r = concepts_of(right);
-    if (r == nullptr && right.size() > k_min_stem_key && right.front() == 's') r = concepts_of(right.substr(1));
+    if (r == nullptr && right.size() > k_min_stem_key && right.front() == 's')
+      r = concepts_of(right.substr(1));
     add(r);
   }
   for (std::size_t i = k_min_stem_key; i + k_min_stem_key <= w.size(); ++i) {
@@ -280,7 +292,8 @@ bool has_stemmer(std::string_view lang_code) {
   return true;
 }
 
-Analyzer::Analyzer() : m_stemmers(std::make_unique<Stemmers>()), m_segmenter(std::make_unique<Segmenter>()) {
+Analyzer::Analyzer()
+    : m_stemmers(std::make_unique<Stemmers>()), m_segmenter(std::make_unique<Segmenter>()) {
   (void)concept_keys();
 }
 Analyzer::~Analyzer() = default;
@@ -325,7 +338,9 @@ std::vector<Token> Analyzer::analyse_with(std::string_view text, std::size_t ste
     // Phrases may start with a stop word ("mise a jour" does not, "ci cd" does not; some could).
     if (const auto ph = keys.phrases.find(w); ph != keys.phrases.end()) {
       for (const auto& p : ph->second) {
-        if (i + p.words.size() <= ws.size() && std::equal(p.words.begin(), p.words.end(), ws.begin() + static_cast<std::ptrdiff_t>(i))) {
+        if (i + p.words.size() <= ws.size() &&
+            std::equal(p.words.begin(), p.words.end(),
+                       ws.begin() + static_cast<std::ptrdiff_t>(i))) {
           out.push_back({p.term, pos});
         }
       }
@@ -352,7 +367,8 @@ std::vector<Token> Analyzer::analyse_with(std::string_view text, std::size_t ste
       }
       if (has_cjk(w)) {
         for (auto& b : bigrams(w)) {
-          if (std::find(terms.begin(), terms.end(), b) == terms.end()) terms.push_back(std::move(b));
+          if (std::find(terms.begin(), terms.end(), b) == terms.end())
+            terms.push_back(std::move(b));
         }
       }
       it = m_cache.emplace(key, std::move(terms)).first;
@@ -393,7 +409,9 @@ std::vector<QueryWord> Analyzer::analyse_query(std::string_view text, std::strin
     pending.clear();
     if (const auto ph = keys.phrases.find(w); ph != keys.phrases.end()) {
       for (const auto& p : ph->second) {
-        if (i + p.words.size() <= ws.size() && std::equal(p.words.begin(), p.words.end(), ws.begin() + static_cast<std::ptrdiff_t>(i))) {
+        if (i + p.words.size() <= ws.size() &&
+            std::equal(p.words.begin(), p.words.end(),
+                       ws.begin() + static_cast<std::ptrdiff_t>(i))) {
           phrase_terms.push_back(p.term);
           absorbed_until = std::max(absorbed_until, i + p.words.size());
         }
@@ -433,7 +451,8 @@ std::vector<QueryWord> Analyzer::analyse_query(std::string_view text, std::strin
       }
     }
     // A compound the glossary does not name: the concepts of its parts.
-    if (std::none_of(q.alternatives.begin(), q.alternatives.end(), [](const auto& a) { return a.term.starts_with('~'); })) {
+    if (std::none_of(q.alternatives.begin(), q.alternatives.end(),
+                     [](const auto& a) { return a.term.starts_with('~'); })) {
       for (const auto& t : compound_concepts(keys, w)) add(t, k_concept_weight);
     }
     if (has_cjk(w)) {

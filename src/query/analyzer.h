@@ -50,7 +50,7 @@ inline constexpr float k_concept_word_stem_weight = 0.55F;
 // Weight of a two-character piece of a Chinese, Japanese or Korean word.
 inline constexpr float k_bigram_weight = 0.7F;
 
-class Stemmers;  // libstemmer's stemmers (analyzer.cpp)
+class Stemmers;   // libstemmer's stemmers (analyzer.cpp)
 class Segmenter;  // ICU's word break iterator (analyzer.cpp)
 
 // Not thread-safe (the stemmers and the break iterator keep state): one per thread.

@@ -37,7 +37,8 @@ const Builtin& builtin() {
       }
       out.stop_words.insert(g.stop_words.begin(), g.stop_words.end());
       for (const auto& f : g.fillers) {
-        if (std::find(out.fillers.begin(), out.fillers.end(), f) == out.fillers.end()) out.fillers.push_back(f);
+        if (std::find(out.fillers.begin(), out.fillers.end(), f) == out.fillers.end())
+          out.fillers.push_back(f);
       }
     }
     std::stable_sort(out.fillers.begin(), out.fillers.end(),
@@ -60,7 +61,9 @@ Glossary parse_glossary(std::string_view text) {
     const std::string_view line = text::trim(raw);
     if (line.empty() || line.front() == '#') continue;
     const std::size_t colon = line.find(':');
-    const std::string id = colon == std::string_view::npos ? std::string() : std::string(text::trim(line.substr(0, colon)));
+    const std::string id = colon == std::string_view::npos
+                               ? std::string()
+                               : std::string(text::trim(line.substr(0, colon)));
     if (id.empty() || id.find(' ') != std::string::npos) {
       g.errors.push_back({line_no, "expected \"concept: word, word, ...\""});
       continue;
@@ -84,7 +87,8 @@ Glossary parse_glossary(std::string_view text) {
       for (const auto& e : entries) {
         std::string w;
         for (const auto& part : e) w += (w.empty() ? "" : " ") + part;
-        if (std::find(c.words.begin(), c.words.end(), w) == c.words.end()) c.words.push_back(std::move(w));
+        if (std::find(c.words.begin(), c.words.end(), w) == c.words.end())
+          c.words.push_back(std::move(w));
       }
       g.concepts.push_back(std::move(c));
     }
@@ -93,14 +97,21 @@ Glossary parse_glossary(std::string_view text) {
 }
 
 const std::vector<std::string_view>& glossary_languages() {
-  static const std::vector<std::string_view> k_languages = {"fr", "en", "de", "es", "it", "ja", "zh", "ko"};
+  static const std::vector<std::string_view> k_languages = {"fr", "en", "de", "es",
+                                                            "it", "ja", "zh", "ko"};
   return k_languages;
 }
 
-const std::vector<Concept>& glossary() { return builtin().concepts; }
+const std::vector<Concept>& glossary() {
+  return builtin().concepts;
+}
 
-bool is_stop_word(std::string_view w) { return builtin().stop_words.contains(std::string(w)); }
+bool is_stop_word(std::string_view w) {
+  return builtin().stop_words.contains(std::string(w));
+}
 
-const std::vector<std::vector<std::string>>& query_fillers() { return builtin().fillers; }
+const std::vector<std::vector<std::string>>& query_fillers() {
+  return builtin().fillers;
+}
 
 }  // namespace racine::query

@@ -21,7 +21,7 @@ struct Concept {
 // One glossary file, parsed.
 struct Glossary {
   std::vector<Concept> concepts;
-  std::vector<std::string> stop_words;             // folded
+  std::vector<std::string> stop_words;            // folded
   std::vector<std::vector<std::string>> fillers;  // folded words of each filler phrase
   struct Error {
     std::uint32_t line;
