@@ -257,6 +257,64 @@ TEST(Index, LanguagesBeyondFiveAreStemmed) {
   EXPECT_EQ(a.matches.front().activity, 0U);
 }
 
+// The gray-zone note of the seed says "sécurité du cluster" word for word; the matrix
+// also has "Gérer la sécurité du service Kubernetes". A term found only in the note
+// ("cluster") must not make that activity look weak and the question a gray zone.
+TEST(Index, NoteOnlyTermDoesNotMakeTheGrayZone) {
+  const Answer a = seed_index().search("qui est responsable de la sécurité du cluster ?", 3);
+  EXPECT_NE(a.outcome, Outcome::gray_zone);
+  ASSERT_FALSE(a.matches.empty());
+  EXPECT_GE(a.matches.front().score, k_good_match);
+  const auto top = top_lines("qui est responsable de la sécurité du cluster ?", 2);
+  EXPECT_TRUE(std::find(top.begin(), top.end(), 53U) != top.end());
+}
+
+// The same in English, where the title's words meet the query's through the glossary
+// only ("cluster" ~ Kubernetes): before note-only terms were set aside, the word
+// "cluster" weighed its rarity in the note, and the activity scored under 0.5.
+TEST(Index, NoteOnlyTermDoesNotWeighOnActivities) {
+  auto m = test::read_md(
+      "| Activity | Client | Provider |\n|---|---|---|\n| Manage Kubernetes service security | I | RA |\n"
+      "| Apply security patches to Kubernetes | I | RA |\n| Install Kubernetes | I | RA |\n"
+      "| Configure the Kubernetes network | I | RA |\n| Monitor Kubernetes performance | I | RA |\n"
+      "| Update Kubernetes | I | RA |\n| Size Kubernetes nodes | C | RA |\n| Document Kubernetes | I | RA |\n"
+      "| Audit Kubernetes | I | RA |\n| Back up Kubernetes | I | RA |\n| Restore Kubernetes | I | RA |\n"
+      "| Support Kubernetes users | I | RA |\n\n"
+      "- Gray zone: extensions (cluster security hardening), billed as projects.\n");
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE(m->gray_zone.has_value());
+  const Index ix = Index::build(*m);
+  const Answer a = ix.search("who is responsible for cluster security?", 2);
+  EXPECT_NE(a.outcome, Outcome::gray_zone);
+  ASSERT_FALSE(a.matches.empty());
+  EXPECT_GE(a.matches.front().score, k_good_match);
+}
+
+// German compounds meet the concepts of their parts, in titles and queries.
+TEST(Index, CompoundsMeetTheirParts) {
+  auto m = test::read_md(
+      "---\nlang: de\n---\n| Aufgabe | Kunde | Anbieter |\n|---|---|---|\n"
+      "| Planung der Kapazitätserweiterung | RA | C |\n| Leistung der Anwendungen überwachen | RA | I |\n"
+      "| Netzwerk konfigurieren | I | RA |\n");
+  ASSERT_TRUE(m.ok());
+  const Index ix = Index::build(*m);
+  const Answer cap = ix.search("Kapazitätsplanung", 1);
+  ASSERT_FALSE(cap.matches.empty());
+  EXPECT_EQ(cap.matches.front().activity, 0U);
+  const Answer perf = ix.search("Anwendungsleistung", 1);
+  ASSERT_FALSE(perf.matches.empty());
+  EXPECT_EQ(perf.matches.front().activity, 1U);
+}
+
+// A typo keeps its first letter: "watches" is no typo of "patches".
+TEST(Index, TyposKeepTheFirstLetter) {
+  auto m = test::read_md("| Activity | Client | Provider |\n|---|---|---|\n| Apply the patches | I | RA |\n");
+  ASSERT_TRUE(m.ok());
+  const Index ix = Index::build(*m);
+  EXPECT_TRUE(ix.search("watches", 1).matches.empty());
+  EXPECT_EQ(ix.search("pathces", 1).matches.size(), 1U);
+}
+
 TEST(Glossary, BuiltinFilesParseCleanly) {
   for (const auto lang : glossary_languages()) {
     const std::string text(embedded::find("glossary/" + std::string(lang) + ".txt"));
