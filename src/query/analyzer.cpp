@@ -367,6 +367,11 @@ std::vector<Token> Analyzer::analyse_with(std::string_view text, std::size_t ste
       }
       if (has_cjk(w)) {
         for (auto& b : bigrams(w)) {
+          if (const auto c = keys.words.find(b); c != keys.words.end()) {
+            for (const auto& t : c->second) {
+              if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
+            }
+          }
           if (std::find(terms.begin(), terms.end(), b) == terms.end())
             terms.push_back(std::move(b));
         }
@@ -456,7 +461,13 @@ std::vector<QueryWord> Analyzer::analyse_query(std::string_view text, std::strin
       for (const auto& t : compound_concepts(keys, w)) add(t, k_concept_weight);
     }
     if (has_cjk(w)) {
-      for (const auto& b : bigrams(w)) add(b, k_bigram_weight);
+      for (const auto& b : bigrams(w)) {
+        add(b, k_bigram_weight);
+        // "백업은" (backup + particle) still names the concept of "백업".
+        if (const auto c = keys.words.find(b); c != keys.words.end()) {
+          for (const auto& t : c->second) add(t, k_concept_weight * k_bigram_weight);
+        }
+      }
     }
     out.push_back(std::move(q));
   }

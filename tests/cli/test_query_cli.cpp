@@ -132,6 +132,16 @@ TEST(QueryCli, WhoOutcomesSpeakTheMatrixLanguage) {
     EXPECT_NE(j["outcome"], "gray_zone") << q;
     EXPECT_EQ(j["matches"][0]["title"], title) << q;
   }
+  // Japanese, Chinese and Korean questions meet the French seed through the glossary.
+  for (const auto& [q, line] : std::vector<std::pair<std::string, int>>{
+           {"バックアップ", 68}, {"谁负责证书", 56}, {"백업은 누가 하나요", 68}}) {
+    const Outcome r = racine({"who", "--json", q});
+    EXPECT_EQ(r.status, 0) << q;
+    const auto j = json::parse(r.out);
+    EXPECT_EQ(j["outcome"], "uncertain") << q;
+    ASSERT_FALSE(j["matches"].empty()) << q;
+    EXPECT_EQ(j["matches"][0]["line"], line) << q;
+  }
   const Outcome bad_lang = racine({"who", "--lang", "xx", "backup"});
   EXPECT_EQ(bad_lang.status, 2);
 }
