@@ -72,7 +72,10 @@ std::optional<Error> write_file_atomic(const std::string& path, std::string_view
   }
 
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmp = (dir / ("." + target.filename().string() + ".racine-XXXXXX")).string();
+  std::string name = ".";  // built in steps: GCC 12 warns (-Wrestrict) on "." + std::string&&
+  name += target.filename().string();
+  name += ".racine-XXXXXX";
+  std::string tmp = (dir / name).string();
   const int fd = ::mkostemp(tmp.data(), O_CLOEXEC);  // O_CREAT | O_EXCL, mode 0600
   if (fd < 0) return failure(path, errno);
   mode_t mode = 0;

@@ -42,7 +42,7 @@ const Builtin& builtin() {
       }
     }
     std::stable_sort(out.fillers.begin(), out.fillers.end(),
-                     [](const auto& a, const auto& b) { return a.size() > b.size(); });
+                     [](const auto& x, const auto& y) { return x.size() > y.size(); });
     return out;
   }();
   return b;

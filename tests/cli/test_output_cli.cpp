@@ -325,8 +325,9 @@ TEST(OutputCli, ErrorsQuotingInputOrArgumentsAreEscaped) {
     const Outcome p = racine({"lint", "--format", format, "/nonexistent/\xff.md"});
     EXPECT_EQ(p.status, 2) << format << p.err;
     EXPECT_EQ(p.err, "racine: /nonexistent/\\xff.md: no such file\n") << format;
-    if (std::string(format) != "text")
+    if (std::string(format) != "text") {
       EXPECT_NE(p.out.find("\xEF\xBF\xBD.md"), std::string::npos) << format << p.out;
+    }
   }
   TempDir d;
   const auto bad =
