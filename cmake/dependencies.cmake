@@ -29,6 +29,12 @@ add_library(racine_dep_stemmer INTERFACE)
 target_include_directories(racine_dep_stemmer INTERFACE ${STEMMER_INCLUDE_DIR})
 target_link_libraries(racine_dep_stemmer INTERFACE ${STEMMER_LIB})
 
+# ICU, for the word break iterator that cuts Chinese, Japanese and Korean text into
+# words for lookups (query/analyzer.cpp).
+find_package(ICU REQUIRED COMPONENTS uc)
+add_library(racine_dep_icu INTERFACE)
+target_link_libraries(racine_dep_icu INTERFACE ICU::uc)
+
 # RE2, for Alertmanager-style label matchers (anchored regular expressions, linear time).
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 add_library(racine_dep_re2 INTERFACE)

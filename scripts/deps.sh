@@ -23,7 +23,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libutf8proc-dev libfmt-dev libstemmer-dev
-  libre2-dev libssl-dev libxlsxwriter-dev zlib1g-dev
+  libre2-dev libssl-dev libxlsxwriter-dev zlib1g-dev libicu-dev
   libsqlite3-dev libpq-dev libsodium-dev libboost1.81-dev
 )
 # The test suites, the fuzzers and sanitizers (clang-14 with its runtime), the

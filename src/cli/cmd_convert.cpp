@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/output.h"
 #include "formats/document.h"
 
 namespace racine::cli {
@@ -20,14 +21,14 @@ struct ConvertOptions {
 };
 
 int run_convert(const ConvertOptions& o) {
-  std::string to;
-  if (o.to) {
-    to = *o.to;
-  } else if (o.out == "-") {
+  if (!o.to && o.out == "-") {
     print_usage_error("convert: --to is needed to write to standard output");
     return k_exit_error;
-  } else {
-    to = std::string(format_name(format_of_path(o.out)));
+  }
+  const auto to = choose_output_format("convert", o.to, o.out, std::nullopt);
+  if (!to) {
+    print_usage_error(to.error().message);
+    return k_exit_error;
   }
   const auto m = load_matrix(o.in == "-" ? "-" : o.in, o.input);
   if (!m) return k_exit_error;
@@ -42,19 +43,19 @@ int run_convert(const ConvertOptions& o) {
     fmt::print(stderr, "racine: warning: {} {} letters that are not roles (RAC101, see `racine lint`); they are not written\n",
                dropped, dropped == 1 ? "cell holds" : "cells hold");
   }
-  return write_output(write_document(*m, to), o.out);
+  return write_matrix(*m, to.value(), o.out, {"convert", &*m, o.in, o.input, {}});
 }
 
 }  // namespace
 
 Command add_convert(CLI::App& root) {
   auto o = std::make_shared<ConvertOptions>();
-  CLI::App* app = root.add_subcommand("convert", "Convert a matrix between Markdown, YAML, JSON and CSV");
+  CLI::App* app = root.add_subcommand("convert", "Convert a matrix between Markdown, YAML, JSON and CSV, or write it in any export format");
   app->add_option("IN", o->in, "Input file ('-' for standard input)")->required();
   app->add_option("OUT", o->out, "Output file ('-' for standard output)")->required();
-  app->add_option("--from", o->input.from, "Input format (default: by extension, else md)")
-      ->check(CLI::IsMember(document_formats()));
-  app->add_option("--to", o->to, "Output format (default: by extension)")->check(CLI::IsMember(document_formats()));
+  add_from(app, o->input.from);
+  app->add_option("--to", o->to, "Output format (default: by extension): " + output_format_list())
+      ->check(CLI::IsMember(output_formats()));
   app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_convert(*o); }};
 }

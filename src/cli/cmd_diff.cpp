@@ -25,18 +25,27 @@ int run_diff(const DiffOptions& o) {
     print_usage_error("diff: only one of OLD and NEW can be standard input");
     return k_exit_error;
   }
-  const auto before = load_matrix(o.before, o.input);
+  // --from names the format of standard input; files are read by their extension.
+  auto input_of = [&](const std::string& path) {
+    InputOptions in = o.input;
+    if (path != "-") in.from.reset();
+    return in;
+  };
+  const auto before = load_matrix(o.before, input_of(o.before));
   if (!before) return k_exit_error;
-  const auto after = load_matrix(o.after, o.input);
+  const auto after = load_matrix(o.after, input_of(o.after));
   if (!after) return k_exit_error;
-  const query::Diff d = query::diff(*before, *after);
   if (o.format == "json") {
-    fmt::print("{}\n", query::diff_json(d, *before, *after).dump(2));
-  } else if (o.format == "md") {
-    fmt::print("{}", query::diff_markdown(d, *before, *after));
-  } else {
-    fmt::print("{}", query::diff_text(d, *before, *after));
+    const query::Diff d = query::diff(*before, *after);
+    fmt::print("{}\n", json_text(query::diff_json(d, *before, *after)));
+    return d.empty() ? k_exit_ok : k_exit_found;
   }
+  // Text and Markdown: compared on copies whose text is escaped, so that what the diff
+  // quotes (names, titles, paths) never prints control characters raw.
+  const Matrix old_shown = printable_matrix(*before);
+  const Matrix new_shown = printable_matrix(*after);
+  const query::Diff d = query::diff(old_shown, new_shown);
+  fmt::print("{}", o.format == "md" ? query::diff_markdown(d, old_shown, new_shown) : query::diff_text(d, old_shown, new_shown));
   return d.empty() ? k_exit_ok : k_exit_found;
 }
 
@@ -48,6 +57,7 @@ Command add_diff(CLI::App& root) {
   app->add_option("OLD", o->before, "The old matrix (any format; '-' for standard input)")->required();
   app->add_option("NEW", o->after, "The new matrix")->required();
   app->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "md"}));
+  add_from(app, o->input.from);
   app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_diff(*o); }};
 }

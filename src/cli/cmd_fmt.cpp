@@ -2,13 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/atomic_file.h"
 #include "formats/document.h"
 #include "formats/loader.h"
 #include "formats/markdown_format.h"
@@ -22,30 +21,6 @@ struct FmtOptions {
   bool check = false;
   InputOptions input;
 };
-
-// Replaces `path` with `text` through a temporary file in the same folder, so that an
-// interrupted write never leaves a half-written matrix; permissions are kept.
-bool replace_file(const std::string& path, const std::string& text) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  fs::path tmp = target;
-  tmp += ".racine-fmt.tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::permissions(tmp, fs::status(target, ec).permissions(), ec);
-  fs::rename(tmp, target, ec);
-  if (ec) fs::remove(tmp, ec);
-  return !ec;
-}
 
 int run_fmt(const FmtOptions& o) {
   int status = k_exit_ok;
@@ -89,8 +64,10 @@ int run_fmt(const FmtOptions& o) {
     if (o.check) {
       fmt::print("{}", unified_diff((*src)->path(), before, after));
       if (status == k_exit_ok) status = k_exit_found;
-    } else if (!replace_file(path, after)) {
-      print_error(Error{path, 0, 0, "cannot be written (left as it was)"});
+    } else if (auto e = write_file_atomic(path, after)) {
+      // Through a temporary file beside the target and a rename: the file is as it was.
+      e->message += " (left as it was)";
+      print_error(*e);
       status = k_exit_error;
     }
   }
@@ -105,6 +82,8 @@ Command add_fmt(CLI::App& root) {
   CLI::App* app = root.add_subcommand("fmt", "Rewrite the RACI tables of Markdown files canonically");
   app->add_option("FILE", o->files, "Markdown files ('-': standard input to standard output)")->required();
   app->add_flag("--check", o->check, "Change nothing: print a unified diff and exit 1 when a file would change");
+  app->add_option("--from", o->input.from, "Input format: fmt rewrites Markdown only (md)")
+      ->check(CLI::IsMember({"md", "markdown"}));
   app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_fmt(*o); }};
 }

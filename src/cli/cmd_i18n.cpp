@@ -21,7 +21,10 @@ struct I18nOptions {
 };
 
 int run_i18n(const I18nOptions& o) {
-  const auto source = load_matrix(o.source, o.input);
+  // --from names the format of standard input; files are read by their extension.
+  InputOptions source_input = o.input;
+  if (o.source != "-") source_input.from.reset();
+  const auto source = load_matrix(o.source, source_input);
   if (!source) return k_exit_error;
   std::vector<FileReport> reports;
   std::string help_uri_base;
@@ -33,7 +36,7 @@ int run_i18n(const I18nOptions& o) {
       return k_exit_error;
     }
     if (help_uri_base.empty()) help_uri_base = config->help_uri_base;
-    auto matrix = read_matrix(path, *config, o.input.from);
+    auto matrix = read_matrix(path, *config, path == "-" ? o.input.from : std::nullopt);
     if (!matrix) {
       print_error(matrix.error());
       reports.push_back(failed_report(shown, matrix.error()));
@@ -55,6 +58,7 @@ Command add_i18n(CLI::App& root) {
   app->add_option("SOURCE", o->source, "The source matrix")->required();
   app->add_option("TRANSLATION", o->translations, "Its translations")->required();
   app->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
+  add_from(app, o->input.from);
   app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_i18n(*o); }};
 }

@@ -68,16 +68,18 @@ Result<k8s::RuleSet> load_rules(const K8sOptions& o, const lint::Config& config)
   return k8s::parse_rules(*src);
 }
 
+// The subject as one line, its text from input escaped.
 std::string subject_text(const k8s::Subject& s) {
   if (s.alert) {
     std::string labels;
     for (const auto& [k, v] : s.labels) {
       if (k == "alertname") continue;
-      labels += fmt::format("{}{}=\"{}\"", labels.empty() ? "" : ", ", k, v);
+      labels += fmt::format("{}{}=\"{}\"", labels.empty() ? "" : ", ", printable(k), printable(v));
     }
-    return fmt::format("alert {} {{{}}}", s.alertname.empty() ? "(no alertname)" : s.alertname, labels);
+    return fmt::format("alert {} {{{}}}", s.alertname.empty() ? "(no alertname)" : printable(s.alertname), labels);
   }
-  return s.namespace_.empty() ? fmt::format("{} {}", s.kind, s.name) : fmt::format("{} {}/{}", s.kind, s.namespace_, s.name);
+  return s.namespace_.empty() ? fmt::format("{} {}", printable(s.kind), printable(s.name))
+                              : fmt::format("{} {}/{}", printable(s.kind), printable(s.namespace_), printable(s.name));
 }
 
 int run_who(const K8sOptions& o) {
@@ -143,6 +145,7 @@ int run_who(const K8sOptions& o) {
     print_usage_error("k8s who: nothing to classify: give -f FILE, --alert FILE or --label NAME=VALUE");
     return k_exit_error;
   }
+  const Matrix shown = printable_matrix(*m);  // text from input never prints raw
   bool gray = false;
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   std::string text;
@@ -158,14 +161,15 @@ int run_who(const K8sOptions& o) {
     }
     if (a == nullptr) {
       text += fmt::format("{}\n  -> gray zone: no rule matches{}\n", subject_text(s),
-                          m->gray_zone ? fmt::format("; the matrix says: {}", m->gray_zone->text) : std::string());
+                          shown.gray_zone ? fmt::format("; the matrix says: {}", shown.gray_zone->text) : std::string());
     } else {
-      text += fmt::format("{}\n  -> {} (line {}) [rule {}]\n     {}\n", subject_text(s), a->title,
-                          m->source->position(a->span.begin).line, rule->name, roles_line(*m, *a, "  "));
+      text += fmt::format("{}\n  -> {} (line {}) [rule {}]\n     {}\n", subject_text(s), printable(a->title),
+                          m->source->position(a->span.begin).line, printable(rule->name),
+                          roles_line(shown, *a, "  "));
     }
   }
   if (o.json) {
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json_text(out));
   } else {
     fmt::print("{}", text);
   }
@@ -199,6 +203,7 @@ int run_lint(const K8sOptions& o) {
 void add_common(CLI::App* app, K8sOptions& o) {
   app->add_option("--matrix", o.matrix, "Matrix file (none: the built-in matrix)");
   app->add_option("--rules", o.rules, "Rules file (default: the matrix's own; see docs/kubernetes.md)");
+  add_from(app, o.input.from);
   app->add_option("--config", o.input.config_path, "Use this configuration instead of the nearest .racine.yaml");
 }
 

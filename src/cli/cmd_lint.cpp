@@ -66,7 +66,7 @@ int run_lint(const LintOptions& o) {
       config->severities[code] = sev;
     }
     if (help_uri_base.empty()) help_uri_base = config->help_uri_base;
-    auto matrix = read_matrix(path, *config);
+    auto matrix = read_matrix(path, *config, o.input.from);
     if (!matrix) {
       print_error(matrix.error());
       reports.push_back(failed_report(shown, matrix.error()));
@@ -93,6 +93,7 @@ Command add_lint(CLI::App& root) {
   app->add_flag("--strict", o->strict, "Exit 1 on warnings too");
   repeatable(app->add_option("--disable", o->disable, "Turn a rule off (repeatable)"));
   repeatable(app->add_option("--severity", o->severity, "Change a rule's severity: CODE=error|warning|info (repeatable)"));
+  add_from(app, o->input.from);
   app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_lint(*o); }};
 }

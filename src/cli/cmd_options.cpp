@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/output.h"
 #include "resolve/options.h"
 #include "resolve/options_json.h"
 
@@ -24,21 +25,23 @@ int run_options(const OptionsOptions& o) {
   const auto m = load_matrix(o.file, o.input);
   if (!m) return k_exit_error;
   if (o.json) {
-    fmt::print("{}\n", resolve::options_to_json(*m).dump(2));
+    fmt::print("{}\n", json_text(resolve::options_to_json(*m)));
     return k_exit_ok;
   }
-  const std::string path = m->source ? m->source->path() : std::string();
-  auto line_of = [&](Span s) { return m->source ? m->source->position(s.begin).line : 0U; };
-  if (m->options.empty()) {
+  const Matrix shown = printable_matrix(*m);  // text from input never prints raw
+  const Matrix* const mp = &shown;
+  const std::string path = shown.source ? shown.source->path() : std::string();
+  auto line_of = [&](Span s) { return mp->source ? mp->source->position(s.begin).line : 0U; };
+  if (mp->options.empty()) {
     fmt::print("{}: no options\n", path);
     return k_exit_ok;
   }
-  for (const Option& opt : m->options) {
-    const int d = resolve::delegate_of(*m, opt);
-    const auto effects = resolve::effects_of(*m, opt);
-    const std::uint32_t line = opt.note >= 0 ? line_of(m->notes[static_cast<std::size_t>(opt.note)].span) : 0U;
+  for (const Option& opt : mp->options) {
+    const int d = resolve::delegate_of(*mp, opt);
+    const auto effects = resolve::effects_of(*mp, opt);
+    const std::uint32_t line = opt.note >= 0 ? line_of(mp->notes[static_cast<std::size_t>(opt.note)].span) : 0U;
     fmt::print("{}  (marker {}, {}:{})\n  {}\n", opt.id, opt.marker, path, line, opt.text);
-    if (resolve::delegable_rows(*m, opt).empty()) {
+    if (resolve::delegable_rows(*mp, opt).empty()) {
       fmt::print("  no cell carries its marker: it changes nothing\n\n");
       continue;
     }
@@ -47,9 +50,9 @@ int run_options(const OptionsOptions& o) {
       continue;
     }
     fmt::print("  hands {} {} to {}:\n", effects.size(), effects.size() == 1 ? "activity" : "activities",
-               m->parties[static_cast<std::size_t>(d)].name);
+               mp->parties[static_cast<std::size_t>(d)].name);
     for (const auto& e : effects) {
-      const Activity& a = m->sections[e.section].activities[e.activity];
+      const Activity& a = mp->sections[e.section].activities[e.activity];
       fmt::print("    {:>5}  {}\n", line_of(a.span), a.title);
     }
     fmt::print("\n");
@@ -60,15 +63,25 @@ int run_options(const OptionsOptions& o) {
 struct ResolveOptions {
   std::string file;
   std::vector<std::string> with;
-  std::string format = "md";
+  std::optional<std::string> format;
   std::string output;
   InputOptions input;
 };
 
 int run_resolve(const ResolveOptions& o) {
+  const auto format = choose_output_format("resolve", o.format, o.output, "md");
+  if (!format) {
+    print_usage_error(format.error().message);
+    return k_exit_error;
+  }
   const auto m = load_matrix(o.file, o.input, o.with);
   if (!m) return k_exit_error;
-  return write_output(write_document(*m, o.format), o.output);
+  std::optional<Matrix> original;
+  if (format.value() == "html") {
+    original = load_matrix(o.file, o.input);
+    if (!original) return k_exit_error;
+  }
+  return write_matrix(*m, format.value(), o.output, {"resolve", original ? &*original : &*m, o.file, o.input, o.with});
 }
 
 }  // namespace
@@ -78,6 +91,7 @@ Command add_options(CLI::App& root) {
   CLI::App* app = root.add_subcommand("options", "List the contract options and the activities each one changes");
   app->add_option("FILE", o->file, "Matrix file ('-' for standard input; none: the built-in matrix)");
   app->add_flag("--json", o->json, "Write JSON for programs");
+  add_from(app, o->input.from);
   app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_options(*o); }};
 }
@@ -87,8 +101,10 @@ Command add_resolve(CLI::App& root) {
   CLI::App* app = root.add_subcommand("resolve", "Write the effective matrix under contract options");
   app->add_option("FILE", o->file, "Matrix file ('-' for standard input; none: the built-in matrix)");
   repeatable(app->add_option("--with", o->with, "Apply this option (repeatable; see `racine options`)"))->required();
-  app->add_option("--format", o->format, "Output format")->check(CLI::IsMember(document_formats()));
+  app->add_option("--format", o->format, "Output format (default: by the extension of -o, else md): " + output_format_list())
+      ->check(CLI::IsMember(output_formats()));
   app->add_option("-o,--output", o->output, "Write to this path instead of standard output");
+  add_from(app, o->input.from);
   app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_resolve(*o); }};
 }

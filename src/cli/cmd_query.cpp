@@ -1,5 +1,5 @@
-// racine who     [--matrix FILE] [--with OPTION]... [--json] [--limit N] QUERY...
-// racine duties  PARTY [--matrix FILE] [--with OPTION]... [--role R,A,C,I] [--json]
+// racine who     [--matrix FILE] [--with OPTION]... [--json] [--limit N] [--lang L] QUERY...
+// racine duties  PARTY [--matrix FILE] [--with OPTION]... [--role R,A,C,I] [--json] [--lang L]
 // racine summary [FILE] [--with OPTION]... [--json]
 
 #include <fmt/format.h>
@@ -18,18 +18,76 @@ namespace racine::cli {
 
 namespace {
 
+// The sentences of `who` and `duties`, in the five languages of the corpus: the text
+// output speaks the matrix's language (docs/query.md, "Language of answers").
+struct Phrases {
+  const char* code;
+  const char* uncertain;    // candidates follow
+  const char* not_covered;  // {query}
+  const char* gray_zone;    // {path}:{line}
+  const char* no_gray_zone;
+  const char* closest;
+  const char* nothing;  // {query}
+  const char* takes_over;  // {option} {party}
+  const char* changed_by;  // {option}
+  const char* activity;
+  const char* activities;
+  const char* with_role;  // {roles}
+  const char* no_section;
+};
+
+constexpr Phrases k_phrases[] = {
+    {"en", "I am not sure: did you mean one of these?", "No activity of the matrix covers \"{}\".",
+     "The matrix's gray zone ({}:{}):", "The matrix states no gray zone: ask the parties.", "Closest activities:",
+     "Nothing to look for in \"{}\".", "with option {}: {} takes it over", "changed by option {}", "activity",
+     "activities", " with role {}", "(no section)"},
+    {"fr", "Je ne suis pas sûr : vouliez-vous dire l'une de celles-ci ?",
+     "Aucune activité de la matrice ne couvre « {} ».", "Zone grise de la matrice ({}:{}) :",
+     "La matrice n'indique pas de zone grise : demandez aux parties.", "Activités les plus proches :",
+     "Rien à chercher dans « {} ».", "avec l'option {} : {} la reprend", "modifiée par l'option {}", "activité",
+     "activités", " avec le rôle {}", "(sans section)"},
+    {"de", "Ich bin nicht sicher: Meinten Sie eine dieser Aktivitäten?",
+     "Keine Aktivität der Matrix deckt „{}“ ab.", "Grauzone der Matrix ({}:{}):",
+     "Die Matrix nennt keine Grauzone: Fragen Sie die Parteien.", "Nächstliegende Aktivitäten:",
+     "Nichts zu suchen in „{}“.", "mit Option {}: übernimmt {}", "geändert durch Option {}", "Aktivität",
+     "Aktivitäten", " mit Rolle {}", "(ohne Abschnitt)"},
+    {"es", "No estoy seguro: ¿quería decir una de estas?", "Ninguna actividad de la matriz cubre «{}».",
+     "Zona gris de la matriz ({}:{}):", "La matriz no indica zona gris: pregunte a las partes.",
+     "Actividades más cercanas:", "Nada que buscar en «{}».", "con la opción {}: {} la asume",
+     "modificada por la opción {}", "actividad", "actividades", " con el rol {}", "(sin sección)"},
+    {"it", "Non sono sicuro: intendeva una di queste?", "Nessuna attività della matrice copre «{}».",
+     "Zona grigia della matrice ({}:{}):", "La matrice non indica una zona grigia: chiedete alle parti.",
+     "Attività più vicine:", "Niente da cercare in «{}».", "con l'opzione {}: {} la prende in carico",
+     "modificata dall'opzione {}", "attività", "attività", " con il ruolo {}", "(senza sezione)"},
+};
+
+// The phrases of `--lang` when given, else of the matrix's language when it is one of
+// the five, else English.
+const Phrases& phrases_for(const Matrix& m, const std::string& lang) {
+  const std::string& code = lang.empty() ? m.language : lang;
+  for (const Phrases& p : k_phrases) {
+    if (code == p.code) return p;
+  }
+  return k_phrases[0];
+}
+
 // What the options not applied would change on this activity: "option X hands it to Y".
-std::vector<std::string> option_lines(const Matrix& m, std::uint32_t section, std::uint32_t activity) {
+std::vector<std::string> option_lines(const Matrix& m, const Phrases& say, std::uint32_t section, std::uint32_t activity) {
   std::vector<std::string> out;
   for (const Option& o : m.options) {
     const int d = resolve::delegate_of(m, o);
     for (const auto& e : resolve::effects_of(m, o)) {
       if (e.section != section || e.activity != activity) continue;
-      out.push_back(d >= 0 ? fmt::format("with option {}: {} takes it over", o.id, m.parties[static_cast<std::size_t>(d)].name)
-                           : fmt::format("changed by option {}", o.id));
+      out.push_back(d >= 0 ? fmt::format(fmt::runtime(say.takes_over), o.id, m.parties[static_cast<std::size_t>(d)].name)
+                           : fmt::format(fmt::runtime(say.changed_by), o.id));
     }
   }
   return out;
+}
+
+void add_lang(CLI::App* app, std::string& lang) {
+  app->add_option("--lang", lang, "Language of the text output (fr, en, de, es, it; default: the matrix's, else en)")
+      ->check(CLI::IsMember({"fr", "en", "de", "es", "it"}));
 }
 
 struct WhoOptions {
@@ -38,6 +96,7 @@ struct WhoOptions {
   std::vector<std::string> with;
   bool json = false;
   std::size_t limit = 5;
+  std::string lang;
   InputOptions input;
 };
 
@@ -56,29 +115,33 @@ int run_who(const WhoOptions& o) {
   const query::Index index = query::Index::build(*m);
   const query::Answer answer = index.search(query, o.limit);
   if (o.json) {
-    fmt::print("{}\n", query::answer_to_json(*m, query, answer).dump(2));
+    fmt::print("{}\n", json_text(query::answer_to_json(*m, query, answer)));
     return answer.gray_zone ? k_exit_found : k_exit_ok;
   }
-  const std::string path = m->source ? m->source->path() : std::string();
+  const Matrix shown = printable_matrix(*m);  // text from input never prints raw
+  const Matrix* const mp = &shown;
+  const Phrases& say = phrases_for(*m, o.lang);
+  const std::string path = shown.source ? shown.source->path() : std::string();
+  if (answer.outcome == query::Outcome::uncertain) fmt::print("{}\n", say.uncertain);
   if (answer.gray_zone) {
-    fmt::print("No activity of the matrix covers \"{}\" well.\n", text::collapse_spaces(query));
-    if (m->gray_zone) {
-      fmt::print("The matrix's gray zone ({}:{}):\n  {}\n", path, m->source->position(m->gray_zone->span.begin).line,
-                 m->gray_zone->text);
+    fmt::print("{}\n", fmt::format(fmt::runtime(say.not_covered), printable(text::collapse_spaces(query))));
+    if (mp->gray_zone) {
+      fmt::print("{}\n  {}\n", fmt::format(fmt::runtime(say.gray_zone), path, mp->source->position(mp->gray_zone->span.begin).line),
+                 mp->gray_zone->text);
     } else {
-      fmt::print("The matrix states no gray zone: ask the parties.\n");
+      fmt::print("{}\n", say.no_gray_zone);
     }
-    if (!answer.matches.empty()) fmt::print("\nClosest activities:\n");
+    if (!answer.matches.empty()) fmt::print("\n{}\n", say.closest);
   }
   for (std::size_t i = 0; i < answer.matches.size(); ++i) {
     const auto& x = answer.matches[i];
-    const Section& s = m->sections[x.section];
+    const Section& s = mp->sections[x.section];
     const Activity& a = s.activities[x.activity];
     fmt::print("{}. {}  [{:.2f}]\n   {} ({}:{})\n   {}\n", i + 1, a.title, x.score, s.title, path,
-               m->source->position(a.span.begin).line, roles_line(*m, a));
-    for (const auto& l : option_lines(*m, x.section, x.activity)) fmt::print("   {}\n", l);
+               mp->source->position(a.span.begin).line, roles_line(*mp, a));
+    for (const auto& l : option_lines(*mp, say, x.section, x.activity)) fmt::print("   {}\n", l);
   }
-  if (answer.matches.empty() && !answer.gray_zone) fmt::print("Nothing to look for in \"{}\".\n", query);
+  if (answer.outcome == query::Outcome::empty) fmt::print("{}\n", fmt::format(fmt::runtime(say.nothing), printable(query)));
   return answer.gray_zone ? k_exit_found : k_exit_ok;
 }
 
@@ -88,6 +151,7 @@ struct DutiesOptions {
   std::vector<std::string> with;
   std::string roles;
   bool json = false;
+  std::string lang;
   InputOptions input;
 };
 
@@ -117,18 +181,20 @@ int run_duties(const DutiesOptions& o) {
   }
   const query::Duties d = query::duties(*m, *party, roles);
   if (o.json) {
-    fmt::print("{}\n", query::duties_to_json(*m, d).dump(2));
+    fmt::print("{}\n", json_text(query::duties_to_json(*m, d)));
     return k_exit_ok;
   }
-  const std::string path = m->source ? m->source->path() : std::string();
-  fmt::print("{}: {} {}{}\n", m->parties[*party].name, d.count(), d.count() == 1 ? "activity" : "activities",
-             roles.empty() ? "" : fmt::format(" with role {}", roles.to_string()));
+  const Matrix shown = printable_matrix(*m);  // text from input never prints raw
+  const Phrases& say = phrases_for(*m, o.lang);
+  const std::string path = shown.source ? shown.source->path() : std::string();
+  fmt::print("{}: {} {}{}\n", shown.parties[*party].name, d.count(), d.count() == 1 ? say.activity : say.activities,
+             roles.empty() ? "" : fmt::format(fmt::runtime(say.with_role), roles.to_string()));
   for (const auto& g : d.sections) {
-    const Section& s = m->sections[g.section];
-    fmt::print("\n{}\n", s.title.empty() ? "(no section)" : s.title);
+    const Section& s = shown.sections[g.section];
+    fmt::print("\n{}\n", s.title.empty() ? say.no_section : s.title);
     for (const auto& item : g.items) {
       const Activity& a = s.activities[item.activity];
-      fmt::print("  {:<4} {}  ({}:{})\n", item.roles.to_string(), a.title, path, m->source->position(a.span.begin).line);
+      fmt::print("  {:<4} {}  ({}:{})\n", item.roles.to_string(), a.title, path, shown.source->position(a.span.begin).line);
     }
   }
   return k_exit_ok;
@@ -146,23 +212,25 @@ int run_summary(const SummaryOptions& o) {
   if (!m) return k_exit_error;
   const query::Workload w = query::summary(*m);
   if (o.json) {
-    fmt::print("{}\n", query::summary_to_json(*m, w).dump(2));
+    fmt::print("{}\n", json_text(query::summary_to_json(*m, w)));
     return k_exit_ok;
   }
+  const Matrix shown = printable_matrix(*m);  // text from input never prints raw
+  const Matrix* const mp = &shown;
   std::size_t width = 5;
-  for (const auto& p : m->parties) width = std::max(width, text::codepoints(p.name));
+  for (const auto& p : mp->parties) width = std::max(width, text::codepoints(p.name));
   auto table = [&](const std::vector<query::Workload::Counts>& counts) {
     fmt::print("  {}{}     R     A     C     I\n", "Party", std::string(width - 5, ' '));
-    for (std::size_t p = 0; p < m->parties.size(); ++p) {
-      const std::string& name = m->parties[p].name;
+    for (std::size_t p = 0; p < mp->parties.size(); ++p) {
+      const std::string& name = mp->parties[p].name;
       fmt::print("  {}{} {:>5} {:>5} {:>5} {:>5}\n", name, std::string(width - text::codepoints(name), ' '), counts[p][0],
                  counts[p][1], counts[p][2], counts[p][3]);
     }
   };
-  fmt::print("{}: {} activities\n", m->title.empty() ? std::string("(untitled)") : m->title, w.activities);
+  fmt::print("{}: {} activities\n", mp->title.empty() ? std::string("(untitled)") : mp->title, w.activities);
   table(w.parties);
   for (const auto& ps : w.sections) {
-    fmt::print("\n{} ({} {})\n", m->sections[ps.section].title, ps.activities, ps.activities == 1 ? "activity" : "activities");
+    fmt::print("\n{} ({} {})\n", mp->sections[ps.section].title, ps.activities, ps.activities == 1 ? "activity" : "activities");
     table(ps.parties);
   }
   return k_exit_ok;
@@ -170,6 +238,7 @@ int run_summary(const SummaryOptions& o) {
 
 void add_input(CLI::App* app, std::vector<std::string>& with, InputOptions& input) {
   repeatable(app->add_option("--with", with, "Apply this contract option first (repeatable; see `racine options`)"));
+  add_from(app, input.from);
   app->add_option("--config", input.config_path, "Use this configuration instead of the nearest .racine.yaml");
 }
 
@@ -182,6 +251,7 @@ Command add_who(CLI::App& root) {
   app->add_option("--matrix", o->matrix, "Matrix file ('-' for standard input; none: the built-in matrix)");
   app->add_flag("--json", o->json, "Write JSON for programs");
   app->add_option("--limit", o->limit, "Show at most this many activities")->check(CLI::Range(1, 1000));
+  add_lang(app, o->lang);
   add_input(app, o->with, o->input);
   return {app, [o] { return run_who(*o); }};
 }
@@ -193,6 +263,7 @@ Command add_duties(CLI::App& root) {
   app->add_option("--matrix", o->matrix, "Matrix file ('-' for standard input; none: the built-in matrix)");
   app->add_option("--role", o->roles, "Only activities where the party holds one of these roles (e.g. R,A)");
   app->add_flag("--json", o->json, "Write JSON for programs");
+  add_lang(app, o->lang);
   add_input(app, o->with, o->input);
   return {app, [o] { return run_duties(*o); }};
 }

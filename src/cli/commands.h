@@ -4,6 +4,10 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
+#include <string>
+
+#include "cli/common.h"
 
 namespace racine::cli {
 
@@ -17,6 +21,13 @@ struct Command {
 // that it never swallows the positional arguments that follow it.
 inline CLI::Option* repeatable(CLI::Option* o) {
   return o->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+// --from FORMAT: the format of the input matrix (standard input above all), for every
+// command that reads one.
+inline CLI::Option* add_from(CLI::App* app, std::optional<std::string>& from) {
+  return app->add_option("--from", from, "Input format (md, yaml, json, csv; default: by extension, else md)")
+      ->check(CLI::IsMember(document_formats()));
 }
 
 Command add_lint(CLI::App& root);

@@ -8,9 +8,10 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 
-#include <fstream>
-
+#include "core/atomic_file.h"
+#include "core/escape.h"
 #include "formats/document.h"
 #include "formats/report_writers.h"
 #include "lint/rule_info.h"
@@ -70,14 +71,12 @@ std::optional<Matrix> load_matrix(const std::string& path, const InputOptions& o
 
 int write_output(const std::string& doc, const std::string& output) {
   if (output.empty() || output == "-") {
+    // Failures of standard output are found once, at exit (see main.cpp).
     fmt::print("{}", doc);
     return k_exit_ok;
   }
-  std::ofstream out(output, std::ios::binary);
-  out << doc;
-  out.close();
-  if (!out) {
-    print_error(Error{output, 0, 0, "cannot be written"});
+  if (auto e = write_file_atomic(output, doc)) {
+    print_error(*e);
     return k_exit_error;
   }
   return k_exit_ok;
@@ -115,9 +114,57 @@ void print_reports(const std::vector<FileReport>& reports, const std::string& fo
   }
 }
 
-void print_error(const Error& e) { fmt::print(stderr, "racine: {}\n", e.to_string()); }
+void print_error(const Error& e) { fmt::print(stderr, "racine: {}\n", text::escape_controls(e.to_string())); }
 
-void print_usage_error(const std::string& message) { fmt::print(stderr, "racine: {}\n", message); }
+void print_usage_error(const std::string& message) {
+  fmt::print(stderr, "racine: {}\n", text::escape_controls(message));
+}
+
+std::string printable(std::string_view s) { return text::escape_controls(s); }
+
+Matrix printable_matrix(const Matrix& m) {
+  Matrix out = m;
+  auto esc = [](std::string& s) { s = text::escape_controls(s); };
+  esc(out.id);
+  esc(out.title);
+  if (m.source) out.source = std::make_shared<SourceFile>(text::escape_controls(m.source->path()), std::string(m.source->text()));
+  for (auto& p : out.parties) {
+    esc(p.id);
+    esc(p.name);
+    for (auto& sp : p.spellings) esc(sp.text);
+  }
+  for (auto& s : out.sections) {
+    esc(s.title);
+    for (auto& a : s.activities) {
+      esc(a.id);
+      esc(a.title);
+      for (auto& t : a.titles) esc(t.second);
+      for (auto& f : a.fields) {
+        esc(f.name);
+        esc(f.value);
+      }
+      for (auto& mk : a.title_markers) esc(mk);
+      for (auto& c : a.cells) {
+        esc(c.text);
+        esc(c.unknown);
+        esc(c.remark);
+        for (auto& mk : c.markers) esc(mk);
+      }
+    }
+  }
+  for (auto& n : out.notes) {
+    esc(n.marker);
+    esc(n.text);
+  }
+  for (auto& u : out.marker_uses) esc(u.marker);
+  for (auto& o : out.options) {
+    esc(o.id);
+    esc(o.marker);
+    esc(o.text);
+  }
+  if (out.gray_zone) esc(out.gray_zone->text);
+  return out;
+}
 
 bool use_color() {
   const char* no_color = std::getenv("NO_COLOR");

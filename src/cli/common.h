@@ -3,6 +3,7 @@
 // printing operational errors. Exit statuses follow DESIGN.md: 0 success, 1 the check
 // found something, 2 usage error or unreadable input.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,7 +39,8 @@ Result<Matrix> read_matrix(const std::string& path, const lint::Config& config,
 std::optional<Matrix> load_matrix(const std::string& path, const InputOptions& options,
                                   const std::vector<std::string>& with = {});
 
-// Writes `doc` to `output` ("" or "-": standard output). Returns the exit status.
+// Writes `doc` to `output` ("" or "-": standard output) with write_file_atomic.
+// Returns the exit status; a failure is printed (path and the system's message).
 int write_output(const std::string& doc, const std::string& output);
 
 // The document formats a matrix can be written in, and the writer of each.
@@ -53,10 +55,27 @@ std::string roles_line(const Matrix& m, const Activity& a, std::string_view sepa
 void print_reports(const std::vector<FileReport>& reports, const std::string& format,
                    const std::string& help_uri_base);
 
-// Prints "racine: path:line:col: error: message" on standard error.
+// Text taken from input or the command line, made safe for a terminal or a CI log
+// (text::escape_controls): every text printer passes names, titles and paths through it.
+std::string printable(std::string_view s);
+
+// A copy of `m` for text printers: every text it holds (names, titles, cells, notes,
+// options, the source's path) passed through `printable`; the structure is the same, so
+// indexes computed on `m` hold in it.
+Matrix printable_matrix(const Matrix& m);
+
+// JSON for standard output, indented by 2. Text that is not UTF-8 (a path given on the
+// command line) is replaced by U+FFFD instead of throwing.
+template <typename Json>
+std::string json_text(const Json& j) {
+  return j.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+// Prints "racine: path:line:col: error: message" on standard error, control characters
+// escaped.
 void print_error(const Error& e);
 
-// Prints a usage error on standard error.
+// Prints a usage error on standard error, control characters escaped.
 void print_usage_error(const std::string& message);
 
 // True when standard output is a terminal and NO_COLOR is unset or empty.

@@ -4,15 +4,48 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <exception>
+#include <sstream>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 
+namespace {
+
+using racine::cli::k_exit_error;
+
+// Standard output that could not be written (a full disk, /dev/full) is an error of
+// its own: exit 2 with the system's message, whatever the command found. `err` is the
+// errno of the failure when known.
+int output_failed(int err) {
+  std::fprintf(stderr, "racine: <stdout>: cannot be written: %s\n",
+               err != 0 ? std::strerror(err) : "input/output error");
+  return k_exit_error;
+}
+
+// What the command returned, unless standard output failed on the way or at the last
+// flush.
+int finish(int status) {
+  errno = 0;
+  if (std::fflush(stdout) != 0) return output_failed(errno);
+  if (std::ferror(stdout) != 0) return output_failed(errno);
+  return status;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace racine::cli;
+  // A closed pipe (`racine export | head -c1`) ends racine quietly by SIGPIPE, as it
+  // does cat and grep, even when the parent ignored the signal (docs/output.md).
+  std::signal(SIGPIPE, SIG_DFL);
   // Installed as kubectl-raci, racine is a kubectl plugin: `kubectl raci who ...` runs
   // `kubectl-raci who ...`, which means `racine k8s who ...`.
   static char k8s_word[] = "k8s";
@@ -44,13 +77,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // CLI11's messages quote the arguments: escaped, like every message quoting input.
+    fmt::print(stderr, "{}\nRun with --help for more information.\n", printable(e.what()));
     return k_exit_error;
   }
   try {
     for (const auto& c : commands) {
-      if (c.app->parsed()) return c.run();
+      if (c.app->parsed()) return finish(c.run());
     }
+  } catch (const std::system_error& e) {
+    if (std::ferror(stdout) != 0) return output_failed(e.code().value());  // fmt::print failed
+    fmt::print(stderr, "racine: internal error: {}\n", e.what());
+    return 3;
   } catch (const std::exception& e) {
     fmt::print(stderr, "racine: internal error: {}\n", e.what());
     return 3;

@@ -4,15 +4,17 @@
 
 #include <fmt/format.h>
 
+#include "core/escape.h"
 #include "formats/report_writers.h"
 
 namespace racine {
 
 namespace {
 
-void append_string(std::string& out, std::string_view s) {
+void append_string(std::string& out, std::string_view raw) {
   out += '"';
-  for (const char ch : s) {
+  // JSON is UTF-8: bytes that are not (a path from the command line) become U+FFFD.
+  for (const char ch : text::valid_utf8(raw)) {
     const auto c = static_cast<unsigned char>(ch);
     switch (ch) {
       case '"': out += "\\\""; break;

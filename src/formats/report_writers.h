@@ -10,7 +10,8 @@
 namespace racine {
 
 // `path:line:col: severity: message [CODE]` per finding, then a summary line per file.
-// `color` adds ANSI colours (the caller decides: a terminal, and no NO_COLOR).
+// `color` adds ANSI colours (the caller decides: a terminal, and no NO_COLOR). Paths
+// and messages are written with control characters escaped (text::escape_controls).
 std::string write_text_report(const std::vector<FileReport>& reports, bool color);
 
 // The stable JSON shape of DESIGN.md ("version": 1).

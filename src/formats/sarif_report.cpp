@@ -166,7 +166,8 @@ std::string write_sarif_report(const std::vector<FileReport>& reports,
   root["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   root["version"] = "2.1.0";
   root["runs"] = ordered_json::array({std::move(run)});
-  return root.dump(2) + "\n";
+  // Paths come from the command line and may not be UTF-8: replaced (U+FFFD), never thrown on.
+  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace racine

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "core/escape.h"
 #include "formats/report_writers.h"
 
 namespace racine {
@@ -29,9 +30,10 @@ std::string write_text_report(const std::vector<FileReport>& reports, bool color
     if (r.error) continue;  // errors go to standard error, written by the caller
     for (const auto& d : r.diagnostics) {
       const Position p = r.source->position(d.span.begin);
-      out += fmt::format("{}{}:{}:{}:{} {}{}:{} {} [{}]\n", bold, r.path, p.line, p.column, reset,
+      // The path and the message quote input: escaped, so that no line is forged.
+      out += fmt::format("{}{}:{}:{}:{} {}{}:{} {} [{}]\n", bold, text::escape_controls(r.path), p.line, p.column, reset,
                          color ? color_of(d.severity) : "", to_string(d.severity), reset,
-                         d.message, d.code);
+                         text::escape_controls(d.message), text::escape_controls(d.code));
     }
   }
   const ReportSummary s = summarize(reports);

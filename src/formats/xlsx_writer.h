@@ -3,16 +3,29 @@
 // libxlsxwriter: a "Matrix" sheet with coloured role cells, a frozen header and
 // activity column, an autofilter and column widths that fit; one sheet per party with
 // its duties; a "Summary" sheet of R, A, C, I per party, overall and per section.
+//
+// What a workbook cannot hold is refused, never dropped: a text over 32,767 characters
+// in a cell, more than 1,048,576 rows or 16,384 columns. Sheet names are derived from
+// the parties' names and made valid for Excel (see `xlsx_sheet_names`). libxlsxwriter's
+// own "[ERROR]" lines never reach standard error: every return of the library is
+// checked and reported in the Error instead.
 
-#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/matrix.h"
 #include "core/result.h"
 
 namespace racine {
 
-// Writes the workbook to `path`; an Error when it cannot be written.
-std::optional<Error> write_xlsx(const Matrix& m, const std::string& path);
+// The bytes of the workbook (a ZIP file), or an Error at the text that does not fit
+// ("path:line:col: ... does not fit an XLSX cell (cell B2 of sheet 'Matrix') ...").
+Result<std::string> write_xlsx(const Matrix& m);
+
+// The sheet names of the workbook: "Matrix", one per party, "Summary". A party's is its
+// name without control characters, []:*?/\ and leading or trailing apostrophes, cut to
+// 28 characters, "Party" when nothing is left or the name is Excel's reserved "History",
+// then made unique (case ignored) with " 2", " 3"...
+std::vector<std::string> xlsx_sheet_names(const Matrix& m);
 
 }  // namespace racine

@@ -51,13 +51,19 @@ struct ConfigError {
   std::string message;
 };
 
-std::uint64_t positive(const YAML::Node& n, const char* key) {
+// A positive integer no larger than `max` (what the limit's type and use can hold).
+std::uint64_t positive(const YAML::Node& n, const char* key, std::uint64_t max) {
+  long long v = 0;
   try {
-    const auto v = n.as<long long>();
-    if (v > 0) return static_cast<std::uint64_t>(v);
+    v = n.as<long long>();
   } catch (const YAML::Exception&) {
+    throw ConfigError{n.Mark(), fmt::format("'{}' must be a positive integer, at most {}", key, max)};
   }
-  throw ConfigError{n.Mark(), fmt::format("'{}' must be a positive integer", key)};
+  if (v <= 0) throw ConfigError{n.Mark(), fmt::format("'{}' must be a positive integer", key)};
+  if (static_cast<std::uint64_t>(v) > max) {
+    throw ConfigError{n.Mark(), fmt::format("'{}' must be a positive integer, at most {}", key, max)};
+  }
+  return static_cast<std::uint64_t>(v);
 }
 
 void parse_into(const YAML::Node& root, Config& cfg) {
@@ -87,11 +93,11 @@ void parse_into(const YAML::Node& root, Config& cfg) {
       for (const auto& l : v) {
         const std::string name = l.first.as<std::string>();
         if (name == "max-bytes") {
-          cfg.limits.max_bytes = positive(l.second, "max-bytes");
+          cfg.limits.max_bytes = positive(l.second, "max-bytes", 0xFFFFFFFFULL);
         } else if (name == "max-columns") {
-          cfg.limits.max_columns = static_cast<std::uint32_t>(std::min<std::uint64_t>(positive(l.second, "max-columns"), 1U << 20));
+          cfg.limits.max_columns = static_cast<std::uint32_t>(positive(l.second, "max-columns", 1U << 20));
         } else if (name == "max-padding-cells") {
-          cfg.limits.max_padding_cells = positive(l.second, "max-padding-cells");
+          cfg.limits.max_padding_cells = positive(l.second, "max-padding-cells", 0xFFFFFFFFULL);
         } else {
           throw ConfigError{l.first.Mark(), fmt::format("unknown limit '{}' (max-bytes, max-columns, max-padding-cells)", name)};
         }

@@ -1,11 +1,13 @@
 #pragma once
 // Text analysis for lookups: folding (case, accents), stop words of the five corpus
-// languages, Snowball stemming (libstemmer) and a small bilingual glossary of the
-// domain, so that "patch", "correctif" and "Patch" meet.
+// languages, Snowball stemming (libstemmer), the glossary of the domain (data/glossary/)
+// so that "patch", "correctif" and "Patch" meet, and word segmentation of Chinese,
+// Japanese and Korean with ICU's word break iterator.
 //
-// Titles are analysed in the matrix's language; queries in all five at once (a query
-// says too little to guess its language), each word keeping every variant it has.
-// docs/query.md describes what this makes work, and what it cannot.
+// Titles are analysed in the matrix's language (any language libstemmer has: "nl",
+// "pt", "sv"...); queries in the five corpus languages and the matrix's at once (a
+// query says too little to guess its language), each word keeping every variant it
+// has. docs/query.md describes what this makes work, and what it cannot.
 
 #include <array>
 #include <cstdint>
@@ -42,10 +44,16 @@ struct QueryWord {
 
 // Weight of a glossary match against a stem match.
 inline constexpr float k_concept_weight = 0.8F;
+// Weight of the stems of a query word that names a concept: "utilisateurs" means users,
+// and its French stem "utilis" must not outrank that by meeting "utilisation".
+inline constexpr float k_concept_word_stem_weight = 0.55F;
+// Weight of a two-character piece of a Chinese, Japanese or Korean word.
+inline constexpr float k_bigram_weight = 0.7F;
 
-class Stemmers;  // libstemmer's five stemmers (analyzer.cpp)
+class Stemmers;   // libstemmer's stemmers (analyzer.cpp)
+class Segmenter;  // ICU's word break iterator (analyzer.cpp)
 
-// Not thread-safe (the stemmers keep state): one per thread.
+// Not thread-safe (the stemmers and the break iterator keep state): one per thread.
 class Analyzer {
  public:
   Analyzer();
@@ -56,18 +64,31 @@ class Analyzer {
   // Terms of a title or note, in `lang`: one stem per content word, plus the concepts the
   // words evoke, at the same positions. Memoised by word.
   std::vector<Token> analyse(std::string_view text, Language lang);
+  // The same in the language of an ISO 639-1 code: one of the five, another language
+  // libstemmer has ("nl", "pt", "ru"...), else English stems.
+  std::vector<Token> analyse(std::string_view text, std::string_view lang_code);
 
   // The content words of a query with every variant: the folded word, its stem in each
-  // language, and the concepts it evokes.
-  std::vector<QueryWord> analyse_query(std::string_view text);
+  // of the five languages (and in `extra_lang`, a matrix's language beyond them), and
+  // the concepts it evokes. Question fillers ("qui s'occupe de") are dropped.
+  std::vector<QueryWord> analyse_query(std::string_view text, std::string_view extra_lang = {});
 
   // Snowball stem of a folded word.
   std::string stem(std::string_view folded_word, Language lang);
 
+  // The folded words of a text: split on what is not a letter or a digit, and Chinese,
+  // Japanese and Korean runs cut into words by ICU.
+  std::vector<std::string> words(std::string_view text);
+
  private:
+  std::vector<Token> analyse_with(std::string_view text, std::size_t stemmer);
   std::unique_ptr<Stemmers> m_stemmers;
-  // word -> (stem, concepts) per language, for titles.
-  std::array<std::unordered_map<std::string, std::vector<std::string>>, k_languages> m_cache;
+  std::unique_ptr<Segmenter> m_segmenter;
+  // (stemmer, word) -> (stem, concepts), for titles.
+  std::unordered_map<std::string, std::vector<std::string>> m_cache;
 };
+
+// True when libstemmer has a stemmer for this ISO 639-1 code or language name.
+bool has_stemmer(std::string_view lang_code);
 
 }  // namespace racine::query

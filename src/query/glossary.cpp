@@ -1,138 +1,117 @@
-// The built-in glossary: concepts of the domain (operating a managed platform) with the
-// words that name them in French, English, German, Spanish and Italian, and the stop
-// words of lookups. A concept matches whatever the language of the query and of the
-// matrix; docs/query.md lists the concepts.
+// The built-in glossary, read once from the files of data/glossary/ compiled into the
+// binary (core/embedded.h). docs/query.md ("Glossary") describes the format.
 
 #include "query/glossary.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <unordered_map>
 #include <unordered_set>
+
+#include "core/embedded.h"
+#include "core/text.h"
 
 namespace racine::query {
 
+namespace {
+
+struct Builtin {
+  std::vector<Concept> concepts;
+  std::unordered_set<std::string> stop_words;
+  std::vector<std::vector<std::string>> fillers;
+};
+
+const Builtin& builtin() {
+  static const Builtin b = [] {
+    Builtin out;
+    std::unordered_map<std::string, std::size_t> by_id;
+    for (const std::string_view lang : glossary_languages()) {
+      const Glossary g = parse_glossary(embedded::find("glossary/" + std::string(lang) + ".txt"));
+      for (const Concept& c : g.concepts) {
+        const auto [it, added] = by_id.try_emplace(c.id, out.concepts.size());
+        if (added) out.concepts.push_back({c.id, {}});
+        auto& words = out.concepts[it->second].words;
+        for (const auto& w : c.words) {
+          if (std::find(words.begin(), words.end(), w) == words.end()) words.push_back(w);
+        }
+      }
+      out.stop_words.insert(g.stop_words.begin(), g.stop_words.end());
+      for (const auto& f : g.fillers) {
+        if (std::find(out.fillers.begin(), out.fillers.end(), f) == out.fillers.end())
+          out.fillers.push_back(f);
+      }
+    }
+    std::stable_sort(out.fillers.begin(), out.fillers.end(),
+                     [](const auto& x, const auto& y) { return x.size() > y.size(); });
+    return out;
+  }();
+  return b;
+}
+
+}  // namespace
+
+Glossary parse_glossary(std::string_view text) {
+  Glossary g;
+  std::uint32_t line_no = 0;
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    const std::string_view raw = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    ++line_no;
+    const std::string_view line = text::trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+    const std::size_t colon = line.find(':');
+    const std::string id = colon == std::string_view::npos
+                               ? std::string()
+                               : std::string(text::trim(line.substr(0, colon)));
+    if (id.empty() || id.find(' ') != std::string::npos) {
+      g.errors.push_back({line_no, "expected \"concept: word, word, ...\""});
+      continue;
+    }
+    std::vector<std::vector<std::string>> entries;
+    std::string_view rest = line.substr(colon + 1);
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::vector<std::string> ws = text::words(text::fold(rest.substr(0, comma)));
+      if (!ws.empty()) entries.push_back(std::move(ws));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    if (id == "stop") {
+      for (auto& e : entries) {
+        for (auto& w : e) g.stop_words.push_back(std::move(w));
+      }
+    } else if (id == "filler") {
+      for (auto& e : entries) g.fillers.push_back(std::move(e));
+    } else {
+      Concept c{id, {}};
+      for (const auto& e : entries) {
+        std::string w;
+        for (const auto& part : e) w += (w.empty() ? "" : " ") + part;
+        if (std::find(c.words.begin(), c.words.end(), w) == c.words.end())
+          c.words.push_back(std::move(w));
+      }
+      g.concepts.push_back(std::move(c));
+    }
+  }
+  return g;
+}
+
+const std::vector<std::string_view>& glossary_languages() {
+  static const std::vector<std::string_view> k_languages = {"fr", "en", "de", "es",
+                                                            "it", "ja", "zh", "ko"};
+  return k_languages;
+}
+
 const std::vector<Concept>& glossary() {
-  static const std::vector<Concept> k_concepts = {
-      {"backup", {"sauvegarde", "sauvegarder", "backup", "backups", "sicherung", "datensicherung", "respaldo",
-                  "copia de seguridad", "copias de seguridad", "salvataggio"}},
-      {"restore", {"restauration", "restaurer", "restore", "restoration", "wiederherstellung", "wiederherstellen",
-                   "restauracion", "restaurar", "ripristino", "ripristinare", "recovery", "reprise"}},
-      {"disaster", {"sinistre", "disaster", "katastrophe", "notfall", "desastre", "catastrofe", "disastro"}},
-      {"security", {"securite", "security", "secure", "sicherheit", "seguridad", "sicurezza", "securiser"}},
-      {"patch", {"correctif", "correctifs", "patch", "patches", "patching", "hotfix", "parche", "parches",
-                 "correzione", "correzioni", "patchen"}},
-      {"update", {"mise a jour", "mises a jour", "mettre a jour", "update", "updates", "upgrade", "upgrades",
-                  "aktualisierung", "aktualisieren", "actualizacion", "actualizar", "aggiornamento",
-                  "aggiornare", "aggiornamenti", "update"}},
-      {"certificate", {"certificat", "certificats", "certificate", "certificates", "cert", "certs", "zertifikat",
-                       "zertifikate", "certificado", "certificados", "certificato", "certificati", "tls", "ssl"}},
-      {"monitoring", {"surveillance", "surveiller", "supervision", "superviser", "monitoring", "monitor",
-                      "uberwachung", "uberwachen", "monitorizacion", "supervisar", "monitoraggio",
-                      "monitorare", "observability", "observabilite"}},
-      {"alert", {"alerte", "alertes", "alert", "alerts", "alerting", "alarm", "alarme", "alarmierung", "alerta",
-                 "alertas", "allarme", "allarmi", "avviso"}},
-      {"network", {"reseau", "reseaux", "network", "networking", "netzwerk", "red", "redes", "rete", "reti"}},
-      {"documentation", {"documentation", "docs", "dokumentation", "documentacion", "documentazione"}},
-      {"audit", {"audit", "audits", "auditer", "auditoria", "auditorias", "prufung", "verifica"}},
-      {"compliance", {"conformite", "compliance", "compliant", "konformitat", "cumplimiento", "conformita",
-                      "normativa"}},
-      {"support", {"support", "assistance", "helpdesk", "unterstutzung", "soporte", "asistencia", "supporto",
-                   "assistenza"}},
-      {"capacity", {"capacite", "capacites", "capacity", "kapazitat", "kapazitaten", "capacidad", "capacidades",
-                    "capacita"}},
-      {"application", {"application", "applications", "app", "apps", "applicatif", "applicative", "workload",
-                       "workloads", "anwendung", "anwendungen", "aplicacion", "aplicaciones", "applicazione",
-                       "applicazioni", "applicativo"}},
-      {"operator", {"operateur", "operateurs", "operator", "operators", "operador", "operadores", "operatore",
-                    "operatori", "operatoren"}},
-      {"image", {"image", "images", "abbild", "imagen", "imagenes", "immagine", "immagini"}},
-      {"registry", {"registre", "registres", "registry", "registries", "registro", "registri", "harbor"}},
-      {"pipeline", {"pipeline", "pipelines", "ci cd", "cicd", "ci", "cd", "tuberia", "tuberias"}},
-      {"project", {"projet", "projets", "project", "projects", "projekt", "projekte", "proyecto", "proyectos",
-                   "progetto", "progetti", "namespace", "namespaces", "tenant", "tenants"}},
-      {"access", {"acces", "access", "zugriff", "zugang", "acceso", "accesso", "rbac", "permission",
-                  "permissions", "autorisation", "autorisations", "authorization", "berechtigung",
-                  "berechtigungen", "permiso", "permisos", "permesso", "permessi", "autorizzazione",
-                  "autorizzazioni", "droits", "rights"}},
-      {"role", {"role", "roles", "rolle", "rollen", "rol", "roles", "ruolo", "ruoli"}},
-      {"identity", {"identite", "identites", "identity", "identities", "identitat", "identidad", "identidades",
-                    "identita", "iam", "sso", "oidc"}},
-      {"node", {"noeud", "noeuds", "node", "nodes", "knoten", "nodo", "nodos", "nodi"}},
-      {"resource", {"ressource", "ressources", "resource", "resources", "recurso", "recursos", "risorsa",
-                    "risorse"}},
-      {"license", {"licence", "licences", "license", "licenses", "licensing", "lizenz", "lizenzen", "licencia",
-                   "licencias", "licenza", "licenze"}},
-      {"deploy", {"deployer", "deploiement", "deploiements", "deploy", "deployment", "deployments", "rollout",
-                  "bereitstellen", "bereitstellung", "desplegar", "despliegue", "implementar",
-                  "distribuire", "distribuzione", "rilascio"}},
-      {"install", {"installer", "installation", "install", "installing", "installieren", "installation",
-                   "instalar", "instalacion", "installare", "installazione"}},
-      {"configure", {"configurer", "configuration", "configure", "config", "settings", "konfigurieren",
-                     "konfiguration", "configurar", "configuracion", "configurare", "configurazione"}},
-      {"incident", {"resoudre", "resolution", "probleme", "problemes", "incident", "incidents", "troubleshoot",
-                    "troubleshooting", "issue", "issues", "problem", "problems", "outage", "panne", "storung",
-                    "storungen", "fehlerbehebung", "problema", "problemas", "resolver", "resolucion",
-                    "risolvere", "risoluzione", "problemi", "guasto"}},
-      {"performance", {"performance", "performances", "leistung", "rendimiento", "prestazioni", "latency",
-                       "latence"}},
-      {"scaling", {"echelle", "scaling", "scale", "autoscaling", "skalierung", "skalieren", "escalado",
-                   "escalabilidad", "scalabilita", "scalare"}},
-      {"availability", {"disponibilite", "availability", "verfugbarkeit", "disponibilidad", "disponibilita",
-                        "ha"}},
-      {"storage", {"stockage", "storage", "speicher", "almacenamiento", "archiviazione", "volume", "volumes",
-                   "ceph", "pvc"}},
-      {"strategy", {"strategie", "strategy", "estrategia", "strategia"}},
-      {"policy", {"politique", "politiques", "policy", "policies", "richtlinie", "richtlinien", "politica",
-                  "politicas", "criteri", "kyverno"}},
-      {"plan", {"planifier", "planification", "plan", "planning", "planen", "planung", "planificar",
-                "planificacion", "pianificare", "pianificazione"}},
-      {"test", {"tester", "test", "tests", "testing", "testen", "probar", "prueba", "pruebas", "testare",
-                "verificare"}},
-      {"architecture", {"architecture", "architektur", "arquitectura", "architettura", "design"}},
-      {"sizing", {"dimensionner", "dimensionnement", "sizing", "size", "dimensionierung", "dimensionamiento",
-                  "dimensionamento"}},
-      {"crd", {"crd", "crds", "custom resource", "custom resources", "customresourcedefinition"}},
-      {"container", {"conteneur", "conteneurs", "container", "containers", "contenedor", "contenedores",
-                     "contenitore", "contenitori", "pod", "pods"}},
-      {"cluster", {"cluster", "clusters", "grappe", "kubernetes", "k8s", "plateforme", "platform", "plattform",
-                   "plataforma", "piattaforma", "socle"}},
-      {"service", {"service", "services", "dienst", "dienste", "dienstes", "servicio", "servicios", "servizio",
-                   "servizi"}},
-      {"specific", {"specifique", "specifiques", "specific", "spezifisch", "spezifische", "especifico",
-                    "especificos", "specifico", "specifici", "custom", "bespoke"}},
-      {"development", {"developpement", "developper", "development", "develop", "entwicklung", "entwickeln",
-                       "desarrollo", "desarrollar", "sviluppo", "sviluppare"}},
-      {"maintain", {"maintenir", "maintenance", "maintain", "maintaining", "wartung", "warten",
-                    "mantenimiento", "mantener", "manutenzione", "mantenere"}},
-      {"evolution", {"evolution", "evolutions", "change", "changes", "changement", "changements", "anderung",
-                     "anderungen", "cambio", "cambios", "modifica", "modifiche", "evoluzione", "evolucion"}},
-  };
-  return k_concepts;
+  return builtin().concepts;
 }
 
 bool is_stop_word(std::string_view w) {
-  static const std::unordered_set<std::string_view> k_words = {
-      // French
-      "le", "la", "les", "l", "de", "des", "du", "d", "un", "une", "et", "ou", "a", "au", "aux", "en", "pour",
-      "par", "sur", "dans", "avec", "sans", "qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "est",
-      "sont", "ce", "cet", "cette", "ces", "se", "sa", "son", "ses", "leur", "leurs", "qu", "y", "il", "elle",
-      "on", "nous", "vous", "je", "doit", "doivent", "fait", "faire", "comment", "ne", "pas", "s", "c", "j",
-      "responsable", "responsables", "charge", "occupe", "gere", "notre", "nos", "mon", "mes",
-      // English
-      "the", "an", "of", "to", "for", "and", "or", "in", "on", "at", "by", "with", "without", "who", "whom",
-      "what", "which", "how", "does", "do", "is", "are", "be", "should", "must", "handles", "handle",
-      "responsible", "accountable", "takes", "care", "our", "my", "we", "i", "it", "its", "their", "from",
-      "this", "that", "these", "those",
-      // German
-      "der", "die", "das", "den", "dem", "ein", "eine", "einen", "einem", "einer", "und", "oder", "fur", "von",
-      "zu", "im", "am", "an", "auf", "mit", "ohne", "wer", "was", "wie", "welche", "welcher", "ist", "sind",
-      "wird", "werden", "macht", "verantwortlich", "zustandig", "unsere", "unser",
-      // Spanish
-      "el", "los", "las", "del", "unos", "unas", "o", "para", "por", "con", "sin", "quien", "quienes", "como",
-      "es", "son", "su", "sus", "lo", "al", "responsabilidad", "nuestro", "nuestros", "nuestra",
-      // Italian
-      "il", "gli", "i", "di", "della", "dei", "delle", "degli", "dello", "uno", "e", "per", "su", "chi", "che",
-      "cosa", "come", "sono", "si", "suo", "sua", "alla", "ai", "agli", "nel", "nella", "responsabile",
-      "nostro", "nostri"};
-  return k_words.contains(w);
+  return builtin().stop_words.contains(std::string(w));
+}
+
+const std::vector<std::vector<std::string>>& query_fillers() {
+  return builtin().fillers;
 }
 
 }  // namespace racine::query

@@ -23,6 +23,15 @@ constexpr std::size_t k_max_typo_length = 64;
 // A query is a question, not a document: what lies beyond these is ignored.
 constexpr std::size_t k_max_query_bytes = 4096;
 constexpr std::size_t k_max_query_words = 32;
+// A query word the matrix has nowhere weighs half an average word: natural questions
+// carry such words ("décide", "combien"), and they must not hide the words that match.
+constexpr double k_unknown_weight = 0.5;
+// Outcomes. The gray-zone note is the answer when it fits at least this much better
+// than the best activity.
+constexpr double k_note_lead = 0.0;
+// The answer needs this share of the query's words, and this lead over the next title.
+constexpr double k_answer_coverage = 0.6;
+constexpr double k_answer_margin = 0.08;
 
 // Typo tolerance grows with the word: none below 4 letters, 1 edit below 8, then 2.
 std::size_t allowed_edits(std::size_t length) {
@@ -30,7 +39,40 @@ std::size_t allowed_edits(std::size_t length) {
   return length < 8 ? 1 : 2;
 }
 
+// The outcome of a lookup from its best score, the share of the query's words the best
+// title holds, the best title's lead over the next different title, and how well the
+// gray-zone note fits (docs/query.md, "Outcomes", shows how the thresholds were chosen).
+// The gray zone is called only when no activity reaches k_min_match, or when the note
+// fits clearly better than an activity that is no good match: a weak candidate makes the
+// answer uncertain, since calling a covered activity "billable extra work" costs most.
+Outcome decide(double best, double coverage, double margin, double gray_note) {
+  if (best <= 0) return Outcome::gray_zone;
+  if (best < k_good_match && gray_note >= best + k_note_lead) return Outcome::gray_zone;
+  if (best >= k_good_match && coverage >= k_answer_coverage && margin >= k_answer_margin) return Outcome::answered;
+  return Outcome::uncertain;
+}
+
 }  // namespace
+
+std::string_view outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::answered: return "answered";
+    case Outcome::uncertain: return "uncertain";
+    case Outcome::gray_zone: return "gray_zone";
+    case Outcome::empty: break;
+  }
+  return "empty";
+}
+
+bool Index::same_title(std::uint32_t a, std::uint32_t b) const {
+  const Doc& x = m_docs[a];
+  const Doc& y = m_docs[b];
+  if (x.last - x.first != y.last - y.first) return false;
+  for (std::uint32_t i = 0; i < x.last - x.first; ++i) {
+    if (m_entries[x.first + i].term != m_entries[y.first + i].term) return false;
+  }
+  return true;
+}
 
 std::uint32_t Index::term_id(const std::string& term) const {
   const auto it = m_lookup.find(term);
@@ -45,7 +87,11 @@ double Index::idf(std::uint32_t term) const {
 Index Index::build(const Matrix& m) {
   Index ix;
   Analyzer an;
-  const Language lang = language_from_code(m.language);
+  const std::string& lang = m.language;
+  // A language beyond the five: queries are stemmed in it too.
+  if (!lang.empty() && lang != "fr" && lang != "en" && lang != "de" && lang != "es" && lang != "it" && has_stemmer(lang)) {
+    ix.m_extra_language = lang;
+  }
   auto intern = [&](const std::string& t) {
     const auto [it, added] = ix.m_lookup.try_emplace(t, static_cast<std::uint32_t>(ix.m_terms.size()));
     if (added) ix.m_terms.push_back(t);
@@ -127,8 +173,12 @@ class Searcher {
     std::size_t postings = 0;
   };
 
+  struct Scored {
+    double score = 0;
+    double coverage = 0;  // share of the query's words found in the title itself
+  };
   void resolve_words(const Index& ix, std::vector<QueryWord>& words);
-  double score(const Index& ix, std::uint32_t doc) const;
+  Scored score(const Index& ix, std::uint32_t doc) const;
 
   Analyzer m_analyzer;
   std::vector<Word> m_words;
@@ -166,21 +216,29 @@ void Searcher::resolve_words(const Index& ix, std::vector<QueryWord>& words) {
         const std::size_t hi = std::min(alt.term.size() + edits, k_max_typo_length);
         for (std::size_t len = lo; len <= hi; ++len) {
           for (const std::uint32_t t : ix.m_by_length[len]) {
+            // Typos keep the first letter: "watches" is not "patches".
+            if (ix.m_terms[t].front() != alt.term.front()) continue;
             if (text::edit_distance(alt.term, ix.m_terms[t]) <= edits) add(t, k_typo_weight);
           }
         }
       }
     }
+    // A word weighs its best alternative among activities: a term found in the gray-zone
+    // note only must not make every activity look like a worse match.
     for (const auto& a : w.alts) {
-      w.max = std::max(w.max, a.credit);
+      const bool note_only = ix.df(a.term) == 1 && ix.m_postings[ix.m_postings_start[a.term]] == ix.m_gray_doc;
+      if (!note_only) w.max = std::max(w.max, a.credit);
       w.postings += ix.df(a.term);
     }
-    if (w.alts.empty()) w.max = ix.m_unknown_idf;
+    if (w.max == 0) {
+      for (const auto& a : w.alts) w.max = std::max(w.max, a.credit);
+    }
+    if (w.alts.empty()) w.max = k_unknown_weight * ix.m_unknown_idf;
     m_words.push_back(std::move(w));
   }
 }
 
-double Searcher::score(const Index& ix, std::uint32_t doc) const {
+Searcher::Scored Searcher::score(const Index& ix, std::uint32_t doc) const {
   const Index::Doc& d = ix.m_docs[doc];
   const std::vector<std::uint32_t>* section =
       d.section == Index::k_none ? nullptr : &ix.m_section_terms[d.section];
@@ -218,8 +276,10 @@ double Searcher::score(const Index& ix, std::uint32_t doc) const {
       }
     }
   }
-  if (max <= 0 || got <= 0) return 0;
+  if (max <= 0 || got <= 0) return {};
   const double coverage = std::min(1.0, got / max);
+  std::size_t found = 0;
+  for (const int p : pos) found += p >= 0 ? 1U : 0U;
   // Words next to each other in the query and in the title, in the same order.
   double proximity = 1;
   if (m_words.size() > 1) {
@@ -238,16 +298,22 @@ double Searcher::score(const Index& ix, std::uint32_t doc) const {
   // Of two titles that hold the query, the one that says less else fits better.
   const double matched = static_cast<double>(static_cast<std::size_t>(std::popcount(matched_positions)) + matched_extra);
   const double precision = d.words == 0 ? 0 : std::min(1.0, matched / d.words);
-  return coverage * (0.7 + 0.3 * proximity) * (0.85 + 0.15 * precision);
+  return {coverage * (0.7 + 0.3 * proximity) * (0.85 + 0.15 * precision),
+          static_cast<double>(found) / static_cast<double>(m_words.size())};
 }
 
 Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit) {
   Answer out;
   std::size_t cut = std::min(query.size(), k_max_query_bytes);
   while (cut < query.size() && cut > 0 && (static_cast<unsigned char>(query[cut]) & 0xC0U) == 0x80U) --cut;
-  std::vector<QueryWord> words = m_analyzer.analyse_query(query.substr(0, cut));
+  std::vector<QueryWord> words = m_analyzer.analyse_query(query.substr(0, cut), ix.m_extra_language);
   if (words.size() > k_max_query_words) words.resize(k_max_query_words);
-  if (words.empty() || ix.m_docs.empty()) return out;
+  if (words.empty()) return out;
+  if (ix.m_docs.empty()) {
+    out.outcome = Outcome::gray_zone;
+    out.gray_zone = true;
+    return out;
+  }
   resolve_words(ix, words);
   if (m_partial.size() < ix.m_docs.size()) {
     m_partial.assign(ix.m_docs.size(), 0);
@@ -289,23 +355,41 @@ Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit)
                      [&](std::uint32_t a, std::uint32_t b) { return m_partial[a] > m_partial[b]; });
   }
   const std::size_t n = std::min(keep, m_touched.size());
-  std::vector<Match> scored;
+  struct Candidate {
+    Match match;
+    std::uint32_t doc;
+    double coverage;
+  };
+  std::vector<Candidate> scored;
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t doc = m_touched[k];
     if (doc == ix.m_gray_doc) continue;
-    const double s = score(ix, doc);
-    if (s >= k_min_match) scored.push_back({ix.m_docs[doc].section, ix.m_docs[doc].activity, s});
+    const Scored s = score(ix, doc);
+    if (s.score >= k_min_match) scored.push_back({{ix.m_docs[doc].section, ix.m_docs[doc].activity, s.score}, doc, s.coverage});
   }
   for (const std::uint32_t doc : m_touched) m_partial[doc] = 0;
-  std::sort(scored.begin(), scored.end(), [](const Match& a, const Match& b) {
-    if (a.score != b.score) return a.score > b.score;
-    return a.section != b.section ? a.section < b.section : a.activity < b.activity;
+  std::sort(scored.begin(), scored.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.match.score != b.match.score) return a.match.score > b.match.score;
+    return a.match.section != b.match.section ? a.match.section < b.match.section : a.match.activity < b.match.activity;
   });
+  if (ix.m_gray_doc != Index::k_none) out.gray_zone_score = score(ix, ix.m_gray_doc).score;
+  if (!scored.empty()) {
+    const Candidate& best = scored.front();
+    out.coverage = best.coverage;
+    out.margin = best.match.score;
+    // The lead over the next title that differs: twins (the same title in two sections)
+    // do not make the answer less certain.
+    for (std::size_t k = 1; k < scored.size(); ++k) {
+      if (!ix.same_title(scored[k].doc, best.doc)) {
+        out.margin = best.match.score - scored[k].match.score;
+        break;
+      }
+    }
+  }
+  out.outcome = decide(scored.empty() ? 0 : scored.front().match.score, out.coverage, out.margin, out.gray_zone_score);
+  out.gray_zone = out.outcome == Outcome::gray_zone;
   if (scored.size() > limit) scored.resize(limit);
-  out.matches = std::move(scored);
-  if (ix.m_gray_doc != Index::k_none) out.gray_zone_score = score(ix, ix.m_gray_doc);
-  const double best = out.matches.empty() ? 0 : out.matches.front().score;
-  out.gray_zone = best < k_good_match || (out.gray_zone_score > 0 && out.gray_zone_score >= best);
+  for (const auto& c : scored) out.matches.push_back(c.match);
   return out;
 }
 

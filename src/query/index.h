@@ -19,6 +19,17 @@
 
 namespace racine::query {
 
+// What a lookup concluded (docs/query.md, "Outcomes").
+enum class Outcome : std::uint8_t {
+  answered,   // one activity is a confident match
+  uncertain,  // candidates, best first, none confident enough to be the answer
+  gray_zone,  // the matrix covers nothing like it (or its gray-zone note fits best)
+  empty,      // the query has no content word ("qui est le ?")
+};
+
+// "answered", "uncertain", "gray_zone", "empty".
+std::string_view outcome_name(Outcome o);
+
 // One activity that matches a query.
 struct Match {
   std::uint32_t section = 0;
@@ -28,15 +39,21 @@ struct Match {
 
 struct Answer {
   std::vector<Match> matches;  // best first
-  // Nothing matches well, or the matrix's gray-zone note matches better than any activity.
+  Outcome outcome = Outcome::empty;
+  // outcome == Outcome::gray_zone (kept for programs that read only this).
   bool gray_zone = false;
   double gray_zone_score = 0;  // how well the gray-zone note matches (0 when there is none)
+  // What the outcome was decided on: the share of the query's content words the best
+  // match holds in its title, and its lead over the best match with another title.
+  double coverage = 0;
+  double margin = 0;
 };
 
-// Score under which a match is not a good one (docs/query.md shows how it was chosen).
+// Score at or above which the best match may be the answer (docs/query.md shows how
+// the thresholds were chosen).
 inline constexpr double k_good_match = 0.5;
 // Score under which a match is not shown at all.
-inline constexpr double k_min_match = 0.2;
+inline constexpr double k_min_match = 0.15;
 
 class Index {
  public:
@@ -66,6 +83,7 @@ class Index {
 
   static constexpr std::uint32_t k_none = 0xFFFFFFFFU;
   [[nodiscard]] std::uint32_t term_id(const std::string& term) const;
+  [[nodiscard]] bool same_title(std::uint32_t a, std::uint32_t b) const;
   [[nodiscard]] double idf(std::uint32_t term) const;
   [[nodiscard]] std::uint32_t df(std::uint32_t term) const {
     return m_postings_start[term + 1] - m_postings_start[term];
@@ -81,6 +99,7 @@ class Index {
   std::vector<std::vector<std::uint32_t>> m_section_terms;    // sorted term ids per section
   std::uint32_t m_gray_doc = k_none;                          // doc of the gray-zone note
   double m_unknown_idf = 1;                                   // weight of a word found nowhere
+  std::string m_extra_language;  // the matrix's language when libstemmer has it beyond the five
 
   friend class Searcher;
 };

@@ -42,6 +42,7 @@ ordered_json answer_to_json(const Matrix& m, std::string_view query, const Answe
   }
   out["matches"] = std::move(matches);
   out["gray_zone"] = answer.gray_zone;
+  out["outcome"] = outcome_name(answer.outcome);
   out["gray_zone_note"] = m.gray_zone ? ordered_json(m.gray_zone->text) : ordered_json(nullptr);
   return out;
 }

@@ -1,12 +1,6 @@
 #include "service/service.h"
 
 #include <sodium.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/text.h"
 #include "formats/compliance.h"
@@ -328,22 +322,9 @@ Reply Service::write_matrix(const Matrix& m, const std::string& format, const st
   } else if (format == "oscal") {
     r.body = write_oscal(m, rfc3339_now_seconds());
   } else if (format == "xlsx") {
-    // libxlsxwriter writes files: a private temporary one, read back and removed.
-    char path[] = "/tmp/racine-xlsx-XXXXXX";
-    const int fd = mkstemp(path);
-    if (fd < 0) return Reply::error(Status::conflict, "xlsx", "cannot make a temporary file");
-    close(fd);
-    const std::string file = std::string(path) + ".xlsx";
-    std::filesystem::rename(path, file);
-    if (auto e = write_xlsx(m, file)) {
-      std::filesystem::remove(file);
-      return Reply::error(Status::unprocessable, "xlsx", e->to_string());
-    }
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    std::filesystem::remove(file);
-    r.body = bytes.str();
+    auto bytes = write_xlsx(m);
+    if (!bytes) return Reply::error(Status::unprocessable, "xlsx", bytes.error().to_string());
+    r.body = std::move(*bytes);
     r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   } else {
     return Reply::error(Status::bad_request, "bad_format", "format must be json, md, yaml, csv, html, xlsx or oscal");

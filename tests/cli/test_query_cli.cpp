@@ -86,10 +86,12 @@ TEST(QueryCli, WhoJsonAndExitStatus) {
   EXPECT_GT(top["score"].get<double>(), 0.5);
   EXPECT_EQ(j["gray_zone"], false);
   EXPECT_TRUE(j["gray_zone_note"].is_string());
+  EXPECT_EQ(j["outcome"], "answered");
   // Nothing found: exit 1, like grep.
   const Outcome gray = racine({"who", "--json", "xylophone"});
   EXPECT_EQ(gray.status, 1);
   EXPECT_EQ(json::parse(gray.out)["gray_zone"], true);
+  EXPECT_EQ(json::parse(gray.out)["outcome"], "gray_zone");
   EXPECT_TRUE(json::parse(gray.out)["matches"].empty());
 }
 
@@ -101,7 +103,54 @@ TEST(QueryCli, WhoOnAnotherMatrixWithoutGrayZone) {
   EXPECT_EQ(hit.out.rfind("1. Rotate the TLS certificates  [", 0), 0U) << hit.out;
   const Outcome miss = racine({"who", "--matrix", p, "payroll"});
   EXPECT_EQ(miss.status, 1);
-  EXPECT_EQ(miss.out, "No activity of the matrix covers \"payroll\" well.\nThe matrix states no gray zone: ask the parties.\n");
+  EXPECT_EQ(miss.out, "No activity of the matrix covers \"payroll\".\nThe matrix states no gray zone: ask the parties.\n");
+}
+
+// Issue 14: three outcomes, never confused, in the matrix's language (French for the
+// seed), English with --lang en.
+TEST(QueryCli, WhoOutcomesSpeakTheMatrixLanguage) {
+  const Outcome sure = racine({"who", "politiques de sécurité des pods"});
+  EXPECT_EQ(sure.status, 0) << sure.err;
+  EXPECT_EQ(sure.out.rfind("1. Configurer et gérer les politiques de sécurité des pods  [", 0), 0U) << sure.out;
+  const Outcome unsure = racine({"who", "--limit", "2", "sauvegardes"});
+  EXPECT_EQ(unsure.status, 0) << unsure.err;
+  EXPECT_EQ(unsure.out.rfind("Je ne suis pas sûr : vouliez-vous dire l'une de celles-ci ?\n1. ", 0), 0U) << unsure.out;
+  const Outcome unsure_en = racine({"who", "--lang", "en", "--limit", "2", "sauvegardes"});
+  EXPECT_EQ(unsure_en.out.rfind("I am not sure: did you mean one of these?\n1. ", 0), 0U) << unsure_en.out;
+  const Outcome gray = racine({"who", "qui paie la facture ?"});
+  EXPECT_EQ(gray.status, 1);
+  EXPECT_EQ(gray.out.rfind("Aucune activité de la matrice ne couvre « qui paie la facture ? ».\nZone grise de la matrice (", 0), 0U)
+      << gray.out;
+  // The issue's examples: never the gray zone, the right activity first.
+  for (const auto& [q, title] : std::vector<std::pair<std::string, std::string>>{
+           {"qui met à jour kubernetes ?", "Mettre à jour le service Kubernetes/OS"},
+           {"who upgrades the cluster?", "Mettre à jour le service Kubernetes/OS"},
+           {"qui maintient la doc de l'appli", "Maintenir la documentation des applications"}}) {
+    const Outcome r = racine({"who", "--json", q});
+    EXPECT_EQ(r.status, 0) << q;
+    const auto j = json::parse(r.out);
+    EXPECT_NE(j["outcome"], "gray_zone") << q;
+    EXPECT_EQ(j["matches"][0]["title"], title) << q;
+  }
+  // Japanese, Chinese and Korean questions meet the French seed through the glossary.
+  for (const auto& [q, line] : std::vector<std::pair<std::string, int>>{
+           {"バックアップ", 68}, {"谁负责证书", 56}, {"백업은 누가 하나요", 68}}) {
+    const Outcome r = racine({"who", "--json", q});
+    EXPECT_EQ(r.status, 0) << q;
+    const auto j = json::parse(r.out);
+    EXPECT_EQ(j["outcome"], "uncertain") << q;
+    ASSERT_FALSE(j["matches"].empty()) << q;
+    EXPECT_EQ(j["matches"][0]["line"], line) << q;
+  }
+  const Outcome bad_lang = racine({"who", "--lang", "xx", "backup"});
+  EXPECT_EQ(bad_lang.status, 2);
+}
+
+TEST(QueryCli, DutiesSpeakTheMatrixLanguage) {
+  const Outcome fr = racine({"duties", "Client", "--role", "R"});
+  EXPECT_EQ(fr.out.rfind("Client: 33 activités avec le rôle R\n", 0), 0U) << fr.out;
+  const Outcome en = racine({"duties", "Client", "--role", "R", "--lang", "en"});
+  EXPECT_EQ(en.out.rfind("Client: 33 activities with role R\n", 0), 0U) << en.out;
 }
 
 TEST(QueryCli, DutiesErrors) {
@@ -161,13 +210,16 @@ TEST(QueryCli, HostileQueries) {
   // A query of 5,000 words (accents cut at the 4 KiB limit included) is answered.
   std::string huge;
   for (int i = 0; i < 5000; ++i) huge += "sécurité" + std::to_string(i) + " ";
+  // Its first 32 words each meet "sécurité" through a typo: candidates, none sure.
   const Outcome big = racine({"who", "--json", huge});
-  EXPECT_EQ(big.status, 1) << big.err;
-  EXPECT_EQ(nlohmann::json::parse(big.out)["gray_zone"], true);
-  // Punctuation only: nothing to look for.
+  EXPECT_EQ(big.status, 0) << big.err;
+  EXPECT_EQ(nlohmann::json::parse(big.out)["outcome"], "uncertain");
+  // Punctuation only: nothing to look for (in the matrix's language, French here).
   const Outcome empty = racine({"who", "?!"});
   EXPECT_EQ(empty.status, 0);
-  EXPECT_EQ(empty.out, "Nothing to look for in \"?!\".\n");
+  EXPECT_EQ(empty.out, "Rien à chercher dans « ?! ».\n");
+  EXPECT_EQ(racine({"who", "--lang", "en", "?!"}).out, "Nothing to look for in \"?!\".\n");
+  EXPECT_EQ(nlohmann::json::parse(racine({"who", "--json", "?!"}).out)["outcome"], "empty");
 }
 
 }  // namespace racine::test

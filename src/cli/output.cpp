@@ -1,0 +1,199 @@
+#include "cli/output.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <map>
+
+#include "core/escape.h"
+#include "formats/compliance.h"
+#include "formats/document.h"
+#include "formats/html_writer.h"
+#include "formats/xlsx_writer.h"
+#include "lint/linter.h"
+#include "resolve/options.h"
+
+namespace racine::cli {
+
+namespace {
+
+// The canonical name of a format name or alias; nullopt for an unknown one.
+std::optional<std::string> canonical(const std::string& name) {
+  if (const auto f = parse_format(name)) return std::string(format_name(*f));
+  for (const char* n : {"html", "xlsx", "oscal", "ccm", "ccm-csv"}) {
+    if (name == n) return name;
+  }
+  return std::nullopt;
+}
+
+// The formats an extension stands for (the first is the one it means alone); empty for
+// an extension no format has.
+std::vector<std::string> formats_of_extension(const std::string& output) {
+  std::string ext = std::filesystem::path(output).extension().string();
+  if (!ext.empty()) ext.erase(0, 1);
+  for (auto& c : ext) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  if (ext == "md" || ext == "markdown") return {"md"};
+  if (ext == "yaml" || ext == "yml") return {"yaml"};
+  if (ext == "json") return {"json", "oscal", "ccm"};
+  if (ext == "csv") return {"csv", "ccm-csv"};
+  if (ext == "html" || ext == "htm") return {"html"};
+  if (ext == "xlsx") return {"xlsx"};
+  return {};
+}
+
+// The page's extras: lint findings per row, delegable cells, what the options changed.
+HtmlExtras html_extras(const Matrix& m, const PageContext& page) {
+  HtmlExtras x;
+  std::map<std::uint32_t, HtmlExtras::Key> by_line;
+  for (std::uint32_t s = 0; s < m.sections.size(); ++s) {
+    for (std::uint32_t a = 0; a < m.sections[s].activities.size(); ++a) {
+      by_line[m.source->position(m.sections[s].activities[a].span.begin).line] = {s, a};
+    }
+  }
+  auto config = config_for(page.file, page.input);
+  for (const auto& d : lint::run(m, config ? *config : lint::Config{})) {
+    const auto it = by_line.find(m.source->position(d.span.begin).line);
+    if (it != by_line.end()) {
+      x.findings[it->second].push_back(
+          fmt::format("{} {}: {}", d.code, to_string(d.severity), d.message));
+    }
+  }
+  for (const Option& opt : m.options) {
+    for (const auto& e : resolve::effects_of(m, opt)) {
+      for (const auto& as : e.roles) {
+        x.delegable[{{e.section, e.activity}, as.party}] =
+            fmt::format("option {}: {}", opt.id, opt.text);
+      }
+    }
+  }
+  if (!page.with.empty() && page.original != nullptr) {
+    if (auto r = resolve::apply(*page.original, page.with)) {
+      for (const auto& c : r->changes) {
+        for (std::size_t p = 0; p < c.before.size() && p < c.after.size(); ++p) {
+          if (c.before[p] == c.after[p]) continue;
+          const std::string was = c.before[p].to_string();
+          x.changed[{{c.section, c.activity}, p}] =
+              fmt::format("option {}: was {}", c.option, was.empty() ? "-" : was);
+        }
+      }
+    }
+    for (const auto& w : page.with) {
+      if (!x.applied.empty()) x.applied += ", ";
+      x.applied += w;
+    }
+  }
+  return x;
+}
+
+}  // namespace
+
+const std::vector<std::string>& output_formats() {
+  static const std::vector<std::string> k_names = [] {
+    std::vector<std::string> v = format_names();
+    v.insert(v.end(), {"html", "xlsx", "oscal", "ccm", "ccm-csv"});
+    return v;
+  }();
+  return k_names;
+}
+
+std::string output_format_list() {
+  return "md, yaml, json, csv, html, xlsx, oscal, ccm, ccm-csv";
+}
+
+Result<std::string> choose_output_format(const std::string& command,
+                                         const std::optional<std::string>& flag,
+                                         const std::string& output,
+                                         const std::optional<std::string>& fallback) {
+  const bool to_file = !output.empty() && output != "-";
+  const std::vector<std::string> by_ext =
+      to_file ? formats_of_extension(output) : std::vector<std::string>{};
+  if (flag) {
+    const auto f = canonical(*flag);
+    if (!f)
+      return Error{"", 0, 0,
+                   fmt::format("{}: unknown format '{}' (formats: {})", command, *flag,
+                               output_format_list())};
+    if (!by_ext.empty() && std::find(by_ext.begin(), by_ext.end(), *f) == by_ext.end()) {
+      std::string fits;
+      for (const auto& e : by_ext) fits += (fits.empty() ? "" : ", ") + e;
+      return Error{
+          "", 0, 0,
+          fmt::format(
+              "{}: {} would write {} under the extension of another format ({}): change the "
+              "extension or the format",
+              command, output, *f, fits)};
+    }
+    return *f;
+  }
+  if (!by_ext.empty()) return by_ext.front();
+  if (fallback) return *fallback;
+  return Error{"", 0, 0,
+               fmt::format("{}: the extension of {} names no format: give --to ({})", command,
+                           output, output_format_list())};
+}
+
+int write_matrix(const Matrix& m, const std::string& format, const std::string& output,
+                 const PageContext& page) {
+  if (format == "xlsx") {
+    if (output.empty() || output == "-") {
+      print_usage_error(page.command == "convert"
+                            ? "convert --to xlsx writes a file: give OUT.xlsx"
+                            : page.command + " --format xlsx writes a file: give -o FILE.xlsx");
+      return k_exit_error;
+    }
+    auto bytes = write_xlsx(m);
+    if (!bytes) {
+      print_error(bytes.error());
+      return k_exit_error;
+    }
+    return write_output(*bytes, output);
+  }
+  if (format == "html") return write_output(write_html(m, html_extras(m, page)), output);
+  if (format == "oscal") {
+    auto now = timestamp();
+    if (!now) {
+      print_error(now.error());
+      return k_exit_error;
+    }
+    return write_output(write_oscal(m, *now), output);
+  }
+  if (format == "ccm") return write_output(write_ccm_json(m), output);
+  if (format == "ccm-csv") return write_output(write_ccm_csv(m), output);
+  const auto f = parse_format(format);
+  if (!f) {
+    print_usage_error(
+        fmt::format("unknown format '{}' (formats: {})", format, output_format_list()));
+    return k_exit_error;
+  }
+  return write_output(write_document(m, *f), output);
+}
+
+Result<std::string> timestamp() {
+  constexpr long long k_max =
+      253402300799LL;  // 9999-12-31T23:59:59Z: RFC 3339 has four-digit years
+  std::time_t t = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    const std::string_view v(epoch);
+    long long n = -1;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > k_max) {
+      return Error{
+          "SOURCE_DATE_EPOCH", 0, 0,
+          fmt::format("'{}' is not a time: give whole seconds since 1970-01-01 UTC, from 0 to {}",
+                      text::escape_controls(v), k_max)};
+    }
+    t = static_cast<std::time_t>(n);
+  }
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return std::string(buf);
+}
+
+}  // namespace racine::cli
