@@ -79,6 +79,11 @@ run() {
     CI=true bash -c "cd /work/racine && $*"
 }
 start=$(date +%s)
-run make run
+# make run serves until stopped: start it, wait until it answers, then stop it.
+run "make run RUN_LISTEN=127.0.0.1:18080 > /tmp/make-run.log 2>&1 & pid=\$!; \
+  for i in \$(seq 1 600); do grep -q 'serving on' /tmp/make-run.log 2>/dev/null && break; \
+    kill -0 \$pid 2>/dev/null || break; sleep 1; done; cat /tmp/make-run.log; \
+  grep -q 'serving on' /tmp/make-run.log && python3 -c 'import urllib.request; print(urllib.request.urlopen(\"http://127.0.0.1:18080/healthz\").read().decode())' \
+  && pkill -TERM -P \$pid && wait \$pid"
 run make test
 echo "fresh-check: make run and make test passed in a clean Debian 12 root in $(($(date +%s) - start)) s"

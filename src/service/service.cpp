@@ -240,10 +240,24 @@ std::string Service::import_builtin_if_empty() {
   const SourcePtr src = builtin_matrix();
   const Reply r = upload(Principal::system(), "managed-kubernetes", "text/markdown", std::string(src->text()), true);
   const auto j = nlohmann::json::parse(r.body);
-  return "imported the built-in matrix as managed-kubernetes version " + std::to_string(j["version"].get<int>()) +
-         ": " + std::to_string(j["lint"]["errors"].get<int>()) + " errors, " +
-         std::to_string(j["lint"]["warnings"].get<int>()) + " warnings, " +
-         std::to_string(j["lint"]["infos"].get<int>()) + " infos";
+  std::string out = "imported the built-in matrix as managed-kubernetes version " +
+                    std::to_string(j["version"].get<int>()) + ": " + std::to_string(j["lint"]["errors"].get<int>()) +
+                    " errors, " + std::to_string(j["lint"]["warnings"].get<int>()) + " warnings, " +
+                    std::to_string(j["lint"]["infos"].get<int>()) + " infos\n";
+  // Its errors and warnings as lint prints them (the seed's RAC202 and RAC201 among them).
+  if (auto m = read_markdown(src, m_config.read_options("managed-kubernetes"))) {
+    const std::string text = write_text_report({lint::report(std::string(k_builtin_path), *m, m_config)}, false);
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t eol = text.find('\n', at);
+      const std::string line = text.substr(at, eol - at);
+      if (line.find(": error: ") != std::string::npos || line.find(": warning: ") != std::string::npos) {
+        out += line + "\n";
+      }
+      at = eol == std::string::npos ? text.size() : eol + 1;
+    }
+  }
+  out.pop_back();
+  return out;
 }
 
 Reply Service::list_matrices(const Principal& who) {

@@ -97,6 +97,11 @@ TEST_P(ServerTest, FirstStartImportsTheBuiltInMatrixAndPrintsAnAdminTokenOnce) {
   EXPECT_NE(s->output().find("imported the built-in matrix as managed-kubernetes version 1: 2 errors, 1 warnings"),
             std::string::npos)
       << s->output();
+  EXPECT_NE(s->output().find("<builtin:managed-kubernetes>:53:1: error: 2 parties are Accountable (Client, Cloud "
+                             "Temple): exactly one must be [RAC202]\n<builtin:managed-kubernetes>:57:1: error: no party "
+                             "is Accountable (Client C, Cloud Temple R) [RAC201]\n"),
+            std::string::npos)
+      << s->output();
   ASSERT_EQ(s->admin_token().size(), 68U) << s->output();
   const auto m = http(s->port(), "GET", "/api/v1/matrices", s->admin_token());
   ASSERT_EQ(m.status, 200);
