@@ -7,8 +7,8 @@
 #
 # Usage (as root, with network access to the Debian mirror):
 #   scripts/fresh-check.sh [ROOT]
-# ROOT (default /var/tmp/racine-fresh) is made once with debootstrap, holding only
-# build-essential, cmake, git, python3, nodejs and npm from Debian 12 (Node.js 18), and
+# ROOT (default /var/tmp/racine-fresh) is made once with debootstrap (minbase), then given
+# only build-essential, cmake, git, python3, nodejs and npm from Debian 12 (Node.js 18), and
 # kept: later runs reuse it, as it was after debootstrap (a snapshot is restored), so
 # each run starts clean. The project's committed HEAD is cloned into ROOT/work/racine,
 # ../shared is mounted read-only beside it, as CI lays it out.
@@ -21,6 +21,9 @@ shared=$(cd "$project/.." && pwd)/shared
 suite=bookworm
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
+case "$root_dir" in
+  / | "" | /usr | /etc | /var | /work) echo "fresh-check: refusing ROOT '$root_dir'" >&2; exit 2 ;;
+esac
 if [ "$(id -u)" -ne 0 ]; then
   echo "fresh-check: run as root (debootstrap and chroot need it)" >&2
   exit 2
@@ -34,14 +37,18 @@ snapshot="$root_dir.tar"
 if [ ! -f "$snapshot" ]; then
   echo "fresh-check: making a Debian 12 root in $root_dir (a few minutes)"
   rm -rf "$root_dir"
-  debootstrap --variant=minbase \
-    --include=build-essential,cmake,git,python3,nodejs,npm,ca-certificates \
-    "$suite" "$root_dir" "$mirror"
+  debootstrap --variant=minbase --include=ca-certificates "$suite" "$root_dir" "$mirror"
   cat >"$root_dir/etc/apt/sources.list" <<EOF
 deb $mirror $suite main
 deb $mirror $suite-updates main
 deb http://security.debian.org/debian-security $suite-security main
 EOF
+  # What a newcomer has before the README: a compiler, CMake, git, Python and Debian's
+  # Node.js with npm (apt resolves npm's dependencies; debootstrap's --include cannot).
+  cp /etc/resolv.conf "$root_dir/etc/resolv.conf"
+  chroot "$root_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+    sh -c 'apt-get update && apt-get install -y --no-install-recommends build-essential cmake git python3 nodejs npm'
+  rm -f "$root_dir"/var/cache/apt/archives/*.deb
   tar -C "$root_dir" -cf "$snapshot" .
 else
   echo "fresh-check: restoring $root_dir from $snapshot"
