@@ -124,4 +124,59 @@ TEST(Hostile, HundredMegabyteMatrix) {
   EXPECT_NE(s.err.find("racine: <stdin>: input is "), std::string::npos);
 }
 
+TEST(Hostile, TableInABlockQuoteBetweenRaciTables) {
+  // Issue 11: the second table's rows vanished behind the quoted table.
+  TempDir d;
+  const auto p = d.write("quote.md", quote_between_tables());
+  const Outcome r = racine({"export", "--format", "csv", p});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "section,id,title,Dev,Ops,QA,Sec\n"
+            "Build,compile,Compile,RA,C,,\n"
+            "Build,package,Package,R,A,,\n"
+            "Run,test,Test,,,RA,I\n"
+            "Run,audit,Audit,,,C,RA\n"
+            "Run,patch,Patch,,,I,RA\n");
+}
+
+TEST(Hostile, PaddingBombInABlockQuoteOrAListItem) {
+  TempDir d;
+  for (const auto& [name, doc] : {std::pair<std::string, std::string>{"quoted.md", quoted_padding_bomb()},
+                                  {"listed.md", listed_padding_bomb()}}) {
+    const auto p = d.write(name, doc);
+    expect_refused(racine({"lint", p}),
+                   "racine: " + p + ":1:1: tables up to here have 5080000 missing cells that the parser would "
+                   "pad, above the limit of 200000 (raise limits.max-padding-cells in .racine.yaml to read it)\n");
+  }
+}
+
+TEST(Hostile, LongPartyNames) {
+  TempDir d;
+  const auto p = d.write("long.md", long_party_names());
+  const Outcome r = racine({"lint", p});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "1 file checked: 0 errors, 0 warnings, 0 infos\n");
+}
+
+TEST(Hostile, HugeFrontMatter) {
+  TempDir d;
+  const auto p = d.write("fm.md", front_matter_bomb(16U << 20));
+  expect_refused(racine({"lint", p}),
+                 "racine: " + p + ":1638:1: front matter is longer than 16 KiB at this line: it holds a few "
+                 "lines of metadata (title, lang, id); close it with '---'\n");
+}
+
+TEST(Hostile, DenseJsonAndYaml) {
+  // 16 MB of values 2 or 4 bytes apart: refused at the 4,000,001st value.
+  TempDir d;
+  const auto json = d.write("dense.json", json_bomb(16U << 20));
+  expect_refused(racine({"lint", json}),
+                 "racine: " + json + ":1:8000000: more than 4000000 values in one document, above the limit of "
+                 "one per 16 bytes of limits.max-bytes (raise it in .racine.yaml to read this)\n");
+  const auto yaml = d.write("dense.yaml", yaml_bomb(16U << 20));
+  expect_refused(racine({"lint", yaml}),
+                 "racine: " + yaml + ":4000000:3: more than 4000000 values in one document, above the limit of "
+                 "one per 16 bytes of limits.max-bytes (raise it in .racine.yaml to read this)\n");
+}
+
 }  // namespace racine::test
