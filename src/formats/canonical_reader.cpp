@@ -380,7 +380,30 @@ class CanonicalReader {
 
 }  // namespace
 
+// A canonical matrix holds at most one comma or opening bracket per 64 bytes of
+// limits.max_bytes (1,000,000 at the default): yaml-cpp keeps about 300 bytes per value
+// of a flow collection (JSON is one) before the tree sees it, so these are counted in
+// the text first. A canonical JSON of 100,000 activities (about 15 MB) has about
+// 1,000,000; racine's YAML, in block style, has few. (With the tree's own limit, see
+// formats/limits.h and docs/formats.md.)
+constexpr std::uint64_t k_flow_bytes_per_value = 64;
+
 Result<Matrix> read_canonical(const SourcePtr& source, const ReadOptions& options) {
+  // yaml-cpp keeps about 300 bytes per value of a flow collection ("[1,1,...]", JSON)
+  // before the tree sees any: those are counted first, by their separators.
+  const std::uint64_t max_flow = options.limits.max_bytes / k_flow_bytes_per_value;
+  std::uint64_t separators = 0;
+  const std::string_view text = source->text();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if ((c == ',' || c == '[' || c == '{') && ++separators > max_flow) {
+      return error_at(source, static_cast<std::uint32_t>(i),
+                      fmt::format("more than {} values in flow collections ('[...]', '{{...}}'), above "
+                                  "the limit of one per {} bytes of limits.max-bytes (raise it in "
+                                  ".racine.yaml to read this)",
+                                  max_flow, k_flow_bytes_per_value));
+    }
+  }
   auto tree = parse_tree(source, max_tree_values(options.limits));
   if (!tree) return tree.error();
   try {
