@@ -24,8 +24,11 @@ for f in "$dir"/*; do
   status=$(sed -n 's/^\tExit status: //p' "$dir.err")
   secs=$(sed -n 's/^\tElapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir.err")
   kb=$(sed -n 's/^\tMaximum resident set size (kbytes): //p' "$dir.err")
-  message=$( (grep -v '^\t' "$dir.err" | grep -v 'Command exited with' ; cat "$dir.out") | head -1 |
-    sed "s|$dir/||g; s/|/\\\\|/g" | cut -c1-160)
+  # racine's error, else its summary (the last line of the report); sed reads all of
+  # its input, so no SIGPIPE under pipefail.
+  message=$({ grep -v -e $'^\t' -e '^Command exited with' "$dir.err" || true; } | sed -n '1p')
+  [[ -n $message ]] || message=$(sed -n '$p' "$dir.out")
+  message=$(printf '%s' "$message" | sed "s|$dir/||g; s/|/\\\\|/g")
   printf '| %s | %s | %s | %s MB | %s | %s |\n' "$name" \
     "$(numfmt --to=iec --suffix=B "$size")" "$secs" "$((kb / 1024))" "$status" "$message"
 done

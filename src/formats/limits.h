@@ -19,10 +19,12 @@ struct Limits {
 inline constexpr std::uint64_t k_max_front_matter_bytes = 16ULL << 10;
 // - A YAML or JSON tree (a canonical matrix, a rules file, one Kubernetes document)
 //   holds at most one value (scalar, sequence or mapping) per 16 bytes of max_bytes:
-//   4,000,000 at the default 64 MiB, about 100 bytes each in memory, so 400 MB at most
-//   however dense the input (16 MB of "[1,1,1,...]" is 8 million values). A canonical
-//   matrix of 10,000 activities and 20 parties has about 250,000; a Kubernetes List of
-//   100,000 objects about 1,500,000. Refused at the value that crosses the limit.
+//   4,194,304 at the default 64 MiB, about 130 bytes each in memory with yaml-cpp's
+//   own (measured: 540 MB for 16 MB of "- 1" lines), however dense the input. A
+//   canonical matrix of 10,000 activities and 20 parties has about 250,000; a
+//   Kubernetes List of 100,000 objects about 1,500,000. Refused at the value that
+//   crosses the limit. Flow collections cost yaml-cpp more: canonical_reader.cpp counts
+//   their separators first (one per 64 bytes of max_bytes).
 inline constexpr std::uint64_t k_tree_bytes_per_value = 16;
 inline constexpr std::uint64_t max_tree_values(const Limits& limits) {
   return limits.max_bytes / k_tree_bytes_per_value;
