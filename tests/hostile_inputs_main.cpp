@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
       {"quote-between-tables.md", quote_between_tables()},
       {"long-party-names.md", long_party_names()},
       {"same-names-255.md", same_names(255, 20000)},
+      {"table-4mb.md", big_table(4U << 20)},
       {"table-16mb.md", big_table(16U << 20)},
       {"quoted-table-16mb.md", nest(big_table(16U << 20), "> ", "> ")},
       {"front-matter-16mb.md", front_matter_bomb(16U << 20)},
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
     std::ofstream out(dir + "/" + name, std::ios::binary);
     out << text;
     if (!out) {
-      std::fprintf(stderr, "racine_hostile_inputs: %s/%s: cannot write\n", dir.c_str(), name.c_str());
+      std::fprintf(stderr, "racine_hostile_inputs: %s/%s: cannot write\n", dir.c_str(),
+                   name.c_str());
       return 1;
     }
   }

@@ -244,7 +244,8 @@ std::size_t edit_distance_within(std::string_view a, std::string_view b, std::si
     for (std::size_t j = lo; j <= hi; ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       std::size_t d = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d = std::min(d, prev2[j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d = std::min(d, prev2[j - 2] + 1);
       cur[j] = std::min(d, over);
     }
     if (hi < m) cur[hi + 1] = over;

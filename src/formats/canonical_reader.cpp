@@ -397,11 +397,12 @@ Result<Matrix> read_canonical(const SourcePtr& source, const ReadOptions& option
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if ((c == ',' || c == '[' || c == '{') && ++separators > max_flow) {
-      return error_at(source, static_cast<std::uint32_t>(i),
-                      fmt::format("more than {} values in flow collections ('[...]', '{{...}}'), above "
-                                  "the limit of one per {} bytes of limits.max-bytes (raise it in "
-                                  ".racine.yaml to read this)",
-                                  max_flow, k_flow_bytes_per_value));
+      return error_at(
+          source, static_cast<std::uint32_t>(i),
+          fmt::format("more than {} values in flow collections ('[...]', '{{...}}'), above "
+                      "the limit of one per {} bytes of limits.max-bytes (raise it in "
+                      ".racine.yaml to read this)",
+                      max_flow, k_flow_bytes_per_value));
     }
   }
   auto tree = parse_tree(source, max_tree_values(options.limits));

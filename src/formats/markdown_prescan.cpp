@@ -204,7 +204,8 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
     const std::string_view prefix = line.substr(0, nested ? container_prefix_length(line) : 0);
     const bool quote_only = prefix.find_first_not_of("> ") == std::string_view::npos;
     const std::string_view before = l == first_line ? std::string_view{} : source.line(l - 1);
-    bool regular = !uncertain && quote_only && line.size() > prefix.size() && line[prefix.size()] == '|' &&
+    bool regular = !uncertain && quote_only && line.size() > prefix.size() &&
+                   line[prefix.size()] == '|' &&
                    is_blank(nested ? before.substr(container_prefix_length(before)) : before);
     for (; r <= lines; ++r) {
       std::string_view row = source.line(r);

@@ -24,8 +24,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -705,8 +705,8 @@ void Reader::on_table(cmark_node* table) {
     }
   }
   if (header_line == 0) {
-    skip(m_src->line_span(from), "table not read: its delimiter row could not be found in the source",
-         true);
+    skip(m_src->line_span(from),
+         "table not read: its delimiter row could not be found in the source", true);
     return;
   }
   rows[0].line = header_line;
@@ -883,10 +883,11 @@ void Reader::add_activity(Activity a) {
   // would not fit the memory budget, at the first row past it.
   ++m_activities;
   if (!m_too_big && m_activities * m_m.parties.size() > k_max_matrix_cells) {
-    m_too_big = Error{m_src->path(), m_src->position(a.span.begin).line, 1,
-                      fmt::format("the matrix would have {} activities x {} parties, above the limit "
-                                  "of {} cells: split the document",
-                                  m_activities, m_m.parties.size(), k_max_matrix_cells)};
+    m_too_big =
+        Error{m_src->path(), m_src->position(a.span.begin).line, 1,
+              fmt::format("the matrix would have {} activities x {} parties, above the limit "
+                          "of {} cells: split the document",
+                          m_activities, m_m.parties.size(), k_max_matrix_cells)};
   }
   if (m_too_big) return;
   std::string base = a.id.empty() ? text::slugify(a.title) : a.id;
@@ -1070,8 +1071,9 @@ void Reader::bind_markers() {
     if (it == by_marker.end()) continue;
     const auto& list = it->second.list;
     if (it->second.sorted) {
-      const auto at = std::upper_bound(list.begin(), list.end(), use.span.begin,
-                                       [&](std::uint32_t pos, std::size_t n) { return pos < begin_of(n); });
+      const auto at =
+          std::upper_bound(list.begin(), list.end(), use.span.begin,
+                           [&](std::uint32_t pos, std::size_t n) { return pos < begin_of(n); });
       if (at != list.end()) use.note = static_cast<int>(*at);
       continue;
     }

@@ -107,10 +107,11 @@ Error error_at(const SourcePtr& src, std::uint32_t offset, std::string message) 
 
 namespace {
 Error too_many_nodes(const SourcePtr& src, int pos, std::uint64_t max_values) {
-  return error_at(src, pos < 0 ? 0U : static_cast<std::uint32_t>(pos),
-                  fmt::format("more than {} values in one document, above the limit of one per "
-                              "{} bytes of limits.max-bytes (raise it in .racine.yaml to read this)",
-                              max_values, k_tree_bytes_per_value));
+  return error_at(
+      src, pos < 0 ? 0U : static_cast<std::uint32_t>(pos),
+      fmt::format("more than {} values in one document, above the limit of one per "
+                  "{} bytes of limits.max-bytes (raise it in .racine.yaml to read this)",
+                  max_values, k_tree_bytes_per_value));
 }
 }  // namespace
 

@@ -141,12 +141,15 @@ TEST(Hostile, TableInABlockQuoteBetweenRaciTables) {
 
 TEST(Hostile, PaddingBombInABlockQuoteOrAListItem) {
   TempDir d;
-  for (const auto& [name, doc] : {std::pair<std::string, std::string>{"quoted.md", quoted_padding_bomb()},
-                                  {"listed.md", listed_padding_bomb()}}) {
+  for (const auto& [name, doc] :
+       {std::pair<std::string, std::string>{"quoted.md", quoted_padding_bomb()},
+        {"listed.md", listed_padding_bomb()}}) {
     const auto p = d.write(name, doc);
     expect_refused(racine({"lint", p}),
-                   "racine: " + p + ":1:1: tables up to here have 5080000 missing cells that the parser would "
-                   "pad, above the limit of 200000 (raise limits.max-padding-cells in .racine.yaml to read it)\n");
+                   "racine: " + p +
+                       ":1:1: tables up to here have 5080000 missing cells that the parser would "
+                       "pad, above the limit of 200000 (raise limits.max-padding-cells in "
+                       ".racine.yaml to read it)\n");
   }
 }
 
@@ -162,8 +165,9 @@ TEST(Hostile, HugeFrontMatter) {
   TempDir d;
   const auto p = d.write("fm.md", front_matter_bomb(16U << 20));
   expect_refused(racine({"lint", p}),
-                 "racine: " + p + ":1347:1: front matter is longer than 16 KiB at this line: it holds a few "
-                 "lines of metadata (title, lang, id); close it with '---'\n");
+                 "racine: " + p +
+                     ":1347:1: front matter is longer than 16 KiB at this line: it holds a few "
+                     "lines of metadata (title, lang, id); close it with '---'\n");
 }
 
 TEST(Hostile, DenseJsonAndYaml) {
@@ -171,16 +175,20 @@ TEST(Hostile, DenseJsonAndYaml) {
   TempDir d;
   const auto json = d.write("dense.json", json_bomb(16U << 20));
   expect_refused(racine({"lint", json}),
-                 "racine: " + json + ":1:2097153: more than 1048576 values in flow collections ('[...]', "
-                 "'{...}'), above the limit of one per 64 bytes of limits.max-bytes (raise it in .racine.yaml "
-                 "to read this)\n");
+                 "racine: " + json +
+                     ":1:2097153: more than 1048576 values in flow collections ('[...]', "
+                     "'{...}'), above the limit of one per 64 bytes of limits.max-bytes (raise it "
+                     "in .racine.yaml "
+                     "to read this)\n");
   // The YAML with max-bytes at 1 MiB (yaml-cpp reads such YAML at about 1 MB/s): the
   // limit is then 65,536 values.
   const auto config = d.write("small.yaml", "limits:\n  max-bytes: 1048576\n");
   const auto yaml = d.write("dense.yaml", yaml_bomb(1U << 20));
-  expect_refused(racine({"lint", "--config", config, yaml}),
-                 "racine: " + yaml + ":65536:3: more than 65536 values in one document, above the limit of "
-                 "one per 16 bytes of limits.max-bytes (raise it in .racine.yaml to read this)\n");
+  expect_refused(
+      racine({"lint", "--config", config, yaml}),
+      "racine: " + yaml +
+          ":65536:3: more than 65536 values in one document, above the limit of "
+          "one per 16 bytes of limits.max-bytes (raise it in .racine.yaml to read this)\n");
 }
 
 }  // namespace racine::test

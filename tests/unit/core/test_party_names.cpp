@@ -50,10 +50,10 @@ TEST(PartyNames, ResolverMatchesTheFirstFreePartyWhateverTheRule) {
   EXPECT_EQ(r.resolve(parties, "Ops", {}), 0U);
   EXPECT_EQ(r.resolve(parties, "Customer", {}), 1U);
   EXPECT_EQ(r.resolve(parties, "Cloud Temple", {}), 2U);
-  EXPECT_EQ(r.resolve(parties, "Client", {}), 1U);              // alias group
-  EXPECT_EQ(r.resolve(parties, "Cloud Tmeple", {}), 2U);        // typo
-  EXPECT_EQ(r.resolve(parties, "Client", {}, {1}), 3U);         // taken: a new party
-  EXPECT_EQ(r.resolve(parties, "Kunde", {}, {1}), 3U);          // the first free of the group
+  EXPECT_EQ(r.resolve(parties, "Client", {}), 1U);        // alias group
+  EXPECT_EQ(r.resolve(parties, "Cloud Tmeple", {}), 2U);  // typo
+  EXPECT_EQ(r.resolve(parties, "Client", {}, {1}), 3U);   // taken: a new party
+  EXPECT_EQ(r.resolve(parties, "Kunde", {}, {1}), 3U);    // the first free of the group
   EXPECT_EQ(r.resolve(parties, "Cloud Temple", {}, {2}), 4U);
   EXPECT_EQ(r.resolve(parties, "Cloud Temple", {}, {2, 4}), 5U);
   ASSERT_EQ(parties.size(), 6U);

@@ -1,10 +1,10 @@
-#include "core/text.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
+
+#include "core/text.h"
 
 namespace racine::text {
 
@@ -38,9 +38,10 @@ TEST(Text, EditDistanceCountsTranspositionsOnce) {
 }
 
 TEST(Text, BoundedEditDistanceAgreesWithTheFullOneWithinItsLimit) {
-  const std::vector<std::string> words = {"",       "a",         "ab",          "ba",          "kunde",
-                                          "kunden", "cloudtemple", "cloudtempel", "cloudtmeple", "clodtemple",
-                                          "xyz",    "abcdef",    "badcfe"};
+  const std::vector<std::string> words = {
+      "",       "a",           "ab",          "ba",          "kunde",
+      "kunden", "cloudtemple", "cloudtempel", "cloudtmeple", "clodtemple",
+      "xyz",    "abcdef",      "badcfe"};
   for (const auto& a : words) {
     for (const auto& b : words) {
       for (std::size_t limit = 0; limit <= 3; ++limit) {

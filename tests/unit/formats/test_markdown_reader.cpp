@@ -378,10 +378,12 @@ TEST(MarkdownReader, RaciTablesInBlockQuotesAndListItemsAreRead) {
 }
 
 TEST(MarkdownReader, BrokenTableInABlockQuoteIsReported) {
-  auto m = read_md("> | Task | PM | Dev |\n> |---|---|\n> | Ship | RA | C |\n\n| T | A |\n|-|-|\n| x | RA |\n");
+  auto m = read_md(
+      "> | Task | PM | Dev |\n> |---|---|\n> | Ship | RA | C |\n\n| T | A |\n|-|-|\n| x | RA |\n");
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   ASSERT_EQ(m->skipped.size(), 1U);
-  EXPECT_EQ(m->skipped[0].reason, "table not rendered: its delimiter row (line 2) has 2 cells and its header 3");
+  EXPECT_EQ(m->skipped[0].reason,
+            "table not rendered: its delimiter row (line 2) has 2 cells and its header 3");
   EXPECT_TRUE(m->skipped[0].broken_table);
 }
 
@@ -389,9 +391,10 @@ TEST(MarkdownReader, PrescanLooksInsideBlockQuotesAndListItems) {
   for (const std::string& doc : {test::quoted_padding_bomb(), test::listed_padding_bomb()}) {
     auto m = read_md(doc);
     ASSERT_FALSE(m.ok());
-    EXPECT_EQ(m.error().to_string(),
-              "t.md:1:1: tables up to here have 5080000 missing cells that the parser would pad, above "
-              "the limit of 200000 (raise limits.max-padding-cells in .racine.yaml to read it)");
+    EXPECT_EQ(
+        m.error().to_string(),
+        "t.md:1:1: tables up to here have 5080000 missing cells that the parser would pad, above "
+        "the limit of 200000 (raise limits.max-padding-cells in .racine.yaml to read it)");
   }
   std::string header = "> |";
   std::string delim = "> |";
@@ -436,7 +439,9 @@ TEST(MarkdownReader, LongPartyNamesAreComparedInBoundedTime) {
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   EXPECT_EQ(m->parties.size(), 2U);
   // Short names a typo apart are still one party.
-  auto typo = read_md("| Task | Cloud Temple |\n|---|---|\n| One | RA |\n\n| Task | Cloud Tempel |\n|---|---|\n| Two | RA |\n");
+  auto typo = read_md(
+      "| Task | Cloud Temple |\n|---|---|\n| One | RA |\n\n| Task | Cloud Tempel |\n|---|---|\n| "
+      "Two | RA |\n");
   ASSERT_TRUE(typo.ok());
   EXPECT_EQ(typo->parties.size(), 1U);
 }
@@ -451,6 +456,31 @@ TEST(MarkdownReader, FrontMatterIsCapped) {
   auto ok = read_md(test::front_matter_bomb(16000));
   ASSERT_TRUE(ok.ok()) << ok.error().to_string();
   EXPECT_EQ(ok->activity_count(), 1U);
+}
+
+TEST(MarkdownReader, MatrixCellsAreCapped) {
+  // Every activity holds a cell per party of the document: 30,000 rows of one party,
+  // then two tables of 255 new parties would make 15 million cells (2 GB).
+  std::string doc = "| Task | A |\n|---|---|\n";
+  for (int i = 0; i < 30000; ++i) doc += "| x | R |\n";
+  for (const char table : {'b', 'c'}) {
+    std::string header = "\n| Task |";
+    std::string delimiter = "|---|";
+    std::string row = "| y |";
+    for (int i = 0; i < 255; ++i) {
+      // Four letters: names the typo rule never joins.
+      header += std::string(" ") + table + static_cast<char>('a' + i / 26 / 26) +
+                static_cast<char>('a' + i / 26 % 26) + static_cast<char>('a' + i % 26) + " |";
+      delimiter += "---|";
+      row += " R |";
+    }
+    doc += header + "\n" + delimiter + "\n" + row + "\n";
+  }
+  auto m = read_md(doc);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md:30010:1: the matrix would have 30002 activities x 511 parties, above the limit of "
+            "8000000 cells: split the document");
 }
 
 }  // namespace racine
