@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/text.h"
@@ -173,6 +174,7 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
     m.parties.push_back(std::move(p));
   }
   std::unordered_set<std::string> ids;
+  std::unordered_map<std::string, int> next_id;  // next "-N" to try for an id base
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const Row& row_r = rows[r];
     if (row_r.fields.size() > header.fields.size()) {
@@ -202,7 +204,13 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
     if (a.id.empty()) {
       const std::string base = text::slugify(a.title);
       a.id = base;
-      for (int k = 2; ids.contains(a.id); ++k) a.id = fmt::format("{}-{}", base, k);
+      // The next free "-N" from where the last search for this base stopped: linear.
+      if (ids.contains(a.id)) {
+        int& k = next_id.try_emplace(base, 2).first->second;
+        do {
+          a.id = fmt::format("{}-{}", base, k++);
+        } while (ids.contains(a.id));
+      }
     } else if (ids.contains(a.id)) {
       return error_at(row_r.fields[1].offset, fmt::format("duplicate activity id '{}'", a.id));
     } else {

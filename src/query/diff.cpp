@@ -111,7 +111,7 @@ double title_similarity(std::string_view a, std::string_view b) {
     // A word matches the same word, or one within a small typo (long words only).
     const bool found = std::binary_search(wb.begin(), wb.end(), w) ||
                        std::any_of(wb.begin(), wb.end(), [&](const std::string& x) {
-                         return w.size() >= 6 && x.size() >= 6 && text::edit_distance(w, x) <= 1;
+                         return w.size() >= 6 && x.size() >= 6 && text::edit_distance_within(w, x, 1) <= 1;
                        });
     common += found ? 1U : 0U;
   }
