@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/cli_test_support.h"
+#include "prerequisites.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
 #include "query/index.h"
@@ -26,7 +27,7 @@ Matrix read_corpus(const std::string& lang, const std::string& service) {
 }  // namespace
 
 TEST(CorpusQuery, KubernetesDelegationOptionInFiveLanguages) {
-  if (corpus_dir().empty()) GTEST_SKIP() << "../shared/corpus is absent: corpus tests skipped";
+  RACINE_REQUIRE_CORPUS();
   const Matrix fr = read_corpus("fr", "kubernetes-raci");
   ASSERT_EQ(fr.options.size(), 1U);
   std::vector<std::pair<std::uint32_t, std::uint32_t>> fr_rows;
@@ -56,7 +57,7 @@ TEST(CorpusQuery, KubernetesDelegationOptionInFiveLanguages) {
 // Each French title of the Kubernetes matrix, looked up in a translation, should find
 // the row at the same place. Measured figures (docs/query.md), asserted as floors.
 TEST(CorpusQuery, FrenchTitlesFoundInTranslations) {
-  if (corpus_dir().empty()) GTEST_SKIP() << "../shared/corpus is absent: corpus tests skipped";
+  RACINE_REQUIRE_CORPUS();
   const Matrix fr = read_corpus("fr", "kubernetes-raci");
   struct Floor {
     const char* lang;
