@@ -1,12 +1,13 @@
 // Diff speed: two versions of a generated matrix of N activities (titles of 4 to 7 words
 // drawn with Zipf frequencies from 20,000 words, no ids, so every activity is matched by
 // title or by similarity), the new one with 3% of the activities deleted, 3% renamed
-// (one word replaced), 2% with a typo, 2% moved to another section, 5% with other roles
-// and 2% added. Prints the best time of `racine::query::diff` over RUNS runs, next to the
+// (one word replaced; RENAMED_PERCENT), 2% with a typo, 2% moved to another section, 5%
+// with other roles and 2% added. Prints the best time of `racine::query::diff` over RUNS runs, next to the
 // baseline of the same run: tokenising every title of both versions once (what any
 // title-matching diff has to do at least), and what the diff found, so that two builds
 // can be checked to find the same.
 // Usage: bench_diff [ACTIVITIES] [ROWS_PER_SECTION (0: one single section)] [RUNS]
+//                   [RENAMED_PERCENT (default 3; 100: every title reworded)]
 
 #include <algorithm>
 #include <chrono>
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 4000;
   const std::size_t per_section = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 50;
   const int runs = argc > 3 ? std::atoi(argv[3]) : 3;
+  const int renamed_percent = argc > 4 ? std::atoi(argv[4]) : 3;
   constexpr int k_parties = 4;
   std::mt19937 rng(7);
   const auto words = vocabulary(rng, 20'000);
@@ -101,21 +103,22 @@ int main(int argc, char** argv) {
       }
       racine::Activity b = a;
       std::size_t to = s;
-      if (r < 6) {  // one word replaced
+      if (percent(rng) < renamed_percent) {  // one word replaced
         const auto ws = racine::text::words(b.title);
         const std::string& old_word = ws[static_cast<std::size_t>(percent(rng)) % ws.size()];
         b.title.replace(b.title.find(old_word), old_word.size(), pick());
         ++renamed;
-      } else if (r < 8) {  // a typo in the longest word
+      } else if (r < 5) {  // a typo in the longest word
         const auto ws = racine::text::words(b.title);
         const auto& w = *std::max_element(ws.begin(), ws.end(), [](const auto& x, const auto& y) { return x.size() < y.size(); });
         const std::size_t at = b.title.find(w) + 1;
         std::swap(b.title[at], b.title[at + 1]);
         ++typos;
-      } else if (r < 10 && sections > 1) {  // moved
+      }
+      if (r >= 5 && r < 7 && sections > 1) {  // moved
         to = (s + 1 + static_cast<std::size_t>(percent(rng)) % (sections - 1)) % sections;
         ++moved;
-      } else if (r < 15) {  // other roles
+      } else if (r >= 7 && r < 12) {  // other roles
         b.cells[1].roles = racine::RoleSet::from_letters(b.cells[1].roles.to_string() == "R" ? "C" : "R");
         ++role_changes;
       }
