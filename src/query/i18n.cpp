@@ -201,9 +201,16 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
   };
   // Scoring every pair of sections aligns their rows: affordable while the two matrices'
   // activities multiply to less than k_max_cells; beyond, sections pair by position.
+  // Beyond, rows within a pair of sections could still be scored pairwise, but only
+  // where they multiply to less than k_max_cells too (align): said once, here.
   std::vector<std::pair<std::size_t, std::size_t>> sections;
   if (source.activity_count() * translation.activity_count() > k_max_cells) {
     for (std::size_t k = 0; k < std::min(source.sections.size(), translation.sections.size()); ++k) sections.emplace_back(k, k);
+    report("RAC401", Severity::info, translation.tables.empty() ? Span{} : translation.tables.front().span,
+           fmt::format("the source has {} activities and the translation {}: more than {} pairs to score, so sections "
+                       "are paired by position, and rows too in sections whose pairs exceed it; a row or section "
+                       "inserted or deleted there shifts the ones after it",
+                       source.activity_count(), translation.activity_count(), k_max_cells));
   } else {
     sections = align(source.sections.size(), translation.sections.size(), k_section_threshold, section_score);
   }
