@@ -65,9 +65,17 @@ std::string roles_of(const Activity& a, int party) {
   return c.present ? c.roles.to_string() : "";
 }
 
-std::vector<std::string> markers_of(const Activity& a, int party) {
-  if (party < 0 || static_cast<std::size_t>(party) >= a.cells.size()) return {};
+const std::vector<std::string>& markers_of(const Activity& a, int party) {
+  static const std::vector<std::string> none;
+  if (party < 0 || static_cast<std::size_t>(party) >= a.cells.size()) return none;
   return a.cells[static_cast<std::size_t>(party)].markers;
+}
+
+// roles_of(a, party) as bits: equal bits, equal strings (compared first, without them).
+std::uint32_t role_bits(const Activity& a, int party) {
+  if (party < 0 || static_cast<std::size_t>(party) >= a.cells.size()) return 0;
+  const Cell& c = a.cells[static_cast<std::size_t>(party)];
+  return c.present ? c.roles.bits() : 0;
 }
 
 
@@ -451,13 +459,13 @@ Diff diff(const Matrix& before, const Matrix& after) {
     c.before = A[i];
     c.after = B[j];
     if (section_map[A[i].section] != static_cast<int>(B[j].section)) c.kinds.push_back(ChangeKind::moved);
-    if (plain_title(a.title) != plain_title(b.title)) c.kinds.push_back(ChangeKind::retitled);
+    if (a.title != b.title && plain_title(a.title) != plain_title(b.title)) c.kinds.push_back(ChangeKind::retitled);
     for (const auto& p : parties) {
-      const std::string ra = roles_of(a, p.first);
-      const std::string rb = roles_of(b, p.second);
-      if (ra != rb) c.roles.push_back({party_name(p), ra, rb});
-      const auto ka = markers_of(a, p.first);
-      const auto kb = markers_of(b, p.second);
+      if (role_bits(a, p.first) != role_bits(b, p.second)) {
+        c.roles.push_back({party_name(p), roles_of(a, p.first), roles_of(b, p.second)});
+      }
+      const auto& ka = markers_of(a, p.first);
+      const auto& kb = markers_of(b, p.second);
       if (ka != kb) c.markers.push_back({party_name(p), ka, kb});
     }
     if (a.title_markers != b.title_markers) c.markers.push_back({"", a.title_markers, b.title_markers});

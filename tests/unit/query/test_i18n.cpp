@@ -1,5 +1,5 @@
 // racine i18n's bound: beyond k_max_cells pairs to score, the alignment is by position,
-// and a finding says so.
+// and a RAC401 finding says so.
 
 #include "query/i18n.h"
 
@@ -34,7 +34,7 @@ TEST(I18n, BeyondTheBoundAlignsByPositionAndSaysSo) {
   const auto found = compare_translation(rows(2001, "Operate"), rows(2001, "Betreiben"));
   ASSERT_EQ(found.size(), 1U);
   EXPECT_EQ(found[0].code, "RAC401");
-  EXPECT_EQ(found[0].severity, Severity::info);
+  EXPECT_EQ(found[0].severity, Severity::error);
   EXPECT_EQ(found[0].message,
             "the source has 2001 activities and the translation 2001: more than 4000000 pairs to score, so sections "
             "are paired by position, and rows too in sections whose pairs exceed it; a row or section inserted or "
