@@ -2,8 +2,8 @@
 // drawn with Zipf frequencies from 20,000 words, no ids, so every activity is matched by
 // title or by similarity), the new one with 3% of the activities deleted, 3% renamed
 // (one word replaced; RENAMED_PERCENT), 2% with a typo, 2% moved to another section, 5%
-// with other roles and 2% added. Prints the best time of `racine::query::diff` over RUNS runs, next to the
-// baseline of the same run: tokenising every title of both versions once (what any
+// with other roles and 2% added. Prints the best time of `racine::query::diff` over RUNS runs, next
+// to the baseline of the same run: tokenising every title of both versions once (what any
 // title-matching diff has to do at least), and what the diff found, so that two builds
 // can be checked to find the same.
 // Usage: bench_diff [ACTIVITIES] [ROWS_PER_SECTION (0: one single section)] [RUNS]
@@ -24,14 +24,18 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 std::vector<std::string> vocabulary(std::mt19937& rng, std::size_t n) {
-  static const char* const k_syllables[] = {"ka", "lo", "mi", "ren", "tu", "sa", "vel", "dor", "pi", "nex",
-                                            "ra", "gon", "li", "bar", "te", "mos", "fi", "zan", "cu", "wel"};
-  std::vector<std::string> out = {"backup",  "certificate", "cluster", "node",     "network",  "storage",
-                                  "monitor", "alert",       "patch",   "update",   "deploy",   "restore",
-                                  "policy",  "access",      "image",   "registry", "pipeline", "audit"};
+  static const char* const k_syllables[] = {"ka",  "lo",  "mi",  "ren", "tu",  "sa", "vel",
+                                            "dor", "pi",  "nex", "ra",  "gon", "li", "bar",
+                                            "te",  "mos", "fi",  "zan", "cu",  "wel"};
+  std::vector<std::string> out = {"backup",   "certificate", "cluster", "node",   "network",
+                                  "storage",  "monitor",     "alert",   "patch",  "update",
+                                  "deploy",   "restore",     "policy",  "access", "image",
+                                  "registry", "pipeline",    "audit"};
   std::uniform_int_distribution<int> syl(0, 19);
   std::uniform_int_distribution<int> len(2, 4);
   while (out.size() < n) {
@@ -54,22 +58,25 @@ int main(int argc, char** argv) {
   const auto words = vocabulary(rng, 20'000);
   std::vector<double> cumulative(words.size());
   double total = 0;
-  for (std::size_t i = 0; i < words.size(); ++i) cumulative[i] = total += 1.0 / static_cast<double>(i + 1);
+  for (std::size_t i = 0; i < words.size(); ++i)
+    cumulative[i] = total += 1.0 / static_cast<double>(i + 1);
   std::uniform_real_distribution<double> u(0, total);
   auto pick = [&] {
-    return words[static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), u(rng)) -
-                                          cumulative.begin())];
+    return words[static_cast<std::size_t>(
+        std::lower_bound(cumulative.begin(), cumulative.end(), u(rng)) - cumulative.begin())];
   };
   static const char* const k_roles[] = {"RA", "C", "I", "", "CI", "R"};
   auto activity = [&](std::size_t a) {
     racine::Activity act;
     for (int i = std::uniform_int_distribution<int>(4, 7)(rng); i > 0; --i) {
-      act.title += (act.title.empty() ? "" : " ") + pick();
+      if (!act.title.empty()) act.title += ' ';
+      act.title += pick();
     }
     for (int p = 0; p < k_parties; ++p) {
       racine::Cell c;
       c.present = true;
-      c.roles = racine::RoleSet::from_letters(p == 0 ? "RA" : k_roles[1 + (a + static_cast<std::size_t>(p)) % 5]);
+      c.roles = racine::RoleSet::from_letters(
+          p == 0 ? "RA" : k_roles[1 + (a + static_cast<std::size_t>(p)) % 5]);
       act.cells.push_back(std::move(c));
     }
     return act;
@@ -77,7 +84,8 @@ int main(int argc, char** argv) {
 
   racine::Matrix before;
   before.language = "en";
-  for (int p = 0; p < k_parties; ++p) before.parties.push_back({"party-" + std::to_string(p), "Party " + std::to_string(p), {}});
+  for (int p = 0; p < k_parties; ++p)
+    before.parties.push_back({"party-" + std::to_string(p), "Party " + std::to_string(p), {}});
   racine::Matrix after = before;
   const std::size_t sections = per_section == 0 ? 1 : (n + per_section - 1) / per_section;
   for (std::size_t s = 0; s < sections; ++s) {
@@ -110,7 +118,8 @@ int main(int argc, char** argv) {
         ++renamed;
       } else if (r < 5) {  // a typo in the longest word
         const auto ws = racine::text::words(b.title);
-        const auto& w = *std::max_element(ws.begin(), ws.end(), [](const auto& x, const auto& y) { return x.size() < y.size(); });
+        const auto& w = *std::max_element(
+            ws.begin(), ws.end(), [](const auto& x, const auto& y) { return x.size() < y.size(); });
         const std::size_t at = b.title.find(w) + 1;
         std::swap(b.title[at], b.title[at + 1]);
         ++typos;
@@ -119,7 +128,8 @@ int main(int argc, char** argv) {
         to = (s + 1 + static_cast<std::size_t>(percent(rng)) % (sections - 1)) % sections;
         ++moved;
       } else if (r >= 7 && r < 12) {  // other roles
-        b.cells[1].roles = racine::RoleSet::from_letters(b.cells[1].roles.to_string() == "R" ? "C" : "R");
+        b.cells[1].roles =
+            racine::RoleSet::from_letters(b.cells[1].roles.to_string() == "R" ? "C" : "R");
         ++role_changes;
       }
       after.sections[to].activities.push_back(std::move(b));
@@ -138,7 +148,8 @@ int main(int argc, char** argv) {
     tokens = 0;
     for (const auto* m : {&before, &after}) {
       for (const auto& s : m->sections) {
-        for (const auto& a : s.activities) tokens += racine::text::words(racine::text::fold(a.title)).size();
+        for (const auto& a : s.activities)
+          tokens += racine::text::words(racine::text::fold(a.title)).size();
       }
     }
     baseline = std::min(baseline, seconds_since(t));
@@ -154,14 +165,19 @@ int main(int argc, char** argv) {
   for (const auto& c : d.changes) {
     for (const auto k : c.kinds) ++kinds[static_cast<std::size_t>(k)];
   }
-  std::printf("diff of two versions of %zu activities (%s; %zu deleted, %zu renamed, %zu typos, %zu moved, "
-              "%zu with other roles, %zu added)\n",
-              n, per_section == 0 ? "one section" : ("sections of " + std::to_string(per_section) + " rows").c_str(),
-              deleted, renamed, typos, moved, role_changes, added);
+  std::printf(
+      "diff of two versions of %zu activities (%s; %zu deleted, %zu renamed, %zu typos, %zu moved, "
+      "%zu with other roles, %zu added)\n",
+      n,
+      per_section == 0 ? "one section"
+                       : ("sections of " + std::to_string(per_section) + " rows").c_str(),
+      deleted, renamed, typos, moved, role_changes, added);
   std::printf("  tokenising both versions once (baseline): %.3f s (%zu words)\n", baseline, tokens);
   std::printf("  diff (best of %d): %.3f s (%.1fx the baseline)\n", runs, best, best / baseline);
-  std::printf("  found: matched by title %zu, by similarity %zu; %zu added, %zu removed, %zu moved, %zu retitled, "
-              "%zu changed\n",
-              d.matched_by[1], d.matched_by[2], kinds[0], kinds[1], kinds[2], kinds[3], kinds[4]);
+  std::printf(
+      "  found: matched by title %zu, by similarity %zu; %zu added, %zu removed, %zu moved, %zu "
+      "retitled, "
+      "%zu changed\n",
+      d.matched_by[1], d.matched_by[2], kinds[0], kinds[1], kinds[2], kinds[3], kinds[4]);
   return 0;
 }

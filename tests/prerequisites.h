@@ -38,12 +38,12 @@ inline void partial(std::string_view what, std::string_view still) {
 
 // In a test body: when `present` is false, fails under CI and skips otherwise, with
 // `what` (e.g. "../shared/corpus is absent").
-#define RACINE_REQUIRE(present, what)                                                       \
-  do {                                                                                      \
-    if (!(present)) {                                                                       \
+#define RACINE_REQUIRE(present, what)                                                        \
+  do {                                                                                       \
+    if (!(present)) {                                                                        \
       if (::racine::test::under_ci()) GTEST_FAIL() << ::racine::test::missing_message(what); \
-      GTEST_SKIP() << ::racine::test::missing_message(what);                                \
-    }                                                                                       \
+      GTEST_SKIP() << ::racine::test::missing_message(what);                                 \
+    }                                                                                        \
   } while (false)
 
 // ../shared/corpus (or $RACINE_SHARED_DIR/corpus), which the corpus tests read (with

@@ -1,14 +1,13 @@
 // The diff's matching: ids, titles (same section first), similar titles through the
 // word index (typos included), corresponding sections, and at scale the same answers.
 
-#include "query/diff.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "../test_support.h"
+#include "query/diff.h"
 
 namespace racine::query {
 namespace {
@@ -32,7 +31,8 @@ std::vector<std::string> changes(const Matrix& a, const Matrix& b) {
       if (!kinds.empty()) kinds += ',';
       kinds += change_name(k);
     }
-    out.push_back(kinds + " " + std::string(match_name(c.match)) + ": " + title(a, c.before) + " -> " + title(b, c.after));
+    out.push_back(kinds + " " + std::string(match_name(c.match)) + ": " + title(a, c.before) +
+                  " -> " + title(b, c.after));
   }
   return out;
 }
@@ -46,10 +46,13 @@ std::string table(const std::vector<std::string>& rows) {
 TEST(Diff, TyposInEveryWordStillMatchBySimilarity) {
   // No word in common: the index finds them through words one edit apart (a
   // transposition, a substitution, a deletion, an insertion).
-  const Matrix a = md("## Ops\n\n" + table({"Rotate certificates | RA | I", "Monitor clusters | C | RA"}));
-  const Matrix b = md("## Ops\n\n" + table({"Rotaet certifcates | RA | I", "Monitors clusterz | C | RA"}));
-  EXPECT_EQ(changes(a, b), (std::vector<std::string>{"retitled fuzzy: Rotate certificates -> Rotaet certifcates",
-                                                     "retitled fuzzy: Monitor clusters -> Monitors clusterz"}));
+  const Matrix a =
+      md("## Ops\n\n" + table({"Rotate certificates | RA | I", "Monitor clusters | C | RA"}));
+  const Matrix b =
+      md("## Ops\n\n" + table({"Rotaet certifcates | RA | I", "Monitors clusterz | C | RA"}));
+  EXPECT_EQ(changes(a, b),
+            (std::vector<std::string>{"retitled fuzzy: Rotate certificates -> Rotaet certifcates",
+                                      "retitled fuzzy: Monitor clusters -> Monitors clusterz"}));
   EXPECT_EQ(diff(a, b).matched_by[2], 2U);
 }
 
@@ -58,28 +61,34 @@ TEST(Diff, ShortWordsNeedTheSameSpelling) {
   const Matrix a = md(table({"Approve plan | RA | I"}));
   const Matrix b = md(table({"Approve plans | RA | I"}));
   // Added rows come where they are in the new document, removed ones after them.
-  EXPECT_EQ(changes(a, b), (std::vector<std::string>{"added : - -> Approve plans", "removed : Approve plan -> -"}));
+  EXPECT_EQ(changes(a, b), (std::vector<std::string>{"added : - -> Approve plans",
+                                                     "removed : Approve plan -> -"}));
 }
 
 TEST(Diff, BestPairsFirstThenInOrder) {
   // "Back up the database" scores 3/4 with both new rows, and comes first; but "Back up
   // the database files" scores 1 with "Back up database files", which it takes first.
-  const Matrix a = md(table({"Back up the database | RA | I", "Back up the database files | C | RA"}));
-  const Matrix b = md(table({"Back up database nightly | RA | I", "Back up database files | C | RA"}));
+  const Matrix a =
+      md(table({"Back up the database | RA | I", "Back up the database files | C | RA"}));
+  const Matrix b =
+      md(table({"Back up database nightly | RA | I", "Back up database files | C | RA"}));
   EXPECT_EQ(changes(a, b),
-            (std::vector<std::string>{"retitled fuzzy: Back up the database -> Back up database nightly",
-                                      "retitled fuzzy: Back up the database files -> Back up database files"}));
+            (std::vector<std::string>{
+                "retitled fuzzy: Back up the database -> Back up database nightly",
+                "retitled fuzzy: Back up the database files -> Back up database files"}));
   // With one new row only, the first old row in order wins the tie.
   const Matrix one = md(table({"Back up database nightly | RA | I"}));
-  EXPECT_EQ(changes(md(table({"Back up the database | RA | I", "Back up the databases | C | RA"})), one),
-            (std::vector<std::string>{"retitled fuzzy: Back up the database -> Back up database nightly",
-                                      "removed : Back up the databases -> -"}));
+  EXPECT_EQ(
+      changes(md(table({"Back up the database | RA | I", "Back up the databases | C | RA"})), one),
+      (std::vector<std::string>{"retitled fuzzy: Back up the database -> Back up database nightly",
+                                "removed : Back up the databases -> -"}));
 }
 
 TEST(Diff, SameTitlesPairSectionFirstThenInOrder) {
   const Matrix a = md("## One\n\n" + table({"Patch | RA | I", "Patch | R | A"}) + "\n## Two\n\n" +
                       table({"Patch | C | RA"}));
-  const Matrix b = md("## Two\n\n" + table({"Patch | C | RA"}) + "\n## One\n\n" + table({"Patch | RA | I", "Patch | I | RA"}));
+  const Matrix b = md("## Two\n\n" + table({"Patch | C | RA"}) + "\n## One\n\n" +
+                      table({"Patch | RA | I", "Patch | I | RA"}));
   EXPECT_EQ(changes(a, b), (std::vector<std::string>{"changed title: Patch -> Patch"}));
   const Diff d = diff(a, b);
   ASSERT_EQ(d.changes.size(), 1U);
@@ -93,12 +102,16 @@ TEST(Diff, SameTitlesPairSectionFirstThenInOrder) {
 TEST(Diff, RenamedSectionFollowsItsActivities) {
   // "Old" became "New": most of its activities went there, so nothing moved, and the
   // retitled row is looked for there.
-  const Matrix a = md("## Old\n\n" + table({"Back up | RA | I", "Restore | C | RA", "Audit the access logs | R | A"}) +
-                      "\n## Other\n\n" + table({"Audit the access logs | I | RA"}));
-  const Matrix b = md("## Other\n\n" + table({"Audit the access logs | I | RA"}) + "\n## New\n\n" +
-                      table({"Back up | RA | I", "Restore | C | RA", "Audit access logs weekly | R | A"}));
+  const Matrix a =
+      md("## Old\n\n" +
+         table({"Back up | RA | I", "Restore | C | RA", "Audit the access logs | R | A"}) +
+         "\n## Other\n\n" + table({"Audit the access logs | I | RA"}));
+  const Matrix b =
+      md("## Other\n\n" + table({"Audit the access logs | I | RA"}) + "\n## New\n\n" +
+         table({"Back up | RA | I", "Restore | C | RA", "Audit access logs weekly | R | A"}));
   EXPECT_EQ(changes(a, b),
-            (std::vector<std::string>{"retitled fuzzy: Audit the access logs -> Audit access logs weekly"}));
+            (std::vector<std::string>{
+                "retitled fuzzy: Audit the access logs -> Audit access logs weekly"}));
 }
 
 TEST(Diff, ManyRowsSameAnswersAsPairwise) {
@@ -109,12 +122,15 @@ TEST(Diff, ManyRowsSameAnswersAsPairwise) {
   std::vector<std::string> new_rows;
   for (int i = 0; i < 3000; ++i) {
     const std::string n = std::to_string(i) + "x" + std::to_string(i);  // two edits from any other
-    const std::string title = "Operate component" + n + " of service" + std::to_string(i % 7) + " nightly";
+    const std::string title =
+        "Operate component" + n + " of service" + std::to_string(i % 7) + " nightly";
     old_rows.push_back(title + " | RA | I");
     if (i % 50 == 0) {
-      new_rows.push_back("Operate compoennt" + n + " of service" + std::to_string(i % 7) + " nightly | RA | I");
+      new_rows.push_back("Operate compoennt" + n + " of service" + std::to_string(i % 7) +
+                         " nightly | RA | I");
     } else if (i % 10 == 0) {
-      new_rows.push_back("Operate component" + n + " of service" + std::to_string(i % 7) + " weekly | RA | I");
+      new_rows.push_back("Operate component" + n + " of service" + std::to_string(i % 7) +
+                         " weekly | RA | I");
     } else {
       new_rows.push_back(title + " | RA | I");
     }

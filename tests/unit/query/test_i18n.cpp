@@ -1,11 +1,11 @@
 // racine i18n's bound: beyond k_max_cells pairs to score, the alignment is by position,
 // and a RAC401 finding says so.
 
-#include "query/i18n.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "query/i18n.h"
 
 namespace racine::query {
 namespace {
@@ -36,8 +36,10 @@ TEST(I18n, BeyondTheBoundAlignsByPositionAndSaysSo) {
   EXPECT_EQ(found[0].code, "RAC401");
   EXPECT_EQ(found[0].severity, Severity::error);
   EXPECT_EQ(found[0].message,
-            "the source has 2001 activities and the translation 2001: more than 4000000 pairs to score, so sections "
-            "are paired by position, and rows too in sections whose pairs exceed it; a row or section inserted or "
+            "the source has 2001 activities and the translation 2001: more than 4000000 pairs to "
+            "score, so sections "
+            "are paired by position, and rows too in sections whose pairs exceed it; a row or "
+            "section inserted or "
             "deleted there shifts the ones after it");
 }
 
