@@ -1,8 +1,12 @@
 #include "query/diff.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <functional>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "core/text.h"
 #include "query/glossary.h"
@@ -109,16 +113,20 @@ double similarity(const std::vector<std::string>& wa, const std::vector<std::str
   return static_cast<double>(common) / static_cast<double>(wa.size() + wb.size() - common);
 }
 
-// The keys under which a word is indexed and looked up: the word, and for a long word
-// the word without each one of its bytes. Two words that similar_word pairs share a key
-// (a substitution or a transposition: the same byte deleted from both; an insertion: the
-// shorter word is the longer one with a byte deleted).
-std::vector<std::string> word_keys(const std::string& w) {
-  std::vector<std::string> out{w};
-  if (w.size() >= 6) {
-    for (std::size_t k = 0; k < w.size(); ++k) out.push_back(w.substr(0, k) + w.substr(k + 1));
+// The keys under which a word is indexed and looked up, hashed: the word, and for a long word the word without each one of its bytes. Two words that
+// similar_word pairs share a key (a substitution or a transposition: the same byte
+// deleted from both; an insertion: the shorter word is the longer one with a byte
+// deleted). Two different keys may hash alike: that only adds a candidate, which is
+// scored like any other.
+template <typename Sink>
+void word_keys(const std::string& w, std::string& buffer, Sink sink) {
+  sink(std::hash<std::string_view>{}(w));
+  if (w.size() < 6) return;
+  for (std::size_t k = 0; k < w.size(); ++k) {
+    buffer.assign(w, 0, k);
+    buffer.append(w, k + 1);
+    sink(std::hash<std::string_view>{}(buffer));
   }
-  return out;
 }
 
 // Step 3 of diff: activities left unmatched are paired by title similarity (at least
@@ -141,19 +149,33 @@ void fuzzy_pairs(const Matrix& before, const Matrix& after, const std::vector<Ac
     if (ma[i] < 0 && t >= 0) wanted[static_cast<std::size_t>(t)] = any = true;
   }
   if (!any) return;
+  // The index: (section, key, new activity) of every unmatched new title, sorted, so
+  // that a section is one run in it, and a key's new activities one run in that.
+  struct Posting {
+    std::uint32_t section;
+    std::uint64_t key;
+    std::uint32_t j;
+    auto operator<=>(const Posting&) const = default;
+  };
   std::vector<std::vector<std::string>> words_b(B.size());
-  std::vector<std::unordered_map<std::string, std::vector<std::uint32_t>>> index(after.sections.size());
+  std::vector<Posting> index;
+  std::string buffer;
   for (std::size_t j = 0; j < B.size(); ++j) {
     if (mb[j] >= 0 || !wanted[B[j].section]) continue;
     words_b[j] = content_words(at(after, B[j]).title);
-    auto& postings = index[B[j].section];
     for (const auto& w : words_b[j]) {
-      for (auto& k : word_keys(w)) {
-        auto& p = postings[std::move(k)];
-        if (p.empty() || p.back() != j) p.push_back(static_cast<std::uint32_t>(j));
-      }
+      word_keys(w, buffer, [&](std::uint64_t k) { index.push_back({B[j].section, k, static_cast<std::uint32_t>(j)}); });
     }
   }
+  std::sort(index.begin(), index.end());
+  index.erase(std::unique(index.begin(), index.end()), index.end());
+  using Run = std::pair<const Posting*, const Posting*>;
+  auto postings_of = [](Run section, std::uint64_t k) -> Run {
+    const auto by_key = [](const Posting& p, std::uint64_t key) { return p.key < key; };
+    const auto key_by = [](std::uint64_t key, const Posting& p) { return key < p.key; };
+    const Posting* from = std::lower_bound(section.first, section.second, k, by_key);
+    return {from, std::upper_bound(from, section.second, k, key_by)};
+  };
   struct Candidate {
     double score;
     std::size_t i;
@@ -168,24 +190,29 @@ void fuzzy_pairs(const Matrix& before, const Matrix& after, const std::vector<Ac
   std::size_t word_stamp = 0;
   for (std::size_t i = 0; i < A.size(); ++i) {
     if (ma[i] >= 0 || section_map[A[i].section] < 0) continue;
-    const auto& postings = index[static_cast<std::size_t>(section_map[A[i].section])];
-    if (postings.empty()) continue;
+    const auto section = static_cast<std::uint32_t>(section_map[A[i].section]);
+    const auto by_section = [](const Posting& p, std::uint32_t s) { return p.section < s; };
+    const auto section_by = [](std::uint32_t s, const Posting& p) { return s < p.section; };
+    const Posting* const end = std::as_const(index).data() + index.size();
+    const Posting* const begin = std::lower_bound(std::as_const(index).data(), end, section, by_section);
+    const Run in_section{begin, std::upper_bound(begin, end, section, section_by)};
+    if (in_section.first == in_section.second) continue;
     const auto wa = content_words(at(before, A[i]).title);
     if (wa.empty()) continue;
     // A pair reaching 0.5 has c of the old title's na words found in the new one with
     // 3c >= na + nb >= na + 1 (two old words may find the same new one, so c may exceed
     // nb), so at least one among any na - ceil((na + 1) / 3) + 1 of them: the rarest,
     // whose postings are the shortest, are scanned.
-    std::vector<std::vector<const std::vector<std::uint32_t>*>> lists(wa.size());
+    std::vector<std::vector<Run>> lists(wa.size());
     std::vector<std::pair<std::size_t, std::size_t>> order;  // (postings, word)
     for (std::size_t u = 0; u < wa.size(); ++u) {
       std::size_t size = 0;
-      for (const auto& k : word_keys(wa[u])) {
-        const auto it = postings.find(k);
-        if (it == postings.end()) continue;
-        lists[u].push_back(&it->second);
-        size += it->second.size();
-      }
+      word_keys(wa[u], buffer, [&](std::uint64_t k) {
+        const Run run = postings_of(in_section, k);
+        if (run.first == run.second) return;
+        lists[u].push_back(run);
+        size += static_cast<std::size_t>(run.second - run.first);
+      });
       order.emplace_back(size, u);
     }
     std::sort(order.begin(), order.end());
@@ -194,8 +221,9 @@ void fuzzy_pairs(const Matrix& before, const Matrix& after, const std::vector<Ac
     const std::size_t row_stamp = i + 1;
     for (std::size_t o = 0; o < scanned; ++o) {
       ++word_stamp;
-      for (const auto* list : lists[order[o].second]) {
-        for (const std::uint32_t j : *list) {
+      for (const Run& run : lists[order[o].second]) {
+        for (auto p = run.first; p != run.second; ++p) {
+          const std::uint32_t j = p->j;
           if (word_seen[j] == word_stamp) continue;
           word_seen[j] = word_stamp;
           if (row_seen[j] != row_stamp) {
