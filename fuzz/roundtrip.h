@@ -130,7 +130,9 @@ inline Matrix build_matrix(const std::uint8_t* data, std::size_t size) {
       act.title = in.string();
       act.title_markers = find_markers(act.title);
       act.id = in.flag() ? in.string() : text::slugify(act.title);
-      if (act.id.empty() || std::find(ids.begin(), ids.end(), act.id) != ids.end()) act.id = "a" + std::to_string(ids.size() + 1);
+      for (std::size_t k = ids.size() + 1; act.id.empty() || std::find(ids.begin(), ids.end(), act.id) != ids.end(); ++k) {
+        act.id = "a" + std::to_string(k);
+      }
       ids.push_back(act.id);
       act.explicit_id = true;
       act.table = static_cast<std::uint32_t>(s);
@@ -145,7 +147,11 @@ inline Matrix build_matrix(const std::uint8_t* data, std::size_t size) {
         }
         if (a == 0 && c.roles.empty()) c.roles.add_letter(letters[pick % letters.size()]);
         const std::size_t markers = in.below(3);
-        for (std::size_t k = 0; k < markers; ++k) c.markers.push_back(marker_pool()[in.below(marker_pool().size())]);
+        // Distinct: the canonical format keeps a cell's markers as a set.
+        for (std::size_t k = 0; k < markers; ++k) {
+          const std::string& mk = marker_pool()[in.below(marker_pool().size())];
+          if (std::find(c.markers.begin(), c.markers.end(), mk) == c.markers.end()) c.markers.push_back(mk);
+        }
         c.text = c.roles.to_string();
         for (const auto& mk : c.markers) c.text += mk;
       }
@@ -320,7 +326,20 @@ inline std::string difference(const Matrix& m, Format f) {
   const std::string a = view(*want, f);
   const std::string b = view(*back, f);
   if (a == b) return {};
-  return "--- expected\n" + a + "--- read back\n" + b + "--- written\n" + written;
+  // The first line that differs, then both views and the text.
+  std::size_t at = 0;
+  std::size_t line = 1;
+  while (at < a.size() && at < b.size() && a[at] == b[at]) {
+    if (a[at] == '\n') ++line;
+    ++at;
+  }
+  auto line_at = [&](const std::string& s) {
+    const std::size_t from = s.rfind('\n', at == 0 ? 0 : at - 1);
+    const std::size_t begin = from == std::string::npos || at == 0 ? 0 : from + 1;
+    return s.substr(begin, s.find('\n', begin) - begin);
+  };
+  return "line " + std::to_string(line) + ": expected [" + line_at(a) + "] read back [" + line_at(b) + "]\n--- expected\n" + a +
+         "--- read back\n" + b + "--- written\n" + written;
 }
 
 }  // namespace racine::roundtrip

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "core/text.h"
+#include "formats/markdown_writer.h"
 
 namespace racine {
 
@@ -83,8 +84,7 @@ std::string write_csv(const Matrix& m) {
         out += ',';
         std::string cell;
         if (p < a.cells.size() && a.cells[p].present) {
-          cell = a.cells[p].roles.to_string();
-          for (const auto& mk : a.cells[p].markers) cell += mk;
+          cell = cell_text(a.cells[p].roles, a.cells[p].markers);
         }
         append_csv_field(out, cell);
       }

@@ -126,7 +126,7 @@ std::optional<std::vector<std::string>> format_table(const Matrix& m, std::uint3
       // The remark is rendered text: escaped again, so that "a\|b" stays in its cell.
       if (!rc.remark.empty()) out += (out.empty() ? "(" : " (") + markdown_text(rc.remark) + ")";
       if (!out.empty() && !w.empty()) out = std::string(w) + out + std::string(w);
-      for (const auto& mk : rc.markers) out += mk;
+      out += cell_text(RoleSet{}, rc.markers);  // "* **" stays two markers
       row.push_back(std::move(out));
     }
     cells.push_back(std::move(row));

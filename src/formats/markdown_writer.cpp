@@ -74,14 +74,31 @@ std::string markdown_text(std::string_view s) {
       case '-':
       case '+':
       case '=':
-      case '>':
-      case ':': escape = i == 0; break;
+      case '>': escape = i == 0; break;
+      // "http://", "mailto:": an autolink, which would take the text after it raw.
+      case ':': escape = i == 0 || t.compare(i + 1, 2, "//") == 0 || (i >= 6 && text::fold(t.substr(i - 6, 6)) == "mailto") ||
+                         (i >= 4 && text::fold(t.substr(i - 4, 4)) == "xmpp");
+        break;
       case '.':
-      case ')': escape = i == digits && digits > 0; break;  // "1." and "1)" start a list
+        // "1." starts a list; "www." an autolink, which would take the text after it raw.
+        escape = (i == digits && digits > 0) || (i >= 3 && text::fold(t.substr(i - 3, 3)) == "www");
+        break;
+      case ')': escape = i == digits && digits > 0; break;  // "1)" starts a list
       default: break;
     }
     if (escape) out += '\\';
     out += c;
+  }
+  return out;
+}
+
+std::string cell_text(RoleSet roles, const std::vector<std::string>& markers) {
+  std::string out = roles.to_string();
+  for (std::size_t k = 0; k < markers.size(); ++k) {
+    const std::size_t before = out.size();
+    out += markers[k];
+    const auto read = parse_role_cell(out, "ABCDEFGHIJKLMNOPQRSTUVWXYZ").markers;
+    if (read.size() != k + 1 || read.back() != markers[k]) out.insert(before, " ");
   }
   return out;
 }
@@ -139,17 +156,16 @@ std::string write_markdown(const Matrix& m) {
     }
   }
   // "*Text" as the documents write it; "(1) Text" for the other markers, and for a
-  // star when the text would lengthen it ("**", "*(1)").
+  // star when the text holds a star too or would lengthen the marker ("**", "*(1)").
+  // Escaped as one paragraph, so that the marker's star counts among the text's.
   auto write_note = [&](const Note& n) {
-    const std::string text = markdown_text(n.text);
-    const std::string marker = markdown_text(n.marker);
-    if (n.marker == "*" && leading_marker("*" + text::collapse_spaces(n.text)) == "*") {
+    const std::string text = text::collapse_spaces(n.text);
+    if (n.marker == "*" && text.find('*') == std::string::npos && leading_marker("*" + text) == "*") {
       out += '*';
+      out += markdown_text(text);
     } else {
-      out += marker;
-      out += ' ';
+      out += markdown_text(n.marker + " " + text);
     }
-    out += text;
     out += "\n\n";
   };
   for (std::size_t s = 0; s < m.sections.size(); ++s) {
@@ -172,8 +188,7 @@ std::string write_markdown(const Matrix& m) {
       for (std::size_t p = 0; p < m.parties.size(); ++p) {
         std::string cell;
         if (p < a.cells.size() && a.cells[p].present) {
-          cell = a.cells[p].roles.to_string();
-          for (const auto& mk : a.cells[p].markers) cell += mk;
+          cell = cell_text(a.cells[p].roles, a.cells[p].markers);
         }
         row.push_back(markdown_text(cell));
       }

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/matrix.h"
 
@@ -23,5 +24,10 @@ std::string write_markdown(const Matrix& m);
 // closing `#`, and block markers at the start (`#`, `-`, `+`, `=`, `>`, `:`, `*`, "1.",
 // "1)"). docs/formats.md lists the rules.
 std::string markdown_text(std::string_view s);
+
+// The text of a cell as the writers put it (Markdown, CSV, `fmt`): the roles, then the
+// markers, with a space between two markers that would otherwise read back as one
+// ("* **", "¹ ²").
+std::string cell_text(RoleSet roles, const std::vector<std::string>& markers);
 
 }  // namespace racine

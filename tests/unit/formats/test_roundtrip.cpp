@@ -6,7 +6,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstdlib>
 #include <iterator>
+#include <random>
+
+#include <fmt/format.h>
 
 #include "../../../fuzz/roundtrip.h"
 #include "../test_support.h"
@@ -205,6 +209,29 @@ TEST(Roundtrip, FuzzSeedsReadBackAsPromised) {
     ++seen;
   }
   EXPECT_GE(seen, 1U);
+}
+
+// The fuzzer's check on fixed pseudo-random inputs (the same on every run), so that the
+// unit tests cover the round trip without a fuzzing build. RACINE_ROUNDTRIP_RUNS sets
+// how many (default 3000).
+TEST(Roundtrip, PseudoRandomMatricesReadBackAsPromised) {
+  const char* env = std::getenv("RACINE_ROUNDTRIP_RUNS");
+  const unsigned long runs = env != nullptr ? std::strtoul(env, nullptr, 10) : 3000;
+  std::mt19937 rng(20261130);
+  std::size_t failures = 0;
+  for (unsigned long i = 0; i < runs && failures < 5; ++i) {
+    std::vector<std::uint8_t> bytes(rng() % 400);
+    for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+    const Matrix m = roundtrip::build_matrix(bytes.data(), bytes.size());
+    for (const Format f : k_formats) {
+      const std::string d = roundtrip::difference(m, f);
+      if (d.empty()) continue;
+      ++failures;
+      std::string hex;
+      for (const auto b : bytes) hex += fmt::format("{:02x}", b);
+      ADD_FAILURE() << "run " << i << " through " << format_name(f) << ", input " << hex << "\n" << d;
+    }
+  }
 }
 
 }  // namespace racine
