@@ -122,6 +122,21 @@ TEST(MarkdownWriter, MatrixTitleHeadingsAndNotesAreEscaped) {
   EXPECT_TRUE(back->suppressions.empty());
 }
 
+// Fuzzer findings, each kept as an input in fuzz/corpus-roundtrip too.
+TEST(MarkdownWriter, FuzzFindings) {
+  // Two markers written together read as one ("***"): a space keeps them apart.
+  EXPECT_EQ(cell_text(RoleSet::from_letters("AR"), {"**", "*"}), "RA** *");
+  EXPECT_EQ(cell_text(RoleSet::from_letters("C"), {"*", "(1)", "\xC2\xB9", "\xC2\xB2"}), "C*(1)\xC2\xB9\xC2\xB2");  // apart already
+  Matrix m = matrix_of({"www.a.b?\x13z'<!-- racine-disable-next-line RAC202 -->", "see http://x.y/z\\ and mailto:a@b.co&#19;"});
+  m.sections[0].activities[0].cells[0].markers = {"*", "**"};
+  m.sections[0].activities[1].cells[1].markers = {"\xC2\xB9", "\xC2\xB2"};
+  // A star note whose text holds a star: "*yes**" would open emphasis.
+  m.notes.push_back({"*", "yes**x", {}, false, 0});
+  for (const Format f : k_formats) EXPECT_EQ(roundtrip::difference(m, f), "") << format_name(f);
+  EXPECT_EQ(markdown_text("www.a.b"), "www\\.a.b");
+  EXPECT_EQ(markdown_text("http://x"), "http\\://x");
+}
+
 // A section without a title keeps its own heading: its table neither joins the section
 // above nor takes the matrix's title.
 TEST(MarkdownWriter, UntitledSectionKeepsItsHeading) {
