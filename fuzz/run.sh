@@ -2,10 +2,12 @@
 # Runs each reader's fuzzer for SECONDS: the Markdown reader (seeded with the project's
 # Markdown files and the corpus when present), the canonical YAML/JSON reader and the
 # CSV reader (seeded with fuzz/corpus-canonical and fuzz/corpus-csv), and the Kubernetes
-# manifest, alert and rules readers (seeded with tests/data/k8s). Findings are
-# written to BUILD/fuzz-findings/. A harness that is missing, that does not start or that
-# stops before its time (libFuzzer prints "Done N runs" when it reaches the end) fails
-# the run, by name, as do findings. Usage: fuzz/run.sh BUILD_DIR SECONDS
+# manifest, alert and rules readers (seeded with tests/data/k8s), and the writers'
+# round trip (model -> Markdown/YAML/JSON/CSV -> model, seeded with
+# fuzz/corpus-roundtrip). Findings are written to BUILD/fuzz-findings/. A harness that
+# is missing, that does not start or that stops before its time (libFuzzer prints "Done
+# N runs" when it reaches the end) fails the run, by name, as do findings.
+# Usage: fuzz/run.sh BUILD_DIR SECONDS
 set -euo pipefail
 build=$1 seconds=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,6 +57,7 @@ k8s_seeds="$build/fuzz-seeds/k8s"
 mkdir -p "$k8s_seeds"
 cp "$root"/tests/data/k8s/*.yaml "$root"/tests/data/k8s/*.json "$root"/data/*.k8s.yaml "$root"/fuzz/corpus-k8s/* "$k8s_seeds"/
 run fuzz_k8s_reader "$k8s_seeds"
+run fuzz_roundtrip "$root/fuzz/corpus-roundtrip"
 
 if [ -n "$(find "$build/fuzz-findings" -type f)" ]; then
   echo "fuzz: findings in $build/fuzz-findings/" >&2
