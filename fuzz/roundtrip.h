@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <fmt/format.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -131,7 +132,7 @@ inline Matrix build_matrix(const std::uint8_t* data, std::size_t size) {
       act.title_markers = find_markers(act.title);
       act.id = in.flag() ? in.string() : text::slugify(act.title);
       for (std::size_t k = ids.size() + 1; act.id.empty() || std::find(ids.begin(), ids.end(), act.id) != ids.end(); ++k) {
-        act.id = "a" + std::to_string(k);
+        act.id = fmt::format("a{}", k);  // not "a" + to_string(k): a GCC 12 -Wrestrict false positive
       }
       ids.push_back(act.id);
       act.explicit_id = true;

@@ -98,7 +98,7 @@ std::string cell_text(RoleSet roles, const std::vector<std::string>& markers) {
     const std::size_t before = out.size();
     out += markers[k];
     const auto read = parse_role_cell(out, "ABCDEFGHIJKLMNOPQRSTUVWXYZ").markers;
-    if (read.size() != k + 1 || read.back() != markers[k]) out.insert(before, " ");
+    if (read.size() != k + 1 || read.back() != markers[k]) out.insert(out.begin() + static_cast<std::ptrdiff_t>(before), ' ');
   }
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <iterator>
 #include <random>
@@ -218,7 +219,9 @@ TEST(Roundtrip, FuzzSeedsReadBackAsPromised) {
   std::size_t seen = 0;
   for (const auto& e : fs::directory_iterator(dir)) {
     std::ifstream in(e.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    const std::string bytes = buffer.str();
     const Matrix m = roundtrip::build_matrix(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
     for (const Format f : k_formats) EXPECT_EQ(roundtrip::difference(m, f), "") << e.path() << " " << format_name(f);
     ++seen;
