@@ -38,10 +38,15 @@ test: build-tests
 	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory fuzz-smoke FUZZ_SECONDS=$(FUZZ_SECONDS)
 
+# ASan+UBSan over the whole suite, then ThreadSanitizer over the tests that exercise
+# threads: every test whose name contains "Concurrent" (docs/testing.md).
 sanitize: deps-test
 	@cmake --preset sanitize >/dev/null
 	@cmake --build --preset sanitize -j $(JOBS)
 	@ctest --preset sanitize -j $(JOBS)
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+	@ctest --preset tsan -j $(JOBS) --no-tests=error
 
 # The binary, the kubectl plugin (kubectl-raci, a link to it), its man page and its shell
 # completions (generated from the binary's own command-line definition) under
@@ -89,4 +94,4 @@ fresh-check:
 	@bash scripts/fresh-check.sh
 
 clean:
-	@rm -rf build build-debug build-sanitize build-fuzz build-bench
+	@rm -rf build build-debug build-sanitize build-tsan build-fuzz build-bench

@@ -3,8 +3,8 @@
 # x 4 parties), in one run: md4c parse-only (speed reference), cmark-gfm parse-only (the
 # reference for the targets) and `racine lint`; then racine lint over the corpus in one
 # process; then converting it Markdown -> YAML -> Markdown; then lookup latency on 1M
-# activities (bench_who); then Kubernetes classification (bench_k8s); then the Google
-# Benchmark stages. Usage: bench/run.sh BUILD_DIR [RUNS]
+# activities (bench_who); then Kubernetes classification (bench_k8s); then diff
+# (bench_diff); then the Google Benchmark stages. Usage: bench/run.sh BUILD_DIR [RUNS]
 set -euo pipefail
 build=$1 runs=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -83,6 +83,15 @@ echo
 # Kubernetes: 100,000 objects and 100,000 alerts classified, next to yaml-cpp's parse.
 echo
 "$build/bench/bench_k8s" 100000
+
+# Diff: two generated versions (renames, typos, moves, role changes, deletions,
+# additions) of 4,000 and 50,000 activities, in sections of 50 and in one section, and
+# 4,000 with every title reworded; each next to tokenising both versions once.
+for args in "4000 50" "4000 0" "50000 50" "50000 0" "4000 0 3 100"; do
+  echo
+  read -r -a a <<< "$args"
+  "$build/bench/bench_diff" "${a[0]}" "${a[1]}" "${a[2]:-3}" "${a[3]:-3}"
+done
 
 echo
 "$build/bench/racine_bench" --benchmark_min_time=0.2

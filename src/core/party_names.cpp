@@ -127,6 +127,14 @@ int PartyResolver::group_of(std::string_view key) const {
   return -1;
 }
 
+bool PartyResolver::typo_of(std::string_view ka, std::string_view kb) {
+  if (ka.empty() || kb.empty()) return false;
+  const std::size_t shortest = std::min(ka.size(), kb.size());
+  if (std::max(ka.size(), kb.size()) > k_typo_key_bytes) return false;
+  const std::size_t allowed = shortest >= 12 ? 2 : (shortest >= 5 ? 1 : 0);
+  return allowed > 0 && text::edit_distance_within(ka, kb, allowed) <= allowed;
+}
+
 bool PartyResolver::same_party(std::string_view a, std::string_view b) const {
   const std::string ka = party_key(party_name_from_header(a));
   const std::string kb = party_key(party_name_from_header(b));
@@ -134,31 +142,82 @@ bool PartyResolver::same_party(std::string_view a, std::string_view b) const {
   if (ka.empty() || kb.empty()) return false;
   const int ga = group_of(ka);
   if (ga >= 0 && ga == group_of(kb)) return true;
-  const std::size_t shortest = std::min(ka.size(), kb.size());
-  const std::size_t allowed = shortest >= 12 ? 2 : (shortest >= 5 ? 1 : 0);
-  return allowed > 0 && text::edit_distance(ka, kb) <= allowed;
+  return typo_of(ka, kb);
+}
+
+void PartyResolver::sync(const std::vector<Party>& parties) {
+  m_by_group.resize(m_folded_groups.size());
+  for (std::size_t i = m_keys.size(); i < parties.size(); ++i) {
+    std::string key = party_key(party_name_from_header(parties[i].spellings.front().text));
+    m_by_key[key].push_back(i);
+    if (const int g = group_of(key); g >= 0) m_by_group[static_cast<std::size_t>(g)].push_back(i);
+    m_keys.push_back(std::move(key));
+    m_ids.insert(parties[i].id);
+  }
+  m_taken_mark.resize(parties.size(), 0);
 }
 
 std::size_t PartyResolver::resolve(std::vector<Party>& parties, std::string_view header, Span span,
                                    const std::vector<std::size_t>& taken) {
+  sync(parties);
+  if (++m_taken_stamp == 0) {
+    std::fill(m_taken_mark.begin(), m_taken_mark.end(), 0);
+    m_taken_stamp = 1;
+  }
+  for (const std::size_t t : taken) {
+    if (t < m_taken_mark.size()) m_taken_mark[t] = m_taken_stamp;
+  }
+  auto is_free = [&](std::size_t i) { return m_taken_mark[i] != m_taken_stamp; };
   const std::string spelling = text::collapse_spaces(header);
-  for (std::size_t i = 0; i < parties.size(); ++i) {
-    if (std::find(taken.begin(), taken.end(), i) != taken.end()) continue;
-    if (same_party(parties[i].spellings.front().text, spelling)) {
-      parties[i].spellings.push_back({spelling, span});
-      return i;
+  const std::string key = party_key(party_name_from_header(spelling));
+  // The first party, in index order, that is the same party (see same_party): the first
+  // free one of the same key, of the same alias group, or a typo away.
+  std::size_t found = parties.size();
+  if (const auto it = m_by_key.find(key); it != m_by_key.end()) {
+    for (const std::size_t i : it->second) {
+      if (is_free(i)) {
+        found = i;
+        break;
+      }
     }
+  }
+  if (const int g = key.empty() ? -1 : group_of(key); g >= 0) {
+    for (const std::size_t i : m_by_group[static_cast<std::size_t>(g)]) {
+      if (i >= found) break;
+      if (is_free(i)) {
+        found = i;
+        break;
+      }
+    }
+  }
+  if (!key.empty() && key.size() <= k_typo_key_bytes) {
+    const std::size_t end = std::min({found, parties.size(), k_typo_parties});
+    for (std::size_t i = 0; i < end; ++i) {
+      if (is_free(i) && typo_of(m_keys[i], key)) {
+        found = i;
+        break;
+      }
+    }
+  }
+  if (found < parties.size()) {
+    parties[found].spellings.push_back({spelling, span});
+    return found;
   }
   Party p;
   p.name = party_name_from_header(spelling);
-  p.id = text::slugify(p.name);
-  if (p.id.empty()) p.id = "party-" + std::to_string(parties.size() + 1);
-  // Ids stay unique even when two different names slug the same way.
-  for (int n = 2; std::any_of(parties.begin(), parties.end(), [&](const Party& o) { return o.id == p.id; }); ++n) {
-    p.id = text::slugify(p.name) + "-" + std::to_string(n);
+  const std::string base = text::slugify(p.name);
+  p.id = base.empty() ? "party-" + std::to_string(parties.size() + 1) : base;
+  // Ids stay unique even when two different names slug the same way: the next free
+  // "-N", searched from where the last search for this base stopped.
+  if (m_ids.count(p.id) != 0) {
+    int& n = m_next_suffix.try_emplace(base, 2).first->second;
+    do {
+      p.id = base + "-" + std::to_string(n++);
+    } while (m_ids.count(p.id) != 0);
   }
   p.spellings.push_back({spelling, span});
   parties.push_back(std::move(p));
+  sync(parties);
   return parties.size() - 1;
 }
 

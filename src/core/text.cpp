@@ -226,6 +226,35 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[m];
 }
 
+std::size_t edit_distance_within(std::string_view a, std::string_view b, std::size_t limit) {
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  const std::size_t over = limit + 1;
+  if ((n > m ? n - m : m - n) > limit) return over;
+  // Rows of the full table, of which only columns i - limit to i + limit are computed;
+  // the cells just outside the band are set to `over`, so that reads stay in bounds of
+  // what was written.
+  std::vector<std::size_t> prev2(m + 1, over), prev(m + 1, over), cur(m + 1, over);
+  for (std::size_t j = 0; j <= std::min(m, limit); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    const std::size_t lo = i > limit ? i - limit : 1;
+    const std::size_t hi = std::min(m, i + limit);
+    cur[0] = i <= limit ? i : over;
+    if (lo > 1) cur[lo - 1] = over;
+    for (std::size_t j = lo; j <= hi; ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      std::size_t d = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d = std::min(d, prev2[j - 2] + 1);
+      cur[j] = std::min(d, over);
+    }
+    if (hi < m) cur[hi + 1] = over;
+    prev2.swap(prev);
+    prev.swap(cur);
+  }
+  return std::min(prev[m], over);
+}
+
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }

@@ -33,7 +33,13 @@ std::string collapse_spaces(std::string_view s);
 std::vector<std::string> words(std::string_view folded);
 
 // Optimal string alignment distance (Levenshtein with adjacent transpositions), on bytes.
+// Quadratic in the lengths: for short words only; see edit_distance_within.
 std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The same distance when it is at most `limit`, else limit + 1: only a band of width
+// 2 * limit + 1 around the diagonal is computed, and strings whose lengths differ by
+// more than `limit` are not compared at all, so the cost is O(min(|a|, |b|) * limit).
+std::size_t edit_distance_within(std::string_view a, std::string_view b, std::size_t limit);
 
 // `s` is true when it starts with `prefix`.
 bool starts_with(std::string_view s, std::string_view prefix);

@@ -195,7 +195,13 @@ class CanonicalReader {
       // Derived like Markdown's, unique within the matrix.
       const std::string base = text::slugify(act.title);
       act.id = base;
-      for (int k = 2; m_ids.contains(act.id); ++k) act.id = fmt::format("{}-{}", base, k);
+      // The next free "-N" from where the last search for this base stopped: linear.
+      if (m_ids.contains(act.id)) {
+        int& k = m_next_id.try_emplace(base, 2).first->second;
+        do {
+          act.id = fmt::format("{}-{}", base, k++);
+        } while (m_ids.contains(act.id));
+      }
       m_ids.insert(act.id);
     }
     if (const auto* line = a.find("line")) scalar_of(*line, "an activity's line");  // informative only
@@ -224,9 +230,11 @@ class CanonicalReader {
         Cell& cell = act.cells[party_of(markers->items[i])];
         const TreeNode& list = markers->items[i + 1];
         expect_kind(list, Kind::sequence, "a party's markers");
+        // Each marker once; a set, as the list may be as long as the input.
+        std::unordered_set<std::string> seen(cell.markers.begin(), cell.markers.end());
         for (const TreeNode& mk : list.items) {
           const std::string& m = scalar_of(mk, "a marker");
-          if (std::find(cell.markers.begin(), cell.markers.end(), m) == cell.markers.end()) cell.markers.push_back(m);
+          if (seen.insert(m).second) cell.markers.push_back(m);
         }
         if (!cell.present) {
           cell.present = true;
@@ -367,12 +375,37 @@ class CanonicalReader {
   Matrix m_m;
   std::unordered_map<std::string, std::size_t> m_party_index;
   std::unordered_set<std::string> m_ids;
+  std::unordered_map<std::string, int> m_next_id;  // next "-N" to try for an id base
 };
 
 }  // namespace
 
+// A canonical matrix holds at most one comma or opening bracket per 64 bytes of
+// limits.max_bytes (1,000,000 at the default): yaml-cpp keeps about 300 bytes per value
+// of a flow collection (JSON is one) before the tree sees it, so these are counted in
+// the text first. A canonical JSON of 100,000 activities (about 15 MB) has about
+// 1,000,000; racine's YAML, in block style, has few. (With the tree's own limit, see
+// formats/limits.h and docs/formats.md.)
+constexpr std::uint64_t k_flow_bytes_per_value = 64;
+
 Result<Matrix> read_canonical(const SourcePtr& source, const ReadOptions& options) {
-  auto tree = parse_tree(source);
+  // yaml-cpp keeps about 300 bytes per value of a flow collection ("[1,1,...]", JSON)
+  // before the tree sees any: those are counted first, by their separators.
+  const std::uint64_t max_flow = options.limits.max_bytes / k_flow_bytes_per_value;
+  std::uint64_t separators = 0;
+  const std::string_view text = source->text();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if ((c == ',' || c == '[' || c == '{') && ++separators > max_flow) {
+      return error_at(
+          source, static_cast<std::uint32_t>(i),
+          fmt::format("more than {} values in flow collections ('[...]', '{{...}}'), above "
+                      "the limit of one per {} bytes of limits.max-bytes (raise it in "
+                      ".racine.yaml to read this)",
+                      max_flow, k_flow_bytes_per_value));
+    }
+  }
+  auto tree = parse_tree(source, max_tree_values(options.limits));
   if (!tree) return tree.error();
   try {
     CanonicalReader reader(source, options);

@@ -2,25 +2,39 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/text.h"
+#include "formats/markdown_writer.h"
 
 namespace racine {
 
 namespace {
 
-bool looks_like_formula(std::string_view s) {
-  return !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+// True when a field starting with `c` needs the guard: a character that makes a
+// spreadsheet run the field as a formula (OWASP: = + - @ tab CR), or the apostrophe
+// itself, so that a value that starts with one reads back whole.
+bool needs_guard(char c) {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' || c == '\'';
+}
+
+// The field's value with the formula guard taken off: one leading apostrophe before a
+// character that needs the guard.
+std::string unguard(std::string v) {
+  if (v.size() > 1 && v[0] == '\'' && needs_guard(v[1])) v.erase(0, 1);
+  return v;
 }
 
 }  // namespace
 
 void append_csv_field(std::string& out, std::string_view s) {
   std::string v;
-  if (looks_like_formula(s) || (s.size() > 1 && s[0] == '\'' && looks_like_formula(s.substr(1)))) v += '\'';
+  if (!s.empty() && needs_guard(s[0])) v += '\'';
   v += s;
-  const bool quote = v.find_first_of(",\"\r\n") != std::string::npos || (!v.empty() && (v.front() == ' ' || v.back() == ' '));
+  // Quoted when a delimiter is inside or white space at either end (a quoted field is
+  // read as written; an unquoted one is trimmed).
+  const bool quote = v.find_first_of(",\"\r\n") != std::string::npos || text::trim(v).size() != v.size();
   if (!quote) {
     out += v;
     return;
@@ -38,6 +52,7 @@ namespace {
 struct CsvField {
   std::string value;
   std::uint32_t offset = 0;
+  bool quoted = false;  // read as written; an unquoted field is trimmed
 };
 
 struct Row {
@@ -70,8 +85,7 @@ std::string write_csv(const Matrix& m) {
         out += ',';
         std::string cell;
         if (p < a.cells.size() && a.cells[p].present) {
-          cell = a.cells[p].roles.to_string();
-          for (const auto& mk : a.cells[p].markers) cell += mk;
+          cell = cell_text(a.cells[p].roles, a.cells[p].markers);
         }
         append_csv_field(out, cell);
       }
@@ -128,6 +142,7 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
     }
     if (c == '"' && cur.value.empty()) {
       in_quotes = true;
+      cur.quoted = true;
       quote_at = at;
     } else if (c == ',') {
       end_field();
@@ -158,14 +173,12 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
   Matrix m;
   m.source = source;
   m.id = options.id;
-  auto unformula = [](std::string v) {
-    if (v.size() > 1 && v[0] == '\'' && looks_like_formula(std::string_view(v).substr(1))) v.erase(0, 1);
-    return v;
-  };
+  // A field's text: an unquoted field trimmed, then the formula guard taken off.
+  auto text_of = [](const CsvField& f) { return unguard(f.quoted ? f.value : std::string(text::trim(f.value))); };
   std::unordered_set<std::string> party_ids;
   for (std::size_t c = 3; c < header.fields.size(); ++c) {
     Party p;
-    p.name = std::string(text::trim(unformula(header.fields[c].value)));
+    p.name = text_of(header.fields[c]);
     p.id = text::slugify(p.name);
     if (p.id.empty()) return error_at(header.fields[c].offset, "a party column needs a name");
     if (!party_ids.insert(p.id).second) return error_at(header.fields[c].offset, fmt::format("party '{}' appears twice", p.name));
@@ -173,12 +186,13 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
     m.parties.push_back(std::move(p));
   }
   std::unordered_set<std::string> ids;
+  std::unordered_map<std::string, int> next_id;  // next "-N" to try for an id base
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const Row& row_r = rows[r];
     if (row_r.fields.size() > header.fields.size()) {
       return error_at(row_r.offset, fmt::format("row has {} fields, the header {}", row_r.fields.size(), header.fields.size()));
     }
-    auto value = [&](std::size_t c) { return c < row_r.fields.size() ? unformula(row_r.fields[c].value) : std::string(); };
+    auto value = [&](std::size_t c) { return c < row_r.fields.size() ? text_of(row_r.fields[c]) : std::string(); };
     const std::string section = value(0);
     if (m.sections.empty() || m.sections.back().title != section) {
       Section s;
@@ -195,14 +209,20 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
     a.span = {row_r.offset, row_r.offset + 1};
     a.table = static_cast<std::uint32_t>(m.tables.size() - 1);
     a.source_cells = static_cast<std::uint32_t>(m.parties.size() + 1);
-    a.title = std::string(text::trim(value(2)));
+    a.title = value(2);
     if (a.title.empty()) return error_at(row_r.offset, "an activity needs a title");
     a.title_markers = find_markers(a.title);
-    a.id = std::string(text::trim(value(1)));
+    a.id = value(1);
     if (a.id.empty()) {
       const std::string base = text::slugify(a.title);
       a.id = base;
-      for (int k = 2; ids.contains(a.id); ++k) a.id = fmt::format("{}-{}", base, k);
+      // The next free "-N" from where the last search for this base stopped: linear.
+      if (ids.contains(a.id)) {
+        int& k = next_id.try_emplace(base, 2).first->second;
+        do {
+          a.id = fmt::format("{}-{}", base, k++);
+        } while (ids.contains(a.id));
+      }
     } else if (ids.contains(a.id)) {
       return error_at(row_r.fields[1].offset, fmt::format("duplicate activity id '{}'", a.id));
     } else {
@@ -215,7 +235,7 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
       cell.present = true;
       const std::size_t c = p + 3;
       cell.span = c < row_r.fields.size() ? Span{row_r.fields[c].offset, row_r.fields[c].offset + 1} : a.span;
-      cell.text = std::string(text::trim(value(c)));
+      cell.text = value(c);
       const RoleCell rc = parse_role_cell(cell.text);
       cell.roles = rc.roles;
       cell.markers = rc.markers;

@@ -5,8 +5,11 @@
 // the markers ("RA*"). Notes and options are not written: a CSV round trip keeps parties,
 // sections, activities, roles and markers only (docs/formats.md).
 //
-// A field that a spreadsheet would run as a formula (starting with =, +, -, @) is
-// written with a leading apostrophe, which the reader removes.
+// A field that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or
+// a CR: OWASP's list) is written with a leading apostrophe, and so is a field that starts
+// with an apostrophe; the reader removes one apostrophe before any of these, so every
+// value reads back as written. A field with white space at either end is quoted: a
+// quoted field is read as written, an unquoted one is trimmed.
 
 #include <string>
 

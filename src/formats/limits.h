@@ -1,5 +1,5 @@
 #pragma once
-// Limits enforced before a document is parsed. The defaults are far above any real
+// Limits enforced before (or while) a document is parsed. The defaults are far above any real
 // matrix and far below what would exhaust memory: cmark-gfm keeps about 13 bytes per
 // input byte, and pads every short table row to the header's width.
 
@@ -12,5 +12,27 @@ struct Limits {
   std::uint32_t max_columns = 256;             // cells in one table header
   std::uint64_t max_padding_cells = 200'000;   // cells cmark-gfm would add to short rows
 };
+
+// Fixed limits (not in .racine.yaml), far above any real document:
+// - A Markdown front matter holds a few lines of metadata (title, lang, id): more than
+//   16 KiB of it is refused, at the line that crosses the limit, before yaml-cpp sees it.
+inline constexpr std::uint64_t k_max_front_matter_bytes = 16ULL << 10;
+// - A YAML or JSON tree (a canonical matrix, a rules file, one Kubernetes document)
+//   holds at most one value (scalar, sequence or mapping) per 16 bytes of max_bytes:
+//   4,194,304 at the default 64 MiB, about 130 bytes each in memory with yaml-cpp's
+//   own (measured: 540 MB for 16 MB of "- 1" lines), however dense the input. A
+//   canonical matrix of 10,000 activities and 20 parties has about 250,000; a
+//   Kubernetes List of 100,000 objects about 1,500,000. Refused at the value that
+//   crosses the limit. Flow collections cost yaml-cpp more: canonical_reader.cpp counts
+//   their separators first (one per 64 bytes of max_bytes).
+inline constexpr std::uint64_t k_tree_bytes_per_value = 16;
+inline constexpr std::uint64_t max_tree_values(const Limits& limits) {
+  return limits.max_bytes / k_tree_bytes_per_value;
+}
+// - A Markdown matrix holds a cell (about 140 bytes) per activity and party of the
+//   document, whatever table the activity is in: at most 8,000,000 cells (about 1.1 GB),
+//   refused at the row that crosses the limit. 1,000,000 rows of 4 parties is 4,000,000;
+//   the harm is many parties times many rows (1,000 tables of 256 new parties each).
+inline constexpr std::uint64_t k_max_matrix_cells = 8'000'000;
 
 }  // namespace racine

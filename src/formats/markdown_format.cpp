@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "formats/markdown_writer.h"
 #include "formats/pipe_row.h"
 
 namespace racine {
@@ -122,9 +123,10 @@ std::optional<std::vector<std::string>> format_table(const Matrix& m, std::uint3
         continue;
       }
       std::string out = rc.roles.to_string();
-      if (!rc.remark.empty()) out += (out.empty() ? "(" : " (") + rc.remark + ")";
+      // The remark is rendered text: escaped again, so that "a\|b" stays in its cell.
+      if (!rc.remark.empty()) out += (out.empty() ? "(" : " (") + markdown_text(rc.remark) + ")";
       if (!out.empty() && !w.empty()) out = std::string(w) + out + std::string(w);
-      for (const auto& mk : rc.markers) out += mk;
+      out += cell_text(RoleSet{}, rc.markers);  // "* **" stays two markers
       row.push_back(std::move(out));
     }
     cells.push_back(std::move(row));

@@ -96,6 +96,31 @@ std::string_view raw_html_closer(std::string_view line) {
 
 }  // namespace
 
+std::size_t container_prefix_length(std::string_view line) {
+  std::size_t i = 0;
+  for (;;) {
+    std::size_t j = i;
+    while (j < line.size() && (line[j] == ' ' || line[j] == '\t')) ++j;
+    if (j >= line.size()) return j;
+    if (line[j] == '>') {
+      i = j + 1;
+      if (i < line.size() && line[i] == ' ') ++i;
+      continue;
+    }
+    std::size_t k = j;
+    if (line[k] == '-' || line[k] == '*' || line[k] == '+') {
+      ++k;
+    } else {
+      while (k < line.size() && k - j < 9 && line[k] >= '0' && line[k] <= '9') ++k;
+      if (k == j || k >= line.size() || (line[k] != '.' && line[k] != ')')) return j;
+      ++k;
+    }
+    // A list marker is followed by a space or a tab (or ends the line).
+    if (k < line.size() && line[k] != ' ' && line[k] != '\t') return j;
+    i = k;
+  }
+}
+
 Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const Limits& limits,
                                                 std::uint32_t first_line, std::size_t chunk_bytes,
                                                 std::uint32_t classify_rows) {
@@ -150,9 +175,16 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
     html_closer = raw_html_closer(line);
     if (l == lines || line.find('|') == std::string_view::npos) continue;
     const std::string_view next = source.line(l + 1);
-    if (!is_delimiter_row(next)) continue;
-    const std::size_t header = count_pipe_cells(line);
-    if (header != count_pipe_cells(next)) continue;
+    // A table at the top level, or one inside a block quote or a list item (read after
+    // its container markers, here and row by row below).
+    bool nested = false;
+    std::size_t header = count_pipe_cells(line);
+    if (!is_delimiter_row(next) || header != count_pipe_cells(next)) {
+      const std::string_view delimiter = next.substr(container_prefix_length(next));
+      header = count_pipe_cells(line.substr(container_prefix_length(line)));
+      if (!is_delimiter_row(delimiter) || header != count_pipe_cells(delimiter)) continue;
+      nested = true;
+    }
     if (header > limits.max_columns) {
       return Error{source.path(), l, 1,
                    fmt::format("table has {} columns, above the limit of {} (raise "
@@ -163,11 +195,25 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
     // Rows so far all regular: starting with a pipe, as many cells as the header. Only
     // then is it certain that cmark-gfm continues the table (it ends a table at a row
     // it cannot read, such as a lone "|"), and so safe to cut it.
-    // Only a table that stands at the top level is cut: its header in column 1 after a
-    // blank line (not attached to a paragraph, nor inside a list item or quote).
-    bool regular = !uncertain && line.front() == '|' && (l == first_line || is_blank(source.line(l - 1)));
+    // Only a table that stands on its own is cut: its header in column 1 after a blank
+    // line (not attached to a paragraph, nor inside a list item). A table in a block
+    // quote is cut the same way when its header follows a blank line of the quote and
+    // every row has the header's markers (only ">" and spaces): the next chunk repeats
+    // them with the header, and cmark-gfm reads the rest as the same table in a block
+    // quote. A table in a list item is never cut.
+    const std::string_view prefix = line.substr(0, nested ? container_prefix_length(line) : 0);
+    const bool quote_only = prefix.find_first_not_of("> ") == std::string_view::npos;
+    const std::string_view before = l == first_line ? std::string_view{} : source.line(l - 1);
+    bool regular = !uncertain && quote_only && line.size() > prefix.size() &&
+                   line[prefix.size()] == '|' &&
+                   is_blank(nested ? before.substr(container_prefix_length(before)) : before);
     for (; r <= lines; ++r) {
-      const std::string_view row = source.line(r);
+      std::string_view row = source.line(r);
+      if (nested) {
+        const std::size_t markers = container_prefix_length(row);
+        regular = regular && markers == prefix.size() && row.starts_with(prefix);
+        row.remove_prefix(markers);
+      }
       if (is_blank(row)) break;
       if (may_start_block(row)) {
         uncertain = true;

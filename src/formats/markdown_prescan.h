@@ -8,13 +8,15 @@
 // one at a time, so that cmark-gfm's tree (about 40 bytes per input byte) never holds
 // the whole of a large document. A cut is made only at a blank line that no block can
 // span (outside fenced code and raw HTML blocks, before a line that starts in column 1),
-// or between two rows of a large table, past its first `classify_rows` body rows (which
+// or between two rows of a large table (at the top level or in a block quote, not in a
+// list item), past its first `classify_rows` body rows (which
 // decide how its columns are read, see markdown_reader.cpp): the next chunk then starts
 // with that table's header and delimiter rows again (LineRange::header), so that it
 // parses as the same table. Link reference definitions apply to the whole document, so a document with
 // any is one chunk.
 
 #include <cstddef>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -31,6 +33,13 @@ struct LineRange {
   std::uint32_t last = 0;
   std::uint32_t header = 0;
 };
+
+// Length of the container markers that start `line`: block quote markers ("> ", ">>")
+// and list item markers ("- ", "1. "), with the spaces around them. What follows is the
+// line as the block inside those containers sees it: a table inside a block quote or a
+// list item is read from there, like a table at the top level. Conservative: a line of
+// plain text may lose a leading "- " too, which only matters where a table may start.
+std::size_t container_prefix_length(std::string_view line);
 
 // The chunks of lines `first_line` to the end, or an Error naming the first table that
 // breaks a limit.

@@ -24,11 +24,12 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <memory>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -104,6 +105,13 @@ Result<FrontMatter> read_front_matter(const SourceFile& src) {
     if (t == "---" || t == "...") {
       close = l;
       break;
+    }
+    // Metadata is a few lines: refused past the limit, before the YAML parser sees it.
+    if (src.line_start(l) + src.line(l).size() - src.line_start(2) > k_max_front_matter_bytes) {
+      return Error{src.path(), l, 1,
+                   fmt::format("front matter is longer than {} KiB at this line: it holds a few "
+                               "lines of metadata (title, lang, id); close it with '---'",
+                               k_max_front_matter_bytes >> 10)};
     }
   }
   if (close == 0) {
@@ -214,6 +222,7 @@ struct Row {
   std::vector<std::string> cells;     // rendered, padded by cmark-gfm to the header width
   std::vector<cmark_node*> cell_nodes;
   std::vector<CellRange> ranges;      // as written in the source line
+  std::size_t content = 0;            // where the row starts in its line, after "> " or "- "
   std::vector<RoleCell> roles;        // each cell read as roles (body rows)
 };
 
@@ -274,10 +283,18 @@ class Reader {
   std::string m_first_h1;
   std::string m_first_heading;
   std::unordered_set<std::string> m_ids;
+  std::unordered_map<std::string, int> m_next_id;  // next "-N" to try for an id base
+  // What was recorded once already: skipped tables (span, reason) and suppressions
+  // (span, line, kind), as a table cut into chunks is seen once per chunk.
+  std::set<std::pair<std::uint32_t, std::string>> m_skipped_seen;
+  std::set<std::tuple<std::uint32_t, std::uint32_t, int>> m_suppressions_seen;
+  std::vector<std::uint32_t> m_listed_in;  // per party: 1 + the last transposed table listing it
   std::unordered_map<std::uint32_t, TableLayout> m_layouts;  // by header line
   std::string m_all_text;  // folded prose, for the language guess
   std::uint32_t m_table_line = 0;  // line of the table being read, for html inside it
   LineRange m_chunk;  // the chunk being read
+  std::uint64_t m_activities = 0;
+  std::optional<Error> m_too_big;  // set at the row that breaks k_max_matrix_cells
 };
 
 std::uint32_t Reader::map_line(int chunk_line) const {
@@ -293,9 +310,7 @@ std::uint32_t Reader::end_line_of(cmark_node* n) const { return map_line(cmark_n
 
 void Reader::skip(Span span, std::string reason, bool broken_table) {
   // A table cut into chunks is seen once per chunk: record it once.
-  for (const auto& s : m_m.skipped) {
-    if (s.span.begin == span.begin && s.reason == reason) return;
-  }
+  if (!m_skipped_seen.emplace(span.begin, reason).second) return;
   m_m.skipped.push_back({span, std::move(reason), broken_table});
 }
 
@@ -397,6 +412,7 @@ Result<Matrix> Reader::run() {
     NodePtr doc(cmark_parser_finish(parser), &cmark_node_free);
     m_chunk = chunk;
     walk(doc.get());
+    if (m_too_big) return *m_too_big;
   }
 
   if (m_m.activity_count() == 0) {
@@ -531,8 +547,14 @@ void Reader::on_paragraph(cmark_node* n) {
   if (line == 0) return;
   // A paragraph whose lines look like a pipe table is a table that formatting broke.
   {
-    const std::string_view first = m_src->line(line);
-    const std::string_view second = line < m_src->line_count() ? m_src->line(line + 1) : "";
+    // Inside a block quote or a list item, after the container's markers.
+    const bool nested = cmark_node_get_type(cmark_node_parent(n)) != CMARK_NODE_DOCUMENT;
+    auto content_of = [&](std::uint32_t l) -> std::string_view {
+      const std::string_view text = l <= m_src->line_count() ? m_src->line(l) : "";
+      return nested ? text.substr(container_prefix_length(text)) : text;
+    };
+    const std::string_view first = content_of(line);
+    const std::string_view second = content_of(line + 1);
     if (first.find('|') != std::string_view::npos && is_delimiter_row(second)) {
       const auto h = count_pipe_cells(first);
       const auto d = count_pipe_cells(second);
@@ -619,10 +641,9 @@ void Reader::on_html(cmark_node* n, std::uint32_t line) {
                    : Span{base + static_cast<std::uint32_t>(col),
                           base + static_cast<std::uint32_t>(col + std::min(m.length, src_line.size() - col))};
     // A table cut into chunks repeats its header: record its comments once.
-    const bool seen = std::any_of(m_m.suppressions.begin(), m_m.suppressions.end(), [&](const Suppression& o) {
-      return o.span.begin == sup.span.begin && o.line == sup.line && o.kind == sup.kind;
-    });
-    if (!seen) m_m.suppressions.push_back(std::move(sup));
+    if (m_suppressions_seen.emplace(sup.span.begin, sup.line, static_cast<int>(sup.kind)).second) {
+      m_m.suppressions.push_back(std::move(sup));
+    }
   }
 }
 
@@ -662,22 +683,49 @@ void Reader::on_table(cmark_node* table) {
   } else {
     header_line = map_line(cmark_node_get_end_line(table) - 1);
   }
-  // Confirm against the source: the header is the line right above a delimiter row.
-  if (header_line == 0 || header_line >= m_src->line_count() ||
-      !is_delimiter_row(m_src->line(header_line + 1))) {
-    const std::uint32_t from = line_of(table);
-    for (std::uint32_t l = std::max<std::uint32_t>(from, 1); l < m_src->line_count(); ++l) {
-      if (is_delimiter_row(m_src->line(l + 1))) {
+  // A table inside a block quote or a list item: its lines start with the container's
+  // markers ("> ", "- "), and are read after them.
+  const bool nested = cmark_node_get_type(cmark_node_parent(table)) != CMARK_NODE_DOCUMENT;
+  auto content_of = [&](std::uint32_t line) -> std::string_view {
+    const std::string_view text = m_src->line(line);
+    return nested ? text.substr(container_prefix_length(text)) : text;
+  };
+  // Confirm against the source: the header is the line right above a delimiter row. When
+  // cmark-gfm's lines are off (issue #222), the delimiter row is searched for within the
+  // table's own lines, never past them: that would be another table's.
+  const std::uint32_t from = std::max<std::uint32_t>(line_of(table), 1);
+  const std::uint32_t to = std::min(std::max(end_line_of(table), from), m_src->line_count());
+  if (header_line < from || header_line >= to || !is_delimiter_row(content_of(header_line + 1))) {
+    header_line = 0;
+    for (std::uint32_t l = from; l < to; ++l) {
+      if (is_delimiter_row(content_of(l + 1))) {
         header_line = l;
         break;
       }
     }
   }
-  if (header_line == 0) return;
+  if (header_line == 0) {
+    skip(m_src->line_span(from),
+         "table not read: its delimiter row could not be found in the source", true);
+    return;
+  }
   rows[0].line = header_line;
-  for (auto& row : rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Row& row = rows[i];
     if (row.line == 0) row.line = header_line;
-    row.ranges = split_pipe_row(m_src->line(row.line));
+    const std::string_view text = m_src->line(row.line);
+    if (nested) {
+      // Body rows: where cmark-gfm says they start; the header: after the markers.
+      const int column = i > 0 ? cmark_node_get_start_column(row.node) : 0;
+      row.content = column > 0 && static_cast<std::size_t>(column) <= text.size()
+                        ? static_cast<std::size_t>(column - 1)
+                        : container_prefix_length(text);
+    }
+    row.ranges = split_pipe_row(text.substr(row.content));
+    for (CellRange& range : row.ranges) {
+      range.begin += row.content;
+      range.end += row.content;
+    }
   }
   m_table_line = header_line;
   // Suppression comments written inside cells.
@@ -831,10 +879,28 @@ TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_
 }
 
 void Reader::add_activity(Activity a) {
+  // Every activity holds a cell per party of the document: refuse a matrix whose cells
+  // would not fit the memory budget, at the first row past it.
+  ++m_activities;
+  if (!m_too_big && m_activities * m_m.parties.size() > k_max_matrix_cells) {
+    m_too_big =
+        Error{m_src->path(), m_src->position(a.span.begin).line, 1,
+              fmt::format("the matrix would have {} activities x {} parties, above the limit "
+                          "of {} cells: split the document",
+                          m_activities, m_m.parties.size(), k_max_matrix_cells)};
+  }
+  if (m_too_big) return;
   std::string base = a.id.empty() ? text::slugify(a.title) : a.id;
   if (base.empty()) base = "activity";
   std::string id = base;
-  for (int n = 2; m_ids.count(id) != 0; ++n) id = fmt::format("{}-{}", base, n);
+  // The next free "-N", searched from where the last search for this base stopped (ids
+  // are never removed, so every smaller N is still taken): linear in the rows.
+  if (m_ids.count(id) != 0) {
+    int& n = m_next_id.try_emplace(base, 2).first->second;
+    do {
+      id = fmt::format("{}-{}", base, n++);
+    } while (m_ids.count(id) != 0);
+  }
   m_ids.insert(id);
   a.id = id;
   current_section().activities.push_back(std::move(a));
@@ -855,7 +921,7 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
       if (party_of[c] >= 0 && !text::trim(row.cells[c]).empty()) parties_empty = false;
     }
     // A note written under the table without a blank line renders as a one-cell row.
-    const std::string_view trimmed = text::trim(src_line);
+    const std::string_view trimmed = text::trim(src_line.substr(row.content));
     if (parties_empty && !trimmed.empty() && trimmed[0] != '|' && row.ranges.size() <= 1) {
       const std::string marker = leading_marker(row.cells[0]);
       if (!marker.empty()) {
@@ -950,7 +1016,13 @@ void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& lay
         std::reverse(markers.begin(), markers.end());
         if (name.empty() || parse_role_cell(name).no_role) continue;
         const std::size_t p = m_parties.resolve(m_m.parties, name, cell_span(row, c));
-        if (std::find(in_table.begin(), in_table.end(), p) == in_table.end()) in_table.push_back(p);
+        if (m_listed_in.size() <= p) m_listed_in.resize(p + 1, 0);
+        // Tables are read one after the other (the chunks of a cut table too), so the
+        // mark says whether this table lists the party already.
+        if (m_listed_in[p] != table_index + 1) {
+          in_table.push_back(p);
+          m_listed_in[p] = table_index + 1;
+        }
         if (a.cells.size() < m_m.parties.size()) a.cells.resize(m_m.parties.size());
         Cell& cell = a.cells[p];
         cell.present = true;
@@ -981,9 +1053,32 @@ void Reader::bind_markers() {
       }
     }
   }
+  // Notes by marker, in index order; found by binary search when that is also the
+  // order of their positions (as the walk is in document order, it always is).
+  const auto begin_of = [&](std::size_t n) { return m_m.notes[n].span.begin; };
+  struct Notes {
+    std::vector<std::size_t> list;
+    bool sorted = true;
+  };
+  std::unordered_map<std::string, Notes> by_marker;
+  for (std::size_t n = 0; n < m_m.notes.size(); ++n) {
+    Notes& notes = by_marker[m_m.notes[n].marker];
+    if (!notes.list.empty() && begin_of(notes.list.back()) >= begin_of(n)) notes.sorted = false;
+    notes.list.push_back(n);
+  }
   for (auto& use : m_m.marker_uses) {
-    for (std::size_t n = 0; n < m_m.notes.size(); ++n) {
-      if (m_m.notes[n].marker == use.marker && m_m.notes[n].span.begin > use.span.begin) {
+    const auto it = by_marker.find(use.marker);
+    if (it == by_marker.end()) continue;
+    const auto& list = it->second.list;
+    if (it->second.sorted) {
+      const auto at =
+          std::upper_bound(list.begin(), list.end(), use.span.begin,
+                           [&](std::uint32_t pos, std::size_t n) { return pos < begin_of(n); });
+      if (at != list.end()) use.note = static_cast<int>(*at);
+      continue;
+    }
+    for (const std::size_t n : list) {
+      if (begin_of(n) > use.span.begin) {
         use.note = static_cast<int>(n);
         break;
       }
@@ -993,20 +1088,26 @@ void Reader::bind_markers() {
 
 void Reader::find_options() {
   // Delegation notes that share a marker are one option.
+  std::unordered_set<std::string> markers;
+  std::unordered_set<std::string> ids;
+  std::unordered_map<std::string, int> next_id;
   for (std::size_t n = 0; n < m_m.notes.size(); ++n) {
     const Note& note = m_m.notes[n];
+    if (markers.count(note.marker) != 0) continue;
     if (!vocabulary::is_delegation_note(text::fold(note.text))) continue;
-    const bool known = std::any_of(m_m.options.begin(), m_m.options.end(),
-                                   [&](const Option& o) { return o.marker == note.marker; });
-    if (known) continue;
+    markers.insert(note.marker);
     Option o;
     // Named after the contract the note mentions, unique within the matrix.
     std::string base = text::slugify(vocabulary::contract_name(text::fold(note.text)));
     if (base.empty()) base = "delegation";
     o.id = base;
-    for (int k = 2; std::any_of(m_m.options.begin(), m_m.options.end(), [&](const Option& x) { return x.id == o.id; }); ++k) {
-      o.id = fmt::format("{}-{}", base, k);
+    if (ids.count(o.id) != 0) {
+      int& k = next_id.try_emplace(base, 2).first->second;
+      do {
+        o.id = fmt::format("{}-{}", base, k++);
+      } while (ids.count(o.id) != 0);
     }
+    ids.insert(o.id);
     o.marker = note.marker;
     o.text = note.text;
     o.note = static_cast<int>(n);

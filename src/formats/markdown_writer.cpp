@@ -1,10 +1,107 @@
 #include "formats/markdown_writer.h"
 
 #include <algorithm>
+#include <cctype>
+#include <string>
 
+#include "core/roles.h"
 #include "core/text.h"
 
 namespace racine {
+
+namespace {
+
+// Number of runs of `c` in `s` ("a**b*" has two runs of '*').
+std::size_t runs_of(std::string_view s, char c) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == c && (i == 0 || s[i - 1] != c)) ++n;
+  }
+  return n;
+}
+
+// True when `s` at `i` starts an entity or numeric reference ("&amp;", "&#35;").
+bool entity_at(std::string_view s, std::size_t i) {
+  std::size_t k = i + 1;
+  if (k < s.size() && s[k] == '#') ++k;
+  const std::size_t first = k;
+  while (k < s.size() && std::isalnum(static_cast<unsigned char>(s[k])) != 0) ++k;
+  return k > first && k < s.size() && s[k] == ';';
+}
+
+}  // namespace
+
+std::string markdown_text(std::string_view s) {
+  const std::string t = text::collapse_spaces(s);
+  // Emphasis, code spans, strikethrough and links need two delimiters: one alone is
+  // literal and stays unescaped, so that "opérateurs*" and "RA*" read as written.
+  const bool stars = runs_of(t, '*') > 1;
+  const bool unders = runs_of(t, '_') > 1;
+  const bool ticks = runs_of(t, '`') > 1;
+  const bool tildes = runs_of(t, '~') > 1;
+  const bool brackets = t.find('[') != std::string::npos && t.find(']') != std::string::npos;
+  std::size_t digits = 0;
+  while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') ++digits;
+  // The closing sequence of an ATX heading: the trailing run of '#'.
+  std::size_t hashes = t.size();
+  while (hashes > 0 && t[hashes - 1] == '#') --hashes;
+  std::string out;
+  out.reserve(t.size() + 8);
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      out += "&#" + std::to_string(u) + ';';  // cmark-gfm decodes it back
+      continue;
+    }
+    bool escape = false;
+    switch (c) {
+      case '\\':
+      case '|':
+      case '<':
+        escape = true;
+        break;
+      case '*': escape = stars || i == 0; break;
+      case '_': escape = unders || i == 0; break;
+      case '`': escape = ticks || i == 0; break;
+      case '~': escape = tildes || i == 0; break;
+      case '[':
+      case ']': escape = brackets; break;
+      case '&': escape = entity_at(t, i); break;
+      case '#': escape = i == 0 || i >= hashes; break;
+      // Block markers at the start of a line: list items, quotes, setext underlines,
+      // thematic breaks, and a delimiter row's cells.
+      case '-':
+      case '+':
+      case '=':
+      case '>': escape = i == 0; break;
+      // "http://", "mailto:": an autolink, which would take the text after it raw.
+      case ':': escape = i == 0 || t.compare(i + 1, 2, "//") == 0 || (i >= 6 && text::fold(t.substr(i - 6, 6)) == "mailto") ||
+                         (i >= 4 && text::fold(t.substr(i - 4, 4)) == "xmpp");
+        break;
+      case '.':
+        // "1." starts a list; "www." an autolink, which would take the text after it raw.
+        escape = (i == digits && digits > 0) || (i >= 3 && text::fold(t.substr(i - 3, 3)) == "www");
+        break;
+      case ')': escape = i == digits && digits > 0; break;  // "1)" starts a list
+      default: break;
+    }
+    if (escape) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string cell_text(RoleSet roles, const std::vector<std::string>& markers) {
+  std::string out = roles.to_string();
+  for (std::size_t k = 0; k < markers.size(); ++k) {
+    const std::size_t before = out.size();
+    out += markers[k];
+    const auto read = parse_role_cell(out, "ABCDEFGHIJKLMNOPQRSTUVWXYZ").markers;
+    if (read.size() != k + 1 || read.back() != markers[k]) out.insert(out.begin() + static_cast<std::ptrdiff_t>(before), ' ');
+  }
+  return out;
+}
 
 namespace {
 
@@ -15,16 +112,6 @@ std::string_view activity_header(std::string_view language) {
   if (language == "es") return "Actividad";
   if (language == "it") return "Attività";
   return "Activity";
-}
-
-// A cell's text, safe inside a pipe table.
-std::string escape_cell(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    if (c == '|') out += '\\';
-    out += c;
-  }
-  return out;
 }
 
 void write_table(std::string& out, const std::vector<std::vector<std::string>>& rows) {
@@ -59,7 +146,7 @@ void write_table(std::string& out, const std::vector<std::vector<std::string>>& 
 
 std::string write_markdown(const Matrix& m) {
   std::string out;
-  if (!m.title.empty()) out += "# " + m.title + "\n\n";
+  if (const std::string title = markdown_text(m.title); !title.empty()) out += "# " + title + "\n\n";
   // Each note goes after the last section that refers to it; the others at the end.
   std::vector<int> note_section(m.notes.size(), -1);
   for (const auto& use : m.marker_uses) {
@@ -68,34 +155,42 @@ std::string write_markdown(const Matrix& m) {
       at = std::max(at, static_cast<int>(use.section));
     }
   }
-  // "*Text" as the documents write it; "(1) Text" for the other markers.
+  // "*Text" as the documents write it; "(1) Text" for the other markers, and for a
+  // star when the text holds a star too or would lengthen the marker ("**", "*(1)").
+  // Escaped as one paragraph, so that the marker's star counts among the text's.
   auto write_note = [&](const Note& n) {
-    out += n.marker;
-    if (n.marker != "*") out += ' ';
-    out += n.text;
+    const std::string text = text::collapse_spaces(n.text);
+    if (n.marker == "*" && text.find('*') == std::string::npos && leading_marker("*" + text) == "*") {
+      out += '*';
+      out += markdown_text(text);
+    } else {
+      out += markdown_text(n.marker + " " + text);
+    }
     out += "\n\n";
   };
   for (std::size_t s = 0; s < m.sections.size(); ++s) {
     const Section& sec = m.sections[s];
-    if (!sec.title.empty()) out += "## " + sec.title + "\n\n";
+    // A section without a title still gets its heading ("##"): without one, its table
+    // would join the section above, or take the matrix's title.
+    const std::string heading = markdown_text(sec.title);
+    out += heading.empty() ? "##\n\n" : "## " + heading + "\n\n";
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> header{std::string(activity_header(m.language))};
-    for (const auto& p : m.parties) header.push_back(escape_cell(p.name));
+    for (const auto& p : m.parties) header.push_back(markdown_text(p.name));
     rows.push_back(std::move(header));
     for (const auto& a : sec.activities) {
-      std::string title = escape_cell(a.title);
+      std::string title = a.title;
       // A marker inside the title ("(opérateurs*)") is already written there.
       for (const auto& mk : a.title_markers) {
         if (a.title.find(mk) == std::string::npos) title += mk;
       }
-      std::vector<std::string> row{std::move(title)};
+      std::vector<std::string> row{markdown_text(title)};
       for (std::size_t p = 0; p < m.parties.size(); ++p) {
         std::string cell;
         if (p < a.cells.size() && a.cells[p].present) {
-          cell = a.cells[p].roles.to_string();
-          for (const auto& mk : a.cells[p].markers) cell += mk;
+          cell = cell_text(a.cells[p].roles, a.cells[p].markers);
         }
-        row.push_back(escape_cell(cell));
+        row.push_back(markdown_text(cell));
       }
       rows.push_back(std::move(row));
     }
@@ -108,7 +203,7 @@ std::string write_markdown(const Matrix& m) {
   for (std::size_t n = 0; n < m.notes.size(); ++n) {
     if (note_section[n] < 0) write_note(m.notes[n]);
   }
-  if (m.gray_zone) out += m.gray_zone->text + "\n";
+  if (m.gray_zone) out += markdown_text(m.gray_zone->text) + "\n";
   while (out.size() > 1 && out.ends_with("\n\n")) out.pop_back();
   return out;
 }

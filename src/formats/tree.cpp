@@ -10,6 +10,8 @@
 #include <istream>
 #include <streambuf>
 
+#include "formats/limits.h"
+
 namespace racine {
 
 namespace {
@@ -23,8 +25,14 @@ class ViewBuffer : public std::streambuf {
   }
 };
 
+// Thrown by the builder at the value that crosses its limit.
+struct TooManyNodes {
+  int pos;
+};
+
 class Builder : public YAML::EventHandler {
  public:
+  explicit Builder(std::uint64_t max_values) : m_max_values(max_values) {}
   std::vector<TreeNode> stack;  // open collections
   TreeNode root;
   bool has_root = false;
@@ -34,6 +42,7 @@ class Builder : public YAML::EventHandler {
   void OnDocumentStart(const YAML::Mark& mark) override { start = mark.pos; }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+    count(mark);
     TreeNode n;
     n.offset = offset(mark);
     add(std::move(n));
@@ -43,6 +52,7 @@ class Builder : public YAML::EventHandler {
     OnNull(mark, 0);
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, const std::string& value) override {
+    count(mark);
     TreeNode n;
     n.kind = TreeNode::Kind::scalar;
     n.quoted = tag == "!";
@@ -61,7 +71,11 @@ class Builder : public YAML::EventHandler {
 
  private:
   static std::uint32_t offset(const YAML::Mark& m) { return m.pos < 0 ? 0U : static_cast<std::uint32_t>(m.pos); }
+  void count(const YAML::Mark& mark) {
+    if (++m_nodes > m_max_values) throw TooManyNodes{mark.pos};
+  }
   void open(TreeNode::Kind kind, const YAML::Mark& mark) {
+    count(mark);
     TreeNode n;
     n.kind = kind;
     n.offset = offset(mark);
@@ -72,6 +86,8 @@ class Builder : public YAML::EventHandler {
     stack.pop_back();
     add(std::move(n));
   }
+  std::uint64_t m_max_values;
+  std::uint64_t m_nodes = 0;
   void add(TreeNode n) {
     if (!stack.empty()) {
       stack.back().items.push_back(std::move(n));
@@ -88,6 +104,16 @@ Error error_at(const SourcePtr& src, std::uint32_t offset, std::string message) 
   const Position p = src->position(std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(src->text().size())));
   return Error{src->path(), p.line, p.column, std::move(message)};
 }
+
+namespace {
+Error too_many_nodes(const SourcePtr& src, int pos, std::uint64_t max_values) {
+  return error_at(
+      src, pos < 0 ? 0U : static_cast<std::uint32_t>(pos),
+      fmt::format("more than {} values in one document, above the limit of one per "
+                  "{} bytes of limits.max-bytes (raise it in .racine.yaml to read this)",
+                  max_values, k_tree_bytes_per_value));
+}
+}  // namespace
 
 void refuse(const TreeNode& n, std::string message) { throw TreeRefusal{n.offset, std::move(message)}; }
 
@@ -118,10 +144,10 @@ std::string_view TreeNode::kind_name() const {
   return "?";
 }
 
-Result<TreeNode> parse_tree(const SourcePtr& src) {
+Result<TreeNode> parse_tree(const SourcePtr& src, std::uint64_t max_values) {
   ViewBuffer buffer(src->text());
   std::istream in(&buffer);
-  Builder b;
+  Builder b(max_values);
   try {
     YAML::Parser parser(in);
     if (!parser.HandleNextDocument(b)) return error_at(src, 0, "the document is empty");
@@ -129,16 +155,18 @@ Result<TreeNode> parse_tree(const SourcePtr& src) {
       return error_at(src, static_cast<std::uint32_t>(b.alias_at),
                       "aliases (*name) are not allowed in a racine document: write the value out");
     }
-    Builder rest;
+    Builder rest(max_values);
     if (parser.HandleNextDocument(rest)) {
       // yaml-cpp 0.7 returns the same document forever on some malformed input.
-      Builder third;
+      Builder third(max_values);
       if (rest.start <= b.start || (parser.HandleNextDocument(third) && third.start <= rest.start)) {
         return error_at(src, static_cast<std::uint32_t>(std::max(rest.start, 0)),
                         "malformed YAML: the parser cannot go past this point");
       }
       return error_at(src, rest.root.offset, "a second YAML document: a file holds one matrix");
     }
+  } catch (const TooManyNodes& e) {
+    return too_many_nodes(src, e.pos, max_values);
   } catch (const YAML::DeepRecursion& e) {
     return error_at(src, e.mark.pos < 0 ? 0U : static_cast<std::uint32_t>(e.mark.pos),
                     fmt::format("nesting deeper than {} levels", e.depth()));
@@ -149,7 +177,7 @@ Result<TreeNode> parse_tree(const SourcePtr& src) {
   return std::move(b.root);
 }
 
-Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src) {
+Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src, std::uint64_t max_values) {
   ViewBuffer buffer(src->text());
   std::istream in(&buffer);
   std::vector<TreeNode> out;
@@ -157,7 +185,7 @@ Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src) {
     YAML::Parser parser(in);
     int last_start = -1;
     for (;;) {
-      Builder b;
+      Builder b(max_values);
       if (!parser.HandleNextDocument(b)) break;
       // yaml-cpp 0.7 can return the same document forever on some malformed input.
       if (b.start <= last_start) {
@@ -170,6 +198,8 @@ Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src) {
       }
       if (b.has_root && b.root.kind != TreeNode::Kind::null) out.push_back(std::move(b.root));
     }
+  } catch (const TooManyNodes& e) {
+    return too_many_nodes(src, e.pos, max_values);
   } catch (const YAML::DeepRecursion& e) {
     return error_at(src, e.mark.pos < 0 ? 0U : static_cast<std::uint32_t>(e.mark.pos),
                     fmt::format("nesting deeper than {} levels", e.depth()));

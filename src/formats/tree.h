@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "core/source.h"
+#include "formats/limits.h"
 
 namespace racine {
 
@@ -43,9 +44,12 @@ struct TreeRefusal {
 const std::string& scalar_of(const TreeNode& n, std::string_view what);
 
 // Parses the single document of `src`. Errors carry the source's path, line and column.
-Result<TreeNode> parse_tree(const SourcePtr& src);
+// A document of more than `max_values` values is refused (see formats/limits.h).
+Result<TreeNode> parse_tree(const SourcePtr& src, std::uint64_t max_values = max_tree_values(Limits{}));
 
-// Every document of a multi-document stream (`---` separated), empty ones left out.
-Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src);
+// Every document of a multi-document stream (`---` separated), empty ones left out;
+// `max_values` applies to each document.
+Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src,
+                                              std::uint64_t max_values = max_tree_values(Limits{}));
 
 }  // namespace racine

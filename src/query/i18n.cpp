@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "core/text.h"
@@ -179,16 +180,19 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
     for (const auto& a : translation.sections[s].activities) ft[s].push_back(features_of(an, translation, a));
   }
   // Rows of every section pair, aligned once and kept for the report.
-  auto rows = [&](std::size_t s, std::size_t t) {
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<std::pair<std::size_t, std::size_t>>> aligned;
+  auto rows = [&](std::size_t s, std::size_t t) -> const std::vector<std::pair<std::size_t, std::size_t>>& {
+    const auto known = aligned.find({s, t});
+    if (known != aligned.end()) return known->second;
     auto pairs = align(fs[s].size(), ft[t].size(), k_row_threshold,
                        [&](std::size_t i, std::size_t j) { return similarity(fs[s][i], ft[t][j]); });
     pair_gaps(pairs, fs[s].size(), ft[t].size());
-    return pairs;
+    return aligned.emplace(std::pair{s, t}, std::move(pairs)).first->second;
   };
   const Language ls = language_from_code(source.language);
   const Language lt = language_from_code(translation.language);
   auto section_score = [&](std::size_t s, std::size_t t) {
-    const auto pairs = rows(s, t);
+    const auto& pairs = rows(s, t);
     double sum = 0;
     for (const auto& [i, j] : pairs) sum += similarity(fs[s][i], ft[t][j]);
     const std::size_t most = std::max(fs[s].size(), ft[t].size());
@@ -201,9 +205,16 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
   };
   // Scoring every pair of sections aligns their rows: affordable while the two matrices'
   // activities multiply to less than k_max_cells; beyond, sections pair by position.
+  // Beyond, rows within a pair of sections could still be scored pairwise, but only
+  // where they multiply to less than k_max_cells too (align): said once, here.
   std::vector<std::pair<std::size_t, std::size_t>> sections;
   if (source.activity_count() * translation.activity_count() > k_max_cells) {
     for (std::size_t k = 0; k < std::min(source.sections.size(), translation.sections.size()); ++k) sections.emplace_back(k, k);
+    report("RAC401", Severity::error, translation.tables.empty() ? Span{} : translation.tables.front().span,
+           fmt::format("the source has {} activities and the translation {}: more than {} pairs to score, so sections "
+                       "are paired by position, and rows too in sections whose pairs exceed it; a row or section "
+                       "inserted or deleted there shifts the ones after it",
+                       source.activity_count(), translation.activity_count(), k_max_cells));
   } else {
     sections = align(source.sections.size(), translation.sections.size(), k_section_threshold, section_score);
   }
@@ -239,7 +250,7 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
   for (const auto& [s, t] : sections) {
     const Section& ss = source.sections[s];
     const Section& ts = translation.sections[t];
-    const auto pairs = rows(s, t);
+    const auto& pairs = rows(s, t);
     std::vector<bool> src_row(ss.activities.size(), false);
     std::vector<bool> tr_row(ts.activities.size(), false);
     for (const auto& [i, j] : pairs) {

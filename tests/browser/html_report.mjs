@@ -2,14 +2,28 @@
 // Opens the seed's page from a file URL, searches, selects a party, checks that no
 // request leaves the page and that an escaped title runs no script; keeps a screenshot
 // under the build folder. Usage: node html_report.mjs RACINE SOURCE_DIR OUT_DIR
+// Without chromium or playwright-core it fails under CI=true and is skipped (exit 77)
+// elsewhere, as tests/prerequisites.sh does for the shell tests.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 
 const [racine, src, out] = process.argv.slice(2);
+const missing = what => {
+  if (process.env.CI === 'true') {
+    console.error(`error: CI=true and ${what}`);
+    process.exit(1);
+  }
+  console.log(`skipped: ${what}`);
+  process.exit(77);
+};
+if (!existsSync('/usr/bin/chromium')) missing('chromium is absent: run make deps (chromium)');
+if (!existsSync(resolve(src, '.cache/playwright/node_modules/playwright-core'))) {
+  missing('playwright-core is absent from .cache/playwright: run make deps');
+}
 const require = createRequire(resolve(src, '.cache/playwright/package.json'));
 const { chromium } = require('playwright-core');
 

@@ -100,9 +100,21 @@ std::string read_text(const std::string& path) { return slurp(path); }
 std::string source_dir() { return RACINE_SOURCE_DIR; }
 std::string seed_path() { return source_dir() + "/data/managed-kubernetes.md"; }
 
+std::string shared_dir() {
+  const char* env = std::getenv("RACINE_SHARED_DIR");
+  if (env != nullptr && *env != '\0') return env;
+  return (std::filesystem::path(source_dir()).parent_path() / "shared").string();
+}
+
 std::string corpus_dir() {
-  const auto p = std::filesystem::path(source_dir()).parent_path() / "shared" / "corpus";
+  const auto p = std::filesystem::path(shared_dir()) / "corpus";
   return std::filesystem::is_directory(p) ? p.string() : "";
+}
+
+std::string corpus_absent() {
+  const char* env = std::getenv("RACINE_SHARED_DIR");
+  return env != nullptr && *env != '\0' ? std::string(env) + "/corpus is absent (RACINE_SHARED_DIR)"
+                                        : "../shared/corpus is absent";
 }
 
 }  // namespace racine::test

@@ -39,7 +39,11 @@ std::string read_text(const std::string& path);
 // The project's source tree and the seed as copied into it.
 std::string source_dir();
 std::string seed_path();
-// ../shared/corpus beside the project, or "" when absent.
+// ../shared beside the project, or $RACINE_SHARED_DIR when set.
+std::string shared_dir();
+// shared_dir()/corpus, or "" when absent.
 std::string corpus_dir();
+// What to say when it is absent: "../shared/corpus is absent".
+std::string corpus_absent();
 
 }  // namespace racine::test

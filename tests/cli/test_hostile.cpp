@@ -124,4 +124,71 @@ TEST(Hostile, HundredMegabyteMatrix) {
   EXPECT_NE(s.err.find("racine: <stdin>: input is "), std::string::npos);
 }
 
+TEST(Hostile, TableInABlockQuoteBetweenRaciTables) {
+  // Issue 11: the second table's rows vanished behind the quoted table.
+  TempDir d;
+  const auto p = d.write("quote.md", quote_between_tables());
+  const Outcome r = racine({"export", "--format", "csv", p});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "\xEF\xBB\xBFsection,id,title,Dev,Ops,QA,Sec\r\n"
+            "Build,compile,Compile,RA,C,,\r\n"
+            "Build,package,Package,R,A,,\r\n"
+            "Run,test,Test,,,RA,I\r\n"
+            "Run,audit,Audit,,,C,RA\r\n"
+            "Run,patch,Patch,,,I,RA\r\n");
+}
+
+TEST(Hostile, PaddingBombInABlockQuoteOrAListItem) {
+  TempDir d;
+  for (const auto& [name, doc] :
+       {std::pair<std::string, std::string>{"quoted.md", quoted_padding_bomb()},
+        {"listed.md", listed_padding_bomb()}}) {
+    const auto p = d.write(name, doc);
+    expect_refused(racine({"lint", p}),
+                   "racine: " + p +
+                       ":1:1: tables up to here have 5080000 missing cells that the parser would "
+                       "pad, above the limit of 200000 (raise limits.max-padding-cells in "
+                       ".racine.yaml to read it)\n");
+  }
+}
+
+TEST(Hostile, LongPartyNames) {
+  TempDir d;
+  const auto p = d.write("long.md", long_party_names());
+  const Outcome r = racine({"lint", p});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "1 file checked: 0 errors, 0 warnings, 0 infos\n");
+}
+
+TEST(Hostile, HugeFrontMatter) {
+  TempDir d;
+  const auto p = d.write("fm.md", front_matter_bomb(16U << 20));
+  expect_refused(racine({"lint", p}),
+                 "racine: " + p +
+                     ":1347:1: front matter is longer than 16 KiB at this line: it holds a few "
+                     "lines of metadata (title, lang, id); close it with '---'\n");
+}
+
+TEST(Hostile, DenseJsonAndYaml) {
+  // 16 MB of values 2 or 4 bytes apart (2.4 GB and 1.2 GB of memory before).
+  TempDir d;
+  const auto json = d.write("dense.json", json_bomb(16U << 20));
+  expect_refused(racine({"lint", json}),
+                 "racine: " + json +
+                     ":1:2097153: more than 1048576 values in flow collections ('[...]', "
+                     "'{...}'), above the limit of one per 64 bytes of limits.max-bytes (raise it "
+                     "in .racine.yaml "
+                     "to read this)\n");
+  // The YAML with max-bytes at 1 MiB (yaml-cpp reads such YAML at about 1 MB/s): the
+  // limit is then 65,536 values.
+  const auto config = d.write("small.yaml", "limits:\n  max-bytes: 1048576\n");
+  const auto yaml = d.write("dense.yaml", yaml_bomb(1U << 20));
+  expect_refused(
+      racine({"lint", "--config", config, yaml}),
+      "racine: " + yaml +
+          ":65536:3: more than 65536 values in one document, above the limit of "
+          "one per 16 bytes of limits.max-bytes (raise it in .racine.yaml to read this)\n");
+}
+
 }  // namespace racine::test

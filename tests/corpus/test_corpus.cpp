@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_test_support.h"
+#include "prerequisites.h"
 
 namespace racine::test {
 
@@ -26,7 +27,7 @@ constexpr const char* k_languages[] = {"fr", "en", "de", "es", "it"};
 class Corpus : public ::testing::TestWithParam<std::tuple<const char*, Expect>> {};
 
 TEST_P(Corpus, ReadsWithExactCounts) {
-  if (corpus_dir().empty()) GTEST_SKIP() << "../shared/corpus is absent: corpus tests skipped";
+  RACINE_REQUIRE_CORPUS();
   const auto [lang, e] = GetParam();
   const std::string path = corpus_dir() + "/cloud-temple/" + lang + "/" + e.service + ".md";
   const Outcome r = racine({"lint", "--format", "json", path});
@@ -51,7 +52,7 @@ INSTANTIATE_TEST_SUITE_P(AllFiles, Corpus,
                          });
 
 TEST(CorpusSpellings, GermanPartySpellingsAreOnePartyAndRac103) {
-  if (corpus_dir().empty()) GTEST_SKIP() << "../shared/corpus is absent: corpus tests skipped";
+  RACINE_REQUIRE_CORPUS();
   // kubernetes-raci names the client `Kunde` and, in two tables, `Client`;
   // llmaas-raci has `Kundenrolle` / `Rolle Kunde` and `Cloud-Tempel-Rolle`.
   const Outcome k = racine({"lint", "--format", "json", corpus_dir() + "/cloud-temple/de/kubernetes-raci.md"});
@@ -79,7 +80,7 @@ TEST(CorpusSpellings, GermanPartySpellingsAreOnePartyAndRac103) {
 }
 
 TEST(CorpusSpellings, WholeCorpusInOneRun) {
-  if (corpus_dir().empty()) GTEST_SKIP() << "../shared/corpus is absent: corpus tests skipped";
+  RACINE_REQUIRE_CORPUS();
   std::vector<std::string> args = {"lint", "--format", "json"};
   for (const char* lang : k_languages) {
     for (const auto& e : k_expected) args.push_back(corpus_dir() + "/cloud-temple/" + lang + "/" + e.service + ".md");

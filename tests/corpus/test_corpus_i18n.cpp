@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/cli_test_support.h"
+#include "prerequisites.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
 #include "query/i18n.h"
@@ -53,7 +54,7 @@ std::vector<std::string> findings(const Matrix& source, const std::string& trans
 }  // namespace
 
 TEST(CorpusI18n, EveryTranslationAgreesWithItsSource) {
-  if (corpus_dir().empty()) GTEST_SKIP() << "../shared/corpus is absent: corpus tests skipped";
+  RACINE_REQUIRE_CORPUS();
   std::size_t checked = 0;
   for (const char* service : {"iaas-raci", "iaas-raci_s3", "kubernetes-raci", "llmaas-raci", "network-raci", "paas-raci",
                               "paas-raci_ocp_std"}) {
@@ -67,7 +68,7 @@ TEST(CorpusI18n, EveryTranslationAgreesWithItsSource) {
 }
 
 TEST(CorpusI18n, DriftMadeFromTheKubernetesTranslation) {
-  if (corpus_dir().empty()) GTEST_SKIP() << "../shared/corpus is absent: corpus tests skipped";
+  RACINE_REQUIRE_CORPUS();
   const Matrix source = read_md_text(corpus_file("fr", "kubernetes-raci"), "fr/kubernetes-raci.md");
   const auto en = lines_of(corpus_file("en", "kubernetes-raci"));
   // The lines the drift is made on (1-based), checked first so that a corpus change shows.

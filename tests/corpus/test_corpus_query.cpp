@@ -11,6 +11,7 @@
 
 #include "cli/cli_test_support.h"
 #include "core/text.h"
+#include "prerequisites.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
 #include "query/index.h"
@@ -32,7 +33,7 @@ Matrix read_corpus(const std::string& lang, const std::string& service) {
 }  // namespace
 
 TEST(CorpusQuery, KubernetesDelegationOptionInFiveLanguages) {
-  if (corpus_dir().empty()) GTEST_SKIP() << "../shared/corpus is absent: corpus tests skipped";
+  RACINE_REQUIRE_CORPUS();
   const Matrix fr = read_corpus("fr", "kubernetes-raci");
   ASSERT_EQ(fr.options.size(), 1U);
   std::vector<std::pair<std::uint32_t, std::uint32_t>> fr_rows;
@@ -62,7 +63,7 @@ TEST(CorpusQuery, KubernetesDelegationOptionInFiveLanguages) {
 // Each French title of the Kubernetes matrix, looked up in a translation, should find
 // the row at the same place. Measured figures (docs/query.md), asserted as floors.
 TEST(CorpusQuery, FrenchTitlesFoundInTranslations) {
-  if (corpus_dir().empty()) GTEST_SKIP() << "../shared/corpus is absent: corpus tests skipped";
+  RACINE_REQUIRE_CORPUS();
   const Matrix fr = read_corpus("fr", "kubernetes-raci");
   struct Floor {
     const char* lang;
@@ -226,20 +227,12 @@ Figures measure(const std::string& file, bool print_misses) {
   return all;
 }
 
-bool corpus_required() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string_view(ci) == "true";
-}
-
 }  // namespace
 
 // The held-out set, frozen before tuning (docs/query.md, "Measurement"): the acceptance
 // figures of issue 14, asserted as floors.
 TEST(CorpusQuery, HeldOutLookups) {
-  if (corpus_dir().empty()) {
-    if (corpus_required()) FAIL() << "../shared/corpus is absent: check out the shared corpus next to the project";
-    GTEST_SKIP() << "../shared/corpus is absent: the held-out lookups need it";
-  }
+  RACINE_REQUIRE_CORPUS();
   const Figures f = measure("who_heldout.tsv", true);
   ASSERT_GE(f.total, 200U);
   EXPECT_GE(f.rate(f.top1, f.covered), 0.90);
@@ -252,10 +245,7 @@ TEST(CorpusQuery, HeldOutLookups) {
 // Queries added while tuning (the issue's examples among them): reported apart, since
 // they are in-sample.
 TEST(CorpusQuery, TuningLookups) {
-  if (corpus_dir().empty()) {
-    if (corpus_required()) FAIL() << "../shared/corpus is absent: check out the shared corpus next to the project";
-    GTEST_SKIP() << "../shared/corpus is absent: the tuning lookups need it";
-  }
+  RACINE_REQUIRE_CORPUS();
   const Figures f = measure("who_tuning.tsv", true);
   EXPECT_GE(f.rate(f.top1, f.covered), 0.90);
   EXPECT_GE(f.rate(f.gray_right, f.gray), 0.95);

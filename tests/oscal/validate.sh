@@ -2,25 +2,26 @@
 # Validates `racine export --format oscal` of the seed and of every corpus file against
 # NIST's OSCAL component definition schema (../shared/schemas, draft-07) with ajv-cli and
 # ajv-formats, then checks that a broken document fails, so that this test can fail.
-# Skips (exit 77) when ../shared/schemas is absent. Usage: validate.sh RACINE SOURCE_DIR
+# What it needs (the schema, the corpus, node and ajv-cli) follows tests/prerequisites.sh:
+# under CI=true its absence fails the test, else the test is skipped (exit 77).
+# Usage: validate.sh RACINE SOURCE_DIR ($RACINE_SHARED_DIR replaces ../shared)
 set -euo pipefail
 racine=$1 src=$2
+source "$src/tests/prerequisites.sh"
+cd "$src"
 ajv="$src/.cache/ajv/node_modules/.bin/ajv"
-schema="$src/../shared/schemas/oscal_component_schema.json"
-if [ ! -f "$schema" ]; then
-  echo "skipped: ../shared/schemas/oscal_component_schema.json is absent"
-  exit 77
-fi
-if [ ! -x "$ajv" ] || ! command -v node >/dev/null 2>&1; then
-  echo "error: ajv-cli is not installed: run 'make deps'" >&2
-  exit 1
-fi
+shared=$(shared_dir)
+schema="$shared/schemas/oscal_component_schema.json"
+[ -f "$schema" ] || missing "$schema is absent (the shared folder beside the project)"
+command -v node >/dev/null 2>&1 || missing "node is absent: run make deps (nodejs)"
+[ -x "$ajv" ] || missing "ajv-cli is absent from .cache/ajv: run make deps"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cd "$src"
 inputs=(data/managed-kubernetes.md)
-if [ -d ../shared/corpus ]; then
-  while IFS= read -r f; do inputs+=("$f"); done < <(find ../shared/corpus -name '*-raci*.md' | sort)
+if [ -d "$shared/corpus" ]; then
+  while IFS= read -r f; do inputs+=("$f"); done < <(find "$shared/corpus" -name '*-raci*.md' | sort)
+else
+  partial "$shared/corpus is absent" "only the seed is validated"
 fi
 data=()
 n=0

@@ -2,29 +2,29 @@
 # Validates racine's SARIF with Microsoft's SARIF multitool, with its default rules and
 # with GitHub's ingestion rules (--rule-kind Gh), on the seed, on the whole corpus, and on
 # the i18n findings of a drifted translation.
-# Usage: validate.sh RACINE_BINARY SOURCE_DIR
-# scripts/deps.sh (make deps) installs the multitool into SOURCE_DIR/.cache/.
+# Usage: validate.sh RACINE_BINARY SOURCE_DIR ($RACINE_SHARED_DIR replaces ../shared)
+# scripts/deps.sh (make deps) installs the multitool into SOURCE_DIR/.cache/; what is
+# missing fails the test under CI=true, else skips it (tests/prerequisites.sh).
 set -euo pipefail
 racine=$1 src=$2
+source "$src/tests/prerequisites.sh"
+cd "$src"
 multitool="$src/.cache/sarif-multitool/node_modules/.bin/sarif-multitool"
-if [ ! -x "$multitool" ] || ! command -v node >/dev/null 2>&1; then
-  echo "error: the SARIF multitool is not installed: run 'make deps'" >&2
-  exit 1
-fi
+shared=$(shared_dir)
+command -v node >/dev/null 2>&1 || missing "node is absent: run make deps (nodejs)"
+[ -x "$multitool" ] || missing "the SARIF multitool is absent from .cache/sarif-multitool: run make deps"
+[ -d "$shared/corpus" ] || partial "$shared/corpus is absent" "only the seed and the i18n goldens are validated"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cd "$src"
 set +e
 "$racine" lint --format sarif data/managed-kubernetes.md > "$work/seed.sarif"
 "$racine" i18n --format sarif tests/golden/i18n/source.md tests/golden/i18n/good.md tests/golden/i18n/drift.md \
   > "$work/i18n.sarif"
 files=()
-if [ -d ../shared/corpus ]; then
-  while IFS= read -r f; do files+=("$f"); done < <(find ../shared/corpus -name '*-raci*.md' | sort)
+if [ -d "$shared/corpus" ]; then
+  while IFS= read -r f; do files+=("$f"); done < <(find "$shared/corpus" -name '*-raci*.md' | sort)
   "$racine" lint --format sarif "${files[@]}" > "$work/corpus.sarif"
-else
-  echo "note: ../shared/corpus is absent: only the seed is validated"
 fi
 set -e
 

@@ -2,25 +2,26 @@
 # Validates the canonical YAML and JSON that racine writes against
 # docs/schema/racine-1.schema.json with a real JSON Schema validator (ajv-cli), for the
 # seed and every corpus file; then checks that broken documents fail, so that this test
-# can fail. Usage: validate.sh RACINE_BINARY SOURCE_DIR
-# scripts/deps.sh (make deps) installs ajv-cli into SOURCE_DIR/.cache/.
+# can fail. Usage: validate.sh RACINE_BINARY SOURCE_DIR ($RACINE_SHARED_DIR replaces
+# ../shared). scripts/deps.sh (make deps) installs ajv-cli into SOURCE_DIR/.cache/; what
+# is missing fails the test under CI=true, else skips it (tests/prerequisites.sh).
 set -euo pipefail
 racine=$1 src=$2
+source "$src/tests/prerequisites.sh"
+cd "$src"
 ajv="$src/.cache/ajv/node_modules/.bin/ajv"
 schema="$src/docs/schema/racine-1.schema.json"
-if [ ! -x "$ajv" ] || ! command -v node >/dev/null 2>&1; then
-  echo "error: ajv-cli is not installed: run 'make deps'" >&2
-  exit 1
-fi
+shared=$(shared_dir)
+command -v node >/dev/null 2>&1 || missing "node is absent: run make deps (nodejs)"
+[ -x "$ajv" ] || missing "ajv-cli is absent from .cache/ajv: run make deps"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cd "$src"
 inputs=(data/managed-kubernetes.md tests/golden/lint/rasci.md tests/golden/lint/daci.md tests/golden/lint/variations.md)
-if [ -d ../shared/corpus ]; then
-  while IFS= read -r f; do inputs+=("$f"); done < <(find ../shared/corpus -name '*-raci*.md' | sort)
+if [ -d "$shared/corpus" ]; then
+  while IFS= read -r f; do inputs+=("$f"); done < <(find "$shared/corpus" -name '*-raci*.md' | sort)
 else
-  echo "note: ../shared/corpus is absent: only the seed is validated"
+  partial "$shared/corpus is absent" "only the seed and the golden inputs are validated"
 fi
 data=()
 n=0

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The XLSX export read back by LibreOffice: `libreoffice --headless --convert-to csv`
 # of the seed's workbook gives the same roles as the matrix for all 71 activities.
-# Skips (exit 77) where LibreOffice is absent (`make deps` installs it).
+# Without LibreOffice or node (`make deps` installs them) the test fails under CI=true and
+# is skipped (exit 77) elsewhere (tests/prerequisites.sh).
 # Usage: libreoffice.sh RACINE
 set -euo pipefail
 racine=$1
-if ! command -v libreoffice >/dev/null 2>&1; then
-  echo "skipped: LibreOffice is absent (make deps installs libreoffice-calc-nogui)"
-  exit 77
-fi
+source "$(dirname "$0")/../prerequisites.sh"
+command -v libreoffice >/dev/null 2>&1 || missing "LibreOffice is absent: run make deps (libreoffice-calc-nogui)"
+command -v node >/dev/null 2>&1 || missing "node is absent: run make deps (nodejs)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$racine" export --format xlsx -o "$work/seed.xlsx"

@@ -44,6 +44,29 @@ TEST(PartyNames, ResolverKeepsTheFirstSpellingAsName) {
   EXPECT_EQ(parties[1].id, "cloud-temple");
 }
 
+TEST(PartyNames, ResolverMatchesTheFirstFreePartyWhateverTheRule) {
+  PartyResolver r;
+  std::vector<Party> parties;
+  EXPECT_EQ(r.resolve(parties, "Ops", {}), 0U);
+  EXPECT_EQ(r.resolve(parties, "Customer", {}), 1U);
+  EXPECT_EQ(r.resolve(parties, "Cloud Temple", {}), 2U);
+  EXPECT_EQ(r.resolve(parties, "Client", {}), 1U);        // alias group
+  EXPECT_EQ(r.resolve(parties, "Cloud Tmeple", {}), 2U);  // typo
+  EXPECT_EQ(r.resolve(parties, "Client", {}, {1}), 3U);   // taken: a new party
+  EXPECT_EQ(r.resolve(parties, "Kunde", {}, {1}), 3U);    // the first free of the group
+  EXPECT_EQ(r.resolve(parties, "Cloud Temple", {}, {2}), 4U);
+  EXPECT_EQ(r.resolve(parties, "Cloud Temple", {}, {2, 4}), 5U);
+  ASSERT_EQ(parties.size(), 6U);
+  EXPECT_EQ(parties[3].id, "client");
+  EXPECT_EQ(parties[4].id, "cloud-temple-2");
+  EXPECT_EQ(parties[5].id, "cloud-temple-3");
+  // Names longer than the typo rule compares match only exactly.
+  const std::string long_name(PartyResolver::k_typo_key_bytes, 'a');
+  EXPECT_TRUE(r.same_party(long_name.substr(1) + "b", long_name));
+  EXPECT_FALSE(r.same_party(long_name + "b", long_name + "c"));
+  EXPECT_TRUE(r.same_party(long_name + "b", long_name + "B"));
+}
+
 TEST(PartyNames, ConfiguredAliases) {
   PartyAliases aliases = PartyAliases::builtin();
   aliases.groups.push_back({"Ops", "Operations"});

@@ -1,6 +1,10 @@
-#include "core/text.h"
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/text.h"
 
 namespace racine::text {
 
@@ -31,6 +35,27 @@ TEST(Text, EditDistanceCountsTranspositionsOnce) {
   EXPECT_EQ(edit_distance("cloudtemple", "cloudtempel"), 1U);
   EXPECT_EQ(edit_distance("kunde", "kunden"), 1U);
   EXPECT_EQ(edit_distance("pm", "dev"), 3U);
+}
+
+TEST(Text, BoundedEditDistanceAgreesWithTheFullOneWithinItsLimit) {
+  const std::vector<std::string> words = {
+      "",       "a",           "ab",          "ba",          "kunde",
+      "kunden", "cloudtemple", "cloudtempel", "cloudtmeple", "clodtemple",
+      "xyz",    "abcdef",      "badcfe"};
+  for (const auto& a : words) {
+    for (const auto& b : words) {
+      for (std::size_t limit = 0; limit <= 3; ++limit) {
+        EXPECT_EQ(edit_distance_within(a, b, limit), std::min(edit_distance(a, b), limit + 1))
+            << a << " / " << b << " within " << limit;
+      }
+    }
+  }
+  // Two 1 MB strings: only a band of the table is computed.
+  const std::string big(1 << 20, 'a');
+  EXPECT_EQ(edit_distance_within(big, big + "bc", 2), 2U);
+  EXPECT_EQ(edit_distance_within(big + "x", "y" + big, 2), 2U);
+  EXPECT_EQ(edit_distance_within(big, std::string(1 << 20, 'b'), 2), 3U);
+  EXPECT_EQ(edit_distance_within(big, big + "abc", 2), 3U);
 }
 
 TEST(Text, TrimAndCollapse) {

@@ -339,4 +339,148 @@ TEST(MarkdownReader, PrescanRefusesTooManyColumns) {
             "in .racine.yaml to read it)");
 }
 
+TEST(MarkdownReader, TableInABlockQuoteDoesNotShiftTheNextTable) {
+  // Issue 11: the quoted table took the next table's header line for its own, so the
+  // next table's rows vanished.
+  auto m = read_md(test::quote_between_tables());
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->activity_count(), 5U);
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Dev", "Ops", "QA", "Sec"}));
+  ASSERT_EQ(m->sections.size(), 2U);
+  EXPECT_EQ(act(*m, 1, 0).title, "Test");
+  EXPECT_EQ(line_of(*m, act(*m, 1, 0).span), 16U);
+  EXPECT_EQ(roles(*m, act(*m, 1, 1), 3), "RA");
+  ASSERT_EQ(m->skipped.size(), 1U);
+  EXPECT_EQ(line_of(*m, m->skipped[0].span), 8U);
+  EXPECT_EQ(m->skipped[0].reason, "not a RACI table: no column below 'Meaning' holds role codes");
+}
+
+TEST(MarkdownReader, RaciTablesInBlockQuotesAndListItemsAreRead) {
+  // A quoted RACI table whose columns would otherwise rename the next table's parties.
+  auto m = read_md(
+      "> | Task | PM | Dev |\n> |---|---|---|\n> | Plan | RA | C |\n\n"
+      "- | Task | Ops |\n  |---|---|\n  | Run | RA |\n\n"
+      "> > | Task | QA |\n> >|--|--|\n> > | Test | RA |\n\n"
+      "| Task | Sec | Audit |\n|---|---|---|\n| Scan | RA | I |\n");
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"PM", "Dev", "Ops", "QA", "Sec", "Audit"}));
+  ASSERT_EQ(m->activity_count(), 4U);
+  EXPECT_EQ(line_of(*m, act(*m, 0, 0).span), 3U);
+  EXPECT_EQ(line_of(*m, act(*m, 0, 3).span), 15U);
+  EXPECT_EQ(act(*m, 0, 3).title, "Scan");
+  EXPECT_EQ(roles(*m, act(*m, 0, 3), 5), "I");
+  // Cells point at their text, after the container's markers.
+  const Span dev = act(*m, 0, 0).cells.at(1).span;
+  EXPECT_EQ(m->source->text().substr(dev.begin, dev.end - dev.begin), "C");
+  const Span qa = act(*m, 0, 2).cells.at(3).span;
+  EXPECT_EQ(m->source->text().substr(qa.begin, qa.end - qa.begin), "RA");
+  EXPECT_TRUE(m->skipped.empty());
+}
+
+TEST(MarkdownReader, BrokenTableInABlockQuoteIsReported) {
+  auto m = read_md(
+      "> | Task | PM | Dev |\n> |---|---|\n> | Ship | RA | C |\n\n| T | A |\n|-|-|\n| x | RA |\n");
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  ASSERT_EQ(m->skipped.size(), 1U);
+  EXPECT_EQ(m->skipped[0].reason,
+            "table not rendered: its delimiter row (line 2) has 2 cells and its header 3");
+  EXPECT_TRUE(m->skipped[0].broken_table);
+}
+
+TEST(MarkdownReader, PrescanLooksInsideBlockQuotesAndListItems) {
+  for (const std::string& doc : {test::quoted_padding_bomb(), test::listed_padding_bomb()}) {
+    auto m = read_md(doc);
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(
+        m.error().to_string(),
+        "t.md:1:1: tables up to here have 5080000 missing cells that the parser would pad, above "
+        "the limit of 200000 (raise limits.max-padding-cells in .racine.yaml to read it)");
+  }
+  std::string header = "> |";
+  std::string delim = "> |";
+  for (int i = 0; i < 300; ++i) {
+    header += " c |";
+    delim += "-|";
+  }
+  auto wide = read_md("text\n\n" + header + "\n" + delim + "\n");
+  ASSERT_FALSE(wide.ok());
+  EXPECT_EQ(wide.error().to_string(),
+            "t.md:3:1: table has 300 columns, above the limit of 256 (raise limits.max-columns "
+            "in .racine.yaml to read it)");
+  EXPECT_EQ(container_prefix_length("> > - | a |"), 6U);
+  EXPECT_EQ(container_prefix_length("  12. x"), 6U);
+  EXPECT_EQ(container_prefix_length("|-|-|"), 0U);
+  EXPECT_EQ(container_prefix_length("-1 | x"), 0U);
+}
+
+TEST(MarkdownReader, SameNamesGetDistinctIdsInLinearTime) {
+  // 2,000 columns all named "X" (with the column limit raised): the ids were searched
+  // from "-2" each time, cubic in the columns.
+  ReadOptions o;
+  o.limits.max_columns = 4000;
+  auto m = read_md(test::same_names(2000, 1), o);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  ASSERT_EQ(m->parties.size(), 2000U);
+  EXPECT_EQ(m->parties[0].id, "x");
+  EXPECT_EQ(m->parties[1].id, "x-2");
+  EXPECT_EQ(m->parties[1999].id, "x-2000");
+  // 20,000 rows titled "Do": quadratic the same way.
+  auto rows = read_md(test::same_names(1, 20000));
+  ASSERT_TRUE(rows.ok()) << rows.error().to_string();
+  ASSERT_EQ(rows->activity_count(), 20000U);
+  EXPECT_EQ(act(*rows, 0, 0).id, "do");
+  EXPECT_EQ(act(*rows, 0, 1).id, "do-2");
+  EXPECT_EQ(act(*rows, 0, 19999).id, "do-20000");
+}
+
+TEST(MarkdownReader, LongPartyNamesAreComparedInBoundedTime) {
+  // Two 60 KB names a typo apart used to run the full edit distance (minutes).
+  auto m = read_md(test::long_party_names());
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->parties.size(), 2U);
+  // Short names a typo apart are still one party.
+  auto typo = read_md(
+      "| Task | Cloud Temple |\n|---|---|\n| One | RA |\n\n| Task | Cloud Tempel |\n|---|---|\n| "
+      "Two | RA |\n");
+  ASSERT_TRUE(typo.ok());
+  EXPECT_EQ(typo->parties.size(), 1U);
+}
+
+TEST(MarkdownReader, FrontMatterIsCapped) {
+  auto m = read_md(test::front_matter_bomb(1 << 20));
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md:1347:1: front matter is longer than 16 KiB at this line: it holds a few lines of "
+            "metadata (title, lang, id); close it with '---'");
+  // Just under the limit it is read.
+  auto ok = read_md(test::front_matter_bomb(16000));
+  ASSERT_TRUE(ok.ok()) << ok.error().to_string();
+  EXPECT_EQ(ok->activity_count(), 1U);
+}
+
+TEST(MarkdownReader, MatrixCellsAreCapped) {
+  // Every activity holds a cell per party of the document: 30,000 rows of one party,
+  // then two tables of 255 new parties would make 15 million cells (2 GB).
+  std::string doc = "| Task | A |\n|---|---|\n";
+  for (int i = 0; i < 30000; ++i) doc += "| x | R |\n";
+  for (const char table : {'b', 'c'}) {
+    std::string header = "\n| Task |";
+    std::string delimiter = "|---|";
+    std::string row = "| y |";
+    for (int i = 0; i < 255; ++i) {
+      // Four letters: names the typo rule never joins.
+      header += std::string(" ") + table + static_cast<char>('a' + i / 26 / 26) +
+                static_cast<char>('a' + i / 26 % 26) + static_cast<char>('a' + i % 26) + " |";
+      delimiter += "---|";
+      row += " R |";
+    }
+    doc += header + "\n" + delimiter + "\n" + row + "\n";
+  }
+  auto m = read_md(doc);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md:30010:1: the matrix would have 30002 activities x 511 parties, above the limit of "
+            "8000000 cells: split the document");
+}
+
 }  // namespace racine
