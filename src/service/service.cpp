@@ -294,12 +294,17 @@ std::optional<store::Version> Service::version_of(const Principal& who, const st
 
 std::shared_ptr<const Loaded> Service::load(const store::Version& v) { return effective(v, {}); }
 
+std::shared_ptr<const Loaded> Service::cached_effective(const std::string& matrix, std::int64_t version,
+                                                       const std::vector<std::string>& options) {
+  const std::string key = matrix + "@" + std::to_string(version) + options_key(options);
+  std::lock_guard<std::mutex> lock(m_cache_mutex);
+  if (auto it = m_cache.find(key); it != m_cache.end()) return it->second;
+  return nullptr;
+}
+
 std::shared_ptr<const Loaded> Service::effective(const store::Version& v, const std::vector<std::string>& options) {
   const std::string key = v.matrix + "@" + std::to_string(v.version) + options_key(options);
-  {
-    std::lock_guard<std::mutex> lock(m_cache_mutex);
-    if (auto it = m_cache.find(key); it != m_cache.end()) return it->second;
-  }
+  if (auto cached = cached_effective(v.matrix, v.version, options)) return cached;
   const std::string display = v.matrix + "." + extension(v.format);
   auto src = load_text(v.document, display, m_config.limits);
   if (!src) return nullptr;
@@ -486,6 +491,9 @@ std::optional<Service::ContractView> Service::contract_view(const Principal& who
     error = Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
     return std::nullopt;
   }
+  // The contract is visible to `who`, and so is its version: a cached effective matrix
+  // answers without reading the version again (versions never change).
+  if (auto cached = cached_effective(c->matrix, c->version, c->options)) return ContractView{std::move(*c), cached};
   const auto v = m_store.get_version(who, c->matrix, c->version);
   if (!v) {
     error = Reply::error(Status::not_found, "not_found", "the contract's version is gone");

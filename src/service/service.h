@@ -121,6 +121,9 @@ class Service {
 
   // The matrix of a version (cached); nullptr when it cannot be read back.
   std::shared_ptr<const Loaded> load(const store::Version& v);
+  // The cached effective matrix of (matrix, version, options), or nullptr.
+  std::shared_ptr<const Loaded> cached_effective(const std::string& matrix, std::int64_t version,
+                                                 const std::vector<std::string>& options);
   // The effective matrix of a version under options (cached).
   std::shared_ptr<const Loaded> effective(const store::Version& v, const std::vector<std::string>& options);
 

@@ -180,19 +180,16 @@ class Store::Pool {
       std::unique_lock<std::mutex> writer(m_writer, std::defer_lock);
       if (write && m_engine == Engine::sqlite) writer.lock();
       try {
-        if (write) {
-          conn->begin_write();
-        } else {
-          conn->begin_read();
-        }
+        // Reads are single statements (each its own snapshot): no transaction around them.
+        if (write) conn->begin_write();
         if constexpr (std::is_void_v<decltype(fn(*conn))>) {
           fn(*conn);
-          conn->commit();
+          if (write) conn->commit();
           release(std::move(conn));
           return;
         } else {
           auto result = fn(*conn);
-          conn->commit();
+          if (write) conn->commit();
           release(std::move(conn));
           return result;
         }

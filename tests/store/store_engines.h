@@ -5,6 +5,7 @@
 // RACINE_TEST_PG_STATE). Under CI=true a missing PostgreSQL fails the test, saying what
 // to install; elsewhere the PostgreSQL cases skip, saying why.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,14 +16,10 @@
 #include <random>
 #include <string>
 
+#include "../prerequisites.h"
 #include "store/sql.h"
 
 namespace racine::test {
-
-inline bool under_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
 
 // The private server's URL, or "" when there is none.
 inline std::string pg_base_url() {
@@ -54,8 +51,7 @@ inline std::string fresh_store(const std::string& engine) {
     }
     return "";
   }
-  const std::string db = "t" + std::to_string(getpid()) + "_" + std::to_string(n) + "_" +
-                         std::to_string(std::random_device{}() % 100000);
+  const std::string db = fmt::format("t{}_{}_{}", getpid(), n, std::random_device{}() % 100000);
   auto admin = store::open_postgresql(base);
   admin->script("CREATE DATABASE " + db);
   const auto at = base.find("/racine?");
