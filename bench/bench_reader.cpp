@@ -22,9 +22,12 @@ const std::string& document() {
     std::string out = "# Synthetic matrix\n";
     static const char* const k_roles[] = {"RA", "C", "I", "", "CI", "R"};
     for (long a = 0; a < 100000; ++a) {
-      if (a % 1000 == 0) out += "\n## Section " + std::to_string(a / 1000) + "\n\n| Activity | P0 | P1 | P2 | P3 |\n|---|---|---|---|---|\n";
+      if (a % 1000 == 0)
+        out += "\n## Section " + std::to_string(a / 1000) +
+               "\n\n| Activity | P0 | P1 | P2 | P3 |\n|---|---|---|---|---|\n";
       out += "| Operate service component " + std::to_string(a) + " | RA";
-      for (int p = 1; p < 4; ++p) out += std::string(" | ") + k_roles[1 + static_cast<std::size_t>((a + p) % 5)];
+      for (int p = 1; p < 4; ++p)
+        out += std::string(" | ") + k_roles[1 + static_cast<std::size_t>((a + p) % 5)];
       out += " |\n";
     }
     return out;
@@ -105,7 +108,8 @@ void BM_SeedIndexBuild(benchmark::State& state) {
 
 void BM_SeedWho(benchmark::State& state) {
   const auto index = racine::query::Index::build(seed());
-  for (auto _ : state) benchmark::DoNotOptimize(index.search("qui sauvegarde les applications ?", 5));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(index.search("qui sauvegarde les applications ?", 5));
 }
 
 }  // namespace

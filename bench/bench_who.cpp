@@ -20,15 +20,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 // Words that look like words: 2 to 4 syllables, plus the domain's own.
 std::vector<std::string> vocabulary(std::mt19937& rng, std::size_t n) {
-  static const char* const k_syllables[] = {"ka", "lo", "mi", "ren", "tu", "sa", "vel", "dor", "pi", "nex",
-                                            "ra", "gon", "li", "bar", "te", "mos", "fi", "zan", "cu", "wel"};
-  std::vector<std::string> out = {"backup",  "certificate", "cluster", "node",   "network", "storage",
-                                  "monitor", "alert",       "patch",   "update", "deploy",  "restore",
-                                  "policy",  "access",      "image",   "registry", "pipeline", "audit"};
+  static const char* const k_syllables[] = {"ka",  "lo",  "mi",  "ren", "tu",  "sa", "vel",
+                                            "dor", "pi",  "nex", "ra",  "gon", "li", "bar",
+                                            "te",  "mos", "fi",  "zan", "cu",  "wel"};
+  std::vector<std::string> out = {"backup",   "certificate", "cluster", "node",   "network",
+                                  "storage",  "monitor",     "alert",   "patch",  "update",
+                                  "deploy",   "restore",     "policy",  "access", "image",
+                                  "registry", "pipeline",    "audit"};
   std::uniform_int_distribution<int> syl(0, 19);
   std::uniform_int_distribution<int> len(2, 4);
   while (out.size() < n) {
@@ -55,16 +59,19 @@ int main(int argc, char** argv) {
   // Zipf-like word frequencies: a few words everywhere, most rare.
   std::vector<double> cumulative(words.size());
   double total = 0;
-  for (std::size_t i = 0; i < words.size(); ++i) cumulative[i] = total += 1.0 / static_cast<double>(i + 1);
+  for (std::size_t i = 0; i < words.size(); ++i)
+    cumulative[i] = total += 1.0 / static_cast<double>(i + 1);
   std::uniform_real_distribution<double> u(0, total);
   auto pick = [&] {
-    return static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), u(rng)) - cumulative.begin());
+    return static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), u(rng)) -
+                                    cumulative.begin());
   };
   std::uniform_int_distribution<int> title_len(5, 9);
 
   racine::Matrix m;
   m.language = "en";
-  for (int p = 0; p < 4; ++p) m.parties.push_back({"party-" + std::to_string(p), "Party " + std::to_string(p), {}});
+  for (int p = 0; p < 4; ++p)
+    m.parties.push_back({"party-" + std::to_string(p), "Party " + std::to_string(p), {}});
   std::vector<std::vector<std::size_t>> title_words;
   title_words.reserve(n);
   for (std::size_t a = 0; a < n; ++a) {
@@ -86,7 +93,8 @@ int main(int argc, char** argv) {
     const std::size_t k = 2 + q % 2;
     const std::size_t from = std::uniform_int_distribution<std::size_t>(0, ws.size() - k)(rng);
     std::string query;
-    for (std::size_t i = from; i < from + k; ++i) query += (query.empty() ? "" : " ") + words[ws[i]];
+    for (std::size_t i = from; i < from + k; ++i)
+      query += (query.empty() ? "" : " ") + words[ws[i]];
     if (q % 5 == 0 && query.size() > 6) std::swap(query[3], query[4]);
     queries.push_back(std::move(query));
   }
@@ -127,10 +135,10 @@ int main(int argc, char** argv) {
 
   std::printf("who on %zu generated activities (%zu index terms)\n", n, index.terms());
   std::printf("  index build: %.0f ms\n", build_ms);
-  std::printf("  index search, %zu queries: p50 %.3f ms, p99 %.3f ms (%zu answered)\n", queries.size(),
-              percentile(lat, 0.5), percentile(lat, 0.99), answered);
-  std::printf("  linear scan, %zu queries:  p50 %.3f ms, p99 %.3f ms\n", scan.size(), percentile(scan, 0.5),
-              percentile(scan, 0.99));
+  std::printf("  index search, %zu queries: p50 %.3f ms, p99 %.3f ms (%zu answered)\n",
+              queries.size(), percentile(lat, 0.5), percentile(lat, 0.99), answered);
+  std::printf("  linear scan, %zu queries:  p50 %.3f ms, p99 %.3f ms\n", scan.size(),
+              percentile(scan, 0.5), percentile(scan, 0.99));
   std::printf("  linear scan / index, p50: %.0fx (targets: p50 <= 1 ms, >= 100x)\n",
               percentile(scan, 0.5) / percentile(lat, 0.5));
   return 0;

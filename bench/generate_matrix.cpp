@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   std::string out = "---\ntitle: Synthetic matrix\n---\n\n";
   for (long a = 0; a < activities; ++a) {
     if (per_section > 0 ? a % per_section == 0 : a == 0) {
-      out += "\n## Section " + std::to_string(per_section > 0 ? a / per_section : 0) + "\n\n| Activity";
+      out += "\n## Section " + std::to_string(per_section > 0 ? a / per_section : 0) +
+             "\n\n| Activity";
       for (int p = 0; p < parties; ++p) out += " | Party " + std::to_string(p);
       out += " |\n|---";
       for (int p = 0; p < parties; ++p) out += "|---";

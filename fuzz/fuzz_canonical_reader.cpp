@@ -27,7 +27,8 @@ racine::Matrix must_read(const std::string& text, racine::Format f) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   racine::Limits limits;
   limits.max_bytes = 1 << 20;
-  auto src = racine::load_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.yaml", limits);
+  auto src = racine::load_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.yaml",
+                               limits);
   if (!src) return 0;
   auto m = racine::read_document(*src, racine::Format::yaml, racine::ReadOptions{});
   if (!m) return 0;

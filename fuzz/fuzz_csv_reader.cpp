@@ -14,7 +14,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   racine::Limits limits;
   limits.max_bytes = 1 << 20;
-  auto src = racine::load_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.csv", limits);
+  auto src =
+      racine::load_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.csv", limits);
   if (!src) return 0;
   auto m = racine::read_csv(*src, racine::ReadOptions{});
   if (!m) return 0;

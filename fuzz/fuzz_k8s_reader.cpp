@@ -13,14 +13,17 @@
 #include "k8s/rules.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const racine::Matrix seed = std::move(*racine::read_markdown(racine::builtin_matrix(), racine::ReadOptions{}));
+  static const racine::Matrix seed =
+      std::move(*racine::read_markdown(racine::builtin_matrix(), racine::ReadOptions{}));
   static const racine::k8s::RuleSet builtin = [] {
-    auto src = racine::load_text(std::string(racine::embedded::find("managed-kubernetes.k8s.yaml")), "rules", racine::Limits{});
+    auto src = racine::load_text(std::string(racine::embedded::find("managed-kubernetes.k8s.yaml")),
+                                 "rules", racine::Limits{});
     return std::move(*racine::k8s::parse_rules(*src));
   }();
   racine::Limits limits;
   limits.max_bytes = 1 << 20;
-  auto src = racine::load_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.yaml", limits);
+  auto src = racine::load_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.yaml",
+                               limits);
   if (!src) return 0;
   for (const bool alerts : {false, true}) {
     auto subjects = alerts ? racine::k8s::read_alerts(*src) : racine::k8s::read_manifests(*src);

@@ -18,7 +18,8 @@ namespace {
 std::string findings(const racine::Matrix& m) {
   std::string out;
   for (const auto& d : racine::lint::run(m, {})) {
-    out += d.code + "@" + std::to_string(m.source->position(d.span.begin).line) + ":" + d.message + "\n";
+    out += d.code + "@" + std::to_string(m.source->position(d.span.begin).line) + ":" + d.message +
+           "\n";
   }
   return out;
 }
@@ -28,7 +29,8 @@ std::string findings(const racine::Matrix& m) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   racine::Limits limits;
   limits.max_bytes = 1 << 20;
-  auto src = racine::load_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.md", limits);
+  auto src =
+      racine::load_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.md", limits);
   if (!src) return 0;
   racine::ReadOptions whole;
   whole.limits = limits;

@@ -13,7 +13,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const racine::Matrix m = racine::roundtrip::build_matrix(data, size);
-  for (const auto f : {racine::Format::markdown, racine::Format::yaml, racine::Format::json, racine::Format::csv}) {
+  for (const auto f : {racine::Format::markdown, racine::Format::yaml, racine::Format::json,
+                       racine::Format::csv}) {
     const std::string diff = racine::roundtrip::difference(m, f);
     if (!diff.empty()) {
       std::fprintf(stderr, "round trip through %s changed the matrix:\n%s\n",

@@ -26,10 +26,11 @@
 // `build_matrix` makes a matrix from a fuzzer's bytes; `difference` returns "" when the
 // round trip keeps what it promises, else both views.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <fmt/format.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,13 +57,78 @@ class Bytes {
   // made valid UTF-8 without NUL (what every reader gives, the loader refusing others).
   std::string string() {
     static const std::vector<std::string_view> k_tokens = {
-        "|", "\\", "`", "``", "*", "**", "_", "__", "<!-- racine-disable-next-line RAC202 -->",
-        "<!--", "-->", "#", "## ", ">", "-", "- ", "+", "=", "1.", "2)", "\n", "\r", "\t", "\r\n",
-        " ", "  ", "[", "]", "[x](y)", "(1)", "[1]", "\xC2\xB9", "&amp;", "&#35;", "&", "~", "~~",
-        ":", "'", "\"", ",", "@", "http://x.y/z", "www.a.b", "a@b.co", "\xC3\xA9", "\xC2\xA0",
-        "\xE2\x80\xA8", "\x01", "\x7F", "\f", "\v", "<br>", "---", "| --- |", "RA", "Zone grise",
-        "Role", "Client", "Activity", "<b>", "\xEF\xBB\xBF", "0", "9.", "yes", "null", "{", "}",
-        "!", "$", "%", "^"};
+        "|",
+        "\\",
+        "`",
+        "``",
+        "*",
+        "**",
+        "_",
+        "__",
+        "<!-- racine-disable-next-line RAC202 -->",
+        "<!--",
+        "-->",
+        "#",
+        "## ",
+        ">",
+        "-",
+        "- ",
+        "+",
+        "=",
+        "1.",
+        "2)",
+        "\n",
+        "\r",
+        "\t",
+        "\r\n",
+        " ",
+        "  ",
+        "[",
+        "]",
+        "[x](y)",
+        "(1)",
+        "[1]",
+        "\xC2\xB9",
+        "&amp;",
+        "&#35;",
+        "&",
+        "~",
+        "~~",
+        ":",
+        "'",
+        "\"",
+        ",",
+        "@",
+        "http://x.y/z",
+        "www.a.b",
+        "a@b.co",
+        "\xC3\xA9",
+        "\xC2\xA0",
+        "\xE2\x80\xA8",
+        "\x01",
+        "\x7F",
+        "\f",
+        "\v",
+        "<br>",
+        "---",
+        "| --- |",
+        "RA",
+        "Zone grise",
+        "Role",
+        "Client",
+        "Activity",
+        "<b>",
+        "\xEF\xBB\xBF",
+        "0",
+        "9.",
+        "yes",
+        "null",
+        "{",
+        "}",
+        "!",
+        "$",
+        "%",
+        "^"};
     std::string s;
     const std::size_t pieces = below(6);
     for (std::size_t i = 0; i < pieces; ++i) {
@@ -90,7 +156,8 @@ class Bytes {
 };
 
 inline const std::vector<std::string>& marker_pool() {
-  static const std::vector<std::string> pool = {"*", "**", "(1)", "(2)", "[1]", "\xC2\xB9", "\xC2\xB2"};
+  static const std::vector<std::string> pool = {"*",   "**",       "(1)",     "(2)",
+                                                "[1]", "\xC2\xB9", "\xC2\xB2"};
   return pool;
 }
 
@@ -111,7 +178,8 @@ inline Matrix build_matrix(const std::uint8_t* data, std::size_t size) {
     Party party;
     party.name = in.string();
     party.id = text::slugify(party.name);
-    const bool taken = std::any_of(m.parties.begin(), m.parties.end(), [&](const Party& o) { return o.id == party.id; });
+    const bool taken = std::any_of(m.parties.begin(), m.parties.end(),
+                                   [&](const Party& o) { return o.id == party.id; });
     if (party.id.empty() || taken) {
       party.name = "Party " + std::to_string(p + 1);
       party.id = text::slugify(party.name);
@@ -131,8 +199,10 @@ inline Matrix build_matrix(const std::uint8_t* data, std::size_t size) {
       act.title = in.string();
       act.title_markers = find_markers(act.title);
       act.id = in.flag() ? in.string() : text::slugify(act.title);
-      for (std::size_t k = ids.size() + 1; act.id.empty() || std::find(ids.begin(), ids.end(), act.id) != ids.end(); ++k) {
-        act.id = fmt::format("a{}", k);  // not "a" + to_string(k): a GCC 12 -Wrestrict false positive
+      for (std::size_t k = ids.size() + 1;
+           act.id.empty() || std::find(ids.begin(), ids.end(), act.id) != ids.end(); ++k) {
+        act.id =
+            fmt::format("a{}", k);  // not "a" + to_string(k): a GCC 12 -Wrestrict false positive
       }
       ids.push_back(act.id);
       act.explicit_id = true;
@@ -151,7 +221,8 @@ inline Matrix build_matrix(const std::uint8_t* data, std::size_t size) {
         // Distinct: the canonical format keeps a cell's markers as a set.
         for (std::size_t k = 0; k < markers; ++k) {
           const std::string& mk = marker_pool()[in.below(marker_pool().size())];
-          if (std::find(c.markers.begin(), c.markers.end(), mk) == c.markers.end()) c.markers.push_back(mk);
+          if (std::find(c.markers.begin(), c.markers.end(), mk) == c.markers.end())
+            c.markers.push_back(mk);
         }
         c.text = c.roles.to_string();
         for (const auto& mk : c.markers) c.text += mk;
@@ -185,13 +256,16 @@ inline std::optional<Matrix> expected(const Matrix& m, Format f) {
     PartyResolver resolver;
     for (auto& p : e.parties) {
       const std::string header = text::collapse_spaces(p.name);
-      if (vocabulary::is_free_text_header(text::fold(header)) || vocabulary::role_header(text::fold(header))) return std::nullopt;
+      if (vocabulary::is_free_text_header(text::fold(header)) ||
+          vocabulary::role_header(text::fold(header)))
+        return std::nullopt;
       p.name = party_name_from_header(header);
       if (p.name.empty()) return std::nullopt;
     }
     for (auto& n : e.notes) {
       n.text = md(n.text);
-      if (n.text.empty() || vocabulary::is_gray_zone_note(text::fold(n.marker + " " + n.text))) return std::nullopt;
+      if (n.text.empty() || vocabulary::is_gray_zone_note(text::fold(n.marker + " " + n.text)))
+        return std::nullopt;
     }
     if (e.gray_zone) e.gray_zone->text = md(e.gray_zone->text);
     e.title = md(m.title);
@@ -339,8 +413,8 @@ inline std::string difference(const Matrix& m, Format f) {
     const std::size_t begin = from == std::string::npos || at == 0 ? 0 : from + 1;
     return s.substr(begin, s.find('\n', begin) - begin);
   };
-  return "line " + std::to_string(line) + ": expected [" + line_at(a) + "] read back [" + line_at(b) + "]\n--- expected\n" + a +
-         "--- read back\n" + b + "--- written\n" + written;
+  return "line " + std::to_string(line) + ": expected [" + line_at(a) + "] read back [" +
+         line_at(b) + "]\n--- expected\n" + a + "--- read back\n" + b + "--- written\n" + written;
 }
 
 }  // namespace racine::roundtrip

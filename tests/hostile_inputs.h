@@ -35,10 +35,14 @@ inline std::string nest(std::string_view doc, std::string_view first, std::strin
 }
 
 // The padding bomb inside a block quote: the same 5 million cells for cmark-gfm.
-inline std::string quoted_padding_bomb() { return nest(padding_bomb(), "> ", "> "); }
+inline std::string quoted_padding_bomb() {
+  return nest(padding_bomb(), "> ", "> ");
+}
 
 // The padding bomb inside a list item.
-inline std::string listed_padding_bomb() { return nest(padding_bomb(), "- ", "  "); }
+inline std::string listed_padding_bomb() {
+  return nest(padding_bomb(), "- ", "  ");
+}
 
 // Two RACI tables with a table in a block quote between them (5 activities, parties
 // Dev, Ops, QA, Sec; the quoted table is not a RACI table).
@@ -47,14 +51,16 @@ inline std::string quote_between_tables() {
          "| Task | Dev | Ops |\n|---|---|---|\n| Compile | RA | C |\n| Package | R | A |\n\n"
          "> | Term | Meaning |\n> |---|---|\n> | SLA | service level |\n\n"
          "# Run\n\n"
-         "| Task | QA | Sec |\n|---|---|---|\n| Test | RA | I |\n| Audit | C | RA |\n| Patch | I | RA |\n";
+         "| Task | QA | Sec |\n|---|---|---|\n| Test | RA | I |\n| Audit | C | RA |\n| Patch | I | "
+         "RA |\n";
 }
 
 // Two tables whose single party columns have `bytes`-long names that differ in their
 // last letters: the typo rule must not compare them letter by letter.
 inline std::string long_party_names(std::size_t bytes = 60 * 1024) {
   const std::string a(bytes, 'a');
-  return "| Task | " + a + "x |\n|---|---|\n| One | RA |\n\n| Task | " + a + "yz |\n|---|---|\n| Two | RA |\n";
+  return "| Task | " + a + "x |\n|---|---|\n| One | RA |\n\n| Task | " + a +
+         "yz |\n|---|---|\n| Two | RA |\n";
 }
 
 // One table of `columns` party columns all named "X", and `rows` rows all titled "Do":
@@ -77,7 +83,8 @@ inline std::string same_names(int columns, int rows) {
 inline std::string big_table(std::size_t bytes) {
   std::string doc = "| Task | A | B | C | D |\n|---|---|---|---|---|\n";
   doc.reserve(bytes + 100);
-  for (std::size_t n = 0; doc.size() < bytes; ++n) doc += "| Activity " + std::to_string(n) + " with a long title | RA | C | I | - |\n";
+  for (std::size_t n = 0; doc.size() < bytes; ++n)
+    doc += "| Activity " + std::to_string(n) + " with a long title | RA | C | I | - |\n";
   return doc;
 }
 

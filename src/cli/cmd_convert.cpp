@@ -40,7 +40,9 @@ int run_convert(const ConvertOptions& o) {
     }
   }
   if (dropped > 0) {
-    fmt::print(stderr, "racine: warning: {} {} letters that are not roles (RAC101, see `racine lint`); they are not written\n",
+    fmt::print(stderr,
+               "racine: warning: {} {} letters that are not roles (RAC101, see `racine lint`); "
+               "they are not written\n",
                dropped, dropped == 1 ? "cell holds" : "cells hold");
   }
   return write_matrix(*m, to.value(), o.out, {"convert", &*m, o.in, o.input, {}});
@@ -50,13 +52,16 @@ int run_convert(const ConvertOptions& o) {
 
 Command add_convert(CLI::App& root) {
   auto o = std::make_shared<ConvertOptions>();
-  CLI::App* app = root.add_subcommand("convert", "Convert a matrix between Markdown, YAML, JSON and CSV, or write it in any export format");
+  CLI::App* app = root.add_subcommand(
+      "convert",
+      "Convert a matrix between Markdown, YAML, JSON and CSV, or write it in any export format");
   app->add_option("IN", o->in, "Input file ('-' for standard input)")->required();
   app->add_option("OUT", o->out, "Output file ('-' for standard output)")->required();
   add_from(app, o->input.from);
   app->add_option("--to", o->to, "Output format (default: by extension): " + output_format_list())
       ->check(CLI::IsMember(output_formats()));
-  app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  app->add_option("--config", o->input.config_path,
+                  "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_convert(*o); }};
 }
 

@@ -45,7 +45,8 @@ int run_diff(const DiffOptions& o) {
   const Matrix old_shown = printable_matrix(*before);
   const Matrix new_shown = printable_matrix(*after);
   const query::Diff d = query::diff(old_shown, new_shown);
-  fmt::print("{}", o.format == "md" ? query::diff_markdown(d, old_shown, new_shown) : query::diff_text(d, old_shown, new_shown));
+  fmt::print("{}", o.format == "md" ? query::diff_markdown(d, old_shown, new_shown)
+                                    : query::diff_text(d, old_shown, new_shown));
   return d.empty() ? k_exit_ok : k_exit_found;
 }
 
@@ -53,12 +54,16 @@ int run_diff(const DiffOptions& o) {
 
 Command add_diff(CLI::App& root) {
   auto o = std::make_shared<DiffOptions>();
-  CLI::App* app = root.add_subcommand("diff", "What changed between two matrices (versions or offerings)");
-  app->add_option("OLD", o->before, "The old matrix (any format; '-' for standard input)")->required();
+  CLI::App* app =
+      root.add_subcommand("diff", "What changed between two matrices (versions or offerings)");
+  app->add_option("OLD", o->before, "The old matrix (any format; '-' for standard input)")
+      ->required();
   app->add_option("NEW", o->after, "The new matrix")->required();
-  app->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "md"}));
+  app->add_option("--format", o->format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "md"}));
   add_from(app, o->input.from);
-  app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  app->add_option("--config", o->input.config_path,
+                  "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_diff(*o); }};
 }
 

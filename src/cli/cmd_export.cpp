@@ -1,4 +1,5 @@
-// racine export [FILE] --format json|yaml|csv|md|html|xlsx|oscal|ccm|ccm-csv [--with OPTION]... [-o OUT]
+// racine export [FILE] --format json|yaml|csv|md|html|xlsx|oscal|ccm|ccm-csv [--with OPTION]... [-o
+// OUT]
 
 #include <fmt/format.h>
 
@@ -33,7 +34,8 @@ int run_export(const ExportOptions& o) {
     original = load_matrix(o.file, o.input);
     if (!original) return k_exit_error;
   }
-  return write_matrix(*matrix, format.value(), o.output, {"export", original ? &*original : &*matrix, o.file, o.input, o.with});
+  return write_matrix(*matrix, format.value(), o.output,
+                      {"export", original ? &*original : &*matrix, o.file, o.input, o.with});
 }
 
 }  // namespace
@@ -41,15 +43,19 @@ int run_export(const ExportOptions& o) {
 Command add_export(CLI::App& root) {
   auto o = std::make_shared<ExportOptions>();
   CLI::App* app = root.add_subcommand("export", "Write the matrix in another format");
-  app->add_option("FILE", o->file, "Markdown file ('-' for standard input; none: the built-in matrix)");
+  app->add_option("FILE", o->file,
+                  "Markdown file ('-' for standard input; none: the built-in matrix)");
   app->add_option("--format", o->format,
-                  "Output format: a matrix (md, yaml, json, csv), for people (html, xlsx) or for auditors (oscal, ccm, "
+                  "Output format: a matrix (md, yaml, json, csv), for people (html, xlsx) or for "
+                  "auditors (oscal, ccm, "
                   "ccm-csv); default: by the extension of -o, else json")
       ->check(CLI::IsMember(output_formats()));
   add_from(app, o->input.from);
-  repeatable(app->add_option("--with", o->with, "Apply this contract option first (repeatable; see `racine options`)"));
+  repeatable(app->add_option(
+      "--with", o->with, "Apply this contract option first (repeatable; see `racine options`)"));
   app->add_option("-o,--output", o->output, "Write to this path instead of standard output");
-  app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  app->add_option("--config", o->input.config_path,
+                  "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_export(*o); }};
 }
 

@@ -27,7 +27,8 @@ int run_fmt(const FmtOptions& o) {
   std::size_t changed = 0;
   for (const auto& path : o.files) {
     if (path != "-" && format_of_path(path) != Format::markdown) {
-      print_usage_error(fmt::format("{}: fmt rewrites Markdown; `racine convert` writes the other formats", path));
+      print_usage_error(fmt::format(
+          "{}: fmt rewrites Markdown; `racine convert` writes the other formats", path));
       status = k_exit_error;
       continue;
     }
@@ -37,7 +38,8 @@ int run_fmt(const FmtOptions& o) {
       status = k_exit_error;
       continue;
     }
-    auto src = path == "-" ? load_stream(std::cin, "<stdin>", config->limits) : load_file(path, config->limits);
+    auto src = path == "-" ? load_stream(std::cin, "<stdin>", config->limits)
+                           : load_file(path, config->limits);
     if (!src) {
       print_error(src.error());
       status = k_exit_error;
@@ -71,7 +73,8 @@ int run_fmt(const FmtOptions& o) {
       status = k_exit_error;
     }
   }
-  if (!o.check && changed > 0) fmt::print(stderr, "racine: formatted {} of {} files\n", changed, o.files.size());
+  if (!o.check && changed > 0)
+    fmt::print(stderr, "racine: formatted {} of {} files\n", changed, o.files.size());
   return status;
 }
 
@@ -79,12 +82,16 @@ int run_fmt(const FmtOptions& o) {
 
 Command add_fmt(CLI::App& root) {
   auto o = std::make_shared<FmtOptions>();
-  CLI::App* app = root.add_subcommand("fmt", "Rewrite the RACI tables of Markdown files canonically");
-  app->add_option("FILE", o->files, "Markdown files ('-': standard input to standard output)")->required();
-  app->add_flag("--check", o->check, "Change nothing: print a unified diff and exit 1 when a file would change");
+  CLI::App* app =
+      root.add_subcommand("fmt", "Rewrite the RACI tables of Markdown files canonically");
+  app->add_option("FILE", o->files, "Markdown files ('-': standard input to standard output)")
+      ->required();
+  app->add_flag("--check", o->check,
+                "Change nothing: print a unified diff and exit 1 when a file would change");
   app->add_option("--from", o->input.from, "Input format: fmt rewrites Markdown only (md)")
       ->check(CLI::IsMember({"md", "markdown"}));
-  app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  app->add_option("--config", o->input.config_path,
+                  "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_fmt(*o); }};
 }
 

@@ -42,7 +42,8 @@ int run_i18n(const I18nOptions& o) {
       reports.push_back(failed_report(shown, matrix.error()));
       continue;
     }
-    reports.push_back(lint::report(shown, *matrix, query::compare_translation(*source, *matrix), *config));
+    reports.push_back(
+        lint::report(shown, *matrix, query::compare_translation(*source, *matrix), *config));
   }
   print_reports(reports, o.format, help_uri_base);
   const ReportSummary s = summarize(reports);
@@ -54,12 +55,15 @@ int run_i18n(const I18nOptions& o) {
 
 Command add_i18n(CLI::App& root) {
   auto o = std::make_shared<I18nOptions>();
-  CLI::App* app = root.add_subcommand("i18n", "Check that translations say what their source says (RAC4xx)");
+  CLI::App* app =
+      root.add_subcommand("i18n", "Check that translations say what their source says (RAC4xx)");
   app->add_option("SOURCE", o->source, "The source matrix")->required();
   app->add_option("TRANSLATION", o->translations, "Its translations")->required();
-  app->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
+  app->add_option("--format", o->format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
   add_from(app, o->input.from);
-  app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  app->add_option("--config", o->input.config_path,
+                  "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_i18n(*o); }};
 }
 

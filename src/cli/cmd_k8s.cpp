@@ -61,7 +61,8 @@ Result<k8s::RuleSet> load_rules(const K8sOptions& o, const lint::Config& config)
   std::error_code ec;
   if (!fs::exists(beside, ec)) {
     return Error{o.matrix, 0, 0,
-                 fmt::format("no Kubernetes rules for this matrix: write {} or pass --rules FILE", beside.string())};
+                 fmt::format("no Kubernetes rules for this matrix: write {} or pass --rules FILE",
+                             beside.string())};
   }
   auto src = load_file(beside.string(), config.limits);
   if (!src) return src.error();
@@ -76,10 +77,12 @@ std::string subject_text(const k8s::Subject& s) {
       if (k == "alertname") continue;
       labels += fmt::format("{}{}=\"{}\"", labels.empty() ? "" : ", ", printable(k), printable(v));
     }
-    return fmt::format("alert {} {{{}}}", s.alertname.empty() ? "(no alertname)" : printable(s.alertname), labels);
+    return fmt::format("alert {} {{{}}}",
+                       s.alertname.empty() ? "(no alertname)" : printable(s.alertname), labels);
   }
   return s.namespace_.empty() ? fmt::format("{} {}", printable(s.kind), printable(s.name))
-                              : fmt::format("{} {}/{}", printable(s.kind), printable(s.namespace_), printable(s.name));
+                              : fmt::format("{} {}/{}", printable(s.kind), printable(s.namespace_),
+                                            printable(s.name));
 }
 
 int run_who(const K8sOptions& o) {
@@ -108,7 +111,8 @@ int run_who(const K8sOptions& o) {
   }
   std::vector<k8s::Located> subjects;
   for (const auto& f : o.files) {
-    auto src = f == "-" ? load_stream(std::cin, "<stdin>", config->limits) : load_file(f, config->limits);
+    auto src =
+        f == "-" ? load_stream(std::cin, "<stdin>", config->limits) : load_file(f, config->limits);
     if (!src) {
       print_error(src.error());
       return k_exit_error;
@@ -121,7 +125,8 @@ int run_who(const K8sOptions& o) {
     subjects.insert(subjects.end(), objects->begin(), objects->end());
   }
   if (!o.alert_file.empty()) {
-    auto src = o.alert_file == "-" ? load_stream(std::cin, "<stdin>", config->limits) : load_file(o.alert_file, config->limits);
+    auto src = o.alert_file == "-" ? load_stream(std::cin, "<stdin>", config->limits)
+                                   : load_file(o.alert_file, config->limits);
     if (!src) {
       print_error(src.error());
       return k_exit_error;
@@ -142,7 +147,8 @@ int run_who(const K8sOptions& o) {
     subjects.push_back({*alert, {}});
   }
   if (subjects.empty()) {
-    print_usage_error("k8s who: nothing to classify: give -f FILE, --alert FILE or --label NAME=VALUE");
+    print_usage_error(
+        "k8s who: nothing to classify: give -f FILE, --alert FILE or --label NAME=VALUE");
     return k_exit_error;
   }
   const Matrix shown = printable_matrix(*m);  // text from input never prints raw
@@ -160,12 +166,14 @@ int run_who(const K8sOptions& o) {
       continue;
     }
     if (a == nullptr) {
-      text += fmt::format("{}\n  -> gray zone: no rule matches{}\n", subject_text(s),
-                          shown.gray_zone ? fmt::format("; the matrix says: {}", shown.gray_zone->text) : std::string());
+      text +=
+          fmt::format("{}\n  -> gray zone: no rule matches{}\n", subject_text(s),
+                      shown.gray_zone ? fmt::format("; the matrix says: {}", shown.gray_zone->text)
+                                      : std::string());
     } else {
-      text += fmt::format("{}\n  -> {} (line {}) [rule {}]\n     {}\n", subject_text(s), printable(a->title),
-                          m->source->position(a->span.begin).line, printable(rule->name),
-                          roles_line(shown, *a, "  "));
+      text += fmt::format("{}\n  -> {} (line {}) [rule {}]\n     {}\n", subject_text(s),
+                          printable(a->title), m->source->position(a->span.begin).line,
+                          printable(rule->name), roles_line(shown, *a, "  "));
     }
   }
   if (o.json) {
@@ -202,27 +210,37 @@ int run_lint(const K8sOptions& o) {
 
 void add_common(CLI::App* app, K8sOptions& o) {
   app->add_option("--matrix", o.matrix, "Matrix file (none: the built-in matrix)");
-  app->add_option("--rules", o.rules, "Rules file (default: the matrix's own; see docs/kubernetes.md)");
+  app->add_option("--rules", o.rules,
+                  "Rules file (default: the matrix's own; see docs/kubernetes.md)");
   add_from(app, o.input.from);
-  app->add_option("--config", o.input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  app->add_option("--config", o.input.config_path,
+                  "Use this configuration instead of the nearest .racine.yaml");
 }
 
 }  // namespace
 
 std::vector<Command> add_k8s(CLI::App& root) {
-  CLI::App* k8s = root.add_subcommand("k8s", "Which activity, and so which party, a Kubernetes object or an alert belongs to");
+  CLI::App* k8s = root.add_subcommand(
+      "k8s", "Which activity, and so which party, a Kubernetes object or an alert belongs to");
   k8s->require_subcommand(1);
   auto who = std::make_shared<K8sOptions>();
-  CLI::App* w = k8s->add_subcommand("who", "Classify Kubernetes objects and alerts: activity, then R, A, C, I");
-  repeatable(w->add_option("-f,--filename", who->files, "Manifests: multi-document YAML, List output, JSON ('-': standard input)"));
-  repeatable(w->add_option("--label", who->labels, "An alert label NAME=VALUE (repeatable: one alert)"));
+  CLI::App* w = k8s->add_subcommand(
+      "who", "Classify Kubernetes objects and alerts: activity, then R, A, C, I");
+  repeatable(
+      w->add_option("-f,--filename", who->files,
+                    "Manifests: multi-document YAML, List output, JSON ('-': standard input)"));
+  repeatable(
+      w->add_option("--label", who->labels, "An alert label NAME=VALUE (repeatable: one alert)"));
   w->add_option("--alert", who->alert_file, "An Alertmanager webhook payload (version 4)");
-  repeatable(w->add_option("--with", who->with, "Apply this contract option first (repeatable; see `racine options`)"));
+  repeatable(w->add_option("--with", who->with,
+                           "Apply this contract option first (repeatable; see `racine options`)"));
   w->add_flag("--json", who->json, "Write JSON for programs");
   add_common(w, *who);
   auto lint = std::make_shared<K8sOptions>();
-  CLI::App* l = k8s->add_subcommand("lint", "Check the Kubernetes rules: unknown activities, shadowed rules, bad matchers");
-  l->add_option("--format", lint->format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
+  CLI::App* l = k8s->add_subcommand(
+      "lint", "Check the Kubernetes rules: unknown activities, shadowed rules, bad matchers");
+  l->add_option("--format", lint->format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
   add_common(l, *lint);
   return {{w, [who] { return run_who(*who); }}, {l, [lint] { return run_lint(*lint); }}};
 }

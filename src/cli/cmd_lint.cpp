@@ -53,7 +53,8 @@ int run_lint(const LintOptions& o) {
   std::string help_uri_base;
   bool config_failed = false;
   for (const auto& path : files) {
-    const std::string shown = path.empty() ? std::string(k_builtin_path) : (path == "-" ? "<stdin>" : path);
+    const std::string shown =
+        path.empty() ? std::string(k_builtin_path) : (path == "-" ? "<stdin>" : path);
     auto config = config_for(path, o.input);
     if (!config) {
       print_error(config.error());
@@ -88,13 +89,17 @@ int run_lint(const LintOptions& o) {
 Command add_lint(CLI::App& root) {
   auto o = std::make_shared<LintOptions>();
   CLI::App* app = root.add_subcommand("lint", "Check matrices against the rule catalog");
-  app->add_option("FILE", o->files, "Markdown files ('-' for standard input; none: the built-in matrix)");
-  app->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json", "sarif"}));
+  app->add_option("FILE", o->files,
+                  "Markdown files ('-' for standard input; none: the built-in matrix)");
+  app->add_option("--format", o->format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
   app->add_flag("--strict", o->strict, "Exit 1 on warnings too");
   repeatable(app->add_option("--disable", o->disable, "Turn a rule off (repeatable)"));
-  repeatable(app->add_option("--severity", o->severity, "Change a rule's severity: CODE=error|warning|info (repeatable)"));
+  repeatable(app->add_option("--severity", o->severity,
+                             "Change a rule's severity: CODE=error|warning|info (repeatable)"));
   add_from(app, o->input.from);
-  app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  app->add_option("--config", o->input.config_path,
+                  "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_lint(*o); }};
 }
 

@@ -39,7 +39,8 @@ int run_options(const OptionsOptions& o) {
   for (const Option& opt : mp->options) {
     const int d = resolve::delegate_of(*mp, opt);
     const auto effects = resolve::effects_of(*mp, opt);
-    const std::uint32_t line = opt.note >= 0 ? line_of(mp->notes[static_cast<std::size_t>(opt.note)].span) : 0U;
+    const std::uint32_t line =
+        opt.note >= 0 ? line_of(mp->notes[static_cast<std::size_t>(opt.note)].span) : 0U;
     fmt::print("{}  (marker {}, {}:{})\n  {}\n", opt.id, opt.marker, path, line, opt.text);
     if (resolve::delegable_rows(*mp, opt).empty()) {
       fmt::print("  no cell carries its marker: it changes nothing\n\n");
@@ -49,7 +50,8 @@ int run_options(const OptionsOptions& o) {
       fmt::print("  names no single party to hand its rows to: it changes nothing\n\n");
       continue;
     }
-    fmt::print("  hands {} {} to {}:\n", effects.size(), effects.size() == 1 ? "activity" : "activities",
+    fmt::print("  hands {} {} to {}:\n", effects.size(),
+               effects.size() == 1 ? "activity" : "activities",
                mp->parties[static_cast<std::size_t>(d)].name);
     for (const auto& e : effects) {
       const Activity& a = mp->sections[e.section].activities[e.activity];
@@ -81,31 +83,42 @@ int run_resolve(const ResolveOptions& o) {
     original = load_matrix(o.file, o.input);
     if (!original) return k_exit_error;
   }
-  return write_matrix(*m, format.value(), o.output, {"resolve", original ? &*original : &*m, o.file, o.input, o.with});
+  return write_matrix(*m, format.value(), o.output,
+                      {"resolve", original ? &*original : &*m, o.file, o.input, o.with});
 }
 
 }  // namespace
 
 Command add_options(CLI::App& root) {
   auto o = std::make_shared<OptionsOptions>();
-  CLI::App* app = root.add_subcommand("options", "List the contract options and the activities each one changes");
-  app->add_option("FILE", o->file, "Matrix file ('-' for standard input; none: the built-in matrix)");
+  CLI::App* app = root.add_subcommand(
+      "options", "List the contract options and the activities each one changes");
+  app->add_option("FILE", o->file,
+                  "Matrix file ('-' for standard input; none: the built-in matrix)");
   app->add_flag("--json", o->json, "Write JSON for programs");
   add_from(app, o->input.from);
-  app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  app->add_option("--config", o->input.config_path,
+                  "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_options(*o); }};
 }
 
 Command add_resolve(CLI::App& root) {
   auto o = std::make_shared<ResolveOptions>();
-  CLI::App* app = root.add_subcommand("resolve", "Write the effective matrix under contract options");
-  app->add_option("FILE", o->file, "Matrix file ('-' for standard input; none: the built-in matrix)");
-  repeatable(app->add_option("--with", o->with, "Apply this option (repeatable; see `racine options`)"))->required();
-  app->add_option("--format", o->format, "Output format (default: by the extension of -o, else md): " + output_format_list())
+  CLI::App* app =
+      root.add_subcommand("resolve", "Write the effective matrix under contract options");
+  app->add_option("FILE", o->file,
+                  "Matrix file ('-' for standard input; none: the built-in matrix)");
+  repeatable(
+      app->add_option("--with", o->with, "Apply this option (repeatable; see `racine options`)"))
+      ->required();
+  app->add_option(
+         "--format", o->format,
+         "Output format (default: by the extension of -o, else md): " + output_format_list())
       ->check(CLI::IsMember(output_formats()));
   app->add_option("-o,--output", o->output, "Write to this path instead of standard output");
   add_from(app, o->input.from);
-  app->add_option("--config", o->input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  app->add_option("--config", o->input.config_path,
+                  "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_resolve(*o); }};
 }
 

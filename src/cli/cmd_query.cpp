@@ -27,7 +27,7 @@ struct Phrases {
   const char* gray_zone;    // {path}:{line}
   const char* no_gray_zone;
   const char* closest;
-  const char* nothing;  // {query}
+  const char* nothing;     // {query}
   const char* takes_over;  // {option} {party}
   const char* changed_by;  // {option}
   const char* activity;
@@ -38,26 +38,29 @@ struct Phrases {
 
 constexpr Phrases k_phrases[] = {
     {"en", "I am not sure: did you mean one of these?", "No activity of the matrix covers \"{}\".",
-     "The matrix's gray zone ({}:{}):", "The matrix states no gray zone: ask the parties.", "Closest activities:",
-     "Nothing to look for in \"{}\".", "with option {}: {} takes it over", "changed by option {}", "activity",
-     "activities", " with role {}", "(no section)"},
+     "The matrix's gray zone ({}:{}):", "The matrix states no gray zone: ask the parties.",
+     "Closest activities:", "Nothing to look for in \"{}\".", "with option {}: {} takes it over",
+     "changed by option {}", "activity", "activities", " with role {}", "(no section)"},
     {"fr", "Je ne suis pas sûr : vouliez-vous dire l'une de celles-ci ?",
      "Aucune activité de la matrice ne couvre « {} ».", "Zone grise de la matrice ({}:{}) :",
-     "La matrice n'indique pas de zone grise : demandez aux parties.", "Activités les plus proches :",
-     "Rien à chercher dans « {} ».", "avec l'option {} : {} la reprend", "modifiée par l'option {}", "activité",
-     "activités", " avec le rôle {}", "(sans section)"},
+     "La matrice n'indique pas de zone grise : demandez aux parties.",
+     "Activités les plus proches :", "Rien à chercher dans « {} ».",
+     "avec l'option {} : {} la reprend", "modifiée par l'option {}", "activité", "activités",
+     " avec le rôle {}", "(sans section)"},
     {"de", "Ich bin nicht sicher: Meinten Sie eine dieser Aktivitäten?",
-     "Keine Aktivität der Matrix deckt „{}“ ab.", "Grauzone der Matrix ({}:{}):",
-     "Die Matrix nennt keine Grauzone: Fragen Sie die Parteien.", "Nächstliegende Aktivitäten:",
-     "Nichts zu suchen in „{}“.", "mit Option {}: übernimmt {}", "geändert durch Option {}", "Aktivität",
-     "Aktivitäten", " mit Rolle {}", "(ohne Abschnitt)"},
-    {"es", "No estoy seguro: ¿quería decir una de estas?", "Ninguna actividad de la matriz cubre «{}».",
+     "Keine Aktivität der Matrix deckt „{}“ ab.",
+     "Grauzone der Matrix ({}:{}):", "Die Matrix nennt keine Grauzone: Fragen Sie die Parteien.",
+     "Nächstliegende Aktivitäten:", "Nichts zu suchen in „{}“.", "mit Option {}: übernimmt {}",
+     "geändert durch Option {}", "Aktivität", "Aktivitäten", " mit Rolle {}", "(ohne Abschnitt)"},
+    {"es", "No estoy seguro: ¿quería decir una de estas?",
+     "Ninguna actividad de la matriz cubre «{}».",
      "Zona gris de la matriz ({}:{}):", "La matriz no indica zona gris: pregunte a las partes.",
      "Actividades más cercanas:", "Nada que buscar en «{}».", "con la opción {}: {} la asume",
      "modificada por la opción {}", "actividad", "actividades", " con el rol {}", "(sin sección)"},
-    {"it", "Non sono sicuro: intendeva una di queste?", "Nessuna attività della matrice copre «{}».",
-     "Zona grigia della matrice ({}:{}):", "La matrice non indica una zona grigia: chiedete alle parti.",
-     "Attività più vicine:", "Niente da cercare in «{}».", "con l'opzione {}: {} la prende in carico",
+    {"it", "Non sono sicuro: intendeva una di queste?",
+     "Nessuna attività della matrice copre «{}».", "Zona grigia della matrice ({}:{}):",
+     "La matrice non indica una zona grigia: chiedete alle parti.", "Attività più vicine:",
+     "Niente da cercare in «{}».", "con l'opzione {}: {} la prende in carico",
      "modificata dall'opzione {}", "attività", "attività", " con il ruolo {}", "(senza sezione)"},
 };
 
@@ -72,13 +75,15 @@ const Phrases& phrases_for(const Matrix& m, const std::string& lang) {
 }
 
 // What the options not applied would change on this activity: "option X hands it to Y".
-std::vector<std::string> option_lines(const Matrix& m, const Phrases& say, std::uint32_t section, std::uint32_t activity) {
+std::vector<std::string> option_lines(const Matrix& m, const Phrases& say, std::uint32_t section,
+                                      std::uint32_t activity) {
   std::vector<std::string> out;
   for (const Option& o : m.options) {
     const int d = resolve::delegate_of(m, o);
     for (const auto& e : resolve::effects_of(m, o)) {
       if (e.section != section || e.activity != activity) continue;
-      out.push_back(d >= 0 ? fmt::format(fmt::runtime(say.takes_over), o.id, m.parties[static_cast<std::size_t>(d)].name)
+      out.push_back(d >= 0 ? fmt::format(fmt::runtime(say.takes_over), o.id,
+                                         m.parties[static_cast<std::size_t>(d)].name)
                            : fmt::format(fmt::runtime(say.changed_by), o.id));
     }
   }
@@ -86,7 +91,9 @@ std::vector<std::string> option_lines(const Matrix& m, const Phrases& say, std::
 }
 
 void add_lang(CLI::App* app, std::string& lang) {
-  app->add_option("--lang", lang, "Language of the text output (fr, en, de, es, it; default: the matrix's, else en)")
+  app->add_option(
+         "--lang", lang,
+         "Language of the text output (fr, en, de, es, it; default: the matrix's, else en)")
       ->check(CLI::IsMember({"fr", "en", "de", "es", "it"}));
 }
 
@@ -124,9 +131,12 @@ int run_who(const WhoOptions& o) {
   const std::string path = shown.source ? shown.source->path() : std::string();
   if (answer.outcome == query::Outcome::uncertain) fmt::print("{}\n", say.uncertain);
   if (answer.gray_zone) {
-    fmt::print("{}\n", fmt::format(fmt::runtime(say.not_covered), printable(text::collapse_spaces(query))));
+    fmt::print("{}\n",
+               fmt::format(fmt::runtime(say.not_covered), printable(text::collapse_spaces(query))));
     if (mp->gray_zone) {
-      fmt::print("{}\n  {}\n", fmt::format(fmt::runtime(say.gray_zone), path, mp->source->position(mp->gray_zone->span.begin).line),
+      fmt::print("{}\n  {}\n",
+                 fmt::format(fmt::runtime(say.gray_zone), path,
+                             mp->source->position(mp->gray_zone->span.begin).line),
                  mp->gray_zone->text);
     } else {
       fmt::print("{}\n", say.no_gray_zone);
@@ -141,7 +151,8 @@ int run_who(const WhoOptions& o) {
                mp->source->position(a.span.begin).line, roles_line(*mp, a));
     for (const auto& l : option_lines(*mp, say, x.section, x.activity)) fmt::print("   {}\n", l);
   }
-  if (answer.outcome == query::Outcome::empty) fmt::print("{}\n", fmt::format(fmt::runtime(say.nothing), printable(query)));
+  if (answer.outcome == query::Outcome::empty)
+    fmt::print("{}\n", fmt::format(fmt::runtime(say.nothing), printable(query)));
   return answer.gray_zone ? k_exit_found : k_exit_ok;
 }
 
@@ -167,7 +178,8 @@ int run_duties(const DutiesOptions& o) {
     if (c == ',' || c == ' ') continue;
     const RoleSet one = RoleSet::from_letters(std::string_view(&c, 1));
     if (one.empty() || !m->roles.has(one.to_string().front())) {
-      print_usage_error(fmt::format("--role: '{}' is not a role of this matrix ({})", c, m->roles.listed()));
+      print_usage_error(
+          fmt::format("--role: '{}' is not a role of this matrix ({})", c, m->roles.listed()));
       return k_exit_error;
     }
     roles.add_letter(c);
@@ -187,14 +199,16 @@ int run_duties(const DutiesOptions& o) {
   const Matrix shown = printable_matrix(*m);  // text from input never prints raw
   const Phrases& say = phrases_for(*m, o.lang);
   const std::string path = shown.source ? shown.source->path() : std::string();
-  fmt::print("{}: {} {}{}\n", shown.parties[*party].name, d.count(), d.count() == 1 ? say.activity : say.activities,
+  fmt::print("{}: {} {}{}\n", shown.parties[*party].name, d.count(),
+             d.count() == 1 ? say.activity : say.activities,
              roles.empty() ? "" : fmt::format(fmt::runtime(say.with_role), roles.to_string()));
   for (const auto& g : d.sections) {
     const Section& s = shown.sections[g.section];
     fmt::print("\n{}\n", s.title.empty() ? say.no_section : s.title);
     for (const auto& item : g.items) {
       const Activity& a = s.activities[item.activity];
-      fmt::print("  {:<4} {}  ({}:{})\n", item.roles.to_string(), a.title, path, shown.source->position(a.span.begin).line);
+      fmt::print("  {:<4} {}  ({}:{})\n", item.roles.to_string(), a.title, path,
+                 shown.source->position(a.span.begin).line);
     }
   }
   return k_exit_ok;
@@ -223,34 +237,42 @@ int run_summary(const SummaryOptions& o) {
     fmt::print("  {}{}     R     A     C     I\n", "Party", std::string(width - 5, ' '));
     for (std::size_t p = 0; p < mp->parties.size(); ++p) {
       const std::string& name = mp->parties[p].name;
-      fmt::print("  {}{} {:>5} {:>5} {:>5} {:>5}\n", name, std::string(width - text::codepoints(name), ' '), counts[p][0],
-                 counts[p][1], counts[p][2], counts[p][3]);
+      fmt::print("  {}{} {:>5} {:>5} {:>5} {:>5}\n", name,
+                 std::string(width - text::codepoints(name), ' '), counts[p][0], counts[p][1],
+                 counts[p][2], counts[p][3]);
     }
   };
-  fmt::print("{}: {} activities\n", mp->title.empty() ? std::string("(untitled)") : mp->title, w.activities);
+  fmt::print("{}: {} activities\n", mp->title.empty() ? std::string("(untitled)") : mp->title,
+             w.activities);
   table(w.parties);
   for (const auto& ps : w.sections) {
-    fmt::print("\n{} ({} {})\n", mp->sections[ps.section].title, ps.activities, ps.activities == 1 ? "activity" : "activities");
+    fmt::print("\n{} ({} {})\n", mp->sections[ps.section].title, ps.activities,
+               ps.activities == 1 ? "activity" : "activities");
     table(ps.parties);
   }
   return k_exit_ok;
 }
 
 void add_input(CLI::App* app, std::vector<std::string>& with, InputOptions& input) {
-  repeatable(app->add_option("--with", with, "Apply this contract option first (repeatable; see `racine options`)"));
+  repeatable(app->add_option(
+      "--with", with, "Apply this contract option first (repeatable; see `racine options`)"));
   add_from(app, input.from);
-  app->add_option("--config", input.config_path, "Use this configuration instead of the nearest .racine.yaml");
+  app->add_option("--config", input.config_path,
+                  "Use this configuration instead of the nearest .racine.yaml");
 }
 
 }  // namespace
 
 Command add_who(CLI::App& root) {
   auto o = std::make_shared<WhoOptions>();
-  CLI::App* app = root.add_subcommand("who", "Who is responsible for something: the best matching activities");
+  CLI::App* app =
+      root.add_subcommand("who", "Who is responsible for something: the best matching activities");
   app->add_option("QUERY", o->words, "What to look for, in any of fr, en, de, es, it")->required();
-  app->add_option("--matrix", o->matrix, "Matrix file ('-' for standard input; none: the built-in matrix)");
+  app->add_option("--matrix", o->matrix,
+                  "Matrix file ('-' for standard input; none: the built-in matrix)");
   app->add_flag("--json", o->json, "Write JSON for programs");
-  app->add_option("--limit", o->limit, "Show at most this many activities")->check(CLI::Range(1, 1000));
+  app->add_option("--limit", o->limit, "Show at most this many activities")
+      ->check(CLI::Range(1, 1000));
   add_lang(app, o->lang);
   add_input(app, o->with, o->input);
   return {app, [o] { return run_who(*o); }};
@@ -260,8 +282,10 @@ Command add_duties(CLI::App& root) {
   auto o = std::make_shared<DutiesOptions>();
   CLI::App* app = root.add_subcommand("duties", "What a party must do, by section");
   app->add_option("PARTY", o->party, "Party id or name (case and accents ignored)")->required();
-  app->add_option("--matrix", o->matrix, "Matrix file ('-' for standard input; none: the built-in matrix)");
-  app->add_option("--role", o->roles, "Only activities where the party holds one of these roles (e.g. R,A)");
+  app->add_option("--matrix", o->matrix,
+                  "Matrix file ('-' for standard input; none: the built-in matrix)");
+  app->add_option("--role", o->roles,
+                  "Only activities where the party holds one of these roles (e.g. R,A)");
   app->add_flag("--json", o->json, "Write JSON for programs");
   add_lang(app, o->lang);
   add_input(app, o->with, o->input);
@@ -270,8 +294,10 @@ Command add_duties(CLI::App& root) {
 
 Command add_summary(CLI::App& root) {
   auto o = std::make_shared<SummaryOptions>();
-  CLI::App* app = root.add_subcommand("summary", "Per party, counts of R, A, C, I overall and per section");
-  app->add_option("FILE", o->file, "Matrix file ('-' for standard input; none: the built-in matrix)");
+  CLI::App* app =
+      root.add_subcommand("summary", "Per party, counts of R, A, C, I overall and per section");
+  app->add_option("FILE", o->file,
+                  "Matrix file ('-' for standard input; none: the built-in matrix)");
   app->add_flag("--json", o->json, "Write JSON for programs");
   add_input(app, o->with, o->input);
   return {app, [o] { return run_summary(*o); }};

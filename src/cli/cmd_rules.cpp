@@ -25,22 +25,23 @@ Command add_explain(CLI::App& root) {
   auto code = std::make_shared<std::string>();
   CLI::App* app = root.add_subcommand("explain", "Show the documentation of a rule");
   app->add_option("CODE", *code, "A rule code (RAC202) or slug (single-accountable)")->required();
-  return {app, [code] {
-            std::string c = *code;
-            for (auto& ch : c) ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 32) : ch;
-            const lint::Rule* rule = lint::find_rule(c);
-            if (rule == nullptr) {
-              for (const auto& r : lint::all_rules()) {
-                if (r.slug == *code) rule = &r;
-              }
-            }
-            if (rule == nullptr) {
-              print_usage_error(fmt::format("unknown rule code '{}' (racine rules lists them)", *code));
-              return k_exit_error;
-            }
-            fmt::print("{}", lint::rule_page(rule->code));
-            return k_exit_ok;
-          }};
+  return {
+      app, [code] {
+        std::string c = *code;
+        for (auto& ch : c) ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 32) : ch;
+        const lint::Rule* rule = lint::find_rule(c);
+        if (rule == nullptr) {
+          for (const auto& r : lint::all_rules()) {
+            if (r.slug == *code) rule = &r;
+          }
+        }
+        if (rule == nullptr) {
+          print_usage_error(fmt::format("unknown rule code '{}' (racine rules lists them)", *code));
+          return k_exit_error;
+        }
+        fmt::print("{}", lint::rule_page(rule->code));
+        return k_exit_ok;
+      }};
 }
 
 }  // namespace racine::cli

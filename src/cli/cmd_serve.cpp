@@ -77,7 +77,8 @@ int run_serve(const ServeOptions& o, bool data_given) {
     http.address = http.address.substr(1, http.address.size() - 2);
   }
   const std::string port = o.listen.substr(colon + 1);
-  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) > 65535) {
     print_usage_error("--listen: '" + port + "' is not a port (0 to 65535)");
     return k_exit_error;
   }
@@ -93,10 +94,11 @@ int run_serve(const ServeOptions& o, bool data_given) {
   config.limits.max_bytes = std::min<std::size_t>(config.limits.max_bytes, o.body_limit);
   service::Service service(*store, config);
   try {
-    if (const auto imported = service.import_builtin_if_empty(); !imported.empty()) fmt::print("{}\n", imported);
+    if (const auto imported = service.import_builtin_if_empty(); !imported.empty())
+      fmt::print("{}\n", imported);
     if (store->no_tokens()) {
-      const auto [info, token] =
-          service.issue_token(store::Principal::system(), store::Role::admin, std::nullopt, "first admin");
+      const auto [info, token] = service.issue_token(store::Principal::system(), store::Role::admin,
+                                                     std::nullopt, "first admin");
       fmt::print("admin token: {}\n", token);
     }
   } catch (const store::Error& e) {
@@ -116,7 +118,8 @@ int run_serve(const ServeOptions& o, bool data_given) {
   server::Api api(service, api_options);
   try {
     server::HttpServer srv(http, [&api](server::Request& r) { return api.handle(r); });
-    const std::string host = http.address.find(':') != std::string::npos ? "[" + http.address + "]" : http.address;
+    const std::string host =
+        http.address.find(':') != std::string::npos ? "[" + http.address + "]" : http.address;
     fmt::print("racine: serving on http://{}:{}/ ({}; stop with Ctrl-C)\n", host, srv.port(),
                where->starts_with("sqlite:") ? where->substr(7) : "PostgreSQL");
     std::fflush(stdout);
@@ -144,7 +147,8 @@ int run_token_create(const TokenOptions& o, bool data_given) {
   }
   const bool bound = *role == store::Role::tenant || *role == store::Role::ingest;
   if (bound == o.tenant.empty()) {
-    print_usage_error(bound ? "a tenant or ingest token needs --tenant" : "only tenant and ingest tokens take --tenant");
+    print_usage_error(bound ? "a tenant or ingest token needs --tenant"
+                            : "only tenant and ingest tokens take --tenant");
     return k_exit_error;
   }
   const auto where = store_location(o.store, data_given);
@@ -153,8 +157,9 @@ int run_token_create(const TokenOptions& o, bool data_given) {
   if (!store) return k_exit_error;
   try {
     service::Service service(*store);
-    const auto [info, token] = service.issue_token(store::Principal{"offline", store::Role::admin, std::nullopt}, *role,
-                                                   o.tenant.empty() ? std::nullopt : std::optional(o.tenant), o.name);
+    const auto [info, token] =
+        service.issue_token(store::Principal{"offline", store::Role::admin, std::nullopt}, *role,
+                            o.tenant.empty() ? std::nullopt : std::optional(o.tenant), o.name);
     fmt::print("{}\n", token);
   } catch (const store::Error& e) {
     print_usage_error(e.what());
@@ -167,13 +172,18 @@ int run_token_create(const TokenOptions& o, bool data_given) {
 
 std::vector<Command> add_serve(CLI::App& root) {
   auto o = std::make_shared<ServeOptions>();
-  CLI::App* app = root.add_subcommand("serve", "Serve matrices, contracts and lookups over HTTP (docs/server.md)");
+  CLI::App* app = root.add_subcommand(
+      "serve", "Serve matrices, contracts and lookups over HTTP (docs/server.md)");
   app->add_option("--listen", o->listen, "Address and port to listen on")->capture_default_str();
-  auto* data = app->add_option("--data", o->store.data, "Folder of the SQLite store")->capture_default_str();
-  app->add_option("--database", o->store.database,
-                  "PostgreSQL URL (postgresql://...); default: $RACINE_DATABASE_URL, else SQLite in --data")
+  auto* data =
+      app->add_option("--data", o->store.data, "Folder of the SQLite store")->capture_default_str();
+  app->add_option(
+         "--database", o->store.database,
+         "PostgreSQL URL (postgresql://...); default: $RACINE_DATABASE_URL, else SQLite in --data")
       ->excludes(data);
-  app->add_option("--threads", o->threads, "Threads answering requests")->capture_default_str()->check(CLI::Range(1, 256));
+  app->add_option("--threads", o->threads, "Threads answering requests")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   app->add_option("--rate-limit", o->rate, "Requests per second allowed per token (0: no limit)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e6));
@@ -182,14 +192,19 @@ std::vector<Command> add_serve(CLI::App& root) {
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30U));
 
   auto t = std::make_shared<TokenOptions>();
-  CLI::App* token = root.add_subcommand("token", "Manage API tokens offline, on the server's store");
+  CLI::App* token =
+      root.add_subcommand("token", "Manage API tokens offline, on the server's store");
   token->require_subcommand(1);
-  CLI::App* create = token->add_subcommand("create", "Create a token and print it (it is shown only once)");
+  CLI::App* create =
+      token->add_subcommand("create", "Create a token and print it (it is shown only once)");
   create->add_option("--role", t->role, "admin, editor, tenant or ingest")->required();
   create->add_option("--tenant", t->tenant, "The tenant of a tenant or ingest token");
   create->add_option("--name", t->name, "What the token is for")->capture_default_str();
-  auto* tdata = create->add_option("--data", t->store.data, "Folder of the SQLite store")->capture_default_str();
-  create->add_option("--database", t->store.database, "PostgreSQL URL; default: $RACINE_DATABASE_URL")->excludes(tdata);
+  auto* tdata = create->add_option("--data", t->store.data, "Folder of the SQLite store")
+                    ->capture_default_str();
+  create
+      ->add_option("--database", t->store.database, "PostgreSQL URL; default: $RACINE_DATABASE_URL")
+      ->excludes(tdata);
   return {{app, [o, data] { return run_serve(*o, data->count() > 0); }},
           {create, [t, tdata] { return run_token_create(*t, tdata->count() > 0); }}};
 }

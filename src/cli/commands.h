@@ -20,13 +20,16 @@ struct Command {
 // Makes a vector option repeatable one value at a time (`--with A --with B FILE`), so
 // that it never swallows the positional arguments that follow it.
 inline CLI::Option* repeatable(CLI::Option* o) {
-  return o->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  return o->expected(1)->allow_extra_args(false)->multi_option_policy(
+      CLI::MultiOptionPolicy::TakeAll);
 }
 
 // --from FORMAT: the format of the input matrix (standard input above all), for every
 // command that reads one.
 inline CLI::Option* add_from(CLI::App* app, std::optional<std::string>& from) {
-  return app->add_option("--from", from, "Input format (md, yaml, json, csv; default: by extension, else md)")
+  return app
+      ->add_option("--from", from,
+                   "Input format (md, yaml, json, csv; default: by extension, else md)")
       ->check(CLI::IsMember(document_formats()));
 }
 

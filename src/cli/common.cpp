@@ -13,10 +13,10 @@
 #include "core/atomic_file.h"
 #include "core/escape.h"
 #include "formats/document.h"
-#include "formats/report_writers.h"
-#include "lint/rule_info.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
+#include "formats/report_writers.h"
+#include "lint/rule_info.h"
 #include "resolve/options.h"
 
 namespace racine::cli {
@@ -40,12 +40,15 @@ Result<lint::Config> config_for(const std::string& path, const InputOptions& opt
 
 Result<Matrix> read_matrix(const std::string& path, const lint::Config& config,
                            const std::optional<std::string>& from) {
-  if (path.empty()) return read_markdown(builtin_matrix(), config.read_options("managed-kubernetes"));
-  auto src = path == "-" ? load_stream(std::cin, "<stdin>", config.limits) : load_file(path, config.limits);
+  if (path.empty())
+    return read_markdown(builtin_matrix(), config.read_options("managed-kubernetes"));
+  auto src = path == "-" ? load_stream(std::cin, "<stdin>", config.limits)
+                         : load_file(path, config.limits);
   if (!src) return src.error();
   Format format = format_of_path(path);
   if (from) format = parse_format(*from).value_or(Format::markdown);
-  return read_document(*src, format, config.read_options(path == "-" ? "stdin" : matrix_id_from_path(path)));
+  return read_document(*src, format,
+                       config.read_options(path == "-" ? "stdin" : matrix_id_from_path(path)));
 }
 
 std::optional<Matrix> load_matrix(const std::string& path, const InputOptions& options,
@@ -82,7 +85,9 @@ int write_output(const std::string& doc, const std::string& output) {
   return k_exit_ok;
 }
 
-const std::vector<std::string>& document_formats() { return format_names(); }
+const std::vector<std::string>& document_formats() {
+  return format_names();
+}
 
 std::string write_document(const Matrix& m, const std::string& format) {
   return racine::write_document(m, parse_format(format).value_or(Format::json));
@@ -114,20 +119,26 @@ void print_reports(const std::vector<FileReport>& reports, const std::string& fo
   }
 }
 
-void print_error(const Error& e) { fmt::print(stderr, "racine: {}\n", text::escape_controls(e.to_string())); }
+void print_error(const Error& e) {
+  fmt::print(stderr, "racine: {}\n", text::escape_controls(e.to_string()));
+}
 
 void print_usage_error(const std::string& message) {
   fmt::print(stderr, "racine: {}\n", text::escape_controls(message));
 }
 
-std::string printable(std::string_view s) { return text::escape_controls(s); }
+std::string printable(std::string_view s) {
+  return text::escape_controls(s);
+}
 
 Matrix printable_matrix(const Matrix& m) {
   Matrix out = m;
   auto esc = [](std::string& s) { s = text::escape_controls(s); };
   esc(out.id);
   esc(out.title);
-  if (m.source) out.source = std::make_shared<SourceFile>(text::escape_controls(m.source->path()), std::string(m.source->text()));
+  if (m.source)
+    out.source = std::make_shared<SourceFile>(text::escape_controls(m.source->path()),
+                                              std::string(m.source->text()));
   for (auto& p : out.parties) {
     esc(p.id);
     esc(p.name);

@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
   args.reserve(static_cast<std::size_t>(argc) + 2);
   for (int i = 0; i < argc; ++i) {
     args.push_back(argv[i]);
-    if (i == 0 && (self == "kubectl-raci" || self.ends_with("/kubectl-raci"))) args.push_back(k8s_word);
+    if (i == 0 && (self == "kubectl-raci" || self.ends_with("/kubectl-raci")))
+      args.push_back(k8s_word);
   }
   args.push_back(nullptr);
   argc = static_cast<int>(args.size()) - 1;
@@ -62,10 +63,10 @@ int main(int argc, char** argv) {
   CLI::App app{"racine: check, query and act on responsibility assignment (RACI) matrices"};
   app.set_version_flag("--version", std::string(RACINE_VERSION));
   app.require_subcommand(1);
-  std::vector<Command> commands = {add_lint(app),    add_fmt(app),     add_export(app),  add_convert(app),
-                                   add_options(app), add_resolve(app), add_who(app),     add_duties(app),
-                                   add_summary(app), add_diff(app),    add_i18n(app),    add_explain(app), add_rules(app),   add_completion(app),
-                                   add_man(app)};
+  std::vector<Command> commands = {
+      add_lint(app),    add_fmt(app),     add_export(app), add_convert(app),    add_options(app),
+      add_resolve(app), add_who(app),     add_duties(app), add_summary(app),    add_diff(app),
+      add_i18n(app),    add_explain(app), add_rules(app),  add_completion(app), add_man(app)};
   for (auto& c : add_k8s(app)) commands.push_back(std::move(c));
   for (auto& c : add_serve(app)) commands.push_back(std::move(c));
   try {

@@ -20,7 +20,7 @@ std::optional<Severity> parse_severity(std::string_view s);
 
 // One finding in one file.
 struct Diagnostic {
-  std::string code;      // "RAC202"
+  std::string code;  // "RAC202"
   Severity severity = Severity::error;
   Span span;             // where in the file
   std::string message;   // lower-case start, no trailing period

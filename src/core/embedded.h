@@ -9,7 +9,7 @@ namespace racine::embedded {
 
 // One embedded file.
 struct File {
-  std::string_view name;     // "managed-kubernetes.md", "rules/RAC202.md"
+  std::string_view name;  // "managed-kubernetes.md", "rules/RAC202.md"
   std::string_view content;
 };
 

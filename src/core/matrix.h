@@ -29,7 +29,7 @@ struct Party {
 
 // What one party holds on one activity.
 struct Cell {
-  bool present = false;              // the activity's table has a column for this party
+  bool present = false;  // the activity's table has a column for this party
   RoleSet roles;
   std::vector<std::string> markers;  // footnote markers on the cell
   std::string text;                  // the cell as rendered, for quoting
@@ -46,15 +46,15 @@ struct Field {
 
 // A row of a RACI table.
 struct Activity {
-  std::string id;                          // unique slug within the matrix
-  bool explicit_id = false;                // written in the source (canonical formats, CSV), not derived
-  std::string title;                       // inline markup removed
-  Span span;                               // the whole source line
-  std::vector<Cell> cells;                 // indexed like Matrix::parties
+  std::string id;            // unique slug within the matrix
+  bool explicit_id = false;  // written in the source (canonical formats, CSV), not derived
+  std::string title;         // inline markup removed
+  Span span;                 // the whole source line
+  std::vector<Cell> cells;   // indexed like Matrix::parties
   std::vector<std::string> title_markers;  // markers inside the title ("opérateurs*")
   std::vector<Field> fields;
-  std::uint32_t table = 0;                 // index into Matrix::tables
-  std::uint32_t source_cells = 0;          // cells written on the source line
+  std::uint32_t table = 0;         // index into Matrix::tables
+  std::uint32_t source_cells = 0;  // cells written on the source line
   // The title in several languages (canonical formats: `title: {fr: ..., en: ...}`),
   // in the order written; `title` is the one in the matrix's language, else the first.
   std::vector<std::pair<std::string, std::string>> titles;
@@ -70,16 +70,16 @@ struct Section {
 
 // A RACI table as written: where its header is and how wide it is.
 struct Table {
-  Span span;                       // the header line
-  std::uint32_t header_cells = 0;  // cells in the header row
-  bool transposed = false;         // roles as columns, party names in cells
+  Span span;                         // the header line
+  std::uint32_t header_cells = 0;    // cells in the header row
+  bool transposed = false;           // roles as columns, party names in cells
   std::vector<std::size_t> parties;  // of a transposed table: every party its cells name
 };
 
 // A paragraph that explains a marker ("*Ces responsabilités peuvent être déléguées...").
 struct Note {
-  std::string marker;         // "*", "(1)"
-  std::string text;           // rendered, marker removed
+  std::string marker;  // "*", "(1)"
+  std::string text;    // rendered, marker removed
   Span span;
   bool in_table_row = false;  // written under a table without a blank line (RAC303)
   int after_section = -1;     // the section whose table it follows; -1: before them all
@@ -113,9 +113,9 @@ struct Option {
   std::string id;
   std::string marker;
   std::string text;
-  int note = -1;                     // index into Matrix::notes
-  int delegate = -1;                 // the party the note names; -1 when it names none
-  bool explicit_effects = false;     // `effects` is stated, not derived
+  int note = -1;                  // index into Matrix::notes
+  int delegate = -1;              // the party the note names; -1 when it names none
+  bool explicit_effects = false;  // `effects` is stated, not derived
   std::vector<OptionEffect> effects;
 };
 

@@ -13,8 +13,8 @@ namespace {
 constexpr std::array<std::string_view, 5> k_role_words = {"role", "rolle", "rol", "ruolo", "roles"};
 // Connectors that may stand between a role word and the name.
 constexpr std::array<std::string_view, 16> k_connectors = {
-    "du", "de", "des", "d'", "la", "le", "l'", "of", "the", "der", "die", "des", "del", "di",
-    "della", "el"};
+    "du",  "de",  "des", "d'",  "la",  "le", "l'",    "of",
+    "the", "der", "die", "des", "del", "di", "della", "el"};
 
 bool is_role_word(std::string_view folded_word) {
   return std::find(k_role_words.begin(), k_role_words.end(), folded_word) != k_role_words.end();

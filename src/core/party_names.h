@@ -64,7 +64,7 @@ class PartyResolver {
   std::vector<std::vector<std::size_t>> m_by_group;
   std::unordered_set<std::string> m_ids;
   std::unordered_map<std::string, int> m_next_suffix;  // next "-N" to try for an id base
-  std::vector<std::uint32_t> m_taken_mark;  // m_taken_stamp where a party is taken
+  std::vector<std::uint32_t> m_taken_mark;             // m_taken_stamp where a party is taken
   std::uint32_t m_taken_stamp = 0;
 };
 

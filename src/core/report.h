@@ -14,12 +14,12 @@ namespace racine {
 
 // The outcome for one input.
 struct FileReport {
-  std::string path;                      // as given by the user
-  SourcePtr source;                      // null when the file could not be read
+  std::string path;  // as given by the user
+  SourcePtr source;  // null when the file could not be read
   std::size_t activities = 0;
   std::vector<std::string> parties;
   std::vector<Diagnostic> diagnostics;
-  std::optional<Error> error;            // set when the file could not be read or parsed
+  std::optional<Error> error;  // set when the file could not be read or parsed
 };
 
 // The report on a file that could not be read or parsed.

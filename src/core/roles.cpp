@@ -8,8 +8,12 @@ namespace {
 
 constexpr std::string_view k_order = "DRASCI";
 
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+char upper(char c) {
+  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 }  // namespace
 
@@ -29,7 +33,9 @@ void RoleSet::add_letter(char letter) {
   if (is_upper(letter)) m_bits |= 1U << static_cast<unsigned>(letter - 'A');
 }
 
-void RoleSet::remove(Role r) { m_bits &= ~(1U << static_cast<unsigned>(static_cast<char>(r) - 'A')); }
+void RoleSet::remove(Role r) {
+  m_bits &= ~(1U << static_cast<unsigned>(static_cast<char>(r) - 'A'));
+}
 
 std::string RoleSet::to_string() const {
   std::string out;
@@ -42,9 +48,13 @@ std::string RoleSet::to_string() const {
   return out;
 }
 
-char role_letter(Role r) { return static_cast<char>(r); }
+char role_letter(Role r) {
+  return static_cast<char>(r);
+}
 
-std::string RoleVocabulary::name() const { return RoleSet::from_letters(letters).to_string(); }
+std::string RoleVocabulary::name() const {
+  return RoleSet::from_letters(letters).to_string();
+}
 
 std::string RoleVocabulary::listed() const {
   std::string out;
@@ -58,8 +68,8 @@ std::string RoleVocabulary::listed() const {
 namespace {
 
 constexpr std::string_view k_superscripts[] = {
-    "\xC2\xB9", "\xC2\xB2", "\xC2\xB3", "\xE2\x81\xB0", "\xE2\x81\xB4", "\xE2\x81\xB5",
-    "\xE2\x81\xB6", "\xE2\x81\xB7", "\xE2\x81\xB8", "\xE2\x81\xB9"};
+    "\xC2\xB9",     "\xC2\xB2",     "\xC2\xB3",     "\xE2\x81\xB0", "\xE2\x81\xB4",
+    "\xE2\x81\xB5", "\xE2\x81\xB6", "\xE2\x81\xB7", "\xE2\x81\xB8", "\xE2\x81\xB9"};
 
 // Length of a superscript digit at the start of `s`, or 0.
 std::size_t superscript_at(std::string_view s) {
@@ -70,7 +80,9 @@ std::size_t superscript_at(std::string_view s) {
   return 0;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Length of a numbered marker "(12)" or "[12]" at the start of `s`, or 0. Three digits
 // or more ("(2024)") are no footnote.
@@ -144,7 +156,8 @@ RoleCell parse_role_cell(std::string_view rendered, std::string_view letters) {
         while (stars < rest.size() && rest[stars] == '*') ++stars;
         cell.markers.emplace_back(rest.substr(0, stars));
         i += stars;
-      } else if (text::starts_with(rest, "\xE2\x80\xA0") || text::starts_with(rest, "\xE2\x80\xA1")) {
+      } else if (text::starts_with(rest, "\xE2\x80\xA0") ||
+                 text::starts_with(rest, "\xE2\x80\xA1")) {
         cell.markers.emplace_back(rest.substr(0, 3));
         i += 3;
       } else if (const auto sep = separator_at(rest)) {
@@ -197,8 +210,8 @@ std::vector<std::string> find_markers(std::string_view s) {
       // A star that ends a word ("opérateurs*", "foo*)") or stands at the end is a marker.
       const bool after_word = i > 0 && s[i - 1] != ' ';
       const char next = stars < rest.size() ? rest[stars] : ' ';
-      if (after_word && (next == ' ' || next == ')' || next == ',' || next == '.' ||
-                         next == ':' || next == ';' || stars == rest.size())) {
+      if (after_word && (next == ' ' || next == ')' || next == ',' || next == '.' || next == ':' ||
+                         next == ';' || stars == rest.size())) {
         out.emplace_back(rest.substr(0, stars));
       }
       i += stars;

@@ -50,11 +50,11 @@ char role_letter(Role r);
 // or DACI, or a legend table declares its own (`| (R) Réalise | ... |`).
 struct LegendEntry {
   char letter = 'R';
-  std::string text;  // the legend row's first cell, "(R) Réalise"
+  std::string text;          // the legend row's first cell, "(R) Réalise"
   std::uint32_t offset = 0;  // where the row is in the source
 };
 struct RoleVocabulary {
-  std::string letters = "RACI";   // upper case, in the canonical order
+  std::string letters = "RACI";     // upper case, in the canonical order
   std::vector<LegendEntry> legend;  // empty unless the document has a legend
   // The letters in canonical order: "RACI", "RASCI", "DACI"...
   [[nodiscard]] std::string name() const;

@@ -39,9 +39,9 @@ namespace {
 // looked for at bytes that can start them.
 std::string pre_fold(std::string_view s) {
   static constexpr std::pair<std::string_view, std::string_view> k_map[] = {
-      {"\xC5\x93", "oe"}, {"\xC5\x92", "oe"}, {"\xC3\xA6", "ae"}, {"\xC3\x86", "ae"},
-      {"\xE2\x80\x99", "'"}, {"\xE2\x80\x98", "'"}, {"\xE2\x80\x9C", "\""},
-      {"\xE2\x80\x9D", "\""}, {"\xC2\xA0", " "}, {"\xE2\x80\xAF", " "}};
+      {"\xC5\x93", "oe"},    {"\xC5\x92", "oe"},    {"\xC3\xA6", "ae"},     {"\xC3\x86", "ae"},
+      {"\xE2\x80\x99", "'"}, {"\xE2\x80\x98", "'"}, {"\xE2\x80\x9C", "\""}, {"\xE2\x80\x9D", "\""},
+      {"\xC2\xA0", " "},     {"\xE2\x80\xAF", " "}};
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
@@ -84,7 +84,7 @@ std::string fold(std::string_view s) {
   const std::string pre = pre_fold(s);
   utf8proc_uint8_t* out = nullptr;
   const auto options = static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                                       UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+                                                      UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
   const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(pre.data()),
                               static_cast<utf8proc_ssize_t>(pre.size()), &out, options);
   if (n < 0) {
@@ -149,7 +149,8 @@ std::size_t space_suffix(std::string_view s) {
   const char c = s.back();
   if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
   if (c == '\xA0' && s.size() >= 2 && s[s.size() - 2] == '\xC2') return 2;
-  if (c == '\xAF' && s.size() >= 3 && s[s.size() - 3] == '\xE2' && s[s.size() - 2] == '\x80') return 3;
+  if (c == '\xAF' && s.size() >= 3 && s[s.size() - 3] == '\xE2' && s[s.size() - 2] == '\x80')
+    return 3;
   return 0;
 }
 
@@ -174,7 +175,8 @@ std::string collapse_spaces(std::string_view s) {
   bool plain = true;
   for (std::size_t i = 0; i < t.size() && plain; ++i) {
     const char c = t[i];
-    plain = c != '\t' && c != '\n' && c != '\r' && !(c == ' ' && i + 1 < t.size() && t[i + 1] == ' ');
+    plain =
+        c != '\t' && c != '\n' && c != '\r' && !(c == ' ' && i + 1 < t.size() && t[i + 1] == ' ');
   }
   if (plain) return std::string(t);
   std::string out;

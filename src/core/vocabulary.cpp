@@ -15,17 +15,22 @@ bool in(std::string_view word, std::initializer_list<std::string_view> list) {
   return std::find(list.begin(), list.end(), word) != list.end();
 }
 
-std::string compact(std::string_view folded) { return text::collapse_spaces(folded); }
+std::string compact(std::string_view folded) {
+  return text::collapse_spaces(folded);
+}
 
 }  // namespace
 
 bool is_activity_header(std::string_view folded) {
   const std::string w = compact(folded);
-  return in(w, {"activite", "activites", "activity", "activities", "task", "tasks", "tache",
-                "taches", "action", "processus", "process", "aufgabe", "aufgaben", "aktivitat",
-                "aktivitaten", "tatigkeit", "tatigkeiten", "prozess", "actividad", "actividades",
-                "tarea", "tareas", "proceso", "attivita", "compito", "compiti", "processo",
-                "operation", "operations", "deliverable", "livrable", "wiederkehrende operationen"});
+  return in(w, {"activite",    "activites",   "activity",    "activities",
+                "task",        "tasks",       "tache",       "taches",
+                "action",      "processus",   "process",     "aufgabe",
+                "aufgaben",    "aktivitat",   "aktivitaten", "tatigkeit",
+                "tatigkeiten", "prozess",     "actividad",   "actividades",
+                "tarea",       "tareas",      "proceso",     "attivita",
+                "compito",     "compiti",     "processo",    "operation",
+                "operations",  "deliverable", "livrable",    "wiederkehrende operationen"});
 }
 
 bool is_id_header(std::string_view folded) {
@@ -36,12 +41,14 @@ bool is_id_header(std::string_view folded) {
 
 bool is_free_text_header(std::string_view folded) {
   const std::string w = compact(folded);
-  return in(w, {"description", "descriptions", "commentaire", "commentaires", "comment", "comments",
-                "remarque", "remarques", "remark", "remarks", "note", "notes", "sla", "details",
-                "detail", "beschreibung", "kommentar", "kommentare", "bemerkung", "bemerkungen",
-                "anmerkung", "descripcion", "comentario", "comentarios", "observaciones",
-                "descrizione", "commento", "commenti", "note", "osservazioni", "livrables",
-                "deliverables", "outil", "tool", "tools", "frequence", "frequency"});
+  return in(w, {"description",  "descriptions", "commentaire", "commentaires", "comment",
+                "comments",     "remarque",     "remarques",   "remark",       "remarks",
+                "note",         "notes",        "sla",         "details",      "detail",
+                "beschreibung", "kommentar",    "kommentare",  "bemerkung",    "bemerkungen",
+                "anmerkung",    "descripcion",  "comentario",  "comentarios",  "observaciones",
+                "descrizione",  "commento",     "commenti",    "note",         "osservazioni",
+                "livrables",    "deliverables", "outil",       "tool",         "tools",
+                "frequence",    "frequency"});
 }
 
 std::optional<Role> role_header(std::string_view folded) {
@@ -69,16 +76,15 @@ std::optional<Role> role_header(std::string_view folded) {
 
 std::string guess_language(std::string_view folded) {
   static const std::unordered_map<std::string_view, int> k_words = {
-      {"le", 0}, {"la", 0}, {"les", 0}, {"des", 0}, {"du", 0}, {"et", 0}, {"une", 0},
-      {"pour", 0}, {"sur", 0}, {"est", 0}, {"dans", 0}, {"aux", 0}, {"vos", 0},
-      {"the", 1}, {"and", 1}, {"of", 1}, {"to", 1}, {"for", 1}, {"with", 1}, {"is", 1},
-      {"your", 1}, {"on", 1}, {"are", 1},
-      {"der", 2}, {"die", 2}, {"das", 2}, {"und", 2}, {"fur", 2}, {"mit", 2}, {"von", 2},
-      {"den", 2}, {"ist", 2}, {"ihre", 2}, {"zu", 2}, {"auf", 2},
-      {"el", 3}, {"los", 3}, {"las", 3}, {"y", 3}, {"para", 3}, {"con", 3}, {"del", 3},
-      {"sus", 3}, {"en", 3}, {"por", 3},
-      {"il", 4}, {"gli", 4}, {"della", 4}, {"delle", 4}, {"per", 4}, {"e", 4}, {"di", 4},
-      {"dei", 4}, {"con", 4}, {"nel", 4}, {"sono", 4}, {"alla", 4}};
+      {"le", 0},   {"la", 0},  {"les", 0}, {"des", 0},  {"du", 0},   {"et", 0},    {"une", 0},
+      {"pour", 0}, {"sur", 0}, {"est", 0}, {"dans", 0}, {"aux", 0},  {"vos", 0},   {"the", 1},
+      {"and", 1},  {"of", 1},  {"to", 1},  {"for", 1},  {"with", 1}, {"is", 1},    {"your", 1},
+      {"on", 1},   {"are", 1}, {"der", 2}, {"die", 2},  {"das", 2},  {"und", 2},   {"fur", 2},
+      {"mit", 2},  {"von", 2}, {"den", 2}, {"ist", 2},  {"ihre", 2}, {"zu", 2},    {"auf", 2},
+      {"el", 3},   {"los", 3}, {"las", 3}, {"y", 3},    {"para", 3}, {"con", 3},   {"del", 3},
+      {"sus", 3},  {"en", 3},  {"por", 3}, {"il", 4},   {"gli", 4},  {"della", 4}, {"delle", 4},
+      {"per", 4},  {"e", 4},   {"di", 4},  {"dei", 4},  {"con", 4},  {"nel", 4},   {"sono", 4},
+      {"alla", 4}};
   static constexpr std::array<std::string_view, 5> k_codes = {"fr", "en", "de", "es", "it"};
   std::array<int, 5> counts{};
   for (const auto& w : text::words(folded)) {
@@ -91,8 +97,8 @@ std::string guess_language(std::string_view folded) {
 }
 
 bool is_delegation_note(std::string_view folded) {
-  for (const std::string_view k : {"deleg", "infogerance", "managed service", "managed-service",
-                                   "outsourc", "ubertrag"}) {
+  for (const std::string_view k :
+       {"deleg", "infogerance", "managed service", "managed-service", "outsourc", "ubertrag"}) {
     if (folded.find(k) != std::string_view::npos) return true;
   }
   return false;
@@ -116,10 +122,13 @@ std::string contract_name(std::string_view folded) {
       seen = at + w[k].size();
     }
     const std::size_t end = folded.find_first_of(".,;:()", at);
-    const std::vector<std::string> after = text::words(folded.substr(at + w[i].size(), end == std::string_view::npos ? std::string_view::npos : end - at - w[i].size()));
+    const std::vector<std::string> after = text::words(
+        folded.substr(at + w[i].size(), end == std::string_view::npos ? std::string_view::npos
+                                                                      : end - at - w[i].size()));
     std::size_t from = 0;
-    while (from < after.size() && (after[from] == "de" || after[from] == "d" || after[from] == "di" ||
-                                   after[from] == "du" || after[from] == "del")) {
+    while (from < after.size() &&
+           (after[from] == "de" || after[from] == "d" || after[from] == "di" ||
+            after[from] == "du" || after[from] == "del")) {
       ++from;
     }
     return join(after, from, std::min(after.size(), from + k_max_words));
@@ -131,9 +140,9 @@ std::string contract_name(std::string_view folded) {
     std::size_t from = i;
     while (from > 0 && i - from < k_max_words) {
       const std::string& p = w[from - 1];
-      if (p == "a" || p == "an" || p == "the" || p == "ein" || p == "einen" || p == "einem" || p == "einer" ||
-          p == "via" || p == "through" || p == "under" || p == "uber" || p == "durch" || p == "im" ||
-          p == "per") {
+      if (p == "a" || p == "an" || p == "the" || p == "ein" || p == "einen" || p == "einem" ||
+          p == "einer" || p == "via" || p == "through" || p == "under" || p == "uber" ||
+          p == "durch" || p == "im" || p == "per") {
         break;
       }
       --from;
@@ -155,7 +164,8 @@ bool is_gray_zone_note(std::string_view folded) {
                  b == "grau" || b == "gray" || b == "grey")) {
       return true;
     }
-    if ((a == "gray" || a == "grey") && (b == "zone" || b == "zones" || b == "area" || b == "areas")) {
+    if ((a == "gray" || a == "grey") &&
+        (b == "zone" || b == "zones" || b == "area" || b == "areas")) {
       return true;
     }
   }

@@ -17,12 +17,15 @@ using Kind = TreeNode::Kind;
 
 void expect_kind(const TreeNode& n, Kind kind, std::string_view what) {
   if (n.kind == kind) return;
-  const char* want = kind == Kind::map ? "a mapping" : kind == Kind::sequence ? "a sequence" : "a string";
+  const char* want = kind == Kind::map        ? "a mapping"
+                     : kind == Kind::sequence ? "a sequence"
+                                              : "a string";
   refuse(n, fmt::format("{} must be {}, not {}", what, want, n.kind_name()));
 }
 
 // The keys of a mapping, each checked against `allowed`.
-void check_keys(const TreeNode& map, std::string_view what, std::initializer_list<std::string_view> allowed) {
+void check_keys(const TreeNode& map, std::string_view what,
+                std::initializer_list<std::string_view> allowed) {
   std::unordered_set<std::string_view> seen;
   for (std::size_t i = 0; i + 1 < map.items.size(); i += 2) {
     const TreeNode& key = map.items[i];
@@ -35,25 +38,30 @@ void check_keys(const TreeNode& map, std::string_view what, std::initializer_lis
       }
       refuse(key, fmt::format("unknown key '{}' in {} (known: {})", key.value, what, list));
     }
-    if (!seen.insert(key.value).second) refuse(key, fmt::format("key '{}' appears twice in {}", key.value, what));
+    if (!seen.insert(key.value).second)
+      refuse(key, fmt::format("key '{}' appears twice in {}", key.value, what));
   }
 }
 
-Span span_of(const TreeNode& n) { return {n.offset, n.offset + 1}; }
+Span span_of(const TreeNode& n) {
+  return {n.offset, n.offset + 1};
+}
 
 class CanonicalReader {
  public:
-  CanonicalReader(const SourcePtr& src, const ReadOptions& options) : m_src(src), m_options(options) {}
+  CanonicalReader(const SourcePtr& src, const ReadOptions& options)
+      : m_src(src), m_options(options) {}
 
   Matrix read(const TreeNode& root) {
     expect_kind(root, Kind::map, "the document");
     check_keys(root, "the document",
-               {"racine", "id", "title", "language", "roles", "parties", "options", "notes", "gray_zone", "sections",
-                "kubernetes"});
+               {"racine", "id", "title", "language", "roles", "parties", "options", "notes",
+                "gray_zone", "sections", "kubernetes"});
     const TreeNode* version = root.find("racine");
     if (version == nullptr) refuse(root, "not a racine document: the key 'racine: 1' is missing");
     if (version->kind != Kind::scalar || version->value != "1") {
-      refuse(*version, fmt::format("unsupported format version '{}': this racine reads version 1", version->value));
+      refuse(*version, fmt::format("unsupported format version '{}': this racine reads version 1",
+                                   version->value));
     }
     m_m.source = m_src;
     if (const auto* n = root.find("id")) m_m.id = scalar_of(*n, "id");
@@ -74,7 +82,8 @@ class CanonicalReader {
       m_m.gray_zone = GrayZone{scalar_of(*n, "gray_zone"), span_of(*n)};
     }
     bind_markers();
-    if (const auto* n = root.find("options"); n != nullptr && n->kind != Kind::null) read_options(*n);
+    if (const auto* n = root.find("options"); n != nullptr && n->kind != Kind::null)
+      read_options(*n);
     return std::move(m_m);
   }
 
@@ -94,9 +103,11 @@ class CanonicalReader {
           const TreeNode* l = e.find("letter");
           if (l == nullptr) refuse(e, "a legend entry needs a 'letter'");
           const std::string& v = scalar_of(*l, "a legend letter");
-          if (v.size() != 1 || v[0] < 'A' || v[0] > 'Z') refuse(*l, fmt::format("a legend letter is one of A to Z, not '{}'", v));
+          if (v.size() != 1 || v[0] < 'A' || v[0] > 'Z')
+            refuse(*l, fmt::format("a legend letter is one of A to Z, not '{}'", v));
           const TreeNode* t = e.find("text");
-          m_m.roles.legend.push_back({v[0], t != nullptr ? scalar_of(*t, "a legend text") : std::string(), e.offset});
+          m_m.roles.legend.push_back(
+              {v[0], t != nullptr ? scalar_of(*t, "a legend text") : std::string(), e.offset});
         }
       }
     }
@@ -121,7 +132,8 @@ class CanonicalReader {
       const TreeNode* id = p.find("id");
       party.id = id != nullptr ? scalar_of(*id, "a party's id") : text::slugify(party.name);
       if (party.id.empty()) refuse(id != nullptr ? *id : p, "a party's id cannot be empty");
-      if (m_party_index.contains(party.id)) refuse(id != nullptr ? *id : p, fmt::format("party id '{}' appears twice", party.id));
+      if (m_party_index.contains(party.id))
+        refuse(id != nullptr ? *id : p, fmt::format("party id '{}' appears twice", party.id));
       m_party_index.emplace(party.id, m_m.parties.size());
       party.spellings.push_back({party.name, span_of(p)});
       m_m.parties.push_back(std::move(party));
@@ -147,7 +159,8 @@ class CanonicalReader {
       expect_kind(s, Kind::map, "a section");
       check_keys(s, "a section", {"title", "activities"});
       Section sec;
-      if (const auto* t = s.find("title"); t != nullptr && t->kind != Kind::null) sec.title = scalar_of(*t, "a section's title");
+      if (const auto* t = s.find("title"); t != nullptr && t->kind != Kind::null)
+        sec.title = scalar_of(*t, "a section's title");
       sec.level = 2;
       sec.span = span_of(s);
       Table table;
@@ -157,7 +170,8 @@ class CanonicalReader {
       m_m.tables.push_back(table);
       if (const auto* acts = s.find("activities"); acts != nullptr && acts->kind != Kind::null) {
         expect_kind(*acts, Kind::sequence, "activities");
-        for (const TreeNode& a : acts->items) sec.activities.push_back(read_activity(a, table_index));
+        for (const TreeNode& a : acts->items)
+          sec.activities.push_back(read_activity(a, table_index));
       }
       m_m.sections.push_back(std::move(sec));
     }
@@ -165,7 +179,8 @@ class CanonicalReader {
 
   Activity read_activity(const TreeNode& a, std::uint32_t table) {
     expect_kind(a, Kind::map, "an activity");
-    check_keys(a, "an activity", {"id", "title", "line", "roles", "markers", "title_markers", "fields"});
+    check_keys(a, "an activity",
+               {"id", "title", "line", "roles", "markers", "title_markers", "fields"});
     Activity act;
     act.span = span_of(a);
     act.table = table;
@@ -190,7 +205,8 @@ class CanonicalReader {
       act.id = scalar_of(*id, "an activity's id");
       act.explicit_id = true;
       if (act.id.empty()) refuse(*id, "an activity's id cannot be empty");
-      if (!m_ids.insert(act.id).second) refuse(*id, fmt::format("duplicate activity id '{}'", act.id));
+      if (!m_ids.insert(act.id).second)
+        refuse(*id, fmt::format("duplicate activity id '{}'", act.id));
     } else {
       // Derived like Markdown's, unique within the matrix.
       const std::string base = text::slugify(act.title);
@@ -204,14 +220,17 @@ class CanonicalReader {
       }
       m_ids.insert(act.id);
     }
-    if (const auto* line = a.find("line")) scalar_of(*line, "an activity's line");  // informative only
+    if (const auto* line = a.find("line"))
+      scalar_of(*line, "an activity's line");  // informative only
     if (const auto* roles = a.find("roles"); roles != nullptr && roles->kind != Kind::null) {
       expect_kind(*roles, Kind::map, "roles");
       for (std::size_t i = 0; i + 1 < roles->items.size(); i += 2) {
         const std::size_t p = party_of(roles->items[i]);
         const TreeNode& v = roles->items[i + 1];
         Cell& cell = act.cells[p];
-        if (cell.present) refuse(roles->items[i], fmt::format("party '{}' appears twice in roles", roles->items[i].value));
+        if (cell.present)
+          refuse(roles->items[i],
+                 fmt::format("party '{}' appears twice in roles", roles->items[i].value));
         cell.present = true;
         cell.span = span_of(v);
         if (v.kind == Kind::null) continue;
@@ -224,7 +243,8 @@ class CanonicalReader {
         cell.markers = rc.markers;
       }
     }
-    if (const auto* markers = a.find("markers"); markers != nullptr && markers->kind != Kind::null) {
+    if (const auto* markers = a.find("markers");
+        markers != nullptr && markers->kind != Kind::null) {
       expect_kind(*markers, Kind::map, "markers");
       for (std::size_t i = 0; i + 1 < markers->items.size(); i += 2) {
         Cell& cell = act.cells[party_of(markers->items[i])];
@@ -250,8 +270,9 @@ class CanonicalReader {
       expect_kind(*fields, Kind::map, "fields");
       for (std::size_t i = 0; i + 1 < fields->items.size(); i += 2) {
         act.fields.push_back({scalar_of(fields->items[i], "a field's name"),
-                              fields->items[i + 1].kind == Kind::null ? std::string()
-                                                                       : scalar_of(fields->items[i + 1], "a field")});
+                              fields->items[i + 1].kind == Kind::null
+                                  ? std::string()
+                                  : scalar_of(fields->items[i + 1], "a field")});
       }
     }
     return act;
@@ -275,8 +296,9 @@ class CanonicalReader {
         char* end = nullptr;
         const long k = std::strtol(v.c_str(), &end, 10);
         if (v.empty() || *end != '\0' || k < -1 || k >= static_cast<long>(m_m.sections.size())) {
-          refuse(*sec, fmt::format("a note's section must be the index of a section (0 to {}), not '{}'",
-                                   m_m.sections.size() == 0 ? 0 : m_m.sections.size() - 1, v));
+          refuse(*sec,
+                 fmt::format("a note's section must be the index of a section (0 to {}), not '{}'",
+                             m_m.sections.size() == 0 ? 0 : m_m.sections.size() - 1, v));
         }
         note.after_section = static_cast<int>(k);
       } else {
@@ -290,26 +312,32 @@ class CanonicalReader {
   // Markdown where the note comes after the table.
   void bind_markers() {
     // Notes by marker, in section order: a lookup is a binary search.
-    std::unordered_map<std::string, std::vector<std::pair<int, int>>> notes;  // marker -> (section, note)
+    std::unordered_map<std::string, std::vector<std::pair<int, int>>>
+        notes;  // marker -> (section, note)
     for (std::size_t n = 0; n < m_m.notes.size(); ++n) {
       notes[m_m.notes[n].marker].emplace_back(m_m.notes[n].after_section, static_cast<int>(n));
     }
-    for (auto& [marker, list] : notes) std::stable_sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (auto& [marker, list] : notes)
+      std::stable_sort(list.begin(), list.end(),
+                       [](const auto& x, const auto& y) { return x.first < y.first; });
     auto bind = [&](const std::string& marker, std::uint32_t section) {
       const auto it = notes.find(marker);
       if (it == notes.end()) return -1;
-      const auto at = std::lower_bound(it->second.begin(), it->second.end(), static_cast<int>(section),
-                                       [](const auto& x, int s) { return x.first < s; });
+      const auto at =
+          std::lower_bound(it->second.begin(), it->second.end(), static_cast<int>(section),
+                           [](const auto& x, int s) { return x.first < s; });
       return at == it->second.end() ? -1 : at->second;
     };
     for (std::uint32_t s = 0; s < m_m.sections.size(); ++s) {
       const auto& sec = m_m.sections[s];
       for (std::uint32_t a = 0; a < sec.activities.size(); ++a) {
         const auto& act = sec.activities[a];
-        for (const auto& mk : act.title_markers) m_m.marker_uses.push_back({mk, act.span, s, a, -1, bind(mk, s)});
+        for (const auto& mk : act.title_markers)
+          m_m.marker_uses.push_back({mk, act.span, s, a, -1, bind(mk, s)});
         for (std::size_t p = 0; p < act.cells.size(); ++p) {
           for (const auto& mk : act.cells[p].markers) {
-            m_m.marker_uses.push_back({mk, act.cells[p].span, s, a, static_cast<int>(p), bind(mk, s)});
+            m_m.marker_uses.push_back(
+                {mk, act.cells[p].span, s, a, static_cast<int>(p), bind(mk, s)});
           }
         }
       }
@@ -320,19 +348,23 @@ class CanonicalReader {
     expect_kind(list, Kind::sequence, "options");
     std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>> by_id;
     for (std::uint32_t s = 0; s < m_m.sections.size(); ++s) {
-      for (std::uint32_t a = 0; a < m_m.sections[s].activities.size(); ++a) by_id[m_m.sections[s].activities[a].id] = {s, a};
+      for (std::uint32_t a = 0; a < m_m.sections[s].activities.size(); ++a)
+        by_id[m_m.sections[s].activities[a].id] = {s, a};
     }
     std::unordered_set<std::string> ids;
     for (const TreeNode& n : list.items) {
       expect_kind(n, Kind::map, "an option");
-      check_keys(n, "an option", {"id", "marker", "text", "line", "delegate", "activities", "effects"});
+      check_keys(n, "an option",
+                 {"id", "marker", "text", "line", "delegate", "activities", "effects"});
       Option o;
       const TreeNode* id = n.find("id");
       if (id == nullptr) refuse(n, "an option needs an 'id'");
       o.id = scalar_of(*id, "an option's id");
       if (!ids.insert(o.id).second) refuse(*id, fmt::format("option id '{}' appears twice", o.id));
-      if (const auto* mk = n.find("marker"); mk != nullptr && mk->kind != Kind::null) o.marker = scalar_of(*mk, "an option's marker");
-      if (const auto* t = n.find("text"); t != nullptr && t->kind != Kind::null) o.text = scalar_of(*t, "an option's text");
+      if (const auto* mk = n.find("marker"); mk != nullptr && mk->kind != Kind::null)
+        o.marker = scalar_of(*mk, "an option's marker");
+      if (const auto* t = n.find("text"); t != nullptr && t->kind != Kind::null)
+        o.text = scalar_of(*t, "an option's text");
       for (std::size_t k = 0; k < m_m.notes.size(); ++k) {
         if (m_m.notes[k].marker == o.marker && (o.note < 0 || m_m.notes[k].text == o.text)) {
           o.note = static_cast<int>(k);
@@ -343,7 +375,8 @@ class CanonicalReader {
         expect_kind(*d, Kind::scalar, "an option's delegate");
         o.delegate = static_cast<int>(party_of(*d));
       }
-      if (const auto* effects = n.find("effects"); effects != nullptr && effects->kind != Kind::null) {
+      if (const auto* effects = n.find("effects");
+          effects != nullptr && effects->kind != Kind::null) {
         expect_kind(*effects, Kind::sequence, "an option's effects");
         o.explicit_effects = true;
         for (const TreeNode& e : effects->items) {
@@ -351,7 +384,8 @@ class CanonicalReader {
           check_keys(e, "an effect", {"activity", "roles"});
           const TreeNode* act = e.find("activity");
           const TreeNode* roles = e.find("roles");
-          if (act == nullptr || roles == nullptr) refuse(e, "an effect needs an 'activity' and 'roles'");
+          if (act == nullptr || roles == nullptr)
+            refuse(e, "an effect needs an 'activity' and 'roles'");
           const auto it = by_id.find(scalar_of(*act, "an effect's activity"));
           if (it == by_id.end()) refuse(*act, fmt::format("unknown activity id '{}'", act->value));
           OptionEffect eff;
@@ -361,7 +395,10 @@ class CanonicalReader {
           for (std::size_t i = 0; i + 1 < roles->items.size(); i += 2) {
             const std::size_t p = party_of(roles->items[i]);
             const TreeNode& v = roles->items[i + 1];
-            eff.roles.push_back({p, v.kind == Kind::null ? RoleSet{} : parse_role_cell(scalar_of(v, "roles"), m_m.roles.letters).roles});
+            eff.roles.push_back(
+                {p, v.kind == Kind::null
+                        ? RoleSet{}
+                        : parse_role_cell(scalar_of(v, "roles"), m_m.roles.letters).roles});
           }
           o.effects.push_back(std::move(eff));
         }

@@ -19,23 +19,29 @@ using nlohmann::ordered_json;
 constexpr unsigned char k_namespace[16] = {0x6b, 0x2f, 0x1c, 0x5e, 0x93, 0x0a, 0x5d, 0x41,
                                            0x8f, 0x37, 0x2b, 0x6e, 0x0c, 0x4d, 0x71, 0xa8};
 
-constexpr std::string_view k_role_ids[] = {"responsible", "accountable", "consulted", "informed", "support", "driver"};
-constexpr std::string_view k_role_titles[] = {"Responsible", "Accountable", "Consulted", "Informed", "Support", "Driver"};
+constexpr std::string_view k_role_ids[] = {"responsible", "accountable", "consulted",
+                                           "informed",    "support",     "driver"};
+constexpr std::string_view k_role_titles[] = {"Responsible", "Accountable", "Consulted",
+                                              "Informed",    "Support",     "Driver"};
 constexpr char k_role_letters[] = {'R', 'A', 'C', 'I', 'S', 'D'};
 
-std::uint32_t line_of(const Matrix& m, Span s) { return m.source ? m.source->position(s.begin).line : 0U; }
+std::uint32_t line_of(const Matrix& m, Span s) {
+  return m.source ? m.source->position(s.begin).line : 0U;
+}
 
 // An OSCAL token starts with a letter or an underscore.
 std::string token(std::string_view id) {
-  if (!id.empty() && (std::isalpha(static_cast<unsigned char>(id[0])) != 0 || id[0] == '_')) return std::string(id);
+  if (!id.empty() && (std::isalpha(static_cast<unsigned char>(id[0])) != 0 || id[0] == '_'))
+    return std::string(id);
   std::string t(1, '_');
   t.append(id);
   return t;
 }
 
 bool holds_r_or_a(const Activity& a, std::size_t p) {
-  return p < a.cells.size() && (a.cells[p].roles.has(Role::responsible) || a.cells[p].roles.has(Role::accountable) ||
-                                a.cells[p].roles.has(Role::driver));
+  return p < a.cells.size() &&
+         (a.cells[p].roles.has(Role::responsible) || a.cells[p].roles.has(Role::accountable) ||
+          a.cells[p].roles.has(Role::driver));
 }
 
 }  // namespace
@@ -53,14 +59,16 @@ int customer_party(const Matrix& m) {
 
 Ownership ownership(const Matrix& m, const Activity& a) {
   const int customer = customer_party(m);
-  if (customer < 0) return {"undetermined", "no party is the customer (Client, Customer, Kunde, Cliente...)"};
+  if (customer < 0)
+    return {"undetermined", "no party is the customer (Client, Customer, Kunde, Cliente...)"};
   const auto c = static_cast<std::size_t>(customer);
   bool provider = false;
   for (std::size_t p = 0; p < m.parties.size(); ++p) {
     if (p != c && holds_r_or_a(a, p)) provider = true;
   }
   const bool customer_does = holds_r_or_a(a, c);
-  if (provider && customer_does) return {"shared", "both the customer and the provider hold R or A"};
+  if (provider && customer_does)
+    return {"shared", "both the customer and the provider hold R or A"};
   if (provider) return {"provider-owned", "only the provider holds R or A"};
   if (customer_does) return {"customer-owned", "only the customer holds R or A"};
   return {"undetermined", "nobody holds R or A"};
@@ -92,8 +100,8 @@ std::string write_ccm_csv(const Matrix& m) {
   for (const auto& s : m.sections) {
     for (const auto& a : s.activities) {
       const Ownership o = ownership(m, a);
-      for (const std::string_view f : {std::string_view(s.title), std::string_view(a.id), std::string_view(a.title),
-                                       std::string_view(o.value)}) {
+      for (const std::string_view f : {std::string_view(s.title), std::string_view(a.id),
+                                       std::string_view(a.title), std::string_view(o.value)}) {
         append_csv_field(out, f);
         out += ',';
       }
@@ -140,9 +148,11 @@ std::string write_oscal(const Matrix& m, std::string_view last_modified) {
   for (std::size_t p = 0; p < m.parties.size(); ++p) {
     if (static_cast<int>(p) != customer) providers.push_back(party_uuid[p]);
   }
-  if (!providers.empty()) component_roles.push_back({{"role-id", "provider"}, {"party-uuids", providers}});
+  if (!providers.empty())
+    component_roles.push_back({{"role-id", "provider"}, {"party-uuids", providers}});
   if (customer >= 0) {
-    component_roles.push_back({{"role-id", "customer"}, {"party-uuids", {party_uuid[static_cast<std::size_t>(customer)]}}});
+    component_roles.push_back({{"role-id", "customer"},
+                               {"party-uuids", {party_uuid[static_cast<std::size_t>(customer)]}}});
   }
   ordered_json requirements = ordered_json::array();
   for (std::size_t s = 0; s < m.sections.size(); ++s) {
@@ -155,7 +165,8 @@ std::string write_oscal(const Matrix& m, std::string_view last_modified) {
         for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
           if (a.cells[p].roles.has_letter(k_role_letters[r])) who.push_back(party_uuid[p]);
         }
-        if (!who.empty()) responsible.push_back({{"role-id", k_role_ids[r]}, {"party-uuids", std::move(who)}});
+        if (!who.empty())
+          responsible.push_back({{"role-id", k_role_ids[r]}, {"party-uuids", std::move(who)}});
       }
       const Ownership o = ownership(m, a);
       ordered_json st = {{"statement-id", token(a.id)},
@@ -166,23 +177,26 @@ std::string write_oscal(const Matrix& m, std::string_view last_modified) {
       statements.push_back(std::move(st));
     }
     const std::string sid = "section-" + std::to_string(s + 1);
-    requirements.push_back({{"uuid", name_uuid(base + sid)},
-                            {"control-id", token(text::slugify(sec.title).empty() ? sid : text::slugify(sec.title))},
-                            {"description", sec.title.empty() ? std::string("Activities") : sec.title},
-                            {"statements", std::move(statements)}});
+    requirements.push_back(
+        {{"uuid", name_uuid(base + sid)},
+         {"control-id", token(text::slugify(sec.title).empty() ? sid : text::slugify(sec.title))},
+         {"description", sec.title.empty() ? std::string("Activities") : sec.title},
+         {"statements", std::move(statements)}});
   }
   ordered_json component = {
       {"uuid", name_uuid(base + "component")},
       {"type", "service"},
       {"title", m.title.empty() ? m.id : m.title},
-      {"description", "The shared responsibility model of this service: for each activity, which party is "
-                      "Responsible, Accountable, Consulted and Informed."},
+      {"description",
+       "The shared responsibility model of this service: for each activity, which party is "
+       "Responsible, Accountable, Consulted and Informed."},
       {"responsible-roles", std::move(component_roles)},
       {"control-implementations",
        {{{"uuid", name_uuid(base + "control-implementation")},
          {"source", "#" + token(m.id)},
-         {"description", "Activities of the responsibility matrix, by section; each statement gives the parties "
-                         "holding each role and whether the provider, the customer or both own it."},
+         {"description",
+          "Activities of the responsibility matrix, by section; each statement gives the parties "
+          "holding each role and whether the provider, the customer or both own it."},
          {"implemented-requirements", std::move(requirements)}}}}};
   ordered_json metadata = {{"title", m.title.empty() ? m.id : m.title},
                            {"last-modified", last_modified},

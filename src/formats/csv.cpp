@@ -34,7 +34,8 @@ void append_csv_field(std::string& out, std::string_view s) {
   v += s;
   // Quoted when a delimiter is inside or white space at either end (a quoted field is
   // read as written; an unquoted one is trimmed).
-  const bool quote = v.find_first_of(",\"\r\n") != std::string::npos || text::trim(v).size() != v.size();
+  const bool quote =
+      v.find_first_of(",\"\r\n") != std::string::npos || text::trim(v).size() != v.size();
   if (!quote) {
     out += v;
     return;
@@ -153,7 +154,8 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
       cur.value += c;
     }
     if (row.fields.size() > options.limits.max_columns) {
-      return error_at(at, fmt::format("more than {} fields in a row (limits.max-columns)", options.limits.max_columns));
+      return error_at(at, fmt::format("more than {} fields in a row (limits.max-columns)",
+                                      options.limits.max_columns));
     }
   }
   if (in_quotes) return error_at(quote_at, "quoted field never closed: a '\"' is missing");
@@ -163,25 +165,30 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
   // Header.
   const Row& header = rows.front();
   auto name = [](const CsvField& f) { return text::fold(text::trim(f.value)); };
-  if (header.fields.size() < 4 || name(header.fields[0]) != "section" || name(header.fields[1]) != "id" ||
-      name(header.fields[2]) != "title") {
-    return error_at(header.offset, "the header must be: section,id,title, then one column per party");
+  if (header.fields.size() < 4 || name(header.fields[0]) != "section" ||
+      name(header.fields[1]) != "id" || name(header.fields[2]) != "title") {
+    return error_at(header.offset,
+                    "the header must be: section,id,title, then one column per party");
   }
   if (header.fields.size() > options.limits.max_columns) {
-    return error_at(header.offset, fmt::format("{} columns, above the limit of {}", header.fields.size(), options.limits.max_columns));
+    return error_at(header.offset, fmt::format("{} columns, above the limit of {}",
+                                               header.fields.size(), options.limits.max_columns));
   }
   Matrix m;
   m.source = source;
   m.id = options.id;
   // A field's text: an unquoted field trimmed, then the formula guard taken off.
-  auto text_of = [](const CsvField& f) { return unguard(f.quoted ? f.value : std::string(text::trim(f.value))); };
+  auto text_of = [](const CsvField& f) {
+    return unguard(f.quoted ? f.value : std::string(text::trim(f.value)));
+  };
   std::unordered_set<std::string> party_ids;
   for (std::size_t c = 3; c < header.fields.size(); ++c) {
     Party p;
     p.name = text_of(header.fields[c]);
     p.id = text::slugify(p.name);
     if (p.id.empty()) return error_at(header.fields[c].offset, "a party column needs a name");
-    if (!party_ids.insert(p.id).second) return error_at(header.fields[c].offset, fmt::format("party '{}' appears twice", p.name));
+    if (!party_ids.insert(p.id).second)
+      return error_at(header.fields[c].offset, fmt::format("party '{}' appears twice", p.name));
     p.spellings.push_back({p.name, {header.fields[c].offset, header.fields[c].offset + 1}});
     m.parties.push_back(std::move(p));
   }
@@ -190,9 +197,12 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const Row& row_r = rows[r];
     if (row_r.fields.size() > header.fields.size()) {
-      return error_at(row_r.offset, fmt::format("row has {} fields, the header {}", row_r.fields.size(), header.fields.size()));
+      return error_at(row_r.offset, fmt::format("row has {} fields, the header {}",
+                                                row_r.fields.size(), header.fields.size()));
     }
-    auto value = [&](std::size_t c) { return c < row_r.fields.size() ? text_of(row_r.fields[c]) : std::string(); };
+    auto value = [&](std::size_t c) {
+      return c < row_r.fields.size() ? text_of(row_r.fields[c]) : std::string();
+    };
     const std::string section = value(0);
     if (m.sections.empty() || m.sections.back().title != section) {
       Section s;
@@ -234,7 +244,8 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
       Cell& cell = a.cells[p];
       cell.present = true;
       const std::size_t c = p + 3;
-      cell.span = c < row_r.fields.size() ? Span{row_r.fields[c].offset, row_r.fields[c].offset + 1} : a.span;
+      cell.span = c < row_r.fields.size() ? Span{row_r.fields[c].offset, row_r.fields[c].offset + 1}
+                                          : a.span;
       cell.text = value(c);
       const RoleCell rc = parse_role_cell(cell.text);
       cell.roles = rc.roles;
@@ -244,13 +255,16 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
     }
     m.sections.back().activities.push_back(std::move(a));
   }
-  if (m.activity_count() == 0) return error_at(0, "no activity: the CSV file has a header and no rows");
+  if (m.activity_count() == 0)
+    return error_at(0, "no activity: the CSV file has a header and no rows");
   for (std::uint32_t s = 0; s < m.sections.size(); ++s) {
     for (std::uint32_t a = 0; a < m.sections[s].activities.size(); ++a) {
       const Activity& act = m.sections[s].activities[a];
-      for (const auto& mk : act.title_markers) m.marker_uses.push_back({mk, act.span, s, a, -1, -1});
+      for (const auto& mk : act.title_markers)
+        m.marker_uses.push_back({mk, act.span, s, a, -1, -1});
       for (std::size_t p = 0; p < act.cells.size(); ++p) {
-        for (const auto& mk : act.cells[p].markers) m.marker_uses.push_back({mk, act.cells[p].span, s, a, static_cast<int>(p), -1});
+        for (const auto& mk : act.cells[p].markers)
+          m.marker_uses.push_back({mk, act.cells[p].span, s, a, static_cast<int>(p), -1});
       }
     }
   }

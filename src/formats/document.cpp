@@ -28,14 +28,10 @@ Format format_of_path(std::string_view path) {
 
 std::string_view format_name(Format f) {
   switch (f) {
-    case Format::markdown:
-      return "md";
-    case Format::yaml:
-      return "yaml";
-    case Format::json:
-      return "json";
-    case Format::csv:
-      return "csv";
+    case Format::markdown: return "md";
+    case Format::yaml: return "yaml";
+    case Format::json: return "json";
+    case Format::csv: return "csv";
   }
   return "md";
 }
@@ -48,26 +44,19 @@ const std::vector<std::string>& format_names() {
 Result<Matrix> read_document(const SourcePtr& source, Format format, const ReadOptions& options) {
   switch (format) {
     case Format::yaml:
-    case Format::json:
-      return read_canonical(source, options);
-    case Format::csv:
-      return read_csv(source, options);
-    case Format::markdown:
-      break;
+    case Format::json: return read_canonical(source, options);
+    case Format::csv: return read_csv(source, options);
+    case Format::markdown: break;
   }
   return read_markdown(source, options);
 }
 
 std::string write_document(const Matrix& m, Format format) {
   switch (format) {
-    case Format::yaml:
-      return write_yaml(m);
-    case Format::json:
-      return write_json(m);
-    case Format::csv:
-      return write_csv(m);
-    case Format::markdown:
-      break;
+    case Format::yaml: return write_yaml(m);
+    case Format::json: return write_json(m);
+    case Format::csv: return write_csv(m);
+    case Format::markdown: break;
   }
   return write_markdown(m);
 }

@@ -79,7 +79,8 @@ std::string role_badges(const RoleSet& roles) {
   std::string out;
   for (const char l : roles.to_string()) {
     const bool known = std::find(k_letters.begin(), k_letters.end(), l) != k_letters.end();
-    out += fmt::format("<span class=\"role {}\">{}</span>", known ? fmt::format("role-{}", l) : std::string("role-other"), l);
+    out += fmt::format("<span class=\"role {}\">{}</span>",
+                       known ? fmt::format("role-{}", l) : std::string("role-other"), l);
   }
   return out;
 }
@@ -87,7 +88,8 @@ std::string role_badges(const RoleSet& roles) {
 // Bars of R, A, C, I per party.
 std::string chart(const Matrix& m) {
   const std::string letters = m.roles.letters;
-  std::vector<std::vector<std::size_t>> counts(m.parties.size(), std::vector<std::size_t>(letters.size(), 0));
+  std::vector<std::vector<std::size_t>> counts(m.parties.size(),
+                                               std::vector<std::size_t>(letters.size(), 0));
   std::size_t max = 1;
   for (const auto& s : m.sections) {
     for (const auto& a : s.activities) {
@@ -103,21 +105,26 @@ std::string chart(const Matrix& m) {
   const int width = 40 + group * static_cast<int>(m.parties.size());
   const int height = 200;
   std::string out = fmt::format(
-      "<svg id=\"chart\" role=\"img\" aria-label=\"Roles per party\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
+      "<svg id=\"chart\" role=\"img\" aria-label=\"Roles per party\" width=\"{}\" height=\"{}\" "
+      "viewBox=\"0 0 {} {}\" "
       "xmlns=\"http://www.w3.org/2000/svg\">",
       width, height + 56, width, height + 56);
   for (std::size_t p = 0; p < m.parties.size(); ++p) {
     const int x0 = 40 + static_cast<int>(p) * group;
     for (std::size_t l = 0; l < letters.size(); ++l) {
-      const int h = static_cast<int>(static_cast<double>(counts[p][l]) / static_cast<double>(max) * height);
+      const int h =
+          static_cast<int>(static_cast<double>(counts[p][l]) / static_cast<double>(max) * height);
       const int x = x0 + static_cast<int>(l) * (bar + 4);
       out += fmt::format(
-          "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" style=\"fill: var(--{})\"><title>{} {}: {}</title></rect>"
+          "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" style=\"fill: "
+          "var(--{})\"><title>{} {}: {}</title></rect>"
           "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
-          x, 16 + height - h, bar, h, static_cast<char>(std::tolower(letters[l])), html_escape(m.parties[p].name), letters[l],
-          counts[p][l], x + bar / 2, 16 + height - h - 3, counts[p][l]);
+          x, 16 + height - h, bar, h, static_cast<char>(std::tolower(letters[l])),
+          html_escape(m.parties[p].name), letters[l], counts[p][l], x + bar / 2,
+          16 + height - h - 3, counts[p][l]);
     }
-    out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>", x0, height + 32, html_escape(m.parties[p].name));
+    out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>", x0, height + 32,
+                       html_escape(m.parties[p].name));
   }
   out += "</svg>";
   return out;
@@ -130,23 +137,12 @@ std::string html_escape(std::string_view s) {
   out.reserve(s.size());
   for (const char c : s) {
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
     }
   }
   return out;
@@ -157,29 +153,39 @@ std::string write_html(const Matrix& m, const HtmlExtras& extras) {
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+      "'unsafe-inline'; "
       "script-src 'unsafe-inline'; img-src data:\">\n"
-      "<meta name=\"generator\" content=\"racine\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<header>\n"
+      "<meta name=\"generator\" "
+      "content=\"racine\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<header>\n"
       "<h1>{}</h1>\n",
       html_escape(m.language.empty() ? "en" : m.language), title, k_style, title);
   if (!extras.applied.empty()) {
-    out += fmt::format("<p class=\"applied\">Effective matrix under option {}: changed cells are highlighted.</p>\n",
-                       html_escape(extras.applied));
+    out += fmt::format(
+        "<p class=\"applied\">Effective matrix under option {}: changed cells are "
+        "highlighted.</p>\n",
+        html_escape(extras.applied));
   }
-  out += "<div class=\"tools\"><input id=\"search\" type=\"search\" placeholder=\"Search activities\" "
-         "aria-label=\"Search activities\">\n<select id=\"party\" aria-label=\"Party\"><option value=\"\">All parties</option>";
+  out +=
+      "<div class=\"tools\"><input id=\"search\" type=\"search\" placeholder=\"Search activities\" "
+      "aria-label=\"Search activities\">\n<select id=\"party\" aria-label=\"Party\"><option "
+      "value=\"\">All parties</option>";
   for (const auto& p : m.parties) {
     out += fmt::format("<option value=\"{}\">{}</option>", html_escape(p.id), html_escape(p.name));
   }
   out += "</select> <span id=\"count\"></span>\n<span class=\"legend\">";
-  for (const char l : m.roles.letters) out += fmt::format("<span>{}</span>", role_badges(RoleSet::from_letters(std::string(1, l))));
-  out += "</span></div>\n</header>\n<div class=\"wrap\">\n<table id=\"matrix\">\n<thead><tr><th>Activity</th>";
+  for (const char l : m.roles.letters)
+    out += fmt::format("<span>{}</span>", role_badges(RoleSet::from_letters(std::string(1, l))));
+  out +=
+      "</span></div>\n</header>\n<div class=\"wrap\">\n<table "
+      "id=\"matrix\">\n<thead><tr><th>Activity</th>";
   for (const auto& p : m.parties) out += fmt::format("<th>{}</th>", html_escape(p.name));
   out += "</tr></thead>\n<tbody>\n";
   for (std::uint32_t s = 0; s < m.sections.size(); ++s) {
     const Section& sec = m.sections[s];
     if (!sec.title.empty()) {
-      out += fmt::format("<tr class=\"section\"><th colspan=\"{}\">{}</th></tr>\n", m.parties.size() + 1, html_escape(sec.title));
+      out += fmt::format("<tr class=\"section\"><th colspan=\"{}\">{}</th></tr>\n",
+                         m.parties.size() + 1, html_escape(sec.title));
     }
     for (std::uint32_t i = 0; i < sec.activities.size(); ++i) {
       const Activity& a = sec.activities[i];
@@ -193,10 +199,12 @@ std::string write_html(const Matrix& m, const HtmlExtras& extras) {
         }
       }
       const auto f = extras.findings.find(key);
-      out += fmt::format("<tr class=\"activity{}\" id=\"{}\" data-does=\"{}\"><th>{}", f != extras.findings.end() ? " finding" : "",
-                         html_escape(a.id), does, html_escape(a.title));
+      out += fmt::format("<tr class=\"activity{}\" id=\"{}\" data-does=\"{}\"><th>{}",
+                         f != extras.findings.end() ? " finding" : "", html_escape(a.id), does,
+                         html_escape(a.title));
       if (f != extras.findings.end()) {
-        for (const auto& msg : f->second) out += fmt::format("<span class=\"finding-list\">{}</span>", html_escape(msg));
+        for (const auto& msg : f->second)
+          out += fmt::format("<span class=\"finding-list\">{}</span>", html_escape(msg));
       }
       out += "</th>";
       for (std::size_t p = 0; p < m.parties.size(); ++p) {
@@ -217,7 +225,9 @@ std::string write_html(const Matrix& m, const HtmlExtras& extras) {
           inner = role_badges(c->roles);
           for (const auto& mk : c->markers) inner += html_escape(mk);
         }
-        out += fmt::format("<td class=\"{}\"{}>{}</td>", cls, tip.empty() ? "" : fmt::format(" title=\"{}\"", html_escape(tip)), inner);
+        out +=
+            fmt::format("<td class=\"{}\"{}>{}</td>", cls,
+                        tip.empty() ? "" : fmt::format(" title=\"{}\"", html_escape(tip)), inner);
       }
       out += "</tr>\n";
     }

@@ -18,8 +18,8 @@ namespace racine {
 
 // What the page shows besides the matrix; the caller computes it (lint, options).
 struct HtmlExtras {
-  using Key = std::pair<std::uint32_t, std::uint32_t>;  // section, activity
-  std::map<Key, std::vector<std::string>> findings;      // "RAC202 error: message", per row
+  using Key = std::pair<std::uint32_t, std::uint32_t>;           // section, activity
+  std::map<Key, std::vector<std::string>> findings;              // "RAC202 error: message", per row
   std::map<std::pair<Key, std::size_t>, std::string> delegable;  // cell -> "option: note"
   std::map<std::pair<Key, std::size_t>, std::string> changed;    // cell -> "was RA"
   std::string applied;                                           // options applied, for the header

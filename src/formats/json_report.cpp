@@ -46,8 +46,10 @@ std::string write_json_report(const std::vector<FileReport>& reports) {
     out += "    {\n      \"path\": ";
     append_string(out, r.path);
     if (r.error) {
-      out += fmt::format(",\n      \"error\": {{\n        \"line\": {},\n        \"column\": {},\n        \"message\": ",
-                         r.error->line, r.error->column);
+      out += fmt::format(
+          ",\n      \"error\": {{\n        \"line\": {},\n        \"column\": {},\n        "
+          "\"message\": ",
+          r.error->line, r.error->column);
       append_string(out, r.error->message);
       out += "\n      }\n    }";
       continue;
@@ -68,7 +70,8 @@ std::string write_json_report(const std::vector<FileReport>& reports) {
       append_string(out, d.code);
       out += ",\n          \"severity\": ";
       append_string(out, to_string(d.severity));
-      out += fmt::format(",\n          \"line\": {},\n          \"column\": {},\n", p.line, p.column);
+      out +=
+          fmt::format(",\n          \"line\": {},\n          \"column\": {},\n", p.line, p.column);
       if (!d.activity.empty()) {
         out += "          \"activity\": ";
         append_string(out, d.activity);
@@ -83,8 +86,10 @@ std::string write_json_report(const std::vector<FileReport>& reports) {
   }
   out += first_file ? "]" : "\n  ]";
   const ReportSummary s = summarize(reports);
-  out += fmt::format(",\n  \"summary\": {{\n    \"files\": {},\n    \"errors\": {},\n    \"warnings\": {},\n    \"infos\": {}",
-                     s.files, s.errors, s.warnings, s.infos);
+  out += fmt::format(
+      ",\n  \"summary\": {{\n    \"files\": {},\n    \"errors\": {},\n    \"warnings\": {},\n    "
+      "\"infos\": {}",
+      s.files, s.errors, s.warnings, s.infos);
   if (s.failed > 0) out += fmt::format(",\n    \"failed\": {}", s.failed);
   out += "\n  }\n}\n";
   return out;

@@ -12,7 +12,8 @@ nlohmann::ordered_json matrix_to_json(const Matrix& m) {
   root["language"] = m.language;
   if (!m.roles.legend.empty()) {
     ordered_json legend = ordered_json::array();
-    for (const auto& e : m.roles.legend) legend.push_back({{"letter", std::string(1, e.letter)}, {"text", e.text}});
+    for (const auto& e : m.roles.legend)
+      legend.push_back({{"letter", std::string(1, e.letter)}, {"text", e.text}});
     root["roles"] = {{"letters", m.roles.letters}, {"legend", std::move(legend)}};
   } else if (m.roles.letters != "RACI") {
     root["roles"] = m.roles.letters;
@@ -31,7 +32,8 @@ nlohmann::ordered_json matrix_to_json(const Matrix& m) {
       for (const auto& e : o.effects) {
         ordered_json roles = ordered_json::object();
         for (const auto& as : e.roles) roles[m.parties[as.party].id] = as.roles.to_string();
-        effects.push_back({{"activity", m.sections[e.section].activities[e.activity].id}, {"roles", std::move(roles)}});
+        effects.push_back({{"activity", m.sections[e.section].activities[e.activity].id},
+                           {"roles", std::move(roles)}});
       }
       j["effects"] = std::move(effects);
     }
@@ -40,7 +42,10 @@ nlohmann::ordered_json matrix_to_json(const Matrix& m) {
   root["options"] = std::move(options);
   ordered_json notes = ordered_json::array();
   for (const auto& n : m.notes) {
-    notes.push_back({{"marker", n.marker}, {"text", n.text}, {"line", line_of(n.span)}, {"section", n.after_section}});
+    notes.push_back({{"marker", n.marker},
+                     {"text", n.text},
+                     {"line", line_of(n.span)},
+                     {"section", n.after_section}});
   }
   root["notes"] = std::move(notes);
   root["gray_zone"] = m.gray_zone ? ordered_json(m.gray_zone->text) : ordered_json(nullptr);
@@ -82,6 +87,8 @@ nlohmann::ordered_json matrix_to_json(const Matrix& m) {
   return root;
 }
 
-std::string write_json(const Matrix& m) { return matrix_to_json(m).dump(2) + "\n"; }
+std::string write_json(const Matrix& m) {
+  return matrix_to_json(m).dump(2) + "\n";
+}
 
 }  // namespace racine

@@ -8,9 +8,9 @@
 namespace racine {
 
 struct Limits {
-  std::uint64_t max_bytes = 64ULL << 20;       // input size
-  std::uint32_t max_columns = 256;             // cells in one table header
-  std::uint64_t max_padding_cells = 200'000;   // cells cmark-gfm would add to short rows
+  std::uint64_t max_bytes = 64ULL << 20;      // input size
+  std::uint32_t max_columns = 256;            // cells in one table header
+  std::uint64_t max_padding_cells = 200'000;  // cells cmark-gfm would add to short rows
 };
 
 // Fixed limits (not in .racine.yaml), far above any real document:

@@ -14,7 +14,8 @@ namespace racine {
 namespace {
 
 std::string human_size(std::uint64_t bytes) {
-  if (bytes >= (1ULL << 20)) return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20));
+  if (bytes >= (1ULL << 20))
+    return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20));
   if (bytes >= 1024) return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
   return fmt::format("{} bytes", bytes);
 }

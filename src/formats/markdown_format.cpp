@@ -65,13 +65,16 @@ std::optional<std::vector<std::string>> format_table(const Matrix& m, std::uint3
   for (std::size_t p = 0; p < m.parties.size(); ++p) {
     for (const auto& sp : m.parties[p].spellings) {
       for (std::size_t c = 0; c < columns; ++c) {
-        if (sp.span.begin >= header_start + header_cells[c].begin && sp.span.begin < header_start + header_cells[c].end) {
+        if (sp.span.begin >= header_start + header_cells[c].begin &&
+            sp.span.begin < header_start + header_cells[c].end) {
           party_of[c] = static_cast<int>(p);
         }
       }
     }
   }
-  auto raw = [](std::string_view line, const CellRange& r) { return text::trim(line.substr(r.begin, r.end - r.begin)); };
+  auto raw = [](std::string_view line, const CellRange& r) {
+    return text::trim(line.substr(r.begin, r.end - r.begin));
+  };
   std::vector<std::vector<std::string>> cells;
   // Header: one spelling per party (the first the document uses), in the cell's bold.
   {
@@ -134,7 +137,8 @@ std::optional<std::vector<std::string>> format_table(const Matrix& m, std::uint3
   std::vector<std::size_t> width(columns, 3);
   for (std::size_t r = 0; r < cells.size(); ++r) {
     if (r == 1) continue;
-    for (std::size_t c = 0; c < columns; ++c) width[c] = std::max(width[c], text::codepoints(cells[r][c]));
+    for (std::size_t c = 0; c < columns; ++c)
+      width[c] = std::max(width[c], text::codepoints(cells[r][c]));
   }
   for (std::size_t c = 0; c < columns; ++c) {
     std::string d(width[c], '-');
@@ -181,7 +185,8 @@ std::string format_markdown(const Matrix& m) {
   const std::string_view text = src.text();
   for (std::uint32_t l = 1; l <= src.line_count(); ++l) {
     const Span span = src.line_span(l);
-    const std::uint32_t next = l < src.line_count() ? src.line_start(l + 1) : static_cast<std::uint32_t>(text.size());
+    const std::uint32_t next =
+        l < src.line_count() ? src.line_start(l + 1) : static_cast<std::uint32_t>(text.size());
     if (replaced[l]) {
       out += *replaced[l];
     } else {
@@ -214,7 +219,8 @@ std::string unified_diff(const std::string& path, std::string_view before, std::
   };
   if (a.size() != b.size()) {
     // Not what format_markdown produces (it keeps every line): shown whole.
-    out += fmt::format("--- {}\n+++ {} (formatted)\n@@ -1,{} +1,{} @@\n", path, path, a.size(), b.size());
+    out += fmt::format("--- {}\n+++ {} (formatted)\n@@ -1,{} +1,{} @@\n", path, path, a.size(),
+                       b.size());
     for (const auto l : a) line('-', l);
     for (const auto l : b) line('+', l);
     return out;

@@ -87,7 +87,8 @@ std::string_view raw_html_closer(std::string_view line) {
   const std::string_view t = line.substr(i);
   if (t.substr(0, 4) == "<!--") return t.find("-->", 4) == std::string_view::npos ? "-->" : "";
   for (const auto& [open, close] : {std::pair<std::string_view, std::string_view>{"<pre", "</pre>"},
-                                    {"<script", "</script>"}, {"<style", "</style>"},
+                                    {"<script", "</script>"},
+                                    {"<style", "</style>"},
                                     {"<textarea", "</textarea>"}}) {
     if (iequals_prefix(t, open)) return contains_ci(t, close) ? std::string_view{} : close;
   }

@@ -12,8 +12,8 @@
 // list item), past its first `classify_rows` body rows (which
 // decide how its columns are read, see markdown_reader.cpp): the next chunk then starts
 // with that table's header and delimiter rows again (LineRange::header), so that it
-// parses as the same table. Link reference definitions apply to the whole document, so a document with
-// any is one chunk.
+// parses as the same table. Link reference definitions apply to the whole document, so a document
+// with any is one chunk.
 
 #include <cstddef>
 #include <string_view>

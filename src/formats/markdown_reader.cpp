@@ -44,7 +44,9 @@ namespace {
 
 using NodePtr = std::unique_ptr<cmark_node, decltype(&cmark_node_free)>;
 
-std::string_view type_of(cmark_node* n) { return cmark_node_get_type_string(n); }
+std::string_view type_of(cmark_node* n) {
+  return cmark_node_get_type_string(n);
+}
 
 // Rendered text of a node: text and code literals, breaks as spaces, HTML dropped.
 // Walks the subtree with parent links, without recursion (inline nesting can be as deep
@@ -219,23 +221,23 @@ struct ColumnStats {
 struct Row {
   cmark_node* node = nullptr;
   std::uint32_t line = 0;
-  std::vector<std::string> cells;     // rendered, padded by cmark-gfm to the header width
+  std::vector<std::string> cells;  // rendered, padded by cmark-gfm to the header width
   std::vector<cmark_node*> cell_nodes;
-  std::vector<CellRange> ranges;      // as written in the source line
-  std::size_t content = 0;            // where the row starts in its line, after "> " or "- "
-  std::vector<RoleCell> roles;        // each cell read as roles (body rows)
+  std::vector<CellRange> ranges;  // as written in the source line
+  std::size_t content = 0;        // where the row starts in its line, after "> " or "- "
+  std::vector<RoleCell> roles;    // each cell read as roles (body rows)
 };
 
 // How a table's columns were understood, kept so that the later chunks of a table cut
 // into pieces (markdown_prescan.h) are read the same way as its first one.
 struct TableLayout {
-  bool raci = false;                        // false: skipped, not a RACI table
-  std::uint32_t table = 0;                  // index into Matrix::tables
+  bool raci = false;        // false: skipped, not a RACI table
+  std::uint32_t table = 0;  // index into Matrix::tables
   bool transposed = false;
-  std::vector<int> party_of;                // per column: party index, or -1
-  std::vector<std::optional<Role>> roles;   // per column of a transposed table
+  std::vector<int> party_of;               // per column: party index, or -1
+  std::vector<std::optional<Role>> roles;  // per column of a transposed table
   std::size_t activity_col = 0;
-  std::size_t id_col = 0;                   // the width when there is none
+  std::size_t id_col = 0;  // the width when there is none
 };
 
 class Reader {
@@ -290,9 +292,9 @@ class Reader {
   std::set<std::tuple<std::uint32_t, std::uint32_t, int>> m_suppressions_seen;
   std::vector<std::uint32_t> m_listed_in;  // per party: 1 + the last transposed table listing it
   std::unordered_map<std::uint32_t, TableLayout> m_layouts;  // by header line
-  std::string m_all_text;  // folded prose, for the language guess
+  std::string m_all_text;                                    // folded prose, for the language guess
   std::uint32_t m_table_line = 0;  // line of the table being read, for html inside it
-  LineRange m_chunk;  // the chunk being read
+  LineRange m_chunk;               // the chunk being read
   std::uint64_t m_activities = 0;
   std::optional<Error> m_too_big;  // set at the row that breaks k_max_matrix_cells
 };
@@ -304,9 +306,13 @@ std::uint32_t Reader::map_line(int chunk_line) const {
   return k <= 2 ? m_chunk.header + k - 1 : m_chunk.first + k - 3;
 }
 
-std::uint32_t Reader::line_of(cmark_node* n) const { return map_line(cmark_node_get_start_line(n)); }
+std::uint32_t Reader::line_of(cmark_node* n) const {
+  return map_line(cmark_node_get_start_line(n));
+}
 
-std::uint32_t Reader::end_line_of(cmark_node* n) const { return map_line(cmark_node_get_end_line(n)); }
+std::uint32_t Reader::end_line_of(cmark_node* n) const {
+  return map_line(cmark_node_get_end_line(n));
+}
 
 void Reader::skip(Span span, std::string reason, bool broken_table) {
   // A table cut into chunks is seen once per chunk: record it once.
@@ -356,12 +362,16 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
       if (first.starts_with(w)) first.remove_prefix(w.size());
     }
     // "(R) Réalise", "(R)** Réalise", "(A): Approuve"
-    if (first.size() >= 5 && first[0] == '(' && first[1] >= 'A' && first[1] <= 'Z' && first[2] == ')') {
+    if (first.size() >= 5 && first[0] == '(' && first[1] >= 'A' && first[1] <= 'Z' &&
+        first[2] == ')') {
       const std::string_view rest = text::trim(first.substr(3));
       std::size_t k = 0;
-      while (k < rest.size() && (rest[k] == '*' || rest[k] == '_' || rest[k] == ':' || rest[k] == ' ')) ++k;
-      if (k < rest.size() && (std::isalpha(static_cast<unsigned char>(rest[k])) != 0 ||
-                              static_cast<unsigned char>(rest[k]) >= 0x80) &&
+      while (k < rest.size() &&
+             (rest[k] == '*' || rest[k] == '_' || rest[k] == ':' || rest[k] == ' '))
+        ++k;
+      if (k < rest.size() &&
+          (std::isalpha(static_cast<unsigned char>(rest[k])) != 0 ||
+           static_cast<unsigned char>(rest[k]) >= 0x80) &&
           !declared.has_letter(first[1])) {
         declared.add_letter(first[1]);
         legend.push_back({first[1], std::string(first), src.line_start(l)});
@@ -389,7 +399,8 @@ Result<Matrix> Reader::run() {
   for (const LineRange& chunk : *chunks) {
     if (chunk.last < chunk.first) continue;
     cmark_parser* parser = cmark_parser_new(CMARK_OPT_DEFAULT);
-    std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser_guard(parser, &cmark_parser_free);
+    std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> parser_guard(parser,
+                                                                             &cmark_parser_free);
     for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter"}) {
       if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) {
         cmark_parser_attach_syntax_extension(parser, e);
@@ -449,9 +460,9 @@ Result<Matrix> Reader::run() {
   std::erase_if(m_m.sections, [](const Section& s) { return s.activities.empty(); });
   // Each note follows the last section that has a row above it.
   for (auto& note : m_m.notes) {
-    const auto after = std::partition_point(m_m.sections.begin(), m_m.sections.end(), [&](const Section& s) {
-      return s.activities.front().span.begin < note.span.begin;
-    });
+    const auto after = std::partition_point(
+        m_m.sections.begin(), m_m.sections.end(),
+        [&](const Section& s) { return s.activities.front().span.begin < note.span.begin; });
     note.after_section = static_cast<int>(after - m_m.sections.begin()) - 1;
   }
   bind_markers();
@@ -503,7 +514,8 @@ void Reader::on_heading(cmark_node* n) {
   cmark_event_type ev;
   while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
     cmark_node* c = cmark_iter_get_node(it);
-    if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE) on_html(c, line);
+    if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE)
+      on_html(c, line);
   }
   cmark_iter_free(it);
 }
@@ -522,7 +534,9 @@ void Reader::on_inline_comments(cmark_node* paragraph) {
       const char* lit = cmark_node_get_literal(c);
       const std::size_t at = lit == nullptr ? std::string_view::npos : area.find(lit, from);
       if (at != std::string_view::npos) {
-        on_html(c, first + static_cast<std::uint32_t>(std::count(area.begin(), area.begin() + static_cast<std::ptrdiff_t>(at), '\n')));
+        on_html(c,
+                first + static_cast<std::uint32_t>(std::count(
+                            area.begin(), area.begin() + static_cast<std::ptrdiff_t>(at), '\n')));
         from = at + 1;
       }
     }
@@ -531,7 +545,8 @@ void Reader::on_inline_comments(cmark_node* paragraph) {
       c = child;
       continue;
     }
-    while (c != nullptr && c != paragraph && cmark_node_next(c) == nullptr) c = cmark_node_parent(c);
+    while (c != nullptr && c != paragraph && cmark_node_next(c) == nullptr)
+      c = cmark_node_parent(c);
     c = (c == nullptr || c == paragraph) ? nullptr : cmark_node_next(c);
   }
 }
@@ -568,7 +583,8 @@ void Reader::on_paragraph(cmark_node* n) {
   }
   if (!m_m.gray_zone && vocabulary::is_gray_zone_note(text::fold(t))) {
     const std::uint32_t end_line = end_line_of(n);
-    m_m.gray_zone = GrayZone{t, {m_src->line_start(line), m_src->line_span(std::max(line, end_line)).end}};
+    m_m.gray_zone =
+        GrayZone{t, {m_src->line_start(line), m_src->line_span(std::max(line, end_line)).end}};
   }
   const std::string marker = leading_marker(t);
   if (marker.empty() || m_m.tables.empty()) return;
@@ -599,8 +615,8 @@ void Reader::on_code_block(cmark_node* n) {
     const std::string_view cur = code.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
     if (prev.find('|') != std::string_view::npos && is_delimiter_row(cur)) {
       const std::uint32_t line = line_of(n) + offset - 1;
-      skip(m_src->line_span(line), "table inside a fenced code block is shown as code, not as a table",
-           false);
+      skip(m_src->line_span(line),
+           "table inside a fenced code block is shown as code, not as a table", false);
       return;
     }
     prev = cur;
@@ -627,8 +643,9 @@ void Reader::on_html(cmark_node* n, std::uint32_t line) {
     for (const auto& w : split_names(m.codes)) {
       for (const auto& code : text::words(w)) {
         std::string upper = code;
-        std::transform(upper.begin(), upper.end(), upper.begin(),
-                       [](char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; });
+        std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
+          return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+        });
         sup.codes.push_back(upper);
       }
     }
@@ -639,7 +656,8 @@ void Reader::on_html(cmark_node* n, std::uint32_t line) {
     sup.span = col == std::string_view::npos
                    ? m_src->line_span(sup.line)
                    : Span{base + static_cast<std::uint32_t>(col),
-                          base + static_cast<std::uint32_t>(col + std::min(m.length, src_line.size() - col))};
+                          base + static_cast<std::uint32_t>(
+                                     col + std::min(m.length, src_line.size() - col))};
     // A table cut into chunks repeats its header: record its comments once.
     if (m_suppressions_seen.emplace(sup.span.begin, sup.line, static_cast<int>(sup.kind)).second) {
       m_m.suppressions.push_back(std::move(sup));
@@ -751,7 +769,8 @@ void Reader::on_table(cmark_node* table) {
   }
 
   auto known = m_layouts.find(header_line);
-  if (known == m_layouts.end()) known = m_layouts.emplace(header_line, classify_table(rows, header_line)).first;
+  if (known == m_layouts.end())
+    known = m_layouts.emplace(header_line, classify_table(rows, header_line)).first;
   const TableLayout& layout = known->second;
   if (!layout.raci) return;
   if (layout.transposed) {
@@ -761,7 +780,8 @@ void Reader::on_table(cmark_node* table) {
       if (rows[r].roles.size() == rows[r].cells.size()) continue;  // parsed while classifying
       rows[r].roles.resize(rows[r].cells.size());
       for (std::size_t c = 0; c < rows[r].cells.size() && c < layout.party_of.size(); ++c) {
-        if (layout.party_of[c] >= 0 && !rows[r].cells[c].empty()) rows[r].roles[c] = parse_role_cell(rows[r].cells[c], m_m.roles.letters);
+        if (layout.party_of[c] >= 0 && !rows[r].cells[c].empty())
+          rows[r].roles[c] = parse_role_cell(rows[r].cells[c], m_m.roles.letters);
       }
     }
     read_roles_rows(rows, layout);
@@ -782,7 +802,8 @@ TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_
   const std::size_t width = rows[0].cells.size();
   // Which columns hold role codes? Judged on the first rows only, so that a table cut
   // into chunks is judged the same as when read whole.
-  const std::size_t judged = std::min<std::size_t>(rows.size(), std::size_t{1} + m_options.classify_rows);
+  const std::size_t judged =
+      std::min<std::size_t>(rows.size(), std::size_t{1} + m_options.classify_rows);
   std::vector<ColumnStats> stats(width);
   for (std::size_t r = 1; r < judged; ++r) {
     rows[r].roles.resize(rows[r].cells.size());
@@ -814,7 +835,8 @@ TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_
     header_roles[c] = vocabulary::role_header(text::fold(rows[0].cells[c]));
     if (header_roles[c]) ++role_headers;
   }
-  const auto role_columns = static_cast<std::size_t>(std::count(role_col.begin(), role_col.end(), true));
+  const auto role_columns =
+      static_cast<std::size_t>(std::count(role_col.begin(), role_col.end(), true));
   if (role_headers >= 2 && role_columns < role_headers) {
     std::size_t activity_col = 0;
     while (activity_col < width && header_roles[activity_col]) ++activity_col;
@@ -849,7 +871,8 @@ TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_
     }
     bool short_cells = true;
     for (std::size_t r = 1; r < judged; ++r) {
-      if (c < rows[r].cells.size() && text::codepoints(text::trim(rows[r].cells[c])) > 4) short_cells = false;
+      if (c < rows[r].cells.size() && text::codepoints(text::trim(rows[r].cells[c])) > 4)
+        short_cells = false;
     }
     if (!short_cells) break;
     party_col[c] = true;
@@ -871,7 +894,8 @@ TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_
   std::vector<std::size_t> taken;
   for (std::size_t c = 0; c < width; ++c) {
     if (!party_col[c]) continue;
-    const std::size_t p = m_parties.resolve(m_m.parties, rows[0].cells[c], cell_span(rows[0], c), taken);
+    const std::size_t p =
+        m_parties.resolve(m_m.parties, rows[0].cells[c], cell_span(rows[0], c), taken);
     taken.push_back(p);
     layout.party_of[c] = static_cast<int>(p);
   }
@@ -927,7 +951,8 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
       if (!marker.empty()) {
         Note note;
         note.marker = marker;
-        note.text = text::collapse_spaces(row.cells[0].substr(row.cells[0].find(marker) + marker.size()));
+        note.text =
+            text::collapse_spaces(row.cells[0].substr(row.cells[0].find(marker) + marker.size()));
         note.span = m_src->line_span(row.line);
         note.in_table_row = true;
         m_m.notes.push_back(std::move(note));

@@ -58,9 +58,7 @@ std::string markdown_text(std::string_view s) {
     switch (c) {
       case '\\':
       case '|':
-      case '<':
-        escape = true;
-        break;
+      case '<': escape = true; break;
       case '*': escape = stars || i == 0; break;
       case '_': escape = unders || i == 0; break;
       case '`': escape = ticks || i == 0; break;
@@ -76,8 +74,10 @@ std::string markdown_text(std::string_view s) {
       case '=':
       case '>': escape = i == 0; break;
       // "http://", "mailto:": an autolink, which would take the text after it raw.
-      case ':': escape = i == 0 || t.compare(i + 1, 2, "//") == 0 || (i >= 6 && text::fold(t.substr(i - 6, 6)) == "mailto") ||
-                         (i >= 4 && text::fold(t.substr(i - 4, 4)) == "xmpp");
+      case ':':
+        escape = i == 0 || t.compare(i + 1, 2, "//") == 0 ||
+                 (i >= 6 && text::fold(t.substr(i - 6, 6)) == "mailto") ||
+                 (i >= 4 && text::fold(t.substr(i - 4, 4)) == "xmpp");
         break;
       case '.':
         // "1." starts a list; "www." an autolink, which would take the text after it raw.
@@ -98,7 +98,8 @@ std::string cell_text(RoleSet roles, const std::vector<std::string>& markers) {
     const std::size_t before = out.size();
     out += markers[k];
     const auto read = parse_role_cell(out, "ABCDEFGHIJKLMNOPQRSTUVWXYZ").markers;
-    if (read.size() != k + 1 || read.back() != markers[k]) out.insert(out.begin() + static_cast<std::ptrdiff_t>(before), ' ');
+    if (read.size() != k + 1 || read.back() != markers[k])
+      out.insert(out.begin() + static_cast<std::ptrdiff_t>(before), ' ');
   }
   return out;
 }
@@ -118,7 +119,8 @@ void write_table(std::string& out, const std::vector<std::vector<std::string>>& 
   std::vector<std::size_t> width;
   for (const auto& r : rows) {
     width.resize(std::max(width.size(), r.size()), 3);
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], text::codepoints(r[c]));
+    for (std::size_t c = 0; c < r.size(); ++c)
+      width[c] = std::max(width[c], text::codepoints(r[c]));
   }
   auto line = [&](const std::vector<std::string>& r) {
     out += '|';
@@ -146,7 +148,8 @@ void write_table(std::string& out, const std::vector<std::vector<std::string>>& 
 
 std::string write_markdown(const Matrix& m) {
   std::string out;
-  if (const std::string title = markdown_text(m.title); !title.empty()) out += "# " + title + "\n\n";
+  if (const std::string title = markdown_text(m.title); !title.empty())
+    out += "# " + title + "\n\n";
   // Each note goes after the last section that refers to it; the others at the end.
   std::vector<int> note_section(m.notes.size(), -1);
   for (const auto& use : m.marker_uses) {
@@ -160,7 +163,8 @@ std::string write_markdown(const Matrix& m) {
   // Escaped as one paragraph, so that the marker's star counts among the text's.
   auto write_note = [&](const Note& n) {
     const std::string text = text::collapse_spaces(n.text);
-    if (n.marker == "*" && text.find('*') == std::string::npos && leading_marker("*" + text) == "*") {
+    if (n.marker == "*" && text.find('*') == std::string::npos &&
+        leading_marker("*" + text) == "*") {
       out += '*';
       out += markdown_text(text);
     } else {

@@ -87,7 +87,8 @@ std::string write_sarif_report(const std::vector<FileReport>& reports,
     j["name"] = pascal_case(r.slug);
     j["shortDescription"] = {{"text", r.summary}};
     j["fullDescription"] = {{"text", r.description.empty() ? r.summary : r.description}};
-    j["help"] = {{"text", r.help.empty() ? r.summary : r.help}, {"markdown", r.help.empty() ? r.summary : r.help}};
+    j["help"] = {{"text", r.help.empty() ? r.summary : r.help},
+                 {"markdown", r.help.empty() ? r.summary : r.help}};
     j["helpUri"] = r.help_uri;
     j["defaultConfiguration"] = {{"level", level_of(r.severity)}};
     j["properties"] = {{"tags", {"raci"}}};

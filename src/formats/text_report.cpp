@@ -31,9 +31,10 @@ std::string write_text_report(const std::vector<FileReport>& reports, bool color
     for (const auto& d : r.diagnostics) {
       const Position p = r.source->position(d.span.begin);
       // The path and the message quote input: escaped, so that no line is forged.
-      out += fmt::format("{}{}:{}:{}:{} {}{}:{} {} [{}]\n", bold, text::escape_controls(r.path), p.line, p.column, reset,
-                         color ? color_of(d.severity) : "", to_string(d.severity), reset,
-                         text::escape_controls(d.message), text::escape_controls(d.code));
+      out += fmt::format("{}{}:{}:{}:{} {}{}:{} {} [{}]\n", bold, text::escape_controls(r.path),
+                         p.line, p.column, reset, color ? color_of(d.severity) : "",
+                         to_string(d.severity), reset, text::escape_controls(d.message),
+                         text::escape_controls(d.code));
     }
   }
   const ReportSummary s = summarize(reports);

@@ -51,7 +51,8 @@ class Builder : public YAML::EventHandler {
     if (alias_at < 0) alias_at = mark.pos;
     OnNull(mark, 0);
   }
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, const std::string& value) override {
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
+                const std::string& value) override {
     count(mark);
     TreeNode n;
     n.kind = TreeNode::Kind::scalar;
@@ -60,17 +61,21 @@ class Builder : public YAML::EventHandler {
     n.offset = offset(mark);
     add(std::move(n));
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
     open(TreeNode::Kind::sequence, mark);
   }
   void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
     open(TreeNode::Kind::map, mark);
   }
   void OnMapEnd() override { close(); }
 
  private:
-  static std::uint32_t offset(const YAML::Mark& m) { return m.pos < 0 ? 0U : static_cast<std::uint32_t>(m.pos); }
+  static std::uint32_t offset(const YAML::Mark& m) {
+    return m.pos < 0 ? 0U : static_cast<std::uint32_t>(m.pos);
+  }
   void count(const YAML::Mark& mark) {
     if (++m_nodes > m_max_values) throw TooManyNodes{mark.pos};
   }
@@ -101,7 +106,8 @@ class Builder : public YAML::EventHandler {
 }  // namespace
 
 Error error_at(const SourcePtr& src, std::uint32_t offset, std::string message) {
-  const Position p = src->position(std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(src->text().size())));
+  const Position p = src->position(
+      std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(src->text().size())));
   return Error{src->path(), p.line, p.column, std::move(message)};
 }
 
@@ -115,10 +121,13 @@ Error too_many_nodes(const SourcePtr& src, int pos, std::uint64_t max_values) {
 }
 }  // namespace
 
-void refuse(const TreeNode& n, std::string message) { throw TreeRefusal{n.offset, std::move(message)}; }
+void refuse(const TreeNode& n, std::string message) {
+  throw TreeRefusal{n.offset, std::move(message)};
+}
 
 const std::string& scalar_of(const TreeNode& n, std::string_view what) {
-  if (n.kind != TreeNode::Kind::scalar) refuse(n, fmt::format("{} must be a string, not {}", what, n.kind_name()));
+  if (n.kind != TreeNode::Kind::scalar)
+    refuse(n, fmt::format("{} must be a string, not {}", what, n.kind_name()));
   return n.value;
 }
 
@@ -132,14 +141,10 @@ const TreeNode* TreeNode::find(std::string_view key) const {
 
 std::string_view TreeNode::kind_name() const {
   switch (kind) {
-    case Kind::null:
-      return "null";
-    case Kind::scalar:
-      return "a scalar";
-    case Kind::sequence:
-      return "a sequence";
-    case Kind::map:
-      return "a mapping";
+    case Kind::null: return "null";
+    case Kind::scalar: return "a scalar";
+    case Kind::sequence: return "a sequence";
+    case Kind::map: return "a mapping";
   }
   return "?";
 }
@@ -159,7 +164,8 @@ Result<TreeNode> parse_tree(const SourcePtr& src, std::uint64_t max_values) {
     if (parser.HandleNextDocument(rest)) {
       // yaml-cpp 0.7 returns the same document forever on some malformed input.
       Builder third(max_values);
-      if (rest.start <= b.start || (parser.HandleNextDocument(third) && third.start <= rest.start)) {
+      if (rest.start <= b.start ||
+          (parser.HandleNextDocument(third) && third.start <= rest.start)) {
         return error_at(src, static_cast<std::uint32_t>(std::max(rest.start, 0)),
                         "malformed YAML: the parser cannot go past this point");
       }
@@ -189,7 +195,8 @@ Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src, std::uint64_
       if (!parser.HandleNextDocument(b)) break;
       // yaml-cpp 0.7 can return the same document forever on some malformed input.
       if (b.start <= last_start) {
-        return error_at(src, static_cast<std::uint32_t>(std::max(b.start, 0)), "malformed YAML: the parser cannot go past this point");
+        return error_at(src, static_cast<std::uint32_t>(std::max(b.start, 0)),
+                        "malformed YAML: the parser cannot go past this point");
       }
       last_start = b.start;
       if (b.alias_at >= 0) {

@@ -45,7 +45,8 @@ const std::string& scalar_of(const TreeNode& n, std::string_view what);
 
 // Parses the single document of `src`. Errors carry the source's path, line and column.
 // A document of more than `max_values` values is refused (see formats/limits.h).
-Result<TreeNode> parse_tree(const SourcePtr& src, std::uint64_t max_values = max_tree_values(Limits{}));
+Result<TreeNode> parse_tree(const SourcePtr& src,
+                            std::uint64_t max_values = max_tree_values(Limits{}));
 
 // Every document of a multi-document stream (`---` separated), empty ones left out;
 // `max_values` applies to each document.

@@ -240,7 +240,8 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
   lxw_format* header = workbook_add_format(wb);
   lxw_format* section = workbook_add_format(wb);
   if (header == nullptr || section == nullptr) {
-    book.fail(Span{}, "cannot write the workbook: libxlsxwriter cannot add a cell format (out of memory)");
+    book.fail(Span{},
+              "cannot write the workbook: libxlsxwriter cannot add a cell format (out of memory)");
     return;
   }
   format_set_bold(header);
@@ -255,7 +256,9 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
     if (it == role_formats.end()) {
       lxw_format* f = workbook_add_format(wb);
       if (f == nullptr) {
-        book.fail(Span{}, "cannot write the workbook: libxlsxwriter cannot add a cell format (out of memory)");
+        book.fail(
+            Span{},
+            "cannot write the workbook: libxlsxwriter cannot add a cell format (out of memory)");
         return f;
       }
       format_set_align(f, LXW_ALIGN_CENTER);

@@ -21,7 +21,8 @@ bool plain_ok(std::string_view s, bool flow) {
   if (s.empty()) return false;
   const auto first = static_cast<unsigned char>(s.front());
   // Indicators, digits (numbers), spaces and dots cannot start a plain string here.
-  if (!(std::isalpha(first) != 0 || first >= 0x80 || first == '(' || first == '_' || first == '/')) return false;
+  if (!(std::isalpha(first) != 0 || first >= 0x80 || first == '(' || first == '_' || first == '/'))
+    return false;
   if (s.back() == ' ' || s.back() == ':') return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
@@ -58,9 +59,13 @@ void scalar(std::string& out, const ordered_json& v, bool flow = false) {
   }
 }
 
-bool is_scalar(const ordered_json& v) { return !v.is_object() && !v.is_array(); }
+bool is_scalar(const ordered_json& v) {
+  return !v.is_object() && !v.is_array();
+}
 
-void indent(std::string& out, std::size_t n) { out.append(n, ' '); }
+void indent(std::string& out, std::size_t n) {
+  out.append(n, ' ');
+}
 
 void emit(std::string& out, const ordered_json& v, std::size_t depth);
 
@@ -128,6 +133,8 @@ std::string json_to_yaml(const ordered_json& tree) {
   return out;
 }
 
-std::string write_yaml(const Matrix& m) { return json_to_yaml(matrix_to_json(m)); }
+std::string write_yaml(const Matrix& m) {
+  return json_to_yaml(matrix_to_json(m));
+}
 
 }  // namespace racine

@@ -32,8 +32,11 @@ nlohmann::ordered_json classified_to_json(const Matrix& m, const Subject& s, con
     j["name"] = s.name;
   }
   const Activity* a = c.activity;
-  j["activity"] = a == nullptr ? ordered_json(nullptr)
-                               : ordered_json{{"id", a->id}, {"title", a->title}, {"line", m.source ? m.source->position(a->span.begin).line : 0U}};
+  j["activity"] =
+      a == nullptr ? ordered_json(nullptr)
+                   : ordered_json{{"id", a->id},
+                                  {"title", a->title},
+                                  {"line", m.source ? m.source->position(a->span.begin).line : 0U}};
   j["gray_zone"] = a == nullptr;
   j["rule"] = c.rule == nullptr ? ordered_json(nullptr) : ordered_json(c.rule->name);
   j["roles"] = a == nullptr ? ordered_json::object() : query::roles_to_json(m, *a);

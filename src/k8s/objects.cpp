@@ -10,26 +10,33 @@ namespace {
 
 using Kind = TreeNode::Kind;
 
-std::string string_at(const TreeNode* n) { return n != nullptr && n->kind == Kind::scalar ? n->value : std::string(); }
+std::string string_at(const TreeNode* n) {
+  return n != nullptr && n->kind == Kind::scalar ? n->value : std::string();
+}
 
 std::map<std::string, std::string> labels_of(const TreeNode* n) {
   std::map<std::string, std::string> out;
   if (n == nullptr || n->kind != Kind::map) return out;
   for (std::size_t i = 0; i + 1 < n->items.size(); i += 2) {
-    if (n->items[i].kind == Kind::scalar && n->items[i + 1].kind == Kind::scalar) out[n->items[i].value] = n->items[i + 1].value;
+    if (n->items[i].kind == Kind::scalar && n->items[i + 1].kind == Kind::scalar)
+      out[n->items[i].value] = n->items[i + 1].value;
   }
   return out;
 }
 
-std::optional<Error> add_object(const SourcePtr& src, const TreeNode& doc, std::vector<Located>& out, std::size_t number) {
+std::optional<Error> add_object(const SourcePtr& src, const TreeNode& doc,
+                                std::vector<Located>& out, std::size_t number) {
   if (doc.kind != Kind::map) {
-    return error_at(src, doc.offset, fmt::format("document {} is not a Kubernetes object: {} instead of a mapping", number, doc.kind_name()));
+    return error_at(src, doc.offset,
+                    fmt::format("document {} is not a Kubernetes object: {} instead of a mapping",
+                                number, doc.kind_name()));
   }
   const std::string kind = string_at(doc.find("kind"));
   const std::string api = string_at(doc.find("apiVersion"));
   if (kind.empty() || api.empty()) {
     return error_at(src, doc.offset,
-                    fmt::format("document {} is not a Kubernetes object: it has no `{}`", number, kind.empty() ? "kind" : "apiVersion"));
+                    fmt::format("document {} is not a Kubernetes object: it has no `{}`", number,
+                                kind.empty() ? "kind" : "apiVersion"));
   }
   if (kind.ends_with("List")) {
     const TreeNode* items = doc.find("items");
@@ -78,13 +85,16 @@ Result<std::vector<Located>> read_alerts(const SourcePtr& source) {
   std::vector<Located> out;
   for (const auto& a : alerts->items) {
     const TreeNode* labels = a.find("labels");
-    if (labels == nullptr || labels->kind != Kind::map) return error_at(source, a.offset, "an alert without `labels`");
+    if (labels == nullptr || labels->kind != Kind::map)
+      return error_at(source, a.offset, "an alert without `labels`");
     Located l;
     l.span = {a.offset, a.offset + 1};
     l.subject.alert = true;
     l.subject.labels = labels_of(labels);
-    if (const auto it = l.subject.labels.find("alertname"); it != l.subject.labels.end()) l.subject.alertname = it->second;
-    if (const auto it = l.subject.labels.find("namespace"); it != l.subject.labels.end()) l.subject.namespace_ = it->second;
+    if (const auto it = l.subject.labels.find("alertname"); it != l.subject.labels.end())
+      l.subject.alertname = it->second;
+    if (const auto it = l.subject.labels.find("namespace"); it != l.subject.labels.end())
+      l.subject.namespace_ = it->second;
     out.push_back(std::move(l));
   }
   return out;
@@ -95,7 +105,8 @@ Result<Subject> alert_from_pairs(const std::vector<std::string>& pairs) {
   s.alert = true;
   for (const auto& p : pairs) {
     const auto eq = p.find('=');
-    if (eq == std::string::npos || eq == 0) return Error{"", 0, 0, fmt::format("--label '{}': expected NAME=VALUE", p)};
+    if (eq == std::string::npos || eq == 0)
+      return Error{"", 0, 0, fmt::format("--label '{}': expected NAME=VALUE", p)};
     s.labels[p.substr(0, eq)] = p.substr(eq + 1);
   }
   if (const auto it = s.labels.find("alertname"); it != s.labels.end()) s.alertname = it->second;

@@ -29,12 +29,12 @@ namespace racine::k8s {
 // What is classified: an object from a manifest, or an alert's label set.
 struct Subject {
   bool alert = false;
-  std::string kind;       // objects only
-  std::string group;      // API group of apiVersion ("" for the core group)
+  std::string kind;        // objects only
+  std::string group;       // API group of apiVersion ("" for the core group)
   std::string namespace_;  // "" for cluster-scoped objects; an alert's `namespace` label
-  std::string name;       // objects only
+  std::string name;        // objects only
   std::map<std::string, std::string> labels;  // an object's metadata.labels; an alert's labels
-  std::string alertname;  // alerts only
+  std::string alertname;                      // alerts only
 };
 
 // A list of globs: matches when a positive entry matches (or there is none) and no `!`

@@ -57,11 +57,13 @@ std::uint64_t positive(const YAML::Node& n, const char* key, std::uint64_t max) 
   try {
     v = n.as<long long>();
   } catch (const YAML::Exception&) {
-    throw ConfigError{n.Mark(), fmt::format("'{}' must be a positive integer, at most {}", key, max)};
+    throw ConfigError{n.Mark(),
+                      fmt::format("'{}' must be a positive integer, at most {}", key, max)};
   }
   if (v <= 0) throw ConfigError{n.Mark(), fmt::format("'{}' must be a positive integer", key)};
   if (static_cast<std::uint64_t>(v) > max) {
-    throw ConfigError{n.Mark(), fmt::format("'{}' must be a positive integer, at most {}", key, max)};
+    throw ConfigError{n.Mark(),
+                      fmt::format("'{}' must be a positive integer, at most {}", key, max)};
   }
   return static_cast<std::uint64_t>(v);
 }
@@ -80,7 +82,8 @@ void parse_into(const YAML::Node& root, Config& cfg) {
         cfg.disabled.insert(code);
       }
     } else if (key == "severity") {
-      if (!v.IsMap()) throw ConfigError{v.Mark(), "'severity' must map rule codes to error, warning or info"};
+      if (!v.IsMap())
+        throw ConfigError{v.Mark(), "'severity' must map rule codes to error, warning or info"};
       for (const auto& s : v) {
         const std::string code = s.first.as<std::string>();
         if (auto err = check_code(code)) throw ConfigError{s.first.Mark(), *err};
@@ -95,21 +98,28 @@ void parse_into(const YAML::Node& root, Config& cfg) {
         if (name == "max-bytes") {
           cfg.limits.max_bytes = positive(l.second, "max-bytes", 0xFFFFFFFFULL);
         } else if (name == "max-columns") {
-          cfg.limits.max_columns = static_cast<std::uint32_t>(positive(l.second, "max-columns", 1U << 20));
+          cfg.limits.max_columns =
+              static_cast<std::uint32_t>(positive(l.second, "max-columns", 1U << 20));
         } else if (name == "max-padding-cells") {
           cfg.limits.max_padding_cells = positive(l.second, "max-padding-cells", 0xFFFFFFFFULL);
         } else {
-          throw ConfigError{l.first.Mark(), fmt::format("unknown limit '{}' (max-bytes, max-columns, max-padding-cells)", name)};
+          throw ConfigError{
+              l.first.Mark(),
+              fmt::format("unknown limit '{}' (max-bytes, max-columns, max-padding-cells)", name)};
         }
       }
     } else if (key == "parties") {
       if (!v.IsMap()) throw ConfigError{v.Mark(), "'parties' must be a mapping"};
       for (const auto& p : v) {
         const std::string name = p.first.as<std::string>();
-        if (name != "aliases") throw ConfigError{p.first.Mark(), fmt::format("unknown key 'parties.{}' (aliases)", name)};
-        if (!p.second.IsSequence()) throw ConfigError{p.second.Mark(), "'parties.aliases' must be a list of lists of names"};
+        if (name != "aliases")
+          throw ConfigError{p.first.Mark(),
+                            fmt::format("unknown key 'parties.{}' (aliases)", name)};
+        if (!p.second.IsSequence())
+          throw ConfigError{p.second.Mark(), "'parties.aliases' must be a list of lists of names"};
         for (const auto& group : p.second) {
-          if (!group.IsSequence()) throw ConfigError{group.Mark(), "each alias group must be a list of names"};
+          if (!group.IsSequence())
+            throw ConfigError{group.Mark(), "each alias group must be a list of names"};
           std::vector<std::string> names;
           for (const auto& n : group) names.push_back(n.as<std::string>());
           cfg.aliases.groups.push_back(std::move(names));
@@ -119,12 +129,15 @@ void parse_into(const YAML::Node& root, Config& cfg) {
       if (!v.IsMap()) throw ConfigError{v.Mark(), "'sarif' must be a mapping"};
       for (const auto& s : v) {
         const std::string name = s.first.as<std::string>();
-        if (name != "help-uri-base") throw ConfigError{s.first.Mark(), fmt::format("unknown key 'sarif.{}' (help-uri-base)", name)};
+        if (name != "help-uri-base")
+          throw ConfigError{s.first.Mark(),
+                            fmt::format("unknown key 'sarif.{}' (help-uri-base)", name)};
         cfg.help_uri_base = s.second.as<std::string>();
       }
     } else {
-      throw ConfigError{kv.first.Mark(),
-                        fmt::format("unknown key '{}' (disable, severity, limits, parties, sarif)", key)};
+      throw ConfigError{
+          kv.first.Mark(),
+          fmt::format("unknown key '{}' (disable, severity, limits, parties, sarif)", key)};
     }
   }
 }
@@ -141,7 +154,8 @@ Result<Config> parse_config(const std::string& text, const std::string& display_
                  static_cast<std::uint32_t>(e.mark.column + 1), e.message};
   } catch (const YAML::Exception& e) {
     return Error{display_path, static_cast<std::uint32_t>(e.mark.line + 1),
-                 static_cast<std::uint32_t>(e.mark.column + 1), fmt::format("invalid YAML: {}", e.msg)};
+                 static_cast<std::uint32_t>(e.mark.column + 1),
+                 fmt::format("invalid YAML: {}", e.msg)};
   }
   return cfg;
 }

@@ -22,8 +22,8 @@ struct Config {
   std::map<std::string, Severity> severities;  // codes with another severity
   Limits limits;
   PartyAliases aliases = PartyAliases::builtin();
-  std::string help_uri_base;                   // SARIF helpUri prefix; empty: the default
-  std::string path;                            // file it was read from; empty: defaults
+  std::string help_uri_base;  // SARIF helpUri prefix; empty: the default
+  std::string path;           // file it was read from; empty: defaults
 
   // What the reader needs from this configuration (limits, party aliases), for a
   // matrix whose id, when the document declares none, is `id`.

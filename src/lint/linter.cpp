@@ -29,7 +29,8 @@ bool suppressed(const Matrix& m, const Diagnostic& d, std::vector<std::vector<bo
         applies = true;
         // A later `racine-enable` for the code, before the finding, closes the range.
         for (const auto& e : m.suppressions) {
-          if (e.kind == Suppression::Kind::range_end && e.line > s.line && e.line < line && names(e, d.code)) {
+          if (e.kind == Suppression::Kind::range_end && e.line > s.line && e.line < line &&
+              names(e, d.code)) {
             applies = false;
           }
         }
@@ -98,18 +99,26 @@ std::vector<Diagnostic> run(const Matrix& matrix, const Config& config) {
     }
     for (std::size_t c = 0; c < s.codes.size(); ++c) {
       if (find_rule(s.codes[c]) == nullptr) {
-        kept.push_back({"RAC901", k_rac901.severity, s.span,
-                        fmt::format("suppression names unknown code '{}'", s.codes[c]), {}});
-      } else if (!used[i][c] && !find_rule(s.codes[c])->translation) {  // RAC4xx: `racine i18n` uses them
-        kept.push_back({"RAC901", k_rac901.severity, s.span,
-                        fmt::format("suppression of {} suppresses nothing", s.codes[c]), {}});
+        kept.push_back({"RAC901",
+                        k_rac901.severity,
+                        s.span,
+                        fmt::format("suppression names unknown code '{}'", s.codes[c]),
+                        {}});
+      } else if (!used[i][c] &&
+                 !find_rule(s.codes[c])->translation) {  // RAC4xx: `racine i18n` uses them
+        kept.push_back({"RAC901",
+                        k_rac901.severity,
+                        s.span,
+                        fmt::format("suppression of {} suppresses nothing", s.codes[c]),
+                        {}});
       }
     }
   }
   return configured(std::move(kept), config);
 }
 
-std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> found, const Config& config) {
+std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> found,
+                               const Config& config) {
   std::vector<std::vector<bool>> used(matrix.suppressions.size());
   for (std::size_t i = 0; i < matrix.suppressions.size(); ++i) {
     used[i].assign(std::max<std::size_t>(matrix.suppressions[i].codes.size(), 1), false);
@@ -118,7 +127,8 @@ std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> fou
   for (auto& d : found) {
     // Only suppressions that name the code: a blanket one is meant for `racine lint`.
     bool named = false;
-    for (const auto& s : matrix.suppressions) named = named || std::find(s.codes.begin(), s.codes.end(), d.code) != s.codes.end();
+    for (const auto& s : matrix.suppressions)
+      named = named || std::find(s.codes.begin(), s.codes.end(), d.code) != s.codes.end();
     if (named && suppressed(matrix, d, used)) continue;
     out.push_back(std::move(d));
   }
@@ -127,7 +137,8 @@ std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> fou
 
 namespace {
 
-FileReport report_with(std::string path, const Matrix& matrix, std::vector<Diagnostic> diagnostics) {
+FileReport report_with(std::string path, const Matrix& matrix,
+                       std::vector<Diagnostic> diagnostics) {
   FileReport r;
   r.path = std::move(path);
   r.source = matrix.source;
@@ -143,7 +154,8 @@ FileReport report(std::string path, const Matrix& matrix, const Config& config) 
   return report_with(std::move(path), matrix, run(matrix, config));
 }
 
-FileReport report(std::string path, const Matrix& matrix, std::vector<Diagnostic> found, const Config& config) {
+FileReport report(std::string path, const Matrix& matrix, std::vector<Diagnostic> found,
+                  const Config& config) {
   return report_with(std::move(path), matrix, finish(matrix, std::move(found), config));
 }
 

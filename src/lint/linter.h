@@ -16,13 +16,15 @@ std::vector<Diagnostic> run(const Matrix& matrix, const Config& config);
 
 // Findings made outside the catalog's checks (`racine i18n`): suppression comments that
 // name their code apply, then the configured severities; sorted like `run`'s.
-std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> found, const Config& config);
+std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> found,
+                               const Config& config);
 
 // The report on one linted file, shown as `path`: counts, parties and findings.
 FileReport report(std::string path, const Matrix& matrix, const Config& config);
 
 // The same with findings made elsewhere (`racine i18n`), suppressed and configured by
 // `finish`.
-FileReport report(std::string path, const Matrix& matrix, std::vector<Diagnostic> found, const Config& config);
+FileReport report(std::string path, const Matrix& matrix, std::vector<Diagnostic> found,
+                  const Config& config);
 
 }  // namespace racine::lint

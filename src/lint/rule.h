@@ -42,8 +42,8 @@ struct Rule {
   CheckFn check;                  // nullptr for rules the linter itself applies (RAC901)
   bool translation = false;       // compares a translation with its source (RAC4xx, `racine i18n`);
                                   // its examples are two documents, split by a separator line
-  bool kubernetes = false;        // checks Kubernetes rules (RAC5xx, `racine k8s lint`); its examples
-                                  // are rules files for the built-in matrix
+  bool kubernetes = false;  // checks Kubernetes rules (RAC5xx, `racine k8s lint`); its examples
+                            // are rules files for the built-in matrix
 };
 
 // Every rule, in code order.

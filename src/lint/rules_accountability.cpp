@@ -81,8 +81,8 @@ void check_single_driver(RuleContext& ctx) {
       if (who.size() == 1) continue;
       ctx.report(a.span,
                  who.empty() ? fmt::format("no party is the Driver ({})", holdings(m, a))
-                             : fmt::format("{} parties are Drivers ({}): exactly one must be", who.size(),
-                                           fmt::join(who, ", ")),
+                             : fmt::format("{} parties are Drivers ({}): exactly one must be",
+                                           who.size(), fmt::join(who, ", ")),
                  a.title);
     }
   }
@@ -159,8 +159,12 @@ extern const Rule k_rac206{
     .slug = "single-driver",
     .severity = Severity::error,
     .summary = "in a DACI matrix, every activity has exactly one Driver",
-    .bad_example = "# Launch decisions (DACI)\n\n| Decision | PM | Dev | Legal |\n|---|---|---|---|\n| Pricing | DA | D | C |\n",
-    .good_example = "# Launch decisions (DACI)\n\n| Decision | PM | Dev | Legal |\n|---|---|---|---|\n| Pricing | DA | C | I |\n",
+    .bad_example =
+        "# Launch decisions (DACI)\n\n| Decision | PM | Dev | Legal |\n|---|---|---|---|\n| "
+        "Pricing | DA | D | C |\n",
+    .good_example =
+        "# Launch decisions (DACI)\n\n| Decision | PM | Dev | Legal |\n|---|---|---|---|\n| "
+        "Pricing | DA | C | I |\n",
     .check = check_single_driver,
 };
 

@@ -11,9 +11,12 @@ extern const Rule k_rac501{
     .slug = "k8s-unknown-activity",
     .severity = Severity::error,
     .summary = "every Kubernetes rule points to an activity of the matrix",
-    .bad_example = "racine-kubernetes: 1\nrules:\n  - name: nodes\n    kind: Node\n    activity: manage-the-nodes\n",
-    .good_example = "racine-kubernetes: 1\nrules:\n  - name: nodes\n    kind: Node\n"
-                    "    activity: resoudre-les-problemes-lies-au-service-kubernetes\n",
+    .bad_example =
+        "racine-kubernetes: 1\nrules:\n  - name: nodes\n    kind: Node\n    activity: "
+        "manage-the-nodes\n",
+    .good_example =
+        "racine-kubernetes: 1\nrules:\n  - name: nodes\n    kind: Node\n"
+        "    activity: resoudre-les-problemes-lies-au-service-kubernetes\n",
     .check = nullptr,
     .kubernetes = true,
 };
@@ -23,14 +26,17 @@ extern const Rule k_rac502{
     .slug = "k8s-shadowed-rule",
     .severity = Severity::warning,
     .summary = "every Kubernetes rule can match something that earlier rules do not",
-    .bad_example = "racine-kubernetes: 1\nrules:\n  - name: certificates\n    kind: Certificate\n"
-                   "    activity: gerer-les-certificats-ssl-tls-pour-les-applications\n"
-                   "  - name: platform-certificates\n    kind: Certificate\n    namespace: cert-manager\n"
-                   "    activity: gerer-les-certificats-ssl-tls-pour-le-service-kubernetes\n",
-    .good_example = "racine-kubernetes: 1\nrules:\n  - name: platform-certificates\n    kind: Certificate\n"
-                    "    namespace: cert-manager\n    activity: gerer-les-certificats-ssl-tls-pour-le-service-kubernetes\n"
-                    "  - name: certificates\n    kind: Certificate\n"
-                    "    activity: gerer-les-certificats-ssl-tls-pour-les-applications\n",
+    .bad_example =
+        "racine-kubernetes: 1\nrules:\n  - name: certificates\n    kind: Certificate\n"
+        "    activity: gerer-les-certificats-ssl-tls-pour-les-applications\n"
+        "  - name: platform-certificates\n    kind: Certificate\n    namespace: cert-manager\n"
+        "    activity: gerer-les-certificats-ssl-tls-pour-le-service-kubernetes\n",
+    .good_example =
+        "racine-kubernetes: 1\nrules:\n  - name: platform-certificates\n    kind: Certificate\n"
+        "    namespace: cert-manager\n    activity: "
+        "gerer-les-certificats-ssl-tls-pour-le-service-kubernetes\n"
+        "  - name: certificates\n    kind: Certificate\n"
+        "    activity: gerer-les-certificats-ssl-tls-pour-les-applications\n",
     .check = nullptr,
     .kubernetes = true,
 };
@@ -40,10 +46,14 @@ extern const Rule k_rac503{
     .slug = "k8s-bad-matcher",
     .severity = Severity::error,
     .summary = "every label matcher and regular expression of a Kubernetes rule parses",
-    .bad_example = "racine-kubernetes: 1\nrules:\n  - name: node-alerts\n    labels: ['severity=~\"(critical\"']\n"
-                   "    activity: gerer-les-alertes-liees-au-service-kubernetes\n",
-    .good_example = "racine-kubernetes: 1\nrules:\n  - name: node-alerts\n    labels: ['severity=~\"(critical|warning)\"']\n"
-                    "    activity: gerer-les-alertes-liees-au-service-kubernetes\n",
+    .bad_example =
+        "racine-kubernetes: 1\nrules:\n  - name: node-alerts\n    labels: "
+        "['severity=~\"(critical\"']\n"
+        "    activity: gerer-les-alertes-liees-au-service-kubernetes\n",
+    .good_example =
+        "racine-kubernetes: 1\nrules:\n  - name: node-alerts\n    labels: "
+        "['severity=~\"(critical|warning)\"']\n"
+        "    activity: gerer-les-alertes-liees-au-service-kubernetes\n",
     .check = nullptr,
     .kubernetes = true,
 };

@@ -15,8 +15,10 @@ void check_marker_without_note(RuleContext& ctx) {
     if (use.note >= 0) continue;
     const auto& a = m.sections[use.section].activities[use.activity];
     const std::string where =
-        use.party < 0 ? "in the title" : fmt::format("on {}", m.parties[static_cast<std::size_t>(use.party)].name);
-    ctx.report(use.span, fmt::format("marker '{}' {} has no note below it", use.marker, where), a.title);
+        use.party < 0 ? "in the title"
+                      : fmt::format("on {}", m.parties[static_cast<std::size_t>(use.party)].name);
+    ctx.report(use.span, fmt::format("marker '{}' {} has no note below it", use.marker, where),
+               a.title);
   }
 }
 
@@ -26,8 +28,8 @@ void check_note_without_marker(RuleContext& ctx) {
     bool used = false;
     for (const auto& use : m.marker_uses) used = used || use.note == static_cast<int>(n);
     if (used) continue;
-    ctx.report(m.notes[n].span,
-               fmt::format("note '{}' is referred to by no cell or title above it", m.notes[n].marker));
+    ctx.report(m.notes[n].span, fmt::format("note '{}' is referred to by no cell or title above it",
+                                            m.notes[n].marker));
   }
 }
 
@@ -48,7 +50,9 @@ extern const Rule k_rac301{
     .severity = Severity::warning,
     .summary = "every footnote marker has a note below it",
     .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C* |\n",
-    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C* |\n\n*Dev is consulted on weekdays only.\n",
+    .good_example =
+        "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C* |\n\n*Dev is consulted on weekdays "
+        "only.\n",
     .check = check_marker_without_note,
 };
 
@@ -57,8 +61,12 @@ extern const Rule k_rac302{
     .slug = "note-without-marker",
     .severity = Severity::warning,
     .summary = "every note is referred to by a marker above it",
-    .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n\n*Dev is consulted on weekdays only.\n",
-    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C* |\n\n*Dev is consulted on weekdays only.\n",
+    .bad_example =
+        "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n\n*Dev is consulted on weekdays "
+        "only.\n",
+    .good_example =
+        "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C* |\n\n*Dev is consulted on weekdays "
+        "only.\n",
     .check = check_note_without_marker,
 };
 
@@ -67,8 +75,12 @@ extern const Rule k_rac303{
     .slug = "note-inside-table",
     .severity = Severity::warning,
     .summary = "a note is separated from its table by a blank line",
-    .bad_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C* |\n*Dev is consulted on weekdays only.\n",
-    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C* |\n\n*Dev is consulted on weekdays only.\n",
+    .bad_example =
+        "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C* |\n*Dev is consulted on weekdays "
+        "only.\n",
+    .good_example =
+        "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C* |\n\n*Dev is consulted on weekdays "
+        "only.\n",
     .check = check_note_in_table,
 };
 
@@ -77,8 +89,12 @@ extern const Rule k_rac901{
     .slug = "useless-suppression",
     .severity = Severity::warning,
     .summary = "a suppression comment names known codes and suppresses something",
-    .bad_example = "<!-- racine-disable-next-line RAC202 -->\n| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n",
-    .good_example = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C <!-- racine-disable-next-line RAC202 --> |\n| Deploy | RA | A |\n",
+    .bad_example =
+        "<!-- racine-disable-next-line RAC202 -->\n| Task | PM | Dev |\n|---|---|---|\n| Ship | RA "
+        "| C |\n",
+    .good_example =
+        "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C <!-- racine-disable-next-line RAC202 "
+        "--> |\n| Deploy | RA | A |\n",
     .check = nullptr,
 };
 

@@ -19,8 +19,8 @@ void check_unknown_role(RuleContext& ctx) {
         const Cell& c = a.cells[p];
         if (c.unknown.empty()) continue;
         ctx.report(c.span,
-                   fmt::format("unknown role '{}' in cell '{}' of {}: roles are {}", c.unknown, c.text,
-                               m.parties[p].name, m.roles.listed()),
+                   fmt::format("unknown role '{}' in cell '{}' of {}: roles are {}", c.unknown,
+                               c.text, m.parties[p].name, m.roles.listed()),
                    a.title);
       }
     }
@@ -49,15 +49,16 @@ void check_legend(RuleContext& ctx) {
         }
         if (missing.empty()) continue;
         ctx.report(c.span,
-                   fmt::format("'{}' in cell '{}' of {} is not declared by the legend ({})", missing, c.text,
-                               m.parties[p].name, listed),
+                   fmt::format("'{}' in cell '{}' of {} is not declared by the legend ({})",
+                               missing, c.text, m.parties[p].name, listed),
                    a.title);
       }
     }
   }
   for (const auto& e : m.roles.legend) {
     if (used.has_letter(e.letter)) continue;
-    ctx.report({e.offset, e.offset + 1}, fmt::format("the legend declares '{}' ({}) but no cell uses it", e.letter, e.text));
+    ctx.report({e.offset, e.offset + 1},
+               fmt::format("the legend declares '{}' ({}) but no cell uses it", e.letter, e.text));
   }
 }
 
@@ -138,10 +139,14 @@ extern const Rule k_rac106{
     .slug = "role-legend",
     .severity = Severity::warning,
     .summary = "the legend declares exactly the letters the cells use",
-    .bad_example = "| Rôle | Description |\n|---|---|\n| (R) Réalise | fait le travail |\n| (A) Approuve | rend compte |\n"
-                   "| (V) Valide | vérifie |\n\n| Tâche | PM | Dev |\n|---|---|---|\n| Livrer | A | R |\n",
-    .good_example = "| Rôle | Description |\n|---|---|\n| (R) Réalise | fait le travail |\n| (A) Approuve | rend compte |\n"
-                    "| (V) Valide | vérifie |\n\n| Tâche | PM | Dev |\n|---|---|---|\n| Livrer | A | RV |\n",
+    .bad_example =
+        "| Rôle | Description |\n|---|---|\n| (R) Réalise | fait le travail |\n| (A) Approuve | "
+        "rend compte |\n"
+        "| (V) Valide | vérifie |\n\n| Tâche | PM | Dev |\n|---|---|---|\n| Livrer | A | R |\n",
+    .good_example =
+        "| Rôle | Description |\n|---|---|\n| (R) Réalise | fait le travail |\n| (A) Approuve | "
+        "rend compte |\n"
+        "| (V) Valide | vérifie |\n\n| Tâche | PM | Dev |\n|---|---|---|\n| Livrer | A | RV |\n",
     .check = check_legend,
 };
 
@@ -160,10 +165,12 @@ extern const Rule k_rac103{
     .slug = "party-spelling",
     .severity = Severity::warning,
     .summary = "a party is written the same way in every table of a document",
-    .bad_example = "## Build\n\n| Task | Client | Provider |\n|---|---|---|\n| Ship | RA | C |\n\n"
-                   "## Run\n\n| Task | Customer | Provider |\n|---|---|---|\n| Watch | RA | C |\n",
-    .good_example = "## Build\n\n| Task | Client | Provider |\n|---|---|---|\n| Ship | RA | C |\n\n"
-                    "## Run\n\n| Task | Client | Provider |\n|---|---|---|\n| Watch | RA | C |\n",
+    .bad_example =
+        "## Build\n\n| Task | Client | Provider |\n|---|---|---|\n| Ship | RA | C |\n\n"
+        "## Run\n\n| Task | Customer | Provider |\n|---|---|---|\n| Watch | RA | C |\n",
+    .good_example =
+        "## Build\n\n| Task | Client | Provider |\n|---|---|---|\n| Ship | RA | C |\n\n"
+        "## Run\n\n| Task | Client | Provider |\n|---|---|---|\n| Watch | RA | C |\n",
     .check = check_party_spelling,
 };
 

@@ -11,15 +11,21 @@ extern const Rule k_rac401{
     .slug = "translation-rows",
     .severity = Severity::error,
     .summary = "a translation has the source's sections and, in each, as many activities",
-    .bad_example = "## Sauvegarde\n\n| Activité | Client | Fournisseur |\n|---|---|---|\n| Définir la stratégie de sauvegarde | RA | C |\n"
-                   "| Tester la restauration | R | A |\n"
-                   "<!-- translation -->\n"
-                   "## Backup\n\n| Activity | Client | Provider |\n|---|---|---|\n| Define the backup strategy | RA | C |\n",
-    .good_example = "## Sauvegarde\n\n| Activité | Client | Fournisseur |\n|---|---|---|\n| Définir la stratégie de sauvegarde | RA | C |\n"
-                    "| Tester la restauration | R | A |\n"
-                    "<!-- translation -->\n"
-                    "## Backup\n\n| Activity | Client | Provider |\n|---|---|---|\n| Define the backup strategy | RA | C |\n"
-                    "| Test the restore | R | A |\n",
+    .bad_example =
+        "## Sauvegarde\n\n| Activité | Client | Fournisseur |\n|---|---|---|\n| Définir la "
+        "stratégie de sauvegarde | RA | C |\n"
+        "| Tester la restauration | R | A |\n"
+        "<!-- translation -->\n"
+        "## Backup\n\n| Activity | Client | Provider |\n|---|---|---|\n| Define the backup "
+        "strategy | RA | C |\n",
+    .good_example =
+        "## Sauvegarde\n\n| Activité | Client | Fournisseur |\n|---|---|---|\n| Définir la "
+        "stratégie de sauvegarde | RA | C |\n"
+        "| Tester la restauration | R | A |\n"
+        "<!-- translation -->\n"
+        "## Backup\n\n| Activity | Client | Provider |\n|---|---|---|\n| Define the backup "
+        "strategy | RA | C |\n"
+        "| Test the restore | R | A |\n",
     .check = nullptr,
     .translation = true,
 };
@@ -29,12 +35,18 @@ extern const Rule k_rac402{
     .slug = "translation-roles",
     .severity = Severity::error,
     .summary = "a translation gives every party the source's roles",
-    .bad_example = "| Activité | Client | Fournisseur |\n|---|---|---|\n| Définir la stratégie de sauvegarde | RA | C |\n"
-                   "<!-- translation -->\n"
-                   "| Activity | Client | Provider |\n|---|---|---|\n| Define the backup strategy | RA | CI |\n",
-    .good_example = "| Activité | Client | Fournisseur |\n|---|---|---|\n| Définir la stratégie de sauvegarde | RA | C |\n"
-                    "<!-- translation -->\n"
-                    "| Activity | Client | Provider |\n|---|---|---|\n| Define the backup strategy | RA | C |\n",
+    .bad_example =
+        "| Activité | Client | Fournisseur |\n|---|---|---|\n| Définir la stratégie de sauvegarde "
+        "| RA | C |\n"
+        "<!-- translation -->\n"
+        "| Activity | Client | Provider |\n|---|---|---|\n| Define the backup strategy | RA | CI "
+        "|\n",
+    .good_example =
+        "| Activité | Client | Fournisseur |\n|---|---|---|\n| Définir la stratégie de sauvegarde "
+        "| RA | C |\n"
+        "<!-- translation -->\n"
+        "| Activity | Client | Provider |\n|---|---|---|\n| Define the backup strategy | RA | C "
+        "|\n",
     .check = nullptr,
     .translation = true,
 };
@@ -44,14 +56,20 @@ extern const Rule k_rac403{
     .slug = "translation-markers",
     .severity = Severity::warning,
     .summary = "a translation keeps the source's footnote markers",
-    .bad_example = "| Activité | Client | Fournisseur |\n|---|---|---|\n| Sauvegarder les applications | RA | I* |\n\n"
-                   "*Délégable.\n"
-                   "<!-- translation -->\n"
-                   "| Activity | Client | Provider |\n|---|---|---|\n| Back up the applications | RA | I |\n\n*Delegable.\n",
-    .good_example = "| Activité | Client | Fournisseur |\n|---|---|---|\n| Sauvegarder les applications | RA | I* |\n\n"
-                    "*Délégable.\n"
-                    "<!-- translation -->\n"
-                    "| Activity | Client | Provider |\n|---|---|---|\n| Back up the applications | RA | I* |\n\n*Delegable.\n",
+    .bad_example =
+        "| Activité | Client | Fournisseur |\n|---|---|---|\n| Sauvegarder les applications | RA | "
+        "I* |\n\n"
+        "*Délégable.\n"
+        "<!-- translation -->\n"
+        "| Activity | Client | Provider |\n|---|---|---|\n| Back up the applications | RA | I "
+        "|\n\n*Delegable.\n",
+    .good_example =
+        "| Activité | Client | Fournisseur |\n|---|---|---|\n| Sauvegarder les applications | RA | "
+        "I* |\n\n"
+        "*Délégable.\n"
+        "<!-- translation -->\n"
+        "| Activity | Client | Provider |\n|---|---|---|\n| Back up the applications | RA | I* "
+        "|\n\n*Delegable.\n",
     .check = nullptr,
     .translation = true,
 };

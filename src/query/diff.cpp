@@ -35,7 +35,8 @@ std::string id_key(const Activity& a) {
   if (a.explicit_id) return "id:" + a.id;
   for (const auto& f : a.fields) {
     const std::string n = text::fold(f.name);
-    if ((n == "id" || n == "ref" || n == "#" || n == "no" || n == "reference") && !text::trim(f.value).empty()) {
+    if ((n == "id" || n == "ref" || n == "#" || n == "no" || n == "reference") &&
+        !text::trim(f.value).empty()) {
       return "field:" + text::collapse_spaces(f.value);
     }
   }
@@ -60,7 +61,9 @@ std::vector<ActivityRef> refs_of(const Matrix& m) {
   return out;
 }
 
-const Activity& at(const Matrix& m, ActivityRef r) { return m.sections[r.section].activities[r.activity]; }
+const Activity& at(const Matrix& m, ActivityRef r) {
+  return m.sections[r.section].activities[r.activity];
+}
 
 // Roles and markers of `party` on `a` ("" and none when the party has no column there).
 std::string roles_of(const Activity& a, int party) {
@@ -82,7 +85,6 @@ std::uint32_t role_bits(const Activity& a, int party) {
   return c.present ? c.roles.bits() : 0;
 }
 
-
 // text::edit_distance(a, b) <= 1 (one byte substituted, inserted or deleted, or two
 // adjacent bytes swapped), without filling its table.
 bool within_one_edit(std::string_view a, std::string_view b) {
@@ -93,7 +95,8 @@ bool within_one_edit(std::string_view a, std::string_view b) {
   if (i == a.size()) return true;  // the same, or one byte more at the end of b
   if (a.size() < b.size()) return a.substr(i) == b.substr(i + 1);
   if (a.substr(i + 1) == b.substr(i + 1)) return true;
-  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+         a.substr(i + 2) == b.substr(i + 2);
 }
 
 // A word matches the same word, or one within a small typo (long words only).
@@ -106,17 +109,18 @@ double similarity(const std::vector<std::string>& wa, const std::vector<std::str
   if (wa.empty() || wb.empty()) return 0;
   std::size_t common = 0;
   for (const auto& w : wa) {
-    const bool found = std::binary_search(wb.begin(), wb.end(), w) ||
-                       std::any_of(wb.begin(), wb.end(), [&](const std::string& x) { return similar_word(w, x); });
+    const bool found =
+        std::binary_search(wb.begin(), wb.end(), w) ||
+        std::any_of(wb.begin(), wb.end(), [&](const std::string& x) { return similar_word(w, x); });
     common += found ? 1U : 0U;
   }
   return static_cast<double>(common) / static_cast<double>(wa.size() + wb.size() - common);
 }
 
-// The keys under which a word is indexed and looked up, hashed: the word, and for a long word the word without each one of its bytes. Two words that
-// similar_word pairs share a key (a substitution or a transposition: the same byte
-// deleted from both; an insertion: the shorter word is the longer one with a byte
-// deleted). Two different keys may hash alike: that only adds a candidate, which is
+// The keys under which a word is indexed and looked up, hashed: the word, and for a long word the
+// word without each one of its bytes. Two words that similar_word pairs share a key (a substitution
+// or a transposition: the same byte deleted from both; an insertion: the shorter word is the longer
+// one with a byte deleted). Two different keys may hash alike: that only adds a candidate, which is
 // scored like any other.
 template <typename Sink>
 void word_keys(const std::string& w, std::string& buffer, Sink sink) {
@@ -139,8 +143,8 @@ constexpr std::size_t k_max_candidates = 64;
 
 template <typename PairUp>
 void fuzzy_pairs(const Matrix& before, const Matrix& after, const std::vector<ActivityRef>& A,
-                 const std::vector<ActivityRef>& B, const std::vector<int>& section_map, const std::vector<int>& ma,
-                 const std::vector<int>& mb, PairUp pair_up) {
+                 const std::vector<ActivityRef>& B, const std::vector<int>& section_map,
+                 const std::vector<int>& ma, const std::vector<int>& mb, PairUp pair_up) {
   // Sections of the new document some old section corresponds to.
   std::vector<bool> wanted(after.sections.size(), false);
   bool any = false;
@@ -164,7 +168,9 @@ void fuzzy_pairs(const Matrix& before, const Matrix& after, const std::vector<Ac
     if (mb[j] >= 0 || !wanted[B[j].section]) continue;
     words_b[j] = content_words(at(after, B[j]).title);
     for (const auto& w : words_b[j]) {
-      word_keys(w, buffer, [&](std::uint64_t k) { index.push_back({B[j].section, k, static_cast<std::uint32_t>(j)}); });
+      word_keys(w, buffer, [&](std::uint64_t k) {
+        index.push_back({B[j].section, k, static_cast<std::uint32_t>(j)});
+      });
     }
   }
   std::sort(index.begin(), index.end());
@@ -183,9 +189,10 @@ void fuzzy_pairs(const Matrix& before, const Matrix& after, const std::vector<Ac
   };
   std::vector<Candidate> candidates;
   std::vector<Candidate> row;
-  std::vector<std::uint32_t> hits(B.size(), 0);      // scanned words of the old title that may match j's
-  std::vector<std::size_t> word_seen(B.size(), 0);   // stamp of the last word that hit j
-  std::vector<std::size_t> row_seen(B.size(), 0);    // stamp of the last row that hit j
+  std::vector<std::uint32_t> hits(B.size(),
+                                  0);  // scanned words of the old title that may match j's
+  std::vector<std::size_t> word_seen(B.size(), 0);  // stamp of the last word that hit j
+  std::vector<std::size_t> row_seen(B.size(), 0);   // stamp of the last row that hit j
   std::vector<std::uint32_t> touched;
   std::size_t word_stamp = 0;
   for (std::size_t i = 0; i < A.size(); ++i) {
@@ -194,7 +201,8 @@ void fuzzy_pairs(const Matrix& before, const Matrix& after, const std::vector<Ac
     const auto by_section = [](const Posting& p, std::uint32_t s) { return p.section < s; };
     const auto section_by = [](std::uint32_t s, const Posting& p) { return s < p.section; };
     const Posting* const end = std::as_const(index).data() + index.size();
-    const Posting* const begin = std::lower_bound(std::as_const(index).data(), end, section, by_section);
+    const Posting* const begin =
+        std::lower_bound(std::as_const(index).data(), end, section, by_section);
     const Run in_section{begin, std::upper_bound(begin, end, section, section_by)};
     if (in_section.first == in_section.second) continue;
     const auto wa = content_words(at(before, A[i]).title);
@@ -244,11 +252,14 @@ void fuzzy_pairs(const Matrix& before, const Matrix& after, const std::vector<Ac
       if (sim >= 0.5) row.push_back({sim, i, j});
     }
     // In the new document's order, as comparing every pair would find them.
-    std::sort(row.begin(), row.end(), [](const Candidate& x, const Candidate& y) { return x.j < y.j; });
+    std::sort(row.begin(), row.end(),
+              [](const Candidate& x, const Candidate& y) { return x.j < y.j; });
     if (row.size() > k_max_candidates) {
-      std::stable_sort(row.begin(), row.end(), [](const Candidate& x, const Candidate& y) { return x.score > y.score; });
+      std::stable_sort(row.begin(), row.end(),
+                       [](const Candidate& x, const Candidate& y) { return x.score > y.score; });
       row.resize(k_max_candidates);
-      std::sort(row.begin(), row.end(), [](const Candidate& x, const Candidate& y) { return x.j < y.j; });
+      std::sort(row.begin(), row.end(),
+                [](const Candidate& x, const Candidate& y) { return x.j < y.j; });
     }
     candidates.insert(candidates.end(), row.begin(), row.end());
   }
@@ -262,35 +273,28 @@ void fuzzy_pairs(const Matrix& before, const Matrix& after, const std::vector<Ac
 
 std::string_view match_name(MatchKind k) {
   switch (k) {
-    case MatchKind::id:
-      return "id";
-    case MatchKind::title:
-      return "title";
-    case MatchKind::fuzzy:
-      return "fuzzy";
-    case MatchKind::none:
-      break;
+    case MatchKind::id: return "id";
+    case MatchKind::title: return "title";
+    case MatchKind::fuzzy: return "fuzzy";
+    case MatchKind::none: break;
   }
   return "";
 }
 
 std::string_view change_name(ChangeKind k) {
   switch (k) {
-    case ChangeKind::added:
-      return "added";
-    case ChangeKind::removed:
-      return "removed";
-    case ChangeKind::moved:
-      return "moved";
-    case ChangeKind::retitled:
-      return "retitled";
-    case ChangeKind::changed:
-      return "changed";
+    case ChangeKind::added: return "added";
+    case ChangeKind::removed: return "removed";
+    case ChangeKind::moved: return "moved";
+    case ChangeKind::retitled: return "retitled";
+    case ChangeKind::changed: return "changed";
   }
   return "";
 }
 
-double title_similarity(std::string_view a, std::string_view b) { return similarity(content_words(a), content_words(b)); }
+double title_similarity(std::string_view a, std::string_view b) {
+  return similarity(content_words(a), content_words(b));
+}
 
 Diff diff(const Matrix& before, const Matrix& after) {
   Diff d;
@@ -314,7 +318,8 @@ Diff diff(const Matrix& before, const Matrix& after) {
   }
   // Every party of either side, as (before index, after index).
   std::vector<std::pair<int, int>> parties;
-  for (std::size_t p = 0; p < before.parties.size(); ++p) parties.emplace_back(static_cast<int>(p), party_after[p]);
+  for (std::size_t p = 0; p < before.parties.size(); ++p)
+    parties.emplace_back(static_cast<int>(p), party_after[p]);
   for (std::size_t q = 0; q < after.parties.size(); ++q) {
     if (!after_taken[q]) parties.emplace_back(-1, static_cast<int>(q));
   }
@@ -414,7 +419,8 @@ Diff diff(const Matrix& before, const Matrix& after) {
     // Votes: (old section, new section) of every matched activity, counted by runs.
     std::vector<std::pair<std::uint32_t, std::uint32_t>> moves;
     for (std::size_t i = 0; i < A.size(); ++i) {
-      if (ma[i] >= 0 && section_map[A[i].section] < 0) moves.emplace_back(A[i].section, B[static_cast<std::size_t>(ma[i])].section);
+      if (ma[i] >= 0 && section_map[A[i].section] < 0)
+        moves.emplace_back(A[i].section, B[static_cast<std::size_t>(ma[i])].section);
     }
     std::sort(moves.begin(), moves.end());
     for (std::size_t k = 0; k < moves.size();) {
@@ -445,7 +451,8 @@ Diff diff(const Matrix& before, const Matrix& after) {
     }
   }
   // 3. Similar titles within corresponding sections.
-  fuzzy_pairs(before, after, A, B, section_map, ma, mb, [&](std::size_t i, std::size_t j) { pair_up(i, j, MatchKind::fuzzy); });
+  fuzzy_pairs(before, after, A, B, section_map, ma, mb,
+              [&](std::size_t i, std::size_t j) { pair_up(i, j, MatchKind::fuzzy); });
 
   auto removed = [&](std::size_t i) {
     ActivityChange c;
@@ -486,8 +493,10 @@ Diff diff(const Matrix& before, const Matrix& after) {
     c.match = kind[i];
     c.before = A[i];
     c.after = B[j];
-    if (section_map[A[i].section] != static_cast<int>(B[j].section)) c.kinds.push_back(ChangeKind::moved);
-    if (a.title != b.title && plain_title(a.title) != plain_title(b.title)) c.kinds.push_back(ChangeKind::retitled);
+    if (section_map[A[i].section] != static_cast<int>(B[j].section))
+      c.kinds.push_back(ChangeKind::moved);
+    if (a.title != b.title && plain_title(a.title) != plain_title(b.title))
+      c.kinds.push_back(ChangeKind::retitled);
     for (const auto& p : parties) {
       if (role_bits(a, p.first) != role_bits(b, p.second)) {
         c.roles.push_back({party_name(p), roles_of(a, p.first), roles_of(b, p.second)});
@@ -496,7 +505,8 @@ Diff diff(const Matrix& before, const Matrix& after) {
       const auto& kb = markers_of(b, p.second);
       if (ka != kb) c.markers.push_back({party_name(p), ka, kb});
     }
-    if (a.title_markers != b.title_markers) c.markers.push_back({"", a.title_markers, b.title_markers});
+    if (a.title_markers != b.title_markers)
+      c.markers.push_back({"", a.title_markers, b.title_markers});
     if (!c.roles.empty() || !c.markers.empty()) c.kinds.push_back(ChangeKind::changed);
     if (c.kinds.empty()) continue;
     c.kind = c.kinds.front();
@@ -526,7 +536,8 @@ Diff diff(const Matrix& before, const Matrix& after) {
     if (ra != rb) d.options.push_back({o.id, "activities", ra, rb});
   }
   for (const auto& o : after.options) {
-    if (resolve::find_option(before, o.id) == nullptr) d.options.push_back({o.id, "added", "", o.text});
+    if (resolve::find_option(before, o.id) == nullptr)
+      d.options.push_back({o.id, "added", "", o.text});
   }
   return d;
 }

@@ -17,7 +17,7 @@ namespace racine::query {
 enum class MatchKind : std::uint8_t { id, title, fuzzy, none };
 enum class ChangeKind : std::uint8_t { added, removed, moved, retitled, changed };
 
-std::string_view match_name(MatchKind k);   // "id", "title", "fuzzy"
+std::string_view match_name(MatchKind k);    // "id", "title", "fuzzy"
 std::string_view change_name(ChangeKind k);  // "added", ...
 
 struct ActivityRef {
@@ -27,7 +27,7 @@ struct ActivityRef {
 
 // What changed for one party on one activity.
 struct RoleChange {
-  std::string party;  // display name
+  std::string party;   // display name
   std::string before;  // roles, "" for none; absent party: ""
   std::string after;
 };
@@ -57,12 +57,14 @@ struct OptionChange {
 };
 
 struct Diff {
-  std::vector<std::string> parties_added;    // names
+  std::vector<std::string> parties_added;  // names
   std::vector<std::string> parties_removed;
   std::vector<OptionChange> options;
-  std::vector<ActivityChange> changes;       // in the new document's order, removed ones where they were
-  std::size_t matched_by[3] = {0, 0, 0};     // activities matched by id, title, fuzzy
-  [[nodiscard]] bool empty() const { return parties_added.empty() && parties_removed.empty() && options.empty() && changes.empty(); }
+  std::vector<ActivityChange> changes;  // in the new document's order, removed ones where they were
+  std::size_t matched_by[3] = {0, 0, 0};  // activities matched by id, title, fuzzy
+  [[nodiscard]] bool empty() const {
+    return parties_added.empty() && parties_removed.empty() && options.empty() && changes.empty();
+  }
 };
 
 Diff diff(const Matrix& before, const Matrix& after);

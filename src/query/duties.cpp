@@ -6,7 +6,8 @@ namespace racine::query {
 
 namespace {
 
-constexpr std::array<Role, 4> k_roles = {Role::responsible, Role::accountable, Role::consulted, Role::informed};
+constexpr std::array<Role, 4> k_roles = {Role::responsible, Role::accountable, Role::consulted,
+                                         Role::informed};
 
 }  // namespace
 
@@ -52,7 +53,8 @@ Workload summary(const Matrix& m) {
   Workload w;
   w.parties.assign(m.parties.size(), Workload::Counts{});
   for (std::uint32_t s = 0; s < m.sections.size(); ++s) {
-    Workload::PerSection ps{s, m.sections[s].activities.size(), std::vector<Workload::Counts>(m.parties.size())};
+    Workload::PerSection ps{s, m.sections[s].activities.size(),
+                            std::vector<Workload::Counts>(m.parties.size())};
     for (const auto& act : m.sections[s].activities) {
       for (std::size_t p = 0; p < act.cells.size() && p < m.parties.size(); ++p) {
         for (std::size_t r = 0; r < k_roles.size(); ++r) {

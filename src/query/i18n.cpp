@@ -14,14 +14,14 @@ namespace racine::query {
 
 namespace {
 
-constexpr double k_row_threshold = 0.35;      // a pair scoring less is no pair
+constexpr double k_row_threshold = 0.35;  // a pair scoring less is no pair
 constexpr double k_section_threshold = 0.25;
 constexpr std::size_t k_max_cells = 4'000'000;  // above this, rows are aligned by position
 
 // What an activity keeps whatever its language.
 struct Features {
-  std::set<std::string> title;        // glossary concepts, numbers, acronyms, names
-  std::vector<std::string> roles;     // per party position
+  std::set<std::string> title;     // glossary concepts, numbers, acronyms, names
+  std::vector<std::string> roles;  // per party position
   std::vector<std::vector<std::string>> markers;
   std::vector<std::string> title_markers;
 };
@@ -37,11 +37,15 @@ std::set<std::string> title_features(Analyzer& an, std::string_view title, Langu
   bool first = true;
   auto flush = [&] {
     if (word.empty()) return;
-    const bool digit = std::any_of(word.begin(), word.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+    const bool digit = std::any_of(word.begin(), word.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
     const bool caps = word.size() >= 2 && std::all_of(word.begin(), word.end(), [](char c) {
-                        return std::isupper(static_cast<unsigned char>(c)) != 0 || std::isdigit(static_cast<unsigned char>(c)) != 0;
+                        return std::isupper(static_cast<unsigned char>(c)) != 0 ||
+                               std::isdigit(static_cast<unsigned char>(c)) != 0;
                       });
-    const bool name = !first && std::isupper(static_cast<unsigned char>(word[0])) != 0 && word.size() >= 3;
+    const bool name =
+        !first && std::isupper(static_cast<unsigned char>(word[0])) != 0 && word.size() >= 3;
     if (digit || caps || name) out.insert(text::fold(word));
     first = false;
     word.clear();
@@ -73,7 +77,8 @@ double similarity(const Features& a, const Features& b) {
   if (!a.title.empty() || !b.title.empty()) {
     std::size_t common = 0;
     for (const auto& t : a.title) common += b.title.contains(t) ? 1U : 0U;
-    title = static_cast<double>(common) / static_cast<double>(a.title.size() + b.title.size() - common);
+    title =
+        static_cast<double>(common) / static_cast<double>(a.title.size() + b.title.size() - common);
   }
   const std::size_t n = std::min(a.roles.size(), b.roles.size());
   double roles = 0;
@@ -89,7 +94,8 @@ double similarity(const Features& a, const Features& b) {
 // Pairs (i, j) in order that maximise the sum of (score - threshold); everything else
 // is left unpaired. Falls back to position when the table would be too large.
 template <typename Score>
-std::vector<std::pair<std::size_t, std::size_t>> align(std::size_t n, std::size_t m, double threshold, Score score) {
+std::vector<std::pair<std::size_t, std::size_t>> align(std::size_t n, std::size_t m,
+                                                       double threshold, Score score) {
   std::vector<std::pair<std::size_t, std::size_t>> out;
   if (n * m > k_max_cells) {
     for (std::size_t k = 0; k < std::min(n, m); ++k) out.emplace_back(k, k);
@@ -126,7 +132,8 @@ std::vector<std::pair<std::size_t, std::size_t>> align(std::size_t n, std::size_
 // Between two consecutive pairs, as many unpaired items on each side are the same items
 // rewritten (a substitution in place): they pair up in order. Gaps of unequal sizes are
 // insertions and deletions.
-void pair_gaps(std::vector<std::pair<std::size_t, std::size_t>>& pairs, std::size_t n, std::size_t m) {
+void pair_gaps(std::vector<std::pair<std::size_t, std::size_t>>& pairs, std::size_t n,
+               std::size_t m) {
   std::vector<std::pair<std::size_t, std::size_t>> out;
   std::size_t i = 0;
   std::size_t j = 0;
@@ -153,20 +160,25 @@ std::string joined(const std::vector<std::string>& v) {
 
 }  // namespace
 
-double row_similarity(const Matrix& source, const Activity& a, const Matrix& translation, const Activity& b) {
+double row_similarity(const Matrix& source, const Activity& a, const Matrix& translation,
+                      const Activity& b) {
   Analyzer an;
   return similarity(features_of(an, source, a), features_of(an, translation, b));
 }
 
 std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& translation) {
   std::vector<Diagnostic> out;
-  auto line_in_source = [&](Span s) { return source.source ? source.source->position(s.begin).line : 0U; };
-  auto report = [&](std::string_view code, Severity sev, Span at, std::string message, std::string activity = {}) {
+  auto line_in_source = [&](Span s) {
+    return source.source ? source.source->position(s.begin).line : 0U;
+  };
+  auto report = [&](std::string_view code, Severity sev, Span at, std::string message,
+                    std::string activity = {}) {
     out.push_back({std::string(code), sev, at, std::move(message), std::move(activity)});
   };
   if (source.parties.size() != translation.parties.size() && !translation.tables.empty()) {
     report("RAC402", Severity::error, translation.tables.front().span,
-           fmt::format("the translation has {} parties and the source {}: parties are compared by column, the first {}",
+           fmt::format("the translation has {} parties and the source {}: parties are compared by "
+                       "column, the first {}",
                        translation.parties.size(), source.parties.size(),
                        std::min(source.parties.size(), translation.parties.size())));
   }
@@ -177,15 +189,19 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
     for (const auto& a : source.sections[s].activities) fs[s].push_back(features_of(an, source, a));
   }
   for (std::size_t s = 0; s < translation.sections.size(); ++s) {
-    for (const auto& a : translation.sections[s].activities) ft[s].push_back(features_of(an, translation, a));
+    for (const auto& a : translation.sections[s].activities)
+      ft[s].push_back(features_of(an, translation, a));
   }
   // Rows of every section pair, aligned once and kept for the report.
-  std::map<std::pair<std::size_t, std::size_t>, std::vector<std::pair<std::size_t, std::size_t>>> aligned;
-  auto rows = [&](std::size_t s, std::size_t t) -> const std::vector<std::pair<std::size_t, std::size_t>>& {
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<std::pair<std::size_t, std::size_t>>>
+      aligned;
+  auto rows = [&](std::size_t s,
+                  std::size_t t) -> const std::vector<std::pair<std::size_t, std::size_t>>& {
     const auto known = aligned.find({s, t});
     if (known != aligned.end()) return known->second;
-    auto pairs = align(fs[s].size(), ft[t].size(), k_row_threshold,
-                       [&](std::size_t i, std::size_t j) { return similarity(fs[s][i], ft[t][j]); });
+    auto pairs =
+        align(fs[s].size(), ft[t].size(), k_row_threshold,
+              [&](std::size_t i, std::size_t j) { return similarity(fs[s][i], ft[t][j]); });
     pair_gaps(pairs, fs[s].size(), ft[t].size());
     return aligned.emplace(std::pair{s, t}, std::move(pairs)).first->second;
   };
@@ -200,7 +216,10 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
     const auto b = title_features(an, translation.sections[t].title, lt);
     std::size_t common = 0;
     for (const auto& x : a) common += b.contains(x) ? 1U : 0U;
-    const double title = a.empty() && b.empty() ? 0.5 : static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+    const double title =
+        a.empty() && b.empty()
+            ? 0.5
+            : static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
     return 0.8 * (most == 0 ? 0 : sum / static_cast<double>(most)) + 0.2 * title;
   };
   // Scoring every pair of sections aligns their rows: affordable while the two matrices'
@@ -209,14 +228,19 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
   // where they multiply to less than k_max_cells too (align): said once, here.
   std::vector<std::pair<std::size_t, std::size_t>> sections;
   if (source.activity_count() * translation.activity_count() > k_max_cells) {
-    for (std::size_t k = 0; k < std::min(source.sections.size(), translation.sections.size()); ++k) sections.emplace_back(k, k);
-    report("RAC401", Severity::error, translation.tables.empty() ? Span{} : translation.tables.front().span,
-           fmt::format("the source has {} activities and the translation {}: more than {} pairs to score, so sections "
-                       "are paired by position, and rows too in sections whose pairs exceed it; a row or section "
+    for (std::size_t k = 0; k < std::min(source.sections.size(), translation.sections.size()); ++k)
+      sections.emplace_back(k, k);
+    report("RAC401", Severity::error,
+           translation.tables.empty() ? Span{} : translation.tables.front().span,
+           fmt::format("the source has {} activities and the translation {}: more than {} pairs to "
+                       "score, so sections "
+                       "are paired by position, and rows too in sections whose pairs exceed it; a "
+                       "row or section "
                        "inserted or deleted there shifts the ones after it",
                        source.activity_count(), translation.activity_count(), k_max_cells));
   } else {
-    sections = align(source.sections.size(), translation.sections.size(), k_section_threshold, section_score);
+    sections = align(source.sections.size(), translation.sections.size(), k_section_threshold,
+                     section_score);
   }
   pair_gaps(sections, source.sections.size(), translation.sections.size());
 
@@ -237,15 +261,18 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
         break;
       }
     }
-    report("RAC401", Severity::error, at,
-           fmt::format("section '{}' of the source (line {}, {} activities) is missing from the translation",
-                       source.sections[s].title, line_in_source(source.sections[s].span), source.sections[s].activities.size()));
+    report(
+        "RAC401", Severity::error, at,
+        fmt::format(
+            "section '{}' of the source (line {}, {} activities) is missing from the translation",
+            source.sections[s].title, line_in_source(source.sections[s].span),
+            source.sections[s].activities.size()));
   }
   for (std::size_t t = 0; t < translation.sections.size(); ++t) {
     if (translation_paired[t]) continue;
     report("RAC401", Severity::error, translation.sections[t].span,
-           fmt::format("section '{}' ({} activities) has no counterpart in the source", translation.sections[t].title,
-                       translation.sections[t].activities.size()));
+           fmt::format("section '{}' ({} activities) has no counterpart in the source",
+                       translation.sections[t].title, translation.sections[t].activities.size()));
   }
   for (const auto& [s, t] : sections) {
     const Section& ss = source.sections[s];
@@ -261,20 +288,23 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
       std::string missing;
       for (std::size_t i = 0; i < ss.activities.size(); ++i) {
         if (src_row[i]) continue;
-        missing += fmt::format("{}'{}' (line {})", missing.empty() ? "" : ", ", ss.activities[i].title,
-                               line_in_source(ss.activities[i].span));
+        missing += fmt::format("{}'{}' (line {})", missing.empty() ? "" : ", ",
+                               ss.activities[i].title, line_in_source(ss.activities[i].span));
       }
       const std::string counts =
           ss.activities.size() == ts.activities.size()
-              ? fmt::format("section '{}' has as many activities as the source's '{}' ({}) but not the same ones", ts.title,
-                            ss.title, ts.activities.size())
-              : fmt::format("section '{}' has {} activities and the source's '{}' {}", ts.title, ts.activities.size(),
-                            ss.title, ss.activities.size());
-      report("RAC401", Severity::error, ts.span, counts + (missing.empty() ? "" : "; no counterpart for " + missing));
+              ? fmt::format(
+                    "section '{}' has as many activities as the source's '{}' ({}) but not the "
+                    "same ones",
+                    ts.title, ss.title, ts.activities.size())
+              : fmt::format("section '{}' has {} activities and the source's '{}' {}", ts.title,
+                            ts.activities.size(), ss.title, ss.activities.size());
+      report("RAC401", Severity::error, ts.span,
+             counts + (missing.empty() ? "" : "; no counterpart for " + missing));
       for (std::size_t j = 0; j < ts.activities.size(); ++j) {
         if (tr_row[j]) continue;
-        report("RAC401", Severity::error, ts.activities[j].span, "this activity has no counterpart in the source",
-               ts.activities[j].title);
+        report("RAC401", Severity::error, ts.activities[j].span,
+               "this activity has no counterpart in the source", ts.activities[j].title);
       }
     }
     for (const auto& [i, j] : pairs) {
@@ -288,21 +318,23 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
         const Span at = cb.present ? cb.span : b.span;
         if (ca.roles != cb.roles) {
           report("RAC402", Severity::error, at,
-                 fmt::format("{} has '{}' here and '{}' in the source (line {})", translation.parties[p].name,
-                             cb.roles.to_string(), ca.roles.to_string(), src_line),
+                 fmt::format("{} has '{}' here and '{}' in the source (line {})",
+                             translation.parties[p].name, cb.roles.to_string(),
+                             ca.roles.to_string(), src_line),
                  b.title);
         }
         if (ca.markers != cb.markers) {
           report("RAC403", Severity::warning, at,
-                 fmt::format("markers of {} are {} here and {} in the source (line {})", translation.parties[p].name,
-                             joined(cb.markers), joined(ca.markers), src_line),
+                 fmt::format("markers of {} are {} here and {} in the source (line {})",
+                             translation.parties[p].name, joined(cb.markers), joined(ca.markers),
+                             src_line),
                  b.title);
         }
       }
       if (a.title_markers != b.title_markers) {
         report("RAC403", Severity::warning, b.span,
-               fmt::format("markers of the title are {} here and {} in the source (line {})", joined(b.title_markers),
-                           joined(a.title_markers), src_line),
+               fmt::format("markers of the title are {} here and {} in the source (line {})",
+                           joined(b.title_markers), joined(a.title_markers), src_line),
                b.title);
       }
     }

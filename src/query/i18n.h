@@ -24,6 +24,7 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
 
 // Similarity in [0, 1] of two activities of a source and a translation (their titles'
 // language-neutral features, roles, markers), for tests and tuning.
-double row_similarity(const Matrix& source, const Activity& a, const Matrix& translation, const Activity& b);
+double row_similarity(const Matrix& source, const Activity& a, const Matrix& translation,
+                      const Activity& b);
 
 }  // namespace racine::query

@@ -48,7 +48,8 @@ std::size_t allowed_edits(std::size_t length) {
 Outcome decide(double best, double coverage, double margin, double gray_note) {
   if (best <= 0) return Outcome::gray_zone;
   if (best < k_good_match && gray_note >= best + k_note_lead) return Outcome::gray_zone;
-  if (best >= k_good_match && coverage >= k_answer_coverage && margin >= k_answer_margin) return Outcome::answered;
+  if (best >= k_good_match && coverage >= k_answer_coverage && margin >= k_answer_margin)
+    return Outcome::answered;
   return Outcome::uncertain;
 }
 
@@ -89,11 +90,13 @@ Index Index::build(const Matrix& m) {
   Analyzer an;
   const std::string& lang = m.language;
   // A language beyond the five: queries are stemmed in it too.
-  if (!lang.empty() && lang != "fr" && lang != "en" && lang != "de" && lang != "es" && lang != "it" && has_stemmer(lang)) {
+  if (!lang.empty() && lang != "fr" && lang != "en" && lang != "de" && lang != "es" &&
+      lang != "it" && has_stemmer(lang)) {
     ix.m_extra_language = lang;
   }
   auto intern = [&](const std::string& t) {
-    const auto [it, added] = ix.m_lookup.try_emplace(t, static_cast<std::uint32_t>(ix.m_terms.size()));
+    const auto [it, added] =
+        ix.m_lookup.try_emplace(t, static_cast<std::uint32_t>(ix.m_terms.size()));
     if (added) ix.m_terms.push_back(t);
     return it->second;
   };
@@ -112,7 +115,8 @@ Index Index::build(const Matrix& m) {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     ix.m_section_terms.push_back(std::move(ids));
-    for (std::uint32_t a = 0; a < m.sections[s].activities.size(); ++a) add_doc(s, a, m.sections[s].activities[a].title);
+    for (std::uint32_t a = 0; a < m.sections[s].activities.size(); ++a)
+      add_doc(s, a, m.sections[s].activities[a].title);
   }
   if (m.gray_zone) {
     ix.m_gray_doc = static_cast<std::uint32_t>(ix.m_docs.size());
@@ -226,7 +230,8 @@ void Searcher::resolve_words(const Index& ix, std::vector<QueryWord>& words) {
     // A word weighs its best alternative among activities: a term found in the gray-zone
     // note only must not make every activity look like a worse match.
     for (const auto& a : w.alts) {
-      const bool note_only = ix.df(a.term) == 1 && ix.m_postings[ix.m_postings_start[a.term]] == ix.m_gray_doc;
+      const bool note_only =
+          ix.df(a.term) == 1 && ix.m_postings[ix.m_postings_start[a.term]] == ix.m_gray_doc;
       if (!note_only) w.max = std::max(w.max, a.credit);
       w.postings += ix.df(a.term);
     }
@@ -296,7 +301,8 @@ Searcher::Scored Searcher::score(const Index& ix, std::uint32_t doc) const {
     proximity = near / static_cast<double>(m_words.size() - 1);
   }
   // Of two titles that hold the query, the one that says less else fits better.
-  const double matched = static_cast<double>(static_cast<std::size_t>(std::popcount(matched_positions)) + matched_extra);
+  const double matched = static_cast<double>(
+      static_cast<std::size_t>(std::popcount(matched_positions)) + matched_extra);
   const double precision = d.words == 0 ? 0 : std::min(1.0, matched / d.words);
   return {coverage * (0.7 + 0.3 * proximity) * (0.85 + 0.15 * precision),
           static_cast<double>(found) / static_cast<double>(m_words.size())};
@@ -305,8 +311,10 @@ Searcher::Scored Searcher::score(const Index& ix, std::uint32_t doc) const {
 Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit) {
   Answer out;
   std::size_t cut = std::min(query.size(), k_max_query_bytes);
-  while (cut < query.size() && cut > 0 && (static_cast<unsigned char>(query[cut]) & 0xC0U) == 0x80U) --cut;
-  std::vector<QueryWord> words = m_analyzer.analyse_query(query.substr(0, cut), ix.m_extra_language);
+  while (cut < query.size() && cut > 0 && (static_cast<unsigned char>(query[cut]) & 0xC0U) == 0x80U)
+    --cut;
+  std::vector<QueryWord> words =
+      m_analyzer.analyse_query(query.substr(0, cut), ix.m_extra_language);
   if (words.size() > k_max_query_words) words.resize(k_max_query_words);
   if (words.empty()) return out;
   if (ix.m_docs.empty()) {
@@ -323,7 +331,9 @@ Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit)
   // Candidates: the postings of the rarest words first, until the budget is spent.
   std::vector<std::size_t> order(m_words.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return m_words[a].postings < m_words[b].postings; });
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return m_words[a].postings < m_words[b].postings;
+  });
   std::size_t read = 0;
   for (const std::size_t i : order) {
     const Word& w = m_words[i];
@@ -337,9 +347,11 @@ Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit)
     }
     // Highest credit first, so that a doc holding two variants of the word counts once.
     std::vector<Alt> alts = w.alts;
-    std::sort(alts.begin(), alts.end(), [](const Alt& a, const Alt& b) { return a.credit > b.credit; });
+    std::sort(alts.begin(), alts.end(),
+              [](const Alt& a, const Alt& b) { return a.credit > b.credit; });
     for (const Alt& a : alts) {
-      for (std::uint32_t p = ix.m_postings_start[a.term]; p < ix.m_postings_start[a.term + 1]; ++p) {
+      for (std::uint32_t p = ix.m_postings_start[a.term]; p < ix.m_postings_start[a.term + 1];
+           ++p) {
         const std::uint32_t doc = ix.m_postings[p];
         if (m_stamp[doc] == m_serial) continue;
         m_stamp[doc] = m_serial;
@@ -351,7 +363,8 @@ Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit)
   // The best partial scores get an exact score.
   const std::size_t keep = std::max(k_min_rescored, limit * 20);
   if (m_touched.size() > keep) {
-    std::nth_element(m_touched.begin(), m_touched.begin() + static_cast<std::ptrdiff_t>(keep), m_touched.end(),
+    std::nth_element(m_touched.begin(), m_touched.begin() + static_cast<std::ptrdiff_t>(keep),
+                     m_touched.end(),
                      [&](std::uint32_t a, std::uint32_t b) { return m_partial[a] > m_partial[b]; });
   }
   const std::size_t n = std::min(keep, m_touched.size());
@@ -365,12 +378,15 @@ Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit)
     const std::uint32_t doc = m_touched[k];
     if (doc == ix.m_gray_doc) continue;
     const Scored s = score(ix, doc);
-    if (s.score >= k_min_match) scored.push_back({{ix.m_docs[doc].section, ix.m_docs[doc].activity, s.score}, doc, s.coverage});
+    if (s.score >= k_min_match)
+      scored.push_back(
+          {{ix.m_docs[doc].section, ix.m_docs[doc].activity, s.score}, doc, s.coverage});
   }
   for (const std::uint32_t doc : m_touched) m_partial[doc] = 0;
   std::sort(scored.begin(), scored.end(), [](const Candidate& a, const Candidate& b) {
     if (a.match.score != b.match.score) return a.match.score > b.match.score;
-    return a.match.section != b.match.section ? a.match.section < b.match.section : a.match.activity < b.match.activity;
+    return a.match.section != b.match.section ? a.match.section < b.match.section
+                                              : a.match.activity < b.match.activity;
   });
   if (ix.m_gray_doc != Index::k_none) out.gray_zone_score = score(ix, ix.m_gray_doc).score;
   if (!scored.empty()) {
@@ -386,7 +402,8 @@ Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit)
       }
     }
   }
-  out.outcome = decide(scored.empty() ? 0 : scored.front().match.score, out.coverage, out.margin, out.gray_zone_score);
+  out.outcome = decide(scored.empty() ? 0 : scored.front().match.score, out.coverage, out.margin,
+                       out.gray_zone_score);
   out.gray_zone = out.outcome == Outcome::gray_zone;
   if (scored.size() > limit) scored.resize(limit);
   for (const auto& c : scored) out.matches.push_back(c.match);

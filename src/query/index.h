@@ -89,16 +89,16 @@ class Index {
     return m_postings_start[term + 1] - m_postings_start[term];
   }
 
-  std::vector<std::string> m_terms;                           // term id -> text
-  std::unordered_map<std::string, std::uint32_t> m_lookup;    // text -> term id
-  std::vector<std::vector<std::uint32_t>> m_by_length;        // stems by length, for typos
-  std::vector<std::uint32_t> m_postings_start;                // term id -> first posting (terms + 1)
-  std::vector<std::uint32_t> m_postings;                      // doc ids, ascending within a term
-  std::vector<Entry> m_entries;                               // per doc, by position
-  std::vector<Doc> m_docs;                                    // activities, then the gray zone
-  std::vector<std::vector<std::uint32_t>> m_section_terms;    // sorted term ids per section
-  std::uint32_t m_gray_doc = k_none;                          // doc of the gray-zone note
-  double m_unknown_idf = 1;                                   // weight of a word found nowhere
+  std::vector<std::string> m_terms;                         // term id -> text
+  std::unordered_map<std::string, std::uint32_t> m_lookup;  // text -> term id
+  std::vector<std::vector<std::uint32_t>> m_by_length;      // stems by length, for typos
+  std::vector<std::uint32_t> m_postings_start;              // term id -> first posting (terms + 1)
+  std::vector<std::uint32_t> m_postings;                    // doc ids, ascending within a term
+  std::vector<Entry> m_entries;                             // per doc, by position
+  std::vector<Doc> m_docs;                                  // activities, then the gray zone
+  std::vector<std::vector<std::uint32_t>> m_section_terms;  // sorted term ids per section
+  std::uint32_t m_gray_doc = k_none;                        // doc of the gray-zone note
+  double m_unknown_idf = 1;                                 // weight of a word found nowhere
   std::string m_extra_language;  // the matrix's language when libstemmer has it beyond the five
 
   friend class Searcher;

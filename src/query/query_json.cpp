@@ -8,7 +8,9 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::uint32_t line_of(const Matrix& m, Span s) { return m.source ? m.source->position(s.begin).line : 0U; }
+std::uint32_t line_of(const Matrix& m, Span s) {
+  return m.source ? m.source->position(s.begin).line : 0U;
+}
 
 ordered_json counts_to_json(const Workload::Counts& c) {
   return {{"R", c[0]}, {"A", c[1]}, {"C", c[2]}, {"I", c[3]}};
@@ -56,7 +58,10 @@ ordered_json duties_to_json(const Matrix& m, const Duties& d) {
     ordered_json acts = ordered_json::array();
     for (const auto& item : g.items) {
       const Activity& a = s.activities[item.activity];
-      acts.push_back({{"id", a.id}, {"title", a.title}, {"line", line_of(m, a.span)}, {"roles", item.roles.to_string()}});
+      acts.push_back({{"id", a.id},
+                      {"title", a.title},
+                      {"line", line_of(m, a.span)},
+                      {"roles", item.roles.to_string()}});
     }
     sections.push_back({{"title", s.title}, {"activities", std::move(acts)}});
   }
@@ -77,8 +82,11 @@ ordered_json summary_to_json(const Matrix& m, const Workload& w) {
   ordered_json sections = ordered_json::array();
   for (const auto& ps : w.sections) {
     ordered_json per = ordered_json::object();
-    for (std::size_t p = 0; p < m.parties.size(); ++p) per[m.parties[p].id] = counts_to_json(ps.parties[p]);
-    sections.push_back({{"title", m.sections[ps.section].title}, {"activities", ps.activities}, {"parties", std::move(per)}});
+    for (std::size_t p = 0; p < m.parties.size(); ++p)
+      per[m.parties[p].id] = counts_to_json(ps.parties[p]);
+    sections.push_back({{"title", m.sections[ps.section].title},
+                        {"activities", ps.activities},
+                        {"parties", std::move(per)}});
   }
   out["sections"] = std::move(sections);
   return out;

@@ -17,7 +17,8 @@ nlohmann::ordered_json roles_to_json(const Matrix& m, const Activity& a);
 // {"query", "matches": [{"id", "title", "section", "line", "score", "roles"}],
 //  "gray_zone": bool, "outcome": "answered|uncertain|gray_zone|empty",
 //  "gray_zone_note": string or null}
-nlohmann::ordered_json answer_to_json(const Matrix& m, std::string_view query, const Answer& answer);
+nlohmann::ordered_json answer_to_json(const Matrix& m, std::string_view query,
+                                      const Answer& answer);
 
 // {"party", "sections": [{"title", "activities": [{"id", "title", "line", "roles"}]}]}
 // where "roles" is the party's roles on the activity ("RA").

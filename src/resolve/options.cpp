@@ -15,7 +15,8 @@ namespace {
 bool contains_words(std::string_view hay, std::string_view needle) {
   if (needle.empty()) return false;
   auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-  for (std::size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, at + 1)) {
+  for (std::size_t at = hay.find(needle); at != std::string_view::npos;
+       at = hay.find(needle, at + 1)) {
     const bool left = at == 0 || !is_word(hay[at - 1]);
     const std::size_t end = at + needle.size();
     const bool right = end == hay.size() || !is_word(hay[end]);
@@ -30,7 +31,8 @@ std::vector<bool> notes_of(const Matrix& m, const Option& o) {
   std::vector<bool> mine(m.notes.size(), false);
   if (o.note < 0 || static_cast<std::size_t>(o.note) >= m.notes.size()) return mine;
   for (std::size_t n = 0; n < m.notes.size(); ++n) {
-    mine[n] = m.notes[n].marker == o.marker && vocabulary::is_delegation_note(text::fold(m.notes[n].text));
+    mine[n] = m.notes[n].marker == o.marker &&
+              vocabulary::is_delegation_note(text::fold(m.notes[n].text));
   }
   return mine;
 }
@@ -55,7 +57,8 @@ const Option* find_option(const Matrix& m, std::string_view id) {
   return nullptr;
 }
 
-std::vector<std::pair<std::uint32_t, std::uint32_t>> delegable_rows(const Matrix& m, const Option& o) {
+std::vector<std::pair<std::uint32_t, std::uint32_t>> delegable_rows(const Matrix& m,
+                                                                    const Option& o) {
   const std::vector<bool> mine = notes_of(m, o);
   std::vector<std::pair<std::uint32_t, std::uint32_t>> rows;
   for (const auto& use : m.marker_uses) {
@@ -78,7 +81,8 @@ int delegate_of(const Matrix& m, const Option& o) {
   std::vector<std::size_t> named;
   for (std::size_t p = 0; p < m.parties.size(); ++p) {
     bool found = contains_words(note, text::fold(m.parties[p].name));
-    for (const auto& sp : m.parties[p].spellings) found = found || contains_words(note, text::fold(sp.text));
+    for (const auto& sp : m.parties[p].spellings)
+      found = found || contains_words(note, text::fold(sp.text));
     if (found) named.push_back(p);
   }
   if (named.size() > 1) {
@@ -130,16 +134,20 @@ Result<Resolved> apply(const Matrix& m, const std::vector<std::string>& ids) {
     Matrix& cur = r.matrix;
     const Option* found = find_option(cur, id);
     if (found == nullptr) {
-      return Error{path, 0, 0, fmt::format("no option '{}' in this matrix ({})", id, option_list(m))};
+      return Error{path, 0, 0,
+                   fmt::format("no option '{}' in this matrix ({})", id, option_list(m))};
     }
     const Option o = *found;
     if (!o.explicit_effects && delegate_of(cur, o) < 0) {
       return Error{path, 0, 0,
-                   fmt::format("option '{}' does not name one party to hand its rows to: \"{}\"", o.id, o.text)};
+                   fmt::format("option '{}' does not name one party to hand its rows to: \"{}\"",
+                               o.id, o.text)};
     }
     const std::vector<OptionEffect> effects = effects_of(cur, o);
     for (const auto& e : effects) {
-      if (e.section >= cur.sections.size() || e.activity >= cur.sections[e.section].activities.size()) continue;
+      if (e.section >= cur.sections.size() ||
+          e.activity >= cur.sections[e.section].activities.size())
+        continue;
       Activity& act = cur.sections[e.section].activities[e.activity];
       Change c{o.id, e.section, e.activity, {}, {}};
       for (const auto& cell : act.cells) c.before.push_back(cell.roles);
@@ -165,8 +173,10 @@ Result<Resolved> apply(const Matrix& m, const std::vector<std::string>& ids) {
     for (auto use : cur.marker_uses) {
       if (use.note >= 0 && mine[static_cast<std::size_t>(use.note)]) {
         Activity& act = cur.sections[use.section].activities[use.activity];
-        auto& markers = use.party < 0 ? act.title_markers : act.cells[static_cast<std::size_t>(use.party)].markers;
-        if (const auto it = std::find(markers.begin(), markers.end(), use.marker); it != markers.end()) {
+        auto& markers = use.party < 0 ? act.title_markers
+                                      : act.cells[static_cast<std::size_t>(use.party)].markers;
+        if (const auto it = std::find(markers.begin(), markers.end(), use.marker);
+            it != markers.end()) {
           markers.erase(it);
         }
         if (use.party >= 0) {

@@ -10,8 +10,8 @@
 // formats) applies them as written.
 
 #include <string>
-#include <utility>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/matrix.h"
@@ -24,7 +24,8 @@ const Option* find_option(const Matrix& m, std::string_view id);
 
 // Rows (section, activity) where a party's cell carries a marker bound to one of the
 // option's notes, in document order, each once. Markers on titles do not count.
-std::vector<std::pair<std::uint32_t, std::uint32_t>> delegable_rows(const Matrix& m, const Option& o);
+std::vector<std::pair<std::uint32_t, std::uint32_t>> delegable_rows(const Matrix& m,
+                                                                    const Option& o);
 
 // The party an option hands cells to: the stated one, else the only party the note
 // names (when it names several, the one that is not Responsible on every delegable

@@ -15,7 +15,8 @@ nlohmann::ordered_json options_to_json(const Matrix& m) {
     j["text"] = o.text;
     j["line"] = o.note >= 0 ? line_of(m.notes[static_cast<std::size_t>(o.note)].span) : 0U;
     const int d = delegate_of(m, o);
-    j["delegate"] = d >= 0 ? ordered_json(m.parties[static_cast<std::size_t>(d)].id) : ordered_json(nullptr);
+    j["delegate"] =
+        d >= 0 ? ordered_json(m.parties[static_cast<std::size_t>(d)].id) : ordered_json(nullptr);
     ordered_json acts = ordered_json::array();
     for (const auto& e : effects_of(m, o)) {
       const Activity& a = m.sections[e.section].activities[e.activity];

@@ -71,7 +71,9 @@ std::optional<std::string> decode(std::string_view s, bool plus_is_space) {
 using Params = std::map<std::string, std::string>;
 
 // Roles allowed on a route.
-constexpr unsigned bit(Role r) { return 1U << static_cast<unsigned>(r); }
+constexpr unsigned bit(Role r) {
+  return 1U << static_cast<unsigned>(r);
+}
 constexpr unsigned k_admin = bit(Role::admin);
 constexpr unsigned k_editors = bit(Role::admin) | bit(Role::editor);
 constexpr unsigned k_readers = k_editors | bit(Role::tenant);
@@ -88,7 +90,8 @@ std::vector<std::string> split_path(std::string_view path) {
   std::size_t start = 1;
   while (start <= path.size()) {
     const std::size_t end = path.find('/', start);
-    out.emplace_back(path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    out.emplace_back(
+        path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
@@ -126,9 +129,11 @@ std::vector<Route> make_routes() {
 
 // Latency buckets of the histogram, in seconds.
 constexpr std::array<double, 12> k_buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                              0.05,   0.1,   0.25,   0.5,   1,     2.5};
+                                              0.05,   0.1,   0.25,   0.5,   1,    2.5};
 
-std::string json_string(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
+std::string json_string(std::string_view s) {
+  return nlohmann::json(std::string(s)).dump();
+}
 
 }  // namespace
 
@@ -143,7 +148,8 @@ struct Api::State {
   std::unordered_map<std::string, Bucket> buckets;
 
   mutable std::mutex metrics_mutex;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests;  // route, method, status
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t>
+      requests;  // route, method, status
   std::array<std::uint64_t, k_buckets.size()> latency{};
   std::uint64_t latency_count = 0;
   double latency_sum = 0;
@@ -163,8 +169,9 @@ std::string Api::metrics() const {
   out += "# TYPE racine_http_requests_total counter\n";
   for (const auto& [key, n] : m_state->requests) {
     const auto& [route, method, status] = key;
-    out += "racine_http_requests_total{route=" + json_string(route) + ",method=" + json_string(method) +
-           ",status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
+    out += "racine_http_requests_total{route=" + json_string(route) +
+           ",method=" + json_string(method) + ",status=\"" + std::to_string(status) + "\"} " +
+           std::to_string(n) + "\n";
   }
   out += "# HELP racine_http_request_duration_seconds Time to answer a request.\n";
   out += "# TYPE racine_http_request_duration_seconds histogram\n";
@@ -176,11 +183,13 @@ std::string Api::metrics() const {
     out += std::string("racine_http_request_duration_seconds_bucket{le=\"") + le + "\"} " +
            std::to_string(cumulative) + "\n";
   }
-  out += "racine_http_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(m_state->latency_count) + "\n";
+  out += "racine_http_request_duration_seconds_bucket{le=\"+Inf\"} " +
+         std::to_string(m_state->latency_count) + "\n";
   char sum[64];
   std::snprintf(sum, sizeof sum, "%.6f", m_state->latency_sum);
   out += std::string("racine_http_request_duration_seconds_sum ") + sum + "\n";
-  out += "racine_http_request_duration_seconds_count " + std::to_string(m_state->latency_count) + "\n";
+  out +=
+      "racine_http_request_duration_seconds_count " + std::to_string(m_state->latency_count) + "\n";
   out += "# HELP racine_store_errors_total Store operations that failed.\n";
   out += "# TYPE racine_store_errors_total counter\n";
   out += "racine_store_errors_total " + std::to_string(m_state->store_errors) + "\n";
@@ -200,7 +209,8 @@ Response Api::handle(Request& req) {
     const std::string_view raw_path = std::string_view(req.target).substr(0, q);
     const std::string_view raw_query =
         q == std::string::npos ? std::string_view() : std::string_view(req.target).substr(q + 1);
-    if (raw_path.empty() || raw_path.front() != '/') return error(400, "bad_target", "the target must be a path");
+    if (raw_path.empty() || raw_path.front() != '/')
+      return error(400, "bad_target", "the target must be a path");
 
     // Public endpoints.
     if (raw_path == "/healthz") {
@@ -209,8 +219,10 @@ Response Api::handle(Request& req) {
     }
     if (raw_path == "/readyz") {
       route = "/readyz";
-      if (m_service.store().ping()) return Response{200, "application/json", R"({"status":"ready"})", {}};
-      return Response{503, "application/json", R"({"status":"store unreachable"})", {{"Retry-After", "1"}}};
+      if (m_service.store().ping())
+        return Response{200, "application/json", R"({"status":"ready"})", {}};
+      return Response{
+          503, "application/json", R"({"status":"store unreachable"})", {{"Retry-After", "1"}}};
     }
     if (raw_path == "/metrics") {
       route = "/metrics";
@@ -260,19 +272,22 @@ Response Api::handle(Request& req) {
     Params query;
     for (std::size_t at = 0; at < raw_query.size();) {
       const std::size_t amp = raw_query.find('&', at);
-      const std::string_view pair = raw_query.substr(at, amp == std::string_view::npos ? amp : amp - at);
+      const std::string_view pair =
+          raw_query.substr(at, amp == std::string_view::npos ? amp : amp - at);
       at = amp == std::string_view::npos ? raw_query.size() : amp + 1;
       if (pair.empty()) continue;
       const std::size_t eq = pair.find('=');
       auto k = decode(pair.substr(0, eq), true);
-      auto v = decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+      auto v =
+          decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
       if (!k || !v) return error(400, "bad_query", "bad percent-encoding in the query");
       query[*k] = std::move(*v);
     }
     for (const auto& [name, value] : params) {
       if (name == "v" || name == "id") continue;
       if (!service::valid_id(value)) {
-        return error(400, "bad_id", "'" + value.substr(0, 80) + "' is not an id ([a-z0-9][a-z0-9-]{0,62})");
+        return error(400, "bad_id",
+                     "'" + value.substr(0, 80) + "' is not an id ([a-z0-9][a-z0-9-]{0,62})");
       }
     }
 
@@ -299,7 +314,8 @@ Response Api::handle(Request& req) {
     if (m_options.rate_per_second > 0) {
       std::lock_guard<std::mutex> lock(m_state->rate_mutex);
       const auto now = std::chrono::steady_clock::now();
-      auto [it, fresh] = m_state->buckets.try_emplace(who->token, State::Bucket{m_options.rate_burst, now});
+      auto [it, fresh] =
+          m_state->buckets.try_emplace(who->token, State::Bucket{m_options.rate_burst, now});
       auto& b = it->second;
       const double elapsed = std::chrono::duration<double>(now - b.at).count();
       b.tokens = std::min(m_options.rate_burst, b.tokens + elapsed * m_options.rate_per_second);
@@ -315,12 +331,14 @@ Response Api::handle(Request& req) {
       b.tokens -= 1;
     }
     if ((found->roles & bit(who->role)) == 0) {
-      return error(403, "forbidden", "a " + std::string(store::role_name(who->role)) + " token cannot do this");
+      return error(403, "forbidden",
+                   "a " + std::string(store::role_name(who->role)) + " token cannot do this");
     }
 
     // A JSON body where the route takes one.
     nlohmann::json body;
-    const bool json_body = req.method == "PUT" || (req.method == "POST" && route != "/api/v1/matrices/{m}/versions");
+    const bool json_body =
+        req.method == "PUT" || (req.method == "POST" && route != "/api/v1/matrices/{m}/versions");
     if (json_body) {
       const std::string type = req.header("content-type");
       if (type.substr(0, type.find(';')) != "application/json") {
@@ -342,12 +360,16 @@ Response Api::handle(Request& req) {
     if (route == "/api/v1/matrices") return from(s.list_matrices(*who));
     if (route == "/api/v1/matrices/{m}/versions") {
       if (req.method == "GET") return from(s.list_versions(*who, m));
-      return from(s.upload(*who, m, req.header("content-type"), std::move(req.body), get("force") == "true"));
+      return from(s.upload(*who, m, req.header("content-type"), std::move(req.body),
+                           get("force") == "true"));
     }
-    if (route == "/api/v1/matrices/{m}/versions/{v}") return from(s.get_version(*who, m, params["v"], get("format")));
-    if (route == "/api/v1/matrices/{m}/versions/{v}/lint") return from(s.get_lint(*who, m, params["v"]));
+    if (route == "/api/v1/matrices/{m}/versions/{v}")
+      return from(s.get_version(*who, m, params["v"], get("format")));
+    if (route == "/api/v1/matrices/{m}/versions/{v}/lint")
+      return from(s.get_lint(*who, m, params["v"]));
     if (route == "/api/v1/matrices/{m}/diff") {
-      if (get("from").empty() || get("to").empty()) return error(400, "bad_query", "give from=V and to=V");
+      if (get("from").empty() || get("to").empty())
+        return error(400, "bad_query", "give from=V and to=V");
       return from(s.diff(*who, m, get("from"), get("to")));
     }
     if (route == "/api/v1/tenants") return from(s.list_tenants(*who));
@@ -356,16 +378,23 @@ Response Api::handle(Request& req) {
       // Listed through the store's scope: another tenant's list is empty, hence 404.
       nlohmann::ordered_json out = nlohmann::ordered_json::array();
       for (const auto& k : s.store().list_contracts(*who, t)) {
-        out.push_back({{"tenant", k.tenant}, {"id", k.id}, {"matrix", k.matrix}, {"version", k.version},
-                       {"options", k.options}, {"party", k.party}, {"escalate_after", k.escalate_after}});
+        out.push_back({{"tenant", k.tenant},
+                       {"id", k.id},
+                       {"matrix", k.matrix},
+                       {"version", k.version},
+                       {"options", k.options},
+                       {"party", k.party},
+                       {"escalate_after", k.escalate_after}});
       }
       if (!s.store().get_tenant(*who, t)) return error(404, "not_found", "no tenant '" + t + "'");
       return Response{200, "application/json", out.dump(), {}};
     }
     if (route == "/api/v1/tenants/{t}/contracts/{c}") {
-      return from(req.method == "PUT" ? s.put_contract(*who, t, c, body) : s.get_contract(*who, t, c));
+      return from(req.method == "PUT" ? s.put_contract(*who, t, c, body)
+                                      : s.get_contract(*who, t, c));
     }
-    if (route == "/api/v1/tenants/{t}/contracts/{c}/matrix") return from(s.contract_matrix(*who, t, c, get("format")));
+    if (route == "/api/v1/tenants/{t}/contracts/{c}/matrix")
+      return from(s.contract_matrix(*who, t, c, get("format")));
     if (route == "/api/v1/tenants/{t}/contracts/{c}/who") {
       std::size_t limit = 10;
       if (!get("limit").empty()) {
@@ -377,15 +406,18 @@ Response Api::handle(Request& req) {
       }
       return from(s.who(*who, t, c, get("q"), limit));
     }
-    if (route == "/api/v1/tenants/{t}/contracts/{c}/duties") return from(s.duties(*who, t, c, get("party"), get("role")));
+    if (route == "/api/v1/tenants/{t}/contracts/{c}/duties")
+      return from(s.duties(*who, t, c, get("party"), get("role")));
     if (route == "/api/v1/tenants/{t}/contracts/{c}/summary") return from(s.summary(*who, t, c));
     if (route == "/api/v1/tenants/{t}/contracts/{c}/options") return from(s.options(*who, t, c));
     if (route == "/api/v1/tenants/{t}/contracts/{c}/upgrade") {
-      return from(req.method == "GET" ? s.upgrade_preview(*who, t, c) : s.upgrade(*who, t, c, body));
+      return from(req.method == "GET" ? s.upgrade_preview(*who, t, c)
+                                      : s.upgrade(*who, t, c, body));
     }
     if (route == "/api/v1/audit") {
       const std::string tenant = get("tenant");
-      return from(s.audit(*who, tenant.empty() ? std::nullopt : std::optional<std::string>(tenant)));
+      return from(
+          s.audit(*who, tenant.empty() ? std::nullopt : std::optional<std::string>(tenant)));
     }
     return error(404, "not_found", "no such endpoint");
   };
@@ -410,7 +442,8 @@ Response Api::handle(Request& req) {
   res.headers.emplace_back("X-Content-Type-Options", "nosniff");
   res.headers.emplace_back("Cache-Control", "no-store");
 
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   {
     std::lock_guard<std::mutex> lock(m_state->metrics_mutex);
     ++m_state->requests[{route, req.method, res.status}];

@@ -69,7 +69,8 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, HttpServer::Impl& server) : m_stream(std::move(socket)), m_server(server) {
+  Session(tcp::socket&& socket, HttpServer::Impl& server)
+      : m_stream(std::move(socket)), m_server(server) {
     boost::system::error_code ec;
     const auto ep = m_stream.socket().remote_endpoint(ec);
     if (!ec) m_remote = ep.address().to_string();
@@ -93,8 +94,9 @@ class Session : public std::enable_shared_from_this<Session> {
     m_parser->body_limit(m_server.options.body_limit);
     m_parser->header_limit(static_cast<std::uint32_t>(m_server.options.header_limit));
     m_stream.expires_after(m_first ? m_server.options.read_timeout : m_server.options.idle_timeout);
-    http::async_read_header(m_stream, m_buffer, *m_parser,
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    http::async_read_header(
+        m_stream, m_buffer, *m_parser,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
   void on_header(beast::error_code ec) {
@@ -103,33 +105,39 @@ class Session : public std::enable_shared_from_this<Session> {
     m_first = false;
     m_stream.expires_after(m_server.options.read_timeout);
     const auto& req = m_parser->get();
-    if (const auto length = m_parser->content_length(); length && *length > m_server.options.body_limit) {
-      return fail(413, "the body is larger than " + std::to_string(m_server.options.body_limit) + " bytes");
+    if (const auto length = m_parser->content_length();
+        length && *length > m_server.options.body_limit) {
+      return fail(
+          413, "the body is larger than " + std::to_string(m_server.options.body_limit) + " bytes");
     }
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-      http::async_write(m_stream, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
-        if (wec) return self->close();
-        self->read_body();
-      });
+      http::async_write(m_stream, *cont,
+                        [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+                          if (wec) return self->close();
+                          self->read_body();
+                        });
       return;
     }
     read_body();
   }
 
   void read_body() {
-    http::async_read(m_stream, m_buffer, *m_parser,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+    http::async_read(
+        m_stream, m_buffer, *m_parser,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
   }
 
   void on_read_error(beast::error_code ec) {
     if (ec == http::error::body_limit) return fail(413, "the body is too large");
     if (ec == http::error::header_limit) return fail(431, "the request's headers are too large");
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
-        ec == net::error::connection_reset || ec == net::error::eof) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+        ec == net::error::eof) {
       return close();
     }
-    if (ec.category() == http::make_error_code(http::error::bad_target).category()) return fail(400, "malformed HTTP request");
+    if (ec.category() == http::make_error_code(http::error::bad_target).category())
+      return fail(400, "malformed HTTP request");
     return close();
   }
 
@@ -151,7 +159,10 @@ class Session : public std::enable_shared_from_this<Session> {
     try {
       out = m_server.handler(r);
     } catch (const std::exception&) {
-      out = Response{500, "application/json", R"({"error":{"code":"internal","message":"internal error"}})", {}};
+      out = Response{500,
+                     "application/json",
+                     R"({"error":{"code":"internal","message":"internal error"}})",
+                     {}};
     }
     write(std::move(out), keep_alive && !m_server.stopping);
   }
@@ -159,13 +170,16 @@ class Session : public std::enable_shared_from_this<Session> {
   void fail(int status, const std::string& message) {
     m_busy = true;
     m_linger = true;
-    Response out{status, "application/json",
-                 R"({"error":{"code":"bad_request","message":")" + message + R"("}})", {}};
+    Response out{status,
+                 "application/json",
+                 R"({"error":{"code":"bad_request","message":")" + message + R"("}})",
+                 {}};
     write(std::move(out), false);
   }
 
   void write(Response out, bool keep_alive) {
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(out.status), 11);
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(out.status), 11);
     res->set(http::field::server, "racine");
     res->set(http::field::content_type, out.content_type);
     for (const auto& [k, v] : out.headers) res->set(k, v);
@@ -173,11 +187,13 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive);
     res->prepare_payload();
     m_stream.expires_after(m_server.options.read_timeout);
-    http::async_write(m_stream, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      self->m_busy = false;
-      if (ec || !res->keep_alive() || self->m_server.stopping) return self->close();
-      self->read_header();
-    });
+    http::async_write(m_stream, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+                        self->m_busy = false;
+                        if (ec || !res->keep_alive() || self->m_server.stopping)
+                          return self->close();
+                        self->read_header();
+                      });
   }
 
   // After an error answer the client may still be sending (a body too large, headers
@@ -192,11 +208,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void drain_some() {
-    m_stream.async_read_some(net::buffer(m_discard), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-      self->m_drained += n;
-      if (ec || self->m_drained > (1U << 20U)) return self->close();
-      self->drain_some();
-    });
+    m_stream.async_read_some(net::buffer(m_discard),
+                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                               self->m_drained += n;
+                               if (ec || self->m_drained > (1U << 20U)) return self->close();
+                               self->drain_some();
+                             });
   }
 
   void close() {
@@ -276,7 +293,9 @@ HttpServer::HttpServer(HttpOptions options, Handler handler)
   auto& a = m_impl->acceptor;
   beast::error_code ec;
   const auto address = net::ip::make_address(m_impl->options.address, ec);
-  if (ec) throw std::runtime_error("cannot listen on '" + m_impl->options.address + "': not an IP address");
+  if (ec)
+    throw std::runtime_error("cannot listen on '" + m_impl->options.address +
+                             "': not an IP address");
   const tcp::endpoint endpoint(address, m_impl->options.port);
   a.open(endpoint.protocol(), ec);
   if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
@@ -290,9 +309,13 @@ HttpServer::HttpServer(HttpOptions options, Handler handler)
 
 HttpServer::~HttpServer() = default;
 
-std::uint16_t HttpServer::port() const { return m_impl->acceptor.local_endpoint().port(); }
+std::uint16_t HttpServer::port() const {
+  return m_impl->acceptor.local_endpoint().port();
+}
 
-void HttpServer::stop() { m_impl->begin_stop(); }
+void HttpServer::stop() {
+  m_impl->begin_stop();
+}
 
 void HttpServer::run() {
   m_impl->signals.async_wait([this](beast::error_code ec, int) {
@@ -300,7 +323,8 @@ void HttpServer::run() {
   });
   m_impl->accept();
   std::vector<std::thread> pool;
-  for (std::size_t i = 1; i < m_impl->options.threads; ++i) pool.emplace_back([this] { m_impl->ioc.run(); });
+  for (std::size_t i = 1; i < m_impl->options.threads; ++i)
+    pool.emplace_back([this] { m_impl->ioc.run(); });
   m_impl->ioc.run();
   for (auto& t : pool) t.join();
 }

@@ -16,8 +16,8 @@
 namespace racine::server {
 
 struct Request {
-  std::string method;  // "GET", "POST"...
-  std::string target;  // as received: path and query
+  std::string method;                                        // "GET", "POST"...
+  std::string target;                                        // as received: path and query
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote;  // peer address

@@ -85,7 +85,9 @@ ordered_json summary_json(const ReportSummary& s) {
   return {{"errors", s.errors}, {"warnings", s.warnings}, {"infos", s.infos}};
 }
 
-std::string extension(const std::string& format) { return format == "md" ? "md" : format; }
+std::string extension(const std::string& format) {
+  return format == "md" ? "md" : format;
+}
 
 // "latest" or a positive number; 0 for latest, -1 when invalid.
 std::int64_t parse_version(std::string_view v) {
@@ -119,7 +121,8 @@ std::string new_token() {
   return "rac_" + hex(bytes, sizeof bytes);
 }
 
-Service::Service(store::Store& store, lint::Config config) : m_store(store), m_config(std::move(config)) {
+Service::Service(store::Store& store, lint::Config config)
+    : m_store(store), m_config(std::move(config)) {
   if (!sodium_ready()) throw store::Error("libsodium cannot start", false);
 }
 
@@ -133,13 +136,14 @@ std::string Service::token_hash(std::string_view token) {
     });
     m_key.resize(key_hex.size() / 2);
     std::size_t len = 0;
-    sodium_hex2bin(reinterpret_cast<unsigned char*>(m_key.data()), m_key.size(), key_hex.data(), key_hex.size(),
-                   nullptr, &len, nullptr);
+    sodium_hex2bin(reinterpret_cast<unsigned char*>(m_key.data()), m_key.size(), key_hex.data(),
+                   key_hex.size(), nullptr, &len, nullptr);
     m_key.resize(len);
   }
   unsigned char out[crypto_generichash_BYTES];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(token.data()), token.size(),
-                     reinterpret_cast<const unsigned char*>(m_key.data()), m_key.size());
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), reinterpret_cast<const unsigned char*>(m_key.data()),
+                     m_key.size());
   return hex(out, sizeof out);
 }
 
@@ -152,9 +156,9 @@ std::optional<Principal> Service::authenticate(std::string_view token) {
   return m_store.authenticate(token_hash(token));
 }
 
-std::pair<store::TokenInfo, std::string> Service::issue_token(const Principal& who, store::Role role,
-                                                              const std::optional<std::string>& tenant,
-                                                              const std::string& name) {
+std::pair<store::TokenInfo, std::string> Service::issue_token(
+    const Principal& who, store::Role role, const std::optional<std::string>& tenant,
+    const std::string& name) {
   std::string token = new_token();
   auto info = m_store.create_token(who, role, tenant, name, token_hash(token));
   return {std::move(info), std::move(token)};
@@ -162,24 +166,31 @@ std::pair<store::TokenInfo, std::string> Service::issue_token(const Principal& w
 
 Reply Service::create_token(const Principal& who, const nlohmann::json& body) {
   if (!body.is_object() || !body.contains("role") || !body["role"].is_string()) {
-    return Reply::error(Status::bad_request, "bad_request", "the body must be {\"role\", \"tenant\"?, \"name\"}");
+    return Reply::error(Status::bad_request, "bad_request",
+                        "the body must be {\"role\", \"tenant\"?, \"name\"}");
   }
   const auto role = store::parse_role(body["role"].get<std::string>());
-  if (!role) return Reply::error(Status::bad_request, "bad_role", "role must be admin, editor, tenant or ingest");
+  if (!role)
+    return Reply::error(Status::bad_request, "bad_role",
+                        "role must be admin, editor, tenant or ingest");
   std::optional<std::string> tenant;
   if (body.contains("tenant") && !body["tenant"].is_null()) {
     if (!body["tenant"].is_string() || !valid_id(body["tenant"].get<std::string>())) {
-      return Reply::error(Status::bad_request, "bad_tenant", "tenant must be an id [a-z0-9][a-z0-9-]{0,62}");
+      return Reply::error(Status::bad_request, "bad_tenant",
+                          "tenant must be an id [a-z0-9][a-z0-9-]{0,62}");
     }
     tenant = body["tenant"].get<std::string>();
   }
   const bool bound = *role == store::Role::tenant || *role == store::Role::ingest;
   if (bound != tenant.has_value()) {
     return Reply::error(Status::bad_request, "bad_tenant",
-                        bound ? "a tenant or ingest token needs a tenant" : "only tenant and ingest tokens have a tenant");
+                        bound ? "a tenant or ingest token needs a tenant"
+                              : "only tenant and ingest tokens have a tenant");
   }
-  std::string name = body.contains("name") && body["name"].is_string() ? body["name"].get<std::string>() : "";
-  if (name.size() > 200) return Reply::error(Status::bad_request, "bad_name", "name is longer than 200 bytes");
+  std::string name =
+      body.contains("name") && body["name"].is_string() ? body["name"].get<std::string>() : "";
+  if (name.size() > 200)
+    return Reply::error(Status::bad_request, "bad_name", "name is longer than 200 bytes");
   if (tenant && !m_store.get_tenant(who, *tenant)) {
     return Reply::error(Status::not_found, "not_found", "no tenant '" + *tenant + "'");
   }
@@ -201,16 +212,18 @@ Reply Service::list_tokens(const Principal& who) {
 }
 
 Reply Service::revoke_token(const Principal& who, const std::string& id) {
-  if (!m_store.revoke_token(who, id)) return Reply::error(Status::not_found, "not_found", "no live token '" + id + "'");
+  if (!m_store.revoke_token(who, id))
+    return Reply::error(Status::not_found, "not_found", "no live token '" + id + "'");
   return Reply::json({{"id", id}, {"revoked", true}});
 }
 
-Reply Service::upload(const Principal& who, const std::string& matrix, std::string_view content_type,
-                      std::string body, bool force) {
+Reply Service::upload(const Principal& who, const std::string& matrix,
+                      std::string_view content_type, std::string body, bool force) {
   const auto format = format_of_media_type(content_type);
   if (!format) {
-    return Reply::error(Status::unsupported, "unsupported_media_type",
-                        "Content-Type must be text/markdown, application/yaml, application/json or text/csv");
+    return Reply::error(
+        Status::unsupported, "unsupported_media_type",
+        "Content-Type must be text/markdown, application/yaml, application/json or text/csv");
   }
   const std::string display = matrix + "." + extension(*format);
   const std::string sha = sha256_hex(body);
@@ -228,8 +241,8 @@ Reply Service::upload(const Principal& who, const std::string& matrix, std::stri
     r.error_code = "lint_errors";
     return r;
   }
-  store::NewVersion v{matrix, m->title, *format, std::move(body), sha, write_json(*m), lint_json,
-                      summary_json(s).dump()};
+  store::NewVersion v{matrix, m->title,       *format,   std::move(body),
+                      sha,    write_json(*m), lint_json, summary_json(s).dump()};
   const auto put = m_store.put_version(who, v);
   return Reply::json({{"matrix", matrix}, {"version", put.info.version}, {"lint", summary_json(s)}},
                      put.created ? Status::created : Status::ok);
@@ -238,19 +251,23 @@ Reply Service::upload(const Principal& who, const std::string& matrix, std::stri
 std::string Service::import_builtin_if_empty() {
   if (!m_store.no_matrices()) return "";
   const SourcePtr src = builtin_matrix();
-  const Reply r = upload(Principal::system(), "managed-kubernetes", "text/markdown", std::string(src->text()), true);
+  const Reply r = upload(Principal::system(), "managed-kubernetes", "text/markdown",
+                         std::string(src->text()), true);
   const auto j = nlohmann::json::parse(r.body);
   std::string out = "imported the built-in matrix as managed-kubernetes version " +
-                    std::to_string(j["version"].get<int>()) + ": " + std::to_string(j["lint"]["errors"].get<int>()) +
-                    " errors, " + std::to_string(j["lint"]["warnings"].get<int>()) + " warnings, " +
+                    std::to_string(j["version"].get<int>()) + ": " +
+                    std::to_string(j["lint"]["errors"].get<int>()) + " errors, " +
+                    std::to_string(j["lint"]["warnings"].get<int>()) + " warnings, " +
                     std::to_string(j["lint"]["infos"].get<int>()) + " infos\n";
   // Its errors and warnings as lint prints them (the seed's RAC202 and RAC201 among them).
   if (auto m = read_markdown(src, m_config.read_options("managed-kubernetes"))) {
-    const std::string text = write_text_report({lint::report(std::string(k_builtin_path), *m, m_config)}, false);
+    const std::string text =
+        write_text_report({lint::report(std::string(k_builtin_path), *m, m_config)}, false);
     for (std::size_t at = 0; at < text.size();) {
       const std::size_t eol = text.find('\n', at);
       const std::string line = text.substr(at, eol - at);
-      if (line.find(": error: ") != std::string::npos || line.find(": warning: ") != std::string::npos) {
+      if (line.find(": error: ") != std::string::npos ||
+          line.find(": warning: ") != std::string::npos) {
         out += line + "\n";
       }
       at = eol == std::string::npos ? text.size() : eol + 1;
@@ -262,13 +279,15 @@ std::string Service::import_builtin_if_empty() {
 
 Reply Service::list_matrices(const Principal& who) {
   ordered_json out = ordered_json::array();
-  for (const auto& m : m_store.list_matrices(who)) out.push_back({{"id", m.id}, {"title", m.title}, {"latest", m.latest}});
+  for (const auto& m : m_store.list_matrices(who))
+    out.push_back({{"id", m.id}, {"title", m.title}, {"latest", m.latest}});
   return Reply::json(out);
 }
 
 Reply Service::list_versions(const Principal& who, const std::string& matrix) {
   const auto versions = m_store.list_versions(who, matrix);
-  if (versions.empty()) return Reply::error(Status::not_found, "not_found", "no matrix '" + matrix + "'");
+  if (versions.empty())
+    return Reply::error(Status::not_found, "not_found", "no matrix '" + matrix + "'");
   ordered_json out = ordered_json::array();
   for (const auto& v : versions) {
     out.push_back({{"version", v.version},
@@ -284,31 +303,39 @@ std::optional<store::Version> Service::version_of(const Principal& who, const st
                                                   const std::string& version, Reply& error) {
   const std::int64_t n = parse_version(version);
   if (n < 0) {
-    error = Reply::error(Status::bad_request, "bad_version", "a version is a positive number or 'latest'");
+    error = Reply::error(Status::bad_request, "bad_version",
+                         "a version is a positive number or 'latest'");
     return std::nullopt;
   }
   auto v = m_store.get_version(who, matrix, n);
-  if (!v) error = Reply::error(Status::not_found, "not_found", "no version " + version + " of matrix '" + matrix + "'");
+  if (!v)
+    error = Reply::error(Status::not_found, "not_found",
+                         "no version " + version + " of matrix '" + matrix + "'");
   return v;
 }
 
-std::shared_ptr<const Loaded> Service::load(const store::Version& v) { return effective(v, {}); }
+std::shared_ptr<const Loaded> Service::load(const store::Version& v) {
+  return effective(v, {});
+}
 
-std::shared_ptr<const Loaded> Service::cached_effective(const std::string& matrix, std::int64_t version,
-                                                       const std::vector<std::string>& options) {
+std::shared_ptr<const Loaded> Service::cached_effective(const std::string& matrix,
+                                                        std::int64_t version,
+                                                        const std::vector<std::string>& options) {
   const std::string key = matrix + "@" + std::to_string(version) + options_key(options);
   std::lock_guard<std::mutex> lock(m_cache_mutex);
   if (auto it = m_cache.find(key); it != m_cache.end()) return it->second;
   return nullptr;
 }
 
-std::shared_ptr<const Loaded> Service::effective(const store::Version& v, const std::vector<std::string>& options) {
+std::shared_ptr<const Loaded> Service::effective(const store::Version& v,
+                                                 const std::vector<std::string>& options) {
   const std::string key = v.matrix + "@" + std::to_string(v.version) + options_key(options);
   if (auto cached = cached_effective(v.matrix, v.version, options)) return cached;
   const std::string display = v.matrix + "." + extension(v.format);
   auto src = load_text(v.document, display, m_config.limits);
   if (!src) return nullptr;
-  auto m = read_document(*src, parse_format(v.format).value_or(Format::markdown), m_config.read_options(v.matrix));
+  auto m = read_document(*src, parse_format(v.format).value_or(Format::markdown),
+                         m_config.read_options(v.matrix));
   if (!m) return nullptr;
   Matrix result = std::move(*m);
   if (!options.empty()) {
@@ -332,7 +359,7 @@ Reply Service::write_matrix(const Matrix& m, const std::string& format, const st
     r.body = write_json(m);
   } else if (format == "md" || format == "yaml" || format == "csv") {
     r.body = write_document(m, *parse_format(format));
-    r.content_type = format == "md" ? "text/markdown; charset=utf-8"
+    r.content_type = format == "md"     ? "text/markdown; charset=utf-8"
                      : format == "yaml" ? "application/yaml"
                                         : "text/csv; charset=utf-8";
   } else if (format == "html") {
@@ -346,23 +373,26 @@ Reply Service::write_matrix(const Matrix& m, const std::string& format, const st
     r.body = std::move(*bytes);
     r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   } else {
-    return Reply::error(Status::bad_request, "bad_format", "format must be json, md, yaml, csv, html, xlsx or oscal");
+    return Reply::error(Status::bad_request, "bad_format",
+                        "format must be json, md, yaml, csv, html, xlsx or oscal");
   }
   (void)name;
   return r;
 }
 
-Reply Service::get_version(const Principal& who, const std::string& matrix, const std::string& version,
-                           const std::string& format) {
+Reply Service::get_version(const Principal& who, const std::string& matrix,
+                           const std::string& version, const std::string& format) {
   Reply error;
   const auto v = version_of(who, matrix, version, error);
   if (!v) return error;
   const auto loaded = load(*v);
-  if (!loaded) return Reply::error(Status::conflict, "unreadable", "the stored version cannot be read back");
+  if (!loaded)
+    return Reply::error(Status::conflict, "unreadable", "the stored version cannot be read back");
   return write_matrix(loaded->matrix, format, matrix);
 }
 
-Reply Service::get_lint(const Principal& who, const std::string& matrix, const std::string& version) {
+Reply Service::get_lint(const Principal& who, const std::string& matrix,
+                        const std::string& version) {
   Reply error;
   const auto v = version_of(who, matrix, version, error);
   if (!v) return error;
@@ -371,7 +401,8 @@ Reply Service::get_lint(const Principal& who, const std::string& matrix, const s
   return r;
 }
 
-Reply Service::diff(const Principal& who, const std::string& matrix, const std::string& from, const std::string& to) {
+Reply Service::diff(const Principal& who, const std::string& matrix, const std::string& from,
+                    const std::string& to) {
   Reply error;
   const auto a = version_of(who, matrix, from, error);
   if (!a) return error;
@@ -379,18 +410,22 @@ Reply Service::diff(const Principal& who, const std::string& matrix, const std::
   if (!b) return error;
   const auto before = load(*a);
   const auto after = load(*b);
-  if (!before || !after) return Reply::error(Status::conflict, "unreadable", "a stored version cannot be read back");
+  if (!before || !after)
+    return Reply::error(Status::conflict, "unreadable", "a stored version cannot be read back");
   const query::Diff d = query::diff(before->matrix, after->matrix);
   return Reply::json(query::diff_json(d, before->matrix, after->matrix));
 }
 
-Reply Service::put_tenant(const Principal& who, const std::string& tenant, const nlohmann::json& body) {
+Reply Service::put_tenant(const Principal& who, const std::string& tenant,
+                          const nlohmann::json& body) {
   if (!body.is_object() || !body.contains("name") || !body["name"].is_string() ||
       body["name"].get<std::string>().empty() || body["name"].get<std::string>().size() > 200) {
-    return Reply::error(Status::bad_request, "bad_request", "the body must be {\"name\": \"...\"} (1 to 200 bytes)");
+    return Reply::error(Status::bad_request, "bad_request",
+                        "the body must be {\"name\": \"...\"} (1 to 200 bytes)");
   }
   const bool created = m_store.put_tenant(who, {tenant, body["name"].get<std::string>()});
-  return Reply::json({{"id", tenant}, {"name", body["name"]}}, created ? Status::created : Status::ok);
+  return Reply::json({{"id", tenant}, {"name", body["name"]}},
+                     created ? Status::created : Status::ok);
 }
 
 Reply Service::list_tenants(const Principal& who) {
@@ -402,8 +437,12 @@ Reply Service::list_tenants(const Principal& who) {
 namespace {
 
 ordered_json contract_json(const store::Contract& c) {
-  return {{"tenant", c.tenant},   {"id", c.id},       {"matrix", c.matrix},
-          {"version", c.version}, {"options", c.options}, {"party", c.party},
+  return {{"tenant", c.tenant},
+          {"id", c.id},
+          {"matrix", c.matrix},
+          {"version", c.version},
+          {"options", c.options},
+          {"party", c.party},
           {"escalate_after", c.escalate_after}};
 }
 
@@ -425,11 +464,12 @@ bool valid_duration(std::string_view d) {
 
 }  // namespace
 
-Reply Service::put_contract(const Principal& who, const std::string& tenant, const std::string& contract,
-                            const nlohmann::json& body) {
-  const char* shape = "the body must be {\"matrix\", \"version\", \"options\": [], \"party\", \"escalate_after\"?}";
-  if (!body.is_object() || !body.contains("matrix") || !body["matrix"].is_string() || !body.contains("version") ||
-      !body.contains("party") || !body["party"].is_string()) {
+Reply Service::put_contract(const Principal& who, const std::string& tenant,
+                            const std::string& contract, const nlohmann::json& body) {
+  const char* shape =
+      "the body must be {\"matrix\", \"version\", \"options\": [], \"party\", \"escalate_after\"?}";
+  if (!body.is_object() || !body.contains("matrix") || !body["matrix"].is_string() ||
+      !body.contains("version") || !body.contains("party") || !body["party"].is_string()) {
     return Reply::error(Status::bad_request, "bad_request", shape);
   }
   store::Contract c;
@@ -437,55 +477,69 @@ Reply Service::put_contract(const Principal& who, const std::string& tenant, con
   c.id = contract;
   c.matrix = body["matrix"].get<std::string>();
   c.party = body["party"].get<std::string>();
-  if (!valid_id(c.matrix)) return Reply::error(Status::bad_request, "bad_id", "matrix must be an id");
+  if (!valid_id(c.matrix))
+    return Reply::error(Status::bad_request, "bad_id", "matrix must be an id");
   const auto& version = body["version"];
   if (version.is_number_integer() && version.get<std::int64_t>() > 0) {
     c.version = version.get<std::int64_t>();
   } else if (version.is_string() && parse_version(version.get<std::string>()) >= 0) {
     c.version = parse_version(version.get<std::string>());
   } else {
-    return Reply::error(Status::bad_request, "bad_version", "version is a positive number or \"latest\"");
+    return Reply::error(Status::bad_request, "bad_version",
+                        "version is a positive number or \"latest\"");
   }
   if (body.contains("options")) {
     if (!body["options"].is_array()) return Reply::error(Status::bad_request, "bad_request", shape);
     for (const auto& o : body["options"]) {
-      if (!o.is_string()) return Reply::error(Status::bad_request, "bad_request", "options are strings");
+      if (!o.is_string())
+        return Reply::error(Status::bad_request, "bad_request", "options are strings");
       c.options.push_back(o.get<std::string>());
     }
   }
   if (body.contains("escalate_after")) {
-    if (!body["escalate_after"].is_string() || !valid_duration(body["escalate_after"].get<std::string>())) {
-      return Reply::error(Status::bad_request, "bad_duration", "escalate_after is a duration such as \"15m\" or \"30s\"");
+    if (!body["escalate_after"].is_string() ||
+        !valid_duration(body["escalate_after"].get<std::string>())) {
+      return Reply::error(Status::bad_request, "bad_duration",
+                          "escalate_after is a duration such as \"15m\" or \"30s\"");
     }
     c.escalate_after = body["escalate_after"].get<std::string>();
   }
-  if (!m_store.get_tenant(who, tenant)) return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  if (!m_store.get_tenant(who, tenant))
+    return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
   const auto v = m_store.get_version(who, c.matrix, c.version);
-  if (!v) return Reply::error(Status::not_found, "not_found", "no such version of matrix '" + c.matrix + "'");
+  if (!v)
+    return Reply::error(Status::not_found, "not_found",
+                        "no such version of matrix '" + c.matrix + "'");
   c.version = v->version;
   const auto base = load(*v);
-  if (!base) return Reply::error(Status::conflict, "unreadable", "the stored version cannot be read back");
+  if (!base)
+    return Reply::error(Status::conflict, "unreadable", "the stored version cannot be read back");
   if (!query::find_party(base->matrix, c.party)) {
-    return Reply::error(Status::unprocessable, "bad_party", "no party '" + c.party + "' in " + c.matrix);
+    return Reply::error(Status::unprocessable, "bad_party",
+                        "no party '" + c.party + "' in " + c.matrix);
   }
   c.party = base->matrix.parties[*query::find_party(base->matrix, c.party)].id;
   for (const auto& o : c.options) {
     if (!resolve::find_option(base->matrix, o)) {
-      return Reply::error(Status::unprocessable, "bad_option", "no option '" + o + "' in " + c.matrix);
+      return Reply::error(Status::unprocessable, "bad_option",
+                          "no option '" + o + "' in " + c.matrix);
     }
   }
   const bool created = m_store.put_contract(who, c);
   return Reply::json(contract_json(c), created ? Status::created : Status::ok);
 }
 
-Reply Service::get_contract(const Principal& who, const std::string& tenant, const std::string& contract) {
+Reply Service::get_contract(const Principal& who, const std::string& tenant,
+                            const std::string& contract) {
   const auto c = m_store.get_contract(who, tenant, contract);
   if (!c) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
   return Reply::json(contract_json(*c));
 }
 
-std::optional<Service::ContractView> Service::contract_view(const Principal& who, const std::string& tenant,
-                                                            const std::string& contract, Reply& error) {
+std::optional<Service::ContractView> Service::contract_view(const Principal& who,
+                                                            const std::string& tenant,
+                                                            const std::string& contract,
+                                                            Reply& error) {
   auto c = m_store.get_contract(who, tenant, contract);
   if (!c) {
     error = Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
@@ -493,7 +547,8 @@ std::optional<Service::ContractView> Service::contract_view(const Principal& who
   }
   // The contract is visible to `who`, and so is its version: a cached effective matrix
   // answers without reading the version again (versions never change).
-  if (auto cached = cached_effective(c->matrix, c->version, c->options)) return ContractView{std::move(*c), cached};
+  if (auto cached = cached_effective(c->matrix, c->version, c->options))
+    return ContractView{std::move(*c), cached};
   const auto v = m_store.get_version(who, c->matrix, c->version);
   if (!v) {
     error = Reply::error(Status::not_found, "not_found", "the contract's version is gone");
@@ -501,14 +556,15 @@ std::optional<Service::ContractView> Service::contract_view(const Principal& who
   }
   auto loaded = effective(*v, c->options);
   if (!loaded) {
-    error = Reply::error(Status::conflict, "unreadable", "the contract's matrix cannot be resolved");
+    error =
+        Reply::error(Status::conflict, "unreadable", "the contract's matrix cannot be resolved");
     return std::nullopt;
   }
   return ContractView{std::move(*c), std::move(loaded)};
 }
 
-Reply Service::contract_matrix(const Principal& who, const std::string& tenant, const std::string& contract,
-                               const std::string& format) {
+Reply Service::contract_matrix(const Principal& who, const std::string& tenant,
+                               const std::string& contract, const std::string& format) {
   Reply error;
   const auto view = contract_view(who, tenant, contract, error);
   if (!view) return error;
@@ -517,8 +573,10 @@ Reply Service::contract_matrix(const Principal& who, const std::string& tenant, 
 
 Reply Service::who(const Principal& who, const std::string& tenant, const std::string& contract,
                    const std::string& query, std::size_t limit) {
-  if (text::trim(query).empty()) return Reply::error(Status::bad_request, "bad_query", "q is empty");
-  if (limit == 0 || limit > 100) return Reply::error(Status::bad_request, "bad_limit", "limit is 1 to 100");
+  if (text::trim(query).empty())
+    return Reply::error(Status::bad_request, "bad_query", "q is empty");
+  if (limit == 0 || limit > 100)
+    return Reply::error(Status::bad_request, "bad_limit", "limit is 1 to 100");
   Reply error;
   const auto view = contract_view(who, tenant, contract, error);
   if (!view) return error;
@@ -533,33 +591,40 @@ Reply Service::duties(const Principal& who, const std::string& tenant, const std
   if (!view) return error;
   const Matrix& m = view->loaded->matrix;
   const auto p = query::find_party(m, party.empty() ? view->contract.party : party);
-  if (!p) return Reply::error(Status::bad_request, "bad_party", "no party '" + party + "' in this matrix");
+  if (!p)
+    return Reply::error(Status::bad_request, "bad_party",
+                        "no party '" + party + "' in this matrix");
   RoleSet set;
   for (const char c : roles) {
     if (c == ',' || c == ' ') continue;
     if (RoleSet::from_letters(std::string_view(&c, 1)).empty() || !m.roles.has(c)) {
-      return Reply::error(Status::bad_request, "bad_role", std::string("'") + c + "' is not a role of this matrix");
+      return Reply::error(Status::bad_request, "bad_role",
+                          std::string("'") + c + "' is not a role of this matrix");
     }
     set.add_letter(c);
   }
   return Reply::json(query::duties_to_json(m, query::duties(m, *p, set)));
 }
 
-Reply Service::summary(const Principal& who, const std::string& tenant, const std::string& contract) {
+Reply Service::summary(const Principal& who, const std::string& tenant,
+                       const std::string& contract) {
   Reply error;
   const auto view = contract_view(who, tenant, contract, error);
   if (!view) return error;
-  return Reply::json(query::summary_to_json(view->loaded->matrix, query::summary(view->loaded->matrix)));
+  return Reply::json(
+      query::summary_to_json(view->loaded->matrix, query::summary(view->loaded->matrix)));
 }
 
-Reply Service::options(const Principal& who, const std::string& tenant, const std::string& contract) {
+Reply Service::options(const Principal& who, const std::string& tenant,
+                       const std::string& contract) {
   Reply error;
   auto c = m_store.get_contract(who, tenant, contract);
   if (!c) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
   const auto v = m_store.get_version(who, c->matrix, c->version);
   if (!v) return Reply::error(Status::not_found, "not_found", "the contract's version is gone");
   const auto base = load(*v);
-  if (!base) return Reply::error(Status::conflict, "unreadable", "the stored version cannot be read back");
+  if (!base)
+    return Reply::error(Status::conflict, "unreadable", "the stored version cannot be read back");
   ordered_json out = resolve::options_to_json(base->matrix);
   for (auto& o : out) {
     const std::string id = o.value("id", "");
@@ -568,7 +633,8 @@ Reply Service::options(const Principal& who, const std::string& tenant, const st
   return Reply::json(out);
 }
 
-Reply Service::upgrade_preview(const Principal& who, const std::string& tenant, const std::string& contract) {
+Reply Service::upgrade_preview(const Principal& who, const std::string& tenant,
+                               const std::string& contract) {
   Reply error;
   const auto view = contract_view(who, tenant, contract, error);
   if (!view) return error;
@@ -578,8 +644,9 @@ Reply Service::upgrade_preview(const Principal& who, const std::string& tenant, 
   }
   const auto next = effective(*latest, view->contract.options);
   if (!next) {
-    return Reply::error(Status::conflict, "options_gone",
-                        "the contract's options do not apply to version " + std::to_string(latest->version));
+    return Reply::error(
+        Status::conflict, "options_gone",
+        "the contract's options do not apply to version " + std::to_string(latest->version));
   }
   const query::Diff d = query::diff(view->loaded->matrix, next->matrix);
   ordered_json out;
@@ -599,13 +666,15 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
   if (!c) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
   if (version <= c->version) {
     return Reply::error(Status::conflict, "not_newer",
-                        "version " + std::to_string(version) + " is not newer than the contract's " +
-                            std::to_string(c->version));
+                        "version " + std::to_string(version) +
+                            " is not newer than the contract's " + std::to_string(c->version));
   }
   const auto v = m_store.get_version(who, c->matrix, version);
-  if (!v) return Reply::error(Status::not_found, "not_found", "no version " + std::to_string(version));
+  if (!v)
+    return Reply::error(Status::not_found, "not_found", "no version " + std::to_string(version));
   if (!effective(*v, c->options)) {
-    return Reply::error(Status::conflict, "options_gone", "the contract's options do not apply to that version");
+    return Reply::error(Status::conflict, "options_gone",
+                        "the contract's options do not apply to that version");
   }
   if (!m_store.upgrade_contract(who, tenant, contract, version)) {
     return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");

@@ -13,11 +13,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/matrix.h"
 #include "lint/config.h"
@@ -78,14 +77,15 @@ class Service {
   // Creates a token; returns {"id", "token"} (the token is shown only here).
   Reply create_token(const store::Principal& who, const nlohmann::json& body);
   // The token itself (for `racine token create` and the first start).
-  std::pair<store::TokenInfo, std::string> issue_token(const store::Principal& who, store::Role role,
+  std::pair<store::TokenInfo, std::string> issue_token(const store::Principal& who,
+                                                       store::Role role,
                                                        const std::optional<std::string>& tenant,
                                                        const std::string& name);
 
   // POST /matrices/{m}/versions: reads, lints and stores; 422 with the lint report when
   // it has errors and `force` is false.
-  Reply upload(const store::Principal& who, const std::string& matrix, std::string_view content_type,
-               std::string body, bool force);
+  Reply upload(const store::Principal& who, const std::string& matrix,
+               std::string_view content_type, std::string body, bool force);
   // Imports the built-in matrix as `managed-kubernetes` when the store has no matrix;
   // returns the lint summary line to print, or "" when nothing was imported.
   std::string import_builtin_if_empty();
@@ -93,25 +93,32 @@ class Service {
   Reply list_matrices(const store::Principal& who);
   Reply list_versions(const store::Principal& who, const std::string& matrix);
   // `version`: a number or "latest"; `format`: json (default), md, yaml, csv, html, xlsx, oscal.
-  Reply get_version(const store::Principal& who, const std::string& matrix, const std::string& version,
-                    const std::string& format);
-  Reply get_lint(const store::Principal& who, const std::string& matrix, const std::string& version);
-  Reply diff(const store::Principal& who, const std::string& matrix, const std::string& from, const std::string& to);
+  Reply get_version(const store::Principal& who, const std::string& matrix,
+                    const std::string& version, const std::string& format);
+  Reply get_lint(const store::Principal& who, const std::string& matrix,
+                 const std::string& version);
+  Reply diff(const store::Principal& who, const std::string& matrix, const std::string& from,
+             const std::string& to);
 
-  Reply put_tenant(const store::Principal& who, const std::string& tenant, const nlohmann::json& body);
+  Reply put_tenant(const store::Principal& who, const std::string& tenant,
+                   const nlohmann::json& body);
   Reply list_tenants(const store::Principal& who);
-  Reply put_contract(const store::Principal& who, const std::string& tenant, const std::string& contract,
-                     const nlohmann::json& body);
-  Reply get_contract(const store::Principal& who, const std::string& tenant, const std::string& contract);
-  Reply contract_matrix(const store::Principal& who, const std::string& tenant, const std::string& contract,
-                        const std::string& format);
+  Reply put_contract(const store::Principal& who, const std::string& tenant,
+                     const std::string& contract, const nlohmann::json& body);
+  Reply get_contract(const store::Principal& who, const std::string& tenant,
+                     const std::string& contract);
+  Reply contract_matrix(const store::Principal& who, const std::string& tenant,
+                        const std::string& contract, const std::string& format);
   Reply who(const store::Principal& who, const std::string& tenant, const std::string& contract,
             const std::string& query, std::size_t limit);
   Reply duties(const store::Principal& who, const std::string& tenant, const std::string& contract,
                const std::string& party, const std::string& roles);
-  Reply summary(const store::Principal& who, const std::string& tenant, const std::string& contract);
-  Reply options(const store::Principal& who, const std::string& tenant, const std::string& contract);
-  Reply upgrade_preview(const store::Principal& who, const std::string& tenant, const std::string& contract);
+  Reply summary(const store::Principal& who, const std::string& tenant,
+                const std::string& contract);
+  Reply options(const store::Principal& who, const std::string& tenant,
+                const std::string& contract);
+  Reply upgrade_preview(const store::Principal& who, const std::string& tenant,
+                        const std::string& contract);
   Reply upgrade(const store::Principal& who, const std::string& tenant, const std::string& contract,
                 const nlohmann::json& body);
 
@@ -125,7 +132,8 @@ class Service {
   std::shared_ptr<const Loaded> cached_effective(const std::string& matrix, std::int64_t version,
                                                  const std::vector<std::string>& options);
   // The effective matrix of a version under options (cached).
-  std::shared_ptr<const Loaded> effective(const store::Version& v, const std::vector<std::string>& options);
+  std::shared_ptr<const Loaded> effective(const store::Version& v,
+                                          const std::vector<std::string>& options);
 
  private:
   Reply write_matrix(const Matrix& m, const std::string& format, const std::string& name);

@@ -20,7 +20,8 @@ namespace racine::store {
 // serialization conflict) may succeed when tried again; the others will not.
 class Error : public std::runtime_error {
  public:
-  Error(const std::string& message, bool transient) : std::runtime_error(message), m_transient(transient) {}
+  Error(const std::string& message, bool transient)
+      : std::runtime_error(message), m_transient(transient) {}
   [[nodiscard]] bool transient() const { return m_transient; }
 
  private:

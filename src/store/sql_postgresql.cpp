@@ -2,11 +2,11 @@
 // committed write is on the server's disk before the answer), errors sorted into
 // transient (connection lost, serialization failure, deadlock, too many connections,
 // shutting down) and permanent ones by their SQLSTATE.
+#include "store/sql.h"
+
 #include <libpq-fe.h>
 
 #include <string>
-
-#include "store/sql.h"
 
 namespace racine::store {
 
@@ -38,11 +38,11 @@ namespace {
 bool transient_state(const char* state) {
   if (state == nullptr) return true;  // no state: the connection itself failed
   const std::string s(state);
-  return s.starts_with("08") ||                 // connection exception
-         s == "40001" || s == "40P01" ||        // serialization failure, deadlock
-         s.starts_with("53") ||                 // insufficient resources
+  return s.starts_with("08") ||                           // connection exception
+         s == "40001" || s == "40P01" ||                  // serialization failure, deadlock
+         s.starts_with("53") ||                           // insufficient resources
          s == "57P01" || s == "57P02" || s == "57P03" ||  // shutting down, cannot connect now
-         s == "55P03";                          // lock not available
+         s == "55P03";                                    // lock not available
 }
 
 class PgConnection final : public Connection {
@@ -53,7 +53,8 @@ class PgConnection final : public Connection {
       std::string message = m_conn != nullptr ? PQerrorMessage(m_conn) : "out of memory";
       PQfinish(m_conn);
       m_conn = nullptr;
-      while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+      while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+        message.pop_back();
       throw Error("postgresql: cannot connect: " + message, true);
     }
     script("SET synchronous_commit = on; SET client_min_messages = warning");
@@ -80,8 +81,8 @@ class PgConnection final : public Connection {
       }
       values.push_back(storage.back().c_str());
     }
-    PGresult* res = PQexecParams(m_conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                                 nullptr, nullptr, 0);
+    PGresult* res = PQexecParams(m_conn, text.c_str(), static_cast<int>(values.size()), nullptr,
+                                 values.data(), nullptr, nullptr, 0);
     return take(res, sql);
   }
 
@@ -108,9 +109,11 @@ class PgConnection final : public Connection {
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
       std::string message = res != nullptr ? PQresultErrorMessage(res) : PQerrorMessage(m_conn);
-      while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+      while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+        message.pop_back();
       const bool transient = transient_state(state) || PQstatus(m_conn) != CONNECTION_OK;
-      throw Error("postgresql: " + message + " (in: " + std::string(sql.substr(0, 60)) + ")", transient);
+      throw Error("postgresql: " + message + " (in: " + std::string(sql.substr(0, 60)) + ")",
+                  transient);
     }
     Rows rows;
     const int n = PQntuples(res);
@@ -123,7 +126,8 @@ class PgConnection final : public Connection {
         if (PQgetisnull(res, r, c) != 0) {
           row.cells.emplace_back(std::nullopt);
         } else {
-          row.cells.emplace_back(std::string(PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c))));
+          row.cells.emplace_back(
+              std::string(PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c))));
         }
       }
       rows.push_back(std::move(row));
@@ -136,6 +140,8 @@ class PgConnection final : public Connection {
 
 }  // namespace
 
-std::unique_ptr<Connection> open_postgresql(const std::string& url) { return std::make_unique<PgConnection>(url); }
+std::unique_ptr<Connection> open_postgresql(const std::string& url) {
+  return std::make_unique<PgConnection>(url);
+}
 
 }  // namespace racine::store

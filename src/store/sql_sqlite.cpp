@@ -20,7 +20,8 @@ std::int64_t Row::integer(std::size_t i) const {
   const std::string& t = text(i);
   std::int64_t v = 0;
   const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc{} || ptr != t.data() + t.size()) throw Error("store: not an integer: " + t, false);
+  if (ec != std::errc{} || ptr != t.data() + t.size())
+    throw Error("store: not an integer: " + t, false);
   return v;
 }
 
@@ -30,7 +31,8 @@ constexpr int k_busy_timeout_ms = 10000;
 
 bool transient_code(int code) {
   const int primary = code & 0xff;
-  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR || primary == SQLITE_FULL;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
+         primary == SQLITE_FULL;
 }
 
 class SqliteConnection final : public Connection {
@@ -49,7 +51,8 @@ class SqliteConnection final : public Connection {
     script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
     // journal_mode answers with a row; check that WAL was really taken.
     const Rows mode = query("PRAGMA journal_mode", {});
-    if (mode.empty() || mode[0].text(0) != "wal") throw Error("sqlite: " + path + " cannot use WAL", false);
+    if (mode.empty() || mode[0].text(0) != "wal")
+      throw Error("sqlite: " + path + " cannot use WAL", false);
   }
   ~SqliteConnection() override { sqlite3_close_v2(m_db); }
 
@@ -110,7 +113,8 @@ class SqliteConnection final : public Connection {
   void begin_read() override { script("BEGIN"); }
   void commit() override { script("COMMIT"); }
   void rollback() noexcept override {
-    if (sqlite3_get_autocommit(m_db) == 0) sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (sqlite3_get_autocommit(m_db) == 0)
+      sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   bool healthy() override { return true; }
 
@@ -119,7 +123,8 @@ class SqliteConnection final : public Connection {
     const int primary = rc & 0xff;
     std::string what = sqlite3_errmsg(m_db);
     if (primary == SQLITE_CONSTRAINT) throw Error("sqlite: constraint: " + what, false);
-    throw Error("sqlite: " + what + " (in: " + std::string(sql.substr(0, 60)) + ")", transient_code(rc));
+    throw Error("sqlite: " + what + " (in: " + std::string(sql.substr(0, 60)) + ")",
+                transient_code(rc));
   }
 
   sqlite3* m_db = nullptr;
@@ -127,6 +132,8 @@ class SqliteConnection final : public Connection {
 
 }  // namespace
 
-std::unique_ptr<Connection> open_sqlite(const std::string& path) { return std::make_unique<SqliteConnection>(path); }
+std::unique_ptr<Connection> open_sqlite(const std::string& path) {
+  return std::make_unique<SqliteConnection>(path);
+}
 
 }  // namespace racine::store

@@ -47,17 +47,23 @@ CREATE INDEX audit_tenant ON audit (tenant, seq);
 }
 
 std::string dialect(std::string sql, Engine e) {
-  const std::string serial = e == Engine::sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
-  for (std::size_t at = sql.find("{serial}"); at != std::string::npos; at = sql.find("{serial}", at)) {
+  const std::string serial =
+      e == Engine::sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY";
+  for (std::size_t at = sql.find("{serial}"); at != std::string::npos;
+       at = sql.find("{serial}", at)) {
     sql.replace(at, 8, serial);
   }
   return sql;
 }
 
-Value opt_value(const std::optional<std::string>& s) { return s ? Value(*s) : Value(nullptr); }
+Value opt_value(const std::optional<std::string>& s) {
+  return s ? Value(*s) : Value(nullptr);
+}
 
 // The principal's tenant as a parameter: NULL for the provider's roles (no scope).
-Value scope_of(const Principal& who) { return who.provider() ? Value(nullptr) : opt_value(who.tenant); }
+Value scope_of(const Principal& who) {
+  return who.provider() ? Value(nullptr) : opt_value(who.tenant);
+}
 
 std::string random_id(std::string_view prefix) {
   static thread_local std::mt19937_64 gen{std::random_device{}()};
@@ -120,7 +126,8 @@ Contract contract_of(const Row& r) {
 // A tenant-scoped principal may read a version when one of its contracts uses that
 // matrix at that version or an older one (a newer version is an upgrade it may look at).
 constexpr const char* k_version_visible =
-    "(CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM contracts c WHERE c.tenant = CAST(? AS TEXT) "
+    "(CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM contracts c WHERE c.tenant = CAST(? AS "
+    "TEXT) "
     "AND c.matrix = v.matrix AND v.version >= c.version))";
 
 constexpr const char* k_version_columns =
@@ -164,7 +171,8 @@ std::string now_rfc3339() {
 // timeout serialise them across processes).
 class Store::Pool {
  public:
-  Pool(std::function<std::unique_ptr<Connection>()> connect, std::size_t size) : m_connect(std::move(connect)) {
+  Pool(std::function<std::unique_ptr<Connection>()> connect, std::size_t size)
+      : m_connect(std::move(connect)) {
     for (std::size_t i = 0; i < std::max<std::size_t>(size, 1); ++i) m_free.push_back(m_connect());
     m_engine = m_free.front()->engine();
   }
@@ -268,20 +276,25 @@ Store::Store(std::function<std::unique_ptr<Connection>()> connect, std::size_t c
 
 Store::~Store() = default;
 
-Engine Store::engine() const { return m_engine; }
+Engine Store::engine() const {
+  return m_engine;
+}
 
 void Store::migrate() {
   m_pool->run(true, [&](Connection& c) {
     // Two processes starting at once: PostgreSQL serialises them on an advisory lock
     // held until the end of this transaction; SQLite's BEGIN IMMEDIATE already did.
     if (m_engine == Engine::postgresql) c.query("SELECT pg_advisory_xact_lock(7267316)");
-    c.script("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)");
+    c.script(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT "
+        "NOT NULL)");
     const Rows rows = c.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     const std::int64_t current = rows.empty() ? 0 : rows[0].integer(0);
     const auto& list = migrations();
     if (current > static_cast<std::int64_t>(list.size())) {
       throw Error("store: the database's schema (version " + std::to_string(current) +
-                      ") is newer than this racine knows (" + std::to_string(list.size()) + "): upgrade racine",
+                      ") is newer than this racine knows (" + std::to_string(list.size()) +
+                      "): upgrade racine",
                   false);
     }
     for (std::size_t v = static_cast<std::size_t>(current); v < list.size(); ++v) {
@@ -315,36 +328,41 @@ std::string Store::integrity_check() {
         if (!out.empty()) out += "; ";
         out += r.text(0);
       }
-      for (const auto& r : c.query("PRAGMA foreign_key_check")) out += "; foreign key: " + r.text(0);
+      for (const auto& r : c.query("PRAGMA foreign_key_check"))
+        out += "; foreign key: " + r.text(0);
       return out;
     }
     // Every version's contract points at an existing version, every version at its matrix.
-    const auto orphans = c.query(
-        "SELECT COUNT(*) FROM contracts k WHERE NOT EXISTS "
-        "(SELECT 1 FROM versions v WHERE v.matrix = k.matrix AND v.version = k.version)")[0]
-                             .integer(0);
+    const auto orphans =
+        c.query(
+             "SELECT COUNT(*) FROM contracts k WHERE NOT EXISTS "
+             "(SELECT 1 FROM versions v WHERE v.matrix = k.matrix AND v.version = k.version)")[0]
+            .integer(0);
     return orphans == 0 ? "ok" : std::to_string(orphans) + " contracts without their version";
   });
 }
 
 std::string Store::setting(const std::string& key, const std::function<std::string()>& make) {
   return m_pool->run(true, [&](Connection& c) {
-    c.query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", {key, make()});
+    c.query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            {key, make()});
     return c.query("SELECT value FROM settings WHERE key = ?", {key})[0].text(0);
   });
 }
 
 // --- tokens ---
 
-TokenInfo Store::create_token(const Principal& by, Role role, const std::optional<std::string>& tenant,
-                              const std::string& name, const std::string& hash) {
+TokenInfo Store::create_token(const Principal& by, Role role,
+                              const std::optional<std::string>& tenant, const std::string& name,
+                              const std::string& hash) {
   return m_pool->run(true, [&](Connection& c) {
     TokenInfo t{random_id("tok-"), role, tenant, name, now_rfc3339(), std::nullopt};
     if (tenant && c.query("SELECT 1 FROM tenants WHERE id = ?", {*tenant}).empty()) {
       throw Error("no tenant '" + *tenant + "'", false);
     }
-    c.query("INSERT INTO tokens (id, hash, role, tenant, name, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            {t.id, hash, std::string(role_name(role)), opt_value(tenant), name, t.created});
+    c.query(
+        "INSERT INTO tokens (id, hash, role, tenant, name, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        {t.id, hash, std::string(role_name(role)), opt_value(tenant), name, t.created});
     audit(c, by, "token.create", t.id, tenant);
     return t;
   });
@@ -352,7 +370,8 @@ TokenInfo Store::create_token(const Principal& by, Role role, const std::optiona
 
 std::optional<Principal> Store::authenticate(const std::string& hash) {
   return m_pool->run(false, [&](Connection& c) -> std::optional<Principal> {
-    const Rows rows = c.query("SELECT id, role, tenant FROM tokens WHERE hash = ? AND revoked_at IS NULL", {hash});
+    const Rows rows = c.query(
+        "SELECT id, role, tenant FROM tokens WHERE hash = ? AND revoked_at IS NULL", {hash});
     if (rows.empty()) return std::nullopt;
     const auto role = parse_role(rows[0].text(1));
     if (!role) return std::nullopt;
@@ -364,9 +383,10 @@ std::vector<TokenInfo> Store::list_tokens(const Principal& who) {
   return m_pool->run(false, [&](Connection& c) {
     std::vector<TokenInfo> out;
     const Value scope = scope_of(who);
-    for (const auto& r : c.query("SELECT id, role, tenant, name, created_at, revoked_at FROM tokens "
-                                 "WHERE CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT) ORDER BY created_at, id",
-                                 {scope, scope})) {
+    for (const auto& r : c.query(
+             "SELECT id, role, tenant, name, created_at, revoked_at FROM tokens "
+             "WHERE CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT) ORDER BY created_at, id",
+             {scope, scope})) {
       out.push_back(token_of(r));
     }
     return out;
@@ -387,7 +407,8 @@ bool Store::revoke_token(const Principal& who, const std::string& id) {
 }
 
 bool Store::no_tokens() {
-  return m_pool->run(false, [](Connection& c) { return c.query("SELECT 1 FROM tokens LIMIT 1").empty(); });
+  return m_pool->run(false,
+                     [](Connection& c) { return c.query("SELECT 1 FROM tokens LIMIT 1").empty(); });
 }
 
 // --- matrices and versions ---
@@ -395,12 +416,16 @@ bool Store::no_tokens() {
 PutVersion Store::put_version(const Principal& who, const NewVersion& v) {
   return m_pool->run(true, [&](Connection& c) {
     const std::string now = now_rfc3339();
-    c.query("INSERT INTO matrices (id, title, latest, created_at) VALUES (?, ?, 0, ?) ON CONFLICT (id) DO NOTHING",
-            {v.matrix, v.title, now});
+    c.query(
+        "INSERT INTO matrices (id, title, latest, created_at) VALUES (?, ?, 0, ?) ON CONFLICT (id) "
+        "DO NOTHING",
+        {v.matrix, v.title, now});
     // Lock the matrix's row first (PostgreSQL: a concurrent upload of the same matrix
     // waits here, then sees this one's version), then look for the same bytes.
     const std::int64_t next =
-        c.query("UPDATE matrices SET latest = latest + 1 WHERE id = ? RETURNING latest", {v.matrix})[0].integer(0);
+        c.query("UPDATE matrices SET latest = latest + 1 WHERE id = ? RETURNING latest",
+                {v.matrix})[0]
+            .integer(0);
     const Rows same = c.query(std::string("SELECT ") + k_version_columns +
                                   " FROM versions v WHERE v.matrix = ? AND v.sha256 = ?",
                               {v.matrix, v.sha256});
@@ -410,11 +435,14 @@ PutVersion Store::put_version(const Principal& who, const NewVersion& v) {
     }
     c.query("UPDATE matrices SET title = ? WHERE id = ?", {v.title, v.matrix});
     c.query(
-        "INSERT INTO versions (matrix, version, format, document, sha256, canonical, lint, summary, created_at, "
+        "INSERT INTO versions (matrix, version, format, document, sha256, canonical, lint, "
+        "summary, created_at, "
         "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {v.matrix, next, v.format, v.document, v.sha256, v.canonical, v.lint, v.summary, now, who.token});
+        {v.matrix, next, v.format, v.document, v.sha256, v.canonical, v.lint, v.summary, now,
+         who.token});
     audit(c, who, "version.create", v.matrix + "@" + std::to_string(next), std::nullopt);
-    return PutVersion{VersionInfo{v.matrix, next, now, who.token, v.sha256, v.format, v.summary}, true};
+    return PutVersion{VersionInfo{v.matrix, next, now, who.token, v.sha256, v.format, v.summary},
+                      true};
   });
 }
 
@@ -423,10 +451,11 @@ std::vector<MatrixInfo> Store::list_matrices(const Principal& who) {
     std::vector<MatrixInfo> out;
     if (who.role == Role::ingest) return out;
     const Value scope = scope_of(who);
-    for (const auto& r : c.query("SELECT m.id, m.title, m.latest FROM matrices m WHERE CAST(? AS TEXT) IS NULL OR "
-                                 "EXISTS (SELECT 1 FROM contracts k WHERE k.matrix = m.id AND k.tenant = CAST(? AS "
-                                 "TEXT)) ORDER BY m.id",
-                                 {scope, scope})) {
+    for (const auto& r :
+         c.query("SELECT m.id, m.title, m.latest FROM matrices m WHERE CAST(? AS TEXT) IS NULL OR "
+                 "EXISTS (SELECT 1 FROM contracts k WHERE k.matrix = m.id AND k.tenant = CAST(? AS "
+                 "TEXT)) ORDER BY m.id",
+                 {scope, scope})) {
       out.push_back({r.text(0), r.text(1), r.integer(2)});
     }
     return out;
@@ -445,7 +474,8 @@ std::vector<VersionInfo> Store::list_versions(const Principal& who, const std::s
     std::vector<VersionInfo> out;
     if (who.role == Role::ingest) return out;
     const Value scope = scope_of(who);
-    for (const auto& r : c.query(std::string("SELECT ") + k_version_columns + " FROM versions v WHERE v.matrix = ? AND " +
+    for (const auto& r : c.query(std::string("SELECT ") + k_version_columns +
+                                     " FROM versions v WHERE v.matrix = ? AND " +
                                      k_version_visible + " ORDER BY v.version",
                                  {matrix, scope, scope})) {
       out.push_back(version_info_of(r));
@@ -454,12 +484,14 @@ std::vector<VersionInfo> Store::list_versions(const Principal& who, const std::s
   });
 }
 
-std::optional<Version> Store::get_version(const Principal& who, const std::string& matrix, std::int64_t version) {
+std::optional<Version> Store::get_version(const Principal& who, const std::string& matrix,
+                                          std::int64_t version) {
   return m_pool->run(false, [&](Connection& c) -> std::optional<Version> {
     if (who.role == Role::ingest) return std::nullopt;
     const Value scope = scope_of(who);
     std::string sql = std::string("SELECT ") + k_version_columns +
-                      ", v.document, v.canonical, v.lint FROM versions v WHERE v.matrix = ? AND " + k_version_visible;
+                      ", v.document, v.canonical, v.lint FROM versions v WHERE v.matrix = ? AND " +
+                      k_version_visible;
     std::vector<Value> params{matrix, scope, scope};
     if (version > 0) {
       sql += " AND v.version = ?";
@@ -478,7 +510,8 @@ std::optional<Version> Store::get_version(const Principal& who, const std::strin
 }
 
 bool Store::no_matrices() {
-  return m_pool->run(false, [](Connection& c) { return c.query("SELECT 1 FROM matrices LIMIT 1").empty(); });
+  return m_pool->run(
+      false, [](Connection& c) { return c.query("SELECT 1 FROM matrices LIMIT 1").empty(); });
 }
 
 // --- tenants and contracts ---
@@ -487,8 +520,10 @@ bool Store::put_tenant(const Principal& who, const Tenant& t) {
   return m_pool->run(true, [&](Connection& c) {
     if (!who.provider()) throw Error("forbidden", false);
     const bool exists = !c.query("SELECT 1 FROM tenants WHERE id = ?", {t.id}).empty();
-    c.query("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = ?",
-            {t.id, t.name, now_rfc3339(), t.name});
+    c.query(
+        "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+        "SET name = ?",
+        {t.id, t.name, now_rfc3339(), t.name});
     audit(c, who, exists ? "tenant.rename" : "tenant.create", t.id, t.id);
     return !exists;
   });
@@ -498,9 +533,10 @@ std::vector<Tenant> Store::list_tenants(const Principal& who) {
   return m_pool->run(false, [&](Connection& c) {
     std::vector<Tenant> out;
     const Value scope = scope_of(who);
-    for (const auto& r : c.query("SELECT id, name FROM tenants WHERE CAST(? AS TEXT) IS NULL OR id = CAST(? AS TEXT) "
-                                 "ORDER BY id",
-                                 {scope, scope})) {
+    for (const auto& r : c.query(
+             "SELECT id, name FROM tenants WHERE CAST(? AS TEXT) IS NULL OR id = CAST(? AS TEXT) "
+             "ORDER BY id",
+             {scope, scope})) {
       out.push_back({r.text(0), r.text(1)});
     }
     return out;
@@ -520,25 +556,31 @@ bool Store::put_contract(const Principal& who, const Contract& k) {
     if (c.query("SELECT 1 FROM tenants WHERE id = ?", {k.tenant}).empty()) {
       throw Error("no tenant '" + k.tenant + "'", false);
     }
-    if (c.query("SELECT 1 FROM versions WHERE matrix = ? AND version = ?", {k.matrix, k.version}).empty()) {
-      throw Error("no version " + std::to_string(k.version) + " of matrix '" + k.matrix + "'", false);
+    if (c.query("SELECT 1 FROM versions WHERE matrix = ? AND version = ?", {k.matrix, k.version})
+            .empty()) {
+      throw Error("no version " + std::to_string(k.version) + " of matrix '" + k.matrix + "'",
+                  false);
     }
-    const bool exists = !c.query("SELECT 1 FROM contracts WHERE tenant = ? AND id = ?", {k.tenant, k.id}).empty();
+    const bool exists =
+        !c.query("SELECT 1 FROM contracts WHERE tenant = ? AND id = ?", {k.tenant, k.id}).empty();
     const std::string options = nlohmann::json(k.options).dump();
     const std::string now = now_rfc3339();
     c.query(
-        "INSERT INTO contracts (tenant, id, matrix, version, options, party, escalate_after, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, id) DO UPDATE SET matrix = ?, version = ?, "
+        "INSERT INTO contracts (tenant, id, matrix, version, options, party, escalate_after, "
+        "updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, id) DO UPDATE SET matrix = ?, "
+        "version = ?, "
         "options = ?, party = ?, escalate_after = ?, updated_at = ?",
-        {k.tenant, k.id, k.matrix, k.version, options, k.party, k.escalate_after, now, k.matrix, k.version, options,
-         k.party, k.escalate_after, now});
+        {k.tenant, k.id, k.matrix, k.version, options, k.party, k.escalate_after, now, k.matrix,
+         k.version, options, k.party, k.escalate_after, now});
     audit(c, who, exists ? "contract.update" : "contract.create",
           k.tenant + "/" + k.id + " " + k.matrix + "@" + std::to_string(k.version), k.tenant);
     return !exists;
   });
 }
 
-std::optional<Contract> Store::get_contract(const Principal& who, const std::string& tenant, const std::string& id) {
+std::optional<Contract> Store::get_contract(const Principal& who, const std::string& tenant,
+                                            const std::string& id) {
   return m_pool->run(false, [&](Connection& c) -> std::optional<Contract> {
     const Value scope = scope_of(who);
     const Rows rows = c.query(
@@ -554,10 +596,11 @@ std::vector<Contract> Store::list_contracts(const Principal& who, const std::str
   return m_pool->run(false, [&](Connection& c) {
     std::vector<Contract> out;
     const Value scope = scope_of(who);
-    for (const auto& r : c.query("SELECT tenant, id, matrix, version, options, party, escalate_after FROM contracts "
-                                 "WHERE tenant = ? AND (CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) "
-                                 "ORDER BY id",
-                                 {tenant, scope, scope})) {
+    for (const auto& r : c.query(
+             "SELECT tenant, id, matrix, version, options, party, escalate_after FROM contracts "
+             "WHERE tenant = ? AND (CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) "
+             "ORDER BY id",
+             {tenant, scope, scope})) {
       out.push_back(contract_of(r));
     }
     return out;
@@ -575,29 +618,34 @@ bool Store::upgrade_contract(const Principal& who, const std::string& tenant, co
     if (rows.empty()) return false;
     const std::string matrix = rows[0].text(0);
     const std::int64_t from = rows[0].integer(1);
-    if (c.query("SELECT 1 FROM versions WHERE matrix = ? AND version = ?", {matrix, version}).empty()) {
+    if (c.query("SELECT 1 FROM versions WHERE matrix = ? AND version = ?", {matrix, version})
+            .empty()) {
       throw Error("no version " + std::to_string(version) + " of matrix '" + matrix + "'", false);
     }
     c.query("UPDATE contracts SET version = ?, updated_at = ? WHERE tenant = ? AND id = ?",
             {version, now_rfc3339(), tenant, id});
     audit(c, who, "contract.upgrade",
-          tenant + "/" + id + " " + matrix + "@" + std::to_string(from) + "->" + std::to_string(version), tenant);
+          tenant + "/" + id + " " + matrix + "@" + std::to_string(from) + "->" +
+              std::to_string(version),
+          tenant);
     return true;
   });
 }
 
 // --- audit ---
 
-std::vector<AuditEntry> Store::list_audit(const Principal& who, const std::optional<std::string>& tenant,
+std::vector<AuditEntry> Store::list_audit(const Principal& who,
+                                          const std::optional<std::string>& tenant,
                                           std::size_t limit) {
   return m_pool->run(false, [&](Connection& c) {
     std::vector<AuditEntry> out;
     const Value scope = scope_of(who);
     const Value filter = opt_value(tenant);
-    for (const auto& r : c.query("SELECT seq, at, token, action, target, tenant FROM audit WHERE "
-                                 "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) AND "
-                                 "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) ORDER BY seq DESC LIMIT ?",
-                                 {scope, scope, filter, filter, static_cast<std::int64_t>(limit)})) {
+    for (const auto& r :
+         c.query("SELECT seq, at, token, action, target, tenant FROM audit WHERE "
+                 "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) AND "
+                 "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) ORDER BY seq DESC LIMIT ?",
+                 {scope, scope, filter, filter, static_cast<std::int64_t>(limit)})) {
       out.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4), r.opt(5)});
     }
     return out;

@@ -155,7 +155,8 @@ class Store {
   std::optional<MatrixInfo> get_matrix(const Principal& who, const std::string& matrix);
   std::vector<VersionInfo> list_versions(const Principal& who, const std::string& matrix);
   // Version `version` (0: the latest) of `matrix`, if `who` may read it.
-  std::optional<Version> get_version(const Principal& who, const std::string& matrix, std::int64_t version);
+  std::optional<Version> get_version(const Principal& who, const std::string& matrix,
+                                     std::int64_t version);
   bool no_matrices();
 
   // --- tenants and contracts ---
@@ -166,7 +167,8 @@ class Store {
   // Creates or replaces; true when created. The tenant must exist and the version too
   // (else store::Error, not transient, with a message for a 4xx).
   bool put_contract(const Principal& who, const Contract& c);
-  std::optional<Contract> get_contract(const Principal& who, const std::string& tenant, const std::string& id);
+  std::optional<Contract> get_contract(const Principal& who, const std::string& tenant,
+                                       const std::string& id);
   std::vector<Contract> list_contracts(const Principal& who, const std::string& tenant);
   // Moves the contract to `version` (audited as "contract.upgrade"); false when the
   // contract is not visible to `who`.

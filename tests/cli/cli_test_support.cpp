@@ -34,7 +34,7 @@ std::string slurp(const std::filesystem::path& p) {
 }  // namespace
 
 Outcome racine(const std::vector<std::string>& args, const std::string& input,
-           const std::vector<std::string>& env, const std::string& cwd) {
+               const std::vector<std::string>& env, const std::string& cwd) {
   TempDir io;
   const std::string in = io.write("stdin", input);
   // Built with += only: GCC 12 warns (-Wrestrict, a known false positive) on
@@ -95,10 +95,16 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
   return p.string();
 }
 
-std::string read_text(const std::string& path) { return slurp(path); }
+std::string read_text(const std::string& path) {
+  return slurp(path);
+}
 
-std::string source_dir() { return RACINE_SOURCE_DIR; }
-std::string seed_path() { return source_dir() + "/data/managed-kubernetes.md"; }
+std::string source_dir() {
+  return RACINE_SOURCE_DIR;
+}
+std::string seed_path() {
+  return source_dir() + "/data/managed-kubernetes.md";
+}
 
 std::string shared_dir() {
   const char* env = std::getenv("RACINE_SHARED_DIR");

@@ -8,15 +8,15 @@
 namespace racine::test {
 
 struct Outcome {
-  int status = -1;   // exit status; 128+N when killed by signal N
-  std::string out;   // standard output
-  std::string err;   // standard error
+  int status = -1;  // exit status; 128+N when killed by signal N
+  std::string out;  // standard output
+  std::string err;  // standard error
 };
 
 // Runs `racine args...` with `input` on standard input and `env` ("K=V") added, in
 // directory `cwd` (the test's own when empty).
 Outcome racine(const std::vector<std::string>& args, const std::string& input = "",
-           const std::vector<std::string>& env = {}, const std::string& cwd = "");
+               const std::vector<std::string>& env = {}, const std::string& cwd = "");
 
 // A fresh temporary directory for one test, removed with the object.
 class TempDir {

@@ -29,15 +29,18 @@ TEST(Cli, LintJsonOfTheSeedFile) {
   EXPECT_EQ(j["files"][0]["parties"], nlohmann::json({"Client", "Cloud Temple"}));
   std::vector<std::string> errors;
   for (const auto& d : j["files"][0]["diagnostics"]) {
-    if (d["severity"] == "error") errors.push_back(d["code"].get<std::string>() + "@" + std::to_string(d["line"].get<int>()));
+    if (d["severity"] == "error")
+      errors.push_back(d["code"].get<std::string>() + "@" + std::to_string(d["line"].get<int>()));
   }
   EXPECT_EQ(errors, (std::vector<std::string>{"RAC202@53", "RAC201@57"}));
-  EXPECT_EQ(j["summary"], nlohmann::json::parse(R"({"files":1,"errors":2,"warnings":1,"infos":15})"));
+  EXPECT_EQ(j["summary"],
+            nlohmann::json::parse(R"({"files":1,"errors":2,"warnings":1,"infos":15})"));
 }
 
 TEST(Cli, DisableSeverityAndStrict) {
   EXPECT_EQ(racine({"lint", "--disable", "RAC201", "--disable", "RAC202"}).status, 0);
-  EXPECT_EQ(racine({"lint", "--severity", "RAC201=warning", "--severity", "RAC202=info"}).status, 0);
+  EXPECT_EQ(racine({"lint", "--severity", "RAC201=warning", "--severity", "RAC202=info"}).status,
+            0);
   EXPECT_EQ(racine({"lint", "--disable", "RAC201", "--disable", "RAC202", "--strict"}).status, 1);
   // A repeatable option takes one value: the file after it is the file to lint.
   const Outcome file = racine({"lint", "--disable", "RAC202", seed_path()});
@@ -55,7 +58,8 @@ TEST(Cli, DisableSeverityAndStrict) {
 TEST(Cli, ConfigFileFoundUpward) {
   TempDir d;
   d.write(".racine.yaml", "disable: [RAC201]\nseverity:\n  RAC202: warning\n");
-  const std::string md = d.write("docs/m.md", "| T | A | B |\n|-|-|-|\n| x | RA | A |\n| y | C | R |\n");
+  const std::string md =
+      d.write("docs/m.md", "| T | A | B |\n|-|-|-|\n| x | RA | A |\n| y | C | R |\n");
   const Outcome r = racine({"lint", md});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find(":3:1: warning: 2 parties are Accountable"), std::string::npos);
@@ -74,7 +78,8 @@ TEST(Cli, SarifHelpUriBaseFromConfig) {
   const Outcome r = racine({"lint", "--format", "sarif", md});
   EXPECT_EQ(r.status, 1);
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["runs"][0]["tool"]["driver"]["rules"][7]["helpUri"], "https://docs.example.org/rules/RAC202");
+  EXPECT_EQ(j["runs"][0]["tool"]["driver"]["rules"][7]["helpUri"],
+            "https://docs.example.org/rules/RAC202");
   EXPECT_EQ(j["runs"][0]["results"][0]["ruleId"], "RAC202");
 }
 
@@ -99,9 +104,16 @@ TEST(Cli, ColourOnlyOnATerminalAndWithoutNoColor) {
   const std::string out = (d.path() / "tty").string();
   const std::string bin = RACINE_BINARY;
   // script -e passes on lint's exit status, 1 here.
-  ASSERT_EQ(std::system(("script -qec 'env -u NO_COLOR TERM=xterm " + bin + " lint' /dev/null > " + out + " || test $? -eq 1").c_str()), 0);
-  EXPECT_NE(read_text(out).find("\x1b[1;31merror:\x1b[0m 2 parties are Accountable"), std::string::npos);
-  ASSERT_EQ(std::system(("script -qec 'env NO_COLOR=1 TERM=xterm " + bin + " lint' /dev/null > " + out + " || test $? -eq 1").c_str()), 0);
+  ASSERT_EQ(std::system(("script -qec 'env -u NO_COLOR TERM=xterm " + bin + " lint' /dev/null > " +
+                         out + " || test $? -eq 1")
+                            .c_str()),
+            0);
+  EXPECT_NE(read_text(out).find("\x1b[1;31merror:\x1b[0m 2 parties are Accountable"),
+            std::string::npos);
+  ASSERT_EQ(std::system(("script -qec 'env NO_COLOR=1 TERM=xterm " + bin + " lint' /dev/null > " +
+                         out + " || test $? -eq 1")
+                            .c_str()),
+            0);
   EXPECT_EQ(read_text(out).find('\x1b'), std::string::npos);
 }
 
@@ -116,7 +128,8 @@ TEST(Cli, ExplainAndRules) {
   EXPECT_EQ(u.err, "racine: unknown rule code 'RAC999' (racine rules lists them)\n");
   const Outcome rules = racine({"rules"});
   EXPECT_EQ(rules.status, 0);
-  EXPECT_NE(rules.out.find("RAC202  error    single-accountable         each activity has exactly one Accountable party\n"),
+  EXPECT_NE(rules.out.find("RAC202  error    single-accountable         each activity has exactly "
+                           "one Accountable party\n"),
             std::string::npos);
   EXPECT_EQ(std::count(rules.out.begin(), rules.out.end(), '\n'), 22);
 }
@@ -128,11 +141,16 @@ TEST(Cli, ExportJson) {
   EXPECT_EQ(j["racine"], 1);
   EXPECT_EQ(j["id"], "managed-kubernetes");
   EXPECT_EQ(j["language"], "fr");
-  EXPECT_EQ(j["parties"], nlohmann::json::parse(R"([{"id":"client","name":"Client"},{"id":"cloud-temple","name":"Cloud Temple"}])"));
+  EXPECT_EQ(
+      j["parties"],
+      nlohmann::json::parse(
+          R"([{"id":"client","name":"Client"},{"id":"cloud-temple","name":"Cloud Temple"}])"));
   EXPECT_EQ(j["options"].size(), 1U);
   EXPECT_EQ(j["sections"][4]["activities"][0]["line"], 53);
-  EXPECT_EQ(j["sections"][4]["activities"][0]["roles"], nlohmann::json::parse(R"({"client":"RA","cloud-temple":"RA"})"));
-  EXPECT_EQ(j["sections"][1]["activities"][0]["markers"], nlohmann::json::parse(R"({"cloud-temple":["*"]})"));
+  EXPECT_EQ(j["sections"][4]["activities"][0]["roles"],
+            nlohmann::json::parse(R"({"client":"RA","cloud-temple":"RA"})"));
+  EXPECT_EQ(j["sections"][1]["activities"][0]["markers"],
+            nlohmann::json::parse(R"({"cloud-temple":["*"]})"));
   TempDir d;
   const std::string out = (d.path() / "m.json").string();
   EXPECT_EQ(racine({"export", "--format", "json", "-o", out}).status, 0);

@@ -35,7 +35,8 @@ TEST(DiffCli, TheOptionChangesExactlyTheDelegableRows) {
   EXPECT_EQ(lines, (std::vector<int>{22, 23, 24, 25, 54, 56, 58, 68, 69, 71, 128}));
   EXPECT_EQ(j["changes"][2]["roles"], nlohmann::json::parse(R"({"Client": {"old": "RA", "new": "I"},
       "Cloud Temple": {"old": "I", "new": "RA"}})"));
-  EXPECT_EQ(j["options"][0], nlohmann::json::parse(R"({"id": "infogerance-complementaire", "change": "removed",
+  EXPECT_EQ(j["options"][0],
+            nlohmann::json::parse(R"({"id": "infogerance-complementaire", "change": "removed",
       "old": "Ces responsabilités peuvent être déléguées à Cloud Temple via un contrat d'infogérance complémentaire.",
       "new": ""})"));
 }

@@ -31,7 +31,8 @@ TEST(FormatsCli, ConvertByExtensionAndBack) {
   const Outcome to_stdout = racine({"convert", seed_path(), "-"});
   EXPECT_EQ(to_stdout.status, 2);
   EXPECT_EQ(to_stdout.err, "racine: convert: --to is needed to write to standard output\n");
-  const Outcome piped = racine({"convert", "--from", "yaml", "--to", "json", "-", "-"}, read_text(yaml));
+  const Outcome piped =
+      racine({"convert", "--from", "yaml", "--to", "json", "-", "-"}, read_text(yaml));
   EXPECT_EQ(piped.status, 0) << piped.err;
   EXPECT_EQ(piped.out.rfind("{\n  \"racine\": 1,", 0), 0U);
   EXPECT_EQ(racine({"convert", "--to", "xlsx", seed_path(), "-"}).status, 2);
@@ -39,8 +40,10 @@ TEST(FormatsCli, ConvertByExtensionAndBack) {
 
 TEST(FormatsCli, ConvertRefusesBadInputWithLocation) {
   TempDir d;
-  const auto yaml = d.write("bad.yaml", "racine: 1\nparties:\n  - {id: a, name: A}\nsections:\n  - title: S\n    activities:\n"
-                                        "      - title: T\n        roles: {a: R, b: A}\n");
+  const auto yaml = d.write(
+      "bad.yaml",
+      "racine: 1\nparties:\n  - {id: a, name: A}\nsections:\n  - title: S\n    activities:\n"
+      "      - title: T\n        roles: {a: R, b: A}\n");
   const Outcome r = racine({"convert", yaml, (d.path() / "out.md").string()});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "racine: " + yaml + ":8:23: unknown party id 'b' (parties: a)\n");
@@ -57,13 +60,16 @@ TEST(FormatsCli, HugeInputsOfEveryReaderAreRefused) {
     const auto p = (d.path() / name).string();
     {
       std::ofstream out(p, std::ios::binary);
-      const std::string line = "S,x,An activity with a long enough title for a hundred megabytes,RA\n";
+      const std::string line =
+          "S,x,An activity with a long enough title for a hundred megabytes,RA\n";
       for (std::size_t n = 0; n * line.size() < 100U * 1000 * 1000; ++n) out << line;
     }
     const Outcome r = racine({"lint", p});
     EXPECT_EQ(r.status, 2) << name;
-    EXPECT_EQ(r.err, "racine: " + p + ": input is 95.4 MiB, above the limit of 64.0 MiB (raise limits.max-bytes in "
-                     ".racine.yaml to read it)\n");
+    EXPECT_EQ(r.err,
+              "racine: " + p +
+                  ": input is 95.4 MiB, above the limit of 64.0 MiB (raise limits.max-bytes in "
+                  ".racine.yaml to read it)\n");
   }
 }
 
@@ -71,24 +77,29 @@ TEST(FormatsCli, FmtCheckPrintsADiffAndFmtRewrites) {
   TempDir d;
   const std::string before =
       "# Ops\n\nSome prose | with a pipe.\n\n"
-      "| Task | **Client** | Provider |\n|:--|---|--:|\n| Back up | **ar** | ic* |\n| Restore the data | C | RA |\n\n"
+      "| Task | **Client** | Provider |\n|:--|---|--:|\n| Back up | **ar** | ic* |\n| Restore the "
+      "data | C | RA |\n\n"
       "*Can be delegated.\n";
   const auto p = d.write("ops.md", before);
   const Outcome check = racine({"fmt", "--check", p});
   EXPECT_EQ(check.status, 1) << check.err;
-  EXPECT_EQ(check.out,
-            "--- " + p + "\n+++ " + p + " (formatted)\n@@ -2,9 +2,9 @@\n \n Some prose | with a pipe.\n \n"
-            "-| Task | **Client** | Provider |\n-|:--|---|--:|\n-| Back up | **ar** | ic* |\n-| Restore the data | C | RA |\n"
-            "+| Task             | **Client** | Provider |\n+| :--------------- | ---------- | -------: |\n"
-            "+| Back up          | **RA**     | CI*      |\n+| Restore the data | C          | RA       |\n \n *Can be delegated.\n");
+  EXPECT_EQ(check.out, "--- " + p + "\n+++ " + p +
+                           " (formatted)\n@@ -2,9 +2,9 @@\n \n Some prose | with a pipe.\n \n"
+                           "-| Task | **Client** | Provider |\n-|:--|---|--:|\n-| Back up | **ar** "
+                           "| ic* |\n-| Restore the data | C | RA |\n"
+                           "+| Task             | **Client** | Provider |\n+| :--------------- | "
+                           "---------- | -------: |\n"
+                           "+| Back up          | **RA**     | CI*      |\n+| Restore the data | C "
+                           "         | RA       |\n \n *Can be delegated.\n");
   EXPECT_EQ(read_text(p), before);  // --check changes nothing
   const Outcome write = racine({"fmt", p});
   EXPECT_EQ(write.status, 0) << write.err;
   EXPECT_EQ(write.err, "racine: formatted 1 of 1 files\n");
-  EXPECT_EQ(read_text(p),
-            "# Ops\n\nSome prose | with a pipe.\n\n| Task             | **Client** | Provider |\n"
-            "| :--------------- | ---------- | -------: |\n| Back up          | **RA**     | CI*      |\n"
-            "| Restore the data | C          | RA       |\n\n*Can be delegated.\n");
+  EXPECT_EQ(
+      read_text(p),
+      "# Ops\n\nSome prose | with a pipe.\n\n| Task             | **Client** | Provider |\n"
+      "| :--------------- | ---------- | -------: |\n| Back up          | **RA**     | CI*      |\n"
+      "| Restore the data | C          | RA       |\n\n*Can be delegated.\n");
   // Idempotent: a second check finds nothing.
   const Outcome again = racine({"fmt", "--check", p});
   EXPECT_EQ(again.status, 0);
@@ -99,7 +110,8 @@ TEST(FormatsCli, FmtCheckPrintsADiffAndFmtRewrites) {
   const auto yaml = d.write("m.yaml", "racine: 1\n");
   const Outcome y = racine({"fmt", yaml});
   EXPECT_EQ(y.status, 2);
-  EXPECT_EQ(y.err, "racine: " + yaml + ": fmt rewrites Markdown; `racine convert` writes the other formats\n");
+  EXPECT_EQ(y.err, "racine: " + yaml +
+                       ": fmt rewrites Markdown; `racine convert` writes the other formats\n");
   // Standard input to standard output.
   const Outcome piped = racine({"fmt", "-"}, before);
   EXPECT_EQ(piped.status, 0);
@@ -111,9 +123,12 @@ TEST(FormatsCli, FmtKeepsCrlfAndLeavesUnsafeTablesAlone) {
   const std::string crlf = "| Task | A | B |\r\n|---|---|---|\r\n| Do it | ar | i |\r\n";
   const auto p = d.write("crlf.md", crlf);
   ASSERT_EQ(racine({"fmt", p}).status, 0);
-  EXPECT_EQ(read_text(p), "| Task  | A   | B   |\r\n| ----- | --- | --- |\r\n| Do it | RA  | I   |\r\n");
+  EXPECT_EQ(read_text(p),
+            "| Task  | A   | B   |\r\n| ----- | --- | --- |\r\n| Do it | RA  | I   |\r\n");
   // A table in a quote, and one with a broken row: left as written.
-  const std::string unsafe = "> | Task | A | B |\n> |---|---|---|\n> | Do | ar | i |\n\n| Task | A | B |\n|---|---|---|\n| Do | ar |\n";
+  const std::string unsafe =
+      "> | Task | A | B |\n> |---|---|---|\n> | Do | ar | i |\n\n| Task | A | B "
+      "|\n|---|---|---|\n| Do | ar |\n";
   const auto q = d.write("unsafe.md", unsafe);
   ASSERT_EQ(racine({"fmt", q}).status, 0);
   EXPECT_EQ(read_text(q), unsafe);
@@ -126,14 +141,16 @@ namespace racine::test {
 // Completions and the man page come from the command-line definition: every command is
 // in them, and the bash script completes commands and options.
 TEST(FormatsCli, CompletionsAndManPage) {
-  const std::vector<std::string> commands = {"lint", "fmt",  "export", "convert", "options", "resolve", "who",
-                                             "duties", "summary", "explain", "rules", "completion", "man"};
+  const std::vector<std::string> commands = {
+      "lint",   "fmt",     "export",  "convert", "options",    "resolve", "who",
+      "duties", "summary", "explain", "rules",   "completion", "man"};
   TempDir d;
   const Outcome b = racine({"completion", "bash"});
   ASSERT_EQ(b.status, 0);
   const auto script = d.write("racine.bash", b.out);
   auto complete = [&](const std::string& words, int cword) {
-    const std::string cmd = "source " + script + "; COMP_WORDS=(" + words + "); COMP_CWORD=" + std::to_string(cword) +
+    const std::string cmd = "source " + script + "; COMP_WORDS=(" + words +
+                            "); COMP_CWORD=" + std::to_string(cword) +
                             "; _racine; printf '%s\\n' \"${COMPREPLY[@]}\"";
     const auto out = d.write("run.sh", cmd);
     FILE* p = popen(("bash " + out).c_str(), "r");
@@ -155,7 +172,8 @@ TEST(FormatsCli, CompletionsAndManPage) {
   const Outcome man = racine({"man"});
   ASSERT_EQ(man.status, 0);
   EXPECT_EQ(man.out.rfind(".TH RACINE 1 ", 0), 0U);
-  for (const auto& c : commands) EXPECT_NE(man.out.find(".SS \"racine " + c + "\""), std::string::npos) << c;
+  for (const auto& c : commands)
+    EXPECT_NE(man.out.find(".SS \"racine " + c + "\""), std::string::npos) << c;
   EXPECT_NE(man.out.find("\\fB\\-\\-check\\fR"), std::string::npos);
   EXPECT_NE(man.out.find(".SH EXIT STATUS"), std::string::npos);
 }
@@ -166,13 +184,17 @@ namespace racine::test {
 
 TEST(FormatsCli, ConvertWarnsAboutLettersItCannotWrite) {
   TempDir d;
-  const Outcome r = racine({"convert", source_dir() + "/tests/golden/lint/daci.md", (d.path() / "d.yaml").string()});
+  const Outcome r = racine(
+      {"convert", source_dir() + "/tests/golden/lint/daci.md", (d.path() / "d.yaml").string()});
   EXPECT_EQ(r.status, 0);
-  EXPECT_EQ(r.err, "racine: warning: 1 cell holds letters that are not roles (RAC101, see `racine lint`); they are not written\n");
+  EXPECT_EQ(r.err,
+            "racine: warning: 1 cell holds letters that are not roles (RAC101, see `racine lint`); "
+            "they are not written\n");
   // The vocabulary travels: the YAML is read as DACI again.
   const Outcome lint = racine({"lint", (d.path() / "d.yaml").string()});
   EXPECT_EQ(lint.status, 1);
-  EXPECT_NE(lint.out.find("2 parties are Drivers (PM, Sales): exactly one must be [RAC206]"), std::string::npos);
+  EXPECT_NE(lint.out.find("2 parties are Drivers (PM, Sales): exactly one must be [RAC206]"),
+            std::string::npos);
 }
 
 }  // namespace racine::test
@@ -188,7 +210,8 @@ TEST(FormatsCli, XlsxWritesAFile) {
   const Outcome none = racine({"export", "--format", "xlsx"});
   EXPECT_EQ(none.status, 2);
   EXPECT_EQ(none.err, "racine: export --format xlsx writes a file: give -o FILE.xlsx\n");
-  const Outcome bad = racine({"export", "--format", "xlsx", "-o", (d.path() / "missing" / "x.xlsx").string()});
+  const Outcome bad =
+      racine({"export", "--format", "xlsx", "-o", (d.path() / "missing" / "x.xlsx").string()});
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find("cannot be written"), std::string::npos) << bad.err;
 }

@@ -21,25 +21,31 @@ void expect_refused(const Outcome& r, const std::string& err) {
 TEST(Hostile, EmptyFile) {
   TempDir d;
   const auto p = d.write("empty.md", "");
-  expect_refused(racine({"lint", p}), "racine: " + p + ": no RACI table found: the document has no table\n");
+  expect_refused(racine({"lint", p}),
+                 "racine: " + p + ": no RACI table found: the document has no table\n");
 }
 
 TEST(Hostile, ProseWithoutTable) {
   TempDir d;
   const auto p = d.write("prose.md", "# Title\n\nJust words | and a pipe.\n");
-  expect_refused(racine({"lint", p}), "racine: " + p + ": no RACI table found: the document has no table\n");
+  expect_refused(racine({"lint", p}),
+                 "racine: " + p + ": no RACI table found: the document has no table\n");
 }
 
 TEST(Hostile, InvalidUtf8) {
   TempDir d;
   const auto p = d.write("bad.md", "| T | A |\n|-|-|\n| x\xC3\x28 | RA |\n");
-  expect_refused(racine({"lint", p}), "racine: " + p + ":3:4: invalid UTF-8 (byte 0xC3): racine reads UTF-8 text\n");
+  expect_refused(racine({"lint", p}),
+                 "racine: " + p + ":3:4: invalid UTF-8 (byte 0xC3): racine reads UTF-8 text\n");
 }
 
 TEST(Hostile, BinaryWithNul) {
   TempDir d;
-  const auto p = d.write("bin.md", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10));
-  expect_refused(racine({"lint", p}), "racine: " + p + ":1:8: binary input (NUL byte): racine reads UTF-8 text\n");
+  const auto p = d.write("bin.md", std::string("\x7f"
+                                               "ELF\x02\x01\x01\0\0\0",
+                                               10));
+  expect_refused(racine({"lint", p}),
+                 "racine: " + p + ":1:8: binary input (NUL byte): racine reads UTF-8 text\n");
 }
 
 TEST(Hostile, TenThousandColumns) {
@@ -54,8 +60,9 @@ TEST(Hostile, TenThousandColumns) {
   }
   const auto p = d.write("wide.md", h + "\n" + s + "\n" + r + "\n");
   expect_refused(racine({"lint", p}),
-                 "racine: " + p + ":1:1: table has 10000 columns, above the limit of 256 (raise "
-                 "limits.max-columns in .racine.yaml to read it)\n");
+                 "racine: " + p +
+                     ":1:1: table has 10000 columns, above the limit of 256 (raise "
+                     "limits.max-columns in .racine.yaml to read it)\n");
 }
 
 TEST(Hostile, PaddingBomb) {
@@ -69,7 +76,8 @@ TEST(Hostile, PaddingBomb) {
 TEST(Hostile, OneMegabyteLines) {
   TempDir d;
   // A valid table whose title cell is 1 MB: a normal result.
-  const auto big = d.write("big-title.md", "| T | A | B |\n|-|-|-|\n| " + std::string(1 << 20, 'x') + " | RA | C |\n");
+  const auto big = d.write(
+      "big-title.md", "| T | A | B |\n|-|-|-|\n| " + std::string(1 << 20, 'x') + " | RA | C |\n");
   const Outcome ok = racine({"lint", big});
   EXPECT_EQ(ok.status, 0) << ok.err;
   EXPECT_EQ(ok.out, "1 file checked: 0 errors, 0 warnings, 0 infos\n");
@@ -77,15 +85,18 @@ TEST(Hostile, OneMegabyteLines) {
   std::string noise;
   for (int i = 0; i < (1 << 18); ++i) noise += "*_[`";
   const auto p = d.write("noise.md", noise + "\n");
-  expect_refused(racine({"lint", p}), "racine: " + p + ": no RACI table found: the document has no table\n");
+  expect_refused(racine({"lint", p}),
+                 "racine: " + p + ": no RACI table found: the document has no table\n");
 }
 
 TEST(Hostile, HugeHtmlComments) {
   TempDir d;
   // A 1 MB suppression comment inside a cell and a 1 MB comment block: read normally.
   const std::string codes(1 << 20, 'x');
-  const auto p = d.write("comments.md", "<!-- " + codes + " -->\n\n| T | A | B |\n|-|-|-|\n| x <!-- racine-disable-line " +
-                                            codes + " --> | RA | C |\n");
+  const auto p =
+      d.write("comments.md", "<!-- " + codes +
+                                 " -->\n\n| T | A | B |\n|-|-|-|\n| x <!-- racine-disable-line " +
+                                 codes + " --> | RA | C |\n");
   const Outcome r = racine({"lint", "--format", "json", p});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("\"RAC901\""), std::string::npos);
@@ -94,15 +105,18 @@ TEST(Hostile, HugeHtmlComments) {
 TEST(Hostile, UnterminatedFrontMatter) {
   TempDir d;
   const auto p = d.write("fm.md", "---\ntitle: x\n\n| T | A |\n|-|-|\n| x | RA |\n");
-  expect_refused(racine({"lint", p}), "racine: " + p + ":1:1: unterminated front matter: no closing '---' line\n");
+  expect_refused(racine({"lint", p}),
+                 "racine: " + p + ":1:1: unterminated front matter: no closing '---' line\n");
 }
 
 TEST(Hostile, MissingPathAndDirectory) {
   TempDir d;
   const auto missing = (d.path() / "nope.md").string();
   expect_refused(racine({"lint", missing}), "racine: " + missing + ": no such file\n");
-  expect_refused(racine({"lint", d.path().string()}), "racine: " + d.path().string() + ": is a directory, not a file\n");
-  expect_refused(racine({"export", "--format", "json", missing}), "racine: " + missing + ": no such file\n");
+  expect_refused(racine({"lint", d.path().string()}),
+                 "racine: " + d.path().string() + ": is a directory, not a file\n");
+  expect_refused(racine({"export", "--format", "json", missing}),
+                 "racine: " + missing + ": no such file\n");
 }
 
 TEST(Hostile, HundredMegabyteMatrix) {
@@ -116,8 +130,9 @@ TEST(Hostile, HundredMegabyteMatrix) {
   }
   const Outcome r = racine({"lint", p});
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "racine: " + p + ": input is 95.4 MiB, above the limit of 64.0 MiB (raise "
-                   "limits.max-bytes in .racine.yaml to read it)\n");
+  EXPECT_EQ(r.err, "racine: " + p +
+                       ": input is 95.4 MiB, above the limit of 64.0 MiB (raise "
+                       "limits.max-bytes in .racine.yaml to read it)\n");
   // The same through standard input is refused without reading it all.
   const Outcome s = racine({"lint", "-"}, std::string(70U << 20, 'a'));
   EXPECT_EQ(s.status, 2);

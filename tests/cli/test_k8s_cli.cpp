@@ -39,7 +39,8 @@ std::string or_dash(const json& j, const char* key) {
 }
 
 // One line per subject, in the expected file's columns.
-std::vector<std::vector<std::string>> classified(const std::vector<std::string>& args, bool alerts) {
+std::vector<std::vector<std::string>> classified(const std::vector<std::string>& args,
+                                                 bool alerts) {
   std::vector<std::string> plain = {"k8s", "who", "--json"};
   plain.insert(plain.end(), args.begin(), args.end());
   std::vector<std::string> with = plain;
@@ -83,16 +84,25 @@ TEST(K8sCli, AlertsFallWhereExpected) {
 }
 
 TEST(K8sCli, TextOutputAndLabels) {
-  const Outcome r = racine({"k8s", "who", "--label", "alertname=KubePodCrashLooping", "--label", "namespace=shop"});
+  const Outcome r = racine(
+      {"k8s", "who", "--label", "alertname=KubePodCrashLooping", "--label", "namespace=shop"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out,
             "alert KubePodCrashLooping {namespace=\"shop\"}\n"
             "  -> Gérer les alertes liées aux applications (line 36) [rule application-alerts]\n"
             "     R: Client  A: Client  C: -  I: -\n");
-  const Outcome gray = racine({"k8s", "who", "-f", "-"}, "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\n");
+  const Outcome gray =
+      racine({"k8s", "who", "-f", "-"},
+             "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\n");
   EXPECT_EQ(gray.status, 1);
-  EXPECT_EQ(gray.out.rfind("PriorityClass high\n  -> gray zone: no rule matches; the matrix says: Zone \"grise\"", 0), 0U) << gray.out;
-  EXPECT_EQ(racine({"k8s", "who", "--label", "novalue"}).err, "racine: --label 'novalue': expected NAME=VALUE\n");
+  EXPECT_EQ(
+      gray.out.rfind(
+          "PriorityClass high\n  -> gray zone: no rule matches; the matrix says: Zone \"grise\"",
+          0),
+      0U)
+      << gray.out;
+  EXPECT_EQ(racine({"k8s", "who", "--label", "novalue"}).err,
+            "racine: --label 'novalue': expected NAME=VALUE\n");
   EXPECT_EQ(racine({"k8s", "who"}).status, 2);
 }
 
@@ -110,61 +120,78 @@ TEST(K8sCli, KubectlPluginName) {
 
 TEST(K8sCli, RulesBesideAMarkdownMatrixAndInACanonicalOne) {
   TempDir d;
-  const auto md = d.write("ops.md", "| Activity | Client | Provider |\n|---|---|---|\n| Run the nodes | I | RA |\n| Run the apps | RA | I |\n");
+  const auto md = d.write("ops.md",
+                          "| Activity | Client | Provider |\n|---|---|---|\n| Run the nodes | I | "
+                          "RA |\n| Run the apps | RA | I |\n");
   const Outcome none = racine({"k8s", "who", "--matrix", md, "--label", "alertname=X"});
   EXPECT_EQ(none.status, 2);
-  EXPECT_EQ(none.err, "racine: " + md + ": no Kubernetes rules for this matrix: write " + (d.path() / "ops.k8s.yaml").string() +
-                          " or pass --rules FILE\n");
-  d.write("ops.k8s.yaml", "racine-kubernetes: 1\nrules:\n  - {name: nodes, kind: Node, activity: run-the-nodes}\n"
-                          "  - {name: apps, namespace: '?*', activity: run-the-apps}\n");
+  EXPECT_EQ(none.err, "racine: " + md + ": no Kubernetes rules for this matrix: write " +
+                          (d.path() / "ops.k8s.yaml").string() + " or pass --rules FILE\n");
+  d.write("ops.k8s.yaml",
+          "racine-kubernetes: 1\nrules:\n  - {name: nodes, kind: Node, activity: run-the-nodes}\n"
+          "  - {name: apps, namespace: '?*', activity: run-the-apps}\n");
   const Outcome r = racine({"k8s", "who", "--json", "--matrix", md, "-f", "-"},
-                           "kind: Node\napiVersion: v1\nmetadata: {name: n1}\n---\nkind: Pod\napiVersion: v1\nmetadata: {name: p, namespace: a}\n");
+                           "kind: Node\napiVersion: v1\nmetadata: {name: n1}\n---\nkind: "
+                           "Pod\napiVersion: v1\nmetadata: {name: p, namespace: a}\n");
   ASSERT_EQ(r.status, 0) << r.err;
   const json j = json::parse(r.out);
   EXPECT_EQ(j[0]["activity"]["id"], "run-the-nodes");
   EXPECT_EQ(j[0]["roles"], json::parse(R"({"client": "I", "provider": "RA"})"));
   EXPECT_EQ(j[1]["rule"], "apps");
   // The same rules inside a canonical matrix.
-  const auto yaml = d.write("ops.yaml", "racine: 1\nparties: [{id: client, name: Client}, {id: provider, name: Provider}]\n"
-                                        "sections:\n  - activities:\n      - {id: nodes, title: Run the nodes, roles: {client: I, provider: RA}}\n"
-                                        "kubernetes:\n  rules:\n    - {name: nodes, kind: Node, activity: nodes}\n");
-  const Outcome y = racine({"k8s", "who", "--matrix", yaml, "-f", "-"}, "kind: Node\napiVersion: v1\nmetadata: {name: n1}\n");
+  const auto yaml =
+      d.write("ops.yaml",
+              "racine: 1\nparties: [{id: client, name: Client}, {id: provider, name: Provider}]\n"
+              "sections:\n  - activities:\n      - {id: nodes, title: Run the nodes, roles: "
+              "{client: I, provider: RA}}\n"
+              "kubernetes:\n  rules:\n    - {name: nodes, kind: Node, activity: nodes}\n");
+  const Outcome y = racine({"k8s", "who", "--matrix", yaml, "-f", "-"},
+                           "kind: Node\napiVersion: v1\nmetadata: {name: n1}\n");
   EXPECT_EQ(y.status, 0) << y.err;
   EXPECT_NE(y.out.find("-> Run the nodes (line 5) [rule nodes]"), std::string::npos) << y.out;
 }
 
 TEST(K8sCli, LintOfTheRules) {
   TempDir d;
-  const auto rules = d.write("r.k8s.yaml",
-                             "racine-kubernetes: 1\n"
-                             "rules:\n"
-                             "  - name: certificates\n"
-                             "    kind: Certificate\n"
-                             "    activity: gerer-les-certificats-ssl-tls-pour-les-applications\n"
-                             "  - name: platform-certificates\n"
-                             "    kind: Certificate\n"
-                             "    namespace: cert-manager\n"
-                             "    activity: gerer-les-certificats-ssl-tls-pour-le-service-kubernetes\n"
-                             "  - name: nodes\n"
-                             "    kind: Node\n"
-                             "    activity: manage-the-nodes\n"
-                             "  - name: bad\n"
-                             "    labels: ['severity=~\"(critical\"', 'team']\n"
-                             "    activity: gerer-les-alertes-liees-au-service-kubernetes\n");
+  const auto rules =
+      d.write("r.k8s.yaml",
+              "racine-kubernetes: 1\n"
+              "rules:\n"
+              "  - name: certificates\n"
+              "    kind: Certificate\n"
+              "    activity: gerer-les-certificats-ssl-tls-pour-les-applications\n"
+              "  - name: platform-certificates\n"
+              "    kind: Certificate\n"
+              "    namespace: cert-manager\n"
+              "    activity: gerer-les-certificats-ssl-tls-pour-le-service-kubernetes\n"
+              "  - name: nodes\n"
+              "    kind: Node\n"
+              "    activity: manage-the-nodes\n"
+              "  - name: bad\n"
+              "    labels: ['severity=~\"(critical\"', 'team']\n"
+              "    activity: gerer-les-alertes-liees-au-service-kubernetes\n");
   const Outcome l = racine({"k8s", "lint", "--rules", rules});
   EXPECT_EQ(l.status, 1);
   EXPECT_EQ(l.out,
-            rules + ":6:5: warning: rule 'platform-certificates' never applies: rule 'certificates' before it matches "
-                    "everything it matches [RAC502]\n" +
-                rules + ":12:15: error: rule 'nodes' points to activity 'manage-the-nodes', which the matrix does not have "
-                        "[RAC501]\n" +
-                rules + ":14:14: error: 'severity=~\"(critical\"': invalid regular expression: missing ): (critical "
-                        "[RAC503]\n" +
-                rules + ":14:39: error: 'team': expected =, !=, =~ or !~ after the label name [RAC503]\n" +
+            rules +
+                ":6:5: warning: rule 'platform-certificates' never applies: rule 'certificates' "
+                "before it matches "
+                "everything it matches [RAC502]\n" +
+                rules +
+                ":12:15: error: rule 'nodes' points to activity 'manage-the-nodes', which the "
+                "matrix does not have "
+                "[RAC501]\n" +
+                rules +
+                ":14:14: error: 'severity=~\"(critical\"': invalid regular expression: missing ): "
+                "(critical "
+                "[RAC503]\n" +
+                rules +
+                ":14:39: error: 'team': expected =, !=, =~ or !~ after the label name [RAC503]\n" +
                 "1 file checked: 3 errors, 1 warning, 0 infos\n");
   const Outcome w = racine({"k8s", "who", "--rules", rules, "--label", "alertname=X"});
   EXPECT_EQ(w.status, 2);
-  EXPECT_NE(w.err.find("the Kubernetes rules are broken: `racine k8s lint` lists what to fix"), std::string::npos);
+  EXPECT_NE(w.err.find("the Kubernetes rules are broken: `racine k8s lint` lists what to fix"),
+            std::string::npos);
   EXPECT_EQ(racine({"k8s", "lint"}).status, 0);  // the built-in rules are clean
 }
 
@@ -177,30 +204,38 @@ TEST(K8sCli, HostileManifests) {
     EXPECT_EQ(r.err, "racine: " + p + message) << name;
     EXPECT_EQ(r.out, "") << name;
   };
-  refused("bomb.yaml", "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b]\n",
+  refused("bomb.yaml",
+          "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, "
+          "*b, *b, *b]\n",
           ":2:8: aliases (*name) are not allowed here: write the value out\n");
-  refused("deep.yaml", std::string(100000, '[') + std::string(100000, ']') + "\n", ":2:1: nesting deeper than 500 levels\n");
+  refused("deep.yaml", std::string(100000, '[') + std::string(100000, ']') + "\n",
+          ":2:1: nesting deeper than 500 levels\n");
   refused("notk8s.yaml", "title: a shopping list\nitems: [milk, eggs]\n",
           ":1:1: document 1 is not a Kubernetes object: it has no `kind`\n");
   refused("second.yaml", "kind: Pod\napiVersion: v1\n---\njust a string\n",
           ":4:1: document 2 is not a Kubernetes object: a scalar instead of a mapping\n");
   refused("empty.yaml", "", ":1:1: no Kubernetes object: the input is empty\n");
   // yaml-cpp 0.7 returns this same document forever (found by the fuzzer).
-  refused("loop.yaml", "  \"a\", \"b\",\n  \"c\"]\n", ":1:6: malformed YAML: the parser cannot go past this point\n");
+  refused("loop.yaml", "  \"a\", \"b\",\n  \"c\"]\n",
+          ":1:6: malformed YAML: the parser cannot go past this point\n");
   const auto huge = (d.path() / "huge.yaml").string();
   {
     std::ofstream out(huge, std::ios::binary);
-    const std::string doc = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n";
+    const std::string doc =
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n";
     for (std::size_t n = 0; n * doc.size() < 100U * 1000 * 1000; ++n) out << doc;
   }
   const Outcome r = racine({"k8s", "who", "-f", huge});
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "racine: " + huge + ": input is 95.4 MiB, above the limit of 64.0 MiB (raise limits.max-bytes in "
-                   ".racine.yaml to read it)\n");
+  EXPECT_EQ(r.err,
+            "racine: " + huge +
+                ": input is 95.4 MiB, above the limit of 64.0 MiB (raise limits.max-bytes in "
+                ".racine.yaml to read it)\n");
   const auto bad_alerts = d.write("alerts.json", "{\"version\": \"4\", \"alerts\": {}}");
   const Outcome a = racine({"k8s", "who", "--alert", bad_alerts});
   EXPECT_EQ(a.status, 2);
-  EXPECT_EQ(a.err, "racine: " + bad_alerts + ":1:1: not an Alertmanager webhook payload: no `alerts` list\n");
+  EXPECT_EQ(a.err, "racine: " + bad_alerts +
+                       ":1:1: not an Alertmanager webhook payload: no `alerts` list\n");
 }
 
 }  // namespace racine::test

@@ -29,7 +29,8 @@ TEST(QueryCli, OptionsJson) {
 // Resolving changes exactly the 11 delegable rows, compared through the JSON model.
 TEST(QueryCli, ResolveChangesExactlyTheDelegableRows) {
   const Outcome before = racine({"export", "--format", "json"});
-  const Outcome after = racine({"resolve", "--with", "infogerance-complementaire", "--format", "json"});
+  const Outcome after =
+      racine({"resolve", "--with", "infogerance-complementaire", "--format", "json"});
   ASSERT_EQ(after.status, 0) << after.err;
   const auto b = json::parse(before.out);
   const auto a = json::parse(after.out);
@@ -58,13 +59,16 @@ TEST(QueryCli, ResolveErrors) {
   EXPECT_NE(none.err.find("--with is required"), std::string::npos) << none.err;
   const Outcome unknown = racine({"resolve", "--with", "gold-support"});
   EXPECT_EQ(unknown.status, 2);
-  EXPECT_EQ(unknown.err,
-            "racine: <builtin:managed-kubernetes>: no option 'gold-support' in this matrix (options: "
-            "infogerance-complementaire)\n");
+  EXPECT_EQ(
+      unknown.err,
+      "racine: <builtin:managed-kubernetes>: no option 'gold-support' in this matrix (options: "
+      "infogerance-complementaire)\n");
   EXPECT_EQ(unknown.out, "");
-  const Outcome plain = racine({"resolve", "--with", "x", "-"}, "| Task | A | B |\n|---|---|---|\n| Do | RA | I |\n");
+  const Outcome plain =
+      racine({"resolve", "--with", "x", "-"}, "| Task | A | B |\n|---|---|---|\n| Do | RA | I |\n");
   EXPECT_EQ(plain.status, 2);
-  EXPECT_EQ(plain.err, "racine: <stdin>: no option 'x' in this matrix (this matrix has no options)\n");
+  EXPECT_EQ(plain.err,
+            "racine: <stdin>: no option 'x' in this matrix (this matrix has no options)\n");
   // `--with` on the lookups fails the same way.
   EXPECT_EQ(racine({"who", "--with", "x", "backup"}).status, 2);
   EXPECT_EQ(racine({"duties", "Client", "--with", "x"}).status, 2);
@@ -97,13 +101,17 @@ TEST(QueryCli, WhoJsonAndExitStatus) {
 
 TEST(QueryCli, WhoOnAnotherMatrixWithoutGrayZone) {
   TempDir d;
-  const auto p = d.write("m.md", "# Ops\n\n| Task | Customer | Provider |\n|---|---|---|\n| Rotate the TLS certificates | I | RA |\n");
+  const auto p = d.write("m.md",
+                         "# Ops\n\n| Task | Customer | Provider |\n|---|---|---|\n| Rotate the TLS "
+                         "certificates | I | RA |\n");
   const Outcome hit = racine({"who", "--matrix", p, "certificate rotation"});
   EXPECT_EQ(hit.status, 0) << hit.err;
   EXPECT_EQ(hit.out.rfind("1. Rotate the TLS certificates  [", 0), 0U) << hit.out;
   const Outcome miss = racine({"who", "--matrix", p, "payroll"});
   EXPECT_EQ(miss.status, 1);
-  EXPECT_EQ(miss.out, "No activity of the matrix covers \"payroll\".\nThe matrix states no gray zone: ask the parties.\n");
+  EXPECT_EQ(miss.out,
+            "No activity of the matrix covers \"payroll\".\nThe matrix states no gray zone: ask "
+            "the parties.\n");
 }
 
 // Issue 14: three outcomes, never confused, in the matrix's language (French for the
@@ -111,15 +119,22 @@ TEST(QueryCli, WhoOnAnotherMatrixWithoutGrayZone) {
 TEST(QueryCli, WhoOutcomesSpeakTheMatrixLanguage) {
   const Outcome sure = racine({"who", "politiques de sécurité des pods"});
   EXPECT_EQ(sure.status, 0) << sure.err;
-  EXPECT_EQ(sure.out.rfind("1. Configurer et gérer les politiques de sécurité des pods  [", 0), 0U) << sure.out;
+  EXPECT_EQ(sure.out.rfind("1. Configurer et gérer les politiques de sécurité des pods  [", 0), 0U)
+      << sure.out;
   const Outcome unsure = racine({"who", "--limit", "2", "sauvegardes"});
   EXPECT_EQ(unsure.status, 0) << unsure.err;
-  EXPECT_EQ(unsure.out.rfind("Je ne suis pas sûr : vouliez-vous dire l'une de celles-ci ?\n1. ", 0), 0U) << unsure.out;
+  EXPECT_EQ(unsure.out.rfind("Je ne suis pas sûr : vouliez-vous dire l'une de celles-ci ?\n1. ", 0),
+            0U)
+      << unsure.out;
   const Outcome unsure_en = racine({"who", "--lang", "en", "--limit", "2", "sauvegardes"});
-  EXPECT_EQ(unsure_en.out.rfind("I am not sure: did you mean one of these?\n1. ", 0), 0U) << unsure_en.out;
+  EXPECT_EQ(unsure_en.out.rfind("I am not sure: did you mean one of these?\n1. ", 0), 0U)
+      << unsure_en.out;
   const Outcome gray = racine({"who", "qui paie la facture ?"});
   EXPECT_EQ(gray.status, 1);
-  EXPECT_EQ(gray.out.rfind("Aucune activité de la matrice ne couvre « qui paie la facture ? ».\nZone grise de la matrice (", 0), 0U)
+  EXPECT_EQ(gray.out.rfind("Aucune activité de la matrice ne couvre « qui paie la facture ? "
+                           "».\nZone grise de la matrice (",
+                           0),
+            0U)
       << gray.out;
   // The issue's examples: never the gray zone, the right activity first.
   for (const auto& [q, title] : std::vector<std::pair<std::string, std::string>>{
@@ -156,7 +171,8 @@ TEST(QueryCli, DutiesSpeakTheMatrixLanguage) {
 TEST(QueryCli, DutiesErrors) {
   const Outcome unknown = racine({"duties", "Provider"});
   EXPECT_EQ(unknown.status, 2);
-  EXPECT_EQ(unknown.err, "racine: no party 'Provider' in this matrix (parties: Client, Cloud Temple)\n");
+  EXPECT_EQ(unknown.err,
+            "racine: no party 'Provider' in this matrix (parties: Client, Cloud Temple)\n");
   const Outcome role = racine({"duties", "Client", "--role", "R,X"});
   EXPECT_EQ(role.status, 2);
   EXPECT_EQ(role.err, "racine: --role: 'X' is not a role of this matrix (R, A, C and I)\n");
@@ -176,7 +192,8 @@ TEST(QueryCli, DutiesJsonCountsAndRoles) {
   }
   EXPECT_EQ(n, 38U);
   // Under the option, the 11 delegable rows become Cloud Temple's too.
-  const Outcome w = racine({"duties", "cloud-temple", "--role", "A", "--json", "--with", "infogerance-complementaire"});
+  const Outcome w = racine(
+      {"duties", "cloud-temple", "--role", "A", "--json", "--with", "infogerance-complementaire"});
   const auto wj = json::parse(w.out);
   std::size_t m = 0;
   for (const auto& s : wj["sections"]) m += s["activities"].size();
@@ -187,12 +204,17 @@ TEST(QueryCli, DutiesJsonCountsAndRoles) {
 TEST(QueryCli, HostileInputIsRefused) {
   TempDir d;
   const auto bad = d.write("bad.md", std::string("| A | B |\n|---|---|\n| x \xff | R |\n"));
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"options", bad}, {"resolve", "--with", "x", bad}, {"who", "--matrix", bad, "x"},
-        {"duties", "--matrix", bad, "A"}, {"summary", bad}, {"export", "--format", "md", bad}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"options", bad},
+                                               {"resolve", "--with", "x", bad},
+                                               {"who", "--matrix", bad, "x"},
+                                               {"duties", "--matrix", bad, "A"},
+                                               {"summary", bad},
+                                               {"export", "--format", "md", bad}}) {
     const Outcome r = racine(args);
     EXPECT_EQ(r.status, 2) << args[0];
-    EXPECT_EQ(r.err, "racine: " + bad + ":3:5: invalid UTF-8 (byte 0xFF): racine reads UTF-8 text\n") << args[0];
+    EXPECT_EQ(r.err,
+              "racine: " + bad + ":3:5: invalid UTF-8 (byte 0xFF): racine reads UTF-8 text\n")
+        << args[0];
     EXPECT_EQ(r.out, "") << args[0];
   }
 }

@@ -17,9 +17,9 @@ struct Expect {
   int activities;
 };
 
-constexpr Expect k_expected[] = {{"iaas-raci", 109}, {"iaas-raci_s3", 28}, {"kubernetes-raci", 71},
-                                 {"llmaas-raci", 24}, {"network-raci", 4}, {"paas-raci", 60},
-                                 {"paas-raci_ocp_std", 58}};
+constexpr Expect k_expected[] = {
+    {"iaas-raci", 109},  {"iaas-raci_s3", 28}, {"kubernetes-raci", 71},  {"llmaas-raci", 24},
+    {"network-raci", 4}, {"paas-raci", 60},    {"paas-raci_ocp_std", 58}};
 constexpr const char* k_languages[] = {"fr", "en", "de", "es", "it"};
 
 }  // namespace
@@ -44,10 +44,13 @@ TEST_P(Corpus, ReadsWithExactCounts) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllFiles, Corpus,
-                         ::testing::Combine(::testing::ValuesIn(k_languages), ::testing::ValuesIn(k_expected)),
+                         ::testing::Combine(::testing::ValuesIn(k_languages),
+                                            ::testing::ValuesIn(k_expected)),
                          [](const auto& p) {
-                           std::string n = std::string(std::get<0>(p.param)) + "_" + std::get<1>(p.param).service;
-                           for (auto& ch : n) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+                           std::string n = std::string(std::get<0>(p.param)) + "_" +
+                                           std::get<1>(p.param).service;
+                           for (auto& ch : n)
+                             ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
                            return n;
                          });
 
@@ -55,7 +58,8 @@ TEST(CorpusSpellings, GermanPartySpellingsAreOnePartyAndRac103) {
   RACINE_REQUIRE_CORPUS();
   // kubernetes-raci names the client `Kunde` and, in two tables, `Client`;
   // llmaas-raci has `Kundenrolle` / `Rolle Kunde` and `Cloud-Tempel-Rolle`.
-  const Outcome k = racine({"lint", "--format", "json", corpus_dir() + "/cloud-temple/de/kubernetes-raci.md"});
+  const Outcome k =
+      racine({"lint", "--format", "json", corpus_dir() + "/cloud-temple/de/kubernetes-raci.md"});
   auto j = nlohmann::json::parse(k.out)["files"][0];
   EXPECT_EQ(j["parties"], nlohmann::json({"Kunde", "Cloud Temple"}));
   std::vector<int> lines;
@@ -66,24 +70,30 @@ TEST(CorpusSpellings, GermanPartySpellingsAreOnePartyAndRac103) {
     }
   }
   EXPECT_EQ(lines, (std::vector<int>{52, 65}));
-  const Outcome l = racine({"lint", "--format", "json", corpus_dir() + "/cloud-temple/de/llmaas-raci.md"});
+  const Outcome l =
+      racine({"lint", "--format", "json", corpus_dir() + "/cloud-temple/de/llmaas-raci.md"});
   j = nlohmann::json::parse(l.out)["files"][0];
   EXPECT_EQ(j["parties"], nlohmann::json({"Kunde", "Cloud Temple"}));
   std::string messages;
   for (const auto& d : j["diagnostics"]) {
     if (d["code"] == "RAC103") messages += d["message"].get<std::string>() + "\n";
   }
-  EXPECT_NE(messages.find("party 'Cloud Temple' is written 'Cloud-Tempel-Rolle' here and 'Cloud Temple-Rolle' at line 22"),
-            std::string::npos) << messages;
-  EXPECT_NE(messages.find("party 'Kunde' is written 'Rolle Kunde' here and 'Kundenrolle' at line 22"),
-            std::string::npos) << messages;
+  EXPECT_NE(messages.find("party 'Cloud Temple' is written 'Cloud-Tempel-Rolle' here and 'Cloud "
+                          "Temple-Rolle' at line 22"),
+            std::string::npos)
+      << messages;
+  EXPECT_NE(
+      messages.find("party 'Kunde' is written 'Rolle Kunde' here and 'Kundenrolle' at line 22"),
+      std::string::npos)
+      << messages;
 }
 
 TEST(CorpusSpellings, WholeCorpusInOneRun) {
   RACINE_REQUIRE_CORPUS();
   std::vector<std::string> args = {"lint", "--format", "json"};
   for (const char* lang : k_languages) {
-    for (const auto& e : k_expected) args.push_back(corpus_dir() + "/cloud-temple/" + lang + "/" + e.service + ".md");
+    for (const auto& e : k_expected)
+      args.push_back(corpus_dir() + "/cloud-temple/" + lang + "/" + e.service + ".md");
   }
   const Outcome r = racine(args);
   EXPECT_EQ(r.status, 1);

@@ -7,10 +7,10 @@
 #include <filesystem>
 
 #include "cli/cli_test_support.h"
-#include "prerequisites.h"
 #include "formats/document.h"
 #include "formats/loader.h"
 #include "formats/markdown_format.h"
+#include "prerequisites.h"
 
 namespace racine::test {
 
@@ -43,12 +43,14 @@ std::string model_key(const Matrix& m, bool csv) {
     }
   }
   if (!csv) {
-    for (const auto& n : m.notes) k += "note " + n.marker + "@" + std::to_string(n.after_section) + " " + n.text + "\n";
+    for (const auto& n : m.notes)
+      k += "note " + n.marker + "@" + std::to_string(n.after_section) + " " + n.text + "\n";
     for (const auto& o : m.options) k += "option " + o.id + " " + o.marker + " " + o.text + "\n";
     if (m.gray_zone) k += "gray " + m.gray_zone->text + "\n";
     for (const auto& u : m.marker_uses) {
-      k += "use " + u.marker + " " + std::to_string(u.section) + "/" + std::to_string(u.activity) + "/" +
-           std::to_string(u.party) + "->" + (u.note >= 0 ? m.notes[static_cast<std::size_t>(u.note)].text : "none") + "\n";
+      k += "use " + u.marker + " " + std::to_string(u.section) + "/" + std::to_string(u.activity) +
+           "/" + std::to_string(u.party) + "->" +
+           (u.note >= 0 ? m.notes[static_cast<std::size_t>(u.note)].text : "none") + "\n";
     }
   }
   return k;
@@ -102,7 +104,8 @@ TEST(CorpusFormats, RoundTripsThroughEveryFormat) {
       }
     }
     // Canonical Markdown too reads back to the same model.
-    const Matrix again = read_text(write_document(md, Format::markdown), path + ".canonical.md", Format::markdown);
+    const Matrix again =
+        read_text(write_document(md, Format::markdown), path + ".canonical.md", Format::markdown);
     EXPECT_EQ(model_key(again, true), model_key(md, true)) << path << " via canonical Markdown";
   }
   EXPECT_EQ(files.size(), corpus_dir().empty() ? 1U : 36U);

@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "cli/cli_test_support.h"
-#include "prerequisites.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
+#include "prerequisites.h"
 #include "query/i18n.h"
 
 namespace racine::test {
@@ -46,7 +46,8 @@ std::vector<std::string> findings(const Matrix& source, const std::string& trans
   const Matrix t = read_md_text(translation, "t.md");
   std::vector<std::string> out;
   for (const auto& d : query::compare_translation(source, t)) {
-    out.push_back(d.code + "@" + std::to_string(t.source->position(d.span.begin).line) + ": " + d.message);
+    out.push_back(d.code + "@" + std::to_string(t.source->position(d.span.begin).line) + ": " +
+                  d.message);
   }
   return out;
 }
@@ -56,11 +57,12 @@ std::vector<std::string> findings(const Matrix& source, const std::string& trans
 TEST(CorpusI18n, EveryTranslationAgreesWithItsSource) {
   RACINE_REQUIRE_CORPUS();
   std::size_t checked = 0;
-  for (const char* service : {"iaas-raci", "iaas-raci_s3", "kubernetes-raci", "llmaas-raci", "network-raci", "paas-raci",
-                              "paas-raci_ocp_std"}) {
+  for (const char* service : {"iaas-raci", "iaas-raci_s3", "kubernetes-raci", "llmaas-raci",
+                              "network-raci", "paas-raci", "paas-raci_ocp_std"}) {
     const Matrix source = read_md_text(corpus_file("fr", service), std::string("fr/") + service);
     for (const char* lang : {"de", "en", "es", "it"}) {
-      EXPECT_EQ(findings(source, corpus_file(lang, service)), std::vector<std::string>{}) << lang << "/" << service;
+      EXPECT_EQ(findings(source, corpus_file(lang, service)), std::vector<std::string>{})
+          << lang << "/" << service;
       ++checked;
     }
   }
@@ -74,39 +76,46 @@ TEST(CorpusI18n, DriftMadeFromTheKubernetesTranslation) {
   // The lines the drift is made on (1-based), checked first so that a corpus change shows.
   ASSERT_GE(en.size(), 80U);
   ASSERT_NE(en[25].find("| Configure CI/CD pipelines"), std::string::npos);
-  ASSERT_NE(en[55].find("| Manage SSL/TLS certificates for the Kubernetes service"), std::string::npos);
+  ASSERT_NE(en[55].find("| Manage SSL/TLS certificates for the Kubernetes service"),
+            std::string::npos);
   ASSERT_EQ(en[62], "### Backup and Disaster Recovery");
   ASSERT_EQ(en[75], "### Support and Issue Resolution");
 
   auto deleted = en;
   deleted.erase(deleted.begin() + 25);
   EXPECT_EQ(findings(source, joined(deleted)),
-            (std::vector<std::string>{"RAC401@20: section 'Project and Business Application Management' has 3 activities "
-                                      "and the source's 'Gestion des projets et applications métiers' 4; no counterpart "
-                                      "for 'Configurer les pipelines CI/CD' (line 27)"}));
+            (std::vector<std::string>{
+                "RAC401@20: section 'Project and Business Application Management' has 3 activities "
+                "and the source's 'Gestion des projets et applications métiers' 4; no counterpart "
+                "for 'Configurer les pipelines CI/CD' (line 27)"}));
 
   auto inserted = en;
   inserted.insert(inserted.begin() + 26, "| Audit the CI/CD pipelines | RA | I |");
   EXPECT_EQ(findings(source, joined(inserted)),
-            (std::vector<std::string>{"RAC401@20: section 'Project and Business Application Management' has 5 activities "
-                                      "and the source's 'Gestion des projets et applications métiers' 4",
-                                      "RAC401@27: this activity has no counterpart in the source"}));
+            (std::vector<std::string>{
+                "RAC401@20: section 'Project and Business Application Management' has 5 activities "
+                "and the source's 'Gestion des projets et applications métiers' 4",
+                "RAC401@27: this activity has no counterpart in the source"}));
 
   auto role = en;
   role[55].replace(role[55].find("| C          |"), 14, "| CI         |");
   EXPECT_EQ(findings(source, joined(role)),
-            (std::vector<std::string>{"RAC402@56: Client has 'CI' here and 'C' in the source (line 57)"}));
+            (std::vector<std::string>{
+                "RAC402@56: Client has 'CI' here and 'C' in the source (line 57)"}));
 
   auto marker = en;
   marker[25].replace(marker[25].find("I*"), 2, "I ");
-  EXPECT_EQ(findings(source, joined(marker)),
-            (std::vector<std::string>{"RAC403@26: markers of Cloud Temple are none here and '*' in the source (line 27)"}));
+  EXPECT_EQ(
+      findings(source, joined(marker)),
+      (std::vector<std::string>{
+          "RAC403@26: markers of Cloud Temple are none here and '*' in the source (line 27)"}));
 
   auto section = en;
   section.erase(section.begin() + 62, section.begin() + 75);
   EXPECT_EQ(findings(source, joined(section)),
-            (std::vector<std::string>{"RAC401@63: section 'Sauvegarde et reprise après sinistre' of the source (line 64, "
-                                      "6 activities) is missing from the translation"}));
+            (std::vector<std::string>{
+                "RAC401@63: section 'Sauvegarde et reprise après sinistre' of the source (line 64, "
+                "6 activities) is missing from the translation"}));
 }
 
 }  // namespace racine::test

@@ -11,9 +11,9 @@
 
 #include "cli/cli_test_support.h"
 #include "core/text.h"
-#include "prerequisites.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
+#include "prerequisites.h"
 #include "query/index.h"
 #include "resolve/options.h"
 
@@ -37,13 +37,15 @@ TEST(CorpusQuery, KubernetesDelegationOptionInFiveLanguages) {
   const Matrix fr = read_corpus("fr", "kubernetes-raci");
   ASSERT_EQ(fr.options.size(), 1U);
   std::vector<std::pair<std::uint32_t, std::uint32_t>> fr_rows;
-  for (const auto& e : resolve::effects_of(fr, fr.options[0])) fr_rows.emplace_back(e.section, e.activity);
+  for (const auto& e : resolve::effects_of(fr, fr.options[0]))
+    fr_rows.emplace_back(e.section, e.activity);
   ASSERT_EQ(fr_rows.size(), 11U);
-  const std::vector<std::pair<std::string, std::string>> ids = {{"fr", "infogerance-complementaire"},
-                                                                {"en", "additional-managed-services"},
-                                                                {"de", "zusatzlichen-managed-services"},
-                                                                {"es", "gestion-complementario"},
-                                                                {"it", "gestione-complementare"}};
+  const std::vector<std::pair<std::string, std::string>> ids = {
+      {"fr", "infogerance-complementaire"},
+      {"en", "additional-managed-services"},
+      {"de", "zusatzlichen-managed-services"},
+      {"es", "gestion-complementario"},
+      {"it", "gestione-complementare"}};
   for (const auto& [lang, id] : ids) {
     const Matrix m = read_corpus(lang, "kubernetes-raci");
     ASSERT_EQ(m.options.size(), 1U) << lang;
@@ -70,7 +72,8 @@ TEST(CorpusQuery, FrenchTitlesFoundInTranslations) {
     std::size_t top1;
     std::size_t top3;
   };
-  for (const Floor f : {Floor{"en", 56, 69}, Floor{"de", 55, 69}, Floor{"es", 57, 71}, Floor{"it", 57, 71}}) {
+  for (const Floor f :
+       {Floor{"en", 56, 69}, Floor{"de", 55, 69}, Floor{"es", 57, 71}, Floor{"it", 57, 71}}) {
     const Matrix m = read_corpus(f.lang, "kubernetes-raci");
     const query::Index index = query::Index::build(m);
     std::size_t top1 = 0;
@@ -143,16 +146,19 @@ struct Figures {
   std::size_t covered = 0, top1 = 0, top3 = 0;
   std::size_t uncovered = 0, gray = 0, gray_right = 0, uncertain = 0, total = 0;
   std::size_t answered = 0, answered_right = 0;  // answered with the expected activity first
-  double rate(std::size_t n, std::size_t d) const { return d == 0 ? 1.0 : static_cast<double>(n) / static_cast<double>(d); }
+  double rate(std::size_t n, std::size_t d) const {
+    return d == 0 ? 1.0 : static_cast<double>(n) / static_cast<double>(d);
+  }
   std::string line() const {
     std::ostringstream o;
     o.precision(1);
-    o << std::fixed << "top-1 " << top1 << "/" << covered << " (" << 100 * rate(top1, covered) << "%), top-3 " << top3
-      << "/" << covered << " (" << 100 * rate(top3, covered) << "%), gray-zone precision " << gray_right << "/" << gray
-      << " (" << 100 * rate(gray_right, gray) << "%), recall " << gray_right << "/" << uncovered << " ("
+    o << std::fixed << "top-1 " << top1 << "/" << covered << " (" << 100 * rate(top1, covered)
+      << "%), top-3 " << top3 << "/" << covered << " (" << 100 * rate(top3, covered)
+      << "%), gray-zone precision " << gray_right << "/" << gray << " ("
+      << 100 * rate(gray_right, gray) << "%), recall " << gray_right << "/" << uncovered << " ("
       << 100 * rate(gray_right, uncovered) << "%), uncertain " << uncertain << "/" << total << " ("
-      << 100 * rate(uncertain, total) << "%), answered right " << answered_right << "/" << answered << " ("
-      << 100 * rate(answered_right, answered) << "%)";
+      << 100 * rate(uncertain, total) << "%), answered right " << answered_right << "/" << answered
+      << " (" << 100 * rate(answered_right, answered) << "%)";
     return o.str();
   }
 };
@@ -170,7 +176,8 @@ Figures measure(const std::string& file, bool print_misses) {
     const bool from_corpus = l.matrix.starts_with("cloud-temple/");
     if (from_corpus && corpus_dir().empty()) continue;
     if (!indexes.contains(l.matrix)) {
-      const std::string path = from_corpus ? corpus_dir() + "/" + l.matrix : std::string(RACINE_SOURCE_DIR) + "/" + l.matrix;
+      const std::string path = from_corpus ? corpus_dir() + "/" + l.matrix
+                                           : std::string(RACINE_SOURCE_DIR) + "/" + l.matrix;
       auto src = load_file(path, Limits{});
       EXPECT_TRUE(src.ok()) << path;
       if (!src.ok()) continue;
@@ -178,7 +185,8 @@ Figures measure(const std::string& file, bool print_misses) {
       EXPECT_TRUE(m.ok()) << path;
       if (!m.ok()) continue;
       matrices.emplace(l.matrix, std::move(*m));
-      indexes.emplace(l.matrix, std::make_unique<query::Index>(query::Index::build(matrices.at(l.matrix))));
+      indexes.emplace(l.matrix,
+                      std::make_unique<query::Index>(query::Index::build(matrices.at(l.matrix))));
     }
     const Matrix& m = matrices.at(l.matrix);
     // The set itself must name real titles: a typo there would count as a miss forever.
@@ -215,11 +223,15 @@ Figures measure(const std::string& file, bool print_misses) {
     }
     const bool miss = l.expected.empty() ? !gray : (gray || rank != 1);
     if (print_misses && miss) {
-      std::string got = a.outcome == query::Outcome::answered ? "answered" : gray ? "gray zone" : "uncertain";
+      std::string got = a.outcome == query::Outcome::answered ? "answered"
+                        : gray                                ? "gray zone"
+                                                              : "uncertain";
       for (const auto& x : a.matches) {
-        got += " | " + m.sections[x.section].activities[x.activity].title + " " + std::to_string(x.score).substr(0, 4);
+        got += " | " + m.sections[x.section].activities[x.activity].title + " " +
+               std::to_string(x.score).substr(0, 4);
       }
-      std::cout << "  miss [" << l.kind << "] " << l.matrix << ": \"" << l.query << "\" -> " << got << "\n";
+      std::cout << "  miss [" << l.kind << "] " << l.matrix << ": \"" << l.query << "\" -> " << got
+                << "\n";
     }
   }
   std::cout << file << ": " << all.line() << "\n";

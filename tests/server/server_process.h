@@ -92,7 +92,8 @@ inline HttpResult http(std::uint16_t port, const std::string& method, const std:
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
   if (!body.empty() || method == "POST" || method == "PUT") {
-    req += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    req += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n";
   }
   req += "\r\n" + body;
   return http_raw(port, req);
@@ -104,7 +105,8 @@ class ServerProcess {
  public:
   // Standard error goes to `log` when given (else nowhere, or to the test's own with
   // RACINE_TEST_SERVER_LOG set).
-  ServerProcess(const std::string& racine, std::vector<std::string> args, const std::string& log = "") {
+  ServerProcess(const std::string& racine, std::vector<std::string> args,
+                const std::string& log = "") {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     m_pid = fork();
@@ -158,7 +160,9 @@ class ServerProcess {
   [[nodiscard]] const std::string& output() const { return m_output; }
 
   // SIGTERM, then the exit status (or -1 after `timeout`, having killed it).
-  int terminate(std::chrono::seconds timeout = std::chrono::seconds(30)) { return stop(SIGTERM, timeout); }
+  int terminate(std::chrono::seconds timeout = std::chrono::seconds(30)) {
+    return stop(SIGTERM, timeout);
+  }
   void kill_now() { stop(SIGKILL, std::chrono::seconds(10)); }
 
  private:

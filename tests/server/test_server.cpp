@@ -24,10 +24,13 @@ namespace {
 
 using nlohmann::json;
 
-std::string racine_binary() { return RACINE_BINARY; }
+std::string racine_binary() {
+  return RACINE_BINARY;
+}
 
 std::string seed_text() {
-  std::ifstream in(std::string(RACINE_SOURCE_DIR) + "/data/managed-kubernetes.md", std::ios::binary);
+  std::ifstream in(std::string(RACINE_SOURCE_DIR) + "/data/managed-kubernetes.md",
+                   std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -45,7 +48,8 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     where = fresh_store(GetParam());
     if (where.empty()) {
-      if (!under_ci()) GTEST_SKIP() << "no private PostgreSQL server (make deps-test installs postgresql-15)";
+      if (!under_ci())
+        GTEST_SKIP() << "no private PostgreSQL server (make deps-test installs postgresql-15)";
       return;
     }
     if (where.starts_with("sqlite:")) {
@@ -77,9 +81,16 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     t["editor"] = token(port, admin, "editor");
     for (const auto& [id, options] : std::vector<std::pair<std::string, json>>{
              {"acme", json::array({"infogerance-complementaire"})}, {"globex", json::array()}}) {
-      EXPECT_EQ(http(port, "PUT", "/api/v1/tenants/" + id, t["editor"], json{{"name", id + " corp"}}.dump()).status, 201);
-      const json contract = {{"matrix", "managed-kubernetes"}, {"version", 1}, {"options", options}, {"party", "Client"}};
-      const auto r = http(port, "PUT", "/api/v1/tenants/" + id + "/contracts/main", t["editor"], contract.dump());
+      EXPECT_EQ(http(port, "PUT", "/api/v1/tenants/" + id, t["editor"],
+                     json{{"name", id + " corp"}}.dump())
+                    .status,
+                201);
+      const json contract = {{"matrix", "managed-kubernetes"},
+                             {"version", 1},
+                             {"options", options},
+                             {"party", "Client"}};
+      const auto r = http(port, "PUT", "/api/v1/tenants/" + id + "/contracts/main", t["editor"],
+                          contract.dump());
       EXPECT_EQ(r.status, 201) << r.body;
     }
     t["acme"] = token(port, admin, "tenant", "acme");
@@ -94,22 +105,29 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(ServerTest, FirstStartImportsTheBuiltInMatrixAndPrintsAnAdminTokenOnce) {
   auto s = start();
-  EXPECT_NE(s->output().find("imported the built-in matrix as managed-kubernetes version 1: 2 errors, 1 warnings"),
-            std::string::npos)
+  EXPECT_NE(
+      s->output().find(
+          "imported the built-in matrix as managed-kubernetes version 1: 2 errors, 1 warnings"),
+      std::string::npos)
       << s->output();
-  EXPECT_NE(s->output().find("<builtin:managed-kubernetes>:53:1: error: 2 parties are Accountable (Client, Cloud "
-                             "Temple): exactly one must be [RAC202]\n<builtin:managed-kubernetes>:57:1: error: no party "
-                             "is Accountable (Client C, Cloud Temple R) [RAC201]\n"),
-            std::string::npos)
+  EXPECT_NE(
+      s->output().find(
+          "<builtin:managed-kubernetes>:53:1: error: 2 parties are Accountable (Client, Cloud "
+          "Temple): exactly one must be [RAC202]\n<builtin:managed-kubernetes>:57:1: error: no "
+          "party "
+          "is Accountable (Client C, Cloud Temple R) [RAC201]\n"),
+      std::string::npos)
       << s->output();
   ASSERT_EQ(s->admin_token().size(), 68U) << s->output();
   const auto m = http(s->port(), "GET", "/api/v1/matrices", s->admin_token());
   ASSERT_EQ(m.status, 200);
-  EXPECT_EQ(json::parse(m.body), json::parse(R"([{"id":"managed-kubernetes","title":)" +
-                                             json::parse(m.body)[0]["title"].dump() + R"(,"latest":1}])"));
-  const auto lint = json::parse(http(s->port(), "GET", "/api/v1/matrices/managed-kubernetes/versions/1/lint",
-                                     s->admin_token())
-                                    .body);
+  EXPECT_EQ(json::parse(m.body),
+            json::parse(R"([{"id":"managed-kubernetes","title":)" +
+                        json::parse(m.body)[0]["title"].dump() + R"(,"latest":1}])"));
+  const auto lint =
+      json::parse(http(s->port(), "GET", "/api/v1/matrices/managed-kubernetes/versions/1/lint",
+                       s->admin_token())
+                      .body);
   EXPECT_EQ(lint["summary"]["errors"], 2);
   EXPECT_EQ(s->terminate(), 0);
 
@@ -134,8 +152,10 @@ TEST_P(ServerTest, PublicEndpointsAndAuthentication) {
   EXPECT_EQ(http(s->port(), "GET", "/api/v1/nothing", s->admin_token()).status, 404);
   EXPECT_EQ(http(s->port(), "DELETE", "/api/v1/matrices", s->admin_token()).status, 405);
   const auto metrics = http(s->port(), "GET", "/metrics");
-  EXPECT_NE(metrics.body.find("racine_http_requests_total{route=\"/api/v1/matrices\",method=\"GET\",status=\"401\"} 2"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics.body.find(
+          "racine_http_requests_total{route=\"/api/v1/matrices\",method=\"GET\",status=\"401\"} 2"),
+      std::string::npos)
       << metrics.body;
   EXPECT_NE(metrics.body.find("racine_http_request_duration_seconds_count"), std::string::npos);
 }
@@ -146,8 +166,10 @@ TEST_P(ServerTest, ContractFlow) {
   auto t = two_tenants(port, s->admin_token());
 
   // The effective matrix: the 11 delegable rows moved to Cloud Temple.
-  const auto base = json::parse(http(port, "GET", "/api/v1/matrices/managed-kubernetes/versions/1", t["acme"]).body);
-  const auto eff = json::parse(http(port, "GET", "/api/v1/tenants/acme/contracts/main/matrix", t["acme"]).body);
+  const auto base = json::parse(
+      http(port, "GET", "/api/v1/matrices/managed-kubernetes/versions/1", t["acme"]).body);
+  const auto eff =
+      json::parse(http(port, "GET", "/api/v1/tenants/acme/contracts/main/matrix", t["acme"]).body);
   int changed = 0;
   for (std::size_t si = 0; si < base["sections"].size(); ++si) {
     for (std::size_t ai = 0; ai < base["sections"][si]["activities"].size(); ++ai) {
@@ -160,42 +182,54 @@ TEST_P(ServerTest, ContractFlow) {
   }
   EXPECT_EQ(changed, 11);
 
-  const auto who = http(port, "GET", "/api/v1/tenants/acme/contracts/main/who?q=qui+sauvegarde+les+applications+%3F",
-                        t["acme"]);
+  const auto who = http(
+      port, "GET", "/api/v1/tenants/acme/contracts/main/who?q=qui+sauvegarde+les+applications+%3F",
+      t["acme"]);
   ASSERT_EQ(who.status, 200) << who.body;
   const auto answer = json::parse(who.body);
   // The two application-backup rows first, moved to Cloud Temple by the option.
   std::set<std::string> top = {answer["matches"][0]["title"], answer["matches"][1]["title"]};
-  EXPECT_EQ(top, (std::set<std::string>{"Définir la stratégie de sauvegarde pour les applications",
-                                        "Mettre en oeuvre et gérer les sauvegardes des applications"}))
+  EXPECT_EQ(top,
+            (std::set<std::string>{"Définir la stratégie de sauvegarde pour les applications",
+                                   "Mettre en oeuvre et gérer les sauvegardes des applications"}))
       << who.body;
   EXPECT_EQ(answer["matches"][0]["roles"].dump(), R"({"client":"I","cloud-temple":"RA"})");
-  const auto duties = json::parse(http(port, "GET", "/api/v1/tenants/acme/contracts/main/duties?role=R", t["acme"]).body);
+  const auto duties = json::parse(
+      http(port, "GET", "/api/v1/tenants/acme/contracts/main/duties?role=R", t["acme"]).body);
   EXPECT_EQ(duties["party"], "client");
-  const auto options = json::parse(http(port, "GET", "/api/v1/tenants/acme/contracts/main/options", t["acme"]).body);
+  const auto options =
+      json::parse(http(port, "GET", "/api/v1/tenants/acme/contracts/main/options", t["acme"]).body);
   ASSERT_EQ(options.size(), 1U);
   EXPECT_EQ(options[0]["id"], "infogerance-complementaire");
   EXPECT_EQ(options[0]["included"], true);
-  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"]).status, 404);
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"]).status,
+            404);
 
   // A new version: the contract stays on version 1 until the tenant accepts.
-  const std::string v2 = replace_once(seed_text(),
-                                      "| Mettre en oeuvre et gérer les sauvegardes du service Kubernetes            | I ",
-                                      "| Mettre en oeuvre et gérer les sauvegardes du service Kubernetes            | C ");
-  EXPECT_EQ(http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions", t["acme"], v2, "text/markdown").status,
+  const std::string v2 = replace_once(
+      seed_text(),
+      "| Mettre en oeuvre et gérer les sauvegardes du service Kubernetes            | I ",
+      "| Mettre en oeuvre et gérer les sauvegardes du service Kubernetes            | C ");
+  EXPECT_EQ(http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions", t["acme"], v2,
+                 "text/markdown")
+                .status,
             403);
-  const auto up = http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions", t["editor"], v2, "text/markdown");
+  const auto up = http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions", t["editor"],
+                       v2, "text/markdown");
   ASSERT_EQ(up.status, 422) << up.body;  // the seed's two errors
   EXPECT_EQ(json::parse(up.body)["summary"]["errors"], 2);
-  const auto forced = http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions?force=true", t["editor"], v2,
-                           "text/markdown");
+  const auto forced = http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions?force=true",
+                           t["editor"], v2, "text/markdown");
   ASSERT_EQ(forced.status, 201) << forced.body;
   EXPECT_EQ(json::parse(forced.body)["version"], 2);
-  const auto same = http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions?force=true", t["editor"], v2,
-                         "text/markdown");
+  const auto same = http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions?force=true",
+                         t["editor"], v2, "text/markdown");
   EXPECT_EQ(same.status, 200);
   EXPECT_EQ(json::parse(same.body)["version"], 2);
-  EXPECT_EQ(json::parse(http(port, "GET", "/api/v1/tenants/acme/contracts/main", t["acme"]).body)["version"], 1);
+  EXPECT_EQ(
+      json::parse(
+          http(port, "GET", "/api/v1/tenants/acme/contracts/main", t["acme"]).body)["version"],
+      1);
 
   const auto preview = http(port, "GET", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"]);
   ASSERT_EQ(preview.status, 200) << preview.body;
@@ -204,21 +238,31 @@ TEST_P(ServerTest, ContractFlow) {
   EXPECT_EQ(p["to"], 2);
   ASSERT_EQ(p["diff"]["changes"].size(), 1U) << preview.body;
   EXPECT_EQ(p["diff"]["changes"][0]["kind"], "changed");
-  EXPECT_EQ(p["diff"]["changes"][0]["new"]["title"], "Mettre en oeuvre et gérer les sauvegardes du service Kubernetes");
+  EXPECT_EQ(p["diff"]["changes"][0]["new"]["title"],
+            "Mettre en oeuvre et gérer les sauvegardes du service Kubernetes");
   EXPECT_EQ(p["diff"]["changes"][0]["roles"].dump(), R"({"Client":{"new":"C","old":"I"}})");
 
-  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"], R"({"version":1})").status, 409);
-  const auto accepted = http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"], R"({"version":2})");
+  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"],
+                 R"({"version":1})")
+                .status,
+            409);
+  const auto accepted = http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"],
+                             R"({"version":2})");
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_EQ(json::parse(accepted.body)["version"], 2);
-  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"]).status, 404);
-  EXPECT_EQ(json::parse(http(port, "GET", "/api/v1/tenants/globex/contracts/main", t["globex"]).body)["version"], 1);
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"]).status,
+            404);
+  EXPECT_EQ(
+      json::parse(
+          http(port, "GET", "/api/v1/tenants/globex/contracts/main", t["globex"]).body)["version"],
+      1);
 
-  const auto audit = json::parse(http(port, "GET", "/api/v1/audit?tenant=acme", s->admin_token()).body);
+  const auto audit =
+      json::parse(http(port, "GET", "/api/v1/audit?tenant=acme", s->admin_token()).body);
   std::vector<std::string> actions;
   for (const auto& e : audit) actions.push_back(e["action"]);
-  EXPECT_EQ(actions, (std::vector<std::string>{"contract.upgrade", "token.create", "token.create", "contract.create",
-                                               "tenant.create"}));
+  EXPECT_EQ(actions, (std::vector<std::string>{"contract.upgrade", "token.create", "token.create",
+                                               "contract.create", "tenant.create"}));
   const auto all = json::parse(http(port, "GET", "/api/v1/audit", s->admin_token()).body);
   EXPECT_EQ(all[1]["action"], "version.create");
   EXPECT_EQ(all[1]["target"], "managed-kubernetes@2");
@@ -232,18 +276,36 @@ TEST_P(ServerTest, AttackSuiteATenantCannotReachAnotherTenant) {
   auto t = two_tenants(port, s->admin_token());
   const auto before = http(port, "GET", "/api/v1/tenants/globex/contracts/main", t["editor"]).body;
 
-  const std::vector<std::string> tenants = {"globex", "GLOBEX", "globex%2F..%2Facme", "..", "%2e%2e", "globex%00",
-                                            "x'%20OR%20'1'='1", "globex;DROP%20TABLE%20tenants", "%7B%22a%22%3A1%7D",
+  const std::vector<std::string> tenants = {"globex",
+                                            "GLOBEX",
+                                            "globex%2F..%2Facme",
+                                            "..",
+                                            "%2e%2e",
+                                            "globex%00",
+                                            "x'%20OR%20'1'='1",
+                                            "globex;DROP%20TABLE%20tenants",
+                                            "%7B%22a%22%3A1%7D",
                                             std::string(300, 'g')};
-  const std::vector<std::string> suffixes = {"", "/contracts", "/contracts/main", "/contracts/main/matrix",
-                                             "/contracts/main/matrix?format=md", "/contracts/main/who?q=backup",
-                                             "/contracts/main/duties", "/contracts/main/summary",
-                                             "/contracts/main/options", "/contracts/main/upgrade",
+  const std::vector<std::string> suffixes = {"",
+                                             "/contracts",
+                                             "/contracts/main",
+                                             "/contracts/main/matrix",
+                                             "/contracts/main/matrix?format=md",
+                                             "/contracts/main/who?q=backup",
+                                             "/contracts/main/duties",
+                                             "/contracts/main/summary",
+                                             "/contracts/main/options",
+                                             "/contracts/main/upgrade",
                                              "/contracts/..%2F..%2Fmain"};
   const std::vector<std::pair<std::string, std::string>> methods = {
-      {"GET", ""}, {"PUT", R"({"name":"pwned"})"}, {"POST", R"({"version":1})"}, {"DELETE", ""},
+      {"GET", ""},
+      {"PUT", R"({"name":"pwned"})"},
+      {"POST", R"({"version":1})"},
+      {"DELETE", ""},
       {"PUT", R"({"matrix":"managed-kubernetes","version":1,"options":[],"party":"Client"})"},
-      {"POST", "{\"version\": 1, \"x\": \"' OR 1=1 --\"}"}, {"PUT", "not json"}, {"PUT", std::string(1 << 16, '[')}};
+      {"POST", "{\"version\": 1, \"x\": \"' OR 1=1 --\"}"},
+      {"PUT", "not json"},
+      {"PUT", std::string(1 << 16, '[')}};
   int calls = 0;
   for (const std::string who : {"acme", "acme-ingest"}) {
     for (const auto& tenant : tenants) {
@@ -265,14 +327,15 @@ TEST_P(ServerTest, AttackSuiteATenantCannotReachAnotherTenant) {
     EXPECT_EQ(http(port, "POST", "/api/v1/tokens", t[who], R"({"role":"admin"})").status, 403);
   }
   // The same spellings on globex's matrix routes: acme reads only what its contracts use.
-  const auto globex_only = http(port, "POST", "/api/v1/matrices/globex-only/versions?force=true", t["editor"],
-                                seed_text(), "text/markdown");
+  const auto globex_only = http(port, "POST", "/api/v1/matrices/globex-only/versions?force=true",
+                                t["editor"], seed_text(), "text/markdown");
   ASSERT_EQ(globex_only.status, 201);
-  for (const std::string path : {"/api/v1/matrices/globex-only/versions", "/api/v1/matrices/globex-only/versions/1",
-                                 "/api/v1/matrices/globex-only/versions/latest?format=xlsx",
-                                 "/api/v1/matrices/globex-only/versions/1/lint",
-                                 "/api/v1/matrices/globex-only/diff?from=1&to=1",
-                                 "/api/v1/matrices/globex-only/versions/..%2F1"}) {
+  for (const std::string path :
+       {"/api/v1/matrices/globex-only/versions", "/api/v1/matrices/globex-only/versions/1",
+        "/api/v1/matrices/globex-only/versions/latest?format=xlsx",
+        "/api/v1/matrices/globex-only/versions/1/lint",
+        "/api/v1/matrices/globex-only/diff?from=1&to=1",
+        "/api/v1/matrices/globex-only/versions/..%2F1"}) {
     const auto r = http(port, "GET", path, t["acme"]);
     EXPECT_EQ(r.status / 100, 4) << path << ": " << r.body;
   }
@@ -282,20 +345,24 @@ TEST_P(ServerTest, AttackSuiteATenantCannotReachAnotherTenant) {
 
   // Oversized and malformed requests.
   EXPECT_EQ(http_raw(port, "GARBAGE\r\n\r\n").status, 400);
-  const auto big = http_raw(port, "POST /api/v1/matrices/x/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                                      t["editor"] + "\r\nContent-Type: text/markdown\r\nContent-Length: " +
-                                      std::to_string(17U << 20U) + "\r\n\r\n" + std::string(1 << 20, 'a'));
+  const auto big = http_raw(
+      port, "POST /api/v1/matrices/x/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                t["editor"] + "\r\nContent-Type: text/markdown\r\nContent-Length: " +
+                std::to_string(17U << 20U) + "\r\n\r\n" + std::string(1 << 20, 'a'));
   EXPECT_EQ(big.status, 413);
-  const auto headers = http_raw(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 << 10, 'h') +
-                                          "\r\nConnection: close\r\n\r\n");
+  const auto headers =
+      http_raw(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 << 10, 'h') +
+                         "\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(headers.status, 431);
 
   EXPECT_GT(calls, 1000);
   EXPECT_EQ(http(port, "GET", "/healthz").status, 200);
   EXPECT_EQ(http(port, "GET", "/api/v1/tenants/globex/contracts/main", t["editor"]).body, before);
-  const auto globex_audit = json::parse(http(port, "GET", "/api/v1/audit?tenant=globex", s->admin_token()).body);
+  const auto globex_audit =
+      json::parse(http(port, "GET", "/api/v1/audit?tenant=globex", s->admin_token()).body);
   for (const auto& e : globex_audit) EXPECT_NE(e["token"], "") << e.dump();
-  EXPECT_EQ(globex_audit.size(), 3U) << globex_audit.dump();  // tenant, contract, token: all the admin's
+  EXPECT_EQ(globex_audit.size(), 3U)
+      << globex_audit.dump();  // tenant, contract, token: all the admin's
   EXPECT_EQ(s->terminate(), 0);
 }
 
@@ -314,8 +381,10 @@ TEST_P(ServerTest, NothingAcknowledgedIsLostWhenKilled) {
   for (int c = 0; c < 4; ++c) {
     clients.emplace_back([&, c] {
       for (int i = 0; i < 200 && !stop; ++i) {
-        const std::string doc = seed + "\n<!-- client " + std::to_string(c) + " upload " + std::to_string(i) + " -->\n";
-        const auto r = http(port, "POST", "/api/v1/matrices/busy/versions?force=true", editor, doc, "text/markdown");
+        const std::string doc =
+            seed + "\n<!-- client " + std::to_string(c) + " upload " + std::to_string(i) + " -->\n";
+        const auto r = http(port, "POST", "/api/v1/matrices/busy/versions?force=true", editor, doc,
+                            "text/markdown");
         if (r.status != 201) continue;
         const auto v = json::parse(r.body)["version"].get<std::int64_t>();
         std::lock_guard<std::mutex> lock(mutex);
@@ -332,11 +401,13 @@ TEST_P(ServerTest, NothingAcknowledgedIsLostWhenKilled) {
 
   auto again = start();
   for (const auto& [v, doc] : acknowledged) {
-    const auto r = http(again->port(), "GET", "/api/v1/matrices/busy/versions/" + std::to_string(v) + "?format=json",
-                        admin);
+    const auto r =
+        http(again->port(), "GET",
+             "/api/v1/matrices/busy/versions/" + std::to_string(v) + "?format=json", admin);
     ASSERT_EQ(r.status, 200) << "version " << v;
   }
-  const auto versions = json::parse(http(again->port(), "GET", "/api/v1/matrices/busy/versions", admin).body);
+  const auto versions =
+      json::parse(http(again->port(), "GET", "/api/v1/matrices/busy/versions", admin).body);
   EXPECT_GE(versions.size(), acknowledged.size());
   EXPECT_EQ(again->terminate(), 0);
   auto store = store::Store::open(where, 1);
@@ -358,7 +429,8 @@ TEST_P(ServerTest, GracefulShutdownFinishesRequestsInFlight) {
   for (int c = 0; c < 4; ++c) {
     clients.emplace_back([&] {
       for (int i = 0; i < 50; ++i) {
-        const auto r = http(port, "GET", "/api/v1/matrices/managed-kubernetes/versions/1?format=xlsx", admin);
+        const auto r =
+            http(port, "GET", "/api/v1/matrices/managed-kubernetes/versions/1?format=xlsx", admin);
         if (r.status == 200) {
           ++ok;
         } else if (r.status == 0) {
@@ -396,13 +468,16 @@ TEST_P(ServerTest, RateLimitsAnswer429WithRetryAfter) {
 }
 
 TEST_P(ServerTest, LogsOneJsonLinePerRequestAndNeverTheToken) {
-  const std::string log = (std::filesystem::temp_directory_path() / ("racine-log-" + std::to_string(getpid()))).string();
+  const std::string log =
+      (std::filesystem::temp_directory_path() / ("racine-log-" + std::to_string(getpid())))
+          .string();
   std::string admin;
   {
     ServerProcess s(racine_binary(), args, log);
     admin = s.admin_token();
     EXPECT_EQ(http(s.port(), "GET", "/api/v1/matrices", admin).status, 200);
-    EXPECT_EQ(http(s.port(), "GET", "/api/v1/matrices/managed-kubernetes/versions/9", admin).status, 404);
+    EXPECT_EQ(http(s.port(), "GET", "/api/v1/matrices/managed-kubernetes/versions/9", admin).status,
+              404);
     EXPECT_EQ(http(s.port(), "GET", "/healthz").status, 200);
     EXPECT_EQ(s.terminate(), 0);
   }
@@ -429,7 +504,8 @@ TEST_P(ServerTest, TokenCreateWorksOfflineOnTheSameStore) {
   {
     auto s = start();
     admin = s->admin_token();
-    ASSERT_EQ(http(s->port(), "PUT", "/api/v1/tenants/acme", admin, R"({"name":"ACME"})").status, 201);
+    ASSERT_EQ(http(s->port(), "PUT", "/api/v1/tenants/acme", admin, R"({"name":"ACME"})").status,
+              201);
     EXPECT_EQ(s->terminate(), 0);
   }
   auto run = [&](std::vector<std::string> extra, std::string& out) {
@@ -473,9 +549,10 @@ TEST(ServerPostgresql, TwoInstancesShareOneDatabase) {
   ServerProcess b(racine_binary(), {"--database", where});
   const std::string admin = a.admin_token().empty() ? b.admin_token() : a.admin_token();
   ASSERT_FALSE(admin.empty());
-  EXPECT_TRUE(a.admin_token().empty() || b.admin_token().empty()) << "one admin token, from one instance";
-  const auto up = http(a.port(), "POST", "/api/v1/matrices/shared/versions?force=true", admin, seed_text(),
-                       "text/markdown");
+  EXPECT_TRUE(a.admin_token().empty() || b.admin_token().empty())
+      << "one admin token, from one instance";
+  const auto up = http(a.port(), "POST", "/api/v1/matrices/shared/versions?force=true", admin,
+                       seed_text(), "text/markdown");
   ASSERT_EQ(up.status, 201) << up.body;
   const auto r = http(b.port(), "GET", "/api/v1/matrices/shared/versions/1?format=md", admin);
   EXPECT_EQ(r.status, 200);

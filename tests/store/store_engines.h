@@ -46,8 +46,9 @@ inline std::string fresh_store(const std::string& engine) {
   const std::string base = pg_base_url();
   if (base.empty()) {
     if (under_ci()) {
-      ADD_FAILURE() << "CI=true and no private PostgreSQL server: RACINE_TEST_PG_STATE is unset or empty "
-                       "(ctest starts one with tests/pg/pg.sh; make deps-test installs postgresql-15)";
+      ADD_FAILURE()
+          << "CI=true and no private PostgreSQL server: RACINE_TEST_PG_STATE is unset or empty "
+             "(ctest starts one with tests/pg/pg.sh; make deps-test installs postgresql-15)";
     }
     return "";
   }

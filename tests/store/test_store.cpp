@@ -1,13 +1,12 @@
 // The store on both engines: migrations, versions (numbering, same bytes, concurrency),
 // tenants and contracts, tokens, the audit log, and isolation between tenants enforced
 // by the store itself.
-#include "store/store.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <thread>
 
+#include "store/store.h"
 #include "store_engines.h"
 
 namespace racine::store {
@@ -18,14 +17,16 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     where = test::fresh_store(GetParam());
     if (where.empty()) {
-      if (!test::under_ci()) GTEST_SKIP() << "no private PostgreSQL server (make deps-test installs postgresql-15)";
+      if (!test::under_ci())
+        GTEST_SKIP() << "no private PostgreSQL server (make deps-test installs postgresql-15)";
       return;
     }
     store = Store::open(where, 4);
   }
 
   NewVersion doc(const std::string& matrix, const std::string& body) {
-    return NewVersion{matrix, "Title of " + matrix, "md", body, "sha-" + body, "{}", "{}", "{\"errors\":0}"};
+    return NewVersion{matrix, "Title of " + matrix, "md", body, "sha-" + body, "{}",
+                      "{}",   "{\"errors\":0}"};
   }
 
   // Two tenants, each with a contract on its own matrix, and a shared one.
@@ -95,7 +96,9 @@ TEST_P(StoreTest, VersionsAreNumberedAndTheSameBytesGiveTheSameVersion) {
 
 TEST_P(StoreTest, DocumentsAreKeptByteForByte) {
   const auto admin = Principal::system();
-  const std::string body = "| a | b |\r\n|---|---|\r\n| \xC3\xA9t\xC3\xA9 'quote' \"dq\" \\ ; DROP TABLE versions; -- |\n";
+  const std::string body =
+      "| a | b |\r\n|---|---|\r\n| \xC3\xA9t\xC3\xA9 'quote' \"dq\" \\ ; DROP TABLE versions; -- "
+      "|\n";
   store->put_version(admin, doc("bytes", body));
   EXPECT_EQ(store->get_version(admin, "bytes", 1)->document, body);
 }
@@ -107,13 +110,15 @@ TEST_P(StoreTest, ConcurrentUploadsGetDistinctVersionsWithoutGaps) {
   std::vector<std::thread> threads;
   for (int t = 0; t < k_threads; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < k_each; ++i) store->put_version(admin, doc("busy", std::to_string(t) + "-" + std::to_string(i)));
+      for (int i = 0; i < k_each; ++i)
+        store->put_version(admin, doc("busy", std::to_string(t) + "-" + std::to_string(i)));
     });
   }
   for (auto& th : threads) th.join();
   const auto versions = store->list_versions(admin, "busy");
   ASSERT_EQ(versions.size(), static_cast<std::size_t>(k_threads * k_each));
-  for (std::size_t i = 0; i < versions.size(); ++i) EXPECT_EQ(versions[i].version, static_cast<std::int64_t>(i + 1));
+  for (std::size_t i = 0; i < versions.size(); ++i)
+    EXPECT_EQ(versions[i].version, static_cast<std::int64_t>(i + 1));
 }
 
 TEST_P(StoreTest, ContractsNeedAnExistingTenantAndVersion) {
@@ -151,7 +156,8 @@ TEST_P(StoreTest, ATenantSeesOnlyItsOwnData) {
   EXPECT_TRUE(store->list_versions(acme, "globex-only").empty());
   EXPECT_FALSE(store->upgrade_contract(acme, "globex", "main", 1));
 
-  for (const auto& e : store->list_audit(acme, std::nullopt)) EXPECT_EQ(e.tenant, "acme") << e.action;
+  for (const auto& e : store->list_audit(acme, std::nullopt))
+    EXPECT_EQ(e.tenant, "acme") << e.action;
   EXPECT_TRUE(store->list_audit(acme, "globex").empty());
   EXPECT_THROW(store->put_tenant(acme, {"globex", "taken"}), Error);
   EXPECT_EQ(store->get_tenant(Principal::system(), "globex")->name, "Globex");

@@ -1,6 +1,6 @@
-#include "core/party_names.h"
-
 #include <gtest/gtest.h>
+
+#include "core/party_names.h"
 
 namespace racine {
 

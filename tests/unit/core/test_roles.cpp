@@ -1,13 +1,14 @@
-#include "core/roles.h"
+#include <gtest/gtest.h>
 
 #include "../test_support.h"
-
-#include <gtest/gtest.h>
+#include "core/roles.h"
 
 namespace racine {
 
 namespace {
-std::string roles(std::string_view cell) { return parse_role_cell(cell).roles.to_string(); }
+std::string roles(std::string_view cell) {
+  return parse_role_cell(cell).roles.to_string();
+}
 }  // namespace
 
 TEST(RoleCell, ReadsTheSpellingsFoundInRealMatrices) {
@@ -16,7 +17,9 @@ TEST(RoleCell, ReadsTheSpellingsFoundInRealMatrices) {
   EXPECT_EQ(roles("C, I"), "CI");
   EXPECT_EQ(roles("R/A"), "RA");
   EXPECT_EQ(roles("A / R"), "RA");
-  EXPECT_EQ(roles("R\xC2\xB7" "A"), "RA");
+  EXPECT_EQ(roles("R\xC2\xB7"
+                  "A"),
+            "RA");
   EXPECT_EQ(roles("IC"), "CI");
   EXPECT_EQ(roles(""), "");
 }
@@ -47,7 +50,9 @@ TEST(RoleCell, MarkersAndRemarks) {
 TEST(RoleCell, UnknownLettersAreKept) {
   EXPECT_EQ(parse_role_cell("RX").unknown, "X");
   EXPECT_EQ(parse_role_cell("S").unknown, "S");
-  EXPECT_EQ(parse_role_cell("Responsable").unknown, "espons" "ble");
+  EXPECT_EQ(parse_role_cell("Responsable").unknown,
+            "espons"
+            "ble");
 }
 
 TEST(Markers, InTitles) {
@@ -82,11 +87,14 @@ TEST(RoleVocabularies, CanonicalOrderAndLetters) {
 }
 
 TEST(RoleVocabularies, ReadFromTheDocument) {
-  auto rasci = test::read_md("# Release (RASCI)\n\n| Task | A | B |\n|---|---|---|\n| Ship | RA | S |\n");
+  auto rasci =
+      test::read_md("# Release (RASCI)\n\n| Task | A | B |\n|---|---|---|\n| Ship | RA | S |\n");
   ASSERT_TRUE(rasci.ok());
   EXPECT_EQ(rasci->roles.letters, "RASCI");
   EXPECT_EQ(rasci->sections[0].activities[0].cells[1].roles.to_string(), "S");
-  auto daci = test::read_md("---\ntitle: Decisions, DACI\n---\n\n| Decision | A | B |\n|---|---|---|\n| Price | DA | C |\n");
+  auto daci = test::read_md(
+      "---\ntitle: Decisions, DACI\n---\n\n| Decision | A | B |\n|---|---|---|\n| Price | DA | C "
+      "|\n");
   ASSERT_TRUE(daci.ok());
   EXPECT_EQ(daci->roles.letters, "DACI");
   auto legend = test::read_md(
@@ -98,7 +106,9 @@ TEST(RoleVocabularies, ReadFromTheDocument) {
   EXPECT_EQ(legend->roles.legend[1].letter, 'V');
   EXPECT_EQ(legend->sections[0].activities[0].cells[1].roles.to_string(), "RV");
   // A single "(X) word" row is no legend.
-  auto one = test::read_md("| Rôle | Description |\n|---|---|\n| (V) Valide | y |\n\n| T | PM | Dev |\n|---|---|---|\n| L | A | R |\n");
+  auto one = test::read_md(
+      "| Rôle | Description |\n|---|---|\n| (V) Valide | y |\n\n| T | PM | Dev |\n|---|---|---|\n| "
+      "L | A | R |\n");
   ASSERT_TRUE(one.ok());
   EXPECT_EQ(one->roles.letters, "RACI");
   EXPECT_TRUE(one->roles.legend.empty());

@@ -60,7 +60,8 @@ TEST(Canonical, ReadsTheMinimalDocument) {
   ASSERT_EQ(acts.size(), 2U);
   EXPECT_EQ(acts[0].title, "Back up the databases");  // the matrix's language
   ASSERT_EQ(acts[0].titles.size(), 2U);
-  EXPECT_EQ(acts[0].titles[1], (std::pair<std::string, std::string>{"fr", "Sauvegarder les bases"}));
+  EXPECT_EQ(acts[0].titles[1],
+            (std::pair<std::string, std::string>{"fr", "Sauvegarder les bases"}));
   EXPECT_EQ(acts[0].cells[1].roles.to_string(), "RA");
   EXPECT_EQ(acts[0].cells[1].markers, std::vector<std::string>{"*"});
   EXPECT_EQ(acts[1].id, "restore-the-databases");  // derived when absent
@@ -81,9 +82,11 @@ TEST(Canonical, SameDiagnosticsAsMarkdown) {
   ASSERT_TRUE(m.ok());
   const auto diags = lint::run(*m, {});
   ASSERT_EQ(diags.size(), 0U);
-  auto bad = read("racine: 1\nparties: [{id: a, name: A}, {id: b, name: B}]\nsections:\n  - title: S\n    activities:\n"
-                  "      - title: T\n        roles: {a: RA, b: RAX}\n",
-                  Format::yaml);
+  auto bad = read(
+      "racine: 1\nparties: [{id: a, name: A}, {id: b, name: B}]\nsections:\n  - title: S\n    "
+      "activities:\n"
+      "      - title: T\n        roles: {a: RA, b: RAX}\n",
+      Format::yaml);
   ASSERT_TRUE(bad.ok()) << bad.error().to_string();
   std::vector<std::string> got;
   for (const auto& d : lint::run(*bad, {})) {
@@ -94,7 +97,8 @@ TEST(Canonical, SameDiagnosticsAsMarkdown) {
 }
 
 TEST(Canonical, RefusalsCarryLineAndColumn) {
-  const std::string head = "racine: 1\nparties:\n  - {id: a, name: A}\nsections:\n  - title: S\n    activities:\n";
+  const std::string head =
+      "racine: 1\nparties:\n  - {id: a, name: A}\nsections:\n  - title: S\n    activities:\n";
   EXPECT_EQ(error_of(head + "      - title: [not, a, string]\n"),
             "m.yaml:7:16: an activity's title must be a string, not a sequence");
   EXPECT_EQ(error_of(head + "      - title: T\n        roles: {a: R, zz: A}\n"),
@@ -102,51 +106,65 @@ TEST(Canonical, RefusalsCarryLineAndColumn) {
   EXPECT_EQ(error_of(head + "      - {id: x, title: T}\n      - {id: x, title: U}\n"),
             "m.yaml:8:14: duplicate activity id 'x'");
   EXPECT_EQ(error_of(head + "      - title: T\n        colour: red\n"),
-            "m.yaml:8:9: unknown key 'colour' in an activity (known: id, title, line, roles, markers, title_markers, "
+            "m.yaml:8:9: unknown key 'colour' in an activity (known: id, title, line, roles, "
+            "markers, title_markers, "
             "fields)");
   EXPECT_EQ(error_of("racine: 2\nparties: []\nsections: []\n"),
             "m.yaml:1:9: unsupported format version '2': this racine reads version 1");
-  EXPECT_EQ(error_of("parties: []\n"), "m.yaml:1:1: not a racine document: the key 'racine: 1' is missing");
-  EXPECT_EQ(error_of("- just\n- a list\n"), "m.yaml:1:1: the document must be a mapping, not a sequence");
-  EXPECT_EQ(error_of(head + "      - title: T\n        roles: {a: R}\n  bad indent: [\n"), "m.yaml:9:3: end of map not found");
-  EXPECT_EQ(error_of("{\"racine\": 1, \"parties\": [{\"name\": \"A\"}], \"sections\": {}}", Format::json),
-            "m.yaml:1:55: sections must be a sequence, not a mapping");
+  EXPECT_EQ(error_of("parties: []\n"),
+            "m.yaml:1:1: not a racine document: the key 'racine: 1' is missing");
+  EXPECT_EQ(error_of("- just\n- a list\n"),
+            "m.yaml:1:1: the document must be a mapping, not a sequence");
+  EXPECT_EQ(error_of(head + "      - title: T\n        roles: {a: R}\n  bad indent: [\n"),
+            "m.yaml:9:3: end of map not found");
+  EXPECT_EQ(
+      error_of("{\"racine\": 1, \"parties\": [{\"name\": \"A\"}], \"sections\": {}}", Format::json),
+      "m.yaml:1:55: sections must be a sequence, not a mapping");
   EXPECT_EQ(error_of("racine: 1\nparties: [{name: A}]\nsections: []\n---\nracine: 1\n"),
             "m.yaml:5:1: a second YAML document: a file holds one matrix");
 }
 
 TEST(Canonical, HostileYamlAndJson) {
   // Alias bombs are refused at the first alias, before anything expands.
-  EXPECT_EQ(error_of("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"),
-            "m.yaml:2:8: aliases (*name) are not allowed in a racine document: write the value out");
+  EXPECT_EQ(
+      error_of("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"),
+      "m.yaml:2:8: aliases (*name) are not allowed in a racine document: write the value out");
   // Deep nesting stops at yaml-cpp's depth guard, in flow, block and JSON form.
-  EXPECT_NE(error_of(std::string(100000, '[') + std::string(100000, ']'), Format::json).find("nesting deeper than"),
+  EXPECT_NE(error_of(std::string(100000, '[') + std::string(100000, ']'), Format::json)
+                .find("nesting deeper than"),
             std::string::npos);
   std::string block;
   for (int i = 0; i < 100000; ++i) block += "- ";
   EXPECT_NE(error_of(block + "x\n").find("nesting deeper than"), std::string::npos);
   // yaml-cpp 0.7 would return this same document forever.
-  EXPECT_EQ(error_of("  \"a\", \"b\",\n  \"c\"]\n"), "m.yaml:1:6: malformed YAML: the parser cannot go past this point");
+  EXPECT_EQ(error_of("  \"a\", \"b\",\n  \"c\"]\n"),
+            "m.yaml:1:6: malformed YAML: the parser cannot go past this point");
   // Not YAML at all.
-  EXPECT_EQ(error_of("\t\"unterminated\n"), "m.yaml:1:2: the document must be a mapping, not a scalar");
+  EXPECT_EQ(error_of("\t\"unterminated\n"),
+            "m.yaml:1:2: the document must be a mapping, not a scalar");
 }
 
 TEST(Canonical, YamlStringsReadBackAsWritten) {
   const std::vector<std::string> tricky = {
-      "yes", "No", "null", "NULL", "~", "1.5", "42", "-x", "- x", "a: b", "a:b", "#x", "x #y", "x# y", "[x]", "{x}",
-      "*", "&a", "!t", "%x", "@x", "`x", "'x", "\"x", "x'y", "é", " lead", "trail ", "tab\tin", "line\nbreak",
-      "back\\slash", "(1)", "¹", "x,y", "🙂", "", "?x", ":x", "x:", "| pipe", "> fold", "a\u2028b"};
+      "yes",     "No",          "null",        "NULL", "~",      "1.5",    "42",
+      "-x",      "- x",         "a: b",        "a:b",  "#x",     "x #y",   "x# y",
+      "[x]",     "{x}",         "*",           "&a",   "!t",     "%x",     "@x",
+      "`x",      "'x",          "\"x",         "x'y",  "é",      " lead",  "trail ",
+      "tab\tin", "line\nbreak", "back\\slash", "(1)",  "¹",      "x,y",    "🙂",
+      "",        "?x",          ":x",          "x:",   "| pipe", "> fold", "a\u2028b"};
   for (const auto& s : tricky) {
-    const std::string doc = "racine: 1\nparties:\n  - name: x\nsections:\n  - activities:\n      - title: x\n"
-                            "        fields:\n" +
-                            json_to_yaml(nlohmann::ordered_json{{"f", s}}).insert(0, "          ") +
-                            // and inside a flow sequence, where commas and brackets matter
-                            json_to_yaml(nlohmann::ordered_json{{"title_markers", {s, s}}}).insert(0, "        ");
+    const std::string doc =
+        "racine: 1\nparties:\n  - name: x\nsections:\n  - activities:\n      - title: x\n"
+        "        fields:\n" +
+        json_to_yaml(nlohmann::ordered_json{{"f", s}}).insert(0, "          ") +
+        // and inside a flow sequence, where commas and brackets matter
+        json_to_yaml(nlohmann::ordered_json{{"title_markers", {s, s}}}).insert(0, "        ");
     auto back = read(doc, Format::yaml);
     ASSERT_TRUE(back.ok()) << "'" << s << "': " << back.error().to_string() << "\n" << doc;
     ASSERT_EQ(back->sections[0].activities[0].fields.size(), 1U) << s;
     EXPECT_EQ(back->sections[0].activities[0].fields[0].value, s) << doc;
-    EXPECT_EQ(back->sections[0].activities[0].title_markers, (std::vector<std::string>{s, s})) << doc;
+    EXPECT_EQ(back->sections[0].activities[0].title_markers, (std::vector<std::string>{s, s}))
+        << doc;
   }
 }
 
@@ -174,14 +192,18 @@ TEST(Csv, QuotingFormulasAndErrors) {
   EXPECT_EQ(m->parties[0].name, "Client, Inc.");
   EXPECT_EQ(m->sections[0].activities[0].title, "Multi\nline, \"quoted\"");
   EXPECT_EQ(m->sections[0].activities[1].title, "-dash title");
-  EXPECT_EQ(m->sections[0].activities[0].cells[1].unknown, "=md");  // '=cmd read as =cmd: C and "=md"
+  EXPECT_EQ(m->sections[0].activities[0].cells[1].unknown,
+            "=md");  // '=cmd read as =cmd: C and "=md"
   const std::string out = write_csv(*m);
   EXPECT_NE(out.find("'-dash title"), std::string::npos);  // a spreadsheet will not run it
-  EXPECT_EQ(error_of("section,id,title,A\nS,x,\"open,RA\n", Format::csv), "m.yaml:2:5: quoted field never closed: a '\"' is missing");
+  EXPECT_EQ(error_of("section,id,title,A\nS,x,\"open,RA\n", Format::csv),
+            "m.yaml:2:5: quoted field never closed: a '\"' is missing");
   EXPECT_EQ(error_of("title,A\nx,RA\n", Format::csv),
             "m.yaml:1:1: the header must be: section,id,title, then one column per party");
-  EXPECT_EQ(error_of("section,id,title,A\nS,x,T,RA,extra\n", Format::csv), "m.yaml:2:1: row has 5 fields, the header 4");
-  EXPECT_EQ(error_of("section,id,title,A\nS,x,T,RA\nS,x,U,C\n", Format::csv), "m.yaml:3:3: duplicate activity id 'x'");
+  EXPECT_EQ(error_of("section,id,title,A\nS,x,T,RA,extra\n", Format::csv),
+            "m.yaml:2:1: row has 5 fields, the header 4");
+  EXPECT_EQ(error_of("section,id,title,A\nS,x,T,RA\nS,x,U,C\n", Format::csv),
+            "m.yaml:3:3: duplicate activity id 'x'");
   EXPECT_EQ(error_of("", Format::csv), "m.yaml:1:1: the CSV file is empty");
   std::string wide = "section,id,title";
   for (int i = 0; i < 300; ++i) wide += ",P" + std::to_string(i);

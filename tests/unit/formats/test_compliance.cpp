@@ -1,8 +1,7 @@
-#include "formats/compliance.h"
-
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
+#include "formats/compliance.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
 
@@ -10,7 +9,8 @@ namespace racine {
 
 TEST(Compliance, OwnershipRules) {
   auto m = test::read_md(
-      "| Activity | Provider | Customer |\n|---|---|---|\n| Run the platform | RA | C |\n| Run the apps | I | RA |\n"
+      "| Activity | Provider | Customer |\n|---|---|---|\n| Run the platform | RA | C |\n| Run the "
+      "apps | I | RA |\n"
       "| Secure the cluster | RA | R |\n| Talk about it | C | I |\n");
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(customer_party(*m), 1);
@@ -49,7 +49,7 @@ TEST(Compliance, NameBasedUuids) {
   EXPECT_EQ(a, name_uuid("racine:managed-kubernetes:component"));  // stable
   EXPECT_NE(a, name_uuid("racine:managed-kubernetes:component-definition"));
   ASSERT_EQ(a.size(), 36U);
-  EXPECT_EQ(a[14], '5');  // version 5
+  EXPECT_EQ(a[14], '5');                                          // version 5
   EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos);  // RFC 4122 variant
 }
 

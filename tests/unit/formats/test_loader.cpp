@@ -1,10 +1,10 @@
-#include "formats/loader.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "formats/loader.h"
 
 namespace racine {
 
@@ -31,7 +31,8 @@ TEST(Loader, SizeLimit) {
 }
 
 TEST(Loader, MissingPathAndDirectory) {
-  EXPECT_EQ(load_file("/nonexistent/x.md", {}).error().to_string(), "/nonexistent/x.md: no such file");
+  EXPECT_EQ(load_file("/nonexistent/x.md", {}).error().to_string(),
+            "/nonexistent/x.md: no such file");
   const auto dir = std::filesystem::temp_directory_path();
   EXPECT_EQ(load_file(dir.string(), {}).error().message, "is a directory, not a file");
 }

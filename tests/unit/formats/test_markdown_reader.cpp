@@ -1,22 +1,28 @@
-#include "formats/markdown_reader.h"
-
 #include <gtest/gtest.h>
 
 #include "../../hostile_inputs.h"
 #include "../test_support.h"
-#include "lint/linter.h"
 #include "formats/json_writer.h"
 #include "formats/loader.h"
 #include "formats/markdown_prescan.h"
+#include "formats/markdown_reader.h"
+#include "lint/linter.h"
 
 namespace racine {
 
 using test::read_md;
 
 namespace {
-std::uint32_t line_of(const Matrix& m, Span s) { return m.source->position(s.begin).line; }
-const Activity& act(const Matrix& m, std::size_t s, std::size_t a) { return m.sections.at(s).activities.at(a); }
-std::string roles(const Matrix& m, const Activity& a, std::size_t p) { (void)m; return a.cells.at(p).roles.to_string(); }
+std::uint32_t line_of(const Matrix& m, Span s) {
+  return m.source->position(s.begin).line;
+}
+const Activity& act(const Matrix& m, std::size_t s, std::size_t a) {
+  return m.sections.at(s).activities.at(a);
+}
+std::string roles(const Matrix& m, const Activity& a, std::size_t p) {
+  (void)m;
+  return a.cells.at(p).roles.to_string();
+}
 }  // namespace
 
 TEST(MarkdownReader, SeedMatrix) {
@@ -49,8 +55,8 @@ TEST(MarkdownReader, SeedMatrix) {
       bool d = false;
       for (const auto& use : m->marker_uses) {
         if (use.note >= 0 && m->notes[static_cast<std::size_t>(use.note)].marker == "*" &&
-            &m->sections[use.section].activities[use.activity] == &a &&
-            use.party >= 0 && m->notes[static_cast<std::size_t>(use.note)].text == m->options[0].text) {
+            &m->sections[use.section].activities[use.activity] == &a && use.party >= 0 &&
+            m->notes[static_cast<std::size_t>(use.note)].text == m->options[0].text) {
           d = true;
         }
       }
@@ -65,7 +71,8 @@ TEST(MarkdownReader, SeedMatrix) {
 
 TEST(MarkdownReader, TableAfterATextLineGetsRightLines) {
   // cmark-gfm issue #222: a table right after a text line has a wrong start line.
-  auto m = read_md("Intro text\n| Task | PM | Dev |\n|-|-|-|\n| Ship | RA | C |\n| Test | C | RA |\n");
+  auto m =
+      read_md("Intro text\n| Task | PM | Dev |\n|-|-|-|\n| Ship | RA | C |\n| Test | C | RA |\n");
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   EXPECT_EQ(line_of(*m, m->tables[0].span), 2U);
   EXPECT_EQ(line_of(*m, act(*m, 0, 0).span), 4U);
@@ -83,7 +90,8 @@ TEST(MarkdownReader, MarkerParagraphRightAboveATable) {
 }
 
 TEST(MarkdownReader, EscapedPipesAndCodeSpans) {
-  auto m = read_md("| Task | PM | Dev |\n|---|---|---|\n| Ship a \\| b | RA | C |\n| Use `x` | RA | C |\n");
+  auto m = read_md(
+      "| Task | PM | Dev |\n|---|---|---|\n| Ship a \\| b | RA | C |\n| Use `x` | RA | C |\n");
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(act(*m, 0, 0).title, "Ship a | b");
   EXPECT_EQ(act(*m, 0, 0).source_cells, 3U);
@@ -91,8 +99,9 @@ TEST(MarkdownReader, EscapedPipesAndCodeSpans) {
 }
 
 TEST(MarkdownReader, BoldUnderscoreAndLowerCaseCells) {
-  auto m = read_md("| **Activité** | **Client** | **Cloud Temple** |\n|---|---|---|\n"
-                   "| **Définir** l'architecture | __C, I__ | **RA** |\n| Installer | ra | r/a |\n");
+  auto m = read_md(
+      "| **Activité** | **Client** | **Cloud Temple** |\n|---|---|---|\n"
+      "| **Définir** l'architecture | __C, I__ | **RA** |\n| Installer | ra | r/a |\n");
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Client", "Cloud Temple"}));
   EXPECT_EQ(act(*m, 0, 0).title, "Définir l'architecture");
@@ -103,18 +112,21 @@ TEST(MarkdownReader, BoldUnderscoreAndLowerCaseCells) {
 }
 
 TEST(MarkdownReader, NonRaciTablesAreSkippedByContent) {
-  auto m = read_md("| Rôle | Description |\n|---|---|\n| (R) Réalise | __R__éalise le processus |\n\n"
-                   "| Activité | Rôle Client | Rôle Cloud Temple |\n|---|---|---|\n| Faire | RA | I |\n");
+  auto m = read_md(
+      "| Rôle | Description |\n|---|---|\n| (R) Réalise | __R__éalise le processus |\n\n"
+      "| Activité | Rôle Client | Rôle Cloud Temple |\n|---|---|---|\n| Faire | RA | I |\n");
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->activity_count(), 1U);
   ASSERT_EQ(m->skipped.size(), 1U);
   EXPECT_EQ(line_of(*m, m->skipped[0].span), 1U);
-  EXPECT_EQ(m->skipped[0].reason, "not a RACI table: no column below 'Description' holds role codes");
+  EXPECT_EQ(m->skipped[0].reason,
+            "not a RACI table: no column below 'Description' holds role codes");
 }
 
 TEST(MarkdownReader, IdDomainAndFreeTextColumns) {
-  auto m = read_md("| ID | Domain | Task | PM | Dev | SLA |\n|---|---|---|---|---|---|\n"
-                   "| T-1 | Build | Ship it | RA | C | 4h |\n| T-2 | Run | Watch | A | R (veto) | |\n");
+  auto m = read_md(
+      "| ID | Domain | Task | PM | Dev | SLA |\n|---|---|---|---|---|---|\n"
+      "| T-1 | Build | Ship it | RA | C | 4h |\n| T-2 | Run | Watch | A | R (veto) | |\n");
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   EXPECT_EQ(m->party_names(), (std::vector<std::string>{"PM", "Dev"}));
   const Activity& a = act(*m, 0, 0);
@@ -127,8 +139,10 @@ TEST(MarkdownReader, IdDomainAndFreeTextColumns) {
 }
 
 TEST(MarkdownReader, SectionRowsAndNoRoleTokens) {
-  auto m = read_md("## Ops\n\n| ID | Task | A | B |\n|---|---|---|---|\n| | **Build** | | |\n| 1 | Ship | RA | — |\n"
-                   "| **Run** | | | |\n| 2 | Watch | N/A | RA |\n");
+  auto m = read_md(
+      "## Ops\n\n| ID | Task | A | B |\n|---|---|---|---|\n| | **Build** | | |\n| 1 | Ship | RA | "
+      "— |\n"
+      "| **Run** | | | |\n| 2 | Watch | N/A | RA |\n");
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->sections.size(), 2U);
   EXPECT_EQ(m->sections[0].title, "Build");
@@ -139,8 +153,9 @@ TEST(MarkdownReader, SectionRowsAndNoRoleTokens) {
 }
 
 TEST(MarkdownReader, TransposedTables) {
-  auto m = read_md("| Tâche | Réalise | Approuve | Consulté | Informé |\n|---|---|---|---|---|\n"
-                   "| Livrer | Dev, Ops | PM | QA | Sales |\n| Tester | QA | PM | Dev | |\n");
+  auto m = read_md(
+      "| Tâche | Réalise | Approuve | Consulté | Informé |\n|---|---|---|---|---|\n"
+      "| Livrer | Dev, Ops | PM | QA | Sales |\n| Tester | QA | PM | Dev | |\n");
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   EXPECT_TRUE(m->tables[0].transposed);
   EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Dev", "Ops", "PM", "QA", "Sales"}));
@@ -173,12 +188,16 @@ TEST(MarkdownReader, TablesGithubDoesNotRender) {
 }
 
 TEST(MarkdownReader, NoTableAtAll) {
-  EXPECT_EQ(read_md("").error().to_string(), "t.md: no RACI table found: the document has no table");
-  EXPECT_EQ(read_md("Just prose.\n").error().message, "no RACI table found: the document has no table");
+  EXPECT_EQ(read_md("").error().to_string(),
+            "t.md: no RACI table found: the document has no table");
+  EXPECT_EQ(read_md("Just prose.\n").error().message,
+            "no RACI table found: the document has no table");
 }
 
 TEST(MarkdownReader, FrontMatter) {
-  auto m = read_md("---\ntitle: \"Ma matrice\"\nlang: en\nid: My Matrix\n---\n| T | A | B |\n|-|-|-|\n| x | RA | C |\n");
+  auto m = read_md(
+      "---\ntitle: \"Ma matrice\"\nlang: en\nid: My Matrix\n---\n| T | A | B |\n|-|-|-|\n| x | RA "
+      "| C |\n");
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->title, "Ma matrice");
   EXPECT_EQ(m->language, "en");
@@ -222,8 +241,9 @@ TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
 }
 
 TEST(MarkdownReader, NumberedNotesInItalics) {
-  auto m = read_md("| T | A | B |\n|-|-|-|\n| Run **backbone(1)** | RA | *(2)* I |\n\n"
-                   "*(1) The backbone is ours.*\n\n*(2) Informed monthly.*\n");
+  auto m = read_md(
+      "| T | A | B |\n|-|-|-|\n| Run **backbone(1)** | RA | *(2)* I |\n\n"
+      "*(1) The backbone is ours.*\n\n*(2) Informed monthly.*\n");
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->notes.size(), 2U);
   EXPECT_EQ(m->notes[0].marker, "(1)");
@@ -235,8 +255,9 @@ TEST(MarkdownReader, NumberedNotesInItalics) {
 }
 
 TEST(MarkdownReader, OnePartySpelledTwoWays) {
-  auto m = read_md("## A\n\n| Aufgabe | **Kunde** | **Cloud Temple** |\n|-|-|-|\n| x | RA | C |\n\n"
-                   "## B\n\n| Aktivität | **Client** | **Cloud Temple** |\n|-|-|-|\n| y | RA | C |\n");
+  auto m = read_md(
+      "## A\n\n| Aufgabe | **Kunde** | **Cloud Temple** |\n|-|-|-|\n| x | RA | C |\n\n"
+      "## B\n\n| Aktivität | **Client** | **Cloud Temple** |\n|-|-|-|\n| y | RA | C |\n");
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->parties.size(), 2U);
   EXPECT_EQ(m->parties[0].name, "Kunde");
@@ -269,9 +290,11 @@ TEST(MarkdownReader, ChunkedReadingGivesTheSameMatrix) {
   tiny.chunk_bytes = 1;  // cut at every safe blank line, and tables after their first row
   tiny.classify_rows = 1;
   whole.classify_rows = 1;
-  for (const std::string& doc : {std::string(builtin_matrix()->text()),
-                                std::string("```\n| T | A |\n\n|-|-|\n```\n\n| T | A | B |\n|-|-|-|\n| x | RA | C* |\n\n"
-                                            "<!--\n\nracine-disable-line RAC202\n-->\n\n*note\n\n- item\n\n  continued\n")}) {
+  for (const std::string& doc :
+       {std::string(builtin_matrix()->text()),
+        std::string(
+            "```\n| T | A |\n\n|-|-|\n```\n\n| T | A | B |\n|-|-|-|\n| x | RA | C* |\n\n"
+            "<!--\n\nracine-disable-line RAC202\n-->\n\n*note\n\n- item\n\n  continued\n")}) {
     auto a = read_markdown(std::make_shared<SourceFile>("t.md", doc), whole);
     auto b = read_markdown(std::make_shared<SourceFile>("t.md", doc), tiny);
     ASSERT_TRUE(a.ok() && b.ok());
@@ -279,11 +302,18 @@ TEST(MarkdownReader, ChunkedReadingGivesTheSameMatrix) {
     EXPECT_EQ(a->marker_uses.size(), b->marker_uses.size());
   }
   // One large table, cut between every two rows: same matrix, same findings.
-  std::string table = "# T\n\nIntro line\n\n| Task <!-- racine-disable-line RAC103 --> | PM | Dev |\n|---|---|---|\n";
+  std::string table =
+      "# T\n\nIntro line\n\n| Task <!-- racine-disable-line RAC103 --> | PM | Dev "
+      "|\n|---|---|---|\n";
   for (int i = 0; i < 30; ++i) {
-    table += "| Task " + std::to_string(i) + (i % 7 == 0 ? " | RA | A |\n" : i % 5 == 0 ? " | C* |\n" : " | RA | C |\n");
+    table += "| Task " + std::to_string(i) +
+             (i % 7 == 0   ? " | RA | A |\n"
+              : i % 5 == 0 ? " | C* |\n"
+                           : " | RA | C |\n");
   }
-  table += "| **Later** | | |\n| Last | RA | CI |\n*Only on weekdays.\n\n| Role | Description |\n|---|---|\n| R | does |\n| A | signs |\n";
+  table +=
+      "| **Later** | | |\n| Last | RA | CI |\n*Only on weekdays.\n\n| Role | Description "
+      "|\n|---|---|\n| R | does |\n| A | signs |\n";
   auto whole_t = read_markdown(std::make_shared<SourceFile>("t.md", table), whole);
   auto tiny_t = read_markdown(std::make_shared<SourceFile>("t.md", table), tiny);
   ASSERT_TRUE(whole_t.ok() && tiny_t.ok());
@@ -291,23 +321,31 @@ TEST(MarkdownReader, ChunkedReadingGivesTheSameMatrix) {
   EXPECT_EQ(whole_t->skipped.size(), tiny_t->skipped.size());
   auto findings = [](const Matrix& m) {
     std::vector<std::string> out;
-    for (const auto& d : lint::run(m, {})) out.push_back(d.code + "@" + std::to_string(m.source->position(d.span.begin).line) + ":" + d.message);
+    for (const auto& d : lint::run(m, {}))
+      out.push_back(d.code + "@" + std::to_string(m.source->position(d.span.begin).line) + ":" +
+                    d.message);
     return out;
   };
   EXPECT_EQ(findings(*whole_t), findings(*tiny_t));
-  EXPECT_EQ(findings(*whole_t).size(), 23U);  // RAC901, 5 RAC202, 5 x (RAC102, RAC201, RAC203), RAC204, RAC303
+  EXPECT_EQ(findings(*whole_t).size(),
+            23U);  // RAC901, 5 RAC202, 5 x (RAC102, RAC201, RAC203), RAC204, RAC303
   EXPECT_EQ(tiny_t->activity_count(), 31U);
   auto pieces = prescan_markdown(SourceFile("t.md", table), {}, 1, 1, 1);
   ASSERT_TRUE(pieces.ok());
   // Cut before Task 1 to Task 4; Task 5 has 2 cells, and no table is cut after an irregular row.
-  EXPECT_EQ(std::count_if(pieces->begin(), pieces->end(), [](const LineRange& c) { return c.header == 5; }), 4);
+  EXPECT_EQ(std::count_if(pieces->begin(), pieces->end(),
+                          [](const LineRange& c) { return c.header == 5; }),
+            4);
 
-  auto chunks = prescan_markdown(SourceFile("t.md", "a\n\nb\n\n```\nx\n\ny\n```\n\n  indented\n\nc\n"), {}, 1, 1);
+  auto chunks = prescan_markdown(
+      SourceFile("t.md", "a\n\nb\n\n```\nx\n\ny\n```\n\n  indented\n\nc\n"), {}, 1, 1);
   ASSERT_TRUE(chunks.ok());
   std::vector<std::pair<std::uint32_t, std::uint32_t>> got;
   for (const auto& c : *chunks) got.emplace_back(c.first, c.last);
-  EXPECT_EQ(got, (std::vector<std::pair<std::uint32_t, std::uint32_t>>{{1, 2}, {3, 4}, {5, 12}, {13, 13}}));
-  auto cut = prescan_markdown(SourceFile("t.md", "| T | A |\n|-|-|\n| a | R |\n| b | R |\n| c | R |\n"), {}, 1, 1, 1);
+  EXPECT_EQ(got, (std::vector<std::pair<std::uint32_t, std::uint32_t>>{
+                     {1, 2}, {3, 4}, {5, 12}, {13, 13}}));
+  auto cut = prescan_markdown(
+      SourceFile("t.md", "| T | A |\n|-|-|\n| a | R |\n| b | R |\n| c | R |\n"), {}, 1, 1, 1);
   ASSERT_TRUE(cut.ok());
   ASSERT_EQ(cut->size(), 3U);
   EXPECT_EQ((*cut)[1].first, 4U);
@@ -478,9 +516,10 @@ TEST(MarkdownReader, MatrixCellsAreCapped) {
   }
   auto m = read_md(doc);
   ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.error().to_string(),
-            "t.md:30010:1: the matrix would have 30002 activities x 511 parties, above the limit of "
-            "8000000 cells: split the document");
+  EXPECT_EQ(
+      m.error().to_string(),
+      "t.md:30010:1: the matrix would have 30002 activities x 511 parties, above the limit of "
+      "8000000 cells: split the document");
 }
 
 }  // namespace racine

@@ -1,6 +1,6 @@
-#include "formats/pipe_row.h"
-
 #include <gtest/gtest.h>
+
+#include "formats/pipe_row.h"
 
 namespace racine {
 

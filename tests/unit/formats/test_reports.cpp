@@ -37,11 +37,12 @@ TEST(Reports, JsonForAFileThatCouldNotBeRead) {
   FileReport bad;
   bad.path = "x \"q\".md";
   bad.error = Error{bad.path, 2, 3, "invalid UTF-8\tbyte"};
-  EXPECT_EQ(write_json_report({bad}),
-            "{\n  \"version\": 1,\n  \"files\": [\n    {\n      \"path\": \"x \\\"q\\\".md\",\n"
-            "      \"error\": {\n        \"line\": 2,\n        \"column\": 3,\n        \"message\": "
-            "\"invalid UTF-8\\tbyte\"\n      }\n    }\n  ],\n  \"summary\": {\n    \"files\": 1,\n"
-            "    \"errors\": 0,\n    \"warnings\": 0,\n    \"infos\": 0,\n    \"failed\": 1\n  }\n}\n");
+  EXPECT_EQ(
+      write_json_report({bad}),
+      "{\n  \"version\": 1,\n  \"files\": [\n    {\n      \"path\": \"x \\\"q\\\".md\",\n"
+      "      \"error\": {\n        \"line\": 2,\n        \"column\": 3,\n        \"message\": "
+      "\"invalid UTF-8\\tbyte\"\n      }\n    }\n  ],\n  \"summary\": {\n    \"files\": 1,\n"
+      "    \"errors\": 0,\n    \"warnings\": 0,\n    \"infos\": 0,\n    \"failed\": 1\n  }\n}\n");
   EXPECT_TRUE(nlohmann::json::accept(write_json_report({bad})));
 }
 

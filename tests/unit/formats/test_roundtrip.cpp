@@ -2,16 +2,15 @@
 // as what each format promises (fuzz/roundtrip.h, docs/formats.md). The examples of
 // issue 11 (items 4 and 8) and the fuzzer's findings.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <cstdlib>
 #include <iterator>
 #include <random>
-
-#include <fmt/format.h>
+#include <sstream>
 
 #include "../../../fuzz/roundtrip.h"
 #include "../test_support.h"
@@ -28,7 +27,8 @@ Matrix matrix_of(const std::vector<std::string>& titles, const std::string& titl
   Matrix m;
   m.id = "m";
   m.title = title;
-  for (const char* name : {"Client", "Provider"}) m.parties.push_back({text::slugify(name), name, {}});
+  for (const char* name : {"Client", "Provider"})
+    m.parties.push_back({text::slugify(name), name, {}});
   Section s;
   s.title = "Section";
   for (std::size_t i = 0; i < titles.size(); ++i) {
@@ -60,7 +60,8 @@ TEST(MarkdownText, EscapesWhatWouldBecomeMarkup) {
   EXPECT_EQ(markdown_text("opérateurs*"), "opérateurs*");  // one star is no emphasis
   EXPECT_EQ(markdown_text("*a* **b**"), "\\*a\\* \\*\\*b\\*\\*");
   EXPECT_EQ(markdown_text("two\nlines\r\n\tand  tabs "), "two lines and tabs");
-  EXPECT_EQ(markdown_text("<!-- racine-disable-next-line RAC202 -->"), "\\<!-- racine-disable-next-line RAC202 -->");
+  EXPECT_EQ(markdown_text("<!-- racine-disable-next-line RAC202 -->"),
+            "\\<!-- racine-disable-next-line RAC202 -->");
   EXPECT_EQ(markdown_text("# title"), "\\# title");
   EXPECT_EQ(markdown_text("C# and F #"), "C# and F \\#");
   EXPECT_EQ(markdown_text("> quote"), "\\> quote");
@@ -72,7 +73,9 @@ TEST(MarkdownText, EscapesWhatWouldBecomeMarkup) {
   EXPECT_EQ(markdown_text("a|b\\c"), "a\\|b\\\\c");
   EXPECT_EQ(markdown_text("[x](y)"), "\\[x\\](y)");
   EXPECT_EQ(markdown_text("R&D &amp;"), "R&D \\&amp;");
-  EXPECT_EQ(markdown_text("bell\x07" "end"), "bell&#7;end");
+  EXPECT_EQ(markdown_text("bell\x07"
+                          "end"),
+            "bell&#7;end");
   EXPECT_EQ(markdown_text("---"), "\\---");
 }
 
@@ -97,7 +100,8 @@ TEST(MarkdownWriter, IssueExamplesReadBackUnchanged) {
   auto back = read_back(m, Format::markdown);
   ASSERT_TRUE(back.ok()) << back.error().to_string();
   ASSERT_EQ(back->activity_count(), titles.size());
-  EXPECT_EQ(back->sections[0].activities[0].title, "first | injected | R | R |");  // one line: white space only
+  EXPECT_EQ(back->sections[0].activities[0].title,
+            "first | injected | R | R |");  // one line: white space only
   EXPECT_EQ(back->sections[0].activities[1].title, "<!-- racine-disable-next-line RAC202 -->");
   EXPECT_EQ(back->sections[0].activities[3].title, "> quote");
   EXPECT_EQ(back->sections[0].activities[7].title, "`code` and ``double``");
@@ -127,8 +131,10 @@ TEST(MarkdownWriter, MatrixTitleHeadingsAndNotesAreEscaped) {
 TEST(MarkdownWriter, FuzzFindings) {
   // Two markers written together read as one ("***"): a space keeps them apart.
   EXPECT_EQ(cell_text(RoleSet::from_letters("AR"), {"**", "*"}), "RA** *");
-  EXPECT_EQ(cell_text(RoleSet::from_letters("C"), {"*", "(1)", "\xC2\xB9", "\xC2\xB2"}), "C*(1)\xC2\xB9\xC2\xB2");  // apart already
-  Matrix m = matrix_of({"www.a.b?\x13z'<!-- racine-disable-next-line RAC202 -->", "see http://x.y/z\\ and mailto:a@b.co&#19;"});
+  EXPECT_EQ(cell_text(RoleSet::from_letters("C"), {"*", "(1)", "\xC2\xB9", "\xC2\xB2"}),
+            "C*(1)\xC2\xB9\xC2\xB2");  // apart already
+  Matrix m = matrix_of({"www.a.b?\x13z'<!-- racine-disable-next-line RAC202 -->",
+                        "see http://x.y/z\\ and mailto:a@b.co&#19;"});
   m.sections[0].activities[0].cells[0].markers = {"*", "**"};
   m.sections[0].activities[1].cells[1].markers = {"\xC2\xB9", "\xC2\xB2"};
   // A star note whose text holds a star: "*yes**" would open emphasis.
@@ -156,7 +162,8 @@ TEST(MarkdownWriter, UntitledSectionKeepsItsHeading) {
 
 // `racine fmt` restates a remark escaped, so that a pipe in it stays in its cell.
 TEST(MarkdownFormat, RemarkKeepsItsEscapes) {
-  const std::string doc = "| Activity | Client | Provider |\n|---|---|---|\n| Deploy | R (a\\|b) | A |\n";
+  const std::string doc =
+      "| Activity | Client | Provider |\n|---|---|---|\n| Deploy | R (a\\|b) | A |\n";
   auto m = test::read_md(doc);
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   const std::string out = format_markdown(*m);
@@ -169,11 +176,14 @@ TEST(MarkdownFormat, RemarkKeepsItsEscapes) {
 
 // Issue 11, item 8: the formula guard covers OWASP's list and reads back whole.
 TEST(CsvWriter, FormulaGuardIsCompleteAndReversible) {
-  const std::vector<std::string> values = {"'=already", "\tcmd", "\rcmd", "@SUM(1)", "+1", "-1", "=1+2", "'", "''x", "'plain", " padded ", "x\t"};
+  const std::vector<std::string> values = {"'=already", "\tcmd",  "\rcmd",    "@SUM(1)",
+                                           "+1",        "-1",     "=1+2",     "'",
+                                           "''x",       "'plain", " padded ", "x\t"};
   Matrix m = matrix_of(values);
   m.sections[0].title = "=section";
   m.parties[1].name = "-Provider";
-  for (std::size_t i = 0; i < values.size(); ++i) m.sections[0].activities[i].id = values[i] + "-id";
+  for (std::size_t i = 0; i < values.size(); ++i)
+    m.sections[0].activities[i].id = values[i] + "-id";
   EXPECT_EQ(roundtrip::difference(m, Format::csv), "");
   auto back = read_back(m, Format::csv);
   ASSERT_TRUE(back.ok()) << back.error().to_string();
@@ -222,8 +232,10 @@ TEST(Roundtrip, FuzzSeedsReadBackAsPromised) {
     std::ostringstream buffer;
     buffer << in.rdbuf();
     const std::string bytes = buffer.str();
-    const Matrix m = roundtrip::build_matrix(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-    for (const Format f : k_formats) EXPECT_EQ(roundtrip::difference(m, f), "") << e.path() << " " << format_name(f);
+    const Matrix m =
+        roundtrip::build_matrix(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    for (const Format f : k_formats)
+      EXPECT_EQ(roundtrip::difference(m, f), "") << e.path() << " " << format_name(f);
     ++seen;
   }
   EXPECT_GE(seen, 1U);
@@ -247,7 +259,8 @@ TEST(Roundtrip, PseudoRandomMatricesReadBackAsPromised) {
       ++failures;
       std::string hex;
       for (const auto b : bytes) hex += fmt::format("{:02x}", b);
-      ADD_FAILURE() << "run " << i << " through " << format_name(f) << ", input " << hex << "\n" << d;
+      ADD_FAILURE() << "run " << i << " through " << format_name(f) << ", input " << hex << "\n"
+                    << d;
     }
   }
 }

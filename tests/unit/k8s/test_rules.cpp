@@ -1,9 +1,8 @@
-#include "k8s/rules.h"
-
 #include <gtest/gtest.h>
 
 #include "formats/loader.h"
 #include "k8s/objects.h"
+#include "k8s/rules.h"
 
 namespace racine::k8s {
 
@@ -44,7 +43,9 @@ TEST(K8sRules, AlertmanagerMatchers) {
   EXPECT_EQ(first(r, s), "eq");
   s.labels = {{"team", "c"}, {"severity", "warning"}};
   EXPECT_EQ(first(r, s), "re");
-  s.labels = {{"team", "c"}, {"severity", "warningx"}, {"env", "dev"}};  // anchored: warningx is not warning
+  s.labels = {{"team", "c"},
+              {"severity", "warningx"},
+              {"env", "dev"}};  // anchored: warningx is not warning
   EXPECT_EQ(first(r, s), "-");
   s.labels = {{"team", "d"}, {"env", "dev"}};
   EXPECT_EQ(first(r, s), "nre");
@@ -58,13 +59,18 @@ TEST(K8sRules, GlobsSetsAndExclusions) {
   const RuleSet r = rules(
       "racine-kubernetes: 1\nsets:\n  platform: [kube-system, 'cert-*']\nrules:\n"
       "  - {name: platform, kind: '*', namespace: '@platform', activity: x}\n"
-      "  - {name: crds, kind: CustomResourceDefinition, object-name: ['*.example.io', '!bad.example.io'], activity: x}\n"
+      "  - {name: crds, kind: CustomResourceDefinition, object-name: ['*.example.io', "
+      "'!bad.example.io'], activity: x}\n"
       "  - {name: apps, group: ['*', '!apps'], namespace: '?*', activity: x}\n"
       "  - {name: alerts, alertname: 'Kube.*', activity: x}\n");
   EXPECT_EQ(first(r, object("Pod", "", "kube-system", "p")), "platform");
   EXPECT_EQ(first(r, object("Pod", "", "cert-manager", "p")), "platform");
-  EXPECT_EQ(first(r, object("CustomResourceDefinition", "apiextensions.k8s.io", "", "things.example.io")), "crds");
-  EXPECT_EQ(first(r, object("CustomResourceDefinition", "apiextensions.k8s.io", "", "bad.example.io")), "-");
+  EXPECT_EQ(
+      first(r, object("CustomResourceDefinition", "apiextensions.k8s.io", "", "things.example.io")),
+      "crds");
+  EXPECT_EQ(
+      first(r, object("CustomResourceDefinition", "apiextensions.k8s.io", "", "bad.example.io")),
+      "-");
   EXPECT_EQ(first(r, object("Widget", "example.io", "shop", "w")), "apps");
   EXPECT_EQ(first(r, object("Deployment", "apps", "shop", "w")), "-");
   EXPECT_EQ(first(r, object("Widget", "example.io", "", "w")), "-");  // cluster-scoped: not '?*'
@@ -84,20 +90,24 @@ TEST(K8sRules, RefusedFiles) {
     return r.ok() ? std::string("(ok)") : r.error().to_string();
   };
   EXPECT_EQ(parse("rules:\n  - {name: a, colour: red, activity: x}\n"),
-            "r.k8s.yaml:2:15: unknown key 'colour' in a rule (known: name, kind, group, namespace, object-name, labels, "
+            "r.k8s.yaml:2:15: unknown key 'colour' in a rule (known: name, kind, group, namespace, "
+            "object-name, labels, "
             "alertname, activity)");
   EXPECT_EQ(parse("rules:\n  - {name: a, kind: Pod}\n"),
             "r.k8s.yaml:2:5: a rule needs an `activity:` (an activity id of the matrix)");
   EXPECT_EQ(parse("rules:\n  - {namespace: '@nope', activity: x}\n"),
             "r.k8s.yaml:2:17: unknown set 'nope' (define it under `sets:`)");
   EXPECT_EQ(parse("title: not rules\n"),
-            "r.k8s.yaml:1:1: not a Kubernetes rules file: `racine-kubernetes: 1` and `rules:` are missing");
+            "r.k8s.yaml:1:1: not a Kubernetes rules file: `racine-kubernetes: 1` and `rules:` are "
+            "missing");
 }
 
 TEST(K8sObjects, ListsAndApiGroups) {
   auto src = load_text(
-      "apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: apps/v1, kind: Deployment, metadata: {name: w, namespace: s, "
-      "labels: {app: w}}}\n  - {apiVersion: v1, kind: Service, metadata: {name: w, namespace: s}}\n",
+      "apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: apps/v1, kind: Deployment, metadata: "
+      "{name: w, namespace: s, "
+      "labels: {app: w}}}\n  - {apiVersion: v1, kind: Service, metadata: {name: w, namespace: "
+      "s}}\n",
       "list.yaml", Limits{});
   auto objects = read_manifests(*src);
   ASSERT_TRUE(objects.ok()) << objects.error().to_string();
@@ -114,7 +124,8 @@ namespace racine::k8s {
 
 // docs/kubernetes.md shows the built-in rules as a table: it must list each, in order.
 TEST(K8sRules, BuiltinRulesAreDocumentedInOrder) {
-  auto src = load_file(std::string(RACINE_SOURCE_DIR) + "/data/managed-kubernetes.k8s.yaml", Limits{});
+  auto src =
+      load_file(std::string(RACINE_SOURCE_DIR) + "/data/managed-kubernetes.k8s.yaml", Limits{});
   ASSERT_TRUE(src.ok());
   auto r = parse_rules(*src);
   ASSERT_TRUE(r.ok());

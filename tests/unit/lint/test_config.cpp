@@ -1,16 +1,18 @@
-#include "lint/config.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "lint/config.h"
+
 namespace racine::lint {
 
 TEST(Config, ParsesEverySetting) {
   auto c = parse_config(
-      "disable: [RAC204]\nseverity:\n  RAC202: warning\nlimits:\n  max-bytes: 1000\n  max-columns: 12\n"
-      "  max-padding-cells: 5\nparties:\n  aliases:\n    - [Ops, Operations]\nsarif:\n  help-uri-base: https://x/\n",
+      "disable: [RAC204]\nseverity:\n  RAC202: warning\nlimits:\n  max-bytes: 1000\n  max-columns: "
+      "12\n"
+      "  max-padding-cells: 5\nparties:\n  aliases:\n    - [Ops, Operations]\nsarif:\n  "
+      "help-uri-base: https://x/\n",
       "c.yaml");
   ASSERT_TRUE(c.ok()) << c.error().to_string();
   EXPECT_EQ(c->disabled.count("RAC204"), 1U);

@@ -8,35 +8,44 @@ namespace racine::lint {
 using Findings = std::vector<std::string>;
 using test::lint_md;
 
-const char* const k_two_a = "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | A |\n| Test | RA | C |\n";
+const char* const k_two_a =
+    "| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | A |\n| Test | RA | C |\n";
 
-TEST(Linter, Defaults) { EXPECT_EQ(lint_md(k_two_a), Findings{"RAC202@3"}); }
+TEST(Linter, Defaults) {
+  EXPECT_EQ(lint_md(k_two_a), Findings{"RAC202@3"});
+}
 
 TEST(Linter, SuppressionInsidePreviousRow) {
-  EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | A |\n"
-                    "| Test | RA | C <!-- racine-disable-next-line RAC202 --> |\n| Run | RA | A |\n"),
-            Findings{"RAC202@3"});
+  EXPECT_EQ(
+      lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | A |\n"
+              "| Test | RA | C <!-- racine-disable-next-line RAC202 --> |\n| Run | RA | A |\n"),
+      Findings{"RAC202@3"});
 }
 
 TEST(Linter, DisableLineInTheRowItself) {
-  EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship <!-- racine-disable-line RAC202 --> | RA | A |\n"),
+  EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship <!-- racine-disable-line RAC202 "
+                    "--> | RA | A |\n"),
             Findings{});
 }
 
 TEST(Linter, NextLineAboveATable) {
   // On the line above a header: only findings on the header line are suppressed.
-  EXPECT_EQ(lint_md("<!-- racine-disable-next-line RAC103 -->\n| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n"),
+  EXPECT_EQ(lint_md("<!-- racine-disable-next-line RAC103 -->\n| Task | PM | Dev "
+                    "|\n|---|---|---|\n| Ship | RA | C |\n"),
             Findings{"RAC901@1"});
 }
 
 TEST(Linter, RangeSuppression) {
-  EXPECT_EQ(lint_md("<!-- racine-disable RAC202 -->\n\n| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | A |\n\n"
-                    "<!-- racine-enable RAC202 -->\n\n| Task | PM | Dev |\n|---|---|---|\n| Run | RA | A |\n"),
+  EXPECT_EQ(lint_md("<!-- racine-disable RAC202 -->\n\n| Task | PM | Dev |\n|---|---|---|\n| Ship "
+                    "| RA | A |\n\n"
+                    "<!-- racine-enable RAC202 -->\n\n| Task | PM | Dev |\n|---|---|---|\n| Run | "
+                    "RA | A |\n"),
             Findings{"RAC202@11"});
 }
 
 TEST(Linter, UnknownCodeAndUselessSuppression) {
-  EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship <!-- racine-disable-line RAC999, RAC202 --> | RA | C |\n"),
+  EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship <!-- racine-disable-line RAC999, "
+                    "RAC202 --> | RA | C |\n"),
             (Findings{"RAC901@3", "RAC901@3"}));
 }
 
@@ -55,19 +64,23 @@ TEST(Linter, ConfigDisablesAndChangesSeverity) {
 TEST(Linter, SuppressingADisabledRuleIsNotUseless) {
   Config c;
   c.disabled.insert("RAC202");
-  EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship <!-- racine-disable-line RAC202 --> | RA | A |\n", c),
+  EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship <!-- racine-disable-line RAC202 "
+                    "--> | RA | A |\n",
+                    c),
             Findings{});
 }
 
 TEST(Linter, RowWidthAndBrokenTables) {
   EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship | RA |\n| Test | RA | C | x |\n"),
             (Findings{"RAC102@3", "RAC102@4"}));
-  EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n\n| Task | PM | Dev |\n|---|---|\n| Run | RA | C |\n"),
+  EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n\n| Task | PM | Dev "
+                    "|\n|---|---|\n| Run | RA | C |\n"),
             Findings{"RAC102@5"});
 }
 
 TEST(Linter, NoRoleRowIsReportedOnce) {
-  EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n| Idle | - | |\n"), Findings{"RAC105@4"});
+  EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship | RA | C |\n| Idle | - | |\n"),
+            Findings{"RAC105@4"});
 }
 
 TEST(Linter, SeedFindings) {

@@ -6,10 +6,10 @@
 #include <sstream>
 
 #include "../test_support.h"
-#include "lint/linter.h"
-#include "lint/rule.h"
 #include "formats/loader.h"
 #include "k8s/rules.h"
+#include "lint/linter.h"
+#include "lint/rule.h"
 #include "query/i18n.h"
 
 namespace racine::lint {
@@ -22,10 +22,12 @@ std::vector<std::string> compare_md(std::string_view doc) {
   const auto cut = doc.find(query::k_translation_separator);
   EXPECT_NE(cut, std::string_view::npos) << doc;
   auto source = test::read_md(std::string(doc.substr(0, cut)));
-  auto translation = test::read_md(std::string(doc.substr(cut + query::k_translation_separator.size())));
+  auto translation =
+      test::read_md(std::string(doc.substr(cut + query::k_translation_separator.size())));
   if (!source || !translation) return {"ERROR: unreadable example"};
   std::vector<std::string> out;
-  for (const auto& d : finish(*translation, query::compare_translation(*source, *translation), {})) {
+  for (const auto& d :
+       finish(*translation, query::compare_translation(*source, *translation), {})) {
     out.push_back(d.code + "@" + std::to_string(translation->source->position(d.span.begin).line));
   }
   return out;
@@ -67,7 +69,8 @@ std::vector<const Rule*> rule_ptrs() {
 TEST_P(RuleExamples, BadExampleFiresAndGoodExampleDoesNot) {
   const Rule& rule = *GetParam();
   EXPECT_TRUE(fires(rule, rule.bad_example)) << rule.code << " bad example:\n" << rule.bad_example;
-  EXPECT_FALSE(fires(rule, rule.good_example)) << rule.code << " good example:\n" << rule.good_example;
+  EXPECT_FALSE(fires(rule, rule.good_example)) << rule.code << " good example:\n"
+                                               << rule.good_example;
   // The good example is clean of every error, so it can be copied as is.
   for (const auto& f : findings_of(rule, rule.good_example)) {
     const Rule* other = find_rule(f.substr(0, f.find('@')));
@@ -87,12 +90,15 @@ TEST(Catalog, CodesAreUniqueOrderedAndDocumented) {
     EXPECT_LT(prev, r.code);
     prev = r.code;
     const std::string page(rule_page(r.code));
-    EXPECT_EQ(page.rfind("# " + std::string(r.code), 0), 0U) << r.code << " page must start with its code";
+    EXPECT_EQ(page.rfind("# " + std::string(r.code), 0), 0U)
+        << r.code << " page must start with its code";
     EXPECT_NE(page.find("## Bad"), std::string::npos) << r.code;
     EXPECT_NE(page.find("## Good"), std::string::npos) << r.code;
     // The page shows the same examples as the declaration.
-    EXPECT_NE(page.find(std::string(r.bad_example)), std::string::npos) << r.code << " bad example differs";
-    EXPECT_NE(page.find(std::string(r.good_example)), std::string::npos) << r.code << " good example differs";
+    EXPECT_NE(page.find(std::string(r.bad_example)), std::string::npos)
+        << r.code << " bad example differs";
+    EXPECT_NE(page.find(std::string(r.good_example)), std::string::npos)
+        << r.code << " good example differs";
     // The page in the source tree is the one compiled in.
     std::ifstream in(std::string(RACINE_SOURCE_DIR) + "/docs/rules/" + std::string(r.code) + ".md");
     std::stringstream ss;
@@ -103,7 +109,8 @@ TEST(Catalog, CodesAreUniqueOrderedAndDocumented) {
 }
 
 TEST(Catalog, EveryPageHasARule) {
-  for (const auto& e : std::filesystem::directory_iterator(std::string(RACINE_SOURCE_DIR) + "/docs/rules")) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(RACINE_SOURCE_DIR) + "/docs/rules")) {
     const std::string stem = e.path().stem().string();
     if (stem.rfind("RAC", 0) == 0) {
       EXPECT_NE(find_rule(stem), nullptr) << stem;

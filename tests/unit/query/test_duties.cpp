@@ -1,11 +1,9 @@
-#include "query/duties.h"
-
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
-
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
+#include "query/duties.h"
 #include "resolve/options.h"
 
 namespace racine::query {

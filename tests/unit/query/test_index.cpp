@@ -1,5 +1,3 @@
-#include "query/index.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -7,11 +5,12 @@
 #include <thread>
 
 #include "../test_support.h"
+#include "core/embedded.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
 #include "query/analyzer.h"
 #include "query/glossary.h"
-#include "core/embedded.h"
+#include "query/index.h"
 
 namespace racine::query {
 
@@ -50,7 +49,8 @@ std::vector<Case> read_cases() {
     Case c;
     std::stringstream lines(line.substr(0, tab));
     std::string one;
-    while (std::getline(lines, one, ',')) c.expected.push_back(static_cast<std::uint32_t>(std::stoul(one)));
+    while (std::getline(lines, one, ','))
+      c.expected.push_back(static_cast<std::uint32_t>(std::stoul(one)));
     c.query = line.substr(tab + 1);
     out.push_back(std::move(c));
   }
@@ -124,7 +124,8 @@ TEST(Index, LimitIsHonoured) {
 TEST(Index, ConcurrentSearchesAgree) {
   // Each thread has its own stemmers and break iterator: queries that stem in every
   // language, go through the glossary and fillers, and a Japanese one.
-  const std::vector<std::string> queries = {"certificats des applications", "qui s'occupe du RBAC des utilisateurs ?",
+  const std::vector<std::string> queries = {"certificats des applications",
+                                            "qui s'occupe du RBAC des utilisateurs ?",
                                             "who upgrades the cluster?", "バックアップ"};
   std::vector<std::vector<std::uint32_t>> expected;
   for (const auto& q : queries) expected.push_back(top_lines(q, 5));
@@ -205,7 +206,8 @@ TEST(Index, StemCollisionDoesNotOutrankConcept) {
 
 TEST(Index, QuestionFillersAreDropped) {
   const auto bare = top_lines("certificats des applications", 1);
-  for (const char* q : {"qui s'occupe des certificats des applications ?", "est-ce que Cloud Temple gère les certificats des applications",
+  for (const char* q : {"qui s'occupe des certificats des applications ?",
+                        "est-ce que Cloud Temple gère les certificats des applications",
                         "who is in charge of certificates for applications?",
                         "wer kümmert sich um die Zertifikate der Anwendungen?",
                         "quién se encarga de los certificados de las aplicaciones?",
@@ -274,11 +276,14 @@ TEST(Index, NoteOnlyTermDoesNotMakeTheGrayZone) {
 // "cluster" weighed its rarity in the note, and the activity scored under 0.5.
 TEST(Index, NoteOnlyTermDoesNotWeighOnActivities) {
   auto m = test::read_md(
-      "| Activity | Client | Provider |\n|---|---|---|\n| Manage Kubernetes service security | I | RA |\n"
+      "| Activity | Client | Provider |\n|---|---|---|\n| Manage Kubernetes service security | I | "
+      "RA |\n"
       "| Apply security patches to Kubernetes | I | RA |\n| Install Kubernetes | I | RA |\n"
       "| Configure the Kubernetes network | I | RA |\n| Monitor Kubernetes performance | I | RA |\n"
-      "| Update Kubernetes | I | RA |\n| Size Kubernetes nodes | C | RA |\n| Document Kubernetes | I | RA |\n"
-      "| Audit Kubernetes | I | RA |\n| Back up Kubernetes | I | RA |\n| Restore Kubernetes | I | RA |\n"
+      "| Update Kubernetes | I | RA |\n| Size Kubernetes nodes | C | RA |\n| Document Kubernetes | "
+      "I | RA |\n"
+      "| Audit Kubernetes | I | RA |\n| Back up Kubernetes | I | RA |\n| Restore Kubernetes | I | "
+      "RA |\n"
       "| Support Kubernetes users | I | RA |\n\n"
       "- Gray zone: extensions (cluster security hardening), billed as projects.\n");
   ASSERT_TRUE(m.ok());
@@ -294,7 +299,8 @@ TEST(Index, NoteOnlyTermDoesNotWeighOnActivities) {
 TEST(Index, CompoundsMeetTheirParts) {
   auto m = test::read_md(
       "---\nlang: de\n---\n| Aufgabe | Kunde | Anbieter |\n|---|---|---|\n"
-      "| Planung der Kapazitätserweiterung | RA | C |\n| Leistung der Anwendungen überwachen | RA | I |\n"
+      "| Planung der Kapazitätserweiterung | RA | C |\n| Leistung der Anwendungen überwachen | RA "
+      "| I |\n"
       "| Netzwerk konfigurieren | I | RA |\n");
   ASSERT_TRUE(m.ok());
   const Index ix = Index::build(*m);
@@ -308,7 +314,8 @@ TEST(Index, CompoundsMeetTheirParts) {
 
 // A typo keeps its first letter: "watches" is no typo of "patches".
 TEST(Index, TyposKeepTheFirstLetter) {
-  auto m = test::read_md("| Activity | Client | Provider |\n|---|---|---|\n| Apply the patches | I | RA |\n");
+  auto m = test::read_md(
+      "| Activity | Client | Provider |\n|---|---|---|\n| Apply the patches | I | RA |\n");
   ASSERT_TRUE(m.ok());
   const Index ix = Index::build(*m);
   EXPECT_TRUE(ix.search("watches", 1).matches.empty());
@@ -320,7 +327,8 @@ TEST(Glossary, BuiltinFilesParseCleanly) {
     const std::string text(embedded::find("glossary/" + std::string(lang) + ".txt"));
     ASSERT_FALSE(text.empty()) << lang;
     const Glossary g = parse_glossary(text);
-    EXPECT_TRUE(g.errors.empty()) << lang << ": line " << (g.errors.empty() ? 0 : g.errors.front().line);
+    EXPECT_TRUE(g.errors.empty()) << lang << ": line "
+                                  << (g.errors.empty() ? 0 : g.errors.front().line);
     const bool cjk = lang == "ja" || lang == "zh" || lang == "ko";
     EXPECT_GE(g.concepts.size(), cjk ? 10U : 40U) << lang;
     EXPECT_FALSE(g.stop_words.empty()) << lang;
@@ -332,8 +340,9 @@ TEST(Glossary, BuiltinFilesParseCleanly) {
 }
 
 TEST(Glossary, ParseFoldsAndReportsBadLines) {
-  const Glossary g = parse_glossary("# c\n\nbackup: Sauvegarde, Copia de Seguridad\nno colon here\nstop: Les, the\n"
-                                    "filler: qui s'occupe de\n: empty id\n");
+  const Glossary g = parse_glossary(
+      "# c\n\nbackup: Sauvegarde, Copia de Seguridad\nno colon here\nstop: Les, the\n"
+      "filler: qui s'occupe de\n: empty id\n");
   ASSERT_EQ(g.concepts.size(), 1U);
   EXPECT_EQ(g.concepts[0].id, "backup");
   EXPECT_EQ(g.concepts[0].words, (std::vector<std::string>{"sauvegarde", "copia de seguridad"}));
@@ -346,7 +355,8 @@ TEST(Glossary, ParseFoldsAndReportsBadLines) {
 }
 
 TEST(Index, MatrixWithoutGrayZoneNeverQuotesOne) {
-  auto m = test::read_md("| Activity | Client | Provider |\n|---|---|---|\n| Back up the database | RA | I |\n");
+  auto m = test::read_md(
+      "| Activity | Client | Provider |\n|---|---|---|\n| Back up the database | RA | I |\n");
   ASSERT_TRUE(m.ok());
   const Index ix = Index::build(*m);
   const Answer a = ix.search("back up database");
@@ -365,7 +375,8 @@ TEST(Index, QueryFileAccuracy) {
   for (const auto& c : cases) {
     const auto top = top_lines(c.query, 3);
     const bool first = !top.empty() && is_expected(c, top.front());
-    const bool any = std::any_of(top.begin(), top.end(), [&](std::uint32_t l) { return is_expected(c, l); });
+    const bool any =
+        std::any_of(top.begin(), top.end(), [&](std::uint32_t l) { return is_expected(c, l); });
     top1 += first ? 1 : 0;
     top3 += any ? 1 : 0;
     if (!first) {
@@ -374,7 +385,8 @@ TEST(Index, QueryFileAccuracy) {
       std::cout << "  not first: \"" << c.query << "\" -> " << got << "\n";
     }
   }
-  std::cout << "top-1: " << top1 << "/" << cases.size() << ", top-3: " << top3 << "/" << cases.size() << "\n";
+  std::cout << "top-1: " << top1 << "/" << cases.size() << ", top-3: " << top3 << "/"
+            << cases.size() << "\n";
   // Measured: 64/65 and 65/65 ("resource usage monitoring" ranks the operators'
   // resource supervision first, the cluster's resource usage third).
   EXPECT_GE(top1, 64U);

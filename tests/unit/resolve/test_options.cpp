@@ -1,5 +1,3 @@
-#include "resolve/options.h"
-
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
@@ -8,6 +6,7 @@
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
 #include "formats/markdown_writer.h"
+#include "resolve/options.h"
 
 namespace racine::resolve {
 
@@ -15,7 +14,9 @@ namespace {
 
 using test::seed;
 
-std::uint32_t line_of(const Matrix& m, Span s) { return m.source->position(s.begin).line; }
+std::uint32_t line_of(const Matrix& m, Span s) {
+  return m.source->position(s.begin).line;
+}
 
 // "title: Client/Cloud Temple" for one activity, markers included.
 std::string row(const Matrix& m, const Activity& a) {
@@ -40,7 +41,8 @@ TEST(Options, SeedHasOneDelegationOptionOverElevenActivities) {
   EXPECT_EQ(line_of(m, m.notes[static_cast<std::size_t>(o.note)].span), 27U);
   ASSERT_EQ(delegate_of(m, o), 1);  // Cloud Temple
   std::vector<std::string> titles;
-  for (const auto& e : effects_of(m, o)) titles.push_back(m.sections[e.section].activities[e.activity].title);
+  for (const auto& e : effects_of(m, o))
+    titles.push_back(m.sections[e.section].activities[e.activity].title);
   EXPECT_EQ(titles, (std::vector<std::string>{
                         // projects and applications
                         "Créer et gérer les projets Kubernetes",
@@ -111,7 +113,8 @@ TEST(Options, UnknownOptionListsTheOptions) {
   auto r = apply(seed(), {"managed"});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().to_string(),
-            "<builtin:managed-kubernetes>: no option 'managed' in this matrix (options: infogerance-complementaire)");
+            "<builtin:managed-kubernetes>: no option 'managed' in this matrix (options: "
+            "infogerance-complementaire)");
 }
 
 TEST(Options, NoteNamingNoPartyCannotBeApplied) {
@@ -126,13 +129,15 @@ TEST(Options, NoteNamingNoPartyCannotBeApplied) {
   auto r = apply(*m, {"managed-services"});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message,
-            "option 'managed-services' does not name one party to hand its rows to: \"This can be delegated under a "
+            "option 'managed-services' does not name one party to hand its rows to: \"This can be "
+            "delegated under a "
             "managed services contract.\"");
 }
 
 TEST(Options, DelegateAlreadyResponsibleMovesNothing) {
   auto m = test::read_md(
-      "| Activity | Client | Provider |\n|---|---|---|\n| Back up data | I* | RA |\n| Restore data | RA* | C |\n\n"
+      "| Activity | Client | Provider |\n|---|---|---|\n| Back up data | I* | RA |\n| Restore data "
+      "| RA* | C |\n\n"
       "*Can be delegated to Provider under an extra contract.\n");
   ASSERT_TRUE(m.ok());
   const auto effects = effects_of(*m, m->options.at(0));
@@ -147,19 +152,25 @@ TEST(Options, DelegateAlreadyResponsibleMovesNothing) {
 
 TEST(Options, ContractNamesInFiveLanguages) {
   auto name = [](std::string_view note) { return vocabulary::contract_name(text::fold(note)); };
-  EXPECT_EQ(name("Ces responsabilités peuvent être déléguées à Cloud Temple via un contrat d'infogérance "
-                 "complémentaire."),
-            "infogerance complementaire");
-  EXPECT_EQ(name("These responsibilities can be delegated to Cloud Temple via an additional managed services "
+  EXPECT_EQ(
+      name("Ces responsabilités peuvent être déléguées à Cloud Temple via un contrat d'infogérance "
+           "complémentaire."),
+      "infogerance complementaire");
+  EXPECT_EQ(name("These responsibilities can be delegated to Cloud Temple via an additional "
+                 "managed services "
                  "contract."),
             "additional managed services");
-  EXPECT_EQ(name("Diese Verantwortlichkeiten können über einen zusätzlichen Managed-Services-Vertrag an Cloud "
+  EXPECT_EQ(name("Diese Verantwortlichkeiten können über einen zusätzlichen "
+                 "Managed-Services-Vertrag an Cloud "
                  "Temple delegiert werden."),
             "zusatzlichen managed services");
-  EXPECT_EQ(name("Estas responsabilidades pueden delegarse a Cloud Temple mediante un contrato de gestión "
-                 "complementario."),
-            "gestion complementario");
-  EXPECT_EQ(name("Queste responsabilità possono essere delegate a Cloud Temple tramite un contratto di gestione "
+  EXPECT_EQ(
+      name(
+          "Estas responsabilidades pueden delegarse a Cloud Temple mediante un contrato de gestión "
+          "complementario."),
+      "gestion complementario");
+  EXPECT_EQ(name("Queste responsabilità possono essere delegate a Cloud Temple tramite un "
+                 "contratto di gestione "
                  "complementare."),
             "gestione complementare");
   EXPECT_EQ(name("Cloud Temple offers professional services to those who wish to delegate."), "");
@@ -171,11 +182,13 @@ TEST(Options, GrayZoneNotes) {
   EXPECT_EQ(line_of(m, m.gray_zone->span), 156U);
   EXPECT_EQ(m.gray_zone->text.rfind("Zone \"grise\" : adaptations et extensions", 0), 0U);
   for (const std::string_view t :
-       {"\"Grey\" area: adaptations and extensions", "Zona \"gris\" : adaptaciones", "Zona \"grigia\": adattamenti",
-        "Grauzone: Anpassungen", "Out of scope (gray zone): anything else"}) {
+       {"\"Grey\" area: adaptations and extensions", "Zona \"gris\" : adaptaciones",
+        "Zona \"grigia\": adattamenti", "Grauzone: Anpassungen",
+        "Out of scope (gray zone): anything else"}) {
     EXPECT_TRUE(vocabulary::is_gray_zone_note(text::fold(t))) << t;
   }
-  EXPECT_FALSE(vocabulary::is_gray_zone_note(text::fold("Définir le nombre de zones de disponibilité")));
+  EXPECT_FALSE(
+      vocabulary::is_gray_zone_note(text::fold("Définir le nombre de zones de disponibilité")));
 }
 
 // The canonical Markdown of the effective matrix reads back to the same model.
@@ -192,7 +205,8 @@ TEST(Options, ResolvedMarkdownReadsBack) {
     EXPECT_EQ(back->sections[s].title, r->matrix.sections[s].title);
     ASSERT_EQ(back->sections[s].activities.size(), r->matrix.sections[s].activities.size());
     for (std::size_t a = 0; a < back->sections[s].activities.size(); ++a) {
-      EXPECT_EQ(row(*back, back->sections[s].activities[a]), row(r->matrix, r->matrix.sections[s].activities[a]));
+      EXPECT_EQ(row(*back, back->sections[s].activities[a]),
+                row(r->matrix, r->matrix.sections[s].activities[a]));
     }
   }
   EXPECT_TRUE(back->options.empty());
