@@ -4,7 +4,8 @@
 # reference for the targets) and `racine lint`; then racine lint over the corpus in one
 # process; then converting it Markdown -> YAML -> Markdown; then lookup latency on 1M
 # activities (bench_who); then Kubernetes classification (bench_k8s); then diff
-# (bench_diff); then the Google Benchmark stages. Usage: bench/run.sh BUILD_DIR [RUNS]
+# (bench_diff); then the Google Benchmark stages; then the server beside nginx
+# (bench/server.sh). Usage: bench/run.sh BUILD_DIR [RUNS]
 set -euo pipefail
 build=$1 runs=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -95,3 +96,8 @@ done
 
 echo
 "$build/bench/racine_bench" --benchmark_min_time=0.2
+
+# The server: wrk against `who` on a contract next to nginx serving the same answer as a
+# static file; upload throughput on SQLite and PostgreSQL (bench/server.sh).
+echo
+bash "$root/bench/server.sh" "$build/racine" 10 200

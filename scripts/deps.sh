@@ -29,11 +29,12 @@ build_packages=(
 # The test suites, the fuzzers and sanitizers (clang-14 with its runtime), the
 # benchmarks' baselines (md4c, Google Benchmark), the browser and LibreOffice tests, the
 # format check (clang-format), a private PostgreSQL server for the store's tests
-# (started by the tests themselves, never as a service), and Node.js for the npm tools.
+# (started by the tests themselves, never as a service), wrk and nginx-light for the
+# server's benchmark (nginx run as a private process), and Node.js for the npm tools.
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
   clang-14 libclang-rt-14-dev clang-format time bsdutils
-  chromium libreoffice-calc-nogui postgresql-15
+  chromium libreoffice-calc-nogui postgresql-15 wrk nginx-light
 )
 
 packages=("${build_packages[@]}")
