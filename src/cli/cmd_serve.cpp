@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -66,6 +67,9 @@ struct ServeOptions {
 };
 
 int run_serve(const ServeOptions& o, bool data_given) {
+  // A server outlives its clients and its log readers: a closed connection or standard
+  // error is an error to handle, never a signal that ends the process.
+  std::signal(SIGPIPE, SIG_IGN);
   server::HttpOptions http;
   const auto colon = o.listen.rfind(':');
   if (colon == std::string::npos || colon + 1 == o.listen.size()) {

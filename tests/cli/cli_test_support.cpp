@@ -10,9 +10,7 @@
 
 namespace racine::test {
 
-namespace {
-
-std::string quote(const std::string& s) {
+std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (const char c : s) {
     if (c == '\'') {
@@ -22,6 +20,12 @@ std::string quote(const std::string& s) {
     }
   }
   return out + "'";
+}
+
+namespace {
+
+std::string quote(const std::string& s) {
+  return shell_quote(s);
 }
 
 std::string slurp(const std::filesystem::path& p) {

@@ -46,4 +46,7 @@ std::string corpus_dir();
 // What to say when it is absent: "../shared/corpus is absent".
 std::string corpus_absent();
 
+// `s` quoted for a POSIX shell.
+std::string shell_quote(const std::string& s);
+
 }  // namespace racine::test

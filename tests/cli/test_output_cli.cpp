@@ -23,15 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
+  return shell_quote(s);
 }
 
 // Runs `racine args... >stdout_to` through the shell (for redirections the helper
