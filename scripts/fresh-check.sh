@@ -91,6 +91,6 @@ run "make run RUN_LISTEN=127.0.0.1:18080 > /tmp/make-run.log 2>&1 & pid=\$!; \
   for i in \$(seq 1 3600); do grep -q 'serving on' /tmp/make-run.log 2>/dev/null && break; \
     kill -0 \$pid 2>/dev/null || break; sleep 1; done; cat /tmp/make-run.log; \
   grep -q 'serving on' /tmp/make-run.log && python3 -c 'import urllib.request; print(urllib.request.urlopen(\"http://127.0.0.1:18080/healthz\").read().decode())' \
-  && pkill -TERM -P \$pid && wait \$pid"
+  && pkill -TERM -f '^[.]/build/racine serve --listen 127.0.0.1:18080' && wait \$pid"
 run make test
 echo "fresh-check: make run and make test passed in a clean Debian 12 root in $(($(date +%s) - start)) s"
