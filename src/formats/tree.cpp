@@ -10,6 +10,7 @@
 #include <istream>
 #include <streambuf>
 
+#include "core/text.h"
 #include "formats/limits.h"
 
 namespace racine {
@@ -37,7 +38,10 @@ class Builder : public YAML::EventHandler {
   TreeNode root;
   bool has_root = false;
   int alias_at = -1;  // byte offset of the first alias
-  int start = -1;     // byte offset where the document starts
+  // Byte offset of the first value that is not valid UTF-8 once decoded: yaml-cpp 0.7
+  // decodes the escapes \_ \N \L \P of double-quoted strings to single bytes.
+  int bad_utf8_at = -1;
+  int start = -1;  // byte offset where the document starts
 
   void OnDocumentStart(const YAML::Mark& mark) override { start = mark.pos; }
   void OnDocumentEnd() override {}
@@ -56,6 +60,7 @@ class Builder : public YAML::EventHandler {
     count(mark);
     TreeNode n;
     n.kind = TreeNode::Kind::scalar;
+    if (bad_utf8_at < 0 && text::find_invalid_utf8(value)) bad_utf8_at = mark.pos;
     n.quoted = tag == "!";
     n.value = value;
     n.offset = offset(mark);
@@ -112,6 +117,12 @@ Error error_at(const SourcePtr& src, std::uint32_t offset, std::string message) 
 }
 
 namespace {
+Error bad_utf8(const SourcePtr& src, int pos) {
+  return error_at(src, pos < 0 ? 0U : static_cast<std::uint32_t>(pos),
+                  "this value is not valid UTF-8 once its escapes are decoded: write the "
+                  "character itself instead of the escapes \\_ \\N \\L \\P");
+}
+
 Error too_many_nodes(const SourcePtr& src, int pos, std::uint64_t max_values) {
   return error_at(
       src, pos < 0 ? 0U : static_cast<std::uint32_t>(pos),
@@ -160,6 +171,7 @@ Result<TreeNode> parse_tree(const SourcePtr& src, std::uint64_t max_values) {
       return error_at(src, static_cast<std::uint32_t>(b.alias_at),
                       "aliases (*name) are not allowed in a racine document: write the value out");
     }
+    if (b.bad_utf8_at >= 0) return bad_utf8(src, b.bad_utf8_at);
     Builder rest(max_values);
     if (parser.HandleNextDocument(rest)) {
       // yaml-cpp 0.7 returns the same document forever on some malformed input.
@@ -203,6 +215,7 @@ Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src, std::uint64_
         return error_at(src, static_cast<std::uint32_t>(b.alias_at),
                         "aliases (*name) are not allowed here: write the value out");
       }
+      if (b.bad_utf8_at >= 0) return bad_utf8(src, b.bad_utf8_at);
       if (b.has_root && b.root.kind != TreeNode::Kind::null) out.push_back(std::move(b.root));
     }
   } catch (const TooManyNodes& e) {

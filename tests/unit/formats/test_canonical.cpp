@@ -124,6 +124,24 @@ TEST(Canonical, RefusalsCarryLineAndColumn) {
             "m.yaml:5:1: a second YAML document: a file holds one matrix");
 }
 
+// yaml-cpp 0.7 decodes \_ (U+00A0) and \N \L \P to single bytes, not UTF-8: the model
+// would hold invalid UTF-8 and every writer would throw (found by the canonical fuzzer).
+TEST(Canonical, EscapesDecodedToInvalidUtf8AreRefused) {
+  const std::string message =
+      "this value is not valid UTF-8 once its escapes are decoded: write the character itself "
+      "instead of the escapes \\_ \\N \\L \\P";
+  EXPECT_EQ(error_of("racine: 1\ntitle: \"a\\_b\"\nparties: [{name: A}]\nsections: []\n"),
+            "m.yaml:2:8: " + message);
+  EXPECT_EQ(error_of("{\"racine\": 1, \"parties\": [{\"name\": \"Dev\\_x\"}], \"sections\": []}",
+                     Format::json),
+            "m.yaml:1:36: " + message);
+  // Escapes that decode to UTF-8 stay allowed (the document is then refused for what it
+  // lacks, not for its escapes).
+  EXPECT_EQ(
+      error_of("racine: 1\ntitle: \"caf\\u00e9 \\x41\"\nparties: [{name: A}]\nsections: []\n"),
+      "m.yaml: no activity: the matrix has no section with activities");
+}
+
 TEST(Canonical, HostileYamlAndJson) {
   // Alias bombs are refused at the first alias, before anything expands.
   EXPECT_EQ(
