@@ -40,15 +40,8 @@ int main(int argc, char** argv) {
   constexpr int k_parties = 4;
   std::mt19937 rng(7);
   const auto words = vocabulary(rng, 20'000);
-  std::vector<double> cumulative(words.size());
-  double total = 0;
-  for (std::size_t i = 0; i < words.size(); ++i)
-    cumulative[i] = total += 1.0 / static_cast<double>(i + 1);
-  std::uniform_real_distribution<double> u(0, total);
-  auto pick = [&] {
-    return words[static_cast<std::size_t>(
-        std::lower_bound(cumulative.begin(), cumulative.end(), u(rng)) - cumulative.begin())];
-  };
+  racine::bench::Zipf zipf(words.size());
+  auto pick = [&] { return words[zipf(rng)]; };
   static const char* const k_roles[] = {"RA", "C", "I", "", "CI", "R"};
   auto activity = [&](std::size_t a) {
     racine::Activity act;

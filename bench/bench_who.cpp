@@ -39,16 +39,8 @@ int main(int argc, char** argv) {
   constexpr std::size_t k_queries = 1000;
   std::mt19937 rng(42);
   const auto words = vocabulary(rng, 20'000);
-  // Zipf-like word frequencies: a few words everywhere, most rare.
-  std::vector<double> cumulative(words.size());
-  double total = 0;
-  for (std::size_t i = 0; i < words.size(); ++i)
-    cumulative[i] = total += 1.0 / static_cast<double>(i + 1);
-  std::uniform_real_distribution<double> u(0, total);
-  auto pick = [&] {
-    return static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), u(rng)) -
-                                    cumulative.begin());
-  };
+  racine::bench::Zipf zipf(words.size());
+  auto pick = [&] { return zipf(rng); };
   std::uniform_int_distribution<int> title_len(5, 9);
 
   racine::Matrix m;
