@@ -1,4 +1,4 @@
-// racine options [FILE] [--json]
+// racine options [FILE] [--json] [--lang L]
 // racine resolve [FILE] --with OPTION... [--format json|md] [-o OUT]
 
 #include <fmt/format.h>
@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/output.h"
+#include "cli/phrases.h"
 #include "resolve/options.h"
 #include "resolve/options_json.h"
 
@@ -18,6 +19,7 @@ namespace {
 struct OptionsOptions {
   std::string file;
   bool json = false;
+  std::string lang;
   InputOptions input;
 };
 
@@ -30,10 +32,11 @@ int run_options(const OptionsOptions& o) {
   }
   const Matrix shown = printable_matrix(*m);  // text from input never prints raw
   const Matrix* const mp = &shown;
+  const Phrases& say = phrases_for(*m, o.lang);
   const std::string path = shown.source ? shown.source->path() : std::string();
   auto line_of = [&](Span s) { return mp->source ? mp->source->position(s.begin).line : 0U; };
   if (mp->options.empty()) {
-    fmt::print("{}: no options\n", path);
+    fmt::print("{}\n", fmt::format(fmt::runtime(say.no_options), path));
     return k_exit_ok;
   }
   for (const Option& opt : mp->options) {
@@ -41,18 +44,20 @@ int run_options(const OptionsOptions& o) {
     const auto effects = resolve::effects_of(*mp, opt);
     const std::uint32_t line =
         opt.note >= 0 ? line_of(mp->notes[static_cast<std::size_t>(opt.note)].span) : 0U;
-    fmt::print("{}  (marker {}, {}:{})\n  {}\n", opt.id, opt.marker, path, line, opt.text);
+    fmt::print("{}  {}\n  {}\n", opt.id,
+               fmt::format(fmt::runtime(say.option_marker), opt.marker, path, line), opt.text);
     if (resolve::delegable_rows(*mp, opt).empty()) {
-      fmt::print("  no cell carries its marker: it changes nothing\n\n");
+      fmt::print("  {}\n\n", say.no_marked_cell);
       continue;
     }
     if (d < 0) {
-      fmt::print("  names no single party to hand its rows to: it changes nothing\n\n");
+      fmt::print("  {}\n\n", say.no_delegate);
       continue;
     }
-    fmt::print("  hands {} {} to {}:\n", effects.size(),
-               effects.size() == 1 ? "activity" : "activities",
-               mp->parties[static_cast<std::size_t>(d)].name);
+    const std::string& to = mp->parties[static_cast<std::size_t>(d)].name;
+    fmt::print("  {}\n", effects.size() == 1
+                             ? fmt::format(fmt::runtime(say.hands_one), to)
+                             : fmt::format(fmt::runtime(say.hands_many), effects.size(), to));
     for (const auto& e : effects) {
       const Activity& a = mp->sections[e.section].activities[e.activity];
       fmt::print("    {:>5}  {}\n", line_of(a.span), a.title);
@@ -96,6 +101,7 @@ Command add_options(CLI::App& root) {
   app->add_option("FILE", o->file,
                   "Matrix file ('-' for standard input; none: the built-in matrix)");
   app->add_flag("--json", o->json, "Write JSON for programs");
+  add_lang(app, o->lang);
   add_from(app, o->input.from);
   app->add_option("--config", o->input.config_path,
                   "Use this configuration instead of the nearest .racine.yaml");

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/phrases.h"
 #include "core/text.h"
 #include "query/duties.h"
 #include "query/index.h"
@@ -17,62 +18,6 @@
 namespace racine::cli {
 
 namespace {
-
-// The sentences of `who` and `duties`, in the five languages of the corpus: the text
-// output speaks the matrix's language (docs/query.md, "Language of answers").
-struct Phrases {
-  const char* code;
-  const char* uncertain;    // candidates follow
-  const char* not_covered;  // {query}
-  const char* gray_zone;    // {path}:{line}
-  const char* no_gray_zone;
-  const char* closest;
-  const char* nothing;     // {query}
-  const char* takes_over;  // {option} {party}
-  const char* changed_by;  // {option}
-  const char* activity;
-  const char* activities;
-  const char* with_role;  // {roles}
-  const char* no_section;
-};
-
-constexpr Phrases k_phrases[] = {
-    {"en", "I am not sure: did you mean one of these?", "No activity of the matrix covers \"{}\".",
-     "The matrix's gray zone ({}:{}):", "The matrix states no gray zone: ask the parties.",
-     "Closest activities:", "Nothing to look for in \"{}\".", "with option {}: {} takes it over",
-     "changed by option {}", "activity", "activities", " with role {}", "(no section)"},
-    {"fr", "Je ne suis pas sûr : vouliez-vous dire l'une de celles-ci ?",
-     "Aucune activité de la matrice ne couvre « {} ».", "Zone grise de la matrice ({}:{}) :",
-     "La matrice n'indique pas de zone grise : demandez aux parties.",
-     "Activités les plus proches :", "Rien à chercher dans « {} ».",
-     "avec l'option {} : {} la reprend", "modifiée par l'option {}", "activité", "activités",
-     " avec le rôle {}", "(sans section)"},
-    {"de", "Ich bin nicht sicher: Meinten Sie eine dieser Aktivitäten?",
-     "Keine Aktivität der Matrix deckt „{}“ ab.",
-     "Grauzone der Matrix ({}:{}):", "Die Matrix nennt keine Grauzone: Fragen Sie die Parteien.",
-     "Nächstliegende Aktivitäten:", "Nichts zu suchen in „{}“.", "mit Option {}: übernimmt {}",
-     "geändert durch Option {}", "Aktivität", "Aktivitäten", " mit Rolle {}", "(ohne Abschnitt)"},
-    {"es", "No estoy seguro: ¿quería decir una de estas?",
-     "Ninguna actividad de la matriz cubre «{}».",
-     "Zona gris de la matriz ({}:{}):", "La matriz no indica zona gris: pregunte a las partes.",
-     "Actividades más cercanas:", "Nada que buscar en «{}».", "con la opción {}: {} la asume",
-     "modificada por la opción {}", "actividad", "actividades", " con el rol {}", "(sin sección)"},
-    {"it", "Non sono sicuro: intendeva una di queste?",
-     "Nessuna attività della matrice copre «{}».", "Zona grigia della matrice ({}:{}):",
-     "La matrice non indica una zona grigia: chiedete alle parti.", "Attività più vicine:",
-     "Niente da cercare in «{}».", "con l'opzione {}: {} la prende in carico",
-     "modificata dall'opzione {}", "attività", "attività", " con il ruolo {}", "(senza sezione)"},
-};
-
-// The phrases of `--lang` when given, else of the matrix's language when it is one of
-// the five, else English.
-const Phrases& phrases_for(const Matrix& m, const std::string& lang) {
-  const std::string& code = lang.empty() ? m.language : lang;
-  for (const Phrases& p : k_phrases) {
-    if (code == p.code) return p;
-  }
-  return k_phrases[0];
-}
 
 // What the options not applied would change on this activity: "option X hands it to Y".
 std::vector<std::string> option_lines(const Matrix& m, const Phrases& say, std::uint32_t section,
@@ -88,13 +33,6 @@ std::vector<std::string> option_lines(const Matrix& m, const Phrases& say, std::
     }
   }
   return out;
-}
-
-void add_lang(CLI::App* app, std::string& lang) {
-  app->add_option(
-         "--lang", lang,
-         "Language of the text output (fr, en, de, es, it; default: the matrix's, else en)")
-      ->check(CLI::IsMember({"fr", "en", "de", "es", "it"}));
 }
 
 struct WhoOptions {

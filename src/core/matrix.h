@@ -125,6 +125,15 @@ struct GrayZone {
   Span span;
 };
 
+// A concept of the matrix's own glossary for lookups (canonical `glossary:` key): the
+// words its people use for it ("PRA" for disaster recovery). An id the built-in glossary
+// has adds words to that concept; another id is a new concept (docs/query.md).
+struct GlossaryEntry {
+  std::string concept_id;
+  std::vector<std::string> words;
+  Span span;
+};
+
 // Something the reader saw and did not take, and why.
 struct Skipped {
   Span span;
@@ -155,6 +164,7 @@ struct Matrix {
   std::vector<MarkerUse> marker_uses;
   std::vector<Option> options;
   std::optional<GrayZone> gray_zone;
+  std::vector<GlossaryEntry> glossary;
   std::vector<Skipped> skipped;
   std::vector<Suppression> suppressions;
 

@@ -56,7 +56,7 @@ class CanonicalReader {
     expect_kind(root, Kind::map, "the document");
     check_keys(root, "the document",
                {"racine", "id", "title", "language", "roles", "parties", "options", "notes",
-                "gray_zone", "sections", "kubernetes"});
+                "gray_zone", "glossary", "sections", "kubernetes"});
     const TreeNode* version = root.find("racine");
     if (version == nullptr) refuse(root, "not a racine document: the key 'racine: 1' is missing");
     if (version->kind != Kind::scalar || version->value != "1") {
@@ -81,6 +81,8 @@ class CanonicalReader {
     if (const auto* n = root.find("gray_zone"); n != nullptr && n->kind != Kind::null) {
       m_m.gray_zone = GrayZone{scalar_of(*n, "gray_zone"), span_of(*n)};
     }
+    if (const auto* n = root.find("glossary"); n != nullptr && n->kind != Kind::null)
+      read_glossary(*n);
     bind_markers();
     if (const auto* n = root.find("options"); n != nullptr && n->kind != Kind::null)
       read_options(*n);
@@ -117,6 +119,38 @@ class CanonicalReader {
     }
     if (v.empty()) refuse(*letters, "role letters cannot be empty");
     m_m.roles.letters = RoleSet::from_letters(v).to_string();
+  }
+
+  // `glossary: {disaster: [PRA, plan de reprise], backup: [snapshot]}`: a concept id
+  // (no spaces) and the words or phrases that name it.
+  void read_glossary(const TreeNode& n) {
+    expect_kind(n, Kind::map, "glossary");
+    std::unordered_set<std::string_view> seen;
+    for (std::size_t i = 0; i + 1 < n.items.size(); i += 2) {
+      const TreeNode& key = n.items[i];
+      const TreeNode& words = n.items[i + 1];
+      const std::string& id = scalar_of(key, "a glossary concept");
+      if (!seen.insert(id).second)
+        refuse(key, fmt::format("glossary concept '{}' appears twice", id));
+      if (id.empty() || id.find_first_of(" \t,:#~") != std::string::npos)
+        refuse(key, fmt::format("a glossary concept is a word without spaces, ',', ':', '#' "
+                                "or '~', not '{}'",
+                                id));
+      GlossaryEntry e{id, {}, span_of(key)};
+      if (words.kind == Kind::scalar) {
+        e.words.push_back(scalar_of(words, "a glossary word"));
+      } else {
+        expect_kind(words, Kind::sequence, "the words of a glossary concept");
+        for (const TreeNode& w : words.items) e.words.push_back(scalar_of(w, "a glossary word"));
+      }
+      for (std::size_t w = 0; w < e.words.size(); ++w) {
+        if (text::trim(e.words[w]).empty()) {
+          refuse(words.kind == Kind::scalar ? words : words.items[w],
+                 fmt::format("glossary concept '{}': a word cannot be empty", id));
+        }
+      }
+      m_m.glossary.push_back(std::move(e));
+    }
   }
 
   void read_parties(const TreeNode& list) {

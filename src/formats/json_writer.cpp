@@ -49,6 +49,11 @@ nlohmann::ordered_json matrix_to_json(const Matrix& m) {
   }
   root["notes"] = std::move(notes);
   root["gray_zone"] = m.gray_zone ? ordered_json(m.gray_zone->text) : ordered_json(nullptr);
+  if (!m.glossary.empty()) {
+    ordered_json glossary = ordered_json::object();
+    for (const auto& g : m.glossary) glossary[g.concept_id] = g.words;
+    root["glossary"] = std::move(glossary);
+  }
   ordered_json sections = ordered_json::array();
   for (const auto& s : m.sections) {
     ordered_json acts = ordered_json::array();

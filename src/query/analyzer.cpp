@@ -6,6 +6,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <stdexcept>
 
@@ -177,8 +178,6 @@ class Segmenter {
   std::unique_ptr<icu::BreakIterator> m_iter;
 };
 
-namespace {
-
 // The glossary, keyed for lookups: single words by themselves and by their stem in each
 // language; phrases by their first word.
 struct ConceptKeys {
@@ -190,6 +189,7 @@ struct ConceptKeys {
     std::string term;
   };
   std::unordered_map<std::string, std::vector<Phrase>> phrases;  // first word -> phrases
+  std::uint64_t serial = 0;  // unique per set of keys: tells analysers' caches apart
 
   static void add_to(std::unordered_map<std::string, std::vector<std::string>>& map,
                      const std::string& key, const std::string& term) {
@@ -198,31 +198,39 @@ struct ConceptKeys {
   }
 };
 
-// Built on first use, once, with stemmers of its own (magic statics make it thread-safe).
-const ConceptKeys& concept_keys() {
-  static const ConceptKeys keys = [] {
-    ConceptKeys k;
-    const Stemmers stemmers;
-    for (const auto& c : glossary()) {
-      const std::string term = concept_term(c.id);
-      for (const std::string& word : c.words) {
-        const std::vector<std::string> ws = text::words(word);
-        if (ws.empty()) continue;
-        if (ws.size() > 1) {
-          k.phrases[ws.front()].push_back({ws, term});
-          continue;
-        }
-        ConceptKeys::add_to(k.words, ws.front(), term);
-        ConceptKeys::add_to(k.exact, ws.front(), term);
-        if (ws.front().size() < k_min_stem_key) continue;
-        for (const Language l : k_all) {
-          const std::string st = stemmers.stem(ws.front(), l);
-          if (st.size() >= k_min_stem_key) ConceptKeys::add_to(k.words, st, term);
-        }
+namespace {
+
+std::atomic<std::uint64_t> g_keys_serial{0};
+
+ConceptKeys build_keys(const std::vector<Concept>& concepts) {
+  ConceptKeys k;
+  k.serial = ++g_keys_serial;
+  const Stemmers stemmers;
+  for (const auto& c : concepts) {
+    const std::string term = concept_term(c.id);
+    for (const std::string& word : c.words) {
+      const std::vector<std::string> ws = text::words(word);
+      if (ws.empty()) continue;
+      if (ws.size() > 1) {
+        k.phrases[ws.front()].push_back({ws, term});
+        continue;
+      }
+      ConceptKeys::add_to(k.words, ws.front(), term);
+      ConceptKeys::add_to(k.exact, ws.front(), term);
+      if (ws.front().size() < k_min_stem_key) continue;
+      for (const Language l : k_all) {
+        const std::string st = stemmers.stem(ws.front(), l);
+        if (st.size() >= k_min_stem_key) ConceptKeys::add_to(k.words, st, term);
       }
     }
-    return k;
-  }();
+  }
+  return k;
+}
+
+// The built-in glossary's keys, built on first use, once (magic statics make it
+// thread-safe).
+const ConceptKeys& concept_keys() {
+  static const ConceptKeys keys = build_keys(glossary());
   return keys;
 }
 
@@ -293,10 +301,35 @@ bool has_stemmer(std::string_view lang_code) {
 }
 
 Analyzer::Analyzer()
-    : m_stemmers(std::make_unique<Stemmers>()), m_segmenter(std::make_unique<Segmenter>()) {
-  (void)concept_keys();
-}
+    : m_stemmers(std::make_unique<Stemmers>()),
+      m_segmenter(std::make_unique<Segmenter>()),
+      m_keys(&concept_keys()),
+      m_keys_serial(m_keys->serial) {}
 Analyzer::~Analyzer() = default;
+
+void Analyzer::use_concepts(const ConceptKeys* keys) {
+  const ConceptKeys* k = keys != nullptr ? keys : &concept_keys();
+  // Cached titles hold the old keys' concepts. The old keys may be gone (their index
+  // freed): compare serials kept here, never through the old pointer.
+  if (k->serial != m_keys_serial) m_cache.clear();
+  m_keys = k;
+  m_keys_serial = k->serial;
+}
+
+std::shared_ptr<const ConceptKeys> concept_keys_with(const std::vector<Concept>& extra) {
+  std::vector<Concept> all = glossary();
+  std::unordered_map<std::string, std::size_t> by_id;
+  for (std::size_t i = 0; i < all.size(); ++i) by_id.emplace(all[i].id, i);
+  for (const Concept& c : extra) {
+    const auto [it, added] = by_id.try_emplace(c.id, all.size());
+    if (added) all.push_back({c.id, {}});
+    auto& words = all[it->second].words;
+    for (const auto& w : c.words) {
+      if (std::find(words.begin(), words.end(), w) == words.end()) words.push_back(w);
+    }
+  }
+  return std::make_shared<const ConceptKeys>(build_keys(all));
+}
 
 std::string Analyzer::stem(std::string_view folded_word, Language lang) {
   return m_stemmers->stem(folded_word, lang);
@@ -328,7 +361,7 @@ std::vector<Token> Analyzer::analyse(std::string_view text, std::string_view lan
 }
 
 std::vector<Token> Analyzer::analyse_with(std::string_view text, std::size_t stemmer) {
-  const ConceptKeys& keys = concept_keys();
+  const ConceptKeys& keys = *m_keys;
   const std::vector<std::string> ws = words(text);
   std::vector<Token> out;
   std::uint16_t pos = 0;
@@ -385,7 +418,7 @@ std::vector<Token> Analyzer::analyse_with(std::string_view text, std::size_t ste
 }
 
 std::vector<QueryWord> Analyzer::analyse_query(std::string_view text, std::string_view extra_lang) {
-  const ConceptKeys& keys = concept_keys();
+  const ConceptKeys& keys = *m_keys;
   std::vector<std::string> ws;
   {
     const std::vector<std::string> all = words(text);

@@ -50,6 +50,13 @@ inline constexpr float k_concept_word_stem_weight = 0.55F;
 // Weight of a two-character piece of a Chinese, Japanese or Korean word.
 inline constexpr float k_bigram_weight = 0.7F;
 
+struct Concept;      // query/glossary.h
+struct ConceptKeys;  // a glossary keyed for lookups (analyzer.cpp)
+
+// The built-in glossary with `extra` concepts merged in by id (a matrix's own glossary,
+// its words folded): for Analyzer::use_concepts.
+std::shared_ptr<const ConceptKeys> concept_keys_with(const std::vector<Concept>& extra);
+
 class Stemmers;   // libstemmer's stemmers (analyzer.cpp)
 class Segmenter;  // ICU's word break iterator (analyzer.cpp)
 
@@ -73,6 +80,10 @@ class Analyzer {
   // the concepts it evokes. Question fillers ("qui s'occupe de") are dropped.
   std::vector<QueryWord> analyse_query(std::string_view text, std::string_view extra_lang = {});
 
+  // Concepts from these keys instead of the built-in glossary's (nullptr: back to the
+  // built-in). The keys must outlive their use.
+  void use_concepts(const ConceptKeys* keys);
+
   // Snowball stem of a folded word.
   std::string stem(std::string_view folded_word, Language lang);
 
@@ -84,6 +95,8 @@ class Analyzer {
   std::vector<Token> analyse_with(std::string_view text, std::size_t stemmer);
   std::unique_ptr<Stemmers> m_stemmers;
   std::unique_ptr<Segmenter> m_segmenter;
+  const ConceptKeys* m_keys;
+  std::uint64_t m_keys_serial;
   // (stemmer, word) -> (stem, concepts), for titles.
   std::unordered_map<std::string, std::vector<std::string>> m_cache;
 };

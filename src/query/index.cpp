@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "query/analyzer.h"
+#include "query/glossary.h"
 
 namespace racine::query {
 
@@ -88,6 +89,23 @@ double Index::idf(std::uint32_t term) const {
 Index Index::build(const Matrix& m) {
   Index ix;
   Analyzer an;
+  if (!m.glossary.empty()) {
+    std::vector<Concept> own;
+    for (const GlossaryEntry& g : m.glossary) {
+      Concept c{g.concept_id, {}};
+      for (const std::string& w : g.words) {
+        std::string folded;
+        for (const auto& part : text::words(text::fold(w))) {
+          if (!folded.empty()) folded += ' ';
+          folded += part;
+        }
+        if (!folded.empty()) c.words.push_back(std::move(folded));
+      }
+      own.push_back(std::move(c));
+    }
+    ix.m_concepts = concept_keys_with(own);
+    an.use_concepts(ix.m_concepts.get());
+  }
   const std::string& lang = m.language;
   // A language beyond the five: queries are stemmed in it too.
   if (!lang.empty() && lang != "fr" && lang != "en" && lang != "de" && lang != "es" &&
@@ -313,6 +331,7 @@ Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit)
   std::size_t cut = std::min(query.size(), k_max_query_bytes);
   while (cut < query.size() && cut > 0 && (static_cast<unsigned char>(query[cut]) & 0xC0U) == 0x80U)
     --cut;
+  m_analyzer.use_concepts(ix.m_concepts.get());
   std::vector<QueryWord> words =
       m_analyzer.analyse_query(query.substr(0, cut), ix.m_extra_language);
   if (words.size() > k_max_query_words) words.resize(k_max_query_words);

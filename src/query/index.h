@@ -10,6 +10,7 @@
 // index is immutable and each thread has its own analyser and scratch space.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,6 +19,8 @@
 #include "core/matrix.h"
 
 namespace racine::query {
+
+struct ConceptKeys;  // query/analyzer.h
 
 // What a lookup concluded (docs/query.md, "Outcomes").
 enum class Outcome : std::uint8_t {
@@ -99,6 +102,7 @@ class Index {
   std::vector<std::vector<std::uint32_t>> m_section_terms;  // sorted term ids per section
   std::uint32_t m_gray_doc = k_none;                        // doc of the gray-zone note
   double m_unknown_idf = 1;                                 // weight of a word found nowhere
+  std::shared_ptr<const ConceptKeys> m_concepts;  // with the matrix's glossary; null: built-in
   std::string m_extra_language;  // the matrix's language when libstemmer has it beyond the five
 
   friend class Searcher;

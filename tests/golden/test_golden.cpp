@@ -106,6 +106,7 @@ INSTANTIATE_TEST_SUITE_P(
              {"i18n", "tests/golden/i18n/source.md", "tests/golden/i18n/good.md"},
              0},
         Case{"query/options.text.expected", {"options"}, 0},
+        Case{"query/options-en.text.expected", {"options", "--lang", "en"}, 0},
         Case{"query/options.json.expected", {"options", "--json"}, 0},
         Case{"query/resolve.md.expected", {"resolve", "--with", "infogerance-complementaire"}, 0},
         Case{"query/resolve.json.expected",

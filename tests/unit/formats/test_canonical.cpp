@@ -124,6 +124,37 @@ TEST(Canonical, RefusalsCarryLineAndColumn) {
             "m.yaml:5:1: a second YAML document: a file holds one matrix");
 }
 
+TEST(Canonical, GlossaryIsReadWrittenAndChecked) {
+  const std::string head =
+      "racine: 1\nparties:\n  - {id: a, name: A}\nsections:\n  - title: S\n    activities:\n"
+      "      - {title: T, roles: {a: R}}\n";
+  auto m =
+      read(head + "glossary:\n  disaster: [PRA, Plan de reprise]\n  tickets: GLPI\n", Format::yaml);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  ASSERT_EQ(m->glossary.size(), 2U);
+  EXPECT_EQ(m->glossary[0].concept_id, "disaster");
+  EXPECT_EQ(m->glossary[0].words, (std::vector<std::string>{"PRA", "Plan de reprise"}));
+  EXPECT_EQ(m->glossary[1].words, std::vector<std::string>{"GLPI"});
+  for (const Format f : {Format::yaml, Format::json}) {
+    auto back = read(write_document(*m, f), f);
+    ASSERT_TRUE(back.ok()) << back.error().to_string();
+    ASSERT_EQ(back->glossary.size(), 2U);
+    EXPECT_EQ(back->glossary[0].words, m->glossary[0].words);
+    EXPECT_EQ(back->glossary[1].concept_id, "tickets");
+  }
+  EXPECT_EQ(error_of(head + "glossary: [PRA]\n"),
+            "m.yaml:8:11: glossary must be a mapping, not a sequence");
+  EXPECT_EQ(error_of(head + "glossary:\n  plan de reprise: [PRA]\n"),
+            "m.yaml:9:3: a glossary concept is a word without spaces, ',', ':', '#' or '~', not "
+            "'plan de reprise'");
+  EXPECT_EQ(error_of(head + "glossary:\n  disaster: [PRA, \"  \"]\n"),
+            "m.yaml:9:19: glossary concept 'disaster': a word cannot be empty");
+  EXPECT_EQ(error_of(head + "glossary:\n  disaster: {a: b}\n"),
+            "m.yaml:9:13: the words of a glossary concept must be a sequence, not a mapping");
+  EXPECT_EQ(error_of(head + "glossary:\n  x: [a]\n  x: [b]\n"),
+            "m.yaml:10:3: glossary concept 'x' appears twice");
+}
+
 // yaml-cpp 0.7 decodes \_ (U+00A0) and \N \L \P to single bytes, not UTF-8: the model
 // would hold invalid UTF-8 and every writer would throw (found by the canonical fuzzer).
 TEST(Canonical, EscapesDecodedToInvalidUtf8AreRefused) {

@@ -6,6 +6,7 @@
 
 #include "../test_support.h"
 #include "core/embedded.h"
+#include "formats/document.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
 #include "query/analyzer.h"
@@ -391,6 +392,47 @@ TEST(Index, QueryFileAccuracy) {
   // resource supervision first, the cluster's resource usage third).
   EXPECT_GE(top1, 64U);
   EXPECT_EQ(top3, cases.size());
+}
+
+// A matrix's own glossary (canonical `glossary:`) names its concepts: "PRA" and "GLPI"
+// mean nothing to the built-in glossary, and find their activities once the matrix says
+// what they mean. Another matrix searched on the same thread keeps the built-in words.
+TEST(Index, MatrixGlossaryNamesItsConcepts) {
+  const std::string text = R"(racine: 1
+language: fr
+parties: [{name: Client}, {name: Fournisseur}]
+sections:
+  - title: Exploitation
+    activities:
+      - {title: Tester le plan de reprise d'activité, roles: {client: A, fournisseur: R}}
+      - {title: Gérer les demandes dans l'outil de tickets, roles: {client: R, fournisseur: I}}
+      - {title: Sauvegarder les volumes, roles: {client: I, fournisseur: RA}}
+)";
+  auto read_with = [&](const std::string& extra) {
+    auto src = load_text(text + extra, "g.yaml", Limits{});
+    EXPECT_TRUE(src.ok());
+    auto m = read_document(*src, Format::yaml, ReadOptions{});
+    EXPECT_TRUE(m.ok()) << m.error().to_string();
+    return std::move(m.value());
+  };
+  const Matrix plain = read_with("");
+  const Matrix own =
+      read_with("glossary:\n  disaster: [PRA, plan de reprise]\n  tickets: [GLPI, Ticketing]\n");
+  const Index plain_ix = Index::build(plain);
+  const Index own_ix = Index::build(own);
+  EXPECT_EQ(plain_ix.search("le PRA ?").outcome, Outcome::gray_zone);
+  EXPECT_EQ(plain_ix.search("GLPI").outcome, Outcome::gray_zone);
+  const Answer pra = own_ix.search("qui teste le PRA ?");
+  EXPECT_EQ(pra.outcome, Outcome::answered);
+  ASSERT_FALSE(pra.matches.empty());
+  EXPECT_EQ(pra.matches[0].activity, 0U);
+  const Answer glpi = own_ix.search("glpi");
+  EXPECT_EQ(glpi.outcome, Outcome::answered);
+  ASSERT_FALSE(glpi.matches.empty());
+  EXPECT_EQ(glpi.matches[0].activity, 1U);
+  // The built-in glossary still holds: "backup" is "sauvegarder" in both.
+  EXPECT_EQ(own_ix.search("backup").matches.at(0).activity, 2U);
+  EXPECT_EQ(plain_ix.search("GLPI").outcome, Outcome::gray_zone);  // no leak across indexes
 }
 
 }  // namespace racine::query
