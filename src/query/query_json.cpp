@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/json_out.h"
+
 namespace racine::query {
 
 namespace {
@@ -47,6 +49,35 @@ ordered_json answer_to_json(const Matrix& m, std::string_view query, const Answe
   out["outcome"] = outcome_name(answer.outcome);
   out["gray_zone_note"] = m.gray_zone ? ordered_json(m.gray_zone->text) : ordered_json(nullptr);
   return out;
+}
+
+std::string answer_to_json_text(const Matrix& m, std::string_view query, const Answer& answer) {
+  JsonOut j;
+  j.begin_object().key("query").string(query).key("matches").begin_array();
+  for (const Match& x : answer.matches) {
+    const Section& s = m.sections[x.section];
+    const Activity& a = s.activities[x.activity];
+    j.begin_object();
+    j.key("id").string(a.id).key("title").string(a.title).key("section").string(s.title);
+    j.key("line").integer(line_of(m, a.span));
+    j.key("score").number(std::round(x.score * 1000) / 1000);
+    j.key("roles").begin_object();
+    for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
+      if (a.cells[p].present) j.key(m.parties[p].id).string(a.cells[p].roles.to_string());
+    }
+    j.end_object().end_object();
+  }
+  j.end_array();
+  j.key("gray_zone").boolean(answer.gray_zone);
+  j.key("outcome").string(outcome_name(answer.outcome));
+  j.key("gray_zone_note");
+  if (m.gray_zone) {
+    j.string(m.gray_zone->text);
+  } else {
+    j.null();
+  }
+  j.end_object();
+  return j.take();
 }
 
 ordered_json duties_to_json(const Matrix& m, const Duties& d) {

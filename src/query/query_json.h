@@ -19,6 +19,9 @@ nlohmann::ordered_json roles_to_json(const Matrix& m, const Activity& a);
 //  "gray_zone_note": string or null}
 nlohmann::ordered_json answer_to_json(const Matrix& m, std::string_view query,
                                       const Answer& answer);
+// The same, written compactly without building a tree (the server's `who`): the very
+// bytes of answer_to_json(...).dump().
+std::string answer_to_json_text(const Matrix& m, std::string_view query, const Answer& answer);
 
 // {"party", "sections": [{"title", "activities": [{"id", "title", "line", "roles"}]}]}
 // where "roles" is the party's roles on the activity ("RA").

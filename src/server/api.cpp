@@ -7,6 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "core/escape.h"
+#include "core/json_out.h"
+#include "core/text.h"
+
 namespace racine::server {
 
 using service::Reply;
@@ -36,8 +40,8 @@ Response error(int status, const std::string& code, const std::string& message) 
   return Response{status, "application/json", j.dump(), {}};
 }
 
-Response from(const Reply& r) {
-  return Response{http_status(r.status), r.content_type, r.body, {}};
+Response from(Reply r) {
+  return Response{http_status(r.status), std::move(r.content_type), std::move(r.body), {}};
 }
 
 int hex_value(char c) {
@@ -281,6 +285,9 @@ Response Api::handle(Request& req) {
       auto v =
           decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
       if (!k || !v) return error(400, "bad_query", "bad percent-encoding in the query");
+      // Values reach answers (a lookup's "query") and logs, which are JSON: UTF-8 only.
+      if (text::find_invalid_utf8(*k) || text::find_invalid_utf8(*v))
+        return error(400, "bad_query", "the query string is not valid UTF-8");
       query[*k] = std::move(*v);
     }
     for (const auto& [name, value] : params) {
@@ -457,15 +464,18 @@ Response Api::handle(Request& req) {
     m_state->latency_sum += seconds;
   }
   if (m_options.log) {
-    nlohmann::ordered_json line;
-    line["time"] = store::now_rfc3339();
-    line["method"] = req.method;
-    line["route"] = route;
-    line["status"] = res.status;
-    line["duration_ms"] = std::round(seconds * 1e6) / 1e3;
-    line["token"] = token_id;
-    line["remote"] = req.remote;
-    m_options.log(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    // The method comes from the client as it is: never let it break the line's UTF-8.
+    JsonOut line;
+    line.begin_object();
+    line.key("time").string(store::now_rfc3339());
+    line.key("method").string(text::valid_utf8(req.method));
+    line.key("route").string(route);
+    line.key("status").integer(res.status);
+    line.key("duration_ms").number(std::round(seconds * 1e6) / 1e3);
+    line.key("token").string(token_id);
+    line.key("remote").string(req.remote);
+    line.end_object();
+    m_options.log(line.str());
   }
   return res;
 }

@@ -38,12 +38,27 @@ namespace {
 
 class Session;
 
+// The context the calling thread runs, on server threads.
+thread_local net::io_context* t_context = nullptr;
+
 }  // namespace
 
+void HttpServer::after_turn(std::function<void()> fn) {
+  if (t_context == nullptr) return fn();
+  net::post(*t_context, std::move(fn));
+}
+
+// One io_context per thread, each run by its thread alone: a connection lives on one
+// of them from accept to close (assigned in turn), so its handlers never run
+// concurrently and need no strand, and threads do not wake each other for every
+// request. The acceptor, the signals and the drain timer live on the first.
 struct HttpServer::Impl {
+  using Guard = net::executor_work_guard<net::io_context::executor_type>;
   HttpOptions options;
   Handler handler;
-  net::io_context ioc;
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  std::vector<Guard> guards;  // keep the contexts running while they have no connection
+  std::size_t next = 0;       // the context of the next connection (acceptor's thread only)
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::steady_timer drain;
@@ -55,10 +70,24 @@ struct HttpServer::Impl {
   Impl(HttpOptions o, Handler h)
       : options(std::move(o)),
         handler(std::move(h)),
-        ioc(static_cast<int>(std::max<std::size_t>(options.threads, 1))),
-        acceptor(net::make_strand(ioc)),
-        signals(ioc, SIGINT, SIGTERM),
-        drain(ioc) {}
+        contexts(make_contexts(options.threads)),
+        acceptor(*contexts.front()),
+        signals(*contexts.front(), SIGINT, SIGTERM),
+        drain(*contexts.front()) {
+    for (auto& c : contexts) guards.emplace_back(c->get_executor());
+  }
+
+  static std::vector<std::unique_ptr<net::io_context>> make_contexts(std::size_t threads) {
+    std::vector<std::unique_ptr<net::io_context>> out;
+    for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i)
+      out.push_back(std::make_unique<net::io_context>(1));
+    return out;
+  }
+
+  void stop_all() {
+    for (auto& g : guards) g.reset();
+    for (auto& c : contexts) c->stop();
+  }
 
   void accept();
   void begin_stop();
@@ -247,7 +276,9 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 void HttpServer::Impl::accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  net::io_context& target = *contexts[next];
+  next = (next + 1) % contexts.size();
+  acceptor.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (stopping || ec == net::error::operation_aborted) return;
       return accept();  // e.g. too many open files: keep serving the others
@@ -278,14 +309,14 @@ void HttpServer::Impl::begin_stop() {
   }
   for (const auto& s : now) s->close_if_idle();
   drain.expires_after(options.drain_timeout);
-  drain.async_wait([this](beast::error_code ec) {
-    if (!ec) ioc.stop();  // requests still running after the drain time are abandoned
-  });
+  // At the drain time, requests still running are abandoned; when the last connection
+  // ends before, the timer is cancelled: either way every thread then returns.
+  drain.async_wait([this](beast::error_code) { stop_all(); });
   if (sessions == 0) drain.cancel();
 }
 
 void HttpServer::Impl::session_ended() {
-  if (--sessions == 0 && stopping) net::post(ioc, [this] { drain.cancel(); });
+  if (--sessions == 0 && stopping) net::post(*contexts.front(), [this] { drain.cancel(); });
 }
 
 HttpServer::HttpServer(HttpOptions options, Handler handler)
@@ -314,7 +345,9 @@ std::uint16_t HttpServer::port() const {
 }
 
 void HttpServer::stop() {
-  m_impl->begin_stop();
+  // From any thread: the stop itself runs on the first context, beside the acceptor and
+  // the drain timer it touches.
+  net::post(*m_impl->contexts.front(), [this] { m_impl->begin_stop(); });
 }
 
 void HttpServer::run() {
@@ -323,9 +356,16 @@ void HttpServer::run() {
   });
   m_impl->accept();
   std::vector<std::thread> pool;
-  for (std::size_t i = 1; i < m_impl->options.threads; ++i)
-    pool.emplace_back([this] { m_impl->ioc.run(); });
-  m_impl->ioc.run();
+  for (std::size_t i = 1; i < m_impl->contexts.size(); ++i)
+    pool.emplace_back([this, i] {
+      t_context = m_impl->contexts[i].get();
+      m_impl->contexts[i]->run();
+      t_context = nullptr;
+    });
+  t_context = m_impl->contexts.front().get();
+  m_impl->contexts.front()->run();
+  t_context = nullptr;
+  m_impl->stop_all();  // the first context ended: so do the others
   for (auto& t : pool) t.join();
 }
 

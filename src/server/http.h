@@ -61,6 +61,12 @@ class HttpServer {
   // Starts the graceful shutdown from any thread.
   void stop();
 
+  // Runs `fn` on the calling thread once the handlers already queued there have run:
+  // on a server thread, at the end of its current turn of ready connections (so that
+  // work done for each request, such as writing a log line, can be done once per turn);
+  // on any other thread, at once.
+  static void after_turn(std::function<void()> fn);
+
   struct Impl;  // Beast's side, in http.cpp
 
  private:

@@ -30,6 +30,13 @@ Reply Reply::json(const ordered_json& j, Status s) {
   return r;
 }
 
+Reply Reply::json_text(std::string body, Status s) {
+  Reply r;
+  r.status = s;
+  r.body = std::move(body);
+  return r;
+}
+
 Reply Reply::error(Status s, std::string code, const std::string& message) {
   Reply r;
   r.status = s;
@@ -126,9 +133,14 @@ Service::Service(store::Store& store, lint::Config config)
   if (!sodium_ready()) throw store::Error("libsodium cannot start", false);
 }
 
+void Service::set_cache_ttl(std::chrono::milliseconds ttl) {
+  m_principals.set_ttl(ttl);
+  m_contracts.set_ttl(ttl);
+}
+
 std::string Service::token_hash(std::string_view token) {
-  std::lock_guard<std::mutex> lock(m_key_mutex);
-  if (m_key.empty()) {
+  // Read (or made) once; a store error leaves the flag unset, to try again next time.
+  std::call_once(m_key_once, [this] {
     const std::string key_hex = m_store.setting("token-key", [] {
       unsigned char k[crypto_generichash_KEYBYTES];
       randombytes_buf(k, sizeof k);
@@ -139,7 +151,7 @@ std::string Service::token_hash(std::string_view token) {
     sodium_hex2bin(reinterpret_cast<unsigned char*>(m_key.data()), m_key.size(), key_hex.data(),
                    key_hex.size(), nullptr, &len, nullptr);
     m_key.resize(len);
-  }
+  });
   unsigned char out[crypto_generichash_BYTES];
   crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(token.data()),
                      token.size(), reinterpret_cast<const unsigned char*>(m_key.data()),
@@ -153,7 +165,17 @@ std::optional<Principal> Service::authenticate(std::string_view token) {
   for (const char c : token.substr(4)) {
     if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
   }
-  return m_store.authenticate(token_hash(token));
+  const std::string hash = token_hash(token);
+  if (auto cached = m_principals.get(hash)) return cached;
+  auto p = m_store.authenticate(hash);
+  if (p) m_principals.put(hash, *p);  // unknown tokens are not remembered
+  return p;
+}
+
+std::optional<std::string> Service::first_admin_token() {
+  std::string token = new_token();
+  if (!m_store.create_first_admin(token_hash(token))) return std::nullopt;
+  return token;
 }
 
 std::pair<store::TokenInfo, std::string> Service::issue_token(
@@ -214,6 +236,7 @@ Reply Service::list_tokens(const Principal& who) {
 Reply Service::revoke_token(const Principal& who, const std::string& id) {
   if (!m_store.revoke_token(who, id))
     return Reply::error(Status::not_found, "not_found", "no live token '" + id + "'");
+  m_principals.clear();  // the cache is by hash, not id: forget every token
   return Reply::json({{"id", id}, {"revoked", true}});
 }
 
@@ -526,6 +549,7 @@ Reply Service::put_contract(const Principal& who, const std::string& tenant,
     }
   }
   const bool created = m_store.put_contract(who, c);
+  m_contracts.clear();
   return Reply::json(contract_json(c), created ? Status::created : Status::ok);
 }
 
@@ -540,7 +564,15 @@ std::optional<Service::ContractView> Service::contract_view(const Principal& who
                                                             const std::string& tenant,
                                                             const std::string& contract,
                                                             Reply& error) {
-  auto c = m_store.get_contract(who, tenant, contract);
+  // Keyed by what the store's answer depends on: the caller's scope (provider or its
+  // tenant), the tenant and the contract.
+  const std::string key = (who.provider() ? std::string("*") : "=" + who.tenant.value_or("")) +
+                          '\n' + tenant + '\n' + contract;
+  auto c = m_contracts.get(key);
+  if (!c) {
+    c = m_store.get_contract(who, tenant, contract);
+    if (c) m_contracts.put(key, *c);
+  }
   if (!c) {
     error = Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
     return std::nullopt;
@@ -581,7 +613,7 @@ Reply Service::who(const Principal& who, const std::string& tenant, const std::s
   const auto view = contract_view(who, tenant, contract, error);
   if (!view) return error;
   const auto answer = view->loaded->index.search(query, limit);
-  return Reply::json(query::answer_to_json(view->loaded->matrix, query, answer));
+  return Reply::json_text(query::answer_to_json_text(view->loaded->matrix, query, answer));
 }
 
 Reply Service::duties(const Principal& who, const std::string& tenant, const std::string& contract,
@@ -676,9 +708,9 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
     return Reply::error(Status::conflict, "options_gone",
                         "the contract's options do not apply to that version");
   }
-  if (!m_store.upgrade_contract(who, tenant, contract, version)) {
-    return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
-  }
+  const bool moved = m_store.upgrade_contract(who, tenant, contract, version);
+  m_contracts.clear();
+  if (!moved) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
   return get_contract(who, tenant, contract);
 }
 

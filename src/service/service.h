@@ -7,7 +7,10 @@
 //
 // Parsed matrices and their search indexes are caches keyed by (matrix, version,
 // options), rebuilt from the store on demand: several instances can share one
-// database, and nothing one of them keeps in memory is needed by another.
+// database, and nothing one of them keeps in memory is needed by another. Authenticated
+// tokens and contracts are remembered for `k_default_cache_ttl` (1 s), so that a lookup
+// costs no SQL: a revocation or a contract change made through another instance takes
+// effect there within that time; made through this one, at once (docs/server.md).
 
 #include <cstdint>
 #include <map>
@@ -21,6 +24,7 @@
 #include "core/matrix.h"
 #include "lint/config.h"
 #include "query/index.h"
+#include "service/ttl_cache.h"
 #include "store/store.h"
 
 namespace racine::service {
@@ -45,6 +49,8 @@ struct Reply {
   std::string error_code;  // for errors: a short machine-readable code
 
   static Reply json(const nlohmann::ordered_json& j, Status s = Status::ok);
+  // A JSON body already written (core/json_out.h).
+  static Reply json_text(std::string body, Status s = Status::ok);
   static Reply error(Status s, std::string code, const std::string& message);
 };
 
@@ -63,9 +69,16 @@ std::optional<std::string> format_of_media_type(std::string_view content_type);
 // A new token: "rac_" and 64 hex digits of 32 random bytes (libsodium).
 std::string new_token();
 
+// How long an instance trusts what it read of tokens and contracts (see above).
+inline constexpr std::chrono::milliseconds k_default_cache_ttl{1000};
+
 class Service {
  public:
   explicit Service(store::Store& store, lint::Config config = {});
+
+  // How long authenticated tokens and contracts are remembered (0: never; the default
+  // is k_default_cache_ttl).
+  void set_cache_ttl(std::chrono::milliseconds ttl);
 
   store::Store& store() { return m_store; }
 
@@ -77,6 +90,9 @@ class Service {
   // Creates a token; returns {"id", "token"} (the token is shown only here).
   Reply create_token(const store::Principal& who, const nlohmann::json& body);
   // The token itself (for `racine token create` and the first start).
+  // The first admin token on a store that never had one (first start), or nullopt: of
+  // instances starting at once on one database, exactly one gets it.
+  std::optional<std::string> first_admin_token();
   std::pair<store::TokenInfo, std::string> issue_token(const store::Principal& who,
                                                        store::Role role,
                                                        const std::optional<std::string>& tenant,
@@ -149,8 +165,11 @@ class Service {
 
   store::Store& m_store;
   lint::Config m_config;
-  std::string m_key;  // the token-hash key, raw bytes
-  std::mutex m_key_mutex;
+  std::string m_key;  // the token-hash key, raw bytes, read once
+  std::once_flag m_key_once;
+
+  TtlCache<store::Principal> m_principals{k_default_cache_ttl, 100000};  // by token hash
+  TtlCache<store::Contract> m_contracts{k_default_cache_ttl, 100000};    // by scope, tenant, id
 
   std::mutex m_cache_mutex;
   std::map<std::string, std::shared_ptr<const Loaded>> m_cache;  // "matrix@version#options"

@@ -1,10 +1,14 @@
 // SQLite engine: one file, WAL journal, synchronous=FULL (a committed write survives a
 // power loss), foreign keys on, and a busy timeout so that a second writer (another
-// thread's connection or another process) waits instead of failing.
+// thread's connection or another process) waits instead of failing. Each connection
+// keeps its prepared statements (by SQL text), reset after each use so that no read
+// stays open.
 #include <sqlite3.h>
 
 #include <charconv>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "store/sql.h"
 
@@ -28,6 +32,15 @@ std::int64_t Row::integer(std::size_t i) const {
 namespace {
 
 constexpr int k_busy_timeout_ms = 10000;
+// Statements kept per connection: the store's SQL is a fixed set of a few dozen texts.
+constexpr std::size_t k_max_statements = 128;
+
+// Off before SQLite starts: its memory statistics take a global mutex on every
+// allocation, which every connection of every thread then contends for.
+void configure_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
 
 bool transient_code(int code) {
   const int primary = code & 0xff;
@@ -38,6 +51,7 @@ bool transient_code(int code) {
 class SqliteConnection final : public Connection {
  public:
   explicit SqliteConnection(const std::string& path) {
+    configure_once();
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
@@ -54,18 +68,24 @@ class SqliteConnection final : public Connection {
     if (mode.empty() || mode[0].text(0) != "wal")
       throw Error("sqlite: " + path + " cannot use WAL", false);
   }
-  ~SqliteConnection() override { sqlite3_close_v2(m_db); }
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : m_statements) sqlite3_finalize(stmt);
+    sqlite3_close_v2(m_db);
+  }
 
   [[nodiscard]] Engine engine() const override { return Engine::sqlite; }
 
   Rows query(std::string_view sql, const std::vector<Value>& params) override {
-    sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-    if (rc != SQLITE_OK) fail(rc, sql);
-    struct Finalize {
+    sqlite3_stmt* stmt = statement(sql);
+    // Reset after use, whatever happens: a statement left stepping holds a read open.
+    struct Reset {
       sqlite3_stmt* s;
-      ~Finalize() { sqlite3_finalize(s); }
-    } finalize{stmt};
+      ~Reset() {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+      }
+    } reset{stmt};
+    int rc = SQLITE_OK;
     for (std::size_t i = 0; i < params.size(); ++i) {
       const int at = static_cast<int>(i + 1);
       if (std::holds_alternative<std::nullptr_t>(params[i])) {
@@ -119,6 +139,25 @@ class SqliteConnection final : public Connection {
   bool healthy() override { return true; }
 
  private:
+  // The prepared statement of `sql`, prepared on first use.
+  sqlite3_stmt* statement(std::string_view sql) {
+    const std::string key(sql);
+    if (const auto it = m_statements.find(key); it != m_statements.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      fail(rc, sql);
+    }
+    if (m_statements.size() >= k_max_statements) {
+      for (auto& [text, s] : m_statements) sqlite3_finalize(s);
+      m_statements.clear();
+    }
+    m_statements.emplace(key, stmt);
+    return stmt;
+  }
+
   [[noreturn]] void fail(int rc, std::string_view sql) {
     const int primary = rc & 0xff;
     std::string what = sqlite3_errmsg(m_db);
@@ -128,6 +167,7 @@ class SqliteConnection final : public Connection {
   }
 
   sqlite3* m_db = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> m_statements;
 };
 
 }  // namespace

@@ -411,6 +411,28 @@ bool Store::no_tokens() {
                      [](Connection& c) { return c.query("SELECT 1 FROM tokens LIMIT 1").empty(); });
 }
 
+std::optional<TokenInfo> Store::create_first_admin(const std::string& hash) {
+  return m_pool->run(true, [&](Connection& c) -> std::optional<TokenInfo> {
+    // The claim's primary key makes a concurrent claimer wait for this transaction, then
+    // insert nothing (PostgreSQL); SQLite runs one write transaction at a time.
+    const Rows claimed = c.query(
+        "INSERT INTO settings (key, value) VALUES ('first-admin', ?) ON CONFLICT (key) DO "
+        "NOTHING RETURNING key",
+        {now_rfc3339()});
+    if (claimed.empty()) return std::nullopt;
+    // A store made before the claim existed may hold tokens already.
+    if (!c.query("SELECT 1 FROM tokens LIMIT 1").empty()) return std::nullopt;
+    const Principal system = Principal::system();
+    TokenInfo t{random_id("tok-"), Role::admin,   std::nullopt,
+                "first admin",     now_rfc3339(), std::nullopt};
+    c.query(
+        "INSERT INTO tokens (id, hash, role, tenant, name, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        {t.id, hash, std::string(role_name(Role::admin)), nullptr, t.name, t.created});
+    audit(c, system, "token.create", t.id, std::nullopt);
+    return t;
+  });
+}
+
 // --- matrices and versions ---
 
 PutVersion Store::put_version(const Principal& who, const NewVersion& v) {

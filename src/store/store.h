@@ -148,6 +148,11 @@ class Store {
   bool revoke_token(const Principal& who, const std::string& id);
   // True when the store holds no token at all (first start).
   bool no_tokens();
+  // The first admin token, stored with this hash only by the first caller ever on a
+  // store without tokens: instances starting at once on one database race for a claim
+  // (a settings row, in the same transaction as the token), and exactly one wins. The
+  // others, and every later start, get nullopt.
+  std::optional<TokenInfo> create_first_admin(const std::string& hash);
 
   // --- matrices and versions ---
   PutVersion put_version(const Principal& who, const NewVersion& v);

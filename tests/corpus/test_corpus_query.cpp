@@ -15,6 +15,7 @@
 #include "formats/markdown_reader.h"
 #include "prerequisites.h"
 #include "query/index.h"
+#include "query/query_json.h"
 #include "resolve/options.h"
 
 namespace racine::test {
@@ -198,6 +199,10 @@ Figures measure(const std::string& file, bool print_misses) {
       EXPECT_TRUE(exists) << file << ": no activity titled \"" << e << "\" in " << l.matrix;
     }
     const query::Answer a = indexes.at(l.matrix)->search(l.query, 3);
+    // The server writes this answer without a tree: it must be the very same bytes.
+    EXPECT_EQ(query::answer_to_json_text(m, l.query, a),
+              query::answer_to_json(m, l.query, a).dump())
+        << l.matrix << ": " << l.query;
     const bool gray = a.outcome == query::Outcome::gray_zone;
     std::size_t rank = 0;
     for (std::size_t k = 0; k < a.matches.size() && rank == 0; ++k) {

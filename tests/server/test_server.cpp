@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -168,6 +169,35 @@ TEST_P(ServerTest, PublicEndpointsAndAuthentication) {
   EXPECT_NE(metrics.body.find("racine_http_request_duration_seconds_count"), std::string::npos);
 }
 
+// Tokens and contracts are cached for a second (docs/server.md, "Scale"), but what this
+// instance changes takes effect at once: a revoked token fails on its next request, and
+// a contract's new options change its next lookup.
+TEST_P(ServerTest, RevocationsAndContractChangesTakeEffectAtOnce) {
+  auto s = start();
+  const auto port = s->port();
+  auto t = two_tenants(port, s->admin_token());
+  const auto made = http(port, "POST", "/api/v1/tokens", s->admin_token(),
+                         R"({"role":"tenant","tenant":"acme","name":"short-lived"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string id = json::parse(made.body)["id"];
+  const std::string secret = json::parse(made.body)["token"];
+  const std::string who = "/api/v1/tenants/acme/contracts/main/who?q=pipelines+CI";
+  ASSERT_EQ(http(port, "GET", who, secret).status, 200);  // now remembered
+  ASSERT_EQ(http(port, "DELETE", "/api/v1/tokens/" + id, s->admin_token()).status, 200);
+  EXPECT_EQ(http(port, "GET", who, secret).status, 401);
+  EXPECT_EQ(http(port, "GET", who, t["acme"]).status, 200);  // the others still work
+
+  auto roles = [&] {
+    return json::parse(http(port, "GET", who, t["acme"]).body)["matches"][0]["roles"].dump();
+  };
+  EXPECT_EQ(roles(), R"({"client":"I","cloud-temple":"RA"})");  // with the option
+  const auto put =
+      http(port, "PUT", "/api/v1/tenants/acme/contracts/main", t["editor"],
+           R"({"matrix":"managed-kubernetes","version":1,"options":[],"party":"Client"})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(roles(), R"({"client":"RA","cloud-temple":"I"})");  // without it, at once
+}
+
 TEST_P(ServerTest, ContractFlow) {
   auto s = start();
   const auto port = s->port();
@@ -202,6 +232,15 @@ TEST_P(ServerTest, ContractFlow) {
                                    "Mettre en oeuvre et gérer les sauvegardes des applications"}))
       << who.body;
   EXPECT_EQ(answer["matches"][0]["roles"].dump(), R"({"client":"I","cloud-temple":"RA"})");
+  // A query that is not UTF-8 is the client's mistake, never a 500.
+  for (const char* q : {"who?q=%FF%FE", "duties?party=%C3", "who?q=ok&%FF=1"}) {
+    const auto bad =
+        http(port, "GET", std::string("/api/v1/tenants/acme/contracts/main/") + q, t["acme"]);
+    EXPECT_EQ(bad.status, 400) << q;
+    EXPECT_EQ(bad.body,
+              R"({"error":{"code":"bad_query","message":"the query string is not valid UTF-8"}})")
+        << q;
+  }
   const auto duties = json::parse(
       http(port, "GET", "/api/v1/tenants/acme/contracts/main/duties?role=R", t["acme"]).body);
   EXPECT_EQ(duties["party"], "client");
@@ -554,18 +593,55 @@ TEST(ServerPostgresql, TwoInstancesShareOneDatabase) {
     if (!under_ci()) GTEST_SKIP() << "no private PostgreSQL server";
     return;
   }
-  ServerProcess a(racine_binary(), {"--database", where});
-  ServerProcess b(racine_binary(), {"--database", where});
+  // Both start at once on the empty database: one imports and prints the admin token.
+  std::optional<ServerProcess> pa;
+  std::optional<ServerProcess> pb;
+  {
+    std::thread ta([&] {
+      pa.emplace(racine_binary(), std::vector<std::string>{"--database", where});
+    });
+    std::thread tb([&] {
+      pb.emplace(racine_binary(), std::vector<std::string>{"--database", where});
+    });
+    ta.join();
+    tb.join();
+  }
+  ServerProcess& a = *pa;
+  ServerProcess& b = *pb;
   const std::string admin = a.admin_token().empty() ? b.admin_token() : a.admin_token();
   ASSERT_FALSE(admin.empty());
   EXPECT_TRUE(a.admin_token().empty() || b.admin_token().empty())
       << "one admin token, from one instance";
+  const auto builtin = http(b.port(), "GET", "/api/v1/matrices/managed-kubernetes/versions", admin);
+  EXPECT_EQ(builtin.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(builtin.body).size(), 1U) << "the built-in matrix, once";
   const auto up = http(a.port(), "POST", "/api/v1/matrices/shared/versions?force=true", admin,
                        seed_text(), "text/markdown");
   ASSERT_EQ(up.status, 201) << up.body;
   const auto r = http(b.port(), "GET", "/api/v1/matrices/shared/versions/1?format=md", admin);
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("Configurer les pipelines CI/CD"), std::string::npos);
+
+  // A token revoked through one instance is refused by the other within its cache's
+  // second (docs/server.md, "Scale"): polled for at most 5 s.
+  const auto made =
+      http(a.port(), "POST", "/api/v1/tokens", admin, R"({"role":"editor","name":"e"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string editor = json::parse(made.body)["token"];
+  ASSERT_EQ(http(b.port(), "GET", "/api/v1/matrices", editor).status, 200);  // remembered by b
+  const auto revoked_at = std::chrono::steady_clock::now();
+  ASSERT_EQ(http(a.port(), "DELETE",
+                 "/api/v1/tokens/" + json::parse(made.body)["id"].get<std::string>(), admin)
+                .status,
+            200);
+  int status = 200;
+  while (status == 200 && std::chrono::steady_clock::now() - revoked_at < std::chrono::seconds(5)) {
+    status = http(b.port(), "GET", "/api/v1/matrices", editor).status;
+    if (status == 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 401);
+  EXPECT_LT(std::chrono::steady_clock::now() - revoked_at, std::chrono::milliseconds(2500))
+      << "refused within the 1 s cache (and slack for a loaded machine)";
 }
 
 }  // namespace

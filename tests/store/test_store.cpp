@@ -3,6 +3,7 @@
 // by the store itself.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -229,6 +230,38 @@ TEST_P(StoreTest, TokensAuthenticateUntilRevoked) {
   EXPECT_FALSE(store->revoke_token(admin, t.id));
   EXPECT_FALSE(store->authenticate("hash-1"));
   EXPECT_TRUE(store->list_tokens(admin)[0].revoked.has_value());
+}
+
+// Instances starting at once on one empty database: each process opens its own store
+// and claims the first admin token; exactly one gets it, and only its hash logs in.
+TEST_P(StoreTest, ConcurrentFirstStartsCreateOneAdminToken) {
+  const std::string other = test::fresh_store(GetParam());
+  ASSERT_FALSE(other.empty());
+  constexpr int k_instances = 4;
+  std::vector<std::thread> threads;
+  std::atomic<int> winners{0};
+  std::atomic<int> winner{-1};
+  for (int i = 0; i < k_instances; ++i) {
+    threads.emplace_back([&, i] {
+      auto s = Store::open(other, 1);
+      if (s->create_first_admin("first-" + std::to_string(i))) {
+        ++winners;
+        winner = i;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(winners.load(), 1);
+  auto s = Store::open(other, 1);
+  for (int i = 0; i < k_instances; ++i) {
+    EXPECT_EQ(s->authenticate("first-" + std::to_string(i)).has_value(), i == winner.load()) << i;
+  }
+  EXPECT_FALSE(s->create_first_admin("later")) << "a later start creates no token";
+  EXPECT_EQ(s->list_tokens(Principal::system()).size(), 1U);
+  // A store that had tokens before the claim existed gets no extra admin either.
+  store->create_token(Principal::system(), Role::admin, std::nullopt, "by hand", "hand");
+  EXPECT_FALSE(store->create_first_admin("extra"));
+  EXPECT_FALSE(store->authenticate("extra"));
 }
 
 TEST_P(StoreTest, HostileIdsAreDataNotSql) {
