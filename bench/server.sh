@@ -6,11 +6,12 @@
 #   2. upload throughput (versions per second, each one read, linted and committed
 #      durably) on SQLite and on a private PostgreSQL (tests/pg/pg.sh).
 # Everything listens on 127.0.0.1 and stops at the end.
-# Usage: bench/server.sh RACINE [SECONDS] [UPLOADS]
+# Usage: bench/server.sh RACINE [SECONDS] [UPLOADS] [ROUNDS]
 set -euo pipefail
 racine=$(realpath "$1")
 seconds=${2:-10}
 uploads=${3:-200}
+rounds=${4:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/racine-bench-server-XXXXXX)
 chmod 755 "$work"
@@ -64,7 +65,7 @@ load() {  # load URL [HEADER]
   echo "$rps $p99 ${errors:-0}"
 }
 
-echo "server: wrk -t2 -c32 -d${seconds}s, keep-alive, on 127.0.0.1 ($(nproc) cores shared by wrk and the server)"
+echo "server: wrk -t2 -c32 -d${seconds}s, keep-alive, on 127.0.0.1 ($(nproc) cores shared by wrk and the server), best of $rounds alternating rounds"
 serve sqlite --data "$work/data"
 api PUT /api/v1/tenants/acme '{"name":"ACME"}' >/dev/null
 api PUT /api/v1/tenants/acme/contracts/main \
@@ -73,7 +74,6 @@ query='/api/v1/tenants/acme/contracts/main/who?q=qui+sauvegarde+les+applications
 mkdir -p "$work/www"
 api GET "$query" >"$work/www/who.json"
 size=$(wc -c <"$work/www/who.json")
-read -r racine_rps racine_p99 racine_err < <(load "http://127.0.0.1:$port$query" "Authorization: Bearer $token")
 
 nginx_port=$((20000 + RANDOM % 20000))
 cat >"$work/nginx.conf" <<EOF
@@ -94,7 +94,15 @@ EOF
 nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' &
 pids+=($!)
 sleep 0.5
-read -r nginx_rps nginx_p99 nginx_err < <(load "http://127.0.0.1:$nginx_port/who.json")
+# Three rounds, racine then nginx in each, so that both see the same moments of a
+# shared machine; the best round of each is kept (as `make bench` keeps the best of 3).
+racine_rps=0 nginx_rps=0
+for _ in $(seq "$rounds"); do
+  read -r rps p99 err < <(load "http://127.0.0.1:$port$query" "Authorization: Bearer $token")
+  if awk "BEGIN{exit !($rps > $racine_rps)}"; then racine_rps=$rps racine_p99=$p99 racine_err=$err; fi
+  read -r rps p99 err < <(load "http://127.0.0.1:$nginx_port/who.json")
+  if awk "BEGIN{exit !($rps > $nginx_rps)}"; then nginx_rps=$rps nginx_p99=$p99 nginx_err=$err; fi
+done
 printf '  %-40s %12s %10s %8s\n' "target ($size-byte JSON answer)" "requests/s" "p99" "non-2xx"
 printf '  %-40s %12s %10s %8s\n' "nginx, static file" "$nginx_rps" "$nginx_p99" "$nginx_err"
 printf '  %-40s %12s %10s %8s\n' "racine serve, who on a contract" "$racine_rps" "$racine_p99" "$racine_err"

@@ -475,8 +475,19 @@ std::vector<QueryWord> Analyzer::analyse_query(std::string_view text, std::strin
     // unrelated words ("utilisateurs", "utilisation"), count for less than its concepts.
     const bool named = keys.exact.contains(w) || !phrase_terms.empty();
     const float stem_weight = named ? k_concept_word_stem_weight : 1.0F;
-    std::vector<std::string> stems;
-    for (const std::size_t l : stemmers) stems.push_back(m_stemmers->stem(w, l));
+    // The stems of a word in every language, memoised: a server answers the same words
+    // again and again, and stemming is most of a query's analysis.
+    std::string memo_key(extra_lang);
+    memo_key += '\0';
+    memo_key += w;
+    auto memo = m_query_stems.find(memo_key);
+    if (memo == m_query_stems.end()) {
+      if (m_query_stems.size() >= k_max_memo) m_query_stems.clear();
+      std::vector<std::string> fresh;
+      for (const std::size_t l : stemmers) fresh.push_back(m_stemmers->stem(w, l));
+      memo = m_query_stems.emplace(std::move(memo_key), std::move(fresh)).first;
+    }
+    const std::vector<std::string>& stems = memo->second;
     for (const auto& st : stems) add(st, st == w ? 1.0F : stem_weight);
     for (const auto& t : phrase_terms) add(t, k_concept_weight);
     if (const auto c = keys.words.find(w); c != keys.words.end()) {

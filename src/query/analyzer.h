@@ -99,6 +99,10 @@ class Analyzer {
   std::uint64_t m_keys_serial;
   // (stemmer, word) -> (stem, concepts), for titles.
   std::unordered_map<std::string, std::vector<std::string>> m_cache;
+  // (extra language, word) -> its stems in each language, for queries; emptied when it
+  // reaches k_max_memo words.
+  std::unordered_map<std::string, std::vector<std::string>> m_query_stems;
+  static constexpr std::size_t k_max_memo = 50000;
 };
 
 // True when libstemmer has a stemmer for this ISO 639-1 code or language name.

@@ -250,17 +250,19 @@ Response Api::handle(Request& req) {
     Params params;
     for (const auto& r : m_state->routes) {
       if (r.segments.size() != segments.size()) continue;
-      Params p;
+      auto placeholder = [](const std::string& s) { return s.size() > 2 && s.front() == '{'; };
       bool match = true;
       for (std::size_t i = 0; i < segments.size() && match; ++i) {
         const auto& s = r.segments[i];
-        if (s.size() > 2 && s.front() == '{') {
-          p[s.substr(1, s.size() - 2)] = segments[i];
-        } else {
-          match = s == segments[i];
-        }
+        match = placeholder(s) || s == segments[i];
       }
       if (!match) continue;
+      // Parameters only for the route that matched.
+      Params p;
+      for (std::size_t i = 0; i < segments.size(); ++i) {
+        const auto& s = r.segments[i];
+        if (placeholder(s)) p[s.substr(1, s.size() - 2)] = segments[i];
+      }
       path_known = true;
       if (r.method == req.method) {
         found = &r;
