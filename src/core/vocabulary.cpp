@@ -51,27 +51,64 @@ bool is_free_text_header(std::string_view folded) {
                 "frequence",    "frequency"});
 }
 
-std::optional<Role> role_header(std::string_view folded) {
-  const std::string w = compact(folded);
+namespace {
+
+std::optional<Role> role_word(const std::string& w) {
   if (in(w, {"r", "responsible", "responsable", "responsables", "realise", "realisateur",
              "realisation", "verantwortlich", "durchfuhrung", "durchfuhrend", "responsabile",
-             "esegue", "realiza", "executes", "does"})) {
+             "esegue", "realiza", "executes", "does", "responsavel", "responsaveis", "executor"})) {
     return Role::responsible;
   }
-  if (in(w, {"a", "accountable", "approuve", "approbateur", "autorite", "valide", "validateur",
-             "rechenschaftspflichtig", "genehmigt", "genehmigend", "entscheider", "aprueba",
-             "aprobador", "rinde cuentas", "approva", "approvatore", "approver", "approves"})) {
+  if (in(w, {"a",           "accountable",   "approuve",    "approbateur",
+             "autorite",    "valide",        "validateur",  "rechenschaftspflichtig",
+             "genehmigt",   "genehmigend",   "entscheider", "aprueba",
+             "aprobador",   "rinde cuentas", "approva",     "approvatore",
+             "approver",    "approvers",     "approves",    "aprovador",
+             "aprovadores", "aprova"})) {
     return Role::accountable;
   }
   if (in(w, {"c", "consulted", "consulte", "consultes", "konsultiert", "befragt", "beratend",
-             "consultado", "consultados", "consultato", "consultati", "consult"})) {
+             "consultado", "consultados", "consultato", "consultati", "consult", "contributor",
+             "contributors", "contributeur", "contributeurs"})) {
     return Role::consulted;
   }
   if (in(w, {"i", "informed", "informe", "informes", "informiert", "informado", "informados",
              "informato", "informati", "inform"})) {
     return Role::informed;
   }
+  if (in(w, {"d", "driver", "drivers"})) return Role::driver;
   return std::nullopt;
+}
+
+// "responsible (r)" -> "responsible", "(r) responsible" -> "responsible": a header that
+// names its role's letter beside the word. Anything else is returned as it is ("D =
+// Driver" is how a legend table writes its headers, not a column of names).
+std::string without_letter(const std::string& w) {
+  auto letter = [](std::string_view s) {
+    return s.size() == 3 && s[0] == '(' && s[2] == ')' && s[1] >= 'a' && s[1] <= 'z';
+  };
+  const std::size_t last_space = w.rfind(' ');
+  if (last_space != std::string::npos && letter(std::string_view(w).substr(last_space + 1)))
+    return text::collapse_spaces(w.substr(0, last_space));
+  const std::size_t first_space = w.find(' ');
+  if (first_space != std::string::npos && letter(std::string_view(w).substr(0, first_space)))
+    return text::collapse_spaces(w.substr(first_space + 1));
+  return w;
+}
+
+}  // namespace
+
+std::optional<Role> role_header(std::string_view folded) {
+  const std::string w = compact(folded);
+  if (auto r = role_word(w)) return r;
+  const std::string bare = without_letter(w);
+  if (bare == w || bare.empty()) return std::nullopt;
+  // The letter must agree with the word when both say a role: "Responsible (R)".
+  const auto r = role_word(bare);
+  if (!r) return std::nullopt;
+  const char named = w.back() == ')' ? w[w.size() - 2] : w[1];
+  if (named != static_cast<char>(static_cast<char>(*r) - 'A' + 'a')) return std::nullopt;
+  return r;
 }
 
 std::string guess_language(std::string_view folded) {

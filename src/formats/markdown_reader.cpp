@@ -143,17 +143,29 @@ Result<FrontMatter> read_front_matter(const SourceFile& src) {
 }
 
 // Separators between party names in a transposed cell: "PM, Dev", "PM / Dev", "PM et Dev".
+// Not inside parentheses ("ad-stack (Product, Eng leads)"), nor the slash of a GitHub
+// team ("@org/team"); "&" joins the words of one name ("Gente & Gestão", "R&D"). A remark in parentheses after a name is not part of it:
+// "Jurídico (LGPD)" is the party "Jurídico".
 std::vector<std::string> split_names(std::string_view cell) {
   std::vector<std::string> out;
   std::string cur;
+  int depth = 0;
   auto flush = [&] {
     std::string name = text::collapse_spaces(cur);
+    if (name.size() > 2 && name.back() == ')') {
+      const std::size_t open = name.rfind(" (");
+      if (open != std::string::npos && open > 0) name = text::collapse_spaces(name.substr(0, open));
+    }
     if (!name.empty()) out.push_back(std::move(name));
     cur.clear();
   };
   for (std::size_t i = 0; i < cell.size(); ++i) {
     const char c = cell[i];
-    if (c == ',' || c == ';' || c == '/' || c == '+' || c == '&') {
+    if (c == '(') ++depth;
+    if (c == ')' && depth > 0) --depth;
+    const bool team_slash = c == '/' && !cur.empty() && text::trim(cur).starts_with('@') &&
+                            cur.back() != ' ' && i + 1 < cell.size() && cell[i + 1] != ' ';
+    if (depth == 0 && !team_slash && (c == ',' || c == ';' || c == '/' || c == '+')) {
       flush();
       continue;
     }
@@ -833,6 +845,10 @@ TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_
   std::size_t role_headers = 0;
   for (std::size_t c = 1; c < width; ++c) {
     header_roles[c] = vocabulary::role_header(text::fold(rows[0].cells[c]));
+    // DACI's Driver is RACI's Responsible: a header takes the letter the document uses.
+    if (header_roles[c] == Role::driver && !m_m.roles.has('D')) header_roles[c] = Role::responsible;
+    if (header_roles[c] == Role::responsible && !m_m.roles.has('R') && m_m.roles.has('D'))
+      header_roles[c] = Role::driver;
     if (header_roles[c]) ++role_headers;
   }
   const auto role_columns =

@@ -167,6 +167,70 @@ TEST(MarkdownReader, TransposedTables) {
   EXPECT_TRUE(act(*m, 0, 1).cells[4].present);
 }
 
+// Roles-as-columns headers as real matrices write them (issue 13): the letter beside the
+// word, Portuguese words, DACI's Driver and Contributors.
+TEST(MarkdownReader, RoleHeadersWithLettersPortugueseAndDaci) {
+  auto letters = read_md(
+      "| Task | Responsible (R) | Accountable (A) | Consulted (C) | Informed (I) |\n"
+      "|---|---|---|---|---|\n| Ship the release | Dev + Ops | PM | QA, Security | Support |\n");
+  ASSERT_TRUE(letters.ok()) << letters.error().to_string();
+  EXPECT_TRUE(letters->tables[0].transposed);
+  EXPECT_EQ(letters->party_names(),
+            (std::vector<std::string>{"Dev", "Ops", "PM", "QA", "Security", "Support"}));
+  EXPECT_EQ(roles(*letters, act(*letters, 0, 0), 1), "R");
+  EXPECT_EQ(roles(*letters, act(*letters, 0, 0), 4), "C");
+
+  auto pt = read_md(
+      "| Processo | Responsável | Aprovador | Consultado | Informado |\n|---|---|---|---|---|\n"
+      "| Deploy | DevOps | Tech Lead | QA, Backend | Todos |\n");
+  ASSERT_TRUE(pt.ok()) << pt.error().to_string();
+  EXPECT_EQ(pt->party_names(),
+            (std::vector<std::string>{"DevOps", "Tech Lead", "QA", "Backend", "Todos"}));
+  EXPECT_EQ(roles(*pt, act(*pt, 0, 0), 0), "R");
+  EXPECT_EQ(roles(*pt, act(*pt, 0, 0), 1), "A");
+  EXPECT_TRUE(act(*pt, 0, 0).fields.empty());
+
+  // In a RACI document a Driver is Responsible; in a DACI one, a Driver.
+  const std::string daci_table =
+      "| Decision | Driver | Approver | Contributors | Informed |\n|---|---|---|---|---|\n"
+      "| Pick a database | Dev | Ops | Sec | QA |\n";
+  auto in_raci = read_md(daci_table);
+  ASSERT_TRUE(in_raci.ok()) << in_raci.error().to_string();
+  EXPECT_EQ(in_raci->party_names(), (std::vector<std::string>{"Dev", "Ops", "Sec", "QA"}));
+  EXPECT_EQ(roles(*in_raci, act(*in_raci, 0, 0), 0), "R");
+  EXPECT_EQ(roles(*in_raci, act(*in_raci, 0, 0), 2), "C");
+  auto in_daci = read_md("# DACI\n\n" + daci_table);
+  ASSERT_TRUE(in_daci.ok()) << in_daci.error().to_string();
+  EXPECT_EQ(in_daci->roles.letters, "DACI");
+  EXPECT_EQ(roles(*in_daci, act(*in_daci, 0, 0), 0), "D");
+
+  // A letter that disagrees with its word is no role header; a legend's "D = Driver"
+  // headers are not a column of names.
+  auto wrong = read_md(
+      "| Task | Responsible (A) | Accountable (R) | Ops |\n|---|---|---|---|\n"
+      "| Ship | Dev | PM | R |\n");
+  ASSERT_TRUE(wrong.ok()) << wrong.error().to_string();
+  EXPECT_FALSE(wrong->tables[0].transposed);
+  auto legend = read_md(
+      "| D = Driver | A = Approver | C = Contributor | I = Informed |\n|---|---|---|---|\n"
+      "| Leads the work. | Decides. | Is asked. | Is told. |\n\n"
+      "| Action | Ops | Dev |\n|---|---|---|\n| Deploy | A | D |\n");
+  ASSERT_TRUE(legend.ok()) << legend.error().to_string();
+  EXPECT_EQ(legend->party_names(), (std::vector<std::string>{"Ops", "Dev"}));
+}
+
+// Names in a roles-as-columns cell: separators outside parentheses only, a GitHub team
+// kept whole, a remark in parentheses dropped, "&" inside one name.
+TEST(MarkdownReader, NamesInRoleColumns) {
+  auto m = read_md(
+      "| Task | Responsible | Accountable | Informed |\n|---|---|---|---|\n"
+      "| Ship | @org/sdk-owners, ad-stack (Product, Eng leads) | Jurídico (LGPD) | "
+      "Gente & Gestão / R&D |\n");
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"@org/sdk-owners", "ad-stack", "Jurídico",
+                                                        "Gente & Gestão", "R&D"}));
+}
+
 TEST(MarkdownReader, SingleCapitalPartiesAreNotRoleHeaders) {
   auto m = read_md("| Task | R | A | C |\n|---|---|---|---|\n| Ship | RA | C | I |\n");
   ASSERT_TRUE(m.ok());
