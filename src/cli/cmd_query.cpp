@@ -51,6 +51,10 @@ int run_who(const WhoOptions& o) {
     if (!query.empty()) query += ' ';
     query += w;
   }
+  if (text::trim(query).empty()) {
+    print_usage_error("the query is empty: say what to look for (racine who \"sauvegarde\")");
+    return k_exit_error;
+  }
   if (const auto bad = text::find_invalid_utf8(query)) {
     print_usage_error(fmt::format("the query is not valid UTF-8 (byte {} of it)", *bad + 1));
     return k_exit_error;

@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/text.h"
 
 namespace {
 
@@ -39,6 +40,56 @@ int finish(int status) {
   return status;
 }
 
+// The nearest of `names` to `word` (at most 2 edits, and fewer than half its letters),
+// or "" when none is that near.
+std::string nearest(std::string_view word, const std::vector<std::string>& names) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& n : names) {
+    const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, n.size() / 2));
+    const std::size_t d = racine::text::edit_distance_within(word, n, limit);
+    if (d <= limit && d < best_distance) {
+      best = n;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+std::vector<std::string> command_names(const CLI::App& app) {
+  std::vector<std::string> out;
+  for (const CLI::App* s : app.get_subcommands({})) out.push_back(s->get_name());
+  return out;
+}
+
+// A sub-command word that names no command of `parent` (nested ones too: `k8s whoo`):
+// "unknown command 'k8s whoo'; did you mean 'k8s who'?", else "" when the words are known
+// (or are options and arguments, which the parser judges).
+std::string unknown_command(CLI::App& root, const std::vector<std::string>& words) {
+  CLI::App* app = &root;
+  std::string path;
+  for (const auto& w : words) {
+    const auto names = command_names(*app);
+    if (names.empty() || w.empty() || w.front() == '-') return "";
+    CLI::App* next = nullptr;
+    for (CLI::App* s : app->get_subcommands({})) {
+      if (s->get_name() == w) next = s;
+    }
+    const std::string here = path.empty() ? w : path + " " + w;
+    if (next == nullptr) {
+      const std::string near = nearest(w, names);
+      std::string all;
+      for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+      return near.empty() ? fmt::format("unknown command '{}' (commands: {})", here, all)
+                          : fmt::format("unknown command '{}'; did you mean '{}'?", here,
+                                        path.empty() ? near : path + " " + near);
+    }
+    app = next;
+    path = here;
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,7 +111,8 @@ int main(int argc, char** argv) {
   args.push_back(nullptr);
   argc = static_cast<int>(args.size()) - 1;
   argv = args.data();
-  CLI::App app{"racine: check, query and act on responsibility assignment (RACI) matrices"};
+  CLI::App app{"racine: check, query and act on responsibility assignment (RACI) matrices",
+               "racine"};
   app.set_version_flag("--version", std::string(RACINE_VERSION));
   app.require_subcommand(1);
   std::vector<Command> commands = {
@@ -69,6 +121,56 @@ int main(int argc, char** argv) {
       add_i18n(app),    add_explain(app), add_rules(app),  add_completion(app), add_man(app)};
   for (auto& c : add_k8s(app)) commands.push_back(std::move(c));
   for (auto& c : add_serve(app)) commands.push_back(std::move(c));
+  // Answered before parsing (below); declared so that help, completion and the man page
+  // list them.
+  app.add_subcommand("help", "Show the help of racine or of a command (racine help who)")
+      ->allow_extras();
+  app.add_subcommand("version", "Print racine's version");
+  // `racine help [CMD...]` is `racine [CMD...] --help`; `racine version` is `--version`.
+  std::vector<std::string> words;
+  for (int i = 1; i < argc; ++i) words.emplace_back(argv[i]);
+  static char help_flag[] = "--help";
+  if (!words.empty() && words.front() == "help") {
+    words.erase(words.begin());
+    if (const std::string bad = unknown_command(app, words); !bad.empty()) {
+      fmt::print(stderr, "racine: {}\n", printable(bad));
+      return k_exit_error;
+    }
+    args.erase(args.begin() + 1);
+    args.insert(args.end() - 1, help_flag);
+    argc = static_cast<int>(args.size()) - 1;
+    argv = args.data();
+  } else if (words.size() == 1 && words.front() == "version") {
+    fmt::print("{}\n", RACINE_VERSION);
+    return finish(0);
+  } else {
+    // Only the leading words that are not options: `racine lnt`, `racine k8s whoo`.
+    std::vector<std::string> leading;
+    for (const auto& w : words) {
+      if (w.empty() || w.front() == '-') break;
+      leading.push_back(w);
+    }
+    if (!leading.empty()) {
+      // Stop at the first word that is an argument of a known command (a file, a query).
+      CLI::App* at = &app;
+      std::vector<std::string> commandish;
+      for (const auto& w : leading) {
+        if (command_names(*at).empty()) break;
+        commandish.push_back(w);
+        CLI::App* next = nullptr;
+        for (CLI::App* s : at->get_subcommands({})) {
+          if (s->get_name() == w) next = s;
+        }
+        if (next == nullptr) break;
+        at = next;
+      }
+      if (const std::string bad = unknown_command(app, commandish); !bad.empty()) {
+        fmt::print(stderr, "racine: {}\nRun 'racine help' for the list of commands.\n",
+                   printable(bad));
+        return k_exit_error;
+      }
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -79,7 +181,18 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // CLI11's messages quote the arguments: escaped, like every message quoting input.
-    fmt::print(stderr, "{}\nRun with --help for more information.\n", printable(e.what()));
+    // One prefix for every error, the parser's included.
+    std::string where = "racine";
+    for (const CLI::App* s = &app; s != nullptr;) {
+      const CLI::App* next = nullptr;
+      for (const CLI::App* c : s->get_subcommands({})) {
+        if (c->parsed()) next = c;
+      }
+      if (next != nullptr) where += " " + next->get_name();
+      s = next;
+    }
+    fmt::print(stderr, "racine: {}\nRun '{} --help' for more information.\n", printable(e.what()),
+               where);
     return k_exit_error;
   }
   try {

@@ -158,3 +158,42 @@ TEST(Cli, ExportJson) {
 }
 
 }  // namespace racine::test
+
+namespace racine::test {
+
+// The command line behaves like git's and kubectl's (issue 18, item 2): an unknown
+// command is named with the nearest one, `help` and `version` are commands, every error
+// has one prefix and says where to read more, and an empty query is a usage error.
+TEST(Cli, CommandLineConventions) {
+  const auto typo = racine({"lnt", "x.md"});
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_EQ(typo.err,
+            "racine: unknown command 'lnt'; did you mean 'lint'?\n"
+            "Run 'racine help' for the list of commands.\n");
+  EXPECT_EQ(racine({"k8s", "whoo"}).err,
+            "racine: unknown command 'k8s whoo'; did you mean 'k8s who'?\n"
+            "Run 'racine help' for the list of commands.\n");
+  const auto none = racine({"xyzzy"});
+  EXPECT_EQ(none.status, 2);
+  EXPECT_TRUE(none.err.starts_with("racine: unknown command 'xyzzy' (commands: lint, fmt, "))
+      << none.err;
+  const auto help = racine({"help", "who"});
+  EXPECT_EQ(help.status, 0);
+  EXPECT_EQ(help.out, racine({"who", "--help"}).out);
+  EXPECT_NE(help.out.find("Usage: racine who [OPTIONS] QUERY..."), std::string::npos) << help.out;
+  EXPECT_EQ(racine({"help", "k8s", "who"}).out, racine({"k8s", "who", "--help"}).out);
+  EXPECT_EQ(racine({"help", "lnt"}).err, "racine: unknown command 'lnt'; did you mean 'lint'?\n");
+  EXPECT_EQ(racine({"version"}).out, racine({"--version"}).out);
+  EXPECT_EQ(racine({"version"}).status, 0);
+  const auto parser = racine({"lint", "--format", "github"});
+  EXPECT_EQ(parser.status, 2);
+  EXPECT_EQ(parser.err,
+            "racine: --format: github not in {text,json,sarif}\n"
+            "Run 'racine lint --help' for more information.\n");
+  const auto empty = racine({"who", "  "});
+  EXPECT_EQ(empty.status, 2);
+  EXPECT_EQ(empty.err,
+            "racine: the query is empty: say what to look for (racine who \"sauvegarde\")\n");
+}
+
+}  // namespace racine::test
