@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -32,8 +33,48 @@ struct K8sOptions {
   std::vector<std::string> with;
   bool json = false;
   std::string format = "text";
+  std::string namespace_ = "default";
+  bool recursive = false;
   InputOptions input;
 };
+
+// The files `-f` names, as kubectl reads them: a file as it is; a directory's .yaml,
+// .yml and .json files in name order (with -R, its sub-directories' too).
+Result<std::vector<std::string>> manifest_files(const std::vector<std::string>& given,
+                                                bool recursive) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const auto& f : given) {
+    std::error_code ec;
+    if (f == "-" || !fs::is_directory(f, ec)) {
+      out.push_back(f);
+      continue;
+    }
+    std::vector<std::string> found;
+    auto take = [&](const fs::directory_entry& e) {
+      std::error_code fec;
+      if (!e.is_regular_file(fec)) return;
+      const std::string ext = e.path().extension().string();
+      if (ext == ".yaml" || ext == ".yml" || ext == ".json") found.push_back(e.path().string());
+    };
+    if (recursive) {
+      for (fs::recursive_directory_iterator it(f, ec), end; !ec && it != end; it.increment(ec))
+        take(*it);
+    } else {
+      for (fs::directory_iterator it(f, ec), end; !ec && it != end; it.increment(ec)) take(*it);
+    }
+    if (ec) return Error{f, 0, 0, fmt::format("cannot list the directory: {}", ec.message())};
+    if (found.empty()) {
+      return Error{f, 0, 0,
+                   recursive ? std::string("no .yaml, .yml or .json file in this directory tree")
+                             : std::string("no .yaml, .yml or .json file in this directory (-R "
+                                           "reads its sub-directories)")};
+    }
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
 
 // The rules of a matrix: --rules, else the built-in matrix's own, else the `kubernetes:`
 // key of a canonical matrix, else NAME.k8s.yaml beside a Markdown matrix.
@@ -110,14 +151,19 @@ int run_who(const K8sOptions& o) {
     return k_exit_error;
   }
   std::vector<k8s::Located> subjects;
-  for (const auto& f : o.files) {
+  const auto files = manifest_files(o.files, o.recursive);
+  if (!files) {
+    print_error(files.error());
+    return k_exit_error;
+  }
+  for (const auto& f : files.value()) {
     auto src =
         f == "-" ? load_stream(std::cin, "<stdin>", config->limits) : load_file(f, config->limits);
     if (!src) {
       print_error(src.error());
       return k_exit_error;
     }
-    auto objects = k8s::read_manifests(*src);
+    auto objects = k8s::read_manifests(*src, o.namespace_);
     if (!objects) {
       print_error(objects.error());
       return k_exit_error;
@@ -228,7 +274,13 @@ std::vector<Command> add_k8s(CLI::App& root) {
       "who", "Classify Kubernetes objects and alerts: activity, then R, A, C, I");
   repeatable(
       w->add_option("-f,--filename", who->files,
-                    "Manifests: multi-document YAML, List output, JSON ('-': standard input)"));
+                    "Manifests: a file (multi-document YAML, List output, JSON; '-': standard "
+                    "input) or a directory of .yaml, .yml and .json files"));
+  w->add_flag("-R,--recursive", who->recursive,
+              "Read the sub-directories of the directories given with -f");
+  w->add_option("-n,--namespace", who->namespace_,
+                "The namespace of namespaced objects that name none")
+      ->capture_default_str();
   repeatable(
       w->add_option("--label", who->labels, "An alert label NAME=VALUE (repeatable: one alert)"));
   w->add_option("--alert", who->alert_file, "An Alertmanager webhook payload (version 4)");

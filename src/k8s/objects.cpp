@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "formats/tree.h"
 
 namespace racine::k8s {
@@ -25,7 +28,8 @@ std::map<std::string, std::string> labels_of(const TreeNode* n) {
 }
 
 std::optional<Error> add_object(const SourcePtr& src, const TreeNode& doc,
-                                std::vector<Located>& out, std::size_t number) {
+                                std::vector<Located>& out, std::size_t number,
+                                const std::string& default_namespace) {
   if (doc.kind != Kind::map) {
     return error_at(src, doc.offset,
                     fmt::format("document {} is not a Kubernetes object: {} instead of a mapping",
@@ -42,7 +46,7 @@ std::optional<Error> add_object(const SourcePtr& src, const TreeNode& doc,
     const TreeNode* items = doc.find("items");
     if (items != nullptr && items->kind == Kind::sequence) {
       for (const auto& item : items->items) {
-        if (auto e = add_object(src, item, out, number)) return e;
+        if (auto e = add_object(src, item, out, number, default_namespace)) return e;
       }
       return std::nullopt;
     }
@@ -58,19 +62,57 @@ std::optional<Error> add_object(const SourcePtr& src, const TreeNode& doc,
     l.subject.namespace_ = string_at(meta->find("namespace"));
     l.subject.labels = labels_of(meta->find("labels"));
   }
+  if (l.subject.namespace_.empty() && namespaced_kind(kind))
+    l.subject.namespace_ = default_namespace;
   out.push_back(std::move(l));
   return std::nullopt;
 }
 
 }  // namespace
 
-Result<std::vector<Located>> read_manifests(const SourcePtr& source) {
+bool namespaced_kind(std::string_view kind) {
+  // The namespaced kinds of Kubernetes 1.28's built-in API groups (`kubectl
+  // api-resources --namespaced=true`). A custom resource's scope is in its CRD, which a
+  // manifest does not carry: its namespace stays as written.
+  static constexpr std::string_view k_kinds[] = {"Pod",
+                                                 "Deployment",
+                                                 "StatefulSet",
+                                                 "DaemonSet",
+                                                 "ReplicaSet",
+                                                 "Job",
+                                                 "CronJob",
+                                                 "Service",
+                                                 "ConfigMap",
+                                                 "Secret",
+                                                 "ServiceAccount",
+                                                 "Role",
+                                                 "RoleBinding",
+                                                 "Ingress",
+                                                 "NetworkPolicy",
+                                                 "PersistentVolumeClaim",
+                                                 "ResourceQuota",
+                                                 "LimitRange",
+                                                 "HorizontalPodAutoscaler",
+                                                 "PodDisruptionBudget",
+                                                 "Endpoints",
+                                                 "EndpointSlice",
+                                                 "Event",
+                                                 "Lease",
+                                                 "PodTemplate",
+                                                 "ReplicationController",
+                                                 "ControllerRevision",
+                                                 "CSIStorageCapacity"};
+  return std::find(std::begin(k_kinds), std::end(k_kinds), kind) != std::end(k_kinds);
+}
+
+Result<std::vector<Located>> read_manifests(const SourcePtr& source,
+                                            const std::string& default_namespace) {
   auto docs = parse_documents(source);
   if (!docs) return docs.error();
   if (docs->empty()) return error_at(source, 0, "no Kubernetes object: the input is empty");
   std::vector<Located> out;
   for (std::size_t d = 0; d < docs->size(); ++d) {
-    if (auto e = add_object(source, (*docs)[d], out, d + 1)) return *e;
+    if (auto e = add_object(source, (*docs)[d], out, d + 1, default_namespace)) return *e;
   }
   return out;
 }

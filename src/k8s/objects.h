@@ -19,7 +19,15 @@ struct Located {
 
 // Every object of every document; Lists are expanded. A document that is not a
 // Kubernetes object (no `kind` or `apiVersion`) is an Error with its line and column.
-Result<std::vector<Located>> read_manifests(const SourcePtr& source);
+// An object of a built-in namespaced kind (Pod, Deployment, Service, Role...) that names
+// no namespace is in `default_namespace`, as kubectl puts it ("default", or `-n
+// NAMESPACE`); cluster-scoped kinds, and custom resources (whose scope is in their CRD),
+// keep what they say.
+Result<std::vector<Located>> read_manifests(const SourcePtr& source,
+                                            const std::string& default_namespace = "default");
+
+// True for the built-in kinds Kubernetes keeps in namespaces.
+bool namespaced_kind(std::string_view kind);
 
 // The alerts of a webhook payload (`{"version": "4", "alerts": [{"labels": {...}}]}`);
 // a bare list of alerts is accepted too.

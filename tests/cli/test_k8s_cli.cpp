@@ -238,4 +238,38 @@ TEST(K8sCli, HostileManifests) {
                        ":1:1: not an Alertmanager webhook payload: no `alerts` list\n");
 }
 
+// Manifests as kubectl reads them (issue 18, item 5): a built-in namespaced kind without
+// a namespace is in "default" (or -n NAMESPACE), cluster-scoped ones have none; -f DIR
+// reads the directory's .yaml, .yml and .json files, -R its sub-directories too.
+TEST(K8sCli, ManifestsAsKubectlReadsThem) {
+  TempDir d;
+  d.write("web.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n");
+  std::filesystem::create_directory(d.path() / "sub");
+  d.write("sub/ns.yml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n");
+  d.write("README.md", "not a manifest\n");
+  const std::string dir = d.path().string();
+  auto where = [](const Outcome& r) {
+    std::vector<std::string> out;
+    for (const auto& x : json::parse(r.out))
+      out.push_back(x["kind"].get<std::string>() + " " + x["namespace"].get<std::string>() + " " +
+                    x["rule"].get<std::string>());
+    return out;
+  };
+  const auto flat = racine({"k8s", "who", "--json", "-f", dir});
+  EXPECT_EQ(flat.status, 0) << flat.err;
+  EXPECT_EQ(where(flat), (std::vector<std::string>{"Deployment default application-workloads"}));
+  const auto system = racine({"k8s", "who", "--json", "-n", "kube-system", "-f", dir});
+  EXPECT_EQ(where(system),
+            (std::vector<std::string>{"Deployment kube-system core-platform-objects"}));
+  const auto deep = racine({"k8s", "who", "--json", "-R", "-f", dir});
+  EXPECT_EQ(where(deep), (std::vector<std::string>{"Namespace  projects",
+                                                   "Deployment default application-workloads"}));
+  std::filesystem::create_directory(d.path() / "empty");
+  const auto empty = racine({"k8s", "who", "-f", (d.path() / "empty").string()});
+  EXPECT_EQ(empty.status, 2);
+  EXPECT_EQ(empty.err, "racine: " + (d.path() / "empty").string() +
+                           ": no .yaml, .yml or .json file in this directory (-R reads its "
+                           "sub-directories)\n");
+}
+
 }  // namespace racine::test
