@@ -82,7 +82,12 @@ npm_pin() {
   if ! grep -q "\"version\": \"$version\"" "$dir/node_modules/$package/package.json" 2>/dev/null; then
     echo "deps: installing $package@$version $* into .cache/"
     mkdir -p "$dir"
-    npm install --prefix "$dir" --no-audit --no-fund --silent "$package@$version" "$@" >/dev/null
+    # npm's own words when it fails (a proxy's certificate, no network), not only make's.
+    if ! npm install --prefix "$dir" --no-audit --no-fund "$package@$version" "$@" >"$dir.log" 2>&1; then
+      echo "deps: npm could not install $package@$version; the end of its output ($dir.log):" >&2
+      tail -n 15 "$dir.log" >&2
+      exit 1
+    fi
   fi
 }
 # Microsoft's SARIF multitool validates racine's SARIF.

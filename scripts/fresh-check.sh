@@ -74,6 +74,12 @@ bind /dev "$root_dir/dev"
 bind /dev/pts "$root_dir/dev/pts"
 bind /dev/shm "$root_dir/dev/shm"
 cp /etc/resolv.conf "$root_dir/etc/resolv.conf"
+# The host's network settings, as a newcomer's machine on the same network has them: a
+# proxy that intercepts TLS (npm's registry is fetched over HTTPS) needs its certificate
+# authority, which the host's CA bundle holds and Node.js is told of.
+cp /etc/ssl/certs/ca-certificates.crt "$root_dir/etc/ssl/certs/ca-certificates.crt"
+node_ca=()
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then node_ca=("NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt"); fi
 
 mkdir -p "$root_dir/work"
 git clone --quiet "$project" "$root_dir/work/racine"
@@ -83,7 +89,7 @@ echo "fresh-check: node $(chroot "$root_dir" node --version) in the root"
 run() {
   echo "fresh-check: $*"
   chroot "$root_dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-    CI=true bash -c "cd /work/racine && $*"
+    CI=true "${node_ca[@]}" bash -c "cd /work/racine && $*"
 }
 start=$(date +%s)
 # make run serves until stopped: start it, wait until it answers, then stop it.
