@@ -8,6 +8,8 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/output.h"
+#include "core/embedded.h"
+#include "formats/loader.h"
 
 namespace racine::cli {
 
@@ -38,7 +40,34 @@ int run_export(const ExportOptions& o) {
                       {"export", original ? &*original : &*matrix, o.file, o.input, o.with});
 }
 
+struct ShowOptions {
+  bool rules = false;
+};
+
+// The built-in matrix's bytes, so that `<builtin:managed-kubernetes>:53` can be followed
+// with the binary alone (`racine show | sed -n 53p`).
+int run_show(const ShowOptions& o) {
+  if (o.rules) {
+    fmt::print("{}", embedded::find("managed-kubernetes.k8s.yaml"));
+  } else {
+    fmt::print("{}", builtin_matrix()->text());
+  }
+  return k_exit_ok;
+}
+
 }  // namespace
+
+Command add_show(CLI::App& root) {
+  auto o = std::make_shared<ShowOptions>();
+  CLI::App* app = root.add_subcommand(
+      "show",
+      "Print the built-in matrix exactly as compiled in: its line numbers are those of "
+      "<builtin:managed-kubernetes>:LINE in findings");
+  app->add_flag("--rules", o->rules,
+                "Print the built-in Kubernetes rules instead "
+                "(<builtin:managed-kubernetes.k8s.yaml>)");
+  return {app, [o] { return run_show(*o); }};
+}
 
 Command add_export(CLI::App& root) {
   auto o = std::make_shared<ExportOptions>();

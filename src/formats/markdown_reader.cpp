@@ -144,8 +144,8 @@ Result<FrontMatter> read_front_matter(const SourceFile& src) {
 
 // Separators between party names in a transposed cell: "PM, Dev", "PM / Dev", "PM et Dev".
 // Not inside parentheses ("ad-stack (Product, Eng leads)"), nor the slash of a GitHub
-// team ("@org/team"); "&" joins the words of one name ("Gente & Gestão", "R&D"). A remark in parentheses after a name is not part of it:
-// "Jurídico (LGPD)" is the party "Jurídico".
+// team ("@org/team"); "&" joins the words of one name ("Gente & Gestão", "R&D"). A remark in
+// parentheses after a name is not part of it: "Jurídico (LGPD)" is the party "Jurídico".
 std::vector<std::string> split_names(std::string_view cell) {
   std::vector<std::string> out;
   std::string cur;

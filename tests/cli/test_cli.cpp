@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/cli_test_support.h"
 
@@ -194,6 +195,29 @@ TEST(Cli, CommandLineConventions) {
   EXPECT_EQ(empty.status, 2);
   EXPECT_EQ(empty.err,
             "racine: the query is empty: say what to look for (racine who \"sauvegarde\")\n");
+}
+
+}  // namespace racine::test
+
+namespace racine::test {
+
+// `racine show` prints the built-in matrix byte for byte, so that a finding at
+// <builtin:managed-kubernetes>:53 can be followed with the binary alone.
+TEST(Cli, ShowPrintsTheBuiltInMatrixAsCompiledIn) {
+  const auto shown = racine({"show"});
+  EXPECT_EQ(shown.status, 0);
+  EXPECT_EQ(shown.out, read_text(source_dir() + "/data/managed-kubernetes.md"));
+  const auto lint = racine({"lint"});
+  EXPECT_NE(lint.out.find("<builtin:managed-kubernetes>:53:1: error: 2 parties are Accountable"),
+            std::string::npos)
+      << lint.out;
+  std::vector<std::string> lines;
+  std::istringstream in(shown.out);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_GE(lines.size(), 53U);
+  EXPECT_TRUE(lines[52].starts_with("| Gérer la sécurité du service Kubernetes ")) << lines[52];
+  EXPECT_EQ(racine({"show", "--rules"}).out,
+            read_text(source_dir() + "/data/managed-kubernetes.k8s.yaml"));
 }
 
 }  // namespace racine::test
