@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "compare/diff.h"
+#include "compare/diff_report.h"
 #include "core/text.h"
 #include "formats/compliance.h"
 #include "formats/document.h"
@@ -11,8 +13,6 @@
 #include "formats/report_writers.h"
 #include "formats/xlsx_writer.h"
 #include "lint/linter.h"
-#include "query/diff.h"
-#include "query/diff_report.h"
 #include "query/duties.h"
 #include "query/query_json.h"
 #include "resolve/options.h"
@@ -435,8 +435,8 @@ Reply Service::diff(const Principal& who, const std::string& matrix, const std::
   const auto after = load(*b);
   if (!before || !after)
     return Reply::error(Status::conflict, "unreadable", "a stored version cannot be read back");
-  const query::Diff d = query::diff(before->matrix, after->matrix);
-  return Reply::json(query::diff_json(d, before->matrix, after->matrix));
+  const compare::Diff d = compare::diff(before->matrix, after->matrix);
+  return Reply::json(compare::diff_json(d, before->matrix, after->matrix));
 }
 
 Reply Service::put_tenant(const Principal& who, const std::string& tenant,
@@ -680,11 +680,11 @@ Reply Service::upgrade_preview(const Principal& who, const std::string& tenant,
         Status::conflict, "options_gone",
         "the contract's options do not apply to version " + std::to_string(latest->version));
   }
-  const query::Diff d = query::diff(view->loaded->matrix, next->matrix);
+  const compare::Diff d = compare::diff(view->loaded->matrix, next->matrix);
   ordered_json out;
   out["from"] = view->contract.version;
   out["to"] = latest->version;
-  out["diff"] = query::diff_json(d, view->loaded->matrix, next->matrix);
+  out["diff"] = compare::diff_json(d, view->loaded->matrix, next->matrix);
   return Reply::json(out);
 }
 
