@@ -8,8 +8,8 @@
 #include "formats/document.h"
 #include "formats/json_writer.h"
 #include "formats/loader.h"
-#include "formats/report_writers.h"
 #include "lint/linter.h"
+#include "lint/report_writers.h"
 #include "query/duties.h"
 #include "query/query_json.h"
 #include "reports/compliance.h"
@@ -256,7 +256,7 @@ Reply Service::upload(const Principal& who, const std::string& matrix,
   if (!m) return Reply::error(Status::unprocessable, "unreadable", m.error().to_string());
   const FileReport report = lint::report(display, *m, m_config);
   const ReportSummary s = summarize({report});
-  const std::string lint_json = write_json_report({report});
+  const std::string lint_json = lint::write_json_report({report});
   if (s.errors > 0 && !force) {
     Reply r;
     r.status = Status::unprocessable;
@@ -285,7 +285,7 @@ std::string Service::import_builtin_if_empty() {
   // Its errors and warnings as lint prints them (the seed's RAC202 and RAC201 among them).
   if (auto m = read_markdown(src, m_config.read_options("managed-kubernetes"))) {
     const std::string text =
-        write_text_report({lint::report(std::string(k_builtin_path), *m, m_config)}, false);
+        lint::write_text_report({lint::report(std::string(k_builtin_path), *m, m_config)}, false);
     for (std::size_t at = 0; at < text.size();) {
       const std::size_t eol = text.find('\n', at);
       const std::string line = text.substr(at, eol - at);
