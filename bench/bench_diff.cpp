@@ -2,8 +2,8 @@
 // drawn with Zipf frequencies from 20,000 words, no ids, so every activity is matched by
 // title or by similarity), the new one with 3% of the activities deleted, 3% renamed
 // (one word replaced; RENAMED_PERCENT), 2% with a typo, 2% moved to another section, 5%
-// with other roles and 2% added. Prints the best time of `racine::query::diff` over RUNS runs, next
-// to the baseline of the same run: tokenising every title of both versions once (what any
+// with other roles and 2% added. Prints the best time of `racine::compare::diff` over RUNS runs,
+// next to the baseline of the same run: tokenising every title of both versions once (what any
 // title-matching diff has to do at least), and what the diff found, so that two builds
 // can be checked to find the same.
 // Usage: bench_diff [ACTIVITIES] [ROWS_PER_SECTION (0: one single section)] [RUNS]
@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "compare/diff.h"
 #include "core/matrix.h"
 #include "core/text.h"
-#include "query/diff.h"
 #include "vocabulary.h"
 
 namespace {
@@ -132,10 +132,10 @@ int main(int argc, char** argv) {
     baseline = std::min(baseline, seconds_since(t));
   }
   double best = 1e9;
-  racine::query::Diff d;
+  racine::compare::Diff d;
   for (int r = 0; r < runs; ++r) {
     const auto t = Clock::now();
-    d = racine::query::diff(before, after);
+    d = racine::compare::diff(before, after);
     best = std::min(best, seconds_since(t));
   }
   std::size_t kinds[5] = {0, 0, 0, 0, 0};

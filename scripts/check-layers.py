@@ -18,12 +18,16 @@ ALLOWED = {
     "formats": {"core"},
     "lint": {"core", "formats"},
     "resolve": {"core"},
-    "query": {"core", "resolve"},
+    "query": {"core"},
+    "compare": {"core", "query", "resolve"},
+    "reports": {"core", "formats", "lint", "resolve"},
     "k8s": {"core", "formats", "query"},
     "store": set(),
-    "service": {"core", "formats", "lint", "query", "resolve", "store"},
+    "service": {"core", "formats", "lint", "query", "resolve", "compare", "reports",
+                "store"},
     "server": {"core", "service", "store"},
-    "cli": {"core", "formats", "lint", "resolve", "query", "k8s", "store", "service", "server"},
+    "cli": {"core", "formats", "lint", "resolve", "query", "compare", "reports", "k8s", "store",
+            "service", "server"},
 }
 FRONT_ENDS = {"cli"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z0-9_]+)/')

@@ -6,8 +6,8 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "query/diff.h"
-#include "query/diff_report.h"
+#include "compare/diff.h"
+#include "compare/diff_report.h"
 
 namespace racine::cli {
 
@@ -36,17 +36,17 @@ int run_diff(const DiffOptions& o) {
   const auto after = load_matrix(o.after, input_of(o.after));
   if (!after) return k_exit_error;
   if (o.format == "json") {
-    const query::Diff d = query::diff(*before, *after);
-    fmt::print("{}\n", json_text(query::diff_json(d, *before, *after)));
+    const compare::Diff d = compare::diff(*before, *after);
+    fmt::print("{}\n", json_text(compare::diff_json(d, *before, *after)));
     return d.empty() ? k_exit_ok : k_exit_found;
   }
   // Text and Markdown: compared on copies whose text is escaped, so that what the diff
   // quotes (names, titles, paths) never prints control characters raw.
   const Matrix old_shown = printable_matrix(*before);
   const Matrix new_shown = printable_matrix(*after);
-  const query::Diff d = query::diff(old_shown, new_shown);
-  fmt::print("{}", o.format == "md" ? query::diff_markdown(d, old_shown, new_shown)
-                                    : query::diff_text(d, old_shown, new_shown));
+  const compare::Diff d = compare::diff(old_shown, new_shown);
+  fmt::print("{}", o.format == "md" ? compare::diff_markdown(d, old_shown, new_shown)
+                                    : compare::diff_text(d, old_shown, new_shown));
   return d.empty() ? k_exit_ok : k_exit_found;
 }
 

@@ -6,8 +6,8 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "compare/i18n.h"
 #include "lint/linter.h"
-#include "query/i18n.h"
 
 namespace racine::cli {
 
@@ -43,7 +43,7 @@ int run_i18n(const I18nOptions& o) {
       continue;
     }
     reports.push_back(
-        lint::report(shown, *matrix, query::compare_translation(*source, *matrix), *config));
+        lint::report(shown, *matrix, compare::compare_translation(*source, *matrix), *config));
   }
   print_reports(reports, o.format, help_uri_base);
   const ReportSummary s = summarize(reports);

@@ -15,7 +15,7 @@
 #include "formats/document.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
-#include "formats/report_writers.h"
+#include "lint/report_writers.h"
 #include "lint/rule_info.h"
 #include "resolve/options.h"
 
@@ -111,11 +111,12 @@ std::string roles_line(const Matrix& m, const Activity& a, std::string_view sepa
 void print_reports(const std::vector<FileReport>& reports, const std::string& format,
                    const std::string& help_uri_base) {
   if (format == "json") {
-    fmt::print("{}", write_json_report(reports));
+    fmt::print("{}", lint::write_json_report(reports));
   } else if (format == "sarif") {
-    fmt::print("{}", write_sarif_report(reports, lint::rule_infos(help_uri_base), RACINE_VERSION));
+    fmt::print("{}",
+               lint::write_sarif_report(reports, lint::rule_infos(help_uri_base), RACINE_VERSION));
   } else {
-    fmt::print("{}", write_text_report(reports, use_color()));
+    fmt::print("{}", lint::write_text_report(reports, use_color()));
   }
 }
 

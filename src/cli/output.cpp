@@ -8,15 +8,12 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <map>
 
 #include "core/escape.h"
-#include "formats/compliance.h"
 #include "formats/document.h"
-#include "formats/html_writer.h"
-#include "formats/xlsx_writer.h"
-#include "lint/linter.h"
-#include "resolve/options.h"
+#include "reports/compliance.h"
+#include "reports/page.h"
+#include "reports/xlsx_writer.h"
 
 namespace racine::cli {
 
@@ -44,50 +41,6 @@ std::vector<std::string> formats_of_extension(const std::string& output) {
   if (ext == "html" || ext == "htm") return {"html"};
   if (ext == "xlsx") return {"xlsx"};
   return {};
-}
-
-// The page's extras: lint findings per row, delegable cells, what the options changed.
-HtmlExtras html_extras(const Matrix& m, const PageContext& page) {
-  HtmlExtras x;
-  std::map<std::uint32_t, HtmlExtras::Key> by_line;
-  for (std::uint32_t s = 0; s < m.sections.size(); ++s) {
-    for (std::uint32_t a = 0; a < m.sections[s].activities.size(); ++a) {
-      by_line[m.source->position(m.sections[s].activities[a].span.begin).line] = {s, a};
-    }
-  }
-  auto config = config_for(page.file, page.input);
-  for (const auto& d : lint::run(m, config ? *config : lint::Config{})) {
-    const auto it = by_line.find(m.source->position(d.span.begin).line);
-    if (it != by_line.end()) {
-      x.findings[it->second].push_back(
-          fmt::format("{} {}: {}", d.code, to_string(d.severity), d.message));
-    }
-  }
-  for (const Option& opt : m.options) {
-    for (const auto& e : resolve::effects_of(m, opt)) {
-      for (const auto& as : e.roles) {
-        x.delegable[{{e.section, e.activity}, as.party}] =
-            fmt::format("option {}: {}", opt.id, opt.text);
-      }
-    }
-  }
-  if (!page.with.empty() && page.original != nullptr) {
-    if (auto r = resolve::apply(*page.original, page.with)) {
-      for (const auto& c : r->changes) {
-        for (std::size_t p = 0; p < c.before.size() && p < c.after.size(); ++p) {
-          if (c.before[p] == c.after[p]) continue;
-          const std::string was = c.before[p].to_string();
-          x.changed[{{c.section, c.activity}, p}] =
-              fmt::format("option {}: was {}", c.option, was.empty() ? "-" : was);
-        }
-      }
-    }
-    for (const auto& w : page.with) {
-      if (!x.applied.empty()) x.applied += ", ";
-      x.applied += w;
-    }
-  }
-  return x;
 }
 
 }  // namespace
@@ -146,24 +99,28 @@ int write_matrix(const Matrix& m, const std::string& format, const std::string& 
                             : page.command + " --format xlsx writes a file: give -o FILE.xlsx");
       return k_exit_error;
     }
-    auto bytes = write_xlsx(m);
+    auto bytes = reports::write_xlsx(m);
     if (!bytes) {
       print_error(bytes.error());
       return k_exit_error;
     }
     return write_output(*bytes, output);
   }
-  if (format == "html") return write_output(write_html(m, html_extras(m, page)), output);
+  if (format == "html") {
+    auto config = config_for(page.file, page.input);
+    return write_output(
+        reports::html_page(m, config ? *config : lint::Config{}, page.original, page.with), output);
+  }
   if (format == "oscal") {
     auto now = timestamp();
     if (!now) {
       print_error(now.error());
       return k_exit_error;
     }
-    return write_output(write_oscal(m, *now), output);
+    return write_output(reports::write_oscal(m, *now), output);
   }
-  if (format == "ccm") return write_output(write_ccm_json(m), output);
-  if (format == "ccm-csv") return write_output(write_ccm_csv(m), output);
+  if (format == "ccm") return write_output(reports::write_ccm_json(m), output);
+  if (format == "ccm-csv") return write_output(reports::write_ccm_csv(m), output);
   const auto f = parse_format(format);
   if (!f) {
     print_usage_error(

@@ -2,19 +2,19 @@
 
 #include <sodium.h>
 
+#include "compare/diff.h"
+#include "compare/diff_report.h"
 #include "core/text.h"
-#include "formats/compliance.h"
 #include "formats/document.h"
-#include "formats/html_writer.h"
 #include "formats/json_writer.h"
 #include "formats/loader.h"
-#include "formats/report_writers.h"
-#include "formats/xlsx_writer.h"
 #include "lint/linter.h"
-#include "query/diff.h"
-#include "query/diff_report.h"
+#include "lint/report_writers.h"
 #include "query/duties.h"
 #include "query/query_json.h"
+#include "reports/compliance.h"
+#include "reports/page.h"
+#include "reports/xlsx_writer.h"
 #include "resolve/options.h"
 #include "resolve/options_json.h"
 
@@ -256,7 +256,7 @@ Reply Service::upload(const Principal& who, const std::string& matrix,
   if (!m) return Reply::error(Status::unprocessable, "unreadable", m.error().to_string());
   const FileReport report = lint::report(display, *m, m_config);
   const ReportSummary s = summarize({report});
-  const std::string lint_json = write_json_report({report});
+  const std::string lint_json = lint::write_json_report({report});
   if (s.errors > 0 && !force) {
     Reply r;
     r.status = Status::unprocessable;
@@ -285,7 +285,7 @@ std::string Service::import_builtin_if_empty() {
   // Its errors and warnings as lint prints them (the seed's RAC202 and RAC201 among them).
   if (auto m = read_markdown(src, m_config.read_options("managed-kubernetes"))) {
     const std::string text =
-        write_text_report({lint::report(std::string(k_builtin_path), *m, m_config)}, false);
+        lint::write_text_report({lint::report(std::string(k_builtin_path), *m, m_config)}, false);
     for (std::size_t at = 0; at < text.size();) {
       const std::size_t eol = text.find('\n', at);
       const std::string line = text.substr(at, eol - at);
@@ -376,7 +376,8 @@ std::shared_ptr<const Loaded> Service::effective(const store::Version& v,
   return loaded;
 }
 
-Reply Service::write_matrix(const Matrix& m, const std::string& format, const std::string& name) {
+Reply Service::write_matrix(const Matrix& m, const std::string& format, const Matrix* original,
+                            const std::vector<std::string>& with) {
   Reply r;
   if (format.empty() || format == "json") {
     r.body = write_json(m);
@@ -386,12 +387,12 @@ Reply Service::write_matrix(const Matrix& m, const std::string& format, const st
                      : format == "yaml" ? "application/yaml"
                                         : "text/csv; charset=utf-8";
   } else if (format == "html") {
-    r.body = write_html(m, HtmlExtras{});
+    r.body = reports::html_page(m, m_config, original, with);
     r.content_type = "text/html; charset=utf-8";
   } else if (format == "oscal") {
-    r.body = write_oscal(m, rfc3339_now_seconds());
+    r.body = reports::write_oscal(m, rfc3339_now_seconds());
   } else if (format == "xlsx") {
-    auto bytes = write_xlsx(m);
+    auto bytes = reports::write_xlsx(m);
     if (!bytes) return Reply::error(Status::unprocessable, "xlsx", bytes.error().to_string());
     r.body = std::move(*bytes);
     r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -399,7 +400,6 @@ Reply Service::write_matrix(const Matrix& m, const std::string& format, const st
     return Reply::error(Status::bad_request, "bad_format",
                         "format must be json, md, yaml, csv, html, xlsx or oscal");
   }
-  (void)name;
   return r;
 }
 
@@ -411,7 +411,7 @@ Reply Service::get_version(const Principal& who, const std::string& matrix,
   const auto loaded = load(*v);
   if (!loaded)
     return Reply::error(Status::conflict, "unreadable", "the stored version cannot be read back");
-  return write_matrix(loaded->matrix, format, matrix);
+  return write_matrix(loaded->matrix, format);
 }
 
 Reply Service::get_lint(const Principal& who, const std::string& matrix,
@@ -435,8 +435,8 @@ Reply Service::diff(const Principal& who, const std::string& matrix, const std::
   const auto after = load(*b);
   if (!before || !after)
     return Reply::error(Status::conflict, "unreadable", "a stored version cannot be read back");
-  const query::Diff d = query::diff(before->matrix, after->matrix);
-  return Reply::json(query::diff_json(d, before->matrix, after->matrix));
+  const compare::Diff d = compare::diff(before->matrix, after->matrix);
+  return Reply::json(compare::diff_json(d, before->matrix, after->matrix));
 }
 
 Reply Service::put_tenant(const Principal& who, const std::string& tenant,
@@ -600,7 +600,16 @@ Reply Service::contract_matrix(const Principal& who, const std::string& tenant,
   Reply error;
   const auto view = contract_view(who, tenant, contract, error);
   if (!view) return error;
-  return write_matrix(view->loaded->matrix, format, contract);
+  const auto& options = view->contract.options;
+  if (format != "html" || options.empty()) return write_matrix(view->loaded->matrix, format);
+  // The page shows what the contract's options changed: the version before them.
+  auto original = cached_effective(view->contract.matrix, view->contract.version, {});
+  if (!original) {
+    const auto v = m_store.get_version(who, view->contract.matrix, view->contract.version);
+    if (v) original = load(*v);
+  }
+  return write_matrix(view->loaded->matrix, format, original ? &original->matrix : nullptr,
+                      options);
 }
 
 Reply Service::who(const Principal& who, const std::string& tenant, const std::string& contract,
@@ -680,11 +689,11 @@ Reply Service::upgrade_preview(const Principal& who, const std::string& tenant,
         Status::conflict, "options_gone",
         "the contract's options do not apply to version " + std::to_string(latest->version));
   }
-  const query::Diff d = query::diff(view->loaded->matrix, next->matrix);
+  const compare::Diff d = compare::diff(view->loaded->matrix, next->matrix);
   ordered_json out;
   out["from"] = view->contract.version;
   out["to"] = latest->version;
-  out["diff"] = query::diff_json(d, view->loaded->matrix, next->matrix);
+  out["diff"] = compare::diff_json(d, view->loaded->matrix, next->matrix);
   return Reply::json(out);
 }
 

@@ -152,7 +152,11 @@ class Service {
                                           const std::vector<std::string>& options);
 
  private:
-  Reply write_matrix(const Matrix& m, const std::string& format, const std::string& name);
+  // `m` in `format`; the HTML page is reports::html_page's (the CLI's page): lint findings
+  // of `m` under the server's configuration, delegable cells, and what the options `with`
+  // changed from `original` (a contract's version before its options).
+  Reply write_matrix(const Matrix& m, const std::string& format, const Matrix* original = nullptr,
+                     const std::vector<std::string>& with = {});
   std::optional<store::Version> version_of(const store::Principal& who, const std::string& matrix,
                                            const std::string& version, Reply& error);
   // The contract and its effective matrix, or an error reply.

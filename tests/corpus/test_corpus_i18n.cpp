@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "cli/cli_test_support.h"
+#include "compare/i18n.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
 #include "prerequisites.h"
-#include "query/i18n.h"
 
 namespace racine::test {
 
@@ -45,7 +45,7 @@ std::string joined(const std::vector<std::string>& lines) {
 std::vector<std::string> findings(const Matrix& source, const std::string& translation) {
   const Matrix t = read_md_text(translation, "t.md");
   std::vector<std::string> out;
-  for (const auto& d : query::compare_translation(source, t)) {
+  for (const auto& d : compare::compare_translation(source, t)) {
     out.push_back(d.code + "@" + std::to_string(t.source->position(d.span.begin).line) + ": " +
                   d.message);
   }

@@ -315,6 +315,55 @@ TEST_P(ServerTest, ContractFlow) {
   EXPECT_EQ(all[1]["target"], "managed-kubernetes@2");
 }
 
+// The server's HTML page is the CLI's page (both call reports::html_page): the lint
+// findings on their rows, the delegable cells, and on a contract what its options changed.
+TEST_P(ServerTest, HtmlPageShowsWhatTheClisPageShows) {
+  auto s = start();
+  const auto port = s->port();
+  auto t = two_tenants(port, s->admin_token());
+  auto count = [](const std::string& page, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = page.find(what); at != std::string::npos; at = page.find(what, at + 1)) ++n;
+    return n;
+  };
+  // The CLI's page of the built-in matrix, run where no .racine.yaml is found.
+  auto cli_page = [](const std::string& extra) {
+    const std::string cmd =
+        "cd / && " + racine_binary() + " export --format html" + extra + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    EXPECT_EQ(WEXITSTATUS(pclose(p)), 0) << out;
+    return out;
+  };
+  const auto version =
+      http(port, "GET", "/api/v1/matrices/managed-kubernetes/versions/1?format=html", t["acme"]);
+  ASSERT_EQ(version.status, 200) << version.body;
+  EXPECT_EQ(count(version.body, "class=\"finding-list\">"), 17U);
+  EXPECT_EQ(count(version.body, "class=\"finding-list\">RAC201 error: no party is Accountable"),
+            1U);
+  EXPECT_EQ(count(version.body, "title=\"option infogerance-complementaire: Ces "), 22U);
+  EXPECT_EQ(count(version.body, "class=\"applied\""), 0U);
+  EXPECT_EQ(version.body, cli_page(""));
+
+  const auto contract =
+      http(port, "GET", "/api/v1/tenants/acme/contracts/main/matrix?format=html", t["acme"]);
+  ASSERT_EQ(contract.status, 200) << contract.body;
+  EXPECT_EQ(count(contract.body, "class=\"finding-list\">"), 17U);
+  EXPECT_EQ(count(contract.body, "title=\"option infogerance-complementaire: was "), 22U);
+  EXPECT_EQ(count(contract.body,
+                  "class=\"applied\">Effective matrix under option infogerance-complementaire"),
+            1U);
+  EXPECT_EQ(contract.body, cli_page(" --with infogerance-complementaire"));
+  // A contract without options: its page is the version's.
+  EXPECT_EQ(
+      http(port, "GET", "/api/v1/tenants/globex/contracts/main/matrix?format=html", t["globex"])
+          .body,
+      version.body);
+}
+
 // Every route, called with acme's tokens on globex's resources, in many spellings:
 // nothing of globex is read or written, nothing answers 5xx, the server stays healthy.
 TEST_P(ServerTest, AttackSuiteATenantCannotReachAnotherTenant) {

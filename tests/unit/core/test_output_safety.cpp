@@ -13,7 +13,7 @@
 #include "../test_support.h"
 #include "core/atomic_file.h"
 #include "core/escape.h"
-#include "formats/xlsx_writer.h"
+#include "reports/xlsx_writer.h"
 
 namespace racine {
 
@@ -153,11 +153,11 @@ TEST(XlsxSheetNames, DerivedFromThePartiesValidAndUnique) {
       "characters |\n"
       "|---|---|---|---|---|---|---|\n| Do | R | A | C | I | I | I |\n");
   ASSERT_TRUE(m.ok()) << m.error().to_string();
-  EXPECT_EQ(xlsx_sheet_names(*m),
+  EXPECT_EQ(reports::xlsx_sheet_names(*m),
             (std::vector<std::string>{"Matrix", "Ops", "Party", "ab c d", "ops 2", "Party 2",
                                       "A name far longer than thirt", "Summary"}));
   // A workbook is written for them.
-  const auto bytes = write_xlsx(*m);
+  const auto bytes = reports::write_xlsx(*m);
   ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();
   EXPECT_EQ(bytes->substr(0, 4), std::string("PK\x03\x04", 4));
 }
@@ -166,7 +166,7 @@ TEST(XlsxWriter, RefusesWhatACellCannotHold) {
   auto m = test::read_md("| Activity | A |\n|---|---|\n| " + std::string(32767, 'y') +
                          " | R |\n| " + std::string(32768, 'z') + " | A |\n");
   ASSERT_TRUE(m.ok());
-  const auto bytes = write_xlsx(*m);
+  const auto bytes = reports::write_xlsx(*m);
   ASSERT_FALSE(bytes.ok());
   EXPECT_EQ(bytes.error().to_string(),
             "t.md:4:1: activity title of 32768 characters does not fit an XLSX cell (cell B3 of "

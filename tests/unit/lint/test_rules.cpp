@@ -6,11 +6,11 @@
 #include <sstream>
 
 #include "../test_support.h"
+#include "compare/i18n.h"
 #include "formats/loader.h"
 #include "k8s/rules.h"
 #include "lint/linter.h"
 #include "lint/rule.h"
-#include "query/i18n.h"
 
 namespace racine::lint {
 
@@ -19,15 +19,15 @@ class RuleExamples : public ::testing::TestWithParam<const Rule*> {};
 namespace {
 // Translation rules: the example holds the source, the separator line, the translation.
 std::vector<std::string> compare_md(std::string_view doc) {
-  const auto cut = doc.find(query::k_translation_separator);
+  const auto cut = doc.find(compare::k_translation_separator);
   EXPECT_NE(cut, std::string_view::npos) << doc;
   auto source = test::read_md(std::string(doc.substr(0, cut)));
   auto translation =
-      test::read_md(std::string(doc.substr(cut + query::k_translation_separator.size())));
+      test::read_md(std::string(doc.substr(cut + compare::k_translation_separator.size())));
   if (!source || !translation) return {"ERROR: unreadable example"};
   std::vector<std::string> out;
   for (const auto& d :
-       finish(*translation, query::compare_translation(*source, *translation), {})) {
+       finish(*translation, compare::compare_translation(*source, *translation), {})) {
     out.push_back(d.code + "@" + std::to_string(translation->source->position(d.span.begin).line));
   }
   return out;

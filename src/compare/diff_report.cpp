@@ -1,4 +1,4 @@
-#include "query/diff_report.h"
+#include "compare/diff_report.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "core/text.h"
 
-namespace racine::query {
+namespace racine::compare {
 
 namespace {
 
@@ -260,4 +260,4 @@ std::string diff_markdown(const Diff& d, const Matrix& before, const Matrix& aft
   return out;
 }
 
-}  // namespace racine::query
+}  // namespace racine::compare

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "../test_support.h"
-#include "query/diff.h"
+#include "compare/diff.h"
 
-namespace racine::query {
+namespace racine::compare {
 namespace {
 
 Matrix md(const std::string& text) {
@@ -156,4 +156,4 @@ TEST(Diff, TitleSimilarity) {
 }
 
 }  // namespace
-}  // namespace racine::query
+}  // namespace racine::compare

@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include "core/escape.h"
-#include "formats/report_writers.h"
+#include "lint/report_writers.h"
 
-namespace racine {
+namespace racine::lint {
 
 namespace {
 
@@ -95,4 +95,4 @@ std::string write_json_report(const std::vector<FileReport>& reports) {
   return out;
 }
 
-}  // namespace racine
+}  // namespace racine::lint

@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
-#include "formats/report_writers.h"
+#include "lint/report_writers.h"
 
-namespace racine {
+namespace racine::lint {
 
 namespace {
 
@@ -171,4 +171,4 @@ std::string write_sarif_report(const std::vector<FileReport>& reports,
   return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-}  // namespace racine
+}  // namespace racine::lint

@@ -14,7 +14,7 @@
 
 #include "core/matrix.h"
 
-namespace racine {
+namespace racine::reports {
 
 // What the page shows besides the matrix; the caller computes it (lint, options).
 struct HtmlExtras {
@@ -30,4 +30,4 @@ std::string write_html(const Matrix& m, const HtmlExtras& extras);
 // `s` with &, <, >, " and ' escaped for HTML text and attributes.
 std::string html_escape(std::string_view s);
 
-}  // namespace racine
+}  // namespace racine::reports

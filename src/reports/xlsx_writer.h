@@ -16,7 +16,7 @@
 #include "core/matrix.h"
 #include "core/result.h"
 
-namespace racine {
+namespace racine::reports {
 
 // The bytes of the workbook (a ZIP file), or an Error at the text that does not fit
 // ("path:line:col: ... does not fit an XLSX cell (cell B2 of sheet 'Matrix') ...").
@@ -28,4 +28,4 @@ Result<std::string> write_xlsx(const Matrix& m);
 // then made unique (case ignored) with " 2", " 3"...
 std::vector<std::string> xlsx_sheet_names(const Matrix& m);
 
-}  // namespace racine
+}  // namespace racine::reports

@@ -13,7 +13,7 @@
 #include "core/diagnostic.h"
 #include "core/matrix.h"
 
-namespace racine::query {
+namespace racine::compare {
 
 // Line that separates the source from the translation in the RAC4xx rule examples.
 inline constexpr std::string_view k_translation_separator = "<!-- translation -->\n";
@@ -27,4 +27,4 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
 double row_similarity(const Matrix& source, const Activity& a, const Matrix& translation,
                       const Activity& b);
 
-}  // namespace racine::query
+}  // namespace racine::compare

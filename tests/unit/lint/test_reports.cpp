@@ -3,11 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include "../test_support.h"
-#include "formats/report_writers.h"
+#include "lint/report_writers.h"
 #include "lint/rule.h"
 #include "lint/rule_info.h"
 
-namespace racine {
+namespace racine::lint {
 
 namespace {
 std::vector<FileReport> one_report(const std::string& path) {
@@ -68,4 +68,4 @@ TEST(Reports, SarifHasWhatCodeScanningNeeds) {
   EXPECT_EQ(res["partialFingerprints"]["racineFingerprint/v1"].get<std::string>().size(), 16U);
 }
 
-}  // namespace racine
+}  // namespace racine::lint

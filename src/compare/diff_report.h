@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "query/diff.h"
+#include "compare/diff.h"
 
-namespace racine::query {
+namespace racine::compare {
 
 std::string diff_text(const Diff& d, const Matrix& before, const Matrix& after);
 
@@ -19,4 +19,4 @@ nlohmann::ordered_json diff_json(const Diff& d, const Matrix& before, const Matr
 
 std::string diff_markdown(const Diff& d, const Matrix& before, const Matrix& after);
 
-}  // namespace racine::query
+}  // namespace racine::compare

@@ -9,7 +9,7 @@
 
 #include "core/matrix.h"
 
-namespace racine {
+namespace racine::reports {
 
 // The customer: the party whose name is the client in one of the five languages
 // (Client, Customer, Kunde, Cliente...); -1 when no party is.
@@ -34,4 +34,4 @@ std::string name_uuid(std::string_view name);
 // The OSCAL 1.0.4 component definition; `last_modified` is an RFC 3339 timestamp.
 std::string write_oscal(const Matrix& m, std::string_view last_modified);
 
-}  // namespace racine
+}  // namespace racine::reports

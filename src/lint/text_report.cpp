@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 
 #include "core/escape.h"
-#include "formats/report_writers.h"
+#include "lint/report_writers.h"
 
-namespace racine {
+namespace racine::lint {
 
 namespace {
 
@@ -47,4 +47,4 @@ std::string write_text_report(const std::vector<FileReport>& reports, bool color
   return out;
 }
 
-}  // namespace racine
+}  // namespace racine::lint

@@ -1,11 +1,11 @@
-#include "formats/html_writer.h"
+#include "reports/html_writer.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 
-namespace racine {
+namespace racine::reports {
 
 namespace {
 
@@ -239,4 +239,4 @@ std::string write_html(const Matrix& m, const HtmlExtras& extras) {
   return out;
 }
 
-}  // namespace racine
+}  // namespace racine::reports

@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "query/i18n.h"
+#include "compare/i18n.h"
 
-namespace racine::query {
+namespace racine::compare {
 namespace {
 
 Matrix rows(std::size_t n, const std::string& word) {
@@ -48,4 +48,4 @@ TEST(I18n, UnderTheBoundNothingToSay) {
 }
 
 }  // namespace
-}  // namespace racine::query
+}  // namespace racine::compare

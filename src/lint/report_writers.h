@@ -7,7 +7,7 @@
 
 #include "core/report.h"
 
-namespace racine {
+namespace racine::lint {
 
 // `path:line:col: severity: message [CODE]` per finding, then a summary line per file.
 // `color` adds ANSI colours (the caller decides: a terminal, and no NO_COLOR). Paths
@@ -21,4 +21,4 @@ std::string write_json_report(const std::vector<FileReport>& reports);
 std::string write_sarif_report(const std::vector<FileReport>& reports,
                                const std::vector<RuleInfo>& rules, const std::string& version);
 
-}  // namespace racine
+}  // namespace racine::lint

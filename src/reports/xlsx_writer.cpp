@@ -1,4 +1,4 @@
-#include "formats/xlsx_writer.h"
+#include "reports/xlsx_writer.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -16,7 +16,7 @@
 
 #include "core/text.h"
 
-namespace racine {
+namespace racine::reports {
 
 namespace {
 
@@ -410,4 +410,4 @@ Result<std::string> write_xlsx(const Matrix& m) {
   return bytes.str();
 }
 
-}  // namespace racine
+}  // namespace racine::reports

@@ -1,4 +1,4 @@
-#include "query/diff.h"
+#include "compare/diff.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -12,7 +12,9 @@
 #include "query/glossary.h"
 #include "resolve/options.h"
 
-namespace racine::query {
+namespace racine::compare {
+
+using query::is_stop_word;
 
 namespace {
 
@@ -542,4 +544,4 @@ Diff diff(const Matrix& before, const Matrix& after) {
   return d;
 }
 
-}  // namespace racine::query
+}  // namespace racine::compare

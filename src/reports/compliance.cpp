@@ -1,4 +1,4 @@
-#include "formats/compliance.h"
+#include "reports/compliance.h"
 
 #include <fmt/format.h>
 #include <openssl/sha.h>
@@ -9,7 +9,7 @@
 #include "core/text.h"
 #include "formats/csv.h"
 
-namespace racine {
+namespace racine::reports {
 
 namespace {
 
@@ -211,4 +211,4 @@ std::string write_oscal(const Matrix& m, std::string_view last_modified) {
   return root.dump(2) + "\n";
 }
 
-}  // namespace racine
+}  // namespace racine::reports

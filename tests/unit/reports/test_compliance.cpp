@@ -1,11 +1,11 @@
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
-#include "formats/compliance.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
+#include "reports/compliance.h"
 
-namespace racine {
+namespace racine::reports {
 
 TEST(Compliance, OwnershipRules) {
   auto m = test::read_md(
@@ -53,4 +53,4 @@ TEST(Compliance, NameBasedUuids) {
   EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos);  // RFC 4122 variant
 }
 
-}  // namespace racine
+}  // namespace racine::reports

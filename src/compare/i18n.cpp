@@ -1,4 +1,4 @@
-#include "query/i18n.h"
+#include "compare/i18n.h"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,11 @@
 #include "core/text.h"
 #include "query/analyzer.h"
 
-namespace racine::query {
+namespace racine::compare {
+
+using query::Analyzer;
+using query::Language;
+using query::language_from_code;
 
 namespace {
 
@@ -342,4 +346,4 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
   return out;
 }
 
-}  // namespace racine::query
+}  // namespace racine::compare

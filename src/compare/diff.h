@@ -12,7 +12,7 @@
 
 #include "core/matrix.h"
 
-namespace racine::query {
+namespace racine::compare {
 
 enum class MatchKind : std::uint8_t { id, title, fuzzy, none };
 enum class ChangeKind : std::uint8_t { added, removed, moved, retitled, changed };
@@ -72,4 +72,4 @@ Diff diff(const Matrix& before, const Matrix& after);
 // Similarity of two titles in [0, 1]: shared folded words (stop words aside) over all.
 double title_similarity(std::string_view a, std::string_view b);
 
-}  // namespace racine::query
+}  // namespace racine::compare
