@@ -1,4 +1,4 @@
-// racine lint [FILE...] [--format text|json|sarif] [--strict] [--disable CODE]...
+// racine lint [FILE...] [--format text|json|sarif|github] [--strict] [--disable CODE]...
 //             [--severity CODE=LEVEL]... [--config PATH]
 
 #include <fmt/format.h>
@@ -91,8 +91,11 @@ Command add_lint(CLI::App& root) {
   CLI::App* app = root.add_subcommand("lint", "Check matrices against the rule catalog");
   app->add_option("FILE", o->files,
                   "Markdown files ('-' for standard input; none: the built-in matrix)");
-  app->add_option("--format", o->format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "sarif"}));
+  app->add_option("--format", o->format,
+                  "Output format: text, json, sarif (code scanning) or github (GitHub Actions "
+                  "annotations)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}))
+      ->capture_default_str();
   app->add_flag("--strict", o->strict, "Exit 1 on warnings too");
   repeatable(app->add_option("--disable", o->disable, "Turn a rule off (repeatable)"));
   repeatable(app->add_option("--severity", o->severity,

@@ -112,6 +112,8 @@ void print_reports(const std::vector<FileReport>& reports, const std::string& fo
                    const std::string& help_uri_base) {
   if (format == "json") {
     fmt::print("{}", lint::write_json_report(reports));
+  } else if (format == "github") {
+    fmt::print("{}", lint::write_github_report(reports));
   } else if (format == "sarif") {
     fmt::print("{}",
                lint::write_sarif_report(reports, lint::rule_infos(help_uri_base), RACINE_VERSION));

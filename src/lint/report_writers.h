@@ -14,6 +14,13 @@ namespace racine::lint {
 // and messages are written with control characters escaped (text::escape_controls).
 std::string write_text_report(const std::vector<FileReport>& reports, bool color);
 
+// GitHub Actions workflow commands, one per finding (`::error file=F,line=L,col=C,
+// title=CODE::message`; infos are `::notice`), escaped as GitHub requires (`%`, CR, LF;
+// `:` and `,` in properties) after control characters are made visible, so that nothing
+// from input can forge a command; a file that could not be read is an `::error` on it.
+// Then the text report's summary line.
+std::string write_github_report(const std::vector<FileReport>& reports);
+
 // The stable JSON shape of DESIGN.md ("version": 1).
 std::string write_json_report(const std::vector<FileReport>& reports);
 

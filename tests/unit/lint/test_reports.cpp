@@ -24,6 +24,27 @@ TEST(Reports, Text) {
   EXPECT_NE(colored.find("\x1b[1;31merror"), std::string::npos);
 }
 
+// GitHub Actions annotations: one workflow command per finding, escaped so that nothing
+// from input (a path, a party's name in a message) can end the command or start another.
+TEST(Reports, GithubAnnotations) {
+  EXPECT_EQ(write_github_report(one_report("docs/raci,v2.md")),
+            "::error file=docs/raci%2Cv2.md,line=3,col=1,title=RAC202::2 parties are "
+            "Accountable (PM, Dev): exactly one must be\n"
+            "1 file checked: 1 error, 0 warnings, 0 infos\n");
+  auto forged = test::read_md("| Task | PM | Dev |\n|-|-|-|\n| Ship | C | I |\n");
+  ASSERT_TRUE(forged.ok());
+  forged->parties[0].name = "PM 100%\n::error file=x::forged\r";
+  FileReport r = lint::report("a:b.md", *forged, {});
+  const std::string out = write_github_report({r});
+  EXPECT_EQ(out.find("\n::error file=x"), std::string::npos) << out;
+  EXPECT_NE(out.find("PM 100%25\\n::error file=x::forged\\r"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(0, 32), "::error file=a%3Ab.md,line=3,col");
+  FileReport bad;
+  bad.path = "gone.md";
+  bad.error = Error{bad.path, 0, 0, "no such file"};
+  EXPECT_EQ(write_github_report({bad}), "::error file=gone.md,title=racine::no such file\n");
+}
+
 TEST(Reports, Json) {
   const auto j = nlohmann::json::parse(write_json_report(one_report("t.md")));
   EXPECT_EQ(j["version"], 1);
