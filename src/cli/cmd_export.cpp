@@ -3,12 +3,15 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/output.h"
+#include "core/atomic_file.h"
 #include "core/embedded.h"
+#include "formats/document.h"
 #include "formats/loader.h"
 
 namespace racine::cli {
@@ -55,7 +58,72 @@ int run_show(const ShowOptions& o) {
   return k_exit_ok;
 }
 
+struct InitOptions {
+  std::string file = "raci.md";
+  std::optional<std::string> format;
+  bool force = false;
+};
+
+// A commented starter matrix (data/starter/), in Markdown or in the canonical YAML with
+// its JSON Schema beside it for editors. Never overwrites a file unless --force.
+int run_init(const InitOptions& o) {
+  namespace fs = std::filesystem;
+  std::string format = o.format.value_or("");
+  if (format.empty()) {
+    const Format f = format_of_path(o.file);
+    format = f == Format::yaml ? "yaml" : f == Format::markdown || o.file == "-" ? "md" : "";
+    if (format.empty()) {
+      print_usage_error(fmt::format(
+          "init: '{}' is neither .md nor .yaml: name the file so, or give --format md|yaml",
+          o.file));
+      return k_exit_error;
+    }
+  }
+  const std::string_view text =
+      embedded::find(format == "yaml" ? "starter/matrix.yaml" : "starter/matrix.md");
+  if (o.file == "-") {
+    fmt::print("{}", text);
+    return k_exit_ok;
+  }
+  std::error_code ec;
+  if (!o.force && fs::exists(o.file, ec)) {
+    print_usage_error(fmt::format(
+        "init: {} exists: racine init never overwrites a file (--force replaces it)", o.file));
+    return k_exit_error;
+  }
+  if (auto e = write_file_atomic(o.file, text)) {
+    print_error(*e);
+    return k_exit_error;
+  }
+  fmt::print("wrote {}: check it with `racine lint {}`\n", o.file, o.file);
+  if (format == "yaml") {
+    const fs::path schema = fs::path(o.file).parent_path() / "racine-1.schema.json";
+    if (!fs::exists(schema, ec)) {
+      if (auto e =
+              write_file_atomic(schema.string(), embedded::find("schema/racine-1.schema.json"))) {
+        print_error(*e);
+        return k_exit_error;
+      }
+      fmt::print("wrote {}: the JSON Schema editors check {} against\n", schema.string(), o.file);
+    }
+  }
+  return k_exit_ok;
+}
+
 }  // namespace
+
+Command add_init(CLI::App& root) {
+  auto o = std::make_shared<InitOptions>();
+  CLI::App* app = root.add_subcommand(
+      "init", "Write a commented starter matrix (Markdown, or canonical YAML with its schema)");
+  app->add_option("FILE", o->file,
+                  "The file to write ('-' for standard output); .md or .yaml chooses the format")
+      ->capture_default_str();
+  app->add_option("--format", o->format, "md or yaml (default: by the extension of FILE)")
+      ->check(CLI::IsMember({"md", "yaml"}));
+  app->add_flag("--force", o->force, "Replace FILE when it exists");
+  return {app, [o] { return run_init(*o); }};
+}
 
 Command add_show(CLI::App& root) {
   auto o = std::make_shared<ShowOptions>();

@@ -36,6 +36,7 @@ inline CLI::Option* add_from(CLI::App* app, std::optional<std::string>& from) {
 Command add_lint(CLI::App& root);
 Command add_export(CLI::App& root);
 Command add_show(CLI::App& root);  // the built-in matrix as compiled in
+Command add_init(CLI::App& root);  // a commented starter matrix
 Command add_convert(CLI::App& root);
 Command add_fmt(CLI::App& root);
 Command add_explain(CLI::App& root);

@@ -116,10 +116,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(RACINE_VERSION));
   app.require_subcommand(1);
   std::vector<Command> commands = {
-      add_lint(app),    add_fmt(app),     add_export(app),     add_show(app),
-      add_convert(app), add_options(app), add_resolve(app),    add_who(app),
-      add_duties(app),  add_summary(app), add_diff(app),       add_i18n(app),
-      add_explain(app), add_rules(app),   add_completion(app), add_man(app)};
+      add_lint(app),       add_fmt(app),     add_export(app),  add_show(app),    add_init(app),
+      add_convert(app),    add_options(app), add_resolve(app), add_who(app),     add_duties(app),
+      add_summary(app),    add_diff(app),    add_i18n(app),    add_explain(app), add_rules(app),
+      add_completion(app), add_man(app)};
   for (auto& c : add_k8s(app)) commands.push_back(std::move(c));
   for (auto& c : add_serve(app)) commands.push_back(std::move(c));
   // Answered before parsing (below); declared so that help, completion and the man page

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -218,6 +219,47 @@ TEST(Cli, ShowPrintsTheBuiltInMatrixAsCompiledIn) {
   EXPECT_TRUE(lines[52].starts_with("| Gérer la sécurité du service Kubernetes ")) << lines[52];
   EXPECT_EQ(racine({"show", "--rules"}).out,
             read_text(source_dir() + "/data/managed-kubernetes.k8s.yaml"));
+}
+
+}  // namespace racine::test
+
+namespace racine::test {
+
+// `racine init` writes a starter that lints clean and answers lookups, never overwrites
+// a file, and gives a YAML starter its schema for editors.
+TEST(Cli, InitWritesACleanStarterAndNeverOverwrites) {
+  TempDir d;
+  const std::string dir = d.path().string();
+  const auto md = racine({"init"}, "", {}, dir);
+  EXPECT_EQ(md.status, 0) << md.err;
+  EXPECT_EQ(md.out, "wrote raci.md: check it with `racine lint raci.md`\n");
+  const auto again = racine({"init"}, "", {}, dir);
+  EXPECT_EQ(again.status, 2);
+  EXPECT_EQ(again.err,
+            "racine: init: raci.md exists: racine init never overwrites a file (--force replaces "
+            "it)\n");
+  std::filesystem::create_directory(d.path() / "ops");
+  const auto yaml = racine({"init", "ops/raci.yaml"}, "", {}, dir);
+  EXPECT_EQ(yaml.status, 0) << yaml.err;
+  EXPECT_TRUE(std::filesystem::exists(d.path() / "ops" / "racine-1.schema.json"));
+  EXPECT_EQ(read_text(dir + "/ops/racine-1.schema.json"),
+            read_text(source_dir() + "/docs/schema/racine-1.schema.json"));
+  EXPECT_TRUE(read_text(dir + "/ops/raci.yaml")
+                  .starts_with("# yaml-language-server: $schema=racine-1.schema.json\n"));
+  const auto lint = racine({"lint", "raci.md", "ops/raci.yaml"}, "", {}, dir);
+  EXPECT_EQ(lint.status, 0);
+  EXPECT_EQ(lint.out, "2 files checked: 0 errors, 0 warnings, 0 infos\n");
+  // Both say the same thing: one option that hands the backup row to the provider.
+  for (const char* f : {"raci.md", "ops/raci.yaml"}) {
+    const auto who = racine(
+        {"who", "--json", "--matrix", f, "--with", "managed-services", "who backs up the data?"},
+        "", {}, dir);
+    EXPECT_EQ(who.status, 0) << f << who.err;
+    EXPECT_EQ(nlohmann::json::parse(who.out)["matches"][0]["roles"].dump(),
+              R"({"client":"I","provider":"RA"})")
+        << f;
+  }
+  EXPECT_EQ(racine({"init", "x.csv"}, "", {}, dir).status, 2);
 }
 
 }  // namespace racine::test

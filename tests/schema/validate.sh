@@ -31,10 +31,13 @@ for f in "${inputs[@]}"; do
   "$racine" export --format json "$f" > "$work/$n.json"
   data+=(-d "$work/$n.yaml" -d "$work/$n.json")
 done
+# What `racine init` writes for editors is valid too, as written (comments and all).
+"$racine" init - --format yaml > "$work/starter.yaml"
+data+=(-d "$work/starter.yaml")
 "$ajv" validate --spec=draft7 -s "$schema" "${data[@]}" > "$work/out.txt" 2>&1 || { cat "$work/out.txt"; exit 1; }
 valid=$(grep -c ' valid$' "$work/out.txt")
-echo "${#inputs[@]} matrices, $valid documents valid"
-[ "$valid" = $((2 * ${#inputs[@]})) ] || { cat "$work/out.txt"; exit 1; }
+echo "${#inputs[@]} matrices and the starter, $valid documents valid"
+[ "$valid" = $((2 * ${#inputs[@]} + 1)) ] || { cat "$work/out.txt"; exit 1; }
 
 # Documents the schema must refuse.
 printf 'racine: 1\nparties: [{name: A}]\nsections: [{title: x, activities: [{title: t, colour: red}]}]\n' > "$work/bad1.yaml"
