@@ -346,7 +346,9 @@ Section& Reader::current_section() {
 
 // The role letters of a document: RACI, or RASCI or DACI when its title or a heading
 // names them, plus the letters of a legend table (at least two rows whose first cell is
-// "(X) word").
+// "(X) word"). A document that names DACI but whose cells use R and never D is RACI: the
+// letters people wrote decide over a word in a heading ("RACI & DACI", a title such as
+// "2) daci" written by another tool).
 RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
   RoleVocabulary v;
   RoleSet declared;
@@ -360,6 +362,24 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
     }
   };
   names_variant(title);
+  bool cells_r = false;
+  bool cells_d = false;
+  // A cell that holds role letters only ("RA", "**D**", "A*", "R/A"): which letters.
+  auto role_letters = [&](std::string_view cell) {
+    std::string letters;
+    for (const char c : cell) {
+      if (c >= 'A' && c <= 'Z') {
+        letters += c;
+      } else if (c >= 'a' && c <= 'z') {
+        return;  // a word, not codes
+      }
+    }
+    if (letters.empty() || letters.size() > 4 ||
+        letters.find_first_not_of("RACIDS") != std::string::npos)
+      return;
+    cells_r = cells_r || letters.find('R') != std::string::npos;
+    cells_d = cells_d || letters.find('D') != std::string::npos;
+  };
   for (std::uint32_t l = 1; l <= src.line_count(); ++l) {
     const std::string_view line = text::trim(src.line(l));
     if (line.starts_with('#')) {
@@ -369,6 +389,8 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
     if (!line.starts_with('|')) continue;
     const auto cells = split_pipe_row(line);
     if (cells.empty()) continue;
+    for (std::size_t c = 1; c < cells.size(); ++c)
+      role_letters(line.substr(cells[c].begin, cells[c].end - cells[c].begin));
     std::string_view first = text::trim(line.substr(cells[0].begin, cells[0].end - cells[0].begin));
     for (const std::string_view w : {"**", "__"}) {
       if (first.starts_with(w)) first.remove_prefix(w.size());
@@ -390,6 +412,7 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
       }
     }
   }
+  if (daci && cells_r && !cells_d) daci = false;
   v.letters = daci ? "DACI" : rasci ? "RASCI" : "RACI";
   if (legend.size() >= 2) {
     // The legend adds its letters; RAC106 compares what it declares with what cells use.

@@ -187,10 +187,10 @@ TEST(Cli, CommandLineConventions) {
   EXPECT_EQ(racine({"help", "lnt"}).err, "racine: unknown command 'lnt'; did you mean 'lint'?\n");
   EXPECT_EQ(racine({"version"}).out, racine({"--version"}).out);
   EXPECT_EQ(racine({"version"}).status, 0);
-  const auto parser = racine({"lint", "--format", "github"});
+  const auto parser = racine({"lint", "--format", "yml"});
   EXPECT_EQ(parser.status, 2);
   EXPECT_EQ(parser.err,
-            "racine: --format: github not in {text,json,sarif}\n"
+            "racine: --format: yml not in {text,json,sarif,github}\n"
             "Run 'racine lint --help' for more information.\n");
   const auto empty = racine({"who", "  "});
   EXPECT_EQ(empty.status, 2);

@@ -219,6 +219,20 @@ TEST(MarkdownReader, RoleHeadersWithLettersPortugueseAndDaci) {
   EXPECT_EQ(legend->party_names(), (std::vector<std::string>{"Ops", "Dev"}));
 }
 
+// A word in a heading does not outvote the letters people wrote: "RACI and DACI" above
+// a table of R cells (and no D) is RACI (found by the round-trip fuzzer: a section
+// titled "2) daci" made the written tables unreadable).
+TEST(MarkdownReader, CellsDecideAgainstADaciWord) {
+  auto raci =
+      read_md("# RACI and DACI\n\n| Task | Ops | Dev |\n|---|---|---|\n| Deploy | A | R |\n");
+  ASSERT_TRUE(raci.ok()) << raci.error().to_string();
+  EXPECT_EQ(raci->roles.letters, "RACI");
+  EXPECT_EQ(roles(*raci, act(*raci, 0, 0), 1), "R");
+  auto daci = read_md("# DACI\n\n| Task | Ops | Dev |\n|---|---|---|\n| Deploy | A | D |\n");
+  ASSERT_TRUE(daci.ok());
+  EXPECT_EQ(daci->roles.letters, "DACI");
+}
+
 // Names in a roles-as-columns cell: separators outside parentheses only, a GitHub team
 // kept whole, a remark in parentheses dropped, "&" inside one name.
 TEST(MarkdownReader, NamesInRoleColumns) {
