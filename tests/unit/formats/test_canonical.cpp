@@ -176,6 +176,26 @@ TEST(Canonical, EscapesDecodeToUtf8) {
             "scalar that starts at line 2, column 8)");
 }
 
+// libyaml (YAML 1.1) refuses DEL, C1 controls, U+FFFE and U+FFFF in its input and reads
+// NEL, U+2028 and U+2029 as line breaks; JSON and racine's writers keep them raw in
+// strings, so they are read back as written (and positions after them stay right).
+TEST(Canonical, RawControlsAndLineSeparatorsKept) {
+  const std::string odd = "a\x7F b\xC2\x80 c\xC2\x85 d\xE2\x80\xA8 e\xE2\x80\xA9 f\xEF\xBF\xBE g";
+  const std::string tail =
+      "parties: [{name: A}]\nsections: [{title: S, activities: [{title: T}]}]\n";
+  auto m = read("racine: 1\ntitle: \"" + odd + "\"\n" + tail, Format::yaml);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->title, odd);
+  auto j = read("{\"racine\": 1, \"title\": \"" + odd +
+                    "\", \"parties\": [{\"name\": \"A\"}], \"sections\": [{\"title\": \"S\", "
+                    "\"activities\": [{\"title\": \"T\"}]}]}",
+                Format::json);
+  ASSERT_TRUE(j.ok()) << j.error().to_string();
+  EXPECT_EQ(j->title, odd);
+  EXPECT_EQ(error_of("racine: 1\ntitle: \"" + odd + "\"\nparties: x\n"),
+            "m.yaml:3:10: parties must be a sequence, not a scalar");
+}
+
 TEST(Canonical, HostileYamlAndJson) {
   // Alias bombs are refused at the first alias, before anything expands.
   EXPECT_EQ(
