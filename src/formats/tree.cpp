@@ -65,16 +65,18 @@ class YamlEvent {
 // order, so a cursor walks the UTF-8 text from the last one (either way).
 class ByteOffsets {
  public:
-  explicit ByteOffsets(std::string_view text) : m_text(text) {}
+  // `start`: the byte where libyaml's first character is.
+  ByteOffsets(std::string_view text, std::size_t start)
+      : m_text(text), m_start(start), m_bytes(start) {}
   std::uint32_t of(std::size_t index) {
     while (m_chars < index && m_bytes < m_text.size()) {
       ++m_bytes;
       while (m_bytes < m_text.size() && is_continuation(m_text[m_bytes])) ++m_bytes;
       ++m_chars;
     }
-    while (m_chars > index && m_bytes > 0) {
+    while (m_chars > index && m_bytes > m_start) {
       --m_bytes;
-      while (m_bytes > 0 && is_continuation(m_text[m_bytes])) --m_bytes;
+      while (m_bytes > m_start && is_continuation(m_text[m_bytes])) --m_bytes;
       --m_chars;
     }
     return static_cast<std::uint32_t>(m_bytes);
@@ -83,8 +85,9 @@ class ByteOffsets {
  private:
   static bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
   std::string_view m_text;
+  std::size_t m_start;
   std::size_t m_chars = 0;
-  std::size_t m_bytes = 0;
+  std::size_t m_bytes;
 };
 
 // What libyaml reads. libyaml follows YAML 1.1: it refuses DEL, the C1 controls, U+FFFE
@@ -209,8 +212,12 @@ class Input {
 // The source, what libyaml reads of it, and the cursor from characters to bytes.
 struct Reading {
   explicit Reading(const SourcePtr& source)
-      : src(source), input(source->text()), offsets(source->text()) {}
+      : src(source),
+        start(source->text().substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0),
+        input(source->text().substr(start)),
+        offsets(source->text(), start) {}
   const SourcePtr& src;
+  std::size_t start;  // a UTF-8 byte-order mark is left out of what libyaml reads
   Input input;
   ByteOffsets offsets;
 };
@@ -267,7 +274,7 @@ class Builder {
     const std::string problem = p->problem != nullptr ? p->problem : "malformed YAML";
     if (p->error == YAML_READER_ERROR) {
       // The reader counts bytes: the input is not UTF-8 (or holds a control character).
-      return Refusal{static_cast<std::uint32_t>(r.input.source_offset(p->problem_offset)),
+      return Refusal{static_cast<std::uint32_t>(r.start + r.input.source_offset(p->problem_offset)),
                      p->problem_value >= 0 && p->problem_value <= 0xFF
                          ? fmt::format("{} (byte 0x{:02X})", problem, p->problem_value)
                          : problem};
@@ -299,7 +306,10 @@ class Builder {
     count(n.offset);
     if (!is_null(e)) {
       n.kind = TreeNode::Kind::scalar;
-      n.quoted = e.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+      // As yaml-cpp: any style but plain, or the non-specific tag `!` (a string).
+      n.quoted = e.data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+                 (e.data.scalar.tag != nullptr &&
+                  std::string_view(reinterpret_cast<const char*>(e.data.scalar.tag)) == "!");
       n.value.assign(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
       m_reading.input.restore(n.value);
       // libyaml writes every escape as UTF-8 and refuses surrogates; checked anyway, so

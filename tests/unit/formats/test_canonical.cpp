@@ -196,6 +196,14 @@ TEST(Canonical, RawControlsAndLineSeparatorsKept) {
             "m.yaml:3:10: parties must be a sequence, not a scalar");
 }
 
+// A UTF-8 byte-order mark is not part of the document: positions after it stay exact.
+TEST(Canonical, ByteOrderMarkSkipped) {
+  EXPECT_EQ(error_of("\xEF\xBB\xBFracine: 2\nparties: []\nsections: []\n"),
+            "m.yaml:1:9: unsupported format version '2': this racine reads version 1");
+  EXPECT_EQ(error_of("\xEF\xBB\xBF{\"racine\": 1, \"parties\": 3}", Format::json),
+            "m.yaml:1:26: parties must be a sequence, not a scalar");
+}
+
 TEST(Canonical, HostileYamlAndJson) {
   // Alias bombs are refused at the first alias, before anything expands.
   EXPECT_EQ(
