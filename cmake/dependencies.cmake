@@ -22,6 +22,12 @@ else()
   target_link_libraries(racine_dep_yaml INTERFACE yaml-cpp)
 endif()
 
+# libyaml (C), whose event parser builds the positioned tree of canonical YAML and JSON,
+# Kubernetes manifests and rules files (formats/tree.cpp).
+pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)
+add_library(racine_dep_libyaml INTERFACE)
+target_link_libraries(racine_dep_libyaml INTERFACE PkgConfig::LIBYAML)
+
 # libstemmer (Snowball) ships neither a CMake config nor a pkg-config file.
 find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
 find_library(STEMMER_LIB NAMES stemmer REQUIRED)

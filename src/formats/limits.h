@@ -15,16 +15,16 @@ struct Limits {
 
 // Fixed limits (not in .racine.yaml), far above any real document:
 // - A Markdown front matter holds a few lines of metadata (title, lang, id): more than
-//   16 KiB of it is refused, at the line that crosses the limit, before yaml-cpp sees it.
+//   16 KiB of it is refused, at the line that crosses the limit, before the YAML parser sees it.
 inline constexpr std::uint64_t k_max_front_matter_bytes = 16ULL << 10;
 // - A YAML or JSON tree (a canonical matrix, a rules file, one Kubernetes document)
 //   holds at most one value (scalar, sequence or mapping) per 16 bytes of max_bytes:
-//   4,194,304 at the default 64 MiB, about 130 bytes each in memory with yaml-cpp's
-//   own (measured: 540 MB for 16 MB of "- 1" lines), however dense the input. A
-//   canonical matrix of 10,000 activities and 20 parties has about 250,000; a
-//   Kubernetes List of 100,000 objects about 1,500,000. Refused at the value that
-//   crosses the limit. Flow collections cost yaml-cpp more: canonical_reader.cpp counts
-//   their separators first (one per 64 bytes of max_bytes).
+//   4,194,304 at the default 64 MiB, however dense the input (libyaml's event parser
+//   keeps no tree of its own: the memory is the positioned tree's). A canonical matrix
+//   of 10,000 activities and 20 parties has about 250,000; a Kubernetes List of 100,000
+//   objects about 1,500,000. Refused at the value that crosses the limit.
+//   canonical_reader.cpp also counts the separators of flow collections first (one per
+//   64 bytes of max_bytes), a guard kept from the yaml-cpp reader.
 inline constexpr std::uint64_t k_tree_bytes_per_value = 16;
 inline constexpr std::uint64_t max_tree_values(const Limits& limits) {
   return limits.max_bytes / k_tree_bytes_per_value;

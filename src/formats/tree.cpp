@@ -1,14 +1,10 @@
 #include "formats/tree.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
-#include <istream>
-#include <streambuf>
+#include <algorithm>
+#include <optional>
 
 #include "core/text.h"
 #include "formats/limits.h"
@@ -17,96 +13,359 @@ namespace racine {
 
 namespace {
 
-// Reads a string without copying it.
-class ViewBuffer : public std::streambuf {
+// Nesting deeper than this is refused, at the collection that opens the level past it.
+constexpr std::size_t k_max_depth = 500;
+
+// A libyaml parser reading `text` as UTF-8, without copying it.
+class YamlParser {
  public:
-  explicit ViewBuffer(std::string_view s) {
-    char* p = const_cast<char*>(s.data());  // NOLINT: read only, std::streambuf wants char*
-    setg(p, p, p + s.size());
+  explicit YamlParser(std::string_view text) {
+    if (yaml_parser_initialize(&m_parser) == 0) throw std::bad_alloc();
+    // Forced, so that a UTF-16 byte-order mark is refused as invalid UTF-8 instead of
+    // decoded: the marks must stay counted in the characters of the source as it is.
+    yaml_parser_set_encoding(&m_parser, YAML_UTF8_ENCODING);
+    yaml_parser_set_input_string(&m_parser, reinterpret_cast<const unsigned char*>(text.data()),
+                                 text.size());
   }
-};
-
-// Thrown by the builder at the value that crosses its limit.
-struct TooManyNodes {
-  int pos;
-};
-
-class Builder : public YAML::EventHandler {
- public:
-  explicit Builder(std::uint64_t max_values) : m_max_values(max_values) {}
-  std::vector<TreeNode> stack;  // open collections
-  TreeNode root;
-  bool has_root = false;
-  int alias_at = -1;  // byte offset of the first alias
-  // Byte offset of the first value that is not valid UTF-8 once decoded: yaml-cpp 0.7
-  // decodes the escapes \_ \N \L \P of double-quoted strings to single bytes.
-  int bad_utf8_at = -1;
-  int start = -1;  // byte offset where the document starts
-
-  void OnDocumentStart(const YAML::Mark& mark) override { start = mark.pos; }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
-    count(mark);
-    TreeNode n;
-    n.offset = offset(mark);
-    add(std::move(n));
-  }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-    if (alias_at < 0) alias_at = mark.pos;
-    OnNull(mark, 0);
-  }
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                const std::string& value) override {
-    count(mark);
-    TreeNode n;
-    n.kind = TreeNode::Kind::scalar;
-    if (bad_utf8_at < 0 && text::find_invalid_utf8(value)) bad_utf8_at = mark.pos;
-    n.quoted = tag == "!";
-    n.value = value;
-    n.offset = offset(mark);
-    add(std::move(n));
-  }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    open(TreeNode::Kind::sequence, mark);
-  }
-  void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
-    open(TreeNode::Kind::map, mark);
-  }
-  void OnMapEnd() override { close(); }
+  ~YamlParser() { yaml_parser_delete(&m_parser); }
+  YamlParser(const YamlParser&) = delete;
+  YamlParser& operator=(const YamlParser&) = delete;
+  yaml_parser_t* get() { return &m_parser; }
 
  private:
-  static std::uint32_t offset(const YAML::Mark& m) {
-    return m.pos < 0 ? 0U : static_cast<std::uint32_t>(m.pos);
+  yaml_parser_t m_parser{};
+};
+
+// One event, deleted when it goes out of scope.
+class YamlEvent {
+ public:
+  YamlEvent() = default;
+  ~YamlEvent() { clear(); }
+  YamlEvent(const YamlEvent&) = delete;
+  YamlEvent& operator=(const YamlEvent&) = delete;
+  // The next event, or false on a parse error (the parser then holds the problem).
+  bool next(yaml_parser_t* p) {
+    clear();
+    m_owned = yaml_parser_parse(p, &m_event) != 0;
+    return m_owned;
   }
-  void count(const YAML::Mark& mark) {
-    if (++m_nodes > m_max_values) throw TooManyNodes{mark.pos};
+  const yaml_event_t& operator*() const { return m_event; }
+  const yaml_event_t* operator->() const { return &m_event; }
+
+ private:
+  void clear() {
+    if (m_owned) yaml_event_delete(&m_event);
+    m_owned = false;
   }
-  void open(TreeNode::Kind kind, const YAML::Mark& mark) {
-    count(mark);
-    TreeNode n;
-    n.kind = kind;
-    n.offset = offset(mark);
-    stack.push_back(std::move(n));
+  yaml_event_t m_event{};
+  bool m_owned = false;
+};
+
+// libyaml's marks count characters; the tree keeps byte offsets. Marks arrive nearly in
+// order, so a cursor walks the UTF-8 text from the last one (either way).
+class ByteOffsets {
+ public:
+  // `start`: the byte where libyaml's first character is.
+  ByteOffsets(std::string_view text, std::size_t start)
+      : m_text(text), m_start(start), m_bytes(start) {}
+  std::uint32_t of(std::size_t index) {
+    while (m_chars < index && m_bytes < m_text.size()) {
+      ++m_bytes;
+      while (m_bytes < m_text.size() && is_continuation(m_text[m_bytes])) ++m_bytes;
+      ++m_chars;
+    }
+    while (m_chars > index && m_bytes > m_start) {
+      --m_bytes;
+      while (m_bytes > m_start && is_continuation(m_text[m_bytes])) --m_bytes;
+      --m_chars;
+    }
+    return static_cast<std::uint32_t>(m_bytes);
   }
-  void close() {
-    TreeNode n = std::move(stack.back());
-    stack.pop_back();
-    add(std::move(n));
+
+ private:
+  static bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
+  std::string_view m_text;
+  std::size_t m_start;
+  std::size_t m_chars = 0;
+  std::size_t m_bytes;
+};
+
+// What libyaml reads. libyaml follows YAML 1.1: it refuses DEL, the C1 controls, U+FFFE
+// and U+FFFF anywhere in its input, and reads NEL, U+2028 and U+2029 as line breaks,
+// where JSON (and racine's writers) keep them as characters of a string. Each of these
+// is handed to libyaml as one character of Unicode's last private-use plane,
+// U+10FF00 + its low byte, and put back in the values: one character for one, so
+// libyaml's marks, which count characters, still count those of the source. (A source
+// that already holds one of these stand-ins is read as it is.)
+class Input {
+ public:
+  explicit Input(std::string_view text) : m_view(text) {
+    std::size_t i = 0;
+    for (; i < text.size(); ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c == 0x7F || c == 0xC2 || c == 0xE2 || c == 0xEF || c == 0xF4) {
+        unsigned low = 0;
+        std::size_t len = 0;
+        if (stand_in_at(text, i) != 0) return;  // read as it is
+        if (special_at(text, i, low, len)) break;
+      }
+    }
+    if (i == text.size()) return;
+    for (std::size_t j = i; j < text.size(); ++j) {
+      if (stand_in_at(text, j) != 0) return;
+    }
+    m_copy.reserve(text.size() + 64);
+    m_copy.append(text.substr(0, i));
+    while (i < text.size()) {
+      unsigned low = 0;
+      std::size_t len = 0;
+      if (special_at(text, i, low, len)) {
+        m_copy += '\xF4';
+        m_copy += '\x8F';
+        m_copy += static_cast<char>(0xBC + (low >> 6U));
+        m_copy += static_cast<char>(0x80U | (low & 0x3FU));
+        m_growth += 4 - len;
+        m_shifts.emplace_back(m_copy.size(), m_growth);
+        i += len;
+      } else {
+        m_copy += text[i++];
+      }
+    }
+    m_view = m_copy;
   }
-  std::uint64_t m_max_values;
-  std::uint64_t m_nodes = 0;
-  void add(TreeNode n) {
-    if (!stack.empty()) {
-      stack.back().items.push_back(std::move(n));
+  [[nodiscard]] std::string_view text() const { return m_view; }
+
+  // A byte offset of text() in the source.
+  [[nodiscard]] std::size_t source_offset(std::size_t offset) const {
+    auto it = std::upper_bound(m_shifts.begin(), m_shifts.end(), offset,
+                               [](std::size_t o, const auto& s) { return o < s.first; });
+    return it == m_shifts.begin() ? offset : offset - std::prev(it)->second;
+  }
+
+  // Puts the stand-ins of `value` back.
+  void restore(std::string& value) const {
+    if (m_shifts.empty()) return;
+    std::size_t at = value.find("\xF4\x8F");
+    if (at == std::string::npos) return;
+    std::string out(value.substr(0, at));
+    while (at < value.size()) {
+      const unsigned low = stand_in_at(value, at);
+      if (low == 0) {
+        out += value[at++];
+        continue;
+      }
+      if (low == 0x7F) {
+        out += '\x7F';
+      } else if (low < 0xA0) {
+        out += '\xC2';
+        out += static_cast<char>(low);
+      } else if (low < 0xFE) {
+        out += "\xE2\x80";
+        out += static_cast<char>(low);
+      } else {
+        out += "\xEF\xBF";
+        out += static_cast<char>(low - 0x40);
+      }
+      at += 4;
+    }
+    value = std::move(out);
+  }
+
+ private:
+  // DEL, C1, NEL, U+2028, U+2029, U+FFFE, U+FFFF at `i`: its low byte (0xA8 and 0xA9 for
+  // U+2028 and U+2029) and its length.
+  static bool special_at(std::string_view t, std::size_t i, unsigned& low, std::size_t& len) {
+    const auto b = [&](std::size_t k) {
+      return i + k < t.size() ? static_cast<unsigned char>(t[i + k]) : 0U;
+    };
+    if (b(0) == 0x7F) {
+      low = 0x7F, len = 1;
+    } else if (b(0) == 0xC2 && b(1) >= 0x80 && b(1) <= 0x9F) {
+      low = b(1), len = 2;
+    } else if (b(0) == 0xE2 && b(1) == 0x80 && (b(2) == 0xA8 || b(2) == 0xA9)) {
+      low = b(2), len = 3;
+    } else if (b(0) == 0xEF && b(1) == 0xBF && (b(2) == 0xBE || b(2) == 0xBF)) {
+      low = b(2) + 0x40U, len = 3;
     } else {
-      root = std::move(n);
-      has_root = true;
+      return false;
+    }
+    return true;
+  }
+  // The low byte of the stand-in at `i` (U+10FF00 + low), or 0.
+  static unsigned stand_in_at(std::string_view t, std::size_t i) {
+    if (i + 3 >= t.size() || t[i] != '\xF4' || t[i + 1] != '\x8F') return 0;
+    const auto b2 = static_cast<unsigned char>(t[i + 2]);
+    const auto b3 = static_cast<unsigned char>(t[i + 3]);
+    if (b2 < 0xBC || b2 > 0xBF || (b3 & 0xC0U) != 0x80U) return 0;
+    const unsigned low = ((b2 - 0xBCU) << 6U) | (b3 & 0x3FU);
+    const bool special = low == 0x7F || (low >= 0x80 && low <= 0x9F) || low == 0xA8 ||
+                         low == 0xA9 || low == 0xFE || low == 0xFF;
+    return special ? low : 0;
+  }
+
+  std::string m_copy;
+  std::string_view m_view;
+  std::size_t m_growth = 0;
+  std::vector<std::pair<std::size_t, std::size_t>> m_shifts;  // (end in text(), growth so far)
+};
+
+// The source, what libyaml reads of it, and the cursor from characters to bytes.
+struct Reading {
+  explicit Reading(const SourcePtr& source)
+      : src(source),
+        start(source->text().substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0),
+        input(source->text().substr(start)),
+        offsets(source->text(), start) {}
+  const SourcePtr& src;
+  std::size_t start;  // a UTF-8 byte-order mark is left out of what libyaml reads
+  Input input;
+  ByteOffsets offsets;
+};
+
+// A refusal while building the tree: a message at a byte offset.
+struct Refusal {
+  std::uint32_t offset;
+  std::string message;
+};
+
+// Null as yaml-cpp 0.7 read it: a plain scalar without a tag that is empty, `~` or
+// `null` in one of its three spellings.
+bool is_null(const yaml_event_t& e) {
+  if (e.data.scalar.style != YAML_PLAIN_SCALAR_STYLE || e.data.scalar.tag != nullptr) return false;
+  const std::string_view v(reinterpret_cast<const char*>(e.data.scalar.value),
+                           e.data.scalar.length);
+  return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
+}
+
+// Builds the tree of one document from libyaml's events, the document's start already
+// read. Throws Refusal.
+class Builder {
+ public:
+  Builder(yaml_parser_t* parser, Reading& reading, std::uint64_t max_values,
+          std::string_view alias_message)
+      : m_parser(parser),
+        m_reading(reading),
+        m_max_values(max_values),
+        m_alias_message(alias_message) {}
+
+  // Reads events up to the document's end; returns its root.
+  TreeNode document() {
+    YamlEvent e;
+    for (;;) {
+      if (!e.next(m_parser)) throw parse_error();
+      switch (e->type) {
+        case YAML_SCALAR_EVENT: scalar(*e); break;
+        case YAML_SEQUENCE_START_EVENT: open(TreeNode::Kind::sequence, *e); break;
+        case YAML_MAPPING_START_EVENT: open(TreeNode::Kind::map, *e); break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT: close(); break;
+        case YAML_ALIAS_EVENT: throw Refusal{offset(*e), std::string(m_alias_message)};
+        case YAML_DOCUMENT_END_EVENT: return std::move(m_root);
+        default: break;  // nothing else occurs inside a document
+      }
     }
   }
+
+  // The parser's problem, at its mark.
+  Refusal parse_error() { return parser_problem(m_parser, m_reading); }
+
+  static Refusal parser_problem(yaml_parser_t* p, Reading& r) {
+    if (p->error == YAML_MEMORY_ERROR) return Refusal{0, "out of memory while reading YAML"};
+    const std::string problem = p->problem != nullptr ? p->problem : "malformed YAML";
+    if (p->error == YAML_READER_ERROR) {
+      // The reader counts bytes: the input is not UTF-8 (or holds a control character).
+      return Refusal{static_cast<std::uint32_t>(r.start + r.input.source_offset(p->problem_offset)),
+                     p->problem_value >= 0 && p->problem_value <= 0xFF
+                         ? fmt::format("{} (byte 0x{:02X})", problem, p->problem_value)
+                         : problem};
+    }
+    std::string message = problem;
+    if (p->context != nullptr) {
+      const Position at = r.src->position(r.offsets.of(p->context_mark.index));
+      message +=
+          fmt::format(" ({} that starts at line {}, column {})", p->context, at.line, at.column);
+    }
+    return Refusal{r.offsets.of(p->problem_mark.index), std::move(message)};
+  }
+
+ private:
+  std::uint32_t offset(const yaml_event_t& e) { return m_reading.offsets.of(e.start_mark.index); }
+
+  void count(std::uint32_t at) {
+    if (++m_nodes > m_max_values) {
+      throw Refusal{at, fmt::format("more than {} values in one document, above the limit of one "
+                                    "per {} bytes of limits.max-bytes (raise it in .racine.yaml "
+                                    "to read this)",
+                                    m_max_values, k_tree_bytes_per_value)};
+    }
+  }
+
+  void scalar(const yaml_event_t& e) {
+    TreeNode n;
+    n.offset = offset(e);
+    count(n.offset);
+    if (!is_null(e)) {
+      n.kind = TreeNode::Kind::scalar;
+      // As yaml-cpp: any style but plain, or the non-specific tag `!` (a string).
+      n.quoted = e.data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+                 (e.data.scalar.tag != nullptr &&
+                  std::string_view(reinterpret_cast<const char*>(e.data.scalar.tag)) == "!");
+      n.value.assign(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
+      m_reading.input.restore(n.value);
+      // libyaml writes every escape as UTF-8 and refuses surrogates; checked anyway, so
+      // that no escape can ever put invalid UTF-8 into the model.
+      if (e.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+          text::find_invalid_utf8(n.value))
+        throw Refusal{n.offset,
+                      "this value is not valid UTF-8 once its escapes are decoded: write the "
+                      "character itself instead of the escape"};
+    }
+    add(std::move(n));
+  }
+
+  void open(TreeNode::Kind kind, const yaml_event_t& e) {
+    TreeNode n;
+    n.kind = kind;
+    n.offset = offset(e);
+    count(n.offset);
+    if (m_stack.size() >= k_max_depth)
+      throw Refusal{n.offset, fmt::format("nesting deeper than {} levels", k_max_depth)};
+    m_stack.push_back(std::move(n));
+  }
+
+  void close() {
+    TreeNode n = std::move(m_stack.back());
+    m_stack.pop_back();
+    add(std::move(n));
+  }
+
+  void add(TreeNode n) {
+    if (!m_stack.empty()) {
+      m_stack.back().items.push_back(std::move(n));
+    } else {
+      m_root = std::move(n);
+    }
+  }
+
+  yaml_parser_t* m_parser;
+  Reading& m_reading;
+  std::uint64_t m_max_values;
+  std::string_view m_alias_message;
+  std::uint64_t m_nodes = 0;
+  std::vector<TreeNode> m_stack;  // open collections
+  TreeNode m_root;
 };
+
+// Reads the events between documents: true at a document's start, false at the
+// stream's end.
+bool next_document(yaml_parser_t* p, Reading& r) {
+  YamlEvent e;
+  for (;;) {
+    if (!e.next(p)) throw Builder::parser_problem(p, r);
+    if (e->type == YAML_DOCUMENT_START_EVENT) return true;
+    if (e->type == YAML_STREAM_END_EVENT) return false;
+  }
+}
 
 }  // namespace
 
@@ -115,22 +374,6 @@ Error error_at(const SourcePtr& src, std::uint32_t offset, std::string message) 
       std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(src->text().size())));
   return Error{src->path(), p.line, p.column, std::move(message)};
 }
-
-namespace {
-Error bad_utf8(const SourcePtr& src, int pos) {
-  return error_at(src, pos < 0 ? 0U : static_cast<std::uint32_t>(pos),
-                  "this value is not valid UTF-8 once its escapes are decoded: write the "
-                  "character itself instead of the escapes \\_ \\N \\L \\P");
-}
-
-Error too_many_nodes(const SourcePtr& src, int pos, std::uint64_t max_values) {
-  return error_at(
-      src, pos < 0 ? 0U : static_cast<std::uint32_t>(pos),
-      fmt::format("more than {} values in one document, above the limit of one per "
-                  "{} bytes of limits.max-bytes (raise it in .racine.yaml to read this)",
-                  max_values, k_tree_bytes_per_value));
-}
-}  // namespace
 
 void refuse(const TreeNode& n, std::string message) {
   throw TreeRefusal{n.offset, std::move(message)};
@@ -161,70 +404,40 @@ std::string_view TreeNode::kind_name() const {
 }
 
 Result<TreeNode> parse_tree(const SourcePtr& src, std::uint64_t max_values) {
-  ViewBuffer buffer(src->text());
-  std::istream in(&buffer);
-  Builder b(max_values);
+  Reading r(src);
+  YamlParser parser(r.input.text());
   try {
-    YAML::Parser parser(in);
-    if (!parser.HandleNextDocument(b)) return error_at(src, 0, "the document is empty");
-    if (b.alias_at >= 0) {
-      return error_at(src, static_cast<std::uint32_t>(b.alias_at),
-                      "aliases (*name) are not allowed in a racine document: write the value out");
+    if (!next_document(parser.get(), r)) return error_at(src, 0, "the document is empty");
+    TreeNode root =
+        Builder(parser.get(), r, max_values,
+                "aliases (*name) are not allowed in a racine document: write the value out")
+            .document();
+    if (next_document(parser.get(), r)) {
+      // Refused at the second document's root, as soon as it starts.
+      YamlEvent e;
+      if (!e.next(parser.get())) throw Builder::parser_problem(parser.get(), r);
+      return error_at(src, r.offsets.of(e->start_mark.index),
+                      "a second YAML document: a file holds one matrix");
     }
-    if (b.bad_utf8_at >= 0) return bad_utf8(src, b.bad_utf8_at);
-    Builder rest(max_values);
-    if (parser.HandleNextDocument(rest)) {
-      // yaml-cpp 0.7 returns the same document forever on some malformed input.
-      Builder third(max_values);
-      if (rest.start <= b.start ||
-          (parser.HandleNextDocument(third) && third.start <= rest.start)) {
-        return error_at(src, static_cast<std::uint32_t>(std::max(rest.start, 0)),
-                        "malformed YAML: the parser cannot go past this point");
-      }
-      return error_at(src, rest.root.offset, "a second YAML document: a file holds one matrix");
-    }
-  } catch (const TooManyNodes& e) {
-    return too_many_nodes(src, e.pos, max_values);
-  } catch (const YAML::DeepRecursion& e) {
-    return error_at(src, e.mark.pos < 0 ? 0U : static_cast<std::uint32_t>(e.mark.pos),
-                    fmt::format("nesting deeper than {} levels", e.depth()));
-  } catch (const YAML::Exception& e) {
-    return error_at(src, e.mark.pos < 0 ? 0U : static_cast<std::uint32_t>(e.mark.pos), e.msg);
+    return root;
+  } catch (const Refusal& refusal) {
+    return error_at(src, refusal.offset, refusal.message);
   }
-  if (!b.has_root) return error_at(src, 0, "the document is empty");
-  return std::move(b.root);
 }
 
 Result<std::vector<TreeNode>> parse_documents(const SourcePtr& src, std::uint64_t max_values) {
-  ViewBuffer buffer(src->text());
-  std::istream in(&buffer);
+  Reading r(src);
+  YamlParser parser(r.input.text());
   std::vector<TreeNode> out;
   try {
-    YAML::Parser parser(in);
-    int last_start = -1;
-    for (;;) {
-      Builder b(max_values);
-      if (!parser.HandleNextDocument(b)) break;
-      // yaml-cpp 0.7 can return the same document forever on some malformed input.
-      if (b.start <= last_start) {
-        return error_at(src, static_cast<std::uint32_t>(std::max(b.start, 0)),
-                        "malformed YAML: the parser cannot go past this point");
-      }
-      last_start = b.start;
-      if (b.alias_at >= 0) {
-        return error_at(src, static_cast<std::uint32_t>(b.alias_at),
-                        "aliases (*name) are not allowed here: write the value out");
-      }
-      if (b.bad_utf8_at >= 0) return bad_utf8(src, b.bad_utf8_at);
-      if (b.has_root && b.root.kind != TreeNode::Kind::null) out.push_back(std::move(b.root));
+    while (next_document(parser.get(), r)) {
+      TreeNode root = Builder(parser.get(), r, max_values,
+                              "aliases (*name) are not allowed here: write the value out")
+                          .document();
+      if (root.kind != TreeNode::Kind::null) out.push_back(std::move(root));
     }
-  } catch (const TooManyNodes& e) {
-    return too_many_nodes(src, e.pos, max_values);
-  } catch (const YAML::DeepRecursion& e) {
-    return error_at(src, e.mark.pos < 0 ? 0U : static_cast<std::uint32_t>(e.mark.pos),
-                    fmt::format("nesting deeper than {} levels", e.depth()));
-  } catch (const YAML::Exception& e) {
-    return error_at(src, e.mark.pos < 0 ? 0U : static_cast<std::uint32_t>(e.mark.pos), e.msg);
+  } catch (const Refusal& refusal) {
+    return error_at(src, refusal.offset, refusal.message);
   }
   return out;
 }

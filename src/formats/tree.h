@@ -1,8 +1,9 @@
 #pragma once
 // A YAML (or JSON) document as a plain tree whose every node knows where it starts, for
-// the canonical readers' error messages. Built from yaml-cpp's event parser: nesting is
-// bounded by yaml-cpp's own depth guard, and aliases are refused, so that an alias bomb
-// never expands (a racine document has no use for them).
+// the canonical readers' error messages. Built from libyaml's event parser (which keeps
+// no tree of its own): nesting is bounded at 500 levels, and aliases are refused, so
+// that an alias bomb never expands (a racine document has no use for them); anchors
+// (`&name`) are accepted and ignored.
 
 #include <cstdint>
 #include <string>
