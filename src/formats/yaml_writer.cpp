@@ -29,8 +29,9 @@ bool plain_ok(std::string_view s, bool flow) {
     if (c < 0x20 || c == 0x7F) return false;
     if (c == '#' && s[i - 1] == ' ') return false;
     if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) return false;
-    // In a flow sequence also '?': yaml-cpp 0.7 refuses `[a?b]` (found by the canonical
-    // fuzzer), though YAML allows it; quoting costs nothing.
+    // In a flow sequence also '?': YAML allows `[a?b]`, but yaml-cpp 0.7 (the reader
+    // before libyaml) refused it (found by the canonical fuzzer), and other readers may
+    // too; quoting costs nothing.
     if (flow && (c == ',' || c == '[' || c == ']' || c == '{' || c == '}' || c == '?'))
       return false;
     if (c >= 0x80) {

@@ -5,9 +5,12 @@
 // stays open.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "store/sql.h"
@@ -62,7 +65,26 @@ class SqliteConnection final : public Connection {
     }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, k_busy_timeout_ms);
-    script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    // Switching a new database to WAL takes an exclusive lock. Connections opening it at
+    // once (instances starting together) can each hold the shared lock the others wait
+    // on: SQLite then answers SQLITE_BUSY at once, without its busy handler (it would be a
+    // deadlock). Try again for as long as the busy timeout, with a growing pause.
+    const auto give_up =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(k_busy_timeout_ms);
+    for (int attempt = 1;; ++attempt) {
+      try {
+        script("PRAGMA journal_mode=WAL");
+        break;
+      } catch (const Error& e) {
+        if (!e.transient() || std::chrono::steady_clock::now() >= give_up) {
+          sqlite3_close_v2(m_db);
+          m_db = nullptr;
+          throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5 * attempt, 100)));
+      }
+    }
+    script("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
     // journal_mode answers with a row; check that WAL was really taken.
     const Rows mode = query("PRAGMA journal_mode", {});
     if (mode.empty() || mode[0].text(0) != "wal")
