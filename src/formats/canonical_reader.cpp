@@ -274,7 +274,12 @@ class CanonicalReader {
         cell.roles = rc.roles;
         cell.unknown = rc.unknown;
         cell.remark = rc.remark;
-        cell.markers = rc.markers;
+        // Each marker once, as in a `markers:` list ("R*...A*" names '*' once): what is
+        // written back then reads back the same (found by the canonical fuzzer).
+        for (const auto& mk : rc.markers) {
+          if (std::find(cell.markers.begin(), cell.markers.end(), mk) == cell.markers.end())
+            cell.markers.push_back(mk);
+        }
       }
     }
     if (const auto* markers = a.find("markers");
