@@ -389,7 +389,11 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
     if (!line.starts_with('|')) continue;
     const auto cells = split_pipe_row(line);
     if (cells.empty()) continue;
-    for (std::size_t c = 1; c < cells.size(); ++c)
+    // Cells, not headers: a party named "D" or "/x?D" says nothing of the letters used.
+    const std::string_view next = l < src.line_count() ? text::trim(src.line(l + 1)) : "";
+    const bool header = next.starts_with('|') && next.find('-') != std::string_view::npos &&
+                        next.find_first_not_of("|-: \t") == std::string_view::npos;
+    for (std::size_t c = 1; c < cells.size() && !header; ++c)
       role_letters(line.substr(cells[c].begin, cells[c].end - cells[c].begin));
     std::string_view first = text::trim(line.substr(cells[0].begin, cells[0].end - cells[0].begin));
     for (const std::string_view w : {"**", "__"}) {

@@ -228,6 +228,11 @@ TEST(MarkdownReader, CellsDecideAgainstADaciWord) {
   ASSERT_TRUE(raci.ok()) << raci.error().to_string();
   EXPECT_EQ(raci->roles.letters, "RACI");
   EXPECT_EQ(roles(*raci, act(*raci, 0, 0), 1), "R");
+  // A party's name in the header is no cell: a party named "D" does not make it DACI.
+  auto named_d =
+      read_md("# RACI and DACI\n\n| Task | D | Ops |\n|---|---|---|\n| Deploy | A | R |\n");
+  ASSERT_TRUE(named_d.ok());
+  EXPECT_EQ(named_d->roles.letters, "RACI");
   auto daci = read_md("# DACI\n\n| Task | Ops | Dev |\n|---|---|---|\n| Deploy | A | D |\n");
   ASSERT_TRUE(daci.ok());
   EXPECT_EQ(daci->roles.letters, "DACI");
