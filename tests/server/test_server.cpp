@@ -672,7 +672,8 @@ TEST(ServerPostgresql, TwoInstancesShareOneDatabase) {
   EXPECT_NE(r.body.find("Configurer les pipelines CI/CD"), std::string::npos);
 
   // A token revoked through one instance is refused by the other within its cache's
-  // second (docs/server.md, "Scale"): polled for at most 5 s.
+  // second (docs/server.md, "Scale"): polled for at most 8 s, and
+  // refused well before (4 s leaves room for a loaded machine and sanitizers).
   const auto made =
       http(a.port(), "POST", "/api/v1/tokens", admin, R"({"role":"editor","name":"e"})");
   ASSERT_EQ(made.status, 201) << made.body;
@@ -684,12 +685,12 @@ TEST(ServerPostgresql, TwoInstancesShareOneDatabase) {
                 .status,
             200);
   int status = 200;
-  while (status == 200 && std::chrono::steady_clock::now() - revoked_at < std::chrono::seconds(5)) {
+  while (status == 200 && std::chrono::steady_clock::now() - revoked_at < std::chrono::seconds(8)) {
     status = http(b.port(), "GET", "/api/v1/matrices", editor).status;
     if (status == 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(status, 401);
-  EXPECT_LT(std::chrono::steady_clock::now() - revoked_at, std::chrono::milliseconds(2500))
+  EXPECT_LT(std::chrono::steady_clock::now() - revoked_at, std::chrono::milliseconds(4000))
       << "refused within the 1 s cache (and slack for a loaded machine)";
 }
 
