@@ -20,6 +20,18 @@ const Activity& at(const Matrix& m, const ActivityRef& r) {
   return m.sections[r.section].activities[r.activity];
 }
 
+// The activity's title, after the change when it still exists.
+std::string title_of(const ActivityChange& c, const Matrix& before, const Matrix& after) {
+  return c.after ? at(after, *c.after).title : at(before, *c.before).title;
+}
+
+// "added, roles" for the change's kinds.
+std::string kinds_of(const ActivityChange& c) {
+  std::string kinds;
+  for (const auto k : c.kinds) kinds += (kinds.empty() ? "" : ", ") + std::string(change_name(k));
+  return kinds;
+}
+
 std::string section_of(const ActivityChange& c, const Matrix& before, const Matrix& after) {
   return c.after ? after.sections[c.after->section].title
                  : before.sections[c.before->section].title;
@@ -117,11 +129,8 @@ std::string diff_text(const Diff& d, const Matrix& before, const Matrix& after) 
   for (const auto& [section, changes] : grouped(d, before, after)) {
     out += fmt::format("\n## {}\n", section.empty() ? "(no section)" : section);
     for (const ActivityChange* c : changes) {
-      const std::string title =
-          c->after ? at(after, *c->after).title : at(before, *c->before).title;
-      std::string kinds;
-      for (const auto k : c->kinds)
-        kinds += (kinds.empty() ? "" : ", ") + std::string(change_name(k));
+      const std::string title = title_of(*c, before, after);
+      const std::string kinds = kinds_of(*c);
       out += fmt::format("  {}: {} ({})\n", kinds, title, where(*c, before, after));
       for (const auto k : c->kinds) {
         if (k == ChangeKind::moved) {
@@ -223,11 +232,8 @@ std::string diff_markdown(const Diff& d, const Matrix& before, const Matrix& aft
         fmt::format("### {}\n\n| Change | Activity | Lines | What changed |\n|---|---|---|---|\n",
                     section.empty() ? "(no section)" : section);
     for (const ActivityChange* c : changes) {
-      const std::string title =
-          c->after ? at(after, *c->after).title : at(before, *c->before).title;
-      std::string kinds;
-      for (const auto k : c->kinds)
-        kinds += (kinds.empty() ? "" : ", ") + std::string(change_name(k));
+      const std::string title = title_of(*c, before, after);
+      const std::string kinds = kinds_of(*c);
       std::vector<std::string> what;
       for (const auto k : c->kinds) {
         if (k == ChangeKind::moved)
