@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ids.h"
 #include "core/text.h"
 #include "formats/tree.h"
 
@@ -239,20 +240,9 @@ class CanonicalReader {
       act.id = scalar_of(*id, "an activity's id");
       act.explicit_id = true;
       if (act.id.empty()) refuse(*id, "an activity's id cannot be empty");
-      if (!m_ids.insert(act.id).second)
-        refuse(*id, fmt::format("duplicate activity id '{}'", act.id));
+      if (!m_ids.claim(act.id)) refuse(*id, fmt::format("duplicate activity id '{}'", act.id));
     } else {
-      // Derived like Markdown's, unique within the matrix.
-      const std::string base = text::slugify(act.title);
-      act.id = base;
-      // The next free "-N" from where the last search for this base stopped: linear.
-      if (m_ids.contains(act.id)) {
-        int& k = m_next_id.try_emplace(base, 2).first->second;
-        do {
-          act.id = fmt::format("{}-{}", base, k++);
-        } while (m_ids.contains(act.id));
-      }
-      m_ids.insert(act.id);
+      act.id = m_ids.from_title(act.title);  // derived like Markdown's, unique
     }
     if (const auto* line = a.find("line"))
       scalar_of(*line, "an activity's line");  // informative only
@@ -450,8 +440,7 @@ class CanonicalReader {
   const ReadOptions& m_options;
   Matrix m_m;
   std::unordered_map<std::string, std::size_t> m_party_index;
-  std::unordered_set<std::string> m_ids;
-  std::unordered_map<std::string, int> m_next_id;  // next "-N" to try for an id base
+  ActivityIds m_ids;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ids.h"
 #include "core/text.h"
 #include "formats/markdown_writer.h"
 
@@ -192,8 +193,7 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
     p.spellings.push_back({p.name, {header.fields[c].offset, header.fields[c].offset + 1}});
     m.parties.push_back(std::move(p));
   }
-  std::unordered_set<std::string> ids;
-  std::unordered_map<std::string, int> next_id;  // next "-N" to try for an id base
+  ActivityIds ids;
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const Row& row_r = rows[r];
     if (row_r.fields.size() > header.fields.size()) {
@@ -224,21 +224,12 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
     a.title_markers = find_markers(a.title);
     a.id = value(1);
     if (a.id.empty()) {
-      const std::string base = text::slugify(a.title);
-      a.id = base;
-      // The next free "-N" from where the last search for this base stopped: linear.
-      if (ids.contains(a.id)) {
-        int& k = next_id.try_emplace(base, 2).first->second;
-        do {
-          a.id = fmt::format("{}-{}", base, k++);
-        } while (ids.contains(a.id));
-      }
-    } else if (ids.contains(a.id)) {
+      a.id = ids.from_title(a.title);
+    } else if (!ids.claim(a.id)) {
       return error_at(row_r.fields[1].offset, fmt::format("duplicate activity id '{}'", a.id));
     } else {
       a.explicit_id = true;
     }
-    ids.insert(a.id);
     a.cells.resize(m.parties.size());
     for (std::size_t p = 0; p < m.parties.size(); ++p) {
       Cell& cell = a.cells[p];

@@ -33,6 +33,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ids.h"
 #include "core/text.h"
 #include "core/vocabulary.h"
 #include "formats/markdown_prescan.h"
@@ -296,8 +297,7 @@ class Reader {
   bool m_section_open = false;  // the current section took a table already
   std::string m_first_h1;
   std::string m_first_heading;
-  std::unordered_set<std::string> m_ids;
-  std::unordered_map<std::string, int> m_next_id;  // next "-N" to try for an id base
+  ActivityIds m_ids;
   // What was recorded once already: skipped tables (span, reason) and suppressions
   // (span, line, kind), as a table cut into chunks is seen once per chunk.
   std::set<std::pair<std::uint32_t, std::string>> m_skipped_seen;
@@ -957,18 +957,7 @@ void Reader::add_activity(Activity a) {
                           m_activities, m_m.parties.size(), k_max_matrix_cells)};
   }
   if (m_too_big) return;
-  std::string base = a.id.empty() ? text::slugify(a.title) : a.id;
-  if (base.empty()) base = "activity";
-  std::string id = base;
-  // The next free "-N", searched from where the last search for this base stopped (ids
-  // are never removed, so every smaller N is still taken): linear in the rows.
-  if (m_ids.count(id) != 0) {
-    int& n = m_next_id.try_emplace(base, 2).first->second;
-    do {
-      id = fmt::format("{}-{}", base, n++);
-    } while (m_ids.count(id) != 0);
-  }
-  m_ids.insert(id);
+  const std::string id = m_ids.derive(a.id.empty() ? text::slugify(a.title) : a.id);
   a.id = id;
   current_section().activities.push_back(std::move(a));
 }

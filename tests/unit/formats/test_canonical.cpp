@@ -273,6 +273,26 @@ TEST(Canonical, YamlStringsReadBackAsWritten) {
   }
 }
 
+// A title without a letter or a digit gives the id "activity" (as in Markdown), in every
+// reader; an empty id was written and then refused on reading back (found by the 30-minute
+// canonical fuzz run).
+TEST(Canonical, TitleWithoutLettersGivesAnId) {
+  const std::string doc =
+      "racine: 1\nparties: [{name: A}]\nsections: [{title: S, activities: [{title: '=\"\"'}, "
+      "{title: '--'}, {title: T}]}]\n";
+  auto m = read(doc, Format::yaml);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  const auto& acts = m->sections.at(0).activities;
+  EXPECT_EQ(acts.at(0).id, "activity");
+  EXPECT_EQ(acts.at(1).id, "activity-2");
+  EXPECT_EQ(acts.at(2).id, "t");
+  for (const auto f : {Format::yaml, Format::json, Format::csv}) {
+    auto back = read(write_document(*m, f), f);
+    ASSERT_TRUE(back.ok()) << back.error().to_string();
+    EXPECT_EQ(back->sections.at(0).activities.at(1).id, "activity-2");
+  }
+}
+
 TEST(Csv, WritesRfc4180AndReadsItBack) {
   auto m = read(k_minimal, Format::yaml);
   ASSERT_TRUE(m.ok());

@@ -1,0 +1,30 @@
+// Activity ids derived from titles, unique within a matrix: one rule for every reader.
+
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace racine {
+
+class ActivityIds {
+ public:
+  // `base` made unique with the next free "-N" ("activity" when `base` is empty, as for a
+  // title without a letter or a digit), and taken.
+  std::string derive(std::string_view base);
+  // The id a title gives: its slug, made unique.
+  std::string from_title(std::string_view title);
+  // Takes an id written by the author; false when it is already taken.
+  bool claim(const std::string& id) { return m_ids.insert(id).second; }
+  bool contains(const std::string& id) const { return m_ids.contains(id); }
+
+ private:
+  std::unordered_set<std::string> m_ids;
+  // For each base, the next "-N" to try: ids are never given back, so every smaller N is
+  // still taken and the search is linear in the activities.
+  std::unordered_map<std::string, int> m_next;
+};
+
+}  // namespace racine
