@@ -71,3 +71,8 @@ target_link_libraries(racine_dep_beast INTERFACE Boost::headers Threads::Threads
 target_compile_definitions(racine_dep_beast INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
 add_library(racine_dep_sodium INTERFACE)
 target_link_libraries(racine_dep_sodium INTERFACE PkgConfig::SODIUM)
+
+# Alert deliveries: webhooks (HTTP) and email (SMTP) through libcurl.
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
+add_library(racine_dep_curl INTERFACE)
+target_link_libraries(racine_dep_curl INTERFACE PkgConfig::CURL)

@@ -22,12 +22,14 @@ ALLOWED = {
     "compare": {"core", "query", "resolve"},
     "reports": {"core", "formats", "lint", "resolve"},
     "k8s": {"core", "formats", "query"},
+    "route": {"core", "formats", "k8s"},
     "store": set(),
+    "notify": set(),
     "service": {"core", "formats", "lint", "query", "resolve", "compare", "reports",
-                "store"},
+                "k8s", "route", "store", "notify"},
     "server": {"core", "service", "store"},
-    "cli": {"core", "formats", "lint", "resolve", "query", "compare", "reports", "k8s", "store",
-            "service", "server"},
+    "cli": {"core", "formats", "lint", "resolve", "query", "compare", "reports", "k8s", "route",
+            "store", "service", "server"},
 }
 FRONT_ENDS = {"cli"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z0-9_]+)/')

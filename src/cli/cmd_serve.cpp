@@ -10,12 +10,14 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <tuple>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/embedded.h"
 #include "server/api.h"
 #include "server/http.h"
+#include "service/outbox.h"
 #include "service/service.h"
 #include "store/store.h"
 
@@ -66,6 +68,16 @@ struct ServeOptions {
   std::size_t threads = 4;
   double rate = 50;
   std::size_t body_limit = 16U << 20U;
+  // Alert routing's outbox (docs/routing.md).
+  std::string public_url;  // default: http://LISTEN
+  std::string smtp;
+  std::string smtp_from = "racine@localhost";
+  std::size_t delivery_workers = 2;
+  std::string delivery_timeout = "10s";
+  std::string retry_initial = "1s";
+  std::string retry_max = "5m";
+  std::string retry_max_age = "24h";
+  std::string delivery_lease = "60s";
 };
 
 // Access-log lines of one server thread, written to standard error in one write(2) at
@@ -147,14 +159,46 @@ int run_serve(const ServeOptions& o, bool data_given) {
     }
   };
   server::Api api(service, api_options);
+
+  service::OutboxOptions outbox_options;
+  outbox_options.workers = o.delivery_workers;
+  for (const auto& [flag, text, field] :
+       {std::tuple{"--delivery-timeout", &o.delivery_timeout, &outbox_options.timeout_ms},
+        std::tuple{"--retry-initial", &o.retry_initial, &outbox_options.backoff_initial_ms},
+        std::tuple{"--retry-max", &o.retry_max, &outbox_options.backoff_max_ms},
+        std::tuple{"--retry-max-age", &o.retry_max_age, &outbox_options.max_age_ms},
+        std::tuple{"--delivery-lease", &o.delivery_lease, &outbox_options.lease_ms}}) {
+    const auto ms = service::duration_ms(*text);
+    if (!ms || *ms < 1000) {
+      print_usage_error(
+          fmt::format("{}: '{}' is not a duration of a second or more (e.g. 30s, "
+                      "5m, 1h)",
+                      flag, *text));
+      return k_exit_error;
+    }
+    *field = *ms;
+  }
+  outbox_options.smtp_relay = o.smtp;
+  outbox_options.smtp_from = o.smtp_from;
+  if (!o.smtp.empty() && !o.smtp.starts_with("smtp://") && !o.smtp.starts_with("smtps://")) {
+    print_usage_error("--smtp is smtp://HOST:PORT or smtps://HOST:PORT");
+    return k_exit_error;
+  }
   try {
     server::HttpServer srv(http, [&api](server::Request& r) { return api.handle(r); });
     const std::string host =
         http.address.find(':') != std::string::npos ? "[" + http.address + "]" : http.address;
+    outbox_options.public_url =
+        o.public_url.empty() ? fmt::format("http://{}:{}", host, srv.port()) : o.public_url;
+    while (outbox_options.public_url.ends_with('/')) outbox_options.public_url.pop_back();
+    service::Outbox outbox(service, outbox_options);
+    service.on_recorded([&outbox] { outbox.wake(); });
+    outbox.start();
     fmt::print("racine: serving on http://{}:{}/ ({}; stop with Ctrl-C)\n", host, srv.port(),
                where->starts_with("sqlite:") ? where->substr(7) : "PostgreSQL");
     std::fflush(stdout);
     srv.run();
+    service.on_recorded({});
   } catch (const std::runtime_error& e) {
     print_usage_error(e.what());
     return k_exit_error;
@@ -221,6 +265,30 @@ std::vector<Command> add_serve(CLI::App& root) {
   app->add_option("--max-body", o->body_limit, "Largest request body, in bytes")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30U));
+
+  app->add_option("--public-url", o->public_url,
+                  "The server's address as receivers reach it, for acknowledgement links "
+                  "(default: http://LISTEN)");
+  app->add_option("--smtp", o->smtp, "SMTP relay for email receivers (smtp://HOST:PORT)");
+  app->add_option("--smtp-from", o->smtp_from, "Sender address of alert emails")
+      ->capture_default_str();
+  app->add_option("--delivery-workers", o->delivery_workers, "Threads sending alert deliveries")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app->add_option("--delivery-timeout", o->delivery_timeout,
+                  "Time allowed for one delivery attempt")
+      ->capture_default_str();
+  app->add_option("--retry-initial", o->retry_initial,
+                  "Longest wait before the first retry of a failed delivery (doubling after)")
+      ->capture_default_str();
+  app->add_option("--retry-max", o->retry_max, "Longest wait between two retries")
+      ->capture_default_str();
+  app->add_option("--retry-max-age", o->retry_max_age,
+                  "Age after which a delivery that still fails is dead-lettered")
+      ->capture_default_str();
+  app->add_option("--delivery-lease", o->delivery_lease,
+                  "How long a claimed delivery is reserved for the instance sending it")
+      ->capture_default_str();
 
   auto t = std::make_shared<TokenOptions>();
   CLI::App* token =

@@ -81,6 +81,7 @@ constexpr unsigned bit(Role r) {
 constexpr unsigned k_admin = bit(Role::admin);
 constexpr unsigned k_editors = bit(Role::admin) | bit(Role::editor);
 constexpr unsigned k_readers = k_editors | bit(Role::tenant);
+constexpr unsigned k_senders = bit(Role::tenant) | bit(Role::ingest);
 
 struct Route {
   std::string method;
@@ -126,6 +127,14 @@ std::vector<Route> make_routes() {
       {"GET", "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, {}},
       {"POST", "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, {}},
       {"GET", "/api/v1/audit", k_admin, {}},
+      {"PUT", "/api/v1/receivers/{party}", k_editors, {}},
+      {"GET", "/api/v1/receivers", k_editors, {}},
+      {"PUT", "/api/v1/tenants/{t}/receivers/{party}", k_readers, {}},
+      {"GET", "/api/v1/tenants/{t}/receivers", k_readers, {}},
+      {"POST", "/api/v1/tenants/{t}/alertmanager", k_senders, {}},
+      {"GET", "/api/v1/tenants/{t}/events", k_readers, {}},
+      {"GET", "/api/v1/tenants/{t}/events/{id}", k_readers, {}},
+      {"POST", "/api/v1/tenants/{t}/events/{id}/ack", k_readers, {}},
   };
   for (auto& r : routes) r.segments = split_path(r.pattern);
   return routes;
@@ -200,6 +209,48 @@ std::string Api::metrics() const {
   out += "# HELP racine_rate_limited_total Requests refused with 429.\n";
   out += "# TYPE racine_rate_limited_total counter\n";
   out += "racine_rate_limited_total " + std::to_string(m_state->rate_limited) + "\n";
+  const auto& r = m_service.routing_counters();
+  auto counter = [&](const char* name, const char* help, std::uint64_t v) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+           " " + std::to_string(v) + "\n";
+  };
+  counter("racine_alerts_received_total", "Alerts received from Alertmanager.",
+          r.alerts_received.load());
+  counter("racine_alerts_deduplicated_total",
+          "Alerts that repeated an event already recorded (nobody was paged again).",
+          r.alerts_deduplicated.load());
+  counter("racine_alerts_classified_total", "Alerts a rule classified under an activity.",
+          r.alerts_classified.load());
+  counter("racine_alerts_gray_zone_total", "Alerts no rule classified (sent to the provider).",
+          r.alerts_gray_zone.load());
+  out += "# HELP racine_deliveries_total Delivery attempts by outcome (this instance).\n";
+  out += "# TYPE racine_deliveries_total counter\n";
+  out += "racine_deliveries_total{outcome=\"sent\"} " + std::to_string(r.deliveries_sent.load()) +
+         "\n";
+  out += "racine_deliveries_total{outcome=\"retried\"} " +
+         std::to_string(r.deliveries_retried.load()) + "\n";
+  out += "racine_deliveries_total{outcome=\"dead\"} " + std::to_string(r.deliveries_dead.load()) +
+         "\n";
+  try {
+    // The outbox as the store holds it (every instance's).
+    const auto o = m_service.store().outbox_stats();
+    out += "# HELP racine_outbox_pending Deliveries waiting to be sent.\n";
+    out += "# TYPE racine_outbox_pending gauge\n";
+    out += "racine_outbox_pending " + std::to_string(o.pending) + "\n";
+    out += "# HELP racine_outbox_dead Deliveries dead-lettered.\n";
+    out += "# TYPE racine_outbox_dead gauge\n";
+    out += "racine_outbox_dead " + std::to_string(o.dead) + "\n";
+    out += "# HELP racine_outbox_oldest_pending_age_seconds Age of the oldest pending delivery.\n";
+    out += "# TYPE racine_outbox_oldest_pending_age_seconds gauge\n";
+    const double age = o.oldest_pending_ms == 0
+                           ? 0.0
+                           : static_cast<double>(store::now_ms() - o.oldest_pending_ms) / 1000;
+    char text[64];
+    std::snprintf(text, sizeof text, "%.3f", age);
+    out += std::string("racine_outbox_oldest_pending_age_seconds ") + text + "\n";
+  } catch (const store::Error&) {
+    // The store is unreachable: the gauges are left out, the rest is still worth reading.
+  }
   return out;
 }
 
@@ -340,14 +391,18 @@ Response Api::handle(Request& req) {
       b.tokens -= 1;
     }
     if ((found->roles & bit(who->role)) == 0) {
-      return error(403, "forbidden",
-                   "a " + std::string(store::role_name(who->role)) + " token cannot do this");
+      const std::string_view role = store::role_name(who->role);
+      return error(
+          403, "forbidden",
+          std::string(role == "admin" || role == "editor" || role == "ingest" ? "an " : "a ") +
+              std::string(role) + " token cannot do this");
     }
 
     // A JSON body where the route takes one.
     nlohmann::json body;
-    const bool json_body =
-        req.method == "PUT" || (req.method == "POST" && route != "/api/v1/matrices/{m}/versions");
+    const bool json_body = req.method == "PUT" ||
+                           (req.method == "POST" && route != "/api/v1/matrices/{m}/versions" &&
+                            !(route == "/api/v1/tenants/{t}/events/{id}/ack" && req.body.empty()));
     if (json_body) {
       const std::string type = req.header("content-type");
       if (type.substr(0, type.find(';')) != "application/json") {
@@ -423,6 +478,21 @@ Response Api::handle(Request& req) {
       return from(req.method == "GET" ? s.upgrade_preview(*who, t, c)
                                       : s.upgrade(*who, t, c, body));
     }
+    if (route == "/api/v1/receivers/{party}")
+      return from(s.put_receiver(*who, "", params["party"], body));
+    if (route == "/api/v1/receivers") return from(s.list_receivers(*who, ""));
+    if (route == "/api/v1/tenants/{t}/receivers/{party}")
+      return from(s.put_receiver(*who, t, params["party"], body));
+    if (route == "/api/v1/tenants/{t}/receivers") return from(s.list_receivers(*who, t));
+    if (route == "/api/v1/tenants/{t}/alertmanager") {
+      if (!get("contract").empty() && !service::valid_id(get("contract")))
+        return error(400, "bad_id", "contract must be an id");
+      return from(s.receive_alerts(*who, t, get("contract"), body));
+    }
+    if (route == "/api/v1/tenants/{t}/events") return from(s.list_events(*who, t, get("status")));
+    if (route == "/api/v1/tenants/{t}/events/{id}") return from(s.get_event(*who, t, params["id"]));
+    if (route == "/api/v1/tenants/{t}/events/{id}/ack")
+      return from(s.acknowledge(*who, t, params["id"]));
     if (route == "/api/v1/audit") {
       const std::string tenant = get("tenant");
       return from(

@@ -471,18 +471,8 @@ ordered_json contract_json(const store::Contract& c) {
 
 // "15m", "30s", "2h", "1h30m": a duration of at least one second.
 bool valid_duration(std::string_view d) {
-  if (d.empty() || d.size() > 16) return false;
-  bool digits = false;
-  for (const char c : d) {
-    if (c >= '0' && c <= '9') {
-      digits = true;
-    } else if ((c == 'h' || c == 'm' || c == 's') && digits) {
-      digits = false;
-    } else {
-      return false;
-    }
-  }
-  return !digits;
+  const auto ms = duration_ms(d);
+  return ms && *ms >= 1000;
 }
 
 }  // namespace

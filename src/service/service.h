@@ -12,7 +12,9 @@
 // costs no SQL: a revocation or a contract change made through another instance takes
 // effect there within that time; made through this one, at once (docs/server.md).
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "core/matrix.h"
+#include "k8s/rules.h"
 #include "lint/config.h"
 #include "query/index.h"
 #include "service/ttl_cache.h"
@@ -68,6 +71,20 @@ std::optional<std::string> format_of_media_type(std::string_view content_type);
 
 // A new token: "rac_" and 64 hex digits of 32 random bytes (libsodium).
 std::string new_token();
+
+// A duration such as "15m", "30s", "1h30m", "250ms" in milliseconds, or nullopt.
+std::optional<std::int64_t> duration_ms(std::string_view d);
+
+// What alert routing counted since the start (for /metrics).
+struct RoutingCounters {
+  std::atomic<std::uint64_t> alerts_received{0};
+  std::atomic<std::uint64_t> alerts_deduplicated{0};
+  std::atomic<std::uint64_t> alerts_classified{0};
+  std::atomic<std::uint64_t> alerts_gray_zone{0};
+  std::atomic<std::uint64_t> deliveries_sent{0};
+  std::atomic<std::uint64_t> deliveries_retried{0};
+  std::atomic<std::uint64_t> deliveries_dead{0};
+};
 
 // How long an instance trusts what it read of tokens and contracts (see above).
 inline constexpr std::chrono::milliseconds k_default_cache_ttl{1000};
@@ -138,6 +155,31 @@ class Service {
   Reply upgrade(const store::Principal& who, const std::string& tenant, const std::string& contract,
                 const nlohmann::json& body);
 
+  // --- alert routing (DESIGN.md, "Routing (contract)"; service/routing.cpp) ---
+  // PUT /tenants/{t}/receivers/{party} (tenant "": PUT /receivers/{party}).
+  Reply put_receiver(const store::Principal& who, const std::string& tenant,
+                     const std::string& party, const nlohmann::json& body);
+  // The receivers of a tenant ("" for the provider-wide ones), secrets left out.
+  Reply list_receivers(const store::Principal& who, const std::string& tenant);
+  // POST /tenants/{t}/alertmanager: an Alertmanager webhook payload (version 4); every
+  // alert classified, routed under the contract (`contract`, or the tenant's only one)
+  // and recorded with its deliveries in one transaction before the answer.
+  Reply receive_alerts(const store::Principal& who, const std::string& tenant,
+                       const std::string& contract, const nlohmann::json& body);
+  Reply list_events(const store::Principal& who, const std::string& tenant,
+                    const std::string& status);
+  Reply get_event(const store::Principal& who, const std::string& tenant, const std::string& id);
+  Reply acknowledge(const store::Principal& who, const std::string& tenant, const std::string& id);
+  // The JSON a webhook receives for a claimed delivery (DESIGN.md's body); `ack_base` is
+  // the server's public URL ("http://host:port").
+  static std::string delivery_body(const store::Claimed& c, const std::string& ack_base);
+  // The classification rules of a stored version (cached): its own `kubernetes:` key,
+  // else the built-in ones.
+  std::shared_ptr<const k8s::RuleSet> rules_of(const std::string& matrix, std::int64_t version);
+  RoutingCounters& routing_counters() { return m_routing; }
+  // Called after alerts were recorded with deliveries (wakes the outbox).
+  void on_recorded(std::function<void()> f) { m_on_recorded = std::move(f); }
+
   Reply list_tokens(const store::Principal& who);
   Reply revoke_token(const store::Principal& who, const std::string& id);
   Reply audit(const store::Principal& who, const std::optional<std::string>& tenant);
@@ -174,6 +216,11 @@ class Service {
 
   TtlCache<store::Principal> m_principals{k_default_cache_ttl, 100000};  // by token hash
   TtlCache<store::Contract> m_contracts{k_default_cache_ttl, 100000};    // by scope, tenant, id
+
+  RoutingCounters m_routing;
+  std::function<void()> m_on_recorded;
+  std::mutex m_rules_mutex;
+  std::map<std::string, std::shared_ptr<const k8s::RuleSet>> m_rules;  // "matrix@version"
 
   std::mutex m_cache_mutex;
   std::map<std::string, std::shared_ptr<const Loaded>> m_cache;  // "matrix@version#options"

@@ -42,6 +42,28 @@ CREATE TABLE audit (
   action TEXT NOT NULL, target TEXT NOT NULL);
 CREATE INDEX audit_tenant ON audit (tenant, seq);
 )sql",
+      // 2: alert routing: receivers, events and their deliveries (the outbox).
+      R"sql(
+CREATE TABLE receivers (
+  tenant TEXT NOT NULL, party TEXT NOT NULL, type TEXT NOT NULL, target TEXT NOT NULL,
+  secret TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (tenant, party));
+CREATE TABLE events (
+  seq {serial}, id TEXT NOT NULL UNIQUE, tenant TEXT NOT NULL REFERENCES tenants (id),
+  contract TEXT NOT NULL, fingerprint TEXT NOT NULL, starts_at TEXT NOT NULL,
+  status TEXT NOT NULL, ends_at TEXT NOT NULL, generator_url TEXT NOT NULL,
+  labels TEXT NOT NULL, annotations TEXT NOT NULL, activity TEXT, gray_zone BIGINT NOT NULL,
+  acknowledged_at TEXT, acknowledged_by TEXT, created_at TEXT NOT NULL,
+  last_seen TEXT NOT NULL, repeats BIGINT NOT NULL,
+  UNIQUE (tenant, fingerprint, starts_at));
+CREATE INDEX events_tenant ON events (tenant, seq);
+CREATE TABLE deliveries (
+  id TEXT PRIMARY KEY, event TEXT NOT NULL REFERENCES events (id), tenant TEXT NOT NULL,
+  party TEXT NOT NULL, party_name TEXT NOT NULL, role TEXT NOT NULL, kind TEXT NOT NULL,
+  state TEXT NOT NULL, attempts BIGINT NOT NULL, due_ms BIGINT NOT NULL,
+  created_ms BIGINT NOT NULL, last_error TEXT, sent_at TEXT);
+CREATE INDEX deliveries_due ON deliveries (state, due_ms);
+CREATE INDEX deliveries_event ON deliveries (event);
+)sql",
   };
   return list;
 }
@@ -75,6 +97,11 @@ std::string random_id(std::string_view prefix) {
     bits >>= 4U;
   }
   return id;
+}
+
+// 96 random bits: event and delivery ids, numerous and long-lived.
+std::string long_random_id(std::string_view prefix) {
+  return random_id(prefix) + random_id("");
 }
 
 void audit(Connection& c, const Principal& who, std::string_view action, const std::string& target,
@@ -671,6 +698,314 @@ std::vector<AuditEntry> Store::list_audit(const Principal& who,
       out.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4), r.opt(5)});
     }
     return out;
+  });
+}
+
+// --- routing ---
+
+namespace {
+
+constexpr const char* k_event_columns =
+    "id, tenant, contract, fingerprint, status, starts_at, ends_at, generator_url, labels, "
+    "annotations, activity, gray_zone, acknowledged_at, acknowledged_by, created_at, last_seen, "
+    "repeats";
+
+Event event_of(const Row& r) {
+  Event e;
+  e.id = r.text(0);
+  e.tenant = r.text(1);
+  e.contract = r.text(2);
+  e.fingerprint = r.text(3);
+  e.status = r.text(4);
+  e.starts_at = r.text(5);
+  e.ends_at = r.text(6);
+  e.generator_url = r.text(7);
+  e.labels = r.text(8);
+  e.annotations = r.text(9);
+  e.activity = r.opt(10);
+  e.gray_zone = r.integer(11) != 0;
+  e.acknowledged_at = r.opt(12);
+  e.acknowledged_by = r.opt(13);
+  e.created = r.text(14);
+  e.last_seen = r.text(15);
+  e.repeats = r.integer(16);
+  return e;
+}
+
+constexpr const char* k_delivery_columns =
+    "id, party, party_name, role, kind, state, attempts, due_ms, created_ms, last_error, sent_at";
+
+DeliveryInfo delivery_of(const Row& r) {
+  DeliveryInfo d;
+  d.id = r.text(0);
+  d.party = r.text(1);
+  d.party_name = r.text(2);
+  d.role = r.text(3);
+  d.kind = r.text(4);
+  d.state = r.text(5);
+  d.attempts = r.integer(6);
+  d.due_ms = r.integer(7);
+  d.created_ms = r.integer(8);
+  d.last_error = r.opt(9);
+  d.sent_at = r.opt(10);
+  return d;
+}
+
+void load_deliveries(Connection& c, Event& e) {
+  for (const auto& r : c.query(std::string("SELECT ") + k_delivery_columns +
+                                   " FROM deliveries WHERE event = ? ORDER BY created_ms, kind, "
+                                   "party, id",
+                               {e.id})) {
+    e.deliveries.push_back(delivery_of(r));
+  }
+}
+
+std::size_t insert_deliveries(Connection& c, const std::string& event, const std::string& tenant,
+                              const std::vector<NewDelivery>& list, std::int64_t now) {
+  for (const auto& d : list) {
+    c.query(
+        "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
+        "attempts, due_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+        {long_random_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind,
+         std::max(d.due_ms, now), now});
+  }
+  return list.size();
+}
+
+void cancel_escalations(Connection& c, const std::string& event) {
+  c.query(
+      "UPDATE deliveries SET state = 'cancelled' WHERE event = ? AND kind = 'escalation' AND "
+      "state = 'pending'",
+      {event});
+}
+
+}  // namespace
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool Store::put_receiver(const Principal& who, const Receiver& r) {
+  return m_pool->run(true, [&](Connection& c) {
+    if (r.tenant.empty()
+            ? !who.provider()
+            : (!who.provider() && (who.role != Role::tenant || who.tenant != r.tenant)))
+      throw Error("forbidden", false);
+    if (!r.tenant.empty() && c.query("SELECT 1 FROM tenants WHERE id = ?", {r.tenant}).empty())
+      throw Error("no tenant '" + r.tenant + "'", false);
+    const bool exists =
+        !c.query("SELECT 1 FROM receivers WHERE tenant = ? AND party = ?", {r.tenant, r.party})
+             .empty();
+    const std::string now = now_rfc3339();
+    c.query(
+        "INSERT INTO receivers (tenant, party, type, target, secret, updated_at) VALUES (?, ?, ?, "
+        "?, ?, ?) ON CONFLICT (tenant, party) DO UPDATE SET type = ?, target = ?, secret = ?, "
+        "updated_at = ?",
+        {r.tenant, r.party, r.type, r.target, opt_value(r.secret), now, r.type, r.target,
+         opt_value(r.secret), now});
+    audit(c, who, exists ? "receiver.update" : "receiver.create",
+          (r.tenant.empty() ? std::string("*") : r.tenant) + "/" + r.party + " " + r.type,
+          r.tenant.empty() ? std::nullopt : std::optional<std::string>(r.tenant));
+    return !exists;
+  });
+}
+
+std::vector<Receiver> Store::list_receivers(const Principal& who, const std::string& tenant) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<Receiver> out;
+    if (!who.provider() && (tenant.empty() || who.tenant != tenant)) return out;
+    for (const auto& r :
+         c.query("SELECT tenant, party, type, target, secret FROM receivers WHERE tenant = ? "
+                 "ORDER BY party",
+                 {tenant})) {
+      out.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.opt(4)});
+    }
+    return out;
+  });
+}
+
+std::optional<std::vector<Recorded>> Store::record_alerts(
+    const Principal& who, const std::string& tenant, const std::string& contract,
+    const std::vector<IncomingAlert>& alerts) {
+  if (!who.provider() && who.tenant != tenant) return std::nullopt;
+  return m_pool->run(true, [&](Connection& c) -> std::optional<std::vector<Recorded>> {
+    if (c.query("SELECT 1 FROM contracts WHERE tenant = ? AND id = ?", {tenant, contract}).empty())
+      return std::nullopt;
+    std::vector<Recorded> out;
+    const std::string now = now_rfc3339();
+    const std::int64_t ms = now_ms();
+    for (const auto& a : alerts) {
+      Recorded rec;
+      const bool resolved = a.status == "resolved";
+      const std::string id = long_random_id("evt-");
+      // A new occurrence: the unique key makes a concurrent duplicate (an HA pair
+      // posting to two instances) wait for this transaction, then insert nothing.
+      const Rows inserted = c.query(
+          "INSERT INTO events (id, tenant, contract, fingerprint, status, starts_at, ends_at, "
+          "generator_url, labels, annotations, activity, gray_zone, created_at, last_seen, "
+          "repeats) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (tenant, "
+          "fingerprint, starts_at) DO NOTHING RETURNING id",
+          {id, tenant, contract, a.fingerprint, a.status, a.starts_at, a.ends_at, a.generator_url,
+           a.labels, a.annotations, opt_value(a.activity),
+           static_cast<std::int64_t>(a.activity ? 0 : 1), now, now});
+      if (!inserted.empty()) {
+        rec.event = id;
+        rec.outcome = Recorded::Outcome::created;
+        rec.deliveries =
+            insert_deliveries(c, id, tenant, resolved ? a.on_resolved : a.on_firing, ms);
+        out.push_back(std::move(rec));
+        continue;
+      }
+      const Rows existing = c.query(
+          "SELECT id, status FROM events WHERE tenant = ? AND fingerprint = ? AND starts_at = ?",
+          {tenant, a.fingerprint, a.starts_at});
+      rec.event = existing.at(0).text(0);
+      // firing -> resolved once; anything else is a repeat (a resolved event never fires
+      // again: Alertmanager gives a new firing a new startsAt).
+      const Rows moved =
+          resolved ? c.query(
+                         "UPDATE events SET status = 'resolved', ends_at = ?, last_seen = ? WHERE "
+                         "id = ? AND status = 'firing' RETURNING id",
+                         {a.ends_at, now, rec.event})
+                   : Rows{};
+      if (!moved.empty()) {
+        rec.outcome = Recorded::Outcome::resolved;
+        cancel_escalations(c, rec.event);
+        rec.deliveries = insert_deliveries(c, rec.event, tenant, a.on_resolved, ms);
+      } else {
+        rec.outcome = Recorded::Outcome::repeat;
+        c.query("UPDATE events SET last_seen = ?, repeats = repeats + 1 WHERE id = ?",
+                {now, rec.event});
+      }
+      out.push_back(std::move(rec));
+    }
+    return out;
+  });
+}
+
+std::vector<Event> Store::list_events(const Principal& who, const std::string& tenant,
+                                      const std::string& status, std::size_t limit) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<Event> out;
+    if (!who.provider() && who.tenant != tenant) return out;
+    for (const auto& r : c.query(
+             std::string("SELECT ") + k_event_columns +
+                 " FROM events WHERE tenant = ? AND (CAST(? AS TEXT) = '' OR status = CAST(? AS "
+                 "TEXT)) "
+                 "ORDER BY seq DESC LIMIT ?",
+             {tenant, status, status, static_cast<std::int64_t>(limit)})) {
+      out.push_back(event_of(r));
+    }
+    for (auto& e : out) load_deliveries(c, e);
+    return out;
+  });
+}
+
+std::optional<Event> Store::get_event(const Principal& who, const std::string& tenant,
+                                      const std::string& id) {
+  return m_pool->run(false, [&](Connection& c) -> std::optional<Event> {
+    if (!who.provider() && who.tenant != tenant) return std::nullopt;
+    const Rows rows = c.query(
+        std::string("SELECT ") + k_event_columns + " FROM events WHERE tenant = ? AND id = ?",
+        {tenant, id});
+    if (rows.empty()) return std::nullopt;
+    Event e = event_of(rows[0]);
+    load_deliveries(c, e);
+    return e;
+  });
+}
+
+std::optional<Event> Store::acknowledge(const Principal& who, const std::string& tenant,
+                                        const std::string& id) {
+  if (!who.provider() && (who.role != Role::tenant || who.tenant != tenant)) return std::nullopt;
+  return m_pool->run(true, [&](Connection& c) -> std::optional<Event> {
+    const Rows acked = c.query(
+        "UPDATE events SET acknowledged_at = ?, acknowledged_by = ? WHERE tenant = ? AND id = ? "
+        "AND acknowledged_at IS NULL RETURNING id",
+        {now_rfc3339(), who.token, tenant, id});
+    if (!acked.empty()) {
+      cancel_escalations(c, id);
+      audit(c, who, "event.ack", tenant + "/" + id, tenant);
+    }
+    const Rows rows = c.query(
+        std::string("SELECT ") + k_event_columns + " FROM events WHERE tenant = ? AND id = ?",
+        {tenant, id});
+    if (rows.empty()) return std::nullopt;
+    Event e = event_of(rows[0]);
+    load_deliveries(c, e);
+    return e;
+  });
+}
+
+std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t lease_ms,
+                                             std::size_t limit) {
+  return m_pool->run(true, [&](Connection& c) {
+    std::vector<Claimed> out;
+    const std::string lock = m_engine == Engine::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
+    const Rows due = c.query(std::string("SELECT ") + k_delivery_columns +
+                                 ", event FROM deliveries WHERE state = 'pending' AND due_ms <= ? "
+                                 "ORDER BY due_ms LIMIT ?" +
+                                 lock,
+                             {now, static_cast<std::int64_t>(limit)});
+    for (const auto& r : due) {
+      Claimed cl;
+      cl.delivery = delivery_of(r);
+      const std::string event = r.text(11);
+      c.query("UPDATE deliveries SET due_ms = ? WHERE id = ?", {now + lease_ms, cl.delivery.id});
+      const Rows ev =
+          c.query(std::string("SELECT ") + k_event_columns + " FROM events WHERE id = ?", {event});
+      if (ev.empty()) continue;
+      cl.event = event_of(ev[0]);
+      const Rows rc = c.query(
+          "SELECT tenant, party, type, target, secret FROM receivers WHERE party = ? AND "
+          "(tenant = ? OR tenant = '') ORDER BY tenant DESC LIMIT 1",
+          {cl.delivery.party, cl.event.tenant});
+      if (!rc.empty())
+        cl.receiver =
+            Receiver{rc[0].text(0), rc[0].text(1), rc[0].text(2), rc[0].text(3), rc[0].opt(4)};
+      out.push_back(std::move(cl));
+    }
+    return out;
+  });
+}
+
+void Store::delivery_sent(const std::string& id) {
+  m_pool->run(true, [&](Connection& c) {
+    c.query(
+        "UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
+        "last_error = NULL WHERE id = ? AND state = 'pending'",
+        {now_rfc3339(), id});
+  });
+}
+
+void Store::delivery_failed(const std::string& id, const std::string& error,
+                            std::optional<std::int64_t> retry_at_ms) {
+  m_pool->run(true, [&](Connection& c) {
+    if (retry_at_ms) {
+      c.query(
+          "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, due_ms = ? WHERE id = ? "
+          "AND state = 'pending'",
+          {error, *retry_at_ms, id});
+    } else {
+      c.query(
+          "UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE "
+          "id = ? AND state = 'pending'",
+          {error, id});
+    }
+  });
+}
+
+OutboxStats Store::outbox_stats() {
+  return m_pool->run(false, [&](Connection& c) {
+    OutboxStats s;
+    // Each a range of the (state, due_ms) index, not a scan of every delivery ever made.
+    s.pending = c.query("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'")[0].integer(0);
+    s.dead = c.query("SELECT COUNT(*) FROM deliveries WHERE state = 'dead'")[0].integer(0);
+    s.oldest_pending_ms =
+        c.query("SELECT COALESCE(MIN(created_ms), 0) FROM deliveries WHERE state = 'pending'")[0]
+            .integer(0);
+    return s;
   });
 }
 

@@ -110,6 +110,96 @@ struct AuditEntry {
   std::optional<std::string> tenant;
 };
 
+// --- routing (DESIGN.md, "Routing (contract)") ---
+
+// Where deliveries for a party go: a tenant's own, or the provider-wide default (tenant "").
+struct Receiver {
+  std::string tenant;                 // "" for the provider-wide default
+  std::string party;                  // the party's id in the matrix
+  std::string type;                   // "webhook" or "email"
+  std::string target;                 // the URL or the address
+  std::optional<std::string> secret;  // webhooks: the HMAC key
+};
+
+// A delivery to create with an event: to whom, in which role, saying what, when.
+struct NewDelivery {
+  std::string party;        // id
+  std::string party_name;   // as the matrix writes it
+  std::string role;         // "R", "I", "A"
+  std::string kind;         // firing, resolved, informed, escalation
+  std::int64_t due_ms = 0;  // not before (Unix milliseconds)
+};
+
+// One alert of a webhook request, classified, with the deliveries each transition makes.
+struct IncomingAlert {
+  std::string fingerprint;
+  std::string status;  // firing or resolved
+  std::string starts_at;
+  std::string ends_at;
+  std::string generator_url;
+  std::string labels;                    // JSON object
+  std::string annotations;               // JSON object
+  std::optional<std::string> activity;   // JSON {"id", "title", "section"}; nullopt: gray zone
+  std::vector<NewDelivery> on_firing;    // a new firing event
+  std::vector<NewDelivery> on_resolved;  // the event resolved (or first seen resolved)
+};
+
+// What became of an incoming alert.
+struct Recorded {
+  std::string event;
+  enum class Outcome : std::uint8_t { created, resolved, repeat } outcome = Outcome::created;
+  std::size_t deliveries = 0;
+};
+
+struct DeliveryInfo {
+  std::string id;
+  std::string party;
+  std::string party_name;
+  std::string role;
+  std::string kind;
+  std::string state;  // pending, sent, dead, cancelled
+  std::int64_t attempts = 0;
+  std::int64_t due_ms = 0;
+  std::int64_t created_ms = 0;
+  std::optional<std::string> last_error;
+  std::optional<std::string> sent_at;
+};
+
+struct Event {
+  std::string id;
+  std::string tenant;
+  std::string contract;
+  std::string fingerprint;
+  std::string status;
+  std::string starts_at;
+  std::string ends_at;
+  std::string generator_url;
+  std::string labels;                   // JSON
+  std::string annotations;              // JSON
+  std::optional<std::string> activity;  // JSON
+  bool gray_zone = false;
+  std::optional<std::string> acknowledged_at;
+  std::optional<std::string> acknowledged_by;
+  std::string created;
+  std::string last_seen;
+  std::int64_t repeats = 0;
+  std::vector<DeliveryInfo> deliveries;
+};
+
+// A delivery claimed by an outbox worker, with what its message needs.
+struct Claimed {
+  DeliveryInfo delivery;
+  Event event;                       // without its deliveries
+  std::optional<Receiver> receiver;  // nullopt: none configured for this party
+};
+
+// The outbox's state for /metrics.
+struct OutboxStats {
+  std::int64_t pending = 0;
+  std::int64_t dead = 0;
+  std::int64_t oldest_pending_ms = 0;  // creation time of the oldest pending delivery; 0: none
+};
+
 class Store {
  public:
   // `where`: "sqlite:PATH" or a postgresql:// URL (or "postgres://"). `connections` is
@@ -180,6 +270,42 @@ class Store {
   bool upgrade_contract(const Principal& who, const std::string& tenant, const std::string& id,
                         std::int64_t version);
 
+  // --- routing ---
+  // Creates or replaces a receiver (a tenant's, or with tenant "" the provider-wide
+  // default: provider roles only); true when created. Audited.
+  bool put_receiver(const Principal& who, const Receiver& r);
+  // The receivers `who` may see for `tenant` ("" for the provider-wide ones), secrets
+  // included (the service leaves them out of answers).
+  std::vector<Receiver> list_receivers(const Principal& who, const std::string& tenant);
+  // Records the alerts of one webhook request in one transaction, deduplicated on
+  // (tenant, fingerprint, startsAt, status): a new firing alert is an event with its
+  // `on_firing` deliveries; a resolved one moves its event to resolved with its
+  // `on_resolved` deliveries and cancels its pending escalations; a repeat only updates
+  // "last seen". The tenant must be `who`'s (404-like nullopt otherwise).
+  std::optional<std::vector<Recorded>> record_alerts(const Principal& who,
+                                                     const std::string& tenant,
+                                                     const std::string& contract,
+                                                     const std::vector<IncomingAlert>& alerts);
+  // Newest first; `status` filters (firing, resolved, or "" for all).
+  std::vector<Event> list_events(const Principal& who, const std::string& tenant,
+                                 const std::string& status, std::size_t limit = 200);
+  std::optional<Event> get_event(const Principal& who, const std::string& tenant,
+                                 const std::string& id);
+  // Acknowledges (once; later calls keep the first) and cancels pending escalations;
+  // nullopt when the event is not visible to `who`. Audited.
+  std::optional<Event> acknowledge(const Principal& who, const std::string& tenant,
+                                   const std::string& id);
+  // Claims up to `limit` pending deliveries due at `now_ms` for `lease_ms` (PostgreSQL:
+  // FOR UPDATE SKIP LOCKED, so that instances never claim the same one; an instance that
+  // dies leaves them due again when the lease ends: at-least-once).
+  std::vector<Claimed> claim_deliveries(std::int64_t now_ms, std::int64_t lease_ms,
+                                        std::size_t limit);
+  // A delivery's outcome: sent; or failed, to retry at `retry_at_ms` (nullopt: dead).
+  void delivery_sent(const std::string& id);
+  void delivery_failed(const std::string& id, const std::string& error,
+                       std::optional<std::int64_t> retry_at_ms);
+  OutboxStats outbox_stats();
+
   // --- audit ---
   std::vector<AuditEntry> list_audit(const Principal& who, const std::optional<std::string>& tenant,
                                      std::size_t limit = 1000);
@@ -194,5 +320,7 @@ class Store {
 
 // "2026-11-30T09:30:00.123Z": now, UTC, millisecond precision.
 std::string now_rfc3339();
+// Now as Unix milliseconds.
+std::int64_t now_ms();
 
 }  // namespace racine::store

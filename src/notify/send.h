@@ -1,0 +1,49 @@
+#pragma once
+// How a delivery leaves racine: a webhook POST or an email through an SMTP relay, both by
+// libcurl. One call, one attempt: the outbox (service/outbox.h) decides when to try again.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace racine::notify {
+
+// What an attempt gave.
+struct Outcome {
+  bool ok = false;  // delivered (a 2xx, or the relay took the message)
+  int status = 0;   // the HTTP status or the SMTP reply code, 0 when there was none
+  std::optional<std::int64_t> retry_after_ms;  // a Retry-After the receiver asked for
+  std::string error;                           // why it failed, for the event's record
+};
+
+struct Webhook {
+  std::string url;
+  std::string body;  // JSON
+  std::string idempotency_key;
+  std::optional<std::string> secret;  // signs the body: X-Racine-Signature: sha256=HEX
+  std::int64_t timeout_ms = 10000;
+};
+
+// POSTs the body; no redirect is followed, only http and https are spoken.
+Outcome post(const Webhook& w);
+
+struct Email {
+  std::string relay;  // smtp://host:port (smtps:// for TLS)
+  std::string from;
+  std::string to;
+  std::string subject;     // UTF-8; encoded for the header as RFC 2047 asks
+  std::string body;        // UTF-8 plain text
+  std::string message_id;  // the delivery id: the same id on a retry
+  std::int64_t timeout_ms = 10000;
+};
+
+Outcome send(const Email& e);
+
+// The hex HMAC-SHA256 of `body` keyed with `secret`.
+std::string hmac_sha256_hex(const std::string& secret, const std::string& body);
+
+// Seconds or an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT") to milliseconds from now;
+// nullopt when it is neither.
+std::optional<std::int64_t> parse_retry_after(const std::string& value, std::int64_t now_s);
+
+}  // namespace racine::notify

@@ -1,0 +1,414 @@
+// Alert routing in the service: receivers, the Alertmanager receiver, events and their
+// acknowledgement (DESIGN.md, "Routing (contract)"). What goes to whom is decided by the
+// library (route/route.h); this file checks the payload, asks the store to record it
+// durably, and writes the answers.
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "core/text.h"
+#include "formats/loader.h"
+#include "route/route.h"
+#include "service/service.h"
+
+namespace racine::service {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+using store::Principal;
+
+std::optional<std::int64_t> duration_ms(std::string_view d) {
+  if (d.empty() || d.size() > 16) return std::nullopt;
+  std::int64_t total = 0;
+  std::int64_t n = 0;
+  bool digits = false;
+  for (const char c : d) {
+    if (c >= '0' && c <= '9') {
+      n = n * 10 + (c - '0');
+      digits = true;
+    } else if ((c == 'h' || c == 'm' || c == 's') && digits) {
+      total += n * (c == 'h' ? 3600000 : c == 'm' ? 60000 : 1000);
+      n = 0;
+      digits = false;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits) return std::nullopt;
+  return total;
+}
+
+namespace {
+
+std::string hex(const unsigned char* data, std::size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), data, n);
+  out.pop_back();
+  return out;
+}
+
+// Alertmanager sends a fingerprint (a hash of the labels); a payload without one gets
+// the same kind of key: a hash of its sorted labels.
+std::string fingerprint_of(const std::map<std::string, std::string>& labels) {
+  std::string text;
+  for (const auto& [k, v] : labels) text += k + '\0' + v + '\0';
+  unsigned char out[8];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size(), nullptr, 0);
+  return hex(out, sizeof out);
+}
+
+// A JSON object of strings (labels, annotations), or an error naming `where`.
+std::optional<std::string> strings_object(const json& j, const std::string& where,
+                                          std::map<std::string, std::string>* out) {
+  if (!j.is_object()) return where + " must be an object of strings";
+  for (const auto& [k, v] : j.items()) {
+    if (!v.is_string()) return where + "." + k + " must be a string";
+    if (out != nullptr) (*out)[k] = v.get<std::string>();
+  }
+  return std::nullopt;
+}
+
+std::string ms_to_rfc3339(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
+
+ordered_json parsed_or(const std::string& text, ordered_json fallback) {
+  auto j = ordered_json::parse(text, nullptr, false);
+  return j.is_discarded() ? fallback : j;
+}
+
+ordered_json event_json(const store::Event& e) {
+  ordered_json j;
+  j["id"] = e.id;
+  j["contract"] = e.contract;
+  j["fingerprint"] = e.fingerprint;
+  j["status"] = e.status;
+  j["labels"] = parsed_or(e.labels, ordered_json::object());
+  j["annotations"] = parsed_or(e.annotations, ordered_json::object());
+  j["startsAt"] = e.starts_at;
+  j["endsAt"] = e.ends_at;
+  j["generatorURL"] = e.generator_url;
+  j["activity"] = e.activity ? parsed_or(*e.activity, nullptr) : ordered_json(nullptr);
+  j["gray_zone"] = e.gray_zone;
+  j["acknowledged"] = e.acknowledged_at.has_value();
+  j["acknowledged_at"] = e.acknowledged_at ? ordered_json(*e.acknowledged_at) : nullptr;
+  j["acknowledged_by"] = e.acknowledged_by ? ordered_json(*e.acknowledged_by) : nullptr;
+  j["created"] = e.created;
+  j["last_seen"] = e.last_seen;
+  j["repeats"] = e.repeats;
+  ordered_json ds = ordered_json::array();
+  for (const auto& d : e.deliveries) {
+    ds.push_back({{"id", d.id},
+                  {"party", d.party},
+                  {"name", d.party_name},
+                  {"role", d.role},
+                  {"kind", d.kind},
+                  {"state", d.state},
+                  {"attempts", d.attempts},
+                  {"next_attempt", d.state == "pending" ? ordered_json(ms_to_rfc3339(d.due_ms))
+                                                        : ordered_json(nullptr)},
+                  {"last_error", d.last_error ? ordered_json(*d.last_error) : nullptr},
+                  {"sent_at", d.sent_at ? ordered_json(*d.sent_at) : nullptr}});
+  }
+  j["deliveries"] = std::move(ds);
+  return j;
+}
+
+bool valid_party_id(std::string_view p) {
+  return valid_id(p);
+}
+
+}  // namespace
+
+Reply Service::put_receiver(const Principal& who, const std::string& tenant,
+                            const std::string& party, const json& body) {
+  if (!valid_party_id(party))
+    return Reply::error(Status::bad_request, "bad_id", "the party is a party id of the matrix");
+  const char* shape =
+      "the body must be {\"type\": \"webhook\", \"url\", \"secret\"?} or {\"type\": \"email\", "
+      "\"to\"}";
+  if (!body.is_object() || !body.contains("type") || !body["type"].is_string())
+    return Reply::error(Status::bad_request, "bad_request", shape);
+  store::Receiver r;
+  r.tenant = tenant;
+  r.party = party;
+  r.type = body["type"].get<std::string>();
+  if (r.type == "webhook") {
+    if (!body.contains("url") || !body["url"].is_string())
+      return Reply::error(Status::bad_request, "bad_request", shape);
+    r.target = body["url"].get<std::string>();
+    if (!(r.target.starts_with("http://") || r.target.starts_with("https://")) ||
+        r.target.size() > 2048 || r.target.find_first_of(" \r\n\t") != std::string::npos)
+      return Reply::error(Status::bad_request, "bad_url", "url must be an http:// or https:// URL");
+    if (body.contains("secret")) {
+      if (!body["secret"].is_string() || body["secret"].get<std::string>().empty())
+        return Reply::error(Status::bad_request, "bad_request", "secret is a non-empty string");
+      r.secret = body["secret"].get<std::string>();
+    }
+  } else if (r.type == "email") {
+    if (!body.contains("to") || !body["to"].is_string())
+      return Reply::error(Status::bad_request, "bad_request", shape);
+    r.target = body["to"].get<std::string>();
+    const auto at = r.target.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == r.target.size() || r.target.size() > 254 ||
+        r.target.find_first_of(" \r\n\t<>,;") != std::string::npos)
+      return Reply::error(Status::bad_request, "bad_address", "to must be one email address");
+  } else {
+    return Reply::error(Status::bad_request, "bad_type", "type is \"webhook\" or \"email\"");
+  }
+  if (!tenant.empty() && !m_store.get_tenant(who, tenant))
+    return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  bool created = false;
+  try {
+    created = m_store.put_receiver(who, r);
+  } catch (const store::Error& e) {
+    if (e.transient()) throw;
+    if (std::string_view(e.what()) == "forbidden") throw;
+    return Reply::error(Status::not_found, "not_found", e.what());
+  }
+  ordered_json out{{"tenant", tenant.empty() ? ordered_json(nullptr) : ordered_json(tenant)},
+                   {"party", party},
+                   {"type", r.type}};
+  out[r.type == "webhook" ? "url" : "to"] = r.target;
+  if (r.type == "webhook") out["secret"] = r.secret.has_value();
+  return Reply::json(out, created ? Status::created : Status::ok);
+}
+
+Reply Service::list_receivers(const Principal& who, const std::string& tenant) {
+  if (!tenant.empty() && !m_store.get_tenant(who, tenant))
+    return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  ordered_json out = ordered_json::array();
+  for (const auto& r : m_store.list_receivers(who, tenant)) {
+    ordered_json j{{"party", r.party}, {"type", r.type}};
+    j[r.type == "webhook" ? "url" : "to"] = r.target;
+    if (r.type == "webhook") j["secret"] = r.secret.has_value();
+    out.push_back(std::move(j));
+  }
+  return Reply::json(out);
+}
+
+std::shared_ptr<const k8s::RuleSet> Service::rules_of(const std::string& matrix,
+                                                      std::int64_t version) {
+  const std::string key = matrix + "@" + std::to_string(version);
+  {
+    std::lock_guard<std::mutex> lock(m_rules_mutex);
+    if (auto it = m_rules.find(key); it != m_rules.end()) return it->second;
+  }
+  const auto v = m_store.get_version(Principal::system(), matrix, version);
+  if (!v) return nullptr;
+  const bool canonical = v->format == "yaml" || v->format == "json";
+  auto src = load_text(v->document, matrix + "@" + std::to_string(version) + "." + v->format,
+                       m_config.limits);
+  auto rules = route::rules_for_document(src ? *src : nullptr, canonical);
+  if (!rules) return nullptr;
+  auto shared = std::make_shared<const k8s::RuleSet>(std::move(*rules));
+  std::lock_guard<std::mutex> lock(m_rules_mutex);
+  return m_rules.try_emplace(key, std::move(shared)).first->second;
+}
+
+Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
+                              const std::string& contract_in, const json& body) {
+  if (!who.provider() && who.tenant != tenant)
+    return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  // The payload first: a malformed one is refused whatever the contract.
+  const char* shape =
+      "the body must be an Alertmanager webhook payload (version 4): {\"version\": \"4\", "
+      "\"alerts\": [{\"status\", \"labels\", \"startsAt\", ...}]}";
+  if (!body.is_object() || !body.contains("alerts") || !body["alerts"].is_array())
+    return Reply::error(Status::bad_request, "bad_payload", shape);
+  if (body.contains("version") &&
+      !(body["version"].is_string() && body["version"].get<std::string>() == "4"))
+    return Reply::error(Status::bad_request, "bad_payload",
+                        "version must be \"4\" (Alertmanager's webhook payload)");
+  struct Parsed {
+    std::map<std::string, std::string> labels;
+    store::IncomingAlert in;
+  };
+  std::vector<Parsed> alerts;
+  const auto& list = body["alerts"];
+  if (list.size() > 10000)
+    return Reply::error(Status::bad_request, "bad_payload", "at most 10000 alerts per request");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto& a = list[i];
+    const std::string where = "alerts[" + std::to_string(i) + "]";
+    if (!a.is_object())
+      return Reply::error(Status::bad_request, "bad_payload", where + " must be an object");
+    Parsed p;
+    if (!a.contains("labels"))
+      return Reply::error(Status::bad_request, "bad_payload", where + ".labels is missing");
+    if (auto e = strings_object(a["labels"], where + ".labels", &p.labels))
+      return Reply::error(Status::bad_request, "bad_payload", *e);
+    if (a.contains("annotations")) {
+      if (auto e = strings_object(a["annotations"], where + ".annotations", nullptr))
+        return Reply::error(Status::bad_request, "bad_payload", *e);
+      p.in.annotations = a["annotations"].dump();
+    } else {
+      p.in.annotations = "{}";
+    }
+    p.in.labels = json(p.labels).dump();
+    if (!a.contains("status") || !a["status"].is_string() ||
+        (a["status"] != "firing" && a["status"] != "resolved"))
+      return Reply::error(Status::bad_request, "bad_payload",
+                          where + ".status must be \"firing\" or \"resolved\"");
+    p.in.status = a["status"].get<std::string>();
+    if (!a.contains("startsAt") || !a["startsAt"].is_string() ||
+        a["startsAt"].get<std::string>().empty() || a["startsAt"].get<std::string>().size() > 64)
+      return Reply::error(Status::bad_request, "bad_payload",
+                          where + ".startsAt must be a time (RFC 3339)");
+    p.in.starts_at = a["startsAt"].get<std::string>();
+    for (const auto& [key, field] :
+         {std::pair{"endsAt", &p.in.ends_at}, std::pair{"generatorURL", &p.in.generator_url},
+          std::pair{"fingerprint", &p.in.fingerprint}}) {
+      if (!a.contains(key)) continue;
+      if (!a[key].is_string())
+        return Reply::error(Status::bad_request, "bad_payload",
+                            where + "." + key + " must be a string");
+      *field = a[key].get<std::string>();
+    }
+    if (p.in.fingerprint.empty()) p.in.fingerprint = fingerprint_of(p.labels);
+    for (const auto* s : {&p.in.starts_at, &p.in.ends_at, &p.in.generator_url, &p.in.fingerprint,
+                          &p.in.labels, &p.in.annotations}) {
+      if (text::find_invalid_utf8(*s))
+        return Reply::error(Status::bad_request, "bad_payload", where + " is not valid UTF-8");
+    }
+    alerts.push_back(std::move(p));
+  }
+
+  // The contract: the one named, else the tenant's only one.
+  std::string contract = contract_in;
+  if (contract.empty()) {
+    const auto all = m_store.list_contracts(who, tenant);
+    if (all.size() != 1) {
+      if (all.empty() && !m_store.get_tenant(Principal::system(), tenant))
+        return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+      return Reply::error(Status::bad_request, "bad_contract",
+                          all.empty() ? "the tenant has no contract to route under"
+                                      : "the tenant has " + std::to_string(all.size()) +
+                                            " contracts: name one with ?contract=ID");
+    }
+    contract = all.front().id;
+  }
+  Reply error;
+  const auto view = contract_view(who, tenant, contract, error);
+  if (!view) return error;
+  const auto rules = rules_of(view->contract.matrix, view->contract.version);
+  if (!rules)
+    return Reply::error(Status::conflict, "unreadable",
+                        "the contract's classification rules cannot be read");
+  const Matrix& m = view->loaded->matrix;
+  const auto provider = route::provider_party(m, view->contract.party);
+  const std::int64_t escalate = duration_ms(view->contract.escalate_after).value_or(15 * 60 * 1000);
+  const std::int64_t now = store::now_ms();
+
+  std::vector<store::IncomingAlert> incoming;
+  std::uint64_t classified = 0;
+  for (auto& p : alerts) {
+    k8s::Subject s;
+    s.alert = true;
+    s.labels = p.labels;
+    if (auto it = s.labels.find("alertname"); it != s.labels.end()) s.alertname = it->second;
+    if (auto it = s.labels.find("namespace"); it != s.labels.end()) s.namespace_ = it->second;
+    const route::Plan plan = route::plan(*rules, m, s, provider);
+    if (plan.activity != nullptr) {
+      ++classified;
+      p.in.activity = json{{"id", plan.activity->id},
+                           {"title", plan.activity->title},
+                           {"section", plan.section != nullptr ? plan.section->title : ""}}
+                          .dump();
+    }
+    auto delivery = [&](const route::Recipient& r, route::Kind k, std::int64_t due) {
+      return store::NewDelivery{m.parties.at(r.party).id, m.parties.at(r.party).name,
+                                std::string(1, r.role), std::string(route::kind_name(k)), due};
+    };
+    for (const auto& r : plan.responsible) {
+      p.in.on_firing.push_back(delivery(r, route::Kind::firing, now));
+      p.in.on_resolved.push_back(delivery(r, route::Kind::resolved, now));
+    }
+    for (const auto& r : plan.informed)
+      p.in.on_firing.push_back(delivery(r, route::Kind::informed, now));
+    for (const auto& r : plan.accountable)
+      p.in.on_firing.push_back(delivery(r, route::Kind::escalation, now + escalate));
+    incoming.push_back(std::move(p.in));
+  }
+  const auto recorded = m_store.record_alerts(who, tenant, contract, incoming);
+  if (!recorded)
+    return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
+
+  std::uint64_t repeats = 0;
+  std::size_t deliveries = 0;
+  ordered_json events = ordered_json::array();
+  for (const auto& r : *recorded) {
+    const char* outcome = r.outcome == store::Recorded::Outcome::created    ? "created"
+                          : r.outcome == store::Recorded::Outcome::resolved ? "resolved"
+                                                                            : "repeat";
+    if (r.outcome == store::Recorded::Outcome::repeat) ++repeats;
+    deliveries += r.deliveries;
+    events.push_back({{"event", r.event}, {"outcome", outcome}, {"deliveries", r.deliveries}});
+  }
+  if (deliveries > 0 && m_on_recorded) m_on_recorded();
+  m_routing.alerts_received += incoming.size();
+  m_routing.alerts_deduplicated += repeats;
+  m_routing.alerts_classified += classified;
+  m_routing.alerts_gray_zone += incoming.size() - classified;
+  return Reply::json(ordered_json{
+      {"contract", contract}, {"received", incoming.size()}, {"events", std::move(events)}});
+}
+
+Reply Service::list_events(const Principal& who, const std::string& tenant,
+                           const std::string& status) {
+  if (!status.empty() && status != "firing" && status != "resolved")
+    return Reply::error(Status::bad_request, "bad_query", "status is firing or resolved");
+  if (!m_store.get_tenant(who, tenant))
+    return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  ordered_json out = ordered_json::array();
+  for (const auto& e : m_store.list_events(who, tenant, status)) out.push_back(event_json(e));
+  return Reply::json(out);
+}
+
+Reply Service::get_event(const Principal& who, const std::string& tenant, const std::string& id) {
+  const auto e = m_store.get_event(who, tenant, id);
+  if (!e) return Reply::error(Status::not_found, "not_found", "no event '" + id + "'");
+  return Reply::json(event_json(*e));
+}
+
+Reply Service::acknowledge(const Principal& who, const std::string& tenant, const std::string& id) {
+  const auto e = m_store.acknowledge(who, tenant, id);
+  if (!e) return Reply::error(Status::not_found, "not_found", "no event '" + id + "'");
+  return Reply::json(event_json(*e));
+}
+
+std::string Service::delivery_body(const store::Claimed& c, const std::string& ack_base) {
+  const auto& d = c.delivery;
+  const auto& e = c.event;
+  ordered_json j;
+  j["racine"] = 1;
+  j["kind"] = d.kind;
+  j["delivery"] = d.id;
+  j["event"] = e.id;
+  j["tenant"] = e.tenant;
+  j["contract"] = e.contract;
+  j["party"] = d.party_name;
+  j["role"] = d.role;
+  j["activity"] = e.activity ? parsed_or(*e.activity, nullptr) : ordered_json(nullptr);
+  j["gray_zone"] = e.gray_zone;
+  j["alert"] = {{"fingerprint", e.fingerprint},
+                {"status", d.kind == "resolved" ? "resolved" : "firing"},
+                {"labels", parsed_or(e.labels, ordered_json::object())},
+                {"annotations", parsed_or(e.annotations, ordered_json::object())},
+                {"startsAt", e.starts_at},
+                {"endsAt", e.ends_at},
+                {"generatorURL", e.generator_url}};
+  j["ack_url"] = ack_base + "/api/v1/tenants/" + e.tenant + "/events/" + e.id + "/ack";
+  return j.dump();
+}
+
+}  // namespace racine::service

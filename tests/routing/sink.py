@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""A webhook receiver for the routing tests: records every POST it gets as one JSON line
+(path, headers that matter, body) in OUT, and answers as told.
+
+usage: sink.py PORT_FILE OUT [--status CODE] [--fail-first N] [--retry-after S] [--delay S]
+
+It listens on 127.0.0.1 on a port of its own choosing, written to PORT_FILE once ready.
+--status: the answer to every request (default 200); --fail-first N: answer 500 to the
+first N requests of each Idempotency-Key, then --status; --delay: wait before answering
+(a receiver that times out). It stops when its parent (the test) goes away.
+"""
+import argparse
+import http.server
+import json
+import os
+import signal
+import sys
+import threading
+import time
+
+args = argparse.ArgumentParser()
+args.add_argument("port_file")
+args.add_argument("out")
+args.add_argument("--status", type=int, default=200)
+args.add_argument("--fail-first", type=int, default=0)
+args.add_argument("--retry-after", default=None)
+args.add_argument("--delay", type=float, default=0)
+opts = args.parse_args()
+
+lock = threading.Lock()
+tries = {}
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        key = self.headers.get("Idempotency-Key", "")
+        with lock:
+            tries[key] = tries.get(key, 0) + 1
+            n = tries[key]
+        if opts.delay:
+            time.sleep(opts.delay)
+        status = 500 if n <= opts.fail_first else opts.status
+        record = {
+            "path": self.path,
+            "status": status,
+            "idempotency_key": key,
+            "signature": self.headers.get("X-Racine-Signature"),
+            "content_type": self.headers.get("Content-Type"),
+            "body": body.decode("utf-8", "replace"),
+        }
+        with lock, open(opts.out, "a", encoding="utf-8") as f:
+            f.write(json.dumps(record) + "\n")
+        self.send_response(status)
+        if opts.retry_after is not None and status >= 300:
+            self.send_header("Retry-After", opts.retry_after)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *a):
+        pass
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+tmp = opts.port_file + ".tmp"
+with open(tmp, "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(tmp, opts.port_file)
+parent = os.getppid()
+
+
+def watch():
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+threading.Thread(target=watch, daemon=True).start()
+signal.signal(signal.SIGTERM, lambda *a: os._exit(0))
+server.serve_forever()
