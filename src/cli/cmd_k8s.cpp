@@ -1,6 +1,7 @@
 // racine k8s who  [-f FILE|-]... [--label K=V]... [--alert FILE] [--with OPTION]...
 //                  [--matrix FILE] [--rules FILE] [--json]
 // racine k8s lint [--matrix FILE] [--rules FILE] [--format text|json|sarif]
+// racine route test --label K=V... [--with OPTION]... [--party ID] [--matrix FILE] [--json]
 // Installed as kubectl-raci too: `kubectl raci who -f deploy.yaml`.
 
 #include <fmt/format.h>
@@ -19,6 +20,8 @@
 #include "k8s/classify.h"
 #include "k8s/objects.h"
 #include "k8s/rules.h"
+#include "query/duties.h"
+#include "route/route.h"
 
 namespace racine::cli {
 
@@ -254,6 +257,77 @@ int run_lint(const K8sOptions& o) {
   return s.errors > 0 ? k_exit_found : k_exit_ok;
 }
 
+// `route test`: where an alert with these labels goes under a contract with these
+// options (docs/routing.md), as `amtool config routes test` answers for Alertmanager.
+int run_route_test(const K8sOptions& o, const std::string& party) {
+  auto config = config_for(o.matrix, o.input);
+  if (!config) {
+    print_error(config.error());
+    return k_exit_error;
+  }
+  const auto m = load_matrix(o.matrix, o.input, o.with);
+  if (!m) return k_exit_error;
+  auto rules = load_rules(o, *config);
+  if (!rules) {
+    print_error(rules.error());
+    return k_exit_error;
+  }
+  if (o.labels.empty()) {
+    print_usage_error("route test: give the alert's labels with --label NAME=VALUE");
+    return k_exit_error;
+  }
+  auto alert = k8s::alert_from_pairs(o.labels);
+  if (!alert) {
+    print_usage_error(alert.error().message);
+    return k_exit_error;
+  }
+  std::string tenant = party;
+  if (tenant.empty() && !m->parties.empty()) tenant = m->parties.front().id;
+  if (const auto p = query::find_party(*m, tenant)) {
+    tenant = m->parties[*p].id;
+  } else {
+    print_usage_error(fmt::format("--party: no party '{}' in this matrix", printable(party)));
+    return k_exit_error;
+  }
+  const auto provider = route::provider_party(*m, tenant);
+  const route::Plan plan = route::plan(*rules, *m, *alert, provider);
+  if (o.json) {
+    fmt::print("{}\n", json_text(route::plan_to_json(*m, *alert, plan)));
+    return plan.gray_zone() ? k_exit_found : k_exit_ok;
+  }
+  const Matrix shown = printable_matrix(*m);
+  std::string text = subject_text(*alert) + "\n";
+  if (plan.gray_zone()) {
+    text += "  -> gray zone: no rule matches\n";
+  } else {
+    text += fmt::format("  -> {} (line {}) [rule {}]\n", printable(plan.activity->title),
+                        m->source->position(plan.activity->span.begin).line,
+                        printable(plan.rule->name));
+  }
+  // Characters, not bytes: party names are often accented.
+  auto columns = [](std::string_view s) {
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+      return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+    }));
+  };
+  std::size_t width = 0;
+  for (const auto& p : shown.parties) width = std::max(width, columns(p.name));
+  auto line = [&](const route::Recipient& r, std::string_view what) {
+    const std::string& name = shown.parties.at(r.party).name;
+    text += fmt::format("     {}  {}{}  {}\n", r.role, name,
+                        std::string(width - std::min(width, columns(name)), ' '), what);
+  };
+  for (const auto& r : plan.responsible)
+    line(r, plan.gray_zone() ? "firing and resolved, marked gray zone (the provider's party)"
+                             : "firing and resolved");
+  for (const auto& r : plan.informed) line(r, "informed");
+  for (const auto& r : plan.accountable)
+    line(r, "escalation, when no one acknowledges within the contract's escalate_after");
+  for (const std::size_t c : plan.consulted) line({c, 'C'}, "nothing (consulted)");
+  fmt::print("{}", text);
+  return plan.gray_zone() ? k_exit_found : k_exit_ok;
+}
+
 void add_common(CLI::App* app, K8sOptions& o) {
   app->add_option("--matrix", o.matrix, "Matrix file (none: the built-in matrix)");
   app->add_option("--rules", o.rules,
@@ -295,6 +369,34 @@ std::vector<Command> add_k8s(CLI::App& root) {
       ->check(CLI::IsMember({"text", "json", "sarif"}));
   add_common(l, *lint);
   return {{w, [who] { return run_who(*who); }}, {l, [lint] { return run_lint(*lint); }}};
+}
+
+std::vector<Command> add_route(CLI::App& root) {
+  CLI::App* r = root.add_subcommand("route", "Alert routing: where an alert goes under a contract");
+  r->require_subcommand(1);
+  auto o = std::make_shared<K8sOptions>();
+  auto party = std::make_shared<std::string>();
+  CLI::App* t = r->add_subcommand(
+      "test",
+      "Which activity an alert with these labels falls under, and which party gets it in which "
+      "role (firing, informed, escalation), as the server would route it");
+  t->footer(
+      "Examples:\n"
+      "  racine route test --label alertname=KubeNodeNotReady --label namespace=kube-system\n"
+      "  racine route test --label alertname=TargetDown --label namespace=shop --with "
+      "infogerance --json\n"
+      "Exit status: 0 routed to an activity, 1 gray zone, 2 usage or input error.");
+  repeatable(t->add_option("--label", o->labels,
+                           "An alert label NAME=VALUE (repeatable; together they are one alert)"));
+  repeatable(t->add_option("--with", o->with,
+                           "A contract option the client signed (repeatable; see `racine "
+                           "options`)"));
+  t->add_option("--party", *party,
+                "The client's party (id or name; default: the matrix's first party); the "
+                "gray zone goes to the first other party, the provider");
+  t->add_flag("--json", o->json, "Write JSON for programs");
+  add_common(t, *o);
+  return {{t, [o, party] { return run_route_test(*o, *party); }}};
 }
 
 }  // namespace racine::cli

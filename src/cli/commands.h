@@ -48,7 +48,8 @@ Command add_duties(CLI::App& root);
 Command add_summary(CLI::App& root);
 Command add_diff(CLI::App& root);
 Command add_i18n(CLI::App& root);
-std::vector<Command> add_k8s(CLI::App& root);  // k8s who, k8s lint
+std::vector<Command> add_k8s(CLI::App& root);    // k8s who, k8s lint
+std::vector<Command> add_route(CLI::App& root);  // route test
 Command add_completion(CLI::App& root);
 Command add_man(CLI::App& root);
 std::vector<Command> add_serve(CLI::App& root);  // serve, token create

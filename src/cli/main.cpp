@@ -121,6 +121,7 @@ int main(int argc, char** argv) {
       add_summary(app),    add_diff(app),    add_i18n(app),    add_explain(app), add_rules(app),
       add_completion(app), add_man(app)};
   for (auto& c : add_k8s(app)) commands.push_back(std::move(c));
+  for (auto& c : add_route(app)) commands.push_back(std::move(c));
   for (auto& c : add_serve(app)) commands.push_back(std::move(c));
   // Answered before parsing (below); declared so that help, completion and the man page
   // list them.

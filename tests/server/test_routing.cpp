@@ -1,0 +1,650 @@
+// Alert routing end to end (DESIGN.md, "Routing (contract)"), on SQLite and PostgreSQL: a
+// real `racine serve`, real webhook receivers (tests/routing/sink.py, one process that
+// records every request), alerts posted as Alertmanager posts them. Who gets what under
+// each tenant's contract, resolution, escalation and acknowledgement, deduplication,
+// payload errors, retries and dead letters, nothing lost across SIGKILL, and two
+// instances on one PostgreSQL sending each delivery once.
+#include <gtest/gtest.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "../store/store_engines.h"
+#include "notify/send.h"
+#include "server_process.h"
+#include "service/outbox.h"
+#include "service/service.h"
+#include "store/store.h"
+
+namespace racine::test {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// tests/routing/sink.py in a process of its own: a webhook receiver on 127.0.0.1.
+class Sink {
+ public:
+  explicit Sink(std::vector<std::string> extra = {}) {
+    static std::atomic<int> counter{0};
+    m_dir = std::filesystem::temp_directory_path() /
+            ("racine-sink-" + std::to_string(getpid()) + "-" + std::to_string(++counter));
+    std::filesystem::remove_all(m_dir);
+    std::filesystem::create_directories(m_dir);
+    const std::string port_file = (m_dir / "port").string();
+    m_out = (m_dir / "requests.jsonl").string();
+    m_pid = fork();
+    if (m_pid == 0) {
+      std::vector<std::string> all = {
+          "python3", std::string(RACINE_SOURCE_DIR) + "/tests/routing/sink.py", port_file, m_out};
+      all.insert(all.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : all) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execvp("python3", argv.data());
+      _exit(127);
+    }
+    const auto deadline = Clock::now() + std::chrono::seconds(15);
+    while (Clock::now() < deadline && !std::filesystem::exists(port_file))
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::ifstream in(port_file);
+    in >> m_port;
+    if (m_port == 0) throw std::runtime_error("the webhook sink did not start (python3?)");
+  }
+  ~Sink() {
+    kill(m_pid, SIGTERM);
+    waitpid(m_pid, nullptr, 0);
+    std::filesystem::remove_all(m_dir);
+  }
+  Sink(const Sink&) = delete;
+  Sink& operator=(const Sink&) = delete;
+
+  [[nodiscard]] std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(m_port) + path;
+  }
+  // Every request so far: {"path", "status", "idempotency_key", "signature", "body": {...},
+  // "raw": "..."}.
+  [[nodiscard]] std::vector<json> requests() const {
+    std::vector<json> out;
+    std::ifstream in(m_out);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto r = json::parse(line, nullptr, false);
+      if (r.is_discarded()) continue;  // a line being written
+      r["raw"] = r["body"];
+      r["body"] = json::parse(r["body"].get<std::string>(), nullptr, false);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+  // The requests once `done` holds for them, or after `timeout` (the test then fails on
+  // what it sees).
+  template <typename Pred>
+  std::vector<json> wait_for(Pred done, std::chrono::seconds timeout = std::chrono::seconds(20)) {
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+      auto r = requests();
+      if (done(r) || Clock::now() > deadline) return r;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+ private:
+  std::filesystem::path m_dir;
+  std::string m_out;
+  pid_t m_pid = -1;
+  int m_port = 0;
+};
+
+// The successful requests as "PATH KIND ROLE FINGERPRINT", sorted (duplicates of one
+// Idempotency-Key counted once, as a receiver deduplicates).
+std::multiset<std::string> delivered(const std::vector<json>& requests) {
+  std::multiset<std::string> out;
+  std::set<std::string> keys;
+  for (const auto& r : requests) {
+    if (r["status"] != 200 || !r["body"].is_object()) continue;
+    if (!keys.insert(r["idempotency_key"].get<std::string>()).second) continue;
+    const auto& b = r["body"];
+    out.insert(r["path"].get<std::string>() + " " + b["kind"].get<std::string>() + " " +
+               b["role"].get<std::string>() + " " + b["alert"]["fingerprint"].get<std::string>());
+  }
+  return out;
+}
+
+json alert(const std::string& fingerprint, const std::string& status, json labels,
+           const std::string& starts = "2026-11-30T10:00:00Z") {
+  return {{"status", status},
+          {"labels", std::move(labels)},
+          {"annotations", {{"summary", "from the routing test"}}},
+          {"startsAt", starts},
+          {"endsAt", status == "resolved" ? "2026-11-30T10:05:00Z" : "0001-01-01T00:00:00Z"},
+          {"generatorURL", "http://prometheus.example/graph"},
+          {"fingerprint", fingerprint}};
+}
+
+// Alertmanager's webhook payload, version 4 (a vector: `{alert(...)}` as a json would be
+// the alert itself, not a list of one).
+std::string payload(const std::vector<json>& list) {
+  const json alerts = list;
+  return json{{"version", "4"},
+              {"groupKey", "{}:{alertname=\"x\"}"},
+              {"truncatedAlerts", 0},
+              {"status", "firing"},
+              {"receiver", "racine"},
+              {"groupLabels", json::object()},
+              {"commonLabels", json::object()},
+              {"commonAnnotations", json::object()},
+              {"externalURL", "http://alertmanager.example"},
+              {"alerts", alerts}}
+      .dump();
+}
+
+// The message of an error answer, "" for any other body.
+std::string message_of(const std::string& body) {
+  const auto j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("error")) return "";
+  return j["error"].value("message", "");
+}
+
+std::string hmac_hex(const std::string& key, const std::string& body) {
+  unsigned char mac[32];
+  unsigned int n = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &n);
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) out += fmt::format("{:02x}", mac[i]);
+  return out;
+}
+
+class RoutingTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    where = fresh_store(GetParam());
+    if (where.empty()) {
+      if (!under_ci())
+        GTEST_SKIP() << "no private PostgreSQL server (make deps-test installs postgresql-15)";
+      FAIL() << "no store for " << GetParam();
+    }
+    if (where.starts_with("sqlite:")) {
+      args = {"--data", std::filesystem::path(where.substr(7)).parent_path().string()};
+    } else {
+      args = {"--database", where};
+    }
+  }
+
+  // Quick retries, so that a test sees several attempts in seconds.
+  std::unique_ptr<ServerProcess> start(std::vector<std::string> extra = {}) {
+    auto a = args;
+    a.insert(a.end(), {"--rate-limit", "0", "--retry-initial", "1s", "--retry-max", "2s"});
+    a.insert(a.end(), extra.begin(), extra.end());
+    return std::make_unique<ServerProcess>(RACINE_BINARY, a);
+  }
+
+  std::string token(std::uint16_t port, const std::string& admin, const std::string& role,
+                    const std::string& tenant = "") {
+    json body = {{"role", role}, {"name", role}};
+    if (!tenant.empty()) body["tenant"] = tenant;
+    const auto r = http(port, "POST", "/api/v1/tokens", admin, body.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return json::parse(r.body, nullptr, false).value("token", "");
+  }
+
+  // A tenant with a contract "main" on the built-in matrix; its tenant and ingest tokens.
+  std::pair<std::string, std::string> tenant(std::uint16_t port, const std::string& admin,
+                                             const std::string& id, const json& options,
+                                             const std::string& escalate_after = "15m") {
+    EXPECT_EQ(http(port, "PUT", "/api/v1/tenants/" + id, admin, json{{"name", id}}.dump()).status,
+              201);
+    const json contract = {{"matrix", "managed-kubernetes"},
+                           {"version", 1},
+                           {"options", options},
+                           {"party", "client"},
+                           {"escalate_after", escalate_after}};
+    const auto r =
+        http(port, "PUT", "/api/v1/tenants/" + id + "/contracts/main", admin, contract.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return {token(port, admin, "tenant", id), token(port, admin, "ingest", id)};
+  }
+
+  void receiver(std::uint16_t port, const std::string& admin, const std::string& path,
+                const json& body) {
+    const auto r = http(port, "PUT", path, admin, body.dump());
+    EXPECT_TRUE(r.status == 201 || r.status == 200) << path << ": " << r.body;
+  }
+
+  std::string where;
+  std::vector<std::string> args;
+};
+
+const json k_platform = {{"alertname", "KubeNodeNotReady"}, {"namespace", "kube-system"}};
+const json k_application = {{"alertname", "KubePodCrashLooping"}, {"namespace", "shop"}};
+const json k_certificate = {{"alertname", "CertificateExpiringSoon"}, {"namespace", "shop"}};
+const json k_unclassified = {{"job", "backup"}};
+
+TEST_P(RoutingTest, EachAlertReachesWhomTheContractSays) {
+  Sink sink;
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto acme_tokens =
+      tenant(port, admin, "acme", json::array({"infogerance-complementaire"}), "2s");
+  const auto globex_tokens = tenant(port, admin, "globex", json::array(), "2s");
+  const std::string acme = acme_tokens.first;
+  const std::string acme_ingest = acme_tokens.second;
+  const std::string globex = globex_tokens.first;
+  const std::string globex_ingest = globex_tokens.second;
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/acme")}, {"secret", "acme-secret"}});
+  receiver(port, admin, "/api/v1/tenants/globex/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/globex")}});
+  receiver(port, admin, "/api/v1/receivers/cloud-temple",
+           {{"type", "webhook"}, {"url", sink.url("/provider")}});
+
+  auto r =
+      http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme_ingest,
+           payload({alert("p1", "firing", k_platform), alert("a1", "firing", k_application),
+                    alert("c1", "firing", k_certificate), alert("g1", "firing", k_unclassified)}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto answer = json::parse(r.body);
+  EXPECT_EQ(answer["received"], 4);
+  ASSERT_EQ(answer["events"].size(), 4U);
+  for (const auto& e : answer["events"]) EXPECT_EQ(e["outcome"], "created");
+  // The same fingerprint at another tenant is another event.
+  r = http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex_ingest,
+           payload({alert("c1", "firing", k_certificate)}));
+  ASSERT_EQ(r.status, 200) << r.body;
+
+  // Acknowledged at once: the platform alert's escalation never goes.
+  const std::string p1 = answer["events"][0]["event"];
+  r = http(port, "POST", "/api/v1/tenants/acme/events/" + p1 + "/ack", acme);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["acknowledged"], true);
+
+  // Everything sent now, and the escalations after 2 s.
+  const std::multiset<std::string> expected = {
+      // The platform alert: Cloud Temple is R (and A, but acknowledged), the client I.
+      "/provider firing R p1", "/acme informed I p1",
+      // The application alert: the client is R and A; escalated after 2 s.
+      "/acme firing R a1", "/acme escalation A a1",
+      // The application certificates are delegated by acme's option: Cloud Temple R and A.
+      "/provider firing R c1", "/acme informed I c1", "/provider escalation A c1",
+      // No rule: the provider, marked gray zone.
+      "/provider firing R g1",
+      // globex did not sign the option: its client is R and A, Cloud Temple informed.
+      "/globex firing R c1", "/provider informed I c1", "/globex escalation A c1"};
+  auto seen =
+      sink.wait_for([&](const auto& rs) { return delivered(rs).size() >= expected.size(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // nothing more comes
+  seen = sink.requests();
+  EXPECT_EQ(delivered(seen), expected);
+
+  for (const auto& q : seen) {
+    const auto& b = q["body"];
+    EXPECT_EQ(b["racine"], 1);
+    EXPECT_EQ(q["content_type"], "application/json");
+    EXPECT_EQ(b["delivery"], q["idempotency_key"]);
+    EXPECT_EQ(b["gray_zone"], b["alert"]["fingerprint"] == "g1");
+    // Signed with the receiver's secret, and only where one is set.
+    if (q["path"] == "/acme") {
+      EXPECT_EQ(q["signature"], "sha256=" + hmac_hex("acme-secret", q["raw"]));
+    } else {
+      EXPECT_TRUE(q["signature"].is_null());
+    }
+    if (b["alert"]["fingerprint"] == "a1" && b["kind"] == "firing") {
+      EXPECT_EQ(b["tenant"], "acme");
+      EXPECT_EQ(b["contract"], "main");
+      EXPECT_EQ(b["party"], "Client");
+      EXPECT_EQ(b["activity"], json({{"id", "gerer-les-alertes-liees-aux-applications"},
+                                     {"title", "Gérer les alertes liées aux applications"},
+                                     {"section", "Surveillance et performance"}}));
+      EXPECT_EQ(b["alert"]["labels"], k_application);
+      EXPECT_EQ(b["alert"]["annotations"]["summary"], "from the routing test");
+      EXPECT_EQ(b["alert"]["startsAt"], "2026-11-30T10:00:00Z");
+      EXPECT_EQ(b["alert"]["generatorURL"], "http://prometheus.example/graph");
+      EXPECT_TRUE(b["ack_url"].get<std::string>().ends_with(
+          "/api/v1/tenants/acme/events/" + b["event"].get<std::string>() + "/ack"));
+    }
+  }
+
+  // Alertmanager re-sends the group (repeat_interval, or an HA pair): nobody is paged.
+  r = http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme_ingest,
+           payload({alert("p1", "firing", k_platform), alert("a1", "firing", k_application)}));
+  ASSERT_EQ(r.status, 200);
+  for (const auto& e : json::parse(r.body)["events"]) {
+    EXPECT_EQ(e["outcome"], "repeat");
+    EXPECT_EQ(e["deliveries"], 0);
+  }
+  // Resolved: the Responsible parties hear it; an alert missing from a group is not
+  // resolved (a1 and c1 are left out of this one and stay firing).
+  r = http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme_ingest,
+           payload({alert("p1", "resolved", k_platform), alert("g1", "resolved", k_unclassified)}));
+  ASSERT_EQ(r.status, 200);
+  seen = sink.wait_for([&](const auto& rs) { return delivered(rs).size() >= expected.size() + 2; });
+  auto now = delivered(seen);
+  for (const auto& e : expected) now.erase(now.find(e));
+  EXPECT_EQ(now,
+            (std::multiset<std::string>{"/provider resolved R p1", "/provider resolved R g1"}));
+
+  // The events as the tenant sees them: newest first, with their deliveries.
+  r = http(port, "GET", "/api/v1/tenants/acme/events", acme);
+  ASSERT_EQ(r.status, 200);
+  const auto events = json::parse(r.body);
+  ASSERT_EQ(events.size(), 4U);
+  std::map<std::string, json> by_fp;
+  for (const auto& e : events) by_fp[e["fingerprint"]] = e;
+  EXPECT_EQ(events[0]["fingerprint"], "g1");
+  EXPECT_EQ(by_fp["p1"]["status"], "resolved");
+  EXPECT_EQ(by_fp["p1"]["acknowledged"], true);
+  EXPECT_EQ(by_fp["p1"]["repeats"], 1);
+  EXPECT_EQ(by_fp["a1"]["status"], "firing");
+  EXPECT_EQ(by_fp["a1"]["acknowledged"], false);
+  EXPECT_EQ(by_fp["g1"]["gray_zone"], true);
+  EXPECT_EQ(by_fp["g1"]["activity"], nullptr);
+  std::set<std::string> states;
+  for (const auto& d : by_fp["p1"]["deliveries"])
+    states.insert(d["kind"].get<std::string>() + ":" + d["state"].get<std::string>());
+  EXPECT_EQ(states, (std::set<std::string>{"escalation:cancelled", "firing:sent", "informed:sent",
+                                           "resolved:sent"}));
+  r = http(port, "GET", "/api/v1/tenants/acme/events?status=firing", acme);
+  EXPECT_EQ(json::parse(r.body).size(), 2U);
+
+  // Another tenant's events answer like missing ones; an ingest token cannot read them.
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/events", globex).status, 404);
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/events/" + p1, globex).status, 404);
+  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/events/" + p1 + "/ack", globex).status, 404);
+  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", globex_ingest,
+                 payload({alert("x", "firing", k_platform)}))
+                .status,
+            404);
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/events", acme_ingest).status, 403);
+
+  const std::string metrics = http(port, "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("racine_alerts_received_total 9\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("racine_alerts_deduplicated_total 2\n"), std::string::npos);
+  EXPECT_NE(metrics.find("racine_alerts_gray_zone_total 2\n"), std::string::npos);
+  EXPECT_NE(metrics.find("racine_outbox_pending 0\n"), std::string::npos);
+  EXPECT_EQ(s->terminate(), 0);
+}
+
+TEST_P(RoutingTest, PayloadsAreCheckedBeforeAnythingIsStored) {
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto tokens = tenant(port, admin, "acme", json::array());
+  const std::string acme = tokens.first;
+  const std::string ingest = tokens.second;
+  auto error = [&](const std::string& body) {
+    const auto r = http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest, body);
+    return std::to_string(r.status) + " " + message_of(r.body);
+  };
+  EXPECT_EQ(error("{}"),
+            "400 the body must be an Alertmanager webhook payload (version 4): {\"version\": "
+            "\"4\", \"alerts\": [{\"status\", \"labels\", \"startsAt\", ...}]}");
+  EXPECT_EQ(error(R"({"version": "3", "alerts": []})"),
+            "400 version must be \"4\" (Alertmanager's webhook payload)");
+  EXPECT_EQ(error(R"({"alerts": [{"status": "firing", "startsAt": "x"}]})"),
+            "400 alerts[0].labels is missing");
+  EXPECT_EQ(error(R"({"alerts": [{"status": "firing", "labels": {"a": 1}, "startsAt": "x"}]})"),
+            "400 alerts[0].labels.a must be a string");
+  EXPECT_EQ(error(payload({alert("ok", "firing", k_platform), alert("b", "pending", k_platform)})),
+            "400 alerts[1].status must be \"firing\" or \"resolved\"");
+  EXPECT_EQ(error(R"({"alerts": [{"status": "firing", "labels": {}}]})"),
+            "400 alerts[0].startsAt must be a time (RFC 3339)");
+  EXPECT_EQ(error("not json"), "400 the body is not valid JSON");
+  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager?contract=other", ingest,
+                 payload({alert("x", "firing", k_platform)}))
+                .status,
+            404);
+  // Nothing of the refused requests was stored (the first alert of a refused batch
+  // neither).
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/events", acme).body, "[]");
+  // The provider's tokens do not post alerts: ingest and tenant tokens do.
+  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", admin,
+                 payload({alert("x", "firing", k_platform)}))
+                .status,
+            403);
+  // Receivers: the shape, and a tenant for its own parties only.
+  auto put = [&](const std::string& path, const std::string& tok, const json& body) {
+    const auto r = http(port, "PUT", path, tok, body.dump());
+    return std::to_string(r.status) + " " + message_of(r.body);
+  };
+  EXPECT_EQ(put("/api/v1/tenants/acme/receivers/client", acme, {{"type", "pager"}}),
+            "400 type is \"webhook\" or \"email\"");
+  EXPECT_EQ(put("/api/v1/tenants/acme/receivers/client", acme,
+                {{"type", "webhook"}, {"url", "file:///etc/passwd"}}),
+            "400 url must be an http:// or https:// URL");
+  EXPECT_EQ(put("/api/v1/tenants/acme/receivers/client", acme,
+                {{"type", "email"}, {"to", "a@b.example, c@d.example"}}),
+            "400 to must be one email address");
+  EXPECT_EQ(put("/api/v1/tenants/acme/receivers/client", acme,
+                {{"type", "email"}, {"to", "ops@acme.example"}}),
+            "201 ");
+  EXPECT_EQ(put("/api/v1/receivers/client", acme, {{"type", "email"}, {"to", "x@y.example"}}),
+            "403 a tenant token cannot do this");
+  // Secrets are never shown again.
+  EXPECT_EQ(put("/api/v1/receivers/cloud-temple", admin,
+                {{"type", "webhook"}, {"url", "http://127.0.0.1:9/x"}, {"secret", "s"}}),
+            "201 ");
+  const auto listed = http(port, "GET", "/api/v1/receivers", admin);
+  EXPECT_EQ(
+      listed.body,
+      R"([{"party":"cloud-temple","type":"webhook","url":"http://127.0.0.1:9/x","secret":true}])");
+  EXPECT_EQ(s->terminate(), 0);
+}
+
+TEST_P(RoutingTest, AFailingReceiverIsRetriedThenDeadLetteredAndDelaysNoOther) {
+  Sink healthy;
+  Sink flaky({"--fail-first", "2"});
+  auto s = start({"--retry-max-age", "4s"});
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto acme = tenant(port, admin, "acme", json::array());
+  const auto globex = tenant(port, admin, "globex", json::array());
+  // acme's client takes everything; Cloud Temple's receiver is a closed port (nothing
+  // listens on port 9 of the loopback): retried, then dead. globex's client fails twice
+  // per delivery, then takes it.
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", healthy.url("/acme")}});
+  receiver(port, admin, "/api/v1/tenants/globex/receivers/client",
+           {{"type", "webhook"}, {"url", flaky.url("/globex")}});
+  receiver(port, admin, "/api/v1/receivers/cloud-temple",
+           {{"type", "webhook"}, {"url", "http://127.0.0.1:9/closed"}});
+  auto r = http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
+                payload({alert("p1", "firing", k_platform), alert("a1", "firing", k_application)}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string event = json::parse(r.body)["events"][0]["event"];
+  r = http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex.second,
+           payload({alert("a1", "firing", k_application)}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  // acme's client gets its two deliveries while Cloud Temple's keeps failing.
+  const auto got =
+      healthy.wait_for([](const auto& rs) { return rs.size() >= 2; }, std::chrono::seconds(5));
+  EXPECT_EQ(delivered(got),
+            (std::multiset<std::string>{"/acme informed I p1", "/acme firing R a1"}));
+  // globex's on the third attempt, with one Idempotency-Key.
+  const auto seen = flaky.wait_for([](const auto& rs) { return rs.size() >= 3; });
+  ASSERT_EQ(seen.size(), 3U);
+  EXPECT_EQ(seen[0]["status"], 500);
+  EXPECT_EQ(seen[1]["status"], 500);
+  EXPECT_EQ(seen[2]["status"], 200);
+  EXPECT_EQ(seen[0]["idempotency_key"], seen[2]["idempotency_key"]);
+  // After the maximum age (4 s), Cloud Temple's delivery is dead, counted and shown.
+  json firing;
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (Clock::now() < deadline) {
+    const auto e =
+        json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + event, acme.first).body);
+    for (const auto& d : e["deliveries"]) {
+      if (d["kind"] == "firing") firing = d;
+    }
+    if (firing["state"] == "dead") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(firing["state"], "dead");
+  EXPECT_GE(firing["attempts"].get<int>(), 2);
+  EXPECT_TRUE(firing["last_error"].get<std::string>().starts_with("Couldn't connect"))
+      << firing["last_error"];
+  const std::string metrics = http(port, "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("racine_outbox_dead 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("racine_deliveries_total{outcome=\"dead\"} 1\n"), std::string::npos);
+  EXPECT_EQ(s->terminate(), 0);
+}
+
+TEST_P(RoutingTest, NoAcknowledgedAlertIsLostWhenKilled) {
+  Sink sink;
+  auto s = start({"--delivery-lease", "2s"});
+  const std::string admin = s->admin_token();
+  const std::string ingest = tenant(s->port(), admin, "acme", json::array()).second;
+  receiver(s->port(), admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/client")}});
+  receiver(s->port(), admin, "/api/v1/receivers/cloud-temple",
+           {{"type", "webhook"}, {"url", sink.url("/provider")}});
+  // Four senders post batches of application alerts (one R delivery each, to the
+  // client) until racine is killed.
+  std::mutex mutex;
+  std::set<std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> senders;
+  const auto port = s->port();
+  for (int c = 0; c < 4; ++c) {
+    senders.emplace_back([&, c] {
+      for (int i = 0; i < 300 && !stop; ++i) {
+        std::vector<json> alerts;
+        for (int k = 0; k < 5; ++k) {
+          json labels = k_application;
+          labels["pod"] = fmt::format("p{}-{}-{}", c, i, k);
+          alerts.push_back(alert(fmt::format("f{}-{}-{}", c, i, k), "firing", labels));
+        }
+        const auto r = http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest,
+                            payload(alerts), "application/json");
+        if (r.status != 200) continue;
+        std::lock_guard<std::mutex> lock(mutex);
+        for (const auto& a : alerts) acknowledged.insert(a["fingerprint"].get<std::string>());
+      }
+    });
+  }
+  std::mt19937 gen{std::random_device{}()};
+  std::this_thread::sleep_for(std::chrono::milliseconds(400 + gen() % 600));
+  s->kill_now();
+  stop = true;
+  for (auto& t : senders) t.join();
+  ASSERT_GT(acknowledged.size(), 0U);
+
+  auto again = start({"--delivery-lease", "2s"});
+  // Every acknowledged alert reaches the client exactly once after deduplication by
+  // Idempotency-Key (a delivery in flight at the kill may arrive twice, with one key).
+  // (Alerts committed whose answer the kill cut off may come too: they are not counted.)
+  const auto seen = sink.wait_for(
+      [&](const std::vector<json>& rs) {
+        std::set<std::string> got;
+        for (const auto& r : rs) {
+          if (r["status"] == 200) got.insert(r["body"]["alert"]["fingerprint"].get<std::string>());
+        }
+        return std::includes(got.begin(), got.end(), acknowledged.begin(), acknowledged.end());
+      },
+      std::chrono::seconds(60));
+  std::map<std::string, int> per_alert;
+  std::map<std::string, std::string> key_of;
+  for (const auto& r : seen) {
+    if (r["status"] != 200) continue;
+    const std::string fp = r["body"]["alert"]["fingerprint"];
+    const std::string key = r["idempotency_key"];
+    if (key_of.count(fp) != 0U) {
+      EXPECT_EQ(key_of[fp], key) << "two deliveries for one alert and role: " << fp;
+      continue;
+    }
+    key_of[fp] = key;
+    ++per_alert[fp];
+  }
+  for (const auto& fp : acknowledged) EXPECT_EQ(per_alert[fp], 1) << fp;
+  EXPECT_EQ(again->terminate(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, RoutingTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& param_info) { return param_info.param; });
+
+// Two instances on one PostgreSQL share the outbox: each delivery is sent by one of
+// them (FOR UPDATE SKIP LOCKED), whichever received the alert.
+TEST(RoutingPostgresql, TwoInstancesSendEachDeliveryOnce) {
+  const std::string where = fresh_store("postgresql");
+  if (where.empty()) {
+    if (!under_ci()) GTEST_SKIP() << "no private PostgreSQL server";
+    FAIL() << "no PostgreSQL";
+  }
+  Sink sink;
+  ServerProcess one(RACINE_BINARY, {"--database", where, "--rate-limit", "0"});
+  ServerProcess two(RACINE_BINARY, {"--database", where, "--rate-limit", "0"});
+  const std::string admin = one.admin_token().empty() ? two.admin_token() : one.admin_token();
+  ASSERT_FALSE(admin.empty());
+  ASSERT_EQ(http(one.port(), "PUT", "/api/v1/tenants/acme", admin, R"({"name": "acme"})").status,
+            201);
+  ASSERT_EQ(http(one.port(), "PUT", "/api/v1/tenants/acme/contracts/main", admin,
+                 R"({"matrix": "managed-kubernetes", "version": 1, "party": "client"})")
+                .status,
+            201);
+  ASSERT_EQ(http(one.port(), "PUT", "/api/v1/receivers/client", admin,
+                 json{{"type", "webhook"}, {"url", sink.url("/client")}}.dump())
+                .status,
+            201);
+  const auto t = http(one.port(), "POST", "/api/v1/tokens", admin,
+                      R"({"role": "ingest", "tenant": "acme", "name": "am"})");
+  const std::string ingest = json::parse(t.body)["token"];
+  std::set<std::string> posted;
+  for (int i = 0; i < 40; ++i) {
+    std::vector<json> alerts;
+    for (int k = 0; k < 5; ++k) {
+      json labels = k_application;
+      labels["pod"] = fmt::format("p{}-{}", i, k);
+      alerts.push_back(alert(fmt::format("f{}-{}", i, k), "firing", labels));
+      posted.insert(fmt::format("f{}-{}", i, k));
+    }
+    const auto port = i % 2 == 0 ? one.port() : two.port();
+    ASSERT_EQ(
+        http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest, payload(alerts)).status,
+        200);
+  }
+  const auto seen = sink.wait_for([&](const auto& rs) { return rs.size() >= posted.size(); });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  std::map<std::string, int> keys;
+  for (const auto& r : sink.requests()) ++keys[r["idempotency_key"].get<std::string>()];
+  EXPECT_EQ(keys.size(), posted.size());
+  for (const auto& [k, n] : keys) EXPECT_EQ(n, 1) << k << " was sent " << n << " times";
+  (void)seen;
+  EXPECT_EQ(one.terminate(), 0);
+  EXPECT_EQ(two.terminate(), 0);
+}
+
+// The outbox's pieces that need no server.
+TEST(Outbox, BackoffIsFullJitterUnderADoublingCap) {
+  using service::backoff_ms;
+  EXPECT_EQ(backoff_ms(1, 1000, 300000, 0), 0);
+  EXPECT_EQ(backoff_ms(1, 1000, 300000, 1000), 1000);
+  EXPECT_EQ(backoff_ms(1, 1000, 300000, 1001), 0);
+  EXPECT_EQ(backoff_ms(3, 1000, 300000, 4000), 4000);  // cap 4 s at the third
+  EXPECT_EQ(backoff_ms(3, 1000, 300000, 4001), 0);
+  EXPECT_EQ(backoff_ms(40, 1000, 300000, 300000), 300000);  // never past the maximum
+  EXPECT_EQ(backoff_ms(40, 1000, 300000, 300001), 0);
+}
+
+TEST(Outbox, SignatureAndRetryAfter) {
+  EXPECT_EQ(notify::hmac_sha256_hex("key", "The quick brown fox jumps over the lazy dog"),
+            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+  EXPECT_EQ(notify::parse_retry_after("120", 0), 120000);
+  EXPECT_EQ(notify::parse_retry_after("Thu, 01 Jan 1970 00:01:40 GMT", 40), 60000);
+  EXPECT_EQ(notify::parse_retry_after("soon", 0), std::nullopt);
+  EXPECT_EQ(service::duration_ms("1h30m"), 5400000);
+  EXPECT_EQ(service::duration_ms("15m"), 900000);
+  EXPECT_EQ(service::duration_ms("15"), std::nullopt);
+  EXPECT_EQ(service::duration_ms("m"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace racine::test
