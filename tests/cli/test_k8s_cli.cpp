@@ -273,3 +273,47 @@ TEST(K8sCli, ManifestsAsKubectlReadsThem) {
 }
 
 }  // namespace racine::test
+
+namespace racine::test {
+
+// `racine route test`: where an alert goes under a contract, with and without the option.
+TEST(RouteCli, WhereAnAlertGoes) {
+  const auto platform = racine({"route", "test", "--label", "alertname=KubeNodeNotReady", "--label",
+                                "namespace=kube-system"});
+  EXPECT_EQ(platform.status, 0);
+  EXPECT_EQ(platform.out,
+            "alert KubeNodeNotReady {namespace=\"kube-system\"}\n"
+            "  -> Gérer les alertes liées au service Kubernetes (line 35) [rule "
+            "service-alerts-by-name]\n"
+            "     R  Cloud Temple  firing and resolved\n"
+            "     I  Client        informed\n"
+            "     A  Cloud Temple  escalation, when no one acknowledges within the contract's "
+            "escalate_after\n");
+  const auto labels = std::vector<std::string>{
+      "route",   "test",           "--label", "alertname=CertificateExpiringSoon",
+      "--label", "namespace=shop", "--json"};
+  auto with = labels;
+  with.insert(with.end(), {"--with", "infogerance-complementaire"});
+  const auto before = nlohmann::json::parse(racine(labels).out);
+  const auto after = nlohmann::json::parse(racine(with).out);
+  EXPECT_EQ(before["deliveries"][0]["party"], "client");
+  EXPECT_EQ(after["deliveries"][0]["party"], "cloud-temple");
+  EXPECT_EQ(after["deliveries"][0]["role"], "R");
+  const auto gray = racine({"route", "test", "--label", "job=backup"});
+  EXPECT_EQ(gray.status, 1);
+  EXPECT_EQ(gray.out,
+            "alert (no alertname) {job=\"backup\"}\n"
+            "  -> gray zone: no rule matches\n"
+            "     R  Cloud Temple  firing and resolved, marked gray zone (the provider's party)\n");
+  // The client named: the other party is the provider.
+  EXPECT_EQ(racine({"route", "test", "--label", "job=x", "--party", "Cloud Temple"}).out,
+            "alert (no alertname) {job=\"x\"}\n  -> gray zone: no rule matches\n"
+            "     R  Client        firing and resolved, marked gray zone (the provider's party)\n");
+  EXPECT_EQ(racine({"route", "test"}).err,
+            "racine: route test: give the alert's labels with --label NAME=VALUE\n");
+  EXPECT_EQ(racine({"route", "test", "--label", "a=b", "--party", "nobody"}).err,
+            "racine: --party: no party 'nobody' in this matrix\n");
+  EXPECT_EQ(racine({"route", "test", "--label", "a=b", "--party", "nobody"}).status, 2);
+}
+
+}  // namespace racine::test
