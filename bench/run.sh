@@ -115,3 +115,8 @@ echo
 # static file; upload throughput on SQLite and PostgreSQL (bench/server.sh).
 echo
 bash "$root/bench/server.sh" "$build/racine" 10 200
+
+# Alert routing: accepted alerts per second (batches of 1 and 100) on both engines, next
+# to SQLite's durable-transaction floor; POST-to-receiver latency (bench/routing.py).
+echo
+python3 "$root/bench/routing.py" "$build/racine" 400 8

@@ -43,6 +43,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(opts.delay)
         status = 500 if n <= opts.fail_first else opts.status
         record = {
+            "received_at": time.time(),
             "path": self.path,
             "status": status,
             "idempotency_key": key,

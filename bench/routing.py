@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Alert routing under load, side by side with the durability floor in the same run.
+
+usage: bench/routing.py RACINE [REQUESTS] [CLIENTS]
+
+For SQLite (and PostgreSQL when tests/pg/pg.sh can start a private server): Alertmanager
+webhook requests of 1 and of 100 new alerts each (every alert a new event with two
+deliveries, committed durably before the answer), posted by CLIENTS keep-alive
+connections: accepted alerts per second and the p50 and p99 of the answer. Beside them,
+the floor: SQLite transactions of one row with synchronous=FULL in WAL on the same disk
+(what any durable answer costs). Then the latency from the POST to the receiving
+webhook (tests/routing/sink.py), the outbox's whole path. Everything on 127.0.0.1.
+"""
+import http.client
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def serve(racine, args, work, name):
+    out = open(os.path.join(work, name + ".out"), "w+")
+    p = subprocess.Popen([racine, "serve", "--listen", "127.0.0.1:0", "--rate-limit", "0",
+                          "--threads", "2"] + args, stdout=out, stderr=subprocess.DEVNULL)
+    for _ in range(400):
+        out.seek(0)
+        text = out.read()
+        if "serving on" in text:
+            port = int(text.split("127.0.0.1:")[1].split("/")[0])
+            token = text.split("admin token: ")[1].split()[0]
+            return p, port, token
+        time.sleep(0.05)
+    raise SystemExit(f"racine serve did not start ({name})")
+
+
+def call(port, token, method, path, body=None):
+    c = http.client.HTTPConnection("127.0.0.1", port)
+    c.request(method, path, body=None if body is None else json.dumps(body),
+              headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    r = c.getresponse()
+    return r.status, r.read().decode()
+
+
+def setup(port, admin, sink_url):
+    call(port, admin, "PUT", "/api/v1/tenants/acme", {"name": "ACME"})
+    call(port, admin, "PUT", "/api/v1/tenants/acme/contracts/main",
+         {"matrix": "managed-kubernetes", "version": 1, "party": "client"})
+    for party in ("client", "cloud-temple"):
+        call(port, admin, "PUT", f"/api/v1/receivers/{party}", {"type": "webhook", "url": sink_url})
+    status, body = call(port, admin, "POST", "/api/v1/tokens",
+                        {"role": "ingest", "tenant": "acme", "name": "bench"})
+    return json.loads(body)["token"]
+
+
+def load(port, token, requests, batch, clients, tag):
+    latencies = []
+    lock = threading.Lock()
+    per_client = requests // clients
+
+    def run(c):
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        mine = []
+        for i in range(per_client):
+            alerts = [{"status": "firing",
+                       "labels": {"alertname": "KubeNodeNotReady", "namespace": "kube-system",
+                                  "node": f"n{tag}-{c}-{i}-{k}"},
+                       "startsAt": "2026-11-30T10:00:00Z",
+                       "fingerprint": f"{tag}-{c}-{i}-{k}"} for k in range(batch)]
+            body = json.dumps({"version": "4", "alerts": alerts})
+            start = time.perf_counter()
+            conn.request("POST", "/api/v1/tenants/acme/alertmanager", body=body,
+                         headers={"Authorization": "Bearer " + token,
+                                  "Content-Type": "application/json"})
+            r = conn.getresponse()
+            r.read()
+            mine.append(time.perf_counter() - start)
+            assert r.status == 200, r.status
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.perf_counter() - start
+    latencies.sort()
+    n = len(latencies)
+    return (n * batch / took, latencies[n // 2] * 1000, latencies[min(n - 1, int(n * 0.99))] * 1000)
+
+
+def sqlite_floor(work, n):
+    db = sqlite3.connect(os.path.join(work, "floor.db"), isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT)")
+    start = time.perf_counter()
+    for i in range(n):
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO t VALUES (?, ?)", (str(i), "x" * 200))
+        db.execute("COMMIT")
+    return n / (time.perf_counter() - start)
+
+
+def end_to_end(port, ingest, sink_out, n):
+    """The POST's start to the sink's receipt, one alert at a time."""
+    out = []
+    for i in range(n):
+        before = len(open(sink_out).readlines()) if os.path.exists(sink_out) else 0
+        start = time.time()
+        status, _ = call(port, ingest, "POST", "/api/v1/tenants/acme/alertmanager",
+                         {"version": "4", "alerts": [{
+                             "status": "firing", "startsAt": "2026-11-30T11:00:00Z",
+                             "labels": {"alertname": "KubePodCrashLooping", "namespace": "shop",
+                                        "pod": f"e2e-{i}"}, "fingerprint": f"e2e-{i}"}]})
+        assert status == 200
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            lines = open(sink_out).readlines() if os.path.exists(sink_out) else []
+            if len(lines) > before:
+                out.append((json.loads(lines[-1])["received_at"] - start) * 1000)
+                break
+            time.sleep(0.001)
+    out.sort()
+    return out[len(out) // 2], out[min(len(out) - 1, int(len(out) * 0.99))]
+
+
+def main():
+    racine = os.path.realpath(sys.argv[1])
+    requests = int(sys.argv[2]) if len(sys.argv) > 2 else 400
+    clients = int(sys.argv[3]) if len(sys.argv) > 3 else 8
+    work = tempfile.mkdtemp(prefix="racine-bench-routing-")
+    procs = []
+    try:
+        sink_out = os.path.join(work, "sink.jsonl")
+        procs.append(subprocess.Popen([sys.executable, f"{ROOT}/tests/routing/sink.py",
+                                       f"{work}/sink.port", sink_out]))
+        while not os.path.exists(f"{work}/sink.port"):
+            time.sleep(0.02)
+        sink_url = f"http://127.0.0.1:{open(f'{work}/sink.port').read()}/hook"
+        print(f"routing: Alertmanager webhooks, {clients} keep-alive clients, every alert new "
+              f"(2 deliveries each), committed before the answer; {os.cpu_count()} cores shared")
+        print(f"  {'store, alerts per request':44} {'alerts/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
+        engines = [("SQLite (WAL, synchronous=FULL)", ["--data", f"{work}/data"])]
+        pg_state = f"{work}/pg-state"
+        if subprocess.run(["bash", f"{ROOT}/tests/pg/pg.sh", "start", pg_state],
+                          capture_output=True).returncode == 0 and os.path.getsize(pg_state) > 0:
+            engines.append(("PostgreSQL (synchronous_commit=on)",
+                            ["--database", open(pg_state).read().strip()]))
+        else:
+            print("  PostgreSQL: not measured (postgresql-15 absent: run make deps-test)")
+        for name, args in engines:
+            p, port, admin = serve(racine, args, work, name.split()[0])
+            procs.append(p)
+            ingest = setup(port, admin, sink_url)
+            for batch in (1, 100):
+                n = requests if batch == 1 else max(clients, requests // 20)
+                rate, p50, p99 = load(port, ingest, n, batch, clients, f"{name[:2]}{batch}")
+                print(f"  {name + ', ' + str(batch):44} {rate:10.0f} {p50:8.2f} {p99:8.2f}")
+            if name.startswith("SQLite"):
+                # Let the outbox drain, then one alert at a time to the receiver.
+                time.sleep(3)
+                e50, e99 = end_to_end(port, ingest, sink_out, 50)
+                e2e = f"  POST to the receiving webhook (SQLite, one alert at a time): p50 {e50:.2f} ms, p99 {e99:.2f} ms"
+            p.terminate()
+            p.wait()
+        floor = sqlite_floor(work, 500)
+        print(f"  {'floor: SQLite, one-row durable transactions':44} {floor:10.0f}   (transactions/s)")
+        print(e2e)
+    finally:
+        for p in procs:
+            p.terminate()
+        subprocess.run(["bash", f"{ROOT}/tests/pg/pg.sh", "stop", f"{work}/pg-state"],
+                       capture_output=True)
+
+
+if __name__ == "__main__":
+    main()
