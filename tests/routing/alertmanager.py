@@ -97,18 +97,26 @@ def main():
                "aiosmtpd.handlers.Mailbox", maildir], stderr=subprocess.DEVNULL)
         wait_until("the SMTP sink", lambda: _listening(smtp_port))
 
-        serve = start([racine, "serve", "--listen", "127.0.0.1:0", "--data",
-                       os.path.join(tmp, "data"), "--smtp", f"smtp://127.0.0.1:{smtp_port}",
-                       "--smtp-from", "racine@provider.example", "--retry-initial", "1s"],
-                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        admin, port = None, None
-        for line in serve.stdout:
-            if line.startswith("admin token: "):
-                admin = line.split(": ", 1)[1].strip()
-            if "serving on http://127.0.0.1:" in line:
-                port = int(line.split("127.0.0.1:")[1].split("/")[0])
-                break
-        assert admin and port, "racine serve did not start"
+        # A fixed port: Alertmanager's configuration names it, and racine comes back on
+        # it after being killed.
+        port = free_port()
+
+        def start_racine():
+            serve = start([racine, "serve", "--listen", f"127.0.0.1:{port}", "--data",
+                           os.path.join(tmp, "data"), "--smtp", f"smtp://127.0.0.1:{smtp_port}",
+                           "--smtp-from", "racine@provider.example", "--retry-initial", "1s",
+                           "--delivery-lease", "2s"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            token = None
+            for line in serve.stdout:
+                if line.startswith("admin token: "):
+                    token = line.split(": ", 1)[1].strip()
+                if "serving on http://127.0.0.1:" in line:
+                    return serve, token
+            raise AssertionError("racine serve did not start")
+
+        serve, admin = start_racine()
+        assert admin, "no admin token on the first start"
         api = f"http://127.0.0.1:{port}/api/v1"
         assert http("PUT", f"{api}/tenants/acme", admin, {"name": "ACME"})[0] == 201
         status, body = http("PUT", f"{api}/tenants/acme/contracts/main", admin,
@@ -231,11 +239,57 @@ receivers:
         events = json.loads(body)
         if [e["status"] for e in events] != ["resolved", "resolved"]:
             problems.append(f"events: {body}")
+        # Nothing lost: racine is killed (SIGKILL) while Alertmanager sends a stream of
+        # platform alerts; Alertmanager retries what got no answer, racine comes back on
+        # the same port and store, and every alert reaches Cloud Temple as R exactly once
+        # after deduplication by Idempotency-Key.
+        def post_nodes(first, last):
+            batch = [{"labels": {"alertname": "KubeNodeNotReady", "namespace": "kube-system",
+                                 "node": f"node-{i}"},
+                      "startsAt": datetime.now(timezone.utc).isoformat()}
+                     for i in range(first, last)]
+            status, body = http("POST", f"{am}/api/v2/alerts", None, batch)
+            assert status == 200, body
+
+        nodes = 30
+        post_nodes(0, 10)
+        time.sleep(0.5)
+        post_nodes(10, 20)
+        serve.kill()
+        serve.wait()
+        post_nodes(20, nodes)
+        time.sleep(2)
+        serve, _ = start_racine()
+
+        def firing_keys():
+            keys = {}
+            for line in open(sink_out):
+                r = json.loads(line)
+                b = json.loads(r["body"])
+                node = b["alert"]["labels"].get("node", "")
+                if b["kind"] == "firing" and node.startswith("node-") and r["status"] == 200:
+                    keys.setdefault(node, set()).add(r["idempotency_key"])
+            return keys
+
+        try:
+            wait_until("every node alert at Cloud Temple",
+                       lambda: len(firing_keys()) == nodes, seconds=90)
+        except AssertionError:
+            pass
+        keys = firing_keys()
+        if len(keys) != nodes:
+            problems.append(f"after the kill, {len(keys)} of {nodes} node alerts reached Cloud "
+                            f"Temple: missing {sorted(set(f'node-{i}' for i in range(nodes)) - set(keys))}")
+        twice = {n: k for n, k in keys.items() if len(k) != 1}
+        if twice:
+            problems.append(f"after the kill, alerts delivered under several keys: {twice}")
+
         if problems:
             print("\n".join(problems), file=sys.stderr)
             return 1
         print("alertmanager: firing, escalation, informed and resolved reached Cloud Temple "
-              "(webhook) and the client (email) as the contract says")
+              "(webhook) and the client (email) as the contract says; after a SIGKILL, all "
+              f"{nodes} alerts of the stream reached Cloud Temple once")
         return 0
     finally:
         for p in reversed(procs):
