@@ -167,6 +167,23 @@ Reply Service::put_receiver(const Principal& who, const std::string& tenant,
   }
   if (!tenant.empty() && !m_store.get_tenant(who, tenant))
     return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  // A tenant chooses where its own party's deliveries go, never the provider's: a
+  // receiver of its own for Cloud Temple would divert the provider's pages about it.
+  if (!who.provider()) {
+    bool own = false;
+    std::string parties;
+    for (const auto& c : m_store.list_contracts(Principal::system(), tenant)) {
+      const std::string id = text::slugify(c.party);
+      own = own || id == party;
+      if (parties.find("'" + id + "'") == std::string::npos)
+        parties += (parties.empty() ? "'" : ", '") + id + "'";
+    }
+    if (!own)
+      return Reply::error(Status::forbidden, "forbidden",
+                          "a tenant sets the receivers of its own party only (" +
+                              (parties.empty() ? std::string("it has no contract") : parties) +
+                              ")");
+  }
   bool created = false;
   try {
     created = m_store.put_receiver(who, r);
@@ -186,8 +203,15 @@ Reply Service::put_receiver(const Principal& who, const std::string& tenant,
 Reply Service::list_receivers(const Principal& who, const std::string& tenant) {
   if (!tenant.empty() && !m_store.get_tenant(who, tenant))
     return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  // A tenant sees the receivers of its own parties only (not where the provider is paged).
+  std::vector<std::string> own;
+  if (!who.provider()) {
+    for (const auto& c : m_store.list_contracts(Principal::system(), tenant))
+      own.push_back(text::slugify(c.party));
+  }
   ordered_json out = ordered_json::array();
   for (const auto& r : m_store.list_receivers(who, tenant)) {
+    if (!who.provider() && std::find(own.begin(), own.end(), r.party) == own.end()) continue;
     ordered_json j{{"party", r.party}, {"type", r.type}};
     j[r.type == "webhook" ? "url" : "to"] = r.target;
     if (r.type == "webhook") j["secret"] = r.secret.has_value();

@@ -429,6 +429,18 @@ TEST_P(RoutingTest, PayloadsAreCheckedBeforeAnythingIsStored) {
             "201 ");
   EXPECT_EQ(put("/api/v1/receivers/client", acme, {{"type", "email"}, {"to", "x@y.example"}}),
             "403 a tenant token cannot do this");
+  // Its own party only: a receiver for Cloud Temple would divert the provider's pages.
+  EXPECT_EQ(put("/api/v1/tenants/acme/receivers/cloud-temple", acme,
+                {{"type", "webhook"}, {"url", "http://127.0.0.1:9/x"}}),
+            "403 a tenant sets the receivers of its own party only ('client')");
+  EXPECT_EQ(put("/api/v1/tenants/acme/receivers/cloud-temple", admin,
+                {{"type", "webhook"}, {"url", "http://127.0.0.1:9/x"}}),
+            "201 ");
+  // ... and sees those only.
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/receivers", acme).body,
+            R"([{"party":"client","type":"email","to":"ops@acme.example"}])");
+  EXPECT_EQ(json::parse(http(port, "GET", "/api/v1/tenants/acme/receivers", admin).body).size(),
+            2U);
   // Secrets are never shown again.
   EXPECT_EQ(put("/api/v1/receivers/cloud-temple", admin,
                 {{"type", "webhook"}, {"url", "http://127.0.0.1:9/x"}, {"secret", "s"}}),
@@ -443,11 +455,13 @@ TEST_P(RoutingTest, PayloadsAreCheckedBeforeAnythingIsStored) {
 TEST_P(RoutingTest, AFailingReceiverIsRetriedThenDeadLetteredAndDelaysNoOther) {
   Sink healthy;
   Sink flaky({"--fail-first", "2"});
-  auto s = start({"--retry-max-age", "4s"});
+  Sink slow({"--delay", "3"});
+  auto s = start({"--retry-max-age", "4s", "--delivery-timeout", "1s"});
   const auto port = s->port();
   const std::string admin = s->admin_token();
   const auto acme = tenant(port, admin, "acme", json::array());
   const auto globex = tenant(port, admin, "globex", json::array());
+  const auto initech = tenant(port, admin, "initech", json::array());
   // acme's client takes everything; Cloud Temple's receiver is a closed port (nothing
   // listens on port 9 of the loopback): retried, then dead. globex's client fails twice
   // per delivery, then takes it.
@@ -457,8 +471,15 @@ TEST_P(RoutingTest, AFailingReceiverIsRetriedThenDeadLetteredAndDelaysNoOther) {
            {{"type", "webhook"}, {"url", flaky.url("/globex")}});
   receiver(port, admin, "/api/v1/receivers/cloud-temple",
            {{"type", "webhook"}, {"url", "http://127.0.0.1:9/closed"}});
-  auto r = http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
-                payload({alert("p1", "firing", k_platform), alert("a1", "firing", k_application)}));
+  // initech's client answers after 3 s, past the 1-second timeout of an attempt.
+  receiver(port, admin, "/api/v1/tenants/initech/receivers/client",
+           {{"type", "webhook"}, {"url", slow.url("/initech")}});
+  auto r = http(port, "POST", "/api/v1/tenants/initech/alertmanager", initech.second,
+                payload({alert("a1", "firing", k_application)}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string slow_event = json::parse(r.body)["events"][0]["event"];
+  r = http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
+           payload({alert("p1", "firing", k_platform), alert("a1", "firing", k_application)}));
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string event = json::parse(r.body)["events"][0]["event"];
   r = http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex.second,
@@ -492,9 +513,23 @@ TEST_P(RoutingTest, AFailingReceiverIsRetriedThenDeadLetteredAndDelaysNoOther) {
   EXPECT_GE(firing["attempts"].get<int>(), 2);
   EXPECT_TRUE(firing["last_error"].get<std::string>().starts_with("Couldn't connect"))
       << firing["last_error"];
+  // The slow receiver's delivery timed out on every attempt: dead too.
+  json timed_out;
+  while (Clock::now() < deadline) {
+    const auto e = json::parse(
+        http(port, "GET", "/api/v1/tenants/initech/events/" + slow_event, initech.first).body);
+    for (const auto& d : e["deliveries"]) {
+      if (d["kind"] == "firing") timed_out = d;
+    }
+    if (timed_out["state"] == "dead") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(timed_out["state"], "dead");
+  EXPECT_TRUE(timed_out["last_error"].get<std::string>().starts_with("Timeout was reached"))
+      << timed_out["last_error"];
   const std::string metrics = http(port, "GET", "/metrics").body;
-  EXPECT_NE(metrics.find("racine_outbox_dead 1\n"), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("racine_deliveries_total{outcome=\"dead\"} 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("racine_outbox_dead 2\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("racine_deliveries_total{outcome=\"dead\"} 2\n"), std::string::npos);
   EXPECT_EQ(s->terminate(), 0);
 }
 
