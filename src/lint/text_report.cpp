@@ -20,6 +20,16 @@ std::string plural(std::size_t n, const char* word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
+// At most `n` characters of `s` (UTF-8), "..." marking a cut.
+std::string at_most(const std::string& s, std::size_t n) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0U) == 0x80U) continue;
+    if (chars++ == n) return s.substr(0, i) + "...";
+  }
+  return s;
+}
+
 }  // namespace
 
 std::string write_text_report(const std::vector<FileReport>& reports, bool color) {
@@ -30,10 +40,15 @@ std::string write_text_report(const std::vector<FileReport>& reports, bool color
     if (r.error) continue;  // errors go to standard error, written by the caller
     for (const auto& d : r.diagnostics) {
       const Position p = r.source->position(d.span.begin);
+      // The finding names its activity, so that it reads without the file open (unless
+      // the message quotes the title already).
+      std::string message = d.message;
+      if (!d.activity.empty() && message.find(d.activity) == std::string::npos)
+        message = fmt::format("'{}': {}", at_most(d.activity, 80), message);
       // The path and the message quote input: escaped, so that no line is forged.
       out += fmt::format("{}{}:{}:{}:{} {}{}:{} {} [{}]\n", bold, text::escape_controls(r.path),
                          p.line, p.column, reset, color ? color_of(d.severity) : "",
-                         to_string(d.severity), reset, text::escape_controls(d.message),
+                         to_string(d.severity), reset, text::escape_controls(message),
                          text::escape_controls(d.code));
     }
   }

@@ -13,10 +13,15 @@ namespace racine::test {
 TEST(Cli, LintBuiltinFindsTheSeedDefects) {
   const Outcome r = racine({"lint"});
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.out.find("<builtin:managed-kubernetes>:53:1: error: 2 parties are Accountable "
-                       "(Client, Cloud Temple): exactly one must be [RAC202]\n"),
-            std::string::npos);
-  EXPECT_NE(r.out.find("<builtin:managed-kubernetes>:57:1: error: no party is Accountable "
+  EXPECT_NE(
+      r.out.find(
+          "<builtin:managed-kubernetes>:53:1: error: 'Gérer la sécurité du service Kubernetes': 2 "
+          "parties are Accountable "
+          "(Client, Cloud Temple): exactly one must be [RAC202]\n"),
+      std::string::npos);
+  EXPECT_NE(r.out.find("<builtin:managed-kubernetes>:57:1: error: 'Implémenter et gérer le "
+                       "contrôle d'accès basé "
+                       "sur les rôles de base (RBAC)': no party is Accountable "
                        "(Client C, Cloud Temple R) [RAC201]\n"),
             std::string::npos);
   EXPECT_NE(r.out.find("1 file checked: 2 errors, 1 warning, 15 infos\n"), std::string::npos);
@@ -110,7 +115,9 @@ TEST(Cli, ColourOnlyOnATerminalAndWithoutNoColor) {
                          out + " || test $? -eq 1")
                             .c_str()),
             0);
-  EXPECT_NE(read_text(out).find("\x1b[1;31merror:\x1b[0m 2 parties are Accountable"),
+  EXPECT_NE(read_text(out).find(
+                "\x1b[1;31merror:\x1b[0m 'Gérer la sécurité du service Kubernetes': 2 parties are "
+                "Accountable"),
             std::string::npos);
   ASSERT_EQ(std::system(("script -qec 'env NO_COLOR=1 TERM=xterm " + bin + " lint' /dev/null > " +
                          out + " || test $? -eq 1")
@@ -209,7 +216,8 @@ TEST(Cli, ShowPrintsTheBuiltInMatrixAsCompiledIn) {
   EXPECT_EQ(shown.status, 0);
   EXPECT_EQ(shown.out, read_text(source_dir() + "/data/managed-kubernetes.md"));
   const auto lint = racine({"lint"});
-  EXPECT_NE(lint.out.find("<builtin:managed-kubernetes>:53:1: error: 2 parties are Accountable"),
+  EXPECT_NE(lint.out.find("<builtin:managed-kubernetes>:53:1: error: 'Gérer la sécurité du service "
+                          "Kubernetes': 2 parties are Accountable"),
             std::string::npos)
       << lint.out;
   std::vector<std::string> lines;

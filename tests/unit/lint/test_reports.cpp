@@ -17,9 +17,10 @@ std::vector<FileReport> one_report(const std::string& path) {
 }  // namespace
 
 TEST(Reports, Text) {
-  EXPECT_EQ(write_text_report(one_report("t.md"), false),
-            "t.md:3:1: error: 2 parties are Accountable (PM, Dev): exactly one must be [RAC202]\n"
-            "1 file checked: 1 error, 0 warnings, 0 infos\n");
+  EXPECT_EQ(
+      write_text_report(one_report("t.md"), false),
+      "t.md:3:1: error: 'Ship': 2 parties are Accountable (PM, Dev): exactly one must be [RAC202]\n"
+      "1 file checked: 1 error, 0 warnings, 0 infos\n");
   const std::string colored = write_text_report(one_report("t.md"), true);
   EXPECT_NE(colored.find("\x1b[1;31merror"), std::string::npos);
 }
