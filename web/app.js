@@ -45,7 +45,7 @@ function navigation() {
   const current = location.hash.slice(1);
   put(document.getElementById('nav'), h('ul', {}, links.map(([href, label, prefix]) =>
     h('li', {}, h('a', { href, 'aria-current': current.startsWith(prefix) ? 'page' : null }, label)))));
-  const who = document.getElementById('who');
+  const who = document.getElementById('whoami');
   who.textContent = session.signedIn
     ? t('role.name.' + session.role) + (session.tenant ? ' · ' + session.tenant : '') : '';
   const out = document.getElementById('signout');

@@ -149,6 +149,8 @@ async function dutiesTab(base, contract, partyName) {
         roleBadges(a.roles), ' ', h('span', {}, a.title)))))));
 }
 
+const partyOf = (model, id) => ((model.parties || []).find(p => p.id === id) || { name: id }).name;
+
 async function matrixTab(base, model) {
   const options = await get(base + '/options');
   const highlight = new Map();
@@ -161,7 +163,7 @@ async function matrixTab(base, model) {
     options.length ? h('ul', { class: 'options' }, options.map(o => h('li', { class: o.included ? 'included' : 'excluded' },
       h('strong', {}, o.id), ' — ', o.included ? t('contract.option_in') : t('contract.option_out'),
       ' ', h('span', { lang: model.language || null }, o.text),
-      o.included ? ' ' + t('contract.option_rows', { n: (o.activities || []).length, party: o.delegate }) : null))) : null,
+      o.included ? ' ' + t('contract.option_rows', { n: (o.activities || []).length, party: partyOf(model, o.delegate) }) : null))) : null,
     matrixTable(model, { highlight }),
     legend(model));
 }

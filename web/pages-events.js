@@ -8,6 +8,9 @@ import { announce } from './app.js';
 
 export async function eventsPage([tenant], query) {
   const status = query.get('status') || '';
+  // The tenant's contracts first: another tenant's (or a missing one) is the 404 page,
+  // not the empty state a server without alert routing gives.
+  await get(path('tenants', tenant, 'contracts'));
   let events = null;
   try {
     events = await get(path('tenants', tenant, 'events') + (status ? '?status=' + encodeURIComponent(status) : ''));

@@ -36,7 +36,9 @@ export function diagnostics(report) {
 // The lint findings as a list (upload preview, version page).
 export function findingList(list) {
   if (!list.length) return h('p', { class: 'muted' }, t('lint.none'));
-  return h('ul', { class: 'findings' }, list.map(d =>
+  const rank = { error: 0, warning: 1, info: 2 };
+  const sorted = [...list].sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3));
+  return h('ul', { class: 'findings' }, sorted.map(d =>
     h('li', { class: 'finding sev-' + d.severity },
       severityBadge(d.severity), ' ',
       h('code', {}, d.code), ' ',
@@ -141,13 +143,13 @@ export function diffView(diff) {
   for (const c of changes) counts[c.kind] = (counts[c.kind] || 0) + 1;
   parts.push(h('p', { class: 'diff-counts' }, Object.entries(counts).map(([k, n]) =>
     h('span', { class: 'kind kind-' + k }, t('diff.count.' + k, { n })))));
-  parts.push(h('div', { class: 'table-wrap' }, h('table', { class: 'diff-table' },
+  parts.push(h('div', { class: 'table-wrap' }, h('table', { class: 'list diff-table' },
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, t('diff.change')),
       h('th', { scope: 'col' }, t('diff.section')),
       h('th', { scope: 'col' }, t('matrix.activity')),
       h('th', { scope: 'col' }, t('diff.roles')))),
-    h('tbody', {}, changes.map(c => h('tr', { class: 'change kind-' + c.kind },
+    h('tbody', {}, changes.map(c => h('tr', { class: 'change', 'data-kind': c.kind },
       h('td', {}, (c.kinds && c.kinds.length ? c.kinds : [c.kind]).map(k =>
         h('span', { class: 'kind kind-' + k }, t('diff.kind.' + k)))),
       h('td', {}, c.old_section ? [h('del', {}, c.old_section), ' → '] : null, c.section),
