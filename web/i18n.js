@@ -22,7 +22,7 @@ export async function setLanguage(next, remember = false) {
 
 export const language = () => lang;
 
-// t('versions.count', {n: 3}): the label, with {name} replaced.
+// t('matrices.version', { n: 3 }) is "version 3": the label, with {name} replaced.
 export function t(key, params = {}) {
   const s = dict[key] ?? key;
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));

@@ -5,6 +5,7 @@ import { ApiError, api, get, path } from './api.js';
 import { h, put } from './dom.js';
 import { date, t } from './i18n.js';
 import { announce } from './app.js';
+import { roleBadges } from './render.js';
 
 export async function eventsPage([tenant], query) {
   const status = query.get('status') || '';
@@ -68,7 +69,7 @@ function eventCard(tenant, e) {
         h('th', { scope: 'col' }, t('events.party')), h('th', { scope: 'col' }, t('events.role')),
         h('th', { scope: 'col' }, t('events.kind')), h('th', { scope: 'col' }, t('events.delivery')))),
       h('tbody', {}, e.deliveries.map(d => h('tr', {},
-        h('td', {}, d.party || '–'), h('td', {}, d.role || '–'), h('td', {}, d.kind || '–'),
+        h('td', {}, d.party || '–'), h('td', {}, d.role ? roleBadges(d.role) : '–'), h('td', {}, d.kind || '–'),
         h('td', { class: 'delivery-' + (d.status || '') }, d.status || '–', d.attempts ? ` (${d.attempts})` : ''))))) : null,
     h('div', { class: 'actions' }, ack, ackOut));
 }

@@ -12,7 +12,7 @@
 // Without chromium, playwright-core or axe-core it fails under CI=true and is skipped
 // (exit 77) elsewhere, as tests/prerequisites.sh does for the shell tests.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,6 +37,21 @@ if (!existsSync(axePath)) missing('axe-core is absent from .cache/axe: run make 
 const axeSource = readFileSync(axePath, 'utf8');
 const require = createRequire(resolve(src, '.cache/playwright/package.json'));
 const { chromium } = require('playwright-core');
+
+// --- the labels: every key the pages use, in both languages -------------------------
+
+{
+  const en = JSON.parse(readFileSync(join(src, 'web/i18n/en.json'), 'utf8'));
+  const fr = JSON.parse(readFileSync(join(src, 'web/i18n/fr.json'), 'utf8'));
+  assert.deepEqual(Object.keys(fr).sort(), Object.keys(en).sort(), 'fr.json and en.json have the same keys');
+  for (const file of readdirSync(join(src, 'web')).filter(f => f.endsWith('.js'))) {
+    const code = readFileSync(join(src, 'web', file), 'utf8');
+    for (const [, key] of code.matchAll(/\bt\('([a-z_.]*[a-z_])'[,)]/g)) {
+      assert.ok(key in en, `${file}: the label '${key}' is in neither language`);
+    }
+  }
+  for (const [k, v] of Object.entries(fr)) assert.ok(v && en[k], `empty label ${k}`);
+}
 
 // --- the server -------------------------------------------------------------------
 
@@ -177,8 +192,16 @@ async function journeys(engine, storeArgs, photograph) {
 
     // A client signs in with its token and client id, and asks who backs up the
     // applications: under its option, Cloud Temple is Responsible.
+    // With the keyboard only: the token field has the focus, Tab, Enter.
     const client = await newPage(base, { lang: 'fr-FR' });
-    await signIn(client, base, tokens.acme, 'acme');
+    await open(client, base, '/signin');
+    assert.equal(await client.evaluate(() => document.activeElement.id), 'token');
+    await client.keyboard.type(tokens.acme);
+    await client.keyboard.press('Tab');
+    assert.equal(await client.evaluate(() => document.activeElement.id), 'tenant');
+    await client.keyboard.type('acme');
+    await client.keyboard.press('Enter');
+    await client.waitForFunction(() => document.getElementById('main').dataset.ready === '/contracts');
     assert.equal(await client.evaluate(() => location.hash), '#/contracts');
     assert.equal(await client.textContent('h1'), 'Mes contrats');
     await client.click('a[href="#/tenants/acme/contracts/main"]');
