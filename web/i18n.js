@@ -23,8 +23,11 @@ export async function setLanguage(next, remember = false) {
 export const language = () => lang;
 
 // t('matrices.version', { n: 3 }) is "version 3": the label, with {name} replaced.
+// A key with a ".one" variant takes it for a count of one (in French, also of zero).
 export function t(key, params = {}) {
-  const s = dict[key] ?? key;
+  const n = params.n;
+  const one = typeof n === 'number' && (lang === 'fr' ? n < 2 : n === 1);
+  const s = (one && dict[key + '.one']) || dict[key] || key;
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 }
 

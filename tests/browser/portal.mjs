@@ -109,8 +109,12 @@ rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 const problems = [];  // other hosts, CSP violations, script errors: must stay empty
 
+const contexts = new Map();  // base URL -> the browser contexts open on that server
+
 async function newPage(base, { width = 1280, height = 900, lang = 'en-GB' } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, locale: lang, acceptDownloads: true });
+  if (!contexts.has(base)) contexts.set(base, []);
+  contexts.get(base).push(context);
   const page = await context.newPage();
   const origin = new URL(base).origin;
   page.on('request', r => {
@@ -181,7 +185,7 @@ async function journeys(engine, storeArgs, photograph) {
     await provider.waitForSelector('#upload-result .saved');
     assert.match(await provider.textContent('#upload-result'), /Saved: managed-kubernetes version 2\./);
     await provider.waitForSelector('#version-2');
-    assert.match(await provider.textContent('#version-2'), /3 errors\s*1 warnings\s*15 infos/);
+    assert.match(await provider.textContent('#version-2'), /3 errors\s*1 warning\s*15 infos/);
     await open(provider, base, '/matrices/managed-kubernetes/versions/2');
     const row = '#a-dimensionner-le-service-kubernetes-nombre-de-noeuds-ressources';
     assert.equal(await provider.getAttribute(row, 'class'), 'activity has-error');
@@ -296,6 +300,8 @@ async function journeys(engine, storeArgs, photograph) {
 
     if (photograph) await photographAll(base, tokens);
   } finally {
+    // The pages go before their server does.
+    for (const c of contexts.get(base) || []) await c.close();
     child.kill('SIGTERM');
   }
 }
@@ -386,9 +392,9 @@ function postgresStore() {
 
 try {
   const dir = mkdtempSync(join(tmpdir(), 'racine-portal-'));
-  await journeys('sqlite', ['--data', dir], true);
   const pg = postgresStore();
-  if (pg) await journeys('postgresql', pg, false);
+  // The two engines side by side (the browser is shared, each journey has its pages).
+  await Promise.all([journeys('sqlite', ['--data', dir], true), pg ? journeys('postgresql', pg, false) : null]);
   assert.deepEqual(problems, []);
   console.log(`portal: journeys on sqlite${pg ? ' and postgresql' : ''}, axe and screenshots of ` +
               `16 pages x 2 languages in ${shots}, no request to another host, ` +
