@@ -293,6 +293,19 @@ async function journeys(engine, storeArgs, photograph) {
       assert.equal(await client.textContent('h1'), 'Page introuvable', route);
       assert.doesNotMatch(await mainText(client), /Globex|Zone grise|Cloud Temple/, route);
     }
+    // The CSP holds in the browser: an inline script added to the page does not run
+    // (and says so on the console, which is the only message allowed here).
+    const before = problems.length;
+    await client.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.inlineRan = 1';
+      document.body.append(s);
+    });
+    await client.waitForTimeout(100);
+    assert.equal(await client.evaluate(() => window.inlineRan), undefined);
+    const refused = problems.splice(before);
+    assert.equal(refused.length, 1, refused.join('\n'));
+    assert.match(refused[0], /Refused to execute inline script because it violates the following Content Security Policy directive: "script-src 'self'"/);
     // Sign-out forgets the token.
     await client.click('#signout');
     await client.waitForFunction(() => location.hash === '#/signin');
