@@ -5,6 +5,7 @@ import { h, put, saveBlob } from './dom.js';
 import { date, t } from './i18n.js';
 import { diagnostics, diffView, findingList, legend, matrixTable, summaryBadges } from './render.js';
 import { announce, go } from './app.js';
+import { session } from './session.js';
 
 export async function matricesPage() {
   const list = await get('/api/v1/matrices');
@@ -153,9 +154,9 @@ export async function versionPage([matrix, version]) {
       `${matrix}-${version}.${ext}`);
   } }, label);
   return h('section', {},
-    h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') },
+    session.provider ? h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') },
       h('a', { href: '#/matrices' }, t('matrices.title')), ' / ',
-      h('a', { href: `#/matrices/${matrix}` }, matrix), ' / ', t('matrices.version', { n: version })),
+      h('a', { href: `#/matrices/${matrix}` }, matrix), ' / ', t('matrices.version', { n: version })) : null,
     h('h1', { lang: model.language || null }, model.title),
     h('p', { class: 'meta' }, t('version.meta', { matrix, version, n: countActivities(model) }), ' ',
       summaryBadges(lint.files ? summarize(found) : null)),
@@ -183,9 +184,9 @@ function summarize(list) {
 export async function diffPage([matrix, from, to]) {
   const diff = await get(path('matrices', matrix, 'diff') + `?from=${from}&to=${to}`);
   return h('section', {},
-    h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') },
+    session.provider ? h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') },
       h('a', { href: '#/matrices' }, t('matrices.title')), ' / ',
-      h('a', { href: `#/matrices/${matrix}` }, matrix)),
+      h('a', { href: `#/matrices/${matrix}` }, matrix)) : null,
     h('h1', {}, t('diff.title', { matrix, from, to })),
     diffView(diff));
 }

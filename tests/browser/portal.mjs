@@ -225,6 +225,13 @@ async function journeys(engine, storeArgs, photograph) {
     // The effective matrix highlights the rows its option moved.
     await open(client, base, '/tenants/acme/contracts/main/matrix');
     assert.equal(await client.locator('tr.option-row').count(), 11);
+    // Its print stylesheet (the PDF export): the matrix alone, headers repeated.
+    await client.emulateMedia({ media: 'print' });
+    assert.deepEqual(await client.evaluate(() => ['header.top', 'nav.tabs', 'p.banner', 'table.matrix thead']
+      .map(q => document.querySelector(q) ? getComputedStyle(document.querySelector(q)).display : 'absent')),
+    ['none', 'none', 'none', 'table-header-group']);
+    if (photograph) await client.screenshot({ path: join(shots, 'print-contract-matrix-fr.png') });
+    await client.emulateMedia({ media: 'screen' });
     // The upgrade: the diff of its effective matrix, then accepted.
     await open(client, base, '/tenants/acme/contracts/main/upgrade');
     assert.match(await client.textContent('h2#upgrade-title'), /^Version 1 → version 2$/);
