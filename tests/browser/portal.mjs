@@ -232,6 +232,19 @@ async function journeys(engine, storeArgs, photograph) {
     ['none', 'none', 'none', 'table-header-group']);
     if (photograph) await client.screenshot({ path: join(shots, 'print-contract-matrix-fr.png') });
     await client.emulateMedia({ media: 'screen' });
+    // Exports: fetched with the token, saved through a blob: link.
+    await open(client, base, '/tenants/acme/contracts/main/exports');
+    const download = async nth => {
+      const [d] = await Promise.all([client.waitForEvent('download'),
+                                     client.click(`ul.exports li:nth-child(${nth}) button`)]);
+      return [d.suggestedFilename(), readFileSync(await d.path())];
+    };
+    const [xlsxName, xlsx] = await download(2);
+    assert.equal(xlsxName, 'acme-main.xlsx');
+    assert.equal(xlsx.subarray(0, 4).toString('latin1'), 'PK\u0003\u0004');
+    const [oscalName, oscal] = await download(3);
+    assert.equal(oscalName, 'acme-main.oscal.json');
+    assert.ok(JSON.parse(oscal.toString('utf8'))['component-definition'], 'an OSCAL component definition');
     // The upgrade: the diff of its effective matrix, then accepted.
     await open(client, base, '/tenants/acme/contracts/main/upgrade');
     assert.match(await client.textContent('h2#upgrade-title'), /^Version 1 → version 2$/);
