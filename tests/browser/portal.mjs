@@ -331,6 +331,28 @@ async function journeys(engine, storeArgs, photograph) {
     await client.waitForFunction(() => location.hash === '#/signin');
     assert.equal(await client.evaluate(() => sessionStorage.getItem('racine.session')), null);
 
+    // An admin creates a token (shown once), revokes it, finds both in the audit log.
+    const adminPage = await newPage(base);
+    await signIn(adminPage, base, tokens.admin);
+    await open(adminPage, base, '/admin/tokens');
+    await adminPage.selectOption('#token-role', 'tenant');
+    await adminPage.selectOption('#token-tenant', 'globex');
+    await adminPage.fill('#token-name', 'portal test');
+    await adminPage.click('#tokens-tab form button[type=submit]');
+    await adminPage.waitForSelector('#new-token');
+    const secret = await adminPage.inputValue('#new-token');
+    assert.match(secret, /^rac_[0-9a-f]{64}$/);
+    assert.equal((await call(base, secret, 'GET', '/api/v1/tenants/globex/contracts')).status, 200);
+    await open(adminPage, base, '/admin/tokens');
+    assert.equal((await adminPage.content()).includes(secret), false, 'the secret is shown only once');
+    const tokenRow = adminPage.locator('#tokens-tab tbody tr', { hasText: 'portal test' });
+    await tokenRow.locator('button.danger').click();  // the confirmation is accepted
+    await adminPage.waitForSelector('#tokens-tab tbody tr.revoked');
+    assert.equal((await call(base, secret, 'GET', '/api/v1/tenants/globex/contracts')).status, 401);
+    await open(adminPage, base, '/admin/audit?tenant=globex&action=token.revoke');
+    assert.match(await adminPage.textContent('#audit-count'), /^1 of \d+ entries\.$/);
+    assert.match(await adminPage.textContent('table.audit tbody'), /token\.revoke/);
+
     if (photograph) await photographAll(base, tokens);
   } finally {
     // The pages go before their server does.
