@@ -106,5 +106,8 @@ npm_pin ajv ajv-formats 2.1.1 ajv-cli@5.0.0
 # of its own). 1.61 is the last release that runs on Node 18 (Debian 12's); 1.62 and
 # later require Node 20.
 npm_pin playwright playwright-core 1.61.1
+# axe-core checks every page of the web portal for accessibility (tests/browser/portal.mjs
+# loads its axe.min.js into the page); it runs in the browser, any Node will do.
+npm_pin axe axe-core 4.10.3
 # An OpenAPI 3.1 validator checks the server's data/openapi.json.
 npm_pin openapi @seriousme/openapi-schema-validator 2.11.0

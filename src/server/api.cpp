@@ -1,5 +1,6 @@
 #include "server/api.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
@@ -10,6 +11,7 @@
 #include "core/escape.h"
 #include "core/json_out.h"
 #include "core/text.h"
+#include "server/portal.h"
 
 namespace racine::server {
 
@@ -287,6 +289,11 @@ Response Api::handle(Request& req) {
       route = "/openapi.json";
       return Response{200, "application/json", m_options.openapi, {}};
     }
+    // The portal's static files (docs/portal.md).
+    if (auto asset = portal_asset(req.method, raw_path, req.header("if-none-match"))) {
+      route = raw_path == "/" ? "/" : "/assets/";
+      return std::move(*asset);
+    }
 
     // The route, its parameters and the query.
     const auto parts = split_path(raw_path);
@@ -519,7 +526,11 @@ Response Api::handle(Request& req) {
     }
   }
   res.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  res.headers.emplace_back("Cache-Control", "no-store");
+  // Every answer but the portal's files (which revalidate by ETag) is never stored.
+  if (std::none_of(res.headers.begin(), res.headers.end(),
+                   [](const auto& h) { return h.first == "Cache-Control"; })) {
+    res.headers.emplace_back("Cache-Control", "no-store");
+  }
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

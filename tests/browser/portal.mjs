@@ -1,0 +1,459 @@
+// The web portal in a real browser: Debian's chromium driven by playwright-core against
+// a real `racine serve` started here on 127.0.0.1 (a port of its own choosing), on
+// SQLite and, when tests/pg/pg.sh started a private server (RACINE_TEST_PG_STATE), on
+// PostgreSQL. Journeys: a provider uploads a version with a lint error, sees the
+// preview, saves it anyway and sees the finding on its row and in the history; a client
+// signs in, asks "qui sauvegarde les applications ?" and gets the right row and party;
+// accepts the upgrade; cannot see or reach another client's pages. On SQLite every page
+// is also checked with axe-core (no serious or critical violation) and photographed in
+// English and French under OUT_DIR/portal-screenshots/. Everywhere: no request to
+// another host, no Content-Security-Policy violation, no script error.
+// Usage: node portal.mjs RACINE SOURCE_DIR OUT_DIR
+// Without chromium, playwright-core or axe-core it fails under CI=true and is skipped
+// (exit 77) elsewhere, as tests/prerequisites.sh does for the shell tests.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import assert from 'node:assert/strict';
+
+const [racine, src, out] = process.argv.slice(2);
+const started = Date.now();
+const missing = what => {
+  if (process.env.CI === 'true') {
+    console.error(`error: CI=true and ${what}`);
+    process.exit(1);
+  }
+  console.log(`skipped: ${what}`);
+  process.exit(77);
+};
+if (!existsSync('/usr/bin/chromium')) missing('chromium is absent: run make deps (chromium)');
+if (!existsSync(resolve(src, '.cache/playwright/node_modules/playwright-core'))) {
+  missing('playwright-core is absent from .cache/playwright: run make deps');
+}
+const axePath = resolve(src, '.cache/axe/node_modules/axe-core/axe.min.js');
+if (!existsSync(axePath)) missing('axe-core is absent from .cache/axe: run make deps');
+const axeSource = readFileSync(axePath, 'utf8');
+const require = createRequire(resolve(src, '.cache/playwright/package.json'));
+const { chromium } = require('playwright-core');
+
+// --- the labels: every key the pages use, in both languages -------------------------
+
+{
+  const en = JSON.parse(readFileSync(join(src, 'web/i18n/en.json'), 'utf8'));
+  const fr = JSON.parse(readFileSync(join(src, 'web/i18n/fr.json'), 'utf8'));
+  assert.deepEqual(Object.keys(fr).sort(), Object.keys(en).sort(), 'fr.json and en.json have the same keys');
+  for (const file of readdirSync(join(src, 'web')).filter(f => f.endsWith('.js'))) {
+    const code = readFileSync(join(src, 'web', file), 'utf8');
+    for (const [, key] of code.matchAll(/\bt\('([a-z_.]*[a-z_])'[,)]/g)) {
+      assert.ok(key in en, `${file}: the label '${key}' is in neither language`);
+    }
+  }
+  for (const [k, v] of Object.entries(fr)) assert.ok(v && en[k], `empty label ${k}`);
+}
+
+// --- the server -------------------------------------------------------------------
+
+function serve(args) {
+  return new Promise((ok, fail) => {
+    const child = spawn(racine, ['serve', '--listen', '127.0.0.1:0', '--rate-limit', '0', ...args],
+      { stdio: ['ignore', 'pipe', 'ignore'] });
+    let text = '';
+    let admin = '';
+    const timer = setTimeout(() => fail(new Error('racine serve did not start: ' + text)), 20000);
+    child.stdout.on('data', chunk => {
+      text += chunk;
+      const a = /admin token: (rac_[0-9a-f]{64})/.exec(text);
+      if (a) admin = a[1];
+      const m = /serving on (http:\/\/127\.0\.0\.1:\d+)\//.exec(text);
+      if (m) { clearTimeout(timer); ok({ child, base: m[1], admin }); }
+    });
+    child.on('exit', code => fail(new Error(`racine serve exited ${code}: ${text}`)));
+  });
+}
+
+async function call(base, token, method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { Authorization: 'Bearer ' + token, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+// An editor, clients acme (with the managed-services option) and globex, each with a
+// contract "main" on the built-in matrix version 1, and their tokens.
+async function setUp(base, admin) {
+  const token = async (role, tenant) => {
+    const r = await call(base, admin, 'POST', '/api/v1/tokens', { role, name: `${role} ${tenant || ''}`.trim(), ...(tenant ? { tenant } : {}) });
+    assert.equal(r.status, 201);
+    return r.json.token;
+  };
+  const editor = await token('editor');
+  for (const [id, name, options] of [['acme', 'Acme', ['infogerance-complementaire']], ['globex', 'Globex', []]]) {
+    assert.equal((await call(base, editor, 'PUT', `/api/v1/tenants/${id}`, { name })).status, 201);
+    const c = await call(base, editor, 'PUT', `/api/v1/tenants/${id}/contracts/main`,
+      { matrix: 'managed-kubernetes', version: 1, options, party: 'Client' });
+    assert.equal(c.status, 201);
+  }
+  return { admin, editor, acme: await token('tenant', 'acme'), globex: await token('tenant', 'globex') };
+}
+
+// --- the browser ------------------------------------------------------------------
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const shots = join(out, 'portal-screenshots');
+rmSync(shots, { recursive: true, force: true });
+mkdirSync(shots, { recursive: true });
+const problems = [];  // other hosts, CSP violations, script errors: must stay empty
+
+const contexts = new Map();  // base URL -> the browser contexts open on that server
+
+async function newPage(base, { width = 1280, height = 900, lang = 'en-GB' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: lang, acceptDownloads: true });
+  if (!contexts.has(base)) contexts.set(base, []);
+  contexts.get(base).push(context);
+  const page = await context.newPage();
+  const origin = new URL(base).origin;
+  page.on('request', r => {
+    const u = r.url();
+    if (!u.startsWith(origin + '/') && !u.startsWith('blob:') && !u.startsWith('data:')) problems.push('request to ' + u);
+  });
+  page.on('pageerror', e => problems.push('script error: ' + e.message));
+  page.on('console', m => {
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4(01|03|04|22) /.test(m.text())) problems.push('console: ' + m.text());
+  });
+  page.on('dialog', d => d.accept());
+  return page;
+}
+
+// Goes to a route and waits until the page drew it.
+async function open(page, base, route) {
+  // The same hash again is no navigation: load the page anew then.
+  if (await page.evaluate(r => location.hash === '#' + r, route)) await page.reload();
+  else await page.goto(base + '/#' + route);
+  await page.waitForFunction(r => document.getElementById('main').dataset.ready === r, route);
+}
+
+async function signIn(page, base, token, tenant = '') {
+  await open(page, base, '/signin');
+  await page.fill('#token', token);
+  if (tenant) await page.fill('#tenant', tenant);
+  await page.click('form.signin button[type=submit]');
+  await page.waitForFunction(() => !location.hash.startsWith('#/signin') && document.getElementById('main').dataset.ready);
+}
+
+const mainText = page => page.textContent('main');
+
+async function axeCheck(page, name) {
+  if (!await page.evaluate(() => Boolean(window.axe))) await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')}`), [],
+    `axe on ${name}`);
+}
+
+// --- the journeys, on one engine --------------------------------------------------
+
+async function journeys(engine, storeArgs, photograph) {
+  const { child, base, admin } = await serve(storeArgs);
+  try {
+    if (process.env.PORTAL_DEBUG) console.log('serving', engine, Date.now() - started);
+    assert.match(admin, /^rac_/);
+    const tokens = await setUp(base, admin);
+    const seed = readFileSync(join(src, 'data/managed-kubernetes.md'), 'utf8');
+    const broken = seed.replace(/(\| Dimensionner le service Kubernetes \(nombre de noeuds, ressources\) *\| C *\| )RA( *\|)/, '$1R $2');
+    assert.notEqual(broken, seed);
+
+    // A provider uploads a version with a lint error: the preview shows it, nothing is
+    // saved until "save anyway"; then the finding is on its row and in the history.
+    const provider = await newPage(base);
+    await signIn(provider, base, tokens.editor);
+    assert.equal(await provider.evaluate(() => location.hash), '#/matrices');
+    await open(provider, base, '/matrices/managed-kubernetes');
+    await provider.setInputFiles('#upload-file', { name: 'managed-kubernetes.md', mimeType: 'text/markdown', buffer: Buffer.from(broken) });
+    await provider.click('form.upload button[type=submit]');
+    await provider.waitForSelector('#upload-force');
+    const preview = await provider.textContent('#upload-result');
+    assert.match(preview, /Not saved: 3 lint errors/);
+    assert.match(preview, /RAC201 line 11:1 no party is Accountable \(Client C, Cloud Temple R\)/);
+    assert.equal((await call(base, tokens.editor, 'GET', '/api/v1/matrices/managed-kubernetes/versions')).json.length, 1);
+    if (photograph) await provider.screenshot({ path: join(shots, 'upload-preview-en.png'), fullPage: false });
+    await provider.click('#upload-force');
+    await provider.waitForSelector('#upload-result .saved');
+    assert.match(await provider.textContent('#upload-result'), /Saved: managed-kubernetes version 2\./);
+    await provider.waitForSelector('#version-2');
+    assert.match(await provider.textContent('#version-2'), /3 errors\s*1 warning\s*15 infos/);
+    await open(provider, base, '/matrices/managed-kubernetes/versions/2');
+    const row = '#a-dimensionner-le-service-kubernetes-nombre-de-noeuds-ressources';
+    assert.equal(await provider.getAttribute(row, 'class'), 'activity has-error');
+    assert.match(await provider.textContent(row + ' .row-findings'), /^error RAC201 no party is Accountable \(Client C, Cloud Temple R\)$/);
+    assert.equal(await provider.locator('tbody tr.activity').count(), 71);
+    await open(provider, base, '/matrices/managed-kubernetes/diff/1/2');
+    assert.match(await provider.textContent('table.diff-table tbody'), /roles changed.*Dimensionner le service Kubernetes.*Cloud Temple: RA → R/s);
+
+    // A client signs in with its token and client id, and asks who backs up the
+    // applications: under its option, Cloud Temple is Responsible.
+    // With the keyboard only: the token field has the focus, Tab, Enter.
+    const client = await newPage(base, { lang: 'fr-FR' });
+    await open(client, base, '/signin');
+    assert.equal(await client.evaluate(() => document.activeElement.id), 'token');
+    await client.keyboard.type(tokens.acme);
+    await client.keyboard.press('Tab');
+    assert.equal(await client.evaluate(() => document.activeElement.id), 'tenant');
+    await client.keyboard.type('acme');
+    await client.keyboard.press('Enter');
+    await client.waitForFunction(() => document.getElementById('main').dataset.ready === '/contracts');
+    assert.equal(await client.evaluate(() => location.hash), '#/contracts');
+    assert.equal(await client.textContent('h1'), 'Mes contrats');
+    await client.click('a[href="#/tenants/acme/contracts/main"]');
+    await client.waitForFunction(() => document.getElementById('main').dataset.ready === '/tenants/acme/contracts/main');
+    await client.fill('#who', 'qui sauvegarde les applications ?');
+    await client.waitForSelector('#who-result .answer');
+    assert.equal(await client.getAttribute('#who-result .answer', 'class'), 'answer outcome-uncertain');
+    assert.equal(await client.textContent('#who-result .best-title'), 'Définir la stratégie de sauvegarde pour les applications');
+    assert.equal(await client.textContent('#who-result .best-party .party'), 'Cloud Temple');
+    await client.fill('#who', 'xylophone quantique');
+    await client.waitForSelector('#who-result .answer.outcome-gray_zone');
+    assert.match(await client.textContent('#who-result'), /Zone grise.*facturées en mode projet/s);
+    // What must we do: R and A first.
+    await open(client, base, '/tenants/acme/contracts/main/duties');
+    const duties = await client.$$eval('ul.duties li', li => li.map(x => x.className));
+    assert.equal(duties[0], 'must');
+    // The effective matrix highlights the rows its option moved.
+    await open(client, base, '/tenants/acme/contracts/main/matrix');
+    assert.equal(await client.locator('tr.option-row').count(), 11);
+    // Its print stylesheet (the PDF export): the matrix alone, headers repeated.
+    await client.emulateMedia({ media: 'print' });
+    assert.deepEqual(await client.evaluate(() => ['header.top', 'nav.tabs', 'p.banner', 'table.matrix thead']
+      .map(q => document.querySelector(q) ? getComputedStyle(document.querySelector(q)).display : 'absent')),
+    ['none', 'none', 'none', 'table-header-group']);
+    if (photograph) await client.screenshot({ path: join(shots, 'print-contract-matrix-fr.png') });
+    await client.emulateMedia({ media: 'screen' });
+    // Exports: fetched with the token, saved through a blob: link.
+    await open(client, base, '/tenants/acme/contracts/main/exports');
+    const download = async nth => {
+      const [d] = await Promise.all([client.waitForEvent('download'),
+                                     client.click(`ul.exports li:nth-child(${nth}) button`)]);
+      return [d.suggestedFilename(), readFileSync(await d.path())];
+    };
+    const [xlsxName, xlsx] = await download(2);
+    assert.equal(xlsxName, 'acme-main.xlsx');
+    assert.equal(xlsx.subarray(0, 4).toString('latin1'), 'PK\u0003\u0004');
+    const [oscalName, oscal] = await download(3);
+    assert.equal(oscalName, 'acme-main.oscal.json');
+    assert.ok(JSON.parse(oscal.toString('utf8'))['component-definition'], 'an OSCAL component definition');
+    // The upgrade: the diff of its effective matrix, then accepted.
+    await open(client, base, '/tenants/acme/contracts/main/upgrade');
+    assert.match(await client.textContent('h2#upgrade-title'), /^Version 1 → version 2$/);
+    assert.match(await client.textContent('table.diff-table'), /Dimensionner le service Kubernetes/);
+    await client.click('#accept-upgrade');
+    await client.waitForFunction(() => document.getElementById('main').dataset.ready === '/tenants/acme/contracts/main');
+    assert.match(await client.textContent('p.meta'), /managed-kubernetes version 2/);
+    assert.equal((await call(base, tokens.acme, 'GET', '/api/v1/tenants/acme/contracts/main')).json.version, 2);
+    await open(client, base, '/tenants/acme/contracts/main/upgrade');
+    assert.match(await mainText(client), /Le contrat est sur la dernière version \(2\)/);
+    // Events: this branch has no alert routing, the route answers 404: an empty state.
+    await open(client, base, '/tenants/acme/events');
+    assert.match(await client.textContent('#events-empty'), /Pas encore d'événements ici/);
+    if (photograph) {
+      // The page against DESIGN.md's shape of GET .../events (alert routing is not on this
+      // branch): answered by the browser's route table; nothing leaves for another host.
+      const acks = [];
+      const events = [
+        { id: 'ev-2', fingerprint: 'a1b2c3', status: 'firing', labels: { alertname: 'KubePodCrashLooping', namespace: 'shop' },
+          activity: { id: 'deployer-et-gerer-les-applications-dans-kubernetes', title: 'Déployer et gérer les applications dans Kubernetes', section: 'Gestion des projets et applications métiers' },
+          gray_zone: false, acknowledged: false,
+          deliveries: [{ party: 'Client', role: 'R', kind: 'firing', status: 'delivered', attempts: 1 },
+                       { party: 'Cloud Temple', role: 'I', kind: 'informed', status: 'retrying', attempts: 3 }] },
+        { id: 'ev-1', fingerprint: 'd4e5f6', status: 'resolved', labels: { alertname: 'CustomOperatorDown' },
+          activity: null, gray_zone: true, acknowledged: true,
+          deliveries: [{ party: 'Cloud Temple', role: 'R', kind: 'resolved', status: 'delivered', attempts: 1 }] },
+      ];
+      await client.route(/\/api\/v1\/tenants\/acme\/events/, route => {
+        const r = route.request();
+        if (r.method() === 'POST') {
+          acks.push(r.url());
+          return route.fulfill({ status: 200, contentType: 'application/json', body: '{}' });
+        }
+        return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(events) });
+      });
+      await open(client, base, '/tenants/acme/events');
+      assert.equal(await client.locator('li.event').count(), 2);
+      assert.match(await client.innerText('li.event.status-firing'),
+        /^en cours KubePodCrashLooping\s+namespace=shop\s+Activité : Déployer et gérer les applications dans Kubernetes — Gestion des projets et applications métiers\s+Partie\s+Rôle\s+Type\s+Livraison\s+Client\s+R\s+firing\s+delivered \(1\)\s+Cloud Temple\s+I\s+informed\s+retrying \(3\)\s+Acquitter$/);
+      assert.match(await client.textContent('li.event.status-resolved'), /Zone grise.*Acquittée/s);
+      await axeCheck(client, 'events with alerts');
+      await client.screenshot({ path: join(shots, 'events-sample-fr.png') });
+      await client.click('li.event.status-firing button.primary');
+      await client.waitForSelector('li.event.status-firing .acked');
+      assert.deepEqual(acks, [base + '/api/v1/tenants/acme/events/ev-2/ack']);
+      await client.unroute(/\/api\/v1\/tenants\/acme\/events/);
+    }
+
+    // Another client's pages, by URL and by tampering with the session: the 404 page,
+    // nothing of globex.
+    for (const route of ['/tenants/globex/contracts/main', '/tenants/globex/contracts/main/matrix',
+                         '/tenants/globex/events', '/matrices', '/admin/tokens', '/nowhere']) {
+      await open(client, base, route);
+      assert.equal(await client.textContent('h1'), 'Page introuvable', route);
+      assert.doesNotMatch(await mainText(client), /globex|Globex|Cloud Temple/, route);
+    }
+    await client.evaluate(() => {
+      const s = JSON.parse(sessionStorage.getItem('racine.session'));
+      s.tenant = 'globex';
+      sessionStorage.setItem('racine.session', JSON.stringify(s));
+    });
+    await client.reload();
+    for (const route of ['/contracts', '/tenants/globex/contracts/main', '/tenants/globex/contracts/main/duties',
+                         '/tenants/globex/events']) {
+      await open(client, base, route);
+      assert.equal(await client.textContent('h1'), 'Page introuvable', route);
+      assert.doesNotMatch(await mainText(client), /Globex|Zone grise|Cloud Temple/, route);
+    }
+    // The CSP holds in the browser: an inline script added to the page does not run
+    // (and says so on the console, which is the only message allowed here).
+    const before = problems.length;
+    await client.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.inlineRan = 1';
+      document.body.append(s);
+    });
+    await client.waitForTimeout(100);
+    assert.equal(await client.evaluate(() => window.inlineRan), undefined);
+    const refused = problems.splice(before);
+    assert.equal(refused.length, 1, refused.join('\n'));
+    assert.match(refused[0], /inline script violates the following Content Security Policy directive 'script-src 'self''.*The action has been blocked\.$/);
+    // Sign-out forgets the token.
+    await client.click('#signout');
+    await client.waitForFunction(() => location.hash === '#/signin');
+    assert.equal(await client.evaluate(() => sessionStorage.getItem('racine.session')), null);
+
+    // An admin creates a token (shown once), revokes it, finds both in the audit log.
+    const adminPage = await newPage(base);
+    await signIn(adminPage, base, tokens.admin);
+    await open(adminPage, base, '/admin/tokens');
+    await adminPage.selectOption('#token-role', 'tenant');
+    await adminPage.selectOption('#token-tenant', 'globex');
+    await adminPage.fill('#token-name', 'portal test');
+    await adminPage.click('#tokens-tab form button[type=submit]');
+    await adminPage.waitForSelector('#new-token');
+    const secret = await adminPage.inputValue('#new-token');
+    assert.match(secret, /^rac_[0-9a-f]{64}$/);
+    assert.equal((await call(base, secret, 'GET', '/api/v1/tenants/globex/contracts')).status, 200);
+    await open(adminPage, base, '/admin/tokens');
+    assert.equal((await adminPage.content()).includes(secret), false, 'the secret is shown only once');
+    const tokenRow = adminPage.locator('#tokens-tab tbody tr', { hasText: 'portal test' });
+    await tokenRow.locator('button.danger').click();  // the confirmation is accepted
+    await adminPage.waitForSelector('#tokens-tab tbody tr.revoked');
+    assert.equal((await call(base, secret, 'GET', '/api/v1/tenants/globex/contracts')).status, 401);
+    await open(adminPage, base, '/admin/audit?tenant=globex&action=token.revoke');
+    assert.match(await adminPage.textContent('#audit-count'), /^1 of \d+ entries\.$/);
+    assert.match(await adminPage.textContent('table.audit tbody'), /token\.revoke/);
+
+    if (photograph) await photographAll(base, tokens);
+  } finally {
+    // The pages go before their server does.
+    for (const c of contexts.get(base) || []) await c.close();
+    child.kill('SIGTERM');
+  }
+}
+
+// Every page, in English and in French: axe-core, then a screenshot.
+async function photographAll(base, tokens) {
+  const pages = [
+    ['signin', null, '/signin'],
+    ['matrices', 'editor', '/matrices'],
+    ['matrix-history', 'editor', '/matrices/managed-kubernetes'],
+    ['version', 'editor', '/matrices/managed-kubernetes/versions/2'],
+    ['diff', 'editor', '/matrices/managed-kubernetes/diff/1/2'],
+    ['contracts', 'editor', '/contracts'],
+    ['contract-search', 'globex', '/tenants/globex/contracts/main'],
+    ['contract-duties', 'globex', '/tenants/globex/contracts/main/duties'],
+    ['contract-matrix', 'acme', '/tenants/acme/contracts/main/matrix'],
+    ['contract-upgrade', 'globex', '/tenants/globex/contracts/main/upgrade'],
+    ['contract-exports', 'globex', '/tenants/globex/contracts/main/exports'],
+    ['events', 'globex', '/tenants/globex/events'],
+    ['admin-tenants', 'admin', '/admin/tenants'],
+    ['admin-tokens', 'admin', '/admin/tokens'],
+    ['admin-audit', 'admin', '/admin/audit'],
+    ['not-found', 'globex', '/tenants/acme/contracts/main'],
+  ];
+  // The sign-in form is the journeys' business: here each session is put in place as the
+  // form leaves it (sessionStorage), one page per language.
+  const roles = { editor: 'editor', admin: 'admin', acme: 'tenant', globex: 'tenant' };
+  // The two languages side by side, one page each.
+  await Promise.all(['en', 'fr'].map(async lang => {
+    const page = await newPage(base);
+    await page.goto(base + '/');
+    await page.evaluate(l => localStorage.setItem('racine.lang', l), lang);
+    let current;
+    for (const [name, who, route] of pages) {
+      if (who !== current) {
+        await page.evaluate(s => s ? sessionStorage.setItem('racine.session', JSON.stringify(s))
+          : sessionStorage.removeItem('racine.session'),
+        who ? { token: tokens[who], role: roles[who], tenant: roles[who] === 'tenant' ? who : undefined } : null);
+        current = who;
+        await page.reload();  // the app reads the session when it loads
+      }
+      await open(page, base, route);
+      if (process.env.PORTAL_DEBUG) console.log('page', lang, name, Date.now() - started);
+      if (name === 'contract-search') {
+        await page.fill('#who', lang === 'fr' ? 'qui sauvegarde les applications ?' : 'who backs up the applications');
+        await page.waitForSelector('#who-result .answer');
+      }
+      assert.equal(await page.evaluate(() => document.documentElement.lang), lang, name);
+      const t0 = Date.now();
+      await axeCheck(page, `${name} (${lang})`);
+      const t1 = Date.now();
+      await page.screenshot({ path: join(shots, `${name}-${lang}.png`) });
+      if (process.env.PORTAL_DEBUG) console.log('axe', t1 - t0, 'shot', Date.now() - t1);
+    }
+    await page.context().close();
+  }));
+  // A phone.
+  const phone = await newPage(base, { width: 390, height: 844, lang: 'fr-FR' });
+  await signIn(phone, base, tokens.globex, 'globex');
+  await open(phone, base, '/tenants/globex/contracts/main');
+  await phone.fill('#who', 'qui sauvegarde les applications ?');
+  await phone.waitForSelector('#who-result .answer');
+  await axeCheck(phone, 'phone');
+  assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true);
+  await phone.screenshot({ path: join(shots, 'phone-contract-search-fr.png'), fullPage: true });
+}
+
+function postgresStore() {
+  const state = process.env.RACINE_TEST_PG_STATE;
+  const url = state && existsSync(state) ? readFileSync(state, 'utf8').trim() : '';
+  if (!url) {
+    if (process.env.CI === 'true') {
+      console.error('error: CI=true and no private PostgreSQL server (RACINE_TEST_PG_STATE; make deps-test installs postgresql-15)');
+      process.exit(1);
+    }
+    console.log('postgresql: no private server (RACINE_TEST_PG_STATE), the PostgreSQL journeys are not run');
+    return null;
+  }
+  const u = new URL(url);
+  const host = u.searchParams.get('host');
+  const port = u.searchParams.get('port');
+  const user = u.searchParams.get('user') || 'racine';
+  const db = `portal_${process.pid}_${Date.now() % 100000}`;
+  const bin = process.env.RACINE_PG_BIN || '/usr/lib/postgresql/15/bin';
+  execFileSync(join(bin, 'psql'), ['-h', host, '-p', port, '-U', user, '-d', 'racine', '-qc', `CREATE DATABASE ${db}`]);
+  return ['--database', url.replace('/racine?', `/${db}?`)];
+}
+
+try {
+  const dir = mkdtempSync(join(tmpdir(), 'racine-portal-'));
+  const pg = postgresStore();
+  // The two engines side by side (the browser is shared, each journey has its pages).
+  await Promise.all([journeys('sqlite', ['--data', dir], true), pg ? journeys('postgresql', pg, false) : null]);
+  assert.deepEqual(problems, []);
+  console.log(`portal: journeys on sqlite${pg ? ' and postgresql' : ''}, axe and screenshots of ` +
+              `16 pages x 2 languages in ${shots}, no request to another host, ` +
+              `${((Date.now() - started) / 1000).toFixed(1)} s`);
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,59 @@
+// Building DOM nodes without HTML strings: every text from the API or the matrix goes
+// in as a text node, so no title, note or message can run a script.
+
+// h('a', {href: '#/x', class: 'c', onclick: fn}, 'text', child, [children], null)
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') {
+      el.addEventListener(k.slice(2), v);
+    } else if (k === 'class') {
+      el.className = v;
+    } else if (k === 'value' || k === 'checked' || k === 'hidden' || k === 'disabled' ||
+               k === 'selected') {
+      el[k] = v;
+    } else {
+      el.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function clear(el) {
+  while (el.firstChild) el.firstChild.remove();
+  return el;
+}
+
+// Replaces the content of `el`.
+export function put(el, ...children) {
+  return append(clear(el), children);
+}
+
+// Calls `fn` once typing has paused for `ms`.
+export function debounce(fn, ms) {
+  let timer = 0;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+// Saves a Blob as a file through a temporary link (no new window, no other host).
+export function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

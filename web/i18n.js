@@ -1,0 +1,40 @@
+// French and English labels (i18n/fr.json, i18n/en.json): chosen from the browser,
+// switchable, remembered in localStorage. The matrix itself keeps its own language.
+const KEY = 'racine.lang';
+export const languages = ['fr', 'en'];
+let lang = 'en';
+let dict = {};
+
+export function initialLanguage() {
+  const saved = localStorage.getItem(KEY);
+  if (languages.includes(saved)) return saved;
+  const nav = (navigator.languages && navigator.languages[0]) || navigator.language || 'en';
+  return nav.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
+
+export async function setLanguage(next, remember = false) {
+  const res = await fetch(`/assets/i18n/${next}.json`);
+  dict = await res.json();
+  lang = next;
+  document.documentElement.lang = next;
+  if (remember) localStorage.setItem(KEY, next);
+}
+
+export const language = () => lang;
+
+// t('matrices.version', { n: 3 }) is "version 3": the label, with {name} replaced.
+// A key with a ".one" variant takes it for a count of one (in French, also of zero).
+export function t(key, params = {}) {
+  const n = params.n;
+  const one = typeof n === 'number' && (lang === 'fr' ? n < 2 : n === 1);
+  const s = (one && dict[key + '.one']) || dict[key] || key;
+  return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+}
+
+export function date(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB',
+                          { dateStyle: 'medium', timeStyle: 'short' });
+}

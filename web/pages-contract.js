@@ -1,0 +1,211 @@
+// A client's contract (the tenant and the provider): who does what as you type, the
+// tenant's duties, the effective matrix with its options highlighted, a pending upgrade
+// and its diff with an accept button, exports.
+import { ApiError, api, get, getBlob, path } from './api.js';
+import { debounce, h, put, saveBlob } from './dom.js';
+import { t } from './i18n.js';
+import { diffView, legend, matrixTable, roleBadges } from './render.js';
+import { session } from './session.js';
+import { announce, go } from './app.js';
+
+export async function contractsPage() {
+  let rows = [];
+  if (session.role === 'tenant') {
+    rows = await get(path('tenants', session.tenant, 'contracts'));
+  } else {
+    const tenants = await get('/api/v1/tenants');
+    const lists = await Promise.all(tenants.map(x => get(path('tenants', x.id, 'contracts'))));
+    rows = lists.flat();
+  }
+  return h('section', {},
+    h('h1', {}, session.role === 'tenant' ? t('contracts.mine') : t('contracts.title')),
+    rows.length === 0 ? h('p', { class: 'empty' }, t('contracts.empty')) :
+      h('div', { class: 'table-wrap' }, h('table', { class: 'list' },
+        h('thead', {}, h('tr', {},
+          session.role === 'tenant' ? null : h('th', { scope: 'col' }, t('contracts.tenant')),
+          h('th', { scope: 'col' }, t('contracts.contract')),
+          h('th', { scope: 'col' }, t('contracts.matrix')),
+          h('th', { scope: 'col' }, t('contracts.party')),
+          h('th', { scope: 'col' }, t('contracts.options')),
+          session.role === 'tenant' ? null : h('th', { scope: 'col' }, t('nav.events')))),
+        h('tbody', {}, rows.map(c => h('tr', {},
+          session.role === 'tenant' ? null : h('td', {}, c.tenant),
+          h('td', {}, h('a', { href: `#/tenants/${c.tenant}/contracts/${c.id}` }, c.id)),
+          h('td', {}, c.matrix, ' ', t('matrices.version', { n: c.version })),
+          h('td', {}, c.party),
+          h('td', {}, c.options.length ? c.options.join(', ') : '–'),
+          session.role === 'tenant' ? null : h('td', {}, h('a', { href: `#/tenants/${c.tenant}/events` }, t('nav.events')))))))));
+}
+
+const TABS = ['search', 'duties', 'matrix', 'upgrade', 'exports'];
+
+export async function contractPage([tenant, id, tab = 'search'], query) {
+  const base = path('tenants', tenant, 'contracts', id);
+  const [contract, model, upgrade] = await Promise.all([
+    get(base),
+    get(base + '/matrix?format=json'),
+    get(base + '/upgrade').catch(e => {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }),
+  ]);
+  const partyName = pid => (model.parties.find(p => p.id === pid) || { name: pid }).name;
+  const href = k => `#/tenants/${tenant}/contracts/${id}` + (k === 'search' ? '' : '/' + k);
+  const tabs = h('nav', { class: 'tabs', 'aria-label': t('contract.sections') }, h('ul', {},
+    TABS.map(k => h('li', {}, h('a', { href: href(k), 'aria-current': k === tab ? 'page' : null },
+      t('contract.tab.' + k), k === 'upgrade' && upgrade ? h('span', { class: 'dot' }, ' ', t('contract.new')) : null)))));
+  let body;
+  if (tab === 'search') body = searchTab(base, model, partyName);
+  else if (tab === 'duties') body = await dutiesTab(base, contract, partyName);
+  else if (tab === 'matrix') body = await matrixTab(base, model);
+  else if (tab === 'upgrade') body = upgradeTab(base, contract, upgrade, href);
+  else body = exportsTab(base, tenant, id);
+  // The PDF export: the browser's print of the effective matrix (print stylesheet).
+  if (tab === 'matrix' && query && query.get('print')) setTimeout(() => window.print(), 300);
+  return h('section', { class: 'contract' },
+    session.role === 'tenant' ? null : h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') },
+      h('a', { href: '#/contracts' }, t('contracts.title')), ' / ', tenant),
+    h('h1', {}, t('contract.title', { tenant, id })),
+    h('p', { class: 'meta' },
+      t('contract.meta', { matrix: contract.matrix, version: contract.version, party: partyName(contract.party) }),
+      ' ', contract.options.length ? t('contract.with_options', { options: contract.options.join(', ') })
+        : t('contract.no_options')),
+    h('p', { class: 'matrix-title', lang: model.language || null }, model.title),
+    upgrade && tab !== 'upgrade' ? h('p', { class: 'banner' },
+      t('contract.upgrade_banner', { to: upgrade.to }), ' ',
+      h('a', { href: href('upgrade') }, t('contract.upgrade_look'))) : null,
+    tabs,
+    body);
+}
+
+// `who` as you type: the best activities, the answered / uncertain / gray-zone outcome
+// styled differently, the party that is Responsible named first.
+function searchTab(base, model, partyName) {
+  const input = h('input', { id: 'who', type: 'search', autocomplete: 'off', autofocus: true,
+    'aria-describedby': 'who-help', 'aria-controls': 'who-result' });
+  const result = h('div', { id: 'who-result', 'aria-live': 'polite' });
+  let asked = 0;
+  const ask = debounce(async () => {
+    const q = input.value.trim();
+    const n = ++asked;
+    if (!q) { put(result); return; }
+    try {
+      const r = await get(base + '/who?limit=5&q=' + encodeURIComponent(q));
+      if (n !== asked) return;
+      put(result, answer(r, model, partyName));
+      announce(t('who.outcome.' + r.outcome));
+    } catch (err) {
+      if (n === asked) put(result, h('p', { class: 'error', role: 'alert' }, err.message));
+    }
+  }, 150);
+  input.addEventListener('input', ask);
+  return h('section', { 'aria-labelledby': 'search-title' },
+    h('h2', { id: 'search-title' }, t('who.title')),
+    h('form', { class: 'search', role: 'search', onsubmit: e => { e.preventDefault(); ask(); } },
+      h('label', { for: 'who' }, t('who.label')),
+      input,
+      h('p', { class: 'help', id: 'who-help' }, t('who.help'))),
+    result);
+}
+
+function answer(r, model, partyName) {
+  const outcome = r.outcome || (r.gray_zone ? 'gray_zone' : 'answered');
+  const list = r.matches || [];
+  const holders = (roles, letter) => Object.entries(roles || {}).filter(([, v]) => v.includes(letter))
+    .map(([p]) => partyName(p));
+  const top = list[0];
+  return h('div', { class: 'answer outcome-' + outcome },
+    h('p', { class: 'outcome' }, h('span', { class: 'outcome-tag' }, t('who.outcome.' + outcome)), ' ',
+      t('who.explain.' + outcome)),
+    outcome === 'gray_zone' ? h('p', { class: 'gray-note', lang: model.language || null }, r.gray_zone_note || model.gray_zone) : null,
+    top && outcome !== 'gray_zone' ? h('div', { class: 'best' },
+      h('p', { class: 'best-title', lang: model.language || null }, top.title),
+      h('p', { class: 'muted', lang: model.language || null }, top.section),
+      h('p', { class: 'best-party' },
+        t('who.responsible'), ' ', h('strong', { class: 'party' }, holders(top.roles, 'R').join(', ') || '–'),
+        ' · ', t('who.accountable'), ' ', h('strong', {}, holders(top.roles, 'A').join(', ') || '–'))) : null,
+    list.length ? h('ol', { class: 'matches' }, list.map((m, i) => h('li', { class: i === 0 ? 'first' : null },
+      h('span', { class: 'm-title', lang: model.language || null }, m.title), ' ',
+      h('span', { class: 'm-roles' }, Object.entries(m.roles || {}).map(([p, roles]) =>
+        h('span', { class: 'm-party' }, partyName(p), ' ', roleBadges(roles))))))) : null);
+}
+
+// "What must we do": the tenant's party, by section, R and A first.
+async function dutiesTab(base, contract, partyName) {
+  const duties = await get(base + '/duties');
+  const rank = roles => (roles.includes('R') || roles.includes('A') ? 0 : roles.includes('C') ? 1 : 2);
+  const sections = (duties.sections || []).map(s => ({
+    title: s.title,
+    activities: [...s.activities].sort((a, b) => rank(a.roles) - rank(b.roles)),
+  })).filter(s => s.activities.length);
+  sections.sort((a, b) => rank(a.activities[0].roles) - rank(b.activities[0].roles));
+  const total = sections.reduce((n, s) => n + s.activities.filter(a => rank(a.roles) === 0).length, 0);
+  return h('section', { 'aria-labelledby': 'duties-title' },
+    h('h2', { id: 'duties-title' }, t('duties.title', { party: partyName(duties.party || contract.party) })),
+    h('p', {}, t('duties.count', { n: total })),
+    sections.map(s => h('section', { class: 'duties-section' },
+      h('h3', {}, s.title),
+      h('ul', { class: 'duties' }, s.activities.map(a => h('li', { class: rank(a.roles) === 0 ? 'must' : 'other' },
+        roleBadges(a.roles), ' ', h('span', {}, a.title)))))));
+}
+
+const partyOf = (model, id) => ((model.parties || []).find(p => p.id === id) || { name: id }).name;
+
+async function matrixTab(base, model) {
+  const options = await get(base + '/options');
+  const highlight = new Map();
+  for (const o of options) {
+    if (!o.included) continue;
+    for (const a of o.activities || []) highlight.set(a.id, o.id);
+  }
+  return h('section', { 'aria-labelledby': 'matrix-title' },
+    h('h2', { id: 'matrix-title' }, t('contract.effective')),
+    options.length ? h('ul', { class: 'options' }, options.map(o => h('li', { class: o.included ? 'included' : 'excluded' },
+      h('strong', {}, o.id), ' — ', o.included ? t('contract.option_in') : t('contract.option_out'),
+      ' ', h('span', { lang: model.language || null }, o.text),
+      o.included ? ' ' + t('contract.option_rows', { n: (o.activities || []).length, party: partyOf(model, o.delegate) }) : null))) : null,
+    matrixTable(model, { highlight }),
+    legend(model));
+}
+
+function upgradeTab(base, contract, upgrade, href) {
+  if (!upgrade) {
+    return h('section', {}, h('h2', {}, t('upgrade.title')),
+      h('p', { class: 'empty' }, t('upgrade.none', { version: contract.version })));
+  }
+  const out = h('div', { 'aria-live': 'polite' });
+  const accept = h('button', { type: 'button', class: 'primary', id: 'accept-upgrade', onclick: async () => {
+    accept.disabled = true;
+    try {
+      await api('POST', base + '/upgrade', { body: { version: upgrade.to } });
+      announce(t('upgrade.done', { version: upgrade.to }));
+      go(href('search') + '');
+    } catch (err) {
+      put(out, h('p', { class: 'error', role: 'alert' }, err.message));
+      accept.disabled = false;
+    }
+  } }, t('upgrade.accept', { version: upgrade.to }));
+  return h('section', { 'aria-labelledby': 'upgrade-title' },
+    h('h2', { id: 'upgrade-title' }, t('upgrade.pending', { from: upgrade.from, to: upgrade.to })),
+    h('p', {}, t('upgrade.explain')),
+    diffView(upgrade.diff),
+    h('div', { class: 'actions' }, accept), out);
+}
+
+function exportsTab(base, tenant, id) {
+  const file = (format, ext, label, help) => h('li', {},
+    h('button', { type: 'button', onclick: async e => {
+      e.target.disabled = true;
+      try { saveBlob(await getBlob(base + '/matrix?format=' + format), `${tenant}-${id}.${ext}`); }
+      finally { e.target.disabled = false; }
+    } }, label), ' ', h('span', { class: 'muted' }, help));
+  return h('section', { 'aria-labelledby': 'exports-title' },
+    h('h2', { id: 'exports-title' }, t('export.title')),
+    h('ul', { class: 'exports' },
+      h('li', {}, h('button', { type: 'button', onclick: () => go(`#/tenants/${tenant}/contracts/${id}/matrix?print=1`) },
+        t('export.print')), ' ', h('span', { class: 'muted' }, t('export.print_help'))),
+      file('xlsx', 'xlsx', t('export.xlsx'), t('export.xlsx_help')),
+      file('oscal', 'oscal.json', t('export.oscal'), t('export.oscal_help')),
+      file('csv', 'csv', t('export.csv'), t('export.csv_help')),
+      file('md', 'md', t('export.md'), t('export.md_help'))));
+}

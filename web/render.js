@@ -1,0 +1,163 @@
+// What several pages draw: role badges, a matrix like the HTML report (sections, sticky
+// header, notes and markers explained, lint findings on their rows, option rows
+// highlighted), a diff, lint findings, the lookup's answer.
+import { h } from './dom.js';
+import { t } from './i18n.js';
+
+const ROLE_ORDER = 'RACI';
+
+export function roleBadges(roles) {
+  if (!roles) return h('span', { class: 'none' }, '–');
+  return h('span', { class: 'roles' },
+    [...roles].map(r => h('abbr', { class: 'role role-' + r, title: t('role.' + r) }, r)));
+}
+
+export function severityBadge(sev) {
+  return h('span', { class: 'sev sev-' + sev }, t('severity.' + sev));
+}
+
+export function summaryBadges(s) {
+  if (!s) return null;
+  return h('span', { class: 'summary' },
+    h('span', { class: 'count sev-error' + (s.errors ? '' : ' zero') }, t('count.errors', { n: s.errors ?? 0 })),
+    ' ',
+    h('span', { class: 'count sev-warning' + (s.warnings ? '' : ' zero') }, t('count.warnings', { n: s.warnings ?? 0 })),
+    ' ',
+    h('span', { class: 'count sev-info' + (s.infos ? '' : ' zero') }, t('count.infos', { n: s.infos ?? 0 })));
+}
+
+export function activityAnchor(id) { return 'a-' + id; }
+
+// All diagnostics of a lint report.
+export function diagnostics(report) {
+  return (report && report.files ? report.files : []).flatMap(f => f.diagnostics || []);
+}
+
+// The lint findings as a list (upload preview, version page).
+export function findingList(list) {
+  if (!list.length) return h('p', { class: 'muted' }, t('lint.none'));
+  const rank = { error: 0, warning: 1, info: 2 };
+  const sorted = [...list].sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3));
+  return h('ul', { class: 'findings' }, sorted.map(d =>
+    h('li', { class: 'finding sev-' + d.severity },
+      severityBadge(d.severity), ' ',
+      h('code', {}, d.code), ' ',
+      h('span', { class: 'where' }, t('lint.line', { line: d.line, column: d.column })), ' ',
+      d.message,
+      d.activity ? h('span', { class: 'activity-ref' }, ' — ', h('q', {}, d.activity)) : null)));
+}
+
+// The matrix model (the API's ?format=json) as a table.
+// options: findings (diagnostics, put on the rows of their line), highlight (Map of
+// activity id -> option id), caption.
+export function matrixTable(model, { findings = [], highlight = new Map(), caption } = {}) {
+  const byLine = new Map();
+  for (const d of findings) {
+    if (!byLine.has(d.line)) byLine.set(d.line, []);
+    byLine.get(d.line).push(d);
+  }
+  const parties = model.parties || [];
+  const head = h('thead', {}, h('tr', {},
+    h('th', { scope: 'col' }, t('matrix.activity')),
+    parties.map(p => h('th', { scope: 'col' }, p.name))));
+  const body = h('tbody');
+  for (const section of model.sections || []) {
+    body.append(h('tr', { class: 'section' },
+      h('th', { scope: 'colgroup', colspan: parties.length + 1 }, section.title)));
+    for (const a of section.activities || []) {
+      const rowFindings = byLine.get(a.line) || [];
+      const option = highlight.get(a.id);
+      const classes = ['activity'];
+      if (option) classes.push('option-row');
+      if (rowFindings.length) {
+        classes.push('has-' + (rowFindings.some(d => d.severity === 'error') ? 'error'
+          : rowFindings.some(d => d.severity === 'warning') ? 'warning' : 'info'));
+      }
+      body.append(h('tr', { class: classes.join(' '), id: activityAnchor(a.id) },
+        h('th', { scope: 'row' },
+          h('span', { class: 'title' }, a.title),
+          (a.markers && a.markers.title ? a.markers.title : []).map(m => h('sup', { class: 'marker' }, m)),
+          option ? h('span', { class: 'option-tag' }, t('contract.option_tag', { option })) : null,
+          rowFindings.length ? h('ul', { class: 'row-findings' }, rowFindings.map(d =>
+            h('li', { class: 'finding sev-' + d.severity },
+              severityBadge(d.severity), ' ', h('code', {}, d.code), ' ', d.message))) : null),
+        parties.map(p => h('td', { class: 'cell' },
+          roleBadges(a.roles ? a.roles[p.id] : ''),
+          ((a.markers && a.markers[p.id]) || []).map(m => h('sup', { class: 'marker', title: noteText(model, m) }, m))))));
+    }
+  }
+  return h('div', { class: 'table-wrap' },
+    h('table', { class: 'matrix', lang: model.language || null },
+      caption ? h('caption', {}, caption) : null, head, body));
+}
+
+function noteText(model, marker) {
+  const n = (model.notes || []).find(x => x.marker === marker);
+  return n ? n.text : null;
+}
+
+// The roles, the notes and markers, the options and the gray zone, explained.
+export function legend(model) {
+  const notes = [];
+  const seen = new Set();
+  for (const n of model.notes || []) {
+    const k = n.marker + '\u0000' + n.text;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    notes.push(n);
+  }
+  return h('section', { class: 'legend', 'aria-labelledby': 'legend-title' },
+    h('h2', { id: 'legend-title' }, t('legend.title')),
+    h('dl', { class: 'roles-legend' }, [...ROLE_ORDER].map(r => [
+      h('dt', {}, roleBadges(r)), h('dd', {}, t('role.' + r) + ' — ' + t('role.' + r + '.explain'))])),
+    notes.length ? h('div', {},
+      h('h3', {}, t('legend.notes')),
+      h('p', { class: 'muted' }, t('legend.markers')),
+      h('dl', { class: 'notes', lang: model.language || null }, notes.map(n => [
+        h('dt', {}, h('sup', { class: 'marker' }, n.marker)), h('dd', {}, n.text)]))) : null,
+    (model.options || []).length ? h('div', {},
+      h('h3', {}, t('legend.options')),
+      h('ul', { lang: model.language || null }, model.options.map(o =>
+        h('li', {}, h('code', {}, o.id), ' (', h('sup', { class: 'marker' }, o.marker), ') ', o.text)))) : null,
+    model.gray_zone ? h('div', {},
+      h('h3', {}, t('legend.gray_zone')),
+      h('p', { lang: model.language || null }, model.gray_zone)) : null);
+}
+
+// A diff (the API's diff JSON) as a table: added, removed, moved, retitled, changed.
+export function diffView(diff) {
+  const changes = diff.changes || [];
+  const parts = [];
+  const partiesAdded = diff.parties?.added || [];
+  const partiesRemoved = diff.parties?.removed || [];
+  if (partiesAdded.length) parts.push(h('p', {}, t('diff.parties_added'), ' ', partiesAdded.join(', ')));
+  if (partiesRemoved.length) parts.push(h('p', {}, t('diff.parties_removed'), ' ', partiesRemoved.join(', ')));
+  for (const o of diff.options || []) {
+    parts.push(h('p', {}, t('diff.option', { id: o.id, change: t('diff.kind.' + o.change) })));
+  }
+  if (!changes.length) {
+    parts.push(h('p', { class: 'empty' }, t('diff.none')));
+    return h('div', { class: 'diff' }, parts);
+  }
+  const counts = {};
+  for (const c of changes) counts[c.kind] = (counts[c.kind] || 0) + 1;
+  parts.push(h('p', { class: 'diff-counts' }, Object.entries(counts).map(([k, n]) =>
+    h('span', { class: 'kind kind-' + k }, t('diff.count.' + k, { n })))));
+  parts.push(h('div', { class: 'table-wrap' }, h('table', { class: 'list diff-table' },
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, t('diff.change')),
+      h('th', { scope: 'col' }, t('diff.section')),
+      h('th', { scope: 'col' }, t('matrix.activity')),
+      h('th', { scope: 'col' }, t('diff.roles')))),
+    h('tbody', {}, changes.map(c => h('tr', { class: 'change', 'data-kind': c.kind },
+      h('td', {}, (c.kinds && c.kinds.length ? c.kinds : [c.kind]).map(k =>
+        h('span', { class: 'kind kind-' + k }, t('diff.kind.' + k)))),
+      h('td', {}, c.old_section ? [h('del', {}, c.old_section), ' → '] : null, c.section),
+      h('td', {},
+        c.old && c.new && c.old.title !== c.new.title
+          ? [h('del', {}, c.old.title), ' → ', h('ins', {}, c.new.title)]
+          : (c.new || c.old || {}).title),
+      h('td', {}, Object.entries(c.roles || {}).map(([party, r]) =>
+        h('div', { class: 'role-change' }, party, ': ', roleBadges(r.old), ' → ', roleBadges(r.new))))))))));
+  return h('div', { class: 'diff' }, parts);
+}
