@@ -1,6 +1,7 @@
 // Events: the alerts routed for a tenant's contracts (DESIGN.md "Routing"), to whom, in
-// which role, delivery status, and an acknowledge button. A server without alert routing
-// answers 404 on the route: the page then says so (an empty state), nothing else.
+// which role, delivery state (pending, sent, dead, cancelled; the last error as its
+// title), and an acknowledge button. A server without alert routing answers 404 on the
+// route: the page then says so (an empty state), nothing else.
 import { ApiError, api, get, path } from './api.js';
 import { h, put } from './dom.js';
 import { date, t } from './i18n.js';
@@ -69,7 +70,9 @@ function eventCard(tenant, e) {
         h('th', { scope: 'col' }, t('events.party')), h('th', { scope: 'col' }, t('events.role')),
         h('th', { scope: 'col' }, t('events.kind')), h('th', { scope: 'col' }, t('events.delivery')))),
       h('tbody', {}, e.deliveries.map(d => h('tr', {},
-        h('td', {}, d.party || '–'), h('td', {}, d.role ? roleBadges(d.role) : '–'), h('td', {}, d.kind || '–'),
-        h('td', { class: 'delivery-' + (d.status || '') }, d.status || '–', d.attempts ? ` (${d.attempts})` : ''))))) : null,
+        h('td', {}, d.name || d.party || '–'), h('td', {}, d.role ? roleBadges(d.role) : '–'),
+        h('td', {}, d.kind ? t('events.kind.' + d.kind) : '–'),
+        h('td', { class: 'delivery-' + (d.state || ''), title: d.last_error || '' },
+          d.state ? t('events.state.' + d.state) : '–', d.attempts ? ` (${d.attempts})` : ''))))) : null,
     h('div', { class: 'actions' }, ack, ackOut));
 }

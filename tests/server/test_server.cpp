@@ -121,10 +121,11 @@ TEST_P(ServerTest, FirstStartImportsTheBuiltInMatrixAndPrintsAnAdminTokenOnce) {
       << s->output();
   EXPECT_NE(
       s->output().find(
-          "<builtin:managed-kubernetes>:53:1: error: 2 parties are Accountable (Client, Cloud "
-          "Temple): exactly one must be [RAC202]\n<builtin:managed-kubernetes>:57:1: error: no "
-          "party "
-          "is Accountable (Client C, Cloud Temple R) [RAC201]\n"),
+          "<builtin:managed-kubernetes>:53:1: error: 'Gérer la sécurité du service Kubernetes': "
+          "2 parties are Accountable (Client, Cloud Temple): exactly one must be "
+          "[RAC202]\n<builtin:managed-kubernetes>:57:1: error: 'Implémenter et gérer le "
+          "contrôle d'accès basé sur les rôles de base (RBAC)': no party is Accountable (Client "
+          "C, Cloud Temple R) [RAC201]\n"),
       std::string::npos)
       << s->output();
   ASSERT_EQ(s->admin_token().size(), 68U) << s->output();
