@@ -114,7 +114,9 @@ void check_responsible_also_ci(RuleContext& ctx) {
         const bool i = r.has(Role::informed);
         if (!c && !i) continue;
         ctx.report(a.cells[p].span,
-                   fmt::format("{} is Responsible and also {}: R implies both", m.parties[p].name,
+                   fmt::format("{} is Responsible and also {}: the party that does the work "
+                               "is already consulted and informed; write R alone",
+                               m.parties[p].name,
                                c && i ? "Consulted and Informed" : (c ? "Consulted" : "Informed")),
                    a.title);
       }

@@ -117,7 +117,12 @@ void check_no_role(RuleContext& ctx) {
     for (const auto& a : s.activities) {
       bool any = false;
       for (const auto& c : a.cells) any = any || !c.roles.empty() || !c.unknown.empty();
-      if (!any) ctx.report(a.span, fmt::format("no party has a role in '{}'", a.title), a.title);
+      if (!any)
+        ctx.report(a.span,
+                   fmt::format("'{}' has no role in any cell: nobody does it, answers for it, is "
+                               "consulted or informed; fill its cells or remove the row",
+                               a.title),
+                   a.title);
     }
   }
 }

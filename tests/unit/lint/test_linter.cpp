@@ -95,4 +95,21 @@ TEST(Linter, SeedFindings) {
   EXPECT_EQ(notable, (Findings{"RAC202@53", "RAC201@57", "RAC302@122"}));
 }
 
+// Findings in plain words: what is wrong and what to do, without RACI jargon.
+TEST(Linter, EmptyRowAndResponsibleAlsoConsultedSayWhatIsWrong) {
+  auto m =
+      test::read_md("| Task | PM | Dev |\n|---|---|---|\n| Ship | A | RC |\n| Archive | | |\n", {});
+  ASSERT_TRUE(m.ok());
+  std::vector<std::string> messages;
+  for (const auto& d : run(*m, {})) {
+    if (d.code == "RAC105" || d.code == "RAC205") messages.push_back(d.code + " " + d.message);
+  }
+  EXPECT_EQ(messages,
+            (std::vector<std::string>{
+                "RAC205 Dev is Responsible and also Consulted: the party that does the work is "
+                "already consulted and informed; write R alone",
+                "RAC105 'Archive' has no role in any cell: nobody does it, answers for it, is "
+                "consulted or informed; fill its cells or remove the row"}));
+}
+
 }  // namespace racine::lint
