@@ -1,0 +1,34 @@
+# Build time (docs/testing.md, "CI time"): precompiled headers for the heavy, stable
+# headers every file of a target parses again. Applied here, after every target exists,
+# so that the targets' own CMakeLists.txt stay as they are.
+option(RACINE_PCH "Precompile the standard library, fmt, nlohmann/json, CLI11 and GoogleTest" ON)
+
+if(RACINE_PCH)
+  # What most of the library's files include, directly or through its headers.
+  set(racine_pch_common
+      <algorithm> <cstdint> <filesystem> <fstream> <map> <memory> <optional> <sstream>
+      <string> <string_view> <unordered_map> <utility> <vector>
+      <fmt/format.h> <nlohmann/json.hpp>)
+
+  # One PCH for the library, reused by the server's libraries, which are compiled with
+  # the same flags (racine_notify is not: it does not see fmt's FMT_SHARED).
+  target_precompile_headers(racine_lib PRIVATE ${racine_pch_common})
+  foreach(target racine_store racine_service racine_server)
+    if(TARGET ${target})
+      target_precompile_headers(${target} REUSE_FROM racine_lib)
+    endif()
+  endforeach()
+
+  # The CLI: every command's file includes CLI11 (header-only).
+  target_precompile_headers(racine PRIVATE ${racine_pch_common} <CLI/CLI.hpp>)
+
+  # The tests: GoogleTest too; one PCH for every test program (same flags).
+  if(TARGET racine_unit_tests)
+    target_precompile_headers(racine_unit_tests PRIVATE ${racine_pch_common} <gtest/gtest.h>)
+    foreach(target racine_cli_tests racine_store_tests racine_server_tests)
+      if(TARGET ${target})
+        target_precompile_headers(${target} REUSE_FROM racine_unit_tests)
+      endif()
+    endforeach()
+  endif()
+endif()
