@@ -44,3 +44,25 @@ set_source_files_properties(${PROJECT_SOURCE_DIR}/src/service/routing.cpp
   ${PROJECT_SOURCE_DIR}/src/server/api.cpp
   DIRECTORY ${PROJECT_SOURCE_DIR}/src
   PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+
+# ThreadSanitizer runs only the tests whose name contains "Concurrent" (the tsan test
+# preset's filter), so under RACINE_TSAN racine_unit_tests is built from the files that
+# define such a test, found here by their TEST(...) lines, and not from all of them.
+if(RACINE_TSAN AND TARGET racine_unit_tests)
+  get_target_property(racine_unit_sources racine_unit_tests SOURCES)
+  get_target_property(racine_unit_dir racine_unit_tests SOURCE_DIR)
+  set(racine_concurrent_sources "")
+  foreach(source IN LISTS racine_unit_sources)
+    cmake_path(ABSOLUTE_PATH source BASE_DIRECTORY ${racine_unit_dir} OUTPUT_VARIABLE path)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${path})
+    file(READ ${path} text)
+    if(text MATCHES "TEST(_F|_P)?\\([^)]*Concurrent")
+      list(APPEND racine_concurrent_sources ${path})
+    endif()
+  endforeach()
+  if(NOT racine_concurrent_sources)
+    message(FATAL_ERROR "RACINE_TSAN: no test of racine_unit_tests has Concurrent in its name")
+  endif()
+  message(STATUS "ThreadSanitizer: racine_unit_tests from ${racine_concurrent_sources}")
+  set_property(TARGET racine_unit_tests PROPERTY SOURCES ${racine_concurrent_sources})
+endif()
