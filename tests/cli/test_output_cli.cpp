@@ -287,11 +287,11 @@ TEST(OutputCli, ControlCharactersFromInputArePrintedEscaped) {
     expect_no_forgery(diff.out);
   }
   // JSON and SARIF escape as their formats require.
-  const Outcome json = racine({"lint", "--format", "json", p});
-  EXPECT_NE(json.out.find("Ops\\n::error file=README.md::forged, Dev\\u001b]0;x\\u0007"),
+  const Outcome json_lint = racine({"lint", "--format", "json", p});
+  EXPECT_NE(json_lint.out.find("Ops\\n::error file=README.md::forged, Dev\\u001b]0;x\\u0007"),
             std::string::npos)
-      << json.out;
-  expect_no_forgery(json.out);
+      << json_lint.out;
+  expect_no_forgery(json_lint.out);
   const Outcome sarif = racine({"lint", "--format", "sarif", p});
   EXPECT_NE(sarif.out.find("Ops\\n::error file=README.md::forged"), std::string::npos);
   expect_no_forgery(sarif.out);
@@ -354,22 +354,22 @@ TEST(OutputCli, EveryWriterIsReachableAndExtensionsAreHonoured) {
   EXPECT_EQ(racine({"convert", "--to", "yaml", seed_path(), txt}).status, 0);
   EXPECT_EQ(read_text(txt).rfind("racine: 1\n", 0), 0U);
   // A format and an extension that disagree.
-  const std::string json = (d.path() / "out.json").string();
-  const Outcome e = racine({"export", "--format", "yaml", "-o", json});
+  const std::string json_path = (d.path() / "out.json").string();
+  const Outcome e = racine({"export", "--format", "yaml", "-o", json_path});
   EXPECT_EQ(e.status, 2);
   EXPECT_EQ(
       e.err,
-      "racine: export: " + json +
+      "racine: export: " + json_path +
           " would write yaml under the extension of another format (json, oscal, ccm): change the "
           "extension or the format\n");
-  EXPECT_FALSE(fs::exists(json));
+  EXPECT_FALSE(fs::exists(json_path));
   const Outcome conv = racine({"convert", "--to", "md", seed_path(), xlsx});
   EXPECT_EQ(conv.status, 2);
   // The extension names the format when no flag does; formats of the same extension fit.
   const std::string yaml = (d.path() / "out.yaml").string();
   EXPECT_EQ(racine({"export", "-o", yaml}).status, 0);
   EXPECT_EQ(read_text(yaml).rfind("racine: 1\n", 0), 0U);
-  EXPECT_EQ(racine({"export", "--format", "oscal", "-o", json}).status, 0);
+  EXPECT_EQ(racine({"export", "--format", "oscal", "-o", json_path}).status, 0);
   const std::string rx = (d.path() / "resolved.xlsx").string();
   EXPECT_EQ(racine({"resolve", "--with", "infogerance-complementaire", "-o", rx}).status, 0);
   EXPECT_EQ(read_text(rx).substr(0, 2), "PK");
