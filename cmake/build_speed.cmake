@@ -1,38 +1,7 @@
-# Build time (docs/testing.md, "CI time"): precompiled headers for the heavy, stable
-# headers every file of a target parses again. Applied here, after every target exists,
-# so that the targets' own CMakeLists.txt stay as they are.
-option(RACINE_PCH "Precompile the standard library, fmt, nlohmann/json, CLI11 and GoogleTest" ON)
-
-if(RACINE_PCH)
-  # What most of the library's files include, directly or through its headers.
-  set(racine_pch_common
-      <algorithm> <cstdint> <filesystem> <fstream> <map> <memory> <optional> <sstream>
-      <string> <string_view> <unordered_map> <utility> <vector>
-      <fmt/format.h> <nlohmann/json.hpp>)
-
-  # The library's. The server's libraries (store, service, server: 8 files) have none:
-  # they cannot reuse it, gcc refuses a PCH made with other flags (the library's private
-  # dependencies add -pthread), and a PCH of their own costs what it saves.
-  target_precompile_headers(racine_lib PRIVATE ${racine_pch_common})
-  # With the PCH, gcc 12 inlines std::string's move differently in this file and reports
-  # a -Warray-bounds false positive inside libstdc++ (char_traits.h): compiled without.
-  set_source_files_properties(${PROJECT_SOURCE_DIR}/src/query/glossary.cpp
-    DIRECTORY ${PROJECT_SOURCE_DIR}/src
-    PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
-
-  # The CLI: every command's file includes CLI11 (header-only).
-  target_precompile_headers(racine PRIVATE ${racine_pch_common} <CLI/CLI.hpp>)
-
-  # The tests: GoogleTest too; one PCH for every test program (same flags).
-  if(TARGET racine_unit_tests)
-    target_precompile_headers(racine_unit_tests PRIVATE ${racine_pch_common} <gtest/gtest.h>)
-    foreach(target racine_cli_tests racine_store_tests racine_server_tests)
-      if(TARGET ${target})
-        target_precompile_headers(${target} REUSE_FROM racine_unit_tests)
-      endif()
-    endforeach()
-  endif()
-endif()
+# Build time (docs/testing.md, "CI time"). Applied here, after every target exists, so
+# that the targets' own CMakeLists.txt stay as they are. Precompiled headers were
+# measured and not kept: slower at -O3 and they make gcc 12 report -Warray-bounds false
+# positives inside libstdc++ (docs/testing.md).
 
 # Unity builds (CMAKE_UNITY_BUILD, set by the throw-away CI presets sanitize, tsan and
 # fuzz): files whose anonymous namespaces clash with a neighbour's, or that gcc warns
