@@ -22,8 +22,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quote(const std::string& s) {
-  return shell_quote(s);
+std::string quoted_arg(const std::string& s) {
+  return quoted_arg(s);
 }
 
 // Runs `racine args... >stdout_to` through the shell (for redirections the helper
@@ -33,15 +33,15 @@ Outcome racine_to(const std::vector<std::string>& args, const std::string& stdou
   // Built with += only: GCC 12 warns (-Wrestrict, a known false positive) on
   // "literal" + std::string here.
   std::string cmd = "env NO_COLOR=1 ";
-  cmd += quote(RACINE_BINARY);
+  cmd += quoted_arg(RACINE_BINARY);
   for (const auto& a : args) {
     cmd += ' ';
-    cmd += quote(a);
+    cmd += quoted_arg(a);
   }
   cmd += " </dev/null >";
   cmd += stdout_to;
   cmd += " 2>";
-  cmd += quote((io.path() / "err").string());
+  cmd += quoted_arg((io.path() / "err").string());
   const int raw = std::system(cmd.c_str());
   Outcome r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
@@ -207,7 +207,7 @@ TEST(OutputCli, AReadOnlyFolderIsExit2AndLeavesTheFileAlone) {
   std::string cmd;
   if (geteuid() == 0) cmd = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
   const std::string err = (d.path() / "err").string();
-  cmd += quote(RACINE_BINARY) + " export -o " + quote(out) + " 2>" + quote(err);
+  cmd += quoted_arg(RACINE_BINARY) + " export -o " + quoted_arg(out) + " 2>" + quoted_arg(err);
   const int raw = std::system(cmd.c_str());
   fs::permissions(dir, fs::perms(0755));
   ASSERT_TRUE(WIFEXITED(raw));
@@ -232,8 +232,8 @@ TEST(OutputCli, AClosedPipeEndsRacineQuietlyBySigpipe) {
   for (int i = 0; i < 20000; ++i) big += "| Activity number " + std::to_string(i) + " | RA | I |\n";
   const auto matrix = d.write("big.md", big);
   const std::string script =
-      d.write("pipe.sh", "set -o pipefail\n" + quote(RACINE_BINARY) + " export " + quote(matrix) +
-                             " 2>" + quote((d.path() / "err").string()) +
+      d.write("pipe.sh", "set -o pipefail\n" + quoted_arg(RACINE_BINARY) + " export " +
+                             quoted_arg(matrix) + " 2>" + quoted_arg((d.path() / "err").string()) +
                              " | head -c1 >/dev/null\necho \"${PIPESTATUS[0]}\"\n");
   FILE* p = popen(("bash " + script).c_str(), "r");
   std::string status;
