@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string quoted_arg(const std::string& s) {
-  return quoted_arg(s);
+  return shell_quote(s);
 }
 
 // Runs `racine args... >stdout_to` through the shell (for redirections the helper
