@@ -63,7 +63,7 @@ std::vector<ActivityRef> refs_of(const Matrix& m) {
   return out;
 }
 
-const Activity& at(const Matrix& m, ActivityRef r) {
+const Activity& activity_at(const Matrix& m, ActivityRef r) {
   return m.sections[r.section].activities[r.activity];
 }
 
@@ -168,7 +168,7 @@ void fuzzy_pairs(const Matrix& before, const Matrix& after, const std::vector<Ac
   std::string buffer;
   for (std::size_t j = 0; j < B.size(); ++j) {
     if (mb[j] >= 0 || !wanted[B[j].section]) continue;
-    words_b[j] = content_words(at(after, B[j]).title);
+    words_b[j] = content_words(activity_at(after, B[j]).title);
     for (const auto& w : words_b[j]) {
       word_keys(w, buffer, [&](std::uint64_t k) {
         index.push_back({B[j].section, k, static_cast<std::uint32_t>(j)});
@@ -207,7 +207,7 @@ void fuzzy_pairs(const Matrix& before, const Matrix& after, const std::vector<Ac
         std::lower_bound(std::as_const(index).data(), end, section, by_section);
     const Run in_section{begin, std::upper_bound(begin, end, section, section_by)};
     if (in_section.first == in_section.second) continue;
-    const auto wa = content_words(at(before, A[i]).title);
+    const auto wa = content_words(activity_at(before, A[i]).title);
     if (wa.empty()) continue;
     // A pair reaching 0.5 has c of the old title's na words found in the new one with
     // 3c >= na + nb >= na + 1 (two old words may find the same new one, so c may exceed
@@ -351,11 +351,11 @@ Diff diff(const Matrix& before, const Matrix& after) {
   {
     std::unordered_map<std::string, std::size_t> by_id;
     for (std::size_t j = 0; j < B.size(); ++j) {
-      const std::string k = id_key(at(after, B[j]));
+      const std::string k = id_key(activity_at(after, B[j]));
       if (!k.empty()) by_id.emplace(k, j);
     }
     for (std::size_t i = 0; i < A.size(); ++i) {
-      const std::string k = id_key(at(before, A[i]));
+      const std::string k = id_key(activity_at(before, A[i]));
       if (k.empty()) continue;
       const auto it = by_id.find(k);
       if (it != by_id.end() && mb[it->second] < 0) pair_up(i, it->second, MatchKind::id);
@@ -380,13 +380,13 @@ Diff diff(const Matrix& before, const Matrix& after) {
     };
     std::vector<std::string> title_a(A.size());
     for (std::size_t i = 0; i < A.size(); ++i) {
-      if (ma[i] < 0) title_a[i] = norm_title(at(before, A[i]).title);
+      if (ma[i] < 0) title_a[i] = norm_title(activity_at(before, A[i]).title);
     }
     std::unordered_map<std::string, Queue> by_title;
     std::unordered_map<std::string, Queue> by_section_title;
     for (std::size_t j = 0; j < B.size(); ++j) {
       if (mb[j] >= 0) continue;
-      std::string t = norm_title(at(after, B[j]).title);
+      std::string t = norm_title(activity_at(after, B[j]).title);
       by_section_title[in_section(section_b[B[j].section], t)].items.push_back(j);
       by_title[std::move(t)].items.push_back(j);
     }
@@ -461,7 +461,7 @@ Diff diff(const Matrix& before, const Matrix& after) {
     c.kind = ChangeKind::removed;
     c.kinds = {ChangeKind::removed};
     c.before = A[i];
-    const Activity& a = at(before, A[i]);
+    const Activity& a = activity_at(before, A[i]);
     for (const auto& p : parties) {
       const std::string r = roles_of(a, p.first);
       if (!r.empty()) c.roles.push_back({party_name(p), r, ""});
@@ -475,7 +475,7 @@ Diff diff(const Matrix& before, const Matrix& after) {
     }
   };
   for (std::size_t j = 0; j < B.size(); ++j) {
-    const Activity& b = at(after, B[j]);
+    const Activity& b = activity_at(after, B[j]);
     if (mb[j] < 0) {
       ActivityChange c;
       c.kind = ChangeKind::added;
@@ -490,7 +490,7 @@ Diff diff(const Matrix& before, const Matrix& after) {
     }
     const auto i = static_cast<std::size_t>(mb[j]);
     flush_removed(i);
-    const Activity& a = at(before, A[i]);
+    const Activity& a = activity_at(before, A[i]);
     ActivityChange c;
     c.match = kind[i];
     c.before = A[i];

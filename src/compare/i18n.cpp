@@ -156,7 +156,7 @@ void pair_gaps(std::vector<std::pair<std::size_t, std::size_t>>& pairs, std::siz
   pairs = std::move(out);
 }
 
-std::string joined(const std::vector<std::string>& v) {
+std::string joined_quoted(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += s;
   return out.empty() ? "none" : "'" + out + "'";
@@ -330,16 +330,17 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
         if (ca.markers != cb.markers) {
           report("RAC403", Severity::warning, at,
                  fmt::format("markers of {} are {} here and {} in the source (line {})",
-                             translation.parties[p].name, joined(cb.markers), joined(ca.markers),
-                             src_line),
+                             translation.parties[p].name, joined_quoted(cb.markers),
+                             joined_quoted(ca.markers), src_line),
                  b.title);
         }
       }
       if (a.title_markers != b.title_markers) {
-        report("RAC403", Severity::warning, b.span,
-               fmt::format("markers of the title are {} here and {} in the source (line {})",
-                           joined(b.title_markers), joined(a.title_markers), src_line),
-               b.title);
+        report(
+            "RAC403", Severity::warning, b.span,
+            fmt::format("markers of the title are {} here and {} in the source (line {})",
+                        joined_quoted(b.title_markers), joined_quoted(a.title_markers), src_line),
+            b.title);
       }
     }
   }

@@ -57,7 +57,7 @@ struct CsvField {
   bool quoted = false;  // read as written; an unquoted field is trimmed
 };
 
-struct Row {
+struct CsvRow {
   std::vector<CsvField> fields;
   std::uint32_t offset = 0;
 };
@@ -104,8 +104,8 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
     return Error{source->path(), p.line, p.column, std::move(message)};
   };
   // Fields, RFC 4180, with LF, CRLF or CR line ends.
-  std::vector<Row> rows;
-  Row row;
+  std::vector<CsvRow> rows;
+  CsvRow row;
   CsvField cur;
   bool in_quotes = false;
   bool field_started = false;
@@ -119,7 +119,7 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
     end_field();
     const bool blank = row.fields.size() == 1 && row.fields[0].value.empty();
     if (!blank) rows.push_back(std::move(row));
-    row = Row{};
+    row = CsvRow{};
   };
   for (std::size_t i = 0; i < t.size(); ++i) {
     const char c = t[i];
@@ -164,7 +164,7 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
   if (rows.empty()) return error_at(0, "the CSV file is empty");
 
   // Header.
-  const Row& header = rows.front();
+  const CsvRow& header = rows.front();
   auto name = [](const CsvField& f) { return text::fold(text::trim(f.value)); };
   if (header.fields.size() < 4 || name(header.fields[0]) != "section" ||
       name(header.fields[1]) != "id" || name(header.fields[2]) != "title") {
@@ -195,7 +195,7 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
   }
   ActivityIds ids;
   for (std::size_t r = 1; r < rows.size(); ++r) {
-    const Row& row_r = rows[r];
+    const CsvRow& row_r = rows[r];
     if (row_r.fields.size() > header.fields.size()) {
       return error_at(row_r.offset, fmt::format("row has {} fields, the header {}",
                                                 row_r.fields.size(), header.fields.size()));

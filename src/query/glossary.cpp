@@ -97,9 +97,9 @@ Glossary parse_glossary(std::string_view text) {
 }
 
 const std::vector<std::string_view>& glossary_languages() {
-  static const std::vector<std::string_view> k_languages = {"fr", "en", "de", "es",
-                                                            "it", "ja", "zh", "ko"};
-  return k_languages;
+  static const std::vector<std::string_view> k_codes = {"fr", "en", "de", "es",
+                                                        "it", "ja", "zh", "ko"};
+  return k_codes;
 }
 
 const std::vector<Concept>& glossary() {

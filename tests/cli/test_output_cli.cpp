@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quote(const std::string& s) {
+std::string quoted_arg(const std::string& s) {
   return shell_quote(s);
 }
 
@@ -33,15 +33,15 @@ Outcome racine_to(const std::vector<std::string>& args, const std::string& stdou
   // Built with += only: GCC 12 warns (-Wrestrict, a known false positive) on
   // "literal" + std::string here.
   std::string cmd = "env NO_COLOR=1 ";
-  cmd += quote(RACINE_BINARY);
+  cmd += quoted_arg(RACINE_BINARY);
   for (const auto& a : args) {
     cmd += ' ';
-    cmd += quote(a);
+    cmd += quoted_arg(a);
   }
   cmd += " </dev/null >";
   cmd += stdout_to;
   cmd += " 2>";
-  cmd += quote((io.path() / "err").string());
+  cmd += quoted_arg((io.path() / "err").string());
   const int raw = std::system(cmd.c_str());
   Outcome r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
@@ -207,7 +207,7 @@ TEST(OutputCli, AReadOnlyFolderIsExit2AndLeavesTheFileAlone) {
   std::string cmd;
   if (geteuid() == 0) cmd = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
   const std::string err = (d.path() / "err").string();
-  cmd += quote(RACINE_BINARY) + " export -o " + quote(out) + " 2>" + quote(err);
+  cmd += quoted_arg(RACINE_BINARY) + " export -o " + quoted_arg(out) + " 2>" + quoted_arg(err);
   const int raw = std::system(cmd.c_str());
   fs::permissions(dir, fs::perms(0755));
   ASSERT_TRUE(WIFEXITED(raw));
@@ -232,8 +232,8 @@ TEST(OutputCli, AClosedPipeEndsRacineQuietlyBySigpipe) {
   for (int i = 0; i < 20000; ++i) big += "| Activity number " + std::to_string(i) + " | RA | I |\n";
   const auto matrix = d.write("big.md", big);
   const std::string script =
-      d.write("pipe.sh", "set -o pipefail\n" + quote(RACINE_BINARY) + " export " + quote(matrix) +
-                             " 2>" + quote((d.path() / "err").string()) +
+      d.write("pipe.sh", "set -o pipefail\n" + quoted_arg(RACINE_BINARY) + " export " +
+                             quoted_arg(matrix) + " 2>" + quoted_arg((d.path() / "err").string()) +
                              " | head -c1 >/dev/null\necho \"${PIPESTATUS[0]}\"\n");
   FILE* p = popen(("bash " + script).c_str(), "r");
   std::string status;
@@ -287,11 +287,11 @@ TEST(OutputCli, ControlCharactersFromInputArePrintedEscaped) {
     expect_no_forgery(diff.out);
   }
   // JSON and SARIF escape as their formats require.
-  const Outcome json = racine({"lint", "--format", "json", p});
-  EXPECT_NE(json.out.find("Ops\\n::error file=README.md::forged, Dev\\u001b]0;x\\u0007"),
+  const Outcome json_lint = racine({"lint", "--format", "json", p});
+  EXPECT_NE(json_lint.out.find("Ops\\n::error file=README.md::forged, Dev\\u001b]0;x\\u0007"),
             std::string::npos)
-      << json.out;
-  expect_no_forgery(json.out);
+      << json_lint.out;
+  expect_no_forgery(json_lint.out);
   const Outcome sarif = racine({"lint", "--format", "sarif", p});
   EXPECT_NE(sarif.out.find("Ops\\n::error file=README.md::forged"), std::string::npos);
   expect_no_forgery(sarif.out);
@@ -354,22 +354,22 @@ TEST(OutputCli, EveryWriterIsReachableAndExtensionsAreHonoured) {
   EXPECT_EQ(racine({"convert", "--to", "yaml", seed_path(), txt}).status, 0);
   EXPECT_EQ(read_text(txt).rfind("racine: 1\n", 0), 0U);
   // A format and an extension that disagree.
-  const std::string json = (d.path() / "out.json").string();
-  const Outcome e = racine({"export", "--format", "yaml", "-o", json});
+  const std::string json_path = (d.path() / "out.json").string();
+  const Outcome e = racine({"export", "--format", "yaml", "-o", json_path});
   EXPECT_EQ(e.status, 2);
   EXPECT_EQ(
       e.err,
-      "racine: export: " + json +
+      "racine: export: " + json_path +
           " would write yaml under the extension of another format (json, oscal, ccm): change the "
           "extension or the format\n");
-  EXPECT_FALSE(fs::exists(json));
+  EXPECT_FALSE(fs::exists(json_path));
   const Outcome conv = racine({"convert", "--to", "md", seed_path(), xlsx});
   EXPECT_EQ(conv.status, 2);
   // The extension names the format when no flag does; formats of the same extension fit.
   const std::string yaml = (d.path() / "out.yaml").string();
   EXPECT_EQ(racine({"export", "-o", yaml}).status, 0);
   EXPECT_EQ(read_text(yaml).rfind("racine: 1\n", 0), 0U);
-  EXPECT_EQ(racine({"export", "--format", "oscal", "-o", json}).status, 0);
+  EXPECT_EQ(racine({"export", "--format", "oscal", "-o", json_path}).status, 0);
   const std::string rx = (d.path() / "resolved.xlsx").string();
   EXPECT_EQ(racine({"resolve", "--with", "infogerance-complementaire", "-o", rx}).status, 0);
   EXPECT_EQ(read_text(rx).substr(0, 2), "PK");

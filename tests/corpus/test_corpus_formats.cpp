@@ -77,7 +77,7 @@ Matrix read(const std::string& path) {
   return std::move(*m);
 }
 
-Matrix read_text(const std::string& text, const std::string& name, Format f) {
+Matrix read_matrix_text(const std::string& text, const std::string& name, Format f) {
   auto src = load_text(text, name, Limits{});
   EXPECT_TRUE(src.ok()) << name;
   auto m = read_document(*src, f, ReadOptions{});
@@ -94,7 +94,7 @@ TEST(CorpusFormats, RoundTripsThroughEveryFormat) {
     const Matrix md = read(path);
     for (const Format f : {Format::yaml, Format::json, Format::csv}) {
       const std::string doc = write_document(md, f);
-      const Matrix back = read_text(doc, path + "." + std::string(format_name(f)), f);
+      const Matrix back = read_matrix_text(doc, path + "." + std::string(format_name(f)), f);
       const bool csv = f == Format::csv;
       EXPECT_EQ(model_key(back, csv), model_key(md, csv)) << path << " via " << format_name(f);
       // Written again from what was read back: the same document (YAML and JSON give
@@ -104,8 +104,8 @@ TEST(CorpusFormats, RoundTripsThroughEveryFormat) {
       }
     }
     // Canonical Markdown too reads back to the same model.
-    const Matrix again =
-        read_text(write_document(md, Format::markdown), path + ".canonical.md", Format::markdown);
+    const Matrix again = read_matrix_text(write_document(md, Format::markdown),
+                                          path + ".canonical.md", Format::markdown);
     EXPECT_EQ(model_key(again, true), model_key(md, true)) << path << " via canonical Markdown";
   }
   EXPECT_EQ(files.size(), corpus_dir().empty() ? 1U : 36U);
@@ -116,7 +116,7 @@ TEST(CorpusFormats, FmtIsIdempotentAndKeepsEverythingElse) {
     const Matrix md = read(path);
     const std::string before(md.source->text());
     const std::string once = format_markdown(md);
-    const Matrix formatted = read_text(once, path + ".fmt", Format::markdown);
+    const Matrix formatted = read_matrix_text(once, path + ".fmt", Format::markdown);
     EXPECT_EQ(format_markdown(formatted), once) << path << ": a second run changes it";
     // The tables say the same thing (ids, titles, roles, markers, notes).
     EXPECT_EQ(model_key(formatted, true), model_key(md, true)) << path;
