@@ -318,7 +318,10 @@ TEST_P(RoutingTest, EachAlertReachesWhomTheContractSays) {
   r = http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme_ingest,
            payload({alert("p1", "firing", k_platform), alert("a1", "firing", k_application)}));
   ASSERT_EQ(r.status, 200);
-  for (const auto& e : json::parse(r.body)["events"]) {
+  // (The parsed answer is kept: a range over a member of a temporary would dangle.)
+  const json repeated = json::parse(r.body);
+  ASSERT_EQ(repeated["events"].size(), 2U);
+  for (const auto& e : repeated["events"]) {
     EXPECT_EQ(e["outcome"], "repeat");
     EXPECT_EQ(e["deliveries"], 0);
   }
