@@ -6,14 +6,11 @@
 # Unity builds (CMAKE_UNITY_BUILD, set by the throw-away CI presets sanitize, tsan and
 # fuzz): files whose anonymous namespaces clash with a neighbour's, or that gcc warns
 # about once included by another file, are compiled on their own.
-# - service/routing.cpp and service/service.cpp both define hex() in an anonymous
-#   namespace;
 # - server/api.cpp defines a class with a member of an anonymous-namespace type, which
 #   gcc reports (-Wsubobject-linkage) when the file is not the main file.
 # - tests/corpus/test_corpus.cpp and tests/golden/test_golden.cpp derive a fixture from a
 #   template of an anonymous-namespace type (-Wsubobject-linkage once included).
-set_source_files_properties(${PROJECT_SOURCE_DIR}/src/service/routing.cpp
-  ${PROJECT_SOURCE_DIR}/src/server/api.cpp
+set_source_files_properties(${PROJECT_SOURCE_DIR}/src/server/api.cpp
   DIRECTORY ${PROJECT_SOURCE_DIR}/src
   PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
 if(TARGET racine_cli_tests)

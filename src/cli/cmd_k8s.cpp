@@ -129,20 +129,28 @@ std::string subject_text(const k8s::Subject& s) {
                                             printable(s.name));
 }
 
-int run_who(const K8sOptions& o) {
+// What classifying needs: the configuration, the matrix (its options applied) and its
+// rules. Broken rules would give wrong answers: they are refused, with what `k8s lint`
+// says. nullopt once the reason is printed.
+struct Classifier {
+  lint::Config config;
+  Matrix matrix;
+  k8s::RuleSet rules;
+};
+
+std::optional<Classifier> load_classifier(const K8sOptions& o) {
   auto config = config_for(o.matrix, o.input);
   if (!config) {
     print_error(config.error());
-    return k_exit_error;
+    return std::nullopt;
   }
-  const auto m = load_matrix(o.matrix, o.input, o.with);
-  if (!m) return k_exit_error;
+  auto m = load_matrix(o.matrix, o.input, o.with);
+  if (!m) return std::nullopt;
   auto rules = load_rules(o, *config);
   if (!rules) {
     print_error(rules.error());
-    return k_exit_error;
+    return std::nullopt;
   }
-  // Broken rules would give wrong answers: refuse, with what `k8s lint` says.
   auto problems = k8s::check_rules(*rules, *m);
   std::erase_if(problems, [](const Diagnostic& d) { return d.severity != Severity::error; });
   if (!problems.empty()) {
@@ -151,8 +159,17 @@ int run_who(const K8sOptions& o) {
       print_error(Error{rules->source->path(), p.line, p.column, d.message + " [" + d.code + "]"});
     }
     print_usage_error("the Kubernetes rules are broken: `racine k8s lint` lists what to fix");
-    return k_exit_error;
+    return std::nullopt;
   }
+  return Classifier{std::move(*config), std::move(*m), std::move(*rules)};
+}
+
+int run_who(const K8sOptions& o) {
+  auto loaded = load_classifier(o);
+  if (!loaded) return k_exit_error;
+  const lint::Config* config = &loaded->config;
+  const Matrix* m = &loaded->matrix;
+  const k8s::RuleSet* rules = &loaded->rules;
   std::vector<k8s::Located> subjects;
   const auto files = manifest_files(o.files, o.recursive);
   if (!files) {
@@ -260,18 +277,10 @@ int run_lint(const K8sOptions& o) {
 // `route test`: where an alert with these labels goes under a contract with these
 // options (docs/routing.md), as `amtool config routes test` answers for Alertmanager.
 int run_route_test(const K8sOptions& o, const std::string& party) {
-  auto config = config_for(o.matrix, o.input);
-  if (!config) {
-    print_error(config.error());
-    return k_exit_error;
-  }
-  const auto m = load_matrix(o.matrix, o.input, o.with);
-  if (!m) return k_exit_error;
-  auto rules = load_rules(o, *config);
-  if (!rules) {
-    print_error(rules.error());
-    return k_exit_error;
-  }
+  auto loaded = load_classifier(o);
+  if (!loaded) return k_exit_error;
+  const Matrix* m = &loaded->matrix;
+  const k8s::RuleSet* rules = &loaded->rules;
   if (o.labels.empty()) {
     print_usage_error("route test: give the alert's labels with --label NAME=VALUE");
     return k_exit_error;

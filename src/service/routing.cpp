@@ -41,13 +41,6 @@ std::optional<std::int64_t> duration_ms(std::string_view d) {
 
 namespace {
 
-std::string hex(const unsigned char* data, std::size_t n) {
-  std::string out(n * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), data, n);
-  out.pop_back();
-  return out;
-}
-
 // Alertmanager sends a fingerprint (a hash of the labels); a payload without one gets
 // the same kind of key: a hash of its sorted labels.
 std::string fingerprint_of(const std::map<std::string, std::string>& labels) {
@@ -68,17 +61,6 @@ std::optional<std::string> strings_object(const json& j, const std::string& wher
     if (out != nullptr) (*out)[k] = v.get<std::string>();
   }
   return std::nullopt;
-}
-
-std::string ms_to_rfc3339(std::int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[40];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
 }
 
 ordered_json parsed_or(const std::string& text, ordered_json fallback) {
@@ -107,17 +89,18 @@ ordered_json event_json(const store::Event& e) {
   j["repeats"] = e.repeats;
   ordered_json ds = ordered_json::array();
   for (const auto& d : e.deliveries) {
-    ds.push_back({{"id", d.id},
-                  {"party", d.party},
-                  {"name", d.party_name},
-                  {"role", d.role},
-                  {"kind", d.kind},
-                  {"state", d.state},
-                  {"attempts", d.attempts},
-                  {"next_attempt", d.state == "pending" ? ordered_json(ms_to_rfc3339(d.due_ms))
-                                                        : ordered_json(nullptr)},
-                  {"last_error", d.last_error ? ordered_json(*d.last_error) : nullptr},
-                  {"sent_at", d.sent_at ? ordered_json(*d.sent_at) : nullptr}});
+    ds.push_back(
+        {{"id", d.id},
+         {"party", d.party},
+         {"name", d.party_name},
+         {"role", d.role},
+         {"kind", d.kind},
+         {"state", d.state},
+         {"attempts", d.attempts},
+         {"next_attempt", d.state == "pending" ? ordered_json(store::rfc3339_of_ms(d.due_ms))
+                                               : ordered_json(nullptr)},
+         {"last_error", d.last_error ? ordered_json(*d.last_error) : nullptr},
+         {"sent_at", d.sent_at ? ordered_json(*d.sent_at) : nullptr}});
   }
   j["deliveries"] = std::move(ds);
   return j;

@@ -70,13 +70,6 @@ std::optional<std::string> format_of_media_type(std::string_view content_type) {
 
 namespace {
 
-std::string hex(const unsigned char* data, std::size_t n) {
-  std::string out(n * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), data, n);
-  out.pop_back();
-  return out;
-}
-
 std::string sha256_hex(std::string_view bytes) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
@@ -724,6 +717,13 @@ Reply Service::audit(const Principal& who, const std::optional<std::string>& ten
                    {"tenant", e.tenant ? ordered_json(*e.tenant) : ordered_json(nullptr)}});
   }
   return Reply::json(out);
+}
+
+std::string hex(const unsigned char* data, std::size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), data, n);
+  out.pop_back();
+  return out;
 }
 
 }  // namespace racine::service

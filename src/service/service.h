@@ -69,6 +69,9 @@ bool valid_id(std::string_view id);
 // The document format for a request's Content-Type ("text/markdown" -> "md", ...).
 std::optional<std::string> format_of_media_type(std::string_view content_type);
 
+// Lower-case hex digits of `n` bytes.
+std::string hex(const unsigned char* data, std::size_t n);
+
 // A new token: "rac_" and 64 hex digits of 32 random bytes (libsodium).
 std::string new_token();
 

@@ -179,18 +179,19 @@ std::optional<Role> parse_role(std::string_view name) {
   return std::nullopt;
 }
 
-std::string now_rfc3339() {
-  using namespace std::chrono;
-  const auto now = system_clock::now();
-  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  const std::time_t t = system_clock::to_time_t(now);
+std::string rfc3339_of_ms(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   char out[40];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
   return out;
+}
+
+std::string now_rfc3339() {
+  return rfc3339_of_ms(now_ms());
 }
 
 // A fixed set of connections, each used by one thread at a time. SQLite has one writer:
@@ -751,6 +752,19 @@ DeliveryInfo delivery_of(const Row& r) {
   return d;
 }
 
+void load_deliveries(Connection& c, Event& e);
+
+// The event `id` of `tenant` with its deliveries, or nullopt.
+std::optional<Event> read_event(Connection& c, const std::string& tenant, const std::string& id) {
+  const Rows rows =
+      c.query(std::string("SELECT ") + k_event_columns + " FROM events WHERE tenant = ? AND id = ?",
+              {tenant, id});
+  if (rows.empty()) return std::nullopt;
+  Event e = event_of(rows[0]);
+  load_deliveries(c, e);
+  return e;
+}
+
 void load_deliveries(Connection& c, Event& e) {
   for (const auto& r : c.query(std::string("SELECT ") + k_delivery_columns +
                                    " FROM deliveries WHERE event = ? ORDER BY created_ms, kind, "
@@ -906,13 +920,7 @@ std::optional<Event> Store::get_event(const Principal& who, const std::string& t
                                       const std::string& id) {
   return m_pool->run(false, [&](Connection& c) -> std::optional<Event> {
     if (!who.provider() && who.tenant != tenant) return std::nullopt;
-    const Rows rows = c.query(
-        std::string("SELECT ") + k_event_columns + " FROM events WHERE tenant = ? AND id = ?",
-        {tenant, id});
-    if (rows.empty()) return std::nullopt;
-    Event e = event_of(rows[0]);
-    load_deliveries(c, e);
-    return e;
+    return read_event(c, tenant, id);
   });
 }
 
@@ -928,13 +936,7 @@ std::optional<Event> Store::acknowledge(const Principal& who, const std::string&
       cancel_escalations(c, id);
       audit(c, who, "event.ack", tenant + "/" + id, tenant);
     }
-    const Rows rows = c.query(
-        std::string("SELECT ") + k_event_columns + " FROM events WHERE tenant = ? AND id = ?",
-        {tenant, id});
-    if (rows.empty()) return std::nullopt;
-    Event e = event_of(rows[0]);
-    load_deliveries(c, e);
-    return e;
+    return read_event(c, tenant, id);
   });
 }
 

@@ -322,5 +322,7 @@ class Store {
 std::string now_rfc3339();
 // Now as Unix milliseconds.
 std::int64_t now_ms();
+// Unix milliseconds as "2026-11-30T09:30:00.123Z".
+std::string rfc3339_of_ms(std::int64_t ms);
 
 }  // namespace racine::store
