@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "../store/store_engines.h"
+#include "engine_test.h"
 #include "notify/send.h"
 #include "server_process.h"
 #include "service/outbox.h"
@@ -164,22 +165,8 @@ std::string hmac_hex(const std::string& key, const std::string& body) {
   return out;
 }
 
-class RoutingTest : public ::testing::TestWithParam<std::string> {
+class RoutingTest : public EngineTest {
  protected:
-  void SetUp() override {
-    where = fresh_store(GetParam());
-    if (where.empty()) {
-      if (!under_ci())
-        GTEST_SKIP() << "no private PostgreSQL server (make deps-test installs postgresql-15)";
-      FAIL() << "no store for " << GetParam();
-    }
-    if (where.starts_with("sqlite:")) {
-      args = {"--data", std::filesystem::path(where.substr(7)).parent_path().string()};
-    } else {
-      args = {"--database", where};
-    }
-  }
-
   // Quick retries, so that a test sees several attempts in seconds.
   std::unique_ptr<ServerProcess> start(std::vector<std::string> extra = {}) {
     auto a = args;
@@ -219,9 +206,6 @@ class RoutingTest : public ::testing::TestWithParam<std::string> {
     const auto r = http(port, "PUT", path, admin, body.dump());
     EXPECT_TRUE(r.status == 201 || r.status == 200) << path << ": " << r.body;
   }
-
-  std::string where;
-  std::vector<std::string> args;
 };
 
 const json k_platform = {{"alertname", "KubeNodeNotReady"}, {"namespace", "kube-system"}};

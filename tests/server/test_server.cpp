@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "../store/store_engines.h"
+#include "engine_test.h"
 #include "server_process.h"
 #include "store/store.h"
 
@@ -45,24 +46,8 @@ std::string replace_once(std::string text, const std::string& from, const std::s
   return text;
 }
 
-class ServerTest : public ::testing::TestWithParam<std::string> {
+class ServerTest : public EngineTest {
  protected:
-  void SetUp() override {
-    where = fresh_store(GetParam());
-    // Without the engine: skipped locally, a failure under CI (fresh_store said why); a
-    // fatal failure in SetUp keeps the test body from running.
-    if (where.empty()) {
-      if (!under_ci())
-        GTEST_SKIP() << "no private PostgreSQL server (make deps-test installs postgresql-15)";
-      FAIL() << "no store for " << GetParam();
-    }
-    if (where.starts_with("sqlite:")) {
-      args = {"--data", std::filesystem::path(where.substr(7)).parent_path().string()};
-    } else {
-      args = {"--database", where};
-    }
-  }
-
   // Rate limits are off unless a test sets one: the attack suite's calls must reach the
   // routes (a 429 would prove nothing about isolation).
   std::unique_ptr<ServerProcess> start(std::vector<std::string> extra = {}) {
@@ -107,9 +92,6 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     t["globex"] = token(port, admin, "tenant", "globex");
     return t;
   }
-
-  std::string where;
-  std::vector<std::string> args;
 };
 
 TEST_P(ServerTest, FirstStartImportsTheBuiltInMatrixAndPrintsAnAdminTokenOnce) {
