@@ -143,6 +143,36 @@ Result<FrontMatter> read_front_matter(const SourceFile& src) {
   return fm;
 }
 
+// A legend written right under a table, without a blank line, so that GitHub renders it
+// as a one-cell row: "*A=Accountable, R=Responsible, C=Consulted, I=Informed*",
+// "Légende : R = Réalise, A = Approuve". At least two "LETTER = word" pairs whose letters
+// are role letters of the document.
+bool is_legend_line(std::string_view text, std::string_view letters) {
+  std::string seen;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c < 'A' || c > 'Z' || letters.find(c) == std::string_view::npos) continue;
+    if (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) != 0 ||
+                  static_cast<unsigned char>(text[i - 1]) >= 0x80))
+      continue;
+    std::size_t k = i + 1;
+    while (k < text.size() && text[k] == ' ') ++k;
+    std::size_t sep = 0;
+    for (const std::string_view s : {"=", ":", "-", "\xE2\x80\x93", "\xE2\x80\x94"}) {
+      if (text.substr(k).starts_with(s)) sep = s.size();
+    }
+    if (sep == 0) continue;
+    k += sep;
+    while (k < text.size() && text[k] == ' ') ++k;
+    if (k < text.size() &&
+        (std::isalpha(static_cast<unsigned char>(text[k])) != 0 ||
+         static_cast<unsigned char>(text[k]) >= 0x80) &&
+        seen.find(c) == std::string::npos)
+      seen += c;
+  }
+  return seen.size() >= 2;
+}
+
 // Separators between party names in a transposed cell: "PM, Dev", "PM / Dev", "PM et Dev".
 // Not inside parentheses ("ad-stack (Product, Eng leads)"), nor the slash of a GitHub
 // team ("@org/team"); "&" joins the words of one name ("Gente & Gestão", "R&D"). A remark in
@@ -979,6 +1009,11 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
     // A note written under the table without a blank line renders as a one-cell row.
     const std::string_view trimmed = text::trim(src_line.substr(row.content));
     if (parties_empty && !trimmed.empty() && trimmed[0] != '|' && row.ranges.size() <= 1) {
+      // So does a legend: it is neither an activity nor a note.
+      if (is_legend_line(row.cells[0], m_m.roles.letters)) {
+        skip(m_src->line_span(row.line), "a legend written right under the table", false);
+        continue;
+      }
       const std::string marker = leading_marker(row.cells[0]);
       if (!marker.empty()) {
         Note note;

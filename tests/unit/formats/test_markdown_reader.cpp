@@ -313,6 +313,29 @@ TEST(MarkdownReader, TitleFallsBackToTheFirstHeading) {
   EXPECT_EQ(read_md("| T | A |\n|-|-|\n| x | RA |\n")->title, "");
 }
 
+// A legend written right under a table, without a blank line, renders as a one-cell row:
+// it is read as a legend (no activity, no RAC102/RAC105), in English or in French; a
+// sentence under the table that merely holds a capital letter stays what it was.
+TEST(MarkdownReader, LegendUnderTableWithoutBlankLine) {
+  for (const char* legend : {"*A=Accountable, R=Responsible, C=Consulted, I=Informed*",
+                             "Légende : R = Réalise, A = Approuve, C = Consulté, I = Informé",
+                             "R – Responsible; A – Accountable"}) {
+    auto m = read_md(std::string("| Task | Sec | Net |\n|---|---|---|\n| Patch | R | A |\n"
+                                 "| Scan | A | R |\n") +
+                     legend + "\n");
+    ASSERT_TRUE(m.ok()) << legend;
+    EXPECT_EQ(m->activity_count(), 2U) << legend;
+    ASSERT_EQ(m->skipped.size(), 1U) << legend;
+    EXPECT_EQ(m->skipped[0].reason, "a legend written right under the table");
+    EXPECT_EQ(m->source->position(m->skipped[0].span.begin).line, 5U);
+    EXPECT_TRUE(lint::run(*m, {}).empty()) << legend;
+  }
+  auto sentence =
+      read_md("| Task | Sec | Net |\n|---|---|---|\n| Patch | R | A |\nA team may change.\n");
+  ASSERT_TRUE(sentence.ok());
+  EXPECT_EQ(sentence->activity_count(), 2U);
+}
+
 TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
   auto m = read_md("| T | A | B |\n|-|-|-|\n| x | RA | C* |\n*Only on weekdays.\n");
   ASSERT_TRUE(m.ok());
