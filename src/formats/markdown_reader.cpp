@@ -672,7 +672,9 @@ void Reader::on_code_block(cmark_node* n) {
   int fence_length = 0;
   int fence_offset = 0;
   char fence_char = 0;
-  if (cmark_node_get_fenced(n, &fence_length, &fence_offset, &fence_char) == 0) return;
+  // An indented block (four spaces or a tab: MkDocs' content tabs `=== "Tab"` indent theirs)
+  // has no fence line above its first line.
+  const bool fenced = cmark_node_get_fenced(n, &fence_length, &fence_offset, &fence_char) != 0;
   const char* lit = cmark_node_get_literal(n);
   if (lit == nullptr) return;
   const std::string_view code(lit);
@@ -683,9 +685,12 @@ void Reader::on_code_block(cmark_node* n) {
     const auto nl = code.find('\n', pos);
     const std::string_view cur = code.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
     if (prev.find('|') != std::string_view::npos && is_delimiter_row(cur)) {
-      const std::uint32_t line = line_of(n) + offset - 1;
+      const std::uint32_t line = line_of(n) + offset - (fenced ? 1 : 2);
       skip(m_src->line_span(line),
-           "table inside a fenced code block is shown as code, not as a table", false);
+           fenced ? "table inside a fenced code block is shown as code, not as a table"
+                  : "table inside an indented code block (4 spaces or a tab, as under an "
+                    "MkDocs tab) is shown as code, not as a table",
+           false);
       return;
     }
     prev = cur;

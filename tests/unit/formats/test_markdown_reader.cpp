@@ -336,6 +336,18 @@ TEST(MarkdownReader, LegendUnderTableWithoutBlankLine) {
   EXPECT_EQ(sentence->activity_count(), 2U);
 }
 
+// A table indented by four spaces (the content of an MkDocs tab) is code on GitHub: the
+// refusal says so, with the table's header line, instead of "the document has no table".
+TEST(MarkdownReader, TableInIndentedCodeBlockSaysWhy) {
+  auto m = read_md(
+      "# Matrix\n\n=== \"RACI\"\n\n    | Task | Sec | Net |\n    |---|---|---|\n"
+      "    | Patch | R | A |\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 5: table inside an indented code block (4 "
+            "spaces or a tab, as under an MkDocs tab) is shown as code, not as a table");
+}
+
 TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
   auto m = read_md("| T | A | B |\n|-|-|-|\n| x | RA | C* |\n*Only on weekdays.\n");
   ASSERT_TRUE(m.ok());
