@@ -25,6 +25,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <filesystem>
 #include <memory>
@@ -49,7 +50,44 @@ std::string_view type_of(cmark_node* n) {
   return cmark_node_get_type_string(n);
 }
 
-// Rendered text of a node: text and code literals, breaks as spaces, HTML dropped.
+// `<sup>12</sup>` (raw HTML, as some tools write footnote calls) at `n`: the number as
+// superscript digits ("¹²"), which are footnote markers like any other; `n` moves to the
+// closing tag. Empty when `n` does not open such a group.
+std::string superscript_group(cmark_node*& n) {
+  auto literal = [](cmark_node* x) {
+    const char* l = x != nullptr ? cmark_node_get_literal(x) : nullptr;
+    return l != nullptr ? std::string_view(l) : std::string_view();
+  };
+  auto is_tag = [&](cmark_node* x, std::string_view tag) {
+    if (x == nullptr || cmark_node_get_type(x) != CMARK_NODE_HTML_INLINE) return false;
+    const std::string_view l = literal(x);
+    if (l.size() != tag.size()) return false;
+    for (std::size_t i = 0; i < l.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(l[i])) != tag[i]) return false;
+    }
+    return true;
+  };
+  if (!is_tag(n, "<sup>")) return "";
+  cmark_node* body = cmark_node_next(n);
+  if (body == nullptr || cmark_node_get_type(body) != CMARK_NODE_TEXT) return "";
+  cmark_node* close = cmark_node_next(body);
+  if (!is_tag(close, "</sup>")) return "";
+  const std::string_view digits = literal(body);
+  if (digits.empty() || digits.size() > 3) return "";
+  static constexpr std::array<std::string_view, 10> k_superscript = {
+      "\u2070", "\u00B9", "\u00B2", "\u00B3", "\u2074",
+      "\u2075", "\u2076", "\u2077", "\u2078", "\u2079"};
+  std::string out;
+  for (const char c : digits) {
+    if (c < '0' || c > '9') return "";
+    out += k_superscript[static_cast<std::size_t>(c - '0')];
+  }
+  n = close;
+  return out;
+}
+
+// Rendered text of a node: text and code literals, breaks as spaces, HTML dropped
+// (but for footnote calls written `<sup>1</sup>`, kept as "¹").
 // Walks the subtree with parent links, without recursion (inline nesting can be as deep
 // as the input is long) and without cmark_iter's allocation: this runs for every cell.
 std::string rendered_text(cmark_node* root) {
@@ -57,7 +95,9 @@ std::string rendered_text(cmark_node* root) {
   cmark_node* n = cmark_node_first_child(root);
   while (n != nullptr) {
     const auto t = cmark_node_get_type(n);
-    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
+    if (t == CMARK_NODE_HTML_INLINE) {
+      out += superscript_group(n);
+    } else if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
       if (const char* lit = cmark_node_get_literal(n)) out += lit;
     } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
       out += ' ';

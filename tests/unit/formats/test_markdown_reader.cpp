@@ -348,6 +348,30 @@ TEST(MarkdownReader, TableInIndentedCodeBlockSaysWhy) {
             "spaces or a tab, as under an MkDocs tab) is shown as code, not as a table");
 }
 
+// Footnote calls written as raw HTML, `<sup>1</sup>`, after a title or in a cell, are
+// markers like "¹" (bound to the notes that start with `<sup>1</sup>`), not text glued to
+// the title nor unknown role letters.
+TEST(MarkdownReader, SupFootnotesAreMarkers) {
+  auto m = read_md(
+      "| Task | Sec | Net |\n|---|---|---|\n| Patch<sup>1</sup> | R | A<SUP>2</SUP> |\n"
+      "| Scan | A | R |\n\n<sup>1</sup> Monthly.\n\n<sup>2</sup> Only prod.\n");
+  ASSERT_TRUE(m.ok());
+  const Activity& a = m->sections[0].activities[0];
+  EXPECT_EQ(a.title, "Patch\u00B9");
+  EXPECT_EQ(a.title_markers, (std::vector<std::string>{"\u00B9"}));
+  EXPECT_EQ(a.cells[1].roles.to_string(), "A");
+  EXPECT_EQ(a.cells[1].markers, (std::vector<std::string>{"\u00B2"}));
+  ASSERT_EQ(m->notes.size(), 2U);
+  EXPECT_EQ(m->notes[0].marker, "\u00B9");
+  EXPECT_EQ(m->notes[0].text, "Monthly.");
+  EXPECT_TRUE(lint::run(*m, {}).empty());
+  // <sup> around a word is not a marker: its tags are dropped as other HTML is.
+  auto words = read_md("| Task | Sec |\n|---|---|\n| Patch<sup>new</sup> | RA |\n");
+  ASSERT_TRUE(words.ok());
+  EXPECT_EQ(words->sections[0].activities[0].title, "Patchnew");
+  EXPECT_TRUE(words->sections[0].activities[0].title_markers.empty());
+}
+
 TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
   auto m = read_md("| T | A | B |\n|-|-|-|\n| x | RA | C* |\n*Only on weekdays.\n");
   ASSERT_TRUE(m.ok());
