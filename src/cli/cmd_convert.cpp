@@ -1,4 +1,4 @@
-// racine convert IN OUT [--from FORMAT] [--to FORMAT]
+// racine convert IN OUT [--from FORMAT] [--to FORMAT] [--lang L]
 
 #include <fmt/format.h>
 
@@ -17,6 +17,7 @@ struct ConvertOptions {
   std::string in;
   std::string out;
   std::optional<std::string> to;
+  std::string lang;
   InputOptions input;
 };
 
@@ -45,7 +46,7 @@ int run_convert(const ConvertOptions& o) {
                "they are not written\n",
                dropped, dropped == 1 ? "cell holds" : "cells hold");
   }
-  return write_matrix(*m, to.value(), o.out, {"convert", &*m, o.in, o.input, {}});
+  return write_matrix(*m, to.value(), o.out, {"convert", &*m, o.in, o.input, {}, o.lang});
 }
 
 }  // namespace
@@ -60,6 +61,7 @@ Command add_convert(CLI::App& root) {
   add_from(app, o->input.from);
   app->add_option("--to", o->to, "Output format (default: by extension): " + output_format_list())
       ->check(CLI::IsMember(output_formats()));
+  add_report_lang(app, o->lang);
   app->add_option("--config", o->input.config_path,
                   "Use this configuration instead of the nearest .racine.yaml");
   return {app, [o] { return run_convert(*o); }};

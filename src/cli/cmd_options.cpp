@@ -72,6 +72,7 @@ struct ResolveOptions {
   std::vector<std::string> with;
   std::optional<std::string> format;
   std::string output;
+  std::string lang;
   InputOptions input;
 };
 
@@ -89,7 +90,7 @@ int run_resolve(const ResolveOptions& o) {
     if (!original) return k_exit_error;
   }
   return write_matrix(*m, format.value(), o.output,
-                      {"resolve", original ? &*original : &*m, o.file, o.input, o.with});
+                      {"resolve", original ? &*original : &*m, o.file, o.input, o.with, o.lang});
 }
 
 }  // namespace
@@ -122,6 +123,7 @@ Command add_resolve(CLI::App& root) {
          "Output format (default: by the extension of -o, else md): " + output_format_list())
       ->check(CLI::IsMember(output_formats()));
   app->add_option("-o,--output", o->output, "Write to this path instead of standard output");
+  add_report_lang(app, o->lang);
   add_from(app, o->input.from);
   app->add_option("--config", o->input.config_path,
                   "Use this configuration instead of the nearest .racine.yaml");

@@ -13,7 +13,6 @@
 #include "formats/document.h"
 #include "reports/compliance.h"
 #include "reports/page.h"
-#include "reports/xlsx_writer.h"
 
 namespace racine::cli {
 
@@ -90,6 +89,13 @@ Result<std::string> choose_output_format(const std::string& command,
                            output, output_format_list())};
 }
 
+void add_report_lang(CLI::App* app, std::string& lang) {
+  app->add_option("--lang", lang,
+                  "Language of the html and xlsx reports' labels: fr or en (de, es, it give "
+                  "en); default: the matrix's language, else en")
+      ->check(CLI::IsMember({"fr", "en", "de", "es", "it"}));
+}
+
 int write_matrix(const Matrix& m, const std::string& format, const std::string& output,
                  const PageContext& page) {
   if (format == "xlsx") {
@@ -99,7 +105,8 @@ int write_matrix(const Matrix& m, const std::string& format, const std::string& 
                             : page.command + " --format xlsx writes a file: give -o FILE.xlsx");
       return k_exit_error;
     }
-    auto bytes = reports::write_xlsx(m);
+    auto config = config_for(page.file, page.input);
+    auto bytes = reports::xlsx_report(m, config ? *config : lint::Config{}, page.lang);
     if (!bytes) {
       print_error(bytes.error());
       return k_exit_error;
@@ -108,8 +115,9 @@ int write_matrix(const Matrix& m, const std::string& format, const std::string& 
   }
   if (format == "html") {
     auto config = config_for(page.file, page.input);
-    return write_output(
-        reports::html_page(m, config ? *config : lint::Config{}, page.original, page.with), output);
+    return write_output(reports::html_page(m, config ? *config : lint::Config{}, page.original,
+                                           page.with, page.lang),
+                        output);
   }
   if (format == "oscal") {
     auto now = timestamp();

@@ -155,7 +155,14 @@ TEST(XlsxSheetNames, DerivedFromThePartiesValidAndUnique) {
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   EXPECT_EQ(reports::xlsx_sheet_names(*m),
             (std::vector<std::string>{"Matrix", "Ops", "Party", "ab c d", "ops 2", "Party 2",
-                                      "A name far longer than thirt", "Summary"}));
+                                      "A name far longer than thirt", "Summary", "Findings"}));
+  // In French; a party named like a sheet of the workbook gets the next free name.
+  auto fr = test::read_md(
+      "| Activité | Constats | synthèse | Matrice |\n|---|---|---|---|\n| Faire | R | A | C |\n");
+  ASSERT_TRUE(fr.ok()) << fr.error().to_string();
+  EXPECT_EQ(reports::xlsx_sheet_names(*fr, reports::Lang::fr),
+            (std::vector<std::string>{"Matrice", "Constats 2", "synthèse 2", "Matrice 2",
+                                      "Synthèse", "Constats"}));
   // A workbook is written for them.
   const auto bytes = reports::write_xlsx(*m);
   ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();

@@ -18,27 +18,63 @@ std::size_t finding_count(const HtmlExtras& x) {
 
 }  // namespace
 
-// The seed's page: its 17 findings on their rows, the 22 cells its option could hand over,
+// The seed's page, in French (the seed's language): 17 of its 18 findings on their rows,
+// its RAC302 warning on the note it is about, the 22 cells its option could hand over,
 // nothing changed.
 TEST(Page, GathersTheFindingsAndDelegableCellsOfTheSeed) {
   const HtmlExtras x = gather_page(seed(), lint::Config{});
+  EXPECT_EQ(x.lang, Lang::fr);
   EXPECT_EQ(finding_count(x), 17U);
+  EXPECT_TRUE(x.other_findings.empty());
+  ASSERT_EQ(x.note_findings.size(), 1U);
+  EXPECT_EQ(x.note_findings.begin()->first, 4U);  // "*Package opérateur inclus...", line 122
+  ASSERT_EQ(x.note_findings.begin()->second.size(), 1U);
+  EXPECT_EQ(x.note_findings.begin()->second[0].code, "RAC302");
+  EXPECT_EQ(x.note_findings.begin()->second[0].severity, Severity::warning);
   std::vector<std::string> errors;
   for (const auto& [row, findings] : x.findings) {
     for (const auto& f : findings) {
-      if (f.rfind("RAC204", 0) != 0)
-        errors.push_back(seed().sections[row.first].activities[row.second].title + ": " + f);
+      if (f.code != "RAC204") {
+        EXPECT_EQ(f.activity, seed().sections[row.first].activities[row.second].title);
+        errors.push_back(f.code + " " + std::string(to_string(f.severity)) + ": " + f.message);
+      }
     }
   }
   ASSERT_EQ(errors.size(), 2U);
-  EXPECT_EQ(errors[1].substr(errors[1].find(": ") + 2),
-            "RAC201 error: no party is Accountable (Client C, Cloud Temple R)");
+  EXPECT_EQ(errors[1], "RAC201 error: no party is Accountable (Client C, Cloud Temple R)");
   EXPECT_EQ(x.delegable.size(), 22U);
   for (const auto& [cell, note] : x.delegable) {
-    EXPECT_EQ(note.rfind("option infogerance-complementaire: Ces responsabilités", 0), 0U) << note;
+    EXPECT_EQ(note.rfind("option infogerance-complementaire : Ces responsabilités", 0), 0U) << note;
   }
+  EXPECT_EQ(x.option_cells,
+            (std::map<std::string, std::size_t>{{"infogerance-complementaire", 22}}));
   EXPECT_TRUE(x.changed.empty());
   EXPECT_EQ(x.applied, "");
+  // --lang en: the same page in English; a language the reports do not speak: English.
+  EXPECT_EQ(gather_page(seed(), lint::Config{}, nullptr, {}, "en")
+                .delegable.begin()
+                ->second.rfind("option infogerance-complementaire: Ces", 0),
+            0U);
+  EXPECT_EQ(gather_page(seed(), lint::Config{}, nullptr, {}, "de").lang, Lang::en);
+}
+
+// The findings of the XLSX "Findings" sheet: every finding of the linter, in its order,
+// with its line and the activity of that line (none for the note's warning).
+TEST(Page, GathersTheFindingsWithTheirLineAndActivity) {
+  const auto findings = gather_findings(seed(), lint::Config{});
+  ASSERT_EQ(findings.size(), 18U);
+  std::size_t infos = 0;
+  for (const auto& f : findings) {
+    EXPECT_GT(f.line, 0U) << f.code;
+    EXPECT_EQ(f.activity.empty(), f.code == "RAC302") << f.code;
+    infos += f.severity == Severity::info ? 1U : 0U;
+  }
+  EXPECT_EQ(infos, 15U);
+  EXPECT_EQ(findings[0].code, "RAC202");
+  EXPECT_EQ(findings[0].line, 53U);
+  EXPECT_EQ(findings[0].activity, "Gérer la sécurité du service Kubernetes");
+  EXPECT_EQ(findings[17].code, "RAC302");
+  EXPECT_EQ(findings[17].line, 122U);
 }
 
 // Under an option: the cells it changed, what they were, and the option named; no
@@ -50,7 +86,7 @@ TEST(Page, GathersWhatTheOptionsChanged) {
   const HtmlExtras x = gather_page(eff->matrix, lint::Config{}, &seed(), with);
   EXPECT_EQ(x.changed.size(), 22U);
   for (const auto& [cell, was] : x.changed) {
-    EXPECT_EQ(was.rfind("option infogerance-complementaire: was ", 0), 0U) << was;
+    EXPECT_EQ(was.rfind("option infogerance-complementaire : avant ", 0), 0U) << was;
   }
   EXPECT_EQ(x.applied, "infogerance-complementaire");
   EXPECT_EQ(finding_count(x), 17U);
