@@ -45,12 +45,9 @@ td.changed { background: #e9f7ef; }
 .finding-error { color: #b03a2e; font-weight: 700; }
 .finding-warning { color: #9a5b00; font-weight: 400; }
 .finding-info { color: #8a939b; font-weight: 400; font-size: .78em; font-style: italic; }
-tr.finding-error > th { border-left: 4px solid #c0392b; }
-tr.finding-warning > th { border-left: 4px solid #d68910; }
-tr.finding-info > th { border-left: 4px solid #e5e8e8; }
-tr.note.finding-error > td { border-left: 4px solid #c0392b; }
-tr.note.finding-warning > td { border-left: 4px solid #d68910; }
-tr.note.finding-info > td { border-left: 4px solid #e5e8e8; }
+tr.flagged-error > th, tr.flagged-error > td:first-child { border-left: 4px solid #c0392b; }
+tr.flagged-warning > th, tr.flagged-warning > td:first-child { border-left: 4px solid #d68910; }
+tr.flagged-info > th, tr.flagged-info > td:first-child { border-left: 4px solid #e5e8e8; }
 #other-findings .findings, #options dl { margin: 0 16px; }
 #options dt { font-weight: 600; }
 #options dd { margin: 2px 0 8px 1.5em; }
@@ -238,7 +235,7 @@ std::string note_row(const Matrix& m, std::size_t n, const HtmlExtras& x, const 
   return fmt::format(
       "<tr class=\"note{}\" data-section=\"{}\"><td colspan=\"{}\"><span "
       "class=\"marker\">{}</span> {}{}{}</td></tr>\n",
-      has_findings ? fmt::format(" finding finding-{}", severity_class(worst(f->second)))
+      has_findings ? fmt::format(" flagged flagged-{}", severity_class(worst(f->second)))
                    : std::string(),
       note.after_section, m.parties.size() + 1, html_escape(note.marker), html_escape(note.text),
       option, has_findings ? finding_list(f->second, l, false) : std::string());
@@ -327,7 +324,7 @@ std::string write_html(const Matrix& m, const HtmlExtras& extras) {
       const bool has_findings = f != extras.findings.end() && !f->second.empty();
       out += fmt::format(
           "<tr class=\"activity{}\" id=\"{}\" data-section=\"{}\" data-does=\"{}\"><th>{}",
-          has_findings ? fmt::format(" finding finding-{}", severity_class(worst(f->second)))
+          has_findings ? fmt::format(" flagged flagged-{}", severity_class(worst(f->second)))
                        : std::string(),
           html_escape(a.id), s, does, html_escape(a.title));
       for (const auto& mk : a.title_markers)

@@ -120,9 +120,17 @@ try {
   assert.deepEqual(info, { color: 'rgb(138, 147, 155)', weight: '400', size: info.size, style: 'italic' });
   assert.ok(info.size < error.size, `info ${info.size}px is not smaller than error ${error.size}px`);
   const rule = sel => page.$eval(sel, e => getComputedStyle(e).borderLeftColor);
-  assert.notEqual(await rule('tr.finding-error > th'), await rule('tr.finding-info > th'));
+  assert.notEqual(await rule('tr.flagged-error > th'), await rule('tr.flagged-info > th'));
+  // Only the findings take their severity's style, not the rest of their row.
+  const title = sel => page.$eval(sel, e => {
+    const c = getComputedStyle(e);
+    return [c.display, c.color, c.fontStyle];
+  });
+  assert.deepEqual(await title('tr.flagged-info'), ['table-row', 'rgb(34, 34, 34)', 'normal']);
+  assert.deepEqual(await title('tr.flagged-error > th'), ['table-cell', 'rgb(34, 34, 34)', 'normal']);
+  assert.equal(await page.$eval('tr.flagged-error', r => r.cells.length), 3);
   // The RAC302 warning is on the note it is about.
-  assert.match(await page.textContent('tr.note.finding-warning'),
+  assert.match(await page.textContent('tr.note.flagged-warning'),
                /^\* Package opérateur inclus sur Managed Kube.*RAC302 avertissement : note/);
   // Every note under its section with its marker; an option's note names the option.
   const after = await page.$$eval('tbody tr.note', rows => rows.map(r =>
@@ -152,6 +160,9 @@ try {
                    ['Client', 'Cloud Temple']);
   await page.screenshot({ path: join(out, 'html-report-seed.png'), fullPage: true });
   await page.screenshot({ path: join(out, 'html-report-seed-fr.png') });
+  // The rows with findings of each severity (docs/img/html-report-seed-fr-findings.png).
+  await page.$eval('#appliquer-les-correctifs-de-securite-a-kubernetes', e => e.scrollIntoView());
+  await page.screenshot({ path: join(out, 'html-report-seed-fr-findings.png') });
   // Printing: no tool bar (sticky on screen), the header row repeated, nothing sticky.
   const toolbar = () => page.$eval('#toolbar', e => getComputedStyle(e).display + ' ' + getComputedStyle(e).position);
   assert.equal(await toolbar(), 'flex sticky');
