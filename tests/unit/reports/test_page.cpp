@@ -96,4 +96,38 @@ TEST(Page, GathersWhatTheOptionsChanged) {
   EXPECT_EQ(html_page(eff->matrix, lint::Config{}, &seed(), with), write_html(eff->matrix, x));
 }
 
+// The report's language: asked for, else the matrix's; English for any other.
+TEST(Labels, ReportLanguageIsAskedForElseTheMatrixsElseEnglish) {
+  Matrix m;
+  m.language = "fr";
+  EXPECT_EQ(report_language(m), Lang::fr);
+  EXPECT_EQ(report_language(m, "en"), Lang::en);
+  EXPECT_EQ(report_language(m, "EN"), Lang::en);
+  EXPECT_EQ(report_language(m, "de"), Lang::en);
+  m.language = "en";
+  EXPECT_EQ(report_language(m, "fr"), Lang::fr);
+  for (const char* other : {"de", "es", "it", ""}) {
+    m.language = other;
+    EXPECT_EQ(report_language(m), Lang::en) << other;
+  }
+  EXPECT_EQ(lang_code(Lang::fr), "fr");
+}
+
+// What a role letter stands for: the matrix's own legend first, DACI's words for A and C.
+TEST(Labels, RoleNamesFollowTheLegendAndTheVocabulary) {
+  RoleVocabulary raci;
+  EXPECT_EQ(role_name(labels(Lang::fr), raci, 'A'), "Approbateur");
+  EXPECT_EQ(role_name(labels(Lang::en), raci, 'C'), "Consulted");
+  RoleVocabulary daci;
+  daci.letters = "DACI";
+  EXPECT_EQ(role_name(labels(Lang::en), daci, 'A'), "Approver");
+  EXPECT_EQ(role_name(labels(Lang::fr), daci, 'C'), "Contributeur");
+  EXPECT_EQ(role_name(labels(Lang::fr), daci, 'D'), "Pilote");
+  RoleVocabulary legend;
+  legend.legend.push_back({'R', "(R) Réalise", 0});
+  EXPECT_EQ(role_name(labels(Lang::en), legend, 'R'), "Réalise");
+  EXPECT_EQ(role_name(labels(Lang::en), legend, 'A'), "Accountable");
+  EXPECT_EQ(severity_label(labels(Lang::fr), Severity::warning), "avertissement");
+}
+
 }  // namespace racine::reports
