@@ -79,17 +79,23 @@ std::vector<std::string> sheet_names(const Matrix& m, const Labels& l) {
   return out;
 }
 
-// A header or footer text: `&` doubled, cut to `max` code points (Excel's limit for the
-// whole header is 255 characters).
-std::string header_text(std::string_view s, std::size_t max) {
+// A header or footer text: control characters dropped, `&` doubled (a bare `&` starts a
+// code), cut on a code point boundary to at most `max_bytes` bytes (Excel refuses a
+// header over 255 characters; counting bytes keeps any text under it).
+std::string header_text(std::string_view s, std::size_t max_bytes) {
   std::string out;
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t n = 1;  // the bytes of the code point at i
+    while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0U) == 0x80U) ++n;
     const auto u = static_cast<unsigned char>(s[i]);
-    if ((u & 0xC0U) != 0x80U && ++n > max) break;
+    const std::string_view cp = s.substr(i, n);
+    i += n;
     if (u < 0x20 || u == 0x7F) continue;
-    out += s[i];
-    if (s[i] == '&') out += '&';
+    const std::size_t add = cp == "&" ? 2 : n;
+    if (out.size() + add > max_bytes) break;
+    out += cp;
+    if (cp == "&") out += '&';
   }
   return out;
 }
@@ -306,7 +312,7 @@ void print_setup(lxw_worksheet* ws, const Matrix& m, Book& book) {
   worksheet_set_paper(ws, 9);        // A4; returns nothing to check
   worksheet_fit_to_pages(ws, 1, 0);  // returns nothing to check
   book.check(worksheet_repeat_rows(ws, 0, 0), "header row repeated on every page");
-  const std::string title = header_text(m.title.empty() ? m.id : m.title, 120);
+  const std::string title = header_text(m.title.empty() ? m.id : m.title, 200);
   book.check(worksheet_set_header(ws, fmt::format("&L{}&R&A", title).c_str()), "page header");
   book.check(worksheet_set_footer(ws, "&C&P / &N"), "page footer");
 }

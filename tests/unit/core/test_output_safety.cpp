@@ -169,6 +169,21 @@ TEST(XlsxSheetNames, DerivedFromThePartiesValidAndUnique) {
   EXPECT_EQ(bytes->substr(0, 4), std::string("PK\x03\x04", 4));
 }
 
+// The matrix's title heads every printed page: a long title, wide characters or `&`
+// (a code in a page header) still give a workbook.
+TEST(XlsxWriter, AnyTitleFitsThePageHeader) {
+  std::string wide;
+  for (int i = 0; i < 150; ++i) wide += "日&";
+  for (const std::string& title : {wide, std::string(400, '&'), std::string(300, 'x')}) {
+    auto m = test::read_md("---\ntitle: \"" + title +
+                           "\"\n---\n| Activity | A |\n|---|---|\n| Do | RA |\n");
+    ASSERT_TRUE(m.ok()) << m.error().to_string();
+    ASSERT_EQ(m->title, title);
+    const auto bytes = reports::write_xlsx(*m);
+    EXPECT_TRUE(bytes.ok()) << bytes.error().to_string();
+  }
+}
+
 TEST(XlsxWriter, RefusesWhatACellCannotHold) {
   auto m = test::read_md("| Activity | A |\n|---|---|\n| " + std::string(32767, 'y') +
                          " | R |\n| " + std::string(32768, 'z') + " | A |\n");
