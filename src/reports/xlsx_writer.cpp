@@ -425,14 +425,15 @@ void write_sheets(const Matrix& m, const XlsxExtras& extras, lxw_workbook* wb, B
   }
   if (!m.notes.empty()) {
     heading(l.notes);
-    for (const Note& n : m.notes) {
+    for (std::size_t k = 0; k < m.notes.size(); ++k) {
+      const Note& n = m.notes[k];
       const std::string where =
           n.after_section >= 0 && n.after_section < static_cast<int>(m.sections.size())
               ? m.sections[static_cast<std::size_t>(n.after_section)].title
               : std::string();
       std::string note = fmt::format("{} {}", n.marker, n.text);
       for (const Option& o : m.options) {
-        if (o.marker == n.marker && o.text == n.text) {
+        if (o.note == static_cast<int>(k) || (o.marker == n.marker && o.text == n.text)) {
           note += fmt::format(" ({} {})", l.option, o.id);
           break;
         }
