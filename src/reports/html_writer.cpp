@@ -66,7 +66,7 @@ svg { max-width: 100%; }
   thead th, tbody th, tr.section th, tr.note td { position: static; }
   tbody th { min-width: 0; }
   tr { break-inside: avoid; }
-  figure { break-inside: avoid; }
+  figure, #options, #other-findings { break-inside: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 @media (max-width: 600px) { body { font-size: 14px; } tbody th { min-width: 10em; } }
