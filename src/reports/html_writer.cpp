@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace racine::reports {
 
@@ -190,13 +191,19 @@ std::string_view severity_class(Severity s) {
   return "error";
 }
 
-// A list of findings, each styled by its severity: "RAC202 erreur : message".
+// A list of findings, each styled by its severity: "RAC202 erreur : message"; with
+// `with_where` (a finding on no row), its line and activity before the message.
 std::string finding_list(const std::vector<ReportFinding>& findings, const Labels& l,
-                         bool with_activity) {
+                         bool with_where) {
   std::string out = "<ul class=\"findings\">";
   for (const auto& f : findings) {
     std::string where;
-    if (with_activity && !f.activity.empty()) where = fmt::format("'{}'{}", f.activity, l.colon);
+    if (with_where && f.line > 0) {
+      std::string word(l.line);  // "line 33: ", "ligne 33 : "
+      word[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(word[0])));
+      where = fmt::format("{} {}{}", word, f.line, l.colon);
+    }
+    if (with_where && !f.activity.empty()) where += fmt::format("'{}'{}", f.activity, l.colon);
     out += fmt::format(
         "<li class=\"finding finding-{}\"><span class=\"code\">{}</span> {}{}{}{}</li>",
         severity_class(f.severity), html_escape(f.code), html_escape(severity_label(l, f.severity)),
