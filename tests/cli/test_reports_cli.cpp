@@ -47,7 +47,7 @@ TEST(ReportsCli, HtmlIsInTheMatrixLanguageUnlessLangSays) {
   EXPECT_EQ(language_of(en.out), "en");
   EXPECT_TRUE(has(en.out,
                   "<li class=\"finding finding-warning\"><span class=\"code\">RAC103</span> "
-                  "warning: party"));
+                  "warning: line 33: party &#39;Client&#39;"));
   EXPECT_EQ(
       language_of(racine({"export", "--format", "html", "--lang", "fr", english_matrix()}).out),
       "fr");
