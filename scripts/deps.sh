@@ -38,7 +38,7 @@ build_packages=(
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
   clang-14 libclang-rt-14-dev clang-format time bsdutils
-  chromium libreoffice-calc-nogui postgresql-15 wrk nginx-light
+  chromium libreoffice-calc-nogui poppler-utils postgresql-15 wrk nginx-light
   prometheus-alertmanager python3-aiosmtpd man-db
 )
 

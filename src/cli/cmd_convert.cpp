@@ -1,4 +1,4 @@
-// racine convert IN OUT [--from FORMAT] [--to FORMAT]
+// racine convert IN OUT [--from FORMAT] [--to FORMAT] [--lang L]
 
 #include <fmt/format.h>
 
@@ -17,6 +17,7 @@ struct ConvertOptions {
   std::string in;
   std::string out;
   std::optional<std::string> to;
+  std::string lang;
   InputOptions input;
 };
 
@@ -47,7 +48,7 @@ int run_convert(const ConvertOptions& o) {
                                   "`racine lint`); they are not written",
                                   dropped));
   }
-  return write_matrix(*m, to.value(), o.out, {"convert", &*m, o.in, o.input, {}});
+  return write_matrix(*m, to.value(), o.out, {"convert", &*m, o.in, o.input, {}, o.lang});
 }
 
 }  // namespace
@@ -62,6 +63,7 @@ Command add_convert(CLI::App& root) {
   app->add_option("--to", o->to, tr("Output format (default: by the extension of OUT)"))
       ->check(CLI::IsMember(output_formats()))
       ->option_text("FORMAT");
+  add_report_lang(app, o->lang);
   add_config(app, o->input.config_path);
   document(app,
            {{tr("Markdown to the canonical YAML"), "racine convert raci.md raci.yaml"},

@@ -1,5 +1,5 @@
-// racine export [FILE] --format json|yaml|csv|md|html|xlsx|oscal|ccm|ccm-csv [--with OPTION]... [-o
-// OUT]
+// racine export [FILE] --format json|yaml|csv|md|html|xlsx|oscal|ccm|ccm-csv [--with OPTION]...
+// [--lang L] [-o OUT]
 
 #include <fmt/format.h>
 
@@ -23,6 +23,7 @@ struct ExportOptions {
   std::optional<std::string> format;
   std::string output;
   std::vector<std::string> with;
+  std::string lang;
   InputOptions input;
 };
 
@@ -39,8 +40,9 @@ int run_export(const ExportOptions& o) {
     original = load_matrix(o.file, o.input);
     if (!original) return k_exit_error;
   }
-  return write_matrix(*matrix, format.value(), o.output,
-                      {"export", original ? &*original : &*matrix, o.file, o.input, o.with});
+  return write_matrix(
+      *matrix, format.value(), o.output,
+      {"export", original ? &*original : &*matrix, o.file, o.input, o.with, o.lang});
 }
 
 struct ShowOptions {
@@ -162,6 +164,7 @@ Command add_export(CLI::App& root) {
   add_with(app, o->with);
   app->add_option("-o,--output", o->output, tr("Write to this path instead of standard output"))
       ->option_text("FILE");
+  add_report_lang(app, o->lang);
   add_config(app, o->input.config_path);
   document(app, {{tr("A page people can read and print"), "racine export -o raci.html"},
                  {tr("A client's effective matrix as a spreadsheet"),

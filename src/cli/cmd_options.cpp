@@ -72,6 +72,7 @@ struct ResolveOptions {
   std::vector<std::string> with;
   std::optional<std::string> format;
   std::string output;
+  std::string lang;
   InputOptions input;
 };
 
@@ -89,7 +90,7 @@ int run_resolve(const ResolveOptions& o) {
     if (!original) return k_exit_error;
   }
   return write_matrix(*m, format.value(), o.output,
-                      {"resolve", original ? &*original : &*m, o.file, o.input, o.with});
+                      {"resolve", original ? &*original : &*m, o.file, o.input, o.with, o.lang});
 }
 
 }  // namespace
@@ -122,6 +123,7 @@ Command add_resolve(CLI::App& root) {
       ->option_text("FORMAT");
   app->add_option("-o,--output", o->output, tr("Write to this path instead of standard output"))
       ->option_text("FILE");
+  add_report_lang(app, o->lang);
   add_from(app, o->input.from);
   add_config(app, o->input.config_path);
   document(app, {{tr("The built-in matrix under the managed-services contract"),
