@@ -111,26 +111,105 @@ std::optional<Role> role_header(std::string_view folded) {
   return r;
 }
 
-std::string guess_language(std::string_view folded) {
-  static const std::unordered_map<std::string_view, int> k_words = {
-      {"le", 0},   {"la", 0},  {"les", 0}, {"des", 0},  {"du", 0},   {"et", 0},    {"une", 0},
-      {"pour", 0}, {"sur", 0}, {"est", 0}, {"dans", 0}, {"aux", 0},  {"vos", 0},   {"the", 1},
-      {"and", 1},  {"of", 1},  {"to", 1},  {"for", 1},  {"with", 1}, {"is", 1},    {"your", 1},
-      {"on", 1},   {"are", 1}, {"der", 2}, {"die", 2},  {"das", 2},  {"und", 2},   {"fur", 2},
-      {"mit", 2},  {"von", 2}, {"den", 2}, {"ist", 2},  {"ihre", 2}, {"zu", 2},    {"auf", 2},
-      {"el", 3},   {"los", 3}, {"las", 3}, {"y", 3},    {"para", 3}, {"con", 3},   {"del", 3},
-      {"sus", 3},  {"en", 3},  {"por", 3}, {"il", 4},   {"gli", 4},  {"della", 4}, {"delle", 4},
-      {"per", 4},  {"e", 4},   {"di", 4},  {"dei", 4},  {"con", 4},  {"nel", 4},   {"sono", 4},
-      {"alla", 4}};
-  static constexpr std::array<std::string_view, 5> k_codes = {"fr", "en", "de", "es", "it"};
-  std::array<int, 5> counts{};
+LanguageGuess guess_language_with_confidence(std::string_view folded) {
+  // Frequent short words of each language the stemmer library supports, folded (no
+  // accents, lower case). A word shared by several languages counts for each of them.
+  static constexpr std::array<std::string_view, 11> k_codes = {"fr", "en", "de", "es", "it", "pt",
+                                                               "nl", "ru", "sv", "da", "fi"};
+  static const std::unordered_map<std::string_view, std::vector<std::uint8_t>> k_words = [] {
+    const std::array<std::string_view, 11> lists = {
+        // fr
+        "le la les des du et une pour sur est dans aux vos au avec par sont de d l un en",
+        // en
+        "the and of to for with is your on are by from this that be a an in or as at all each not",
+        // de
+        "der die das und fur mit von den ist ihre zu auf dem des nicht ein eine werden",
+        // es
+        "el los las y para con del sus en por al una es se lo de un la",
+        // it
+        "il gli della delle per e di dei con nel sono alla dal degli ai la un una in",
+        // pt
+        "do da dos das em no na nos nas um uma ao aos pelo pela com nao sao os ou para e de a o",
+        // nl
+        "de het een van en voor met op te niet zijn wordt bij naar ook dat deze in",
+        // ru
+        "\xD0\xB8 \xD0\xB2 \xD0\xBD\xD0\xB0 \xD1\x81 \xD0\xBF\xD0\xBE "
+        "\xD0\xB4\xD0\xBB\xD1\x8F \xD0\xBD\xD0\xB5 \xD1\x87\xD1\x82\xD0\xBE "
+        "\xD0\xB8\xD0\xB7 \xD0\xBA \xD0\xBE\xD1\x82 \xD0\xB7\xD0\xB0 "
+        "\xD0\xB8\xD0\xBB\xD0\xB8",
+        // sv
+        "och att det som av for med pa ar den till om inte",
+        // da
+        "og at det som af til med pa er den for ikke",
+        // fi
+        "ja on ei etta se tai kanssa ovat kun mita",
+    };
+    std::unordered_map<std::string_view, std::vector<std::uint8_t>> m;
+    for (std::size_t l = 0; l < lists.size(); ++l) {
+      std::string_view rest = lists[l];
+      while (!rest.empty()) {
+        const std::size_t sp = rest.find(' ');
+        const std::string_view w = rest.substr(0, sp);
+        if (!w.empty()) m[w].push_back(static_cast<std::uint8_t>(l));
+        rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
+      }
+    }
+    return m;
+  }();
+  std::array<int, k_codes.size()> counts{};
   for (const auto& w : text::words(folded)) {
     const auto it = k_words.find(w);
-    if (it != k_words.end()) ++counts[static_cast<std::size_t>(it->second)];
+    if (it == k_words.end()) continue;
+    for (const std::uint8_t l : it->second) ++counts[l];
   }
-  const auto best = std::max_element(counts.begin(), counts.end());
-  if (*best < 3) return "";
-  return std::string(k_codes[static_cast<std::size_t>(best - counts.begin())]);
+  std::array<std::size_t, k_codes.size()> order{};
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // Stable: on a tie, the language listed first (the five of the corpus) wins.
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return counts[a] > counts[b]; });
+  const int best = counts[order[0]];
+  const int second = counts[order[1]];
+  LanguageGuess g;
+  if (best >= 3) {
+    g.code = std::string(k_codes[order[0]]);
+    g.confidence = static_cast<double>(best - second) / static_cast<double>(best);
+    return g;
+  }
+  // Too few small words (a bare table of short titles): the script, then endings that
+  // belong to one language ("Planning", "Gathering"; "Verwaltung"; "gestión"; "gestão";
+  // "gestione"), at least two and no rival. A weaker guess: confidence 0.5 at most.
+  std::array<int, k_codes.size()> endings{};
+  int cyrillic = 0;
+  for (const auto& w : text::words(folded)) {
+    const unsigned char c0 = w.empty() ? 0 : static_cast<unsigned char>(w[0]);
+    if (c0 == 0xD0 || c0 == 0xD1) ++cyrillic;
+    if (w.size() < 6) continue;
+    const std::string_view v(w);
+    if (v.ends_with("ing")) ++endings[1];
+    if (v.ends_with("ung") || v.ends_with("keit") || v.ends_with("heit")) ++endings[2];
+    if (v.ends_with("cion") || v.ends_with("ciones")) ++endings[3];
+    if (v.ends_with("zione") || v.ends_with("zioni")) ++endings[4];
+    if (v.ends_with("cao") || v.ends_with("coes")) ++endings[5];
+  }
+  if (cyrillic >= 3) return {"ru", 0.5};
+  int top = 0;
+  std::size_t which = 0;
+  int rivals = 0;
+  for (std::size_t i = 0; i < endings.size(); ++i) {
+    if (endings[i] > top) {
+      rivals += top;
+      top = endings[i];
+      which = i;
+    } else {
+      rivals += endings[i];
+    }
+  }
+  if (top >= 2 && rivals == 0) return {std::string(k_codes[which]), 0.5};
+  return g;
+}
+
+std::string guess_language(std::string_view folded) {
+  return guess_language_with_confidence(folded).code;
 }
 
 bool is_delegation_note(std::string_view folded) {

@@ -24,8 +24,16 @@ bool is_free_text_header(std::string_view folded);
 // "verantwortlich", "r"... nullopt otherwise.
 std::optional<Role> role_header(std::string_view folded);
 
-// "fr", "en", "de", "es", "it" for the language whose stop words `folded` uses most;
-// "" when there are too few to tell.
+// The language whose frequent words `folded` uses most, among those the stemmer library
+// supports (fr, en, de, es, it, pt, nl, ru, sv, da, fi); "" when there are fewer than 3
+// such words. `confidence` is how far ahead of the runner-up it is: (best - second) /
+// best, 0 for a tie (decided for the language listed first), 1 when no other language
+// scores.
+struct LanguageGuess {
+  std::string code;
+  double confidence = 0;
+};
+LanguageGuess guess_language_with_confidence(std::string_view folded);
 std::string guess_language(std::string_view folded);
 
 // True when a folded note says that cells can be handed to another party under an

@@ -374,7 +374,14 @@ class Reader {
   std::set<std::tuple<std::uint32_t, std::uint32_t, int>> m_suppressions_seen;
   std::vector<std::uint32_t> m_listed_in;  // per party: 1 + the last transposed table listing it
   std::unordered_map<std::uint32_t, TableLayout> m_layouts;  // by header line
-  std::string m_all_text;                                    // folded prose, for the language guess
+  std::string m_all_text;  // folded headings, prose and titles, for the language guess
+  // Adds `text` to the language guess's sample, up to 64 KiB: plenty to tell a language,
+  // and no cost on a large matrix.
+  void add_language_sample(std::string_view text) {
+    if (m_all_text.size() >= 64 * 1024) return;
+    m_all_text += text::fold(text);
+    m_all_text += ' ';
+  }
   std::uint32_t m_table_line = 0;  // line of the table being read, for html inside it
   LineRange m_chunk;               // the chunk being read
   std::uint64_t m_activities = 0;
@@ -616,8 +623,7 @@ void Reader::on_heading(cmark_node* n) {
   m_section_open = false;
   if (m_heading_level == 1 && m_first_h1.empty()) m_first_h1 = m_heading;
   if (m_first_heading.empty()) m_first_heading = m_heading;
-  m_all_text += text::fold(m_heading);
-  m_all_text += ' ';
+  add_language_sample(m_heading);
   // HTML inside a heading (rare) still carries suppressions.
   cmark_iter* it = cmark_iter_new(n);
   cmark_event_type ev;
@@ -662,8 +668,7 @@ void Reader::on_inline_comments(cmark_node* paragraph) {
 
 void Reader::on_paragraph(cmark_node* n) {
   const std::string t = text::collapse_spaces(rendered_text(n));
-  m_all_text += text::fold(t);
-  m_all_text += ' ';
+  add_language_sample(t);
   const std::uint32_t line = line_of(n);
   // cmark-gfm gives no position to a paragraph that a table follows without a blank line
   // (issue #222): such a paragraph is prose leading into the table, neither a note nor
@@ -1032,6 +1037,7 @@ void Reader::add_activity(Activity a) {
                           m_activities, m_m.parties.size(), k_max_matrix_cells)};
   }
   if (m_too_big) return;
+  add_language_sample(a.title);
   const std::string id = m_ids.derive(a.id.empty() ? text::slugify(a.title) : a.id);
   a.id = id;
   current_section().activities.push_back(std::move(a));

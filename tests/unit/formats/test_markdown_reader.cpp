@@ -2,6 +2,7 @@
 
 #include "../../hostile_inputs.h"
 #include "../test_support.h"
+#include "core/vocabulary.h"
 #include "formats/json_writer.h"
 #include "formats/loader.h"
 #include "formats/markdown_prescan.h"
@@ -370,6 +371,38 @@ TEST(MarkdownReader, SupFootnotesAreMarkers) {
   ASSERT_TRUE(words.ok());
   EXPECT_EQ(words->sections[0].activities[0].title, "Patchnew");
   EXPECT_TRUE(words->sections[0].activities[0].title_markers.empty());
+}
+
+// The language is guessed among those the stemmer library supports (Portuguese is not
+// taken for Italian, nor Dutch), with a confidence; a bare table of short English titles
+// is English by its endings, a Russian one by its script; a table with nothing to tell
+// has no language rather than a wrong one.
+TEST(MarkdownReader, LanguageAmongTheStemmersLanguages) {
+  auto lang = [](const std::string& md) {
+    auto m = read_md(md);
+    return m.ok() ? m->language : std::string("refused");
+  };
+  EXPECT_EQ(lang("# Matriz de responsabilidades do projeto\n\nA equipe é responsável pela "
+                 "entrega e pelos testes.\n\n| Tarefa | PM | Dev |\n|---|---|---|\n"
+                 "| Gestão do escopo | A | R |\n"),
+            "pt");
+  EXPECT_EQ(lang("# Verantwoordelijkheden van het team\n\nDe rollen voor het project zijn "
+                 "in deze tabel.\n\n| Taak | PM | Dev |\n|---|---|---|\n| Planning | A | R |\n"),
+            "nl");
+  EXPECT_EQ(lang("# Матрица RACI\n\n| Активность | PO | Dev |\n|---|---|---|\n"
+                 "| Сбор требований | A | R |\n| Проверка качества | A | R |\n"),
+            "ru");
+  EXPECT_EQ(lang("### RACI Matrix\n\n| Task | PM | Dev |\n|---|---|---|\n| Project Planning "
+                 "| A | R |\n| Requirements Gathering | A | R |\n| System Testing | A | R |\n"),
+            "en");
+  EXPECT_EQ(lang("| Task | PM | Dev |\n|---|---|---|\n| Launch | A | R |\n"), "");
+  const auto pt = vocabulary::guess_language_with_confidence(
+      "a equipe e responsavel pela entrega do projeto e pelos testes da aplicacao");
+  EXPECT_EQ(pt.code, "pt");
+  EXPECT_GT(pt.confidence, 0.5);
+  const auto bare = vocabulary::guess_language_with_confidence("project planning system testing");
+  EXPECT_EQ(bare.code, "en");
+  EXPECT_EQ(bare.confidence, 0.5);
 }
 
 TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
