@@ -74,6 +74,8 @@ std::string party_name_from_header(std::string_view header) {
     while (e - b > 1 && is_connector(tokens[e - 1].folded)) --e;
   }
   std::string name = join(tokens, b, e);
+  // What is left is a number ("Rol 1", "Role 2"): the role word is the name's own.
+  if (!name.empty() && name.find_first_not_of("0123456789") == std::string::npos) return collapsed;
   // German compounds: "Cloud Temple-Rolle", "Cloud-Temple-Rolle", "Kundenrolle".
   const std::string folded = text::fold(name);
   if (folded.size() > 5 && folded.ends_with("rolle") && name.size() > 5) {

@@ -213,6 +213,34 @@ bool is_legend_line(std::string_view text, std::string_view letters) {
   return seen.size() >= 2;
 }
 
+// A title written as a heading rather than as a task: numbered ("2. Risk Management",
+// "3) Sécurité", "IV. Audit") or in capitals ("GOUVERNANCE").
+bool looks_like_heading(std::string_view title) {
+  const std::string_view t = text::trim(title);
+  std::size_t k = 0;
+  while (k < t.size() && (std::isdigit(static_cast<unsigned char>(t[k])) != 0 || t[k] == 'I' ||
+                          t[k] == 'V' || t[k] == 'X'))
+    ++k;
+  if (k > 0 && k + 1 < t.size() && (t[k] == '.' || t[k] == ')') && t[k + 1] == ' ') return true;
+  std::size_t letters = 0;
+  for (const char c : t) {
+    if (c >= 'a' && c <= 'z') return false;
+    if (c >= 'A' && c <= 'Z') ++letters;
+  }
+  return letters >= 3;
+}
+
+// True when a row of the table (past its header) has a role letter in some cell.
+template <typename Rows>
+bool table_has_roles(const Rows& rows) {
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    for (const auto& rc : rows[r].roles) {
+      if (!rc.roles.empty()) return true;
+    }
+  }
+  return false;
+}
+
 // Separators between party names in a transposed cell: "PM, Dev", "PM / Dev", "PM et Dev".
 // Not inside parentheses ("ad-stack (Product, Eng leads)"), nor the slash of a GitHub
 // team ("@org/team"); "&" joins the words of one name ("Gente & Gestão", "R&D"). A remark in
@@ -1086,7 +1114,22 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
         ++filled;
         if (is_bold_only(row.cell_nodes[c])) bold_col = c;
       }
-      if (filled == 1 && bold_col < width) {
+      // Not bold: a row that fills only a label column before the activity's
+      // (`| Domaine | Tâche | MOE |` then `| Réseau | | |`), or only the activity's with a
+      // numbered or capitalised heading (`| 2. Risk Management | | |`), in a table whose
+      // other rows carry roles.
+      std::size_t label_col = width;
+      if (filled == 1 && bold_col == width) {
+        for (std::size_t c = 0; c < width && c <= activity_col; ++c) {
+          if (text::trim(row.cells[c]).empty()) continue;
+          if (party_of[c] < 0 && c != id_col &&
+              (c < activity_col || looks_like_heading(row.cells[c])) && table_has_roles(rows))
+            label_col = c;
+          break;
+        }
+      }
+      if (filled == 1 && (bold_col < width || label_col < width)) {
+        if (bold_col == width) bold_col = label_col;
         Section s;
         s.title = row.cells[bold_col];
         s.level = 0;

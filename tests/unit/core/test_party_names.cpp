@@ -8,6 +8,9 @@ TEST(PartyNames, RoleWordsAreNotPartOfTheName) {
   EXPECT_EQ(party_name_from_header("Client"), "Client");
   EXPECT_EQ(party_name_from_header("Rôle Client"), "Client");
   EXPECT_EQ(party_name_from_header("Client Role"), "Client");
+  // A role word followed by a number only is the whole name: "Rol 1" is not party "1".
+  EXPECT_EQ(party_name_from_header("Rol 1"), "Rol 1");
+  EXPECT_EQ(party_name_from_header("Role 12"), "Role 12");
   EXPECT_EQ(party_name_from_header("Rol del Cliente"), "Cliente");
   EXPECT_EQ(party_name_from_header("Rol de Cloud Temple"), "Cloud Temple");
   EXPECT_EQ(party_name_from_header("Ruolo Cliente"), "Cliente");

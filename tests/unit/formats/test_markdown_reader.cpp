@@ -405,6 +405,39 @@ TEST(MarkdownReader, LanguageAmongTheStemmersLanguages) {
   EXPECT_EQ(bare.confidence, 0.5);
 }
 
+// Section rows whose other cells are empty, not bold: a numbered or capitalised title in
+// the activity column, or a value in a label column before it (two label columns); the
+// following rows' activity column holds the titles. A plain title with empty cells stays
+// an empty activity.
+TEST(MarkdownReader, SectionRowsWithEmptyCells) {
+  auto numbered = read_md(
+      "| Task | Sec | Net |\n|---|---|---|\n| 1. Patching |  |  |\n| Patch | R | A |\n"
+      "| SCANNING | | |\n| Scan | A | R |\n| 2. Risk Management |  |  |\n| Audit | A | R |\n");
+  ASSERT_TRUE(numbered.ok());
+  ASSERT_EQ(numbered->sections.size(), 3U);
+  EXPECT_EQ(numbered->sections[0].title, "1. Patching");
+  EXPECT_EQ(numbered->sections[1].title, "SCANNING");
+  EXPECT_EQ(numbered->sections[2].title, "2. Risk Management");
+  EXPECT_EQ(numbered->activity_count(), 3U);
+  EXPECT_TRUE(lint::run(*numbered, {}).empty());
+  auto two = read_md(
+      "| Domaine | Tâche | MOE | MOA |\n|---|---|---|---|\n| Réseau | | | |\n"
+      "| | Configurer | R | A |\n| | Surveiller | R | A |\n| Sécurité | | | |\n"
+      "| | Auditer | A | R |\n");
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->sections.size(), 2U);
+  EXPECT_EQ(two->sections[0].title, "Réseau");
+  EXPECT_EQ(two->sections[0].activities.size(), 2U);
+  EXPECT_EQ(two->sections[0].activities[1].title, "Surveiller");
+  EXPECT_EQ(two->sections[1].title, "Sécurité");
+  EXPECT_EQ(two->sections[1].activities[0].title, "Auditer");
+  EXPECT_TRUE(lint::run(*two, {}).empty());
+  // A plain title with empty cells is an empty activity (RAC105).
+  auto plain = read_md("| Task | Sec | Net |\n|---|---|---|\n| Patch | R | A |\n| Backup | | |\n");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->activity_count(), 2U);
+}
+
 TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
   auto m = read_md("| T | A | B |\n|-|-|-|\n| x | RA | C* |\n*Only on weekdays.\n");
   ASSERT_TRUE(m.ok());
