@@ -132,7 +132,11 @@ std::size_t separator_at(std::string_view s) {
 
 }  // namespace
 
-RoleCell parse_role_cell(std::string_view rendered, std::string_view letters) {
+namespace {
+
+// Role letters, separators, markers and parenthesised remarks, character by character;
+// anything else is `unknown`.
+RoleCell parse_codes(std::string_view rendered, std::string_view letters) {
   RoleCell cell;
   const std::string_view s = text::trim(rendered);
   if (s.empty()) return cell;
@@ -192,6 +196,69 @@ RoleCell parse_role_cell(std::string_view rendered, std::string_view letters) {
     }
   }
   return cell;
+}
+
+bool has_lower_ascii(std::string_view s) {
+  for (const char c : s) {
+    if (c >= 'a' && c <= 'z') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+RoleCell parse_role_cell(std::string_view rendered, std::string_view letters) {
+  const std::string_view s = text::trim(rendered);
+  RoleCell whole = parse_codes(s, letters);
+  if (whole.unknown.empty()) {
+    // "(I)", "(C)": a parenthesised role alone is that role, not a remark.
+    if (whole.roles.empty() && whole.markers.empty() && s.size() >= 3 && s.front() == '(' &&
+        s.back() == ')') {
+      const std::string_view inner = s.substr(1, s.size() - 2);
+      RoleCell alone = parse_codes(inner, letters);
+      if (!has_lower_ascii(inner) && alone.unknown.empty() && alone.remark.empty() &&
+          !alone.roles.empty())
+        return alone;
+    }
+    return whole;
+  }
+  // An annotated cell: the role is its leading word, in capitals ("A – final sign-off",
+  // "A for budget" from `**A** for budget`); the rest is a qualifier, kept as the remark.
+  // Letters are never harvested from the words: "for business outcome" holds no R.
+  const std::size_t space = s.find(' ');
+  if (space != std::string_view::npos) {
+    std::string_view head = s.substr(0, space);
+    while (!head.empty() && (head.back() == ':' || head.back() == ',')) head.remove_suffix(1);
+    RoleCell lead = parse_codes(head, letters);
+    if (!has_lower_ascii(head) && lead.unknown.empty() && !lead.roles.empty()) {
+      std::string_view rest = text::trim(s.substr(space));
+      for (bool more = true; more && !rest.empty();) {
+        more = false;
+        for (const std::string_view sep : {"-", ":", ",", "\xE2\x80\x93", "\xE2\x80\x94"}) {
+          if (rest.starts_with(sep)) {
+            rest = text::trim(rest.substr(sep.size()));
+            more = true;
+          }
+        }
+      }
+      if (!rest.empty()) {
+        if (!lead.remark.empty()) lead.remark += "; ";
+        lead.remark += rest;
+      }
+      return lead;
+    }
+  }
+  // A sentence ("Owns the business outcome"): free text, no role read from its letters.
+  for (std::size_t i = 0, run = 0; i < s.size(); ++i) {
+    run = s[i] >= 'a' && s[i] <= 'z' ? run + 1 : 0;
+    if (run >= 3 && s.find(' ') != std::string_view::npos) {
+      RoleCell text;
+      text.unknown = std::string(s);
+      text.markers = std::move(whole.markers);
+      return text;
+    }
+  }
+  return whole;
 }
 
 std::vector<std::string> find_markers(std::string_view s) {

@@ -18,9 +18,16 @@ void check_unknown_role(RuleContext& ctx) {
       for (std::size_t p = 0; p < a.cells.size(); ++p) {
         const Cell& c = a.cells[p];
         if (c.unknown.empty()) continue;
+        // A sentence where a role belongs: free text, quoted once.
         ctx.report(c.span,
-                   fmt::format("unknown role '{}' in cell '{}' of {}: roles are {}", c.unknown,
-                               c.text, m.parties[p].name, m.roles.listed()),
+                   c.roles.empty() && c.unknown == text::collapse_spaces(c.text) &&
+                           c.text.find(' ') != std::string::npos
+                       ? fmt::format("cell '{}' of {} is free text, not a role: roles are {}, "
+                                     "written first when a remark follows ('R (Build)', "
+                                     "'A - final sign-off')",
+                                     c.text, m.parties[p].name, m.roles.listed())
+                       : fmt::format("unknown role '{}' in cell '{}' of {}: roles are {}",
+                                     c.unknown, c.text, m.parties[p].name, m.roles.listed()),
                    a.title);
       }
     }

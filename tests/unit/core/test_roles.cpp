@@ -47,6 +47,30 @@ TEST(RoleCell, MarkersAndRemarks) {
   EXPECT_TRUE(c.unknown.empty());
 }
 
+// Annotated cells: the role is the leading capitals (or the parenthesised letters alone),
+// the rest a qualifier kept as the remark; a sentence is free text, and no role is
+// harvested from its letters ("for business outcome" holds no R, C or I).
+TEST(RoleCell, AnnotatedCellsReadTheLeadingRole) {
+  struct Case {
+    const char* cell;
+    const char* roles;
+    const char* remark;
+    const char* unknown;
+  };
+  for (const Case& k :
+       {Case{"R (Build)", "R", "Build", ""}, Case{"(I)", "I", "", ""}, Case{"(C)", "C", "", ""},
+        Case{"A for budget", "A", "for budget", ""},
+        Case{"A \xE2\x80\x93 final sign-off", "A", "final sign-off", ""},
+        Case{"R/A: owner of the budget", "RA", "owner of the budget", ""},
+        Case{"Owns the business outcome", "", "", "Owns the business outcome"},
+        Case{"a team decides", "", "", "a team decides"}, Case{"(veto)", "", "veto", ""}}) {
+    const RoleCell c = parse_role_cell(k.cell);
+    EXPECT_EQ(c.roles.to_string(), k.roles) << k.cell;
+    EXPECT_EQ(c.remark, k.remark) << k.cell;
+    EXPECT_EQ(c.unknown, k.unknown) << k.cell;
+  }
+}
+
 TEST(RoleCell, UnknownLettersAreKept) {
   EXPECT_EQ(parse_role_cell("RX").unknown, "X");
   EXPECT_EQ(parse_role_cell("S").unknown, "S");

@@ -438,6 +438,33 @@ TEST(MarkdownReader, SectionRowsWithEmptyCells) {
   EXPECT_EQ(plain->activity_count(), 2U);
 }
 
+// Annotated role cells keep their column a party column: the role is read, the
+// qualifier kept (and written back by the Markdown writer); a sentence among role cells
+// is reported as free text (RAC101) instead of the party being dropped.
+TEST(MarkdownReader, AnnotatedRoleCells) {
+  auto m = read_md(
+      "| Task | Sec | Net | Ops |\n|---|---|---|---|\n| Patch | R (Build) | (I) | **A** for "
+      "budget |\n| Scan | A \xE2\x80\x93 final sign-off | R | (C) |\n| Audit | Owns the business "
+      "outcome | R | A |\n");
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->parties.size(), 3U);
+  const auto& acts = m->sections[0].activities;
+  EXPECT_EQ(acts[0].cells[0].roles.to_string(), "R");
+  EXPECT_EQ(acts[0].cells[0].remark, "Build");
+  EXPECT_EQ(acts[0].cells[1].roles.to_string(), "I");
+  EXPECT_EQ(acts[0].cells[2].roles.to_string(), "A");
+  EXPECT_EQ(acts[0].cells[2].remark, "for budget");
+  EXPECT_EQ(acts[1].cells[0].roles.to_string(), "A");
+  EXPECT_EQ(acts[1].cells[0].remark, "final sign-off");
+  EXPECT_EQ(acts[1].cells[2].roles.to_string(), "C");
+  const auto findings = lint::run(*m, {});
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].code, "RAC101");
+  EXPECT_EQ(findings[0].message,
+            "cell 'Owns the business outcome' of Sec is free text, not a role: roles are R, A, "
+            "C and I, written first when a remark follows ('R (Build)', 'A - final sign-off')");
+}
+
 TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
   auto m = read_md("| T | A | B |\n|-|-|-|\n| x | RA | C* |\n*Only on weekdays.\n");
   ASSERT_TRUE(m.ok());
