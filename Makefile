@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 5
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: deps deps-test build build-tests test run bench sanitize fuzz fuzz-smoke format format-check clean install uninstall fresh-check
+.PHONY: deps deps-test build build-tests test run bench sanitize fuzz fuzz-smoke format format-check clean install uninstall deb fresh-check
 
 # What building and running need (compiler, CMake, the libraries racine links against).
 deps:
@@ -50,25 +50,22 @@ sanitize: deps-test
 
 # The binary, the kubectl plugin (kubectl-raci, a link to it), its man page and its shell
 # completions (generated from the binary's own command-line definition) under
-# $(DESTDIR)$(PREFIX).
+# $(DESTDIR)$(PREFIX), by CMake's install rules (cmake/packaging.cmake).
 install: build
-	@mkdir -p build/share
-	@./build/racine man > build/share/racine.1
-	@./build/racine completion bash > build/share/racine.bash
-	@./build/racine completion zsh > build/share/_racine
-	@./build/racine completion fish > build/share/racine.fish
-	install -D -m 755 build/racine $(DESTDIR)$(PREFIX)/bin/racine
-	ln -sf racine $(DESTDIR)$(PREFIX)/bin/kubectl-raci
-	install -D -m 644 build/share/racine.1 $(DESTDIR)$(PREFIX)/share/man/man1/racine.1
-	install -D -m 644 build/share/racine.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/racine
-	install -D -m 644 build/share/_racine $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_racine
-	install -D -m 644 build/share/racine.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/racine.fish
+	DESTDIR=$(DESTDIR) cmake --install build --prefix $(PREFIX)
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/racine $(DESTDIR)$(PREFIX)/bin/kubectl-raci $(DESTDIR)$(PREFIX)/share/man/man1/racine.1 \
+	rm -f $(DESTDIR)$(PREFIX)/bin/racine $(DESTDIR)$(PREFIX)/bin/kubectl-raci \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/racine.1.gz $(DESTDIR)$(PREFIX)/share/man/man1/racine.1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/racine \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_racine \
+	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_racine \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/racine.fish
+
+# A Debian package of the release build, build/racine_VERSION_ARCH.deb (CPack; its
+# Depends are the runtime libraries, found by dpkg-shlibdeps). docs/packaging.md.
+deb: build
+	@cd build && cpack -G DEB
 
 # A few seconds of libFuzzer on each reader; `make fuzz FUZZ_SECONDS=600` for longer.
 fuzz-smoke fuzz: deps-test

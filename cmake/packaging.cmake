@@ -1,0 +1,72 @@
+# Installation and the Debian package (docs/packaging.md).
+#   cmake --install build [--prefix P]   what `make install` does (P = /usr/local)
+#   cpack --config build/CPackConfig.cmake -G DEB   what `make deb` does
+# Both install the binary, kubectl-raci (a link to it: kubectl's plugin name), the man
+# page and the bash, zsh and fish completions. The man page and the completions are
+# written by the built binary itself (`racine man`, `racine completion SHELL`), from its
+# own command-line definition, so they can never disagree with it.
+
+set(RACINE_SHARE_DIR ${CMAKE_BINARY_DIR}/share)
+set(RACINE_SHARE_FILES
+  ${RACINE_SHARE_DIR}/racine.1.gz
+  ${RACINE_SHARE_DIR}/racine.bash
+  ${RACINE_SHARE_DIR}/_racine
+  ${RACINE_SHARE_DIR}/racine.fish
+  ${RACINE_SHARE_DIR}/kubectl-raci)
+# gzip -9n: Debian's policy for man pages (-n leaves the name and time out, so the same
+# page gives the same bytes).
+set(racine_bin $<TARGET_FILE:racine>)
+set(out ${RACINE_SHARE_DIR})
+add_custom_command(OUTPUT ${RACINE_SHARE_FILES}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
+  COMMAND sh -c "'${racine_bin}' man > '${out}/racine.1' && gzip -9nf '${out}/racine.1'"
+  COMMAND sh -c "'${racine_bin}' completion bash > '${out}/racine.bash'"
+  COMMAND sh -c "'${racine_bin}' completion zsh > '${out}/_racine'"
+  COMMAND sh -c "'${racine_bin}' completion fish > '${out}/racine.fish'"
+  COMMAND ${CMAKE_COMMAND} -E create_symlink racine ${out}/kubectl-raci
+  DEPENDS racine
+  COMMENT "Writing racine's man page and shell completions"
+  VERBATIM)
+add_custom_target(racine_share ALL DEPENDS ${RACINE_SHARE_FILES})
+
+install(TARGETS racine RUNTIME DESTINATION bin)
+install(FILES ${RACINE_SHARE_DIR}/kubectl-raci DESTINATION bin)
+install(FILES ${RACINE_SHARE_DIR}/racine.1.gz DESTINATION share/man/man1)
+install(FILES ${RACINE_SHARE_DIR}/racine.bash DESTINATION share/bash-completion/completions
+  RENAME racine)
+install(FILES ${RACINE_SHARE_DIR}/racine.fish DESTINATION share/fish/vendor_completions.d)
+# zsh searches share/zsh/vendor-completions under /usr (where Debian's packages put theirs)
+# and share/zsh/site-functions under /usr/local: the folder is chosen when installing, by
+# the prefix (`make install` uses /usr/local, the .deb /usr).
+install(CODE "
+  if(CMAKE_INSTALL_PREFIX MATCHES \"/usr$\")
+    set(racine_zsh_dir share/zsh/vendor-completions)
+  else()
+    set(racine_zsh_dir share/zsh/site-functions)
+  endif()
+  file(INSTALL \"${RACINE_SHARE_DIR}/_racine\"
+    DESTINATION \"\${CMAKE_INSTALL_PREFIX}/\${racine_zsh_dir}\"
+    PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+")
+
+# The Debian package: racine_VERSION_ARCH.deb, its Depends computed by dpkg-shlibdeps from
+# the libraries the binary links (only the runtime libraries, never a test tool).
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME racine)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_CONTACT "racine maintainers <maintainers@users.noreply.b-seed-54852227.example>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+  "check, query and act on responsibility assignment (RACI) matrices")
+# (CPack puts the summary first and indents these lines as Debian's control file wants.)
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
+  "racine reads RACI matrices (Markdown tables, canonical YAML or JSON), lints them
+against its rule catalog (text, JSON, SARIF or GitHub Actions annotations), answers
+who does what, compares versions, exports them (HTML, XLSX, OSCAL) and serves them
+over HTTP. Also installed as kubectl-raci, a kubectl plugin.")
+set(CPACK_DEBIAN_PACKAGE_SECTION utils)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+include(CPack)
