@@ -11,8 +11,8 @@ source "$src/tests/prerequisites.sh"
 cd "$src"
 multitool="$src/.cache/sarif-multitool/node_modules/.bin/sarif-multitool"
 shared=$(shared_dir)
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps (nodejs)"
-[ -x "$multitool" ] || missing "the SARIF multitool is absent from .cache/sarif-multitool: run make deps"
+command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
+[ -x "$multitool" ] || missing "the SARIF multitool is absent from .cache/sarif-multitool: run make deps-test"
 [ -d "$shared/corpus" ] || partial "$shared/corpus is absent" "only the seed and the i18n goldens are validated"
 
 work=$(mktemp -d)

@@ -12,8 +12,8 @@ cd "$src"
 ajv="$src/.cache/ajv/node_modules/.bin/ajv"
 schema="$src/docs/schema/racine-1.schema.json"
 shared=$(shared_dir)
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps (nodejs)"
-[ -x "$ajv" ] || missing "ajv-cli is absent from .cache/ajv: run make deps"
+command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
+[ -x "$ajv" ] || missing "ajv-cli is absent from .cache/ajv: run make deps-test"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

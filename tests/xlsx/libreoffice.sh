@@ -7,8 +7,8 @@
 set -euo pipefail
 racine=$1
 source "$(dirname "$0")/../prerequisites.sh"
-command -v libreoffice >/dev/null 2>&1 || missing "LibreOffice is absent: run make deps (libreoffice-calc-nogui)"
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps (nodejs)"
+command -v libreoffice >/dev/null 2>&1 || missing "LibreOffice is absent: run make deps-test (libreoffice-calc-nogui)"
+command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$racine" export --format xlsx -o "$work/seed.xlsx"
