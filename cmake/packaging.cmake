@@ -11,8 +11,7 @@ set(RACINE_SHARE_FILES
   ${RACINE_SHARE_DIR}/racine.1.gz
   ${RACINE_SHARE_DIR}/racine.bash
   ${RACINE_SHARE_DIR}/_racine
-  ${RACINE_SHARE_DIR}/racine.fish
-  ${RACINE_SHARE_DIR}/kubectl-raci)
+  ${RACINE_SHARE_DIR}/racine.fish)
 # gzip -9n: Debian's policy for man pages (-n leaves the name and time out, so the same
 # page gives the same bytes).
 set(racine_bin $<TARGET_FILE:racine>)
@@ -23,14 +22,18 @@ add_custom_command(OUTPUT ${RACINE_SHARE_FILES}
   COMMAND sh -c "'${racine_bin}' completion bash > '${out}/racine.bash'"
   COMMAND sh -c "'${racine_bin}' completion zsh > '${out}/_racine'"
   COMMAND sh -c "'${racine_bin}' completion fish > '${out}/racine.fish'"
-  COMMAND ${CMAKE_COMMAND} -E create_symlink racine ${out}/kubectl-raci
   DEPENDS racine
   COMMENT "Writing racine's man page and shell completions"
   VERBATIM)
 add_custom_target(racine_share ALL DEPENDS ${RACINE_SHARE_FILES})
 
 install(TARGETS racine RUNTIME DESTINATION bin)
-install(FILES ${RACINE_SHARE_DIR}/kubectl-raci DESTINATION bin)
+# kubectl-raci -> racine, made when installing (a dangling link in the build tree would
+# look missing to Ninja, which would then rerun the step above on every build).
+install(CODE "
+  message(STATUS \"Installing: \$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/bin/kubectl-raci\")
+  file(CREATE_LINK racine \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/bin/kubectl-raci\" SYMBOLIC)
+")
 install(FILES ${RACINE_SHARE_DIR}/racine.1.gz DESTINATION share/man/man1)
 install(FILES ${RACINE_SHARE_DIR}/racine.bash DESTINATION share/bash-completion/completions
   RENAME racine)
