@@ -26,9 +26,11 @@ case "$what" in
 esac
 
 # Everything the build compiles and links against (pkg-config names the libraries'
-# own dependencies: libxlsxwriter's .pc asks for -lz, hence zlib1g-dev).
+# own dependencies: libxlsxwriter's .pc asks for -lz, hence zlib1g-dev), and `file`, which
+# CPack's Debian generator runs before dpkg-shlibdeps (make deb; Debian 12's minimal
+# root and container image lack it).
 build_packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config file
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libyaml-dev libutf8proc-dev libfmt-dev libstemmer-dev
   libre2-dev libssl-dev libxlsxwriter-dev zlib1g-dev libicu-dev

@@ -12,8 +12,8 @@
 set -euo pipefail
 cpack=$1 build=$2 src=$3 version=$4
 source "$src/tests/prerequisites.sh"
-for tool in dpkg-deb dpkg-shlibdeps man; do
-  command -v "$tool" >/dev/null 2>&1 || missing "$tool is absent: run make deps-test (dpkg-dev, man-db)"
+for tool in dpkg-deb dpkg-shlibdeps file man; do
+  command -v "$tool" >/dev/null 2>&1 || missing "$tool is absent: run make deps-test (dpkg-dev, file, man-db)"
 done
 
 work=$(mktemp -d)
