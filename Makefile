@@ -13,7 +13,8 @@ deps:
 	@bash scripts/deps.sh build
 
 # That, plus what the tests drive: GoogleTest, clang-14 (fuzzers, sanitizers), chromium,
-# LibreOffice, clang-format, Node.js and the pinned npm tools.
+# LibreOffice, PostgreSQL, Alertmanager, nginx, wrk, clang-format, Node.js, and the npm
+# tools of the committed lockfiles tests/npm/*/ (npm ci). docs/packaging.md: the sizes.
 deps-test:
 	@bash scripts/deps.sh test
 
