@@ -26,15 +26,16 @@ case "$what" in
 esac
 
 # Everything the build compiles and links against (pkg-config names the libraries'
-# own dependencies: libxlsxwriter's .pc asks for -lz, hence zlib1g-dev), and `file`, which
-# CPack's Debian generator runs before dpkg-shlibdeps (make deb; Debian 12's minimal
-# root and container image lack it).
+# own dependencies: libxlsxwriter's .pc asks for -lz, hence zlib1g-dev), gettext's
+# msgfmt, which compiles the message catalogs (po/*.po), and `file`, which CPack's
+# Debian generator runs before dpkg-shlibdeps (make deb; Debian 12's minimal root and
+# container image lack it).
 build_packages=(
   build-essential cmake ninja-build pkg-config file
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libyaml-dev libutf8proc-dev libfmt-dev libstemmer-dev
   libre2-dev libssl-dev libxlsxwriter-dev zlib1g-dev libicu-dev
-  libsqlite3-dev libpq-dev libsodium-dev libboost1.81-dev libcurl4-openssl-dev
+  libsqlite3-dev libpq-dev libsodium-dev libboost1.81-dev libcurl4-openssl-dev gettext
 )
 # The test suites, the fuzzers and sanitizers (clang-14 with its runtime), the
 # benchmarks' baselines (md4c, Google Benchmark), the browser and LibreOffice tests, the
@@ -42,12 +43,12 @@ build_packages=(
 # (started by the tests themselves, never as a service), wrk and nginx-light for the
 # server's benchmark (nginx run as a private process), Prometheus Alertmanager and
 # aiosmtpd for the routing tests (an Alertmanager and an SMTP sink started by the tests
-# as private processes), man-db (`man --warnings` checks the man page), python3-yaml
-# (reads action.yml in tests/packaging/), and Node.js for the npm tools.
+# as private processes), man-db (the man page is checked with `man --warnings`),
+# python3-yaml (reads action.yml in tests/packaging/), and Node.js for the npm tools.
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
   clang-14 libclang-rt-14-dev clang-format time bsdutils
-  chromium libreoffice-calc-nogui postgresql-15 wrk nginx-light
+  chromium libreoffice-calc-nogui poppler-utils postgresql-15 wrk nginx-light
   prometheus-alertmanager python3-aiosmtpd man-db python3-yaml
 )
 

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/text.h"
 
 namespace racine::cli {
 
@@ -182,49 +183,126 @@ std::string roff(std::string_view s) {
   return out;
 }
 
-std::string man(const CLI::App& root, const std::vector<CommandDoc>& cmds) {
-  std::string out =
-      fmt::format(".TH RACINE 1 \"\" \"racine {}\" \"User Commands\"\n", RACINE_VERSION);
-  out += ".SH NAME\nracine \\- " +
-         roff("check, query and act on responsibility assignment (RACI) matrices") + "\n";
-  out += ".SH SYNOPSIS\n.B racine\n\\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGUMENTS\\fR]\n";
-  (void)root;
-  out +=
-      ".SH DESCRIPTION\nracine makes a responsibility assignment matrix something a team can "
-      "check, query and "
-      "act on. It reads matrices from Markdown (five languages, as people write them), from its "
-      "canonical YAML "
-      "and JSON, and from CSV; with no file, a command works on the built\\-in matrix; \\fB\\-\\fR "
-      "reads "
-      "standard input.\n";
-  out += ".SH COMMANDS\n";
-  for (const auto& c : cmds) {
-    std::string synopsis;
-    for (const auto& p : c.positionals) synopsis += " \\fI" + roff(p) + "\\fR";
-    out += fmt::format(".SS \"racine {}\"\n", c.name);
-    out += fmt::format(".B racine {}\n[\\fIOPTIONS\\fR]{}\n.PP\n{}.\n", c.name, synopsis,
-                       roff(c.description));
-    for (const auto& o : c.options) {
-      std::string names = "\\fB" + roff(o.long_name) + "\\fR";
-      if (!o.short_name.empty() && o.short_name != o.long_name)
-        names = "\\fB" + roff(o.short_name) + "\\fR, " + names;
-      out += ".TP\n" + names + (o.takes_value ? " \\fIVALUE\\fR" : "") + "\n" +
-             roff(o.description) + "\n";
+// A man page paragraph: roff-escaped text, its leading dot made safe.
+std::string para(std::string_view s) {
+  return roff(s) + "\n";
+}
+
+// A description as a sentence: with its final period.
+std::string sentence(std::string s) {
+  if (!s.empty() && s.back() != '.' && s.back() != ')') s += '.';
+  return s;
+}
+
+// Every command that runs something, depth first: "lint", ..., "k8s who", "k8s lint".
+void leaf_commands(const CLI::App* app, const std::string& prefix,
+                   std::vector<std::pair<std::string, const CLI::App*>>& out) {
+  for (const CLI::App* sub : app->get_subcommands({})) {
+    const std::string name = prefix.empty() ? sub->get_name() : prefix + " " + sub->get_name();
+    if (sub->get_subcommands({}).empty()) {
+      out.emplace_back(name, sub);
+    } else {
+      leaf_commands(sub, name, out);
     }
   }
+}
+
+std::string man(const CLI::App& root) {
+  std::string out = fmt::format(".TH RACINE 1 \"{}\" \"racine {}\" \"{}\"\n", RACINE_BUILD_DATE,
+                                RACINE_VERSION, roff(tr("User Commands")));
+  out += ".SH " + roff(tr("NAME")) + "\nracine \\- " +
+         para(tr("check, query and act on responsibility assignment (RACI) matrices"));
+  out += ".SH " + roff(tr("SYNOPSIS")) + "\n.B racine\n\\fI" + roff(tr("COMMAND")) + "\\fR [\\fI" +
+         roff(tr("OPTIONS")) + "\\fR] [\\fI" + roff(tr("ARGUMENTS")) + "\\fR]\n";
   out +=
-      ".SH EXIT STATUS\n.TP\n0\nsuccess (for \\fBlint\\fR: no error)\n.TP\n1\nthe check found "
-      "something: lint errors "
-      "(or warnings with \\fB\\-\\-strict\\fR), \\fBfmt \\-\\-check\\fR would change a file, "
-      "\\fBwho\\fR found "
-      "nothing that matches well\n.TP\n2\nusage error, or input that cannot be read or parsed "
-      "(\\fIpath\\fR:\\fIline\\fR:\\fIcolumn\\fR: message)\n.TP\n3\na bug in racine\n";
-  out +=
-      ".SH FILES\n.TP\n.I .racine.yaml\nconfiguration, found in the file's folder or the nearest "
-      "parent: rules "
-      "turned off, severities, input limits, party aliases\n";
-  out += ".SH ENVIRONMENT\n.TP\n.B NO_COLOR\nwhen set and not empty, text output has no colour\n";
-  out += ".SH SEE ALSO\nThe project's README.md and docs/.\n";
+      ".SH " + roff(tr("DESCRIPTION")) + "\n" +
+      para(tr("racine makes a responsibility assignment matrix something a team can check, "
+              "query and act on. It reads matrices from Markdown (as people write them, in "
+              "French, English, German, Spanish, Italian or Portuguese), from its canonical "
+              "YAML and JSON, and from CSV. With no file, a command works on the built-in "
+              "matrix (racine show prints it); - reads standard input.")) +
+      ".PP\n" +
+      para(tr(
+          "Each command below lists its options, the values they accept, their defaults, "
+          "examples and exit statuses. racine help COMMAND (or racine COMMAND --help) prints the "
+          "same."));
+  out += ".SH " + roff(tr("COMMANDS")) + "\n";
+  std::vector<std::pair<std::string, const CLI::App*>> commands;
+  leaf_commands(&root, "", commands);
+  for (const auto& [name, app] : commands) {
+    std::string synopsis;
+    for (const CLI::Option* o : app->get_options()) {
+      if (!o->get_positional()) continue;
+      const bool many = o->get_expected_max() >= CLI::detail::expected_max_vector_size;
+      const std::string arg = "\\fI" + roff(o->get_name()) + "\\fR" + (many ? "..." : "");
+      synopsis += " " + (o->get_required() ? arg : "[" + arg + "]");
+    }
+    out += fmt::format(".SS \"racine {}\"\n.B racine {}\n[\\fI{}\\fR]{}\n.PP\n{}", name, name,
+                       roff(tr("OPTIONS")), synopsis, para(sentence(app->get_description())));
+    for (const CLI::Option* o : app->get_options()) {
+      if (o == app->get_help_ptr()) continue;  // said once, in the DESCRIPTION
+      const OptionText t = option_text(o);
+      std::string names;
+      if (o->get_positional()) {
+        names = "\\fI" + roff(o->get_name()) + "\\fR";
+      } else {
+        for (const auto& s : o->get_snames()) names += "\\fB\\-" + roff(s) + "\\fR, ";
+        for (const auto& l : o->get_lnames()) names += "\\fB\\-\\-" + roff(l) + "\\fR, ";
+        names.resize(names.size() - 2);
+        if (!t.value_name.empty()) names += " \\fI" + roff(t.value_name) + "\\fR";
+      }
+      out += ".TP\n" + names + "\n" + para(option_description(o));
+    }
+    if (const auto& examples = examples_of(app); !examples.empty()) {
+      out += ".PP\n" + roff(tr("Examples")) + ":\n";
+      for (const auto& e : examples) out += ".TP\n" + para(e.what) + ".B\n" + para(e.command);
+    }
+    out += ".PP\n" + roff(tr("Exit status")) + ":\n";
+    for (const auto& s : exit_status_of(app)) {
+      const std::size_t colon = s.find(':');
+      out += ".TP\n" + para(text::trim(s.substr(0, colon))) +
+             para(colon == std::string::npos ? "" : text::trim(s.substr(colon + 1)));
+    }
+  }
+  out += ".SH " + roff(tr("EXIT STATUS")) + "\n" +
+         para(tr("Every command: 0 on success, 2 on a usage error or an input that cannot be "
+                 "read or parsed (the message starts with path:line:column: where there is a "
+                 "place to point at), 3 on a bug in racine. Commands that check or look "
+                 "something up exit 1 when they find it (lint: errors; fmt --check: a file "
+                 "would change; diff: differences; who, k8s who, route test: the gray zone); "
+                 "each command above says which."));
+  out += ".SH " + roff(tr("ENVIRONMENT")) + "\n";
+  for (const auto& [name, text] : std::vector<std::pair<const char*, const char*>>{
+           {"NO_COLOR", tr("When set and not empty, text output has no colour.")},
+           {"SOURCE_DATE_EPOCH",
+            tr("Seconds since 1970: the time written in reports (HTML, OSCAL, XLSX) instead of "
+               "now, for reproducible outputs.")},
+           {"RACINE_DATABASE_URL",
+            tr("PostgreSQL URL of the store of racine serve and racine token create when "
+               "--database is not given.")},
+           {"LANG, LC_ALL, LC_MESSAGES, LANGUAGE",
+            tr("The language of racine's messages and help: French when they name it (fr), "
+               "else English. Findings and machine outputs stay in English.")}}) {
+    out += ".TP\n.B " + roff(name) + "\n" + para(text);
+  }
+  out += ".SH " + roff(tr("FILES")) + "\n.TP\n.I .racine.yaml\n" +
+         para(tr("Configuration, found in the matrix's folder or the nearest parent: rules "
+                 "turned off, severities, input limits, party aliases (docs/configuration.md).")) +
+         ".TP\n.I racine\\-data/\n" +
+         para(tr("The SQLite store of racine serve, unless --data or --database says otherwise."));
+  out += ".SH " + roff(tr("EXAMPLES")) + "\n";
+  for (const auto& [what, command] : std::vector<std::pair<std::string, std::string>>{
+           {tr("Check a matrix, failing on warnings too"), "racine lint --strict docs/raci.md"},
+           {tr("Who restores a backup, under the managed-services contract"),
+            "racine who --with infogerance-complementaire restaurer une sauvegarde"},
+           {tr("A printable page of the built-in matrix"), "racine export -o raci.html"},
+           {tr("What changed between two versions"), "racine diff v1/raci.md v2/raci.md"},
+           {tr("Which party runs a deployment"),
+            "kubectl get deploy -o yaml | racine k8s who -f -"}}) {
+    out += ".TP\n" + para(what) + ".B\n" + para(command);
+  }
+  out += ".SH " + roff(tr("SEE ALSO")) + "\n\\fBkubectl\\fR(1), " +
+         para(tr("and the project's README.md and docs/ (docs/server.md for racine serve)."));
   return out;
 }
 
@@ -236,11 +314,15 @@ struct CompletionOptions {
 
 Command add_completion(CLI::App& root) {
   auto o = std::make_shared<CompletionOptions>();
-  CLI::App* app =
-      root.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
-  app->add_option("SHELL", o->shell, "bash, zsh or fish")
+  CLI::App* app = root.add_subcommand(
+      "completion", tr("Print the shell completion script for bash, zsh or fish"));
+  app->add_option("SHELL", o->shell, tr("bash, zsh or fish"))
       ->required()
       ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  document(app,
+           {{tr("Complete racine's commands and options in bash, from now on"),
+             "racine completion bash > ~/.local/share/bash-completion/completions/racine"},
+            {tr("In zsh, in a folder of $fpath"), "racine completion zsh > ~/.zfunc/_racine"}});
   CLI::App* r = &root;
   return {app, [o, r] {
             const auto cmds = describe(*r);
@@ -252,10 +334,13 @@ Command add_completion(CLI::App& root) {
 }
 
 Command add_man(CLI::App& root) {
-  CLI::App* app = root.add_subcommand("man", "Print the man page (roff)");
+  CLI::App* app = root.add_subcommand("man", tr("Print the man page (roff)"));
+  document(app,
+           {{tr("Read it without installing it"), "racine man | man -l -"},
+            {tr("Install it for you alone"), "racine man > ~/.local/share/man/man1/racine.1"}});
   CLI::App* r = &root;
   return {app, [r] {
-            fmt::print("{}", man(*r, describe(*r)));
+            fmt::print("{}", man(*r));
             return k_exit_ok;
           }};
 }

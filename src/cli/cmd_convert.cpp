@@ -1,4 +1,4 @@
-// racine convert IN OUT [--from FORMAT] [--to FORMAT]
+// racine convert IN OUT [--from FORMAT] [--to FORMAT] [--lang L]
 
 #include <fmt/format.h>
 
@@ -17,12 +17,13 @@ struct ConvertOptions {
   std::string in;
   std::string out;
   std::optional<std::string> to;
+  std::string lang;
   InputOptions input;
 };
 
 int run_convert(const ConvertOptions& o) {
   if (!o.to && o.out == "-") {
-    print_usage_error("convert: --to is needed to write to standard output");
+    print_usage_error(tr("convert: --to is needed to write to standard output"));
     return k_exit_error;
   }
   const auto to = choose_output_format("convert", o.to, o.out, std::nullopt);
@@ -40,28 +41,34 @@ int run_convert(const ConvertOptions& o) {
     }
   }
   if (dropped > 0) {
-    fmt::print(stderr,
-               "racine: warning: {} {} letters that are not roles (RAC101, see `racine lint`); "
-               "they are not written\n",
-               dropped, dropped == 1 ? "cell holds" : "cells hold");
+    fmt::print(stderr, "racine: {}\n",
+               dropped == 1 ? tr("warning: 1 cell holds letters that are not roles (RAC101, see "
+                                 "`racine lint`); they are not written")
+                            : trf("warning: {} cells hold letters that are not roles (RAC101, see "
+                                  "`racine lint`); they are not written",
+                                  dropped));
   }
-  return write_matrix(*m, to.value(), o.out, {"convert", &*m, o.in, o.input, {}});
+  return write_matrix(*m, to.value(), o.out, {"convert", &*m, o.in, o.input, {}, o.lang});
 }
 
 }  // namespace
 
 Command add_convert(CLI::App& root) {
   auto o = std::make_shared<ConvertOptions>();
-  CLI::App* app = root.add_subcommand(
-      "convert",
-      "Convert a matrix between Markdown, YAML, JSON and CSV, or write it in any export format");
-  app->add_option("IN", o->in, "Input file ('-' for standard input)")->required();
-  app->add_option("OUT", o->out, "Output file ('-' for standard output)")->required();
+  CLI::App* app = root.add_subcommand("convert", tr("Convert a matrix between Markdown, YAML, JSON "
+                                                    "and CSV, or write it in any export format"));
+  app->add_option("IN", o->in, tr("Input file ('-' for standard input)"))->required();
+  app->add_option("OUT", o->out, tr("Output file ('-' for standard output)"))->required();
   add_from(app, o->input.from);
-  app->add_option("--to", o->to, "Output format (default: by extension): " + output_format_list())
-      ->check(CLI::IsMember(output_formats()));
-  app->add_option("--config", o->input.config_path,
-                  "Use this configuration instead of the nearest .racine.yaml");
+  app->add_option("--to", o->to, tr("Output format (default: by the extension of OUT)"))
+      ->check(CLI::IsMember(output_formats()))
+      ->option_text("FORMAT");
+  add_report_lang(app, o->lang);
+  add_config(app, o->input.config_path);
+  document(app,
+           {{tr("Markdown to the canonical YAML"), "racine convert raci.md raci.yaml"},
+            {tr("YAML back to Markdown, on standard output"), "racine convert --to md raci.yaml -"},
+            {tr("A spreadsheet for people"), "racine convert raci.md raci.xlsx"}});
   return {app, [o] { return run_convert(*o); }};
 }
 

@@ -22,7 +22,7 @@ struct DiffOptions {
 
 int run_diff(const DiffOptions& o) {
   if (o.before == "-" && o.after == "-") {
-    print_usage_error("diff: only one of OLD and NEW can be standard input");
+    print_usage_error(tr("diff: only one of OLD and NEW can be standard input"));
     return k_exit_error;
   }
   // --from names the format of standard input; files are read by their extension.
@@ -55,15 +55,22 @@ int run_diff(const DiffOptions& o) {
 Command add_diff(CLI::App& root) {
   auto o = std::make_shared<DiffOptions>();
   CLI::App* app =
-      root.add_subcommand("diff", "What changed between two matrices (versions or offerings)");
-  app->add_option("OLD", o->before, "The old matrix (any format; '-' for standard input)")
+      root.add_subcommand("diff", tr("What changed between two matrices (versions or offerings)"));
+  app->add_option("OLD", o->before, tr("The old matrix (any format; '-' for standard input)"))
       ->required();
-  app->add_option("NEW", o->after, "The new matrix")->required();
-  app->add_option("--format", o->format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "md"}));
+  app->add_option("NEW", o->after, tr("The new matrix"))->required();
+  app->add_option("--format", o->format, tr("Output format: text, json or md (Markdown)"))
+      ->check(CLI::IsMember({"text", "json", "md"}))
+      ->capture_default_str()
+      ->option_text("FORMAT");
   add_from(app, o->input.from);
-  app->add_option("--config", o->input.config_path,
-                  "Use this configuration instead of the nearest .racine.yaml");
+  add_config(app, o->input.config_path);
+  document(app,
+           {{tr("What changed since the last release"), "racine diff v1/raci.md v2/raci.md"},
+            {tr("Two offerings compared, for a pull request comment"),
+             "racine diff --format md standard.yaml premium.yaml"}},
+           {tr("0: the matrices say the same"), tr("1: they differ (the differences are printed)"),
+            tr("2: usage error, or a file that cannot be read or parsed")});
   return {app, [o] { return run_diff(*o); }};
 }
 

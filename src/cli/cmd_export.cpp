@@ -1,5 +1,5 @@
-// racine export [FILE] --format json|yaml|csv|md|html|xlsx|oscal|ccm|ccm-csv [--with OPTION]... [-o
-// OUT]
+// racine export [FILE] --format json|yaml|csv|md|html|xlsx|oscal|ccm|ccm-csv [--with OPTION]...
+// [--lang L] [-o OUT]
 
 #include <fmt/format.h>
 
@@ -23,6 +23,7 @@ struct ExportOptions {
   std::optional<std::string> format;
   std::string output;
   std::vector<std::string> with;
+  std::string lang;
   InputOptions input;
 };
 
@@ -39,8 +40,9 @@ int run_export(const ExportOptions& o) {
     original = load_matrix(o.file, o.input);
     if (!original) return k_exit_error;
   }
-  return write_matrix(*matrix, format.value(), o.output,
-                      {"export", original ? &*original : &*matrix, o.file, o.input, o.with});
+  return write_matrix(
+      *matrix, format.value(), o.output,
+      {"export", original ? &*original : &*matrix, o.file, o.input, o.with, o.lang});
 }
 
 struct ShowOptions {
@@ -73,9 +75,9 @@ int run_init(const InitOptions& o) {
     const Format f = format_of_path(o.file);
     format = f == Format::yaml ? "yaml" : f == Format::markdown || o.file == "-" ? "md" : "";
     if (format.empty()) {
-      print_usage_error(fmt::format(
-          "init: '{}' is neither .md nor .yaml: name the file so, or give --format md|yaml",
-          o.file));
+      print_usage_error(
+          trf("init: '{}' is neither .md nor .yaml: name the file so, or give --format md|yaml",
+              o.file));
       return k_exit_error;
     }
   }
@@ -87,15 +89,15 @@ int run_init(const InitOptions& o) {
   }
   std::error_code ec;
   if (!o.force && fs::exists(o.file, ec)) {
-    print_usage_error(fmt::format(
-        "init: {} exists: racine init never overwrites a file (--force replaces it)", o.file));
+    print_usage_error(
+        trf("init: {} exists: racine init never overwrites a file (--force replaces it)", o.file));
     return k_exit_error;
   }
   if (auto e = write_file_atomic(o.file, text)) {
     print_error(*e);
     return k_exit_error;
   }
-  fmt::print("wrote {}: check it with `racine lint {}`\n", o.file, o.file);
+  fmt::print("{}\n", trf("wrote {}: check it with `racine lint {}`", o.file, o.file));
   if (format == "yaml") {
     const fs::path schema = fs::path(o.file).parent_path() / "racine-1.schema.json";
     if (!fs::exists(schema, ec)) {
@@ -104,7 +106,8 @@ int run_init(const InitOptions& o) {
         print_error(*e);
         return k_exit_error;
       }
-      fmt::print("wrote {}: the JSON Schema editors check {} against\n", schema.string(), o.file);
+      fmt::print("{}\n", trf("wrote {}: the JSON Schema editors check {} against", schema.string(),
+                             o.file));
     }
   }
   return k_exit_ok;
@@ -115,44 +118,59 @@ int run_init(const InitOptions& o) {
 Command add_init(CLI::App& root) {
   auto o = std::make_shared<InitOptions>();
   CLI::App* app = root.add_subcommand(
-      "init", "Write a commented starter matrix (Markdown, or canonical YAML with its schema)");
-  app->add_option("FILE", o->file,
-                  "The file to write ('-' for standard output); .md or .yaml chooses the format")
+      "init", tr("Write a commented starter matrix (Markdown, or canonical YAML with its schema)"));
+  app->add_option(
+         "FILE", o->file,
+         tr("The file to write ('-' for standard output); .md or .yaml chooses the format"))
       ->capture_default_str();
-  app->add_option("--format", o->format, "md or yaml (default: by the extension of FILE)")
-      ->check(CLI::IsMember({"md", "yaml"}));
-  app->add_flag("--force", o->force, "Replace FILE when it exists");
+  app->add_option("--format", o->format, tr("md or yaml (default: by the extension of FILE)"))
+      ->check(CLI::IsMember({"md", "yaml"}))
+      ->option_text("FORMAT");
+  app->add_flag("--force", o->force, tr("Replace FILE when it exists"));
+  document(app,
+           {{tr("A Markdown matrix to edit, then lint"), "racine init docs/raci.md"},
+            {tr("The canonical YAML, with its JSON Schema beside it for editors"),
+             "racine init raci.yaml"}},
+           {tr("0: the file (and the schema) was written"),
+            tr("2: usage error, the file exists (without --force), or it cannot be written")});
   return {app, [o] { return run_init(*o); }};
 }
 
 Command add_show(CLI::App& root) {
   auto o = std::make_shared<ShowOptions>();
   CLI::App* app = root.add_subcommand(
-      "show",
-      "Print the built-in matrix exactly as compiled in: its line numbers are those of "
-      "<builtin:managed-kubernetes>:LINE in findings");
+      "show", tr("Print the built-in matrix exactly as compiled in: its line numbers are those of "
+                 "<builtin:managed-kubernetes>:LINE in findings"));
   app->add_flag("--rules", o->rules,
-                "Print the built-in Kubernetes rules instead "
-                "(<builtin:managed-kubernetes.k8s.yaml>)");
+                tr("Print the built-in Kubernetes rules instead "
+                   "(<builtin:managed-kubernetes.k8s.yaml>)"));
+  document(app, {{tr("The line a finding points at"), "racine show | sed -n 53p"},
+                 {tr("Start your own matrix from the built-in one"), "racine show > raci.md"}});
   return {app, [o] { return run_show(*o); }};
 }
 
 Command add_export(CLI::App& root) {
   auto o = std::make_shared<ExportOptions>();
-  CLI::App* app = root.add_subcommand("export", "Write the matrix in another format");
+  CLI::App* app = root.add_subcommand("export", tr("Write the matrix in another format"));
   app->add_option("FILE", o->file,
-                  "Markdown file ('-' for standard input; none: the built-in matrix)");
+                  tr("Matrix file ('-' for standard input; none: the built-in matrix)"));
   app->add_option("--format", o->format,
-                  "Output format: a matrix (md, yaml, json, csv), for people (html, xlsx) or for "
-                  "auditors (oscal, ccm, "
-                  "ccm-csv); default: by the extension of -o, else json")
-      ->check(CLI::IsMember(output_formats()));
+                  tr("Output format: a matrix (md, yaml, json, csv), for people (html, xlsx) or "
+                     "for auditors (oscal, ccm, ccm-csv) (default: by the extension of --output, "
+                     "else json)"))
+      ->check(CLI::IsMember(output_formats()))
+      ->option_text("FORMAT");
   add_from(app, o->input.from);
-  repeatable(app->add_option(
-      "--with", o->with, "Apply this contract option first (repeatable; see `racine options`)"));
-  app->add_option("-o,--output", o->output, "Write to this path instead of standard output");
-  app->add_option("--config", o->input.config_path,
-                  "Use this configuration instead of the nearest .racine.yaml");
+  add_with(app, o->with);
+  app->add_option("-o,--output", o->output, tr("Write to this path instead of standard output"))
+      ->option_text("FILE");
+  add_report_lang(app, o->lang);
+  add_config(app, o->input.config_path);
+  document(app, {{tr("A page people can read and print"), "racine export -o raci.html"},
+                 {tr("A client's effective matrix as a spreadsheet"),
+                  "racine export --with infogerance-complementaire -o client.xlsx"},
+                 {tr("For auditors: an OSCAL component definition"),
+                  "racine export --format oscal raci.md > raci.oscal.json"}});
   return {app, [o] { return run_export(*o); }};
 }
 

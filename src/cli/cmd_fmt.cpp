@@ -27,8 +27,8 @@ int run_fmt(const FmtOptions& o) {
   std::size_t changed = 0;
   for (const auto& path : o.files) {
     if (path != "-" && format_of_path(path) != Format::markdown) {
-      print_usage_error(fmt::format(
-          "{}: fmt rewrites Markdown; `racine convert` writes the other formats", path));
+      print_usage_error(
+          trf("{}: fmt rewrites Markdown; `racine convert` writes the other formats", path));
       status = k_exit_error;
       continue;
     }
@@ -68,13 +68,13 @@ int run_fmt(const FmtOptions& o) {
       if (status == k_exit_ok) status = k_exit_found;
     } else if (auto e = write_file_atomic(path, after)) {
       // Through a temporary file beside the target and a rename: the file is as it was.
-      e->message += " (left as it was)";
+      e->message += tr(" (left as it was)");
       print_error(*e);
       status = k_exit_error;
     }
   }
   if (!o.check && changed > 0)
-    fmt::print(stderr, "racine: formatted {} of {} files\n", changed, o.files.size());
+    fmt::print(stderr, "racine: {}\n", trf("formatted {} of {} files", changed, o.files.size()));
   return status;
 }
 
@@ -83,15 +83,22 @@ int run_fmt(const FmtOptions& o) {
 Command add_fmt(CLI::App& root) {
   auto o = std::make_shared<FmtOptions>();
   CLI::App* app =
-      root.add_subcommand("fmt", "Rewrite the RACI tables of Markdown files canonically");
-  app->add_option("FILE", o->files, "Markdown files ('-': standard input to standard output)")
+      root.add_subcommand("fmt", tr("Rewrite the RACI tables of Markdown files canonically"));
+  app->add_option("FILE", o->files, tr("Markdown files ('-': standard input to standard output)"))
       ->required();
   app->add_flag("--check", o->check,
-                "Change nothing: print a unified diff and exit 1 when a file would change");
-  app->add_option("--from", o->input.from, "Input format: fmt rewrites Markdown only (md)")
-      ->check(CLI::IsMember({"md", "markdown"}));
-  app->add_option("--config", o->input.config_path,
-                  "Use this configuration instead of the nearest .racine.yaml");
+                tr("Change nothing: print a unified diff and exit 1 when a file would change"));
+  app->add_option("--from", o->input.from, tr("Input format: fmt rewrites Markdown only (md)"))
+      ->check(CLI::IsMember({"md", "markdown"}))
+      ->option_text("FORMAT");
+  add_config(app, o->input.config_path);
+  document(app,
+           {{tr("Rewrite a file's tables in place"), "racine fmt docs/raci.md"},
+            {tr("In CI: show what would change, and fail"), "racine fmt --check docs/*.md"},
+            {tr("As a filter"), "racine fmt - < raci.md > raci.formatted.md"}},
+           {tr("0: every file is formatted (or was rewritten)"),
+            tr("1: with --check, a file would change (its diff is printed)"),
+            tr("2: usage error, or a file that cannot be read, parsed or written")});
   return {app, [o] { return run_fmt(*o); }};
 }
 

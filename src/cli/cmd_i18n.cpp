@@ -55,15 +55,22 @@ int run_i18n(const I18nOptions& o) {
 
 Command add_i18n(CLI::App& root) {
   auto o = std::make_shared<I18nOptions>();
-  CLI::App* app =
-      root.add_subcommand("i18n", "Check that translations say what their source says (RAC4xx)");
-  app->add_option("SOURCE", o->source, "The source matrix")->required();
-  app->add_option("TRANSLATION", o->translations, "Its translations")->required();
-  app->add_option("--format", o->format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "sarif"}));
+  CLI::App* app = root.add_subcommand(
+      "i18n", tr("Check that translations say what their source says (RAC4xx)"));
+  app->add_option("SOURCE", o->source, tr("The source matrix"))->required();
+  app->add_option("TRANSLATION", o->translations, tr("Its translations"))->required();
+  app->add_option("--format", o->format, tr("Output format: text, json or sarif"))
+      ->check(CLI::IsMember({"text", "json", "sarif"}))
+      ->capture_default_str()
+      ->option_text("FORMAT");
   add_from(app, o->input.from);
-  app->add_option("--config", o->input.config_path,
-                  "Use this configuration instead of the nearest .racine.yaml");
+  add_config(app, o->input.config_path);
+  document(
+      app,
+      {{tr("Check the English and German translations of a French matrix"),
+        "racine i18n raci.fr.md raci.en.md raci.de.md"}},
+      {tr("0: the translations say what the source says"), tr("1: a finding (RAC4xx) was printed"),
+       tr("2: usage error, or a file that cannot be read or parsed")});
   return {app, [o] { return run_i18n(*o); }};
 }
 

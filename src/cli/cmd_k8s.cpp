@@ -158,7 +158,7 @@ std::optional<Classifier> load_classifier(const K8sOptions& o) {
       const Position p = rules->source->position(d.span.begin);
       print_error(Error{rules->source->path(), p.line, p.column, d.message + " [" + d.code + "]"});
     }
-    print_usage_error("the Kubernetes rules are broken: `racine k8s lint` lists what to fix");
+    print_usage_error(tr("the Kubernetes rules are broken: `racine k8s lint` lists what to fix"));
     return std::nullopt;
   }
   return Classifier{std::move(*config), std::move(*m), std::move(*rules)};
@@ -214,7 +214,7 @@ int run_who(const K8sOptions& o) {
   }
   if (subjects.empty()) {
     print_usage_error(
-        "k8s who: nothing to classify: give -f FILE, --alert FILE or --label NAME=VALUE");
+        tr("k8s who: nothing to classify: give -f FILE, --alert FILE or --label NAME=VALUE"));
     return k_exit_error;
   }
   const Matrix shown = printable_matrix(*m);  // text from input never prints raw
@@ -282,7 +282,7 @@ int run_route_test(const K8sOptions& o, const std::string& party) {
   const Matrix* m = &loaded->matrix;
   const k8s::RuleSet* rules = &loaded->rules;
   if (o.labels.empty()) {
-    print_usage_error("route test: give the alert's labels with --label NAME=VALUE");
+    print_usage_error(tr("route test: give the alert's labels with --label NAME=VALUE"));
     return k_exit_error;
   }
   auto alert = k8s::alert_from_pairs(o.labels);
@@ -295,7 +295,7 @@ int run_route_test(const K8sOptions& o, const std::string& party) {
   if (const auto p = query::find_party(*m, tenant)) {
     tenant = m->parties[*p].id;
   } else {
-    print_usage_error(fmt::format("--party: no party '{}' in this matrix", printable(party)));
+    print_usage_error(trf("--party: no party '{}' in this matrix", printable(party)));
     return k_exit_error;
   }
   const auto provider = route::provider_party(*m, tenant);
@@ -338,72 +338,102 @@ int run_route_test(const K8sOptions& o, const std::string& party) {
 }
 
 void add_common(CLI::App* app, K8sOptions& o) {
-  app->add_option("--matrix", o.matrix, "Matrix file (none: the built-in matrix)");
+  app->add_option("--matrix", o.matrix, tr("Matrix file (none: the built-in matrix)"))
+      ->option_text("FILE");
   app->add_option("--rules", o.rules,
-                  "Rules file (default: the matrix's own; see docs/kubernetes.md)");
+                  tr("Rules file (default: the matrix's own; see docs/kubernetes.md)"))
+      ->option_text("FILE");
   add_from(app, o.input.from);
-  app->add_option("--config", o.input.config_path,
-                  "Use this configuration instead of the nearest .racine.yaml");
+  add_config(app, o.input.config_path);
 }
 
 }  // namespace
 
 std::vector<Command> add_k8s(CLI::App& root) {
   CLI::App* k8s = root.add_subcommand(
-      "k8s", "Which activity, and so which party, a Kubernetes object or an alert belongs to");
+      "k8s", tr("Which activity, and so which party, a Kubernetes object or an alert belongs to"));
   k8s->require_subcommand(1);
   auto who = std::make_shared<K8sOptions>();
   CLI::App* w = k8s->add_subcommand(
-      "who", "Classify Kubernetes objects and alerts: activity, then R, A, C, I");
+      "who", tr("Classify Kubernetes objects and alerts: activity, then R, A, C, I"));
   repeatable(
       w->add_option("-f,--filename", who->files,
-                    "Manifests: a file (multi-document YAML, List output, JSON; '-': standard "
-                    "input) or a directory of .yaml, .yml and .json files"));
+                    tr("Manifests: a file (multi-document YAML, List output, JSON; '-': standard "
+                       "input) or a directory of .yaml, .yml and .json files")))
+      ->option_text("PATH");
   w->add_flag("-R,--recursive", who->recursive,
-              "Read the sub-directories of the directories given with -f");
+              tr("Read the sub-directories of the directories given with -f"));
   w->add_option("-n,--namespace", who->namespace_,
-                "The namespace of namespaced objects that name none")
-      ->capture_default_str();
-  repeatable(
-      w->add_option("--label", who->labels, "An alert label NAME=VALUE (repeatable: one alert)"));
-  w->add_option("--alert", who->alert_file, "An Alertmanager webhook payload (version 4)");
-  repeatable(w->add_option("--with", who->with,
-                           "Apply this contract option first (repeatable; see `racine options`)"));
-  w->add_flag("--json", who->json, "Write JSON for programs");
+                tr("The namespace of namespaced objects that name none"))
+      ->capture_default_str()
+      ->option_text("NAMESPACE");
+  repeatable(w->add_option("--label", who->labels,
+                           tr("An alert label; together the labels are one alert")))
+      ->option_text("NAME=VALUE");
+  w->add_option("--alert", who->alert_file,
+                tr("An Alertmanager webhook payload (version 4; '-': standard input)"))
+      ->option_text("FILE");
+  add_with(w, who->with);
+  w->add_flag("--json", who->json, tr("Write JSON for programs"));
   add_common(w, *who);
+  document(w,
+           {{tr("Who runs what a manifest deploys"), "racine k8s who -f deploy.yaml"},
+            {tr("Every manifest of a folder, as kubectl reads it"),
+             "racine k8s who -R -f manifests/ -n shop"},
+            {tr("An alert, by its labels"),
+             "racine k8s who --label alertname=KubeNodeNotReady --label namespace=kube-system"},
+            {tr("As a kubectl plugin (installed as kubectl-raci)"),
+             "kubectl get deploy -A -o yaml | kubectl raci who -f -"}},
+           {tr("0: every object and alert falls under an activity"),
+            tr("1: something falls in the gray zone (no activity covers it)"),
+            tr("2: usage error, or a file that cannot be read or parsed")});
   auto lint = std::make_shared<K8sOptions>();
   CLI::App* l = k8s->add_subcommand(
-      "lint", "Check the Kubernetes rules: unknown activities, shadowed rules, bad matchers");
-  l->add_option("--format", lint->format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "sarif"}));
+      "lint", tr("Check the Kubernetes rules: unknown activities, shadowed rules, bad matchers"));
+  l->add_option("--format", lint->format, tr("Output format: text, json or sarif"))
+      ->check(CLI::IsMember({"text", "json", "sarif"}))
+      ->capture_default_str()
+      ->option_text("FORMAT");
   add_common(l, *lint);
+  document(l,
+           {{tr("Check the built-in rules against the built-in matrix"), "racine k8s lint"},
+            {tr("Check your rules against your matrix"),
+             "racine k8s lint --matrix raci.md --rules raci.k8s.yaml"}},
+           {tr("0: no error in the rules"), tr("1: the rules have errors"),
+            tr("2: usage error, or a file that cannot be read or parsed")});
   return {{w, [who] { return run_who(*who); }}, {l, [lint] { return run_lint(*lint); }}};
 }
 
 std::vector<Command> add_route(CLI::App& root) {
-  CLI::App* r = root.add_subcommand("route", "Alert routing: where an alert goes under a contract");
+  CLI::App* r =
+      root.add_subcommand("route", tr("Alert routing: where an alert goes under a contract"));
   r->require_subcommand(1);
   auto o = std::make_shared<K8sOptions>();
   auto party = std::make_shared<std::string>();
   CLI::App* t = r->add_subcommand(
       "test",
-      "Which activity an alert with these labels falls under, and which party gets it in which "
-      "role (firing, informed, escalation), as the server would route it");
-  t->footer(
-      "Examples:\n"
-      "  racine route test --label alertname=KubeNodeNotReady --label namespace=kube-system\n"
-      "  racine route test --label alertname=TargetDown --label namespace=shop --with "
-      "infogerance --json\n"
-      "Exit status: 0 routed to an activity, 1 gray zone, 2 usage or input error.");
-  repeatable(t->add_option("--label", o->labels,
-                           "An alert label NAME=VALUE (repeatable; together they are one alert)"));
+      tr("Which activity an alert with these labels falls under, and which party gets it in which "
+         "role (firing, informed, escalation), as the server would route it"));
+  document(t,
+           {{tr("Where a node alert goes under the built-in matrix"),
+             "racine route test --label alertname=KubeNodeNotReady --label namespace=kube-system"},
+            {tr("An application alert under the managed-services contract, as JSON"),
+             "racine route test --label alertname=TargetDown --label namespace=shop --with "
+             "infogerance-complementaire --json"}},
+           {tr("0: the alert falls under an activity"),
+            tr("1: gray zone: no activity covers it (it goes to the provider)"),
+            tr("2: usage error, or a file that cannot be read or parsed")});
+  repeatable(
+      t->add_option("--label", o->labels, tr("An alert label; together the labels are one alert")))
+      ->option_text("NAME=VALUE");
   repeatable(t->add_option("--with", o->with,
-                           "A contract option the client signed (repeatable; see `racine "
-                           "options`)"));
+                           tr("A contract option the client signed (see `racine options`)")))
+      ->option_text("OPTION");
   t->add_option("--party", *party,
-                "The client's party (id or name; default: the matrix's first party); the "
-                "gray zone goes to the first other party, the provider");
-  t->add_flag("--json", o->json, "Write JSON for programs");
+                tr("The client's party (id or name; default: the matrix's first party); the "
+                   "gray zone goes to the first other party, the provider"))
+      ->option_text("PARTY");
+  t->add_flag("--json", o->json, tr("Write JSON for programs"));
   add_common(t, *o);
   return {{t, [o, party] { return run_route_test(*o, *party); }}};
 }

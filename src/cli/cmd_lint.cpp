@@ -37,7 +37,7 @@ int run_lint(const LintOptions& o) {
     const auto eq = s.find('=');
     const auto sev = eq == std::string::npos ? std::nullopt : parse_severity(s.substr(eq + 1));
     if (!sev) {
-      print_usage_error(fmt::format("--severity '{}': expected CODE=error|warning|info", s));
+      print_usage_error(trf("--severity '{}': expected CODE=error|warning|info", s));
       return k_exit_error;
     }
     if (auto err = lint::check_code(s.substr(0, eq))) {
@@ -88,21 +88,32 @@ int run_lint(const LintOptions& o) {
 
 Command add_lint(CLI::App& root) {
   auto o = std::make_shared<LintOptions>();
-  CLI::App* app = root.add_subcommand("lint", "Check matrices against the rule catalog");
+  CLI::App* app = root.add_subcommand("lint", tr("Check matrices against the rule catalog"));
   app->add_option("FILE", o->files,
-                  "Markdown files ('-' for standard input; none: the built-in matrix)");
+                  tr("Matrices to check: Markdown, YAML, JSON or CSV ('-' for standard input; "
+                     "none: the built-in matrix)"));
   app->add_option("--format", o->format,
-                  "Output format: text, json, sarif (code scanning) or github (GitHub Actions "
-                  "annotations)")
+                  tr("Output format: text, json, sarif (code scanning) or github (GitHub Actions "
+                     "annotations)"))
       ->check(CLI::IsMember({"text", "json", "sarif", "github"}))
-      ->capture_default_str();
-  app->add_flag("--strict", o->strict, "Exit 1 on warnings too");
-  repeatable(app->add_option("--disable", o->disable, "Turn a rule off (repeatable)"));
+      ->capture_default_str()
+      ->option_text("FORMAT");
+  app->add_flag("--strict", o->strict, tr("Exit 1 on warnings too"));
+  repeatable(app->add_option("--disable", o->disable, tr("Turn a rule off")))->option_text("CODE");
   repeatable(app->add_option("--severity", o->severity,
-                             "Change a rule's severity: CODE=error|warning|info (repeatable)"));
+                             tr("Change a rule's severity: CODE=error, warning or info")))
+      ->option_text("CODE=LEVEL");
   add_from(app, o->input.from);
-  app->add_option("--config", o->input.config_path,
-                  "Use this configuration instead of the nearest .racine.yaml");
+  add_config(app, o->input.config_path);
+  document(app,
+           {{tr("Check the built-in matrix"), "racine lint"},
+            {tr("Check matrices, warnings failing too"), "racine lint --strict docs/raci.md"},
+            {tr("Annotations for GitHub Actions"), "racine lint --format github docs/*.md"},
+            {tr("Code scanning (SARIF), one rule off"),
+             "racine lint --format sarif --disable RAC204 raci.md > raci.sarif"}},
+           {tr("0: no error (warnings only fail with --strict)"),
+            tr("1: errors were found (or warnings, with --strict)"),
+            tr("2: usage error, or a file that cannot be read or parsed")});
   return {app, [o] { return run_lint(*o); }};
 }
 

@@ -72,6 +72,7 @@ struct ResolveOptions {
   std::vector<std::string> with;
   std::optional<std::string> format;
   std::string output;
+  std::string lang;
   InputOptions input;
 };
 
@@ -89,7 +90,7 @@ int run_resolve(const ResolveOptions& o) {
     if (!original) return k_exit_error;
   }
   return write_matrix(*m, format.value(), o.output,
-                      {"resolve", original ? &*original : &*m, o.file, o.input, o.with});
+                      {"resolve", original ? &*original : &*m, o.file, o.input, o.with, o.lang});
 }
 
 }  // namespace
@@ -97,34 +98,38 @@ int run_resolve(const ResolveOptions& o) {
 Command add_options(CLI::App& root) {
   auto o = std::make_shared<OptionsOptions>();
   CLI::App* app = root.add_subcommand(
-      "options", "List the contract options and the activities each one changes");
+      "options", tr("List the contract options and the activities each one changes"));
   app->add_option("FILE", o->file,
-                  "Matrix file ('-' for standard input; none: the built-in matrix)");
-  app->add_flag("--json", o->json, "Write JSON for programs");
+                  tr("Matrix file ('-' for standard input; none: the built-in matrix)"));
+  app->add_flag("--json", o->json, tr("Write JSON for programs"));
   add_lang(app, o->lang);
   add_from(app, o->input.from);
-  app->add_option("--config", o->input.config_path,
-                  "Use this configuration instead of the nearest .racine.yaml");
+  add_config(app, o->input.config_path);
+  document(app, {{tr("The options of the built-in matrix"), "racine options"},
+                 {tr("The same, for a program"), "racine options --json raci.md"}});
   return {app, [o] { return run_options(*o); }};
 }
 
 Command add_resolve(CLI::App& root) {
   auto o = std::make_shared<ResolveOptions>();
   CLI::App* app =
-      root.add_subcommand("resolve", "Write the effective matrix under contract options");
+      root.add_subcommand("resolve", tr("Write the effective matrix under contract options"));
   app->add_option("FILE", o->file,
-                  "Matrix file ('-' for standard input; none: the built-in matrix)");
-  repeatable(
-      app->add_option("--with", o->with, "Apply this option (repeatable; see `racine options`)"))
-      ->required();
-  app->add_option(
-         "--format", o->format,
-         "Output format (default: by the extension of -o, else md): " + output_format_list())
-      ->check(CLI::IsMember(output_formats()));
-  app->add_option("-o,--output", o->output, "Write to this path instead of standard output");
+                  tr("Matrix file ('-' for standard input; none: the built-in matrix)"));
+  add_with(app, o->with)->required();
+  app->add_option("--format", o->format,
+                  tr("Output format (default: by the extension of --output, else md)"))
+      ->check(CLI::IsMember(output_formats()))
+      ->option_text("FORMAT");
+  app->add_option("-o,--output", o->output, tr("Write to this path instead of standard output"))
+      ->option_text("FILE");
+  add_report_lang(app, o->lang);
   add_from(app, o->input.from);
-  app->add_option("--config", o->input.config_path,
-                  "Use this configuration instead of the nearest .racine.yaml");
+  add_config(app, o->input.config_path);
+  document(app, {{tr("The built-in matrix under the managed-services contract"),
+                  "racine resolve --with infogerance-complementaire"},
+                 {tr("An HTML page of a client's effective matrix"),
+                  "racine resolve --with OPTION -o client.html raci.md"}});
   return {app, [o] { return run_resolve(*o); }};
 }
 

@@ -52,11 +52,11 @@ int run_who(const WhoOptions& o) {
     query += w;
   }
   if (text::trim(query).empty()) {
-    print_usage_error("the query is empty: say what to look for (racine who \"sauvegarde\")");
+    print_usage_error(tr("the query is empty: say what to look for (racine who \"sauvegarde\")"));
     return k_exit_error;
   }
   if (const auto bad = text::find_invalid_utf8(query)) {
-    print_usage_error(fmt::format("the query is not valid UTF-8 (byte {} of it)", *bad + 1));
+    print_usage_error(trf("the query is not valid UTF-8 (byte {} of it)", *bad + 1));
     return k_exit_error;
   }
   const auto m = load_matrix(o.matrix, o.input, o.with);
@@ -110,7 +110,7 @@ struct DutiesOptions {
 
 int run_duties(const DutiesOptions& o) {
   if (text::find_invalid_utf8(o.party)) {
-    print_usage_error("the party name is not valid UTF-8");
+    print_usage_error(tr("the party name is not valid UTF-8"));
     return k_exit_error;
   }
   const auto m = load_matrix(o.matrix, o.input, o.with);
@@ -121,7 +121,7 @@ int run_duties(const DutiesOptions& o) {
     const RoleSet one = RoleSet::from_letters(std::string_view(&c, 1));
     if (one.empty() || !m->roles.has(one.to_string().front())) {
       print_usage_error(
-          fmt::format("--role: '{}' is not a role of this matrix ({})", c, m->roles.listed()));
+          trf("--role: '{}' is not a role of this matrix ({})", c, m->roles.listed()));
       return k_exit_error;
     }
     roles.add_letter(c);
@@ -130,7 +130,7 @@ int run_duties(const DutiesOptions& o) {
   if (!party) {
     std::string names;
     for (const auto& p : m->parties) names += (names.empty() ? "" : ", ") + p.name;
-    print_usage_error(fmt::format("no party '{}' in this matrix (parties: {})", o.party, names));
+    print_usage_error(trf("no party '{}' in this matrix (parties: {})", o.party, names));
     return k_exit_error;
   }
   const query::Duties d = query::duties(*m, *party, roles);
@@ -196,52 +196,67 @@ int run_summary(const SummaryOptions& o) {
 }
 
 void add_input(CLI::App* app, std::vector<std::string>& with, InputOptions& input) {
-  repeatable(app->add_option(
-      "--with", with, "Apply this contract option first (repeatable; see `racine options`)"));
+  add_with(app, with);
   add_from(app, input.from);
-  app->add_option("--config", input.config_path,
-                  "Use this configuration instead of the nearest .racine.yaml");
+  add_config(app, input.config_path);
 }
 
 }  // namespace
 
 Command add_who(CLI::App& root) {
   auto o = std::make_shared<WhoOptions>();
-  CLI::App* app =
-      root.add_subcommand("who", "Who is responsible for something: the best matching activities");
-  app->add_option("QUERY", o->words, "What to look for, in any of fr, en, de, es, it")->required();
-  app->add_option("--matrix", o->matrix,
-                  "Matrix file ('-' for standard input; none: the built-in matrix)");
-  app->add_flag("--json", o->json, "Write JSON for programs");
-  app->add_option("--limit", o->limit, "Show at most this many activities")
-      ->check(CLI::Range(1, 1000));
+  CLI::App* app = root.add_subcommand(
+      "who", tr("Who is responsible for something: the best matching activities"));
+  app->add_option("QUERY", o->words, tr("What to look for, in any of fr, en, de, es, it"))
+      ->required();
+  add_matrix(app, o->matrix);
+  app->add_flag("--json", o->json, tr("Write JSON for programs"));
+  app->add_option("--limit", o->limit, tr("Show at most this many activities"))
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str()
+      ->option_text("N");
   add_lang(app, o->lang);
   add_input(app, o->with, o->input);
+  document(app,
+           {{tr("Who restores a backup, under the built-in matrix"),
+             "racine who restaurer une sauvegarde"},
+            {tr("The same question under a client's contract, in English"),
+             "racine who --with infogerance-complementaire --lang en backup restore"},
+            {tr("In a script: the best match as JSON"),
+             "racine who --json --limit 1 --matrix raci.md upgrade"}},
+           {tr("0: the matrix covers the question"),
+            tr("1: no activity covers it: the gray zone (the closest activities are printed)"),
+            tr("2: usage error, or a matrix that cannot be read or parsed")});
   return {app, [o] { return run_who(*o); }};
 }
 
 Command add_duties(CLI::App& root) {
   auto o = std::make_shared<DutiesOptions>();
-  CLI::App* app = root.add_subcommand("duties", "What a party must do, by section");
-  app->add_option("PARTY", o->party, "Party id or name (case and accents ignored)")->required();
-  app->add_option("--matrix", o->matrix,
-                  "Matrix file ('-' for standard input; none: the built-in matrix)");
+  CLI::App* app = root.add_subcommand("duties", tr("What a party must do, by section"));
+  app->add_option("PARTY", o->party, tr("Party id or name (case and accents ignored)"))->required();
+  add_matrix(app, o->matrix);
   app->add_option("--role", o->roles,
-                  "Only activities where the party holds one of these roles (e.g. R,A)");
-  app->add_flag("--json", o->json, "Write JSON for programs");
+                  tr("Only activities where the party holds one of these roles (e.g. R,A)"))
+      ->option_text("ROLES");
+  app->add_flag("--json", o->json, tr("Write JSON for programs"));
   add_lang(app, o->lang);
   add_input(app, o->with, o->input);
+  document(app, {{tr("What the client must do"), "racine duties Client"},
+                 {tr("What the provider is Responsible or Accountable for, under the contract"),
+                  "racine duties --role R,A --with infogerance-complementaire \"Cloud Temple\""}});
   return {app, [o] { return run_duties(*o); }};
 }
 
 Command add_summary(CLI::App& root) {
   auto o = std::make_shared<SummaryOptions>();
   CLI::App* app =
-      root.add_subcommand("summary", "Per party, counts of R, A, C, I overall and per section");
+      root.add_subcommand("summary", tr("Per party, counts of R, A, C, I overall and per section"));
   app->add_option("FILE", o->file,
-                  "Matrix file ('-' for standard input; none: the built-in matrix)");
-  app->add_flag("--json", o->json, "Write JSON for programs");
+                  tr("Matrix file ('-' for standard input; none: the built-in matrix)"));
+  app->add_flag("--json", o->json, tr("Write JSON for programs"));
   add_input(app, o->with, o->input);
+  document(app, {{tr("The workload of each party in the built-in matrix"), "racine summary"},
+                 {tr("The same, for a program"), "racine summary --json raci.md"}});
   return {app, [o] { return run_summary(*o); }};
 }
 

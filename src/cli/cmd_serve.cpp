@@ -38,7 +38,7 @@ std::optional<std::string> store_location(const StoreOptions& o, bool data_given
   }
   if (!url.empty()) {
     if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
-      print_usage_error("--database (or RACINE_DATABASE_URL) must be a postgresql:// URL");
+      print_usage_error(tr("--database (or RACINE_DATABASE_URL) must be a postgresql:// URL"));
       return std::nullopt;
     }
     return url;
@@ -108,7 +108,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
   server::HttpOptions http;
   const auto colon = o.listen.rfind(':');
   if (colon == std::string::npos || colon + 1 == o.listen.size()) {
-    print_usage_error("--listen is ADDRESS:PORT (e.g. 127.0.0.1:8080)");
+    print_usage_error(tr("--listen is ADDRESS:PORT (e.g. 127.0.0.1:8080)"));
     return k_exit_error;
   }
   http.address = o.listen.substr(0, colon);
@@ -118,7 +118,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
   const std::string port = o.listen.substr(colon + 1);
   if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
       std::stoul(port) > 65535) {
-    print_usage_error("--listen: '" + port + "' is not a port (0 to 65535)");
+    print_usage_error(trf("--listen: '{}' is not a port (0 to 65535)", port));
     return k_exit_error;
   }
   http.port = static_cast<std::uint16_t>(std::stoul(port));
@@ -171,9 +171,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
     const auto ms = service::duration_ms(*text);
     if (!ms || *ms < 1000) {
       print_usage_error(
-          fmt::format("{}: '{}' is not a duration of a second or more (e.g. 30s, "
-                      "5m, 1h)",
-                      flag, *text));
+          trf("{}: '{}' is not a duration of a second or more (e.g. 30s, 5m, 1h)", flag, *text));
       return k_exit_error;
     }
     *field = *ms;
@@ -181,7 +179,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
   outbox_options.smtp_relay = o.smtp;
   outbox_options.smtp_from = o.smtp_from;
   if (!o.smtp.empty() && !o.smtp.starts_with("smtp://") && !o.smtp.starts_with("smtps://")) {
-    print_usage_error("--smtp is smtp://HOST:PORT or smtps://HOST:PORT");
+    print_usage_error(tr("--smtp is smtp://HOST:PORT or smtps://HOST:PORT"));
     return k_exit_error;
   }
   try {
@@ -217,13 +215,13 @@ struct TokenOptions {
 int run_token_create(const TokenOptions& o, bool data_given) {
   const auto role = store::parse_role(o.role);
   if (!role) {
-    print_usage_error("--role must be admin, editor, tenant or ingest");
+    print_usage_error(tr("--role must be admin, editor, tenant or ingest"));
     return k_exit_error;
   }
   const bool bound = *role == store::Role::tenant || *role == store::Role::ingest;
   if (bound == o.tenant.empty()) {
-    print_usage_error(bound ? "a tenant or ingest token needs --tenant"
-                            : "only tenant and ingest tokens take --tenant");
+    print_usage_error(bound ? tr("a tenant or ingest token needs --tenant")
+                            : tr("only tenant and ingest tokens take --tenant"));
     return k_exit_error;
   }
   const auto where = store_location(o.store, data_given);
@@ -248,62 +246,100 @@ int run_token_create(const TokenOptions& o, bool data_given) {
 std::vector<Command> add_serve(CLI::App& root) {
   auto o = std::make_shared<ServeOptions>();
   CLI::App* app = root.add_subcommand(
-      "serve", "Serve matrices, contracts and lookups over HTTP (docs/server.md)");
-  app->add_option("--listen", o->listen, "Address and port to listen on")->capture_default_str();
-  auto* data =
-      app->add_option("--data", o->store.data, "Folder of the SQLite store")->capture_default_str();
-  app->add_option(
-         "--database", o->store.database,
-         "PostgreSQL URL (postgresql://...); default: $RACINE_DATABASE_URL, else SQLite in --data")
-      ->excludes(data);
-  app->add_option("--threads", o->threads, "Threads answering requests")
+      "serve", tr("Serve matrices, contracts and lookups over HTTP (docs/server.md)"));
+  app->add_option("--listen", o->listen, tr("Address and port to listen on"))
       ->capture_default_str()
-      ->check(CLI::Range(1, 256));
-  app->add_option("--rate-limit", o->rate, "Requests per second allowed per token (0: no limit)")
+      ->option_text("ADDRESS:PORT");
+  auto* data = app->add_option("--data", o->store.data, tr("Folder of the SQLite store"))
+                   ->capture_default_str()
+                   ->option_text("DIR");
+  app->add_option("--database", o->store.database,
+                  tr("PostgreSQL URL (postgresql://...); default: $RACINE_DATABASE_URL, else "
+                     "SQLite in --data"))
+      ->excludes(data)
+      ->option_text("URL");
+  app->add_option("--threads", o->threads, tr("Threads answering requests"))
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1e6));
-  app->add_option("--max-body", o->body_limit, "Largest request body, in bytes")
+      ->check(CLI::Range(1, 256))
+      ->option_text("N");
+  app->add_option("--rate-limit", o->rate,
+                  tr("Requests per second allowed per token (0: no limit)"))
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30U));
+      ->check(CLI::Range(0.0, 1e6))
+      ->option_text("N");
+  app->add_option("--max-body", o->body_limit, tr("Largest request body, in bytes"))
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30U))
+      ->option_text("BYTES");
 
   app->add_option("--public-url", o->public_url,
-                  "The server's address as receivers reach it, for acknowledgement links "
-                  "(default: http://LISTEN)");
-  app->add_option("--smtp", o->smtp, "SMTP relay for email receivers (smtp://HOST:PORT)");
-  app->add_option("--smtp-from", o->smtp_from, "Sender address of alert emails")
-      ->capture_default_str();
-  app->add_option("--delivery-workers", o->delivery_workers, "Threads sending alert deliveries")
+                  tr("The server's address as receivers reach it, for acknowledgement links "
+                     "(default: http://LISTEN)"))
+      ->option_text("URL");
+  app->add_option("--smtp", o->smtp, tr("SMTP relay for email receivers (smtp://HOST:PORT)"))
+      ->option_text("URL");
+  app->add_option("--smtp-from", o->smtp_from, tr("Sender address of alert emails"))
       ->capture_default_str()
-      ->check(CLI::Range(1, 64));
-  app->add_option("--delivery-timeout", o->delivery_timeout,
-                  "Time allowed for one delivery attempt")
-      ->capture_default_str();
-  app->add_option("--retry-initial", o->retry_initial,
-                  "Longest wait before the first retry of a failed delivery (doubling after)")
-      ->capture_default_str();
-  app->add_option("--retry-max", o->retry_max, "Longest wait between two retries")
-      ->capture_default_str();
-  app->add_option("--retry-max-age", o->retry_max_age,
-                  "Age after which a delivery that still fails is dead-lettered")
-      ->capture_default_str();
-  app->add_option("--delivery-lease", o->delivery_lease,
-                  "How long a claimed delivery is reserved for the instance sending it")
-      ->capture_default_str();
+      ->option_text("ADDRESS");
+  app->add_option("--delivery-workers", o->delivery_workers, tr("Threads sending alert deliveries"))
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64))
+      ->option_text("N");
+  for (const auto& [flag, field, help] :
+       {std::tuple{"--delivery-timeout", &o->delivery_timeout,
+                   tr("Time allowed for one delivery attempt")},
+        std::tuple{"--retry-initial", &o->retry_initial,
+                   tr("Longest wait before the first retry of a failed delivery (doubling "
+                      "after)")},
+        std::tuple{"--retry-max", &o->retry_max, tr("Longest wait between two retries")},
+        std::tuple{"--retry-max-age", &o->retry_max_age,
+                   tr("Age after which a delivery that still fails is dead-lettered")},
+        std::tuple{"--delivery-lease", &o->delivery_lease,
+                   tr("How long a claimed delivery is reserved for the instance sending it")}}) {
+    app->add_option(flag, *field, std::string(help) + tr(" (30s, 5m, 1h...)"))
+        ->capture_default_str()
+        ->option_text("DURATION");
+  }
+  document(
+      app,
+      {{tr("Serve on the default address with a SQLite store in racine-data/"), "racine serve"},
+       {tr("Several instances sharing one PostgreSQL database"),
+        "RACINE_DATABASE_URL=postgresql://racine@db/racine racine serve --listen "
+        "0.0.0.0:8080"},
+       {tr("Alert emails through a relay"),
+        "racine serve --smtp smtp://mail.example.net:25 --smtp-from alerts@example.net"}},
+      {tr("0: stopped by SIGINT or SIGTERM"),
+       tr("2: usage error, or a store or address that cannot be used")});
 
   auto t = std::make_shared<TokenOptions>();
   CLI::App* token =
-      root.add_subcommand("token", "Manage API tokens offline, on the server's store");
+      root.add_subcommand("token", tr("Manage API tokens offline, on the server's store"));
   token->require_subcommand(1);
   CLI::App* create =
-      token->add_subcommand("create", "Create a token and print it (it is shown only once)");
-  create->add_option("--role", t->role, "admin, editor, tenant or ingest")->required();
-  create->add_option("--tenant", t->tenant, "The tenant of a tenant or ingest token");
-  create->add_option("--name", t->name, "What the token is for")->capture_default_str();
-  auto* tdata = create->add_option("--data", t->store.data, "Folder of the SQLite store")
-                    ->capture_default_str();
+      token->add_subcommand("create", tr("Create a token and print it (it is shown only once)"));
+  create->add_option("--role", t->role, tr("What the token may do (docs/server.md)"))
+      ->required()
+      ->check(CLI::IsMember({"admin", "editor", "tenant", "ingest"}))
+      ->option_text("ROLE");
+  create->add_option("--tenant", t->tenant, tr("The tenant of a tenant or ingest token"))
+      ->option_text("TENANT");
+  create->add_option("--name", t->name, tr("What the token is for"))
+      ->capture_default_str()
+      ->option_text("NAME");
+  auto* tdata = create->add_option("--data", t->store.data, tr("Folder of the SQLite store"))
+                    ->capture_default_str()
+                    ->option_text("DIR");
   create
-      ->add_option("--database", t->store.database, "PostgreSQL URL; default: $RACINE_DATABASE_URL")
-      ->excludes(tdata);
+      ->add_option("--database", t->store.database,
+                   tr("PostgreSQL URL; default: $RACINE_DATABASE_URL"))
+      ->excludes(tdata)
+      ->option_text("URL");
+  document(create,
+           {{tr("The first administrator token of a new store"),
+             "racine token create --role admin --name ops"},
+            {tr("A token Alertmanager posts alerts with, for one tenant"),
+             "racine token create --role ingest --tenant acme --name alertmanager"}},
+           {tr("0: the token is printed"), tr("2: usage error, or a store that cannot be opened")});
   return {{app, [o, data] { return run_serve(*o, data->count() > 0); }},
           {create, [t, tdata] { return run_token_create(*t, tdata->count() > 0); }}};
 }

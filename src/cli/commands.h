@@ -8,6 +8,8 @@
 #include <string>
 
 #include "cli/common.h"
+#include "cli/help.h"
+#include "cli/messages.h"
 
 namespace racine::cli {
 
@@ -29,8 +31,32 @@ inline CLI::Option* repeatable(CLI::Option* o) {
 inline CLI::Option* add_from(CLI::App* app, std::optional<std::string>& from) {
   return app
       ->add_option("--from", from,
-                   "Input format (md, yaml, json, csv; default: by extension, else md)")
-      ->check(CLI::IsMember(document_formats()));
+                   tr("Format of the input (default: by the file's extension, else md)"))
+      ->check(CLI::IsMember(document_formats()))
+      ->option_text("FORMAT");
+}
+
+// --matrix FILE: the matrix a query reads.
+inline CLI::Option* add_matrix(CLI::App* app, std::string& matrix) {
+  return app
+      ->add_option("--matrix", matrix,
+                   tr("Matrix file ('-' for standard input; none: the built-in matrix)"))
+      ->option_text("FILE");
+}
+
+// --with OPTION (repeatable): contract options applied to the matrix first.
+inline CLI::Option* add_with(CLI::App* app, std::vector<std::string>& with) {
+  return repeatable(app->add_option("--with", with,
+                                    tr("Apply this contract option first (see `racine options`)")))
+      ->option_text("OPTION");
+}
+
+// --config FILE: the configuration to use instead of the nearest .racine.yaml.
+inline CLI::Option* add_config(CLI::App* app, std::optional<std::string>& path) {
+  return app
+      ->add_option("--config", path,
+                   tr("Use this configuration instead of the nearest .racine.yaml"))
+      ->option_text("FILE");
 }
 
 Command add_lint(CLI::App& root);

@@ -16,11 +16,15 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/help.h"
+#include "cli/messages.h"
 #include "core/text.h"
 
 namespace {
 
 using racine::cli::k_exit_error;
+using racine::cli::tr;
+using racine::cli::trf;
 
 // Standard output that could not be written (a full disk, /dev/full) is an error of
 // its own: exit 2 with the system's message, whatever the command found. `err` is the
@@ -38,22 +42,6 @@ int finish(int status) {
   if (std::fflush(stdout) != 0) return output_failed(errno);
   if (std::ferror(stdout) != 0) return output_failed(errno);
   return status;
-}
-
-// The nearest of `names` to `word` (at most 2 edits, and fewer than half its letters),
-// or "" when none is that near.
-std::string nearest(std::string_view word, const std::vector<std::string>& names) {
-  std::string best;
-  std::size_t best_distance = 3;
-  for (const auto& n : names) {
-    const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, n.size() / 2));
-    const std::size_t d = racine::text::edit_distance_within(word, n, limit);
-    if (d <= limit && d < best_distance) {
-      best = n;
-      best_distance = d;
-    }
-  }
-  return best;
 }
 
 std::vector<std::string> command_names(const CLI::App& app) {
@@ -77,12 +65,12 @@ std::string unknown_command(CLI::App& root, const std::vector<std::string>& word
     }
     const std::string here = path.empty() ? w : path + " " + w;
     if (next == nullptr) {
-      const std::string near = nearest(w, names);
+      const std::string near = racine::cli::nearest_word(w, names);
       std::string all;
       for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
-      return near.empty() ? fmt::format("unknown command '{}' (commands: {})", here, all)
-                          : fmt::format("unknown command '{}'; did you mean '{}'?", here,
-                                        path.empty() ? near : path + " " + near);
+      return near.empty() ? trf("unknown command '{}' (commands: {})", here, all)
+                          : trf("unknown command '{}'; did you mean '{}'?", here,
+                                path.empty() ? near : path + " " + near);
     }
     app = next;
     path = here;
@@ -111,9 +99,15 @@ int main(int argc, char** argv) {
   args.push_back(nullptr);
   argc = static_cast<int>(args.size()) - 1;
   argv = args.data();
-  CLI::App app{"racine: check, query and act on responsibility assignment (RACI) matrices",
+  init_messages(argc > 0 ? argv[0] : nullptr);
+  CLI::App app{tr("racine: check, query and act on responsibility assignment (RACI) matrices"),
                "racine"};
-  app.set_version_flag("--version", std::string(RACINE_VERSION));
+  // Inherited by every sub-command added below: racine's help formatter, its help flag
+  // and its option heading, in the user's language.
+  app.formatter(help_formatter());
+  app.set_help_flag("-h,--help", tr("Print this help and exit"));
+  app.option_defaults()->group(tr("Options"));
+  app.set_version_flag("--version", std::string(RACINE_VERSION), tr("Print racine's version"));
   app.require_subcommand(1);
   std::vector<Command> commands = {
       add_lint(app),       add_fmt(app),     add_export(app),  add_show(app),    add_init(app),
@@ -125,9 +119,13 @@ int main(int argc, char** argv) {
   for (auto& c : add_serve(app)) commands.push_back(std::move(c));
   // Answered before parsing (below); declared so that help, completion and the man page
   // list them.
-  app.add_subcommand("help", "Show the help of racine or of a command (racine help who)")
+  app.add_subcommand("help", tr("Show the help of racine or of a command (racine help who)"))
       ->allow_extras();
-  app.add_subcommand("version", "Print racine's version");
+  app.add_subcommand("version", tr("Print racine's version"));
+  name_command_groups(app);
+  document(&app, {{tr("Check the built-in matrix"), "racine lint"},
+                  {tr("Who restores a backup"), "racine who restaurer une sauvegarde"},
+                  {tr("The help of a command"), "racine help who"}});
   // `racine help [CMD...]` is `racine [CMD...] --help`; `racine version` is `--version`.
   std::vector<std::string> words;
   for (int i = 1; i < argc; ++i) words.emplace_back(argv[i]);
@@ -167,8 +165,8 @@ int main(int argc, char** argv) {
         at = next;
       }
       if (const std::string bad = unknown_command(app, commandish); !bad.empty()) {
-        fmt::print(stderr, "racine: {}\nRun 'racine help' for the list of commands.\n",
-                   printable(bad));
+        fmt::print(stderr, "racine: {}\n{}\n", printable(bad),
+                   tr("Run 'racine help' for the list of commands."));
         return k_exit_error;
       }
     }
@@ -185,16 +183,20 @@ int main(int argc, char** argv) {
     // CLI11's messages quote the arguments: escaped, like every message quoting input.
     // One prefix for every error, the parser's included.
     std::string where = "racine";
+    const CLI::App* command = &app;
     for (const CLI::App* s = &app; s != nullptr;) {
       const CLI::App* next = nullptr;
       for (const CLI::App* c : s->get_subcommands({})) {
         if (c->parsed()) next = c;
       }
-      if (next != nullptr) where += " " + next->get_name();
+      if (next != nullptr) {
+        where += " " + next->get_name();
+        command = next;
+      }
       s = next;
     }
-    fmt::print(stderr, "racine: {}\nRun '{} --help' for more information.\n", printable(e.what()),
-               where);
+    fmt::print(stderr, "racine: {}\n{}\n", printable(parse_error_message(e, command)),
+               trf("Run '{} --help' for more information.", where));
     return k_exit_error;
   }
   try {

@@ -9,11 +9,11 @@
 #include <ctime>
 #include <filesystem>
 
+#include "cli/messages.h"
 #include "core/escape.h"
 #include "formats/document.h"
 #include "reports/compliance.h"
 #include "reports/page.h"
-#include "reports/xlsx_writer.h"
 
 namespace racine::cli {
 
@@ -68,16 +68,15 @@ Result<std::string> choose_output_format(const std::string& command,
   if (flag) {
     const auto f = canonical(*flag);
     if (!f)
-      return Error{"", 0, 0,
-                   fmt::format("{}: unknown format '{}' (formats: {})", command, *flag,
-                               output_format_list())};
+      return Error{
+          "", 0, 0,
+          trf("{}: unknown format '{}' (formats: {})", command, *flag, output_format_list())};
     if (!by_ext.empty() && std::find(by_ext.begin(), by_ext.end(), *f) == by_ext.end()) {
       std::string fits;
       for (const auto& e : by_ext) fits += (fits.empty() ? "" : ", ") + e;
       return Error{
           "", 0, 0,
-          fmt::format(
-              "{}: {} would write {} under the extension of another format ({}): change the "
+          trf("{}: {} would write {} under the extension of another format ({}): change the "
               "extension or the format",
               command, output, *f, fits)};
     }
@@ -86,20 +85,30 @@ Result<std::string> choose_output_format(const std::string& command,
   if (!by_ext.empty()) return by_ext.front();
   if (fallback) return *fallback;
   return Error{"", 0, 0,
-               fmt::format("{}: the extension of {} names no format: give --to ({})", command,
-                           output, output_format_list())};
+               trf("{}: the extension of {} names no format: give --to ({})", command, output,
+                   output_format_list())};
+}
+
+void add_report_lang(CLI::App* app, std::string& lang) {
+  app->add_option("--lang", lang,
+                  tr("Language of the html and xlsx reports' labels: fr or en (de, es and it "
+                     "give en; default: the matrix's language, else en)"))
+      ->check(CLI::IsMember({"fr", "en", "de", "es", "it"}))
+      ->option_text("LANG");
 }
 
 int write_matrix(const Matrix& m, const std::string& format, const std::string& output,
                  const PageContext& page) {
   if (format == "xlsx") {
     if (output.empty() || output == "-") {
-      print_usage_error(page.command == "convert"
-                            ? "convert --to xlsx writes a file: give OUT.xlsx"
-                            : page.command + " --format xlsx writes a file: give -o FILE.xlsx");
+      print_usage_error(
+          page.command == "convert"
+              ? std::string(tr("convert --to xlsx writes a file: give OUT.xlsx"))
+              : trf("{} --format xlsx writes a file: give -o FILE.xlsx", page.command));
       return k_exit_error;
     }
-    auto bytes = reports::write_xlsx(m);
+    auto config = config_for(page.file, page.input);
+    auto bytes = reports::xlsx_report(m, config ? *config : lint::Config{}, page.lang);
     if (!bytes) {
       print_error(bytes.error());
       return k_exit_error;
@@ -108,8 +117,9 @@ int write_matrix(const Matrix& m, const std::string& format, const std::string& 
   }
   if (format == "html") {
     auto config = config_for(page.file, page.input);
-    return write_output(
-        reports::html_page(m, config ? *config : lint::Config{}, page.original, page.with), output);
+    return write_output(reports::html_page(m, config ? *config : lint::Config{}, page.original,
+                                           page.with, page.lang),
+                        output);
   }
   if (format == "oscal") {
     auto now = timestamp();
@@ -123,8 +133,7 @@ int write_matrix(const Matrix& m, const std::string& format, const std::string& 
   if (format == "ccm-csv") return write_output(reports::write_ccm_csv(m), output);
   const auto f = parse_format(format);
   if (!f) {
-    print_usage_error(
-        fmt::format("unknown format '{}' (formats: {})", format, output_format_list()));
+    print_usage_error(trf("unknown format '{}' (formats: {})", format, output_format_list()));
     return k_exit_error;
   }
   return write_output(write_document(m, *f), output);

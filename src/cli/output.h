@@ -3,6 +3,7 @@
 // same for all three, chosen by flag or by the output file's extension, never one
 // format under another's extension.
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,7 +38,13 @@ struct PageContext {
   std::string file;                  // the input path, for its configuration
   InputOptions input;
   std::vector<std::string> with;
+  std::string lang;  // --lang of the html and xlsx reports; empty: the matrix's language
 };
+
+// Adds `--lang` for the html and xlsx reports' labels: fr, en, de, es or it as `--lang`
+// of the text output (cli/phrases.h); French and English are written, the others give
+// English (reports::report_language decides).
+void add_report_lang(CLI::App* app, std::string& lang);
 
 // Writes `m` in `format` to `output` ("" or "-": standard output; XLSX refuses it).
 // Returns the exit status; errors are printed.

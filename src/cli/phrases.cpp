@@ -1,5 +1,7 @@
 #include "cli/phrases.h"
 
+#include "cli/messages.h"
+
 namespace racine::cli {
 
 namespace {
@@ -60,10 +62,10 @@ const Phrases& phrases_for(const Matrix& m, const std::string& lang) {
 }
 
 void add_lang(CLI::App* app, std::string& lang) {
-  app->add_option(
-         "--lang", lang,
-         "Language of the text output (fr, en, de, es, it; default: the matrix's, else en)")
-      ->check(CLI::IsMember({"fr", "en", "de", "es", "it"}));
+  app->add_option("--lang", lang,
+                  tr("Language of the text output (default: the matrix's, else en)"))
+      ->check(CLI::IsMember({"fr", "en", "de", "es", "it"}))
+      ->option_text("LANG");
 }
 
 }  // namespace racine::cli

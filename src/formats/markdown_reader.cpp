@@ -25,6 +25,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <filesystem>
 #include <memory>
@@ -49,7 +50,44 @@ std::string_view type_of(cmark_node* n) {
   return cmark_node_get_type_string(n);
 }
 
-// Rendered text of a node: text and code literals, breaks as spaces, HTML dropped.
+// `<sup>12</sup>` (raw HTML, as some tools write footnote calls) at `n`: the number as
+// superscript digits ("¹²"), which are footnote markers like any other; `n` moves to the
+// closing tag. Empty when `n` does not open such a group.
+std::string superscript_group(cmark_node*& n) {
+  auto literal = [](cmark_node* x) {
+    const char* l = x != nullptr ? cmark_node_get_literal(x) : nullptr;
+    return l != nullptr ? std::string_view(l) : std::string_view();
+  };
+  auto is_tag = [&](cmark_node* x, std::string_view tag) {
+    if (x == nullptr || cmark_node_get_type(x) != CMARK_NODE_HTML_INLINE) return false;
+    const std::string_view l = literal(x);
+    if (l.size() != tag.size()) return false;
+    for (std::size_t i = 0; i < l.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(l[i])) != tag[i]) return false;
+    }
+    return true;
+  };
+  if (!is_tag(n, "<sup>")) return "";
+  cmark_node* body = cmark_node_next(n);
+  if (body == nullptr || cmark_node_get_type(body) != CMARK_NODE_TEXT) return "";
+  cmark_node* close = cmark_node_next(body);
+  if (!is_tag(close, "</sup>")) return "";
+  const std::string_view digits = literal(body);
+  if (digits.empty() || digits.size() > 3) return "";
+  static constexpr std::array<std::string_view, 10> k_superscript = {
+      "\u2070", "\u00B9", "\u00B2", "\u00B3", "\u2074",
+      "\u2075", "\u2076", "\u2077", "\u2078", "\u2079"};
+  std::string out;
+  for (const char c : digits) {
+    if (c < '0' || c > '9') return "";
+    out += k_superscript[static_cast<std::size_t>(c - '0')];
+  }
+  n = close;
+  return out;
+}
+
+// Rendered text of a node: text and code literals, breaks as spaces, HTML dropped
+// (but for footnote calls written `<sup>1</sup>`, kept as "¹").
 // Walks the subtree with parent links, without recursion (inline nesting can be as deep
 // as the input is long) and without cmark_iter's allocation: this runs for every cell.
 std::string rendered_text(cmark_node* root) {
@@ -57,7 +95,9 @@ std::string rendered_text(cmark_node* root) {
   cmark_node* n = cmark_node_first_child(root);
   while (n != nullptr) {
     const auto t = cmark_node_get_type(n);
-    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
+    if (t == CMARK_NODE_HTML_INLINE) {
+      out += superscript_group(n);
+    } else if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
       if (const char* lit = cmark_node_get_literal(n)) out += lit;
     } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
       out += ' ';
@@ -141,6 +181,36 @@ Result<FrontMatter> read_front_matter(const SourceFile& src) {
                  fmt::format("invalid front matter: {}", e.msg)};
   }
   return fm;
+}
+
+// A legend written right under a table, without a blank line, so that GitHub renders it
+// as a one-cell row: "*A=Accountable, R=Responsible, C=Consulted, I=Informed*",
+// "Légende : R = Réalise, A = Approuve". At least two "LETTER = word" pairs whose letters
+// are role letters of the document.
+bool is_legend_line(std::string_view text, std::string_view letters) {
+  std::string seen;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c < 'A' || c > 'Z' || letters.find(c) == std::string_view::npos) continue;
+    if (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) != 0 ||
+                  static_cast<unsigned char>(text[i - 1]) >= 0x80))
+      continue;
+    std::size_t k = i + 1;
+    while (k < text.size() && text[k] == ' ') ++k;
+    std::size_t sep = 0;
+    for (const std::string_view s : {"=", ":", "-", "\xE2\x80\x93", "\xE2\x80\x94"}) {
+      if (text.substr(k).starts_with(s)) sep = s.size();
+    }
+    if (sep == 0) continue;
+    k += sep;
+    while (k < text.size() && text[k] == ' ') ++k;
+    if (k < text.size() &&
+        (std::isalpha(static_cast<unsigned char>(text[k])) != 0 ||
+         static_cast<unsigned char>(text[k]) >= 0x80) &&
+        seen.find(c) == std::string::npos)
+      seen += c;
+  }
+  return seen.size() >= 2;
 }
 
 // Separators between party names in a transposed cell: "PM, Dev", "PM / Dev", "PM et Dev".
@@ -642,7 +712,9 @@ void Reader::on_code_block(cmark_node* n) {
   int fence_length = 0;
   int fence_offset = 0;
   char fence_char = 0;
-  if (cmark_node_get_fenced(n, &fence_length, &fence_offset, &fence_char) == 0) return;
+  // An indented block (four spaces or a tab: MkDocs' content tabs `=== "Tab"` indent theirs)
+  // has no fence line above its first line.
+  const bool fenced = cmark_node_get_fenced(n, &fence_length, &fence_offset, &fence_char) != 0;
   const char* lit = cmark_node_get_literal(n);
   if (lit == nullptr) return;
   const std::string_view code(lit);
@@ -653,9 +725,12 @@ void Reader::on_code_block(cmark_node* n) {
     const auto nl = code.find('\n', pos);
     const std::string_view cur = code.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
     if (prev.find('|') != std::string_view::npos && is_delimiter_row(cur)) {
-      const std::uint32_t line = line_of(n) + offset - 1;
+      const std::uint32_t line = line_of(n) + offset - (fenced ? 1 : 2);
       skip(m_src->line_span(line),
-           "table inside a fenced code block is shown as code, not as a table", false);
+           fenced ? "table inside a fenced code block is shown as code, not as a table"
+                  : "table inside an indented code block (4 spaces or a tab, as under an "
+                    "MkDocs tab) is shown as code, not as a table",
+           false);
       return;
     }
     prev = cur;
@@ -979,6 +1054,11 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
     // A note written under the table without a blank line renders as a one-cell row.
     const std::string_view trimmed = text::trim(src_line.substr(row.content));
     if (parties_empty && !trimmed.empty() && trimmed[0] != '|' && row.ranges.size() <= 1) {
+      // So does a legend: it is neither an activity nor a note.
+      if (is_legend_line(row.cells[0], m_m.roles.letters)) {
+        skip(m_src->line_span(row.line), "a legend written right under the table", false);
+        continue;
+      }
       const std::string marker = leading_marker(row.cells[0]);
       if (!marker.empty()) {
         Note note;

@@ -6,6 +6,7 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -66,27 +67,94 @@ std::string sheet_name(std::string_view wanted, std::set<std::string>& taken) {
   return out;
 }
 
-std::vector<std::string> sheet_names(const Matrix& m) {
+std::vector<std::string> sheet_names(const Matrix& m, const Labels& l) {
   std::set<std::string> taken;
   std::vector<std::string> out;
-  out.push_back(sheet_name("Matrix", taken));
-  taken.insert("summary");  // kept for the last sheet
+  out.push_back(sheet_name(l.matrix_sheet, taken));
+  taken.insert(text::fold(l.summary_sheet));  // kept for the last sheets
+  taken.insert(text::fold(l.findings));
   for (const auto& p : m.parties) out.push_back(sheet_name(p.name, taken));
-  out.emplace_back("Summary");
+  out.emplace_back(l.summary_sheet);
+  out.emplace_back(l.findings);
   return out;
 }
 
-// Column widths that fit what was written.
+// A header or footer text: control characters dropped, `&` doubled (a bare `&` starts a
+// code), cut on a code point boundary to at most `max_bytes` bytes (Excel refuses a
+// header over 255 characters; counting bytes keeps any text under it).
+std::string header_text(std::string_view s, std::size_t max_bytes) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t n = 1;  // the bytes of the code point at i
+    while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0U) == 0x80U) ++n;
+    const auto u = static_cast<unsigned char>(s[i]);
+    const std::string_view cp = s.substr(i, n);
+    i += n;
+    if (u < 0x20 || u == 0x7F) continue;
+    const std::size_t add = cp == "&" ? 2 : n;
+    if (out.size() + add > max_bytes) break;
+    out += cp;
+    if (cp == "&") out += '&';
+  }
+  return out;
+}
+
+// The lines `s` takes in a column `width` characters wide, wrapped at spaces (a word
+// longer than the line takes lines of its own). The column width's unit is a digit;
+// text averages 0.78 of it (measured on LibreOffice's rendering of the seed's titles),
+// an estimate that errs tall rather than let lines overlap.
+std::size_t wrapped_lines(std::string_view s, double width) {
+  const auto room = static_cast<std::size_t>(std::max(1.0, (width - 1) / 0.78));
+  std::size_t lines = 1;
+  std::size_t used = 0;
+  std::size_t start = 0;
+  while (start < s.size()) {
+    std::size_t end = s.find(' ', start);
+    if (end == std::string_view::npos) end = s.size();
+    const std::size_t word = text::codepoints(s.substr(start, end - start));
+    if (used > 0 && used + 1 + word > room) {
+      ++lines;
+      used = 0;
+    }
+    used += (used > 0 ? 1 : 0) + word;
+    while (used > room) {
+      ++lines;
+      used -= room;
+    }
+    start = end + 1;
+  }
+  return lines;
+}
+
+// Column widths that fit what was written, and the heights of the rows whose wrapped
+// texts take several lines (a spreadsheet does not always size them when it opens a
+// file, LibreOffice among them: the lines would overlap when printed).
 struct Widths {
+  static constexpr double k_line_height = 15;  // points, of the default 11-point font
   std::vector<double> w;
+  std::map<lxw_row_t, std::vector<std::pair<std::size_t, std::string>>> wrapped;
   void fit(std::size_t col, std::string_view s) {
     if (w.size() <= col) w.resize(col + 1, 8);
     w[col] = std::min(k_max_width, std::max(w[col], static_cast<double>(text::codepoints(s)) + 2));
+  }
+  // `s` is written wrapped at (row, col).
+  void wrap(lxw_row_t row, std::size_t col, std::string_view s) {
+    fit(col, s);
+    wrapped[row].emplace_back(col, std::string(s));
   }
   [[nodiscard]] lxw_error apply(lxw_worksheet* ws) const {
     for (std::size_t c = 0; c < w.size(); ++c) {
       const lxw_error e = worksheet_set_column(ws, static_cast<lxw_col_t>(c),
                                                static_cast<lxw_col_t>(c), w[c], nullptr);
+      if (e != LXW_NO_ERROR) return e;
+    }
+    for (const auto& [row, cells] : wrapped) {
+      std::size_t lines = 1;
+      for (const auto& [col, s] : cells) lines = std::max(lines, wrapped_lines(s, w[col]));
+      if (lines < 2) continue;
+      const lxw_error e =
+          worksheet_set_row(ws, row, k_line_height * static_cast<double>(lines), nullptr);
       if (e != LXW_NO_ERROR) return e;
     }
     return LXW_NO_ERROR;
@@ -183,10 +251,10 @@ class Book {
     check(worksheet_write_string(ws, row, col, s.c_str(), f), span, what, row, col);
   }
 
-  void number(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, double v) {
+  void number(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, double v, lxw_format* f = nullptr) {
     if (error || ws == nullptr) return;
     if (!place(row, col, "count", Span{})) return;
-    check(worksheet_write_number(ws, row, col, v, nullptr), Span{}, "count", row, col);
+    check(worksheet_write_number(ws, row, col, v, f), Span{}, "count", row, col);
   }
 
   void check(lxw_error e, Span span, std::string_view what, lxw_row_t row, lxw_col_t col) {
@@ -235,11 +303,31 @@ std::string cell_text(const Cell& c) {
   return s;
 }
 
-void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
-  const std::vector<std::string> names = sheet_names(m);
+// How every sheet prints: landscape A4, fitted to the page's width (as many pages down
+// as needed), the header row repeated on every page, the matrix's title at the top left,
+// the sheet's name at the top right and the page number at the bottom.
+void print_setup(lxw_worksheet* ws, const Matrix& m, Book& book) {
+  if (book.error || ws == nullptr) return;
+  worksheet_set_landscape(ws);       // returns nothing to check
+  worksheet_set_paper(ws, 9);        // A4; returns nothing to check
+  worksheet_fit_to_pages(ws, 1, 0);  // returns nothing to check
+  book.check(worksheet_repeat_rows(ws, 0, 0), "header row repeated on every page");
+  const std::string title = header_text(m.title.empty() ? m.id : m.title, 200);
+  book.check(worksheet_set_header(ws, fmt::format("&L{}&R&A", title).c_str()), "page header");
+  book.check(worksheet_set_footer(ws, "&C&P / &N"), "page footer");
+}
+
+void write_sheets(const Matrix& m, const XlsxExtras& extras, lxw_workbook* wb, Book& book) {
+  const Labels& l = labels(extras.lang);
+  const std::vector<std::string> names = sheet_names(m, l);
   lxw_format* header = workbook_add_format(wb);
   lxw_format* section = workbook_add_format(wb);
-  if (header == nullptr || section == nullptr) {
+  lxw_format* wrap = workbook_add_format(wb);
+  lxw_format* bold = workbook_add_format(wb);
+  std::array<lxw_format*, 3> severity{workbook_add_format(wb), workbook_add_format(wb),
+                                      workbook_add_format(wb)};
+  if (header == nullptr || section == nullptr || wrap == nullptr || bold == nullptr ||
+      std::find(severity.begin(), severity.end(), nullptr) != severity.end()) {
     book.fail(Span{},
               "cannot write the workbook: libxlsxwriter cannot add a cell format (out of memory)");
     return;
@@ -247,8 +335,20 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
   format_set_bold(header);
   format_set_bg_color(header, 0xF4F6F7);
   format_set_border(header, LXW_BORDER_THIN);
+  format_set_text_wrap(header);
+  format_set_align(header, LXW_ALIGN_VERTICAL_TOP);
   format_set_bold(section);
   format_set_bg_color(section, 0xEAF2F8);
+  format_set_text_wrap(wrap);
+  format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+  format_set_bold(bold);
+  // Errors red and bold, warnings amber, infos grey and italic: discreet.
+  format_set_font_color(severity[0], 0xB03A2E);
+  format_set_bold(severity[0]);
+  format_set_font_color(severity[1], 0x9A5B00);
+  format_set_font_color(severity[2], 0x8A939B);
+  format_set_italic(severity[2]);
+  for (lxw_format* f : severity) format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
   std::map<lxw_color_t, lxw_format*> role_formats;
   auto role_format = [&](const RoleSet& r) {
     const lxw_color_t c = colour_of(r);
@@ -262,6 +362,7 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
         return f;
       }
       format_set_align(f, LXW_ALIGN_CENTER);
+      format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
       format_set_bold(f);
       if (c != LXW_COLOR_WHITE) {
         format_set_bg_color(f, c);
@@ -281,10 +382,10 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
   // The matrix.
   lxw_worksheet* ws = book.sheet(names.front());
   Widths widths;
-  book.text(ws, 0, 0, "Section", header, "header", Span{});
-  book.text(ws, 0, 1, "Activity", header, "header", Span{});
-  widths.fit(0, "Section");
-  widths.fit(1, "Activity");
+  book.text(ws, 0, 0, std::string(l.section), header, "header", Span{});
+  book.text(ws, 0, 1, std::string(l.activity), header, "header", Span{});
+  widths.fit(0, l.section);
+  widths.fit(1, l.activity);
   for (std::size_t p = 0; p < m.parties.size(); ++p) {
     book.text(ws, 0, col(p + 2), m.parties[p].name, header, "party name", party_span(m.parties[p]));
     widths.fit(p + 2, m.parties[p].name);
@@ -292,10 +393,10 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
   std::size_t row = 1;
   for (const auto& s : m.sections) {
     for (const auto& a : s.activities) {
-      book.text(ws, row_of(row), 0, s.title, nullptr, "section title", s.span);
-      book.text(ws, row_of(row), 1, a.title, nullptr, "activity title", a.span);
-      widths.fit(0, s.title);
-      widths.fit(1, a.title);
+      book.text(ws, row_of(row), 0, s.title, wrap, "section title", s.span);
+      book.text(ws, row_of(row), 1, a.title, wrap, "activity title", a.span);
+      widths.wrap(row_of(row), 0, s.title);
+      widths.wrap(row_of(row), 1, a.title);
       for (std::size_t p = 0; p < m.parties.size(); ++p) {
         if (p >= a.cells.size() || !a.cells[p].present) continue;
         const std::string t = cell_text(a.cells[p]);
@@ -307,18 +408,76 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
     }
   }
   if (book.error) return;
+  const std::size_t table_end = row;
+  // Below the table: what the letters mean, the notes with their markers and the section
+  // they follow, and the contract options (what the marked cells could become).
+  auto heading = [&](std::string_view h) {
+    ++row;
+    book.text(ws, row_of(row), 0, std::string(h), section, "heading", Span{});
+    ++row;
+  };
+  heading(l.legend.substr(0, l.legend.find_last_not_of(" :") + 1));
+  for (const char c : m.roles.letters) {
+    book.text(ws, row_of(row), 0, std::string(1, c),
+              role_format(RoleSet::from_letters(std::string(1, c))), "role legend", Span{});
+    book.text(ws, row_of(row), 1, role_name(l, m.roles, c), nullptr, "role legend", Span{});
+    ++row;
+  }
+  if (!m.notes.empty()) {
+    heading(l.notes);
+    for (std::size_t k = 0; k < m.notes.size(); ++k) {
+      const Note& n = m.notes[k];
+      const std::string where =
+          n.after_section >= 0 && n.after_section < static_cast<int>(m.sections.size())
+              ? m.sections[static_cast<std::size_t>(n.after_section)].title
+              : std::string();
+      std::string note = fmt::format("{} {}", n.marker, n.text);
+      for (const Option& o : m.options) {
+        if (o.note == static_cast<int>(k) || (o.marker == n.marker && o.text == n.text)) {
+          note += fmt::format(" ({} {})", l.option, o.id);
+          break;
+        }
+      }
+      book.text(ws, row_of(row), 0, where, wrap, "section title", Span{});
+      book.text(ws, row_of(row), 1, note, wrap, "note", n.span);
+      widths.wrapped[row_of(row)] = {{0, where}, {1, note}};
+      ++row;
+    }
+  }
+  if (!m.options.empty()) {
+    heading(l.options);
+    for (const Option& o : m.options) {
+      const std::string name = fmt::format("{} {} {}", o.marker, l.option, o.id);
+      book.text(ws, row_of(row), 0, name, wrap, "option", Span{});
+      book.text(ws, row_of(row), 1, o.text, wrap, "option", Span{});
+      widths.wrapped[row_of(row)] = {{0, name}, {1, o.text}};
+      ++row;
+    }
+  }
+  if (m.gray_zone) {
+    heading(l.gray_zone);
+    book.text(ws, row_of(row), 1, m.gray_zone->text, wrap, "gray zone", m.gray_zone->span);
+    widths.wrapped[row_of(row)] = {{1, m.gray_zone->text}};
+    ++row;
+  }
+  if (book.error) return;
+  // A narrow section column (wrapped), the activity column at most 60 characters wide
+  // (wrapped): the roles stay on the page once it is fitted to the width.
+  widths.w[0] = std::min(widths.w[0], 26.0);
+  widths.w[1] = std::min(widths.w[1], 60.0);
   book.check(widths.apply(ws), "column widths");
   worksheet_freeze_panes(ws, 1, 2);  // returns nothing to check
-  book.check(worksheet_autofilter(ws, 0, 0, row_of(row - 1), col(m.parties.size() + 1)),
+  book.check(worksheet_autofilter(ws, 0, 0, row_of(table_end - 1), col(m.parties.size() + 1)),
              "autofilter");
+  print_setup(ws, m, book);
 
   // Each party's duties.
   for (std::size_t p = 0; p < m.parties.size() && !book.error; ++p) {
     lxw_worksheet* pw = book.sheet(names[p + 1]);
     Widths w;
-    const char* const cols[] = {"Section", "Activity", "Roles"};
+    const std::string_view cols[] = {l.section, l.activity, l.roles};
     for (lxw_col_t c = 0; c < 3; ++c) {
-      book.text(pw, 0, c, cols[c], header, "header", Span{});
+      book.text(pw, 0, c, std::string(cols[c]), header, "header", Span{});
       w.fit(c, cols[c]);
     }
     std::size_t r = 1;
@@ -326,63 +485,104 @@ void write_sheets(const Matrix& m, lxw_workbook* wb, Book& book) {
       for (const auto& a : s.activities) {
         if (p >= a.cells.size() || a.cells[p].roles.empty()) continue;
         const std::string t = cell_text(a.cells[p]);
-        book.text(pw, row_of(r), 0, s.title, nullptr, "section title", s.span);
-        book.text(pw, row_of(r), 1, a.title, nullptr, "activity title", a.span);
+        book.text(pw, row_of(r), 0, s.title, wrap, "section title", s.span);
+        book.text(pw, row_of(r), 1, a.title, wrap, "activity title", a.span);
         book.text(pw, row_of(r), 2, t, role_format(a.cells[p].roles), "role cell", a.cells[p].span);
-        w.fit(0, s.title);
-        w.fit(1, a.title);
+        w.wrap(row_of(r), 0, s.title);
+        w.wrap(row_of(r), 1, a.title);
         ++r;
       }
     }
     if (book.error) return;
+    w.w[0] = std::min(w.w[0], 26.0);
+    w.w[1] = std::min(w.w[1], 60.0);
     book.check(w.apply(pw), "column widths");
     worksheet_freeze_panes(pw, 1, 0);  // returns nothing to check
     if (r > 1) book.check(worksheet_autofilter(pw, 0, 0, row_of(r - 1), 2), "autofilter");
+    print_setup(pw, m, book);
   }
 
   // The workload: R, A, C, I per party, overall then per section.
-  lxw_worksheet* sw = book.sheet(names.back());
+  lxw_worksheet* sw = book.sheet(names[names.size() - 2]);
   Widths w;
-  std::vector<std::string> shead = {"Section", "Party"};
-  for (const char l : m.roles.letters) shead.emplace_back(1, l);
+  std::vector<std::string> shead = {std::string(l.section), std::string(l.party)};
+  for (const char c : m.roles.letters) shead.emplace_back(1, c);
   for (std::size_t c = 0; c < shead.size(); ++c) {
     book.text(sw, 0, col(c), shead[c], header, "header", Span{});
     w.fit(c, shead[c]);
   }
   std::size_t r = 1;
-  auto counts = [&](const std::string& title, Span span, auto begin, auto end) {
+  auto counts = [&](const std::string& title, bool whole, Span span, auto begin, auto end) {
     for (std::size_t p = 0; p < m.parties.size() && !book.error; ++p) {
-      book.text(sw, row_of(r), 0, title, title == "All" ? section : nullptr, "section title", span);
+      book.text(sw, row_of(r), 0, title, whole ? section : wrap, "section title", span);
       book.text(sw, row_of(r), 1, m.parties[p].name, nullptr, "party name",
                 party_span(m.parties[p]));
-      w.fit(0, title);
+      w.wrap(row_of(r), 0, title);
       w.fit(1, m.parties[p].name);
-      for (std::size_t l = 0; l < m.roles.letters.size(); ++l) {
+      for (std::size_t k = 0; k < m.roles.letters.size(); ++k) {
         std::size_t n = 0;
         for (auto s = begin; s != end; ++s) {
           for (const auto& a : s->activities)
-            n += p < a.cells.size() && a.cells[p].roles.has_letter(m.roles.letters[l]) ? 1U : 0U;
+            n += p < a.cells.size() && a.cells[p].roles.has_letter(m.roles.letters[k]) ? 1U : 0U;
         }
-        book.number(sw, row_of(r), col(l + 2), static_cast<double>(n));
+        book.number(sw, row_of(r), col(k + 2), static_cast<double>(n));
       }
       ++r;
     }
   };
-  counts("All", Span{}, m.sections.begin(), m.sections.end());
+  counts(std::string(l.all), true, Span{}, m.sections.begin(), m.sections.end());
   for (auto s = m.sections.begin(); s != m.sections.end() && !book.error; ++s)
-    counts(s->title, s->span, s, s + 1);
+    counts(s->title, false, s->span, s, s + 1);
   if (book.error) return;
+  w.w[0] = std::min(w.w[0], 40.0);
   book.check(w.apply(sw), "column widths");
   worksheet_freeze_panes(sw, 1, 0);  // returns nothing to check
+  print_setup(sw, m, book);
+
+  // The lint findings: code, severity, line, activity, message.
+  lxw_worksheet* fw = book.sheet(names.back());
+  Widths fwidths;
+  const std::string_view fhead[] = {l.code, l.severity, l.line, l.activity, l.message};
+  for (lxw_col_t c = 0; c < 5; ++c) {
+    book.text(fw, 0, c, std::string(fhead[c]), header, "header", Span{});
+    fwidths.fit(c, fhead[c]);
+  }
+  std::size_t fr = 1;
+  for (const auto& f : extras.findings) {
+    lxw_format* sev = severity[static_cast<std::size_t>(f.severity)];
+    const std::string_view sl = severity_label(l, f.severity);
+    book.text(fw, row_of(fr), 0, f.code, sev, "finding code", Span{});
+    book.text(fw, row_of(fr), 1, std::string(sl), sev, "finding severity", Span{});
+    if (f.line > 0) book.number(fw, row_of(fr), 2, static_cast<double>(f.line), wrap);
+    book.text(fw, row_of(fr), 3, f.activity, wrap, "finding activity", Span{});
+    book.text(fw, row_of(fr), 4, f.message, wrap, "finding message", Span{});
+    fwidths.fit(0, f.code);
+    fwidths.fit(1, sl);
+    fwidths.wrap(row_of(fr), 3, f.activity);
+    fwidths.wrap(row_of(fr), 4, f.message);
+    ++fr;
+  }
+  if (extras.findings.empty()) {
+    book.text(fw, 1, 0, std::string(l.no_findings), nullptr, "finding", Span{});
+    ++fr;
+  }
+  if (book.error) return;
+  fwidths.w[3] = std::min(fwidths.w[3], 45.0);
+  fwidths.w[4] = std::min(fwidths.w[4], 70.0);
+  book.check(fwidths.apply(fw), "column widths");
+  worksheet_freeze_panes(fw, 1, 0);  // returns nothing to check
+  if (!extras.findings.empty())
+    book.check(worksheet_autofilter(fw, 0, 0, row_of(fr - 1), 4), "autofilter");
+  print_setup(fw, m, book);
 }
 
 }  // namespace
 
-std::vector<std::string> xlsx_sheet_names(const Matrix& m) {
-  return sheet_names(m);
+std::vector<std::string> xlsx_sheet_names(const Matrix& m, Lang lang) {
+  return sheet_names(m, labels(lang));
 }
 
-Result<std::string> write_xlsx(const Matrix& m) {
+Result<std::string> write_xlsx(const Matrix& m, const XlsxExtras& extras) {
   const std::string shown = m.source ? m.source->path() : std::string("<xlsx>");
   const WorkDir dir;
   if (dir.path().empty())
@@ -396,7 +596,7 @@ Result<std::string> write_xlsx(const Matrix& m) {
   if (wb == nullptr)
     return Error{shown, 0, 0, "cannot write the workbook: libxlsxwriter cannot start one"};
   Book book(m, wb);
-  write_sheets(m, wb, book);
+  write_sheets(m, extras, wb, book);
   const lxw_error e = workbook_close(wb);  // frees the workbook, whatever happened
   if (book.error) return *book.error;
   if (e != LXW_NO_ERROR)

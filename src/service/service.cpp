@@ -385,7 +385,7 @@ Reply Service::write_matrix(const Matrix& m, const std::string& format, const Ma
   } else if (format == "oscal") {
     r.body = reports::write_oscal(m, rfc3339_now_seconds());
   } else if (format == "xlsx") {
-    auto bytes = reports::write_xlsx(m);
+    auto bytes = reports::xlsx_report(m, m_config);
     if (!bytes) return Reply::error(Status::unprocessable, "xlsx", bytes.error().to_string());
     r.body = std::move(*bytes);
     r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

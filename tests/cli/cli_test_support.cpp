@@ -49,7 +49,8 @@ Outcome racine(const std::vector<std::string>& args, const std::string& input,
     cmd += quote(cwd);
     cmd += " && ";
   }
-  cmd += "env NO_COLOR=1";
+  // English messages whatever the developer's locale; a test that wants French says so.
+  cmd += "env NO_COLOR=1 LANGUAGE= LC_ALL= LC_MESSAGES= LANG=C.UTF-8";
   for (const auto& e : env) {
     cmd += ' ';
     cmd += quote(e);

@@ -197,8 +197,22 @@ TEST(Cli, CommandLineConventions) {
   const auto parser = racine({"lint", "--format", "yml"});
   EXPECT_EQ(parser.status, 2);
   EXPECT_EQ(parser.err,
-            "racine: --format: yml not in {text,json,sarif,github}\n"
+            "racine: --format: 'yml' is not one of text, json, sarif, github\n"
             "Run 'racine lint --help' for more information.\n");
+  // The parser's other errors, in words too.
+  EXPECT_EQ(racine({"lint", "--stric"}).err,
+            "racine: unknown option '--stric'; did you mean '--strict'?\n"
+            "Run 'racine lint --help' for more information.\n");
+  EXPECT_EQ(racine({"who", "--limit", "0", "x"}).err,
+            "racine: --limit: '0' is not a number from 1 to 1000\n"
+            "Run 'racine who --help' for more information.\n");
+  EXPECT_EQ(racine({"who"}).err,
+            "racine: QUERY is missing\nRun 'racine who --help' for more information.\n");
+  EXPECT_EQ(racine({"lint", "--format"}).err,
+            "racine: --format needs a value\nRun 'racine lint --help' for more information.\n");
+  EXPECT_EQ(racine({"serve", "--data", "d", "--database", "postgresql://x"}).err,
+            "racine: --data and --database cannot be used together\n"
+            "Run 'racine serve --help' for more information.\n");
   const auto empty = racine({"who", "  "});
   EXPECT_EQ(empty.status, 2);
   EXPECT_EQ(empty.err,
@@ -208,6 +222,95 @@ TEST(Cli, CommandLineConventions) {
 }  // namespace racine::test
 
 namespace racine::test {
+
+// Every command's help describes its options in words (value names, allowed values,
+// defaults), gives examples and its exit statuses; no parser jargon is left.
+TEST(Cli, HelpSaysValuesDefaultsExamplesAndExitStatuses) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"lint"},           {"fmt"},           {"export"},
+      {"show"},           {"init"},          {"convert"},
+      {"options"},        {"resolve"},       {"who"},
+      {"duties"},         {"summary"},       {"diff"},
+      {"i18n"},           {"explain"},       {"rules"},
+      {"completion"},     {"man"},           {"k8s", "who"},
+      {"k8s", "lint"},    {"route", "test"}, {"serve"},
+      {"token", "create"}};
+  for (auto args : commands) {
+    const std::string name = args.size() == 1 ? args[0] : args[0] + " " + args[1];
+    args.emplace_back("--help");
+    const auto help = racine(args);
+    EXPECT_EQ(help.status, 0) << name;
+    EXPECT_TRUE(help.out.find("Usage: racine " + name) != std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("\nExamples:\n  "), std::string::npos) << name << "\n" << help.out;
+    EXPECT_NE(help.out.find("\nExit status:\n  0: "), std::string::npos) << name << "\n"
+                                                                         << help.out;
+    for (const char* jargon : {" TEXT", "UINT", "FLOAT", "REQUIRED", "Excludes", ":{", "=text"})
+      EXPECT_EQ(help.out.find(jargon), std::string::npos) << name << ": " << jargon << "\n"
+                                                          << help.out;
+  }
+  const auto who = racine({"who", "--help"}).out;
+  EXPECT_NE(who.find("  --limit N                     Show at most this many activities "
+                     "(allowed: 1 to 1000; default: 5)\n"),
+            std::string::npos)
+      << who;
+  EXPECT_NE(who.find("  --with OPTION                 Apply this contract option first (see "
+                     "`racine options`; repeatable)\n"),
+            std::string::npos)
+      << who;
+  EXPECT_NE(who.find("Exit status:\n  0: the matrix covers the question\n  1: no activity covers "
+                     "it: the gray zone"),
+            std::string::npos)
+      << who;
+  const auto serve = racine({"serve", "--help"}).out;
+  EXPECT_NE(serve.find("  --data DIR                    Folder of the SQLite store (default: "
+                       "racine-data; not with --database)\n"),
+            std::string::npos)
+      << serve;
+  EXPECT_NE(racine({"lint", "--help"})
+                .out.find("  --format FORMAT               Output format: text, "
+                          "json, sarif (code scanning) or github (GitHub "
+                          "Actions annotations) (default: text)\n"),
+            std::string::npos);
+}
+
+// Messages and help follow LC_ALL, LC_MESSAGES, LANG and LANGUAGE as gettext reads them:
+// French when they ask for it (even where the French locale is not installed), English
+// otherwise. Findings stay in English.
+TEST(Cli, MessagesFollowTheLocale) {
+  const std::string typo_fr =
+      "racine: commande inconnue 'lnt' ; vouliez-vous dire 'lint' ?\n"
+      "Lancez 'racine help' pour la liste des commandes.\n";
+  const std::string typo_en =
+      "racine: unknown command 'lnt'; did you mean 'lint'?\n"
+      "Run 'racine help' for the list of commands.\n";
+  EXPECT_EQ(racine({"lnt"}, "", {"LANG=fr_FR.UTF-8"}).err, typo_fr);
+  EXPECT_EQ(racine({"lnt"}, "", {"LANG=en_US.UTF-8", "LC_MESSAGES=fr_FR.UTF-8"}).err, typo_fr);
+  EXPECT_EQ(racine({"lnt"}, "", {"LANG=C.UTF-8", "LANGUAGE=fr"}).err, typo_fr);
+  EXPECT_EQ(racine({"lnt"}, "", {"LANG=fr_FR.UTF-8", "LC_ALL=C"}).err, typo_en);
+  EXPECT_EQ(racine({"lnt"}, "", {"LANG=de_DE.UTF-8"}).err, typo_en);  // no German catalog
+  EXPECT_EQ(racine({"lnt"}).err, typo_en);
+  const auto limit = racine({"who", "--limit", "0", "x"}, "", {"LANG=fr_FR.UTF-8"});
+  EXPECT_EQ(limit.status, 2);
+  EXPECT_EQ(limit.err,
+            "racine: --limit : '0' n'est pas un nombre de 1 à 1000\n"
+            "Lancez 'racine who --help' pour en savoir plus.\n");
+  const auto help = racine({"who", "--help"}, "", {"LANG=fr_FR.UTF-8"});
+  EXPECT_TRUE(help.out.starts_with(
+      "Qui est responsable de quelque chose : les activités qui correspondent le mieux\n"))
+      << help.out;
+  EXPECT_NE(help.out.find("  --limit N                     Afficher au plus ce nombre "
+                          "d'activités (valeurs : de 1 à 1000 ; défaut : 5)\n"),
+            std::string::npos)
+      << help.out;
+  EXPECT_NE(help.out.find("Code de sortie:\n  0: la matrice couvre la question\n"),
+            std::string::npos);
+  // Findings are the rule catalog's words, whatever the language.
+  const auto lint = racine({"lint"}, "", {"LANG=fr_FR.UTF-8"});
+  EXPECT_NE(lint.out.find("2 parties are Accountable (Client, Cloud Temple): exactly one must be "
+                          "[RAC202]"),
+            std::string::npos);
+  EXPECT_NE(lint.out.find("1 file checked: 2 errors, 1 warning, 15 infos"), std::string::npos);
+}
 
 // `racine show` prints the built-in matrix byte for byte, so that a finding at
 // <builtin:managed-kubernetes>:53 can be followed with the binary alone.

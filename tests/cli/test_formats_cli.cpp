@@ -5,8 +5,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <sstream>
 
 #include "cli/cli_test_support.h"
+#include "prerequisites.h"
 
 namespace racine::test {
 
@@ -176,6 +179,74 @@ TEST(FormatsCli, CompletionsAndManPage) {
     EXPECT_NE(man.out.find(".SS \"racine " + c + "\""), std::string::npos) << c;
   EXPECT_NE(man.out.find("\\fB\\-\\-check\\fR"), std::string::npos);
   EXPECT_NE(man.out.find(".SH EXIT STATUS"), std::string::npos);
+}
+
+// The man page documents every command (nested ones too) with every option its help
+// lists, examples and exit statuses; it has a date, ENVIRONMENT, FILES and EXAMPLES; and
+// groff reads it without a warning, in English and in French.
+TEST(FormatsCli, ManPageDocumentsEveryCommandAndOption) {
+  const std::string page = racine({"man"}).out;
+  EXPECT_TRUE(std::regex_search(page, std::regex(R"(^\.TH RACINE 1 "\d{4}-\d\d-\d\d" "racine )")))
+      << page.substr(0, 80);
+  const std::vector<std::string> commands = {
+      "lint", "fmt",     "export",   "show",       "init",  "convert",      "options", "resolve",
+      "who",  "duties",  "summary",  "diff",       "i18n",  "explain",      "rules",   "completion",
+      "man",  "k8s who", "k8s lint", "route test", "serve", "token create", "help",    "version"};
+  std::size_t sections = 0;
+  for (std::size_t at = 0; (at = page.find("\n.SS \"racine ", at)) != std::string::npos; ++at)
+    ++sections;
+  EXPECT_EQ(sections, commands.size());
+  for (const auto& c : commands) {
+    const std::size_t begin = page.find(".SS \"racine " + c + "\"");
+    ASSERT_NE(begin, std::string::npos) << c;
+    const std::size_t end = std::min(page.find("\n.SS ", begin + 1), page.find("\n.SH ", begin));
+    const std::string section = page.substr(begin, end - begin);
+    EXPECT_NE(section.find("\nExit status:\n"), std::string::npos) << c;
+    if (c != "help" && c != "version") {
+      EXPECT_NE(section.find("\nExamples:\n"), std::string::npos) << c;
+    }
+    std::vector<std::string> args;
+    std::istringstream words(c);
+    for (std::string w; words >> w;) args.push_back(w);
+    args.emplace_back("--help");
+    // `racine help --help` is racine's own help: its options are not the command's.
+    const std::string help = c == "help" ? std::string() : racine(args).out;
+    const std::regex option(R"(\n  (?:-\w, ?)?--([a-z-]+))");
+    std::size_t options = 0;
+    for (auto it = std::sregex_iterator(help.begin(), help.end(), option);
+         it != std::sregex_iterator(); ++it) {
+      const std::string name = (*it)[1];
+      if (name == "help") continue;
+      ++options;
+      std::string roff;
+      for (const char ch : name) roff += ch == '-' ? std::string("\\-") : std::string(1, ch);
+      EXPECT_NE(section.find("\\fB\\-\\-" + roff + "\\fR"), std::string::npos)
+          << c << ": --" << name;
+    }
+    if (c == "serve") {
+      EXPECT_EQ(options, 15U);
+    }
+  }
+  for (const char* heading : {".SH EXIT STATUS", ".SH ENVIRONMENT", ".SH FILES", ".SH EXAMPLES"})
+    EXPECT_NE(page.find(heading), std::string::npos) << heading;
+  for (const char* name :
+       {".B NO_COLOR", ".B SOURCE_DATE_EPOCH", ".B RACINE_DATABASE_URL", ".I .racine.yaml"})
+    EXPECT_NE(page.find(name), std::string::npos) << name;
+
+  const bool have_man = std::system("command -v man >/dev/null 2>&1") == 0;
+  RACINE_REQUIRE(have_man, "man (Debian package man-db) is not installed");
+  TempDir d;
+  for (const char* lang : {"LANG=C.UTF-8", "LANG=fr_FR.UTF-8"}) {
+    const auto file = d.write("racine.1", racine({"man"}, "", {lang}).out);
+    const std::string err = (d.path() / "man.err").string();
+    const int status = std::system(
+        ("MANWIDTH=80 LANG=C.UTF-8 man --warnings -E UTF-8 -l " + file + " >/dev/null 2>" + err)
+            .c_str());
+    EXPECT_EQ(status, 0) << lang;
+    EXPECT_EQ(read_text(err), "") << lang;
+  }
+  EXPECT_NE(racine({"man"}, "", {"LANG=fr_FR.UTF-8"}).out.find(".SH CODE DE SORTIE\n"),
+            std::string::npos);
 }
 
 }  // namespace racine::test

@@ -57,6 +57,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"export/seed-with.html.expected",
              {"export", "--format", "html", "--with", "infogerance-complementaire"},
              0},
+        // An English matrix gives an English page (notes, an option, findings).
+        Case{"export/variations.html.expected",
+             {"export", "--format", "html", "tests/golden/lint/variations.md"},
+             0},
         Case{"export/seed.ccm.json.expected", {"export", "--format", "ccm"}, 0},
         Case{"export/seed.ccm.csv.expected", {"export", "--format", "ccm-csv"}, 0},
         Case{"export/seed.oscal.json.expected",

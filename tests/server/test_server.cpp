@@ -298,8 +298,9 @@ TEST_P(ServerTest, ContractFlow) {
   EXPECT_EQ(all[1]["target"], "managed-kubernetes@2");
 }
 
-// The server's HTML page is the CLI's page (both call reports::html_page): the lint
-// findings on their rows, the delegable cells, and on a contract what its options changed.
+// The server's HTML page is the CLI's page (both call reports::html_page), in the
+// matrix's language: the lint findings on their rows, the delegable cells, and on a
+// contract what its options changed.
 TEST_P(ServerTest, HtmlPageShowsWhatTheClisPageShows) {
   auto s = start();
   const auto port = s->port();
@@ -324,20 +325,24 @@ TEST_P(ServerTest, HtmlPageShowsWhatTheClisPageShows) {
   const auto version =
       http(port, "GET", "/api/v1/matrices/managed-kubernetes/versions/1?format=html", t["acme"]);
   ASSERT_EQ(version.status, 200) << version.body;
-  EXPECT_EQ(count(version.body, "class=\"finding-list\">"), 17U);
-  EXPECT_EQ(count(version.body, "class=\"finding-list\">RAC201 error: no party is Accountable"),
+  // In French, the seed's language: 18 findings (17 on rows, 1 on a note).
+  EXPECT_EQ(count(version.body, "<li class=\"finding finding-"), 18U);
+  EXPECT_EQ(count(version.body,
+                  "<li class=\"finding finding-error\"><span class=\"code\">RAC201</span> erreur : "
+                  "no party is Accountable"),
             1U);
-  EXPECT_EQ(count(version.body, "title=\"option infogerance-complementaire: Ces "), 22U);
+  EXPECT_EQ(count(version.body, "title=\"option infogerance-complementaire : Ces "), 22U);
   EXPECT_EQ(count(version.body, "class=\"applied\""), 0U);
   EXPECT_EQ(version.body, cli_page(""));
 
   const auto contract =
       http(port, "GET", "/api/v1/tenants/acme/contracts/main/matrix?format=html", t["acme"]);
   ASSERT_EQ(contract.status, 200) << contract.body;
-  EXPECT_EQ(count(contract.body, "class=\"finding-list\">"), 17U);
-  EXPECT_EQ(count(contract.body, "title=\"option infogerance-complementaire: was "), 22U);
+  EXPECT_EQ(count(contract.body, "<li class=\"finding finding-"), 18U);
+  EXPECT_EQ(count(contract.body, "title=\"option infogerance-complementaire : avant "), 22U);
   EXPECT_EQ(count(contract.body,
-                  "class=\"applied\">Effective matrix under option infogerance-complementaire"),
+                  "class=\"applied\">Matrice effective avec l&#39;option "
+                  "infogerance-complementaire"),
             1U);
   EXPECT_EQ(contract.body, cli_page(" --with infogerance-complementaire"));
   // A contract without options: its page is the version's.

@@ -155,11 +155,33 @@ TEST(XlsxSheetNames, DerivedFromThePartiesValidAndUnique) {
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   EXPECT_EQ(reports::xlsx_sheet_names(*m),
             (std::vector<std::string>{"Matrix", "Ops", "Party", "ab c d", "ops 2", "Party 2",
-                                      "A name far longer than thirt", "Summary"}));
+                                      "A name far longer than thirt", "Summary", "Findings"}));
+  // In French; a party named like a sheet of the workbook gets the next free name.
+  auto fr = test::read_md(
+      "| Activité | Constats | synthèse | Matrice |\n|---|---|---|---|\n| Faire | R | A | C |\n");
+  ASSERT_TRUE(fr.ok()) << fr.error().to_string();
+  EXPECT_EQ(reports::xlsx_sheet_names(*fr, reports::Lang::fr),
+            (std::vector<std::string>{"Matrice", "Constats 2", "synthèse 2", "Matrice 2",
+                                      "Synthèse", "Constats"}));
   // A workbook is written for them.
   const auto bytes = reports::write_xlsx(*m);
   ASSERT_TRUE(bytes.ok()) << bytes.error().to_string();
   EXPECT_EQ(bytes->substr(0, 4), std::string("PK\x03\x04", 4));
+}
+
+// The matrix's title heads every printed page: a long title, wide characters or `&`
+// (a code in a page header) still give a workbook.
+TEST(XlsxWriter, AnyTitleFitsThePageHeader) {
+  std::string wide;
+  for (int i = 0; i < 150; ++i) wide += "日&";
+  for (const std::string& title : {wide, std::string(400, '&'), std::string(300, 'x')}) {
+    auto m = test::read_md("---\ntitle: \"" + title +
+                           "\"\n---\n| Activity | A |\n|---|---|\n| Do | RA |\n");
+    ASSERT_TRUE(m.ok()) << m.error().to_string();
+    ASSERT_EQ(m->title, title);
+    const auto bytes = reports::write_xlsx(*m);
+    EXPECT_TRUE(bytes.ok()) << bytes.error().to_string();
+  }
 }
 
 TEST(XlsxWriter, RefusesWhatACellCannotHold) {

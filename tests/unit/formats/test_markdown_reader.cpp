@@ -313,6 +313,65 @@ TEST(MarkdownReader, TitleFallsBackToTheFirstHeading) {
   EXPECT_EQ(read_md("| T | A |\n|-|-|\n| x | RA |\n")->title, "");
 }
 
+// A legend written right under a table, without a blank line, renders as a one-cell row:
+// it is read as a legend (no activity, no RAC102/RAC105), in English or in French; a
+// sentence under the table that merely holds a capital letter stays what it was.
+TEST(MarkdownReader, LegendUnderTableWithoutBlankLine) {
+  for (const char* legend : {"*A=Accountable, R=Responsible, C=Consulted, I=Informed*",
+                             "Légende : R = Réalise, A = Approuve, C = Consulté, I = Informé",
+                             "R – Responsible; A – Accountable"}) {
+    auto m = read_md(std::string("| Task | Sec | Net |\n|---|---|---|\n| Patch | R | A |\n"
+                                 "| Scan | A | R |\n") +
+                     legend + "\n");
+    ASSERT_TRUE(m.ok()) << legend;
+    EXPECT_EQ(m->activity_count(), 2U) << legend;
+    ASSERT_EQ(m->skipped.size(), 1U) << legend;
+    EXPECT_EQ(m->skipped[0].reason, "a legend written right under the table");
+    EXPECT_EQ(m->source->position(m->skipped[0].span.begin).line, 5U);
+    EXPECT_TRUE(lint::run(*m, {}).empty()) << legend;
+  }
+  auto sentence =
+      read_md("| Task | Sec | Net |\n|---|---|---|\n| Patch | R | A |\nA team may change.\n");
+  ASSERT_TRUE(sentence.ok());
+  EXPECT_EQ(sentence->activity_count(), 2U);
+}
+
+// A table indented by four spaces (the content of an MkDocs tab) is code on GitHub: the
+// refusal says so, with the table's header line, instead of "the document has no table".
+TEST(MarkdownReader, TableInIndentedCodeBlockSaysWhy) {
+  auto m = read_md(
+      "# Matrix\n\n=== \"RACI\"\n\n    | Task | Sec | Net |\n    |---|---|---|\n"
+      "    | Patch | R | A |\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 5: table inside an indented code block (4 "
+            "spaces or a tab, as under an MkDocs tab) is shown as code, not as a table");
+}
+
+// Footnote calls written as raw HTML, `<sup>1</sup>`, after a title or in a cell, are
+// markers like "¹" (bound to the notes that start with `<sup>1</sup>`), not text glued to
+// the title nor unknown role letters.
+TEST(MarkdownReader, SupFootnotesAreMarkers) {
+  auto m = read_md(
+      "| Task | Sec | Net |\n|---|---|---|\n| Patch<sup>1</sup> | R | A<SUP>2</SUP> |\n"
+      "| Scan | A | R |\n\n<sup>1</sup> Monthly.\n\n<sup>2</sup> Only prod.\n");
+  ASSERT_TRUE(m.ok());
+  const Activity& a = m->sections[0].activities[0];
+  EXPECT_EQ(a.title, "Patch\u00B9");
+  EXPECT_EQ(a.title_markers, (std::vector<std::string>{"\u00B9"}));
+  EXPECT_EQ(a.cells[1].roles.to_string(), "A");
+  EXPECT_EQ(a.cells[1].markers, (std::vector<std::string>{"\u00B2"}));
+  ASSERT_EQ(m->notes.size(), 2U);
+  EXPECT_EQ(m->notes[0].marker, "\u00B9");
+  EXPECT_EQ(m->notes[0].text, "Monthly.");
+  EXPECT_TRUE(lint::run(*m, {}).empty());
+  // <sup> around a word is not a marker: its tags are dropped as other HTML is.
+  auto words = read_md("| Task | Sec |\n|---|---|\n| Patch<sup>new</sup> | RA |\n");
+  ASSERT_TRUE(words.ok());
+  EXPECT_EQ(words->sections[0].activities[0].title, "Patchnew");
+  EXPECT_TRUE(words->sections[0].activities[0].title_markers.empty());
+}
+
 TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
   auto m = read_md("| T | A | B |\n|-|-|-|\n| x | RA | C* |\n*Only on weekdays.\n");
   ASSERT_TRUE(m.ok());

@@ -18,27 +18,63 @@ std::size_t finding_count(const HtmlExtras& x) {
 
 }  // namespace
 
-// The seed's page: its 17 findings on their rows, the 22 cells its option could hand over,
+// The seed's page, in French (the seed's language): 17 of its 18 findings on their rows,
+// its RAC302 warning on the note it is about, the 22 cells its option could hand over,
 // nothing changed.
 TEST(Page, GathersTheFindingsAndDelegableCellsOfTheSeed) {
   const HtmlExtras x = gather_page(seed(), lint::Config{});
+  EXPECT_EQ(x.lang, Lang::fr);
   EXPECT_EQ(finding_count(x), 17U);
+  EXPECT_TRUE(x.other_findings.empty());
+  ASSERT_EQ(x.note_findings.size(), 1U);
+  EXPECT_EQ(x.note_findings.begin()->first, 4U);  // "*Package opérateur inclus...", line 122
+  ASSERT_EQ(x.note_findings.begin()->second.size(), 1U);
+  EXPECT_EQ(x.note_findings.begin()->second[0].code, "RAC302");
+  EXPECT_EQ(x.note_findings.begin()->second[0].severity, Severity::warning);
   std::vector<std::string> errors;
   for (const auto& [row, findings] : x.findings) {
     for (const auto& f : findings) {
-      if (f.rfind("RAC204", 0) != 0)
-        errors.push_back(seed().sections[row.first].activities[row.second].title + ": " + f);
+      if (f.code != "RAC204") {
+        EXPECT_EQ(f.activity, seed().sections[row.first].activities[row.second].title);
+        errors.push_back(f.code + " " + std::string(to_string(f.severity)) + ": " + f.message);
+      }
     }
   }
   ASSERT_EQ(errors.size(), 2U);
-  EXPECT_EQ(errors[1].substr(errors[1].find(": ") + 2),
-            "RAC201 error: no party is Accountable (Client C, Cloud Temple R)");
+  EXPECT_EQ(errors[1], "RAC201 error: no party is Accountable (Client C, Cloud Temple R)");
   EXPECT_EQ(x.delegable.size(), 22U);
   for (const auto& [cell, note] : x.delegable) {
-    EXPECT_EQ(note.rfind("option infogerance-complementaire: Ces responsabilités", 0), 0U) << note;
+    EXPECT_EQ(note.rfind("option infogerance-complementaire : Ces responsabilités", 0), 0U) << note;
   }
+  EXPECT_EQ(x.option_cells,
+            (std::map<std::string, std::size_t>{{"infogerance-complementaire", 22}}));
   EXPECT_TRUE(x.changed.empty());
   EXPECT_EQ(x.applied, "");
+  // --lang en: the same page in English; a language the reports do not speak: English.
+  EXPECT_EQ(gather_page(seed(), lint::Config{}, nullptr, {}, "en")
+                .delegable.begin()
+                ->second.rfind("option infogerance-complementaire: Ces", 0),
+            0U);
+  EXPECT_EQ(gather_page(seed(), lint::Config{}, nullptr, {}, "de").lang, Lang::en);
+}
+
+// The findings of the XLSX "Findings" sheet: every finding of the linter, in its order,
+// with its line and the activity of that line (none for the note's warning).
+TEST(Page, GathersTheFindingsWithTheirLineAndActivity) {
+  const auto findings = gather_findings(seed(), lint::Config{});
+  ASSERT_EQ(findings.size(), 18U);
+  std::size_t infos = 0;
+  for (const auto& f : findings) {
+    EXPECT_GT(f.line, 0U) << f.code;
+    EXPECT_EQ(f.activity.empty(), f.code == "RAC302") << f.code;
+    infos += f.severity == Severity::info ? 1U : 0U;
+  }
+  EXPECT_EQ(infos, 15U);
+  EXPECT_EQ(findings[0].code, "RAC202");
+  EXPECT_EQ(findings[0].line, 53U);
+  EXPECT_EQ(findings[0].activity, "Gérer la sécurité du service Kubernetes");
+  EXPECT_EQ(findings[17].code, "RAC302");
+  EXPECT_EQ(findings[17].line, 122U);
 }
 
 // Under an option: the cells it changed, what they were, and the option named; no
@@ -50,7 +86,7 @@ TEST(Page, GathersWhatTheOptionsChanged) {
   const HtmlExtras x = gather_page(eff->matrix, lint::Config{}, &seed(), with);
   EXPECT_EQ(x.changed.size(), 22U);
   for (const auto& [cell, was] : x.changed) {
-    EXPECT_EQ(was.rfind("option infogerance-complementaire: was ", 0), 0U) << was;
+    EXPECT_EQ(was.rfind("option infogerance-complementaire : avant ", 0), 0U) << was;
   }
   EXPECT_EQ(x.applied, "infogerance-complementaire");
   EXPECT_EQ(finding_count(x), 17U);
@@ -58,6 +94,40 @@ TEST(Page, GathersWhatTheOptionsChanged) {
   EXPECT_TRUE(alone.changed.empty());
   EXPECT_EQ(alone.applied, "");
   EXPECT_EQ(html_page(eff->matrix, lint::Config{}, &seed(), with), write_html(eff->matrix, x));
+}
+
+// The report's language: asked for, else the matrix's; English for any other.
+TEST(Labels, ReportLanguageIsAskedForElseTheMatrixsElseEnglish) {
+  Matrix m;
+  m.language = "fr";
+  EXPECT_EQ(report_language(m), Lang::fr);
+  EXPECT_EQ(report_language(m, "en"), Lang::en);
+  EXPECT_EQ(report_language(m, "EN"), Lang::en);
+  EXPECT_EQ(report_language(m, "de"), Lang::en);
+  m.language = "en";
+  EXPECT_EQ(report_language(m, "fr"), Lang::fr);
+  for (const char* other : {"de", "es", "it", ""}) {
+    m.language = other;
+    EXPECT_EQ(report_language(m), Lang::en) << other;
+  }
+  EXPECT_EQ(lang_code(Lang::fr), "fr");
+}
+
+// What a role letter stands for: the matrix's own legend first, DACI's words for A and C.
+TEST(Labels, RoleNamesFollowTheLegendAndTheVocabulary) {
+  RoleVocabulary raci;
+  EXPECT_EQ(role_name(labels(Lang::fr), raci, 'A'), "Approbateur");
+  EXPECT_EQ(role_name(labels(Lang::en), raci, 'C'), "Consulted");
+  RoleVocabulary daci;
+  daci.letters = "DACI";
+  EXPECT_EQ(role_name(labels(Lang::en), daci, 'A'), "Approver");
+  EXPECT_EQ(role_name(labels(Lang::fr), daci, 'C'), "Contributeur");
+  EXPECT_EQ(role_name(labels(Lang::fr), daci, 'D'), "Pilote");
+  RoleVocabulary legend;
+  legend.legend.push_back({'R', "(R) Réalise", 0});
+  EXPECT_EQ(role_name(labels(Lang::en), legend, 'R'), "Réalise");
+  EXPECT_EQ(role_name(labels(Lang::en), legend, 'A'), "Accountable");
+  EXPECT_EQ(severity_label(labels(Lang::fr), Severity::warning), "avertissement");
 }
 
 }  // namespace racine::reports
