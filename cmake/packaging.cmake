@@ -2,13 +2,15 @@
 #   cmake --install build [--prefix P]   what `make install` does (P = /usr/local)
 #   cpack --config build/CPackConfig.cmake -G DEB   what `make deb` does
 # Both install the binary, kubectl-raci (a link to it: kubectl's plugin name), the man
-# page and the bash, zsh and fish completions. The man page and the completions are
+# page, the bash, zsh and fish completions, and (src/CMakeLists.txt) the message
+# catalogs under share/locale. The man page and the completions are
 # written by the built binary itself (`racine man`, `racine completion SHELL`), from its
 # own command-line definition, so they can never disagree with it.
 
 set(RACINE_SHARE_DIR ${CMAKE_BINARY_DIR}/share)
 set(RACINE_SHARE_FILES
   ${RACINE_SHARE_DIR}/racine.1.gz
+  ${RACINE_SHARE_DIR}/fr/racine.1.gz
   ${RACINE_SHARE_DIR}/racine.bash
   ${RACINE_SHARE_DIR}/_racine
   ${RACINE_SHARE_DIR}/racine.fish)
@@ -16,12 +18,18 @@ set(RACINE_SHARE_FILES
 # page gives the same bytes).
 set(racine_bin $<TARGET_FILE:racine>)
 set(out ${RACINE_SHARE_DIR})
+# In English (the French page in French) whatever the language of the build's
+# environment (the messages follow LC_ALL, LC_MESSAGES, LANG and LANGUAGE: docs/output.md).
+set(english env -u LANGUAGE -u LC_MESSAGES -u LANG LC_ALL=C.UTF-8)
 add_custom_command(OUTPUT ${RACINE_SHARE_FILES}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
-  COMMAND sh -c "'${racine_bin}' man > '${out}/racine.1' && gzip -9nf '${out}/racine.1'"
-  COMMAND sh -c "'${racine_bin}' completion bash > '${out}/racine.bash'"
-  COMMAND sh -c "'${racine_bin}' completion zsh > '${out}/_racine'"
-  COMMAND sh -c "'${racine_bin}' completion fish > '${out}/racine.fish'"
+  COMMAND ${english} sh -c "'${racine_bin}' man > '${out}/racine.1' && gzip -9nf '${out}/racine.1'"
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${out}/fr
+  COMMAND env -u LANGUAGE -u LC_MESSAGES -u LANG LC_ALL=fr_FR.UTF-8 sh -c
+          "'${racine_bin}' man > '${out}/fr/racine.1' && gzip -9nf '${out}/fr/racine.1'"
+  COMMAND ${english} sh -c "'${racine_bin}' completion bash > '${out}/racine.bash'"
+  COMMAND ${english} sh -c "'${racine_bin}' completion zsh > '${out}/_racine'"
+  COMMAND ${english} sh -c "'${racine_bin}' completion fish > '${out}/racine.fish'"
   DEPENDS racine
   COMMENT "Writing racine's man page and shell completions"
   VERBATIM)
@@ -35,6 +43,8 @@ install(CODE "
   file(CREATE_LINK racine \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/bin/kubectl-raci\" SYMBOLIC)
 ")
 install(FILES ${RACINE_SHARE_DIR}/racine.1.gz DESTINATION share/man/man1)
+# The French page (racine man in French: `man racine` under a French locale finds it).
+install(FILES ${RACINE_SHARE_DIR}/fr/racine.1.gz DESTINATION share/man/fr/man1)
 install(FILES ${RACINE_SHARE_DIR}/racine.bash DESTINATION share/bash-completion/completions
   RENAME racine)
 install(FILES ${RACINE_SHARE_DIR}/racine.fish DESTINATION share/fish/vendor_completions.d)

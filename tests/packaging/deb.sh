@@ -7,7 +7,9 @@
 #   - the extracted binary (`dpkg-deb -x` into a throwaway root) runs: `--version` and
 #     `lint` on a small matrix give the exact expected output and exit status, and
 #     kubectl-raci, the link, behaves as `racine k8s`;
-#   - the extracted man page reads without a warning under `man -l --warnings`.
+#   - it finds its French message catalog where the package puts it;
+#   - the extracted man pages (English, French) read without a warning under
+#     `man -l --warnings`.
 # Usage: deb.sh CPACK BUILD_DIR SOURCE_DIR VERSION
 set -euo pipefail
 cpack=$1 build=$2 src=$3 version=$4
@@ -85,13 +87,29 @@ check "racine lint (exit status)" 1 "$status"
 check "kubectl-raci lint = racine k8s lint (output)" "$k8s_out" "$plugin_out"
 check "kubectl-raci lint = racine k8s lint (exit status)" "$k8s_status" "$plugin_status"
 
-# 5. The man page, as man reads it (groff's warnings on; none expected).
-page="$work/root/usr/share/man/man1/racine.1.gz"
-warnings=$(MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "$page" 2>&1 >/dev/null)
-check "man --warnings -l racine.1.gz (no warning)" "" "$warnings"
-# gzip -9n as Debian wants: no file name (flags byte 0) and no time stamp (four 0 bytes).
-check "man page gzip header (no name, no time)" "00 00 00 00 00" \
-  "$(od -An -tx1 -j3 -N5 "$page" | sed 's/^ *//')"
-check "man page starts with .TH RACINE 1" ".TH RACINE 1" "$(zcat "$page" | head -n1 | cut -c1-12)"
+# The installed binary finds its French catalog (usr/share/locale, beside usr/bin).
+set +e
+fr_out=$(env -u LANGUAGE -u LC_MESSAGES LC_ALL=fr_FR.UTF-8 "$racine" lnt 2>&1)
+fr_status=$?
+build_fr_out=$(env -u LANGUAGE -u LC_MESSAGES LC_ALL=fr_FR.UTF-8 "$build/racine" lnt 2>&1)
+set -e
+check "LC_ALL=fr_FR.UTF-8 racine lnt (exit status)" 2 "$fr_status"
+check "LC_ALL=fr_FR.UTF-8 racine lnt (as the build tree's racine says it)" "$build_fr_out" "$fr_out"
+if ! grep -q "commande inconnue 'lnt'" <<<"$fr_out"; then
+  echo "FAIL: the installed racine did not answer in French: $fr_out"
+  fail=1
+fi
+
+# 5. The man pages, English and French, as man reads them (groff's warnings on; none
+# expected), gzipped as Debian wants: -9n, no file name (flags byte 0), no time stamp.
+for lang in "" fr; do
+  page="$work/root/usr/share/man/${lang:+$lang/}man1/racine.1.gz"
+  warnings=$(MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "$page" 2>&1 >/dev/null)
+  check "man --warnings -l ${lang:+$lang/}racine.1.gz (no warning)" "" "$warnings"
+  check "${lang:+$lang/}racine.1.gz gzip header (no name, no time)" "00 00 00 00 00" \
+    "$(od -An -tx1 -j3 -N5 "$page" | sed 's/^ *//')"
+done
+check "man page: English" ".SH NAME" "$(zcat "$work/root/usr/share/man/man1/racine.1.gz" | sed -n 2p)"
+check "man page: French" ".SH NOM" "$(zcat "$work/root/usr/share/man/fr/man1/racine.1.gz" | sed -n 2p)"
 
 exit $fail

@@ -3,7 +3,7 @@
 # with GitHub's ingestion rules (--rule-kind Gh), on the seed, on the whole corpus, and on
 # the i18n findings of a drifted translation.
 # Usage: validate.sh RACINE_BINARY SOURCE_DIR ($RACINE_SHARED_DIR replaces ../shared)
-# scripts/deps.sh (make deps) installs the multitool into SOURCE_DIR/.cache/; what is
+# scripts/deps.sh (make deps-test) installs the multitool into SOURCE_DIR/.cache/; what is
 # missing fails the test under CI=true, else skips it (tests/prerequisites.sh).
 set -euo pipefail
 racine=$1 src=$2
