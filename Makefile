@@ -58,6 +58,8 @@ install: build
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/racine $(DESTDIR)$(PREFIX)/bin/kubectl-raci \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/racine.1.gz $(DESTDIR)$(PREFIX)/share/man/man1/racine.1 \
+	  $(DESTDIR)$(PREFIX)/share/man/fr/man1/racine.1.gz \
+	  $(DESTDIR)$(PREFIX)/share/locale/fr/LC_MESSAGES/racine.mo \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/racine \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_racine \
 	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_racine \
