@@ -6,14 +6,15 @@ FUZZ_SECONDS ?= 5
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: deps deps-test build build-tests test run bench sanitize fuzz fuzz-smoke format format-check clean install uninstall fresh-check
+.PHONY: deps deps-test build build-tests test run bench sanitize fuzz fuzz-smoke format format-check clean install uninstall deb fresh-check
 
 # What building and running need (compiler, CMake, the libraries racine links against).
 deps:
 	@bash scripts/deps.sh build
 
 # That, plus what the tests drive: GoogleTest, clang-14 (fuzzers, sanitizers), chromium,
-# LibreOffice, clang-format, Node.js and the pinned npm tools.
+# LibreOffice, PostgreSQL, Alertmanager, nginx, wrk, clang-format, Node.js, and the npm
+# tools of the committed lockfiles tests/npm/*/ (npm ci). docs/packaging.md: the sizes.
 deps-test:
 	@bash scripts/deps.sh test
 
@@ -50,25 +51,24 @@ sanitize: deps-test
 
 # The binary, the kubectl plugin (kubectl-raci, a link to it), its man page and its shell
 # completions (generated from the binary's own command-line definition) under
-# $(DESTDIR)$(PREFIX).
+# $(DESTDIR)$(PREFIX), by CMake's install rules (cmake/packaging.cmake).
 install: build
-	@mkdir -p build/share
-	@./build/racine man > build/share/racine.1
-	@./build/racine completion bash > build/share/racine.bash
-	@./build/racine completion zsh > build/share/_racine
-	@./build/racine completion fish > build/share/racine.fish
-	install -D -m 755 build/racine $(DESTDIR)$(PREFIX)/bin/racine
-	ln -sf racine $(DESTDIR)$(PREFIX)/bin/kubectl-raci
-	install -D -m 644 build/share/racine.1 $(DESTDIR)$(PREFIX)/share/man/man1/racine.1
-	install -D -m 644 build/share/racine.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/racine
-	install -D -m 644 build/share/_racine $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_racine
-	install -D -m 644 build/share/racine.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/racine.fish
+	DESTDIR=$(DESTDIR) cmake --install build --prefix $(PREFIX)
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/racine $(DESTDIR)$(PREFIX)/bin/kubectl-raci $(DESTDIR)$(PREFIX)/share/man/man1/racine.1 \
+	rm -f $(DESTDIR)$(PREFIX)/bin/racine $(DESTDIR)$(PREFIX)/bin/kubectl-raci \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/racine.1.gz $(DESTDIR)$(PREFIX)/share/man/man1/racine.1 \
+	  $(DESTDIR)$(PREFIX)/share/man/fr/man1/racine.1.gz \
+	  $(DESTDIR)$(PREFIX)/share/locale/fr/LC_MESSAGES/racine.mo \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/racine \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_racine \
+	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_racine \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/racine.fish
+
+# A Debian package of the release build, build/racine_VERSION_ARCH.deb (CPack; its
+# Depends are the runtime libraries, found by dpkg-shlibdeps). docs/packaging.md.
+deb: build
+	@cd build && cpack -G DEB
 
 # A few seconds of libFuzzer on each reader; `make fuzz FUZZ_SECONDS=600` for longer.
 fuzz-smoke fuzz: deps-test

@@ -3,25 +3,35 @@
 #   scripts/deps.sh build   what building and running racine need (make build, make run)
 #   scripts/deps.sh test    that, plus what the tests, fuzzers, sanitizers and benchmarks
 #                           drive (make test, make sanitize, make fuzz, make bench)
+#   scripts/deps.sh list build|test
+#                           prints the Debian packages of either set, one a line, and
+#                           installs nothing (docs/packaging.md measures them)
 # Idempotent: installs only what is missing, runs `apt-get update` only when the package
 # lists are absent or a package cannot be found. Works with Debian 12's own Node.js (18)
 # as well as newer ones: every npm package is pinned to a version that supports Node 18.
 set -euo pipefail
 
 what=${1:-build}
+list=false
+if [ "$what" = list ]; then
+  list=true
+  what=${2:-}
+fi
 case "$what" in
   build | test) ;;
   *)
-    echo "usage: scripts/deps.sh build|test" >&2
+    echo "usage: scripts/deps.sh build|test|list build|list test" >&2
     exit 2
     ;;
 esac
 
 # Everything the build compiles and links against (pkg-config names the libraries'
-# own dependencies: libxlsxwriter's .pc asks for -lz, hence zlib1g-dev), and gettext's
-# msgfmt, which compiles the message catalogs (po/*.po).
+# own dependencies: libxlsxwriter's .pc asks for -lz, hence zlib1g-dev), gettext's
+# msgfmt, which compiles the message catalogs (po/*.po), and `file`, which CPack's
+# Debian generator runs before dpkg-shlibdeps (make deb; Debian 12's minimal root and
+# container image lack it).
 build_packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config file
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libyaml-dev libutf8proc-dev libfmt-dev libstemmer-dev
   libre2-dev libssl-dev libxlsxwriter-dev zlib1g-dev libicu-dev
@@ -33,17 +43,21 @@ build_packages=(
 # (started by the tests themselves, never as a service), wrk and nginx-light for the
 # server's benchmark (nginx run as a private process), Prometheus Alertmanager and
 # aiosmtpd for the routing tests (an Alertmanager and an SMTP sink started by the tests
-# as private processes), man-db (the man page is checked with `man --warnings`), and
-# Node.js for the npm tools.
+# as private processes), man-db (the man page is checked with `man --warnings`),
+# python3-yaml (reads action.yml in tests/packaging/), and Node.js for the npm tools.
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
   clang-14 libclang-rt-14-dev clang-format time bsdutils
   chromium libreoffice-calc-nogui poppler-utils postgresql-15 wrk nginx-light
-  prometheus-alertmanager python3-aiosmtpd man-db
+  prometheus-alertmanager python3-aiosmtpd man-db python3-yaml
 )
 
 packages=("${build_packages[@]}")
 if [ "$what" = test ]; then packages+=("${test_packages[@]}"); fi
+if [ "$list" = true ]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -77,39 +91,47 @@ fi
 
 if [ "$what" = build ]; then exit 0; fi
 
-# The npm packages the tests drive, pinned, into the project's .cache/ (git-ignored):
-# npm_pin DIR PACKAGE VERSION [PACKAGE@VERSION...] installs PACKAGE@VERSION (and the
-# others beside it) into .cache/DIR unless that version is there already.
+# The npm packages the tests drive, pinned by committed lockfiles: tests/npm/DIR holds a
+# package.json and its package-lock.json (every version and integrity hash), and
+# `npm ci` installs exactly that into .cache/DIR/node_modules (git-ignored), where the
+# tests look for the tools. One folder per tool, so that each test's path stays
+# .cache/TOOL and one tool's upgrade never moves another's dependencies.
+#   sarif-multitool  @microsoft/sarif-multitool: Microsoft's SARIF multitool validates
+#                    racine's SARIF (tests/sarif/validate.sh)
+#   ajv              ajv-cli + ajv-formats: a JSON Schema validator for the canonical
+#                    YAML and JSON (docs/schema/racine-1.schema.json) and the OSCAL export
+#                    against NIST's schema; ajv-formats checks date-time, uri-reference...
+#   playwright       playwright-core: drives Debian's chromium in the browser tests (it
+#                    downloads no browser of its own). 1.61 is the last release that runs
+#                    on Node 18 (Debian 12's); 1.62 and later require Node 20.
+#   axe              axe-core: accessibility checks of the web portal (its axe.min.js is
+#                    loaded into the page by tests/browser/portal.mjs)
+#   openapi          @seriousme/openapi-schema-validator: OpenAPI 3.1 for data/openapi.json
+# Every version runs on Node 18. Install scripts are off (--ignore-scripts) for all of
+# them: the only package that has one is @microsoft/sarif-multitool-linux, whose
+# postinstall is `chmod u+x Sarif.Multitool` (npm's tarball loses the executable bit),
+# done below instead. To upgrade a tool: edit tests/npm/DIR/package.json, then
+# `npm install --package-lock-only --ignore-scripts` in that folder, and commit both files.
 root=$(cd "$(dirname "$0")/.." && pwd)
-npm_pin() {
-  local dir="$root/.cache/$1" package=$2 version=$3
-  shift 3
-  if ! grep -q "\"version\": \"$version\"" "$dir/node_modules/$package/package.json" 2>/dev/null; then
-    echo "deps: installing $package@$version $* into .cache/"
-    mkdir -p "$dir"
-    # npm's own words when it fails (a proxy's certificate, no network), not only make's.
-    if ! npm install --prefix "$dir" --no-audit --no-fund "$package@$version" "$@" >"$dir.log" 2>&1; then
-      echo "deps: npm could not install $package@$version; the end of its output ($dir.log):" >&2
-      tail -n 15 "$dir.log" >&2
-      exit 1
-    fi
+npm_ci() {
+  local name=$1 pinned="$root/tests/npm/$1" dir="$root/.cache/$1"
+  # npm ci writes node_modules/.package-lock.json; the committed lockfile copied beside
+  # it says what is installed: nothing to do when it is the same.
+  if cmp -s "$pinned/package-lock.json" "$dir/package-lock.json" && [ -d "$dir/node_modules" ]; then
+    return 0
+  fi
+  echo "deps: npm ci of tests/npm/$name into .cache/$name"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp "$pinned/package.json" "$pinned/package-lock.json" "$dir/"
+  # npm's own words when it fails (a proxy's certificate, no network), not only make's.
+  if ! (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund) >"$dir.log" 2>&1; then
+    echo "deps: npm ci could not install tests/npm/$name; the end of its output ($dir.log):" >&2
+    tail -n 15 "$dir.log" >&2
+    rm -f "$dir/package-lock.json"  # so that the next run tries again
+    exit 1
   fi
 }
-# Microsoft's SARIF multitool validates racine's SARIF.
-npm_pin sarif-multitool @microsoft/sarif-multitool 5.7.0
-# The package's postinstall (chmod) may be blocked by npm's install-script policy.
-find "$root/.cache/sarif-multitool/node_modules/@microsoft" -name 'Sarif.Multitool' -type f -exec chmod u+x {} + 2>/dev/null || true
-# ajv-cli (a JSON Schema validator) checks the canonical YAML and JSON against
-# docs/schema/racine-1.schema.json and the OSCAL export against NIST's schema;
-# ajv-formats lets it check the formats (date-time, uri-reference...) OSCAL uses.
-npm_pin ajv ajv-cli 5.0.0 ajv-formats@2.1.1
-npm_pin ajv ajv-formats 2.1.1 ajv-cli@5.0.0
-# playwright-core drives Debian's chromium in the browser tests (it downloads no browser
-# of its own). 1.61 is the last release that runs on Node 18 (Debian 12's); 1.62 and
-# later require Node 20.
-npm_pin playwright playwright-core 1.61.1
-# axe-core checks every page of the web portal for accessibility (tests/browser/portal.mjs
-# loads its axe.min.js into the page); it runs in the browser, any Node will do.
-npm_pin axe axe-core 4.10.3
-# An OpenAPI 3.1 validator checks the server's data/openapi.json.
-npm_pin openapi @seriousme/openapi-schema-validator 2.11.0
+for tool in sarif-multitool ajv playwright axe openapi; do npm_ci "$tool"; done
+# The multitool's postinstall, without running the package's script.
+chmod u+x "$root/.cache/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"

@@ -29,12 +29,12 @@ const missing = what => {
   console.log(`skipped: ${what}`);
   process.exit(77);
 };
-if (!existsSync('/usr/bin/chromium')) missing('chromium is absent: run make deps (chromium)');
+if (!existsSync('/usr/bin/chromium')) missing('chromium is absent: run make deps-test (chromium)');
 if (!existsSync(resolve(src, '.cache/playwright/node_modules/playwright-core'))) {
-  missing('playwright-core is absent from .cache/playwright: run make deps');
+  missing('playwright-core is absent from .cache/playwright: run make deps-test');
 }
 if (!existsSync('/usr/bin/pdfinfo') || !existsSync('/usr/bin/pdftotext')) {
-  missing('pdfinfo and pdftotext are absent: run make deps (poppler-utils)');
+  missing('pdfinfo and pdftotext are absent: run make deps-test (poppler-utils)');
 }
 const require = createRequire(resolve(src, '.cache/playwright/package.json'));
 const { chromium } = require('playwright-core');

@@ -28,12 +28,12 @@ const missing = what => {
   console.log(`skipped: ${what}`);
   process.exit(77);
 };
-if (!existsSync('/usr/bin/chromium')) missing('chromium is absent: run make deps (chromium)');
+if (!existsSync('/usr/bin/chromium')) missing('chromium is absent: run make deps-test (chromium)');
 if (!existsSync(resolve(src, '.cache/playwright/node_modules/playwright-core'))) {
-  missing('playwright-core is absent from .cache/playwright: run make deps');
+  missing('playwright-core is absent from .cache/playwright: run make deps-test');
 }
 const axePath = resolve(src, '.cache/axe/node_modules/axe-core/axe.min.js');
-if (!existsSync(axePath)) missing('axe-core is absent from .cache/axe: run make deps');
+if (!existsSync(axePath)) missing('axe-core is absent from .cache/axe: run make deps-test');
 const axeSource = readFileSync(axePath, 'utf8');
 const require = createRequire(resolve(src, '.cache/playwright/package.json'));
 const { chromium } = require('playwright-core');

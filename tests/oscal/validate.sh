@@ -13,8 +13,8 @@ ajv="$src/.cache/ajv/node_modules/.bin/ajv"
 shared=$(shared_dir)
 schema="$shared/schemas/oscal_component_schema.json"
 [ -f "$schema" ] || missing "$schema is absent (the shared folder beside the project)"
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps (nodejs)"
-[ -x "$ajv" ] || missing "ajv-cli is absent from .cache/ajv: run make deps"
+command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
+[ -x "$ajv" ] || missing "ajv-cli is absent from .cache/ajv: run make deps-test"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 inputs=(data/managed-kubernetes.md)

@@ -3,7 +3,7 @@
 # with GitHub's ingestion rules (--rule-kind Gh), on the seed, on the whole corpus, and on
 # the i18n findings of a drifted translation.
 # Usage: validate.sh RACINE_BINARY SOURCE_DIR ($RACINE_SHARED_DIR replaces ../shared)
-# scripts/deps.sh (make deps) installs the multitool into SOURCE_DIR/.cache/; what is
+# scripts/deps.sh (make deps-test) installs the multitool into SOURCE_DIR/.cache/; what is
 # missing fails the test under CI=true, else skips it (tests/prerequisites.sh).
 set -euo pipefail
 racine=$1 src=$2
@@ -11,8 +11,8 @@ source "$src/tests/prerequisites.sh"
 cd "$src"
 multitool="$src/.cache/sarif-multitool/node_modules/.bin/sarif-multitool"
 shared=$(shared_dir)
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps (nodejs)"
-[ -x "$multitool" ] || missing "the SARIF multitool is absent from .cache/sarif-multitool: run make deps"
+command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
+[ -x "$multitool" ] || missing "the SARIF multitool is absent from .cache/sarif-multitool: run make deps-test"
 [ -d "$shared/corpus" ] || partial "$shared/corpus is absent" "only the seed and the i18n goldens are validated"
 
 work=$(mktemp -d)

@@ -3,7 +3,7 @@
 # docs/schema/racine-1.schema.json with a real JSON Schema validator (ajv-cli), for the
 # seed and every corpus file; then checks that broken documents fail, so that this test
 # can fail. Usage: validate.sh RACINE_BINARY SOURCE_DIR ($RACINE_SHARED_DIR replaces
-# ../shared). scripts/deps.sh (make deps) installs ajv-cli into SOURCE_DIR/.cache/; what
+# ../shared). scripts/deps.sh (make deps-test) installs ajv-cli into SOURCE_DIR/.cache/; what
 # is missing fails the test under CI=true, else skips it (tests/prerequisites.sh).
 set -euo pipefail
 racine=$1 src=$2
@@ -12,8 +12,8 @@ cd "$src"
 ajv="$src/.cache/ajv/node_modules/.bin/ajv"
 schema="$src/docs/schema/racine-1.schema.json"
 shared=$(shared_dir)
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps (nodejs)"
-[ -x "$ajv" ] || missing "ajv-cli is absent from .cache/ajv: run make deps"
+command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
+[ -x "$ajv" ] || missing "ajv-cli is absent from .cache/ajv: run make deps-test"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

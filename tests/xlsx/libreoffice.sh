@@ -11,16 +11,16 @@
 #    sheet's last page has the role legend, the notes with their markers, the contract
 #    option and the gray zone; the Findings sheet lists the 18 findings. Page 1 is kept
 #    as OUT_DIR/xlsx-printed-seed.png (pdftoppm).
-# Without LibreOffice, node or poppler-utils (`make deps` installs them) the test fails
+# Without LibreOffice, node or poppler-utils (`make deps-test` installs them) the test fails
 # under CI=true and is skipped (exit 77) elsewhere (tests/prerequisites.sh).
 # Usage: libreoffice.sh RACINE [OUT_DIR]
 set -euo pipefail
 racine=$1
 out_dir=${2:-}
 source "$(dirname "$0")/../prerequisites.sh"
-command -v libreoffice >/dev/null 2>&1 || missing "LibreOffice is absent: run make deps (libreoffice-calc-nogui)"
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps (nodejs)"
-command -v pdfinfo >/dev/null 2>&1 || missing "pdfinfo is absent: run make deps (poppler-utils)"
+command -v libreoffice >/dev/null 2>&1 || missing "LibreOffice is absent: run make deps-test (libreoffice-calc-nogui)"
+command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
+command -v pdfinfo >/dev/null 2>&1 || missing "pdfinfo is absent: run make deps-test (poppler-utils)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
