@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace racine::cli {
 
@@ -19,11 +20,25 @@ constexpr const char* k_domain = "racine";
 // The folder holding LANG/LC_MESSAGES/racine.mo: beside the binary in a build tree
 // (build/locale), under ../share/locale in an installation (wherever it was moved),
 // else where it was meant to be installed.
-std::string catalog_dir() {
+// Without /proc (a bare chroot), the folder of argv[0] when it names a path, else the
+// folders of PATH holding racine, stand in for the binary's.
+std::string catalog_dir(const char* argv0) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
+  std::vector<fs::path> binaries;
+  if (const fs::path exe = fs::read_symlink("/proc/self/exe", ec); !ec) binaries.push_back(exe);
+  const std::string_view arg0 = argv0 != nullptr ? argv0 : "";
+  if (arg0.find('/') != std::string_view::npos) {
+    binaries.emplace_back(arg0);
+  } else if (const char* path = std::getenv("PATH"); path != nullptr && !arg0.empty()) {
+    std::string_view rest(path);
+    while (!rest.empty()) {
+      const std::size_t colon = rest.find(':');
+      binaries.push_back(fs::path(rest.substr(0, colon)) / arg0);
+      rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    }
+  }
+  for (const fs::path& exe : binaries) {
     const fs::path here = exe.parent_path();
     for (const fs::path& dir : {here / "locale", here / ".." / "share" / "locale"}) {
       if (fs::exists(dir / "fr" / "LC_MESSAGES" / "racine.mo", ec)) return dir.string();
@@ -46,7 +61,7 @@ std::string requested_language() {
 
 }  // namespace
 
-void init_messages(const char* /*argv0*/) {
+void init_messages(const char* argv0) {
   if (std::setlocale(LC_MESSAGES, "") == nullptr) {
     // The locale the environment names is not installed (a container, a minimal
     // system): gettext would speak English. Messages need only the language: C.UTF-8
@@ -57,7 +72,7 @@ void init_messages(const char* /*argv0*/) {
         !language.empty() && language != "C" && language != "POSIX")
       setenv("LANGUAGE", language.c_str(), 1);
   }
-  const std::string dir = catalog_dir();
+  const std::string dir = catalog_dir(argv0);
   bindtextdomain(k_domain, dir.c_str());
   // Catalogs are UTF-8 and racine writes UTF-8 whatever LC_CTYPE says (it is left "C":
   // numbers and character classes never depend on the locale).
