@@ -123,7 +123,18 @@ void print_reports(const std::vector<FileReport>& reports, const std::string& fo
 }
 
 void print_error(const Error& e) {
-  fmt::print(stderr, "racine: {}\n", text::escape_controls(e.to_string()));
+  // The place first, as compilers and lint findings write it ("raci.md:3:1: error: ..."),
+  // so that editors and CI logs link the line; the program's name only where there is no
+  // place to point at.
+  if (e.line == 0) {
+    fmt::print(stderr, "racine: {}\n", text::escape_controls(e.to_string()));
+    return;
+  }
+  const std::string where = e.column == 0 ? fmt::format("{}:{}", e.path, e.line)
+                                          : fmt::format("{}:{}:{}", e.path, e.line, e.column);
+  // "error:" stays English, as in findings: problem matchers look for it.
+  fmt::print(stderr, "{}: error: {}\n", text::escape_controls(where),
+             text::escape_controls(e.message));
 }
 
 void print_usage_error(const std::string& message) {

@@ -71,7 +71,8 @@ std::string json_text(const Json& j) {
   return j.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 
-// Prints "racine: path:line:col: error: message" on standard error, control characters
+// Prints "path:line:col: error: message" on standard error ("racine: path: message"
+// when there is no line to point at), control characters
 // escaped.
 void print_error(const Error& e);
 

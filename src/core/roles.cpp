@@ -230,7 +230,9 @@ RoleCell parse_role_cell(std::string_view rendered, std::string_view letters) {
     std::string_view head = s.substr(0, space);
     while (!head.empty() && (head.back() == ':' || head.back() == ',')) head.remove_suffix(1);
     RoleCell lead = parse_codes(head, letters);
-    if (!has_lower_ascii(head) && lead.unknown.empty() && !lead.roles.empty()) {
+    // The qualifier is words ("for budget"), not more letters ("R, S").
+    if (!has_lower_ascii(head) && has_lower_ascii(s.substr(space)) && lead.unknown.empty() &&
+        !lead.roles.empty()) {
       std::string_view rest = text::trim(s.substr(space));
       for (bool more = true; more && !rest.empty();) {
         more = false;

@@ -212,6 +212,23 @@ std::string guess_language(std::string_view folded) {
   return guess_language_with_confidence(folded).code;
 }
 
+// A title written as a heading rather than as a task: numbered ("2. Risk Management",
+// "3) Sécurité", "IV. Audit") or in capitals ("GOUVERNANCE").
+bool reads_as_heading(std::string_view title) {
+  const std::string_view t = text::trim(title);
+  std::size_t k = 0;
+  while (k < t.size() && (std::isdigit(static_cast<unsigned char>(t[k])) != 0 || t[k] == 'I' ||
+                          t[k] == 'V' || t[k] == 'X'))
+    ++k;
+  if (k > 0 && k + 1 < t.size() && (t[k] == '.' || t[k] == ')') && t[k + 1] == ' ') return true;
+  std::size_t letters = 0;
+  for (const char c : t) {
+    if (c >= 'a' && c <= 'z') return false;
+    if (c >= 'A' && c <= 'Z') ++letters;
+  }
+  return letters >= 3;
+}
+
 bool is_delegation_note(std::string_view folded) {
   for (const std::string_view k :
        {"deleg", "infogerance", "managed service", "managed-service", "outsourc", "ubertrag"}) {

@@ -36,6 +36,12 @@ struct LanguageGuess {
 LanguageGuess guess_language_with_confidence(std::string_view folded);
 std::string guess_language(std::string_view folded);
 
+// A title written as a heading rather than as a task: numbered ("2. Risk Management",
+// "3) Sécurité", "IV. Audit") or in capitals ("GOUVERNANCE"). A table row holding only
+// such a title is a section row (docs/markdown.md); the Markdown writer marks an activity
+// without roles whose title reads so with "-", so that it reads back as an activity.
+bool reads_as_heading(std::string_view title);
+
 // True when a folded note says that cells can be handed to another party under an
 // extra contract (délégation, infogérance, managed services...).
 bool is_delegation_note(std::string_view folded);

@@ -213,23 +213,6 @@ bool is_legend_line(std::string_view text, std::string_view letters) {
   return seen.size() >= 2;
 }
 
-// A title written as a heading rather than as a task: numbered ("2. Risk Management",
-// "3) Sécurité", "IV. Audit") or in capitals ("GOUVERNANCE").
-bool looks_like_heading(std::string_view title) {
-  const std::string_view t = text::trim(title);
-  std::size_t k = 0;
-  while (k < t.size() && (std::isdigit(static_cast<unsigned char>(t[k])) != 0 || t[k] == 'I' ||
-                          t[k] == 'V' || t[k] == 'X'))
-    ++k;
-  if (k > 0 && k + 1 < t.size() && (t[k] == '.' || t[k] == ')') && t[k + 1] == ' ') return true;
-  std::size_t letters = 0;
-  for (const char c : t) {
-    if (c >= 'a' && c <= 'z') return false;
-    if (c >= 'A' && c <= 'Z') ++letters;
-  }
-  return letters >= 3;
-}
-
 // True when a row of the table (past its header) has a role letter in some cell.
 template <typename Rows>
 bool table_has_roles(const Rows& rows) {
@@ -1123,7 +1106,8 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
         for (std::size_t c = 0; c < width && c <= activity_col; ++c) {
           if (text::trim(row.cells[c]).empty()) continue;
           if (party_of[c] < 0 && c != id_col &&
-              (c < activity_col || looks_like_heading(row.cells[c])) && table_has_roles(rows))
+              (c < activity_col || vocabulary::reads_as_heading(row.cells[c])) &&
+              table_has_roles(rows))
             label_col = c;
           break;
         }

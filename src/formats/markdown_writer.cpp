@@ -6,6 +6,7 @@
 
 #include "core/roles.h"
 #include "core/text.h"
+#include "core/vocabulary.h"
 
 namespace racine {
 
@@ -196,6 +197,11 @@ std::string write_markdown(const Matrix& m) {
         }
         row.push_back(markdown_text(cell));
       }
+      // An activity without roles whose title reads as a heading would read back as a
+      // section row: an explicit "no role" keeps it an activity.
+      if (row.size() > 1 && vocabulary::reads_as_heading(text::collapse_spaces(title)) &&
+          std::all_of(row.begin() + 1, row.end(), [](const std::string& c) { return c.empty(); }))
+        row[1].push_back('-');  // empty: all_of said so
       rows.push_back(std::move(row));
     }
     write_table(out, rows);

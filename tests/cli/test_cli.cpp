@@ -75,7 +75,9 @@ TEST(Cli, ConfigFileFoundUpward) {
   const std::string bad = d.write("bad.yaml", "disable: [RAC201\n");
   const Outcome b = racine({"lint", "--config", bad, md});
   EXPECT_EQ(b.status, 2);
-  EXPECT_NE(b.err.find("bad.yaml:2:1: invalid YAML"), std::string::npos) << b.err;
+  EXPECT_NE(b.err.find("bad.yaml:2:1: error: invalid YAML"), std::string::npos) << b.err;
+  // A line to point at comes first, as in findings; the program's name is not before it.
+  EXPECT_TRUE(b.err.starts_with(bad + ":2:1: error: ")) << b.err;
 }
 
 TEST(Cli, SarifHelpUriBaseFromConfig) {

@@ -46,7 +46,7 @@ TEST(DiffCli, Refusals) {
   const auto bad = d.write("bad.md", std::string("| A | B |\n|---|---|\n| x \xff | R |\n"));
   const Outcome r = racine({"diff", seed_path(), bad});
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "racine: " + bad + ":3:5: invalid UTF-8 (byte 0xFF): racine reads UTF-8 text\n");
+  EXPECT_EQ(r.err, bad + ":3:5: error: invalid UTF-8 (byte 0xFF): racine reads UTF-8 text\n");
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(racine({"diff", "-", "-"}).status, 2);
   EXPECT_EQ(racine({"diff", seed_path(), seed_path(), "--format", "html"}).status, 2);

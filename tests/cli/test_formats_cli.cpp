@@ -49,12 +49,12 @@ TEST(FormatsCli, ConvertRefusesBadInputWithLocation) {
       "      - title: T\n        roles: {a: R, b: A}\n");
   const Outcome r = racine({"convert", yaml, (d.path() / "out.md").string()});
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "racine: " + yaml + ":8:23: unknown party id 'b' (parties: a)\n");
+  EXPECT_EQ(r.err, yaml + ":8:23: error: unknown party id 'b' (parties: a)\n");
   EXPECT_FALSE(std::filesystem::exists(d.path() / "out.md"));
   const auto csv = d.write("bad.csv", "section,id,title,A\nS,x,\"open,RA\n");
   const Outcome c = racine({"lint", csv});
   EXPECT_EQ(c.status, 2);
-  EXPECT_EQ(c.err, "racine: " + csv + ":2:5: quoted field never closed: a '\"' is missing\n");
+  EXPECT_EQ(c.err, csv + ":2:5: error: quoted field never closed: a '\"' is missing\n");
 }
 
 TEST(FormatsCli, HugeInputsOfEveryReaderAreRefused) {

@@ -36,7 +36,7 @@ TEST(Hostile, InvalidUtf8) {
   TempDir d;
   const auto p = d.write("bad.md", "| T | A |\n|-|-|\n| x\xC3\x28 | RA |\n");
   expect_refused(racine({"lint", p}),
-                 "racine: " + p + ":3:4: invalid UTF-8 (byte 0xC3): racine reads UTF-8 text\n");
+                 p + ":3:4: error: invalid UTF-8 (byte 0xC3): racine reads UTF-8 text\n");
 }
 
 TEST(Hostile, BinaryWithNul) {
@@ -45,7 +45,7 @@ TEST(Hostile, BinaryWithNul) {
                                                "ELF\x02\x01\x01\0\0\0",
                                                10));
   expect_refused(racine({"lint", p}),
-                 "racine: " + p + ":1:8: binary input (NUL byte): racine reads UTF-8 text\n");
+                 p + ":1:8: error: binary input (NUL byte): racine reads UTF-8 text\n");
 }
 
 TEST(Hostile, TenThousandColumns) {
@@ -60,8 +60,7 @@ TEST(Hostile, TenThousandColumns) {
   }
   const auto p = d.write("wide.md", h + "\n" + s + "\n" + r + "\n");
   expect_refused(racine({"lint", p}),
-                 "racine: " + p +
-                     ":1:1: table has 10000 columns, above the limit of 256 (raise "
+                 p + ":1:1: error: table has 10000 columns, above the limit of 256 (raise "
                      "limits.max-columns in .racine.yaml to read it)\n");
 }
 
@@ -70,7 +69,7 @@ TEST(Hostile, PaddingBomb) {
   const auto p = d.write("pad.md", padding_bomb());
   const Outcome r = racine({"lint", p});
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find(p + ":1:1: tables up to here have "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(p + ":1:1: error: tables up to here have "), std::string::npos) << r.err;
 }
 
 TEST(Hostile, OneMegabyteLines) {
@@ -106,7 +105,7 @@ TEST(Hostile, UnterminatedFrontMatter) {
   TempDir d;
   const auto p = d.write("fm.md", "---\ntitle: x\n\n| T | A |\n|-|-|\n| x | RA |\n");
   expect_refused(racine({"lint", p}),
-                 "racine: " + p + ":1:1: unterminated front matter: no closing '---' line\n");
+                 p + ":1:1: error: unterminated front matter: no closing '---' line\n");
 }
 
 TEST(Hostile, MissingPathAndDirectory) {
@@ -160,11 +159,11 @@ TEST(Hostile, PaddingBombInABlockQuoteOrAListItem) {
        {std::pair<std::string, std::string>{"quoted.md", quoted_padding_bomb()},
         {"listed.md", listed_padding_bomb()}}) {
     const auto p = d.write(name, doc);
-    expect_refused(racine({"lint", p}),
-                   "racine: " + p +
-                       ":1:1: tables up to here have 5080000 missing cells that the parser would "
-                       "pad, above the limit of 200000 (raise limits.max-padding-cells in "
-                       ".racine.yaml to read it)\n");
+    expect_refused(
+        racine({"lint", p}),
+        p + ":1:1: error: tables up to here have 5080000 missing cells that the parser would "
+            "pad, above the limit of 200000 (raise limits.max-padding-cells in "
+            ".racine.yaml to read it)\n");
   }
 }
 
@@ -179,10 +178,10 @@ TEST(Hostile, LongPartyNames) {
 TEST(Hostile, HugeFrontMatter) {
   TempDir d;
   const auto p = d.write("fm.md", front_matter_bomb(16U << 20));
-  expect_refused(racine({"lint", p}),
-                 "racine: " + p +
-                     ":1347:1: front matter is longer than 16 KiB at this line: it holds a few "
-                     "lines of metadata (title, lang, id); close it with '---'\n");
+  expect_refused(
+      racine({"lint", p}),
+      p + ":1347:1: error: front matter is longer than 16 KiB at this line: it holds a few "
+          "lines of metadata (title, lang, id); close it with '---'\n");
 }
 
 TEST(Hostile, DenseJsonAndYaml) {
@@ -190,8 +189,8 @@ TEST(Hostile, DenseJsonAndYaml) {
   TempDir d;
   const auto json = d.write("dense.json", json_bomb(16U << 20));
   expect_refused(racine({"lint", json}),
-                 "racine: " + json +
-                     ":1:2097153: more than 1048576 values in flow collections ('[...]', "
+                 json +
+                     ":1:2097153: error: more than 1048576 values in flow collections ('[...]', "
                      "'{...}'), above the limit of one per 64 bytes of limits.max-bytes (raise it "
                      "in .racine.yaml "
                      "to read this)\n");
@@ -201,8 +200,8 @@ TEST(Hostile, DenseJsonAndYaml) {
   const auto yaml = d.write("dense.yaml", yaml_bomb(1U << 20));
   expect_refused(
       racine({"lint", "--config", config, yaml}),
-      "racine: " + yaml +
-          ":65536:3: more than 65536 values in one document, above the limit of "
+      yaml +
+          ":65536:3: error: more than 65536 values in one document, above the limit of "
           "one per 16 bytes of limits.max-bytes (raise it in .racine.yaml to read this)\n");
 }
 

@@ -201,23 +201,23 @@ TEST(K8sCli, HostileManifests) {
     const auto p = d.write(name, text);
     const Outcome r = racine({"k8s", "who", "-f", p});
     EXPECT_EQ(r.status, 2) << name;
-    EXPECT_EQ(r.err, "racine: " + p + message) << name;
+    EXPECT_EQ(r.err, p + message) << name;
     EXPECT_EQ(r.out, "") << name;
   };
   refused("bomb.yaml",
           "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, "
           "*b, *b, *b]\n",
-          ":2:8: aliases (*name) are not allowed here: write the value out\n");
+          ":2:8: error: aliases (*name) are not allowed here: write the value out\n");
   refused("deep.yaml", std::string(100000, '[') + std::string(100000, ']') + "\n",
-          ":1:501: nesting deeper than 500 levels\n");
+          ":1:501: error: nesting deeper than 500 levels\n");
   refused("notk8s.yaml", "title: a shopping list\nitems: [milk, eggs]\n",
-          ":1:1: document 1 is not a Kubernetes object: it has no `kind`\n");
+          ":1:1: error: document 1 is not a Kubernetes object: it has no `kind`\n");
   refused("second.yaml", "kind: Pod\napiVersion: v1\n---\njust a string\n",
-          ":4:1: document 2 is not a Kubernetes object: a scalar instead of a mapping\n");
-  refused("empty.yaml", "", ":1:1: no Kubernetes object: the input is empty\n");
+          ":4:1: error: document 2 is not a Kubernetes object: a scalar instead of a mapping\n");
+  refused("empty.yaml", "", ":1:1: error: no Kubernetes object: the input is empty\n");
   // yaml-cpp 0.7 returned this same document forever (found by the fuzzer).
   refused("loop.yaml", "  \"a\", \"b\",\n  \"c\"]\n",
-          ":1:6: did not find expected <document start>\n");
+          ":1:6: error: did not find expected <document start>\n");
   const auto huge = (d.path() / "huge.yaml").string();
   {
     std::ofstream out(huge, std::ios::binary);
@@ -234,8 +234,8 @@ TEST(K8sCli, HostileManifests) {
   const auto bad_alerts = d.write("alerts.json", "{\"version\": \"4\", \"alerts\": {}}");
   const Outcome a = racine({"k8s", "who", "--alert", bad_alerts});
   EXPECT_EQ(a.status, 2);
-  EXPECT_EQ(a.err, "racine: " + bad_alerts +
-                       ":1:1: not an Alertmanager webhook payload: no `alerts` list\n");
+  EXPECT_EQ(a.err,
+            bad_alerts + ":1:1: error: not an Alertmanager webhook payload: no `alerts` list\n");
 }
 
 // Manifests as kubectl reads them (issue 18, item 5): a built-in namespaced kind without

@@ -131,10 +131,10 @@ TEST(OutputCli, XlsxRefusesATitleOver32767CharactersNamingTheCell) {
   const std::string out = (d.path() / "long.xlsx").string();
   const Outcome r = racine({"export", "--format", "xlsx", "-o", out, p});
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "racine: " + p +
-                       ":4:1: activity title of 40000 characters does not fit an XLSX cell (cell "
-                       "B3 of sheet 'Matrix'): "
-                       "a cell holds at most 32767\n");
+  EXPECT_EQ(r.err,
+            p + ":4:1: error: activity title of 40000 characters does not fit an XLSX cell (cell "
+                "B3 of sheet 'Matrix'): "
+                "a cell holds at most 32767\n");
   EXPECT_FALSE(fs::exists(out));
   // Nothing else was left in the folder (no temporary file).
   EXPECT_EQ(std::distance(fs::directory_iterator(d.path()), fs::directory_iterator()), 1);
@@ -438,19 +438,19 @@ TEST(OutputCli, NumbersInTheConfigurationAreRangeChecked) {
   const auto cfg = d.write(".racine.yaml", "limits:\n  max-columns: 2000000\n");
   const Outcome cols = racine({"lint", m});
   EXPECT_EQ(cols.status, 2);
-  EXPECT_EQ(cols.err, "racine: " + cfg +
-                          ":2:16: 'max-columns' must be a positive integer, at most 1048576\n");
+  EXPECT_EQ(cols.err,
+            cfg + ":2:16: error: 'max-columns' must be a positive integer, at most 1048576\n");
   d.write(".racine.yaml", "limits:\n  max-bytes: 99999999999999999999\n");
   const Outcome bytes = racine({"lint", m});
   EXPECT_EQ(bytes.status, 2);
-  EXPECT_EQ(bytes.err, "racine: " + cfg +
-                           ":2:14: 'max-bytes' must be a positive integer, at most 4294967295\n");
+  EXPECT_EQ(bytes.err,
+            cfg + ":2:14: error: 'max-bytes' must be a positive integer, at most 4294967295\n");
   d.write(".racine.yaml", "limits:\n  max-padding-cells: 4294967296\n");
   const Outcome pad = racine({"lint", m});
   EXPECT_EQ(pad.status, 2);
-  EXPECT_EQ(pad.err,
-            "racine: " + cfg +
-                ":2:22: 'max-padding-cells' must be a positive integer, at most 4294967295\n");
+  EXPECT_EQ(
+      pad.err,
+      cfg + ":2:22: error: 'max-padding-cells' must be a positive integer, at most 4294967295\n");
   d.write(".racine.yaml", "limits:\n  max-columns: 1048576\n  max-bytes: 4294967295\n");
   EXPECT_EQ(racine({"lint", m}).status, 0);
 }

@@ -213,8 +213,7 @@ TEST(QueryCli, HostileInputIsRefused) {
                                                {"export", "--format", "md", bad}}) {
     const Outcome r = racine(args);
     EXPECT_EQ(r.status, 2) << args[0];
-    EXPECT_EQ(r.err,
-              "racine: " + bad + ":3:5: invalid UTF-8 (byte 0xFF): racine reads UTF-8 text\n")
+    EXPECT_EQ(r.err, bad + ":3:5: error: invalid UTF-8 (byte 0xFF): racine reads UTF-8 text\n")
         << args[0];
     EXPECT_EQ(r.out, "") << args[0];
   }
