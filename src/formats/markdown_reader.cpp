@@ -224,6 +224,17 @@ bool table_has_roles(const Rows& rows) {
   return false;
 }
 
+// A mark that says "this one" in a table whose columns are roles: "X", "x", "✓", "✔",
+// "✅", "•", "●".
+bool is_mark(std::string_view cell) {
+  const std::string_view t = text::trim(cell);
+  for (const std::string_view m :
+       {"X", "x", "\xE2\x9C\x93", "\xE2\x9C\x94", "\xE2\x9C\x85", "\xE2\x80\xA2", "\xE2\x97\x8F"}) {
+    if (t == m) return true;
+  }
+  return false;
+}
+
 // Separators between party names in a transposed cell: "PM, Dev", "PM / Dev", "PM et Dev".
 // Not inside parentheses ("ad-stack (Product, Eng leads)"), nor the slash of a GitHub
 // team ("@org/team"); "&" joins the words of one name ("Gente & Gestão", "R&D"). A remark in
@@ -1160,21 +1171,50 @@ void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& lay
   const std::size_t activity_col = layout.activity_col;
   const std::uint32_t table_index = layout.table;
   std::vector<std::size_t>& in_table = m_m.tables[table_index].parties;
+  // Role columns holding only marks ("X", "✓"), the parties in the first column and the
+  // activities in another text column (`| Team | Responsibility | Accountable | ... |`):
+  // the mark gives the row's party its column's role.
+  std::size_t marked_title_col = width;
+  {
+    bool any = false;
+    bool all = true;
+    for (std::size_t r = 1; r < rows.size() && all; ++r) {
+      for (std::size_t c = 0; c < width && c < rows[r].cells.size(); ++c) {
+        if (!roles[c] || text::trim(rows[r].cells[c]).empty()) continue;
+        any = true;
+        all = all && is_mark(rows[r].cells[c]);
+      }
+    }
+    if (any && all) {
+      for (std::size_t c = 0; c < width && marked_title_col == width; ++c) {
+        if (c == activity_col || roles[c] || text::trim(rows[0].cells[c]).empty()) continue;
+        for (std::size_t r = 1; r < rows.size(); ++r) {
+          if (c < rows[r].cells.size() && !text::trim(rows[r].cells[c]).empty())
+            marked_title_col = c;
+        }
+      }
+    }
+  }
   for (std::size_t r = 1; r < rows.size(); ++r) {
     Row& row = rows[r];
     Activity a;
-    a.title = row.cells[activity_col];
+    const bool marked = marked_title_col < width;
+    a.title = row.cells[marked ? marked_title_col : activity_col];
     a.span = m_src->line_span(row.line);
     a.table = table_index;
     a.source_cells = static_cast<std::uint32_t>(row.ranges.size());
     a.title_markers = find_markers(a.title);
     for (std::size_t c = 0; c < width; ++c) {
-      if (c == activity_col) continue;
+      if (c == activity_col || c == marked_title_col) continue;
       if (!roles[c]) {
         if (!text::trim(row.cells[c]).empty()) a.fields.push_back({rows[0].cells[c], row.cells[c]});
         continue;
       }
-      for (std::string name : split_names(row.cells[c])) {
+      const std::vector<std::string> names =
+          marked ? (text::trim(row.cells[c]).empty() ? std::vector<std::string>{}
+                                                     : split_names(row.cells[activity_col]))
+                 : split_names(row.cells[c]);
+      for (std::string name : names) {
         std::vector<std::string> markers;
         // Markers after a name: "PM*", "Dev (1)"; found from the end, kept in order.
         for (;;) {

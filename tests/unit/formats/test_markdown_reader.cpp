@@ -465,6 +465,26 @@ TEST(MarkdownReader, AnnotatedRoleCells) {
             "C and I, written first when a remark follows ('R (Build)', 'A - final sign-off')");
 }
 
+// Role columns holding X marks, with the parties in the first column and the activities
+// in another text column: each mark gives the row's party its column's role (not a
+// party named "X").
+TEST(MarkdownReader, XMarksUnderRoleColumns) {
+  auto m = read_md(
+      "| Team | Responsibility | Responsible | Accountable | Informed |\n|---|---|---|---|---|\n"
+      "| Ops | Deploy the service | X | X | |\n| Security | Review access | x | \xE2\x9C\x93 | |\n"
+      "| Data | Back up databases | X | X | |\n");
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->parties.size(), 3U);
+  EXPECT_EQ(m->parties[0].name, "Ops");
+  EXPECT_EQ(m->parties[2].name, "Data");
+  ASSERT_EQ(m->activity_count(), 3U);
+  const auto& acts = m->sections[0].activities;
+  EXPECT_EQ(acts[1].title, "Review access");
+  EXPECT_EQ(acts[1].cells[1].roles.to_string(), "RA");
+  EXPECT_TRUE(acts[1].cells[0].roles.empty());
+  EXPECT_TRUE(lint::run(*m, {}).empty());
+}
+
 TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
   auto m = read_md("| T | A | B |\n|-|-|-|\n| x | RA | C* |\n*Only on weekdays.\n");
   ASSERT_TRUE(m.ok());
