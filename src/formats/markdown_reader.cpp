@@ -1099,6 +1099,21 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
         continue;
       }
     }
+    // A sign-off row: the parties' cells hold handles or names that agree to the table
+    // ("| Agreed | @ana | | @bo |"), no role: it is not an activity.
+    if (!parties_empty) {
+      bool handles_only = true;
+      for (std::size_t c = 0; c < width && handles_only; ++c) {
+        if (party_of[c] < 0) continue;
+        const std::string_view cell = text::trim(row.cells[c]);
+        if (cell.empty()) continue;
+        handles_only = cell.starts_with('@') && cell.find(' ') == std::string_view::npos;
+      }
+      if (handles_only) {
+        skip(m_src->line_span(row.line), "a sign-off row: handles, no roles", false);
+        continue;
+      }
+    }
     // A section row: one bold cell (in any leading column) and nothing else.
     if (parties_empty) {
       std::size_t filled = 0;

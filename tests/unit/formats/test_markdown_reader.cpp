@@ -485,6 +485,19 @@ TEST(MarkdownReader, XMarksUnderRoleColumns) {
   EXPECT_TRUE(lint::run(*m, {}).empty());
 }
 
+// A last row where the parties sign with their handles is a sign-off, not an activity
+// with unknown roles.
+TEST(MarkdownReader, SignOffRowIsNotAnActivity) {
+  auto m = read_md(
+      "| Task | Ana | Bo |\n|---|---|---|\n| Plan | R | A |\n| Build | A | R |\n"
+      "| Agreed on these roles | @ana | @bo |\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->activity_count(), 2U);
+  ASSERT_EQ(m->skipped.size(), 1U);
+  EXPECT_EQ(m->skipped[0].reason, "a sign-off row: handles, no roles");
+  EXPECT_TRUE(lint::run(*m, {}).empty());
+}
+
 TEST(MarkdownReader, NoteUnderTableWithoutBlankLine) {
   auto m = read_md("| T | A | B |\n|-|-|-|\n| x | RA | C* |\n*Only on weekdays.\n");
   ASSERT_TRUE(m.ok());
