@@ -11,4 +11,6 @@ xgettext --language=C++ --from-code=UTF-8 --keyword=tr --keyword=trf --keyword=N
   -o po/racine.pot src/cli/*.cpp src/cli/*.h
 for po in po/*.po; do
   msgmerge --quiet --update --backup=none "$po" po/racine.pot
+  # Messages no source uses any more go (kept, they would fail check_catalogs).
+  msgattrib --no-obsolete -o "$po" "$po"
 done

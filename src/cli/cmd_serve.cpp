@@ -30,6 +30,20 @@ struct StoreOptions {
   std::string database;
 };
 
+// --data DIR and --database URL (one or the other), for serve and token create. Returns
+// --data, whose use tells an explicit folder from the default.
+CLI::Option* add_store_options(CLI::App* app, StoreOptions& store) {
+  CLI::Option* data = app->add_option("--data", store.data, tr("Folder of the SQLite store"))
+                          ->capture_default_str()
+                          ->option_text("DIR");
+  app->add_option("--database", store.database,
+                  tr("PostgreSQL URL (postgresql://...); default: $RACINE_DATABASE_URL, else "
+                     "SQLite in --data"))
+      ->excludes(data)
+      ->option_text("URL");
+  return data;
+}
+
 // "sqlite:DIR/racine.db" or the PostgreSQL URL (--database, else RACINE_DATABASE_URL).
 std::optional<std::string> store_location(const StoreOptions& o, bool data_given) {
   std::string url = o.database;
@@ -250,14 +264,7 @@ std::vector<Command> add_serve(CLI::App& root) {
   app->add_option("--listen", o->listen, tr("Address and port to listen on"))
       ->capture_default_str()
       ->option_text("ADDRESS:PORT");
-  auto* data = app->add_option("--data", o->store.data, tr("Folder of the SQLite store"))
-                   ->capture_default_str()
-                   ->option_text("DIR");
-  app->add_option("--database", o->store.database,
-                  tr("PostgreSQL URL (postgresql://...); default: $RACINE_DATABASE_URL, else "
-                     "SQLite in --data"))
-      ->excludes(data)
-      ->option_text("URL");
+  CLI::Option* data = add_store_options(app, o->store);
   app->add_option("--threads", o->threads, tr("Threads answering requests"))
       ->capture_default_str()
       ->check(CLI::Range(1, 256))
@@ -326,14 +333,7 @@ std::vector<Command> add_serve(CLI::App& root) {
   create->add_option("--name", t->name, tr("What the token is for"))
       ->capture_default_str()
       ->option_text("NAME");
-  auto* tdata = create->add_option("--data", t->store.data, tr("Folder of the SQLite store"))
-                    ->capture_default_str()
-                    ->option_text("DIR");
-  create
-      ->add_option("--database", t->store.database,
-                   tr("PostgreSQL URL; default: $RACINE_DATABASE_URL"))
-      ->excludes(tdata)
-      ->option_text("URL");
+  CLI::Option* tdata = add_store_options(create, t->store);
   document(create,
            {{tr("The first administrator token of a new store"),
              "racine token create --role admin --name ops"},
