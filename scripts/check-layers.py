@@ -15,7 +15,7 @@ import sys
 # module -> the modules it may include (besides itself)
 ALLOWED = {
     "core": set(),
-    "formats": {"core"},
+    "formats": {"core", "resolve"},
     "lint": {"core", "formats"},
     "resolve": {"core"},
     "query": {"core"},

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/ids.h"
+#include "core/markers.h"
 #include "core/text.h"
 #include "formats/tree.h"
 
@@ -84,7 +85,7 @@ class CanonicalReader {
     }
     if (const auto* n = root.find("glossary"); n != nullptr && n->kind != Kind::null)
       read_glossary(*n);
-    bind_markers();
+    bind_markers(m_m, MarkerBinding::by_section);
     if (const auto* n = root.find("options"); n != nullptr && n->kind != Kind::null)
       read_options(*n);
     return std::move(m_m);
@@ -334,42 +335,6 @@ class CanonicalReader {
         note.after_section = static_cast<int>(m_m.sections.size()) - 1;
       }
       m_m.notes.push_back(std::move(note));
-    }
-  }
-
-  // A marker binds to the nearest note with its marker that follows its section, as in
-  // Markdown where the note comes after the table.
-  void bind_markers() {
-    // Notes by marker, in section order: a lookup is a binary search.
-    std::unordered_map<std::string, std::vector<std::pair<int, int>>>
-        notes;  // marker -> (section, note)
-    for (std::size_t n = 0; n < m_m.notes.size(); ++n) {
-      notes[m_m.notes[n].marker].emplace_back(m_m.notes[n].after_section, static_cast<int>(n));
-    }
-    for (auto& [marker, list] : notes)
-      std::stable_sort(list.begin(), list.end(),
-                       [](const auto& x, const auto& y) { return x.first < y.first; });
-    auto bind = [&](const std::string& marker, std::uint32_t section) {
-      const auto it = notes.find(marker);
-      if (it == notes.end()) return -1;
-      const auto at =
-          std::lower_bound(it->second.begin(), it->second.end(), static_cast<int>(section),
-                           [](const auto& x, int s) { return x.first < s; });
-      return at == it->second.end() ? -1 : at->second;
-    };
-    for (std::uint32_t s = 0; s < m_m.sections.size(); ++s) {
-      const auto& sec = m_m.sections[s];
-      for (std::uint32_t a = 0; a < sec.activities.size(); ++a) {
-        const auto& act = sec.activities[a];
-        for (const auto& mk : act.title_markers)
-          m_m.marker_uses.push_back({mk, act.span, s, a, -1, bind(mk, s)});
-        for (std::size_t p = 0; p < act.cells.size(); ++p) {
-          for (const auto& mk : act.cells[p].markers) {
-            m_m.marker_uses.push_back(
-                {mk, act.cells[p].span, s, a, static_cast<int>(p), bind(mk, s)});
-          }
-        }
-      }
     }
   }
 

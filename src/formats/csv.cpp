@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/ids.h"
+#include "core/markers.h"
 #include "core/text.h"
 #include "formats/markdown_writer.h"
 
@@ -248,17 +249,7 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
   }
   if (m.activity_count() == 0)
     return error_at(0, "no activity: the CSV file has a header and no rows");
-  for (std::uint32_t s = 0; s < m.sections.size(); ++s) {
-    for (std::uint32_t a = 0; a < m.sections[s].activities.size(); ++a) {
-      const Activity& act = m.sections[s].activities[a];
-      for (const auto& mk : act.title_markers)
-        m.marker_uses.push_back({mk, act.span, s, a, -1, -1});
-      for (std::size_t p = 0; p < act.cells.size(); ++p) {
-        for (const auto& mk : act.cells[p].markers)
-          m.marker_uses.push_back({mk, act.cells[p].span, s, a, static_cast<int>(p), -1});
-      }
-    }
-  }
+  bind_markers(m, MarkerBinding::none);
   return m;
 }
 

@@ -1,0 +1,537 @@
+// Markdown reader, table stage: a table's rows seen in the tree and in the source, its
+// columns classified once (TableLayout, kept for the later chunks of a table cut into
+// pieces), then its rows read as activities, section rows, notes, legends and sign-offs.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/text.h"
+#include "core/vocabulary.h"
+#include "formats/markdown_reader_impl.h"
+
+namespace racine::markdown {
+
+bool is_legend_line(std::string_view text, std::string_view letters) {
+  std::string seen;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c < 'A' || c > 'Z' || letters.find(c) == std::string_view::npos) continue;
+    if (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) != 0 ||
+                  static_cast<unsigned char>(text[i - 1]) >= 0x80))
+      continue;
+    std::size_t k = i + 1;
+    while (k < text.size() && text[k] == ' ') ++k;
+    std::size_t sep = 0;
+    for (const std::string_view s : {"=", ":", "-", "\xE2\x80\x93", "\xE2\x80\x94"}) {
+      if (text.substr(k).starts_with(s)) sep = s.size();
+    }
+    if (sep == 0) continue;
+    k += sep;
+    while (k < text.size() && text[k] == ' ') ++k;
+    if (k < text.size() &&
+        (std::isalpha(static_cast<unsigned char>(text[k])) != 0 ||
+         static_cast<unsigned char>(text[k]) >= 0x80) &&
+        seen.find(c) == std::string::npos)
+      seen += c;
+  }
+  return seen.size() >= 2;
+}
+
+bool table_has_roles(const std::vector<Row>& rows) {
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    for (const auto& rc : rows[r].roles) {
+      if (!rc.roles.empty()) return true;
+    }
+  }
+  return false;
+}
+
+bool is_mark(std::string_view cell) {
+  const std::string_view t = text::trim(cell);
+  for (const std::string_view m :
+       {"X", "x", "\xE2\x9C\x93", "\xE2\x9C\x94", "\xE2\x9C\x85", "\xE2\x80\xA2", "\xE2\x97\x8F"}) {
+    if (t == m) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> split_names(std::string_view cell) {
+  std::vector<std::string> out;
+  std::string cur;
+  int depth = 0;
+  auto flush = [&] {
+    std::string name = text::collapse_spaces(cur);
+    if (name.size() > 2 && name.back() == ')') {
+      const std::size_t open = name.rfind(" (");
+      if (open != std::string::npos && open > 0) name = text::collapse_spaces(name.substr(0, open));
+    }
+    if (!name.empty()) out.push_back(std::move(name));
+    cur.clear();
+  };
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    const char c = cell[i];
+    if (c == '(') ++depth;
+    if (c == ')' && depth > 0) --depth;
+    const bool team_slash = c == '/' && !cur.empty() && text::trim(cur).starts_with('@') &&
+                            cur.back() != ' ' && i + 1 < cell.size() && cell[i + 1] != ' ';
+    if (depth == 0 && !team_slash && (c == ',' || c == ';' || c == '/' || c == '+')) {
+      flush();
+      continue;
+    }
+    if (c == ' ') {
+      // " and ", " et ", " und ", " y ", " e " between two names.
+      bool joined = false;
+      for (const std::string_view w : {"and ", "et ", "und ", "y ", "e "}) {
+        if (cell.substr(i + 1, w.size()) == w) {
+          flush();
+          i += w.size() - 1;
+          joined = true;
+          break;
+        }
+      }
+      if (joined) continue;
+    }
+    cur += c;
+  }
+  flush();
+  return out;
+}
+Span Reader::cell_span(const Row& row, std::size_t i) const {
+  const std::uint32_t base = m_src->line_start(row.line);
+  if (i >= row.ranges.size()) {
+    const Span line = m_src->line_span(row.line);
+    return {line.end, line.end};
+  }
+  // Point at the cell's content, not its padding.
+  const std::string_view line = m_src->line(row.line);
+  std::size_t b = row.ranges[i].begin;
+  std::size_t e = row.ranges[i].end;
+  while (b < e && (line[b] == ' ' || line[b] == '\t')) ++b;
+  while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t')) --e;
+  return {base + static_cast<std::uint32_t>(b), base + static_cast<std::uint32_t>(e)};
+}
+
+void Reader::on_table(cmark_node* table) {
+  std::vector<Row> rows;
+  for (cmark_node* r = cmark_node_first_child(table); r != nullptr; r = cmark_node_next(r)) {
+    Row row;
+    row.node = r;
+    for (cmark_node* c = cmark_node_first_child(r); c != nullptr; c = cmark_node_next(c)) {
+      row.cells.push_back(text::collapse_spaces(rendered_text(c)));
+      row.cell_nodes.push_back(c);
+    }
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) return;
+  // Lines: body rows know theirs; the header is two lines above the first body row, or
+  // the line before the table's last line when the table has no body (issue #222).
+  std::uint32_t header_line = 0;
+  if (rows.size() > 1) {
+    for (std::size_t i = 1; i < rows.size(); ++i) rows[i].line = line_of(rows[i].node);
+    header_line = map_line(cmark_node_get_start_line(rows[1].node) - 2);
+  } else {
+    header_line = map_line(cmark_node_get_end_line(table) - 1);
+  }
+  // A table inside a block quote or a list item: its lines start with the container's
+  // markers ("> ", "- "), and are read after them.
+  const bool nested = cmark_node_get_type(cmark_node_parent(table)) != CMARK_NODE_DOCUMENT;
+  auto content_of = [&](std::uint32_t line) -> std::string_view {
+    const std::string_view text = m_src->line(line);
+    return nested ? text.substr(container_prefix_length(text)) : text;
+  };
+  // Confirm against the source: the header is the line right above a delimiter row. When
+  // cmark-gfm's lines are off (issue #222), the delimiter row is searched for within the
+  // table's own lines, never past them: that would be another table's.
+  const std::uint32_t from = std::max<std::uint32_t>(line_of(table), 1);
+  const std::uint32_t to = std::min(std::max(end_line_of(table), from), m_src->line_count());
+  if (header_line < from || header_line >= to || !is_delimiter_row(content_of(header_line + 1))) {
+    header_line = 0;
+    for (std::uint32_t l = from; l < to; ++l) {
+      if (is_delimiter_row(content_of(l + 1))) {
+        header_line = l;
+        break;
+      }
+    }
+  }
+  if (header_line == 0) {
+    skip(m_src->line_span(from),
+         "table not read: its delimiter row could not be found in the source", true);
+    return;
+  }
+  rows[0].line = header_line;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Row& row = rows[i];
+    if (row.line == 0) row.line = header_line;
+    const std::string_view text = m_src->line(row.line);
+    if (nested) {
+      // Body rows: where cmark-gfm says they start; the header: after the markers.
+      const int column = i > 0 ? cmark_node_get_start_column(row.node) : 0;
+      row.content = column > 0 && static_cast<std::size_t>(column) <= text.size()
+                        ? static_cast<std::size_t>(column - 1)
+                        : container_prefix_length(text);
+    }
+    row.ranges = split_pipe_row(text.substr(row.content));
+    for (CellRange& range : row.ranges) {
+      range.begin += row.content;
+      range.end += row.content;
+    }
+  }
+  m_table_line = header_line;
+  // Suppression comments written inside cells.
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (m_src->line(rows[i].line).find("<!--") == std::string_view::npos) continue;
+    cmark_iter* it = cmark_iter_new(rows[i].node);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+      cmark_node* c = cmark_iter_get_node(it);
+      if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE) {
+        const char* lit = cmark_node_get_literal(c);
+        if (lit != nullptr) {
+          // Inline comments in a row belong to that row's line.
+          const std::size_t before = m_m.suppressions.size();
+          on_html(c, rows[i].line);
+          for (std::size_t k = before; k < m_m.suppressions.size(); ++k) {
+            m_m.suppressions[k].line = rows[i].line;
+          }
+        }
+      }
+    }
+    cmark_iter_free(it);
+  }
+
+  auto known = m_layouts.find(header_line);
+  if (known == m_layouts.end())
+    known = m_layouts.emplace(header_line, classify_table(rows, header_line)).first;
+  const TableLayout& layout = known->second;
+  if (!layout.raci) return;
+  if (layout.transposed) {
+    read_transposed_rows(rows, layout);
+  } else {
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+      if (rows[r].roles.size() == rows[r].cells.size()) continue;  // parsed while classifying
+      rows[r].roles.resize(rows[r].cells.size());
+      for (std::size_t c = 0; c < rows[r].cells.size() && c < layout.party_of.size(); ++c) {
+        if (layout.party_of[c] >= 0 && !rows[r].cells[c].empty())
+          rows[r].roles[c] = parse_role_cell(rows[r].cells[c], m_m.roles.letters);
+      }
+    }
+    read_roles_rows(rows, layout);
+  }
+}
+
+std::uint32_t Reader::add_table(const Row& header, std::uint32_t header_line, bool transposed) {
+  Table table;
+  table.span = m_src->line_span(header_line);
+  table.header_cells = static_cast<std::uint32_t>(header.ranges.size());
+  table.transposed = transposed;
+  m_m.tables.push_back(table);
+  return static_cast<std::uint32_t>(m_m.tables.size() - 1);
+}
+
+TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_line) {
+  TableLayout layout;
+  const std::size_t width = rows[0].cells.size();
+  // Which columns hold role codes? Judged on the first rows only, so that a table cut
+  // into chunks is judged the same as when read whole.
+  const std::size_t judged =
+      std::min<std::size_t>(rows.size(), std::size_t{1} + m_options.classify_rows);
+  std::vector<ColumnStats> stats(width);
+  for (std::size_t r = 1; r < judged; ++r) {
+    rows[r].roles.resize(rows[r].cells.size());
+    for (std::size_t c = 0; c < width && c < rows[r].cells.size(); ++c) {
+      const std::string& cell = rows[r].cells[c];
+      if (cell.empty()) continue;
+      ++stats[c].nonempty;
+      rows[r].roles[c] = parse_role_cell(cell, m_m.roles.letters);
+      const RoleCell& rc = rows[r].roles[c];
+      if (!rc.unknown.empty()) {
+        ++stats[c].unknown;
+      } else if (!rc.roles.empty()) {
+        ++stats[c].with_roles;
+      }
+    }
+  }
+  std::vector<bool> role_col(width, false);
+  for (std::size_t c = 1; c < width; ++c) {
+    const auto& s = stats[c];
+    role_col[c] = s.with_roles > 0 && s.unknown * 2 < s.nonempty &&
+                  !vocabulary::is_free_text_header(text::fold(rows[0].cells[c]));
+  }
+  const auto first_role = std::find(role_col.begin(), role_col.end(), true);
+
+  // Roles as columns: headers that are role words, cells that name parties.
+  std::vector<std::optional<Role>> header_roles(width);
+  std::size_t role_headers = 0;
+  for (std::size_t c = 1; c < width; ++c) {
+    header_roles[c] = vocabulary::role_header(text::fold(rows[0].cells[c]));
+    // DACI's Driver is RACI's Responsible: a header takes the letter the document uses.
+    if (header_roles[c] == Role::driver && !m_m.roles.has('D')) header_roles[c] = Role::responsible;
+    if (header_roles[c] == Role::responsible && !m_m.roles.has('R') && m_m.roles.has('D'))
+      header_roles[c] = Role::driver;
+    if (header_roles[c]) ++role_headers;
+  }
+  const auto role_columns =
+      static_cast<std::size_t>(std::count(role_col.begin(), role_col.end(), true));
+  if (role_headers >= 2 && role_columns < role_headers) {
+    std::size_t activity_col = 0;
+    while (activity_col < width && header_roles[activity_col]) ++activity_col;
+    if (activity_col >= width) return layout;
+    layout.raci = true;
+    layout.transposed = true;
+    layout.roles = std::move(header_roles);
+    layout.activity_col = activity_col;
+    layout.table = add_table(rows[0], header_line, true);
+    return layout;
+  }
+
+  if (first_role == role_col.end()) {
+    skip(m_src->line_span(header_line),
+         fmt::format("not a RACI table: no column below '{}' holds role codes",
+                     rows[0].cells.size() > 1 ? rows[0].cells[1] : rows[0].cells[0]),
+         false);
+    return layout;
+  }
+  const auto p0 = static_cast<std::size_t>(first_role - role_col.begin());
+  std::size_t p1 = width - 1;
+  while (!role_col[p1]) --p1;
+  std::vector<bool> party_col(width, false);
+  for (std::size_t c = p0; c <= p1; ++c) party_col[c] = true;
+  // Columns right after the parties whose cells are all short ("", "X", "-", "S*") are
+  // parties too: ones that hold nothing here, or whose cells have unknown letters
+  // (RAC101). A free-text header (SLA, comments) ends the parties.
+  for (std::size_t c = p1 + 1; c < width; ++c) {
+    if (vocabulary::is_free_text_header(text::fold(rows[0].cells[c])) ||
+        text::trim(rows[0].cells[c]).empty()) {
+      break;
+    }
+    bool short_cells = true;
+    for (std::size_t r = 1; r < judged; ++r) {
+      if (c < rows[r].cells.size() && text::codepoints(text::trim(rows[r].cells[c])) > 4)
+        short_cells = false;
+    }
+    if (!short_cells) break;
+    party_col[c] = true;
+  }
+  // The activity column: the one whose header says so, else the last one before the parties.
+  std::size_t activity_col = p0 - 1;
+  std::size_t id_col = width;
+  for (std::size_t c = 0; c < p0; ++c) {
+    const std::string h = text::fold(rows[0].cells[c]);
+    if (vocabulary::is_activity_header(h)) activity_col = c;
+    if (vocabulary::is_id_header(h)) id_col = c;
+  }
+  if (id_col == activity_col) id_col = width;
+  layout.raci = true;
+  layout.activity_col = activity_col;
+  layout.id_col = id_col;
+  layout.table = add_table(rows[0], header_line, false);
+  layout.party_of.assign(width, -1);
+  std::vector<std::size_t> taken;
+  for (std::size_t c = 0; c < width; ++c) {
+    if (!party_col[c]) continue;
+    const std::size_t p =
+        m_parties.resolve(m_m.parties, rows[0].cells[c], cell_span(rows[0], c), taken);
+    taken.push_back(p);
+    layout.party_of[c] = static_cast<int>(p);
+  }
+  return layout;
+}
+void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) {
+  const std::size_t width = std::min(rows[0].cells.size(), layout.party_of.size());
+  const std::vector<int>& party_of = layout.party_of;
+  const std::size_t activity_col = layout.activity_col;
+  const std::size_t id_col = layout.id_col;
+  const std::uint32_t table_index = layout.table;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    Row& row = rows[r];
+    const std::string_view src_line = m_src->line(row.line);
+    const std::string& title = row.cells[activity_col];
+    bool parties_empty = true;
+    for (std::size_t c = 0; c < width; ++c) {
+      if (party_of[c] >= 0 && !text::trim(row.cells[c]).empty()) parties_empty = false;
+    }
+    // A note written under the table without a blank line renders as a one-cell row.
+    const std::string_view trimmed = text::trim(src_line.substr(row.content));
+    if (parties_empty && !trimmed.empty() && trimmed[0] != '|' && row.ranges.size() <= 1) {
+      // So does a legend: it is neither an activity nor a note.
+      if (is_legend_line(row.cells[0], m_m.roles.letters)) {
+        skip(m_src->line_span(row.line), "a legend written right under the table", false);
+        continue;
+      }
+      const std::string marker = leading_marker(row.cells[0]);
+      if (!marker.empty()) {
+        Note note;
+        note.marker = marker;
+        note.text =
+            text::collapse_spaces(row.cells[0].substr(row.cells[0].find(marker) + marker.size()));
+        note.span = m_src->line_span(row.line);
+        note.in_table_row = true;
+        m_m.notes.push_back(std::move(note));
+        continue;
+      }
+    }
+    // A sign-off row: the parties' cells hold handles or names that agree to the table
+    // ("| Agreed | @ana | | @bo |"), no role: it is not an activity.
+    if (!parties_empty) {
+      bool handles_only = true;
+      for (std::size_t c = 0; c < width && handles_only; ++c) {
+        if (party_of[c] < 0) continue;
+        const std::string_view cell = text::trim(row.cells[c]);
+        if (cell.empty()) continue;
+        handles_only = cell.starts_with('@') && cell.find(' ') == std::string_view::npos;
+      }
+      if (handles_only) {
+        skip(m_src->line_span(row.line), "a sign-off row: handles, no roles", false);
+        continue;
+      }
+    }
+    // A section row: one bold cell (in any leading column) and nothing else.
+    if (parties_empty) {
+      std::size_t filled = 0;
+      std::size_t bold_col = width;
+      for (std::size_t c = 0; c < width; ++c) {
+        if (text::trim(row.cells[c]).empty()) continue;
+        ++filled;
+        if (is_bold_only(row.cell_nodes[c])) bold_col = c;
+      }
+      // Not bold: a row that fills only a label column before the activity's
+      // (`| Domaine | Tâche | MOE |` then `| Réseau | | |`), or only the activity's with a
+      // numbered or capitalised heading (`| 2. Risk Management | | |`), in a table whose
+      // other rows carry roles.
+      std::size_t label_col = width;
+      if (filled == 1 && bold_col == width) {
+        for (std::size_t c = 0; c < width && c <= activity_col; ++c) {
+          if (text::trim(row.cells[c]).empty()) continue;
+          if (party_of[c] < 0 && c != id_col &&
+              (c < activity_col || vocabulary::reads_as_heading(row.cells[c])) &&
+              table_has_roles(rows))
+            label_col = c;
+          break;
+        }
+      }
+      if (filled == 1 && (bold_col < width || label_col < width)) {
+        if (bold_col == width) bold_col = label_col;
+        Section s;
+        s.title = row.cells[bold_col];
+        s.level = 0;
+        s.span = m_src->line_span(row.line);
+        m_m.sections.push_back(std::move(s));
+        m_section_open = true;
+        continue;
+      }
+    }
+    Activity a;
+    a.title = title;
+    a.span = m_src->line_span(row.line);
+    a.table = table_index;
+    a.source_cells = static_cast<std::uint32_t>(row.ranges.size());
+    a.title_markers = find_markers(title);
+    if (id_col < width) {
+      a.id = text::slugify(row.cells[id_col]);
+      a.explicit_id = !a.id.empty();
+    }
+    a.cells.resize(m_m.parties.size());
+    for (std::size_t c = 0; c < width; ++c) {
+      if (c == activity_col || c == id_col) continue;
+      if (party_of[c] < 0) {
+        if (!text::trim(row.cells[c]).empty()) a.fields.push_back({rows[0].cells[c], row.cells[c]});
+        continue;
+      }
+      RoleCell& rc = row.roles[c];
+      Cell& cell = a.cells[static_cast<std::size_t>(party_of[c])];
+      cell.present = true;
+      cell.roles = rc.roles;
+      cell.markers = std::move(rc.markers);
+      cell.text = std::move(row.cells[c]);
+      cell.unknown = std::move(rc.unknown);
+      cell.remark = std::move(rc.remark);
+      cell.span = cell_span(row, c);
+    }
+    add_activity(std::move(a));
+  }
+}
+
+void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& layout) {
+  const std::size_t width = std::min(rows[0].cells.size(), layout.roles.size());
+  const auto& roles = layout.roles;
+  const std::size_t activity_col = layout.activity_col;
+  const std::uint32_t table_index = layout.table;
+  std::vector<std::size_t>& in_table = m_m.tables[table_index].parties;
+  // Role columns holding only marks ("X", "✓"), the parties in the first column and the
+  // activities in another text column (`| Team | Responsibility | Accountable | ... |`):
+  // the mark gives the row's party its column's role.
+  std::size_t marked_title_col = width;
+  {
+    bool any = false;
+    bool all = true;
+    for (std::size_t r = 1; r < rows.size() && all; ++r) {
+      for (std::size_t c = 0; c < width && c < rows[r].cells.size(); ++c) {
+        if (!roles[c] || text::trim(rows[r].cells[c]).empty()) continue;
+        any = true;
+        all = all && is_mark(rows[r].cells[c]);
+      }
+    }
+    if (any && all) {
+      for (std::size_t c = 0; c < width && marked_title_col == width; ++c) {
+        if (c == activity_col || roles[c] || text::trim(rows[0].cells[c]).empty()) continue;
+        for (std::size_t r = 1; r < rows.size(); ++r) {
+          if (c < rows[r].cells.size() && !text::trim(rows[r].cells[c]).empty())
+            marked_title_col = c;
+        }
+      }
+    }
+  }
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    Row& row = rows[r];
+    Activity a;
+    const bool marked = marked_title_col < width;
+    a.title = row.cells[marked ? marked_title_col : activity_col];
+    a.span = m_src->line_span(row.line);
+    a.table = table_index;
+    a.source_cells = static_cast<std::uint32_t>(row.ranges.size());
+    a.title_markers = find_markers(a.title);
+    for (std::size_t c = 0; c < width; ++c) {
+      if (c == activity_col || c == marked_title_col) continue;
+      if (!roles[c]) {
+        if (!text::trim(row.cells[c]).empty()) a.fields.push_back({rows[0].cells[c], row.cells[c]});
+        continue;
+      }
+      const std::vector<std::string> names =
+          marked ? (text::trim(row.cells[c]).empty() ? std::vector<std::string>{}
+                                                     : split_names(row.cells[activity_col]))
+                 : split_names(row.cells[c]);
+      for (std::string name : names) {
+        std::vector<std::string> markers;
+        // Markers after a name: "PM*", "Dev (1)"; found from the end, kept in order.
+        for (;;) {
+          auto marks = find_markers(name);
+          if (marks.empty() || !name.ends_with(marks.back())) break;
+          name = text::collapse_spaces(name.substr(0, name.size() - marks.back().size()));
+          markers.push_back(std::move(marks.back()));
+        }
+        std::reverse(markers.begin(), markers.end());
+        if (name.empty() || parse_role_cell(name).no_role) continue;
+        const std::size_t p = m_parties.resolve(m_m.parties, name, cell_span(row, c));
+        if (m_listed_in.size() <= p) m_listed_in.resize(p + 1, 0);
+        // Tables are read one after the other (the chunks of a cut table too), so the
+        // mark says whether this table lists the party already.
+        if (m_listed_in[p] != table_index + 1) {
+          in_table.push_back(p);
+          m_listed_in[p] = table_index + 1;
+        }
+        if (a.cells.size() < m_m.parties.size()) a.cells.resize(m_m.parties.size());
+        Cell& cell = a.cells[p];
+        cell.present = true;
+        cell.roles.add(*roles[c]);
+        for (auto& mk : markers) cell.markers.push_back(std::move(mk));
+        if (!cell.text.empty()) cell.text += ", ";
+        cell.text += role_letter(*roles[c]);
+        cell.span = cell_span(row, c);
+      }
+    }
+    add_activity(std::move(a));
+  }
+}
+}  // namespace racine::markdown

@@ -1,0 +1,70 @@
+#pragma once
+// Markdown reader, table stage: how a table's rows are seen (cells rendered by cmark-gfm,
+// ranges as written in the source line), how its columns are understood (TableLayout:
+// parties as columns, or roles as columns read transposed), and the small judgements on
+// cells and rows that classification needs. The reading itself (Reader::on_table,
+// classify_table, read_roles_rows, read_transposed_rows) is in markdown_table.cpp.
+
+#include <cmark-gfm.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/roles.h"
+#include "formats/pipe_row.h"
+
+namespace racine::markdown {
+
+// Statistics of one column's body cells, to tell role columns from text columns.
+struct ColumnStats {
+  std::size_t nonempty = 0;
+  std::size_t with_roles = 0;
+  std::size_t unknown = 0;
+};
+
+// One row as read from the tree and the source.
+struct Row {
+  cmark_node* node = nullptr;
+  std::uint32_t line = 0;
+  std::vector<std::string> cells;  // rendered, padded by cmark-gfm to the header width
+  std::vector<cmark_node*> cell_nodes;
+  std::vector<CellRange> ranges;  // as written in the source line
+  std::size_t content = 0;        // where the row starts in its line, after "> " or "- "
+  std::vector<RoleCell> roles;    // each cell read as roles (body rows)
+};
+
+// How a table's columns were understood, kept so that the later chunks of a table cut
+// into pieces (markdown_prescan.h) are read the same way as its first one.
+struct TableLayout {
+  bool raci = false;        // false: skipped, not a RACI table
+  std::uint32_t table = 0;  // index into Matrix::tables
+  bool transposed = false;
+  std::vector<int> party_of;               // per column: party index, or -1
+  std::vector<std::optional<Role>> roles;  // per column of a transposed table
+  std::size_t activity_col = 0;
+  std::size_t id_col = 0;  // the width when there is none
+};
+// A legend written right under a table, without a blank line, so that GitHub renders it
+// as a one-cell row: "*A=Accountable, R=Responsible, C=Consulted, I=Informed*",
+// "Légende : R = Réalise, A = Approuve". At least two "LETTER = word" pairs whose letters
+// are role letters of the document (`letters`).
+bool is_legend_line(std::string_view text, std::string_view letters);
+
+// True when a row of the table (past its header) has a role letter in some cell.
+bool table_has_roles(const std::vector<Row>& rows);
+
+// A mark that says "this one" in a table whose columns are roles: "X", "x", "✓", "✔",
+// "✅", "•", "●".
+bool is_mark(std::string_view cell);
+
+// The party names in a cell of a table whose columns are roles: "PM, Dev", "PM / Dev",
+// "PM et Dev". Not split inside parentheses ("ad-stack (Product, Eng leads)"), nor at
+// the slash of a GitHub team ("@org/team"); "&" joins the words of one name ("Gente &
+// Gestão", "R&D"). A remark in parentheses after a name is not part of it: "Jurídico
+// (LGPD)" is the party "Jurídico".
+std::vector<std::string> split_names(std::string_view cell);
+
+}  // namespace racine::markdown

@@ -1,0 +1,87 @@
+#include "formats/markdown_vocabulary.h"
+
+#include <cctype>
+#include <vector>
+
+#include "core/text.h"
+#include "formats/pipe_row.h"
+
+namespace racine::markdown {
+
+RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
+  RoleVocabulary v;
+  RoleSet declared;
+  std::vector<LegendEntry> legend;
+  bool rasci = false;
+  bool daci = false;
+  auto names_variant = [&](std::string_view text) {
+    for (const auto& w : text::words(text::fold(text))) {
+      rasci = rasci || w == "rasci";
+      daci = daci || w == "daci";
+    }
+  };
+  names_variant(title);
+  bool cells_r = false;
+  bool cells_d = false;
+  // A cell that holds role letters only ("RA", "**D**", "A*", "R/A"): which letters.
+  auto role_letters = [&](std::string_view cell) {
+    std::string letters;
+    for (const char c : cell) {
+      if (c >= 'A' && c <= 'Z') {
+        letters += c;
+      } else if (c >= 'a' && c <= 'z') {
+        return;  // a word, not codes
+      }
+    }
+    if (letters.empty() || letters.size() > 4 ||
+        letters.find_first_not_of("RACIDS") != std::string::npos)
+      return;
+    cells_r = cells_r || letters.find('R') != std::string::npos;
+    cells_d = cells_d || letters.find('D') != std::string::npos;
+  };
+  for (std::uint32_t l = 1; l <= src.line_count(); ++l) {
+    const std::string_view line = text::trim(src.line(l));
+    if (line.starts_with('#')) {
+      names_variant(line);
+      continue;
+    }
+    if (!line.starts_with('|')) continue;
+    const auto cells = split_pipe_row(line);
+    if (cells.empty()) continue;
+    // Cells, not headers: a party named "D" or "/x?D" says nothing of the letters used.
+    const std::string_view next = l < src.line_count() ? text::trim(src.line(l + 1)) : "";
+    const bool header = next.starts_with('|') && next.find('-') != std::string_view::npos &&
+                        next.find_first_not_of("|-: \t") == std::string_view::npos;
+    for (std::size_t c = 1; c < cells.size() && !header; ++c)
+      role_letters(line.substr(cells[c].begin, cells[c].end - cells[c].begin));
+    std::string_view first = text::trim(line.substr(cells[0].begin, cells[0].end - cells[0].begin));
+    for (const std::string_view w : {"**", "__"}) {
+      if (first.starts_with(w)) first.remove_prefix(w.size());
+    }
+    // "(R) Réalise", "(R)** Réalise", "(A): Approuve"
+    if (first.size() >= 5 && first[0] == '(' && first[1] >= 'A' && first[1] <= 'Z' &&
+        first[2] == ')') {
+      const std::string_view rest = text::trim(first.substr(3));
+      std::size_t k = 0;
+      while (k < rest.size() &&
+             (rest[k] == '*' || rest[k] == '_' || rest[k] == ':' || rest[k] == ' '))
+        ++k;
+      if (k < rest.size() &&
+          (std::isalpha(static_cast<unsigned char>(rest[k])) != 0 ||
+           static_cast<unsigned char>(rest[k]) >= 0x80) &&
+          !declared.has_letter(first[1])) {
+        declared.add_letter(first[1]);
+        legend.push_back({first[1], std::string(first), src.line_start(l)});
+      }
+    }
+  }
+  if (daci && cells_r && !cells_d) daci = false;
+  v.letters = daci ? "DACI" : rasci ? "RASCI" : "RACI";
+  if (legend.size() >= 2) {
+    // The legend adds its letters; RAC106 compares what it declares with what cells use.
+    v.letters = RoleSet::from_letters(v.letters + declared.to_string()).to_string();
+    v.legend = std::move(legend);
+  }
+  return v;
+}
+}  // namespace racine::markdown
