@@ -81,7 +81,7 @@ Result<std::vector<std::string>> manifest_files(const std::vector<std::string>& 
 
 // The rules of a matrix: --rules, else the built-in matrix's own, else the `kubernetes:`
 // key of a canonical matrix, else NAME.k8s.yaml beside a Markdown matrix.
-Result<k8s::RuleSet> load_rules(const K8sOptions& o, const lint::Config& config) {
+Result<k8s::RuleSet> load_rules(const K8sOptions& o, const config::Config& config) {
   if (o.rules) {
     auto src = load_file(*o.rules, config.limits);
     if (!src) return src.error();
@@ -133,7 +133,7 @@ std::string subject_text(const k8s::Subject& s) {
 // rules. Broken rules would give wrong answers: they are refused, with what `k8s lint`
 // says. nullopt once the reason is printed.
 struct Classifier {
-  lint::Config config;
+  config::Config config;
   Matrix matrix;
   k8s::RuleSet rules;
 };
@@ -167,7 +167,7 @@ std::optional<Classifier> load_classifier(const K8sOptions& o) {
 int run_who(const K8sOptions& o) {
   auto loaded = load_classifier(o);
   if (!loaded) return k_exit_error;
-  const lint::Config* config = &loaded->config;
+  const config::Config* config = &loaded->config;
   const Matrix* m = &loaded->matrix;
   const k8s::RuleSet* rules = &loaded->rules;
   std::vector<k8s::Located> subjects;

@@ -143,7 +143,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
   if (!where) return k_exit_error;
   auto store = open_store(*where, o.threads + 1);
   if (!store) return k_exit_error;
-  lint::Config config;
+  config::Config config;
   config.limits.max_bytes = std::min<std::size_t>(config.limits.max_bytes, o.body_limit);
   service::Service service(*store, config);
   try {

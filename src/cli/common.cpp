@@ -21,24 +21,24 @@
 
 namespace racine::cli {
 
-Result<lint::Config> config_for(const std::string& path, const InputOptions& options) {
-  if (options.config_path) return lint::load_config(*options.config_path);
+Result<config::Config> config_for(const std::string& path, const InputOptions& options) {
+  if (options.config_path) return config::load_config(*options.config_path);
   namespace fs = std::filesystem;
   fs::path dir = fs::current_path();
   if (!path.empty() && path != "-") {
     std::error_code ec;
     dir = fs::absolute(fs::path(path), ec).parent_path();
   }
-  static std::map<std::string, Result<lint::Config>> cache;
-  const auto found = lint::find_config(dir);
-  if (!found) return lint::Config{};
+  static std::map<std::string, Result<config::Config>> cache;
+  const auto found = config::find_config(dir);
+  if (!found) return config::Config{};
   const auto key = found->string();
   auto it = cache.find(key);
-  if (it == cache.end()) it = cache.emplace(key, lint::load_config(*found)).first;
+  if (it == cache.end()) it = cache.emplace(key, config::load_config(*found)).first;
   return it->second;
 }
 
-Result<Matrix> read_matrix(const std::string& path, const lint::Config& config,
+Result<Matrix> read_matrix(const std::string& path, const config::Config& config,
                            const std::optional<std::string>& from) {
   if (path.empty())
     return read_markdown(builtin_matrix(), config.read_options("managed-kubernetes"));

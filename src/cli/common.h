@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "core/matrix.h"
 #include "core/report.h"
 #include "core/result.h"
-#include "lint/config.h"
 
 namespace racine::cli {
 
@@ -27,11 +27,11 @@ struct InputOptions {
 
 // The configuration that applies to `path` (empty or "-" for the built-in matrix or
 // standard input: searched from the working directory).
-Result<lint::Config> config_for(const std::string& path, const InputOptions& options);
+Result<config::Config> config_for(const std::string& path, const InputOptions& options);
 
 // Reads the matrix at `path`: "" is the built-in default, "-" standard input. The format
 // is `from` when given, else the file's extension (Markdown by default).
-Result<Matrix> read_matrix(const std::string& path, const lint::Config& config,
+Result<Matrix> read_matrix(const std::string& path, const config::Config& config,
                            const std::optional<std::string>& from = std::nullopt);
 
 // Reads the matrix at `path` with its configuration, then applies the options `with`

@@ -108,7 +108,7 @@ int write_matrix(const Matrix& m, const std::string& format, const std::string& 
       return k_exit_error;
     }
     auto config = config_for(page.file, page.input);
-    auto bytes = reports::xlsx_report(m, config ? *config : lint::Config{}, page.lang);
+    auto bytes = reports::xlsx_report(m, config ? *config : config::Config{}, page.lang);
     if (!bytes) {
       print_error(bytes.error());
       return k_exit_error;
@@ -117,7 +117,7 @@ int write_matrix(const Matrix& m, const std::string& format, const std::string& 
   }
   if (format == "html") {
     auto config = config_for(page.file, page.input);
-    return write_output(reports::html_page(m, config ? *config : lint::Config{}, page.original,
+    return write_output(reports::html_page(m, config ? *config : config::Config{}, page.original,
                                            page.with, page.lang),
                         output);
   }

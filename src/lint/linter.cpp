@@ -53,7 +53,7 @@ bool suppressed(const Matrix& m, const Diagnostic& d, std::vector<std::vector<bo
 
 // The configured severities applied (a disabled code drops out), sorted by position
 // then code.
-std::vector<Diagnostic> configured(std::vector<Diagnostic> found, const Config& config) {
+std::vector<Diagnostic> configured(std::vector<Diagnostic> found, const RuleSettings& config) {
   std::vector<Diagnostic> out;
   for (auto& d : found) {
     const Rule* rule = find_rule(d.code);
@@ -71,7 +71,7 @@ std::vector<Diagnostic> configured(std::vector<Diagnostic> found, const Config& 
 
 }  // namespace
 
-std::vector<Diagnostic> run(const Matrix& matrix, const Config& config) {
+std::vector<Diagnostic> run(const Matrix& matrix, const RuleSettings& config) {
   std::vector<Diagnostic> found;
   for (const Rule& rule : all_rules()) {
     if (rule.check == nullptr) continue;
@@ -118,7 +118,7 @@ std::vector<Diagnostic> run(const Matrix& matrix, const Config& config) {
 }
 
 std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> found,
-                               const Config& config) {
+                               const RuleSettings& config) {
   std::vector<std::vector<bool>> used(matrix.suppressions.size());
   for (std::size_t i = 0; i < matrix.suppressions.size(); ++i) {
     used[i].assign(std::max<std::size_t>(matrix.suppressions[i].codes.size(), 1), false);
@@ -150,12 +150,12 @@ FileReport report_with(std::string path, const Matrix& matrix,
 
 }  // namespace
 
-FileReport report(std::string path, const Matrix& matrix, const Config& config) {
+FileReport report(std::string path, const Matrix& matrix, const RuleSettings& config) {
   return report_with(std::move(path), matrix, run(matrix, config));
 }
 
 FileReport report(std::string path, const Matrix& matrix, std::vector<Diagnostic> found,
-                  const Config& config) {
+                  const RuleSettings& config) {
   return report_with(std::move(path), matrix, finish(matrix, std::move(found), config));
 }
 

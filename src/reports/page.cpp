@@ -26,7 +26,7 @@ std::map<std::uint32_t, HtmlExtras::Key> rows_by_line(const Matrix& m) {
 
 }  // namespace
 
-std::vector<ReportFinding> gather_findings(const Matrix& m, const lint::Config& config) {
+std::vector<ReportFinding> gather_findings(const Matrix& m, const config::Config& config) {
   const auto by_line = rows_by_line(m);
   std::vector<ReportFinding> out;
   for (const auto& d : lint::run(m, config)) {
@@ -39,7 +39,7 @@ std::vector<ReportFinding> gather_findings(const Matrix& m, const lint::Config& 
   return out;
 }
 
-HtmlExtras gather_page(const Matrix& m, const lint::Config& config, const Matrix* original,
+HtmlExtras gather_page(const Matrix& m, const config::Config& config, const Matrix* original,
                        const std::vector<std::string>& with, std::string_view lang) {
   HtmlExtras x;
   x.lang = report_language(m, lang);
@@ -88,12 +88,12 @@ HtmlExtras gather_page(const Matrix& m, const lint::Config& config, const Matrix
   return x;
 }
 
-std::string html_page(const Matrix& m, const lint::Config& config, const Matrix* original,
+std::string html_page(const Matrix& m, const config::Config& config, const Matrix* original,
                       const std::vector<std::string>& with, std::string_view lang) {
   return write_html(m, gather_page(m, config, original, with, lang));
 }
 
-Result<std::string> xlsx_report(const Matrix& m, const lint::Config& config,
+Result<std::string> xlsx_report(const Matrix& m, const config::Config& config,
                                 std::string_view lang) {
   XlsxExtras x;
   x.lang = report_language(m, lang);

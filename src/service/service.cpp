@@ -121,7 +121,7 @@ std::string new_token() {
   return "rac_" + hex(bytes, sizeof bytes);
 }
 
-Service::Service(store::Store& store, lint::Config config)
+Service::Service(store::Store& store, config::Config config)
     : m_store(store), m_config(std::move(config)) {
   if (!sodium_ready()) throw store::Error("libsodium cannot start", false);
 }

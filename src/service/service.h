@@ -23,9 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "core/matrix.h"
 #include "k8s/rules.h"
-#include "lint/config.h"
 #include "query/index.h"
 #include "service/ttl_cache.h"
 #include "store/store.h"
@@ -94,7 +94,7 @@ inline constexpr std::chrono::milliseconds k_default_cache_ttl{1000};
 
 class Service {
  public:
-  explicit Service(store::Store& store, lint::Config config = {});
+  explicit Service(store::Store& store, config::Config config = {});
 
   // How long authenticated tokens and contracts are remembered (0: never; the default
   // is k_default_cache_ttl).
@@ -213,7 +213,7 @@ class Service {
                                             const std::string& contract, Reply& error);
 
   store::Store& m_store;
-  lint::Config m_config;
+  config::Config m_config;
   std::string m_key;  // the token-hash key, raw bytes, read once
   std::once_flag m_key_once;
 

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "core/matrix.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
-#include "lint/config.h"
 #include "lint/linter.h"
 
 namespace racine::test {
@@ -29,7 +29,8 @@ inline const Matrix& seed() {
 }
 
 // "CODE@line" for every finding, in order.
-inline std::vector<std::string> lint_md(const std::string& text, const lint::Config& config = {}) {
+inline std::vector<std::string> lint_md(const std::string& text,
+                                        const config::Config& config = {}) {
   auto m = read_md(text, config.read_options(""));
   if (!m) return {"ERROR: " + m.error().to_string()};
   std::vector<std::string> out;

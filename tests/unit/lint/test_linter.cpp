@@ -50,10 +50,10 @@ TEST(Linter, UnknownCodeAndUselessSuppression) {
 }
 
 TEST(Linter, ConfigDisablesAndChangesSeverity) {
-  Config c;
+  config::Config c;
   c.disabled.insert("RAC202");
   EXPECT_EQ(lint_md(k_two_a, c), Findings{});
-  Config w;
+  RuleSettings w;
   w.severities["RAC202"] = Severity::warning;
   auto m = test::read_md(k_two_a);
   const auto d = run(*m, w);
@@ -62,7 +62,7 @@ TEST(Linter, ConfigDisablesAndChangesSeverity) {
 }
 
 TEST(Linter, SuppressingADisabledRuleIsNotUseless) {
-  Config c;
+  config::Config c;
   c.disabled.insert("RAC202");
   EXPECT_EQ(lint_md("| Task | PM | Dev |\n|---|---|---|\n| Ship <!-- racine-disable-line RAC202 "
                     "--> | RA | A |\n",

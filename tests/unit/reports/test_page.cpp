@@ -22,7 +22,7 @@ std::size_t finding_count(const HtmlExtras& x) {
 // its RAC302 warning on the note it is about, the 22 cells its option could hand over,
 // nothing changed.
 TEST(Page, GathersTheFindingsAndDelegableCellsOfTheSeed) {
-  const HtmlExtras x = gather_page(seed(), lint::Config{});
+  const HtmlExtras x = gather_page(seed(), config::Config{});
   EXPECT_EQ(x.lang, Lang::fr);
   EXPECT_EQ(finding_count(x), 17U);
   EXPECT_TRUE(x.other_findings.empty());
@@ -51,17 +51,17 @@ TEST(Page, GathersTheFindingsAndDelegableCellsOfTheSeed) {
   EXPECT_TRUE(x.changed.empty());
   EXPECT_EQ(x.applied, "");
   // --lang en: the same page in English; a language the reports do not speak: English.
-  EXPECT_EQ(gather_page(seed(), lint::Config{}, nullptr, {}, "en")
+  EXPECT_EQ(gather_page(seed(), config::Config{}, nullptr, {}, "en")
                 .delegable.begin()
                 ->second.rfind("option infogerance-complementaire: Ces", 0),
             0U);
-  EXPECT_EQ(gather_page(seed(), lint::Config{}, nullptr, {}, "de").lang, Lang::en);
+  EXPECT_EQ(gather_page(seed(), config::Config{}, nullptr, {}, "de").lang, Lang::en);
 }
 
 // The findings of the XLSX "Findings" sheet: every finding of the linter, in its order,
 // with its line and the activity of that line (none for the note's warning).
 TEST(Page, GathersTheFindingsWithTheirLineAndActivity) {
-  const auto findings = gather_findings(seed(), lint::Config{});
+  const auto findings = gather_findings(seed(), config::Config{});
   ASSERT_EQ(findings.size(), 18U);
   std::size_t infos = 0;
   for (const auto& f : findings) {
@@ -83,17 +83,17 @@ TEST(Page, GathersWhatTheOptionsChanged) {
   const std::vector<std::string> with = {"infogerance-complementaire"};
   auto eff = resolve::apply(seed(), with);
   ASSERT_TRUE(eff);
-  const HtmlExtras x = gather_page(eff->matrix, lint::Config{}, &seed(), with);
+  const HtmlExtras x = gather_page(eff->matrix, config::Config{}, &seed(), with);
   EXPECT_EQ(x.changed.size(), 22U);
   for (const auto& [cell, was] : x.changed) {
     EXPECT_EQ(was.rfind("option infogerance-complementaire : avant ", 0), 0U) << was;
   }
   EXPECT_EQ(x.applied, "infogerance-complementaire");
   EXPECT_EQ(finding_count(x), 17U);
-  const HtmlExtras alone = gather_page(eff->matrix, lint::Config{}, nullptr, with);
+  const HtmlExtras alone = gather_page(eff->matrix, config::Config{}, nullptr, with);
   EXPECT_TRUE(alone.changed.empty());
   EXPECT_EQ(alone.applied, "");
-  EXPECT_EQ(html_page(eff->matrix, lint::Config{}, &seed(), with), write_html(eff->matrix, x));
+  EXPECT_EQ(html_page(eff->matrix, config::Config{}, &seed(), with), write_html(eff->matrix, x));
 }
 
 // The report's language: asked for, else the matrix's; English for any other.

@@ -1,4 +1,4 @@
-#include "lint/config.h"
+#include "config/config.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -7,15 +7,11 @@
 #include <sstream>
 
 #include "lint/rule.h"
+#include "lint/rule_settings.h"
 
-namespace racine::lint {
+namespace racine::config {
 
-std::optional<Severity> Config::severity_of(std::string_view code, Severity fallback) const {
-  const std::string c(code);
-  if (disabled.count(c) != 0) return std::nullopt;
-  const auto it = severities.find(c);
-  return it == severities.end() ? fallback : it->second;
-}
+using lint::check_code;
 
 ReadOptions Config::read_options(std::string id) const {
   ReadOptions options;
@@ -37,11 +33,6 @@ std::optional<std::filesystem::path> find_config(const std::filesystem::path& di
     if (!d.has_parent_path() || d.parent_path() == d) return std::nullopt;
     d = d.parent_path();
   }
-}
-
-std::optional<std::string> check_code(std::string_view code) {
-  if (find_rule(code) != nullptr) return std::nullopt;
-  return fmt::format("unknown rule code '{}' (racine rules lists them)", code);
 }
 
 namespace {
@@ -168,4 +159,4 @@ Result<Config> load_config(const std::filesystem::path& path) {
   return parse_config(ss.str(), path.string());
 }
 
-}  // namespace racine::lint
+}  // namespace racine::config

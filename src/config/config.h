@@ -1,7 +1,8 @@
 #pragma once
-// Lint configuration: which rules run and at what severity, the reader's limits and
-// extra party aliases. Read from `.racine.yaml` (found upward from the linted file) and
-// overridden by command-line flags.
+// The application's configuration, read from `.racine.yaml` (found upward from the file
+// read) and overridden by command-line flags: which rules run and at what severity, the
+// readers' limits, extra party aliases, the SARIF help base. Every front end (the CLI,
+// the server) derives its reader options and lint settings from it.
 
 #include <filesystem>
 #include <map>
@@ -14,12 +15,13 @@
 #include "core/result.h"
 #include "formats/limits.h"
 #include "formats/markdown_reader.h"
+#include "lint/rule_settings.h"
 
-namespace racine::lint {
+namespace racine::config {
 
-struct Config {
-  std::set<std::string> disabled;              // codes turned off
-  std::map<std::string, Severity> severities;  // codes with another severity
+// The rule settings (`disabled`, `severities`, `severity_of`) are the linter's own
+// (lint/rule_settings.h): a Config is passed to the linter as them.
+struct Config : lint::RuleSettings {
   Limits limits;
   PartyAliases aliases = PartyAliases::builtin();
   std::string help_uri_base;  // SARIF helpUri prefix; empty: the default
@@ -28,9 +30,6 @@ struct Config {
   // What the reader needs from this configuration (limits, party aliases), for a
   // matrix whose id, when the document declares none, is `id`.
   [[nodiscard]] ReadOptions read_options(std::string id) const;
-
-  // Effective severity of a rule's finding, or nullopt when the rule is disabled.
-  [[nodiscard]] std::optional<Severity> severity_of(std::string_view code, Severity fallback) const;
 };
 
 // The config file names looked for, in order.
@@ -46,7 +45,4 @@ Result<Config> load_config(const std::filesystem::path& path);
 // Parses config text (`display_path` is used in errors).
 Result<Config> parse_config(const std::string& text, const std::string& display_path);
 
-// Checks that `code` names a rule: nullopt, or an error message.
-std::optional<std::string> check_code(std::string_view code);
-
-}  // namespace racine::lint
+}  // namespace racine::config

@@ -3,9 +3,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "lint/config.h"
+#include "config/config.h"
 
-namespace racine::lint {
+namespace racine::config {
 
 TEST(Config, ParsesEverySetting) {
   auto c = parse_config(
@@ -48,4 +48,4 @@ TEST(Config, FoundUpwardFromTheFile) {
   std::filesystem::remove_all(root);
 }
 
-}  // namespace racine::lint
+}  // namespace racine::config
