@@ -20,4 +20,8 @@ std::string escape_controls(std::string_view s);
 // that must be UTF-8 (JSON): paths from the command line need not be.
 std::string valid_utf8(std::string_view s);
 
+// True when `s` is valid UTF-8 (NUL included): valid_utf8(s) would return it unchanged.
+// ASCII is checked eight bytes at a time.
+bool is_valid_utf8(std::string_view s);
+
 }  // namespace racine::text

@@ -144,6 +144,24 @@ RoleCell parse_codes(std::string_view rendered, std::string_view letters) {
     cell.no_role = true;
     return cell;
   }
+  // Most cells are role letters alone ("RA", "R, A", "C/I"): read them without the
+  // general loop's marker and separator tests.
+  {
+    RoleSet roles;
+    bool plain = true;
+    for (const char c : s) {
+      if (is_upper(c) && letters.find(c) != std::string_view::npos) {
+        roles.add_letter(c);
+      } else if (c != ' ' && c != ',' && c != '/') {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      cell.roles = roles;
+      return cell;
+    }
+  }
   std::size_t i = 0;
   while (i < s.size()) {
     const std::string_view rest = s.substr(i);

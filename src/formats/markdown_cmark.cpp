@@ -4,6 +4,11 @@
 
 #include <array>
 #include <cctype>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <vector>
 
 #include "core/text.h"
 
@@ -49,9 +54,162 @@ std::string superscript_group(cmark_node*& n) {
 
 }  // namespace
 
-NodePtr parse_gfm(std::string_view head, std::string_view body) {
+// A bump allocator. Each allocation is preceded by its size (for realloc); the last
+// allocation grows in place when its block has room, as cmark-gfm's buffers grow by
+// realloc while a node's text is read.
+struct ParseMemory::Arena {
+  static constexpr std::size_t k_block = std::size_t{4} << 20;
+  static constexpr std::size_t k_align = 16;
+  static constexpr std::size_t k_header = 16;
+
+  struct Block {
+    std::byte* data = nullptr;
+    std::size_t size = 0;
+  };
+  std::vector<Block> blocks;  // blocks[0..current] in use; later ones kept for reuse
+  std::vector<Block> large;   // allocations larger than a block, freed by reset
+  std::size_t current = 0;
+  std::size_t used = 0;
+  std::byte* last = nullptr;  // the newest allocation (its payload)
+
+  ~Arena() { release(); }
+
+  void release() {
+    for (const Block& b : blocks) std::free(b.data);
+    for (const Block& b : large) std::free(b.data);
+    blocks.clear();
+    large.clear();
+    current = used = 0;
+    last = nullptr;
+  }
+
+  void reset() {
+    for (const Block& b : large) std::free(b.data);
+    large.clear();
+    current = used = 0;
+    last = nullptr;
+  }
+
+  static std::size_t rounded(std::size_t bytes) { return (bytes + k_align - 1) & ~(k_align - 1); }
+  static std::size_t& size_of(std::byte* payload) {
+    return *reinterpret_cast<std::size_t*>(payload - k_header);
+  }
+
+  std::byte* allocate(std::size_t bytes) {
+    const std::size_t need = k_header + rounded(bytes);
+    if (need > k_block / 4) {
+      auto* data = static_cast<std::byte*>(std::malloc(need));
+      if (data == nullptr) return nullptr;
+      large.push_back({data, need});
+      std::byte* payload = data + k_header;
+      size_of(payload) = bytes;
+      return payload;  // not `last`: it cannot grow in place
+    }
+    if (blocks.empty() || used + need > blocks[current].size) {
+      if (!blocks.empty()) ++current;
+      if (current == blocks.size()) {
+        auto* data = static_cast<std::byte*>(std::malloc(k_block));
+        if (data == nullptr) return nullptr;
+        blocks.push_back({data, k_block});
+      }
+      used = 0;
+    }
+    std::byte* payload = blocks[current].data + used + k_header;
+    used += need;
+    size_of(payload) = bytes;
+    last = payload;
+    return payload;
+  }
+
+  void* zeroed(std::size_t count, std::size_t size) {
+    if (size != 0 && count > SIZE_MAX / size) return nullptr;
+    std::byte* p = allocate(count * size);
+    if (p != nullptr) std::memset(p, 0, count * size);
+    return p;
+  }
+
+  void* grow(void* ptr, std::size_t bytes) {
+    if (ptr == nullptr) return allocate(bytes);
+    auto* p = static_cast<std::byte*>(ptr);
+    const std::size_t old = size_of(p);
+    if (p == last) {
+      const std::size_t start = static_cast<std::size_t>(p - blocks[current].data) - k_header;
+      const std::size_t need = k_header + rounded(bytes);
+      if (start + need <= blocks[current].size) {
+        used = start + need;
+        size_of(p) = bytes;
+        return p;
+      }
+    }
+    std::byte* q = allocate(bytes);
+    if (q != nullptr) std::memcpy(q, p, old < bytes ? old : bytes);
+    return q;
+  }
+};
+
+namespace {
+
+thread_local ParseMemory::Arena* t_arena = nullptr;
+
+// When the arena cannot get memory, the allocation is cmark-gfm's default allocator's
+// (which ends the process when there is none, as without the arena), kept with the
+// arena's large blocks so that reset frees it. A header in front keeps realloc's size.
+void* fallback(std::size_t bytes) {
+  const std::size_t need = ParseMemory::Arena::k_header + bytes;
+  auto* data = static_cast<std::byte*>(cmark_get_default_mem_allocator()->calloc(1, need));
+  t_arena->large.push_back({data, need});
+  std::byte* payload = data + ParseMemory::Arena::k_header;
+  ParseMemory::Arena::size_of(payload) = bytes;
+  return payload;
+}
+
+void* arena_calloc(std::size_t count, std::size_t size) {
+  if (size != 0 && count > SIZE_MAX / size) {
+    return cmark_get_default_mem_allocator()->calloc(count, size);  // refuses, as ever
+  }
+  void* p = t_arena->zeroed(count, size);
+  return p != nullptr ? p : fallback(count * size);
+}
+void* arena_realloc(void* ptr, std::size_t bytes) {
+  void* p = t_arena->grow(ptr, bytes);
+  if (p != nullptr) return p;
+  void* q = fallback(bytes);
+  if (ptr == nullptr) return q;
+  const std::size_t old = ParseMemory::Arena::size_of(static_cast<std::byte*>(ptr));
+  std::memcpy(q, ptr, old < bytes ? old : bytes);
+  return q;
+}
+void arena_free(void* /*ptr*/) {}
+void no_free(cmark_node* /*root*/) {}
+
+cmark_mem k_arena_mem = {arena_calloc, arena_realloc, arena_free};
+
+}  // namespace
+
+ParseMemory::ParseMemory() : m_arena(std::make_unique<Arena>()), m_active(t_arena == nullptr) {
+  if (m_active) t_arena = m_arena.get();
+}
+
+ParseMemory::~ParseMemory() {
+  if (m_active) t_arena = nullptr;
+}
+
+void ParseMemory::reset() {
+  m_arena->reset();
+}
+
+std::size_t ParseMemory::capacity() const {
+  std::size_t total = 0;
+  for (const auto& b : m_arena->blocks) total += b.size;
+  for (const auto& b : m_arena->large) total += b.size;
+  return total;
+}
+
+NodePtr parse_gfm(std::string_view head, std::string_view body, ParseMemory* memory) {
   cmark_gfm_core_extensions_ensure_registered();
-  cmark_parser* parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+  const bool arena = memory != nullptr && memory->active();
+  cmark_parser* parser = arena ? cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &k_arena_mem)
+                               : cmark_parser_new(CMARK_OPT_DEFAULT);
   std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> guard(parser, &cmark_parser_free);
   for (const char* ext : {"table", "strikethrough", "autolink", "tagfilter"}) {
     if (cmark_syntax_extension* e = cmark_find_syntax_extension(ext)) {
@@ -60,7 +218,7 @@ NodePtr parse_gfm(std::string_view head, std::string_view body) {
   }
   if (!head.empty()) cmark_parser_feed(parser, head.data(), head.size());
   cmark_parser_feed(parser, body.data(), body.size());
-  return NodePtr(cmark_parser_finish(parser), &cmark_node_free);
+  return NodePtr(cmark_parser_finish(parser), arena ? &no_free : &cmark_node_free);
 }
 
 bool is_table(cmark_node* n) {

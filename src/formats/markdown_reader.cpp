@@ -83,6 +83,7 @@ Result<Matrix> Reader::run() {
                                  m_options.classify_rows);
   if (!chunks) return chunks.error();
 
+  ParseMemory memory;
   for (const LineRange& chunk : *chunks) {
     if (chunk.last < chunk.first) continue;
     // The rest of a table: its header and delimiter rows first (see markdown_prescan.h),
@@ -97,9 +98,12 @@ Result<Matrix> Reader::run() {
     }
     const std::uint32_t begin = m_src->line_start(chunk.first);
     const std::uint32_t end = m_src->line_start(chunk.last + 1);
-    const NodePtr doc = parse_gfm(repeat, m_text.substr(begin, end - begin));
-    m_chunk = chunk;
-    walk(doc.get());
+    {
+      const NodePtr doc = parse_gfm(repeat, m_text.substr(begin, end - begin), &memory);
+      m_chunk = chunk;
+      walk(doc.get());
+    }
+    memory.reset();
     if (m_too_big) return *m_too_big;
   }
 

@@ -240,7 +240,9 @@ TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_
   std::vector<ColumnStats> stats(width);
   for (std::size_t r = 1; r < judged; ++r) {
     rows[r].roles.resize(rows[r].cells.size());
-    for (std::size_t c = 0; c < width && c < rows[r].cells.size(); ++c) {
+    // The first column is never a party's (the activities or their ids are left of the
+    // parties): its cells are not read as roles.
+    for (std::size_t c = 1; c < width && c < rows[r].cells.size(); ++c) {
       const std::string& cell = rows[r].cells[c];
       if (cell.empty()) continue;
       ++stats[c].nonempty;

@@ -39,6 +39,8 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
     cells_r = cells_r || letters.find('R') != std::string::npos;
     cells_d = cells_d || letters.find('D') != std::string::npos;
   };
+  // Headings and legend rows first; cells are read for their letters only when a
+  // heading or the title names DACI (the one case where they decide).
   for (std::uint32_t l = 1; l <= src.line_count(); ++l) {
     const std::string_view line = text::trim(src.line(l));
     if (line.starts_with('#')) {
@@ -46,14 +48,11 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
       continue;
     }
     if (!line.starts_with('|')) continue;
+    // A legend row's first cell starts with "(", "**(" or "__(": others need no split.
+    const std::string_view lead = text::trim(line.substr(1));
+    if (!lead.starts_with('(') && !lead.starts_with("**(") && !lead.starts_with("__(")) continue;
     const auto cells = split_pipe_row(line);
     if (cells.empty()) continue;
-    // Cells, not headers: a party named "D" or "/x?D" says nothing of the letters used.
-    const std::string_view next = l < src.line_count() ? text::trim(src.line(l + 1)) : "";
-    const bool header = next.starts_with('|') && next.find('-') != std::string_view::npos &&
-                        next.find_first_not_of("|-: \t") == std::string_view::npos;
-    for (std::size_t c = 1; c < cells.size() && !header; ++c)
-      role_letters(line.substr(cells[c].begin, cells[c].end - cells[c].begin));
     std::string_view first = text::trim(line.substr(cells[0].begin, cells[0].end - cells[0].begin));
     for (const std::string_view w : {"**", "__"}) {
       if (first.starts_with(w)) first.remove_prefix(w.size());
@@ -74,6 +73,18 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
         legend.push_back({first[1], std::string(first), src.line_start(l)});
       }
     }
+  }
+  for (std::uint32_t l = 1; daci && l <= src.line_count() && !(cells_r && cells_d); ++l) {
+    const std::string_view line = text::trim(src.line(l));
+    if (!line.starts_with('|')) continue;
+    // Cells, not headers: a party named "D" or "/x?D" says nothing of the letters used.
+    const std::string_view next = l < src.line_count() ? text::trim(src.line(l + 1)) : "";
+    const bool header = next.starts_with('|') && next.find('-') != std::string_view::npos &&
+                        next.find_first_not_of("|-: \t") == std::string_view::npos;
+    if (header) continue;
+    const auto cells = split_pipe_row(line);
+    for (std::size_t c = 1; c < cells.size(); ++c)
+      role_letters(line.substr(cells[c].begin, cells[c].end - cells[c].begin));
   }
   if (daci && cells_r && !cells_d) daci = false;
   v.letters = daci ? "DACI" : rasci ? "RASCI" : "RACI";

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/escape.h"
+#include "core/json_out.h"
 #include "lint/report_writers.h"
 
 namespace racine::lint {
@@ -14,23 +15,10 @@ namespace {
 void append_string(std::string& out, std::string_view raw) {
   out += '"';
   // JSON is UTF-8: bytes that are not (a path from the command line) become U+FFFD.
-  for (const char ch : text::valid_utf8(raw)) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += ch;
-        }
-    }
+  if (text::is_valid_utf8(raw)) {
+    append_json_escaped(out, raw);
+  } else {
+    append_json_escaped(out, text::valid_utf8(raw));
   }
   out += '"';
 }
