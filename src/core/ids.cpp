@@ -7,15 +7,14 @@
 namespace racine {
 
 std::string ActivityIds::derive(std::string_view base_in) {
-  const std::string base = base_in.empty() ? std::string("activity") : std::string(base_in);
-  std::string id = base;
-  if (m_ids.contains(id)) {
-    int& k = m_next.try_emplace(base, 2).first->second;
-    do {
-      id = fmt::format("{}-{}", base, k++);
-    } while (m_ids.contains(id));
-  }
-  m_ids.insert(id);
+  std::string base = base_in.empty() ? std::string("activity") : std::string(base_in);
+  // Most ids are free: taken with one hash and returned.
+  if (m_ids.insert(base).second) return base;
+  int& k = m_next.try_emplace(base, 2).first->second;
+  std::string id;
+  do {
+    id = fmt::format("{}-{}", base, k++);
+  } while (!m_ids.insert(id).second);
   return id;
 }
 

@@ -53,15 +53,13 @@ bool suppressed(const Matrix& m, const Diagnostic& d, std::vector<std::vector<bo
 
 // The configured severities applied (a disabled code drops out), sorted by position
 // then code.
-std::vector<Diagnostic> configured(std::vector<Diagnostic> found, const RuleSettings& config) {
-  std::vector<Diagnostic> out;
-  for (auto& d : found) {
+std::vector<Diagnostic> configured(std::vector<Diagnostic> out, const RuleSettings& config) {
+  std::erase_if(out, [&](Diagnostic& d) {
     const Rule* rule = find_rule(d.code);
     const auto sev = config.severity_of(d.code, rule != nullptr ? rule->severity : d.severity);
-    if (!sev) continue;
-    d.severity = *sev;
-    out.push_back(std::move(d));
-  }
+    if (sev) d.severity = *sev;
+    return !sev;
+  });
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
     if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
     return a.code < b.code;

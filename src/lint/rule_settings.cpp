@@ -7,6 +7,7 @@
 namespace racine::lint {
 
 std::optional<Severity> RuleSettings::severity_of(std::string_view code, Severity fallback) const {
+  if (disabled.empty() && severities.empty()) return fallback;
   const std::string c(code);
   if (disabled.count(c) != 0) return std::nullopt;
   const auto it = severities.find(c);

@@ -107,6 +107,7 @@ void check_duplicate_title(RuleContext& ctx) {
   const Matrix& m = ctx.matrix();
   for (const auto& s : m.sections) {
     std::unordered_map<std::string, const Activity*> seen;
+    seen.reserve(s.activities.size());
     for (const auto& a : s.activities) {
       const std::string key = text::fold(a.title);  // titles are read with spaces collapsed
       const auto [it, inserted] = seen.emplace(key, &a);
