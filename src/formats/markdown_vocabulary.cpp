@@ -12,10 +12,12 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
   RoleVocabulary v;
   RoleSet declared;
   std::vector<LegendEntry> legend;
+  bool raci = false;
   bool rasci = false;
   bool daci = false;
   auto names_variant = [&](std::string_view text) {
     for (const auto& w : text::words(text::fold(text))) {
+      raci = raci || w == "raci";
       rasci = rasci || w == "rasci";
       daci = daci || w == "daci";
     }
@@ -23,6 +25,7 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
   names_variant(title);
   bool cells_r = false;
   bool cells_d = false;
+  bool cells_s = false;
   // A cell that holds role letters only ("RA", "**D**", "A*", "R/A"): which letters.
   auto role_letters = [&](std::string_view cell) {
     std::string letters;
@@ -38,9 +41,10 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
       return;
     cells_r = cells_r || letters.find('R') != std::string::npos;
     cells_d = cells_d || letters.find('D') != std::string::npos;
+    cells_s = cells_s || letters.find('S') != std::string::npos;
   };
-  // Headings and legend rows first; cells are read for their letters only when a
-  // heading or the title names DACI (the one case where they decide).
+  // Headings and legend rows first; then the letters cells use, where they can decide:
+  // S (RASCI) or D (DACI) in a cell, and R when D is used or DACI named.
   for (std::uint32_t l = 1; l <= src.line_count(); ++l) {
     const std::string_view line = text::trim(src.line(l));
     if (line.starts_with('#')) {
@@ -74,18 +78,42 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
       }
     }
   }
-  for (std::uint32_t l = 1; daci && l <= src.line_count() && !(cells_r && cells_d); ++l) {
-    const std::string_view line = text::trim(src.line(l));
-    if (!line.starts_with('|')) continue;
-    // Cells, not headers: a party named "D" or "/x?D" says nothing of the letters used.
-    const std::string_view next = l < src.line_count() ? text::trim(src.line(l + 1)) : "";
-    const bool header = next.starts_with('|') && next.find('-') != std::string_view::npos &&
-                        next.find_first_not_of("|-: \t") == std::string_view::npos;
-    if (header) continue;
-    const auto cells = split_pipe_row(line);
-    for (std::size_t c = 1; c < cells.size(); ++c)
-      role_letters(line.substr(cells[c].begin, cells[c].end - cells[c].begin));
+  // Body rows of tables (not headers: a party named "D" or "/x?D" says nothing of the
+  // letters used), read only when they can hold what is looked for.
+  auto scan_cells = [&](auto wanted, auto done) {
+    for (std::uint32_t l = 1; l <= src.line_count() && !done(); ++l) {
+      const std::string_view line = text::trim(src.line(l));
+      if (!line.starts_with('|') || !wanted(line)) continue;
+      const std::string_view next = l < src.line_count() ? text::trim(src.line(l + 1)) : "";
+      const bool header = next.starts_with('|') && next.find('-') != std::string_view::npos &&
+                          next.find_first_not_of("|-: \t") == std::string_view::npos;
+      if (header) continue;
+      const auto cells = split_pipe_row(line);
+      for (std::size_t c = 1; c < cells.size(); ++c)
+        role_letters(line.substr(cells[c].begin, cells[c].end - cells[c].begin));
+    }
+  };
+  scan_cells(
+      [](std::string_view line) { return line.find_first_of("DS") != std::string_view::npos; },
+      [&] { return cells_d && cells_s; });
+  if ((daci || cells_d) && !cells_r) {
+    scan_cells([](std::string_view line) { return line.find('R') != std::string_view::npos; },
+               [&] { return cells_r; });
   }
+  // A document that names both RACI and DACI and whose cells use both R and D holds a
+  // table of each: its letters are both sets (DRACI); the rules tell a row's kind by its
+  // letters (RAC203 and RAC206).
+  if (daci && raci && cells_r && cells_d) {
+    v.letters = "DRACI";
+    if (legend.size() >= 2) {
+      v.letters = RoleSet::from_letters(v.letters + declared.to_string()).to_string();
+      v.legend = std::move(legend);
+    }
+    return v;
+  }
+  // Letters decide when nothing is named: D without R is DACI, S is RASCI.
+  if (!daci && !rasci && cells_d && !cells_r) daci = true;
+  if (!daci && !rasci && cells_s) rasci = true;
   if (daci && cells_r && !cells_d) daci = false;
   v.letters = daci ? "DACI" : rasci ? "RASCI" : "RACI";
   if (legend.size() >= 2) {

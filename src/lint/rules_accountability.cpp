@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "lint/rule.h"
 
 namespace racine::lint {
@@ -60,12 +62,23 @@ void check_single_accountable(RuleContext& ctx) {
   }
 }
 
+// In a matrix whose letters are both RACI's and DACI's (a document holding a table of
+// each), a row is DACI's when a cell holds D, RACI's otherwise; in a DACI matrix every
+// row is DACI's.
+bool is_daci_row(const Matrix& m, const Activity& a) {
+  if (!m.roles.has('D')) return false;
+  if (!m.roles.has('R')) return true;
+  return std::any_of(a.cells.begin(), a.cells.end(),
+                     [](const Cell& c) { return c.roles.has(Role::driver); });
+}
+
 void check_no_responsible(RuleContext& ctx) {
   const Matrix& m = ctx.matrix();
   if (!m.roles.has('R')) return;  // DACI: the Driver does the work (RAC206)
   for (const auto& s : m.sections) {
     for (const auto& a : s.activities) {
       if (!has_any_role(a) || !holders(m, a, Role::responsible).empty()) continue;
+      if (is_daci_row(m, a)) continue;
       ctx.report(a.span, fmt::format("no party is Responsible ({})", holdings(m, a)), a.title);
     }
   }
@@ -76,7 +89,7 @@ void check_single_driver(RuleContext& ctx) {
   if (!m.roles.has('D')) return;
   for (const auto& s : m.sections) {
     for (const auto& a : s.activities) {
-      if (!has_any_role(a)) continue;
+      if (!has_any_role(a) || !is_daci_row(m, a)) continue;
       const auto who = holders(m, a, Role::driver);
       if (who.size() == 1) continue;
       ctx.report(a.span,
