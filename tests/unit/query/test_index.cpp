@@ -146,6 +146,36 @@ TEST(Index, ConcurrentSearchesAgree) {
   for (const int good : ok) EXPECT_EQ(good, 50);
 }
 
+TEST(Index, ConcurrentBuildsAgree) {
+  // Two threads each build their own index of the seed (as two server requests for two
+  // versions would) and search it: the same terms and the same answers as the shared one.
+  const std::vector<std::string> queries = {"certificats des applications",
+                                            "who upgrades the cluster?", "sauvegarde"};
+  std::vector<std::vector<std::uint32_t>> expected;
+  for (const auto& q : queries) expected.push_back(top_lines(q, 5));
+  std::vector<int> ok(2, 0);
+  std::vector<std::size_t> terms(2, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < ok.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) {
+        const Index ix = Index::build(seed());
+        terms[t] = ix.terms();
+        for (std::size_t k = 0; k < queries.size(); ++k) {
+          std::vector<std::uint32_t> got;
+          for (const auto& x : ix.search(queries[k], 5).matches) got.push_back(line_of(x));
+          ok[t] += got == expected[k] ? 1 : 0;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (std::size_t t = 0; t < ok.size(); ++t) {
+    EXPECT_EQ(ok[t], 15);
+    EXPECT_EQ(terms[t], seed_index().terms());
+  }
+}
+
 // Issue 14: natural questions whose right activity ranked first but were called the
 // contract's gray zone. Each must now be answered or uncertain, the right one first.
 TEST(Index, IssueExamplesAreNotTheGrayZone) {
