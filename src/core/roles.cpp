@@ -1,5 +1,7 @@
 #include "core/roles.h"
 
+#include <algorithm>
+
 #include "core/text.h"
 
 namespace racine {
@@ -283,6 +285,13 @@ RoleCell parse_role_cell(std::string_view rendered, std::string_view letters) {
 
 std::vector<std::string> find_markers(std::string_view s) {
   std::vector<std::string> out;
+  // Most titles hold no byte a marker starts with: '(' and '[' (numbered), '*', and the
+  // lead bytes of superscript digits (C2, E2).
+  const bool any = std::any_of(s.begin(), s.end(), [](char c) {
+    return c == '(' || c == '[' || c == '*' || static_cast<unsigned char>(c) == 0xC2 ||
+           static_cast<unsigned char>(c) == 0xE2;
+  });
+  if (!any) return out;
   for (std::size_t i = 0; i < s.size();) {
     const std::string_view rest = s.substr(i);
     if (const auto n = numbered_marker_at(rest)) {

@@ -94,7 +94,10 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
     }
   };
   scan_cells(
-      [](std::string_view line) { return line.find_first_of("DS") != std::string_view::npos; },
+      [](std::string_view line) {
+        // Two memchr scans: far cheaper than find_first_of's per-byte set lookup.
+        return line.find('D') != std::string_view::npos || line.find('S') != std::string_view::npos;
+      },
       [&] { return cells_d && cells_s; });
   if ((daci || cells_d) && !cells_r) {
     scan_cells([](std::string_view line) { return line.find('R') != std::string_view::npos; },
