@@ -19,6 +19,8 @@ class ActivityIds {
   // Takes an id written by the author; false when it is already taken.
   bool claim(const std::string& id) { return m_ids.insert(id).second; }
   bool contains(const std::string& id) const { return m_ids.contains(id); }
+  // Room for about `n` ids (a reader that knows its size spares the rehashes).
+  void reserve(std::size_t n) { m_ids.reserve(n); }
 
  private:
   std::unordered_set<std::string> m_ids;

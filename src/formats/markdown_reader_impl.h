@@ -85,6 +85,7 @@ class Reader {
   LineRange m_chunk;               // the chunk being read
   std::uint64_t m_activities = 0;
   std::optional<Error> m_too_big;  // set at the row that breaks k_max_matrix_cells
+  std::size_t m_rows_left = 0;     // rows of the table being read, this one included
 };
 
 }  // namespace racine::markdown

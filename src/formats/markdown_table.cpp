@@ -347,6 +347,7 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
   const std::size_t id_col = layout.id_col;
   const std::uint32_t table_index = layout.table;
   for (std::size_t r = 1; r < rows.size(); ++r) {
+    m_rows_left = rows.size() - r;
     Row& row = rows[r];
     const std::string_view src_line = m_src->line(row.line);
     const std::string& title = row.cells[activity_col];
@@ -486,6 +487,7 @@ void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& lay
     }
   }
   for (std::size_t r = 1; r < rows.size(); ++r) {
+    m_rows_left = rows.size() - r;
     Row& row = rows[r];
     Activity a;
     const bool marked = marked_title_col < width;
