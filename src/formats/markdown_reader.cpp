@@ -155,6 +155,14 @@ void Reader::walk(cmark_node* doc) {
     if (ev != CMARK_EVENT_ENTER) continue;
     cmark_node* n = cmark_iter_get_node(it);
     const auto t = cmark_node_get_type(n);
+    if (t == CMARK_NODE_HTML_BLOCK) {
+      on_html_block(n);
+      continue;
+    }
+    if (t != CMARK_NODE_DOCUMENT && inside_html_table(n)) {
+      cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+      continue;
+    }
     if (t == CMARK_NODE_HEADING) {
       on_heading(n);
       cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
@@ -167,8 +175,6 @@ void Reader::walk(cmark_node* doc) {
       cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
     } else if (t == CMARK_NODE_CODE_BLOCK) {
       on_code_block(n);
-    } else if (t == CMARK_NODE_HTML_BLOCK) {
-      on_html(n, line_of(n));
     } else if (t == CMARK_NODE_HTML_INLINE) {
       on_html(n, line_of(n));
     }
@@ -308,7 +314,10 @@ void Reader::on_code_block(cmark_node* n) {
 void Reader::on_html(cmark_node* n, std::uint32_t line) {
   const char* lit = cmark_node_get_literal(n);
   if (lit == nullptr) return;
-  const std::string_view s(lit);
+  on_html_text(lit, line);
+}
+
+void Reader::on_html_text(std::string_view s, std::uint32_t line) {
   for (const CommentMatch& m : find_suppression_comments(s)) {
     Suppression sup;
     sup.kind = suppression_kind(m.kind);

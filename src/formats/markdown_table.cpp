@@ -98,7 +98,13 @@ std::vector<std::string> split_names(std::string_view cell) {
   flush();
   return out;
 }
+bool Row::bold_only(std::size_t i) const {
+  if (is_html()) return i < bold.size() && bold[i] != 0;
+  return i < cell_nodes.size() && is_bold_only(cell_nodes[i]);
+}
+
 Span Reader::cell_span(const Row& row, std::size_t i) const {
+  if (row.is_html()) return i < row.spans.size() ? row.spans[i] : m_src->line_span(row.line);
   const std::uint32_t base = m_src->line_start(row.line);
   if (i >= row.ranges.size()) {
     const Span line = m_src->line_span(row.line);
@@ -204,7 +210,10 @@ void Reader::on_table(cmark_node* table) {
   auto known = m_layouts.find(header_line);
   if (known == m_layouts.end())
     known = m_layouts.emplace(header_line, classify_table(rows, header_line)).first;
-  const TableLayout& layout = known->second;
+  read_table_rows(rows, known->second);
+}
+
+void Reader::read_table_rows(std::vector<Row>& rows, const TableLayout& layout) {
   if (!layout.raci) return;
   if (layout.transposed) {
     read_transposed_rows(rows, layout);
@@ -224,7 +233,7 @@ void Reader::on_table(cmark_node* table) {
 std::uint32_t Reader::add_table(const Row& header, std::uint32_t header_line, bool transposed) {
   Table table;
   table.span = m_src->line_span(header_line);
-  table.header_cells = static_cast<std::uint32_t>(header.ranges.size());
+  table.header_cells = header.source_cells();
   table.transposed = transposed;
   m_m.tables.push_back(table);
   return static_cast<std::uint32_t>(m_m.tables.size() - 1);
@@ -354,7 +363,8 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
     }
     // A note written under the table without a blank line renders as a one-cell row.
     const std::string_view trimmed = text::trim(src_line.substr(row.content));
-    if (parties_empty && !trimmed.empty() && trimmed[0] != '|' && row.ranges.size() <= 1) {
+    if (parties_empty && !row.is_html() && !trimmed.empty() && trimmed[0] != '|' &&
+        row.ranges.size() <= 1) {
       // So does a legend: it is neither an activity nor a note.
       if (is_legend_line(row.cells[0], m_m.roles.letters)) {
         skip(m_src->line_span(row.line), "a legend written right under the table", false);
@@ -394,7 +404,7 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
       for (std::size_t c = 0; c < width; ++c) {
         if (text::trim(row.cells[c]).empty()) continue;
         ++filled;
-        if (is_bold_only(row.cell_nodes[c])) bold_col = c;
+        if (row.bold_only(c)) bold_col = c;
       }
       // Not bold: a row that fills only a label column before the activity's
       // (`| Domaine | Tâche | MOE |` then `| Réseau | | |`), or only the activity's with a
@@ -426,7 +436,7 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
     a.title = title;
     a.span = m_src->line_span(row.line);
     a.table = table_index;
-    a.source_cells = static_cast<std::uint32_t>(row.ranges.size());
+    a.source_cells = row.source_cells();
     a.title_markers = find_markers(title);
     if (id_col < width) {
       a.id = text::slugify(row.cells[id_col]);
@@ -490,7 +500,7 @@ void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& lay
     a.title = row.cells[marked ? marked_title_col : activity_col];
     a.span = m_src->line_span(row.line);
     a.table = table_index;
-    a.source_cells = static_cast<std::uint32_t>(row.ranges.size());
+    a.source_cells = row.source_cells();
     a.title_markers = find_markers(a.title);
     for (std::size_t c = 0; c < width; ++c) {
       if (c == activity_col || c == marked_title_col) continue;
