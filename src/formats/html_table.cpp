@@ -207,12 +207,14 @@ Cell read_cell(const GumboNode* td) {
   cell.begin = offset_of(el.start_pos) + el.original_tag.length;
   cell.end = cell.begin;
   if (const GumboAttribute* span = gumbo_get_attribute(&el.attributes, "colspan")) {
+    // As browsers do: the leading digits, at most 1,000.
     const std::string_view v = text::trim(span->value);
     std::uint32_t n = 0;
-    bool digits = !v.empty() && v.size() <= 6;
+    bool digits = false;
     for (const char c : v) {
-      if (c < '0' || c > '9') digits = false;
-      if (digits) n = n * 10 + static_cast<std::uint32_t>(c - '0');
+      if (c < '0' || c > '9') break;
+      digits = true;
+      n = std::min<std::uint32_t>(n * 10 + static_cast<std::uint32_t>(c - '0'), 1000);
     }
     if (digits && n > 1) cell.colspan = std::min<std::uint32_t>(n, 1000);
   }

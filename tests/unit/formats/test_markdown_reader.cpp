@@ -790,4 +790,150 @@ TEST(MarkdownReader, MatrixCellsAreCapped) {
       "8000000 cells: split the document");
 }
 
+// An HTML table (GitHub renders it): `<thead>` header, `<th>` row titles, a section row
+// made of one bold cell spanning the table (`colspan`), letters separated by spaces,
+// an extra cell (RAC102, as for a pipe row). Lines and spans point into the file.
+TEST(MarkdownReader, HtmlTables) {
+  const std::string text =
+      "# Matrice\n"
+      "\n"
+      "<table>\n"
+      "  <thead>\n"
+      "    <tr><th>Task</th><th>PM</th><th>Dev &amp; Ops</th></tr>\n"
+      "  </thead>\n"
+      "  <tbody>\n"
+      "    <tr><td colspan=\"3\"><strong>Build</strong></td></tr>\n"
+      "    <tr>\n"
+      "      <th>Compile</th>\n"
+      "      <td>R A</td>\n"
+      "      <td><b>C</b> I</td>\n"
+      "    </tr>\n"
+      "    <tr><td colspan=\"3\"><b>Run</b></td></tr>\n"
+      "    <tr><td>Deploy</td><td>A</td><td>R</td><td>X</td></tr>\n"
+      "    <tr><td>Plan</td><td>A</td></tr>\n"
+      "  </tbody>\n"
+      "</table>\n"
+      "\n"
+      "After the table.\n";
+  auto m = read_md(text);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"PM", "Dev & Ops"}));
+  ASSERT_EQ(m->sections.size(), 2U);
+  EXPECT_EQ(m->sections[0].title, "Build");
+  EXPECT_EQ(m->sections[1].title, "Run");
+  ASSERT_EQ(m->sections[0].activities.size(), 1U);
+  ASSERT_EQ(m->sections[1].activities.size(), 2U);
+  const Activity& compile = act(*m, 0, 0);
+  EXPECT_EQ(compile.title, "Compile");
+  EXPECT_EQ(line_of(*m, compile.span), 9U);
+  EXPECT_EQ(roles(*m, compile, 0), "RA");
+  EXPECT_EQ(roles(*m, compile, 1), "CI");
+  // The cell's span is its content in the file: "R A" on line 11, column 11.
+  const Position p = m->source->position(compile.cells[0].span.begin);
+  EXPECT_EQ(p.line, 11U);
+  EXPECT_EQ(p.column, 11U);
+  EXPECT_EQ(m->source->text().substr(compile.cells[0].span.begin,
+                                     compile.cells[0].span.end - compile.cells[0].span.begin),
+            "R A");
+  const Activity& deploy = act(*m, 1, 0);
+  EXPECT_EQ(line_of(*m, deploy.span), 15U);
+  EXPECT_EQ(deploy.source_cells, 4U);
+  EXPECT_EQ(act(*m, 1, 1).source_cells, 2U);
+  ASSERT_EQ(m->tables.size(), 1U);
+  EXPECT_EQ(m->tables[0].header_cells, 3U);
+  EXPECT_EQ(line_of(*m, m->tables[0].span), 5U);
+  EXPECT_EQ(test::lint_md(text),
+            (std::vector<std::string>{"RAC204@12", "RAC102@15", "RAC102@16", "RAC203@16"}));
+}
+
+// cmark-gfm ends an HTML block at a blank line and the pre-scan cuts chunks there: a
+// `<table>` with blank lines inside is still read whole, from its `</table>` in the
+// source, the same in one piece and in chunks of a few bytes; a suppression comment
+// inside it still applies; text after it is read as Markdown again.
+TEST(MarkdownReader, HtmlTableWithBlankLinesIsReadWhole) {
+  const std::string text =
+      "<table>\n"
+      "<tr><th>Task</th><th>Sec</th><th>Net</th></tr>\n"
+      "\n"
+      "<tr><td>Patch</td><td>R</td><td>A</td></tr>\n"
+      "\n"
+      "    <tr><td>Scan</td><td>A</td><td>R</td></tr>\n"
+      "\n"
+      "<!-- racine-disable-next-line RAC201 -->\n"
+      "<tr><td>Audit</td><td>R</td><td></td></tr>\n"
+      "\n"
+      "| not | a table |\n"
+      "\n"
+      "</table>\n"
+      "\n"
+      "| Task | Sec | Net |\n|---|---|---|\n| Backup | R | A |\n";
+  for (const std::size_t chunk : {std::size_t{1} << 20, std::size_t{16}}) {
+    ReadOptions o;
+    o.chunk_bytes = chunk;
+    auto m = read_md(text, o);
+    ASSERT_TRUE(m.ok()) << m.error().to_string();
+    ASSERT_EQ(m->activity_count(), 4U) << chunk;
+    const auto& as = m->sections[0].activities;
+    EXPECT_EQ(as[0].title, "Patch");
+    EXPECT_EQ(line_of(*m, as[1].span), 6U);
+    EXPECT_EQ(as[2].title, "Audit");
+    EXPECT_EQ(line_of(*m, as[2].span), 9U);
+    EXPECT_EQ(as[3].title, "Backup");
+    EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Sec", "Net"}));
+    ASSERT_EQ(m->suppressions.size(), 1U);
+    EXPECT_EQ(m->suppressions[0].line, 8U);
+    EXPECT_TRUE(m->skipped.empty());
+  }
+  EXPECT_TRUE(test::lint_md(text).empty());
+}
+
+// A deep or huge HTML table is refused with its reason, fast, before gumbo sees it (its
+// tree construction is quadratic in the nesting depth); a huge colspan is capped; an
+// HTML table that is not a RACI table is skipped like a pipe one.
+TEST(MarkdownReader, HtmlTablesAreBounded) {
+  std::string deep = "<table><tr><th>Task</th><th>Sec</th></tr><tr><td>";
+  for (int i = 0; i < 200'000; ++i) deep += "<div>";
+  auto m = read_md(deep + "</td></tr></table>\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: HTML table not read: its elements are "
+            "nested more than 64 deep");
+  std::string big = "<table><tr><th>Task</th><th>Sec</th></tr>\n";
+  while (big.size() < 300'000) big += "<tr><td>Patch</td><td>R</td></tr>\n";
+  m = read_md(big + "</table>\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: HTML table not read: its source is "
+            "longer than 256 KiB");
+  m = read_md(
+      "<table><tr><th colspan=\"99999999\">Task</th><th>Sec</th></tr>"
+      "<tr><td>Patch</td><td>R</td></tr></table>\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: HTML table not read: its header has "
+            "1001 columns, above the limit of 256");
+  // Browsers cap a colspan at 1,000 too.
+  m = read_md(
+      "<table><tr><th>Task</th><th>Sec</th></tr>"
+      "<tr><td colspan=\"99999999\"><b>Build</b></td></tr><tr><td>Patch</td><td>R</td></tr>"
+      "</table>\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->sections[0].title, "Build");
+  EXPECT_EQ(m->sections[0].activities[0].title, "Patch");
+  m = read_md(
+      "<table><tr><th>Rôle</th><th>Description</th></tr>"
+      "<tr><td>PM</td><td>Plans</td></tr></table>\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: not a RACI table: no column below "
+            "'Description' holds role codes");
+  m = read_md(
+      "> <table><tr><th>Task</th><th>Sec</th></tr>\n> <tr><td>Patch</td><td>R</td></tr>"
+      "</table>\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: HTML table inside a block quote or a "
+            "list item is not read: write it at the top level");
+}
+
 }  // namespace racine
