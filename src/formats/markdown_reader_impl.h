@@ -53,6 +53,11 @@ class Reader {
   TableLayout classify_table(std::vector<Row>& rows, std::uint32_t header_line);
   void read_table_rows(std::vector<Row>& rows, const TableLayout& layout);
   void read_roles_rows(std::vector<Row>& rows, const TableLayout& layout);
+  // A two-column table whose rows are roles (role_label) and people: its layout, a skip
+  // with the reason when it is a legend or ambiguous, or nullopt when it is neither.
+  std::optional<TableLayout> classify_roles_as_rows(std::vector<Row>& rows,
+                                                    std::uint32_t header_line);
+  void read_roles_as_rows(std::vector<Row>& rows, const TableLayout& layout);
   void read_transposed_rows(std::vector<Row>& rows, const TableLayout& layout);
   std::uint32_t add_table(const Row& header, std::uint32_t header_line, bool transposed);
   void add_activity(Activity a);

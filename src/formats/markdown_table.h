@@ -57,6 +57,10 @@ struct TableLayout {
   bool raci = false;        // false: skipped, not a RACI table
   std::uint32_t table = 0;  // index into Matrix::tables
   bool transposed = false;
+  // Roles written as rows: a two-column table of role labels, then the people who hold
+  // them, for the one activity its heading names (`| **R - Responsável** | Ana |`).
+  bool roles_as_rows = false;
+  std::string activity;                    // that activity's title
   std::vector<int> party_of;               // per column: party index, or -1
   std::vector<std::optional<Role>> roles;  // per column of a transposed table
   std::size_t activity_col = 0;
@@ -70,6 +74,10 @@ bool is_legend_line(std::string_view text, std::string_view letters);
 
 // True when a row of the table (past its header) has a role letter in some cell.
 bool table_has_roles(const std::vector<Row>& rows);
+
+// The role a row label names, in a table whose rows are roles: "R - Responsável",
+// "A: Approver", "Responsible (R)", "Consulted", "I"; a letter and a word must agree.
+std::optional<Role> role_label(std::string_view cell);
 
 // A mark that says "this one" in a table whose columns are roles: "X", "x", "✓", "✔",
 // "✅", "•", "●".

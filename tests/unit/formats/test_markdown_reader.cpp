@@ -936,4 +936,55 @@ TEST(MarkdownReader, HtmlTablesAreBounded) {
             "list item is not read: write it at the top level");
 }
 
+// Roles written as rows: under a heading that names an activity, a two-column table of
+// role labels ("R - Responsável", "Accountable (A)", "C: Consulted") and the people who
+// hold them. A legend table (role, then its meaning) is not a matrix; no heading, or a
+// role named twice, is refused with the layout named.
+TEST(MarkdownReader, RolesWrittenAsRows) {
+  const std::string text =
+      "# Matriz\n\n"
+      "| **R - Responsável** | Executa a tarefa. |\n| --- | --- |\n"
+      "| **A - Aprovador** | Aprova a entrega. |\n\n"
+      "## Backend:\n\n"
+      "| **R - Responsável** | Ana |\n| --- | --- |\n| **A - Aprovador** | Rui |\n"
+      "| **C - Consultado** | Rui e Ana |\n| **I - Informado** | Todos |\n\n"
+      "## Docs\n\n"
+      "| Responsible (R) | Bia |\n|---|---|\n| A: Approver | Ana, Rui |\n";
+  auto m = read_md(text);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Ana", "Rui", "Todos", "Bia"}));
+  ASSERT_EQ(m->activity_count(), 2U);
+  const Activity& backend = act(*m, 0, 0);
+  EXPECT_EQ(backend.title, "Backend");
+  EXPECT_EQ(line_of(*m, backend.span), 9U);
+  EXPECT_EQ(roles(*m, backend, 0), "RC");
+  EXPECT_EQ(roles(*m, backend, 1), "AC");
+  EXPECT_EQ(roles(*m, backend, 2), "I");
+  EXPECT_EQ(m->source->position(backend.cells[2].span.begin).line, 13U);
+  const Activity& docs = act(*m, 1, 0);
+  EXPECT_EQ(docs.title, "Docs");
+  EXPECT_EQ(roles(*m, docs, 3), "R");
+  EXPECT_EQ(roles(*m, docs, 0), "A");
+  EXPECT_EQ(roles(*m, docs, 1), "A");
+  ASSERT_EQ(m->skipped.size(), 1U);
+  EXPECT_EQ(m->skipped[0].reason, "a legend table (a role, then its meaning), not a matrix");
+  EXPECT_EQ(test::lint_md(text), (std::vector<std::string>{"RAC205@12", "RAC202@17"}));
+
+  auto legend = read_md("| R | Responsible |\n|---|---|\n| A | Accountable |\n");
+  ASSERT_FALSE(legend.ok());
+  EXPECT_EQ(legend.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: a legend table (a role, then its "
+            "meaning), not a matrix");
+  auto no_heading = read_md("| R - Responsible | Ana |\n|---|---|\n| A - Approver | Rui |\n");
+  ASSERT_FALSE(no_heading.ok());
+  EXPECT_EQ(no_heading.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: roles written as rows (role, then "
+            "people) under no heading that names their activity: not read");
+  auto twice = read_md("## Build\n\n| R - Responsible | Ana |\n|---|---|\n| Responsible | Rui |\n");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().to_string(),
+            "t.md: no RACI table found; skipped: line 3: roles written as rows (role, then "
+            "people) name 'R' twice: ambiguous, not read");
+}
+
 }  // namespace racine
