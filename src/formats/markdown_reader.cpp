@@ -175,6 +175,8 @@ void Reader::walk(cmark_node* doc) {
       cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
     } else if (t == CMARK_NODE_CODE_BLOCK) {
       on_code_block(n);
+    } else if (t == CMARK_NODE_LIST) {
+      on_list(n);
     } else if (t == CMARK_NODE_HTML_INLINE) {
       on_html(n, line_of(n));
     }
@@ -277,6 +279,38 @@ void Reader::on_paragraph(cmark_node* n) {
   const std::uint32_t end_line = end_line_of(n);
   note.span = {m_src->line_start(line), m_src->line_span(std::max(line, end_line)).end};
   m_m.notes.push_back(std::move(note));
+}
+
+void Reader::on_list(cmark_node* list) {
+  // A matrix written as a nested list: an item per activity, holding a list of
+  // `R: names` items ("- T1 Roadmap" then "  - R: A0", "  - C: A4, A5"). Not read (ranges
+  // such as "A1–A3" and "the others" need a reader to decide): refused with its layout.
+  for (cmark_node* item = cmark_node_first_child(list); item != nullptr;
+       item = cmark_node_next(item)) {
+    for (cmark_node* sub = cmark_node_first_child(item); sub != nullptr;
+         sub = cmark_node_next(sub)) {
+      if (cmark_node_get_type(sub) != CMARK_NODE_LIST) continue;
+      std::size_t role_items = 0;
+      for (cmark_node* li = cmark_node_first_child(sub); li != nullptr; li = cmark_node_next(li)) {
+        cmark_node* para = cmark_node_first_child(li);
+        if (para == nullptr || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) continue;
+        const std::string t = text::collapse_spaces(rendered_text(para));
+        const std::size_t colon = t.find(':');
+        if (colon == std::string::npos || colon == 0 || colon > 40 || colon + 1 >= t.size())
+          continue;
+        if (role_label(t.substr(0, colon))) ++role_items;
+      }
+      if (role_items >= 2) {
+        const std::uint32_t line = line_of(list);
+        if (line == 0) return;
+        skip(m_src->line_span(line),
+             "a matrix written as a nested list (an activity per item, 'R: names' under it) is "
+             "not read: write it as a table",
+             false);
+        return;
+      }
+    }
+  }
 }
 
 void Reader::on_code_block(cmark_node* n) {

@@ -47,6 +47,7 @@ class Reader {
   void on_paragraph(cmark_node* n);
   void on_inline_comments(cmark_node* paragraph);
   void on_code_block(cmark_node* n);
+  void on_list(cmark_node* list);
   void on_html(cmark_node* n, std::uint32_t line);
   // Suppression comments in `s`, whose first line is file line `line`.
   void on_html_text(std::string_view s, std::uint32_t line);

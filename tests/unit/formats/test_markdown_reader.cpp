@@ -987,4 +987,20 @@ TEST(MarkdownReader, RolesWrittenAsRows) {
             "people) name 'R' twice: ambiguous, not read");
 }
 
+// A matrix written as a nested list (an activity per item, `R: names` items under it) is
+// refused with that layout named, not "the document has no table"; a list of notes with
+// one such item is not.
+TEST(MarkdownReader, ListFormMatrixIsRefusedWithItsLayout) {
+  auto m = read_md(
+      "# RACI\n\n- T1 Roadmap\n  - R: A0\n  - A: A0\n  - I: A1–A3, others\n- T2 Release\n"
+      "  - R: A1\n  - A: A0\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 3: a matrix written as a nested list (an "
+            "activity per item, 'R: names' under it) is not read: write it as a table");
+  auto notes = read_md("# RACI\n\n- Notes\n  - R: the team\n  - Other: text\n");
+  ASSERT_FALSE(notes.ok());
+  EXPECT_EQ(notes.error().to_string(), "t.md: no RACI table found: the document has no table");
+}
+
 }  // namespace racine
