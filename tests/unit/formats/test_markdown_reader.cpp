@@ -1003,4 +1003,25 @@ TEST(MarkdownReader, ListFormMatrixIsRefusedWithItsLayout) {
   EXPECT_EQ(notes.error().to_string(), "t.md: no RACI table found: the document has no table");
 }
 
+// The qualifier of an annotated cell may be written in any script (`**A** - Главный`,
+// wild file 20), not only in ASCII; a mark after the letters is still no qualifier.
+TEST(MarkdownReader, AnnotatedCellsQualifiedInAnyScript) {
+  auto m = read_md(
+      "| Процесс | Client | Ops |\n|---|---|---|\n| Инициация | **A** - Главный | R |\n"
+      "| Мониторинг | I \xE2\x80\x93 "
+      "\xCE\xB5\xCE\xBD\xCE\xB7\xCE\xBC\xCE\xAD\xCF\x81\xCF\x89\xCF\x83"
+      "\xCE\xB7 | R \xE2\x9C\x93 |\n");
+  ASSERT_TRUE(m.ok());
+  const auto& acts = m->sections[0].activities;
+  EXPECT_EQ(acts[0].cells[0].roles.to_string(), "A");
+  EXPECT_EQ(acts[0].cells[0].remark, "Главный");
+  EXPECT_EQ(acts[1].cells[0].roles.to_string(), "I");
+  EXPECT_EQ(acts[1].cells[0].remark, "ενημέρωση");
+  EXPECT_EQ(acts[1].cells[1].remark, "");
+  EXPECT_EQ(
+      test::lint_md("| Процесс | Client | Ops |\n|---|---|---|\n| Инициация | **A** - Главный "
+                    "| R |\n"),
+      std::vector<std::string>{});
+}
+
 }  // namespace racine
