@@ -62,11 +62,32 @@ bool any_of(std::string_view name, std::initializer_list<std::string_view> names
 
 std::size_t find_table_tag(std::string_view text, std::size_t from, std::size_t to) {
   to = std::min(to, text.size());
-  for (std::size_t at = ifind(text, "<table", from, to); at != std::string_view::npos;
-       at = ifind(text, "<table", at + 1, to)) {
-    const std::size_t after = at + 6;
-    if (after >= text.size() || is_space(text[after]) || text[after] == '>' || text[after] == '/')
-      return at;
+  // Not inside a comment nor the raw text of script, style or textarea: a browser shows
+  // no table there.
+  for (std::size_t at = text.find('<', from); at != std::string_view::npos && at < to;
+       at = text.find('<', at + 1)) {
+    const std::string_view rest = text.substr(at);
+    if (rest.starts_with("<!--")) {
+      const std::size_t e = text.find("-->", at + 4);
+      if (e == std::string_view::npos) return std::string_view::npos;
+      at = e + 2;
+      continue;
+    }
+    auto tag = [&](std::string_view name) {
+      const std::size_t after = name.size() + 1;
+      return rest.size() > name.size() && iequals(rest.substr(1, name.size()), name) &&
+             (rest.size() == after || is_space(rest[after]) || rest[after] == '>' ||
+              rest[after] == '/');
+    };
+    if (tag("table")) return at;
+    for (const std::string_view raw : {"script", "style", "textarea"}) {
+      if (!tag(raw)) continue;
+      const std::string close = "</" + std::string(raw);
+      const std::size_t e = ifind(text, close, at + 1, text.size());
+      if (e == std::string_view::npos) return std::string_view::npos;
+      at = e;
+      break;
+    }
   }
   return std::string_view::npos;
 }

@@ -53,7 +53,6 @@ tr.flagged-info > th, tr.flagged-info > td:first-child { border-left: 4px solid 
 #options dt { font-weight: 600; }
 #options dd { margin: 2px 0 8px 1.5em; }
 .option-cells { color: #555; font-size: .9em; }
-.remark { color: #555; font-size: .85em; margin-left: .3em; }
 .gray { margin: 16px; color: #555; }
 figure { margin: 12px 16px; }
 figcaption { font-weight: 600; }
@@ -357,9 +356,9 @@ std::string write_html(const Matrix& m, const HtmlExtras& extras) {
           inner = role_badges(c->roles);
           for (const auto& mk : c->markers)
             inner += fmt::format("<span class=\"marker\">{}</span>", html_escape(mk));
-          // The cell's qualifier ("R (Build)": "Build").
+          // The cell's qualifier, as written: "R (Build)".
           if (!c->remark.empty())
-            inner += fmt::format("<span class=\"remark\">{}</span>", html_escape(c->remark));
+            inner += fmt::format("<span class=\"remark\"> ({})</span>", html_escape(c->remark));
         }
         out +=
             fmt::format("<td class=\"{}\"{}>{}</td>", cls,

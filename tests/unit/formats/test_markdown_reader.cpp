@@ -1024,4 +1024,19 @@ TEST(MarkdownReader, AnnotatedCellsQualifiedInAnyScript) {
       std::vector<std::string>{});
 }
 
+// A `<table>` inside an HTML comment or a script is not shown by a browser: not read.
+TEST(MarkdownReader, HtmlTableInACommentIsNotRead) {
+  const std::string table =
+      "<table><tr><th>Task</th><th>Sec</th></tr><tr><td>Patch</td><td>R</td></tr></table>";
+  for (const std::string& text : {"<!--\n" + table + "\n-->\n", "<div><!-- " + table + " -->\n",
+                                  "<script>\nx = '" + table + "';\n</script>\n"}) {
+    auto m = read_md(text);
+    ASSERT_FALSE(m.ok()) << text;
+    EXPECT_EQ(m.error().to_string(), "t.md: no RACI table found: the document has no table");
+  }
+  auto after = read_md("<!-- <table> -->\n" + table + "\n");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->activity_count(), 1U);
+}
+
 }  // namespace racine

@@ -135,7 +135,7 @@ TEST(Page, ShowsCellRemarks) {
   auto m = test::read_md("| Task | PM | Dev |\n|---|---|---|\n| Ship | A | R (Build) |\n");
   ASSERT_TRUE(m.ok());
   const std::string html = write_html(*m, HtmlExtras{});
-  EXPECT_NE(html.find("<span class=\"remark\">Build</span></td>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"remark\"> (Build)</span></td>"), std::string::npos);
   EXPECT_EQ(html.find("<span class=\"remark\">"), html.rfind("<span class=\"remark\">"));
 }
 
