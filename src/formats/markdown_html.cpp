@@ -84,8 +84,10 @@ void Reader::on_html_table(std::size_t begin, std::size_t end) {
   };
   for (html::Table& table : html::parse_tables(source)) {
     if (table.rows.empty()) continue;
-    const std::uint32_t table_line =
-        m_src->position(static_cast<std::uint32_t>(begin + table.offset)).line;
+    const std::uint32_t table_line = m_src
+                                         ->position(static_cast<std::uint32_t>(
+                                             begin + std::min(table.offset, source.size() - 1)))
+                                         .line;
     std::uint64_t width = 0;
     for (const html::Cell& c : table.rows[0].cells) width += c.colspan;
     if (width > m_options.limits.max_columns) {
@@ -100,7 +102,10 @@ void Reader::on_html_table(std::size_t begin, std::size_t end) {
     rows.reserve(table.rows.size());
     for (html::Row& hr : table.rows) {
       Row row;
-      row.line = m_src->position(static_cast<std::uint32_t>(begin + hr.offset)).line;
+      row.line =
+          m_src
+              ->position(static_cast<std::uint32_t>(begin + std::min(hr.offset, source.size() - 1)))
+              .line;
       row.cells.reserve(width);
       for (html::Cell& c : hr.cells) {
         row.written += c.colspan;

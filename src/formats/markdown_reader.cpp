@@ -7,12 +7,18 @@
 //  4. markdown_cmark: each chunk parsed by cmark-gfm; its tree walked, then freed;
 //  5. this file, blocks: headings open sections (a table takes the nearest heading above
 //     it); paragraphs that start with a marker are notes; code blocks and paragraphs
-//     that hide a table are recorded as skipped; HTML comments carry suppressions
+//     that hide a table, and matrices written as nested lists, are recorded as skipped;
+//     HTML comments carry suppressions
 //     (markdown_suppressions);
 //  6. markdown_table: a table is a RACI table when some of its non-first columns hold
 //     role codes (by content, whatever its header says, judged on its first 1,000 body
 //     rows), or when its columns are roles (Responsible, Accountable...) and its cells
-//     name parties (read transposed); otherwise it is skipped, with the reason;
+//     name parties (read transposed), or when its rows are roles and people under a
+//     heading naming the activity (roles written as rows); otherwise it is skipped, with
+//     the reason;
+//  6b. markdown_html: an HTML `<table>` found from the HTML block it starts in, read whole
+//     from the source up to its `</table>`, bounded and parsed by gumbo (html_table.h),
+//     its rows then read by stage 6 like a pipe table's;
 //  7. after the walk: markers bound to their notes (core/markers), options found in
 //     delegation notes (resolve/discover), the language guessed.
 // Positions: cmark-gfm gives wrong lines to a table that follows a text line with no
