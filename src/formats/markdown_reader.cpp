@@ -296,7 +296,7 @@ void Reader::on_list(cmark_node* list) {
     for (cmark_node* sub = cmark_node_first_child(item); sub != nullptr;
          sub = cmark_node_next(sub)) {
       if (cmark_node_get_type(sub) != CMARK_NODE_LIST) continue;
-      std::size_t role_items = 0;
+      std::string roles;  // the distinct roles of its `R: names` items ("Q:", "A:" is a FAQ)
       for (cmark_node* li = cmark_node_first_child(sub); li != nullptr; li = cmark_node_next(li)) {
         cmark_node* para = cmark_node_first_child(li);
         if (para == nullptr || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) continue;
@@ -304,9 +304,11 @@ void Reader::on_list(cmark_node* list) {
         const std::size_t colon = t.find(':');
         if (colon == std::string::npos || colon == 0 || colon > 40 || colon + 1 >= t.size())
           continue;
-        if (role_label(t.substr(0, colon))) ++role_items;
+        const auto role = role_label(t.substr(0, colon));
+        if (role && roles.find(static_cast<char>(*role)) == std::string::npos)
+          roles += static_cast<char>(*role);
       }
-      if (role_items >= 2) {
+      if (roles.size() >= 2) {
         const std::uint32_t line = line_of(list);
         if (line == 0) return;
         skip(m_src->line_span(line),

@@ -998,9 +998,13 @@ TEST(MarkdownReader, ListFormMatrixIsRefusedWithItsLayout) {
   EXPECT_EQ(m.error().to_string(),
             "t.md: no RACI table found; skipped: line 3: a matrix written as a nested list (an "
             "activity per item, 'R: names' under it) is not read: write it as a table");
-  auto notes = read_md("# RACI\n\n- Notes\n  - R: the team\n  - Other: text\n");
-  ASSERT_FALSE(notes.ok());
-  EXPECT_EQ(notes.error().to_string(), "t.md: no RACI table found: the document has no table");
+  for (const char* text :
+       {"# RACI\n\n- Notes\n  - R: the team\n  - Other: text\n",
+        "# FAQ\n\n- Access\n  - Q: who?\n  - A: ops\n  - Q: when?\n  - A: now\n"}) {
+    auto notes = read_md(text);
+    ASSERT_FALSE(notes.ok());
+    EXPECT_EQ(notes.error().to_string(), "t.md: no RACI table found: the document has no table");
+  }
 }
 
 // The qualifier of an annotated cell may be written in any script (`**A** - Главный`,
