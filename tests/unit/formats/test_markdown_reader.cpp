@@ -3,6 +3,7 @@
 #include "../../hostile_inputs.h"
 #include "../test_support.h"
 #include "core/vocabulary.h"
+#include "formats/html_table.h"
 #include "formats/json_writer.h"
 #include "formats/loader.h"
 #include "formats/markdown_prescan.h"
@@ -1041,6 +1042,30 @@ TEST(MarkdownReader, HtmlTableInACommentIsNotRead) {
   auto after = read_md("<!-- <table> -->\n" + table + "\n");
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->activity_count(), 1U);
+}
+
+// The scan that bounds an HTML table before gumbo sees it: its `</table>` found past
+// comments, quoted '>' and nested tables; unclosed, too deep and too long told apart.
+TEST(HtmlTable, ExtentScan) {
+  using html::Extent;
+  const std::string t =
+      "<table title=\"a > b\"><!-- </table> --><tr><td><table><tr><td>x</table></td></tr>"
+      "</table> after";
+  const Extent closed = html::find_html_table_end(t, 0);
+  EXPECT_EQ(closed.status, Extent::Status::closed);
+  EXPECT_EQ(t.substr(closed.end), " after");
+  EXPECT_EQ(html::find_html_table_end("<table><tr><td>x", 0).status, Extent::Status::unclosed);
+  // Omitted end tags of cells and rows close as in HTML: no depth builds up.
+  std::string rows = "<table>";
+  for (int i = 0; i < 1000; ++i) rows += "<tr><td>R<td>A<p>x<p>y";
+  EXPECT_EQ(html::find_html_table_end(rows + "</table>", 0).status, Extent::Status::closed);
+  std::string deep = "<table><tr><td>";
+  for (int i = 0; i < 70; ++i) deep += "<span>";
+  EXPECT_EQ(html::find_html_table_end(deep, 0).status, Extent::Status::too_deep);
+  EXPECT_EQ(html::find_html_table_end(std::string(300'000, ' ').insert(0, "<table>"), 0).status,
+            Extent::Status::too_big);
+  EXPECT_EQ(html::find_table_tag("<tables><!-- <table> --><TABLE class=x>", 0, 100), 24U);
+  EXPECT_EQ(html::find_table_tag("<tablex>", 0, 100), std::string_view::npos);
 }
 
 }  // namespace racine
