@@ -308,9 +308,12 @@ void Reader::on_list(cmark_node* list) {
         if (role && roles.find(static_cast<char>(*role)) == std::string::npos)
           roles += static_cast<char>(*role);
       }
-      if (roles.size() >= 2) {
-        const std::uint32_t line = line_of(list);
+      // Recorded once, at the first such item: a loose list may be cut into chunks
+      // between its items, and reads the same.
+      if (roles.size() >= 2 && !m_list_matrix_seen) {
+        const std::uint32_t line = line_of(item);
         if (line == 0) return;
+        m_list_matrix_seen = true;
         skip(m_src->line_span(line),
              "a matrix written as a nested list (an activity per item, 'R: names' under it) is "
              "not read: write it as a table",

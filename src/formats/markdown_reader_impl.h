@@ -101,6 +101,7 @@ class Reader {
   }
   std::uint32_t m_table_line = 0;     // line of the table being read, for html inside it
   LineRange m_chunk;                  // the chunk being read
+  bool m_list_matrix_seen = false;    // a matrix written as a nested list was recorded
   std::size_t m_html_end = 0;         // file offset where the last HTML table read ends
   std::uint32_t m_html_end_line = 0;  // and its line
   std::uint64_t m_activities = 0;

@@ -487,6 +487,10 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
 
 std::optional<TableLayout> Reader::classify_roles_as_rows(std::vector<Row>& rows,
                                                           std::uint32_t header_line) {
+  // A few rows (one per role): never a table long enough to be cut into chunks
+  // (markdown_prescan.h cuts only past the judged rows), so that it reads the same whole
+  // and in chunks.
+  if (rows.size() > m_options.classify_rows) return std::nullopt;
   // Every row, the header included, starts with a role label, each role once.
   std::vector<std::optional<Role>> labels;
   for (const Row& row : rows) {

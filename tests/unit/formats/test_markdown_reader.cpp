@@ -1068,4 +1068,52 @@ TEST(HtmlTable, ExtentScan) {
   EXPECT_EQ(html::find_table_tag("<tablex>", 0, 100), std::string_view::npos);
 }
 
+// Roles written as rows, a list-form matrix and an HTML table read the same whole and in
+// chunks of a few bytes, with few judged rows (so that pipe tables get cut): the fuzz
+// harness's check, on the inputs that once broke it (a roles-as-rows table cut into
+// chunks read its rows twice; a loose list cut between its items).
+TEST(MarkdownReader, NewLayoutsReadTheSameInChunks) {
+  const std::string rows_text =
+      "# Matriz\n\n## Backend:\n\n| **R - Responsável** | Ana |\n| --- | --- |\n"
+      "| **A - Aprovador** | Rui |\n| **C - Consultado** | Rui e Ana |\n"
+      "| **I - Informado** | Todos |\n\n| Task | Ana |\n|---|---|\n| Ship | R |\n";
+  const std::string list_text =
+      "# RACI\n\n- T1 Roadmap\n  - R: A0\n\n- T2 Release\n\n  - R: A1\n  - A: A0\n\n"
+      "- T3 Audit\n  - R: A1\n  - A: A0\n\n| Task | A0 |\n|---|---|\n| Ship | R |\n";
+  const std::string html_text =
+      "<table>\n<tr><th>Task</th><th>Sec</th></tr>\n\n<tr><td>Patch</td><td>R</td></tr>\n\n"
+      "<tr><td>Scan</td><td>A</td></tr>\n</table>\n\n| Task | Sec |\n|---|---|\n| A | R |\n"
+      "| B | R |\n| C | R |\n";
+  for (const std::string& text : {rows_text, list_text, html_text}) {
+    for (const std::uint32_t judged : {1U, 2U, 1000U}) {
+      ReadOptions whole;
+      whole.classify_rows = judged;
+      ReadOptions chunked = whole;
+      auto a = read_md(text, whole);
+      ASSERT_TRUE(a.ok()) << a.error().to_string();
+      for (const std::size_t bytes : {1U, 7U, 36U}) {
+        chunked.chunk_bytes = bytes;
+        auto b = read_md(text, chunked);
+        ASSERT_TRUE(b.ok()) << b.error().to_string();
+        EXPECT_EQ(write_json(*a), write_json(*b)) << text << judged << " " << bytes;
+        ASSERT_EQ(a->skipped.size(), b->skipped.size()) << text << judged << " " << bytes;
+        for (std::size_t i = 0; i < a->skipped.size(); ++i)
+          EXPECT_EQ(a->skipped[i].span.begin, b->skipped[i].span.begin);
+      }
+    }
+  }
+  // Roles written as rows are read when the table is within the judged rows.
+  ReadOptions few;
+  few.classify_rows = 2;
+  auto m = read_md(rows_text, few);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->activity_count(), 1U);
+  EXPECT_EQ(read_md(rows_text)->activity_count(), 2U);
+  // The list-form matrix is recorded once, at its first item with roles.
+  auto list = read_md(list_text);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->skipped.size(), 1U);
+  EXPECT_EQ(line_of(*list, list->skipped[0].span), 6U);
+}
+
 }  // namespace racine
