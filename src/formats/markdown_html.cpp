@@ -83,6 +83,11 @@ void Reader::on_html_table(std::size_t begin, std::size_t end) {
     return Span{static_cast<std::uint32_t>(begin + b), static_cast<std::uint32_t>(begin + e)};
   };
   for (html::Table& table : html::parse_tables(source)) {
+    // A title row above the header, one cell across the table (`<tr><th colspan="4">RACI
+    // matrix</th></tr>`), is the table's caption, not its header.
+    while (table.rows.size() > 1 && table.rows[0].cells.size() == 1 &&
+           table.rows[0].cells[0].colspan > 1 && table.rows[1].cells.size() > 1)
+      table.rows.erase(table.rows.begin());
     if (table.rows.empty()) continue;
     const std::uint32_t table_line = m_src
                                          ->position(static_cast<std::uint32_t>(

@@ -913,6 +913,13 @@ TEST(MarkdownReader, HtmlTablesAreBounded) {
   EXPECT_EQ(m.error().to_string(),
             "t.md: no RACI table found; skipped: line 1: HTML table not read: its header has "
             "1001 columns, above the limit of 256");
+  // A title row across the table above its header is a caption, not the header.
+  m = read_md(
+      "<table><tr><th colspan=\"3\">RACI matrix</th></tr><tr><th>Task</th><th>Sec</th>"
+      "<th>Net</th></tr><tr><td>Patch</td><td>R</td><td>A</td></tr></table>\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Sec", "Net"}));
+  EXPECT_EQ(m->activity_count(), 1U);
   // Browsers cap a colspan at 1,000 too.
   m = read_md(
       "<table><tr><th>Task</th><th>Sec</th></tr>"
