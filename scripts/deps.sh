@@ -34,7 +34,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config file
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libyaml-dev libutf8proc-dev libfmt-dev libstemmer-dev
-  libre2-dev libssl-dev libxlsxwriter-dev zlib1g-dev libicu-dev
+  libre2-dev libssl-dev libxlsxwriter-dev zlib1g-dev libicu-dev libgumbo-dev
   libsqlite3-dev libpq-dev libsodium-dev libboost1.81-dev libcurl4-openssl-dev gettext
 )
 # The test suites, the fuzzers and sanitizers (clang-14 with its runtime), the

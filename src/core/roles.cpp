@@ -225,6 +225,18 @@ bool has_lower_ascii(std::string_view s) {
   return false;
 }
 
+// A lower-case ASCII letter, or a letter of another script (UTF-8 lead bytes of
+// U+00C0..U+07FF: Latin-1 letters, Greek, Cyrillic, Hebrew, Arabic; and of
+// U+3000..U+D7FF: CJK, Hangul), not punctuation, arrows or marks (U+2000..U+2BFF), nor
+// emoji.
+bool has_word_letter(std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 0xC3 && c <= 0xDF) || (c >= 0xE3 && c <= 0xED)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 RoleCell parse_role_cell(std::string_view rendered, std::string_view letters) {
@@ -251,7 +263,7 @@ RoleCell parse_role_cell(std::string_view rendered, std::string_view letters) {
     while (!head.empty() && (head.back() == ':' || head.back() == ',')) head.remove_suffix(1);
     RoleCell lead = parse_codes(head, letters);
     // The qualifier is words ("for budget"), not more letters ("R, S").
-    if (!has_lower_ascii(head) && has_lower_ascii(s.substr(space)) && lead.unknown.empty() &&
+    if (!has_lower_ascii(head) && has_word_letter(s.substr(space)) && lead.unknown.empty() &&
         !lead.roles.empty()) {
       std::string_view rest = text::trim(s.substr(space));
       for (bool more = true; more && !rest.empty();) {

@@ -7,12 +7,18 @@
 //  4. markdown_cmark: each chunk parsed by cmark-gfm; its tree walked, then freed;
 //  5. this file, blocks: headings open sections (a table takes the nearest heading above
 //     it); paragraphs that start with a marker are notes; code blocks and paragraphs
-//     that hide a table are recorded as skipped; HTML comments carry suppressions
+//     that hide a table, and matrices written as nested lists, are recorded as skipped;
+//     HTML comments carry suppressions
 //     (markdown_suppressions);
 //  6. markdown_table: a table is a RACI table when some of its non-first columns hold
 //     role codes (by content, whatever its header says, judged on its first 1,000 body
 //     rows), or when its columns are roles (Responsible, Accountable...) and its cells
-//     name parties (read transposed); otherwise it is skipped, with the reason;
+//     name parties (read transposed), or when its rows are roles and people under a
+//     heading naming the activity (roles written as rows); otherwise it is skipped, with
+//     the reason;
+//  6b. markdown_html: an HTML `<table>` found from the HTML block it starts in, read whole
+//     from the source up to its `</table>`, bounded and parsed by gumbo (html_table.h),
+//     its rows then read by stage 6 like a pipe table's;
 //  7. after the walk: markers bound to their notes (core/markers), options found in
 //     delegation notes (resolve/discover), the language guessed.
 // Positions: cmark-gfm gives wrong lines to a table that follows a text line with no
@@ -161,6 +167,14 @@ void Reader::walk(cmark_node* doc) {
     if (ev != CMARK_EVENT_ENTER) continue;
     cmark_node* n = cmark_iter_get_node(it);
     const auto t = cmark_node_get_type(n);
+    if (t == CMARK_NODE_HTML_BLOCK) {
+      on_html_block(n);
+      continue;
+    }
+    if (t != CMARK_NODE_DOCUMENT && inside_html_table(n)) {
+      cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+      continue;
+    }
     if (t == CMARK_NODE_HEADING) {
       on_heading(n);
       cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
@@ -173,8 +187,8 @@ void Reader::walk(cmark_node* doc) {
       cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
     } else if (t == CMARK_NODE_CODE_BLOCK) {
       on_code_block(n);
-    } else if (t == CMARK_NODE_HTML_BLOCK) {
-      on_html(n, line_of(n));
+    } else if (t == CMARK_NODE_LIST) {
+      on_list(n);
     } else if (t == CMARK_NODE_HTML_INLINE) {
       on_html(n, line_of(n));
     }
@@ -279,6 +293,43 @@ void Reader::on_paragraph(cmark_node* n) {
   m_m.notes.push_back(std::move(note));
 }
 
+void Reader::on_list(cmark_node* list) {
+  // A matrix written as a nested list: an item per activity, holding a list of
+  // `R: names` items ("- T1 Roadmap" then "  - R: A0", "  - C: A4, A5"). Not read (ranges
+  // such as "A1–A3" and "the others" need a reader to decide): refused with its layout.
+  for (cmark_node* item = cmark_node_first_child(list); item != nullptr;
+       item = cmark_node_next(item)) {
+    for (cmark_node* sub = cmark_node_first_child(item); sub != nullptr;
+         sub = cmark_node_next(sub)) {
+      if (cmark_node_get_type(sub) != CMARK_NODE_LIST) continue;
+      std::string roles;  // the distinct roles of its `R: names` items ("Q:", "A:" is a FAQ)
+      for (cmark_node* li = cmark_node_first_child(sub); li != nullptr; li = cmark_node_next(li)) {
+        cmark_node* para = cmark_node_first_child(li);
+        if (para == nullptr || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) continue;
+        const std::string t = text::collapse_spaces(rendered_text(para));
+        const std::size_t colon = t.find(':');
+        if (colon == std::string::npos || colon == 0 || colon > 40 || colon + 1 >= t.size())
+          continue;
+        const auto role = role_label(t.substr(0, colon));
+        if (role && roles.find(static_cast<char>(*role)) == std::string::npos)
+          roles += static_cast<char>(*role);
+      }
+      // Recorded once, at the first such item: a loose list may be cut into chunks
+      // between its items, and reads the same.
+      if (roles.size() >= 2 && !m_list_matrix_seen) {
+        const std::uint32_t line = line_of(item);
+        if (line == 0) return;
+        m_list_matrix_seen = true;
+        skip(m_src->line_span(line),
+             "a matrix written as a nested list (an activity per item, 'R: names' under it) is "
+             "not read: write it as a table",
+             false);
+        return;
+      }
+    }
+  }
+}
+
 void Reader::on_code_block(cmark_node* n) {
   int fence_length = 0;
   int fence_offset = 0;
@@ -314,7 +365,10 @@ void Reader::on_code_block(cmark_node* n) {
 void Reader::on_html(cmark_node* n, std::uint32_t line) {
   const char* lit = cmark_node_get_literal(n);
   if (lit == nullptr) return;
-  const std::string_view s(lit);
+  on_html_text(lit, line);
+}
+
+void Reader::on_html_text(std::string_view s, std::uint32_t line) {
   for (const CommentMatch& m : find_suppression_comments(s)) {
     Suppression sup;
     sup.kind = suppression_kind(m.kind);

@@ -17,6 +17,7 @@
 #include "core/matrix.h"
 #include "core/party_names.h"
 #include "core/result.h"
+#include "core/text.h"
 #include "formats/markdown_cmark.h"
 #include "formats/markdown_prescan.h"
 #include "formats/markdown_reader.h"
@@ -35,12 +36,29 @@ class Reader {
   void walk(cmark_node* doc);
   void on_heading(cmark_node* n);
   void on_table(cmark_node* n);
+  // An HTML block: the `<table>`s that start in it, each read whole from the source (it
+  // may hold blank lines, which end cmark-gfm's HTML block) and fed to classify_table
+  // and read_table_rows like a pipe table (markdown_html.cpp).
+  void on_html_block(cmark_node* n);
+  void on_html_table(std::size_t begin, std::size_t end);
+  // True when `n` starts inside an HTML table read already (its rows after a blank line
+  // are other blocks for cmark-gfm).
+  bool inside_html_table(cmark_node* n) const;
   void on_paragraph(cmark_node* n);
   void on_inline_comments(cmark_node* paragraph);
   void on_code_block(cmark_node* n);
+  void on_list(cmark_node* list);
   void on_html(cmark_node* n, std::uint32_t line);
+  // Suppression comments in `s`, whose first line is file line `line`.
+  void on_html_text(std::string_view s, std::uint32_t line);
   TableLayout classify_table(std::vector<Row>& rows, std::uint32_t header_line);
+  void read_table_rows(std::vector<Row>& rows, const TableLayout& layout);
   void read_roles_rows(std::vector<Row>& rows, const TableLayout& layout);
+  // A two-column table whose rows are roles (role_label) and people: its layout, a skip
+  // with the reason when it is a legend or ambiguous, or nullopt when it is neither.
+  std::optional<TableLayout> classify_roles_as_rows(std::vector<Row>& rows,
+                                                    std::uint32_t header_line);
+  void read_roles_as_rows(std::vector<Row>& rows, const TableLayout& layout);
   void read_transposed_rows(std::vector<Row>& rows, const TableLayout& layout);
   std::uint32_t add_table(const Row& header, std::uint32_t header_line, bool transposed);
   void add_activity(Activity a);
@@ -81,8 +99,11 @@ class Reader {
     m_all_text += text::fold(text);
     m_all_text += ' ';
   }
-  std::uint32_t m_table_line = 0;  // line of the table being read, for html inside it
-  LineRange m_chunk;               // the chunk being read
+  std::uint32_t m_table_line = 0;     // line of the table being read, for html inside it
+  LineRange m_chunk;                  // the chunk being read
+  bool m_list_matrix_seen = false;    // a matrix written as a nested list was recorded
+  std::size_t m_html_end = 0;         // file offset where the last HTML table read ends
+  std::uint32_t m_html_end_line = 0;  // and its line
   std::uint64_t m_activities = 0;
   std::optional<Error> m_too_big;  // set at the row that breaks k_max_matrix_cells
   std::size_t m_rows_left = 0;     // rows of the table being read, this one included

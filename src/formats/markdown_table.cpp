@@ -48,6 +48,23 @@ bool table_has_roles(const std::vector<Row>& rows) {
   return false;
 }
 
+std::optional<Role> role_label(std::string_view cell) {
+  const std::string folded = text::fold(text::trim(cell));
+  if (auto r = vocabulary::role_header(folded)) return r;
+  // "r - responsavel", "a: approver", "c = consultado": a letter, a separator, its word.
+  if (folded.size() < 3 || folded[0] < 'a' || folded[0] > 'z') return std::nullopt;
+  std::size_t k = 1;
+  while (k < folded.size() && folded[k] == ' ') ++k;
+  std::size_t sep = 0;
+  for (const std::string_view d : {"-", ":", "=", "\xE2\x80\x93", "\xE2\x80\x94"}) {
+    if (std::string_view(folded).substr(k).starts_with(d)) sep = d.size();
+  }
+  if (sep == 0) return std::nullopt;
+  const auto word = vocabulary::role_header(text::trim(std::string_view(folded).substr(k + sep)));
+  if (!word || static_cast<char>(*word) != folded[0] - 'a' + 'A') return std::nullopt;
+  return word;
+}
+
 bool is_mark(std::string_view cell) {
   const std::string_view t = text::trim(cell);
   for (const std::string_view m :
@@ -98,7 +115,13 @@ std::vector<std::string> split_names(std::string_view cell) {
   flush();
   return out;
 }
+bool Row::bold_only(std::size_t i) const {
+  if (is_html()) return i < bold.size() && bold[i] != 0;
+  return i < cell_nodes.size() && is_bold_only(cell_nodes[i]);
+}
+
 Span Reader::cell_span(const Row& row, std::size_t i) const {
+  if (row.is_html()) return i < row.spans.size() ? row.spans[i] : m_src->line_span(row.line);
   const std::uint32_t base = m_src->line_start(row.line);
   if (i >= row.ranges.size()) {
     const Span line = m_src->line_span(row.line);
@@ -204,9 +227,14 @@ void Reader::on_table(cmark_node* table) {
   auto known = m_layouts.find(header_line);
   if (known == m_layouts.end())
     known = m_layouts.emplace(header_line, classify_table(rows, header_line)).first;
-  const TableLayout& layout = known->second;
+  read_table_rows(rows, known->second);
+}
+
+void Reader::read_table_rows(std::vector<Row>& rows, const TableLayout& layout) {
   if (!layout.raci) return;
-  if (layout.transposed) {
+  if (layout.roles_as_rows) {
+    read_roles_as_rows(rows, layout);
+  } else if (layout.transposed) {
     read_transposed_rows(rows, layout);
   } else {
     for (std::size_t r = 1; r < rows.size(); ++r) {
@@ -224,7 +252,7 @@ void Reader::on_table(cmark_node* table) {
 std::uint32_t Reader::add_table(const Row& header, std::uint32_t header_line, bool transposed) {
   Table table;
   table.span = m_src->line_span(header_line);
-  table.header_cells = static_cast<std::uint32_t>(header.ranges.size());
+  table.header_cells = header.source_cells();
   table.transposed = transposed;
   m_m.tables.push_back(table);
   return static_cast<std::uint32_t>(m_m.tables.size() - 1);
@@ -288,6 +316,9 @@ TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_
     return layout;
   }
 
+  if (first_role == role_col.end() && width == 2) {
+    if (auto rows_layout = classify_roles_as_rows(rows, header_line)) return *rows_layout;
+  }
   if (first_role == role_col.end()) {
     skip(m_src->line_span(header_line),
          fmt::format("not a RACI table: no column below '{}' holds role codes",
@@ -357,7 +388,8 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
     }
     // A note written under the table without a blank line renders as a one-cell row.
     const std::string_view trimmed = text::trim(src_line.substr(row.content));
-    if (parties_empty && !trimmed.empty() && trimmed[0] != '|' && row.ranges.size() <= 1) {
+    if (parties_empty && !row.is_html() && !trimmed.empty() && trimmed[0] != '|' &&
+        row.ranges.size() <= 1) {
       // So does a legend: it is neither an activity nor a note.
       if (is_legend_line(row.cells[0], m_m.roles.letters)) {
         skip(m_src->line_span(row.line), "a legend written right under the table", false);
@@ -397,7 +429,7 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
       for (std::size_t c = 0; c < width; ++c) {
         if (text::trim(row.cells[c]).empty()) continue;
         ++filled;
-        if (is_bold_only(row.cell_nodes[c])) bold_col = c;
+        if (row.bold_only(c)) bold_col = c;
       }
       // Not bold: a row that fills only a label column before the activity's
       // (`| Domaine | Tâche | MOE |` then `| Réseau | | |`), or only the activity's with a
@@ -429,7 +461,7 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
     a.title = title;
     a.span = m_src->line_span(row.line);
     a.table = table_index;
-    a.source_cells = static_cast<std::uint32_t>(row.ranges.size());
+    a.source_cells = row.source_cells();
     a.title_markers = find_markers(title);
     if (id_col < width) {
       a.id = text::slugify(row.cells[id_col]);
@@ -454,6 +486,86 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
     }
     add_activity(std::move(a));
   }
+}
+
+std::optional<TableLayout> Reader::classify_roles_as_rows(std::vector<Row>& rows,
+                                                          std::uint32_t header_line) {
+  // A few rows (one per role): never a table long enough to be cut into chunks
+  // (markdown_prescan.h cuts only past the judged rows), so that it reads the same whole
+  // and in chunks.
+  if (rows.size() > m_options.classify_rows) return std::nullopt;
+  // Every row, the header included, starts with a role label, each role once.
+  std::vector<std::optional<Role>> labels;
+  for (const Row& row : rows) {
+    auto role = role_label(row.cells[0]);
+    if (!role) return std::nullopt;
+    for (const auto& seen : labels) {
+      if (seen == role) {
+        skip(m_src->line_span(header_line),
+             fmt::format("roles written as rows (role, then people) name '{}' twice: ambiguous, "
+                         "not read",
+                         role_letter(*role)),
+             false);
+        return TableLayout{};
+      }
+    }
+    labels.push_back(role);
+  }
+  if (labels.size() < 2) return std::nullopt;
+  // The second column: names ("Ana", "Rui e Ana", "Todos"), or a legend's meanings.
+  for (const Row& row : rows) {
+    const std::string_view cell = text::trim(row.cells[1]);
+    bool names = !cell.empty() && !cell.ends_with('.');
+    for (const std::string& name : split_names(cell)) {
+      // A role's meaning ("Responsible") is a legend's, not a name.
+      if (text::words(text::fold(name)).size() > 4 || role_label(name)) names = false;
+    }
+    if (!names) {
+      skip(m_src->line_span(header_line), "a legend table (a role, then its meaning), not a matrix",
+           false);
+      return TableLayout{};
+    }
+  }
+  std::string title = text::collapse_spaces(m_heading);
+  while (!title.empty() && (title.back() == ':' || title.back() == ' ')) title.pop_back();
+  if (title.empty()) {
+    skip(m_src->line_span(header_line),
+         "roles written as rows (role, then people) under no heading that names their activity: "
+         "not read",
+         false);
+    return TableLayout{};
+  }
+  TableLayout layout;
+  layout.raci = true;
+  layout.roles_as_rows = true;
+  layout.activity = std::move(title);
+  layout.roles.assign(labels.begin(), labels.end());
+  layout.table = add_table(rows[0], header_line, true);
+  return layout;
+}
+
+void Reader::read_roles_as_rows(std::vector<Row>& rows, const TableLayout& layout) {
+  std::vector<std::size_t>& in_table = m_m.tables[layout.table].parties;
+  Activity a;
+  a.title = layout.activity;
+  a.span = m_src->line_span(rows[0].line);
+  a.table = layout.table;
+  a.source_cells = rows[0].source_cells();
+  for (std::size_t r = 0; r < rows.size() && r < layout.roles.size(); ++r) {
+    const Role role = *layout.roles[r];
+    for (std::string& name : split_names(rows[r].cells[1])) {
+      const std::size_t p = m_parties.resolve(m_m.parties, name, cell_span(rows[r], 1));
+      if (std::find(in_table.begin(), in_table.end(), p) == in_table.end()) in_table.push_back(p);
+      if (a.cells.size() < m_m.parties.size()) a.cells.resize(m_m.parties.size());
+      Cell& cell = a.cells[p];
+      cell.present = true;
+      cell.roles.add(role);
+      if (!cell.text.empty()) cell.text += ", ";
+      cell.text += role_letter(role);
+      cell.span = cell_span(rows[r], 1);
+    }
+  }
+  add_activity(std::move(a));
 }
 
 void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& layout) {
@@ -494,7 +606,7 @@ void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& lay
     a.title = row.cells[marked ? marked_title_col : activity_col];
     a.span = m_src->line_span(row.line);
     a.table = table_index;
-    a.source_cells = static_cast<std::uint32_t>(row.ranges.size());
+    a.source_cells = row.source_cells();
     a.title_markers = find_markers(a.title);
     for (std::size_t c = 0; c < width; ++c) {
       if (c == activity_col || c == marked_title_col) continue;

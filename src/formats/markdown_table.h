@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/roles.h"
+#include "core/source.h"
 #include "formats/pipe_row.h"
 
 namespace racine::markdown {
@@ -25,15 +26,29 @@ struct ColumnStats {
   std::size_t unknown = 0;
 };
 
-// One row as read from the tree and the source.
+// One row as read from the tree and the source: a pipe row (cmark-gfm's row node, its
+// cells' nodes and ranges in the source line) or a row of an HTML `<table>` (each
+// cell's bold flag and its content's span in the file; no node, no ranges). The pipe
+// path fills only the first kind, so it allocates no more per cell than it ever did.
 struct Row {
   cmark_node* node = nullptr;
   std::uint32_t line = 0;
-  std::vector<std::string> cells;  // rendered, padded by cmark-gfm to the header width
+  std::vector<std::string> cells;  // rendered, padded to the header width
   std::vector<cmark_node*> cell_nodes;
   std::vector<CellRange> ranges;  // as written in the source line
   std::size_t content = 0;        // where the row starts in its line, after "> " or "- "
   std::vector<RoleCell> roles;    // each cell read as roles (body rows)
+  std::vector<Span> spans;        // HTML rows: each cell's content in the file
+  std::vector<char> bold;         // HTML rows: the cell's text is all bold
+  std::uint32_t written = 0;      // HTML rows: cells written (colspan counted)
+
+  bool is_html() const { return node == nullptr; }
+  // Cells written in the source, before padding or truncation to the header width.
+  std::uint32_t source_cells() const {
+    return is_html() ? written : static_cast<std::uint32_t>(ranges.size());
+  }
+  // True when cell `i` is one bold span (a section row's title).
+  bool bold_only(std::size_t i) const;
 };
 
 // How a table's columns were understood, kept so that the later chunks of a table cut
@@ -42,6 +57,10 @@ struct TableLayout {
   bool raci = false;        // false: skipped, not a RACI table
   std::uint32_t table = 0;  // index into Matrix::tables
   bool transposed = false;
+  // Roles written as rows: a two-column table of role labels, then the people who hold
+  // them, for the one activity its heading names (`| **R - Responsável** | Ana |`).
+  bool roles_as_rows = false;
+  std::string activity;                    // that activity's title
   std::vector<int> party_of;               // per column: party index, or -1
   std::vector<std::optional<Role>> roles;  // per column of a transposed table
   std::size_t activity_col = 0;
@@ -55,6 +74,10 @@ bool is_legend_line(std::string_view text, std::string_view letters);
 
 // True when a row of the table (past its header) has a role letter in some cell.
 bool table_has_roles(const std::vector<Row>& rows);
+
+// The role a row label names, in a table whose rows are roles: "R - Responsável",
+// "A: Approver", "Responsible (R)", "Consulted", "I"; a letter and a word must agree.
+std::optional<Role> role_label(std::string_view cell);
 
 // A mark that says "this one" in a table whose columns are roles: "X", "x", "✓", "✔",
 // "✅", "•", "●".

@@ -42,6 +42,13 @@ ordered_json answer_to_json(const Matrix& m, std::string_view query, const Answe
     j["line"] = line_of(m, a.span);
     j["score"] = std::round(x.score * 1000) / 1000;
     j["roles"] = roles_to_json(m, a);
+    // The cells' qualifiers ("R (Build)": "Build"), only when some cell has one.
+    ordered_json remarks = ordered_json::object();
+    for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
+      if (a.cells[p].present && !a.cells[p].remark.empty())
+        remarks[m.parties[p].id] = a.cells[p].remark;
+    }
+    if (!remarks.empty()) j["remarks"] = std::move(remarks);
     matches.push_back(std::move(j));
   }
   out["matches"] = std::move(matches);
@@ -65,7 +72,17 @@ std::string answer_to_json_text(const Matrix& m, std::string_view query, const A
     for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
       if (a.cells[p].present) j.key(m.parties[p].id).string(a.cells[p].roles.to_string());
     }
-    j.end_object().end_object();
+    j.end_object();
+    // The cells' qualifiers ("R (Build)": "Build"), only when some cell has one.
+    bool any_remark = false;
+    for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
+      if (!a.cells[p].present || a.cells[p].remark.empty()) continue;
+      if (!any_remark) j.key("remarks").begin_object();
+      any_remark = true;
+      j.key(m.parties[p].id).string(a.cells[p].remark);
+    }
+    if (any_remark) j.end_object();
+    j.end_object();
   }
   j.end_array();
   j.key("gray_zone").boolean(answer.gray_zone);

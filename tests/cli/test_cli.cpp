@@ -375,4 +375,13 @@ TEST(Cli, InitWritesACleanStarterAndNeverOverwrites) {
   EXPECT_EQ(racine({"init", "x.csv"}, "", {}, dir).status, 2);
 }
 
+// `who` shows a cell's qualifier ("R (Build)") after the party's name.
+TEST(Cli, WhoShowsCellRemarks) {
+  const auto who = racine({"who", "--matrix", "-", "ship"},
+                          "| Task | PM | Dev |\n|---|---|---|\n| Ship | A | R (Build) |\n");
+  EXPECT_EQ(who.status, 0) << who.err;
+  EXPECT_NE(who.out.find("   R: Dev (Build)   A: PM   C: -   I: -\n"), std::string::npos)
+      << who.out;
+}
+
 }  // namespace racine::test

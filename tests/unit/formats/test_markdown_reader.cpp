@@ -3,6 +3,7 @@
 #include "../../hostile_inputs.h"
 #include "../test_support.h"
 #include "core/vocabulary.h"
+#include "formats/html_table.h"
 #include "formats/json_writer.h"
 #include "formats/loader.h"
 #include "formats/markdown_prescan.h"
@@ -788,6 +789,338 @@ TEST(MarkdownReader, MatrixCellsAreCapped) {
       m.error().to_string(),
       "t.md:30010:1: the matrix would have 30002 activities x 511 parties, above the limit of "
       "8000000 cells: split the document");
+}
+
+// An HTML table (GitHub renders it): `<thead>` header, `<th>` row titles, a section row
+// made of one bold cell spanning the table (`colspan`), letters separated by spaces,
+// an extra cell (RAC102, as for a pipe row). Lines and spans point into the file.
+TEST(MarkdownReader, HtmlTables) {
+  const std::string text =
+      "# Matrice\n"
+      "\n"
+      "<table>\n"
+      "  <thead>\n"
+      "    <tr><th>Task</th><th>PM</th><th>Dev &amp; Ops</th></tr>\n"
+      "  </thead>\n"
+      "  <tbody>\n"
+      "    <tr><td colspan=\"3\"><strong>Build</strong></td></tr>\n"
+      "    <tr>\n"
+      "      <th>Compile</th>\n"
+      "      <td>R A</td>\n"
+      "      <td><b>C</b> I</td>\n"
+      "    </tr>\n"
+      "    <tr><td colspan=\"3\"><b>Run</b></td></tr>\n"
+      "    <tr><td>Deploy</td><td>A</td><td>R</td><td>X</td></tr>\n"
+      "    <tr><td>Plan</td><td>A</td></tr>\n"
+      "  </tbody>\n"
+      "</table>\n"
+      "\n"
+      "After the table.\n";
+  auto m = read_md(text);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"PM", "Dev & Ops"}));
+  ASSERT_EQ(m->sections.size(), 2U);
+  EXPECT_EQ(m->sections[0].title, "Build");
+  EXPECT_EQ(m->sections[1].title, "Run");
+  ASSERT_EQ(m->sections[0].activities.size(), 1U);
+  ASSERT_EQ(m->sections[1].activities.size(), 2U);
+  const Activity& compile = act(*m, 0, 0);
+  EXPECT_EQ(compile.title, "Compile");
+  EXPECT_EQ(line_of(*m, compile.span), 9U);
+  EXPECT_EQ(roles(*m, compile, 0), "RA");
+  EXPECT_EQ(roles(*m, compile, 1), "CI");
+  // The cell's span is its content in the file: "R A" on line 11, column 11.
+  const Position p = m->source->position(compile.cells[0].span.begin);
+  EXPECT_EQ(p.line, 11U);
+  EXPECT_EQ(p.column, 11U);
+  EXPECT_EQ(m->source->text().substr(compile.cells[0].span.begin,
+                                     compile.cells[0].span.end - compile.cells[0].span.begin),
+            "R A");
+  const Activity& deploy = act(*m, 1, 0);
+  EXPECT_EQ(line_of(*m, deploy.span), 15U);
+  EXPECT_EQ(deploy.source_cells, 4U);
+  EXPECT_EQ(act(*m, 1, 1).source_cells, 2U);
+  ASSERT_EQ(m->tables.size(), 1U);
+  EXPECT_EQ(m->tables[0].header_cells, 3U);
+  EXPECT_EQ(line_of(*m, m->tables[0].span), 5U);
+  EXPECT_EQ(test::lint_md(text),
+            (std::vector<std::string>{"RAC204@12", "RAC102@15", "RAC102@16", "RAC203@16"}));
+}
+
+// cmark-gfm ends an HTML block at a blank line and the pre-scan cuts chunks there: a
+// `<table>` with blank lines inside is still read whole, from its `</table>` in the
+// source, the same in one piece and in chunks of a few bytes; a suppression comment
+// inside it still applies; text after it is read as Markdown again.
+TEST(MarkdownReader, HtmlTableWithBlankLinesIsReadWhole) {
+  const std::string text =
+      "<table>\n"
+      "<tr><th>Task</th><th>Sec</th><th>Net</th></tr>\n"
+      "\n"
+      "<tr><td>Patch</td><td>R</td><td>A</td></tr>\n"
+      "\n"
+      "    <tr><td>Scan</td><td>A</td><td>R</td></tr>\n"
+      "\n"
+      "<!-- racine-disable-next-line RAC201 -->\n"
+      "<tr><td>Audit</td><td>R</td><td></td></tr>\n"
+      "\n"
+      "| not | a table |\n"
+      "\n"
+      "</table>\n"
+      "\n"
+      "| Task | Sec | Net |\n|---|---|---|\n| Backup | R | A |\n";
+  for (const std::size_t chunk : {std::size_t{1} << 20, std::size_t{16}}) {
+    ReadOptions o;
+    o.chunk_bytes = chunk;
+    auto m = read_md(text, o);
+    ASSERT_TRUE(m.ok()) << m.error().to_string();
+    ASSERT_EQ(m->activity_count(), 4U) << chunk;
+    const auto& as = m->sections[0].activities;
+    EXPECT_EQ(as[0].title, "Patch");
+    EXPECT_EQ(line_of(*m, as[1].span), 6U);
+    EXPECT_EQ(as[2].title, "Audit");
+    EXPECT_EQ(line_of(*m, as[2].span), 9U);
+    EXPECT_EQ(as[3].title, "Backup");
+    EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Sec", "Net"}));
+    ASSERT_EQ(m->suppressions.size(), 1U);
+    EXPECT_EQ(m->suppressions[0].line, 8U);
+    EXPECT_TRUE(m->skipped.empty());
+  }
+  EXPECT_TRUE(test::lint_md(text).empty());
+}
+
+// A deep or huge HTML table is refused with its reason, fast, before gumbo sees it (its
+// tree construction is quadratic in the nesting depth); a huge colspan is capped; an
+// HTML table that is not a RACI table is skipped like a pipe one.
+TEST(MarkdownReader, HtmlTablesAreBounded) {
+  std::string deep = "<table><tr><th>Task</th><th>Sec</th></tr><tr><td>";
+  for (int i = 0; i < 200'000; ++i) deep += "<div>";
+  auto m = read_md(deep + "</td></tr></table>\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: HTML table not read: its elements are "
+            "nested more than 64 deep");
+  std::string big = "<table><tr><th>Task</th><th>Sec</th></tr>\n";
+  while (big.size() < 300'000) big += "<tr><td>Patch</td><td>R</td></tr>\n";
+  m = read_md(big + "</table>\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: HTML table not read: its source is "
+            "longer than 256 KiB");
+  m = read_md(
+      "<table><tr><th colspan=\"99999999\">Task</th><th>Sec</th></tr>"
+      "<tr><td>Patch</td><td>R</td></tr></table>\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: HTML table not read: its header has "
+            "1001 columns, above the limit of 256");
+  // A title row across the table above its header is a caption, not the header.
+  m = read_md(
+      "<table><tr><th colspan=\"3\">RACI matrix</th></tr><tr><th>Task</th><th>Sec</th>"
+      "<th>Net</th></tr><tr><td>Patch</td><td>R</td><td>A</td></tr></table>\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Sec", "Net"}));
+  EXPECT_EQ(m->activity_count(), 1U);
+  // Browsers cap a colspan at 1,000 too.
+  m = read_md(
+      "<table><tr><th>Task</th><th>Sec</th></tr>"
+      "<tr><td colspan=\"99999999\"><b>Build</b></td></tr><tr><td>Patch</td><td>R</td></tr>"
+      "</table>\n");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->sections[0].title, "Build");
+  EXPECT_EQ(m->sections[0].activities[0].title, "Patch");
+  m = read_md(
+      "<table><tr><th>Rôle</th><th>Description</th></tr>"
+      "<tr><td>PM</td><td>Plans</td></tr></table>\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: not a RACI table: no column below "
+            "'Description' holds role codes");
+  m = read_md(
+      "> <table><tr><th>Task</th><th>Sec</th></tr>\n> <tr><td>Patch</td><td>R</td></tr>"
+      "</table>\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: HTML table inside a block quote or a "
+            "list item is not read: write it at the top level");
+}
+
+// Roles written as rows: under a heading that names an activity, a two-column table of
+// role labels ("R - Responsável", "Accountable (A)", "C: Consulted") and the people who
+// hold them. A legend table (role, then its meaning) is not a matrix; no heading, or a
+// role named twice, is refused with the layout named.
+TEST(MarkdownReader, RolesWrittenAsRows) {
+  const std::string text =
+      "# Matriz\n\n"
+      "| **R - Responsável** | Executa a tarefa. |\n| --- | --- |\n"
+      "| **A - Aprovador** | Aprova a entrega. |\n\n"
+      "## Backend:\n\n"
+      "| **R - Responsável** | Ana |\n| --- | --- |\n| **A - Aprovador** | Rui |\n"
+      "| **C - Consultado** | Rui e Ana |\n| **I - Informado** | Todos |\n\n"
+      "## Docs\n\n"
+      "| Responsible (R) | Bia |\n|---|---|\n| A: Approver | Ana, Rui |\n";
+  auto m = read_md(text);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"Ana", "Rui", "Todos", "Bia"}));
+  ASSERT_EQ(m->activity_count(), 2U);
+  const Activity& backend = act(*m, 0, 0);
+  EXPECT_EQ(backend.title, "Backend");
+  EXPECT_EQ(line_of(*m, backend.span), 9U);
+  EXPECT_EQ(roles(*m, backend, 0), "RC");
+  EXPECT_EQ(roles(*m, backend, 1), "AC");
+  EXPECT_EQ(roles(*m, backend, 2), "I");
+  EXPECT_EQ(m->source->position(backend.cells[2].span.begin).line, 13U);
+  const Activity& docs = act(*m, 1, 0);
+  EXPECT_EQ(docs.title, "Docs");
+  EXPECT_EQ(roles(*m, docs, 3), "R");
+  EXPECT_EQ(roles(*m, docs, 0), "A");
+  EXPECT_EQ(roles(*m, docs, 1), "A");
+  ASSERT_EQ(m->skipped.size(), 1U);
+  EXPECT_EQ(m->skipped[0].reason, "a legend table (a role, then its meaning), not a matrix");
+  EXPECT_EQ(test::lint_md(text), (std::vector<std::string>{"RAC205@12", "RAC202@17"}));
+
+  auto legend = read_md("| R | Responsible |\n|---|---|\n| A | Accountable |\n");
+  ASSERT_FALSE(legend.ok());
+  EXPECT_EQ(legend.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: a legend table (a role, then its "
+            "meaning), not a matrix");
+  auto no_heading = read_md("| R - Responsible | Ana |\n|---|---|\n| A - Approver | Rui |\n");
+  ASSERT_FALSE(no_heading.ok());
+  EXPECT_EQ(no_heading.error().to_string(),
+            "t.md: no RACI table found; skipped: line 1: roles written as rows (role, then "
+            "people) under no heading that names their activity: not read");
+  auto twice = read_md("## Build\n\n| R - Responsible | Ana |\n|---|---|\n| Responsible | Rui |\n");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().to_string(),
+            "t.md: no RACI table found; skipped: line 3: roles written as rows (role, then "
+            "people) name 'R' twice: ambiguous, not read");
+}
+
+// A matrix written as a nested list (an activity per item, `R: names` items under it) is
+// refused with that layout named, not "the document has no table"; a list of notes with
+// one such item is not.
+TEST(MarkdownReader, ListFormMatrixIsRefusedWithItsLayout) {
+  auto m = read_md(
+      "# RACI\n\n- T1 Roadmap\n  - R: A0\n  - A: A0\n  - I: A1–A3, others\n- T2 Release\n"
+      "  - R: A1\n  - A: A0\n");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().to_string(),
+            "t.md: no RACI table found; skipped: line 3: a matrix written as a nested list (an "
+            "activity per item, 'R: names' under it) is not read: write it as a table");
+  for (const char* text :
+       {"# RACI\n\n- Notes\n  - R: the team\n  - Other: text\n",
+        "# FAQ\n\n- Access\n  - Q: who?\n  - A: ops\n  - Q: when?\n  - A: now\n"}) {
+    auto notes = read_md(text);
+    ASSERT_FALSE(notes.ok());
+    EXPECT_EQ(notes.error().to_string(), "t.md: no RACI table found: the document has no table");
+  }
+}
+
+// The qualifier of an annotated cell may be written in any script (`**A** - Главный`,
+// wild file 20), not only in ASCII; a mark after the letters is still no qualifier.
+TEST(MarkdownReader, AnnotatedCellsQualifiedInAnyScript) {
+  auto m = read_md(
+      "| Процесс | Client | Ops |\n|---|---|---|\n| Инициация | **A** - Главный | R |\n"
+      "| Мониторинг | I \xE2\x80\x93 "
+      "\xCE\xB5\xCE\xBD\xCE\xB7\xCE\xBC\xCE\xAD\xCF\x81\xCF\x89\xCF\x83"
+      "\xCE\xB7 | R \xE2\x9C\x93 |\n");
+  ASSERT_TRUE(m.ok());
+  const auto& acts = m->sections[0].activities;
+  EXPECT_EQ(acts[0].cells[0].roles.to_string(), "A");
+  EXPECT_EQ(acts[0].cells[0].remark, "Главный");
+  EXPECT_EQ(acts[1].cells[0].roles.to_string(), "I");
+  EXPECT_EQ(acts[1].cells[0].remark, "ενημέρωση");
+  EXPECT_EQ(acts[1].cells[1].remark, "");
+  EXPECT_EQ(
+      test::lint_md("| Процесс | Client | Ops |\n|---|---|---|\n| Инициация | **A** - Главный "
+                    "| R |\n"),
+      std::vector<std::string>{});
+}
+
+// A `<table>` inside an HTML comment or a script is not shown by a browser: not read.
+TEST(MarkdownReader, HtmlTableInACommentIsNotRead) {
+  const std::string table =
+      "<table><tr><th>Task</th><th>Sec</th></tr><tr><td>Patch</td><td>R</td></tr></table>";
+  for (const std::string& text : {"<!--\n" + table + "\n-->\n", "<div><!-- " + table + " -->\n",
+                                  "<script>\nx = '" + table + "';\n</script>\n"}) {
+    auto m = read_md(text);
+    ASSERT_FALSE(m.ok()) << text;
+    EXPECT_EQ(m.error().to_string(), "t.md: no RACI table found: the document has no table");
+  }
+  auto after = read_md("<!-- <table> -->\n" + table + "\n");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->activity_count(), 1U);
+}
+
+// The scan that bounds an HTML table before gumbo sees it: its `</table>` found past
+// comments, quoted '>' and nested tables; unclosed, too deep and too long told apart.
+TEST(HtmlTable, ExtentScan) {
+  using html::Extent;
+  const std::string t =
+      "<table title=\"a > b\"><!-- </table> --><tr><td><table><tr><td>x</table></td></tr>"
+      "</table> after";
+  const Extent closed = html::find_html_table_end(t, 0);
+  EXPECT_EQ(closed.status, Extent::Status::closed);
+  EXPECT_EQ(t.substr(closed.end), " after");
+  EXPECT_EQ(html::find_html_table_end("<table><tr><td>x", 0).status, Extent::Status::unclosed);
+  // Omitted end tags of cells and rows close as in HTML: no depth builds up.
+  std::string rows = "<table>";
+  for (int i = 0; i < 1000; ++i) rows += "<tr><td>R<td>A<p>x<p>y";
+  EXPECT_EQ(html::find_html_table_end(rows + "</table>", 0).status, Extent::Status::closed);
+  std::string deep = "<table><tr><td>";
+  for (int i = 0; i < 70; ++i) deep += "<span>";
+  EXPECT_EQ(html::find_html_table_end(deep, 0).status, Extent::Status::too_deep);
+  EXPECT_EQ(html::find_html_table_end(std::string(300'000, ' ').insert(0, "<table>"), 0).status,
+            Extent::Status::too_big);
+  EXPECT_EQ(html::find_table_tag("<tables><!-- <table> --><TABLE class=x>", 0, 100), 24U);
+  EXPECT_EQ(html::find_table_tag("<tablex>", 0, 100), std::string_view::npos);
+}
+
+// Roles written as rows, a list-form matrix and an HTML table read the same whole and in
+// chunks of a few bytes, with few judged rows (so that pipe tables get cut): the fuzz
+// harness's check, on the inputs that once broke it (a roles-as-rows table cut into
+// chunks read its rows twice; a loose list cut between its items).
+TEST(MarkdownReader, NewLayoutsReadTheSameInChunks) {
+  const std::string rows_text =
+      "# Matriz\n\n## Backend:\n\n| **R - Responsável** | Ana |\n| --- | --- |\n"
+      "| **A - Aprovador** | Rui |\n| **C - Consultado** | Rui e Ana |\n"
+      "| **I - Informado** | Todos |\n\n| Task | Ana |\n|---|---|\n| Ship | R |\n";
+  const std::string list_text =
+      "# RACI\n\n- T1 Roadmap\n  - R: A0\n\n- T2 Release\n\n  - R: A1\n  - A: A0\n\n"
+      "- T3 Audit\n  - R: A1\n  - A: A0\n\n| Task | A0 |\n|---|---|\n| Ship | R |\n";
+  const std::string html_text =
+      "<table>\n<tr><th>Task</th><th>Sec</th></tr>\n\n<tr><td>Patch</td><td>R</td></tr>\n\n"
+      "<tr><td>Scan</td><td>A</td></tr>\n</table>\n\n| Task | Sec |\n|---|---|\n| A | R |\n"
+      "| B | R |\n| C | R |\n";
+  for (const std::string& text : {rows_text, list_text, html_text}) {
+    for (const std::uint32_t judged : {1U, 2U, 1000U}) {
+      ReadOptions whole;
+      whole.classify_rows = judged;
+      ReadOptions chunked = whole;
+      auto a = read_md(text, whole);
+      ASSERT_TRUE(a.ok()) << a.error().to_string();
+      for (const std::size_t bytes : {1U, 7U, 36U}) {
+        chunked.chunk_bytes = bytes;
+        auto b = read_md(text, chunked);
+        ASSERT_TRUE(b.ok()) << b.error().to_string();
+        EXPECT_EQ(write_json(*a), write_json(*b)) << text << judged << " " << bytes;
+        ASSERT_EQ(a->skipped.size(), b->skipped.size()) << text << judged << " " << bytes;
+        for (std::size_t i = 0; i < a->skipped.size(); ++i)
+          EXPECT_EQ(a->skipped[i].span.begin, b->skipped[i].span.begin);
+      }
+    }
+  }
+  // Roles written as rows are read when the table is within the judged rows.
+  ReadOptions few;
+  few.classify_rows = 2;
+  auto m = read_md(rows_text, few);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->activity_count(), 1U);
+  EXPECT_EQ(read_md(rows_text)->activity_count(), 2U);
+  // The list-form matrix is recorded once, at its first item with roles.
+  auto list = read_md(list_text);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->skipped.size(), 1U);
+  EXPECT_EQ(line_of(*list, list->skipped[0].span), 6U);
 }
 
 }  // namespace racine

@@ -12,6 +12,7 @@
 #include "query/analyzer.h"
 #include "query/glossary.h"
 #include "query/index.h"
+#include "query/query_json.h"
 
 namespace racine::query {
 
@@ -463,6 +464,28 @@ sections:
   // The built-in glossary still holds: "backup" is "sauvegarder" in both.
   EXPECT_EQ(own_ix.search("backup").matches.at(0).activity, 2U);
   EXPECT_EQ(plain_ix.search("GLPI").outcome, Outcome::gray_zone);  // no leak across indexes
+}
+
+// A cell's qualifier ("R (Build)") is shown by `who --json` as "remarks", by party, only
+// when some cell of the activity has one; both JSON writers agree.
+TEST(Index, WhoJsonShowsCellRemarks) {
+  auto m = test::read_md(
+      "| Task | PM | Dev |\n|---|---|---|\n| Ship the release | A | R (Build) |\n"
+      "| Plan the sprint | RA | C |\n");
+  ASSERT_TRUE(m.ok());
+  const Index ix = Index::build(*m);
+  const Answer ship = ix.search("ship release", 1);
+  ASSERT_EQ(ship.matches.size(), 1U);
+  const std::string text = answer_to_json_text(*m, "ship release", ship);
+  EXPECT_NE(text.find(R"("roles":{"pm":"A","dev":"R"},"remarks":{"dev":"Build"}})"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text, answer_to_json(*m, "ship release", ship).dump());
+  const Answer plan = ix.search("plan sprint", 1);
+  ASSERT_EQ(plan.matches.size(), 1U);
+  const std::string none = answer_to_json_text(*m, "plan sprint", plan);
+  EXPECT_EQ(none.find("remarks"), std::string::npos) << none;
+  EXPECT_EQ(none, answer_to_json(*m, "plan sprint", plan).dump());
 }
 
 }  // namespace racine::query

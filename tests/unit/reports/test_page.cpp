@@ -130,4 +130,13 @@ TEST(Labels, RoleNamesFollowTheLegendAndTheVocabulary) {
   EXPECT_EQ(severity_label(labels(Lang::fr), Severity::warning), "avertissement");
 }
 
+// A cell's qualifier ("R (Build)") is shown on the page, after the cell's roles.
+TEST(Page, ShowsCellRemarks) {
+  auto m = test::read_md("| Task | PM | Dev |\n|---|---|---|\n| Ship | A | R (Build) |\n");
+  ASSERT_TRUE(m.ok());
+  const std::string html = write_html(*m, HtmlExtras{});
+  EXPECT_NE(html.find("<span class=\"remark\"> (Build)</span></td>"), std::string::npos);
+  EXPECT_EQ(html.find("<span class=\"remark\">"), html.rfind("<span class=\"remark\">"));
+}
+
 }  // namespace racine::reports
