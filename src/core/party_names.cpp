@@ -9,12 +9,13 @@ namespace racine {
 
 namespace {
 
-// Words that say "role" in the five languages.
-constexpr std::array<std::string_view, 5> k_role_words = {"role", "rolle", "rol", "ruolo", "roles"};
+// Words that say "role" (fr, en, de, es, it, nl, pt, sv, ru), folded.
+constexpr std::array<std::string_view, 8> k_role_words = {
+    "role", "rolle", "rol", "ruolo", "roles", "papel", "roll", "\xD1\x80\xD0\xBE\xD0\xBB\xD1\x8C"};
 // Connectors that may stand between a role word and the name.
-constexpr std::array<std::string_view, 16> k_connectors = {
-    "du",  "de",  "des", "d'",  "la",  "le", "l'",    "of",
-    "the", "der", "die", "des", "del", "di", "della", "el"};
+constexpr std::array<std::string_view, 19> k_connectors = {
+    "du",  "de",  "des", "d'", "la",    "le", "l'", "of", "the", "der",
+    "die", "des", "del", "di", "della", "el", "do", "da", "dos"};
 
 bool is_role_word(std::string_view folded_word) {
   return std::find(k_role_words.begin(), k_role_words.end(), folded_word) != k_role_words.end();

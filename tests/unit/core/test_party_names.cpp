@@ -10,6 +10,10 @@ TEST(PartyNames, RoleWordsAreNotPartOfTheName) {
   EXPECT_EQ(party_name_from_header("Client Role"), "Client");
   // A role word followed by a number only is the whole name: "Rol 1" is not party "1".
   EXPECT_EQ(party_name_from_header("Rol 1"), "Rol 1");
+  // Russian, Portuguese and Swedish role words (wild file 20: "Client роль" is Client).
+  EXPECT_EQ(party_name_from_header("Client роль"), "Client");
+  EXPECT_EQ(party_name_from_header("Papel do Cliente"), "Cliente");
+  EXPECT_EQ(party_name_from_header("Kund roll"), "Kund");
   EXPECT_EQ(party_name_from_header("Role 12"), "Role 12");
   EXPECT_EQ(party_name_from_header("Rol del Cliente"), "Cliente");
   EXPECT_EQ(party_name_from_header("Rol de Cloud Temple"), "Cloud Temple");
