@@ -312,6 +312,31 @@ TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_
     layout.transposed = true;
     layout.roles = std::move(header_roles);
     layout.activity_col = activity_col;
+    // Role columns holding only marks ("X", "✓"), the parties in the first column and
+    // the activities in another text column (`| Team | Responsibility | Accountable |`):
+    // the mark gives the row's party its column's role. Judged on the same rows as the
+    // columns, so that every chunk of a cut table reads alike.
+    {
+      const auto& roles = layout.roles;
+      bool any = false;
+      bool all = true;
+      for (std::size_t r = 1; r < judged && all; ++r) {
+        for (std::size_t c = 0; c < width && c < rows[r].cells.size(); ++c) {
+          if (!roles[c] || text::trim(rows[r].cells[c]).empty()) continue;
+          any = true;
+          all = all && is_mark(rows[r].cells[c]);
+        }
+      }
+      if (any && all) {
+        for (std::size_t c = 0; c < width && layout.marked_title_col == SIZE_MAX; ++c) {
+          if (c == activity_col || roles[c] || text::trim(rows[0].cells[c]).empty()) continue;
+          for (std::size_t r = 1; r < judged; ++r) {
+            if (c < rows[r].cells.size() && !text::trim(rows[r].cells[c]).empty())
+              layout.marked_title_col = c;
+          }
+        }
+      }
+    }
     layout.table = add_table(rows[0], header_line, true);
     return layout;
   }
@@ -574,30 +599,8 @@ void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& lay
   const std::size_t activity_col = layout.activity_col;
   const std::uint32_t table_index = layout.table;
   std::vector<std::size_t>& in_table = m_m.tables[table_index].parties;
-  // Role columns holding only marks ("X", "✓"), the parties in the first column and the
-  // activities in another text column (`| Team | Responsibility | Accountable | ... |`):
-  // the mark gives the row's party its column's role.
-  std::size_t marked_title_col = width;
-  {
-    bool any = false;
-    bool all = true;
-    for (std::size_t r = 1; r < rows.size() && all; ++r) {
-      for (std::size_t c = 0; c < width && c < rows[r].cells.size(); ++c) {
-        if (!roles[c] || text::trim(rows[r].cells[c]).empty()) continue;
-        any = true;
-        all = all && is_mark(rows[r].cells[c]);
-      }
-    }
-    if (any && all) {
-      for (std::size_t c = 0; c < width && marked_title_col == width; ++c) {
-        if (c == activity_col || roles[c] || text::trim(rows[0].cells[c]).empty()) continue;
-        for (std::size_t r = 1; r < rows.size(); ++r) {
-          if (c < rows[r].cells.size() && !text::trim(rows[r].cells[c]).empty())
-            marked_title_col = c;
-        }
-      }
-    }
-  }
+  // Role columns holding marks: decided once with the table's layout (see classify_table).
+  const std::size_t marked_title_col = std::min(layout.marked_title_col, width);
   for (std::size_t r = 1; r < rows.size(); ++r) {
     m_rows_left = rows.size() - r;
     Row& row = rows[r];

@@ -65,6 +65,9 @@ struct TableLayout {
   std::vector<std::optional<Role>> roles;  // per column of a transposed table
   std::size_t activity_col = 0;
   std::size_t id_col = 0;  // the width when there is none
+  // Of a transposed table whose role cells are marks ("X"): the column of activity
+  // titles (the parties being in the activity column); SIZE_MAX when not so.
+  std::size_t marked_title_col = SIZE_MAX;
 };
 // A legend written right under a table, without a blank line, so that GitHub renders it
 // as a one-cell row: "*A=Accountable, R=Responsible, C=Consulted, I=Informed*",

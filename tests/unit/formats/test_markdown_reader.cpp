@@ -1123,4 +1123,33 @@ TEST(MarkdownReader, NewLayoutsReadTheSameInChunks) {
   EXPECT_EQ(line_of(*list, list->skipped[0].span), 6U);
 }
 
+// Found by the Markdown fuzzer: a table of X marks cut into chunks read its later chunks
+// without marks (the marks were judged per chunk); they are judged with the layout now.
+TEST(MarkdownReader, MarkedTableReadsTheSameInChunks) {
+  const std::string text =
+      "| Team | Responsibility | Responsible | Accountable |\n|---|---|---|---|\n"
+      "| Ops | Deploy | X | X |\n| Sec | Review | x_| \xE2\x9C\x93 |\n";
+  for (const std::uint32_t judged : {1U, 2U, 1000U}) {
+    ReadOptions whole;
+    whole.classify_rows = judged;
+    auto a = read_md(text, whole);
+    ASSERT_TRUE(a.ok()) << a.error().to_string();
+    for (const std::size_t bytes : {1U, 61U, 90U}) {
+      ReadOptions chunked = whole;
+      chunked.chunk_bytes = bytes;
+      auto b = read_md(text, chunked);
+      ASSERT_TRUE(b.ok()) << b.error().to_string();
+      EXPECT_EQ(write_json(*a), write_json(*b)) << judged << " " << bytes;
+    }
+  }
+  // Judged on its first row only, the table is one of marks: the second row's titles
+  // and party are read alike.
+  ReadOptions one;
+  one.classify_rows = 1;
+  auto m = read_md(text, one);
+  ASSERT_TRUE(m.ok());
+  ASSERT_EQ(m->activity_count(), 2U);
+  EXPECT_EQ(m->sections[0].activities[1].title, "Review");
+}
+
 }  // namespace racine
