@@ -27,7 +27,8 @@ void expect_kind(const TreeNode& n, Kind kind, std::string_view what) {
 // The keys of a mapping, each checked against `allowed`.
 void check_keys(const TreeNode& map, std::string_view what,
                 std::initializer_list<std::string_view> allowed) {
-  std::unordered_set<std::string_view> seen;
+  // Each key is one of `allowed`, so a key seen twice is found among the keys before it
+  // (at most as many as `allowed` holds): no set to allocate per mapping.
   for (std::size_t i = 0; i + 1 < map.items.size(); i += 2) {
     const TreeNode& key = map.items[i];
     if (key.kind != Kind::scalar) refuse(key, fmt::format("{}: keys must be strings", what));
@@ -39,8 +40,10 @@ void check_keys(const TreeNode& map, std::string_view what,
       }
       refuse(key, fmt::format("unknown key '{}' in {} (known: {})", key.value, what, list));
     }
-    if (!seen.insert(key.value).second)
-      refuse(key, fmt::format("key '{}' appears twice in {}", key.value, what));
+    for (std::size_t j = 0; j < i; j += 2) {
+      if (map.items[j].value == key.value)
+        refuse(key, fmt::format("key '{}' appears twice in {}", key.value, what));
+    }
   }
 }
 
@@ -459,7 +462,22 @@ Result<Matrix> read_canonical(const SourcePtr& source, const ReadOptions& option
   const std::uint64_t max_flow = options.limits.max_bytes / k_flow_bytes_per_value;
   std::uint64_t separators = 0;
   const std::string_view text = source->text();
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  // Counted a block at a time (a loop the compiler vectorises), the exact place found
+  // only in the block that crosses the limit.
+  constexpr std::size_t k_block = 1 << 16;
+  std::size_t block = 0;
+  for (; block < text.size(); block += k_block) {
+    const std::size_t end = std::min(text.size(), block + k_block);
+    std::uint64_t n = 0;
+    for (std::size_t i = block; i < end; ++i) {
+      const char c = text[i];
+      n += static_cast<std::uint64_t>(c == ',') + static_cast<std::uint64_t>(c == '[') +
+           static_cast<std::uint64_t>(c == '{');
+    }
+    if (separators + n > max_flow) break;
+    separators += n;
+  }
+  for (std::size_t i = block; i < text.size(); ++i) {
     const char c = text[i];
     if ((c == ',' || c == '[' || c == '{') && ++separators > max_flow) {
       return error_at(

@@ -4,6 +4,7 @@
 #include <yaml.h>
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include "core/text.h"
@@ -330,29 +331,41 @@ class Builder {
     count(n.offset);
     if (m_stack.size() >= k_max_depth)
       throw Refusal{n.offset, fmt::format("nesting deeper than {} levels", k_max_depth)};
-    m_stack.push_back(std::move(n));
+    m_stack.push_back({std::move(n), m_pending.size()});
   }
 
   void close() {
-    TreeNode n = std::move(m_stack.back());
+    Open o = std::move(m_stack.back());
     m_stack.pop_back();
-    add(std::move(n));
+    o.node.items.reserve(m_pending.size() - o.first);
+    std::move(m_pending.begin() + static_cast<std::ptrdiff_t>(o.first), m_pending.end(),
+              std::back_inserter(o.node.items));
+    m_pending.resize(o.first);
+    add(std::move(o.node));
   }
 
   void add(TreeNode n) {
     if (!m_stack.empty()) {
-      m_stack.back().items.push_back(std::move(n));
+      m_pending.push_back(std::move(n));
     } else {
       m_root = std::move(n);
     }
   }
+
+  // An open collection, whose items are m_pending[first...] until it closes: then they
+  // move into one vector of the right size (no growth by doubling, no spare capacity).
+  struct Open {
+    TreeNode node;
+    std::size_t first;
+  };
 
   yaml_parser_t* m_parser;
   Reading& m_reading;
   std::uint64_t m_max_values;
   std::string_view m_alias_message;
   std::uint64_t m_nodes = 0;
-  std::vector<TreeNode> m_stack;  // open collections
+  std::vector<Open> m_stack;        // open collections
+  std::vector<TreeNode> m_pending;  // the items of the open collections, in order
   TreeNode m_root;
 };
 

@@ -18,11 +18,12 @@ namespace racine {
 
 struct TreeNode {
   enum class Kind : std::uint8_t { null, scalar, sequence, map };
-  Kind kind = Kind::null;
-  bool quoted = false;          // a scalar written in quotes (never a number or a boolean)
+  // Largest members first: 64 bytes a node (a canonical matrix has about 19 per activity).
   std::string value;            // of a scalar
-  std::uint32_t offset = 0;     // byte offset of the node in the source
   std::vector<TreeNode> items;  // a sequence's items; a map's keys and values, alternating
+  std::uint32_t offset = 0;     // byte offset of the node in the source
+  Kind kind = Kind::null;
+  bool quoted = false;  // a scalar written in quotes (never a number or a boolean)
 
   // The value of `key` in a map, or nullptr.
   [[nodiscard]] const TreeNode* find(std::string_view key) const;
