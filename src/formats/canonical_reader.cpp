@@ -56,7 +56,10 @@ class CanonicalReader {
   CanonicalReader(const SourcePtr& src, const ReadOptions& options)
       : m_src(src), m_options(options) {}
 
-  Matrix read(const TreeNode& root) {
+  // Reads the matrix; each activity's subtree is released once read, so that the
+  // model's allocations reuse its memory (the tree and the model of a large matrix are
+  // then never whole at once).
+  Matrix read(TreeNode& root) {
     expect_kind(root, Kind::map, "the document");
     check_keys(root, "the document",
                {"racine", "id", "title", "language", "roles", "parties", "options", "notes",
@@ -78,7 +81,7 @@ class CanonicalReader {
     const TreeNode* parties = root.find("parties");
     if (parties == nullptr) refuse(root, "the key 'parties' is missing");
     read_parties(*parties);
-    const TreeNode* sections = root.find("sections");
+    TreeNode* sections = root.find("sections");
     if (sections == nullptr) refuse(root, "the key 'sections' is missing");
     read_sections(*sections);
     if (const auto* n = root.find("notes"); n != nullptr && n->kind != Kind::null) read_notes(*n);
@@ -191,9 +194,9 @@ class CanonicalReader {
     return it->second;
   }
 
-  void read_sections(const TreeNode& list) {
+  void read_sections(TreeNode& list) {
     expect_kind(list, Kind::sequence, "sections");
-    for (const TreeNode& s : list.items) {
+    for (TreeNode& s : list.items) {
       expect_kind(s, Kind::map, "a section");
       check_keys(s, "a section", {"title", "activities"});
       Section sec;
@@ -206,10 +209,13 @@ class CanonicalReader {
       table.header_cells = static_cast<std::uint32_t>(m_m.parties.size() + 1);
       const auto table_index = static_cast<std::uint32_t>(m_m.tables.size());
       m_m.tables.push_back(table);
-      if (const auto* acts = s.find("activities"); acts != nullptr && acts->kind != Kind::null) {
+      if (auto* acts = s.find("activities"); acts != nullptr && acts->kind != Kind::null) {
         expect_kind(*acts, Kind::sequence, "activities");
-        for (const TreeNode& a : acts->items)
+        sec.activities.reserve(acts->items.size());
+        for (TreeNode& a : acts->items) {
           sec.activities.push_back(read_activity(a, table_index));
+          a = TreeNode();  // released (see read)
+        }
       }
       m_m.sections.push_back(std::move(sec));
     }
