@@ -384,11 +384,15 @@ class CanonicalReader {
 
   void read_options(const TreeNode& list) {
     expect_kind(list, Kind::sequence, "options");
-    std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>> by_id;
-    for (std::uint32_t s = 0; s < m_m.sections.size(); ++s) {
-      for (std::uint32_t a = 0; a < m_m.sections[s].activities.size(); ++a)
-        by_id[m_m.sections[s].activities[a].id] = {s, a};
-    }
+    // Activities by id, made at the first effect (`options: []` needs none).
+    std::unordered_map<std::string_view, std::pair<std::uint32_t, std::uint32_t>> by_id;
+    const auto index = [&] {
+      if (!by_id.empty()) return;
+      for (std::uint32_t s = 0; s < m_m.sections.size(); ++s) {
+        for (std::uint32_t a = 0; a < m_m.sections[s].activities.size(); ++a)
+          by_id[m_m.sections[s].activities[a].id] = {s, a};
+      }
+    };
     std::unordered_set<std::string> ids;
     for (const TreeNode& n : list.items) {
       expect_kind(n, Kind::map, "an option");
@@ -424,6 +428,7 @@ class CanonicalReader {
           const TreeNode* roles = e.find("roles");
           if (act == nullptr || roles == nullptr)
             refuse(e, "an effect needs an 'activity' and 'roles'");
+          index();
           const auto it = by_id.find(scalar_of(*act, "an effect's activity"));
           if (it == by_id.end()) refuse(*act, fmt::format("unknown activity id '{}'", act->value));
           OptionEffect eff;
