@@ -461,13 +461,13 @@ class JsonBuilder {
     n.value.assign(s);
     if (token.find('\\') == std::string_view::npos) return true;
     // libyaml refuses escaped surrogates (JSON writes a character beyond U+FFFF as two).
-    for (std::size_t i = token.find('\\'); i + 1 < token.size(); i = token.find('\\', i)) {
-      if (token[i + 1] == '"') break;  // the closing quote is not escaped: the end
+    for (std::size_t i = 0; i + 1 < token.size(); ++i) {
+      if (token[i] != '\\') continue;
       if (token[i + 1] == 'u' && i + 3 < token.size() &&
-          (token[i + 2] == 'd' || token[i + 2] == 'D') &&
-          std::strchr("89abAB", token[i + 3]) != nullptr && token[i + 3] != '\0')
+          (token[i + 2] == 'd' || token[i + 2] == 'D') && token[i + 3] != '\0' &&
+          std::strchr("89abAB", token[i + 3]) != nullptr)
         return false;
-      i += 2;
+      ++i;  // the escaped character
     }
     // An escape may decode to NUL (or, were it possible, invalid UTF-8), which the tree
     // refuses with libyaml's position.
@@ -519,11 +519,9 @@ class JsonBuilder {
     for (auto element : a) {
       simdjson::ondemand::value v;
       if (std::move(element).get(v) != simdjson::SUCCESS) return false;
-      m_pending.emplace_back();
-      // By index: the recursion may grow m_pending.
       TreeNode item;
       if (!value(v, item, depth)) return false;
-      m_pending[m_pending.size() - 1] = std::move(item);
+      m_pending.push_back(std::move(item));
     }
     take(first, n);
     return true;

@@ -280,6 +280,9 @@ TEST(Canonical, JsonFastPathBuildsLibyamlsTree) {
       {"{\"\\ud83d\\ude00\": 1}",
        "t.json:1:5: found invalid Unicode character escape code (while parsing a quoted scalar "
        "that starts at line 1, column 2)"},
+      {"{\"a\": \"\\\"\\ud83d\\ude00\"}",
+       "t.json:1:12: found invalid Unicode character escape code (while parsing a quoted scalar "
+       "that starts at line 1, column 7)"},
       {"{\"a\": \"\\u0000\"}",
        "t.json:1:7: this value is not valid UTF-8 once its escapes are decoded: write the "
        "character itself instead of the escape"},
