@@ -484,12 +484,24 @@ class JsonBuilder {
         return array(a, n, depth + 1);
       }
       case '"': {
-        std::string_view s;
-        if (v.get_string().get(s) != simdjson::SUCCESS) return false;
+        // Without a backslash, the text between the quotes as it is (simdjson's first
+        // stage has checked its UTF-8 and that it holds no control character): nothing
+        // written to simdjson's buffer of unescaped strings, which would be more memory
+        // to take from the system.
+        std::string_view s = unquoted(token);
+        if (s.find('\\') != std::string_view::npos && v.get_string().get(s) != simdjson::SUCCESS)
+          return false;
         return string(token, s, n);
       }
       default: return plain(token, n);
     }
+  }
+
+  // The text between the quotes of a string's token (which may end with blanks).
+  static std::string_view unquoted(std::string_view token) {
+    const std::size_t end = token.find_last_of('"');
+    return end == 0 || end == std::string_view::npos ? std::string_view()
+                                                     : token.substr(1, end - 1);
   }
 
   // A string whose token (from its opening quote) is `token`, `s` once unescaped.
@@ -573,8 +585,6 @@ class JsonBuilder {
       simdjson::ondemand::field field;
       if (std::move(f).get(field) != simdjson::SUCCESS) return false;
       const char* key_start = field.key().raw() - 1;  // the opening quote
-      std::string_view key;
-      if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
       simdjson::ondemand::value v = field.value();
       const char* value_start = v.raw_json_token().data();
       // libyaml reads a key as such only if its ':' is on its line and at most 1,024
@@ -588,8 +598,12 @@ class JsonBuilder {
       TreeNode k;
       k.offset = offset_of(key_start);
       if (!count()) return false;
-      if (!string(std::string_view(key_start, static_cast<std::size_t>(colon - key_start)), key, k))
+      const std::string_view key_token(key_start, static_cast<std::size_t>(colon - key_start));
+      std::string_view key = unquoted(key_token);
+      if (key.find('\\') != std::string_view::npos &&
+          field.unescaped_key().get(key) != simdjson::SUCCESS)
         return false;
+      if (!string(key_token, key, k)) return false;
       m_pending.push_back(std::move(k));
       TreeNode item;
       if (!value(v, item, depth)) return false;
