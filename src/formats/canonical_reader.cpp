@@ -238,6 +238,13 @@ class CanonicalReader {
   }
 
   std::size_t party_of(const TreeNode& key) {
+    // A few parties (the usual case, looked up once per cell): compared in turn, cheaper
+    // than hashing; party ids are unique, so the first match is the one.
+    if (m_m.parties.size() <= 8) {
+      for (std::size_t p = 0; p < m_m.parties.size(); ++p) {
+        if (m_m.parties[p].id == key.value) return p;
+      }
+    }
     const auto it = m_party_index.find(key.value);
     if (it == m_party_index.end()) {
       std::string ids;
