@@ -488,12 +488,26 @@ class JsonBuilder {
         // stage has checked its UTF-8 and that it holds no control character): nothing
         // written to simdjson's buffer of unescaped strings, which would be more memory
         // to take from the system.
+        // Every value is consumed: simdjson checks what follows a consumed value (',' and
+        // a closing bracket), but skips an unconsumed one without looking ("[1, "a": 2]").
         std::string_view s = unquoted(token);
-        if (s.find('\\') != std::string_view::npos && v.get_string().get(s) != simdjson::SUCCESS)
-          return false;
+        if (s.find('\\') != std::string_view::npos) {
+          if (v.get_string().get(s) != simdjson::SUCCESS) return false;
+        } else {
+          simdjson::ondemand::raw_json_string raw;
+          if (v.get_raw_json_string().get(raw) != simdjson::SUCCESS) return false;
+        }
         return string(token, s, n);
       }
-      default: return plain(token, n);
+      default: {
+        if (!plain(token, n)) return false;
+        bool b = false;
+        double d = 0;
+        if (n.kind == TreeNode::Kind::null) return v.is_null().get(b) == simdjson::SUCCESS && b;
+        if (token.front() == 't' || token.front() == 'f')
+          return v.get_bool().get(b) == simdjson::SUCCESS;
+        return v.get_double().get(d) == simdjson::SUCCESS;
+      }
     }
   }
 

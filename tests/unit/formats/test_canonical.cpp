@@ -286,6 +286,9 @@ TEST(Canonical, JsonFastPathBuildsLibyamlsTree) {
       {"{\"a\": \"\\u0000\"}",
        "t.json:1:7: this value is not valid UTF-8 once its escapes are decoded: write the "
        "character itself instead of the escape"},
+      // simdjson skips a value it was not asked for without checking what follows it;
+      // YAML reads a single pair in a flow sequence.
+      {"{\"s\": [{\"a\": [{\"x\": 1}, \"m\": {}]}]}", ""},
       {"{\"a\": 1,}", ""},               // libyaml reads a trailing comma
       {"{\"a\":tru, \"b\": 01}", ""},    // as plain scalars
       {"{\"a\": \"line\nbreak\"}", ""},  // folded
