@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <optional>
-#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -53,60 +51,10 @@ Span span_of(const TreeNode& n) {
   return {n.offset, n.offset + 1};
 }
 
-// Activities read while the document was still being parsed (StreamingSink below), by
-// section, with what they were read under.
-struct Streamed {
-  std::vector<std::vector<Activity>> sections;
-  std::string language;
-  std::string letters;
-  std::size_t taken = 0;
-};
-
-// The final walk over a tree whose activities were streamed cannot use them (they were
-// read under other role letters or language, or do not match the tree): the document is
-// then read again in full.
-struct StreamRestart {};
-
-// The value of the first `key` among a mapping's keys and values, or nullptr.
-const TreeNode* find_in(std::span<const TreeNode> items, std::string_view key) {
-  for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
-    if (items[i].kind == Kind::scalar && items[i].value == key) return &items[i + 1];
-  }
-  return nullptr;
-}
-
 class CanonicalReader {
  public:
-  CanonicalReader(const SourcePtr& src, const ReadOptions& options, Streamed* streamed = nullptr)
-      : m_src(src), m_options(options), m_streamed(streamed) {}
-
-  // Streaming: reads what activities depend on (language, roles, parties) from the keys
-  // of the root that precede "sections"; false when they are missing or refused.
-  bool start_streaming(std::span<const TreeNode> root) {
-    try {
-      if (const auto* n = find_in(root, "language"); n != nullptr && n->kind != Kind::null)
-        m_m.language = scalar_of(*n, "language");
-      if (const auto* n = find_in(root, "roles"); n != nullptr && n->kind != Kind::null)
-        read_roles(*n);
-      const TreeNode* parties = find_in(root, "parties");
-      if (parties == nullptr) return false;
-      read_parties(*parties);
-      return true;
-    } catch (const TreeRefusal&) {
-      return false;
-    }
-  }
-  // Streaming: activity `a` of section `section`, or nothing when it is refused (the
-  // document is then read again in full, for the refusal to come in its order).
-  std::optional<Activity> streamed_activity(const TreeNode& a, std::size_t section) {
-    try {
-      return read_activity(a, static_cast<std::uint32_t>(section));
-    } catch (const TreeRefusal&) {
-      return std::nullopt;
-    }
-  }
-  [[nodiscard]] const std::string& language() const { return m_m.language; }
-  [[nodiscard]] const std::string& letters() const { return m_m.roles.letters; }
+  CanonicalReader(const SourcePtr& src, const ReadOptions& options)
+      : m_src(src), m_options(options) {}
 
   // Reads the matrix; each activity's subtree is released once read, so that the
   // model's allocations reuse its memory (the tree and the model of a large matrix are
@@ -135,11 +83,7 @@ class CanonicalReader {
     read_parties(*parties);
     TreeNode* sections = root.find("sections");
     if (sections == nullptr) refuse(root, "the key 'sections' is missing");
-    if (m_streamed != nullptr &&
-        (m_m.language != m_streamed->language || m_m.roles.letters != m_streamed->letters))
-      throw StreamRestart{};
     read_sections(*sections);
-    if (m_streamed != nullptr && m_used != m_streamed->taken) throw StreamRestart{};
     if (const auto* n = root.find("notes"); n != nullptr && n->kind != Kind::null) read_notes(*n);
     if (const auto* n = root.find("gray_zone"); n != nullptr && n->kind != Kind::null) {
       m_m.gray_zone = GrayZone{scalar_of(*n, "gray_zone"), span_of(*n)};
@@ -274,19 +218,10 @@ class CanonicalReader {
       m_m.tables.push_back(table);
       if (auto* acts = s.find("activities"); acts != nullptr && acts->kind != Kind::null) {
         expect_kind(*acts, Kind::sequence, "activities");
-        if (m_streamed != nullptr) {
-          // Every activity was streamed: the tree holds them as empty mappings.
-          if (table_index >= m_streamed->sections.size() ||
-              m_streamed->sections[table_index].size() != acts->items.size())
-            throw StreamRestart{};
-          sec.activities = std::move(m_streamed->sections[table_index]);
-          m_used += sec.activities.size();
-        } else {
-          sec.activities.reserve(acts->items.size());
-          for (TreeNode& a : acts->items) {
-            sec.activities.push_back(read_activity(a, table_index));
-            a = TreeNode();  // released (see read)
-          }
+        sec.activities.reserve(acts->items.size());
+        for (TreeNode& a : acts->items) {
+          sec.activities.push_back(read_activity(a, table_index));
+          a = TreeNode();  // released (see read)
         }
       }
       m_m.sections.push_back(std::move(sec));
@@ -527,64 +462,6 @@ class CanonicalReader {
   Matrix m_m;
   std::unordered_map<std::string, std::size_t> m_party_index;
   ActivityIds m_ids;
-  Streamed* m_streamed;
-  std::size_t m_used = 0;  // streamed activities taken into sections
-};
-
-// Reads each activity as soon as the parser completes it, and releases its subtree: the
-// tree of a large matrix is then never whole in memory (it was about 1.2 KB per activity,
-// several times the model's), and the model reuses its memory. Only when the keys the
-// activities depend on (parties; roles and language when present) come before
-// "sections", as racine writes them; anything unexpected (a refusal, an activity that is
-// not a mapping, roles or language after "sections") stops it, and the document is then
-// read again in full, so that every refusal and message is the same.
-class StreamingSink final : public ActivitySink {
- public:
-  StreamingSink(const SourcePtr& src, const ReadOptions& options, Streamed& out)
-      : m_src(src), m_options(options), m_out(out) {}
-
-  void activity(std::span<const TreeNode> root, std::size_t section, TreeNode& a) override {
-    if (m_failed) return;
-    if (!m_reader) {
-      m_reader.emplace(m_src, m_options);
-      if (!m_reader->start_streaming(root)) {
-        m_failed = true;
-        return;
-      }
-      m_out.language = m_reader->language();
-      m_out.letters = m_reader->letters();
-    }
-    auto act = m_reader->streamed_activity(a, section);
-    if (!act || section < m_last_section) {
-      m_failed = true;
-      return;
-    }
-    m_last_section = section;
-    if (m_out.sections.size() <= section) m_out.sections.resize(section + 1);
-    m_out.sections[section].push_back(std::move(*act));
-    ++m_out.taken;
-    a.items = {};  // released: an empty mapping stays in the tree
-  }
-
-  void restart() override {
-    m_reader.reset();
-    m_failed = false;
-    m_last_section = 0;
-    m_out = Streamed{};
-  }
-
-  // Every activity the tree held was streamed: the final walk can use them.
-  [[nodiscard]] bool complete() const { return m_reader.has_value() && !m_failed; }
-  // The tree lost some activities: it must be read again.
-  [[nodiscard]] bool partial() const { return m_failed && m_out.taken > 0; }
-
- private:
-  SourcePtr m_src;
-  const ReadOptions& m_options;
-  Streamed& m_out;
-  std::optional<CanonicalReader> m_reader;
-  bool m_failed = false;
-  std::size_t m_last_section = 0;
 };
 
 }  // namespace
@@ -629,31 +506,15 @@ Result<Matrix> read_canonical(const SourcePtr& source, const ReadOptions& option
                       max_flow, k_flow_bytes_per_value));
     }
   }
-  const auto max_values = max_tree_values(options.limits);
-  Streamed streamed;
-  StreamingSink sink(source, options, streamed);
-  auto tree = parse_tree(source, max_values, &sink);
+  auto tree = parse_tree(source, max_tree_values(options.limits));
   if (!tree) return tree.error();
-  const auto done = [&](Matrix m) -> Result<Matrix> {
+  try {
+    CanonicalReader reader(source, options);
+    Matrix m = reader.read(*tree);
     if (m.activity_count() == 0) {
       return Error{source->path(), 0, 0, "no activity: the matrix has no section with activities"};
     }
     return m;
-  };
-  try {
-    if (sink.complete()) {
-      try {
-        CanonicalReader reader(source, options, &streamed);
-        return done(reader.read(*tree));
-      } catch (const StreamRestart&) {
-      }
-    }
-    if (sink.complete() || sink.partial()) {
-      tree = parse_tree(source, max_values);
-      if (!tree) return tree.error();
-    }
-    CanonicalReader reader(source, options);
-    return done(reader.read(*tree));
   } catch (const TreeRefusal& r) {
     return error_at(source, r.offset, r.message);
   }

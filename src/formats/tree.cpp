@@ -240,41 +240,16 @@ bool is_null(const yaml_event_t& e) {
   return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
 }
 
-// Whether the mapping that closes now, the last of `depth` open collections (`frame(k)`:
-// the kind of the k-th from the root and where its items start in `pending`), is
-// root.sections[i].activities[j]; if so, `section` is i.
-template <class Frame>
-bool at_activity(const std::vector<TreeNode>& pending, std::size_t depth, Frame frame,
-                 std::size_t& section) {
-  using Kind = TreeNode::Kind;
-  if (depth != 5) return false;
-  // The open collection at `k` is the value (odd place) of the key `name` in its mapping.
-  const auto value_of = [&](std::size_t k, std::string_view name) {
-    const auto [kind, first] = frame(k - 1);
-    const std::size_t at = frame(k).second;
-    if (kind != Kind::map || (at - first) % 2 != 1) return false;
-    const TreeNode& key = pending[at - 1];
-    return key.kind == Kind::scalar && key.value == name;
-  };
-  if (frame(4).first != Kind::map || frame(2).first != Kind::map ||
-      frame(1).first != Kind::sequence || frame(3).first != Kind::sequence ||
-      !value_of(1, "sections") || !value_of(3, "activities"))
-    return false;
-  section = frame(2).second - frame(1).second;
-  return true;
-}
-
 // Builds the tree of one document from libyaml's events, the document's start already
 // read. Throws Refusal.
 class Builder {
  public:
   Builder(yaml_parser_t* parser, Reading& reading, std::uint64_t max_values,
-          std::string_view alias_message, ActivitySink* sink = nullptr)
+          std::string_view alias_message)
       : m_parser(parser),
         m_reading(reading),
         m_max_values(max_values),
-        m_alias_message(alias_message),
-        m_sink(sink) {}
+        m_alias_message(alias_message) {}
 
   // Reads events up to the document's end; returns its root.
   TreeNode document() {
@@ -368,18 +343,6 @@ class Builder {
     std::move(m_pending.begin() + static_cast<std::ptrdiff_t>(o.first), m_pending.end(),
               std::back_inserter(o.node.items));
     m_pending.resize(o.first);
-    std::size_t section = 0;
-    if (m_sink != nullptr && at_activity(
-                                 m_pending, m_stack.size() + 1,
-                                 [&](std::size_t k) {
-                                   return k < m_stack.size()
-                                              ? std::pair{m_stack[k].node.kind, m_stack[k].first}
-                                              : std::pair{o.node.kind, o.first};
-                                 },
-                                 section)) {
-      m_sink->activity(std::span<const TreeNode>(m_pending.data(), m_stack[1].first), section,
-                       o.node);
-    }
     add(std::move(o.node));
   }
 
@@ -402,7 +365,6 @@ class Builder {
   Reading& m_reading;
   std::uint64_t m_max_values;
   std::string_view m_alias_message;
-  ActivitySink* m_sink;
   std::uint64_t m_nodes = 0;
   std::vector<Open> m_stack;        // open collections
   std::vector<TreeNode> m_pending;  // the items of the open collections, in order
@@ -430,8 +392,8 @@ bool next_document(yaml_parser_t* p, Reading& r) {
 // invalid UTF-8, and a source holding the stand-ins of `Input` above.
 class JsonBuilder {
  public:
-  JsonBuilder(const char* base, std::size_t shift, std::uint64_t max_values, ActivitySink* sink)
-      : m_base(base), m_shift(shift), m_max_values(max_values), m_sink(sink) {}
+  JsonBuilder(const char* base, std::size_t shift, std::uint64_t max_values)
+      : m_base(base), m_shift(shift), m_max_values(max_values) {}
 
   bool root(simdjson::ondemand::document& doc, std::size_t at, TreeNode& out) {
     simdjson::ondemand::json_type type{};
@@ -580,7 +542,6 @@ class JsonBuilder {
 
   bool array(simdjson::ondemand::array& a, TreeNode& n, std::size_t depth) {
     const std::size_t first = m_pending.size();
-    const Open open(m_open, TreeNode::Kind::sequence, first);
     for (auto element : a) {
       simdjson::ondemand::value v;
       if (std::move(element).get(v) != simdjson::SUCCESS) return false;
@@ -594,7 +555,6 @@ class JsonBuilder {
 
   bool object(simdjson::ondemand::object& o, TreeNode& n, std::size_t depth) {
     const std::size_t first = m_pending.size();
-    const Open open(m_open, TreeNode::Kind::map, first);
     for (auto f : o) {
       simdjson::ondemand::field field;
       if (std::move(f).get(field) != simdjson::SUCCESS) return false;
@@ -624,26 +584,8 @@ class JsonBuilder {
       m_pending.push_back(std::move(item));
     }
     take(first, n);
-    std::size_t section = 0;
-    if (m_sink != nullptr &&
-        at_activity(
-            m_pending, m_open.size(), [&](std::size_t k) { return m_open[k]; }, section)) {
-      m_sink->activity(std::span<const TreeNode>(m_pending.data(), m_open[1].second), section, n);
-    }
     return true;
   }
-
-  // The open collections, from the root: kind and where their items start in m_pending.
-  using Frames = std::vector<std::pair<TreeNode::Kind, std::size_t>>;
-  struct Open {
-    Open(Frames& frames, TreeNode::Kind kind, std::size_t first) : m_frames(frames) {
-      m_frames.emplace_back(kind, first);
-    }
-    ~Open() { m_frames.pop_back(); }
-    Open(const Open&) = delete;
-    Open& operator=(const Open&) = delete;
-    Frames& m_frames;
-  };
 
   // Moves m_pending[first...] into `n`'s items.
   void take(std::size_t first, TreeNode& n) {
@@ -656,10 +598,8 @@ class JsonBuilder {
   const char* m_base;
   std::size_t m_shift;
   std::uint64_t m_max_values;
-  ActivitySink* m_sink;
   std::uint64_t m_nodes = 0;
   std::vector<TreeNode> m_pending;
-  Frames m_open;
 };
 
 // A stand-in of `Input` (U+10FF00 + the low byte of DEL, C1, NEL, ...) anywhere.
@@ -709,8 +649,7 @@ std::string_view TreeNode::kind_name() const {
   return "?";
 }
 
-std::optional<TreeNode> parse_json_tree(const SourcePtr& src, std::uint64_t max_values,
-                                        ActivitySink* sink) {
+std::optional<TreeNode> parse_json_tree(const SourcePtr& src, std::uint64_t max_values) {
   std::string_view text = src->text();
   const std::size_t shift = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   text.remove_prefix(shift);
@@ -726,26 +665,24 @@ std::optional<TreeNode> parse_json_tree(const SourcePtr& src, std::uint64_t max_
   simdjson::ondemand::document doc;
   if (parser.iterate(padded).get(doc) != simdjson::SUCCESS) return {};
   TreeNode root;
-  JsonBuilder builder(padded.data(), shift, max_values, sink);
+  JsonBuilder builder(padded.data(), shift, max_values);
   if (!builder.root(doc, first, root)) return {};
   return root;
 }
 
-Result<TreeNode> parse_tree(const SourcePtr& src, std::uint64_t max_values, ActivitySink* sink) {
-  if (auto json = parse_json_tree(src, max_values, sink)) return std::move(*json);
-  if (sink != nullptr) sink->restart();
-  return parse_yaml_tree(src, max_values, sink);
+Result<TreeNode> parse_tree(const SourcePtr& src, std::uint64_t max_values) {
+  if (auto json = parse_json_tree(src, max_values)) return std::move(*json);
+  return parse_yaml_tree(src, max_values);
 }
 
-Result<TreeNode> parse_yaml_tree(const SourcePtr& src, std::uint64_t max_values,
-                                 ActivitySink* sink) {
+Result<TreeNode> parse_yaml_tree(const SourcePtr& src, std::uint64_t max_values) {
   Reading r(src);
   YamlParser parser(r.input.text());
   try {
     if (!next_document(parser.get(), r)) return error_at(src, 0, "the document is empty");
     TreeNode root =
         Builder(parser.get(), r, max_values,
-                "aliases (*name) are not allowed in a racine document: write the value out", sink)
+                "aliases (*name) are not allowed in a racine document: write the value out")
             .document();
     if (next_document(parser.get(), r)) {
       // Refused at the second document's root, as soon as it starts.

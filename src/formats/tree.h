@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,42 +51,23 @@ struct TreeRefusal {
 // The value of a scalar; refuses anything else ("WHAT must be a string, not a mapping").
 const std::string& scalar_of(const TreeNode& n, std::string_view what);
 
-// Receives the activities of a canonical matrix, the mappings at
-// root.sections[i].activities[j], each as soon as its subtree is complete, while the rest
-// of the document is still being read (canonical_reader.cpp): an activity it takes, it
-// empties, and the tree keeps it as an empty mapping. A large matrix's tree is then
-// never whole in memory.
-class ActivitySink {
- public:
-  virtual ~ActivitySink() = default;
-  // `root`: the root mapping's keys and values read so far, the last being the key
-  // "sections" (without its value); `section`: i.
-  virtual void activity(std::span<const TreeNode> root, std::size_t section,
-                        TreeNode& activity) = 0;
-  // Forget what was received: the document is read again from its start.
-  virtual void restart() = 0;
-};
-
 // Parses the single document of `src`. Errors carry the source's path, line and column.
 // A document of more than `max_values` values is refused (see formats/limits.h).
 // A document that starts with '{' or '[' is first read by simdjson (parse_json_tree),
 // then, if it declines, by libyaml: the tree and every message are libyaml's either way.
 Result<TreeNode> parse_tree(const SourcePtr& src,
-                            std::uint64_t max_values = max_tree_values(Limits{}),
-                            ActivitySink* sink = nullptr);
+                            std::uint64_t max_values = max_tree_values(Limits{}));
 
 // The tree of a JSON document, read by simdjson, or nothing when simdjson cannot prove
 // the tree is the one libyaml builds (invalid JSON, a limit crossed, or JSON that YAML
 // 1.1 reads otherwise: see tree.cpp). Exposed for the tests and the fuzzer, which compare
 // it with parse_yaml_tree.
 std::optional<TreeNode> parse_json_tree(const SourcePtr& src,
-                                        std::uint64_t max_values = max_tree_values(Limits{}),
-                                        ActivitySink* sink = nullptr);
+                                        std::uint64_t max_values = max_tree_values(Limits{}));
 
 // The document read by libyaml alone.
 Result<TreeNode> parse_yaml_tree(const SourcePtr& src,
-                                 std::uint64_t max_values = max_tree_values(Limits{}),
-                                 ActivitySink* sink = nullptr);
+                                 std::uint64_t max_values = max_tree_values(Limits{}));
 
 // Every document of a multi-document stream (`---` separated), empty ones left out;
 // `max_values` applies to each document.
