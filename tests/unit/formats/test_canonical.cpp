@@ -318,6 +318,59 @@ TEST(Canonical, JsonFastPathBuildsLibyamlsTree) {
   EXPECT_EQ(refused.error().to_string().substr(0, 40), "t.json:1:11: more than 4 values in one d");
 }
 
+// The root's keys in any order: roles and language after "sections" still apply to the
+// activities, and the first refusal is the first in the reader's order (the root's keys
+// before the activities), whatever comes first in the file. (Kept from a trial that read
+// activities while parsing, reverted: docs/performance.md.)
+TEST(Canonical, KeysInAnyOrderAndTheFirstRefusal) {
+  const std::string parties = "parties: [{id: a, name: A}]\n";
+  const std::string sections =
+      "sections:\n- title: S\n  activities:\n  - {id: x, title: {en: Run, fr: Lancer}, roles: "
+      "{a: RS}}\n  - {title: Two, roles: {a: C}}\n";
+  // Roles and language after "sections": read again under them.
+  for (const Format f : {Format::yaml, Format::json}) {
+    auto late = read(
+        write_document(*read("racine: 1\n" + parties + sections + "roles: RASCI\nlanguage: fr\n",
+                             Format::yaml),
+                       f),
+        f);
+    ASSERT_TRUE(late.ok()) << late.error().to_string();
+    const auto& act = late->sections.at(0).activities.at(0);
+    EXPECT_EQ(act.cells.at(0).roles.to_string(), "RS");
+    EXPECT_EQ(act.cells.at(0).unknown, "");
+    EXPECT_EQ(act.title, "Lancer");
+  }
+  auto late =
+      read("racine: 1\n" + parties + sections + "roles: RASCI\nlanguage: fr\n", Format::yaml);
+  ASSERT_TRUE(late.ok()) << late.error().to_string();
+  EXPECT_EQ(late->sections.at(0).activities.at(0).cells.at(0).roles.to_string(), "RS");
+  EXPECT_EQ(late->sections.at(0).activities.at(0).title, "Lancer");
+  EXPECT_EQ(late->sections.at(0).activities.at(1).id, "two");
+  // Before "sections": the same.
+  auto early = read("racine: 1\nroles: RASCI\nlanguage: fr\n" + parties + sections, Format::yaml);
+  ASSERT_TRUE(early.ok()) << early.error().to_string();
+  EXPECT_EQ(early->sections.at(0).activities.at(0).cells.at(0).roles.to_string(), "RS");
+  EXPECT_EQ(early->sections.at(0).activities.at(0).title, "Lancer");
+  EXPECT_EQ(early->source->position(early->sections.at(0).activities.at(1).span.begin).line, 9U);
+  // A refused activity, then a refusal the full walk makes first (the root's keys): the
+  // latter, as before.
+  EXPECT_EQ(
+      error_of("racine: 1\n" + parties +
+               "sections:\n- activities:\n  - {title: T}\n  - {id: '', title: U}\nbogus: 1\n"),
+      "m.yaml:7:1: unknown key 'bogus' in the document (known: racine, id, title, language, "
+      "roles, parties, options, notes, gray_zone, glossary, sections, kubernetes)");
+  EXPECT_EQ(error_of("racine: 1\n" + parties +
+                     "sections:\n- activities:\n  - {title: T}\n  - {id: '', title: U}\n"),
+            "m.yaml:6:10: an activity's id cannot be empty");
+  EXPECT_EQ(error_of("racine: 1\n" + parties +
+                     "sections:\n- activities:\n  - {id: x, title: T}\n- activities:\n  - {id: x, "
+                     "title: U}\n"),
+            "m.yaml:7:10: duplicate activity id 'x'");
+  // An activity that is not a mapping, after streamed ones.
+  EXPECT_EQ(error_of("racine: 1\n" + parties + "sections:\n- activities:\n  - {title: T}\n  - 3\n"),
+            "m.yaml:6:5: an activity must be a mapping, not a scalar");
+}
+
 TEST(Canonical, HostileYamlAndJson) {
   // Alias bombs are refused at the first alias, before anything expands.
   EXPECT_EQ(
