@@ -238,7 +238,7 @@ TEST(Canonical, JsonFastPathBuildsLibyamlsTree) {
       "{\"a\":1}",
       "{\"a\": \"\\/x\"}",
       "[\n1,\n2\n]",
-      "{\"a\": -0.5e+3, \"b\": 0, \"c\": -1, \"d\": 1E400, \"e\": 123456789012345678901234567890}",
+      "{\"a\": -0.5e+3, \"b\": 0, \"c\": -1, \"e\": 123456789012345678901234567890}",
       "{\"a\": 1,\r\n \"b\": 2}\r\n",
       "{\"a\" : 1}",
       "{\t\"a\":\t1}",
@@ -289,6 +289,7 @@ TEST(Canonical, JsonFastPathBuildsLibyamlsTree) {
       // simdjson skips a value it was not asked for without checking what follows it;
       // YAML reads a single pair in a flow sequence.
       {"{\"s\": [{\"a\": [{\"x\": 1}, \"m\": {}]}]}", ""},
+      {"{\"d\": 1E400}", ""},            // beyond a double: libyaml keeps it as written
       {"{\"a\": 1,}", ""},               // libyaml reads a trailing comma
       {"{\"a\":tru, \"b\": 01}", ""},    // as plain scalars
       {"{\"a\": \"line\nbreak\"}", ""},  // folded
