@@ -3,7 +3,8 @@
 # x 4 parties), in one run: md4c parse-only (speed reference), cmark-gfm parse-only (the
 # reference for the targets) and `racine lint`; then racine lint over the corpus in one
 # process; then converting it Markdown -> YAML -> Markdown; then reading its canonical
-# YAML and JSON (bench_tree, beside a baseline build when RACINE_BASELINE is set); then lookup latency on 1M
+# YAML and JSON (bench_tree, beside a baseline build when RACINE_BASELINE is set); then the
+# peak memory of every command (bench/memory.sh); then lookup latency on 1M
 # activities (bench_who); then Kubernetes classification (bench_k8s); then diff
 # (bench_diff); then the Google Benchmark stages; then the server beside nginx
 # (bench/server.sh). Usage: bench/run.sh BUILD_DIR [RUNS]
@@ -78,18 +79,28 @@ awk -v m="$md4c_t" -v a="$to_yaml_t" -v am="$to_yaml_m" -v b="$to_md_t" -v bm="$
   printf "  Markdown -> YAML            %6.2f s (%.0fx md4c), peak %d MiB\n", a, a/m, am/1024
   printf "  YAML -> Markdown            %6.2f s (%.0fx md4c), peak %d MiB\n", b, b/m, bm/1024 }'
 
-# Reading the canonical YAML and JSON of the same matrix: the positioned tree alone and
-# the whole reader (bench_tree, best of 3). RACINE_BASELINE=DIR runs DIR/bench/bench_tree
-# (a build of another commit, e.g. `git archive COMMIT | tar -x -C DIR`, bench preset,
-# with bench/bench_tree.cpp copied in when it predates it) on the same files, in turn.
+# Reading the canonical YAML and JSON of the same matrix (bench_tree, processor time):
+# read_document's first run in a fresh process (what one command pays) and its best of
+# 3, the positioned tree alone, and for JSON simdjson's tree beside libyaml's; next to
+# `racine lint` of the Markdown in the same run (the JSON target: at most 0.5x its time).
+# RACINE_BASELINE=DIR runs DIR/bench/bench_tree (a build of another commit, e.g.
+# `git archive 5b555e6 | tar -x -C DIR`, bench preset, with this bench/bench_tree.cpp
+# copied in and compiled with -DRACINE_BASELINE_TREE when it predates parse_json_tree)
+# on the same files, in turn.
 "$build/racine" convert --config "$big" "$matrix" "$build/matrix-50mb.json"
 echo
-echo "canonical reading (this build):"
+echo "canonical reading ($(uptime | sed 's/.*load/load/')):"
+/usr/bin/time -f "  racine lint of the Markdown: %e s wall, %U + %S s processor, peak %M KiB" \
+  "$build/racine" lint --config "$big" --format json "$matrix" > /dev/null || true
 "$build/bench/bench_tree" "$build/matrix-50mb.yaml" "$build/matrix-50mb.json"
 if [ -n "${RACINE_BASELINE:-}" ]; then
   echo "canonical reading (baseline $RACINE_BASELINE):"
   "$RACINE_BASELINE/bench/bench_tree" "$build/matrix-50mb.yaml" "$build/matrix-50mb.json"
 fi
+
+# Peak memory (and time) of every command on the 50 MB matrix, against its size.
+echo
+bash "$root/bench/memory.sh" "$build/racine" "$matrix" "$big"
 
 # Lookups: index build and `who` latency on 1M generated activities, next to a linear scan.
 echo

@@ -1,7 +1,8 @@
 // libFuzzer harness: any bytes through the canonical reader (YAML and JSON, one parser)
 // and the lint catalog must give a matrix or an error, never crash, hang or leak. A
 // matrix that reads must also survive YAML and JSON: written, read back, written again,
-// the same document.
+// the same document. JSON that simdjson reads (parse_json_tree) must give the tree
+// libyaml gives (parse_yaml_tree): the fast path may decline, never differ.
 
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +11,7 @@
 
 #include "formats/document.h"
 #include "formats/loader.h"
+#include "formats/tree.h"
 #include "lint/linter.h"
 
 namespace {
@@ -30,6 +32,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto src = racine::load_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.yaml",
                                limits);
   if (!src) return 0;
+  if (const auto fast = racine::parse_json_tree(*src)) {
+    auto slow = racine::parse_yaml_tree(*src);
+    if (!slow || !(*slow == *fast)) std::abort();
+  }
   auto m = racine::read_document(*src, racine::Format::yaml, racine::ReadOptions{});
   if (!m) return 0;
   (void)racine::lint::run(*m, {});

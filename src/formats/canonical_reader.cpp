@@ -28,7 +28,8 @@ void expect_kind(const TreeNode& n, Kind kind, std::string_view what) {
 // The keys of a mapping, each checked against `allowed`.
 void check_keys(const TreeNode& map, std::string_view what,
                 std::initializer_list<std::string_view> allowed) {
-  std::unordered_set<std::string_view> seen;
+  // Each key is one of `allowed`, so a key seen twice is found among the keys before it
+  // (at most as many as `allowed` holds): no set to allocate per mapping.
   for (std::size_t i = 0; i + 1 < map.items.size(); i += 2) {
     const TreeNode& key = map.items[i];
     if (key.kind != Kind::scalar) refuse(key, fmt::format("{}: keys must be strings", what));
@@ -40,8 +41,10 @@ void check_keys(const TreeNode& map, std::string_view what,
       }
       refuse(key, fmt::format("unknown key '{}' in {} (known: {})", key.value, what, list));
     }
-    if (!seen.insert(key.value).second)
-      refuse(key, fmt::format("key '{}' appears twice in {}", key.value, what));
+    for (std::size_t j = 0; j < i; j += 2) {
+      if (map.items[j].value == key.value)
+        refuse(key, fmt::format("key '{}' appears twice in {}", key.value, what));
+    }
   }
 }
 
@@ -54,7 +57,10 @@ class CanonicalReader {
   CanonicalReader(const SourcePtr& src, const ReadOptions& options)
       : m_src(src), m_options(options) {}
 
-  Matrix read(const TreeNode& root) {
+  // Reads the matrix; each activity's subtree is released once read, so that the
+  // model's allocations reuse its memory (the tree and the model of a large matrix are
+  // then never whole at once).
+  Matrix read(TreeNode& root) {
     expect_kind(root, Kind::map, "the document");
     check_keys(root, "the document",
                {"racine", "id", "title", "language", "roles", "parties", "options", "notes",
@@ -76,7 +82,7 @@ class CanonicalReader {
     const TreeNode* parties = root.find("parties");
     if (parties == nullptr) refuse(root, "the key 'parties' is missing");
     read_parties(*parties);
-    const TreeNode* sections = root.find("sections");
+    TreeNode* sections = root.find("sections");
     if (sections == nullptr) refuse(root, "the key 'sections' is missing");
     read_sections(*sections);
     if (const auto* n = root.find("notes"); n != nullptr && n->kind != Kind::null) read_notes(*n);
@@ -177,6 +183,13 @@ class CanonicalReader {
   }
 
   std::size_t party_of(const TreeNode& key) {
+    // A few parties (the usual case, looked up once per cell): compared in turn, cheaper
+    // than hashing; party ids are unique, so the first match is the one.
+    if (m_m.parties.size() <= 8) {
+      for (std::size_t p = 0; p < m_m.parties.size(); ++p) {
+        if (m_m.parties[p].id == key.value) return p;
+      }
+    }
     const auto it = m_party_index.find(key.value);
     if (it == m_party_index.end()) {
       std::string ids;
@@ -189,9 +202,9 @@ class CanonicalReader {
     return it->second;
   }
 
-  void read_sections(const TreeNode& list) {
+  void read_sections(TreeNode& list) {
     expect_kind(list, Kind::sequence, "sections");
-    for (const TreeNode& s : list.items) {
+    for (TreeNode& s : list.items) {
       expect_kind(s, Kind::map, "a section");
       check_keys(s, "a section", {"title", "activities"});
       Section sec;
@@ -204,10 +217,13 @@ class CanonicalReader {
       table.header_cells = static_cast<std::uint32_t>(m_m.parties.size() + 1);
       const auto table_index = static_cast<std::uint32_t>(m_m.tables.size());
       m_m.tables.push_back(table);
-      if (const auto* acts = s.find("activities"); acts != nullptr && acts->kind != Kind::null) {
+      if (auto* acts = s.find("activities"); acts != nullptr && acts->kind != Kind::null) {
         expect_kind(*acts, Kind::sequence, "activities");
-        for (const TreeNode& a : acts->items)
+        sec.activities.reserve(acts->items.size());
+        for (TreeNode& a : acts->items) {
           sec.activities.push_back(read_activity(a, table_index));
+          a = TreeNode();  // released (see read)
+        }
       }
       m_m.sections.push_back(std::move(sec));
     }
@@ -340,11 +356,15 @@ class CanonicalReader {
 
   void read_options(const TreeNode& list) {
     expect_kind(list, Kind::sequence, "options");
-    std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>> by_id;
-    for (std::uint32_t s = 0; s < m_m.sections.size(); ++s) {
-      for (std::uint32_t a = 0; a < m_m.sections[s].activities.size(); ++a)
-        by_id[m_m.sections[s].activities[a].id] = {s, a};
-    }
+    // Activities by id, made at the first effect (`options: []` needs none).
+    std::unordered_map<std::string_view, std::pair<std::uint32_t, std::uint32_t>> by_id;
+    const auto index = [&] {
+      if (!by_id.empty()) return;
+      for (std::uint32_t s = 0; s < m_m.sections.size(); ++s) {
+        for (std::uint32_t a = 0; a < m_m.sections[s].activities.size(); ++a)
+          by_id[m_m.sections[s].activities[a].id] = {s, a};
+      }
+    };
     std::unordered_set<std::string> ids;
     for (const TreeNode& n : list.items) {
       expect_kind(n, Kind::map, "an option");
@@ -380,6 +400,7 @@ class CanonicalReader {
           const TreeNode* roles = e.find("roles");
           if (act == nullptr || roles == nullptr)
             refuse(e, "an effect needs an 'activity' and 'roles'");
+          index();
           const auto it = by_id.find(scalar_of(*act, "an effect's activity"));
           if (it == by_id.end()) refuse(*act, fmt::format("unknown activity id '{}'", act->value));
           OptionEffect eff;
@@ -424,7 +445,22 @@ Result<Matrix> read_canonical(const SourcePtr& source, const ReadOptions& option
   const std::uint64_t max_flow = options.limits.max_bytes / k_flow_bytes_per_value;
   std::uint64_t separators = 0;
   const std::string_view text = source->text();
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  // Counted a block at a time (a loop the compiler vectorises), the exact place found
+  // only in the block that crosses the limit.
+  constexpr std::size_t k_block = 1 << 16;
+  std::size_t block = 0;
+  for (; block < text.size(); block += k_block) {
+    const std::size_t end = std::min(text.size(), block + k_block);
+    std::uint64_t n = 0;
+    for (std::size_t i = block; i < end; ++i) {
+      const char c = text[i];
+      n += static_cast<std::uint64_t>(c == ',') + static_cast<std::uint64_t>(c == '[') +
+           static_cast<std::uint64_t>(c == '{');
+    }
+    if (separators + n > max_flow) break;
+    separators += n;
+  }
+  for (std::size_t i = block; i < text.size(); ++i) {
     const char c = text[i];
     if ((c == ',' || c == '[' || c == '{') && ++separators > max_flow) {
       return error_at(

@@ -2,9 +2,17 @@
 
 namespace racine {
 
-nlohmann::ordered_json matrix_to_json(const Matrix& m) {
+namespace {
+
+std::uint32_t line_of(const Matrix& m, Span s) {
+  return m.source ? m.source->position(s.begin).line : 0U;
+}
+
+}  // namespace
+
+nlohmann::ordered_json matrix_head_to_json(const Matrix& m) {
   using nlohmann::ordered_json;
-  auto line_of = [&](Span s) { return m.source ? m.source->position(s.begin).line : 0U; };
+  auto line_of = [&](Span s) { return racine::line_of(m, s); };
   ordered_json root;
   root["racine"] = 1;
   root["id"] = m.id;
@@ -54,9 +62,14 @@ nlohmann::ordered_json matrix_to_json(const Matrix& m) {
     for (const auto& g : m.glossary) glossary[g.concept_id] = g.words;
     root["glossary"] = std::move(glossary);
   }
-  ordered_json sections = ordered_json::array();
-  for (const auto& s : m.sections) {
-    ordered_json acts = ordered_json::array();
+  return root;
+}
+
+nlohmann::ordered_json section_to_json(const Matrix& m, const Section& s) {
+  using nlohmann::ordered_json;
+  auto line_of = [&](Span sp) { return racine::line_of(m, sp); };
+  ordered_json acts = ordered_json::array();
+  {
     for (const auto& a : s.activities) {
       ordered_json j;
       j["id"] = a.id;
@@ -86,14 +99,47 @@ nlohmann::ordered_json matrix_to_json(const Matrix& m) {
       }
       acts.push_back(std::move(j));
     }
-    sections.push_back({{"title", s.title}, {"activities", std::move(acts)}});
   }
+  return {{"title", s.title}, {"activities", std::move(acts)}};
+}
+
+nlohmann::ordered_json matrix_to_json(const Matrix& m) {
+  nlohmann::ordered_json root = matrix_head_to_json(m);
+  nlohmann::ordered_json sections = nlohmann::ordered_json::array();
+  for (const auto& s : m.sections) sections.push_back(section_to_json(m, s));
   root["sections"] = std::move(sections);
   return root;
 }
 
+// matrix_to_json(m).dump(2), written a section at a time: the tree of the whole matrix
+// (about 1.5 KB per activity) is never built.
 std::string write_json(const Matrix& m) {
-  return matrix_to_json(m).dump(2) + "\n";
+  std::string out = matrix_head_to_json(m).dump(2);
+  out.resize(out.size() - 2);  // "\n}": the head always has keys
+  out += ",\n  \"sections\": ";
+  if (m.sections.empty()) {
+    out += "[]";
+  } else {
+    out += '[';
+    bool first = true;
+    for (const auto& s : m.sections) {
+      out += first ? "\n    " : ",\n    ";
+      first = false;
+      // A section's lines, indented by its depth (strings hold no raw line break).
+      const std::string section = section_to_json(m, s).dump(2);
+      std::size_t from = 0;
+      for (std::size_t nl = section.find('\n'); nl != std::string::npos;
+           nl = section.find('\n', from)) {
+        out.append(section, from, nl + 1 - from);
+        out.append(4, ' ');
+        from = nl + 1;
+      }
+      out.append(section, from);
+    }
+    out += "\n  ]";
+  }
+  out += "\n}\n";
+  return out;
 }
 
 }  // namespace racine

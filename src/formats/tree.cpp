@@ -1,9 +1,12 @@
 #include "formats/tree.h"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 #include <yaml.h>
 
 #include <algorithm>
+#include <cstring>
+#include <iterator>
 #include <optional>
 
 #include "core/text.h"
@@ -330,29 +333,41 @@ class Builder {
     count(n.offset);
     if (m_stack.size() >= k_max_depth)
       throw Refusal{n.offset, fmt::format("nesting deeper than {} levels", k_max_depth)};
-    m_stack.push_back(std::move(n));
+    m_stack.push_back({std::move(n), m_pending.size()});
   }
 
   void close() {
-    TreeNode n = std::move(m_stack.back());
+    Open o = std::move(m_stack.back());
     m_stack.pop_back();
-    add(std::move(n));
+    o.node.items.reserve(m_pending.size() - o.first);
+    std::move(m_pending.begin() + static_cast<std::ptrdiff_t>(o.first), m_pending.end(),
+              std::back_inserter(o.node.items));
+    m_pending.resize(o.first);
+    add(std::move(o.node));
   }
 
   void add(TreeNode n) {
     if (!m_stack.empty()) {
-      m_stack.back().items.push_back(std::move(n));
+      m_pending.push_back(std::move(n));
     } else {
       m_root = std::move(n);
     }
   }
+
+  // An open collection, whose items are m_pending[first...] until it closes: then they
+  // move into one vector of the right size (no growth by doubling, no spare capacity).
+  struct Open {
+    TreeNode node;
+    std::size_t first;
+  };
 
   yaml_parser_t* m_parser;
   Reading& m_reading;
   std::uint64_t m_max_values;
   std::string_view m_alias_message;
   std::uint64_t m_nodes = 0;
-  std::vector<TreeNode> m_stack;  // open collections
+  std::vector<Open> m_stack;        // open collections
+  std::vector<TreeNode> m_pending;  // the items of the open collections, in order
   TreeNode m_root;
 };
 
@@ -365,6 +380,237 @@ bool next_document(yaml_parser_t* p, Reading& r) {
     if (e->type == YAML_DOCUMENT_START_EVENT) return true;
     if (e->type == YAML_STREAM_END_EVENT) return false;
   }
+}
+
+// Canonical JSON through simdjson's On-Demand parser (docs/formats.md, "Reading"): the
+// same tree as libyaml's, built at several times its speed. It accepts only what it can
+// prove libyaml reads into the same tree, and declines the rest (returns false), which
+// libyaml then reads, with its own messages and positions: any error, a value past the
+// limits, and the JSON that libyaml (a YAML 1.1 parser) reads otherwise or refuses:
+// a tab before or after the root, a line break between a key and its ':', a key of
+// more than 1,000 bytes, an escaped surrogate pair, an escape that decodes to NUL or
+// invalid UTF-8, and a source holding the stand-ins of `Input` above.
+class JsonBuilder {
+ public:
+  JsonBuilder(const char* base, std::size_t shift, std::uint64_t max_values)
+      : m_base(base), m_shift(shift), m_max_values(max_values) {}
+
+  bool root(simdjson::ondemand::document& doc, std::size_t at, TreeNode& out) {
+    simdjson::ondemand::json_type type{};
+    if (doc.type().get(type) != simdjson::SUCCESS) return false;
+    out.offset = static_cast<std::uint32_t>(at + m_shift);
+    if (!count()) return false;
+    if (type == simdjson::ondemand::json_type::object) {
+      simdjson::ondemand::object o;
+      if (doc.get_object().get(o) != simdjson::SUCCESS) return false;
+      out.kind = TreeNode::Kind::map;
+      if (!object(o, out, 1)) return false;
+    } else if (type == simdjson::ondemand::json_type::array) {
+      simdjson::ondemand::array a;
+      if (doc.get_array().get(a) != simdjson::SUCCESS) return false;
+      out.kind = TreeNode::Kind::sequence;
+      if (!array(a, out, 1)) return false;
+    } else {
+      return false;
+    }
+    // Nothing after the root (simdjson's location is then out of bounds).
+    const char* rest = nullptr;
+    return doc.current_location().get(rest) != simdjson::SUCCESS;
+  }
+
+ private:
+  std::uint32_t offset_of(const char* p) const {
+    return static_cast<std::uint32_t>(static_cast<std::size_t>(p - m_base) + m_shift);
+  }
+  bool count() { return ++m_nodes <= m_max_values; }
+
+  // The node of value `v`, `depth` collections deep.
+  bool value(simdjson::ondemand::value v, TreeNode& n, std::size_t depth) {
+    const std::string_view token = v.raw_json_token();
+    n.offset = offset_of(token.data());
+    if (!count()) return false;
+    switch (token.empty() ? '\0' : token.front()) {
+      case '{': {
+        // libyaml refuses the collection that opens level 501 (k_max_depth).
+        if (depth >= k_max_depth) return false;
+        simdjson::ondemand::object o;
+        if (v.get_object().get(o) != simdjson::SUCCESS) return false;
+        n.kind = TreeNode::Kind::map;
+        return object(o, n, depth + 1);
+      }
+      case '[': {
+        if (depth >= k_max_depth) return false;
+        simdjson::ondemand::array a;
+        if (v.get_array().get(a) != simdjson::SUCCESS) return false;
+        n.kind = TreeNode::Kind::sequence;
+        return array(a, n, depth + 1);
+      }
+      case '"': {
+        // Without a backslash, the text between the quotes as it is (simdjson's first
+        // stage has checked its UTF-8 and that it holds no control character): nothing
+        // written to simdjson's buffer of unescaped strings, which would be more memory
+        // to take from the system.
+        // Every value is consumed: simdjson checks what follows a consumed value (',' and
+        // a closing bracket), but skips an unconsumed one without looking ("[1, "a": 2]").
+        std::string_view s = unquoted(token);
+        if (s.find('\\') != std::string_view::npos) {
+          if (v.get_string().get(s) != simdjson::SUCCESS) return false;
+        } else {
+          simdjson::ondemand::raw_json_string raw;
+          if (v.get_raw_json_string().get(raw) != simdjson::SUCCESS) return false;
+        }
+        return string(token, s, n);
+      }
+      default: {
+        if (!plain(token, n)) return false;
+        bool b = false;
+        double d = 0;
+        if (n.kind == TreeNode::Kind::null) return v.is_null().get(b) == simdjson::SUCCESS && b;
+        if (token.front() == 't' || token.front() == 'f')
+          return v.get_bool().get(b) == simdjson::SUCCESS;
+        return v.get_double().get(d) == simdjson::SUCCESS;
+      }
+    }
+  }
+
+  // The text between the quotes of a string's token (which may end with blanks).
+  static std::string_view unquoted(std::string_view token) {
+    const std::size_t end = token.find_last_of('"');
+    return end == 0 || end == std::string_view::npos ? std::string_view()
+                                                     : token.substr(1, end - 1);
+  }
+
+  // A string whose token (from its opening quote) is `token`, `s` once unescaped.
+  static bool string(std::string_view token, std::string_view s, TreeNode& n) {
+    n.kind = TreeNode::Kind::scalar;
+    n.quoted = true;
+    n.value.assign(s);
+    if (token.find('\\') == std::string_view::npos) return true;
+    // libyaml refuses escaped surrogates (JSON writes a character beyond U+FFFF as two).
+    for (std::size_t i = 0; i + 1 < token.size(); ++i) {
+      if (token[i] != '\\') continue;
+      if (token[i + 1] == 'u' && i + 3 < token.size() &&
+          (token[i + 2] == 'd' || token[i + 2] == 'D') && token[i + 3] != '\0' &&
+          std::strchr("89abAB", token[i + 3]) != nullptr)
+        return false;
+      ++i;  // the escaped character
+    }
+    // An escape may decode to NUL (or, were it possible, invalid UTF-8), which the tree
+    // refuses with libyaml's position.
+    return !text::find_invalid_utf8(n.value);
+  }
+
+  // A number, true, false or null: as libyaml, a plain scalar holding the token as
+  // written (null, a null). Anything else (simdjson checks these only when asked) is
+  // declined.
+  static bool plain(std::string_view token, TreeNode& n) {
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' ||
+                              token.back() == '\r'))
+      token.remove_suffix(1);
+    if (token == "null") return true;  // Kind::null
+    if (token != "true" && token != "false" && !is_number(token)) return false;
+    n.kind = TreeNode::Kind::scalar;
+    n.value.assign(token);
+    return true;
+  }
+
+  // JSON's number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+  static bool is_number(std::string_view t) {
+    std::size_t i = 0;
+    const auto digits = [&] {
+      const std::size_t from = i;
+      while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+      return i > from;
+    };
+    if (i < t.size() && t[i] == '-') ++i;
+    if (i < t.size() && t[i] == '0') {
+      ++i;
+    } else if (!digits()) {
+      return false;
+    }
+    if (i < t.size() && t[i] == '.') {
+      ++i;
+      if (!digits()) return false;
+    }
+    if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+      ++i;
+      if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+      if (!digits()) return false;
+    }
+    return i == t.size();
+  }
+
+  bool array(simdjson::ondemand::array& a, TreeNode& n, std::size_t depth) {
+    const std::size_t first = m_pending.size();
+    for (auto element : a) {
+      simdjson::ondemand::value v;
+      if (std::move(element).get(v) != simdjson::SUCCESS) return false;
+      TreeNode item;
+      if (!value(v, item, depth)) return false;
+      m_pending.push_back(std::move(item));
+    }
+    take(first, n);
+    return true;
+  }
+
+  bool object(simdjson::ondemand::object& o, TreeNode& n, std::size_t depth) {
+    const std::size_t first = m_pending.size();
+    for (auto f : o) {
+      simdjson::ondemand::field field;
+      if (std::move(f).get(field) != simdjson::SUCCESS) return false;
+      const char* key_start = field.key().raw() - 1;  // the opening quote
+      simdjson::ondemand::value v = field.value();
+      const char* value_start = v.raw_json_token().data();
+      // libyaml reads a key as such only if its ':' is on its line and at most 1,024
+      // characters after its start (a "simple key").
+      const char* colon = value_start;
+      while (colon > key_start && *colon != ':') --colon;
+      if (colon - key_start > 1000) return false;
+      for (const char* c = colon; c > key_start && *c != '"'; --c) {
+        if (*c == '\n' || *c == '\r') return false;
+      }
+      TreeNode k;
+      k.offset = offset_of(key_start);
+      if (!count()) return false;
+      const std::string_view key_token(key_start, static_cast<std::size_t>(colon - key_start));
+      std::string_view key = unquoted(key_token);
+      if (key.find('\\') != std::string_view::npos &&
+          field.unescaped_key().get(key) != simdjson::SUCCESS)
+        return false;
+      if (!string(key_token, key, k)) return false;
+      m_pending.push_back(std::move(k));
+      TreeNode item;
+      if (!value(v, item, depth)) return false;
+      m_pending.push_back(std::move(item));
+    }
+    take(first, n);
+    return true;
+  }
+
+  // Moves m_pending[first...] into `n`'s items.
+  void take(std::size_t first, TreeNode& n) {
+    n.items.reserve(m_pending.size() - first);
+    std::move(m_pending.begin() + static_cast<std::ptrdiff_t>(first), m_pending.end(),
+              std::back_inserter(n.items));
+    m_pending.resize(first);
+  }
+
+  const char* m_base;
+  std::size_t m_shift;
+  std::uint64_t m_max_values;
+  std::uint64_t m_nodes = 0;
+  std::vector<TreeNode> m_pending;
+};
+
+// A stand-in of `Input` (U+10FF00 + the low byte of DEL, C1, NEL, ...) anywhere.
+bool holds_stand_in(std::string_view t) {
+  for (const char* p = t.data();
+       (p = static_cast<const char*>(
+            std::memchr(p, '\xF4', static_cast<std::size_t>(t.data() + t.size() - p)))) != nullptr;
+       ++p) {
+    if (p + 1 < t.data() + t.size() && p[1] == '\x8F') return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -403,7 +649,33 @@ std::string_view TreeNode::kind_name() const {
   return "?";
 }
 
+std::optional<TreeNode> parse_json_tree(const SourcePtr& src, std::uint64_t max_values) {
+  std::string_view text = src->text();
+  const std::size_t shift = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  text.remove_prefix(shift);
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  const std::size_t last = text.find_last_not_of(" \t\r\n");
+  if (first == std::string_view::npos || (text[first] != '{' && text[first] != '[')) return {};
+  // libyaml reads a tab outside the root's brackets as the start of a token.
+  if (text.substr(0, first).find('\t') != std::string_view::npos ||
+      text.substr(last).find('\t') != std::string_view::npos || holds_stand_in(text))
+    return {};
+  const simdjson::padded_string padded(text);
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc;
+  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS) return {};
+  TreeNode root;
+  JsonBuilder builder(padded.data(), shift, max_values);
+  if (!builder.root(doc, first, root)) return {};
+  return root;
+}
+
 Result<TreeNode> parse_tree(const SourcePtr& src, std::uint64_t max_values) {
+  if (auto json = parse_json_tree(src, max_values)) return std::move(*json);
+  return parse_yaml_tree(src, max_values);
+}
+
+Result<TreeNode> parse_yaml_tree(const SourcePtr& src, std::uint64_t max_values) {
   Reading r(src);
   YamlParser parser(r.input.text());
   try {

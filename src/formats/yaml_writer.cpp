@@ -137,8 +137,23 @@ std::string json_to_yaml(const ordered_json& tree) {
   return out;
 }
 
+// json_to_yaml(matrix_to_json(m)), written a section at a time: the tree of the whole
+// matrix is never built.
 std::string write_yaml(const Matrix& m) {
-  return json_to_yaml(matrix_to_json(m));
+  std::string out;
+  emit(out, matrix_head_to_json(m), 0);
+  out += "sections:";
+  if (m.sections.empty()) {
+    out += " []\n";
+    return out;
+  }
+  out += '\n';
+  for (const auto& s : m.sections) {
+    indent(out, 2);
+    out += '-';
+    emit_value(out, section_to_json(m, s), 2, true);
+  }
+  return out;
 }
 
 }  // namespace racine

@@ -5,6 +5,7 @@
 #include "formats/csv.h"
 #include "formats/document.h"
 #include "formats/loader.h"
+#include "formats/tree.h"
 #include "formats/yaml_writer.h"
 #include "lint/linter.h"
 
@@ -221,6 +222,154 @@ TEST(Canonical, ByteOrderMarkSkipped) {
             "m.yaml:1:9: unsupported format version '2': this racine reads version 1");
   EXPECT_EQ(error_of("\xEF\xBB\xBF{\"racine\": 1, \"parties\": 3}", Format::json),
             "m.yaml:1:26: parties must be a sequence, not a scalar");
+}
+
+// Canonical JSON is read by simdjson when it can prove libyaml would build the same tree,
+// and by libyaml otherwise (tree.cpp): either way the tree, the refusals and the
+// messages are libyaml's.
+static SourcePtr source_of(const std::string& text) {
+  auto src = load_text(text, "t.json", Limits{});
+  EXPECT_TRUE(src.ok());
+  return *src;
+}
+
+TEST(Canonical, JsonFastPathBuildsLibyamlsTree) {
+  const std::vector<std::string> read_fast = {
+      "{\"a\":1}",
+      "{\"a\": \"\\/x\"}",
+      "[\n1,\n2\n]",
+      "{\"a\": -0.5e+3, \"b\": 0, \"c\": -1, \"e\": 123456789012345678901234567890}",
+      "{\"a\": 1,\r\n \"b\": 2}\r\n",
+      "{\"a\" : 1}",
+      "{\t\"a\":\t1}",
+      "{\"a\": [1 , 2], \"b\": {\"c\": []}, \"d\": {}}",
+      "  {\"a\": \"b\"}\n\n",
+      "\xEF\xBB\xBF{\"a\": 1}",
+      "{\"\xC3\xA9\": \"\\u00e9\\t\\b\\f\\r\\n\\\\\\\"\", \"\": \"\", \"a\\\"b\": 1}",
+      "{\"a\": true, \"b\": false, \"c\": null, \"d\": [null]}",
+      "{\"a\": \"x: y #z\", \"b\": \"- c\", \"c\": \"*d\", \"e\": \"&f\"}",
+      "{\"a\": \"\\u2028\\u0085\", \"b\": \"\x7F\xC2\x85\xE2\x80\xA8\xEF\xBF\xBF\"}",
+      "{\"a\":\n\t1, \"b\"\t:\"c\"\n,\"d\": 1}",
+      "[[[]]]",
+      "{\"a\": 1, \"a\": 2}",
+      "{\"" + std::string(990, 'k') + "\": 1}",
+  };
+  for (const auto& text : read_fast) {
+    const auto src = source_of(text);
+    const auto fast = parse_json_tree(src);
+    ASSERT_TRUE(fast.has_value()) << text;
+    auto slow = parse_yaml_tree(src);
+    ASSERT_TRUE(slow.ok()) << text;
+    EXPECT_EQ(*fast, *slow) << text;
+  }
+  // JSON that YAML 1.1 reads otherwise or refuses, and what is not JSON: libyaml reads
+  // it, so that the message (or the tree) is the same as before simdjson.
+  const std::vector<std::pair<std::string, std::string>> declined = {
+      {"{\"a\"\n: 1}",
+       "t.json:2:1: did not find expected ',' or '}' (while parsing a flow mapping that starts "
+       "at line 1, column 1)"},
+      {"\t{\"a\": 1}",
+       "t.json:1:1: found character that cannot start any token (while scanning for the next "
+       "token that starts at line 1, column 1)"},
+      {"{\"a\": 1}\n\t\n",
+       "t.json:2:1: found character that cannot start any token (while scanning for the next "
+       "token that starts at line 2, column 1)"},
+      {"{\"" + std::string(1100, 'k') + "\": 1}",
+       "t.json:1:1104: did not find expected ',' or '}' (while parsing a flow mapping that "
+       "starts at line 1, column 1)"},
+      {"{\"\\ud83d\\ude00\": 1}",
+       "t.json:1:5: found invalid Unicode character escape code (while parsing a quoted scalar "
+       "that starts at line 1, column 2)"},
+      {"{\"a\": \"\\\"\\ud83d\\ude00\"}",
+       "t.json:1:12: found invalid Unicode character escape code (while parsing a quoted scalar "
+       "that starts at line 1, column 7)"},
+      {"{\"a\": \"\\u0000\"}",
+       "t.json:1:7: this value is not valid UTF-8 once its escapes are decoded: write the "
+       "character itself instead of the escape"},
+      // simdjson skips a value it was not asked for without checking what follows it;
+      // YAML reads a single pair in a flow sequence.
+      {"{\"s\": [{\"a\": [{\"x\": 1}, \"m\": {}]}]}", ""},
+      {"{\"d\": 1E400}", ""},            // beyond a double: libyaml keeps it as written
+      {"{\"a\": 1,}", ""},               // libyaml reads a trailing comma
+      {"{\"a\":tru, \"b\": 01}", ""},    // as plain scalars
+      {"{\"a\": \"line\nbreak\"}", ""},  // folded
+      {"{\"a\": \"\\x41\"}", ""},        // a YAML escape
+      {"{\"a\": 1} {}", "t.json:1:10: did not find expected <document start>"},
+      {"\"a\"", ""},
+      {std::string(501, '[') + std::string(501, ']'),
+       "t.json:1:501: nesting deeper than 500 levels"},
+  };
+  for (const auto& [text, message] : declined) {
+    const auto src = source_of(text);
+    EXPECT_FALSE(parse_json_tree(src).has_value()) << text;
+    auto tree = parse_tree(src);
+    if (message.empty()) {
+      EXPECT_TRUE(tree.ok()) << text;
+    } else {
+      ASSERT_FALSE(tree.ok()) << text;
+      EXPECT_EQ(tree.error().to_string(), message);
+    }
+  }
+  // 500 levels are read by simdjson; the limit of values is libyaml's message.
+  EXPECT_TRUE(parse_json_tree(source_of(std::string(500, '[') + std::string(500, ']'))));
+  const auto many = source_of("[1, 2, 3, 4]");
+  EXPECT_FALSE(parse_json_tree(many, 4).has_value());
+  auto refused = parse_tree(many, 4);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().to_string().substr(0, 40), "t.json:1:11: more than 4 values in one d");
+}
+
+// The root's keys in any order: roles and language after "sections" still apply to the
+// activities, and the first refusal is the first in the reader's order (the root's keys
+// before the activities), whatever comes first in the file. (Kept from a trial that read
+// activities while parsing, reverted: docs/performance.md.)
+TEST(Canonical, KeysInAnyOrderAndTheFirstRefusal) {
+  const std::string parties = "parties: [{id: a, name: A}]\n";
+  const std::string sections =
+      "sections:\n- title: S\n  activities:\n  - {id: x, title: {en: Run, fr: Lancer}, roles: "
+      "{a: RS}}\n  - {title: Two, roles: {a: C}}\n";
+  // Roles and language after "sections": read again under them.
+  for (const Format f : {Format::yaml, Format::json}) {
+    auto late = read(
+        write_document(*read("racine: 1\n" + parties + sections + "roles: RASCI\nlanguage: fr\n",
+                             Format::yaml),
+                       f),
+        f);
+    ASSERT_TRUE(late.ok()) << late.error().to_string();
+    const auto& act = late->sections.at(0).activities.at(0);
+    EXPECT_EQ(act.cells.at(0).roles.to_string(), "RS");
+    EXPECT_EQ(act.cells.at(0).unknown, "");
+    EXPECT_EQ(act.title, "Lancer");
+  }
+  auto late =
+      read("racine: 1\n" + parties + sections + "roles: RASCI\nlanguage: fr\n", Format::yaml);
+  ASSERT_TRUE(late.ok()) << late.error().to_string();
+  EXPECT_EQ(late->sections.at(0).activities.at(0).cells.at(0).roles.to_string(), "RS");
+  EXPECT_EQ(late->sections.at(0).activities.at(0).title, "Lancer");
+  EXPECT_EQ(late->sections.at(0).activities.at(1).id, "two");
+  // Before "sections": the same.
+  auto early = read("racine: 1\nroles: RASCI\nlanguage: fr\n" + parties + sections, Format::yaml);
+  ASSERT_TRUE(early.ok()) << early.error().to_string();
+  EXPECT_EQ(early->sections.at(0).activities.at(0).cells.at(0).roles.to_string(), "RS");
+  EXPECT_EQ(early->sections.at(0).activities.at(0).title, "Lancer");
+  EXPECT_EQ(early->source->position(early->sections.at(0).activities.at(1).span.begin).line, 9U);
+  // A refused activity, then a refusal the full walk makes first (the root's keys): the
+  // latter, as before.
+  EXPECT_EQ(
+      error_of("racine: 1\n" + parties +
+               "sections:\n- activities:\n  - {title: T}\n  - {id: '', title: U}\nbogus: 1\n"),
+      "m.yaml:7:1: unknown key 'bogus' in the document (known: racine, id, title, language, "
+      "roles, parties, options, notes, gray_zone, glossary, sections, kubernetes)");
+  EXPECT_EQ(error_of("racine: 1\n" + parties +
+                     "sections:\n- activities:\n  - {title: T}\n  - {id: '', title: U}\n"),
+            "m.yaml:6:10: an activity's id cannot be empty");
+  EXPECT_EQ(error_of("racine: 1\n" + parties +
+                     "sections:\n- activities:\n  - {id: x, title: T}\n- activities:\n  - {id: x, "
+                     "title: U}\n"),
+            "m.yaml:7:10: duplicate activity id 'x'");
+  // An activity that is not a mapping, after streamed ones.
+  EXPECT_EQ(error_of("racine: 1\n" + parties + "sections:\n- activities:\n  - {title: T}\n  - 3\n"),
+            "m.yaml:6:5: an activity must be a mapping, not a scalar");
 }
 
 TEST(Canonical, HostileYamlAndJson) {

@@ -15,8 +15,10 @@
 #include "../../../fuzz/roundtrip.h"
 #include "../test_support.h"
 #include "formats/csv.h"
+#include "formats/json_writer.h"
 #include "formats/markdown_format.h"
 #include "formats/markdown_writer.h"
+#include "formats/yaml_writer.h"
 
 namespace racine {
 
@@ -239,6 +241,28 @@ TEST(Roundtrip, FuzzSeedsReadBackAsPromised) {
     ++seen;
   }
   EXPECT_GE(seen, 1U);
+}
+
+// The canonical writers write a section at a time, without the tree of the whole matrix:
+// the same bytes as the tree serialised (nlohmann's dump(2), json_to_yaml).
+TEST(CanonicalWriters, SectionAtATimeWritesWhatTheTreeWrites) {
+  std::vector<Matrix> matrices;
+  matrices.push_back(test::seed());
+  Matrix empty = test::seed();
+  empty.sections.clear();
+  empty.options.clear();
+  matrices.push_back(std::move(empty));
+  std::mt19937 rng(20261201);
+  for (int i = 0; i < 300; ++i) {
+    std::vector<std::uint8_t> bytes(rng() % 400);
+    for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+    matrices.push_back(roundtrip::build_matrix(bytes.data(), bytes.size()));
+  }
+  for (const auto& m : matrices) {
+    const auto tree = matrix_to_json(m);
+    EXPECT_EQ(write_json(m), tree.dump(2) + "\n");
+    EXPECT_EQ(write_yaml(m), json_to_yaml(tree));
+  }
 }
 
 // The fuzzer's check on fixed pseudo-random inputs (the same on every run), so that the
