@@ -310,6 +310,19 @@ TEST(Canonical, JsonFastPathBuildsLibyamlsTree) {
       EXPECT_EQ(tree.error().to_string(), message);
     }
   }
+  // A large input (from 8 MiB) is copied into memory mapped apart for simdjson: the same.
+  {
+    std::string big = "{\"a\": [";
+    while (big.size() < (9U << 20)) big += "\"0123456789 abcdefghij\", 12345, ";
+    big += "true], \"b\": \"\\u00e9\"}";
+    const auto src = source_of(big);
+    const auto fast = parse_json_tree(src, 1U << 24);
+    ASSERT_TRUE(fast.has_value());
+    auto slow = parse_yaml_tree(src, 1U << 24);
+    ASSERT_TRUE(slow.ok());
+    EXPECT_EQ(*fast, *slow);
+    EXPECT_EQ(fast->items.at(3).value, "\u00e9");
+  }
   // 500 levels are read by simdjson; the limit of values is libyaml's message.
   EXPECT_TRUE(parse_json_tree(source_of(std::string(500, '[') + std::string(500, ']'))));
   const auto many = source_of("[1, 2, 3, 4]");
