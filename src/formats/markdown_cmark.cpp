@@ -54,75 +54,99 @@ std::string superscript_group(cmark_node*& n) {
 
 }  // namespace
 
-// A bump allocator. Each allocation is preceded by its size (for realloc); the last
-// allocation grows in place when its block has room, as cmark-gfm's buffers grow by
-// realloc while a node's text is read.
+// A bump allocator. Each allocation is preceded by a header: its size (for realloc) and
+// its owner. The last allocation grows in place when its block has room, as cmark-gfm's
+// buffers grow by realloc while a node's text is read. What is freed is taken back only
+// at reset, so a parse that allocates far more than it keeps (cmark-gfm's table
+// extension re-reads a paragraph at each line that looks like a delimiter row, copying
+// its cells each time) would grow without bound: past a budget per chunk the arena
+// spills, and from then on until reset every allocation is the heap's, freed one by one
+// as without the arena.
 struct ParseMemory::Arena {
   static constexpr std::size_t k_block = std::size_t{4} << 20;
   static constexpr std::size_t k_align = 16;
   static constexpr std::size_t k_header = 16;
+  enum : std::size_t { in_arena = 0, on_heap = 1 };
 
   struct Block {
     std::byte* data = nullptr;
     std::size_t size = 0;
   };
   std::vector<Block> blocks;  // blocks[0..current] in use; later ones kept for reuse
-  std::vector<Block> large;   // allocations larger than a block, freed by reset
+  std::vector<Block> large;   // allocations larger than a block's quarter, freed by reset
   std::size_t current = 0;
   std::size_t used = 0;
   std::byte* last = nullptr;  // the newest allocation (its payload)
+  std::size_t handed = 0;     // bytes handed out since reset
+  std::size_t budget = SIZE_MAX;
+  bool spilled = false;
 
   ~Arena() { release(); }
 
   void release() {
+    reset();
     for (const Block& b : blocks) std::free(b.data);
-    for (const Block& b : large) std::free(b.data);
     blocks.clear();
-    large.clear();
-    current = used = 0;
-    last = nullptr;
   }
 
   void reset() {
     for (const Block& b : large) std::free(b.data);
     large.clear();
-    current = used = 0;
+    current = used = handed = 0;
     last = nullptr;
+    spilled = false;
   }
 
   static std::size_t rounded(std::size_t bytes) { return (bytes + k_align - 1) & ~(k_align - 1); }
   static std::size_t& size_of(std::byte* payload) {
     return *reinterpret_cast<std::size_t*>(payload - k_header);
   }
+  static std::size_t& owner_of(std::byte* payload) {
+    return *reinterpret_cast<std::size_t*>(payload - k_header + sizeof(std::size_t));
+  }
 
+  // An allocation in the arena, or nullptr when it has spilled or the system has no
+  // memory for another block (it spills then too).
   std::byte* allocate(std::size_t bytes) {
     const std::size_t need = k_header + rounded(bytes);
+    if (spilled || need > budget - std::min(budget, handed)) {
+      spilled = true;
+      return nullptr;
+    }
+    std::byte* payload = nullptr;
     if (need > k_block / 4) {
       auto* data = static_cast<std::byte*>(std::malloc(need));
-      if (data == nullptr) return nullptr;
-      large.push_back({data, need});
-      std::byte* payload = data + k_header;
-      size_of(payload) = bytes;
-      return payload;  // not `last`: it cannot grow in place
-    }
-    if (blocks.empty() || used + need > blocks[current].size) {
-      if (!blocks.empty()) ++current;
-      if (current == blocks.size()) {
-        auto* data = static_cast<std::byte*>(std::malloc(k_block));
-        if (data == nullptr) return nullptr;
-        blocks.push_back({data, k_block});
+      if (data == nullptr) {
+        spilled = true;
+        return nullptr;
       }
-      used = 0;
+      large.push_back({data, need});
+      payload = data + k_header;  // not `last`: it cannot grow in place
+    } else {
+      if (blocks.empty() || used + need > blocks[current].size) {
+        const std::size_t next = blocks.empty() ? 0 : current + 1;
+        if (next == blocks.size()) {
+          auto* data = static_cast<std::byte*>(std::malloc(k_block));
+          if (data == nullptr) {
+            spilled = true;
+            return nullptr;
+          }
+          blocks.push_back({data, k_block});
+        }
+        current = next;
+        used = 0;
+      }
+      payload = blocks[current].data + used + k_header;
+      used += need;
+      last = payload;
     }
-    std::byte* payload = blocks[current].data + used + k_header;
-    used += need;
+    handed += need;
     size_of(payload) = bytes;
-    last = payload;
+    owner_of(payload) = in_arena;
     return payload;
   }
 
   void* zeroed(std::size_t count, std::size_t size) {
-    if (size != 0 && count > SIZE_MAX / size) return nullptr;
     std::byte* p = allocate(count * size);
     if (p != nullptr) std::memset(p, 0, count * size);
     return p;
@@ -132,10 +156,13 @@ struct ParseMemory::Arena {
     if (ptr == nullptr) return allocate(bytes);
     auto* p = static_cast<std::byte*>(ptr);
     const std::size_t old = size_of(p);
-    if (p == last) {
+    if (p == last && !spilled) {
       const std::size_t start = static_cast<std::size_t>(p - blocks[current].data) - k_header;
       const std::size_t need = k_header + rounded(bytes);
-      if (start + need <= blocks[current].size) {
+      const std::size_t had = used - start;
+      if (start + need <= blocks[current].size &&
+          (need <= had || need - had <= budget - std::min(budget, handed))) {
+        if (need > had) handed += need - had;
         used = start + need;
         size_of(p) = bytes;
         return p;
@@ -151,15 +178,16 @@ namespace {
 
 thread_local ParseMemory::Arena* t_arena = nullptr;
 
-// When the arena cannot get memory, the allocation is cmark-gfm's default allocator's
-// (which ends the process when there is none, as without the arena), kept with the
-// arena's large blocks so that reset frees it. A header in front keeps realloc's size.
-void* fallback(std::size_t bytes) {
-  const std::size_t need = ParseMemory::Arena::k_header + bytes;
-  auto* data = static_cast<std::byte*>(cmark_get_default_mem_allocator()->calloc(1, need));
-  t_arena->large.push_back({data, need});
-  std::byte* payload = data + ParseMemory::Arena::k_header;
-  ParseMemory::Arena::size_of(payload) = bytes;
+using Arena = ParseMemory::Arena;
+
+// An allocation of the heap, through cmark-gfm's default allocator (which ends the
+// process when the system has no memory, as without the arena), with the same header.
+std::byte* heap_allocation(std::size_t bytes) {
+  auto* data = static_cast<std::byte*>(
+      cmark_get_default_mem_allocator()->calloc(1, Arena::k_header + bytes));
+  std::byte* payload = data + Arena::k_header;
+  Arena::size_of(payload) = bytes;
+  Arena::owner_of(payload) = Arena::on_heap;
   return payload;
 }
 
@@ -168,19 +196,39 @@ void* arena_calloc(std::size_t count, std::size_t size) {
     return cmark_get_default_mem_allocator()->calloc(count, size);  // refuses, as ever
   }
   void* p = t_arena->zeroed(count, size);
-  return p != nullptr ? p : fallback(count * size);
+  return p != nullptr ? p : heap_allocation(count * size);
 }
+
 void* arena_realloc(void* ptr, std::size_t bytes) {
-  void* p = t_arena->grow(ptr, bytes);
-  if (p != nullptr) return p;
-  void* q = fallback(bytes);
-  if (ptr == nullptr) return q;
-  const std::size_t old = ParseMemory::Arena::size_of(static_cast<std::byte*>(ptr));
-  std::memcpy(q, ptr, old < bytes ? old : bytes);
+  auto* p = static_cast<std::byte*>(ptr);
+  if (p != nullptr && Arena::owner_of(p) == Arena::on_heap) {
+    auto* data = static_cast<std::byte*>(
+        cmark_get_default_mem_allocator()->realloc(p - Arena::k_header, Arena::k_header + bytes));
+    std::byte* payload = data + Arena::k_header;
+    Arena::size_of(payload) = bytes;
+    return payload;
+  }
+  if (void* q = t_arena->grow(ptr, bytes)) return q;
+  std::byte* q = heap_allocation(bytes);
+  if (p != nullptr) {
+    const std::size_t old = Arena::size_of(p);
+    std::memcpy(q, p, old < bytes ? old : bytes);
+  }
   return q;
 }
-void arena_free(void* /*ptr*/) {}
-void no_free(cmark_node* /*root*/) {}
+
+// Only the heap's allocations are freed one by one; the arena's wait for reset.
+void arena_free(void* ptr) {
+  auto* p = static_cast<std::byte*>(ptr);
+  if (p != nullptr && Arena::owner_of(p) == Arena::on_heap)
+    cmark_get_default_mem_allocator()->free(p - Arena::k_header);
+}
+
+// A tree in the arena is freed node by node only when the arena spilled: the heap's
+// nodes and buffers among its own are then freed; otherwise reset takes it all back.
+void arena_tree_free(cmark_node* root) {
+  if (root != nullptr && t_arena != nullptr && t_arena->spilled) cmark_node_free(root);
+}
 
 cmark_mem k_arena_mem = {arena_calloc, arena_realloc, arena_free};
 
@@ -198,6 +246,10 @@ void ParseMemory::reset() {
   m_arena->reset();
 }
 
+bool ParseMemory::spilled() const {
+  return m_arena->spilled;
+}
+
 std::size_t ParseMemory::capacity() const {
   std::size_t total = 0;
   for (const auto& b : m_arena->blocks) total += b.size;
@@ -208,6 +260,9 @@ std::size_t ParseMemory::capacity() const {
 NodePtr parse_gfm(std::string_view head, std::string_view body, ParseMemory* memory) {
   cmark_gfm_core_extensions_ensure_registered();
   const bool arena = memory != nullptr && memory->active();
+  // The arena's budget for this tree: far above what a tree keeps (about 45 bytes per
+  // byte of Markdown), far below what a pathological parse allocates (see Arena).
+  if (arena) t_arena->budget = (std::size_t{64} << 20) + 64 * (head.size() + body.size());
   cmark_parser* parser = arena ? cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, &k_arena_mem)
                                : cmark_parser_new(CMARK_OPT_DEFAULT);
   std::unique_ptr<cmark_parser, decltype(&cmark_parser_free)> guard(parser, &cmark_parser_free);
@@ -218,7 +273,7 @@ NodePtr parse_gfm(std::string_view head, std::string_view body, ParseMemory* mem
   }
   if (!head.empty()) cmark_parser_feed(parser, head.data(), head.size());
   cmark_parser_feed(parser, body.data(), body.size());
-  return NodePtr(cmark_parser_finish(parser), arena ? &no_free : &cmark_node_free);
+  return NodePtr(cmark_parser_finish(parser), arena ? &arena_tree_free : &cmark_node_free);
 }
 
 bool is_table(cmark_node* n) {

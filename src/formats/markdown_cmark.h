@@ -36,6 +36,10 @@ class ParseMemory {
   // True when trees parsed with it live in its arena (see above).
   [[nodiscard]] bool active() const { return m_active; }
 
+  // True when a parse since the last reset went past the arena's budget (a parse that
+  // allocates far more than it keeps): its later allocations were the heap's.
+  [[nodiscard]] bool spilled() const;
+
   // Bytes held in blocks (for tests and benchmarks).
   [[nodiscard]] std::size_t capacity() const;
 
