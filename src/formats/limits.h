@@ -17,6 +17,12 @@ struct Limits {
 // - A Markdown front matter holds a few lines of metadata (title, lang, id): more than
 //   16 KiB of it is refused, at the line that crosses the limit, before the YAML parser sees it.
 inline constexpr std::uint64_t k_max_front_matter_bytes = 16ULL << 10;
+// - A line that looks like a table's delimiter row under a paragraph whose last line has
+//   another number of cells is no table, but cmark-gfm's table extension reads the
+//   whole paragraph again there (and copies its cells): 100 KB of such pairs took 35 s.
+//   The bytes so re-read over the document are bounded (a real document re-reads a few
+//   paragraphs once): past 32 MiB it is refused, at the line that crosses the limit.
+inline constexpr std::uint64_t k_max_delimiter_rereads = 32ULL << 20;
 // - A YAML or JSON tree (a canonical matrix, a rules file, one Kubernetes document)
 //   holds at most one value (scalar, sequence or mapping) per 16 bytes of max_bytes:
 //   4,194,304 at the default 64 MiB, however dense the input (libyaml's event parser

@@ -138,13 +138,17 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
   // blank line, whether the following lines are rows of that table is unknown, so no
   // table is cut there.
   bool uncertain = false;
+  std::uint32_t paragraph = first_line;  // first line of the current run of text lines
+  std::uint64_t rereads = 0;             // see k_max_delimiter_rereads
   for (std::uint32_t l = first_line; l <= lines; ++l) {
     const std::string_view line = source.line(l);
     if (!html_closer.empty()) {
       if (contains_ci(line, html_closer)) html_closer = {};
+      paragraph = l + 1;
       continue;
     }
     if (fence_len == 0 && is_blank(line)) {
+      paragraph = l + 1;
       uncertain = false;
       // A safe place to cut, once the chunk is big enough.
       if (l < lines && source.line_start(l) - source.line_start(chunk_start) >= chunk_bytes) {
@@ -171,9 +175,35 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
         continue;
       }
     }
-    if (fence_len != 0) continue;
+    if (fence_len != 0) {
+      paragraph = l + 1;
+      continue;
+    }
     if (is_reference_definition(line)) has_references = true;
     html_closer = raw_html_closer(line);
+    // A delimiter-like line under text that is no table header (see
+    // k_max_delimiter_rereads): the paragraph above it is read again.
+    if (l < lines) {
+      const std::string_view below = source.line(l + 1);
+      const std::size_t in = container_prefix_length(below);
+      // "---" alone under text underlines a heading before any table is tried.
+      const bool marked = below.find_first_of("|:") != std::string_view::npos;
+      const bool top = marked && is_delimiter_row(below);
+      const bool inner = marked && in > 0 && is_delimiter_row(below.substr(in));
+      if ((top || inner) && !(top && count_pipe_cells(line) == count_pipe_cells(below)) &&
+          !(inner && count_pipe_cells(line.substr(container_prefix_length(line))) ==
+                         count_pipe_cells(below.substr(in)))) {
+        rereads += source.line_start(l + 1) - source.line_start(std::min(paragraph, l));
+        if (rereads > k_max_delimiter_rereads) {
+          return Error{source.path(), l + 1, 1,
+                       fmt::format("too many lines look like a table's delimiter row under "
+                                   "text that is no table header: the Markdown parser would "
+                                   "read their paragraphs again each time, {} MiB so far "
+                                   "(limit {} MiB): separate them with blank lines",
+                                   rereads >> 20, k_max_delimiter_rereads >> 20)};
+        }
+      }
+    }
     if (l == lines || line.find('|') == std::string_view::npos) continue;
     const std::string_view next = source.line(l + 1);
     // A table at the top level, or one inside a block quote or a list item (read after

@@ -26,22 +26,37 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
   bool cells_r = false;
   bool cells_d = false;
   bool cells_s = false;
-  // A cell that holds role letters only ("RA", "**D**", "A*", "R/A"): which letters.
-  auto role_letters = [&](std::string_view cell) {
+  // A cell that holds role letters only, with separators and markers ("RA", "**D**",
+  // "A*", "R/A", "C, I", "R¹"): which letters; empty for words ("S (small)") and names
+  // joined by "&" ("R&D").
+  auto role_letters = [](std::string_view cell) {
     std::string letters;
     for (const char c : cell) {
       if (c >= 'A' && c <= 'Z') {
         letters += c;
-      } else if (c >= 'a' && c <= 'z') {
-        return;  // a word, not codes
+      } else if ((c >= 'a' && c <= 'z') || c == '&') {
+        return std::string();
       }
     }
-    if (letters.empty() || letters.size() > 4 ||
-        letters.find_first_not_of("RACIDS") != std::string::npos)
-      return;
-    cells_r = cells_r || letters.find('R') != std::string::npos;
-    cells_d = cells_d || letters.find('D') != std::string::npos;
-    cells_s = cells_s || letters.find('S') != std::string::npos;
+    if (letters.size() > 4 || letters.find_first_not_of("RACIDS") != std::string::npos)
+      return std::string();
+    return letters;
+  };
+  // The letters of a body row's cells count when the row reads as roles: S or D only
+  // beside another cell holding R, A, C or I (a size column's "S" or a "CI/CD" cell
+  // alone says nothing).
+  auto row_letters = [&](const std::vector<std::string>& cells) {
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::string& own = cells[c];
+      if (own.empty()) continue;
+      bool beside = false;
+      for (std::size_t k = 0; k < cells.size() && !beside; ++k)
+        beside = k != c && cells[k].find_first_of("RACI") != std::string::npos;
+      cells_r = cells_r || own.find('R') != std::string::npos;
+      if (!beside) continue;
+      cells_d = cells_d || own.find('D') != std::string::npos;
+      cells_s = cells_s || own.find('S') != std::string::npos;
+    }
   };
   // Headings and legend rows first; then the letters cells use, where they can decide:
   // S (RASCI) or D (DACI) in a cell, and R when D is used or DACI named.
@@ -81,16 +96,20 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
   // Body rows of tables (not headers: a party named "D" or "/x?D" says nothing of the
   // letters used), read only when they can hold what is looked for.
   auto scan_cells = [&](auto wanted, auto done) {
+    bool fenced = false;  // rows shown as code are no table
     for (std::uint32_t l = 1; l <= src.line_count() && !done(); ++l) {
       const std::string_view line = text::trim(src.line(l));
-      if (!line.starts_with('|') || !wanted(line)) continue;
+      if (line.starts_with("```") || line.starts_with("~~~")) fenced = !fenced;
+      if (fenced || !line.starts_with('|') || !wanted(line)) continue;
       const std::string_view next = l < src.line_count() ? text::trim(src.line(l + 1)) : "";
       const bool header = next.starts_with('|') && next.find('-') != std::string_view::npos &&
                           next.find_first_not_of("|-: \t") == std::string_view::npos;
       if (header) continue;
       const auto cells = split_pipe_row(line);
+      std::vector<std::string> letters;
       for (std::size_t c = 1; c < cells.size(); ++c)
-        role_letters(line.substr(cells[c].begin, cells[c].end - cells[c].begin));
+        letters.push_back(role_letters(line.substr(cells[c].begin, cells[c].end - cells[c].begin)));
+      row_letters(letters);
     }
   };
   scan_cells(

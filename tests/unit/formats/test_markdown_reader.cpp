@@ -694,6 +694,35 @@ TEST(MarkdownReader, BrokenTableInABlockQuoteIsReported) {
   EXPECT_TRUE(m->skipped[0].broken_table);
 }
 
+// Found in review: delimiter-like lines under text that is no table header make
+// cmark-gfm's table extension read the paragraph above again each time (100 KB: 35 s).
+// The re-read bytes are bounded, and refused where they cross the bound; a document with
+// a few broken tables, or setext headings, is read as before.
+TEST(MarkdownReader, DelimiterLinesUnderTextAreBounded) {
+  for (const std::string& pair :
+       {std::string("a|b\n-|-|-\n"), std::string("ab\n|-|-|\n"), std::string("> ab\n> -|-|-\n")}) {
+    std::string doc;
+    for (int i = 0; i < 10000; ++i) doc += pair;
+    auto m = read_md(doc);
+    ASSERT_FALSE(m.ok());
+    EXPECT_NE(m.error().to_string().find(
+                  "too many lines look like a table's delimiter row under text that is no table "
+                  "header: the Markdown parser would read their paragraphs again each time, 32 "
+                  "MiB so far (limit 32 MiB): separate them with blank lines"),
+              std::string::npos)
+        << m.error().to_string();
+  }
+  // The same pairs between blank lines re-read one line each: read (no table in them).
+  std::string spaced = "| Task | PM |\n|---|---|\n| Ship | RA |\n\n";
+  for (int i = 0; i < 10000; ++i) spaced += "a|b\n-|-|-\n\n";
+  auto ok = read_md(spaced);
+  ASSERT_TRUE(ok.ok()) << ok.error().to_string();
+  EXPECT_EQ(ok->activity_count(), 1U);
+  std::string setext = "| Task | PM |\n|---|---|\n| Ship | RA |\n\n";
+  for (int i = 0; i < 20000; ++i) setext += "x\n---\n";
+  EXPECT_TRUE(read_md(setext).ok());
+}
+
 TEST(MarkdownReader, PrescanLooksInsideBlockQuotesAndListItems) {
   for (const std::string& doc : {test::quoted_padding_bomb(), test::listed_padding_bomb()}) {
     auto m = read_md(doc);

@@ -64,5 +64,25 @@ TEST(MarkdownVocabulary, AHeaderNamedSSaysNothingOfTheLetters) {
   EXPECT_EQ(m->roles.letters, "RACI");
 }
 
+// Found in review: letters are inferred only from rows that read as roles, outside code.
+TEST(MarkdownVocabulary, OtherTablesAndCodeDoNotChangeTheLetters) {
+  const std::string raci = "| Task | PM | Dev |\n|---|---|---|\n| Build | A | R |\n\n";
+  // A size column's S, an SSD or CI/CD cell, an R&D team.
+  for (const std::string& other :
+       {std::string("| Story | Size |\n|---|---|\n| Login | S |\n| Signup | M |\n"),
+        std::string("| Part | Kind |\n|---|---|\n| Disk | SSD |\n| Pipeline | CI/CD |\n"),
+        std::string("| Team | Site |\n|---|---|\n| R&D | Paris |\n"),
+        std::string("```\n| Decision | PM | Dev |\n|---|---|---|\n| Pick | D | A |\n```\n")}) {
+    auto m = test::read_md(raci + other);
+    ASSERT_TRUE(m) << m.error().to_string();
+    EXPECT_EQ(m->roles.letters, "RACI") << other;
+  }
+  // Named both, but the D is only in an R&D cell: no DRACI.
+  auto both =
+      test::read_md("# RACI and DACI\n\n" + raci + "| Team | Lead |\n|---|---|\n| R&D | Ana |\n");
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->roles.letters, "RACI");
+}
+
 }  // namespace
 }  // namespace racine
