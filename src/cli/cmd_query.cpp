@@ -45,23 +45,6 @@ struct WhoOptions {
   InputOptions input;
 };
 
-// roles_line, with each cell's qualifier after the party's name: "R: Dev (Build)   A: PM".
-std::string roles_with_remarks(const Matrix& m, const Activity& a) {
-  std::string out;
-  for (const char r : m.roles.letters) {
-    std::string who;
-    for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
-      if (!a.cells[p].roles.has_letter(r)) continue;
-      if (!who.empty()) who += ", ";
-      who += m.parties[p].name;
-      if (!a.cells[p].remark.empty()) who += fmt::format(" ({})", a.cells[p].remark);
-    }
-    if (!out.empty()) out += "   ";
-    out += fmt::format("{}: {}", r, who.empty() ? "-" : who);
-  }
-  return out;
-}
-
 int run_who(const WhoOptions& o) {
   std::string query;
   for (const auto& w : o.words) {
@@ -107,7 +90,7 @@ int run_who(const WhoOptions& o) {
     const Section& s = mp->sections[x.section];
     const Activity& a = s.activities[x.activity];
     fmt::print("{}. {}  [{:.2f}]\n   {} ({}:{})\n   {}\n", i + 1, a.title, x.score, s.title, path,
-               mp->source->position(a.span.begin).line, roles_with_remarks(*mp, a));
+               mp->source->position(a.span.begin).line, roles_line(*mp, a));
     for (const auto& l : option_lines(*mp, say, x.section, x.activity)) fmt::print("   {}\n", l);
   }
   if (answer.outcome == query::Outcome::empty)

@@ -101,6 +101,7 @@ std::string roles_line(const Matrix& m, const Activity& a, std::string_view sepa
       if (!a.cells[p].roles.has_letter(r)) continue;
       if (!who.empty()) who += ", ";
       who += m.parties[p].name;
+      if (!a.cells[p].remark.empty()) who += fmt::format(" ({})", a.cells[p].remark);
     }
     if (!out.empty()) out += separator;
     out += fmt::format("{}: {}", r, who.empty() ? "-" : who);

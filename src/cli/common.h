@@ -47,7 +47,8 @@ int write_output(const std::string& doc, const std::string& output);
 const std::vector<std::string>& document_formats();
 std::string write_document(const Matrix& m, const std::string& format);
 
-// "R: Client   A: Client   C: -   I: Cloud Temple", in the matrix's role letters.
+// "R: Client   A: Client   C: -   I: Cloud Temple", in the matrix's role letters; a
+// cell's remark after its party's name: "R: Dev (Build)".
 std::string roles_line(const Matrix& m, const Activity& a, std::string_view separator = "   ");
 
 // Prints the reports of lint-like commands (lint, i18n, k8s lint) in `format` (text,

@@ -3,8 +3,7 @@
 #include <fmt/format.h>
 #include <utf8proc.h>
 
-#include <cstdint>
-#include <cstring>
+#include "core/text.h"
 
 namespace racine::text {
 
@@ -56,26 +55,7 @@ std::string escape_controls(std::string_view s) {
 }
 
 bool is_valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  for (std::size_t i = 0; i < s.size();) {
-    if (i + 8 <= s.size()) {
-      std::uint64_t x = 0;
-      std::memcpy(&x, s.data() + i, 8);
-      if ((x & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    utf8proc_int32_t cp = 0;
-    const auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
-    if (n <= 0) return false;
-    i += static_cast<std::size_t>(n);
-  }
-  return true;
+  return !find_invalid_utf8(s, true);
 }
 
 std::string valid_utf8(std::string_view s) {

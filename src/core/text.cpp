@@ -3,17 +3,30 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace racine::text {
 
-std::optional<std::size_t> find_invalid_utf8(std::string_view s) {
+std::optional<std::size_t> find_invalid_utf8(std::string_view s, bool nul_allowed) {
   std::size_t i = 0;
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   while (i < s.size()) {
+    // Eight ASCII bytes at a time (none with its high bit, none NUL unless allowed).
+    if (i + 8 <= s.size()) {
+      std::uint64_t x = 0;
+      std::memcpy(&x, s.data() + i, 8);
+      constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+      const bool nul = !nul_allowed && ((x - 0x0101010101010101ULL) & ~x & k_highs) != 0;
+      if ((x & k_highs) == 0 && !nul) {
+        i += 8;
+        continue;
+      }
+    }
     if (static_cast<unsigned char>(s[i]) < 0x80) {
-      if (s[i] == '\0') return i;
+      if (s[i] == '\0' && !nul_allowed) return i;
       ++i;
       continue;
     }

@@ -10,8 +10,9 @@
 
 namespace racine::text {
 
-// Byte offset of the first invalid UTF-8 sequence, or nullopt when `s` is valid.
-std::optional<std::size_t> find_invalid_utf8(std::string_view s);
+// Byte offset of the first invalid UTF-8 sequence (or NUL byte, unless `nul_allowed`),
+// or nullopt when `s` is valid. ASCII is checked eight bytes at a time.
+std::optional<std::size_t> find_invalid_utf8(std::string_view s, bool nul_allowed = false);
 
 // Number of Unicode code points in `s` (valid UTF-8 assumed; stray bytes count one each).
 std::size_t codepoints(std::string_view s);

@@ -23,6 +23,11 @@ TEST(Text, FindsInvalidUtf8AndNul) {
   EXPECT_FALSE(find_invalid_utf8("héllo").has_value());
   EXPECT_EQ(find_invalid_utf8("ab\xC3").value(), 2U);
   EXPECT_EQ(find_invalid_utf8("ab\xFFxy").value(), 2U);
+  // Past the eight-byte ASCII steps: NUL and stray bytes found at their offset.
+  EXPECT_EQ(find_invalid_utf8(std::string("abcdefghij") + std::string(1, '\0') + "k").value(), 10U);
+  EXPECT_EQ(find_invalid_utf8("abcdefghijklmnopq\xC3").value(), 17U);
+  EXPECT_FALSE(find_invalid_utf8(std::string("abcdefghij") + std::string(1, '\0') + "k", true));
+  EXPECT_FALSE(find_invalid_utf8("abcdefghijklmnopé").has_value());
   EXPECT_EQ(find_invalid_utf8(std::string_view("a\0b", 3)).value(), 1U);
 }
 
