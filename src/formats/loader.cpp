@@ -48,9 +48,13 @@ Result<SourcePtr> load_text(std::string text, const std::string& display_path,
   return SourcePtr(std::make_shared<SourceFile>(display_path, std::move(text)));
 }
 
-Result<SourcePtr> load_stream(std::istream& in, const std::string& display_path,
-                              const Limits& limits) {
-  std::string text;
+namespace {
+
+// Reads what is left of `in` after `text`. A caller that knows the size reads it first
+// in one piece, so that a large file is neither copied as its buffer grows nor held in
+// a buffer up to twice its size.
+Result<SourcePtr> read_rest(std::istream& in, std::string text, const std::string& display_path,
+                            const Limits& limits) {
   char buf[1 << 16];
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     text.append(buf, static_cast<std::size_t>(in.gcount()));
@@ -59,19 +63,32 @@ Result<SourcePtr> load_stream(std::istream& in, const std::string& display_path,
   return load_text(std::move(text), display_path, limits);
 }
 
+}  // namespace
+
+Result<SourcePtr> load_stream(std::istream& in, const std::string& display_path,
+                              const Limits& limits) {
+  return read_rest(in, {}, display_path, limits);
+}
+
 Result<SourcePtr> load_file(const std::string& path, const Limits& limits) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) return Error{path, 0, 0, "no such file"};
   if (fs::is_directory(status)) return Error{path, 0, 0, "is a directory, not a file"};
+  std::uintmax_t size = 0;
   if (fs::is_regular_file(status)) {
-    const auto size = fs::file_size(path, ec);
-    if (!ec && size > limits.max_bytes) return too_big(path, size, limits);
+    size = fs::file_size(path, ec);
+    if (ec) size = 0;
+    if (size > limits.max_bytes) return too_big(path, size, limits);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path, 0, 0, "cannot be opened for reading"};
-  return load_stream(in, path, limits);
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<std::size_t>(in.gcount()));           // a file that shrank meanwhile
+  if (in) return read_rest(in, std::move(text), path, limits);  // or grew
+  return load_text(std::move(text), path, limits);
 }
 
 SourcePtr builtin_matrix() {

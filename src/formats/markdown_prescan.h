@@ -45,7 +45,7 @@ std::size_t container_prefix_length(std::string_view line);
 // breaks a limit.
 Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const Limits& limits,
                                                 std::uint32_t first_line = 1,
-                                                std::size_t chunk_bytes = 1 << 20,
+                                                std::size_t chunk_bytes = 256 << 10,
                                                 std::uint32_t classify_rows = 1000);
 
 }  // namespace racine

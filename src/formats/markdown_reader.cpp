@@ -3,7 +3,7 @@
 //  1. markdown_front_matter: the YAML front matter (title, lang, id);
 //  2. markdown_vocabulary: the role letters the document uses (RACI, RASCI, DACI, a legend);
 //  3. markdown_prescan: limits checked on the raw lines, and the document cut into
-//     chunks of about 1 MiB (at blank lines, or between the rows of a large table);
+//     chunks of about 256 KiB (at blank lines, or between the rows of a large table);
 //  4. markdown_cmark: each chunk parsed by cmark-gfm; its tree walked, then freed;
 //  5. this file, blocks: headings open sections (a table takes the nearest heading above
 //     it); paragraphs that start with a marker are notes; code blocks and paragraphs

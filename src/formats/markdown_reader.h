@@ -16,7 +16,8 @@ struct ReadOptions {
   Limits limits;
   PartyAliases aliases = PartyAliases::builtin();
   std::string id;  // matrix id when the document declares none (e.g. from the file name)
-  std::size_t chunk_bytes = 1 << 20;  // parse in pieces of about this size (see markdown_prescan.h)
+  std::size_t chunk_bytes =
+      256 << 10;  // parse in pieces of about this size (see markdown_prescan.h)
   std::uint32_t classify_rows = 1000;  // body rows of a table that decide how its columns are read
 };
 
