@@ -221,11 +221,11 @@ inline Matrix build_matrix(const std::uint8_t* data, std::size_t size) {
         // Distinct: the canonical format keeps a cell's markers as a set.
         for (std::size_t k = 0; k < markers; ++k) {
           const std::string& mk = marker_pool()[in.below(marker_pool().size())];
-          if (std::find(c.markers.begin(), c.markers.end(), mk) == c.markers.end())
-            c.markers.push_back(mk);
+          if (std::find(c.markers().begin(), c.markers().end(), mk) == c.markers().end())
+            c.edit().markers.push_back(mk);
         }
         c.text = c.roles.to_string();
-        for (const auto& mk : c.markers) c.text += mk;
+        for (const auto& mk : c.markers()) c.text += mk;
       }
       sec.activities.push_back(std::move(act));
     }
@@ -359,7 +359,7 @@ inline std::string view(const Matrix& m, Format f) {
         const Cell c = p < a.cells.size() ? a.cells[p] : Cell{};
         out += "    ";
         out += c.present ? c.roles.to_string() : "(absent)";
-        for (const auto& mk : c.markers) quote(mk);
+        for (const auto& mk : c.markers()) quote(mk);
         out += '\n';
       }
     }

@@ -37,7 +37,7 @@ int run_convert(const ConvertOptions& o) {
   std::size_t dropped = 0;
   for (const auto& s : m->sections) {
     for (const auto& a : s.activities) {
-      for (const auto& c : a.cells) dropped += c.unknown.empty() ? 0U : 1U;
+      for (const auto& c : a.cells) dropped += c.unknown().empty() ? 0U : 1U;
     }
   }
   if (dropped > 0) {

@@ -101,7 +101,7 @@ std::string roles_line(const Matrix& m, const Activity& a, std::string_view sepa
       if (!a.cells[p].roles.has_letter(r)) continue;
       if (!who.empty()) who += ", ";
       who += m.parties[p].name;
-      if (!a.cells[p].remark.empty()) who += fmt::format(" ({})", a.cells[p].remark);
+      if (!a.cells[p].remark().empty()) who += fmt::format(" ({})", a.cells[p].remark());
     }
     if (!out.empty()) out += separator;
     out += fmt::format("{}: {}", r, who.empty() ? "-" : who);
@@ -172,9 +172,11 @@ Matrix printable_matrix(const Matrix& m) {
       for (auto& mk : a.title_markers) esc(mk);
       for (auto& c : a.cells) {
         esc(c.text);
-        esc(c.unknown);
-        esc(c.remark);
-        for (auto& mk : c.markers) esc(mk);
+        if (c.unknown().empty() && c.remark().empty() && c.markers().empty()) continue;
+        CellExtras& e = c.edit();
+        esc(e.unknown);
+        esc(e.remark);
+        for (auto& mk : e.markers) esc(mk);
       }
     }
   }

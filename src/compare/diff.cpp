@@ -77,7 +77,7 @@ std::string roles_of(const Activity& a, int party) {
 const std::vector<std::string>& markers_of(const Activity& a, int party) {
   static const std::vector<std::string> none;
   if (party < 0 || static_cast<std::size_t>(party) >= a.cells.size()) return none;
-  return a.cells[static_cast<std::size_t>(party)].markers;
+  return a.cells[static_cast<std::size_t>(party)].markers();
 }
 
 // roles_of(a, party) as bits: equal bits, equal strings (compared first, without them).

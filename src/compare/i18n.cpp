@@ -70,7 +70,7 @@ Features features_of(Analyzer& an, const Matrix& m, const Activity& a) {
   f.title = title_features(an, a.title, language_from_code(m.language));
   for (const auto& c : a.cells) {
     f.roles.push_back(c.present ? c.roles.to_string() : "-");
-    f.markers.push_back(c.markers);
+    f.markers.push_back(c.markers());
   }
   f.title_markers = a.title_markers;
   return f;
@@ -327,11 +327,11 @@ std::vector<Diagnostic> compare_translation(const Matrix& source, const Matrix& 
                              ca.roles.to_string(), src_line),
                  b.title);
         }
-        if (ca.markers != cb.markers) {
+        if (ca.markers() != cb.markers()) {
           report("RAC403", Severity::warning, at,
                  fmt::format("markers of {} are {} here and {} in the source (line {})",
-                             translation.parties[p].name, joined_quoted(cb.markers),
-                             joined_quoted(ca.markers), src_line),
+                             translation.parties[p].name, joined_quoted(cb.markers()),
+                             joined_quoted(ca.markers()), src_line),
                  b.title);
         }
       }

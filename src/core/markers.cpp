@@ -84,7 +84,7 @@ void bind_markers(Matrix& m, MarkerBinding how) {
       for (const auto& mk : act.title_markers)
         m.marker_uses.push_back({mk, act.span, s, a, -1, -1});
       for (std::size_t p = 0; p < act.cells.size(); ++p) {
-        for (const auto& mk : act.cells[p].markers)
+        for (const auto& mk : act.cells[p].markers())
           m.marker_uses.push_back({mk, act.cells[p].span, s, a, static_cast<int>(p), -1});
       }
     }

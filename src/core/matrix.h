@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/boxed.h"
 #include "core/roles.h"
 #include "core/source.h"
 
@@ -27,15 +28,32 @@ struct Party {
   std::vector<Spelling> spellings;  // every header that named it, in document order
 };
 
-// What one party holds on one activity.
+// What few cells carry besides their roles.
+struct CellExtras {
+  std::vector<std::string> markers;  // footnote markers on the cell
+  std::string unknown;               // characters that are no role (RAC101)
+  std::string remark;                // parenthesised comment: "R (veto)" -> "veto"
+};
+
+// What one party holds on one activity. A matrix holds one cell per party and activity
+// (four million in the 50 MB benchmark), and nearly all of them are role letters only:
+// what few cells carry besides is kept out of line, so that a cell is 56 bytes, not 136
+// (docs/performance.md, "Memory").
 struct Cell {
   bool present = false;  // the activity's table has a column for this party
   RoleSet roles;
-  std::vector<std::string> markers;  // footnote markers on the cell
-  std::string text;                  // the cell as rendered, for quoting
-  std::string unknown;               // characters that are no role (RAC101)
-  std::string remark;                // parenthesised comment: "R (veto)" -> "veto"
+  std::string text;  // the cell as rendered, for quoting
   Span span;
+
+  [[nodiscard]] const std::vector<std::string>& markers() const;
+  [[nodiscard]] const std::string& unknown() const;
+  [[nodiscard]] const std::string& remark() const;
+  // The extras to change, made on first use.
+  CellExtras& edit();
+  void set_extras(CellExtras extras);
+
+ private:
+  Boxed<CellExtras> m_extras;
 };
 
 // An extra column kept with an activity (ID, domain, SLA, comments).

@@ -279,14 +279,15 @@ class CanonicalReader {
         const RoleCell rc = parse_role_cell(text, m_m.roles.letters);
         cell.text = text;
         cell.roles = rc.roles;
-        cell.unknown = rc.unknown;
-        cell.remark = rc.remark;
         // Each marker once, as in a `markers:` list ("R*...A*" names '*' once): what is
         // written back then reads back the same (found by the canonical fuzzer).
+        CellExtras extras{{}, rc.unknown, rc.remark};
         for (const auto& mk : rc.markers) {
-          if (std::find(cell.markers.begin(), cell.markers.end(), mk) == cell.markers.end())
-            cell.markers.push_back(mk);
+          if (std::find(extras.markers.begin(), extras.markers.end(), mk) ==
+              extras.markers.end())
+            extras.markers.push_back(mk);
         }
+        cell.set_extras(std::move(extras));
       }
     }
     if (const auto* markers = a.find("markers");
@@ -297,10 +298,10 @@ class CanonicalReader {
         const TreeNode& list = markers->items[i + 1];
         expect_kind(list, Kind::sequence, "a party's markers");
         // Each marker once; a set, as the list may be as long as the input.
-        std::unordered_set<std::string> seen(cell.markers.begin(), cell.markers.end());
+        std::unordered_set<std::string> seen(cell.markers().begin(), cell.markers().end());
         for (const TreeNode& mk : list.items) {
           const std::string& m = scalar_of(mk, "a marker");
-          if (seen.insert(m).second) cell.markers.push_back(m);
+          if (seen.insert(m).second) cell.edit().markers.push_back(m);
         }
         if (!cell.present) {
           cell.present = true;

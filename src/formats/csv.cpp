@@ -88,7 +88,7 @@ std::string write_csv(const Matrix& m) {
         out += ',';
         std::string cell;
         if (p < a.cells.size() && a.cells[p].present) {
-          cell = cell_text(a.cells[p].roles, a.cells[p].markers);
+          cell = cell_text(a.cells[p].roles, a.cells[p].markers());
         }
         append_csv_field(out, cell);
       }
@@ -241,9 +241,7 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
       cell.text = value(c);
       const RoleCell rc = parse_role_cell(cell.text);
       cell.roles = rc.roles;
-      cell.markers = rc.markers;
-      cell.unknown = rc.unknown;
-      cell.remark = rc.remark;
+      cell.set_extras({rc.markers, rc.unknown, rc.remark});
     }
     m.sections.back().activities.push_back(std::move(a));
   }

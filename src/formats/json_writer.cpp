@@ -87,7 +87,7 @@ nlohmann::ordered_json section_to_json(const Matrix& m, const Section& s) {
         const Cell& c = a.cells[p];
         if (!c.present) continue;
         roles[m.parties[p].id] = c.roles.to_string();
-        if (!c.markers.empty()) markers[m.parties[p].id] = c.markers;
+        if (!c.markers().empty()) markers[m.parties[p].id] = c.markers();
       }
       j["roles"] = std::move(roles);
       j["markers"] = std::move(markers);

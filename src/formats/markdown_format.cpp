@@ -121,15 +121,15 @@ std::optional<std::vector<std::string>> format_table(const Matrix& m, std::uint3
       const Cell& rc = a->cells[static_cast<std::size_t>(party_of[c])];
       const std::string_view w = wrapper_of(cell);
       // Cells racine cannot say again without loss stay as written.
-      if (!rc.present || !rc.unknown.empty() || (!w.empty() && !rc.markers.empty())) {
+      if (!rc.present || !rc.unknown().empty() || (!w.empty() && !rc.markers().empty())) {
         row.emplace_back(cell);
         continue;
       }
       std::string out = rc.roles.to_string();
       // The remark is rendered text: escaped again, so that "a\|b" stays in its cell.
-      if (!rc.remark.empty()) out += (out.empty() ? "(" : " (") + markdown_text(rc.remark) + ")";
+      if (!rc.remark().empty()) out += (out.empty() ? "(" : " (") + markdown_text(rc.remark()) + ")";
       if (!out.empty() && !w.empty()) out = std::string(w) + out + std::string(w);
-      out += cell_text(RoleSet{}, rc.markers);  // "* **" stays two markers
+      out += cell_text(RoleSet{}, rc.markers());  // "* **" stays two markers
       row.push_back(std::move(out));
     }
     cells.push_back(std::move(row));

@@ -503,10 +503,8 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
       Cell& cell = a.cells[static_cast<std::size_t>(party_of[c])];
       cell.present = true;
       cell.roles = rc.roles;
-      cell.markers = std::move(rc.markers);
       cell.text = std::move(row.cells[c]);
-      cell.unknown = std::move(rc.unknown);
-      cell.remark = std::move(rc.remark);
+      cell.set_extras({std::move(rc.markers), std::move(rc.unknown), std::move(rc.remark)});
       cell.span = cell_span(row, c);
     }
     add_activity(std::move(a));
@@ -644,7 +642,7 @@ void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& lay
         Cell& cell = a.cells[p];
         cell.present = true;
         cell.roles.add(*roles[c]);
-        for (auto& mk : markers) cell.markers.push_back(std::move(mk));
+        for (auto& mk : markers) cell.edit().markers.push_back(std::move(mk));
         if (!cell.text.empty()) cell.text += ", ";
         cell.text += role_letter(*roles[c]);
         cell.span = cell_span(row, c);

@@ -193,7 +193,7 @@ std::string write_markdown(const Matrix& m) {
       for (std::size_t p = 0; p < m.parties.size(); ++p) {
         std::string cell;
         if (p < a.cells.size() && a.cells[p].present) {
-          cell = cell_text(a.cells[p].roles, a.cells[p].markers);
+          cell = cell_text(a.cells[p].roles, a.cells[p].markers());
         }
         row.push_back(markdown_text(cell));
       }

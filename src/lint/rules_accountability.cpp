@@ -13,7 +13,7 @@ namespace {
 
 bool has_any_role(const Activity& a) {
   for (const auto& c : a.cells) {
-    if (!c.roles.empty() || !c.unknown.empty()) return true;
+    if (!c.roles.empty() || !c.unknown().empty()) return true;
   }
   return false;
 }

@@ -17,17 +17,17 @@ void check_unknown_role(RuleContext& ctx) {
     for (const auto& a : s.activities) {
       for (std::size_t p = 0; p < a.cells.size(); ++p) {
         const Cell& c = a.cells[p];
-        if (c.unknown.empty()) continue;
+        if (c.unknown().empty()) continue;
         // A sentence where a role belongs: free text, quoted once.
         ctx.report(c.span,
-                   c.roles.empty() && c.unknown == text::collapse_spaces(c.text) &&
+                   c.roles.empty() && c.unknown() == text::collapse_spaces(c.text) &&
                            c.text.find(' ') != std::string::npos
                        ? fmt::format("cell '{}' of {} is free text, not a role: roles are {}, "
                                      "written first when a remark follows ('R (Build)', "
                                      "'A - final sign-off')",
                                      c.text, m.parties[p].name, m.roles.listed())
                        : fmt::format("unknown role '{}' in cell '{}' of {}: roles are {}",
-                                     c.unknown, c.text, m.parties[p].name, m.roles.listed()),
+                                     c.unknown(), c.text, m.parties[p].name, m.roles.listed()),
                    a.title);
       }
     }
@@ -124,7 +124,7 @@ void check_no_role(RuleContext& ctx) {
   for (const auto& s : ctx.matrix().sections) {
     for (const auto& a : s.activities) {
       bool any = false;
-      for (const auto& c : a.cells) any = any || !c.roles.empty() || !c.unknown.empty();
+      for (const auto& c : a.cells) any = any || !c.roles.empty() || !c.unknown().empty();
       if (!any)
         ctx.report(a.span,
                    fmt::format("'{}' has no role in any cell: nobody does it, answers for it, is "

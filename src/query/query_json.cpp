@@ -45,8 +45,8 @@ ordered_json answer_to_json(const Matrix& m, std::string_view query, const Answe
     // The cells' qualifiers ("R (Build)": "Build"), only when some cell has one.
     ordered_json remarks = ordered_json::object();
     for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
-      if (a.cells[p].present && !a.cells[p].remark.empty())
-        remarks[m.parties[p].id] = a.cells[p].remark;
+      if (a.cells[p].present && !a.cells[p].remark().empty())
+        remarks[m.parties[p].id] = a.cells[p].remark();
     }
     if (!remarks.empty()) j["remarks"] = std::move(remarks);
     matches.push_back(std::move(j));
@@ -76,10 +76,10 @@ std::string answer_to_json_text(const Matrix& m, std::string_view query, const A
     // The cells' qualifiers ("R (Build)": "Build"), only when some cell has one.
     bool any_remark = false;
     for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
-      if (!a.cells[p].present || a.cells[p].remark.empty()) continue;
+      if (!a.cells[p].present || a.cells[p].remark().empty()) continue;
       if (!any_remark) j.key("remarks").begin_object();
       any_remark = true;
-      j.key(m.parties[p].id).string(a.cells[p].remark);
+      j.key(m.parties[p].id).string(a.cells[p].remark());
     }
     if (any_remark) j.end_object();
     j.end_object();

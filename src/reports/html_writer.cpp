@@ -354,11 +354,11 @@ std::string write_html(const Matrix& m, const HtmlExtras& extras) {
         std::string inner;
         if (c != nullptr && c->present) {
           inner = role_badges(c->roles);
-          for (const auto& mk : c->markers)
+          for (const auto& mk : c->markers())
             inner += fmt::format("<span class=\"marker\">{}</span>", html_escape(mk));
           // The cell's qualifier, as written: "R (Build)".
-          if (!c->remark.empty())
-            inner += fmt::format("<span class=\"remark\"> ({})</span>", html_escape(c->remark));
+          if (!c->remark().empty())
+            inner += fmt::format("<span class=\"remark\"> ({})</span>", html_escape(c->remark()));
         }
         out +=
             fmt::format("<td class=\"{}\"{}>{}</td>", cls,

@@ -299,7 +299,7 @@ Span party_span(const Party& p) {
 
 std::string cell_text(const Cell& c) {
   std::string s = c.roles.to_string();
-  for (const auto& mk : c.markers) s += mk;
+  for (const auto& mk : c.markers()) s += mk;
   return s;
 }
 

@@ -174,7 +174,7 @@ Result<Resolved> apply(const Matrix& m, const std::vector<std::string>& ids) {
       if (use.note >= 0 && mine[static_cast<std::size_t>(use.note)]) {
         Activity& act = cur.sections[use.section].activities[use.activity];
         auto& markers = use.party < 0 ? act.title_markers
-                                      : act.cells[static_cast<std::size_t>(use.party)].markers;
+                                      : act.cells[static_cast<std::size_t>(use.party)].edit().markers;
         if (const auto it = std::find(markers.begin(), markers.end(), use.marker);
             it != markers.end()) {
           markers.erase(it);
@@ -182,7 +182,7 @@ Result<Resolved> apply(const Matrix& m, const std::vector<std::string>& ids) {
         if (use.party >= 0) {
           Cell& cell = act.cells[static_cast<std::size_t>(use.party)];
           cell.text = cell.roles.to_string();
-          for (const auto& mk : cell.markers) cell.text += mk;
+          for (const auto& mk : cell.markers()) cell.text += mk;
         }
         continue;
       }

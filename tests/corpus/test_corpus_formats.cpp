@@ -34,7 +34,7 @@ std::string model_key(const Matrix& m, bool csv) {
           continue;
         }
         k += c->roles.to_string();
-        for (const auto& mk : c->markers) k += mk;
+        for (const auto& mk : c->markers()) k += mk;
       }
       if (!csv) {
         for (const auto& f : a.fields) k += " {" + f.name + "=" + f.value + "}";

@@ -19,7 +19,7 @@ Matrix two_sections() {
     a.title_markers = {"*"};
     a.span = {100 * (s + 1), 100 * (s + 1) + 10};
     a.cells.resize(1);
-    a.cells[0].markers = {"*"};
+    a.cells[0].edit().markers = {"*"};
     a.cells[0].span = {100 * (s + 1) + 5, 100 * (s + 1) + 6};
     sec.activities.push_back(a);
     m.sections.push_back(sec);

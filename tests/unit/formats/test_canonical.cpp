@@ -64,7 +64,7 @@ TEST(Canonical, ReadsTheMinimalDocument) {
   EXPECT_EQ(acts[0].titles[1],
             (std::pair<std::string, std::string>{"fr", "Sauvegarder les bases"}));
   EXPECT_EQ(acts[0].cells[1].roles.to_string(), "RA");
-  EXPECT_EQ(acts[0].cells[1].markers, std::vector<std::string>{"*"});
+  EXPECT_EQ(acts[0].cells[1].markers(), std::vector<std::string>{"*"});
   EXPECT_EQ(acts[1].id, "restore-the-databases");  // derived when absent
   EXPECT_EQ(m->source->position(acts[1].cells[0].span.begin).line, 18U);
   ASSERT_EQ(m->marker_uses.size(), 1U);
@@ -135,7 +135,7 @@ TEST(Canonical, RepeatedMarkerInRolesIsOneMarker) {
       "      - {title: T, roles: {a: R*A*}}\n",
       Format::yaml);
   ASSERT_TRUE(m.ok()) << m.error().to_string();
-  EXPECT_EQ(m->sections[0].activities[0].cells[0].markers, std::vector<std::string>{"*"});
+  EXPECT_EQ(m->sections[0].activities[0].cells[0].markers(), std::vector<std::string>{"*"});
   // `line` points into the document read: compare two writes of same-shaped sources.
   auto once = read(write_document(*m, Format::json), Format::json);
   ASSERT_TRUE(once.ok());
@@ -351,7 +351,7 @@ TEST(Canonical, KeysInAnyOrderAndTheFirstRefusal) {
     ASSERT_TRUE(late.ok()) << late.error().to_string();
     const auto& act = late->sections.at(0).activities.at(0);
     EXPECT_EQ(act.cells.at(0).roles.to_string(), "RS");
-    EXPECT_EQ(act.cells.at(0).unknown, "");
+    EXPECT_EQ(act.cells.at(0).unknown(), "");
     EXPECT_EQ(act.title, "Lancer");
   }
   auto late =
@@ -466,7 +466,7 @@ TEST(Csv, WritesRfc4180AndReadsItBack) {
   auto back = read(csv, Format::csv, "m.csv");
   ASSERT_TRUE(back.ok()) << back.error().to_string();
   EXPECT_EQ(back->party_names(), m->party_names());
-  EXPECT_EQ(back->sections[0].activities[0].cells[1].markers, std::vector<std::string>{"*"});
+  EXPECT_EQ(back->sections[0].activities[0].cells[1].markers(), std::vector<std::string>{"*"});
 }
 
 TEST(Csv, QuotingFormulasAndErrors) {
@@ -479,7 +479,7 @@ TEST(Csv, QuotingFormulasAndErrors) {
   EXPECT_EQ(m->parties[0].name, "Client, Inc.");
   EXPECT_EQ(m->sections[0].activities[0].title, "Multi\nline, \"quoted\"");
   EXPECT_EQ(m->sections[0].activities[1].title, "-dash title");
-  EXPECT_EQ(m->sections[0].activities[0].cells[1].unknown,
+  EXPECT_EQ(m->sections[0].activities[0].cells[1].unknown(),
             "=md");  // '=cmd read as =cmd: C and "=md"
   const std::string out = write_csv(*m);
   EXPECT_NE(out.find("'-dash title"), std::string::npos);  // a spreadsheet will not run it

@@ -137,7 +137,7 @@ TEST(MarkdownReader, IdDomainAndFreeTextColumns) {
   ASSERT_EQ(a.fields.size(), 2U);
   EXPECT_EQ(a.fields[0].name, "Domain");
   EXPECT_EQ(a.fields[1].value, "4h");
-  EXPECT_EQ(act(*m, 0, 1).cells[1].remark, "veto");
+  EXPECT_EQ(act(*m, 0, 1).cells[1].remark(), "veto");
 }
 
 TEST(MarkdownReader, SectionRowsAndNoRoleTokens) {
@@ -151,7 +151,7 @@ TEST(MarkdownReader, SectionRowsAndNoRoleTokens) {
   EXPECT_EQ(m->sections[1].title, "Run");
   EXPECT_EQ(m->party_names(), (std::vector<std::string>{"A", "B"}));
   EXPECT_EQ(roles(*m, act(*m, 1, 0), 0), "");
-  EXPECT_TRUE(act(*m, 1, 0).cells[0].unknown.empty());
+  EXPECT_TRUE(act(*m, 1, 0).cells[0].unknown().empty());
 }
 
 TEST(MarkdownReader, TransposedTables) {
@@ -362,7 +362,7 @@ TEST(MarkdownReader, SupFootnotesAreMarkers) {
   EXPECT_EQ(a.title, "Patch\u00B9");
   EXPECT_EQ(a.title_markers, (std::vector<std::string>{"\u00B9"}));
   EXPECT_EQ(a.cells[1].roles.to_string(), "A");
-  EXPECT_EQ(a.cells[1].markers, (std::vector<std::string>{"\u00B2"}));
+  EXPECT_EQ(a.cells[1].markers(), (std::vector<std::string>{"\u00B2"}));
   ASSERT_EQ(m->notes.size(), 2U);
   EXPECT_EQ(m->notes[0].marker, "\u00B9");
   EXPECT_EQ(m->notes[0].text, "Monthly.");
@@ -451,12 +451,12 @@ TEST(MarkdownReader, AnnotatedRoleCells) {
   ASSERT_EQ(m->parties.size(), 3U);
   const auto& acts = m->sections[0].activities;
   EXPECT_EQ(acts[0].cells[0].roles.to_string(), "R");
-  EXPECT_EQ(acts[0].cells[0].remark, "Build");
+  EXPECT_EQ(acts[0].cells[0].remark(), "Build");
   EXPECT_EQ(acts[0].cells[1].roles.to_string(), "I");
   EXPECT_EQ(acts[0].cells[2].roles.to_string(), "A");
-  EXPECT_EQ(acts[0].cells[2].remark, "for budget");
+  EXPECT_EQ(acts[0].cells[2].remark(), "for budget");
   EXPECT_EQ(acts[1].cells[0].roles.to_string(), "A");
-  EXPECT_EQ(acts[1].cells[0].remark, "final sign-off");
+  EXPECT_EQ(acts[1].cells[0].remark(), "final sign-off");
   EXPECT_EQ(acts[1].cells[2].roles.to_string(), "C");
   const auto findings = lint::run(*m, {});
   ASSERT_EQ(findings.size(), 1U);
@@ -1055,10 +1055,10 @@ TEST(MarkdownReader, AnnotatedCellsQualifiedInAnyScript) {
   ASSERT_TRUE(m.ok());
   const auto& acts = m->sections[0].activities;
   EXPECT_EQ(acts[0].cells[0].roles.to_string(), "A");
-  EXPECT_EQ(acts[0].cells[0].remark, "Главный");
+  EXPECT_EQ(acts[0].cells[0].remark(), "Главный");
   EXPECT_EQ(acts[1].cells[0].roles.to_string(), "I");
-  EXPECT_EQ(acts[1].cells[0].remark, "ενημέρωση");
-  EXPECT_EQ(acts[1].cells[1].remark, "");
+  EXPECT_EQ(acts[1].cells[0].remark(), "ενημέρωση");
+  EXPECT_EQ(acts[1].cells[1].remark(), "");
   EXPECT_EQ(
       test::lint_md("| Процесс | Client | Ops |\n|---|---|---|\n| Инициация | **A** - Главный "
                     "| R |\n"),

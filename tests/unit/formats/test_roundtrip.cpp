@@ -39,8 +39,11 @@ Matrix matrix_of(const std::vector<std::string>& titles, const std::string& titl
     a.id = "a" + std::to_string(i + 1);
     a.title_markers = find_markers(a.title);
     a.cells.resize(2);
-    a.cells[0] = Cell{true, RoleSet::from_letters("RA"), {}, "RA", {}, {}, {}};
-    a.cells[1] = Cell{true, RoleSet::from_letters("I"), {}, "I", {}, {}, {}};
+    for (std::size_t p = 0; p < 2; ++p) {
+      a.cells[p].present = true;
+      a.cells[p].text = p == 0 ? "RA" : "I";
+      a.cells[p].roles = RoleSet::from_letters(a.cells[p].text);
+    }
     s.activities.push_back(std::move(a));
   }
   m.sections.push_back(std::move(s));
@@ -137,8 +140,8 @@ TEST(MarkdownWriter, FuzzFindings) {
             "C*(1)\xC2\xB9\xC2\xB2");  // apart already
   Matrix m = matrix_of({"www.a.b?\x13z'<!-- racine-disable-next-line RAC202 -->",
                         "see http://x.y/z\\ and mailto:a@b.co&#19;"});
-  m.sections[0].activities[0].cells[0].markers = {"*", "**"};
-  m.sections[0].activities[1].cells[1].markers = {"\xC2\xB9", "\xC2\xB2"};
+  m.sections[0].activities[0].cells[0].edit().markers = {"*", "**"};
+  m.sections[0].activities[1].cells[1].edit().markers = {"\xC2\xB9", "\xC2\xB2"};
   // A star note whose text holds a star: "*yes**" would open emphasis.
   m.notes.push_back({"*", "yes**x", {}, false, 0});
   for (const Format f : k_formats) EXPECT_EQ(roundtrip::difference(m, f), "") << format_name(f);
@@ -172,7 +175,7 @@ TEST(MarkdownFormat, RemarkKeepsItsEscapes) {
   EXPECT_NE(out.find("R (a\\|b)"), std::string::npos) << out;
   auto again = test::read_md(out);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->sections[0].activities[0].cells[0].remark, "a|b");
+  EXPECT_EQ(again->sections[0].activities[0].cells[0].remark(), "a|b");
   EXPECT_EQ(again->sections[0].activities[0].cells[1].roles.to_string(), "A");
 }
 

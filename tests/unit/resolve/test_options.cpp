@@ -24,7 +24,7 @@ std::string row(const Matrix& m, const Activity& a) {
   for (std::size_t p = 0; p < a.cells.size(); ++p) {
     out += p == 0 ? ' ' : '/';
     out += a.cells[p].roles.to_string();
-    for (const auto& mk : a.cells[p].markers) out += mk;
+    for (const auto& mk : a.cells[p].markers()) out += mk;
   }
   (void)m;
   return out;
