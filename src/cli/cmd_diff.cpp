@@ -45,8 +45,8 @@ int run_diff(const DiffOptions& o) {
   const Matrix old_shown = printable_matrix(*before);
   const Matrix new_shown = printable_matrix(*after);
   const compare::Diff d = compare::diff(old_shown, new_shown);
-  fmt::print("{}", o.format == "md" ? compare::diff_markdown(d, old_shown, new_shown)
-                                    : compare::diff_text(d, old_shown, new_shown));
+  print_out(o.format == "md" ? compare::diff_markdown(d, old_shown, new_shown)
+                             : compare::diff_text(d, old_shown, new_shown));
   return d.empty() ? k_exit_ok : k_exit_found;
 }
 

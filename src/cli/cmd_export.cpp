@@ -84,7 +84,7 @@ int run_init(const InitOptions& o) {
   const std::string_view text =
       embedded::find(format == "yaml" ? "starter/matrix.yaml" : "starter/matrix.md");
   if (o.file == "-") {
-    fmt::print("{}", text);
+    print_out(text);
     return k_exit_ok;
   }
   std::error_code ec;

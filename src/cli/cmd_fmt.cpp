@@ -58,7 +58,7 @@ int run_fmt(const FmtOptions& o) {
     }
     const std::string_view before = (*src)->text();
     if (path == "-" && !o.check) {
-      fmt::print("{}", after);
+      print_out(after);
       continue;
     }
     if (after == before) continue;

@@ -245,7 +245,7 @@ int run_who(const K8sOptions& o) {
   if (o.json) {
     fmt::print("{}\n", json_text(out));
   } else {
-    fmt::print("{}", text);
+    print_out(text);
   }
   return gray ? k_exit_found : k_exit_ok;
 }
@@ -333,7 +333,7 @@ int run_route_test(const K8sOptions& o, const std::string& party) {
   for (const auto& r : plan.accountable)
     line(r, "escalation, when no one acknowledges within the contract's escalate_after");
   for (const std::size_t c : plan.consulted) line({c, 'C'}, "nothing (consulted)");
-  fmt::print("{}", text);
+  print_out(text);
   return plan.gray_zone() ? k_exit_found : k_exit_ok;
 }
 

@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <system_error>
 
 #include "core/atomic_file.h"
 #include "core/escape.h"
@@ -72,10 +74,16 @@ std::optional<Matrix> load_matrix(const std::string& path, const InputOptions& o
   return std::move(resolved->matrix);
 }
 
+void print_out(std::string_view text) {
+  // A failed write throws as fmt::print's does; main.cpp reports it with the system's
+  // message and exit 2.
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size())
+    throw std::system_error(errno, std::generic_category(), "<stdout>");
+}
+
 int write_output(const std::string& doc, const std::string& output) {
   if (output.empty() || output == "-") {
-    // Failures of standard output are found once, at exit (see main.cpp).
-    fmt::print("{}", doc);
+    print_out(doc);
     return k_exit_ok;
   }
   if (auto e = write_file_atomic(output, doc)) {
@@ -112,14 +120,13 @@ std::string roles_line(const Matrix& m, const Activity& a, std::string_view sepa
 void print_reports(const std::vector<FileReport>& reports, const std::string& format,
                    const std::string& help_uri_base) {
   if (format == "json") {
-    fmt::print("{}", lint::write_json_report(reports));
+    print_out(lint::write_json_report(reports));
   } else if (format == "github") {
-    fmt::print("{}", lint::write_github_report(reports));
+    print_out(lint::write_github_report(reports));
   } else if (format == "sarif") {
-    fmt::print("{}",
-               lint::write_sarif_report(reports, lint::rule_infos(help_uri_base), RACINE_VERSION));
+    print_out(lint::write_sarif_report(reports, lint::rule_infos(help_uri_base), RACINE_VERSION));
   } else {
-    fmt::print("{}", lint::write_text_report(reports, use_color()));
+    print_out(lint::write_text_report(reports, use_color()));
   }
 }
 

