@@ -2,19 +2,27 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/text.h"
 
 namespace racine {
 
+bool ActivityIds::take(std::string_view id) {
+  // Copied first: most ids are free, and are then taken with one hash.
+  auto* kept = static_cast<char*>(m_text.allocate(id.size(), 1));
+  std::copy(id.begin(), id.end(), kept);
+  return m_ids.insert(std::string_view(kept, id.size())).second;
+}
+
 std::string ActivityIds::derive(std::string_view base_in) {
-  std::string base = base_in.empty() ? std::string("activity") : std::string(base_in);
-  // Most ids are free: taken with one hash and returned.
-  if (m_ids.insert(base).second) return base;
-  int& k = m_next.try_emplace(base, 2).first->second;
+  const std::string_view base = base_in.empty() ? std::string_view("activity") : base_in;
+  if (take(base)) return std::string(base);
+  int& k = m_next.try_emplace(std::string(base), 2).first->second;
   std::string id;
   do {
     id = fmt::format("{}-{}", base, k++);
-  } while (!m_ids.insert(id).second);
+  } while (!take(id));
   return id;
 }
 

@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,13 +18,19 @@ class ActivityIds {
   // The id a title gives: its slug, made unique.
   std::string from_title(std::string_view title);
   // Takes an id written by the author; false when it is already taken.
-  bool claim(const std::string& id) { return m_ids.insert(id).second; }
-  bool contains(const std::string& id) const { return m_ids.contains(id); }
+  bool claim(std::string_view id) { return take(id); }
+  bool contains(std::string_view id) const { return m_ids.contains(id); }
   // Room for about `n` ids (a reader that knows its size spares the rehashes).
   void reserve(std::size_t n) { m_ids.reserve(n); }
 
  private:
-  std::unordered_set<std::string> m_ids;
+  // Takes `id` unless it is taken already.
+  bool take(std::string_view id);
+
+  // The ids taken, as views of copies kept in `m_text`: a million activities cost no
+  // allocation each (docs/performance.md).
+  std::pmr::monotonic_buffer_resource m_text;
+  std::pmr::unordered_set<std::string_view> m_ids{&m_text};
   // For each base, the next "-N" to try: ids are never given back, so every smaller N is
   // still taken and the search is linear in the activities.
   std::unordered_map<std::string, int> m_next;
