@@ -50,9 +50,9 @@ Result<SourcePtr> load_text(std::string text, const std::string& display_path,
 
 namespace {
 
-// Reads what is left of `in` after `text`. A caller that knows the size reads it first
-// in one piece, so that a large file is neither copied as its buffer grows nor held in
-// a buffer up to twice its size.
+// Reads what is left of `in` after `text`. A caller that knows the size reserves it,
+// so that a large file is neither copied as its buffer grows nor held in a buffer up to
+// twice its size.
 Result<SourcePtr> read_rest(std::istream& in, std::string text, const std::string& display_path,
                             const Limits& limits) {
   char buf[1 << 16];
@@ -84,11 +84,9 @@ Result<SourcePtr> load_file(const std::string& path, const Limits& limits) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path, 0, 0, "cannot be opened for reading"};
-  std::string text(static_cast<std::size_t>(size), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
-  text.resize(static_cast<std::size_t>(in.gcount()));           // a file that shrank meanwhile
-  if (in) return read_rest(in, std::move(text), path, limits);  // or grew
-  return load_text(std::move(text), path, limits);
+  std::string text;
+  text.reserve(static_cast<std::size_t>(size));  // not filled first: written once, by the read
+  return read_rest(in, std::move(text), path, limits);
 }
 
 SourcePtr builtin_matrix() {
