@@ -53,9 +53,9 @@ struct ShowOptions {
 // with the binary alone (`racine show | sed -n 53p`).
 int run_show(const ShowOptions& o) {
   if (o.rules) {
-    fmt::print("{}", embedded::find("managed-kubernetes.k8s.yaml"));
+    print_out(embedded::find("managed-kubernetes.k8s.yaml"));
   } else {
-    fmt::print("{}", builtin_matrix()->text());
+    print_out(builtin_matrix()->text());
   }
   return k_exit_ok;
 }

@@ -12,7 +12,8 @@ template <class T>
 class Boxed {
  public:
   Boxed() = default;
-  Boxed(const Boxed& other) : m_value(other.m_value ? std::make_unique<T>(*other.m_value) : nullptr) {}
+  Boxed(const Boxed& other)
+      : m_value(other.m_value ? std::make_unique<T>(*other.m_value) : nullptr) {}
   Boxed(Boxed&&) noexcept = default;
   Boxed& operator=(const Boxed& other) {
     if (this != &other) m_value = other.m_value ? std::make_unique<T>(*other.m_value) : nullptr;

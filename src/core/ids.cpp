@@ -9,7 +9,8 @@
 namespace racine {
 
 bool ActivityIds::take(std::string_view id) {
-  // Copied first: most ids are free, and are then taken with one hash.
+  // Copied only when free: what the buffer holds is never given back.
+  if (m_ids.contains(id)) return false;
   auto* kept = static_cast<char*>(m_text.allocate(id.size(), 1));
   std::copy(id.begin(), id.end(), kept);
   return m_ids.insert(std::string_view(kept, id.size())).second;

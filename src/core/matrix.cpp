@@ -21,7 +21,9 @@ const std::string& Cell::remark() const {
   return (e != nullptr ? *e : k_no_extras).remark;
 }
 
-CellExtras& Cell::edit() { return m_extras.edit(); }
+CellExtras& Cell::edit() {
+  return m_extras.edit();
+}
 
 void Cell::set_extras(CellExtras extras) {
   if (extras.markers.empty() && extras.unknown.empty() && extras.remark.empty()) {

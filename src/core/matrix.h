@@ -38,7 +38,7 @@ struct CellExtras {
 // What one party holds on one activity. A matrix holds one cell per party and activity
 // (four million in the 50 MB benchmark), and nearly all of them are role letters only:
 // what few cells carry besides is kept out of line, so that a cell is 56 bytes, not 136
-// (docs/performance.md, "Memory").
+// (docs/performance.md, "Third round: the model made smaller").
 struct Cell {
   bool present = false;  // the activity's table has a column for this party
   RoleSet roles;
@@ -48,6 +48,8 @@ struct Cell {
   [[nodiscard]] const std::vector<std::string>& markers() const;
   [[nodiscard]] const std::string& unknown() const;
   [[nodiscard]] const std::string& remark() const;
+  // Whether the cell holds extras (a cell of role letters only holds none).
+  [[nodiscard]] bool has_extras() const { return m_extras.get() != nullptr; }
   // The extras to change, made on first use.
   CellExtras& edit();
   void set_extras(CellExtras extras);

@@ -35,8 +35,9 @@ inline constexpr std::uint64_t k_tree_bytes_per_value = 16;
 inline constexpr std::uint64_t max_tree_values(const Limits& limits) {
   return limits.max_bytes / k_tree_bytes_per_value;
 }
-// - A Markdown matrix holds a cell (about 140 bytes) per activity and party of the
-//   document, whatever table the activity is in: at most 8,000,000 cells (about 1.1 GB),
+// - A Markdown matrix holds a cell (56 bytes, more for the few with markers or remarks) per
+//   activity and party of the document, whatever table the activity is in: at most
+//   8,000,000 cells (about 450 MB),
 //   refused at the row that crosses the limit. 1,000,000 rows of 4 parties is 4,000,000;
 //   the harm is many parties times many rows (1,000 tables of 256 new parties each).
 inline constexpr std::uint64_t k_max_matrix_cells = 8'000'000;

@@ -60,6 +60,8 @@ Result<SourcePtr> read_rest(std::istream& in, std::string text, const std::strin
     text.append(buf, static_cast<std::size_t>(in.gcount()));
     if (text.size() > limits.max_bytes) return too_big(display_path, text.size(), limits);
   }
+  // A file that shrank while it was read, or grew past its reserved size.
+  if (text.capacity() > 2 * text.size() + 4096) text.shrink_to_fit();
   return load_text(std::move(text), display_path, limits);
 }
 
@@ -85,7 +87,7 @@ Result<SourcePtr> load_file(const std::string& path, const Limits& limits) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path, 0, 0, "cannot be opened for reading"};
   std::string text;
-  text.reserve(static_cast<std::size_t>(size));  // not filled first: written once, by the read
+  text.reserve(static_cast<std::size_t>(size));  // not zero-filled first
   return read_rest(in, std::move(text), path, limits);
 }
 

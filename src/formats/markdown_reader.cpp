@@ -89,8 +89,9 @@ Result<Matrix> Reader::run() {
                                  m_options.classify_rows);
   if (!chunks) return chunks.error();
 
-  // Each activity is a line: ids for at most as many (8 bytes a line at most).
-  m_ids.reserve(m_src->line_count());
+  // Each activity is a line of at least a few bytes ("|a|R|"): room for as many ids, so
+  // that a large table is read without rehashing, but not for a file of blank lines.
+  m_ids.reserve(std::min<std::size_t>(m_src->line_count(), m_src->text().size() / 16));
   ParseMemory memory;
   for (const LineRange& chunk : *chunks) {
     if (chunk.last < chunk.first) continue;

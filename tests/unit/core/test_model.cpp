@@ -8,6 +8,7 @@
 
 #include "core/ids.h"
 #include "core/matrix.h"
+#include "formats/markdown_reader.h"
 
 namespace racine {
 namespace {
@@ -39,11 +40,30 @@ TEST(Cell, ExtrasAreCopiedWithTheCellAndNotShared) {
   Cell moved = std::move(b);
   EXPECT_EQ(moved.unknown(), "X");
   // Empty extras are dropped: the cell is compact again.
+  EXPECT_TRUE(moved.has_extras());
   moved.set_extras({});
+  EXPECT_FALSE(moved.has_extras());
   EXPECT_TRUE(moved.markers().empty());
   EXPECT_TRUE(moved.remark().empty());
   moved.set_extras({{}, "", "final sign-off"});
   EXPECT_EQ(moved.remark(), "final sign-off");
+}
+
+TEST(Cell, ARolesOnlyTableHoldsNoExtras) {
+  const auto src = std::make_shared<SourceFile>(
+      "t.md",
+      "| Activity | Client | Provider |\n|---|---|---|\n| Backups | RA | I* |\n"
+      "| Patching | R (veto) | A |\n\n* Under the managed-services contract.\n");
+  const auto m = read_markdown(src, {});
+  ASSERT_TRUE(m) << m.error().to_string();
+  const auto& acts = m->sections.at(0).activities;
+  ASSERT_EQ(acts.size(), 2U);
+  EXPECT_FALSE(acts[0].cells[0].has_extras());
+  EXPECT_TRUE(acts[0].cells[1].has_extras());
+  EXPECT_EQ(acts[0].cells[1].markers(), std::vector<std::string>{"*"});
+  EXPECT_TRUE(acts[1].cells[0].has_extras());
+  EXPECT_EQ(acts[1].cells[0].remark(), "veto");
+  EXPECT_FALSE(acts[1].cells[1].has_extras());
 }
 
 TEST(ActivityIds, DerivedIdsAreUniqueAndClaimsAreRespected) {
