@@ -283,8 +283,7 @@ class CanonicalReader {
         // written back then reads back the same (found by the canonical fuzzer).
         CellExtras extras{{}, rc.unknown, rc.remark};
         for (const auto& mk : rc.markers) {
-          if (std::find(extras.markers.begin(), extras.markers.end(), mk) ==
-              extras.markers.end())
+          if (std::find(extras.markers.begin(), extras.markers.end(), mk) == extras.markers.end())
             extras.markers.push_back(mk);
         }
         cell.set_extras(std::move(extras));

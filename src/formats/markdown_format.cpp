@@ -127,7 +127,8 @@ std::optional<std::vector<std::string>> format_table(const Matrix& m, std::uint3
       }
       std::string out = rc.roles.to_string();
       // The remark is rendered text: escaped again, so that "a\|b" stays in its cell.
-      if (!rc.remark().empty()) out += (out.empty() ? "(" : " (") + markdown_text(rc.remark()) + ")";
+      if (!rc.remark().empty())
+        out += (out.empty() ? "(" : " (") + markdown_text(rc.remark()) + ")";
       if (!out.empty() && !w.empty()) out = std::string(w) + out + std::string(w);
       out += cell_text(RoleSet{}, rc.markers());  // "* **" stays two markers
       row.push_back(std::move(out));

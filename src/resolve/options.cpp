@@ -173,8 +173,9 @@ Result<Resolved> apply(const Matrix& m, const std::vector<std::string>& ids) {
     for (auto use : cur.marker_uses) {
       if (use.note >= 0 && mine[static_cast<std::size_t>(use.note)]) {
         Activity& act = cur.sections[use.section].activities[use.activity];
-        auto& markers = use.party < 0 ? act.title_markers
-                                      : act.cells[static_cast<std::size_t>(use.party)].edit().markers;
+        auto& markers = use.party < 0
+                            ? act.title_markers
+                            : act.cells[static_cast<std::size_t>(use.party)].edit().markers;
         if (const auto it = std::find(markers.begin(), markers.end(), use.marker);
             it != markers.end()) {
           markers.erase(it);
