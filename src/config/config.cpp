@@ -59,6 +59,22 @@ std::uint64_t positive(const YAML::Node& n, const char* key, std::uint64_t max) 
   return static_cast<std::uint64_t>(v);
 }
 
+// The values of `key` in the mapping `section`, which may hold only it (none when it is
+// not written; yaml-cpp keeps a repeated key); another key is refused, naming `key`.
+std::vector<YAML::Node> only_key(const YAML::Node& v, std::string_view section,
+                                 std::string_view key) {
+  if (!v.IsMap()) throw ConfigError{v.Mark(), fmt::format("'{}' must be a mapping", section)};
+  std::vector<YAML::Node> values;
+  for (const auto& e : v) {
+    const std::string name = e.first.as<std::string>();
+    if (name != key)
+      throw ConfigError{e.first.Mark(),
+                        fmt::format("unknown key '{}.{}' ({})", section, name, key)};
+    values.push_back(e.second);
+  }
+  return values;
+}
+
 void parse_into(const YAML::Node& root, Config& cfg) {
   if (root.IsNull()) return;
   if (!root.IsMap()) throw ConfigError{root.Mark(), "the configuration must be a mapping"};
@@ -100,15 +116,10 @@ void parse_into(const YAML::Node& root, Config& cfg) {
         }
       }
     } else if (key == "parties") {
-      if (!v.IsMap()) throw ConfigError{v.Mark(), "'parties' must be a mapping"};
-      for (const auto& p : v) {
-        const std::string name = p.first.as<std::string>();
-        if (name != "aliases")
-          throw ConfigError{p.first.Mark(),
-                            fmt::format("unknown key 'parties.{}' (aliases)", name)};
-        if (!p.second.IsSequence())
-          throw ConfigError{p.second.Mark(), "'parties.aliases' must be a list of lists of names"};
-        for (const auto& group : p.second) {
+      for (const YAML::Node& aliases : only_key(v, "parties", "aliases")) {
+        if (!aliases.IsSequence())
+          throw ConfigError{aliases.Mark(), "'parties.aliases' must be a list of lists of names"};
+        for (const auto& group : aliases) {
           if (!group.IsSequence())
             throw ConfigError{group.Mark(), "each alias group must be a list of names"};
           std::vector<std::string> names;
@@ -117,14 +128,8 @@ void parse_into(const YAML::Node& root, Config& cfg) {
         }
       }
     } else if (key == "sarif") {
-      if (!v.IsMap()) throw ConfigError{v.Mark(), "'sarif' must be a mapping"};
-      for (const auto& s : v) {
-        const std::string name = s.first.as<std::string>();
-        if (name != "help-uri-base")
-          throw ConfigError{s.first.Mark(),
-                            fmt::format("unknown key 'sarif.{}' (help-uri-base)", name)};
-        cfg.help_uri_base = s.second.as<std::string>();
-      }
+      for (const YAML::Node& base : only_key(v, "sarif", "help-uri-base"))
+        cfg.help_uri_base = base.as<std::string>();
     } else {
       throw ConfigError{
           kv.first.Mark(),

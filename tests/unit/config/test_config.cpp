@@ -35,6 +35,20 @@ TEST(Config, ErrorsHaveLineAndColumn) {
   EXPECT_EQ(parse_config("limits:\n  max-bytes: -3\n", "c.yaml").error().to_string(),
             "c.yaml:2:14: 'max-bytes' must be a positive integer");
   EXPECT_EQ(parse_config("disable: [\n", "c.yaml").error().line, 2U);
+  // The sections that hold one key each: their shape and their one key.
+  EXPECT_EQ(parse_config("parties: [Ops]\n", "c.yaml").error().to_string(),
+            "c.yaml:1:10: 'parties' must be a mapping");
+  EXPECT_EQ(parse_config("parties:\n  alias: []\n", "c.yaml").error().to_string(),
+            "c.yaml:2:3: unknown key 'parties.alias' (aliases)");
+  EXPECT_EQ(parse_config("parties:\n  aliases: Ops\n", "c.yaml").error().to_string(),
+            "c.yaml:2:12: 'parties.aliases' must be a list of lists of names");
+  EXPECT_EQ(parse_config("sarif:\n  help-uri: x\n", "c.yaml").error().to_string(),
+            "c.yaml:2:3: unknown key 'sarif.help-uri' (help-uri-base)");
+  EXPECT_EQ(parse_config("sarif: x\n", "c.yaml").error().to_string(),
+            "c.yaml:1:8: 'sarif' must be a mapping");
+  const auto empty = parse_config("parties: {}\nsarif: {}\n", "c.yaml");
+  ASSERT_TRUE(empty.ok()) << empty.error().to_string();
+  EXPECT_EQ(empty->aliases.groups.size(), parse_config("", "c.yaml")->aliases.groups.size());
 }
 
 TEST(Config, FoundUpwardFromTheFile) {
