@@ -33,7 +33,9 @@ def serve(racine, args, work, name):
         text = out.read()
         if "serving on" in text:
             port = int(text.split("127.0.0.1:")[1].split("/")[0])
-            token = text.split("admin token: ")[1].split()[0]
+            path = text.split("the first admin token is in ")[1].split(" (")[0]
+            with open(path) as f:
+                token = f.read().strip()
             return p, port, token
         time.sleep(0.05)
     raise SystemExit(f"racine serve did not start ({name})")

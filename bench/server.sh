@@ -35,7 +35,7 @@ serve() {  # serve NAME ARGS... : starts racine serve, sets port and token
   pids+=($!)
   for _ in $(seq 1 200); do grep -q 'serving on' "$work/$name.out" && break; sleep 0.05; done
   port=$(sed -n 's/.*serving on http:\/\/127.0.0.1:\([0-9]*\)\/.*/\1/p' "$work/$name.out")
-  token=$(sed -n 's/^admin token: //p' "$work/$name.out")
+  token=$(cat "$(sed -n 's/.*the first admin token is in \([^ ]*\) (.*/\1/p' "$work/$name.out")")
 }
 
 api() {  # api METHOD PATH [JSON]: prints the body

@@ -29,7 +29,7 @@ ALLOWED = {
     "service": {"core", "config", "formats", "lint", "query", "resolve", "compare", "reports",
                 "k8s", "route", "store", "notify"},
     "server": {"core", "service", "store"},
-    "cli": {"core", "config", "formats", "lint", "resolve", "query", "compare", "reports", "k8s", "route",
+    "cli": {"core", "config", "formats", "lint", "resolve", "query", "compare", "reports", "k8s", "route", "notify",
             "store", "service", "server"},
 }
 FRONT_ENDS = {"cli"}

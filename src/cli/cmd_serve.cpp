@@ -1,5 +1,6 @@
 // `racine serve`: the server (the store, the service and the HTTP API), and `racine token
 // create`, which issues a token offline on the same store (access recovery, scripts).
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
@@ -15,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/embedded.h"
+#include "notify/egress.h"
 #include "server/api.h"
 #include "server/http.h"
 #include "service/outbox.h"
@@ -81,12 +84,24 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::size_t threads = 4;
   double rate = 50;
-  std::size_t body_limit = 16U << 20U;
+  std::size_t body_limit = 4U << 20U;
+  std::size_t alerts_body_limit = 8U << 20U;
+  std::size_t max_connections = 0;
+  std::string admin_token_file;  // default: DATA/admin-token (SQLite), else ./racine-admin-token
+  // What one tenant may cost (service::Limits).
+  std::size_t alerts_per_request = 10000;
+  double alerts_per_minute = 6000;
+  std::string events_retention = "30d";
+  std::size_t events_max = 100000;
+  // Where tenants' receivers may send (notify/egress.h).
+  std::vector<std::string> egress_allow;
+  std::string egress_proxy;
+  std::size_t delivery_per_receiver = 2;
   // Alert routing's outbox (docs/routing.md).
   std::string public_url;  // default: http://LISTEN
   std::string smtp;
   std::string smtp_from = "racine@localhost";
-  std::size_t delivery_workers = 2;
+  std::size_t delivery_workers = 16;
   std::string delivery_timeout = "10s";
   std::string retry_initial = "1s";
   std::string retry_max = "5m";
@@ -115,6 +130,36 @@ struct LogBuffer {
   ~LogBuffer() { flush(); }
 };
 
+// The first admin token: on a terminal, printed; otherwise (a service, a container, a
+// pipe) written to a file only its owner reads, and the log says where, so that the
+// token never lands in a journal or a collected log.
+bool hand_over_admin_token(const std::string& token, const ServeOptions& o, bool sqlite) {
+  if (::isatty(STDOUT_FILENO) == 1) {
+    fmt::print("admin token: {}\n", token);
+    return true;
+  }
+  const std::string path = !o.admin_token_file.empty() ? o.admin_token_file
+                           : sqlite ? (std::filesystem::path(o.store.data) / "admin-token").string()
+                                    : std::string("racine-admin-token");
+  ::unlink(path.c_str());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  const std::string text = token + "\n";
+  if (fd < 0 || ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
+      ::fsync(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    print_error(Error{path, 0, 0,
+                      std::string("cannot write the first admin token: ") + std::strerror(err)});
+    return false;
+  }
+  ::close(fd);
+  fmt::print(
+      "racine: the first admin token is in {} (mode 0600; standard output is not a "
+      "terminal)\n",
+      path);
+  return true;
+}
+
 int run_serve(const ServeOptions& o, bool data_given) {
   // A server outlives its clients and its log readers: a closed connection or standard
   // error is an error to handle, never a signal that ends the process.
@@ -137,7 +182,43 @@ int run_serve(const ServeOptions& o, bool data_given) {
   }
   http.port = static_cast<std::uint16_t>(std::stoul(port));
   http.threads = o.threads;
-  http.body_limit = o.body_limit;
+  http.body_limit = std::max(o.body_limit, o.alerts_body_limit);
+  http.max_connections = o.max_connections;
+  // Descriptors kept for the rest of the process: the store's connections, one socket
+  // per delivery in flight, files, the event loops.
+  http.fd_reserve = 64 + 2 * o.threads + 2 * o.delivery_workers;
+
+  service::Limits limits;
+  limits.alerts_per_request = o.alerts_per_request;
+  limits.alerts_per_minute = o.alerts_per_minute;
+  limits.events_max = o.events_max;
+  {
+    const auto ms = service::duration_ms(o.events_retention);
+    if (!ms || *ms < 60000) {
+      print_usage_error(
+          trf("--events-retention: '{}' is not a duration of a minute or more "
+              "(e.g. 30d, 72h)",
+              o.events_retention));
+      return k_exit_error;
+    }
+    limits.events_retention_ms = *ms;
+  }
+  notify::EgressPolicy egress;
+  for (const auto& c : o.egress_allow) {
+    const auto cidr = notify::parse_cidr(c);
+    if (!cidr) {
+      print_usage_error(
+          trf("--egress-allow: '{}' is not an address range (e.g. 10.20.0.0/16, fd00::/8)", c));
+      return k_exit_error;
+    }
+    egress.allow.push_back(*cidr);
+  }
+  egress.own = notify::EgressPolicy::interface_addresses();
+  if (!o.egress_proxy.empty() && !o.egress_proxy.starts_with("http://") &&
+      !o.egress_proxy.starts_with("https://")) {
+    print_usage_error(tr("--egress-proxy is http://HOST:PORT or https://HOST:PORT"));
+    return k_exit_error;
+  }
 
   const auto where = store_location(o.store, data_given);
   if (!where) return k_exit_error;
@@ -146,10 +227,16 @@ int run_serve(const ServeOptions& o, bool data_given) {
   config::Config config;
   config.limits.max_bytes = std::min<std::size_t>(config.limits.max_bytes, o.body_limit);
   service::Service service(*store, config);
+  service.set_limits(limits);
+  // The server's own listening address is one of its own, whatever the interfaces say.
+  if (const auto self = notify::parse_address(http.address)) egress.own.push_back(*self);
+  service.set_egress(egress);
   try {
     if (const auto imported = service.import_builtin_if_empty(); !imported.empty())
       fmt::print("{}\n", imported);
-    if (const auto token = service.first_admin_token()) fmt::print("admin token: {}\n", *token);
+    if (const auto token = service.first_admin_token()) {
+      if (!hand_over_admin_token(*token, o, where->starts_with("sqlite:"))) return k_exit_error;
+    }
   } catch (const store::Error& e) {
     print_usage_error(e.what());
     return k_exit_error;
@@ -159,6 +246,8 @@ int run_serve(const ServeOptions& o, bool data_given) {
   api_options.rate_per_second = o.rate;
   api_options.rate_burst = std::max(1.0, o.rate * 2);
   api_options.openapi = std::string(embedded::find("openapi.json"));
+  api_options.upload_limit = o.body_limit;
+  api_options.alerts_body_limit = o.alerts_body_limit;
   // Each thread gathers the lines of the requests it answers in one turn of its ready
   // connections and writes them at the end of that turn: one write(2) for the lot, no
   // lock, nothing held back while the server is idle (docs/server.md, "Logs").
@@ -176,6 +265,8 @@ int run_serve(const ServeOptions& o, bool data_given) {
 
   service::OutboxOptions outbox_options;
   outbox_options.workers = o.delivery_workers;
+  outbox_options.per_receiver = o.delivery_per_receiver;
+  outbox_options.proxy = o.egress_proxy;
   for (const auto& [flag, text, field] :
        {std::tuple{"--delivery-timeout", &o.delivery_timeout, &outbox_options.timeout_ms},
         std::tuple{"--retry-initial", &o.retry_initial, &outbox_options.backoff_initial_ms},
@@ -197,7 +288,11 @@ int run_serve(const ServeOptions& o, bool data_given) {
     return k_exit_error;
   }
   try {
-    server::HttpServer srv(http, [&api](server::Request& r) { return api.handle(r); });
+    server::Handlers handlers;
+    handlers.admit = [&api](server::Request& r) { return api.admit(r); };
+    handlers.handle = [&api](server::Request& r) { return api.handle(r); };
+    handlers.refused = [&api](const server::Request& r, int status) { api.refused(r, status); };
+    server::HttpServer srv(http, std::move(handlers));
     const std::string host =
         http.address.find(':') != std::string::npos ? "[" + http.address + "]" : http.address;
     outbox_options.public_url =
@@ -274,10 +369,50 @@ std::vector<Command> add_serve(CLI::App& root) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e6))
       ->option_text("N");
-  app->add_option("--max-body", o->body_limit, tr("Largest request body, in bytes"))
+  app->add_option("--max-body", o->body_limit, tr("Largest matrix uploaded, in bytes"))
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30U))
       ->option_text("BYTES");
+  app->add_option("--max-alerts-body", o->alerts_body_limit,
+                  tr("Largest Alertmanager payload, in bytes"))
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30U))
+      ->option_text("BYTES");
+  app->add_option("--max-connections", o->max_connections,
+                  tr("Connections open at once (0: the descriptor limit less a reserve)"))
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20U))
+      ->option_text("N");
+  app->add_option("--admin-token-file", o->admin_token_file,
+                  tr("Where the first admin token is written when standard output is not a "
+                     "terminal (default: DIR/admin-token, or ./racine-admin-token with "
+                     "PostgreSQL)"))
+      ->option_text("PATH");
+  app->add_option("--alerts-per-request", o->alerts_per_request,
+                  tr("Most alerts in one Alertmanager payload"))
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->option_text("N");
+  app->add_option("--alerts-per-minute", o->alerts_per_minute,
+                  tr("Alerts a tenant may send per minute, per instance (0: no quota)"))
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9))
+      ->option_text("N");
+  app->add_option("--events-retention", o->events_retention,
+                  tr("How long events are kept (30d, 72h...)"))
+      ->capture_default_str()
+      ->option_text("DURATION");
+  app->add_option("--events-max", o->events_max, tr("Most events kept per tenant"))
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40U))
+      ->option_text("N");
+  app->add_option("--egress-allow", o->egress_allow,
+                  tr("An address range tenants' receivers may reach although it is private "
+                     "(repeatable)"))
+      ->option_text("CIDR");
+  app->add_option("--egress-proxy", o->egress_proxy, tr("An HTTP proxy every webhook goes through"))
+      ->option_text("URL");
+  app->set_config("--config", "", tr("A file of these options (TOML: egress-allow = [...])"));
 
   app->add_option("--public-url", o->public_url,
                   tr("The server's address as receivers reach it, for acknowledgement links "
@@ -288,7 +423,13 @@ std::vector<Command> add_serve(CLI::App& root) {
   app->add_option("--smtp-from", o->smtp_from, tr("Sender address of alert emails"))
       ->capture_default_str()
       ->option_text("ADDRESS");
-  app->add_option("--delivery-workers", o->delivery_workers, tr("Threads sending alert deliveries"))
+  app->add_option("--delivery-workers", o->delivery_workers,
+                  tr("Alert deliveries sent at once (threads)"))
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256))
+      ->option_text("N");
+  app->add_option("--delivery-per-receiver", o->delivery_per_receiver,
+                  tr("Alert deliveries sent at once to one receiver"))
       ->capture_default_str()
       ->check(CLI::Range(1, 64))
       ->option_text("N");

@@ -128,6 +128,31 @@ std::optional<std::int64_t> parse_retry_after(const std::string& value, std::int
   return std::max<std::int64_t>(0, (static_cast<std::int64_t>(t) - now_s) * 1000);
 }
 
+namespace {
+
+struct Dial {
+  const EgressPolicy* policy = nullptr;
+  std::string denied;  // why the policy refused the address, when it did
+};
+
+// libcurl asks for each socket it would connect: the address is the one it dials.
+curl_socket_t open_checked(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* dial = static_cast<Dial*>(user);
+  if (dial->policy != nullptr) {
+    if (auto why = dial->policy->check(&address->addr)) {
+      dial->denied = *why;
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return ::socket(address->family, address->socktype, address->protocol);
+}
+
+}  // namespace
+
+std::string signature(const std::string& secret, std::int64_t timestamp, const std::string& body) {
+  return "sha256=" + hmac_sha256_hex(secret, std::to_string(timestamp) + "." + body);
+}
+
 Outcome post(const Webhook& w) {
   Outcome out;
   Easy easy;
@@ -138,8 +163,14 @@ Outcome post(const Webhook& w) {
   Headers headers;
   headers.add("Content-Type: application/json");
   headers.add("Idempotency-Key: " + one_line(w.idempotency_key));
-  if (w.secret) headers.add("X-Racine-Signature: sha256=" + hmac_sha256_hex(*w.secret, w.body));
+  if (w.secret) {
+    const std::int64_t ts =
+        w.timestamp != 0 ? w.timestamp : static_cast<std::int64_t>(std::time(nullptr));
+    headers.add("X-Racine-Timestamp: " + std::to_string(ts));
+    headers.add("X-Racine-Signature: " + signature(*w.secret, ts, w.body));
+  }
   headers.add("Expect:");
+  Dial dial{w.proxy.empty() ? w.policy : nullptr, {}};
   Captured captured;
   CURL* h = easy.h;
   curl_easy_setopt(h, CURLOPT_URL, w.url.c_str());
@@ -156,9 +187,20 @@ Outcome post(const Webhook& w) {
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_line);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &captured);
+  // Through the operator's proxy, which then applies the network's policy; otherwise
+  // each address dialled is checked (a name's answer may have changed since it was
+  // saved). No proxy from the environment: only the one the operator configured.
+  curl_easy_setopt(h, CURLOPT_PROXY, w.proxy.c_str());
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &dial);
   const CURLcode rc = curl_easy_perform(h);
   if (rc != CURLE_OK) {
-    out.error = curl_easy_strerror(rc);
+    if (!dial.denied.empty()) {
+      out.denied = true;
+      out.error = "egress denied: " + dial.denied;
+    } else {
+      out.error = curl_easy_strerror(rc);
+    }
     return out;
   }
   long status = 0;

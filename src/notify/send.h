@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "notify/egress.h"
+
 namespace racine::notify {
 
 // What an attempt gave.
@@ -14,15 +16,27 @@ struct Outcome {
   int status = 0;   // the HTTP status or the SMTP reply code, 0 when there was none
   std::optional<std::int64_t> retry_after_ms;  // a Retry-After the receiver asked for
   std::string error;                           // why it failed, for the event's record
+  bool denied = false;                         // the egress policy refused the address dialled
 };
 
 struct Webhook {
   std::string url;
   std::string body;  // JSON
   std::string idempotency_key;
-  std::optional<std::string> secret;  // signs the body: X-Racine-Signature: sha256=HEX
+  // Signs "<timestamp>.<body>": X-Racine-Timestamp: <Unix seconds> and
+  // X-Racine-Signature: sha256=HEX (DESIGN.md, "Routing (contract)").
+  std::optional<std::string> secret;
+  std::int64_t timestamp = 0;  // Unix seconds; 0: now
   std::int64_t timeout_ms = 10000;
+  // A tenant's receiver: the address dialled must pass this policy (nullptr: the
+  // provider's receivers, which follow the operator's network policy only).
+  const EgressPolicy* policy = nullptr;
+  std::string proxy;  // an HTTP proxy every webhook goes through ("" : none)
 };
+
+// The signature header's value for a body sent at `timestamp`: "sha256=" and the hex
+// HMAC-SHA256 of "<timestamp>.<body>" keyed with the receiver's secret.
+std::string signature(const std::string& secret, std::int64_t timestamp, const std::string& body);
 
 // POSTs the body; no redirect is followed, only http and https are spoken.
 Outcome post(const Webhook& w);

@@ -32,6 +32,7 @@ int http_status(Status s) {
     case Status::conflict: return 409;
     case Status::unsupported: return 415;
     case Status::unprocessable: return 422;
+    case Status::too_many: return 429;
   }
   return 500;
 }
@@ -39,11 +40,18 @@ int http_status(Status s) {
 Response error(int status, const std::string& code, const std::string& message) {
   nlohmann::ordered_json j;
   j["error"] = {{"code", code}, {"message", message}};
-  return Response{status, "application/json", j.dump(), {}};
+  return Response{status,
+                  "application/json",
+                  j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace),
+                  {}};
 }
 
 Response from(Reply r) {
-  return Response{http_status(r.status), std::move(r.content_type), std::move(r.body), {}};
+  Response out{http_status(r.status), std::move(r.content_type), std::move(r.body), {}};
+  if (r.status == Status::too_many)
+    out.headers.emplace_back("Retry-After",
+                             std::to_string(std::max<std::int64_t>(1, r.retry_after)));
+  return out;
 }
 
 int hex_value(char c) {
@@ -85,10 +93,44 @@ constexpr unsigned k_editors = bit(Role::admin) | bit(Role::editor);
 constexpr unsigned k_readers = k_editors | bit(Role::tenant);
 constexpr unsigned k_senders = bit(Role::tenant) | bit(Role::ingest);
 
+// What a route's body is, which sets how much of it may be read.
+enum class Body : std::uint8_t {
+  none,      // nothing (a small allowance: clients may send an empty one)
+  json,      // a JSON object, checked for depth and NUL before it is parsed
+  json_opt,  // the same, or nothing
+  document,  // a matrix as uploaded (--max-body)
+  alerts     // an Alertmanager payload (--max-alerts-body)
+};
+
+// What a route's handler gets.
+struct Call {
+  Request& req;
+  const Principal& who;
+  Params& params;
+  Params& query;
+  nlohmann::json& body;
+  service::Service& s;
+  [[nodiscard]] std::string get(const char* k) const {
+    const auto it = query.find(k);
+    return it == query.end() ? std::string() : it->second;
+  }
+  [[nodiscard]] const std::string& p(const char* k) const { return params[k]; }
+};
+
+Response contracts_list(Call& c);
+Response who_lookup(Call& c);
+Response alertmanager(Call& c);
+Response audit_list(Call& c);
+Response diff_versions(Call& c);
+
+using Fn = Response (*)(Call&);
+
 struct Route {
   std::string method;
   std::string pattern;  // "/api/v1/matrices/{m}/versions"
   unsigned roles;
+  Body body;
+  Fn handler;
   std::vector<std::string> segments;
 };
 
@@ -105,42 +147,150 @@ std::vector<std::string> split_path(std::string_view path) {
   return out;
 }
 
+// The API's one route table: method, path, the roles that may call it, its body, and
+// what answers it (DESIGN.md, "The server (contract)" and "Routing (contract)").
+// clang-format off
 std::vector<Route> make_routes() {
   std::vector<Route> routes = {
-      {"POST", "/api/v1/tokens", k_admin, {}},
-      {"GET", "/api/v1/tokens", k_admin, {}},
-      {"DELETE", "/api/v1/tokens/{id}", k_admin, {}},
-      {"GET", "/api/v1/matrices", k_readers, {}},
-      {"POST", "/api/v1/matrices/{m}/versions", k_editors, {}},
-      {"GET", "/api/v1/matrices/{m}/versions", k_readers, {}},
-      {"GET", "/api/v1/matrices/{m}/versions/{v}", k_readers, {}},
-      {"GET", "/api/v1/matrices/{m}/versions/{v}/lint", k_readers, {}},
-      {"GET", "/api/v1/matrices/{m}/diff", k_readers, {}},
-      {"GET", "/api/v1/tenants", k_editors, {}},
-      {"PUT", "/api/v1/tenants/{t}", k_editors, {}},
-      {"GET", "/api/v1/tenants/{t}/contracts", k_readers, {}},
-      {"PUT", "/api/v1/tenants/{t}/contracts/{c}", k_editors, {}},
-      {"GET", "/api/v1/tenants/{t}/contracts/{c}", k_readers, {}},
-      {"GET", "/api/v1/tenants/{t}/contracts/{c}/matrix", k_readers, {}},
-      {"GET", "/api/v1/tenants/{t}/contracts/{c}/who", k_readers, {}},
-      {"GET", "/api/v1/tenants/{t}/contracts/{c}/duties", k_readers, {}},
-      {"GET", "/api/v1/tenants/{t}/contracts/{c}/summary", k_readers, {}},
-      {"GET", "/api/v1/tenants/{t}/contracts/{c}/options", k_readers, {}},
-      {"GET", "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, {}},
-      {"POST", "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, {}},
-      {"GET", "/api/v1/audit", k_admin, {}},
-      {"PUT", "/api/v1/receivers/{party}", k_editors, {}},
-      {"GET", "/api/v1/receivers", k_editors, {}},
-      {"PUT", "/api/v1/tenants/{t}/receivers/{party}", k_readers, {}},
-      {"GET", "/api/v1/tenants/{t}/receivers", k_readers, {}},
-      {"POST", "/api/v1/tenants/{t}/alertmanager", k_senders, {}},
-      {"GET", "/api/v1/tenants/{t}/events", k_readers, {}},
-      {"GET", "/api/v1/tenants/{t}/events/{id}", k_readers, {}},
-      {"POST", "/api/v1/tenants/{t}/events/{id}/ack", k_readers, {}},
+    {"POST",   "/api/v1/tokens", k_admin, Body::json, [](Call& c) { return from(c.s.create_token(c.who, c.body)); }, {}},
+    {"GET",    "/api/v1/tokens", k_admin, Body::none, [](Call& c) { return from(c.s.list_tokens(c.who)); }, {}},
+    {"DELETE", "/api/v1/tokens/{id}", k_admin, Body::none, [](Call& c) { return from(c.s.revoke_token(c.who, c.p("id"))); }, {}},
+    {"GET",    "/api/v1/matrices", k_readers, Body::none, [](Call& c) { return from(c.s.list_matrices(c.who)); }, {}},
+    {"POST",   "/api/v1/matrices/{m}/versions", k_editors, Body::document, [](Call& c) { return from(c.s.upload(c.who, c.p("m"), c.req.header("content-type"), std::move(c.req.body), c.get("force") == "true")); }, {}},
+    {"GET",    "/api/v1/matrices/{m}/versions", k_readers, Body::none, [](Call& c) { return from(c.s.list_versions(c.who, c.p("m"))); }, {}},
+    {"GET",    "/api/v1/matrices/{m}/versions/{v}", k_readers, Body::none, [](Call& c) { return from(c.s.get_version(c.who, c.p("m"), c.p("v"), c.get("format"))); }, {}},
+    {"GET",    "/api/v1/matrices/{m}/versions/{v}/lint", k_readers, Body::none, [](Call& c) { return from(c.s.get_lint(c.who, c.p("m"), c.p("v"))); }, {}},
+    {"GET",    "/api/v1/matrices/{m}/diff", k_readers, Body::none, diff_versions, {}},
+    {"GET",    "/api/v1/tenants", k_editors, Body::none, [](Call& c) { return from(c.s.list_tenants(c.who)); }, {}},
+    {"PUT",    "/api/v1/tenants/{t}", k_editors, Body::json, [](Call& c) { return from(c.s.put_tenant(c.who, c.p("t"), c.body)); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/contracts", k_readers, Body::none, contracts_list, {}},
+    {"PUT",    "/api/v1/tenants/{t}/contracts/{c}", k_editors, Body::json, [](Call& c) { return from(c.s.put_contract(c.who, c.p("t"), c.p("c"), c.body)); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/contracts/{c}", k_readers, Body::none, [](Call& c) { return from(c.s.get_contract(c.who, c.p("t"), c.p("c"))); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/contracts/{c}/matrix", k_readers, Body::none, [](Call& c) { return from(c.s.contract_matrix(c.who, c.p("t"), c.p("c"), c.get("format"))); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/contracts/{c}/who", k_readers, Body::none, who_lookup, {}},
+    {"GET",    "/api/v1/tenants/{t}/contracts/{c}/duties", k_readers, Body::none, [](Call& c) { return from(c.s.duties(c.who, c.p("t"), c.p("c"), c.get("party"), c.get("role"))); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/contracts/{c}/summary", k_readers, Body::none, [](Call& c) { return from(c.s.summary(c.who, c.p("t"), c.p("c"))); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/contracts/{c}/options", k_readers, Body::none, [](Call& c) { return from(c.s.options(c.who, c.p("t"), c.p("c"))); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, Body::none, [](Call& c) { return from(c.s.upgrade_preview(c.who, c.p("t"), c.p("c"))); }, {}},
+    {"POST",   "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, Body::json, [](Call& c) { return from(c.s.upgrade(c.who, c.p("t"), c.p("c"), c.body)); }, {}},
+    {"GET",    "/api/v1/audit", k_admin, Body::none, audit_list, {}},
+    {"PUT",    "/api/v1/receivers/{party}", k_editors, Body::json, [](Call& c) { return from(c.s.put_receiver(c.who, "", c.p("party"), c.body)); }, {}},
+    {"GET",    "/api/v1/receivers", k_editors, Body::none, [](Call& c) { return from(c.s.list_receivers(c.who, "")); }, {}},
+    {"PUT",    "/api/v1/tenants/{t}/receivers/{party}", k_readers, Body::json, [](Call& c) { return from(c.s.put_receiver(c.who, c.p("t"), c.p("party"), c.body)); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/receivers", k_readers, Body::none, [](Call& c) { return from(c.s.list_receivers(c.who, c.p("t"))); }, {}},
+    {"POST",   "/api/v1/tenants/{t}/alertmanager", k_senders, Body::alerts, alertmanager, {}},
+    {"GET",    "/api/v1/tenants/{t}/events", k_readers, Body::none, [](Call& c) { return from(c.s.list_events(c.who, c.p("t"), c.get("status"))); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/events/{id}", k_readers, Body::none, [](Call& c) { return from(c.s.get_event(c.who, c.p("t"), c.p("id"))); }, {}},
+    {"POST",   "/api/v1/tenants/{t}/events/{id}/ack", k_readers, Body::json_opt, [](Call& c) { return from(c.s.acknowledge(c.who, c.p("t"), c.p("id"))); }, {}},
   };
   for (auto& r : routes) r.segments = split_path(r.pattern);
   return routes;
 }
+// clang-format on
+
+Response contracts_list(Call& c) {
+  // Listed through the store's scope: another tenant's list is empty, hence 404.
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& k : c.s.store().list_contracts(c.who, c.p("t"))) {
+    out.push_back({{"tenant", k.tenant},
+                   {"id", k.id},
+                   {"matrix", k.matrix},
+                   {"version", k.version},
+                   {"options", k.options},
+                   {"party", k.party},
+                   {"escalate_after", k.escalate_after}});
+  }
+  if (!c.s.store().get_tenant(c.who, c.p("t")))
+    return error(404, "not_found", "no tenant '" + c.p("t") + "'");
+  return Response{200, "application/json", out.dump(), {}};
+}
+
+Response who_lookup(Call& c) {
+  std::size_t limit = 10;
+  if (const std::string l = c.get("limit"); !l.empty()) {
+    if (l.size() > 3 || l.find_first_not_of("0123456789") != std::string::npos)
+      return error(400, "bad_limit", "limit is 1 to 100");
+    limit = std::stoul(l);
+  }
+  return from(c.s.who(c.who, c.p("t"), c.p("c"), c.get("q"), limit));
+}
+
+Response alertmanager(Call& c) {
+  if (!c.get("contract").empty() && !service::valid_id(c.get("contract")))
+    return error(400, "bad_id", "contract must be an id");
+  return from(c.s.receive_alerts(c.who, c.p("t"), c.get("contract"), c.body));
+}
+
+Response audit_list(Call& c) {
+  const std::string tenant = c.get("tenant");
+  return from(c.s.audit(c.who, tenant.empty() ? std::nullopt : std::optional<std::string>(tenant)));
+}
+
+Response diff_versions(Call& c) {
+  if (c.get("from").empty() || c.get("to").empty())
+    return error(400, "bad_query", "give from=V and to=V");
+  return from(c.s.diff(c.who, c.p("m"), c.get("from"), c.get("to")));
+}
+
+// The methods counted by name in /metrics; any other is "other", so that a client
+// inventing methods cannot grow the metrics.
+std::string_view method_label(std::string_view m) {
+  for (const std::string_view known :
+       {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    if (m == known) return known;
+  }
+  return "other";
+}
+
+// A JSON body's shape checked before it is parsed into a tree: at most `max_depth`
+// levels and no NUL in any string or key (SQLite would keep it, PostgreSQL cut it).
+// Reading stops at the first excess, so that a deep `[[[[...` costs no memory.
+class JsonGuard : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  explicit JsonGuard(std::size_t max_depth) : m_max(max_depth) {}
+  std::string problem;
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t& v) override { return clean(v); }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return deeper(); }
+  bool key(string_t& v) override { return clean(v); }
+  bool end_object() override { return shallower(); }
+  bool start_array(std::size_t) override { return deeper(); }
+  bool end_array() override { return shallower(); }
+  bool parse_error(std::size_t at, const std::string&,
+                   const nlohmann::detail::exception&) override {
+    if (problem.empty())
+      problem = "the body is not valid JSON (at byte " + std::to_string(at) + ")";
+    return false;
+  }
+
+ private:
+  bool deeper() {
+    if (++m_depth > m_max) {
+      problem = "the body nests deeper than " + std::to_string(m_max) + " levels";
+      return false;
+    }
+    return true;
+  }
+  bool shallower() {
+    --m_depth;
+    return true;
+  }
+  bool clean(const std::string& v) {
+    if (v.find('\0') != std::string::npos) {
+      problem = "the body holds a NUL character (\\u0000) in a string";
+      return false;
+    }
+    return true;
+  }
+  std::size_t m_max;
+  std::size_t m_depth = 0;
+};
 
 // Latency buckets of the histogram, in seconds.
 constexpr std::array<double, 12> k_buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -163,13 +313,25 @@ struct Api::State {
   std::unordered_map<std::string, Bucket> buckets;
 
   mutable std::mutex metrics_mutex;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t>
-      requests;  // route, method, status
+  // route (a pattern, or one of a fixed few names), method (a fixed set), status
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests;
   std::array<std::uint64_t, k_buckets.size()> latency{};
   std::uint64_t latency_count = 0;
   double latency_sum = 0;
   std::uint64_t store_errors = 0;
   std::uint64_t rate_limited = 0;
+};
+
+// What the API keeps of a request between its admission and its answer.
+struct Api::Pending {
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::string route = "unmatched";
+  std::string token = "-";
+  const Route* found = nullptr;
+  Params params;
+  Params query;
+  std::optional<Principal> who;
+  std::optional<Response> public_answer;  // /healthz and the like, answered from the headers
 };
 
 Api::Api(service::Service& service, ApiOptions options)
@@ -256,43 +418,128 @@ std::string Api::metrics() const {
   return out;
 }
 
-Response Api::handle(Request& req) {
-  const auto started = std::chrono::steady_clock::now();
-  std::string route = "unmatched";
-  std::string token_id = "-";
+Response Api::finish(Request& req, Pending& call, Response res) {
+  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  // Every answer but the portal's files (which revalidate by ETag) is never stored.
+  if (std::none_of(res.headers.begin(), res.headers.end(),
+                   [](const auto& h) { return h.first == "Cache-Control"; })) {
+    res.headers.emplace_back("Cache-Control", "no-store");
+  }
+  record(req, call.route, call.token, res.status, call.started);
+  return res;
+}
 
-  auto answer = [&]() -> Response {
+void Api::record(const Request& req, const std::string& route, const std::string& token, int status,
+                 std::chrono::steady_clock::time_point started) {
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  {
+    std::lock_guard<std::mutex> lock(m_state->metrics_mutex);
+    ++m_state->requests[{route, std::string(method_label(req.method)), status}];
+    for (std::size_t i = 0; i < k_buckets.size(); ++i) {
+      if (seconds <= k_buckets[i]) {
+        ++m_state->latency[i];
+        break;
+      }
+    }
+    ++m_state->latency_count;
+    m_state->latency_sum += seconds;
+    if (status == 429) ++m_state->rate_limited;
+  }
+  if (m_options.log) {
+    // The method comes from the client as it is: never let it break the line's UTF-8.
+    JsonOut line;
+    line.begin_object();
+    line.key("time").string(store::now_rfc3339());
+    line.key("method").string(text::valid_utf8(req.method.substr(0, 32)));
+    line.key("route").string(route);
+    line.key("status").integer(status);
+    line.key("duration_ms").number(std::round(seconds * 1e6) / 1e3);
+    line.key("token").string(token);
+    line.key("remote").string(req.remote);
+    line.end_object();
+    m_options.log(line.str());
+  }
+}
+
+void Api::refused(const Request& req, int status) {
+  auto* call = static_cast<Pending*>(req.context.get());
+  if (call != nullptr) {
+    record(req, call->route, call->token, status, call->started);
+  } else {
+    record(req, "unmatched", "-", status, std::chrono::steady_clock::now());
+  }
+}
+
+namespace {
+
+bool clean_text(std::string_view s) {
+  return s.find('\0') == std::string_view::npos && !text::find_invalid_utf8(s);
+}
+
+Response unauthenticated(const std::string& message, const char* challenge) {
+  Response r = error(401, "unauthenticated", message);
+  r.headers.emplace_back("WWW-Authenticate", challenge);
+  return r;
+}
+
+}  // namespace
+
+Admission Api::admit(Request& req) {
+  auto call = std::make_shared<Pending>();
+  req.context = call;
+  Admission out;
+  out.body_limit = m_options.preauth_body_limit;
+  auto refuse = [&](Response r) {
+    out.refuse = finish(req, *call, std::move(r));
+    return out;
+  };
+  try {
+    for (const auto& [name, value] : req.headers) {
+      if (!clean_text(value))
+        return refuse(error(400, "bad_header",
+                            "the header " + text::valid_utf8(name.substr(0, 64)) +
+                                " is not valid UTF-8 or holds a NUL"));
+    }
     const auto q = req.target.find('?');
     const std::string_view raw_path = std::string_view(req.target).substr(0, q);
     const std::string_view raw_query =
         q == std::string::npos ? std::string_view() : std::string_view(req.target).substr(q + 1);
     if (raw_path.empty() || raw_path.front() != '/')
-      return error(400, "bad_target", "the target must be a path");
+      return refuse(error(400, "bad_target", "the target must be a path"));
 
-    // Public endpoints.
+    // Public endpoints, answered from the headers.
     if (raw_path == "/healthz") {
-      route = "/healthz";
-      return Response{200, "application/json", R"({"status":"ok"})", {}};
+      call->route = "/healthz";
+      call->public_answer = Response{200, "application/json", R"({"status":"ok"})", {}};
+      return out;
     }
     if (raw_path == "/readyz") {
-      route = "/readyz";
-      if (m_service.store().ping())
-        return Response{200, "application/json", R"({"status":"ready"})", {}};
-      return Response{
-          503, "application/json", R"({"status":"store unreachable"})", {{"Retry-After", "1"}}};
+      call->route = "/readyz";
+      call->public_answer = m_service.store().ping()
+                                ? Response{200, "application/json", R"({"status":"ready"})", {}}
+                                : Response{503,
+                                           "application/json",
+                                           R"({"status":"store unreachable"})",
+                                           {{"Retry-After", "1"}}};
+      return out;
     }
     if (raw_path == "/metrics") {
-      route = "/metrics";
-      return Response{200, "text/plain; version=0.0.4; charset=utf-8", metrics(), {}};
+      call->route = "/metrics";
+      call->public_answer =
+          Response{200, "text/plain; version=0.0.4; charset=utf-8", metrics(), {}};
+      return out;
     }
     if (raw_path == "/openapi.json") {
-      route = "/openapi.json";
-      return Response{200, "application/json", m_options.openapi, {}};
+      call->route = "/openapi.json";
+      call->public_answer = Response{200, "application/json", m_options.openapi, {}};
+      return out;
     }
     // The portal's static files (docs/portal.md).
     if (auto asset = portal_asset(req.method, raw_path, req.header("if-none-match"))) {
-      route = raw_path == "/" ? "/" : "/assets/";
-      return std::move(*asset);
+      call->route = raw_path == "/" ? "/" : "/assets/";
+      call->public_answer = std::move(*asset);
+      return out;
     }
 
     // The route, its parameters and the query.
@@ -300,12 +547,13 @@ Response Api::handle(Request& req) {
     std::vector<std::string> segments;
     for (const auto& p : parts) {
       auto d = decode(p, false);
-      if (!d) return error(400, "bad_target", "bad percent-encoding in the path");
+      if (!d) return refuse(error(400, "bad_target", "bad percent-encoding in the path"));
+      if (text::find_invalid_utf8(*d))
+        return refuse(error(400, "bad_target", "the path is not valid UTF-8"));
+      if (!clean_text(*d)) return refuse(error(400, "bad_target", "the path holds a NUL (%00)"));
       segments.push_back(std::move(*d));
     }
-    const Route* found = nullptr;
     bool path_known = false;
-    Params params;
     for (const auto& r : m_state->routes) {
       if (r.segments.size() != segments.size()) continue;
       auto placeholder = [](const std::string& s) { return s.size() > 2 && s.front() == '{'; };
@@ -315,25 +563,22 @@ Response Api::handle(Request& req) {
         match = placeholder(s) || s == segments[i];
       }
       if (!match) continue;
-      // Parameters only for the route that matched.
-      Params p;
+      path_known = true;
+      if (r.method != req.method) continue;
+      call->found = &r;
       for (std::size_t i = 0; i < segments.size(); ++i) {
         const auto& s = r.segments[i];
-        if (placeholder(s)) p[s.substr(1, s.size() - 2)] = segments[i];
+        if (placeholder(s)) call->params[s.substr(1, s.size() - 2)] = segments[i];
       }
-      path_known = true;
-      if (r.method == req.method) {
-        found = &r;
-        params = std::move(p);
-        break;
-      }
+      break;
     }
-    if (!found) {
-      if (path_known) return error(405, "method_not_allowed", req.method + " is not allowed here");
-      return error(404, "not_found", "no such endpoint");
+    if (call->found == nullptr) {
+      if (path_known)
+        return refuse(error(405, "method_not_allowed",
+                            std::string(method_label(req.method)) + " is not allowed here"));
+      return refuse(error(404, "not_found", "no such endpoint"));
     }
-    route = found->pattern;
-    Params query;
+    call->route = call->found->pattern;
     for (std::size_t at = 0; at < raw_query.size();) {
       const std::size_t amp = raw_query.find('&', at);
       const std::string_view pair =
@@ -344,45 +589,41 @@ Response Api::handle(Request& req) {
       auto k = decode(pair.substr(0, eq), true);
       auto v =
           decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
-      if (!k || !v) return error(400, "bad_query", "bad percent-encoding in the query");
+      if (!k || !v) return refuse(error(400, "bad_query", "bad percent-encoding in the query"));
       // Values reach answers (a lookup's "query") and logs, which are JSON: UTF-8 only.
       if (text::find_invalid_utf8(*k) || text::find_invalid_utf8(*v))
-        return error(400, "bad_query", "the query string is not valid UTF-8");
-      query[*k] = std::move(*v);
+        return refuse(error(400, "bad_query", "the query string is not valid UTF-8"));
+      if (!clean_text(*k) || !clean_text(*v))
+        return refuse(error(400, "bad_query", "the query string holds a NUL (%00)"));
+      call->query[*k] = std::move(*v);
     }
-    for (const auto& [name, value] : params) {
+    for (const auto& [name, value] : call->params) {
       if (name == "v" || name == "id") continue;
       if (!service::valid_id(value)) {
-        return error(400, "bad_id",
-                     "'" + value.substr(0, 80) + "' is not an id ([a-z0-9][a-z0-9-]{0,62})");
+        std::string message = "'";
+        message.append(value, 0, 80);
+        message += "' is not an id ([a-z0-9][a-z0-9-]{0,62})";
+        return refuse(error(400, "bad_id", message));
       }
     }
 
-    // Authentication, then the role the route needs.
+    // Authentication, then the rate and the role, all before a byte of the body is read.
     const std::string authorization = req.header("authorization");
-    if (authorization.empty()) {
-      Response r = error(401, "unauthenticated", "send Authorization: Bearer TOKEN");
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return r;
-    }
+    if (authorization.empty())
+      return refuse(unauthenticated("send Authorization: Bearer TOKEN", "Bearer"));
     const std::string_view scheme = std::string_view(authorization).substr(0, 7);
-    if (scheme != "Bearer " && scheme != "bearer ") {
-      Response r = error(401, "unauthenticated", "the Authorization scheme must be Bearer");
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return r;
-    }
-    const auto who = m_service.authenticate(std::string_view(authorization).substr(7));
-    if (!who) {
-      Response r = error(401, "unauthenticated", "unknown or revoked token");
-      r.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-      return r;
-    }
-    token_id = who->token;
+    if (scheme != "Bearer " && scheme != "bearer ")
+      return refuse(unauthenticated("the Authorization scheme must be Bearer", "Bearer"));
+    call->who = m_service.authenticate(std::string_view(authorization).substr(7));
+    if (!call->who)
+      return refuse(unauthenticated("unknown or revoked token", "Bearer error=\"invalid_token\""));
+    const Principal& who = *call->who;
+    call->token = who.token;
     if (m_options.rate_per_second > 0) {
       std::lock_guard<std::mutex> lock(m_state->rate_mutex);
       const auto now = std::chrono::steady_clock::now();
       auto [it, fresh] =
-          m_state->buckets.try_emplace(who->token, State::Bucket{m_options.rate_burst, now});
+          m_state->buckets.try_emplace(who.token, State::Bucket{m_options.rate_burst, now});
       auto& b = it->second;
       const double elapsed = std::chrono::duration<double>(now - b.at).count();
       b.tokens = std::min(m_options.rate_burst, b.tokens + elapsed * m_options.rate_per_second);
@@ -391,176 +632,88 @@ Response Api::handle(Request& req) {
         const double wait = (1 - b.tokens) / m_options.rate_per_second;
         Response r = error(429, "rate_limited", "too many requests for this token");
         r.headers.emplace_back("Retry-After", std::to_string(static_cast<long>(std::ceil(wait))));
-        std::lock_guard<std::mutex> m(m_state->metrics_mutex);
-        ++m_state->rate_limited;
-        return r;
+        return refuse(std::move(r));
       }
       b.tokens -= 1;
     }
-    if ((found->roles & bit(who->role)) == 0) {
-      const std::string_view role = store::role_name(who->role);
-      return error(
+    if ((call->found->roles & bit(who.role)) == 0) {
+      const std::string_view role = store::role_name(who.role);
+      return refuse(error(
           403, "forbidden",
           std::string(role == "admin" || role == "editor" || role == "ingest" ? "an " : "a ") +
-              std::string(role) + " token cannot do this");
+              std::string(role) + " token cannot do this"));
     }
-
-    // A JSON body where the route takes one.
-    nlohmann::json body;
-    const bool json_body = req.method == "PUT" ||
-                           (req.method == "POST" && route != "/api/v1/matrices/{m}/versions" &&
-                            !(route == "/api/v1/tenants/{t}/events/{id}/ack" && req.body.empty()));
-    if (json_body) {
-      const std::string type = req.header("content-type");
-      if (type.substr(0, type.find(';')) != "application/json") {
-        return error(415, "unsupported_media_type", "the body must be application/json");
-      }
-      body = nlohmann::json::parse(req.body, nullptr, false);
-      if (body.is_discarded()) return error(400, "bad_json", "the body is not valid JSON");
+    switch (call->found->body) {
+      case Body::none: out.body_limit = m_options.preauth_body_limit; break;
+      case Body::json:
+      case Body::json_opt: out.body_limit = m_options.json_body_limit; break;
+      case Body::document: out.body_limit = m_options.upload_limit; break;
+      case Body::alerts: out.body_limit = m_options.alerts_body_limit; break;
     }
-    auto get = [&](const char* k) { return query.count(k) != 0U ? query[k] : std::string(); };
-    const auto& t = params["t"];
-    const auto& c = params["c"];
-    const auto& m = params["m"];
-    service::Service& s = m_service;
-
-    if (route == "/api/v1/tokens") {
-      return from(req.method == "POST" ? s.create_token(*who, body) : s.list_tokens(*who));
-    }
-    if (route == "/api/v1/tokens/{id}") return from(s.revoke_token(*who, params["id"]));
-    if (route == "/api/v1/matrices") return from(s.list_matrices(*who));
-    if (route == "/api/v1/matrices/{m}/versions") {
-      if (req.method == "GET") return from(s.list_versions(*who, m));
-      return from(s.upload(*who, m, req.header("content-type"), std::move(req.body),
-                           get("force") == "true"));
-    }
-    if (route == "/api/v1/matrices/{m}/versions/{v}")
-      return from(s.get_version(*who, m, params["v"], get("format")));
-    if (route == "/api/v1/matrices/{m}/versions/{v}/lint")
-      return from(s.get_lint(*who, m, params["v"]));
-    if (route == "/api/v1/matrices/{m}/diff") {
-      if (get("from").empty() || get("to").empty())
-        return error(400, "bad_query", "give from=V and to=V");
-      return from(s.diff(*who, m, get("from"), get("to")));
-    }
-    if (route == "/api/v1/tenants") return from(s.list_tenants(*who));
-    if (route == "/api/v1/tenants/{t}") return from(s.put_tenant(*who, t, body));
-    if (route == "/api/v1/tenants/{t}/contracts") {
-      // Listed through the store's scope: another tenant's list is empty, hence 404.
-      nlohmann::ordered_json out = nlohmann::ordered_json::array();
-      for (const auto& k : s.store().list_contracts(*who, t)) {
-        out.push_back({{"tenant", k.tenant},
-                       {"id", k.id},
-                       {"matrix", k.matrix},
-                       {"version", k.version},
-                       {"options", k.options},
-                       {"party", k.party},
-                       {"escalate_after", k.escalate_after}});
-      }
-      if (!s.store().get_tenant(*who, t)) return error(404, "not_found", "no tenant '" + t + "'");
-      return Response{200, "application/json", out.dump(), {}};
-    }
-    if (route == "/api/v1/tenants/{t}/contracts/{c}") {
-      return from(req.method == "PUT" ? s.put_contract(*who, t, c, body)
-                                      : s.get_contract(*who, t, c));
-    }
-    if (route == "/api/v1/tenants/{t}/contracts/{c}/matrix")
-      return from(s.contract_matrix(*who, t, c, get("format")));
-    if (route == "/api/v1/tenants/{t}/contracts/{c}/who") {
-      std::size_t limit = 10;
-      if (!get("limit").empty()) {
-        const std::string l = get("limit");
-        if (l.size() > 3 || l.find_first_not_of("0123456789") != std::string::npos) {
-          return error(400, "bad_limit", "limit is 1 to 100");
-        }
-        limit = std::stoul(l);
-      }
-      return from(s.who(*who, t, c, get("q"), limit));
-    }
-    if (route == "/api/v1/tenants/{t}/contracts/{c}/duties")
-      return from(s.duties(*who, t, c, get("party"), get("role")));
-    if (route == "/api/v1/tenants/{t}/contracts/{c}/summary") return from(s.summary(*who, t, c));
-    if (route == "/api/v1/tenants/{t}/contracts/{c}/options") return from(s.options(*who, t, c));
-    if (route == "/api/v1/tenants/{t}/contracts/{c}/upgrade") {
-      return from(req.method == "GET" ? s.upgrade_preview(*who, t, c)
-                                      : s.upgrade(*who, t, c, body));
-    }
-    if (route == "/api/v1/receivers/{party}")
-      return from(s.put_receiver(*who, "", params["party"], body));
-    if (route == "/api/v1/receivers") return from(s.list_receivers(*who, ""));
-    if (route == "/api/v1/tenants/{t}/receivers/{party}")
-      return from(s.put_receiver(*who, t, params["party"], body));
-    if (route == "/api/v1/tenants/{t}/receivers") return from(s.list_receivers(*who, t));
-    if (route == "/api/v1/tenants/{t}/alertmanager") {
-      if (!get("contract").empty() && !service::valid_id(get("contract")))
-        return error(400, "bad_id", "contract must be an id");
-      return from(s.receive_alerts(*who, t, get("contract"), body));
-    }
-    if (route == "/api/v1/tenants/{t}/events") return from(s.list_events(*who, t, get("status")));
-    if (route == "/api/v1/tenants/{t}/events/{id}") return from(s.get_event(*who, t, params["id"]));
-    if (route == "/api/v1/tenants/{t}/events/{id}/ack")
-      return from(s.acknowledge(*who, t, params["id"]));
-    if (route == "/api/v1/audit") {
-      const std::string tenant = get("tenant");
-      return from(
-          s.audit(*who, tenant.empty() ? std::nullopt : std::optional<std::string>(tenant)));
-    }
-    return error(404, "not_found", "no such endpoint");
-  };
-
-  Response res;
-  try {
-    res = answer();
+    return out;
   } catch (const store::Error& e) {
-    {
-      std::lock_guard<std::mutex> lock(m_state->metrics_mutex);
-      ++m_state->store_errors;
-    }
-    if (e.transient()) {
-      res = error(503, "store_unavailable", "the store is busy or unreachable: try again");
-      res.headers.emplace_back("Retry-After", "1");
-    } else if (std::string_view(e.what()) == "forbidden") {
-      res = error(403, "forbidden", "this token cannot do this");
-    } else {
-      res = error(500, "store_error", "the store refused the operation");
-    }
+    return refuse(store_failure(e));
   }
-  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  // Every answer but the portal's files (which revalidate by ETag) is never stored.
-  if (std::none_of(res.headers.begin(), res.headers.end(),
-                   [](const auto& h) { return h.first == "Cache-Control"; })) {
-    res.headers.emplace_back("Cache-Control", "no-store");
-  }
+}
 
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+Response Api::store_failure(const store::Error& e) {
   {
     std::lock_guard<std::mutex> lock(m_state->metrics_mutex);
-    ++m_state->requests[{route, req.method, res.status}];
-    for (std::size_t i = 0; i < k_buckets.size(); ++i) {
-      if (seconds <= k_buckets[i]) {
-        ++m_state->latency[i];
-        break;
+    ++m_state->store_errors;
+  }
+  if (e.transient()) {
+    Response r = error(503, "store_unavailable", "the store is busy or unreachable: try again");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
+  if (std::string_view(e.what()) == "forbidden")
+    return error(403, "forbidden", "this token cannot do this");
+  return error(500, "store_error", "the store refused the operation");
+}
+
+Response Api::handle(Request& req) {
+  if (!req.context) {
+    // Called without an admission (a caller that has no headers phase): admit now.
+    auto admission = admit(req);
+    if (admission.refuse) return std::move(*admission.refuse);
+    if (req.body.size() > admission.body_limit) {
+      auto& call = *static_cast<Pending*>(req.context.get());
+      return finish(req, call, error(413, "bad_request", "the body is too large"));
+    }
+  }
+  auto& call = *static_cast<Pending*>(req.context.get());
+  if (call.public_answer) return finish(req, call, std::move(*call.public_answer));
+  Response res;
+  try {
+    nlohmann::json body;
+    const Body kind = call.found->body;
+    if (kind == Body::json || kind == Body::alerts ||
+        (kind == Body::json_opt && !req.body.empty())) {
+      const std::string type = req.header("content-type");
+      if (type.substr(0, type.find(';')) != "application/json")
+        return finish(req, call,
+                      error(415, "unsupported_media_type", "the body must be application/json"));
+      JsonGuard guard(m_options.json_max_depth);
+      if (!nlohmann::json::sax_parse(req.body, &guard) || !guard.problem.empty())
+        return finish(req, call,
+                      error(400, "bad_json",
+                            guard.problem.empty() ? "the body is not valid JSON" : guard.problem));
+      body = nlohmann::json::parse(req.body, nullptr, false);
+      if (body.is_discarded())
+        return finish(req, call, error(400, "bad_json", "the body is not valid JSON"));
+      if (kind != Body::document) {
+        req.body.clear();
+        req.body.shrink_to_fit();
       }
     }
-    ++m_state->latency_count;
-    m_state->latency_sum += seconds;
+    Call c{req, *call.who, call.params, call.query, body, m_service};
+    res = call.found->handler(c);
+  } catch (const store::Error& e) {
+    res = store_failure(e);
+  } catch (const std::exception&) {
+    res = error(500, "internal", "internal error");
   }
-  if (m_options.log) {
-    // The method comes from the client as it is: never let it break the line's UTF-8.
-    JsonOut line;
-    line.begin_object();
-    line.key("time").string(store::now_rfc3339());
-    line.key("method").string(text::valid_utf8(req.method));
-    line.key("route").string(route);
-    line.key("status").integer(res.status);
-    line.key("duration_ms").number(std::round(seconds * 1e6) / 1e3);
-    line.key("token").string(token_id);
-    line.key("remote").string(req.remote);
-    line.end_object();
-    m_options.log(line.str());
-  }
-  return res;
+  return finish(req, call, std::move(res));
 }
 
 }  // namespace racine::server

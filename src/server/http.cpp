@@ -1,5 +1,7 @@
 #include "server/http.h"
 
+#include <sys/resource.h>
+
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -51,30 +53,52 @@ void HttpServer::after_turn(std::function<void()> fn) {
 // One io_context per thread, each run by its thread alone: a connection lives on one
 // of them from accept to close (assigned in turn), so its handlers never run
 // concurrently and need no strand, and threads do not wake each other for every
-// request. The acceptor, the signals and the drain timer live on the first.
+// request. The acceptor, the signals and the timers live on the first.
 struct HttpServer::Impl {
   using Guard = net::executor_work_guard<net::io_context::executor_type>;
   HttpOptions options;
-  Handler handler;
+  Handlers handlers;
   std::vector<std::unique_ptr<net::io_context>> contexts;
   std::vector<Guard> guards;  // keep the contexts running while they have no connection
   std::size_t next = 0;       // the context of the next connection (acceptor's thread only)
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::steady_timer drain;
+  net::steady_timer accept_pause;  // accepting again after EMFILE or at the cap
+  std::chrono::milliseconds backoff{0};
+  std::size_t cap = 0;  // connections open at once
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> sessions{0};
   std::mutex mutex;
   std::set<std::shared_ptr<Session>> live;  // guarded by mutex; a session removes itself
 
-  Impl(HttpOptions o, Handler h)
+  Impl(HttpOptions o, Handlers h)
       : options(std::move(o)),
-        handler(std::move(h)),
+        handlers(std::move(h)),
         contexts(make_contexts(options.threads)),
         acceptor(*contexts.front()),
         signals(*contexts.front(), SIGINT, SIGTERM),
-        drain(*contexts.front()) {
+        drain(*contexts.front()),
+        accept_pause(*contexts.front()) {
     for (auto& c : contexts) guards.emplace_back(c->get_executor());
+    cap = options.max_connections;
+    if (cap == 0) {
+      // The descriptor limit, raised to its hard ceiling, less what the rest of the
+      // process needs: never accept so many that a store connection or a delivery
+      // cannot open a socket.
+      rlimit lim{};
+      if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+        if (lim.rlim_cur < lim.rlim_max) {
+          rlimit raised = lim;
+          raised.rlim_cur = lim.rlim_max == RLIM_INFINITY ? 65536 : lim.rlim_max;
+          if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+        }
+        const std::size_t n = lim.rlim_cur == RLIM_INFINITY ? 65536 : lim.rlim_cur;
+        cap = n > options.fd_reserve + 16 ? n - options.fd_reserve : 16;
+      } else {
+        cap = 1024;
+      }
+    }
   }
 
   static std::vector<std::unique_ptr<net::io_context>> make_contexts(std::size_t threads) {
@@ -90,11 +114,19 @@ struct HttpServer::Impl {
   }
 
   void accept();
+  void accept_later(std::chrono::milliseconds wait);
+  bool close_longest_idle();
   void begin_stop();
   void session_ended();
 };
 
 namespace {
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -106,23 +138,49 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void start() {
-    net::dispatch(m_stream.get_executor(), [self = shared_from_this()] { self->read_header(); });
+    net::dispatch(m_stream.get_executor(), [self = shared_from_this()] { self->wait_request(); });
   }
 
-  // From the shutdown: close now unless a request is being answered.
+  // From the shutdown, or to make room under pressure: close now unless a request is
+  // being answered.
   void close_if_idle() {
     net::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
       if (!self->m_busy) self->close();
     });
   }
 
+  // Since when the connection waits for a request (0: it is answering one, or closing).
+  [[nodiscard]] std::int64_t idle_since() const { return m_idle_since.load(); }
+  // Chosen to be closed to make room (so that it is not chosen twice).
+  bool claim_for_eviction() { return !m_evicting.exchange(true); }
+
  private:
-  void read_header() {
+  // Between requests: wait for the next one's first byte (idle timeout), then give the
+  // whole request one deadline.
+  void wait_request() {
     if (m_server.stopping) return close();
+    m_busy = false;
+    m_idle_since = steady_ms();
+    if (m_buffer.size() > 0) return begin_request();  // pipelined: already here
+    m_stream.expires_after(m_first ? m_server.options.read_timeout : m_server.options.idle_timeout);
+    m_stream.async_read_some(
+        m_buffer.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+          if (ec) return self->close();  // idle timeout, or the client left: no request
+          self->m_buffer.commit(n);
+          self->begin_request();
+        });
+  }
+
+  void begin_request() {
+    m_busy = true;
+    m_idle_since = 0;
+    m_first = false;
+    m_request = Request{};
+    m_request.remote = m_remote;
     m_parser.emplace();
     m_parser->body_limit(m_server.options.body_limit);
     m_parser->header_limit(static_cast<std::uint32_t>(m_server.options.header_limit));
-    m_stream.expires_after(m_first ? m_server.options.read_timeout : m_server.options.idle_timeout);
+    m_stream.expires_after(m_server.options.read_timeout);  // the request's one deadline
     http::async_read_header(
         m_stream, m_buffer, *m_parser,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -130,14 +188,30 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_header(beast::error_code ec) {
     if (ec) return on_read_error(ec);
-    m_busy = true;
-    m_first = false;
-    m_stream.expires_after(m_server.options.read_timeout);
     const auto& req = m_parser->get();
-    if (const auto length = m_parser->content_length();
-        length && *length > m_server.options.body_limit) {
-      return fail(
-          413, "the body is larger than " + std::to_string(m_server.options.body_limit) + " bytes");
+    m_request.method = std::string(req.method_string());
+    m_request.target = std::string(req.target());
+    for (const auto& f : req) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      m_request.headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    Admission admission;
+    try {
+      admission = m_server.handlers.admit(m_request);
+    } catch (const std::exception&) {
+      return fail(500, "internal error");
+    }
+    if (admission.refuse) {
+      // Answered from the headers: the body, if any, is never read (nor `100 Continue`
+      // sent); the connection closes after the answer.
+      m_linger = true;
+      return write(std::move(*admission.refuse), false);
+    }
+    const std::size_t limit = std::min(admission.body_limit, m_server.options.body_limit);
+    m_parser->body_limit(limit);
+    if (const auto length = m_parser->content_length(); length && *length > limit) {
+      return fail(413, "the body is larger than " + std::to_string(limit) + " bytes");
     }
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
@@ -160,45 +234,56 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read_error(beast::error_code ec) {
     if (ec == http::error::body_limit) return fail(413, "the body is too large");
     if (ec == http::error::header_limit) return fail(431, "the request's headers are too large");
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-        ec == net::error::eof) {
+    if (ec == beast::error::timeout) {
+      // The deadline passed mid-request (the socket is closed: no answer can be sent).
+      report(408);
+      return close();
+    }
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == net::error::connection_reset || ec == net::error::eof ||
+        ec == http::error::partial_message) {
+      report(499);  // the client left mid-request (nginx's code for it)
       return close();
     }
     if (ec.category() == http::make_error_code(http::error::bad_target).category())
       return fail(400, "malformed HTTP request");
+    report(400);
     return close();
+  }
+
+  void report(int status) {
+    if (!m_server.handlers.refused) return;
+    try {
+      m_server.handlers.refused(m_request, status);
+    } catch (const std::exception&) {
+      // The log is lost, not the connection.
+    }
   }
 
   void on_body(beast::error_code ec) {
     if (ec) return on_read_error(ec);
     auto& req = m_parser->get();
-    Request r;
-    r.method = std::string(req.method_string());
-    r.target = std::string(req.target());
-    for (const auto& f : req) {
-      std::string name(f.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      r.headers.emplace_back(std::move(name), std::string(f.value()));
-    }
-    r.body = std::move(req.body());
-    r.remote = m_remote;
+    m_request.body = std::move(req.body());
     const bool keep_alive = req.keep_alive();
     Response out;
     try {
-      out = m_server.handler(r);
+      out = m_server.handlers.handle(m_request);
     } catch (const std::exception&) {
+      report(500);
       out = Response{500,
                      "application/json",
                      R"({"error":{"code":"internal","message":"internal error"}})",
                      {}};
     }
+    m_request.body.clear();
+    m_request.body.shrink_to_fit();
     write(std::move(out), keep_alive && !m_server.stopping);
   }
 
   void fail(int status, const std::string& message) {
     m_busy = true;
     m_linger = true;
+    report(status);
     Response out{status,
                  "application/json",
                  R"({"error":{"code":"bad_request","message":")" + message + R"("}})",
@@ -218,16 +303,18 @@ class Session : public std::enable_shared_from_this<Session> {
     m_stream.expires_after(m_server.options.read_timeout);
     http::async_write(m_stream, *res,
                       [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-                        self->m_busy = false;
-                        if (ec || !res->keep_alive() || self->m_server.stopping)
+                        if (ec || !res->keep_alive() || self->m_server.stopping) {
+                          self->m_busy = false;
                           return self->close();
-                        self->read_header();
+                        }
+                        self->wait_request();
                       });
   }
 
   // After an error answer the client may still be sending (a body too large, headers
-  // too long): closing with unread data would reset the connection and lose the answer,
-  // so stop sending, then read and drop up to 1 MiB for at most 2 s, then close.
+  // too long, a request refused before its body): closing with unread data would reset
+  // the connection and lose the answer, so stop sending, then read and drop up to 1 MiB
+  // for at most 2 s, then close.
   void linger() {
     m_linger = false;
     beast::error_code ec;
@@ -249,6 +336,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (m_closed) return;
     if (m_linger) return linger();
     m_closed = true;
+    m_idle_since = 0;
     beast::error_code ec;
     m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     m_stream.close();
@@ -265,7 +353,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> m_parser;
   HttpServer::Impl& m_server;
   std::string m_remote;
-  bool m_busy = false;
+  Request m_request;
+  std::atomic<bool> m_busy{false};
+  std::atomic<std::int64_t> m_idle_since{0};
+  std::atomic<bool> m_evicting{false};
   bool m_first = true;
   bool m_closed = false;
   bool m_linger = false;
@@ -275,14 +366,55 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+bool HttpServer::Impl::close_longest_idle() {
+  std::shared_ptr<Session> oldest;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::int64_t since = 0;
+    for (const auto& s : live) {
+      const std::int64_t t = s->idle_since();
+      if (t != 0 && (since == 0 || t < since)) {
+        since = t;
+        oldest = s;
+      }
+    }
+  }
+  if (!oldest || !oldest->claim_for_eviction()) return false;
+  oldest->close_if_idle();
+  return true;
+}
+
+void HttpServer::Impl::accept_later(std::chrono::milliseconds wait) {
+  accept_pause.expires_after(wait);
+  accept_pause.async_wait([this](beast::error_code ec) {
+    if (!ec && !stopping) accept();
+  });
+}
+
 void HttpServer::Impl::accept() {
+  if (stopping) return;
+  // At the cap: make room by closing the connection idle the longest, and accept again
+  // once it is gone; with none idle, wait (the listen queue holds the newcomers).
+  if (sessions >= cap) {
+    const bool freed = close_longest_idle();
+    backoff = freed ? std::chrono::milliseconds(5)
+                    : std::min(std::chrono::milliseconds(500),
+                               std::max(std::chrono::milliseconds(20), backoff * 2));
+    return accept_later(backoff);
+  }
   net::io_context& target = *contexts[next];
   next = (next + 1) % contexts.size();
   acceptor.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (stopping || ec == net::error::operation_aborted) return;
-      return accept();  // e.g. too many open files: keep serving the others
+      // Out of descriptors (EMFILE, ENFILE) or memory: accepting again at once would
+      // spin on the same error. Free an idle connection and back off.
+      close_longest_idle();
+      backoff = std::min(std::chrono::milliseconds(1000),
+                         std::max(std::chrono::milliseconds(50), backoff * 2));
+      return accept_later(backoff);
     }
+    backoff = std::chrono::milliseconds(0);
     if (stopping) return;
     ++sessions;
     auto s = std::make_shared<Session>(std::move(socket), *this);
@@ -300,6 +432,7 @@ void HttpServer::Impl::begin_stop() {
   net::dispatch(acceptor.get_executor(), [this] {
     beast::error_code ec;
     acceptor.close(ec);
+    accept_pause.cancel();
   });
   signals.cancel();
   std::vector<std::shared_ptr<Session>> now;
@@ -319,8 +452,8 @@ void HttpServer::Impl::session_ended() {
   if (--sessions == 0 && stopping) net::post(*contexts.front(), [this] { drain.cancel(); });
 }
 
-HttpServer::HttpServer(HttpOptions options, Handler handler)
-    : m_impl(std::make_unique<Impl>(std::move(options), std::move(handler))) {
+HttpServer::HttpServer(HttpOptions options, Handlers handlers)
+    : m_impl(std::make_unique<Impl>(std::move(options), std::move(handlers))) {
   auto& a = m_impl->acceptor;
   beast::error_code ec;
   const auto address = net::ip::make_address(m_impl->options.address, ec);
@@ -342,6 +475,10 @@ HttpServer::~HttpServer() = default;
 
 std::uint16_t HttpServer::port() const {
   return m_impl->acceptor.local_endpoint().port();
+}
+
+std::size_t HttpServer::max_connections() const {
+  return m_impl->cap;
 }
 
 void HttpServer::stop() {

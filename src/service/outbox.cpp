@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 
+#include "core/escape.h"
 #include "notify/send.h"
 
 namespace racine::service {
@@ -21,19 +22,20 @@ Outbox::Outbox(Service& service, OutboxOptions options)
     : m_service(service), m_options(std::move(options)) {}
 
 Outbox::~Outbox() {
-  m_stop = true;
-  wake();
   {
     std::lock_guard<std::mutex> lock(m_mutex);
+    m_stop = true;
     m_woken = true;
   }
-  m_wake.notify_all();
+  m_dispatch.notify_all();
+  m_work.notify_all();
   for (auto& t : m_threads) t.join();
 }
 
 void Outbox::start() {
+  m_threads.emplace_back([this] { dispatch(); });
   for (std::size_t i = 0; i < std::max<std::size_t>(m_options.workers, 1); ++i)
-    m_threads.emplace_back([this] { loop(); });
+    m_threads.emplace_back([this] { sender(); });
 }
 
 void Outbox::wake() {
@@ -41,34 +43,172 @@ void Outbox::wake() {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_woken = true;
   }
-  m_wake.notify_one();
+  m_dispatch.notify_one();
 }
 
-void Outbox::loop() {
+std::string destination_of(const store::Receiver& r) {
+  if (r.type == "email") return "smtp";
+  const auto host = notify::url_host(r.target);
+  const auto scheme_end = r.target.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : r.target.substr(0, scheme_end);
+  std::string port;
+  const std::size_t authority = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const std::size_t path = r.target.find_first_of("/?#", authority);
+  const std::string hostport =
+      r.target.substr(authority, path == std::string::npos ? path : path - authority);
+  if (const auto colon = hostport.rfind(':');
+      colon != std::string::npos && hostport.find(']', colon) == std::string::npos)
+    port = hostport.substr(colon + 1);
+  if (port.empty()) port = scheme == "https" ? "443" : "80";
+  return scheme + "://" + host.value_or(hostport) + ":" + port;
+}
+
+void Outbox::renew_leases(std::int64_t now) {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ids.assign(m_sending.begin(), m_sending.end());
+  }
+  try {
+    m_service.store().renew_leases(ids, now + m_options.lease_ms);
+  } catch (const std::exception&) {
+    // The store is unreachable: the leases may run out, and a delivery be sent twice
+    // (at least once); the next renewal tries again.
+  }
+}
+
+void Outbox::dispatch() {
+  auto& store = m_service.store();
+  std::int64_t next_prune = 0;
+  std::int64_t next_renewal = 0;
+  const std::int64_t renew_every = std::max<std::int64_t>(m_options.lease_ms / 3, 200);
   while (!m_stop) {
-    std::size_t tried = 0;
-    try {
-      tried = run_once();
-    } catch (const std::exception&) {
-      // The store is unreachable or busy: the deliveries stay pending; try again later.
-      tried = 0;
+    const std::int64_t now = store::now_ms();
+    if (now >= next_renewal) {
+      renew_leases(now);
+      next_renewal = now + renew_every;
     }
-    if (tried > 0) continue;
+    if (now >= next_prune) {
+      // Every instance may run it: the deletes are idempotent.
+      next_prune = now + m_options.prune_every_ms;
+      try {
+        const auto& l = m_service.limits();
+        store.prune_events(now - l.events_retention_ms, l.events_max);
+      } catch (const std::exception&) {
+        // Tried again at the next period.
+      }
+    }
+    // What may be claimed: as many as free senders, none for receivers at their limit
+    // or destinations whose circuit is open.
+    std::size_t free = 0;
+    std::vector<std::string> skip;
+    {
+      std::unique_lock<std::mutex> lock(m_mutex);
+      m_dispatch.wait_for(lock, std::chrono::milliseconds(renew_every),
+                          [&] { return m_stop || m_in_flight < m_options.workers; });
+      if (m_stop) break;
+      free = m_options.workers - std::min(m_options.workers, m_in_flight);
+      for (const auto& [group, n] : m_group_in_flight) {
+        if (n >= m_options.per_receiver) skip.push_back(group);
+      }
+      for (const auto& [group, dest] : m_group_destination) {
+        const auto b = m_breakers.find(dest);
+        const bool open = b != m_breakers.end() && b->second.open_until > now;
+        const bool probing = b != m_breakers.end() &&
+                             b->second.failures >= m_options.breaker_failures &&
+                             m_dest_in_flight[dest] > 0;
+        if ((open || probing) && std::find(skip.begin(), skip.end(), group) == skip.end())
+          skip.push_back(group);
+      }
+    }
+    if (free == 0) continue;
+    std::vector<store::Claimed> claimed;
+    try {
+      claimed = store.claim_deliveries(now, m_options.lease_ms, free, m_options.per_receiver, skip);
+    } catch (const std::exception&) {
+      claimed.clear();  // the store is unreachable or busy: the deliveries stay pending
+    }
+    std::vector<std::pair<std::string, std::int64_t>> give_back;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      for (auto& c : claimed) {
+        Job job;
+        job.group = c.event.tenant + "/" + c.delivery.party;
+        job.destination = c.receiver ? destination_of(*c.receiver) : "none";
+        m_group_destination[job.group] = job.destination;
+        const auto b = m_breakers.find(job.destination);
+        const bool tripped =
+            b != m_breakers.end() && b->second.failures >= m_options.breaker_failures;
+        if (tripped && b->second.open_until > now) {
+          give_back.emplace_back(c.delivery.id, b->second.open_until);
+          continue;
+        }
+        if (m_group_in_flight[job.group] >= m_options.per_receiver ||
+            (tripped && m_dest_in_flight[job.destination] > 0)) {
+          give_back.emplace_back(c.delivery.id, now);  // claimed again when a place frees
+          continue;
+        }
+        ++m_group_in_flight[job.group];
+        ++m_dest_in_flight[job.destination];
+        ++m_in_flight;
+        m_sending.insert(c.delivery.id);
+        job.claimed = std::move(c);
+        m_queue.push_back(std::move(job));
+      }
+    }
+    m_work.notify_all();
+    for (const auto& [id, due] : give_back) {
+      try {
+        store.delivery_release(id, due);
+      } catch (const std::exception&) {
+        // Due again when its lease ends.
+      }
+    }
+    if (!claimed.empty() && give_back.size() < claimed.size()) continue;
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_wake.wait_for(lock, std::chrono::milliseconds(m_options.poll_ms),
-                    [&] { return m_woken || m_stop.load(); });
+    m_dispatch.wait_for(lock, std::chrono::milliseconds(std::min(m_options.poll_ms, renew_every)),
+                        [&] { return m_woken || m_stop.load(); });
     m_woken = false;
   }
 }
 
-std::size_t Outbox::run_once() {
-  auto& store = m_service.store();
-  const auto claimed = store.claim_deliveries(store::now_ms(), m_options.lease_ms, 8);
-  for (const auto& c : claimed) {
-    if (m_stop) break;  // the rest stay claimed until their lease ends: sent later
-    send_one(c);
+void Outbox::sender() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock<std::mutex> lock(m_mutex);
+      m_work.wait(lock, [&] { return m_stop || !m_queue.empty(); });
+      if (m_queue.empty()) return;  // stopping; what was queued stays claimed until its lease ends
+      job = std::move(m_queue.front());
+      m_queue.pop_front();
+    }
+    bool transport_failed = false;
+    try {
+      send_one(job.claimed, transport_failed);
+    } catch (const std::exception&) {
+      // The outcome could not be recorded: the delivery is due again when its lease ends.
+    }
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_sending.erase(job.claimed.delivery.id);
+      if (--m_group_in_flight[job.group] == 0) m_group_in_flight.erase(job.group);
+      if (--m_dest_in_flight[job.destination] == 0) m_dest_in_flight.erase(job.destination);
+      --m_in_flight;
+      if (job.destination != "none") {
+        auto& b = m_breakers[job.destination];
+        if (!transport_failed) {
+          b = Breaker{};
+        } else if (++b.failures >= m_options.breaker_failures) {
+          const std::int64_t open = std::min<std::int64_t>(
+              300000, m_options.breaker_open_ms << std::min<std::size_t>(b.trips, 4));
+          b.open_until = store::now_ms() + open;
+          ++b.trips;
+        }
+      }
+      m_woken = true;
+    }
+    m_dispatch.notify_one();
   }
-  return claimed.size();
 }
 
 namespace {
@@ -85,8 +225,9 @@ std::string email_subject(const store::Claimed& c) {
     activity = a["title"].get<std::string>();
   std::string kind = c.delivery.kind;
   std::transform(kind.begin(), kind.end(), kind.begin(), ::toupper);
-  return fmt::format("[racine] {} {}: {} ({}/{})", kind, alertname,
-                     c.event.gray_zone ? "gray zone" : activity, c.event.tenant, c.event.contract);
+  return fmt::format("[racine] {} {}: {} ({}/{})", kind, text::escape_controls(alertname),
+                     c.event.gray_zone ? "gray zone" : text::escape_controls(activity),
+                     c.event.tenant, c.event.contract);
 }
 
 std::string email_body(const store::Claimed& c, const std::string& ack_base) {
@@ -96,17 +237,25 @@ std::string email_body(const store::Claimed& c, const std::string& ack_base) {
   if (c.event.gray_zone) {
     out += "No rule of the contract's matrix classifies this alert: gray zone.\n";
   } else {
-    out += fmt::format("Activity: {} ({})\nSection: {}\n", j["activity"].value("title", ""),
-                       j["activity"].value("id", ""), j["activity"].value("section", ""));
+    out += fmt::format("Activity: {} ({})\nSection: {}\n",
+                       text::escape_controls(j["activity"].value("title", "")),
+                       text::escape_controls(j["activity"].value("id", "")),
+                       text::escape_controls(j["activity"].value("section", "")));
   }
   out += fmt::format("Tenant: {}, contract: {}\nAlert: {}, since {}\n\nLabels:\n", c.event.tenant,
-                     c.event.contract, j["alert"]["status"].get<std::string>(), c.event.starts_at);
+                     c.event.contract, j["alert"]["status"].get<std::string>(),
+                     text::escape_controls(c.event.starts_at));
+  // Label and annotation values come from the tenant's alerts: escaped, so that a
+  // newline in one cannot start a line of racine's own text (a forged "Acknowledge" link).
+  auto value = [](const nlohmann::json& v) {
+    return text::escape_controls(v.is_string() ? v.get<std::string>() : v.dump());
+  };
   for (const auto& [k, v] : j["alert"]["labels"].items())
-    out += fmt::format("  {}={}\n", k, v.is_string() ? v.get<std::string>() : v.dump());
+    out += fmt::format("  {}={}\n", text::escape_controls(k), value(v));
   if (!j["alert"]["annotations"].empty()) {
     out += "Annotations:\n";
     for (const auto& [k, v] : j["alert"]["annotations"].items())
-      out += fmt::format("  {}: {}\n", k, v.is_string() ? v.get<std::string>() : v.dump());
+      out += fmt::format("  {}: {}\n", text::escape_controls(k), value(v));
   }
   out += fmt::format("\nAcknowledge (POST with your token): {}\n", j["ack_url"].get<std::string>());
   return out;
@@ -114,7 +263,7 @@ std::string email_body(const store::Claimed& c, const std::string& ack_base) {
 
 }  // namespace
 
-void Outbox::send_one(const store::Claimed& c) {
+void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
   auto& store = m_service.store();
   auto& counters = m_service.routing_counters();
   notify::Outcome outcome;
@@ -128,6 +277,9 @@ void Outbox::send_one(const store::Claimed& c) {
     w.idempotency_key = c.delivery.id;
     w.secret = c.receiver->secret;
     w.timeout_ms = m_options.timeout_ms;
+    w.proxy = m_options.proxy;
+    // A tenant's own receiver: the address dialled is checked again (notify/egress.h).
+    if (!c.receiver->by_provider) w.policy = &m_service.egress();
     outcome = notify::post(w);
   } else if (c.receiver->type == "email") {
     if (m_options.smtp_relay.empty()) {
@@ -146,6 +298,10 @@ void Outbox::send_one(const store::Claimed& c) {
   } else {
     outcome.error = "unknown receiver type '" + c.receiver->type + "'";
   }
+  // What counts against the destination's circuit: it did not answer, or answered 5xx
+  // or 429 (a 4xx is the delivery's problem, not the destination's health).
+  failed_transport = c.receiver && !outcome.ok &&
+                     (outcome.status == 0 || outcome.status >= 500 || outcome.status == 429);
   if (outcome.ok) {
     store.delivery_sent(c.delivery.id);
     ++counters.deliveries_sent;

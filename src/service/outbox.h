@@ -1,18 +1,29 @@
 #pragma once
-// The outbox worker of `racine serve`: sends the deliveries that alert routing recorded
+// The outbox of `racine serve`: sends the deliveries that alert routing recorded
 // (service/routing.cpp) to the receivers configured for each party, and records what
 // happened. At least once: a delivery is claimed for a lease, sent, then marked sent;
-// an instance that dies in between leaves it due again when the lease ends, and the
-// receiver deduplicates by its Idempotency-Key (the delivery id). A failure is retried
-// with exponential backoff and full jitter (a Retry-After the receiver sends is
-// honoured) until the delivery is older than the maximum age; then it is dead-lettered.
-// Several instances on one PostgreSQL claim with FOR UPDATE SKIP LOCKED: each delivery
-// is sent by one of them at a time.
+// the lease is renewed while the send is in flight, and an instance that dies in
+// between leaves it due again when the lease ends; the receiver deduplicates by its
+// Idempotency-Key (the delivery id). A failure is retried with exponential backoff and
+// full jitter (a Retry-After the receiver sends is honoured) until the delivery is older
+// than the maximum age; then it is dead-lettered.
+//
+// Fair (docs/routing.md, "The outbox"): one dispatcher claims due deliveries only when a
+// sender is free, each receiver's oldest before any receiver's second, at most
+// `per_receiver` of one receiver in flight; `workers` senders send concurrently. A
+// destination that keeps failing opens its circuit breaker: its deliveries wait, without
+// an attempt counted, until one probe goes through. So a receiver that never answers
+// holds at most `per_receiver` senders, and every other tenant's pages go on.
+// Several instances on one PostgreSQL claim with one UPDATE that re-checks each row it
+// locks: each delivery is sent by one of them at a time.
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,17 +33,26 @@
 namespace racine::service {
 
 struct OutboxOptions {
-  std::size_t workers = 2;
-  std::int64_t poll_ms = 500;                        // how often an idle worker looks for due work
-  std::int64_t lease_ms = 60000;                     // a claim's lifetime
-  std::int64_t timeout_ms = 10000;                   // one attempt's
-  std::int64_t backoff_initial_ms = 1000;            // the first retry waits up to this
-  std::int64_t backoff_max_ms = 300000;              // no retry waits more (Retry-After aside)
-  std::int64_t max_age_ms = 86400000;                // then dead-lettered
+  std::size_t workers = 16;                // sends in flight at once
+  std::size_t per_receiver = 2;            // sends in flight to one receiver (tenant and party)
+  std::size_t breaker_failures = 5;        // consecutive failures that open a destination's circuit
+  std::int64_t breaker_open_ms = 30000;    // then no attempt for this long (doubling, to 5 min)
+  std::int64_t poll_ms = 500;              // how often an idle dispatcher looks for due work
+  std::int64_t lease_ms = 60000;           // a claim's lifetime (renewed while sending)
+  std::int64_t timeout_ms = 10000;         // one attempt's
+  std::int64_t backoff_initial_ms = 1000;  // the first retry waits up to this
+  std::int64_t backoff_max_ms = 300000;    // no retry waits more (Retry-After aside)
+  std::int64_t max_age_ms = 86400000;      // then dead-lettered
   std::string public_url = "http://127.0.0.1:8080";  // the base of ack links
   std::string smtp_relay;                            // smtp://host:port; "" : no email
   std::string smtp_from = "racine@localhost";
+  std::string proxy;                    // every webhook through this HTTP proxy ("" : none)
+  std::int64_t prune_every_ms = 60000;  // events past retention or count (Limits) deleted
 };
+
+// A delivery's destination, for its circuit breaker: a webhook URL's scheme, host and
+// port ("https://hooks.example:443"), or "smtp" for every email.
+std::string destination_of(const store::Receiver& r);
 
 // The wait before retry number `attempts` (1 for the first retry): uniform in
 // [0, min(max, initial * 2^(attempts-1))] ("full jitter"), `random` being 64 random bits.
@@ -46,24 +66,43 @@ class Outbox {
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
-  // Starts the workers (threads); the destructor stops and joins them, letting the
-  // attempts in flight end (each is bounded by its timeout).
+  // Starts the dispatcher and the senders (threads); the destructor stops and joins
+  // them, letting the attempts in flight end (each is bounded by its timeout).
   void start();
-  // Tells an idle worker that work may be due now (new alerts were recorded).
+  // Tells the dispatcher that work may be due now (new alerts were recorded).
   void wake();
-  // One pass of one worker: claims what is due and sends it; returns how many it tried.
-  std::size_t run_once();
 
  private:
-  void send_one(const store::Claimed& c);
-  void loop();
+  struct Breaker {
+    std::size_t failures = 0;  // consecutive
+    std::size_t trips = 0;     // times opened since the last success
+    std::int64_t open_until = 0;
+  };
+  struct Job {
+    store::Claimed claimed;
+    std::string group;        // "tenant/party"
+    std::string destination;  // destination_of
+  };
+
+  void dispatch();
+  void sender();
+  void send_one(const store::Claimed& c, bool& failed_transport);
+  void renew_leases(std::int64_t now);
 
   Service& m_service;
   OutboxOptions m_options;
   std::atomic<bool> m_stop{false};
   std::mutex m_mutex;
-  std::condition_variable m_wake;
+  std::condition_variable m_dispatch;  // the dispatcher waits for a free sender or new work
+  std::condition_variable m_work;      // senders wait for a job
   bool m_woken = false;
+  std::deque<Job> m_queue;
+  std::size_t m_in_flight = 0;                           // jobs queued or being sent
+  std::map<std::string, std::size_t> m_group_in_flight;  // by "tenant/party"
+  std::map<std::string, std::size_t> m_dest_in_flight;   // by destination
+  std::map<std::string, std::string> m_group_destination;
+  std::map<std::string, Breaker> m_breakers;  // by destination
+  std::set<std::string> m_sending;            // delivery ids claimed here
   std::vector<std::thread> m_threads;
 };
 

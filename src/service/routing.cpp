@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/text.h"
 #include "formats/loader.h"
@@ -27,8 +28,8 @@ std::optional<std::int64_t> duration_ms(std::string_view d) {
     if (c >= '0' && c <= '9') {
       n = n * 10 + (c - '0');
       digits = true;
-    } else if ((c == 'h' || c == 'm' || c == 's') && digits) {
-      total += n * (c == 'h' ? 3600000 : c == 'm' ? 60000 : 1000);
+    } else if ((c == 'd' || c == 'h' || c == 'm' || c == 's') && digits) {
+      total += n * (c == 'd' ? 86400000 : c == 'h' ? 3600000 : c == 'm' ? 60000 : 1000);
       n = 0;
       digits = false;
     } else {
@@ -68,7 +69,30 @@ ordered_json parsed_or(const std::string& text, ordered_json fallback) {
   return j.is_discarded() ? fallback : j;
 }
 
-ordered_json event_json(const store::Event& e) {
+bool valid_party_id(std::string_view p) {
+  return valid_id(p);
+}
+
+std::string ascii_lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// What a tenant is told of a failed delivery: whether the receiver answered, never the
+// transport's detail (an address refused, a connection error), which would make racine a
+// probe of the provider's network. The provider's roles and the logs keep the detail.
+std::string tenant_facing_error(const std::string& detail) {
+  if (detail.starts_with("HTTP ") && detail.size() >= 6)
+    return "the receiver did not accept the delivery: HTTP " + detail.substr(5, 1) + "xx";
+  if (detail.starts_with("no receiver for party ")) return detail;
+  if (detail.starts_with("an email receiver, but no SMTP relay"))
+    return "no email relay is configured";
+  return "unreachable";
+}
+
+}  // namespace
+
+ordered_json Service::event_json(const Principal& who, const store::Event& e) {
   ordered_json j;
   j["id"] = e.id;
   j["contract"] = e.contract;
@@ -99,18 +123,18 @@ ordered_json event_json(const store::Event& e) {
          {"attempts", d.attempts},
          {"next_attempt", d.state == "pending" ? ordered_json(store::rfc3339_of_ms(d.due_ms))
                                                : ordered_json(nullptr)},
-         {"last_error", d.last_error ? ordered_json(*d.last_error) : nullptr},
+         {"last_error", !d.last_error    ? ordered_json(nullptr)
+                        : who.provider() ? ordered_json(*d.last_error)
+                                         : ordered_json(tenant_facing_error(*d.last_error))},
          {"sent_at", d.sent_at ? ordered_json(*d.sent_at) : nullptr}});
   }
   j["deliveries"] = std::move(ds);
+  // Whether this caller may acknowledge it (the portal shows the button only then).
+  j["can_acknowledge"] = !e.acknowledged_at.has_value() && cannot_acknowledge(who, e).empty();
   return j;
 }
 
-bool valid_party_id(std::string_view p) {
-  return valid_id(p);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Reply Service::put_receiver(const Principal& who, const std::string& tenant,
                             const std::string& party, const json& body) {
@@ -148,7 +172,8 @@ Reply Service::put_receiver(const Principal& who, const std::string& tenant,
   } else {
     return Reply::error(Status::bad_request, "bad_type", "type is \"webhook\" or \"email\"");
   }
-  if (!tenant.empty() && !m_store.get_tenant(who, tenant))
+  const auto owner = tenant.empty() ? std::nullopt : m_store.get_tenant(who, tenant);
+  if (!tenant.empty() && !owner)
     return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
   // A tenant chooses where its own party's deliveries go, never the provider's: a
   // receiver of its own for Cloud Temple would divert the provider's pages about it.
@@ -166,6 +191,28 @@ Reply Service::put_receiver(const Principal& who, const std::string& tenant,
                           "a tenant sets the receivers of its own party only (" +
                               (parties.empty() ? std::string("it has no contract") : parties) +
                               ")");
+  }
+  // A tenant's own receiver never points into the provider's network (notify/egress.h),
+  // nor mails anyone outside the domains the provider lists for the tenant. The
+  // provider's roles follow the operator's network policy only.
+  if (!who.provider()) {
+    if (r.type == "webhook") {
+      if (auto why = m_egress.check_url(r.target))
+        return Reply::error(Status::forbidden, "egress_denied",
+                            "a tenant's receiver may not send there: " + *why);
+    } else {
+      const std::string domain = ascii_lower(r.target.substr(r.target.rfind('@') + 1));
+      const auto& allowed = owner->email_domains;
+      if (std::find(allowed.begin(), allowed.end(), domain) == allowed.end()) {
+        std::string list;
+        for (const auto& d : allowed) list += (list.empty() ? "" : ", ") + d;
+        return Reply::error(
+            Status::forbidden, "egress_denied",
+            "'" + r.target + "' is not at a domain the provider allows for this tenant's email (" +
+                (list.empty() ? std::string("none: ask the provider to set email_domains") : list) +
+                ")");
+      }
+    }
   }
   bool created = false;
   try {
@@ -242,8 +289,10 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
   };
   std::vector<Parsed> alerts;
   const auto& list = body["alerts"];
-  if (list.size() > 10000)
-    return Reply::error(Status::bad_request, "bad_payload", "at most 10000 alerts per request");
+  if (list.size() > m_limits.alerts_per_request)
+    return Reply::error(
+        Status::bad_request, "bad_payload",
+        "at most " + std::to_string(m_limits.alerts_per_request) + " alerts per request");
   for (std::size_t i = 0; i < list.size(); ++i) {
     const auto& a = list[i];
     const std::string where = "alerts[" + std::to_string(i) + "]";
@@ -268,9 +317,10 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
                           where + ".status must be \"firing\" or \"resolved\"");
     p.in.status = a["status"].get<std::string>();
     if (!a.contains("startsAt") || !a["startsAt"].is_string() ||
-        a["startsAt"].get<std::string>().empty() || a["startsAt"].get<std::string>().size() > 64)
-      return Reply::error(Status::bad_request, "bad_payload",
-                          where + ".startsAt must be a time (RFC 3339)");
+        !is_rfc3339(a["startsAt"].get<std::string>()))
+      return Reply::error(
+          Status::bad_request, "bad_payload",
+          where + ".startsAt must be a time (RFC 3339, such as " + "2026-12-06T10:42:00Z)");
     p.in.starts_at = a["startsAt"].get<std::string>();
     for (const auto& [key, field] :
          {std::pair{"endsAt", &p.in.ends_at}, std::pair{"generatorURL", &p.in.generator_url},
@@ -281,6 +331,10 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
                             where + "." + key + " must be a string");
       *field = a[key].get<std::string>();
     }
+    if (!p.in.ends_at.empty() && !is_rfc3339(p.in.ends_at))
+      return Reply::error(
+          Status::bad_request, "bad_payload",
+          where + ".endsAt must be a time (RFC 3339, such as " + "2026-12-06T10:42:00Z)");
     if (p.in.fingerprint.empty()) p.in.fingerprint = fingerprint_of(p.labels);
     for (const auto* s : {&p.in.starts_at, &p.in.ends_at, &p.in.generator_url, &p.in.fingerprint,
                           &p.in.labels, &p.in.annotations}) {
@@ -288,6 +342,33 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
         return Reply::error(Status::bad_request, "bad_payload", where + " is not valid UTF-8");
     }
     alerts.push_back(std::move(p));
+  }
+
+  // The tenant's quota: alerts per minute, a token bucket per tenant (per instance). A
+  // request is taken whole or refused whole, so that Alertmanager's retry resends it all.
+  if (m_limits.alerts_per_minute > 0 && !alerts.empty()) {
+    const double capacity = m_limits.alerts_per_minute;
+    const double need = static_cast<double>(alerts.size());
+    if (need > capacity)
+      return Reply::error(Status::bad_request, "bad_payload",
+                          "the request holds more alerts than the tenant may send in a minute (" +
+                              std::to_string(static_cast<long long>(capacity)) + ")");
+    std::lock_guard<std::mutex> lock(m_quota_mutex);
+    const std::int64_t now_q = store::now_ms();
+    auto [it, fresh] = m_quota.try_emplace(tenant, Bucket{capacity, now_q});
+    auto& b = it->second;
+    b.tokens =
+        std::min(capacity, b.tokens + static_cast<double>(now_q - b.at_ms) * capacity / 60000.0);
+    b.at_ms = now_q;
+    if (b.tokens < need) {
+      Reply r = Reply::error(Status::too_many, "quota_exceeded",
+                             "tenant '" + tenant + "' sent more than " +
+                                 std::to_string(static_cast<long long>(capacity)) +
+                                 " alerts in a minute: try again later");
+      r.retry_after = static_cast<std::int64_t>(std::ceil((need - b.tokens) * 60.0 / capacity));
+      return r;
+    }
+    b.tokens -= need;
   }
 
   // The contract: the one named, else the tenant's only one. `who` may post for this
@@ -380,20 +461,53 @@ Reply Service::list_events(const Principal& who, const std::string& tenant,
   if (!m_store.get_tenant(who, tenant))
     return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
   ordered_json out = ordered_json::array();
-  for (const auto& e : m_store.list_events(who, tenant, status)) out.push_back(event_json(e));
+  for (const auto& e : m_store.list_events(who, tenant, status)) out.push_back(event_json(who, e));
   return Reply::json(out);
 }
 
 Reply Service::get_event(const Principal& who, const std::string& tenant, const std::string& id) {
   const auto e = m_store.get_event(who, tenant, id);
   if (!e) return Reply::error(Status::not_found, "not_found", "no event '" + id + "'");
-  return Reply::json(event_json(*e));
+  return Reply::json(event_json(who, *e));
+}
+
+std::string Service::cannot_acknowledge(const Principal& who, const store::Event& e) {
+  if (who.provider()) return "";
+  if (who.role != store::Role::tenant || who.tenant != e.tenant)
+    return "this token cannot acknowledge events";
+  // The roles the routing gave this tenant's party for the event's activity, under the
+  // contract: its deliveries say them (R firing, I informed, A escalation).
+  const auto contract = cached_contract(e.tenant, e.contract);
+  if (!contract) return "the event's contract is gone";
+  const std::string party = text::slugify(contract->party);
+  bool informed = false;
+  for (const auto& d : e.deliveries) {
+    if (d.party != party) continue;
+    if (d.role == "R" || d.role == "A") return "";
+    informed = informed || d.role == "I";
+  }
+  if (e.gray_zone)
+    return "this alert is in the gray zone (no activity of the contract's matrix covers it): "
+           "the provider handles it, and only the provider may acknowledge it";
+  std::string activity = "its activity";
+  if (e.activity) {
+    const auto a = nlohmann::json::parse(*e.activity, nullptr, false);
+    if (a.is_object() && a.contains("title") && a["title"].is_string())
+      activity = "'" + a["title"].get<std::string>() + "'";
+  }
+  return "under contract '" + e.contract + "', " + contract->party + " is " +
+         (informed ? "only Informed of " : "neither Responsible nor Accountable for ") + activity +
+         ": only the parties Responsible or Accountable may acknowledge this alert";
 }
 
 Reply Service::acknowledge(const Principal& who, const std::string& tenant, const std::string& id) {
+  const auto before = m_store.get_event(who, tenant, id);
+  if (!before) return Reply::error(Status::not_found, "not_found", "no event '" + id + "'");
+  if (const auto why = cannot_acknowledge(who, *before); !why.empty())
+    return Reply::error(Status::forbidden, "forbidden", why);
   const auto e = m_store.acknowledge(who, tenant, id);
   if (!e) return Reply::error(Status::not_found, "not_found", "no event '" + id + "'");
-  return Reply::json(event_json(*e));
+  return Reply::json(event_json(who, *e));
 }
 
 std::string Service::delivery_body(const store::Claimed& c, const std::string& ack_base) {

@@ -26,7 +26,9 @@ using store::Principal;
 Reply Reply::json(const ordered_json& j, Status s) {
   Reply r;
   r.status = s;
-  r.body = j.dump();
+  // Text from a request (an id, a query) is checked for UTF-8 before it gets here; a
+  // byte that slipped through is replaced rather than failing the answer.
+  r.body = j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
   return r;
 }
 
@@ -42,9 +44,52 @@ Reply Reply::error(Status s, std::string code, const std::string& message) {
   r.status = s;
   ordered_json j;
   j["error"] = {{"code", code}, {"message", message}};
-  r.body = j.dump();
+  r.body = j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
   r.error_code = std::move(code);
   return r;
+}
+
+namespace {
+
+std::string ascii_lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+bool is_rfc3339(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), T and Z in either case (RFC 3339, 5.6).
+  auto digits = [&](std::size_t at, std::size_t n) {
+    if (at + n > s.size()) return false;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+    }
+    return true;
+  };
+  auto number = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  if (s.size() < 20 || s.size() > 64 || !digits(0, 4) || s[4] != '-' || !digits(5, 2) ||
+      s[7] != '-' || !digits(8, 2) || (s[10] != 'T' && s[10] != 't') || !digits(11, 2) ||
+      s[13] != ':' || !digits(14, 2) || s[16] != ':' || !digits(17, 2))
+    return false;
+  const int month = number(5, 2), day = number(8, 2);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || number(11, 2) > 23 || number(14, 2) > 59 ||
+      number(17, 2) > 60)
+    return false;
+  std::size_t at = 19;
+  if (at < s.size() && s[at] == '.') {
+    const std::size_t start = ++at;
+    while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+    if (at == start) return false;
+  }
+  if (at + 1 == s.size() && (s[at] == 'Z' || s[at] == 'z')) return true;
+  return at + 6 == s.size() && (s[at] == '+' || s[at] == '-') && digits(at + 1, 2) &&
+         s[at + 3] == ':' && digits(at + 4, 2) && number(at + 1, 2) <= 23 &&
+         number(at + 4, 2) <= 59;
 }
 
 bool valid_id(std::string_view id) {
@@ -160,8 +205,11 @@ std::optional<Principal> Service::authenticate(std::string_view token) {
   }
   const std::string hash = token_hash(token);
   if (auto cached = m_principals.get(hash)) return cached;
+  // A revocation while this lookup is in flight must not be undone by caching what the
+  // lookup read before it: the answer is cached only when no revocation happened since.
+  const std::uint64_t generation = m_revocations.load();
   auto p = m_store.authenticate(hash);
-  if (p) m_principals.put(hash, *p);  // unknown tokens are not remembered
+  if (p) m_principals.put_if(hash, *p, [&] { return m_revocations.load() == generation; });
   return p;
 }
 
@@ -227,8 +275,10 @@ Reply Service::list_tokens(const Principal& who) {
 }
 
 Reply Service::revoke_token(const Principal& who, const std::string& id) {
+  ++m_revocations;  // lookups in flight from now on do not cache what they read
   if (!m_store.revoke_token(who, id))
     return Reply::error(Status::not_found, "not_found", "no live token '" + id + "'");
+  ++m_revocations;
   m_principals.clear();  // the cache is by hash, not id: forget every token
   return Reply::json({{"id", id}, {"revoked", true}});
 }
@@ -339,7 +389,7 @@ std::shared_ptr<const Loaded> Service::cached_effective(const std::string& matri
                                                         const std::vector<std::string>& options) {
   const std::string key = matrix + "@" + std::to_string(version) + options_key(options);
   std::lock_guard<std::mutex> lock(m_cache_mutex);
-  if (auto it = m_cache.find(key); it != m_cache.end()) return it->second;
+  if (auto it = m_cache.find(key); it != m_cache.end()) return it->second.loaded;
   return nullptr;
 }
 
@@ -362,10 +412,18 @@ std::shared_ptr<const Loaded> Service::effective(const store::Version& v,
   auto loaded = std::make_shared<Loaded>();
   loaded->matrix = std::move(result);
   loaded->index = query::Index::build(loaded->matrix);
+  // Bounded in entries and in bytes: a parsed matrix with its index takes about 40 times
+  // its document (docs/performance.md, "Memory").
+  const std::size_t bytes = v.document.size() * 40 + (64U << 10U);
   std::lock_guard<std::mutex> lock(m_cache_mutex);
   constexpr std::size_t k_cache_entries = 256;
-  if (m_cache.size() >= k_cache_entries) m_cache.erase(m_cache.begin());
-  m_cache.emplace(key, loaded);
+  if (bytes > m_limits.cache_bytes) return loaded;  // served, not kept
+  while (!m_cache.empty() &&
+         (m_cache.size() >= k_cache_entries || m_cache_bytes + bytes > m_limits.cache_bytes)) {
+    m_cache_bytes -= m_cache.begin()->second.bytes;
+    m_cache.erase(m_cache.begin());
+  }
+  if (m_cache.try_emplace(key, Cached{loaded, bytes}).second) m_cache_bytes += bytes;
   return loaded;
 }
 
@@ -432,21 +490,54 @@ Reply Service::diff(const Principal& who, const std::string& matrix, const std::
   return Reply::json(compare::diff_json(d, before->matrix, after->matrix));
 }
 
+namespace {
+
+ordered_json tenant_json(const store::Tenant& t) {
+  return {{"id", t.id}, {"name", t.name}, {"email_domains", t.email_domains}};
+}
+
+}  // namespace
+
 Reply Service::put_tenant(const Principal& who, const std::string& tenant,
                           const nlohmann::json& body) {
   if (!body.is_object() || !body.contains("name") || !body["name"].is_string() ||
       body["name"].get<std::string>().empty() || body["name"].get<std::string>().size() > 200) {
     return Reply::error(Status::bad_request, "bad_request",
-                        "the body must be {\"name\": \"...\"} (1 to 200 bytes)");
+                        "the body must be {\"name\": \"...\", \"email_domains\"?: [...]} (a "
+                        "name of 1 to 200 bytes)");
   }
-  const bool created = m_store.put_tenant(who, {tenant, body["name"].get<std::string>()});
-  return Reply::json({{"id", tenant}, {"name", body["name"]}},
-                     created ? Status::created : Status::ok);
+  store::Tenant t{tenant, body["name"].get<std::string>(), {}};
+  if (body.contains("email_domains")) {
+    const auto& d = body["email_domains"];
+    const char* shape =
+        "email_domains is a list of at most 50 domain names (\"acme.example\"), where the "
+        "tenant's email receivers may send";
+    if (!d.is_array() || d.size() > 50)
+      return Reply::error(Status::bad_request, "bad_request", shape);
+    for (const auto& x : d) {
+      if (!x.is_string()) return Reply::error(Status::bad_request, "bad_request", shape);
+      std::string domain = ascii_lower(x.get<std::string>());
+      const bool ok =
+          !domain.empty() && domain.size() <= 253 && domain.front() != '.' &&
+          domain.back() != '.' && domain.find("..") == std::string::npos &&
+          domain.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") == std::string::npos;
+      if (!ok)
+        return Reply::error(Status::bad_request, "bad_request",
+                            "'" + x.get<std::string>().substr(0, 80) + "' is not a domain name");
+      if (std::find(t.email_domains.begin(), t.email_domains.end(), domain) ==
+          t.email_domains.end())
+        t.email_domains.push_back(std::move(domain));
+    }
+  } else if (const auto before = m_store.get_tenant(who, tenant)) {
+    t.email_domains = before->email_domains;  // a rename keeps them
+  }
+  const bool created = m_store.put_tenant(who, t);
+  return Reply::json(tenant_json(t), created ? Status::created : Status::ok);
 }
 
 Reply Service::list_tenants(const Principal& who) {
   ordered_json out = ordered_json::array();
-  for (const auto& t : m_store.list_tenants(who)) out.push_back({{"id", t.id}, {"name", t.name}});
+  for (const auto& t : m_store.list_tenants(who)) out.push_back(tenant_json(t));
   return Reply::json(out);
 }
 
@@ -541,6 +632,17 @@ Reply Service::get_contract(const Principal& who, const std::string& tenant,
   const auto c = m_store.get_contract(who, tenant, contract);
   if (!c) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
   return Reply::json(contract_json(*c));
+}
+
+std::optional<store::Contract> Service::cached_contract(const std::string& tenant,
+                                                        const std::string& contract) {
+  const std::string key = std::string("*") + '\n' + tenant + '\n' + contract;
+  auto c = m_contracts.get(key);
+  if (!c) {
+    c = m_store.get_contract(Principal::system(), tenant, contract);
+    if (c) m_contracts.put(key, *c);
+  }
+  return c;
 }
 
 std::optional<Service::ContractView> Service::contract_view(const Principal& who,
@@ -700,7 +802,13 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
     return Reply::error(Status::conflict, "options_gone",
                         "the contract's options do not apply to that version");
   }
-  const bool moved = m_store.upgrade_contract(who, tenant, contract, version);
+  bool moved = false;
+  try {
+    moved = m_store.upgrade_contract(who, tenant, contract, version, c->version);
+  } catch (const store::Conflict& e) {
+    m_contracts.clear();
+    return Reply::error(Status::conflict, "conflict", e.what());
+  }
   m_contracts.clear();
   if (!moved) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
   return get_contract(who, tenant, contract);

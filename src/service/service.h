@@ -26,6 +26,7 @@
 #include "config/config.h"
 #include "core/matrix.h"
 #include "k8s/rules.h"
+#include "notify/egress.h"
 #include "query/index.h"
 #include "service/ttl_cache.h"
 #include "store/store.h"
@@ -34,14 +35,15 @@ namespace racine::service {
 
 // How a call ended, in the terms an HTTP answer needs.
 enum class Status : std::uint8_t {
-  ok,            // 200
-  created,       // 201
-  bad_request,   // 400
-  forbidden,     // 403
-  not_found,     // 404
-  conflict,      // 409
-  unsupported,   // 415: a media type no reader takes
-  unprocessable  // 422: lint errors (the report is the body)
+  ok,             // 200
+  created,        // 201
+  bad_request,    // 400
+  forbidden,      // 403
+  not_found,      // 404
+  conflict,       // 409
+  unsupported,    // 415: a media type no reader takes
+  unprocessable,  // 422: lint errors (the report is the body)
+  too_many        // 429: a quota is spent (retry_after says when to try again)
 };
 
 // A result: a status, and a JSON body or a document in some media type.
@@ -49,7 +51,8 @@ struct Reply {
   Status status = Status::ok;
   std::string content_type = "application/json";
   std::string body;
-  std::string error_code;  // for errors: a short machine-readable code
+  std::string error_code;        // for errors: a short machine-readable code
+  std::int64_t retry_after = 0;  // seconds, with too_many
 
   static Reply json(const nlohmann::ordered_json& j, Status s = Status::ok);
   // A JSON body already written (core/json_out.h).
@@ -92,6 +95,19 @@ struct RoutingCounters {
 // How long an instance trusts what it read of tokens and contracts (see above).
 inline constexpr std::chrono::milliseconds k_default_cache_ttl{1000};
 
+// What one tenant may cost the server (docs/server.md, "Limits"); the defaults are the
+// server's, changed with `racine serve` options.
+struct Limits {
+  std::size_t alerts_per_request = 10000;
+  double alerts_per_minute = 6000;  // per tenant and instance; 0: no quota
+  std::int64_t events_retention_ms = 30LL * 24 * 3600 * 1000;
+  std::size_t events_max = 100000;        // per tenant
+  std::size_t cache_bytes = 512U << 20U;  // the parsed matrices kept, estimated
+};
+
+// True when `s` is an RFC 3339 date-time ("2026-12-06T10:42:00Z", "...00.123+01:00").
+bool is_rfc3339(std::string_view s);
+
 class Service {
  public:
   explicit Service(store::Store& store, config::Config config = {});
@@ -101,6 +117,12 @@ class Service {
   void set_cache_ttl(std::chrono::milliseconds ttl);
 
   store::Store& store() { return m_store; }
+
+  void set_limits(const Limits& limits) { m_limits = limits; }
+  [[nodiscard]] const Limits& limits() const { return m_limits; }
+  // Where tenants' receivers may send (notify/egress.h).
+  void set_egress(notify::EgressPolicy policy) { m_egress = std::move(policy); }
+  [[nodiscard]] const notify::EgressPolicy& egress() const { return m_egress; }
 
   // The keyed hash a token is stored and looked up by (BLAKE2b keyed with the server's
   // secret, kept in the store and created on first use).
@@ -172,7 +194,12 @@ class Service {
   Reply list_events(const store::Principal& who, const std::string& tenant,
                     const std::string& status);
   Reply get_event(const store::Principal& who, const std::string& tenant, const std::string& id);
+  // Allowed to the parties Responsible or Accountable for the event's activity under the
+  // contract (their tenant's tokens) and to the provider's roles; others get 403 with
+  // why (DESIGN.md, "Who may act").
   Reply acknowledge(const store::Principal& who, const std::string& tenant, const std::string& id);
+  // Why `who` may not acknowledge `e` ("" when it may).
+  std::string cannot_acknowledge(const store::Principal& who, const store::Event& e);
   // The JSON a webhook receives for a claimed delivery (DESIGN.md's body); `ack_base` is
   // the server's public URL ("http://host:port").
   static std::string delivery_body(const store::Claimed& c, const std::string& ack_base);
@@ -212,8 +239,24 @@ class Service {
   std::optional<ContractView> contract_view(const store::Principal& who, const std::string& tenant,
                                             const std::string& contract, Reply& error);
 
+  nlohmann::ordered_json event_json(const store::Principal& who, const store::Event& e);
+  // The contract as the server reads it (cached like contract_view's).
+  std::optional<store::Contract> cached_contract(const std::string& tenant,
+                                                 const std::string& contract);
+
   store::Store& m_store;
   config::Config m_config;
+  Limits m_limits;
+  notify::EgressPolicy m_egress;
+  // Alerts taken per tenant in the last minute (a token bucket each).
+  struct Bucket {
+    double tokens = 0;
+    std::int64_t at_ms = 0;
+  };
+  std::mutex m_quota_mutex;
+  std::map<std::string, Bucket> m_quota;
+  // Bumped by every revocation: a lookup that began before one does not cache its answer.
+  std::atomic<std::uint64_t> m_revocations{0};
   std::string m_key;  // the token-hash key, raw bytes, read once
   std::once_flag m_key_once;
 
@@ -226,7 +269,12 @@ class Service {
   std::map<std::string, std::shared_ptr<const k8s::RuleSet>> m_rules;  // "matrix@version"
 
   std::mutex m_cache_mutex;
-  std::map<std::string, std::shared_ptr<const Loaded>> m_cache;  // "matrix@version#options"
+  struct Cached {
+    std::shared_ptr<const Loaded> loaded;
+    std::size_t bytes = 0;  // estimated
+  };
+  std::map<std::string, Cached> m_cache;  // "matrix@version#options"
+  std::size_t m_cache_bytes = 0;
 };
 
 }  // namespace racine::service

@@ -42,6 +42,17 @@ class TtlCache {
     m_map.insert_or_assign(key, std::make_pair(std::move(value), Clock::now() + m_ttl));
   }
 
+  // `put`, unless `still_valid()` (asked under the cache's lock, so that a `clear` that
+  // follows whatever makes it false cannot be undone) says the value went stale.
+  template <typename Check>
+  void put_if(const std::string& key, V value, Check still_valid) {
+    if (m_ttl <= Clock::duration::zero()) return;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!still_valid()) return;
+    if (m_map.size() >= m_capacity) m_map.clear();
+    m_map.insert_or_assign(key, std::make_pair(std::move(value), Clock::now() + m_ttl));
+  }
+
   void clear() {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_map.clear();

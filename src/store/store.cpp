@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
@@ -63,6 +64,16 @@ CREATE TABLE deliveries (
   created_ms BIGINT NOT NULL, last_error TEXT, sent_at TEXT);
 CREATE INDEX deliveries_due ON deliveries (state, due_ms);
 CREATE INDEX deliveries_event ON deliveries (event);
+)sql",
+      // 3: the email domains a tenant's receivers may send to; who set a receiver (a
+      // tenant's own are held to the egress policy); events pruned by age and count.
+      R"sql(
+ALTER TABLE tenants ADD COLUMN email_domains TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE receivers ADD COLUMN by_provider BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE events ADD COLUMN created_ms BIGINT NOT NULL DEFAULT 0;
+UPDATE events SET created_ms = COALESCE((SELECT MIN(d.created_ms) FROM deliveries d WHERE
+  d.event = events.id), 0);
+CREATE INDEX events_created ON events (created_ms);
 )sql",
   };
   return list;
@@ -570,10 +581,11 @@ bool Store::put_tenant(const Principal& who, const Tenant& t) {
   return m_pool->run(true, [&](Connection& c) {
     if (!who.provider()) throw Error("forbidden", false);
     const bool exists = !c.query("SELECT 1 FROM tenants WHERE id = ?", {t.id}).empty();
+    const std::string domains = nlohmann::json(t.email_domains).dump();
     c.query(
-        "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
-        "SET name = ?",
-        {t.id, t.name, now_rfc3339(), t.name});
+        "INSERT INTO tenants (id, name, created_at, email_domains) VALUES (?, ?, ?, ?) ON "
+        "CONFLICT (id) DO UPDATE SET name = ?, email_domains = ?",
+        {t.id, t.name, now_rfc3339(), domains, t.name, domains});
     audit(c, who, exists ? "tenant.rename" : "tenant.create", t.id, t.id);
     return !exists;
   });
@@ -584,10 +596,17 @@ std::vector<Tenant> Store::list_tenants(const Principal& who) {
     std::vector<Tenant> out;
     const Value scope = scope_of(who);
     for (const auto& r : c.query(
-             "SELECT id, name FROM tenants WHERE CAST(? AS TEXT) IS NULL OR id = CAST(? AS TEXT) "
-             "ORDER BY id",
+             "SELECT id, name, email_domains FROM tenants WHERE CAST(? AS TEXT) IS NULL OR id = "
+             "CAST(? AS TEXT) ORDER BY id",
              {scope, scope})) {
-      out.push_back({r.text(0), r.text(1)});
+      Tenant t{r.text(0), r.text(1), {}};
+      const auto domains = nlohmann::json::parse(r.text(2), nullptr, false);
+      if (domains.is_array()) {
+        for (const auto& d : domains) {
+          if (d.is_string()) t.email_domains.push_back(d.get<std::string>());
+        }
+      }
+      out.push_back(std::move(t));
     }
     return out;
   });
@@ -658,7 +677,7 @@ std::vector<Contract> Store::list_contracts(const Principal& who, const std::str
 }
 
 bool Store::upgrade_contract(const Principal& who, const std::string& tenant, const std::string& id,
-                             std::int64_t version) {
+                             std::int64_t version, std::optional<std::int64_t> expected) {
   return m_pool->run(true, [&](Connection& c) {
     const Value scope = scope_of(who);
     const Rows rows = c.query(
@@ -672,8 +691,16 @@ bool Store::upgrade_contract(const Principal& who, const std::string& tenant, co
             .empty()) {
       throw Error("no version " + std::to_string(version) + " of matrix '" + matrix + "'", false);
     }
-    c.query("UPDATE contracts SET version = ?, updated_at = ? WHERE tenant = ? AND id = ?",
-            {version, now_rfc3339(), tenant, id});
+    // The compare-and-set: of two concurrent upgrades, the second finds the version
+    // changed (PostgreSQL re-reads the row it waited for; SQLite's writer lock orders them).
+    const Rows moved = c.query(
+        "UPDATE contracts SET version = ?, updated_at = ? WHERE tenant = ? AND id = ? AND "
+        "version = ? RETURNING id",
+        {version, now_rfc3339(), tenant, id, expected.value_or(from)});
+    if (moved.empty() || (expected && *expected != from)) {
+      throw Conflict("the contract moved from version " + std::to_string(expected.value_or(from)) +
+                     " meanwhile (a concurrent upgrade)");
+    }
     audit(c, who, "contract.upgrade",
           tenant + "/" + id + " " + matrix + "@" + std::to_string(from) + "->" +
               std::to_string(version),
@@ -813,11 +840,12 @@ bool Store::put_receiver(const Principal& who, const Receiver& r) {
              .empty();
     const std::string now = now_rfc3339();
     c.query(
-        "INSERT INTO receivers (tenant, party, type, target, secret, updated_at) VALUES (?, ?, ?, "
-        "?, ?, ?) ON CONFLICT (tenant, party) DO UPDATE SET type = ?, target = ?, secret = ?, "
-        "updated_at = ?",
-        {r.tenant, r.party, r.type, r.target, opt_value(r.secret), now, r.type, r.target,
-         opt_value(r.secret), now});
+        "INSERT INTO receivers (tenant, party, type, target, secret, updated_at, by_provider) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, party) DO UPDATE SET type = ?, "
+        "target = ?, secret = ?, updated_at = ?, by_provider = ?",
+        {r.tenant, r.party, r.type, r.target, opt_value(r.secret), now,
+         std::int64_t{who.provider() ? 1 : 0}, r.type, r.target, opt_value(r.secret), now,
+         std::int64_t{who.provider() ? 1 : 0}});
     audit(c, who, exists ? "receiver.update" : "receiver.create",
           (r.tenant.empty() ? std::string("*") : r.tenant) + "/" + r.party + " " + r.type,
           r.tenant.empty() ? std::nullopt : std::optional<std::string>(r.tenant));
@@ -830,10 +858,10 @@ std::vector<Receiver> Store::list_receivers(const Principal& who, const std::str
     std::vector<Receiver> out;
     if (!who.provider() && (tenant.empty() || who.tenant != tenant)) return out;
     for (const auto& r :
-         c.query("SELECT tenant, party, type, target, secret FROM receivers WHERE tenant = ? "
-                 "ORDER BY party",
+         c.query("SELECT tenant, party, type, target, secret, by_provider FROM receivers WHERE "
+                 "tenant = ? ORDER BY party",
                  {tenant})) {
-      out.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.opt(4)});
+      out.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.opt(4), r.integer(5) != 0});
     }
     return out;
   });
@@ -858,11 +886,11 @@ std::optional<std::vector<Recorded>> Store::record_alerts(
       const Rows inserted = c.query(
           "INSERT INTO events (id, tenant, contract, fingerprint, status, starts_at, ends_at, "
           "generator_url, labels, annotations, activity, gray_zone, created_at, last_seen, "
-          "repeats) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (tenant, "
-          "fingerprint, starts_at) DO NOTHING RETURNING id",
+          "repeats, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON "
+          "CONFLICT (tenant, fingerprint, starts_at) DO NOTHING RETURNING id",
           {id, tenant, contract, a.fingerprint, a.status, a.starts_at, a.ends_at, a.generator_url,
            a.labels, a.annotations, opt_value(a.activity),
-           static_cast<std::int64_t>(a.activity ? 0 : 1), now, now});
+           static_cast<std::int64_t>(a.activity ? 0 : 1), now, now, ms});
       if (!inserted.empty()) {
         rec.event = id;
         rec.outcome = Recorded::Outcome::created;
@@ -941,34 +969,110 @@ std::optional<Event> Store::acknowledge(const Principal& who, const std::string&
 }
 
 std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t lease_ms,
-                                             std::size_t limit) {
+                                             std::size_t limit, std::size_t per_receiver,
+                                             const std::vector<std::string>& skip) {
   return m_pool->run(true, [&](Connection& c) {
     std::vector<Claimed> out;
-    const std::string lock = m_engine == Engine::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
-    const Rows due = c.query(std::string("SELECT ") + k_delivery_columns +
-                                 ", event FROM deliveries WHERE state = 'pending' AND due_ms <= ? "
-                                 "ORDER BY due_ms LIMIT ?" +
-                                 lock,
-                             {now, static_cast<std::int64_t>(limit)});
+    // Fair: every receiver's (tenant/party) deliveries ranked by age, then the first of
+    // each before the second of any. One statement: on PostgreSQL two instances may
+    // pick the same rows, but the UPDATE re-checks "due" on each row it locks, so the
+    // second finds them leased and skips them.
+    std::string skipped;
+    std::vector<Value> params = {now + lease_ms, now};
+    for (const auto& g : skip) {
+      skipped += skipped.empty() ? "?" : ", ?";
+      params.emplace_back(g);
+    }
+    params.emplace_back(static_cast<std::int64_t>(per_receiver));
+    params.emplace_back(static_cast<std::int64_t>(limit));
+    params.emplace_back(now);
+    const Rows due = c.query(
+        std::string("UPDATE deliveries SET due_ms = ? WHERE id IN (SELECT id FROM (SELECT id, "
+                    "due_ms, ROW_NUMBER() OVER (PARTITION BY tenant, party ORDER BY due_ms, id) "
+                    "AS place FROM deliveries WHERE state = 'pending' AND due_ms <= ?") +
+            (skipped.empty() ? "" : " AND (tenant || '/' || party) NOT IN (" + skipped + ")") +
+            ") AS ranked WHERE place <= ? ORDER BY place, due_ms LIMIT ?) AND state = 'pending' "
+            "AND "
+            "due_ms <= ? RETURNING " +
+            k_delivery_columns + ", event",
+        params);
     for (const auto& r : due) {
       Claimed cl;
       cl.delivery = delivery_of(r);
+      cl.delivery.due_ms = now;  // as it was due (the row now holds the lease's end)
       const std::string event = r.text(11);
-      c.query("UPDATE deliveries SET due_ms = ? WHERE id = ?", {now + lease_ms, cl.delivery.id});
       const Rows ev =
           c.query(std::string("SELECT ") + k_event_columns + " FROM events WHERE id = ?", {event});
       if (ev.empty()) continue;
       cl.event = event_of(ev[0]);
       const Rows rc = c.query(
-          "SELECT tenant, party, type, target, secret FROM receivers WHERE party = ? AND "
-          "(tenant = ? OR tenant = '') ORDER BY tenant DESC LIMIT 1",
+          "SELECT tenant, party, type, target, secret, by_provider FROM receivers WHERE party = ? "
+          "AND (tenant = ? OR tenant = '') ORDER BY tenant DESC LIMIT 1",
           {cl.delivery.party, cl.event.tenant});
       if (!rc.empty())
-        cl.receiver =
-            Receiver{rc[0].text(0), rc[0].text(1), rc[0].text(2), rc[0].text(3), rc[0].opt(4)};
+        cl.receiver = Receiver{rc[0].text(0), rc[0].text(1), rc[0].text(2),
+                               rc[0].text(3), rc[0].opt(4),  rc[0].integer(5) != 0};
       out.push_back(std::move(cl));
     }
+    // Oldest first, as the ranking chose them (RETURNING keeps no order).
+    std::stable_sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) {
+      return a.delivery.created_ms < b.delivery.created_ms;
+    });
     return out;
+  });
+}
+
+void Store::renew_leases(const std::vector<std::string>& ids, std::int64_t due_ms) {
+  if (ids.empty()) return;
+  m_pool->run(true, [&](Connection& c) {
+    for (const auto& id : ids)
+      c.query("UPDATE deliveries SET due_ms = ? WHERE id = ? AND state = 'pending'", {due_ms, id});
+  });
+}
+
+void Store::delivery_release(const std::string& id, std::int64_t due_ms) {
+  m_pool->run(true, [&](Connection& c) {
+    c.query("UPDATE deliveries SET due_ms = ? WHERE id = ? AND state = 'pending'", {due_ms, id});
+  });
+}
+
+std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::size_t batch) {
+  return m_pool->run(true, [&](Connection& c) {
+    std::vector<std::string> victims;
+    auto collect = [&](const Rows& rows) {
+      for (const auto& r : rows) {
+        if (victims.size() < batch) victims.push_back(r.text(0));
+      }
+    };
+    constexpr const char* k_settled =
+        " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event = e.id AND d.state = "
+        "'pending')";
+    collect(c.query(
+        std::string("SELECT e.id FROM events e WHERE e.created_ms > 0 AND e.created_ms < ?") +
+            k_settled + " ORDER BY e.created_ms LIMIT ?",
+        {before_ms, static_cast<std::int64_t>(batch)}));
+    // Past the count: per tenant, the events older than its newest `keep`.
+    for (const auto& t :
+         c.query("SELECT tenant, COUNT(*) FROM events GROUP BY tenant HAVING COUNT(*) > ?",
+                 {static_cast<std::int64_t>(keep)})) {
+      if (victims.size() >= batch) break;
+      const Rows edge = c.query(
+          "SELECT seq FROM events WHERE tenant = ? ORDER BY seq DESC LIMIT 1 "
+          "OFFSET ?",
+          {t.text(0), static_cast<std::int64_t>(keep)});
+      if (edge.empty()) continue;
+      collect(c.query(std::string("SELECT e.id FROM events e WHERE e.tenant = ? AND e.seq <= ?") +
+                          k_settled + " ORDER BY e.seq LIMIT ?",
+                      {t.text(0), edge[0].integer(0), static_cast<std::int64_t>(batch)}));
+    }
+    std::sort(victims.begin(), victims.end());
+    victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
+    std::size_t deleted = 0;
+    for (const auto& id : victims) {
+      c.query("DELETE FROM deliveries WHERE event = ?", {id});
+      deleted += c.query("DELETE FROM events WHERE id = ? RETURNING id", {id}).size();
+    }
+    return deleted;
   });
 }
 

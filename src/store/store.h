@@ -80,6 +80,9 @@ struct PutVersion {
 struct Tenant {
   std::string id;
   std::string name;
+  // Where the tenant's email receivers may send: addresses at these domains only (set
+  // by the provider; empty: a tenant sets no email receiver).
+  std::vector<std::string> email_domains = {};
 };
 
 struct Contract {
@@ -119,6 +122,9 @@ struct Receiver {
   std::string type;                   // "webhook" or "email"
   std::string target;                 // the URL or the address
   std::optional<std::string> secret;  // webhooks: the HMAC key
+  // Set by a provider's role (admin, editor): follows the operator's network policy
+  // only; a tenant's own receiver is held to the egress policy (notify/egress.h).
+  bool by_provider = true;
 };
 
 // A delivery to create with an event: to whom, in which role, saying what, when.
@@ -266,9 +272,10 @@ class Store {
                                        const std::string& id);
   std::vector<Contract> list_contracts(const Principal& who, const std::string& tenant);
   // Moves the contract to `version` (audited as "contract.upgrade"); false when the
-  // contract is not visible to `who`.
+  // contract is not visible to `who`. With `from`, a compare-and-set: the contract must
+  // still be on version `from` (else store::Conflict: a concurrent upgrade won).
   bool upgrade_contract(const Principal& who, const std::string& tenant, const std::string& id,
-                        std::int64_t version);
+                        std::int64_t version, std::optional<std::int64_t> from = std::nullopt);
 
   // --- routing ---
   // Creates or replaces a receiver (a tenant's, or with tenant "" the provider-wide
@@ -295,11 +302,24 @@ class Store {
   // nullopt when the event is not visible to `who`. Audited.
   std::optional<Event> acknowledge(const Principal& who, const std::string& tenant,
                                    const std::string& id);
-  // Claims up to `limit` pending deliveries due at `now_ms` for `lease_ms` (PostgreSQL:
-  // FOR UPDATE SKIP LOCKED, so that instances never claim the same one; an instance that
-  // dies leaves them due again when the lease ends: at-least-once).
+  // Claims up to `limit` pending deliveries due at `now_ms` for `lease_ms`, fairly: each
+  // receiver's (tenant and party's) oldest before any receiver's second, at most
+  // `per_receiver` of one receiver, none of the receivers in `skip` ("tenant/party").
+  // The claim is one UPDATE whose condition is re-checked on each row it locks, so that
+  // instances on one PostgreSQL never claim the same delivery; an instance that dies
+  // leaves them due again when the lease ends (at-least-once).
   std::vector<Claimed> claim_deliveries(std::int64_t now_ms, std::int64_t lease_ms,
-                                        std::size_t limit);
+                                        std::size_t limit, std::size_t per_receiver = 1000000,
+                                        const std::vector<std::string>& skip = {});
+  // Extends the lease of deliveries still being sent, to `due_ms`.
+  void renew_leases(const std::vector<std::string>& ids, std::int64_t due_ms);
+  // Gives a claimed delivery back unsent, due at `due_ms` (no attempt counted).
+  void delivery_release(const std::string& id, std::int64_t due_ms);
+  // Deletes events older than `before_ms` (their creation) and, per tenant, all but the
+  // newest `keep` events, with their deliveries, except events that still have a
+  // pending delivery; at most `batch` events a call. Safe for every instance to run at
+  // once. Returns how many events were deleted.
+  std::size_t prune_events(std::int64_t before_ms, std::size_t keep, std::size_t batch = 1000);
   // A delivery's outcome: sent; or failed, to retry at `retry_at_ms` (nullopt: dead).
   void delivery_sent(const std::string& id);
   void delivery_failed(const std::string& id, const std::string& error,
@@ -316,6 +336,12 @@ class Store {
   Engine m_engine;
 
   void migrate();
+};
+
+// A write refused because what it was based on changed (a concurrent upgrade won).
+class Conflict : public Error {
+ public:
+  explicit Conflict(const std::string& message) : Error(message, false) {}
 };
 
 // "2026-11-30T09:30:00.123Z": now, UTC, millisecond precision.

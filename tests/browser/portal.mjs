@@ -64,8 +64,8 @@ function serve(args) {
     const timer = setTimeout(() => fail(new Error('racine serve did not start: ' + text)), 20000);
     child.stdout.on('data', chunk => {
       text += chunk;
-      const a = /admin token: (rac_[0-9a-f]{64})/.exec(text);
-      if (a) admin = a[1];
+      const a = /the first admin token is in (\S+) \(/.exec(text);
+      if (a && !admin) admin = readFileSync(a[1], 'utf8').trim();
       const m = /serving on (http:\/\/127\.0\.0\.1:\d+)\//.exec(text);
       if (m) { clearTimeout(timer); ok({ child, base: m[1], admin }); }
     });
@@ -158,7 +158,8 @@ async function axeCheck(page, name) {
 // --- the journeys, on one engine --------------------------------------------------
 
 async function journeys(engine, storeArgs, photograph) {
-  const { child, base, admin } = await serve(storeArgs);
+  const tokenFile = join(mkdtempSync(join(tmpdir(), 'racine-portal-')), 'admin-token');
+  const { child, base, admin } = await serve([...storeArgs, '--admin-token-file', tokenFile]);
   try {
     if (process.env.PORTAL_DEBUG) console.log('serving', engine, Date.now() - started);
     assert.match(admin, /^rac_/);

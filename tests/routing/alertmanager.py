@@ -109,8 +109,10 @@ def main():
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             token = None
             for line in serve.stdout:
-                if line.startswith("admin token: "):
-                    token = line.split(": ", 1)[1].strip()
+                if "the first admin token is in " in line:
+                    path = line.split("the first admin token is in ", 1)[1].split(" (")[0]
+                    with open(path) as f:
+                        token = f.read().strip()
                 if "serving on http://127.0.0.1:" in line:
                     return serve, token
             raise AssertionError("racine serve did not start")

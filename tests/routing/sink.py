@@ -48,6 +48,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "status": status,
             "idempotency_key": key,
             "signature": self.headers.get("X-Racine-Signature"),
+            "timestamp": self.headers.get("X-Racine-Timestamp"),
             "content_type": self.headers.get("Content-Type"),
             "body": body.decode("utf-8", "replace"),
         }

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -123,6 +125,12 @@ class ServerProcess {
       }
       std::vector<std::string> all = {racine, "serve", "--listen", "127.0.0.1:0"};
       all.insert(all.end(), args.begin(), args.end());
+      // Standard output is a pipe: the first admin token goes to a file of this process's
+      // own (several servers of one test run share a working folder).
+      if (std::find(args.begin(), args.end(), "--admin-token-file") == args.end()) {
+        all.push_back("--admin-token-file");
+        all.push_back(token_file());
+      }
       std::vector<char*> argv;
       for (auto& a : all) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -136,6 +144,19 @@ class ServerProcess {
       const std::string l(line);
       m_output += l;
       if (l.starts_with("admin token: ")) m_admin = l.substr(13, l.size() - 14);
+      constexpr std::string_view k_file = "the first admin token is in ";
+      if (const auto at = l.find(k_file); at != std::string::npos) {
+        const std::string path =
+            l.substr(at + k_file.size(), l.find(" (", at) - at - k_file.size());
+        if (FILE* f = std::fopen(path.c_str(), "r"); f != nullptr) {
+          char token[128] = {};
+          if (std::fgets(token, sizeof token, f) != nullptr) {
+            m_admin = token;
+            while (!m_admin.empty() && m_admin.back() == '\n') m_admin.pop_back();
+          }
+          std::fclose(f);
+        }
+      }
       if (const auto at = l.find("serving on http://127.0.0.1:"); at != std::string::npos) {
         m_port = static_cast<std::uint16_t>(std::stoi(l.substr(at + 28)));
         break;
@@ -182,6 +203,14 @@ class ServerProcess {
     waitpid(m_pid, nullptr, 0);
     m_pid = -1;
     return -1;
+  }
+
+  // A path of this process's own for a started server's first admin token.
+  static std::string token_file() {
+    static std::atomic<int> n{0};
+    const char* tmp = std::getenv("TMPDIR");
+    return std::string(tmp != nullptr ? tmp : "/tmp") + "/racine-test-admin-" +
+           std::to_string(::getpid()) + "-" + std::to_string(++n);
   }
 
   pid_t m_pid = -1;

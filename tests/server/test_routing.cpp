@@ -246,9 +246,25 @@ TEST_P(RoutingTest, EachAlertReachesWhomTheContractSays) {
            payload({alert("c1", "firing", k_certificate)}));
   ASSERT_EQ(r.status, 200) << r.body;
 
-  // Acknowledged at once: the platform alert's escalation never goes.
+  // The client is only Informed of the platform alert: it may not acknowledge it (that
+  // would cancel the provider's escalation), and is told why (DESIGN.md, "Who may act").
   const std::string p1 = answer["events"][0]["event"];
   r = http(port, "POST", "/api/v1/tenants/acme/events/" + p1 + "/ack", acme);
+  ASSERT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(json::parse(r.body)["error"]["message"],
+            "under contract 'main', client is only Informed of 'Gérer les alertes liées au "
+            "service Kubernetes': only the parties Responsible or Accountable may acknowledge "
+            "this alert");
+  EXPECT_EQ(
+      json::parse(
+          http(port, "GET", "/api/v1/tenants/acme/events/" + p1, acme).body)["can_acknowledge"],
+      false);
+  // The provider may: acknowledged at once, the platform alert's escalation never goes.
+  EXPECT_EQ(
+      json::parse(
+          http(port, "GET", "/api/v1/tenants/acme/events/" + p1, admin).body)["can_acknowledge"],
+      true);
+  r = http(port, "POST", "/api/v1/tenants/acme/events/" + p1 + "/ack", admin);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["acknowledged"], true);
 
@@ -277,10 +293,15 @@ TEST_P(RoutingTest, EachAlertReachesWhomTheContractSays) {
     EXPECT_EQ(b["delivery"], q["idempotency_key"]);
     EXPECT_EQ(b["gray_zone"], b["alert"]["fingerprint"] == "g1");
     // Signed with the receiver's secret, and only where one is set.
+    // The signature covers "<timestamp>.<body>", the timestamp being the send's.
     if (q["path"] == "/acme") {
-      EXPECT_EQ(q["signature"], "sha256=" + hmac_hex("acme-secret", q["raw"]));
+      const std::string ts = q["timestamp"];
+      EXPECT_EQ(q["signature"],
+                "sha256=" + hmac_hex("acme-secret", ts + "." + q["raw"].get<std::string>()));
+      EXPECT_LE(std::abs(std::stoll(ts) - static_cast<long long>(std::time(nullptr))), 60);
     } else {
       EXPECT_TRUE(q["signature"].is_null());
+      EXPECT_TRUE(q["timestamp"].is_null());
     }
     if (b["alert"]["fingerprint"] == "a1" && b["kind"] == "firing") {
       EXPECT_EQ(b["tenant"], "acme");
@@ -384,8 +405,8 @@ TEST_P(RoutingTest, PayloadsAreCheckedBeforeAnythingIsStored) {
   EXPECT_EQ(error(payload({alert("ok", "firing", k_platform), alert("b", "pending", k_platform)})),
             "400 alerts[1].status must be \"firing\" or \"resolved\"");
   EXPECT_EQ(error(R"({"alerts": [{"status": "firing", "labels": {}}]})"),
-            "400 alerts[0].startsAt must be a time (RFC 3339)");
-  EXPECT_EQ(error("not json"), "400 the body is not valid JSON");
+            "400 alerts[0].startsAt must be a time (RFC 3339, such as 2026-12-06T10:42:00Z)");
+  EXPECT_EQ(error("not json"), "400 the body is not valid JSON (at byte 2)");
   EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager?contract=other", ingest,
                  payload({alert("x", "firing", k_platform)}))
                 .status,
@@ -411,6 +432,18 @@ TEST_P(RoutingTest, PayloadsAreCheckedBeforeAnythingIsStored) {
   EXPECT_EQ(put("/api/v1/tenants/acme/receivers/client", acme,
                 {{"type", "email"}, {"to", "a@b.example, c@d.example"}}),
             "400 to must be one email address");
+  // Email: only to the domains the provider lists for the tenant.
+  EXPECT_EQ(put("/api/v1/tenants/acme/receivers/client", acme,
+                {{"type", "email"}, {"to", "ops@acme.example"}}),
+            "403 'ops@acme.example' is not at a domain the provider allows for this tenant's "
+            "email (none: ask the provider to set email_domains)");
+  EXPECT_EQ(put("/api/v1/tenants/acme", admin,
+                {{"name", "ACME"}, {"email_domains", {"ACME.example", "acme.example"}}}),
+            "200 ");
+  EXPECT_EQ(put("/api/v1/tenants/acme/receivers/client", acme,
+                {{"type", "email"}, {"to", "boss@elsewhere.example"}}),
+            "403 'boss@elsewhere.example' is not at a domain the provider allows for this "
+            "tenant's email (acme.example)");
   EXPECT_EQ(put("/api/v1/tenants/acme/receivers/client", acme,
                 {{"type", "email"}, {"to", "ops@acme.example"}}),
             "201 ");
@@ -488,8 +521,9 @@ TEST_P(RoutingTest, AFailingReceiverIsRetriedThenDeadLetteredAndDelaysNoOther) {
   json firing;
   const auto deadline = Clock::now() + std::chrono::seconds(20);
   while (Clock::now() < deadline) {
+    // The provider's roles read the transport's detail.
     const auto e =
-        json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + event, acme.first).body);
+        json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + event, admin).body);
     for (const auto& d : e["deliveries"]) {
       if (d["kind"] == "firing") firing = d;
     }
@@ -500,11 +534,19 @@ TEST_P(RoutingTest, AFailingReceiverIsRetriedThenDeadLetteredAndDelaysNoOther) {
   EXPECT_GE(firing["attempts"].get<int>(), 2);
   EXPECT_TRUE(firing["last_error"].get<std::string>().starts_with("Couldn't connect"))
       << firing["last_error"];
+  // The tenant reads only whether the receiver answered.
+  for (const auto& d :
+       json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + event, acme.first)
+                       .body)["deliveries"]) {
+    if (d["kind"] == "firing") {
+      EXPECT_EQ(d["last_error"], "unreachable");
+    }
+  }
   // The slow receiver's delivery timed out on every attempt: dead too.
   json timed_out;
   while (Clock::now() < deadline) {
-    const auto e = json::parse(
-        http(port, "GET", "/api/v1/tenants/initech/events/" + slow_event, initech.first).body);
+    const auto e =
+        json::parse(http(port, "GET", "/api/v1/tenants/initech/events/" + slow_event, admin).body);
     for (const auto& d : e["deliveries"]) {
       if (d["kind"] == "firing") timed_out = d;
     }
