@@ -87,6 +87,7 @@ struct ServeOptions {
   std::size_t body_limit = 4U << 20U;
   std::size_t alerts_body_limit = 8U << 20U;
   std::size_t max_connections = 0;
+  std::string request_timeout = "30s";
   std::string admin_token_file;  // default: DATA/admin-token (SQLite), else ./racine-admin-token
   // What one tenant may cost (service::Limits).
   std::size_t alerts_per_request = 10000;
@@ -184,6 +185,17 @@ int run_serve(const ServeOptions& o, bool data_given) {
   http.threads = o.threads;
   http.body_limit = std::max(o.body_limit, o.alerts_body_limit);
   http.max_connections = o.max_connections;
+  {
+    const auto ms = service::duration_ms(o.request_timeout);
+    if (!ms || *ms < 1000) {
+      print_usage_error(
+          trf("--request-timeout: '{}' is not a duration of a second or more "
+              "(e.g. 30s)",
+              o.request_timeout));
+      return k_exit_error;
+    }
+    http.read_timeout = std::chrono::seconds(*ms / 1000);
+  }
   // Descriptors kept for the rest of the process: the store's connections, one socket
   // per delivery in flight, files, the event loops.
   http.fd_reserve = 64 + 2 * o.threads + 2 * o.delivery_workers;
@@ -383,6 +395,10 @@ std::vector<Command> add_serve(CLI::App& root) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20U))
       ->option_text("N");
+  app->add_option("--request-timeout", o->request_timeout,
+                  tr("Time allowed for a whole request, headers and body, to arrive"))
+      ->capture_default_str()
+      ->option_text("DURATION");
   app->add_option("--admin-token-file", o->admin_token_file,
                   tr("Where the first admin token is written when standard output is not a "
                      "terminal (default: DIR/admin-token, or ./racine-admin-token with "

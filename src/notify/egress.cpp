@@ -89,7 +89,8 @@ std::optional<Address> embedded_v4(const Address& a) {
   if (is_mapped(a)) return a;
   bool zero96 = true;  // ::a.b.c.d (IPv4-compatible, deprecated)
   for (std::size_t i = 0; i < 12; ++i) zero96 = zero96 && a[i] == 0;
-  if (zero96 && (a[12] | a[13] | a[14] | a[15]) != 0 && !(a[15] == 1 && a[12] == 0 && a[13] == 0 && a[14] == 0))
+  if (zero96 && (a[12] | a[13] | a[14] | a[15]) != 0 &&
+      !(a[15] == 1 && a[12] == 0 && a[13] == 0 && a[14] == 0))
     return from_v4(a.data() + 12);
   static const Cidr nat64 = v6("64:ff9b::", 96);
   static const Cidr nat64_local = v6("64:ff9b:1::", 48);
@@ -220,6 +221,8 @@ std::optional<std::string> url_host(const std::string& url) {
   // A zone id ("fe80::1%25eth0") is the interface, not the address.
   if (const auto pct = h.find('%'); pct != std::string::npos && h.find(':') != std::string::npos)
     h.erase(pct);
+  // "127.0.0.1." is the same host as "127.0.0.1" (a rooted name): judged without the dot.
+  while (!h.empty() && h.back() == '.') h.pop_back();
   if (h.empty()) return std::nullopt;
   return h;
 }

@@ -44,7 +44,7 @@ std::optional<std::string> special_purpose(const Address& a);
 
 class EgressPolicy {
  public:
-  std::vector<Cidr> allow;  // the operator's exceptions (--egress-allow)
+  std::vector<Cidr> allow;   // the operator's exceptions (--egress-allow)
   std::vector<Address> own;  // the server's own addresses (its interfaces')
 
   // The addresses of this machine's interfaces (getifaddrs).

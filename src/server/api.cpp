@@ -474,7 +474,7 @@ void Api::refused(const Request& req, int status) {
 namespace {
 
 bool clean_text(std::string_view s) {
-  return s.find('\0') == std::string_view::npos && !text::find_invalid_utf8(s);
+  return !text::find_invalid_utf8(s);  // NUL refused too
 }
 
 Response unauthenticated(const std::string& message, const char* challenge) {
@@ -548,7 +548,7 @@ Admission Api::admit(Request& req) {
     for (const auto& p : parts) {
       auto d = decode(p, false);
       if (!d) return refuse(error(400, "bad_target", "bad percent-encoding in the path"));
-      if (text::find_invalid_utf8(*d))
+      if (text::find_invalid_utf8(*d, true))
         return refuse(error(400, "bad_target", "the path is not valid UTF-8"));
       if (!clean_text(*d)) return refuse(error(400, "bad_target", "the path holds a NUL (%00)"));
       segments.push_back(std::move(*d));
@@ -563,6 +563,7 @@ Admission Api::admit(Request& req) {
         match = placeholder(s) || s == segments[i];
       }
       if (!match) continue;
+      if (!path_known) call->route = r.pattern;  // a 405 is counted under its path
       path_known = true;
       if (r.method != req.method) continue;
       call->found = &r;
@@ -591,7 +592,7 @@ Admission Api::admit(Request& req) {
           decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
       if (!k || !v) return refuse(error(400, "bad_query", "bad percent-encoding in the query"));
       // Values reach answers (a lookup's "query") and logs, which are JSON: UTF-8 only.
-      if (text::find_invalid_utf8(*k) || text::find_invalid_utf8(*v))
+      if (text::find_invalid_utf8(*k, true) || text::find_invalid_utf8(*v, true))
         return refuse(error(400, "bad_query", "the query string is not valid UTF-8"));
       if (!clean_text(*k) || !clean_text(*v))
         return refuse(error(400, "bad_query", "the query string holds a NUL (%00)"));

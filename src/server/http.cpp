@@ -11,6 +11,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -178,7 +179,9 @@ class Session : public std::enable_shared_from_this<Session> {
     m_request = Request{};
     m_request.remote = m_remote;
     m_parser.emplace();
-    m_parser->body_limit(m_server.options.body_limit);
+    // No limit while the headers are read (a Content-Length over it would fail them
+    // before the request is admitted): the admitted route's limit is set after.
+    m_parser->body_limit((std::numeric_limits<std::uint64_t>::max)());
     m_parser->header_limit(static_cast<std::uint32_t>(m_server.options.header_limit));
     m_stream.expires_after(m_server.options.read_timeout);  // the request's one deadline
     http::async_read_header(

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -107,12 +108,17 @@ class ServerProcess {
  public:
   // Standard error goes to `log` when given (else nowhere, or to the test's own with
   // RACINE_TEST_SERVER_LOG set).
+  // `nofile`: the descriptor limit the server runs under (0: the test's own).
   ServerProcess(const std::string& racine, std::vector<std::string> args,
-                const std::string& log = "") {
+                const std::string& log = "", rlim_t nofile = 0) {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     m_pid = fork();
     if (m_pid == 0) {
+      if (nofile != 0) {
+        const rlimit lim{nofile, nofile};
+        setrlimit(RLIMIT_NOFILE, &lim);
+      }
       dup2(out[1], 1);
       ::close(out[0]);
       ::close(out[1]);
@@ -177,6 +183,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   [[nodiscard]] std::uint16_t port() const { return m_port; }
+  [[nodiscard]] pid_t pid() const { return m_pid; }
   [[nodiscard]] const std::string& admin_token() const { return m_admin; }
   [[nodiscard]] const std::string& output() const { return m_output; }
 
