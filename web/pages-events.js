@@ -1,7 +1,8 @@
 // Events: the alerts routed for a tenant's contracts (DESIGN.md "Routing"), to whom, in
 // which role, delivery state (pending, sent, dead, cancelled; the last error as its
-// title), and an acknowledge button. A server without alert routing answers 404 on the
-// route: the page then says so (an empty state), nothing else.
+// title), and an acknowledge button where the caller may acknowledge. A server without
+// alert routing answers 404 on the route: the page then says so (an empty state),
+// nothing else.
 import { ApiError, api, get, path } from './api.js';
 import { h, put } from './dom.js';
 import { date, t } from './i18n.js';
@@ -44,7 +45,12 @@ function eventCard(tenant, e) {
   const labels = e.labels || {};
   const activity = e.activity || null;
   const ackOut = h('span', { 'aria-live': 'polite' });
+  // The server says who may acknowledge (can_acknowledge): the parties Responsible or
+  // Accountable for the event's activity under the contract, and the provider. Anyone
+  // else gets no button, only a note; a 403 that comes anyway (the contract changed since
+  // the page was drawn) is shown as the server words it, and the button goes.
   const ack = e.acknowledged ? h('span', { class: 'acked' }, t('events.acknowledged'))
+    : e.can_acknowledge !== true ? h('span', { class: 'muted ack-denied' }, t('events.ack_denied'))
     : h('button', { type: 'button', class: 'primary', onclick: async ev => {
       ev.target.disabled = true;
       try {
@@ -52,7 +58,8 @@ function eventCard(tenant, e) {
         ev.target.replaceWith(h('span', { class: 'acked' }, t('events.acknowledged')));
         announce(t('events.acknowledged'));
       } catch (err) {
-        ev.target.disabled = false;
+        if (err instanceof ApiError && err.status === 403) ev.target.remove();
+        else ev.target.disabled = false;
         put(ackOut, h('span', { class: 'error', role: 'alert' }, err.message));
       }
     } }, t('events.ack'));
