@@ -88,6 +88,7 @@ struct ServeOptions {
   std::size_t alerts_body_limit = 8U << 20U;
   std::size_t max_connections = 0;
   std::string request_timeout = "30s";
+  std::string config_file;       // options under their long names; the command line wins
   std::string admin_token_file;  // default: DATA/admin-token (SQLite), else ./racine-admin-token
   // What one tenant may cost (service::Limits).
   std::size_t alerts_per_request = 10000;
@@ -326,6 +327,39 @@ int run_serve(const ServeOptions& o, bool data_given) {
   return k_exit_ok;
 }
 
+// `racine serve --config FILE`: the options under their long names, in TOML (CLI11's
+// reader), at the top or under [serve]; an option given on the command line keeps its
+// value. An unknown key or a bad value is a usage error naming the file.
+bool apply_config_file(CLI::App* app, const std::string& path) {
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_file(path);
+  } catch (const CLI::Error& e) {
+    print_error(Error{path, 0, 0, std::string("cannot read the configuration: ") + e.what()});
+    return false;
+  }
+  for (const auto& item : items) {
+    const bool ours =
+        item.parents.empty() || (item.parents.size() == 1 && item.parents[0] == "serve");
+    if (!ours || item.name == "++" || item.name == "--") continue;  // section markers
+    CLI::Option* opt = app->get_option_no_throw("--" + item.name);
+    if (opt == nullptr || item.name == "config") {
+      print_error(
+          Error{path, 0, 0, "unknown option '" + item.name + "' (racine serve --help lists them)"});
+      return false;
+    }
+    if (opt->count() > 0) continue;  // the command line wins
+    try {
+      opt->add_result(item.inputs);
+      opt->run_callback();
+    } catch (const CLI::Error& e) {
+      print_error(Error{path, 0, 0, item.name + ": " + e.what()});
+      return false;
+    }
+  }
+  return true;
+}
+
 struct TokenOptions {
   StoreOptions store;
   std::string role;
@@ -428,7 +462,10 @@ std::vector<Command> add_serve(CLI::App& root) {
       ->option_text("CIDR");
   app->add_option("--egress-proxy", o->egress_proxy, tr("An HTTP proxy every webhook goes through"))
       ->option_text("URL");
-  app->set_config("--config", "", tr("A file of these options (TOML: egress-allow = [...])"));
+  app->add_option("--config", o->config_file,
+                  tr("A file of these options under their long names (TOML: egress-allow = "
+                     "[\"10.20.0.0/16\"]); the command line wins"))
+      ->option_text("FILE");
 
   app->add_option("--public-url", o->public_url,
                   tr("The server's address as receivers reach it, for acknowledgement links "
@@ -497,7 +534,12 @@ std::vector<Command> add_serve(CLI::App& root) {
             {tr("A token Alertmanager posts alerts with, for one tenant"),
              "racine token create --role ingest --tenant acme --name alertmanager"}},
            {tr("0: the token is printed"), tr("2: usage error, or a store that cannot be opened")});
-  return {{app, [o, data] { return run_serve(*o, data->count() > 0); }},
+  return {{app,
+           [o, data, app] {
+             if (!o->config_file.empty() && !apply_config_file(app, o->config_file))
+               return k_exit_error;
+             return run_serve(*o, data->count() > 0);
+           }},
           {create, [t, tdata] { return run_token_create(*t, tdata->count() > 0); }}};
 }
 

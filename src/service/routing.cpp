@@ -480,11 +480,13 @@ std::string Service::cannot_acknowledge(const Principal& who, const store::Event
   const auto contract = cached_contract(e.tenant, e.contract);
   if (!contract) return "the event's contract is gone";
   const std::string party = text::slugify(contract->party);
+  std::string name = contract->party;  // as the matrix writes it, when a delivery says
   bool informed = false;
   for (const auto& d : e.deliveries) {
     if (d.party != party) continue;
     if (d.role == "R" || d.role == "A") return "";
     informed = informed || d.role == "I";
+    name = d.party_name;
   }
   if (e.gray_zone)
     return "this alert is in the gray zone (no activity of the contract's matrix covers it): "
@@ -495,7 +497,7 @@ std::string Service::cannot_acknowledge(const Principal& who, const store::Event
     if (a.is_object() && a.contains("title") && a["title"].is_string())
       activity = "'" + a["title"].get<std::string>() + "'";
   }
-  return "under contract '" + e.contract + "', " + contract->party + " is " +
+  return "under contract '" + e.contract + "', " + name + " is " +
          (informed ? "only Informed of " : "neither Responsible nor Accountable for ") + activity +
          ": only the parties Responsible or Accountable may acknowledge this alert";
 }

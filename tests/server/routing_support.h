@@ -118,7 +118,7 @@ inline std::multiset<std::string> delivered(const std::vector<json>& requests) {
 }
 
 inline json alert(const std::string& fingerprint, const std::string& status, json labels,
-           const std::string& starts = "2026-11-30T10:00:00Z") {
+                  const std::string& starts = "2026-11-30T10:00:00Z") {
   return {{"status", status},
           {"labels", std::move(labels)},
           {"annotations", {{"summary", "from the routing test"}}},

@@ -90,7 +90,8 @@ TEST_P(AbuseTest, AReceiverThatNeverAnswersDelaysNoOtherTenantsPage) {
   receiver(port, admin, "/api/v1/tenants/globex/receivers/client",
            {{"type", "webhook"}, {"url", healthy.url("/globex")}});
   std::vector<json> storm;
-  for (int i = 0; i < 24; ++i) storm.push_back(alert(fmt::format("s{}", i), "firing", k_application));
+  for (int i = 0; i < 24; ++i)
+    storm.push_back(alert(fmt::format("s{}", i), "firing", k_application));
   ASSERT_EQ(
       http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second, payload(storm)).status,
       200);
@@ -106,9 +107,10 @@ TEST_P(AbuseTest, AReceiverThatNeverAnswersDelaysNoOtherTenantsPage) {
   ASSERT_EQ(seen.size(), 1U);
   EXPECT_EQ(seen[0]["body"]["alert"]["fingerprint"], "g1");
   EXPECT_LT(delay, 2.0) << "globex's page waited behind acme's receiver";
-  std::printf("fairness: another tenant's page arrived %.3f s after its alert, with 24 "
-              "deliveries to a receiver that never answers\n",
-              delay);
+  std::printf(
+      "fairness: another tenant's page arrived %.3f s after its alert, with 24 "
+      "deliveries to a receiver that never answers\n",
+      delay);
   // The hanging receiver holds at most --delivery-per-receiver (2) sends at once.
   EXPECT_LE(hanging.requests().size(), 2U);
   s->kill_now();
@@ -145,7 +147,7 @@ TEST_P(AbuseTest, ATenantsReceiverCannotTargetTheProvidersNetwork) {
   };
   for (const auto& url : internal) {
     const auto r = http(port, "PUT", "/api/v1/tenants/acme/receivers/client", acme.first,
-                         json{{"type", "webhook"}, {"url", url}}.dump());
+                        json{{"type", "webhook"}, {"url", url}}.dump());
     EXPECT_EQ(r.status, 403) << url << ": " << r.body;
     const auto j = json::parse(r.body, nullptr, false);
     EXPECT_EQ(j["error"]["code"], "egress_denied") << url;
@@ -169,10 +171,13 @@ TEST_P(AbuseTest, ATenantsReceiverCannotTargetTheProvidersNetwork) {
 }
 
 // --egress-allow opens a range to tenants: saved, and delivered (the connection's own
-// check passes too).
+// check passes too). Given here in the server's configuration file, under the same key.
 TEST_P(AbuseTest, AnAllowedRangeIsReachable) {
   Sink sink;
-  auto s = start({"--egress-allow", "127.0.0.0/8"});
+  const std::string config = std::filesystem::temp_directory_path() /
+                             ("racine-abuse-" + std::to_string(getpid()) + GetParam() + ".toml");
+  std::ofstream(config) << "# racine serve --config\n[serve]\negress-allow = [\"127.0.0.0/8\"]\n";
+  auto s = start({"--config", config});
   const auto port = s->port();
   const std::string admin = s->admin_token();
   const auto acme = tenant(port, admin, "acme", json::array());
@@ -192,6 +197,34 @@ TEST_P(AbuseTest, AnAllowedRangeIsReachable) {
   ASSERT_EQ(seen.size(), 1U);
   EXPECT_EQ(seen[0]["path"], "/acme");
   s->kill_now();
+  std::filesystem::remove(config);
+}
+
+// A key the server does not know, or a value it refuses, in the configuration file is a
+// usage error naming the file and the key (a typo never silently drops a policy).
+TEST(ServeConfig, AnUnknownKeyOrABadValueIsAUsageError) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("racine-config-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto run = [&](const std::string& text) {
+    std::ofstream((dir / "c.toml").string()) << text;
+    const std::string cmd = std::string(RACINE_BINARY) + " serve --listen 127.0.0.1:0 --data " +
+                            (dir / "d").string() + " --config " + (dir / "c.toml").string() +
+                            " 2>&1 >/dev/null";
+    FILE* p = popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+    const int status = pclose(p);
+    return std::to_string(WEXITSTATUS(status)) + " " + out;
+  };
+  EXPECT_EQ(run("egres-allow = [\"10.0.0.0/8\"]\n"),
+            "2 racine: " + (dir / "c.toml").string() +
+                ": unknown option 'egres-allow' (racine serve --help lists them)\n");
+  EXPECT_EQ(run("egress-allow = [\"10.0.0.0/33\"]\n"),
+            "2 racine: --egress-allow: '10.0.0.0/33' is not an address range (e.g. 10.20.0.0/16, "
+            "fd00::/8)\n");
+  std::filesystem::remove_all(dir);
 }
 
 // The check at connect time: the address libcurl actually dials is judged, so a name
@@ -238,7 +271,8 @@ TEST(Egress, EverySpellingOfAnInternalAddressIsJudgedAsTheAddress) {
        {"http://127.0.0.1/", "http://0x7f000001/", "http://2130706433/", "http://0177.1/",
         "http://127.0.0.1.:80/", "http://[::ffff:127.0.0.1]/", "http://[0:0:0:0:0:ffff:7f00:1]/",
         "http://[::127.0.0.1]/", "http://[2002:7f00:1::]/", "http://[fe80::1%25lo]/",
-        "http://LOCALHOST/", "http://169.254.169.254/", "http://[fc00::]/", "http://255.255.255.255/"}) {
+        "http://LOCALHOST/", "http://169.254.169.254/", "http://[fc00::]/",
+        "http://255.255.255.255/"}) {
     EXPECT_TRUE(policy.check_url(url).has_value()) << url;
   }
   for (const char* url : {"https://93.184.215.14/", "http://[2606:4700::1]/", "http://8.8.8.8:53/"})
@@ -269,10 +303,10 @@ TEST_P(AbuseTest, UnknownMethodsDoNotGrowTheMetrics) {
   std::printf("metrics: %zu bytes before 2,000 invented methods, %zu after\n", before,
               metrics.size());
   EXPECT_LT(metrics.size(), before + 1024);
-  EXPECT_NE(metrics.find(
-                "racine_http_requests_total{route=\"/api/v1/matrices\",method=\"other\",status="
-                "\"405\"} 2000\n"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics.find("racine_http_requests_total{route=\"/api/v1/matrices\",method=\"other\",status="
+                   "\"405\"} 2000\n"),
+      std::string::npos)
       << metrics;
   s->kill_now();
 }
@@ -297,9 +331,10 @@ TEST_P(AbuseTest, IdleConnectionsAtTheDescriptorLimitCostNothing) {
   const auto asked = Clock::now();
   const auto r = http(s.port(), "GET", "/healthz");
   const double answer = std::chrono::duration<double>(Clock::now() - asked).count();
-  std::printf("300 idle connections, descriptor limit 256: %.1f%% of a core, /healthz in "
-              "%.3f s\n",
-              share * 100, answer);
+  std::printf(
+      "300 idle connections, descriptor limit 256: %.1f%% of a core, /healthz in "
+      "%.3f s\n",
+      share * 100, answer);
   EXPECT_LT(share, 0.30);
   EXPECT_EQ(r.status, 200);
   EXPECT_LT(answer, 2.0);
@@ -313,10 +348,11 @@ TEST_P(AbuseTest, UnauthenticatedBodiesAreNeverRead) {
   auto s = start();
   const auto port = s->port();
   // With Expect: the answer is the refusal itself, before any byte of the body.
-  const auto r = http_raw(port,
-                          "POST /api/v1/matrices/x/versions HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                          "text/markdown\r\nExpect: 100-continue\r\nContent-Length: 16777216\r\n\r\n",
-                          5000);
+  const auto r =
+      http_raw(port,
+               "POST /api/v1/matrices/x/versions HTTP/1.1\r\nHost: x\r\nContent-Type: "
+               "text/markdown\r\nExpect: 100-continue\r\nContent-Length: 16777216\r\n\r\n",
+               5000);
   EXPECT_EQ(r.status, 401) << r.body;
   const long rss_before = status_kib(s->pid(), "VmRSS");
   const std::string body(16U << 20U, 'x');
@@ -334,8 +370,7 @@ TEST_P(AbuseTest, UnauthenticatedBodiesAreNeverRead) {
   }
   for (auto& t : clients) t.join();
   const long rss_after = status_kib(s->pid(), "VmRSS");
-  std::printf("4 unauthenticated 16 MiB bodies: RSS %ld KiB -> %ld KiB\n", rss_before,
-              rss_after);
+  std::printf("4 unauthenticated 16 MiB bodies: RSS %ld KiB -> %ld KiB\n", rss_before, rss_after);
   EXPECT_LT(rss_after - rss_before, 4096);
   EXPECT_EQ(http(port, "GET", "/healthz").status, 200);
   s->kill_now();
@@ -356,8 +391,8 @@ TEST_P(AbuseTest, ADeeplyNestedPayloadIsRefusedCheaply) {
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(message_of(r.body), "the body nests deeper than 64 levels");
   EXPECT_LT(took, 2.0);
-  std::printf("4 MiB of '[' from an ingest token: %d in %.3f s, RSS %ld KiB -> %ld KiB\n",
-              r.status, took, rss_before, rss_after);
+  std::printf("4 MiB of '[' from an ingest token: %d in %.3f s, RSS %ld KiB -> %ld KiB\n", r.status,
+              took, rss_before, rss_after);
   EXPECT_LT(rss_after - rss_before, 16384);
   s->kill_now();
 }
@@ -403,9 +438,9 @@ TEST_P(AbuseTest, ASlowRequestIsCutAtItsDeadline) {
 // Invalid UTF-8 and NUL anywhere in a request are a 4xx, on every route family, each
 // logged and counted; both engines give the same answers.
 TEST_P(AbuseTest, InvalidUtf8AndNulAreRefusedLoggedAndCounted) {
-  const std::string log = std::filesystem::temp_directory_path() /
-                          ("racine-abuse-utf8-" + std::to_string(getpid()) + "-" + GetParam() +
-                           ".log");
+  const std::string log =
+      std::filesystem::temp_directory_path() /
+      ("racine-abuse-utf8-" + std::to_string(getpid()) + "-" + GetParam() + ".log");
   auto a = args;
   a.insert(a.end(), {"--rate-limit", "0"});
   ServerProcess s(RACINE_BINARY, a, log);
@@ -430,8 +465,10 @@ TEST_P(AbuseTest, InvalidUtf8AndNulAreRefusedLoggedAndCounted) {
        "the body holds a NUL character (\\u0000) in a string"},
       {"PUT", "/api/v1/tenants/acme", admin, "{\"na\\u0000me\": \"ACME\"}", 400,
        "the body holds a NUL character (\\u0000) in a string"},
-      {"PUT", "/api/v1/tenants/acme", admin, "{\"name\": \"AC\xff" "ME\"}", 400,
-       "the body is not valid JSON (at byte 13)"},
+      {"PUT", "/api/v1/tenants/acme", admin,
+       "{\"name\": \"AC\xff"
+       "ME\"}",
+       400, "the body is not valid JSON (at byte 13)"},
       {"POST", "/api/v1/tokens", admin, "{\"role\": \"admin\", \"name\": \"\\u0000\"}", 400,
        "the body holds a NUL character (\\u0000) in a string"},
       {"PUT", "/api/v1/receivers/client", admin,
@@ -444,8 +481,9 @@ TEST_P(AbuseTest, InvalidUtf8AndNulAreRefusedLoggedAndCounted) {
     EXPECT_EQ(message_of(r.body), c.message) << c.method << " " << c.target;
   }
   // A header that is not UTF-8.
-  const auto h = http_raw(port, "GET /api/v1/matrices HTTP/1.1\r\nHost: x\r\nX-Note: caf\xe9\r\n"
-                                "Connection: close\r\n\r\n");
+  const auto h = http_raw(port,
+                          "GET /api/v1/matrices HTTP/1.1\r\nHost: x\r\nX-Note: caf\xe9\r\n"
+                          "Connection: close\r\n\r\n");
   EXPECT_EQ(h.status, 400);
   EXPECT_EQ(message_of(h.body), "the header x-note is not valid UTF-8 or holds a NUL");
   // Nothing stored: the tenant keeps its name.
@@ -479,11 +517,13 @@ TEST_P(AbuseTest, AQuotaExceededIsA429ForThatTenantOnly) {
   const auto globex = tenant(port, admin, "globex", json::array());
   auto batch = [](const std::string& prefix, int n) {
     std::vector<json> out;
-    for (int i = 0; i < n; ++i) out.push_back(alert(prefix + std::to_string(i), "firing", k_application));
+    for (int i = 0; i < n; ++i)
+      out.push_back(alert(prefix + std::to_string(i), "firing", k_application));
     return payload(out);
   };
-  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second, batch("a", 8)).status,
-            200);
+  EXPECT_EQ(
+      http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second, batch("a", 8)).status,
+      200);
   const auto r =
       http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second, batch("b", 5));
   EXPECT_EQ(r.status, 429) << r.body;
@@ -491,14 +531,14 @@ TEST_P(AbuseTest, AQuotaExceededIsA429ForThatTenantOnly) {
   const int retry = std::stoi(r.header("retry-after"));
   EXPECT_GE(retry, 1);
   EXPECT_LE(retry, 60);
-  EXPECT_EQ(
-      http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex.second, batch("g", 5)).status,
-      200);
+  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex.second, batch("g", 5))
+                .status,
+            200);
   // Nothing of the refused request was stored.
   EXPECT_EQ(json::parse(http(port, "GET", "/api/v1/tenants/acme/events", admin).body).size(), 8U);
-  EXPECT_EQ(message_of(http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
-                            batch("c", 11))
-                           .body),
+  EXPECT_EQ(message_of(
+                http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second, batch("c", 11))
+                    .body),
             "the request holds more alerts than the tenant may send in a minute (10)");
   s->kill_now();
 }
@@ -523,10 +563,11 @@ TEST_P(AbuseTest, ConcurrentUpgradesNeverGoBackwards) {
   int both = 0;
   int conflicts = 0;
   for (int round = 0; round < 20; ++round) {
-    ASSERT_EQ(http(port, "PUT", "/api/v1/tenants/acme/contracts/main", admin,
-                   R"({"matrix": "managed-kubernetes", "version": 1, "options": [], "party": "client"})")
-                  .status,
-              200);
+    ASSERT_EQ(
+        http(port, "PUT", "/api/v1/tenants/acme/contracts/main", admin,
+             R"({"matrix": "managed-kubernetes", "version": 1, "options": [], "party": "client"})")
+            .status,
+        200);
     int status[2] = {0, 0};
     std::thread up3([&] {
       status[0] = http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", acme.first,
@@ -551,9 +592,10 @@ TEST_P(AbuseTest, ConcurrentUpgradesNeverGoBackwards) {
     }
     if (status[0] == 200 && status[1] == 200) ++both;
   }
-  std::printf("20 rounds of concurrent upgrades to 3 and 2: %d conflicts answered 409, %d "
-              "rounds where both moved (2 then 3)\n",
-              conflicts, both);
+  std::printf(
+      "20 rounds of concurrent upgrades to 3 and 2: %d conflicts answered 409, %d "
+      "rounds where both moved (2 then 3)\n",
+      conflicts, both);
   s->kill_now();
 }
 
@@ -564,16 +606,18 @@ TEST_P(AbuseTest, OnlyResponsibleOrAccountablePartiesAcknowledge) {
   const auto port = s->port();
   const std::string admin = s->admin_token();
   const auto acme = tenant(port, admin, "acme", json::array(), "1h");
-  const auto r = http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
-                      payload({alert("p1", "firing", k_platform), alert("a1", "firing", k_application),
-                               alert("g1", "firing", k_unclassified)}));
+  const auto r =
+      http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
+           payload({alert("p1", "firing", k_platform), alert("a1", "firing", k_application),
+                    alert("g1", "firing", k_unclassified)}));
   ASSERT_EQ(r.status, 200) << r.body;
   const auto events = json::parse(r.body)["events"];
   const std::string platform = events[0]["event"];
   const std::string application = events[1]["event"];
   const std::string gray = events[2]["event"];
   auto escalation_state = [&](const std::string& id) {
-    const auto event = json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + id, admin).body);
+    const auto event =
+        json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + id, admin).body);
     for (const auto& d : event["deliveries"]) {
       if (d["kind"] == "escalation") return d["state"].get<std::string>();
     }
@@ -588,9 +632,9 @@ TEST_P(AbuseTest, OnlyResponsibleOrAccountablePartiesAcknowledge) {
             "this alert is in the gray zone (no activity of the contract's matrix covers it): the "
             "provider handles it, and only the provider may acknowledge it");
   // The ingest token may not acknowledge anything.
-  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/events/" + application + "/ack", acme.second)
-                .status,
-            403);
+  EXPECT_EQ(
+      http(port, "POST", "/api/v1/tenants/acme/events/" + application + "/ack", acme.second).status,
+      403);
   ack = http(port, "POST", "/api/v1/tenants/acme/events/" + application + "/ack", acme.first);
   EXPECT_EQ(ack.status, 200) << ack.body;
   EXPECT_EQ(escalation_state(application), "cancelled");
@@ -610,17 +654,19 @@ TEST_P(AbuseTest, ALeaseOutlivesItsSend) {
     receiver(port, admin, std::string("/api/v1/tenants/") + t + "/receivers/client",
              {{"type", "webhook"}, {"url", slow.url(std::string("/") + t)}});
   }
-  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
-                 payload({alert("a1", "firing", k_application), alert("a2", "firing", k_application)}))
-                .status,
-            200);
-  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex.second,
-                 payload({alert("b1", "firing", k_application), alert("b2", "firing", k_application)}))
-                .status,
-            200);
+  ASSERT_EQ(
+      http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
+           payload({alert("a1", "firing", k_application), alert("a2", "firing", k_application)}))
+          .status,
+      200);
+  ASSERT_EQ(
+      http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex.second,
+           payload({alert("b1", "firing", k_application), alert("b2", "firing", k_application)}))
+          .status,
+      200);
   // Four sends of 9 s each, in flight at once; past them, nothing is sent again.
-  const auto seen = slow.wait_for([](const auto& rs) { return rs.size() >= 4; },
-                                  std::chrono::seconds(20));
+  const auto seen =
+      slow.wait_for([](const auto& rs) { return rs.size() >= 4; }, std::chrono::seconds(20));
   std::this_thread::sleep_for(std::chrono::seconds(3));
   std::map<std::string, int> per_delivery;
   for (const auto& q : slow.requests()) ++per_delivery[q["idempotency_key"].get<std::string>()];
@@ -648,9 +694,9 @@ TEST_P(AbuseTest, ARevokedTokenStaysRevokedUnderLoad) {
       });
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    EXPECT_EQ(http(port, "DELETE", "/api/v1/tokens/" + created["id"].get<std::string>(), admin)
-                  .status,
-              200);
+    EXPECT_EQ(
+        http(port, "DELETE", "/api/v1/tokens/" + created["id"].get<std::string>(), admin).status,
+        200);
     // From the answer on, the token is refused.
     for (int i = 0; i < 20; ++i) late += http(port, "GET", "/api/v1/matrices", tok).status == 200;
     stop = true;

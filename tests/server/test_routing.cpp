@@ -70,7 +70,7 @@ TEST_P(RoutingTest, EachAlertReachesWhomTheContractSays) {
   r = http(port, "POST", "/api/v1/tenants/acme/events/" + p1 + "/ack", acme);
   ASSERT_EQ(r.status, 403) << r.body;
   EXPECT_EQ(json::parse(r.body)["error"]["message"],
-            "under contract 'main', client is only Informed of 'Gérer les alertes liées au "
+            "under contract 'main', Client is only Informed of 'Gérer les alertes liées au "
             "service Kubernetes': only the parties Responsible or Accountable may acknowledge "
             "this alert");
   EXPECT_EQ(
