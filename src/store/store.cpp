@@ -974,7 +974,9 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
   return m_pool->run(true, [&](Connection& c) {
     std::vector<Claimed> out;
     // Fair: every receiver's (tenant/party) deliveries ranked by age, then the first of
-    // each before the second of any. One statement: on PostgreSQL two instances may
+    // each before the second of any. In order per event and party: a delivery waits
+    // while an older one of its event to the same party is pending (a "resolved" never
+    // overtakes its "firing"). One statement: on PostgreSQL two instances may
     // pick the same rows, but the UPDATE re-checks "due" on each row it locks, so the
     // second finds them leased and skips them.
     std::string skipped;
@@ -989,7 +991,9 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
     const Rows due = c.query(
         std::string("UPDATE deliveries SET due_ms = ? WHERE id IN (SELECT id FROM (SELECT id, "
                     "due_ms, ROW_NUMBER() OVER (PARTITION BY tenant, party ORDER BY due_ms, id) "
-                    "AS place FROM deliveries WHERE state = 'pending' AND due_ms <= ?") +
+                    "AS place FROM deliveries d WHERE state = 'pending' AND due_ms <= ? AND NOT "
+                    "EXISTS (SELECT 1 FROM deliveries e WHERE e.event = d.event AND e.party = "
+                    "d.party AND e.state = 'pending' AND e.created_ms < d.created_ms)") +
             (skipped.empty() ? "" : " AND (tenant || '/' || party) NOT IN (" + skipped + ")") +
             ") AS ranked WHERE place <= ? ORDER BY place, due_ms LIMIT ?) AND state = 'pending' "
             "AND "

@@ -676,6 +676,41 @@ TEST_P(AbuseTest, ALeaseOutlivesItsSend) {
   s->kill_now();
 }
 
+// Deliveries of one event to one party leave in order: a "resolved" never overtakes its
+// "firing", even while the firing is being retried.
+TEST_P(AbuseTest, AResolvedNeverOvertakesItsFiring) {
+  Sink flaky({"--fail-first", "2"});
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto acme = tenant(port, admin, "acme", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", flaky.url("/acme")}});
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
+                 payload({alert("a1", "firing", k_application)}))
+                .status,
+            200);
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
+                 payload({alert("a1", "resolved", k_application)}))
+                .status,
+            200);
+  const auto seen = flaky.wait_for(
+      [](const auto& rs) {
+        int ok = 0;
+        for (const auto& r : rs) ok += r["status"] == 200 ? 1 : 0;
+        return ok >= 2;
+      },
+      std::chrono::seconds(30));
+  std::vector<std::string> order;
+  for (const auto& r : seen)
+    order.push_back(r["body"]["kind"].get<std::string>() + " " +
+                    std::to_string(r["status"].get<int>()));
+  // Three attempts of the firing (two refused), then three of the resolution.
+  EXPECT_EQ(order, (std::vector<std::string>{"firing 500", "firing 500", "firing 200",
+                                             "resolved 500", "resolved 500", "resolved 200"}));
+  s->kill_now();
+}
+
 // A revocation is never undone by a lookup of the same token in flight.
 TEST_P(AbuseTest, ARevokedTokenStaysRevokedUnderLoad) {
   auto s = start();
