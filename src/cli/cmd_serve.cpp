@@ -92,7 +92,7 @@ struct ServeOptions {
   std::string admin_token_file;  // default: DATA/admin-token (SQLite), else ./racine-admin-token
   // What one tenant may cost (service::Limits).
   std::size_t alerts_per_request = 10000;
-  double alerts_per_minute = 6000;
+  double alerts_per_minute = 20000;
   std::string events_retention = "30d";
   std::size_t events_max = 100000;
   // Where tenants' receivers may send (notify/egress.h).
@@ -205,6 +205,13 @@ int run_serve(const ServeOptions& o, bool data_given) {
   limits.alerts_per_request = o.alerts_per_request;
   limits.alerts_per_minute = o.alerts_per_minute;
   limits.events_max = o.events_max;
+  if (o.alerts_per_minute > 0 && static_cast<double>(o.alerts_per_request) > o.alerts_per_minute) {
+    print_usage_error(
+        trf("--alerts-per-request ({}) is more than --alerts-per-minute ({}): such "
+            "a request could never be taken",
+            o.alerts_per_request, o.alerts_per_minute));
+    return k_exit_error;
+  }
   {
     const auto ms = service::duration_ms(o.events_retention);
     if (!ms || *ms < 60000) {

@@ -6,6 +6,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include <atomic>
 #include <cstring>
 #include <future>
 #include <memory>
@@ -180,15 +181,21 @@ std::vector<Address> EgressPolicy::interface_addresses() {
 }
 
 std::optional<std::string> EgressPolicy::check(const Address& a) const {
+  // The server's own addresses first: an allowed range never opens the server itself;
+  // only naming the very address does (a /32 or /128).
+  const std::string text = address_text(a);
+  const Address plain = embedded_v4(a).value_or(a);
+  for (const auto& o : own) {
+    if (o != a && o != plain) continue;
+    for (const auto& c : allow) {
+      if (c.bits == 128 && c.contains(plain)) return std::nullopt;
+    }
+    return text + " is an address of this server";
+  }
   for (const auto& c : allow) {
     if (c.contains(a)) return std::nullopt;
   }
-  const std::string text = address_text(a);
   if (auto why = special_purpose(a)) return text + " is " + *why;
-  const Address plain = embedded_v4(a).value_or(a);
-  for (const auto& o : own) {
-    if (o == a || o == plain) return text + " is an address of this server";
-  }
   return std::nullopt;
 }
 
@@ -227,44 +234,73 @@ std::optional<std::string> url_host(const std::string& url) {
   return h;
 }
 
-std::optional<std::string> EgressPolicy::check_url(const std::string& url,
-                                                   std::chrono::milliseconds timeout) const {
+std::optional<std::string> url_origin(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
+  if (!u ||
+      curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+    return std::nullopt;
+  std::string out;
+  for (const auto part : {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT}) {
+    char* text = nullptr;
+    if (curl_url_get(u.get(), part, &text, part == CURLUPART_PORT ? CURLU_DEFAULT_PORT : 0) !=
+            CURLUE_OK ||
+        text == nullptr)
+      return std::nullopt;
+    out += part == CURLUPART_SCHEME ? std::string(text) + "://"
+           : part == CURLUPART_HOST ? std::string(text) + ":"
+                                    : std::string(text);
+    curl_free(text);
+  }
+  return out;
+}
+
+EgressPolicy::Verdict EgressPolicy::check_url(const std::string& url,
+                                              std::chrono::milliseconds timeout) const {
+  using Kind = Verdict::Kind;
   const auto host = url_host(url);
-  if (!host) return "the URL has no host";
+  if (!host) return {Kind::denied, "the URL has no host"};
   // Numeric forms are what they say ("0x7f.1", "2130706433", "0177.0.0.1" included:
   // getaddrinfo reads them as inet_aton does, as libcurl will).
-  if (const auto literal = parse_address(*host)) return check(*literal);
+  if (const auto literal = parse_address(*host)) {
+    if (auto why = check(*literal)) return {Kind::denied, *why};
+    return {};
+  }
   // A name: every address it resolves to must be allowed. getaddrinfo has no timeout of
-  // its own; a resolver that does not answer in time leaves the check to the connection.
-  auto resolve = [](std::string name) {
+  // its own: it runs on a thread of its own, one at a time in the process.
+  static std::atomic<bool> resolving{false};
+  if (resolving.exchange(true))
+    return {Kind::retry, "another receiver's name is being resolved: try again in a second"};
+  auto task = std::make_shared<std::packaged_task<std::vector<Address>()>>([name = *host] {
     std::vector<Address> out;
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* res = nullptr;
-    if (getaddrinfo(name.c_str(), nullptr, &hints, &res) != 0) return out;
-    for (const addrinfo* i = res; i != nullptr; i = i->ai_next) {
-      if (i->ai_family == AF_INET) {
-        const auto* in = reinterpret_cast<const sockaddr_in*>(i->ai_addr);
-        out.push_back(from_v4(reinterpret_cast<const std::uint8_t*>(&in->sin_addr)));
-      } else if (i->ai_family == AF_INET6) {
-        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(i->ai_addr);
-        Address a{};
-        std::memcpy(a.data(), &in6->sin6_addr, 16);
-        out.push_back(a);
+    if (getaddrinfo(name.c_str(), nullptr, &hints, &res) == 0) {
+      for (const addrinfo* i = res; i != nullptr; i = i->ai_next) {
+        if (i->ai_family == AF_INET) {
+          const auto* in = reinterpret_cast<const sockaddr_in*>(i->ai_addr);
+          out.push_back(from_v4(reinterpret_cast<const std::uint8_t*>(&in->sin_addr)));
+        } else if (i->ai_family == AF_INET6) {
+          const auto* in6 = reinterpret_cast<const sockaddr_in6*>(i->ai_addr);
+          Address a{};
+          std::memcpy(a.data(), &in6->sin6_addr, 16);
+          out.push_back(a);
+        }
       }
+      freeaddrinfo(res);
     }
-    freeaddrinfo(res);
+    resolving = false;  // the next resolution may start only now
     return out;
-  };
-  auto task = std::make_shared<std::packaged_task<std::vector<Address>()>>(
-      [resolve, name = *host] { return resolve(name); });
+  });
   auto answer = task->get_future();
   std::thread([task] { (*task)(); }).detach();
-  if (answer.wait_for(timeout) != std::future_status::ready) return std::nullopt;
+  if (answer.wait_for(timeout) != std::future_status::ready)
+    return {Kind::retry, "'" + *host + "' did not resolve within " +
+                             std::to_string(timeout.count()) + " ms: try again"};
   for (const auto& a : answer.get()) {
-    if (auto why = check(a)) return "'" + *host + "' resolves to " + *why;
+    if (auto why = check(a)) return {Kind::denied, "'" + *host + "' resolves to " + *why};
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace racine::notify

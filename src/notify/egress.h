@@ -54,13 +54,25 @@ class EgressPolicy {
   [[nodiscard]] std::optional<std::string> check(const Address& a) const;
   [[nodiscard]] std::optional<std::string> check(const sockaddr* sa) const;
 
-  // A URL's host, numeric forms and names alike, resolved (getaddrinfo, at most
-  // `resolve_timeout`): nullopt when every address it resolves to is allowed (or it
-  // resolves to nothing yet: the connection is checked again), else why not.
-  [[nodiscard]] std::optional<std::string> check_url(
+  // What a URL's check says.
+  struct Verdict {
+    enum class Kind : std::uint8_t { allowed, denied, retry } kind = Kind::allowed;
+    std::string why;  // denied: the address and its range; retry: what to wait for
+  };
+  // A URL's host, numeric forms and names alike: allowed when every address it resolves
+  // to is (or it resolves to nothing yet: the connection is checked again), else denied
+  // with why. A name is resolved by one resolution at a time in the whole process, given
+  // `resolve_timeout`: while one runs, or when it does not answer in time, the verdict is
+  // `retry` (a caller's thread is never held longer, and a resolver that hangs holds one
+  // thread, not one per request).
+  [[nodiscard]] Verdict check_url(
       const std::string& url,
-      std::chrono::milliseconds resolve_timeout = std::chrono::milliseconds(3000)) const;
+      std::chrono::milliseconds resolve_timeout = std::chrono::milliseconds(1000)) const;
 };
+
+// "scheme://host:port" of a URL as libcurl's parser reads it (the scheme's port when none
+// is written), or nullopt.
+std::optional<std::string> url_origin(const std::string& url);
 
 // The host of an http(s) URL as libcurl's parser reads it (brackets of an IPv6 literal
 // removed), or nullopt when it is not a URL libcurl would send to.

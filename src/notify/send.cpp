@@ -191,6 +191,7 @@ Outcome post(const Webhook& w) {
   // each address dialled is checked (a name's answer may have changed since it was
   // saved). No proxy from the environment: only the one the operator configured.
   curl_easy_setopt(h, CURLOPT_PROXY, w.proxy.c_str());
+  curl_easy_setopt(h, CURLOPT_NOPROXY, "");  // NO_PROXY from the environment never bypasses it
   curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
   curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &dial);
   const CURLcode rc = curl_easy_perform(h);

@@ -33,6 +33,7 @@ int http_status(Status s) {
     case Status::unsupported: return 415;
     case Status::unprocessable: return 422;
     case Status::too_many: return 429;
+    case Status::unavailable: return 503;
   }
   return 500;
 }
@@ -48,7 +49,7 @@ Response error(int status, const std::string& code, const std::string& message) 
 
 Response from(Reply r) {
   Response out{http_status(r.status), std::move(r.content_type), std::move(r.body), {}};
-  if (r.status == Status::too_many)
+  if (r.status == Status::too_many || r.status == Status::unavailable)
     out.headers.emplace_back("Retry-After",
                              std::to_string(std::max<std::int64_t>(1, r.retry_after)));
   return out;

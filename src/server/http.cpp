@@ -146,7 +146,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // being answered.
   void close_if_idle() {
     net::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
-      if (!self->m_busy) self->close();
+      if (!self->m_busy) return self->close();
+      self->m_evicting = false;  // busy after all: it may be chosen again later
     });
   }
 
@@ -154,6 +155,7 @@ class Session : public std::enable_shared_from_this<Session> {
   [[nodiscard]] std::int64_t idle_since() const { return m_idle_since.load(); }
   // Chosen to be closed to make room (so that it is not chosen twice).
   bool claim_for_eviction() { return !m_evicting.exchange(true); }
+  [[nodiscard]] bool evicting() const { return m_evicting.load(); }
 
  private:
   // Between requests: wait for the next one's first byte (idle timeout), then give the
@@ -323,11 +325,13 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     m_stream.expires_after(std::chrono::seconds(2));
+    // Allocated only here: an idle connection costs no drain buffer.
+    if (!m_discard) m_discard = std::make_unique<std::array<char, 16384>>();
     drain_some();
   }
 
   void drain_some() {
-    m_stream.async_read_some(net::buffer(m_discard),
+    m_stream.async_read_some(net::buffer(*m_discard),
                              [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                self->m_drained += n;
                                if (ec || self->m_drained > (1U << 20U)) return self->close();
@@ -364,7 +368,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool m_closed = false;
   bool m_linger = false;
   std::size_t m_drained = 0;
-  std::array<char, 16384> m_discard{};
+  std::unique_ptr<std::array<char, 16384>> m_discard;
 };
 
 }  // namespace
@@ -376,7 +380,7 @@ bool HttpServer::Impl::close_longest_idle() {
     std::int64_t since = 0;
     for (const auto& s : live) {
       const std::int64_t t = s->idle_since();
-      if (t != 0 && (since == 0 || t < since)) {
+      if (t != 0 && !s->evicting() && (since == 0 || t < since)) {
         since = t;
         oldest = s;
       }

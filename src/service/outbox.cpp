@@ -48,29 +48,22 @@ void Outbox::wake() {
 
 std::string destination_of(const store::Receiver& r) {
   if (r.type == "email") return "smtp";
-  const auto host = notify::url_host(r.target);
-  const auto scheme_end = r.target.find("://");
-  const std::string scheme = scheme_end == std::string::npos ? "" : r.target.substr(0, scheme_end);
-  std::string port;
-  const std::size_t authority = scheme_end == std::string::npos ? 0 : scheme_end + 3;
-  const std::size_t path = r.target.find_first_of("/?#", authority);
-  const std::string hostport =
-      r.target.substr(authority, path == std::string::npos ? path : path - authority);
-  if (const auto colon = hostport.rfind(':');
-      colon != std::string::npos && hostport.find(']', colon) == std::string::npos)
-    port = hostport.substr(colon + 1);
-  if (port.empty()) port = scheme == "https" ? "443" : "80";
-  return scheme + "://" + host.value_or(hostport) + ":" + port;
+  return notify::url_origin(r.target).value_or(r.target);
 }
 
 void Outbox::renew_leases(std::int64_t now) {
-  std::vector<std::string> ids;
+  std::vector<std::pair<std::string, std::int64_t>> held;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
-    ids.assign(m_sending.begin(), m_sending.end());
+    held.assign(m_sending.begin(), m_sending.end());
   }
   try {
-    m_service.store().renew_leases(ids, now + m_options.lease_ms);
+    const std::int64_t until = now + m_options.lease_ms;
+    const auto renewed = m_service.store().renew_leases(held, until);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (const auto& id : renewed) {
+      if (auto it = m_sending.find(id); it != m_sending.end()) it->second = until;
+    }
   } catch (const std::exception&) {
     // The store is unreachable: the leases may run out, and a delivery be sent twice
     // (at least once); the next renewal tries again.
@@ -132,9 +125,11 @@ void Outbox::dispatch() {
     {
       std::lock_guard<std::mutex> lock(m_mutex);
       for (auto& c : claimed) {
+        // Claimed again here after its lease lapsed: its send is still in flight.
+        if (m_sending.count(c.delivery.id) != 0U) continue;
         Job job;
         job.group = c.event.tenant + "/" + c.delivery.party;
-        job.destination = c.receiver ? destination_of(*c.receiver) : "none";
+        job.destination = c.receiver ? job.group + " " + destination_of(*c.receiver) : "none";
         m_group_destination[job.group] = job.destination;
         const auto b = m_breakers.find(job.destination);
         const bool tripped =
@@ -151,7 +146,7 @@ void Outbox::dispatch() {
         ++m_group_in_flight[job.group];
         ++m_dest_in_flight[job.destination];
         ++m_in_flight;
-        m_sending.insert(c.delivery.id);
+        m_sending[c.delivery.id] = now + m_options.lease_ms;
         job.claimed = std::move(c);
         m_queue.push_back(std::move(job));
       }
@@ -282,7 +277,21 @@ void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
     if (!c.receiver->by_provider) w.policy = &m_service.egress();
     outcome = notify::post(w);
   } else if (c.receiver->type == "email") {
-    if (m_options.smtp_relay.empty()) {
+    // A tenant's own email receiver: its domain is checked again at each send, since the
+    // provider may have narrowed the tenant's domains since it was saved.
+    std::string refused;
+    if (!c.receiver->by_provider) {
+      const auto tenant = store.get_tenant(store::Principal::system(), c.event.tenant);
+      const std::string domain =
+          ascii_lower(c.receiver->target.substr(c.receiver->target.rfind('@') + 1));
+      if (!tenant || std::find(tenant->email_domains.begin(), tenant->email_domains.end(),
+                               domain) == tenant->email_domains.end())
+        refused = "egress denied: " + domain + " is not among the tenant's email domains";
+    }
+    if (!refused.empty()) {
+      outcome.error = refused;
+      outcome.denied = true;
+    } else if (m_options.smtp_relay.empty()) {
       outcome.error = "an email receiver, but no SMTP relay (racine serve --smtp)";
     } else {
       notify::Email e;

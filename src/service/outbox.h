@@ -50,8 +50,10 @@ struct OutboxOptions {
   std::int64_t prune_every_ms = 60000;  // events past retention or count (Limits) deleted
 };
 
-// A delivery's destination, for its circuit breaker: a webhook URL's scheme, host and
-// port ("https://hooks.example:443"), or "smtp" for every email.
+// A delivery's destination: a webhook URL's scheme, host and port
+// ("https://hooks.example:443"), or "smtp" for every email. A circuit breaker is kept per
+// receiver and destination, so that one tenant's failures on a shared host (a chat
+// service, a pager) never hold another's deliveries.
 std::string destination_of(const store::Receiver& r);
 
 // The wait before retry number `attempts` (1 for the first retry): uniform in
@@ -81,7 +83,7 @@ class Outbox {
   struct Job {
     store::Claimed claimed;
     std::string group;        // "tenant/party"
-    std::string destination;  // destination_of
+    std::string destination;  // the receiver and destination_of: its circuit breaker
   };
 
   void dispatch();
@@ -101,8 +103,8 @@ class Outbox {
   std::map<std::string, std::size_t> m_group_in_flight;  // by "tenant/party"
   std::map<std::string, std::size_t> m_dest_in_flight;   // by destination
   std::map<std::string, std::string> m_group_destination;
-  std::map<std::string, Breaker> m_breakers;  // by destination
-  std::set<std::string> m_sending;            // delivery ids claimed here
+  std::map<std::string, Breaker> m_breakers;      // by destination
+  std::map<std::string, std::int64_t> m_sending;  // delivery ids being sent: their lease's end
   std::vector<std::thread> m_threads;
 };
 

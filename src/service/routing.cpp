@@ -26,6 +26,7 @@ std::optional<std::int64_t> duration_ms(std::string_view d) {
   bool digits = false;
   for (const char c : d) {
     if (c >= '0' && c <= '9') {
+      if (n > 100000000) return std::nullopt;  // no duration is that long (and no overflow)
       n = n * 10 + (c - '0');
       digits = true;
     } else if ((c == 'd' || c == 'h' || c == 'm' || c == 's') && digits) {
@@ -71,11 +72,6 @@ ordered_json parsed_or(const std::string& text, ordered_json fallback) {
 
 bool valid_party_id(std::string_view p) {
   return valid_id(p);
-}
-
-std::string ascii_lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // What a tenant is told of a failed delivery: whether the receiver answered, never the
@@ -197,9 +193,15 @@ Reply Service::put_receiver(const Principal& who, const std::string& tenant,
   // provider's roles follow the operator's network policy only.
   if (!who.provider()) {
     if (r.type == "webhook") {
-      if (auto why = m_egress.check_url(r.target))
+      const auto verdict = m_egress.check_url(r.target);
+      if (verdict.kind == notify::EgressPolicy::Verdict::Kind::denied)
         return Reply::error(Status::forbidden, "egress_denied",
-                            "a tenant's receiver may not send there: " + *why);
+                            "a tenant's receiver may not send there: " + verdict.why);
+      if (verdict.kind == notify::EgressPolicy::Verdict::Kind::retry) {
+        Reply busy = Reply::error(Status::unavailable, "resolver_busy", verdict.why);
+        busy.retry_after = 1;
+        return busy;
+      }
     } else {
       const std::string domain = ascii_lower(r.target.substr(r.target.rfind('@') + 1));
       const auto& allowed = owner->email_domains;

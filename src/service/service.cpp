@@ -49,14 +49,10 @@ Reply Reply::error(Status s, std::string code, const std::string& message) {
   return r;
 }
 
-namespace {
-
 std::string ascii_lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
-
-}  // namespace
 
 bool is_rfc3339(std::string_view s) {
   // YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), T and Z in either case (RFC 3339, 5.6).

@@ -43,7 +43,8 @@ enum class Status : std::uint8_t {
   conflict,       // 409
   unsupported,    // 415: a media type no reader takes
   unprocessable,  // 422: lint errors (the report is the body)
-  too_many        // 429: a quota is spent (retry_after says when to try again)
+  too_many,       // 429: a quota is spent (retry_after says when to try again)
+  unavailable     // 503: try again shortly (retry_after)
 };
 
 // A result: a status, and a JSON body or a document in some media type.
@@ -52,7 +53,7 @@ struct Reply {
   std::string content_type = "application/json";
   std::string body;
   std::string error_code;        // for errors: a short machine-readable code
-  std::int64_t retry_after = 0;  // seconds, with too_many
+  std::int64_t retry_after = 0;  // seconds, with too_many and unavailable
 
   static Reply json(const nlohmann::ordered_json& j, Status s = Status::ok);
   // A JSON body already written (core/json_out.h).
@@ -99,11 +100,14 @@ inline constexpr std::chrono::milliseconds k_default_cache_ttl{1000};
 // server's, changed with `racine serve` options.
 struct Limits {
   std::size_t alerts_per_request = 10000;
-  double alerts_per_minute = 6000;  // per tenant and instance; 0: no quota
+  double alerts_per_minute = 20000;  // per tenant and instance; 0: no quota
   std::int64_t events_retention_ms = 30LL * 24 * 3600 * 1000;
   std::size_t events_max = 100000;        // per tenant
   std::size_t cache_bytes = 512U << 20U;  // the parsed matrices kept, estimated
 };
+
+// `s` with ASCII letters lower-cased (domain names).
+std::string ascii_lower(std::string s);
 
 // True when `s` is an RFC 3339 date-time ("2026-12-06T10:42:00Z", "...00.123+01:00").
 bool is_rfc3339(std::string_view s);

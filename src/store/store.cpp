@@ -66,10 +66,13 @@ CREATE INDEX deliveries_due ON deliveries (state, due_ms);
 CREATE INDEX deliveries_event ON deliveries (event);
 )sql",
       // 3: the email domains a tenant's receivers may send to; who set a receiver (a
-      // tenant's own are held to the egress policy); events pruned by age and count.
+      // tenant's own are held to the egress policy: every tenant's receiver made before
+      // is counted as its own, since who set it is not known); events pruned by age and
+      // count.
       R"sql(
 ALTER TABLE tenants ADD COLUMN email_domains TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE receivers ADD COLUMN by_provider BIGINT NOT NULL DEFAULT 1;
+UPDATE receivers SET by_provider = 0 WHERE tenant <> '';
 ALTER TABLE events ADD COLUMN created_ms BIGINT NOT NULL DEFAULT 0;
 UPDATE events SET created_ms = COALESCE((SELECT MIN(d.created_ms) FROM deliveries d WHERE
   d.event = events.id), 0);
@@ -1026,11 +1029,19 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
   });
 }
 
-void Store::renew_leases(const std::vector<std::string>& ids, std::int64_t due_ms) {
-  if (ids.empty()) return;
-  m_pool->run(true, [&](Connection& c) {
-    for (const auto& id : ids)
-      c.query("UPDATE deliveries SET due_ms = ? WHERE id = ? AND state = 'pending'", {due_ms, id});
+std::vector<std::string> Store::renew_leases(
+    const std::vector<std::pair<std::string, std::int64_t>>& held, std::int64_t due_ms) {
+  if (held.empty()) return {};
+  return m_pool->run(true, [&](Connection& c) {
+    std::vector<std::string> renewed;
+    for (const auto& [id, lease] : held) {
+      if (!c.query("UPDATE deliveries SET due_ms = ? WHERE id = ? AND state = 'pending' AND "
+                   "due_ms = ? RETURNING id",
+                   {due_ms, id, lease})
+               .empty())
+        renewed.push_back(id);
+    }
+    return renewed;
   });
 }
 
@@ -1048,13 +1059,17 @@ std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::s
         if (victims.size() < batch) victims.push_back(r.text(0));
       }
     };
+    // Settled: no pending delivery, and resolved or not seen since the cutoff (an alert
+    // still firing and repeated is kept, its acknowledgement with it: deleting it would
+    // page and escalate it again at its next repeat).
+    const std::string seen_before = rfc3339_of_ms(before_ms);
     constexpr const char* k_settled =
         " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event = e.id AND d.state = "
-        "'pending')";
+        "'pending') AND (e.status = 'resolved' OR e.last_seen < CAST(? AS TEXT))";
     collect(c.query(
         std::string("SELECT e.id FROM events e WHERE e.created_ms > 0 AND e.created_ms < ?") +
             k_settled + " ORDER BY e.created_ms LIMIT ?",
-        {before_ms, static_cast<std::int64_t>(batch)}));
+        {before_ms, seen_before, static_cast<std::int64_t>(batch)}));
     // Past the count: per tenant, the events older than its newest `keep`.
     for (const auto& t :
          c.query("SELECT tenant, COUNT(*) FROM events GROUP BY tenant HAVING COUNT(*) > ?",
@@ -1065,16 +1080,23 @@ std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::s
           "OFFSET ?",
           {t.text(0), static_cast<std::int64_t>(keep)});
       if (edge.empty()) continue;
-      collect(c.query(std::string("SELECT e.id FROM events e WHERE e.tenant = ? AND e.seq <= ?") +
-                          k_settled + " ORDER BY e.seq LIMIT ?",
-                      {t.text(0), edge[0].integer(0), static_cast<std::int64_t>(batch)}));
+      collect(
+          c.query(std::string("SELECT e.id FROM events e WHERE e.tenant = ? AND e.seq <= ?") +
+                      k_settled + " ORDER BY e.seq LIMIT ?",
+                  {t.text(0), edge[0].integer(0), seen_before, static_cast<std::int64_t>(batch)}));
     }
     std::sort(victims.begin(), victims.end());
     victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
     std::size_t deleted = 0;
+    // Re-checked at delete time: a delivery made since the choice (the event resolved
+    // meanwhile) keeps its event, and a pending delivery is never deleted.
     for (const auto& id : victims) {
-      c.query("DELETE FROM deliveries WHERE event = ?", {id});
-      deleted += c.query("DELETE FROM events WHERE id = ? RETURNING id", {id}).size();
+      c.query("DELETE FROM deliveries WHERE event = ? AND state <> 'pending'", {id});
+      deleted += c.query(
+                      "DELETE FROM events WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d "
+                      "WHERE d.event = events.id) RETURNING id",
+                      {id})
+                     .size();
     }
     return deleted;
   });

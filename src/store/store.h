@@ -311,8 +311,12 @@ class Store {
   std::vector<Claimed> claim_deliveries(std::int64_t now_ms, std::int64_t lease_ms,
                                         std::size_t limit, std::size_t per_receiver = 1000000,
                                         const std::vector<std::string>& skip = {});
-  // Extends the lease of deliveries still being sent, to `due_ms`.
-  void renew_leases(const std::vector<std::string>& ids, std::int64_t due_ms);
+  // Extends to `due_ms` the leases still held: each delivery's, given with the lease's end
+  // this instance set, if the row still holds that (a compare-and-set: an outcome
+  // recorded meanwhile, or another instance's claim, is never overwritten). Returns the
+  // ids renewed.
+  std::vector<std::string> renew_leases(
+      const std::vector<std::pair<std::string, std::int64_t>>& held, std::int64_t due_ms);
   // Gives a claimed delivery back unsent, due at `due_ms` (no attempt counted).
   void delivery_release(const std::string& id, std::int64_t due_ms);
   // Deletes events older than `before_ms` (their creation) and, per tenant, all but the

@@ -3,11 +3,13 @@
 (path, headers that matter, body) in OUT, and answers as told.
 
 usage: sink.py PORT_FILE OUT [--status CODE] [--fail-first N] [--retry-after S] [--delay S]
+               [--arrivals FILE]
 
 It listens on 127.0.0.1 on a port of its own choosing, written to PORT_FILE once ready.
 --status: the answer to every request (default 200); --fail-first N: answer 500 to the
 first N requests of each Idempotency-Key, then --status; --delay: wait before answering
-(a receiver that times out). It stops when its parent (the test) goes away.
+(a receiver that times out); --arrivals: also one line per request in FILE as it arrives
+(before the delay). It stops when its parent (the test) goes away.
 """
 import argparse
 import http.server
@@ -25,6 +27,7 @@ args.add_argument("--status", type=int, default=200)
 args.add_argument("--fail-first", type=int, default=0)
 args.add_argument("--retry-after", default=None)
 args.add_argument("--delay", type=float, default=0)
+args.add_argument("--arrivals", default=None)
 opts = args.parse_args()
 
 lock = threading.Lock()
@@ -36,6 +39,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
         key = self.headers.get("Idempotency-Key", "")
+        if opts.arrivals:
+            with lock, open(opts.arrivals, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"at": time.time(), "idempotency_key": key}) + "\n")
         with lock:
             tries[key] = tries.get(key, 0) + 1
             n = tries[key]
