@@ -275,6 +275,88 @@ TEST_P(StoreTest, HostileIdsAreDataNotSql) {
   EXPECT_FALSE(store->get_tenant(p, "acme"));
 }
 
+// Pruning (docs/routing.md, "Retention"): events past the cutoff go with their deliveries,
+// but never one with a pending delivery, nor one still firing and seen since the cutoff;
+// per tenant, all but the newest `keep` settled events go; a second run, as another
+// instance would, finds nothing more.
+TEST_P(StoreTest, PruningKeepsWhatIsPendingOrStillFiring) {
+  two_tenants();
+  const auto admin = Principal::system();
+  auto incoming = [](const std::string& fp, const std::string& status, bool delivery) {
+    IncomingAlert a;
+    a.fingerprint = fp;
+    a.status = status;
+    a.starts_at = "2026-12-06T10:00:00Z";
+    a.labels = "{}";
+    a.annotations = "{}";
+    if (delivery) {
+      a.on_firing.push_back({"client", "Client", "R", "firing", 0});
+      a.on_resolved.push_back({"client", "Client", "R", "resolved", 0});
+    }
+    return a;
+  };
+  // settled: resolved, its deliveries sent; pending: a delivery never sent; firing: no
+  // delivery, repeated after the cutoff.
+  ASSERT_TRUE(store->record_alerts(
+      admin, "acme", "main",
+      {incoming("settled", "firing", true), incoming("pending", "firing", true),
+       incoming("firing", "firing", false)}));
+  ASSERT_TRUE(store->record_alerts(admin, "acme", "main", {incoming("settled", "resolved", true)}));
+  // Its firing first, then its resolution (in order per event and party).
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& c : store->claim_deliveries(now_ms() + 1, 60000, 100)) {
+      if (c.event.fingerprint == "settled") store->delivery_sent(c.delivery.id);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  const std::int64_t cutoff = now_ms();
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  ASSERT_TRUE(store->record_alerts(admin, "acme", "main", {incoming("firing", "firing", false)}));
+  EXPECT_EQ(store->prune_events(cutoff, 1000000), 1U);
+  std::set<std::string> left;
+  for (const auto& e : store->list_events(admin, "acme", "")) left.insert(e.fingerprint);
+  EXPECT_EQ(left, (std::set<std::string>{"pending", "firing"}));
+  EXPECT_EQ(store->prune_events(cutoff, 1000000), 0U);  // idempotent
+  // By count: three settled events of globex, keep the newest one.
+  for (const char* fp : {"g1", "g2", "g3"}) {
+    ASSERT_TRUE(store->record_alerts(admin, "globex", "main", {incoming(fp, "resolved", false)}));
+  }
+  EXPECT_EQ(store->prune_events(0, 1), 2U);
+  const auto globex = store->list_events(admin, "globex", "");
+  ASSERT_EQ(globex.size(), 1U);
+  EXPECT_EQ(globex[0].fingerprint, "g3");
+  // acme's two are kept by the count too: one has a pending delivery, one still fires.
+  EXPECT_EQ(store->list_events(admin, "acme", "").size(), 2U);
+}
+
+// A lease renewed as a compare-and-set: an outcome recorded meanwhile (a retry time) is
+// never overwritten, and another claim's lease neither.
+TEST_P(StoreTest, LeasesAreRenewedOnlyWhileHeld) {
+  two_tenants();
+  const auto admin = Principal::system();
+  IncomingAlert a;
+  a.fingerprint = "f";
+  a.status = "firing";
+  a.starts_at = "2026-12-06T10:00:00Z";
+  a.labels = "{}";
+  a.annotations = "{}";
+  a.on_firing = {{"client", "Client", "R", "firing", 0}, {"client", "Client", "I", "informed", 0}};
+  ASSERT_TRUE(store->record_alerts(admin, "acme", "main", {a}));
+  const std::int64_t now = now_ms() + 1;
+  const auto claimed = store->claim_deliveries(now, 5000, 10);
+  ASSERT_EQ(claimed.size(), 2U);
+  const std::string first = claimed[0].delivery.id;
+  const std::string second = claimed[1].delivery.id;
+  store->delivery_failed(second, "HTTP 500", now + 3600000);  // retry in an hour
+  const auto renewed = store->renew_leases({{first, now + 5000}, {second, now + 5000}}, now + 9000);
+  EXPECT_EQ(renewed, std::vector<std::string>{first});
+  for (const auto& e : store->list_events(admin, "acme", "")) {
+    for (const auto& d : e.deliveries) {
+      EXPECT_EQ(d.due_ms, d.id == first ? now + 9000 : now + 3600000) << d.id;
+    }
+  }
+}
+
 TEST_P(StoreTest, SettingsKeepTheFirstValue) {
   EXPECT_EQ(store->setting("secret", [] { return std::string("first"); }), "first");
   EXPECT_EQ(store->setting("secret", [] { return std::string("second"); }), "first");
