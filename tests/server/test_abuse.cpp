@@ -236,6 +236,30 @@ TEST(ServeConfig, AnUnknownKeyOrABadValueIsAUsageError) {
   std::filesystem::remove_all(dir);
 }
 
+// --egress-proxy: every webhook goes through the operator's proxy (here the sink, which
+// records the absolute URL a proxy is asked for), which then applies the network's
+// policy; a name that does not resolve here is left to it.
+TEST_P(AbuseTest, WebhooksGoThroughTheOperatorsProxy) {
+  Sink proxy;
+  auto s = start({"--egress-proxy", proxy.url("")});
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto acme = tenant(port, admin, "acme", json::array());
+  ASSERT_EQ(http(port, "PUT", "/api/v1/tenants/acme/receivers/client", acme.first,
+                 json{{"type", "webhook"}, {"url", "http://hooks.acme.invalid/racine"}}.dump())
+                .status,
+            201);
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
+                 payload({alert("a1", "firing", k_application)}))
+                .status,
+            200);
+  const auto seen = proxy.wait_for([](const auto& rs) { return !rs.empty(); });
+  ASSERT_EQ(seen.size(), 1U);
+  EXPECT_EQ(seen[0]["path"], "http://hooks.acme.invalid/racine");
+  EXPECT_EQ(seen[0]["body"]["alert"]["fingerprint"], "a1");
+  s->kill_now();
+}
+
 // The check at connect time: the address libcurl actually dials is judged, so a name
 // whose answer changed since the receiver was saved is refused, and nothing connects.
 TEST(Egress, TheAddressDialledIsCheckedWhenConnecting) {
