@@ -107,6 +107,10 @@ if [ "$what" = build ]; then exit 0; fi
 #   axe              axe-core: accessibility checks of the web portal (its axe.min.js is
 #                    loaded into the page by tests/browser/portal.mjs)
 #   openapi          @seriousme/openapi-schema-validator: OpenAPI 3.1 for data/openapi.json
+#   oidc-provider    oidc-provider (panva's, OpenID Certified): a real OpenID Provider the
+#                    tests start privately on 127.0.0.1 (tests/oidc/op.mjs, op.sh); 8.8.1 is
+#                    the last 8.x (9.x is for newer Node.js). Its jose checks ID tokens in
+#                    tests/oidc/selftest.mjs.
 # Every version runs on Node 18. Install scripts are off (--ignore-scripts) for all of
 # them: the only package that has one is @microsoft/sarif-multitool-linux, whose
 # postinstall is `chmod u+x Sarif.Multitool` (npm's tarball loses the executable bit),
@@ -132,6 +136,6 @@ npm_ci() {
     exit 1
   fi
 }
-for tool in sarif-multitool ajv playwright axe openapi; do npm_ci "$tool"; done
+for tool in sarif-multitool ajv playwright axe openapi oidc-provider; do npm_ci "$tool"; done
 # The multitool's postinstall, without running the package's script.
 chmod u+x "$root/.cache/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"

@@ -392,9 +392,9 @@ int run_token_create(const TokenOptions& o, bool data_given) {
   if (!store) return k_exit_error;
   try {
     service::Service service(*store);
-    const auto [info, token] =
-        service.issue_token(store::Principal{"offline", store::Role::admin, std::nullopt}, *role,
-                            o.tenant.empty() ? std::nullopt : std::optional(o.tenant), o.name);
+    const auto [info, token] = service.issue_token(
+        store::Principal{"offline", store::Role::admin, std::nullopt, "offline"}, *role,
+        o.tenant.empty() ? std::nullopt : std::optional(o.tenant), o.name);
     fmt::print("{}\n", token);
   } catch (const store::Error& e) {
     print_usage_error(e.what());

@@ -105,8 +105,8 @@ std::optional<Address> embedded_v4(const Address& a) {
 bool Cidr::contains(const Address& a) const {
   int left = bits;
   for (std::size_t i = 0; i < 16 && left > 0; ++i, left -= 8) {
-    const std::uint8_t mask =
-        left >= 8 ? 0xff : static_cast<std::uint8_t>(0xff << static_cast<unsigned>(8 - left));
+    const auto mask = static_cast<std::uint8_t>(
+        left >= 8 ? 0xffU : (0xffU << static_cast<unsigned>(8 - left)) & 0xffU);
     if ((a[i] & mask) != (base[i] & mask)) return false;
   }
   return true;

@@ -93,6 +93,7 @@ constexpr unsigned k_admin = bit(Role::admin);
 constexpr unsigned k_editors = bit(Role::admin) | bit(Role::editor);
 constexpr unsigned k_readers = k_editors | bit(Role::tenant);
 constexpr unsigned k_senders = bit(Role::tenant) | bit(Role::ingest);
+constexpr unsigned k_anyone = k_readers | bit(Role::ingest);
 
 // What a route's body is, which sets how much of it may be read.
 enum class Body : std::uint8_t {
@@ -174,6 +175,7 @@ std::vector<Route> make_routes() {
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/options", k_readers, Body::none, [](Call& c) { return from(c.s.options(c.who, c.p("t"), c.p("c"))); }, {}},
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, Body::none, [](Call& c) { return from(c.s.upgrade_preview(c.who, c.p("t"), c.p("c"))); }, {}},
     {"POST",   "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, Body::json, [](Call& c) { return from(c.s.upgrade(c.who, c.p("t"), c.p("c"), c.body)); }, {}},
+    {"GET",    "/api/v1/me", k_anyone, Body::none, [](Call& c) { return from(c.s.me(c.who)); }, {}},
     {"GET",    "/api/v1/audit", k_admin, Body::none, audit_list, {}},
     {"PUT",    "/api/v1/receivers/{party}", k_editors, Body::json, [](Call& c) { return from(c.s.put_receiver(c.who, "", c.p("party"), c.body)); }, {}},
     {"GET",    "/api/v1/receivers", k_editors, Body::none, [](Call& c) { return from(c.s.list_receivers(c.who, "")); }, {}},

@@ -810,12 +810,29 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
   return get_contract(who, tenant, contract);
 }
 
+Reply Service::me(const Principal& who) {
+  ordered_json out;
+  out["kind"] = "token";
+  out["id"] = who.token;
+  out["name"] = who.name;
+  out["role"] = store::role_name(who.role);
+  if (who.tenant) {
+    out["tenant"] = *who.tenant;
+    if (const auto t = m_store.get_tenant(Principal::system(), *who.tenant))
+      out["tenant_name"] = t->name;
+    // A tenant's token may do all its tenant's people may (DESIGN.md, "Who may act").
+    if (who.role == store::Role::tenant) out["tenant_role"] = "approver";
+  }
+  return Reply::json(out);
+}
+
 Reply Service::audit(const Principal& who, const std::optional<std::string>& tenant) {
   ordered_json out = ordered_json::array();
   for (const auto& e : m_store.list_audit(who, tenant)) {
     out.push_back({{"seq", e.seq},
                    {"at", e.at},
                    {"token", e.token},
+                   {"by", e.by},
                    {"action", e.action},
                    {"target", e.target},
                    {"tenant", e.tenant ? ordered_json(*e.tenant) : ordered_json(nullptr)}});

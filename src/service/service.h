@@ -217,6 +217,9 @@ class Service {
   Reply list_tokens(const store::Principal& who);
   Reply revoke_token(const store::Principal& who, const std::string& id);
   Reply audit(const store::Principal& who, const std::optional<std::string>& tenant);
+  // GET /api/v1/me: who the caller is ({"kind": "token", "id", "name", "role", "tenant"?,
+  // "tenant_name"?, "tenant_role"?}).
+  Reply me(const store::Principal& who);
 
   // The matrix of a version (cached); nullptr when it cannot be read back.
   std::shared_ptr<const Loaded> load(const store::Version& v);

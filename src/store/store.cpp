@@ -413,11 +413,11 @@ TokenInfo Store::create_token(const Principal& by, Role role,
 std::optional<Principal> Store::authenticate(const std::string& hash) {
   return m_pool->run(false, [&](Connection& c) -> std::optional<Principal> {
     const Rows rows = c.query(
-        "SELECT id, role, tenant FROM tokens WHERE hash = ? AND revoked_at IS NULL", {hash});
+        "SELECT id, role, tenant, name FROM tokens WHERE hash = ? AND revoked_at IS NULL", {hash});
     if (rows.empty()) return std::nullopt;
     const auto role = parse_role(rows[0].text(1));
     if (!role) return std::nullopt;
-    return Principal{rows[0].text(0), *role, rows[0].opt(2)};
+    return Principal{rows[0].text(0), *role, rows[0].opt(2), rows[0].text(3)};
   });
 }
 
@@ -722,11 +722,15 @@ std::vector<AuditEntry> Store::list_audit(const Principal& who,
     const Value scope = scope_of(who);
     const Value filter = opt_value(tenant);
     for (const auto& r :
-         c.query("SELECT seq, at, token, action, target, tenant FROM audit WHERE "
-                 "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) AND "
-                 "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) ORDER BY seq DESC LIMIT ?",
+         c.query("SELECT a.seq, a.at, a.token, a.action, a.target, a.tenant, "
+                 "COALESCE(NULLIF(t.name, ''), "
+                 "a.token) FROM audit a LEFT JOIN tokens t ON t.id = a.token WHERE "
+                 "(CAST(? AS TEXT) IS NULL OR a.tenant = CAST(? AS TEXT)) AND "
+                 "(CAST(? AS TEXT) IS NULL OR a.tenant = CAST(? AS TEXT)) ORDER BY a.seq DESC "
+                 "LIMIT ?",
                  {scope, scope, filter, filter, static_cast<std::int64_t>(limit)})) {
-      out.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4), r.opt(5)});
+      out.push_back(
+          {r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4), r.opt(5), r.text(6)});
     }
     return out;
   });

@@ -33,9 +33,10 @@ struct Principal {
   std::string token;  // the token's id (never the secret); "system" for the server itself
   Role role = Role::admin;
   std::optional<std::string> tenant;
+  std::string name = {};  // the token's name, as its maker gave it
 
   [[nodiscard]] bool provider() const { return role == Role::admin || role == Role::editor; }
-  static Principal system() { return {"system", Role::admin, std::nullopt}; }
+  static Principal system() { return {"system", Role::admin, std::nullopt, "system"}; }
 };
 
 struct MatrixInfo {
@@ -111,6 +112,9 @@ struct AuditEntry {
   std::string action;
   std::string target;
   std::optional<std::string> tenant;
+  // Who, by name: the token's name ("system" and "offline" for the server itself and
+  // `racine token create`), so that no line names an id alone.
+  std::string by = {};
 };
 
 // --- routing (DESIGN.md, "Routing (contract)") ---

@@ -31,6 +31,9 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from racine_http import http, wait_until  # noqa: E402
+
 SECRET = b"s3cret"
 ALERT = {"version": "4", "status": "firing",
          "alerts": [{"status": "firing",
@@ -49,34 +52,10 @@ def doc_block(doc, language, first_line):
     return blocks[0]
 
 
-def http(method, url, token=None, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method)
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-
-
 def expect(what, status_body, status):
     if status_body[0] != status:
         raise AssertionError(f"{what}: {status_body[0]} {status_body[1]}, expected {status}")
     return status_body[1]
-
-
-def wait_until(what, check, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
 class Receiver(BaseHTTPRequestHandler):

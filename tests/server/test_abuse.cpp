@@ -50,21 +50,6 @@ double cpu_seconds(pid_t pid) {
   return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-// A TCP connection to 127.0.0.1:port, left open (or -1).
-int open_connection(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 std::vector<std::string> lines_of(const std::string& path) {
   std::ifstream in(path);
   std::vector<std::string> out;
@@ -365,7 +350,7 @@ TEST_P(AbuseTest, IdleConnectionsAtTheDescriptorLimitCostNothing) {
     ServerProcess s(RACINE_BINARY, a, "", 256);
     std::vector<int> held;
     for (int i = 0; i < 300; ++i) {
-      const int fd = open_connection(s.port());
+      const int fd = connect_loopback(s.port());
       if (fd >= 0) held.push_back(fd);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -452,7 +437,7 @@ TEST_P(AbuseTest, ASlowRequestIsCutAtItsDeadline) {
   auto a = args;
   a.insert(a.end(), {"--request-timeout", "2s"});
   ServerProcess s(RACINE_BINARY, a, log);
-  const int fd = open_connection(s.port());
+  const int fd = connect_loopback(s.port());
   ASSERT_GE(fd, 0);
   const std::string request =
       "PUT /api/v1/tenants/acme HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"

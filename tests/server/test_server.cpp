@@ -293,9 +293,39 @@ TEST_P(ServerTest, ContractFlow) {
   for (const auto& e : audit) actions.push_back(e["action"]);
   EXPECT_EQ(actions, (std::vector<std::string>{"contract.upgrade", "token.create", "token.create",
                                                "contract.create", "tenant.create"}));
+  // Every line names who, by the token's name: the tenant's own upgrade, the admin's
+  // tokens, the editor's contract and tenant.
+  std::vector<std::string> by;
+  for (const auto& e : audit) by.push_back(e["by"]);
+  EXPECT_EQ(by, (std::vector<std::string>{"tenant for tests", "first admin", "first admin",
+                                          "editor for tests", "editor for tests"}));
   const auto all = json::parse(http(port, "GET", "/api/v1/audit", s->admin_token()).body);
   EXPECT_EQ(all[1]["action"], "version.create");
   EXPECT_EQ(all[1]["target"], "managed-kubernetes@2");
+}
+
+// GET /api/v1/me: who the caller is, for every kind of token (the portal needs no
+// client id to be typed).
+TEST_P(ServerTest, MeSaysWhoTheCallerIs) {
+  auto s = start();
+  const auto port = s->port();
+  auto t = two_tenants(port, s->admin_token());
+  auto me = [&](const std::string& token) {
+    const auto r = http(port, "GET", "/api/v1/me", token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto j = json::parse(r.body);
+    j.erase("id");
+    return j.dump();
+  };
+  EXPECT_EQ(me(s->admin_token()), R"({"kind":"token","name":"first admin","role":"admin"})");
+  EXPECT_EQ(me(t["editor"]), R"({"kind":"token","name":"editor for tests","role":"editor"})");
+  EXPECT_EQ(me(t["acme"]),
+            R"({"kind":"token","name":"tenant for tests","role":"tenant","tenant":"acme",)"
+            R"("tenant_name":"acme corp","tenant_role":"approver"})");
+  EXPECT_EQ(me(t["acme-ingest"]),
+            R"({"kind":"token","name":"ingest for tests","role":"ingest","tenant":"acme",)"
+            R"("tenant_name":"acme corp"})");
+  EXPECT_EQ(http(port, "GET", "/api/v1/me").status, 401);
 }
 
 // The server's HTML page is the CLI's page (both call reports::html_page), in the
@@ -618,6 +648,7 @@ TEST_P(ServerTest, TokenCreateWorksOfflineOnTheSameStore) {
   const auto audit = json::parse(http(s->port(), "GET", "/api/v1/audit?tenant=acme", admin).body);
   EXPECT_EQ(audit[0]["action"], "token.create");
   EXPECT_EQ(audit[0]["token"], "offline");
+  EXPECT_EQ(audit[0]["by"], "offline");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ServerTest, ::testing::Values("sqlite", "postgresql"),
