@@ -45,9 +45,12 @@ function navigation() {
   const current = location.hash.slice(1);
   put(document.getElementById('nav'), h('ul', {}, links.map(([href, label, prefix]) =>
     h('li', {}, h('a', { href, 'aria-current': current.startsWith(prefix) ? 'page' : null }, label)))));
-  const who = document.getElementById('whoami');
-  who.textContent = session.signedIn
-    ? t('role.name.' + session.role) + (session.tenant ? ' · ' + session.tenant : '') : '';
+  // The role and the client by name (by id if the session has no name), the token's name
+  // under them.
+  const tenant = session.tenantName || session.tenant;
+  put(document.getElementById('whoami'), session.signedIn ? [
+    t('role.name.' + session.role) + (tenant ? ' · ' + tenant : ''),
+    session.name ? h('small', { class: 'who-token' }, t('nav.token', { name: session.name })) : null] : []);
   const out = document.getElementById('signout');
   out.hidden = !session.signedIn;
   out.textContent = t('nav.signout');

@@ -1,5 +1,6 @@
 // Administration: tenants and their contracts (editor and admin), tokens (create shows
-// the token once, revoke) and the audit log with filters (admin).
+// the token once, revoke) and the audit log with filters (admin), naming who by the
+// token's name.
 import { api, get, path } from './api.js';
 import { h, put } from './dom.js';
 import { date, t } from './i18n.js';
@@ -164,7 +165,8 @@ async function auditTab(query) {
   const token = query.get('token') || '';
   const text = (query.get('q') || '').toLowerCase();
   const actions = [...new Set(entries.map(e => e.action))].sort();
-  const shown = entries.filter(e => (!action || e.action === action) && (!token || e.token === token) &&
+  const shown = entries.filter(e => (!action || e.action === action) &&
+    (!token || e.token === token || e.by === token) &&
     (!text || (e.target || '').toLowerCase().includes(text)));
   const ftenant = h('input', { value: tenant, autocomplete: 'off', spellcheck: 'false' });
   const faction = h('select', {}, h('option', { value: '' }, t('audit.any')),
@@ -190,9 +192,12 @@ async function auditTab(query) {
     form,
     h('p', { class: 'muted', id: 'audit-count' }, t('audit.count', { n: shown.length, total: entries.length })),
     h('div', { class: 'table-wrap' }, h('table', { class: 'list audit' },
-      h('thead', {}, h('tr', {}, ['audit.at', 'audit.token', 'audit.action', 'audit.target_col', 'audit.tenant']
+      h('thead', {}, h('tr', {}, ['audit.at', 'audit.by', 'audit.action', 'audit.target_col', 'audit.tenant']
         .map(k => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, shown.map(e => h('tr', {},
-        h('td', {}, date(e.at)), h('td', {}, h('code', {}, e.token)), h('td', {}, e.action),
+        h('td', {}, date(e.at)),
+        // Who by name (the token's), its id as the tooltip; an id alone where there is no name.
+        h('td', {}, e.by && e.by !== e.token ? h('span', { class: 'by', title: e.token }, e.by) : h('code', {}, e.token)),
+        h('td', {}, e.action),
         h('td', {}, e.target), h('td', {}, e.tenant || '–')))))));
 }

@@ -1,5 +1,6 @@
-// The signed-in token, its role and tenant: kept in sessionStorage (this tab only,
-// gone when it closes), never in localStorage or a cookie.
+// The signed-in token, its role and tenant, and their names (from GET /api/v1/me): kept
+// in sessionStorage (this tab only, gone when it closes), never in localStorage or a
+// cookie.
 const KEY = 'racine.session';
 
 function load() {
@@ -11,10 +12,11 @@ export const session = {
   save(values) {
     Object.assign(this, values);
     sessionStorage.setItem(KEY, JSON.stringify({ token: this.token, role: this.role,
-                                                 tenant: this.tenant }));
+                                                 tenant: this.tenant, name: this.name,
+                                                 tenantName: this.tenantName }));
   },
   clear() {
-    this.token = this.role = this.tenant = undefined;
+    this.token = this.role = this.tenant = this.name = this.tenantName = undefined;
     sessionStorage.removeItem(KEY);
   },
   get signedIn() { return Boolean(this.token && this.role); },

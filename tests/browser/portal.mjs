@@ -3,11 +3,13 @@
 // SQLite and, when tests/pg/pg.sh started a private server (RACINE_TEST_PG_STATE), on
 // PostgreSQL. Journeys: a provider uploads a version with a lint error, sees the
 // preview, saves it anyway and sees the finding on its row and in the history; a client
-// signs in, asks "qui sauvegarde les applications ?" and gets the right row and party;
-// accepts the upgrade; cannot see or reach another client's pages. On SQLite every page
-// is also checked with axe-core (no serious or critical violation) and photographed in
-// English and French under OUT_DIR/portal-screenshots/. Everywhere: no request to
-// another host, no Content-Security-Policy violation, no script error.
+// signs in with its token alone (the header names its client and its token), asks "qui
+// sauvegarde les applications ?" and gets the right row and party; accepts the upgrade;
+// cannot see or reach another client's pages; an admin finds who did what in the audit
+// log by the tokens' names; unknown, revoked and ingest tokens cannot sign in. On SQLite
+// every page is also checked with axe-core (no serious or critical violation) and
+// photographed in English and French under OUT_DIR/portal-screenshots/. Everywhere: no
+// request to another host, no Content-Security-Policy violation, no script error.
 // Usage: node portal.mjs RACINE SOURCE_DIR OUT_DIR
 // Without chromium, playwright-core or axe-core it fails under CI=true and is skipped
 // (exit 77) elsewhere, as tests/prerequisites.sh does for the shell tests.
@@ -83,8 +85,9 @@ async function call(base, token, method, path, body) {
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
-// An editor, clients acme (with the managed-services option) and globex, each with a
-// contract "main" on the built-in matrix version 1, and their tokens.
+// An editor, clients acme ("Acme Industries", with the managed-services option) and globex
+// ("Globex"), each with a contract "main" on the built-in matrix version 1, and their
+// tokens (named "editor", "tenant acme", "tenant globex").
 async function setUp(base, admin) {
   const token = async (role, tenant) => {
     const r = await call(base, admin, 'POST', '/api/v1/tokens', { role, name: `${role} ${tenant || ''}`.trim(), ...(tenant ? { tenant } : {}) });
@@ -92,7 +95,7 @@ async function setUp(base, admin) {
     return r.json.token;
   };
   const editor = await token('editor');
-  for (const [id, name, options] of [['acme', 'Acme', ['infogerance-complementaire']], ['globex', 'Globex', []]]) {
+  for (const [id, name, options] of [['acme', 'Acme Industries', ['infogerance-complementaire']], ['globex', 'Globex', []]]) {
     assert.equal((await call(base, editor, 'PUT', `/api/v1/tenants/${id}`, { name })).status, 201);
     const c = await call(base, editor, 'PUT', `/api/v1/tenants/${id}/contracts/main`,
       { matrix: 'managed-kubernetes', version: 1, options, party: 'Client' });
@@ -148,10 +151,9 @@ async function open(page, base, route) {
   await page.waitForFunction(r => document.getElementById('main').dataset.ready === r, route);
 }
 
-async function signIn(page, base, token, tenant = '') {
+async function signIn(page, base, token) {
   await open(page, base, '/signin');
   await page.fill('#token', token);
-  if (tenant) await page.fill('#tenant', tenant);
   await page.click('form.signin button[type=submit]');
   // Drawn: the page the sign-in led to (not the sign-in form's own, still marked ready).
   await page.waitForFunction(() => !location.hash.startsWith('#/signin') &&
@@ -186,6 +188,7 @@ async function journeys(engine, storeArgs, photograph) {
     const provider = await newPage(base);
     await signIn(provider, base, tokens.editor);
     assert.equal(await provider.evaluate(() => location.hash), '#/matrices');
+    assert.match(await provider.innerText('#whoami'), /^Editor\s+Token: editor$/);
     await open(provider, base, '/matrices/managed-kubernetes');
     await provider.setInputFiles('#upload-file', { name: 'managed-kubernetes.md', mimeType: 'text/markdown', buffer: Buffer.from(broken) });
     await provider.click('form.upload button[type=submit]');
@@ -208,20 +211,22 @@ async function journeys(engine, storeArgs, photograph) {
     await open(provider, base, '/matrices/managed-kubernetes/diff/1/2');
     assert.match(await provider.textContent('table.diff-table tbody'), /roles changed.*Dimensionner le service Kubernetes.*Cloud Temple: RA → R/s);
 
-    // A client signs in with its token and client id, and asks who backs up the
-    // applications: under its option, Cloud Temple is Responsible.
-    // With the keyboard only: the token field has the focus, Tab, Enter.
+    // A client signs in with its token alone (the server says whose it is), and asks who
+    // backs up the applications: under its option, Cloud Temple is Responsible.
+    // With the keyboard only: the token field has the focus, Tab to the button, Enter.
     const client = await newPage(base, { lang: 'fr-FR' });
     await open(client, base, '/signin');
     assert.equal(await client.evaluate(() => document.activeElement.id), 'token');
+    assert.equal(await client.locator('form.signin input').count(), 1, 'no client id to type');
     await client.keyboard.type(tokens.acme);
     await client.keyboard.press('Tab');
-    assert.equal(await client.evaluate(() => document.activeElement.id), 'tenant');
-    await client.keyboard.type('acme');
+    assert.equal(await client.evaluate(() => document.activeElement.matches('form.signin button[type=submit]')), true);
     await client.keyboard.press('Enter');
     await client.waitForFunction(() => document.getElementById('main').dataset.ready === '/contracts');
     assert.equal(await client.evaluate(() => location.hash), '#/contracts');
     assert.equal(await client.textContent('h1'), 'Mes contrats');
+    // The header names the client (not its id) and the token.
+    assert.match(await client.innerText('#whoami'), /^Client · Acme Industries\s+Jeton : tenant acme$/);
     await client.click('a[href="#/tenants/acme/contracts/main"]');
     await client.waitForFunction(() => document.getElementById('main').dataset.ready === '/tenants/acme/contracts/main');
     await client.fill('#who', 'qui sauvegarde les applications ?');
@@ -401,6 +406,34 @@ async function journeys(engine, storeArgs, photograph) {
     await open(adminPage, base, '/admin/audit?tenant=globex&action=token.revoke');
     assert.match(await adminPage.textContent('#audit-count'), /^1 of \d+ entries\.$/);
     assert.match(await adminPage.textContent('table.audit tbody'), /token\.revoke/);
+    // Who, by the token's name, its id as the tooltip: the admin revoked it, acme's token
+    // accepted the upgrade; the token filter takes a name.
+    const me = async who => (await call(base, tokens[who], 'GET', '/api/v1/me')).json;
+    const [adminMe, acmeMe] = [await me('admin'), await me('acme')];
+    assert.deepEqual(await adminPage.$$eval('table.audit tbody td .by', c => c.map(x => [x.textContent, x.title])),
+                     [[adminMe.name, adminMe.id]]);
+    await open(adminPage, base, '/admin/audit?tenant=acme&action=contract.upgrade');
+    assert.match(await adminPage.textContent('#audit-count'), /^1 of \d+ entries\.$/);
+    assert.deepEqual(await adminPage.$$eval('table.audit tbody td .by', c => c.map(x => [x.textContent, x.title])),
+                     [['tenant acme', acmeMe.id]]);
+    assert.doesNotMatch(await adminPage.textContent('table.audit tbody'), /tok-/);
+    await open(adminPage, base, '/admin/audit?tenant=acme&token=tenant+acme');
+    const acmeRows = await adminPage.$$eval('table.audit tbody tr', r => r.map(x => x.cells[2].textContent));
+    assert.ok(acmeRows.includes('contract.upgrade') && acmeRows.includes('event.ack'), String(acmeRows));
+
+    // Who cannot sign in: a revoked token and an unknown one (the same words), an ingest
+    // token (it only posts alerts).
+    const outsider = await newPage(base);
+    for (const [token, words] of [[secret, 'This token is unknown or revoked.'],
+                                  ['rac_' + '0'.repeat(64), 'This token is unknown or revoked.'],
+                                  [ingest, 'This token only posts alerts: it cannot open the portal.']]) {
+      await open(outsider, base, '/signin');
+      await outsider.fill('#token', token);
+      await outsider.click('form.signin button[type=submit]');
+      await outsider.waitForFunction(w => document.getElementById('signin-error').textContent === w, words);
+      assert.equal(await outsider.evaluate(() => location.hash), '#/signin');
+      assert.equal(await outsider.evaluate(() => sessionStorage.getItem('racine.session')), null);
+    }
 
     if (photograph) await photographAll(base, tokens);
   } finally {
@@ -431,8 +464,12 @@ async function photographAll(base, tokens) {
     ['not-found', 'globex', '/tenants/acme/contracts/main'],
   ];
   // The sign-in form is the journeys' business: here each session is put in place as the
-  // form leaves it (sessionStorage), one page per language.
-  const roles = { editor: 'editor', admin: 'admin', acme: 'tenant', globex: 'tenant' };
+  // form leaves it (sessionStorage, from GET /api/v1/me), one page per language.
+  const sessions = {};
+  for (const who of ['editor', 'admin', 'acme', 'globex']) {
+    const me = (await call(base, tokens[who], 'GET', '/api/v1/me')).json;
+    sessions[who] = { token: tokens[who], role: me.role, tenant: me.tenant, name: me.name, tenantName: me.tenant_name };
+  }
   // The two languages side by side, one page each.
   await Promise.all(['en', 'fr'].map(async lang => {
     const page = await newPage(base);
@@ -443,7 +480,7 @@ async function photographAll(base, tokens) {
       if (who !== current) {
         await page.evaluate(s => s ? sessionStorage.setItem('racine.session', JSON.stringify(s))
           : sessionStorage.removeItem('racine.session'),
-        who ? { token: tokens[who], role: roles[who], tenant: roles[who] === 'tenant' ? who : undefined } : null);
+        who ? sessions[who] : null);
         current = who;
         await page.reload();  // the app reads the session when it loads
       }
@@ -464,7 +501,7 @@ async function photographAll(base, tokens) {
   }));
   // A phone.
   const phone = await newPage(base, { width: 390, height: 844, lang: 'fr-FR' });
-  await signIn(phone, base, tokens.globex, 'globex');
+  await signIn(phone, base, tokens.globex);
   await open(phone, base, '/tenants/globex/contracts/main');
   await phone.fill('#who', 'qui sauvegarde les applications ?');
   await phone.waitForSelector('#who-result .answer');
