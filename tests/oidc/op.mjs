@@ -13,7 +13,9 @@
 //                   "rotate": ISSUER/test/rotate, "clients": [...], "users": [...]}
 //                  (clients with their secrets and effective redirect URIs; users with
 //                  email, password, sub, name and groups)
-//   --config FILE  clients, users, TTLs (default: op-config.json beside this file)
+//   --config FILE  clients, users, TTLs (default: op-config.json beside this file: the
+//                  confidential clients `racine` and `other-app`, the latter for tokens
+//                  meant for another audience; five users in three organisations)
 //   --port N       0 or absent: a free port of the system's choosing
 //   --redirect-uri, --post-logout-redirect-uri   added to every client of the config
 //   --id-token-ttl ID tokens' lifetime in seconds (expiry tests), over the config's
@@ -24,8 +26,12 @@
 //
 // Sign-in: GET /interaction/UID shows a form (fields `login` = the email, `password` =
 // the config's "password", "secret" by default; button "Sign in"), posted to
-// /interaction/UID/login; a wrong pair answers 401 with the form again. Consent is
+// /interaction/UID/login; a wrong pair answers 401 with the form again; its "Cancel"
+// button posts to /interaction/UID/abort (access_denied at the redirect URI). Consent is
 // granted automatically for every configured client (they are all first-party test RPs).
+// Clients: authorization code only, PKCE S256 required, RS256 ID tokens; the token
+// endpoint takes the secret by client_secret_basic or client_secret_post (oidc-provider 8
+// accepts either for a client registered with one of them).
 // Claims by scope, all in the ID token too (conformIdTokenClaims off): openid: sub;
 // profile: name, given_name, family_name; email: email, email_verified; groups: groups;
 // organisation: organisation.
@@ -33,6 +39,8 @@
 // Key rotation (loopback only): POST /test/rotate makes a new RSA key (kid = its RFC 7638
 // thumbprint) that signs from then on; the JWKS serves it first and the previous one
 // after it, or it alone with ?retire=1. Answers {"kid": NEW, "kids": [JWKS's kids]}.
+// Sessions, codes and grants live in oidc-provider's memory adapter: they survive a
+// rotation, not a restart of the provider.
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
