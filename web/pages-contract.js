@@ -177,7 +177,9 @@ function upgradeTab(base, contract, upgrade, href) {
   const accept = h('button', { type: 'button', class: 'primary', id: 'accept-upgrade', onclick: async () => {
     accept.disabled = true;
     try {
-      await api('POST', base + '/upgrade', { body: { version: upgrade.to } });
+      // The consent is to the diff shown: its hash goes with it (a diff that changed
+      // meanwhile is refused, and the page shows why).
+      await api('POST', base + '/upgrade', { body: { version: upgrade.to, diff_sha256: upgrade.diff_sha256 } });
       announce(t('upgrade.done', { version: upgrade.to }));
       go(href('search') + '');
     } catch (err) {

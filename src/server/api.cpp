@@ -176,6 +176,7 @@ std::vector<Route> make_routes() {
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, Body::none, [](Call& c) { return from(c.s.upgrade_preview(c.who, c.p("t"), c.p("c"))); }, {}},
     {"POST",   "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, Body::json, [](Call& c) { return from(c.s.upgrade(c.who, c.p("t"), c.p("c"), c.body)); }, {}},
     {"GET",    "/api/v1/me", k_anyone, Body::none, [](Call& c) { return from(c.s.me(c.who)); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/contracts/{c}/history", k_readers, Body::none, [](Call& c) { return from(c.s.contract_history(c.who, c.p("t"), c.p("c"))); }, {}},
     {"GET",    "/api/v1/audit", k_admin, Body::none, audit_list, {}},
     {"PUT",    "/api/v1/receivers/{party}", k_editors, Body::json, [](Call& c) { return from(c.s.put_receiver(c.who, "", c.p("party"), c.body)); }, {}},
     {"GET",    "/api/v1/receivers", k_editors, Body::none, [](Call& c) { return from(c.s.list_receivers(c.who, "")); }, {}},

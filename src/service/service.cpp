@@ -539,6 +539,8 @@ Reply Service::list_tenants(const Principal& who) {
 
 namespace {
 
+ordered_json consent_json(const store::Consent& k);
+
 ordered_json contract_json(const store::Contract& c) {
   return {{"tenant", c.tenant},
           {"id", c.id},
@@ -627,7 +629,11 @@ Reply Service::get_contract(const Principal& who, const std::string& tenant,
                             const std::string& contract) {
   const auto c = m_store.get_contract(who, tenant, contract);
   if (!c) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
-  return Reply::json(contract_json(*c));
+  ordered_json out = contract_json(*c);
+  // The last consent, when the contract was moved by one.
+  const auto consents = m_store.list_consents(who, tenant, contract);
+  out["accepted"] = consents.empty() ? ordered_json(nullptr) : consent_json(consents.back());
+  return Reply::json(out);
 }
 
 std::optional<store::Contract> Service::cached_contract(const std::string& tenant,
@@ -755,33 +761,51 @@ Reply Service::options(const Principal& who, const std::string& tenant,
   return Reply::json(out);
 }
 
+std::optional<Service::UpgradeDiff> Service::upgrade_diff(const Principal& who,
+                                                          const std::string& tenant,
+                                                          const std::string& contract,
+                                                          std::int64_t to, Reply& error) {
+  const auto view = contract_view(who, tenant, contract, error);
+  if (!view) return std::nullopt;
+  const auto next_version = m_store.get_version(who, view->contract.matrix, to);
+  if (!next_version || next_version->version <= view->contract.version) {
+    error = Reply::error(Status::not_found, "no_upgrade", "the contract is on the latest version");
+    return std::nullopt;
+  }
+  const auto next = effective(*next_version, view->contract.options);
+  if (!next) {
+    error = Reply::error(
+        Status::conflict, "options_gone",
+        "the contract's options do not apply to version " + std::to_string(next_version->version));
+    return std::nullopt;
+  }
+  const compare::Diff d = compare::diff(view->loaded->matrix, next->matrix);
+  UpgradeDiff out{view->contract.version, next_version->version,
+                  compare::diff_json(d, view->loaded->matrix, next->matrix), ""};
+  out.sha256 = sha256_hex(out.diff.dump());
+  return out;
+}
+
 Reply Service::upgrade_preview(const Principal& who, const std::string& tenant,
                                const std::string& contract) {
   Reply error;
-  const auto view = contract_view(who, tenant, contract, error);
-  if (!view) return error;
-  const auto latest = m_store.get_version(who, view->contract.matrix, 0);
-  if (!latest || latest->version <= view->contract.version) {
-    return Reply::error(Status::not_found, "no_upgrade", "the contract is on the latest version");
-  }
-  const auto next = effective(*latest, view->contract.options);
-  if (!next) {
-    return Reply::error(
-        Status::conflict, "options_gone",
-        "the contract's options do not apply to version " + std::to_string(latest->version));
-  }
-  const compare::Diff d = compare::diff(view->loaded->matrix, next->matrix);
+  const auto d = upgrade_diff(who, tenant, contract, 0, error);
+  if (!d) return error;
   ordered_json out;
-  out["from"] = view->contract.version;
-  out["to"] = latest->version;
-  out["diff"] = compare::diff_json(d, view->loaded->matrix, next->matrix);
+  out["from"] = d->from;
+  out["to"] = d->to;
+  out["diff"] = d->diff;
+  // What accepting it will record as the diff the person was shown (POST it back).
+  out["diff_sha256"] = d->sha256;
   return Reply::json(out);
 }
 
 Reply Service::upgrade(const Principal& who, const std::string& tenant, const std::string& contract,
                        const nlohmann::json& body) {
-  if (!body.is_object() || !body.contains("version") || !body["version"].is_number_integer()) {
-    return Reply::error(Status::bad_request, "bad_request", "the body must be {\"version\": N}");
+  if (!body.is_object() || !body.contains("version") || !body["version"].is_number_integer() ||
+      (body.contains("diff_sha256") && !body["diff_sha256"].is_string())) {
+    return Reply::error(Status::bad_request, "bad_request",
+                        "the body must be {\"version\": N, \"diff_sha256\"?: \"...\"}");
   }
   const std::int64_t version = body["version"].get<std::int64_t>();
   const auto c = m_store.get_contract(who, tenant, contract);
@@ -794,13 +818,23 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
   const auto v = m_store.get_version(who, c->matrix, version);
   if (!v)
     return Reply::error(Status::not_found, "not_found", "no version " + std::to_string(version));
-  if (!effective(*v, c->options)) {
-    return Reply::error(Status::conflict, "options_gone",
-                        "the contract's options do not apply to that version");
+  // The consent is to the effective diff: its hash is recorded, and when the caller says
+  // which diff it showed, that must be the one accepted.
+  Reply error;
+  const auto d = upgrade_diff(who, tenant, contract, version, error);
+  if (!d) return error;
+  if (body.contains("diff_sha256") && body["diff_sha256"].get<std::string>() != d->sha256) {
+    return Reply::error(Status::conflict, "diff_changed",
+                        "the upgrade is not the one that was shown (its diff changed): look at it "
+                        "again before accepting");
   }
+  store::Consent consent;
+  consent.by_token = who.token;
+  consent.by_name = who.name.empty() ? who.token : who.name;
+  consent.diff_sha256 = d->sha256;
   bool moved = false;
   try {
-    moved = m_store.upgrade_contract(who, tenant, contract, version, c->version);
+    moved = m_store.upgrade_contract(who, tenant, contract, version, c->version, &consent);
   } catch (const store::Conflict& e) {
     m_contracts.clear();
     return Reply::error(Status::conflict, "conflict", e.what());
@@ -808,6 +842,33 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
   m_contracts.clear();
   if (!moved) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
   return get_contract(who, tenant, contract);
+}
+
+namespace {
+
+ordered_json consent_json(const store::Consent& k) {
+  ordered_json by{{"kind", k.by_token.empty() ? "user" : "token"}, {"name", k.by_name}};
+  if (!k.by_email.empty()) by["email"] = k.by_email;
+  if (!k.by_issuer.empty()) by["issuer"] = k.by_issuer;
+  if (!k.by_subject.empty()) by["subject"] = k.by_subject;
+  return {{"at", k.at},     {"by", std::move(by)}, {"matrix", k.matrix},
+          {"from", k.from}, {"to", k.to},          {"diff_sha256", k.diff_sha256}};
+}
+
+}  // namespace
+
+Reply Service::contract_history(const Principal& who, const std::string& tenant,
+                                const std::string& contract) {
+  const auto c = m_store.get_contract(who, tenant, contract);
+  if (!c) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
+  ordered_json consents = ordered_json::array();
+  for (const auto& k : m_store.list_consents(who, tenant, contract))
+    consents.push_back(consent_json(k));
+  return Reply::json({{"tenant", tenant},
+                      {"contract", contract},
+                      {"matrix", c->matrix},
+                      {"version", c->version},
+                      {"consents", std::move(consents)}});
 }
 
 Reply Service::me(const Principal& who) {

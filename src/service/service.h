@@ -181,8 +181,14 @@ class Service {
                 const std::string& contract);
   Reply upgrade_preview(const store::Principal& who, const std::string& tenant,
                         const std::string& contract);
+  // POST .../upgrade {"version", "diff_sha256"?}: moves the contract (a compare-and-set)
+  // and records the consent: who, when, from and to, the effective diff's hash (409
+  // diff_changed when the caller showed another diff).
   Reply upgrade(const store::Principal& who, const std::string& tenant, const std::string& contract,
                 const nlohmann::json& body);
+  // GET .../contracts/{c}/history: the consents given to the contract's versions.
+  Reply contract_history(const store::Principal& who, const std::string& tenant,
+                         const std::string& contract);
 
   // --- alert routing (DESIGN.md, "Routing (contract)"; service/routing.cpp) ---
   // PUT /tenants/{t}/receivers/{party} (tenant "": PUT /receivers/{party}).
@@ -238,6 +244,16 @@ class Service {
                      const std::vector<std::string>& with = {});
   std::optional<store::Version> version_of(const store::Principal& who, const std::string& matrix,
                                            const std::string& version, Reply& error);
+  // The effective diff of a contract's upgrade to `to` (0: the latest), and its hash.
+  struct UpgradeDiff {
+    std::int64_t from = 0;
+    std::int64_t to = 0;
+    nlohmann::ordered_json diff;
+    std::string sha256;
+  };
+  std::optional<UpgradeDiff> upgrade_diff(const store::Principal& who, const std::string& tenant,
+                                          const std::string& contract, std::int64_t to,
+                                          Reply& error);
   // The contract and its effective matrix, or an error reply.
   struct ContractView {
     store::Contract contract;

@@ -78,6 +78,15 @@ UPDATE events SET created_ms = COALESCE((SELECT MIN(d.created_ms) FROM deliverie
   d.event = events.id), 0);
 CREATE INDEX events_created ON events (created_ms);
 )sql",
+      // 4: consents to contract upgrades: who, when, from and to, the diff's hash.
+      R"sql(
+CREATE TABLE consents (
+  seq {serial}, tenant TEXT NOT NULL, contract TEXT NOT NULL, matrix TEXT NOT NULL,
+  from_version BIGINT NOT NULL, to_version BIGINT NOT NULL, at TEXT NOT NULL,
+  by_token TEXT NOT NULL, by_name TEXT NOT NULL, by_email TEXT NOT NULL,
+  by_issuer TEXT NOT NULL, by_subject TEXT NOT NULL, diff_sha256 TEXT NOT NULL);
+CREATE INDEX consents_contract ON consents (tenant, contract, seq);
+)sql",
   };
   return list;
 }
@@ -680,7 +689,8 @@ std::vector<Contract> Store::list_contracts(const Principal& who, const std::str
 }
 
 bool Store::upgrade_contract(const Principal& who, const std::string& tenant, const std::string& id,
-                             std::int64_t version, std::optional<std::int64_t> expected) {
+                             std::int64_t version, std::optional<std::int64_t> expected,
+                             const Consent* consent) {
   return m_pool->run(true, [&](Connection& c) {
     const Value scope = scope_of(who);
     const Rows rows = c.query(
@@ -704,11 +714,36 @@ bool Store::upgrade_contract(const Principal& who, const std::string& tenant, co
       throw Conflict("the contract moved from version " + std::to_string(expected.value_or(from)) +
                      " meanwhile (a concurrent upgrade)");
     }
+    if (consent != nullptr) {
+      c.query(
+          "INSERT INTO consents (tenant, contract, matrix, from_version, to_version, at, "
+          "by_token, by_name, by_email, by_issuer, by_subject, diff_sha256) VALUES (?, ?, ?, ?, "
+          "?, ?, ?, ?, ?, ?, ?, ?)",
+          {tenant, id, matrix, from, version, now_rfc3339(), consent->by_token, consent->by_name,
+           consent->by_email, consent->by_issuer, consent->by_subject, consent->diff_sha256});
+    }
     audit(c, who, "contract.upgrade",
           tenant + "/" + id + " " + matrix + "@" + std::to_string(from) + "->" +
               std::to_string(version),
           tenant);
     return true;
+  });
+}
+
+std::vector<Consent> Store::list_consents(const Principal& who, const std::string& tenant,
+                                          const std::string& id) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<Consent> out;
+    const Value scope = scope_of(who);
+    for (const auto& r : c.query(
+             "SELECT tenant, contract, matrix, from_version, to_version, at, by_token, by_name, "
+             "by_email, by_issuer, by_subject, diff_sha256 FROM consents WHERE tenant = ? AND "
+             "contract = ? AND (CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) ORDER BY seq",
+             {tenant, id, scope, scope})) {
+      out.push_back({r.text(0), r.text(1), r.text(2), r.integer(3), r.integer(4), r.text(5),
+                     r.text(6), r.text(7), r.text(8), r.text(9), r.text(10), r.text(11)});
+    }
+    return out;
   });
 }
 

@@ -117,6 +117,24 @@ struct AuditEntry {
   std::string by = {};
 };
 
+// A client's consent to a new version of its contract: who accepted it, when, from which
+// version to which, and a hash of the effective diff they were shown (the evidence a
+// provider attaches to the contract).
+struct Consent {
+  std::string tenant;
+  std::string contract;
+  std::string matrix;
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+  std::string at;             // RFC 3339, UTC
+  std::string by_token;       // the token's id ("" for a person's session)
+  std::string by_name;        // the person's or the token's name
+  std::string by_email = {};  // a person's, when known
+  std::string by_issuer = {};
+  std::string by_subject = {};
+  std::string diff_sha256;  // hex SHA-256 of the effective diff's JSON, as shown
+};
+
 // --- routing (DESIGN.md, "Routing (contract)") ---
 
 // Where deliveries for a party go: a tenant's own, or the provider-wide default (tenant "").
@@ -278,8 +296,14 @@ class Store {
   // Moves the contract to `version` (audited as "contract.upgrade"); false when the
   // contract is not visible to `who`. With `from`, a compare-and-set: the contract must
   // still be on version `from` (else store::Conflict: a concurrent upgrade won).
+  // With `consent`, the consent is recorded in the same transaction (its from and to
+  // taken from the move).
   bool upgrade_contract(const Principal& who, const std::string& tenant, const std::string& id,
-                        std::int64_t version, std::optional<std::int64_t> from = std::nullopt);
+                        std::int64_t version, std::optional<std::int64_t> from = std::nullopt,
+                        const Consent* consent = nullptr);
+  // The consents given to a contract's versions, oldest first ([] when not visible).
+  std::vector<Consent> list_consents(const Principal& who, const std::string& tenant,
+                                     const std::string& id);
 
   // --- routing ---
   // Creates or replaces a receiver (a tenant's, or with tenant "" the provider-wide

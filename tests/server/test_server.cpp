@@ -276,10 +276,29 @@ TEST_P(ServerTest, ContractFlow) {
                  R"({"version":1})")
                 .status,
             409);
+  // The consent is to the diff shown: another diff's hash is refused, nothing moves.
+  const std::string shown = p["diff_sha256"];
+  EXPECT_EQ(shown.size(), 64U);
+  const auto stale = http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"],
+                          R"({"version":2,"diff_sha256":")" + std::string(64, '0') + R"("})");
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_EQ(json::parse(stale.body)["error"]["code"], "diff_changed");
   const auto accepted = http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"],
-                             R"({"version":2})");
+                             R"({"version":2,"diff_sha256":")" + shown + R"("})");
   ASSERT_EQ(accepted.status, 200) << accepted.body;
-  EXPECT_EQ(json::parse(accepted.body)["version"], 2);
+  const auto moved = json::parse(accepted.body);
+  EXPECT_EQ(moved["version"], 2);
+  // Named consent: who, from and to, the diff's hash; the history is the evidence.
+  EXPECT_EQ(moved["accepted"]["by"].dump(), R"({"kind":"token","name":"tenant for tests"})");
+  EXPECT_EQ(moved["accepted"]["from"], 1);
+  EXPECT_EQ(moved["accepted"]["to"], 2);
+  EXPECT_EQ(moved["accepted"]["diff_sha256"], shown);
+  const auto history = json::parse(
+      http(port, "GET", "/api/v1/tenants/acme/contracts/main/history", s->admin_token()).body);
+  ASSERT_EQ(history["consents"].size(), 1U) << history;
+  EXPECT_EQ(history["consents"][0], moved["accepted"]);
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/contracts/main/history", t["globex"]).status,
+            404);
   EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"]).status,
             404);
   EXPECT_EQ(
