@@ -76,3 +76,9 @@ target_link_libraries(racine_dep_sodium INTERFACE PkgConfig::SODIUM)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 add_library(racine_dep_curl INTERFACE)
 target_link_libraries(racine_dep_curl INTERFACE PkgConfig::CURL)
+
+# Signing people in (identity/): the ID token's JOSE checks by Rhonabwy (Debian's
+# librhonabwy-dev, over GnuTLS and Jansson).
+pkg_check_modules(RHONABWY REQUIRED IMPORTED_TARGET librhonabwy)
+add_library(racine_dep_rhonabwy INTERFACE)
+target_link_libraries(racine_dep_rhonabwy INTERFACE PkgConfig::RHONABWY)

@@ -26,10 +26,11 @@ ALLOWED = {
     "route": {"core", "formats", "k8s"},
     "store": set(),
     "notify": set(),
+    "identity": set(),
     "service": {"core", "config", "formats", "lint", "query", "resolve", "compare", "reports",
-                "k8s", "route", "store", "notify"},
+                "k8s", "route", "store", "notify", "identity"},
     "server": {"core", "service", "store"},
-    "cli": {"core", "config", "formats", "lint", "resolve", "query", "compare", "reports", "k8s", "route", "notify",
+    "cli": {"core", "config", "formats", "lint", "resolve", "query", "compare", "reports", "k8s", "route", "notify", "identity",
             "store", "service", "server"},
 }
 FRONT_ENDS = {"cli"}

@@ -10,8 +10,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
+#include <set>
 #include <tuple>
 
 #include "cli/commands.h"
@@ -88,7 +91,11 @@ struct ServeOptions {
   std::size_t alerts_body_limit = 8U << 20U;
   std::size_t max_connections = 0;
   std::string request_timeout = "30s";
-  std::string config_file;       // options under their long names; the command line wins
+  std::string config_file;  // options under their long names; the command line wins
+  // [issuer.ID] sections of the configuration file: each key's values (docs/identity.md).
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> issuers;
+  std::string session_idle = "8h";
+  std::string session_lifetime = "7d";
   std::string admin_token_file;  // default: DATA/admin-token (SQLite), else ./racine-admin-token
   // What one tenant may cost (service::Limits).
   std::size_t alerts_per_request = 10000;
@@ -160,6 +167,85 @@ bool hand_over_admin_token(const std::string& token, const ServeOptions& o, bool
       "terminal)\n",
       path);
   return true;
+}
+
+// The sign-in providers of the configuration file's [issuer.ID] sections
+// (docs/identity.md), or an error message. A client secret is read from a file or the
+// environment, never given inline or on the command line.
+std::optional<std::string> identity_config(const ServeOptions& o, service::IdentityConfig& out) {
+  for (const auto& [id, keys] : o.issuers) {
+    if (!service::valid_id(id)) return "[issuer." + id + "]: an issuer's id is [a-z0-9-]";
+    service::IssuerConfig c;
+    c.oidc.id = id;
+    auto one = [&](const std::string& k) -> std::string {
+      const auto it = keys.find(k);
+      return it == keys.end() || it->second.empty() ? std::string() : it->second.front();
+    };
+    auto many = [&](const std::string& k) {
+      const auto it = keys.find(k);
+      return it == keys.end() ? std::vector<std::string>() : it->second;
+    };
+    static const std::set<std::string> known = {"name",
+                                                "issuer",
+                                                "client-id",
+                                                "client-secret-file",
+                                                "client-secret-env",
+                                                "scopes",
+                                                "groups-claim",
+                                                "provider",
+                                                "admin-groups",
+                                                "editor-groups",
+                                                "viewer-groups",
+                                                "tenant",
+                                                "tenant-claim",
+                                                "approver-groups",
+                                                "responder-groups",
+                                                "tenant-viewer-groups"};
+    for (const auto& [k, v] : keys) {
+      if (known.count(k) == 0U)
+        return "[issuer." + id + "]: unknown key '" + k + "' (docs/identity.md lists them)";
+    }
+    c.oidc.name = one("name").empty() ? id : one("name");
+    c.oidc.issuer = one("issuer");
+    c.oidc.client_id = one("client-id");
+    if (c.oidc.issuer.empty() || c.oidc.client_id.empty())
+      return "[issuer." + id + "]: issuer and client-id are required";
+    if (!one("client-secret-file").empty()) {
+      std::ifstream in(one("client-secret-file"));
+      if (!in) return "[issuer." + id + "]: cannot read " + one("client-secret-file");
+      std::getline(in, c.oidc.client_secret);
+    } else if (!one("client-secret-env").empty()) {
+      const char* v = std::getenv(one("client-secret-env").c_str());
+      if (v == nullptr) return "[issuer." + id + "]: $" + one("client-secret-env") + " is not set";
+      c.oidc.client_secret = v;
+    } else {
+      return "[issuer." + id + "]: give client-secret-file or client-secret-env";
+    }
+    if (!many("scopes").empty()) c.oidc.scopes = many("scopes");
+    if (!one("groups-claim").empty()) c.groups_claim = one("groups-claim");
+    c.provider = one("provider") == "true";
+    c.admin_groups = many("admin-groups");
+    c.editor_groups = many("editor-groups");
+    c.viewer_groups = many("viewer-groups");
+    if (!one("tenant").empty()) c.tenant = one("tenant");
+    c.tenant_claim = one("tenant-claim");
+    c.approver_groups = many("approver-groups");
+    c.responder_groups = many("responder-groups");
+    c.tenant_viewer_groups = many("tenant-viewer-groups");
+    if (!c.provider && !c.tenant && c.tenant_claim.empty())
+      return "[issuer." + id +
+             "]: say whose people these are: provider = true, tenant or tenant-claim";
+    out.issuers.push_back(std::move(c));
+  }
+  for (const auto& [flag, text, field] :
+       {std::tuple{"--session-idle", &o.session_idle, &out.session_idle_ms},
+        std::tuple{"--session-lifetime", &o.session_lifetime, &out.session_max_ms}}) {
+    const auto ms = service::duration_ms(*text);
+    if (!ms || *ms < 60000)
+      return std::string(flag) + ": '" + *text + "' is not a duration of a minute or more";
+    *field = *ms;
+  }
+  return std::nullopt;
 }
 
 int run_serve(const ServeOptions& o, bool data_given) {
@@ -318,6 +404,15 @@ int run_serve(const ServeOptions& o, bool data_given) {
     outbox_options.public_url =
         o.public_url.empty() ? fmt::format("http://{}:{}", host, srv.port()) : o.public_url;
     while (outbox_options.public_url.ends_with('/')) outbox_options.public_url.pop_back();
+    {
+      service::IdentityConfig identity;
+      if (auto problem = identity_config(o, identity)) {
+        print_usage_error(*problem);
+        return k_exit_error;
+      }
+      identity.public_url = outbox_options.public_url;
+      service.set_identity(std::move(identity));
+    }
     service::Outbox outbox(service, outbox_options);
     service.on_recorded([&outbox] { outbox.wake(); });
     outbox.start();
@@ -337,7 +432,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
 // `racine serve --config FILE`: the options under their long names, in TOML (CLI11's
 // reader), at the top or under [serve]; an option given on the command line keeps its
 // value. An unknown key or a bad value is a usage error naming the file.
-bool apply_config_file(CLI::App* app, const std::string& path) {
+bool apply_config_file(CLI::App* app, const std::string& path, ServeOptions& o) {
   std::vector<CLI::ConfigItem> items;
   try {
     items = CLI::ConfigTOML().from_file(path);
@@ -346,6 +441,13 @@ bool apply_config_file(CLI::App* app, const std::string& path) {
     return false;
   }
   for (const auto& item : items) {
+    // [issuer.ID] (or [serve.issuer.ID]): a sign-in provider, read apart.
+    std::vector<std::string> parents = item.parents;
+    if (!parents.empty() && parents[0] == "serve") parents.erase(parents.begin());
+    if (parents.size() == 2 && parents[0] == "issuer") {
+      if (item.name != "++" && item.name != "--") o.issuers[parents[1]][item.name] = item.inputs;
+      continue;
+    }
     const bool ours =
         item.parents.empty() || (item.parents.size() == 1 && item.parents[0] == "serve");
     if (!ours || item.name == "++" || item.name == "--") continue;  // section markers
@@ -436,6 +538,14 @@ std::vector<Command> add_serve(CLI::App& root) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20U))
       ->option_text("N");
+  app->add_option("--session-idle", o->session_idle,
+                  tr("A person's session unused this long ends (8h, 30m...)"))
+      ->capture_default_str()
+      ->option_text("DURATION");
+  app->add_option("--session-lifetime", o->session_lifetime,
+                  tr("A person's session ends this long after sign-in at the latest"))
+      ->capture_default_str()
+      ->option_text("DURATION");
   app->add_option("--request-timeout", o->request_timeout,
                   tr("Time allowed for a whole request, headers and body, to arrive"))
       ->capture_default_str()
@@ -543,7 +653,7 @@ std::vector<Command> add_serve(CLI::App& root) {
            {tr("0: the token is printed"), tr("2: usage error, or a store that cannot be opened")});
   return {{app,
            [o, data, app] {
-             if (!o->config_file.empty() && !apply_config_file(app, o->config_file))
+             if (!o->config_file.empty() && !apply_config_file(app, o->config_file, *o))
                return k_exit_error;
              return run_serve(*o, data->count() > 0);
            }},

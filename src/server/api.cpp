@@ -91,7 +91,11 @@ constexpr unsigned bit(Role r) {
 }
 constexpr unsigned k_admin = bit(Role::admin);
 constexpr unsigned k_editors = bit(Role::admin) | bit(Role::editor);
-constexpr unsigned k_readers = k_editors | bit(Role::tenant);
+// The provider's staff who read (viewer: read-only); who reads as staff or a tenant; who
+// acts as an editor or as the tenant itself.
+constexpr unsigned k_staff = k_editors | bit(Role::viewer);
+constexpr unsigned k_readers = k_staff | bit(Role::tenant);
+constexpr unsigned k_actors = k_editors | bit(Role::tenant);
 constexpr unsigned k_senders = bit(Role::tenant) | bit(Role::ingest);
 constexpr unsigned k_anyone = k_readers | bit(Role::ingest);
 
@@ -163,7 +167,7 @@ std::vector<Route> make_routes() {
     {"GET",    "/api/v1/matrices/{m}/versions/{v}", k_readers, Body::none, [](Call& c) { return from(c.s.get_version(c.who, c.p("m"), c.p("v"), c.get("format"))); }, {}},
     {"GET",    "/api/v1/matrices/{m}/versions/{v}/lint", k_readers, Body::none, [](Call& c) { return from(c.s.get_lint(c.who, c.p("m"), c.p("v"))); }, {}},
     {"GET",    "/api/v1/matrices/{m}/diff", k_readers, Body::none, diff_versions, {}},
-    {"GET",    "/api/v1/tenants", k_editors, Body::none, [](Call& c) { return from(c.s.list_tenants(c.who)); }, {}},
+    {"GET",    "/api/v1/tenants", k_staff, Body::none, [](Call& c) { return from(c.s.list_tenants(c.who)); }, {}},
     {"PUT",    "/api/v1/tenants/{t}", k_editors, Body::json, [](Call& c) { return from(c.s.put_tenant(c.who, c.p("t"), c.body)); }, {}},
     {"GET",    "/api/v1/tenants/{t}/contracts", k_readers, Body::none, contracts_list, {}},
     {"PUT",    "/api/v1/tenants/{t}/contracts/{c}", k_editors, Body::json, [](Call& c) { return from(c.s.put_contract(c.who, c.p("t"), c.p("c"), c.body)); }, {}},
@@ -174,18 +178,18 @@ std::vector<Route> make_routes() {
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/summary", k_readers, Body::none, [](Call& c) { return from(c.s.summary(c.who, c.p("t"), c.p("c"))); }, {}},
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/options", k_readers, Body::none, [](Call& c) { return from(c.s.options(c.who, c.p("t"), c.p("c"))); }, {}},
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, Body::none, [](Call& c) { return from(c.s.upgrade_preview(c.who, c.p("t"), c.p("c"))); }, {}},
-    {"POST",   "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, Body::json, [](Call& c) { return from(c.s.upgrade(c.who, c.p("t"), c.p("c"), c.body)); }, {}},
+    {"POST",   "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_actors, Body::json, [](Call& c) { return from(c.s.upgrade(c.who, c.p("t"), c.p("c"), c.body)); }, {}},
     {"GET",    "/api/v1/me", k_anyone, Body::none, [](Call& c) { return from(c.s.me(c.who)); }, {}},
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/history", k_readers, Body::none, [](Call& c) { return from(c.s.contract_history(c.who, c.p("t"), c.p("c"))); }, {}},
     {"GET",    "/api/v1/audit", k_admin, Body::none, audit_list, {}},
     {"PUT",    "/api/v1/receivers/{party}", k_editors, Body::json, [](Call& c) { return from(c.s.put_receiver(c.who, "", c.p("party"), c.body)); }, {}},
-    {"GET",    "/api/v1/receivers", k_editors, Body::none, [](Call& c) { return from(c.s.list_receivers(c.who, "")); }, {}},
-    {"PUT",    "/api/v1/tenants/{t}/receivers/{party}", k_readers, Body::json, [](Call& c) { return from(c.s.put_receiver(c.who, c.p("t"), c.p("party"), c.body)); }, {}},
+    {"GET",    "/api/v1/receivers", k_staff, Body::none, [](Call& c) { return from(c.s.list_receivers(c.who, "")); }, {}},
+    {"PUT",    "/api/v1/tenants/{t}/receivers/{party}", k_actors, Body::json, [](Call& c) { return from(c.s.put_receiver(c.who, c.p("t"), c.p("party"), c.body)); }, {}},
     {"GET",    "/api/v1/tenants/{t}/receivers", k_readers, Body::none, [](Call& c) { return from(c.s.list_receivers(c.who, c.p("t"))); }, {}},
     {"POST",   "/api/v1/tenants/{t}/alertmanager", k_senders, Body::alerts, alertmanager, {}},
     {"GET",    "/api/v1/tenants/{t}/events", k_readers, Body::none, [](Call& c) { return from(c.s.list_events(c.who, c.p("t"), c.get("status"))); }, {}},
     {"GET",    "/api/v1/tenants/{t}/events/{id}", k_readers, Body::none, [](Call& c) { return from(c.s.get_event(c.who, c.p("t"), c.p("id"))); }, {}},
-    {"POST",   "/api/v1/tenants/{t}/events/{id}/ack", k_readers, Body::json_opt, [](Call& c) { return from(c.s.acknowledge(c.who, c.p("t"), c.p("id"))); }, {}},
+    {"POST",   "/api/v1/tenants/{t}/events/{id}/ack", k_actors, Body::json_opt, [](Call& c) { return from(c.s.acknowledge(c.who, c.p("t"), c.p("id"))); }, {}},
   };
   for (auto& r : routes) r.segments = split_path(r.pattern);
   return routes;
@@ -489,6 +493,70 @@ Response unauthenticated(const std::string& message, const char* challenge) {
 
 }  // namespace
 
+namespace {
+
+// A cookie's value from the Cookie header ("" when absent).
+std::string cookie(const Request& req, const std::string& name) {
+  const std::string header = req.header("cookie");
+  std::string_view rest(header);
+  while (!rest.empty()) {
+    const auto semi = rest.find(';');
+    std::string_view pair = rest.substr(0, semi);
+    rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name)
+      return std::string(pair.substr(eq + 1));
+  }
+  return "";
+}
+
+Response redirect(const std::string& location, const std::vector<std::string>& cookies = {}) {
+  Response r{302, "text/plain; charset=utf-8", "", {{"Location", location}}};
+  for (const auto& c : cookies) r.headers.emplace_back("Set-Cookie", c);
+  return r;
+}
+
+}  // namespace
+
+std::optional<Response> Api::auth_route(Request& req, Pending& call, std::string_view path) {
+  auto q = [&](const char* k) {
+    const auto it = call.query.find(k);
+    return it == call.query.end() ? std::string() : it->second;
+  };
+  const bool enabled = m_service.identity_enabled();
+  if (path == "/auth/issuers" && req.method == "GET") {
+    call.route = "/auth/issuers";
+    return from(m_service.issuers());
+  }
+  if (path == "/auth/login" && req.method == "GET") {
+    call.route = "/auth/login";
+    if (!enabled) return error(404, "not_found", "no sign-in is configured");
+    const auto r = m_service.begin_login(q("issuer"), q("return"));
+    return redirect(r.location, r.set_cookies);
+  }
+  if (path == "/auth/callback" && req.method == "GET") {
+    call.route = "/auth/callback";
+    if (!enabled) return error(404, "not_found", "no sign-in is configured");
+    const auto r = m_service.finish_login(q("code"), q("state"), q("error"));
+    return redirect(r.location, r.set_cookies);
+  }
+  if (path == "/auth/logout" && req.method == "POST") {
+    call.route = "/auth/logout";
+    if (!enabled) return error(404, "not_found", "no sign-in is configured");
+    const std::string origin = req.header("origin");
+    if (req.header("x-racine-csrf") != "1" ||
+        (!origin.empty() && origin != m_service.public_origin()))
+      return error(403, "csrf", "sign out from racine's own pages (X-Racine-CSRF: 1, same origin)");
+    service::Service::Redirect r;
+    Response out = from(m_service.logout(cookie(req, m_service.session_cookie_name()), r));
+    for (const auto& c : r.set_cookies) out.headers.emplace_back("Set-Cookie", c);
+    return out;
+  }
+  call.route = "unmatched";
+  return error(404, "not_found", "no such endpoint");
+}
+
 Admission Api::admit(Request& req) {
   auto call = std::make_shared<Pending>();
   req.context = call;
@@ -511,6 +579,29 @@ Admission Api::admit(Request& req) {
         q == std::string::npos ? std::string_view() : std::string_view(req.target).substr(q + 1);
     if (raw_path.empty() || raw_path.front() != '/')
       return refuse(error(400, "bad_target", "the target must be a path"));
+    for (std::size_t at = 0; at < raw_query.size();) {
+      const std::size_t amp = raw_query.find('&', at);
+      const std::string_view pair =
+          raw_query.substr(at, amp == std::string_view::npos ? amp : amp - at);
+      at = amp == std::string_view::npos ? raw_query.size() : amp + 1;
+      if (pair.empty()) continue;
+      const std::size_t eq = pair.find('=');
+      auto k = decode(pair.substr(0, eq), true);
+      auto v =
+          decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+      if (!k || !v) return refuse(error(400, "bad_query", "bad percent-encoding in the query"));
+      // Values reach answers (a lookup's "query") and logs, which are JSON: UTF-8 only.
+      if (text::find_invalid_utf8(*k, true) || text::find_invalid_utf8(*v, true))
+        return refuse(error(400, "bad_query", "the query string is not valid UTF-8"));
+      if (!clean_text(*k) || !clean_text(*v))
+        return refuse(error(400, "bad_query", "the query string holds a NUL (%00)"));
+      call->query[*k] = std::move(*v);
+    }
+
+    // Signing in (docs/identity.md): public, answered from the headers.
+    if (raw_path.starts_with("/auth/")) {
+      if (auto r = auth_route(req, *call, raw_path)) return refuse(std::move(*r));
+    }
 
     // Public endpoints, answered from the headers.
     if (raw_path == "/healthz") {
@@ -584,24 +675,6 @@ Admission Api::admit(Request& req) {
       return refuse(error(404, "not_found", "no such endpoint"));
     }
     call->route = call->found->pattern;
-    for (std::size_t at = 0; at < raw_query.size();) {
-      const std::size_t amp = raw_query.find('&', at);
-      const std::string_view pair =
-          raw_query.substr(at, amp == std::string_view::npos ? amp : amp - at);
-      at = amp == std::string_view::npos ? raw_query.size() : amp + 1;
-      if (pair.empty()) continue;
-      const std::size_t eq = pair.find('=');
-      auto k = decode(pair.substr(0, eq), true);
-      auto v =
-          decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
-      if (!k || !v) return refuse(error(400, "bad_query", "bad percent-encoding in the query"));
-      // Values reach answers (a lookup's "query") and logs, which are JSON: UTF-8 only.
-      if (text::find_invalid_utf8(*k, true) || text::find_invalid_utf8(*v, true))
-        return refuse(error(400, "bad_query", "the query string is not valid UTF-8"));
-      if (!clean_text(*k) || !clean_text(*v))
-        return refuse(error(400, "bad_query", "the query string holds a NUL (%00)"));
-      call->query[*k] = std::move(*v);
-    }
     for (const auto& [name, value] : call->params) {
       if (name == "v" || name == "id") continue;
       if (!service::valid_id(value)) {
@@ -612,16 +685,36 @@ Admission Api::admit(Request& req) {
       }
     }
 
-    // Authentication, then the rate and the role, all before a byte of the body is read.
+    // Authentication, then the rate and the role, all before a byte of the body is read:
+    // a bearer token (machines), else a person's session cookie.
     const std::string authorization = req.header("authorization");
-    if (authorization.empty())
-      return refuse(unauthenticated("send Authorization: Bearer TOKEN", "Bearer"));
-    const std::string_view scheme = std::string_view(authorization).substr(0, 7);
-    if (scheme != "Bearer " && scheme != "bearer ")
-      return refuse(unauthenticated("the Authorization scheme must be Bearer", "Bearer"));
-    call->who = m_service.authenticate(std::string_view(authorization).substr(7));
-    if (!call->who)
-      return refuse(unauthenticated("unknown or revoked token", "Bearer error=\"invalid_token\""));
+    const std::string session = cookie(req, m_service.session_cookie_name());
+    if (authorization.empty() && !session.empty() && m_service.identity_enabled()) {
+      call->who = m_service.session(session);
+      if (!call->who)
+        return refuse(unauthenticated("the session has ended: sign in again", "Bearer"));
+      // A change made with a cookie must come from racine's own pages: a custom header
+      // (which a cross-site form cannot send) and, when the browser says, the same origin.
+      if (req.method != "GET" && req.method != "HEAD") {
+        const std::string origin = req.header("origin");
+        if (req.header("x-racine-csrf") != "1" ||
+            (!origin.empty() && origin != m_service.public_origin()) ||
+            req.header("sec-fetch-site") == "cross-site")
+          return refuse(error(403, "csrf",
+                              "a change made with a session must come from racine's own pages "
+                              "(X-Racine-CSRF: 1, same origin)"));
+      }
+    } else {
+      if (authorization.empty())
+        return refuse(unauthenticated("send Authorization: Bearer TOKEN", "Bearer"));
+      const std::string_view scheme = std::string_view(authorization).substr(0, 7);
+      if (scheme != "Bearer " && scheme != "bearer ")
+        return refuse(unauthenticated("the Authorization scheme must be Bearer", "Bearer"));
+      call->who = m_service.authenticate(std::string_view(authorization).substr(7));
+      if (!call->who)
+        return refuse(
+            unauthenticated("unknown or revoked token", "Bearer error=\"invalid_token\""));
+    }
     const Principal& who = *call->who;
     call->token = who.token;
     if (m_options.rate_per_second > 0) {

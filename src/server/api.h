@@ -54,6 +54,8 @@ class Api {
   void record(const Request& req, const std::string& route, const std::string& token, int status,
               std::chrono::steady_clock::time_point started);
   Response store_failure(const store::Error& e);
+  // /auth/issuers, /auth/login, /auth/callback, /auth/logout (docs/identity.md).
+  std::optional<Response> auth_route(Request& req, Pending& call, std::string_view path);
   service::Service& m_service;
   ApiOptions m_options;
   std::unique_ptr<State> m_state;

@@ -171,9 +171,12 @@ Reply Service::put_receiver(const Principal& who, const std::string& tenant,
   const auto owner = tenant.empty() ? std::nullopt : m_store.get_tenant(who, tenant);
   if (!tenant.empty() && !owner)
     return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  if (who.role == store::Role::tenant && who.tenant_role != store::TenantRole::approver)
+    return Reply::error(Status::forbidden, "forbidden",
+                        "only an approver of the tenant may set its receivers");
   // A tenant chooses where its own party's deliveries go, never the provider's: a
   // receiver of its own for Cloud Temple would divert the provider's pages about it.
-  if (!who.provider()) {
+  if (!who.writer()) {
     bool own = false;
     std::string parties;
     for (const auto& c : m_store.list_contracts(Principal::system(), tenant)) {
@@ -191,7 +194,7 @@ Reply Service::put_receiver(const Principal& who, const std::string& tenant,
   // A tenant's own receiver never points into the provider's network (notify/egress.h),
   // nor mails anyone outside the domains the provider lists for the tenant. The
   // provider's roles follow the operator's network policy only.
-  if (!who.provider()) {
+  if (!who.writer()) {
     if (r.type == "webhook") {
       const auto verdict = m_egress.check_url(r.target);
       if (verdict.kind == notify::EgressPolicy::Verdict::Kind::denied)
@@ -273,7 +276,7 @@ std::shared_ptr<const k8s::RuleSet> Service::rules_of(const std::string& matrix,
 
 Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
                               const std::string& contract_in, const json& body) {
-  if (!who.provider() && who.tenant != tenant)
+  if (!who.writer() && who.tenant != tenant)
     return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
   // The payload first: a malformed one is refused whatever the contract.
   const char* shape =
@@ -474,7 +477,10 @@ Reply Service::get_event(const Principal& who, const std::string& tenant, const 
 }
 
 std::string Service::cannot_acknowledge(const Principal& who, const store::Event& e) {
-  if (who.provider()) return "";
+  if (who.writer()) return "";
+  if (who.role == store::Role::viewer) return "a viewer cannot acknowledge events";
+  if (who.role == store::Role::tenant && who.tenant_role == store::TenantRole::viewer)
+    return "a viewer of the tenant cannot acknowledge events: a responder or an approver may";
   if (who.role != store::Role::tenant || who.tenant != e.tenant)
     return "this token cannot acknowledge events";
   // The roles the routing gave this tenant's party for the event's activity, under the

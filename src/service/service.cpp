@@ -764,9 +764,22 @@ Reply Service::options(const Principal& who, const std::string& tenant,
 std::optional<Service::UpgradeDiff> Service::upgrade_diff(const Principal& who,
                                                           const std::string& tenant,
                                                           const std::string& contract,
-                                                          std::int64_t to, Reply& error) {
-  const auto view = contract_view(who, tenant, contract, error);
+                                                          std::int64_t to, Reply& error,
+                                                          std::optional<std::int64_t> from) {
+  auto view = contract_view(who, tenant, contract, error);
   if (!view) return std::nullopt;
+  // From the version the caller read (a concurrent upgrade may have moved the contract
+  // since: the store's compare-and-set then refuses the move).
+  if (from && *from != view->contract.version) {
+    const auto before = m_store.get_version(who, view->contract.matrix, *from);
+    auto loaded = before ? effective(*before, view->contract.options) : nullptr;
+    if (!loaded) {
+      error = Reply::error(Status::conflict, "conflict", "the contract moved meanwhile");
+      return std::nullopt;
+    }
+    view->contract.version = *from;
+    view->loaded = std::move(loaded);
+  }
   const auto next_version = m_store.get_version(who, view->contract.matrix, to);
   if (!next_version || next_version->version <= view->contract.version) {
     error = Reply::error(Status::not_found, "no_upgrade", "the contract is on the latest version");
@@ -810,6 +823,9 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
   const std::int64_t version = body["version"].get<std::int64_t>();
   const auto c = m_store.get_contract(who, tenant, contract);
   if (!c) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
+  if (who.role == store::Role::tenant && who.tenant_role != store::TenantRole::approver)
+    return Reply::error(Status::forbidden, "forbidden",
+                        "only an approver of the tenant may accept an upgrade");
   if (version <= c->version) {
     return Reply::error(Status::conflict, "not_newer",
                         "version " + std::to_string(version) +
@@ -821,7 +837,7 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
   // The consent is to the effective diff: its hash is recorded, and when the caller says
   // which diff it showed, that must be the one accepted.
   Reply error;
-  const auto d = upgrade_diff(who, tenant, contract, version, error);
+  const auto d = upgrade_diff(who, tenant, contract, version, error, c->version);
   if (!d) return error;
   if (body.contains("diff_sha256") && body["diff_sha256"].get<std::string>() != d->sha256) {
     return Reply::error(Status::conflict, "diff_changed",
@@ -829,8 +845,11 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
                         "again before accepting");
   }
   store::Consent consent;
-  consent.by_token = who.token;
+  consent.by_token = who.user ? "" : who.token;
   consent.by_name = who.name.empty() ? who.token : who.name;
+  consent.by_email = who.email;
+  consent.by_issuer = who.issuer;
+  consent.by_subject = who.subject;
   consent.diff_sha256 = d->sha256;
   bool moved = false;
   try {
@@ -873,16 +892,19 @@ Reply Service::contract_history(const Principal& who, const std::string& tenant,
 
 Reply Service::me(const Principal& who) {
   ordered_json out;
-  out["kind"] = "token";
-  out["id"] = who.token;
+  out["kind"] = who.user ? "user" : "token";
+  out["id"] = who.user.value_or(who.token);
   out["name"] = who.name;
+  if (who.user) out["email"] = who.email;
   out["role"] = store::role_name(who.role);
   if (who.tenant) {
     out["tenant"] = *who.tenant;
     if (const auto t = m_store.get_tenant(Principal::system(), *who.tenant))
       out["tenant_name"] = t->name;
     // A tenant's token may do all its tenant's people may (DESIGN.md, "Who may act").
-    if (who.role == store::Role::tenant) out["tenant_role"] = "approver";
+    if (who.role == store::Role::tenant)
+      out["tenant_role"] =
+          store::tenant_role_name(who.user ? who.tenant_role : store::TenantRole::approver);
   }
   return Reply::json(out);
 }

@@ -28,6 +28,7 @@
 #include "k8s/rules.h"
 #include "notify/egress.h"
 #include "query/index.h"
+#include "service/people.h"
 #include "service/ttl_cache.h"
 #include "store/store.h"
 
@@ -223,6 +224,34 @@ class Service {
   Reply list_tokens(const store::Principal& who);
   Reply revoke_token(const store::Principal& who, const std::string& id);
   Reply audit(const store::Principal& who, const std::optional<std::string>& tenant);
+  // --- people (service/people.cpp; docs/identity.md) ---
+  void set_identity(IdentityConfig config);
+  [[nodiscard]] bool identity_enabled() const { return !m_identity.issuers.empty(); }
+  // GET /auth/issuers: [{"id", "name"}] for the sign-in buttons.
+  Reply issuers() const;
+  // Where a browser goes next: a Location, with cookies to set, or an error page's path.
+  struct Redirect {
+    std::string location;
+    std::vector<std::string> set_cookies;
+  };
+  // GET /auth/login?issuer=ID&return=/path: a sign-in attempt kept in the store, the
+  // browser sent to the provider with state, nonce and the PKCE challenge.
+  Redirect begin_login(const std::string& issuer, const std::string& return_to);
+  // GET /auth/callback?code&state (or error): the attempt taken once, the code redeemed,
+  // the ID token verified, the person mapped and recorded; a session on success.
+  Redirect finish_login(const std::string& code, const std::string& state,
+                        const std::string& error);
+  // The principal of a session cookie's value, or nullopt.
+  std::optional<store::Principal> session(std::string_view value);
+  // POST /auth/logout: the session ended here, and the provider's logout where it offers
+  // one ({"redirect"}).
+  Reply logout(std::string_view value, Redirect& out);
+  // The session cookie's name: `__Host-racine` when the public URL is https (the prefix
+  // needs Secure), `racine_session` otherwise.
+  [[nodiscard]] std::string session_cookie_name() const;
+  // scheme://host[:port] of the public URL (what Origin must say on a write by cookie).
+  [[nodiscard]] std::string public_origin() const;
+
   // GET /api/v1/me: who the caller is ({"kind": "token", "id", "name", "role", "tenant"?,
   // "tenant_name"?, "tenant_role"?}).
   Reply me(const store::Principal& who);
@@ -251,9 +280,11 @@ class Service {
     nlohmann::ordered_json diff;
     std::string sha256;
   };
+  // `from`: the version the diff starts at (default: the contract's now).
   std::optional<UpgradeDiff> upgrade_diff(const store::Principal& who, const std::string& tenant,
                                           const std::string& contract, std::int64_t to,
-                                          Reply& error);
+                                          Reply& error,
+                                          std::optional<std::int64_t> from = std::nullopt);
   // The contract and its effective matrix, or an error reply.
   struct ContractView {
     store::Contract contract;
@@ -270,6 +301,9 @@ class Service {
   store::Store& m_store;
   config::Config m_config;
   Limits m_limits;
+  IdentityConfig m_identity;
+  std::vector<std::unique_ptr<identity::Client>> m_clients;            // one per issuer, in order
+  TtlCache<store::Principal> m_sessions{k_default_cache_ttl, 100000};  // by session hash
   notify::EgressPolicy m_egress;
   // Alerts taken per tenant in the last minute (a token bucket each).
   struct Bucket {

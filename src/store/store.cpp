@@ -87,6 +87,21 @@ CREATE TABLE consents (
   by_issuer TEXT NOT NULL, by_subject TEXT NOT NULL, diff_sha256 TEXT NOT NULL);
 CREATE INDEX consents_contract ON consents (tenant, contract, seq);
 )sql",
+      // 5: people signed in through their organisation's OpenID Provider, their sessions
+      // (shared by every instance), sign-ins under way.
+      R"sql(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY, issuer TEXT NOT NULL, subject TEXT NOT NULL, name TEXT NOT NULL,
+  email TEXT NOT NULL, role TEXT, tenant TEXT, tenant_role TEXT NOT NULL,
+  disabled BIGINT NOT NULL, created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL,
+  UNIQUE (issuer, subject));
+CREATE TABLE sessions (
+  hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users (id), created_ms BIGINT NOT NULL,
+  seen_ms BIGINT NOT NULL, expires_ms BIGINT NOT NULL, id_token TEXT NOT NULL);
+CREATE TABLE login_attempts (
+  state TEXT PRIMARY KEY, issuer TEXT NOT NULL, nonce TEXT NOT NULL, verifier TEXT NOT NULL,
+  return_to TEXT NOT NULL, created_ms BIGINT NOT NULL);
+)sql",
   };
   return list;
 }
@@ -191,12 +206,29 @@ std::string_view role_name(Role r) {
     case Role::editor: return "editor";
     case Role::tenant: return "tenant";
     case Role::ingest: return "ingest";
+    case Role::viewer: return "viewer";
   }
   return "tenant";
 }
 
+std::string_view tenant_role_name(TenantRole r) {
+  switch (r) {
+    case TenantRole::viewer: return "viewer";
+    case TenantRole::responder: return "responder";
+    case TenantRole::approver: return "approver";
+  }
+  return "viewer";
+}
+
+std::optional<TenantRole> parse_tenant_role(std::string_view name) {
+  for (const TenantRole r : {TenantRole::viewer, TenantRole::responder, TenantRole::approver}) {
+    if (tenant_role_name(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
 std::optional<Role> parse_role(std::string_view name) {
-  for (const Role r : {Role::admin, Role::editor, Role::tenant, Role::ingest}) {
+  for (const Role r : {Role::admin, Role::editor, Role::tenant, Role::ingest, Role::viewer}) {
     if (role_name(r) == name) return r;
   }
   return std::nullopt;
@@ -591,7 +623,7 @@ bool Store::no_matrices() {
 
 bool Store::put_tenant(const Principal& who, const Tenant& t) {
   return m_pool->run(true, [&](Connection& c) {
-    if (!who.provider()) throw Error("forbidden", false);
+    if (!who.writer()) throw Error("forbidden", false);
     const bool exists = !c.query("SELECT 1 FROM tenants WHERE id = ?", {t.id}).empty();
     const std::string domains = nlohmann::json(t.email_domains).dump();
     c.query(
@@ -633,7 +665,7 @@ std::optional<Tenant> Store::get_tenant(const Principal& who, const std::string&
 
 bool Store::put_contract(const Principal& who, const Contract& k) {
   return m_pool->run(true, [&](Connection& c) {
-    if (!who.provider()) throw Error("forbidden", false);
+    if (!who.writer()) throw Error("forbidden", false);
     if (c.query("SELECT 1 FROM tenants WHERE id = ?", {k.tenant}).empty()) {
       throw Error("no tenant '" + k.tenant + "'", false);
     }
@@ -747,6 +779,134 @@ std::vector<Consent> Store::list_consents(const Principal& who, const std::strin
   });
 }
 
+// --- people and sessions ---
+
+void Store::put_login_attempt(const LoginAttempt& a) {
+  m_pool->run(true, [&](Connection& c) {
+    // Attempts never finished are forgotten after a day.
+    c.query("DELETE FROM login_attempts WHERE created_ms < ?", {a.created_ms - 86400000});
+    c.query(
+        "INSERT INTO login_attempts (state, issuer, nonce, verifier, return_to, created_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        {a.state, a.issuer, a.nonce, a.verifier, a.return_to, a.created_ms});
+  });
+}
+
+std::optional<LoginAttempt> Store::take_login_attempt(const std::string& state, std::int64_t now,
+                                                      std::int64_t max_age_ms) {
+  return m_pool->run(true, [&](Connection& c) -> std::optional<LoginAttempt> {
+    const Rows rows = c.query(
+        "DELETE FROM login_attempts WHERE state = ? RETURNING state, issuer, nonce, verifier, "
+        "return_to, created_ms",
+        {state});
+    if (rows.empty()) return std::nullopt;
+    LoginAttempt a{rows[0].text(0), rows[0].text(1), rows[0].text(2),
+                   rows[0].text(3), rows[0].text(4), rows[0].integer(5)};
+    if (now - a.created_ms > max_age_ms) return std::nullopt;
+    return a;
+  });
+}
+
+namespace {
+
+constexpr const char* k_user_columns =
+    "id, issuer, subject, name, email, role, tenant, tenant_role, disabled, created_at, "
+    "last_seen_at";
+
+User user_of(const Row& r) {
+  User u;
+  u.id = r.text(0);
+  u.issuer = r.text(1);
+  u.subject = r.text(2);
+  u.name = r.text(3);
+  u.email = r.text(4);
+  if (const auto role = r.opt(5)) u.role = parse_role(*role);
+  u.tenant = r.opt(6);
+  u.tenant_role = parse_tenant_role(r.text(7)).value_or(TenantRole::viewer);
+  u.disabled = r.integer(8) != 0;
+  u.created = r.text(9);
+  u.last_seen = r.text(10);
+  return u;
+}
+
+}  // namespace
+
+User Store::sign_in_user(const User& seen) {
+  return m_pool->run(true, [&](Connection& c) {
+    const std::string now = now_rfc3339();
+    const Rows before = c.query(
+        std::string("SELECT ") + k_user_columns + " FROM users WHERE issuer = ? AND subject = ?",
+        {seen.issuer, seen.subject});
+    const Value role = seen.role ? Value(std::string(role_name(*seen.role))) : Value(nullptr);
+    const std::string tenant_role(tenant_role_name(seen.tenant_role));
+    std::string id;
+    if (before.empty()) {
+      id = long_random_id("usr-");
+      c.query(std::string("INSERT INTO users (") + k_user_columns +
+                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+              {id, seen.issuer, seen.subject, seen.name, seen.email, role, opt_value(seen.tenant),
+               tenant_role, now, now});
+      audit(c, Principal{"user:" + id, Role::viewer, seen.tenant, seen.name}, "user.create",
+            seen.name + " <" + seen.email + "> " +
+                std::string(seen.role ? role_name(*seen.role) : std::string_view("none")),
+            seen.tenant);
+    } else {
+      id = before[0].text(0);
+      c.query(
+          "UPDATE users SET name = ?, email = ?, role = ?, tenant = ?, tenant_role = ?, "
+          "last_seen_at = ? WHERE id = ?",
+          {seen.name, seen.email, role, opt_value(seen.tenant), tenant_role, now, id});
+    }
+    return user_of(
+        c.query(std::string("SELECT ") + k_user_columns + " FROM users WHERE id = ?", {id}).at(0));
+  });
+}
+
+void Store::create_session(const std::string& hash, const std::string& user, std::int64_t now,
+                           std::int64_t expires_ms, const std::string& id_token) {
+  m_pool->run(true, [&](Connection& c) {
+    c.query("DELETE FROM sessions WHERE expires_ms < ?", {now});
+    c.query(
+        "INSERT INTO sessions (hash, user_id, created_ms, seen_ms, expires_ms, id_token) VALUES "
+        "(?, ?, ?, ?, ?, ?)",
+        {hash, user, now, now, expires_ms, id_token});
+  });
+}
+
+std::optional<Principal> Store::session_principal(const std::string& hash, std::int64_t now,
+                                                  std::int64_t idle_ms) {
+  return m_pool->run(true, [&](Connection& c) -> std::optional<Principal> {
+    const Rows rows = c.query(
+        "UPDATE sessions SET seen_ms = ? WHERE hash = ? AND expires_ms > ? AND seen_ms > ? "
+        "RETURNING user_id",
+        {now, hash, now, now - idle_ms});
+    if (rows.empty()) return std::nullopt;
+    const Rows u = c.query(std::string("SELECT ") + k_user_columns + " FROM users WHERE id = ?",
+                           {rows[0].text(0)});
+    if (u.empty()) return std::nullopt;
+    const User user = user_of(u[0]);
+    if (user.disabled || !user.role) return std::nullopt;
+    Principal p{"user:" + user.id, *user.role, user.tenant, user.name};
+    p.user = user.id;
+    p.email = user.email;
+    p.issuer = user.issuer;
+    p.subject = user.subject;
+    p.tenant_role = user.tenant_role;
+    return p;
+  });
+}
+
+std::optional<std::pair<std::string, std::string>> Store::end_session(const std::string& hash) {
+  return m_pool->run(
+      true, [&](Connection& c) -> std::optional<std::pair<std::string, std::string>> {
+        const Rows rows =
+            c.query("DELETE FROM sessions WHERE hash = ? RETURNING id_token, user_id", {hash});
+        if (rows.empty()) return std::nullopt;
+        const Rows u = c.query("SELECT issuer FROM users WHERE id = ?", {rows[0].text(1)});
+        return std::make_pair(rows[0].text(0), u.empty() ? std::string() : u[0].text(0));
+      });
+}
+
 // --- audit ---
 
 std::vector<AuditEntry> Store::list_audit(const Principal& who,
@@ -758,8 +918,9 @@ std::vector<AuditEntry> Store::list_audit(const Principal& who,
     const Value filter = opt_value(tenant);
     for (const auto& r :
          c.query("SELECT a.seq, a.at, a.token, a.action, a.target, a.tenant, "
-                 "COALESCE(NULLIF(t.name, ''), "
-                 "a.token) FROM audit a LEFT JOIN tokens t ON t.id = a.token WHERE "
+                 "COALESCE(NULLIF(t.name, ''), u.name, "
+                 "a.token) FROM audit a LEFT JOIN tokens t ON t.id = a.token LEFT JOIN users u ON "
+                 "'user:' || u.id = a.token WHERE "
                  "(CAST(? AS TEXT) IS NULL OR a.tenant = CAST(? AS TEXT)) AND "
                  "(CAST(? AS TEXT) IS NULL OR a.tenant = CAST(? AS TEXT)) ORDER BY a.seq DESC "
                  "LIMIT ?",
@@ -871,9 +1032,8 @@ std::int64_t now_ms() {
 
 bool Store::put_receiver(const Principal& who, const Receiver& r) {
   return m_pool->run(true, [&](Connection& c) {
-    if (r.tenant.empty()
-            ? !who.provider()
-            : (!who.provider() && (who.role != Role::tenant || who.tenant != r.tenant)))
+    if (r.tenant.empty() ? !who.writer()
+                         : (!who.writer() && (who.role != Role::tenant || who.tenant != r.tenant)))
       throw Error("forbidden", false);
     if (!r.tenant.empty() && c.query("SELECT 1 FROM tenants WHERE id = ?", {r.tenant}).empty())
       throw Error("no tenant '" + r.tenant + "'", false);
@@ -886,8 +1046,8 @@ bool Store::put_receiver(const Principal& who, const Receiver& r) {
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, party) DO UPDATE SET type = ?, "
         "target = ?, secret = ?, updated_at = ?, by_provider = ?",
         {r.tenant, r.party, r.type, r.target, opt_value(r.secret), now,
-         std::int64_t{who.provider() ? 1 : 0}, r.type, r.target, opt_value(r.secret), now,
-         std::int64_t{who.provider() ? 1 : 0}});
+         std::int64_t{who.writer() ? 1 : 0}, r.type, r.target, opt_value(r.secret), now,
+         std::int64_t{who.writer() ? 1 : 0}});
     audit(c, who, exists ? "receiver.update" : "receiver.create",
           (r.tenant.empty() ? std::string("*") : r.tenant) + "/" + r.party + " " + r.type,
           r.tenant.empty() ? std::nullopt : std::optional<std::string>(r.tenant));
@@ -912,7 +1072,7 @@ std::vector<Receiver> Store::list_receivers(const Principal& who, const std::str
 std::optional<std::vector<Recorded>> Store::record_alerts(
     const Principal& who, const std::string& tenant, const std::string& contract,
     const std::vector<IncomingAlert>& alerts) {
-  if (!who.provider() && who.tenant != tenant) return std::nullopt;
+  if (!who.writer() && who.tenant != tenant) return std::nullopt;
   return m_pool->run(true, [&](Connection& c) -> std::optional<std::vector<Recorded>> {
     if (c.query("SELECT 1 FROM contracts WHERE tenant = ? AND id = ?", {tenant, contract}).empty())
       return std::nullopt;
@@ -996,7 +1156,7 @@ std::optional<Event> Store::get_event(const Principal& who, const std::string& t
 
 std::optional<Event> Store::acknowledge(const Principal& who, const std::string& tenant,
                                         const std::string& id) {
-  if (!who.provider() && (who.role != Role::tenant || who.tenant != tenant)) return std::nullopt;
+  if (!who.writer() && (who.role != Role::tenant || who.tenant != tenant)) return std::nullopt;
   return m_pool->run(true, [&](Connection& c) -> std::optional<Event> {
     const Rows acked = c.query(
         "UPDATE events SET acknowledged_at = ?, acknowledged_by = ? WHERE tenant = ? AND id = ? "

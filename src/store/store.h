@@ -23,19 +23,38 @@
 
 namespace racine::store {
 
-enum class Role : std::uint8_t { admin, editor, tenant, ingest };
+enum class Role : std::uint8_t { admin, editor, tenant, ingest, viewer };
 
 std::string_view role_name(Role r);
 std::optional<Role> parse_role(std::string_view name);
 
 // Who asks: a token's id and role, and its tenant for `tenant` and `ingest` tokens.
+// A person's role within a tenant (DESIGN.md, "Who may act").
+enum class TenantRole : std::uint8_t { viewer, responder, approver };
+std::string_view tenant_role_name(TenantRole r);
+std::optional<TenantRole> parse_tenant_role(std::string_view name);
+
+// Who asks: a token (its id, role, name, tenant), or a person signed in (`user`: their
+// id, name, email, issuer and subject; a provider role, or `tenant` with a tenant role).
 struct Principal {
-  std::string token;  // the token's id (never the secret); "system" for the server itself
+  std::string token;  // the token's id (never the secret); "system" for the server itself;
+                      // "user:ID" for a person
   Role role = Role::admin;
   std::optional<std::string> tenant;
-  std::string name = {};  // the token's name, as its maker gave it
+  std::string name = {};                 // the token's name, as its maker gave it, or the person's
+  std::optional<std::string> user = {};  // a person's id (people only)
+  std::string email = {};
+  std::string issuer = {};
+  std::string subject = {};
+  // Within the tenant: what its people may do (a tenant's token may do all, approver).
+  TenantRole tenant_role = TenantRole::approver;
 
-  [[nodiscard]] bool provider() const { return role == Role::admin || role == Role::editor; }
+  // The provider's staff: admin and editor write, viewer reads everything.
+  [[nodiscard]] bool provider() const {
+    return role == Role::admin || role == Role::editor || role == Role::viewer;
+  }
+  // The provider's staff who may change things: admin and editor.
+  [[nodiscard]] bool writer() const { return role == Role::admin || role == Role::editor; }
   static Principal system() { return {"system", Role::admin, std::nullopt, "system"}; }
 };
 
@@ -133,6 +152,32 @@ struct Consent {
   std::string by_issuer = {};
   std::string by_subject = {};
   std::string diff_sha256;  // hex SHA-256 of the effective diff's JSON, as shown
+};
+
+// A person as their organisation's OpenID Provider names them, with what racine gave them.
+struct User {
+  std::string id;
+  std::string issuer;
+  std::string subject;
+  std::string name;
+  std::string email;
+  std::optional<Role> role;  // nullopt: no access
+  std::optional<std::string> tenant;
+  TenantRole tenant_role = TenantRole::viewer;
+  bool disabled = false;
+  std::string created;
+  std::string last_seen;
+};
+
+// A sign-in under way: what the callback must match (state), and what it proves (nonce,
+// PKCE verifier).
+struct LoginAttempt {
+  std::string state;
+  std::string issuer;  // the configured issuer's id
+  std::string nonce;
+  std::string verifier;
+  std::string return_to;
+  std::int64_t created_ms = 0;
 };
 
 // --- routing (DESIGN.md, "Routing (contract)") ---
@@ -357,6 +402,26 @@ class Store {
   void delivery_failed(const std::string& id, const std::string& error,
                        std::optional<std::int64_t> retry_at_ms);
   OutboxStats outbox_stats();
+
+  // --- people and sessions (docs/identity.md) ---
+  // Keeps a sign-in attempt until its callback (any instance may take it).
+  void put_login_attempt(const LoginAttempt& a);
+  // Takes the attempt with this state, once: a second call gets nullopt (a replayed
+  // callback), and so does an attempt older than `max_age_ms`.
+  std::optional<LoginAttempt> take_login_attempt(const std::string& state, std::int64_t now_ms,
+                                                 std::int64_t max_age_ms);
+  // Records a person seen signing in (created the first time, name, email and the roles
+  // the mapping gave updated every time unless an admin disabled them); audited.
+  User sign_in_user(const User& seen);
+  // Opens a session for a user (`hash`: the keyed hash of the cookie's value).
+  void create_session(const std::string& hash, const std::string& user, std::int64_t now_ms,
+                      std::int64_t expires_ms, const std::string& id_token);
+  // The principal of a live session: not expired, not idle past `idle_ms`, its user not
+  // disabled and still given a role; its last use moved to now.
+  std::optional<Principal> session_principal(const std::string& hash, std::int64_t now_ms,
+                                             std::int64_t idle_ms);
+  // Ends a session; returns its ID token (the provider's logout hint) and issuer's id.
+  std::optional<std::pair<std::string, std::string>> end_session(const std::string& hash);
 
   // --- audit ---
   std::vector<AuditEntry> list_audit(const Principal& who, const std::optional<std::string>& tenant,

@@ -1,0 +1,345 @@
+// People sign in to racine through their organisation's OpenID Provider (docs/identity.md),
+// end to end with real processes: the private OpenID Provider of tests/oidc/op.sh
+// (panva's oidc-provider) and `racine serve` on SQLite, both on 127.0.0.1, driven as a
+// browser without JavaScript would (redirects followed, the provider's login form
+// posted, cookies kept per site). What it checks: the code flow with state, nonce and
+// PKCE; the roles the configuration maps from each person's groups; a replayed callback
+// refused; named consent; the CSRF defence of writes made with the session cookie; the
+// "no access" page; a rotated provider key fetched again; a session kept across a
+// restart; sign-out here and at the provider.
+//
+// usage: node signin.mjs RACINE SOURCE_DIR WORK_DIR
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+
+const [racineArg, srcArg, workArg] = process.argv.slice(2);
+if (!racineArg || !srcArg || !workArg) {
+  console.error('usage: node signin.mjs RACINE SOURCE_DIR WORK_DIR');
+  process.exit(2);
+}
+const racine = resolve(racineArg);
+const src = resolve(srcArg);
+const work = resolve(workArg, 'oidc-signin');
+if (!existsSync(resolve(src, '.cache/oidc-provider/node_modules/oidc-provider/package.json'))) {
+  if (process.env.CI === 'true') {
+    console.error('error: CI=true and oidc-provider is absent from .cache/oidc-provider: run make deps-test');
+    process.exit(1);
+  }
+  console.log('skipped: oidc-provider is absent from .cache/oidc-provider: run make deps-test');
+  process.exit(77);
+}
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const check = async (name, fn) => {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAILED - ${name}\n${String(e.stack || e).replace(/^/gm, '    ')}`);
+  }
+};
+
+// Cookies per host:port, sent back as a browser would (the attributes are checked apart).
+class Jar {
+  #sites = new Map();
+  header(url) {
+    const site = this.#sites.get(new URL(url).host) || new Map();
+    return [...site].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  store(url, setCookie = []) {
+    const host = new URL(url).host;
+    if (!this.#sites.has(host)) this.#sites.set(host, new Map());
+    const site = this.#sites.get(host);
+    for (const line of setCookie) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const maxAge = attrs.map(a => a.trim()).find(a => /^max-age=/i.test(a));
+      const expires = attrs.map(a => a.trim()).find(a => /^expires=/i.test(a));
+      if (!value || (maxAge && Number(maxAge.slice(8)) <= 0) ||
+          (expires && Date.parse(expires.slice(8)) <= Date.now())) site.delete(name);
+      else site.set(name, value);
+    }
+  }
+  get(url, name) { return (this.#sites.get(new URL(url).host) || new Map()).get(name); }
+}
+
+const http = (method, url, { jar, headers = {}, form, body } = {}) => new Promise((ok, fail) => {
+  const data = form ? new URLSearchParams(form).toString() : body;
+  const h = { ...headers };
+  if (jar && jar.header(url)) h.Cookie = jar.header(url);
+  if (form) h['Content-Type'] = 'application/x-www-form-urlencoded';
+  if (data !== undefined) h['Content-Length'] = Buffer.byteLength(data);
+  const req = httpRequest(url, { method, headers: h, agent: false }, res => {
+    const chunks = [];
+    res.on('data', c => chunks.push(c));
+    res.on('end', () => {
+      if (jar) jar.store(url, res.headers['set-cookie']);
+      ok({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'),
+        location: res.headers.location ? new URL(res.headers.location, url).href : undefined });
+    });
+  });
+  req.on('error', fail);
+  req.setTimeout(15000, () => req.destroy(new Error(`${method} ${url}: no answer in 15 s`)));
+  req.end(data);
+});
+
+const freePort = () => new Promise((ok, fail) => {
+  const s = createServer();
+  s.on('error', fail);
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+});
+
+// --- the provider and racine -------------------------------------------------------
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const opDir = resolve(work, 'op');
+const opStart = spawnSync('bash', [resolve(src, 'tests/oidc/op.sh'), 'start', opDir,
+  '--redirect-uri', `${base}/auth/callback`, '--post-logout-redirect-uri', `${base}/`],
+  { encoding: 'utf8', env: { ...process.env, RACINE_OP_WATCH_PID: String(process.pid) } });
+if (opStart.status !== 0 || !existsSync(resolve(opDir, 'op.json'))) {
+  console.error(`the OpenID Provider did not start: ${opStart.stdout}${opStart.stderr}`);
+  process.exit(1);
+}
+const op = JSON.parse(readFileSync(resolve(opDir, 'op.json'), 'utf8'));
+const secretFile = resolve(work, 'racine-client.secret');
+writeFileSync(secretFile, op.clients.find(c => c.client_id === 'racine').client_secret + '\n', { mode: 0o600 });
+// One provider for both organisations here; in production each brings its own issuer.
+const config = resolve(work, 'racine.toml');
+writeFileSync(config, `# racine serve --config
+[issuer.cloudtemple]
+name = "Cloud Temple"
+issuer = "${op.issuer}"
+client-id = "racine"
+client-secret-file = "${secretFile}"
+scopes = ["openid", "profile", "email", "groups"]
+provider = true
+admin-groups = ["racine-admins"]
+viewer-groups = ["racine-viewers"]
+
+[issuer.acme]
+name = "ACME"
+issuer = "${op.issuer}"
+client-id = "racine"
+client-secret-file = "${secretFile}"
+scopes = ["openid", "profile", "email", "groups"]
+tenant = "acme"
+approver-groups = ["acme-approvers"]
+tenant-viewer-groups = ["acme-viewers"]
+`);
+
+let server;
+const start = () => new Promise((ok, fail) => {
+  const child = spawn(racine, ['serve', '--listen', `127.0.0.1:${port}`, '--data', resolve(work, 'data'),
+    '--rate-limit', '0', '--config', config, '--admin-token-file', resolve(work, 'admin-token')],
+  { stdio: ['ignore', 'pipe', 'ignore'] });
+  let text = '';
+  const timer = setTimeout(() => fail(new Error('racine serve did not start: ' + text)), 20000);
+  child.stdout.on('data', c => {
+    text += c;
+    if (/serving on http/.test(text)) { clearTimeout(timer); ok(child); }
+  });
+  child.on('exit', code => fail(new Error(`racine serve exited ${code}: ${text}`)));
+});
+const stop = child => new Promise(ok => {
+  if (child.exitCode !== null) return ok();
+  child.once('exit', () => ok());
+  child.kill('SIGTERM');
+  setTimeout(() => child.kill('SIGKILL'), 10000).unref();
+});
+
+const api = (method, path, token, body) => http(method, base + path, {
+  headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+  body: body !== undefined ? JSON.stringify(body) : undefined });
+// A call made by the portal with the session cookie (the CSRF header, the same origin).
+const portal = (jar, method, path, body, extra = {}) => http(method, base + path, { jar,
+  headers: { 'X-Racine-CSRF': '1', Origin: base,
+    ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...extra },
+  body: body !== undefined ? JSON.stringify(body) : undefined });
+
+// The whole sign-in as a browser: racine's /auth/login, the provider's login form, back
+// to racine's callback; returns where racine sent the browser and the jar.
+const signIn = async (issuer, email, { jar = new Jar(), back = '/#/contracts' } = {}) => {
+  let r = await http('GET', `${base}/auth/login?issuer=${issuer}&return=${encodeURIComponent(back)}`, { jar });
+  assert.equal(r.status, 302, r.text);
+  const authorize = new URL(r.location);
+  let url = r.location;
+  let callback;
+  for (let hops = 0; hops < 12; hops++) {
+    if (url.startsWith(`${base}/auth/callback`)) { callback = url; break; }
+    const res = await http('GET', url, { jar });
+    if (res.status === 200 && /name="login"/.test(res.text)) {
+      const action = /<form method="post" action="([^"]+\/login)">/.exec(res.text)[1];
+      const posted = await http('POST', new URL(action, op.issuer).href, { jar,
+        form: { login: email, password: 'secret' } });
+      url = posted.location;
+      continue;
+    }
+    assert.ok(res.status >= 300 && res.status < 400, `${url}: ${res.status} ${res.text}`);
+    url = res.location;
+  }
+  assert.ok(callback, 'the provider sent the browser back to racine');
+  const landed = await http('GET', callback, { jar });
+  assert.equal(landed.status, 302, landed.text);
+  return { authorize, callback, landed, jar, location: landed.location };
+};
+
+try {
+  server = await start();
+  const admin = readFileSync(resolve(work, 'admin-token'), 'utf8').trim();
+  assert.equal((await api('PUT', '/api/v1/tenants/acme', admin, { name: 'ACME Industries' })).status, 201);
+  assert.equal((await api('PUT', '/api/v1/tenants/acme/contracts/main', admin,
+    { matrix: 'managed-kubernetes', version: 1, options: [], party: 'client' })).status, 201);
+  const seed = readFileSync(resolve(src, 'data/managed-kubernetes.md'), 'utf8');
+  for (const n of [2, 3]) {
+    const r = await http('POST', `${base}/api/v1/matrices/managed-kubernetes/versions?force=true`, {
+      headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'text/markdown' },
+      body: seed + `\n<!-- version ${n} -->\n` });
+    assert.equal(r.status, 201, r.text);
+  }
+
+  await check('the sign-in buttons: /auth/issuers names each configured provider', async () => {
+    const r = await http('GET', `${base}/auth/issuers`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(JSON.parse(r.text), [{ id: 'acme', name: 'ACME' }, { id: 'cloudtemple', name: 'Cloud Temple' }]);
+  });
+
+  let jeanne;
+  await check('a client approver signs in: code flow with state, nonce and PKCE S256', async () => {
+    jeanne = await signIn('acme', 'jeanne@acme.example');
+    const p = jeanne.authorize.searchParams;
+    assert.equal(p.get('response_type'), 'code');
+    assert.equal(p.get('client_id'), 'racine');
+    assert.equal(p.get('redirect_uri'), `${base}/auth/callback`);
+    assert.equal(p.get('code_challenge_method'), 'S256');
+    assert.match(p.get('code_challenge'), /^[A-Za-z0-9_-]{43}$/);
+    assert.match(p.get('state'), /^[A-Za-z0-9_-]{43}$/);
+    assert.match(p.get('nonce'), /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(jeanne.location, `${base}/#/contracts`);
+    const cookie = jeanne.landed.headers['set-cookie'][0];
+    assert.match(cookie, /^racine_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=604800$/);
+  });
+  await check('GET /api/v1/me names the person, the tenant and the tenant role', async () => {
+    const r = await http('GET', `${base}/api/v1/me`, { jar: jeanne.jar });
+    assert.equal(r.status, 200, r.text);
+    const me = JSON.parse(r.text);
+    delete me.id;
+    assert.deepEqual(me, { kind: 'user', name: 'Jeanne Martin', email: 'jeanne@acme.example',
+      role: 'tenant', tenant: 'acme', tenant_name: 'ACME Industries', tenant_role: 'approver' });
+    // Only her tenant: another's resources are missing.
+    assert.equal((await http('GET', `${base}/api/v1/tenants`, { jar: jeanne.jar })).status, 403);
+  });
+  await check('a replayed callback (its state already used) is refused, no session given', async () => {
+    const again = await http('GET', jeanne.callback, { jar: new Jar() });
+    assert.equal(again.status, 302);
+    assert.match(again.location, /#\/signin\?error=this%20sign-in%20is%20unknown%2C%20used%20or%20too%20old/);
+    assert.equal(again.headers['set-cookie'], undefined);
+    const forged = await http('GET', `${base}/auth/callback?code=x&state=forged`, { jar: new Jar() });
+    assert.match(forged.location, /#\/signin\?error=/);
+    assert.equal(forged.headers['set-cookie'], undefined);
+  });
+  await check('a write with the cookie from another site, or without the CSRF header, is refused', async () => {
+    const evil = await portal(jeanne.jar, 'POST', '/api/v1/tenants/acme/contracts/main/upgrade',
+      { version: 2 }, { Origin: 'http://evil.example' });
+    assert.equal(evil.status, 403, evil.text);
+    assert.equal(JSON.parse(evil.text).error.code, 'csrf');
+    const bare = await http('POST', `${base}/api/v1/tenants/acme/contracts/main/upgrade`, { jar: jeanne.jar,
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version: 2 }) });
+    assert.equal(bare.status, 403, bare.text);
+    const c = JSON.parse((await api('GET', '/api/v1/tenants/acme/contracts/main', admin)).text);
+    assert.equal(c.version, 1);
+  });
+  await check('the approver accepts an upgrade: the consent and the audit name her', async () => {
+    const preview = JSON.parse((await http('GET', `${base}/api/v1/tenants/acme/contracts/main/upgrade`, { jar: jeanne.jar })).text);
+    const r = await portal(jeanne.jar, 'POST', '/api/v1/tenants/acme/contracts/main/upgrade',
+      { version: 2, diff_sha256: preview.diff_sha256 });
+    assert.equal(r.status, 200, r.text);
+    const by = JSON.parse(r.text).accepted.by;
+    assert.equal(by.kind, 'user');
+    assert.equal(by.name, 'Jeanne Martin');
+    assert.equal(by.email, 'jeanne@acme.example');
+    assert.equal(by.issuer, op.issuer);
+    assert.equal(by.subject, op.users.find(u => u.email === 'jeanne@acme.example').sub);
+    const audit = JSON.parse((await api('GET', '/api/v1/audit?tenant=acme', admin)).text);
+    assert.equal(audit[0].action, 'contract.upgrade');
+    assert.equal(audit[0].by, 'Jeanne Martin');
+  });
+  await check('a client viewer reads but cannot accept (403 with why)', async () => {
+    const paul = await signIn('acme', 'paul@acme.example');
+    const me = JSON.parse((await http('GET', `${base}/api/v1/me`, { jar: paul.jar })).text);
+    assert.equal(me.tenant_role, 'viewer');
+    assert.equal((await http('GET', `${base}/api/v1/tenants/acme/contracts/main`, { jar: paul.jar })).status, 200);
+    const r = await portal(paul.jar, 'POST', '/api/v1/tenants/acme/contracts/main/upgrade', { version: 3 });
+    assert.equal(r.status, 403, r.text);
+    assert.equal(JSON.parse(r.text).error.message, 'only an approver of the tenant may accept an upgrade');
+  });
+  await check('a person with no mapping lands on the no-access page, with no session', async () => {
+    const zoe = await signIn('acme', 'zoe@nowhere.example');
+    assert.equal(zoe.location, `${base}/#/no-access`);
+    assert.equal(zoe.landed.headers['set-cookie'], undefined);
+    assert.equal((await http('GET', `${base}/api/v1/me`, { jar: zoe.jar })).status, 401);
+  });
+  let alice;
+  await check('a provider admin signs in through the provider\'s button', async () => {
+    alice = await signIn('cloudtemple', 'alice@cloudtemple.example', { back: '/#/matrices' });
+    assert.equal(alice.location, `${base}/#/matrices`);
+    const me = JSON.parse((await http('GET', `${base}/api/v1/me`, { jar: alice.jar })).text);
+    assert.equal(me.role, 'admin');
+    assert.equal(me.name, 'Alice Martin');
+    assert.equal((await http('GET', `${base}/api/v1/tenants`, { jar: alice.jar })).status, 200);
+  });
+  await check('a provider viewer reads everything and changes nothing', async () => {
+    const bob = await signIn('cloudtemple', 'bob@cloudtemple.example');
+    assert.equal(JSON.parse((await http('GET', `${base}/api/v1/me`, { jar: bob.jar })).text).role, 'viewer');
+    assert.equal((await http('GET', `${base}/api/v1/tenants`, { jar: bob.jar })).status, 200);
+    assert.equal((await http('GET', `${base}/api/v1/audit`, { jar: bob.jar })).status, 403);
+    assert.equal((await http('GET', `${base}/api/v1/tenants/acme/contracts/main`, { jar: bob.jar })).status, 200);
+    const r = await portal(bob.jar, 'PUT', '/api/v1/tenants/acme', { name: 'taken over' });
+    assert.equal(r.status, 403, r.text);
+  });
+  await check('after the provider rotates its key, sign-in still works (the new key fetched)', async () => {
+    const r = await http('POST', `${op.rotate}?retire=1`);
+    assert.equal(r.status, 200, r.text);
+    const again = await signIn('acme', 'jeanne@acme.example');
+    assert.equal(again.location, `${base}/#/contracts`);
+    assert.ok(again.jar.get(base, 'racine_session'));
+  });
+  await check('a session survives a restart of racine (kept in the store)', async () => {
+    await stop(server);
+    server = await start();
+    const r = await http('GET', `${base}/api/v1/me`, { jar: alice.jar });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(JSON.parse(r.text).name, 'Alice Martin');
+  });
+  await check('sign-out ends the session here and sends the browser to the provider\'s logout', async () => {
+    const r = await portal(alice.jar, 'POST', '/auth/logout');
+    assert.equal(r.status, 200, r.text);
+    const to = new URL(JSON.parse(r.text).redirect);
+    assert.equal(`${to.origin}${to.pathname}`, `${op.issuer}/session/end`);
+    assert.equal(to.searchParams.get('post_logout_redirect_uri'), `${base}/`);
+    assert.ok(to.searchParams.get('id_token_hint'));
+    assert.equal(alice.jar.get(base, 'racine_session'), undefined);
+    assert.match(r.headers['set-cookie'][0], /^racine_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0$/);
+  });
+} catch (e) {
+  failed++;
+  console.log(`FAILED - setting up\n${String(e.stack || e).replace(/^/gm, '    ')}`);
+} finally {
+  if (server) await stop(server);
+  spawnSync('bash', [resolve(src, 'tests/oidc/op.sh'), 'stop', opDir]);
+}
+console.log(`oidc signin: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
