@@ -50,7 +50,8 @@ check "Version" "$version" "$(dpkg-deb --field "$deb" Version)"
 depends=$(dpkg-deb --field "$deb" Depends)
 names=$(echo "$depends" | tr ',' '\n' | sed 's/ *(.*//; s/^ *//' | sort)
 for lib in libc6 libstdc++6 libyaml-0-2 libyaml-cpp0.7 libcurl4 libfmt9 libicu72 libre2-9 \
-  libssl3 libsqlite3-0 libpq5 libsodium23 libstemmer0d libutf8proc2 libxlsxwriter4 libsimdjson14; do
+  libssl3 libsqlite3-0 libpq5 libsodium23 libstemmer0d libutf8proc2 libxlsxwriter4 libsimdjson14 \
+  librhonabwy1.1; do
   if ! grep -qx "$lib" <<<"$names"; then
     echo "FAIL: Depends lacks $lib: $depends"
     fail=1
