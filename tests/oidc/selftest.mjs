@@ -16,10 +16,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
+import { Jar, checks, http, missing } from './harness.mjs';
 
 const [srcArg, workArg] = process.argv.slice(2);
 if (!srcArg || !workArg) {
@@ -28,14 +28,6 @@ if (!srcArg || !workArg) {
 }
 const src = resolve(srcArg);
 const work = resolve(workArg, 'oidc-selftest');
-const missing = what => {
-  if (process.env.CI === 'true') {
-    console.error(`error: CI=true and ${what}`);
-    process.exit(1);
-  }
-  console.log(`skipped: ${what}`);
-  process.exit(77);
-};
 if (!existsSync(resolve(src, '.cache/oidc-provider/node_modules/oidc-provider/package.json'))) {
   missing('oidc-provider is absent from .cache/oidc-provider: run make deps-test');
 }
@@ -53,58 +45,8 @@ const postLogoutUri = `${rp}/`;
 const idTokenTtl = 300;
 const scope = 'openid profile email groups organisation';
 
-let passed = 0;
-let failed = 0;
-const check = async (name, fn) => {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAILED - ${name}\n${String(e.stack || e).replace(/^/gm, '    ')}`);
-  }
-};
+const { check, done } = checks();
 
-// A cookie jar that sends every cookie it holds (one host, and oidc-provider reads its
-// cookies by name).
-class Jar {
-  #cookies = new Map();
-  header() { return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
-  store(setCookie = []) {
-    for (const line of setCookie) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expires = attrs.map(a => a.trim()).find(a => /^expires=/i.test(a));
-      if (!value || (expires && Date.parse(expires.slice(8)) <= Date.now())) this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
-    }
-  }
-}
-const http = (method, url, { jar, headers = {}, form } = {}) => new Promise((ok, fail) => {
-  const body = form ? new URLSearchParams(form).toString() : undefined;
-  const h = { ...headers };
-  if (jar) h.Cookie = jar.header();
-  if (body !== undefined) {
-    h['Content-Type'] = 'application/x-www-form-urlencoded';
-    h['Content-Length'] = Buffer.byteLength(body);
-  }
-  const req = httpRequest(url, { method, headers: h, agent: false }, res => {
-    const chunks = [];
-    res.on('data', c => chunks.push(c));
-    res.on('end', () => {
-      if (jar) jar.store(res.headers['set-cookie']);
-      const text = Buffer.concat(chunks).toString('utf8');
-      ok({ status: res.statusCode, headers: res.headers, text, location: res.headers.location
-        ? new URL(res.headers.location, url).href : undefined });
-    });
-  });
-  req.on('error', fail);
-  req.setTimeout(10000, () => req.destroy(new Error(`${method} ${url}: no answer in 10 s`)));
-  req.end(body);
-});
 const json = res => {
   assert.match(res.headers['content-type'] || '', /json/, `${res.status} ${res.text}`);
   return JSON.parse(res.text);
@@ -529,5 +471,4 @@ try {
     });
   }
 }
-console.log(`oidc selftest: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+done('oidc selftest');

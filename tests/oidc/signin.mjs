@@ -9,13 +9,12 @@
 // restart; sign-out here and at the provider.
 //
 // usage: node signin.mjs RACINE SOURCE_DIR WORK_DIR
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
+import { Jar, checks, http, missing } from './harness.mjs';
 
 const [racineArg, srcArg, workArg] = process.argv.slice(2);
 if (!racineArg || !srcArg || !workArg) {
@@ -26,74 +25,12 @@ const racine = resolve(racineArg);
 const src = resolve(srcArg);
 const work = resolve(workArg, 'oidc-signin');
 if (!existsSync(resolve(src, '.cache/oidc-provider/node_modules/oidc-provider/package.json'))) {
-  if (process.env.CI === 'true') {
-    console.error('error: CI=true and oidc-provider is absent from .cache/oidc-provider: run make deps-test');
-    process.exit(1);
-  }
-  console.log('skipped: oidc-provider is absent from .cache/oidc-provider: run make deps-test');
-  process.exit(77);
+  missing('oidc-provider is absent from .cache/oidc-provider: run make deps-test');
 }
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
-let passed = 0;
-let failed = 0;
-const check = async (name, fn) => {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAILED - ${name}\n${String(e.stack || e).replace(/^/gm, '    ')}`);
-  }
-};
-
-// Cookies per host:port, sent back as a browser would (the attributes are checked apart).
-class Jar {
-  #sites = new Map();
-  header(url) {
-    const site = this.#sites.get(new URL(url).host) || new Map();
-    return [...site].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  store(url, setCookie = []) {
-    const host = new URL(url).host;
-    if (!this.#sites.has(host)) this.#sites.set(host, new Map());
-    const site = this.#sites.get(host);
-    for (const line of setCookie) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const maxAge = attrs.map(a => a.trim()).find(a => /^max-age=/i.test(a));
-      const expires = attrs.map(a => a.trim()).find(a => /^expires=/i.test(a));
-      if (!value || (maxAge && Number(maxAge.slice(8)) <= 0) ||
-          (expires && Date.parse(expires.slice(8)) <= Date.now())) site.delete(name);
-      else site.set(name, value);
-    }
-  }
-  get(url, name) { return (this.#sites.get(new URL(url).host) || new Map()).get(name); }
-}
-
-const http = (method, url, { jar, headers = {}, form, body } = {}) => new Promise((ok, fail) => {
-  const data = form ? new URLSearchParams(form).toString() : body;
-  const h = { ...headers };
-  if (jar && jar.header(url)) h.Cookie = jar.header(url);
-  if (form) h['Content-Type'] = 'application/x-www-form-urlencoded';
-  if (data !== undefined) h['Content-Length'] = Buffer.byteLength(data);
-  const req = httpRequest(url, { method, headers: h, agent: false }, res => {
-    const chunks = [];
-    res.on('data', c => chunks.push(c));
-    res.on('end', () => {
-      if (jar) jar.store(url, res.headers['set-cookie']);
-      ok({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'),
-        location: res.headers.location ? new URL(res.headers.location, url).href : undefined });
-    });
-  });
-  req.on('error', fail);
-  req.setTimeout(15000, () => req.destroy(new Error(`${method} ${url}: no answer in 15 s`)));
-  req.end(data);
-});
+const { check, fail, done } = checks();
 
 const freePort = () => new Promise((ok, fail) => {
   const s = createServer();
@@ -335,11 +272,9 @@ try {
     assert.match(r.headers['set-cookie'][0], /^racine_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0$/);
   });
 } catch (e) {
-  failed++;
-  console.log(`FAILED - setting up\n${String(e.stack || e).replace(/^/gm, '    ')}`);
+  fail('setting up', e);
 } finally {
   if (server) await stop(server);
   spawnSync('bash', [resolve(src, 'tests/oidc/op.sh'), 'stop', opDir]);
 }
-console.log(`oidc signin: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+done('oidc signin');
