@@ -479,7 +479,7 @@ struct TokenOptions {
 int run_token_create(const TokenOptions& o, bool data_given) {
   const auto role = store::parse_role(o.role);
   if (!role) {
-    print_usage_error(tr("--role must be admin, editor, tenant or ingest"));
+    print_usage_error(tr("--role must be admin, editor, viewer, tenant or ingest"));
     return k_exit_error;
   }
   const bool bound = *role == store::Role::tenant || *role == store::Role::ingest;
@@ -637,7 +637,7 @@ std::vector<Command> add_serve(CLI::App& root) {
       token->add_subcommand("create", tr("Create a token and print it (it is shown only once)"));
   create->add_option("--role", t->role, tr("What the token may do (docs/server.md)"))
       ->required()
-      ->check(CLI::IsMember({"admin", "editor", "tenant", "ingest"}))
+      ->check(CLI::IsMember({"admin", "editor", "viewer", "tenant", "ingest"}))
       ->option_text("ROLE");
   create->add_option("--tenant", t->tenant, tr("The tenant of a tenant or ingest token"))
       ->option_text("TENANT");

@@ -141,8 +141,7 @@ Result<Claims> verify_id_token(const std::string& token, const std::string& jwks
   if (r_jwt_parse(jwt, token.c_str(), 0) != RHN_OK) return Failure{"the ID token is not a JWT"};
   if (r_jwt_get_type(jwt) != R_JWT_TYPE_SIGN) return Failure{"the ID token is not signed"};
   const jwa_alg alg = r_jwt_get_sign_alg(jwt);
-  if (!asymmetric(alg))
-    return Failure{"the ID token's algorithm is not an asymmetric signature"};
+  if (!asymmetric(alg)) return Failure{"the ID token's algorithm is not an asymmetric signature"};
   if (r_jwks_import_from_json_str(jwks, jwks_json.c_str()) != RHN_OK)
     return Failure{"the provider's JWKS cannot be read"};
   const char* kid = r_jwt_get_header_str_value(jwt, "kid");
@@ -186,7 +185,8 @@ Result<Claims> verify_id_token(const std::string& token, const std::string& jwks
   if (!exp || *exp + skew < now) return Failure{"the ID token has expired"};
   const auto iat = num("iat");
   if (!iat || *iat - skew > now) return Failure{"the ID token is issued in the future"};
-  if (nonce.empty() || str("nonce") != nonce) return Failure{"the ID token's nonce is not the one sent"};
+  if (nonce.empty() || str("nonce") != nonce)
+    return Failure{"the ID token's nonce is not the one sent"};
   if (str("sub").empty()) return Failure{"the ID token names no subject"};
   return Claims{str("iss"), str("sub"), str("name"), str("email"), claims.dump()};
 }
@@ -247,9 +247,10 @@ Result<std::string> Client::authorization_url(const std::string& state, const st
   std::string scopes;
   for (const auto& s : m_issuer.scopes) scopes += (scopes.empty() ? "" : " ") + s;
   const std::string sep = m_authorization_endpoint.find('?') == std::string::npos ? "?" : "&";
-  return m_authorization_endpoint + sep + "response_type=code&client_id=" +
-         escape(m_issuer.client_id) + "&redirect_uri=" + escape(m_redirect_uri) +
-         "&scope=" + escape(scopes) + "&state=" + escape(state) + "&nonce=" + escape(nonce) +
+  return m_authorization_endpoint + sep +
+         "response_type=code&client_id=" + escape(m_issuer.client_id) +
+         "&redirect_uri=" + escape(m_redirect_uri) + "&scope=" + escape(scopes) +
+         "&state=" + escape(state) + "&nonce=" + escape(nonce) +
          "&code_challenge=" + escape(challenge) + "&code_challenge_method=S256";
 }
 

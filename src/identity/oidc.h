@@ -44,7 +44,7 @@ struct Failure {
 template <typename T>
 class Result {
  public:
-  Result(T value) : m_value(std::move(value)) {}           // NOLINT: implicit by design
+  Result(T value) : m_value(std::move(value)) {}                // NOLINT: implicit by design
   Result(Failure failure) : m_error(std::move(failure.why)) {}  // NOLINT
   [[nodiscard]] bool ok() const { return m_value.has_value(); }
   [[nodiscard]] T& value() { return *m_value; }
@@ -69,8 +69,8 @@ std::string pkce_challenge(const std::string& verifier);
 // `skew`, `nonce` the one sent. Returns the claims, or why not. When the token's `kid` is
 // not in the set, the error starts with "unknown key" (the caller fetches the set again).
 Result<Claims> verify_id_token(const std::string& token, const std::string& jwks_json,
-                               const Issuer& issuer, const std::string& nonce,
-                               std::int64_t now_s, std::int64_t skew_s = 120);
+                               const Issuer& issuer, const std::string& nonce, std::int64_t now_s,
+                               std::int64_t skew_s = 120);
 
 // One issuer's endpoints, discovered and cached; thread-safe.
 class Client {
@@ -85,7 +85,8 @@ class Client {
   // The code redeemed at the token endpoint (with the PKCE verifier and the client's
   // secret), then the ID token verified. Returns the claims and the ID token (for the
   // logout hint).
-  Result<std::pair<Claims, std::string>> redeem(const std::string& code, const std::string& verifier,
+  Result<std::pair<Claims, std::string>> redeem(const std::string& code,
+                                                const std::string& verifier,
                                                 const std::string& nonce);
   // The provider's end-session endpoint with the hint and where to come back, or nullopt
   // when the provider offers none.

@@ -525,6 +525,27 @@ std::optional<Response> Api::auth_route(Request& req, Pending& call, std::string
     return it == call.query.end() ? std::string() : it->second;
   };
   const bool enabled = m_service.identity_enabled();
+  // Anyone may start a sign-in, and each start is a row in the store: 5 a second per
+  // address (burst 20), so that nobody fills the store or a provider with them.
+  if (path == "/auth/login" || path == "/auth/callback") {
+    std::lock_guard<std::mutex> lock(m_state->rate_mutex);
+    const auto now = std::chrono::steady_clock::now();
+    constexpr double k_rate = 5;
+    constexpr double k_burst = 20;
+    auto [it, fresh] =
+        m_state->buckets.try_emplace("address:" + req.remote, State::Bucket{k_burst, now});
+    auto& b = it->second;
+    b.tokens =
+        std::min(k_burst, b.tokens + std::chrono::duration<double>(now - b.at).count() * k_rate);
+    b.at = now;
+    if (b.tokens < 1) {
+      call.route = std::string(path);
+      Response r = error(429, "rate_limited", "too many sign-ins from this address: try again");
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
+    b.tokens -= 1;
+  }
   if (path == "/auth/issuers" && req.method == "GET") {
     call.route = "/auth/issuers";
     return from(m_service.issuers());

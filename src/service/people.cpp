@@ -79,7 +79,8 @@ Mapping map_person(const IssuerConfig& issuer, const std::string& claims_json) {
   }
   std::optional<std::string> tenant = issuer.tenant;
   if (!tenant && !issuer.tenant_claim.empty() && claims.contains(issuer.tenant_claim) &&
-      claims[issuer.tenant_claim].is_string() && valid_id(claims[issuer.tenant_claim].get<std::string>()))
+      claims[issuer.tenant_claim].is_string() &&
+      valid_id(claims[issuer.tenant_claim].get<std::string>()))
     tenant = claims[issuer.tenant_claim].get<std::string>();
   if (!tenant) return m;
   if (any_of(groups, issuer.approver_groups)) {
@@ -118,7 +119,8 @@ std::string Service::public_origin() const {
 
 Reply Service::issuers() const {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const auto& i : m_identity.issuers) out.push_back({{"id", i.oidc.id}, {"name", i.oidc.name}});
+  for (const auto& i : m_identity.issuers)
+    out.push_back({{"id", i.oidc.id}, {"name", i.oidc.name}});
   return Reply::json(out);
 }
 
@@ -132,8 +134,8 @@ Service::Redirect Service::begin_login(const std::string& issuer, const std::str
     a.verifier = identity::random_token();
     a.return_to = safe_return(return_to);
     a.created_ms = store::now_ms();
-    auto url = m_clients[i]->authorization_url(a.state, a.nonce,
-                                               identity::pkce_challenge(a.verifier));
+    auto url =
+        m_clients[i]->authorization_url(a.state, a.nonce, identity::pkce_challenge(a.verifier));
     if (!url.ok()) return {"/#/signin?error=" + url_escape(url.error()), {}};
     m_store.put_login_attempt(a);
     return {url.value(), {}};
@@ -147,11 +149,12 @@ Service::Redirect Service::finish_login(const std::string& code, const std::stri
     return Redirect{"/#/signin?error=" + url_escape(why), {}};
   };
   // The attempt is taken once: a replayed callback (its state used) is refused.
-  const auto attempt = state.empty() ? std::nullopt
-                                     : m_store.take_login_attempt(state, store::now_ms(),
-                                                                  m_identity.login_max_ms);
+  const auto attempt =
+      state.empty() ? std::nullopt
+                    : m_store.take_login_attempt(state, store::now_ms(), m_identity.login_max_ms);
   if (!attempt) return failed("this sign-in is unknown, used or too old: sign in again");
-  if (!error.empty()) return failed("the provider refused the sign-in (" + error.substr(0, 80) + ")");
+  if (!error.empty())
+    return failed("the provider refused the sign-in (" + error.substr(0, 80) + ")");
   if (code.empty()) return failed("the provider sent no code");
   std::size_t i = 0;
   while (i < m_clients.size() && m_identity.issuers[i].oidc.id != attempt->issuer) ++i;
@@ -194,8 +197,9 @@ std::optional<Principal> Service::session(std::string_view value) {
 }
 
 Reply Service::logout(std::string_view value, Redirect& out) {
-  out = Redirect{"/#/signin", {session_cookie_name() + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" +
-                                   (m_identity.public_url.starts_with("https://") ? "; Secure" : "")}};
+  out = Redirect{"/#/signin",
+                 {session_cookie_name() + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" +
+                  (m_identity.public_url.starts_with("https://") ? "; Secure" : "")}};
   ++m_revocations;
   const auto ended = value.empty() ? std::nullopt : m_store.end_session(token_hash(value));
   ++m_revocations;

@@ -35,10 +35,10 @@ struct IssuerConfig {
 
 struct IdentityConfig {
   std::vector<IssuerConfig> issuers;
-  std::string public_url;                             // https://racine.example
-  std::int64_t session_idle_ms = 8LL * 3600 * 1000;   // a session unused this long ends
-  std::int64_t session_max_ms = 7LL * 86400 * 1000;   // and any after this long
-  std::int64_t login_max_ms = 10LL * 60 * 1000;       // a sign-in must come back within this
+  std::string public_url;                            // https://racine.example
+  std::int64_t session_idle_ms = 8LL * 3600 * 1000;  // a session unused this long ends
+  std::int64_t session_max_ms = 7LL * 86400 * 1000;  // and any after this long
+  std::int64_t login_max_ms = 10LL * 60 * 1000;      // a sign-in must come back within this
 };
 
 // What the role mapping gives a person for the claims of their ID token.

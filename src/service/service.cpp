@@ -231,7 +231,7 @@ Reply Service::create_token(const Principal& who, const nlohmann::json& body) {
   const auto role = store::parse_role(body["role"].get<std::string>());
   if (!role)
     return Reply::error(Status::bad_request, "bad_role",
-                        "role must be admin, editor, tenant or ingest");
+                        "role must be admin, editor, viewer, tenant or ingest");
   std::optional<std::string> tenant;
   if (body.contains("tenant") && !body["tenant"].is_null()) {
     if (!body["tenant"].is_string() || !valid_id(body["tenant"].get<std::string>())) {

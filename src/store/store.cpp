@@ -783,8 +783,9 @@ std::vector<Consent> Store::list_consents(const Principal& who, const std::strin
 
 void Store::put_login_attempt(const LoginAttempt& a) {
   m_pool->run(true, [&](Connection& c) {
-    // Attempts never finished are forgotten after a day.
-    c.query("DELETE FROM login_attempts WHERE created_ms < ?", {a.created_ms - 86400000});
+    // Attempts never finished are forgotten once they could no longer be taken (the
+    // callback's window is at most an hour).
+    c.query("DELETE FROM login_attempts WHERE created_ms < ?", {a.created_ms - 3600000});
     c.query(
         "INSERT INTO login_attempts (state, issuer, nonce, verifier, return_to, created_ms) "
         "VALUES (?, ?, ?, ?, ?, ?)",

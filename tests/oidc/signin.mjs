@@ -271,6 +271,12 @@ try {
     assert.equal(alice.jar.get(base, 'racine_session'), undefined);
     assert.match(r.headers['set-cookie'][0], /^racine_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0$/);
   });
+  await check('anonymous sign-in starts are limited per address (429 past a burst of 20)', async () => {
+    const statuses = [];
+    for (let i = 0; i < 40; i++) statuses.push((await http('GET', `${base}/auth/login?issuer=acme`)).status);
+    assert.ok(statuses.filter(s => s === 429).length >= 10, statuses.join(' '));
+    assert.ok(statuses.slice(0, 5).every(s => s === 302 || s === 429), statuses.join(' '));
+  });
 } catch (e) {
   fail('setting up', e);
 } finally {
