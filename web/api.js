@@ -1,4 +1,8 @@
-// The only way the portal talks to racine: its HTTP API, with the token of the session.
+// The only way the portal talks to racine: its HTTP API, with the token of the session
+// (Authorization: Bearer), or else with the person's session cookie, which the browser
+// sends by itself (same origin only); a change made with the cookie carries
+// X-Racine-CSRF: 1, which the server requires of it (a form on another site cannot send
+// it).
 import { session } from './session.js';
 
 export class ApiError extends Error {
@@ -18,6 +22,7 @@ async function request(method, path, { body, type, token } = {}) {
   const headers = {};
   const t = token ?? session.token;
   if (t) headers.Authorization = 'Bearer ' + t;
+  else if (method !== 'GET' && method !== 'HEAD') headers['X-Racine-CSRF'] = '1';
   let data;
   if (body !== undefined) {
     headers['Content-Type'] = type || 'application/json';
@@ -25,7 +30,8 @@ async function request(method, path, { body, type, token } = {}) {
   }
   let res;
   try {
-    res = await fetch(path, { method, headers, body: data, cache: 'no-store', credentials: 'omit' });
+    res = await fetch(path, { method, headers, body: data, cache: 'no-store',
+                              credentials: t ? 'omit' : 'same-origin' });
   } catch (e) {
     throw new ApiError(0, 'network', e.message, null);
   }
@@ -39,12 +45,14 @@ async function parse(res) {
   return { status: res.status, json, text };
 }
 
-// JSON in, JSON out; a non-2xx answer throws ApiError (with the parsed body).
+// JSON in, JSON out; a non-2xx answer throws ApiError (with the parsed body). A 401 tells
+// the listeners (the session ended), unless the call named its own token or is `quiet`
+// (asking whether a person is signed in).
 export async function api(method, path, options = {}) {
   const res = await request(method, path, options);
   const { status, json, text } = await parse(res);
   if (status >= 200 && status < 300) return json;
-  if (status === 401 && !options.token) unauthorized.forEach(fn => fn());
+  if (status === 401 && !options.token && !options.quiet) unauthorized.forEach(fn => fn());
   const err = json && json.error ? json.error : {};
   throw new ApiError(status, err.code || String(status), err.message || text.slice(0, 200), json);
 }

@@ -1,10 +1,10 @@
 // The portal: a page per hash route (#/matrices, #/tenants/t/contracts/c...), drawn from
 // the API's JSON. No framework: plain modules, DOM nodes built in dom.js.
-import { ApiError, onUnauthorized } from './api.js';
+import { ApiError, api, get, onUnauthorized } from './api.js';
 import { h, put } from './dom.js';
 import { initialLanguage, language, setLanguage, t } from './i18n.js';
 import { session } from './session.js';
-import { signInPage } from './pages-signin.js';
+import { noAccessPage, signInPage } from './pages-signin.js';
 import { matricesPage, matrixPage, versionPage, diffPage } from './pages-matrices.js';
 import { contractsPage, contractPage } from './pages-contract.js';
 import { eventsPage } from './pages-events.js';
@@ -13,18 +13,21 @@ import { adminPage } from './pages-admin.js';
 const main = document.getElementById('main');
 const seg = '([a-z0-9][a-z0-9-]{0,62})';
 
-// Route patterns, the roles that may open them, the page.
+// Route patterns, the roles that may open them, the page. The provider's viewer reads
+// what an editor reads; the pages leave out what its role cannot do.
+const STAFF = ['admin', 'editor', 'viewer'];
 const routes = [
   [/^\/signin$/, null, signInPage],
-  [/^\/matrices$/, ['admin', 'editor'], matricesPage],
-  [new RegExp(`^/matrices/${seg}$`), ['admin', 'editor'], matrixPage],
-  [new RegExp(`^/matrices/${seg}/versions/(\\d+|latest)$`), ['admin', 'editor', 'tenant'], versionPage],
-  [new RegExp(`^/matrices/${seg}/diff/(\\d+)/(\\d+)$`), ['admin', 'editor', 'tenant'], diffPage],
-  [/^\/contracts$/, ['admin', 'editor', 'tenant'], contractsPage],
+  [/^\/no-access$/, null, noAccessPage],
+  [/^\/matrices$/, STAFF, matricesPage],
+  [new RegExp(`^/matrices/${seg}$`), STAFF, matrixPage],
+  [new RegExp(`^/matrices/${seg}/versions/(\\d+|latest)$`), [...STAFF, 'tenant'], versionPage],
+  [new RegExp(`^/matrices/${seg}/diff/(\\d+)/(\\d+)$`), [...STAFF, 'tenant'], diffPage],
+  [/^\/contracts$/, [...STAFF, 'tenant'], contractsPage],
   [new RegExp(`^/tenants/${seg}/contracts/${seg}(?:/(search|duties|matrix|upgrade|exports))?$`),
-    ['admin', 'editor', 'tenant'], contractPage],
-  [new RegExp(`^/tenants/${seg}/events$`), ['admin', 'editor', 'tenant'], eventsPage],
-  [/^\/admin(?:\/(tenants|tokens|audit))?$/, ['admin', 'editor'], adminPage],
+    [...STAFF, 'tenant'], contractPage],
+  [new RegExp(`^/tenants/${seg}/events$`), [...STAFF, 'tenant'], eventsPage],
+  [/^\/admin(?:\/(tenants|tokens|audit))?$/, STAFF, adminPage],
 ];
 
 function home() {
@@ -45,12 +48,19 @@ function navigation() {
   const current = location.hash.slice(1);
   put(document.getElementById('nav'), h('ul', {}, links.map(([href, label, prefix]) =>
     h('li', {}, h('a', { href, 'aria-current': current.startsWith(prefix) ? 'page' : null }, label)))));
-  // The role and the client by name (by id if the session has no name), the token's name
-  // under them.
+  // A token: the role and the client by name (by id if the session has no name), the
+  // token's name under them. A person: their name, under it the role, the client and the
+  // role at the client.
   const tenant = session.tenantName || session.tenant;
-  put(document.getElementById('whoami'), session.signedIn ? [
-    t('role.name.' + session.role) + (tenant ? ' · ' + tenant : ''),
-    session.name ? h('small', { class: 'who-token' }, t('nav.token', { name: session.name })) : null] : []);
+  const role = t('role.name.' + session.role) + (tenant ? ' · ' + tenant : '');
+  put(document.getElementById('whoami'), !session.signedIn ? [] : session.isPerson ? [
+    h('span', { class: 'who-name', title: session.email || null }, session.name || session.email || ''),
+    ' ',
+    h('small', { class: 'who-role' }, role,
+      session.tenantRole ? ' · ' + t('tenant_role.' + session.tenantRole) : '')] : [
+    role,
+    ' ',
+    session.name ? h('small', { class: 'who-token' }, t('nav.token', { name: session.name })) : null]);
   const out = document.getElementById('signout');
   out.hidden = !session.signedIn;
   out.textContent = t('nav.signout');
@@ -134,10 +144,51 @@ export function announce(text) {
   document.getElementById('status').textContent = text;
 }
 
+// The server refused the session: a token revoked, or a person's session ended (timed
+// out, signed out elsewhere). A person is asked to sign in again and brought back here.
 onUnauthorized(() => {
+  if (!session.signedIn) return;  // told already: the calls of one page refused together
+  const person = session.isPerson;
   session.clear();
-  go('#/signin?expired=1');
+  if (!person) { go('#/signin?expired=1'); return; }
+  const here = location.hash.slice(1);
+  go('#/signin?expired=session' + (here && !here.startsWith('/signin') ? '&next=' + encodeURIComponent(here) : ''));
 });
+
+// Is a person signed in? Their session cookie is HttpOnly: only the server can say. Asked
+// once when the portal loads, when this tab holds no token.
+async function personSignedIn() {
+  if (session.token) return;
+  try {
+    const me = await get('/api/v1/me', { quiet: true });
+    if (me && me.kind === 'user' && me.role && me.role !== 'ingest') session.person(me);
+  } catch { /* 401: nobody; anything else: the sign-in page says more */ }
+}
+
+// Sign-out. A token: forgotten here. A person: POST /auth/logout ends the session at
+// racine and answers where to go, the provider's logout page or the sign-in page.
+async function signOut() {
+  if (!session.isPerson) {
+    session.clear();
+    go('#/signin');
+    return;
+  }
+  let to = '/#/signin';
+  try {
+    const r = await api('POST', '/auth/logout', { quiet: true });
+    if (r && typeof r.redirect === 'string') to = r.redirect;
+  } catch (err) {
+    session.clear();
+    go('#/signin?signout_error=' + encodeURIComponent(err.message));
+    return;
+  }
+  session.clear();
+  let url;
+  try { url = new URL(to, location.href); } catch { url = new URL('/#/signin', location.href); }
+  if (url.origin === location.origin && url.pathname === '/') go(url.hash || '#/signin');
+  else if (url.protocol === 'https:' || url.protocol === 'http:') location.assign(url.href);
+  else go('#/signin');
+}
 
 async function start() {
   await setLanguage(initialLanguage());
@@ -145,10 +196,8 @@ async function start() {
     await setLanguage(language() === 'fr' ? 'en' : 'fr', true);
     render();
   });
-  document.getElementById('signout').addEventListener('click', () => {
-    session.clear();
-    go('#/signin');
-  });
+  document.getElementById('signout').addEventListener('click', signOut);
+  await personSignedIn();
   window.addEventListener('hashchange', render);
   render();
 }

@@ -1,6 +1,6 @@
-// Administration: tenants and their contracts (editor and admin), tokens (create shows
-// the token once, revoke) and the audit log with filters (admin), naming who by the
-// token's name.
+// Administration: tenants and their contracts (editor and admin; the provider's viewer
+// reads the list without the forms), tokens (create shows the token once, revoke) and the
+// audit log with filters (admin), naming who by the token's name.
 import { api, get, path } from './api.js';
 import { h, put } from './dom.js';
 import { date, t } from './i18n.js';
@@ -72,7 +72,7 @@ async function tenantsTab() {
     loadVersion();
   });
   cversion.addEventListener('change', loadVersion);
-  if (matrices.length) loadVersion();
+  if (matrices.length && session.canEdit) loadVersion();
   const contractForm = h('form', { class: 'card', onsubmit: async e => {
     e.preventDefault();
     if (!slug.test(cid.value)) { cmsg.textContent = t('admin.bad_id'); cid.focus(); return; }
@@ -102,7 +102,7 @@ async function tenantsTab() {
         h('td', {}, contracts.filter(c => c.tenant === x.id).map(c =>
           h('a', { class: 'chip', href: `#/tenants/${c.tenant}/contracts/${c.id}` },
             `${c.id} (${c.matrix} v${c.version})`)))))))) : h('p', { class: 'empty' }, t('admin.no_tenants')),
-    h('div', { class: 'forms' }, tenantForm, contractForm));
+    session.canEdit ? h('div', { class: 'forms' }, tenantForm, contractForm) : null);
 }
 
 async function tokensTab() {

@@ -1,6 +1,7 @@
 // A client's contract (the tenant and the provider): who does what as you type, the
 // tenant's duties, the effective matrix with its options highlighted, a pending upgrade
-// and its diff with an accept button, exports.
+// and its diff with an accept button (for a client's approver and the provider's editors;
+// the others read the diff and a note saying who may accept), exports.
 import { ApiError, api, get, getBlob, path } from './api.js';
 import { debounce, h, put, saveBlob } from './dom.js';
 import { t } from './i18n.js';
@@ -58,7 +59,7 @@ export async function contractPage([tenant, id, tab = 'search'], query) {
   if (tab === 'search') body = searchTab(base, model, partyName);
   else if (tab === 'duties') body = await dutiesTab(base, contract, partyName);
   else if (tab === 'matrix') body = await matrixTab(base, model);
-  else if (tab === 'upgrade') body = upgradeTab(base, contract, upgrade, href);
+  else if (tab === 'upgrade') body = upgradeTab(base, contract, upgrade, href, tenant);
   else body = exportsTab(base, tenant, id);
   // The PDF export: the browser's print of the effective matrix (print stylesheet).
   if (tab === 'matrix' && query && query.get('print')) setTimeout(() => window.print(), 300);
@@ -168,7 +169,7 @@ async function matrixTab(base, model) {
     legend(model));
 }
 
-function upgradeTab(base, contract, upgrade, href) {
+function upgradeTab(base, contract, upgrade, href, tenant) {
   if (!upgrade) {
     return h('section', {}, h('h2', {}, t('upgrade.title')),
       h('p', { class: 'empty' }, t('upgrade.none', { version: contract.version })));
@@ -191,7 +192,10 @@ function upgradeTab(base, contract, upgrade, href) {
     h('h2', { id: 'upgrade-title' }, t('upgrade.pending', { from: upgrade.from, to: upgrade.to })),
     h('p', {}, t('upgrade.explain')),
     diffView(upgrade.diff),
-    h('div', { class: 'actions' }, accept), out);
+    session.canAccept ? h('div', { class: 'actions' }, accept)
+      : h('p', { class: 'muted', id: 'accept-denied' }, t('upgrade.approver_only',
+        { tenant: tenant === session.tenant && session.tenantName ? session.tenantName : tenant })),
+    out);
 }
 
 function exportsTab(base, tenant, id) {

@@ -1,5 +1,6 @@
 // The provider's pages: the matrices, one matrix's versions (history, upload with a lint
 // preview, diff picker), a version like the HTML report, a diff between two versions.
+// The provider's viewer reads them all, without the upload forms.
 import { ApiError, api, get, getBlob, path } from './api.js';
 import { h, put, saveBlob } from './dom.js';
 import { date, t } from './i18n.js';
@@ -22,7 +23,7 @@ export async function matricesPage() {
           h('td', {}, m.title),
           h('td', {}, h('a', { href: `#/matrices/${m.id}/versions/${m.latest}` },
             t('matrices.version', { n: m.latest })))))))),
-    uploadForm(null));
+    session.canEdit ? uploadForm(null) : null);
 }
 
 const TYPES = { md: 'text/markdown', markdown: 'text/markdown', yaml: 'application/yaml',
@@ -140,7 +141,7 @@ export async function matrixPage([matrix]) {
       h('a', { href: '#/matrices' }, t('matrices.title')), ' / ', matrix),
     h('h1', {}, t('matrix.title', { id: matrix })),
     history,
-    uploadForm(matrix));
+    session.canEdit ? uploadForm(matrix) : null);
 }
 
 export async function versionPage([matrix, version]) {

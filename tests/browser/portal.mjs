@@ -6,7 +6,9 @@
 // signs in with its token alone (the header names its client and its token), asks "qui
 // sauvegarde les applications ?" and gets the right row and party; accepts the upgrade;
 // cannot see or reach another client's pages; an admin finds who did what in the audit
-// log by the tokens' names; unknown, revoked and ingest tokens cannot sign in. On SQLite
+// log by the tokens' names; unknown, revoked and ingest tokens cannot sign in; the
+// provider's viewer reads without a write button; with no OpenID Provider configured the
+// sign-in page has no provider button, only the token form. On SQLite
 // every page is also checked with axe-core (no serious or critical violation) and
 // photographed in English and French under OUT_DIR/portal-screenshots/. Everywhere: no
 // request to another host, no Content-Security-Policy violation, no script error.
@@ -87,7 +89,7 @@ async function call(base, token, method, path, body) {
 
 // An editor, clients acme ("Acme Industries", with the managed-services option) and globex
 // ("Globex"), each with a contract "main" on the built-in matrix version 1, and their
-// tokens (named "editor", "tenant acme", "tenant globex").
+// tokens (named "editor", "viewer", "tenant acme", "tenant globex").
 async function setUp(base, admin) {
   const token = async (role, tenant) => {
     const r = await call(base, admin, 'POST', '/api/v1/tokens', { role, name: `${role} ${tenant || ''}`.trim(), ...(tenant ? { tenant } : {}) });
@@ -101,7 +103,8 @@ async function setUp(base, admin) {
       { matrix: 'managed-kubernetes', version: 1, options, party: 'Client' });
     assert.equal(c.status, 201);
   }
-  return { admin, editor, acme: await token('tenant', 'acme'), globex: await token('tenant', 'globex') };
+  return { admin, editor, viewer: await token('viewer'), acme: await token('tenant', 'acme'),
+           globex: await token('tenant', 'globex') };
 }
 
 // --- the browser ------------------------------------------------------------------
@@ -216,6 +219,12 @@ async function journeys(engine, storeArgs, photograph) {
     // With the keyboard only: the token field has the focus, Tab to the button, Enter.
     const client = await newPage(base, { lang: 'fr-FR' });
     await open(client, base, '/signin');
+    // No OpenID Provider is configured here: no provider button, the token form as the
+    // only way in, unfolded.
+    assert.deepEqual((await call(base, admin, 'GET', '/auth/issuers')).json, []);
+    assert.equal(await client.locator('main ul.issuers, main a[href^="/auth/login"]').count(), 0);
+    assert.equal(await client.locator('main details').count(), 0);
+    assert.equal(await client.isVisible('#token'), true);
     assert.equal(await client.evaluate(() => document.activeElement.id), 'token');
     assert.equal(await client.locator('form.signin input').count(), 1, 'no client id to type');
     await client.keyboard.type(tokens.acme);
@@ -421,6 +430,31 @@ async function journeys(engine, storeArgs, photograph) {
     const acmeRows = await adminPage.$$eval('table.audit tbody tr', r => r.map(x => x.cells[2].textContent));
     assert.ok(acmeRows.includes('contract.upgrade') && acmeRows.includes('event.ack'), String(acmeRows));
 
+    // The provider's viewer reads everything and is offered no change: no upload, no
+    // client or contract form, no tokens or audit tab, no "Accept" (a note instead).
+    const viewer = await newPage(base);
+    await signIn(viewer, base, tokens.viewer);
+    assert.equal(await viewer.evaluate(() => location.hash), '#/matrices');
+    assert.match(await viewer.innerText('#whoami'), /^Viewer\s+Token: viewer$/);
+    assert.deepEqual(await viewer.$$eval('#nav a', a => a.map(x => x.textContent)), ['Matrices', 'Contracts', 'Administration']);
+    assert.equal(await viewer.locator('main table.list tbody tr').count(), 1);
+    assert.equal(await viewer.locator('main form, main #upload-file').count(), 0);
+    await open(viewer, base, '/matrices/managed-kubernetes');
+    assert.equal(await viewer.locator('#history tbody tr').count(), 2);
+    assert.equal(await viewer.locator('#upload-file, form.upload').count(), 0);
+    await open(viewer, base, '/admin/tenants');
+    assert.match(await viewer.textContent('main table.list'), /Globex/);
+    assert.equal(await viewer.locator('main form').count(), 0);
+    assert.deepEqual(await viewer.$$eval('main nav.tabs a', a => a.map(x => x.textContent)), ['Clients and contracts']);
+    await open(viewer, base, '/tenants/globex/contracts/main/upgrade');
+    assert.match(await viewer.textContent('h2#upgrade-title'), /^Version 1 → version 2$/);
+    assert.equal(await viewer.locator('#accept-upgrade').count(), 0);
+    assert.equal(await viewer.textContent('#accept-denied'), 'Only an approver of the client globex (or the provider\'s editors) can accept this version.');
+    assert.equal((await call(base, tokens.viewer, 'POST', '/api/v1/tenants/globex/contracts/main/upgrade', { version: 2 })).status, 403);
+    // An editor is offered it.
+    await open(provider, base, '/tenants/globex/contracts/main/upgrade');
+    assert.equal(await provider.locator('#accept-upgrade').count(), 1);
+
     // Who cannot sign in: a revoked token and an unknown one (the same words), an ingest
     // token (it only posts alerts).
     const outsider = await newPage(base);
@@ -468,7 +502,8 @@ async function photographAll(base, tokens) {
   const sessions = {};
   for (const who of ['editor', 'admin', 'acme', 'globex']) {
     const me = (await call(base, tokens[who], 'GET', '/api/v1/me')).json;
-    sessions[who] = { token: tokens[who], role: me.role, tenant: me.tenant, name: me.name, tenantName: me.tenant_name };
+    sessions[who] = { token: tokens[who], role: me.role, tenant: me.tenant, name: me.name, tenantName: me.tenant_name,
+                      tenantRole: me.tenant_role };
   }
   // The two languages side by side, one page each.
   await Promise.all(['en', 'fr'].map(async lang => {
