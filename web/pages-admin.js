@@ -108,7 +108,7 @@ async function tenantsTab() {
 async function tokensTab() {
   const [tokens, tenants] = await Promise.all([get('/api/v1/tokens'), get('/api/v1/tenants')]);
   const msg = h('div', { 'aria-live': 'polite', id: 'token-created' });
-  const role = h('select', {}, ['tenant', 'editor', 'admin', 'ingest'].map(r => h('option', { value: r }, t('role.name.' + r))));
+  const role = h('select', {}, ['tenant', 'viewer', 'editor', 'admin', 'ingest'].map(r => h('option', { value: r }, t('role.name.' + r))));
   const tenant = h('select', {}, h('option', { value: '' }, '–'), tenants.map(x => h('option', { value: x.id }, x.id)));
   const name = h('input', { required: true, autocomplete: 'off' });
   const form = h('form', { class: 'card', onsubmit: async e => {
