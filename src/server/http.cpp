@@ -375,12 +375,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
 bool HttpServer::Impl::close_longest_idle() {
   std::shared_ptr<Session> oldest;
+  const std::int64_t now = steady_ms();
   {
     std::lock_guard<std::mutex> lock(mutex);
     std::int64_t since = 0;
     for (const auto& s : live) {
+      // A connection just accepted is not idle yet, whatever its state says: its request
+      // may already be on the wire. Only one that waited a quarter of a second is chosen.
       const std::int64_t t = s->idle_since();
-      if (t != 0 && !s->evicting() && (since == 0 || t < since)) {
+      if (t != 0 && !s->evicting() && now - t >= 250 && (since == 0 || t < since)) {
         since = t;
         oldest = s;
       }

@@ -353,9 +353,9 @@ TEST_P(RoutingTest, AFailingReceiverIsRetriedThenDeadLetteredAndDelaysNoOther) {
   EXPECT_TRUE(firing["last_error"].get<std::string>().starts_with("Couldn't connect"))
       << firing["last_error"];
   // The tenant reads only whether the receiver answered.
-  for (const auto& d :
-       json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + event, acme.first)
-                       .body)["deliveries"]) {
+  const auto seen_by_tenant =
+      json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + event, acme.first).body);
+  for (const auto& d : seen_by_tenant["deliveries"]) {
     if (d["kind"] == "firing") {
       EXPECT_EQ(d["last_error"], "unreachable");
     }

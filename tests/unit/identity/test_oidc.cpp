@@ -52,9 +52,13 @@ std::int64_t now() {
 const Issuer k_issuer{"acme", "ACME", "https://sso.acme.example", "racine", "secret", {}};
 
 json claims(std::int64_t at = now()) {
-  return {{"iss", "https://sso.acme.example"}, {"aud", "racine"}, {"sub", "u-1"},
-          {"name", "Jeanne Martin"},           {"email", "jeanne@acme.example"},
-          {"nonce", "n-1"},                    {"iat", at},
+  return {{"iss", "https://sso.acme.example"},
+          {"aud", "racine"},
+          {"sub", "u-1"},
+          {"name", "Jeanne Martin"},
+          {"email", "jeanne@acme.example"},
+          {"nonce", "n-1"},
+          {"iat", at},
           {"exp", at + 300}};
 }
 
@@ -125,7 +129,8 @@ TEST(IdToken, EachWrongThingIsRefusedWithWhy) {
 TEST(IdToken, OnlyAsymmetricSignaturesAreTaken) {
   const Key key(R_KEY_TYPE_RSA, 2048, "k1");
   // "alg": "none", and an HMAC made with a shared secret: never accepted.
-  const std::string header_none = "eyJhbGciOiJub25lIiwia2lkIjoiazEifQ";  // {"alg":"none","kid":"k1"}
+  const std::string header_none =
+      "eyJhbGciOiJub25lIiwia2lkIjoiazEifQ";  // {"alg":"none","kid":"k1"}
   std::string payload = sign(claims(), key);
   payload = payload.substr(payload.find('.') + 1);
   payload = payload.substr(0, payload.find('.'));
@@ -133,8 +138,8 @@ TEST(IdToken, OnlyAsymmetricSignaturesAreTaken) {
                                 now())),
             "accepted");
   // An HMAC token whose header claims the RSA key's kid: the algorithm decides first.
-  const std::string hs256 =
-      "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0." + payload + ".c2lnbmF0dXJlLW5vdC1jaGVja2Vk";  // {"alg":"HS256","kid":"k1"}
+  const std::string hs256 = "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0." + payload +
+                            ".c2lnbmF0dXJlLW5vdC1jaGVja2Vk";  // {"alg":"HS256","kid":"k1"}
   EXPECT_EQ(why(verify_id_token(hs256, jwks_of({&key}), k_issuer, "n-1", now())),
             "the ID token's algorithm is not an asymmetric signature");
 }
