@@ -122,6 +122,7 @@ void Outbox::dispatch() {
       claimed.clear();  // the store is unreachable or busy: the deliveries stay pending
     }
     std::vector<std::pair<std::string, std::int64_t>> give_back;
+    std::vector<std::string> dead;
     {
       std::lock_guard<std::mutex> lock(m_mutex);
       for (auto& c : claimed) {
@@ -135,7 +136,13 @@ void Outbox::dispatch() {
         const bool tripped =
             b != m_breakers.end() && b->second.failures >= m_options.breaker_failures;
         if (tripped && b->second.open_until > now) {
-          give_back.emplace_back(c.delivery.id, b->second.open_until);
+          // Waiting for the circuit is waiting all the same: past the maximum age the
+          // delivery is dead-lettered as a failed attempt would be.
+          if (b->second.open_until - c.delivery.created_ms > m_options.max_age_ms) {
+            dead.push_back(c.delivery.id);
+          } else {
+            give_back.emplace_back(c.delivery.id, b->second.open_until);
+          }
           continue;
         }
         if (m_group_in_flight[job.group] >= m_options.per_receiver ||
@@ -159,7 +166,15 @@ void Outbox::dispatch() {
         // Due again when its lease ends.
       }
     }
-    if (!claimed.empty() && give_back.size() < claimed.size()) continue;
+    for (const auto& id : dead) {
+      try {
+        store.delivery_failed(id, "the destination kept failing (circuit open)", std::nullopt);
+        ++m_service.routing_counters().deliveries_dead;
+      } catch (const std::exception&) {
+        // Due again when its lease ends.
+      }
+    }
+    if (!claimed.empty() && give_back.size() + dead.size() < claimed.size()) continue;
     std::unique_lock<std::mutex> lock(m_mutex);
     m_dispatch.wait_for(lock, std::chrono::milliseconds(std::min(m_options.poll_ms, renew_every)),
                         [&] { return m_woken || m_stop.load(); });

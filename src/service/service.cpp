@@ -831,14 +831,30 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
                         "version " + std::to_string(version) +
                             " is not newer than the contract's " + std::to_string(c->version));
   }
+  // A concurrent upgrade may move the contract while this one reads: the versions it
+  // needs may then be out of the tenant's sight (404) or gone from the diff; that is the
+  // conflict it is, not a missing version.
+  auto moved_meanwhile = [&]() -> std::optional<Reply> {
+    const auto now = m_store.get_contract(who, tenant, contract);
+    if (now && now->version != c->version)
+      return Reply::error(Status::conflict, "conflict",
+                          "the contract moved from version " + std::to_string(c->version) +
+                              " meanwhile (a concurrent upgrade)");
+    return std::nullopt;
+  };
   const auto v = m_store.get_version(who, c->matrix, version);
-  if (!v)
+  if (!v) {
+    if (auto conflict = moved_meanwhile()) return *conflict;
     return Reply::error(Status::not_found, "not_found", "no version " + std::to_string(version));
+  }
   // The consent is to the effective diff: its hash is recorded, and when the caller says
   // which diff it showed, that must be the one accepted.
   Reply error;
   const auto d = upgrade_diff(who, tenant, contract, version, error, c->version);
-  if (!d) return error;
+  if (!d) {
+    if (auto conflict = moved_meanwhile()) return *conflict;
+    return error;
+  }
   if (body.contains("diff_sha256") && body["diff_sha256"].get<std::string>() != d->sha256) {
     return Reply::error(Status::conflict, "diff_changed",
                         "the upgrade is not the one that was shown (its diff changed): look at it "
