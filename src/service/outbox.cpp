@@ -104,13 +104,17 @@ void Outbox::dispatch() {
       for (const auto& [group, n] : m_group_in_flight) {
         if (n >= m_options.per_receiver) skip.push_back(group);
       }
+      // A destination being probed takes nothing more until the probe says. One whose
+      // circuit is open is not skipped: its deliveries, when due, are given back until the
+      // circuit's end (no attempt counted), or dead-lettered when that is past their
+      // maximum age, so that they are never due again before then.
       for (const auto& [group, dest] : m_group_destination) {
         const auto b = m_breakers.find(dest);
-        const bool open = b != m_breakers.end() && b->second.open_until > now;
+        const auto in_flight = m_dest_in_flight.find(dest);
         const bool probing = b != m_breakers.end() &&
                              b->second.failures >= m_options.breaker_failures &&
-                             m_dest_in_flight[dest] > 0;
-        if ((open || probing) && std::find(skip.begin(), skip.end(), group) == skip.end())
+                             in_flight != m_dest_in_flight.end() && in_flight->second > 0;
+        if (probing && std::find(skip.begin(), skip.end(), group) == skip.end())
           skip.push_back(group);
       }
     }

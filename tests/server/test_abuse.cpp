@@ -764,6 +764,37 @@ TEST_P(AbuseTest, AResolvedNeverOvertakesItsFiring) {
   s->kill_now();
 }
 
+// A destination that keeps failing opens its circuit: after 5 failures in a row the
+// other deliveries wait (no attempt counted) instead of each knocking at it.
+TEST_P(AbuseTest, AFailingDestinationOpensItsCircuit) {
+  Sink broken({"--status", "500"});
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto acme = tenant(port, admin, "acme", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", broken.url("/acme")}});
+  std::vector<json> alerts;
+  for (int i = 0; i < 12; ++i)
+    alerts.push_back(alert(fmt::format("c{}", i), "firing", k_application));
+  ASSERT_EQ(
+      http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second, payload(alerts)).status,
+      200);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  const auto seen = broken.requests();
+  // Five failures open it; the two in flight then may add one or two more.
+  EXPECT_GE(seen.size(), 5U);
+  EXPECT_LE(seen.size(), 7U) << "12 deliveries, each retried, were all attempted";
+  std::size_t waiting = 0;
+  for (const auto& e : json::parse(http(port, "GET", "/api/v1/tenants/acme/events", admin).body)) {
+    for (const auto& d : e["deliveries"]) {
+      if (d["kind"] == "firing" && d["attempts"] == 0 && d["state"] == "pending") ++waiting;
+    }
+  }
+  EXPECT_GE(waiting, 5U);
+  s->kill_now();
+}
+
 // A revocation is never undone by a lookup of the same token in flight.
 TEST_P(AbuseTest, ARevokedTokenStaysRevokedUnderLoad) {
   auto s = start();
