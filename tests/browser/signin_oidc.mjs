@@ -22,12 +22,11 @@
 // Screenshots in OUT_DIR/signin-oidc-browser/screenshots/.
 // Without chromium, playwright-core, axe-core or oidc-provider it fails under CI=true and
 // is skipped (exit 77) elsewhere.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
+import { freePort, missing, serveRacine, startProvider, stopProvider } from '../oidc/harness.mjs';
 
 const [racineArg, srcArg, outArg] = process.argv.slice(2);
 if (!racineArg || !srcArg || !outArg) {
@@ -38,14 +37,6 @@ const racine = resolve(racineArg);
 const src = resolve(srcArg);
 const work = resolve(outArg, 'signin-oidc-browser');
 const started = Date.now();
-const missing = what => {
-  if (process.env.CI === 'true') {
-    console.error(`error: CI=true and ${what}`);
-    process.exit(1);
-  }
-  console.log(`skipped: ${what}`);
-  process.exit(77);
-};
 if (!existsSync('/usr/bin/chromium')) missing('chromium is absent: run make deps-test (chromium)');
 if (!existsSync(resolve(src, '.cache/playwright/node_modules/playwright-core'))) {
   missing('playwright-core is absent from .cache/playwright: run make deps-test');
@@ -61,64 +52,15 @@ const { chromium } = require('playwright-core');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(work, 'screenshots'), { recursive: true });
 
-const freePort = () => new Promise((ok, fail) => {
-  const s = createServer();
-  s.on('error', fail);
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
-});
-
 // --- the provider and racine -------------------------------------------------------
 
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const opDir = join(work, 'op');
-const opStart = spawnSync('bash', [join(src, 'tests/oidc/op.sh'), 'start', opDir,
-  '--redirect-uri', `${base}/auth/callback`, '--post-logout-redirect-uri', `${base}/`],
-{ encoding: 'utf8', env: { ...process.env, RACINE_OP_WATCH_PID: String(process.pid) } });
-if (opStart.status !== 0 || !existsSync(join(opDir, 'op.json'))) {
-  console.error(`the OpenID Provider did not start: ${opStart.stdout}${opStart.stderr}`);
-  process.exit(1);
-}
-const op = JSON.parse(readFileSync(join(opDir, 'op.json'), 'utf8'));
-const secretFile = join(work, 'racine-client.secret');
-writeFileSync(secretFile, op.clients.find(c => c.client_id === 'racine').client_secret + '\n', { mode: 0o600 });
-const config = join(work, 'racine.toml');
-writeFileSync(config, `# racine serve --config
-[issuer.cloudtemple]
-name = "Cloud Temple"
-issuer = "${op.issuer}"
-client-id = "racine"
-client-secret-file = "${secretFile}"
-scopes = ["openid", "profile", "email", "groups"]
-provider = true
-admin-groups = ["racine-admins"]
-viewer-groups = ["racine-viewers"]
-
-[issuer.acme]
-name = "ACME"
-issuer = "${op.issuer}"
-client-id = "racine"
-client-secret-file = "${secretFile}"
-scopes = ["openid", "profile", "email", "groups"]
-tenant = "acme"
-approver-groups = ["acme-approvers"]
-tenant-viewer-groups = ["acme-viewers"]
-`);
+const { op, opDir, config } = startProvider(src, work, base);
 const password = email => (op.users.find(u => u.email === email) || {}).password || 'secret';
 
 let server;
-const serve = () => new Promise((ok, fail) => {
-  const child = spawn(racine, ['serve', '--listen', `127.0.0.1:${port}`, '--data', join(work, 'data'),
-    '--rate-limit', '0', '--config', config, '--admin-token-file', join(work, 'admin-token')],
-  { stdio: ['ignore', 'pipe', 'ignore'] });
-  let text = '';
-  const timer = setTimeout(() => fail(new Error('racine serve did not start: ' + text)), 20000);
-  child.stdout.on('data', c => {
-    text += c;
-    if (/serving on http/.test(text)) { clearTimeout(timer); ok(child); }
-  });
-  child.on('exit', code => fail(new Error(`racine serve exited ${code}: ${text}`)));
-});
+const serve = () => serveRacine(racine, port, work, config);
 
 async function call(token, method, path, body, type = 'application/json') {
   const res = await fetch(base + path, { method,
@@ -322,7 +264,7 @@ try {
   for (const c of contexts) await c.close().catch(() => {});
   if (browser) await browser.close();
   if (server && server.exitCode === null) server.kill('SIGTERM');
-  spawnSync('bash', [join(src, 'tests/oidc/op.sh'), 'stop', opDir]);
+  stopProvider(src, opDir);
 }
 console.log(`signin_oidc: ${passed} passed, ${failed} failed, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(failed === 0 ? 0 : 1);

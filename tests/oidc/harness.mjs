@@ -1,7 +1,11 @@
 // What the OpenID Connect tests share: the CI=true rule for a missing prerequisite, named
 // checks with a closing count, a cookie jar per site, and an HTTP call that neither
 // follows redirects nor pools connections.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 // Under CI=true a missing prerequisite fails and says what to install; elsewhere the test
 // is skipped (exit 77, ctest's SKIP_RETURN_CODE).
@@ -88,4 +92,70 @@ export const http = (method, url, { jar, headers = {}, form, body } = {}) => new
   req.on('error', fail);
   req.setTimeout(15000, () => req.destroy(new Error(`${method} ${url}: no answer in 15 s`)));
   req.end(data);
+});
+
+// A free TCP port on 127.0.0.1 (racine's, chosen before the provider is told its
+// redirect URI).
+export const freePort = () => new Promise((ok, fail) => {
+  const s = createServer();
+  s.on('error', fail);
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+});
+
+// The private OpenID Provider (tests/oidc/op.sh) for a racine at `base`, and racine's
+// configuration file naming it twice: the provider's staff (Cloud Temple) and a client
+// (ACME), each with its groups mapped. Returns {op, opDir, config}; the provider stops by
+// itself when this process ends (or by stopProvider).
+export const startProvider = (src, work, base) => {
+  const opDir = join(work, 'op');
+  const started = spawnSync('bash', [join(src, 'tests/oidc/op.sh'), 'start', opDir,
+    '--redirect-uri', `${base}/auth/callback`, '--post-logout-redirect-uri', `${base}/`],
+  { encoding: 'utf8', env: { ...process.env, RACINE_OP_WATCH_PID: String(process.pid) } });
+  if (started.status !== 0 || !existsSync(join(opDir, 'op.json')))
+    throw new Error(`the OpenID Provider did not start: ${started.stdout}${started.stderr}`);
+  const op = JSON.parse(readFileSync(join(opDir, 'op.json'), 'utf8'));
+  const secretFile = join(work, 'racine-client.secret');
+  writeFileSync(secretFile, op.clients.find(c => c.client_id === 'racine').client_secret + '\n',
+    { mode: 0o600 });
+  // One provider for both organisations here; in production each brings its own issuer.
+  const section = (id, name, mapping) => `[issuer.${id}]
+name = "${name}"
+issuer = "${op.issuer}"
+client-id = "racine"
+client-secret-file = "${secretFile}"
+scopes = ["openid", "profile", "email", "groups"]
+${mapping}
+`;
+  const config = join(work, 'racine.toml');
+  writeFileSync(config, '# racine serve --config\n' +
+    section('cloudtemple', 'Cloud Temple',
+      'provider = true\nadmin-groups = ["racine-admins"]\nviewer-groups = ["racine-viewers"]') + '\n' +
+    section('acme', 'ACME',
+      'tenant = "acme"\napprover-groups = ["acme-approvers"]\ntenant-viewer-groups = ["acme-viewers"]'));
+  return { op, opDir, config };
+};
+
+export const stopProvider = (src, opDir) => spawnSync('bash', [join(src, 'tests/oidc/op.sh'), 'stop', opDir]);
+
+// `racine serve` on 127.0.0.1:port with a SQLite store in work/data and that
+// configuration; resolves with the child once it listens.
+export const serveRacine = (racine, port, work, config) => new Promise((ok, fail) => {
+  const child = spawn(racine, ['serve', '--listen', `127.0.0.1:${port}`, '--data', join(work, 'data'),
+    '--rate-limit', '0', '--config', config, '--admin-token-file', join(work, 'admin-token')],
+  { stdio: ['ignore', 'pipe', 'ignore'] });
+  let text = '';
+  const timer = setTimeout(() => fail(new Error('racine serve did not start: ' + text)), 20000);
+  child.stdout.on('data', c => {
+    text += c;
+    if (/serving on http/.test(text)) { clearTimeout(timer); ok(child); }
+  });
+  child.on('exit', code => fail(new Error(`racine serve exited ${code}: ${text}`)));
+});
+
+// SIGTERM, then SIGKILL after 10 s; resolves once it has exited.
+export const stopRacine = child => new Promise(ok => {
+  if (child.exitCode !== null) return ok();
+  child.once('exit', () => ok());
+  child.kill('SIGTERM');
+  setTimeout(() => child.kill('SIGKILL'), 10000).unref();
 });

@@ -9,12 +9,11 @@
 // restart; sign-out here and at the provider.
 //
 // usage: node signin.mjs RACINE SOURCE_DIR WORK_DIR
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
-import { Jar, checks, http, missing } from './harness.mjs';
+import { Jar, checks, freePort, http, missing, serveRacine, startProvider, stopProvider,
+  stopRacine } from './harness.mjs';
 
 const [racineArg, srcArg, workArg] = process.argv.slice(2);
 if (!racineArg || !srcArg || !workArg) {
@@ -32,70 +31,14 @@ mkdirSync(work, { recursive: true });
 
 const { check, fail, done } = checks();
 
-const freePort = () => new Promise((ok, fail) => {
-  const s = createServer();
-  s.on('error', fail);
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
-});
-
 // --- the provider and racine -------------------------------------------------------
 
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const opDir = resolve(work, 'op');
-const opStart = spawnSync('bash', [resolve(src, 'tests/oidc/op.sh'), 'start', opDir,
-  '--redirect-uri', `${base}/auth/callback`, '--post-logout-redirect-uri', `${base}/`],
-  { encoding: 'utf8', env: { ...process.env, RACINE_OP_WATCH_PID: String(process.pid) } });
-if (opStart.status !== 0 || !existsSync(resolve(opDir, 'op.json'))) {
-  console.error(`the OpenID Provider did not start: ${opStart.stdout}${opStart.stderr}`);
-  process.exit(1);
-}
-const op = JSON.parse(readFileSync(resolve(opDir, 'op.json'), 'utf8'));
-const secretFile = resolve(work, 'racine-client.secret');
-writeFileSync(secretFile, op.clients.find(c => c.client_id === 'racine').client_secret + '\n', { mode: 0o600 });
-// One provider for both organisations here; in production each brings its own issuer.
-const config = resolve(work, 'racine.toml');
-writeFileSync(config, `# racine serve --config
-[issuer.cloudtemple]
-name = "Cloud Temple"
-issuer = "${op.issuer}"
-client-id = "racine"
-client-secret-file = "${secretFile}"
-scopes = ["openid", "profile", "email", "groups"]
-provider = true
-admin-groups = ["racine-admins"]
-viewer-groups = ["racine-viewers"]
-
-[issuer.acme]
-name = "ACME"
-issuer = "${op.issuer}"
-client-id = "racine"
-client-secret-file = "${secretFile}"
-scopes = ["openid", "profile", "email", "groups"]
-tenant = "acme"
-approver-groups = ["acme-approvers"]
-tenant-viewer-groups = ["acme-viewers"]
-`);
-
+const { op, opDir, config } = startProvider(src, work, base);
 let server;
-const start = () => new Promise((ok, fail) => {
-  const child = spawn(racine, ['serve', '--listen', `127.0.0.1:${port}`, '--data', resolve(work, 'data'),
-    '--rate-limit', '0', '--config', config, '--admin-token-file', resolve(work, 'admin-token')],
-  { stdio: ['ignore', 'pipe', 'ignore'] });
-  let text = '';
-  const timer = setTimeout(() => fail(new Error('racine serve did not start: ' + text)), 20000);
-  child.stdout.on('data', c => {
-    text += c;
-    if (/serving on http/.test(text)) { clearTimeout(timer); ok(child); }
-  });
-  child.on('exit', code => fail(new Error(`racine serve exited ${code}: ${text}`)));
-});
-const stop = child => new Promise(ok => {
-  if (child.exitCode !== null) return ok();
-  child.once('exit', () => ok());
-  child.kill('SIGTERM');
-  setTimeout(() => child.kill('SIGKILL'), 10000).unref();
-});
+const start = () => serveRacine(racine, port, work, config);
+const stop = stopRacine;
 
 const api = (method, path, token, body) => http(method, base + path, {
   headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}),
@@ -281,6 +224,6 @@ try {
   fail('setting up', e);
 } finally {
   if (server) await stop(server);
-  spawnSync('bash', [resolve(src, 'tests/oidc/op.sh'), 'stop', opDir]);
+  stopProvider(src, opDir);
 }
 done('oidc signin');
