@@ -106,10 +106,11 @@ export const freePort = () => new Promise((ok, fail) => {
 // configuration file naming it twice: the provider's staff (Cloud Temple) and a client
 // (ACME), each with its groups mapped. Returns {op, opDir, config}; the provider stops by
 // itself when this process ends (or by stopProvider).
-export const startProvider = (src, work, base) => {
+export const startProvider = (src, work, base, others = []) => {
   const opDir = join(work, 'op');
-  const started = spawnSync('bash', [join(src, 'tests/oidc/op.sh'), 'start', opDir,
-    '--redirect-uri', `${base}/auth/callback`, '--post-logout-redirect-uri', `${base}/`],
+  const uris = [base, ...others].flatMap(b =>
+    ['--redirect-uri', `${b}/auth/callback`, '--post-logout-redirect-uri', `${b}/`]);
+  const started = spawnSync('bash', [join(src, 'tests/oidc/op.sh'), 'start', opDir, ...uris],
   { encoding: 'utf8', env: { ...process.env, RACINE_OP_WATCH_PID: String(process.pid) } });
   if (started.status !== 0 || !existsSync(join(opDir, 'op.json')))
     throw new Error(`the OpenID Provider did not start: ${started.stdout}${started.stderr}`);
@@ -137,11 +138,14 @@ ${mapping}
 
 export const stopProvider = (src, opDir) => spawnSync('bash', [join(src, 'tests/oidc/op.sh'), 'stop', opDir]);
 
-// `racine serve` on 127.0.0.1:port with a SQLite store in work/data and that
-// configuration; resolves with the child once it listens.
-export const serveRacine = (racine, port, work, config) => new Promise((ok, fail) => {
-  const child = spawn(racine, ['serve', '--listen', `127.0.0.1:${port}`, '--data', join(work, 'data'),
-    '--rate-limit', '0', '--config', config, '--admin-token-file', join(work, 'admin-token')],
+// `racine serve` on 127.0.0.1:port with a SQLite store in work/data (or the PostgreSQL
+// database at `database`) and that configuration; resolves with the child once it
+// listens.
+export const serveRacine = (racine, port, work, config, database = '') => new Promise((ok, fail) => {
+  const store = database ? ['--database', database] : ['--data', join(work, 'data')];
+  const child = spawn(racine, ['serve', '--listen', `127.0.0.1:${port}`, ...store,
+    '--rate-limit', '0', '--config', config, '--admin-token-file',
+    join(work, database ? `admin-token-${port}` : 'admin-token')],
   { stdio: ['ignore', 'pipe', 'ignore'] });
   let text = '';
   const timer = setTimeout(() => fail(new Error('racine serve did not start: ' + text)), 20000);

@@ -9,6 +9,7 @@
 // restart; sign-out here and at the provider.
 //
 // usage: node signin.mjs RACINE SOURCE_DIR WORK_DIR
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
@@ -35,7 +36,16 @@ const { check, fail, done } = checks();
 
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const { op, opDir, config } = startProvider(src, work, base);
+// Two instances on one PostgreSQL (when the test run has its private server).
+const pgState = process.env.RACINE_TEST_PG_STATE;
+const pgBase = pgState && existsSync(pgState) ? readFileSync(pgState, 'utf8').split('\n')[0].trim() : '';
+if (!pgBase && process.env.CI === 'true') {
+  console.error('error: CI=true and no private PostgreSQL server (RACINE_TEST_PG_STATE)');
+  process.exit(1);
+}
+const pgPorts = pgBase ? [await freePort(), await freePort()] : [];
+const { op, opDir, config } =
+  startProvider(src, work, base, pgPorts.map(p => `http://127.0.0.1:${p}`));
 let server;
 const start = () => serveRacine(racine, port, work, config);
 const stop = stopRacine;
@@ -52,14 +62,14 @@ const portal = (jar, method, path, body, extra = {}) => http(method, base + path
 
 // The whole sign-in as a browser: racine's /auth/login, the provider's login form, back
 // to racine's callback; returns where racine sent the browser and the jar.
-const signIn = async (issuer, email, { jar = new Jar(), back = '/#/contracts' } = {}) => {
-  let r = await http('GET', `${base}/auth/login?issuer=${issuer}&return=${encodeURIComponent(back)}`, { jar });
+const signIn = async (issuer, email, { jar = new Jar(), back = '/#/contracts', at = base } = {}) => {
+  let r = await http('GET', `${at}/auth/login?issuer=${issuer}&return=${encodeURIComponent(back)}`, { jar });
   assert.equal(r.status, 302, r.text);
   const authorize = new URL(r.location);
   let url = r.location;
   let callback;
   for (let hops = 0; hops < 12; hops++) {
-    if (url.startsWith(`${base}/auth/callback`)) { callback = url; break; }
+    if (url.startsWith(`${at}/auth/callback`)) { callback = url; break; }
     const res = await http('GET', url, { jar });
     if (res.status === 200 && /name="login"/.test(res.text)) {
       const action = /<form method="post" action="([^"]+\/login)">/.exec(res.text)[1];
@@ -213,6 +223,34 @@ try {
     assert.ok(to.searchParams.get('id_token_hint'));
     assert.equal(alice.jar.get(base, 'racine_session'), undefined);
     assert.match(r.headers['set-cookie'][0], /^racine_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0$/);
+  });
+  await check('a session made by one instance is honoured by another on the same PostgreSQL', async () => {
+    if (!pgBase) { console.log('    (no private PostgreSQL server: not checked)'); return; }
+    const db = `signin_${process.pid}`;
+    const made = spawnSync('psql', [pgBase, '-qc', `CREATE DATABASE ${db}`], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    const at = pgBase.indexOf('/racine?');
+    const url = pgBase.slice(0, at) + '/' + db + pgBase.slice(at + 7);
+    const [a, b] = [await serveRacine(racine, pgPorts[0], work, config, url),
+      await serveRacine(racine, pgPorts[1], work, config, url)];
+    try {
+      const baseA = `http://127.0.0.1:${pgPorts[0]}`;
+      const baseB = `http://127.0.0.1:${pgPorts[1]}`;
+      const adminA = readFileSync(resolve(work, `admin-token-${pgPorts[0]}`), 'utf8').trim();
+      const t = await http('PUT', `${baseA}/api/v1/tenants/acme`, {
+        headers: { Authorization: `Bearer ${adminA}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'ACME Industries' }) });
+      assert.equal(t.status, 201, t.text);
+      const jeanneA = await signIn('acme', 'jeanne@acme.example', { at: baseA });
+      const cookie = jeanneA.jar.get(baseA, 'racine_session');
+      assert.ok(cookie);
+      const onB = await http('GET', `${baseB}/api/v1/me`, { headers: { Cookie: `racine_session=${cookie}` } });
+      assert.equal(onB.status, 200, onB.text);
+      assert.equal(JSON.parse(onB.text).name, 'Jeanne Martin');
+    } finally {
+      await stopRacine(a);
+      await stopRacine(b);
+    }
   });
   await check('anonymous sign-in starts are limited per address (429 past a burst of 20)', async () => {
     const statuses = [];
