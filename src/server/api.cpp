@@ -11,6 +11,7 @@
 #include "core/escape.h"
 #include "core/json_out.h"
 #include "core/text.h"
+#include "core/token_bucket.h"
 #include "server/portal.h"
 
 namespace racine::server {
@@ -240,6 +241,10 @@ Response diff_versions(Call& c) {
   return from(c.s.diff(c.who, c.p("m"), c.get("from"), c.get("to")));
 }
 
+double steady_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 // The methods counted by name in /metrics; any other is "other", so that a client
 // inventing methods cannot grow the metrics.
 std::string_view method_label(std::string_view m) {
@@ -313,12 +318,9 @@ std::string json_string(std::string_view s) {
 struct Api::State {
   std::vector<Route> routes = make_routes();
 
-  struct Bucket {
-    double tokens;
-    std::chrono::steady_clock::time_point at;
-  };
-  std::mutex rate_mutex;
-  std::unordered_map<std::string, Bucket> buckets;
+  // Per token (--rate-limit, burst twice that), and per address for sign-in starts.
+  std::unique_ptr<TokenBuckets> tokens;
+  TokenBuckets sign_ins{5, 20};
 
   mutable std::mutex metrics_mutex;
   // route (a pattern, or one of a fixed few names), method (a fixed set), status
@@ -343,7 +345,11 @@ struct Api::Pending {
 };
 
 Api::Api(service::Service& service, ApiOptions options)
-    : m_service(service), m_options(std::move(options)), m_state(std::make_unique<State>()) {}
+    : m_service(service), m_options(std::move(options)), m_state(std::make_unique<State>()) {
+  if (m_options.rate_per_second > 0)
+    m_state->tokens =
+        std::make_unique<TokenBuckets>(m_options.rate_per_second, m_options.rate_burst);
+}
 
 Api::~Api() = default;
 
@@ -528,23 +534,12 @@ std::optional<Response> Api::auth_route(Request& req, Pending& call, std::string
   // Anyone may start a sign-in, and each start is a row in the store: 5 a second per
   // address (burst 20), so that nobody fills the store or a provider with them.
   if (path == "/auth/login" || path == "/auth/callback") {
-    std::lock_guard<std::mutex> lock(m_state->rate_mutex);
-    const auto now = std::chrono::steady_clock::now();
-    constexpr double k_rate = 5;
-    constexpr double k_burst = 20;
-    auto [it, fresh] =
-        m_state->buckets.try_emplace("address:" + req.remote, State::Bucket{k_burst, now});
-    auto& b = it->second;
-    b.tokens =
-        std::min(k_burst, b.tokens + std::chrono::duration<double>(now - b.at).count() * k_rate);
-    b.at = now;
-    if (b.tokens < 1) {
+    if (const auto wait = m_state->sign_ins.take(req.remote, 1, steady_seconds())) {
       call.route = std::string(path);
       Response r = error(429, "rate_limited", "too many sign-ins from this address: try again");
-      r.headers.emplace_back("Retry-After", "1");
+      r.headers.emplace_back("Retry-After", std::to_string(wait));
       return r;
     }
-    b.tokens -= 1;
   }
   if (path == "/auth/issuers" && req.method == "GET") {
     call.route = "/auth/issuers";
@@ -738,22 +733,12 @@ Admission Api::admit(Request& req) {
     }
     const Principal& who = *call->who;
     call->token = who.token;
-    if (m_options.rate_per_second > 0) {
-      std::lock_guard<std::mutex> lock(m_state->rate_mutex);
-      const auto now = std::chrono::steady_clock::now();
-      auto [it, fresh] =
-          m_state->buckets.try_emplace(who.token, State::Bucket{m_options.rate_burst, now});
-      auto& b = it->second;
-      const double elapsed = std::chrono::duration<double>(now - b.at).count();
-      b.tokens = std::min(m_options.rate_burst, b.tokens + elapsed * m_options.rate_per_second);
-      b.at = now;
-      if (b.tokens < 1) {
-        const double wait = (1 - b.tokens) / m_options.rate_per_second;
+    if (m_state->tokens) {
+      if (const auto wait = m_state->tokens->take(who.token, 1, steady_seconds())) {
         Response r = error(429, "rate_limited", "too many requests for this token");
-        r.headers.emplace_back("Retry-After", std::to_string(static_cast<long>(std::ceil(wait))));
+        r.headers.emplace_back("Retry-After", std::to_string(wait));
         return refuse(std::move(r));
       }
-      b.tokens -= 1;
     }
     if ((call->found->roles & bit(who.role)) == 0) {
       const std::string_view role = store::role_name(who.role);

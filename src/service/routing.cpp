@@ -358,22 +358,17 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
       return Reply::error(Status::bad_request, "bad_payload",
                           "the request holds more alerts than the tenant may send in a minute (" +
                               std::to_string(static_cast<long long>(capacity)) + ")");
-    std::lock_guard<std::mutex> lock(m_quota_mutex);
-    const std::int64_t now_q = store::now_ms();
-    auto [it, fresh] = m_quota.try_emplace(tenant, Bucket{capacity, now_q});
-    auto& b = it->second;
-    b.tokens =
-        std::min(capacity, b.tokens + static_cast<double>(now_q - b.at_ms) * capacity / 60000.0);
-    b.at_ms = now_q;
-    if (b.tokens < need) {
+    // The bucket holds a minute's alerts and refills at that rate; steady milliseconds
+    // as seconds.
+    const double now_s = static_cast<double>(store::now_ms()) / 1000.0;
+    if (const auto wait = m_quota->take(tenant, need, now_s)) {
       Reply r = Reply::error(Status::too_many, "quota_exceeded",
                              "tenant '" + tenant + "' sent more than " +
                                  std::to_string(static_cast<long long>(capacity)) +
                                  " alerts in a minute: try again later");
-      r.retry_after = static_cast<std::int64_t>(std::ceil((need - b.tokens) * 60.0 / capacity));
+      r.retry_after = wait;
       return r;
     }
-    b.tokens -= need;
   }
 
   // The contract: the one named, else the tenant's only one. `who` may post for this

@@ -906,6 +906,13 @@ Reply Service::contract_history(const Principal& who, const std::string& tenant,
                       {"consents", std::move(consents)}});
 }
 
+void Service::set_limits(const Limits& limits) {
+  m_limits = limits;
+  if (limits.alerts_per_minute > 0)
+    m_quota =
+        std::make_unique<TokenBuckets>(limits.alerts_per_minute / 60, limits.alerts_per_minute);
+}
+
 Reply Service::me(const Principal& who) {
   ordered_json out;
   out["kind"] = who.user ? "user" : "token";

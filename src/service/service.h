@@ -25,6 +25,7 @@
 
 #include "config/config.h"
 #include "core/matrix.h"
+#include "core/token_bucket.h"
 #include "k8s/rules.h"
 #include "notify/egress.h"
 #include "query/index.h"
@@ -123,7 +124,7 @@ class Service {
 
   store::Store& store() { return m_store; }
 
-  void set_limits(const Limits& limits) { m_limits = limits; }
+  void set_limits(const Limits& limits);
   [[nodiscard]] const Limits& limits() const { return m_limits; }
   // Where tenants' receivers may send (notify/egress.h).
   void set_egress(notify::EgressPolicy policy) { m_egress = std::move(policy); }
@@ -305,13 +306,8 @@ class Service {
   std::vector<std::unique_ptr<identity::Client>> m_clients;            // one per issuer, in order
   TtlCache<store::Principal> m_sessions{k_default_cache_ttl, 100000};  // by session hash
   notify::EgressPolicy m_egress;
-  // Alerts taken per tenant in the last minute (a token bucket each).
-  struct Bucket {
-    double tokens = 0;
-    std::int64_t at_ms = 0;
-  };
-  std::mutex m_quota_mutex;
-  std::map<std::string, Bucket> m_quota;
+  // Alerts taken per tenant in the last minute (a token bucket each, made by set_limits).
+  std::unique_ptr<TokenBuckets> m_quota = std::make_unique<TokenBuckets>(20000.0 / 60, 20000);
   // Bumped by every revocation: a lookup that began before one does not cache its answer.
   std::atomic<std::uint64_t> m_revocations{0};
   std::string m_key;  // the token-hash key, raw bytes, read once

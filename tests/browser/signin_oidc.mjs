@@ -26,7 +26,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
-import { freePort, missing, serveRacine, startProvider, stopProvider } from '../oidc/harness.mjs';
+import { checks, freePort, missing, serveRacine, startProvider, stopProvider } from '../oidc/harness.mjs';
 
 const [racineArg, srcArg, outArg] = process.argv.slice(2);
 if (!racineArg || !srcArg || !outArg) {
@@ -116,18 +116,7 @@ async function atProvider(page, email) {
   await page.click('form[action$="/login"] button[type=submit]');
 }
 
-let passed = 0;
-let failed = 0;
-const check = async (name, fn) => {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`FAILED - ${name}\n${String(e.stack || e).replace(/^/gm, '    ')}`);
-  }
-};
+const { check, fail, done } = checks();
 
 try {
   server = await serve();
@@ -258,16 +247,15 @@ try {
 
   assert.deepEqual(problems, []);
 } catch (e) {
-  failed++;
-  console.log(`FAILED - ${String(e.stack || e).replace(/^/gm, '    ')}`);
+  fail('the journeys', e);
 } finally {
   for (const c of contexts) await c.close().catch(() => {});
   if (browser) await browser.close();
   if (server && server.exitCode === null) server.kill('SIGTERM');
   stopProvider(src, opDir);
 }
-console.log(`signin_oidc: ${passed} passed, ${failed} failed, ${((Date.now() - started) / 1000).toFixed(1)} s`);
-process.exit(failed === 0 ? 0 : 1);
+console.log(`signin_oidc: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+done('signin_oidc');
 
 async function open(page, route) {
   await page.goto(`${base}/#${route}`);
