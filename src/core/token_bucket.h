@@ -29,7 +29,8 @@ class TokenBuckets {
     b.tokens = std::min(m_burst, b.tokens + std::max(0.0, now_s - b.at) * m_rate);
     b.at = now_s;
     if (b.tokens < n) {
-      return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((n - b.tokens) / m_rate)));
+      return std::max<std::int64_t>(1,
+                                    static_cast<std::int64_t>(std::ceil((n - b.tokens) / m_rate)));
     }
     b.tokens -= n;
     return 0;
