@@ -200,7 +200,8 @@ std::optional<std::string> identity_config(const ServeOptions& o, service::Ident
                                                 "tenant-claim",
                                                 "approver-groups",
                                                 "responder-groups",
-                                                "tenant-viewer-groups"};
+                                                "tenant-viewer-groups",
+                                                "attach-by-email"};
     for (const auto& [k, v] : keys) {
       if (known.count(k) == 0U)
         return "[issuer." + id + "]: unknown key '" + k + "' (docs/identity.md lists them)";
@@ -223,7 +224,12 @@ std::optional<std::string> identity_config(const ServeOptions& o, service::Ident
     }
     if (!many("scopes").empty()) c.oidc.scopes = many("scopes");
     if (!one("groups-claim").empty()) c.groups_claim = one("groups-claim");
+    for (const char* flag : {"provider", "attach-by-email"}) {
+      if (!one(flag).empty() && one(flag) != "true" && one(flag) != "false")
+        return "[issuer." + id + "]: " + flag + " is true or false";
+    }
     c.provider = one("provider") == "true";
+    c.attach_by_email = one("attach-by-email") == "true";
     c.admin_groups = many("admin-groups");
     c.editor_groups = many("editor-groups");
     c.viewer_groups = many("viewer-groups");
@@ -232,9 +238,10 @@ std::optional<std::string> identity_config(const ServeOptions& o, service::Ident
     c.approver_groups = many("approver-groups");
     c.responder_groups = many("responder-groups");
     c.tenant_viewer_groups = many("tenant-viewer-groups");
-    if (!c.provider && !c.tenant && c.tenant_claim.empty())
+    if (!c.provider && !c.tenant && c.tenant_claim.empty() && !c.attach_by_email)
       return "[issuer." + id +
-             "]: say whose people these are: provider = true, tenant or tenant-claim";
+             "]: say whose people these are: provider = true, tenant, tenant-claim or "
+             "attach-by-email = true";
     out.issuers.push_back(std::move(c));
   }
   for (const auto& [flag, text, field] :

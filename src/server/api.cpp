@@ -180,6 +180,11 @@ std::vector<Route> make_routes() {
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/options", k_readers, Body::none, [](Call& c) { return from(c.s.options(c.who, c.p("t"), c.p("c"))); }, {}},
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_readers, Body::none, [](Call& c) { return from(c.s.upgrade_preview(c.who, c.p("t"), c.p("c"))); }, {}},
     {"POST",   "/api/v1/tenants/{t}/contracts/{c}/upgrade", k_actors, Body::json, [](Call& c) { return from(c.s.upgrade(c.who, c.p("t"), c.p("c"), c.body)); }, {}},
+    {"GET",    "/api/v1/users", k_admin, Body::none, [](Call& c) { return from(c.s.list_users(c.who)); }, {}},
+    {"PATCH",  "/api/v1/users/{id}", k_admin, Body::json, [](Call& c) { return from(c.s.update_user(c.who, c.p("id"), c.body)); }, {}},
+    {"POST",   "/api/v1/tenants/{t}/invitations", k_actors, Body::json, [](Call& c) { return from(c.s.create_invitation(c.who, c.p("t"), c.body)); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/invitations", k_actors, Body::none, [](Call& c) { return from(c.s.list_invitations(c.who, c.p("t"))); }, {}},
+    {"DELETE", "/api/v1/tenants/{t}/invitations/{id}", k_actors, Body::none, [](Call& c) { return from(c.s.delete_invitation(c.who, c.p("t"), c.p("id"))); }, {}},
     {"GET",    "/api/v1/me", k_anyone, Body::none, [](Call& c) { return from(c.s.me(c.who)); }, {}},
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/history", k_readers, Body::none, [](Call& c) { return from(c.s.contract_history(c.who, c.p("t"), c.p("c"))); }, {}},
     {"GET",    "/api/v1/audit", k_admin, Body::none, audit_list, {}},
@@ -532,8 +537,11 @@ std::optional<Response> Api::auth_route(Request& req, Pending& call, std::string
   };
   const bool enabled = m_service.identity_enabled();
   // Anyone may start a sign-in, and each start is a row in the store: 5 a second per
-  // address (burst 20), so that nobody fills the store or a provider with them.
-  if (path == "/auth/login" || path == "/auth/callback") {
+  // address (burst 20), so that nobody fills the store or a provider with them. The
+  // callback is not counted: its attempt was counted when it started (a browser coming
+  // back from its provider is never refused), and one with an unknown state costs a
+  // single indexed delete before anything reaches a provider.
+  if (path == "/auth/login") {
     if (const auto wait = m_state->sign_ins.take(req.remote, 1, steady_seconds())) {
       call.route = std::string(path);
       Response r = error(429, "rate_limited", "too many sign-ins from this address: try again");

@@ -97,6 +97,224 @@ Mapping map_person(const IssuerConfig& issuer, const std::string& claims_json) {
   return m;
 }
 
+bool email_verified(const std::string& claims_json) {
+  const auto claims = json::parse(claims_json, nullptr, false);
+  if (!claims.is_object() || !claims.contains("email_verified")) return false;
+  const auto& v = claims["email_verified"];
+  return (v.is_boolean() && v.get<bool>()) || (v.is_string() && v.get<std::string>() == "true");
+}
+
+std::optional<std::string> normal_email(std::string_view email) {
+  const auto at = email.find('@');
+  if (email.size() > 254 || at == std::string_view::npos || at == 0 || at + 1 >= email.size() ||
+      email.find('@', at + 1) != std::string_view::npos)
+    return std::nullopt;
+  std::string out;
+  for (const char ch : email) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= ' ' || c >= 0x7f ||
+        std::string_view("\"(),:;<>[]\\").find(ch) != std::string_view::npos)
+      return std::nullopt;
+    out += static_cast<char>(std::tolower(c));
+  }
+  const std::string_view domain = std::string_view(out).substr(at + 1);
+  if (domain.front() == '.' || domain.back() == '.' ||
+      domain.find("..") != std::string_view::npos || domain.find('.') == std::string_view::npos)
+    return std::nullopt;
+  return out;
+}
+
+namespace {
+
+nlohmann::ordered_json user_json(const store::User& u) {
+  nlohmann::ordered_json j = {{"id", u.id},
+                              {"name", u.name},
+                              {"email", u.email},
+                              {"issuer", u.issuer},
+                              {"subject", u.subject},
+                              {"role", u.role ? nlohmann::ordered_json(store::role_name(*u.role))
+                                              : nlohmann::ordered_json(nullptr)}};
+  if (u.role == store::Role::tenant) {
+    j["tenant"] = u.tenant.value_or("");
+    j["tenant_role"] = store::tenant_role_name(u.tenant_role);
+  }
+  j["assigned_by"] = u.assigned_by;
+  j["disabled"] = u.disabled;
+  j["created"] = u.created;
+  j["last_seen"] = u.last_seen;
+  return j;
+}
+
+nlohmann::ordered_json invitation_json(const store::Invitation& i, std::int64_t now) {
+  nlohmann::ordered_json j = {{"id", i.id},
+                              {"tenant", i.tenant},
+                              {"email", i.email},
+                              {"tenant_role", store::tenant_role_name(i.tenant_role)},
+                              {"by", i.by},
+                              {"created", i.created},
+                              {"expires", store::rfc3339_of_ms(i.expires_ms)}};
+  j["state"] = i.used_at ? "used" : (i.expires_ms <= now ? "expired" : "open");
+  if (i.used_at) {
+    j["used_by"] = i.used_by.value_or("");
+    j["used"] = *i.used_at;
+  }
+  return j;
+}
+
+constexpr std::int64_t k_invitation_ms = 14LL * 86400 * 1000;
+
+}  // namespace
+
+Reply Service::list_users(const Principal&) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& u : m_store.list_users()) out.push_back(user_json(u));
+  return Reply::json(out);
+}
+
+Reply Service::update_user(const Principal& who, const std::string& id, const json& body) {
+  const char* shape =
+      "the body is {\"role\"?: \"admin\"|\"editor\"|\"viewer\"|\"tenant\"|null, \"tenant\"?, "
+      "\"tenant_role\"?: \"viewer\"|\"responder\"|\"approver\", \"disabled\"?: true|false, "
+      "\"assigned_by\"?: \"sign-in\"}";
+  if (!body.is_object() || body.empty())
+    return Reply::error(Status::bad_request, "bad_request", shape);
+  const auto current = m_store.get_user(id);
+  if (!current) return Reply::error(Status::not_found, "not_found", "no person '" + id + "'");
+  store::UserChange change;
+  for (const auto& [key, v] : body.items()) {
+    if (key == "role") {
+      if (v.is_null()) {
+        change.role = std::optional<store::Role>();
+        continue;
+      }
+      const auto r = v.is_string() ? store::parse_role(v.get<std::string>()) : std::nullopt;
+      if (!r || *r == store::Role::ingest)
+        return Reply::error(Status::bad_request, "bad_role",
+                            "role is \"admin\", \"editor\", \"viewer\", \"tenant\" or null (no "
+                            "access); \"ingest\" is for tokens");
+      change.role = r;
+    } else if (key == "tenant") {
+      if (!v.is_string() || !valid_id(v.get<std::string>()))
+        return Reply::error(Status::bad_request, "bad_id", "tenant is a tenant's id");
+      if (!m_store.get_tenant(Principal::system(), v.get<std::string>()))
+        return Reply::error(Status::not_found, "not_found",
+                            "no tenant '" + v.get<std::string>() + "'");
+      change.tenant = v.get<std::string>();
+    } else if (key == "tenant_role") {
+      const auto r = v.is_string() ? store::parse_tenant_role(v.get<std::string>()) : std::nullopt;
+      if (!r)
+        return Reply::error(Status::bad_request, "bad_role",
+                            "tenant_role is \"viewer\", \"responder\" or \"approver\"");
+      change.tenant_role = r;
+    } else if (key == "disabled") {
+      if (!v.is_boolean()) return Reply::error(Status::bad_request, "bad_request", shape);
+      change.disabled = v.get<bool>();
+    } else if (key == "assigned_by") {
+      if (v != "sign-in")
+        return Reply::error(Status::bad_request, "bad_request",
+                            "assigned_by can only be set back to \"sign-in\" (the role then comes "
+                            "from the person's next sign-in)");
+      change.release = true;
+    } else {
+      return Reply::error(Status::bad_request, "bad_request",
+                          "unknown key '" + key.substr(0, 64) + "': " + shape);
+    }
+  }
+  if (change.release && (change.role || change.tenant || change.tenant_role))
+    return Reply::error(Status::bad_request, "bad_request",
+                        "assigned_by \"sign-in\" hands the role back to the sign-in: set no role "
+                        "with it");
+  const auto role = change.role ? *change.role : current->role;
+  const auto tenant = change.tenant ? *change.tenant : current->tenant;
+  if (role == store::Role::tenant && !tenant)
+    return Reply::error(Status::bad_request, "bad_request",
+                        "a person with the role \"tenant\" needs a tenant");
+  if (role != store::Role::tenant && (change.tenant || change.tenant_role))
+    return Reply::error(Status::bad_request, "bad_request",
+                        "tenant and tenant_role go with the role \"tenant\"");
+  // An admin never locks themselves out (another admin may).
+  if (who.user == id && ((change.disabled && *change.disabled) ||
+                         (change.role && *change.role != store::Role::admin)))
+    return Reply::error(Status::conflict, "self",
+                        "you cannot disable yourself or take away your own admin role: ask "
+                        "another admin");
+  ++m_revocations;
+  const auto changed = m_store.update_user(who, id, change);
+  ++m_revocations;
+  m_sessions.clear();
+  if (!changed) return Reply::error(Status::not_found, "not_found", "no person '" + id + "'");
+  return Reply::json(user_json(*changed));
+}
+
+Reply Service::create_invitation(const Principal& who, const std::string& tenant,
+                                 const json& body) {
+  const char* shape =
+      "the body is {\"email\": \"someone@example.com\", \"tenant_role\": "
+      "\"viewer\"|\"responder\"|\"approver\"}";
+  if (!m_store.get_tenant(who, tenant))
+    return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  if (who.role == store::Role::tenant && who.tenant_role != store::TenantRole::approver)
+    return Reply::error(Status::forbidden, "forbidden",
+                        "only an approver of the tenant may invite people");
+  if (!body.is_object() || !body.contains("email") || !body["email"].is_string())
+    return Reply::error(Status::bad_request, "bad_request", shape);
+  for (const auto& [key, v] : body.items()) {
+    if (key != "email" && key != "tenant_role")
+      return Reply::error(Status::bad_request, "bad_request",
+                          "unknown key '" + key.substr(0, 64) + "': " + shape);
+  }
+  const auto email = normal_email(body["email"].get<std::string>());
+  if (!email)
+    return Reply::error(Status::bad_request, "bad_address", "email must be one email address");
+  store::Invitation i;
+  i.tenant = tenant;
+  i.email = *email;
+  if (body.contains("tenant_role")) {
+    const auto r = body["tenant_role"].is_string()
+                       ? store::parse_tenant_role(body["tenant_role"].get<std::string>())
+                       : std::nullopt;
+    if (!r)
+      return Reply::error(Status::bad_request, "bad_role",
+                          "tenant_role is \"viewer\", \"responder\" or \"approver\"");
+    i.tenant_role = *r;
+  }
+  const std::int64_t now = store::now_ms();
+  std::size_t open = 0;
+  for (const auto& x : m_store.list_invitations(tenant))
+    open += x.used_at || x.expires_ms <= now ? 0 : 1;
+  if (open >= 200)
+    return Reply::error(Status::too_many, "too_many",
+                        "the tenant has 200 open invitations: delete some first");
+  i.created = store::rfc3339_of_ms(now);
+  i.expires_ms = now + k_invitation_ms;
+  return Reply::json(invitation_json(m_store.create_invitation(who, i), now), Status::created);
+}
+
+Reply Service::list_invitations(const Principal& who, const std::string& tenant) {
+  if (!m_store.get_tenant(who, tenant))
+    return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  if (who.role == store::Role::tenant && who.tenant_role != store::TenantRole::approver)
+    return Reply::error(Status::forbidden, "forbidden",
+                        "only an approver of the tenant sees its invitations");
+  const std::int64_t now = store::now_ms();
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& i : m_store.list_invitations(tenant)) out.push_back(invitation_json(i, now));
+  return Reply::json(out);
+}
+
+Reply Service::delete_invitation(const Principal& who, const std::string& tenant,
+                                 const std::string& id) {
+  if (!m_store.get_tenant(who, tenant))
+    return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  if (who.role == store::Role::tenant && who.tenant_role != store::TenantRole::approver)
+    return Reply::error(Status::forbidden, "forbidden",
+                        "only an approver of the tenant may withdraw its invitations");
+  if (!m_store.delete_invitation(who, tenant, id))
+    return Reply::error(Status::not_found, "not_found",
+                        "no open invitation '" + id.substr(0, 64) + "' in '" + tenant + "'");
+  return Reply::json({{"deleted", id}});
+}
+
 void Service::set_identity(IdentityConfig config) {
   m_identity = std::move(config);
   while (m_identity.public_url.ends_with('/')) m_identity.public_url.pop_back();
@@ -173,7 +391,45 @@ Service::Redirect Service::finish_login(const std::string& code, const std::stri
   if (m.tenant && !m_store.get_tenant(Principal::system(), *m.tenant)) seen.role.reset();
   seen.tenant = seen.role ? m.tenant : std::nullopt;
   seen.tenant_role = m.tenant_role;
-  const store::User user = m_store.sign_in_user(seen);
+  // Nobody by the mapping: an invitation to their verified address, or its domain.
+  std::optional<std::string> invitation;
+  const IssuerConfig& from = m_identity.issuers[i];
+  const auto email = normal_email(claims.email);
+  if (!seen.role && from.attach_by_email && email && email_verified(claims.json)) {
+    const auto open = m_store.open_invitation(*email, store::now_ms());
+    if (open && (!from.tenant || *from.tenant == open->tenant)) {
+      seen.role = store::Role::tenant;
+      seen.tenant = open->tenant;
+      seen.tenant_role = open->tenant_role;
+      seen.assigned_by = "invitation";
+      invitation = open->id;
+    } else {
+      // The one tenant listing the domain (two: nobody guesses which).
+      const std::string domain = email->substr(email->find('@') + 1);
+      std::vector<std::string> owners;
+      for (const auto& t : m_store.list_tenants(Principal::system())) {
+        if ((!from.tenant || *from.tenant == t.id) &&
+            std::find(t.email_domains.begin(), t.email_domains.end(), domain) !=
+                t.email_domains.end())
+          owners.push_back(t.id);
+      }
+      if (owners.size() == 1) {
+        seen.role = store::Role::tenant;
+        seen.tenant = owners.front();
+        seen.tenant_role = store::TenantRole::viewer;
+        seen.assigned_by = "email-domain";
+      }
+    }
+  }
+  const auto before = m_store.find_user(seen.issuer, seen.subject);
+  const store::User user = m_store.sign_in_user(seen, invitation);
+  // A role changed by this sign-in holds at once in this instance's other sessions of the
+  // person (the others read it from the store when their cache's entry ends).
+  if (before && (before->role != user.role || before->tenant != user.tenant ||
+                 before->tenant_role != user.tenant_role)) {
+    ++m_revocations;
+    m_sessions.clear();
+  }
   if (user.disabled || !user.role) return {"/#/no-access", {}};
   const std::string value = identity::random_token();
   const std::int64_t now = store::now_ms();

@@ -31,6 +31,10 @@ struct IssuerConfig {
   std::vector<std::string> approver_groups;
   std::vector<std::string> responder_groups;
   std::vector<std::string> tenant_viewer_groups;
+  // People this mapping gives nothing may still be attached to a client by an invitation
+  // to their email address, or by its domain (the tenant's email_domains: viewer), when
+  // the ID token says the address is verified. With a fixed `tenant`, only to that one.
+  bool attach_by_email = false;
 };
 
 struct IdentityConfig {
@@ -49,5 +53,13 @@ struct Mapping {
 };
 
 Mapping map_person(const IssuerConfig& issuer, const std::string& claims_json);
+
+// True when the claims say the email address was verified by the provider
+// (`email_verified`: true, or the string "true" some providers send).
+bool email_verified(const std::string& claims_json);
+
+// The lower-cased address when `email` is one plain address (local@domain, no spaces,
+// quotes or brackets, at most 254 bytes), or nullopt.
+std::optional<std::string> normal_email(std::string_view email);
 
 }  // namespace racine::service

@@ -265,6 +265,7 @@ Reply Service::list_tokens(const Principal& who) {
                    {"tenant", t.tenant ? ordered_json(*t.tenant) : ordered_json(nullptr)},
                    {"name", t.name},
                    {"created", t.created},
+                   {"by", t.by},
                    {"revoked", t.revoked ? ordered_json(*t.revoked) : ordered_json(nullptr)}});
   }
   return Reply::json(out);

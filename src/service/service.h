@@ -253,6 +253,19 @@ class Service {
   // scheme://host[:port] of the public URL (what Origin must say on a write by cookie).
   [[nodiscard]] std::string public_origin() const;
 
+  // GET /api/v1/users (admin): the people who signed in, with their roles.
+  Reply list_users(const store::Principal& who);
+  // PATCH /api/v1/users/{id} (admin): {"role"?, "tenant"?, "tenant_role"?, "disabled"?,
+  // "assigned_by"?: "sign-in"}: audited; the person's sessions end when they change.
+  Reply update_user(const store::Principal& who, const std::string& id, const nlohmann::json& body);
+  // POST/GET/DELETE /api/v1/tenants/{t}/invitations: the provider's editors and the
+  // tenant's approvers invite a person by email address, with a role in the tenant.
+  Reply create_invitation(const store::Principal& who, const std::string& tenant,
+                          const nlohmann::json& body);
+  Reply list_invitations(const store::Principal& who, const std::string& tenant);
+  Reply delete_invitation(const store::Principal& who, const std::string& tenant,
+                          const std::string& id);
+
   // GET /api/v1/me: who the caller is ({"kind": "token", "id", "name", "role", "tenant"?,
   // "tenant_name"?, "tenant_role"?}).
   Reply me(const store::Principal& who);

@@ -9,7 +9,11 @@
 #include <random>
 #include <thread>
 
+#include "store/internal.h"
+
 namespace racine::store {
+
+using namespace detail;
 
 namespace {
 
@@ -102,6 +106,17 @@ CREATE TABLE login_attempts (
   state TEXT PRIMARY KEY, issuer TEXT NOT NULL, nonce TEXT NOT NULL, verifier TEXT NOT NULL,
   return_to TEXT NOT NULL, created_ms BIGINT NOT NULL);
 )sql",
+      // 6: how a person got their role (kept across sign-ins when an admin or an
+      // invitation gave it), invitations to a client, and who made each token.
+      R"sql(
+ALTER TABLE users ADD COLUMN assigned_by TEXT NOT NULL DEFAULT 'sign-in';
+CREATE TABLE invitations (
+  id TEXT PRIMARY KEY, tenant TEXT NOT NULL REFERENCES tenants (id), email TEXT NOT NULL,
+  tenant_role TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL,
+  expires_ms BIGINT NOT NULL, used_by TEXT, used_at TEXT);
+CREATE INDEX invitations_email ON invitations (email);
+ALTER TABLE tokens ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return list;
 }
@@ -116,36 +131,9 @@ std::string dialect(std::string sql, Engine e) {
   return sql;
 }
 
-Value opt_value(const std::optional<std::string>& s) {
-  return s ? Value(*s) : Value(nullptr);
-}
-
-// The principal's tenant as a parameter: NULL for the provider's roles (no scope).
-Value scope_of(const Principal& who) {
-  return who.provider() ? Value(nullptr) : opt_value(who.tenant);
-}
-
-std::string random_id(std::string_view prefix) {
-  static thread_local std::mt19937_64 gen{std::random_device{}()};
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string id(prefix);
-  std::uint64_t bits = gen();
-  for (int i = 0; i < 12; ++i) {
-    id += k_hex[bits & 0xfU];
-    bits >>= 4U;
-  }
-  return id;
-}
-
-// 96 random bits: event and delivery ids, numerous and long-lived.
-std::string long_random_id(std::string_view prefix) {
-  return random_id(prefix) + random_id("");
-}
-
-void audit(Connection& c, const Principal& who, std::string_view action, const std::string& target,
-           const std::optional<std::string>& tenant) {
-  c.query("INSERT INTO audit (at, token, tenant, action, target) VALUES (?, ?, ?, ?, ?)",
-          {now_rfc3339(), who.token, opt_value(tenant), std::string(action), target});
+// How the audit names a token: its name first, then its id and role.
+std::string token_label(const std::string& name, const std::string& id, Role role) {
+  return name + " (" + id + ", " + std::string(role_name(role)) + ")";
 }
 
 TokenInfo token_of(const Row& r) {
@@ -156,6 +144,7 @@ TokenInfo token_of(const Row& r) {
   t.name = r.text(3);
   t.created = r.text(4);
   t.revoked = r.opt(5);
+  t.by = r.opt(6).value_or("");
   return t;
 }
 
@@ -199,6 +188,42 @@ constexpr const char* k_version_columns =
     "v.matrix, v.version, v.created_at, v.created_by, v.sha256, v.format, v.summary";
 
 }  // namespace
+
+namespace detail {
+
+Value opt_value(const std::optional<std::string>& s) {
+  return s ? Value(*s) : Value(nullptr);
+}
+
+// The principal's tenant as a parameter: NULL for the provider's roles (no scope).
+Value scope_of(const Principal& who) {
+  return who.provider() ? Value(nullptr) : opt_value(who.tenant);
+}
+
+std::string random_id(std::string_view prefix) {
+  static thread_local std::mt19937_64 gen{std::random_device{}()};
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string id(prefix);
+  std::uint64_t bits = gen();
+  for (int i = 0; i < 12; ++i) {
+    id += k_hex[bits & 0xfU];
+    bits >>= 4U;
+  }
+  return id;
+}
+
+// 96 random bits: event and delivery ids, numerous and long-lived.
+std::string long_random_id(std::string_view prefix) {
+  return random_id(prefix) + random_id("");
+}
+
+void audit(Connection& c, const Principal& who, std::string_view action, const std::string& target,
+           const std::optional<std::string>& tenant) {
+  c.query("INSERT INTO audit (at, token, tenant, action, target) VALUES (?, ?, ?, ?, ?)",
+          {now_rfc3339(), who.token, opt_value(tenant), std::string(action), target});
+}
+
+}  // namespace detail
 
 std::string_view role_name(Role r) {
   switch (r) {
@@ -248,98 +273,6 @@ std::string rfc3339_of_ms(std::int64_t ms) {
 std::string now_rfc3339() {
   return rfc3339_of_ms(now_ms());
 }
-
-// A fixed set of connections, each used by one thread at a time. SQLite has one writer:
-// write transactions are also serialised in the process (BEGIN IMMEDIATE and the busy
-// timeout serialise them across processes).
-class Store::Pool {
- public:
-  Pool(std::function<std::unique_ptr<Connection>()> connect, std::size_t size)
-      : m_connect(std::move(connect)) {
-    for (std::size_t i = 0; i < std::max<std::size_t>(size, 1); ++i) m_free.push_back(m_connect());
-    m_engine = m_free.front()->engine();
-  }
-
-  [[nodiscard]] Engine engine() const { return m_engine; }
-
-  // Runs `fn` in a transaction, retrying transient failures a few times.
-  template <typename Fn>
-  auto run(bool write, Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
-    constexpr int k_tries = 4;
-    for (int attempt = 1;; ++attempt) {
-      auto conn = acquire();
-      std::unique_lock<std::mutex> writer(m_writer, std::defer_lock);
-      if (write && m_engine == Engine::sqlite) writer.lock();
-      try {
-        // Reads are single statements (each its own snapshot): no transaction around them.
-        if (write) conn->begin_write();
-        if constexpr (std::is_void_v<decltype(fn(*conn))>) {
-          fn(*conn);
-          if (write) conn->commit();
-          release(std::move(conn));
-          return;
-        } else {
-          auto result = fn(*conn);
-          if (write) conn->commit();
-          release(std::move(conn));
-          return result;
-        }
-      } catch (const Error& e) {
-        conn->rollback();
-        const bool broken = !conn->healthy();
-        release(broken ? nullptr : std::move(conn));
-        if (!e.transient() || attempt == k_tries) throw;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt * attempt));
-      } catch (...) {
-        conn->rollback();
-        release(std::move(conn));
-        throw;
-      }
-    }
-  }
-
- private:
-  std::unique_ptr<Connection> acquire() {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    m_available.wait(lock, [&] { return !m_free.empty() || m_lost > 0; });
-    if (!m_free.empty()) {
-      auto c = std::move(m_free.back());
-      m_free.pop_back();
-      return c;
-    }
-    // A connection was lost: open a new one in its place (outside the lock).
-    --m_lost;
-    lock.unlock();
-    try {
-      return m_connect();
-    } catch (...) {
-      std::lock_guard<std::mutex> again(m_mutex);
-      ++m_lost;
-      m_available.notify_one();
-      throw;
-    }
-  }
-
-  void release(std::unique_ptr<Connection> c) {
-    {
-      std::lock_guard<std::mutex> lock(m_mutex);
-      if (c) {
-        m_free.push_back(std::move(c));
-      } else {
-        ++m_lost;
-      }
-    }
-    m_available.notify_one();
-  }
-
-  std::function<std::unique_ptr<Connection>()> m_connect;
-  Engine m_engine = Engine::sqlite;
-  std::mutex m_mutex;
-  std::condition_variable m_available;
-  std::vector<std::unique_ptr<Connection>> m_free;
-  std::size_t m_lost = 0;
-  std::mutex m_writer;
-};
 
 std::unique_ptr<Store> Store::open(const std::string& where, std::size_t connections) {
   if (where.starts_with("postgresql://") || where.starts_with("postgres://")) {
@@ -444,9 +377,11 @@ TokenInfo Store::create_token(const Principal& by, Role role,
       throw Error("no tenant '" + *tenant + "'", false);
     }
     c.query(
-        "INSERT INTO tokens (id, hash, role, tenant, name, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        {t.id, hash, std::string(role_name(role)), opt_value(tenant), name, t.created});
-    audit(c, by, "token.create", t.id, tenant);
+        "INSERT INTO tokens (id, hash, role, tenant, name, created_at, created_by) VALUES (?, ?, "
+        "?, ?, ?, ?, ?)",
+        {t.id, hash, std::string(role_name(role)), opt_value(tenant), name, t.created, by.token});
+    t.by = by.name;
+    audit(c, by, "token.create", token_label(t.name, t.id, role), tenant);
     return t;
   });
 }
@@ -467,8 +402,11 @@ std::vector<TokenInfo> Store::list_tokens(const Principal& who) {
     std::vector<TokenInfo> out;
     const Value scope = scope_of(who);
     for (const auto& r : c.query(
-             "SELECT id, role, tenant, name, created_at, revoked_at FROM tokens "
-             "WHERE CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT) ORDER BY created_at, id",
+             "SELECT k.id, k.role, k.tenant, k.name, k.created_at, k.revoked_at, "
+             "COALESCE(NULLIF(t.name, ''), u.name, NULLIF(k.created_by, '')) FROM tokens k "
+             "LEFT JOIN tokens t ON t.id = k.created_by LEFT JOIN users u ON 'user:' || u.id = "
+             "k.created_by WHERE CAST(? AS TEXT) IS NULL OR k.tenant = CAST(? AS TEXT) ORDER BY "
+             "k.created_at, k.id",
              {scope, scope})) {
       out.push_back(token_of(r));
     }
@@ -481,10 +419,12 @@ bool Store::revoke_token(const Principal& who, const std::string& id) {
     const Value scope = scope_of(who);
     const Rows rows = c.query(
         "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND "
-        "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) RETURNING tenant",
+        "(CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) RETURNING tenant, name, role",
         {now_rfc3339(), id, scope, scope});
     if (rows.empty()) return false;
-    audit(c, who, "token.revoke", id, rows[0].opt(0));
+    audit(c, who, "token.revoke",
+          token_label(rows[0].text(1), id, parse_role(rows[0].text(2)).value_or(Role::tenant)),
+          rows[0].opt(0));
     return true;
   });
 }
@@ -511,7 +451,7 @@ std::optional<TokenInfo> Store::create_first_admin(const std::string& hash) {
     c.query(
         "INSERT INTO tokens (id, hash, role, tenant, name, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         {t.id, hash, std::string(role_name(Role::admin)), nullptr, t.name, t.created});
-    audit(c, system, "token.create", t.id, std::nullopt);
+    audit(c, system, "token.create", token_label(t.name, t.id, Role::admin), std::nullopt);
     return t;
   });
 }
@@ -777,135 +717,6 @@ std::vector<Consent> Store::list_consents(const Principal& who, const std::strin
     }
     return out;
   });
-}
-
-// --- people and sessions ---
-
-void Store::put_login_attempt(const LoginAttempt& a) {
-  m_pool->run(true, [&](Connection& c) {
-    // Attempts never finished are forgotten once they could no longer be taken (the
-    // callback's window is at most an hour).
-    c.query("DELETE FROM login_attempts WHERE created_ms < ?", {a.created_ms - 3600000});
-    c.query(
-        "INSERT INTO login_attempts (state, issuer, nonce, verifier, return_to, created_ms) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        {a.state, a.issuer, a.nonce, a.verifier, a.return_to, a.created_ms});
-  });
-}
-
-std::optional<LoginAttempt> Store::take_login_attempt(const std::string& state, std::int64_t now,
-                                                      std::int64_t max_age_ms) {
-  return m_pool->run(true, [&](Connection& c) -> std::optional<LoginAttempt> {
-    const Rows rows = c.query(
-        "DELETE FROM login_attempts WHERE state = ? RETURNING state, issuer, nonce, verifier, "
-        "return_to, created_ms",
-        {state});
-    if (rows.empty()) return std::nullopt;
-    LoginAttempt a{rows[0].text(0), rows[0].text(1), rows[0].text(2),
-                   rows[0].text(3), rows[0].text(4), rows[0].integer(5)};
-    if (now - a.created_ms > max_age_ms) return std::nullopt;
-    return a;
-  });
-}
-
-namespace {
-
-constexpr const char* k_user_columns =
-    "id, issuer, subject, name, email, role, tenant, tenant_role, disabled, created_at, "
-    "last_seen_at";
-
-User user_of(const Row& r) {
-  User u;
-  u.id = r.text(0);
-  u.issuer = r.text(1);
-  u.subject = r.text(2);
-  u.name = r.text(3);
-  u.email = r.text(4);
-  if (const auto role = r.opt(5)) u.role = parse_role(*role);
-  u.tenant = r.opt(6);
-  u.tenant_role = parse_tenant_role(r.text(7)).value_or(TenantRole::viewer);
-  u.disabled = r.integer(8) != 0;
-  u.created = r.text(9);
-  u.last_seen = r.text(10);
-  return u;
-}
-
-}  // namespace
-
-User Store::sign_in_user(const User& seen) {
-  return m_pool->run(true, [&](Connection& c) {
-    const std::string now = now_rfc3339();
-    const Rows before = c.query(
-        std::string("SELECT ") + k_user_columns + " FROM users WHERE issuer = ? AND subject = ?",
-        {seen.issuer, seen.subject});
-    const Value role = seen.role ? Value(std::string(role_name(*seen.role))) : Value(nullptr);
-    const std::string tenant_role(tenant_role_name(seen.tenant_role));
-    std::string id;
-    if (before.empty()) {
-      id = long_random_id("usr-");
-      c.query(std::string("INSERT INTO users (") + k_user_columns +
-                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-              {id, seen.issuer, seen.subject, seen.name, seen.email, role, opt_value(seen.tenant),
-               tenant_role, now, now});
-      audit(c, Principal{"user:" + id, Role::viewer, seen.tenant, seen.name}, "user.create",
-            seen.name + " <" + seen.email + "> " +
-                std::string(seen.role ? role_name(*seen.role) : std::string_view("none")),
-            seen.tenant);
-    } else {
-      id = before[0].text(0);
-      c.query(
-          "UPDATE users SET name = ?, email = ?, role = ?, tenant = ?, tenant_role = ?, "
-          "last_seen_at = ? WHERE id = ?",
-          {seen.name, seen.email, role, opt_value(seen.tenant), tenant_role, now, id});
-    }
-    return user_of(
-        c.query(std::string("SELECT ") + k_user_columns + " FROM users WHERE id = ?", {id}).at(0));
-  });
-}
-
-void Store::create_session(const std::string& hash, const std::string& user, std::int64_t now,
-                           std::int64_t expires_ms, const std::string& id_token) {
-  m_pool->run(true, [&](Connection& c) {
-    c.query("DELETE FROM sessions WHERE expires_ms < ?", {now});
-    c.query(
-        "INSERT INTO sessions (hash, user_id, created_ms, seen_ms, expires_ms, id_token) VALUES "
-        "(?, ?, ?, ?, ?, ?)",
-        {hash, user, now, now, expires_ms, id_token});
-  });
-}
-
-std::optional<Principal> Store::session_principal(const std::string& hash, std::int64_t now,
-                                                  std::int64_t idle_ms) {
-  return m_pool->run(true, [&](Connection& c) -> std::optional<Principal> {
-    const Rows rows = c.query(
-        "UPDATE sessions SET seen_ms = ? WHERE hash = ? AND expires_ms > ? AND seen_ms > ? "
-        "RETURNING user_id",
-        {now, hash, now, now - idle_ms});
-    if (rows.empty()) return std::nullopt;
-    const Rows u = c.query(std::string("SELECT ") + k_user_columns + " FROM users WHERE id = ?",
-                           {rows[0].text(0)});
-    if (u.empty()) return std::nullopt;
-    const User user = user_of(u[0]);
-    if (user.disabled || !user.role) return std::nullopt;
-    Principal p{"user:" + user.id, *user.role, user.tenant, user.name};
-    p.user = user.id;
-    p.email = user.email;
-    p.issuer = user.issuer;
-    p.subject = user.subject;
-    p.tenant_role = user.tenant_role;
-    return p;
-  });
-}
-
-std::optional<std::pair<std::string, std::string>> Store::end_session(const std::string& hash) {
-  return m_pool->run(
-      true, [&](Connection& c) -> std::optional<std::pair<std::string, std::string>> {
-        const Rows rows =
-            c.query("DELETE FROM sessions WHERE hash = ? RETURNING id_token, user_id", {hash});
-        if (rows.empty()) return std::nullopt;
-        const Rows u = c.query("SELECT issuer FROM users WHERE id = ?", {rows[0].text(1)});
-        return std::make_pair(rows[0].text(0), u.empty() ? std::string() : u[0].text(0));
-      });
 }
 
 // --- audit ---

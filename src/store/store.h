@@ -122,6 +122,7 @@ struct TokenInfo {
   std::string name;
   std::string created;
   std::optional<std::string> revoked;
+  std::string by = {};  // the name of the person or token that made it ("" before schema 6)
 };
 
 struct AuditEntry {
@@ -167,6 +168,33 @@ struct User {
   bool disabled = false;
   std::string created;
   std::string last_seen;
+  // How the role was given: "sign-in" (the configuration's mapping, again at each
+  // sign-in), "email-domain" (the tenant's domain, again at each sign-in), "invitation"
+  // or "admin" (kept until an admin hands the person back to "sign-in").
+  std::string assigned_by = "sign-in";
+};
+
+// An invitation to a client: the first person signing in with this (verified) email
+// address gets this role in the tenant.
+struct Invitation {
+  std::string id;
+  std::string tenant;
+  std::string email;  // lower case
+  TenantRole tenant_role = TenantRole::viewer;
+  std::string by;  // who invited: the person's or the token's name
+  std::string created;
+  std::int64_t expires_ms = 0;
+  std::optional<std::string> used_by;  // the person's name
+  std::optional<std::string> used_at;
+};
+
+// What an admin changes of a person (each field: unchanged when absent).
+struct UserChange {
+  std::optional<std::optional<Role>> role;  // a role, or no access
+  std::optional<std::optional<std::string>> tenant;
+  std::optional<TenantRole> tenant_role;
+  std::optional<bool> disabled;
+  bool release = false;  // back to what signing in gives ("sign-in")
 };
 
 // A sign-in under way: what the callback must match (state), and what it proves (nonce,
@@ -410,9 +438,25 @@ class Store {
   // callback), and so does an attempt older than `max_age_ms`.
   std::optional<LoginAttempt> take_login_attempt(const std::string& state, std::int64_t now_ms,
                                                  std::int64_t max_age_ms);
-  // Records a person seen signing in (created the first time, name, email and the roles
-  // the mapping gave updated every time unless an admin disabled them); audited.
-  User sign_in_user(const User& seen);
+  // The person with this identity, if they signed in before.
+  std::optional<User> find_user(const std::string& issuer, const std::string& subject);
+  // Records a person seen signing in: created the first time (audited), name and email
+  // updated every time, and the role `seen` carries, unless an admin or an invitation
+  // gave theirs (`assigned_by`). `invitation`: the invitation `seen`'s role comes from,
+  // used now (once: if another sign-in used it first, `seen` gets no role from it).
+  User sign_in_user(const User& seen, const std::optional<std::string>& invitation = {});
+  std::vector<User> list_users();
+  std::optional<User> get_user(const std::string& id);
+  // Applies an admin's change (audited, naming the person); disabling ends the person's
+  // sessions. nullopt: no such person.
+  std::optional<User> update_user(const Principal& who, const std::string& id,
+                                  const UserChange& change);
+  Invitation create_invitation(const Principal& who, const Invitation& i);
+  // The tenant's invitations, newest first (used and expired ones too).
+  std::vector<Invitation> list_invitations(const std::string& tenant);
+  bool delete_invitation(const Principal& who, const std::string& tenant, const std::string& id);
+  // The newest invitation for this address, not used and not expired.
+  std::optional<Invitation> open_invitation(const std::string& email, std::int64_t now_ms);
   // Opens a session for a user (`hash`: the keyed hash of the cookie's value).
   void create_session(const std::string& hash, const std::string& user, std::int64_t now_ms,
                       std::int64_t expires_ms, const std::string& id_token);

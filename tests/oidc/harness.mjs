@@ -132,7 +132,8 @@ ${mapping}
     section('cloudtemple', 'Cloud Temple',
       'provider = true\nadmin-groups = ["racine-admins"]\nviewer-groups = ["racine-viewers"]') + '\n' +
     section('acme', 'ACME',
-      'tenant = "acme"\napprover-groups = ["acme-approvers"]\ntenant-viewer-groups = ["acme-viewers"]'));
+      'tenant = "acme"\napprover-groups = ["acme-approvers"]\ntenant-viewer-groups = ["acme-viewers"]\n' +
+      'attach-by-email = true'));
   return { op, opDir, config };
 };
 

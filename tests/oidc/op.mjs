@@ -15,7 +15,7 @@
 //                  email, password, sub, name and groups)
 //   --config FILE  clients, users, TTLs (default: op-config.json beside this file: the
 //                  confidential clients `racine` and `other-app`, the latter for tokens
-//                  meant for another audience; five users in three organisations)
+//                  meant for another audience; eight users in three organisations)
 //   --port N       0 or absent: a free port of the system's choosing
 //   --redirect-uri, --post-logout-redirect-uri   added to every client of the config
 //   --id-token-ttl ID tokens' lifetime in seconds (expiry tests), over the config's

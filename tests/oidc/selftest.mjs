@@ -5,7 +5,7 @@
 // redirects to the redirect URI, whose Location carries the code; no server listens
 // there), the token endpoint with the code_verifier (client_secret_basic and
 // client_secret_post), the ID token's signature checked against the JWKS with jose (the
-// one oidc-provider depends on) and its claims for each of the five test users; what the
+// one oidc-provider depends on) and its claims for each of the eight test users; what the
 // OP refuses (no PKCE, plain PKCE, a wrong verifier, a replayed code, a wrong secret, an
 // unregistered redirect URI); userinfo; single sign-on; cancel; RP-initiated logout; key
 // rotation (a new kid signs, the JWKS serves it, a JWKS fetched before does not know
@@ -154,7 +154,8 @@ try {
     assert.deepEqual(racine.redirect_uris, ['http://127.0.0.1:8080/auth/callback', redirectUri]);
     assert.deepEqual(racine.post_logout_redirect_uris, ['http://127.0.0.1:8080/', postLogoutUri]);
     assert.deepEqual(op.users.map(u => u.email), ['alice@cloudtemple.example', 'bob@cloudtemple.example',
-      'jeanne@acme.example', 'paul@acme.example', 'zoe@nowhere.example']);
+      'jeanne@acme.example', 'paul@acme.example', 'zoe@nowhere.example', 'ines@acme.example',
+      'marc@acme.example', 'eve@acme.example']);
   });
   if (!op) throw new Error('the provider did not start');
 

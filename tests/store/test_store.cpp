@@ -50,10 +50,10 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(StoreTest, MigratesToTheLatestSchemaAndReopens) {
-  EXPECT_EQ(store->schema_version(), 5);
+  EXPECT_EQ(store->schema_version(), 6);
   store.reset();
   store = Store::open(where, 2);
-  EXPECT_EQ(store->schema_version(), 5);
+  EXPECT_EQ(store->schema_version(), 6);
   EXPECT_EQ(store->integrity_check(), "ok");
 }
 
@@ -65,7 +65,7 @@ TEST_P(StoreTest, TwoProcessesOpeningAtOnceMigrateOnce) {
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
       auto s = Store::open(other, 1);
-      if (s->schema_version() == 5) ++ok;
+      if (s->schema_version() == 6) ++ok;
     });
   }
   for (auto& t : threads) t.join();
@@ -355,6 +355,111 @@ TEST_P(StoreTest, LeasesAreRenewedOnlyWhileHeld) {
       EXPECT_EQ(d.due_ms, d.id == first ? now + 9000 : now + 3600000) << d.id;
     }
   }
+}
+
+// People (docs/identity.md): an invitation is used once, by the first sign-in that
+// names it; a role an admin or an invitation gave is kept by later sign-ins, until an
+// admin hands it back; disabling and role changes end the person's sessions; the audit
+// names the person.
+TEST_P(StoreTest, InvitationsAreUsedOnceAndKeptRolesSurviveSignIns) {
+  two_tenants();
+  // Whoever acts is named in the audit by their record (a person signed in).
+  const auto person = [&](const std::string& sub, const std::string& name, Role role,
+                          std::optional<std::string> tenant) {
+    User u;
+    u.issuer = "https://op.example";
+    u.subject = sub;
+    u.name = name;
+    u.email = sub + "@example.com";
+    u.role = role;
+    u.tenant = std::move(tenant);
+    u.tenant_role = TenantRole::approver;
+    const User made = store->sign_in_user(u);
+    Principal p{"user:" + made.id, role, made.tenant, name};
+    p.user = made.id;
+    return p;
+  };
+  const Principal approver = person("jeanne", "Jeanne Martin", Role::tenant, "acme");
+  const Principal admin = person("alice", "Alice Martin", Role::admin, std::nullopt);
+  Invitation inv;
+  inv.tenant = "acme";
+  inv.email = "ines@acme.example";
+  inv.tenant_role = TenantRole::responder;
+  inv.expires_ms = now_ms() + 60000;
+  const Invitation made = store->create_invitation(approver, inv);
+  EXPECT_EQ(made.by, "Jeanne Martin");
+  EXPECT_FALSE(store->open_invitation("ines@acme.example", now_ms() + 120000)) << "expired";
+  ASSERT_TRUE(store->open_invitation("ines@acme.example", now_ms()));
+
+  User seen;
+  seen.issuer = "https://op.example";
+  seen.name = "Inès Roux";
+  seen.email = "ines@acme.example";
+  seen.role = Role::tenant;
+  seen.tenant = "acme";
+  seen.tenant_role = TenantRole::responder;
+  seen.assigned_by = "invitation";
+  seen.subject = "ines";
+  const User ines = store->sign_in_user(seen, made.id);
+  EXPECT_EQ(ines.assigned_by, "invitation");
+  EXPECT_EQ(ines.tenant_role, TenantRole::responder);
+  // Another person naming the same, used, invitation gets nothing from it.
+  seen.subject = "someone-else";
+  const User other = store->sign_in_user(seen, made.id);
+  EXPECT_FALSE(other.role.has_value());
+  EXPECT_FALSE(store->open_invitation("ines@acme.example", now_ms()));
+  EXPECT_FALSE(store->delete_invitation(approver, "acme", made.id)) << "a used one stays";
+  const auto listed = store->list_invitations("acme");
+  ASSERT_EQ(listed.size(), 1U);
+  EXPECT_EQ(listed[0].used_by, "Inès Roux");
+
+  // A later sign-in that maps to nothing keeps what the invitation gave.
+  User bare;
+  bare.issuer = "https://op.example";
+  bare.subject = "ines";
+  bare.name = "Inès Roux";
+  bare.email = "ines@acme.example";
+  EXPECT_EQ(store->sign_in_user(bare).tenant_role, TenantRole::responder);
+
+  // An admin moves her; her session ends; handed back, the next sign-in decides.
+  store->create_session("h1", ines.id, now_ms(), now_ms() + 60000, "idt");
+  ASSERT_TRUE(store->session_principal("h1", now_ms(), 60000));
+  UserChange change;
+  change.tenant_role = TenantRole::approver;
+  const auto moved = store->update_user(admin, ines.id, change);
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->assigned_by, "admin");
+  EXPECT_FALSE(store->session_principal("h1", now_ms(), 60000));
+  EXPECT_EQ(store->sign_in_user(bare).tenant_role, TenantRole::approver);
+  UserChange release;
+  release.release = true;
+  ASSERT_TRUE(store->update_user(admin, ines.id, release));
+  EXPECT_FALSE(store->sign_in_user(bare).role.has_value());
+  UserChange off;
+  off.disabled = true;
+  EXPECT_TRUE(store->update_user(admin, ines.id, off)->disabled);
+  EXPECT_FALSE(store->update_user(admin, "usr-none", off));
+
+  std::vector<std::string> lines;
+  for (const auto& e : store->list_audit(admin, std::nullopt)) {
+    if (e.action.starts_with("user.") || e.action.starts_with("invitation."))
+      lines.push_back(e.by + " " + e.action + " " + e.target);
+  }
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{
+                "Alice Martin user.update Inès Roux <ines@acme.example>: disabled",
+                "Inès Roux user.role Inès Roux <ines@acme.example>: approver of acme -> no access "
+                "(sign-in)",
+                "Alice Martin user.update Inès Roux <ines@acme.example>: assigned by sign-in",
+                "Alice Martin user.update Inès Roux <ines@acme.example>: responder of acme -> "
+                "approver of acme, assigned by admin",
+                "Inès Roux user.create Inès Roux <ines@acme.example>: no access (sign-in)",
+                "Inès Roux user.create Inès Roux <ines@acme.example>: responder of acme "
+                "(invitation)",
+                "Jeanne Martin invitation.create ines@acme.example as responder",
+                "Alice Martin user.create Alice Martin <alice@example.com>: admin (sign-in)",
+                "Jeanne Martin user.create Jeanne Martin <jeanne@example.com>: approver of acme "
+                "(sign-in)"}));
 }
 
 TEST_P(StoreTest, SettingsKeepTheFirstValue) {
