@@ -2,13 +2,14 @@
 // the API's JSON. No framework: plain modules, DOM nodes built in dom.js.
 import { ApiError, api, get, onUnauthorized } from './api.js';
 import { h, put } from './dom.js';
-import { initialLanguage, language, setLanguage, t } from './i18n.js';
+import { initialLanguage, language, setAudience, setLanguage, t } from './i18n.js';
 import { session } from './session.js';
 import { noAccessPage, signInPage } from './pages-signin.js';
 import { matricesPage, matrixPage, versionPage, diffPage } from './pages-matrices.js';
 import { contractsPage, contractPage } from './pages-contract.js';
 import { eventsPage } from './pages-events.js';
 import { adminPage } from './pages-admin.js';
+import { tenantPeoplePage } from './pages-people.js';
 
 const main = document.getElementById('main');
 const seg = '([a-z0-9][a-z0-9-]{0,62})';
@@ -24,10 +25,11 @@ const routes = [
   [new RegExp(`^/matrices/${seg}/versions/(\\d+|latest)$`), [...STAFF, 'tenant'], versionPage],
   [new RegExp(`^/matrices/${seg}/diff/(\\d+)/(\\d+)$`), [...STAFF, 'tenant'], diffPage],
   [/^\/contracts$/, [...STAFF, 'tenant'], contractsPage],
-  [new RegExp(`^/tenants/${seg}/contracts/${seg}(?:/(search|duties|matrix|upgrade|exports))?$`),
+  [new RegExp(`^/tenants/${seg}/contracts/${seg}(?:/(search|duties|matrix|upgrade|history|exports))?$`),
     [...STAFF, 'tenant'], contractPage],
   [new RegExp(`^/tenants/${seg}/events$`), [...STAFF, 'tenant'], eventsPage],
-  [/^\/admin(?:\/(tenants|tokens|audit))?$/, STAFF, adminPage],
+  [new RegExp(`^/tenants/${seg}/people$`), ['admin', 'editor', 'tenant'], tenantPeoplePage],
+  [/^\/admin(?:\/(tenants|people|tokens|audit))?$/, STAFF, adminPage],
 ];
 
 function home() {
@@ -36,6 +38,7 @@ function home() {
 }
 
 function navigation() {
+  setAudience(session.provider ? 'provider' : '');
   const links = [];
   if (session.provider) {
     links.push(['#/matrices', t('nav.matrices'), '/matrices']);
@@ -44,6 +47,7 @@ function navigation() {
   } else if (session.role === 'tenant') {
     links.push(['#/contracts', t('nav.my_contracts'), '/contracts']);
     links.push([`#/tenants/${session.tenant}/events`, t('nav.events'), `/tenants/${session.tenant}/events`]);
+    if (session.canAccept) links.push([`#/tenants/${session.tenant}/people`, t('nav.people'), `/tenants/${session.tenant}/people`]);
   }
   const current = location.hash.slice(1);
   put(document.getElementById('nav'), h('ul', {}, links.map(([href, label, prefix]) =>

@@ -22,11 +22,18 @@ export async function setLanguage(next, remember = false) {
 
 export const language = () => lang;
 
+// Who is reading: "provider" (the provider's staff) or "" (a client). A page about a
+// client's contract says "we must" to the client and "the client must" to the provider:
+// a key with an "@provider" variant takes it when the provider reads.
+let audience = '';
+export function setAudience(a) { audience = a; }
+
 // t('matrices.version', { n: 3 }) is "version 3": the label, with {name} replaced.
 // A key with a ".one" variant takes it for a count of one (in French, also of zero).
 export function t(key, params = {}) {
   const n = params.n;
   const one = typeof n === 'number' && (lang === 'fr' ? n < 2 : n === 1);
+  if (audience && dict[key + '@' + audience]) key += '@' + audience;
   const s = (one && dict[key + '.one']) || dict[key] || key;
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 }
@@ -37,4 +44,13 @@ export function date(iso) {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB',
                           { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+// A day in words: "6 December 2026", "6 décembre 2026" (UTC: the day a record says).
+export function day(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB',
+                              { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }

@@ -6,15 +6,17 @@ import { h, put } from './dom.js';
 import { date, t } from './i18n.js';
 import { session } from './session.js';
 import { announce, go } from './app.js';
+import { peopleTab } from './pages-people.js';
 
 export async function adminPage([tab = 'tenants'], query) {
   const admin = session.role === 'admin';
   if (!admin && tab !== 'tenants') tab = 'tenants';
   const tabs = h('nav', { class: 'tabs', 'aria-label': t('admin.sections') }, h('ul', {},
-    ['tenants', ...(admin ? ['tokens', 'audit'] : [])].map(k =>
+    ['tenants', ...(admin ? ['people', 'tokens', 'audit'] : [])].map(k =>
       h('li', {}, h('a', { href: '#/admin/' + k, 'aria-current': k === tab ? 'page' : null }, t('admin.tab.' + k))))));
   let body;
-  if (tab === 'tokens') body = await tokensTab();
+  if (tab === 'people') body = await peopleTab();
+  else if (tab === 'tokens') body = await tokensTab();
   else if (tab === 'audit') body = await auditTab(query);
   else body = await tenantsTab();
   return h('section', {}, h('h1', {}, t('admin.title')), tabs, body);
@@ -35,17 +37,20 @@ async function tenantsTab() {
   const msg = h('p', { 'aria-live': 'polite', class: 'form-msg' });
   const tid = h('input', { required: true, autocomplete: 'off', spellcheck: 'false' });
   const tname = h('input', { required: true, autocomplete: 'off' });
+  const tdomains = h('input', { autocomplete: 'off', spellcheck: 'false', placeholder: 'acme.example' });
   const tenantForm = h('form', { class: 'card', onsubmit: async e => {
     e.preventDefault();
     if (!slug.test(tid.value)) { msg.textContent = t('admin.bad_id'); tid.focus(); return; }
     try {
-      await api('PUT', path('tenants', tid.value), { body: { name: tname.value } });
+      const domains = tdomains.value.split(',').map(d => d.trim().toLowerCase()).filter(Boolean);
+      await api('PUT', path('tenants', tid.value), { body: { name: tname.value, email_domains: domains } });
       announce(t('admin.tenant_saved', { id: tid.value }));
       go('#/admin/tenants');
     } catch (err) { msg.textContent = err.message; }
   } }, h('h3', {}, t('admin.tenant_new')),
     field('tenant-id', t('admin.tenant_id'), tid, t('admin.id_help')),
     field('tenant-name', t('admin.tenant_name'), tname),
+    field('tenant-domains', t('admin.tenant_domains'), tdomains, t('admin.tenant_domains_help')),
     h('button', { type: 'submit' }, t('admin.save')), msg);
 
   // A contract: tenant, id, matrix, version, options (of that version), party.
@@ -97,8 +102,11 @@ async function tenantsTab() {
     h('h2', {}, t('admin.tenants')),
     tenants.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'list' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('admin.tenant_id')),
-        h('th', { scope: 'col' }, t('admin.tenant_name')), h('th', { scope: 'col' }, t('contracts.title')))),
-      h('tbody', {}, tenants.map(x => h('tr', {}, h('td', {}, x.id), h('td', {}, x.name),
+        h('th', { scope: 'col' }, t('admin.tenant_name')), h('th', { scope: 'col' }, t('admin.tenant_domains')),
+        h('th', { scope: 'col' }, t('contracts.title')))),
+      h('tbody', {}, tenants.map(x => h('tr', { id: 'tenant-' + x.id }, h('td', {}, x.id),
+        h('td', {}, x.name, session.canEdit ? [' ', h('a', { class: 'people-link', href: `#/tenants/${x.id}/people` }, t('admin.people_link'))] : null),
+        h('td', {}, (x.email_domains || []).join(', ') || '–'),
         h('td', {}, contracts.filter(c => c.tenant === x.id).map(c =>
           h('a', { class: 'chip', href: `#/tenants/${c.tenant}/contracts/${c.id}` },
             `${c.id} (${c.matrix} v${c.version})`)))))))) : h('p', { class: 'empty' }, t('admin.no_tenants')),

@@ -4,7 +4,7 @@
 // the others read the diff and a note saying who may accept), exports.
 import { ApiError, api, get, getBlob, path } from './api.js';
 import { debounce, h, put, saveBlob } from './dom.js';
-import { t } from './i18n.js';
+import { day, t } from './i18n.js';
 import { diffView, legend, matrixTable, roleBadges } from './render.js';
 import { session } from './session.js';
 import { announce, go } from './app.js';
@@ -38,7 +38,7 @@ export async function contractsPage() {
           session.role === 'tenant' ? null : h('td', {}, h('a', { href: `#/tenants/${c.tenant}/events` }, t('nav.events')))))))));
 }
 
-const TABS = ['search', 'duties', 'matrix', 'upgrade', 'exports'];
+const TABS = ['search', 'duties', 'matrix', 'upgrade', 'history', 'exports'];
 
 export async function contractPage([tenant, id, tab = 'search'], query) {
   const base = path('tenants', tenant, 'contracts', id);
@@ -60,17 +60,19 @@ export async function contractPage([tenant, id, tab = 'search'], query) {
   else if (tab === 'duties') body = await dutiesTab(base, contract, partyName);
   else if (tab === 'matrix') body = await matrixTab(base, model);
   else if (tab === 'upgrade') body = upgradeTab(base, contract, upgrade, href, tenant);
+  else if (tab === 'history') body = await historyTab(base, contract);
   else body = exportsTab(base, tenant, id);
   // The PDF export: the browser's print of the effective matrix (print stylesheet).
   if (tab === 'matrix' && query && query.get('print')) setTimeout(() => window.print(), 300);
   return h('section', { class: 'contract' },
     session.role === 'tenant' ? null : h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') },
       h('a', { href: '#/contracts' }, t('contracts.title')), ' / ', tenant),
-    h('h1', {}, t('contract.title', { tenant, id })),
+    h('h1', {}, t('contract.title', { tenant: contract.tenant_name || tenant, id })),
     h('p', { class: 'meta' },
       t('contract.meta', { matrix: contract.matrix, version: contract.version, party: partyName(contract.party) }),
       ' ', contract.options.length ? t('contract.with_options', { options: contract.options.join(', ') })
         : t('contract.no_options')),
+    contract.accepted ? h('p', { class: 'accepted', id: 'accepted' }, acceptedLine(contract.accepted)) : null,
     h('p', { class: 'matrix-title', lang: model.language || null }, model.title),
     upgrade && tab !== 'upgrade' ? h('p', { class: 'banner' },
       t('contract.upgrade_banner', { to: upgrade.to }), ' ',
@@ -196,6 +198,38 @@ function upgradeTab(base, contract, upgrade, href, tenant) {
       : h('p', { class: 'muted', id: 'accept-denied' }, t('upgrade.approver_only',
         { tenant: tenant === session.tenant && session.tenantName ? session.tenantName : tenant })),
     out);
+}
+
+// "Accepted by Jeanne Martin (ACME) on 6 December 2026, version 1 → 2."
+function acceptedLine(k) {
+  return t('contract.accepted', { name: k.by.name, org: k.by.organisation || t('contract.provider_org'),
+                                  day: day(k.at), from: k.from, to: k.to });
+}
+
+// The consents to new versions: the evidence a provider attaches to the contract (a page
+// that prints as it reads).
+async function historyTab(base, contract) {
+  const history = await get(base + '/history');
+  const rows = [...history.consents].reverse();
+  return h('section', { 'aria-labelledby': 'history-title', class: 'consents' },
+    h('h2', { id: 'history-title' }, t('consents.title')),
+    h('p', {}, t('consents.current', { id: history.contract, tenant: history.tenant_name,
+                                       matrix: history.matrix, version: history.version })),
+    h('p', { class: 'muted' }, t('consents.explain')),
+    rows.length === 0 ? h('p', { class: 'empty' }, t('consents.empty', { version: contract.version })) :
+      h('div', { class: 'table-wrap' }, h('table', { class: 'list consents' },
+        h('thead', {}, h('tr', {}, ['consents.at', 'consents.versions', 'consents.by', 'consents.identity', 'consents.diff']
+          .map(k => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', {}, rows.map(k => h('tr', {},
+          h('td', {}, h('time', { datetime: k.at }, day(k.at)), h('br'), h('small', {}, k.at)),
+          h('td', {}, `${k.from} → ${k.to}`),
+          h('td', {}, h('strong', {}, k.by.name), ' (', k.by.organisation || t('contract.provider_org'), ')',
+            k.by.email ? [h('br'), k.by.email] : null),
+          h('td', {}, k.by.kind === 'user' ? [h('small', {}, k.by.issuer), h('br'), h('code', {}, k.by.subject)]
+            : h('small', {}, t('consents.token'))),
+          h('td', {}, h('code', { class: 'hash' }, k.diff_sha256))))))),
+    h('div', { class: 'actions no-print' },
+      h('button', { type: 'button', id: 'print-history', onclick: () => window.print() }, t('consents.print'))));
 }
 
 function exportsTab(base, tenant, id) {

@@ -631,6 +631,7 @@ Reply Service::get_contract(const Principal& who, const std::string& tenant,
   const auto c = m_store.get_contract(who, tenant, contract);
   if (!c) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
   ordered_json out = contract_json(*c);
+  if (const auto t = m_store.get_tenant(Principal::system(), tenant)) out["tenant_name"] = t->name;
   // The last consent, when the contract was moved by one.
   const auto consents = m_store.list_consents(who, tenant, contract);
   out["accepted"] = consents.empty() ? ordered_json(nullptr) : consent_json(consents.back());
@@ -868,6 +869,10 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
   consent.by_issuer = who.issuer;
   consent.by_subject = who.subject;
   consent.diff_sha256 = d->sha256;
+  if (who.role == store::Role::tenant) {
+    const auto t = m_store.get_tenant(Principal::system(), tenant);
+    consent.by_org = t ? t->name : tenant;
+  }
   bool moved = false;
   try {
     moved = m_store.upgrade_contract(who, tenant, contract, version, c->version, &consent);
@@ -887,6 +892,9 @@ ordered_json consent_json(const store::Consent& k) {
   if (!k.by_email.empty()) by["email"] = k.by_email;
   if (!k.by_issuer.empty()) by["issuer"] = k.by_issuer;
   if (!k.by_subject.empty()) by["subject"] = k.by_subject;
+  // Which side signed: the client (named as it was then) or the provider's staff.
+  by["side"] = k.by_org.empty() ? "provider" : "client";
+  if (!k.by_org.empty()) by["organisation"] = k.by_org;
   return {{"at", k.at},     {"by", std::move(by)}, {"matrix", k.matrix},
           {"from", k.from}, {"to", k.to},          {"diff_sha256", k.diff_sha256}};
 }
@@ -900,7 +908,9 @@ Reply Service::contract_history(const Principal& who, const std::string& tenant,
   ordered_json consents = ordered_json::array();
   for (const auto& k : m_store.list_consents(who, tenant, contract))
     consents.push_back(consent_json(k));
+  const auto owner = m_store.get_tenant(Principal::system(), tenant);
   return Reply::json({{"tenant", tenant},
+                      {"tenant_name", owner ? owner->name : tenant},
                       {"contract", contract},
                       {"matrix", c->matrix},
                       {"version", c->version},

@@ -116,6 +116,7 @@ CREATE TABLE invitations (
   expires_ms BIGINT NOT NULL, used_by TEXT, used_at TEXT);
 CREATE INDEX invitations_email ON invitations (email);
 ALTER TABLE tokens ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE consents ADD COLUMN by_org TEXT NOT NULL DEFAULT '';
 )sql",
   };
   return list;
@@ -689,10 +690,11 @@ bool Store::upgrade_contract(const Principal& who, const std::string& tenant, co
     if (consent != nullptr) {
       c.query(
           "INSERT INTO consents (tenant, contract, matrix, from_version, to_version, at, "
-          "by_token, by_name, by_email, by_issuer, by_subject, diff_sha256) VALUES (?, ?, ?, ?, "
-          "?, ?, ?, ?, ?, ?, ?, ?)",
+          "by_token, by_name, by_email, by_issuer, by_subject, diff_sha256, by_org) VALUES (?, "
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {tenant, id, matrix, from, version, now_rfc3339(), consent->by_token, consent->by_name,
-           consent->by_email, consent->by_issuer, consent->by_subject, consent->diff_sha256});
+           consent->by_email, consent->by_issuer, consent->by_subject, consent->diff_sha256,
+           consent->by_org});
     }
     audit(c, who, "contract.upgrade",
           tenant + "/" + id + " " + matrix + "@" + std::to_string(from) + "->" +
@@ -709,11 +711,13 @@ std::vector<Consent> Store::list_consents(const Principal& who, const std::strin
     const Value scope = scope_of(who);
     for (const auto& r : c.query(
              "SELECT tenant, contract, matrix, from_version, to_version, at, by_token, by_name, "
-             "by_email, by_issuer, by_subject, diff_sha256 FROM consents WHERE tenant = ? AND "
+             "by_email, by_issuer, by_subject, diff_sha256, by_org FROM consents WHERE tenant = ? "
+             "AND "
              "contract = ? AND (CAST(? AS TEXT) IS NULL OR tenant = CAST(? AS TEXT)) ORDER BY seq",
              {tenant, id, scope, scope})) {
       out.push_back({r.text(0), r.text(1), r.text(2), r.integer(3), r.integer(4), r.text(5),
-                     r.text(6), r.text(7), r.text(8), r.text(9), r.text(10), r.text(11)});
+                     r.text(6), r.text(7), r.text(8), r.text(9), r.text(10), r.text(11),
+                     r.text(12)});
     }
     return out;
   });

@@ -153,6 +153,8 @@ struct Consent {
   std::string by_issuer = {};
   std::string by_subject = {};
   std::string diff_sha256;  // hex SHA-256 of the effective diff's JSON, as shown
+  std::string by_org = {};  // the client's name when one of its people (or tokens) accepted;
+                            // "" for the provider's staff
 };
 
 // A person as their organisation's OpenID Provider names them, with what racine gave them.

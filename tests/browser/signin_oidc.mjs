@@ -156,6 +156,25 @@ try {
     // A write with the cookie: refused without the CSRF header, which the portal sends.
     await page.click('#accept-upgrade');
     await ready(page, '/tenants/acme/contracts/main');
+    // The contract page names who accepted, with her client and the day.
+    const today = new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    assert.equal(await page.textContent('#accepted'), `Accepted by Jeanne Martin (ACME Industries) on ${today}, version 1 → 3.`);
+    assert.equal(await page.textContent('h1'), 'Contract main of ACME Industries');
+    // The history: the evidence to attach to the contract, printable.
+    await open(page, '/tenants/acme/contracts/main/history');
+    const rows = await page.$$eval('table.consents tbody tr', trs => trs.map(tr => [...tr.cells].map(c => c.innerText.replace(/\s+/g, ' ').trim())));
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0][1], '1 → 3');
+    assert.equal(rows[0][2], 'Jeanne Martin (ACME Industries) jeanne@acme.example');
+    assert.match(rows[0][3], new RegExp(`^${op.issuer.replace(/[.]/g, '\\.')} 2d8f4c60-`));
+    assert.match(rows[0][4], /^[0-9a-f]{64}$/);
+    assert.equal(await page.isVisible('#print-history'), true);
+    await axeCheck(page, 'the consents\' history');
+    await page.screenshot({ path: join(work, 'screenshots', 'contract-history-en.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.isVisible('#print-history'), false, 'the print leaves out the buttons');
+    assert.equal(await page.isVisible('#nav'), false);
+    await page.emulateMedia({ media: 'screen' });
     const contract = (await call(admin, 'GET', '/api/v1/tenants/acme/contracts/main')).json;
     assert.equal(contract.version, 3);
     const audit = (await call(admin, 'GET', '/api/v1/audit?tenant=acme')).json;
@@ -214,6 +233,62 @@ try {
     await open(page, '/admin/tenants');
     assert.match(await page.textContent('main table.list'), /ACME Industries/);
     assert.equal(await page.locator('main form').count(), 0, 'no client or contract form');
+    // A client's contract, worded for the provider reading it.
+    await open(page, '/tenants/acme/contracts/main/duties');
+    assert.match(await page.textContent('#duties-title'), /^What the client must do, as /);
+    assert.equal(await page.textContent('nav.tabs a[href$="/duties"]'), 'What the client must do');
+    assert.match(await page.textContent('p.meta'), /the client is the party /);
+  });
+
+  await check('a provider admin signs in at the provider, creates a client with an email domain, sets a person\'s role, invites', async () => {
+    const page = await person();
+    await page.goto(`${base}/#/signin`);
+    await ready(page, '/signin');
+    await page.click('a.issuer:text-is("Sign in with Cloud Temple")');
+    await atProvider(page, 'alice@cloudtemple.example');
+    await ready(page, '/matrices');
+    assert.match(await page.innerText('#whoami'), /^Alice Martin\s+Administrator$/);
+    await open(page, '/admin/tenants');
+    await page.fill('#tenant-id', 'initech');
+    await page.fill('#tenant-name', 'Initech');
+    await page.fill('#tenant-domains', 'Initech.example, initech.fr');
+    await page.click('#tenant-domains ~ button[type=submit], form:has(#tenant-id) button[type=submit]');
+    await page.waitForSelector('#tenant-initech');
+    assert.equal(await page.innerText('#tenant-initech td:nth-child(3)'), 'initech.example, initech.fr');
+    const tenant = (await call(admin, 'GET', '/api/v1/tenants')).json.find(x => x.id === 'initech');
+    assert.deepEqual(tenant.email_domains, ['initech.example', 'initech.fr']);
+    // People: Paul made a responder here, then handed back to his sign-in.
+    await open(page, '/admin/people');
+    const paulRow = page.locator('tr', { has: page.locator('th', { hasText: 'Paul Durand' }) });
+    assert.equal(await paulRow.locator('td').nth(0).innerText(), 'ACME Industries');
+    await paulRow.getByLabel('Role at the client of Paul Durand').selectOption('responder');
+    await paulRow.getByRole('button', { name: 'Save' }).click();
+    await page.waitForSelector('#people-tab tr:has-text("Paul Durand"):has-text("an admin")');
+    const users = (await call(admin, 'GET', '/api/v1/users')).json;
+    const paul = users.find(u => u.email === 'paul@acme.example');
+    assert.deepEqual([paul.tenant_role, paul.assigned_by], ['responder', 'admin']);
+    // Her own row offers no change (no lock-out).
+    const aliceRow = page.locator('tr', { has: page.locator('th', { hasText: 'Alice Martin' }) });
+    assert.equal(await aliceRow.getByRole('button').count(), 0);
+    await axeCheck(page, 'people');
+    await page.screenshot({ path: join(work, 'screenshots', 'admin-people-en.png'), fullPage: true });
+    await page.locator('tr', { has: page.locator('th', { hasText: 'Paul Durand' }) })
+      .getByRole('button', { name: 'Back to their sign-in' }).click();
+    await page.waitForSelector('#people-tab tr:has-text("Paul Durand"):has-text("their sign-in")');
+    // An invitation to ACME, from the client's row.
+    await open(page, '/admin/tenants');
+    await page.click('#tenant-acme a.people-link');
+    await ready(page, '/tenants/acme/people');
+    await page.fill('#invite-email', 'Ines@acme.example');
+    await page.selectOption('#invite-role', 'responder');
+    await page.click('form button[type=submit]');
+    await ready(page, '/tenants/acme/people?invited=ines%40acme.example');
+    assert.equal(await page.textContent('#invite-sent'), 'ines@acme.example is invited.');
+    const cells = await page.$$eval('table.invitations tbody tr td', tds => tds.map(td => td.innerText.trim()));
+    assert.deepEqual(cells.slice(0, 3), ['ines@acme.example', 'Responder', 'Alice Martin']);
+    assert.match(cells[3], /^Open until \d{1,2} \w+ \d{4}$/);
+    await axeCheck(page, 'a client\'s people');
+    await page.screenshot({ path: join(work, 'screenshots', 'tenant-people-en.png'), fullPage: true });
   });
 
   await check('a person with no role here lands on the no-access page', async () => {
