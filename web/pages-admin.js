@@ -55,7 +55,7 @@ async function tenantsTab() {
 
   // A contract: tenant, id, matrix, version, options (of that version), party.
   const cmsg = h('p', { 'aria-live': 'polite', class: 'form-msg' });
-  const ctenant = h('select', {}, tenants.map(x => h('option', { value: x.id }, x.id)));
+  const ctenant = h('select', {}, tenants.map(x => h('option', { value: x.id }, x.name)));
   const cid = h('input', { required: true, autocomplete: 'off', spellcheck: 'false', value: 'main' });
   const cmatrix = h('select', {}, matrices.map(m => h('option', { value: m.id }, m.id)));
   const cversion = h('input', { type: 'number', min: '1', required: true, value: matrices[0] ? String(matrices[0].latest) : '1' });
@@ -117,7 +117,8 @@ async function tokensTab() {
   const [tokens, tenants] = await Promise.all([get('/api/v1/tokens'), get('/api/v1/tenants')]);
   const msg = h('div', { 'aria-live': 'polite', id: 'token-created' });
   const role = h('select', {}, ['tenant', 'viewer', 'editor', 'admin', 'ingest'].map(r => h('option', { value: r }, t('role.name.' + r))));
-  const tenant = h('select', {}, h('option', { value: '' }, '–'), tenants.map(x => h('option', { value: x.id }, x.id)));
+  const tenant = h('select', {}, h('option', { value: '' }, '–'), tenants.map(x => h('option', { value: x.id }, x.name)));
+  const tenantName = id => (tenants.find(x => x.id === id) || { name: id }).name;
   const name = h('input', { required: true, autocomplete: 'off' });
   const form = h('form', { class: 'card', onsubmit: async e => {
     e.preventDefault();
@@ -152,7 +153,7 @@ async function tokensTab() {
         .map(k => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, tokens.map(x => h('tr', { id: 'token-' + x.id, class: x.revoked ? 'revoked' : null },
         h('td', {}, h('code', {}, x.id)), h('td', {}, x.name), h('td', {}, t('role.name.' + x.role)),
-        h('td', {}, x.tenant || '–'), h('td', {}, date(x.created)),
+        h('td', {}, x.tenant ? tenantName(x.tenant) : '–'), h('td', {}, date(x.created), x.by ? [h('br'), h('small', {}, x.by)] : null),
         h('td', {}, x.revoked ? t('tokens.revoked', { at: date(x.revoked) })
           : h('button', { type: 'button', class: 'danger', 'aria-label': t('tokens.revoke_label', { id: x.id, name: x.name }),
             onclick: async () => {

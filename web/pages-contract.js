@@ -11,10 +11,12 @@ import { announce, go } from './app.js';
 
 export async function contractsPage() {
   let rows = [];
+  const names = new Map();
   if (session.role === 'tenant') {
     rows = await get(path('tenants', session.tenant, 'contracts'));
   } else {
     const tenants = await get('/api/v1/tenants');
+    for (const x of tenants) names.set(x.id, x.name);
     const lists = await Promise.all(tenants.map(x => get(path('tenants', x.id, 'contracts'))));
     rows = lists.flat();
   }
@@ -30,7 +32,7 @@ export async function contractsPage() {
           h('th', { scope: 'col' }, t('contracts.options')),
           session.role === 'tenant' ? null : h('th', { scope: 'col' }, t('nav.events')))),
         h('tbody', {}, rows.map(c => h('tr', {},
-          session.role === 'tenant' ? null : h('td', {}, c.tenant),
+          session.role === 'tenant' ? null : h('td', {}, names.get(c.tenant) || c.tenant),
           h('td', {}, h('a', { href: `#/tenants/${c.tenant}/contracts/${c.id}` }, c.id)),
           h('td', {}, c.matrix, ' ', t('matrices.version', { n: c.version })),
           h('td', {}, c.party),
