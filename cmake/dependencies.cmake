@@ -82,3 +82,9 @@ target_link_libraries(racine_dep_curl INTERFACE PkgConfig::CURL)
 pkg_check_modules(RHONABWY REQUIRED IMPORTED_TARGET librhonabwy)
 add_library(racine_dep_rhonabwy INTERFACE)
 target_link_libraries(racine_dep_rhonabwy INTERFACE PkgConfig::RHONABWY)
+
+# Receivers whose request is a template (notify/channels.h): Mustache by kainjow
+# (Debian's libkainjow-mustache-dev, one header).
+find_path(KAINJOW_MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)
+add_library(racine_dep_mustache INTERFACE)
+target_include_directories(racine_dep_mustache SYSTEM INTERFACE ${KAINJOW_MUSTACHE_INCLUDE_DIR})

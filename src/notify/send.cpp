@@ -40,7 +40,11 @@ struct Headers {
   ~Headers() { curl_slist_free_all(list); }
 };
 
-size_t discard(char*, size_t size, size_t n, void*) {
+// The answer's body, kept up to 64 KiB (the rest read and dropped).
+size_t keep_some(char* data, size_t size, size_t n, void* user) {
+  auto* out = static_cast<std::string*>(user);
+  constexpr std::size_t k_max = 64 * 1024;
+  if (out->size() < k_max) out->append(data, std::min(size * n, k_max - out->size()));
   return size * n;
 }
 
@@ -161,8 +165,9 @@ Outcome post(const Webhook& w) {
     return out;
   }
   Headers headers;
-  headers.add("Content-Type: application/json");
+  headers.add("Content-Type: " + one_line(w.content_type));
   headers.add("Idempotency-Key: " + one_line(w.idempotency_key));
+  for (const auto& extra : w.headers) headers.add(one_line(extra));
   if (w.secret) {
     const std::int64_t ts =
         w.timestamp != 0 ? w.timestamp : static_cast<std::int64_t>(std::time(nullptr));
@@ -184,7 +189,9 @@ Outcome post(const Webhook& w) {
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.list);
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, w.body.data());
   curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(w.body.size()));
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+  if (w.method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, w.method.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_some);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &out.response);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_line);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &captured);
   // Through the operator's proxy, which then applies the network's policy; otherwise

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "notify/egress.h"
 
@@ -17,6 +18,7 @@ struct Outcome {
   std::optional<std::int64_t> retry_after_ms;  // a Retry-After the receiver asked for
   std::string error;                           // why it failed, for the event's record
   bool denied = false;                         // the egress policy refused the address dialled
+  std::string response;                        // the answer's body (its first 64 KiB)
 };
 
 struct Webhook {
@@ -31,7 +33,12 @@ struct Webhook {
   // A tenant's receiver: the address dialled must pass this policy (nullptr: the
   // provider's receivers, which follow the operator's network policy only).
   const EgressPolicy* policy = nullptr;
-  std::string proxy;  // an HTTP proxy every webhook goes through ("" : none)
+  std::string proxy;            // an HTTP proxy every webhook goes through ("" : none)
+  std::string method = "POST";  // or PUT, PATCH (a templated receiver's)
+  // Further headers ("Name: value"), already checked (notify/channels.h): a receiver
+  // type's own (a templated receiver's Authorization, say).
+  std::vector<std::string> headers = {};
+  std::string content_type = "application/json";
 };
 
 // The signature header's value for a body sent at `timestamp`: "sha256=" and the hex

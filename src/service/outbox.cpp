@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/escape.h"
+#include "notify/channels.h"
 #include "notify/send.h"
 
 namespace racine::service {
@@ -277,6 +278,53 @@ std::string email_body(const store::Claimed& c, const std::string& ack_base) {
 
 }  // namespace
 
+// The request of a receiver type (notify/channels.h) in place of the generic webhook's
+// body, which `w` holds on entry: the receiver's language, the event's page, and for a
+// template its method, headers and body. `refused` says why nothing can be sent.
+void Outbox::shape_request(const store::Claimed& c, notify::Webhook& w, std::string& refused) {
+  const auto& r = *c.receiver;
+  if (r.type == "webhook") {
+    w.secret = r.secret;
+    return;
+  }
+  const auto options = nlohmann::json::parse(r.options, nullptr, false);
+  notify::Context ctx;
+  ctx.lang = options.is_object() ? options.value("lang", "en") : "en";
+  if (!m_options.public_url.empty())
+    ctx.event_url =
+        m_options.public_url + "/#/tenants/" + c.event.tenant + "/events?event=" + c.event.id;
+  const auto delivery = nlohmann::json::parse(w.body);
+  if (r.type == "slack") {
+    w.body = notify::slack_message(delivery, ctx);
+  } else if (r.type == "mattermost") {
+    w.body = notify::mattermost_message(delivery, ctx);
+  } else if (r.type == "teams") {
+    w.body = notify::teams_message(delivery, ctx);
+  } else if (r.type == "pagerduty") {
+    w.body = notify::pagerduty_event(delivery, r.secret.value_or(""), ctx);
+  } else if (r.type == "template" && options.is_object()) {
+    notify::Template t;
+    t.url = r.target;
+    t.method = options.value("method", "POST");
+    t.body = options.value("body", "");
+    if (options.contains("headers") && options["headers"].is_object())
+      for (const auto& [name, value] : options["headers"].items())
+        if (value.is_string()) t.headers[name] = value.get<std::string>();
+    std::string error;
+    const auto req = notify::render_template(t, delivery, ctx, error);
+    if (!req) {
+      refused = "the receiver's template: " + error;
+      return;
+    }
+    w.method = req->method;
+    w.body = req->body;
+    w.headers = req->headers;
+    w.content_type = req->content_type;
+  } else {
+    refused = "unknown receiver type '" + r.type + "'";
+  }
+}
+
 void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
   auto& store = m_service.store();
   auto& counters = m_service.routing_counters();
@@ -284,17 +332,22 @@ void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
   if (!c.receiver) {
     outcome.error =
         fmt::format("no receiver for party '{}' of tenant '{}'", c.delivery.party, c.event.tenant);
-  } else if (c.receiver->type == "webhook") {
+  } else if (c.receiver->type != "email") {
     notify::Webhook w;
     w.url = c.receiver->target;
     w.body = Service::delivery_body(c, m_options.public_url);
     w.idempotency_key = c.delivery.id;
-    w.secret = c.receiver->secret;
     w.timeout_ms = m_options.timeout_ms;
     w.proxy = m_options.proxy;
     // A tenant's own receiver: the address dialled is checked again (notify/egress.h).
     if (!c.receiver->by_provider) w.policy = &m_service.egress();
-    outcome = notify::post(w);
+    std::string refused;
+    shape_request(c, w, refused);
+    if (!refused.empty()) {
+      outcome.error = refused;
+    } else {
+      outcome = notify::post(w);
+    }
   } else if (c.receiver->type == "email") {
     // A tenant's own email receiver: its domain is checked again at each send, since the
     // provider may have narrowed the tenant's domains since it was saved.

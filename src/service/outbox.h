@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "notify/send.h"
 #include "service/service.h"
 
 namespace racine::service {
@@ -89,6 +90,7 @@ class Outbox {
   void dispatch();
   void sender();
   void send_one(const store::Claimed& c, bool& failed_transport);
+  void shape_request(const store::Claimed& c, notify::Webhook& w, std::string& refused);
   void renew_leases(std::int64_t now);
 
   Service& m_service;

@@ -281,7 +281,7 @@ Reply Service::create_invitation(const Principal& who, const std::string& tenant
   const std::int64_t now = store::now_ms();
   std::size_t open = 0;
   for (const auto& x : m_store.list_invitations(tenant))
-    open += x.used_at || x.expires_ms <= now ? 0 : 1;
+    open += (x.used_at || x.expires_ms <= now) ? 0U : 1U;
   if (open >= 200)
     return Reply::error(Status::too_many, "too_many",
                         "the tenant has 200 open invitations: delete some first");

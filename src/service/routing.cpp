@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "formats/loader.h"
+#include "notify/channels.h"
 #include "route/route.h"
 #include "service/service.h"
 
@@ -132,42 +133,154 @@ ordered_json Service::event_json(const Principal& who, const store::Event& e) {
 
 namespace {}  // namespace
 
+namespace {
+
+constexpr const char* k_receiver_shapes =
+    "a receiver is {\"type\": \"webhook\", \"url\", \"secret\"?}, {\"type\": \"email\", \"to\"}, "
+    "{\"type\": \"slack\"|\"mattermost\"|\"teams\", \"url\"}, {\"type\": \"pagerduty\", "
+    "\"routing_key\", \"url\"?} or {\"type\": \"template\", \"url\", \"method\"?, \"headers\"?, "
+    "\"body\"}, each with \"lang\"?: \"fr\"|\"en\" (docs/routing.md)";
+
+bool http_url(const std::string& u) {
+  return (u.starts_with("http://") || u.starts_with("https://")) && u.size() <= 2048 &&
+         u.find_first_of(" \r\n\t") == std::string::npos;
+}
+
+// What a listing shows of an incoming webhook's URL, which is itself the credential:
+// the scheme and host, the rest masked.
+std::string masked(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto path = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path) + "/...";
+}
+
+}  // namespace
+
+std::optional<Reply> Service::parse_receiver(const json& body, store::Receiver& r) {
+  const auto bad = [](const std::string& code, const std::string& why) {
+    return Reply::error(Status::bad_request, code, why);
+  };
+  if (!body.is_object() || !body.contains("type") || !body["type"].is_string())
+    return bad("bad_request", k_receiver_shapes);
+  r.type = body["type"].get<std::string>();
+  static const std::map<std::string, std::vector<std::string>> keys = {
+      {"webhook", {"url", "secret"}},
+      {"email", {"to"}},
+      {"slack", {"url"}},
+      {"mattermost", {"url"}},
+      {"teams", {"url"}},
+      {"pagerduty", {"routing_key", "url"}},
+      {"template", {"url", "method", "headers", "body"}}};
+  const auto known = keys.find(r.type);
+  if (known == keys.end())
+    return bad("bad_type",
+               "type is one of webhook, email, slack, mattermost, teams, pagerduty, "
+               "template");
+  for (const auto& [k, v] : body.items()) {
+    if (k != "type" && k != "lang" &&
+        std::find(known->second.begin(), known->second.end(), k) == known->second.end())
+      return bad("bad_request", "unknown key '" + k.substr(0, 64) + "' for a " + r.type +
+                                    " receiver: " + k_receiver_shapes);
+  }
+  const auto text = [&](const char* k) -> std::optional<std::string> {
+    if (!body.contains(k) || !body[k].is_string()) return std::nullopt;
+    return body[k].get<std::string>();
+  };
+  json options = json::object();
+  if (body.contains("lang")) {
+    if (body["lang"] != "fr" && body["lang"] != "en")
+      return bad("bad_request", "lang is \"fr\" or \"en\"");
+    options["lang"] = body["lang"];
+  }
+  if (r.type == "email") {
+    const auto to = text("to");
+    if (!to) return bad("bad_request", k_receiver_shapes);
+    r.target = *to;
+    const auto at = r.target.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == r.target.size() || r.target.size() > 254 ||
+        r.target.find_first_of(" \r\n\t<>,;") != std::string::npos)
+      return bad("bad_address", "to must be one email address");
+  } else if (r.type == "pagerduty") {
+    const auto key = text("routing_key");
+    if (!key || key->empty() || key->size() > 64 ||
+        key->find_first_of(" \r\n\t\"\\") != std::string::npos)
+      return bad("bad_request", "routing_key is the integration key of a PagerDuty service");
+    r.secret = *key;
+    r.target = text("url").value_or(notify::k_pagerduty_url);
+    if (!http_url(r.target)) return bad("bad_url", "url must be an http:// or https:// URL");
+  } else {
+    const auto url = text("url");
+    if (!url) return bad("bad_request", k_receiver_shapes);
+    r.target = *url;
+    if (!http_url(r.target)) return bad("bad_url", "url must be an http:// or https:// URL");
+    if (r.type == "webhook" && body.contains("secret")) {
+      if (!body["secret"].is_string() || body["secret"].get<std::string>().empty())
+        return bad("bad_request", "secret is a non-empty string");
+      r.secret = body["secret"].get<std::string>();
+    }
+    if (r.type == "template") {
+      notify::Template t;
+      t.url = r.target;
+      if (body.contains("method")) {
+        if (!body["method"].is_string()) return bad("bad_request", "method is POST, PUT or PATCH");
+        t.method = body["method"].get<std::string>();
+      }
+      if (!text("body")) return bad("bad_request", "body is the request's Mustache template");
+      t.body = *text("body");
+      if (body.contains("headers")) {
+        if (!body["headers"].is_object())
+          return bad("bad_request", "headers is an object of header names to templates");
+        for (const auto& [name, value] : body["headers"].items()) {
+          if (!value.is_string())
+            return bad("bad_request", "headers is an object of header names to templates");
+          t.headers[name] = value.get<std::string>();
+        }
+      }
+      if (auto why = notify::check_template(t)) return bad("bad_template", *why);
+      options["method"] = t.method;
+      options["body"] = t.body;
+      options["headers"] = t.headers;
+    }
+  }
+  r.options = options.dump();
+  return std::nullopt;
+}
+
+ordered_json Service::receiver_json(const store::Receiver& r) {
+  ordered_json j{{"party", r.party}, {"type", r.type}};
+  const auto options = json::parse(r.options, nullptr, false);
+  if (r.type == "email") {
+    j["to"] = r.target;
+  } else if (r.type == "slack" || r.type == "mattermost" || r.type == "teams") {
+    j["url"] = masked(r.target);
+  } else if (r.type == "pagerduty") {
+    j["url"] = r.target;
+    j["routing_key"] = r.secret.has_value();
+  } else {
+    j["url"] = r.target;
+  }
+  if (r.type == "webhook") j["secret"] = r.secret.has_value();
+  if (r.type == "template" && options.is_object()) {
+    j["method"] = options.value("method", "POST");
+    // Header values may hold credentials (Authorization): their names only.
+    ordered_json names = ordered_json::array();
+    if (options.contains("headers") && options["headers"].is_object())
+      for (const auto& [name, value] : options["headers"].items()) names.push_back(name);
+    j["headers"] = names;
+    j["body"] = options.value("body", "");
+  }
+  j["lang"] = options.is_object() ? options.value("lang", "en") : "en";
+  return j;
+}
+
 Reply Service::put_receiver(const Principal& who, const std::string& tenant,
                             const std::string& party, const json& body) {
   if (!valid_party_id(party))
     return Reply::error(Status::bad_request, "bad_id", "the party is a party id of the matrix");
-  const char* shape =
-      "the body must be {\"type\": \"webhook\", \"url\", \"secret\"?} or {\"type\": \"email\", "
-      "\"to\"}";
-  if (!body.is_object() || !body.contains("type") || !body["type"].is_string())
-    return Reply::error(Status::bad_request, "bad_request", shape);
   store::Receiver r;
   r.tenant = tenant;
   r.party = party;
-  r.type = body["type"].get<std::string>();
-  if (r.type == "webhook") {
-    if (!body.contains("url") || !body["url"].is_string())
-      return Reply::error(Status::bad_request, "bad_request", shape);
-    r.target = body["url"].get<std::string>();
-    if (!(r.target.starts_with("http://") || r.target.starts_with("https://")) ||
-        r.target.size() > 2048 || r.target.find_first_of(" \r\n\t") != std::string::npos)
-      return Reply::error(Status::bad_request, "bad_url", "url must be an http:// or https:// URL");
-    if (body.contains("secret")) {
-      if (!body["secret"].is_string() || body["secret"].get<std::string>().empty())
-        return Reply::error(Status::bad_request, "bad_request", "secret is a non-empty string");
-      r.secret = body["secret"].get<std::string>();
-    }
-  } else if (r.type == "email") {
-    if (!body.contains("to") || !body["to"].is_string())
-      return Reply::error(Status::bad_request, "bad_request", shape);
-    r.target = body["to"].get<std::string>();
-    const auto at = r.target.find('@');
-    if (at == std::string::npos || at == 0 || at + 1 == r.target.size() || r.target.size() > 254 ||
-        r.target.find_first_of(" \r\n\t<>,;") != std::string::npos)
-      return Reply::error(Status::bad_request, "bad_address", "to must be one email address");
-  } else {
-    return Reply::error(Status::bad_request, "bad_type", "type is \"webhook\" or \"email\"");
-  }
+  if (auto bad = parse_receiver(body, r)) return *bad;
   const auto owner = tenant.empty() ? std::nullopt : m_store.get_tenant(who, tenant);
   if (!tenant.empty() && !owner)
     return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
@@ -195,7 +308,7 @@ Reply Service::put_receiver(const Principal& who, const std::string& tenant,
   // nor mails anyone outside the domains the provider lists for the tenant. The
   // provider's roles follow the operator's network policy only.
   if (!who.writer()) {
-    if (r.type == "webhook") {
+    if (r.type != "email") {
       const auto verdict = m_egress.check_url(r.target);
       if (verdict.kind == notify::EgressPolicy::Verdict::Kind::denied)
         return Reply::error(Status::forbidden, "egress_denied",
@@ -227,11 +340,8 @@ Reply Service::put_receiver(const Principal& who, const std::string& tenant,
     if (std::string_view(e.what()) == "forbidden") throw;
     return Reply::error(Status::not_found, "not_found", e.what());
   }
-  ordered_json out{{"tenant", tenant.empty() ? ordered_json(nullptr) : ordered_json(tenant)},
-                   {"party", party},
-                   {"type", r.type}};
-  out[r.type == "webhook" ? "url" : "to"] = r.target;
-  if (r.type == "webhook") out["secret"] = r.secret.has_value();
+  ordered_json out{{"tenant", tenant.empty() ? ordered_json(nullptr) : ordered_json(tenant)}};
+  out.update(receiver_json(r));
   return Reply::json(out, created ? Status::created : Status::ok);
 }
 
@@ -247,10 +357,7 @@ Reply Service::list_receivers(const Principal& who, const std::string& tenant) {
   ordered_json out = ordered_json::array();
   for (const auto& r : m_store.list_receivers(who, tenant)) {
     if (!who.provider() && std::find(own.begin(), own.end(), r.party) == own.end()) continue;
-    ordered_json j{{"party", r.party}, {"type", r.type}};
-    j[r.type == "webhook" ? "url" : "to"] = r.target;
-    if (r.type == "webhook") j["secret"] = r.secret.has_value();
-    out.push_back(std::move(j));
+    out.push_back(receiver_json(r));
   }
   return Reply::json(out);
 }

@@ -253,6 +253,11 @@ class Service {
   // scheme://host[:port] of the public URL (what Origin must say on a write by cookie).
   [[nodiscard]] std::string public_origin() const;
 
+  // A receiver's body parsed and checked into `r` (type, target, secret, options), or
+  // the 400 that says why not; what a listing shows of one (secrets as true).
+  static std::optional<Reply> parse_receiver(const nlohmann::json& body, store::Receiver& r);
+  static nlohmann::ordered_json receiver_json(const store::Receiver& r);
+
   // GET /api/v1/users (admin): the people who signed in, with their roles.
   Reply list_users(const store::Principal& who);
   // PATCH /api/v1/users/{id} (admin): {"role"?, "tenant"?, "tenant_role"?, "disabled"?,

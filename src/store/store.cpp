@@ -117,6 +117,7 @@ CREATE TABLE invitations (
 CREATE INDEX invitations_email ON invitations (email);
 ALTER TABLE tokens ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE consents ADD COLUMN by_org TEXT NOT NULL DEFAULT '';
+ALTER TABLE receivers ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
 )sql",
   };
   return list;
@@ -858,12 +859,12 @@ bool Store::put_receiver(const Principal& who, const Receiver& r) {
              .empty();
     const std::string now = now_rfc3339();
     c.query(
-        "INSERT INTO receivers (tenant, party, type, target, secret, updated_at, by_provider) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, party) DO UPDATE SET type = ?, "
-        "target = ?, secret = ?, updated_at = ?, by_provider = ?",
+        "INSERT INTO receivers (tenant, party, type, target, secret, updated_at, by_provider, "
+        "options) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, party) DO UPDATE SET type "
+        "= ?, target = ?, secret = ?, updated_at = ?, by_provider = ?, options = ?",
         {r.tenant, r.party, r.type, r.target, opt_value(r.secret), now,
-         std::int64_t{who.writer() ? 1 : 0}, r.type, r.target, opt_value(r.secret), now,
-         std::int64_t{who.writer() ? 1 : 0}});
+         std::int64_t{who.writer() ? 1 : 0}, r.options, r.type, r.target, opt_value(r.secret), now,
+         std::int64_t{who.writer() ? 1 : 0}, r.options});
     audit(c, who, exists ? "receiver.update" : "receiver.create",
           (r.tenant.empty() ? std::string("*") : r.tenant) + "/" + r.party + " " + r.type,
           r.tenant.empty() ? std::nullopt : std::optional<std::string>(r.tenant));
@@ -876,10 +877,11 @@ std::vector<Receiver> Store::list_receivers(const Principal& who, const std::str
     std::vector<Receiver> out;
     if (!who.provider() && (tenant.empty() || who.tenant != tenant)) return out;
     for (const auto& r :
-         c.query("SELECT tenant, party, type, target, secret, by_provider FROM receivers WHERE "
-                 "tenant = ? ORDER BY party",
+         c.query("SELECT tenant, party, type, target, secret, by_provider, options FROM "
+                 "receivers WHERE tenant = ? ORDER BY party",
                  {tenant})) {
-      out.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.opt(4), r.integer(5) != 0});
+      out.push_back(
+          {r.text(0), r.text(1), r.text(2), r.text(3), r.opt(4), r.integer(5) != 0, r.text(6)});
     }
     return out;
   });
@@ -1028,12 +1030,12 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
       if (ev.empty()) continue;
       cl.event = event_of(ev[0]);
       const Rows rc = c.query(
-          "SELECT tenant, party, type, target, secret, by_provider FROM receivers WHERE party = ? "
-          "AND (tenant = ? OR tenant = '') ORDER BY tenant DESC LIMIT 1",
+          "SELECT tenant, party, type, target, secret, by_provider, options FROM receivers WHERE "
+          "party = ? AND (tenant = ? OR tenant = '') ORDER BY tenant DESC LIMIT 1",
           {cl.delivery.party, cl.event.tenant});
       if (!rc.empty())
-        cl.receiver = Receiver{rc[0].text(0), rc[0].text(1), rc[0].text(2),
-                               rc[0].text(3), rc[0].opt(4),  rc[0].integer(5) != 0};
+        cl.receiver = Receiver{rc[0].text(0), rc[0].text(1),         rc[0].text(2), rc[0].text(3),
+                               rc[0].opt(4),  rc[0].integer(5) != 0, rc[0].text(6)};
       out.push_back(std::move(cl));
     }
     // Oldest first, as the ranking chose them (RETURNING keeps no order).

@@ -214,14 +214,17 @@ struct LoginAttempt {
 
 // Where deliveries for a party go: a tenant's own, or the provider-wide default (tenant "").
 struct Receiver {
-  std::string tenant;                 // "" for the provider-wide default
-  std::string party;                  // the party's id in the matrix
-  std::string type;                   // "webhook" or "email"
-  std::string target;                 // the URL or the address
-  std::optional<std::string> secret;  // webhooks: the HMAC key
+  std::string tenant;  // "" for the provider-wide default
+  std::string party;   // the party's id in the matrix
+  std::string type;    // webhook, email, slack, mattermost, teams, pagerduty, template
+  std::string target;  // the URL (PagerDuty's Events API for pagerduty) or the address
+  std::optional<std::string> secret;  // webhook: the HMAC key; pagerduty: the routing key
   // Set by a provider's role (admin, editor): follows the operator's network policy
   // only; a tenant's own receiver is held to the egress policy (notify/egress.h).
   bool by_provider = true;
+  // The rest of the type's settings, as JSON: "lang" for all; a template's "method",
+  // "headers" and "body".
+  std::string options = "{}";
 };
 
 // A delivery to create with an event: to whom, in which role, saying what, when.

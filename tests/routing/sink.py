@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""A webhook receiver for the routing tests: records every POST it gets as one JSON line
-(path, headers that matter, body) in OUT, and answers as told.
+"""A webhook receiver for the routing tests: records every POST, PUT or PATCH it gets as one
+JSON line (method, path, headers, body) in OUT, and answers as told.
 
 usage: sink.py PORT_FILE OUT [--status CODE] [--fail-first N] [--retry-after S] [--delay S]
                [--arrivals FILE]
@@ -56,6 +56,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "signature": self.headers.get("X-Racine-Signature"),
             "timestamp": self.headers.get("X-Racine-Timestamp"),
             "content_type": self.headers.get("Content-Type"),
+            "method": self.command,
+            "headers": {k.lower(): v for k, v in self.headers.items()},
             "body": body.decode("utf-8", "replace"),
         }
         with lock, open(opts.out, "a", encoding="utf-8") as f:
@@ -65,6 +67,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Retry-After", opts.retry_after)
         self.send_header("Content-Length", "0")
         self.end_headers()
+
+    do_PUT = do_POST
+    do_PATCH = do_POST
 
     def log_message(self, *a):
         pass

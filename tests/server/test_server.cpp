@@ -289,7 +289,10 @@ TEST_P(ServerTest, ContractFlow) {
   const auto moved = json::parse(accepted.body);
   EXPECT_EQ(moved["version"], 2);
   // Named consent: who, from and to, the diff's hash; the history is the evidence.
-  EXPECT_EQ(moved["accepted"]["by"].dump(), R"({"kind":"token","name":"tenant for tests"})");
+  // A client's token: the client's side, named as the client was then.
+  EXPECT_EQ(
+      moved["accepted"]["by"].dump(),
+      R"({"kind":"token","name":"tenant for tests","organisation":"acme corp","side":"client"})");
   EXPECT_EQ(moved["accepted"]["from"], 1);
   EXPECT_EQ(moved["accepted"]["to"], 2);
   EXPECT_EQ(moved["accepted"]["diff_sha256"], shown);

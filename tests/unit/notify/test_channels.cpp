@@ -1,0 +1,198 @@
+// What each receiver type sends (notify/channels.h), without a network: the vendors'
+// documented shapes, the language, and what a hostile alert cannot do to a message
+// (links, mentions, lines of racine's own, a JSON field of a templated request).
+#include <gtest/gtest.h>
+
+#include "notify/channels.h"
+
+namespace racine::notify {
+namespace {
+
+using nlohmann::json;
+
+json delivery(const std::string& kind = "firing",
+              json labels = {{"alertname", "KubePodCrashLooping"}},
+              json annotations = {{"summary", "Pod shop/web restarts"}}) {
+  return {{"racine", 1},
+          {"kind", kind},
+          {"delivery", "dlv-1"},
+          {"event", "evt-1"},
+          {"tenant", "acme"},
+          {"contract", "main"},
+          {"party", "Client"},
+          {"role", kind == "escalation" ? "A"
+                   : kind == "informed" ? "I"
+                                        : "R"},
+          {"activity",
+           {{"id", "gerer-les-alertes-liees-aux-applications"},
+            {"title", "Gérer les alertes liées aux applications"},
+            {"section", "Surveillance et performance"}}},
+          {"gray_zone", false},
+          {"alert",
+           {{"fingerprint", "a1"},
+            {"status", kind == "resolved" ? "resolved" : "firing"},
+            {"labels", std::move(labels)},
+            {"annotations", std::move(annotations)},
+            {"startsAt", "2026-11-30T10:00:00Z"},
+            {"endsAt", "0001-01-01T00:00:00Z"},
+            {"generatorURL", "http://prometheus.example/graph"}}},
+          {"ack_url", "https://racine.example/api/v1/tenants/acme/events/evt-1/ack"}};
+}
+
+const Context k_en{"en", "https://racine.example/#/tenants/acme/events?event=evt-1"};
+const Context k_fr{"fr", "https://racine.example/#/tenants/acme/events?event=evt-1"};
+
+TEST(Channels, SlackIsTextAndBlocks) {
+  const auto m = json::parse(slack_message(delivery(), k_en));
+  EXPECT_EQ(m["text"],
+            "Firing: KubePodCrashLooping: Gérer les alertes liées aux applications (acme/main)");
+  ASSERT_EQ(m["blocks"].size(), 4U);
+  EXPECT_EQ(m["blocks"][0]["type"], "header");
+  EXPECT_EQ(m["blocks"][0]["text"]["type"], "plain_text");
+  EXPECT_EQ(m["blocks"][1]["fields"][0]["text"], "*Party*\nClient (Responsible)");
+  EXPECT_EQ(m["blocks"][2]["text"]["text"], "Pod shop/web restarts");
+  const auto& buttons = m["blocks"][3]["elements"];
+  ASSERT_EQ(buttons.size(), 2U);
+  EXPECT_EQ(buttons[0]["text"]["text"], "Open in racine");
+  EXPECT_EQ(buttons[0]["url"], k_en.event_url);
+  EXPECT_EQ(buttons[1]["text"]["text"], "Source");
+}
+
+TEST(Channels, AnAlertCannotLinkOrMention) {
+  const json hostile = {{"summary", "<!channel> see <https://evil.example|your bank> & @all"},
+                        {"runbook_url", "javascript:alert(1)"}};
+  const auto d =
+      delivery("firing", {{"alertname", "X\nAcknowledge: https://evil.example"}}, hostile);
+  const auto slack = json::parse(slack_message(d, k_en));
+  EXPECT_EQ(slack["blocks"][2]["text"]["text"],
+            "&lt;!channel&gt; see &lt;https://evil.example|your bank&gt; &amp; @all");
+  EXPECT_EQ(slack["text"].get<std::string>().find('\n'), std::string::npos);
+  // A runbook that is not an http(s) URL is not a button.
+  for (const auto& b : slack["blocks"][3]["elements"]) EXPECT_NE(b["text"]["text"], "Runbook");
+  const auto mm = json::parse(mattermost_message(d, k_en))["text"].get<std::string>();
+  EXPECT_NE(mm.find("\\<\\!channel\\> see \\<https://evil.example\\|your bank\\> & @\u200ball"),
+            std::string::npos)
+      << mm;
+  EXPECT_EQ(mm.find("[Runbook]"), std::string::npos);
+  const auto teams = json::parse(teams_message(d, k_en));
+  const auto& card = teams["attachments"][0]["content"];
+  EXPECT_EQ(card["body"][2]["text"],
+            "\\<\\!channel\\> see \\<https://evil.example\\|your bank\\> & @\u200ball");
+}
+
+TEST(Channels, MattermostInFrench) {
+  const auto text = json::parse(mattermost_message(delivery(), k_fr))["text"].get<std::string>();
+  EXPECT_EQ(text.substr(0, text.find('\n')),
+            "#### Déclenchée: KubePodCrashLooping: Gérer les alertes liées aux applications "
+            "\\(acme/main\\)");
+  EXPECT_NE(text.find("- **Partie**: Client \\(Responsable\\)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("[Ouvrir dans racine](" + k_fr.event_url + ")"), std::string::npos);
+}
+
+TEST(Channels, TeamsIsAnAdaptiveCardMessage) {
+  const auto m = json::parse(teams_message(delivery("resolved"), k_en));
+  EXPECT_EQ(m["type"], "message");
+  ASSERT_EQ(m["attachments"].size(), 1U);
+  EXPECT_EQ(m["attachments"][0]["contentType"], "application/vnd.microsoft.card.adaptive");
+  const auto& card = m["attachments"][0]["content"];
+  EXPECT_EQ(card["type"], "AdaptiveCard");
+  EXPECT_EQ(card["version"], "1.4");
+  EXPECT_EQ(card["body"][0]["color"], "Good");
+  EXPECT_EQ(card["body"][1]["type"], "FactSet");
+  EXPECT_EQ(card["actions"][0]["type"], "Action.OpenUrl");
+}
+
+TEST(Channels, PagerDutyTriggersAndResolvesOneIncidentPerEventAndParty) {
+  const auto t = json::parse(pagerduty_event(
+      delivery("firing", {{"alertname", "A"}, {"severity", "Warning"}}), "KEY", k_en));
+  EXPECT_EQ(t["routing_key"], "KEY");
+  EXPECT_EQ(t["event_action"], "trigger");
+  EXPECT_EQ(t["dedup_key"], "racine/acme/evt-1/Client");
+  EXPECT_EQ(t["payload"]["severity"], "warning");
+  EXPECT_EQ(t["payload"]["source"], "acme/main");
+  EXPECT_EQ(t["payload"]["timestamp"], "2026-11-30T10:00:00Z");
+  EXPECT_EQ(t["payload"]["component"], "gerer-les-alertes-liees-aux-applications");
+  EXPECT_EQ(t["payload"]["class"], "A");
+  EXPECT_EQ(t["client"], "racine");
+  EXPECT_EQ(t["links"][0]["href"], k_en.event_url);
+  const auto r = json::parse(pagerduty_event(delivery("resolved"), "KEY", k_en));
+  EXPECT_EQ(r, json({{"routing_key", "KEY"},
+                     {"event_action", "resolve"},
+                     {"dedup_key", "racine/acme/evt-1/Client"}}));
+  // Severities: the alert's own, an unknown one as error, an informed party's as info.
+  EXPECT_EQ(json::parse(pagerduty_event(delivery("firing", {{"severity", "critical"}}), "K",
+                                        k_en))["payload"]["severity"],
+            "critical");
+  EXPECT_EQ(json::parse(pagerduty_event(delivery("firing", {{"severity", "p3"}}), "K",
+                                        k_en))["payload"]["severity"],
+            "error");
+  EXPECT_EQ(json::parse(pagerduty_event(delivery("informed", {{"severity", "critical"}}), "K",
+                                        k_en))["payload"]["severity"],
+            "info");
+}
+
+TEST(Channels, TemplatesEscapeValuesForJson) {
+  Template t;
+  t.url = "https://desk.example/api/tickets";
+  t.body =
+      R"({"subject": "{{title}}", "queue": "{{party}}", "text": "{{alert.annotations.summary}}",)"
+      R"( "firing": {{#is_firing}}true{{/is_firing}}{{^is_firing}}false{{/is_firing}}})";
+  t.headers = {{"Authorization", "Bearer {{tenant}}-token"},
+               {"X-Alert", "{{alert.labels.alertname}}"}};
+  ASSERT_EQ(check_template(t), std::nullopt);
+  const auto d = delivery("firing", {{"alertname", "A\r\nX-Evil: 1"}},
+                          {{"summary", R"(", "priority": "1", "x": ")"}});
+  std::string error;
+  const auto r = render_template(t, d, k_en, error);
+  ASSERT_TRUE(r) << error;
+  const auto body = json::parse(r->body);  // still one JSON document
+  EXPECT_EQ(body["text"], R"(", "priority": "1", "x": ")");
+  EXPECT_FALSE(body.contains("priority"));
+  EXPECT_EQ(body["queue"], "Client");
+  EXPECT_EQ(body["firing"], true);
+  EXPECT_EQ(r->headers, (std::vector<std::string>{"Authorization: Bearer acme-token",
+                                                  "X-Alert: A  X-Evil: 1"}));
+}
+
+TEST(Channels, TemplatesThatCouldEscapeAreRefusedOnSave) {
+  const auto why = [](Template t) { return check_template(t).value_or("accepted"); };
+  Template t;
+  t.url = "https://desk.example/";
+  t.body = "{{{alert.labels.alertname}}}";
+  EXPECT_EQ(why(t),
+            "body: {{{...}}}, {{&...}} and {{=...=}} are not allowed (every value is escaped)");
+  t.body = "{{ & title}}";
+  EXPECT_NE(why(t), "accepted");
+  t.body = "{{=<% %>=}}<%{title}%>";
+  EXPECT_NE(why(t), "accepted");
+  t.body = "{{#open}}";
+  EXPECT_NE(why(t).find("body: "), std::string::npos);
+  t.body = "{}";
+  t.method = "GET";
+  EXPECT_EQ(why(t), "method is POST, PUT or PATCH");
+  t.method = "PUT";
+  t.headers = {{"Host", "evil.example"}};
+  EXPECT_EQ(why(t), "header 'Host' is set by racine");
+  t.headers = {{"Bad Name", "x"}};
+  EXPECT_EQ(why(t), "header 'Bad Name': not a header name");
+  t.headers = {};
+  t.body = std::string(16 * 1024 + 1, 'x');
+  EXPECT_EQ(why(t), "body: a template of at most 16 KiB");
+}
+
+TEST(Channels, ATemplateRendersToAtMostOneMebibyte) {
+  Template t;
+  t.url = "https://desk.example/";
+  std::string many;
+  for (int i = 0; i < 400; ++i) many += "{{alert.annotations.summary}}";
+  t.body = many;
+  ASSERT_EQ(check_template(t), std::nullopt);
+  std::string error;
+  const auto r = render_template(t, delivery("firing", {}, {{"summary", std::string(4000, 'x')}}),
+                                 k_en, error);
+  EXPECT_FALSE(r);
+  EXPECT_EQ(error, "the template renders to more than 1 MiB");
+}
+
+}  // namespace
+}  // namespace racine::notify
