@@ -137,6 +137,6 @@ npm_ci() {
     exit 1
   fi
 }
-for tool in sarif-multitool ajv playwright axe openapi oidc-provider; do npm_ci "$tool"; done
+for tool in sarif-multitool ajv playwright axe openapi oidc-provider adaptivecards; do npm_ci "$tool"; done
 # The multitool's postinstall, without running the package's script.
 chmod u+x "$root/.cache/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
