@@ -1,0 +1,424 @@
+// The store's alert routing (docs/routing.md): receivers, events and their deliveries
+// (the outbox's claims, leases, outcomes and pruning), maintenance windows.
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "store/internal.h"
+#include "store/store.h"
+
+namespace racine::store {
+
+using namespace detail;
+
+// --- routing ---
+
+namespace {
+
+constexpr const char* k_event_columns =
+    "id, tenant, contract, fingerprint, status, starts_at, ends_at, generator_url, labels, "
+    "annotations, activity, gray_zone, acknowledged_at, acknowledged_by, created_at, last_seen, "
+    "repeats";
+
+Event event_of(const Row& r) {
+  Event e;
+  e.id = r.text(0);
+  e.tenant = r.text(1);
+  e.contract = r.text(2);
+  e.fingerprint = r.text(3);
+  e.status = r.text(4);
+  e.starts_at = r.text(5);
+  e.ends_at = r.text(6);
+  e.generator_url = r.text(7);
+  e.labels = r.text(8);
+  e.annotations = r.text(9);
+  e.activity = r.opt(10);
+  e.gray_zone = r.integer(11) != 0;
+  e.acknowledged_at = r.opt(12);
+  e.acknowledged_by = r.opt(13);
+  e.created = r.text(14);
+  e.last_seen = r.text(15);
+  e.repeats = r.integer(16);
+  return e;
+}
+
+constexpr const char* k_delivery_columns =
+    "id, party, party_name, role, kind, state, attempts, due_ms, created_ms, last_error, sent_at";
+
+DeliveryInfo delivery_of(const Row& r) {
+  DeliveryInfo d;
+  d.id = r.text(0);
+  d.party = r.text(1);
+  d.party_name = r.text(2);
+  d.role = r.text(3);
+  d.kind = r.text(4);
+  d.state = r.text(5);
+  d.attempts = r.integer(6);
+  d.due_ms = r.integer(7);
+  d.created_ms = r.integer(8);
+  d.last_error = r.opt(9);
+  d.sent_at = r.opt(10);
+  return d;
+}
+
+void load_deliveries(Connection& c, Event& e);
+
+// The event `id` of `tenant` with its deliveries, or nullopt.
+std::optional<Event> read_event(Connection& c, const std::string& tenant, const std::string& id) {
+  const Rows rows =
+      c.query(std::string("SELECT ") + k_event_columns + " FROM events WHERE tenant = ? AND id = ?",
+              {tenant, id});
+  if (rows.empty()) return std::nullopt;
+  Event e = event_of(rows[0]);
+  load_deliveries(c, e);
+  return e;
+}
+
+void load_deliveries(Connection& c, Event& e) {
+  for (const auto& r : c.query(std::string("SELECT ") + k_delivery_columns +
+                                   " FROM deliveries WHERE event = ? ORDER BY created_ms, kind, "
+                                   "party, id",
+                               {e.id})) {
+    e.deliveries.push_back(delivery_of(r));
+  }
+}
+
+std::size_t insert_deliveries(Connection& c, const std::string& event, const std::string& tenant,
+                              const std::vector<NewDelivery>& list, std::int64_t now) {
+  for (const auto& d : list) {
+    c.query(
+        "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
+        "attempts, due_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+        {long_random_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind,
+         std::max(d.due_ms, now), now});
+  }
+  return list.size();
+}
+
+void cancel_escalations(Connection& c, const std::string& event) {
+  c.query(
+      "UPDATE deliveries SET state = 'cancelled' WHERE event = ? AND kind = 'escalation' AND "
+      "state = 'pending'",
+      {event});
+}
+
+}  // namespace
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool Store::put_receiver(const Principal& who, const Receiver& r) {
+  return m_pool->run(true, [&](Connection& c) {
+    if (r.tenant.empty() ? !who.writer()
+                         : (!who.writer() && (who.role != Role::tenant || who.tenant != r.tenant)))
+      throw Error("forbidden", false);
+    if (!r.tenant.empty() && c.query("SELECT 1 FROM tenants WHERE id = ?", {r.tenant}).empty())
+      throw Error("no tenant '" + r.tenant + "'", false);
+    const bool exists =
+        !c.query("SELECT 1 FROM receivers WHERE tenant = ? AND party = ?", {r.tenant, r.party})
+             .empty();
+    const std::string now = now_rfc3339();
+    c.query(
+        "INSERT INTO receivers (tenant, party, type, target, secret, updated_at, by_provider, "
+        "options) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, party) DO UPDATE SET type "
+        "= ?, target = ?, secret = ?, updated_at = ?, by_provider = ?, options = ?",
+        {r.tenant, r.party, r.type, r.target, opt_value(r.secret), now,
+         std::int64_t{who.writer() ? 1 : 0}, r.options, r.type, r.target, opt_value(r.secret), now,
+         std::int64_t{who.writer() ? 1 : 0}, r.options});
+    audit(c, who, exists ? "receiver.update" : "receiver.create",
+          (r.tenant.empty() ? std::string("*") : r.tenant) + "/" + r.party + " " + r.type,
+          r.tenant.empty() ? std::nullopt : std::optional<std::string>(r.tenant));
+    return !exists;
+  });
+}
+
+std::vector<Receiver> Store::list_receivers(const Principal& who, const std::string& tenant) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<Receiver> out;
+    if (!who.provider() && (tenant.empty() || who.tenant != tenant)) return out;
+    for (const auto& r :
+         c.query("SELECT tenant, party, type, target, secret, by_provider, options FROM "
+                 "receivers WHERE tenant = ? ORDER BY party",
+                 {tenant})) {
+      out.push_back(
+          {r.text(0), r.text(1), r.text(2), r.text(3), r.opt(4), r.integer(5) != 0, r.text(6)});
+    }
+    return out;
+  });
+}
+
+std::optional<std::vector<Recorded>> Store::record_alerts(
+    const Principal& who, const std::string& tenant, const std::string& contract,
+    const std::vector<IncomingAlert>& alerts) {
+  if (!who.writer() && who.tenant != tenant) return std::nullopt;
+  return m_pool->run(true, [&](Connection& c) -> std::optional<std::vector<Recorded>> {
+    if (c.query("SELECT 1 FROM contracts WHERE tenant = ? AND id = ?", {tenant, contract}).empty())
+      return std::nullopt;
+    std::vector<Recorded> out;
+    const std::string now = now_rfc3339();
+    const std::int64_t ms = now_ms();
+    for (const auto& a : alerts) {
+      Recorded rec;
+      const bool resolved = a.status == "resolved";
+      const std::string id = long_random_id("evt-");
+      // A new occurrence: the unique key makes a concurrent duplicate (an HA pair
+      // posting to two instances) wait for this transaction, then insert nothing.
+      const Rows inserted = c.query(
+          "INSERT INTO events (id, tenant, contract, fingerprint, status, starts_at, ends_at, "
+          "generator_url, labels, annotations, activity, gray_zone, created_at, last_seen, "
+          "repeats, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON "
+          "CONFLICT (tenant, fingerprint, starts_at) DO NOTHING RETURNING id",
+          {id, tenant, contract, a.fingerprint, a.status, a.starts_at, a.ends_at, a.generator_url,
+           a.labels, a.annotations, opt_value(a.activity),
+           static_cast<std::int64_t>(a.activity ? 0 : 1), now, now, ms});
+      if (!inserted.empty()) {
+        rec.event = id;
+        rec.outcome = Recorded::Outcome::created;
+        rec.deliveries =
+            insert_deliveries(c, id, tenant, resolved ? a.on_resolved : a.on_firing, ms);
+        out.push_back(std::move(rec));
+        continue;
+      }
+      const Rows existing = c.query(
+          "SELECT id, status FROM events WHERE tenant = ? AND fingerprint = ? AND starts_at = ?",
+          {tenant, a.fingerprint, a.starts_at});
+      rec.event = existing.at(0).text(0);
+      // firing -> resolved once; anything else is a repeat (a resolved event never fires
+      // again: Alertmanager gives a new firing a new startsAt).
+      const Rows moved =
+          resolved ? c.query(
+                         "UPDATE events SET status = 'resolved', ends_at = ?, last_seen = ? WHERE "
+                         "id = ? AND status = 'firing' RETURNING id",
+                         {a.ends_at, now, rec.event})
+                   : Rows{};
+      if (!moved.empty()) {
+        rec.outcome = Recorded::Outcome::resolved;
+        cancel_escalations(c, rec.event);
+        rec.deliveries = insert_deliveries(c, rec.event, tenant, a.on_resolved, ms);
+      } else {
+        rec.outcome = Recorded::Outcome::repeat;
+        c.query("UPDATE events SET last_seen = ?, repeats = repeats + 1 WHERE id = ?",
+                {now, rec.event});
+      }
+      out.push_back(std::move(rec));
+    }
+    return out;
+  });
+}
+
+std::vector<Event> Store::list_events(const Principal& who, const std::string& tenant,
+                                      const std::string& status, std::size_t limit) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<Event> out;
+    if (!who.provider() && who.tenant != tenant) return out;
+    for (const auto& r : c.query(
+             std::string("SELECT ") + k_event_columns +
+                 " FROM events WHERE tenant = ? AND (CAST(? AS TEXT) = '' OR status = CAST(? AS "
+                 "TEXT)) "
+                 "ORDER BY seq DESC LIMIT ?",
+             {tenant, status, status, static_cast<std::int64_t>(limit)})) {
+      out.push_back(event_of(r));
+    }
+    for (auto& e : out) load_deliveries(c, e);
+    return out;
+  });
+}
+
+std::optional<Event> Store::get_event(const Principal& who, const std::string& tenant,
+                                      const std::string& id) {
+  return m_pool->run(false, [&](Connection& c) -> std::optional<Event> {
+    if (!who.provider() && who.tenant != tenant) return std::nullopt;
+    return read_event(c, tenant, id);
+  });
+}
+
+std::optional<Event> Store::acknowledge(const Principal& who, const std::string& tenant,
+                                        const std::string& id) {
+  if (!who.writer() && (who.role != Role::tenant || who.tenant != tenant)) return std::nullopt;
+  return m_pool->run(true, [&](Connection& c) -> std::optional<Event> {
+    const Rows acked = c.query(
+        "UPDATE events SET acknowledged_at = ?, acknowledged_by = ? WHERE tenant = ? AND id = ? "
+        "AND acknowledged_at IS NULL RETURNING id",
+        {now_rfc3339(), who.token, tenant, id});
+    if (!acked.empty()) {
+      cancel_escalations(c, id);
+      audit(c, who, "event.ack", tenant + "/" + id, tenant);
+    }
+    return read_event(c, tenant, id);
+  });
+}
+
+std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t lease_ms,
+                                             std::size_t limit, std::size_t per_receiver,
+                                             const std::vector<std::string>& skip) {
+  return m_pool->run(true, [&](Connection& c) {
+    std::vector<Claimed> out;
+    // Fair: every receiver's (tenant/party) deliveries ranked by age, then the first of
+    // each before the second of any. In order per event and party: a delivery waits
+    // while an older one of its event to the same party is pending (a "resolved" never
+    // overtakes its "firing"). One statement: on PostgreSQL two instances may
+    // pick the same rows, but the UPDATE re-checks "due" on each row it locks, so the
+    // second finds them leased and skips them.
+    std::string skipped;
+    std::vector<Value> params = {now + lease_ms, now};
+    for (const auto& g : skip) {
+      skipped += skipped.empty() ? "?" : ", ?";
+      params.emplace_back(g);
+    }
+    params.emplace_back(static_cast<std::int64_t>(per_receiver));
+    params.emplace_back(static_cast<std::int64_t>(limit));
+    params.emplace_back(now);
+    const Rows due = c.query(
+        std::string("UPDATE deliveries SET due_ms = ? WHERE id IN (SELECT id FROM (SELECT id, "
+                    "due_ms, ROW_NUMBER() OVER (PARTITION BY tenant, party ORDER BY due_ms, id) "
+                    "AS place FROM deliveries d WHERE state = 'pending' AND due_ms <= ? AND NOT "
+                    "EXISTS (SELECT 1 FROM deliveries e WHERE e.event = d.event AND e.party = "
+                    "d.party AND e.state = 'pending' AND e.created_ms < d.created_ms)") +
+            (skipped.empty() ? "" : " AND (tenant || '/' || party) NOT IN (" + skipped + ")") +
+            ") AS ranked WHERE place <= ? ORDER BY place, due_ms LIMIT ?) AND state = 'pending' "
+            "AND "
+            "due_ms <= ? RETURNING " +
+            k_delivery_columns + ", event",
+        params);
+    for (const auto& r : due) {
+      Claimed cl;
+      cl.delivery = delivery_of(r);
+      cl.delivery.due_ms = now;  // as it was due (the row now holds the lease's end)
+      const std::string event = r.text(11);
+      const Rows ev =
+          c.query(std::string("SELECT ") + k_event_columns + " FROM events WHERE id = ?", {event});
+      if (ev.empty()) continue;
+      cl.event = event_of(ev[0]);
+      const Rows rc = c.query(
+          "SELECT tenant, party, type, target, secret, by_provider, options FROM receivers WHERE "
+          "party = ? AND (tenant = ? OR tenant = '') ORDER BY tenant DESC LIMIT 1",
+          {cl.delivery.party, cl.event.tenant});
+      if (!rc.empty())
+        cl.receiver = Receiver{rc[0].text(0), rc[0].text(1),         rc[0].text(2), rc[0].text(3),
+                               rc[0].opt(4),  rc[0].integer(5) != 0, rc[0].text(6)};
+      out.push_back(std::move(cl));
+    }
+    // Oldest first, as the ranking chose them (RETURNING keeps no order).
+    std::stable_sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) {
+      return a.delivery.created_ms < b.delivery.created_ms;
+    });
+    return out;
+  });
+}
+
+std::vector<std::string> Store::renew_leases(
+    const std::vector<std::pair<std::string, std::int64_t>>& held, std::int64_t due_ms) {
+  if (held.empty()) return {};
+  return m_pool->run(true, [&](Connection& c) {
+    std::vector<std::string> renewed;
+    for (const auto& [id, lease] : held) {
+      if (!c.query("UPDATE deliveries SET due_ms = ? WHERE id = ? AND state = 'pending' AND "
+                   "due_ms = ? RETURNING id",
+                   {due_ms, id, lease})
+               .empty())
+        renewed.push_back(id);
+    }
+    return renewed;
+  });
+}
+
+void Store::delivery_release(const std::string& id, std::int64_t due_ms) {
+  m_pool->run(true, [&](Connection& c) {
+    c.query("UPDATE deliveries SET due_ms = ? WHERE id = ? AND state = 'pending'", {due_ms, id});
+  });
+}
+
+std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::size_t batch) {
+  return m_pool->run(true, [&](Connection& c) {
+    std::vector<std::string> victims;
+    auto collect = [&](const Rows& rows) {
+      for (const auto& r : rows) {
+        if (victims.size() < batch) victims.push_back(r.text(0));
+      }
+    };
+    // Settled: no pending delivery, and resolved or not seen since the cutoff (an alert
+    // still firing and repeated is kept, its acknowledgement with it: deleting it would
+    // page and escalate it again at its next repeat).
+    const std::string seen_before = rfc3339_of_ms(before_ms);
+    constexpr const char* k_settled =
+        " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event = e.id AND d.state = "
+        "'pending') AND (e.status = 'resolved' OR e.last_seen < CAST(? AS TEXT))";
+    collect(c.query(
+        std::string("SELECT e.id FROM events e WHERE e.created_ms > 0 AND e.created_ms < ?") +
+            k_settled + " ORDER BY e.created_ms LIMIT ?",
+        {before_ms, seen_before, static_cast<std::int64_t>(batch)}));
+    // Past the count: per tenant, the events older than its newest `keep`.
+    for (const auto& t :
+         c.query("SELECT tenant, COUNT(*) FROM events GROUP BY tenant HAVING COUNT(*) > ?",
+                 {static_cast<std::int64_t>(keep)})) {
+      if (victims.size() >= batch) break;
+      const Rows edge = c.query(
+          "SELECT seq FROM events WHERE tenant = ? ORDER BY seq DESC LIMIT 1 "
+          "OFFSET ?",
+          {t.text(0), static_cast<std::int64_t>(keep)});
+      if (edge.empty()) continue;
+      collect(
+          c.query(std::string("SELECT e.id FROM events e WHERE e.tenant = ? AND e.seq <= ?") +
+                      k_settled + " ORDER BY e.seq LIMIT ?",
+                  {t.text(0), edge[0].integer(0), seen_before, static_cast<std::int64_t>(batch)}));
+    }
+    std::sort(victims.begin(), victims.end());
+    victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
+    std::size_t deleted = 0;
+    // Re-checked at delete time: a delivery made since the choice (the event resolved
+    // meanwhile) keeps its event, and a pending delivery is never deleted.
+    for (const auto& id : victims) {
+      c.query("DELETE FROM deliveries WHERE event = ? AND state <> 'pending'", {id});
+      deleted += c.query(
+                      "DELETE FROM events WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d "
+                      "WHERE d.event = events.id) RETURNING id",
+                      {id})
+                     .size();
+    }
+    return deleted;
+  });
+}
+
+void Store::delivery_sent(const std::string& id) {
+  m_pool->run(true, [&](Connection& c) {
+    c.query(
+        "UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
+        "last_error = NULL WHERE id = ? AND state = 'pending'",
+        {now_rfc3339(), id});
+  });
+}
+
+void Store::delivery_failed(const std::string& id, const std::string& error,
+                            std::optional<std::int64_t> retry_at_ms) {
+  m_pool->run(true, [&](Connection& c) {
+    if (retry_at_ms) {
+      c.query(
+          "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, due_ms = ? WHERE id = ? "
+          "AND state = 'pending'",
+          {error, *retry_at_ms, id});
+    } else {
+      c.query(
+          "UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE "
+          "id = ? AND state = 'pending'",
+          {error, id});
+    }
+  });
+}
+
+OutboxStats Store::outbox_stats() {
+  return m_pool->run(false, [&](Connection& c) {
+    OutboxStats s;
+    // Each a range of the (state, due_ms) index, not a scan of every delivery ever made.
+    s.pending = c.query("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'")[0].integer(0);
+    s.dead = c.query("SELECT COUNT(*) FROM deliveries WHERE state = 'dead'")[0].integer(0);
+    s.oldest_pending_ms =
+        c.query("SELECT COALESCE(MIN(created_ms), 0) FROM deliveries WHERE state = 'pending'")[0]
+            .integer(0);
+    return s;
+  });
+}
+
+}  // namespace racine::store
