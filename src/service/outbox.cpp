@@ -143,7 +143,8 @@ void Outbox::dispatch() {
         if (tripped && b->second.open_until > now) {
           // Waiting for the circuit is waiting all the same: past the maximum age the
           // delivery is dead-lettered as a failed attempt would be.
-          if (b->second.open_until - c.delivery.created_ms > m_options.max_age_ms) {
+          if (b->second.open_until - std::max(c.delivery.created_ms, c.delivery.release_ms) >
+              m_options.max_age_ms) {
             dead.push_back(c.delivery.id);
           } else {
             give_back.emplace_back(c.delivery.id, b->second.open_until);
@@ -394,7 +395,8 @@ void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
                                  m_options.backoff_max_ms, gen());
   if (outcome.retry_after_ms) wait = std::max(wait, *outcome.retry_after_ms);
   const std::int64_t at = now + wait;
-  if (at - c.delivery.created_ms > m_options.max_age_ms) {
+  // A delivery held (a maintenance window) is as old as the time since it was released.
+  if (at - std::max(c.delivery.created_ms, c.delivery.release_ms) > m_options.max_age_ms) {
     store.delivery_failed(c.delivery.id, outcome.error, std::nullopt);
     ++counters.deliveries_dead;
   } else {

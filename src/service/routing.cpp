@@ -124,8 +124,20 @@ ordered_json Service::event_json(const Principal& who, const store::Event& e) {
                         : who.provider() ? ordered_json(*d.last_error)
                                          : ordered_json(tenant_facing_error(*d.last_error))},
          {"sent_at", d.sent_at ? ordered_json(*d.sent_at) : nullptr}});
+    // Held (a maintenance window): why, and until when.
+    if (!d.held.empty() && d.state == "pending" && d.attempts == 0) {
+      ordered_json held{{"until", store::rfc3339_of_ms(d.release_ms)}};
+      if (d.held.starts_with("maintenance:")) {
+        held["reason"] = "maintenance";
+        held["window"] = d.held.substr(12);
+      } else {
+        held["reason"] = d.held;
+      }
+      ds.back()["held"] = std::move(held);
+    }
   }
   j["deliveries"] = std::move(ds);
+  j["maintenance"] = e.maintenance ? parsed_or(*e.maintenance, nullptr) : ordered_json(nullptr);
   // Whether this caller may acknowledge it (the portal shows the button only then).
   j["can_acknowledge"] = !e.acknowledged_at.has_value() && cannot_acknowledge(who, e).empty();
   return j;

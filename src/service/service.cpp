@@ -88,6 +88,36 @@ bool is_rfc3339(std::string_view s) {
          number(at + 4, 2) <= 59;
 }
 
+std::optional<std::int64_t> ms_of_rfc3339(std::string_view s) {
+  if (!is_rfc3339(s)) return std::nullopt;
+  auto number = [&](std::size_t at, std::size_t n) {
+    std::int64_t v = 0;
+    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  std::tm tm{};
+  tm.tm_year = static_cast<int>(number(0, 4)) - 1900;
+  tm.tm_mon = static_cast<int>(number(5, 2)) - 1;
+  tm.tm_mday = static_cast<int>(number(8, 2));
+  tm.tm_hour = static_cast<int>(number(11, 2));
+  tm.tm_min = static_cast<int>(number(14, 2));
+  tm.tm_sec = static_cast<int>(std::min<std::int64_t>(number(17, 2), 59));
+  std::int64_t ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
+  std::size_t at = 19;
+  if (s[at] == '.') {
+    std::int64_t scale = 100;
+    for (++at; at < s.size() && s[at] >= '0' && s[at] <= '9'; ++at) {
+      ms += (s[at] - '0') * scale;
+      scale /= 10;
+    }
+  }
+  if (s[at] == '+' || s[at] == '-') {
+    const std::int64_t offset = (number(at + 1, 2) * 60 + number(at + 4, 2)) * 60000;
+    ms += s[at] == '+' ? -offset : offset;
+  }
+  return ms;
+}
+
 bool valid_id(std::string_view id) {
   if (id.empty() || id.size() > 63) return false;
   for (std::size_t i = 0; i < id.size(); ++i) {

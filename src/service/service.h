@@ -113,6 +113,8 @@ std::string ascii_lower(std::string s);
 
 // True when `s` is an RFC 3339 date-time ("2026-12-06T10:42:00Z", "...00.123+01:00").
 bool is_rfc3339(std::string_view s);
+// The Unix milliseconds of an RFC 3339 date-time, or nullopt.
+std::optional<std::int64_t> ms_of_rfc3339(std::string_view s);
 
 class Service {
  public:
@@ -257,6 +259,18 @@ class Service {
   // the 400 that says why not; what a listing shows of one (secrets as true).
   static std::optional<Reply> parse_receiver(const nlohmann::json& body, store::Receiver& r);
   static nlohmann::ordered_json receiver_json(const store::Receiver& r);
+
+  // Maintenance windows of a contract (service/oncall.cpp): POST, GET and DELETE
+  // /api/v1/tenants/{t}/contracts/{c}/maintenance[/{id}].
+  Reply create_maintenance(const store::Principal& who, const std::string& tenant,
+                           const std::string& contract, const nlohmann::json& body);
+  Reply list_maintenance(const store::Principal& who, const std::string& tenant,
+                         const std::string& contract);
+  Reply end_maintenance(const store::Principal& who, const std::string& tenant,
+                        const std::string& contract, const std::string& id);
+  // The refusal when `who` may not set a contract's on-call rules, or nullopt.
+  std::optional<Reply> may_set_oncall(const store::Principal& who, const std::string& tenant,
+                                      const std::string& contract);
 
   // GET /api/v1/users (admin): the people who signed in, with their roles.
   Reply list_users(const store::Principal& who);

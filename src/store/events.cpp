@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "store/internal.h"
 #include "store/store.h"
@@ -19,7 +20,7 @@ namespace {
 constexpr const char* k_event_columns =
     "id, tenant, contract, fingerprint, status, starts_at, ends_at, generator_url, labels, "
     "annotations, activity, gray_zone, acknowledged_at, acknowledged_by, created_at, last_seen, "
-    "repeats";
+    "repeats, maintenance";
 
 Event event_of(const Row& r) {
   Event e;
@@ -40,11 +41,13 @@ Event event_of(const Row& r) {
   e.created = r.text(14);
   e.last_seen = r.text(15);
   e.repeats = r.integer(16);
+  e.maintenance = r.opt(17);
   return e;
 }
 
 constexpr const char* k_delivery_columns =
-    "id, party, party_name, role, kind, state, attempts, due_ms, created_ms, last_error, sent_at";
+    "id, party, party_name, role, kind, state, attempts, due_ms, created_ms, last_error, sent_at, "
+    "held, release_ms";
 
 DeliveryInfo delivery_of(const Row& r) {
   DeliveryInfo d;
@@ -59,6 +62,8 @@ DeliveryInfo delivery_of(const Row& r) {
   d.created_ms = r.integer(8);
   d.last_error = r.opt(9);
   d.sent_at = r.opt(10);
+  d.held = r.text(11);
+  d.release_ms = r.integer(12);
   return d;
 }
 
@@ -84,16 +89,49 @@ void load_deliveries(Connection& c, Event& e) {
   }
 }
 
+// A window under way holds what it would page: due when it ends (an escalation as long
+// after as it would have been after now).
+struct Hold {
+  std::string why;  // "maintenance:<id>"
+  std::int64_t until_ms = 0;
+};
+
 std::size_t insert_deliveries(Connection& c, const std::string& event, const std::string& tenant,
-                              const std::vector<NewDelivery>& list, std::int64_t now) {
+                              const std::vector<NewDelivery>& list, std::int64_t now,
+                              const std::optional<Hold>& hold = std::nullopt,
+                              const std::set<std::string>& skip_parties = {}) {
+  std::size_t n = 0;
   for (const auto& d : list) {
+    if (skip_parties.count(d.party) != 0U) continue;
+    std::int64_t due = std::max(d.due_ms, now);
+    std::string held;
+    std::int64_t release = 0;
+    if (hold && d.kind != "resolved") {
+      due += std::max<std::int64_t>(0, hold->until_ms - now);
+      held = hold->why;
+      release = due;
+    }
     c.query(
         "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
-        "attempts, due_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-        {long_random_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind,
-         std::max(d.due_ms, now), now});
+        "attempts, due_ms, created_ms, held, release_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', "
+        "0, ?, ?, ?, ?)",
+        {long_random_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind, due, now,
+         held, release});
+    ++n;
   }
-  return list.size();
+  return n;
+}
+
+// An event resolved while its deliveries were held: they are cancelled, and the parties
+// they were for get no "resolved" either (they were never paged).
+std::set<std::string> cancel_held(Connection& c, const std::string& event) {
+  std::set<std::string> out;
+  for (const auto& r : c.query("UPDATE deliveries SET state = 'cancelled' WHERE event = ? AND "
+                               "state = 'pending' AND attempts = 0 AND held <> '' AND kind IN "
+                               "('firing', 'informed') RETURNING party",
+                               {event}))
+    out.insert(r.text(0));
+  return out;
 }
 
 void cancel_escalations(Connection& c, const std::string& event) {
@@ -160,6 +198,20 @@ std::optional<std::vector<Recorded>> Store::record_alerts(
     std::vector<Recorded> out;
     const std::string now = now_rfc3339();
     const std::int64_t ms = now_ms();
+    // A maintenance window under way for the contract (the one ending last).
+    std::optional<Hold> hold;
+    std::optional<std::string> window;
+    const Rows windows = c.query(
+        "SELECT id, ends_ms, reason FROM maintenance WHERE tenant = ? AND contract = ? AND "
+        "starts_ms <= ? AND ends_ms > ? ORDER BY ends_ms DESC LIMIT 1",
+        {tenant, contract, ms, ms});
+    if (!windows.empty()) {
+      hold = Hold{"maintenance:" + windows[0].text(0), windows[0].integer(1)};
+      window = nlohmann::json{{"id", windows[0].text(0)},
+                              {"ends", rfc3339_of_ms(windows[0].integer(1))},
+                              {"reason", windows[0].text(2)}}
+                   .dump();
+    }
     for (const auto& a : alerts) {
       Recorded rec;
       const bool resolved = a.status == "resolved";
@@ -169,16 +221,18 @@ std::optional<std::vector<Recorded>> Store::record_alerts(
       const Rows inserted = c.query(
           "INSERT INTO events (id, tenant, contract, fingerprint, status, starts_at, ends_at, "
           "generator_url, labels, annotations, activity, gray_zone, created_at, last_seen, "
-          "repeats, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON "
-          "CONFLICT (tenant, fingerprint, starts_at) DO NOTHING RETURNING id",
+          "repeats, created_ms, maintenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, "
+          "?, ?) ON CONFLICT (tenant, fingerprint, starts_at) DO NOTHING RETURNING id",
           {id, tenant, contract, a.fingerprint, a.status, a.starts_at, a.ends_at, a.generator_url,
            a.labels, a.annotations, opt_value(a.activity),
-           static_cast<std::int64_t>(a.activity ? 0 : 1), now, now, ms});
+           static_cast<std::int64_t>(a.activity ? 0 : 1), now, now, ms,
+           resolved ? Value(nullptr) : opt_value(window)});
       if (!inserted.empty()) {
         rec.event = id;
         rec.outcome = Recorded::Outcome::created;
-        rec.deliveries =
-            insert_deliveries(c, id, tenant, resolved ? a.on_resolved : a.on_firing, ms);
+        // First seen resolved: the "resolved" deliveries go (nothing was paged to hold).
+        rec.deliveries = resolved ? insert_deliveries(c, id, tenant, a.on_resolved, ms)
+                                  : insert_deliveries(c, id, tenant, a.on_firing, ms, hold);
         out.push_back(std::move(rec));
         continue;
       }
@@ -197,7 +251,9 @@ std::optional<std::vector<Recorded>> Store::record_alerts(
       if (!moved.empty()) {
         rec.outcome = Recorded::Outcome::resolved;
         cancel_escalations(c, rec.event);
-        rec.deliveries = insert_deliveries(c, rec.event, tenant, a.on_resolved, ms);
+        const auto never_paged = cancel_held(c, rec.event);
+        rec.deliveries =
+            insert_deliveries(c, rec.event, tenant, a.on_resolved, ms, std::nullopt, never_paged);
       } else {
         rec.outcome = Recorded::Outcome::repeat;
         c.query("UPDATE events SET last_seen = ?, repeats = repeats + 1 WHERE id = ?",
@@ -287,7 +343,7 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
       Claimed cl;
       cl.delivery = delivery_of(r);
       cl.delivery.due_ms = now;  // as it was due (the row now holds the lease's end)
-      const std::string event = r.text(11);
+      const std::string event = r.text(13);
       const Rows ev =
           c.query(std::string("SELECT ") + k_event_columns + " FROM events WHERE id = ?", {event});
       if (ev.empty()) continue;
@@ -418,6 +474,80 @@ OutboxStats Store::outbox_stats() {
         c.query("SELECT COALESCE(MIN(created_ms), 0) FROM deliveries WHERE state = 'pending'")[0]
             .integer(0);
     return s;
+  });
+}
+
+// --- maintenance windows ---
+
+namespace {
+
+Maintenance maintenance_of(const Row& r) {
+  return {r.text(0),    r.text(1), r.text(2), r.integer(3),
+          r.integer(4), r.text(5), r.text(6), r.text(7)};
+}
+
+constexpr const char* k_maintenance_columns =
+    "m.id, m.tenant, m.contract, m.starts_ms, m.ends_ms, m.reason, COALESCE(NULLIF(t.name, ''), "
+    "u.name, m.created_by), m.created_at FROM maintenance m LEFT JOIN tokens t ON t.id = "
+    "m.created_by LEFT JOIN users u ON 'user:' || u.id = m.created_by";
+
+}  // namespace
+
+Maintenance Store::create_maintenance(const Principal& who, const Maintenance& m) {
+  return m_pool->run(true, [&](Connection& c) {
+    Maintenance out = m;
+    out.id = long_random_id("mnt-");
+    out.created = now_rfc3339();
+    out.by = who.name;
+    c.query(
+        "INSERT INTO maintenance (id, tenant, contract, starts_ms, ends_ms, reason, created_by, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {out.id, out.tenant, out.contract, out.starts_ms, out.ends_ms, out.reason, who.token,
+         out.created});
+    audit(c, who, "maintenance.create",
+          out.tenant + "/" + out.contract + " " + rfc3339_of_ms(out.starts_ms) + " -> " +
+              rfc3339_of_ms(out.ends_ms) + ": " + out.reason,
+          out.tenant);
+    return out;
+  });
+}
+
+std::vector<Maintenance> Store::list_maintenance(const std::string& tenant,
+                                                 const std::string& contract,
+                                                 std::int64_t since_ms) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<Maintenance> out;
+    for (const auto& r : c.query(std::string("SELECT ") + k_maintenance_columns +
+                                     " WHERE m.tenant = ? AND m.contract = ? AND m.ends_ms > ? "
+                                     "ORDER BY m.starts_ms, m.id LIMIT 500",
+                                 {tenant, contract, since_ms}))
+      out.push_back(maintenance_of(r));
+    return out;
+  });
+}
+
+bool Store::end_maintenance(const Principal& who, const std::string& tenant,
+                            const std::string& contract, const std::string& id, std::int64_t now) {
+  return m_pool->run(true, [&](Connection& c) {
+    const Rows rows = c.query(
+        "SELECT starts_ms, ends_ms, reason FROM maintenance WHERE id = ? AND tenant = ? AND "
+        "contract = ? AND ends_ms > ?",
+        {id, tenant, contract, now});
+    if (rows.empty()) return false;
+    if (rows[0].integer(0) > now) {
+      c.query("DELETE FROM maintenance WHERE id = ?", {id});
+    } else {
+      // Under way: it ends now, and what it held is due now (an escalation keeps the
+      // delay it had left).
+      const std::int64_t early = rows[0].integer(1) - now;
+      c.query("UPDATE maintenance SET ends_ms = ? WHERE id = ?", {now, id});
+      c.query(
+          "UPDATE deliveries SET due_ms = due_ms - ?, release_ms = release_ms - ? WHERE "
+          "state = 'pending' AND attempts = 0 AND held = ?",
+          {early, early, "maintenance:" + id});
+    }
+    audit(c, who, "maintenance.end", tenant + "/" + contract + ": " + rows[0].text(2), tenant);
+    return true;
   });
 }
 

@@ -118,6 +118,14 @@ CREATE INDEX invitations_email ON invitations (email);
 ALTER TABLE tokens ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE consents ADD COLUMN by_org TEXT NOT NULL DEFAULT '';
 ALTER TABLE receivers ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE maintenance (
+  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, contract TEXT NOT NULL, starts_ms BIGINT NOT NULL,
+  ends_ms BIGINT NOT NULL, reason TEXT NOT NULL, created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE INDEX maintenance_contract ON maintenance (tenant, contract, ends_ms);
+ALTER TABLE deliveries ADD COLUMN held TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN release_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN maintenance TEXT;
 )sql",
   };
   return list;

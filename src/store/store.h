@@ -269,6 +269,23 @@ struct DeliveryInfo {
   std::int64_t created_ms = 0;
   std::optional<std::string> last_error;
   std::optional<std::string> sent_at;
+  // Why it waits ("" : it does not): "maintenance:<window id>"; and until when it was
+  // held (its age counts from then: a delivery held for a weekend is not too old).
+  std::string held = {};
+  std::int64_t release_ms = 0;
+};
+
+// A maintenance window of a contract: alerts that start inside it are recorded and shown,
+// not paged; those still firing when it ends are delivered then.
+struct Maintenance {
+  std::string id;
+  std::string tenant;
+  std::string contract;
+  std::int64_t starts_ms = 0;
+  std::int64_t ends_ms = 0;
+  std::string reason;
+  std::string by;  // who set it: a person's or a token's name
+  std::string created;
 };
 
 struct Event {
@@ -290,6 +307,8 @@ struct Event {
   std::string last_seen;
   std::int64_t repeats = 0;
   std::vector<DeliveryInfo> deliveries;
+  // The maintenance window it started in ({"id", "ends", "reason"}), if any.
+  std::optional<std::string> maintenance = {};
 };
 
 // A delivery claimed by an outbox worker, with what its message needs.
@@ -471,6 +490,16 @@ class Store {
                                              std::int64_t idle_ms);
   // Ends a session; returns its ID token (the provider's logout hint) and issuer's id.
   std::optional<std::pair<std::string, std::string>> end_session(const std::string& hash);
+
+  // --- maintenance windows (store/events.cpp) ---
+  Maintenance create_maintenance(const Principal& who, const Maintenance& m);
+  // The contract's windows that end after `since_ms`, soonest first.
+  std::vector<Maintenance> list_maintenance(const std::string& tenant, const std::string& contract,
+                                            std::int64_t since_ms);
+  // Ends a window: one not started yet is deleted, one under way ends now and the
+  // deliveries it held are due at once. False: no such window (or it is over).
+  bool end_maintenance(const Principal& who, const std::string& tenant, const std::string& contract,
+                       const std::string& id, std::int64_t now_ms);
 
   // --- audit ---
   std::vector<AuditEntry> list_audit(const Principal& who, const std::optional<std::string>& tenant,

@@ -9,10 +9,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "engine_test.h"
 #include "routing_support.h"
 #include "server_process.h"
+#include "service/service.h"
+#include "store/store.h"
 
 namespace racine::test {
 namespace {
@@ -179,6 +182,111 @@ TEST_P(ReceiverTypesTest, ReceiversAreCheckedWhenSaved) {
   for (const auto& e : json::parse(http(port, "GET", "/api/v1/audit?tenant=acme", admin).body))
     saved += e["action"].get<std::string>().starts_with("receiver.") ? 1U : 0U;
   EXPECT_EQ(saved, 1U);
+}
+
+// A maintenance window (docs/routing.md): an alert that starts inside it is recorded and
+// shown with the window, not paged; still firing when the window ends, it is paged then
+// (its escalation as long after); resolved inside it, nobody hears of it. Ending a window
+// early releases what it held at once. Windows are checked and audited.
+TEST_P(ReceiverTypesTest, AMaintenanceWindowHoldsPagesUntilItEnds) {
+  Sink sink;
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto [acme, ingest] = tenant(port, admin, "acme", json::array(), "2s");
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/acme")}});
+  receiver(port, admin, "/api/v1/receivers/cloud-temple",
+           {{"type", "webhook"}, {"url", sink.url("/provider")}});
+  const std::string windows = "/api/v1/tenants/acme/contracts/main/maintenance";
+  const auto at = [](std::int64_t from_now_ms) {
+    return store::rfc3339_of_ms(store::now_ms() + from_now_ms);
+  };
+  // Refused: no end, an end before the start, too long, from an ingest token.
+  EXPECT_EQ(message_of(http(port, "POST", windows, acme, json{{"reason", "x"}}.dump()).body),
+            "the body is {\"starts\"?: \"2026-12-06T22:00:00Z\" (default: now), \"ends\": "
+            "\"2026-12-07T02:00:00Z\", \"reason\": \"...\"}");
+  EXPECT_EQ(message_of(http(port, "POST", windows, acme,
+                            json{{"ends", at(-60000)}, {"reason", "x"}}.dump())
+                           .body),
+            "ends must come after starts (and after now)");
+  EXPECT_EQ(message_of(http(port, "POST", windows, acme,
+                            json{{"ends", at(32LL * 86400000)}, {"reason", "x"}}.dump())
+                           .body),
+            "a maintenance window lasts at most 31 days");
+  EXPECT_EQ(
+      http(port, "POST", windows, ingest, json{{"ends", at(60000)}, {"reason", "x"}}.dump()).status,
+      403);
+
+  // A window of 3 s, set by the client.
+  auto r = http(port, "POST", windows, acme,
+                json{{"ends", at(3000)}, {"reason", "node upgrade"}}.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto window = json::parse(r.body);
+  EXPECT_EQ(window["active"], true);
+  EXPECT_EQ(window["by"], "tenant");
+  const std::int64_t ends = *service::ms_of_rfc3339(window["ends"].get<std::string>());
+  // Inside it: a1 keeps firing; a2 fires and resolves.
+  ASSERT_EQ(
+      http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest,
+           payload({alert("a1", "firing", k_application), alert("a2", "firing", k_certificate)}))
+          .status,
+      200);
+  auto a2 = alert("a2", "resolved", k_certificate);
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest, payload({a2})).status,
+            200);
+  const auto events = json::parse(http(port, "GET", "/api/v1/tenants/acme/events", acme).body);
+  ASSERT_EQ(events.size(), 2U);
+  for (const auto& e : events) {
+    EXPECT_EQ(e["maintenance"]["reason"], "node upgrade");
+    if (e["fingerprint"] == "a1") {
+      ASSERT_EQ(e["deliveries"].size(), 2U) << e.dump();
+      for (const auto& d : e["deliveries"]) {
+        EXPECT_EQ(d["held"]["reason"], "maintenance");
+        EXPECT_EQ(d["held"]["window"], window["id"]);
+      }
+    } else {
+      for (const auto& d : e["deliveries"]) EXPECT_EQ(d["state"], "cancelled") << e.dump();
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(sink.requests().size(), 0U) << "nothing paged inside the window";
+  // After it: a1's firing at its end, its escalation 2 s later; a2 never.
+  auto seen = sink.wait_for([](const auto& rs) { return rs.size() >= 2; });
+  ASSERT_EQ(seen.size(), 2U);
+  EXPECT_EQ(delivered(seen),
+            (std::multiset<std::string>{"/acme firing R a1", "/acme escalation A a1"}));
+  for (const auto& q : seen) {
+    const auto got = static_cast<std::int64_t>(q["received_at"].get<double>() * 1000);
+    EXPECT_GE(got, ends - 200) << q["body"]["kind"];
+    if (q["body"]["kind"] == "escalation") EXPECT_GE(got, ends + 1800);
+  }
+
+  // A window ended early: what it held goes at once.
+  r = http(port, "POST", windows, admin, json{{"ends", at(3600000)}, {"reason", "long"}}.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = json::parse(r.body)["id"];
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest,
+                 payload({alert("a3", "firing", k_application)}))
+                .status,
+            200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  EXPECT_EQ(sink.requests().size(), 2U);
+  EXPECT_EQ(http(port, "DELETE", windows + "/" + id, acme).status, 200);
+  EXPECT_EQ(http(port, "DELETE", windows + "/" + id, acme).status, 404) << "over";
+  seen = sink.wait_for([](const auto& rs) { return rs.size() >= 3; }, std::chrono::seconds(5));
+  EXPECT_EQ(delivered(seen).count("/acme firing R a3"), 1U);
+  // Listed (ended ones too, for 30 days), and audited by name.
+  const auto listed = json::parse(http(port, "GET", windows, acme).body);
+  ASSERT_EQ(listed.size(), 2U);
+  EXPECT_EQ(listed[1]["active"], false);
+  std::vector<std::string> audit;
+  for (const auto& e : json::parse(http(port, "GET", "/api/v1/audit?tenant=acme", admin).body))
+    if (e["action"].get<std::string>().starts_with("maintenance."))
+      audit.push_back(e["by"].get<std::string>() + " " + e["action"].get<std::string>());
+  EXPECT_EQ(audit,
+            (std::vector<std::string>{"tenant maintenance.end", "first admin maintenance.create",
+                                      "tenant maintenance.create"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ReceiverTypesTest, ::testing::Values("sqlite", "postgresql"),
