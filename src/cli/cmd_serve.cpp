@@ -115,6 +115,7 @@ struct ServeOptions {
   std::string retry_initial = "1s";
   std::string retry_max = "5m";
   std::string retry_max_age = "24h";
+  std::string ack_link_ttl = "12h";
   std::string delivery_lease = "60s";
 };
 
@@ -377,6 +378,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
   server::Api api(service, api_options);
 
   service::OutboxOptions outbox_options;
+  std::int64_t ack_link_ttl_ms = 0;
   outbox_options.workers = o.delivery_workers;
   outbox_options.per_receiver = o.delivery_per_receiver;
   outbox_options.proxy = o.egress_proxy;
@@ -385,7 +387,8 @@ int run_serve(const ServeOptions& o, bool data_given) {
         std::tuple{"--retry-initial", &o.retry_initial, &outbox_options.backoff_initial_ms},
         std::tuple{"--retry-max", &o.retry_max, &outbox_options.backoff_max_ms},
         std::tuple{"--retry-max-age", &o.retry_max_age, &outbox_options.max_age_ms},
-        std::tuple{"--delivery-lease", &o.delivery_lease, &outbox_options.lease_ms}}) {
+        std::tuple{"--delivery-lease", &o.delivery_lease, &outbox_options.lease_ms},
+        std::tuple{"--ack-link-ttl", &o.ack_link_ttl, &ack_link_ttl_ms}}) {
     const auto ms = service::duration_ms(*text);
     if (!ms || *ms < 1000) {
       print_usage_error(
@@ -394,6 +397,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
     }
     *field = *ms;
   }
+  service.set_ack_link_ttl(ack_link_ttl_ms);
   outbox_options.smtp_relay = o.smtp;
   outbox_options.smtp_from = o.smtp_from;
   if (!o.smtp.empty() && !o.smtp.starts_with("smtp://") && !o.smtp.starts_with("smtps://")) {
@@ -620,7 +624,9 @@ std::vector<Command> add_serve(CLI::App& root) {
         std::tuple{"--retry-max-age", &o->retry_max_age,
                    tr("Age after which a delivery that still fails is dead-lettered")},
         std::tuple{"--delivery-lease", &o->delivery_lease,
-                   tr("How long a claimed delivery is reserved for the instance sending it")}}) {
+                   tr("How long a claimed delivery is reserved for the instance sending it")},
+        std::tuple{"--ack-link-ttl", &o->ack_link_ttl,
+                   tr("How long the acknowledgement link of a page stays valid")}}) {
     app->add_option(flag, *field, std::string(help) + tr(" (30s, 5m, 1h...)"))
         ->capture_default_str()
         ->option_text("DURATION");

@@ -124,6 +124,8 @@ Facts facts_of(const json& d, const Context& ctx) {
   if (!str(labels, "severity").empty())
     f.rows.emplace_back(fr ? "Gravité" : "Severity", str(labels, "severity"));
   f.rows.emplace_back(fr ? "Depuis" : "Since", str(alert, "startsAt"));
+  const std::string ack = str(d, "ack_link");
+  if (linkable(ack)) f.links.emplace_back(fr ? "Acquitter" : "Acknowledge", ack);
   if (linkable(ctx.event_url))
     f.links.emplace_back(fr ? "Ouvrir dans racine" : "Open in racine", ctx.event_url);
   const std::string runbook = str(notes, "runbook_url");

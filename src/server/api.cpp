@@ -630,6 +630,30 @@ Admission Api::admit(Request& req) {
       if (auto r = auth_route(req, *call, raw_path)) return refuse(std::move(*r));
     }
 
+    // A signed acknowledgement link (docs/routing.md): the token is the credential. GET
+    // asks to confirm (a link scanner or a chat's preview only reads the page), POST
+    // acknowledges. Limited per address like sign-ins; the page keeps the token out of
+    // any Referer and out of caches.
+    if (raw_path.starts_with("/ack/")) {
+      call->route = "/ack";
+      if (req.method != "GET" && req.method != "POST")
+        return refuse(error(405, "method_not_allowed", "GET or POST"));
+      if (const auto wait = m_state->sign_ins.take(req.remote, 1, steady_seconds())) {
+        Response r = error(429, "rate_limited", "too many requests from this address: try again");
+        r.headers.emplace_back("Retry-After", std::to_string(wait));
+        return refuse(std::move(r));
+      }
+      Response r = from(m_service.ack_by_link(raw_path.substr(5), req.method == "POST"));
+      r.headers.emplace_back("Content-Security-Policy",
+                             "default-src 'none'; style-src 'self'; form-action 'self'; "
+                             "frame-ancestors 'none'; base-uri 'none'");
+      r.headers.emplace_back("Referrer-Policy", "no-referrer");
+      r.headers.emplace_back("Cache-Control", "no-store");
+      r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+      call->public_answer = std::move(r);
+      return out;
+    }
+
     // Public endpoints, answered from the headers.
     if (raw_path == "/healthz") {
       call->route = "/healthz";

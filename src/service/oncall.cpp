@@ -1,10 +1,17 @@
-// On-call rules of a contract (docs/routing.md, "Maintenance windows"): the windows in
-// which a contract's alerts are recorded and shown but not paged. The HTTP routes are
-// server/api.cpp's; the store holds the windows and the deliveries they hold.
+// On-call rules of a contract (docs/routing.md): the maintenance windows in which a
+// contract's alerts are recorded and shown but not paged, and the signed links that
+// acknowledge an event from where people are paged. The HTTP routes are server/api.cpp's;
+// the store holds the windows and the deliveries they hold.
 
+#include <sodium.h>
+
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "identity/oidc.h"
+#include "notify/channels.h"
+#include "notify/send.h"
 #include "service/service.h"
 
 namespace racine::service {
@@ -109,6 +116,187 @@ Reply Service::end_maintenance(const Principal& who, const std::string& tenant,
                         "no maintenance window '" + id.substr(0, 64) + "' to come or under way");
   if (m_on_recorded) m_on_recorded();  // what it held may be due now
   return Reply::json({{"ended", id}});
+}
+
+// --- acknowledgement links ---
+
+namespace {
+
+std::string b64url(std::string_view s) {
+  std::string out(sodium_base64_encoded_len(s.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(s.data()),
+                    s.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+std::optional<std::string> unb64url(std::string_view s) {
+  std::string out(s.size(), '\0');
+  std::size_t n = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), s.data(),
+                        s.size(), nullptr, &n, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+    return std::nullopt;
+  out.resize(n);
+  return out;
+}
+
+std::string html(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+struct Words {
+  const char* title;
+  const char* confirm;
+  const char* button;
+  const char* done;
+  const char* already;
+  const char* expired;
+  const char* invalid;
+  const char* gone;
+};
+
+const Words& words(const std::string& lang) {
+  static const Words en{"Acknowledge an alert",
+                        "Acknowledge this alert for {party}? Its escalation stops.",
+                        "Acknowledge",
+                        "Acknowledged for {party}: its escalation is stopped.",
+                        "Already acknowledged, by {by} at {at}.",
+                        "This link has expired: acknowledge the alert from racine's events page.",
+                        "This link is not valid.",
+                        "This alert no longer exists."};
+  static const Words fr{"Acquitter une alerte",
+                        "Acquitter cette alerte pour {party} ? Son escalade s'arrête.",
+                        "Acquitter",
+                        "Acquittée pour {party} : son escalade est arrêtée.",
+                        "Déjà acquittée, par {by} le {at}.",
+                        "Ce lien a expiré : acquittez l'alerte depuis la page des événements de "
+                        "racine.",
+                        "Ce lien n'est pas valide.",
+                        "Cette alerte n'existe plus."};
+  return lang == "fr" ? fr : en;
+}
+
+std::string put_value(std::string s, const std::string& key, const std::string& value) {
+  const std::string k = "{" + key + "}";
+  if (const auto at = s.find(k); at != std::string::npos) s.replace(at, k.size(), value);
+  return s;
+}
+
+}  // namespace
+
+const std::string& Service::ack_key() {
+  std::call_once(m_ack_key_once, [&] {
+    m_ack_key = m_store.setting("ack_link_key", [] { return identity::random_token(); });
+  });
+  return m_ack_key;
+}
+
+std::string Service::ack_link(const store::Claimed& c, const std::string& base,
+                              const std::string& lang) {
+  const auto& d = c.delivery;
+  if (base.empty() || (d.kind != "firing" && d.kind != "escalation") ||
+      (d.role != "R" && d.role != "A"))
+    return "";
+  const json claim = {{"t", c.event.tenant},
+                      {"e", c.event.id},
+                      {"d", d.id},
+                      {"x", static_cast<std::int64_t>(std::time(nullptr)) + m_ack_ttl_ms / 1000},
+                      {"l", lang}};
+  const std::string body = "v1." + b64url(claim.dump());
+  return base + "/ack/" + body + "." + notify::hmac_sha256_hex(ack_key(), body);
+}
+
+std::optional<Service::AckClaim> Service::read_ack_token(std::string_view token, std::string& why) {
+  why = "invalid";
+  const auto dot = token.rfind('.');
+  if (token.size() > 1024 || !token.starts_with("v1.") || dot == std::string_view::npos || dot < 3)
+    return std::nullopt;
+  const std::string body(token.substr(0, dot));
+  const std::string mac = notify::hmac_sha256_hex(ack_key(), body);
+  const std::string_view given = token.substr(dot + 1);
+  if (given.size() != mac.size() || sodium_memcmp(given.data(), mac.data(), mac.size()) != 0)
+    return std::nullopt;
+  const auto raw = unb64url(std::string_view(body).substr(3));
+  const auto claim = raw ? json::parse(*raw, nullptr, false) : json();
+  if (!claim.is_object() || !claim.contains("t") || !claim["t"].is_string() ||
+      !claim.contains("e") || !claim["e"].is_string() || !claim.contains("d") ||
+      !claim["d"].is_string() || !claim.contains("x") || !claim["x"].is_number_integer())
+    return std::nullopt;
+  AckClaim out{claim["t"], claim["e"], claim["d"], claim["x"], claim.value("l", std::string("en"))};
+  if (out.expires <= static_cast<std::int64_t>(std::time(nullptr))) {
+    why = "expired";
+    return out;
+  }
+  why.clear();
+  return out;
+}
+
+Reply Service::ack_by_link(std::string_view token, bool confirm) {
+  std::string why;
+  const auto claim = read_ack_token(token, why);
+  const Words& w = words(claim ? claim->lang : "en");
+  const auto page = [&](Status status, const std::string& text, bool form = false) {
+    std::string body =
+        "<!doctype html>\n<html lang=\"" + std::string(&w == &words("fr") ? "fr" : "en") +
+        "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+        "content=\"width=device-width\"><title>" +
+        html(w.title) +
+        " · racine</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>"
+        "<body><main class=\"ack\"><h1>" +
+        html(w.title) + "</h1><p id=\"ack-message\">" + html(text) + "</p>";
+    if (form)
+      body += "<form method=\"post\"><button type=\"submit\" class=\"primary\" id=\"ack\">" +
+              html(w.button) + "</button></form>";
+    body += "</main></body></html>\n";
+    Reply r;
+    r.status = status;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = std::move(body);
+    return r;
+  };
+  if (!claim) return page(Status::forbidden, w.invalid);
+  if (why == "expired") return page(Status::forbidden, w.expired);
+  const auto e = m_store.get_event(Principal::system(), claim->tenant, claim->event);
+  if (!e) return page(Status::not_found, w.gone);
+  // The delivery the link was sent with says the party and its role: only a party
+  // Responsible or Accountable for the event may acknowledge it.
+  const store::DeliveryInfo* d = nullptr;
+  for (const auto& x : e->deliveries)
+    if (x.id == claim->delivery) d = &x;
+  if (d == nullptr || (d->role != "R" && d->role != "A"))
+    return page(Status::forbidden,
+                claim->lang == "fr"
+                    ? "Seules les parties Responsables ou Approbatrices peuvent acquitter cette "
+                      "alerte."
+                    : "Only the parties Responsible or Accountable may acknowledge this alert.");
+  if (e->acknowledged_at)
+    return page(Status::conflict,
+                put_value(put_value(w.already, "by", e->acknowledged_by.value_or("?")), "at",
+                          *e->acknowledged_at));
+  if (!confirm) return page(Status::ok, put_value(w.confirm, "party", d->party_name), true);
+  Principal link{
+      "link:" + d->id, store::Role::tenant, claim->tenant,
+      d->party_name + (claim->lang == "fr" ? " (lien d'acquittement)" : " (acknowledgement link)")};
+  const auto acked = m_store.acknowledge(link, claim->tenant, claim->event);
+  if (!acked) return page(Status::not_found, w.gone);
+  if (acked->acknowledged_by != link.name)
+    return page(Status::conflict,
+                put_value(put_value(w.already, "by", acked->acknowledged_by.value_or("?")), "at",
+                          acked->acknowledged_at.value_or("")));
+  return page(Status::ok, put_value(w.done, "party", d->party_name));
 }
 
 }  // namespace racine::service

@@ -229,6 +229,13 @@ void Outbox::sender() {
 
 namespace {
 
+// The receiver's language ("fr" or "en").
+std::string lang_of(const store::Claimed& c) {
+  if (!c.receiver) return "en";
+  const auto options = nlohmann::json::parse(c.receiver->options, nullptr, false);
+  return options.is_object() ? options.value("lang", "en") : "en";
+}
+
 std::string email_subject(const store::Claimed& c) {
   const auto labels = nlohmann::json::parse(c.event.labels, nullptr, false);
   std::string alertname = "alert";
@@ -246,8 +253,9 @@ std::string email_subject(const store::Claimed& c) {
                      c.event.tenant, c.event.contract);
 }
 
-std::string email_body(const store::Claimed& c, const std::string& ack_base) {
-  const auto j = nlohmann::json::parse(Service::delivery_body(c, ack_base));
+std::string email_body(const store::Claimed& c, const std::string& ack_base,
+                       const std::string& ack_link) {
+  const auto j = nlohmann::json::parse(Service::delivery_body(c, ack_base, ack_link));
   std::string out = fmt::format("{} for {} ({}), role {}.\n\n", c.delivery.kind,
                                 c.delivery.party_name, c.delivery.party, c.delivery.role);
   if (c.event.gray_zone) {
@@ -273,6 +281,8 @@ std::string email_body(const store::Claimed& c, const std::string& ack_base) {
     for (const auto& [k, v] : j["alert"]["annotations"].items())
       out += fmt::format("  {}: {}\n", text::escape_controls(k), value(v));
   }
+  if (!ack_link.empty())
+    out += fmt::format("\nAcknowledge (one click, no sign-in): {}\n", ack_link);
   out += fmt::format("\nAcknowledge (POST with your token): {}\n", j["ack_url"].get<std::string>());
   return out;
 }
@@ -336,7 +346,8 @@ void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
   } else if (c.receiver->type != "email") {
     notify::Webhook w;
     w.url = c.receiver->target;
-    w.body = Service::delivery_body(c, m_options.public_url);
+    w.body = Service::delivery_body(c, m_options.public_url,
+                                    m_service.ack_link(c, m_options.public_url, lang_of(c)));
     w.idempotency_key = c.delivery.id;
     w.timeout_ms = m_options.timeout_ms;
     w.proxy = m_options.proxy;
@@ -372,7 +383,8 @@ void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
       e.from = m_options.smtp_from;
       e.to = c.receiver->target;
       e.subject = email_subject(c);
-      e.body = email_body(c, m_options.public_url);
+      e.body = email_body(c, m_options.public_url,
+                          m_service.ack_link(c, m_options.public_url, lang_of(c)));
       e.message_id = c.delivery.id;
       e.timeout_ms = m_options.timeout_ms;
       outcome = notify::send(e);

@@ -634,7 +634,8 @@ Reply Service::acknowledge(const Principal& who, const std::string& tenant, cons
   return Reply::json(event_json(who, *e));
 }
 
-std::string Service::delivery_body(const store::Claimed& c, const std::string& ack_base) {
+std::string Service::delivery_body(const store::Claimed& c, const std::string& ack_base,
+                                   const std::string& ack_link) {
   const auto& d = c.delivery;
   const auto& e = c.event;
   ordered_json j;
@@ -656,6 +657,7 @@ std::string Service::delivery_body(const store::Claimed& c, const std::string& a
                 {"endsAt", e.ends_at},
                 {"generatorURL", e.generator_url}};
   j["ack_url"] = ack_base + "/api/v1/tenants/" + e.tenant + "/events/" + e.id + "/ack";
+  if (!ack_link.empty()) j["ack_link"] = ack_link;
   return j.dump();
 }
 

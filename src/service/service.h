@@ -215,8 +215,10 @@ class Service {
   // Why `who` may not acknowledge `e` ("" when it may).
   std::string cannot_acknowledge(const store::Principal& who, const store::Event& e);
   // The JSON a webhook receives for a claimed delivery (DESIGN.md's body); `ack_base` is
-  // the server's public URL ("http://host:port").
-  static std::string delivery_body(const store::Claimed& c, const std::string& ack_base);
+  // the server's public URL ("http://host:port"); `ack_link`, when not empty, the
+  // delivery's signed acknowledgement link (ack_link()).
+  static std::string delivery_body(const store::Claimed& c, const std::string& ack_base,
+                                   const std::string& ack_link = "");
   // The classification rules of a stored version (cached): its own `kubernetes:` key,
   // else the built-in ones.
   std::shared_ptr<const k8s::RuleSet> rules_of(const std::string& matrix, std::int64_t version);
@@ -268,6 +270,24 @@ class Service {
                          const std::string& contract);
   Reply end_maintenance(const store::Principal& who, const std::string& tenant,
                         const std::string& contract, const std::string& id);
+  // Signed acknowledgement links (service/oncall.cpp): the link a delivery carries when
+  // its party may acknowledge (R firing, A escalation), "" otherwise; `base` is the
+  // public URL. GET /ack/{token} asks to confirm, POST acknowledges (`confirm`): an HTML
+  // page either way, in the receiver's language.
+  std::string ack_link(const store::Claimed& c, const std::string& base, const std::string& lang);
+  Reply ack_by_link(std::string_view token, bool confirm);
+  void set_ack_link_ttl(std::int64_t ms) { m_ack_ttl_ms = ms; }
+  struct AckClaim {
+    std::string tenant;
+    std::string event;
+    std::string delivery;
+    std::int64_t expires = 0;  // Unix seconds
+    std::string lang;
+  };
+  // The claim of a token whose signature holds (`why` "" or "expired"), or nullopt
+  // (`why` "invalid").
+  std::optional<AckClaim> read_ack_token(std::string_view token, std::string& why);
+
   // The refusal when `who` may not set a contract's on-call rules, or nullopt.
   std::optional<Reply> may_set_oncall(const store::Principal& who, const std::string& tenant,
                                       const std::string& contract);
@@ -350,6 +370,12 @@ class Service {
 
   RoutingCounters m_routing;
   std::function<void()> m_on_recorded;
+  // The key that signs acknowledgement links: one per store (settings), shared by every
+  // instance; read once.
+  const std::string& ack_key();
+  std::once_flag m_ack_key_once;
+  std::string m_ack_key;
+  std::int64_t m_ack_ttl_ms = 12LL * 3600 * 1000;
   std::mutex m_rules_mutex;
   std::map<std::string, std::shared_ptr<const k8s::RuleSet>> m_rules;  // "matrix@version"
 

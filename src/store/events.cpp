@@ -298,7 +298,7 @@ std::optional<Event> Store::acknowledge(const Principal& who, const std::string&
     const Rows acked = c.query(
         "UPDATE events SET acknowledged_at = ?, acknowledged_by = ? WHERE tenant = ? AND id = ? "
         "AND acknowledged_at IS NULL RETURNING id",
-        {now_rfc3339(), who.token, tenant, id});
+        {now_rfc3339(), who.name.empty() ? who.token : who.name, tenant, id});
     if (!acked.empty()) {
       cancel_escalations(c, id);
       audit(c, who, "event.ack", tenant + "/" + id, tenant);

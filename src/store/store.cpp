@@ -123,6 +123,7 @@ CREATE TABLE maintenance (
   ends_ms BIGINT NOT NULL, reason TEXT NOT NULL, created_by TEXT NOT NULL,
   created_at TEXT NOT NULL);
 CREATE INDEX maintenance_contract ON maintenance (tenant, contract, ends_ms);
+ALTER TABLE audit ADD COLUMN name TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN held TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN release_ms BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN maintenance TEXT;
@@ -229,8 +230,8 @@ std::string long_random_id(std::string_view prefix) {
 
 void audit(Connection& c, const Principal& who, std::string_view action, const std::string& target,
            const std::optional<std::string>& tenant) {
-  c.query("INSERT INTO audit (at, token, tenant, action, target) VALUES (?, ?, ?, ?, ?)",
-          {now_rfc3339(), who.token, opt_value(tenant), std::string(action), target});
+  c.query("INSERT INTO audit (at, token, tenant, action, target, name) VALUES (?, ?, ?, ?, ?, ?)",
+          {now_rfc3339(), who.token, opt_value(tenant), std::string(action), target, who.name});
 }
 
 }  // namespace detail
@@ -743,7 +744,7 @@ std::vector<AuditEntry> Store::list_audit(const Principal& who,
     const Value filter = opt_value(tenant);
     for (const auto& r :
          c.query("SELECT a.seq, a.at, a.token, a.action, a.target, a.tenant, "
-                 "COALESCE(NULLIF(t.name, ''), u.name, "
+                 "COALESCE(NULLIF(t.name, ''), u.name, NULLIF(a.name, ''), "
                  "a.token) FROM audit a LEFT JOIN tokens t ON t.id = a.token LEFT JOIN users u ON "
                  "'user:' || u.id = a.token WHERE "
                  "(CAST(? AS TEXT) IS NULL OR a.tenant = CAST(? AS TEXT)) AND "

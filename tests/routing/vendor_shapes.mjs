@@ -165,7 +165,7 @@ try {
     const firing = messages.find(m => m.text.startsWith('Firing: KubePodCrashLooping'));
     assert.ok(firing);
     assert.match(firing.blocks[2].text.text, /&lt;!here&gt;/);
-    assert.deepEqual(firing.blocks[3].elements.map(b => b.text.text), ['Open in racine', 'Runbook', 'Source']);
+    assert.deepEqual(firing.blocks[3].elements.map(b => b.text.text), ['Acknowledge', 'Open in racine', 'Runbook', 'Source']);
     const bad = structuredClone(firing);
     bad.blocks[0].text.text = 'x'.repeat(151);
     assert.equal(slack(bad), false);

@@ -5,7 +5,9 @@
 // in the receiver's language; receivers are checked when saved and their secrets never
 // read back.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
+#include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -85,7 +87,9 @@ TEST_P(ReceiverTypesTest, EachTypeGetsItsVendorsShape) {
             "Firing: KubePodCrashLooping: Gérer les alertes liées aux applications (slack/main)");
   EXPECT_EQ(slack[0]["body"]["blocks"][2]["text"]["text"],
             R"(&lt;!channel&gt; "quoted" \ [x](https://evil.example))");
-  EXPECT_TRUE(slack[0]["body"]["blocks"][3]["elements"][0]["url"].get<std::string>().starts_with(
+  // The client is Responsible: its first button acknowledges, the next opens the event.
+  EXPECT_EQ(slack[0]["body"]["blocks"][3]["elements"][0]["text"]["text"], "Acknowledge");
+  EXPECT_TRUE(slack[0]["body"]["blocks"][3]["elements"][1]["url"].get<std::string>().starts_with(
       "https://racine.example/#/tenants/slack/events?event=evt-"));
   EXPECT_TRUE(slack[1]["body"]["text"].get<std::string>().starts_with("Resolved: "));
 
@@ -287,6 +291,129 @@ TEST_P(ReceiverTypesTest, AMaintenanceWindowHoldsPagesUntilItEnds) {
   EXPECT_EQ(audit,
             (std::vector<std::string>{"tenant maintenance.end", "first admin maintenance.create",
                                       "tenant maintenance.create"}));
+}
+
+// base64url without padding (an acknowledgement token's claim).
+std::string b64url(const std::string& s) {
+  std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
+  out.resize(static_cast<std::size_t>(n));
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (auto& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return out;
+}
+
+// The acknowledgement link (docs/routing.md): sent with the deliveries of a party that may
+// acknowledge (R firing, A escalation), never with an Informed one; GET asks, POST
+// acknowledges once and names the party; a replay, a tampered or expired link, and a
+// link signed for a party only Informed are refused with a page saying why.
+TEST_P(ReceiverTypesTest, AnAcknowledgementLinkActsOnceForAPartyThatMay) {
+  Sink sink;
+  auto s = start({"--public-url", "https://racine.example", "--ack-link-ttl", "3s"});
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto [acme, ingest] = tenant(port, admin, "acme", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/acme")}});
+  receiver(port, admin, "/api/v1/receivers/cloud-temple",
+           {{"type", "slack"}, {"url", sink.url("/provider")}});
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest,
+                 payload({alert("a1", "firing", k_application), alert("p1", "firing", k_platform)}))
+                .status,
+            200);
+  const auto seen = sink.wait_for([](const auto& rs) { return rs.size() >= 3; });
+  ASSERT_EQ(seen.size(), 3U);
+  std::string link;
+  std::string informed_delivery;
+  std::string event;
+  for (const auto& q : seen) {
+    if (q["path"] == "/provider") {
+      // The provider is Responsible for p1: its Slack message's first button acknowledges.
+      EXPECT_EQ(q["body"]["blocks"][3]["elements"][0]["text"]["text"], "Acknowledge");
+      EXPECT_TRUE(q["body"]["blocks"][3]["elements"][0]["url"].get<std::string>().starts_with(
+          "https://racine.example/ack/v1."));
+    } else if (q["body"]["kind"] == "informed") {
+      EXPECT_FALSE(q["body"].contains("ack_link")) << "an Informed party may not acknowledge";
+      informed_delivery = q["body"]["delivery"];
+    } else {
+      link = q["body"]["ack_link"];
+      event = q["body"]["event"];
+    }
+  }
+  ASSERT_TRUE(link.starts_with("https://racine.example/ack/v1.")) << link;
+  const std::string path = link.substr(std::string("https://racine.example").size());
+  const auto message = [](const std::string& page) {
+    const auto a = page.find("<p id=\"ack-message\">");
+    return a == std::string::npos ? page : page.substr(a + 20, page.find("</p>", a) - a - 20);
+  };
+  auto r = http(port, "GET", path);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(message(r.body), "Acknowledge this alert for Client? Its escalation stops.");
+  EXPECT_NE(r.body.find("<form method=\"post\">"), std::string::npos);
+  EXPECT_EQ(
+      json::parse(
+          http(port, "GET", "/api/v1/tenants/acme/events/" + event, acme).body)["acknowledged"],
+      false)
+      << "reading the page acknowledges nothing (a link preview reads it)";
+  // Tampered: one character of the signature, one of the claim.
+  std::string bad = path;
+  bad.back() = bad.back() == '0' ? '1' : '0';
+  EXPECT_EQ(message(http(port, "POST", bad).body), "This link is not valid.");
+  bad = path;
+  bad[12] = bad[12] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(http(port, "POST", bad).status, 403);
+  // Used: acknowledged by the party, named in the event and the audit.
+  r = http(port, "POST", path);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(message(r.body), "Acknowledged for Client: its escalation is stopped.");
+  const auto acked =
+      json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + event, acme).body);
+  EXPECT_EQ(acked["acknowledged"], true);
+  EXPECT_EQ(acked["acknowledged_by"], "Client (acknowledgement link)");
+  for (const auto& d : acked["deliveries"])
+    if (d["kind"] == "escalation") EXPECT_EQ(d["state"], "cancelled");
+  const auto audit = json::parse(http(port, "GET", "/api/v1/audit?tenant=acme", admin).body);
+  EXPECT_EQ(audit[0]["action"], "event.ack");
+  EXPECT_EQ(audit[0]["by"], "Client (acknowledgement link)");
+  // Replayed: nothing changes, and the page says by whom and when.
+  r = http(port, "POST", path);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_TRUE(
+      message(r.body).starts_with("Already acknowledged, by Client (acknowledgement link) at "))
+      << r.body;
+  // Signed with the server's own key, but for the Informed party's delivery: refused.
+  const auto store = store::Store::open(where, 1);
+  const std::string key = store->setting("ack_link_key", [] { return std::string("unused"); });
+  const std::string p1 = [&] {
+    for (const auto& e : json::parse(http(port, "GET", "/api/v1/tenants/acme/events", acme).body))
+      if (e["fingerprint"] == "p1") return e["id"].get<std::string>();
+    return std::string();
+  }();
+  const std::string claim = "v1." + b64url(json{
+                                        {"t", "acme"},
+                                        {"e", p1},
+                                        {"d", informed_delivery},
+                                        {"x", std::time(nullptr) + 60},
+                                        {"l",
+                                         "fr"}}.dump());
+  r = http(port, "POST", "/ack/" + claim + "." + hmac_hex(key, claim));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(message(r.body),
+            "Seules les parties Responsables ou Approbatrices peuvent acquitter cette alerte.");
+  EXPECT_NE(r.body.find("<html lang=\"fr\">"), std::string::npos);
+  EXPECT_EQ(json::parse(
+                http(port, "GET", "/api/v1/tenants/acme/events/" + p1, acme).body)["acknowledged"],
+            false);
+  // Expired (3 s here): refused, pointing to the events page.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+  r = http(port, "GET", path);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(message(r.body),
+            "This link has expired: acknowledge the alert from racine&#39;s events page.");
+  EXPECT_EQ(r.header("referrer-policy"), "no-referrer") << "the token stays out of any Referer";
+  EXPECT_EQ(r.header("cache-control"), "no-store");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ReceiverTypesTest, ::testing::Values("sqlite", "postgresql"),

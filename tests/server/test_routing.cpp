@@ -243,7 +243,7 @@ TEST_P(RoutingTest, PayloadsAreCheckedBeforeAnythingIsStored) {
     return std::to_string(r.status) + " " + message_of(r.body);
   };
   EXPECT_EQ(put("/api/v1/tenants/acme/receivers/client", acme, {{"type", "pager"}}),
-            "400 type is \"webhook\" or \"email\"");
+            "400 type is one of webhook, email, slack, mattermost, teams, pagerduty, template");
   EXPECT_EQ(put("/api/v1/tenants/acme/receivers/client", acme,
                 {{"type", "webhook"}, {"url", "file:///etc/passwd"}}),
             "400 url must be an http:// or https:// URL");
@@ -276,7 +276,7 @@ TEST_P(RoutingTest, PayloadsAreCheckedBeforeAnythingIsStored) {
             "201 ");
   // ... and sees those only.
   EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/receivers", acme).body,
-            R"([{"party":"client","type":"email","to":"ops@acme.example"}])");
+            R"([{"party":"client","type":"email","to":"ops@acme.example","lang":"en"}])");
   EXPECT_EQ(json::parse(http(port, "GET", "/api/v1/tenants/acme/receivers", admin).body).size(),
             2U);
   // Secrets are never shown again.
@@ -286,7 +286,7 @@ TEST_P(RoutingTest, PayloadsAreCheckedBeforeAnythingIsStored) {
   const auto listed = http(port, "GET", "/api/v1/receivers", admin);
   EXPECT_EQ(
       listed.body,
-      R"([{"party":"cloud-temple","type":"webhook","url":"http://127.0.0.1:9/x","secret":true}])");
+      R"([{"party":"cloud-temple","type":"webhook","url":"http://127.0.0.1:9/x","secret":true,"lang":"en"}])");
   EXPECT_EQ(s->terminate(), 0);
 }
 
