@@ -36,10 +36,17 @@ target_include_directories(racine_dep_stemmer INTERFACE ${STEMMER_INCLUDE_DIR})
 target_link_libraries(racine_dep_stemmer INTERFACE ${STEMMER_LIB})
 
 # ICU, for the word break iterator that cuts Chinese, Japanese and Korean text into
-# words for lookups (query/analyzer.cpp).
-find_package(ICU REQUIRED COMPONENTS uc)
+# words for lookups (query/analyzer.cpp), and for the time zones and calendars of
+# parties' working hours (route/hours.cpp).
+find_package(ICU REQUIRED COMPONENTS uc i18n)
 add_library(racine_dep_icu INTERFACE)
-target_link_libraries(racine_dep_icu INTERFACE ICU::uc)
+target_link_libraries(racine_dep_icu INTERFACE ICU::uc ICU::i18n)
+
+# libical (Debian's libical-dev): holidays given as an iCalendar file, recurrences
+# expanded (route/hours.cpp).
+pkg_check_modules(LIBICAL REQUIRED IMPORTED_TARGET libical)
+add_library(racine_dep_ical INTERFACE)
+target_link_libraries(racine_dep_ical INTERFACE PkgConfig::LIBICAL)
 
 # RE2, for Alertmanager-style label matchers (anchored regular expressions, linear time).
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)

@@ -36,7 +36,7 @@ build_packages=(
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libyaml-dev libsimdjson-dev libutf8proc-dev libfmt-dev libstemmer-dev
   libre2-dev libssl-dev libxlsxwriter-dev zlib1g-dev libicu-dev libgumbo-dev
   libsqlite3-dev libpq-dev libsodium-dev libboost1.81-dev libcurl4-openssl-dev gettext
-  librhonabwy-dev libkainjow-mustache-dev
+  librhonabwy-dev libkainjow-mustache-dev libical-dev
 )
 # The test suites, the fuzzers and sanitizers (clang-14 with its runtime), the
 # benchmarks' baselines (md4c, Google Benchmark), the browser and LibreOffice tests, the

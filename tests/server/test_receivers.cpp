@@ -263,7 +263,9 @@ TEST_P(ReceiverTypesTest, AMaintenanceWindowHoldsPagesUntilItEnds) {
   for (const auto& q : seen) {
     const auto got = static_cast<std::int64_t>(q["received_at"].get<double>() * 1000);
     EXPECT_GE(got, ends - 200) << q["body"]["kind"];
-    if (q["body"]["kind"] == "escalation") EXPECT_GE(got, ends + 1800);
+    if (q["body"]["kind"] == "escalation") {
+      EXPECT_GE(got, ends + 1800);
+    }
   }
 
   // A window ended early: what it held goes at once.
@@ -372,8 +374,11 @@ TEST_P(ReceiverTypesTest, AnAcknowledgementLinkActsOnceForAPartyThatMay) {
       json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + event, acme).body);
   EXPECT_EQ(acked["acknowledged"], true);
   EXPECT_EQ(acked["acknowledged_by"], "Client (acknowledgement link)");
-  for (const auto& d : acked["deliveries"])
-    if (d["kind"] == "escalation") EXPECT_EQ(d["state"], "cancelled");
+  for (const auto& d : acked["deliveries"]) {
+    if (d["kind"] == "escalation") {
+      EXPECT_EQ(d["state"], "cancelled");
+    }
+  }
   const auto audit = json::parse(http(port, "GET", "/api/v1/audit?tenant=acme", admin).body);
   EXPECT_EQ(audit[0]["action"], "event.ack");
   EXPECT_EQ(audit[0]["by"], "Client (acknowledgement link)");
