@@ -12,6 +12,7 @@
 #include "identity/oidc.h"
 #include "notify/channels.h"
 #include "notify/send.h"
+#include "route/hours.h"
 #include "service/service.h"
 
 namespace racine::service {
@@ -116,6 +117,82 @@ Reply Service::end_maintenance(const Principal& who, const std::string& tenant,
                         "no maintenance window '" + id.substr(0, 64) + "' to come or under way");
   if (m_on_recorded) m_on_recorded();  // what it held may be due now
   return Reply::json({{"ended", id}});
+}
+
+// --- on-call rules of a contract's parties ---
+
+namespace {
+
+ordered_json rules_json(const store::OnCallRules& o, std::int64_t now) {
+  ordered_json j{{"party", o.party}};
+  const auto rules = json::parse(o.rules, nullptr, false);
+  j["rules"] = rules;
+  std::string error;
+  if (const auto c = route::parse_oncall(rules, now, error)) {
+    j["in_hours_now"] = route::in_hours(*c, now);
+    j["next_working"] = store::rfc3339_of_ms(route::next_working(*c, now));
+  }
+  j["updated"] = o.updated;
+  j["by"] = o.by;
+  return j;
+}
+
+}  // namespace
+
+Reply Service::put_oncall(const Principal& who, const std::string& tenant,
+                          const std::string& contract, const std::string& party, const json& body) {
+  Reply error;
+  const auto view = contract_view(who, tenant, contract, error);
+  if (!view) return error;
+  const auto& parties = view->loaded->matrix.parties;
+  if (std::none_of(parties.begin(), parties.end(), [&](const Party& p) { return p.id == party; }))
+    return Reply::error(Status::not_found, "not_found",
+                        "no party '" + party.substr(0, 64) + "' in the contract's matrix");
+  // The client's party is the client's to set (its approvers) and the provider's; every
+  // other party (the provider's own) is the provider's.
+  if (!who.writer()) {
+    if (who.role != store::Role::tenant || who.tenant_role != store::TenantRole::approver)
+      return Reply::error(Status::forbidden, "forbidden",
+                          "only an approver of the tenant (or the provider's editors) may set "
+                          "on-call rules");
+    if (text::slugify(view->contract.party) != party)
+      return Reply::error(Status::forbidden, "forbidden",
+                          "a tenant sets the on-call rules of its own party only ('" +
+                              text::slugify(view->contract.party) + "')");
+  }
+  std::string why;
+  const auto rules = route::parse_oncall(body, store::now_ms(), why);
+  if (!rules) return Reply::error(Status::bad_request, "bad_rules", why);
+  m_store.put_oncall(who, tenant, contract, party, body.dump());
+  for (const auto& o : m_store.list_oncall(tenant, contract))
+    if (o.party == party) return Reply::json(rules_json(o, store::now_ms()));
+  return Reply::error(Status::not_found, "not_found", "the rules were not kept");
+}
+
+Reply Service::list_oncall(const Principal& who, const std::string& tenant,
+                           const std::string& contract) {
+  if (!m_store.get_contract(who, tenant, contract))
+    return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
+  const std::int64_t now = store::now_ms();
+  ordered_json out = ordered_json::array();
+  for (const auto& o : m_store.list_oncall(tenant, contract)) out.push_back(rules_json(o, now));
+  return Reply::json(out);
+}
+
+Reply Service::delete_oncall(const Principal& who, const std::string& tenant,
+                             const std::string& contract, const std::string& party) {
+  Reply error;
+  const auto view = contract_view(who, tenant, contract, error);
+  if (!view) return error;
+  if (!who.writer() && (who.tenant_role != store::TenantRole::approver ||
+                        text::slugify(view->contract.party) != party))
+    return Reply::error(Status::forbidden, "forbidden",
+                        "only the provider's editors, or an approver of the tenant for its own "
+                        "party, may remove on-call rules");
+  if (!m_store.delete_oncall(who, tenant, contract, party))
+    return Reply::error(Status::not_found, "not_found",
+                        "no on-call rules for '" + party.substr(0, 64) + "'");
+  return Reply::json({{"deleted", party}});
 }
 
 // --- acknowledgement links ---

@@ -135,6 +135,20 @@ void Outbox::dispatch() {
         if (m_sending.count(c.delivery.id) != 0U) continue;
         Job job;
         job.group = c.event.tenant + "/" + c.delivery.party;
+        // The party's fallback takes over after its failed attempts, or while the
+        // receiver's circuit is open.
+        if (c.receiver) {
+          if (auto fb = Service::fallback_of(*c.receiver)) {
+            const auto pb = m_breakers.find(job.group + " " + destination_of(*c.receiver));
+            const bool open = pb != m_breakers.end() &&
+                              pb->second.failures >= m_options.breaker_failures &&
+                              pb->second.open_until > now;
+            if (open || c.delivery.attempts >= fb->second) {
+              c.receiver = std::move(fb->first);
+              c.fallback = true;
+            }
+          }
+        }
         job.destination = c.receiver ? job.group + " " + destination_of(*c.receiver) : "none";
         m_group_destination[job.group] = job.destination;
         const auto b = m_breakers.find(job.destination);
@@ -397,7 +411,7 @@ void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
   failed_transport = c.receiver && !outcome.ok &&
                      (outcome.status == 0 || outcome.status >= 500 || outcome.status == 429);
   if (outcome.ok) {
-    store.delivery_sent(c.delivery.id);
+    store.delivery_sent(c.delivery.id, c.fallback ? "fallback" : "");
     ++counters.deliveries_sent;
     return;
   }

@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "formats/loader.h"
 #include "notify/channels.h"
+#include "route/hours.h"
 #include "route/route.h"
 #include "service/service.h"
 
@@ -124,12 +125,17 @@ ordered_json Service::event_json(const Principal& who, const store::Event& e) {
                         : who.provider() ? ordered_json(*d.last_error)
                                          : ordered_json(tenant_facing_error(*d.last_error))},
          {"sent_at", d.sent_at ? ordered_json(*d.sent_at) : nullptr}});
+    if (!d.via.empty()) ds.back()["via"] = d.via;
+    if (d.repeat_n > 0) ds.back()["repeat"] = d.repeat_n;
     // Held (a maintenance window): why, and until when.
     if (!d.held.empty() && d.state == "pending" && d.attempts == 0) {
       ordered_json held{{"until", store::rfc3339_of_ms(d.release_ms)}};
       if (d.held.starts_with("maintenance:")) {
         held["reason"] = "maintenance";
         held["window"] = d.held.substr(12);
+      } else if (d.held.starts_with("hours:")) {
+        held["reason"] = "outside_hours";
+        held["party"] = d.held.substr(6);
       } else {
         held["reason"] = d.held;
       }
@@ -168,7 +174,7 @@ std::string masked(const std::string& url) {
 
 }  // namespace
 
-std::optional<Reply> Service::parse_receiver(const json& body, store::Receiver& r) {
+std::optional<Reply> Service::parse_receiver(const json& body, store::Receiver& r, bool nested) {
   const auto bad = [](const std::string& code, const std::string& why) {
     return Reply::error(Status::bad_request, code, why);
   };
@@ -189,7 +195,7 @@ std::optional<Reply> Service::parse_receiver(const json& body, store::Receiver& 
                "type is one of webhook, email, slack, mattermost, teams, pagerduty, "
                "template");
   for (const auto& [k, v] : body.items()) {
-    if (k != "type" && k != "lang" &&
+    if (k != "type" && k != "lang" && k != "fallback" && k != "fallback_after" &&
         std::find(known->second.begin(), known->second.end(), k) == known->second.end())
       return bad("bad_request", "unknown key '" + k.substr(0, 64) + "' for a " + r.type +
                                     " receiver: " + k_receiver_shapes);
@@ -254,8 +260,48 @@ std::optional<Reply> Service::parse_receiver(const json& body, store::Receiver& 
       options["headers"] = t.headers;
     }
   }
+  // Where deliveries go after `fallback_after` failed attempts (3), or while this
+  // receiver's circuit is open: another receiver, itself without a fallback.
+  if (body.contains("fallback")) {
+    if (!nested) {
+      store::Receiver fb;
+      if (!body["fallback"].is_object() || body["fallback"].contains("fallback"))
+        return bad("bad_request", "fallback is a receiver of its own, without a fallback");
+      if (auto why = parse_receiver(body["fallback"], fb, true)) return why;
+      options["fallback"] = {{"type", fb.type},
+                             {"target", fb.target},
+                             {"secret", fb.secret ? json(*fb.secret) : json(nullptr)},
+                             {"options", json::parse(fb.options)}};
+    }
+    int after = 3;
+    if (body.contains("fallback_after")) {
+      if (!body["fallback_after"].is_number_integer() || body["fallback_after"].get<int>() < 1 ||
+          body["fallback_after"].get<int>() > 20)
+        return bad("bad_request", "fallback_after is a number of failed attempts, 1 to 20");
+      after = body["fallback_after"].get<int>();
+    }
+    options["fallback_after"] = after;
+  } else if (body.contains("fallback_after")) {
+    return bad("bad_request", "fallback_after goes with a fallback");
+  }
   r.options = options.dump();
   return std::nullopt;
+}
+
+std::optional<std::pair<store::Receiver, int>> Service::fallback_of(const store::Receiver& r) {
+  const auto options = json::parse(r.options, nullptr, false);
+  if (!options.is_object() || !options.contains("fallback") || !options["fallback"].is_object())
+    return std::nullopt;
+  const auto& f = options["fallback"];
+  store::Receiver fb;
+  fb.tenant = r.tenant;
+  fb.party = r.party;
+  fb.by_provider = r.by_provider;
+  fb.type = f.value("type", "");
+  fb.target = f.value("target", "");
+  if (f.contains("secret") && f["secret"].is_string()) fb.secret = f["secret"].get<std::string>();
+  fb.options = f.contains("options") ? f["options"].dump() : "{}";
+  return std::make_pair(fb, options.value("fallback_after", 3));
 }
 
 ordered_json Service::receiver_json(const store::Receiver& r) {
@@ -282,6 +328,12 @@ ordered_json Service::receiver_json(const store::Receiver& r) {
     j["body"] = options.value("body", "");
   }
   j["lang"] = options.is_object() ? options.value("lang", "en") : "en";
+  if (const auto fb = fallback_of(r)) {
+    auto shown = receiver_json(fb->first);
+    shown.erase("party");
+    j["fallback"] = shown;
+    j["fallback_after"] = fb->second;
+  }
   return j;
 }
 
@@ -319,9 +371,12 @@ Reply Service::put_receiver(const Principal& who, const std::string& tenant,
   // A tenant's own receiver never points into the provider's network (notify/egress.h),
   // nor mails anyone outside the domains the provider lists for the tenant. The
   // provider's roles follow the operator's network policy only.
-  if (!who.writer()) {
-    if (r.type != "email") {
-      const auto verdict = m_egress.check_url(r.target);
+  std::vector<store::Receiver> checked = {r};
+  if (auto fb = fallback_of(r)) checked.push_back(fb->first);
+  for (const auto& each : checked) {
+    if (who.writer()) break;
+    if (each.type != "email") {
+      const auto verdict = m_egress.check_url(each.target);
       if (verdict.kind == notify::EgressPolicy::Verdict::Kind::denied)
         return Reply::error(Status::forbidden, "egress_denied",
                             "a tenant's receiver may not send there: " + verdict.why);
@@ -331,14 +386,15 @@ Reply Service::put_receiver(const Principal& who, const std::string& tenant,
         return busy;
       }
     } else {
-      const std::string domain = ascii_lower(r.target.substr(r.target.rfind('@') + 1));
+      const std::string domain = ascii_lower(each.target.substr(each.target.rfind('@') + 1));
       const auto& allowed = owner->email_domains;
       if (std::find(allowed.begin(), allowed.end(), domain) == allowed.end()) {
         std::string list;
         for (const auto& d : allowed) list += (list.empty() ? "" : ", ") + d;
         return Reply::error(
             Status::forbidden, "egress_denied",
-            "'" + r.target + "' is not at a domain the provider allows for this tenant's email (" +
+            "'" + each.target +
+                "' is not at a domain the provider allows for this tenant's email (" +
                 (list.empty() ? std::string("none: ask the provider to set email_domains") : list) +
                 ")");
       }
@@ -519,6 +575,14 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
   const std::int64_t escalate = duration_ms(view->contract.escalate_after).value_or(15 * 60 * 1000);
   const std::int64_t now = store::now_ms();
 
+  // The parties' on-call rules under this contract (route/hours.h).
+  std::map<std::string, route::OnCall> oncall;
+  for (const auto& o : m_store.list_oncall(tenant, contract)) {
+    std::string why;
+    if (auto c = route::parse_oncall(json::parse(o.rules, nullptr, false), now, why))
+      oncall.emplace(o.party, std::move(*c));
+  }
+
   std::vector<store::IncomingAlert> incoming;
   std::uint64_t classified = 0;
   for (auto& p : alerts) {
@@ -535,18 +599,53 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
                            {"section", plan.section != nullptr ? plan.section->title : ""}}
                           .dump();
     }
-    auto delivery = [&](const route::Recipient& r, route::Kind k, std::int64_t due) {
-      return store::NewDelivery{m.parties.at(r.party).id, m.parties.at(r.party).name,
-                                std::string(1, r.role), std::string(route::kind_name(k)), due};
+    const std::string severity = p.labels.count("severity") != 0U ? p.labels["severity"] : "";
+    const auto rules_of_party = [&](std::size_t party) -> const route::OnCall* {
+      const auto it = oncall.find(m.parties.at(party).id);
+      return it == oncall.end() ? nullptr : &it->second;
     };
+    // A page to a party outside its working hours waits for them, when its rule for the
+    // alert's severity says so ("hours:<party>").
+    auto delivery = [&](const route::Recipient& r, route::Kind k, std::int64_t due) {
+      store::NewDelivery d{m.parties.at(r.party).id, m.parties.at(r.party).name,
+                           std::string(1, r.role), std::string(route::kind_name(k)), due};
+      if (k == route::Kind::resolved) return d;
+      if (const auto* hours = rules_of_party(r.party)) {
+        const std::int64_t at =
+            hours->rule_for(severity).page_outside_hours ? due : route::next_working(*hours, due);
+        if (at > due) {
+          d.due_ms = at;
+          d.held = "hours:" + d.party;
+        }
+        if (k == route::Kind::firing && hours->repeat_after) d.repeat_ms = *hours->repeat_after;
+      }
+      return d;
+    };
+    // The escalation's delay is the Responsible party's to give (its rule for the
+    // severity), counted in its working time when the rule says so.
+    std::int64_t escalate_at = now + escalate;
+    std::string escalate_held;  // the delay waits for the Responsible party's hours
+    for (const auto& r : plan.responsible) {
+      if (const auto* hours = rules_of_party(r.party)) {
+        const auto rule = hours->rule_for(severity);
+        const std::int64_t delay = rule.escalate_after.value_or(escalate);
+        escalate_at =
+            rule.escalate_in_working_time ? route::add_working(*hours, now, delay) : now + delay;
+        if (escalate_at > now + delay) escalate_held = "hours:" + m.parties.at(r.party).id;
+        break;
+      }
+    }
     for (const auto& r : plan.responsible) {
       p.in.on_firing.push_back(delivery(r, route::Kind::firing, now));
       p.in.on_resolved.push_back(delivery(r, route::Kind::resolved, now));
     }
     for (const auto& r : plan.informed)
       p.in.on_firing.push_back(delivery(r, route::Kind::informed, now));
-    for (const auto& r : plan.accountable)
-      p.in.on_firing.push_back(delivery(r, route::Kind::escalation, now + escalate));
+    for (const auto& r : plan.accountable) {
+      auto d = delivery(r, route::Kind::escalation, escalate_at);
+      if (d.held.empty()) d.held = escalate_held;
+      p.in.on_firing.push_back(std::move(d));
+    }
     incoming.push_back(std::move(p.in));
   }
   const auto recorded = m_store.record_alerts(who, tenant, contract, incoming);

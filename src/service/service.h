@@ -259,9 +259,21 @@ class Service {
 
   // A receiver's body parsed and checked into `r` (type, target, secret, options), or
   // the 400 that says why not; what a listing shows of one (secrets as true).
-  static std::optional<Reply> parse_receiver(const nlohmann::json& body, store::Receiver& r);
+  static std::optional<Reply> parse_receiver(const nlohmann::json& body, store::Receiver& r,
+                                             bool nested = false);
+  // A receiver's fallback and after how many failed attempts it takes over, if it has one.
+  static std::optional<std::pair<store::Receiver, int>> fallback_of(const store::Receiver& r);
   static nlohmann::ordered_json receiver_json(const store::Receiver& r);
 
+  // On-call rules of a contract's parties (service/oncall.cpp; route/hours.h): PUT, GET
+  // and DELETE /api/v1/tenants/{t}/contracts/{c}/oncall[/{party}].
+  Reply put_oncall(const store::Principal& who, const std::string& tenant,
+                   const std::string& contract, const std::string& party,
+                   const nlohmann::json& body);
+  Reply list_oncall(const store::Principal& who, const std::string& tenant,
+                    const std::string& contract);
+  Reply delete_oncall(const store::Principal& who, const std::string& tenant,
+                      const std::string& contract, const std::string& party);
   // Maintenance windows of a contract (service/oncall.cpp): POST, GET and DELETE
   // /api/v1/tenants/{t}/contracts/{c}/maintenance[/{id}].
   Reply create_maintenance(const store::Principal& who, const std::string& tenant,

@@ -47,7 +47,7 @@ Event event_of(const Row& r) {
 
 constexpr const char* k_delivery_columns =
     "id, party, party_name, role, kind, state, attempts, due_ms, created_ms, last_error, sent_at, "
-    "held, release_ms";
+    "held, release_ms, via, repeat_ms, repeat_n";
 
 DeliveryInfo delivery_of(const Row& r) {
   DeliveryInfo d;
@@ -64,6 +64,9 @@ DeliveryInfo delivery_of(const Row& r) {
   d.sent_at = r.opt(10);
   d.held = r.text(11);
   d.release_ms = r.integer(12);
+  d.via = r.text(13);
+  d.repeat_ms = r.integer(14);
+  d.repeat_n = r.integer(15);
   return d;
 }
 
@@ -104,8 +107,9 @@ std::size_t insert_deliveries(Connection& c, const std::string& event, const std
   for (const auto& d : list) {
     if (skip_parties.count(d.party) != 0U) continue;
     std::int64_t due = std::max(d.due_ms, now);
-    std::string held;
-    std::int64_t release = 0;
+    // Held by the party's hours (the service decided), then by a maintenance window.
+    std::string held = d.held;
+    std::int64_t release = held.empty() ? 0 : due;
     if (hold && d.kind != "resolved") {
       due += std::max<std::int64_t>(0, hold->until_ms - now);
       held = hold->why;
@@ -113,10 +117,10 @@ std::size_t insert_deliveries(Connection& c, const std::string& event, const std
     }
     c.query(
         "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
-        "attempts, due_ms, created_ms, held, release_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', "
-        "0, ?, ?, ?, ?)",
+        "attempts, due_ms, created_ms, held, release_ms, repeat_ms) VALUES (?, ?, ?, ?, ?, ?, ?, "
+        "'pending', 0, ?, ?, ?, ?, ?)",
         {long_random_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind, due, now,
-         held, release});
+         held, release, d.repeat_ms});
     ++n;
   }
   return n;
@@ -134,10 +138,11 @@ std::set<std::string> cancel_held(Connection& c, const std::string& event) {
   return out;
 }
 
+// Acknowledged or resolved: the escalation, and the repeats of its page, are cancelled.
 void cancel_escalations(Connection& c, const std::string& event) {
   c.query(
-      "UPDATE deliveries SET state = 'cancelled' WHERE event = ? AND kind = 'escalation' AND "
-      "state = 'pending'",
+      "UPDATE deliveries SET state = 'cancelled' WHERE event = ? AND state = 'pending' AND (kind "
+      "= 'escalation' OR repeat_n > 0)",
       {event});
 }
 
@@ -343,7 +348,7 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
       Claimed cl;
       cl.delivery = delivery_of(r);
       cl.delivery.due_ms = now;  // as it was due (the row now holds the lease's end)
-      const std::string event = r.text(13);
+      const std::string event = r.text(16);
       const Rows ev =
           c.query(std::string("SELECT ") + k_event_columns + " FROM events WHERE id = ?", {event});
       if (ev.empty()) continue;
@@ -438,12 +443,23 @@ std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::s
   });
 }
 
-void Store::delivery_sent(const std::string& id) {
+void Store::delivery_sent(const std::string& id, const std::string& via) {
   m_pool->run(true, [&](Connection& c) {
     c.query(
         "UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
-        "last_error = NULL WHERE id = ? AND state = 'pending'",
-        {now_rfc3339(), id});
+        "last_error = NULL, via = ? WHERE id = ? AND state = 'pending'",
+        {now_rfc3339(), via, id});
+    // A page that repeats until acknowledged: the next one, while the event still fires
+    // and nobody acknowledged it.
+    const std::int64_t ms = now_ms();
+    c.query(
+        "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
+        "attempts, due_ms, created_ms, held, release_ms, repeat_ms, repeat_n) SELECT ?, d.event, "
+        "d.tenant, d.party, d.party_name, d.role, d.kind, 'pending', 0, ? + d.repeat_ms, ?, '', "
+        "0, d.repeat_ms, d.repeat_n + 1 FROM deliveries d JOIN events e ON e.id = d.event WHERE "
+        "d.id = ? AND d.repeat_ms > 0 AND d.kind = 'firing' AND e.status = 'firing' AND "
+        "e.acknowledged_at IS NULL AND d.repeat_n < 1000",
+        {long_random_id("dlv-"), ms, ms, id});
   });
 }
 
@@ -474,6 +490,49 @@ OutboxStats Store::outbox_stats() {
         c.query("SELECT COALESCE(MIN(created_ms), 0) FROM deliveries WHERE state = 'pending'")[0]
             .integer(0);
     return s;
+  });
+}
+
+// --- on-call rules ---
+
+void Store::put_oncall(const Principal& who, const std::string& tenant, const std::string& contract,
+                       const std::string& party, const std::string& rules) {
+  m_pool->run(true, [&](Connection& c) {
+    const std::string now = now_rfc3339();
+    c.query(
+        "INSERT INTO oncall (tenant, contract, party, rules, updated_at, updated_by) VALUES (?, ?, "
+        "?, ?, ?, ?) ON CONFLICT (tenant, contract, party) DO UPDATE SET rules = ?, updated_at = "
+        "?, updated_by = ?",
+        {tenant, contract, party, rules, now, who.token, rules, now, who.token});
+    audit(c, who, "oncall.set", tenant + "/" + contract + " " + party, tenant);
+  });
+}
+
+std::vector<OnCallRules> Store::list_oncall(const std::string& tenant,
+                                            const std::string& contract) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::vector<OnCallRules> out;
+    for (const auto& r :
+         c.query("SELECT o.party, o.rules, o.updated_at, COALESCE(NULLIF(t.name, ''), u.name, "
+                 "o.updated_by) FROM oncall o LEFT JOIN tokens t ON t.id = o.updated_by LEFT JOIN "
+                 "users u ON 'user:' || u.id = o.updated_by WHERE o.tenant = ? AND o.contract = ? "
+                 "ORDER BY o.party",
+                 {tenant, contract}))
+      out.push_back({r.text(0), r.text(1), r.text(2), r.text(3)});
+    return out;
+  });
+}
+
+bool Store::delete_oncall(const Principal& who, const std::string& tenant,
+                          const std::string& contract, const std::string& party) {
+  return m_pool->run(true, [&](Connection& c) {
+    if (c.query("DELETE FROM oncall WHERE tenant = ? AND contract = ? AND party = ? RETURNING "
+                "party",
+                {tenant, contract, party})
+            .empty())
+      return false;
+    audit(c, who, "oncall.delete", tenant + "/" + contract + " " + party, tenant);
+    return true;
   });
 }
 

@@ -127,6 +127,12 @@ ALTER TABLE audit ADD COLUMN name TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN held TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN release_ms BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN maintenance TEXT;
+ALTER TABLE deliveries ADD COLUMN via TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN repeat_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN repeat_n BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE oncall (
+  tenant TEXT NOT NULL, contract TEXT NOT NULL, party TEXT NOT NULL, rules TEXT NOT NULL,
+  updated_at TEXT NOT NULL, updated_by TEXT NOT NULL, PRIMARY KEY (tenant, contract, party));
 )sql",
   };
   return list;

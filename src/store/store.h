@@ -229,11 +229,21 @@ struct Receiver {
 
 // A delivery to create with an event: to whom, in which role, saying what, when.
 struct NewDelivery {
-  std::string party;        // id
-  std::string party_name;   // as the matrix writes it
-  std::string role;         // "R", "I", "A"
-  std::string kind;         // firing, resolved, informed, escalation
-  std::int64_t due_ms = 0;  // not before (Unix milliseconds)
+  std::string party;           // id
+  std::string party_name;      // as the matrix writes it
+  std::string role;            // "R", "I", "A"
+  std::string kind;            // firing, resolved, informed, escalation
+  std::int64_t due_ms = 0;     // not before (Unix milliseconds)
+  std::string held = {};       // why it waits ("hours:<party>": outside its working hours)
+  std::int64_t repeat_ms = 0;  // sent, a firing comes again this long after, until acknowledged
+};
+
+// A party's on-call rules under a contract (route/hours.h reads them).
+struct OnCallRules {
+  std::string party;
+  std::string rules;  // JSON, as checked
+  std::string updated;
+  std::string by;
 };
 
 // One alert of a webhook request, classified, with the deliveries each transition makes.
@@ -273,6 +283,9 @@ struct DeliveryInfo {
   // held (its age counts from then: a delivery held for a weekend is not too old).
   std::string held = {};
   std::int64_t release_ms = 0;
+  std::string via = {};  // "fallback" when the party's fallback receiver took it
+  std::int64_t repeat_ms = 0;
+  std::int64_t repeat_n = 0;  // 0: the first page; n: its n-th repeat
 };
 
 // A maintenance window of a contract: alerts that start inside it are recorded and shown,
@@ -316,6 +329,7 @@ struct Claimed {
   DeliveryInfo delivery;
   Event event;                       // without its deliveries
   std::optional<Receiver> receiver;  // nullopt: none configured for this party
+  bool fallback = false;             // `receiver` is the party's fallback
 };
 
 // The outbox's state for /metrics.
@@ -450,7 +464,7 @@ class Store {
   // once. Returns how many events were deleted.
   std::size_t prune_events(std::int64_t before_ms, std::size_t keep, std::size_t batch = 1000);
   // A delivery's outcome: sent; or failed, to retry at `retry_at_ms` (nullopt: dead).
-  void delivery_sent(const std::string& id);
+  void delivery_sent(const std::string& id, const std::string& via = "");
   void delivery_failed(const std::string& id, const std::string& error,
                        std::optional<std::int64_t> retry_at_ms);
   OutboxStats outbox_stats();
@@ -490,6 +504,13 @@ class Store {
                                              std::int64_t idle_ms);
   // Ends a session; returns its ID token (the provider's logout hint) and issuer's id.
   std::optional<std::pair<std::string, std::string>> end_session(const std::string& hash);
+
+  // --- on-call rules of a contract's parties (store/events.cpp), audited ---
+  void put_oncall(const Principal& who, const std::string& tenant, const std::string& contract,
+                  const std::string& party, const std::string& rules);
+  std::vector<OnCallRules> list_oncall(const std::string& tenant, const std::string& contract);
+  bool delete_oncall(const Principal& who, const std::string& tenant, const std::string& contract,
+                     const std::string& party);
 
   // --- maintenance windows (store/events.cpp) ---
   Maintenance create_maintenance(const Principal& who, const Maintenance& m);

@@ -421,6 +421,118 @@ TEST_P(ReceiverTypesTest, AnAcknowledgementLinkActsOnceForAPartyThatMay) {
   EXPECT_EQ(r.header("cache-control"), "no-store");
 }
 
+// Working hours (docs/routing.md): a party whose rules say to wait outside its hours gets
+// a warning at its next working start, a critical alert at once; the escalation's delay
+// counts in its working time. Only the party's own side may set its rules.
+TEST_P(ReceiverTypesTest, APageOutsideWorkingHoursWaitsUnlessCritical) {
+  Sink sink;
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto [acme, ingest] = tenant(port, admin, "acme", json::array(), "2s");
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/acme")}});
+  // Hours on one day only, three days from now, 09:00-12:00 UTC.
+  const std::int64_t day = 86400000;
+  const std::int64_t in3 = (store::now_ms() / day + 3) * day;
+  static const char* k_days[] = {"thu", "fri", "sat", "sun", "mon", "tue", "wed"};  // 1970-01-01
+  const std::string weekday = k_days[(in3 / day) % 7];
+  const json rules = {
+      {"timezone", "UTC"},
+      {"hours", {{weekday, "09:00-12:00"}}},
+      {"severities",
+       {{"critical", {{"outside_hours", "page"}}},
+        {"default", {{"outside_hours", "wait"}, {"escalate_after", "1h"}, {"count", "working"}}}}}};
+  const std::string path = "/api/v1/tenants/acme/contracts/main/oncall/";
+  auto r = http(port, "PUT", path + "client", acme, rules.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["in_hours_now"], false);
+  EXPECT_EQ(json::parse(r.body)["next_working"], store::rfc3339_of_ms(in3 + 9 * 3600000));
+  EXPECT_EQ(json::parse(r.body)["by"], "tenant");
+  r = http(port, "PUT", path + "cloud-temple", acme, rules.dump());
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(message_of(r.body), "a tenant sets the on-call rules of its own party only ('client')");
+  EXPECT_EQ(
+      message_of(
+          http(port, "PUT", path + "client", acme, json{{"hours", {{"mon", "9-18"}}}}.dump()).body),
+      "hours.mon[0]: a range HH:MM-HH:MM within the day (\"09:00-18:00\", \"22:00-24:00\")");
+  EXPECT_EQ(http(port, "PUT", path + "nobody", admin, rules.dump()).status, 404);
+
+  auto warning = alert("w1", "firing", k_application);
+  warning["labels"]["severity"] = "warning";
+  auto critical = alert("c1", "firing", k_application);
+  critical["labels"]["severity"] = "critical";
+  ASSERT_EQ(
+      http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest, payload({warning, critical}))
+          .status,
+      200);
+  const auto seen = sink.wait_for([](const auto& rs) { return !rs.empty(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(delivered(sink.requests()), (std::multiset<std::string>{"/acme firing R c1"}))
+      << "the critical page goes at once, the warning waits";
+  for (const auto& e : json::parse(http(port, "GET", "/api/v1/tenants/acme/events", acme).body)) {
+    if (e["fingerprint"] != "w1") continue;
+    ASSERT_EQ(e["deliveries"].size(), 2U) << e.dump();
+    for (const auto& d : e["deliveries"]) {
+      EXPECT_EQ(d["held"]["reason"], "outside_hours");
+      EXPECT_EQ(d["held"]["party"], "client");
+      // The page at the start of the hours; its escalation one working hour later.
+      EXPECT_EQ(d["next_attempt"],
+                store::rfc3339_of_ms(in3 + (d["kind"] == "firing" ? 9 : 10) * 3600000))
+          << d.dump();
+    }
+  }
+  EXPECT_EQ(json::parse(http(port, "GET", "/api/v1/tenants/acme/contracts/main/oncall", acme).body)
+                .size(),
+            1U);
+  EXPECT_EQ(http(port, "DELETE", path + "client", acme).status, 200);
+  EXPECT_EQ(http(port, "DELETE", path + "client", acme).status, 404);
+}
+
+// A fallback receiver takes a party's deliveries after `fallback_after` failed attempts;
+// the event says which receiver delivered; a listing shows the fallback without secrets.
+TEST_P(ReceiverTypesTest, AFallbackTakesOverAfterFailures) {
+  Sink sink;
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto [acme, ingest] = tenant(port, admin, "acme", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"},
+            {"url", "http://127.0.0.1:9/closed"},
+            {"fallback", {{"type", "webhook"}, {"url", sink.url("/fallback")}, {"secret", "fb"}}},
+            {"fallback_after", 2}});
+  const auto listed =
+      json::parse(http(port, "GET", "/api/v1/tenants/acme/receivers", admin).body)[0];
+  EXPECT_EQ(listed["fallback"]["url"], sink.url("/fallback"));
+  EXPECT_EQ(listed["fallback"]["secret"], true);
+  EXPECT_EQ(listed["fallback_after"], 2);
+  EXPECT_EQ(listed.dump().find("\"fb\""), std::string::npos);
+  EXPECT_EQ(
+      message_of(
+          http(port, "PUT", "/api/v1/tenants/acme/receivers/client", admin,
+               json{{"type", "slack"}, {"url", "https://x.example/"}, {"fallback_after", 2}}.dump())
+              .body),
+      "fallback_after goes with a fallback");
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest,
+                 payload({alert("a1", "firing", k_application)}))
+                .status,
+            200);
+  const auto seen =
+      sink.wait_for([](const auto& rs) { return !rs.empty(); }, std::chrono::seconds(15));
+  ASSERT_EQ(seen.size(), 1U);
+  EXPECT_EQ(seen[0]["body"]["kind"], "firing");
+  EXPECT_FALSE(seen[0]["signature"].is_null()) << "signed with the fallback's own secret";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto events = json::parse(http(port, "GET", "/api/v1/tenants/acme/events", admin).body);
+  for (const auto& d : events[0]["deliveries"]) {
+    if (d["kind"] != "firing") continue;
+    EXPECT_EQ(d["state"], "sent");
+    EXPECT_EQ(d["via"], "fallback");
+    EXPECT_EQ(d["attempts"], 3);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ReceiverTypesTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& param_info) { return param_info.param; });
 

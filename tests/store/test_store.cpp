@@ -462,6 +462,47 @@ TEST_P(StoreTest, InvitationsAreUsedOnceAndKeptRolesSurviveSignIns) {
                 "(sign-in)"}));
 }
 
+// A page that repeats until acknowledged (repeat_after): each sent firing schedules the
+// next while the event fires unacknowledged; acknowledging cancels the one waiting.
+TEST_P(StoreTest, APageRepeatsUntilAcknowledged) {
+  two_tenants();
+  IncomingAlert a;
+  a.fingerprint = "r1";
+  a.status = "firing";
+  a.starts_at = "2026-12-06T10:00:00Z";
+  a.labels = "{}";
+  a.annotations = "{}";
+  NewDelivery d{"client", "Client", "R", "firing", 0};
+  d.repeat_ms = 60000;
+  a.on_firing = {d};
+  const auto admin = Principal::system();
+  const auto recorded = store->record_alerts(admin, "acme", "main", {a});
+  ASSERT_TRUE(recorded);
+  const std::string event = recorded->at(0).event;
+  const auto first = store->claim_deliveries(now_ms(), 30000, 10, 10, {});
+  ASSERT_EQ(first.size(), 1U);
+  store->delivery_sent(first[0].delivery.id);
+  auto e = store->get_event(admin, "acme", event);
+  ASSERT_EQ(e->deliveries.size(), 2U);
+  const auto& next = e->deliveries[1];
+  EXPECT_EQ(next.state, "pending");
+  EXPECT_EQ(next.repeat_n, 1);
+  EXPECT_GE(next.due_ms, now_ms() + 55000);
+  EXPECT_TRUE(store->claim_deliveries(now_ms(), 30000, 10, 10, {}).empty()) << "not due yet";
+  // Due (as if a minute passed): sent, and the one after is scheduled.
+  const auto later = store->claim_deliveries(now_ms() + 61000, 30000, 10, 10, {});
+  ASSERT_EQ(later.size(), 1U);
+  store->delivery_sent(later[0].delivery.id);
+  e = store->get_event(admin, "acme", event);
+  ASSERT_EQ(e->deliveries.size(), 3U);
+  EXPECT_EQ(e->deliveries[2].repeat_n, 2);
+  // Acknowledged: the waiting repeat is cancelled, and no other comes.
+  store->acknowledge(admin, "acme", event);
+  e = store->get_event(admin, "acme", event);
+  EXPECT_EQ(e->deliveries[2].state, "cancelled");
+  EXPECT_EQ(e->acknowledged_by, "system");
+}
+
 TEST_P(StoreTest, SettingsKeepTheFirstValue) {
   EXPECT_EQ(store->setting("secret", [] { return std::string("first"); }), "first");
   EXPECT_EQ(store->setting("secret", [] { return std::string("second"); }), "first");
