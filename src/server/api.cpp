@@ -98,6 +98,9 @@ constexpr unsigned k_staff = k_editors | bit(Role::viewer);
 constexpr unsigned k_readers = k_staff | bit(Role::tenant);
 constexpr unsigned k_actors = k_editors | bit(Role::tenant);
 constexpr unsigned k_senders = bit(Role::tenant) | bit(Role::ingest);
+// No bearer token: the body's own signature authenticates it (a vendor's webhook; the
+// handler checks it with the receiver's secret).
+constexpr unsigned k_signed = 1U << 31U;
 constexpr unsigned k_anyone = k_readers | bit(Role::ingest);
 
 // What a route's body is, which sets how much of it may be read.
@@ -106,7 +109,8 @@ enum class Body : std::uint8_t {
   json,      // a JSON object, checked for depth and NUL before it is parsed
   json_opt,  // the same, or nothing
   document,  // a matrix as uploaded (--max-body)
-  alerts     // an Alertmanager payload (--max-alerts-body)
+  alerts,    // an Alertmanager payload (--max-alerts-body)
+  webhook    // a vendor's signed webhook, kept raw for its signature (64 KiB)
 };
 
 // What a route's handler gets.
@@ -191,6 +195,7 @@ std::vector<Route> make_routes() {
     {"POST",   "/api/v1/tenants/{t}/contracts/{c}/maintenance", k_actors, Body::json, [](Call& c) { return from(c.s.create_maintenance(c.who, c.p("t"), c.p("c"), c.body)); }, {}},
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/maintenance", k_readers, Body::none, [](Call& c) { return from(c.s.list_maintenance(c.who, c.p("t"), c.p("c"))); }, {}},
     {"DELETE", "/api/v1/tenants/{t}/contracts/{c}/maintenance/{id}", k_actors, Body::none, [](Call& c) { return from(c.s.end_maintenance(c.who, c.p("t"), c.p("c"), c.p("id"))); }, {}},
+    {"POST",   "/api/v1/tenants/{t}/receivers/{party}/pagerduty", k_signed, Body::webhook, [](Call& c) { return from(c.s.pagerduty_webhook(c.p("t"), c.p("party"), c.req.header("x-pagerduty-signature"), c.req.body)); }, {}},
     {"GET",    "/api/v1/me", k_anyone, Body::none, [](Call& c) { return from(c.s.me(c.who)); }, {}},
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/history", k_readers, Body::none, [](Call& c) { return from(c.s.contract_history(c.who, c.p("t"), c.p("c"))); }, {}},
     {"GET",    "/api/v1/audit", k_admin, Body::none, audit_list, {}},
@@ -739,6 +744,19 @@ Admission Api::admit(Request& req) {
       }
     }
 
+    // A vendor's signed webhook: no token; limited per address; its handler checks the
+    // signature over the raw body.
+    if (call->found->roles == k_signed) {
+      if (const auto wait = m_state->sign_ins.take(req.remote, 1, steady_seconds())) {
+        Response r = error(429, "rate_limited", "too many requests from this address: try again");
+        r.headers.emplace_back("Retry-After", std::to_string(wait));
+        return refuse(std::move(r));
+      }
+      call->who = Principal{"webhook", Role::ingest, std::nullopt, "webhook"};
+      out.body_limit = 64 * 1024;
+      return out;
+    }
+
     // Authentication, then the rate and the role, all before a byte of the body is read:
     // a bearer token (machines), else a person's session cookie.
     const std::string authorization = req.header("authorization");
@@ -791,6 +809,7 @@ Admission Api::admit(Request& req) {
       case Body::json_opt: out.body_limit = m_options.json_body_limit; break;
       case Body::document: out.body_limit = m_options.upload_limit; break;
       case Body::alerts: out.body_limit = m_options.alerts_body_limit; break;
+      case Body::webhook: out.body_limit = 64 * 1024; break;
     }
     return out;
   } catch (const store::Error& e) {

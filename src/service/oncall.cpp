@@ -376,4 +376,70 @@ Reply Service::ack_by_link(std::string_view token, bool confirm) {
   return page(Status::ok, put_value(w.done, "party", d->party_name));
 }
 
+// --- PagerDuty's acknowledgements ---
+
+Reply Service::pagerduty_webhook(const std::string& tenant, const std::string& party,
+                                 const std::string& signatures, const std::string& body) {
+  const auto refused = [] {
+    return Reply::error(Status::forbidden, "bad_signature",
+                        "no receiver takes PagerDuty webhooks here, or the signature does not "
+                        "match its webhook_secret");
+  };
+  std::string secret;
+  for (const auto& r : m_store.list_receivers(Principal::system(), tenant)) {
+    if (r.party != party || r.type != "pagerduty") continue;
+    const auto options = json::parse(r.options, nullptr, false);
+    if (options.is_object() && options.contains("webhook_secret") &&
+        options["webhook_secret"].is_string())
+      secret = options["webhook_secret"].get<std::string>();
+  }
+  if (secret.empty()) return refused();
+  // X-PagerDuty-Signature: "v1=HEX[,v1=HEX]" (two during a rotation of the secret).
+  const std::string expected = "v1=" + notify::hmac_sha256_hex(secret, body);
+  bool valid = false;
+  for (std::size_t at = 0; at <= signatures.size() && signatures.size() < 4096;) {
+    const auto comma = signatures.find(',', at);
+    std::string one =
+        signatures.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    one.erase(0, one.find_first_not_of(' '));
+    one.erase(one.find_last_not_of(' ') + 1);
+    if (one.size() == expected.size() &&
+        sodium_memcmp(one.data(), expected.data(), expected.size()) == 0)
+      valid = true;
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  if (!valid) return refused();
+  const auto payload = json::parse(body, nullptr, false);
+  if (!payload.is_object() || !payload.contains("event") || !payload["event"].is_object())
+    return Reply::error(Status::bad_request, "bad_payload", "not a PagerDuty v3 webhook event");
+  const auto& event = payload["event"];
+  const std::string type = event.value("event_type", "");
+  if (type != "incident.acknowledged") return Reply::json({{"ignored", type}});
+  const auto& data = event.contains("data") && event["data"].is_object() ? event["data"] : json();
+  const std::string key = data.is_object() ? data.value("incident_key", "") : "";
+  // Our dedup key: "racine/<tenant>/<event>/<party name>"; only this tenant's events.
+  const std::string prefix = "racine/" + tenant + "/";
+  if (!key.starts_with(prefix)) return Reply::json({{"ignored", "not racine's incident"}});
+  const std::string rest = key.substr(prefix.size());
+  const std::string id = rest.substr(0, rest.find('/'));
+  const auto e = m_store.get_event(Principal::system(), tenant, id);
+  if (!e) return Reply::json({{"ignored", "no such event"}});
+  // The party whose receiver this is must be Responsible or Accountable for the event.
+  const store::DeliveryInfo* paged = nullptr;
+  for (const auto& d : e->deliveries)
+    if (d.party == party && (d.role == "R" || d.role == "A")) paged = &d;
+  if (paged == nullptr)
+    return Reply::error(Status::forbidden, "forbidden",
+                        "this party is not Responsible or Accountable for the event");
+  std::string who = "PagerDuty";
+  if (event.contains("agent") && event["agent"].is_object() &&
+      event["agent"].value("summary", "").size() > 0)
+    who = event["agent"]["summary"].get<std::string>().substr(0, 120) + " (PagerDuty)";
+  Principal pd{"pagerduty:" + party, store::Role::tenant, tenant, who};
+  const auto acked = m_store.acknowledge(pd, tenant, id);
+  if (!acked) return Reply::json({{"ignored", "no such event"}});
+  return Reply::json({{"acknowledged", id}, {"by", acked->acknowledged_by.value_or("")}});
+}
+
 }  // namespace racine::service

@@ -187,7 +187,7 @@ std::optional<Reply> Service::parse_receiver(const json& body, store::Receiver& 
       {"slack", {"url"}},
       {"mattermost", {"url"}},
       {"teams", {"url"}},
-      {"pagerduty", {"routing_key", "url"}},
+      {"pagerduty", {"routing_key", "url", "webhook_secret"}},
       {"template", {"url", "method", "headers", "body"}}};
   const auto known = keys.find(r.type);
   if (known == keys.end())
@@ -225,6 +225,15 @@ std::optional<Reply> Service::parse_receiver(const json& body, store::Receiver& 
       return bad("bad_request", "routing_key is the integration key of a PagerDuty service");
     r.secret = *key;
     r.target = text("url").value_or(notify::k_pagerduty_url);
+    // The secret of a PagerDuty v3 webhook subscription pointed at
+    // /api/v1/tenants/{t}/receivers/{party}/pagerduty: its acknowledgements come back.
+    if (body.contains("webhook_secret")) {
+      const auto ws = text("webhook_secret");
+      if (!ws || ws->empty() || ws->size() > 256)
+        return bad("bad_request",
+                   "webhook_secret is the secret of a PagerDuty webhook subscription");
+      options["webhook_secret"] = *ws;
+    }
     if (!http_url(r.target)) return bad("bad_url", "url must be an http:// or https:// URL");
   } else {
     const auto url = text("url");
@@ -314,6 +323,7 @@ ordered_json Service::receiver_json(const store::Receiver& r) {
   } else if (r.type == "pagerduty") {
     j["url"] = r.target;
     j["routing_key"] = r.secret.has_value();
+    j["webhook_secret"] = options.is_object() && options.contains("webhook_secret");
   } else {
     j["url"] = r.target;
   }

@@ -300,6 +300,12 @@ class Service {
   // (`why` "invalid").
   std::optional<AckClaim> read_ack_token(std::string_view token, std::string& why);
 
+  // POST /api/v1/tenants/{t}/receivers/{party}/pagerduty: a PagerDuty v3 webhook, signed
+  // with the party's pagerduty receiver's webhook_secret; an incident.acknowledged for
+  // one of racine's incidents acknowledges the event (its escalation stops).
+  Reply pagerduty_webhook(const std::string& tenant, const std::string& party,
+                          const std::string& signatures, const std::string& body);
+
   // The refusal when `who` may not set a contract's on-call rules, or nullopt.
   std::optional<Reply> may_set_oncall(const store::Principal& who, const std::string& tenant,
                                       const std::string& contract);

@@ -98,9 +98,11 @@ inline HttpResult http_raw(std::uint16_t port, const std::string& bytes, int tim
 
 inline HttpResult http(std::uint16_t port, const std::string& method, const std::string& target,
                        const std::string& token = "", const std::string& body = "",
-                       const std::string& content_type = "application/json") {
+                       const std::string& content_type = "application/json",
+                       const std::vector<std::pair<std::string, std::string>>& headers = {}) {
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
+  for (const auto& [name, value] : headers) req += name + ": " + value + "\r\n";
   if (!body.empty() || method == "POST" || method == "PUT") {
     req += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) +
            "\r\n";

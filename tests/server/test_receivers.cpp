@@ -533,6 +533,83 @@ TEST_P(ReceiverTypesTest, AFallbackTakesOverAfterFailures) {
   }
 }
 
+// PagerDuty's acknowledgements come back (docs/routing.md): a v3 webhook signed with the
+// receiver's webhook_secret, for one of racine's incidents, acknowledges the event and
+// stops its escalation; unsigned, badly signed, or another tenant's incident: nothing.
+TEST_P(ReceiverTypesTest, APagerDutyAcknowledgementAcknowledgesTheEvent) {
+  Sink sink;
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto [acme, ingest] = tenant(port, admin, "acme", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "pagerduty"},
+            {"routing_key", "R0UT1NG"},
+            {"url", sink.url("/pd")},
+            {"webhook_secret", "whsec-acme"}});
+  EXPECT_EQ(
+      json::parse(
+          http(port, "GET", "/api/v1/tenants/acme/receivers", admin).body)[0]["webhook_secret"],
+      true);
+  ASSERT_EQ(
+      http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest,
+           payload({alert("a1", "firing", k_application), alert("a2", "firing", k_certificate)}))
+          .status,
+      200);
+  const auto seen = sink.wait_for([](const auto& rs) { return rs.size() >= 1; });
+  std::string key;
+  for (const auto& q : seen)
+    if (q["body"]["payload"]["class"] == "KubePodCrashLooping") key = q["body"]["dedup_key"];
+  ASSERT_TRUE(key.starts_with("racine/acme/evt-")) << key;
+  const std::string event = key.substr(12, key.find('/', 12) - 12);
+  const auto webhook = [&](const std::string& type, const std::string& incident_key) {
+    return json{{"event",
+                 {{"id", "01DEN4JAXQ3DP2QJZJOD66VCY5"},
+                  {"event_type", type},
+                  {"resource_type", "incident"},
+                  {"occurred_at", "2026-12-06T14:30:00.000Z"},
+                  {"agent", {{"summary", "Jeanne Martin"}, {"type", "user_reference"}}},
+                  {"data",
+                   {{"id", "Q1Z1Y1X1"},
+                    {"type", "incident"},
+                    {"status", "acknowledged"},
+                    {"incident_key", incident_key}}}}}}
+        .dump();
+  };
+  const auto post = [&](const std::string& body, const std::string& signature) {
+    return http(port, "POST", "/api/v1/tenants/acme/receivers/client/pagerduty", "", body,
+                "application/json", {{"X-PagerDuty-Signature", signature}});
+  };
+  const std::string body = webhook("incident.acknowledged", key);
+  EXPECT_EQ(post(body, "").status, 403);
+  EXPECT_EQ(post(body, "v1=" + hmac_hex("wrong", body)).status, 403);
+  EXPECT_EQ(post(body + " ", "v1=" + hmac_hex("whsec-acme", body)).status, 403)
+      << "the body as signed";
+  EXPECT_EQ(
+      json::parse(
+          http(port, "GET", "/api/v1/tenants/acme/events/" + event, acme).body)["acknowledged"],
+      false);
+  // Another tenant's incident key, signed: ignored.
+  const std::string other = webhook("incident.acknowledged", "racine/globex/" + event + "/Client");
+  EXPECT_EQ(json::parse(post(other, "v1=" + hmac_hex("whsec-acme", other)).body)["ignored"],
+            "not racine's incident");
+  // Signed (two signatures during a rotation, the second valid): acknowledged.
+  auto r = post(body, "v1=" + hmac_hex("old", body) + ", v1=" + hmac_hex("whsec-acme", body));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["by"], "Jeanne Martin (PagerDuty)");
+  const auto e = json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + event, acme).body);
+  EXPECT_EQ(e["acknowledged"], true);
+  EXPECT_EQ(e["acknowledged_by"], "Jeanne Martin (PagerDuty)");
+  for (const auto& d : e["deliveries"]) {
+    if (d["kind"] == "escalation") {
+      EXPECT_EQ(d["state"], "cancelled");
+    }
+  }
+  const std::string ping = json{{"event", {{"event_type", "pagey.ping"}}}}.dump();
+  EXPECT_EQ(json::parse(post(ping, "v1=" + hmac_hex("whsec-acme", ping)).body)["ignored"],
+            "pagey.ping");
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ReceiverTypesTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& param_info) { return param_info.param; });
 
