@@ -133,6 +133,7 @@ Response who_lookup(Call& c);
 Response alertmanager(Call& c);
 Response audit_list(Call& c);
 Response diff_versions(Call& c);
+Response events_stream(Call& c);
 
 using Fn = Response (*)(Call&);
 
@@ -205,6 +206,7 @@ std::vector<Route> make_routes() {
     {"GET",    "/api/v1/tenants/{t}/receivers", k_readers, Body::none, [](Call& c) { return from(c.s.list_receivers(c.who, c.p("t"))); }, {}},
     {"POST",   "/api/v1/tenants/{t}/alertmanager", k_senders, Body::alerts, alertmanager, {}},
     {"GET",    "/api/v1/tenants/{t}/events", k_readers, Body::none, [](Call& c) { return from(c.s.list_events(c.who, c.p("t"), c.get("status"))); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/events/stream", k_readers, Body::none, events_stream, {}},
     {"GET",    "/api/v1/tenants/{t}/events/{id}", k_readers, Body::none, [](Call& c) { return from(c.s.get_event(c.who, c.p("t"), c.p("id"))); }, {}},
     {"POST",   "/api/v1/tenants/{t}/events/{id}/ack", k_actors, Body::json_opt, [](Call& c) { return from(c.s.acknowledge(c.who, c.p("t"), c.p("id"))); }, {}},
   };
@@ -244,6 +246,62 @@ Response alertmanager(Call& c) {
   if (!c.get("contract").empty() && !service::valid_id(c.get("contract")))
     return error(400, "bad_id", "contract must be an id");
   return from(c.s.receive_alerts(c.who, c.p("t"), c.get("contract"), c.body));
+}
+
+// Live changes of a tenant's events, as server-sent events: "event: events" whenever
+// anything about them changed (the portal then reads them again through the API), a
+// comment every 30 s (a client gone is noticed), for 5 minutes (the browser reconnects).
+// At most 4 streams per caller and 256 in all.
+struct StreamCount {
+  std::mutex mutex;
+  std::map<std::string, std::size_t> by_caller;
+  std::size_t all = 0;
+};
+
+StreamCount& stream_count() {
+  static StreamCount count;
+  return count;
+}
+
+Response events_stream(Call& c) {
+  const std::string tenant = c.p("t");
+  if (!c.s.store().get_tenant(c.who, tenant))
+    return error(404, "not_found", "no tenant '" + tenant + "'");
+  {
+    auto& count = stream_count();
+    std::lock_guard<std::mutex> lock(count.mutex);
+    if (count.all >= 256 || count.by_caller[c.who.token] >= 4)
+      return error(429, "too_many_streams",
+                   "too many live streams open (4 per caller, 256 in all): close one");
+    ++count.all;
+    ++count.by_caller[c.who.token];
+  }
+  // Given back when the stream (and this guard with it) is gone.
+  auto held = std::shared_ptr<void>(nullptr, [caller = c.who.token](void*) {
+    auto& count = stream_count();
+    std::lock_guard<std::mutex> lock(count.mutex);
+    --count.all;
+    if (--count.by_caller[caller] == 0) count.by_caller.erase(caller);
+  });
+  auto& store = c.s.store();
+  auto last = std::make_shared<std::string>(store.events_signature(tenant));
+  auto ticks = std::make_shared<std::size_t>(0);
+  auto stream = std::make_shared<EventStream>();
+  stream->every = std::chrono::seconds(2);
+  stream->next = [&store, tenant, last, ticks, held]() -> std::optional<std::string> {
+    const std::string now = store.events_signature(tenant);
+    if (now != *last) {
+      *last = now;
+      return "event: events\ndata: {\"tenant\": \"" + tenant + "\"}\n\n";
+    }
+    return ++*ticks % 15 == 0 ? std::string(": ping\n\n") : std::string();
+  };
+  Response out{200, "text/event-stream; charset=utf-8",
+               "retry: 3000\nevent: ready\ndata: {\"tenant\": \"" + tenant + "\"}\n\n", {}};
+  out.headers.emplace_back("Cache-Control", "no-store");
+  out.headers.emplace_back("X-Accel-Buffering", "no");
+  out.stream = std::move(stream);
+  return out;
 }
 
 Response audit_list(Call& c) {

@@ -296,7 +296,71 @@ class Session : public std::enable_shared_from_this<Session> {
     write(std::move(out), false);
   }
 
+  // A stream of events: the headers (chunked), the first frame, then a frame whenever
+  // `next` has one, until it ends, the client leaves, the server stops or the lifetime
+  // passes. The connection is not reused after it.
+  void stream(Response out) {
+    auto res = std::make_shared<http::response<http::empty_body>>(
+        static_cast<http::status>(out.status), 11);
+    res->set(http::field::server, "racine");
+    res->set(http::field::content_type, out.content_type);
+    for (const auto& [k, v] : out.headers) res->set(k, v);
+    res->chunked(true);
+    res->keep_alive(false);
+    auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+    m_events = std::move(out.stream);
+    m_events_until = std::chrono::steady_clock::now() + m_events->lifetime;
+    m_stream.expires_after(m_server.options.read_timeout);
+    http::async_write_header(
+        m_stream, *sr,
+        [self = shared_from_this(), res, sr, first = std::move(out.body)](beast::error_code ec,
+                                                                         std::size_t) mutable {
+          if (ec) return self->close();
+          self->send_frame(std::move(first));
+        });
+  }
+
+  void send_frame(std::string frame) {
+    if (frame.empty()) return wait_frame();
+    auto data = std::make_shared<std::string>(std::move(frame));
+    m_stream.expires_after(m_server.options.read_timeout);
+    net::async_write(m_stream, http::make_chunk(net::buffer(*data)),
+                     [self = shared_from_this(), data](beast::error_code ec, std::size_t) {
+                       if (ec) return self->close();
+                       self->wait_frame();
+                     });
+  }
+
+  void wait_frame() {
+    if (m_server.stopping || std::chrono::steady_clock::now() >= m_events_until)
+      return end_stream();
+    m_stream.expires_never();
+    if (!m_tick) m_tick = std::make_unique<net::steady_timer>(m_stream.get_executor());
+    m_tick->expires_after(m_events->every);
+    m_tick->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->close();
+      std::optional<std::string> frame;
+      try {
+        frame = self->m_events->next();
+      } catch (const std::exception&) {
+        frame.reset();
+      }
+      if (!frame) return self->end_stream();
+      self->send_frame(std::move(*frame));
+    });
+  }
+
+  void end_stream() {
+    m_stream.expires_after(std::chrono::seconds(5));
+    net::async_write(m_stream, http::make_chunk_last(),
+                     [self = shared_from_this()](beast::error_code, std::size_t) {
+                       self->m_busy = false;
+                       self->close();
+                     });
+  }
+
   void write(Response out, bool keep_alive) {
+    if (out.stream) return stream(std::move(out));
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(out.status), 11);
     res->set(http::field::server, "racine");
@@ -369,6 +433,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool m_linger = false;
   std::size_t m_drained = 0;
   std::unique_ptr<std::array<char, 16384>> m_discard;
+  std::shared_ptr<EventStream> m_events;  // a stream of events being sent
+  std::chrono::steady_clock::time_point m_events_until{};
+  std::unique_ptr<net::steady_timer> m_tick;
 };
 
 }  // namespace

@@ -32,11 +32,22 @@ struct Request {
   [[nodiscard]] std::string header(std::string_view name) const;  // "" when absent
 };
 
+// A stream of server-sent events (text/event-stream): after the headers, `next` is called
+// every `every` on the connection's thread; what it returns is written at once (an SSE
+// frame, "" for nothing yet), nullopt ends the stream. It also ends when the client
+// leaves, the server stops, or after `lifetime` (the browser then reconnects).
+struct EventStream {
+  std::function<std::optional<std::string>()> next;
+  std::chrono::milliseconds every{1000};
+  std::chrono::milliseconds lifetime{std::chrono::minutes(5)};
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<EventStream> stream = {};  // set: `body` is the first frame
 };
 
 struct HttpOptions {

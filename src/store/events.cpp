@@ -493,6 +493,24 @@ OutboxStats Store::outbox_stats() {
   });
 }
 
+std::string Store::events_signature(const std::string& tenant) {
+  return m_pool->run(false, [&](Connection& c) {
+    std::string out;
+    for (const auto& r : c.query(
+             "SELECT COUNT(*), COALESCE(MAX(last_seen), ''), COALESCE(MAX(acknowledged_at), ''), "
+             "COALESCE(SUM(repeats), 0) FROM events WHERE tenant = ?",
+             {tenant}))
+      out += std::to_string(r.integer(0)) + "|" + r.text(1) + "|" + r.text(2) + "|" +
+             std::to_string(r.integer(3));
+    for (const auto& r : c.query("SELECT state, COUNT(*), COALESCE(SUM(attempts), 0) FROM "
+                                 "deliveries WHERE tenant = ? GROUP BY state ORDER BY state",
+                                 {tenant}))
+      out += "|" + r.text(0) + ":" + std::to_string(r.integer(1)) + ":" +
+             std::to_string(r.integer(2));
+    return out;
+  });
+}
+
 // --- on-call rules ---
 
 void Store::put_oncall(const Principal& who, const std::string& tenant, const std::string& contract,

@@ -505,6 +505,10 @@ class Store {
   // Ends a session; returns its ID token (the provider's logout hint) and issuer's id.
   std::optional<std::pair<std::string, std::string>> end_session(const std::string& hash);
 
+  // What changes when anything about a tenant's events does (received, repeated,
+  // acknowledged, resolved, a delivery sent, retried or dead): a short text to compare.
+  std::string events_signature(const std::string& tenant);
+
   // --- on-call rules of a contract's parties (store/events.cpp), audited ---
   void put_oncall(const Principal& who, const std::string& tenant, const std::string& contract,
                   const std::string& party, const std::string& rules);
