@@ -41,8 +41,10 @@ std::string line(std::string s) {
 // Only an http(s) URL becomes a link (a runbook or source link comes from the tenant's
 // alert: a javascript: URL must not).
 bool linkable(const std::string& url) {
+  // Nothing that closes or opens a link or an image in any target's markup ("](", "<", "|"),
+  // nor an @ (a mention): such a link is not made at all.
   return (url.starts_with("https://") || url.starts_with("http://")) && url.size() <= 2000 &&
-         url.find_first_of(" \t\r\n<>\"|") == std::string::npos;
+         url.find_first_of(" \t\r\n<>\"|()[]!@\\`{}*") == std::string::npos;
 }
 
 // Slack's mrkdwn: &, < and > are its markup (links, mentions); escaped, nothing of an
@@ -135,7 +137,8 @@ Facts facts_of(const json& d, const Context& ctx) {
   return f;
 }
 
-// Mustache data from JSON: objects and strings as they are, numbers as text, booleans as
+// Mustache data from JSON: objects and strings as they are (a string cut at 16 KiB, so
+// that a template repeating a huge annotation costs little), numbers as text, booleans as
 // Mustache booleans (sections), arrays as lists.
 kainjow::mustache::data data_of(const json& j) {
   using kainjow::mustache::data;
@@ -150,7 +153,7 @@ kainjow::mustache::data data_of(const json& j) {
     return l;
   }
   if (j.is_boolean()) return data{j.get<bool>()};
-  if (j.is_string()) return data{j.get<std::string>()};
+  if (j.is_string()) return data{cut(j.get<std::string>(), 16 * 1024)};
   if (j.is_null()) return data{false};
   return data{j.dump()};
 }
@@ -239,9 +242,11 @@ std::string slack_message(const json& d, const Context& ctx) {
 
 std::string mattermost_message(const json& d, const Context& ctx) {
   const Facts f = facts_of(d, ctx);
-  std::string text = "#### " + markdown_escape(f.title) + "\n";
-  for (const auto& [k, v] : f.rows) text += "- **" + k + "**: " + markdown_escape(line(v)) + "\n";
-  if (!f.summary.empty()) text += "\n" + markdown_escape(f.summary) + "\n";
+  std::string text = "#### " + markdown_escape(cut(f.title, 1000)) + "\n";
+  for (const auto& [k, v] : f.rows)
+    text += "- **" + k + "**: " + markdown_escape(cut(line(v), 1000)) + "\n";
+  // The summary is cut on its own, so that the links after it (Acknowledge) always fit.
+  if (!f.summary.empty()) text += "\n" + markdown_escape(cut(f.summary, 6000)) + "\n";
   if (!f.links.empty()) {
     text += "\n";
     for (std::size_t i = 0; i < f.links.size(); ++i)
@@ -387,16 +392,17 @@ std::optional<Request> render_template(const Template& t, const json& d, const C
     m.set_custom_escape(
         [header](const std::string& s) { return header ? line(s) : json_inner(s); });
     std::string out;
-    bool over = false;
-    m.render(data, [&](const std::string& piece) {
-      if (out.size() + piece.size() > k_max_rendered) {
-        over = true;
-        return;
-      }
-      out += piece;
-    });
-    if (over) {
-      error = "the template renders to more than 1 MiB";
+    const std::size_t cap = header ? 8 * 1024 : k_max_rendered;
+    // Past the cap the rendering stops at once (kainjow would go on to the end).
+    struct Over {};
+    try {
+      m.render(data, [&](const std::string& piece) {
+        if (out.size() + piece.size() > cap) throw Over{};
+        out += piece;
+      });
+    } catch (const Over&) {
+      error = header ? "a header renders to more than 8 KiB"
+                     : "the template renders to more than 1 MiB";
       return std::nullopt;
     }
     if (!m.is_valid()) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <initializer_list>
 #include <memory>
 
 #include "route/route.h"
@@ -40,22 +41,27 @@ std::optional<std::int64_t> duration(const json& v) {
 }
 
 // "09:00-18:00" (end "24:00" allowed) in minutes.
+bool digits_at(const std::string& s, std::initializer_list<std::size_t> at) {
+  return std::all_of(at.begin(), at.end(),
+                     [&](std::size_t i) { return s[i] >= '0' && s[i] <= '9'; });
+}
+
 std::optional<std::pair<int, int>> range(const std::string& s) {
-  int h1 = 0, m1 = 0, h2 = 0, m2 = 0;
-  char extra = 0;
-  if (s.size() != 11 ||
-      std::sscanf(s.c_str(), "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &extra) != 4)
+  if (s.size() != 11 || s[2] != ':' || s[5] != '-' || s[8] != ':' ||
+      !digits_at(s, {0, 1, 3, 4, 6, 7, 9, 10}))
     return std::nullopt;
+  const auto two = [&](std::size_t i) { return (s[i] - '0') * 10 + (s[i + 1] - '0'); };
+  const int h1 = two(0), m1 = two(3), h2 = two(6), m2 = two(9);
   const int a = h1 * 60 + m1, b = h2 * 60 + m2;
   if (h1 > 23 || m1 > 59 || m2 > 59 || b > 1440 || a >= b) return std::nullopt;
   return std::make_pair(a, b);
 }
 
 bool is_date(const std::string& s) {
-  int y = 0, m = 0, d = 0;
-  char extra = 0;
-  return s.size() == 10 && std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
-         m >= 1 && m <= 12 && d >= 1 && d <= 31 && s[4] == '-' && s[7] == '-';
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits_at(s, {0, 1, 2, 3, 5, 6, 8, 9}))
+    return false;
+  const int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
 std::string date_text(int y, int m, int d) {
@@ -79,6 +85,7 @@ std::optional<std::string> ical_dates(const std::string& text, int from_year, in
        e != nullptr; e = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
     events.push_back(e);
   if (events.empty()) return "holidays_ical: no VEVENT";
+  if (events.size() > 500) return "holidays_ical: at most 500 events";
   const auto add = [&](icaltimetype start, int days) {
     for (int i = 0; i < std::max(days, 1) && out.size() < 5000; ++i) {
       icaltimetype t = start;
@@ -100,7 +107,17 @@ std::optional<std::string> ical_dates(const std::string& text, int from_year, in
       add(start, days);
       continue;
     }
-    icalrecur_iterator* it = icalrecur_iterator_new(icalproperty_get_rrule(rrule), start);
+    // Days off recur yearly, monthly or weekly (daily only for a bounded run): a rule that
+    // steps by the hour or less, or daily for ever, could keep libical searching for
+    // centuries for a date that never comes (BYMONTHDAY=30 in February).
+    const icalrecurrencetype rule = icalproperty_get_rrule(rrule);
+    if (rule.freq != ICAL_YEARLY_RECURRENCE && rule.freq != ICAL_MONTHLY_RECURRENCE &&
+        rule.freq != ICAL_WEEKLY_RECURRENCE && rule.freq != ICAL_DAILY_RECURRENCE)
+      return "holidays_ical: a recurrence is yearly, monthly, weekly or daily";
+    if (rule.freq == ICAL_DAILY_RECURRENCE && (rule.count <= 0 || rule.count > 366))
+      return "holidays_ical: a daily recurrence needs a COUNT of at most 366";
+    if (start.year < 1900) return "holidays_ical: a start before 1900";
+    icalrecur_iterator* it = icalrecur_iterator_new(rule, start);
     if (it == nullptr) return "holidays_ical: a recurrence rule libical cannot follow";
     int n = 0;
     for (icaltimetype t = icalrecur_iterator_next(it); !icaltime_is_null_time(t) && n < 2000;
@@ -284,14 +301,17 @@ std::optional<OnCall> parse_oncall(const json& j, std::int64_t now_ms, std::stri
       for (const auto& [k, v] : rule.items()) {
         if (k == "outside_hours" && (v == "page" || v == "wait")) {
           r.page_outside_hours = v == "page";
-        } else if (k == "escalate_after" && duration(v)) {
+        } else if (k == "escalate_after" && duration(v) && *duration(v) >= 60000 &&
+                   *duration(v) <= 7 * k_day_ms) {
           r.escalate_after = duration(v);
         } else if (k == "count" && (v == "wall" || v == "working")) {
           r.escalate_in_working_time = v == "working";
         } else {
-          error = where + "." + k.substr(0, 32) +
-                  ": outside_hours is \"page\" or \"wait\", escalate_after a duration (15m, 2h), "
-                  "count \"wall\" or \"working\"";
+          error =
+              where + "." + k.substr(0, 32) +
+              ": outside_hours is \"page\" or \"wait\", escalate_after a duration from 1m to 7d "
+              "(15m, 2h), "
+              "count \"wall\" or \"working\"";
           return std::nullopt;
         }
       }

@@ -296,8 +296,10 @@ Response events_stream(Call& c) {
     }
     return ++*ticks % 15 == 0 ? std::string(": ping\n\n") : std::string();
   };
-  Response out{200, "text/event-stream; charset=utf-8",
-               "retry: 3000\nevent: ready\ndata: {\"tenant\": \"" + tenant + "\"}\n\n", {}};
+  Response out{200,
+               "text/event-stream; charset=utf-8",
+               "retry: 3000\nevent: ready\ndata: {\"tenant\": \"" + tenant + "\"}\n\n",
+               {}};
   out.headers.emplace_back("Cache-Control", "no-store");
   out.headers.emplace_back("X-Accel-Buffering", "no");
   out.stream = std::move(stream);
@@ -395,6 +397,9 @@ struct Api::State {
   // Per token (--rate-limit, burst twice that), and per address for sign-in starts.
   std::unique_ptr<TokenBuckets> tokens;
   TokenBuckets sign_ins{5, 20};
+  // Acknowledgement links and vendors' webhooks, per address: apart from sign-ins, so
+  // that neither can lock the other out (behind a proxy every user shares an address).
+  TokenBuckets links{20, 60};
 
   mutable std::mutex metrics_mutex;
   // route (a pattern, or one of a fixed few names), method (a fixed set), status
@@ -704,7 +709,7 @@ Admission Api::admit(Request& req) {
       call->route = "/ack";
       if (req.method != "GET" && req.method != "POST")
         return refuse(error(405, "method_not_allowed", "GET or POST"));
-      if (const auto wait = m_state->sign_ins.take(req.remote, 1, steady_seconds())) {
+      if (const auto wait = m_state->links.take(req.remote, 1, steady_seconds())) {
         Response r = error(429, "rate_limited", "too many requests from this address: try again");
         r.headers.emplace_back("Retry-After", std::to_string(wait));
         return refuse(std::move(r));
@@ -805,7 +810,7 @@ Admission Api::admit(Request& req) {
     // A vendor's signed webhook: no token; limited per address; its handler checks the
     // signature over the raw body.
     if (call->found->roles == k_signed) {
-      if (const auto wait = m_state->sign_ins.take(req.remote, 1, steady_seconds())) {
+      if (const auto wait = m_state->links.take(req.remote, 1, steady_seconds())) {
         Response r = error(429, "rate_limited", "too many requests from this address: try again");
         r.headers.emplace_back("Retry-After", std::to_string(wait));
         return refuse(std::move(r));

@@ -311,13 +311,12 @@ class Session : public std::enable_shared_from_this<Session> {
     m_events = std::move(out.stream);
     m_events_until = std::chrono::steady_clock::now() + m_events->lifetime;
     m_stream.expires_after(m_server.options.read_timeout);
-    http::async_write_header(
-        m_stream, *sr,
-        [self = shared_from_this(), res, sr, first = std::move(out.body)](beast::error_code ec,
-                                                                         std::size_t) mutable {
-          if (ec) return self->close();
-          self->send_frame(std::move(first));
-        });
+    http::async_write_header(m_stream, *sr,
+                             [self = shared_from_this(), res, sr, first = std::move(out.body)](
+                                 beast::error_code ec, std::size_t) mutable {
+                               if (ec) return self->close();
+                               self->send_frame(std::move(first));
+                             });
   }
 
   void send_frame(std::string frame) {

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "core/escape.h"
 #include "core/text.h"
 #include "identity/oidc.h"
 #include "notify/channels.h"
@@ -32,7 +33,8 @@ ordered_json window_json(const store::Maintenance& m, std::int64_t now) {
           {"reason", m.reason},
           {"by", m.by},
           {"created", m.created},
-          {"active", m.starts_ms <= now && now < m.ends_ms}};
+          {"active", m.starts_ms <= now && now < m.ends_ms},
+          {"party", m.party.empty() ? ordered_json(nullptr) : ordered_json(m.party)}};
 }
 
 }  // namespace
@@ -66,6 +68,11 @@ Reply Service::create_maintenance(const Principal& who, const std::string& tenan
   store::Maintenance m;
   m.tenant = tenant;
   m.contract = contract;
+  // A client's window holds the pages of its own party only; the provider's, every party's.
+  if (!who.writer()) {
+    if (const auto c = m_store.get_contract(who, tenant, contract))
+      m.party = text::slugify(c->party);
+  }
   m.starts_ms = now;
   if (body.contains("starts")) {
     const auto starts = body["starts"].is_string()
@@ -193,6 +200,24 @@ Reply Service::delete_oncall(const Principal& who, const std::string& tenant,
     return Reply::error(Status::not_found, "not_found",
                         "no on-call rules for '" + party.substr(0, 64) + "'");
   return Reply::json({{"deleted", party}});
+}
+
+std::shared_ptr<const route::OnCall> Service::oncall_rules(const std::string& text,
+                                                           std::int64_t now) {
+  // Keyed by the text and the year (an iCalendar's recurrences are expanded around it).
+  const std::string key = std::to_string(now / (365LL * 86400 * 1000)) + "\n" + text;
+  {
+    std::lock_guard<std::mutex> lock(m_oncall_mutex);
+    if (const auto it = m_oncall_cache.find(key); it != m_oncall_cache.end()) return it->second;
+  }
+  std::string why;
+  auto parsed = route::parse_oncall(json::parse(text, nullptr, false), now, why);
+  if (!parsed) return nullptr;
+  auto shared = std::make_shared<const route::OnCall>(std::move(*parsed));
+  std::lock_guard<std::mutex> lock(m_oncall_mutex);
+  if (m_oncall_cache.size() >= 1024) m_oncall_cache.clear();
+  m_oncall_cache.emplace(key, shared);
+  return shared;
 }
 
 // --- acknowledgement links ---
@@ -414,10 +439,15 @@ Reply Service::pagerduty_webhook(const std::string& tenant, const std::string& p
   if (!payload.is_object() || !payload.contains("event") || !payload["event"].is_object())
     return Reply::error(Status::bad_request, "bad_payload", "not a PagerDuty v3 webhook event");
   const auto& event = payload["event"];
-  const std::string type = event.value("event_type", "");
-  if (type != "incident.acknowledged") return Reply::json({{"ignored", type}});
-  const auto& data = event.contains("data") && event["data"].is_object() ? event["data"] : json();
-  const std::string key = data.is_object() ? data.value("incident_key", "") : "";
+  const auto text_of = [](const json& j, const char* k) {
+    return j.is_object() && j.contains(k) && j[k].is_string() ? j[k].get<std::string>()
+                                                              : std::string();
+  };
+  const std::string type = text_of(event, "event_type");
+  if (type != "incident.acknowledged")
+    return Reply::json({{"ignored", text::valid_utf8(type.substr(0, 64))}});
+  const json data = event.contains("data") && event["data"].is_object() ? event["data"] : json();
+  const std::string key = text_of(data, "incident_key");
   // Our dedup key: "racine/<tenant>/<event>/<party name>"; only this tenant's events.
   const std::string prefix = "racine/" + tenant + "/";
   if (!key.starts_with(prefix)) return Reply::json({{"ignored", "not racine's incident"}});
@@ -433,9 +463,13 @@ Reply Service::pagerduty_webhook(const std::string& tenant, const std::string& p
     return Reply::error(Status::forbidden, "forbidden",
                         "this party is not Responsible or Accountable for the event");
   std::string who = "PagerDuty";
-  if (event.contains("agent") && event["agent"].is_object() &&
-      event["agent"].value("summary", "").size() > 0)
-    who = event["agent"]["summary"].get<std::string>().substr(0, 120) + " (PagerDuty)";
+  const std::string agent =
+      event.contains("agent") ? text::valid_utf8(text_of(event["agent"], "summary")) : "";
+  if (!agent.empty()) {
+    std::size_t n = std::min<std::size_t>(agent.size(), 120);
+    while (n < agent.size() && (static_cast<unsigned char>(agent[n]) & 0xC0U) == 0x80U) --n;
+    who = agent.substr(0, n) + " (PagerDuty)";
+  }
   Principal pd{"pagerduty:" + party, store::Role::tenant, tenant, who};
   const auto acked = m_store.acknowledge(pd, tenant, id);
   if (!acked) return Reply::json({{"ignored", "no such event"}});

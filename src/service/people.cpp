@@ -124,6 +124,18 @@ std::optional<std::string> normal_email(std::string_view email) {
   return out;
 }
 
+bool public_mail_domain(std::string_view domain) {
+  static const std::vector<std::string_view> k_public = {
+      "gmail.com", "googlemail.com", "outlook.com",    "hotmail.com",  "hotmail.fr",
+      "live.com",  "live.fr",        "msn.com",        "yahoo.com",    "yahoo.fr",
+      "ymail.com", "icloud.com",     "me.com",         "mac.com",      "aol.com",
+      "proton.me", "protonmail.com", "pm.me",          "gmx.com",      "gmx.fr",
+      "gmx.de",    "web.de",         "mail.com",       "zoho.com",     "yandex.com",
+      "free.fr",   "orange.fr",      "wanadoo.fr",     "laposte.net",  "sfr.fr",
+      "neuf.fr",   "bbox.fr",        "numericable.fr", "tutanota.com", "fastmail.com"};
+  return std::find(k_public.begin(), k_public.end(), domain) != k_public.end();
+}
+
 namespace {
 
 nlohmann::ordered_json user_json(const store::User& u) {
@@ -233,7 +245,7 @@ Reply Service::update_user(const Principal& who, const std::string& id, const js
     return Reply::error(Status::bad_request, "bad_request",
                         "tenant and tenant_role go with the role \"tenant\"");
   // An admin never locks themselves out (another admin may).
-  if (who.user == id && ((change.disabled && *change.disabled) ||
+  if (who.user == id && ((change.disabled && *change.disabled) || change.release ||
                          (change.role && *change.role != store::Role::admin)))
     return Reply::error(Status::conflict, "self",
                         "you cannot disable yourself or take away your own admin role: ask "
@@ -256,6 +268,10 @@ Reply Service::create_invitation(const Principal& who, const std::string& tenant
   if (who.role == store::Role::tenant && who.tenant_role != store::TenantRole::approver)
     return Reply::error(Status::forbidden, "forbidden",
                         "only an approver of the tenant may invite people");
+  // A person invites (the audit names who); a client's token does not.
+  if (!who.writer() && !who.user)
+    return Reply::error(Status::forbidden, "forbidden",
+                        "invitations are made by people (an approver signed in), not tokens");
   if (!body.is_object() || !body.contains("email") || !body["email"].is_string())
     return Reply::error(Status::bad_request, "bad_request", shape);
   for (const auto& [key, v] : body.items()) {
@@ -266,6 +282,20 @@ Reply Service::create_invitation(const Principal& who, const std::string& tenant
   const auto email = normal_email(body["email"].get<std::string>());
   if (!email)
     return Reply::error(Status::bad_request, "bad_address", "email must be one email address");
+  // A client's approver invites addresses at the client's own domains; anyone else is
+  // invited by the provider.
+  if (!who.writer()) {
+    const auto t = m_store.get_tenant(Principal::system(), tenant);
+    const std::string domain = email->substr(email->find('@') + 1);
+    if (!t || std::find(t->email_domains.begin(), t->email_domains.end(), domain) ==
+                  t->email_domains.end())
+      return Reply::error(
+          Status::forbidden, "forbidden",
+          "a client invites addresses at its own email domains only (" +
+              std::string(t && !t->email_domains.empty() ? "ask the provider to invite " + *email
+                                                         : "none set: ask the provider") +
+              ")");
+  }
   store::Invitation i;
   i.tenant = tenant;
   i.email = *email;
@@ -395,9 +425,16 @@ Service::Redirect Service::finish_login(const std::string& code, const std::stri
   std::optional<std::string> invitation;
   const IssuerConfig& from = m_identity.issuers[i];
   const auto email = normal_email(claims.email);
+  const auto known = m_store.find_user(seen.issuer, seen.subject);
+  // Someone already at a client stays there: another client's invitation does not move
+  // them (an admin does).
+  const bool elsewhere = known && known->role == store::Role::tenant && known->tenant;
   if (!seen.role && from.attach_by_email && email && email_verified(claims.json)) {
     const auto open = m_store.open_invitation(*email, store::now_ms());
-    if (open && (!from.tenant || *from.tenant == open->tenant)) {
+    // Invited by two clients at once: nobody guesses which (an admin decides).
+    const bool clear = open && m_store.inviting_tenants(*email, store::now_ms()) == 1 &&
+                       (!elsewhere || *known->tenant == open->tenant);
+    if (clear && (!from.tenant || *from.tenant == open->tenant)) {
       seen.role = store::Role::tenant;
       seen.tenant = open->tenant;
       seen.tenant_role = open->tenant_role;
@@ -408,6 +445,7 @@ Service::Redirect Service::finish_login(const std::string& code, const std::stri
       const std::string domain = email->substr(email->find('@') + 1);
       std::vector<std::string> owners;
       for (const auto& t : m_store.list_tenants(Principal::system())) {
+        if (public_mail_domain(domain)) break;  // anyone has an address there
         if ((!from.tenant || *from.tenant == t.id) &&
             std::find(t.email_domains.begin(), t.email_domains.end(), domain) !=
                 t.email_domains.end())
@@ -421,7 +459,7 @@ Service::Redirect Service::finish_login(const std::string& code, const std::stri
       }
     }
   }
-  const auto before = m_store.find_user(seen.issuer, seen.subject);
+  const auto& before = known;
   const store::User user = m_store.sign_in_user(seen, invitation);
   // A role changed by this sign-in holds at once in this instance's other sessions of the
   // person (the others read it from the store when their cache's entry ends).

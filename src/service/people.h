@@ -62,4 +62,8 @@ bool email_verified(const std::string& claims_json);
 // quotes or brackets, at most 254 bytes), or nullopt.
 std::optional<std::string> normal_email(std::string_view email);
 
+// A domain where anyone may have an address (gmail.com, outlook.com, orange.fr...): never
+// a reason to attach someone to a client.
+bool public_mail_domain(std::string_view domain);
+
 }  // namespace racine::service

@@ -164,12 +164,27 @@ bool http_url(const std::string& u) {
          u.find_first_of(" \r\n\t") == std::string::npos;
 }
 
+// What a listing shows of any URL: no user or password, no query (either may hold a
+// credential: https://user:pass@host/, ?token=...).
+std::string shown_url(const std::string& url) {
+  std::string out = url;
+  const auto scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const auto host_end = out.find_first_of("/?#", scheme + 3);
+    const auto at = out.rfind('@', host_end == std::string::npos ? out.size() : host_end);
+    if (at != std::string::npos && at > scheme) out.erase(scheme + 3, at - scheme - 2);
+  }
+  if (const auto q = out.find_first_of("?#"); q != std::string::npos)
+    out = out.substr(0, q) + "?...";
+  return out;
+}
+
 // What a listing shows of an incoming webhook's URL, which is itself the credential:
 // the scheme and host, the rest masked.
 std::string masked(const std::string& url) {
   const auto scheme = url.find("://");
   const auto path = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
-  return path == std::string::npos ? url : url.substr(0, path) + "/...";
+  return path == std::string::npos ? shown_url(url) : shown_url(url.substr(0, path)) + "/...";
 }
 
 }  // namespace
@@ -321,11 +336,11 @@ ordered_json Service::receiver_json(const store::Receiver& r) {
   } else if (r.type == "slack" || r.type == "mattermost" || r.type == "teams") {
     j["url"] = masked(r.target);
   } else if (r.type == "pagerduty") {
-    j["url"] = r.target;
+    j["url"] = shown_url(r.target);
     j["routing_key"] = r.secret.has_value();
     j["webhook_secret"] = options.is_object() && options.contains("webhook_secret");
   } else {
-    j["url"] = r.target;
+    j["url"] = shown_url(r.target);
   }
   if (r.type == "webhook") j["secret"] = r.secret.has_value();
   if (r.type == "template" && options.is_object()) {
@@ -585,13 +600,25 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
   const std::int64_t escalate = duration_ms(view->contract.escalate_after).value_or(15 * 60 * 1000);
   const std::int64_t now = store::now_ms();
 
-  // The parties' on-call rules under this contract (route/hours.h).
-  std::map<std::string, route::OnCall> oncall;
-  for (const auto& o : m_store.list_oncall(tenant, contract)) {
-    std::string why;
-    if (auto c = route::parse_oncall(json::parse(o.rules, nullptr, false), now, why))
-      oncall.emplace(o.party, std::move(*c));
-  }
+  // The parties' on-call rules under this contract (route/hours.h), parsed once per
+  // distinct text; what they say for `now` computed once per batch.
+  std::map<std::string, std::shared_ptr<const route::OnCall>> oncall;
+  for (const auto& o : m_store.list_oncall(tenant, contract))
+    if (auto c = oncall_rules(o.rules, now)) oncall.emplace(o.party, std::move(c));
+  std::map<std::string, std::int64_t> next_start;
+  const auto working_from = [&](const std::string& party, const route::OnCall& c) {
+    auto it = next_start.find(party);
+    if (it == next_start.end()) it = next_start.emplace(party, route::next_working(c, now)).first;
+    return it->second;
+  };
+  std::map<std::pair<std::string, std::int64_t>, std::int64_t> after;
+  const auto working_after = [&](const std::string& party, const route::OnCall& c,
+                                 std::int64_t delay) {
+    auto it = after.find({party, delay});
+    if (it == after.end())
+      it = after.emplace(std::make_pair(party, delay), route::add_working(c, now, delay)).first;
+    return it->second;
+  };
 
   std::vector<store::IncomingAlert> incoming;
   std::uint64_t classified = 0;
@@ -612,7 +639,7 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
     const std::string severity = p.labels.count("severity") != 0U ? p.labels["severity"] : "";
     const auto rules_of_party = [&](std::size_t party) -> const route::OnCall* {
       const auto it = oncall.find(m.parties.at(party).id);
-      return it == oncall.end() ? nullptr : &it->second;
+      return it == oncall.end() ? nullptr : it->second.get();
     };
     // A page to a party outside its working hours waits for them, when its rule for the
     // alert's severity says so ("hours:<party>").
@@ -621,8 +648,10 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
                            std::string(1, r.role), std::string(route::kind_name(k)), due};
       if (k == route::Kind::resolved) return d;
       if (const auto* hours = rules_of_party(r.party)) {
-        const std::int64_t at =
-            hours->rule_for(severity).page_outside_hours ? due : route::next_working(*hours, due);
+        // `due` is now for every delivery here but the escalations, which have their own.
+        const std::int64_t at = hours->rule_for(severity).page_outside_hours ? due
+                                : due == now ? working_from(d.party, *hours)
+                                             : route::next_working(*hours, due);
         if (at > due) {
           d.due_ms = at;
           d.held = "hours:" + d.party;
@@ -631,20 +660,24 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
       }
       return d;
     };
-    // The escalation's delay is the Responsible party's to give (its rule for the
-    // severity), counted in its working time when the rule says so.
-    std::int64_t escalate_at = now + escalate;
-    std::string escalate_held;  // the delay waits for the Responsible party's hours
-    for (const auto& r : plan.responsible) {
-      if (const auto* hours = rules_of_party(r.party)) {
-        const auto rule = hours->rule_for(severity);
-        const std::int64_t delay = rule.escalate_after.value_or(escalate);
-        escalate_at =
-            rule.escalate_in_working_time ? route::add_working(*hours, now, delay) : now + delay;
-        if (escalate_at > now + delay) escalate_held = "hours:" + m.parties.at(r.party).id;
-        break;
+    // The escalation's delay: the contract's; a party's own rule for the severity only
+    // when it escalates to itself (Responsible and Accountable), counted in its working
+    // time when the rule says so. One side's rules never move when the other is paged.
+    const auto escalation_of =
+        [&](std::size_t accountable) -> std::pair<std::int64_t, std::string> {
+      for (const auto& r : plan.responsible) {
+        if (r.party != accountable) continue;
+        if (const auto* hours = rules_of_party(r.party)) {
+          const auto rule = hours->rule_for(severity);
+          const std::int64_t delay = rule.escalate_after.value_or(escalate);
+          const std::int64_t at = rule.escalate_in_working_time
+                                      ? working_after(m.parties.at(r.party).id, *hours, delay)
+                                      : now + delay;
+          return {at, at > now + delay ? "hours:" + m.parties.at(r.party).id : ""};
+        }
       }
-    }
+      return {now + escalate, ""};
+    };
     for (const auto& r : plan.responsible) {
       p.in.on_firing.push_back(delivery(r, route::Kind::firing, now));
       p.in.on_resolved.push_back(delivery(r, route::Kind::resolved, now));
@@ -652,8 +685,9 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
     for (const auto& r : plan.informed)
       p.in.on_firing.push_back(delivery(r, route::Kind::informed, now));
     for (const auto& r : plan.accountable) {
-      auto d = delivery(r, route::Kind::escalation, escalate_at);
-      if (d.held.empty()) d.held = escalate_held;
+      const auto [at, why] = escalation_of(r.party);
+      auto d = delivery(r, route::Kind::escalation, at);
+      if (d.held.empty()) d.held = why;
       p.in.on_firing.push_back(std::move(d));
     }
     incoming.push_back(std::move(p.in));

@@ -29,6 +29,7 @@
 #include "k8s/rules.h"
 #include "notify/egress.h"
 #include "query/index.h"
+#include "route/hours.h"
 #include "service/people.h"
 #include "service/ttl_cache.h"
 #include "store/store.h"
@@ -306,6 +307,9 @@ class Service {
   Reply pagerduty_webhook(const std::string& tenant, const std::string& party,
                           const std::string& signatures, const std::string& body);
 
+  // A party's rules as stored, parsed (cached by their text), or nullptr.
+  std::shared_ptr<const route::OnCall> oncall_rules(const std::string& text, std::int64_t now);
+
   // The refusal when `who` may not set a contract's on-call rules, or nullopt.
   std::optional<Reply> may_set_oncall(const store::Principal& who, const std::string& tenant,
                                       const std::string& contract);
@@ -392,6 +396,8 @@ class Service {
   // instance; read once.
   const std::string& ack_key();
   std::once_flag m_ack_key_once;
+  std::mutex m_oncall_mutex;
+  std::map<std::string, std::shared_ptr<const route::OnCall>> m_oncall_cache;
   std::string m_ack_key;
   std::int64_t m_ack_ttl_ms = 12LL * 3600 * 1000;
   std::mutex m_rules_mutex;

@@ -97,19 +97,26 @@ void load_deliveries(Connection& c, Event& e) {
 struct Hold {
   std::string why;  // "maintenance:<id>"
   std::int64_t until_ms = 0;
+  std::string party;  // the one party it holds ("" : every party)
 };
 
 std::size_t insert_deliveries(Connection& c, const std::string& event, const std::string& tenant,
                               const std::vector<NewDelivery>& list, std::int64_t now,
-                              const std::optional<Hold>& hold = std::nullopt,
+                              const std::vector<Hold>& holds = {},
                               const std::set<std::string>& skip_parties = {}) {
   std::size_t n = 0;
   for (const auto& d : list) {
     if (skip_parties.count(d.party) != 0U) continue;
     std::int64_t due = std::max(d.due_ms, now);
-    // Held by the party's hours (the service decided), then by a maintenance window.
+    // Held by the party's hours (the service decided), then by the maintenance window
+    // that holds this party longest.
     std::string held = d.held;
     std::int64_t release = held.empty() ? 0 : due;
+    const Hold* hold = nullptr;
+    for (const auto& h : holds) {
+      if ((h.party.empty() || h.party == d.party) && (!hold || h.until_ms > hold->until_ms))
+        hold = &h;
+    }
     if (hold && d.kind != "resolved") {
       due += std::max<std::int64_t>(0, hold->until_ms - now);
       held = hold->why;
@@ -203,19 +210,22 @@ std::optional<std::vector<Recorded>> Store::record_alerts(
     std::vector<Recorded> out;
     const std::string now = now_rfc3339();
     const std::int64_t ms = now_ms();
-    // A maintenance window under way for the contract (the one ending last).
-    std::optional<Hold> hold;
+    // The maintenance windows under way for the contract: the provider's hold every party,
+    // a client's only its own. The event names the one ending last.
+    std::vector<Hold> holds;
     std::optional<std::string> window;
-    const Rows windows = c.query(
-        "SELECT id, ends_ms, reason FROM maintenance WHERE tenant = ? AND contract = ? AND "
-        "starts_ms <= ? AND ends_ms > ? ORDER BY ends_ms DESC LIMIT 1",
-        {tenant, contract, ms, ms});
-    if (!windows.empty()) {
-      hold = Hold{"maintenance:" + windows[0].text(0), windows[0].integer(1)};
-      window = nlohmann::json{{"id", windows[0].text(0)},
-                              {"ends", rfc3339_of_ms(windows[0].integer(1))},
-                              {"reason", windows[0].text(2)}}
-                   .dump();
+    for (const auto& w : c.query(
+             "SELECT id, ends_ms, reason, party FROM maintenance WHERE tenant = ? AND contract = ? "
+             "AND starts_ms <= ? AND ends_ms > ? ORDER BY ends_ms DESC LIMIT 100",
+             {tenant, contract, ms, ms})) {
+      holds.push_back(Hold{"maintenance:" + w.text(0), w.integer(1), w.text(3)});
+      if (!window)
+        window = nlohmann::json{{"id", w.text(0)},
+                                {"ends", rfc3339_of_ms(w.integer(1))},
+                                {"reason", w.text(2)},
+                                {"party", w.text(3).empty() ? nlohmann::json(nullptr)
+                                                            : nlohmann::json(w.text(3))}}
+                     .dump();
     }
     for (const auto& a : alerts) {
       Recorded rec;
@@ -237,7 +247,7 @@ std::optional<std::vector<Recorded>> Store::record_alerts(
         rec.outcome = Recorded::Outcome::created;
         // First seen resolved: the "resolved" deliveries go (nothing was paged to hold).
         rec.deliveries = resolved ? insert_deliveries(c, id, tenant, a.on_resolved, ms)
-                                  : insert_deliveries(c, id, tenant, a.on_firing, ms, hold);
+                                  : insert_deliveries(c, id, tenant, a.on_firing, ms, holds);
         out.push_back(std::move(rec));
         continue;
       }
@@ -257,8 +267,17 @@ std::optional<std::vector<Recorded>> Store::record_alerts(
         rec.outcome = Recorded::Outcome::resolved;
         cancel_escalations(c, rec.event);
         const auto never_paged = cancel_held(c, rec.event);
-        rec.deliveries =
-            insert_deliveries(c, rec.event, tenant, a.on_resolved, ms, std::nullopt, never_paged);
+        // The Accountable party paged by an escalation hears of the end too (its own
+        // incident, in PagerDuty say, is closed by it).
+        std::vector<NewDelivery> resolved_to = a.on_resolved;
+        for (const auto& r : c.query("SELECT DISTINCT party, party_name FROM deliveries WHERE "
+                                     "event = ? AND kind = 'escalation' AND state = 'sent'",
+                                     {rec.event})) {
+          if (std::none_of(resolved_to.begin(), resolved_to.end(),
+                           [&](const NewDelivery& d) { return d.party == r.text(0); }))
+            resolved_to.push_back(NewDelivery{r.text(0), r.text(1), "A", "resolved", 0});
+        }
+        rec.deliveries = insert_deliveries(c, rec.event, tenant, resolved_to, ms, {}, never_paged);
       } else {
         rec.outcome = Recorded::Outcome::repeat;
         c.query("UPDATE events SET last_seen = ?, repeats = repeats + 1 WHERE id = ?",
@@ -445,12 +464,13 @@ std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::s
 
 void Store::delivery_sent(const std::string& id, const std::string& via) {
   m_pool->run(true, [&](Connection& c) {
-    c.query(
+    const Rows sent = c.query(
         "UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
-        "last_error = NULL, via = ? WHERE id = ? AND state = 'pending'",
+        "last_error = NULL, via = ? WHERE id = ? AND state = 'pending' RETURNING id",
         {now_rfc3339(), via, id});
     // A page that repeats until acknowledged: the next one, while the event still fires
-    // and nobody acknowledged it.
+    // and nobody acknowledged it (once: a send reported twice schedules one repeat).
+    if (sent.empty()) return;
     const std::int64_t ms = now_ms();
     c.query(
         "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
@@ -458,7 +478,7 @@ void Store::delivery_sent(const std::string& id, const std::string& via) {
         "d.tenant, d.party, d.party_name, d.role, d.kind, 'pending', 0, ? + d.repeat_ms, ?, '', "
         "0, d.repeat_ms, d.repeat_n + 1 FROM deliveries d JOIN events e ON e.id = d.event WHERE "
         "d.id = ? AND d.repeat_ms > 0 AND d.kind = 'firing' AND e.status = 'firing' AND "
-        "e.acknowledged_at IS NULL AND d.repeat_n < 1000",
+        "e.acknowledged_at IS NULL AND d.repeat_n < 100",
         {long_random_id("dlv-"), ms, ms, id});
   });
 }
@@ -505,8 +525,8 @@ std::string Store::events_signature(const std::string& tenant) {
     for (const auto& r : c.query("SELECT state, COUNT(*), COALESCE(SUM(attempts), 0) FROM "
                                  "deliveries WHERE tenant = ? GROUP BY state ORDER BY state",
                                  {tenant}))
-      out += "|" + r.text(0) + ":" + std::to_string(r.integer(1)) + ":" +
-             std::to_string(r.integer(2));
+      out +=
+          "|" + r.text(0) + ":" + std::to_string(r.integer(1)) + ":" + std::to_string(r.integer(2));
     return out;
   });
 }
@@ -559,13 +579,16 @@ bool Store::delete_oncall(const Principal& who, const std::string& tenant,
 namespace {
 
 Maintenance maintenance_of(const Row& r) {
-  return {r.text(0),    r.text(1), r.text(2), r.integer(3),
-          r.integer(4), r.text(5), r.text(6), r.text(7)};
+  Maintenance m{r.text(0),    r.text(1), r.text(2), r.integer(3),
+                r.integer(4), r.text(5), r.text(6), r.text(7)};
+  m.party = r.text(8);
+  return m;
 }
 
 constexpr const char* k_maintenance_columns =
     "m.id, m.tenant, m.contract, m.starts_ms, m.ends_ms, m.reason, COALESCE(NULLIF(t.name, ''), "
-    "u.name, m.created_by), m.created_at FROM maintenance m LEFT JOIN tokens t ON t.id = "
+    "u.name, m.created_by), m.created_at, m.party FROM maintenance m LEFT JOIN tokens t ON "
+    "t.id = "
     "m.created_by LEFT JOIN users u ON 'user:' || u.id = m.created_by";
 
 }  // namespace
@@ -578,9 +601,9 @@ Maintenance Store::create_maintenance(const Principal& who, const Maintenance& m
     out.by = who.name;
     c.query(
         "INSERT INTO maintenance (id, tenant, contract, starts_ms, ends_ms, reason, created_by, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, party) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {out.id, out.tenant, out.contract, out.starts_ms, out.ends_ms, out.reason, who.token,
-         out.created});
+         out.created, out.party});
     audit(c, who, "maintenance.create",
           out.tenant + "/" + out.contract + " " + rfc3339_of_ms(out.starts_ms) + " -> " +
               rfc3339_of_ms(out.ends_ms) + ": " + out.reason,

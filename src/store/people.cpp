@@ -330,4 +330,15 @@ std::optional<std::pair<std::string, std::string>> Store::end_session(const std:
       });
 }
 
+std::size_t Store::inviting_tenants(const std::string& email, std::int64_t now) {
+  return m_pool->run(false, [&](Connection& c) {
+    return static_cast<std::size_t>(
+        c.query("SELECT COUNT(DISTINCT tenant) FROM invitations WHERE email = ? AND used_by IS "
+                "NULL AND expires_ms > ?",
+                {email, now})
+            .at(0)
+            .integer(0));
+  });
+}
+
 }  // namespace racine::store

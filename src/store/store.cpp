@@ -123,6 +123,7 @@ CREATE TABLE maintenance (
   ends_ms BIGINT NOT NULL, reason TEXT NOT NULL, created_by TEXT NOT NULL,
   created_at TEXT NOT NULL);
 CREATE INDEX maintenance_contract ON maintenance (tenant, contract, ends_ms);
+ALTER TABLE maintenance ADD COLUMN party TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN name TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN held TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN release_ms BIGINT NOT NULL DEFAULT 0;

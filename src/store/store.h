@@ -236,6 +236,7 @@ struct NewDelivery {
   std::int64_t due_ms = 0;     // not before (Unix milliseconds)
   std::string held = {};       // why it waits ("hours:<party>": outside its working hours)
   std::int64_t repeat_ms = 0;  // sent, a firing comes again this long after, until acknowledged
+                               // (at most 100 times)
 };
 
 // A party's on-call rules under a contract (route/hours.h reads them).
@@ -299,6 +300,7 @@ struct Maintenance {
   std::string reason;
   std::string by;  // who set it: a person's or a token's name
   std::string created;
+  std::string party = {};  // set by a client: its own party only ("" : every party)
 };
 
 struct Event {
@@ -495,6 +497,8 @@ class Store {
   bool delete_invitation(const Principal& who, const std::string& tenant, const std::string& id);
   // The newest invitation for this address, not used and not expired.
   std::optional<Invitation> open_invitation(const std::string& email, std::int64_t now_ms);
+  // How many tenants have an open invitation for this address.
+  std::size_t inviting_tenants(const std::string& email, std::int64_t now_ms);
   // Opens a session for a user (`hash`: the keyed hash of the cookie's value).
   void create_session(const std::string& hash, const std::string& user, std::int64_t now_ms,
                       std::int64_t expires_ms, const std::string& id_token);

@@ -207,7 +207,14 @@ try {
     assert.equal(r.status, 403, r.text);
   });
   await check('an approver invites a colleague by address; she signs in with that role, which her next sign-in keeps', async () => {
-    let r = await portal(jeanne.jar, 'POST', '/api/v1/tenants/acme/invitations', { email: 'Ines@ACME.example', tenant_role: 'responder' });
+    // A client invites addresses at its own domains only; a token invites nobody.
+    let r = await portal(jeanne.jar, 'POST', '/api/v1/tenants/acme/invitations', { email: 'ines@acme.example' });
+    assert.equal(r.status, 403, r.text);
+    assert.equal(JSON.parse(r.text).error.message, 'a client invites addresses at its own email domains only (none set: ask the provider)');
+    assert.equal((await api('PUT', '/api/v1/tenants/acme', admin, { name: 'ACME Industries', email_domains: ['acme.example'] })).status, 200);
+    r = await portal(jeanne.jar, 'POST', '/api/v1/tenants/acme/invitations', { email: 'someone@gmail.com' });
+    assert.equal(r.status, 403, r.text);
+    r = await portal(jeanne.jar, 'POST', '/api/v1/tenants/acme/invitations', { email: 'Ines@ACME.example', tenant_role: 'responder' });
     assert.equal(r.status, 201, r.text);
     const made = JSON.parse(r.text);
     assert.deepEqual([made.tenant, made.email, made.tenant_role, made.by, made.state],

@@ -6,6 +6,9 @@
 // read back.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <ctime>
 #include <map>
@@ -250,17 +253,27 @@ TEST_P(ReceiverTypesTest, AMaintenanceWindowHoldsPagesUntilItEnds) {
         EXPECT_EQ(d["held"]["window"], window["id"]);
       }
     } else {
-      for (const auto& d : e["deliveries"]) EXPECT_EQ(d["state"], "cancelled") << e.dump();
+      // The client's window holds the client's pages, not the provider's (Informed here).
+      for (const auto& d : e["deliveries"]) {
+        if (d["party"] == "client") {
+          EXPECT_EQ(d["state"], "cancelled") << e.dump();
+        } else {
+          EXPECT_NE(d["state"], "cancelled") << e.dump();
+        }
+      }
     }
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  EXPECT_EQ(sink.requests().size(), 0U) << "nothing paged inside the window";
+  EXPECT_EQ(delivered(sink.requests()), (std::multiset<std::string>{"/provider informed I a2"}))
+      << "nothing paged to the client inside its window";
   // After it: a1's firing at its end, its escalation 2 s later; a2 never.
-  auto seen = sink.wait_for([](const auto& rs) { return rs.size() >= 2; });
-  ASSERT_EQ(seen.size(), 2U);
+  auto seen = sink.wait_for([](const auto& rs) { return rs.size() >= 3; });
+  ASSERT_EQ(seen.size(), 3U);
   EXPECT_EQ(delivered(seen),
-            (std::multiset<std::string>{"/acme firing R a1", "/acme escalation A a1"}));
+            (std::multiset<std::string>{"/provider informed I a2", "/acme firing R a1",
+                                        "/acme escalation A a1"}));
   for (const auto& q : seen) {
+    if (q["path"] == "/provider") continue;
     const auto got = static_cast<std::int64_t>(q["received_at"].get<double>() * 1000);
     EXPECT_GE(got, ends - 200) << q["body"]["kind"];
     if (q["body"]["kind"] == "escalation") {
@@ -277,10 +290,10 @@ TEST_P(ReceiverTypesTest, AMaintenanceWindowHoldsPagesUntilItEnds) {
                 .status,
             200);
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
-  EXPECT_EQ(sink.requests().size(), 2U);
+  EXPECT_EQ(sink.requests().size(), 3U);
   EXPECT_EQ(http(port, "DELETE", windows + "/" + id, acme).status, 200);
   EXPECT_EQ(http(port, "DELETE", windows + "/" + id, acme).status, 404) << "over";
-  seen = sink.wait_for([](const auto& rs) { return rs.size() >= 3; }, std::chrono::seconds(5));
+  seen = sink.wait_for([](const auto& rs) { return rs.size() >= 4; }, std::chrono::seconds(5));
   EXPECT_EQ(delivered(seen).count("/acme firing R a3"), 1U);
   // Listed (ended ones too, for 30 days), and audited by name.
   const auto listed = json::parse(http(port, "GET", windows, acme).body);
@@ -608,6 +621,63 @@ TEST_P(ReceiverTypesTest, APagerDutyAcknowledgementAcknowledgesTheEvent) {
   const std::string ping = json{{"event", {{"event_type", "pagey.ping"}}}}.dump();
   EXPECT_EQ(json::parse(post(ping, "v1=" + hmac_hex("whsec-acme", ping)).body)["ignored"],
             "pagey.ping");
+}
+
+// The events console's live stream (server-sent events): "ready" at once, "events" when
+// an alert arrives, and only for the caller's own tenant.
+TEST_P(ReceiverTypesTest, TheEventStreamSaysWhenEventsChange) {
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto [acme, ingest] = tenant(port, admin, "acme", json::array());
+  const auto [globex, globex_ingest] = tenant(port, admin, "globex", json::array());
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/events/stream", globex).status, 404);
+  const int fd = connect_loopback(port);
+  ASSERT_GE(fd, 0);
+  const std::string req =
+      "GET /api/v1/tenants/acme/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Authorization: Bearer " +
+      acme + "\r\n\r\n";
+  ASSERT_EQ(::send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
+  std::string got;
+  const auto read_until = [&](const std::string& what, int seconds) {
+    const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+    while (got.find(what) == std::string::npos && Clock::now() < deadline) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 200) <= 0) continue;
+      char buf[4096];
+      const auto n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got.find(what) != std::string::npos;
+  };
+  ASSERT_TRUE(read_until("event: ready", 5)) << got;
+  EXPECT_NE(got.find("Content-Type: text/event-stream"), std::string::npos) << got;
+  EXPECT_NE(got.find("Transfer-Encoding: chunked"), std::string::npos) << got;
+  EXPECT_EQ(got.find("event: events"), std::string::npos);
+  // Another tenant's alert says nothing here; this tenant's does.
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex_ingest,
+                 payload({alert("g1", "firing", k_application)}))
+                .status,
+            200);
+  EXPECT_FALSE(read_until("event: events", 3)) << got;
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest,
+                 payload({alert("a1", "firing", k_application)}))
+                .status,
+            200);
+  EXPECT_TRUE(read_until("event: events", 6)) << got;
+  ::close(fd);
+  // Four at most per caller.
+  std::vector<int> open;
+  for (int i = 0; i < 4; ++i) {
+    const int f = connect_loopback(port);
+    ::send(f, req.data(), req.size(), 0);
+    open.push_back(f);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/events/stream", acme).status, 429);
+  for (const int f : open) ::close(f);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ReceiverTypesTest, ::testing::Values("sqlite", "postgresql"),

@@ -74,6 +74,11 @@ TEST(Channels, AnAlertCannotLinkOrMention) {
             std::string::npos)
       << mm;
   EXPECT_EQ(mm.find("[Runbook]"), std::string::npos);
+  // A link that would close Markdown's parenthesis and open one of its own is not made.
+  auto sneaky = d;
+  sneaky["alert"]["generatorURL"] = "https://x.example/)[Acknowledge](https://sneaky.example";
+  const auto mm2 = json::parse(mattermost_message(sneaky, k_en))["text"].get<std::string>();
+  EXPECT_EQ(mm2.find("sneaky.example"), std::string::npos) << mm2;
   const auto teams = json::parse(teams_message(d, k_en));
   const auto& card = teams["attachments"][0]["content"];
   EXPECT_EQ(card["body"][2]["text"],

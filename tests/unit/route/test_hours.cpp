@@ -114,7 +114,21 @@ TEST(Hours, WrongRulesSayWhatAndWhere) {
   EXPECT_EQ(why({{"holidays", {"25/12/2026"}}}), "holidays[0]: a date YYYY-MM-DD");
   EXPECT_EQ(why({{"severities", {{"critical", {{"outside_hours", "sometimes"}}}}}}),
             "severities.critical.outside_hours: outside_hours is \"page\" or \"wait\", "
-            "escalate_after a duration (15m, 2h), count \"wall\" or \"working\"");
+            "escalate_after a duration from 1m to 7d (15m, 2h), count \"wall\" or \"working\"");
+  EXPECT_NE(why({{"hours", {{"mon", "-9:00-18:00"}}}}), "accepted");
+  EXPECT_NE(why({{"hours", {{"mon", " 9:00-18:00"}}}}), "accepted");
+  EXPECT_EQ(why({{"severities", {{"default", {{"escalate_after", "0s"}}}}}}).substr(0, 42),
+            "severities.default.escalate_after: outside");
+  // A recurrence that libical could search for centuries is refused before it runs.
+  EXPECT_EQ(
+      why({{"holidays_ical",
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260101T000000Z\r\n"
+            "RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"}}),
+      "holidays_ical: a recurrence is yearly, monthly, weekly or daily");
+  EXPECT_EQ(why({{"holidays_ical",
+                  "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260101\r\n"
+                  "RRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"}}),
+            "holidays_ical: a daily recurrence needs a COUNT of at most 366");
   EXPECT_EQ(why({{"repeat_after", "10s"}}),
             "repeat_after: a duration of a minute or more (30m, 1h)");
   EXPECT_EQ(why({{"holidays_ical", "not a calendar"}}), "holidays_ical: not an iCalendar document");
