@@ -7,7 +7,7 @@ import { session } from './session.js';
 import { noAccessPage, signInPage } from './pages-signin.js';
 import { matricesPage, matrixPage, versionPage, diffPage } from './pages-matrices.js';
 import { contractsPage, contractPage } from './pages-contract.js';
-import { eventsPage } from './pages-events.js';
+import { eventsPage, stopLive } from './pages-events.js';
 import { adminPage } from './pages-admin.js';
 import { tenantPeoplePage } from './pages-people.js';
 
@@ -98,6 +98,7 @@ export function errorView(err) {
 let renderId = 0;
 export async function render() {
   const id = ++renderId;
+  stopLive();  // the events page's live updates end with it
   const raw = location.hash.slice(1) || '/';
   const pathOnly = raw.split('?')[0];
   navigation();

@@ -304,7 +304,9 @@ async function journeys(engine, storeArgs, photograph) {
     const firing = client.locator('li.event', { hasText: 'KubePodCrashLooping' });
     // The date as chromium's ICU writes it in French ("30 nov. 2026, 10:00", "... à 10:00").
     assert.match(await firing.innerText(),
-      /^en cours KubePodCrashLooping\s+30 nov\. 2026(,| à) 10:00 namespace=shop\s+Activité : Gérer les alertes liées aux applications — Surveillance et performance\s+Partie\s+Rôle\s+Type\s+Livraison\s+Client\s+A\s+escalade\s+en attente( \(\d+\))?\s+Client\s+R\s+alerte\s+en attente( \(\d+\))?\s+Acquitter$/);
+      /^en cours KubePodCrashLooping\s+30 nov\. 2026(,| à) 10:00 namespace=shop\s+Activité : Gérer les alertes liées aux applications — Surveillance et performance\s+Partie\s+Rôle\s+Type\s+Livraison\s+Client\s+A\s+escalade\s+en attente · escalade dans 1[45] minutes\s+Client\s+R\s+alerte\s+en attente[^\n]*\s+Reçue le [^\n]+\s+Acquitter$/);
+    // Why a delivery is stuck, in words (not hidden in a tooltip): no receiver for the party.
+    await client.waitForFunction(() => /no receiver for party 'client' of tenant 'acme'/.test(document.getElementById('events-list').innerText), null, { timeout: 15000 });
     // Only Informed, or not a party at all (the gray zone): no button, a note saying why.
     const informed = client.locator('li.event', { hasText: 'KubeNodeNotReady' });
     assert.match(await informed.innerText(),
@@ -318,6 +320,25 @@ async function journeys(engine, storeArgs, photograph) {
       await axeCheck(client, 'events with alerts');
       await client.screenshot({ path: join(shots, 'events-alerts-fr.png'), fullPage: true });
     }
+    // Live: an alert posted while the page is open appears without a reload, with its
+    // summary and runbook link.
+    const before = await client.locator('li.event').count();
+    const more = await call(base, ingest, 'POST', '/api/v1/tenants/acme/alertmanager', { version: '4', alerts: [
+      { status: 'firing', labels: { alertname: 'KubeDeploymentReplicasMismatch', namespace: 'cart', severity: 'warning' },
+        annotations: { summary: 'Le panier manque de réplicas', runbook_url: 'https://runbooks.example/replicas' },
+        startsAt: '2026-11-30T10:03:00Z', fingerprint: 'e1e2e3' }] });
+    assert.equal(more.status, 200);
+    await client.waitForFunction(n => document.querySelectorAll('li.event').length === n + 1, before, { timeout: 15000 });
+    assert.match(await client.textContent('#events-live'), /^Mis à jour à /);
+    const fresh = client.locator('li.event', { hasText: 'namespace=cart' });
+    assert.equal(await fresh.locator('p.summary').textContent(), 'Le panier manque de réplicas');
+    assert.equal(await fresh.locator('p.links a').getAttribute('href'), 'https://runbooks.example/replicas');
+    // Filters on the page: by severity, one event.
+    await client.selectOption('#event-severity', 'warning');
+    await client.click('form.filters button[type=submit]');
+    await client.waitForFunction(() => document.getElementById('main').dataset.ready.includes('severity=warning'));
+    assert.equal(await client.locator('li.event').count(), 1);
+    await open(client, base, '/tenants/acme/events');
     await firing.locator('button.primary').click();
     await firing.locator('.acked').waitFor();
     const acked = (await call(base, tokens.acme, 'GET', '/api/v1/tenants/acme/events')).json
