@@ -13,6 +13,7 @@
 #include "identity/oidc.h"
 #include "notify/channels.h"
 #include "notify/send.h"
+#include "reports/html_writer.h"
 #include "route/hours.h"
 #include "service/service.h"
 
@@ -244,21 +245,6 @@ std::optional<std::string> unb64url(std::string_view s) {
   return out;
 }
 
-std::string html(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 struct Words {
   const char* title;
   const char* confirm;
@@ -355,13 +341,14 @@ Reply Service::ack_by_link(std::string_view token, bool confirm) {
         "<!doctype html>\n<html lang=\"" + std::string(&w == &words("fr") ? "fr" : "en") +
         "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
         "content=\"width=device-width\"><title>" +
-        html(w.title) +
+        reports::html_escape(w.title) +
         " · racine</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>"
         "<body><main class=\"ack\"><h1>" +
-        html(w.title) + "</h1><p id=\"ack-message\">" + html(text) + "</p>";
+        reports::html_escape(w.title) + "</h1><p id=\"ack-message\">" + reports::html_escape(text) +
+        "</p>";
     if (form)
       body += "<form method=\"post\"><button type=\"submit\" class=\"primary\" id=\"ack\">" +
-              html(w.button) + "</button></form>";
+              reports::html_escape(w.button) + "</button></form>";
     body += "</main></body></html>\n";
     Reply r;
     r.status = status;
