@@ -2,6 +2,7 @@
 //                  [--matrix FILE] [--rules FILE] [--json]
 // racine k8s lint [--matrix FILE] [--rules FILE] [--format text|json|sarif]
 // racine route test --label K=V... [--with OPTION]... [--party ID] [--matrix FILE] [--json]
+//                   [--oncall FILE] [--at TIME] [--escalate-after DURATION]
 // Installed as kubectl-raci too: `kubectl raci who -f deploy.yaml`.
 
 #include <fmt/format.h>
@@ -21,7 +22,10 @@
 #include "k8s/objects.h"
 #include "k8s/rules.h"
 #include "query/duties.h"
+#include "route/hours.h"
 #include "route/route.h"
+#include "service/service.h"
+#include "store/store.h"
 
 namespace racine::cli {
 
@@ -39,6 +43,11 @@ struct K8sOptions {
   std::string namespace_ = "default";
   bool recursive = false;
   InputOptions input;
+  // route test's schedule: the parties' on-call rules, when the alert arrives, the
+  // contract's escalate_after.
+  std::string oncall_file;
+  std::string at;
+  std::string escalate_after = "15m";
 };
 
 // The files `-f` names, as kubectl reads them: a file as it is; a directory's .yaml,
@@ -300,8 +309,84 @@ int run_route_test(const K8sOptions& o, const std::string& party) {
   }
   const auto provider = route::provider_party(*m, tenant);
   const route::Plan plan = route::plan(*rules, *m, *alert, provider);
+  // The schedule (docs/routing.md, "Working hours"): when each delivery would go, at `--at`
+  // under the parties' on-call rules; the server decides the same way.
+  std::optional<std::vector<route::Scheduled>> schedule;
+  std::int64_t at = store::now_ms();
+  if (!o.oncall_file.empty() || !o.at.empty()) {
+    if (!o.at.empty()) {
+      const auto given = service::ms_of_rfc3339(o.at);
+      if (!given) {
+        print_usage_error(
+            trf("--at: '{}' is not a time (RFC 3339, such as "
+                "2026-12-06T03:00:00+01:00)",
+                printable(o.at)));
+        return k_exit_error;
+      }
+      at = *given;
+    }
+    const auto escalate = service::duration_ms(o.escalate_after);
+    if (!escalate) {
+      print_usage_error(trf("--escalate-after: '{}' is not a duration (15m, 2h...)",
+                            printable(o.escalate_after)));
+      return k_exit_error;
+    }
+    std::map<std::string, route::OnCall> parsed;
+    if (!o.oncall_file.empty()) {
+      const auto src = load_file(o.oncall_file, loaded->config.limits);
+      if (!src) {
+        print_error(src.error());
+        return k_exit_error;
+      }
+      const auto j = nlohmann::json::parse(src.value()->text(), nullptr, false);
+      if (!j.is_object()) {
+        print_usage_error(trf("--oncall {}: a JSON object of party ids to on-call rules",
+                              printable(o.oncall_file)));
+        return k_exit_error;
+      }
+      for (const auto& [id, rules_json] : j.items()) {
+        if (std::none_of(m->parties.begin(), m->parties.end(),
+                         [&](const Party& p) { return p.id == id; })) {
+          print_usage_error(trf("--oncall {}: no party '{}' in this matrix",
+                                printable(o.oncall_file), printable(id)));
+          return k_exit_error;
+        }
+        std::string why;
+        auto c = route::parse_oncall(rules_json, at, why);
+        if (!c) {
+          print_usage_error(
+              trf("--oncall {}: party '{}': {}", printable(o.oncall_file), printable(id), why));
+          return k_exit_error;
+        }
+        parsed.emplace(id, std::move(*c));
+      }
+    }
+    std::map<std::string, const route::OnCall*> by_party;
+    for (const auto& [id, c] : parsed) by_party.emplace(id, &c);
+    route::ScheduleCache cache;
+    const auto severity = alert->labels.count("severity") != 0U ? alert->labels.at("severity") : "";
+    schedule = route::schedule(plan, *m, by_party, severity, at, *escalate, cache);
+  }
+  const auto kind_of = [](const route::Scheduled& d) {
+    return std::string(route::kind_name(static_cast<route::Kind>(d.kind)));
+  };
   if (o.json) {
-    fmt::print("{}\n", json_text(route::plan_to_json(*m, *alert, plan)));
+    auto out = route::plan_to_json(*m, *alert, plan);
+    if (schedule) {
+      nlohmann::ordered_json list = nlohmann::ordered_json::array();
+      for (const auto& d : *schedule) {
+        nlohmann::ordered_json one{{"party", m->parties.at(d.party).id},
+                                   {"role", std::string(1, d.role)},
+                                   {"kind", kind_of(d)},
+                                   {"due", store::rfc3339_of_ms(d.due_ms)}};
+        if (!d.held.empty()) one["waits_for_hours_of"] = d.held.substr(6);
+        if (d.repeat_ms > 0) one["repeat_after_ms"] = d.repeat_ms;
+        list.push_back(std::move(one));
+      }
+      out["at"] = store::rfc3339_of_ms(at);
+      out["schedule"] = std::move(list);
+    }
+    fmt::print("{}\n", json_text(out));
     return plan.gray_zone() ? k_exit_found : k_exit_ok;
   }
   const Matrix shown = printable_matrix(*m);
@@ -333,6 +418,23 @@ int run_route_test(const K8sOptions& o, const std::string& party) {
   for (const auto& r : plan.accountable)
     line(r, "escalation, when no one acknowledges within the contract's escalate_after");
   for (const std::size_t c : plan.consulted) line({c, 'C'}, "nothing (consulted)");
+  if (schedule) {
+    text += fmt::format("  at {} (escalate_after {}):\n", store::rfc3339_of_ms(at),
+                        printable(o.escalate_after));
+    for (const auto& d : *schedule) {
+      const std::string& name = shown.parties.at(d.party).name;
+      std::string why;
+      if (!d.held.empty()) {
+        const std::string& waits = d.held.substr(6);
+        for (const auto& p : shown.parties)
+          if (p.id == waits) why = "  waits for " + p.name + "'s working hours";
+      }
+      if (d.repeat_ms > 0) why += fmt::format("  repeats every {} min", d.repeat_ms / 60000);
+      text += fmt::format("     {}  {}{}  {:<10}  {}{}\n", d.role, name,
+                          std::string(width - std::min(width, columns(name)), ' '), kind_of(d),
+                          store::rfc3339_of_ms(d.due_ms), why);
+    }
+  }
   print_out(text);
   return plan.gray_zone() ? k_exit_found : k_exit_ok;
 }
@@ -419,7 +521,10 @@ std::vector<Command> add_route(CLI::App& root) {
              "racine route test --label alertname=KubeNodeNotReady --label namespace=kube-system"},
             {tr("An application alert under the managed-services contract, as JSON"),
              "racine route test --label alertname=TargetDown --label namespace=shop --with "
-             "infogerance-complementaire --json"}},
+             "infogerance-complementaire --json"},
+            {tr("When a warning on a Sunday at 03:00 pages, under the parties' working hours"),
+             "racine route test --label alertname=KubePodCrashLooping --label namespace=shop "
+             "--label severity=warning --oncall oncall.json --at 2026-12-06T03:00:00+01:00"}},
            {tr("0: the alert falls under an activity"),
             tr("1: gray zone: no activity covers it (it goes to the provider)"),
             tr("2: usage error, or a file that cannot be read or parsed")});
@@ -433,6 +538,15 @@ std::vector<Command> add_route(CLI::App& root) {
                 tr("The client's party (id or name; default: the matrix's first party); the "
                    "gray zone goes to the first other party, the provider"))
       ->option_text("PARTY");
+  t->add_option("--oncall", o->oncall_file,
+                tr("The parties' on-call rules, by party id, as the server keeps them (JSON; "
+                   "docs/routing.md): prints when each delivery would go"))
+      ->option_text("FILE");
+  t->add_option("--at", o->at, tr("When the alert arrives (RFC 3339; default: now)"))
+      ->option_text("TIME");
+  t->add_option("--escalate-after", o->escalate_after, tr("The contract's escalate_after"))
+      ->capture_default_str()
+      ->option_text("DURATION");
   t->add_flag("--json", o->json, tr("Write JSON for programs"));
   add_common(t, *o);
   return {{t, [o, party] { return run_route_test(*o, *party); }}};

@@ -371,4 +371,67 @@ std::int64_t due_for(const OnCall& c, const std::string& severity, std::int64_t 
   return c.rule_for(severity).page_outside_hours ? now : next_working(c, now);
 }
 
+std::vector<Scheduled> schedule(const Plan& p, const Matrix& m,
+                                const std::map<std::string, const OnCall*>& rules,
+                                const std::string& severity, std::int64_t now,
+                                std::int64_t escalate_ms, ScheduleCache& cache) {
+  const auto rules_of = [&](std::size_t party) -> const OnCall* {
+    const auto it = rules.find(m.parties.at(party).id);
+    return it == rules.end() ? nullptr : it->second;
+  };
+  const auto working_from = [&](const std::string& party, const OnCall& c) {
+    auto it = cache.next_start.find(party);
+    if (it == cache.next_start.end())
+      it = cache.next_start.emplace(party, next_working(c, now)).first;
+    return it->second;
+  };
+  const auto working_after = [&](const std::string& party, const OnCall& c, std::int64_t delay) {
+    auto it = cache.after.find({party, delay});
+    if (it == cache.after.end())
+      it = cache.after.emplace(std::make_pair(party, delay), add_working(c, now, delay)).first;
+    return it->second;
+  };
+  std::vector<Scheduled> out;
+  // A page to a party outside its working hours waits for them, when its rule for the
+  // alert's severity says so.
+  const auto add = [&](const Recipient& r, Kind k, std::int64_t due, std::string held) {
+    Scheduled d{r.party, r.role, static_cast<int>(k), due, std::move(held), 0};
+    const std::string& id = m.parties.at(r.party).id;
+    if (const auto* hours = rules_of(r.party)) {
+      const std::int64_t at = hours->rule_for(severity).page_outside_hours ? due
+                              : due == now ? working_from(id, *hours)
+                                           : next_working(*hours, due);
+      if (at > due) {
+        d.due_ms = at;
+        d.held = "hours:" + id;
+      }
+      if (k == Kind::firing && hours->repeat_after) d.repeat_ms = *hours->repeat_after;
+    }
+    out.push_back(std::move(d));
+  };
+  for (const auto& r : p.responsible) add(r, Kind::firing, now, "");
+  for (const auto& r : p.informed) add(r, Kind::informed, now, "");
+  // The escalation's delay: the contract's; a party's own rule for the severity only when
+  // it escalates to itself (Responsible and Accountable). One side's rules never move
+  // when the other side is paged.
+  for (const auto& a : p.accountable) {
+    std::int64_t at = now + escalate_ms;
+    std::string why;
+    for (const auto& r : p.responsible) {
+      if (r.party != a.party) continue;
+      if (const auto* hours = rules_of(r.party)) {
+        const auto rule = hours->rule_for(severity);
+        const std::int64_t delay = rule.escalate_after.value_or(escalate_ms);
+        const std::string& id = m.parties.at(r.party).id;
+        at = rule.escalate_in_working_time ? working_after(id, *hours, delay) : now + delay;
+        if (at > now + delay) why = "hours:" + id;
+      }
+      break;
+    }
+    add(a, Kind::escalation, at, why);
+    if (out.back().held.empty()) out.back().held = why;
+  }
+  return out;
+}
+
 }  // namespace racine::route

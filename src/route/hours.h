@@ -57,4 +57,24 @@ std::int64_t add_working(const OnCall& c, std::int64_t ms, std::int64_t duration
 // when the rule pages outside them, else the next working start.
 std::int64_t due_for(const OnCall& c, const std::string& severity, std::int64_t now);
 
+// When each delivery of an alert is due (docs/routing.md, "Working hours"), given the
+// parties' rules (by party id; a party without rules is paged at once), the alert's
+// severity, the contract's escalation delay and `now`. The server records these; `racine
+// route test --at` prints them.
+struct Scheduled {
+  std::size_t party = 0;  // index into the matrix's parties
+  char role = 'R';
+  int kind = 0;  // route::Kind, as its number (route/route.h)
+  std::int64_t due_ms = 0;
+  std::string held;            // "hours:<party>" when it waits for working hours
+  std::int64_t repeat_ms = 0;  // a firing repeated until acknowledged
+};
+
+// What one batch of alerts (one `now`) works out once: next working starts, working-time
+// sums.
+struct ScheduleCache {
+  std::map<std::string, std::int64_t> next_start;
+  std::map<std::pair<std::string, std::int64_t>, std::int64_t> after;
+};
+
 }  // namespace racine::route

@@ -18,6 +18,7 @@
 #include "core/result.h"
 #include "core/source.h"
 #include "k8s/rules.h"
+#include "route/hours.h"
 
 namespace racine::route {
 
@@ -51,6 +52,16 @@ std::optional<std::size_t> provider_party(const Matrix& m, std::string_view tena
 // `provider` (when known) is the one Responsible recipient.
 Plan plan(const k8s::RuleSet& rules, const Matrix& m, const k8s::Subject& alert,
           std::optional<std::size_t> provider);
+
+// The deliveries of `p` with the time each is due (route/hours.h): firing and informed at
+// once unless the party's rule for `severity` waits for its working hours; an escalation
+// after the contract's `escalate_ms`, or, when a party escalates to itself, after its own
+// rule's delay (in working time when it says so). `resolved` ones are not scheduled here
+// (they go when the alert resolves).
+std::vector<Scheduled> schedule(const Plan& p, const Matrix& m,
+                                const std::map<std::string, const OnCall*>& rules,
+                                const std::string& severity, std::int64_t now_ms,
+                                std::int64_t escalate_ms, ScheduleCache& cache);
 
 // The rules of a matrix document as stored: the `kubernetes:` key of a canonical YAML or
 // JSON document, else the built-in matrix's rules (written for its activity ids; a rule

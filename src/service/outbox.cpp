@@ -127,7 +127,7 @@ void Outbox::dispatch() {
       claimed.clear();  // the store is unreachable or busy: the deliveries stay pending
     }
     std::vector<std::pair<std::string, std::int64_t>> give_back;
-    std::vector<std::string> dead;
+    std::vector<std::pair<std::string, std::string>> dead;  // id, why
     {
       std::lock_guard<std::mutex> lock(m_mutex);
       for (auto& c : claimed) {
@@ -159,7 +159,11 @@ void Outbox::dispatch() {
           // delivery is dead-lettered as a failed attempt would be.
           if (b->second.open_until - std::max(c.delivery.created_ms, c.delivery.release_ms) >
               m_options.max_age_ms) {
-            dead.push_back(c.delivery.id);
+            // The transport's own last error stays first: it says what is wrong.
+            dead.emplace_back(c.delivery.id,
+                              c.delivery.last_error
+                                  ? *c.delivery.last_error + " (then the circuit stayed open)"
+                                  : "the destination kept failing (circuit open)");
           } else {
             give_back.emplace_back(c.delivery.id, b->second.open_until);
           }
@@ -186,9 +190,9 @@ void Outbox::dispatch() {
         // Due again when its lease ends.
       }
     }
-    for (const auto& id : dead) {
+    for (const auto& [id, why] : dead) {
       try {
-        store.delivery_failed(id, "the destination kept failing (circuit open)", std::nullopt);
+        store.delivery_failed(id, why, std::nullopt);
         ++m_service.routing_counters().deliveries_dead;
       } catch (const std::exception&) {
         // Due again when its lease ends.

@@ -601,24 +601,13 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
   const std::int64_t now = store::now_ms();
 
   // The parties' on-call rules under this contract (route/hours.h), parsed once per
-  // distinct text; what they say for `now` computed once per batch.
+  // distinct text; what they say for `now` worked out once per batch.
   std::map<std::string, std::shared_ptr<const route::OnCall>> oncall;
   for (const auto& o : m_store.list_oncall(tenant, contract))
     if (auto c = oncall_rules(o.rules, now)) oncall.emplace(o.party, std::move(c));
-  std::map<std::string, std::int64_t> next_start;
-  const auto working_from = [&](const std::string& party, const route::OnCall& c) {
-    auto it = next_start.find(party);
-    if (it == next_start.end()) it = next_start.emplace(party, route::next_working(c, now)).first;
-    return it->second;
-  };
-  std::map<std::pair<std::string, std::int64_t>, std::int64_t> after;
-  const auto working_after = [&](const std::string& party, const route::OnCall& c,
-                                 std::int64_t delay) {
-    auto it = after.find({party, delay});
-    if (it == after.end())
-      it = after.emplace(std::make_pair(party, delay), route::add_working(c, now, delay)).first;
-    return it->second;
-  };
+  std::map<std::string, const route::OnCall*> by_party;
+  for (const auto& [party, c] : oncall) by_party.emplace(party, c.get());
+  route::ScheduleCache cache;
 
   std::vector<store::IncomingAlert> incoming;
   std::uint64_t classified = 0;
@@ -637,59 +626,18 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
                           .dump();
     }
     const std::string severity = p.labels.count("severity") != 0U ? p.labels["severity"] : "";
-    const auto rules_of_party = [&](std::size_t party) -> const route::OnCall* {
-      const auto it = oncall.find(m.parties.at(party).id);
-      return it == oncall.end() ? nullptr : it->second.get();
-    };
-    // A page to a party outside its working hours waits for them, when its rule for the
-    // alert's severity says so ("hours:<party>").
-    auto delivery = [&](const route::Recipient& r, route::Kind k, std::int64_t due) {
-      store::NewDelivery d{m.parties.at(r.party).id, m.parties.at(r.party).name,
-                           std::string(1, r.role), std::string(route::kind_name(k)), due};
-      if (k == route::Kind::resolved) return d;
-      if (const auto* hours = rules_of_party(r.party)) {
-        // `due` is now for every delivery here but the escalations, which have their own.
-        const std::int64_t at = hours->rule_for(severity).page_outside_hours ? due
-                                : due == now ? working_from(d.party, *hours)
-                                             : route::next_working(*hours, due);
-        if (at > due) {
-          d.due_ms = at;
-          d.held = "hours:" + d.party;
-        }
-        if (k == route::Kind::firing && hours->repeat_after) d.repeat_ms = *hours->repeat_after;
-      }
-      return d;
-    };
-    // The escalation's delay: the contract's; a party's own rule for the severity only
-    // when it escalates to itself (Responsible and Accountable), counted in its working
-    // time when the rule says so. One side's rules never move when the other is paged.
-    const auto escalation_of =
-        [&](std::size_t accountable) -> std::pair<std::int64_t, std::string> {
-      for (const auto& r : plan.responsible) {
-        if (r.party != accountable) continue;
-        if (const auto* hours = rules_of_party(r.party)) {
-          const auto rule = hours->rule_for(severity);
-          const std::int64_t delay = rule.escalate_after.value_or(escalate);
-          const std::int64_t at = rule.escalate_in_working_time
-                                      ? working_after(m.parties.at(r.party).id, *hours, delay)
-                                      : now + delay;
-          return {at, at > now + delay ? "hours:" + m.parties.at(r.party).id : ""};
-        }
-      }
-      return {now + escalate, ""};
-    };
-    for (const auto& r : plan.responsible) {
-      p.in.on_firing.push_back(delivery(r, route::Kind::firing, now));
-      p.in.on_resolved.push_back(delivery(r, route::Kind::resolved, now));
+    for (const auto& d : route::schedule(plan, m, by_party, severity, now, escalate, cache)) {
+      store::NewDelivery nd{
+          m.parties.at(d.party).id, m.parties.at(d.party).name, std::string(1, d.role),
+          std::string(route::kind_name(static_cast<route::Kind>(d.kind))), d.due_ms};
+      nd.held = d.held;
+      nd.repeat_ms = d.repeat_ms;
+      p.in.on_firing.push_back(std::move(nd));
     }
-    for (const auto& r : plan.informed)
-      p.in.on_firing.push_back(delivery(r, route::Kind::informed, now));
-    for (const auto& r : plan.accountable) {
-      const auto [at, why] = escalation_of(r.party);
-      auto d = delivery(r, route::Kind::escalation, at);
-      if (d.held.empty()) d.held = why;
-      p.in.on_firing.push_back(std::move(d));
-    }
+    for (const auto& r : plan.responsible)
+      p.in.on_resolved.push_back(store::NewDelivery{m.parties.at(r.party).id,
+                                                    m.parties.at(r.party).name,
+                                                    std::string(1, r.role), "resolved", now});
     incoming.push_back(std::move(p.in));
   }
   const auto recorded = m_store.record_alerts(who, tenant, contract, incoming);

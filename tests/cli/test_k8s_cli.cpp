@@ -272,6 +272,56 @@ TEST(K8sCli, ManifestsAsKubectlReadsThem) {
                            "sub-directories)\n");
 }
 
+// The schedule at a given time under the parties' working hours (docs/routing.md): a
+// warning on a Sunday at 03:00 in Paris waits for Monday 09:00, its escalation one
+// working hour later; a critical one goes at once, escalating after the contract's delay.
+TEST(RouteCli, TheScheduleAtAGivenTime) {
+  TempDir d;
+  const auto rules = d.path() / "oncall.json";
+  std::ofstream(rules) << R"({"client": {"timezone": "Europe/Paris",
+    "hours": {"mon": "09:00-18:00", "tue": "09:00-18:00", "wed": "09:00-18:00",
+              "thu": "09:00-18:00", "fri": "09:00-18:00"},
+    "severities": {"critical": {"outside_hours": "page"},
+                   "default": {"outside_hours": "wait", "escalate_after": "1h", "count": "working"}},
+    "repeat_after": "30m"}})";
+  const std::vector<std::string> base = {"route",    "test",
+                                         "--label",  "alertname=KubePodCrashLooping",
+                                         "--label",  "namespace=shop",
+                                         "--oncall", rules.string(),
+                                         "--at",     "2026-12-06T03:00:00+01:00"};
+  auto warning = base;
+  warning.insert(warning.end(), {"--label", "severity=warning"});
+  const auto w = racine(warning);
+  EXPECT_EQ(w.status, 0) << w.err;
+  EXPECT_NE(w.out.find("  at 2026-12-06T02:00:00.000Z (escalate_after 15m):\n"
+                       "     R  Client        firing      2026-12-07T08:00:00.000Z  waits for "
+                       "Client's working hours  repeats every 30 min\n"
+                       "     A  Client        escalation  2026-12-07T09:00:00.000Z  waits for "
+                       "Client's working hours\n"),
+            std::string::npos)
+      << w.out;
+  auto critical = base;
+  critical.insert(critical.end(), {"--label", "severity=critical", "--json"});
+  const auto c = nlohmann::json::parse(racine(critical).out);
+  ASSERT_EQ(c["schedule"].size(), 2U) << c.dump();
+  EXPECT_EQ(c["schedule"][0]["due"], "2026-12-06T02:00:00.000Z");
+  EXPECT_EQ(c["schedule"][1]["due"], "2026-12-06T02:15:00.000Z");
+  EXPECT_FALSE(c["schedule"][0].contains("waits_for_hours_of"));
+  // Mistakes say what and where, exit 2.
+  std::ofstream(d.path() / "bad.json") << R"({"client": {"hours": {"mon": "9-18"}}})";
+  auto bad = base;
+  bad[7] = (d.path() / "bad.json").string();
+  const auto b = racine(bad);
+  EXPECT_EQ(b.status, 2);
+  EXPECT_EQ(b.err, "racine: --oncall " + bad[7] +
+                       ": party 'client': hours.mon[0]: a range HH:MM-HH:MM within the day "
+                       "(\"09:00-18:00\", \"22:00-24:00\")\n");
+  auto when = base;
+  when[9] = "Sunday";
+  EXPECT_EQ(racine(when).err,
+            "racine: --at: 'Sunday' is not a time (RFC 3339, such as 2026-12-06T03:00:00+01:00)\n");
+}
+
 }  // namespace racine::test
 
 namespace racine::test {
