@@ -10,6 +10,7 @@ import { contractsPage, contractPage } from './pages-contract.js';
 import { eventsPage, stopLive } from './pages-events.js';
 import { adminPage } from './pages-admin.js';
 import { tenantPeoplePage } from './pages-people.js';
+import { receiversPage } from './pages-receivers.js';
 
 const main = document.getElementById('main');
 const seg = '([a-z0-9][a-z0-9-]{0,62})';
@@ -29,6 +30,7 @@ const routes = [
     [...STAFF, 'tenant'], contractPage],
   [new RegExp(`^/tenants/${seg}/events$`), [...STAFF, 'tenant'], eventsPage],
   [new RegExp(`^/tenants/${seg}/people$`), ['admin', 'editor', 'tenant'], tenantPeoplePage],
+  [new RegExp(`^/tenants/${seg}/receivers$`), [...STAFF, 'tenant'], receiversPage],
   [/^\/admin(?:\/(tenants|people|tokens|audit))?$/, STAFF, adminPage],
 ];
 
@@ -47,6 +49,7 @@ function navigation() {
   } else if (session.role === 'tenant') {
     links.push(['#/contracts', t('nav.my_contracts'), '/contracts']);
     links.push([`#/tenants/${session.tenant}/events`, t('nav.events'), `/tenants/${session.tenant}/events`]);
+    links.push([`#/tenants/${session.tenant}/receivers`, t('nav.receivers'), `/tenants/${session.tenant}/receivers`]);
     if (session.canAccept) links.push([`#/tenants/${session.tenant}/people`, t('nav.people'), `/tenants/${session.tenant}/people`]);
   }
   const current = location.hash.slice(1);

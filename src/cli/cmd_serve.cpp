@@ -426,12 +426,14 @@ int run_serve(const ServeOptions& o, bool data_given) {
     }
     service::Outbox outbox(service, outbox_options);
     service.on_recorded([&outbox] { outbox.wake(); });
+    service.on_test_send([&outbox](const store::Claimed& c) { return outbox.attempt(c); });
     outbox.start();
     fmt::print("racine: serving on http://{}:{}/ ({}; stop with Ctrl-C)\n", host, srv.port(),
                where->starts_with("sqlite:") ? where->substr(7) : "PostgreSQL");
     std::fflush(stdout);
     srv.run();
     service.on_recorded({});
+    service.on_test_send({});
   } catch (const std::runtime_error& e) {
     print_usage_error(e.what());
     return k_exit_error;

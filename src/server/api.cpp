@@ -196,6 +196,8 @@ std::vector<Route> make_routes() {
     {"POST",   "/api/v1/tenants/{t}/contracts/{c}/maintenance", k_actors, Body::json, [](Call& c) { return from(c.s.create_maintenance(c.who, c.p("t"), c.p("c"), c.body)); }, {}},
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/maintenance", k_readers, Body::none, [](Call& c) { return from(c.s.list_maintenance(c.who, c.p("t"), c.p("c"))); }, {}},
     {"DELETE", "/api/v1/tenants/{t}/contracts/{c}/maintenance/{id}", k_actors, Body::none, [](Call& c) { return from(c.s.end_maintenance(c.who, c.p("t"), c.p("c"), c.p("id"))); }, {}},
+    {"POST",   "/api/v1/tenants/{t}/receivers/{party}/test", k_actors, Body::json_opt, [](Call& c) { return from(c.s.test_receiver(c.who, c.p("t"), c.p("party"))); }, {}},
+    {"POST",   "/api/v1/receivers/{party}/test", k_editors, Body::json_opt, [](Call& c) { return from(c.s.test_receiver(c.who, "", c.p("party"))); }, {}},
     {"POST",   "/api/v1/tenants/{t}/receivers/{party}/pagerduty", k_signed, Body::webhook, [](Call& c) { return from(c.s.pagerduty_webhook(c.p("t"), c.p("party"), c.req.header("x-pagerduty-signature"), c.req.body)); }, {}},
     {"GET",    "/api/v1/me", k_anyone, Body::none, [](Call& c) { return from(c.s.me(c.who)); }, {}},
     {"GET",    "/api/v1/tenants/{t}/contracts/{c}/history", k_readers, Body::none, [](Call& c) { return from(c.s.contract_history(c.who, c.p("t"), c.p("c"))); }, {}},

@@ -354,9 +354,8 @@ void Outbox::shape_request(const store::Claimed& c, notify::Webhook& w, std::str
   }
 }
 
-void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
+notify::Outcome Outbox::attempt(const store::Claimed& c) {
   auto& store = m_service.store();
-  auto& counters = m_service.routing_counters();
   notify::Outcome outcome;
   if (!c.receiver) {
     outcome.error =
@@ -410,6 +409,13 @@ void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
   } else {
     outcome.error = "unknown receiver type '" + c.receiver->type + "'";
   }
+  return outcome;
+}
+
+void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
+  auto& store = m_service.store();
+  auto& counters = m_service.routing_counters();
+  const notify::Outcome outcome = attempt(c);
   // What counts against the destination's circuit: it did not answer, or answered 5xx
   // or 429 (a 4xx is the delivery's problem, not the destination's health).
   failed_transport = c.receiver && !outcome.ok &&

@@ -72,6 +72,9 @@ class Outbox {
   // Starts the dispatcher and the senders (threads); the destructor stops and joins
   // them, letting the attempts in flight end (each is bounded by its timeout).
   void start();
+  // One attempt of a delivery, sent as the senders send it and recorded nowhere (a test
+  // send from the receivers' page).
+  notify::Outcome attempt(const store::Claimed& c);
   // Tells the dispatcher that work may be due now (new alerts were recorded).
   void wake();
 

@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "formats/loader.h"
+#include "identity/oidc.h"
 #include "notify/channels.h"
 #include "route/hours.h"
 #include "route/route.h"
@@ -453,6 +454,54 @@ Reply Service::list_receivers(const Principal& who, const std::string& tenant) {
     out.push_back(receiver_json(r));
   }
   return Reply::json(out);
+}
+
+Reply Service::test_receiver(const Principal& who, const std::string& tenant,
+                             const std::string& party) {
+  if (!valid_party_id(party))
+    return Reply::error(Status::bad_request, "bad_id", "the party is a party id of the matrix");
+  if (!tenant.empty() && !m_store.get_tenant(who, tenant))
+    return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
+  if (who.role == store::Role::tenant && who.tenant_role != store::TenantRole::approver)
+    return Reply::error(Status::forbidden, "forbidden",
+                        "only an approver of the tenant may test its receivers");
+  std::optional<store::Receiver> receiver;
+  for (const auto& r : m_store.list_receivers(who.provider() ? Principal::system() : who, tenant))
+    if (r.party == party) receiver = r;
+  // A tenant tests the receivers of its own party only.
+  if (!who.provider()) {
+    bool own = false;
+    for (const auto& c : m_store.list_contracts(Principal::system(), tenant))
+      own = own || text::slugify(c.party) == party;
+    if (!own) receiver.reset();
+  }
+  if (!receiver)
+    return Reply::error(Status::not_found, "not_found",
+                        "no receiver for party '" + party + "'" +
+                            (tenant.empty() ? std::string() : " of tenant '" + tenant + "'"));
+  if (!m_test_send)
+    return Reply::error(Status::unavailable, "unavailable", "this server sends no deliveries");
+  store::Claimed c;
+  c.receiver = *receiver;
+  c.delivery.id = "test-" + identity::random_token().substr(0, 16);
+  c.delivery.party = party;
+  c.delivery.party_name = party;
+  c.delivery.role = "I";  // a test acknowledges nothing: no acknowledgement link
+  c.delivery.kind = "informed";
+  c.event.id = "test";
+  c.event.tenant = tenant;
+  c.event.contract = "test";
+  c.event.fingerprint = "racine-test";
+  c.event.status = "firing";
+  c.event.starts_at = store::now_rfc3339();
+  c.event.labels = json{{"alertname", "RacineTest"}, {"severity", "info"}}.dump();
+  c.event.annotations =
+      json{{"summary", "A test message from racine: this receiver works."}}.dump();
+  const notify::Outcome out = m_test_send(c);
+  ordered_json j{{"party", party}, {"type", receiver->type}, {"ok", out.ok}};
+  if (out.status != 0) j["status"] = out.status;
+  if (!out.ok) j["error"] = who.provider() ? out.error : tenant_facing_error(out.error);
+  return Reply::json(j);
 }
 
 std::shared_ptr<const k8s::RuleSet> Service::rules_of(const std::string& matrix,

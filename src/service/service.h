@@ -28,6 +28,7 @@
 #include "core/token_bucket.h"
 #include "k8s/rules.h"
 #include "notify/egress.h"
+#include "notify/send.h"
 #include "query/index.h"
 #include "route/hours.h"
 #include "service/people.h"
@@ -301,6 +302,16 @@ class Service {
   // (`why` "invalid").
   std::optional<AckClaim> read_ack_token(std::string_view token, std::string& why);
 
+  // POST /api/v1/tenants/{t}/receivers/{party}/test (and /api/v1/receivers/{party}/test):
+  // a test message to the party's receiver, sent now, recorded nowhere; the answer says
+  // whether it was taken (the reason as the caller may read it).
+  Reply test_receiver(const store::Principal& who, const std::string& tenant,
+                      const std::string& party);
+  // How the server sends one delivery (the outbox's attempt), set by `racine serve`.
+  void on_test_send(std::function<notify::Outcome(const store::Claimed&)> f) {
+    m_test_send = std::move(f);
+  }
+
   // POST /api/v1/tenants/{t}/receivers/{party}/pagerduty: a PagerDuty v3 webhook, signed
   // with the party's pagerduty receiver's webhook_secret; an incident.acknowledged for
   // one of racine's incidents acknowledges the event (its escalation stops).
@@ -392,6 +403,7 @@ class Service {
 
   RoutingCounters m_routing;
   std::function<void()> m_on_recorded;
+  std::function<notify::Outcome(const store::Claimed&)> m_test_send;
   // The key that signs acknowledgement links: one per store (settings), shared by every
   // instance; read once.
   const std::string& ack_key();

@@ -451,6 +451,26 @@ async function journeys(engine, storeArgs, photograph) {
     const acmeRows = await adminPage.$$eval('table.audit tbody tr', r => r.map(x => x.cells[2].textContent));
     assert.ok(acmeRows.includes('contract.upgrade') && acmeRows.includes('event.ack'), String(acmeRows));
 
+    // The receivers page: the provider sets the client's receiver from the portal and
+    // sends a test, which a sink here takes.
+    const { createServer } = await import('node:http');
+    const got = [];
+    const sink = createServer((req, res) => { let b = ''; req.on('data', c => { b += c; }); req.on('end', () => { got.push(b); res.end('ok'); }); });
+    await new Promise(ok => sink.listen(0, '127.0.0.1', ok));
+    await open(adminPage, base, '/tenants/acme/receivers');
+    await adminPage.selectOption('#receiver-type-client', 'mattermost');
+    await adminPage.fill('#receiver-target-client', `http://127.0.0.1:${sink.address().port}/hooks/x`);
+    await adminPage.click('#receiver-client form button[type=submit]');
+    await adminPage.waitForSelector('#receiver-test-client');
+    assert.match(await adminPage.textContent('#receiver-client'), /Mattermost: http:\/\/127\.0\.0\.1:\d+\/\.\.\./);
+    await adminPage.click('#receiver-test-client');
+    await adminPage.waitForSelector('#receiver-msg-client .ok');
+    assert.equal(await adminPage.textContent('#receiver-msg-client'), 'The receiver took the test message.');
+    assert.equal(got.length, 1);
+    assert.match(JSON.parse(got[0]).text, /RacineTest/);
+    sink.close();
+    if (photograph) await adminPage.screenshot({ path: join(shots, 'receivers-en.png'), fullPage: true });
+
     // The provider's viewer reads everything and is offered no change: no upload, no
     // client or contract form, no tokens or audit tab, no "Accept" (a note instead).
     const viewer = await newPage(base);

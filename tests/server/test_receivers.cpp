@@ -680,6 +680,43 @@ TEST_P(ReceiverTypesTest, TheEventStreamSaysWhenEventsChange) {
   for (const int f : open) ::close(f);
 }
 
+// A test send (the receivers' page): a message now, to the party's receiver, recorded
+// nowhere; the answer says whether it was taken, the reason as the caller may read it.
+TEST_P(ReceiverTypesTest, ATestSendSaysWhetherTheReceiverTakesIt) {
+  Sink sink;
+  auto s = start({"--public-url", "https://racine.example"});
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto [acme, ingest] = tenant(port, admin, "acme", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "slack"}, {"url", sink.url("/slack")}});
+  auto r = http(port, "POST", "/api/v1/tenants/acme/receivers/client/test", acme);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body),
+            json({{"party", "client"}, {"type", "slack"}, {"ok", true}, {"status", 200}}));
+  const auto seen = sink.wait_for([](const auto& rs) { return !rs.empty(); });
+  ASSERT_EQ(seen.size(), 1U);
+  EXPECT_TRUE(seen[0]["body"]["text"].get<std::string>().starts_with("For information: RacineTest"))
+      << seen[0]["raw"];
+  EXPECT_EQ(seen[0]["raw"].get<std::string>().find("/ack/"), std::string::npos) << "no link";
+  EXPECT_TRUE(json::parse(http(port, "GET", "/api/v1/tenants/acme/events", acme).body).empty())
+      << "recorded nowhere";
+  // A receiver that does not answer: the provider reads why, the client only that.
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", "http://127.0.0.1:9/closed"}});
+  r = http(port, "POST", "/api/v1/tenants/acme/receivers/client/test", acme);
+  EXPECT_EQ(json::parse(r.body)["ok"], false);
+  EXPECT_EQ(json::parse(r.body)["error"], "unreachable");
+  r = http(port, "POST", "/api/v1/tenants/acme/receivers/client/test", admin);
+  EXPECT_TRUE(json::parse(r.body)["error"].get<std::string>().starts_with("Couldn't connect"))
+      << r.body;
+  // Not the provider's party; not a party without a receiver.
+  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/receivers/cloud-temple/test", acme).status,
+            404);
+  EXPECT_EQ(http(port, "POST", "/api/v1/tenants/acme/receivers/cloud-temple/test", ingest).status,
+            403);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ReceiverTypesTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& param_info) { return param_info.param; });
 
