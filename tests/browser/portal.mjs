@@ -466,8 +466,10 @@ async function journeys(engine, storeArgs, photograph) {
     await adminPage.click('#receiver-test-client');
     await adminPage.waitForSelector('#receiver-msg-client .ok');
     assert.equal(await adminPage.textContent('#receiver-msg-client'), 'The receiver took the test message.');
-    assert.equal(got.length, 1);
-    assert.match(JSON.parse(got[0]).text, /RacineTest/);
+    // The client's deliveries waiting for a receiver may arrive here too now: one test.
+    const tests = got.filter(b => /RacineTest/.test(b));
+    assert.equal(tests.length, 1, got.join('\n'));
+    assert.match(JSON.parse(tests[0]).text, /^#### Pour information: RacineTest/);
     sink.close();
     if (photograph) await adminPage.screenshot({ path: join(shots, 'receivers-en.png'), fullPage: true });
 
