@@ -105,7 +105,8 @@ async function tenantsTab() {
         h('th', { scope: 'col' }, t('admin.tenant_name')), h('th', { scope: 'col' }, t('admin.tenant_domains')),
         h('th', { scope: 'col' }, t('contracts.title')))),
       h('tbody', {}, tenants.map(x => h('tr', { id: 'tenant-' + x.id }, h('td', {}, x.id),
-        h('td', {}, x.name, session.canEdit ? [' ', h('a', { class: 'people-link', href: `#/tenants/${x.id}/people` }, t('admin.people_link'))] : null),
+        h('td', {}, x.name, ' ', h('a', { class: 'receivers-link', href: `#/tenants/${x.id}/receivers` }, t('nav.receivers')),
+          session.canEdit ? [' ', h('a', { class: 'people-link', href: `#/tenants/${x.id}/people` }, t('admin.people_link'))] : null),
         h('td', {}, (x.email_domains || []).join(', ') || '–'),
         h('td', {}, contracts.filter(c => c.tenant === x.id).map(c =>
           h('a', { class: 'chip', href: `#/tenants/${c.tenant}/contracts/${c.id}` },
