@@ -338,28 +338,14 @@ int run_route_test(const K8sOptions& o, const std::string& party) {
         print_error(src.error());
         return k_exit_error;
       }
-      const auto j = nlohmann::json::parse(src.value()->text(), nullptr, false);
-      if (!j.is_object()) {
-        print_usage_error(trf("--oncall {}: a JSON object of party ids to on-call rules",
-                              printable(o.oncall_file)));
+      std::string why;
+      auto rules_by_party = route::parse_oncall_by_party(
+          nlohmann::json::parse(src.value()->text(), nullptr, false), *m, at, why);
+      if (!rules_by_party) {
+        print_usage_error(trf("--oncall {}: {}", printable(o.oncall_file), why));
         return k_exit_error;
       }
-      for (const auto& [id, rules_json] : j.items()) {
-        if (std::none_of(m->parties.begin(), m->parties.end(),
-                         [&](const Party& p) { return p.id == id; })) {
-          print_usage_error(trf("--oncall {}: no party '{}' in this matrix",
-                                printable(o.oncall_file), printable(id)));
-          return k_exit_error;
-        }
-        std::string why;
-        auto c = route::parse_oncall(rules_json, at, why);
-        if (!c) {
-          print_usage_error(
-              trf("--oncall {}: party '{}': {}", printable(o.oncall_file), printable(id), why));
-          return k_exit_error;
-        }
-        parsed.emplace(id, std::move(*c));
-      }
+      parsed = std::move(*rules_by_party);
     }
     std::map<std::string, const route::OnCall*> by_party;
     for (const auto& [id, c] : parsed) by_party.emplace(id, &c);

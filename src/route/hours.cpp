@@ -371,6 +371,31 @@ std::int64_t due_for(const OnCall& c, const std::string& severity, std::int64_t 
   return c.rule_for(severity).page_outside_hours ? now : next_working(c, now);
 }
 
+std::optional<std::map<std::string, OnCall>> parse_oncall_by_party(const json& j, const Matrix& m,
+                                                                   std::int64_t now_ms,
+                                                                   std::string& error) {
+  if (!j.is_object()) {
+    error = "a JSON object of party ids to on-call rules";
+    return std::nullopt;
+  }
+  std::map<std::string, OnCall> out;
+  for (const auto& [id, rules] : j.items()) {
+    if (std::none_of(m.parties.begin(), m.parties.end(),
+                     [&](const Party& p) { return p.id == id; })) {
+      error = "no party '" + id.substr(0, 64) + "' in this matrix";
+      return std::nullopt;
+    }
+    std::string why;
+    auto c = parse_oncall(rules, now_ms, why);
+    if (!c) {
+      error = "party '" + id + "': " + why;
+      return std::nullopt;
+    }
+    out.emplace(id, std::move(*c));
+  }
+  return out;
+}
+
 std::vector<Scheduled> schedule(const Plan& p, const Matrix& m,
                                 const std::map<std::string, const OnCall*>& rules,
                                 const std::string& severity, std::int64_t now,

@@ -63,6 +63,14 @@ std::vector<Scheduled> schedule(const Plan& p, const Matrix& m,
                                 const std::string& severity, std::int64_t now_ms,
                                 std::int64_t escalate_ms, ScheduleCache& cache);
 
+// Several parties' rules, as `racine route test --oncall` reads them: a JSON object of
+// party ids (of `m`) to rules. `error` says which party and what ("party 'client':
+// hours.mon[0]: ..."), and nothing is returned then.
+std::optional<std::map<std::string, OnCall>> parse_oncall_by_party(const nlohmann::json& j,
+                                                                   const Matrix& m,
+                                                                   std::int64_t now_ms,
+                                                                   std::string& error);
+
 // The rules of a matrix document as stored: the `kubernetes:` key of a canonical YAML or
 // JSON document, else the built-in matrix's rules (written for its activity ids; a rule
 // whose activity a matrix lacks classifies into the gray zone).
