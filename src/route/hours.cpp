@@ -379,7 +379,9 @@ std::optional<std::map<std::string, OnCall>> parse_oncall_by_party(const json& j
     return std::nullopt;
   }
   std::map<std::string, OnCall> out;
-  for (const auto& [id, rules] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string id = item.key();
+    const auto& rules = item.value();
     if (std::none_of(m.parties.begin(), m.parties.end(),
                      [&](const Party& p) { return p.id == id; })) {
       error = "no party '" + id.substr(0, 64) + "' in this matrix";
