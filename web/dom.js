@@ -39,6 +39,14 @@ export function put(el, ...children) {
   return append(clear(el), children);
 }
 
+// Replaces the element `id` by `node` if it is still on the page: a redraw that
+// finishes after the reader has moved to another tab or page changes nothing.
+export function swap(id, node) {
+  const el = document.getElementById(id);
+  if (el) el.replaceWith(node);
+  return !!el;
+}
+
 // Calls `fn` once typing has paused for `ms`.
 export function debounce(fn, ms) {
   let timer = 0;

@@ -2,7 +2,7 @@
 // reads the list without the forms), tokens (create shows the token once, revoke) and the
 // audit log with filters (admin), naming who by the token's name.
 import { api, get, path } from './api.js';
-import { h, put } from './dom.js';
+import { h, put, swap } from './dom.js';
 import { date, t } from './i18n.js';
 import { session } from './session.js';
 import { announce, go } from './app.js';
@@ -137,7 +137,7 @@ async function tokensTab() {
           secret.select();
           try { await navigator.clipboard.writeText(r.token); announce(t('tokens.copied')); } catch { /* selected */ }
         } }, t('tokens.copy'))));
-      document.getElementById('tokens-tab').replaceWith(fresh);
+      swap('tokens-tab', fresh);
       secret.focus();
       secret.select();
     } catch (err) { put(msg, h('p', { class: 'error', role: 'alert' }, err.message)); }
@@ -162,7 +162,7 @@ async function tokensTab() {
               try {
                 await api('DELETE', path('tokens', x.id));
                 announce(t('tokens.revoked', { at: '' }));
-                document.getElementById('tokens-tab').replaceWith(await tokensTab());
+                swap('tokens-tab', await tokensTab());
               } catch (err) { put(msg, h('p', { class: 'error', role: 'alert' }, err.message)); }
             } }, t('tokens.revoke')))))))),
     form);

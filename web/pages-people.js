@@ -2,7 +2,7 @@
 // access (kept across sign-ins once set here), disable and enable; and a client's
 // invitations, for the client's approvers and the provider's editors.
 import { api, get, path } from './api.js';
-import { h, put } from './dom.js';
+import { h, put, swap } from './dom.js';
 import { date, day, t } from './i18n.js';
 import { session } from './session.js';
 import { announce, go } from './app.js';
@@ -15,13 +15,16 @@ export async function peopleTab() {
   const [people, tenants, me] = await Promise.all([get('/api/v1/users'), get('/api/v1/tenants'), get('/api/v1/me')]);
   const tenantName = id => (tenants.find(x => x.id === id) || { name: id }).name;
   const msg = h('p', { 'aria-live': 'polite', class: 'form-msg', id: 'people-msg' });
-  const redraw = async () => document.getElementById('people-tab').replaceWith(await peopleTab());
+  const redraw = async () => swap('people-tab', await peopleTab());
   const change = async (u, body, done) => {
     try {
       await api('PATCH', path('users', u.id), { body });
       await redraw();
       announce(done);
-    } catch (err) { put(document.getElementById('people-msg'), h('span', { class: 'error', role: 'alert' }, err.message)); }
+    } catch (err) {
+      const live = document.getElementById('people-msg');
+      if (live) put(live, h('span', { class: 'error', role: 'alert' }, err.message));
+    }
   };
   const row = u => {
     const self = me.kind === 'user' && me.id === u.id;

@@ -272,9 +272,13 @@ try {
     assert.equal(await aliceRow.getByRole('button').count(), 0);
     await axeCheck(page, 'people');
     await page.screenshot({ path: join(work, 'screenshots', 'admin-people-en.png'), fullPage: true });
-    await page.locator('tr', { has: page.locator('th', { hasText: 'Paul Durand' }) })
-      .getByRole('button', { name: 'Back to their sign-in' }).click();
-    await page.waitForSelector('#people-tab tr:has-text("Paul Durand"):has-text("their sign-in")');
+    // The button's own words contain "their sign-in": wait for the redrawn row, which no
+    // longer offers it, before leaving the page.
+    const release = page.locator('tr', { has: page.locator('th', { hasText: 'Paul Durand' }) })
+      .getByRole('button', { name: 'Back to their sign-in' });
+    await release.click();
+    await release.waitFor({ state: 'detached' });
+    assert.equal((await call(admin, 'GET', '/api/v1/users')).json.find(u => u.email === 'paul@acme.example').assigned_by, 'sign-in');
     // An invitation to ACME, from the client's row.
     await open(page, '/admin/tenants');
     await page.click('#tenant-acme a.people-link');
