@@ -45,12 +45,16 @@ build_packages=(
 # server's benchmark (nginx run as a private process), Prometheus Alertmanager and
 # aiosmtpd for the routing tests (an Alertmanager and an SMTP sink started by the tests
 # as private processes), man-db (the man page is checked with `man --warnings`),
-# python3-yaml (reads action.yml in tests/packaging/), and Node.js for the npm tools.
+# python3-yaml (reads action.yml in tests/packaging/), Request Tracker 5 for the service
+# desk tests (request-tracker5 with its SQLite backend and rt5-standalone, which brings
+# the Starlet server for rt-server; tests/rt/rt.sh starts it as a private process on a
+# private SQLite database, never as a service), and Node.js for the npm tools.
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
   clang-14 libclang-rt-14-dev clang-format time bsdutils
   chromium libreoffice-calc-nogui poppler-utils postgresql-15 wrk nginx-light
   prometheus-alertmanager python3-aiosmtpd man-db python3-yaml
+  request-tracker5 rt5-db-sqlite rt5-standalone
 )
 
 packages=("${build_packages[@]}")
@@ -71,6 +75,13 @@ done
 if [ "$what" = test ] && { ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; }; then
   missing+=(nodejs npm)
 fi
+# request-tracker5 depends on a mail transport agent; apt's first choice, exim4, is a
+# daemon. Where none is installed, esmtp-run, a relay-only sendmail that runs nothing
+# (tests/rt/rt.sh sends no mail anyway); an installed one is kept.
+if [[ " ${missing[*]} " == *" request-tracker5 "* ]] &&
+  ! dpkg-query -W -f='${db:Status-Abbrev} ${Provides}\n' 2>/dev/null | grep -q '^ii .*mail-transport-agent'; then
+  missing+=(esmtp-run)
+fi
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
@@ -81,6 +92,14 @@ fi
 if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
   $sudo mkdir -p /etc/postgresql-common/createcluster.d
   echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.d/racine.conf >/dev/null
+fi
+# Request Tracker likewise: no database made by dbconfig-common (tests/rt/rt.sh makes its
+# own), no cron jobs, no questions.
+if [[ " ${missing[*]} " == *" request-tracker5 "* ]]; then
+  printf '%s\n' \
+    'request-tracker5 request-tracker5/dbconfig-install boolean false' \
+    'request-tracker5 request-tracker5/install-cronjobs boolean false' |
+    $sudo debconf-set-selections
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}"

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <kainjow/mustache.hpp>
 #include <regex>
+#include <set>
 
 namespace racine::notify {
 
@@ -342,12 +343,9 @@ std::string pagerduty_event(const json& d, const std::string& routing_key, const
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::optional<std::string> check_template(const Template& t) {
-  if (t.method != "POST" && t.method != "PUT" && t.method != "PATCH")
-    return "method is POST, PUT or PATCH";
-  if (t.body.size() > k_max_template) return "body: a template of at most 16 KiB";
-  if (auto e = mustache_error(t.body, "body")) return e;
-  if (t.headers.size() > k_max_headers) return "at most 20 headers";
+namespace {
+
+const std::vector<std::string>& reserved_headers() {
   static const std::vector<std::string> reserved = {"host",
                                                     "content-length",
                                                     "transfer-encoding",
@@ -361,38 +359,164 @@ std::optional<std::string> check_template(const Template& t) {
                                                     "upgrade",
                                                     "proxy-authorization",
                                                     "trailer"};
+  return reserved;
+}
+
+// The names a template uses as {{ref.NAME}} (in a tag or a section).
+std::set<std::string> refs_used(const std::string& text) {
+  static const std::regex tag(R"(\{\{\s*[#^/]?\s*ref\.([A-Za-z0-9_]+)\s*\}\})");
+  std::set<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), tag); it != std::sregex_iterator();
+       ++it)
+    out.insert((*it)[1].str());
+  return out;
+}
+
+std::set<std::string> refs_used(const Step& s) {
+  auto out = refs_used(s.body);
+  out.merge(refs_used(s.url));
+  for (const auto& [name, value] : s.headers) out.merge(refs_used(value));
+  return out;
+}
+
+// "https://host:port/" of a URL: everything up to the first slash after the authority.
+std::string origin_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  const auto slash = url.find('/', scheme + 3);
+  return slash == std::string::npos ? url + "/" : url.substr(0, slash + 1);
+}
+
+std::optional<std::string> check_step(const Step& t, const std::string& what) {
+  if (t.method != "POST" && t.method != "PUT" && t.method != "PATCH")
+    return what + "method is POST, PUT or PATCH";
+  if (t.body.size() > k_max_template) return what + "body: a template of at most 16 KiB";
+  if (auto e = mustache_error(t.body, (what + "body").c_str())) return e;
+  if (t.headers.size() > k_max_headers) return what + "at most 20 headers";
   for (const auto& [name, value] : t.headers) {
-    if (!header_name_ok(name)) return "header '" + line(cut(name, 64)) + "': not a header name";
+    if (!header_name_ok(name))
+      return what + "header '" + line(cut(name, 64)) + "': not a header name";
+    const auto& reserved = reserved_headers();
     if (std::find(reserved.begin(), reserved.end(), lower(name)) != reserved.end())
-      return "header '" + name + "' is set by racine";
-    if (value.size() > 2048) return "header '" + name + "': at most 2 KiB";
-    if (auto e = mustache_error(value, ("header '" + name + "'").c_str())) return e;
+      return what + "header '" + name + "' is set by racine";
+    if (value.size() > 2048) return what + "header '" + name + "': at most 2 KiB";
+    if (auto e = mustache_error(value, (what + "header '" + name + "'").c_str())) return e;
   }
   return std::nullopt;
 }
 
+constexpr std::size_t k_max_captures = 8;
+
+bool ref_value_ok(const std::string& v) {
+  return !v.empty() && v.size() <= 256 &&
+         std::all_of(v.begin(), v.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+// A value written into a URL's path: everything but letters, digits, '-', '_' and '~'
+// encoded, '.' too (so that ".." cannot climb the path once a client normalises it).
+std::string percent_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> check_template(const Template& t) {
+  if (auto e = check_step(t, "")) return e;
+  if (t.capture.size() > k_max_captures) return "capture: at most 8 values";
+  static const std::regex name_re("[A-Za-z0-9_]{1,32}");
+  for (const auto& [name, pointer] : t.capture) {
+    if (!std::regex_match(name, name_re))
+      return "capture: '" + line(cut(name, 64)) + "' is not a name (letters, digits, _)";
+    try {
+      if (pointer.empty() || pointer.size() > 256) throw std::invalid_argument("size");
+      const json::json_pointer p{pointer};
+      (void)p;
+    } catch (const std::exception&) {
+      return "capture: '" + name + "' is a JSON pointer into the answer (\"/id\")";
+    }
+  }
+  // The first request's URL is literal; a step's may use captured values after a literal
+  // origin that is the first request's: a template never picks the host it talks to.
+  const std::string origin = origin_of(t.url);
+  for (const auto& [which, step] : t.steps) {
+    if (which != "repeat" && which != "resolved")
+      return "steps are \"repeat\" and \"resolved\", not '" + line(cut(which, 64)) + "'";
+    const std::string what = which + ": ";
+    if (auto e = check_step(step, what)) return e;
+    auto headers = step.headers;
+    headers.insert(t.headers.begin(), t.headers.end());
+    if (headers.size() > k_max_headers)
+      return what + "at most 20 headers, the first request's included";
+    const auto tag = step.url.find("{{");
+    if (step.url.size() > 2048 || origin.empty() || !step.url.starts_with(origin) ||
+        (tag != std::string::npos && tag < origin.size()))
+      return what + "url is on the receiver's own origin (" + origin + "...)";
+    static const std::regex url_tag(R"(\{\{\s*ref\.[A-Za-z0-9_]+\s*\}\})");
+    const std::string rest = std::regex_replace(step.url, url_tag, "");
+    if (rest.find("{{") != std::string::npos || rest.find("}}") != std::string::npos ||
+        rest.find_first_of(" \r\n\t") != std::string::npos)
+      return what + "url: only {{ref.NAME}} values may be written into it";
+  }
+  for (const auto& name : refs_used(t))
+    return "'ref." + name + "' is known only after the first answer: use it in a step";
+  for (const auto& [which, step] : t.steps)
+    for (const auto& name : refs_used(step))
+      if (!t.capture.contains(name))
+        return which + ": 'ref." + name + "' is not captured (\"capture\": {\"" + name +
+               "\": \"/id\"})";
+  return std::nullopt;
+}
+
 std::optional<Request> render_template(const Template& t, const json& d, const Context& ctx,
-                                       std::string& error) {
+                                       const json& refs, std::string& error, bool& waiting) {
+  waiting = false;
+  // Which request: a step of its own for a resolved delivery or a repeat.
+  const std::string kind = str(d, "kind");
+  std::string which;
+  if (kind == "resolved" && t.steps.contains("resolved")) which = "resolved";
+  const bool repeat = d.contains("repeat") && d["repeat"].is_number() && d["repeat"] > 0;
+  if (repeat && t.steps.contains("repeat")) which = "repeat";
+  const Step& step = which.empty() ? static_cast<const Step&>(t) : t.steps.at(which);
+  for (const auto& name : refs_used(step))
+    if (!refs.is_object() || !refs.contains(name) || !refs[name].is_string()) {
+      waiting = true;
+      error = "waiting for '" + name + "' from the answer to the first request";
+      return std::nullopt;
+    }
   // What a template may use: the webhook body's fields, and a few conveniences.
   json view = d;
-  const std::string kind = str(d, "kind");
   for (const char* k : {"firing", "resolved", "informed", "escalation"})
     view[std::string("is_") + k] = kind == k;
   view["event_url"] = ctx.event_url;
   view["kind_text"] = kind_text(kind, ctx.lang);
   view["role_text"] = role_text(str(d, "role"), ctx.lang);
   view["title"] = facts_of(d, ctx).title;
+  view["ref"] = refs.is_object() ? refs : json::object();
   const auto data = data_of(view);
-  const auto render = [&](const std::string& text, bool header) -> std::optional<std::string> {
+  enum class Into { body, header, url };
+  const auto render = [&](const std::string& text, Into into) -> std::optional<std::string> {
     kainjow::mustache::mustache m{text};
     if (!m.is_valid()) {
       error = m.error_message();
       return std::nullopt;
     }
-    m.set_custom_escape(
-        [header](const std::string& s) { return header ? line(s) : json_inner(s); });
+    m.set_custom_escape([into](const std::string& s) {
+      return into == Into::header ? line(s) : into == Into::url ? percent_encode(s) : json_inner(s);
+    });
     std::string out;
-    const std::size_t cap = header ? 8 * 1024 : k_max_rendered;
+    const std::size_t cap = into == Into::body ? k_max_rendered : 8 * 1024;
     // Past the cap the rendering stops at once (kainjow would go on to the end).
     struct Over {};
     try {
@@ -401,29 +525,87 @@ std::optional<Request> render_template(const Template& t, const json& d, const C
         out += piece;
       });
     } catch (const Over&) {
-      error = header ? "a header renders to more than 8 KiB"
-                     : "the template renders to more than 1 MiB";
+      error = into == Into::body ? "the template renders to more than 1 MiB"
+                                 : "a header or URL renders to more than 8 KiB";
       return std::nullopt;
     }
     if (!m.is_valid()) {
       error = m.error_message();
       return std::nullopt;
     }
-    return header ? line(out) : out;
+    return into == Into::header ? line(out) : out;
   };
   Request r;
-  r.method = t.method;
-  r.url = t.url;
+  r.step = which;
+  r.method = step.method;
   r.content_type = t.content_type;
-  auto body = render(t.body, false);
+  if (which.empty()) {
+    r.url = t.url;
+  } else {
+    auto url = render(step.url, Into::url);
+    if (!url) return std::nullopt;
+    r.url = std::move(*url);
+  }
+  auto body = render(step.body, Into::body);
   if (!body) return std::nullopt;
   r.body = std::move(*body);
-  for (const auto& [name, value] : t.headers) {
-    auto v = render(value, true);
+  // A step sends the first request's headers (an Authorization), its own over them.
+  auto headers = step.headers;
+  if (!which.empty()) headers.insert(t.headers.begin(), t.headers.end());
+  for (const auto& [name, value] : headers) {
+    auto v = render(value, Into::header);
     if (!v) return std::nullopt;
     r.headers.push_back(name + ": " + *v);
   }
   return r;
+}
+
+std::string capture_refs(const Template& t, const std::string& answer) {
+  if (t.capture.empty()) return "";
+  const auto j = json::parse(answer, nullptr, false);
+  if (j.is_discarded()) return "";
+  json out = json::object();
+  for (const auto& [name, pointer] : t.capture) {
+    try {
+      const json::json_pointer p{pointer};
+      if (!j.contains(p)) continue;
+      const auto& v = j.at(p);
+      std::string text;
+      if (v.is_string())
+        text = v.get<std::string>();
+      else if (v.is_number_integer())
+        text = v.dump();
+      if (ref_value_ok(text)) out[name] = text;
+    } catch (const std::exception&) {
+    }
+  }
+  return out.empty() ? "" : out.dump();
+}
+
+Template template_of(const std::string& url, const json& options) {
+  Template t;
+  t.url = url;
+  if (!options.is_object()) return t;
+  const auto step_of = [](Step& s, const json& o) {
+    s.method = o.value("method", "POST");
+    s.body = o.value("body", "");
+    if (o.contains("headers") && o["headers"].is_object())
+      for (const auto& [name, value] : o["headers"].items())
+        if (value.is_string()) s.headers[name] = value.get<std::string>();
+  };
+  step_of(t, options);
+  if (options.contains("capture") && options["capture"].is_object())
+    for (const auto& [name, pointer] : options["capture"].items())
+      if (pointer.is_string()) t.capture[name] = pointer.get<std::string>();
+  if (options.contains("steps") && options["steps"].is_object())
+    for (const auto& [which, o] : options["steps"].items()) {
+      if (!o.is_object()) continue;
+      Step s;
+      s.url = o.value("url", "");
+      step_of(s, o);
+      t.steps[which] = s;
+    }
+  return t;
 }
 
 }  // namespace racine::notify

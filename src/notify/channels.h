@@ -25,6 +25,7 @@ namespace racine::notify {
 
 // One request to make.
 struct Request {
+  std::string step;  // a templated receiver's step ("" : its first request)
   std::string method = "POST";
   std::string url;
   std::vector<std::string> headers;  // "Name: value", checked
@@ -50,25 +51,52 @@ std::string pagerduty_event(const nlohmann::json& delivery, const std::string& r
 std::string pagerduty_dedup_key(const nlohmann::json& delivery);
 inline constexpr const char* k_pagerduty_url = "https://events.pagerduty.com/v2/enqueue";
 
-// A templated receiver, as saved: method, headers and body templates.
-struct Template {
+// One request of a templated receiver: method, headers and body templates. A step's
+// `url` may itself be a template after a literal origin, using only captured values:
+// "https://rt.example/REST/2.0/ticket/{{ref.ticket}}/comment".
+struct Step {
   std::string url;
   std::string method = "POST";
   std::map<std::string, std::string> headers;  // name -> template of the value
   std::string body;                            // template
+};
+
+// A templated receiver, as saved: its request for a new page (and every delivery without
+// a step of its own); `capture`, values its 2xx answer gives back (JSON pointers into a
+// JSON answer: {"ticket": "/id"}), kept per event and party and usable as {{ref.NAME}};
+// and the steps "repeat" (a repeat of the page) and "resolved" (the alert resolved),
+// each its own request, typically on what was captured (a comment on the ticket, the
+// ticket resolved), sent with the first request's headers and its own over them. Service
+// desks thus get one ticket per event and party.
+struct Template : Step {
   std::string content_type = "application/json";
+  std::map<std::string, std::string> capture;  // name -> JSON pointer
+  std::map<std::string, Step> steps;           // "repeat", "resolved"
 };
 
 // Why a template cannot be used (a Mustache error, a forbidden header or method, a
-// size past the limits), or nullopt. Checked when the receiver is saved.
+// size past the limits, a step's URL on another origin, a {{ref.NAME}} not captured),
+// or nullopt. Checked when the receiver is saved.
 std::optional<std::string> check_template(const Template& t);
 
-// The request for one delivery: the body rendered with values escaped for JSON strings
-// (a template writes the quotes: "summary": "{{activity.title}}"), headers rendered with
-// line breaks removed. `error` says why there is none (a template that renders to more
-// than 1 MiB, say).
+// The request for one delivery: the step that fits it (a resolved delivery "resolved", a
+// repeat "repeat", else the first request), the body rendered with values escaped for
+// JSON strings (a template writes the quotes: "summary": "{{activity.title}}"), headers
+// rendered with line breaks removed, a step's URL with captured values percent-encoded.
+// `refs` is what earlier answers captured ({"ticket": "42"}). `error` says why there is
+// none: a template that renders to more than 1 MiB, or a step that needs a value not
+// captured yet (`waiting` set: the first request has not been answered yet).
 std::optional<Request> render_template(const Template& t, const nlohmann::json& delivery,
-                                       const Context& ctx, std::string& error);
+                                       const Context& ctx, const nlohmann::json& refs,
+                                       std::string& error, bool& waiting);
+
+// What a 2xx answer to the first request gives back: a JSON object of the captured
+// names to their values (strings or integers, printable ASCII, at most 256 bytes), or ""
+// when the template captures nothing or the answer has none of them.
+std::string capture_refs(const Template& t, const std::string& answer);
+
+// A templated receiver's saved options (service/routing.cpp stores them) as a Template.
+Template template_of(const std::string& url, const nlohmann::json& options);
 
 // What a delivery's kind and role read as in a language ("Firing", "Déclenchée"...).
 std::string kind_text(const std::string& kind, const std::string& lang);

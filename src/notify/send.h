@@ -19,6 +19,8 @@ struct Outcome {
   std::string error;                           // why it failed, for the event's record
   bool denied = false;                         // the egress policy refused the address dialled
   std::string response;                        // the answer's body (its first 64 KiB)
+  bool not_sent = false;  // refused before sending (a template's error): not the destination's
+  std::string refs;       // what a templated receiver captured from the answer (a JSON object)
 };
 
 struct Webhook {

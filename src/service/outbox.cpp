@@ -310,7 +310,8 @@ std::string email_body(const store::Claimed& c, const std::string& ack_base,
 // The request of a receiver type (notify/channels.h) in place of the generic webhook's
 // body, which `w` holds on entry: the receiver's language, the event's page, and for a
 // template its method, headers and body. `refused` says why nothing can be sent.
-void Outbox::shape_request(const store::Claimed& c, notify::Webhook& w, std::string& refused) {
+void Outbox::shape_request(const store::Claimed& c, notify::Webhook& w, std::string& refused,
+                           bool& capture) {
   const auto& r = *c.receiver;
   if (r.type == "webhook") {
     w.secret = r.secret;
@@ -332,19 +333,27 @@ void Outbox::shape_request(const store::Claimed& c, notify::Webhook& w, std::str
   } else if (r.type == "pagerduty") {
     w.body = notify::pagerduty_event(delivery, r.secret.value_or(""), ctx);
   } else if (r.type == "template" && options.is_object()) {
-    notify::Template t;
-    t.url = r.target;
-    t.method = options.value("method", "POST");
-    t.body = options.value("body", "");
-    if (options.contains("headers") && options["headers"].is_object())
-      for (const auto& [name, value] : options["headers"].items())
-        if (value.is_string()) t.headers[name] = value.get<std::string>();
+    const auto t = notify::template_of(r.target, options);
+    // What the event's first request to this receiver captured (a ticket's id), for its
+    // steps (a comment on the ticket, the ticket resolved).
+    nlohmann::json refs = nlohmann::json::object();
+    if (!t.capture.empty())
+      for (const auto& text :
+           m_service.store().captured(c.event.id, c.delivery.party, c.fallback ? "fallback" : "")) {
+        const auto one = nlohmann::json::parse(text, nullptr, false);
+        if (one.is_object())
+          for (const auto& [k, v] : one.items())
+            if (!refs.contains(k)) refs[k] = v;
+      }
     std::string error;
-    const auto req = notify::render_template(t, delivery, ctx, error);
+    bool waiting = false;
+    const auto req = notify::render_template(t, delivery, ctx, refs, error, waiting);
     if (!req) {
-      refused = "the receiver's template: " + error;
+      refused = waiting ? error : "the receiver's template: " + error;
       return;
     }
+    capture = req->step.empty() && !t.capture.empty();
+    w.url = req->url;
     w.method = req->method;
     w.body = req->body;
     w.headers = req->headers;
@@ -371,11 +380,18 @@ notify::Outcome Outbox::attempt(const store::Claimed& c) {
     // A tenant's own receiver: the address dialled is checked again (notify/egress.h).
     if (!c.receiver->by_provider) w.policy = &m_service.egress();
     std::string refused;
-    shape_request(c, w, refused);
+    bool capture = false;
+    shape_request(c, w, refused, capture);
     if (!refused.empty()) {
       outcome.error = refused;
+      outcome.not_sent = true;
     } else {
       outcome = notify::post(w);
+      if (outcome.ok && capture)
+        outcome.refs = notify::capture_refs(
+            notify::template_of(c.receiver->target,
+                                nlohmann::json::parse(c.receiver->options, nullptr, false)),
+            outcome.response);
     }
   } else if (c.receiver->type == "email") {
     // A tenant's own email receiver: its domain is checked again at each send, since the
@@ -418,10 +434,10 @@ void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
   const notify::Outcome outcome = attempt(c);
   // What counts against the destination's circuit: it did not answer, or answered 5xx
   // or 429 (a 4xx is the delivery's problem, not the destination's health).
-  failed_transport = c.receiver && !outcome.ok &&
+  failed_transport = c.receiver && !outcome.ok && !outcome.not_sent &&
                      (outcome.status == 0 || outcome.status >= 500 || outcome.status == 429);
   if (outcome.ok) {
-    store.delivery_sent(c.delivery.id, c.fallback ? "fallback" : "");
+    store.delivery_sent(c.delivery.id, c.fallback ? "fallback" : "", outcome.refs);
     ++counters.deliveries_sent;
     return;
   }

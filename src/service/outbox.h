@@ -93,7 +93,8 @@ class Outbox {
   void dispatch();
   void sender();
   void send_one(const store::Claimed& c, bool& failed_transport);
-  void shape_request(const store::Claimed& c, notify::Webhook& w, std::string& refused);
+  void shape_request(const store::Claimed& c, notify::Webhook& w, std::string& refused,
+                     bool& capture);
   void renew_leases(std::int64_t now);
 
   Service& m_service;

@@ -128,6 +128,8 @@ ordered_json Service::event_json(const Principal& who, const store::Event& e) {
          {"sent_at", d.sent_at ? ordered_json(*d.sent_at) : nullptr}});
     if (!d.via.empty()) ds.back()["via"] = d.via;
     if (d.repeat_n > 0) ds.back()["repeat"] = d.repeat_n;
+    // What the receiver's answer gave back (a service desk's ticket id): {"ticket": "42"}.
+    if (!d.refs.empty()) ds.back()["ref"] = parsed_or(d.refs, ordered_json::object());
     // Held (a maintenance window): why, and until when.
     if (!d.held.empty() && d.state == "pending" && d.attempts == 0) {
       ordered_json held{{"until", store::rfc3339_of_ms(d.release_ms)}};
@@ -204,7 +206,7 @@ std::optional<Reply> Service::parse_receiver(const json& body, store::Receiver& 
       {"mattermost", {"url"}},
       {"teams", {"url"}},
       {"pagerduty", {"routing_key", "url", "webhook_secret"}},
-      {"template", {"url", "method", "headers", "body"}}};
+      {"template", {"url", "method", "headers", "body", "capture", "steps"}}};
   const auto known = keys.find(r.type);
   if (known == keys.end())
     return bad("bad_type",
@@ -262,27 +264,62 @@ std::optional<Reply> Service::parse_receiver(const json& body, store::Receiver& 
       r.secret = body["secret"].get<std::string>();
     }
     if (r.type == "template") {
-      notify::Template t;
-      t.url = r.target;
-      if (body.contains("method")) {
-        if (!body["method"].is_string()) return bad("bad_request", "method is POST, PUT or PATCH");
-        t.method = body["method"].get<std::string>();
-      }
-      if (!text("body")) return bad("bad_request", "body is the request's Mustache template");
-      t.body = *text("body");
-      if (body.contains("headers")) {
-        if (!body["headers"].is_object())
-          return bad("bad_request", "headers is an object of header names to templates");
-        for (const auto& [name, value] : body["headers"].items()) {
-          if (!value.is_string())
-            return bad("bad_request", "headers is an object of header names to templates");
-          t.headers[name] = value.get<std::string>();
+      // One request's shape ({"url"?, "method"?, "headers"?, "body"}), checked here for
+      // its JSON types; notify::check_template checks what it says.
+      const auto request = [&](const json& o, const std::string& what, bool with_url,
+                               json& out) -> std::optional<Reply> {
+        for (const auto& [k, v] : o.items())
+          if (k != "method" && k != "headers" && k != "body" && (k != "url" || !with_url))
+            return bad("bad_request", what + "unknown key '" + k.substr(0, 64) + "'");
+        if (o.contains("method") && !o["method"].is_string())
+          return bad("bad_request", what + "method is POST, PUT or PATCH");
+        if (!o.contains("body") || !o["body"].is_string())
+          return bad("bad_request", what + "body is the request's Mustache template");
+        if (with_url && (!o.contains("url") || !o["url"].is_string()))
+          return bad("bad_request", what + "url is the step's URL (a template on {{ref.NAME}})");
+        if (o.contains("headers")) {
+          if (!o["headers"].is_object())
+            return bad("bad_request", what + "headers is an object of header names to templates");
+          for (const auto& [name, value] : o["headers"].items())
+            if (!value.is_string())
+              return bad("bad_request", what + "headers is an object of header names to templates");
         }
+        out["method"] = o.value("method", "POST");
+        out["body"] = o["body"];
+        out["headers"] = o.contains("headers") ? o["headers"] : json::object();
+        if (with_url) out["url"] = o["url"];
+        return std::nullopt;
+      };
+      json first = body;
+      first.erase("type");
+      for (const char* k : {"url", "lang", "fallback", "fallback_after", "capture", "steps"})
+        first.erase(k);
+      if (auto why = request(first, "", false, options)) return why;
+      if (body.contains("capture")) {
+        if (!body["capture"].is_object() ||
+            std::any_of(body["capture"].begin(), body["capture"].end(),
+                        [](const json& v) { return !v.is_string(); }))
+          return bad("bad_request",
+                     "capture is an object of names to JSON pointers into the answer "
+                     "({\"ticket\": \"/id\"})");
+        options["capture"] = body["capture"];
       }
-      if (auto why = notify::check_template(t)) return bad("bad_template", *why);
-      options["method"] = t.method;
-      options["body"] = t.body;
-      options["headers"] = t.headers;
+      if (body.contains("steps")) {
+        if (!body["steps"].is_object())
+          return bad("bad_request", "steps is {\"repeat\"?: {...}, \"resolved\"?: {...}}");
+        json steps = json::object();
+        for (const auto& [which, o] : body["steps"].items()) {
+          if (!o.is_object())
+            return bad("bad_request", "steps." + which.substr(0, 64) +
+                                          " is a request: {\"url\", \"method\"?, "
+                                          "\"headers\"?, \"body\"}");
+          if (auto why = request(o, "steps." + which.substr(0, 64) + ": ", true, steps[which]))
+            return why;
+        }
+        options["steps"] = steps;
+      }
+      if (auto why = notify::check_template(notify::template_of(r.target, options)))
+        return bad("bad_template", *why);
     }
   }
   // Where deliveries go after `fallback_after` failed attempts (3), or while this
@@ -352,6 +389,21 @@ ordered_json Service::receiver_json(const store::Receiver& r) {
       for (const auto& [name, value] : options["headers"].items()) names.push_back(name);
     j["headers"] = names;
     j["body"] = options.value("body", "");
+    if (options.contains("capture")) j["capture"] = options["capture"];
+    if (options.contains("steps") && options["steps"].is_object()) {
+      ordered_json steps = ordered_json::object();
+      for (const auto& [which, o] : options["steps"].items()) {
+        ordered_json step{{"url", shown_url(o.value("url", ""))},
+                          {"method", o.value("method", "POST")}};
+        ordered_json step_names = ordered_json::array();
+        if (o.contains("headers") && o["headers"].is_object())
+          for (const auto& [name, value] : o["headers"].items()) step_names.push_back(name);
+        step["headers"] = step_names;
+        step["body"] = o.value("body", "");
+        steps[which] = step;
+      }
+      j["steps"] = steps;
+    }
   }
   j["lang"] = options.is_object() ? options.value("lang", "en") : "en";
   if (const auto fb = fallback_of(r)) {
@@ -798,6 +850,7 @@ std::string Service::delivery_body(const store::Claimed& c, const std::string& a
                 {"generatorURL", e.generator_url}};
   j["ack_url"] = ack_base + "/api/v1/tenants/" + e.tenant + "/events/" + e.id + "/ack";
   if (!ack_link.empty()) j["ack_link"] = ack_link;
+  if (d.repeat_n > 0) j["repeat"] = d.repeat_n;
   return j.dump();
 }
 

@@ -47,7 +47,7 @@ Event event_of(const Row& r) {
 
 constexpr const char* k_delivery_columns =
     "id, party, party_name, role, kind, state, attempts, due_ms, created_ms, last_error, sent_at, "
-    "held, release_ms, via, repeat_ms, repeat_n";
+    "held, release_ms, via, repeat_ms, repeat_n, refs";
 
 DeliveryInfo delivery_of(const Row& r) {
   DeliveryInfo d;
@@ -67,6 +67,7 @@ DeliveryInfo delivery_of(const Row& r) {
   d.via = r.text(13);
   d.repeat_ms = r.integer(14);
   d.repeat_n = r.integer(15);
+  d.refs = r.text(16);
   return d;
 }
 
@@ -339,11 +340,13 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
     // Fair: every receiver's (tenant/party) deliveries ranked by age, then the first of
     // each before the second of any. In order per event and party: a delivery waits
     // while an older one of its event to the same party is pending (a "resolved" never
-    // overtakes its "firing"). One statement: on PostgreSQL two instances may
+    // overtakes its "firing"); an escalation still waiting for its time (never tried)
+    // holds nothing back, so that the page's repeats to a party that is both Responsible
+    // and Accountable go on before it. One statement: on PostgreSQL two instances may
     // pick the same rows, but the UPDATE re-checks "due" on each row it locks, so the
     // second finds them leased and skips them.
     std::string skipped;
-    std::vector<Value> params = {now + lease_ms, now};
+    std::vector<Value> params = {now + lease_ms, now, now};
     for (const auto& g : skip) {
       skipped += skipped.empty() ? "?" : ", ?";
       params.emplace_back(g);
@@ -352,11 +355,13 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
     params.emplace_back(static_cast<std::int64_t>(limit));
     params.emplace_back(now);
     const Rows due = c.query(
-        std::string("UPDATE deliveries SET due_ms = ? WHERE id IN (SELECT id FROM (SELECT id, "
-                    "due_ms, ROW_NUMBER() OVER (PARTITION BY tenant, party ORDER BY due_ms, id) "
-                    "AS place FROM deliveries d WHERE state = 'pending' AND due_ms <= ? AND NOT "
-                    "EXISTS (SELECT 1 FROM deliveries e WHERE e.event = d.event AND e.party = "
-                    "d.party AND e.state = 'pending' AND e.created_ms < d.created_ms)") +
+        std::string(
+            "UPDATE deliveries SET due_ms = ? WHERE id IN (SELECT id FROM (SELECT id, "
+            "due_ms, ROW_NUMBER() OVER (PARTITION BY tenant, party ORDER BY due_ms, id) "
+            "AS place FROM deliveries d WHERE state = 'pending' AND due_ms <= ? AND NOT "
+            "EXISTS (SELECT 1 FROM deliveries e WHERE e.event = d.event AND e.party = "
+            "d.party AND e.state = 'pending' AND e.created_ms < d.created_ms AND NOT (e.kind = "
+            "'escalation' AND e.attempts = 0 AND e.due_ms > ?))") +
             (skipped.empty() ? "" : " AND (tenant || '/' || party) NOT IN (" + skipped + ")") +
             ") AS ranked WHERE place <= ? ORDER BY place, due_ms LIMIT ?) AND state = 'pending' "
             "AND "
@@ -367,7 +372,7 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
       Claimed cl;
       cl.delivery = delivery_of(r);
       cl.delivery.due_ms = now;  // as it was due (the row now holds the lease's end)
-      const std::string event = r.text(16);
+      const std::string event = r.text(17);
       const Rows ev =
           c.query(std::string("SELECT ") + k_event_columns + " FROM events WHERE id = ?", {event});
       if (ev.empty()) continue;
@@ -462,12 +467,12 @@ std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::s
   });
 }
 
-void Store::delivery_sent(const std::string& id, const std::string& via) {
+void Store::delivery_sent(const std::string& id, const std::string& via, const std::string& refs) {
   m_pool->run(true, [&](Connection& c) {
     const Rows sent = c.query(
         "UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
-        "last_error = NULL, via = ? WHERE id = ? AND state = 'pending' RETURNING id",
-        {now_rfc3339(), via, id});
+        "last_error = NULL, via = ?, refs = ? WHERE id = ? AND state = 'pending' RETURNING id",
+        {now_rfc3339(), via, refs, id});
     // A page that repeats until acknowledged: the next one, while the event still fires
     // and nobody acknowledged it (once: a send reported twice schedules one repeat).
     if (sent.empty()) return;
@@ -481,6 +486,18 @@ void Store::delivery_sent(const std::string& id, const std::string& via) {
         "e.acknowledged_at IS NULL AND d.repeat_n < 100",
         {long_random_id("dlv-"), ms, ms, id});
   });
+}
+
+std::vector<std::string> Store::captured(const std::string& event, const std::string& party,
+                                         const std::string& via) {
+  std::vector<std::string> out;
+  m_pool->run(false, [&](Connection& c) {
+    for (const auto& r : c.query("SELECT refs FROM deliveries WHERE event = ? AND party = ? AND "
+                                 "via = ? AND refs <> '' ORDER BY created_ms, id",
+                                 {event, party, via}))
+      out.push_back(r.text(0));
+  });
+  return out;
 }
 
 void Store::delivery_failed(const std::string& id, const std::string& error,

@@ -135,6 +135,11 @@ CREATE TABLE oncall (
   tenant TEXT NOT NULL, contract TEXT NOT NULL, party TEXT NOT NULL, rules TEXT NOT NULL,
   updated_at TEXT NOT NULL, updated_by TEXT NOT NULL, PRIMARY KEY (tenant, contract, party));
 )sql",
+      // 7: what a templated receiver's answer gave back (a ticket's id), kept on the
+      // delivery that created it, for the event's later deliveries to that receiver.
+      R"sql(
+ALTER TABLE deliveries ADD COLUMN refs TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return list;
 }

@@ -287,6 +287,7 @@ struct DeliveryInfo {
   std::string via = {};  // "fallback" when the party's fallback receiver took it
   std::int64_t repeat_ms = 0;
   std::int64_t repeat_n = 0;  // 0: the first page; n: its n-th repeat
+  std::string refs = {};      // what the receiver's answer gave back (a JSON object), "" none
 };
 
 // A maintenance window of a contract: alerts that start inside it are recorded and shown,
@@ -466,7 +467,14 @@ class Store {
   // once. Returns how many events were deleted.
   std::size_t prune_events(std::int64_t before_ms, std::size_t keep, std::size_t batch = 1000);
   // A delivery's outcome: sent; or failed, to retry at `retry_at_ms` (nullopt: dead).
-  void delivery_sent(const std::string& id, const std::string& via = "");
+  // `refs`: what the receiver's answer gave back (a JSON object of names to values, a
+  // templated receiver's capture: a ticket's id), "" for nothing.
+  void delivery_sent(const std::string& id, const std::string& via = "",
+                     const std::string& refs = "");
+  // What the event's earlier deliveries to `party`'s receiver (`via` "" or "fallback")
+  // captured, oldest first: each a JSON object as delivery_sent recorded it.
+  std::vector<std::string> captured(const std::string& event, const std::string& party,
+                                    const std::string& via);
   void delivery_failed(const std::string& id, const std::string& error,
                        std::optional<std::int64_t> retry_at_ms);
   OutboxStats outbox_stats();

@@ -148,7 +148,8 @@ TEST(Channels, TemplatesEscapeValuesForJson) {
   const auto d = delivery("firing", {{"alertname", "A\r\nX-Evil: 1"}},
                           {{"summary", R"(", "priority": "1", "x": ")"}});
   std::string error;
-  const auto r = render_template(t, d, k_en, error);
+  bool waiting = false;
+  const auto r = render_template(t, d, k_en, json::object(), error, waiting);
   ASSERT_TRUE(r) << error;
   const auto body = json::parse(r->body);  // still one JSON document
   EXPECT_EQ(body["text"], R"(", "priority": "1", "x": ")");
@@ -193,10 +194,104 @@ TEST(Channels, ATemplateRendersToAtMostOneMebibyte) {
   t.body = many;
   ASSERT_EQ(check_template(t), std::nullopt);
   std::string error;
+  bool waiting = false;
   const auto r = render_template(t, delivery("firing", {}, {{"summary", std::string(4000, 'x')}}),
-                                 k_en, error);
+                                 k_en, json::object(), error, waiting);
   EXPECT_FALSE(r);
   EXPECT_EQ(error, "the template renders to more than 1 MiB");
+}
+
+// A service desk's ticket: created by the first request, the answer's id captured, then
+// commented by a repeat and resolved by the resolved delivery (Request Tracker's REST 2).
+Template ticket_template() {
+  Template t;
+  t.url = "https://rt.example/REST/2.0/ticket";
+  t.headers = {{"Authorization", "token 1-2-abc"}};
+  t.body = R"({"Queue": "Client", "Subject": "{{title}}"})";
+  t.capture = {{"ticket", "/id"}};
+  Step comment;
+  comment.url = "https://rt.example/REST/2.0/ticket/{{ref.ticket}}/comment";
+  comment.body = R"j({"Content": "Still firing ({{repeat}})", "ContentType": "text/plain"})j";
+  Step resolved;
+  resolved.url = "https://rt.example/REST/2.0/ticket/{{ref.ticket}}";
+  resolved.method = "PUT";
+  resolved.body = R"({"Status": "resolved"})";
+  t.steps = {{"repeat", comment}, {"resolved", resolved}};
+  return t;
+}
+
+TEST(Channels, ATicketIsCreatedThenCommentedThenResolved) {
+  const Template t = ticket_template();
+  ASSERT_EQ(check_template(t), std::nullopt);
+  std::string error;
+  bool waiting = false;
+  auto r = render_template(t, delivery("firing"), k_en, json::object(), error, waiting);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(r->step, "");
+  EXPECT_EQ(r->url, "https://rt.example/REST/2.0/ticket");
+  EXPECT_EQ(r->method, "POST");
+  EXPECT_EQ(capture_refs(t, R"({"id": 42, "type": "ticket", "_url": "x"})"), R"({"ticket":"42"})");
+  EXPECT_EQ(capture_refs(t, R"({"id": "7/../../admin"})"), R"({"ticket":"7/../../admin"})");
+  EXPECT_EQ(capture_refs(t, R"({"id": "a b"})"), "");  // not printable ASCII without spaces
+  EXPECT_EQ(capture_refs(t, R"({"id": {"x": 1}})"), "");
+  EXPECT_EQ(capture_refs(t, "not json"), "");
+  // A repeat, before the first answer was captured: it waits, it does not open a ticket.
+  auto repeat = delivery("firing");
+  repeat["repeat"] = 2;
+  r = render_template(t, repeat, k_en, json::object(), error, waiting);
+  EXPECT_FALSE(r);
+  EXPECT_TRUE(waiting);
+  EXPECT_EQ(error, "waiting for 'ticket' from the answer to the first request");
+  // Then a comment on the ticket, the value percent-encoded into the URL.
+  r = render_template(t, repeat, k_en, {{"ticket", "42"}}, error, waiting);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(r->step, "repeat");
+  EXPECT_EQ(r->url, "https://rt.example/REST/2.0/ticket/42/comment");
+  EXPECT_EQ(json::parse(r->body)["Content"], "Still firing (2)");
+  r = render_template(t, repeat, k_en, {{"ticket", "7/../../admin"}}, error, waiting);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(r->url, "https://rt.example/REST/2.0/ticket/7%2F%2E%2E%2F%2E%2E%2Fadmin/comment");
+  // The resolved delivery resolves it, with the first request's headers.
+  r = render_template(t, delivery("resolved"), k_en, {{"ticket", "42"}}, error, waiting);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(r->step, "resolved");
+  EXPECT_EQ(r->method, "PUT");
+  EXPECT_EQ(r->url, "https://rt.example/REST/2.0/ticket/42");
+  EXPECT_EQ(json::parse(r->body), json({{"Status", "resolved"}}));
+  EXPECT_EQ(r->headers, (std::vector<std::string>{"Authorization: token 1-2-abc"}));
+  // An escalation (another party's first page) opens its own ticket.
+  r = render_template(t, delivery("escalation"), k_en, json::object(), error, waiting);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(r->step, "");
+}
+
+TEST(Channels, AStepNeverPicksItsHostAndUsesOnlyCapturedValues) {
+  const auto why = [](const Template& t) { return check_template(t).value_or("accepted"); };
+  Template t = ticket_template();
+  t.steps["repeat"].url = "https://evil.example/REST/2.0/ticket/{{ref.ticket}}";
+  EXPECT_EQ(why(t), "repeat: url is on the receiver's own origin (https://rt.example/...)");
+  t.steps["repeat"].url = "https://rt.example.evil.example/x";
+  EXPECT_EQ(why(t), "repeat: url is on the receiver's own origin (https://rt.example/...)");
+  t.steps["repeat"].url = "https://{{ref.ticket}}/";
+  EXPECT_EQ(why(t), "repeat: url is on the receiver's own origin (https://rt.example/...)");
+  t.steps["repeat"].url = "https://rt.example/{{alert.labels.path}}";
+  EXPECT_EQ(why(t), "repeat: url: only {{ref.NAME}} values may be written into it");
+  t.steps["repeat"].url = "https://rt.example/{{ref.other}}";
+  EXPECT_EQ(why(t), R"(repeat: 'ref.other' is not captured ("capture": {"other": "/id"}))");
+  t = ticket_template();
+  t.body = R"({"Parent": "{{ref.ticket}}"})";
+  EXPECT_EQ(why(t), "'ref.ticket' is known only after the first answer: use it in a step");
+  t = ticket_template();
+  t.capture = {{"ticket", "id"}};
+  EXPECT_EQ(why(t), R"(capture: 'ticket' is a JSON pointer into the answer ("/id"))");
+  t.capture = {{"a b", "/id"}};
+  EXPECT_EQ(why(t), "capture: 'a b' is not a name (letters, digits, _)");
+  t = ticket_template();
+  t.steps["later"] = t.steps["repeat"];
+  EXPECT_EQ(why(t), "steps are \"repeat\" and \"resolved\", not 'later'");
+  t = ticket_template();
+  t.steps["resolved"].method = "DELETE";
+  EXPECT_EQ(why(t), "resolved: method is POST, PUT or PATCH");
 }
 
 }  // namespace
