@@ -11,6 +11,7 @@ import { eventsPage, stopLive } from './pages-events.js';
 import { adminPage } from './pages-admin.js';
 import { tenantPeoplePage } from './pages-people.js';
 import { receiversPage } from './pages-receivers.js';
+import { maintenancePage } from './pages-oncall.js';
 
 const main = document.getElementById('main');
 const seg = '([a-z0-9][a-z0-9-]{0,62})';
@@ -31,6 +32,7 @@ const routes = [
   [new RegExp(`^/tenants/${seg}/events$`), [...STAFF, 'tenant'], eventsPage],
   [new RegExp(`^/tenants/${seg}/people$`), ['admin', 'editor', 'tenant'], tenantPeoplePage],
   [new RegExp(`^/tenants/${seg}/receivers$`), [...STAFF, 'tenant'], receiversPage],
+  [new RegExp(`^/tenants/${seg}/maintenance$`), [...STAFF, 'tenant'], maintenancePage],
   [/^\/admin(?:\/(tenants|people|tokens|audit))?$/, STAFF, adminPage],
 ];
 
@@ -50,6 +52,7 @@ function navigation() {
     links.push(['#/contracts', t('nav.my_contracts'), '/contracts']);
     links.push([`#/tenants/${session.tenant}/events`, t('nav.events'), `/tenants/${session.tenant}/events`]);
     links.push([`#/tenants/${session.tenant}/receivers`, t('nav.receivers'), `/tenants/${session.tenant}/receivers`]);
+    links.push([`#/tenants/${session.tenant}/maintenance`, t('nav.maintenance'), `/tenants/${session.tenant}/maintenance`]);
     if (session.canAccept) links.push([`#/tenants/${session.tenant}/people`, t('nav.people'), `/tenants/${session.tenant}/people`]);
   }
   const current = location.hash.slice(1);

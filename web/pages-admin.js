@@ -106,6 +106,7 @@ async function tenantsTab() {
         h('th', { scope: 'col' }, t('contracts.title')))),
       h('tbody', {}, tenants.map(x => h('tr', { id: 'tenant-' + x.id }, h('td', {}, x.id),
         h('td', {}, x.name, ' ', h('a', { class: 'receivers-link', href: `#/tenants/${x.id}/receivers` }, t('nav.receivers')),
+          ' ', h('a', { class: 'maintenance-link', href: `#/tenants/${x.id}/maintenance` }, t('nav.maintenance')),
           session.canEdit ? [' ', h('a', { class: 'people-link', href: `#/tenants/${x.id}/people` }, t('admin.people_link'))] : null),
         h('td', {}, (x.email_domains || []).join(', ') || '–'),
         h('td', {}, contracts.filter(c => c.tenant === x.id).map(c =>

@@ -427,6 +427,10 @@ int run_serve(const ServeOptions& o, bool data_given) {
     service::Outbox outbox(service, outbox_options);
     service.on_recorded([&outbox] { outbox.wake(); });
     service.on_test_send([&outbox](const store::Claimed& c) { return outbox.attempt(c); });
+    service.on_circuit(
+        [&outbox](const std::string& t, const std::string& p, const store::Receiver& r) {
+          return outbox.circuit_open_until(t, p, r);
+        });
     outbox.start();
     fmt::print("racine: serving on http://{}:{}/ ({}; stop with Ctrl-C)\n", host, srv.port(),
                where->starts_with("sqlite:") ? where->substr(7) : "PostgreSQL");
@@ -434,6 +438,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
     srv.run();
     service.on_recorded({});
     service.on_test_send({});
+    service.on_circuit({});
   } catch (const std::runtime_error& e) {
     print_usage_error(e.what());
     return k_exit_error;

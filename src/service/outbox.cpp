@@ -52,6 +52,16 @@ std::string destination_of(const store::Receiver& r) {
   return notify::url_origin(r.target).value_or(r.target);
 }
 
+std::int64_t Outbox::circuit_open_until(const std::string& tenant, const std::string& party,
+                                        const store::Receiver& r) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  const auto b = m_breakers.find(tenant + "/" + party + " " + destination_of(r));
+  if (b == m_breakers.end() || b->second.failures < m_options.breaker_failures ||
+      b->second.open_until <= store::now_ms())
+    return 0;
+  return b->second.open_until;
+}
+
 void Outbox::renew_leases(std::int64_t now) {
   std::vector<std::pair<std::string, std::int64_t>> held;
   {

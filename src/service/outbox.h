@@ -77,6 +77,10 @@ class Outbox {
   notify::Outcome attempt(const store::Claimed& c);
   // Tells the dispatcher that work may be due now (new alerts were recorded).
   void wake();
+  // Until when this instance holds the circuit of `tenant`'s `party` to `r` open (its
+  // deliveries wait), 0 when it is closed.
+  std::int64_t circuit_open_until(const std::string& tenant, const std::string& party,
+                                  const store::Receiver& r);
 
  private:
   struct Breaker {

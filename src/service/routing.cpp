@@ -504,6 +504,24 @@ Reply Service::list_receivers(const Principal& who, const std::string& tenant) {
   for (const auto& r : m_store.list_receivers(who, tenant)) {
     if (!who.provider() && std::find(own.begin(), own.end(), r.party) == own.end()) continue;
     out.push_back(receiver_json(r));
+    // Its health, from the party's latest 200 deliveries of this tenant, and the circuit
+    // as this instance holds it (docs/routing.md, "Receivers").
+    if (tenant.empty()) continue;
+    const auto h = m_store.receiver_health(tenant, r.party);
+    ordered_json health{{"recent", h.recent},
+                        {"sent", h.sent},
+                        {"pending", h.pending},
+                        {"dead", h.dead},
+                        {"last_success", h.last_success ? ordered_json(*h.last_success) : nullptr},
+                        {"last_failure", nullptr}};
+    if (h.last_failure_ms > 0)
+      health["last_failure"] = {
+          {"at", store::rfc3339_of_ms(h.last_failure_ms)},
+          {"error", who.provider() ? h.last_error : tenant_facing_error(h.last_error)}};
+    const std::int64_t open = m_circuit_of ? m_circuit_of(tenant, r.party, r) : 0;
+    health["circuit"] = open > 0 ? "open" : "closed";
+    if (open > 0) health["circuit_until"] = store::rfc3339_of_ms(open);
+    out.back()["health"] = health;
   }
   return Reply::json(out);
 }

@@ -311,6 +311,10 @@ class Service {
   void on_test_send(std::function<notify::Outcome(const store::Claimed&)> f) {
     m_test_send = std::move(f);
   }
+  // Until when the outbox holds a receiver's circuit open (0: closed), set by `racine serve`.
+  using CircuitOf = std::function<std::int64_t(const std::string& tenant, const std::string& party,
+                                               const store::Receiver&)>;
+  void on_circuit(CircuitOf f) { m_circuit_of = std::move(f); }
 
   // POST /api/v1/tenants/{t}/receivers/{party}/pagerduty: a PagerDuty v3 webhook, signed
   // with the party's pagerduty receiver's webhook_secret; an incident.acknowledged for
@@ -404,6 +408,7 @@ class Service {
   RoutingCounters m_routing;
   std::function<void()> m_on_recorded;
   std::function<notify::Outcome(const store::Claimed&)> m_test_send;
+  CircuitOf m_circuit_of;
   // The key that signs acknowledgement links: one per store (settings), shared by every
   // instance; read once.
   const std::string& ack_key();

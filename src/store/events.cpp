@@ -505,15 +505,39 @@ void Store::delivery_failed(const std::string& id, const std::string& error,
   m_pool->run(true, [&](Connection& c) {
     if (retry_at_ms) {
       c.query(
-          "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, due_ms = ? WHERE id = ? "
-          "AND state = 'pending'",
-          {error, *retry_at_ms, id});
+          "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, due_ms = ?, failed_ms = "
+          "?, "
+          "failure = ? WHERE id = ? AND state = 'pending'",
+          {error, *retry_at_ms, now_ms(), error, id});
     } else {
       c.query(
-          "UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE "
-          "id = ? AND state = 'pending'",
-          {error, id});
+          "UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?, "
+          "failed_ms = ?, failure = ? WHERE id = ? AND state = 'pending'",
+          {error, now_ms(), error, id});
     }
+  });
+}
+
+ReceiverHealth Store::receiver_health(const std::string& tenant, const std::string& party) {
+  return m_pool->run(false, [&](Connection& c) {
+    ReceiverHealth h;
+    for (const auto& r :
+         c.query("SELECT state, sent_at, failed_ms, failure FROM deliveries WHERE tenant = ? AND "
+                 "party = ? ORDER BY created_ms DESC LIMIT 200",
+                 {tenant, party})) {
+      const std::string state = r.text(0);
+      ++h.recent;
+      if (state == "sent") ++h.sent;
+      if (state == "dead") ++h.dead;
+      if (state == "pending") ++h.pending;
+      if (const auto at = r.opt(1); at && (!h.last_success || *at > *h.last_success))
+        h.last_success = *at;
+      if (r.integer(2) > h.last_failure_ms) {
+        h.last_failure_ms = r.integer(2);
+        h.last_error = r.text(3);
+      }
+    }
+    return h;
   });
 }
 

@@ -136,9 +136,13 @@ CREATE TABLE oncall (
   updated_at TEXT NOT NULL, updated_by TEXT NOT NULL, PRIMARY KEY (tenant, contract, party));
 )sql",
       // 7: what a templated receiver's answer gave back (a ticket's id), kept on the
-      // delivery that created it, for the event's later deliveries to that receiver.
+      // delivery that created it, for the event's later deliveries to that receiver; when
+      // a delivery last failed, and a party's latest deliveries (a receiver's health).
       R"sql(
 ALTER TABLE deliveries ADD COLUMN refs TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN failed_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN failure TEXT NOT NULL DEFAULT '';
+CREATE INDEX deliveries_party ON deliveries (tenant, party, created_ms);
 )sql",
   };
   return list;

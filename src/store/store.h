@@ -335,6 +335,14 @@ struct Claimed {
   bool fallback = false;             // `receiver` is the party's fallback
 };
 
+// A receiver's health as its party's latest 200 deliveries tell it.
+struct ReceiverHealth {
+  std::int64_t recent = 0, sent = 0, pending = 0, dead = 0;  // of those deliveries
+  std::optional<std::string> last_success;                   // RFC 3339
+  std::int64_t last_failure_ms = 0;                          // 0: none among them
+  std::string last_error;                                    // that failure's reason
+};
+
 // The outbox's state for /metrics.
 struct OutboxStats {
   std::int64_t pending = 0;
@@ -471,6 +479,9 @@ class Store {
   // templated receiver's capture: a ticket's id), "" for nothing.
   void delivery_sent(const std::string& id, const std::string& via = "",
                      const std::string& refs = "");
+  // The tenant's party's latest deliveries: when one last went through, when one last
+  // failed and why.
+  ReceiverHealth receiver_health(const std::string& tenant, const std::string& party);
   // What the event's earlier deliveries to `party`'s receiver (`via` "" or "fallback")
   // captured, oldest first: each a JSON object as delivery_sent recorded it.
   std::vector<std::string> captured(const std::string& event, const std::string& party,

@@ -544,6 +544,25 @@ TEST_P(ReceiverTypesTest, AFallbackTakesOverAfterFailures) {
     EXPECT_EQ(d["via"], "fallback");
     EXPECT_EQ(d["attempts"], 3);
   }
+  // The receiver's health: the party's latest deliveries, its last success (through the
+  // fallback) and last failure, why as each reader may see it; the circuit closed (two
+  // failures of five).
+  const auto health = [&](const std::string& token) {
+    return json::parse(
+        http(port, "GET", "/api/v1/tenants/acme/receivers", token).body)[0]["health"];
+  };
+  auto h = health(admin);
+  EXPECT_EQ(h["recent"], 2) << h.dump();  // the page and its escalation
+  EXPECT_EQ(h["sent"], 1);
+  EXPECT_EQ(h["pending"], 1);
+  EXPECT_EQ(h["dead"], 0);
+  EXPECT_TRUE(h["last_success"].is_string());
+  EXPECT_TRUE(h["last_failure"]["at"].is_string());
+  EXPECT_LE(h["last_failure"]["at"].get<std::string>(), h["last_success"].get<std::string>());
+  EXPECT_TRUE(h["last_failure"]["error"].get<std::string>().starts_with("Couldn't connect"))
+      << h.dump();
+  EXPECT_EQ(h["circuit"], "closed");
+  EXPECT_EQ(health(acme)["last_failure"]["error"], "unreachable");
 }
 
 // PagerDuty's acknowledgements come back (docs/routing.md): a v3 webhook signed with the
