@@ -296,6 +296,36 @@ std::string pagerduty_dedup_key(const json& d) {
   return cut("racine/" + str(d, "tenant") + "/" + str(d, "event") + "/" + str(d, "party"), 255);
 }
 
+std::string pagerduty_change_url(const std::string& events_url) {
+  const std::string tail = "/enqueue";
+  if (events_url.size() > tail.size() && events_url.ends_with(tail))
+    return events_url.substr(0, events_url.size() - tail.size()) + "/change/enqueue";
+  return events_url;
+}
+
+std::string pagerduty_change_event(const json& d, const std::string& routing_key,
+                                   const Context& ctx) {
+  const Facts f = facts_of(d, ctx);
+  const json& alert = d.contains("alert") ? d["alert"] : json::object();
+  json payload = {
+      {"summary", cut(f.title, 1024)},
+      {"source", cut(str(d, "tenant") + "/" + str(d, "contract"), 255)},
+      {"custom_details",
+       {{"party", str(d, "party")},
+        {"role", str(d, "role")},
+        {"kind", str(d, "kind")},
+        {"activity", d.contains("activity") ? d["activity"] : json()},
+        {"gray_zone", d.value("gray_zone", false)},
+        {"labels", alert.contains("labels") ? alert["labels"] : json::object()},
+        {"annotations", alert.contains("annotations") ? alert["annotations"] : json::object()}}}};
+  if (!str(alert, "startsAt").empty()) payload["timestamp"] = str(alert, "startsAt");
+  json out = {{"routing_key", routing_key}, {"payload", payload}};
+  json links = json::array();
+  for (const auto& [text, url] : f.links) links.push_back({{"href", url}, {"text", text}});
+  if (!links.empty()) out["links"] = links;
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 std::string pagerduty_event(const json& d, const std::string& routing_key, const Context& ctx) {
   json out = {{"routing_key", routing_key},
               {"event_action", str(d, "kind") == "resolved" ? "resolve" : "trigger"},

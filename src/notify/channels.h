@@ -43,13 +43,20 @@ std::string slack_message(const nlohmann::json& delivery, const Context& ctx);
 std::string mattermost_message(const nlohmann::json& delivery, const Context& ctx);
 std::string teams_message(const nlohmann::json& delivery, const Context& ctx);
 
-// PagerDuty Events API v2: "trigger" for firing, escalation and informed deliveries
-// (severity from the alert's `severity` label), "resolve" for resolved ones. The
+// PagerDuty Events API v2: "trigger" for firing and escalation deliveries (severity from
+// the alert's `severity` label), "resolve" for resolved ones. The
 // dedup_key is "racine/<tenant>/<event>/<party>": one incident per event and party.
 std::string pagerduty_event(const nlohmann::json& delivery, const std::string& routing_key,
                             const Context& ctx);
 std::string pagerduty_dedup_key(const nlohmann::json& delivery);
 inline constexpr const char* k_pagerduty_url = "https://events.pagerduty.com/v2/enqueue";
+// An Informed party's delivery is a PagerDuty *change event* (Change Events API): shown on
+// the service's timeline, never an incident, so nothing stays open and nobody is paged for
+// what they must only know. Its URL: the receiver's with a last segment "enqueue" made
+// "change/enqueue" (https://events.pagerduty.com/v2/change/enqueue), else the same URL.
+std::string pagerduty_change_event(const nlohmann::json& delivery, const std::string& routing_key,
+                                   const Context& ctx);
+std::string pagerduty_change_url(const std::string& events_url);
 
 // One request of a templated receiver: method, headers and body templates. A step's
 // `url` may itself be a template after a literal origin, using only captured values:

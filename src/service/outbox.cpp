@@ -340,6 +340,9 @@ void Outbox::shape_request(const store::Claimed& c, notify::Webhook& w, std::str
     w.body = notify::mattermost_message(delivery, ctx);
   } else if (r.type == "teams") {
     w.body = notify::teams_message(delivery, ctx);
+  } else if (r.type == "pagerduty" && c.delivery.kind == "informed") {
+    w.url = notify::pagerduty_change_url(r.target);
+    w.body = notify::pagerduty_change_event(delivery, r.secret.value_or(""), ctx);
   } else if (r.type == "pagerduty") {
     w.body = notify::pagerduty_event(delivery, r.secret.value_or(""), ctx);
   } else if (r.type == "template" && options.is_object()) {

@@ -366,7 +366,7 @@ std::optional<std::pair<store::Receiver, int>> Service::fallback_of(const store:
   return std::make_pair(fb, options.value("fallback_after", 3));
 }
 
-ordered_json Service::receiver_json(const store::Receiver& r) {
+ordered_json Service::receiver_json(const store::Receiver& r, bool full) {
   ordered_json j{{"party", r.party}, {"type", r.type}};
   const auto options = json::parse(r.options, nullptr, false);
   if (r.type == "email") {
@@ -388,7 +388,7 @@ ordered_json Service::receiver_json(const store::Receiver& r) {
     if (options.contains("headers") && options["headers"].is_object())
       for (const auto& [name, value] : options["headers"].items()) names.push_back(name);
     j["headers"] = names;
-    j["body"] = options.value("body", "");
+    j["body"] = full ? ordered_json(options.value("body", "")) : ordered_json(true);
     if (options.contains("capture")) j["capture"] = options["capture"];
     if (options.contains("steps") && options["steps"].is_object()) {
       ordered_json steps = ordered_json::object();
@@ -399,7 +399,7 @@ ordered_json Service::receiver_json(const store::Receiver& r) {
         if (o.contains("headers") && o["headers"].is_object())
           for (const auto& [name, value] : o["headers"].items()) step_names.push_back(name);
         step["headers"] = step_names;
-        step["body"] = o.value("body", "");
+        step["body"] = full ? ordered_json(o.value("body", "")) : ordered_json(true);
         steps[which] = step;
       }
       j["steps"] = steps;
@@ -407,7 +407,7 @@ ordered_json Service::receiver_json(const store::Receiver& r) {
   }
   j["lang"] = options.is_object() ? options.value("lang", "en") : "en";
   if (const auto fb = fallback_of(r)) {
-    auto shown = receiver_json(fb->first);
+    auto shown = receiver_json(fb->first, full);
     shown.erase("party");
     j["fallback"] = shown;
     j["fallback_after"] = fb->second;
@@ -503,7 +503,9 @@ Reply Service::list_receivers(const Principal& who, const std::string& tenant) {
   ordered_json out = ordered_json::array();
   for (const auto& r : m_store.list_receivers(who, tenant)) {
     if (!who.provider() && std::find(own.begin(), own.end(), r.party) == own.end()) continue;
-    out.push_back(receiver_json(r));
+    out.push_back(
+        receiver_json(r, who.provider() || (who.role == store::Role::tenant &&
+                                            who.tenant_role == store::TenantRole::approver)));
     // Its health, from the party's latest 200 deliveries of this tenant, and the circuit
     // as this instance holds it (docs/routing.md, "Receivers").
     if (tenant.empty()) continue;

@@ -265,7 +265,9 @@ class Service {
                                              bool nested = false);
   // A receiver's fallback and after how many failed attempts it takes over, if it has one.
   static std::optional<std::pair<store::Receiver, int>> fallback_of(const store::Receiver& r);
-  static nlohmann::ordered_json receiver_json(const store::Receiver& r);
+  // `full`: a templated receiver's bodies too (they may hold a credential): for whoever
+  // may set the receiver, not for a client's viewers and responders.
+  static nlohmann::ordered_json receiver_json(const store::Receiver& r, bool full = true);
 
   // On-call rules of a contract's parties (service/oncall.cpp; route/hours.h): PUT, GET
   // and DELETE /api/v1/tenants/{t}/contracts/{c}/oncall[/{party}].

@@ -181,6 +181,17 @@ try {
     const r = await portal(paul.jar, 'POST', '/api/v1/tenants/acme/contracts/main/upgrade', { version: 3 });
     assert.equal(r.status, 403, r.text);
     assert.equal(JSON.parse(r.text).error.message, 'only an approver of the tenant may accept an upgrade');
+    // A templated receiver's body may hold a credential: a viewer reads that it exists,
+    // not what it says; the approvers and the provider read it.
+    const desk = { type: 'template', url: 'https://desk.acme.example/api/tickets',
+      body: '{"api_key": "k-123", "subject": "{{title}}"}' };
+    assert.equal((await api('PUT', '/api/v1/tenants/acme/receivers/client', admin, desk)).status < 300, true);
+    const seen = jar => http('GET', `${base}/api/v1/tenants/acme/receivers`, { jar }).then(x => JSON.parse(x.text));
+    const asViewer = (await seen(paul.jar)).find(x => x.party === 'client');
+    assert.equal(asViewer.body, true);
+    assert.doesNotMatch(JSON.stringify(asViewer), /k-123/);
+    const asAdmin = JSON.parse((await api('GET', '/api/v1/tenants/acme/receivers', admin)).text).find(x => x.party === 'client');
+    assert.equal(asAdmin.body, desk.body);
   });
   await check('a person with no mapping lands on the no-access page, with no session', async () => {
     const zoe = await signIn('acme', 'zoe@nowhere.example');

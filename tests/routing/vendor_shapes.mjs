@@ -72,6 +72,7 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const schema = name => ajv.compile(JSON.parse(readFileSync(join(src, 'tests/routing/schemas', name), 'utf8')));
 const pagerduty = schema('pagerduty-events-v2.schema.json');
+const pagerdutyChange = schema('pagerduty-change-events-v2.schema.json');
 const slack = schema('slack-incoming-webhook.schema.json');
 const errors = v => (v.errors || []).map(e => `${e.instancePath} ${e.message}`).join('; ');
 
@@ -91,7 +92,7 @@ try {
     teams: { type: 'teams', url: sinkUrl('/teams/workflow') },
     slack: { type: 'slack', url: sinkUrl('/slack/T0/B0/X') },
     mattermost: { type: 'mattermost', url: sinkUrl('/mattermost/hooks/x'), lang: 'fr' },
-    pagerduty: { type: 'pagerduty', routing_key: 'R0UT1NGKEY0000000000000000000000', url: sinkUrl('/pagerduty') },
+    pagerduty: { type: 'pagerduty', routing_key: 'R0UT1NGKEY0000000000000000000000', url: sinkUrl('/pagerduty/v2/enqueue') },
     template: { type: 'template', url: sinkUrl('/desk'), headers: { Authorization: 'Token t' },
       body: '{"subject": "{{title}}", "text": "{{alert.annotations.description}}", "labels": "{{alert.labels.alertname}}"}' },
   };
@@ -145,12 +146,18 @@ try {
     broken.body[1].color = 'Purple';
     assert.equal(cardProblems(broken).length >= 1, true);
   });
-  await check('PagerDuty: trigger, trigger (info for the informed party), resolve, as Events API v2 says', async () => {
-    const events = by('/pagerduty');
-    assert.equal(events.length, 3);
+  await check('PagerDuty: trigger and resolve as Events API v2 says; the informed party a change event', async () => {
+    const events = by('/pagerduty/v2/enqueue');
+    assert.equal(events.length, 2);
     for (const e of events) assert.equal(pagerduty(e), true, errors(pagerduty));
     const actions = events.map(e => `${e.event_action} ${e.payload ? e.payload.severity : '-'}`).sort();
-    assert.deepEqual(actions, ['resolve -', 'trigger critical', 'trigger info']);
+    assert.deepEqual(actions, ['resolve -', 'trigger critical']);
+    // What the Informed party must only know: on the service's timeline, no incident.
+    const changes = by('/pagerduty/v2/change/enqueue');
+    assert.equal(changes.length, 1);
+    assert.equal(pagerdutyChange(changes[0]), true, errors(pagerdutyChange));
+    assert.match(changes[0].payload.summary, /^For information: /);
+    assert.equal(pagerdutyChange({ ...changes[0], event_action: 'trigger' }), false);
     const a1 = events.filter(e => e.event_action === 'resolve' || e.payload.class === 'KubePodCrashLooping');
     assert.equal(new Set(a1.map(e => e.dedup_key)).size, 1, 'one incident for a1');
     const bad = structuredClone(events.find(e => e.payload));

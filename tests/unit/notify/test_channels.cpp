@@ -201,6 +201,27 @@ TEST(Channels, ATemplateRendersToAtMostOneMebibyte) {
   EXPECT_EQ(error, "the template renders to more than 1 MiB");
 }
 
+// An Informed party hears of an alert on PagerDuty's timeline (a change event), never as an
+// incident that would stay open and page.
+TEST(Channels, AnInformedPartyGetsAPagerDutyChangeEvent) {
+  EXPECT_EQ(pagerduty_change_url("https://events.pagerduty.com/v2/enqueue"),
+            "https://events.pagerduty.com/v2/change/enqueue");
+  EXPECT_EQ(pagerduty_change_url("https://proxy.example/pd/v2/enqueue"),
+            "https://proxy.example/pd/v2/change/enqueue");
+  EXPECT_EQ(pagerduty_change_url("https://proxy.example/pd"), "https://proxy.example/pd");
+  const auto e = json::parse(pagerduty_change_event(delivery("informed"), "K", k_en));
+  EXPECT_EQ(e["routing_key"], "K");
+  EXPECT_FALSE(e.contains("event_action"));
+  EXPECT_FALSE(e.contains("dedup_key"));
+  EXPECT_EQ(e["payload"]["summary"],
+            "For information: KubePodCrashLooping: Gérer les alertes liées aux applications "
+            "(acme/main)");
+  EXPECT_EQ(e["payload"]["source"], "acme/main");
+  EXPECT_EQ(e["payload"]["timestamp"], "2026-11-30T10:00:00Z");
+  EXPECT_EQ(e["payload"]["custom_details"]["role"], "I");
+  EXPECT_FALSE(e["payload"].contains("severity"));
+}
+
 // A service desk's ticket: created by the first request, the answer's id captured, then
 // commented by a repeat and resolved by the resolved delivery (Request Tracker's REST 2).
 Template ticket_template() {
