@@ -423,6 +423,9 @@ struct Api::Pending {
   Params query;
   std::optional<Principal> who;
   std::optional<Response> public_answer;  // /healthz and the like, answered from the headers
+  // A public route that works on the store (an acknowledgement link): admitted from the
+  // headers, run once the request is whole, like every route's handler.
+  std::function<Response()> public_work;
 };
 
 Api::Api(service::Service& service, ApiOptions options)
@@ -716,14 +719,16 @@ Admission Api::admit(Request& req) {
         r.headers.emplace_back("Retry-After", std::to_string(wait));
         return refuse(std::move(r));
       }
-      Response r = from(m_service.ack_by_link(raw_path.substr(5), req.method == "POST"));
-      r.headers.emplace_back("Content-Security-Policy",
-                             "default-src 'none'; style-src 'self'; form-action 'self'; "
-                             "frame-ancestors 'none'; base-uri 'none'");
-      r.headers.emplace_back("Referrer-Policy", "no-referrer");
-      r.headers.emplace_back("Cache-Control", "no-store");
-      r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-      call->public_answer = std::move(r);
+      call->public_work = [this, token = raw_path.substr(5), post = req.method == "POST"] {
+        Response r = from(m_service.ack_by_link(token, post));
+        r.headers.emplace_back("Content-Security-Policy",
+                               "default-src 'none'; style-src 'self'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'");
+        r.headers.emplace_back("Referrer-Policy", "no-referrer");
+        r.headers.emplace_back("Cache-Control", "no-store");
+        r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+        return r;
+      };
       return out;
     }
 
@@ -909,6 +914,13 @@ Response Api::handle(Request& req) {
   }
   auto& call = *static_cast<Pending*>(req.context.get());
   if (call.public_answer) return finish(req, call, std::move(*call.public_answer));
+  if (call.public_work) {
+    try {
+      return finish(req, call, call.public_work());
+    } catch (const store::Error& e) {
+      return finish(req, call, store_failure(e));
+    }
+  }
   Response res;
   try {
     nlohmann::json body;
