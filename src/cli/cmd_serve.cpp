@@ -523,6 +523,34 @@ int run_token_create(const TokenOptions& o, bool data_given) {
   return k_exit_ok;
 }
 
+struct BackupOptions {
+  StoreOptions store;
+  std::string file;
+};
+
+// racine backup / racine restore (docs/server.md, "Backups"): the store's own copy,
+// consistent while the server runs, into or from a SQLite file.
+int run_backup(const BackupOptions& o, bool data_given, bool restore) {
+  const auto where = store_location(o.store, data_given);
+  if (!where) return k_exit_error;
+  auto store = open_store(*where, 1);
+  if (!store) return k_exit_error;
+  try {
+    const auto counts = restore ? store->restore(o.file) : store->backup(o.file);
+    std::int64_t rows = 0;
+    for (const auto& [table, n] : counts) rows += n;
+    fmt::print(stderr, "{}\n",
+               restore ? trf("racine: restored {} rows of {} tables from {}", rows, counts.size(),
+                             printable(o.file))
+                       : trf("racine: backed up {} rows of {} tables into {}", rows, counts.size(),
+                             printable(o.file)));
+  } catch (const store::Error& e) {
+    print_usage_error(e.what());
+    return k_exit_error;
+  }
+  return k_exit_ok;
+}
+
 }  // namespace
 
 std::vector<Command> add_serve(CLI::App& root) {
@@ -671,13 +699,43 @@ std::vector<Command> add_serve(CLI::App& root) {
             {tr("A token Alertmanager posts alerts with, for one tenant"),
              "racine token create --role ingest --tenant acme --name alertmanager"}},
            {tr("0: the token is printed"), tr("2: usage error, or a store that cannot be opened")});
+
+  auto b = std::make_shared<BackupOptions>();
+  CLI::App* backup = root.add_subcommand(
+      "backup", tr("Copy the server's store into a file, consistent while it serves"));
+  CLI::Option* bdata = add_store_options(backup, b->store);
+  backup->add_option("file", b->file, tr("The backup file to write (a new SQLite file)"))
+      ->required()
+      ->option_text("FILE");
+  document(backup,
+           {{tr("The SQLite store of a running server"),
+             "racine backup --data racine-data racine-2026-12-06.db"},
+            {tr("A PostgreSQL store, from one snapshot"),
+             "racine backup --database postgresql://racine@db/racine racine.db"}},
+           {tr("0: the file holds the store"),
+            tr("2: usage error, a store that cannot be read, or a file that exists")});
+  auto r = std::make_shared<BackupOptions>();
+  CLI::App* restore = root.add_subcommand("restore", tr("Fill an empty store from a backup file"));
+  CLI::Option* rdata = add_store_options(restore, r->store);
+  restore->add_option("file", r->file, tr("The backup file to read"))
+      ->required()
+      ->option_text("FILE");
+  document(restore,
+           {{tr("Into a new SQLite store"), "racine restore --data racine-data racine.db"},
+            {tr("Into an empty PostgreSQL database"),
+             "racine restore --database postgresql://racine@db/racine racine.db"}},
+           {tr("0: the store holds the backup's data"),
+            tr("2: usage error, a file that is not a racine backup, or a store that holds "
+               "data")});
   return {{app,
            [o, data, app] {
              if (!o->config_file.empty() && !apply_config_file(app, o->config_file, *o))
                return k_exit_error;
              return run_serve(*o, data->count() > 0);
            }},
-          {create, [t, tdata] { return run_token_create(*t, tdata->count() > 0); }}};
+          {create, [t, tdata] { return run_token_create(*t, tdata->count() > 0); }},
+          {backup, [b, bdata] { return run_backup(*b, bdata->count() > 0, false); }},
+          {restore, [r, rdata] { return run_backup(*r, rdata->count() > 0, true); }}};
 }
 
 }  // namespace racine::cli

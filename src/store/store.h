@@ -370,6 +370,16 @@ class Store {
   // True when the database answers.
   bool ping();
 
+  // A consistent copy of the whole store, taken while it serves: every table read in one
+  // snapshot (one read transaction; REPEATABLE READ on PostgreSQL) and written into a new
+  // SQLite file `file` of this racine's schema. Returns each table's row count. Throws
+  // Error when `file` exists or the copy fails (nothing is left behind).
+  std::vector<std::pair<std::string, std::int64_t>> backup(const std::string& file);
+  // Fills this store, which must be empty (just created), from a backup file, in one
+  // transaction; a backup of an older schema is migrated on a copy first. Throws Error,
+  // changing nothing, when the file is not a sound racine backup or the store holds data.
+  std::vector<std::pair<std::string, std::int64_t>> restore(const std::string& file);
+
   // SQLite's integrity_check / PostgreSQL's reachability and schema version; "ok" or the
   // problems found.
   std::string integrity_check();

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "cli/cli_test_support.h"
@@ -78,6 +79,36 @@ TEST(Cli, ConfigFileFoundUpward) {
   EXPECT_NE(b.err.find("bad.yaml:2:1: error: invalid YAML"), std::string::npos) << b.err;
   // A line to point at comes first, as in findings; the program's name is not before it.
   EXPECT_TRUE(b.err.starts_with(bad + ":2:1: error: ")) << b.err;
+}
+
+// racine backup and restore (docs/server.md, "Backups"): what they did in one line; an
+// existing file, a store that holds data and a file that is no backup refused with exit 2.
+TEST(Cli, BackupAndRestoreSayWhatTheyDidAndNeverOverwrite) {
+  TempDir d;
+  const std::string one = (d.path() / "one").string();
+  const std::string two = (d.path() / "two").string();
+  const std::string file = (d.path() / "racine.db").string();
+  ASSERT_EQ(racine({"token", "create", "--role", "admin", "--data", one}).status, 0);
+  Outcome r = racine({"backup", "--data", one, file});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(std::regex_match(
+      r.err, std::regex("racine: backed up [0-9]+ rows of [0-9]+ tables into " + file + "\n")))
+      << r.err;
+  r = racine({"backup", "--data", one, file});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "racine: backup: '" + file + "' exists: give a new file\n");
+  r = racine({"restore", "--data", two, file});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.err.starts_with("racine: restored ")) << r.err;
+  r = racine({"restore", "--data", two, file});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(r.err.ends_with("): restore into an empty store\n")) << r.err;
+  const std::string junk = d.write("notes.txt", "not a backup\n");
+  r = racine({"restore", "--data", (d.path() / "three").string(), junk});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(r.err.starts_with("racine: restore: '" + junk + "' is not a racine backup ("))
+      << r.err;
+  EXPECT_EQ(racine({"backup", "--data", one}).status, 2) << "FILE is required";
 }
 
 TEST(Cli, SarifHelpUriBaseFromConfig) {
@@ -228,15 +259,18 @@ namespace racine::test {
 // Every command's help describes its options in words (value names, allowed values,
 // defaults), gives examples and its exit statuses; no parser jargon is left.
 TEST(Cli, HelpSaysValuesDefaultsExamplesAndExitStatuses) {
-  const std::vector<std::vector<std::string>> commands = {
-      {"lint"},           {"fmt"},           {"export"},
-      {"show"},           {"init"},          {"convert"},
-      {"options"},        {"resolve"},       {"who"},
-      {"duties"},         {"summary"},       {"diff"},
-      {"i18n"},           {"explain"},       {"rules"},
-      {"completion"},     {"man"},           {"k8s", "who"},
-      {"k8s", "lint"},    {"route", "test"}, {"serve"},
-      {"token", "create"}};
+  const std::vector<std::vector<std::string>> commands = {{"lint"},        {"fmt"},
+                                                          {"export"},      {"show"},
+                                                          {"init"},        {"convert"},
+                                                          {"options"},     {"resolve"},
+                                                          {"who"},         {"duties"},
+                                                          {"summary"},     {"diff"},
+                                                          {"i18n"},        {"explain"},
+                                                          {"rules"},       {"completion"},
+                                                          {"man"},         {"k8s", "who"},
+                                                          {"k8s", "lint"}, {"route", "test"},
+                                                          {"serve"},       {"token", "create"},
+                                                          {"backup"},      {"restore"}};
   for (auto args : commands) {
     const std::string name = args.size() == 1 ? args[0] : args[0] + " " + args[1];
     args.emplace_back("--help");

@@ -189,9 +189,10 @@ TEST(FormatsCli, ManPageDocumentsEveryCommandAndOption) {
   EXPECT_TRUE(std::regex_search(page, std::regex(R"(^\.TH RACINE 1 "\d{4}-\d\d-\d\d" "racine )")))
       << page.substr(0, 80);
   const std::vector<std::string> commands = {
-      "lint", "fmt",     "export",   "show",       "init",  "convert",      "options", "resolve",
-      "who",  "duties",  "summary",  "diff",       "i18n",  "explain",      "rules",   "completion",
-      "man",  "k8s who", "k8s lint", "route test", "serve", "token create", "help",    "version"};
+      "lint",         "fmt",        "export",  "show",    "init",     "convert",    "options",
+      "resolve",      "who",        "duties",  "summary", "diff",     "i18n",       "explain",
+      "rules",        "completion", "man",     "k8s who", "k8s lint", "route test", "serve",
+      "token create", "backup",     "restore", "help",    "version"};
   std::size_t sections = 0;
   for (std::size_t at = 0; (at = page.find("\n.SS \"racine ", at)) != std::string::npos; ++at)
     ++sections;

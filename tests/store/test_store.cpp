@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -55,6 +57,88 @@ TEST_P(StoreTest, MigratesToTheLatestSchemaAndReopens) {
   store = Store::open(where, 2);
   EXPECT_EQ(store->schema_version(), 7);
   EXPECT_EQ(store->integrity_check(), "ok");
+}
+
+// Backups (docs/operations.md): taken while another thread writes, from one snapshot;
+// restored into an empty store of this engine and of SQLite, with the same answers;
+// refused over data, over an existing file, and from a file that is not a backup.
+TEST_P(StoreTest, ABackupTakenWhileWritingRestoresIntoAnEmptyStoreOfEitherEngine) {
+  two_tenants();
+  const auto admin = Principal::system();
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("racine-backup-" + std::to_string(getpid()) + "-" + GetParam());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "racine.db").string();
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    for (int i = 0; !stop && i < 2000; ++i) {
+      store->put_tenant(admin, {"t" + std::to_string(i), "Tenant " + std::to_string(i)});
+      ++written;
+    }
+  });
+  while (written < 20) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const auto counts = store->backup(file);
+  stop = true;
+  writer.join();
+  const auto count_of = [](const auto& list, const std::string& table) {
+    for (const auto& [t, n] : list)
+      if (t == table) return n;
+    return std::int64_t{-1};
+  };
+  const std::int64_t tenants = count_of(counts, "tenants");
+  EXPECT_GE(tenants, 2 + 20);
+  EXPECT_LE(tenants, 2 + written);
+  EXPECT_EQ(count_of(counts, "versions"), 3);
+  EXPECT_EQ(count_of(counts, "contracts"), 3);
+  EXPECT_EQ(count_of(counts, "schema_migrations"), -1) << "the target migrates itself";
+
+  for (const std::string engine : {GetParam(), std::string("sqlite")}) {
+    const std::string target = test::fresh_store(engine);
+    ASSERT_FALSE(target.empty());
+    auto restored = Store::open(target, 2);
+    EXPECT_EQ(restored->restore(file), counts) << engine;
+    EXPECT_EQ(restored->integrity_check(), "ok");
+    EXPECT_EQ(static_cast<std::int64_t>(restored->list_tenants(admin).size()), tenants);
+    const auto contracts = restored->list_contracts(admin, "acme");
+    ASSERT_EQ(contracts.size(), 2U);
+    EXPECT_EQ(restored->get_version(admin, "shared", 1)->document, "s1");
+    EXPECT_EQ(restored->get_version(admin, "shared", 1)->sha256,
+              store->get_version(admin, "shared", 1)->sha256);
+    // Over data: refused, nothing changed.
+    try {
+      restored->restore(file);
+      ADD_FAILURE() << "restored twice";
+    } catch (const Error& e) {
+      EXPECT_TRUE(std::string(e.what()).starts_with("restore: the target store holds data (table "))
+          << e.what();
+      EXPECT_TRUE(std::string(e.what()).ends_with("): restore into an empty store"));
+    }
+    EXPECT_EQ(static_cast<std::int64_t>(restored->list_tenants(admin).size()), tenants);
+  }
+  try {
+    store->backup(file);
+    ADD_FAILURE() << "overwrote a backup";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "backup: '" + file + "' exists: give a new file");
+  }
+  const std::string junk = (dir / "notes.txt").string();
+  {
+    std::ofstream out(junk);
+    out << "not a database\n";
+  }
+  auto empty = Store::open(test::fresh_store("sqlite"), 1);
+  try {
+    empty->restore(junk);
+    ADD_FAILURE() << "restored from a text file";
+  } catch (const Error& e) {
+    EXPECT_TRUE(
+        std::string(e.what()).starts_with("restore: '" + junk + "' is not a racine backup ("))
+        << e.what();
+  }
+  EXPECT_TRUE(empty->list_tenants(admin).empty());
+  std::filesystem::remove_all(dir);
 }
 
 TEST_P(StoreTest, TwoProcessesOpeningAtOnceMigrateOnce) {
