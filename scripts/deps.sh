@@ -75,6 +75,13 @@ done
 if [ "$what" = test ] && { ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; }; then
   missing+=(nodejs npm)
 fi
+# kubectl renders the Kubernetes manifests in the tests (kubectl kustomize, offline):
+# Debian's kubernetes-client (1.20) where no kubectl is installed. Another kubectl (from
+# the Kubernetes or a cloud vendor's repository) ships the same /usr/bin/kubectl, which
+# dpkg would refuse to overwrite: it is used as it is.
+if [ "$what" = test ] && ! command -v kubectl >/dev/null 2>&1; then
+  missing+=(kubernetes-client)
+fi
 # request-tracker5 depends on a mail transport agent; apt's first choice, exim4, is a
 # daemon. Where none is installed, esmtp-run, a relay-only sendmail that runs nothing
 # (tests/rt/rt.sh sends no mail anyway); an installed one is kept.
@@ -131,6 +138,12 @@ if [ "$what" = build ]; then exit 0; fi
 #                    tests start privately on 127.0.0.1 (tests/oidc/op.mjs, op.sh); 8.8.1 is
 #                    the last 8.x (9.x is for newer Node.js). Its jose checks ID tokens in
 #                    tests/oidc/selftest.mjs.
+#   kubernetes       kubernetes-models and @kubernetes-models/prometheus-operator (the
+#                    Kubernetes API's and the Prometheus Operator's schemas, as validators
+#                    and TypeScript interfaces; 4.x, the last for Node 18: 5.x needs Node
+#                    22), typescript (checks the manifests against those interfaces), yaml
+#                    (reads kubectl kustomize's output), @prometheus-io/lezer-promql
+#                    (Prometheus's PromQL grammar): tests/kubernetes/check.mjs
 # Every version runs on Node 18. Install scripts are off (--ignore-scripts) for all of
 # them: the only package that has one is @microsoft/sarif-multitool-linux, whose
 # postinstall is `chmod u+x Sarif.Multitool` (npm's tarball loses the executable bit),
@@ -156,6 +169,6 @@ npm_ci() {
     exit 1
   fi
 }
-for tool in sarif-multitool ajv playwright axe openapi oidc-provider adaptivecards; do npm_ci "$tool"; done
+for tool in sarif-multitool ajv playwright axe openapi oidc-provider adaptivecards kubernetes; do npm_ci "$tool"; done
 # The multitool's postinstall, without running the package's script.
 chmod u+x "$root/.cache/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
