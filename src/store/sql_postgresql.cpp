@@ -48,7 +48,20 @@ bool transient_state(const char* state) {
 class PgConnection final : public Connection {
  public:
   explicit PgConnection(const std::string& url) {
-    m_conn = PQconnectdb(url.c_str());
+    // Defaults the URL may override (it comes after them): a connection that cannot be
+    // made within 10 s fails, and a database that stops answering mid-query is noticed
+    // within about 30 s (TCP keepalives, and unacknowledged data given up on), so that a
+    // request, a probe or the outbox never waits on it without end (libpq's own defaults:
+    // no timeout, keepalives after 2 hours).
+    const char* keys[] = {"connect_timeout",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "tcp_user_timeout",
+                          "dbname",
+                          nullptr};
+    const char* values[] = {"10", "15", "5", "3", "30000", url.c_str(), nullptr};
+    m_conn = PQconnectdbParams(keys, values, 1);
     if (m_conn == nullptr || PQstatus(m_conn) != CONNECTION_OK) {
       std::string message = m_conn != nullptr ? PQerrorMessage(m_conn) : "out of memory";
       PQfinish(m_conn);
