@@ -1,5 +1,7 @@
 // racine export [FILE] --format json|yaml|csv|md|html|xlsx|oscal|ccm|ccm-csv [--with OPTION]...
 // [--lang L] [-o OUT]
+// racine export [FILE] --format alertmanager [--with OPTION]... [--party P] [--rules FILE]
+// [--escalate-after DURATION] [-o OUT]
 
 #include <fmt/format.h>
 
@@ -13,6 +15,9 @@
 #include "core/embedded.h"
 #include "formats/document.h"
 #include "formats/loader.h"
+#include "query/duties.h"
+#include "route/alertmanager.h"
+#include "service/service.h"
 
 namespace racine::cli {
 
@@ -25,12 +30,65 @@ struct ExportOptions {
   std::vector<std::string> with;
   std::string lang;
   InputOptions input;
+  // --format alertmanager only: the client's party, the rules, the contract's escalate_after.
+  std::string party;
+  std::optional<std::string> rules;
+  std::optional<std::string> escalate_after;
 };
+
+// The matrix's alert routing under the options as an Alertmanager configuration
+// (route/alertmanager.h; docs/routing.md, "An Alertmanager routing tree").
+int run_export_alertmanager(const ExportOptions& o) {
+  auto config = config_for(o.file, o.input);
+  if (!config) {
+    print_error(config.error());
+    return k_exit_error;
+  }
+  const auto m = load_matrix(o.file, o.input, o.with);
+  if (!m) return k_exit_error;
+  auto rules = load_k8s_rules(o.file, o.rules, *config);
+  if (!rules) {
+    print_error(rules.error());
+    return k_exit_error;
+  }
+  if (!k8s_rules_usable(*rules, *m)) return k_exit_error;
+  route::AlertmanagerOptions am;
+  am.with = o.with;
+  if (!o.party.empty()) {
+    const auto p = query::find_party(*m, o.party);
+    if (!p) {
+      print_usage_error(trf("--party: no party '{}' in this matrix", printable(o.party)));
+      return k_exit_error;
+    }
+    am.party = m->parties[*p].id;
+  }
+  if (o.escalate_after) {
+    const auto ms = service::duration_ms(*o.escalate_after);
+    if (!ms) {
+      print_usage_error(trf("--escalate-after: '{}' is not a duration (15m, 2h...)",
+                            printable(*o.escalate_after)));
+      return k_exit_error;
+    }
+    am.escalate_after_ms = *ms;
+  }
+  auto yaml = route::alertmanager_config(*rules, *m, am);
+  if (!yaml) {
+    print_error(yaml.error());
+    return k_exit_error;
+  }
+  return write_output(*yaml, o.output);
+}
 
 int run_export(const ExportOptions& o) {
   const auto format = choose_output_format("export", o.format, o.output, "json");
   if (!format) {
     print_usage_error(format.error().message);
+    return k_exit_error;
+  }
+  if (format.value() == "alertmanager") return run_export_alertmanager(o);
+  if (!o.party.empty() || o.rules || o.escalate_after) {
+    print_usage_error(
+        tr("export: --party, --rules and --escalate-after are for --format alertmanager"));
     return k_exit_error;
   }
   const auto matrix = load_matrix(o.file, o.input, o.with);
@@ -155,22 +213,42 @@ Command add_export(CLI::App& root) {
   app->add_option("FILE", o->file,
                   tr("Matrix file ('-' for standard input; none: the built-in matrix)"));
   app->add_option("--format", o->format,
-                  tr("Output format: a matrix (md, yaml, json, csv), for people (html, xlsx) or "
-                     "for auditors (oscal, ccm, ccm-csv) (default: by the extension of --output, "
+                  tr("Output format: a matrix (md, yaml, json, csv), for people (html, xlsx), "
+                     "for auditors (oscal, ccm, ccm-csv) or the alert routing as an Alertmanager "
+                     "configuration (alertmanager) (default: by the extension of --output, "
                      "else json)"))
-      ->check(CLI::IsMember(output_formats()))
+      ->check(CLI::IsMember(export_formats()))
       ->option_text("FORMAT");
   add_from(app, o->input.from);
   add_with(app, o->with);
   app->add_option("-o,--output", o->output, tr("Write to this path instead of standard output"))
       ->option_text("FILE");
   add_report_lang(app, o->lang);
+  app->add_option("--party", o->party,
+                  tr("alertmanager: the client's party (id or name; default: the matrix's first "
+                     "party); the gray zone goes to the first other party, the provider"))
+      ->option_text("PARTY");
+  app->add_option("--rules", o->rules,
+                  tr("alertmanager: the Kubernetes rules file (default: the matrix's own; see "
+                     "docs/kubernetes.md)"))
+      ->option_text("FILE");
+  app->add_option("--escalate-after", o->escalate_after,
+                  tr("alertmanager: the contract's escalate_after, how long the Accountable "
+                     "party's route waits (default: 15m)"))
+      ->option_text("DURATION");
   add_config(app, o->input.config_path);
-  document(app, {{tr("A page people can read and print"), "racine export -o raci.html"},
-                 {tr("A client's effective matrix as a spreadsheet"),
-                  "racine export --with infogerance-complementaire -o client.xlsx"},
-                 {tr("For auditors: an OSCAL component definition"),
-                  "racine export --format oscal raci.md > raci.oscal.json"}});
+  document(app,
+           {{tr("A page people can read and print"), "racine export -o raci.html"},
+            {tr("A client's effective matrix as a spreadsheet"),
+             "racine export --with infogerance-complementaire -o client.xlsx"},
+            {tr("For auditors: an OSCAL component definition"),
+             "racine export --format oscal raci.md > raci.oscal.json"},
+            {tr("The client's own Alertmanager routing by its contract"),
+             "racine export --format alertmanager --with infogerance-complementaire -o "
+             "alertmanager.yml"}},
+           {tr("0: success"),
+            tr("2: usage error, input that cannot be read, or (alertmanager) broken Kubernetes "
+               "rules or a rule Alertmanager cannot match as racine does")});
   return {app, [o] { return run_export(*o); }};
 }
 

@@ -15,7 +15,6 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "core/embedded.h"
 #include "formats/document.h"
 #include "formats/loader.h"
 #include "k8s/classify.h"
@@ -91,35 +90,7 @@ Result<std::vector<std::string>> manifest_files(const std::vector<std::string>& 
 // The rules of a matrix: --rules, else the built-in matrix's own, else the `kubernetes:`
 // key of a canonical matrix, else NAME.k8s.yaml beside a Markdown matrix.
 Result<k8s::RuleSet> load_rules(const K8sOptions& o, const config::Config& config) {
-  if (o.rules) {
-    auto src = load_file(*o.rules, config.limits);
-    if (!src) return src.error();
-    return k8s::parse_rules(*src);
-  }
-  if (o.matrix.empty()) {
-    const auto text = embedded::find("managed-kubernetes.k8s.yaml");
-    auto src = load_text(std::string(text), "<builtin:managed-kubernetes.k8s.yaml>", config.limits);
-    if (!src) return src.error();
-    return k8s::parse_rules(*src);
-  }
-  const Format f = format_of_path(o.matrix);
-  if (f == Format::yaml || f == Format::json) {
-    auto src = load_file(o.matrix, config.limits);
-    if (!src) return src.error();
-    return k8s::parse_rules_in_matrix(*src);
-  }
-  namespace fs = std::filesystem;
-  fs::path beside = fs::path(o.matrix);
-  beside.replace_extension(".k8s.yaml");
-  std::error_code ec;
-  if (!fs::exists(beside, ec)) {
-    return Error{o.matrix, 0, 0,
-                 fmt::format("no Kubernetes rules for this matrix: write {} or pass --rules FILE",
-                             beside.string())};
-  }
-  auto src = load_file(beside.string(), config.limits);
-  if (!src) return src.error();
-  return k8s::parse_rules(*src);
+  return load_k8s_rules(o.matrix, o.rules, config);
 }
 
 // The subject as one line, its text from input escaped.
@@ -160,16 +131,7 @@ std::optional<Classifier> load_classifier(const K8sOptions& o) {
     print_error(rules.error());
     return std::nullopt;
   }
-  auto problems = k8s::check_rules(*rules, *m);
-  std::erase_if(problems, [](const Diagnostic& d) { return d.severity != Severity::error; });
-  if (!problems.empty()) {
-    for (const auto& d : problems) {
-      const Position p = rules->source->position(d.span.begin);
-      print_error(Error{rules->source->path(), p.line, p.column, d.message + " [" + d.code + "]"});
-    }
-    print_usage_error(tr("the Kubernetes rules are broken: `racine k8s lint` lists what to fix"));
-    return std::nullopt;
-  }
+  if (!k8s_rules_usable(*rules, *m)) return std::nullopt;
   return Classifier{std::move(*config), std::move(*m), std::move(*rules)};
 }
 

@@ -12,7 +12,9 @@
 #include <memory>
 #include <system_error>
 
+#include "cli/messages.h"
 #include "core/atomic_file.h"
+#include "core/embedded.h"
 #include "core/escape.h"
 #include "formats/document.h"
 #include "formats/loader.h"
@@ -207,6 +209,52 @@ bool use_color() {
   const char* term = std::getenv("TERM");
   if (term != nullptr && std::string_view(term) == "dumb") return false;
   return isatty(fileno(stdout)) != 0;
+}
+
+Result<k8s::RuleSet> load_k8s_rules(const std::string& matrix,
+                                    const std::optional<std::string>& rules_file,
+                                    const config::Config& config) {
+  if (rules_file) {
+    auto src = load_file(*rules_file, config.limits);
+    if (!src) return src.error();
+    return k8s::parse_rules(*src);
+  }
+  if (matrix.empty()) {
+    const auto text = embedded::find("managed-kubernetes.k8s.yaml");
+    auto src = load_text(std::string(text), "<builtin:managed-kubernetes.k8s.yaml>", config.limits);
+    if (!src) return src.error();
+    return k8s::parse_rules(*src);
+  }
+  const Format f = format_of_path(matrix);
+  if (f == Format::yaml || f == Format::json) {
+    auto src = load_file(matrix, config.limits);
+    if (!src) return src.error();
+    return k8s::parse_rules_in_matrix(*src);
+  }
+  namespace fs = std::filesystem;
+  fs::path beside = fs::path(matrix);
+  beside.replace_extension(".k8s.yaml");
+  std::error_code ec;
+  if (!fs::exists(beside, ec)) {
+    return Error{matrix, 0, 0,
+                 fmt::format("no Kubernetes rules for this matrix: write {} or pass --rules FILE",
+                             beside.string())};
+  }
+  auto src = load_file(beside.string(), config.limits);
+  if (!src) return src.error();
+  return k8s::parse_rules(*src);
+}
+
+bool k8s_rules_usable(const k8s::RuleSet& rules, const Matrix& m) {
+  auto problems = k8s::check_rules(rules, m);
+  std::erase_if(problems, [](const Diagnostic& d) { return d.severity != Severity::error; });
+  for (const auto& d : problems) {
+    const Position p = rules.source->position(d.span.begin);
+    print_error(Error{rules.source->path(), p.line, p.column, d.message + " [" + d.code + "]"});
+  }
+  if (!problems.empty())
+    print_usage_error(tr("the Kubernetes rules are broken: `racine k8s lint` lists what to fix"));
+  return problems.empty();
 }
 
 }  // namespace racine::cli

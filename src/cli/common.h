@@ -12,6 +12,7 @@
 #include "core/matrix.h"
 #include "core/report.h"
 #include "core/result.h"
+#include "k8s/rules.h"
 
 namespace racine::cli {
 
@@ -38,6 +39,18 @@ Result<Matrix> read_matrix(const std::string& path, const config::Config& config
 // (the effective matrix under an extra contract). Errors are printed; nullopt then.
 std::optional<Matrix> load_matrix(const std::string& path, const InputOptions& options,
                                   const std::vector<std::string>& with = {});
+
+// The Kubernetes rules of the matrix at `matrix` ("": the built-in matrix): `rules_file`
+// when given, else the built-in matrix's own, else the `kubernetes:` key of a canonical
+// matrix, else NAME.k8s.yaml beside a Markdown matrix (k8s who, route test, export
+// --format alertmanager).
+Result<k8s::RuleSet> load_k8s_rules(const std::string& matrix,
+                                    const std::optional<std::string>& rules_file,
+                                    const config::Config& config);
+
+// False, once every error `racine k8s lint` would report (RAC501, RAC503) is printed,
+// when the rules would classify wrongly against `m`.
+bool k8s_rules_usable(const k8s::RuleSet& rules, const Matrix& m);
 
 // Writes `doc` to `output` ("" or "-": standard output) with write_file_atomic.
 // Returns the exit status; a failure is printed (path and the system's message).

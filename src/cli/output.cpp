@@ -22,7 +22,7 @@ namespace {
 // The canonical name of a format name or alias; nullopt for an unknown one.
 std::optional<std::string> canonical(const std::string& name) {
   if (const auto f = parse_format(name)) return std::string(format_name(*f));
-  for (const char* n : {"html", "xlsx", "oscal", "ccm", "ccm-csv"}) {
+  for (const char* n : {"html", "xlsx", "oscal", "ccm", "ccm-csv", "alertmanager"}) {
     if (name == n) return name;
   }
   return std::nullopt;
@@ -54,6 +54,15 @@ const std::vector<std::string>& output_formats() {
   return k_names;
 }
 
+const std::vector<std::string>& export_formats() {
+  static const std::vector<std::string> k_names = [] {
+    std::vector<std::string> v = output_formats();
+    v.emplace_back("alertmanager");
+    return v;
+  }();
+  return k_names;
+}
+
 std::string output_format_list() {
   return "md, yaml, json, csv, html, xlsx, oscal, ccm, ccm-csv";
 }
@@ -71,7 +80,10 @@ Result<std::string> choose_output_format(const std::string& command,
       return Error{
           "", 0, 0,
           trf("{}: unknown format '{}' (formats: {})", command, *flag, output_format_list())};
-    if (!by_ext.empty() && std::find(by_ext.begin(), by_ext.end(), *f) == by_ext.end()) {
+    // An Alertmanager configuration is YAML: alertmanager.yml.
+    const bool yaml_document = *f == "alertmanager" && by_ext == std::vector<std::string>{"yaml"};
+    if (!by_ext.empty() && !yaml_document &&
+        std::find(by_ext.begin(), by_ext.end(), *f) == by_ext.end()) {
       std::string fits;
       for (const auto& e : by_ext) fits += (fits.empty() ? "" : ", ") + e;
       return Error{

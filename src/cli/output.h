@@ -18,6 +18,10 @@ namespace racine::cli {
 // auditors), with the aliases markdown and yml: for option checks.
 const std::vector<std::string>& output_formats();
 
+// The same and alertmanager (an Alertmanager routing tree, which needs the matrix's
+// Kubernetes rules): what `racine export` writes.
+const std::vector<std::string>& export_formats();
+
 // "md, yaml, json, csv, html, xlsx, oscal, ccm, ccm-csv": for messages.
 std::string output_format_list();
 

@@ -26,10 +26,15 @@ std::optional<std::size_t> provider_party(const Matrix& m, std::string_view tena
 
 Plan plan(const k8s::RuleSet& rules, const Matrix& m, const k8s::Subject& alert,
           std::optional<std::size_t> provider) {
-  Plan out;
   const k8s::Classified c = k8s::classify(rules, m, alert);
-  out.rule = c.rule;
-  out.activity = c.activity;
+  return plan_of(m, c.rule, c.activity, provider);
+}
+
+Plan plan_of(const Matrix& m, const k8s::Rule* rule, const Activity* activity,
+             std::optional<std::size_t> provider) {
+  Plan out;
+  out.rule = rule;
+  out.activity = activity;
   if (out.activity == nullptr) {
     if (provider) out.responsible.push_back({*provider, 'R'});
     return out;

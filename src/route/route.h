@@ -53,6 +53,12 @@ std::optional<std::size_t> provider_party(const Matrix& m, std::string_view tena
 Plan plan(const k8s::RuleSet& rules, const Matrix& m, const k8s::Subject& alert,
           std::optional<std::size_t> provider);
 
+// The same once the rule is known: `rule` (nullptr: none matched) classified the alert
+// under `activity` (nullptr: the gray zone, also when the rule's activity is not in `m`).
+// The Alertmanager export (route/alertmanager.h) writes each rule's route from it.
+Plan plan_of(const Matrix& m, const k8s::Rule* rule, const Activity* activity,
+             std::optional<std::size_t> provider);
+
 // The deliveries of `p` with the time each is due (route/hours.h): firing and informed at
 // once unless the party's rule for `severity` waits for its working hours; an escalation
 // after the contract's `escalate_ms`, or, when a party escalates to itself, after its own

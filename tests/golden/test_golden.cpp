@@ -68,6 +68,11 @@ INSTANTIATE_TEST_SUITE_P(
              0,
              {"SOURCE_DATE_EPOCH=1764000000"}},
         Case{"export/seed.csv.expected", {"export", "--format", "csv"}, 0},
+        // The alert routing as an Alertmanager configuration (docs/routing.md).
+        Case{"export/seed.alertmanager.yml.expected", {"export", "--format", "alertmanager"}, 0},
+        Case{"export/seed-with.alertmanager.yml.expected",
+             {"export", "--format", "alertmanager", "--with", "infogerance-complementaire"},
+             0},
         Case{"lint/rasci.text.expected", {"lint", "tests/golden/lint/rasci.md"}, 1},
         Case{"lint/daci.text.expected", {"lint", "tests/golden/lint/daci.md"}, 1},
         Case{"export/rasci.yaml.expected",
