@@ -17,6 +17,7 @@
 #include "reports/xlsx_writer.h"
 #include "resolve/options.h"
 #include "resolve/options_json.h"
+#include "route/alertmanager.h"
 
 namespace racine::service {
 
@@ -720,6 +721,24 @@ Reply Service::contract_matrix(const Principal& who, const std::string& tenant,
   const auto view = contract_view(who, tenant, contract, error);
   if (!view) return error;
   const auto& options = view->contract.options;
+  // The contract's alert routing as an Alertmanager configuration (docs/routing.md, "An
+  // Alertmanager routing tree"): the inputs its routing takes.
+  if (format == "alertmanager") {
+    const auto rules = rules_of(view->contract.matrix, view->contract.version);
+    if (!rules)
+      return Reply::error(Status::conflict, "unreadable",
+                          "the contract's classification rules cannot be read");
+    const auto yaml = route::alertmanager_config(
+        *rules, view->loaded->matrix,
+        {view->contract.party, duration_ms(view->contract.escalate_after).value_or(15 * 60 * 1000),
+         options});
+    if (!yaml)
+      return Reply::error(Status::unprocessable, "not_expressible", yaml.error().to_string());
+    Reply r;
+    r.body = yaml.value();
+    r.content_type = "application/yaml";
+    return r;
+  }
   if (format != "html" || options.empty()) return write_matrix(view->loaded->matrix, format);
   // The page shows what the contract's options changed: the version before them.
   auto original = cached_effective(view->contract.matrix, view->contract.version, {});

@@ -200,6 +200,35 @@ TEST_P(RoutingTest, EachAlertReachesWhomTheContractSays) {
   EXPECT_EQ(s->terminate(), 0);
 }
 
+// The contract's routing as an Alertmanager configuration, from the API: what `racine
+// export --format alertmanager` writes for the same matrix, party and delay.
+TEST_P(RoutingTest, TheContractsRoutingAsAnAlertmanagerConfiguration) {
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto [acme, ingest] = tenant(port, admin, "acme", json::array(), "20m");
+  const auto r =
+      http(port, "GET", "/api/v1/tenants/acme/contracts/main/matrix?format=alertmanager", acme);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/yaml");
+  std::string cli;
+  {
+    const std::string cmd = std::string(RACINE_BINARY) +
+                            " export --format alertmanager --party client --escalate-after 20m";
+    FILE* p = popen(cmd.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    char buf[4096];
+    for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) cli.append(buf, n);
+    ASSERT_EQ(pclose(p), 0);
+  }
+  EXPECT_EQ(r.body, cli);
+  EXPECT_NE(r.body.find("group_wait: 20m"), std::string::npos);
+  EXPECT_EQ(
+      http(port, "GET", "/api/v1/tenants/acme/contracts/main/matrix?format=alertmanager", ingest)
+          .status,
+      403);
+}
+
 TEST_P(RoutingTest, PayloadsAreCheckedBeforeAnythingIsStored) {
   auto s = start();
   const auto port = s->port();
