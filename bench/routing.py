@@ -10,6 +10,8 @@ connections: accepted alerts per second and the p50 and p99 of the answer. Besid
 the floor: SQLite transactions of one row with synchronous=FULL in WAL on the same disk
 (what any durable answer costs). Then the latency from the POST to the receiving
 webhook (tests/routing/sink.py), the outbox's whole path. Everything on 127.0.0.1.
+That latency under load (100 and 1,000 alerts/s, half of the receivers failing):
+bench/latency.py.
 """
 import http.client
 import json

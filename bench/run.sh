@@ -7,7 +7,9 @@
 # peak memory of every command (bench/memory.sh); then lookup latency on 1M
 # activities (bench_who); then Kubernetes classification (bench_k8s); then diff
 # (bench_diff); then the Google Benchmark stages; then the server beside nginx
-# (bench/server.sh). Usage: bench/run.sh BUILD_DIR [RUNS]
+# (bench/server.sh); then alert routing (bench/routing.py) and the end-to-end latency of
+# alerts with half of the receivers failing (bench/latency.py). Usage: bench/run.sh
+# BUILD_DIR [RUNS]
 set -euo pipefail
 build=$1 runs=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -131,3 +133,9 @@ bash "$root/bench/server.sh" "$build/racine" 10 200
 # to SQLite's durable-transaction floor; POST-to-receiver latency (bench/routing.py).
 echo
 python3 "$root/bench/routing.py" "$build/racine" 400 8
+
+# End-to-end latency (issue 28): Alertmanager's POST to the receiving webhook, p50 and p99,
+# at 100 and 1,000 alerts per second on both engines, half of the receivers answering
+# 500, beside the same load with every receiver healthy (bench/latency.py).
+echo
+python3 "$root/bench/latency.py" "$build/racine"

@@ -106,6 +106,7 @@ void Outbox::dispatch() {
     // or destinations whose circuit is open.
     std::size_t free = 0;
     std::vector<std::string> skip;
+    std::vector<std::pair<std::string, std::int64_t>> sweep;  // group, circuit's end
     {
       std::unique_lock<std::mutex> lock(m_mutex);
       m_dispatch.wait_for(lock, std::chrono::milliseconds(renew_every),
@@ -115,18 +116,39 @@ void Outbox::dispatch() {
       for (const auto& [group, n] : m_group_in_flight) {
         if (n >= m_options.per_receiver) skip.push_back(group);
       }
-      // A destination being probed takes nothing more until the probe says. One whose
-      // circuit is open is not skipped: its deliveries, when due, are given back until the
-      // circuit's end (no attempt counted), or dead-lettered when that is past their
-      // maximum age, so that they are never due again before then.
+      // A destination being probed takes nothing more until the probe says; nor does a
+      // receiver whose circuit is open and that has no fallback: its deliveries stay due,
+      // untouched, and the first claimed after the circuit's end is its probe (one that is
+      // claimed while open anyway is given back until then, or dead-lettered when that is
+      // past its maximum age). Claiming them only to give them back cost a storm's claims
+      // their room and the store a write per page.
       for (const auto& [group, dest] : m_group_destination) {
         const auto b = m_breakers.find(dest);
         const auto in_flight = m_dest_in_flight.find(dest);
-        const bool probing = b != m_breakers.end() &&
-                             b->second.failures >= m_options.breaker_failures &&
-                             in_flight != m_dest_in_flight.end() && in_flight->second > 0;
-        if (probing && std::find(skip.begin(), skip.end(), group) == skip.end())
+        const bool tripped =
+            b != m_breakers.end() && b->second.failures >= m_options.breaker_failures;
+        const bool probing =
+            tripped && in_flight != m_dest_in_flight.end() && in_flight->second > 0;
+        const bool waiting =
+            tripped && b->second.open_until > now && m_group_fallback.count(group) == 0;
+        if ((probing || waiting) && std::find(skip.begin(), skip.end(), group) == skip.end())
           skip.push_back(group);
+        // Those that would pass their maximum age before the circuit's end are dead now,
+        // as if claimed and found so (looked at once a second per receiver).
+        auto& swept = m_circuit_swept[group];
+        if (waiting && now - swept >= 1000) {
+          swept = now;
+          sweep.emplace_back(group, b->second.open_until);
+        }
+      }
+    }
+    for (const auto& [group, until] : sweep) {
+      const auto slash = group.find('/');
+      try {
+        m_service.routing_counters().deliveries_dead += store.dead_letter_while_open(
+            group.substr(0, slash), group.substr(slash + 1), until, m_options.max_age_ms);
+      } catch (const std::exception&) {
+        // Looked at again in a second.
       }
     }
     if (free == 0) continue;
@@ -149,6 +171,7 @@ void Outbox::dispatch() {
         // receiver's circuit is open.
         if (c.receiver) {
           if (auto fb = Service::fallback_of(*c.receiver)) {
+            m_group_fallback.insert(job.group);
             const auto pb = m_breakers.find(job.group + " " + destination_of(*c.receiver));
             const bool open = pb != m_breakers.end() &&
                               pb->second.failures >= m_options.breaker_failures &&
@@ -157,6 +180,8 @@ void Outbox::dispatch() {
               c.receiver = std::move(fb->first);
               c.fallback = true;
             }
+          } else {
+            m_group_fallback.erase(job.group);
           }
         }
         job.destination = c.receiver ? job.group + " " + destination_of(*c.receiver) : "none";
@@ -193,12 +218,10 @@ void Outbox::dispatch() {
       }
     }
     m_work.notify_all();
-    for (const auto& [id, due] : give_back) {
-      try {
-        store.delivery_release(id, due);
-      } catch (const std::exception&) {
-        // Due again when its lease ends.
-      }
+    try {
+      store.deliveries_release(give_back);  // one commit for the claim's worth
+    } catch (const std::exception&) {
+      // Due again when their leases end.
     }
     for (const auto& [id, why] : dead) {
       try {

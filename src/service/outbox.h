@@ -113,7 +113,9 @@ class Outbox {
   std::map<std::string, std::size_t> m_group_in_flight;  // by "tenant/party"
   std::map<std::string, std::size_t> m_dest_in_flight;   // by destination
   std::map<std::string, std::string> m_group_destination;
-  std::map<std::string, Breaker> m_breakers;      // by destination
+  std::set<std::string> m_group_fallback;               // groups whose receiver has a fallback
+  std::map<std::string, std::int64_t> m_circuit_swept;  // by group: when last looked at
+  std::map<std::string, Breaker> m_breakers;            // by destination
   std::map<std::string, std::int64_t> m_sending;  // delivery ids being sent: their lease's end
   std::vector<std::thread> m_threads;
 };

@@ -410,9 +410,28 @@ std::vector<std::string> Store::renew_leases(
   });
 }
 
-void Store::delivery_release(const std::string& id, std::int64_t due_ms) {
+std::int64_t Store::dead_letter_while_open(const std::string& tenant, const std::string& party,
+                                           std::int64_t until_ms, std::int64_t max_age_ms) {
+  return m_pool->run(true, [&](Connection& c) {
+    const std::int64_t now = now_ms();
+    return static_cast<std::int64_t>(
+        c.query("UPDATE deliveries SET state = 'dead', failed_ms = ?, last_error = CASE WHEN "
+                "last_error IS NULL THEN 'the destination kept failing (circuit open)' ELSE "
+                "last_error || ' (then the circuit stayed open)' END, failure = CASE WHEN "
+                "last_error IS NULL THEN 'the destination kept failing (circuit open)' ELSE "
+                "last_error || ' (then the circuit stayed open)' END WHERE tenant = ? AND "
+                "party = ? AND state = 'pending' AND due_ms <= ? AND (CASE WHEN created_ms > "
+                "release_ms THEN created_ms ELSE release_ms END) + ? < ? RETURNING id",
+                {now, tenant, party, now, max_age_ms, until_ms})
+            .size());
+  });
+}
+
+void Store::deliveries_release(const std::vector<std::pair<std::string, std::int64_t>>& due) {
+  if (due.empty()) return;
   m_pool->run(true, [&](Connection& c) {
-    c.query("UPDATE deliveries SET due_ms = ? WHERE id = ? AND state = 'pending'", {due_ms, id});
+    for (const auto& [id, ms] : due)
+      c.query("UPDATE deliveries SET due_ms = ? WHERE id = ? AND state = 'pending'", {ms, id});
   });
 }
 

@@ -137,12 +137,15 @@ CREATE TABLE oncall (
 )sql",
       // 7: what a templated receiver's answer gave back (a ticket's id), kept on the
       // delivery that created it, for the event's later deliveries to that receiver; when
-      // a delivery last failed, and a party's latest deliveries (a receiver's health).
+      // a delivery last failed, and a party's latest deliveries (a receiver's health); the
+      // pending deliveries of an event and party, which every claim checks (in order per
+      // event and party) and which a full index left PostgreSQL to scan.
       R"sql(
 ALTER TABLE deliveries ADD COLUMN refs TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN failed_ms BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE deliveries ADD COLUMN failure TEXT NOT NULL DEFAULT '';
 CREATE INDEX deliveries_party ON deliveries (tenant, party, created_ms);
+CREATE INDEX deliveries_pending ON deliveries (event, party, created_ms) WHERE state = 'pending';
 )sql",
   };
   return list;

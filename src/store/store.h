@@ -477,8 +477,15 @@ class Store {
   // ids renewed.
   std::vector<std::string> renew_leases(
       const std::vector<std::pair<std::string, std::int64_t>>& held, std::int64_t due_ms);
-  // Gives a claimed delivery back unsent, due at `due_ms` (no attempt counted).
-  void delivery_release(const std::string& id, std::int64_t due_ms);
+  // A receiver whose circuit is open until `until_ms` (its deliveries are not claimed
+  // meanwhile): dead-letters those of `tenant`'s `party` that are due now and would pass
+  // their maximum age before then, as a failed attempt would, keeping the transport's last
+  // error first. Returns how many.
+  std::int64_t dead_letter_while_open(const std::string& tenant, const std::string& party,
+                                      std::int64_t until_ms, std::int64_t max_age_ms);
+  // Gives claimed deliveries back unsent, each due at its time (no attempt counted), in
+  // one transaction (a claim's worth for a receiver whose circuit is open).
+  void deliveries_release(const std::vector<std::pair<std::string, std::int64_t>>& due);
   // Deletes events older than `before_ms` (their creation) and, per tenant, all but the
   // newest `keep` events, with their deliveries, except events that still have a
   // pending delivery; at most `batch` events a call. Safe for every instance to run at

@@ -304,8 +304,9 @@ TEST_P(RoutingTest, PayloadsAreCheckedBeforeAnythingIsStored) {
                 {{"type", "webhook"}, {"url", "http://127.0.0.1:9/x"}}),
             "201 ");
   // ... and sees those only.
-  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/receivers", acme).body,
-            R"([{"party":"client","type":"email","to":"ops@acme.example","lang":"en"}])");
+  EXPECT_EQ(
+      http(port, "GET", "/api/v1/tenants/acme/receivers", acme).body,
+      R"([{"party":"client","type":"email","to":"ops@acme.example","lang":"en","health":{"recent":0,"sent":0,"pending":0,"dead":0,"last_success":null,"last_failure":null,"circuit":"closed"}}])");
   EXPECT_EQ(json::parse(http(port, "GET", "/api/v1/tenants/acme/receivers", admin).body).size(),
             2U);
   // Secrets are never shown again.
