@@ -78,8 +78,13 @@ export function oncallSection(tenant, contract, party, current, mayEdit) {
     const list = await get(path('tenants', tenant, 'contracts', contract, 'oncall'));
     swap(id, oncallSection(tenant, contract, party, list.find(o => o.party === party.id), mayEdit));
   };
+  // What the form does not show (an iCalendar of holidays, rules for other severities)
+  // is kept as stored.
   const body = () => {
-    const out = { timezone: tz.value.trim() };
+    const out = { ...r, timezone: tz.value.trim() };
+    delete out.hours;
+    delete out.holidays;
+    delete out.repeat_after;
     if (!always.checked) {
       out.hours = {};
       days.forEach((input, i) => {
@@ -94,7 +99,7 @@ export function oncallSection(tenant, contract, party, current, mayEdit) {
       if (x.after.value.trim()) { s.escalate_after = x.after.value.trim(); s.count = x.count.value; }
       return s;
     };
-    out.severities = { critical: one(critical), default: one(others) };
+    out.severities = { ...sev, critical: one(critical), default: one(others) };
     if (repeat.value.trim()) out.repeat_after = repeat.value.trim();
     return out;
   };

@@ -58,9 +58,20 @@ export async function receiversPage([tenant]) {
       else into.url = value;
       return into;
     };
+    // A webhook's signing secret, a PagerDuty receiver's webhook secret: write-only, so
+    // set anew with each save (left empty: none).
+    const secret = h('input', { id: 'receiver-secret-' + p.id, type: 'password', autocomplete: 'new-password' });
+    const secretField = h('div', { class: 'field' }, h('label', { for: secret.id }, t('receivers.secret')), secret,
+      h('p', { class: 'help', id: secret.id + '-help' }, t('receivers.secret_help')));
+    secret.setAttribute('aria-describedby', secret.id + '-help');
+    const syncSecret = () => { secretField.hidden = type.value !== 'webhook' && type.value !== 'pagerduty'; };
+    type.addEventListener('change', syncSecret);
+    syncSecret();
     const form = h('form', { class: 'card', onsubmit: async e => {
       e.preventDefault();
       const body = addressOf(type.value, target.value, { type: type.value, lang: lang.value });
+      if (secret.value && type.value === 'webhook') body.secret = secret.value;
+      if (secret.value && type.value === 'pagerduty') body.webhook_secret = secret.value;
       if (fbType.value) {
         body.fallback = addressOf(fbType.value, fbTarget.value, { type: fbType.value, lang: lang.value });
         body.fallback_after = Number(fbAfter.value);
@@ -75,6 +86,7 @@ export async function receiversPage([tenant]) {
       h('div', { class: 'field' }, h('label', { for: type.id }, t('receivers.type')), type),
       h('div', { class: 'field' }, h('label', { for: target.id }, t('receivers.target')), target,
         h('p', { class: 'help' }, t('receivers.target_help'))),
+      secretField,
       h('div', { class: 'field' }, h('label', { for: lang.id }, t('receivers.lang')), lang),
       h('fieldset', {}, h('legend', {}, t('receivers.fallback_title')),
         h('div', { class: 'field' }, h('label', { for: fbType.id }, t('receivers.type')), fbType),
@@ -95,7 +107,10 @@ export async function receiversPage([tenant]) {
         r.fallback ? ' ' + t('receivers.fallback', { type: t('receivers.type.' + r.fallback.type) }) : '')
         : h('p', { class: 'muted' }, t('receivers.none')),
       r ? health(r.health) : null,
-      test, out, mayEdit(p) ? form : null,
+      test, out,
+      // A templated receiver is set through the API (its templates have no form here):
+      // the form would turn it into another type.
+      !mayEdit(p) ? null : r && !TYPES.includes(r.type) ? h('p', { class: 'muted' }, t('receivers.api_only')) : form,
       contracts.map((c, i) => oncallSection(tenant, c.id, p, oncall[i].find(o => o.party === p.id), mayEdit(p))));
   };
   return h('section', {},

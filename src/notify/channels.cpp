@@ -493,10 +493,10 @@ std::optional<std::string> check_template(const Template& t) {
     if (step.url.size() > 2048 || origin.empty() || !step.url.starts_with(origin) ||
         (tag != std::string::npos && tag < origin.size()))
       return what + "url is on the receiver's own origin (" + origin + "...)";
+    if (auto e = mustache_error(step.url, (what + "url").c_str())) return e;
     static const std::regex url_tag(R"(\{\{\s*ref\.[A-Za-z0-9_]+\s*\}\})");
     const std::string rest = std::regex_replace(step.url, url_tag, "");
-    if (rest.find("{{") != std::string::npos || rest.find("}}") != std::string::npos ||
-        rest.find_first_of(" \r\n\t") != std::string::npos)
+    if (rest.find_first_of("{} \r\n\t") != std::string::npos)
       return what + "url: only {{ref.NAME}} values may be written into it";
   }
   for (const auto& name : refs_used(t))

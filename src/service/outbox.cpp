@@ -250,8 +250,9 @@ void Outbox::sender() {
       m_queue.pop_front();
     }
     bool transport_failed = false;
+    bool not_sent = true;  // nothing reached the destination: its circuit learns nothing
     try {
-      send_one(job.claimed, transport_failed);
+      send_one(job.claimed, transport_failed, not_sent);
     } catch (const std::exception&) {
       // The outcome could not be recorded: the delivery is due again when its lease ends.
     }
@@ -261,7 +262,7 @@ void Outbox::sender() {
       if (--m_group_in_flight[job.group] == 0) m_group_in_flight.erase(job.group);
       if (--m_dest_in_flight[job.destination] == 0) m_dest_in_flight.erase(job.destination);
       --m_in_flight;
-      if (job.destination != "none") {
+      if (job.destination != "none" && !not_sent) {
         auto& b = m_breakers[job.destination];
         if (!transport_failed) {
           b = Breaker{};
@@ -464,10 +465,13 @@ notify::Outcome Outbox::attempt(const store::Claimed& c) {
   return outcome;
 }
 
-void Outbox::send_one(const store::Claimed& c, bool& failed_transport) {
+void Outbox::send_one(const store::Claimed& c, bool& failed_transport, bool& not_sent) {
   auto& store = m_service.store();
   auto& counters = m_service.routing_counters();
   const notify::Outcome outcome = attempt(c);
+  // A template's error, a step waiting for its ticket: the destination was not asked, so
+  // its circuit neither closes (a probe that never went out proves nothing) nor trips.
+  not_sent = outcome.not_sent;
   // What counts against the destination's circuit: it did not answer, or answered 5xx
   // or 429 (a 4xx is the delivery's problem, not the destination's health).
   failed_transport = c.receiver && !outcome.ok && !outcome.not_sent &&

@@ -96,7 +96,7 @@ class Outbox {
 
   void dispatch();
   void sender();
-  void send_one(const store::Claimed& c, bool& failed_transport);
+  void send_one(const store::Claimed& c, bool& failed_transport, bool& not_sent);
   void shape_request(const store::Claimed& c, notify::Webhook& w, std::string& refused,
                      bool& capture);
   void renew_leases(std::int64_t now);

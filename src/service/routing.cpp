@@ -129,7 +129,10 @@ ordered_json Service::event_json(const Principal& who, const store::Event& e) {
     if (!d.via.empty()) ds.back()["via"] = d.via;
     if (d.repeat_n > 0) ds.back()["repeat"] = d.repeat_n;
     // What the receiver's answer gave back (a service desk's ticket id): {"ticket": "42"}.
-    if (!d.refs.empty()) ds.back()["ref"] = parsed_or(d.refs, ordered_json::object());
+    // The provider's roles only: a client's desk shows its own tickets, and the
+    // provider's ticket numbers are its own business.
+    if (!d.refs.empty() && who.provider())
+      ds.back()["ref"] = parsed_or(d.refs, ordered_json::object());
     // Held (a maintenance window): why, and until when.
     if (!d.held.empty() && d.state == "pending" && d.attempts == 0) {
       ordered_json held{{"until", store::rfc3339_of_ms(d.release_ms)}};
@@ -504,8 +507,8 @@ Reply Service::list_receivers(const Principal& who, const std::string& tenant) {
   for (const auto& r : m_store.list_receivers(who, tenant)) {
     if (!who.provider() && std::find(own.begin(), own.end(), r.party) == own.end()) continue;
     out.push_back(
-        receiver_json(r, who.provider() || (who.role == store::Role::tenant &&
-                                            who.tenant_role == store::TenantRole::approver)));
+        receiver_json(r, who.writer() || (who.role == store::Role::tenant &&
+                                          who.tenant_role == store::TenantRole::approver)));
     // Its health, from the party's latest 200 deliveries of this tenant, and the circuit
     // as this instance holds it (docs/routing.md, "Receivers").
     if (tenant.empty()) continue;

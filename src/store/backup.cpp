@@ -3,7 +3,12 @@
 // empty store of either engine. The file is a plain SQLite database: `sqlite3 FILE` reads
 // it, and a backup of PostgreSQL restores into SQLite and the other way round.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <set>
 
@@ -96,8 +101,14 @@ std::int64_t copy_table(Connection& from, Connection& to, const std::string& tab
 
 std::vector<std::pair<std::string, std::int64_t>> Store::backup(const std::string& file) {
   std::error_code ec;
-  if (std::filesystem::exists(file, ec))
-    throw Error("backup: '" + file + "' exists: give a new file", false);
+  // Made here, new and readable by its owner alone (it holds the receivers' secrets and
+  // the key that signs acknowledgement links): never through a link, never over a file.
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) throw Error("backup: '" + file + "' exists: give a new file", false);
+    throw Error("backup: cannot create '" + file + "': " + std::strerror(errno), false);
+  }
+  ::close(fd);
   // The file gets this racine's schema first (the source is at it: opening it migrated).
   { const auto made = Store::open("sqlite:" + file, 1); }
   auto out = open_sqlite(file);
@@ -130,9 +141,20 @@ std::vector<std::pair<std::string, std::int64_t>> Store::restore(const std::stri
   if (!std::filesystem::is_regular_file(file, ec))
     throw Error("restore: '" + file + "' is not a file", false);
   // A backup made by an older racine: migrated on a copy first, the file left as it was.
-  const std::string copy = file + ".restoring";
+  // The copy goes in the temporary folder (the backup's may be read-only), private.
+  const std::string copy =
+      (std::filesystem::temp_directory_path() / ("racine-restore-" + std::to_string(::getpid()) +
+                                                 "-" + std::to_string(::time(nullptr)) + ".db"))
+          .string();
   std::filesystem::remove(copy, ec);
-  std::filesystem::copy_file(file, copy, ec);
+  {
+    const int fd = ::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+      throw Error("restore: cannot make a working copy: " + std::string(std::strerror(errno)),
+                  false);
+    ::close(fd);
+  }
+  std::filesystem::copy_file(file, copy, std::filesystem::copy_options::overwrite_existing, ec);
   if (ec) throw Error("restore: cannot copy '" + file + "': " + ec.message(), false);
   struct Cleanup {
     std::string path;
@@ -176,6 +198,17 @@ std::vector<std::pair<std::string, std::int64_t>> Store::restore(const std::stri
     for (const auto& table : tables)
       if (std::find(backed.begin(), backed.end(), table) != backed.end())
         counts.emplace_back(table, copy_table(*in, c, table));
+    // PostgreSQL's serial columns (the audit log's, the events', the consents' seq) take
+    // their next value from a sequence that the copied rows did not move: set it past
+    // them, or the next insert would reuse a restored number. (SQLite's AUTOINCREMENT
+    // follows the rows by itself.)
+    if (c.engine() == Engine::postgresql)
+      for (const auto& r :
+           c.query("SELECT table_name, column_name FROM information_schema.columns WHERE "
+                   "table_schema = current_schema() AND column_default LIKE 'nextval(%'"))
+        c.query("SELECT setval(pg_get_serial_sequence(?, ?), COALESCE((SELECT MAX(\"" + r.text(1) +
+                    "\") FROM \"" + r.text(0) + "\"), 0) + 1, false)",
+                {r.text(0), r.text(1)});
   });
   return counts;
 }

@@ -486,7 +486,11 @@ async function journeys(engine, storeArgs, photograph) {
     assert.deepEqual(await adminPage.$$eval('#receiver-client dl.health dt', d => d.map(x => x.textContent)),
                      ['Latest deliveries', 'Last success', 'Last failure', 'Circuit']);
     assert.equal(await adminPage.textContent('#receiver-client dl.health dd:last-child'), 'closed: deliveries go out');
-    // The client's working hours under contract "main", from the portal alone.
+    // The client's working hours under contract "main", from the portal alone. What the
+    // form does not show (a rule for another severity) is kept.
+    assert.equal((await call(base, tokens.admin, 'PUT', '/api/v1/tenants/acme/contracts/main/oncall/client',
+      { timezone: 'UTC', severities: { warning: { outside_hours: 'wait' } } })).status, 200);
+    await open(adminPage, base, '/tenants/acme/receivers');
     const hours = '#oncall-main-client';
     await adminPage.fill(`${hours}-tz`, 'Europe/Paris');
     await adminPage.uncheck(`${hours}-always`);
@@ -506,7 +510,7 @@ async function journeys(engine, storeArgs, photograph) {
       timezone: 'Europe/Paris',
       hours: { mon: '09:00-18:00', tue: '09:00-18:00', wed: '09:00-18:00', thu: '09:00-18:00', fri: ['09:00-12:30', '13:30-17:00'] },
       holidays: ['2026-12-25', '2027-01-01'],
-      severities: { critical: { outside_hours: 'page' }, default: { outside_hours: 'wait', escalate_after: '2h', count: 'working' } },
+      severities: { warning: { outside_hours: 'wait' }, critical: { outside_hours: 'page' }, default: { outside_hours: 'wait', escalate_after: '2h', count: 'working' } },
       repeat_after: '30m',
     });
     // A mistake is said where it was made, and nothing stored is lost.

@@ -101,6 +101,10 @@ TEST_P(StoreTest, ABackupTakenWhileWritingRestoresIntoAnEmptyStoreOfEitherEngine
     EXPECT_EQ(restored->restore(file), counts) << engine;
     EXPECT_EQ(restored->integrity_check(), "ok");
     EXPECT_EQ(static_cast<std::int64_t>(restored->list_tenants(admin).size()), tenants);
+    // Written to after the restore: the audit log's numbering goes on past the restored
+    // rows (PostgreSQL's sequences moved).
+    EXPECT_TRUE(restored->put_tenant(admin, {"after-restore", "After"})) << engine;
+    EXPECT_TRUE(restored->put_tenant(admin, {"after-restore-2", "After"})) << engine;
     const auto contracts = restored->list_contracts(admin, "acme");
     ASSERT_EQ(contracts.size(), 2U);
     EXPECT_EQ(restored->get_version(admin, "shared", 1)->document, "s1");
@@ -115,8 +119,16 @@ TEST_P(StoreTest, ABackupTakenWhileWritingRestoresIntoAnEmptyStoreOfEitherEngine
           << e.what();
       EXPECT_TRUE(std::string(e.what()).ends_with("): restore into an empty store"));
     }
-    EXPECT_EQ(static_cast<std::int64_t>(restored->list_tenants(admin).size()), tenants);
+    EXPECT_EQ(static_cast<std::int64_t>(restored->list_tenants(admin).size()), tenants + 2);
   }
+  // The backup holds secrets: its owner's alone.
+  EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  // Never written through a link.
+  const std::string link = (dir / "link.db").string();
+  std::filesystem::create_symlink(dir / "elsewhere.db", link);
+  EXPECT_THROW(store->backup(link), Error);
+  EXPECT_FALSE(std::filesystem::exists(dir / "elsewhere.db"));
   try {
     store->backup(file);
     ADD_FAILURE() << "overwrote a backup";

@@ -297,6 +297,12 @@ TEST(Channels, AStepNeverPicksItsHostAndUsesOnlyCapturedValues) {
   EXPECT_EQ(why(t), "repeat: url is on the receiver's own origin (https://rt.example/...)");
   t.steps["repeat"].url = "https://rt.example/{{alert.labels.path}}";
   EXPECT_EQ(why(t), "repeat: url: only {{ref.NAME}} values may be written into it");
+  t.steps["repeat"].url = "https://rt.example/x{{{ref.ticket}}}";
+  EXPECT_EQ(
+      why(t),
+      "repeat: url: {{{...}}}, {{&...}} and {{=...=}} are not allowed (every value is escaped)");
+  t.steps["repeat"].url = "https://rt.example/x{ {{ref.ticket}} }";
+  EXPECT_EQ(why(t), "repeat: url: only {{ref.NAME}} values may be written into it");
   t.steps["repeat"].url = "https://rt.example/{{ref.other}}";
   EXPECT_EQ(why(t), R"(repeat: 'ref.other' is not captured ("capture": {"other": "/id"}))");
   t = ticket_template();
