@@ -518,6 +518,11 @@ std::optional<Request> render_template(const Template& t, const json& d, const C
   if (kind == "resolved" && t.steps.contains("resolved")) which = "resolved";
   const bool repeat = d.contains("repeat") && d["repeat"].is_number() && d["repeat"] > 0;
   if (repeat && t.steps.contains("repeat")) which = "repeat";
+  // A party that already has this event's ticket (a value captured) gets no second one:
+  // its escalation, when it is both Responsible and Accountable, is a repeat's request.
+  if (which.empty() && kind != "resolved" && refs.is_object() && !refs.empty() &&
+      t.steps.contains("repeat"))
+    which = "repeat";
   const Step& step = which.empty() ? static_cast<const Step&>(t) : t.steps.at(which);
   for (const auto& name : refs_used(step))
     if (!refs.is_object() || !refs.contains(name) || !refs[name].is_string()) {

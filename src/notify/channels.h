@@ -87,11 +87,12 @@ struct Template : Step {
 std::optional<std::string> check_template(const Template& t);
 
 // The request for one delivery: the step that fits it (a resolved delivery "resolved", a
-// repeat "repeat", else the first request), the body rendered with values escaped for
-// JSON strings (a template writes the quotes: "summary": "{{activity.title}}"), headers
-// rendered with line breaks removed, a step's URL with captured values percent-encoded.
-// `refs` is what earlier answers captured ({"ticket": "42"}). `error` says why there is
-// none: a template that renders to more than 1 MiB, or a step that needs a value not
+// repeat "repeat", and so any other delivery to a party that already has a captured value,
+// an escalation to itself say: one ticket per event and party; else the first request), the body
+// rendered with values escaped for JSON strings (a template writes the quotes: "summary":
+// "{{activity.title}}"), headers rendered with line breaks removed, a step's URL with captured
+// values percent-encoded. `refs` is what earlier answers captured ({"ticket": "42"}). `error` says
+// why there is none: a template that renders to more than 1 MiB, or a step that needs a value not
 // captured yet (`waiting` set: the first request has not been answered yet).
 std::optional<Request> render_template(const Template& t, const nlohmann::json& delivery,
                                        const Context& ctx, const nlohmann::json& refs,

@@ -284,6 +284,12 @@ TEST(Channels, ATicketIsCreatedThenCommentedThenResolved) {
   r = render_template(t, delivery("escalation"), k_en, json::object(), error, waiting);
   ASSERT_TRUE(r) << error;
   EXPECT_EQ(r->step, "");
+  // An escalation to a party that already has the ticket (Responsible and Accountable):
+  // a comment on it, not a second ticket.
+  r = render_template(t, delivery("escalation"), k_en, {{"ticket", "42"}}, error, waiting);
+  ASSERT_TRUE(r) << error;
+  EXPECT_EQ(r->step, "repeat");
+  EXPECT_EQ(r->url, "https://rt.example/REST/2.0/ticket/42/comment");
 }
 
 TEST(Channels, AStepNeverPicksItsHostAndUsesOnlyCapturedValues) {
