@@ -53,6 +53,15 @@ std::vector<std::string> columns_of(Connection& c, const std::string& table) {
   return out;
 }
 
+// Creates `path`, new (never over a file, never through a link) and readable by its
+// owner alone; 0, or the errno that refused it.
+int create_private(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return errno;
+  ::close(fd);
+  return 0;
+}
+
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -103,12 +112,10 @@ std::vector<std::pair<std::string, std::int64_t>> Store::backup(const std::strin
   std::error_code ec;
   // Made here, new and readable by its owner alone (it holds the receivers' secrets and
   // the key that signs acknowledgement links): never through a link, never over a file.
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) throw Error("backup: '" + file + "' exists: give a new file", false);
-    throw Error("backup: cannot create '" + file + "': " + std::strerror(errno), false);
+  if (const int e = create_private(file); e != 0) {
+    if (e == EEXIST) throw Error("backup: '" + file + "' exists: give a new file", false);
+    throw Error("backup: cannot create '" + file + "': " + std::strerror(e), false);
   }
-  ::close(fd);
   // The file gets this racine's schema first (the source is at it: opening it migrated).
   { const auto made = Store::open("sqlite:" + file, 1); }
   auto out = open_sqlite(file);
@@ -147,13 +154,8 @@ std::vector<std::pair<std::string, std::int64_t>> Store::restore(const std::stri
                                                  "-" + std::to_string(::time(nullptr)) + ".db"))
           .string();
   std::filesystem::remove(copy, ec);
-  {
-    const int fd = ::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0)
-      throw Error("restore: cannot make a working copy: " + std::string(std::strerror(errno)),
-                  false);
-    ::close(fd);
-  }
+  if (const int e = create_private(copy); e != 0)
+    throw Error("restore: cannot make a working copy: " + std::string(std::strerror(e)), false);
   std::filesystem::copy_file(file, copy, std::filesystem::copy_options::overwrite_existing, ec);
   if (ec) throw Error("restore: cannot copy '" + file + "': " + ec.message(), false);
   struct Cleanup {
