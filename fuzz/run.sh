@@ -4,7 +4,8 @@
 # CSV reader (seeded with fuzz/corpus-canonical and fuzz/corpus-csv), and the Kubernetes
 # manifest, alert and rules readers (seeded with tests/data/k8s), and the writers'
 # round trip (model -> Markdown/YAML/JSON/CSV -> model, seeded with
-# fuzz/corpus-roundtrip). Findings are written to BUILD/fuzz-findings/. A harness that
+# fuzz/corpus-roundtrip), and the spreadsheet reader (.xlsx and .ods, seeded with
+# fuzz/corpus-spreadsheet). Findings are written to BUILD/fuzz-findings/. A harness that
 # is missing, that does not start or that stops before its time (libFuzzer prints "Done
 # N runs" when it reaches the end) fails the run, by name, as do findings.
 # Usage: fuzz/run.sh BUILD_DIR SECONDS
@@ -58,6 +59,7 @@ mkdir -p "$k8s_seeds"
 cp "$root"/tests/data/k8s/*.yaml "$root"/tests/data/k8s/*.json "$root"/data/*.k8s.yaml "$root"/fuzz/corpus-k8s/* "$k8s_seeds"/
 run fuzz_k8s_reader "$k8s_seeds"
 run fuzz_roundtrip "$root/fuzz/corpus-roundtrip"
+run fuzz_spreadsheet_reader "$root/fuzz/corpus-spreadsheet"
 
 if [ -n "$(find "$build/fuzz-findings" -type f)" ]; then
   echo "fuzz: findings in $build/fuzz-findings/" >&2

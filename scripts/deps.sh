@@ -35,6 +35,7 @@ build_packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libyaml-dev libsimdjson-dev libutf8proc-dev libfmt-dev libstemmer-dev
   libre2-dev libssl-dev libxlsxwriter-dev zlib1g-dev libicu-dev libgumbo-dev
+  libzip-dev libexpat1-dev
   libsqlite3-dev libpq-dev libsodium-dev libboost1.81-dev libcurl4-openssl-dev gettext
   librhonabwy-dev libkainjow-mustache-dev libical-dev
 )

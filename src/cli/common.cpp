@@ -19,6 +19,7 @@
 #include "formats/document.h"
 #include "formats/loader.h"
 #include "formats/markdown_reader.h"
+#include "formats/spreadsheet.h"
 #include "lint/report_writers.h"
 #include "lint/rule_info.h"
 #include "resolve/options.h"
@@ -46,6 +47,9 @@ Result<Matrix> read_matrix(const std::string& path, const config::Config& config
                            const std::optional<std::string>& from) {
   if (path.empty())
     return read_markdown(builtin_matrix(), config.read_options("managed-kubernetes"));
+  const std::string id = path == "-" ? "stdin" : matrix_id_from_path(path);
+  if (const auto kind = sheet::kind_of(from ? *from : path, from.has_value()))
+    return sheet::read_spreadsheet_file(path, *kind, config.read_options(id));
   auto src = path == "-" ? load_stream(std::cin, "<stdin>", config.limits)
                          : load_file(path, config.limits);
   if (!src) return src.error();
@@ -96,7 +100,12 @@ int write_output(const std::string& doc, const std::string& output) {
 }
 
 const std::vector<std::string>& document_formats() {
-  return format_names();
+  static const std::vector<std::string> k_names = [] {
+    std::vector<std::string> v = format_names();
+    v.insert(v.end(), {"xlsx", "ods"});
+    return v;
+  }();
+  return k_names;
 }
 
 std::string write_document(const Matrix& m, const std::string& format) {

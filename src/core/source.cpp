@@ -1,10 +1,52 @@
 #include "core/source.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 
 #include "core/text.h"
 
 namespace racine {
+
+std::string column_letters(std::uint32_t column) {
+  std::string out;
+  while (column > 0) {
+    --column;
+    out.insert(out.begin(), static_cast<char>('A' + column % 26));
+    column /= 26;
+  }
+  return out;
+}
+
+std::optional<CellMap::Entry> CellMap::at(std::uint32_t offset) const {
+  const auto it = std::upper_bound(entries.begin(), entries.end(), offset,
+                                   [](std::uint32_t o, const Entry& e) { return o < e.offset; });
+  if (it == entries.begin()) return std::nullopt;
+  return *std::prev(it);
+}
+
+std::string CellMap::name(const Entry& e) const {
+  const std::string& sheet = e.sheet < sheets.size() ? sheets[e.sheet] : std::string();
+  bool plain = !sheet.empty();
+  for (const char c : sheet) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!(std::isalnum(u) || c == '_' || u >= 0x80)) plain = false;
+  }
+  std::string quoted;
+  if (plain) {
+    quoted = sheet;
+  } else {
+    quoted = "'";
+    for (const char c : sheet) {
+      if (c == '\'') quoted += '\'';
+      quoted += c;
+    }
+    quoted += "'";
+  }
+  return fmt::format("{}!{}{}", quoted, column_letters(e.column), e.row);
+}
 
 SourceFile::SourceFile(std::string path, std::string text)
     : m_path(std::move(path)), m_text(std::move(text)) {
@@ -46,12 +88,31 @@ std::string_view SourceFile::line(std::uint32_t line) const {
 }
 
 Position SourceFile::position(std::uint32_t offset) const {
+  if (m_cells) {
+    if (const auto e = m_cells->at(offset)) return {e->row, e->column};
+  }
   offset = std::min(offset, static_cast<std::uint32_t>(m_text.size()));
   const auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset);
   const auto line = static_cast<std::uint32_t>(it - m_line_starts.begin());
   const std::uint32_t start = m_line_starts[line - 1];
   const auto col = text::codepoints(std::string_view(m_text).substr(start, offset - start));
   return {line, static_cast<std::uint32_t>(col + 1)};
+}
+
+}  // namespace racine
+
+namespace racine {
+
+std::string SourceFile::cell(std::uint32_t offset) const {
+  if (!m_cells) return {};
+  const auto e = m_cells->at(offset);
+  return e ? m_cells->name(*e) : std::string();
+}
+
+std::string SourceFile::location(std::uint32_t offset) const {
+  if (auto c = cell(offset); !c.empty()) return c;
+  const Position p = position(offset);
+  return fmt::format("{}:{}", p.line, p.column);
 }
 
 }  // namespace racine

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,28 @@ struct Position {
   std::uint32_t column = 1;
 };
 
+// Where the cells of a spreadsheet are in the Markdown text it was read as
+// (formats/spreadsheet.h): each entry starts at `offset` and runs to the next one.
+struct CellMap {
+  struct Entry {
+    std::uint32_t offset = 0;
+    std::uint32_t sheet = 0;   // index into sheets
+    std::uint32_t row = 1;     // 1-based, as the spreadsheet numbers it
+    std::uint32_t column = 1;  // 1-based (A is 1)
+  };
+  std::vector<std::string> sheets;
+  std::vector<Entry> entries;  // by offset
+
+  // The cell holding `offset`, or nullopt before the first entry.
+  [[nodiscard]] std::optional<Entry> at(std::uint32_t offset) const;
+  // "Sheet1!C12"; a sheet name that is not a plain word is quoted as spreadsheets do
+  // ('Cloud Temple'!C12, with ' doubled).
+  [[nodiscard]] std::string name(const Entry& e) const;
+};
+
+// The letters of a 1-based spreadsheet column: 1 -> "A", 27 -> "AA".
+std::string column_letters(std::uint32_t column);
+
 // The text of one input and where it came from.
 class SourceFile {
  public:
@@ -40,13 +63,21 @@ class SourceFile {
   [[nodiscard]] std::uint32_t line_start(std::uint32_t line) const;
   // Span covering 1-based line `line` (0 counts as 1), without its line ending.
   [[nodiscard]] Span line_span(std::uint32_t line) const;
-  // Line and column of a byte offset.
+  // Line and column of a byte offset; for a spreadsheet, the row and column of its cell.
   [[nodiscard]] Position position(std::uint32_t offset) const;
+  // For a spreadsheet, the name of the cell holding a byte offset ("Sheet1!C12"); empty
+  // for a text document.
+  [[nodiscard]] std::string cell(std::uint32_t offset) const;
+  // Where a printed finding points: "LINE:COLUMN", or the cell's name.
+  [[nodiscard]] std::string location(std::uint32_t offset) const;
+  void set_cells(std::shared_ptr<const CellMap> cells) { m_cells = std::move(cells); }
+  [[nodiscard]] bool is_spreadsheet() const { return m_cells != nullptr; }
 
  private:
   std::string m_path;
   std::string m_text;
   std::vector<std::uint32_t> m_line_starts;
+  std::shared_ptr<const CellMap> m_cells;
 };
 
 using SourcePtr = std::shared_ptr<const SourceFile>;

@@ -9,6 +9,7 @@
 #include "core/markers.h"
 #include "core/text.h"
 #include "formats/markdown_writer.h"
+#include "formats/spreadsheet.h"
 
 namespace racine {
 
@@ -50,21 +51,6 @@ void append_csv_field(std::string& out, std::string_view s) {
   out += '"';
 }
 
-namespace {
-
-struct CsvField {
-  std::string value;
-  std::uint32_t offset = 0;
-  bool quoted = false;  // read as written; an unquoted field is trimmed
-};
-
-struct CsvRow {
-  std::vector<CsvField> fields;
-  std::uint32_t offset = 0;
-};
-
-}  // namespace
-
 std::string write_csv(const Matrix& m) {
   std::string out = "\xEF\xBB\xBF";
   out += "section,id,title";
@@ -98,7 +84,7 @@ std::string write_csv(const Matrix& m) {
   return out;
 }
 
-Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
+Result<std::vector<CsvRow>> split_csv(const SourcePtr& source, const Limits& limits) {
   const std::string_view t = source->text();
   auto error_at = [&](std::uint32_t offset, std::string message) {
     const Position p = source->position(offset);
@@ -155,22 +141,35 @@ Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
     } else {
       cur.value += c;
     }
-    if (row.fields.size() > options.limits.max_columns) {
-      return error_at(at, fmt::format("more than {} fields in a row (limits.max-columns)",
-                                      options.limits.max_columns));
+    if (row.fields.size() > limits.max_columns) {
+      return error_at(
+          at, fmt::format("more than {} fields in a row (limits.max-columns)", limits.max_columns));
     }
   }
   if (in_quotes) return error_at(quote_at, "quoted field never closed: a '\"' is missing");
   if (field_started || !row.fields.empty()) end_row();
   if (rows.empty()) return error_at(0, "the CSV file is empty");
 
+  return rows;
+}
+
+Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options) {
+  auto error_at = [&](std::uint32_t offset, std::string message) {
+    const Position p = source->position(offset);
+    return Error{source->path(), p.line, p.column, std::move(message)};
+  };
+  auto split = split_csv(source, options.limits);
+  if (!split) return split.error();
+  const std::vector<CsvRow>& rows = *split;
   // Header.
   const CsvRow& header = rows.front();
   auto name = [](const CsvField& f) { return text::fold(text::trim(f.value)); };
   if (header.fields.size() < 4 || name(header.fields[0]) != "section" ||
       name(header.fields[1]) != "id" || name(header.fields[2]) != "title") {
-    return error_at(header.offset,
-                    "the header must be: section,id,title, then one column per party");
+    // Not racine's own CSV: a sheet saved as CSV, read as a spreadsheet is.
+    auto book = sheet::csv_grid(rows, source);
+    if (!book) return book.error();
+    return sheet::read_grid(*book, source->path(), options);
   }
   if (header.fields.size() > options.limits.max_columns) {
     return error_at(header.offset, fmt::format("{} columns, above the limit of {}",

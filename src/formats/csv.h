@@ -12,6 +12,7 @@
 // quoted field is read as written, an unquoted one is trimmed.
 
 #include <string>
+#include <vector>
 
 #include "core/matrix.h"
 #include "core/result.h"
@@ -24,6 +25,21 @@ std::string write_csv(const Matrix& m);
 // Appends one field, quoted when it must be, with the formula guard.
 void append_csv_field(std::string& out, std::string_view value);
 
+// The fields of a CSV file (RFC 4180; LF, CRLF or CR line ends), blank lines left out.
+struct CsvField {
+  std::string value;
+  std::uint32_t offset = 0;
+  bool quoted = false;  // read as written; an unquoted field is trimmed
+};
+struct CsvRow {
+  std::vector<CsvField> fields;
+  std::uint32_t offset = 0;
+};
+// Errors: a quote never closed, a row of more than limits.max_columns fields.
+Result<std::vector<CsvRow>> split_csv(const SourcePtr& source, const Limits& limits);
+
+// A CSV file whose header is not racine's (section,id,title, ...) is a sheet saved as
+// CSV: read as a spreadsheet is (formats/spreadsheet.h).
 // Errors: a quote never closed (at the opening quote), a row with more fields than the
 // header, a header that does not start with section, id, title, a duplicate id.
 Result<Matrix> read_csv(const SourcePtr& source, const ReadOptions& options);

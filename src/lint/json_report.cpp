@@ -65,6 +65,11 @@ std::string write_json_report(const std::vector<FileReport>& reports) {
       append_string(out, to_string(d.severity));
       out +=
           fmt::format(",\n          \"line\": {},\n          \"column\": {},\n", p.line, p.column);
+      if (r.source->is_spreadsheet()) {
+        out += "          \"cell\": ";
+        append_string(out, r.source->cell(d.span.begin));
+        out += ",\n";
+      }
       if (!d.activity.empty()) {
         out += "          \"activity\": ";
         append_string(out, d.activity);

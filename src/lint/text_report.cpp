@@ -39,17 +39,16 @@ std::string write_text_report(const std::vector<FileReport>& reports, bool color
   for (const auto& r : reports) {
     if (r.error) continue;  // errors go to standard error, written by the caller
     for (const auto& d : r.diagnostics) {
-      const Position p = r.source->position(d.span.begin);
       // The finding names its activity, so that it reads without the file open (unless
       // the message quotes the title already).
       std::string message = d.message;
       if (!d.activity.empty() && message.find(d.activity) == std::string::npos)
         message = fmt::format("'{}': {}", at_most(d.activity, 80), message);
       // The path and the message quote input: escaped, so that no line is forged.
-      out += fmt::format("{}{}:{}:{}:{} {}{}:{} {} [{}]\n", bold, text::escape_controls(r.path),
-                         p.line, p.column, reset, color ? color_of(d.severity) : "",
-                         to_string(d.severity), reset, text::escape_controls(message),
-                         text::escape_controls(d.code));
+      out += fmt::format("{}{}:{}:{} {}{}:{} {} [{}]\n", bold, text::escape_controls(r.path),
+                         text::escape_controls(r.source->location(d.span.begin)), reset,
+                         color ? color_of(d.severity) : "", to_string(d.severity), reset,
+                         text::escape_controls(message), text::escape_controls(d.code));
     }
   }
   const ReportSummary s = summarize(reports);

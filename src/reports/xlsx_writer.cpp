@@ -595,6 +595,9 @@ Result<std::string> write_xlsx(const Matrix& m, const XlsxExtras& extras) {
   lxw_workbook* wb = workbook_new_opt(file.c_str(), &options);
   if (wb == nullptr)
     return Error{shown, 0, 0, "cannot write the workbook: libxlsxwriter cannot start one"};
+  // The workbook names its maker and matrix, so that racine reads it back from its first
+  // sheet alone (formats/spreadsheet.h): the other sheets are views of it.
+  workbook_set_custom_property_string(wb, "racine", m.id.empty() ? "matrix" : m.id.c_str());
   Book book(m, wb);
   write_sheets(m, extras, wb, book);
   const lxw_error e = workbook_close(wb);  // frees the workbook, whatever happened

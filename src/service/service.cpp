@@ -8,6 +8,7 @@
 #include "formats/document.h"
 #include "formats/json_writer.h"
 #include "formats/loader.h"
+#include "formats/spreadsheet.h"
 #include "lint/linter.h"
 #include "lint/report_writers.h"
 #include "query/duties.h"
@@ -127,6 +128,16 @@ bool valid_id(std::string_view id) {
     if (!alnum && (i == 0 || c != '-')) return false;
   }
   return true;
+}
+
+std::optional<sheet::Kind> spreadsheet_of_media_type(std::string_view content_type) {
+  std::string t(content_type.substr(0, content_type.find(';')));
+  t = text::trim(t);
+  for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (t == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return sheet::Kind::xlsx;
+  if (t == "application/vnd.oasis.opendocument.spreadsheet") return sheet::Kind::ods;
+  return std::nullopt;
 }
 
 std::optional<std::string> format_of_media_type(std::string_view content_type) {
@@ -313,18 +324,34 @@ Reply Service::revoke_token(const Principal& who, const std::string& id) {
 
 Reply Service::upload(const Principal& who, const std::string& matrix,
                       std::string_view content_type, std::string body, bool force) {
-  const auto format = format_of_media_type(content_type);
-  if (!format) {
-    return Reply::error(
-        Status::unsupported, "unsupported_media_type",
-        "Content-Type must be text/markdown, application/yaml, application/json or text/csv");
+  auto format = format_of_media_type(content_type);
+  const auto sheet_kind = spreadsheet_of_media_type(content_type);
+  if (!format && !sheet_kind) {
+    return Reply::error(Status::unsupported, "unsupported_media_type",
+                        "Content-Type must be text/markdown, application/yaml, application/json, "
+                        "text/csv, or a spreadsheet (.xlsx or .ods)");
   }
-  const std::string display = matrix + "." + extension(*format);
-  const std::string sha = sha256_hex(body);
-  auto src = load_text(body, display, m_config.limits);
-  if (!src) return Reply::error(Status::unprocessable, "unreadable", src.error().to_string());
-  auto m = read_document(*src, *parse_format(*format), m_config.read_options(matrix));
+  const std::string display =
+      matrix + "." +
+      (sheet_kind ? (*sheet_kind == sheet::Kind::xlsx ? "xlsx" : "ods") : extension(*format));
+  std::optional<Result<Matrix>> read;
+  if (sheet_kind) {
+    // A spreadsheet is kept as the Markdown it reads as (docs/formats.md): the store
+    // holds text, and every later reading of the version is the same.
+    read.emplace(
+        sheet::read_spreadsheet(body, *sheet_kind, display, m_config.read_options(matrix)));
+    if (*read) {
+      body = std::string((*read)->source->text());
+      format = "md";
+    }
+  } else {
+    auto src = load_text(body, display, m_config.limits);
+    if (!src) return Reply::error(Status::unprocessable, "unreadable", src.error().to_string());
+    read.emplace(read_document(*src, *parse_format(*format), m_config.read_options(matrix)));
+  }
+  auto& m = *read;
   if (!m) return Reply::error(Status::unprocessable, "unreadable", m.error().to_string());
+  const std::string sha = sha256_hex(body);
   const FileReport report = lint::report(display, *m, m_config);
   const ReportSummary s = summarize({report});
   const std::string lint_json = lint::write_json_report({report});

@@ -26,6 +26,7 @@
 #include "config/config.h"
 #include "core/matrix.h"
 #include "core/token_bucket.h"
+#include "formats/spreadsheet.h"
 #include "k8s/rules.h"
 #include "notify/egress.h"
 #include "notify/send.h"
@@ -76,6 +77,8 @@ bool valid_id(std::string_view id);
 
 // The document format for a request's Content-Type ("text/markdown" -> "md", ...).
 std::optional<std::string> format_of_media_type(std::string_view content_type);
+// The spreadsheet a Content-Type names (.xlsx, .ods), kept as the Markdown it reads as.
+std::optional<sheet::Kind> spreadsheet_of_media_type(std::string_view content_type);
 
 // Lower-case hex digits of `n` bytes.
 std::string hex(const unsigned char* data, std::size_t n);

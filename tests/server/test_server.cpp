@@ -21,6 +21,7 @@
 #include "engine_test.h"
 #include "server_process.h"
 #include "store/store.h"
+#include "support/zip_writer.h"
 
 namespace racine::test {
 namespace {
@@ -348,6 +349,43 @@ TEST_P(ServerTest, MeSaysWhoTheCallerIs) {
             R"({"kind":"token","name":"ingest for tests","role":"ingest","tenant":"acme",)"
             R"("tenant_name":"acme corp"})");
   EXPECT_EQ(http(port, "GET", "/api/v1/me").status, 401);
+}
+
+// A spreadsheet uploaded as a new version is read as the CLI reads it and kept as the
+// Markdown it reads as; a damaged one is refused with where, and nothing stored changes.
+TEST_P(ServerTest, SpreadsheetUploadsAreReadAndKeptAsText) {
+  auto s = start();
+  const auto port = s->port();
+  const std::string editor = token(port, s->admin_token(), "editor");
+  const std::string sheet =
+      "<sheetData><row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>Task</t></is></c>"
+      "<c r=\"C2\" t=\"inlineStr\"><is><t>Client</t></is></c><c r=\"D2\" t=\"inlineStr\">"
+      "<is><t>Provider</t></is></c></row><row r=\"3\"><c r=\"B3\" t=\"inlineStr\"><is><t>Back "
+      "up volumes</t></is></c><c r=\"C3\" t=\"inlineStr\"><is><t>A</t></is></c><c r=\"D3\" "
+      "t=\"inlineStr\"><is><t>R</t></is></c></row><row r=\"4\"><c r=\"B4\" t=\"inlineStr\"><is>"
+      "<t>Restore</t></is></c><c r=\"C4\" t=\"inlineStr\"><is><t>R</t></is></c></row></sheetData>";
+  const std::string xlsx =
+      racine::testing::make_zip(racine::testing::xlsx_parts({{"Plan", sheet}}));
+  const std::string type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  const auto up = http(port, "POST", "/api/v1/matrices/plan/versions", editor, xlsx, type);
+  ASSERT_EQ(up.status, 422) << up.body;  // Restore has no Accountable
+  const auto lint = json::parse(up.body);
+  ASSERT_EQ(lint["files"][0]["diagnostics"].size(), 1U) << up.body;
+  EXPECT_EQ(lint["files"][0]["diagnostics"][0]["code"], "RAC201");
+  EXPECT_EQ(lint["files"][0]["diagnostics"][0]["cell"], "Plan!B4");
+  const auto forced =
+      http(port, "POST", "/api/v1/matrices/plan/versions?force=true", editor, xlsx, type);
+  ASSERT_EQ(forced.status, 201) << forced.body;
+  const auto v = http(port, "GET", "/api/v1/matrices/plan/versions/1?format=md", editor);
+  ASSERT_EQ(v.status, 200) << v.body;
+  EXPECT_NE(v.body.find("Back up volumes"), std::string::npos) << v.body;
+  const auto bad = http(port, "POST", "/api/v1/matrices/plan/versions?force=true", editor,
+                        xlsx.substr(0, xlsx.size() / 2), type);
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("plan.xlsx: not a spreadsheet"), std::string::npos) << bad.body;
+  const auto versions =
+      json::parse(http(port, "GET", "/api/v1/matrices/plan/versions", editor).body);
+  EXPECT_EQ(versions.size(), 1U);
 }
 
 // The server's HTML page is the CLI's page (both call reports::html_page), in the
