@@ -1,8 +1,8 @@
 // The portal: a page per hash route (#/matrices, #/tenants/t/contracts/c...), drawn from
 // the API's JSON. No framework: plain modules, DOM nodes built in dom.js.
 import { ApiError, api, get, onUnauthorized } from './api.js';
-import { h, put } from './dom.js';
-import { initialLanguage, language, setAudience, setLanguage, t } from './i18n.js';
+import { h, put, watchScrollers } from './dom.js';
+import { errorText, initialLanguage, language, setAudience, setLanguage, t } from './i18n.js';
 import { session } from './session.js';
 import { noAccessPage, signInPage } from './pages-signin.js';
 import { matricesPage, matrixPage, versionPage, diffPage } from './pages-matrices.js';
@@ -98,7 +98,7 @@ export function errorView(err) {
     return h('section', {}, h('h1', {}, t('forbidden.title')), h('p', {}, t('forbidden.text')));
   }
   return h('section', {}, h('h1', {}, t('error.title')),
-    h('p', { class: 'error', role: 'alert' }, err.message || String(err)));
+    h('p', { class: 'error', role: 'alert' }, err instanceof ApiError ? errorText(err) : t('error.page')));
 }
 
 let renderId = 0;
@@ -203,6 +203,7 @@ async function signOut() {
 
 async function start() {
   await setLanguage(initialLanguage());
+  watchScrollers(main, () => t('table.scrolls'));
   document.getElementById('lang').addEventListener('click', async () => {
     await setLanguage(language() === 'fr' ? 'en' : 'fr', true);
     render();

@@ -65,3 +65,47 @@ export function saveBlob(blob, name) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
+
+// Tables wider than the screen say so: a `.table-wrap` that scrolls sideways is put in a
+// `.scroll-frame` whose edges fade where more is hidden (classes more-left, more-right),
+// under a hint line (`hint`, in the page's language), and it takes the focus (a keyboard
+// scrolls it). Drawn again when the window changes size or the page adds a table.
+export function watchScrollers(root, hint) {
+  const mark = wrap => {
+    let frame = wrap.parentElement;
+    if (!frame || !frame.classList.contains('scroll-frame')) {
+      frame = h('div', { class: 'scroll-frame' }, h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }));
+      wrap.replaceWith(frame);
+      frame.append(wrap);
+      wrap.addEventListener('scroll', () => mark(wrap), { passive: true });
+    }
+    const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    frame.classList.toggle('scrolls', scrolls);
+    frame.classList.toggle('more-left', scrolls && wrap.scrollLeft > 1);
+    frame.classList.toggle('more-right', scrolls && wrap.scrollLeft + wrap.clientWidth < wrap.scrollWidth - 1);
+    const text = scrolls ? hint() : '';
+    // Only a change is written: the observer below sees every write.
+    if (frame.firstChild.textContent !== text) frame.firstChild.textContent = text;
+    if (scrolls) {
+      wrap.setAttribute('tabindex', '0');
+      wrap.setAttribute('role', 'region');
+      wrap.setAttribute('aria-label', hint());
+    } else {
+      wrap.removeAttribute('tabindex');
+      wrap.removeAttribute('role');
+      wrap.removeAttribute('aria-label');
+    }
+  };
+  let queued = false;
+  const all = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      root.querySelectorAll('.table-wrap').forEach(mark);
+    });
+  };
+  new MutationObserver(all).observe(root, { childList: true, subtree: true });
+  window.addEventListener('resize', all);
+  return all;
+}

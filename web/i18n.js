@@ -29,10 +29,16 @@ let audience = '';
 export function setAudience(a) { audience = a; }
 
 // t('matrices.version', { n: 3 }) is "version 3": the label, with {name} replaced.
-// A key with a ".one" variant takes it for a count of one (in French, also of zero).
+// A key with a ".one" variant takes it where the language's plural rule says "one" for
+// the count n (Intl.PluralRules: 1 in English; 0 and 1 in French).
+const plurals = new Map();
+function pluralOne(n) {
+  if (!plurals.has(lang)) plurals.set(lang, new Intl.PluralRules(lang));
+  return plurals.get(lang).select(n) === 'one';
+}
 export function t(key, params = {}) {
   const n = params.n;
-  const one = typeof n === 'number' && (lang === 'fr' ? n < 2 : n === 1);
+  const one = typeof n === 'number' && pluralOne(n);
   if (audience && dict[key + '@' + audience]) key += '@' + audience;
   const s = (one && dict[key + '.one']) || dict[key] || key;
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
@@ -53,4 +59,15 @@ export function day(iso) {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB',
                               { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+// A refusal in the page's language: the catalog's sentence for the server's `code`
+// (error.CODE, both catalogs hold every code the server sends: tests/i18n/portal.mjs),
+// never the server's English on a French page; a code the catalog lacks gives "The
+// server refused the request (STATUS)".
+export function errorText(err) {
+  const code = err && err.code;
+  if (code && dict['error.' + code]) return t('error.' + code);
+  if (!err || !err.status) return t('error.network');
+  return t('error.status', { status: err.status });
 }

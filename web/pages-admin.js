@@ -3,7 +3,7 @@
 // audit log with filters (admin), naming who by the token's name.
 import { api, get, path } from './api.js';
 import { h, put, swap } from './dom.js';
-import { date, t } from './i18n.js';
+import { date, errorText, t } from './i18n.js';
 import { session } from './session.js';
 import { announce, go } from './app.js';
 import { peopleTab } from './pages-people.js';
@@ -46,7 +46,7 @@ async function tenantsTab() {
       await api('PUT', path('tenants', tid.value), { body: { name: tname.value, email_domains: domains } });
       announce(t('admin.tenant_saved', { id: tid.value }));
       go('#/admin/tenants');
-    } catch (err) { msg.textContent = err.message; }
+    } catch (err) { msg.textContent = errorText(err); }
   } }, h('h3', {}, t('admin.tenant_new')),
     field('tenant-id', t('admin.tenant_id'), tid, t('admin.id_help')),
     field('tenant-name', t('admin.tenant_name'), tname),
@@ -58,7 +58,15 @@ async function tenantsTab() {
   const ctenant = h('select', {}, tenants.map(x => h('option', { value: x.id }, x.name)));
   const cid = h('input', { required: true, autocomplete: 'off', spellcheck: 'false', value: 'main' });
   const cmatrix = h('select', {}, matrices.map(m => h('option', { value: m.id }, m.id)));
-  const cversion = h('input', { type: 'number', min: '1', required: true, value: matrices[0] ? String(matrices[0].latest) : '1' });
+  // The version: one of the matrix's, newest first (the latest chosen).
+  const cversion = h('select', { required: true });
+  const loadVersions = async () => {
+    const m = matrices.find(x => x.id === cmatrix.value);
+    if (!m) { put(cversion); return; }
+    const versions = await get(path('matrices', m.id, 'versions'));
+    put(cversion, [...versions].reverse().map(v => h('option', { value: String(v.version), selected: v.version === m.latest },
+      t('matrices.version', { n: v.version }) + (v.version === m.latest ? ' ' + t('admin.version_latest') : ''))));
+  };
   const cparty = h('select', {});
   const coptions = h('fieldset', { class: 'options-pick' }, h('legend', {}, t('admin.contract_options')));
   const loadVersion = async () => {
@@ -69,15 +77,17 @@ async function tenantsTab() {
         ? model.options.map(o => h('label', { class: 'check' },
           h('input', { type: 'checkbox', value: o.id }), ' ', o.id))
         : h('span', { class: 'muted' }, t('admin.no_options')));
-    } catch (err) { cmsg.textContent = err.message; }
+    } catch (err) { cmsg.textContent = errorText(err); }
   };
-  cmatrix.addEventListener('change', () => {
-    const m = matrices.find(x => x.id === cmatrix.value);
-    if (m) cversion.value = String(m.latest);
+  cmatrix.addEventListener('change', async () => {
+    try { await loadVersions(); } catch (err) { cmsg.textContent = errorText(err); return; }
     loadVersion();
   });
   cversion.addEventListener('change', loadVersion);
-  if (matrices.length && session.canEdit) loadVersion();
+  if (matrices.length && session.canEdit) {
+    try { await loadVersions(); } catch (err) { cmsg.textContent = errorText(err); }
+    loadVersion();
+  }
   const contractForm = h('form', { class: 'card', onsubmit: async e => {
     e.preventDefault();
     if (!slug.test(cid.value)) { cmsg.textContent = t('admin.bad_id'); cid.focus(); return; }
@@ -87,7 +97,7 @@ async function tenantsTab() {
         matrix: cmatrix.value, version: Number(cversion.value), options, party: cparty.value } });
       announce(t('admin.contract_saved', { id: cid.value }));
       go('#/admin/tenants');
-    } catch (err) { cmsg.textContent = err.message; }
+    } catch (err) { cmsg.textContent = errorText(err); }
   } }, h('h3', {}, t('admin.contract_new')),
     tenants.length ? [
       field('contract-tenant', t('contracts.tenant'), ctenant),
@@ -121,6 +131,7 @@ async function tokensTab() {
   const role = h('select', {}, ['tenant', 'viewer', 'editor', 'admin', 'ingest'].map(r => h('option', { value: r }, t('role.name.' + r))));
   const tenant = h('select', {}, h('option', { value: '' }, '–'), tenants.map(x => h('option', { value: x.id }, x.name)));
   const tenantName = id => (tenants.find(x => x.id === id) || { name: id }).name;
+  const tokenName = id => (tokens.find(x => x.id === id) || {}).name || id;
   const name = h('input', { required: true, autocomplete: 'off' });
   const form = h('form', { class: 'card', onsubmit: async e => {
     e.preventDefault();
@@ -141,7 +152,7 @@ async function tokensTab() {
       swap('tokens-tab', fresh);
       secret.focus();
       secret.select();
-    } catch (err) { put(msg, h('p', { class: 'error', role: 'alert' }, err.message)); }
+    } catch (err) { put(msg, h('p', { class: 'error', role: 'alert' }, errorText(err))); }
   } }, h('h3', {}, t('tokens.new')),
     field('token-role', t('tokens.role'), role),
     field('token-tenant', t('tokens.tenant'), tenant, t('tokens.tenant_help')),
@@ -150,28 +161,35 @@ async function tokensTab() {
   return h('div', { id: 'tokens-tab' },
     msg,
     h('h2', {}, t('admin.tab.tokens')),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'list' },
-      h('thead', {}, h('tr', {}, ['tokens.id', 'tokens.name', 'tokens.role', 'tokens.tenant', 'tokens.created', 'tokens.state']
+    // By name (the id as the tooltip, and in the screen reader's label of Revoke); on a
+    // phone each token is a card (table.stack), its Revoke button in sight.
+    h('div', { class: 'table-wrap' }, h('table', { class: 'list stack tokens' },
+      h('thead', {}, h('tr', {}, ['tokens.name', 'tokens.role', 'tokens.tenant', 'tokens.created', 'tokens.state']
         .map(k => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, tokens.map(x => h('tr', { id: 'token-' + x.id, class: x.revoked ? 'revoked' : null },
-        h('td', {}, h('code', {}, x.id)), h('td', {}, x.name), h('td', {}, t('role.name.' + x.role)),
-        h('td', {}, x.tenant ? tenantName(x.tenant) : '–'), h('td', {}, date(x.created), x.by ? [h('br'), h('small', {}, x.by)] : null),
-        h('td', {}, x.revoked ? t('tokens.revoked', { at: date(x.revoked) })
-          : h('button', { type: 'button', class: 'danger', 'aria-label': t('tokens.revoke_label', { id: x.id, name: x.name }),
+        h('td', { 'data-label': t('tokens.name') }, h('span', { class: 'token-name', title: x.id }, x.name || x.id)),
+        h('td', { 'data-label': t('tokens.role') }, t('role.name.' + x.role)),
+        h('td', { 'data-label': t('tokens.tenant') }, x.tenant ? tenantName(x.tenant) : '–'),
+        h('td', { 'data-label': t('tokens.created') }, date(x.created),
+          x.by ? [h('br'), h('small', { title: x.by }, t('tokens.by', { name: tokenName(x.by) }))] : null),
+        h('td', { 'data-label': t('tokens.state') }, x.revoked ? t('tokens.revoked', { at: date(x.revoked) })
+          : h('button', { type: 'button', class: 'danger', 'aria-label': t('tokens.revoke_label', { name: x.name || x.id }),
             onclick: async () => {
-              if (!window.confirm(t('tokens.confirm', { name: x.name }))) return;
+              if (!window.confirm(t('tokens.confirm', { name: x.name || x.id }))) return;
               try {
                 await api('DELETE', path('tokens', x.id));
                 announce(t('tokens.revoked', { at: '' }));
                 swap('tokens-tab', await tokensTab());
-              } catch (err) { put(msg, h('p', { class: 'error', role: 'alert' }, err.message)); }
+              } catch (err) { put(msg, h('p', { class: 'error', role: 'alert' }, errorText(err))); }
             } }, t('tokens.revoke')))))))),
     form);
 }
 
 async function auditTab(query) {
   const tenant = query.get('tenant') || '';
-  const entries = await get('/api/v1/audit' + (tenant ? '?tenant=' + encodeURIComponent(tenant) : ''));
+  const [entries, tenants] = await Promise.all([
+    get('/api/v1/audit' + (tenant ? '?tenant=' + encodeURIComponent(tenant) : '')), get('/api/v1/tenants')]);
+  const tenantName = id => (tenants.find(x => x.id === id) || { name: id }).name;
   const action = query.get('action') || '';
   const token = query.get('token') || '';
   const text = (query.get('q') || '').toLowerCase();
@@ -209,6 +227,7 @@ async function auditTab(query) {
         h('td', {}, date(e.at)),
         // Who by name (the token's), its id as the tooltip; an id alone where there is no name.
         h('td', {}, e.by && e.by !== e.token ? h('span', { class: 'by', title: e.token }, e.by) : h('code', {}, e.token)),
-        h('td', {}, e.action),
-        h('td', {}, e.target), h('td', {}, e.tenant || '–')))))));
+        // The action and its target are identifiers (token.create, acme/main), not words.
+        h('td', {}, h('code', {}, e.action)),
+        h('td', {}, h('code', {}, e.target)), h('td', {}, e.tenant ? h('span', { title: e.tenant }, tenantName(e.tenant)) : '–')))))));
 }

@@ -4,8 +4,8 @@
 // the others read the diff and a note saying who may accept), exports.
 import { ApiError, api, get, getBlob, path } from './api.js';
 import { debounce, h, put, saveBlob } from './dom.js';
-import { day, t } from './i18n.js';
-import { diffView, legend, matrixTable, roleBadges } from './render.js';
+import { day, errorText, t } from './i18n.js';
+import { diffView, legend, matrixFilter, matrixTable, roleBadges } from './render.js';
 import { session } from './session.js';
 import { announce, go } from './app.js';
 
@@ -22,7 +22,13 @@ export async function contractsPage() {
   }
   return h('section', {},
     h('h1', {}, session.role === 'tenant' ? t('contracts.mine') : t('contracts.title')),
-    rows.length === 0 ? h('p', { class: 'empty' }, t('contracts.empty')) :
+    // No contract yet: where contracts are made (Administration, for the provider's
+    // staff), or whom to ask (a client).
+    rows.length === 0 ? h('div', { class: 'card empty', id: 'contracts-empty' },
+      h('h2', {}, t('contracts.empty')),
+      session.provider ? h('p', {}, t('contracts.empty_where'), ' ',
+        h('a', { href: '#/admin/tenants' }, t('contracts.empty_link')))
+        : h('p', {}, t('contracts.empty_ask'))) :
       h('div', { class: 'table-wrap' }, h('table', { class: 'list' },
         h('thead', {}, h('tr', {},
           session.role === 'tenant' ? null : h('th', { scope: 'col' }, t('contracts.tenant')),
@@ -56,19 +62,19 @@ export async function contractPage([tenant, id, tab = 'search'], query) {
   const href = k => `#/tenants/${tenant}/contracts/${id}` + (k === 'search' ? '' : '/' + k);
   const tabs = h('nav', { class: 'tabs', 'aria-label': t('contract.sections') }, h('ul', {},
     TABS.map(k => h('li', {}, h('a', { href: href(k), 'aria-current': k === tab ? 'page' : null },
-      t('contract.tab.' + k), k === 'upgrade' && upgrade ? h('span', { class: 'dot' }, ' ', t('contract.new')) : null)))));
+      t('contract.tab.' + k), k === 'upgrade' && upgrade ? [' ', h('span', { class: 'dot' }, t('contract.new'))] : null)))));
   let body;
   if (tab === 'search') body = searchTab(base, model, partyName);
-  else if (tab === 'duties') body = await dutiesTab(base, contract, partyName);
+  else if (tab === 'duties') body = await dutiesTab(base, contract, partyName, model.language || null);
   else if (tab === 'matrix') body = await matrixTab(base, model);
-  else if (tab === 'upgrade') body = upgradeTab(base, contract, upgrade, href, tenant);
+  else if (tab === 'upgrade') body = upgradeTab(base, contract, upgrade, href, contract.tenant_name || tenant, model.language || null);
   else if (tab === 'history') body = await historyTab(base, contract);
   else body = exportsTab(base, tenant, id);
   // The PDF export: the browser's print of the effective matrix (print stylesheet).
   if (tab === 'matrix' && query && query.get('print')) setTimeout(() => window.print(), 300);
   return h('section', { class: 'contract' },
     session.role === 'tenant' ? null : h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') },
-      h('a', { href: '#/contracts' }, t('contracts.title')), ' / ', tenant),
+      h('a', { href: '#/contracts' }, t('contracts.title')), ' / ', contract.tenant_name || tenant),
     h('h1', {}, t('contract.title', { tenant: contract.tenant_name || tenant, id })),
     h('p', { class: 'meta' },
       t('contract.meta', { matrix: contract.matrix, version: contract.version, party: partyName(contract.party) }),
@@ -100,10 +106,19 @@ function searchTab(base, model, partyName) {
       put(result, answer(r, model, partyName));
       announce(t('who.outcome.' + r.outcome));
     } catch (err) {
-      if (n === asked) put(result, h('p', { class: 'error', role: 'alert' }, err.message));
+      if (n === asked) put(result, h('p', { class: 'error', role: 'alert' }, errorText(err)));
     }
   }, 150);
   input.addEventListener('input', ask);
+  // Escape clears the question and its answer.
+  input.addEventListener('keydown', e => {
+    if (e.key !== 'Escape' || !input.value) return;
+    e.preventDefault();
+    input.value = '';
+    ++asked;
+    put(result);
+    announce(t('who.cleared'));
+  });
   return h('section', { 'aria-labelledby': 'search-title' },
     h('h2', { id: 'search-title' }, t('who.title')),
     h('form', { class: 'search', role: 'search', onsubmit: e => { e.preventDefault(); ask(); } },
@@ -135,23 +150,27 @@ function answer(r, model, partyName) {
         h('span', { class: 'm-party' }, partyName(p), ' ', roleBadges(roles))))))) : null);
 }
 
-// "What must we do": the tenant's party, by section, R and A first.
-async function dutiesTab(base, contract, partyName) {
+// "What must we do": the tenant's party, as the introduction says: first every activity
+// where it is Responsible or Accountable, by section; then those where it is only
+// consulted or informed, by section (greyed).
+async function dutiesTab(base, contract, partyName, lang) {
   const duties = await get(base + '/duties');
-  const rank = roles => (roles.includes('R') || roles.includes('A') ? 0 : roles.includes('C') ? 1 : 2);
-  const sections = (duties.sections || []).map(s => ({
-    title: s.title,
-    activities: [...s.activities].sort((a, b) => rank(a.roles) - rank(b.roles)),
-  })).filter(s => s.activities.length);
-  sections.sort((a, b) => rank(a.activities[0].roles) - rank(b.activities[0].roles));
-  const total = sections.reduce((n, s) => n + s.activities.filter(a => rank(a.roles) === 0).length, 0);
+  const must = roles => roles.includes('R') || roles.includes('A');
+  const part = keep => (duties.sections || []).map(s => ({ title: s.title, activities: s.activities.filter(a => keep(a.roles)) }))
+    .filter(s => s.activities.length);
+  const first = part(must);
+  const then = part(r => !must(r));
+  const total = first.reduce((n, s) => n + s.activities.length, 0);
+  const list = (sections, cls) => sections.map(s => h('section', { class: 'duties-section' },
+    h('h4', { lang }, s.title),
+    h('ul', { class: 'duties' }, s.activities.map(a => h('li', { class: cls }, roleBadges(a.roles), ' ', h('span', { lang }, a.title))))));
   return h('section', { 'aria-labelledby': 'duties-title' },
     h('h2', { id: 'duties-title' }, t('duties.title', { party: partyName(duties.party || contract.party) })),
     h('p', {}, t('duties.count', { n: total })),
-    sections.map(s => h('section', { class: 'duties-section' },
-      h('h3', {}, s.title),
-      h('ul', { class: 'duties' }, s.activities.map(a => h('li', { class: rank(a.roles) === 0 ? 'must' : 'other' },
-        roleBadges(a.roles), ' ', h('span', {}, a.title)))))));
+    first.length ? h('section', { class: 'duties-part', 'aria-labelledby': 'duties-must' },
+      h('h3', { id: 'duties-must' }, t('duties.must')), list(first, 'must')) : null,
+    then.length ? h('section', { class: 'duties-part', 'aria-labelledby': 'duties-other' },
+      h('h3', { id: 'duties-other' }, t('duties.other')), list(then, 'other')) : null);
 }
 
 const partyOf = (model, id) => ((model.parties || []).find(p => p.id === id) || { name: id }).name;
@@ -169,11 +188,16 @@ async function matrixTab(base, model) {
       h('strong', {}, o.id), ' — ', o.included ? t('contract.option_in') : t('contract.option_out'),
       ' ', h('span', { lang: model.language || null }, o.text),
       o.included ? ' ' + t('contract.option_rows', { n: (o.activities || []).length, party: partyOf(model, o.delegate) }) : null))) : null,
-    matrixTable(model, { highlight }),
+    filtered(model, matrixTable(model, { highlight })),
     legend(model));
 }
 
-function upgradeTab(base, contract, upgrade, href, tenant) {
+// The matrix under its filter (the HTML report's: a search and "what a party does").
+function filtered(model, table) {
+  return [matrixFilter(model, table), table];
+}
+
+function upgradeTab(base, contract, upgrade, href, tenant, lang) {
   if (!upgrade) {
     return h('section', {}, h('h2', {}, t('upgrade.title')),
       h('p', { class: 'empty' }, t('upgrade.none', { version: contract.version })));
@@ -188,17 +212,17 @@ function upgradeTab(base, contract, upgrade, href, tenant) {
       announce(t('upgrade.done', { version: upgrade.to }));
       go(href('search') + '');
     } catch (err) {
-      put(out, h('p', { class: 'error', role: 'alert' }, err.message));
+      put(out, h('p', { class: 'error', role: 'alert' }, errorText(err)));
       accept.disabled = false;
     }
   } }, t('upgrade.accept', { version: upgrade.to }));
   return h('section', { 'aria-labelledby': 'upgrade-title' },
     h('h2', { id: 'upgrade-title' }, t('upgrade.pending', { from: upgrade.from, to: upgrade.to })),
     h('p', {}, t('upgrade.explain')),
-    diffView(upgrade.diff),
+    diffView(upgrade.diff, lang),
     session.canAccept ? h('div', { class: 'actions' }, accept)
       : h('p', { class: 'muted', id: 'accept-denied' }, t('upgrade.approver_only',
-        { tenant: tenant === session.tenant && session.tenantName ? session.tenantName : tenant })),
+        { tenant })),
     out);
 }
 

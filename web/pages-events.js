@@ -11,7 +11,7 @@
 // can_acknowledge, and never on a resolved event.
 import { ApiError, api, get, path } from './api.js';
 import { h, put } from './dom.js';
-import { date, language, t } from './i18n.js';
+import { date, errorText, language, t } from './i18n.js';
 import { session } from './session.js';
 import { announce } from './app.js';
 import { roleBadges } from './render.js';
@@ -165,7 +165,7 @@ function eventCard(tenant, e) {
           } catch (err) {
             if (err instanceof ApiError && err.status === 403) ev.target.remove();
             else ev.target.disabled = false;
-            put(ackOut, h('span', { class: 'error', role: 'alert' }, err.message));
+            put(ackOut, h('span', { class: 'error', role: 'alert' }, errorText(err)));
           }
         } }, t('events.ack'));
   const links = [

@@ -3,7 +3,7 @@
 // The provider's viewer reads them all, without the upload forms.
 import { ApiError, api, get, getBlob, path } from './api.js';
 import { h, put, saveBlob } from './dom.js';
-import { date, t } from './i18n.js';
+import { date, errorText, t } from './i18n.js';
 import { diagnostics, diffView, findingList, legend, matrixTable, summaryBadges } from './render.js';
 import { announce, go } from './app.js';
 import { session } from './session.js';
@@ -72,7 +72,7 @@ function uploadForm(matrix) {
               t('upload.cancel')))));
         out.querySelector('#upload-force').focus();
       } else {
-        put(out, h('p', { class: 'error', role: 'alert' }, err.message));
+        put(out, h('p', { class: 'error', role: 'alert' }, errorText(err)));
       }
     } finally {
       submit.disabled = false;
@@ -122,7 +122,7 @@ async function historySection(matrix) {
       h('tbody', {}, [...versions].reverse().map(v => h('tr', { id: 'version-' + v.version },
         h('td', {}, h('a', { href: `#/matrices/${matrix}/versions/${v.version}` }, t('matrices.version', { n: v.version }))),
         h('td', {}, date(v.created)),
-        h('td', {}, v.by),
+        h('td', {}, h('span', { title: v.by }, v.by_name || v.by)),
         h('td', {}, summaryBadges(v.summary)),
         h('td', {}, h('code', { title: v.sha256 }, v.sha256.slice(0, 12)))))))),
     numbers.length > 1 ? h('form', { class: 'inline diff-picker', onsubmit: e => {
@@ -167,7 +167,7 @@ export async function versionPage([matrix, version]) {
       exportButton('oscal', 'oscal.json', t('export.oscal')),
       exportButton('md', 'md', t('export.md'))),
     found.length ? h('details', { class: 'lint-all' },
-      h('summary', {}, t('version.findings', { n: found.length })), findingList(found)) : null,
+      h('summary', {}, t('version.findings', { n: found.length })), findingList(found, model.language || null)) : null,
     matrixTable(model, { findings: found }),
     legend(model));
 }
@@ -183,11 +183,13 @@ function summarize(list) {
 }
 
 export async function diffPage([matrix, from, to]) {
-  const diff = await get(path('matrices', matrix, 'diff') + `?from=${from}&to=${to}`);
+  const [diff, model] = await Promise.all([
+    get(path('matrices', matrix, 'diff') + `?from=${from}&to=${to}`),
+    get(path('matrices', matrix, 'versions', to) + '?format=json')]);
   return h('section', {},
     session.provider ? h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') },
       h('a', { href: '#/matrices' }, t('matrices.title')), ' / ',
       h('a', { href: `#/matrices/${matrix}` }, matrix)) : null,
     h('h1', {}, t('diff.title', { matrix, from, to })),
-    diffView(diff));
+    diffView(diff, model.language || null));
 }

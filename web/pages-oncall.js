@@ -4,7 +4,7 @@
 // maintenance windows, declared, listed and ended early.
 import { api, get, path } from './api.js';
 import { h, put, swap } from './dom.js';
-import { date, t } from './i18n.js';
+import { date, errorText, t } from './i18n.js';
 import { session } from './session.js';
 import { announce } from './app.js';
 
@@ -111,7 +111,7 @@ export function oncallSection(tenant, contract, party, current, mayEdit) {
       announce(t('oncall.saved', { party: party.name }));
     } catch (err) {
       const live = document.getElementById(id + '-msg');
-      if (live) put(live, h('span', { class: 'error', role: 'alert' }, err.message));
+      if (live) put(live, h('span', { class: 'error', role: 'alert' }, errorText(err)));
     }
   } },
     h('datalist', { id: id + '-zones' }, zones.map(z => h('option', { value: z }))),
@@ -129,7 +129,7 @@ export function oncallSection(tenant, contract, party, current, mayEdit) {
         announce(t('oncall.removed', { party: party.name }));
       } catch (err) {
         const live = document.getElementById(id + '-msg');
-        if (live) put(live, h('span', { class: 'error', role: 'alert' }, err.message));
+        if (live) put(live, h('span', { class: 'error', role: 'alert' }, errorText(err)));
       }
     } }, t('oncall.remove')) : null);
   always.id = `${id}-always`;
@@ -147,7 +147,7 @@ export async function maintenancePage([tenant]) {
     const msg = h('p', { 'aria-live': 'polite', class: 'form-msg', id: id + '-msg' });
     const fail = err => {
       const live = document.getElementById(id + '-msg');
-      if (live) put(live, h('span', { class: 'error', role: 'alert' }, err.message));
+      if (live) put(live, h('span', { class: 'error', role: 'alert' }, errorText(err)));
     };
     const redraw = async () => swap(id, await section(c));
     const list = windows.length === 0 ? h('p', { class: 'empty' }, t('maintenance.empty')) :

@@ -3,7 +3,7 @@
 // invitations, for the client's approvers and the provider's editors.
 import { api, get, path } from './api.js';
 import { h, put, swap } from './dom.js';
-import { date, day, t } from './i18n.js';
+import { date, day, errorText, t } from './i18n.js';
 import { session } from './session.js';
 import { announce, go } from './app.js';
 
@@ -23,7 +23,7 @@ export async function peopleTab() {
       announce(done);
     } catch (err) {
       const live = document.getElementById('people-msg');
-      if (live) put(live, h('span', { class: 'error', role: 'alert' }, err.message));
+      if (live) put(live, h('span', { class: 'error', role: 'alert' }, errorText(err)));
     }
   };
   const row = u => {
@@ -87,7 +87,7 @@ export async function tenantPeoplePage([tenant]) {
     try {
       const made = await api('POST', path('tenants', tenant, 'invitations'), { body: { email: email.value, tenant_role: role.value } });
       go(`#/tenants/${tenant}/people?invited=${encodeURIComponent(made.email)}`);
-    } catch (err) { put(msg, h('span', { class: 'error', role: 'alert' }, err.message)); }
+    } catch (err) { put(msg, h('span', { class: 'error', role: 'alert' }, errorText(err))); }
   } },
     h('h2', {}, t('invite.send')),
     h('div', { class: 'field' }, h('label', { for: 'invite-email' }, t('invite.email')), email),
@@ -118,6 +118,6 @@ export async function tenantPeoplePage([tenant]) {
                 await api('DELETE', path('tenants', tenant, 'invitations', i.id));
                 announce(t('invite.withdrawn', { email: i.email }));
                 go(`#/tenants/${tenant}/people`);
-              } catch (err) { put(msg, h('span', { class: 'error', role: 'alert' }, err.message)); }
+              } catch (err) { put(msg, h('span', { class: 'error', role: 'alert' }, errorText(err))); }
             } }, t('invite.withdraw')))))))));
 }

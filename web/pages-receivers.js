@@ -6,7 +6,7 @@
 // sets its own party's; the provider's editors any party's.
 import { api, get, path } from './api.js';
 import { h, put } from './dom.js';
-import { date, t } from './i18n.js';
+import { date, errorText, t } from './i18n.js';
 import { session } from './session.js';
 import { announce, go } from './app.js';
 import { oncallSection } from './pages-oncall.js';
@@ -80,7 +80,7 @@ export async function receiversPage([tenant]) {
         await api('PUT', path('tenants', tenant, 'receivers', p.id), { body });
         announce(t('receivers.saved', { party: p.name }));
         go(`#/tenants/${tenant}/receivers`);
-      } catch (err) { put(out, h('span', { class: 'error', role: 'alert' }, err.message)); }
+      } catch (err) { put(out, h('span', { class: 'error', role: 'alert' }, errorText(err))); }
     } },
       h('h3', {}, t('receivers.set')),
       h('div', { class: 'field' }, h('label', { for: type.id }, t('receivers.type')), type),
@@ -99,7 +99,7 @@ export async function receiversPage([tenant]) {
         const res = await api('POST', path('tenants', tenant, 'receivers', p.id, 'test'), { body: {} });
         put(out, res.ok ? h('span', { class: 'ok' }, t('receivers.test_ok'))
           : h('span', { class: 'error', role: 'alert' }, t('receivers.test_failed', { why: res.error || '' })));
-      } catch (err) { put(out, h('span', { class: 'error', role: 'alert' }, err.message)); }
+      } catch (err) { put(out, h('span', { class: 'error', role: 'alert' }, errorText(err))); }
     } }, t('receivers.test')) : null;
     return h('section', { class: 'receiver', id: 'receiver-' + p.id },
       h('h2', {}, p.name),

@@ -9,7 +9,7 @@
 // revoked token is answered 401, an ingest token is refused here (it only posts alerts).
 import { ApiError, get } from './api.js';
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { errorText, t } from './i18n.js';
 import { session } from './session.js';
 import { go } from './app.js';
 
@@ -80,7 +80,7 @@ export async function signInPage(_, query) {
                      tenantRole: r.tenantRole });
       go(next ? '#' + next : r.role === 'tenant' ? '#/contracts' : '#/matrices');
     } catch (err) {
-      message.textContent = err.message;
+      message.textContent = errorText(err);
     } finally {
       button.disabled = false;
     }

@@ -2,14 +2,14 @@
 // header, notes and markers explained, lint findings on their rows, option rows
 // highlighted), a diff, lint findings, the lookup's answer.
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { language, t } from './i18n.js';
 
 const ROLE_ORDER = 'RACI';
 
 export function roleBadges(roles) {
   if (!roles) return h('span', { class: 'none' }, '–');
   return h('span', { class: 'roles' },
-    [...roles].map(r => h('abbr', { class: 'role role-' + r, title: t('role.' + r) }, r)));
+    [...roles].map(r => h('abbr', { class: 'role role-' + ('RACISD'.includes(r) ? r : 'other'), title: t('role.' + r) }, r)));
 }
 
 export function severityBadge(sev) {
@@ -28,13 +28,21 @@ export function summaryBadges(s) {
 
 export function activityAnchor(id) { return 'a-' + id; }
 
+// A finding's words in the page's language. English: the linter's own message, with its
+// values. French: the rule's sentence from the catalog (lint.rule.CODE): the linter's
+// messages exist in English only (docs/portal.md, "Lint findings").
+export function findingText(d) {
+  if (language() !== 'en' && t('lint.rule.' + d.code) !== 'lint.rule.' + d.code) return t('lint.rule.' + d.code);
+  return d.message;
+}
+
 // All diagnostics of a lint report.
 export function diagnostics(report) {
   return (report && report.files ? report.files : []).flatMap(f => f.diagnostics || []);
 }
 
 // The lint findings as a list (upload preview, version page).
-export function findingList(list) {
+export function findingList(list, lang = null) {
   if (!list.length) return h('p', { class: 'muted' }, t('lint.none'));
   const rank = { error: 0, warning: 1, info: 2 };
   const sorted = [...list].sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3));
@@ -43,8 +51,8 @@ export function findingList(list) {
       severityBadge(d.severity), ' ',
       h('code', {}, d.code), ' ',
       h('span', { class: 'where' }, t('lint.line', { line: d.line, column: d.column })), ' ',
-      d.message,
-      d.activity ? h('span', { class: 'activity-ref' }, ' — ', h('q', {}, d.activity)) : null)));
+      findingText(d),
+      d.activity ? h('span', { class: 'activity-ref' }, ' — ', h('q', { lang }, d.activity)) : null)));
 }
 
 // The matrix model (the API's ?format=json) as a table.
@@ -58,7 +66,7 @@ export function matrixTable(model, { findings = [], highlight = new Map(), capti
   }
   const parties = model.parties || [];
   const head = h('thead', {}, h('tr', {},
-    h('th', { scope: 'col' }, t('matrix.activity')),
+    h('th', { scope: 'col', lang: language() }, t('matrix.activity')),
     parties.map(p => h('th', { scope: 'col' }, p.name))));
   const body = h('tbody');
   for (const section of model.sections || []) {
@@ -73,20 +81,24 @@ export function matrixTable(model, { findings = [], highlight = new Map(), capti
         classes.push('has-' + (rowFindings.some(d => d.severity === 'error') ? 'error'
           : rowFindings.some(d => d.severity === 'warning') ? 'warning' : 'info'));
       }
-      body.append(h('tr', { class: classes.join(' '), id: activityAnchor(a.id) },
+      // data-does: the parties Responsible, Accountable or Driver here (the filter's
+      // "what X does", as the HTML report's).
+      const does = parties.filter(p => /[RAD]/.test((a.roles && a.roles[p.id]) || '')).map(p => p.id);
+      body.append(h('tr', { class: classes.join(' '), id: activityAnchor(a.id), 'data-does': does.join('\u0001') },
         h('th', { scope: 'row' },
           h('span', { class: 'title' }, a.title),
           (a.markers && a.markers.title ? a.markers.title : []).map(m => h('sup', { class: 'marker' }, m)),
-          option ? h('span', { class: 'option-tag' }, t('contract.option_tag', { option })) : null,
-          rowFindings.length ? h('ul', { class: 'row-findings' }, rowFindings.map(d =>
+          option ? h('span', { class: 'option-tag', lang: language() }, t('contract.option_tag', { option })) : null,
+          // The findings are the portal's words, in the page's language, not the matrix's.
+          rowFindings.length ? h('ul', { class: 'row-findings', lang: language() }, rowFindings.map(d =>
             h('li', { class: 'finding sev-' + d.severity },
-              severityBadge(d.severity), ' ', h('code', {}, d.code), ' ', d.message))) : null),
+              severityBadge(d.severity), ' ', h('code', {}, d.code), ' ', findingText(d)))) : null),
         parties.map(p => h('td', { class: 'cell' },
           roleBadges(a.roles ? a.roles[p.id] : ''),
           ((a.markers && a.markers[p.id]) || []).map(m => h('sup', { class: 'marker', title: noteText(model, m) }, m))))));
     }
   }
-  return h('div', { class: 'table-wrap' },
+  return h('div', { class: 'table-wrap matrix-wrap' },
     h('table', { class: 'matrix', lang: model.language || null },
       caption ? h('caption', {}, caption) : null, head, body));
 }
@@ -124,8 +136,9 @@ export function legend(model) {
       h('p', { lang: model.language || null }, model.gray_zone)) : null);
 }
 
-// A diff (the API's diff JSON) as a table: added, removed, moved, retitled, changed.
-export function diffView(diff) {
+// A diff (the API's diff JSON) as a table: added, removed, moved, retitled, changed;
+// `lang` is the matrix's language (its sections and titles are marked with it).
+export function diffView(diff, lang = null) {
   const changes = diff.changes || [];
   const parts = [];
   const partiesAdded = diff.parties?.added || [];
@@ -152,12 +165,49 @@ export function diffView(diff) {
     h('tbody', {}, changes.map(c => h('tr', { class: 'change', 'data-kind': c.kind },
       h('td', {}, (c.kinds && c.kinds.length ? c.kinds : [c.kind]).map(k =>
         h('span', { class: 'kind kind-' + k }, t('diff.kind.' + k)))),
-      h('td', {}, c.old_section ? [h('del', {}, c.old_section), ' → '] : null, c.section),
-      h('td', {},
+      h('td', { lang }, c.old_section ? [h('del', {}, c.old_section), ' → '] : null, c.section),
+      h('td', { lang },
         c.old && c.new && c.old.title !== c.new.title
           ? [h('del', {}, c.old.title), ' → ', h('ins', {}, c.new.title)]
           : (c.new || c.old || {}).title),
       h('td', {}, Object.entries(c.roles || {}).map(([party, r]) =>
         h('div', { class: 'role-change' }, party, ': ', roleBadges(r.old), ' → ', roleBadges(r.new))))))))));
   return h('div', { class: 'diff' }, parts);
+}
+
+// The HTML report's filter for a drawn matrix (matrixTable): rows whose text holds the
+// search (case and accents ignored), and only those where a party is Responsible,
+// Accountable or Driver; a section left without rows is hidden too. Returns the form.
+export function matrixFilter(model, table) {
+  const fold = s => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const search = h('input', { id: 'matrix-q', type: 'search', autocomplete: 'off' });
+  const party = h('select', { id: 'matrix-party' }, h('option', { value: '' }, t('filter.all_parties')),
+    (model.parties || []).map(p => h('option', { value: p.id }, t('filter.party_does', { party: p.name }))));
+  const count = h('p', { class: 'muted', id: 'matrix-count', 'aria-live': 'polite' });
+  const rows = [...table.querySelectorAll('tbody tr')];
+  const apply = () => {
+    const q = fold(search.value.trim());
+    let shown = 0;
+    let section = null;
+    let sectionShown = 0;
+    const close = () => { if (section) section.classList.toggle('filtered-out', sectionShown === 0); };
+    for (const r of rows) {
+      if (r.classList.contains('section')) { close(); section = r; sectionShown = 0; continue; }
+      const ok = (!q || fold(r.textContent).includes(q)) &&
+        (!party.value || (r.dataset.does || '').split('\u0001').includes(party.value));
+      r.classList.toggle('filtered-out', !ok);
+      if (ok) { shown++; sectionShown++; }
+    }
+    close();
+    count.textContent = q || party.value ? t('filter.count', { n: shown }) : '';
+  };
+  search.addEventListener('input', apply);
+  search.addEventListener('keydown', e => {
+    if (e.key === 'Escape' && search.value) { e.preventDefault(); search.value = ''; apply(); }
+  });
+  party.addEventListener('change', apply);
+  return h('form', { class: 'matrix-filter no-print', role: 'search', onsubmit: e => e.preventDefault() },
+    h('div', { class: 'field' }, h('label', { for: 'matrix-q' }, t('filter.search')), search),
+    h('div', { class: 'field' }, h('label', { for: 'matrix-party' }, t('filter.party')), party),
+    count);
 }

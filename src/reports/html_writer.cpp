@@ -6,12 +6,13 @@
 #include <array>
 #include <cctype>
 
+#include "reports/palette.h"
+
 namespace racine::reports {
 
 namespace {
 
 constexpr std::string_view k_style = R"(
-:root { --r: #c0392b; --a: #8e44ad; --c: #2471a3; --i: #7f8c8d; --s: #d68910; --d: #1e8449; --x: #555; }
 * { box-sizing: border-box; }
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #222; background: #fff; }
 header { padding: 12px 16px 4px; }
@@ -34,10 +35,7 @@ tr.note td { font-size: .85em; color: #444; background: #fbfcfc; position: stick
 .marker { font-weight: 700; color: #b9770e; margin: 0 2px; }
 .note-option { font-weight: 600; color: #1e8449; }
 td.roles { text-align: center; white-space: nowrap; }
-.role { display: inline-block; min-width: 1.6em; padding: 1px 4px; margin: 1px; border-radius: 4px; color: #fff; font-weight: 700; font-size: .85em; text-align: center; }
-.role-R { background: var(--r); } .role-A { background: var(--a); } .role-C { background: var(--c); }
-.role-I { background: var(--i); } .role-S { background: var(--s); } .role-D { background: var(--d); }
-.role-other { background: var(--x); }
+.role { display: inline-block; min-width: 1.6em; padding: 1px 4px; margin: 1px; border-radius: 4px; font-weight: 700; font-size: .85em; text-align: center; }
 td.delegable { outline: 2px dashed #d68910; outline-offset: -3px; cursor: help; }
 td.changed { background: #e9f7ef; }
 .findings { list-style: none; margin: 2px 0 0; padding: 0; }
@@ -167,13 +165,13 @@ std::string chart(const Matrix& m, const Labels& l) {
       const int x = x0 + static_cast<int>(r) * (bar + 4);
       out += fmt::format(
           "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" style=\"fill: "
-          "var(--{})\"><title>{} {}{}{}</title></rect>"
+          "var(--role-{})\"><title>{} {}{}{}</title></rect>"
           "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>"
           "<text class=\"bar-letter\" x=\"{}\" y=\"{}\" font-size=\"11\" font-weight=\"700\" "
           "text-anchor=\"middle\">{}</text>",
-          x, top + height - h, bar, h, static_cast<char>(std::tolower(letters[r])),
-          html_escape(m.parties[p].name), letters[r], l.colon, counts[p][r], x + bar / 2,
-          top + height - h - 3, counts[p][r], x + bar / 2, top + height + 14, letters[r]);
+          x, top + height - h, bar, h, letters[r], html_escape(m.parties[p].name), letters[r],
+          l.colon, counts[p][r], x + bar / 2, top + height - h - 3, counts[p][r], x + bar / 2,
+          top + height + 14, letters[r]);
     }
     out += fmt::format("<text class=\"party\" x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>", x0,
                        top + height + 34, html_escape(m.parties[p].name));
@@ -276,9 +274,9 @@ std::string write_html(const Matrix& m, const HtmlExtras& extras) {
       "'unsafe-inline'; "
       "script-src 'unsafe-inline'; img-src data:\">\n"
       "<meta name=\"generator\" "
-      "content=\"racine\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<header>\n"
+      "content=\"racine\">\n<title>{}</title>\n<style>{}{}</style>\n</head>\n<body>\n<header>\n"
       "<h1>{}</h1>\n",
-      lang_code(extras.lang), title, k_style, title);
+      lang_code(extras.lang), title, k_style, k_palette_css, title);
   if (!extras.applied.empty()) {
     out += fmt::format("<p class=\"applied\">{}</p>\n",
                        html_escape(fmt::format(fmt::runtime(l.applied), extras.applied)));

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/text.h"
+#include "reports/palette.h"
 
 namespace racine::reports {
 
@@ -26,19 +27,23 @@ namespace fs = std::filesystem;
 constexpr double k_max_width = 80;
 constexpr std::size_t k_max_cell_chars = 32767;  // Excel's limit for the text of a cell
 
-// The colour of a cell: its first role in D, R, A, S, C, I order.
-lxw_color_t colour_of(const RoleSet& r) {
+// The colours of a cell (data/palette.csv): its first role's in D, R, A, S, C, I order,
+// the letter in the role's ink; none for an empty cell.
+const RoleColour* colour_of(const RoleSet& r) {
   const std::string s = r.to_string();
-  if (s.empty()) return LXW_COLOR_WHITE;
-  switch (s.front()) {
-    case 'D': return 0x1E8449;
-    case 'R': return 0xC0392B;
-    case 'A': return 0x8E44AD;
-    case 'S': return 0xD68910;
-    case 'C': return 0x2471A3;
-    case 'I': return 0x7F8C8D;
-    default: return 0x555555;
+  if (s.empty()) return nullptr;
+  char first = 0;
+  for (const char l : std::string_view("DRASCI")) {
+    if (s.find(l) != std::string::npos) {
+      first = l;
+      break;
+    }
   }
+  const std::string_view key = first != 0 ? std::string_view(&first, 1) : std::string_view("other");
+  for (const auto& c : k_palette) {
+    if (c.key == key) return &c;
+  }
+  return &k_palette.back();
 }
 
 // A sheet name Excel accepts: at most 31 characters, none of []:*?/\ or control
@@ -349,9 +354,9 @@ void write_sheets(const Matrix& m, const XlsxExtras& extras, lxw_workbook* wb, B
   format_set_font_color(severity[2], 0x8A939B);
   format_set_italic(severity[2]);
   for (lxw_format* f : severity) format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
-  std::map<lxw_color_t, lxw_format*> role_formats;
+  std::map<const RoleColour*, lxw_format*> role_formats;
   auto role_format = [&](const RoleSet& r) {
-    const lxw_color_t c = colour_of(r);
+    const RoleColour* c = colour_of(r);
     auto it = role_formats.find(c);
     if (it == role_formats.end()) {
       lxw_format* f = workbook_add_format(wb);
@@ -364,9 +369,9 @@ void write_sheets(const Matrix& m, const XlsxExtras& extras, lxw_workbook* wb, B
       format_set_align(f, LXW_ALIGN_CENTER);
       format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
       format_set_bold(f);
-      if (c != LXW_COLOR_WHITE) {
-        format_set_bg_color(f, c);
-        format_set_font_color(f, LXW_COLOR_WHITE);
+      if (c != nullptr) {
+        format_set_bg_color(f, c->fill);
+        format_set_font_color(f, c->ink);
       }
       it = role_formats.emplace(c, f).first;
     }

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <map>
+
 #include "compare/diff.h"
 #include "compare/diff_report.h"
 #include "core/text.h"
@@ -284,7 +286,7 @@ Reply Service::create_token(const Principal& who, const nlohmann::json& body) {
   }
   const bool bound = *role == store::Role::tenant || *role == store::Role::ingest;
   if (bound != tenant.has_value()) {
-    return Reply::error(Status::bad_request, "bad_tenant",
+    return Reply::error(Status::bad_request, bound ? "tenant_required" : "tenant_not_allowed",
                         bound ? "a tenant or ingest token needs a tenant"
                               : "only tenant and ingest tokens have a tenant");
   }
@@ -409,13 +411,19 @@ Reply Service::list_versions(const Principal& who, const std::string& matrix) {
   const auto versions = m_store.list_versions(who, matrix);
   if (versions.empty())
     return Reply::error(Status::not_found, "not_found", "no matrix '" + matrix + "'");
+  // Who uploaded, by name as well (the portal shows names; `by` stays the token's id).
+  std::map<std::string, std::string> names;
+  for (const auto& t : m_store.list_tokens(Principal::system())) names.emplace(t.id, t.name);
   ordered_json out = ordered_json::array();
   for (const auto& v : versions) {
-    out.push_back({{"version", v.version},
-                   {"created", v.created},
-                   {"by", v.by},
-                   {"sha256", v.sha256},
-                   {"summary", nlohmann::json::parse(v.summary, nullptr, false)}});
+    const auto named = names.find(v.by);
+    out.push_back(
+        {{"version", v.version},
+         {"created", v.created},
+         {"by", v.by},
+         {"by_name", named != names.end() && !named->second.empty() ? named->second : v.by},
+         {"sha256", v.sha256},
+         {"summary", nlohmann::json::parse(v.summary, nullptr, false)}});
   }
   return Reply::json(out);
 }

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
+import { cssHex, readPalette } from '../palette/palette.mjs';
 
 const [racine, src, out] = process.argv.slice(2);
 const missing = what => {
@@ -63,6 +64,20 @@ try {
     rows.filter(r => !r.hidden).map(r => r.querySelector('th').firstChild.textContent));
 
   await page.goto('file://' + seedHtml);
+  // Every role badge and chart bar in the palette's colours (data/palette.csv).
+  const palette = readPalette(src);
+  const badges = await page.$$eval('.role', els => els.map(e => [e.textContent, getComputedStyle(e).backgroundColor, getComputedStyle(e).color]));
+  assert.ok(badges.length > 100, 'the seed has role badges');
+  for (const [letter, bg, fg] of badges) {
+    const want = palette.get(letter) || palette.get('other');
+    assert.deepEqual([cssHex(bg), cssHex(fg)], [want.fill, want.ink], `the badge ${letter}'s colours`);
+  }
+  const bars = await page.$$eval('rect.bar', els => els.map(e => [e.querySelector('title').textContent, getComputedStyle(e).fill]));
+  assert.ok(bars.length >= 8, 'the chart has bars');
+  for (const [title, fill] of bars) {
+    const letter = /\b([RACISD])\s*:/.exec(title)[1];
+    assert.equal(cssHex(fill), palette.get(letter).fill, `the chart bar ${title}`);
+  }
   // French, the seed's language.
   assert.equal(await page.getAttribute('html', 'lang'), 'fr');
   assert.equal(await page.getAttribute('#search', 'placeholder'), 'Rechercher une activité');

@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
+import { cssHex, readPalette } from '../palette/palette.mjs';
 
 const [racine, src, out] = process.argv.slice(2);
 const started = Date.now();
@@ -40,6 +41,7 @@ const axePath = resolve(src, '.cache/axe/node_modules/axe-core/axe.min.js');
 if (!existsSync(axePath)) missing('axe-core is absent from .cache/axe: run make deps-test');
 const axeSource = readFileSync(axePath, 'utf8');
 const require = createRequire(resolve(src, '.cache/playwright/package.json'));
+const palette = readPalette(src);
 const { chromium } = require('playwright-core');
 
 // --- the labels: every key the pages use, in both languages -------------------------
@@ -237,7 +239,7 @@ async function journeys(engine, storeArgs, photograph) {
     assert.equal(await client.evaluate(() => location.hash), '#/contracts');
     assert.equal(await client.textContent('h1'), 'Mes contrats');
     // The header names the client (not its id) and the token.
-    assert.match(await client.innerText('#whoami'), /^Client · Acme Industries\s+Jeton : tenant acme$/);
+    assert.match(await client.innerText('#whoami'), /^Client · Acme Industries\s+Jeton\u202f: tenant acme$/);
     await client.click('a[href="#/tenants/acme/contracts/main"]');
     await client.waitForFunction(() => document.getElementById('main').dataset.ready === '/tenants/acme/contracts/main');
     await client.fill('#who', 'qui sauvegarde les applications ?');
@@ -248,13 +250,34 @@ async function journeys(engine, storeArgs, photograph) {
     await client.fill('#who', 'xylophone quantique');
     await client.waitForSelector('#who-result .answer.outcome-gray_zone');
     assert.match(await client.textContent('#who-result'), /Zone grise.*facturées en mode projet/s);
-    // What must we do: R and A first.
+    // Escape clears the question and its answer.
+    await client.focus('#who');
+    await client.keyboard.press('Escape');
+    assert.equal(await client.inputValue('#who'), '');
+    assert.equal(await client.locator('#who-result *').count(), 0);
+    // What must we do: as its introduction says, every R or A activity first (by
+    // section), then the C and I ones.
     await open(client, base, '/tenants/acme/contracts/main/duties');
     const duties = await client.$$eval('ul.duties li', li => li.map(x => x.className));
     assert.equal(duties[0], 'must');
-    // The effective matrix highlights the rows its option moved.
+    assert.ok(duties.includes('other'));
+    assert.ok(duties.lastIndexOf('must') < duties.indexOf('other'), 'every R/A activity before the C/I ones');
+    assert.match(await client.textContent('#duties-title + p'), /^\d+ activités où vous êtes Responsable/);
+    // The effective matrix highlights the rows its option moved, and has the HTML
+    // report's filter: a search (accents ignored) and "what a party does".
     await open(client, base, '/tenants/acme/contracts/main/matrix');
     assert.equal(await client.locator('tr.option-row').count(), 11);
+    await client.fill('#matrix-q', 'securite');
+    const found = await client.$$eval('tr.activity:not(.filtered-out)', rows => rows.map(r => r.textContent));
+    assert.ok(found.length > 0 && found.length < 71, `the search leaves ${found.length} rows`);
+    assert.ok(found.every(x => /sécurité/i.test(x)), 'every row left is about sécurité');
+    assert.match(await client.textContent('#matrix-count'), new RegExp(`^${found.length} activités? affichées?$`));
+    await client.fill('#matrix-q', '');
+    await client.selectOption('#matrix-party', { label: 'Ce que fait Client (R, A)' });
+    const mine = await client.$$eval('tr.activity:not(.filtered-out) td.cell:nth-of-type(1)', cells => cells.map(c => c.textContent));
+    assert.ok(mine.length > 0 && mine.every(x => /[RA]/.test(x)), 'only the rows where Client is R or A');
+    assert.equal(await client.locator('tr.section:not(.filtered-out)').count() <= await client.locator('tr.section').count(), true);
+    await client.selectOption('#matrix-party', '');
     // Its print stylesheet (the PDF export): the matrix alone, headers repeated.
     await client.emulateMedia({ media: 'print' });
     assert.deepEqual(await client.evaluate(() => ['header.top', 'nav.tabs', 'p.banner', 'table.matrix thead']
@@ -306,13 +329,13 @@ async function journeys(engine, storeArgs, photograph) {
     const firing = client.locator('li.event', { hasText: 'KubePodCrashLooping' });
     // The date as chromium's ICU writes it in French ("30 nov. 2026, 10:00", "... à 10:00").
     assert.match(await firing.innerText(),
-      /^en cours KubePodCrashLooping\s+30 nov\. 2026(,| à) 10:00 namespace=shop\s+Activité : Gérer les alertes liées aux applications — Surveillance et performance\s+Partie\s+Rôle\s+Type\s+Livraison\s+Client\s+A\s+escalade\s+en attente · escalade dans 1[45] minutes\s+Client\s+R\s+alerte\s+en attente[^\n]*\s+Reçue le [^\n]+\s+Acquitter$/);
+      /^en cours KubePodCrashLooping\s+30 nov\. 2026(,| à) 10:00 namespace=shop\s+Activité\u202f: Gérer les alertes liées aux applications — Surveillance et performance\s+Partie\s+Rôle\s+Type\s+Livraison\s+Client\s+A\s+escalade\s+en attente · escalade dans 1[45] minutes\s+Client\s+R\s+alerte\s+en attente[^\n]*\s+Reçue le [^\n]+\s+Acquitter$/);
     // Why a delivery is stuck, in words (not hidden in a tooltip): no receiver for the party.
     await client.waitForFunction(() => /no receiver for party 'client' of tenant 'acme'/.test(document.getElementById('events-list').innerText), null, { timeout: 15000 });
     // Only Informed, or not a party at all (the gray zone): no button, a note saying why.
     const informed = client.locator('li.event', { hasText: 'KubeNodeNotReady' });
     assert.match(await informed.innerText(),
-      /Gérer les alertes liées au service Kubernetes.*Client\s+I\s+information.*Seules les parties Responsable ou Approbateur de cette alerte peuvent l'acquitter\.$/s);
+      /Gérer les alertes liées au service Kubernetes.*Client\s+I\s+information.*Seules les parties Responsable ou Approbateur de cette alerte peuvent l’acquitter\.$/s);
     const grayZone = client.locator('li.event', { hasText: 'job=custom-operator' });
     assert.match(await grayZone.innerText(), /Zone grise.*Cloud Temple\s+R\s+alerte.*Seules les parties/s);
     assert.equal(await informed.locator('button').count(), 0);
@@ -349,7 +372,7 @@ async function journeys(engine, storeArgs, photograph) {
     assert.equal(acked.can_acknowledge, false);
     assert.equal(acked.deliveries.find(d => d.kind === 'escalation').state, 'cancelled');
     // A button the server refuses anyway (the page drawn before the contract changed; here
-    // the list is altered on its way to the page): the server's sentence is shown, the
+    // the list is altered on its way to the page): the refusal is shown in French, the
     // button goes, nothing is acknowledged.
     await client.route('**/api/v1/tenants/acme/events', async route => {
       const response = await route.fetch();
@@ -366,8 +389,9 @@ async function journeys(engine, storeArgs, photograph) {
     const nodeEvent = listed.find(e => e.fingerprint === 'a7b8c9');
     const refusal = await call(base, tokens.acme, 'POST', `/api/v1/tenants/acme/events/${nodeEvent.id}/ack`, {});
     assert.equal(refusal.status, 403);
-    assert.equal(shown, refusal.json.error.message);
-    assert.match(shown, /only Informed of 'Gérer les alertes liées au service Kubernetes'/);
+    // The server's refusal, by its code, in the page's language (not its English).
+    assert.equal(refusal.json.error.code, 'forbidden');
+    assert.equal(shown, 'Votre rôle ne le permet pas.');
     assert.equal((await call(base, tokens.acme, 'GET', '/api/v1/tenants/acme/events')).json
       .find(e => e.fingerprint === 'a7b8c9').acknowledged, false);
 
@@ -421,7 +445,18 @@ async function journeys(engine, storeArgs, photograph) {
     const adminPage = await newPage(base);
     await signIn(adminPage, base, tokens.admin);
     await open(adminPage, base, '/admin/tokens');
+    // A client's token without its client: the refusal in the page's words (its code),
+    // not the server's ("a tenant or ingest token needs a tenant").
     await adminPage.selectOption('#token-role', 'tenant');
+    adminPage.expectedRefusals = 1;
+    await adminPage.fill('#token-name', 'no client');
+    await adminPage.click('#tokens-tab form button[type=submit]');
+    await adminPage.waitForSelector('#token-created [role=alert]');
+    assert.equal(await adminPage.textContent('#token-created [role=alert]'),
+      "A client's token, or an alert ingestion token, needs its client: choose one.");
+    // Tokens by name, not by id.
+    assert.equal(await adminPage.locator('#tokens-tab tbody code').count(), 0);
+    assert.match(await adminPage.textContent('#tokens-tab tbody'), /first admin/);
     await adminPage.selectOption('#token-tenant', 'globex');
     await adminPage.fill('#token-name', 'portal test');
     await adminPage.click('#tokens-tab form button[type=submit]');
@@ -518,7 +553,7 @@ async function journeys(engine, storeArgs, photograph) {
     await adminPage.fill(`${hours}-mon`, '18:00-09:00');
     await adminPage.click(`${hours} form button[type=submit]`);
     await adminPage.waitForSelector(`${hours}-msg .error`);
-    assert.match(await adminPage.textContent(`${hours}-msg`), /^hours/);
+    assert.match(await adminPage.textContent(`${hours}-msg`), /^The working hours are not valid\.$/);
     for (let i = 0; i < 40 && adminPage.expectedRefusals > 0; i++) await new Promise(ok => setTimeout(ok, 50));
     assert.equal(adminPage.expectedRefusals, 0, 'the refusal was seen');
     assert.deepEqual((await call(base, tokens.admin, 'GET', '/api/v1/tenants/acme/contracts/main/oncall')).json.find(o => o.party === 'client').rules, rules);
@@ -561,7 +596,7 @@ async function journeys(engine, storeArgs, photograph) {
     await open(viewer, base, '/tenants/globex/contracts/main/upgrade');
     assert.match(await viewer.textContent('h2#upgrade-title'), /^Version 1 → version 2$/);
     assert.equal(await viewer.locator('#accept-upgrade').count(), 0);
-    assert.equal(await viewer.textContent('#accept-denied'), 'Only an approver of the client globex (or the provider\'s editors) can accept this version.');
+    assert.equal(await viewer.textContent('#accept-denied'), 'Only an approver of the client Globex (or the provider\'s editors) can accept this version.');
     assert.equal((await call(base, tokens.viewer, 'POST', '/api/v1/tenants/globex/contracts/main/upgrade', { version: 2 })).status, 403);
     // An editor is offered it.
     await open(provider, base, '/tenants/globex/contracts/main/upgrade');
@@ -581,6 +616,20 @@ async function journeys(engine, storeArgs, photograph) {
       assert.equal(await outsider.evaluate(() => sessionStorage.getItem('racine.session')), null);
     }
 
+    // The contract form picks a version from the matrix's list, the latest chosen.
+    await open(adminPage, base, '/admin/tenants');
+    await adminPage.waitForSelector('#contract-version option', { state: 'attached' });
+    assert.equal(await adminPage.evaluate(() => document.getElementById('contract-version').tagName), 'SELECT');
+    assert.deepEqual(await adminPage.$$eval('#contract-version option', o => o.map(x => [x.value, x.selected])),
+      [['2', true], ['1', false]]);
+    // A client without a contract is told whom to ask.
+    assert.equal((await call(base, tokens.admin, 'PUT', '/api/v1/tenants/initech', { name: 'Initech' })).status, 201);
+    const initech = (await call(base, tokens.admin, 'POST', '/api/v1/tokens',
+      { role: 'tenant', tenant: 'initech', name: 'tenant initech' })).json.token;
+    const lonely = await newPage(base, { lang: 'fr-FR' });
+    await signIn(lonely, base, initech);
+    assert.match(await lonely.textContent('#contracts-empty'), /Aucun contrat.*demandez-lui/s);
+
     if (photograph) await photographAll(base, tokens);
   } finally {
     // The pages go before their server does.
@@ -589,7 +638,82 @@ async function journeys(engine, storeArgs, photograph) {
   }
 }
 
-// Every page, in English and in French: axe-core, then a screenshot.
+// One language per page: words that belong to one language only (a word list: common
+// function words and the portal's own terms, none of them spelt alike in the other).
+// The text checked is what the page shows outside the matrix's own text (any element
+// whose `lang` is not the page's), the ids and codes (`code`), the form fields, and the
+// names the journeys gave (tokens "tenant acme", "editor"...), which are data.
+const WORDS = {
+  en: ['the', 'and', 'with', 'your', 'you', 'must', 'what', 'who', 'does', 'this', 'that', 'not', 'are', 'is', 'of',
+    'errors?', 'warnings?', 'token', 'tenant', 'ingest', 'shown', 'saved', 'sign', 'none', 'every', 'which', 'there'],
+  fr: ['le', 'la', 'les', 'des', 'du', 'est', 'sont', 'vous', 'votre', 'avec', 'pour', 'qui', 'que', 'fait', 'une',
+    'aucun', 'aucune', 'jeton', 'erreurs?', 'avertissements?', 'affichées?', 'enregistré', 'connexion', 'ligne', 'où'],
+};
+const DATA_NAMES = ['tenant acme', 'tenant globex', 'tenant initech', 'no client', 'first admin', 'portal test', 'editor', 'viewer', 'admin'];
+async function otherLanguageWords(page, lang) {
+  const text = await page.evaluate(() => {
+    const lang = document.documentElement.lang;
+    const out = [];
+    const walk = node => {
+      for (const c of node.childNodes) {
+        if (c.nodeType === Node.TEXT_NODE) { out.push(c.textContent); continue; }
+        if (c.nodeType !== Node.ELEMENT_NODE) continue;
+        if (c.hasAttribute('lang') && c.getAttribute('lang') !== lang) continue;
+        if (['CODE', 'SCRIPT', 'STYLE', 'INPUT', 'TEXTAREA', 'SELECT', 'TIME'].includes(c.tagName)) continue;
+        if (c.hidden || getComputedStyle(c).display === 'none') continue;
+        walk(c);
+      }
+    };
+    walk(document.body);
+    return out.join(' ');
+  });
+  let cleaned = text;
+  for (const n of DATA_NAMES) cleaned = cleaned.split(n).join(' ');
+  const other = lang === 'fr' ? 'en' : 'fr';
+  const re = new RegExp(`(^|[^\\p{L}])(${WORDS[other].join('|')})(?=[^\\p{L}]|$)`, 'giu');
+  return [...new Set([...cleaned.matchAll(re)].map(m => m[2]))];
+}
+
+// Elements wider than the screen, outside a container that scrolls sideways.
+async function overflowing(page) {
+  return page.evaluate(() => {
+    const W = document.documentElement.clientWidth;
+    const bad = [];
+    const scrolls = el => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (/(auto|scroll|hidden)/.test(getComputedStyle(p).overflowX)) return true;
+      }
+      return false;
+    };
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (!r.width || !r.height || r.right <= 0) continue;  // empty, or put off screen on purpose (the skip link)
+      if (r.right <= W + 1 && r.left >= -1) continue;
+      if (scrolls(el)) continue;
+      bad.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} (${Math.round(r.left)}..${Math.round(r.right)} of ${W})`);
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth) bad.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${window.innerWidth})`);
+    return bad.slice(0, 5);
+  });
+}
+
+// Every role badge takes its colours from the palette (data/palette.csv).
+async function badgeColours(page) {
+  return page.$$eval('.role', els => els.map(e => ({ letter: e.textContent.trim(), cls: e.className,
+    bg: getComputedStyle(e).backgroundColor, fg: getComputedStyle(e).color })));
+}
+function checkBadges(badges, where) {
+  for (const b of badges) {
+    const want = palette.get(/^[RACISD]$/.test(b.letter) ? b.letter : 'other');
+    assert.equal(cssHex(b.bg), want.fill, `${where}: the badge ${b.letter} is filled ${b.bg}, not the palette's ${want.fill}`);
+    assert.equal(cssHex(b.fg), want.ink, `${where}: the badge ${b.letter}'s letter is ${b.fg}, not the palette's ${want.ink}`);
+  }
+}
+
+// Every page, in English and in French, at 1280 px and on a 390 px phone: axe-core, no
+// word of the other language, nothing wider than the screen outside a scrolling table,
+// the role badges in the palette's colours, then a screenshot
+// (portal-screenshots/NAME-LANG-WIDTH.png).
 async function photographAll(base, tokens) {
   const pages = [
     ['signin', null, '/signin'],
@@ -598,6 +722,8 @@ async function photographAll(base, tokens) {
     ['version', 'editor', '/matrices/managed-kubernetes/versions/2'],
     ['diff', 'editor', '/matrices/managed-kubernetes/diff/1/2'],
     ['contracts', 'editor', '/contracts'],
+    ['provider-contract', 'editor', '/tenants/globex/contracts/main'],
+    ['provider-duties', 'editor', '/tenants/globex/contracts/main/duties'],
     ['contract-search', 'globex', '/tenants/globex/contracts/main'],
     ['contract-duties', 'globex', '/tenants/globex/contracts/main/duties'],
     ['contract-matrix', 'acme', '/tenants/acme/contracts/main/matrix'],
@@ -610,20 +736,22 @@ async function photographAll(base, tokens) {
     ['not-found', 'globex', '/tenants/acme/contracts/main'],
   ];
   // The sign-in form is the journeys' business: here each session is put in place as the
-  // form leaves it (sessionStorage, from GET /api/v1/me), one page per language.
+  // form leaves it (sessionStorage, from GET /api/v1/me), one page per language and size.
   const sessions = {};
   for (const who of ['editor', 'admin', 'acme', 'globex']) {
     const me = (await call(base, tokens[who], 'GET', '/api/v1/me')).json;
     sessions[who] = { token: tokens[who], role: me.role, tenant: me.tenant, name: me.name, tenantName: me.tenant_name,
                       tenantRole: me.tenant_role };
   }
-  // The two languages side by side, one page each.
-  await Promise.all(['en', 'fr'].map(async lang => {
-    const page = await newPage(base);
+  const runs = [];
+  for (const lang of ['en', 'fr']) for (const width of [1280, 390]) runs.push([lang, width]);
+  await Promise.all(runs.map(async ([lang, width]) => {
+    const page = await newPage(base, { width, height: width > 500 ? 900 : 844 });
     await page.goto(base + '/');
     await page.evaluate(l => localStorage.setItem('racine.lang', l), lang);
     let current;
     for (const [name, who, route] of pages) {
+      const where = `${name} (${lang}, ${width} px)`;
       if (who !== current) {
         await page.evaluate(s => s ? sessionStorage.setItem('racine.session', JSON.stringify(s))
           : sessionStorage.removeItem('racine.session'),
@@ -632,29 +760,45 @@ async function photographAll(base, tokens) {
         await page.reload();  // the app reads the session when it loads
       }
       await open(page, base, route);
-      if (process.env.PORTAL_DEBUG) console.log('page', lang, name, Date.now() - started);
-      if (name === 'contract-search') {
+      if (process.env.PORTAL_DEBUG) console.log('page', lang, width, name, Date.now() - started);
+      if (name === 'contract-search' || name === 'provider-contract') {
         await page.fill('#who', lang === 'fr' ? 'qui sauvegarde les applications ?' : 'who backs up the applications');
         await page.waitForSelector('#who-result .answer');
       }
-      assert.equal(await page.evaluate(() => document.documentElement.lang), lang, name);
-      const t0 = Date.now();
-      await axeCheck(page, `${name} (${lang})`);
-      const t1 = Date.now();
-      await page.screenshot({ path: join(shots, `${name}-${lang}.png`) });
-      if (process.env.PORTAL_DEBUG) console.log('axe', t1 - t0, 'shot', Date.now() - t1);
+      assert.equal(await page.evaluate(() => document.documentElement.lang), lang, where);
+      // The scroll hints are drawn on the next frame.
+      await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
+      assert.deepEqual(await otherLanguageWords(page, lang), [], `${where}: words of the other language`);
+      assert.deepEqual(await overflowing(page), [], `${where}: wider than the screen`);
+      checkBadges(await badgeColours(page), where);
+      await axeCheck(page, where);
+      // On a phone the answer is under the fold: the question and its answer in sight.
+      if (name === 'contract-search' && width < 500) await page.evaluate(() => document.getElementById('search-title').scrollIntoView());
+      await page.screenshot({ path: join(shots, `${name}-${lang}-${width}.png`) });
     }
     await page.context().close();
   }));
-  // A phone.
+  // A phone: the tokens' Revoke buttons are on the screen, the badges whole, the tables
+  // that scroll say so.
   const phone = await newPage(base, { width: 390, height: 844, lang: 'fr-FR' });
-  await signIn(phone, base, tokens.globex);
-  await open(phone, base, '/tenants/globex/contracts/main');
-  await phone.fill('#who', 'qui sauvegarde les applications ?');
-  await phone.waitForSelector('#who-result .answer');
-  await axeCheck(phone, 'phone');
-  assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true);
-  await phone.screenshot({ path: join(shots, 'phone-contract-search-fr.png'), fullPage: true });
+  await signIn(phone, base, tokens.admin);
+  await open(phone, base, '/admin/tokens');
+  const revokes = await phone.$$eval('#tokens-tab button.danger', bs => bs.map(b => {
+    const r = b.getBoundingClientRect();
+    return r.left >= 0 && r.right <= document.documentElement.clientWidth;
+  }));
+  assert.ok(revokes.length > 0 && revokes.every(Boolean), 'every Revoke button in sight at 390 px');
+  await phone.locator('#tokens-tab button.danger').first().scrollIntoViewIfNeeded();
+  await phone.screenshot({ path: join(shots, 'phone-tokens-fr.png') });
+  await open(phone, base, '/matrices/managed-kubernetes');
+  const clipped = await phone.$$eval('.count', cs => cs.filter(c => c.scrollWidth > c.clientWidth + 1 ||
+    c.getClientRects().length > 1).map(c => c.textContent));
+  assert.deepEqual(clipped, [], 'lint badges whole at 390 px');
+  assert.equal(await phone.locator('.scroll-frame.scrolls .scroll-hint').first().textContent(),
+    'Plus large que l\u2019écran\u202f: faites défiler de côté pour voir toutes les colonnes.');
+  assert.equal(await phone.locator('.scroll-frame.scrolls.more-right').count() > 0, true, 'a fade on the hidden side');
+  await phone.locator('#history .scroll-frame').scrollIntoViewIfNeeded();
+  await phone.screenshot({ path: join(shots, 'phone-history-fr.png') });
 }
 
 function postgresStore() {
@@ -686,7 +830,7 @@ try {
   assert.deepEqual(problems, []);
   for (const r of [...refusals.values()].flat()) assert.match(r, INLINE_REFUSED, 'a refusal of something else');
   console.log(`portal: journeys on sqlite${pg ? ' and postgresql' : ''}, axe and screenshots of ` +
-              `16 pages x 2 languages in ${shots}, no request to another host, ` +
+              `18 pages x 2 languages x 2 widths in ${shots}, no request to another host, ` +
               `${((Date.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   await browser.close();

@@ -69,6 +69,38 @@ TEST_F(PortalTest, PagesAndAssetsAreServedWithoutATokenWithTheirTypeAndTheCsp) {
   EXPECT_EQ(api.header("cache-control"), "no-store");
 }
 
+// The roles' colours: generated from data/palette.csv into the binary (no file under
+// web/), served like the portal's other files, each role's fill and ink as the palette
+// says.
+TEST_F(PortalTest, ThePaletteIsServedFromDataPaletteCsv) {
+  const auto r = http(server->port(), "GET", "/assets/palette.css");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-type"), "text/css; charset=utf-8");
+  EXPECT_EQ(r.header("content-security-policy"), k_csp);
+  std::ifstream in(std::string(RACINE_SOURCE_DIR) + "/data/palette.csv");
+  ASSERT_TRUE(in) << "data/palette.csv";
+  std::string line;
+  int roles = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto a = line.find(',');
+    const auto b = line.find(',', a + 1);
+    ASSERT_NE(b, std::string::npos) << line;
+    const std::string key = line.substr(0, a);
+    const std::string fill = line.substr(a + 1, b - a - 1);
+    const std::string ink = line.substr(b + 1);
+    EXPECT_NE(r.body.find("--role-" + key + ": " + fill + "; --role-" + key + "-ink: " + ink + ";"),
+              std::string::npos)
+        << key;
+    EXPECT_NE(r.body.find(".role-" + key + " { background: var(--role-" + key +
+                          "); color: var(--role-" + key + "-ink); }"),
+              std::string::npos)
+        << key;
+    ++roles;
+  }
+  EXPECT_EQ(roles, 7);  // R, A, C, I, S, D and "other"
+}
+
 TEST_F(PortalTest, AnUnchangedFileIsAnswered304ByItsEtag) {
   const auto first = http(server->port(), "GET", "/assets/app.js");
   ASSERT_EQ(first.status, 200);

@@ -182,6 +182,42 @@ TEST_P(ServerTest, RevocationsAndContractChangesTakeEffectAtOnce) {
   EXPECT_EQ(roles(), R"({"client":"RA","cloud-temple":"I"})");  // without it, at once
 }
 
+// The portal says a refusal in its own words from the error's code (docs/portal.md): a
+// token's two client mistakes have a code each, their English unchanged. The versions'
+// list names who uploaded each (the portal shows names, not token ids).
+TEST_P(ServerTest, TokenMistakesHaveTheirCodesAndVersionsNameTheirUploader) {
+  auto s = start();
+  const auto port = s->port();
+  auto t = two_tenants(port, s->admin_token());
+  const auto missing =
+      http(port, "POST", "/api/v1/tokens", s->admin_token(), R"({"role":"tenant","name":"x"})");
+  ASSERT_EQ(missing.status, 400) << missing.body;
+  EXPECT_EQ(json::parse(missing.body)["error"]["code"], "tenant_required");
+  EXPECT_EQ(json::parse(missing.body)["error"]["message"],
+            "a tenant or ingest token needs a tenant");
+  const auto extra = http(port, "POST", "/api/v1/tokens", s->admin_token(),
+                          R"({"role":"editor","tenant":"acme","name":"x"})");
+  ASSERT_EQ(extra.status, 400) << extra.body;
+  EXPECT_EQ(json::parse(extra.body)["error"]["code"], "tenant_not_allowed");
+  EXPECT_EQ(json::parse(extra.body)["error"]["message"],
+            "only tenant and ingest tokens have a tenant");
+
+  const std::string v2 = replace_once(
+      seed_text(),
+      "| Mettre en oeuvre et gérer les sauvegardes du service Kubernetes            | I ",
+      "| Mettre en oeuvre et gérer les sauvegardes du service Kubernetes            | C ");
+  ASSERT_EQ(http(port, "POST", "/api/v1/matrices/managed-kubernetes/versions?force=true",
+                 t["editor"], v2, "text/markdown")
+                .status,
+            201);
+  const auto versions = json::parse(
+      http(port, "GET", "/api/v1/matrices/managed-kubernetes/versions", t["editor"]).body);
+  ASSERT_EQ(versions.size(), 2U);
+  EXPECT_EQ(versions[0]["by_name"], versions[0]["by"]);   // the built-in version: "system"
+  EXPECT_NE(versions[1]["by"], "editor for tests");       // a token's id...
+  EXPECT_EQ(versions[1]["by_name"], "editor for tests");  // ...and its name
+}
+
 TEST_P(ServerTest, ContractFlow) {
   auto s = start();
   const auto port = s->port();
