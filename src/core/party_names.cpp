@@ -103,13 +103,36 @@ PartyAliases PartyAliases::builtin() {
   }};
 }
 
-std::string party_key(std::string_view name) {
+namespace {
+
+std::string compact_key(std::string_view name) {
   std::string out;
   for (const char c : text::fold(name)) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80) {
       out += c;
     }
   }
+  return out;
+}
+
+}  // namespace
+
+std::string party_key(std::string_view name) {
+  // Names joined by a slash, in any order: "PO/BA" is "BA / PO" (not a GitHub team's
+  // "@org/team").
+  const std::string_view t = text::trim(name);
+  if (t.find('/') == std::string_view::npos || t.starts_with('@')) return compact_key(name);
+  std::vector<std::string> parts;
+  std::size_t from = 0;
+  for (std::size_t i = 0; i <= t.size(); ++i) {
+    if (i < t.size() && t[i] != '/') continue;
+    std::string k = compact_key(t.substr(from, i - from));
+    if (!k.empty()) parts.push_back(std::move(k));
+    from = i + 1;
+  }
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const std::string& p : parts) out += p;
   return out;
 }
 

@@ -97,10 +97,13 @@ std::size_t numbered_marker_at(std::string_view s) {
   return i + 1;
 }
 
-// "-", "—", "N/A"... compared without case; short cells only, no allocation.
+// "-", "—", "N/A"... compared without case; short cells only, no allocation. A
+// spreadsheet's empty cell as pandas or Excel exports it ("NaN", "None", "null", "#N/A")
+// is no role either, never the letter A of "NaN".
 bool is_no_role_token(std::string_view s) {
   static constexpr std::string_view k_tokens[] = {
-      "-", "--", "\xE2\x80\x94", "\xE2\x80\x93", "n/a", "na", "n.a.", "/", "\xE2\x88\x85", "."};
+      "-", "--",  "\xE2\x80\x94", "\xE2\x80\x93", "n/a", "na", "n.a.", "/", "\xE2\x88\x85",
+      ".", "nan", "none",         "null",         "#n/a"};
   if (s.size() > 4) return false;
   for (const auto t : k_tokens) {
     if (t.size() != s.size()) continue;
@@ -293,6 +296,17 @@ RoleCell parse_role_cell(std::string_view rendered, std::string_view letters) {
     }
   }
   return whole;
+}
+
+bool is_spreadsheet_residue(std::string_view cell) {
+  const std::string_view t = text::trim(cell);
+  if (t.size() < 3 || t.size() > 5) return false;
+  std::string lower(t);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (const std::string_view r : {"nan", "none", "null", "nat", "<na>", "#n/a"}) {
+    if (lower == r) return true;
+  }
+  return false;
 }
 
 std::vector<std::string> find_markers(std::string_view s) {

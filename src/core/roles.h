@@ -76,6 +76,11 @@ struct RoleCell {
 // `letters` (upper case) are unknown.
 RoleCell parse_role_cell(std::string_view rendered, std::string_view letters = "RACI");
 
+// An empty cell as a spreadsheet exported through pandas or Excel writes it: "NaN",
+// "nan", "None", "null", "NaT", "<NA>", "#N/A" (any case). The Markdown reader reads it
+// as an empty cell (docs/markdown.md).
+bool is_spreadsheet_residue(std::string_view cell);
+
 // Splits trailing and embedded footnote markers off free text (an activity title, a
 // party name): returns the markers found, in order. `*` inside words is not a marker
 // unless it ends a word ("opérateurs*").

@@ -60,6 +60,28 @@ bool any_of(std::string_view name, std::initializer_list<std::string_view> names
 
 }  // namespace
 
+std::size_t find_tag(std::string_view text, std::string_view name, std::size_t from) {
+  const std::string open = "<" + std::string(name);
+  for (std::size_t at = ifind(text, open, from, text.size()); at != std::string_view::npos;
+       at = ifind(text, open, at + 1, text.size())) {
+    const std::size_t after = at + open.size();
+    if (after == text.size() || is_space(text[after]) || text[after] == '>' || text[after] == '/')
+      return at;
+  }
+  return std::string_view::npos;
+}
+
+bool is_html_document(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && is_space(text[i])) ++i;
+  const std::string_view rest = text.substr(i);
+  auto starts = [&](std::string_view p) {
+    return rest.size() >= p.size() && iequals(rest.substr(0, p.size()), p);
+  };
+  return starts("<!doctype html") ||
+         (starts("<html") && (rest.size() == 5 || is_space(rest[5]) || rest[5] == '>'));
+}
+
 std::size_t find_table_tag(std::string_view text, std::size_t from, std::size_t to) {
   to = std::min(to, text.size());
   // Not inside a comment nor the raw text of script, style or textarea: a browser shows
@@ -320,6 +342,34 @@ void read_rows(const GumboNode* parent, Table& table) {
 }
 
 }  // namespace
+
+std::string fragment_text(std::string_view html) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;
+  std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> output(
+      gumbo_parse_with_options(&options, html.data(), html.size()),
+      [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+  if (!output) return {};
+  std::string raw;
+  std::vector<const GumboNode*> stack{output->root};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+        n->type == GUMBO_NODE_CDATA) {
+      raw += n->v.text.text;
+      continue;
+    }
+    if (n->type != GUMBO_NODE_ELEMENT) continue;
+    const GumboTag tag = n->v.element.tag;
+    if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_TEMPLATE) continue;
+    raw += ' ';
+    const GumboVector& children = n->v.element.children;
+    for (unsigned k = children.length; k-- > 0;)
+      stack.push_back(static_cast<const GumboNode*>(children.data[k]));
+  }
+  return text::collapse_spaces(raw);
+}
 
 std::vector<Table> parse_tables(std::string_view html) {
   std::vector<Table> out;

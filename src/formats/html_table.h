@@ -25,6 +25,18 @@ inline constexpr std::size_t k_max_html_depth = 64;
 // Where the next `<table` start tag (any case) is in text[from, to), or npos.
 std::size_t find_table_tag(std::string_view text, std::size_t from, std::size_t to);
 
+// Where the next start tag `<name` (any case; `name` in lower case) is in text from
+// `from`, or npos. A plain search: comments and raw text are not skipped.
+std::size_t find_tag(std::string_view text, std::string_view name, std::size_t from = 0);
+
+// True when `text` is a whole HTML page: its first non-blank content is `<!DOCTYPE
+// html` or `<html` (any case).
+bool is_html_document(std::string_view text);
+
+// The text a browser shows for an HTML fragment (a heading, a title): tags dropped,
+// entities decoded, white space collapsed. For short fragments.
+std::string fragment_text(std::string_view html);
+
 // The extent of the table whose `<table` tag is at `begin`: where its `</table>` ends.
 struct Extent {
   enum class Status { closed, unclosed, too_big, too_deep };

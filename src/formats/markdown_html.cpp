@@ -8,6 +8,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <tuple>
+#include <utility>
 
 #include "formats/html_table.h"
 #include "formats/markdown_reader_impl.h"
@@ -26,18 +29,41 @@ void Reader::on_html_block(cmark_node* n) {
   const bool inside = inside_html_table(n);
   if (!inside) on_html(n, line);  // suppressions; inside a table, read with it
   const char* lit = cmark_node_get_literal(n);
-  if (lit == nullptr ||
-      html::find_table_tag(lit, 0, std::string_view::npos) == std::string_view::npos)
-    return;
-  if (cmark_node_get_type(cmark_node_parent(n)) != CMARK_NODE_DOCUMENT) {
-    skip(m_src->line_span(line),
-         "HTML table inside a block quote or a list item is not read: write it at the top level",
-         false);
+  if (lit == nullptr) return;
+  if (html::find_table_tag(lit, 0, std::string_view::npos) == std::string_view::npos) {
+    // An HTML list whose items hold the roles (`<li>Deploy: R: Dev | A: PM</li>`).
+    const std::string_view block(lit);
+    std::size_t items = 0;  // the first items tell: a list of roles has them in every item
+    for (std::size_t li = html::find_tag(block, "li");
+         li != std::string_view::npos && !inside && items++ < 64;
+         li = html::find_tag(block, "li", li + 1)) {
+      const std::size_t next = html::find_tag(block, "li", li + 1);
+      const std::size_t end = std::min(next, block.size());
+      if (inline_role_labels(
+              html::fragment_text(block.substr(li, std::min<std::size_t>(end - li, 4096))),
+              m_m.roles.letters)
+              .size() >= 2) {
+        skip(m_src->line_span(line), std::string(k_html_role_list), false);
+        break;
+      }
+    }
     return;
   }
+  // In a list item, a browser shows the table; in a block quote, its lines start with
+  // "> ", which is no HTML.
+  for (cmark_node* p = cmark_node_parent(n); p != nullptr; p = cmark_node_parent(p)) {
+    if (cmark_node_get_type(p) == CMARK_NODE_BLOCK_QUOTE) {
+      skip(m_src->line_span(line),
+           "HTML table inside a block quote is not read: write it at the top level", false);
+      return;
+    }
+  }
   const std::uint32_t last = std::min(std::max(line, end_line_of(n)), m_src->line_count());
-  std::size_t from = std::max<std::size_t>(m_src->line_start(line), m_html_end);
-  const std::size_t to = m_src->line_span(last).end;
+  read_html_tables(m_src->line_start(line), m_src->line_span(last).end);
+}
+
+void Reader::read_html_tables(std::size_t from, std::size_t to) {
+  from = std::max(from, m_html_end);
   while (from < to) {
     const std::size_t at = html::find_table_tag(m_text, from, to);
     if (at == std::string_view::npos) return;
@@ -63,7 +89,113 @@ void Reader::on_html_block(cmark_node* n) {
         break;
       case html::Extent::Status::closed: on_html_table(at, extent.end); break;
     }
+    if (m_too_big) return;
     from = m_html_end;
+  }
+}
+
+bool Reader::opens_html_container(std::uint32_t line) const {
+  // The nearest line above, less indented and not blank: an MkDocs admonition (`!!!
+  // note`, `??? quote`, `???+ tip`), a content tab (`=== "Tab"`), a list item or an HTML
+  // element (`<div>`): what is indented under it is shown as HTML, not as code.
+  auto indent = [](std::string_view l) {
+    std::size_t w = 0;
+    for (const char c : l) {
+      if (c == ' ') {
+        ++w;
+      } else if (c == '\t') {
+        w += 4 - w % 4;
+      } else {
+        break;
+      }
+    }
+    return w;
+  };
+  const std::size_t own = indent(m_src->line(line));
+  for (std::uint32_t l = line; l-- > 1;) {
+    const std::string_view text = m_src->line(l);
+    const std::string_view t = text::trim(text);
+    if (t.empty()) continue;
+    if (indent(text) >= own) continue;
+    if (t.starts_with("!!!") || t.starts_with("???") || t.starts_with("===") || t.starts_with('<'))
+      return true;
+    if (t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ")) return true;
+    std::size_t k = 0;
+    while (k < t.size() && t[k] >= '0' && t[k] <= '9') ++k;
+    return k > 0 && k + 1 < t.size() && (t[k] == '.' || t[k] == ')') && t[k + 1] == ' ';
+  }
+  return false;
+}
+
+namespace {
+
+// The next heading start tag (`<h1>` ... `<h6 class=...>`) at or after `from`: its offset
+// and level, or npos.
+std::pair<std::size_t, int> next_heading(std::string_view text, std::size_t from) {
+  for (std::size_t at = text.find('<', from); at != std::string_view::npos;
+       at = text.find('<', at + 1)) {
+    if (at + 3 >= text.size()) break;
+    const char h = text[at + 1];
+    const char d = text[at + 2];
+    const char after = text[at + 3];
+    if ((h == 'h' || h == 'H') && d >= '1' && d <= '6' &&
+        (after == '>' || after == ' ' || after == '\t' || after == '\n' || after == '\r'))
+      return {at, d - '0'};
+  }
+  return {std::string_view::npos, 0};
+}
+
+// The offset of the end tag `</name` (any case; `name` in lower case) from `from`, or npos.
+std::size_t find_end_tag(std::string_view text, std::string_view name, std::size_t from) {
+  for (std::size_t at = text.find("</", from); at != std::string_view::npos;
+       at = text.find("</", at + 2)) {
+    if (at + 2 + name.size() > text.size()) break;
+    bool same = true;
+    for (std::size_t k = 0; k < name.size() && same; ++k) {
+      same =
+          static_cast<char>(std::tolower(static_cast<unsigned char>(text[at + 2 + k]))) == name[k];
+    }
+    if (same) return at;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+void Reader::read_html_document() {
+  // A heading's text is short: a few KiB of it at most go to gumbo.
+  constexpr std::size_t k_max_heading = 4096;
+  auto fragment = [&](std::size_t b, std::size_t e) {
+    return html::fragment_text(m_text.substr(b, std::min(e - b, k_max_heading)));
+  };
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t table = html::find_table_tag(m_text, pos, std::string_view::npos);
+    // The headings above the table: the last one names its section.
+    for (auto [h, level] = next_heading(m_text, pos); h != std::string_view::npos && h < table;
+         std::tie(h, level) = next_heading(m_text, h + 1)) {
+      const char name[] = {'h', static_cast<char>('0' + level), '\0'};
+      const std::size_t close = find_end_tag(m_text, name, h);
+      if (close == std::string_view::npos || close > table) break;
+      resolve_pending(false);
+      m_heading = fragment(h, close);
+      m_heading_level = level;
+      m_heading_span = m_src->line_span(m_src->position(static_cast<std::uint32_t>(h)).line);
+      m_section_open = false;
+      if (level == 1 && m_first_h1.empty()) m_first_h1 = m_heading;
+      if (m_first_heading.empty()) m_first_heading = m_heading;
+      add_language_sample(m_heading);
+      h = close;
+    }
+    if (table == std::string_view::npos) break;
+    read_html_tables(table, table + 1);
+    if (m_too_big) return;
+    pos = std::max(m_html_end, table + 1);
+  }
+  if (m_first_h1.empty()) {
+    const std::size_t t = html::find_tag(m_text, "title");
+    const std::size_t close = t == std::string_view::npos ? t : find_end_tag(m_text, "title", t);
+    if (close != std::string_view::npos) m_first_h1 = fragment(t, close);
   }
 }
 
@@ -88,7 +220,17 @@ void Reader::on_html_table(std::size_t begin, std::size_t end) {
     while (table.rows.size() > 1 && table.rows[0].cells.size() == 1 &&
            table.rows[0].cells[0].colspan > 1 && table.rows[1].cells.size() > 1)
       table.rows.erase(table.rows.begin());
-    if (table.rows.empty()) continue;
+    if (table.rows.empty()) {
+      // An empty `<table>` filled by a script when the page loads: nothing to read here.
+      if (has_script()) {
+        skip(m_src->line_span(m_src
+                                  ->position(static_cast<std::uint32_t>(
+                                      begin + std::min(table.offset, source.size() - 1)))
+                                  .line),
+             std::string(k_scripted_table), false);
+      }
+      continue;
+    }
     const std::uint32_t table_line = m_src
                                          ->position(static_cast<std::uint32_t>(
                                              begin + std::min(table.offset, source.size() - 1)))
@@ -112,6 +254,7 @@ void Reader::on_html_table(std::size_t begin, std::size_t end) {
               ->position(static_cast<std::uint32_t>(begin + std::min(hr.offset, source.size() - 1)))
               .line;
       row.cells.reserve(width);
+      row.spans_table = width > 1 && hr.cells.size() == 1 && hr.cells[0].colspan >= width;
       for (html::Cell& c : hr.cells) {
         row.written += c.colspan;
         if (row.cells.size() >= width) continue;  // extra cells: dropped, as in a pipe row
@@ -137,6 +280,8 @@ void Reader::on_html_table(std::size_t begin, std::size_t end) {
            false);
       continue;
     }
+    clean_spreadsheet_residue(rows);
+    promote_spreadsheet_header(rows);
     const std::uint32_t header_line = rows[0].line;
     m_table_line = header_line;
     const TableLayout layout = classify_table(rows, header_line);

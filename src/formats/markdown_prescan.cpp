@@ -238,6 +238,10 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
     bool regular = !uncertain && quote_only && line.size() > prefix.size() &&
                    line[prefix.size()] == '|' &&
                    is_blank(nested ? before.substr(container_prefix_length(before)) : before);
+    // A spreadsheet export's `Unnamed: N` header: its real header may stand up to
+    // k_max_header_rows below, and the rows judged after it.
+    const std::uint32_t judged =
+        classify_rows + (line.find("Unnamed: ") != std::string_view::npos ? k_max_header_rows : 0);
     for (; r <= lines; ++r) {
       std::string_view row = source.line(r);
       if (nested) {
@@ -253,7 +257,7 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
       const std::size_t cells = count_pipe_cells(row);
       regular = regular && row.front() == '|' && cells == header;
       // A large table is cut between rows; the next chunk repeats its header.
-      if (regular && r > l + 1 + classify_rows &&
+      if (regular && r > l + 1 + judged &&
           source.line_start(r) - source.line_start(chunk_start) >= chunk_bytes) {
         chunks.push_back({chunk_start, r - 1, chunk_header});
         chunk_start = r;

@@ -10,7 +10,9 @@
 // span (outside fenced code and raw HTML blocks, before a line that starts in column 1),
 // or between two rows of a large table (at the top level or in a block quote, not in a
 // list item), past its first `classify_rows` body rows (which
-// decide how its columns are read, see markdown_reader.cpp): the next chunk then starts
+// decide how its columns are read, see markdown_reader.cpp; for a header holding
+// `Unnamed: N`, k_max_header_rows more, where a spreadsheet export's real header may
+// stand: markdown_table.h): the next chunk then starts
 // with that table's header and delimiter rows again (LineRange::header), so that it
 // parses as the same table. Link reference definitions apply to the whole document, so a document
 // with any is one chunk.
@@ -24,6 +26,10 @@
 #include "formats/limits.h"
 
 namespace racine {
+
+// How far below a spreadsheet export's `Unnamed: N` header row its real header is
+// looked for (markdown_table.h, promote_spreadsheet_header).
+inline constexpr std::uint32_t k_max_header_rows = 16;
 
 // Lines `first` to `last`, inclusive, 1-based; when `header` is not 0, the chunk is
 // the rest of a table whose header row is line `header` (its delimiter row the next),

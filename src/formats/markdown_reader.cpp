@@ -33,6 +33,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <memory>
 
@@ -85,9 +86,14 @@ Result<Matrix> Reader::run() {
   auto fm = read_front_matter(*m_src);
   if (!fm) return fm.error();
   m_m.roles = detect_roles(*m_src, fm->title);
-  auto chunks = prescan_markdown(*m_src, m_options.limits, fm->lines + 1, m_options.chunk_bytes,
-                                 m_options.classify_rows);
+  const std::string_view path = m_src->path();
+  const bool html_page = html::is_html_document(m_text) || text::fold(path).ends_with(".html") ||
+                         text::fold(path).ends_with(".htm");
+  auto chunks = html_page ? Result<std::vector<LineRange>>(std::vector<LineRange>{})
+                          : prescan_markdown(*m_src, m_options.limits, fm->lines + 1,
+                                             m_options.chunk_bytes, m_options.classify_rows);
   if (!chunks) return chunks.error();
+  if (html_page) read_html_document();
 
   // Each activity is a line of at least a few bytes ("|a|R|"): room for as many ids, so
   // that a large table is read without rehashing, but not for a file of blank lines.
@@ -115,7 +121,17 @@ Result<Matrix> Reader::run() {
     memory.reset();
     if (m_too_big) return *m_too_big;
   }
+  resolve_pending(false);
+  if (m_too_big) return *m_too_big;
 
+  // A page whose matrix a script builds: a `<script>` beside an element it fills
+  // (`<div id="raci">`), no table (an empty `<table>` says so where it stands).
+  if (m_m.activity_count() == 0 && m_m.tables.empty() && m_m.skipped.empty() && has_script() &&
+      html::find_tag(m_text, "div") != std::string_view::npos) {
+    skip(m_src->line_span(
+             m_src->position(static_cast<std::uint32_t>(html::find_tag(m_text, "script"))).line),
+         std::string(k_scripted_table), false);
+  }
   if (m_m.activity_count() == 0) {
     std::string why = "no RACI table found";
     if (m_m.skipped.empty()) {
@@ -197,6 +213,7 @@ void Reader::walk(cmark_node* doc) {
 }
 
 void Reader::on_heading(cmark_node* n) {
+  resolve_pending(false);  // a title-only row that ends its table is an activity
   m_heading = text::collapse_spaces(rendered_text(n));
   m_heading_level = cmark_node_get_heading_level(n);
   const std::uint32_t line = line_of(n);
@@ -255,6 +272,20 @@ void Reader::on_paragraph(cmark_node* n) {
   // (issue #222): such a paragraph is prose leading into the table, neither a note nor
   // a broken table.
   if (line == 0) return;
+  // An MkDocs admonition or tab whose indented HTML continues its paragraph (no blank
+  // line after `!!! note`): a browser shows the table.
+  {
+    const std::string_view first = text::trim(m_src->line(line));
+    if (first.starts_with("!!!") || first.starts_with("???") || first.starts_with("===")) {
+      const std::uint32_t last = std::min(std::max(line, end_line_of(n)), m_src->line_count());
+      const std::size_t b = m_src->line_start(line);
+      const std::size_t e = m_src->line_span(last).end;
+      if (html::find_table_tag(m_text, b, e) != std::string_view::npos) {
+        read_html_tables(b, e);
+        return;
+      }
+    }
+  }
   // A paragraph whose lines look like a pipe table is a table that formatting broke.
   {
     // Inside a block quote or a list item, after the container's markers.
@@ -294,6 +325,20 @@ void Reader::on_paragraph(cmark_node* n) {
   m_m.notes.push_back(std::move(note));
 }
 
+std::string inline_role_labels(std::string_view text, std::string_view letters) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    const char c = text[i];
+    if (c < 'A' || c > 'Z' || letters.find(c) == std::string_view::npos) continue;
+    if (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) != 0 ||
+                  static_cast<unsigned char>(text[i - 1]) >= 0x80))
+      continue;
+    if (text[i + 1] != ':' || (i + 2 < text.size() && text[i + 2] != ' ')) continue;
+    if (out.find(c) == std::string::npos) out += c;
+  }
+  return out;
+}
+
 void Reader::on_list(cmark_node* list) {
   // A matrix written as a nested list: an item per activity, holding a list of
   // `R: names` items ("- T1 Roadmap" then "  - R: A0", "  - C: A4, A5"). Not read (ranges
@@ -329,6 +374,36 @@ void Reader::on_list(cmark_node* list) {
       }
     }
   }
+  if (m_list_matrix_seen) return;
+  // A list per activity (`- R: Dev`, `- A: PM` under the activity's heading), or items
+  // holding the roles inline (`- Deploy: R: Dev | A: PM`).
+  std::string roles;
+  for (cmark_node* item = cmark_node_first_child(list); item != nullptr;
+       item = cmark_node_next(item)) {
+    cmark_node* para = cmark_node_first_child(item);
+    if (para == nullptr || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) continue;
+    const std::string t = text::collapse_spaces(rendered_text(para));
+    if (inline_role_labels(t, m_m.roles.letters).size() >= 2) {
+      const std::uint32_t line = line_of(item);
+      if (line == 0) return;
+      m_list_matrix_seen = true;
+      skip(m_src->line_span(line), std::string(k_inline_role_list), false);
+      return;
+    }
+    const std::size_t colon = t.find(':');
+    if (colon == std::string::npos || colon == 0 || colon > 40 || colon + 1 >= t.size()) continue;
+    const auto role = role_label(t.substr(0, colon));
+    // A legend's item gives the role's meaning ("R: Responsible"), not names.
+    if (role && !role_label(text::trim(std::string_view(t).substr(colon + 1))) &&
+        roles.find(static_cast<char>(*role)) == std::string::npos)
+      roles += static_cast<char>(*role);
+  }
+  if (roles.size() >= 2) {
+    const std::uint32_t line = line_of(list);
+    if (line == 0) return;
+    m_list_matrix_seen = true;
+    skip(m_src->line_span(line), std::string(k_list_per_activity), false);
+  }
 }
 
 void Reader::on_code_block(cmark_node* n) {
@@ -338,9 +413,27 @@ void Reader::on_code_block(cmark_node* n) {
   // An indented block (four spaces or a tab: MkDocs' content tabs `=== "Tab"` indent theirs)
   // has no fence line above its first line.
   const bool fenced = cmark_node_get_fenced(n, &fence_length, &fence_offset, &fence_char) != 0;
+  if (fenced) {
+    const char* info = cmark_node_get_fence_info(n);
+    if (info != nullptr && text::fold(text::trim(info)).starts_with("mermaid")) {
+      if (const std::uint32_t line = line_of(n); line > 0)
+        skip(m_src->line_span(line), std::string(k_mermaid_graph), false);
+      return;
+    }
+  }
   const char* lit = cmark_node_get_literal(n);
   if (lit == nullptr) return;
   const std::string_view code(lit);
+  // HTML indented under an MkDocs admonition or tab, a list item or an element: a
+  // browser shows its tables.
+  if (!fenced && html::find_table_tag(code, 0, code.size()) != std::string_view::npos) {
+    const std::uint32_t first = line_of(n);
+    if (first > 0 && opens_html_container(first)) {
+      const std::uint32_t last = std::min(std::max(first, end_line_of(n)), m_src->line_count());
+      read_html_tables(m_src->line_start(first), m_src->line_span(last).end);
+      return;
+    }
+  }
   std::string_view prev;
   std::size_t pos = 0;
   std::uint32_t offset = 1;

@@ -74,7 +74,7 @@ bool is_mark(std::string_view cell) {
   return false;
 }
 
-std::vector<std::string> split_names(std::string_view cell) {
+std::vector<std::string> split_names(std::string_view cell, bool split_slash) {
   std::vector<std::string> out;
   std::string cur;
   int depth = 0;
@@ -93,7 +93,8 @@ std::vector<std::string> split_names(std::string_view cell) {
     if (c == ')' && depth > 0) --depth;
     const bool team_slash = c == '/' && !cur.empty() && text::trim(cur).starts_with('@') &&
                             cur.back() != ' ' && i + 1 < cell.size() && cell[i + 1] != ' ';
-    if (depth == 0 && !team_slash && (c == ',' || c == ';' || c == '/' || c == '+')) {
+    if (depth == 0 && !team_slash &&
+        (c == ',' || c == ';' || (c == '/' && split_slash) || c == '+')) {
       flush();
       continue;
     }
@@ -115,6 +116,95 @@ std::vector<std::string> split_names(std::string_view cell) {
   flush();
   return out;
 }
+std::vector<std::string> slash_parts(std::string_view name) {
+  std::vector<std::string> out;
+  const std::string_view t = text::trim(name);
+  if (t.starts_with('@') || t.find('/') == std::string_view::npos) return out;
+  std::size_t from = 0;
+  for (std::size_t i = 0; i <= t.size(); ++i) {
+    if (i < t.size() && t[i] != '/') continue;
+    const std::string part = text::collapse_spaces(t.substr(from, i - from));
+    if (part.empty()) return {};
+    out.push_back(part);
+    from = i + 1;
+  }
+  if (out.size() < 2) out.clear();
+  return out;
+}
+
+void clean_spreadsheet_residue(std::vector<Row>& rows) {
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    bool residue = false;
+    bool other = false;
+    for (std::string& cell : rows[r].cells) {
+      if (is_spreadsheet_residue(cell)) {
+        cell.clear();
+        residue = true;
+      } else if (!text::trim(cell).empty()) {
+        other = true;
+      }
+    }
+    rows[r].residue_only = residue && !other;
+  }
+}
+
+namespace {
+
+bool is_unnamed_header(std::string_view cell) {
+  const std::string_view t = text::trim(cell);
+  constexpr std::string_view k_prefix = "Unnamed: ";
+  if (!t.starts_with(k_prefix) || t.size() == k_prefix.size()) return false;
+  return std::all_of(t.begin() + static_cast<std::ptrdiff_t>(k_prefix.size()), t.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_integer(std::string_view cell) {
+  const std::string_view t = text::trim(cell);
+  return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+Promoted promote_spreadsheet_header(std::vector<Row>& rows) {
+  if (rows.size() < 2) return {};
+  const Row& header = rows[0];
+  const auto unnamed = static_cast<std::size_t>(
+      std::count_if(header.cells.begin(), header.cells.end(), is_unnamed_header));
+  if (unnamed < 2 || unnamed * 2 < header.cells.size()) return {};
+  std::size_t real = 0;
+  for (std::size_t r = 1; r < rows.size() && r <= k_max_header_rows && real == 0; ++r) {
+    std::size_t filled = 0;
+    for (const std::string& cell : rows[r].cells) filled += text::trim(cell).empty() ? 0 : 1;
+    // pandas' row numbers are no header cell.
+    if (!rows[r].cells.empty() && text::trim(header.cells[0]).empty() &&
+        is_integer(rows[r].cells[0]))
+      --filled;
+    if (filled >= 2) real = r;
+  }
+  if (real == 0) return {};
+  // pandas' index: an empty header over row numbers.
+  bool index = text::trim(header.cells[0]).empty();
+  for (std::size_t r = real; r < rows.size() && index; ++r) {
+    if (!rows[r].cells.empty() && !is_integer(rows[r].cells[0])) index = false;
+  }
+  rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(real));
+  rows[0].roles.clear();
+  if (index) blank_index_column(rows);
+  return {true, index};
+}
+
+void blank_index_column(std::vector<Row>& rows) {
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    Row& row = rows[r];
+    if (row.cells.empty()) continue;
+    row.cells[0].clear();
+    // Its row number was all a spreadsheet's empty row held.
+    if (r > 0 && std::all_of(row.cells.begin(), row.cells.end(),
+                             [](const std::string& c) { return text::trim(c).empty(); }))
+      row.residue_only = true;
+  }
+}
+
 bool Row::bold_only(std::size_t i) const {
   if (is_html()) return i < bold.size() && bold[i] != 0;
   return i < cell_nodes.size() && is_bold_only(cell_nodes[i]);
@@ -224,13 +314,25 @@ void Reader::on_table(cmark_node* table) {
     cmark_iter_free(it);
   }
 
+  clean_spreadsheet_residue(rows);
   auto known = m_layouts.find(header_line);
-  if (known == m_layouts.end())
-    known = m_layouts.emplace(header_line, classify_table(rows, header_line)).first;
+  if (known == m_layouts.end()) {
+    // The first chunk of a table holds its judged rows, so the real header of a pandas
+    // export is in it; the later chunks repeat the `Unnamed: N` row, replaced here.
+    const Promoted promoted = promote_spreadsheet_header(rows);
+    TableLayout layout = classify_table(rows, promoted.header ? rows[0].line : header_line);
+    if (promoted.header) layout.header = rows[0].cells;
+    layout.index_blanked = promoted.index;
+    known = m_layouts.emplace(header_line, std::move(layout)).first;
+  } else if (!known->second.header.empty()) {
+    rows[0].cells = known->second.header;
+    if (known->second.index_blanked) blank_index_column(rows);
+  }
   read_table_rows(rows, known->second);
 }
 
 void Reader::read_table_rows(std::vector<Row>& rows, const TableLayout& layout) {
+  if (m_pending && (!layout.raci || m_pending->table != layout.table)) resolve_pending(false);
   if (!layout.raci) return;
   if (layout.roles_as_rows) {
     read_roles_as_rows(rows, layout);
@@ -345,9 +447,25 @@ TableLayout Reader::classify_table(std::vector<Row>& rows, std::uint32_t header_
     if (auto rows_layout = classify_roles_as_rows(rows, header_line)) return *rows_layout;
   }
   if (first_role == role_col.end()) {
+    // Marks with no letters ("X", "✓"): who takes part, not in which role.
+    bool marks = false;
+    for (std::size_t c = 1; c < width && !marks; ++c) {
+      std::size_t marked = 0;
+      bool only = true;
+      for (std::size_t r = 1; r < judged && only; ++r) {
+        if (c >= rows[r].cells.size() || text::trim(rows[r].cells[c]).empty()) continue;
+        if (is_mark(rows[r].cells[c])) {
+          ++marked;
+        } else {
+          only = false;
+        }
+      }
+      marks = only && marked > 0;
+    }
     skip(m_src->line_span(header_line),
-         fmt::format("not a RACI table: no column below '{}' holds role codes",
-                     rows[0].cells.size() > 1 ? rows[0].cells[1] : rows[0].cells[0]),
+         marks ? std::string(k_marks_without_letters)
+               : fmt::format("not a RACI table: no column below '{}' holds role codes",
+                             rows[0].cells.size() > 1 ? rows[0].cells[1] : rows[0].cells[0]),
          false);
     return layout;
   }
@@ -405,12 +523,18 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
   for (std::size_t r = 1; r < rows.size(); ++r) {
     m_rows_left = rows.size() - r;
     Row& row = rows[r];
+    if (row.residue_only) continue;  // "NaN | NaN | NaN": a spreadsheet's empty row
     const std::string_view src_line = m_src->line(row.line);
     const std::string& title = row.cells[activity_col];
     bool parties_empty = true;
+    bool has_roles = false;
     for (std::size_t c = 0; c < width; ++c) {
       if (party_of[c] >= 0 && !text::trim(row.cells[c]).empty()) parties_empty = false;
+      if (party_of[c] >= 0 && c < row.roles.size() && !row.roles[c].roles.empty()) has_roles = true;
     }
+    // A title-only row above: a section when this row carries roles, else an activity.
+    if (m_pending) resolve_pending(has_roles);
+    std::size_t pending_col = width;
     // A note written under the table without a blank line renders as a one-cell row.
     const std::string_view trimmed = text::trim(src_line.substr(row.content));
     if (parties_empty && !row.is_html() && !trimmed.empty() && trimmed[0] != '|' &&
@@ -471,8 +595,15 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
           break;
         }
       }
-      if (filled == 1 && (bold_col < width || label_col < width)) {
-        if (bold_col == width) bold_col = label_col;
+      // An HTML row whose one cell spans the table (`<td colspan="5">Build</td>`).
+      std::size_t spanning_col = width;
+      if (filled == 1 && row.spans_table) {
+        for (std::size_t c = 0; c < width && spanning_col == width; ++c) {
+          if (!text::trim(row.cells[c]).empty()) spanning_col = c;
+        }
+      }
+      if (filled == 1 && (bold_col < width || label_col < width || spanning_col < width)) {
+        if (bold_col == width) bold_col = label_col < width ? label_col : spanning_col;
         Section s;
         s.title = row.cells[bold_col];
         s.level = 0;
@@ -480,6 +611,15 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
         m_m.sections.push_back(std::move(s));
         m_section_open = true;
         continue;
+      }
+      // A title alone, in the activity column or a column before it (a spreadsheet's
+      // merged row across the table, written as a pipe row): decided by the next row.
+      if (filled == 1) {
+        for (std::size_t c = 0; c < width && c <= activity_col; ++c) {
+          if (text::trim(row.cells[c]).empty()) continue;
+          if (party_of[c] < 0) pending_col = c;
+          break;
+        }
       }
     }
     Activity a;
@@ -507,7 +647,33 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
       cell.set_extras({std::move(rc.markers), std::move(rc.unknown), std::move(rc.remark)});
       cell.span = cell_span(row, c);
     }
+    if (pending_col < width) {
+      hold_pending(table_index, std::move(a), row.cells[pending_col], m_src->line_span(row.line));
+      continue;
+    }
     add_activity(std::move(a));
+  }
+}
+
+void Reader::hold_pending(std::uint32_t table, Activity a, std::string title, Span span) {
+  PendingTitle p;
+  p.table = table;
+  p.activity = std::move(a);
+  p.section.title = std::move(title);
+  p.section.level = 0;
+  p.section.span = span;
+  m_pending = std::move(p);
+}
+
+void Reader::resolve_pending(bool as_section) {
+  if (!m_pending) return;
+  PendingTitle p = std::move(*m_pending);
+  m_pending.reset();
+  if (as_section) {
+    m_m.sections.push_back(std::move(p.section));
+    m_section_open = true;
+  } else {
+    add_activity(std::move(p.activity));
   }
 }
 
@@ -602,6 +768,28 @@ void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& lay
   for (std::size_t r = 1; r < rows.size(); ++r) {
     m_rows_left = rows.size() - r;
     Row& row = rows[r];
+    if (row.residue_only) continue;
+    // Cells filled, and whether a role column names someone.
+    std::size_t filled = 0;
+    std::size_t first_filled = width;
+    bool has_names = false;
+    for (std::size_t c = 0; c < width; ++c) {
+      if (text::trim(row.cells[c]).empty()) continue;
+      ++filled;
+      if (first_filled == width) first_filled = c;
+      if (roles[c]) has_names = true;
+    }
+    if (m_pending) resolve_pending(has_names);
+    // A section row: one cell spanning an HTML table, or one bold cell.
+    if (filled == 1 && (row.spans_table || row.bold_only(first_filled))) {
+      Section s;
+      s.title = row.cells[first_filled];
+      s.level = 0;
+      s.span = m_src->line_span(row.line);
+      m_m.sections.push_back(std::move(s));
+      m_section_open = true;
+      continue;
+    }
     Activity a;
     const bool marked = marked_title_col < width;
     a.title = row.cells[marked ? marked_title_col : activity_col];
@@ -615,10 +803,13 @@ void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& lay
         if (!text::trim(row.cells[c]).empty()) a.fields.push_back({rows[0].cells[c], row.cells[c]});
         continue;
       }
-      const std::vector<std::string> names =
-          marked ? (text::trim(row.cells[c]).empty() ? std::vector<std::string>{}
-                                                     : split_names(row.cells[activity_col]))
-                 : split_names(row.cells[c]);
+      std::vector<std::string> names;
+      if (!marked || !text::trim(row.cells[c]).empty()) {
+        for (std::string& written : split_names(row.cells[marked ? activity_col : c], false)) {
+          for (std::string& name : slash_names(std::move(written)))
+            names.push_back(std::move(name));
+        }
+      }
       for (std::string name : names) {
         std::vector<std::string> markers;
         // Markers after a name: "PM*", "Dev (1)"; found from the end, kept in order.
@@ -648,7 +839,51 @@ void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& lay
         cell.span = cell_span(row, c);
       }
     }
+    // A title alone (a spreadsheet's merged row): decided by the next row.
+    const std::size_t title_col = marked ? marked_title_col : activity_col;
+    if (filled == 1 && first_filled == title_col) {
+      hold_pending(table_index, std::move(a), row.cells[title_col], m_src->line_span(row.line));
+      continue;
+    }
     add_activity(std::move(a));
   }
+}
+
+std::vector<std::string> Reader::slash_names(std::string name) {
+  std::vector<std::string> parts = slash_parts(name);
+  if (parts.empty()) return {std::move(name)};
+  const std::string key = party_key(party_name_from_header(name));
+  auto decided = m_slash_split.find(key);
+  if (decided == m_slash_split.end()) {
+    if (!m_header_keys) {
+      // The header cells of the document's pipe tables, once, on the first slash met.
+      m_header_keys.emplace();
+      for (std::uint32_t l = 1; l < m_src->line_count(); ++l) {
+        const std::string_view next = m_src->line(l + 1);
+        if (!is_delimiter_row(next.substr(container_prefix_length(next)))) continue;
+        const std::string_view line = m_src->line(l);
+        const std::string_view content = line.substr(container_prefix_length(line));
+        for (const CellRange& range : split_pipe_row(content)) {
+          m_header_keys->insert(party_key(
+              party_name_from_header(content.substr(range.begin, range.end - range.begin))));
+        }
+      }
+    }
+    bool split = false;
+    if (m_header_keys->count(key) != 0) {
+      split = false;  // a header names the whole: one party
+    } else if (std::all_of(parts.begin(), parts.end(), [&](const std::string& p) {
+                 return m_header_keys->count(party_key(party_name_from_header(p))) != 0;
+               })) {
+      split = true;  // headers name each part: those parties
+    } else {
+      // Neither: a spaced slash separates two names ("CTO / CISO"), a tight one joins
+      // the words of one ("Data/ML"), as in a header.
+      split = name.find(" /") != std::string::npos || name.find("/ ") != std::string::npos;
+    }
+    decided = m_slash_split.emplace(key, split).first;
+  }
+  if (!decided->second) return {std::move(name)};
+  return parts;
 }
 }  // namespace racine::markdown

@@ -41,6 +41,8 @@ struct Row {
   std::vector<Span> spans;        // HTML rows: each cell's content in the file
   std::vector<char> bold;         // HTML rows: the cell's text is all bold
   std::uint32_t written = 0;      // HTML rows: cells written (colspan counted)
+  bool spans_table = false;       // HTML rows: one cell whose colspan covers the header
+  bool residue_only = false;      // every cell empty once spreadsheet residue is blanked
 
   bool is_html() const { return node == nullptr; }
   // Cells written in the source, before padding or truncation to the header width.
@@ -68,7 +70,31 @@ struct TableLayout {
   // Of a transposed table whose role cells are marks ("X"): the column of activity
   // titles (the parties being in the activity column); SIZE_MAX when not so.
   std::size_t marked_title_col = SIZE_MAX;
+  // A spreadsheet exported by pandas whose header row is `Unnamed: N` cells: the real
+  // header found below it, repeated on the later chunks of a table cut into pieces.
+  std::vector<std::string> header;
+  bool index_blanked = false;  // and its first column held pandas' row numbers
 };
+
+// Blanks the spreadsheet residue of the body rows (the header is left as written), and
+// marks the rows that held residue and nothing else.
+void clean_spreadsheet_residue(std::vector<Row>& rows);
+
+// pandas names a column without a header `Unnamed: 3`. A header row of such cells (at
+// least two, and at least half of its cells) is not the table's header: the real one is
+// the first row below it with two cells or more (within its first 16 rows). Moves that
+// row up to rows[0] (dropping the rows above it, titles of the sheet) and returns true;
+// a first column that pandas filled with its row numbers (an empty header above
+// integers) is blanked. Nothing done when the header is not pandas'.
+struct Promoted {
+  bool header = false;  // the header was replaced
+  bool index = false;   // the first column (pandas' row numbers) was blanked
+};
+Promoted promote_spreadsheet_header(std::vector<Row>& rows);
+
+// Blanks the first column (pandas' row numbers); a body row left with nothing is a
+// spreadsheet's empty row (residue_only).
+void blank_index_column(std::vector<Row>& rows);
 // A legend written right under a table, without a blank line, so that GitHub renders it
 // as a one-cell row: "*A=Accountable, R=Responsible, C=Consulted, I=Informed*",
 // "Légende : R = Réalise, A = Approuve". At least two "LETTER = word" pairs whose letters
@@ -91,6 +117,13 @@ bool is_mark(std::string_view cell);
 // the slash of a GitHub team ("@org/team"); "&" joins the words of one name ("Gente &
 // Gestão", "R&D"). A remark in parentheses after a name is not part of it: "Jurídico
 // (LGPD)" is the party "Jurídico".
-std::vector<std::string> split_names(std::string_view cell);
+// With `split_slash` false, a slash does not split: "PO/BA" and "BA / PO" stay one name
+// each, for the reader to decide (Reader::slash_names).
+std::vector<std::string> split_names(std::string_view cell, bool split_slash = true);
+
+// The names a slash joins in `name` ("PO/BA", "BA / PO": {"BA", "PO"}), trimmed, in
+// order; empty when `name` holds no slash between two names (or is a GitHub team,
+// "@org/team").
+std::vector<std::string> slash_parts(std::string_view name);
 
 }  // namespace racine::markdown

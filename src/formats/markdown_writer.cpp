@@ -197,9 +197,16 @@ std::string write_markdown(const Matrix& m) {
         }
         row.push_back(markdown_text(cell));
       }
-      // An activity without roles whose title reads as a heading would read back as a
-      // section row: an explicit "no role" keeps it an activity.
-      if (row.size() > 1 && vocabulary::reads_as_heading(text::collapse_spaces(title)) &&
+      // An activity without roles whose title reads as a heading, or that a row with
+      // roles follows, would read back as a section row (docs/markdown.md): an explicit
+      // "no role" keeps it an activity.
+      const std::size_t i = static_cast<std::size_t>(&a - sec.activities.data());
+      const bool roles_below =
+          i + 1 < sec.activities.size() &&
+          std::any_of(sec.activities[i + 1].cells.begin(), sec.activities[i + 1].cells.end(),
+                      [](const Cell& c) { return c.present && !c.roles.empty(); });
+      if (row.size() > 1 &&
+          (roles_below || vocabulary::reads_as_heading(text::collapse_spaces(title))) &&
           std::all_of(row.begin() + 1, row.end(), [](const std::string& c) { return c.empty(); }))
         row[1].push_back('-');  // empty: all_of said so
       rows.push_back(std::move(row));

@@ -969,8 +969,8 @@ TEST(MarkdownReader, HtmlTablesAreBounded) {
       "</table>\n");
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().to_string(),
-            "t.md: no RACI table found; skipped: line 1: HTML table inside a block quote or a "
-            "list item is not read: write it at the top level");
+            "t.md: no RACI table found; skipped: line 1: HTML table inside a block quote is not "
+            "read: write it at the top level");
 }
 
 // Roles written as rows: under a heading that names an activity, a two-column table of
@@ -1179,6 +1179,252 @@ TEST(MarkdownReader, MarkedTableReadsTheSameInChunks) {
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->activity_count(), 2U);
   EXPECT_EQ(m->sections[0].activities[1].title, "Review");
+}
+
+// Issue 29. A matrix pasted from a spreadsheet through pandas: the header row is
+// `Unnamed: N` cells (the real header is the first row below with two cells or more;
+// pandas' row numbers are no column), and empty cells are `NaN`, `None`, `#N/A`: empty,
+// never the letter A of "NaN"; a row of them is no activity.
+TEST(MarkdownReader, SpreadsheetResidueIsEmpty) {
+  const std::string text =
+      "|    | RACI Sheet | Unnamed: 1 | Unnamed: 2 | Unnamed: 3 |\n"
+      "|---:|:---|:---|:---|:---|\n"
+      "|  0 | NaN | NaN | NaN | NaN |\n"
+      "|  1 | Task | PM | Dev | QA |\n"
+      "|  2 | Plan | A | R | nan |\n"
+      "|  3 | Build | None | RA | C |\n"
+      "|  4 | nan | NaN | NaN | NaN |\n"
+      "|  5 | Test | #N/A | I | RA |\n";
+  auto m = read_md(text);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"PM", "Dev", "QA"}));
+  ASSERT_EQ(m->activity_count(), 3U);
+  const auto& acts = m->sections.at(0).activities;
+  EXPECT_EQ(acts[0].title, "Plan");
+  EXPECT_EQ(acts[1].title, "Build");
+  EXPECT_EQ(acts[2].title, "Test");
+  EXPECT_EQ(roles(*m, acts[0], 2), "");
+  EXPECT_EQ(roles(*m, acts[1], 0), "");
+  EXPECT_EQ(roles(*m, acts[2], 0), "");
+  EXPECT_TRUE(acts[0].fields.empty());  // no column of row numbers
+  EXPECT_EQ(line_of(*m, m->tables.at(0).span), 4U);
+  EXPECT_TRUE(lint::run(*m, {}).empty());
+  // Read whole and in chunks alike.
+  for (const std::size_t bytes : {1U, 40U, 120U}) {
+    ReadOptions chunked;
+    chunked.chunk_bytes = bytes;
+    chunked.classify_rows = 2;
+    ReadOptions whole;
+    whole.classify_rows = 2;
+    auto a = read_md(text, whole);
+    auto b = read_md(text, chunked);
+    ASSERT_TRUE(a.ok()) << a.error().to_string();
+    ASSERT_TRUE(b.ok()) << bytes << " " << b.error().to_string();
+    EXPECT_EQ(write_json(*a), write_json(*b)) << bytes;
+  }
+  // A cell "NaN" under a party read alone is no role either (RAC101 otherwise).
+  EXPECT_TRUE(parse_role_cell("NaN").no_role);
+  EXPECT_TRUE(parse_role_cell("null").no_role);
+  EXPECT_TRUE(parse_role_cell("#N/A").no_role);
+  EXPECT_TRUE(parse_role_cell("NaN").roles.empty());
+}
+
+// Issue 29. A row spanning an HTML table, or a pipe row holding only a title (a
+// spreadsheet's merged row) followed by a row carrying roles, starts a section; a
+// title-only row followed by no row with roles stays an activity (RAC105).
+TEST(MarkdownReader, GroupRowsStartSections) {
+  auto pipe = read_md(
+      "| Task | PM | Dev |\n|---|---|---|\n| Planning | | |\n| Scope | A | R |\n"
+      "| Estimate | R | A |\n| Delivery | | |\n| Ship | A | R |\n| Backup | | |\n");
+  ASSERT_TRUE(pipe.ok()) << pipe.error().to_string();
+  ASSERT_EQ(pipe->sections.size(), 2U);
+  EXPECT_EQ(pipe->sections[0].title, "Planning");
+  EXPECT_EQ(pipe->sections[0].activities.size(), 2U);
+  EXPECT_EQ(pipe->sections[1].title, "Delivery");
+  ASSERT_EQ(pipe->sections[1].activities.size(), 2U);
+  EXPECT_EQ(pipe->sections[1].activities[1].title, "Backup");
+  EXPECT_EQ(
+      test::lint_md("| Task | PM | Dev |\n|---|---|---|\n| Planning | | |\n| Scope | A | R |\n"
+                    "| Delivery | | |\n| Ship | A | R |\n| Backup | | |\n"),
+      (std::vector<std::string>{"RAC105@7"}));
+  // Two title-only rows in a row: the first is an activity, the second a section.
+  auto two = read_md(
+      "| Task | PM | Dev |\n|---|---|---|\n| Todo | | |\n| Run | | |\n| Deploy | A | R |\n");
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->sections.size(), 2U);
+  EXPECT_EQ(two->sections[0].activities.at(0).title, "Todo");
+  EXPECT_EQ(two->sections[1].title, "Run");
+  // A heading ends the table: its title-only last row is an activity of its own section.
+  auto headed = read_md(
+      "## A\n\n| Task | PM |\n|---|---|\n| Ship | A |\n| Later | |\n\n## B\n\n"
+      "| Task | PM |\n|---|---|\n| Run | A |\n");
+  ASSERT_TRUE(headed.ok());
+  ASSERT_EQ(headed->sections.size(), 2U);
+  EXPECT_EQ(headed->sections[0].activities.size(), 2U);
+  // Roles as columns: the same.
+  auto transposed = read_md(
+      "| Task | Responsible | Accountable |\n|---|---|---|\n| Build | | |\n| Compile | Dev | PM "
+      "|\n");
+  ASSERT_TRUE(transposed.ok());
+  ASSERT_EQ(transposed->sections.size(), 1U);
+  EXPECT_EQ(transposed->sections[0].title, "Build");
+  EXPECT_EQ(transposed->activity_count(), 1U);
+  // HTML: one cell across the table, bold or not.
+  auto html = read_md(
+      "<table>\n<tr><th>Task</th><th>PM</th><th>Dev</th></tr>\n"
+      "<tr><td colspan=\"3\">Build</td></tr>\n<tr><td>Compile</td><td>A</td><td>R</td></tr>\n"
+      "<tr><td colspan=\"3\">Run</td></tr>\n<tr><td>Deploy</td><td>R</td><td>A</td></tr>\n"
+      "</table>\n");
+  ASSERT_TRUE(html.ok()) << html.error().to_string();
+  ASSERT_EQ(html->sections.size(), 2U);
+  EXPECT_EQ(html->sections[0].title, "Build");
+  EXPECT_EQ(html->sections[1].title, "Run");
+  EXPECT_EQ(html->activity_count(), 2U);
+  EXPECT_TRUE(lint::run(*html, {}).empty());
+  // Whole and in chunks alike, the title-only row held across a cut.
+  std::string big = "| Task | PM | Dev |\n|---|---|---|\n";
+  for (int i = 0; i < 40; ++i) {
+    big += i % 5 == 0 ? "| Group " + std::to_string(i) + " | | |\n"
+                      : "| Task " + std::to_string(i) + " | A | R |\n";
+  }
+  big += "| Last | | |\n";
+  ReadOptions whole;
+  whole.classify_rows = 3;
+  auto a = read_md(big, whole);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->sections.size(), 8U);
+  EXPECT_EQ(a->activity_count(), 33U);
+  for (const std::size_t bytes : {1U, 64U, 200U}) {
+    ReadOptions chunked = whole;
+    chunked.chunk_bytes = bytes;
+    auto b = read_md(big, chunked);
+    ASSERT_TRUE(b.ok());
+    EXPECT_EQ(write_json(*a), write_json(*b)) << bytes;
+  }
+}
+
+// Issue 29. HTML a browser shows: a table indented under an MkDocs admonition or tab
+// or in a list item, and a whole HTML page, even when its table follows an indented
+// `<div>`; a table a script fills is refused with that reason.
+TEST(MarkdownReader, HtmlWhereBrowsersShowIt) {
+  const std::string table =
+      "    <table>\n    <tr><th>Task</th><th>PM</th><th>Dev</th></tr>\n\n"
+      "    <tr><td>Ship</td><td>A</td><td>R</td></tr>\n    </table>\n";
+  for (const std::string& opener :
+       {std::string("??? quote \"RACI\"\n\n"), std::string("!!! note\n"),
+        std::string("=== \"Matrix\"\n\n"), std::string("- The matrix:\n\n")}) {
+    auto m = read_md("# Team\n\n" + opener + table);
+    ASSERT_TRUE(m.ok()) << opener << m.error().to_string();
+    EXPECT_EQ(m->party_names(), (std::vector<std::string>{"PM", "Dev"})) << opener;
+    ASSERT_EQ(m->activity_count(), 1U) << opener;
+    EXPECT_EQ(line_of(*m, act(*m, 0, 0).span), opener.ends_with("\n\n") ? 8U : 7U) << opener;
+  }
+  // Indented under a plain paragraph it is code, as GitHub shows it.
+  auto code = read_md("# Team\n\nText.\n\n" + table);
+  ASSERT_FALSE(code.ok());
+  // A whole page.
+  const std::string page =
+      "<!DOCTYPE html>\n<html><head><title>Team RACI</title>\n"
+      "<script>var x = '<table>';</script></head>\n<body>\n<h1>Team</h1>\n"
+      "<div class=\"wrap\">\n    <div>\n\n        <h2>Build &amp; run</h2>\n"
+      "        <table>\n        <tr><th>Task</th><th>PM</th><th>Dev</th></tr>\n\n"
+      "        <tr><td>Ship</td><td>A</td><td>R</td></tr>\n        </table>\n"
+      "    </div>\n</div>\n</body></html>\n";
+  auto m = read_md(page);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->title, "Team");
+  ASSERT_EQ(m->sections.size(), 1U);
+  EXPECT_EQ(m->sections[0].title, "Build & run");
+  EXPECT_EQ(m->activity_count(), 1U);
+  EXPECT_EQ(line_of(*m, act(*m, 0, 0).span), 13U);
+  // A .html file without a doctype is a page too.
+  auto src =
+      std::make_shared<SourceFile>("raci.html",
+                                   "<div>\n    <table><tr><th>Task</th><th>PM</th></tr>\n"
+                                   "    <tr><td>Ship</td><td>RA</td></tr></table>\n</div>\n");
+  auto file = read_markdown(src, {});
+  ASSERT_TRUE(file.ok()) << file.error().to_string();
+  EXPECT_EQ(file->activity_count(), 1U);
+  // Filled by a script.
+  const std::string reason =
+      "a table filled by a script when the page loads (an empty <table> or <div id=...> and a "
+      "<script>) is not read: racine reads the rows written in the page; write them into it, or "
+      "export the matrix as Markdown or CSV";
+  auto scripted = read_md(
+      "<!DOCTYPE html>\n<html><body>\n<table id=\"raci\"></table>\n"
+      "<script src=\"raci.js\"></script>\n</body></html>\n");
+  ASSERT_FALSE(scripted.ok());
+  EXPECT_EQ(scripted.error().to_string(), "t.md: no RACI table found; skipped: line 3: " + reason);
+  auto div = read_md(
+      "<!doctype html>\n<html><body>\n<div id=\"raci\"></div>\n"
+      "<script>render(document.getElementById('raci'));</script>\n</body></html>\n");
+  ASSERT_FALSE(div.ok());
+  EXPECT_EQ(div.error().to_string(), "t.md: no RACI table found; skipped: line 4: " + reason);
+}
+
+// Issue 29. Layouts that are not tables are named in the refusal, with what to write.
+TEST(MarkdownReader, RefusalsNameTheLayout) {
+  const std::string instead = "write it as a table, an activity per row and a party per column";
+  auto per_activity = read_md("# RACI\n\n## Deploy\n\n- R: Dev\n- A: PM\n- I: Ops\n");
+  ASSERT_FALSE(per_activity.ok());
+  EXPECT_EQ(per_activity.error().to_string(),
+            "t.md: no RACI table found; skipped: line 5: a matrix written as a list per activity "
+            "('R: names' items under each activity) is not read: " +
+                instead);
+  auto inline_items = read_md("# RACI\n\n- Deploy: R: Dev | A: PM\n- Test: R: QA | A: PM\n");
+  ASSERT_FALSE(inline_items.ok());
+  EXPECT_EQ(inline_items.error().to_string(),
+            "t.md: no RACI table found; skipped: line 3: a matrix written as list items of 'R: "
+            "names | A: names' is not read: " +
+                instead);
+  auto html_list = read_md(
+      "# RACI\n\n<ul>\n<li>Deploy &mdash; R: Dev | A: PM</li>\n<li>Test &mdash; R: QA | A: "
+      "PM</li>\n</ul>\n");
+  ASSERT_FALSE(html_list.ok());
+  EXPECT_EQ(html_list.error().to_string(),
+            "t.md: no RACI table found; skipped: line 3: an HTML list of 'R: names | A: names' "
+            "items is not read: " +
+                instead);
+  auto mermaid = read_md("# RACI\n\n```mermaid\ngraph LR\n  PM -->|A| Deploy\n```\n");
+  ASSERT_FALSE(mermaid.ok());
+  EXPECT_EQ(mermaid.error().to_string(),
+            "t.md: no RACI table found; skipped: line 3: a Mermaid graph is not read (its arrows "
+            "do not say who holds which role): write the matrix as a table, an activity per row "
+            "and a party per column");
+  auto marks = read_md("| Task | PM | Dev |\n|---|---|---|\n| Ship | X | |\n| Test | | X |\n");
+  ASSERT_FALSE(marks.ok());
+  EXPECT_EQ(
+      marks.error().to_string(),
+      "t.md: no RACI table found; skipped: line 1: a table of marks (X, \xE2\x9C\x93) with no "
+      "role letters: it says who takes part, not who is Responsible, Accountable, Consulted "
+      "or Informed; write R, A, C or I in its cells");
+  // A legend list is no matrix.
+  auto legend = read_md("# RACI\n\n- R: Responsible\n- A: Accountable\n");
+  ASSERT_FALSE(legend.ok());
+  EXPECT_EQ(legend.error().to_string(), "t.md: no RACI table found: the document has no table");
+}
+
+// Issue 29. Names joined by a slash are one party whatever the order and spacing when a
+// header names them so (`PO/BA` is `BA / PO`), the parties of each part when headers
+// name those; otherwise a spaced slash separates two names (`CTO / CISO`) and a tight
+// one joins one (`Data/ML`), as in a header.
+TEST(MarkdownReader, NamesWithSlashes) {
+  auto m = read_md(
+      "| Task | Responsible | Accountable |\n|---|---|---|\n| Scope | BA / PO | PM |\n\n"
+      "| Task | PO/BA | PM |\n|---|---|---|\n| Refine | R | A |\n");
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->party_names(), (std::vector<std::string>{"BA / PO", "PM"}));
+  auto parts = read_md(
+      "| Task | Responsible | Accountable |\n|---|---|---|\n| Scope | BA/PO | PM |\n\n"
+      "| Task | PO | BA | PM |\n|---|---|---|---|\n| Refine | R | C | A |\n");
+  ASSERT_TRUE(parts.ok());
+  EXPECT_EQ(parts->party_names(), (std::vector<std::string>{"BA", "PO", "PM"}));
+  auto neither = read_md(
+      "| Task | Responsible | Accountable |\n|---|---|---|\n| Scope | Data/ML | CTO / CISO |\n"
+      "| Train | ML/Data | CISO |\n");
+  ASSERT_TRUE(neither.ok());
+  EXPECT_EQ(neither->party_names(), (std::vector<std::string>{"Data/ML", "CTO", "CISO"}));
+  EXPECT_EQ(neither->parties[0].spellings.size(), 2U);
 }
 
 }  // namespace racine
