@@ -5,12 +5,12 @@
 # LibreOffice to .xlsx, to .ods and to one CSV per sheet. racine must read the .xlsx, the
 # .ods and the CSV files (in sheet order) into the same activities with the same roles,
 # and the .xlsx must give the counts written below. Its lint findings name cells
-# ("Matrice!C9").
+# ("Options!A3"). racine's own workbook of the built-in matrix reads back as the matrix.
 # Without LibreOffice or node (`make deps-test` installs them) the test fails under
 # CI=true and is skipped (exit 77) elsewhere (tests/prerequisites.sh).
 # Usage: spreadsheets.sh RACINE
 set -euo pipefail
-racine=$1
+racine=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 data="$(cd "$(dirname "$0")/../data/spreadsheets" && pwd)"
 source "$(dirname "$0")/../prerequisites.sh"
 command -v libreoffice >/dev/null 2>&1 || missing "LibreOffice is absent: run make deps-test (libreoffice-calc-nogui)"
@@ -67,7 +67,28 @@ check() {
 }
 check raci-fr "Matrice Options" 6 3 3
 check raci-en "RACI" 4 4 2
-# Findings point at cells: the activity without Accountable in the French sheet.
-"$racine" lint "$work/raci-fr.xlsx" > "$work/lint.txt" 2>&1 || true
-grep -qF "raci-fr.xlsx:Matrice!" "$work/lint.txt" || { cat "$work/lint.txt"; fail "lint names no cell"; }
+# Findings point at cells: the activity without Accountable on the second sheet, the
+# only finding.
+status=0
+(cd "$work" && "$racine" lint raci-fr.xlsx) > "$work/lint.txt" 2>&1 || status=$?
+[ "$status" = 1 ] || { cat "$work/lint.txt"; fail "lint exited $status, expected 1"; }
+expected="raci-fr.xlsx:Options!A3: error: 'Tester la restauration chaque trimestre': no party is Accountable (Client R, Cloud Temple C) [RAC201]
+1 file checked: 1 error, 0 warnings, 0 infos"
+[ "$(cat "$work/lint.txt")" = "$expected" ] || { cat "$work/lint.txt"; fail "lint's findings differ"; }
+# racine's own workbook reads back from its first sheet: the built-in matrix's 71
+# activities in their 12 sections, with the same roles (its notes are text there).
+"$racine" export --format xlsx -o "$work/seed.xlsx"
+"$racine" export --format json "$work/seed.xlsx" > "$work/seed-back.json"
+"$racine" export --format json > "$work/seed.json"
+node -e '
+  const fs = require("fs");
+  const read = (f) => JSON.parse(fs.readFileSync(f, "utf8"));
+  const rows = (m) => m.sections.flatMap((s) => s.activities.map((a) =>
+    s.title + " | " + a.title + " | " + JSON.stringify(a.roles)));
+  const back = rows(read(process.argv[1])), seed = rows(read(process.argv[2]));
+  if (back.length !== 71 || JSON.stringify(back) !== JSON.stringify(seed)) {
+    console.error("FAIL: the workbook reads back " + back.length + " activities, not the seed'"'"'s 71 as they are");
+    process.exit(1);
+  }
+' "$work/seed-back.json" "$work/seed.json"
 echo "spreadsheets: ok"
