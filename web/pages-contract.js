@@ -203,8 +203,24 @@ function upgradeTab(base, contract, upgrade, href, tenant, lang) {
       h('p', { class: 'empty' }, t('upgrade.none', { version: contract.version })));
   }
   const out = h('div', { 'aria-live': 'polite' });
-  const accept = h('button', { type: 'button', class: 'primary', id: 'accept-upgrade', onclick: async () => {
-    accept.disabled = true;
+  // Accepting is a consent given in the reader's name: it asks once more, saying so.
+  const actions = h('div', { class: 'actions' });
+  const ask = () => {
+    const confirm = h('button', { type: 'button', class: 'primary', id: 'confirm-upgrade', onclick: () => send(confirm) },
+      t('upgrade.confirm_yes', { version: upgrade.to }));
+    const cancel = h('button', { type: 'button', id: 'cancel-upgrade', onclick: () => {
+      put(actions, accept);
+      accept.focus();
+    } }, t('upgrade.confirm_no'));
+    put(actions, h('div', { class: 'confirm', role: 'group', 'aria-labelledby': 'confirm-upgrade-text' },
+      h('p', { id: 'confirm-upgrade-text' }, t('upgrade.confirm', { version: upgrade.to, tenant })),
+      confirm, ' ', cancel));
+    confirm.focus();
+  };
+  const accept = h('button', { type: 'button', class: 'primary', id: 'accept-upgrade', onclick: ask },
+    t('upgrade.accept', { version: upgrade.to }));
+  const send = async (button) => {
+    button.disabled = true;
     try {
       // The consent is to the diff shown: its hash goes with it (a diff that changed
       // meanwhile is refused, and the page shows why).
@@ -213,14 +229,15 @@ function upgradeTab(base, contract, upgrade, href, tenant, lang) {
       go(href('search') + '');
     } catch (err) {
       put(out, h('p', { class: 'error', role: 'alert' }, errorText(err)));
-      accept.disabled = false;
+      button.disabled = false;
     }
-  } }, t('upgrade.accept', { version: upgrade.to }));
+  };
+  put(actions, accept);
   return h('section', { 'aria-labelledby': 'upgrade-title' },
     h('h2', { id: 'upgrade-title' }, t('upgrade.pending', { from: upgrade.from, to: upgrade.to })),
     h('p', {}, t('upgrade.explain')),
     diffView(upgrade.diff, lang),
-    session.canAccept ? h('div', { class: 'actions' }, accept)
+    session.canAccept ? actions
       : h('p', { class: 'muted', id: 'accept-denied' }, t('upgrade.approver_only',
         { tenant })),
     out);

@@ -782,12 +782,34 @@ Rendered render(const Workbook& book) {
       for (const auto& c : r.cells) any = any || !is_blank(c.text);
       if (any) l.rows.push_back(&r);
     }
-    l.header = l.rows.size();
-    for (std::size_t i = 0; i < l.rows.size() && l.header == l.rows.size(); ++i) {
+    // The header: the last row of two or more filled cells above the first row with
+    // roles (a title block, a project form or a small table above the matrix are text);
+    // without roles anywhere, the first row of two or more filled cells.
+    auto filled = [](const Row& r) {
       std::size_t n = 0;
-      for (const auto& c : l.rows[i]->cells) n += is_blank(c.text) ? 0U : 1U;
-      if (n >= 2) l.header = i;
+      for (const auto& c : r.cells) n += is_blank(c.text) ? 0U : 1U;
+      return n;
+    };
+    auto has_roles = [](const Row& r) {
+      for (std::size_t k = 1; k < r.cells.size(); ++k)
+        if (is_role_cell(r.cells[k].text)) return true;
+      return false;
+    };
+    l.header = l.rows.size();
+    std::size_t first_roles = l.rows.size();
+    // (Roles in two rows running, a group row between them allowed: a single letter in a
+    // project form is no matrix.)
+    const std::size_t n = l.rows.size();
+    for (std::size_t i = 0; i + 1 < n && first_roles == n; ++i) {
+      if (!has_roles(*l.rows[i])) continue;
+      if (has_roles(*l.rows[i + 1]) ||
+          (filled(*l.rows[i + 1]) == 1 && i + 2 < n && has_roles(*l.rows[i + 2])))
+        first_roles = i;
     }
+    for (std::size_t i = first_roles < n ? first_roles : 0; i-- > 0 && l.header == n;)
+      if (filled(*l.rows[i]) >= 2) l.header = i;
+    for (std::size_t i = 0; i < l.rows.size() && l.header == l.rows.size(); ++i)
+      if (filled(*l.rows[i]) >= 2) l.header = i;
     if (l.header < l.rows.size()) ++with_table;
   }
   Renderer r(out);
@@ -874,6 +896,28 @@ Result<Matrix> read_grid(const Workbook& book, const std::string& path,
   auto m = read_markdown(source, options);
   if (!m) {
     Error e = m.error();
+    // "skipped: line 11: ..." names a line of the Markdown: say the cell instead.
+    std::string message;
+    for (std::size_t at = 0; at < e.message.size();) {
+      const auto hit = e.message.find("line ", at);
+      std::size_t digits = hit == std::string::npos ? 0 : hit + 5;
+      while (digits < e.message.size() && hit != std::string::npos &&
+             std::isdigit(static_cast<unsigned char>(e.message[digits])))
+        ++digits;
+      if (hit == std::string::npos || digits == hit + 5) {
+        message +=
+            e.message.substr(at, hit == std::string::npos ? std::string::npos : hit + 5 - at);
+        at = hit == std::string::npos ? e.message.size() : hit + 5;
+        continue;
+      }
+      const auto line = static_cast<std::uint32_t>(std::min<std::size_t>(
+          to_number(e.message.substr(hit + 5, digits - hit - 5), 0), UINT32_MAX));
+      const std::string cell = source->cell(source->line_start(line));
+      message += e.message.substr(at, hit - at);
+      message += cell.empty() ? e.message.substr(hit, digits - hit) : "cell " + cell;
+      at = digits;
+    }
+    e.message = std::move(message);
     if (e.line > 0) {
       const std::string cell = source->cell(source->line_start(e.line));
       if (!cell.empty()) e.path = fmt::format("{}:{}", e.path, cell);

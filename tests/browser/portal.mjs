@@ -302,7 +302,14 @@ async function journeys(engine, storeArgs, photograph) {
     await open(client, base, '/tenants/acme/contracts/main/upgrade');
     assert.match(await client.textContent('h2#upgrade-title'), /^Version 1 → version 2$/);
     assert.match(await client.textContent('table.diff-table'), /Dimensionner le service Kubernetes/);
+    // Accept asks once more; Cancel leaves the contract where it is.
     await client.click('#accept-upgrade');
+    assert.match(await client.textContent('#confirm-upgrade-text'), /^Accepter la version 2 pour .+ \? Le contrat suivra alors la matrice effective ci-dessus/);
+    await client.click('#cancel-upgrade');
+    assert.equal(await client.locator('#confirm-upgrade').count(), 0);
+    assert.equal((await call(base, tokens.acme, 'GET', '/api/v1/tenants/acme/contracts/main')).json.version, 1);
+    await client.click('#accept-upgrade');
+    await client.click('#confirm-upgrade');
     await client.waitForFunction(() => document.getElementById('main').dataset.ready === '/tenants/acme/contracts/main');
     assert.match(await client.textContent('p.meta'), /managed-kubernetes version 2/);
     assert.equal((await call(base, tokens.acme, 'GET', '/api/v1/tenants/acme/contracts/main')).json.version, 2);

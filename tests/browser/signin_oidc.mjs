@@ -155,6 +155,8 @@ try {
     await page.screenshot({ path: join(work, 'screenshots', 'person-upgrade-en.png') });
     // A write with the cookie: refused without the CSRF header, which the portal sends.
     await page.click('#accept-upgrade');
+    assert.match(await page.textContent('#confirm-upgrade-text'), /^Accept version 3 for .+\? From then on/);
+    await page.click('#confirm-upgrade');
     await ready(page, '/tenants/acme/contracts/main');
     // The contract page names who accepted, with her client and the day.
     const today = new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });

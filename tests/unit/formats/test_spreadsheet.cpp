@@ -248,6 +248,28 @@ TEST(Spreadsheet, SheetsAreSectionsWhenThereAreSeveralTables) {
   EXPECT_EQ(m->source->cell(m->sections[1].activities[0].cells[0].span.begin), "'Run phase'!C3");
 }
 
+// What stands above the matrix (a project form, a small table of its own) is text: the
+// header is the last row of two cells above the first rows with roles.
+TEST(Spreadsheet, TheHeaderIsAboveTheFirstRowsWithRoles) {
+  auto src = load_text(
+      "Project: Orion,Owner: PMO,\n,,\nKey,Value,\nBudget,12,\nManager,A,\n,,\n"
+      "Task,Dev,Ops\nBuild,RA,C\nRun,I,RA\n",
+      "plan.csv", {});
+  ASSERT_TRUE(src.ok());
+  auto m = read_csv(*src, ReadOptions{});
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->title, "Project: Orion Owner: PMO");
+  EXPECT_EQ(summary(*m).substr(summary(*m).find('\n') + 1),
+            "Project: Orion Owner: PMO|Build|Dev=RA;Ops=C;\n"
+            "Project: Orion Owner: PMO|Run|Dev=I;Ops=RA;\n");
+  // A refusal names cells, not the lines of the Markdown the sheet became.
+  auto none = load_text("Task,Dev\nBuild,x\n", "plan.csv", {});
+  const auto refused = read_csv(*none, ReadOptions{});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("cell plan!A1"), std::string::npos)
+      << refused.error().message;
+}
+
 TEST(Spreadsheet, ForeignCsvIsReadAsASheet) {
   auto src = load_text(
       "Matrice RACI,,\n,,\nActivité,Client,Cloud Temple\n\"Sauvegarder, restaurer\",A,R\n",
