@@ -285,10 +285,11 @@ RoleCell parse_role_cell(std::string_view rendered, std::string_view letters) {
       return lead;
     }
   }
-  // A sentence ("Owns the business outcome"): free text, no role read from its letters.
+  // A sentence ("Owns the business outcome") or a word ("Gestion", a header repeated in
+  // a row): free text, no role read from its letters.
   for (std::size_t i = 0, run = 0; i < s.size(); ++i) {
     run = s[i] >= 'a' && s[i] <= 'z' ? run + 1 : 0;
-    if (run >= 3 && s.find(' ') != std::string_view::npos) {
+    if (run >= 3) {
       RoleCell text;
       text.unknown = std::string(s);
       text.markers = std::move(whole.markers);

@@ -479,8 +479,9 @@ TEST(Csv, QuotingFormulasAndErrors) {
   EXPECT_EQ(m->parties[0].name, "Client, Inc.");
   EXPECT_EQ(m->sections[0].activities[0].title, "Multi\nline, \"quoted\"");
   EXPECT_EQ(m->sections[0].activities[1].title, "-dash title");
-  EXPECT_EQ(m->sections[0].activities[0].cells[1].unknown(),
-            "=md");  // '=cmd read as =cmd: C and "=md"
+  // '=cmd read as =cmd: free text (a word), no C taken out of it.
+  EXPECT_EQ(m->sections[0].activities[0].cells[1].unknown(), "=cmd");
+  EXPECT_TRUE(m->sections[0].activities[0].cells[1].roles.empty());
   const std::string out = write_csv(*m);
   EXPECT_NE(out.find("'-dash title"), std::string::npos);  // a spreadsheet will not run it
   EXPECT_EQ(error_of("section,id,title,A\nS,x,\"open,RA\n", Format::csv),
