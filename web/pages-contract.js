@@ -100,8 +100,11 @@ function searchTab(base, model, partyName) {
     const q = input.value.trim();
     const n = ++asked;
     if (!q) { put(result); return; }
+    // While typing (not on submit), the last word may be unfinished: partial=1.
+    const partial = typing && /[\p{L}\p{N}]$/u.test(input.value) ? '&partial=1' : '';
+    typing = false;
     try {
-      const r = await get(base + '/who?limit=5&q=' + encodeURIComponent(q));
+      const r = await get(base + '/who?limit=5' + partial + '&q=' + encodeURIComponent(q));
       if (n !== asked) return;
       put(result, answer(r, model, partyName));
       announce(t('who.outcome.' + r.outcome));
@@ -109,7 +112,8 @@ function searchTab(base, model, partyName) {
       if (n === asked) put(result, h('p', { class: 'error', role: 'alert' }, errorText(err)));
     }
   }, 150);
-  input.addEventListener('input', ask);
+  let typing = false;
+  input.addEventListener('input', () => { typing = true; ask(); });
   // Escape clears the question and its answer.
   input.addEventListener('keydown', e => {
     if (e.key !== 'Escape' || !input.value) return;
@@ -146,6 +150,7 @@ function answer(r, model, partyName) {
         ' · ', t('who.accountable'), ' ', h('strong', {}, holders(top.roles, 'A').join(', ') || '–'))) : null,
     list.length ? h('ol', { class: 'matches' }, list.map((m, i) => h('li', { class: i === 0 ? 'first' : null },
       h('span', { class: 'm-title', lang: model.language || null }, m.title), ' ',
+      m.shared_title ? h('span', { class: 'muted', lang: model.language || null }, '(' + m.section + ') ') : null,
       h('span', { class: 'm-roles' }, Object.entries(m.roles || {}).map(([p, roles]) =>
         h('span', { class: 'm-party' }, partyName(p), ' ', roleBadges(roles))))))) : null);
 }

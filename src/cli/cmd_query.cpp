@@ -42,6 +42,7 @@ struct WhoOptions {
   bool json = false;
   std::size_t limit = 5;
   std::string lang;
+  bool partial = false;
   InputOptions input;
 };
 
@@ -59,10 +60,22 @@ int run_who(const WhoOptions& o) {
     print_usage_error(trf("the query is not valid UTF-8 (byte {} of it)", *bad + 1));
     return k_exit_error;
   }
-  const auto m = load_matrix(o.matrix, o.input, o.with);
+  // The options applied, with the rows they moved: an answer names the option that
+  // moved its row ("via infogerance-complementaire").
+  auto m = load_matrix(o.matrix, o.input, {});
   if (!m) return k_exit_error;
-  const query::Index index = query::Index::build(*m);
-  const query::Answer answer = index.search(query, o.limit);
+  std::vector<query::MovedRow> moved;
+  if (!o.with.empty()) {
+    auto resolved = resolve::apply(*m, o.with);
+    if (!resolved) {
+      print_error(resolved.error());
+      return k_exit_error;
+    }
+    for (const auto& c : resolved->changes) moved.push_back({c.section, c.activity, c.option});
+    m = std::move(resolved->matrix);
+  }
+  const query::Index index = query::Index::build(*m, moved);
+  const query::Answer answer = index.search(query, query::SearchOptions{o.limit, o.partial});
   if (o.json) {
     fmt::print("{}\n", json_text(query::answer_to_json(*m, query, answer)));
     return answer.gray_zone ? k_exit_found : k_exit_ok;
@@ -91,10 +104,13 @@ int run_who(const WhoOptions& o) {
     const Activity& a = s.activities[x.activity];
     fmt::print("{}. {}  [{:.2f}]\n   {} ({}:{})\n   {}\n", i + 1, a.title, x.score, s.title, path,
                mp->source->position(a.span.begin).line, roles_line(*mp, a));
+    for (const auto& v : x.via) fmt::print("   {}\n", fmt::format(fmt::runtime(say.via), v));
     for (const auto& l : option_lines(*mp, say, x.section, x.activity)) fmt::print("   {}\n", l);
   }
   if (answer.outcome == query::Outcome::empty)
     fmt::print("{}\n", fmt::format(fmt::runtime(say.nothing), printable(query)));
+  if (m->language.empty() && answer.outcome != query::Outcome::empty)
+    fmt::print("{}\n", say.language_unknown);
   return answer.gray_zone ? k_exit_found : k_exit_ok;
 }
 
@@ -216,6 +232,8 @@ Command add_who(CLI::App& root) {
       ->capture_default_str()
       ->option_text("N");
   add_lang(app, o->lang);
+  app->add_flag("--partial", o->partial,
+                tr("The query is being typed: its last word may be unfinished (a prefix)"));
   add_input(app, o->with, o->input);
   document(app,
            {{tr("Who restores a backup, under the built-in matrix"),

@@ -33,6 +33,9 @@ struct Phrases {
   const char* no_delegate;     // the option names no single party
   const char* hands_one;       // {party}
   const char* hands_many;      // {count} {party}
+  // who, again
+  const char* via;               // {option}: an applied option moved the row
+  const char* language_unknown;  // the matrix's language could not be told
 };
 
 // The phrases of `lang` when given, else of the matrix's language when it is one of the

@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <unicode/uscript.h>
 #include <utf8proc.h>
 
 #include <algorithm>
@@ -83,6 +84,95 @@ bool is_ascii(std::string_view s) {
   return true;
 }
 
+// True when `s` has a code point of a script whose combining marks may be letters of
+// their own (kana voicing, Cyrillic й, Indic nukta...): such text takes the careful
+// fold. Latin (with Vietnamese), Greek, the combining diacritics and punctuation never
+// do, so Latin-script text folds exactly as it always has.
+bool needs_script_fold(std::string_view s) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) return false;  // invalid: the plain fold's fallback handles it
+    i += static_cast<std::size_t>(n);
+    const bool plain = cp < 0x0400 || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+                       (cp >= 0x1D00 && cp <= 0x1FFF) || (cp >= 0x2000 && cp <= 0x2BFF) ||
+                       (cp >= 0x2C60 && cp <= 0x2C7F) || (cp >= 0xA720 && cp <= 0xA7FF) ||
+                       (cp >= 0xFB00 && cp <= 0xFB06) || (cp >= 0xFE00 && cp <= 0xFE2F);
+    if (!plain) return true;
+  }
+  return false;
+}
+
+bool is_mark(utf8proc_int32_t cp) {
+  const auto c = utf8proc_category(cp);
+  return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
+}
+
+// Whether the combining marks on a letter of this script are accents, which folding
+// drops: Latin, Greek, Arabic and Hebrew (vowel points, hamza and madda are written or
+// not), and the Cyrillic ё (written е as often as not). Elsewhere the mark makes another
+// letter (バ, パ and ハ; й and и; the Indic nukta) and is kept.
+bool marks_are_accents(utf8proc_int32_t base) {
+  if (base == 0x0435 || base == 0x0415) return true;  // е, Е: ё and Ё fold to е
+  UErrorCode status = U_ZERO_ERROR;
+  const UScriptCode script = uscript_getScript(base, &status);
+  if (U_FAILURE(status)) return true;
+  return script == USCRIPT_LATIN || script == USCRIPT_GREEK || script == USCRIPT_ARABIC ||
+         script == USCRIPT_HEBREW || script == USCRIPT_COMMON || script == USCRIPT_INHERITED;
+}
+
+// The fold of text with such scripts: NFKC and case folding everywhere, accents dropped
+// only where marks_are_accents says so.
+std::string script_fold(const std::string& pre) {
+  utf8proc_uint8_t* mapped = nullptr;
+  const auto n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(pre.data()),
+      static_cast<utf8proc_ssize_t>(pre.size()), &mapped,
+      static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD));
+  if (n < 0) return {};
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> guard(mapped, &std::free);
+  std::string out;
+  out.reserve(static_cast<std::size_t>(n));
+  auto put = [&](utf8proc_int32_t cp) {
+    utf8proc_uint8_t buf[4];
+    const auto len = utf8proc_encode_char(cp, buf);
+    out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(len));
+  };
+  bool strip = true;  // whether marks after the last base letter are accents
+  for (utf8proc_ssize_t i = 0; i < n;) {
+    utf8proc_int32_t cp = 0;
+    const auto len = utf8proc_iterate(mapped + i, n - i, &cp);
+    if (len <= 0) break;
+    i += len;
+    if (is_mark(cp)) {
+      if (!strip) put(cp);
+      continue;
+    }
+    utf8proc_int32_t parts[8];
+    int last_class = 0;
+    const auto k = utf8proc_decompose_char(cp, parts, 8, UTF8PROC_DECOMPOSE, &last_class);
+    if (k <= 1 || k > 8) {
+      strip = marks_are_accents(cp);
+      put(cp);
+      continue;
+    }
+    strip = marks_are_accents(parts[0]);
+    if (!strip) {
+      put(cp);  // the composed letter, as NFKC left it
+      continue;
+    }
+    for (utf8proc_ssize_t j = 0; j < k; ++j) {
+      if (!is_mark(parts[j])) put(parts[j]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string fold(std::string_view s) {
@@ -95,6 +185,10 @@ std::string fold(std::string_view s) {
     return out;
   }
   const std::string pre = pre_fold(s);
+  if (needs_script_fold(pre)) {
+    std::string careful = script_fold(pre);
+    if (!careful.empty() || pre.empty()) return careful;
+  }
   utf8proc_uint8_t* out = nullptr;
   const auto options = static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
                                                       UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);

@@ -114,10 +114,12 @@ std::optional<Role> role_header(std::string_view folded) {
 LanguageGuess guess_language_with_confidence(std::string_view folded) {
   // Frequent short words of each language the stemmer library supports, folded (no
   // accents, lower case). A word shared by several languages counts for each of them.
-  static constexpr std::array<std::string_view, 11> k_codes = {"fr", "en", "de", "es", "it", "pt",
-                                                               "nl", "ru", "sv", "da", "fi"};
+  // The last, Vietnamese, has no stemmer: it is listed so that its texts are not taken
+  // for another language, and a text it wins has no language ("").
+  static constexpr std::array<std::string_view, 12> k_codes = {"fr", "en", "de", "es", "it", "pt",
+                                                               "nl", "ru", "sv", "da", "fi", "vi"};
   static const std::unordered_map<std::string_view, std::vector<std::uint8_t>> k_words = [] {
-    const std::array<std::string_view, 11> lists = {
+    const std::array<std::string_view, 12> lists = {
         // fr
         "le la les des du et une pour sur est dans aux vos au avec par sont de d l un en",
         // en
@@ -143,6 +145,9 @@ LanguageGuess guess_language_with_confidence(std::string_view folded) {
         "og at det som af til med pa er den for ikke",
         // fi
         "ja on ei etta se tai kanssa ovat kun mita",
+        // vi (folded: "được" is "Äuoc", "và" is "va")
+        "va cua cac nhung trong khong nguoi mot voi cho Äuoc Äe nay khi theo viec "
+        "thuc hien phan tich thiet ke he thong nhom du an quan ly cong",
     };
     std::unordered_map<std::string_view, std::vector<std::uint8_t>> m;
     for (std::size_t l = 0; l < lists.size(); ++l) {
@@ -171,10 +176,15 @@ LanguageGuess guess_language_with_confidence(std::string_view folded) {
   const int second = counts[order[1]];
   LanguageGuess g;
   if (best >= 3) {
-    g.code = std::string(k_codes[order[0]]);
     g.confidence = static_cast<double>(best - second) / static_cast<double>(best);
+    // Unknown rather than wrong: a text that two languages explain about as well, or
+    // that reads as a language without a stemmer, has none.
+    if (g.confidence < k_min_language_confidence || k_codes[order[0]] == "vi")
+      return {"", g.confidence};
+    g.code = std::string(k_codes[order[0]]);
     return g;
   }
+  if (counts[k_codes.size() - 1] > 0) return g;  // Vietnamese words: no ending guess
   // Too few small words (a bare table of short titles): the script, then endings that
   // belong to one language ("Planning", "Gathering"; "Verwaltung"; "gestión"; "gestão";
   // "gestione"), at least two and no rival. A weaker guess: confidence 0.5 at most.

@@ -25,10 +25,11 @@ bool is_free_text_header(std::string_view folded);
 std::optional<Role> role_header(std::string_view folded);
 
 // The language whose frequent words `folded` uses most, among those the stemmer library
-// supports (fr, en, de, es, it, pt, nl, ru, sv, da, fi); "" when there are fewer than 3
-// such words. `confidence` is how far ahead of the runner-up it is: (best - second) /
-// best, 0 for a tie (decided for the language listed first), 1 when no other language
-// scores.
+// supports (fr, en, de, es, it, pt, nl, ru, sv, da, fi); "" (unknown) when there are
+// fewer than 3 such words, when the winner is not ahead by k_min_language_confidence, or
+// when the text reads as Vietnamese (no stemmer). `confidence` is how far ahead of the
+// runner-up it is: (best - second) / best, 0 for a tie, 1 when no other language scores.
+inline constexpr double k_min_language_confidence = 0.25;
 struct LanguageGuess {
   std::string code;
   double confidence = 0;

@@ -336,8 +336,9 @@ std::string Analyzer::stem(std::string_view folded_word, Language lang) {
 }
 
 std::vector<std::string> Analyzer::words(std::string_view text) {
-  // CJK runs are cut before folding: folding strips the voicing marks of kana, which
-  // the break iterator's dictionary needs.
+  // CJK runs are cut before folding, on the text as written: the break iterator's
+  // dictionary knows the words as people write them (folding keeps kana voicing marks,
+  // text::fold, but changes width and case elsewhere).
   if (!has_cjk(text)) return text::words(text::fold(text));
   std::vector<std::string> out;
   for (const auto& raw : text::words(text)) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cmath>
 
 #include "core/text.h"
@@ -34,6 +35,14 @@ constexpr double k_note_lead = 0.0;
 constexpr double k_answer_coverage = 0.6;
 constexpr double k_answer_margin = 0.08;
 
+// A known word found in at most this share of the titles says what the question is
+// about ("RBAC", "documentation"); one found in more ("gérer", "Kubernetes") does not.
+constexpr double k_specific_share = 0.1;
+// An unfinished word is looked up as a prefix from this many letters, and stands for at
+// most this many words of the matrix.
+constexpr std::size_t k_min_prefix = 3;
+constexpr std::size_t k_max_completions = 64;
+
 // Typo tolerance grows with the word: none below 4 letters, 1 edit below 8, then 2.
 std::size_t allowed_edits(std::size_t length) {
   if (length < 4) return 0;
@@ -46,8 +55,9 @@ std::size_t allowed_edits(std::size_t length) {
 // The gray zone is called only when no activity reaches k_min_match, or when the note
 // fits clearly better than an activity that is no good match: a weak candidate makes the
 // answer uncertain, since calling a covered activity "billable extra work" costs most.
-Outcome decide(double best, double coverage, double margin, double gray_note) {
-  if (best <= 0) return Outcome::gray_zone;
+Outcome decide(double best, double coverage, double margin, double gray_note, double known,
+               bool specific) {
+  if (best <= 0 || (known < k_min_known && !specific)) return Outcome::gray_zone;
   if (best < k_good_match && gray_note >= best + k_note_lead) return Outcome::gray_zone;
   if (best >= k_good_match && coverage >= k_answer_coverage && margin >= k_answer_margin)
     return Outcome::answered;
@@ -86,7 +96,7 @@ double Index::idf(std::uint32_t term) const {
   return std::log(1.0 + n / std::max<double>(1.0, df(term)));
 }
 
-Index Index::build(const Matrix& m) {
+Index Index::build(const Matrix& m, const std::vector<MovedRow>& moved) {
   Index ix;
   Analyzer an;
   if (!m.glossary.empty()) {
@@ -176,13 +186,49 @@ Index Index::build(const Matrix& m) {
   // A word that is nowhere weighs what an average word weighs: it lowers the score of
   // every activity as much as a word they all miss.
   ix.m_unknown_idf = idf_n == 0 ? 1.0 : idf_sum / static_cast<double>(idf_n);
+  // Words and stems in order, for the unfinished last word of a query being typed.
+  for (std::uint32_t t = 0; t < ix.m_terms.size(); ++t) {
+    if (!ix.m_terms[t].starts_with('~')) ix.m_sorted_terms.push_back(t);
+  }
+  std::sort(ix.m_sorted_terms.begin(), ix.m_sorted_terms.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return ix.m_terms[a] < ix.m_terms[b]; });
+  // Titles that two activities share (the same terms, in order), by a hash of their terms.
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_title;
+  for (std::uint32_t doc = 0; doc < ix.m_docs.size(); ++doc) {
+    if (doc == ix.m_gray_doc) continue;
+    std::uint64_t h = 1469598103934665603ULL;
+    for (std::uint32_t e = ix.m_docs[doc].first; e < ix.m_docs[doc].last; ++e)
+      h = (h ^ ix.m_entries[e].term) * 1099511628211ULL;
+    by_title[h].push_back(doc);
+  }
+  for (const auto& [h, docs] : by_title) {
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      for (std::size_t j = i + 1; j < docs.size(); ++j) {
+        if (!ix.same_title(docs[i], docs[j])) continue;
+        ix.m_docs[docs[i]].shared_title = true;
+        ix.m_docs[docs[j]].shared_title = true;
+      }
+    }
+  }
+  // The rows applied options moved, by doc (docs are numbered in section order).
+  if (!moved.empty()) {
+    std::vector<std::uint32_t> first_doc(m.sections.size() + 1, 0);
+    for (std::size_t s = 0; s < m.sections.size(); ++s)
+      first_doc[s + 1] = first_doc[s] + static_cast<std::uint32_t>(m.sections[s].activities.size());
+    for (const MovedRow& r : moved) {
+      if (r.section >= m.sections.size() || r.activity >= m.sections[r.section].activities.size())
+        continue;
+      auto& v = ix.m_via[first_doc[r.section] + r.activity];
+      if (std::find(v.begin(), v.end(), r.option) == v.end()) v.push_back(r.option);
+    }
+  }
   return ix;
 }
 
 // Per-thread working memory of searches, reused from one query to the next.
 class Searcher {
  public:
-  Answer run(const Index& ix, std::string_view query, std::size_t limit);
+  Answer run(const Index& ix, std::string_view query, const SearchOptions& options);
 
  private:
   struct Alt {
@@ -193,13 +239,15 @@ class Searcher {
     std::vector<Alt> alts;
     double max = 0;
     std::size_t postings = 0;
+    bool known = false;     // found in an activity's or a section's title, not only the note
+    bool specific = false;  // known, not through a typo, in at most k_specific_share of titles
   };
 
   struct Scored {
     double score = 0;
     double coverage = 0;  // share of the query's words found in the title itself
   };
-  void resolve_words(const Index& ix, std::vector<QueryWord>& words);
+  void resolve_words(const Index& ix, std::vector<QueryWord>& words, bool last_unfinished);
   Scored score(const Index& ix, std::uint32_t doc) const;
 
   Analyzer m_analyzer;
@@ -210,9 +258,11 @@ class Searcher {
   std::uint32_t m_serial = 0;
 };
 
-void Searcher::resolve_words(const Index& ix, std::vector<QueryWord>& words) {
+void Searcher::resolve_words(const Index& ix, std::vector<QueryWord>& words, bool last_unfinished) {
   m_words.clear();
-  for (auto& q : words) {
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    auto& q = words[i];
+    const bool unfinished = last_unfinished && i + 1 == words.size();
     Word w;
     auto add = [&](std::uint32_t term, float weight) {
       const double credit = static_cast<double>(weight) * ix.idf(term);
@@ -228,6 +278,24 @@ void Searcher::resolve_words(const Index& ix, std::vector<QueryWord>& words) {
       const std::uint32_t id = ix.term_id(alt.term);
       if (id != Index::k_none) add(id, alt.weight);
     }
+    if (unfinished && text::codepoints(q.word) >= k_min_prefix) {
+      // The words and stems of the matrix this unfinished word begins ("sauveg":
+      // "sauvegard"), as many as k_max_completions.
+      const auto from = std::lower_bound(
+          ix.m_sorted_terms.begin(), ix.m_sorted_terms.end(), q.word,
+          [&](std::uint32_t t, const std::string& p) { return ix.m_terms[t] < p; });
+      std::size_t n = 0;
+      for (auto it = from; it != ix.m_sorted_terms.end() && n < k_max_completions; ++it, ++n) {
+        if (!ix.m_terms[*it].starts_with(q.word)) break;
+        add(*it, 1.0F);
+      }
+    }
+    if (w.alts.empty() && unfinished) {
+      // Nothing begins with it yet: no verdict on it (the caller leaves it out).
+      m_words.push_back(std::move(w));
+      continue;
+    }
+    const bool typo = w.alts.empty();
     if (w.alts.empty()) {
       // A typo: stems of the vocabulary within a few edits of the word or of its stems.
       for (const auto& alt : q.alternatives) {
@@ -251,6 +319,10 @@ void Searcher::resolve_words(const Index& ix, std::vector<QueryWord>& words) {
       const bool note_only =
           ix.df(a.term) == 1 && ix.m_postings[ix.m_postings_start[a.term]] == ix.m_gray_doc;
       if (!note_only) w.max = std::max(w.max, a.credit);
+      w.known = w.known || !note_only;  // df 0: a word of section titles only
+      w.specific = w.specific || (!note_only && !typo &&
+                                  static_cast<double>(ix.df(a.term)) <=
+                                      k_specific_share * static_cast<double>(ix.m_docs.size()));
       w.postings += ix.df(a.term);
     }
     if (w.max == 0) {
@@ -326,7 +398,8 @@ Searcher::Scored Searcher::score(const Index& ix, std::uint32_t doc) const {
           static_cast<double>(found) / static_cast<double>(m_words.size())};
 }
 
-Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit) {
+Answer Searcher::run(const Index& ix, std::string_view query, const SearchOptions& options) {
+  const std::size_t limit = options.limit;
   Answer out;
   std::size_t cut = std::min(query.size(), k_max_query_bytes);
   while (cut < query.size() && cut > 0 && (static_cast<unsigned char>(query[cut]) & 0xC0U) == 0x80U)
@@ -334,14 +407,36 @@ Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit)
   m_analyzer.use_concepts(ix.m_concepts.get());
   std::vector<QueryWord> words =
       m_analyzer.analyse_query(query.substr(0, cut), ix.m_extra_language);
+  // The last word is unfinished when the query is being typed and nothing (a space, a
+  // punctuation mark) follows it.
+  bool last_unfinished = false;
+  if (options.partial && !words.empty() && words.size() <= k_max_query_words) {
+    const std::vector<std::string> raw = m_analyzer.words(query.substr(0, cut));
+    const std::string_view q = query.substr(0, cut);
+    const auto tail = q.empty() ? 0U : static_cast<unsigned char>(q.back());
+    const bool ends_in_word = tail >= 0x80 || std::isalnum(static_cast<int>(tail)) != 0;
+    last_unfinished = ends_in_word && !raw.empty() && raw.back() == words.back().word;
+  }
   if (words.size() > k_max_query_words) words.resize(k_max_query_words);
   if (words.empty()) return out;
   if (ix.m_docs.empty()) {
+    if (last_unfinished && words.size() == 1) return out;  // no verdict on a half word
     out.outcome = Outcome::gray_zone;
     out.gray_zone = true;
     return out;
   }
-  resolve_words(ix, words);
+  resolve_words(ix, words, last_unfinished);
+  if (last_unfinished && m_words.back().alts.empty()) {
+    // A half-typed word the matrix has nothing beginning with: left out, as if not typed.
+    m_words.pop_back();
+    if (m_words.empty()) return out;
+  }
+  std::size_t known = 0;
+  for (const Word& w : m_words) {
+    known += w.known ? 1U : 0U;
+    out.specific = out.specific || w.specific;
+  }
+  out.known = static_cast<double>(known) / static_cast<double>(m_words.size());
   if (m_partial.size() < ix.m_docs.size()) {
     m_partial.assign(ix.m_docs.size(), 0);
     m_stamp.assign(ix.m_docs.size(), 0);
@@ -399,7 +494,7 @@ Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit)
     const Scored s = score(ix, doc);
     if (s.score >= k_min_match)
       scored.push_back(
-          {{ix.m_docs[doc].section, ix.m_docs[doc].activity, s.score}, doc, s.coverage});
+          {{ix.m_docs[doc].section, ix.m_docs[doc].activity, s.score, false, {}}, doc, s.coverage});
   }
   for (const std::uint32_t doc : m_touched) m_partial[doc] = 0;
   std::sort(scored.begin(), scored.end(), [](const Candidate& a, const Candidate& b) {
@@ -422,16 +517,24 @@ Answer Searcher::run(const Index& ix, std::string_view query, std::size_t limit)
     }
   }
   out.outcome = decide(scored.empty() ? 0 : scored.front().match.score, out.coverage, out.margin,
-                       out.gray_zone_score);
+                       out.gray_zone_score, out.known, out.specific);
   out.gray_zone = out.outcome == Outcome::gray_zone;
   if (scored.size() > limit) scored.resize(limit);
-  for (const auto& c : scored) out.matches.push_back(c.match);
+  for (auto& c : scored) {
+    c.match.shared_title = ix.m_docs[c.doc].shared_title;
+    if (const auto v = ix.m_via.find(c.doc); v != ix.m_via.end()) c.match.via = v->second;
+    out.matches.push_back(std::move(c.match));
+  }
   return out;
 }
 
 Answer Index::search(std::string_view query, std::size_t limit) const {
+  return search(query, SearchOptions{limit, false});
+}
+
+Answer Index::search(std::string_view query, const SearchOptions& options) const {
   thread_local Searcher searcher;
-  return searcher.run(*this, query, limit);
+  return searcher.run(*this, query, options);
 }
 
 }  // namespace racine::query

@@ -38,6 +38,28 @@ struct Match {
   std::uint32_t section = 0;
   std::uint32_t activity = 0;
   double score = 0;  // 1: every query word found, in order; 0: nothing
+  // Another activity of the matrix has the same title (in another section): show the
+  // section with it.
+  bool shared_title = false;
+  // The contract options that changed this row's roles ("infogerance-complementaire"),
+  // as Index::build was told.
+  std::vector<std::string> via;
+};
+
+// A row an applied option changed (from resolve::apply's changes), for Index::build.
+struct MovedRow {
+  std::uint32_t section = 0;
+  std::uint32_t activity = 0;
+  std::string option;
+};
+
+// How a lookup reads its query.
+struct SearchOptions {
+  std::size_t limit = 10;
+  // The query is being typed: its last word, unless a space or punctuation follows it,
+  // may be unfinished. It matches the words of the matrix it begins, and when it begins
+  // none it is left out of the verdict ("qui sauveg" is not the gray zone).
+  bool partial = false;
 };
 
 struct Answer {
@@ -50,7 +72,17 @@ struct Answer {
   // match holds in its title, and its lead over the best match with another title.
   double coverage = 0;
   double margin = 0;
+  // The share of the query's content words the matrix's activities and sections hold
+  // (exactly, by stem, concept or typo), and whether one of them is specific: found
+  // without a typo, in at most a tenth of the titles ("RBAC", "noeuds"; not "gérer",
+  // "Kubernetes"). Under k_min_known with no specific word, the query is the gray zone,
+  // however its closest activity scores.
+  double known = 0;
+  bool specific = false;
 };
+
+// Share of a query's words the matrix must know for the query to be covered at all.
+inline constexpr double k_min_known = 0.5;
 
 // Score at or above which the best match may be the answer (docs/query.md shows how
 // the thresholds were chosen).
@@ -62,11 +94,13 @@ class Index {
  public:
   // Indexes the titles of `m` (in its language) and its gray-zone note. The index keeps
   // positions (section, activity), not the matrix: search results refer into `m`.
-  static Index build(const Matrix& m);
+  // `moved`: the rows applied options changed, named in the answers' Match::via.
+  static Index build(const Matrix& m, const std::vector<MovedRow>& moved = {});
 
   // The best `limit` activities for `query`, each scoring at least k_min_match. Only the
   // first 4 KiB and 32 content words of a query count.
   [[nodiscard]] Answer search(std::string_view query, std::size_t limit = 10) const;
+  [[nodiscard]] Answer search(std::string_view query, const SearchOptions& options) const;
 
   [[nodiscard]] std::size_t documents() const { return m_docs.size(); }
   [[nodiscard]] std::size_t terms() const { return m_terms.size(); }
@@ -82,6 +116,7 @@ class Index {
     std::uint32_t first;  // entries [first, last) in m_entries
     std::uint32_t last;
     std::uint16_t words;  // content words of the title
+    bool shared_title = false;
   };
 
   static constexpr std::uint32_t k_none = 0xFFFFFFFFU;
@@ -104,6 +139,8 @@ class Index {
   double m_unknown_idf = 1;                                 // weight of a word found nowhere
   std::shared_ptr<const ConceptKeys> m_concepts;  // with the matrix's glossary; null: built-in
   std::string m_extra_language;  // the matrix's language when libstemmer has it beyond the five
+  std::vector<std::uint32_t> m_sorted_terms;  // word and stem terms, sorted: prefix lookups
+  std::unordered_map<std::uint32_t, std::vector<std::string>> m_via;  // doc -> options
 
   friend class Searcher;
 };

@@ -49,12 +49,15 @@ ordered_json answer_to_json(const Matrix& m, std::string_view query, const Answe
         remarks[m.parties[p].id] = a.cells[p].remark();
     }
     if (!remarks.empty()) j["remarks"] = std::move(remarks);
+    if (x.shared_title) j["shared_title"] = true;
+    if (!x.via.empty()) j["via"] = x.via;
     matches.push_back(std::move(j));
   }
   out["matches"] = std::move(matches);
   out["gray_zone"] = answer.gray_zone;
   out["outcome"] = outcome_name(answer.outcome);
   out["gray_zone_note"] = m.gray_zone ? ordered_json(m.gray_zone->text) : ordered_json(nullptr);
+  out["language"] = m.language.empty() ? ordered_json(nullptr) : ordered_json(m.language);
   return out;
 }
 
@@ -82,6 +85,12 @@ std::string answer_to_json_text(const Matrix& m, std::string_view query, const A
       j.key(m.parties[p].id).string(a.cells[p].remark());
     }
     if (any_remark) j.end_object();
+    if (x.shared_title) j.key("shared_title").boolean(true);
+    if (!x.via.empty()) {
+      j.key("via").begin_array();
+      for (const auto& v : x.via) j.string(v);
+      j.end_array();
+    }
     j.end_object();
   }
   j.end_array();
@@ -92,6 +101,12 @@ std::string answer_to_json_text(const Matrix& m, std::string_view query, const A
     j.string(m.gray_zone->text);
   } else {
     j.null();
+  }
+  j.key("language");
+  if (m.language.empty()) {
+    j.null();
+  } else {
+    j.string(m.language);
   }
   j.end_object();
   return j.take();

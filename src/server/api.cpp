@@ -241,7 +241,13 @@ Response who_lookup(Call& c) {
       return error(400, "bad_limit", "limit is 1 to 100");
     limit = std::stoul(l);
   }
-  return from(c.s.who(c.who, c.p("t"), c.p("c"), c.get("q"), limit));
+  // partial=1: the question is being typed, its last word may be unfinished.
+  const std::string partial = c.get("partial");
+  if (!partial.empty() && partial != "0" && partial != "1" && partial != "true" &&
+      partial != "false")
+    return error(400, "bad_partial", "partial is 0 or 1");
+  return from(
+      c.s.who(c.who, c.p("t"), c.p("c"), c.get("q"), limit, partial == "1" || partial == "true"));
 }
 
 Response alertmanager(Call& c) {

@@ -467,14 +467,16 @@ std::shared_ptr<const Loaded> Service::effective(const store::Version& v,
                          m_config.read_options(v.matrix));
   if (!m) return nullptr;
   Matrix result = std::move(*m);
+  std::vector<query::MovedRow> moved;  // named in lookups' answers ("via ...")
   if (!options.empty()) {
     auto r = resolve::apply(result, options);
     if (!r) return nullptr;
+    for (const auto& c : r->changes) moved.push_back({c.section, c.activity, c.option});
     result = std::move(r->matrix);
   }
   auto loaded = std::make_shared<Loaded>();
   loaded->matrix = std::move(result);
-  loaded->index = query::Index::build(loaded->matrix);
+  loaded->index = query::Index::build(loaded->matrix, moved);
   // Bounded in entries and in bytes: a parsed matrix with its index takes about 40 times
   // its document (docs/performance.md, "Memory").
   const std::size_t bytes = v.document.size() * 40 + (64U << 10U);
@@ -786,7 +788,7 @@ Reply Service::contract_matrix(const Principal& who, const std::string& tenant,
 }
 
 Reply Service::who(const Principal& who, const std::string& tenant, const std::string& contract,
-                   const std::string& query, std::size_t limit) {
+                   const std::string& query, std::size_t limit, bool partial) {
   if (text::trim(query).empty())
     return Reply::error(Status::bad_request, "bad_query", "q is empty");
   if (limit == 0 || limit > 100)
@@ -794,7 +796,7 @@ Reply Service::who(const Principal& who, const std::string& tenant, const std::s
   Reply error;
   const auto view = contract_view(who, tenant, contract, error);
   if (!view) return error;
-  const auto answer = view->loaded->index.search(query, limit);
+  const auto answer = view->loaded->index.search(query, query::SearchOptions{limit, partial});
   return Reply::json_text(query::answer_to_json_text(view->loaded->matrix, query, answer));
 }
 

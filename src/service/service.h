@@ -181,7 +181,7 @@ class Service {
   Reply contract_matrix(const store::Principal& who, const std::string& tenant,
                         const std::string& contract, const std::string& format);
   Reply who(const store::Principal& who, const std::string& tenant, const std::string& contract,
-            const std::string& query, std::size_t limit);
+            const std::string& query, std::size_t limit, bool partial = false);
   Reply duties(const store::Principal& who, const std::string& tenant, const std::string& contract,
                const std::string& party, const std::string& roles);
   Reply summary(const store::Principal& who, const std::string& tenant,

@@ -247,6 +247,10 @@ async function journeys(engine, storeArgs, photograph) {
     assert.equal(await client.getAttribute('#who-result .answer', 'class'), 'answer outcome-uncertain');
     assert.equal(await client.textContent('#who-result .best-title'), 'Définir la stratégie de sauvegarde pour les applications');
     assert.equal(await client.textContent('#who-result .best-party .party'), 'Cloud Temple');
+    // As you type, a half word is no verdict: its prefix finds the backup rows (partial=1).
+    await client.fill('#who', 'qui sauveg');
+    await client.waitForSelector('#who-result .answer.outcome-uncertain');
+    assert.match(await client.textContent('#who-result .best-title'), /sauvegarde/);
     await client.fill('#who', 'xylophone quantique');
     await client.waitForSelector('#who-result .answer.outcome-gray_zone');
     assert.match(await client.textContent('#who-result'), /Zone grise.*facturées en mode projet/s);

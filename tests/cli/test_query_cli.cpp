@@ -100,6 +100,25 @@ TEST(QueryCli, WhoJsonAndExitStatus) {
   EXPECT_TRUE(json::parse(gray.out)["matches"].empty());
 }
 
+// Issue 29: a half-typed word is no verdict with --partial; an applied option is named.
+TEST(QueryCli, WhoAsYouTypeAndVia) {
+  const Outcome whole = racine({"who", "--json", "qui sauveg"});
+  EXPECT_EQ(whole.status, 1);
+  EXPECT_EQ(json::parse(whole.out)["outcome"], "gray_zone");
+  const Outcome half = racine({"who", "--json", "--partial", "qui sauveg"});
+  EXPECT_EQ(half.status, 0) << half.err;
+  EXPECT_EQ(json::parse(half.out)["outcome"], "uncertain");
+  const Outcome nothing = racine({"who", "--partial", "qui xq"});
+  EXPECT_EQ(nothing.status, 0);
+  EXPECT_EQ(nothing.out, "Rien à chercher dans « qui xq ».\n");
+  const Outcome via = racine({"who", "--with", "infogerance-complementaire", "--limit", "1",
+                              "--lang", "en", "who backs up our applications"});
+  EXPECT_EQ(via.status, 0) << via.err;
+  EXPECT_NE(via.out.find("\n   via infogerance-complementaire (a contract option)\n"),
+            std::string::npos)
+      << via.out;
+}
+
 TEST(QueryCli, WhoOnAnotherMatrixWithoutGrayZone) {
   TempDir d;
   const auto p = d.write("m.md",
@@ -110,9 +129,11 @@ TEST(QueryCli, WhoOnAnotherMatrixWithoutGrayZone) {
   EXPECT_EQ(hit.out.rfind("1. Rotate the TLS certificates  [", 0), 0U) << hit.out;
   const Outcome miss = racine({"who", "--matrix", p, "payroll"});
   EXPECT_EQ(miss.status, 1);
+  // Three words cannot tell a language: the answer says how it matched (issue 29).
   EXPECT_EQ(miss.out,
             "No activity of the matrix covers \"payroll\".\nThe matrix states no gray zone: ask "
-            "the parties.\n");
+            "the parties.\nThe matrix's language is unknown: its titles were matched with "
+            "English stems.\n");
 }
 
 // Issue 14: three outcomes, never confused, in the matrix's language (French for the

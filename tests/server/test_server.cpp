@@ -252,6 +252,22 @@ TEST_P(ServerTest, ContractFlow) {
                                    "Mettre en oeuvre et gérer les sauvegardes des applications"}))
       << who.body;
   EXPECT_EQ(answer["matches"][0]["roles"].dump(), R"({"client":"I","cloud-temple":"RA"})");
+  // The answer names the option that moved the row (issue 29).
+  EXPECT_EQ(answer["matches"][0]["via"].dump(), R"(["infogerance-complementaire"])");
+  // As you type: a half word is no verdict, and its prefix finds the rows.
+  const std::string half = "/api/v1/tenants/acme/contracts/main/who?q=qui+sauveg";
+  EXPECT_EQ(json::parse(http(port, "GET", half, t["acme"]).body)["outcome"], "gray_zone");
+  const auto typing = json::parse(http(port, "GET", half + "&partial=1", t["acme"]).body);
+  EXPECT_NE(typing["outcome"], "gray_zone");
+  EXPECT_NE(typing["matches"][0]["id"].get<std::string>().find("sauvegarde"), std::string::npos);
+  EXPECT_EQ(
+      json::parse(
+          http(port, "GET", "/api/v1/tenants/acme/contracts/main/who?q=qui+xq&partial=1", t["acme"])
+              .body)["outcome"],
+      "empty");
+  const auto bad_partial = http(port, "GET", half + "&partial=yes", t["acme"]);
+  EXPECT_EQ(bad_partial.status, 400);
+  EXPECT_EQ(bad_partial.body, R"({"error":{"code":"bad_partial","message":"partial is 0 or 1"}})");
   // A query that is not UTF-8 is the client's mistake, never a 500.
   for (const char* q : {"who?q=%FF%FE", "duties?party=%C3", "who?q=ok&%FF=1"}) {
     const auto bad =
