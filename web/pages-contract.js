@@ -132,6 +132,12 @@ function searchTab(base, model, partyName) {
     result);
 }
 
+// The options that moved a row to its holder ("via infogerance-complementaire"): why the
+// provider holds it under this contract.
+function via(m) {
+  return (m.via || []).map(option => h('span', { class: 'option-tag via', lang: null }, t('who.via', { option })));
+}
+
 function answer(r, model, partyName) {
   const outcome = r.outcome || (r.gray_zone ? 'gray_zone' : 'answered');
   const list = r.matches || [];
@@ -143,13 +149,13 @@ function answer(r, model, partyName) {
       t('who.explain.' + outcome)),
     outcome === 'gray_zone' ? h('p', { class: 'gray-note', lang: model.language || null }, r.gray_zone_note || model.gray_zone) : null,
     top && outcome !== 'gray_zone' ? h('div', { class: 'best' },
-      h('p', { class: 'best-title', lang: model.language || null }, top.title),
+      h('p', { class: 'best-title', lang: model.language || null }, top.title, via(top)),
       h('p', { class: 'muted', lang: model.language || null }, top.section),
       h('p', { class: 'best-party' },
         t('who.responsible'), ' ', h('strong', { class: 'party' }, holders(top.roles, 'R').join(', ') || '–'),
         ' · ', t('who.accountable'), ' ', h('strong', {}, holders(top.roles, 'A').join(', ') || '–'))) : null,
     list.length ? h('ol', { class: 'matches' }, list.map((m, i) => h('li', { class: i === 0 ? 'first' : null },
-      h('span', { class: 'm-title', lang: model.language || null }, m.title), ' ',
+      h('span', { class: 'm-title', lang: model.language || null }, m.title), via(m), ' ',
       m.shared_title ? h('span', { class: 'muted', lang: model.language || null }, '(' + m.section + ') ') : null,
       h('span', { class: 'm-roles' }, Object.entries(m.roles || {}).map(([p, roles]) =>
         h('span', { class: 'm-party' }, partyName(p), ' ', roleBadges(roles))))))) : null);

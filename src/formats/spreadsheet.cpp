@@ -587,10 +587,11 @@ bool is_blank(std::string_view s) {
 namespace {
 
 // A cell that holds roles and nothing else ("RA", "A/R", "C"): what body rows of a RACI
-// table have in their party columns.
+// table have in their party columns. A role with a remark ("R - Responsible", a legend
+// written in a party column) is not enough to tell where a table starts or goes on.
 bool is_role_cell(std::string_view text) {
   const RoleCell r = parse_role_cell(text::trim(text));
-  return !r.roles.empty() && r.unknown.empty();
+  return !r.roles.empty() && r.unknown.empty() && r.remark.empty();
 }
 
 // Headers of a first column that groups rows ("Section", "Phase"): its values become

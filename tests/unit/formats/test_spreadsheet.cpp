@@ -270,6 +270,18 @@ TEST(Spreadsheet, TheHeaderIsAboveTheFirstRowsWithRoles) {
       << refused.error().message;
 }
 
+// After an empty row, a legend written in the table's columns ("R - Responsible" under a
+// party) ends the table; rows with roles after an empty row go on with it.
+TEST(Spreadsheet, ALegendAfterAnEmptyRowEndsTheTable) {
+  auto src = load_text(
+      "Task,Dev,Ops\nBuild,R,A\n,,\nRun,A,R\n,,\nLegend,,\n,R - Responsible,\n,A - Accountable,\n",
+      "plan.csv", {});
+  ASSERT_TRUE(src.ok());
+  auto m = read_csv(*src, ReadOptions{});
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(summary(*m), "Dev,Ops,\n|Build|Dev=R;Ops=A;\n|Run|Dev=A;Ops=R;\n");
+}
+
 TEST(Spreadsheet, ForeignCsvIsReadAsASheet) {
   auto src = load_text(
       "Matrice RACI,,\n,,\nActivité,Client,Cloud Temple\n\"Sauvegarder, restaurer\",A,R\n",
