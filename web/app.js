@@ -12,6 +12,7 @@ import { adminPage } from './pages-admin.js';
 import { tenantPeoplePage } from './pages-people.js';
 import { receiversPage } from './pages-receivers.js';
 import { maintenancePage } from './pages-oncall.js';
+import { requestsPage } from './pages-requests.js';
 
 const main = document.getElementById('main');
 const seg = '([a-z0-9][a-z0-9-]{0,62})';
@@ -33,6 +34,8 @@ const routes = [
   [new RegExp(`^/tenants/${seg}/people$`), ['admin', 'editor', 'tenant'], tenantPeoplePage],
   [new RegExp(`^/tenants/${seg}/receivers$`), [...STAFF, 'tenant'], receiversPage],
   [new RegExp(`^/tenants/${seg}/maintenance$`), [...STAFF, 'tenant'], maintenancePage],
+  [new RegExp(`^/tenants/${seg}/requests$`), [...STAFF, 'tenant'], requestsPage],
+  [/^\/requests$/, STAFF, requestsPage],
   [/^\/admin(?:\/(tenants|people|tokens|audit))?$/, STAFF, adminPage],
 ];
 
@@ -47,12 +50,14 @@ function navigation() {
   if (session.provider) {
     links.push(['#/matrices', t('nav.matrices'), '/matrices']);
     links.push(['#/contracts', t('nav.contracts'), '/contracts']);
+    links.push(['#/requests', t('nav.requests'), '/requests']);
     links.push(['#/admin', t('nav.admin'), '/admin']);
   } else if (session.role === 'tenant') {
     links.push(['#/contracts', t('nav.my_contracts'), '/contracts']);
     links.push([`#/tenants/${session.tenant}/events`, t('nav.events'), `/tenants/${session.tenant}/events`]);
     links.push([`#/tenants/${session.tenant}/receivers`, t('nav.receivers'), `/tenants/${session.tenant}/receivers`]);
     links.push([`#/tenants/${session.tenant}/maintenance`, t('nav.maintenance'), `/tenants/${session.tenant}/maintenance`]);
+    links.push([`#/tenants/${session.tenant}/requests`, t('nav.requests'), `/tenants/${session.tenant}/requests`]);
     if (session.canAccept) links.push([`#/tenants/${session.tenant}/people`, t('nav.people'), `/tenants/${session.tenant}/people`]);
   }
   const current = location.hash.slice(1);

@@ -8,6 +8,7 @@ import { day, errorText, t } from './i18n.js';
 import { diffView, legend, matrixFilter, matrixTable, roleBadges } from './render.js';
 import { session } from './session.js';
 import { announce, go } from './app.js';
+import { askOffer } from './pages-requests.js';
 
 export async function contractsPage() {
   let rows = [];
@@ -64,7 +65,7 @@ export async function contractPage([tenant, id, tab = 'search'], query) {
     TABS.map(k => h('li', {}, h('a', { href: href(k), 'aria-current': k === tab ? 'page' : null },
       t('contract.tab.' + k), k === 'upgrade' && upgrade ? [' ', h('span', { class: 'dot' }, t('contract.new'))] : null)))));
   let body;
-  if (tab === 'search') body = searchTab(base, model, partyName);
+  if (tab === 'search') body = searchTab(base, model, partyName, tenant, id);
   else if (tab === 'duties') body = await dutiesTab(base, contract, partyName, model.language || null);
   else if (tab === 'matrix') body = await matrixTab(base, model);
   else if (tab === 'upgrade') body = upgradeTab(base, contract, upgrade, href, contract.tenant_name || tenant, model.language || null);
@@ -91,7 +92,7 @@ export async function contractPage([tenant, id, tab = 'search'], query) {
 
 // `who` as you type: the best activities, the answered / uncertain / gray-zone outcome
 // styled differently, the party that is Responsible named first.
-function searchTab(base, model, partyName) {
+function searchTab(base, model, partyName, tenant, id) {
   const input = h('input', { id: 'who', type: 'search', autocomplete: 'off', autofocus: true,
     'aria-describedby': 'who-help', 'aria-controls': 'who-result' });
   const result = h('div', { id: 'who-result', 'aria-live': 'polite' });
@@ -106,7 +107,10 @@ function searchTab(base, model, partyName) {
     try {
       const r = await get(base + '/who?limit=5' + partial + '&q=' + encodeURIComponent(q));
       if (n !== asked) return;
-      put(result, answer(r, model, partyName));
+      put(result, answer(r, model, partyName),
+        // The gray zone: a client may ask the provider for it (a request, billed as a project).
+        (r.outcome || (r.gray_zone ? 'gray_zone' : '')) === 'gray_zone' && session.role === 'tenant' &&
+          session.tenantRole !== 'viewer' ? askOffer(tenant, id, q) : null);
       announce(t('who.outcome.' + r.outcome));
     } catch (err) {
       if (n === asked) put(result, h('p', { class: 'error', role: 'alert' }, errorText(err)));

@@ -211,6 +211,11 @@ std::vector<Route> make_routes() {
     {"GET",    "/api/v1/tenants/{t}/events/stream", k_readers, Body::none, events_stream, {}},
     {"GET",    "/api/v1/tenants/{t}/events/{id}", k_readers, Body::none, [](Call& c) { return from(c.s.get_event(c.who, c.p("t"), c.p("id"))); }, {}},
     {"POST",   "/api/v1/tenants/{t}/events/{id}/ack", k_actors, Body::json_opt, [](Call& c) { return from(c.s.acknowledge(c.who, c.p("t"), c.p("id"))); }, {}},
+    {"POST",   "/api/v1/tenants/{t}/contracts/{c}/requests", k_actors, Body::json, [](Call& c) { return from(c.s.create_request(c.who, c.p("t"), c.p("c"), c.body)); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/requests", k_readers, Body::none, [](Call& c) { return from(c.s.list_requests(c.who, c.p("t"), c.get("state"))); }, {}},
+    {"GET",    "/api/v1/tenants/{t}/requests/{id}", k_readers, Body::none, [](Call& c) { return from(c.s.get_request(c.who, c.p("t"), c.p("id"))); }, {}},
+    {"POST",   "/api/v1/tenants/{t}/requests/{id}/state", k_actors, Body::json, [](Call& c) { return from(c.s.move_request(c.who, c.p("t"), c.p("id"), c.body)); }, {}},
+    {"GET",    "/api/v1/requests", k_staff, Body::none, [](Call& c) { return from(c.s.list_requests(c.who, "", c.get("state"))); }, {}},
   };
   for (auto& r : routes) r.segments = split_path(r.pattern);
   return routes;

@@ -289,6 +289,11 @@ std::string lang_of(const store::Claimed& c) {
 }
 
 std::string email_subject(const store::Claimed& c) {
+  if (c.event.status == "request") {
+    const auto notes = nlohmann::json::parse(c.event.annotations, nullptr, false);
+    return "[racine] " +
+           text::escape_controls(notes.is_object() ? notes.value("summary", "request") : "request");
+  }
   const auto labels = nlohmann::json::parse(c.event.labels, nullptr, false);
   std::string alertname = "alert";
   if (labels.is_object() && labels.contains("alertname") && labels["alertname"].is_string())
@@ -308,6 +313,17 @@ std::string email_subject(const store::Claimed& c) {
 std::string email_body(const store::Claimed& c, const std::string& ack_base,
                        const std::string& ack_link) {
   const auto j = nlohmann::json::parse(Service::delivery_body(c, ack_base, ack_link));
+  if (c.event.status == "request") {
+    // A request to the provider: what is needed, and its page.
+    const auto notes = nlohmann::json::parse(c.event.annotations, nullptr, false);
+    std::string out = fmt::format("For {} ({}), tenant {}, contract {}.\n\n", c.delivery.party_name,
+                                  c.delivery.party, c.event.tenant, c.event.contract);
+    if (notes.is_object())
+      out += text::escape_controls(notes.value("summary", "")) + "\n\n" +
+             text::escape_controls(notes.value("description", "")) + "\n";
+    out += fmt::format("\nFollow it: {}\n", j["request"]["url"].get<std::string>());
+    return out;
+  }
   std::string out = fmt::format("{} for {} ({}), role {}.\n\n", c.delivery.kind,
                                 c.delivery.party_name, c.delivery.party, c.delivery.role);
   if (c.event.gray_zone) {
@@ -355,8 +371,8 @@ void Outbox::shape_request(const store::Claimed& c, notify::Webhook& w, std::str
   notify::Context ctx;
   ctx.lang = options.is_object() ? options.value("lang", "en") : "en";
   if (!m_options.public_url.empty())
-    ctx.event_url =
-        m_options.public_url + "/#/tenants/" + c.event.tenant + "/events?event=" + c.event.id;
+    ctx.event_url = m_options.public_url + "/#/tenants/" + c.event.tenant +
+                    (c.event.status == "request" ? "/requests" : "/events?event=" + c.event.id);
   const auto delivery = nlohmann::json::parse(w.body);
   if (r.type == "slack") {
     w.body = notify::slack_message(delivery, ctx);

@@ -871,6 +871,15 @@ std::string Service::delivery_body(const store::Claimed& c, const std::string& a
                 {"startsAt", e.starts_at},
                 {"endsAt", e.ends_at},
                 {"generatorURL", e.generator_url}};
+  if (e.status == "request") {
+    // A request to the provider (service/requests.cpp): nothing to acknowledge; its id,
+    // state and page instead.
+    const auto labels = parsed_or(e.labels, ordered_json::object());
+    j["request"] = {{"id", labels.value("request", "")},
+                    {"state", labels.value("state", "")},
+                    {"url", ack_base + "/#/tenants/" + e.tenant + "/requests"}};
+    return j.dump();
+  }
   j["ack_url"] = ack_base + "/api/v1/tenants/" + e.tenant + "/events/" + e.id + "/ack";
   if (!ack_link.empty()) j["ack_link"] = ack_link;
   if (d.repeat_n > 0) j["repeat"] = d.repeat_n;

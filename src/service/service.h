@@ -111,6 +111,7 @@ struct Limits {
   std::int64_t events_retention_ms = 30LL * 24 * 3600 * 1000;
   std::size_t events_max = 100000;        // per tenant
   std::size_t cache_bytes = 512U << 20U;  // the parsed matrices kept, estimated
+  std::size_t requests_open = 20;         // per tenant: requests to the provider still open
 };
 
 // `s` with ASCII letters lower-cased (domain names).
@@ -346,6 +347,22 @@ class Service {
   Reply list_invitations(const store::Principal& who, const std::string& tenant);
   Reply delete_invitation(const store::Principal& who, const std::string& tenant,
                           const std::string& id);
+
+  // Requests to the provider (service/requests.cpp; docs/server.md, "Requests"): a client
+  // asks for what its contract's matrix does not cover; the provider quotes, declines or
+  // marks it done; the client's approver accepts or declines the quote. Each change is
+  // audited and told to the other side's receivers.
+  // POST /api/v1/tenants/{t}/contracts/{c}/requests: {"text", "question"?}.
+  Reply create_request(const store::Principal& who, const std::string& tenant,
+                       const std::string& contract, const nlohmann::json& body);
+  // GET /api/v1/requests (tenant "": the provider's view of every tenant's) and
+  // GET /api/v1/tenants/{t}/requests; `state`: "" (all) or "open".
+  Reply list_requests(const store::Principal& who, const std::string& tenant,
+                      const std::string& state);
+  Reply get_request(const store::Principal& who, const std::string& tenant, const std::string& id);
+  // POST /api/v1/tenants/{t}/requests/{id}/state: {"state", "from"?, "quote"?}.
+  Reply move_request(const store::Principal& who, const std::string& tenant, const std::string& id,
+                     const nlohmann::json& body);
 
   // GET /api/v1/me: who the caller is ({"kind": "token", "id", "name", "role", "tenant"?,
   // "tenant_name"?, "tenant_role"?}).

@@ -147,6 +147,17 @@ ALTER TABLE deliveries ADD COLUMN failure TEXT NOT NULL DEFAULT '';
 CREATE INDEX deliveries_party ON deliveries (tenant, party, created_ms);
 CREATE INDEX deliveries_pending ON deliveries (event, party, created_ms) WHERE state = 'pending';
 )sql",
+      // 8: requests for what a contract's matrix does not cover (the gray zone), asked of
+      // the provider by a client, with their history of states (docs/server.md, "Requests").
+      R"sql(
+CREATE TABLE requests (
+  seq {serial}, id TEXT NOT NULL UNIQUE, tenant TEXT NOT NULL REFERENCES tenants (id),
+  contract TEXT NOT NULL, text TEXT NOT NULL, question TEXT NOT NULL, state TEXT NOT NULL,
+  quote TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL, history TEXT NOT NULL);
+CREATE INDEX requests_tenant ON requests (tenant, state, seq);
+CREATE INDEX requests_state ON requests (state, seq);
+)sql",
   };
   return list;
 }

@@ -350,6 +350,46 @@ struct OutboxStats {
   std::int64_t oldest_pending_ms = 0;  // creation time of the oldest pending delivery; 0: none
 };
 
+// --- requests to the provider (store/requests.cpp; docs/server.md, "Requests") ---
+
+// One step of a request's history: the state it moved to, when, by whom (a person's or a
+// token's name) and for whom ("" : the provider's staff; else the client's name).
+struct RequestStep {
+  std::string state;
+  std::string at;  // RFC 3339, UTC
+  std::string by;
+  std::string org;
+  std::string note = {};  // the quote, with "quoted"
+};
+
+// What a client asked of the provider under a contract, where its matrix says nothing.
+struct Request {
+  std::string id;
+  std::string tenant;
+  std::string tenant_name = {};
+  std::string contract;
+  std::string text;      // what is needed
+  std::string question;  // the lookup that led to it ("" : none)
+  std::string state;     // requested, quoted, accepted, declined, withdrawn, done
+  std::string quote;     // the provider's, as free text ("" before one)
+  std::string created;
+  std::string by;  // who asked
+  std::string updated;
+  std::vector<RequestStep> history;  // oldest first; the first is "requested"
+};
+
+// What the other side is told of a request's change: an event of status "request" (never
+// listed with the alerts) carrying `labels` and `annotations`, delivered to `to` through
+// the outbox like any event's deliveries.
+struct RequestNotice {
+  std::string labels;       // JSON object
+  std::string annotations;  // JSON object
+  std::vector<NewDelivery> to;
+};
+
+// Why a request was not recorded.
+enum class RequestRefusal : std::uint8_t { none, not_found, too_many };
+
 class Store {
  public:
   // `where`: "sqlite:PATH" or a postgresql:// URL (or "postgres://"). `connections` is
@@ -565,6 +605,27 @@ class Store {
   // deliveries it held are due at once. False: no such window (or it is over).
   bool end_maintenance(const Principal& who, const std::string& tenant, const std::string& contract,
                        const std::string& id, std::int64_t now_ms);
+
+  // --- requests to the provider (store/requests.cpp), audited ---
+  // Records a new request ("requested", by `who`, a client) on its tenant's contract, with
+  // its notice, unless the tenant already has `max_open` open ones (requested, quoted,
+  // accepted): `refused` says why nothing was recorded.
+  std::optional<Request> create_request(const Principal& who, const Request& r,
+                                        std::size_t max_open, const RequestNotice& notice,
+                                        RequestRefusal& refused);
+  // Moves a request from `from` to `to` (a compare-and-set: store::Conflict when it is no
+  // longer in `from`), with a step in its history; `quote` is kept with "quoted". nullopt:
+  // not visible to `who`.
+  std::optional<Request> move_request(const Principal& who, const std::string& tenant,
+                                      const std::string& id, const std::string& from,
+                                      const std::string& to, const std::string& quote,
+                                      const RequestNotice& notice);
+  // A tenant's requests (tenant "": every tenant's, for the provider's roles), newest
+  // first; `open_only`: requested, quoted and accepted ones.
+  std::vector<Request> list_requests(const Principal& who, const std::string& tenant,
+                                     bool open_only, std::size_t limit = 500);
+  std::optional<Request> get_request(const Principal& who, const std::string& tenant,
+                                     const std::string& id);
 
   // --- audit ---
   std::vector<AuditEntry> list_audit(const Principal& who, const std::optional<std::string>& tenant,

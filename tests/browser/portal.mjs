@@ -596,7 +596,7 @@ async function journeys(engine, storeArgs, photograph) {
     await signIn(viewer, base, tokens.viewer);
     assert.equal(await viewer.evaluate(() => location.hash), '#/matrices');
     assert.match(await viewer.innerText('#whoami'), /^Viewer\s+Token: viewer$/);
-    assert.deepEqual(await viewer.$$eval('#nav a', a => a.map(x => x.textContent)), ['Matrices', 'Contracts', 'Administration']);
+    assert.deepEqual(await viewer.$$eval('#nav a', a => a.map(x => x.textContent)), ['Matrices', 'Contracts', 'Requests', 'Administration']);
     assert.equal(await viewer.locator('main table.list tbody tr').count(), 1);
     assert.equal(await viewer.locator('main form, main #upload-file').count(), 0);
     await open(viewer, base, '/matrices/managed-kubernetes');

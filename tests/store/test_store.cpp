@@ -3,6 +3,7 @@
 // by the store itself.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -52,10 +53,10 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(StoreTest, MigratesToTheLatestSchemaAndReopens) {
-  EXPECT_EQ(store->schema_version(), 7);
+  EXPECT_EQ(store->schema_version(), 8);
   store.reset();
   store = Store::open(where, 2);
-  EXPECT_EQ(store->schema_version(), 7);
+  EXPECT_EQ(store->schema_version(), 8);
   EXPECT_EQ(store->integrity_check(), "ok");
 }
 
@@ -161,7 +162,7 @@ TEST_P(StoreTest, TwoProcessesOpeningAtOnceMigrateOnce) {
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
       auto s = Store::open(other, 1);
-      if (s->schema_version() == 7) ++ok;
+      if (s->schema_version() == 8) ++ok;
     });
   }
   for (auto& t : threads) t.join();
@@ -597,6 +598,90 @@ TEST_P(StoreTest, APageRepeatsUntilAcknowledged) {
   e = store->get_event(admin, "acme", event);
   EXPECT_EQ(e->deliveries[2].state, "cancelled");
   EXPECT_EQ(e->acknowledged_by, "system");
+}
+
+// Requests to the provider: made by a client on its own contract only, capped while
+// open, moved by compare-and-set with a history naming who and for whom, audited, told
+// through the outbox as an event the alerts' list leaves out; another tenant's are
+// invisible.
+TEST_P(StoreTest, RequestsMoveByCompareAndSetAndStayWithTheirTenant) {
+  two_tenants();
+  const auto admin = Principal::system();
+  Principal acme{"tok-acme", Role::tenant, "acme", "Alice"};
+  Principal globex{"tok-globex", Role::tenant, "globex", "Gus"};
+  Principal editor{"tok-ed", Role::editor, std::nullopt, "Eve"};
+  RequestNotice notice{R"({"alertname":"racine-request"})",
+                       R"({"summary":"s"})",
+                       {NewDelivery{"provider", "Provider", "I", "informed", 0}}};
+  Request r;
+  r.tenant = "acme";
+  r.contract = "main";
+  r.text = "commander des pizzas pour l'équipe";
+  r.question = "pizzas ?";
+  RequestRefusal refused = RequestRefusal::none;
+  const auto made = store->create_request(acme, r, 2, notice, refused);
+  ASSERT_TRUE(made);
+  EXPECT_EQ(refused, RequestRefusal::none);
+  EXPECT_EQ(made->state, "requested");
+  EXPECT_EQ(made->tenant_name, "ACME");
+  ASSERT_EQ(made->history.size(), 1U);
+  EXPECT_EQ(made->history[0].by, "Alice");
+  EXPECT_EQ(made->history[0].org, "ACME");
+
+  // Another tenant: neither its contract nor its requests.
+  Request other = r;
+  EXPECT_FALSE(store->create_request(globex, other, 2, notice, refused));
+  EXPECT_EQ(refused, RequestRefusal::not_found);
+  other.contract = "nope";
+  EXPECT_FALSE(store->create_request(acme, other, 2, notice, refused));
+  EXPECT_EQ(refused, RequestRefusal::not_found);
+  EXPECT_FALSE(store->get_request(globex, "acme", made->id));
+  EXPECT_TRUE(store->list_requests(globex, "acme", false).empty());
+  EXPECT_TRUE(store->list_requests(globex, "", false).empty()) << "all tenants: the provider's";
+  EXPECT_FALSE(store->move_request(globex, "acme", made->id, "requested", "withdrawn", "", {}));
+
+  // The cap counts open requests only.
+  ASSERT_TRUE(store->create_request(acme, r, 2, {}, refused));
+  EXPECT_FALSE(store->create_request(acme, r, 2, {}, refused));
+  EXPECT_EQ(refused, RequestRefusal::too_many);
+  EXPECT_EQ(store->list_requests(acme, "acme", true).size(), 2U);
+
+  // Quoted by the provider (its note kept), accepted, done.
+  auto q = store->move_request(editor, "acme", made->id, "requested", "quoted", "300 EUR", notice);
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->quote, "300 EUR");
+  EXPECT_THROW(store->move_request(acme, "acme", made->id, "requested", "withdrawn", "", {}),
+               Conflict);
+  ASSERT_TRUE(store->move_request(acme, "acme", made->id, "quoted", "accepted", "", notice));
+  const auto done = store->move_request(editor, "acme", made->id, "accepted", "done", "", {});
+  ASSERT_TRUE(done);
+  ASSERT_EQ(done->history.size(), 4U);
+  EXPECT_EQ(done->history[1].state, "quoted");
+  EXPECT_EQ(done->history[1].note, "300 EUR");
+  EXPECT_EQ(done->history[1].org, "") << "the provider's staff";
+  EXPECT_EQ(done->history[2].by, "Alice");
+  EXPECT_EQ(done->history[3].by, "Eve");
+  EXPECT_EQ(done->state, "done");
+  EXPECT_EQ(store->list_requests(editor, "", true).size(), 1U) << "the other one, still open";
+  EXPECT_EQ(store->list_requests(editor, "", false).size(), 2U);
+  ASSERT_TRUE(store->create_request(acme, r, 2, {}, refused)) << "done: a place again";
+
+  // Audited, each move; the notices are deliveries (three with a party), not listed events.
+  std::vector<std::string> actions;
+  for (const auto& a : store->list_audit(admin, std::string("acme")))
+    if (a.action.starts_with("request.")) actions.push_back(a.action);
+  std::sort(actions.begin(), actions.end());
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"request.accepted", "request.create", "request.create",
+                                      "request.create", "request.done", "request.quoted"}));
+  EXPECT_TRUE(store->list_events(admin, "acme", "").empty());
+  const auto claimed = store->claim_deliveries(now_ms(), 30000, 10, 10, {});
+  ASSERT_EQ(claimed.size(), 3U);
+  for (const auto& c : claimed) {
+    EXPECT_EQ(c.event.status, "request");
+    EXPECT_EQ(c.delivery.party, "provider");
+    EXPECT_EQ(c.delivery.kind, "informed");
+  }
 }
 
 TEST_P(StoreTest, SettingsKeepTheFirstValue) {
