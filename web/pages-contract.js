@@ -61,9 +61,17 @@ export async function contractPage([tenant, id, tab = 'search'], query) {
   ]);
   const partyName = pid => (model.parties.find(p => p.id === pid) || { name: pid }).name;
   const href = k => `#/tenants/${tenant}/contracts/${id}` + (k === 'search' ? '' : '/' + k);
+  const dot = () => h('span', { class: 'dot' }, t('contract.new'));
   const tabs = h('nav', { class: 'tabs', 'aria-label': t('contract.sections') }, h('ul', {},
-    TABS.map(k => h('li', {}, h('a', { href: href(k), 'aria-current': k === tab ? 'page' : null },
-      t('contract.tab.' + k), k === 'upgrade' && upgrade ? [' ', h('span', { class: 'dot' }, t('contract.new'))] : null)))));
+    TABS.map(k => h('li', {}, h('a', { href: href(k), 'aria-current': k === tab ? 'page' : null, id: 'tab-' + k },
+      t('contract.tab.' + k), k === 'upgrade' && upgrade ? [' ', dot()] : null)))));
+  // The offer of a newer version: shown on every tab but its own; one published while the
+  // page is open appears too (watchOffer), on every tab.
+  const banner = h('p', { class: 'banner', id: 'upgrade-banner', hidden: !(upgrade && tab !== 'upgrade') });
+  const offer = u => put(banner, t('contract.upgrade_banner', { to: u.to }), ' ',
+    h('a', { href: href('upgrade'), onclick: e => { e.preventDefault(); go(href('upgrade')); } },
+      t('contract.upgrade_look')));
+  if (upgrade) offer(upgrade);
   let body;
   if (tab === 'search') body = searchTab(base, model, partyName, tenant, id);
   else if (tab === 'duties') body = await dutiesTab(base, contract, partyName, model.language || null);
@@ -73,7 +81,7 @@ export async function contractPage([tenant, id, tab = 'search'], query) {
   else body = exportsTab(base, tenant, id);
   // The PDF export: the browser's print of the effective matrix (print stylesheet).
   if (tab === 'matrix' && query && query.get('print')) setTimeout(() => window.print(), 300);
-  return h('section', { class: 'contract' },
+  const section = h('section', { class: 'contract' },
     session.role === 'tenant' ? null : h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') },
       h('a', { href: '#/contracts' }, t('contracts.title')), ' / ', contract.tenant_name || tenant),
     h('h1', {}, t('contract.title', { tenant: contract.tenant_name || tenant, id })),
@@ -83,11 +91,45 @@ export async function contractPage([tenant, id, tab = 'search'], query) {
         : t('contract.no_options')),
     contract.accepted ? h('p', { class: 'accepted', id: 'accepted' }, acceptedLine(contract.accepted)) : null,
     h('p', { class: 'matrix-title', lang: model.language || null }, model.title),
-    upgrade && tab !== 'upgrade' ? h('p', { class: 'banner' },
-      t('contract.upgrade_banner', { to: upgrade.to }), ' ',
-      h('a', { href: href('upgrade') }, t('contract.upgrade_look'))) : null,
+    banner,
     tabs,
     body);
+  watchOffer(section, base, upgrade ? upgrade.to : null, u => {
+    offer(u);
+    banner.hidden = false;
+    const tabLink = section.querySelector('#tab-upgrade');
+    if (tabLink && !tabLink.querySelector('.dot')) tabLink.append(' ', dot());
+    announce(t('contract.upgrade_banner', { to: u.to }));
+  });
+  return section;
+}
+
+// A version published while a contract's page is open is offered without navigating:
+// the offer is asked for again every 30 s while the page is in sight, and at once when it
+// comes back into sight (the window's focus, the tab shown again). It stops when the page
+// is gone.
+const OFFER_EVERY_MS = 30000;
+function watchOffer(section, base, known, show) {
+  let busy = false;
+  const check = async () => {
+    if (!section.isConnected) { stop(); return; }
+    if (busy || document.visibilityState === 'hidden') return;
+    busy = true;
+    try {
+      const u = await get(base + '/upgrade');
+      if (section.isConnected && u && u.to !== known) { known = u.to; show(u); }
+    } catch { /* none (404), or the server is away: asked again next time */ } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(check, OFFER_EVERY_MS);
+  window.addEventListener('focus', check);
+  document.addEventListener('visibilitychange', check);
+  function stop() {
+    clearInterval(timer);
+    window.removeEventListener('focus', check);
+    document.removeEventListener('visibilitychange', check);
+  }
 }
 
 // `who` as you type: the best activities, the answered / uncertain / gray-zone outcome

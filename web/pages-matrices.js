@@ -29,9 +29,10 @@ export async function matricesPage() {
 const TYPES = { md: 'text/markdown', markdown: 'text/markdown', yaml: 'application/yaml',
                 yml: 'application/yaml', json: 'application/json', csv: 'text/csv' };
 
-// Upload with a lint preview: the document is sent with ?force=false, so a document with
-// lint errors is not saved (422, its findings shown) until the user saves it anyway
-// (?force=true); one without errors is saved at once and its findings shown.
+// Upload in two steps. "Check" sends the document as a dry run (?dry_run=true: nothing
+// is stored) and shows what saving it would bring: its lint findings and its diff against
+// the latest version (activities added, removed, moved, their roles). "Save" then uploads
+// it; with lint errors the button says "Save anyway" (?force=true), the user's call.
 function uploadForm(matrix) {
   const idInput = matrix ? null : h('input', { id: 'upload-id', required: true, pattern: '[a-z0-9][a-z0-9-]{0,62}',
     autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'upload-id-help' });
@@ -39,15 +40,12 @@ function uploadForm(matrix) {
     accept: '.md,.markdown,.yaml,.yml,.json,.csv' });
   const out = h('div', { class: 'upload-result', id: 'upload-result', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'primary' }, t('upload.check'));
-  const send = async (id, f, force) => {
-    const ext = (f.name.split('.').pop() || '').toLowerCase();
-    const type = TYPES[ext];
-    if (!type) { put(out, h('p', { class: 'error', role: 'alert' }, t('upload.bad_type'))); return; }
-    const body = await f.text();
-    submit.disabled = true;
+  const cancel = () => h('button', { type: 'button', onclick: () => { put(out); file.value = ''; file.focus(); } },
+    t('upload.cancel'));
+  const save = async (id, body, type, force, button) => {
+    button.disabled = true;
     try {
-      const r = await api('POST', path('matrices', id, 'versions') + (force ? '?force=true' : '?force=false'),
-        { body, type });
+      const r = await api('POST', path('matrices', id, 'versions') + (force ? '?force=true' : ''), { body, type });
       const lint = await get(path('matrices', id, 'versions', r.version, 'lint'));
       put(out, h('div', { class: 'card saved', role: 'status' },
         h('p', {}, t('upload.saved', { matrix: r.matrix, version: r.version }), ' ', summaryBadges(r.lint)),
@@ -55,25 +53,44 @@ function uploadForm(matrix) {
         h('p', {}, h('a', { href: `#/matrices/${r.matrix}/versions/${r.version}` }, t('upload.open', { version: r.version })))));
       announce(t('upload.saved', { matrix: r.matrix, version: r.version }));
       if (matrix) {
-        const history = document.getElementById('history');
-        if (history) history.replaceWith(await historySection(matrix));
+        for (const [where, draw] of [['history', historySection], ['clients', clientsSection]]) {
+          const old = document.getElementById(where);
+          if (old) old.replaceWith(await draw(matrix));
+        }
       }
     } catch (err) {
-      if (err instanceof ApiError && err.status === 422 && err.body && err.body.files) {
-        const found = diagnostics(err.body);
-        put(out, h('div', { class: 'card preview' },
-          h('h3', {}, t('upload.preview')),
-          h('p', { role: 'alert' }, t('upload.not_saved', { n: found.filter(d => d.severity === 'error').length })),
-          findingList(found),
-          h('div', { class: 'actions' },
-            h('button', { type: 'button', class: 'danger', id: 'upload-force',
-              onclick: () => send(id, f, true) }, t('upload.force')),
-            h('button', { type: 'button', onclick: () => { put(out); file.value = ''; file.focus(); } },
-              t('upload.cancel')))));
-        out.querySelector('#upload-force').focus();
-      } else {
-        put(out, h('p', { class: 'error', role: 'alert' }, errorText(err)));
-      }
+      put(out, h('p', { class: 'error', role: 'alert' }, errorText(err)));
+      button.disabled = false;
+    }
+  };
+  const check = async (id, f) => {
+    const ext = (f.name.split('.').pop() || '').toLowerCase();
+    const type = TYPES[ext];
+    if (!type) { put(out, h('p', { class: 'error', role: 'alert' }, t('upload.bad_type'))); return; }
+    const body = await f.text();
+    submit.disabled = true;
+    try {
+      const p = await api('POST', path('matrices', id, 'versions') + '?dry_run=true', { body, type });
+      const errors = p.summary.errors;
+      const lang = p.language || null;
+      const found = diagnostics(p.lint);
+      const saveButton = p.same_as ? null : h('button', { type: 'button', id: 'upload-save',
+        class: errors ? 'danger' : 'primary', onclick: () => save(id, body, type, errors > 0, saveButton) },
+      errors ? t('upload.force') : t('upload.save', { version: (p.latest || 0) + 1 }));
+      put(out, h('div', { class: 'card preview', id: 'upload-preview' },
+        h('h3', {}, t('upload.preview')),
+        h('p', { role: errors ? 'alert' : null, id: 'upload-verdict' },
+          p.same_as ? t('upload.same', { version: p.same_as })
+            : errors ? t('upload.not_saved', { n: errors }) : t('upload.ready', { version: (p.latest || 0) + 1 }),
+          ' ', summaryBadges(p.summary)),
+        h('h4', {}, p.diff ? t('upload.diff_title', { version: p.latest }) : t('upload.diff_first')),
+        p.diff ? diffView(p.diff, lang) : null,
+        h('h4', {}, t('version.findings', { n: found.length })),
+        findingList(found, lang),
+        h('div', { class: 'actions' }, saveButton, ' ', cancel())));
+      (saveButton || out.querySelector('button')).focus();
+    } catch (err) {
+      put(out, h('p', { class: 'error', role: 'alert' }, errorText(err)));
     } finally {
       submit.disabled = false;
     }
@@ -91,7 +108,7 @@ function uploadForm(matrix) {
       file.focus();
       return;
     }
-    send(id, file.files[0], false);
+    check(id, file.files[0]);
   } },
     idInput ? h('div', { class: 'field' },
       h('label', { for: 'upload-id' }, t('upload.id')), idInput,
@@ -134,20 +151,47 @@ async function historySection(matrix) {
       h('button', { type: 'submit' }, t('diff.compare'))) : null);
 }
 
+// Which clients' contracts are on which version of the matrix, the furthest behind first
+// (for the provider's staff); on a version's page, that version's contracts are marked.
+async function clientsSection(matrix, version = null) {
+  const r = await get(path('matrices', matrix, 'clients'));
+  const list = r.contracts;
+  const here = version === 'latest' ? r.latest : Number(version) || null;
+  return h('section', { id: 'clients', 'aria-labelledby': 'clients-title' },
+    h('h2', { id: 'clients-title' }, t('clients.title')),
+    h('p', { id: 'clients-summary' }, list.length === 0 ? t('clients.none')
+      : r.behind ? t('clients.behind', { n: r.behind, latest: r.latest }) : t('clients.all_latest', { latest: r.latest })),
+    list.length === 0 ? null : h('div', { class: 'table-wrap' }, h('table', { class: 'list clients' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, t('clients.client')),
+        h('th', { scope: 'col' }, t('clients.contract')),
+        h('th', { scope: 'col' }, t('clients.version')),
+        h('th', { scope: 'col' }, t('clients.status')))),
+      h('tbody', {}, list.map(c => h('tr', { class: c.version === here ? 'this-version' : null },
+        h('td', {}, c.tenant_name || c.tenant),
+        h('td', {}, h('a', { href: `#/tenants/${c.tenant}/contracts/${c.contract}` }, c.contract)),
+        h('td', {}, h('a', { href: `#/matrices/${matrix}/versions/${c.version}` }, t('matrices.version', { n: c.version })),
+          c.version === here ? [' ', h('small', {}, t('clients.this'))] : null),
+        h('td', {}, c.behind ? h('span', { class: 'count sev-warning' }, t('clients.status_behind', { n: c.behind }))
+          : t('clients.status_latest'))))))));
+}
+
 export async function matrixPage([matrix]) {
-  const history = await historySection(matrix);
+  const [history, clients] = await Promise.all([historySection(matrix), clientsSection(matrix)]);
   return h('section', {},
     h('nav', { class: 'crumbs', 'aria-label': t('nav.crumbs') },
       h('a', { href: '#/matrices' }, t('matrices.title')), ' / ', matrix),
     h('h1', {}, t('matrix.title', { id: matrix })),
     history,
+    clients,
     session.canEdit ? uploadForm(matrix) : null);
 }
 
 export async function versionPage([matrix, version]) {
-  const [model, lint] = await Promise.all([
+  const [model, lint, clients] = await Promise.all([
     get(path('matrices', matrix, 'versions', version) + '?format=json'),
     get(path('matrices', matrix, 'versions', version, 'lint')),
+    session.provider ? clientsSection(matrix, version) : null,
   ]);
   const found = diagnostics(lint);
   const exportButton = (format, ext, label) => h('button', { type: 'button', onclick: async () => {
@@ -168,6 +212,7 @@ export async function versionPage([matrix, version]) {
       exportButton('md', 'md', t('export.md'))),
     found.length ? h('details', { class: 'lint-all' },
       h('summary', {}, t('version.findings', { n: found.length })), findingList(found, model.language || null)) : null,
+    clients,
     matrixTable(model, { findings: found }),
     legend(model));
 }

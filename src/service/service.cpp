@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <map>
+#include <tuple>
 
 #include "compare/diff.h"
 #include "compare/diff_report.h"
@@ -325,7 +326,7 @@ Reply Service::revoke_token(const Principal& who, const std::string& id) {
 }
 
 Reply Service::upload(const Principal& who, const std::string& matrix,
-                      std::string_view content_type, std::string body, bool force) {
+                      std::string_view content_type, std::string body, bool force, bool dry_run) {
   auto format = format_of_media_type(content_type);
   const auto sheet_kind = spreadsheet_of_media_type(content_type);
   if (!format && !sheet_kind) {
@@ -357,6 +358,7 @@ Reply Service::upload(const Principal& who, const std::string& matrix,
   const FileReport report = lint::report(display, *m, m_config);
   const ReportSummary s = summarize({report});
   const std::string lint_json = lint::write_json_report({report});
+  if (dry_run) return upload_preview(who, matrix, *m, sha, lint_json, s);
   if (s.errors > 0 && !force) {
     Reply r;
     r.status = Status::unprocessable;
@@ -369,6 +371,35 @@ Reply Service::upload(const Principal& who, const std::string& matrix,
   const auto put = m_store.put_version(who, v);
   return Reply::json({{"matrix", matrix}, {"version", put.info.version}, {"lint", summary_json(s)}},
                      put.created ? Status::created : Status::ok);
+}
+
+// What saving an upload would bring, stored nowhere: the lint report, the version it
+// would be (or the version that already holds the same bytes), and the diff of the
+// matrix against the latest version (null for a new matrix).
+Reply Service::upload_preview(const Principal& who, const std::string& matrix, const Matrix& m,
+                              const std::string& sha, const std::string& lint_json,
+                              const ReportSummary& s) {
+  ordered_json out;
+  out["matrix"] = matrix;
+  out["dry_run"] = true;
+  const auto versions = m_store.list_versions(who, matrix);
+  out["latest"] = versions.empty() ? ordered_json(nullptr) : ordered_json(versions.back().version);
+  out["same_as"] = nullptr;
+  for (const auto& v : versions) {
+    if (v.sha256 == sha) out["same_as"] = v.version;
+  }
+  out["language"] = m.language;
+  out["summary"] = summary_json(s);
+  out["lint"] = ordered_json::parse(lint_json);
+  out["diff"] = nullptr;
+  if (!versions.empty()) {
+    const auto latest = m_store.get_version(who, matrix, versions.back().version);
+    const auto before = latest ? load(*latest) : nullptr;
+    if (!before)
+      return Reply::error(Status::conflict, "unreadable", "the latest version cannot be read back");
+    out["diff"] = compare::diff_json(compare::diff(before->matrix, m), before->matrix, m);
+  }
+  return Reply::json(out);
 }
 
 std::string Service::import_builtin_if_empty() {
@@ -553,6 +584,40 @@ Reply Service::diff(const Principal& who, const std::string& matrix, const std::
     return Reply::error(Status::conflict, "unreadable", "a stored version cannot be read back");
   const compare::Diff d = compare::diff(before->matrix, after->matrix);
   return Reply::json(compare::diff_json(d, before->matrix, after->matrix));
+}
+
+Reply Service::matrix_clients(const Principal& who, const std::string& matrix) {
+  const auto versions = m_store.list_versions(who, matrix);
+  if (versions.empty())
+    return Reply::error(Status::not_found, "not_found", "no matrix '" + matrix + "'");
+  const std::int64_t latest = versions.back().version;
+  struct Row {
+    store::Contract c;
+    std::string tenant_name;
+  };
+  std::vector<Row> rows;
+  for (const auto& t : m_store.list_tenants(who)) {
+    for (auto& c : m_store.list_contracts(who, t.id)) {
+      if (c.matrix == matrix) rows.push_back({std::move(c), t.name});
+    }
+  }
+  // The furthest behind first, then by the client's name and the contract.
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a.c.version, a.tenant_name, a.c.tenant, a.c.id) <
+           std::tie(b.c.version, b.tenant_name, b.c.tenant, b.c.id);
+  });
+  ordered_json contracts = ordered_json::array();
+  std::size_t behind = 0;
+  for (const auto& r : rows) {
+    if (r.c.version < latest) ++behind;
+    contracts.push_back({{"tenant", r.c.tenant},
+                         {"tenant_name", r.tenant_name},
+                         {"contract", r.c.id},
+                         {"version", r.c.version},
+                         {"behind", latest - r.c.version}});
+  }
+  return Reply::json(
+      {{"matrix", matrix}, {"latest", latest}, {"behind", behind}, {"contracts", contracts}});
 }
 
 namespace {

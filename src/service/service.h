@@ -25,6 +25,7 @@
 
 #include "config/config.h"
 #include "core/matrix.h"
+#include "core/report.h"
 #include "core/token_bucket.h"
 #include "formats/spreadsheet.h"
 #include "k8s/rules.h"
@@ -155,9 +156,10 @@ class Service {
                                                        const std::string& name);
 
   // POST /matrices/{m}/versions: reads, lints and stores; 422 with the lint report when
-  // it has errors and `force` is false.
+  // it has errors and `force` is false. With `dry_run`, stores nothing and answers 200 with
+  // what saving would bring: the lint report and the diff against the latest version.
   Reply upload(const store::Principal& who, const std::string& matrix,
-               std::string_view content_type, std::string body, bool force);
+               std::string_view content_type, std::string body, bool force, bool dry_run = false);
   // Imports the built-in matrix as `managed-kubernetes` when the store has no matrix;
   // returns the lint summary line to print, or "" when nothing was imported.
   std::string import_builtin_if_empty();
@@ -171,6 +173,9 @@ class Service {
                  const std::string& version);
   Reply diff(const store::Principal& who, const std::string& matrix, const std::string& from,
              const std::string& to);
+  // GET /matrices/{m}/clients: every client's contract on the matrix, its version and how
+  // many versions it is behind the latest (the provider's staff).
+  Reply matrix_clients(const store::Principal& who, const std::string& matrix);
 
   Reply put_tenant(const store::Principal& who, const std::string& tenant,
                    const nlohmann::json& body);
@@ -385,6 +390,10 @@ class Service {
                      const std::vector<std::string>& with = {});
   std::optional<store::Version> version_of(const store::Principal& who, const std::string& matrix,
                                            const std::string& version, Reply& error);
+  // An upload's dry run: its lint report and its diff against the latest version.
+  Reply upload_preview(const store::Principal& who, const std::string& matrix, const Matrix& m,
+                       const std::string& sha, const std::string& lint_json,
+                       const ReportSummary& s);
   // The effective diff of a contract's upgrade to `to` (0: the latest), and its hash.
   struct UpgradeDiff {
     std::int64_t from = 0;

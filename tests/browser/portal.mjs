@@ -198,18 +198,37 @@ async function journeys(engine, storeArgs, photograph) {
     assert.match(await provider.innerText('#whoami'), /^Editor\s+Token: editor$/);
     await open(provider, base, '/matrices/managed-kubernetes');
     await provider.setInputFiles('#upload-file', { name: 'managed-kubernetes.md', mimeType: 'text/markdown', buffer: Buffer.from(broken) });
+    // Before any upload, both clients are on the latest version.
+    assert.equal(await provider.textContent('#clients-summary'), 'Every contract is on the latest version (1).');
     await provider.click('form.upload button[type=submit]');
-    await provider.waitForSelector('#upload-force');
-    const preview = await provider.textContent('#upload-result');
-    assert.match(preview, /Not saved: 3 lint errors/);
+    // The preview (a dry run: nothing stored): the findings and the diff against version 1.
+    await provider.waitForSelector('#upload-preview');
+    const preview = await provider.textContent('#upload-preview');
+    assert.match(await provider.textContent('#upload-verdict'), /^Not saved: 3 lint errors\. Fix the document, or save it anyway\. 3 errors/);
     assert.match(preview, /RAC201 line 11:1 no party is Accountable \(Client C, Cloud Temple R\)/);
+    assert.equal(await provider.textContent('#upload-preview h4'), 'What changes from version 1');
+    assert.equal(await provider.textContent('#upload-preview .diff-counts'), 'roles changed: 1');
+    assert.deepEqual(await provider.$$eval('#upload-preview table.diff-table tbody tr', rows => rows.map(r => [...r.cells].map(c => c.textContent))),
+      [['roles changed', 'Architecture & Infrastructure', 'Dimensionner le service Kubernetes (nombre de noeuds, ressources)', 'Cloud Temple: RA → R']]);
     assert.equal((await call(base, tokens.editor, 'GET', '/api/v1/matrices/managed-kubernetes/versions')).json.length, 1);
     if (photograph) await provider.screenshot({ path: join(shots, 'upload-preview-en.png'), fullPage: false });
-    await provider.click('#upload-force');
+    assert.equal(await provider.textContent('#upload-save'), 'Save anyway');
+    await provider.click('#upload-save');
     await provider.waitForSelector('#upload-result .saved');
     assert.match(await provider.textContent('#upload-result'), /Saved: managed-kubernetes version 2\./);
     await provider.waitForSelector('#version-2');
     assert.match(await provider.textContent('#version-2'), /3 errors\s*1 warning\s*15 infos/);
+    // Per matrix, which clients are behind (by name), drawn again after the save.
+    assert.equal(await provider.textContent('#clients-summary'),
+      '2 contracts behind the latest version (2): it is offered to their clients, who have not accepted it yet.');
+    assert.deepEqual(await provider.$$eval('table.clients tbody tr', rows => rows.map(r => [...r.cells].map(c => c.textContent))),
+      [['Acme Industries', 'main', 'version 1', '1 version behind'], ['Globex', 'main', 'version 1', '1 version behind']]);
+    // The same document again: the preview says it is version 2 already, and offers no save.
+    await provider.setInputFiles('#upload-file', { name: 'managed-kubernetes.md', mimeType: 'text/markdown', buffer: Buffer.from(broken) });
+    await provider.click('form.upload button[type=submit]');
+    await provider.waitForFunction(() => /version 2 already/.test(document.getElementById('upload-verdict')?.textContent || ''));
+    assert.equal(await provider.locator('#upload-save').count(), 0);
+    assert.match(await provider.textContent('#upload-preview'), /No change between these versions\./);
     await open(provider, base, '/matrices/managed-kubernetes/versions/2');
     const row = '#a-dimensionner-le-service-kubernetes-nombre-de-noeuds-ressources';
     assert.equal(await provider.getAttribute(row, 'class'), 'activity has-error');
@@ -321,6 +340,10 @@ async function journeys(engine, storeArgs, photograph) {
     assert.equal((await call(base, tokens.acme, 'GET', '/api/v1/tenants/acme/contracts/main')).json.version, 2);
     await open(client, base, '/tenants/acme/contracts/main/upgrade');
     assert.match(await mainText(client), /Le contrat est sur la dernière version \(2\)/);
+    // The provider's version page: which clients are on it, and who is behind.
+    await open(provider, base, '/matrices/managed-kubernetes/versions/2');
+    assert.deepEqual(await provider.$$eval('table.clients tbody tr', rows => rows.map(r => [r.className, ...[...r.cells].map(c => c.textContent)])),
+      [['', 'Globex', 'main', 'version 1', '1 version behind'], ['this-version', 'Acme Industries', 'main', 'version 2 (this version)', 'up to date']]);
     // Events: none yet; then three alerts posted as acme's Alertmanager would post them,
     // routed under its contract (no receiver is configured: the deliveries stay pending):
     // one of its applications (the client R and A), one of the cluster's nodes (Cloud
@@ -644,6 +667,28 @@ async function journeys(engine, storeArgs, photograph) {
     assert.match(await lonely.textContent('#contracts-empty'), /Aucun contrat.*demandez-lui/s);
 
     if (photograph) await photographAll(base, tokens);
+
+    // A version published while the client's page is open is offered on that page without
+    // navigating: the page asks again when it comes back into sight (and every 30 s).
+    const watcher = await newPage(base, { lang: 'fr-FR' });
+    await signIn(watcher, base, tokens.acme);
+    await open(watcher, base, '/tenants/acme/contracts/main');
+    assert.equal(await watcher.isHidden('#upgrade-banner'), true);
+    await watcher.fill('#who', 'sauvegarde');
+    const v3 = seed.replace(/(\| Installer le service Kubernetes avec une configuration par défaut *\| )I /, '$1C ');
+    assert.notEqual(v3, seed);
+    const published = await fetch(base + '/api/v1/matrices/managed-kubernetes/versions?force=true', { method: 'POST',
+      headers: { Authorization: 'Bearer ' + tokens.editor, 'Content-Type': 'text/markdown' }, body: v3 });
+    assert.equal(published.status, 201);
+    await watcher.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await watcher.waitForSelector('#upgrade-banner:not([hidden])');
+    assert.equal(await watcher.textContent('#upgrade-banner'), 'La version 3 de la matrice est disponible pour ce contrat. Voir ce qui change');
+    assert.equal(await watcher.textContent('#tab-upgrade .dot'), 'nouvelle version');
+    assert.equal(await watcher.inputValue('#who'), 'sauvegarde', 'the page was not drawn again');
+    assert.equal(await watcher.evaluate(() => location.hash), '#/tenants/acme/contracts/main');
+    await watcher.click('#upgrade-banner a');
+    await watcher.waitForFunction(() => document.getElementById('main').dataset.ready === '/tenants/acme/contracts/main/upgrade');
+    assert.match(await watcher.textContent('h2#upgrade-title'), /^Version 2 → version 3$/);
   } finally {
     // The pages go before their server does.
     for (const c of contexts.get(base) || []) await c.close();

@@ -379,6 +379,96 @@ TEST_P(ServerTest, ContractFlow) {
   EXPECT_EQ(all[1]["target"], "managed-kubernetes@2");
 }
 
+// The version workflow: an upload's dry run (its lint and its diff against the latest,
+// stored nowhere; editors and admins only), then which clients are behind the latest.
+TEST_P(ServerTest, UploadDryRunStoresNothingAndListsTheClientsBehind) {
+  auto s = start();
+  const auto port = s->port();
+  auto t = two_tenants(port, s->admin_token());
+  const std::string viewer = token(port, s->admin_token(), "viewer");
+  const std::string versions = "/api/v1/matrices/managed-kubernetes/versions";
+  // One cell changed: "sauvegardes du service Kubernetes", the client I -> C.
+  const std::string v2 = replace_once(
+      seed_text(),
+      "| Mettre en oeuvre et gérer les sauvegardes du service Kubernetes            | I ",
+      "| Mettre en oeuvre et gérer les sauvegardes du service Kubernetes            | C ");
+  for (const auto& who : {t["acme"], viewer}) {
+    EXPECT_EQ(http(port, "POST", versions + "?dry_run=true", who, v2, "text/markdown").status, 403);
+  }
+  for (const auto& who : {t["editor"], s->admin_token()}) {
+    const auto dry = http(port, "POST", versions + "?dry_run=true", who, v2, "text/markdown");
+    ASSERT_EQ(dry.status, 200) << dry.body;  // lint errors and all: nothing is saved
+    const auto j = json::parse(dry.body);
+    EXPECT_EQ(j["matrix"], "managed-kubernetes");
+    EXPECT_EQ(j["dry_run"], true);
+    EXPECT_EQ(j["latest"], 1);
+    EXPECT_EQ(j["same_as"], nullptr);
+    EXPECT_EQ(j["summary"].dump(), R"({"errors":2,"infos":15,"warnings":1})");
+    std::vector<std::string> codes;
+    for (const auto& d : j["lint"]["files"][0]["diagnostics"])
+      codes.push_back(d["code"].get<std::string>() + "@" + std::to_string(d["line"].get<int>()));
+    // The seed's findings, as `racine lint` reports them.
+    EXPECT_EQ(codes, (std::vector<std::string>{
+                         "RAC202@53", "RAC201@57", "RAC204@70", "RAC204@71", "RAC204@108",
+                         "RAC204@109", "RAC204@110", "RAC204@111", "RAC204@112", "RAC204@113",
+                         "RAC204@114", "RAC204@115", "RAC204@116", "RAC204@117", "RAC204@118",
+                         "RAC204@119", "RAC204@120", "RAC302@122"}));
+    // The diff against version 1: the one cell.
+    EXPECT_EQ(
+        j["diff"]["changes"].dump(),
+        R"([{"kind":"changed","kinds":["changed"],"markers":{},"match":"title",)"
+        R"("new":{"line":67,"title":"Mettre en oeuvre et gérer les sauvegardes du service Kubernetes"},)"
+        R"("old":{"line":67,"title":"Mettre en oeuvre et gérer les sauvegardes du service Kubernetes"},)"
+        R"("roles":{"Client":{"new":"C","old":"I"}},"section":"Sauvegarde et reprise après sinistre"}])");
+  }
+  // Nothing stored: still one version, and the audit log's only version.create is
+  // version 1's import.
+  EXPECT_EQ(json::parse(http(port, "GET", versions, t["editor"]).body).size(), 1U);
+  const auto audit = json::parse(http(port, "GET", "/api/v1/audit", s->admin_token()).body);
+  std::vector<std::string> created;
+  for (const auto& e : audit) {
+    if (e["action"] == "version.create") created.push_back(e["target"]);
+  }
+  EXPECT_EQ(created, (std::vector<std::string>{"managed-kubernetes@1"}));
+  // The same bytes as version 1: saving would answer it; no change.
+  const auto same = json::parse(
+      http(port, "POST", versions + "?dry_run=true", t["editor"], seed_text(), "text/markdown")
+          .body);
+  EXPECT_EQ(same["same_as"], 1);
+  EXPECT_EQ(same["diff"]["changes"].size(), 0U);
+  // A new matrix: no latest, no diff, and still no matrix.
+  const auto fresh = http(port, "POST", "/api/v1/matrices/fresh/versions?dry_run=true", t["editor"],
+                          v2, "text/markdown");
+  ASSERT_EQ(fresh.status, 200) << fresh.body;
+  EXPECT_EQ(json::parse(fresh.body)["latest"], nullptr);
+  EXPECT_EQ(json::parse(fresh.body)["diff"], nullptr);
+  EXPECT_EQ(http(port, "GET", "/api/v1/matrices/fresh/versions", t["editor"]).status, 404);
+
+  // Who is on which version: both on the latest; then version 2, and acme accepts it.
+  const std::string clients = "/api/v1/matrices/managed-kubernetes/clients";
+  EXPECT_EQ(http(port, "GET", clients, t["acme"]).status, 403);
+  EXPECT_EQ(http(port, "GET", "/api/v1/matrices/nothing/clients", viewer).status, 404);
+  auto listed = http(port, "GET", clients, viewer);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(
+      listed.body,
+      R"({"matrix":"managed-kubernetes","latest":1,"behind":0,"contracts":[)"
+      R"({"tenant":"acme","tenant_name":"acme corp","contract":"main","version":1,"behind":0},)"
+      R"({"tenant":"globex","tenant_name":"globex corp","contract":"main","version":1,"behind":0}]})");
+  ASSERT_EQ(http(port, "POST", versions + "?force=true", t["editor"], v2, "text/markdown").status,
+            201);
+  EXPECT_EQ(json::parse(http(port, "GET", clients, t["editor"]).body)["behind"], 2);
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", t["acme"],
+                 R"({"version":2})")
+                .status,
+            200);
+  EXPECT_EQ(
+      http(port, "GET", clients, t["editor"]).body,
+      R"({"matrix":"managed-kubernetes","latest":2,"behind":1,"contracts":[)"
+      R"({"tenant":"globex","tenant_name":"globex corp","contract":"main","version":1,"behind":1},)"
+      R"({"tenant":"acme","tenant_name":"acme corp","contract":"main","version":2,"behind":0}]})");
+}
+
 // GET /api/v1/me: who the caller is, for every kind of token (the portal needs no
 // client id to be typed).
 TEST_P(ServerTest, MeSaysWhoTheCallerIs) {
