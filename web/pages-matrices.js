@@ -27,7 +27,11 @@ export async function matricesPage() {
 }
 
 const TYPES = { md: 'text/markdown', markdown: 'text/markdown', yaml: 'application/yaml',
-                yml: 'application/yaml', json: 'application/json', csv: 'text/csv' };
+                yml: 'application/yaml', json: 'application/json', csv: 'text/csv',
+                xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+                ods: 'application/vnd.oasis.opendocument.spreadsheet' };
+// Spreadsheets go as their bytes; the server keeps the Markdown they read as.
+const BINARY = new Set(['xlsx', 'ods']);
 
 // Upload in two steps. "Check" sends the document as a dry run (?dry_run=true: nothing
 // is stored) and shows what saving it would bring: its lint findings and its diff against
@@ -37,7 +41,7 @@ function uploadForm(matrix) {
   const idInput = matrix ? null : h('input', { id: 'upload-id', required: true, pattern: '[a-z0-9][a-z0-9-]{0,62}',
     autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'upload-id-help' });
   const file = h('input', { id: 'upload-file', type: 'file', required: true,
-    accept: '.md,.markdown,.yaml,.yml,.json,.csv' });
+    accept: '.md,.markdown,.yaml,.yml,.json,.csv,.xlsx,.ods' });
   const out = h('div', { class: 'upload-result', id: 'upload-result', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'primary' }, t('upload.check'));
   const cancel = () => h('button', { type: 'button', onclick: () => { put(out); file.value = ''; file.focus(); } },
@@ -67,7 +71,7 @@ function uploadForm(matrix) {
     const ext = (f.name.split('.').pop() || '').toLowerCase();
     const type = TYPES[ext];
     if (!type) { put(out, h('p', { class: 'error', role: 'alert' }, t('upload.bad_type'))); return; }
-    const body = await f.text();
+    const body = BINARY.has(ext) ? await f.arrayBuffer() : await f.text();
     submit.disabled = true;
     try {
       const p = await api('POST', path('matrices', id, 'versions') + '?dry_run=true', { body, type });

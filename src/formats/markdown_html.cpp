@@ -220,8 +220,9 @@ void Reader::on_html_table(std::size_t begin, std::size_t end) {
     while (table.rows.size() > 1 && table.rows[0].cells.size() == 1 &&
            table.rows[0].cells[0].colspan > 1 && table.rows[1].cells.size() > 1)
       table.rows.erase(table.rows.begin());
-    if (table.rows.empty()) {
-      // An empty `<table>` filled by a script when the page loads: nothing to read here.
+    if (table.rows.empty() || (table.rows.size() == 1 && has_script())) {
+      // An empty `<table>`, or its header alone (an empty `<tbody>`), filled by a script
+      // when the page loads: nothing to read here.
       if (has_script()) {
         skip(m_src->line_span(m_src
                                   ->position(static_cast<std::uint32_t>(

@@ -51,8 +51,9 @@ std::string inline_role_labels(std::string_view text, std::string_view letters);
 
 // Why a table built by a script is not read.
 inline constexpr std::string_view k_scripted_table =
-    "a table filled by a script when the page loads (an empty <table> or <div id=...> and a "
-    "<script>) is not read: racine reads the rows written in the page; write them into it, or "
+    "a table filled by a script when the page loads (an empty <table>, a header without rows, or "
+    "<div id=...> and a <script>) is not read: racine reads the rows written in the page; write "
+    "them into it, or "
     "export the matrix as Markdown or CSV";
 
 class Reader {

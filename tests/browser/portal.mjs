@@ -229,6 +229,19 @@ async function journeys(engine, storeArgs, photograph) {
     await provider.waitForFunction(() => /version 2 already/.test(document.getElementById('upload-verdict')?.textContent || ''));
     assert.equal(await provider.locator('#upload-save').count(), 0);
     assert.match(await provider.textContent('#upload-preview'), /No change between these versions\./);
+    // A spreadsheet goes as its bytes: racine's own workbook of the built-in matrix, checked
+    // against version 2, shows the one cell version 2 broke back as it was (Cancel: not saved).
+    const workbook = join(mkdtempSync(join(tmpdir(), 'racine-xlsx-')), 'managed-kubernetes.xlsx');
+    execFileSync(racine, ['export', '--format', 'xlsx', '-o', workbook]);
+    await provider.setInputFiles('#upload-file', { name: 'managed-kubernetes.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: readFileSync(workbook) });
+    await provider.click('form.upload button[type=submit]');
+    await provider.waitForFunction(() => /lint errors/.test(document.getElementById('upload-verdict')?.textContent || ''));
+    assert.equal(await provider.textContent('#upload-preview h4'), 'What changes from version 2');
+    assert.deepEqual(await provider.$$eval('#upload-preview table.diff-table tbody tr', rows => rows.map(r => [...r.cells].map(c => c.textContent))),
+      [['roles changed', 'Architecture & Infrastructure', 'Dimensionner le service Kubernetes (nombre de noeuds, ressources)', 'Cloud Temple: R → RA']]);
+    await provider.click('#upload-preview .actions button:last-child');
+    assert.equal((await call(base, tokens.editor, 'GET', '/api/v1/matrices/managed-kubernetes/versions')).json.length, 2);
     await open(provider, base, '/matrices/managed-kubernetes/versions/2');
     const row = '#a-dimensionner-le-service-kubernetes-nombre-de-noeuds-ressources';
     assert.equal(await provider.getAttribute(row, 'class'), 'activity has-error');

@@ -164,13 +164,13 @@ async function journey(base, tokens, tenant, clientLang, clientWidth) {
   await client.fill('#who', question);
   await client.waitForSelector('#who-result .answer.outcome-gray_zone');
   await client.waitForSelector('#request-ask');
-  assert.equal(await client.textContent('#request-ask'), clientLang === 'fr' ? 'Demander au fournisseur' : 'Ask the provider for it');
+  assert.equal(await client.textContent('#request-ask'), clientLang === 'fr' ? 'Demander au prestataire' : 'Ask the provider for it');
   await client.click('#request-ask');
   assert.equal(await client.inputValue('#request-text'), question);
   await check(client, clientLang, `${tag} client-ask`, data);
   await client.click('#request-form button[type=submit]');
   await client.waitForSelector('#request-sent');
-  assert.equal((await client.textContent('#request-sent')).startsWith(clientLang === 'fr' ? 'Demande envoyée au fournisseur.' : 'Request sent to the provider.'), true);
+  assert.equal((await client.textContent('#request-sent')).startsWith(clientLang === 'fr' ? 'Demande envoyée au prestataire.' : 'Request sent to the provider.'), true);
   await client.click('#request-sent a');
   await client.waitForFunction(t => document.getElementById('main').dataset.ready === `/tenants/${t}/requests`, tenant);
   assert.equal(await client.textContent('.request-state'), clientLang === 'fr' ? 'Demandée' : 'Requested');
@@ -212,7 +212,7 @@ async function journey(base, tokens, tenant, clientLang, clientWidth) {
   const org = tenant === 'acme' ? 'Acme Industries' : 'Globex';
   for (const [history, lang] of [[clientHistory, clientLang], [providerHistory, providerLang]]) {
     assert.deepEqual(history.map(l => l.split(' ')[0]), ['requested', 'quoted', 'accepted', 'done']);
-    const by = lang === 'fr' ? 'fournisseur' : 'provider';
+    const by = lang === 'fr' ? 'prestataire' : 'provider';
     assert.match(history[0], new RegExp(`tenant ${tenant}, ${org}$`));
     assert.match(history[1], new RegExp(`editor, ${by}$`));
     assert.match(history[2], new RegExp(`tenant ${tenant}, ${org}$`));

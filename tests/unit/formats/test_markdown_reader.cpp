@@ -1347,9 +1347,9 @@ TEST(MarkdownReader, HtmlWhereBrowsersShowIt) {
   EXPECT_EQ(file->activity_count(), 1U);
   // Filled by a script.
   const std::string reason =
-      "a table filled by a script when the page loads (an empty <table> or <div id=...> and a "
-      "<script>) is not read: racine reads the rows written in the page; write them into it, or "
-      "export the matrix as Markdown or CSV";
+      "a table filled by a script when the page loads (an empty <table>, a header without rows, "
+      "or <div id=...> and a <script>) is not read: racine reads the rows written in the page; "
+      "write them into it, or export the matrix as Markdown or CSV";
   auto scripted = read_md(
       "<!DOCTYPE html>\n<html><body>\n<table id=\"raci\"></table>\n"
       "<script src=\"raci.js\"></script>\n</body></html>\n");
@@ -1360,6 +1360,14 @@ TEST(MarkdownReader, HtmlWhereBrowsersShowIt) {
       "<script>render(document.getElementById('raci'));</script>\n</body></html>\n");
   ASSERT_FALSE(div.ok());
   EXPECT_EQ(div.error().to_string(), "t.md: no RACI table found; skipped: line 4: " + reason);
+  // Its header written, its body left to the script (wild entry 61).
+  auto header_only = read_md(
+      "<!DOCTYPE html>\n<html><body>\n<table><thead><tr><th>Task</th><th>Dev</th><th>Ops</th></tr>"
+      "</thead><tbody id=\"rows\"></tbody></table>\n<script "
+      "src=\"raci.js\"></script>\n</body></html>\n");
+  ASSERT_FALSE(header_only.ok());
+  EXPECT_EQ(header_only.error().to_string(),
+            "t.md: no RACI table found; skipped: line 3: " + reason);
 }
 
 // Issue 29. Layouts that are not tables are named in the refusal, with what to write.
