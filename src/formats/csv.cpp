@@ -56,7 +56,9 @@ std::string write_csv(const Matrix& m) {
   out += "section,id,title";
   for (const auto& p : m.parties) {
     out += ',';
-    append_csv_field(out, p.name);
+    // A column without a header (a sheet's) has a party without a name: its id names it,
+    // so that the file reads back.
+    append_csv_field(out, p.name.empty() ? p.id : p.name);
   }
   out += "\r\n";
   for (const auto& s : m.sections) {
@@ -65,7 +67,9 @@ std::string write_csv(const Matrix& m) {
       out += ',';
       append_csv_field(out, a.id);
       out += ',';
-      std::string title = a.title;
+      // An activity without a title (a sheet's row whose title cell is empty) is named by
+      // its id, so that the file reads back.
+      std::string title = a.title.empty() ? a.id : a.title;
       for (const auto& mk : a.title_markers) {
         if (title.find(mk) == std::string::npos) title += mk;
       }

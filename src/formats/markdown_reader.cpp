@@ -377,18 +377,18 @@ void Reader::on_list(cmark_node* list) {
   if (m_list_matrix_seen) return;
   // A list per activity (`- R: Dev`, `- A: PM` under the activity's heading), or items
   // holding the roles inline (`- Deploy: R: Dev | A: PM`).
+  // A list per activity is named first, at the list's line, whatever items with inline
+  // roles follow it: a loose list cut into chunks after its role items reads the same.
   std::string roles;
+  cmark_node* inline_item = nullptr;
   for (cmark_node* item = cmark_node_first_child(list); item != nullptr;
        item = cmark_node_next(item)) {
     cmark_node* para = cmark_node_first_child(item);
     if (para == nullptr || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) continue;
     const std::string t = text::collapse_spaces(rendered_text(para));
     if (inline_role_labels(t, m_m.roles.letters).size() >= 2) {
-      const std::uint32_t line = line_of(item);
-      if (line == 0) return;
-      m_list_matrix_seen = true;
-      skip(m_src->line_span(line), std::string(k_inline_role_list), false);
-      return;
+      if (inline_item == nullptr) inline_item = item;
+      continue;
     }
     const std::size_t colon = t.find(':');
     if (colon == std::string::npos || colon == 0 || colon > 40 || colon + 1 >= t.size()) continue;
@@ -403,6 +403,11 @@ void Reader::on_list(cmark_node* list) {
     if (line == 0) return;
     m_list_matrix_seen = true;
     skip(m_src->line_span(line), std::string(k_list_per_activity), false);
+  } else if (inline_item != nullptr) {
+    const std::uint32_t line = line_of(inline_item);
+    if (line == 0) return;
+    m_list_matrix_seen = true;
+    skip(m_src->line_span(line), std::string(k_inline_role_list), false);
   }
 }
 

@@ -27,8 +27,11 @@ namespace {
 
 class SheetBuilder {
  public:
-  SheetBuilder(std::string name, std::string part, const Limits& limits, std::uint64_t& cells)
-      : m_part(std::move(part)), m_limits(limits), m_cells(cells) {
+  // `cells` and `bytes` count every sheet's filled cells and their text, against the
+  // workbook's bounds.
+  SheetBuilder(std::string name, std::string part, const Limits& limits, std::uint64_t& cells,
+               std::uint64_t& bytes)
+      : m_part(std::move(part)), m_limits(limits), m_cells(cells), m_bytes(bytes) {
     m_sheet.name = std::move(name);
   }
 
@@ -59,6 +62,14 @@ class SheetBuilder {
       std::size_t cut = k_max_cell_bytes;
       while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
       text.resize(cut);
+      text.shrink_to_fit();
+    }
+    m_bytes += text.size();
+    if (m_bytes > m_limits.max_bytes) {
+      return Error{m_part, 0, 0,
+                   fmt::format("the cells' text adds up past {} bytes (limits.max-bytes in "
+                               ".racine.yaml): far more than a matrix has",
+                               m_limits.max_bytes)};
     }
     const auto r = static_cast<std::uint32_t>(row);
     if (m_sheet.rows.empty() || m_sheet.rows.back().number != r) {
@@ -75,8 +86,16 @@ class SheetBuilder {
     std::map<std::uint32_t, std::map<std::uint32_t, std::string>> grid;
     for (auto& row : m_sheet.rows)
       for (auto& cell : row.cells) grid[row.number][cell.column] = std::move(cell.text);
+    // Merged ranges are small in a real sheet; rows visited for them are bounded, so that
+    // many ranges over many rows (a crafted sheet: Excel calls overlaps corruption) are
+    // refused rather than walked (m_over).
+    std::uint64_t visits = 0;
     for (const auto& [r1, c1, r2, c2] : merges) {
       for (auto it = grid.lower_bound(r1); it != grid.end() && it->first <= r2; ++it) {
+        if (++visits > k_max_merge_visits) {
+          m_over = true;
+          return {};
+        }
         for (auto jt = it->second.lower_bound(c1); jt != it->second.end() && jt->first <= c2;) {
           if (it->first == r1 && jt->first == c1) {
             ++jt;
@@ -103,6 +122,10 @@ class SheetBuilder {
   std::string m_part;
   const Limits& m_limits;
   std::uint64_t& m_cells;
+  std::uint64_t& m_bytes;
+
+ public:
+  bool m_over = false;  // finish gave up on merged ranges covering too much
 };
 
 bool truthy(std::string_view v) {
@@ -256,11 +279,11 @@ Result<std::vector<std::string>> read_shared_strings(ZipArchive& zip, const std:
 
 Result<Sheet> read_xlsx_sheet(ZipArchive& zip, const std::string& part, const std::string& name,
                               const std::vector<std::string>& strings, const Limits& limits,
-                              std::uint64_t& cells) {
+                              std::uint64_t& cells, std::uint64_t& bytes) {
   auto xml = zip.read(part);
   if (!xml) return xml.error();
-  SheetBuilder builder(name, part, limits, cells);
-  std::set<std::uint32_t> hidden_columns;
+  SheetBuilder builder(name, part, limits, cells, bytes);
+  std::vector<bool> hidden_bits(static_cast<std::size_t>(limits.max_columns) + 1, false);
   std::vector<std::array<std::uint32_t, 4>> merges;
   XmlHandler h;
   std::optional<Error> stop;
@@ -276,10 +299,11 @@ Result<Sheet> read_xlsx_sheet(ZipArchive& zip, const std::string& part, const st
   h.start = [&](std::string_view n, const XmlHandler::Attributes& a) {
     if (n == "col") {
       if (truthy(attribute(a, "hidden"))) {
+        // Only columns a filled cell may be in (past max-columns a cell is refused).
         const auto lo = to_number(attribute(a, "min"), 0);
-        const auto hi = std::min<std::uint64_t>(to_number(attribute(a, "max"), lo), 16384);
-        for (std::uint64_t c = std::max<std::uint64_t>(lo, 1); c <= hi; ++c)
-          hidden_columns.insert(static_cast<std::uint32_t>(c));
+        const auto hi =
+            std::min<std::uint64_t>(to_number(attribute(a, "max"), lo), limits.max_columns);
+        for (std::uint64_t c = std::max<std::uint64_t>(lo, 1); c <= hi; ++c) hidden_bits[c] = true;
       }
     } else if (n == "row") {
       row = to_number(attribute(a, "r"), row + 1);
@@ -323,7 +347,9 @@ Result<Sheet> read_xlsx_sheet(ZipArchive& zip, const std::string& part, const st
       in_cell = false;
       if (row_hidden) return;
       std::string text;
-      if (type == "s") {
+      if (type == "s" && text::trim(value).empty()) {
+        return;  // a shared-string cell without its value: an empty cell
+      } else if (type == "s") {
         const auto index = to_number(text::trim(value), UINT64_MAX);
         if (index >= strings.size()) {
           stop = Error{part, 0, 0,
@@ -351,7 +377,15 @@ Result<Sheet> read_xlsx_sheet(ZipArchive& zip, const std::string& part, const st
     if (in_inline > 0) rich.add(s);
   };
   if (auto r = parse_xml(*xml, part, h, stop); !r) return r.error();
-  return builder.finish(merges, hidden_columns);
+  if (merges.size() > k_max_merges)
+    return Error{part, 0, 0, fmt::format("more than {} merged ranges", k_max_merges)};
+  std::set<std::uint32_t> hidden_columns;
+  for (std::uint32_t c = 1; c < hidden_bits.size(); ++c)
+    if (hidden_bits[c]) hidden_columns.insert(c);
+  Sheet out = builder.finish(merges, hidden_columns);
+  if (builder.m_over)
+    return Error{part, 0, 0, "its merged ranges cover too many filled rows to be read"};
+  return out;
 }
 
 Result<Workbook> read_xlsx(ZipArchive& zip, const std::string& path, const Limits& limits) {
@@ -391,6 +425,10 @@ Result<Workbook> read_xlsx(ZipArchive& zip, const std::string& path, const Limit
     if (state == "hidden" || state == "veryHidden") return;
     const auto it = rels->find(std::string(attribute(a, "id")));
     if (it == rels->end() || !type_is(it->second.type, "/worksheet")) return;  // a chart sheet
+    if (refs.size() >= k_max_sheets) {
+      stop = Error{workbook_part, 0, 0, fmt::format("more than {} sheets", k_max_sheets)};
+      return;
+    }
     refs.push_back({std::string(attribute(a, "name")), it->second.target});
   };
   if (auto r = parse_xml(*xml, workbook_part, h, stop); !r) return r.error();
@@ -409,8 +447,9 @@ Result<Workbook> read_xlsx(ZipArchive& zip, const std::string& path, const Limit
   }
   Workbook book;
   std::uint64_t cells = 0;
+  std::uint64_t bytes = 0;
   for (const auto& ref : refs) {
-    auto s = read_xlsx_sheet(zip, ref.part, ref.name, *strings, limits, cells);
+    auto s = read_xlsx_sheet(zip, ref.part, ref.name, *strings, limits, cells, bytes);
     if (!s) return s.error();
     book.sheets.push_back(std::move(*s));
   }
@@ -439,6 +478,8 @@ Result<Workbook> read_ods(ZipArchive& zip, const std::string& path, const Limits
   const std::string part = "content.xml";
   Workbook book;
   std::uint64_t cells = 0;
+  std::uint64_t bytes = 0;
+  std::size_t sheets = 0;
   std::set<std::string> hidden_table_styles;
   std::string style_name;
   bool style_is_table = false;
@@ -478,7 +519,11 @@ Result<Workbook> read_ods(ZipArchive& zip, const std::string& path, const Limits
     } else if (n == "table") {
       if (++table_depth > 1) return;
       table_hidden = hidden_table_styles.contains(std::string(attribute(a, "style-name")));
-      builder.emplace(std::string(attribute(a, "name")), part, limits, cells);
+      if (++sheets > k_max_sheets) {
+        fail(Error{part, 0, 0, fmt::format("more than {} sheets", k_max_sheets)});
+        return;
+      }
+      builder.emplace(std::string(attribute(a, "name")), part, limits, cells, bytes);
       column_hidden.clear();
       hidden_columns.clear();
       row = 0;
@@ -488,7 +533,7 @@ Result<Workbook> read_ods(ZipArchive& zip, const std::string& path, const Limits
       const auto repeat =
           std::min<std::uint64_t>(to_number(attribute(a, "number-columns-repeated"), 1), 16384);
       const bool hidden = attribute(a, "visibility") == "collapse";
-      for (std::uint64_t i = 0; i < repeat && column_hidden.size() < 16384; ++i) {
+      for (std::uint64_t i = 0; i < repeat && column_hidden.size() < limits.max_columns; ++i) {
         column_hidden.push_back(hidden);
         if (hidden) hidden_columns.insert(static_cast<std::uint32_t>(column_hidden.size()));
       }
@@ -507,7 +552,7 @@ Result<Workbook> read_ods(ZipArchive& zip, const std::string& path, const Limits
       paragraphs = 0;
     } else if (in_cell && n == "annotation") {
       ++in_annotation;
-    } else if (in_cell && in_annotation == 0) {
+    } else if (in_cell && in_annotation == 0 && text.size() < k_max_cell_bytes * 2) {
       if (n == "p" || n == "h") {
         if (paragraphs++ > 0) text += '\n';
       } else if (n == "s") {
@@ -533,7 +578,7 @@ Result<Workbook> read_ods(ZipArchive& zip, const std::string& path, const Limits
       in_cell = false;
       if (!covered && !text.empty() && !row_hidden)
         row_cells.push_back({column + 1, cell_repeat, std::move(text)});
-      column += cell_repeat;
+      column = std::min<std::uint64_t>(column + cell_repeat, 1ULL << 32);
       text.clear();
     } else if (n == "table-row") {
       for (std::uint64_t i = 0; i < row_repeat && !row_cells.empty(); ++i) {
@@ -546,7 +591,7 @@ Result<Workbook> read_ods(ZipArchive& zip, const std::string& path, const Limits
           }
         }
       }
-      row += row_repeat;
+      row = std::min<std::uint64_t>(row + row_repeat, 1ULL << 32);
     }
   };
   h.text = [&](std::string_view s) {
@@ -606,7 +651,12 @@ bool is_grouping_header(std::string_view text) {
 
 class Renderer {
  public:
-  explicit Renderer(Rendered& out) : m_out(out), m_md(out.markdown) {}
+  Renderer(Rendered& out, std::uint64_t max_bytes)
+      : m_out(out), m_md(out.markdown), m_max_bytes(max_bytes) {}
+
+  // The Markdown grew past max-bytes (empty cells padded across a wide, long table):
+  // rendering stopped there.
+  [[nodiscard]] bool over() const { return m_md.size() > m_max_bytes; }
 
   void mark(std::uint32_t row, std::uint32_t column) {
     m_out.cells.entries.push_back({static_cast<std::uint32_t>(m_md.size()), m_sheet, row, column});
@@ -634,22 +684,40 @@ class Renderer {
              std::size_t header, bool heading, bool& titled) {
     m_sheet = index;
     m_hidden = &sheet.hidden_columns;
-    for (std::size_t i = 0; i < header; ++i) {
-      paragraph(*rows[i], !titled && index == 0);
+    // The document's title: the first row of the first title block (a level-1 heading);
+    // then the sheet's name, when sheets are sections, then its other title rows.
+    std::size_t i = 0;
+    if (!titled && header > 0) {
+      paragraph(*rows[0], true);
       titled = true;
+      i = 1;
     }
-    if (header == rows.size()) return;
-    if (heading) {
+    if (heading && header < rows.size()) {
       mark(rows[header]->number, 1);
       m_md += "## ";
       append_escaped(m_md, sheet.name);
       m_md += "\n\n";
     }
+    for (; i < header; ++i) paragraph(*rows[i], false);
+    if (header == rows.size()) return;
+    // For each row, the first row from it on with roles outside its first cell.
+    m_next_roles.assign(rows.size() + 1, rows.size());
+    for (std::size_t k = rows.size(); k-- > 0;) {
+      bool roles = false;
+      for (std::size_t c = 1; c < rows[k]->cells.size() && !roles; ++c)
+        roles = is_role_cell(rows[k]->cells[c].text);
+      m_next_roles[k] = roles ? k : m_next_roles[k + 1];
+    }
     std::size_t at = header;
-    bool first_segment = true;
-    while (at < rows.size()) {
-      at = segment(rows, at, first_segment);
-      first_segment = false;
+    std::size_t segments = 0;
+    while (at < rows.size() && !over()) {
+      // Past k_max_segments tables in a sheet, the rest is text (each table looks ahead
+      // for roles: many small ones would cost the square of the rows).
+      if (++segments > k_max_segments) {
+        for (; at < rows.size() && !over(); ++at) paragraph(*rows[at], false);
+        break;
+      }
+      at = segment(rows, at, segments == 1);
     }
   }
 
@@ -666,11 +734,9 @@ class Renderer {
     std::size_t header = start;
     if (!first) {
       while (header < rows.size() && filled(*rows[header]) < 2) ++header;
-      // A block without roles outside its first column is text, not a table.
-      bool roles = false;
-      for (std::size_t i = header + 1; i < rows.size() && !roles; ++i)
-        for (const auto& c : rows[i]->cells)
-          roles = roles || (c.column != rows[header]->cells.front().column && is_role_cell(c.text));
+      // A block without roles below its header (outside a row's first cell) is text, not
+      // a table.
+      const bool roles = header + 1 < rows.size() && m_next_roles[header + 1] < rows.size();
       if (header >= rows.size() || !roles) {
         for (std::size_t i = start; i < rows.size(); ++i) paragraph(*rows[i], false);
         return rows.size();
@@ -745,6 +811,7 @@ class Renderer {
   }
 
   void write_row(const Row& r, std::uint32_t first, std::uint32_t last) {
+    if (over()) return;
     mark(r.number, first);
     m_md += "|";
     auto it = r.cells.begin();
@@ -761,13 +828,15 @@ class Renderer {
 
   Rendered& m_out;
   std::string& m_md;
+  std::uint64_t m_max_bytes;
+  std::vector<std::size_t> m_next_roles;
   std::uint32_t m_sheet = 0;
   const std::vector<std::uint32_t>* m_hidden = nullptr;
 };
 
 }  // namespace
 
-Rendered render(const Workbook& book) {
+Rendered render(const Workbook& book, std::uint64_t max_bytes) {
   Rendered out;
   // Each sheet's filled rows, and its header: the first row with two or more filled cells.
   struct Layout {
@@ -813,7 +882,7 @@ Rendered render(const Workbook& book) {
       if (filled(*l.rows[i]) >= 2) l.header = i;
     if (l.header < l.rows.size()) ++with_table;
   }
-  Renderer r(out);
+  Renderer r(out, max_bytes);
   bool titled = false;
   for (std::uint32_t s = 0; s < static_cast<std::uint32_t>(book.sheets.size()); ++s) {
     out.cells.sheets.push_back(book.sheets[s].name);
@@ -821,6 +890,10 @@ Rendered render(const Workbook& book) {
     if (!out.markdown.empty()) out.markdown += "\n";
     // Sheets are sections when there are several tables: "## Sheet name".
     r.sheet(s, book.sheets[s], layouts[s].rows, layouts[s].header, with_table > 1, titled);
+    if (r.over()) {
+      out.too_big = true;
+      break;
+    }
   }
   return out;
 }
@@ -885,7 +958,14 @@ Result<Workbook> read_workbook(std::string_view bytes, Kind kind, const std::str
 
 Result<Matrix> read_grid(const Workbook& book, const std::string& path,
                          const ReadOptions& options) {
-  Rendered r = render(book);
+  Rendered r = render(book, options.limits.max_bytes);
+  if (r.too_big) {
+    return Error{path, 0, 0,
+                 fmt::format("its tables, written out with their empty cells, pass {} bytes "
+                             "(limits.max-bytes in .racine.yaml): far wider and longer than a "
+                             "matrix",
+                             options.limits.max_bytes)};
+  }
   if (r.cells.entries.empty()) {
     return Error{path, 0, 0,
                  book.sheets.empty() ? "the workbook has no visible sheet"
@@ -897,10 +977,17 @@ Result<Matrix> read_grid(const Workbook& book, const std::string& path,
   auto m = read_markdown(source, options);
   if (!m) {
     Error e = m.error();
-    // "skipped: line 11: ..." names a line of the Markdown: say the cell instead.
+    // "skipped: line 11: ..." names a line of the Markdown: say the cell instead. Only the
+    // reader's own places are changed (at the start, after "skipped: " or "; "), never
+    // a cell's text quoted in the message.
     std::string message;
+    auto reader_place = [&](std::size_t hit) {
+      const std::string_view before = std::string_view(e.message).substr(0, hit);
+      return hit == 0 || before.ends_with("skipped: ") || before.ends_with("; ");
+    };
     for (std::size_t at = 0; at < e.message.size();) {
-      const auto hit = e.message.find("line ", at);
+      auto hit = e.message.find("line ", at);
+      while (hit != std::string::npos && !reader_place(hit)) hit = e.message.find("line ", hit + 5);
       std::size_t digits = hit == std::string::npos ? 0 : hit + 5;
       while (digits < e.message.size() && hit != std::string::npos &&
              std::isdigit(static_cast<unsigned char>(e.message[digits])))

@@ -5,9 +5,10 @@
 //
 // A spreadsheet becomes a grid of cells (every visible sheet, in order; hidden sheets,
 // rows and columns left out), and the grid becomes the Markdown a person would write for
-// it: rows above the first row with two or more filled cells are paragraphs (a title
-// block), that row and the rows below form a pipe table (empty rows skipped), a row with
-// only its first cell filled (a merged row across the table) is a section. The Markdown
+// it: the header is the last row of two or more filled cells above the first rows with
+// roles, rows above it are paragraphs (a title block), the header and the rows below form
+// a pipe table, a row with only its first cell filled (a merged row across the table) is
+// a section, and after an empty row, rows without roles are text (docs/formats.md). The Markdown
 // reader then reads it as any other document, so that a spreadsheet is understood
 // exactly as the same table written in Markdown or exported to CSV. The Markdown keeps
 // a map back to the cells (CellMap in core/source.h): findings point at "Sheet1!C12".
@@ -40,6 +41,10 @@ inline constexpr std::uint32_t k_max_zip_entries = 10'000;
 inline constexpr std::uint64_t k_max_sheet_cells = 1'000'000;
 inline constexpr std::uint32_t k_max_sheet_rows = 1'048'576;  // Excel's and Calc's last row
 inline constexpr std::size_t k_max_cell_bytes = 32 * 1024;
+inline constexpr std::size_t k_max_sheets = 1'000;
+inline constexpr std::size_t k_max_merges = 100'000;             // merged ranges in a sheet
+inline constexpr std::uint64_t k_max_merge_visits = 10'000'000;  // rows they may cover, in all
+inline constexpr std::size_t k_max_segments = 1'000;  // tables (blocks after empty rows) a sheet
 
 struct Cell {
   std::uint32_t column = 1;  // 1-based
@@ -69,16 +74,17 @@ std::optional<Kind> kind_of(std::string_view name, bool is_format_name = false);
 Result<Workbook> read_workbook(std::string_view bytes, Kind kind, const std::string& path,
                                const Limits& limits);
 
-// A CSV file's rows as a one-sheet grid, the sheet named after the file, each row
-// numbered by its line. Used for a CSV that is not racine's own (docs/formats.md).
+// A CSV file's rows as a one-sheet grid, the sheet named after the file, each record
+// numbered as a row. Used for a CSV that is not racine's own (docs/formats.md).
 Result<Workbook> csv_grid(const std::vector<CsvRow>& rows, const SourcePtr& source);
 
 // The Markdown a person would write for the grid, and where each cell went.
 struct Rendered {
   std::string markdown;
   CellMap cells;
+  bool too_big = false;  // the Markdown passed max_bytes: rendering stopped there
 };
-Rendered render(const Workbook& book);
+Rendered render(const Workbook& book, std::uint64_t max_bytes = Limits{}.max_bytes);
 
 // The matrix a workbook holds: rendered, then read by the Markdown reader; its source is
 // the rendered Markdown, named `path`, with the map back to the cells.

@@ -51,10 +51,15 @@ Result<std::string> ZipArchive::read(const std::string& name) {
   if (index < 0) return Error{m_path, 0, 0, fmt::format("the archive has no part {}", name)};
   zip_file_t* file = zip_fopen_index(m_zip, static_cast<zip_uint64_t>(index), 0);
   if (file == nullptr) {
+    const int code = zip_error_code_zip(zip_get_error(m_zip));
+    const bool locked =
+        code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD || code == ZIP_ER_ENCRNOTSUPP;
     return Error{m_path, 0, 0,
-                 fmt::format("the part {} cannot be read ({}); an encrypted or "
-                             "password-protected workbook is not read",
-                             name, zip_strerror(m_zip))};
+                 fmt::format("the part {} cannot be read ({}){}", name, zip_strerror(m_zip),
+                             locked ? ": an encrypted or password-protected workbook is not read"
+                             : code == ZIP_ER_COMPNOTSUPP
+                                 ? ": save the workbook again with ordinary (deflate) compression"
+                                 : "")};
   }
   std::string out;
   char buffer[1 << 16];

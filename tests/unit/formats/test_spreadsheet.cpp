@@ -363,7 +363,7 @@ TEST(Spreadsheet, BombsAreRefusedInBoundedTime) {
   EXPECT_EQ(read(make_zip(many), sheet::Kind::xlsx).error().to_string(),
             "book.xlsx: the archive has 10006 entries, above the 10000 a spreadsheet may have");
 
-  // Repeated filled cells are bounded too: 1,024 columns of a 1,048,576-row repeat.
+  // Repeated filled cells are bounded too: 200 columns of a 1,048,576-row repeat.
   const std::string wide =
       "<table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"1048576\">"
       "<table:table-cell "
@@ -371,6 +371,62 @@ TEST(Spreadsheet, BombsAreRefusedInBoundedTime) {
       "</table:table-row></table:table>";
   EXPECT_EQ(read(make_zip(ods_parts(wide)), sheet::Kind::ods).error().to_string(),
             "book.xlsx: content.xml: more than 1000000 filled cells: far more than a matrix has");
+}
+
+// Review findings: what a small file may cost stays bounded, and messages keep cells' text.
+TEST(Spreadsheet, CraftedSheetsStayBounded) {
+  Limits small;
+  small.max_bytes = 1 << 20;
+  // A header in A1 and IV1 over many one-cell rows: written out with its empty cells it
+  // would be hundreds of megabytes; refused at max-bytes instead.
+  std::string rows =
+      "<table:table table:name=\"S\"><table:table-row><table:table-cell><text:p>Task</text:p>"
+      "</table:table-cell><table:table-cell table:number-columns-repeated=\"254\"/>"
+      "<table:table-cell><text:p>Ops</text:p></table:table-cell></table:table-row>"
+      "<table:table-row table:number-rows-repeated=\"50000\"><table:table-cell><text:p>x</text:p>"
+      "</table:table-cell></table:table-row></table:table>";
+  EXPECT_EQ(read(make_zip(ods_parts(rows)), sheet::Kind::ods, small).error().to_string(),
+            "book.xlsx: its tables, written out with their empty cells, pass 1048576 bytes "
+            "(limits.max-bytes in .racine.yaml): far wider and longer than a matrix");
+  // Long cells repeated: their text adds up against max-bytes, not 32 KiB each.
+  const std::string long_cell =
+      "<table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"100\">"
+      "<table:table-cell table:number-columns-repeated=\"2\"><text:p>" +
+      std::string(30'000, 'a') + "</text:p></table:table-cell></table:table-row></table:table>";
+  EXPECT_EQ(read(make_zip(ods_parts(long_cell)), sheet::Kind::ods, small).error().to_string(),
+            "book.xlsx: content.xml: the cells' text adds up past 1048576 bytes (limits.max-bytes "
+            "in .racine.yaml): far more than a matrix has");
+  // Spaces written as <text:s text:c="1000"/> are cut like any text.
+  std::string spaces = "<table:table table:name=\"S\"><table:table-row><table:table-cell><text:p>";
+  for (int i = 0; i < 200; ++i) spaces += "<text:s text:c=\"1000\"/>";
+  spaces += "</text:p></table:table-cell></table:table-row></table:table>";
+  auto book = sheet::read_workbook(make_zip(ods_parts(spaces)), sheet::Kind::ods, "b.ods", {});
+  ASSERT_TRUE(book.ok()) << book.error().to_string();
+  ASSERT_EQ(book->sheets[0].rows.size(), 1U);
+  EXPECT_LE(book->sheets[0].rows[0].cells[0].text.size(), sheet::k_max_cell_bytes);
+}
+
+TEST(Spreadsheet, MessagesKeepCellTextAndTheTitleIsTheFirstTitleRow) {
+  // "line 2" inside a quoted header is the header's text, not a line to translate.
+  auto src = load_text("Notes,Pipeline 2\nx,y\n", "plan.csv", {});
+  auto refused = read_csv(*src, ReadOptions{});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message,
+            "no RACI table found; skipped: cell plan!A1: not a RACI table: no column below "
+            "'Pipeline 2' holds role codes");
+  // An empty first sheet: the title is the next sheet's first title row.
+  const std::string empty = "<sheetData/>";
+  const std::string plan =
+      "<sheetData><row r=\"1\">" + c("A1", "<is><t>My Plan</t></is>", "inlineStr") +
+      "</row><row r=\"3\">" + c("A3", "<is><t>Task</t></is>", "inlineStr") +
+      c("B3", "<is><t>Ops</t></is>", "inlineStr") + "</row><row r=\"4\">" +
+      c("A4", "<is><t>Patch</t></is>", "inlineStr") + c("B4", "<is><t>RA</t></is>", "inlineStr") +
+      "</row><row r=\"5\">" + c("A5", "<is><t>Run</t></is>", "inlineStr") +
+      c("B5", "<is><t>RA</t></is>", "inlineStr") + "</row></sheetData>";
+  auto m = read(make_zip(xlsx_parts({{"Cover", empty}, {"Plan", plan}})), sheet::Kind::xlsx);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  EXPECT_EQ(m->title, "My Plan");
+  EXPECT_EQ(m->activity_count(), 2U);
 }
 
 }  // namespace racine
