@@ -31,11 +31,11 @@ void read(const std::string& bytes, racine::sheet::Kind kind) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
-  using racine::testing::ZipPart;
+  using racine::ziptest::ZipPart;
   if (data[0] == 'x') {
     const auto nul = in.find('\0');
     const std::string sheet(in.substr(0, nul));
-    auto parts = racine::testing::xlsx_parts({{"S", ""}}, {"x"});
+    auto parts = racine::ziptest::xlsx_parts({{"S", ""}}, {"x"});
     for (auto& p : parts) {
       if (p.name == "xl/worksheets/sheet1.xml") p.bytes = sheet;
       if (p.name == "xl/sharedStrings.xml")
@@ -44,15 +44,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // Without a NUL byte there are no shared strings: no part, so that the sheet is read.
     if (nul == std::string_view::npos)
-      std::erase_if(parts, [](const racine::testing::ZipPart& p) {
+      std::erase_if(parts, [](const racine::ziptest::ZipPart& p) {
         return p.name == "xl/sharedStrings.xml";
       });
-    read(racine::testing::make_zip(parts), racine::sheet::Kind::xlsx);
+    read(racine::ziptest::make_zip(parts), racine::sheet::Kind::xlsx);
   } else if (data[0] == 'o') {
-    auto parts = racine::testing::ods_parts("");
+    auto parts = racine::ziptest::ods_parts("");
     parts[1].bytes = std::string(in);
     parts[1].store = true;
-    read(racine::testing::make_zip(parts), racine::sheet::Kind::ods);
+    read(racine::ziptest::make_zip(parts), racine::sheet::Kind::ods);
   } else {
     const std::string bytes(reinterpret_cast<const char*>(data), size);
     read(bytes, racine::sheet::Kind::xlsx);

@@ -507,7 +507,7 @@ TEST_P(ServerTest, SpreadsheetUploadsAreReadAndKeptAsText) {
       "t=\"inlineStr\"><is><t>R</t></is></c></row><row r=\"4\"><c r=\"B4\" t=\"inlineStr\"><is>"
       "<t>Restore</t></is></c><c r=\"C4\" t=\"inlineStr\"><is><t>R</t></is></c></row></sheetData>";
   const std::string xlsx =
-      racine::testing::make_zip(racine::testing::xlsx_parts({{"Plan", sheet}}));
+      racine::ziptest::make_zip(racine::ziptest::xlsx_parts({{"Plan", sheet}}));
   const std::string type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   const auto up = http(port, "POST", "/api/v1/matrices/plan/versions", editor, xlsx, type);
   ASSERT_EQ(up.status, 422) << up.body;  // Restore has no Accountable

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace racine::testing {
+namespace racine::ziptest {
 
 struct ZipPart {
   std::string name;
@@ -115,4 +115,4 @@ inline std::vector<ZipPart> ods_parts(const std::string& tables, const std::stri
            "</office:spreadsheet></office:body></office:document-content>"}};
 }
 
-}  // namespace racine::testing
+}  // namespace racine::ziptest

@@ -16,9 +16,9 @@ namespace racine {
 
 namespace {
 
-using testing::make_zip;
-using testing::ods_parts;
-using testing::xlsx_parts;
+using ziptest::make_zip;
+using ziptest::ods_parts;
+using ziptest::xlsx_parts;
 
 // "section|title|party=cell;..." per activity, parties by name.
 std::string summary(const Matrix& m) {
@@ -43,12 +43,12 @@ Result<Matrix> read(const std::string& bytes, sheet::Kind kind, Limits limits = 
   return sheet::read_spreadsheet(bytes, kind, "book.xlsx", o);
 }
 
-std::string c(const std::string& ref, const std::string& inner, const std::string& type = "") {
+std::string xc(const std::string& ref, const std::string& inner, const std::string& type = "") {
   return "<c r=\"" + ref + "\"" + (type.empty() ? "" : " t=\"" + type + "\"") + ">" + inner +
          "</c>";
 }
-std::string s(const std::string& ref, int index) {
-  return c(ref, "<v>" + std::to_string(index) + "</v>", "s");
+std::string xs(const std::string& ref, int index) {
+  return xc(ref, "<v>" + std::to_string(index) + "</v>", "s");
 }
 
 }  // namespace
@@ -84,27 +84,27 @@ TEST(Spreadsheet, XlsxAsPeopleKeepIt) {
   const std::string sheet1 =
       "<cols><col min=\"4\" max=\"4\" hidden=\"1\"/></cols><sheetData>"
       "<row r=\"1\">" +
-      s("A1", 0) +
+      xs("A1", 0) +
       "</row>"
       "<row r=\"3\">" +
-      s("A3", 1) + s("B3", 2) + s("C3", 3) + c("D3", "<v>9</v>") +
+      xs("A3", 1) + xs("B3", 2) + xs("C3", 3) + xc("D3", "<v>9</v>") +
       "</row>"
       "<row r=\"4\">" +
-      s("A4", 4) + s("B4", 6) + s("C4", 5) + s("D4", 5) +
+      xs("A4", 4) + xs("B4", 6) + xs("C4", 5) + xs("D4", 5) +
       "</row>"
       "<row r=\"5\">" +
-      s("A5", 7) + s("B5", 6) + c("C5", "<is><t>R</t></is>", "inlineStr") +
+      xs("A5", 7) + xs("B5", 6) + xc("C5", "<is><t>R</t></is>", "inlineStr") +
       "</row>"
       "<row r=\"6\" hidden=\"1\">" +
-      s("A6", 8) + s("B6", 6) + s("C6", 5) +
+      xs("A6", 8) + xs("B6", 6) + xs("C6", 5) +
       "</row>"
       "<row r=\"7\">" +
-      c("A7", "<f>\"Deploy \"&amp;\"it\"</f><v>Deploy it</v>", "str") + c("B7", "<v>1.0</v>") +
-      s("C7", 9) +
+      xc("A7", "<f>\"Deploy \"&amp;\"it\"</f><v>Deploy it</v>", "str") + xc("B7", "<v>1.0</v>") +
+      xs("C7", 9) +
       "</row>"
       "</sheetData>";
   const std::string hidden_sheet =
-      "<sheetData><row r=\"1\">" + s("A1", 8) + s("B1", 5) + "</row></sheetData>";
+      "<sheetData><row r=\"1\">" + xs("A1", 8) + xs("B1", 5) + "</row></sheetData>";
   auto m =
       read(make_zip(xlsx_parts({{"Plan", sheet1}, {"Notes", hidden_sheet}}, shared, {"Notes"})),
            sheet::Kind::xlsx);
@@ -127,17 +127,17 @@ TEST(Spreadsheet, XlsxMergedRowAndCoveredCells) {
   const std::string sheet1 =
       "<sheetData>"
       "<row r=\"1\">" +
-      c("A1", "<is><t>Task</t></is>", "inlineStr") +
-      c("B1", "<is><t>Client</t></is>", "inlineStr") +
-      c("C1", "<is><t>Provider</t></is>", "inlineStr") +
+      xc("A1", "<is><t>Task</t></is>", "inlineStr") +
+      xc("B1", "<is><t>Client</t></is>", "inlineStr") +
+      xc("C1", "<is><t>Provider</t></is>", "inlineStr") +
       "</row>"
       "<row r=\"2\">" +
-      c("A2", "<is><t>Backups</t></is>", "inlineStr") +
-      c("C2", "<is><t>stale</t></is>", "inlineStr") +
+      xc("A2", "<is><t>Backups</t></is>", "inlineStr") +
+      xc("C2", "<is><t>stale</t></is>", "inlineStr") +
       "</row>"
       "<row r=\"3\">" +
-      c("A3", "<is><t>Back up volumes</t></is>", "inlineStr") +
-      c("B3", "<is><t>A</t></is>", "inlineStr") + c("C3", "<is><t>R</t></is>", "inlineStr") +
+      xc("A3", "<is><t>Back up volumes</t></is>", "inlineStr") +
+      xc("B3", "<is><t>A</t></is>", "inlineStr") + xc("C3", "<is><t>R</t></is>", "inlineStr") +
       "</row>"
       "</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A2:C2\"/></mergeCells>";
   auto book =
@@ -234,14 +234,14 @@ TEST(Spreadsheet, OdsRepeatsAnnotationsAndHiddenThings) {
 }
 
 TEST(Spreadsheet, SheetsAreSectionsWhenThereAreSeveralTables) {
-  const std::string a = "<sheetData><row r=\"1\">" + c("A1", "<is><t>Task</t></is>", "inlineStr") +
-                        c("B1", "<is><t>Ops</t></is>", "inlineStr") + "</row><row r=\"2\">" +
-                        c("A2", "<is><t>Patch</t></is>", "inlineStr") +
-                        c("B2", "<is><t>RA</t></is>", "inlineStr") + "</row></sheetData>";
-  const std::string b = "<sheetData><row r=\"2\">" + c("B2", "<is><t>Task</t></is>", "inlineStr") +
-                        c("C2", "<is><t>Ops</t></is>", "inlineStr") + "</row><row r=\"3\">" +
-                        c("B3", "<is><t>Monitor</t></is>", "inlineStr") +
-                        c("C3", "<is><t>RA</t></is>", "inlineStr") + "</row></sheetData>";
+  const std::string a = "<sheetData><row r=\"1\">" + xc("A1", "<is><t>Task</t></is>", "inlineStr") +
+                        xc("B1", "<is><t>Ops</t></is>", "inlineStr") + "</row><row r=\"2\">" +
+                        xc("A2", "<is><t>Patch</t></is>", "inlineStr") +
+                        xc("B2", "<is><t>RA</t></is>", "inlineStr") + "</row></sheetData>";
+  const std::string b = "<sheetData><row r=\"2\">" + xc("B2", "<is><t>Task</t></is>", "inlineStr") +
+                        xc("C2", "<is><t>Ops</t></is>", "inlineStr") + "</row><row r=\"3\">" +
+                        xc("B3", "<is><t>Monitor</t></is>", "inlineStr") +
+                        xc("C3", "<is><t>RA</t></is>", "inlineStr") + "</row></sheetData>";
   auto m = read(make_zip(xlsx_parts({{"Build", a}, {"Run phase", b}})), sheet::Kind::xlsx);
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   EXPECT_EQ(summary(*m), "Ops,\nBuild|Patch|Ops=RA;\nRun phase|Monitor|Ops=RA;\n");
@@ -308,7 +308,7 @@ TEST(Spreadsheet, RefusalsSayWhy) {
       "book.xlsx: xl/worksheets/sheet1.xml:2: not well-formed XML: mismatched tag");
   EXPECT_EQ(
       read(make_zip(xlsx_parts(
-               {{"S", "<sheetData><row r=\"1\">" + s("A1", 3) + "</row></sheetData>"}}, {"x"})),
+               {{"S", "<sheetData><row r=\"1\">" + xs("A1", 3) + "</row></sheetData>"}}, {"x"})),
            sheet::Kind::xlsx)
           .error()
           .to_string(),
@@ -317,8 +317,8 @@ TEST(Spreadsheet, RefusalsSayWhy) {
       read(make_zip(xlsx_parts({{"S", "<sheetData/>"}})), sheet::Kind::xlsx).error().to_string(),
       "book.xlsx: the workbook's visible sheets have no filled cell");
   EXPECT_EQ(
-      read(make_zip(xlsx_parts({{"S", "<sheetData><row r=\"1\">" + c("IW1", "<v>1</v>") +
-                                          c("A1", "<v>1</v>") + "</row></sheetData>"}})),
+      read(make_zip(xlsx_parts({{"S", "<sheetData><row r=\"1\">" + xc("IW1", "<v>1</v>") +
+                                          xc("A1", "<v>1</v>") + "</row></sheetData>"}})),
            sheet::Kind::xlsx)
           .error()
           .to_string(),
@@ -326,8 +326,8 @@ TEST(Spreadsheet, RefusalsSayWhy) {
       "the 256 columns racine reads (limits.max-columns in .racine.yaml)");
   // A table the Markdown reader refuses is refused at its cell.
   auto no_roles =
-      read(make_zip(xlsx_parts({{"S", "<sheetData><row r=\"4\">" + c("B4", "<v>1</v>") +
-                                          c("C4", "<v>2</v>") + "</row></sheetData>"}})),
+      read(make_zip(xlsx_parts({{"S", "<sheetData><row r=\"4\">" + xc("B4", "<v>1</v>") +
+                                          xc("C4", "<v>2</v>") + "</row></sheetData>"}})),
            sheet::Kind::xlsx);
   ASSERT_FALSE(no_roles.ok());
   EXPECT_EQ(no_roles.error().path.rfind("book.xlsx", 0), 0U);
@@ -358,7 +358,7 @@ TEST(Spreadsheet, BombsAreRefusedInBoundedTime) {
             "book.xlsx: xl/sharedStrings.xml:2: a document type declaration (<!DOCTYPE>), which no "
             "spreadsheet has: refused, so that no entity is ever expanded");
 
-  std::vector<testing::ZipPart> many = xlsx_parts({{"S", "<sheetData/>"}});
+  std::vector<ziptest::ZipPart> many = xlsx_parts({{"S", "<sheetData/>"}});
   for (int i = 0; i < 10'001; ++i) many.push_back({"x/" + std::to_string(i), "", true});
   EXPECT_EQ(read(make_zip(many), sheet::Kind::xlsx).error().to_string(),
             "book.xlsx: the archive has 10006 entries, above the 10000 a spreadsheet may have");
@@ -417,12 +417,12 @@ TEST(Spreadsheet, MessagesKeepCellTextAndTheTitleIsTheFirstTitleRow) {
   // An empty first sheet: the title is the next sheet's first title row.
   const std::string empty = "<sheetData/>";
   const std::string plan =
-      "<sheetData><row r=\"1\">" + c("A1", "<is><t>My Plan</t></is>", "inlineStr") +
-      "</row><row r=\"3\">" + c("A3", "<is><t>Task</t></is>", "inlineStr") +
-      c("B3", "<is><t>Ops</t></is>", "inlineStr") + "</row><row r=\"4\">" +
-      c("A4", "<is><t>Patch</t></is>", "inlineStr") + c("B4", "<is><t>RA</t></is>", "inlineStr") +
-      "</row><row r=\"5\">" + c("A5", "<is><t>Run</t></is>", "inlineStr") +
-      c("B5", "<is><t>RA</t></is>", "inlineStr") + "</row></sheetData>";
+      "<sheetData><row r=\"1\">" + xc("A1", "<is><t>My Plan</t></is>", "inlineStr") +
+      "</row><row r=\"3\">" + xc("A3", "<is><t>Task</t></is>", "inlineStr") +
+      xc("B3", "<is><t>Ops</t></is>", "inlineStr") + "</row><row r=\"4\">" +
+      xc("A4", "<is><t>Patch</t></is>", "inlineStr") + xc("B4", "<is><t>RA</t></is>", "inlineStr") +
+      "</row><row r=\"5\">" + xc("A5", "<is><t>Run</t></is>", "inlineStr") +
+      xc("B5", "<is><t>RA</t></is>", "inlineStr") + "</row></sheetData>";
   auto m = read(make_zip(xlsx_parts({{"Cover", empty}, {"Plan", plan}})), sheet::Kind::xlsx);
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   EXPECT_EQ(m->title, "My Plan");

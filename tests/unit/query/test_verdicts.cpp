@@ -23,17 +23,17 @@ namespace {
 
 using test::seed;
 
-const Index& seed_index() {
+const Index& verdicts_seed_index() {
   static const Index ix = Index::build(seed());
   return ix;
 }
 
-const Activity& activity_of(const Matrix& m, const Match& x) {
+const Activity& verdicts_activity_of(const Matrix& m, const Match& x) {
   return m.sections[x.section].activities[x.activity];
 }
 
-std::string first_id(const Answer& a) {
-  return a.matches.empty() ? std::string("-") : activity_of(seed(), a.matches.front()).id;
+std::string verdicts_first_id(const Answer& a) {
+  return a.matches.empty() ? std::string("-") : verdicts_activity_of(seed(), a.matches.front()).id;
 }
 
 }  // namespace
@@ -59,24 +59,24 @@ TEST(Verdicts, BuiltinHeldOutQuestions) {
     std::string expected;
     std::getline(cols, query, '\t');
     std::getline(cols, expected, '\t');
-    const Answer a = seed_index().search(query, 3);
+    const Answer a = verdicts_seed_index().search(query, 3);
     const bool gray = a.outcome == Outcome::gray_zone;
     if (expected == "gray zone") {
       ++uncovered;
       uncovered_gray += gray ? 1U : 0U;
-      if (!gray) std::cout << "  not gray: \"" << query << "\" -> " << first_id(a) << "\n";
+      if (!gray) std::cout << "  not gray: \"" << query << "\" -> " << verdicts_first_id(a) << "\n";
       continue;
     }
     ++covered;
     covered_gray += gray ? 1U : 0U;
     bool ok = false;
     std::stringstream ids(expected);
-    for (std::string id; std::getline(ids, id, '|');) ok = ok || id == first_id(a);
+    for (std::string id; std::getline(ids, id, '|');) ok = ok || id == verdicts_first_id(a);
     ok = ok && !gray;
     right += ok ? 1U : 0U;
     if (!ok)
       std::cout << "  miss: \"" << query << "\" -> " << outcome_name(a.outcome) << " "
-                << first_id(a) << "\n";
+                << verdicts_first_id(a) << "\n";
   }
   std::cout << "covered " << covered << ": right first " << right << ", called gray zone "
             << covered_gray << "; uncovered " << uncovered << ": called gray zone "
@@ -93,46 +93,47 @@ TEST(Verdicts, BuiltinHeldOutQuestions) {
 TEST(Verdicts, UnknownWordsMakeTheGrayZoneWhateverTheScore) {
   for (const char* q : {"qui gère la paie des employés ?", "who waters the plants in the office?",
                         "qui commande les pizzas pour l'équipe ?"}) {
-    const Answer a = seed_index().search(q, 3);
+    const Answer a = verdicts_seed_index().search(q, 3);
     EXPECT_EQ(a.outcome, Outcome::gray_zone) << q;
     EXPECT_LT(a.known, k_min_known) << q;
   }
-  const Answer paie = seed_index().search("qui gère la paie des employés ?", 3);
+  const Answer paie = verdicts_seed_index().search("qui gère la paie des employés ?", 3);
   EXPECT_DOUBLE_EQ(paie.known, 0.0);  // "qui gère" is a question's filler: paie, employés
   const auto json = nlohmann::json::parse(answer_to_json_text(seed(), "paie", paie));
   EXPECT_EQ(json["outcome"], "gray_zone");
   EXPECT_NE(json["gray_zone_note"].get<std::string>().find("facturées en mode projet"),
             std::string::npos);
   // Known words keep a question covered even when half its words are unknown.
-  const Answer arch =
-      seed_index().search("qui dessine l'architecture d'ensemble de la plateforme kubernetes ?", 3);
+  const Answer arch = verdicts_seed_index().search(
+      "qui dessine l'architecture d'ensemble de la plateforme kubernetes ?", 3);
   EXPECT_NE(arch.outcome, Outcome::gray_zone);
-  EXPECT_EQ(first_id(arch), "definir-l-architecture-globale-du-service-kubernetes");
+  EXPECT_EQ(verdicts_first_id(arch), "definir-l-architecture-globale-du-service-kubernetes");
 }
 
 // While typing, the last word is a prefix; a prefix the matrix has nothing for is no
 // verdict (left out), and a finished word is judged as always.
 TEST(Verdicts, HalfTypedWordIsNoVerdict) {
   const SearchOptions typing{5, true};
-  const Answer whole = seed_index().search("qui sauveg", 5);
+  const Answer whole = verdicts_seed_index().search("qui sauveg", 5);
   EXPECT_EQ(whole.outcome, Outcome::gray_zone);  // "sauveg" as a finished word
-  const Answer half = seed_index().search("qui sauveg", typing);
+  const Answer half = verdicts_seed_index().search("qui sauveg", typing);
   EXPECT_NE(half.outcome, Outcome::gray_zone);
   ASSERT_FALSE(half.matches.empty());
-  EXPECT_NE(first_id(half).find("sauvegarde"), std::string::npos) << first_id(half);
+  EXPECT_NE(verdicts_first_id(half).find("sauvegarde"), std::string::npos)
+      << verdicts_first_id(half);
   // Nothing begins with it yet: nothing to look for, not the gray zone.
-  EXPECT_EQ(seed_index().search("qui xq", typing).outcome, Outcome::empty);
-  EXPECT_EQ(seed_index().search("qui sauvegarde les applic", typing).outcome,
-            seed_index().search("qui sauvegarde les applications", 5).outcome);
-  EXPECT_EQ(first_id(seed_index().search("qui sauvegarde les applic", typing)),
-            first_id(seed_index().search("qui sauvegarde les applications", 5)));
+  EXPECT_EQ(verdicts_seed_index().search("qui xq", typing).outcome, Outcome::empty);
+  EXPECT_EQ(verdicts_seed_index().search("qui sauvegarde les applic", typing).outcome,
+            verdicts_seed_index().search("qui sauvegarde les applications", 5).outcome);
+  EXPECT_EQ(verdicts_first_id(verdicts_seed_index().search("qui sauvegarde les applic", typing)),
+            verdicts_first_id(verdicts_seed_index().search("qui sauvegarde les applications", 5)));
   // The half word is left out: the finished ones decide ("pizzas" is no activity's).
-  EXPECT_EQ(seed_index().search("qui commande des pizzas pour l'équ", typing).outcome,
+  EXPECT_EQ(verdicts_seed_index().search("qui commande des pizzas pour l'équ", typing).outcome,
             Outcome::gray_zone);
   // A space after the word: it is finished, and judged.
-  EXPECT_EQ(seed_index().search("qui sauveg ", typing).outcome, Outcome::gray_zone);
+  EXPECT_EQ(verdicts_seed_index().search("qui sauveg ", typing).outcome, Outcome::gray_zone);
   // Prefixes of one or two letters stand for no word.
-  EXPECT_EQ(seed_index().search("qui sa", typing).outcome, Outcome::empty);
+  EXPECT_EQ(verdicts_seed_index().search("qui sa", typing).outcome, Outcome::empty);
 }
 
 // An answer under a contract names the option that moved its row.
@@ -145,7 +146,7 @@ TEST(Verdicts, AnswerNamesTheOptionThatMovedItsRow) {
   const Index ix = Index::build(r->matrix, moved);
   const Answer a = ix.search("qui sauvegarde les applications ?", 5);
   ASSERT_FALSE(a.matches.empty());
-  const std::string id = activity_of(r->matrix, a.matches.front()).id;
+  const std::string id = verdicts_activity_of(r->matrix, a.matches.front()).id;
   EXPECT_TRUE(id == "mettre-en-oeuvre-et-gerer-les-sauvegardes-des-applications" ||
               id == "definir-la-strategie-de-sauvegarde-pour-les-applications")
       << id;
@@ -161,20 +162,22 @@ TEST(Verdicts, AnswerNamesTheOptionThatMovedItsRow) {
       nlohmann::json::parse(answer_to_json_text(r->matrix, "q", k8s))["matches"][0].contains(
           "via"));
   // Without the option, nothing moved.
-  EXPECT_TRUE(
-      seed_index().search("qui sauvegarde les applications ?", 5).matches.front().via.empty());
+  EXPECT_TRUE(verdicts_seed_index()
+                  .search("qui sauvegarde les applications ?", 5)
+                  .matches.front()
+                  .via.empty());
 }
 
 // Twins (the same title in two sections) are marked, so that their sections are shown.
 TEST(Verdicts, TwinTitlesAreMarked) {
-  const Answer a = seed_index().search("mise à jour des opérateurs", 2);
+  const Answer a = verdicts_seed_index().search("mise à jour des opérateurs", 2);
   ASSERT_EQ(a.matches.size(), 2U);
   for (const auto& x : a.matches) EXPECT_TRUE(x.shared_title);
   EXPECT_NE(a.matches[0].section, a.matches[1].section);
   const auto json = nlohmann::json::parse(answer_to_json_text(seed(), "q", a));
   EXPECT_EQ(json["matches"][0]["shared_title"], true);
   EXPECT_NE(json["matches"][0]["section"], json["matches"][1]["section"]);
-  const Answer one = seed_index().search("politiques de sécurité des pods", 1);
+  const Answer one = verdicts_seed_index().search("politiques de sécurité des pods", 1);
   ASSERT_EQ(one.matches.size(), 1U);
   EXPECT_FALSE(one.matches.front().shared_title);
   EXPECT_FALSE(nlohmann::json::parse(answer_to_json_text(seed(), "q", one))["matches"][0].contains(
