@@ -93,6 +93,9 @@ class Reader {
   void on_html_text(std::string_view s, std::uint32_t line);
   TableLayout classify_table(std::vector<Row>& rows, std::uint32_t header_line);
   void read_table_rows(std::vector<Row>& rows, const TableLayout& layout);
+  // A group row of a table (one cell spanning it, one bold cell, a title over rows with
+  // roles) opens a section titled by its cell.
+  void open_row_section(const std::string& title, std::uint32_t line);
   void read_roles_rows(std::vector<Row>& rows, const TableLayout& layout);
   // A two-column table whose rows are roles (role_label) and people: its layout, a skip
   // with the reason when it is a legend or ambiguous, or nullopt when it is neither.

@@ -331,6 +331,15 @@ void Reader::on_table(cmark_node* table) {
   read_table_rows(rows, known->second);
 }
 
+void Reader::open_row_section(const std::string& title, std::uint32_t line) {
+  Section s;
+  s.title = title;
+  s.level = 0;
+  s.span = m_src->line_span(line);
+  m_m.sections.push_back(std::move(s));
+  m_section_open = true;
+}
+
 void Reader::read_table_rows(std::vector<Row>& rows, const TableLayout& layout) {
   if (m_pending && (!layout.raci || m_pending->table != layout.table)) resolve_pending(false);
   if (!layout.raci) return;
@@ -604,12 +613,7 @@ void Reader::read_roles_rows(std::vector<Row>& rows, const TableLayout& layout) 
       }
       if (filled == 1 && (bold_col < width || label_col < width || spanning_col < width)) {
         if (bold_col == width) bold_col = label_col < width ? label_col : spanning_col;
-        Section s;
-        s.title = row.cells[bold_col];
-        s.level = 0;
-        s.span = m_src->line_span(row.line);
-        m_m.sections.push_back(std::move(s));
-        m_section_open = true;
+        open_row_section(row.cells[bold_col], row.line);
         continue;
       }
       // A title alone, in the activity column or a column before it (a spreadsheet's
@@ -782,12 +786,7 @@ void Reader::read_transposed_rows(std::vector<Row>& rows, const TableLayout& lay
     if (m_pending) resolve_pending(has_names);
     // A section row: one cell spanning an HTML table, or one bold cell.
     if (filled == 1 && (row.spans_table || row.bold_only(first_filled))) {
-      Section s;
-      s.title = row.cells[first_filled];
-      s.level = 0;
-      s.span = m_src->line_span(row.line);
-      m_m.sections.push_back(std::move(s));
-      m_section_open = true;
+      open_row_section(row.cells[first_filled], row.line);
       continue;
     }
     Activity a;

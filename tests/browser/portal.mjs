@@ -15,15 +15,17 @@
 // Usage: node portal.mjs RACINE SOURCE_DIR OUT_DIR
 // Without chromium, playwright-core or axe-core it fails under CI=true and is skipped
 // (exit 77) elsewhere, as tests/prerequisites.sh does for the shell tests.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { cssHex, readPalette } from '../palette/palette.mjs';
+import { call, otherLanguageWords as wordsOf, overflowing, serve as serveWith } from './journeys.mjs';
 
 const [racine, src, out] = process.argv.slice(2);
+const serve = args => serveWith(racine, args);
 const started = Date.now();
 const missing = what => {
   if (process.env.CI === 'true') {
@@ -60,34 +62,6 @@ const { chromium } = require('playwright-core');
 }
 
 // --- the server -------------------------------------------------------------------
-
-function serve(args) {
-  return new Promise((ok, fail) => {
-    const child = spawn(racine, ['serve', '--listen', '127.0.0.1:0', '--rate-limit', '0', ...args],
-      { stdio: ['ignore', 'pipe', 'ignore'] });
-    let text = '';
-    let admin = '';
-    const timer = setTimeout(() => fail(new Error('racine serve did not start: ' + text)), 20000);
-    child.stdout.on('data', chunk => {
-      text += chunk;
-      const a = /the first admin token is in (\S+) \(/.exec(text);
-      if (a && !admin) admin = readFileSync(a[1], 'utf8').trim();
-      const m = /serving on (http:\/\/127\.0\.0\.1:\d+)\//.exec(text);
-      if (m) { clearTimeout(timer); ok({ child, base: m[1], admin }); }
-    });
-    child.on('exit', code => fail(new Error(`racine serve exited ${code}: ${text}`)));
-  });
-}
-
-async function call(base, token, method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { Authorization: 'Bearer ' + token, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
 
 // An editor, clients acme ("Acme Industries", with the managed-services option) and globex
 // ("Globex"), each with a contract "main" on the built-in matrix version 1, and their
@@ -714,59 +688,8 @@ async function journeys(engine, storeArgs, photograph) {
 // The text checked is what the page shows outside the matrix's own text (any element
 // whose `lang` is not the page's), the ids and codes (`code`), the form fields, and the
 // names the journeys gave (tokens "tenant acme", "editor"...), which are data.
-const WORDS = {
-  en: ['the', 'and', 'with', 'your', 'you', 'must', 'what', 'who', 'does', 'this', 'that', 'not', 'are', 'is', 'of',
-    'errors?', 'warnings?', 'token', 'tenant', 'ingest', 'shown', 'saved', 'sign', 'none', 'every', 'which', 'there'],
-  fr: ['le', 'la', 'les', 'des', 'du', 'est', 'sont', 'vous', 'votre', 'avec', 'pour', 'qui', 'que', 'fait', 'une',
-    'aucun', 'aucune', 'jeton', 'erreurs?', 'avertissements?', 'affichées?', 'enregistré', 'connexion', 'ligne', 'où'],
-};
 const DATA_NAMES = ['tenant acme', 'tenant globex', 'tenant initech', 'no client', 'first admin', 'portal test', 'editor', 'viewer', 'admin'];
-async function otherLanguageWords(page, lang) {
-  const text = await page.evaluate(() => {
-    const lang = document.documentElement.lang;
-    const out = [];
-    const walk = node => {
-      for (const c of node.childNodes) {
-        if (c.nodeType === Node.TEXT_NODE) { out.push(c.textContent); continue; }
-        if (c.nodeType !== Node.ELEMENT_NODE) continue;
-        if (c.hasAttribute('lang') && c.getAttribute('lang') !== lang) continue;
-        if (['CODE', 'SCRIPT', 'STYLE', 'INPUT', 'TEXTAREA', 'SELECT', 'TIME'].includes(c.tagName)) continue;
-        if (c.hidden || getComputedStyle(c).display === 'none') continue;
-        walk(c);
-      }
-    };
-    walk(document.body);
-    return out.join(' ');
-  });
-  let cleaned = text;
-  for (const n of DATA_NAMES) cleaned = cleaned.split(n).join(' ');
-  const other = lang === 'fr' ? 'en' : 'fr';
-  const re = new RegExp(`(^|[^\\p{L}])(${WORDS[other].join('|')})(?=[^\\p{L}]|$)`, 'giu');
-  return [...new Set([...cleaned.matchAll(re)].map(m => m[2]))];
-}
-
-// Elements wider than the screen, outside a container that scrolls sideways.
-async function overflowing(page) {
-  return page.evaluate(() => {
-    const W = document.documentElement.clientWidth;
-    const bad = [];
-    const scrolls = el => {
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-        if (/(auto|scroll|hidden)/.test(getComputedStyle(p).overflowX)) return true;
-      }
-      return false;
-    };
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (!r.width || !r.height || r.right <= 0) continue;  // empty, or put off screen on purpose (the skip link)
-      if (r.right <= W + 1 && r.left >= -1) continue;
-      if (scrolls(el)) continue;
-      bad.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} (${Math.round(r.left)}..${Math.round(r.right)} of ${W})`);
-    }
-    if (document.documentElement.scrollWidth > window.innerWidth) bad.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${window.innerWidth})`);
-    return bad.slice(0, 5);
-  });
-}
+const otherLanguageWords = (page, lang) => wordsOf(page, lang, DATA_NAMES);
 
 // Every role badge takes its colours from the palette (data/palette.csv).
 async function badgeColours(page) {

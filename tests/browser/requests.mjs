@@ -8,14 +8,15 @@
 // aside: data), nothing wider than the screen, no serious or critical axe-core violation,
 // a screenshot under OUT_DIR/requests-screenshots/.
 // Usage: node requests.mjs RACINE SOURCE_DIR OUT_DIR
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
+import { call, otherLanguageWords, overflowing, serve as serveWith } from './journeys.mjs';
 
 const [racine, src, out] = process.argv.slice(2);
+const serve = args => serveWith(racine, args);
 const missing = what => {
   if (process.env.CI === 'true') { console.error(`error: CI=true and ${what}`); process.exit(1); }
   console.log(`skipped: ${what}`);
@@ -28,29 +29,6 @@ if (!existsSync(axePath)) missing('axe-core is absent from .cache/axe');
 const axeSource = readFileSync(axePath, 'utf8');
 const require = createRequire(resolve(src, '.cache/playwright/package.json'));
 const { chromium } = require('playwright-core');
-
-function serve(args) {
-  return new Promise((ok, fail) => {
-    const child = spawn(racine, ['serve', '--listen', '127.0.0.1:0', '--rate-limit', '0', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let text = '';
-    let admin = '';
-    const timer = setTimeout(() => fail(new Error('racine serve did not start: ' + text)), 20000);
-    child.stdout.on('data', chunk => {
-      text += chunk;
-      const a = /the first admin token is in (\S+) \(/.exec(text);
-      if (a && !admin) admin = readFileSync(a[1], 'utf8').trim();
-      const m = /serving on (http:\/\/127\.0\.0\.1:\d+)\//.exec(text);
-      if (m) { clearTimeout(timer); ok({ child, base: m[1], admin }); }
-    });
-    child.on('exit', code => fail(new Error(`racine serve exited ${code}: ${text}`)));
-  });
-}
-
-async function call(base, token, method, path, body) {
-  const res = await fetch(base + path, { method, headers: { Authorization: 'Bearer ' + token, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 const shots = join(out, 'requests-screenshots');
@@ -88,54 +66,6 @@ async function signIn(page, base, token) {
 
 // The same checks as portal.mjs: words of one language only, on what the page shows
 // outside the matrix's own text, the ids and the data (names, the request's own words).
-const WORDS = {
-  en: ['the', 'and', 'with', 'your', 'you', 'must', 'what', 'who', 'does', 'this', 'that', 'not', 'are', 'is', 'of',
-    'errors?', 'warnings?', 'token', 'tenant', 'ingest', 'shown', 'saved', 'sign', 'none', 'every', 'which', 'there'],
-  fr: ['le', 'la', 'les', 'des', 'du', 'est', 'sont', 'vous', 'votre', 'avec', 'pour', 'qui', 'que', 'fait', 'une',
-    'aucun', 'aucune', 'jeton', 'erreurs?', 'avertissements?', 'affichées?', 'enregistré', 'connexion', 'ligne', 'où'],
-};
-async function otherLanguageWords(page, lang, data) {
-  const text = await page.evaluate(() => {
-    const lang = document.documentElement.lang;
-    const out = [];
-    const walk = node => {
-      for (const c of node.childNodes) {
-        if (c.nodeType === Node.TEXT_NODE) { out.push(c.textContent); continue; }
-        if (c.nodeType !== Node.ELEMENT_NODE) continue;
-        if (c.hasAttribute('lang') && c.getAttribute('lang') !== lang) continue;
-        if (['CODE', 'SCRIPT', 'STYLE', 'INPUT', 'TEXTAREA', 'SELECT', 'TIME'].includes(c.tagName)) continue;
-        if (c.hidden || getComputedStyle(c).display === 'none') continue;
-        walk(c);
-      }
-    };
-    walk(document.body);
-    return out.join(' ');
-  });
-  let cleaned = text;
-  for (const n of data) cleaned = cleaned.split(n).join(' ');
-  const other = lang === 'fr' ? 'en' : 'fr';
-  const re = new RegExp(`(^|[^\\p{L}])(${WORDS[other].join('|')})(?=[^\\p{L}]|$)`, 'giu');
-  return [...new Set([...cleaned.matchAll(re)].map(m => m[2]))];
-}
-async function overflowing(page) {
-  return page.evaluate(() => {
-    const W = document.documentElement.clientWidth;
-    const bad = [];
-    const scrolls = el => {
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (/(auto|scroll|hidden)/.test(getComputedStyle(p).overflowX)) return true;
-      return false;
-    };
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (!r.width || !r.height || r.right <= 0) continue;
-      if (r.right <= W + 1 && r.left >= -1) continue;
-      if (scrolls(el)) continue;
-      bad.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} (${Math.round(r.left)}..${Math.round(r.right)} of ${W})`);
-    }
-    if (document.documentElement.scrollWidth > window.innerWidth) bad.push('the page scrolls sideways');
-    return bad.slice(0, 5);
-  });
-}
 async function check(page, lang, where, data) {
   await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.equal(await page.evaluate(() => document.documentElement.lang), lang, where);
