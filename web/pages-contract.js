@@ -51,14 +51,17 @@ const TABS = ['search', 'duties', 'matrix', 'upgrade', 'history', 'exports'];
 
 export async function contractPage([tenant, id, tab = 'search'], query) {
   const base = path('tenants', tenant, 'contracts', id);
-  const [contract, model, upgrade] = await Promise.all([
+  const [contract, model, upgrade, options] = await Promise.all([
     get(base),
     get(base + '/matrix?format=json'),
     get(base + '/upgrade').catch(e => {
       if (e instanceof ApiError && e.status === 404) return null;
       throw e;
     }),
+    get(base + '/options'),
   ]);
+  // Options by name (the contract as the note writes it), never by id.
+  optionNames = new Map(options.map(o => [o.id, o.name || o.id]));
   const partyName = pid => (model.parties.find(p => p.id === pid) || { name: pid }).name;
   const href = k => `#/tenants/${tenant}/contracts/${id}` + (k === 'search' ? '' : '/' + k);
   const dot = () => h('span', { class: 'dot' }, t('contract.new'));
@@ -75,7 +78,7 @@ export async function contractPage([tenant, id, tab = 'search'], query) {
   let body;
   if (tab === 'search') body = searchTab(base, model, partyName, tenant, id);
   else if (tab === 'duties') body = await dutiesTab(base, contract, partyName, model.language || null);
-  else if (tab === 'matrix') body = await matrixTab(base, model);
+  else if (tab === 'matrix') body = matrixTab(model, options);
   else if (tab === 'upgrade') body = upgradeTab(base, contract, upgrade, href, contract.tenant_name || tenant, model.language || null);
   else if (tab === 'history') body = await historyTab(base, contract);
   else body = exportsTab(base, tenant, id);
@@ -180,8 +183,10 @@ function searchTab(base, model, partyName, tenant, id) {
 
 // The options that moved a row to its holder ("via infogerance-complementaire"): why the
 // provider holds it under this contract.
+let optionNames = new Map();
 function via(m) {
-  return (m.via || []).map(option => h('span', { class: 'option-tag via', lang: null }, t('who.via', { option })));
+  return (m.via || []).map(option => h('span', { class: 'option-tag via', lang: null, title: option },
+    t('who.via', { option: optionNames.get(option) || option })));
 }
 
 function answer(r, model, partyName) {
@@ -232,17 +237,16 @@ async function dutiesTab(base, contract, partyName, lang) {
 
 const partyOf = (model, id) => ((model.parties || []).find(p => p.id === id) || { name: id }).name;
 
-async function matrixTab(base, model) {
-  const options = await get(base + '/options');
+function matrixTab(model, options) {
   const highlight = new Map();
   for (const o of options) {
     if (!o.included) continue;
-    for (const a of o.activities || []) highlight.set(a.id, o.id);
+    for (const a of o.activities || []) highlight.set(a.id, o.name || o.id);
   }
   return h('section', { 'aria-labelledby': 'matrix-title' },
     h('h2', { id: 'matrix-title' }, t('contract.effective')),
     options.length ? h('ul', { class: 'options' }, options.map(o => h('li', { class: o.included ? 'included' : 'excluded' },
-      h('strong', {}, o.id), ' — ', o.included ? t('contract.option_in') : t('contract.option_out'),
+      h('strong', { title: o.id }, o.name || o.id), ' — ', o.included ? t('contract.option_in') : t('contract.option_out'),
       ' ', h('span', { lang: model.language || null }, o.text),
       o.included ? ' ' + t('contract.option_rows', { n: (o.activities || []).length, party: partyOf(model, o.delegate) }) : null))) : null,
     filtered(model, matrixTable(model, { highlight })),

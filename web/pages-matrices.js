@@ -42,6 +42,9 @@ function uploadForm(matrix) {
     autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'upload-id-help' });
   const file = h('input', { id: 'upload-file', type: 'file', required: true,
     accept: '.md,.markdown,.yaml,.yml,.json,.csv,.xlsx,.ods' });
+  // The release note: kept with the version, in its history, and said to the clients
+  // behind it through their receivers when it is saved.
+  const note = h('textarea', { id: 'upload-note', rows: 3, maxlength: 2000, 'aria-describedby': 'upload-note-help' });
   const out = h('div', { class: 'upload-result', id: 'upload-result', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'primary' }, t('upload.check'));
   const cancel = () => h('button', { type: 'button', onclick: () => { put(out); file.value = ''; file.focus(); } },
@@ -49,10 +52,16 @@ function uploadForm(matrix) {
   const save = async (id, body, type, force, button) => {
     button.disabled = true;
     try {
-      const r = await api('POST', path('matrices', id, 'versions') + (force ? '?force=true' : ''), { body, type });
+      const query = new URLSearchParams();
+      if (force) query.set('force', 'true');
+      if (note.value.trim()) query.set('note', note.value.trim());
+      const q = query.toString();
+      const r = await api('POST', path('matrices', id, 'versions') + (q ? '?' + q : ''), { body, type });
       const lint = await get(path('matrices', id, 'versions', r.version, 'lint'));
+      note.value = '';
       put(out, h('div', { class: 'card saved', role: 'status' },
         h('p', {}, t('upload.saved', { matrix: r.matrix, version: r.version }), ' ', summaryBadges(r.lint)),
+        r.told ? h('p', { id: 'upload-told' }, t('upload.told', { n: r.told })) : null,
         findingList(diagnostics(lint)),
         h('p', {}, h('a', { href: `#/matrices/${r.matrix}/versions/${r.version}` }, t('upload.open', { version: r.version })))));
       announce(t('upload.saved', { matrix: r.matrix, version: r.version }));
@@ -118,6 +127,8 @@ function uploadForm(matrix) {
       h('label', { for: 'upload-id' }, t('upload.id')), idInput,
       h('p', { class: 'help', id: 'upload-id-help' }, t('upload.id_help'))) : null,
     h('div', { class: 'field' }, h('label', { for: 'upload-file' }, t('upload.file')), file),
+    h('div', { class: 'field' }, h('label', { for: 'upload-note' }, t('upload.note')), note,
+      h('p', { class: 'help', id: 'upload-note-help' }, t('upload.note_help'))),
     h('p', { class: 'help' }, t('upload.help')),
     submit, out);
   return h('section', { 'aria-labelledby': 'upload-title' },
@@ -139,12 +150,14 @@ async function historySection(matrix) {
         h('th', { scope: 'col' }, t('history.created')),
         h('th', { scope: 'col' }, t('history.by')),
         h('th', { scope: 'col' }, t('history.lint')),
+        h('th', { scope: 'col' }, t('history.note')),
         h('th', { scope: 'col' }, 'SHA-256'))),
       h('tbody', {}, [...versions].reverse().map(v => h('tr', { id: 'version-' + v.version },
         h('td', {}, h('a', { href: `#/matrices/${matrix}/versions/${v.version}` }, t('matrices.version', { n: v.version }))),
         h('td', {}, date(v.created)),
         h('td', {}, h('span', { title: v.by }, v.by_name || v.by)),
         h('td', {}, summaryBadges(v.summary)),
+        h('td', { class: 'note' }, v.note || '\u2014'),
         h('td', {}, h('code', { title: v.sha256 }, v.sha256.slice(0, 12)))))))),
     numbers.length > 1 ? h('form', { class: 'inline diff-picker', onsubmit: e => {
       e.preventDefault();

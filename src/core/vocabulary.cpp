@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <initializer_list>
 #include <unordered_map>
 
@@ -291,6 +292,45 @@ std::string contract_name(std::string_view folded) {
       --from;
     }
     return join(w, from, i);
+  }
+  return "";
+}
+
+std::string contract_name_as_written(std::string_view text) {
+  const std::vector<std::string> name = text::words(contract_name(text::fold(text)));
+  if (name.empty()) return "";
+  // The text's words with where each is written: a token ends at ASCII punctuation or
+  // space, or at a typographic apostrophe; a token may fold to several words.
+  struct Word {
+    std::string folded;
+    std::size_t begin;
+    std::size_t end;
+  };
+  std::vector<Word> words;
+  std::size_t start = 0;
+  auto flush = [&](std::size_t end) {
+    if (end > start)
+      for (auto& w : text::words(text::fold(text.substr(start, end - start))))
+        words.push_back({std::move(w), start, end});
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool apostrophe = text.substr(i, 3) == "\u2019";
+    if (apostrophe || (c < 0x80 && std::isalnum(c) == 0)) {
+      flush(i);
+      i += apostrophe ? 3 : 1;
+      start = i;
+    } else {
+      ++i;
+    }
+  }
+  flush(text.size());
+  for (std::size_t i = 0; i + name.size() <= words.size(); ++i) {
+    bool same = true;
+    for (std::size_t k = 0; k < name.size() && same; ++k) same = words[i + k].folded == name[k];
+    if (same)
+      return std::string(
+          text.substr(words[i].begin, words[i + name.size() - 1].end - words[i].begin));
   }
   return "";
 }

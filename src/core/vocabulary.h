@@ -52,6 +52,9 @@ bool is_delegation_note(std::string_view folded);
 // "... an additional managed services contract." -> "additional managed services";
 // "" when the note names no contract.
 std::string contract_name(std::string_view folded);
+// The same name as `text` writes it (accents and case kept): "infogérance complémentaire"
+// for "... via un contrat d'infogérance complémentaire."; "" when it names none.
+std::string contract_name_as_written(std::string_view text);
 
 // True when folded text announces what the matrix does not cover: a "zone grise",
 // "gray zone", "grey area", "Grauzone", "zona gris", "zona grigia".

@@ -103,6 +103,21 @@ Facts facts_of(const json& d, const Context& ctx) {
   f.resolved = kind == "resolved";
   std::string alertname = str(labels, "alertname");
   if (alertname.empty()) alertname = fr ? "alerte" : "alert";
+  if (d.contains("request") || d.contains("notice")) {
+    // A notice (a request's step, a version published): its own words, in the receiver's
+    // language when it has them, and its page; no activity, nothing to acknowledge.
+    auto said = [&](const char* key) {
+      const std::string own = fr ? str(notes, (std::string(key) + "_fr").c_str()) : "";
+      return own.empty() ? str(notes, key) : own;
+    };
+    f.summary = said("description");
+    f.title = line(kind_text(kind, ctx.lang) + ": " + said("summary"));
+    f.rows.emplace_back(fr ? "Partie" : "Party", str(d, "party"));
+    f.rows.emplace_back(fr ? "Contrat" : "Contract", str(d, "tenant") + "/" + str(d, "contract"));
+    if (linkable(ctx.event_url))
+      f.links.emplace_back(fr ? "Ouvrir dans racine" : "Open in racine", ctx.event_url);
+    return f;
+  }
   const bool gray = d.value("gray_zone", false);
   const json& activity = d.contains("activity") ? d["activity"] : json();
   const std::string what = gray ? (fr ? "zone grise" : "gray zone") : str(activity, "title");

@@ -1,5 +1,6 @@
 #include "resolve/options_json.h"
 
+#include "core/vocabulary.h"
 #include "resolve/options.h"
 
 namespace racine::resolve {
@@ -11,6 +12,10 @@ nlohmann::ordered_json options_to_json(const Matrix& m) {
   for (const Option& o : m.options) {
     ordered_json j;
     j["id"] = o.id;
+    // How people name it: the contract as the note writes it ("infogérance
+    // complémentaire"), else the id.
+    const std::string name = vocabulary::contract_name_as_written(o.text);
+    j["name"] = name.empty() ? o.id : name;
     j["marker"] = o.marker;
     j["text"] = o.text;
     j["line"] = o.note >= 0 ? line_of(m.notes[static_cast<std::size_t>(o.note)].span) : 0U;

@@ -168,7 +168,7 @@ std::vector<Route> make_routes() {
     {"GET",    "/api/v1/tokens", k_admin, Body::none, [](Call& c) { return from(c.s.list_tokens(c.who)); }, {}},
     {"DELETE", "/api/v1/tokens/{id}", k_admin, Body::none, [](Call& c) { return from(c.s.revoke_token(c.who, c.p("id"))); }, {}},
     {"GET",    "/api/v1/matrices", k_readers, Body::none, [](Call& c) { return from(c.s.list_matrices(c.who)); }, {}},
-    {"POST",   "/api/v1/matrices/{m}/versions", k_editors, Body::document, [](Call& c) { return from(c.s.upload(c.who, c.p("m"), c.req.header("content-type"), std::move(c.req.body), c.get("force") == "true", c.get("dry_run") == "true")); }, {}},
+    {"POST",   "/api/v1/matrices/{m}/versions", k_editors, Body::document, [](Call& c) { return from(c.s.upload(c.who, c.p("m"), c.req.header("content-type"), std::move(c.req.body), c.get("force") == "true", c.get("dry_run") == "true", c.get("note"))); }, {}},
     {"GET",    "/api/v1/matrices/{m}/versions", k_readers, Body::none, [](Call& c) { return from(c.s.list_versions(c.who, c.p("m"))); }, {}},
     {"GET",    "/api/v1/matrices/{m}/versions/{v}", k_readers, Body::none, [](Call& c) { return from(c.s.get_version(c.who, c.p("m"), c.p("v"), c.get("format"))); }, {}},
     {"GET",    "/api/v1/matrices/{m}/versions/{v}/lint", k_readers, Body::none, [](Call& c) { return from(c.s.get_lint(c.who, c.p("m"), c.p("v"))); }, {}},

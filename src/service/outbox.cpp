@@ -288,12 +288,20 @@ std::string lang_of(const store::Claimed& c) {
   return options.is_object() ? options.value("lang", "en") : "en";
 }
 
+bool is_notice(const store::Event& e) {
+  return e.status == "request" || e.status == "notice";
+}
+
+// A notice's annotation in the receiver's language when it has it.
+std::string notice_text(const store::Claimed& c, const std::string& key) {
+  const auto notes = nlohmann::json::parse(c.event.annotations, nullptr, false);
+  if (!notes.is_object()) return "";
+  const std::string own = lang_of(c) == "fr" ? notes.value(key + "_fr", "") : "";
+  return own.empty() ? notes.value(key, "") : own;
+}
+
 std::string email_subject(const store::Claimed& c) {
-  if (c.event.status == "request") {
-    const auto notes = nlohmann::json::parse(c.event.annotations, nullptr, false);
-    return "[racine] " +
-           text::escape_controls(notes.is_object() ? notes.value("summary", "request") : "request");
-  }
+  if (is_notice(c.event)) return "[racine] " + text::escape_controls(notice_text(c, "summary"));
   const auto labels = nlohmann::json::parse(c.event.labels, nullptr, false);
   std::string alertname = "alert";
   if (labels.is_object() && labels.contains("alertname") && labels["alertname"].is_string())
@@ -313,15 +321,18 @@ std::string email_subject(const store::Claimed& c) {
 std::string email_body(const store::Claimed& c, const std::string& ack_base,
                        const std::string& ack_link) {
   const auto j = nlohmann::json::parse(Service::delivery_body(c, ack_base, ack_link));
-  if (c.event.status == "request") {
-    // A request to the provider: what is needed, and its page.
-    const auto notes = nlohmann::json::parse(c.event.annotations, nullptr, false);
-    std::string out = fmt::format("For {} ({}), tenant {}, contract {}.\n\n", c.delivery.party_name,
-                                  c.delivery.party, c.event.tenant, c.event.contract);
-    if (notes.is_object())
-      out += text::escape_controls(notes.value("summary", "")) + "\n\n" +
-             text::escape_controls(notes.value("description", "")) + "\n";
-    out += fmt::format("\nFollow it: {}\n", j["request"]["url"].get<std::string>());
+  if (is_notice(c.event)) {
+    // A request's step or a version published: what it says, and its page.
+    const bool fr = lang_of(c) == "fr";
+    std::string out =
+        fmt::format(fmt::runtime(fr ? "Pour {} ({}), client {}, contrat {}.\n\n"
+                                    : "For {} ({}), tenant {}, contract {}.\n\n"),
+                    c.delivery.party_name, c.delivery.party, c.event.tenant, c.event.contract);
+    out += text::escape_controls(notice_text(c, "summary")) + "\n\n" +
+           text::escape_controls(notice_text(c, "description")) + "\n";
+    const auto& page = j.contains("request") ? j["request"] : j["notice"];
+    out += fmt::format(fmt::runtime(fr ? "\nSuivre\u202f: {}\n" : "\nFollow it: {}\n"),
+                       page["url"].get<std::string>());
     return out;
   }
   std::string out = fmt::format("{} for {} ({}), role {}.\n\n", c.delivery.kind,
@@ -372,7 +383,9 @@ void Outbox::shape_request(const store::Claimed& c, notify::Webhook& w, std::str
   ctx.lang = options.is_object() ? options.value("lang", "en") : "en";
   if (!m_options.public_url.empty())
     ctx.event_url = m_options.public_url + "/#/tenants/" + c.event.tenant +
-                    (c.event.status == "request" ? "/requests" : "/events?event=" + c.event.id);
+                    (c.event.status == "request"  ? "/requests"
+                     : c.event.status == "notice" ? "/contracts/" + c.event.contract
+                                                  : "/events?event=" + c.event.id);
   const auto delivery = nlohmann::json::parse(w.body);
   if (r.type == "slack") {
     w.body = notify::slack_message(delivery, ctx);

@@ -127,6 +127,17 @@ ordered_json request_json(const Principal& who, const store::Request& r) {
       {"actions", moves(who, r.state)}};
 }
 
+// A request's state as the French portal says it.
+std::string state_fr(const std::string& state) {
+  if (state == "requested") return "demandée";
+  if (state == "quoted") return "chiffrée";
+  if (state == "accepted") return "acceptée";
+  if (state == "declined") return "refusée";
+  if (state == "done") return "réalisée";
+  if (state == "withdrawn") return "retirée";
+  return state;
+}
+
 // The first `n` characters of `s`, "…" after a cut.
 std::string cut(const std::string& s, std::size_t n) {
   std::size_t count = 0;
@@ -161,12 +172,23 @@ static store::RequestNotice notice_of(const Matrix& m, const store::Contract& k,
       {"state", state},
       {"severity",
        "info"}}.dump(-1, ' ', false, json::error_handler_t::replace);
-  std::string summary = (r.tenant_name.empty() ? r.tenant : r.tenant_name) + ", contract " +
-                        r.contract + ": request " + state + " by " + by + ": " + cut(r.text, 200);
+  // In both languages: each receiver speaks its own (docs/routing.md, "Languages").
+  const std::string client = r.tenant_name.empty() ? r.tenant : r.tenant_name;
+  const std::string summary = client + ", contract " + r.contract + ": request " + state + " by " +
+                              by + ": " + cut(r.text, 200);
+  const std::string summary_fr = client + ", contrat " + r.contract + "\u202f: demande " +
+                                 state_fr(state) + " par " + by + "\u202f: " + cut(r.text, 200);
   std::string description = "What is needed: " + r.text;
-  if (!r.quote.empty()) description += "\nQuote: " + r.quote;
-  n.annotations = json{{"summary", summary}, {"description", description}}.dump(
-      -1, ' ', false, json::error_handler_t::replace);
+  std::string description_fr = "Besoin\u202f: " + r.text;
+  if (!r.quote.empty()) {
+    description += "\nQuote: " + r.quote;
+    description_fr += "\nDevis\u202f: " + r.quote;
+  }
+  n.annotations = json{{"summary", summary},
+                       {"description", description},
+                       {"summary_fr", summary_fr},
+                       {"description_fr", description_fr}}
+                      .dump(-1, ' ', false, json::error_handler_t::replace);
   n.to.push_back(
       store::NewDelivery{m.parties[*party].id, m.parties[*party].name, "I", "informed", 0});
   return n;

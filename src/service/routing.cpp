@@ -880,6 +880,15 @@ std::string Service::delivery_body(const store::Claimed& c, const std::string& a
                     {"url", ack_base + "/#/tenants/" + e.tenant + "/requests"}};
     return j.dump();
   }
+  if (e.status == "notice") {
+    // A version published (Service::upload): the contract's page, where the upgrade is.
+    const auto labels = parsed_or(e.labels, ordered_json::object());
+    j["notice"] = {{"kind", labels.value("notice", "")},
+                   {"matrix", labels.value("matrix", "")},
+                   {"version", labels.value("version", "")},
+                   {"url", ack_base + "/#/tenants/" + e.tenant + "/contracts/" + e.contract}};
+    return j.dump();
+  }
   j["ack_url"] = ack_base + "/api/v1/tenants/" + e.tenant + "/events/" + e.id + "/ack";
   if (!ack_link.empty()) j["ack_link"] = ack_link;
   if (d.repeat_n > 0) j["repeat"] = d.repeat_n;

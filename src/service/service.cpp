@@ -325,8 +325,63 @@ Reply Service::revoke_token(const Principal& who, const std::string& id) {
   return Reply::json({{"id", id}, {"revoked", true}});
 }
 
+namespace {
+
+constexpr std::size_t k_note_max = 2000;  // characters of a release note
+
+// Why a release note cannot be kept, "" when it can: UTF-8, no control character but a
+// newline or a tab, at most k_note_max characters.
+std::string note_problem(const std::string& note) {
+  if (text::find_invalid_utf8(note)) return "the release note is not UTF-8";
+  for (const char c : note) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7F)
+      return "the release note holds a control character";
+  }
+  if (text::codepoints(note) > k_note_max)
+    return "the release note is longer than " + std::to_string(k_note_max) + " characters";
+  return "";
+}
+
+// What the client's party hears when a version of its contract's matrix is published:
+// an informed delivery of a "notice" event (alert name racine-version), in both languages
+// (each receiver speaks its own), with the release note.
+store::RequestNotice version_notice(const Matrix& m, const store::Contract& k, std::int64_t version,
+                                    const std::string& note) {
+  store::RequestNotice n;
+  const auto party = std::find_if(m.parties.begin(), m.parties.end(),
+                                  [&](const Party& p) { return p.id == k.party; });
+  const std::string name = party != m.parties.end() ? party->name : k.party;
+  const std::string v = std::to_string(version);
+  const std::string was = std::to_string(k.version);
+  n.labels = nlohmann::json{
+      {"alertname", "racine-version"},
+      {"notice", "version"},
+      {"matrix", k.matrix},
+      {"version", v},
+      {"severity",
+       "info"}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json notes{
+      {"summary", k.matrix + " version " + v + " is published; contract " + k.id +
+                      " is on version " + was + ": review the upgrade and accept it"},
+      {"summary_fr", "La version " + v + " de " + k.matrix + " est publiée\u202f; le contrat " +
+                         k.id + " est en version " + was +
+                         "\u202f: examinez la mise à jour et acceptez-la"},
+      {"description", note.empty() ? "No release note." : "Release note: " + note},
+      {"description_fr",
+       note.empty() ? "Pas de note de version." : "Note de version\u202f: " + note}};
+  n.annotations = notes.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  n.to.push_back(store::NewDelivery{k.party, name, "I", "informed", 0});
+  return n;
+}
+
+}  // namespace
+
 Reply Service::upload(const Principal& who, const std::string& matrix,
-                      std::string_view content_type, std::string body, bool force, bool dry_run) {
+                      std::string_view content_type, std::string body, bool force, bool dry_run,
+                      const std::string& note) {
+  if (const std::string why = note_problem(note); !why.empty())
+    return Reply::error(Status::unprocessable, "bad_note", why);
   auto format = format_of_media_type(content_type);
   const auto sheet_kind = spreadsheet_of_media_type(content_type);
   if (!format && !sheet_kind) {
@@ -366,10 +421,25 @@ Reply Service::upload(const Principal& who, const std::string& matrix,
     r.error_code = "lint_errors";
     return r;
   }
-  store::NewVersion v{matrix, m->title,       *format,   std::move(body),
-                      sha,    write_json(*m), lint_json, summary_json(s).dump()};
-  const auto put = m_store.put_version(who, v);
-  return Reply::json({{"matrix", matrix}, {"version", put.info.version}, {"lint", summary_json(s)}},
+  store::NewVersion v{matrix,
+                      m->title,
+                      *format,
+                      std::move(body),
+                      sha,
+                      write_json(*m),
+                      lint_json,
+                      summary_json(s).dump(),
+                      std::string(text::trim(note))};
+  const Matrix& read_matrix = *m;
+  const auto put = m_store.put_version(who, v, [&](const store::Contract& k, std::int64_t version) {
+    return version_notice(read_matrix, k, version, v.note);
+  });
+  if (put.told > 0 && m_on_recorded) m_on_recorded();
+  return Reply::json({{"matrix", matrix},
+                      {"version", put.info.version},
+                      {"lint", summary_json(s)},
+                      {"note", put.info.note},
+                      {"told", put.told}},
                      put.created ? Status::created : Status::ok);
 }
 
@@ -454,7 +524,8 @@ Reply Service::list_versions(const Principal& who, const std::string& matrix) {
          {"by", v.by},
          {"by_name", named != names.end() && !named->second.empty() ? named->second : v.by},
          {"sha256", v.sha256},
-         {"summary", nlohmann::json::parse(v.summary, nullptr, false)}});
+         {"summary", nlohmann::json::parse(v.summary, nullptr, false)},
+         {"note", v.note}});
   }
   return Reply::json(out);
 }

@@ -158,8 +158,12 @@ class Service {
   // POST /matrices/{m}/versions: reads, lints and stores; 422 with the lint report when
   // it has errors and `force` is false. With `dry_run`, stores nothing and answers 200 with
   // what saving would bring: the lint report and the diff against the latest version.
+  // `note` is the release note (at most 2,000 characters): kept with the version, shown in
+  // its history, and said to the clients whose contracts are on an older version, through
+  // their receivers, when the version is saved.
   Reply upload(const store::Principal& who, const std::string& matrix,
-               std::string_view content_type, std::string body, bool force, bool dry_run = false);
+               std::string_view content_type, std::string body, bool force, bool dry_run = false,
+               const std::string& note = "");
   // Imports the built-in matrix as `managed-kubernetes` when the store has no matrix;
   // returns the lint summary line to print, or "" when nothing was imported.
   std::string import_builtin_if_empty();

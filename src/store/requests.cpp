@@ -77,10 +77,14 @@ RequestStep step_of(Connection& c, const Principal& who, const std::string& stat
   return s;
 }
 
-// The notice: an event of status "request" (the alerts' lists leave it out) and its
-// deliveries, due now.
+}  // namespace
+
+namespace detail {
+
+// A notice (a request's step, a version published): an event the alerts' lists leave out
+// (status "request" or "notice") and its deliveries, due now, in the caller's transaction.
 void record_notice(Connection& c, const std::string& tenant, const std::string& contract,
-                   const std::string& request, const std::string& state, const std::string& at,
+                   const std::string& status, const std::string& fingerprint, const std::string& at,
                    const RequestNotice& notice) {
   if (notice.to.empty()) return;
   const std::int64_t ms = now_ms();
@@ -88,9 +92,9 @@ void record_notice(Connection& c, const std::string& tenant, const std::string& 
   c.query(
       "INSERT INTO events (id, tenant, contract, fingerprint, status, starts_at, ends_at, "
       "generator_url, labels, annotations, activity, gray_zone, created_at, last_seen, repeats, "
-      "created_ms) VALUES (?, ?, ?, ?, 'request', ?, '', '', ?, ?, NULL, 1, ?, ?, 0, ?)",
-      {event, tenant, contract, "request:" + request + ":" + state, at, notice.labels,
-       notice.annotations, at, at, ms});
+      "created_ms) VALUES (?, ?, ?, ?, ?, ?, '', '', ?, ?, NULL, 1, ?, ?, 0, ?)",
+      {event, tenant, contract, fingerprint, status, at, notice.labels, notice.annotations, at, at,
+       ms});
   for (const auto& d : notice.to) {
     c.query(
         "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
@@ -100,7 +104,7 @@ void record_notice(Connection& c, const std::string& tenant, const std::string& 
   }
 }
 
-}  // namespace
+}  // namespace detail
 
 std::optional<Request> Store::create_request(const Principal& who, const Request& r,
                                              std::size_t max_open, const RequestNotice& notice,
@@ -145,7 +149,8 @@ std::optional<Request> Store::create_request(const Principal& who, const Request
         {out.id, out.tenant, out.contract, out.text, out.question, out.state, now, out.by, now,
          history_json(out.history)});
     audit(c, who, "request.create", out.tenant + "/" + out.contract + " " + out.id, out.tenant);
-    record_notice(c, out.tenant, out.contract, out.id, out.state, now, notice);
+    record_notice(c, out.tenant, out.contract, "request", "request:" + out.id + ":" + out.state,
+                  now, notice);
     return out;
   });
 }
@@ -174,7 +179,7 @@ std::optional<Request> Store::move_request(const Principal& who, const std::stri
             .empty())
       throw Conflict("the request changed meanwhile");
     audit(c, who, "request." + to, tenant + "/" + r->contract + " " + id, tenant);
-    record_notice(c, tenant, r->contract, id, to, now, notice);
+    record_notice(c, tenant, r->contract, "request", "request:" + id + ":" + to, now, notice);
     return r;
   });
 }

@@ -158,6 +158,12 @@ CREATE TABLE requests (
 CREATE INDEX requests_tenant ON requests (tenant, state, seq);
 CREATE INDEX requests_state ON requests (state, seq);
 )sql",
+      // 9: a release note with each version, said to the clients behind it when the
+      // version is published (an expand migration: a release that does not know the
+      // column keeps working).
+      R"sql(
+ALTER TABLE versions ADD COLUMN note TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return list;
 }
@@ -198,6 +204,7 @@ VersionInfo version_info_of(const Row& r) {
   v.sha256 = r.text(4);
   v.format = r.text(5);
   v.summary = r.text(6);
+  v.note = r.text(7);
   return v;
 }
 
@@ -226,7 +233,7 @@ constexpr const char* k_version_visible =
     "AND c.matrix = v.matrix AND v.version >= c.version))";
 
 constexpr const char* k_version_columns =
-    "v.matrix, v.version, v.created_at, v.created_by, v.sha256, v.format, v.summary";
+    "v.matrix, v.version, v.created_at, v.created_by, v.sha256, v.format, v.summary, v.note";
 
 }  // namespace
 
@@ -499,7 +506,9 @@ std::optional<TokenInfo> Store::create_first_admin(const std::string& hash) {
 
 // --- matrices and versions ---
 
-PutVersion Store::put_version(const Principal& who, const NewVersion& v) {
+PutVersion Store::put_version(
+    const Principal& who, const NewVersion& v,
+    const std::function<RequestNotice(const Contract&, std::int64_t)>& tell) {
   return m_pool->run(true, [&](Connection& c) {
     const std::string now = now_rfc3339();
     c.query(
@@ -522,13 +531,28 @@ PutVersion Store::put_version(const Principal& who, const NewVersion& v) {
     c.query("UPDATE matrices SET title = ? WHERE id = ?", {v.title, v.matrix});
     c.query(
         "INSERT INTO versions (matrix, version, format, document, sha256, canonical, lint, "
-        "summary, created_at, "
-        "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "summary, created_at, created_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {v.matrix, next, v.format, v.document, v.sha256, v.canonical, v.lint, v.summary, now,
-         who.token});
+         who.token, v.note});
     audit(c, who, "version.create", v.matrix + "@" + std::to_string(next), std::nullopt);
-    return PutVersion{VersionInfo{v.matrix, next, now, who.token, v.sha256, v.format, v.summary},
-                      true};
+    PutVersion out{
+        VersionInfo{v.matrix, next, now, who.token, v.sha256, v.format, v.summary, v.note}, true};
+    // The clients behind it are told, through the outbox, in this transaction: a version
+    // answered 201 has told them all.
+    if (tell) {
+      for (const auto& r :
+           c.query("SELECT tenant, id, matrix, version, options, party, escalate_after FROM "
+                   "contracts WHERE matrix = ? AND version < ? ORDER BY tenant, id",
+                   {v.matrix, next})) {
+        const Contract k = contract_of(r);
+        const RequestNotice n = tell(k, next);
+        if (n.to.empty()) continue;
+        record_notice(c, k.tenant, k.id, "notice",
+                      "version:" + v.matrix + ":" + std::to_string(next) + ":" + k.id, now, n);
+        ++out.told;
+      }
+    }
+    return out;
   });
 }
 
@@ -588,9 +612,9 @@ std::optional<Version> Store::get_version(const Principal& who, const std::strin
     if (rows.empty()) return std::nullopt;
     Version v;
     static_cast<VersionInfo&>(v) = version_info_of(rows[0]);
-    v.document = rows[0].text(7);
-    v.canonical = rows[0].text(8);
-    v.lint = rows[0].text(9);
+    v.document = rows[0].text(8);
+    v.canonical = rows[0].text(9);
+    v.lint = rows[0].text(10);
     return v;
   });
 }

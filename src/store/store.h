@@ -72,6 +72,7 @@ struct VersionInfo {
   std::string sha256;   // hex, of the bytes as uploaded
   std::string format;   // md, yaml, json, csv
   std::string summary;  // the lint summary, JSON
+  std::string note;     // the release note given with the upload, "" when none
 };
 
 struct Version : VersionInfo {
@@ -90,11 +91,13 @@ struct NewVersion {
   std::string canonical;
   std::string lint;
   std::string summary;
+  std::string note;
 };
 
 struct PutVersion {
   VersionInfo info;
   bool created = false;  // false: the same bytes were already a version
+  std::size_t told = 0;  // the contracts told of it (their clients' receivers)
 };
 
 struct Tenant {
@@ -445,7 +448,11 @@ class Store {
   std::optional<TokenInfo> create_first_admin(const std::string& hash);
 
   // --- matrices and versions ---
-  PutVersion put_version(const Principal& who, const NewVersion& v);
+  // A new version, and for each contract on an older version of the matrix the notice
+  // `tell` gives (none when it gives no delivery), in the same transaction.
+  PutVersion put_version(
+      const Principal& who, const NewVersion& v,
+      const std::function<RequestNotice(const Contract&, std::int64_t)>& tell = {});
   std::vector<MatrixInfo> list_matrices(const Principal& who);
   std::optional<MatrixInfo> get_matrix(const Principal& who, const std::string& matrix);
   std::vector<VersionInfo> list_versions(const Principal& who, const std::string& matrix);

@@ -187,11 +187,18 @@ async function journeys(engine, storeArgs, photograph) {
     assert.equal((await call(base, tokens.editor, 'GET', '/api/v1/matrices/managed-kubernetes/versions')).json.length, 1);
     if (photograph) await provider.screenshot({ path: join(shots, 'upload-preview-en.png'), fullPage: false });
     assert.equal(await provider.textContent('#upload-save'), 'Save anyway');
+    // A release note goes with it: kept in the history, said to the two clients behind.
+    await provider.fill('#upload-note', 'Sizing: Cloud Temple no longer accountable.');
     await provider.click('#upload-save');
     await provider.waitForSelector('#upload-result .saved');
     assert.match(await provider.textContent('#upload-result'), /Saved: managed-kubernetes version 2\./);
+    assert.equal(await provider.textContent('#upload-told'),
+      '2 contracts on an older version: their clients are told through their receivers.');
+    assert.equal(await provider.inputValue('#upload-note'), '');
     await provider.waitForSelector('#version-2');
     assert.match(await provider.textContent('#version-2'), /3 errors\s*1 warning\s*15 infos/);
+    assert.equal(await provider.textContent('#version-2 td.note'), 'Sizing: Cloud Temple no longer accountable.');
+    assert.equal(await provider.textContent('#version-1 td.note'), '\u2014');
     // Per matrix, which clients are behind (by name), drawn again after the save.
     assert.equal(await provider.textContent('#clients-summary'),
       '2 contracts behind the latest version (2): it is offered to their clients, who have not accepted it yet.');
@@ -251,10 +258,10 @@ async function journeys(engine, storeArgs, photograph) {
     await client.fill('#who', 'qui sauvegarde les applications ?');
     await client.waitForSelector('#who-result .answer');
     assert.equal(await client.getAttribute('#who-result .answer', 'class'), 'answer outcome-uncertain');
-    assert.equal(await client.textContent('#who-result .best-title'), 'Définir la stratégie de sauvegarde pour les applicationsvia l’option infogerance-complementaire');
+    assert.equal(await client.textContent('#who-result .best-title'), 'Définir la stratégie de sauvegarde pour les applicationsvia l’option « infogérance complémentaire »');
     assert.equal(await client.textContent('#who-result .best-party .party'), 'Cloud Temple');
     // Cloud Temple holds it because of the contract's option: the answer says so.
-    assert.equal(await client.textContent('#who-result .best-title .via'), 'via l’option infogerance-complementaire');
+    assert.equal(await client.textContent('#who-result .best-title .via'), 'via l’option « infogérance complémentaire »');
     // As you type, a half word is no verdict: its prefix finds the backup rows (partial=1).
     await client.fill('#who', 'qui sauveg');
     await client.waitForSelector('#who-result .answer.outcome-uncertain');

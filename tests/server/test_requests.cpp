@@ -5,7 +5,12 @@
 // notices reaching the provider's and the client's receivers (loopback sinks).
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
 #include "engine_test.h"
 #include "routing_support.h"
@@ -157,10 +162,138 @@ TEST_P(RequestsTest, FromQuestionToDoneOnBothSides) {
   std::sort(provider.begin(), provider.end());
   EXPECT_EQ(provider, (std::vector<std::string>{"accepted", "requested"}));
   std::sort(client.begin(), client.end());
-  EXPECT_EQ(client,
-            (std::vector<std::string>{"Pour information: racine-request: zone grise (acme/main)",
-                                      "Pour information: racine-request: zone grise (acme/main)"}));
+  // In the receiver's language (French here), with the request's own words.
+  EXPECT_EQ(client, (std::vector<std::string>{
+                        "Pour information: acme, contrat main\u202f: demande chiffrée par "
+                        "editor\u202f: Commander des pizzas pour l'équipe",
+                        "Pour information: acme, contrat main\u202f: demande réalisée par "
+                        "editor\u202f: Commander des pizzas pour l'équipe"}));
   EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/events", acme).body, "[]");
+}
+
+std::string seed_for_notices() {
+  std::ifstream in(std::string(RACINE_SOURCE_DIR) + "/data/managed-kubernetes.md",
+                   std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// %-encoding of a query parameter's value.
+std::string query_value(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", u);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+// A version published with a release note: kept with the version, listed in its history,
+// and said once to each client whose contract is on an older version (through its own
+// receiver, in the receiver's language), none to a client already on it; a bad note is a
+// 422 that stores nothing.
+TEST_P(RequestsTest, PublishedVersionTellsTheClientsBehind) {
+  Sink sink;
+  auto s = start({"--public-url", "https://racine.example"});
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const std::string editor = token(port, admin, "editor");
+  const auto acme = tenant(port, admin, "acme", json::array()).first;
+  tenant(port, admin, "globex", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "slack"}, {"url", sink.url("/acme")}, {"lang", "fr"}});
+  receiver(port, admin, "/api/v1/tenants/globex/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/globex")}});
+  const std::string versions = "/api/v1/matrices/managed-kubernetes/versions";
+  std::string v2 = seed_for_notices();
+  const std::string from = "Mettre en oeuvre et gérer les sauvegardes du service Kubernetes";
+  v2.replace(v2.find(from), from.size(), "Mettre en œuvre les sauvegardes du service Kubernetes");
+
+  for (const auto& [note, why] : std::vector<std::pair<std::string, std::string>>{
+           {std::string(2001, 'n'), "the release note is longer than 2000 characters"},
+           {"a\x01b", "the release note holds a control character"}}) {
+    const auto r = http(port, "POST", versions + "?force=true&note=" + query_value(note), editor,
+                        v2, "text/markdown");
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(json::parse(r.body)["error"]["code"], "bad_note");
+    EXPECT_EQ(json::parse(r.body)["error"]["message"], why);
+  }
+  // Bytes that are not UTF-8 are refused before the upload is read.
+  EXPECT_EQ(
+      http(port, "POST", versions + "?force=true&note=%FF", editor, v2, "text/markdown").status,
+      400);
+  EXPECT_EQ(json::parse(http(port, "GET", versions, editor).body).size(), 1U);
+
+  const std::string note = "Sauvegardes : libellé revu.\nAucun rôle ne change.";
+  auto r = http(port, "POST", versions + "?force=true&note=" + query_value(note), editor, v2,
+                "text/markdown");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["version"], 2);
+  EXPECT_EQ(j["note"], note);
+  EXPECT_EQ(j["told"], 2);
+  const auto list = json::parse(http(port, "GET", versions, acme).body);
+  ASSERT_EQ(list.size(), 2U);
+  EXPECT_EQ(list[0]["note"], "");
+  EXPECT_EQ(list[1]["note"], note);
+
+  const auto seen = sink.wait_for([](const auto& rs) { return rs.size() >= 2; });
+  ASSERT_EQ(seen.size(), 2U);
+  for (const auto& q : seen) {
+    if (q["path"] == "/globex") {
+      EXPECT_EQ(q["body"]["kind"], "informed");
+      EXPECT_EQ(q["body"]["party"], "Client");
+      EXPECT_EQ(q["body"]["notice"]["kind"], "version");
+      EXPECT_EQ(q["body"]["notice"]["version"], "2");
+      EXPECT_EQ(q["body"]["notice"]["url"],
+                "https://racine.example/#/tenants/globex/contracts/main");
+      EXPECT_EQ(q["body"]["alert"]["labels"]["alertname"], "racine-version");
+      EXPECT_EQ(q["body"]["alert"]["annotations"]["summary"],
+                "managed-kubernetes version 2 is published; contract main is on version 1: "
+                "review the upgrade and accept it");
+      EXPECT_EQ(q["body"]["alert"]["annotations"]["description"], "Release note: " + note);
+      EXPECT_FALSE(q["body"].contains("ack_url"));
+    } else {
+      EXPECT_EQ(q["path"], "/acme");
+      EXPECT_EQ(q["body"]["text"],
+                "Pour information: La version 2 de managed-kubernetes est publiée\u202f; le "
+                "contrat main est en version 1\u202f: examinez la mise à jour et acceptez-la");
+      EXPECT_NE(q["body"].dump().find("Note de version\u202f: Sauvegardes"), std::string::npos)
+          << q["body"].dump();
+    }
+  }
+  // Not an alert of the events page.
+  EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/events", acme).body, "[]");
+
+  // The same bytes again are no new version: nobody is told.
+  r = http(port, "POST", versions + "?force=true&note=again", editor, v2, "text/markdown");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["told"], 0);
+  // acme accepts version 2 (it is not told again of it); version 3 is said to both, since
+  // both are behind it, without a note.
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", acme,
+                 json{{"version", 2}}.dump())
+                .status,
+            200);
+  r = http(port, "POST", versions + "?force=true", editor, v2 + "\n", "text/markdown");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(json::parse(r.body)["told"], 2);
+  const auto more = sink.wait_for([](const auto& rs) { return rs.size() >= 4; });
+  ASSERT_EQ(more.size(), 4U);
+  std::multiset<std::string> third;
+  for (std::size_t i = 2; i < more.size(); ++i)
+    third.insert(more[i]["path"].get<std::string>() + " " + more[i]["body"].dump());
+  ASSERT_EQ(third.size(), 2U);
+  EXPECT_NE(third.begin()->find("est en version 2"), std::string::npos) << *third.begin();
+  EXPECT_NE(third.rbegin()->find("No release note."), std::string::npos) << *third.rbegin();
+  EXPECT_NE(third.rbegin()->find("is on version 1"), std::string::npos) << *third.rbegin();
 }
 
 TEST_P(RequestsTest, OpenRequestsAreCappedPerClient) {

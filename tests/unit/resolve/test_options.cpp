@@ -176,6 +176,23 @@ TEST(Options, ContractNamesInFiveLanguages) {
   EXPECT_EQ(name("Cloud Temple offers professional services to those who wish to delegate."), "");
 }
 
+// The same names as the notes write them, for people: accents, case and hyphens kept.
+TEST(Options, ContractNamesAsWritten) {
+  using vocabulary::contract_name_as_written;
+  EXPECT_EQ(contract_name_as_written("Ces responsabilités peuvent être déléguées à Cloud Temple "
+                                     "via un contrat d'infogérance complémentaire."),
+            "infogérance complémentaire");
+  EXPECT_EQ(contract_name_as_written("Déléguées via un contrat d\u2019Infogérance Étendue."),
+            "Infogérance Étendue");
+  EXPECT_EQ(contract_name_as_written("These responsibilities can be delegated to Cloud Temple via "
+                                     "an additional managed services contract."),
+            "additional managed services");
+  EXPECT_EQ(contract_name_as_written("Diese Verantwortlichkeiten können über einen zusätzlichen "
+                                     "Managed-Services-Vertrag an Cloud Temple delegiert werden."),
+            "zusätzlichen Managed-Services");
+  EXPECT_EQ(contract_name_as_written("Cloud Temple offers professional services."), "");
+}
+
 TEST(Options, GrayZoneNotes) {
   const Matrix& m = seed();
   ASSERT_TRUE(m.gray_zone.has_value());
