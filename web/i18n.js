@@ -44,6 +44,11 @@ export function t(key, params = {}) {
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 }
 
+// Whether the catalog has a sentence for `key` (a code sent by the server, say).
+export function has(key) {
+  return Object.prototype.hasOwnProperty.call(dict, key);
+}
+
 export function date(iso) {
   if (!iso) return '';
   const d = new Date(iso);

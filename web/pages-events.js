@@ -11,7 +11,7 @@
 // can_acknowledge, and never on a resolved event.
 import { ApiError, api, get, path } from './api.js';
 import { h, put } from './dom.js';
-import { date, errorText, language, t } from './i18n.js';
+import { date, errorText, has, language, t } from './i18n.js';
 import { session } from './session.js';
 import { announce } from './app.js';
 import { roleBadges } from './render.js';
@@ -123,6 +123,14 @@ export async function eventsPage([tenant], query) {
   return h('section', {}, head, filterBox, liveNote, listBox);
 }
 
+// A delivery's last error in the page's language (its code); the provider's staff also
+// read the server's own words, marked as English.
+export function deliveryError(code, detail) {
+  const said = code && has('events.error.' + code) ? t('events.error.' + code) : null;
+  if (!said) return h('span', { lang: 'en' }, detail);
+  return session.role !== 'tenant' && detail ? [said, ' ', h('code', { class: 'detail', lang: 'en' }, detail)] : said;
+}
+
 // One line of a delivery's state: what it is, and why.
 function deliveryState(d) {
   const parts = [d.state ? t('events.state.' + d.state) : '–'];
@@ -134,11 +142,11 @@ function deliveryState(d) {
     parts.push(t(d.kind === 'escalation' && !d.attempts ? 'events.escalation_due' : 'events.next_attempt',
       { in: relative(d.next_attempt) }));
   }
-  if (d.last_error && d.state !== 'sent') parts.push(d.last_error);
+  if (d.last_error && d.state !== 'sent') parts.push(deliveryError(d.last_error_code, d.last_error));
   if (d.via === 'fallback') parts.push(t('events.via_fallback'));
   if (d.repeat) parts.push(t('events.repeat', { n: d.repeat }));
   if (d.sent_at) parts.push(date(d.sent_at));
-  return parts.join(' · ');
+  return parts.flatMap((p, i) => (i ? [' · ', p] : [p]));
 }
 
 function eventCard(tenant, e) {

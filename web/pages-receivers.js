@@ -10,6 +10,7 @@ import { date, errorText, t } from './i18n.js';
 import { session } from './session.js';
 import { announce, go } from './app.js';
 import { oncallSection } from './pages-oncall.js';
+import { deliveryError } from './pages-events.js';
 
 const TYPES = ['webhook', 'slack', 'mattermost', 'teams', 'pagerduty', 'email'];
 
@@ -23,7 +24,7 @@ function health(x) {
     h('dt', {}, t('receivers.health.last_success')),
     h('dd', {}, x.last_success ? date(x.last_success) : t('receivers.health.never')),
     h('dt', {}, t('receivers.health.last_failure')),
-    h('dd', {}, x.last_failure ? t('receivers.health.failure', { at: date(x.last_failure.at), why: x.last_failure.error }) : t('receivers.health.never')),
+    h('dd', {}, x.last_failure ? [t('receivers.health.failure', { at: date(x.last_failure.at) }), ' ', deliveryError(x.last_failure.code, x.last_failure.error)] : t('receivers.health.never')),
     h('dt', {}, t('receivers.health.circuit')),
     h('dd', { class: x.circuit === 'open' ? 'error' : null },
       x.circuit === 'open' ? t('receivers.health.open', { until: date(x.circuit_until) }) : t('receivers.health.closed')));

@@ -9,7 +9,7 @@
 // revoked token is answered 401, an ingest token is refused here (it only posts alerts).
 import { ApiError, get } from './api.js';
 import { h } from './dom.js';
-import { errorText, t } from './i18n.js';
+import { errorText, has, t } from './i18n.js';
 import { session } from './session.js';
 import { go } from './app.js';
 
@@ -53,10 +53,16 @@ export async function signInPage(_, query) {
   // sign-in at a provider (shown as text, never as markup).
   const expired = query.get('expired');
   if (expired) message.textContent = expired === 'session' ? t('signin.session_ended') : t('signin.expired');
+  // A sign-in that failed comes back with its reason (said in the page's language) and
+  // the server's English words, kept as a detail marked as English.
   const failure = query.get('error');
+  const reason = query.get('reason');
   const outFailure = query.get('signout_error');
+  const said = reason && /^[a-z_]{1,40}$/.test(reason) && has('signin.reason.' + reason) ? t('signin.reason.' + reason) : null;
+  const detail = text => h('code', { class: 'detail', lang: 'en' }, text.slice(0, 300));
   const providerError = failure || outFailure ? h('p', { class: 'error', role: 'alert', id: 'signin-provider-error' },
-    failure ? t('signin.failed', { why: failure.slice(0, 300) }) : t('signin.signout_failed', { why: outFailure.slice(0, 300) }))
+    failure ? (said ? [t('signin.failed', { why: said }), ' ', detail(failure)] : t('signin.failed', { why: failure.slice(0, 300) }))
+      : t('signin.signout_failed', { why: outFailure.slice(0, 300) }))
     : null;
 
   const token = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off',

@@ -384,31 +384,37 @@ Service::Redirect Service::begin_login(const std::string& issuer, const std::str
     a.created_ms = store::now_ms();
     auto url =
         m_clients[i]->authorization_url(a.state, a.nonce, identity::pkce_challenge(a.verifier));
-    if (!url.ok()) return {"/#/signin?error=" + url_escape(url.error()), {}};
+    if (!url.ok())
+      return {"/#/signin?reason=provider_unreachable&error=" + url_escape(url.error()), {}};
     m_store.put_login_attempt(a);
     return {url.value(), {}};
   }
-  return {"/#/signin?error=" + url_escape("no such sign-in: '" + issuer.substr(0, 64) + "'"), {}};
+  return {"/#/signin?reason=unknown_provider&error=" +
+              url_escape("no such sign-in: '" + issuer.substr(0, 64) + "'"),
+          {}};
 }
 
 Service::Redirect Service::finish_login(const std::string& code, const std::string& state,
                                         const std::string& error) {
-  auto failed = [](const std::string& why) {
-    return Redirect{"/#/signin?error=" + url_escape(why), {}};
+  // `reason` is what the portal says in its language (signin.reason.*); `error`, the
+  // server's English words, is shown beside it as a detail for whoever debugs it.
+  auto failed = [](const std::string& reason, const std::string& why) {
+    return Redirect{"/#/signin?reason=" + reason + "&error=" + url_escape(why), {}};
   };
   // The attempt is taken once: a replayed callback (its state used) is refused.
   const auto attempt =
       state.empty() ? std::nullopt
                     : m_store.take_login_attempt(state, store::now_ms(), m_identity.login_max_ms);
-  if (!attempt) return failed("this sign-in is unknown, used or too old: sign in again");
+  if (!attempt) return failed("stale", "this sign-in is unknown, used or too old: sign in again");
   if (!error.empty())
-    return failed("the provider refused the sign-in (" + error.substr(0, 80) + ")");
-  if (code.empty()) return failed("the provider sent no code");
+    return failed("refused", "the provider refused the sign-in (" + error.substr(0, 80) + ")");
+  if (code.empty()) return failed("no_code", "the provider sent no code");
   std::size_t i = 0;
   while (i < m_clients.size() && m_identity.issuers[i].oidc.id != attempt->issuer) ++i;
-  if (i == m_clients.size()) return failed("this sign-in's provider is no longer configured");
+  if (i == m_clients.size())
+    return failed("provider_gone", "this sign-in's provider is no longer configured");
   auto redeemed = m_clients[i]->redeem(code, attempt->verifier, attempt->nonce);
-  if (!redeemed.ok()) return failed(redeemed.error());
+  if (!redeemed.ok()) return failed("not_verified", redeemed.error());
   const auto& [claims, id_token] = redeemed.value();
   const Mapping m = map_person(m_identity.issuers[i], claims.json);
   store::User seen;

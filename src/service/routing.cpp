@@ -89,6 +89,15 @@ std::string tenant_facing_error(const std::string& detail) {
   return "unreachable";
 }
 
+// The same as a code the portal says in its language (events.error.CODE).
+std::string error_code_of(const std::string& detail) {
+  if (detail.starts_with("HTTP ") && detail.size() >= 6 && detail[5] >= '1' && detail[5] <= '5')
+    return "http_" + detail.substr(5, 1) + "xx";
+  if (detail.starts_with("no receiver for party ")) return "no_receiver";
+  if (detail.starts_with("an email receiver, but no SMTP relay")) return "no_relay";
+  return "unreachable";
+}
+
 }  // namespace
 
 ordered_json Service::event_json(const Principal& who, const store::Event& e) {
@@ -125,6 +134,7 @@ ordered_json Service::event_json(const Principal& who, const store::Event& e) {
          {"last_error", !d.last_error    ? ordered_json(nullptr)
                         : who.provider() ? ordered_json(*d.last_error)
                                          : ordered_json(tenant_facing_error(*d.last_error))},
+         {"last_error_code", d.last_error ? ordered_json(error_code_of(*d.last_error)) : nullptr},
          {"sent_at", d.sent_at ? ordered_json(*d.sent_at) : nullptr}});
     if (!d.via.empty()) ds.back()["via"] = d.via;
     if (d.repeat_n > 0) ds.back()["repeat"] = d.repeat_n;
@@ -522,7 +532,8 @@ Reply Service::list_receivers(const Principal& who, const std::string& tenant) {
     if (h.last_failure_ms > 0)
       health["last_failure"] = {
           {"at", store::rfc3339_of_ms(h.last_failure_ms)},
-          {"error", who.provider() ? h.last_error : tenant_facing_error(h.last_error)}};
+          {"error", who.provider() ? h.last_error : tenant_facing_error(h.last_error)},
+          {"code", error_code_of(h.last_error)}};
     const std::int64_t open = m_circuit_of ? m_circuit_of(tenant, r.party, r) : 0;
     health["circuit"] = open > 0 ? "open" : "closed";
     if (open > 0) health["circuit_until"] = store::rfc3339_of_ms(open);

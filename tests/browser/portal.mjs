@@ -360,8 +360,10 @@ async function journeys(engine, storeArgs, photograph) {
     // The date as chromium's ICU writes it in French ("30 nov. 2026, 10:00", "... à 10:00").
     assert.match(await firing.innerText(),
       /^en cours KubePodCrashLooping\s+30 nov\. 2026(,| à) 10:00 namespace=shop\s+Activité\u202f: Gérer les alertes liées aux applications — Surveillance et performance\s+Partie\s+Rôle\s+Type\s+Livraison\s+Client\s+A\s+escalade\s+en attente · escalade dans 1[45] minutes\s+Client\s+R\s+alerte\s+en attente[^\n]*\s+Reçue le [^\n]+\s+Acquitter$/);
-    // Why a delivery is stuck, in words (not hidden in a tooltip): no receiver for the party.
-    await client.waitForFunction(() => /no receiver for party 'client' of tenant 'acme'/.test(document.getElementById('events-list').innerText), null, { timeout: 15000 });
+    // Why a delivery is stuck, in words (not hidden in a tooltip) and in the page's
+    // language: no receiver for the party.
+    await client.waitForFunction(() => /cette partie n’a pas de récepteur/.test(document.getElementById('events-list').innerText), null, { timeout: 15000 });
+    assert.equal(await client.locator('#events-list code.detail').count(), 0, 'the server\'s words are for the provider');
     // Only Informed, or not a party at all (the gray zone): no button, a note saying why.
     const informed = client.locator('li.event', { hasText: 'KubeNodeNotReady' });
     assert.match(await informed.innerText(),

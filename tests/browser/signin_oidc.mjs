@@ -322,7 +322,8 @@ try {
     await page.click('form[action$="/abort"] button[type=submit]');
     await page.waitForSelector('#signin-provider-error');
     assert.match(await page.textContent('#signin-provider-error'),
-      /^The sign-in did not go through: the provider refused the sign-in \(access_denied\)$/);
+      /^The sign-in did not go through: your organisation's identity provider refused it \(cancelled, or not allowed there\)\. the provider refused the sign-in \(access_denied\)$/);
+    assert.equal(await page.textContent('#signin-provider-error code.detail[lang=en]'), 'the provider refused the sign-in (access_denied)');
     assert.equal(await page.isVisible('#signout'), false);
   });
 

@@ -6,6 +6,7 @@
 //   src/service, src/store) has its sentence, error.CODE, in both: a refusal is never
 //   shown in the server's English on a French page;
 // - every lint rule (docs/rules/RACnnn.md) has its sentence, lint.rule.RACnnn, in both;
+// - every reason a sign-in fails for (people.cpp: ?reason=CODE) has signin.reason.CODE;
 // - French typography: a narrow no-break space (U+202F) before : ; ? ! and inside « »,
 //   never a plain or missing one; a typographic apostrophe (’), never a straight one.
 // usage: node portal.mjs SOURCE_DIR
@@ -57,6 +58,13 @@ const walk = dir => {
 for (const d of ['server', 'service', 'store']) walk(path.join(src, 'src', d));
 if (codes.size < 20) problems.push(`only ${codes.size} error codes found in src/: the scan is broken`);
 for (const c of codes) need('error.' + c, 'an error code the server sends');
+
+// Every reason a failed sign-in comes back with (?reason=CODE, src/service/people.cpp)
+// has its sentence, signin.reason.CODE.
+const people = fs.readFileSync(path.join(src, 'src', 'service', 'people.cpp'), 'utf8');
+const reasons = new Set([...people.matchAll(/reason=([a-z_]+)&|failed\("([a-z_]+)"/g)].map(m => m[1] || m[2]));
+if (reasons.size < 7) problems.push(`only ${reasons.size} sign-in reasons found in people.cpp: the scan is broken`);
+for (const r of reasons) need('signin.reason.' + r, 'a reason a sign-in fails for');
 
 const rules = fs.readdirSync(path.join(src, 'docs', 'rules')).filter(f => /^RAC\d+\.md$/.test(f));
 for (const r of rules) need('lint.rule.' + r.slice(0, -3), 'a lint rule');
