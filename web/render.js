@@ -2,7 +2,7 @@
 // header, notes and markers explained, lint findings on their rows, option rows
 // highlighted), a diff, lint findings, the lookup's answer.
 import { h } from './dom.js';
-import { language, t } from './i18n.js';
+import { has, language, t } from './i18n.js';
 
 const ROLE_ORDER = 'RACI';
 
@@ -28,11 +28,13 @@ export function summaryBadges(s) {
 
 export function activityAnchor(id) { return 'a-' + id; }
 
-// A finding's words in the page's language. English: the linter's own message, with its
-// values. French: the rule's sentence from the catalog (lint.rule.CODE): the linter's
-// messages exist in English only (docs/portal.md, "Lint findings").
+// A finding's words in the page's language: its form from the catalog (lint.form:FORM,
+// written from po/fr.po, the CLI's translation) with the finding's values; a finding
+// without a form gives the rule's sentence (lint.rule.CODE) on a French page
+// (docs/portal.md, "Lint findings").
 export function findingText(d) {
-  if (language() !== 'en' && t('lint.rule.' + d.code) !== 'lint.rule.' + d.code) return t('lint.rule.' + d.code);
+  if (d.form && has('lint.form:' + d.form)) return t('lint.form:' + d.form, d.args || {});
+  if (language() !== 'en' && has('lint.rule.' + d.code)) return t('lint.rule.' + d.code);
   return d.message;
 }
 

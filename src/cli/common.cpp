@@ -137,7 +137,7 @@ void print_reports(const std::vector<FileReport>& reports, const std::string& fo
   } else if (format == "sarif") {
     print_out(lint::write_sarif_report(reports, lint::rule_infos(help_uri_base), RACINE_VERSION));
   } else {
-    print_out(lint::write_text_report(reports, use_color()));
+    print_out(lint::write_text_report(reports, use_color(), tr));
   }
 }
 

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/source.h"
 
@@ -25,6 +27,20 @@ struct Diagnostic {
   Span span;             // where in the file
   std::string message;   // lower-case start, no trailing period
   std::string activity;  // title of the activity concerned, empty when none
+  // The message as a form with named values ("no party is Accountable ({holdings})",
+  // {{"holdings", "Client C"}}), which a catalog translates (po/, the portal's); empty
+  // for a message that has none (it is said in English only).
+  std::string form;
+  std::vector<std::pair<std::string, std::string>> args;
 };
+
+// A form with its named values: "{name}" replaced by the value of `name` (a name
+// without a value stays as written).
+std::string fill_form(std::string_view form,
+                      const std::vector<std::pair<std::string, std::string>>& args);
+
+// Marks a lint message form for the catalogs' extraction (scripts/update-po.sh); it is
+// the form itself.
+#define RACINE_FORM(s) s
 
 }  // namespace racine

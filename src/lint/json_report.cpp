@@ -77,6 +77,21 @@ std::string write_json_report(const std::vector<FileReport>& reports) {
       }
       out += "          \"message\": ";
       append_string(out, d.message);
+      if (!d.form.empty()) {
+        // The message's form and its values: a catalog translates the form (docs/output.md).
+        out += ",\n          \"form\": ";
+        append_string(out, d.form);
+        out += ",\n          \"args\": {";
+        bool first_arg = true;
+        for (const auto& [k, v] : d.args) {
+          out += first_arg ? "" : ", ";
+          first_arg = false;
+          append_string(out, k);
+          out += ": ";
+          append_string(out, v);
+        }
+        out += "}";
+      }
       out += "\n        }";
     }
     out += first ? "]" : "\n      ]";

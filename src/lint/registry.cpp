@@ -35,4 +35,13 @@ void RuleContext::report(Span span, std::string message, std::string activity) {
                              std::move(activity)});
 }
 
+void RuleContext::say(Span span, const char* form,
+                      std::vector<std::pair<std::string, std::string>> args, std::string activity) {
+  Diagnostic d{std::string(m_rule.code), m_rule.severity, span, fill_form(form, args),
+               std::move(activity)};
+  d.form = form;
+  d.args = std::move(args);
+  m_out.push_back(std::move(d));
+}
+
 }  // namespace racine::lint

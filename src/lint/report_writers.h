@@ -12,7 +12,11 @@ namespace racine::lint {
 // `path:line:col: severity: message [CODE]` per finding, then a summary line per file.
 // `color` adds ANSI colours (the caller decides: a terminal, and no NO_COLOR). Paths
 // and messages are written with control characters escaped (text::escape_controls).
-std::string write_text_report(const std::vector<FileReport>& reports, bool color);
+// `translate`, when given, says a finding's form in the reader's language (the CLI's
+// gettext catalog); findings without a form stay in English.
+using Translate = const char* (*)(const char*);
+std::string write_text_report(const std::vector<FileReport>& reports, bool color,
+                              Translate translate = nullptr);
 
 // GitHub Actions workflow commands, one per finding (`::error file=F,line=L,col=C,
 // title=CODE::message`; infos are `::notice`), escaped as GitHub requires (`%`, CR, LF;

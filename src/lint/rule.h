@@ -22,6 +22,10 @@ class RuleContext {
   [[nodiscard]] const Matrix& matrix() const { return m_matrix; }
   // Records a finding of this rule at `span`.
   void report(Span span, std::string message, std::string activity = {});
+  // The same, the message being a form (RACINE_FORM) and its named values: translated by
+  // the catalogs (po/ for the CLI, the portal's), English as `message`.
+  void say(Span span, const char* form, std::vector<std::pair<std::string, std::string>> args,
+           std::string activity = {});
 
  private:
   const Matrix& m_matrix;

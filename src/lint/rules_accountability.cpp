@@ -43,7 +43,8 @@ void check_no_accountable(RuleContext& ctx) {
   for (const auto& s : m.sections) {
     for (const auto& a : s.activities) {
       if (!has_any_role(a) || !holders(m, a, Role::accountable).empty()) continue;
-      ctx.report(a.span, fmt::format("no party is Accountable ({})", holdings(m, a)), a.title);
+      ctx.say(a.span, RACINE_FORM("no party is Accountable ({holdings})"),
+              {{"holdings", holdings(m, a)}}, a.title);
     }
   }
 }
@@ -54,10 +55,11 @@ void check_single_accountable(RuleContext& ctx) {
     for (const auto& a : s.activities) {
       const auto who = holders(m, a, Role::accountable);
       if (who.size() < 2) continue;
-      ctx.report(a.span,
-                 fmt::format("{} parties are Accountable ({}): exactly one must be", who.size(),
-                             fmt::join(who, ", ")),
-                 a.title);
+      ctx.say(a.span,
+              RACINE_FORM("{count} parties are Accountable ({parties}): exactly one must be"),
+              {{"count", std::to_string(who.size())},
+               {"parties", fmt::format("{}", fmt::join(who, ", "))}},
+              a.title);
     }
   }
 }
@@ -79,7 +81,8 @@ void check_no_responsible(RuleContext& ctx) {
     for (const auto& a : s.activities) {
       if (!has_any_role(a) || !holders(m, a, Role::responsible).empty()) continue;
       if (is_daci_row(m, a)) continue;
-      ctx.report(a.span, fmt::format("no party is Responsible ({})", holdings(m, a)), a.title);
+      ctx.say(a.span, RACINE_FORM("no party is Responsible ({holdings})"),
+              {{"holdings", holdings(m, a)}}, a.title);
     }
   }
 }
@@ -92,11 +95,14 @@ void check_single_driver(RuleContext& ctx) {
       if (!has_any_role(a) || !is_daci_row(m, a)) continue;
       const auto who = holders(m, a, Role::driver);
       if (who.size() == 1) continue;
-      ctx.report(a.span,
-                 who.empty() ? fmt::format("no party is the Driver ({})", holdings(m, a))
-                             : fmt::format("{} parties are Drivers ({}): exactly one must be",
-                                           who.size(), fmt::join(who, ", ")),
-                 a.title);
+      if (who.empty())
+        ctx.say(a.span, RACINE_FORM("no party is the Driver ({holdings})"),
+                {{"holdings", holdings(m, a)}}, a.title);
+      else
+        ctx.say(a.span, RACINE_FORM("{count} parties are Drivers ({parties}): exactly one must be"),
+                {{"count", std::to_string(who.size())},
+                 {"parties", fmt::format("{}", fmt::join(who, ", "))}},
+                a.title);
     }
   }
 }
@@ -108,9 +114,8 @@ void check_consulted_and_informed(RuleContext& ctx) {
       for (std::size_t p = 0; p < a.cells.size(); ++p) {
         const RoleSet r = a.cells[p].roles;
         if (!r.has(Role::consulted) || !r.has(Role::informed)) continue;
-        ctx.report(a.cells[p].span,
-                   fmt::format("{} is both Consulted and Informed: C implies I", m.parties[p].name),
-                   a.title);
+        ctx.say(a.cells[p].span, RACINE_FORM("{party} is both Consulted and Informed: C implies I"),
+                {{"party", m.parties[p].name}}, a.title);
       }
     }
   }
@@ -126,12 +131,17 @@ void check_responsible_also_ci(RuleContext& ctx) {
         const bool c = r.has(Role::consulted);
         const bool i = r.has(Role::informed);
         if (!c && !i) continue;
-        ctx.report(a.cells[p].span,
-                   fmt::format("{} is Responsible and also {}: the party that does the work "
-                               "is already consulted and informed; write R alone",
-                               m.parties[p].name,
-                               c && i ? "Consulted and Informed" : (c ? "Consulted" : "Informed")),
-                   a.title);
+        ctx.say(a.cells[p].span,
+                c && i ? RACINE_FORM("{party} is Responsible and also Consulted and Informed: the "
+                                     "party that does the work is already consulted and "
+                                     "informed; write R alone")
+                : c    ? RACINE_FORM("{party} is Responsible and also Consulted: the party that "
+                                        "does the work is already consulted and informed; write R "
+                                        "alone")
+                       : RACINE_FORM("{party} is Responsible and also Informed: the party that "
+                                        "does the work is already consulted and informed; write R "
+                                        "alone"),
+                {{"party", m.parties[p].name}}, a.title);
       }
     }
   }

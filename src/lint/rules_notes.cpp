@@ -14,11 +14,14 @@ void check_marker_without_note(RuleContext& ctx) {
   for (const auto& use : m.marker_uses) {
     if (use.note >= 0) continue;
     const auto& a = m.sections[use.section].activities[use.activity];
-    const std::string where =
-        use.party < 0 ? "in the title"
-                      : fmt::format("on {}", m.parties[static_cast<std::size_t>(use.party)].name);
-    ctx.report(use.span, fmt::format("marker '{}' {} has no note below it", use.marker, where),
-               a.title);
+    if (use.party < 0)
+      ctx.say(use.span, RACINE_FORM("marker '{marker}' in the title has no note below it"),
+              {{"marker", use.marker}}, a.title);
+    else
+      ctx.say(
+          use.span, RACINE_FORM("marker '{marker}' on {party} has no note below it"),
+          {{"marker", use.marker}, {"party", m.parties[static_cast<std::size_t>(use.party)].name}},
+          a.title);
   }
 }
 
@@ -28,17 +31,19 @@ void check_note_without_marker(RuleContext& ctx) {
     bool used = false;
     for (const auto& use : m.marker_uses) used = used || use.note == static_cast<int>(n);
     if (used) continue;
-    ctx.report(m.notes[n].span, fmt::format("note '{}' is referred to by no cell or title above it",
-                                            m.notes[n].marker));
+    ctx.say(m.notes[n].span,
+            RACINE_FORM("note '{marker}' is referred to by no cell or title above it"),
+            {{"marker", m.notes[n].marker}});
   }
 }
 
 void check_note_in_table(RuleContext& ctx) {
   for (const auto& note : ctx.matrix().notes) {
     if (!note.in_table_row) continue;
-    ctx.report(note.span, fmt::format("note '{}' is written right under the table and renders as "
-                                      "a table row: add a blank line above it",
-                                      note.marker));
+    ctx.say(note.span,
+            RACINE_FORM("note '{marker}' is written right under the table and renders as a table "
+                        "row: add a blank line above it"),
+            {{"marker", note.marker}});
   }
 }
 

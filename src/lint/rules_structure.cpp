@@ -19,16 +19,19 @@ void check_unknown_role(RuleContext& ctx) {
         const Cell& c = a.cells[p];
         if (c.unknown().empty()) continue;
         // A sentence where a role belongs: free text, quoted once.
-        ctx.report(c.span,
-                   c.roles.empty() && c.unknown() == text::collapse_spaces(c.text) &&
-                           c.text.find(' ') != std::string::npos
-                       ? fmt::format("cell '{}' of {} is free text, not a role: roles are {}, "
-                                     "written first when a remark follows ('R (Build)', "
-                                     "'A - final sign-off')",
-                                     c.text, m.parties[p].name, m.roles.listed())
-                       : fmt::format("unknown role '{}' in cell '{}' of {}: roles are {}",
-                                     c.unknown(), c.text, m.parties[p].name, m.roles.listed()),
-                   a.title);
+        const bool sentence = c.roles.empty() && c.unknown() == text::collapse_spaces(c.text) &&
+                              c.text.find(' ') != std::string::npos;
+        ctx.say(c.span,
+                sentence ? RACINE_FORM("cell '{cell}' of {party} is free text, not a role: roles "
+                                       "are {roles}, written first when a remark follows ('R "
+                                       "(Build)', 'A - final sign-off')")
+                         : RACINE_FORM("unknown role '{unknown}' in cell '{cell}' of {party}: "
+                                       "roles are {roles}"),
+                {{"unknown", c.unknown()},
+                 {"cell", c.text},
+                 {"party", m.parties[p].name},
+                 {"roles", m.roles.listed()}},
+                a.title);
       }
     }
   }
@@ -55,17 +58,23 @@ void check_legend(RuleContext& ctx) {
           if (!declared.has_letter(l)) missing += l;
         }
         if (missing.empty()) continue;
-        ctx.report(c.span,
-                   fmt::format("'{}' in cell '{}' of {} is not declared by the legend ({})",
-                               missing, c.text, m.parties[p].name, listed),
-                   a.title);
+        ctx.say(
+            c.span,
+            RACINE_FORM(
+                "'{letters}' in cell '{cell}' of {party} is not declared by the legend ({listed})"),
+            {{"letters", missing},
+             {"cell", c.text},
+             {"party", m.parties[p].name},
+             {"listed", listed}},
+            a.title);
       }
     }
   }
   for (const auto& e : m.roles.legend) {
     if (used.has_letter(e.letter)) continue;
-    ctx.report({e.offset, e.offset + 1},
-               fmt::format("the legend declares '{}' ({}) but no cell uses it", e.letter, e.text));
+    ctx.say({e.offset, e.offset + 1},
+            RACINE_FORM("the legend declares '{letter}' ({meaning}) but no cell uses it"),
+            {{"letter", std::string(1, e.letter)}, {"meaning", e.text}});
   }
 }
 
@@ -75,12 +84,19 @@ void check_cell_count(RuleContext& ctx) {
     for (const auto& a : s.activities) {
       const auto header = m.tables[a.table].header_cells;
       if (a.source_cells == header) continue;
-      ctx.report(a.span,
-                 fmt::format("row has {} cell{}, its header has {}{}", a.source_cells,
-                             a.source_cells == 1 ? "" : "s", header,
-                             a.source_cells > header ? ": the extra cells are dropped"
-                                                     : ": the missing cells read as empty"),
-                 a.title);
+      const bool extra = a.source_cells > header;
+      const bool one = a.source_cells == 1;
+      ctx.say(a.span,
+              extra ? (one ? RACINE_FORM("row has {cells} cell, its header has {header}: the "
+                                         "extra cells are dropped")
+                           : RACINE_FORM("row has {cells} cells, its header has {header}: the "
+                                         "extra cells are dropped"))
+              : one ? RACINE_FORM("row has {cells} cell, its header has {header}: the missing "
+                                  "cells read as empty")
+                    : RACINE_FORM("row has {cells} cells, its header has {header}: the missing "
+                                  "cells read as empty"),
+              {{"cells", std::to_string(a.source_cells)}, {"header", std::to_string(header)}},
+              a.title);
     }
   }
   for (const auto& sk : m.skipped) {
@@ -97,8 +113,12 @@ void check_party_spelling(RuleContext& ctx) {
     for (std::size_t i = 1; i < p.spellings.size(); ++i) {
       const Spelling& s = p.spellings[i];
       if (s.text == first.text) continue;
-      ctx.report(s.span, fmt::format("party '{}' is written '{}' here and '{}' at line {}", p.name,
-                                     s.text, first.text, first_line));
+      ctx.say(s.span,
+              RACINE_FORM("party '{party}' is written '{here}' here and '{first}' at line {line}"),
+              {{"party", p.name},
+               {"here", s.text},
+               {"first", first.text},
+               {"line", std::to_string(first_line)}});
     }
   }
 }
@@ -112,10 +132,13 @@ void check_duplicate_title(RuleContext& ctx) {
       const std::string key = text::fold(a.title);  // titles are read with spaces collapsed
       const auto [it, inserted] = seen.emplace(key, &a);
       if (inserted) continue;
-      ctx.report(a.span,
-                 fmt::format("activity '{}' already appears in section '{}' at line {}", a.title,
-                             s.title, m.source->position(it->second->span.begin).line),
-                 a.title);
+      ctx.say(a.span,
+              RACINE_FORM(
+                  "activity '{activity}' already appears in section '{section}' at line {line}"),
+              {{"activity", a.title},
+               {"section", s.title},
+               {"line", std::to_string(m.source->position(it->second->span.begin).line)}},
+              a.title);
     }
   }
 }
@@ -126,11 +149,10 @@ void check_no_role(RuleContext& ctx) {
       bool any = false;
       for (const auto& c : a.cells) any = any || !c.roles.empty() || !c.unknown().empty();
       if (!any)
-        ctx.report(a.span,
-                   fmt::format("'{}' has no role in any cell: nobody does it, answers for it, is "
-                               "consulted or informed; fill its cells or remove the row",
-                               a.title),
-                   a.title);
+        ctx.say(a.span,
+                RACINE_FORM("'{activity}' has no role in any cell: nobody does it, answers for it, "
+                            "is consulted or informed; fill its cells or remove the row"),
+                {{"activity", a.title}}, a.title);
     }
   }
 }

@@ -32,7 +32,8 @@ std::string at_most(const std::string& s, std::size_t n) {
 
 }  // namespace
 
-std::string write_text_report(const std::vector<FileReport>& reports, bool color) {
+std::string write_text_report(const std::vector<FileReport>& reports, bool color,
+                              Translate translate) {
   std::string out;
   const char* bold = color ? "\x1b[1m" : "";
   const char* reset = color ? "\x1b[0m" : "";
@@ -41,7 +42,9 @@ std::string write_text_report(const std::vector<FileReport>& reports, bool color
     for (const auto& d : r.diagnostics) {
       // The finding names its activity, so that it reads without the file open (unless
       // the message quotes the title already).
-      std::string message = d.message;
+      std::string message = translate != nullptr && !d.form.empty()
+                                ? fill_form(translate(d.form.c_str()), d.args)
+                                : d.message;
       if (!d.activity.empty() && message.find(d.activity) == std::string::npos)
         message = fmt::format("'{}': {}", at_most(d.activity, 80), message);
       // The path and the message quote input: escaped, so that no line is forged.

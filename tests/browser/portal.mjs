@@ -304,6 +304,10 @@ async function journeys(engine, storeArgs, photograph) {
     ['none', 'none', 'none', 'table-header-group']);
     if (photograph) await client.screenshot({ path: join(shots, 'print-contract-matrix-fr.png') });
     await client.emulateMedia({ media: 'screen' });
+    // A version's findings in French with their values (po/fr.po's forms, the CLI's too).
+    await open(client, base, '/matrices/managed-kubernetes/versions/2');
+    assert.match(await client.textContent(row + ' .row-findings'), /RAC201 aucune partie n’est Approbateur \(Client C, Cloud Temple R\)$/);
+    assert.match(await client.textContent('ul.findings'), /RAC202 ligne 53:1 2 parties sont Approbateur \(Client, Cloud Temple\)\u202f: il en faut exactement une/);
     // Exports: fetched with the token, saved through a blob: link.
     await open(client, base, '/tenants/acme/contracts/main/exports');
     const download = async nth => {

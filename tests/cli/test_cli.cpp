@@ -340,11 +340,22 @@ TEST(Cli, MessagesFollowTheLocale) {
       << help.out;
   EXPECT_NE(help.out.find("Code de sortie:\n  0: la matrice couvre la question\n"),
             std::string::npos);
-  // Findings are the rule catalog's words, whatever the language.
+  // Findings in the reader's language, with their values (po/fr.po's forms).
   const auto lint = racine({"lint"}, "", {"LANG=fr_FR.UTF-8"});
-  EXPECT_NE(lint.out.find("2 parties are Accountable (Client, Cloud Temple): exactly one must be "
-                          "[RAC202]"),
+  EXPECT_NE(lint.out.find("2 parties sont Approbateur (Client, Cloud Temple)\u202f: il en faut "
+                          "exactement une [RAC202]"),
+            std::string::npos)
+      << lint.out;
+  EXPECT_NE(lint.out.find("aucune partie n’est Approbateur (Client C, Cloud Temple R) [RAC201]"),
             std::string::npos);
+  // The JSON report keeps the English message, and adds its form and values.
+  const auto json_lint = racine({"lint", "--format", "json"}, "", {"LANG=fr_FR.UTF-8"});
+  EXPECT_NE(json_lint.out.find("\"message\": \"no party is Accountable (Client C, Cloud Temple "
+                               "R)\",\n          \"form\": \"no party is Accountable "
+                               "({holdings})\",\n          \"args\": {\"holdings\": \"Client C, "
+                               "Cloud Temple R\"}"),
+            std::string::npos)
+      << json_lint.out;
   EXPECT_NE(lint.out.find("1 file checked: 2 errors, 1 warning, 15 infos"), std::string::npos);
 }
 

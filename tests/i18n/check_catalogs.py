@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Checks racine's message catalogs against its sources.
 
-usage: check_catalogs.py SRC_DIR PO_DIR
+usage: check_catalogs.py SRC_DIR PO_DIR [FORMS_DIR]
 
 Extracts the messages of SRC_DIR (the arguments of tr(), trf() and N_(), as
-scripts/update-po.sh does) and fails, one line per problem, when PO_DIR/racine.pot does
+scripts/update-po.sh does), and the lint findings' forms of FORMS_DIR/rules_*.cpp
+(RACINE_FORM(); their named {placeholders} must be the same in each translation), and fails, one line per problem, when PO_DIR/racine.pot does
 not list exactly those messages, or when a PO_DIR/LANG.po misses one, leaves one
 untranslated or fuzzy, keeps an obsolete one, or changes the {} placeholders of one (a
 translation must take the same arguments: trf would fall back to English).
@@ -44,10 +45,12 @@ def entries(path):
 def main():
     src, po_dir = sys.argv[1], sys.argv[2]
     sources = sorted(glob.glob(os.path.join(src, "*.cpp")) + glob.glob(os.path.join(src, "*.h")))
+    if len(sys.argv) > 3:
+        sources += sorted(glob.glob(os.path.join(sys.argv[3], "rules_*.cpp")))
     with tempfile.TemporaryDirectory() as tmp:
         pot = os.path.join(tmp, "fresh.pot")
         subprocess.run(["xgettext", "--language=C++", "--from-code=UTF-8", "--keyword=tr",
-                        "--keyword=trf", "--keyword=N_", "-o", pot] + sources, check=True)
+                        "--keyword=trf", "--keyword=N_", "--keyword=RACINE_FORM", "-o", pot] + sources, check=True)
         wanted = {e[0] for e in entries(pot) if e[0]}
     problems = []
     template = os.path.join(po_dir, "racine.pot")
@@ -80,6 +83,8 @@ def main():
             elif msgid.count("{}") != msgstr.count("{}"):
                 problems.append(f"{po}: {msgid!r} has {msgid.count('{}')} placeholders, "
                                 f"its translation {msgstr.count('{}')}")
+            elif sorted(re.findall(r"\{(\w+)\}", msgid)) != sorted(re.findall(r"\{(\w+)\}", msgstr)):
+                problems.append(f"{po}: {msgid!r} and its translation name different values")
         for m in sorted(wanted - seen):
             problems.append(f"{po}: lacks {m!r} (run scripts/update-po.sh, then translate it)")
     for p in problems:

@@ -7,6 +7,7 @@
 //   shown in the server's English on a French page;
 // - every lint rule (docs/rules/RACnnn.md) has its sentence, lint.rule.RACnnn, in both;
 // - every reason a sign-in fails for (people.cpp: ?reason=CODE) has signin.reason.CODE;
+// - every lint finding's form of po/fr.po is lint.form:FORM in both, French as the po's;
 // - French typography: a narrow no-break space (U+202F) before : ; ? ! and inside « »,
 //   never a plain or missing one; a typographic apostrophe (’), never a straight one.
 // usage: node portal.mjs SOURCE_DIR
@@ -65,6 +66,28 @@ const people = fs.readFileSync(path.join(src, 'src', 'service', 'people.cpp'), '
 const reasons = new Set([...people.matchAll(/reason=([a-z_]+)&|failed\("([a-z_]+)"/g)].map(m => m[1] || m[2]));
 if (reasons.size < 7) problems.push(`only ${reasons.size} sign-in reasons found in people.cpp: the scan is broken`);
 for (const r of reasons) need('signin.reason.' + r, 'a reason a sign-in fails for');
+
+// The lint findings' forms: the catalogs hold each form of po/fr.po (entries located in
+// src/lint/) as lint.form:FORM, English as itself and French as the po's
+// (scripts/lint-forms-to-web.py writes them): one translation for the CLI and the portal.
+const po = fs.readFileSync(path.join(src, 'po', 'fr.po'), 'utf8');
+const unquote = block => JSON.parse('"' + [...block.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map(m => m[1]).join('') + '"');
+let forms = 0;
+for (const entry of po.split('\n\n')) {
+  if (!/^#: .*src\/lint\//m.test(entry)) continue;
+  const m = entry.match(/^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)/m);
+  if (!m) continue;
+  const form = unquote(m[1]);
+  const french = unquote(m[2]);
+  forms++;
+  if (en['lint.form:' + form] !== form) problems.push(`en.json: 'lint.form:${form}' is missing or differs: run scripts/update-po.sh`);
+  if (fr['lint.form:' + form] !== french) problems.push(`fr.json: 'lint.form:${form}' differs from po/fr.po: run scripts/update-po.sh`);
+}
+if (forms < 20) problems.push(`only ${forms} lint forms found in po/fr.po: the scan is broken`);
+for (const k of Object.keys(en)) {
+  if (k.startsWith('lint.form:') && !po.includes(JSON.stringify(k.slice(10)).slice(0, 40)))
+    problems.push(`en.json: '${k}' is no form of po/fr.po any more: run scripts/update-po.sh`);
+}
 
 const rules = fs.readdirSync(path.join(src, 'docs', 'rules')).filter(f => /^RAC\d+\.md$/.test(f));
 for (const r of rules) need('lint.rule.' + r.slice(0, -3), 'a lint rule');
