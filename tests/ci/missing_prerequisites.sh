@@ -2,7 +2,7 @@
 # The CI=true rule proved (tests/prerequisites.sh, tests/prerequisites.h): with
 # RACINE_SHARED_DIR pointing at an empty folder, a shell test (oscal/validate.sh) and a
 # C++ corpus test fail under CI=true saying what is absent, and are skipped, saying why,
-# without it. Usage: missing_prerequisites.sh SOURCE_DIR RACINE CLI_TESTS
+# without it; so does the failover test (Python) with its etcd absent. Usage: missing_prerequisites.sh SOURCE_DIR RACINE CLI_TESTS
 set -uo pipefail
 src=$1 racine=$2 cli_tests=$3
 empty=$(mktemp -d)
@@ -37,4 +37,9 @@ expect "C++ partial test, CI=true" 1 "CI=true and $corpus_absent" \
   env CI=true RACINE_SHARED_DIR="$empty" "$cli_tests" --gtest_filter=CorpusFormats.RoundTripsThroughEveryFormat
 expect "C++ partial test, locally" 0 "note: $corpus_absent: only the seed is checked" \
   env -u CI RACINE_SHARED_DIR="$empty" "$cli_tests" --gtest_filter=CorpusFormats.RoundTripsThroughEveryFormat
+etcd_absent="failover test: no $empty/etcd (Debian package etcd-server)"
+expect "failover test, CI=true" 1 "error: CI=true and $etcd_absent" \
+  env CI=true RACINE_ETCD="$empty/etcd" python3 "$src/tests/ha/failover.py" "$racine"
+expect "failover test, locally" 77 "skipped: $etcd_absent" \
+  env -u CI RACINE_ETCD="$empty/etcd" python3 "$src/tests/ha/failover.py" "$racine"
 [ "$failures" = 0 ]
