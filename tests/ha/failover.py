@@ -156,6 +156,7 @@ def main():
     procs = []
     racines = []
     problems = []
+    finished = False
 
     def start(args, log, **kw):
         p = subprocess.Popen(args, stdout=open(os.path.join(tmp, log), "w"),
@@ -301,6 +302,7 @@ def main():
               f"{len(accepted_after_2)}, delivered: "
               f"{not any('deliveries' in p or 'undelivered' in p for p in problems)}")
         print(f"test ran {time.monotonic() - started:.1f} s")
+        finished = True
     finally:
         for r in racines:
             r.stop()
@@ -317,7 +319,7 @@ def main():
         for name in ("node1", "node2"):
             subprocess.run(as_postgres([f"{PG_BIN}/pg_ctl", "-D", os.path.join(tmp, name), "-m",
                                         "immediate", "stop"]), capture_output=True)
-        if problems or os.environ.get("RACINE_KEEP_TMP"):
+        if problems or not finished or os.environ.get("RACINE_KEEP_TMP"):
             print(f"logs kept in {tmp}", file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
