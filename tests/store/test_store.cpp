@@ -249,6 +249,40 @@ TEST_P(StoreTest, TheOldestCompatibleSchemaIsRecordedOnceMissingAndRequiredWhenA
   EXPECT_THROW(store = Store::open(where, 1), Error);
 }
 
+// A failover seen from the store (docs/operations.md, "Database failover"): the server
+// the pool reconnects to is read-only (a standby, here a database set read-only), so a
+// write fails with 25006: a transient failure (503, not 500), and the connection is
+// given up, so that once a primary is back the next write goes through on a new one (a
+// connection kept would stay read-only: the setting holds for the session's life).
+TEST_P(StoreTest, AWriteOnAReadOnlyServerIsTransientAndItsConnectionReplaced) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "PostgreSQL only";
+  store.reset();
+  store = Store::open(where, 1);
+  const auto admin = Principal::system();
+  store->put_tenant(admin, {"acme", "ACME"});
+  // postgresql:///DB?host=...: the test's own database.
+  const std::string prefix = "postgresql:///";
+  ASSERT_TRUE(where.starts_with(prefix)) << where;
+  const std::string db = where.substr(prefix.size(), where.find('?') - prefix.size());
+  auto raw = open_postgresql(where);
+  raw->script("ALTER DATABASE " + db + " SET default_transaction_read_only = on");
+  // The store's connection lost (its server "failed over"): the next one is read-only.
+  raw->query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> "
+      "pg_backend_pid()",
+      {db});
+  try {
+    store->put_tenant(admin, {"globex", "Globex"});
+    ADD_FAILURE() << "a write succeeded on a read-only server";
+  } catch (const Error& e) {
+    EXPECT_TRUE(e.transient()) << e.what();
+    EXPECT_NE(std::string(e.what()).find("read-only transaction"), std::string::npos) << e.what();
+  }
+  raw->script("ALTER DATABASE " + db + " RESET default_transaction_read_only");
+  EXPECT_TRUE(store->put_tenant(admin, {"globex", "Globex"}));
+  EXPECT_EQ(store->list_tenants(admin).size(), 2U);
+}
+
 TEST_P(StoreTest, VersionsAreNumberedAndTheSameBytesGiveTheSameVersion) {
   const auto admin = Principal::system();
   auto first = store->put_version(admin, doc("m", "one"));
