@@ -49,13 +49,18 @@ build_packages=(
 # python3-yaml (reads action.yml in tests/packaging/), Request Tracker 5 for the service
 # desk tests (request-tracker5 with its SQLite backend and rt5-standalone, which brings
 # the Starlet server for rt-server; tests/rt/rt.sh starts it as a private process on a
-# private SQLite database, never as a service), and Node.js for the npm tools.
+# private SQLite database, never as a service), Patroni with etcd for the failover test
+# (patroni, python3-etcd, its etcd client, named since patroni's alternatives may pick
+# another DCS, and etcd-server; tests/ha/failover.py runs a one-member etcd and two
+# Patroni nodes as private processes on 127.0.0.1, never as services), and Node.js for
+# the npm tools.
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
   clang-14 libclang-rt-14-dev clang-format time bsdutils
   chromium libreoffice-calc-nogui poppler-utils postgresql-15 wrk nginx-light
   prometheus-alertmanager python3-aiosmtpd man-db python3-yaml
   request-tracker5 rt5-db-sqlite rt5-standalone
+  patroni python3-etcd etcd-server
 )
 
 packages=("${build_packages[@]}")
@@ -100,6 +105,11 @@ fi
 if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
   $sudo mkdir -p /etc/postgresql-common/createcluster.d
   echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.d/racine.conf >/dev/null
+fi
+# etcd likewise: Debian's etcd-server enables a system etcd on 2379; under systemd it is
+# masked before the install (the failover test starts its own).
+if [[ " ${missing[*]} " == *" etcd-server "* ]] && [ -d /run/systemd/system ]; then
+  $sudo systemctl mask etcd.service >/dev/null
 fi
 # Request Tracker likewise: no database made by dbconfig-common (tests/rt/rt.sh makes its
 # own), no cron jobs, no questions.

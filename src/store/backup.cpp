@@ -110,6 +110,14 @@ std::int64_t copy_table(Connection& from, Connection& to, const std::string& tab
 
 std::vector<std::pair<std::string, std::int64_t>> Store::backup(const std::string& file) {
   std::error_code ec;
+  // During a rolling upgrade the database may be ahead of this binary (expand migrations
+  // of a newer release): its file would leave out what those added.
+  if (const auto schema = schema_version(); schema > known_schema()) {
+    throw Error("backup: the database's schema (version " + std::to_string(schema) +
+                    ") is newer than this racine knows (" + std::to_string(known_schema()) +
+                    "): take the backup with the newer racine",
+                false);
+  }
   // Made here, new and readable by its owner alone (it holds the receivers' secrets and
   // the key that signs acknowledgement links): never through a link, never over a file.
   if (const int e = create_private(file); e != 0) {

@@ -1,7 +1,10 @@
 // PostgreSQL engine over libpq: text parameters and results, synchronous_commit on (a
 // committed write is on the server's disk before the answer), errors sorted into
 // transient (connection lost, serialization failure, deadlock, too many connections,
-// shutting down) and permanent ones by their SQLSTATE.
+// shutting down, a server that became a read-only standby) and permanent ones by their
+// SQLSTATE. A connection that met a lost server, a shutdown or a standby is given up
+// (healthy() false): the pool opens another, which libpq's multi-host URL with
+// target_session_attrs=read-write takes to whichever host is the primary now.
 #include "store/sql.h"
 
 #include <libpq-fe.h>
@@ -42,7 +45,16 @@ bool transient_state(const char* state) {
          s == "40001" || s == "40P01" ||                  // serialization failure, deadlock
          s.starts_with("53") ||                           // insufficient resources
          s == "57P01" || s == "57P02" || s == "57P03" ||  // shutting down, cannot connect now
-         s == "55P03";                                    // lock not available
+         s == "55P03" ||                                  // lock not available
+         s == "25006";  // read-only transaction: the server is a standby now (failover)
+}
+
+// States after which the connection is not worth keeping: the server is gone, shutting
+// down, or no longer the primary (a demoted one keeps refusing writes).
+bool abandon_state(const char* state) {
+  if (state == nullptr) return true;
+  const std::string s(state);
+  return s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03" || s == "25006";
 }
 
 class PgConnection final : public Connection {
@@ -110,7 +122,7 @@ class PgConnection final : public Connection {
   void rollback() noexcept override {
     if (PQtransactionStatus(m_conn) != PQTRANS_IDLE) PQclear(PQexec(m_conn, "ROLLBACK"));
   }
-  bool healthy() override { return PQstatus(m_conn) == CONNECTION_OK; }
+  bool healthy() override { return !m_abandoned && PQstatus(m_conn) == CONNECTION_OK; }
 
  private:
   Rows take(PGresult* res, std::string_view sql) {
@@ -125,6 +137,7 @@ class PgConnection final : public Connection {
       while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
         message.pop_back();
       const bool transient = transient_state(state) || PQstatus(m_conn) != CONNECTION_OK;
+      if (abandon_state(state)) m_abandoned = true;
       throw Error("postgresql: " + message + " (in: " + std::string(sql.substr(0, 60)) + ")",
                   transient);
     }
@@ -149,6 +162,7 @@ class PgConnection final : public Connection {
   }
 
   PGconn* m_conn = nullptr;
+  bool m_abandoned = false;
 };
 
 }  // namespace

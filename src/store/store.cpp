@@ -17,12 +17,28 @@ using namespace detail;
 
 namespace {
 
+// How a migration changes the schema, for rolling upgrades (docs/operations.md,
+// "Upgrades"): an `expand` one only adds (tables, nullable columns or columns with a
+// default, indexes, backfills), so the releases that do not know it keep working on the
+// database it made; a `contract` one takes away or tightens (drops, renames, new
+// constraints, a column's meaning changed) and may be applied only once no release older
+// than it runs. The database records the oldest schema a running binary may know (the
+// column oldest_compatible of schema_migrations): the highest contract migration applied.
+enum class Change : std::uint8_t { expand, contract };
+
+struct Migration {
+  Change change;
+  std::string script;
+};
+
 // The schema, one script per version, in the SQL both engines accept. `{serial}` is an
-// auto-numbered primary key in each engine's spelling.
-const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> list = {
-      // 1: matrices, versions, tenants, contracts, tokens, audit, settings.
-      R"sql(
+// auto-numbered primary key in each engine's spelling. A new one is appended with its
+// change: `{Change::expand, R"sql(ALTER TABLE t ADD COLUMN c TEXT;)sql"}`.
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> list = {
+      // 1: matrices, versions, tenants, contracts, tokens, audit, settings. The baseline:
+      // nothing older runs on it.
+      {Change::contract, R"sql(
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE matrices (
   id TEXT PRIMARY KEY, title TEXT NOT NULL, latest BIGINT NOT NULL, created_at TEXT NOT NULL);
@@ -46,9 +62,9 @@ CREATE TABLE audit (
   seq {serial}, at TEXT NOT NULL, token TEXT NOT NULL, tenant TEXT,
   action TEXT NOT NULL, target TEXT NOT NULL);
 CREATE INDEX audit_tenant ON audit (tenant, seq);
-)sql",
+)sql"},
       // 2: alert routing: receivers, events and their deliveries (the outbox).
-      R"sql(
+      {Change::expand, R"sql(
 CREATE TABLE receivers (
   tenant TEXT NOT NULL, party TEXT NOT NULL, type TEXT NOT NULL, target TEXT NOT NULL,
   secret TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (tenant, party));
@@ -68,12 +84,12 @@ CREATE TABLE deliveries (
   created_ms BIGINT NOT NULL, last_error TEXT, sent_at TEXT);
 CREATE INDEX deliveries_due ON deliveries (state, due_ms);
 CREATE INDEX deliveries_event ON deliveries (event);
-)sql",
+)sql"},
       // 3: the email domains a tenant's receivers may send to; who set a receiver (a
       // tenant's own are held to the egress policy: every tenant's receiver made before
       // is counted as its own, since who set it is not known); events pruned by age and
       // count.
-      R"sql(
+      {Change::expand, R"sql(
 ALTER TABLE tenants ADD COLUMN email_domains TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE receivers ADD COLUMN by_provider BIGINT NOT NULL DEFAULT 1;
 UPDATE receivers SET by_provider = 0 WHERE tenant <> '';
@@ -81,19 +97,19 @@ ALTER TABLE events ADD COLUMN created_ms BIGINT NOT NULL DEFAULT 0;
 UPDATE events SET created_ms = COALESCE((SELECT MIN(d.created_ms) FROM deliveries d WHERE
   d.event = events.id), 0);
 CREATE INDEX events_created ON events (created_ms);
-)sql",
+)sql"},
       // 4: consents to contract upgrades: who, when, from and to, the diff's hash.
-      R"sql(
+      {Change::expand, R"sql(
 CREATE TABLE consents (
   seq {serial}, tenant TEXT NOT NULL, contract TEXT NOT NULL, matrix TEXT NOT NULL,
   from_version BIGINT NOT NULL, to_version BIGINT NOT NULL, at TEXT NOT NULL,
   by_token TEXT NOT NULL, by_name TEXT NOT NULL, by_email TEXT NOT NULL,
   by_issuer TEXT NOT NULL, by_subject TEXT NOT NULL, diff_sha256 TEXT NOT NULL);
 CREATE INDEX consents_contract ON consents (tenant, contract, seq);
-)sql",
+)sql"},
       // 5: people signed in through their organisation's OpenID Provider, their sessions
       // (shared by every instance), sign-ins under way.
-      R"sql(
+      {Change::expand, R"sql(
 CREATE TABLE users (
   id TEXT PRIMARY KEY, issuer TEXT NOT NULL, subject TEXT NOT NULL, name TEXT NOT NULL,
   email TEXT NOT NULL, role TEXT, tenant TEXT, tenant_role TEXT NOT NULL,
@@ -105,10 +121,10 @@ CREATE TABLE sessions (
 CREATE TABLE login_attempts (
   state TEXT PRIMARY KEY, issuer TEXT NOT NULL, nonce TEXT NOT NULL, verifier TEXT NOT NULL,
   return_to TEXT NOT NULL, created_ms BIGINT NOT NULL);
-)sql",
+)sql"},
       // 6: how a person got their role (kept across sign-ins when an admin or an
       // invitation gave it), invitations to a client, and who made each token.
-      R"sql(
+      {Change::expand, R"sql(
 ALTER TABLE users ADD COLUMN assigned_by TEXT NOT NULL DEFAULT 'sign-in';
 CREATE TABLE invitations (
   id TEXT PRIMARY KEY, tenant TEXT NOT NULL REFERENCES tenants (id), email TEXT NOT NULL,
@@ -134,22 +150,22 @@ ALTER TABLE deliveries ADD COLUMN repeat_n BIGINT NOT NULL DEFAULT 0;
 CREATE TABLE oncall (
   tenant TEXT NOT NULL, contract TEXT NOT NULL, party TEXT NOT NULL, rules TEXT NOT NULL,
   updated_at TEXT NOT NULL, updated_by TEXT NOT NULL, PRIMARY KEY (tenant, contract, party));
-)sql",
+)sql"},
       // 7: what a templated receiver's answer gave back (a ticket's id), kept on the
       // delivery that created it, for the event's later deliveries to that receiver; when
       // a delivery last failed, and a party's latest deliveries (a receiver's health); the
       // pending deliveries of an event and party, which every claim checks (in order per
       // event and party) and which a full index left PostgreSQL to scan.
-      R"sql(
+      {Change::expand, R"sql(
 ALTER TABLE deliveries ADD COLUMN refs TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN failed_ms BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE deliveries ADD COLUMN failure TEXT NOT NULL DEFAULT '';
 CREATE INDEX deliveries_party ON deliveries (tenant, party, created_ms);
 CREATE INDEX deliveries_pending ON deliveries (event, party, created_ms) WHERE state = 'pending';
-)sql",
+)sql"},
       // 8: requests for what a contract's matrix does not cover (the gray zone), asked of
       // the provider by a client, with their history of states (docs/server.md, "Requests").
-      R"sql(
+      {Change::expand, R"sql(
 CREATE TABLE requests (
   seq {serial}, id TEXT NOT NULL UNIQUE, tenant TEXT NOT NULL REFERENCES tenants (id),
   contract TEXT NOT NULL, text TEXT NOT NULL, question TEXT NOT NULL, state TEXT NOT NULL,
@@ -157,13 +173,13 @@ CREATE TABLE requests (
   updated_at TEXT NOT NULL, history TEXT NOT NULL);
 CREATE INDEX requests_tenant ON requests (tenant, state, seq);
 CREATE INDEX requests_state ON requests (state, seq);
-)sql",
+)sql"},
       // 9: a release note with each version, said to the clients behind it when the
       // version is published (an expand migration: a release that does not know the
-      // column keeps working).
-      R"sql(
+      // column keeps working; its inserts take the default).
+      {Change::expand, R"sql(
 ALTER TABLE versions ADD COLUMN note TEXT NOT NULL DEFAULT '';
-)sql",
+)sql"},
   };
   return list;
 }
@@ -346,27 +362,75 @@ Engine Store::engine() const {
 
 void Store::migrate() {
   m_pool->run(true, [&](Connection& c) {
-    // Two processes starting at once: PostgreSQL serialises them on an advisory lock
-    // held until the end of this transaction; SQLite's BEGIN IMMEDIATE already did.
+    // Two processes starting at once (two instances, or two releases during a rolling
+    // upgrade): PostgreSQL serialises them on an advisory lock held until the end of this
+    // transaction; SQLite's BEGIN IMMEDIATE already did. The second finds the work done.
     if (m_engine == Engine::postgresql) c.query("SELECT pg_advisory_xact_lock(7267316)");
     c.script(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT "
         "NOT NULL)");
-    const Rows rows = c.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    // Each row records, with its version, the oldest schema a binary serving the database
+    // at that version may know (docs/operations.md, "Upgrades"); added to the table of a
+    // database migrated before the rule.
+    const bool recorded_column =
+        !(m_engine == Engine::sqlite
+              ? c.query("SELECT 1 FROM pragma_table_info('schema_migrations') WHERE name = "
+                        "'oldest_compatible'")
+              : c.query("SELECT 1 FROM information_schema.columns WHERE table_schema = "
+                        "current_schema() AND table_name = 'schema_migrations' AND column_name = "
+                        "'oldest_compatible'"))
+             .empty();
+    if (!recorded_column)
+      c.script("ALTER TABLE schema_migrations ADD COLUMN oldest_compatible BIGINT");
+    const Rows rows = c.query(
+        "SELECT version, oldest_compatible FROM schema_migrations ORDER BY version DESC LIMIT 1");
     const std::int64_t current = rows.empty() ? 0 : rows[0].integer(0);
+    std::optional<std::int64_t> recorded;
+    if (!rows.empty() && rows[0].opt(1)) recorded = rows[0].integer(1);
     const auto& list = migrations();
-    if (current > static_cast<std::int64_t>(list.size())) {
-      throw Error("store: the database's schema (version " + std::to_string(current) +
-                      ") is newer than this racine knows (" + std::to_string(list.size()) +
-                      "): upgrade racine",
-                  false);
+    const auto known = static_cast<std::int64_t>(list.size());
+    if (current > known) {
+      // A newer release migrated the database: serve it while every migration this
+      // binary does not know was an expand one (that release recorded how old a binary
+      // may be). Without a record, nothing says an older binary may.
+      const std::int64_t oldest = recorded.value_or(current);
+      if (known < oldest) {
+        throw Error("store: the database's schema (version " + std::to_string(current) +
+                        ") needs a racine that knows version " + std::to_string(oldest) +
+                        " or later; this one knows " + std::to_string(known) + ": upgrade racine",
+                    false);
+      }
+      return;
     }
-    for (std::size_t v = static_cast<std::size_t>(current); v < list.size(); ++v) {
-      c.script(dialect(list[v], m_engine));
-      c.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
-              {static_cast<std::int64_t>(v + 1), now_rfc3339()});
+    std::int64_t oldest = 0;
+    for (std::size_t v = 0; v < list.size(); ++v) {
+      const auto version = static_cast<std::int64_t>(v + 1);
+      if (list[v].change == Change::contract) oldest = version;
+      if (version <= current) continue;
+      c.script(dialect(list[v].script, m_engine));
+      c.query(
+          "INSERT INTO schema_migrations (version, applied_at, oldest_compatible) VALUES (?, ?, ?)",
+          {version, now_rfc3339(), oldest});
+    }
+    if (current == known && recorded != oldest) {
+      // Migrated before the rule: the record added to its latest row.
+      c.query("UPDATE schema_migrations SET oldest_compatible = ? WHERE version = ?",
+              {oldest, current});
     }
   });
+}
+
+std::int64_t Store::oldest_compatible_schema() {
+  return m_pool->run(false, [](Connection& c) -> std::int64_t {
+    const Rows rows = c.query(
+        "SELECT COALESCE(oldest_compatible, 0) FROM schema_migrations ORDER BY version DESC "
+        "LIMIT 1");
+    return rows.empty() ? 0 : rows[0].integer(0);
+  });
+}
+
+std::int64_t Store::known_schema() {
+  return static_cast<std::int64_t>(migrations().size());
 }
 
 std::int64_t Store::schema_version() {

@@ -407,8 +407,15 @@ class Store {
   [[nodiscard]] Engine engine() const;
 
   // The schema's version after migrations (they run when the store opens; safe when two
-  // processes open one database at once).
+  // processes open one database at once). It may be newer than known_schema(): a newer
+  // release migrated the database with expand migrations only (rolling upgrades,
+  // docs/operations.md), and this binary serves it still.
   std::int64_t schema_version();
+  // The oldest schema a binary serving this database may know (the highest contract
+  // migration applied); a binary that knows less refuses to open it.
+  std::int64_t oldest_compatible_schema();
+  // The schema this binary knows: its last migration.
+  static std::int64_t known_schema();
 
   // True when the database answers.
   bool ping();

@@ -2,7 +2,8 @@
 # The CI=true rule proved (tests/prerequisites.sh, tests/prerequisites.h): with
 # RACINE_SHARED_DIR pointing at an empty folder, a shell test (oscal/validate.sh) and a
 # C++ corpus test fail under CI=true saying what is absent, and are skipped, saying why,
-# without it. Usage: missing_prerequisites.sh SOURCE_DIR RACINE CLI_TESTS
+# without it; so do the failover test (Python) with its etcd absent and the upgrade
+# test's build of the previous release from a clone without its commit. Usage: missing_prerequisites.sh SOURCE_DIR RACINE CLI_TESTS
 set -uo pipefail
 src=$1 racine=$2 cli_tests=$3
 empty=$(mktemp -d)
@@ -37,4 +38,19 @@ expect "C++ partial test, CI=true" 1 "CI=true and $corpus_absent" \
   env CI=true RACINE_SHARED_DIR="$empty" "$cli_tests" --gtest_filter=CorpusFormats.RoundTripsThroughEveryFormat
 expect "C++ partial test, locally" 0 "note: $corpus_absent: only the seed is checked" \
   env -u CI RACINE_SHARED_DIR="$empty" "$cli_tests" --gtest_filter=CorpusFormats.RoundTripsThroughEveryFormat
+etcd_absent="failover test: no $empty/etcd (Debian package etcd-server)"
+expect "failover test, CI=true" 1 "error: CI=true and $etcd_absent" \
+  env CI=true RACINE_ETCD="$empty/etcd" python3 "$src/tests/ha/failover.py" "$racine"
+expect "failover test, locally" 77 "skipped: $etcd_absent" \
+  env -u CI RACINE_ETCD="$empty/etcd" python3 "$src/tests/ha/failover.py" "$racine"
+# The upgrade test's previous release, from a clone that lacks its commit (shallow).
+shallow="$empty/clone"
+mkdir -p "$shallow/tests/upgrade"
+git init -q "$shallow"
+echo 0123456789abcdef0123456789abcdef01234567 >"$shallow/tests/upgrade/previous-release"
+not_in_clone="the previous release's commit 0123456789abcdef0123456789abcdef01234567 is not in this clone (a shallow clone?): fetch the history"
+expect "previous release, CI=true" 1 "error: CI=true and $not_in_clone" \
+  env CI=true bash "$src/tests/upgrade/build-previous.sh" "$shallow" "$empty/previous"
+expect "previous release, locally" 77 "skipped: $not_in_clone" \
+  env -u CI bash "$src/tests/upgrade/build-previous.sh" "$shallow" "$empty/previous"
 [ "$failures" = 0 ]

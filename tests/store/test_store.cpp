@@ -169,6 +169,120 @@ TEST_P(StoreTest, TwoProcessesOpeningAtOnceMigrateOnce) {
   EXPECT_EQ(ok.load(), 4);
 }
 
+// Rolling upgrades (docs/operations.md, "Upgrades"): a database a newer release migrated
+// with expand migrations is served by this binary; one that a contract migration took
+// past what this binary knows is refused, saying which release it needs.
+TEST_P(StoreTest, ADatabaseANewerReleaseExpandedIsServedOneItContractedIsRefused) {
+  const std::int64_t known = Store::known_schema();
+  EXPECT_EQ(store->schema_version(), known);
+  // The baseline (migration 1) is the only contract migration so far.
+  EXPECT_EQ(store->oldest_compatible_schema(), 1);
+  const auto admin = Principal::system();
+  store->put_version(admin, doc("m", "one"));
+  store.reset();
+  {
+    auto raw = GetParam() == "sqlite" ? open_sqlite(where.substr(7)) : open_postgresql(where);
+    // What a newer release with one expand migration leaves: a column more, its number.
+    raw->script("ALTER TABLE versions ADD COLUMN upgrade_test_note TEXT");
+    raw->query(
+        "INSERT INTO schema_migrations (version, applied_at, oldest_compatible) VALUES (?, ?, 1)",
+        {known + 1, std::string("2026-12-06T00:00:00Z")});
+  }
+  store = Store::open(where, 2);
+  EXPECT_EQ(store->schema_version(), known + 1);
+  EXPECT_EQ(store->oldest_compatible_schema(), 1);
+  // It reads and writes as before.
+  EXPECT_TRUE(store->put_version(admin, doc("m", "two")).created);
+  EXPECT_EQ(store->list_versions(admin, "m").size(), 2U);
+  // A backup by this binary would leave the newer column out: refused.
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("racine-upgrade-backup-" + std::to_string(getpid()) + "-" + GetParam());
+  std::filesystem::remove(file);
+  try {
+    store->backup(file.string());
+    ADD_FAILURE() << "a backup of a newer schema was taken";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "backup: the database's schema (version " + std::to_string(known + 1) +
+                  ") is newer than this racine knows (" + std::to_string(known) +
+                  "): take the backup with the newer racine");
+  }
+  EXPECT_FALSE(std::filesystem::exists(file));
+  store.reset();
+  {
+    // The newer release then contracts: binaries must know its version.
+    auto raw = GetParam() == "sqlite" ? open_sqlite(where.substr(7)) : open_postgresql(where);
+    raw->query("UPDATE schema_migrations SET oldest_compatible = ? WHERE version = ?",
+               {known + 1, known + 1});
+  }
+  try {
+    store = Store::open(where, 2);
+    ADD_FAILURE() << "a database contracted past this binary was opened";
+  } catch (const Error& e) {
+    EXPECT_FALSE(e.transient());
+    EXPECT_EQ(std::string(e.what()),
+              "store: the database's schema (version " + std::to_string(known + 1) +
+                  ") needs a racine that knows version " + std::to_string(known + 1) +
+                  " or later; this one knows " + std::to_string(known) + ": upgrade racine");
+  }
+}
+
+// A database migrated before the rule (no record of the oldest compatible schema) gets
+// it on the next start; one ahead of this binary without a record is
+// refused (nothing says an older binary may serve it).
+TEST_P(StoreTest, TheOldestCompatibleSchemaIsRecordedOnceMissingAndRequiredWhenAhead) {
+  const std::int64_t known = Store::known_schema();
+  store.reset();
+  {
+    auto raw = GetParam() == "sqlite" ? open_sqlite(where.substr(7)) : open_postgresql(where);
+    // schema_migrations as the releases before the rule left it.
+    raw->script("ALTER TABLE schema_migrations DROP COLUMN oldest_compatible");
+  }
+  store = Store::open(where, 1);
+  EXPECT_EQ(store->oldest_compatible_schema(), 1);
+  store.reset();
+  {
+    auto raw = GetParam() == "sqlite" ? open_sqlite(where.substr(7)) : open_postgresql(where);
+    raw->query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+               {known + 1, std::string("2026-12-06T00:00:00Z")});
+  }
+  EXPECT_THROW(store = Store::open(where, 1), Error);
+}
+
+// A failover seen from the store (docs/operations.md, "Database failover"): the server
+// the pool reconnects to is read-only (a standby, here a database set read-only), so a
+// write fails with 25006: a transient failure (503, not 500), and the connection is
+// given up, so that once a primary is back the next write goes through on a new one (a
+// connection kept would stay read-only: the setting holds for the session's life).
+TEST_P(StoreTest, AWriteOnAReadOnlyServerIsTransientAndItsConnectionReplaced) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "PostgreSQL only";
+  store.reset();
+  store = Store::open(where, 1);
+  const auto admin = Principal::system();
+  store->put_tenant(admin, {"acme", "ACME"});
+  // postgresql:///DB?host=...: the test's own database.
+  const std::string prefix = "postgresql:///";
+  ASSERT_TRUE(where.starts_with(prefix)) << where;
+  const std::string db = where.substr(prefix.size(), where.find('?') - prefix.size());
+  auto raw = open_postgresql(where);
+  raw->script("ALTER DATABASE " + db + " SET default_transaction_read_only = on");
+  // The store's connection lost (its server "failed over"): the next one is read-only.
+  raw->query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> "
+      "pg_backend_pid()",
+      {db});
+  try {
+    store->put_tenant(admin, {"globex", "Globex"});
+    ADD_FAILURE() << "a write succeeded on a read-only server";
+  } catch (const Error& e) {
+    EXPECT_TRUE(e.transient()) << e.what();
+    EXPECT_NE(std::string(e.what()).find("read-only transaction"), std::string::npos) << e.what();
+  }
+  raw->script("ALTER DATABASE " + db + " RESET default_transaction_read_only");
+  EXPECT_TRUE(store->put_tenant(admin, {"globex", "Globex"}));
+  EXPECT_EQ(store->list_tenants(admin).size(), 2U);
+}
+
 TEST_P(StoreTest, VersionsAreNumberedAndTheSameBytesGiveTheSameVersion) {
   const auto admin = Principal::system();
   auto first = store->put_version(admin, doc("m", "one"));
