@@ -32,7 +32,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 
   NewVersion doc(const std::string& matrix, const std::string& body) {
     return NewVersion{matrix, "Title of " + matrix, "md", body, "sha-" + body, "{}",
-                      "{}",   "{\"errors\":0}"};
+                      "{}",   "{\"errors\":0}",     ""};
   }
 
   // Two tenants, each with a contract on its own matrix, and a shared one.
