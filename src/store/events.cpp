@@ -221,18 +221,21 @@ namespace {
 std::optional<std::vector<Recorded>> record_in(Connection& c, const std::string& tenant,
                                                const std::string& contract,
                                                const std::vector<IncomingAlert>& alerts) {
-  if (c.query("SELECT 1 FROM contracts WHERE tenant = ? AND id = ?", {tenant, contract}).empty())
-    return std::nullopt;
   const std::string now = now_rfc3339();
   const std::int64_t ms = now_ms();
-  // The maintenance windows under way for the contract: the provider's hold every party,
-  // a client's only its own. The event names the one ending last.
+  // The contract (no row: there is none), and the maintenance windows under way for it
+  // (a row without id: none), in one statement: the provider's hold every party, a
+  // client's only its own. The event names the one ending last.
+  const Rows windows = c.query(
+      "SELECT m.id, m.ends_ms, m.reason, m.party FROM contracts c LEFT JOIN maintenance m ON "
+      "m.tenant = c.tenant AND m.contract = c.id AND m.starts_ms <= ? AND m.ends_ms > ? WHERE "
+      "c.tenant = ? AND c.id = ? ORDER BY m.ends_ms DESC LIMIT 100",
+      {ms, ms, tenant, contract});
+  if (windows.empty()) return std::nullopt;
   std::vector<Hold> holds;
   std::optional<std::string> window;
-  for (const auto& w : c.query(
-           "SELECT id, ends_ms, reason, party FROM maintenance WHERE tenant = ? AND contract = ? "
-           "AND starts_ms <= ? AND ends_ms > ? ORDER BY ends_ms DESC LIMIT 100",
-           {tenant, contract, ms, ms})) {
+  for (const auto& w : windows) {
+    if (!w.opt(0)) continue;
     holds.push_back(Hold{"maintenance:" + w.text(0), w.integer(1), w.text(3)});
     if (!window)
       window = nlohmann::json{{"id", w.text(0)},

@@ -75,7 +75,13 @@ class Store::Pool {
   void submit(std::function<void(Connection&)> work, std::function<void(std::exception_ptr)> done) {
     {
       std::lock_guard<std::mutex> lock(m_group_mutex);
-      if (!m_committer.joinable()) m_committer = std::thread([this] { commit_loop(); });
+      if (!m_committer.joinable()) {
+        // The committer's own connection, beside those of the threads that read.
+        std::lock_guard<std::mutex> pool(m_mutex);
+        ++m_lost;
+        m_available.notify_one();
+        m_committer = std::thread([this] { commit_loop(); });
+      }
       m_group_queue.push_back(Job{std::move(work), std::move(done)});
     }
     m_group_ready.notify_one();
