@@ -362,6 +362,10 @@ void Store::record_alerts_then(
       });
 }
 
+void Store::finish_writes() {
+  m_pool->finish_writes();
+}
+
 std::vector<Event> Store::list_events(const Principal& who, const std::string& tenant,
                                       const std::string& status, std::size_t limit) {
   return m_pool->run(false, [&](Connection& c) {

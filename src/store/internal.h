@@ -87,6 +87,21 @@ class Store::Pool {
     m_group_ready.notify_one();
   }
 
+  // Returns once every write submitted so far is committed (or failed) and its `done`
+  // called: before what those callbacks use goes away.
+  void finish_writes() {
+    std::thread committer;
+    {
+      std::lock_guard<std::mutex> lock(m_group_mutex);
+      m_group_stop = true;
+      committer = std::move(m_committer);
+    }
+    m_group_ready.notify_all();
+    if (committer.joinable()) committer.join();
+    std::lock_guard<std::mutex> lock(m_group_mutex);
+    m_group_stop = false;
+  }
+
   // `submit`, waiting for the commit: the calling thread's write shares the commit of
   // whatever the other threads write meanwhile.
   template <typename Fn>

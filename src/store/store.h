@@ -502,6 +502,9 @@ class Store {
       const Principal& who, const std::string& tenant, const std::string& contract,
       std::vector<IncomingAlert> alerts,
       std::function<void(std::optional<std::vector<Recorded>>, std::exception_ptr)> done);
+  // Returns once the writes handed to the committer so far are done and their callbacks
+  // called (before what the callbacks use, the service, goes away).
+  void finish_writes();
   // Newest first; `status` filters (firing, resolved, or "" for all).
   std::vector<Event> list_events(const Principal& who, const std::string& tenant,
                                  const std::string& status, std::size_t limit = 200);
