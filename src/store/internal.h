@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -42,6 +43,32 @@ Rows insert_rows(Connection& c, std::string_view head, std::string_view tuple,
 
 }  // namespace detail
 
+// A lock taken in the order asked for: SQLite's writers in this process (the committer
+// going from one group to the next, the outbox's records and claims, other writes) take
+// turns instead of the committer, which asks again as soon as it lets go, taking it
+// over and over.
+class FairLock {
+ public:
+  void lock() {
+    std::unique_lock<std::mutex> guard(m_mutex);
+    const std::uint64_t ticket = m_next++;
+    m_turn.wait(guard, [&] { return m_serving == ticket; });
+  }
+  void unlock() {
+    {
+      std::lock_guard<std::mutex> guard(m_mutex);
+      ++m_serving;
+    }
+    m_turn.notify_all();
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable m_turn;
+  std::uint64_t m_next = 0;
+  std::uint64_t m_serving = 0;
+};
+
 // A fixed set of connections, each used by one thread at a time. SQLite has one writer:
 // write transactions are also serialised in the process (BEGIN IMMEDIATE and the busy
 // timeout serialise them across processes).
@@ -76,10 +103,14 @@ class Store::Pool {
     {
       std::lock_guard<std::mutex> lock(m_group_mutex);
       if (!m_committer.joinable()) {
-        // The committer's own connection, beside those of the threads that read.
-        std::lock_guard<std::mutex> pool(m_mutex);
-        ++m_lost;
-        m_available.notify_one();
+        // The committer's own connection, beside those of the threads that read (once:
+        // the thread starts again after finish_writes).
+        if (!m_committer_connection) {
+          m_committer_connection = true;
+          std::lock_guard<std::mutex> pool(m_mutex);
+          ++m_lost;
+          m_available.notify_one();
+        }
         m_committer = std::thread([this] { commit_loop(); });
       }
       m_group_queue.push_back(Job{std::move(work), std::move(done)});
@@ -142,7 +173,7 @@ class Store::Pool {
     constexpr int k_tries = 4;
     for (int attempt = 1;; ++attempt) {
       auto conn = acquire();
-      std::unique_lock<std::mutex> writer(m_writer, std::defer_lock);
+      std::unique_lock<FairLock> writer(m_writer, std::defer_lock);
       if (write && m_engine == Engine::sqlite) writer.lock();
       try {
         // Reads are single statements (each its own snapshot): no transaction around them.
@@ -262,12 +293,13 @@ class Store::Pool {
   std::condition_variable m_available;
   std::vector<std::unique_ptr<Connection>> m_free;
   std::size_t m_lost = 0;
-  std::mutex m_writer;
+  FairLock m_writer;
   std::mutex m_group_mutex;
   std::condition_variable m_group_ready;
   std::deque<Job> m_group_queue;
   bool m_group_stop = false;
-  std::thread m_committer;  // started at the first submit; joined before the rest goes
+  bool m_committer_connection = false;  // the pool was given one more connection for it
+  std::thread m_committer;              // started at the first submit; joined before the rest goes
 };
 
 }  // namespace racine::store
