@@ -592,7 +592,7 @@ std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::s
 }
 
 void Store::delivery_sent(const std::string& id, const std::string& via, const std::string& refs) {
-  m_pool->grouped([&](Connection& c) {
+  m_pool->record([&](Connection& c) {
     const Rows sent = c.query(
         "UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
         "last_error = NULL, via = ?, refs = ? WHERE id = ? AND state = 'pending' RETURNING id",
@@ -626,7 +626,7 @@ std::vector<std::string> Store::captured(const std::string& event, const std::st
 
 void Store::delivery_failed(const std::string& id, const std::string& error,
                             std::optional<std::int64_t> retry_at_ms) {
-  m_pool->grouped([&](Connection& c) {
+  m_pool->record([&](Connection& c) {
     if (retry_at_ms) {
       c.query(
           "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, due_ms = ?, failed_ms = "

@@ -118,6 +118,20 @@ class Store::Pool {
     m_group_ready.notify_one();
   }
 
+  // A small write that may share a group commit: on SQLite through the committer (one
+  // writer: each commit of its own would wait for the others' syncs); on PostgreSQL in a
+  // transaction of its own on the caller's connection, concurrent with the committer's
+  // (the server groups concurrent commits in its WAL flush itself, and one committer
+  // connection would run them one after another behind the alert groups).
+  template <typename Fn>
+  void record(Fn&& fn) {
+    if (m_engine == Engine::sqlite) {
+      grouped(std::forward<Fn>(fn));
+    } else {
+      run(true, std::forward<Fn>(fn));
+    }
+  }
+
   // Returns once every write submitted so far is committed (or failed) and its `done`
   // called: before what those callbacks use goes away.
   void finish_writes() {
