@@ -436,6 +436,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
                where->starts_with("sqlite:") ? where->substr(7) : "PostgreSQL");
     std::fflush(stdout);
     srv.run();
+    store->finish_writes();  // answers still being committed, before the service goes
     service.on_recorded({});
     service.on_test_send({});
     service.on_circuit({});

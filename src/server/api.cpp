@@ -259,7 +259,19 @@ Response who_lookup(Call& c) {
 Response alertmanager(Call& c) {
   if (!c.get("contract").empty() && !service::valid_id(c.get("contract")))
     return error(400, "bad_id", "contract must be an id");
-  return from(c.s.receive_alerts(c.who, c.p("t"), c.get("contract"), c.body));
+  // Answered when the store's group commit holding its rows is durable: the thread is
+  // free for other requests meanwhile (Api::handle finishes it then).
+  auto later = std::make_shared<Later>();
+  c.s.receive_alerts_then(c.who, c.p("t"), c.get("contract"), c.body,
+                          [later](Reply reply, std::exception_ptr failure) {
+                            later->answer([reply = std::move(reply), failure]() mutable {
+                              if (failure) std::rethrow_exception(failure);
+                              return from(std::move(reply));
+                            });
+                          });
+  Response r;
+  r.later = std::move(later);
+  return r;
 }
 
 // Live changes of a tenant's events, as server-sent events: "event: events" whenever
@@ -958,6 +970,21 @@ Response Api::handle(Request& req) {
     }
     Call c{req, *call.who, call.params, call.query, body, m_service};
     res = call.found->handler(c);
+    if (res.later) {
+      res.later->then([this, &req](const std::function<Response()>& make) {
+        auto& pending = *static_cast<Pending*>(req.context.get());
+        Response made;
+        try {
+          made = make();
+        } catch (const store::Error& e) {
+          made = store_failure(e);
+        } catch (const std::exception&) {
+          made = error(500, "internal", "internal error");
+        }
+        return finish(req, pending, std::move(made));
+      });
+      return res;
+    }
   } catch (const store::Error& e) {
     res = store_failure(e);
   } catch (const std::exception&) {

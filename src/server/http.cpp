@@ -32,6 +32,40 @@ std::string Request::header(std::string_view name) const {
   return "";
 }
 
+void Later::answer(std::function<Response()> make) {
+  std::function<void(std::function<Response()>)> deliver;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_make = std::move(make);
+    deliver = std::move(m_deliver);
+  }
+  if (deliver) deliver(whole());
+}
+
+void Later::on_answer(std::function<void(std::function<Response()>)> deliver) {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!m_make) {
+      m_deliver = std::move(deliver);
+      return;
+    }
+  }
+  deliver(whole());
+}
+
+void Later::then(std::function<Response(const std::function<Response()>&)> f) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_then.push_back(std::move(f));
+}
+
+std::function<Response()> Later::whole() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  std::function<Response()> make = std::move(m_make);
+  for (auto& f : m_then) make = [f = std::move(f), inner = std::move(make)] { return f(inner); };
+  m_then.clear();
+  return make;
+}
+
 std::string_view reason(int status) {
   const auto r = http::obsolete_reason(static_cast<http::status>(status));
   return {r.data(), r.size()};
@@ -282,6 +316,27 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     m_request.body.clear();
     m_request.body.shrink_to_fit();
+    if (out.later) {
+      // Nothing is read from the connection until the answer is written.
+      auto later = std::move(out.later);
+      later->on_answer([self = shared_from_this(), keep_alive](std::function<Response()> make) {
+        auto exec = self->m_stream.get_executor();
+        net::post(exec, [self, keep_alive, make = std::move(make)] {
+          Response res;
+          try {
+            res = make();
+          } catch (const std::exception&) {
+            self->report(500);
+            res = Response{500,
+                           "application/json",
+                           R"({"error":{"code":"internal","message":"internal error"}})",
+                           {}};
+          }
+          self->write(std::move(res), keep_alive && !self->m_server.stopping);
+        });
+      });
+      return;
+    }
     write(std::move(out), keep_alive && !m_server.stopping);
   }
 

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -42,12 +43,35 @@ struct EventStream {
   std::chrono::milliseconds lifetime{std::chrono::minutes(5)};
 };
 
+struct Response;
+
+// An answer made later, on another thread (a write waiting for its group commit): the
+// connection's thread is free meanwhile, and the answer is written when it comes. Its
+// maker calls answer() once, from any thread; the server calls on_answer() once; the
+// function answer() was given runs on the connection's thread, then the then()s.
+class Later {
+ public:
+  void answer(std::function<Response()> make);
+  void on_answer(std::function<void(std::function<Response()>)> deliver);
+  // Wraps the making of the answer (the handlers' own finishing, and their handling of
+  // what it throws); the last one given is the outermost.
+  void then(std::function<Response(const std::function<Response()>&)> f);
+
+ private:
+  std::function<Response()> whole();
+  std::mutex m_mutex;
+  std::function<Response()> m_make;
+  std::function<void(std::function<Response()>)> m_deliver;
+  std::vector<std::function<Response(const std::function<Response()>&)>> m_then;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::shared_ptr<EventStream> stream = {};  // set: `body` is the first frame
+  std::shared_ptr<Later> later = {};         // set: the rest is empty, the answer comes later
 };
 
 struct HttpOptions {

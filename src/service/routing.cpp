@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 
 #include "core/text.h"
 #include "formats/loader.h"
@@ -609,8 +610,8 @@ std::shared_ptr<const k8s::RuleSet> Service::rules_of(const std::string& matrix,
   return m_rules.try_emplace(key, std::move(shared)).first->second;
 }
 
-Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
-                              const std::string& contract_in, const json& body) {
+Reply Service::route_alerts(const Principal& who, const std::string& tenant,
+                            const std::string& contract_in, const json& body, RoutedAlerts& out) {
   if (!who.writer() && who.tenant != tenant)
     return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
   // The payload first: a malformed one is refused whatever the contract.
@@ -775,28 +776,63 @@ Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
                                                     std::string(1, r.role), "resolved", now});
     incoming.push_back(std::move(p.in));
   }
-  const auto recorded = m_store.record_alerts(who, tenant, contract, incoming);
-  if (!recorded)
-    return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
+  out.ready = true;
+  out.contract = std::move(contract);
+  out.incoming = std::move(incoming);
+  out.classified = classified;
+  return {};
+}
 
-  std::uint64_t repeats = 0;
-  std::size_t deliveries = 0;
-  ordered_json events = ordered_json::array();
-  for (const auto& r : *recorded) {
-    const char* outcome = r.outcome == store::Recorded::Outcome::created    ? "created"
-                          : r.outcome == store::Recorded::Outcome::resolved ? "resolved"
-                                                                            : "repeat";
-    if (r.outcome == store::Recorded::Outcome::repeat) ++repeats;
-    deliveries += r.deliveries;
-    events.push_back({{"event", r.event}, {"outcome", outcome}, {"deliveries", r.deliveries}});
-  }
-  if (deliveries > 0 && m_on_recorded) m_on_recorded();
-  m_routing.alerts_received += incoming.size();
-  m_routing.alerts_deduplicated += repeats;
-  m_routing.alerts_classified += classified;
-  m_routing.alerts_gray_zone += incoming.size() - classified;
-  return Reply::json(ordered_json{
-      {"contract", contract}, {"received", incoming.size()}, {"events", std::move(events)}});
+void Service::receive_alerts_then(const Principal& who, const std::string& tenant,
+                                  const std::string& contract_in, const json& body,
+                                  std::function<void(Reply, std::exception_ptr)> done) {
+  RoutedAlerts routed;
+  Reply refused = route_alerts(who, tenant, contract_in, body, routed);
+  if (!routed.ready) return done(std::move(refused), nullptr);
+  const std::size_t received = routed.incoming.size();
+  m_store.record_alerts_then(
+      who, tenant, routed.contract, std::move(routed.incoming),
+      [this, contract = routed.contract, received, classified = routed.classified,
+       done = std::move(done)](std::optional<std::vector<store::Recorded>> recorded,
+                               std::exception_ptr failure) {
+        if (failure) return done(Reply{}, failure);
+        if (!recorded)
+          return done(
+              Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'"),
+              nullptr);
+        std::uint64_t repeats = 0;
+        std::size_t deliveries = 0;
+        ordered_json events = ordered_json::array();
+        for (const auto& r : *recorded) {
+          const char* outcome = r.outcome == store::Recorded::Outcome::created    ? "created"
+                                : r.outcome == store::Recorded::Outcome::resolved ? "resolved"
+                                                                                  : "repeat";
+          if (r.outcome == store::Recorded::Outcome::repeat) ++repeats;
+          deliveries += r.deliveries;
+          events.push_back(
+              {{"event", r.event}, {"outcome", outcome}, {"deliveries", r.deliveries}});
+        }
+        if (deliveries > 0 && m_on_recorded) m_on_recorded();
+        m_routing.alerts_received += received;
+        m_routing.alerts_deduplicated += repeats;
+        m_routing.alerts_classified += classified;
+        m_routing.alerts_gray_zone += received - classified;
+        done(Reply::json(ordered_json{
+                 {"contract", contract}, {"received", received}, {"events", std::move(events)}}),
+             nullptr);
+      });
+}
+
+Reply Service::receive_alerts(const Principal& who, const std::string& tenant,
+                              const std::string& contract, const json& body) {
+  std::promise<std::pair<Reply, std::exception_ptr>> answered;
+  auto future = answered.get_future();
+  receive_alerts_then(who, tenant, contract, body, [&](Reply r, std::exception_ptr e) {
+    answered.set_value({std::move(r), e});
+  });
+  auto [reply, failure] = future.get();
+  if (failure) std::rethrow_exception(failure);
+  return reply;
 }
 
 Reply Service::list_events(const Principal& who, const std::string& tenant,

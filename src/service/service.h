@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -220,6 +221,13 @@ class Service {
   // and recorded with its deliveries in one transaction before the answer.
   Reply receive_alerts(const store::Principal& who, const std::string& tenant,
                        const std::string& contract, const nlohmann::json& body);
+  // The same without waiting for the store: the payload is read, classified and routed
+  // on the calling thread, then its rows join the store's next group commit; `done` is
+  // called with the reply once they are durable (on the store's committer thread), or
+  // with what the store threw (the reply is then empty). A refusal calls `done` at once.
+  void receive_alerts_then(const store::Principal& who, const std::string& tenant,
+                           const std::string& contract, const nlohmann::json& body,
+                           std::function<void(Reply, std::exception_ptr)> done);
   Reply list_events(const store::Principal& who, const std::string& tenant,
                     const std::string& status);
   Reply get_event(const store::Principal& who, const std::string& tenant, const std::string& id);
@@ -442,6 +450,15 @@ class Service {
 
   RoutingCounters m_routing;
   std::function<void()> m_on_recorded;
+  // A webhook request read and routed, ready for the store (receive_alerts_then).
+  struct RoutedAlerts {
+    bool ready = false;  // false: the reply is a refusal
+    std::string contract;
+    std::vector<store::IncomingAlert> incoming;
+    std::uint64_t classified = 0;
+  };
+  Reply route_alerts(const store::Principal& who, const std::string& tenant,
+                     const std::string& contract_in, const nlohmann::json& body, RoutedAlerts& out);
   std::function<notify::Outcome(const store::Claimed&)> m_test_send;
   CircuitOf m_circuit_of;
   // The key that signs acknowledgement links: one per store (settings), shared by every

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -101,10 +102,17 @@ struct Hold {
   std::string party;  // the one party it holds ("" : every party)
 };
 
-std::size_t insert_deliveries(Connection& c, const std::string& event, const std::string& tenant,
-                              const std::vector<NewDelivery>& list, std::int64_t now,
-                              const std::vector<Hold>& holds = {},
-                              const std::set<std::string>& skip_parties = {}) {
+constexpr const char* k_delivery_insert =
+    "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, attempts, "
+    "due_ms, created_ms, held, release_ms, repeat_ms) VALUES ";
+constexpr const char* k_delivery_tuple = "(?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)";
+
+// The rows (parameters of k_delivery_tuple) of `list`'s deliveries for `event`, added to
+// `rows`; how many.
+std::size_t delivery_rows(std::vector<std::vector<Value>>& rows, const std::string& event,
+                          const std::string& tenant, const std::vector<NewDelivery>& list,
+                          std::int64_t now, const std::vector<Hold>& holds = {},
+                          const std::set<std::string>& skip_parties = {}) {
   std::size_t n = 0;
   for (const auto& d : list) {
     if (skip_parties.count(d.party) != 0U) continue;
@@ -123,14 +131,20 @@ std::size_t insert_deliveries(Connection& c, const std::string& event, const std
       held = hold->why;
       release = due;
     }
-    c.query(
-        "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
-        "attempts, due_ms, created_ms, held, release_ms, repeat_ms) VALUES (?, ?, ?, ?, ?, ?, ?, "
-        "'pending', 0, ?, ?, ?, ?, ?)",
-        {long_random_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind, due, now,
-         held, release, d.repeat_ms});
+    rows.push_back({long_random_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind,
+                    due, now, held, release, d.repeat_ms});
     ++n;
   }
+  return n;
+}
+
+std::size_t insert_deliveries(Connection& c, const std::string& event, const std::string& tenant,
+                              const std::vector<NewDelivery>& list, std::int64_t now,
+                              const std::vector<Hold>& holds = {},
+                              const std::set<std::string>& skip_parties = {}) {
+  std::vector<std::vector<Value>> rows;
+  const std::size_t n = delivery_rows(rows, event, tenant, list, now, holds, skip_parties);
+  insert_rows(c, k_delivery_insert, k_delivery_tuple, "", rows);
   return n;
 }
 
@@ -201,93 +215,155 @@ std::vector<Receiver> Store::list_receivers(const Principal& who, const std::str
   });
 }
 
+namespace {
+
+// record_alerts' transaction (see Store::record_alerts).
+std::optional<std::vector<Recorded>> record_in(Connection& c, const std::string& tenant,
+                                               const std::string& contract,
+                                               const std::vector<IncomingAlert>& alerts) {
+  const std::string now = now_rfc3339();
+  const std::int64_t ms = now_ms();
+  // The contract (no row: there is none), and the maintenance windows under way for it
+  // (a row without id: none), in one statement: the provider's hold every party, a
+  // client's only its own. The event names the one ending last.
+  const Rows windows = c.query(
+      "SELECT m.id, m.ends_ms, m.reason, m.party FROM contracts c LEFT JOIN maintenance m ON "
+      "m.tenant = c.tenant AND m.contract = c.id AND m.starts_ms <= ? AND m.ends_ms > ? WHERE "
+      "c.tenant = ? AND c.id = ? ORDER BY m.ends_ms DESC LIMIT 100",
+      {ms, ms, tenant, contract});
+  if (windows.empty()) return std::nullopt;
+  std::vector<Hold> holds;
+  std::optional<std::string> window;
+  for (const auto& w : windows) {
+    if (!w.opt(0)) continue;
+    holds.push_back(Hold{"maintenance:" + w.text(0), w.integer(1), w.text(3)});
+    if (!window)
+      window = nlohmann::json{{"id", w.text(0)},
+                              {"ends", rfc3339_of_ms(w.integer(1))},
+                              {"reason", w.text(2)},
+                              {"party", w.text(3).empty() ? nlohmann::json(nullptr)
+                                                          : nlohmann::json(w.text(3))}}
+                   .dump();
+  }
+  std::vector<Recorded> out(alerts.size());
+  // New occurrences first, all at once (on PostgreSQL one statement per 500, so that a
+  // request costs a bounded number of round trips whatever its size): the first alert of
+  // each (fingerprint, startsAt) of the request. The unique key makes a concurrent
+  // duplicate (an HA pair posting to two instances) wait for this transaction, then
+  // insert nothing.
+  std::vector<std::string> ids(alerts.size());
+  std::vector<std::size_t> tried;
+  std::vector<std::vector<Value>> event_rows;
+  std::set<std::pair<std::string_view, std::string_view>> seen;
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    const auto& a = alerts[i];
+    if (!seen.emplace(a.fingerprint, a.starts_at).second) continue;
+    ids[i] = long_random_id("evt-");
+    tried.push_back(i);
+    event_rows.push_back({ids[i], tenant, contract, a.fingerprint, a.status, a.starts_at, a.ends_at,
+                          a.generator_url, a.labels, a.annotations, opt_value(a.activity),
+                          static_cast<std::int64_t>(a.activity ? 0 : 1), now, now, ms,
+                          a.status == "resolved" ? Value(nullptr) : opt_value(window)});
+  }
+  std::set<std::string> created;
+  for (const auto& r : insert_rows(
+           c,
+           "INSERT INTO events (id, tenant, contract, fingerprint, status, starts_at, ends_at, "
+           "generator_url, labels, annotations, activity, gray_zone, created_at, last_seen, "
+           "repeats, created_ms, maintenance) VALUES ",
+           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+           " ON CONFLICT (tenant, fingerprint, starts_at) DO NOTHING RETURNING id", event_rows))
+    created.insert(r.text(0));
+  std::vector<bool> recorded(alerts.size(), false);
+  std::vector<std::vector<Value>> new_deliveries;
+  for (const std::size_t i : tried) {
+    if (created.count(ids[i]) == 0U) continue;
+    const auto& a = alerts[i];
+    Recorded& rec = out[i];
+    rec.event = ids[i];
+    rec.outcome = Recorded::Outcome::created;
+    // First seen resolved: the "resolved" deliveries go (nothing was paged to hold).
+    rec.deliveries = a.status == "resolved"
+                         ? delivery_rows(new_deliveries, ids[i], tenant, a.on_resolved, ms)
+                         : delivery_rows(new_deliveries, ids[i], tenant, a.on_firing, ms, holds);
+    recorded[i] = true;
+  }
+  insert_rows(c, k_delivery_insert, k_delivery_tuple, "", new_deliveries);
+  // Then, in the request's order, the alerts of events that already existed.
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    if (recorded[i]) continue;
+    const auto& a = alerts[i];
+    Recorded& rec = out[i];
+    const bool resolved = a.status == "resolved";
+    const Rows existing = c.query(
+        "SELECT id, status FROM events WHERE tenant = ? AND fingerprint = ? AND starts_at = ?",
+        {tenant, a.fingerprint, a.starts_at});
+    rec.event = existing.at(0).text(0);
+    // firing -> resolved once; anything else is a repeat (a resolved event never fires
+    // again: Alertmanager gives a new firing a new startsAt).
+    const Rows moved =
+        resolved ? c.query(
+                       "UPDATE events SET status = 'resolved', ends_at = ?, last_seen = ? WHERE "
+                       "id = ? AND status = 'firing' RETURNING id",
+                       {a.ends_at, now, rec.event})
+                 : Rows{};
+    if (!moved.empty()) {
+      rec.outcome = Recorded::Outcome::resolved;
+      cancel_escalations(c, rec.event);
+      const auto never_paged = cancel_held(c, rec.event);
+      // The Accountable party paged by an escalation hears of the end too (its own
+      // incident, in PagerDuty say, is closed by it).
+      std::vector<NewDelivery> resolved_to = a.on_resolved;
+      for (const auto& r : c.query("SELECT DISTINCT party, party_name FROM deliveries WHERE "
+                                   "event = ? AND kind = 'escalation' AND state = 'sent'",
+                                   {rec.event})) {
+        if (std::none_of(resolved_to.begin(), resolved_to.end(),
+                         [&](const NewDelivery& d) { return d.party == r.text(0); }))
+          resolved_to.push_back(NewDelivery{r.text(0), r.text(1), "A", "resolved", 0});
+      }
+      rec.deliveries = insert_deliveries(c, rec.event, tenant, resolved_to, ms, {}, never_paged);
+    } else {
+      rec.outcome = Recorded::Outcome::repeat;
+      c.query("UPDATE events SET last_seen = ?, repeats = repeats + 1 WHERE id = ?",
+              {now, rec.event});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<std::vector<Recorded>> Store::record_alerts(
     const Principal& who, const std::string& tenant, const std::string& contract,
     const std::vector<IncomingAlert>& alerts) {
   if (!who.writer() && who.tenant != tenant) return std::nullopt;
-  return m_pool->run(true, [&](Connection& c) -> std::optional<std::vector<Recorded>> {
-    if (c.query("SELECT 1 FROM contracts WHERE tenant = ? AND id = ?", {tenant, contract}).empty())
-      return std::nullopt;
-    std::vector<Recorded> out;
-    const std::string now = now_rfc3339();
-    const std::int64_t ms = now_ms();
-    // The maintenance windows under way for the contract: the provider's hold every party,
-    // a client's only its own. The event names the one ending last.
-    std::vector<Hold> holds;
-    std::optional<std::string> window;
-    for (const auto& w : c.query(
-             "SELECT id, ends_ms, reason, party FROM maintenance WHERE tenant = ? AND contract = ? "
-             "AND starts_ms <= ? AND ends_ms > ? ORDER BY ends_ms DESC LIMIT 100",
-             {tenant, contract, ms, ms})) {
-      holds.push_back(Hold{"maintenance:" + w.text(0), w.integer(1), w.text(3)});
-      if (!window)
-        window = nlohmann::json{{"id", w.text(0)},
-                                {"ends", rfc3339_of_ms(w.integer(1))},
-                                {"reason", w.text(2)},
-                                {"party", w.text(3).empty() ? nlohmann::json(nullptr)
-                                                            : nlohmann::json(w.text(3))}}
-                     .dump();
-    }
-    for (const auto& a : alerts) {
-      Recorded rec;
-      const bool resolved = a.status == "resolved";
-      const std::string id = long_random_id("evt-");
-      // A new occurrence: the unique key makes a concurrent duplicate (an HA pair
-      // posting to two instances) wait for this transaction, then insert nothing.
-      const Rows inserted = c.query(
-          "INSERT INTO events (id, tenant, contract, fingerprint, status, starts_at, ends_at, "
-          "generator_url, labels, annotations, activity, gray_zone, created_at, last_seen, "
-          "repeats, created_ms, maintenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, "
-          "?, ?) ON CONFLICT (tenant, fingerprint, starts_at) DO NOTHING RETURNING id",
-          {id, tenant, contract, a.fingerprint, a.status, a.starts_at, a.ends_at, a.generator_url,
-           a.labels, a.annotations, opt_value(a.activity),
-           static_cast<std::int64_t>(a.activity ? 0 : 1), now, now, ms,
-           resolved ? Value(nullptr) : opt_value(window)});
-      if (!inserted.empty()) {
-        rec.event = id;
-        rec.outcome = Recorded::Outcome::created;
-        // First seen resolved: the "resolved" deliveries go (nothing was paged to hold).
-        rec.deliveries = resolved ? insert_deliveries(c, id, tenant, a.on_resolved, ms)
-                                  : insert_deliveries(c, id, tenant, a.on_firing, ms, holds);
-        out.push_back(std::move(rec));
-        continue;
-      }
-      const Rows existing = c.query(
-          "SELECT id, status FROM events WHERE tenant = ? AND fingerprint = ? AND starts_at = ?",
-          {tenant, a.fingerprint, a.starts_at});
-      rec.event = existing.at(0).text(0);
-      // firing -> resolved once; anything else is a repeat (a resolved event never fires
-      // again: Alertmanager gives a new firing a new startsAt).
-      const Rows moved =
-          resolved ? c.query(
-                         "UPDATE events SET status = 'resolved', ends_at = ?, last_seen = ? WHERE "
-                         "id = ? AND status = 'firing' RETURNING id",
-                         {a.ends_at, now, rec.event})
-                   : Rows{};
-      if (!moved.empty()) {
-        rec.outcome = Recorded::Outcome::resolved;
-        cancel_escalations(c, rec.event);
-        const auto never_paged = cancel_held(c, rec.event);
-        // The Accountable party paged by an escalation hears of the end too (its own
-        // incident, in PagerDuty say, is closed by it).
-        std::vector<NewDelivery> resolved_to = a.on_resolved;
-        for (const auto& r : c.query("SELECT DISTINCT party, party_name FROM deliveries WHERE "
-                                     "event = ? AND kind = 'escalation' AND state = 'sent'",
-                                     {rec.event})) {
-          if (std::none_of(resolved_to.begin(), resolved_to.end(),
-                           [&](const NewDelivery& d) { return d.party == r.text(0); }))
-            resolved_to.push_back(NewDelivery{r.text(0), r.text(1), "A", "resolved", 0});
-        }
-        rec.deliveries = insert_deliveries(c, rec.event, tenant, resolved_to, ms, {}, never_paged);
-      } else {
-        rec.outcome = Recorded::Outcome::repeat;
-        c.query("UPDATE events SET last_seen = ?, repeats = repeats + 1 WHERE id = ?",
-                {now, rec.event});
-      }
-      out.push_back(std::move(rec));
-    }
-    return out;
-  });
+  return m_pool->grouped([&](Connection& c) { return record_in(c, tenant, contract, alerts); });
+}
+
+void Store::record_alerts_then(
+    const Principal& who, const std::string& tenant, const std::string& contract,
+    std::vector<IncomingAlert> alerts,
+    std::function<void(std::optional<std::vector<Recorded>>, std::exception_ptr)> done) {
+  if (!who.writer() && who.tenant != tenant) return done(std::nullopt, nullptr);
+  struct State {
+    std::string tenant;
+    std::string contract;
+    std::vector<IncomingAlert> alerts;
+    std::optional<std::vector<Recorded>> result;
+  };
+  auto state = std::make_shared<State>(State{tenant, contract, std::move(alerts), std::nullopt});
+  m_pool->submit(
+      [state](Connection& c) {
+        state->result = record_in(c, state->tenant, state->contract, state->alerts);
+      },
+      [state, done = std::move(done)](std::exception_ptr e) {
+        if (e) return done(std::nullopt, e);
+        done(std::move(state->result), nullptr);
+      });
+}
+
+void Store::finish_writes() {
+  m_pool->finish_writes();
 }
 
 std::vector<Event> Store::list_events(const Principal& who, const std::string& tenant,
@@ -368,22 +444,51 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
             "due_ms <= ? RETURNING " +
             k_delivery_columns + ", event",
         params);
+    // The claimed deliveries' events, then their receivers, each read once for the
+    // claim (on PostgreSQL a statement per 500 events and one per receiver, not two per
+    // delivery).
+    std::map<std::string, Event> events;
+    {
+      std::vector<std::string> wanted;
+      for (const auto& r : due) wanted.push_back(r.text(17));
+      std::sort(wanted.begin(), wanted.end());
+      wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+      constexpr std::size_t k_per_statement = 500;
+      for (std::size_t first = 0; first < wanted.size(); first += k_per_statement) {
+        const std::size_t last = std::min(wanted.size(), first + k_per_statement);
+        std::string sql = std::string("SELECT ") + k_event_columns + " FROM events WHERE id IN (";
+        std::vector<Value> ids;
+        for (std::size_t i = first; i < last; ++i) {
+          sql += i == first ? "?" : ", ?";
+          ids.emplace_back(wanted[i]);
+        }
+        sql += ")";
+        for (const auto& r : c.query(sql, ids)) {
+          Event e = event_of(r);
+          std::string id = e.id;
+          events.emplace(std::move(id), std::move(e));
+        }
+      }
+    }
+    std::map<std::pair<std::string, std::string>, std::optional<Receiver>> receivers;
     for (const auto& r : due) {
       Claimed cl;
       cl.delivery = delivery_of(r);
       cl.delivery.due_ms = now;  // as it was due (the row now holds the lease's end)
-      const std::string event = r.text(17);
-      const Rows ev =
-          c.query(std::string("SELECT ") + k_event_columns + " FROM events WHERE id = ?", {event});
-      if (ev.empty()) continue;
-      cl.event = event_of(ev[0]);
-      const Rows rc = c.query(
-          "SELECT tenant, party, type, target, secret, by_provider, options FROM receivers WHERE "
-          "party = ? AND (tenant = ? OR tenant = '') ORDER BY tenant DESC LIMIT 1",
-          {cl.delivery.party, cl.event.tenant});
-      if (!rc.empty())
-        cl.receiver = Receiver{rc[0].text(0), rc[0].text(1),         rc[0].text(2), rc[0].text(3),
-                               rc[0].opt(4),  rc[0].integer(5) != 0, rc[0].text(6)};
+      const auto ev = events.find(r.text(17));
+      if (ev == events.end()) continue;
+      cl.event = ev->second;
+      auto [it, fresh] = receivers.try_emplace({cl.delivery.party, cl.event.tenant});
+      if (fresh) {
+        const Rows rc = c.query(
+            "SELECT tenant, party, type, target, secret, by_provider, options FROM receivers "
+            "WHERE party = ? AND (tenant = ? OR tenant = '') ORDER BY tenant DESC LIMIT 1",
+            {cl.delivery.party, cl.event.tenant});
+        if (!rc.empty())
+          it->second = Receiver{rc[0].text(0), rc[0].text(1),         rc[0].text(2), rc[0].text(3),
+                                rc[0].opt(4),  rc[0].integer(5) != 0, rc[0].text(6)};
+      }
+      if (it->second) cl.receiver = *it->second;
       out.push_back(std::move(cl));
     }
     // Oldest first, as the ranking chose them (RETURNING keeps no order).
@@ -487,7 +592,7 @@ std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::s
 }
 
 void Store::delivery_sent(const std::string& id, const std::string& via, const std::string& refs) {
-  m_pool->run(true, [&](Connection& c) {
+  m_pool->record([&](Connection& c) {
     const Rows sent = c.query(
         "UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, "
         "last_error = NULL, via = ?, refs = ? WHERE id = ? AND state = 'pending' RETURNING id",
@@ -521,7 +626,7 @@ std::vector<std::string> Store::captured(const std::string& event, const std::st
 
 void Store::delivery_failed(const std::string& id, const std::string& error,
                             std::optional<std::int64_t> retry_at_ms) {
-  m_pool->run(true, [&](Connection& c) {
+  m_pool->record([&](Connection& c) {
     if (retry_at_ms) {
       c.query(
           "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, due_ms = ?, failed_ms = "

@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,8 +38,41 @@ void audit(Connection& c, const Principal& who, std::string_view action, const s
 void record_notice(Connection& c, const std::string& tenant, const std::string& contract,
                    const std::string& status, const std::string& fingerprint, const std::string& at,
                    const RequestNotice& notice);
+// Inserts `rows` (each the parameters of `tuple`, such as "(?, ?, 'pending')") with
+// `head` ("INSERT INTO t (a, b, c) VALUES ") and `tail` (" RETURNING id", or ""), and
+// returns what the statements return. SQLite runs one prepared statement per row (no
+// round trip to save, and one text to prepare); PostgreSQL sends multi-row statements
+// of up to 500 rows, so that a request's rows cost a round trip per 500.
+Rows insert_rows(Connection& c, std::string_view head, std::string_view tuple,
+                 std::string_view tail, const std::vector<std::vector<Value>>& rows);
 
 }  // namespace detail
+
+// A lock taken in the order asked for: SQLite's writers in this process (the committer
+// going from one group to the next, the outbox's records and claims, other writes) take
+// turns instead of the committer, which asks again as soon as it lets go, taking it
+// over and over.
+class FairLock {
+ public:
+  void lock() {
+    std::unique_lock<std::mutex> guard(m_mutex);
+    const std::uint64_t ticket = m_next++;
+    m_turn.wait(guard, [&] { return m_serving == ticket; });
+  }
+  void unlock() {
+    {
+      std::lock_guard<std::mutex> guard(m_mutex);
+      ++m_serving;
+    }
+    m_turn.notify_all();
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable m_turn;
+  std::uint64_t m_next = 0;
+  std::uint64_t m_serving = 0;
+};
 
 // A fixed set of connections, each used by one thread at a time. SQLite has one writer:
 // write transactions are also serialised in the process (BEGIN IMMEDIATE and the busy
@@ -47,6 +84,105 @@ class Store::Pool {
     for (std::size_t i = 0; i < std::max<std::size_t>(size, 1); ++i) m_free.push_back(m_connect());
     m_engine = m_free.front()->engine();
   }
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(m_group_mutex);
+      m_group_stop = true;
+    }
+    m_group_ready.notify_all();
+    if (m_committer.joinable()) m_committer.join();
+  }
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // Group commit: `work` joins the writes of other callers in one transaction, made by
+  // one committer thread, which takes everything that arrived while it was committing
+  // the previous group (as a database's WAL writer does), so that concurrent writers
+  // share one durable commit. `done` is called on the committer thread once the commit
+  // that holds `work`'s rows is durable (nullptr), or with what it threw. `work` may run
+  // more than once (its outputs are reset by itself): a group whose commit fails
+  // transiently is tried again whole (as `run` does), and when one member throws, the
+  // group is rolled back and each member runs alone in its own transaction, so that one
+  // request's failure fails that request only.
+  void submit(std::function<void(Connection&)> work, std::function<void(std::exception_ptr)> done) {
+    {
+      std::lock_guard<std::mutex> lock(m_group_mutex);
+      if (!m_committer.joinable()) {
+        // The committer's own connection, beside those of the threads that read (once:
+        // the thread starts again after finish_writes).
+        if (!m_committer_connection) {
+          m_committer_connection = true;
+          std::lock_guard<std::mutex> pool(m_mutex);
+          ++m_lost;
+          m_available.notify_one();
+        }
+        m_committer = std::thread([this] { commit_loop(); });
+      }
+      m_group_queue.push_back(Job{std::move(work), std::move(done)});
+    }
+    m_group_ready.notify_one();
+  }
+
+  // A small write that may share a group commit: on SQLite through the committer (one
+  // writer: each commit of its own would wait for the others' syncs); on PostgreSQL in a
+  // transaction of its own on the caller's connection, concurrent with the committer's
+  // (the server groups concurrent commits in its WAL flush itself, and one committer
+  // connection would run them one after another behind the alert groups).
+  template <typename Fn>
+  void record(Fn&& fn) {
+    if (m_engine == Engine::sqlite) {
+      grouped(std::forward<Fn>(fn));
+    } else {
+      run(true, std::forward<Fn>(fn));
+    }
+  }
+
+  // Returns once every write submitted so far is committed (or failed) and its `done`
+  // called: before what those callbacks use goes away.
+  void finish_writes() {
+    std::thread committer;
+    {
+      std::lock_guard<std::mutex> lock(m_group_mutex);
+      m_group_stop = true;
+      committer = std::move(m_committer);
+    }
+    m_group_ready.notify_all();
+    if (committer.joinable()) committer.join();
+    std::lock_guard<std::mutex> lock(m_group_mutex);
+    m_group_stop = false;
+  }
+
+  // `submit`, waiting for the commit: the calling thread's write shares the commit of
+  // whatever the other threads write meanwhile.
+  template <typename Fn>
+  auto grouped(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
+    using Result = decltype(fn(std::declval<Connection&>()));
+    std::promise<void> committed;
+    auto future = committed.get_future();
+    if constexpr (std::is_void_v<Result>) {
+      submit([&](Connection& c) { fn(c); },
+             [&](std::exception_ptr e) {
+               if (e) {
+                 committed.set_exception(e);
+               } else {
+                 committed.set_value();
+               }
+             });
+      future.get();
+    } else {
+      std::optional<Result> result;
+      submit([&](Connection& c) { result.emplace(fn(c)); },
+             [&](std::exception_ptr e) {
+               if (e) {
+                 committed.set_exception(e);
+               } else {
+                 committed.set_value();
+               }
+             });
+      future.get();
+      return std::move(*result);
+    }
+  }
 
   [[nodiscard]] Engine engine() const { return m_engine; }
 
@@ -56,7 +192,7 @@ class Store::Pool {
     constexpr int k_tries = 4;
     for (int attempt = 1;; ++attempt) {
       auto conn = acquire();
-      std::unique_lock<std::mutex> writer(m_writer, std::defer_lock);
+      std::unique_lock<FairLock> writer(m_writer, std::defer_lock);
       if (write && m_engine == Engine::sqlite) writer.lock();
       try {
         // Reads are single statements (each its own snapshot): no transaction around them.
@@ -87,6 +223,56 @@ class Store::Pool {
   }
 
  private:
+  struct Job {
+    std::function<void(Connection&)> work;
+    std::function<void(std::exception_ptr)> done;
+  };
+  // Bounds a group (and so the latency the first of it waits for the last).
+  static constexpr std::size_t k_group_max = 128;
+
+  void commit_loop() {
+    std::unique_lock<std::mutex> lock(m_group_mutex);
+    for (;;) {
+      m_group_ready.wait(lock, [&] { return m_group_stop || !m_group_queue.empty(); });
+      if (m_group_queue.empty()) return;  // stopping, nothing left
+      std::vector<Job> group;
+      while (!m_group_queue.empty() && group.size() < k_group_max) {
+        group.push_back(std::move(m_group_queue.front()));
+        m_group_queue.pop_front();
+      }
+      lock.unlock();
+      commit_group(group);
+      lock.lock();
+    }
+  }
+
+  void commit_group(std::vector<Job>& group) {
+    if (group.size() > 1) {
+      bool together = false;
+      try {
+        run(true, [&](Connection& c) {
+          for (auto& j : group) j.work(c);
+        });
+        together = true;
+      } catch (...) {
+        // Rolled back: each alone below.
+      }
+      if (together) {
+        for (auto& j : group) j.done(nullptr);
+        return;
+      }
+    }
+    for (auto& j : group) {
+      std::exception_ptr failure;
+      try {
+        run(true, [&](Connection& c) { j.work(c); });
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      j.done(failure);
+    }
+  }
+
   std::unique_ptr<Connection> acquire() {
     std::unique_lock<std::mutex> lock(m_mutex);
     m_available.wait(lock, [&] { return !m_free.empty() || m_lost > 0; });
@@ -126,7 +312,13 @@ class Store::Pool {
   std::condition_variable m_available;
   std::vector<std::unique_ptr<Connection>> m_free;
   std::size_t m_lost = 0;
-  std::mutex m_writer;
+  FairLock m_writer;
+  std::mutex m_group_mutex;
+  std::condition_variable m_group_ready;
+  std::deque<Job> m_group_queue;
+  bool m_group_stop = false;
+  bool m_committer_connection = false;  // the pool was given one more connection for it
+  std::thread m_committer;              // started at the first submit; joined before the rest goes
 };
 
 }  // namespace racine::store

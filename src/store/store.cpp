@@ -287,6 +287,35 @@ void audit(Connection& c, const Principal& who, std::string_view action, const s
           {now_rfc3339(), who.token, opt_value(tenant), std::string(action), target, who.name});
 }
 
+Rows insert_rows(Connection& c, std::string_view head, std::string_view tuple,
+                 std::string_view tail, const std::vector<std::vector<Value>>& rows) {
+  Rows out;
+  if (c.engine() == Engine::sqlite) {
+    std::string sql;
+    sql.append(head).append(tuple).append(tail);
+    for (const auto& r : rows) {
+      Rows got = c.query(sql, r);
+      for (auto& g : got) out.push_back(std::move(g));
+    }
+    return out;
+  }
+  constexpr std::size_t k_rows_per_statement = 500;
+  for (std::size_t first = 0; first < rows.size(); first += k_rows_per_statement) {
+    const std::size_t last = std::min(rows.size(), first + k_rows_per_statement);
+    std::string sql(head);
+    std::vector<Value> params;
+    for (std::size_t i = first; i < last; ++i) {
+      if (i > first) sql += ", ";
+      sql.append(tuple);
+      params.insert(params.end(), rows[i].begin(), rows[i].end());
+    }
+    sql.append(tail);
+    Rows got = c.query(sql, params);
+    for (auto& g : got) out.push_back(std::move(g));
+  }
+  return out;
+}
+
 }  // namespace detail
 
 std::string_view role_name(Role r) {

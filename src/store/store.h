@@ -13,6 +13,7 @@
 // synchronous_commit=on).
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -507,6 +508,17 @@ class Store {
                                                      const std::string& tenant,
                                                      const std::string& contract,
                                                      const std::vector<IncomingAlert>& alerts);
+  // The same, without waiting: `done` is called (on the store's committer thread, or at
+  // once when `who` may not post for `tenant`) with what record_alerts returns, or with
+  // what it threw, once the rows are durable. The writes of concurrent callers share one
+  // commit (group commit, docs/performance.md).
+  void record_alerts_then(
+      const Principal& who, const std::string& tenant, const std::string& contract,
+      std::vector<IncomingAlert> alerts,
+      std::function<void(std::optional<std::vector<Recorded>>, std::exception_ptr)> done);
+  // Returns once the writes handed to the committer so far are done and their callbacks
+  // called (before what the callbacks use, the service, goes away).
+  void finish_writes();
   // Newest first; `status` filters (firing, resolved, or "" for all).
   std::vector<Event> list_events(const Principal& who, const std::string& tenant,
                                  const std::string& status, std::size_t limit = 200);

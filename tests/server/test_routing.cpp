@@ -159,6 +159,13 @@ TEST_P(RoutingTest, EachAlertReachesWhomTheContractSays) {
   EXPECT_EQ(now,
             (std::multiset<std::string>{"/provider resolved R p1", "/provider resolved R g1"}));
 
+  // The receiver has a page before the outbox records it sent (a commit shared with
+  // whatever else is being written): wait for the records, at most 20 s.
+  for (int i = 0; i < 200; ++i) {
+    if (http(port, "GET", "/metrics").body.find("racine_outbox_pending 0\n") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   // The events as the tenant sees them: newest first, with their deliveries.
   r = http(port, "GET", "/api/v1/tenants/acme/events", acme);
   ASSERT_EQ(r.status, 200);

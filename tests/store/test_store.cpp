@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -801,6 +804,178 @@ TEST_P(StoreTest, RequestsMoveByCompareAndSetAndStayWithTheirTenant) {
 TEST_P(StoreTest, SettingsKeepTheFirstValue) {
   EXPECT_EQ(store->setting("secret", [] { return std::string("first"); }), "first");
   EXPECT_EQ(store->setting("secret", [] { return std::string("second"); }), "first");
+}
+
+// A connection that counts its commits, can hold a commit until released, and fails a
+// statement given the parameter "poison" (one request's failure inside a group).
+struct GroupCommitGate {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool hold = false;
+  bool holding = false;
+  std::atomic<int> commits{0};
+};
+
+class GroupCommitConnection final : public Connection {
+ public:
+  GroupCommitConnection(std::unique_ptr<Connection> inner, std::shared_ptr<GroupCommitGate> gate)
+      : m_inner(std::move(inner)), m_gate(std::move(gate)) {}
+  [[nodiscard]] Engine engine() const override { return m_inner->engine(); }
+  Rows query(std::string_view sql, const std::vector<Value>& params) override {
+    for (const auto& p : params) {
+      if (const auto* s = std::get_if<std::string>(&p); s && *s == "poison")
+        throw Error("poisoned", false);
+    }
+    return m_inner->query(sql, params);
+  }
+  void script(std::string_view sql) override { m_inner->script(sql); }
+  void begin_write() override { m_inner->begin_write(); }
+  void begin_read() override { m_inner->begin_read(); }
+  void commit() override {
+    {
+      std::unique_lock<std::mutex> lock(m_gate->mutex);
+      if (m_gate->hold) {
+        m_gate->holding = true;
+        m_gate->changed.notify_all();
+        m_gate->changed.wait(lock, [&] { return !m_gate->hold; });
+        m_gate->holding = false;
+      }
+    }
+    m_inner->commit();
+    ++m_gate->commits;
+  }
+  void rollback() noexcept override { m_inner->rollback(); }
+  bool healthy() override { return m_inner->healthy(); }
+
+ private:
+  std::unique_ptr<Connection> m_inner;
+  std::shared_ptr<GroupCommitGate> m_gate;
+};
+
+// Alert writes that arrive while a commit is syncing share the next one; a request
+// whose rows fail inside a group fails alone, the others of its group are committed.
+TEST_P(StoreTest, AlertWritesArrivingDuringACommitShareTheNextAndAFailureStaysAlone) {
+  two_tenants();
+  auto gate = std::make_shared<GroupCommitGate>();
+  const std::string at = where;
+  Store gated(
+      [at, gate]() -> std::unique_ptr<Connection> {
+        auto inner = at.starts_with("sqlite:") ? open_sqlite(at.substr(7)) : open_postgresql(at);
+        return std::make_unique<GroupCommitConnection>(std::move(inner), gate);
+      },
+      2);
+  const auto admin = Principal::system();
+  std::mutex mutex;
+  std::condition_variable answered;
+  int answers = 0;
+  std::vector<std::exception_ptr> failures(17);
+  std::vector<std::size_t> recorded(17, 0);
+  auto post = [&](int i, const std::string& fingerprint) {
+    IncomingAlert a;
+    a.fingerprint = fingerprint;
+    a.status = "firing";
+    a.starts_at = "2026-12-06T10:00:00Z";
+    a.labels = "{}";
+    a.annotations = "{}";
+    a.on_firing.push_back({"client", "Client", "R", "firing", 0});
+    gated.record_alerts_then(admin, "acme", "main", {a},
+                             [&, i](std::optional<std::vector<Recorded>> r, std::exception_ptr e) {
+                               std::lock_guard<std::mutex> lock(mutex);
+                               failures[static_cast<std::size_t>(i)] = e;
+                               if (r) recorded[static_cast<std::size_t>(i)] = r->size();
+                               ++answers;
+                               answered.notify_all();
+                             });
+  };
+  // One round: the first write's commit is held until 16 more have arrived.
+  auto round = [&](const std::string& tag, int poisoned) {
+    answers = 0;
+    std::fill(failures.begin(), failures.end(), nullptr);
+    std::fill(recorded.begin(), recorded.end(), 0U);
+    gate->commits = 0;
+    {
+      std::lock_guard<std::mutex> lock(gate->mutex);
+      gate->hold = true;
+    }
+    post(0, tag + "-first");
+    {
+      std::unique_lock<std::mutex> lock(gate->mutex);
+      ASSERT_TRUE(
+          gate->changed.wait_for(lock, std::chrono::seconds(30), [&] { return gate->holding; }));
+    }
+    for (int i = 1; i <= 16; ++i)
+      post(i, i == poisoned ? std::string("poison") : tag + "-" + std::to_string(i));
+    {
+      std::lock_guard<std::mutex> lock(gate->mutex);
+      gate->hold = false;
+    }
+    gate->changed.notify_all();
+    std::unique_lock<std::mutex> lock(mutex);
+    ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(60), [&] { return answers == 17; }));
+  };
+  round("a", 0);
+  EXPECT_EQ(gate->commits.load(), 2);  // the first alone, then the 16 together
+  for (std::size_t i = 0; i < 17; ++i) {
+    EXPECT_FALSE(failures[i]) << i;
+    EXPECT_EQ(recorded[i], 1U) << i;
+  }
+  round("b", 8);
+  // The group of 16 failed on "poison": rolled back, then each alone (15 commits).
+  EXPECT_EQ(gate->commits.load(), 1 + 15);
+  for (std::size_t i = 0; i < 17; ++i) {
+    EXPECT_EQ(static_cast<bool>(failures[i]), i == 8) << i;
+    EXPECT_EQ(recorded[i], i == 8 ? 0U : 1U) << i;
+  }
+  EXPECT_THROW(std::rethrow_exception(failures[8]), Error);
+  const auto events = store->list_events(admin, "acme", "");
+  EXPECT_EQ(events.size(), 17U + 16U);
+  for (const auto& e : events) {
+    EXPECT_NE(e.fingerprint, "poison");
+    EXPECT_EQ(e.deliveries.size(), 1U) << e.fingerprint;
+  }
+}
+
+// A large request (more rows than one multi-row statement holds on PostgreSQL) with
+// repeats and a resolution of its own alerts inside it: the outcomes are those of the
+// alerts taken one after another.
+TEST_P(StoreTest, ALargeRequestRecordsEachAlertAsIfOneAfterAnother) {
+  two_tenants();
+  const auto admin = Principal::system();
+  auto alert = [](const std::string& fp, const std::string& status) {
+    IncomingAlert a;
+    a.fingerprint = fp;
+    a.status = status;
+    a.starts_at = "2026-12-06T10:00:00Z";
+    a.labels = "{}";
+    a.annotations = "{}";
+    a.on_firing.push_back({"client", "Client", "R", "firing", 0});
+    a.on_resolved.push_back({"client", "Client", "R", "resolved", 0});
+    return a;
+  };
+  ASSERT_TRUE(store->record_alerts(admin, "acme", "main", {alert("before", "firing")}));
+  std::vector<IncomingAlert> batch;
+  for (int i = 0; i < 1200; ++i) batch.push_back(alert("fp-" + std::to_string(i), "firing"));
+  batch.push_back(alert("fp-7", "firing"));      // a repeat of the 8th
+  batch.push_back(alert("fp-600", "resolved"));  // resolves the 601st
+  batch.push_back(alert("before", "firing"));    // a repeat of an older event
+  const auto got = store->record_alerts(admin, "acme", "main", batch);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 1203U);
+  for (std::size_t i = 0; i < 1200; ++i) {
+    EXPECT_EQ((*got)[i].outcome, Recorded::Outcome::created) << i;
+    EXPECT_EQ((*got)[i].deliveries, 1U) << i;
+  }
+  EXPECT_EQ((*got)[1200].outcome, Recorded::Outcome::repeat);
+  EXPECT_EQ((*got)[1200].event, (*got)[7].event);
+  EXPECT_EQ((*got)[1201].outcome, Recorded::Outcome::resolved);
+  EXPECT_EQ((*got)[1201].event, (*got)[600].event);
+  EXPECT_EQ((*got)[1201].deliveries, 1U);
+  EXPECT_EQ((*got)[1202].outcome, Recorded::Outcome::repeat);
+  const auto events = store->list_events(admin, "acme", "", 2000);
+  EXPECT_EQ(events.size(), 1201U);
+  std::size_t deliveries = 0;
+  for (const auto& e : events) deliveries += e.deliveries.size();
+  EXPECT_EQ(deliveries, 1 + 1200 + 1U);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite", "postgresql"),
