@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "formats/tree.h"
 #include "reports/compliance.h"
@@ -109,6 +111,7 @@ ControlMappings build(const SourcePtr& src, const TreeNode& root) {
           refuse(item, "a mapping needs an `activity:` (an activity id of the matrix)");
         if (m.controls.empty())
           refuse(item, fmt::format("the mapping of '{}' names no control", m.activity));
+        if (m.corporate) c.corporate.insert(m.activity);
         c.mappings.push_back(std::move(m));
       }
     } else {
@@ -123,13 +126,13 @@ ControlMappings build(const SourcePtr& src, const TreeNode& root) {
   return c;
 }
 
-const Activity* activity_by_id(const Matrix& m, std::string_view id) {
+// The activities by id, so that a large mapping is checked in linear time.
+std::unordered_map<std::string_view, const Activity*> activities_by_id(const Matrix& m) {
+  std::unordered_map<std::string_view, const Activity*> out;
   for (const auto& s : m.sections) {
-    for (const auto& a : s.activities) {
-      if (a.id == id) return &a;
-    }
+    for (const auto& a : s.activities) out.emplace(a.id, &a);
   }
-  return nullptr;
+  return out;
 }
 
 }  // namespace
@@ -146,8 +149,12 @@ Result<ControlMappings> parse_controls(const SourcePtr& source) {
 
 std::vector<Diagnostic> check_controls(const ControlMappings& c, const Matrix& m) {
   std::vector<Diagnostic> out;
+  const auto by_id = activities_by_id(m);
+  const std::unordered_set<std::string_view> catalog(c.catalog_controls.begin(),
+                                                     c.catalog_controls.end());
   for (const auto& mapping : c.mappings) {
-    const Activity* a = activity_by_id(m, mapping.activity);
+    const auto found = by_id.find(mapping.activity);
+    const Activity* a = found == by_id.end() ? nullptr : found->second;
     if (a == nullptr) {
       out.push_back({"RAC601",
                      Severity::error,
@@ -158,8 +165,7 @@ std::vector<Diagnostic> check_controls(const ControlMappings& c, const Matrix& m
     }
     if (c.catalog_controls.empty()) continue;
     for (std::size_t i = 0; i < mapping.controls.size(); ++i) {
-      if (std::find(c.catalog_controls.begin(), c.catalog_controls.end(), mapping.controls[i]) ==
-          c.catalog_controls.end()) {
+      if (!catalog.contains(mapping.controls[i])) {
         out.push_back(
             {"RAC602", Severity::error, mapping.control_spans[i],
              fmt::format("control '{}' is not in catalog {}", mapping.controls[i], c.catalog_id),
@@ -171,24 +177,25 @@ std::vector<Diagnostic> check_controls(const ControlMappings& c, const Matrix& m
 }
 
 std::vector<ControlActivities> controls_of(const ControlMappings& c, const Matrix& m) {
+  // Controls in the order they first appear; each activity's controls by index.
   std::vector<ControlActivities> out;
+  std::unordered_map<std::string_view, std::size_t> index;
+  std::unordered_map<std::string_view, std::vector<std::size_t>> of_activity;
   for (const auto& mapping : c.mappings) {
     for (const auto& control : mapping.controls) {
-      if (std::none_of(out.begin(), out.end(),
-                       [&](const ControlActivities& x) { return x.control == control; })) {
-        out.push_back({control, {}});
-      }
+      const auto [it, added] = index.emplace(control, out.size());
+      if (added) out.push_back({control, {}});
+      of_activity[mapping.activity].push_back(it->second);
     }
   }
   // Activities in the matrix's order, each once per control.
-  for (auto& ca : out) {
-    for (const auto& s : m.sections) {
-      for (const auto& a : s.activities) {
-        const bool mapped = std::any_of(c.mappings.begin(), c.mappings.end(), [&](const auto& mp) {
-          return mp.activity == a.id &&
-                 std::find(mp.controls.begin(), mp.controls.end(), ca.control) != mp.controls.end();
-        });
-        if (mapped) ca.activities.push_back(&a);
+  for (const auto& s : m.sections) {
+    for (const auto& a : s.activities) {
+      const auto it = of_activity.find(a.id);
+      if (it == of_activity.end()) continue;
+      for (const std::size_t i : it->second) {
+        auto& list = out[i].activities;
+        if (list.empty() || list.back() != &a) list.push_back(&a);
       }
     }
   }
@@ -230,9 +237,7 @@ SideParts side_parts(const Matrix& m, const ControlMappings& c, const Activity& 
           out.provider_involved || (p < a.cells.size() && !a.cells[p].roles.empty());
     }
   }
-  for (const auto& mp : c.mappings) {
-    if (mp.activity == a.id && mp.corporate) out.corporate = true;
-  }
+  out.corporate = c.corporate.contains(a.id);
   return out;
 }
 

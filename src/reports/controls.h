@@ -20,6 +20,7 @@
 // catalog's list does not have (when the list is given). The built-in matrix's mapping
 // to CCM v4 (data/managed-kubernetes.controls.yaml) is an example.
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,7 @@ struct ControlMappings {
   std::vector<std::string> catalog_controls;  // empty: the catalog's ids are not given
   bool example = false;
   std::vector<ControlMapping> mappings;
+  std::set<std::string> corporate;  // activities whose mapping says `origination: sp-corporate`
 };
 
 // Parses a mapping file; a file that is not one is an Error with its line and column.
