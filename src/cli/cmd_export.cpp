@@ -80,8 +80,9 @@ int run_export_controls(const ExportOptions& o, const std::string& format) {
     print_error(now.error());
     return k_exit_error;
   }
-  return write_output(reports::write_oscal_ssp(*m, *controls, *now, format == "oscal-ssp-customer"),
-                      o.output);
+  return write_output(
+      reports::write_oscal_ssp(*m, *controls, *now, format == "oscal-ssp-customer", o.with),
+      o.output);
 }
 
 // The matrix's alert routing under the options as an Alertmanager configuration

@@ -62,11 +62,17 @@ std::string party_names(const Matrix& m, const Activity& a, int customer, bool c
 }  // namespace
 
 std::string write_oscal_ssp(const Matrix& m, const ControlMappings& c,
-                            std::string_view last_modified, bool customer_plan) {
+                            std::string_view last_modified, bool customer_plan,
+                            const std::vector<std::string>& with) {
   const std::string base = "racine:" + m.id + ":";
   const std::string plan = customer_plan ? "customer-ssp" : "provider-ssp";
+  std::string options;
+  for (const auto& w : with) options += (options.empty() ? "" : "+") + w;
+  // The document itself: another one for each set of options.
+  const std::string document = base + plan + (options.empty() ? "" : ":with:" + options);
   const int customer = customer_party(m);
-  const std::string title = m.title.empty() ? m.id : m.title;
+  const std::string title =
+      (m.title.empty() ? m.id : m.title) + (options.empty() ? "" : " (with " + options + ")");
 
   ordered_json roles = ordered_json::array();
   for (std::size_t r = 0; r < std::size(k_role_ids); ++r) {
@@ -208,13 +214,13 @@ std::string write_oscal_ssp(const Matrix& m, const ControlMappings& c,
   }
   ordered_json root = {
       {"system-security-plan",
-       {{"uuid", name_uuid(base + plan)},
+       {{"uuid", name_uuid(document)},
         {"metadata", std::move(metadata)},
         {"import-profile", {{"href", "#" + catalog_uuid}}},
         {"system-characteristics",
          {{"system-ids",
            {{{"identifier-type", "https://ietf.org/rfc/rfc4122"},
-             {"id", name_uuid(base + plan + ":system")}}}},
+             {"id", name_uuid(document + ":system")}}}},
           {"system-name", customer_plan ? "The customer's system on " + title : title},
           {"description",
            customer_plan ? "The customer's system: the controls it inherits from the provider's "

@@ -23,9 +23,12 @@
 
 namespace racine::reports {
 
-// `last_modified` is an RFC 3339 timestamp.
+// `last_modified` is an RFC 3339 timestamp; `with`: the contract options applied to `m`
+// (an effective matrix's plan is another document: its own document UUID and title; its
+// rows keep the UUIDs they have in the matrix's).
 std::string write_oscal_ssp(const Matrix& m, const ControlMappings& c,
-                            std::string_view last_modified, bool customer_plan);
+                            std::string_view last_modified, bool customer_plan,
+                            const std::vector<std::string>& with = {});
 
 // One row of the customer responsibility matrix: a control, its origination, what the
 // provider does and what the customer must do (activity titles), and who holds which

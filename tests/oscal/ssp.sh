@@ -98,6 +98,26 @@ node -e '
 ' "$work/provider.json" "$work/customer.json" \
   '19/26/12/{"sp-system":18,"customer-configured":8,"customer-provided":1}'
 
+# The effective matrix's plan is another document (its own UUID), whose rows that the
+# option leaves alone keep their UUIDs: 31 of 38 parts; the 7 others are the mapped rows
+# the option delegates to the provider (the customer's part becomes the provider's).
+node -e '
+  const fs = require("fs");
+  const parts = (f) => {
+    const d = JSON.parse(fs.readFileSync(f, "utf8"))["system-security-plan"];
+    const s = new Set();
+    for (const r of d["control-implementation"]["implemented-requirements"])
+      for (const b of r["by-components"])
+        for (const x of [...((b.export || {}).provided || []), ...((b.export || {}).responsibilities || [])]) s.add(x.uuid);
+    return [d.uuid, s];
+  };
+  const [a, pa] = parts(process.argv[1]), [b, pb] = parts(process.argv[2]);
+  const kept = [...pa].filter(u => pb.has(u)).length;
+  if (a === b) throw new Error("the effective matrix plan has the matrix plan UUID");
+  if (`${kept}/${pa.size}/${pb.size}` !== "31/38/38") throw new Error(`kept ${kept} of ${pa.size} and ${pb.size}`);
+  console.log(`--with infogerance-complementaire: another document, ${kept} of ${pa.size} parts keep their UUIDs`);
+' "$work/provider.json" "$work/provider-with.json"
+
 # 3. Two versions of a matrix: the network row (line 14) moves from the provider to the
 # customer; every other row keeps its UUIDs.
 mkdir -p "$work/v1" "$work/v2"
