@@ -263,8 +263,10 @@ std::vector<CrmRow> crm_rows(const Matrix& m, const ControlMappings& c) {
     for (const Activity* a : ca.activities) {
       const SideParts parts = side_parts(m, c, *a);
       origins.push_back(origination(parts, false));
-      if (parts.provider) row.provider.push_back(a->title);
-      if (parts.customer) row.customer.push_back(a->title);
+      // One line per activity in each column, empty where that side has no part, so that
+      // an activity's parts and roles stand on the same line.
+      row.provider.push_back(parts.provider ? a->title : std::string());
+      row.customer.push_back(parts.customer ? a->title : std::string());
       std::string roles;
       for (std::size_t p = 0; p < a->cells.size() && p < m.parties.size(); ++p) {
         if (a->cells[p].roles.empty()) continue;

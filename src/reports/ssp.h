@@ -30,9 +30,10 @@ std::string write_oscal_ssp(const Matrix& m, const ControlMappings& c,
                             std::string_view last_modified, bool customer_plan,
                             const std::vector<std::string>& with = {});
 
-// One row of the customer responsibility matrix: a control, its origination, what the
-// provider does and what the customer must do (activity titles), and who holds which
-// role ("R: Cloud Temple; A: Cloud Temple; C: Client").
+// One row of the customer responsibility matrix: a control, its origination, and per
+// activity mapped to it (in the matrix's order) what the provider does and what the
+// customer must do (the activity's title, or "" when that side has no part), and the
+// roles on it, one line per activity ("Client C, Cloud Temple RA").
 struct CrmRow {
   std::string control;
   std::vector<std::string> origination;

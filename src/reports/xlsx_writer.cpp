@@ -628,7 +628,10 @@ Result<std::string> write_book(const Matrix& m, bool matrix_book, Write write) {
 
 std::string joined(const std::vector<std::string>& v, std::string_view sep) {
   std::string out;
-  for (const auto& s : v) out += (out.empty() ? std::string() : std::string(sep)) + s;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += sep;
+    out += v[i];
+  }
   return out;
 }
 

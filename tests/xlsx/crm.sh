@@ -49,7 +49,7 @@ node -e '
   const header = rows.shift();
   if (JSON.stringify(header) !== JSON.stringify(want)) throw new Error("header " + JSON.stringify(header));
   const reqs = ssp["control-implementation"]["implemented-requirements"];
-  const lines = (s) => s === "" ? 0 : s.split("\n").length;
+  const lines = (s) => s.split("\n").filter(l => l !== "").length;
   reqs.forEach((r, i) => {
     const got = rows[i];
     const id = (r.remarks || "").match(/^Control (\S+) of/);
@@ -61,6 +61,10 @@ node -e '
     if (lines(got[2]) !== (exp.provided || []).length) throw new Error(`row ${i + 2}: provider ${got[2]}`);
     if (lines(got[3]) !== (exp.responsibilities || []).length) throw new Error(`row ${i + 2}: customer ${got[3]}`);
     if (!/Cloud Temple|Client/.test(got[4])) throw new Error(`row ${i + 2}: roles ${got[4]}`);
+    // One line per activity in the parts and the roles: they stand side by side.
+    const n = got[4].split("\n").length;
+    if (got[2].split("\n").length !== n || got[3].split("\n").length !== n)
+      throw new Error(`row ${i + 2}: ${n} activities, parts not aligned: ${JSON.stringify(got)}`);
   });
   const rest = rows.slice(reqs.length).map(r => r.join("")).filter(s => s !== "");
   if (rest.length !== 2 || !/^Catalog: CSA Cloud Controls Matrix v4.0/.test(rest[0]) || !/is an example/.test(rest[1]))
