@@ -10,9 +10,9 @@ namespace racine::reports {
 
 namespace {
 
-constexpr std::string_view k_role_names[] = {"responsible", "accountable", "consulted",
-                                             "informed",    "support",     "driver"};
-constexpr char k_role_letters[] = {'R', 'A', 'C', 'I', 'S', 'D'};
+constexpr std::string_view k_backstage_role_names[] = {"responsible", "accountable", "consulted",
+                                                       "informed",    "support",     "driver"};
+constexpr char k_backstage_role_letters[] = {'R', 'A', 'C', 'I', 'S', 'D'};
 
 // A YAML double-quoted scalar: JSON's string syntax is one.
 std::string q(std::string_view s) {
@@ -65,14 +65,14 @@ std::string write_backstage(const Matrix& m) {
         if (owner >= 0) break;
       }
       std::string annotations;
-      for (std::size_t r = 0; r < std::size(k_role_names); ++r) {
+      for (std::size_t r = 0; r < std::size(k_backstage_role_names); ++r) {
         std::string who;
         for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
-          if (a.cells[p].roles.has_letter(k_role_letters[r]))
+          if (a.cells[p].roles.has_letter(k_backstage_role_letters[r]))
             who += (who.empty() ? "" : ",") + m.parties[p].id;
         }
         if (!who.empty())
-          annotations += fmt::format("    racine/{}: {}\n", k_role_names[r], q(who));
+          annotations += fmt::format("    racine/{}: {}\n", k_backstage_role_names[r], q(who));
       }
       const std::string owner_ref =
           owner >= 0 ? "group:default/" + group[static_cast<std::size_t>(owner)] : "unowned";

@@ -13,11 +13,11 @@ namespace {
 using nlohmann::ordered_json;
 
 constexpr std::string_view k_fedramp_ns = "https://fedramp.gov/ns/oscal";
-constexpr std::string_view k_role_ids[] = {"responsible", "accountable", "consulted",
-                                           "informed",    "support",     "driver"};
-constexpr std::string_view k_role_titles[] = {"Responsible", "Accountable", "Consulted",
-                                              "Informed",    "Support",     "Driver"};
-constexpr char k_role_letters[] = {'R', 'A', 'C', 'I', 'S', 'D'};
+constexpr std::string_view k_ssp_role_ids[] = {"responsible", "accountable", "consulted",
+                                               "informed",    "support",     "driver"};
+constexpr std::string_view k_ssp_role_titles[] = {"Responsible", "Accountable", "Consulted",
+                                                  "Informed",    "Support",     "Driver"};
+constexpr char k_ssp_role_letters[] = {'R', 'A', 'C', 'I', 'S', 'D'};
 
 // The stable name of one side of one activity under one control.
 std::string part_name(const Matrix& m, const Activity& a, std::string_view control,
@@ -29,13 +29,14 @@ std::string part_name(const Matrix& m, const Activity& a, std::string_view contr
 ordered_json side_roles(const Matrix& m, const Activity& a, int customer, bool customer_side,
                         const std::vector<std::string>& party_uuid) {
   ordered_json out = ordered_json::array();
-  for (std::size_t r = 0; r < std::size(k_role_ids); ++r) {
+  for (std::size_t r = 0; r < std::size(k_ssp_role_ids); ++r) {
     ordered_json who = ordered_json::array();
     for (std::size_t p = 0; p < a.cells.size() && p < m.parties.size(); ++p) {
       if ((static_cast<int>(p) == customer) != customer_side) continue;
-      if (a.cells[p].roles.has_letter(k_role_letters[r])) who.push_back(party_uuid[p]);
+      if (a.cells[p].roles.has_letter(k_ssp_role_letters[r])) who.push_back(party_uuid[p]);
     }
-    if (!who.empty()) out.push_back({{"role-id", k_role_ids[r]}, {"party-uuids", std::move(who)}});
+    if (!who.empty())
+      out.push_back({{"role-id", k_ssp_role_ids[r]}, {"party-uuids", std::move(who)}});
   }
   return out;
 }
@@ -75,9 +76,9 @@ std::string write_oscal_ssp(const Matrix& m, const ControlMappings& c,
       (m.title.empty() ? m.id : m.title) + (options.empty() ? "" : " (with " + options + ")");
 
   ordered_json roles = ordered_json::array();
-  for (std::size_t r = 0; r < std::size(k_role_ids); ++r) {
-    if (!m.roles.has(k_role_letters[r])) continue;
-    roles.push_back({{"id", k_role_ids[r]}, {"title", k_role_titles[r]}});
+  for (std::size_t r = 0; r < std::size(k_ssp_role_ids); ++r) {
+    if (!m.roles.has(k_ssp_role_letters[r])) continue;
+    roles.push_back({{"id", k_ssp_role_ids[r]}, {"title", k_ssp_role_titles[r]}});
   }
   roles.push_back({{"id", "provider"}, {"title", "Provider"}});
   roles.push_back({{"id", "customer"}, {"title", "Customer"}});
