@@ -155,6 +155,8 @@ if [ "$what" = build ]; then exit 0; fi
 #                    22), typescript (checks the manifests against those interfaces), yaml
 #                    (reads kubectl kustomize's output), @prometheus-io/lezer-promql
 #                    (Prometheus's PromQL grammar): tests/kubernetes/check.mjs
+#   backstage        @backstage/catalog-model (Backstage's own entity policies and kind
+#                    validators) and yaml: `export --format backstage`, tests/backstage/check.mjs
 # Every version runs on Node 18. Install scripts are off (--ignore-scripts) for all of
 # them: the only package that has one is @microsoft/sarif-multitool-linux, whose
 # postinstall is `chmod u+x Sarif.Multitool` (npm's tarball loses the executable bit),
@@ -180,6 +182,6 @@ npm_ci() {
     exit 1
   fi
 }
-for tool in sarif-multitool ajv playwright axe openapi oidc-provider adaptivecards kubernetes; do npm_ci "$tool"; done
+for tool in sarif-multitool ajv playwright axe openapi oidc-provider adaptivecards kubernetes backstage; do npm_ci "$tool"; done
 # The multitool's postinstall, without running the package's script.
 chmod u+x "$root/.cache/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"

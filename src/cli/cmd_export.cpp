@@ -1,5 +1,8 @@
 // racine export [FILE] --format json|yaml|csv|md|html|xlsx|oscal|ccm|ccm-csv [--with OPTION]...
 // [--lang L] [-o OUT]
+// racine export [FILE] --format oscal-ssp|oscal-ssp-customer|crm-xlsx [--controls FILE]
+// [--with OPTION]... [-o OUT]
+// racine export [FILE] --format backstage [--with OPTION]... [-o OUT]
 // racine export [FILE] --format alertmanager [--with OPTION]... [--party P] [--rules FILE]
 // [--escalate-after DURATION] [-o OUT]
 
@@ -16,6 +19,9 @@
 #include "formats/document.h"
 #include "formats/loader.h"
 #include "query/duties.h"
+#include "reports/backstage.h"
+#include "reports/ssp.h"
+#include "reports/xlsx_writer.h"
 #include "route/alertmanager.h"
 #include "service/service.h"
 
@@ -34,7 +40,50 @@ struct ExportOptions {
   std::string party;
   std::optional<std::string> rules;
   std::optional<std::string> escalate_after;
+  // --format oscal-ssp, oscal-ssp-customer, crm-xlsx: the control mapping.
+  std::optional<std::string> controls;
 };
+
+// The customer responsibility matrix of the matrix under the options, by its control
+// mapping: OSCAL system security plans or the workbook (reports/ssp.h).
+int run_export_controls(const ExportOptions& o, const std::string& format) {
+  auto config = config_for(o.file, o.input);
+  if (!config) {
+    print_error(config.error());
+    return k_exit_error;
+  }
+  if (format == "crm-xlsx" && (o.output.empty() || o.output == "-")) {
+    print_usage_error(tr("export --format crm-xlsx writes a file: give -o FILE.xlsx"));
+    return k_exit_error;
+  }
+  const auto m = load_matrix(o.file, o.input, o.with);
+  if (!m) return k_exit_error;
+  auto controls = load_controls(o.file, o.controls, *config);
+  if (!controls) {
+    print_error(controls.error());
+    return k_exit_error;
+  }
+  if (!controls_usable(*controls, *m)) return k_exit_error;
+  if (format == "crm-xlsx") {
+    auto bytes = reports::write_crm_xlsx(
+        *m, reports::crm_rows(*m, *controls),
+        controls->catalog_title.empty() ? controls->catalog_id : controls->catalog_title,
+        controls->example);
+    if (!bytes) {
+      print_error(bytes.error());
+      return k_exit_error;
+    }
+    return write_output(*bytes, o.output);
+  }
+  auto now = timestamp();
+  if (!now) {
+    print_error(now.error());
+    return k_exit_error;
+  }
+  return write_output(
+      reports::write_oscal_ssp(*m, *controls, *now, format == "oscal-ssp-customer", o.with),
+      o.output);
+}
 
 // The matrix's alert routing under the options as an Alertmanager configuration
 // (route/alertmanager.h; docs/routing.md, "An Alertmanager routing tree").
@@ -86,13 +135,23 @@ int run_export(const ExportOptions& o) {
     return k_exit_error;
   }
   if (format.value() == "alertmanager") return run_export_alertmanager(o);
+  const bool mapped = format.value() == "oscal-ssp" || format.value() == "oscal-ssp-customer" ||
+                      format.value() == "crm-xlsx";
+  if (o.controls && !mapped) {
+    print_usage_error(
+        tr("export: --controls is for --format oscal-ssp, oscal-ssp-customer and crm-xlsx"));
+    return k_exit_error;
+  }
   if (!o.party.empty() || o.rules || o.escalate_after) {
     print_usage_error(
         tr("export: --party, --rules and --escalate-after are for --format alertmanager"));
     return k_exit_error;
   }
+  if (mapped) return run_export_controls(o, format.value());
   const auto matrix = load_matrix(o.file, o.input, o.with);
   if (!matrix) return k_exit_error;
+  if (format.value() == "backstage")
+    return write_output(reports::write_backstage(*matrix), o.output);
   std::optional<Matrix> original;
   if (format.value() == "html" && !o.with.empty()) {
     original = load_matrix(o.file, o.input);
@@ -214,9 +273,10 @@ Command add_export(CLI::App& root) {
                   tr("Matrix file ('-' for standard input; none: the built-in matrix)"));
   app->add_option("--format", o->format,
                   tr("Output format: a matrix (md, yaml, json, csv), for people (html, xlsx), "
-                     "for auditors (oscal, ccm, ccm-csv) or the alert routing as an Alertmanager "
-                     "configuration (alertmanager) (default: by the extension of --output, "
-                     "else json)"))
+                     "for auditors (oscal, ccm, ccm-csv; by a control mapping: oscal-ssp, "
+                     "oscal-ssp-customer, crm-xlsx), Backstage catalog entities (backstage) or "
+                     "the alert routing as an Alertmanager configuration (alertmanager) "
+                     "(default: by the extension of --output, else json)"))
       ->check(CLI::IsMember(export_formats()))
       ->option_text("FORMAT");
   add_from(app, o->input.from);
@@ -236,6 +296,11 @@ Command add_export(CLI::App& root) {
                   tr("alertmanager: the contract's escalate_after, how long the Accountable "
                      "party's route waits (default: 15m)"))
       ->option_text("DURATION");
+  app->add_option("--controls", o->controls,
+                  tr("oscal-ssp, oscal-ssp-customer, crm-xlsx: the control mapping (default: "
+                     "NAME.controls.yaml beside the matrix; the built-in matrix's example "
+                     "mapping to CSA CCM v4; see docs/compliance.md)"))
+      ->option_text("FILE");
   add_config(app, o->input.config_path);
   document(app,
            {{tr("A page people can read and print"), "racine export -o raci.html"},
@@ -243,12 +308,20 @@ Command add_export(CLI::App& root) {
              "racine export --with infogerance-complementaire -o client.xlsx"},
             {tr("For auditors: an OSCAL component definition"),
              "racine export --format oscal raci.md > raci.oscal.json"},
+            {tr("The provider's OSCAL system security plan, by a control mapping"),
+             "racine export --format oscal-ssp raci.md --controls raci.controls.yaml -o ssp.json"},
+            {tr("The customer responsibility workbook, printable"),
+             "racine export --format crm-xlsx -o crm.xlsx"},
+            {tr("Backstage catalog entities: one Group per party, one Resource per activity"),
+             "racine export --format backstage -o catalog-info.yaml"},
             {tr("The client's own Alertmanager routing by its contract"),
              "racine export --format alertmanager --with infogerance-complementaire -o "
              "alertmanager.yml"}},
            {tr("0: success"),
-            tr("2: usage error, input that cannot be read, or (alertmanager) broken Kubernetes "
-               "rules or a rule Alertmanager cannot match as racine does")});
+            tr("2: usage error, input that cannot be read, (alertmanager) broken Kubernetes "
+               "rules or a rule Alertmanager cannot match as racine does, or (oscal-ssp, "
+               "oscal-ssp-customer, crm-xlsx) a control mapping that cannot be read or names "
+               "what the matrix or the catalog does not have")});
   return {app, [o] { return run_export(*o); }};
 }
 

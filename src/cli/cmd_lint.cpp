@@ -22,6 +22,7 @@ struct LintOptions {
   std::vector<std::string> disable;
   std::vector<std::string> severity;
   InputOptions input;
+  std::optional<std::string> controls;  // a control mapping of the one matrix (RAC6xx)
 };
 
 int run_lint(const LintOptions& o) {
@@ -49,6 +50,10 @@ int run_lint(const LintOptions& o) {
 
   std::vector<std::string> files = o.files;
   if (files.empty()) files.emplace_back();  // the built-in matrix
+  if (o.controls && files.size() != 1) {
+    print_usage_error(tr("lint: --controls checks a mapping against one matrix: give one FILE"));
+    return k_exit_error;
+  }
   std::vector<FileReport> reports;
   std::string help_uri_base;
   bool config_failed = false;
@@ -74,6 +79,25 @@ int run_lint(const LintOptions& o) {
       continue;
     }
     reports.push_back(lint::report(shown, *matrix, *config));
+    if (o.controls) {
+      auto c = load_controls(path, o.controls, *config);
+      if (!c) {
+        print_error(c.error());
+        reports.push_back(failed_report(*o.controls, c.error()));
+        continue;
+      }
+      FileReport r;
+      r.path = *o.controls;
+      r.source = c->source;
+      r.activities = c->mappings.size();
+      for (auto& d : reports::check_controls(*c, *matrix)) {
+        if (config->disabled.contains(d.code)) continue;
+        if (const auto it = config->severities.find(d.code); it != config->severities.end())
+          d.severity = it->second;
+        r.diagnostics.push_back(std::move(d));
+      }
+      reports.push_back(std::move(r));
+    }
   }
   if (config_failed) return k_exit_error;
 
@@ -103,10 +127,16 @@ Command add_lint(CLI::App& root) {
   repeatable(app->add_option("--severity", o->severity,
                              tr("Change a rule's severity: CODE=error, warning or info")))
       ->option_text("CODE=LEVEL");
+  app->add_option("--controls", o->controls,
+                  tr("Check this control mapping against the matrix too (RAC601, RAC602; "
+                     "docs/compliance.md)"))
+      ->option_text("FILE");
   add_from(app, o->input.from);
   add_config(app, o->input.config_path);
   document(app,
            {{tr("Check the built-in matrix"), "racine lint"},
+            {tr("Check a control mapping against its matrix"),
+             "racine lint raci.md --controls raci.controls.yaml"},
             {tr("Check matrices, warnings failing too"), "racine lint --strict docs/raci.md"},
             {tr("Annotations for GitHub Actions"), "racine lint --format github docs/*.md"},
             {tr("Code scanning (SARIF), one rule off"),

@@ -266,4 +266,46 @@ bool k8s_rules_usable(const k8s::RuleSet& rules, const Matrix& m) {
   return problems.empty();
 }
 
+Result<reports::ControlMappings> load_controls(const std::string& matrix,
+                                               const std::optional<std::string>& file,
+                                               const config::Config& config) {
+  if (file) {
+    auto src = load_file(*file, config.limits);
+    if (!src) return src.error();
+    return reports::parse_controls(*src);
+  }
+  if (matrix.empty()) {
+    const auto text = embedded::find("managed-kubernetes.controls.yaml");
+    auto src =
+        load_text(std::string(text), "<builtin:managed-kubernetes.controls.yaml>", config.limits);
+    if (!src) return src.error();
+    return reports::parse_controls(*src);
+  }
+  namespace fs = std::filesystem;
+  fs::path beside = fs::path(matrix);
+  beside.replace_extension(".controls.yaml");
+  std::error_code ec;
+  if (matrix == "-" || !fs::exists(beside, ec)) {
+    return Error{matrix, 0, 0,
+                 fmt::format("no control mapping for this matrix: write {} or pass --controls FILE "
+                             "(docs/compliance.md)",
+                             matrix == "-" ? std::string("NAME.controls.yaml") : beside.string())};
+  }
+  auto src = load_file(beside.string(), config.limits);
+  if (!src) return src.error();
+  return reports::parse_controls(*src);
+}
+
+bool controls_usable(const reports::ControlMappings& c, const Matrix& m) {
+  auto problems = reports::check_controls(c, m);
+  for (const auto& d : problems) {
+    const Position p = c.source->position(d.span.begin);
+    print_error(Error{c.source->path(), p.line, p.column, d.message + " [" + d.code + "]"});
+  }
+  if (!problems.empty())
+    print_usage_error(
+        tr("the control mapping is broken: `racine lint --controls FILE` lists what to fix"));
+  return problems.empty();
+}
+
 }  // namespace racine::cli

@@ -13,6 +13,7 @@
 #include "core/report.h"
 #include "core/result.h"
 #include "k8s/rules.h"
+#include "reports/controls.h"
 
 namespace racine::cli {
 
@@ -51,6 +52,17 @@ Result<k8s::RuleSet> load_k8s_rules(const std::string& matrix,
 // False, once every error `racine k8s lint` would report (RAC501, RAC503) is printed,
 // when the rules would classify wrongly against `m`.
 bool k8s_rules_usable(const k8s::RuleSet& rules, const Matrix& m);
+
+// The control mapping of the matrix at `matrix` ("": the built-in matrix): `file` when
+// given, else the built-in matrix's example mapping to CSA CCM v4, else NAME.controls.yaml
+// beside the matrix (export --format oscal-ssp, oscal-ssp-customer, crm-xlsx).
+Result<reports::ControlMappings> load_controls(const std::string& matrix,
+                                               const std::optional<std::string>& file,
+                                               const config::Config& config);
+
+// False, once every error `racine lint --controls` would report (RAC601, RAC602) is
+// printed, when the mapping names what the matrix or the catalog does not have.
+bool controls_usable(const reports::ControlMappings& c, const Matrix& m);
 
 // Writes `doc` to `output` ("" or "-": standard output) with write_file_atomic.
 // Returns the exit status; a failure is printed (path and the system's message).

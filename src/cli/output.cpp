@@ -22,7 +22,8 @@ namespace {
 // The canonical name of a format name or alias; nullopt for an unknown one.
 std::optional<std::string> canonical(const std::string& name) {
   if (const auto f = parse_format(name)) return std::string(format_name(*f));
-  for (const char* n : {"html", "xlsx", "oscal", "ccm", "ccm-csv", "alertmanager"}) {
+  for (const char* n : {"html", "xlsx", "oscal", "ccm", "ccm-csv", "alertmanager", "oscal-ssp",
+                        "oscal-ssp-customer", "crm-xlsx", "backstage"}) {
     if (name == n) return name;
   }
   return std::nullopt;
@@ -35,11 +36,11 @@ std::vector<std::string> formats_of_extension(const std::string& output) {
   if (!ext.empty()) ext.erase(0, 1);
   for (auto& c : ext) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   if (ext == "md" || ext == "markdown") return {"md"};
-  if (ext == "yaml" || ext == "yml") return {"yaml"};
-  if (ext == "json") return {"json", "oscal", "ccm"};
+  if (ext == "yaml" || ext == "yml") return {"yaml", "backstage"};
+  if (ext == "json") return {"json", "oscal", "ccm", "oscal-ssp", "oscal-ssp-customer"};
   if (ext == "csv") return {"csv", "ccm-csv"};
   if (ext == "html" || ext == "htm") return {"html"};
-  if (ext == "xlsx") return {"xlsx"};
+  if (ext == "xlsx") return {"xlsx", "crm-xlsx"};
   return {};
 }
 
@@ -57,7 +58,7 @@ const std::vector<std::string>& output_formats() {
 const std::vector<std::string>& export_formats() {
   static const std::vector<std::string> k_names = [] {
     std::vector<std::string> v = output_formats();
-    v.emplace_back("alertmanager");
+    v.insert(v.end(), {"alertmanager", "oscal-ssp", "oscal-ssp-customer", "crm-xlsx", "backstage"});
     return v;
   }();
   return k_names;
@@ -81,7 +82,7 @@ Result<std::string> choose_output_format(const std::string& command,
           "", 0, 0,
           trf("{}: unknown format '{}' (formats: {})", command, *flag, output_format_list())};
     // An Alertmanager configuration is YAML: alertmanager.yml.
-    const bool yaml_document = *f == "alertmanager" && by_ext == std::vector<std::string>{"yaml"};
+    const bool yaml_document = *f == "alertmanager" && !by_ext.empty() && by_ext.front() == "yaml";
     if (!by_ext.empty() && !yaml_document &&
         std::find(by_ext.begin(), by_ext.end(), *f) == by_ext.end()) {
       std::string fits;

@@ -11,10 +11,10 @@
 namespace racine::lint {
 
 std::span<const Rule> all_rules() {
-  static const std::array<std::reference_wrapper<const Rule>, 22> k_refs = {
+  static const std::array<std::reference_wrapper<const Rule>, 24> k_refs = {
       k_rac101, k_rac102, k_rac103, k_rac104, k_rac105, k_rac106, k_rac201, k_rac202,
       k_rac203, k_rac204, k_rac205, k_rac206, k_rac301, k_rac302, k_rac303, k_rac401,
-      k_rac402, k_rac403, k_rac501, k_rac502, k_rac503, k_rac901};
+      k_rac402, k_rac403, k_rac501, k_rac502, k_rac503, k_rac601, k_rac602, k_rac901};
   static const std::vector<Rule> k_rules(k_refs.begin(), k_refs.end());
   return k_rules;
 }

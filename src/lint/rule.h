@@ -48,6 +48,8 @@ struct Rule {
                                   // its examples are two documents, split by a separator line
   bool kubernetes = false;  // checks Kubernetes rules (RAC5xx, `racine k8s lint`); its examples
                             // are rules files for the built-in matrix
+  bool controls = false;    // checks a control mapping (RAC6xx, `racine lint --controls`); its
+                            // examples are mappings for the built-in matrix
 };
 
 // Every rule, in code order.
@@ -65,6 +67,7 @@ extern const Rule k_rac201, k_rac202, k_rac203, k_rac204, k_rac205, k_rac206;
 extern const Rule k_rac301, k_rac302, k_rac303;
 extern const Rule k_rac401, k_rac402, k_rac403;
 extern const Rule k_rac501, k_rac502, k_rac503;
+extern const Rule k_rac601, k_rac602;
 extern const Rule k_rac901;
 
 }  // namespace racine::lint

@@ -110,6 +110,8 @@ std::string header_text(std::string_view s, std::size_t max_bytes) {
 // text averages 0.78 of it (measured on LibreOffice's rendering of the seed's titles),
 // an estimate that errs tall rather than let lines overlap.
 std::size_t wrapped_lines(std::string_view s, double width) {
+  if (const auto nl = s.find('\n'); nl != std::string_view::npos)  // each line wraps alone
+    return wrapped_lines(s.substr(0, nl), width) + wrapped_lines(s.substr(nl + 1), width);
   const auto room = static_cast<std::size_t>(std::max(1.0, (width - 1) / 0.78));
   std::size_t lines = 1;
   std::size_t used = 0;
@@ -587,7 +589,12 @@ std::vector<std::string> xlsx_sheet_names(const Matrix& m, Lang lang) {
   return sheet_names(m, labels(lang));
 }
 
-Result<std::string> write_xlsx(const Matrix& m, const XlsxExtras& extras) {
+namespace {
+
+// A workbook written by `write`, as bytes; `matrix_book`: it holds the matrix (its first
+// sheet reads back as one).
+template <typename Write>
+Result<std::string> write_book(const Matrix& m, bool matrix_book, Write write) {
   const std::string shown = m.source ? m.source->path() : std::string("<xlsx>");
   const WorkDir dir;
   if (dir.path().empty())
@@ -602,9 +609,10 @@ Result<std::string> write_xlsx(const Matrix& m, const XlsxExtras& extras) {
     return Error{shown, 0, 0, "cannot write the workbook: libxlsxwriter cannot start one"};
   // The workbook names its maker and matrix, so that racine reads it back from its first
   // sheet alone (formats/spreadsheet.h): the other sheets are views of it.
-  workbook_set_custom_property_string(wb, "racine", m.id.empty() ? "matrix" : m.id.c_str());
+  if (matrix_book)
+    workbook_set_custom_property_string(wb, "racine", m.id.empty() ? "matrix" : m.id.c_str());
   Book book(m, wb);
-  write_sheets(m, extras, wb, book);
+  write(wb, book);
   const lxw_error e = workbook_close(wb);  // frees the workbook, whatever happened
   if (book.error) return *book.error;
   if (e != LXW_NO_ERROR)
@@ -616,6 +624,89 @@ Result<std::string> write_xlsx(const Matrix& m, const XlsxExtras& extras) {
     return Error{shown, 0, 0,
                  "cannot write the workbook: it cannot be read back from its temporary folder"};
   return bytes.str();
+}
+
+std::string joined(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> write_xlsx(const Matrix& m, const XlsxExtras& extras) {
+  return write_book(m, true,
+                    [&](lxw_workbook* wb, Book& book) { write_sheets(m, extras, wb, book); });
+}
+
+Result<std::string> write_crm_xlsx(const Matrix& m, const std::vector<CrmRow>& rows,
+                                   const std::string& catalog, bool example) {
+  return write_book(m, false, [&](lxw_workbook* wb, Book& book) {
+    lxw_format* header = workbook_add_format(wb);
+    lxw_format* wrap = workbook_add_format(wb);
+    lxw_format* note = workbook_add_format(wb);
+    if (header == nullptr || wrap == nullptr || note == nullptr) {
+      book.fail(
+          Span{},
+          "cannot write the workbook: libxlsxwriter cannot add a cell format (out of memory)");
+      return;
+    }
+    format_set_bold(header);
+    format_set_bg_color(header, 0xF4F6F7);
+    format_set_border(header, LXW_BORDER_THIN);
+    format_set_text_wrap(header);
+    format_set_align(header, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(wrap);
+    format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+    format_set_border(wrap, LXW_BORDER_THIN);
+    format_set_italic(note);
+    lxw_worksheet* ws = book.sheet("Customer responsibility");
+    if (ws == nullptr) return;
+    Widths widths;
+    const char* heads[] = {"Control", "Origination", "Provider's part", "Customer's part", "Roles"};
+    for (lxw_col_t c = 0; c < 5; ++c) {
+      book.text(ws, 0, c, heads[c], header, "column header", Span{});
+      widths.fit(c, heads[c]);
+    }
+    lxw_row_t r = 1;
+    for (const auto& row : rows) {
+      const std::string cells[] = {row.control, joined(row.origination, "\n"),
+                                   joined(row.provider, "\n"), joined(row.customer, "\n"),
+                                   row.roles};
+      for (lxw_col_t c = 0; c < 5; ++c) {
+        book.text(ws, r, c, cells[c], wrap, "cell", Span{});
+        std::string_view rest = cells[c];
+        while (!rest.empty()) {  // the longest line gives the width
+          const auto nl = rest.find('\n');
+          widths.fit(c, rest.substr(0, nl));
+          rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        }
+        widths.wrapped[r].emplace_back(c, cells[c]);
+      }
+      ++r;
+    }
+    ++r;
+    book.text(ws, r++, 0,
+              fmt::format("Catalog: {}. Origination: FedRAMP control-origination, from the "
+                          "matrix's R and A (docs/compliance.md).",
+                          catalog),
+              note, "note", Span{});
+    if (example) {
+      book.text(ws, r, 0,
+                "The control mapping is an example, not the provider's or an auditor's "
+                "judgement.",
+                note, "note", Span{});
+    }
+    if (book.error) return;
+    book.check(widths.apply(ws), "column widths");
+    book.check(worksheet_autofilter(ws, 0, 0, static_cast<lxw_row_t>(rows.size()), 4),
+               "autofilter");
+    worksheet_freeze_panes(ws, 1, 1);  // returns nothing to check
+    print_setup(ws, m, book);
+  });
 }
 
 }  // namespace racine::reports

@@ -21,6 +21,7 @@
 #include "core/matrix.h"
 #include "core/result.h"
 #include "reports/labels.h"
+#include "reports/ssp.h"
 
 namespace racine::reports {
 
@@ -34,6 +35,13 @@ struct XlsxExtras {
 // The bytes of the workbook (a ZIP file), or an Error at the text that does not fit
 // ("path:line:col: ... does not fit an XLSX cell (cell B2 of sheet 'Matrix') ...").
 Result<std::string> write_xlsx(const Matrix& m, const XlsxExtras& extras = {});
+
+// The customer responsibility workbook (`export --format crm-xlsx`): one sheet,
+// "Customer responsibility", with a row per control (control, FedRAMP origination, the
+// provider's part, the customer's part, the roles), printed like the matrix workbook;
+// the catalog and, for an example mapping, a warning below the table.
+Result<std::string> write_crm_xlsx(const Matrix& m, const std::vector<CrmRow>& rows,
+                                   const std::string& catalog, bool example);
 
 // The sheet names of the workbook: "Matrix", one per party, "Summary", "Findings" (in
 // `lang`). A party's is its name without control characters, []:*?/\ and leading or

@@ -206,7 +206,7 @@ TEST(ExportAlertmanager, WhatCannotBeWrittenOrIsMisusedIsRefusedWithExit2) {
        "racine: export: --party, --rules and --escalate-after are for --format alertmanager\n"},
       {{"export", "--format", "alertmanager", "-o", "am.json"},
        "racine: export: am.json would write alertmanager under the extension of another format "
-       "(json, oscal, ccm): change the extension or the format\n"},
+       "(json, oscal, ccm, oscal-ssp, oscal-ssp-customer): change the extension or the format\n"},
       {{"export", "--format", "alertmanager", "--party", "nobody"},
        "racine: --party: no party 'nobody' in this matrix\n"},
       {{"export", "--format", "alertmanager", "--escalate-after", "soon"},

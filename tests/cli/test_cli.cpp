@@ -173,7 +173,7 @@ TEST(Cli, ExplainAndRules) {
   EXPECT_NE(rules.out.find("RAC202  error    single-accountable         each activity has exactly "
                            "one Accountable party\n"),
             std::string::npos);
-  EXPECT_EQ(std::count(rules.out.begin(), rules.out.end(), '\n'), 22);
+  EXPECT_EQ(std::count(rules.out.begin(), rules.out.end(), '\n'), 24);
 }
 
 TEST(Cli, ExportJson) {

@@ -360,8 +360,8 @@ TEST(OutputCli, EveryWriterIsReachableAndExtensionsAreHonoured) {
   EXPECT_EQ(
       e.err,
       "racine: export: " + json_path +
-          " would write yaml under the extension of another format (json, oscal, ccm): change the "
-          "extension or the format\n");
+          " would write yaml under the extension of another format (json, oscal, ccm, oscal-ssp, "
+          "oscal-ssp-customer): change the extension or the format\n");
   EXPECT_FALSE(fs::exists(json_path));
   const Outcome conv = racine({"convert", "--to", "md", seed_path(), xlsx});
   EXPECT_EQ(conv.status, 2);

@@ -52,3 +52,23 @@ for bad in "$work"/bad*; do
   fi
 done
 echo "4 broken documents refused"
+
+# Control mappings (docs/schema/racine-controls-1.schema.json): the example mapping of the
+# built-in matrix is valid, and documents racine refuses (exit 2) the schema refuses too.
+controls_schema="$src/docs/schema/racine-controls-1.schema.json"
+"$ajv" validate --spec=draft7 -s "$controls_schema" -d data/managed-kubernetes.controls.yaml > "$work/out.txt" 2>&1 ||
+  { cat "$work/out.txt"; exit 1; }
+printf 'racine-controls: 1\ncatalog: {id: x}\nmappings:\n  - activity: a\n    controls: []\n' > "$work/cbad1.yaml"
+printf 'racine-controls: 1\nmappings: []\n' > "$work/cbad2.yaml"
+printf 'racine-controls: 1\ncatalog: {id: x}\nmappings:\n  - activity: a\n    controls: [X-1]\n    owner: me\n' > "$work/cbad3.yaml"
+printf 'racine-controls: 2\ncatalog: {id: x}\n' > "$work/cbad4.yaml"
+for bad in "$work"/cbad*; do
+  if "$ajv" validate --spec=draft7 -s "$controls_schema" -d "$bad" > /dev/null 2>&1; then
+    echo "error: the control mapping schema accepts $(basename "$bad")" >&2
+    exit 1
+  fi
+  rc=0
+  "$racine" lint --controls "$bad" > /dev/null 2>&1 || rc=$?
+  [ "$rc" = 2 ] || { echo "error: racine lint --controls $(basename "$bad") exits $rc, not 2" >&2; exit 1; }
+done
+echo "the example control mapping valid; 4 broken mappings refused by the schema and by racine"

@@ -11,6 +11,7 @@
 #include "k8s/rules.h"
 #include "lint/linter.h"
 #include "lint/rule.h"
+#include "reports/controls.h"
 
 namespace racine::lint {
 
@@ -46,9 +47,23 @@ std::vector<std::string> check_k8s(std::string_view doc) {
   return out;
 }
 
+// Control mappings: the example is a mapping for the built-in matrix.
+std::vector<std::string> check_control_mapping(std::string_view doc) {
+  auto src = load_text(std::string(doc), "map.controls.yaml", Limits{});
+  auto c = src ? reports::parse_controls(*src) : Result<reports::ControlMappings>(src.error());
+  if (!c) return {"ERROR: " + c.error().to_string()};
+  auto seed = read_markdown(builtin_matrix(), ReadOptions{});
+  std::vector<std::string> out;
+  for (const auto& d : reports::check_controls(*c, *seed)) {
+    out.push_back(d.code + "@" + std::to_string(c->source->position(d.span.begin).line));
+  }
+  return out;
+}
+
 std::vector<std::string> findings_of(const Rule& rule, std::string_view doc) {
   if (rule.translation) return compare_md(doc);
   if (rule.kubernetes) return check_k8s(doc);
+  if (rule.controls) return check_control_mapping(doc);
   return test::lint_md(std::string(doc));
 }
 
@@ -105,7 +120,7 @@ TEST(Catalog, CodesAreUniqueOrderedAndDocumented) {
     ss << in.rdbuf();
     EXPECT_EQ(ss.str(), page) << r.code;
   }
-  EXPECT_EQ(codes.size(), 22U);
+  EXPECT_EQ(codes.size(), 24U);
 }
 
 TEST(Catalog, EveryPageHasARule) {
