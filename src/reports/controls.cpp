@@ -161,15 +161,21 @@ std::vector<Diagnostic> check_controls(const ControlMappings& c, const Matrix& m
                      mapping.activity_span,
                      fmt::format("the mapping names activity '{}', which the matrix does not have",
                                  mapping.activity),
+                     {},
+                     {},
                      {}});
     }
     if (c.catalog_controls.empty()) continue;
     for (std::size_t i = 0; i < mapping.controls.size(); ++i) {
       if (!catalog.contains(mapping.controls[i])) {
         out.push_back(
-            {"RAC602", Severity::error, mapping.control_spans[i],
+            {"RAC602",
+             Severity::error,
+             mapping.control_spans[i],
              fmt::format("control '{}' is not in catalog {}", mapping.controls[i], c.catalog_id),
-             a != nullptr ? a->title : std::string()});
+             a != nullptr ? a->title : std::string(),
+             {},
+             {}});
       }
     }
   }
