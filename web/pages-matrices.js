@@ -61,7 +61,7 @@ function uploadForm(matrix) {
       note.value = '';
       put(out, h('div', { class: 'card saved', role: 'status' },
         h('p', {}, t('upload.saved', { matrix: r.matrix, version: r.version }), ' ', summaryBadges(r.lint)),
-        r.told ? h('p', { id: 'upload-told' }, t('upload.told', { n: r.told })) : null,
+        h('p', { id: 'upload-told' }, r.told ? t('upload.told', { n: r.told }) : t('upload.told_none')),
         findingList(diagnostics(lint)),
         h('p', {}, h('a', { href: `#/matrices/${r.matrix}/versions/${r.version}` }, t('upload.open', { version: r.version })))));
       announce(t('upload.saved', { matrix: r.matrix, version: r.version }));

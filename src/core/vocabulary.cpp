@@ -328,9 +328,18 @@ std::string contract_name_as_written(std::string_view text) {
   for (std::size_t i = 0; i + name.size() <= words.size(); ++i) {
     bool same = true;
     for (std::size_t k = 0; k < name.size() && same; ++k) same = words[i + k].folded == name[k];
-    if (same)
-      return std::string(
-          text.substr(words[i].begin, words[i + name.size() - 1].end - words[i].begin));
+    if (!same) continue;
+    // Without the quotes or spaces a token keeps at either end («\u202f...\u202f», “...”).
+    std::string_view found =
+        text.substr(words[i].begin, words[i + name.size() - 1].end - words[i].begin);
+    for (bool trimmed = true; trimmed;) {
+      trimmed = false;
+      for (const std::string_view q : {"«", "»", "“", "”", "‘", "\u202f", "\u00a0"}) {
+        for (; found.starts_with(q); trimmed = true) found.remove_prefix(q.size());
+        for (; found.ends_with(q); trimmed = true) found.remove_suffix(q.size());
+      }
+    }
+    return std::string(found);
   }
   return "";
 }

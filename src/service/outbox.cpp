@@ -288,8 +288,9 @@ std::string lang_of(const store::Claimed& c) {
   return options.is_object() ? options.value("lang", "en") : "en";
 }
 
+// A notice: a request's step, or a version published (its fingerprint "version:...").
 bool is_notice(const store::Event& e) {
-  return e.status == "request" || e.status == "notice";
+  return e.status == "request";
 }
 
 // A notice's annotation in the receiver's language when it has it.
@@ -328,8 +329,16 @@ std::string email_body(const store::Claimed& c, const std::string& ack_base,
         fmt::format(fmt::runtime(fr ? "Pour {} ({}), client {}, contrat {}.\n\n"
                                     : "For {} ({}), tenant {}, contract {}.\n\n"),
                     c.delivery.party_name, c.delivery.party, c.event.tenant, c.event.contract);
-    out += text::escape_controls(notice_text(c, "summary")) + "\n\n" +
-           text::escape_controls(notice_text(c, "description")) + "\n";
+    // The description keeps its lines (a release note's, a request's), each escaped and
+    // the later ones indented, so that none can pass for a line of racine's own.
+    std::string description;
+    const std::string text = notice_text(c, "description");
+    for (std::size_t at = 0; at <= text.size();) {
+      const std::size_t end = std::min(text.find('\n', at), text.size());
+      description += (at == 0 ? "" : "\n    ") + text::escape_controls(text.substr(at, end - at));
+      at = end + 1;
+    }
+    out += text::escape_controls(notice_text(c, "summary")) + "\n\n" + description + "\n";
     const auto& page = j.contains("request") ? j["request"] : j["notice"];
     out += fmt::format(fmt::runtime(fr ? "\nSuivre\u202f: {}\n" : "\nFollow it: {}\n"),
                        page["url"].get<std::string>());
@@ -382,10 +391,11 @@ void Outbox::shape_request(const store::Claimed& c, notify::Webhook& w, std::str
   notify::Context ctx;
   ctx.lang = options.is_object() ? options.value("lang", "en") : "en";
   if (!m_options.public_url.empty())
-    ctx.event_url = m_options.public_url + "/#/tenants/" + c.event.tenant +
-                    (c.event.status == "request"  ? "/requests"
-                     : c.event.status == "notice" ? "/contracts/" + c.event.contract
-                                                  : "/events?event=" + c.event.id);
+    ctx.event_url =
+        m_options.public_url + "/#/tenants/" + c.event.tenant +
+        (c.event.status != "request"                   ? "/events?event=" + c.event.id
+         : c.event.fingerprint.starts_with("version:") ? "/contracts/" + c.event.contract
+                                                       : "/requests");
   const auto delivery = nlohmann::json::parse(w.body);
   if (r.type == "slack") {
     w.body = notify::slack_message(delivery, ctx);

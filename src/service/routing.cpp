@@ -918,6 +918,15 @@ std::string Service::delivery_body(const store::Claimed& c, const std::string& a
                 {"startsAt", e.starts_at},
                 {"endsAt", e.ends_at},
                 {"generatorURL", e.generator_url}};
+  if (e.status == "request" && e.fingerprint.starts_with("version:")) {
+    // A version published (Service::upload): the contract's page, where the upgrade is.
+    const auto labels = parsed_or(e.labels, ordered_json::object());
+    j["notice"] = {{"kind", labels.value("notice", "")},
+                   {"matrix", labels.value("matrix", "")},
+                   {"version", labels.value("version", "")},
+                   {"url", ack_base + "/#/tenants/" + e.tenant + "/contracts/" + e.contract}};
+    return j.dump();
+  }
   if (e.status == "request") {
     // A request to the provider (service/requests.cpp): nothing to acknowledge; its id,
     // state and page instead.
@@ -925,15 +934,6 @@ std::string Service::delivery_body(const store::Claimed& c, const std::string& a
     j["request"] = {{"id", labels.value("request", "")},
                     {"state", labels.value("state", "")},
                     {"url", ack_base + "/#/tenants/" + e.tenant + "/requests"}};
-    return j.dump();
-  }
-  if (e.status == "notice") {
-    // A version published (Service::upload): the contract's page, where the upgrade is.
-    const auto labels = parsed_or(e.labels, ordered_json::object());
-    j["notice"] = {{"kind", labels.value("notice", "")},
-                   {"matrix", labels.value("matrix", "")},
-                   {"version", labels.value("version", "")},
-                   {"url", ack_base + "/#/tenants/" + e.tenant + "/contracts/" + e.contract}};
     return j.dump();
   }
   j["ack_url"] = ack_base + "/api/v1/tenants/" + e.tenant + "/events/" + e.id + "/ack";

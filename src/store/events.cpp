@@ -371,12 +371,12 @@ std::vector<Event> Store::list_events(const Principal& who, const std::string& t
   return m_pool->run(false, [&](Connection& c) {
     std::vector<Event> out;
     if (!who.provider() && who.tenant != tenant) return out;
-    for (const auto& r : c.query(std::string("SELECT ") + k_event_columns +
-                                     " FROM events WHERE tenant = ? AND status NOT IN ('request', "
-                                     "'notice') AND (CAST(? AS TEXT) = "
-                                     "'' OR status = CAST(? AS TEXT)) "
-                                     "ORDER BY seq DESC LIMIT ?",
-                                 {tenant, status, status, static_cast<std::int64_t>(limit)})) {
+    for (const auto& r :
+         c.query(std::string("SELECT ") + k_event_columns +
+                     " FROM events WHERE tenant = ? AND status <> 'request' AND (CAST(? AS TEXT) = "
+                     "'' OR status = CAST(? AS TEXT)) "
+                     "ORDER BY seq DESC LIMIT ?",
+                 {tenant, status, status, static_cast<std::int64_t>(limit)})) {
       out.push_back(event_of(r));
     }
     for (auto& e : out) load_deliveries(c, e);

@@ -33,7 +33,7 @@ std::string random_id(std::string_view prefix);
 std::string long_random_id(std::string_view prefix);
 void audit(Connection& c, const Principal& who, std::string_view action, const std::string& target,
            const std::optional<std::string>& tenant);
-// A notice: an event of status "request" or "notice" (left out of the alerts' lists) and
+// A notice: an event of status "request" (left out of the alerts' lists) and
 // its deliveries, due now (store/requests.cpp).
 void record_notice(Connection& c, const std::string& tenant, const std::string& contract,
                    const std::string& status, const std::string& fingerprint, const std::string& at,

@@ -82,7 +82,7 @@ RequestStep step_of(Connection& c, const Principal& who, const std::string& stat
 namespace detail {
 
 // A notice (a request's step, a version published): an event the alerts' lists leave out
-// (status "request" or "notice") and its deliveries, due now, in the caller's transaction.
+// (status "request") and its deliveries, due now, in the caller's transaction.
 void record_notice(Connection& c, const std::string& tenant, const std::string& contract,
                    const std::string& status, const std::string& fingerprint, const std::string& at,
                    const RequestNotice& notice) {

@@ -631,16 +631,21 @@ PutVersion Store::put_version(
     PutVersion out{
         VersionInfo{v.matrix, next, now, who.token, v.sha256, v.format, v.summary, v.note}, true};
     // The clients behind it are told, through the outbox, in this transaction: a version
-    // answered 201 has told them all.
+    // answered 201 has told them all. Only a party with a receiver (its client's own, or
+    // the provider's for that party) is told: a delivery to none would wait for one,
+    // failing, until it is dead. A notice is an event of status "request" (which every
+    // release since schema 8 keeps out of the alerts and sends without an Acknowledge),
+    // told apart by its fingerprint "version:...".
     if (tell) {
-      for (const auto& r :
-           c.query("SELECT tenant, id, matrix, version, options, party, escalate_after FROM "
-                   "contracts WHERE matrix = ? AND version < ? ORDER BY tenant, id",
-                   {v.matrix, next})) {
+      for (const auto& r : c.query(
+               "SELECT tenant, id, matrix, version, options, party, escalate_after FROM contracts "
+               "k WHERE matrix = ? AND version < ? AND EXISTS (SELECT 1 FROM receivers r WHERE "
+               "r.party = k.party AND (r.tenant = k.tenant OR r.tenant = '')) ORDER BY tenant, id",
+               {v.matrix, next})) {
         const Contract k = contract_of(r);
         const RequestNotice n = tell(k, next);
         if (n.to.empty()) continue;
-        record_notice(c, k.tenant, k.id, "notice",
+        record_notice(c, k.tenant, k.id, "request",
                       "version:" + v.matrix + ":" + std::to_string(next) + ":" + k.id, now, n);
         ++out.told;
       }

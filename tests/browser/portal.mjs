@@ -192,8 +192,9 @@ async function journeys(engine, storeArgs, photograph) {
     await provider.click('#upload-save');
     await provider.waitForSelector('#upload-result .saved');
     assert.match(await provider.textContent('#upload-result'), /Saved: managed-kubernetes version 2\./);
+    // Neither client has a receiver for its party yet: nobody is told but on the page.
     assert.equal(await provider.textContent('#upload-told'),
-      '2 contracts on an older version: their clients are told through their receivers.');
+      'No client behind it has a receiver for its party: they see the new version on their contract\'s page.');
     assert.equal(await provider.inputValue('#upload-note'), '');
     await provider.waitForSelector('#version-2');
     assert.match(await provider.textContent('#version-2'), /3 errors\s*1 warning\s*15 infos/);
@@ -306,8 +307,8 @@ async function journeys(engine, storeArgs, photograph) {
     await client.emulateMedia({ media: 'screen' });
     // A version's findings in French with their values (po/fr.po's forms, the CLI's too).
     await open(client, base, '/matrices/managed-kubernetes/versions/2');
-    assert.match(await client.textContent(row + ' .row-findings'), /RAC201 aucune partie n’est Approbateur \(Client C, Cloud Temple R\)$/);
-    assert.match(await client.textContent('ul.findings'), /RAC202 ligne 53:1 2 parties sont Approbateur \(Client, Cloud Temple\)\u202f: il en faut exactement une/);
+    assert.match(await client.textContent(row + ' .row-findings'), /RAC201 aucune partie n’a le rôle Approbateur \(Client C, Cloud Temple R\)$/);
+    assert.match(await client.textContent('ul.findings'), /RAC202 ligne 53:1 2 parties ont le rôle Approbateur \(Client, Cloud Temple\)\u202f: il en faut exactement une/);
     // Exports: fetched with the token, saved through a blob: link.
     await open(client, base, '/tenants/acme/contracts/main/exports');
     const download = async nth => {

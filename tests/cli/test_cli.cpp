@@ -342,12 +342,14 @@ TEST(Cli, MessagesFollowTheLocale) {
             std::string::npos);
   // Findings in the reader's language, with their values (po/fr.po's forms).
   const auto lint = racine({"lint"}, "", {"LANG=fr_FR.UTF-8"});
-  EXPECT_NE(lint.out.find("2 parties sont Approbateur (Client, Cloud Temple)\u202f: il en faut "
-                          "exactement une [RAC202]"),
-            std::string::npos)
+  EXPECT_NE(
+      lint.out.find("2 parties ont le rôle Approbateur (Client, Cloud Temple)\u202f: il en faut "
+                    "exactement une [RAC202]"),
+      std::string::npos)
       << lint.out;
-  EXPECT_NE(lint.out.find("aucune partie n’est Approbateur (Client C, Cloud Temple R) [RAC201]"),
-            std::string::npos);
+  EXPECT_NE(
+      lint.out.find("aucune partie n’a le rôle Approbateur (Client C, Cloud Temple R) [RAC201]"),
+      std::string::npos);
   // The JSON report keeps the English message, and adds its form and values.
   const auto json_lint = racine({"lint", "--format", "json"}, "", {"LANG=fr_FR.UTF-8"});
   EXPECT_NE(json_lint.out.find("\"message\": \"no party is Accountable (Client C, Cloud Temple "

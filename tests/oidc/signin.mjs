@@ -141,10 +141,10 @@ try {
   await check('a replayed callback (its state already used) is refused, no session given', async () => {
     const again = await http('GET', jeanne.callback, { jar: new Jar() });
     assert.equal(again.status, 302);
-    assert.match(again.location, /#\/signin\?error=this%20sign-in%20is%20unknown%2C%20used%20or%20too%20old/);
+    assert.match(again.location, /#\/signin\?reason=stale&error=this%20sign-in%20is%20unknown%2C%20used%20or%20too%20old/);
     assert.equal(again.headers['set-cookie'], undefined);
     const forged = await http('GET', `${base}/auth/callback?code=x&state=forged`, { jar: new Jar() });
-    assert.match(forged.location, /#\/signin\?error=/);
+    assert.match(forged.location, /#\/signin\?reason=stale&error=/);
     assert.equal(forged.headers['set-cookie'], undefined);
   });
   await check('a write with the cookie from another site, or without the CSRF header, is refused', async () => {

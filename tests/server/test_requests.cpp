@@ -207,6 +207,9 @@ TEST_P(RequestsTest, PublishedVersionTellsTheClientsBehind) {
   const std::string editor = token(port, admin, "editor");
   const auto acme = tenant(port, admin, "acme", json::array()).first;
   tenant(port, admin, "globex", json::array());
+  // initech's party has no receiver: it is not told (a delivery to nobody would fail for
+  // a day), and sees the offer on its contract's page.
+  tenant(port, admin, "initech", json::array());
   receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
            {{"type", "slack"}, {"url", sink.url("/acme")}, {"lang", "fr"}});
   receiver(port, admin, "/api/v1/tenants/globex/receivers/client",

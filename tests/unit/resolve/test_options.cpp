@@ -190,6 +190,10 @@ TEST(Options, ContractNamesAsWritten) {
   EXPECT_EQ(contract_name_as_written("Diese Verantwortlichkeiten können über einen zusätzlichen "
                                      "Managed-Services-Vertrag an Cloud Temple delegiert werden."),
             "zusätzlichen Managed-Services");
+  EXPECT_EQ(contract_name_as_written("Déléguées via un contrat «\u202fInfogérance Plus\u202f»."),
+            "Infogérance Plus");
+  EXPECT_EQ(contract_name_as_written("Delegated through a “premium support” contract."),
+            "premium support");
   EXPECT_EQ(contract_name_as_written("Cloud Temple offers professional services."), "");
 }
 
