@@ -313,6 +313,15 @@ std::string cell_text(const Cell& c) {
 // How every sheet prints: landscape A4, fitted to the page's width (as many pages down
 // as needed), the header row repeated on every page, the matrix's title at the top left,
 // the sheet's name at the top right and the page number at the bottom.
+// A table's header cells: bold on light grey, thin borders, wrapped, at the top.
+void set_header_format(lxw_format* header) {
+  format_set_bold(header);
+  format_set_bg_color(header, 0xF4F6F7);
+  format_set_border(header, LXW_BORDER_THIN);
+  format_set_text_wrap(header);
+  format_set_align(header, LXW_ALIGN_VERTICAL_TOP);
+}
+
 void print_setup(lxw_worksheet* ws, const Matrix& m, Book& book) {
   if (book.error || ws == nullptr) return;
   worksheet_set_landscape(ws);       // returns nothing to check
@@ -339,11 +348,7 @@ void write_sheets(const Matrix& m, const XlsxExtras& extras, lxw_workbook* wb, B
               "cannot write the workbook: libxlsxwriter cannot add a cell format (out of memory)");
     return;
   }
-  format_set_bold(header);
-  format_set_bg_color(header, 0xF4F6F7);
-  format_set_border(header, LXW_BORDER_THIN);
-  format_set_text_wrap(header);
-  format_set_align(header, LXW_ALIGN_VERTICAL_TOP);
+  set_header_format(header);
   format_set_bold(section);
   format_set_bg_color(section, 0xEAF2F8);
   format_set_text_wrap(wrap);
@@ -654,11 +659,7 @@ Result<std::string> write_crm_xlsx(const Matrix& m, const std::vector<CrmRow>& r
           "cannot write the workbook: libxlsxwriter cannot add a cell format (out of memory)");
       return;
     }
-    format_set_bold(header);
-    format_set_bg_color(header, 0xF4F6F7);
-    format_set_border(header, LXW_BORDER_THIN);
-    format_set_text_wrap(header);
-    format_set_align(header, LXW_ALIGN_VERTICAL_TOP);
+    set_header_format(header);
     format_set_text_wrap(wrap);
     format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
     format_set_border(wrap, LXW_BORDER_THIN);

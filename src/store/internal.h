@@ -159,26 +159,19 @@ class Store::Pool {
     using Result = decltype(fn(std::declval<Connection&>()));
     std::promise<void> committed;
     auto future = committed.get_future();
+    auto done = [&](std::exception_ptr e) {
+      if (e) {
+        committed.set_exception(e);
+      } else {
+        committed.set_value();
+      }
+    };
     if constexpr (std::is_void_v<Result>) {
-      submit([&](Connection& c) { fn(c); },
-             [&](std::exception_ptr e) {
-               if (e) {
-                 committed.set_exception(e);
-               } else {
-                 committed.set_value();
-               }
-             });
+      submit([&](Connection& c) { fn(c); }, done);
       future.get();
     } else {
       std::optional<Result> result;
-      submit([&](Connection& c) { result.emplace(fn(c)); },
-             [&](std::exception_ptr e) {
-               if (e) {
-                 committed.set_exception(e);
-               } else {
-                 committed.set_value();
-               }
-             });
+      submit([&](Connection& c) { result.emplace(fn(c)); }, done);
       future.get();
       return std::move(*result);
     }

@@ -33,22 +33,10 @@ convert() {
     --convert-to "$1" --outdir "$work" "$2" > "$work/lo.log" 2>&1 || { cat "$work/lo.log"; exit 1; }
 }
 convert 'csv:Text - txt - csv (StarCalc):44,34,76' "$work/seed.xlsx"
-node -e '
+RACINE_READ_CSV="$(realpath "$(dirname "${BASH_SOURCE[0]}")")/read_csv.cjs" node -e '
   const fs = require("fs");
   const model = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-  // RFC 4180 fields, quoted or not.
-  const rows = []; let row = [], field = "", quoted = false;
-  const text = fs.readFileSync(process.argv[2], "utf8").replace(/^\uFEFF/, "");
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === "\"" && text[i + 1] === "\"") { field += "\""; i++; }
-      else if (c === "\"") quoted = false; else field += c;
-    } else if (c === "\"") quoted = true;
-    else if (c === ",") { row.push(field); field = ""; }
-    else if (c === "\n") { row.push(field); rows.push(row); row = []; field = ""; }
-    else if (c !== "\r") field += c;
-  }
+  const rows = require(process.env.RACINE_READ_CSV)(process.argv[2]);
   const expected = [];
   for (const s of model.sections) for (const a of s.activities) {
     const cells = model.parties.map(p => (a.roles[p.id] || "") + ((a.markers[p.id] || []).join("")));
