@@ -13,6 +13,8 @@ namespace racine {
 
 class JsonOut {
  public:
+  // `reserve`: the bytes expected, kept from the start (no growing copies on the way).
+  explicit JsonOut(std::size_t reserve = 256) { m_out.reserve(reserve); }
   JsonOut& begin_object();
   JsonOut& end_object();
   JsonOut& begin_array();

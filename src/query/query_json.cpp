@@ -62,7 +62,7 @@ ordered_json answer_to_json(const Matrix& m, std::string_view query, const Answe
 }
 
 std::string answer_to_json_text(const Matrix& m, std::string_view query, const Answer& answer) {
-  JsonOut j;
+  JsonOut j(1024 + answer.matches.size() * 512);
   j.begin_object().key("query").string(query).key("matches").begin_array();
   for (const Match& x : answer.matches) {
     const Section& s = m.sections[x.section];

@@ -163,6 +163,58 @@ std::int64_t steady_ms() {
       .count();
 }
 
+// An answer's status line and headers, as Beast's serializer wrote them: Server and
+// Content-Type first, then the answer's headers (a name given twice keeps its last value,
+// in that value's place), "Connection: close" when the connection ends with it, and the
+// body's length (none for 1xx, 204 and 304). Values are the server's own; a CR or LF in
+// one is replaced by a space, so that no value can add a header.
+std::string response_head(const Response& out, bool keep_alive) {
+  std::string head;
+  head.reserve(256);
+  auto line = [&head](std::string_view name, std::string_view value) {
+    head.append(name);
+    head.append(": ");
+    const std::size_t at = head.size();
+    head.append(value);
+    for (std::size_t i = at; i < head.size(); ++i) {
+      if (head[i] == '\r' || head[i] == '\n') head[i] = ' ';
+    }
+    head.append("\r\n");
+  };
+  head.append("HTTP/1.1 ");
+  head.append(std::to_string(out.status));
+  head += ' ';
+  head.append(reason(out.status));
+  head.append("\r\n");
+  line("Server", "racine");
+  line("Content-Type", out.content_type);
+  for (std::size_t i = 0; i < out.headers.size(); ++i) {
+    const auto& [name, value] = out.headers[i];
+    bool later = false;
+    for (std::size_t j = i + 1; j < out.headers.size() && !later; ++j)
+      later = beast::iequals(out.headers[j].first, name);
+    if (!later) line(name, value);
+  }
+  if (!keep_alive) line("Connection", "close");
+  if (!(out.status / 100 == 1 || out.status == 204 || out.status == 304))
+    line("Content-Length", std::to_string(out.body.size()));
+  head.append("\r\n");
+  return head;
+}
+
+// An answer being written, kept alive by the write's handler.
+struct Outgoing {
+  std::string head;
+  std::string body;
+  std::size_t sent = 0;  // bytes of head then body already written
+  [[nodiscard]] std::array<net::const_buffer, 2> rest() const {
+    if (sent < head.size())
+      return {net::buffer(head.data() + sent, head.size() - sent), net::buffer(body)};
+    return {net::const_buffer(),
+            net::buffer(body.data() + (sent - head.size()), body.size() - (sent - head.size()))};
+  }
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, HttpServer::Impl& server)
@@ -415,23 +467,41 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void write(Response out, bool keep_alive) {
     if (out.stream) return stream(std::move(out));
-    auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(out.status), 11);
-    res->set(http::field::server, "racine");
-    res->set(http::field::content_type, out.content_type);
-    for (const auto& [k, v] : out.headers) res->set(k, v);
-    res->body() = std::move(out.body);
-    res->keep_alive(keep_alive);
-    res->prepare_payload();
+    auto msg = std::make_shared<Outgoing>();
+    msg->head = response_head(out, keep_alive);
+    msg->body = std::move(out.body);
+    // Most answers fit in the socket's send buffer: written now by one sendmsg, without
+    // an asynchronous operation and its timer; what does not fit (a large export, a
+    // client that does not read) is written asynchronously under the request's deadline.
+    std::array<net::const_buffer, 2> whole{net::buffer(msg->head), net::buffer(msg->body)};
+    auto& socket = m_stream.socket();
+    beast::error_code ec;
+    if (!socket.non_blocking()) socket.non_blocking(true, ec);
+    std::size_t sent = ec ? 0 : socket.write_some(whole, ec);
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+      m_busy = false;
+      return close();  // the client left
+    }
+    if (sent == msg->head.size() + msg->body.size()) return written(keep_alive);
+    msg->sent = sent;
     m_stream.expires_after(m_server.options.read_timeout);
-    http::async_write(m_stream, *res,
-                      [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-                        if (ec || !res->keep_alive() || self->m_server.stopping) {
-                          self->m_busy = false;
-                          return self->close();
-                        }
-                        self->wait_request();
-                      });
+    net::async_write(
+        m_stream, msg->rest(),
+        [self = shared_from_this(), msg, keep_alive](beast::error_code wec, std::size_t) {
+          if (wec) {
+            self->m_busy = false;
+            return self->close();
+          }
+          self->written(keep_alive);
+        });
+  }
+
+  void written(bool keep_alive) {
+    if (!keep_alive || m_server.stopping) {
+      m_busy = false;
+      return close();
+    }
+    wait_request();
   }
 
   // After an error answer the client may still be sending (a body too large, headers

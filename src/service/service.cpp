@@ -580,8 +580,8 @@ std::shared_ptr<const Loaded> Service::effective(const store::Version& v,
   loaded->matrix = std::move(result);
   loaded->index = query::Index::build(loaded->matrix, moved);
   // Bounded in entries and in bytes: a parsed matrix with its index takes about 40 times
-  // its document (docs/performance.md, "Memory").
-  const std::size_t bytes = v.document.size() * 40 + (64U << 10U);
+  // its document (docs/performance.md, "Memory"), and its lookup answers up to their bound.
+  const std::size_t bytes = v.document.size() * 40 + (64U << 10U) + AnswerMemo::k_max_bytes;
   std::lock_guard<std::mutex> lock(m_cache_mutex);
   constexpr std::size_t k_cache_entries = 256;
   if (bytes > m_limits.cache_bytes) return loaded;  // served, not kept
@@ -932,8 +932,33 @@ Reply Service::who(const Principal& who, const std::string& tenant, const std::s
   Reply error;
   const auto view = contract_view(who, tenant, contract, error);
   if (!view) return error;
+  std::string key = query;
+  key += '\0';
+  key += std::to_string(limit);
+  key += partial ? 'p' : 'w';
+  if (auto known = view->loaded->answers.find(key)) return Reply::json_text(std::move(*known));
   const auto answer = view->loaded->index.search(query, query::SearchOptions{limit, partial});
-  return Reply::json_text(query::answer_to_json_text(view->loaded->matrix, query, answer));
+  std::string body = query::answer_to_json_text(view->loaded->matrix, query, answer);
+  view->loaded->answers.keep(key, body);
+  return Reply::json_text(std::move(body));
+}
+
+std::optional<std::string> AnswerMemo::find(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  const auto it = m_answers.find(key);
+  if (it == m_answers.end()) return std::nullopt;
+  return it->second;
+}
+
+void AnswerMemo::keep(const std::string& key, const std::string& answer) const {
+  const std::size_t bytes = key.size() + answer.size() + 64;
+  if (bytes > k_max_bytes / 4) return;  // a rare, long answer: not worth the room
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_bytes + bytes > k_max_bytes) {
+    m_answers.clear();
+    m_bytes = 0;
+  }
+  if (m_answers.try_emplace(key, answer).second) m_bytes += bytes;
 }
 
 Reply Service::duties(const Principal& who, const std::string& tenant, const std::string& contract,

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "config/config.h"
@@ -68,10 +69,28 @@ struct Reply {
   static Reply error(Status s, std::string code, const std::string& message);
 };
 
+// Lookup answers already written for one effective matrix, by question: the matrix never
+// changes (versions are immutable, options fixed), so the same question gets the same
+// bytes without searching and writing them again (docs/performance.md, "Server").
+// Bounded in bytes; when full it is emptied. Thread-safe.
+class AnswerMemo {
+ public:
+  static constexpr std::size_t k_max_bytes = 256U << 10U;
+
+  std::optional<std::string> find(const std::string& key) const;
+  void keep(const std::string& key, const std::string& answer) const;
+
+ private:
+  mutable std::mutex m_mutex;
+  mutable std::unordered_map<std::string, std::string> m_answers;
+  mutable std::size_t m_bytes = 0;
+};
+
 // A matrix read from a stored version, with what lookups need.
 struct Loaded {
   Matrix matrix;
   query::Index index;
+  AnswerMemo answers;  // `who` answers given on it
 };
 
 // True when `id` is a valid id of a matrix, tenant or contract: [a-z0-9][a-z0-9-]{0,62}.

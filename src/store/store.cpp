@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -353,13 +354,32 @@ std::optional<Role> parse_role(std::string_view name) {
 }
 
 std::string rfc3339_of_ms(std::int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[40];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  // The date and time of the last second formatted, per thread: a server writes many
+  // timestamps a second (every log line, every event), and strftime was most of each.
+  thread_local std::int64_t t_second = -1;
+  thread_local char t_prefix[32] = {};
+  const std::int64_t second = ms / 1000;
+  if (ms < 0 || second != t_second) {
+    const std::time_t t = static_cast<std::time_t>(second);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (ms < 0) {
+      char out[40];
+      std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+      return out;
+    }
+    std::memcpy(t_prefix, buf, sizeof buf);
+    t_second = second;
+  }
+  std::string out(t_prefix);
+  const auto milli = static_cast<int>(ms % 1000);
+  out += '.';
+  out += static_cast<char>('0' + milli / 100);
+  out += static_cast<char>('0' + milli / 10 % 10);
+  out += static_cast<char>('0' + milli % 10);
+  out += 'Z';
   return out;
 }
 
