@@ -172,6 +172,7 @@ Reply Service::put_oncall(const Principal& who, const std::string& tenant,
   const auto rules = route::parse_oncall(body, store::now_ms(), why);
   if (!rules) return Reply::error(Status::bad_request, "bad_rules", why);
   m_store.put_oncall(who, tenant, contract, party, body.dump());
+  m_oncall_rules.clear();
   for (const auto& o : m_store.list_oncall(tenant, contract))
     if (o.party == party) return Reply::json(rules_json(o, store::now_ms()));
   return Reply::error(Status::not_found, "not_found", "the rules were not kept");
@@ -197,7 +198,9 @@ Reply Service::delete_oncall(const Principal& who, const std::string& tenant,
     return Reply::error(Status::forbidden, "forbidden",
                         "only the provider's editors, or an approver of the tenant for its own "
                         "party, may remove on-call rules");
-  if (!m_store.delete_oncall(who, tenant, contract, party))
+  const bool deleted = m_store.delete_oncall(who, tenant, contract, party);
+  m_oncall_rules.clear();
+  if (!deleted)
     return Reply::error(Status::not_found, "not_found",
                         "no on-call rules for '" + party.substr(0, 64) + "'");
   return Reply::json({{"deleted", party}});

@@ -713,16 +713,21 @@ Reply Service::route_alerts(const Principal& who, const std::string& tenant,
   const Principal self = Principal::system();
   std::string contract = contract_in;
   if (contract.empty()) {
-    const auto all = m_store.list_contracts(self, tenant);
-    if (all.size() != 1) {
-      if (all.empty() && !m_store.get_tenant(Principal::system(), tenant))
+    auto ids = m_contract_ids.get(tenant);
+    if (!ids) {
+      ids.emplace();
+      for (const auto& c : m_store.list_contracts(self, tenant)) ids->push_back(c.id);
+      if (!ids->empty()) m_contract_ids.put(tenant, *ids);  // none: never remembered
+    }
+    if (ids->size() != 1) {
+      if (ids->empty() && !m_store.get_tenant(Principal::system(), tenant))
         return Reply::error(Status::not_found, "not_found", "no tenant '" + tenant + "'");
       return Reply::error(Status::bad_request, "bad_contract",
-                          all.empty() ? "the tenant has no contract to route under"
-                                      : "the tenant has " + std::to_string(all.size()) +
-                                            " contracts: name one with ?contract=ID");
+                          ids->empty() ? "the tenant has no contract to route under"
+                                       : "the tenant has " + std::to_string(ids->size()) +
+                                             " contracts: name one with ?contract=ID");
     }
-    contract = all.front().id;
+    contract = ids->front();
   }
   Reply error;
   const auto view = contract_view(self, tenant, contract, error);
@@ -739,7 +744,13 @@ Reply Service::route_alerts(const Principal& who, const std::string& tenant,
   // The parties' on-call rules under this contract (route/hours.h), parsed once per
   // distinct text; what they say for `now` worked out once per batch.
   std::map<std::string, std::shared_ptr<const route::OnCall>> oncall;
-  for (const auto& o : m_store.list_oncall(tenant, contract))
+  const std::string rules_key = tenant + '\n' + contract;
+  auto listed = m_oncall_rules.get(rules_key);
+  if (!listed) {
+    listed = m_store.list_oncall(tenant, contract);
+    m_oncall_rules.put(rules_key, *listed);
+  }
+  for (const auto& o : *listed)
     if (auto c = oncall_rules(o.rules, now)) oncall.emplace(o.party, std::move(c));
   std::map<std::string, const route::OnCall*> by_party;
   for (const auto& [party, c] : oncall) by_party.emplace(party, c.get());

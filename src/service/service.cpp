@@ -215,6 +215,8 @@ Service::Service(store::Store& store, config::Config config)
 void Service::set_cache_ttl(std::chrono::milliseconds ttl) {
   m_principals.set_ttl(ttl);
   m_contracts.set_ttl(ttl);
+  m_contract_ids.set_ttl(ttl);
+  m_oncall_rules.set_ttl(ttl);
 }
 
 std::string Service::token_hash(std::string_view token) {
@@ -827,6 +829,8 @@ Reply Service::put_contract(const Principal& who, const std::string& tenant,
   }
   const bool created = m_store.put_contract(who, c);
   m_contracts.clear();
+  m_contract_ids.clear();
+  m_oncall_rules.clear();
   return Reply::json(contract_json(c), created ? Status::created : Status::ok);
 }
 
@@ -1128,6 +1132,7 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
     return Reply::error(Status::conflict, "conflict", e.what());
   }
   m_contracts.clear();
+  m_oncall_rules.clear();
   if (!moved) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
   return get_contract(who, tenant, contract);
 }

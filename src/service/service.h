@@ -466,6 +466,12 @@ class Service {
 
   TtlCache<store::Principal> m_principals{k_default_cache_ttl, 100000};  // by token hash
   TtlCache<store::Contract> m_contracts{k_default_cache_ttl, 100000};    // by scope, tenant, id
+  // What an Alertmanager request reads before its rows go to the group commit: the
+  // tenant's contract ids (when it names none) and the contract's on-call rules; cleared
+  // with the contracts, and the rules when this instance writes rules.
+  TtlCache<std::vector<std::string>> m_contract_ids{k_default_cache_ttl, 100000};  // by tenant
+  TtlCache<std::vector<store::OnCallRules>> m_oncall_rules{k_default_cache_ttl,
+                                                           100000};  // by tenant, contract
 
   RoutingCounters m_routing;
   std::function<void()> m_on_recorded;
