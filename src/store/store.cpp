@@ -181,6 +181,15 @@ CREATE INDEX requests_state ON requests (state, seq);
       {Change::expand, R"sql(
 ALTER TABLE versions ADD COLUMN note TEXT NOT NULL DEFAULT '';
 )sql"},
+      // 10: the pending deliveries by receiver and due time, in the order a claim takes
+      // them, so that a claim reads a few rows per receiver whatever the backlog; and the
+      // due deliveries' receivers read from the index alone (an expand migration: indexes
+      // only, which the release before reads as well).
+      {Change::expand, R"sql(
+CREATE INDEX deliveries_ready ON deliveries (tenant, party, due_ms, id) WHERE state = 'pending';
+DROP INDEX deliveries_due;
+CREATE INDEX deliveries_due ON deliveries (state, due_ms, tenant, party);
+)sql"},
   };
   return list;
 }

@@ -56,10 +56,10 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(StoreTest, MigratesToTheLatestSchemaAndReopens) {
-  EXPECT_EQ(store->schema_version(), 9);
+  EXPECT_EQ(store->schema_version(), 10);
   store.reset();
   store = Store::open(where, 2);
-  EXPECT_EQ(store->schema_version(), 9);
+  EXPECT_EQ(store->schema_version(), 10);
   EXPECT_EQ(store->integrity_check(), "ok");
 }
 
@@ -165,7 +165,7 @@ TEST_P(StoreTest, TwoProcessesOpeningAtOnceMigrateOnce) {
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
       auto s = Store::open(other, 1);
-      if (s->schema_version() == 9) ++ok;
+      if (s->schema_version() == 10) ++ok;
     });
   }
   for (auto& t : threads) t.join();
