@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """Alert routing under load, side by side with the durability floor in the same run.
 
-usage: bench/routing.py RACINE [REQUESTS] [CLIENTS]
+usage: bench/routing.py RACINE [REQUESTS] [CLIENTS] [--client wrk|python] [--seconds S]
 
 For SQLite (and PostgreSQL when tests/pg/pg.sh can start a private server): Alertmanager
 webhook requests of 1 and of 100 new alerts each (every alert a new event with two
 deliveries, committed durably before the answer), posted by CLIENTS keep-alive
-connections: accepted alerts per second and the p50 and p99 of the answer. Beside them,
+connections: accepted alerts per second and the p50 and p99 of the answer, and the
+server's processor time per request (user + system, from /proc). The client is wrk
+(bench/alertmanager.lua; two threads, S seconds per row, 3 by default), so that the
+client's own processor time (about 15 us a request) leaves the machine's 2 cores to the
+server; `--client python` posts REQUESTS requests from Python threads (about 280 us of
+processor a request: the client earlier figures were measured with). Beside them,
 the floor: SQLite transactions of one row with synchronous=FULL in WAL on the same disk
 (what any durable answer costs). Then the latency from the POST to the receiving
 webhook (tests/routing/sink.py), the outbox's whole path. Everything on 127.0.0.1.
 That latency under load (100 and 1,000 alerts/s, half of the receivers failing):
 bench/latency.py.
 """
+import argparse
 import http.client
 import json
 import os
@@ -29,6 +35,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def serve(racine, args, work, name):
     out = open(os.path.join(work, name + ".out"), "w+")
     p = subprocess.Popen([racine, "serve", "--listen", "127.0.0.1:0", "--rate-limit", "0",
+                          "--alerts-per-minute", "0",
                           "--threads", "2"] + args, stdout=out, stderr=subprocess.DEVNULL)
     for _ in range(400):
         out.seek(0)
@@ -100,6 +107,27 @@ def load(port, token, requests, batch, clients, tag):
     return (n * batch / took, latencies[n // 2] * 1000, latencies[min(n - 1, int(n * 0.99))] * 1000)
 
 
+def cpu_ticks(pid):
+    """User + system clock ticks of a process so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def load_wrk(port, token, seconds, batch, clients, tag):
+    env = dict(os.environ, TOKEN=token, BATCH=str(batch), TAG=tag)
+    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s",
+                          "-s", f"{ROOT}/bench/alertmanager.lua", f"http://127.0.0.1:{port}"],
+                         env=env, capture_output=True, text=True)
+    line = [l for l in out.stdout.splitlines() if l.startswith("RESULT ")]
+    if out.returncode != 0 or not line:
+        raise SystemExit(f"wrk failed: {out.stderr.strip()[:500]}")
+    requests, duration_us, errors, p50, p99 = line[0].split()[1:]
+    if int(errors) != 0:
+        raise SystemExit(f"{errors} requests failed: {out.stderr.strip()[:500]}")
+    return int(requests), int(requests) * batch / (int(duration_us) / 1e6), float(p50), float(p99)
+
+
 def sqlite_floor(work, n):
     db = sqlite3.connect(os.path.join(work, "floor.db"), isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
@@ -144,9 +172,18 @@ def end_to_end(port, ingest, sink_out, n):
 
 
 def main():
-    racine = os.path.realpath(sys.argv[1])
-    requests = int(sys.argv[2]) if len(sys.argv) > 2 else 400
-    clients = int(sys.argv[3]) if len(sys.argv) > 3 else 8
+    ap = argparse.ArgumentParser(description="alert routing under load")
+    ap.add_argument("racine")
+    ap.add_argument("requests", nargs="?", type=int, default=400)
+    ap.add_argument("clients", nargs="?", type=int, default=8)
+    ap.add_argument("--client", choices=["wrk", "python"], default="wrk")
+    ap.add_argument("--seconds", type=int, default=3)
+    a = ap.parse_args()
+    racine = os.path.realpath(a.racine)
+    requests, clients = a.requests, a.clients
+    if a.client == "wrk" and subprocess.run(["sh", "-c", "command -v wrk"],
+                                            capture_output=True).returncode != 0:
+        raise SystemExit("bench/routing.py: wrk is absent: run make deps-test")
     work = tempfile.mkdtemp(prefix="racine-bench-routing-")
     procs = []
     try:
@@ -156,9 +193,13 @@ def main():
         while not os.path.exists(f"{work}/sink.port"):
             time.sleep(0.02)
         sink_url = f"http://127.0.0.1:{open(f'{work}/sink.port').read()}/hook"
-        print(f"routing: Alertmanager webhooks, {clients} keep-alive clients, every alert new "
-              f"(2 deliveries each), committed before the answer; {os.cpu_count()} cores shared")
-        print(f"  {'store, alerts per request':44} {'alerts/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
+        how = (f"wrk, {a.seconds} s a row" if a.client == "wrk"
+               else f"Python, {requests} requests a row")
+        print(f"routing: Alertmanager webhooks, {clients} keep-alive clients ({how}), every "
+              f"alert new (2 deliveries each), committed before the answer; "
+              f"{os.cpu_count()} cores shared")
+        print(f"  {'store, alerts per request':44} {'alerts/s':>10} {'p50 ms':>8} {'p99 ms':>8}"
+              f" {'server us/request':>18}")
         engines = [("SQLite (WAL, synchronous=FULL)", ["--data", f"{work}/data"])]
         pg_state = f"{work}/pg-state"
         if subprocess.run(["bash", f"{ROOT}/tests/pg/pg.sh", "start", pg_state],
@@ -172,9 +213,16 @@ def main():
             procs.append(p)
             ingest = setup(port, admin, sink_url)
             for batch in (1, 100):
-                n = requests if batch == 1 else max(clients, requests // 20)
-                rate, p50, p99 = load(port, ingest, n, batch, clients, f"{name[:2]}{batch}")
-                print(f"  {name + ', ' + str(batch):44} {rate:10.0f} {p50:8.2f} {p99:8.2f}")
+                before = cpu_ticks(p.pid)
+                if a.client == "wrk":
+                    n, rate, p50, p99 = load_wrk(port, ingest, a.seconds, batch, clients,
+                                                 f"{name[:2]}{batch}")
+                else:
+                    n = requests if batch == 1 else max(clients, requests // 20)
+                    rate, p50, p99 = load(port, ingest, n, batch, clients, f"{name[:2]}{batch}")
+                per_request = (cpu_ticks(p.pid) - before) / os.sysconf("SC_CLK_TCK") / n * 1e6
+                print(f"  {name + ', ' + str(batch):44} {rate:10.0f} {p50:8.2f} {p99:8.2f}"
+                      f" {per_request:18.0f}")
             if name.startswith("SQLite"):
                 # Let the outbox drain, then one alert at a time to the receiver.
                 time.sleep(3)
@@ -182,7 +230,7 @@ def main():
                 e2e = f"  POST to the receiving webhook (SQLite, one alert at a time): p50 {e50:.2f} ms, p99 {e99:.2f} ms"
             p.terminate()
             p.wait()
-        floor = sqlite_floor(work, 500)
+        floor = sqlite_floor(work, 1000)
         print(f"  {'floor: SQLite, one-row durable transactions':44} {floor:10.0f}   (transactions/s)")
         print(e2e)
     finally:

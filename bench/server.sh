@@ -51,9 +51,11 @@ PY
 }
 
 # wrk's summary: requests/s and the 99th percentile.
-load() {  # load URL [HEADER]
+load() {  # load URL [HEADER [SCRIPT]]
   local out
-  if [ -n "${2:-}" ]; then
+  if [ -n "${3:-}" ]; then
+    out=$(wrk -t2 -c32 -d"${seconds}s" --latency -H "$2" -s "$3" "$1")
+  elif [ -n "${2:-}" ]; then
     out=$(wrk -t2 -c32 -d"${seconds}s" --latency -H "$2" "$1")
   else
     out=$(wrk -t2 -c32 -d"${seconds}s" --latency "$1")
@@ -96,17 +98,27 @@ pids+=($!)
 sleep 0.5
 # Three rounds, racine then nginx in each, so that both see the same moments of a
 # shared machine; the best round of each is kept (as `make bench` keeps the best of 3).
-racine_rps=0 nginx_rps=0
+# The third target, a new question on every request, is the lookup's own cost: no
+# answer is remembered (docs/server.md, "Scale").
+racine_rps=0 nginx_rps=0 fresh_rps=0
 for _ in $(seq "$rounds"); do
   read -r rps p99 err < <(load "http://127.0.0.1:$port$query" "Authorization: Bearer $token")
   if awk "BEGIN{exit !($rps > $racine_rps)}"; then racine_rps=$rps racine_p99=$p99 racine_err=$err; fi
   read -r rps p99 err < <(load "http://127.0.0.1:$nginx_port/who.json")
   if awk "BEGIN{exit !($rps > $nginx_rps)}"; then nginx_rps=$rps nginx_p99=$p99 nginx_err=$err; fi
+  read -r rps p99 err < <(WHO_PATH="$query" load "http://127.0.0.1:$port" \
+    "Authorization: Bearer $token" "$root/bench/who-new.lua")
+  if awk "BEGIN{exit !($rps > $fresh_rps)}"; then fresh_rps=$rps fresh_p99=$p99 fresh_err=$err; fi
 done
 printf '  %-40s %12s %10s %8s\n' "target ($size-byte JSON answer)" "requests/s" "p99" "non-2xx"
 printf '  %-40s %12s %10s %8s\n' "nginx, static file" "$nginx_rps" "$nginx_p99" "$nginx_err"
 printf '  %-40s %12s %10s %8s\n' "racine serve, who on a contract" "$racine_rps" "$racine_p99" "$racine_err"
-awk -v a="$racine_rps" -v b="$nginx_rps" 'BEGIN {printf "  racine / nginx: %.2fx requests per second\n", a / b}'
+printf '  %-40s %12s %10s %8s\n' "racine serve, who, a new question each" "$fresh_rps" "$fresh_p99" "$fresh_err"
+awk -v a="$racine_rps" -v b="$nginx_rps" -v p="$racine_p99" -v q="$nginx_p99" '
+  # wrk prints latencies with their unit: us, ms or s.
+  function ms(t) { if (t ~ /us$/) return t * 0.001; if (t ~ /ms$/) return t + 0; return t * 1000 }
+  BEGIN { printf "  racine / nginx: %.2fx requests per second, p99 %.2fx\n", a / b, ms(p) / ms(q) }'
+awk -v a="$fresh_rps" -v b="$nginx_rps" 'BEGIN {printf "  racine (a new question each) / nginx: %.2fx requests per second\n", a / b}'
 
 # Uploads: distinct versions of the seed, one client, keep-alive.
 upload() {  # upload LABEL
