@@ -123,48 +123,18 @@ class Store::Pool {
     m_group_ready.notify_one();
   }
 
-  // A small write that shares a commit with others of its kind, returning once that
-  // commit is durable: on SQLite through the committer (one writer: each commit of its
-  // own would wait for the others' syncs); on PostgreSQL not behind the alert groups
-  // (through the committer's one connection they fell seconds behind) but among the
-  // records that arrived while the previous records' transaction ran: the first of them
-  // to find none running commits them all in one transaction on its own connection
-  // (at most k_group_max; each alone when one fails, as a group does), the others wait
-  // for it, and one of them leads the next.
+  // A small write that may share a group commit: on SQLite through the committer (one
+  // writer: each commit of its own would wait for the others' syncs); on PostgreSQL in a
+  // transaction of its own on the caller's connection, concurrent with the committer's
+  // (the server groups concurrent commits in its WAL flush itself, and one committer
+  // connection would run them one after another behind the alert groups).
   template <typename Fn>
   void record(Fn&& fn) {
     if (m_engine == Engine::sqlite) {
       grouped(std::forward<Fn>(fn));
-      return;
+    } else {
+      run(true, std::forward<Fn>(fn));
     }
-    bool finished = false;
-    std::exception_ptr failure;
-    std::unique_lock<std::mutex> lock(m_record_mutex);
-    m_record_queue.push_back(Job{[&](Connection& c) { fn(c); },
-                                 [&](std::exception_ptr e) {
-                                   std::lock_guard<std::mutex> done(m_record_mutex);
-                                   failure = e;
-                                   finished = true;
-                                 }});
-    while (!finished) {
-      if (m_record_leading) {
-        m_record_turn.wait(lock);
-        continue;
-      }
-      m_record_leading = true;
-      std::vector<Job> group;
-      while (!m_record_queue.empty() && group.size() < k_group_max) {
-        group.push_back(std::move(m_record_queue.front()));
-        m_record_queue.pop_front();
-      }
-      lock.unlock();
-      commit_group(group);  // calls each `done`, which takes m_record_mutex
-      lock.lock();
-      m_record_leading = false;
-      m_record_turn.notify_all();
-    }
-    lock.unlock();
-    if (failure) std::rethrow_exception(failure);
   }
 
   // Returns once every write submitted so far is committed (or failed) and its `done`
@@ -340,10 +310,6 @@ class Store::Pool {
   std::condition_variable m_group_ready;
   std::deque<Job> m_group_queue;
   bool m_group_stop = false;
-  std::mutex m_record_mutex;  // PostgreSQL's records (`record`)
-  std::condition_variable m_record_turn;
-  std::deque<Job> m_record_queue;
-  bool m_record_leading = false;
   bool m_committer_connection = false;  // the pool was given one more connection for it
   std::thread m_committer;              // started at the first submit; joined before the rest goes
 };

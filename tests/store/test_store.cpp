@@ -9,7 +9,6 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -933,98 +932,6 @@ TEST_P(StoreTest, AlertWritesArrivingDuringACommitShareTheNextAndAFailureStaysAl
   for (const auto& e : events) {
     EXPECT_NE(e.fingerprint, "poison");
     EXPECT_EQ(e.deliveries.size(), 1U) << e.fingerprint;
-  }
-}
-
-// The outbox's records (a delivery sent, or failed) that arrive while one is committing
-// share the next commit, on both engines (SQLite: the committer's groups; PostgreSQL:
-// the records' own groups, beside the alerts'); one that fails inside a group fails
-// alone, the others of its group are committed.
-TEST_P(StoreTest, OutboxRecordsArrivingDuringACommitShareTheNextAndAFailureStaysAlone) {
-  two_tenants();
-  const auto admin = Principal::system();
-  std::vector<IncomingAlert> alerts;
-  for (int i = 0; i < 34; ++i) {
-    IncomingAlert a;
-    a.fingerprint = "r-" + std::to_string(i);
-    a.status = "firing";
-    a.starts_at = "2026-12-06T10:00:00Z";
-    a.labels = "{}";
-    a.annotations = "{}";
-    a.on_firing.push_back({"client", "Client", "R", "firing", 0});
-    alerts.push_back(a);
-  }
-  ASSERT_TRUE(store->record_alerts(admin, "acme", "main", alerts));
-  const auto claimed = store->claim_deliveries(now_ms(), 60000, 100, 100, {});
-  ASSERT_EQ(claimed.size(), 34U);
-  auto gate = std::make_shared<GroupCommitGate>();
-  const std::string at = where;
-  Store gated(
-      [at, gate]() -> std::unique_ptr<Connection> {
-        auto inner = at.starts_with("sqlite:") ? open_sqlite(at.substr(7)) : open_postgresql(at);
-        return std::make_unique<GroupCommitConnection>(std::move(inner), gate);
-      },
-      2);
-  // One round: the first record's commit is held until 16 more are waiting for theirs.
-  auto round = [&](std::size_t from, int poisoned) {
-    std::vector<std::exception_ptr> failures(17);
-    gate->commits = 0;
-    {
-      std::lock_guard<std::mutex> lock(gate->mutex);
-      gate->hold = true;
-    }
-    auto one = [&](std::size_t i) {
-      try {
-        const auto& id = claimed[from + i].delivery.id;
-        if (i % 2 == 0) {
-          gated.delivery_sent(id);
-        } else {
-          gated.delivery_failed(id, static_cast<int>(i) == poisoned ? "poison" : "HTTP 500",
-                                now_ms() + 600000);
-        }
-      } catch (...) {
-        failures[i] = std::current_exception();
-      }
-    };
-    std::vector<std::thread> threads;
-    threads.emplace_back(one, 0);
-    {
-      std::unique_lock<std::mutex> lock(gate->mutex);
-      EXPECT_TRUE(
-          gate->changed.wait_for(lock, std::chrono::seconds(30), [&] { return gate->holding; }));
-    }
-    for (std::size_t i = 1; i <= 16; ++i) threads.emplace_back(one, i);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the 16 are waiting
-    {
-      std::lock_guard<std::mutex> lock(gate->mutex);
-      gate->hold = false;
-    }
-    gate->changed.notify_all();
-    for (auto& t : threads) t.join();
-    return failures;
-  };
-  auto failures = round(0, 0);
-  EXPECT_EQ(gate->commits.load(), 2);  // the first alone, then the 16 together
-  for (std::size_t i = 0; i < 17; ++i) EXPECT_FALSE(failures[i]) << i;
-  failures = round(17, 7);
-  // The group of 16 failed on "poison": rolled back, then each alone (15 commits).
-  EXPECT_EQ(gate->commits.load(), 1 + 15);
-  for (std::size_t i = 0; i < 17; ++i) EXPECT_EQ(static_cast<bool>(failures[i]), i == 7) << i;
-  EXPECT_THROW(std::rethrow_exception(failures[7]), Error);
-  // What each record says, in the store.
-  std::map<std::string, std::string> state;
-  std::map<std::string, std::string> error;
-  for (const auto& e : store->list_events(admin, "acme", "")) {
-    for (const auto& d : e.deliveries) {
-      state[d.id] = d.state;
-      error[d.id] = d.last_error.value_or("");
-    }
-  }
-  for (std::size_t i = 0; i < 34; ++i) {
-    const auto& id = claimed[i].delivery.id;
-    const std::size_t k = i % 17;
-    EXPECT_EQ(state[id], k % 2 == 0 ? "sent" : "pending") << i;
-    EXPECT_EQ(error[id], k % 2 == 0 || (i == 17 + 7) ? "" : "HTTP 500") << i;
   }
 }
 
