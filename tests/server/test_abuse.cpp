@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -468,8 +469,9 @@ TEST(Egress, AKeptConnectionNeverPassesTheCheckOnAnotherPolicysBehalf) {
     EXPECT_FALSE(refused.ok);
     EXPECT_TRUE(refused.denied) << host;
     EXPECT_TRUE(refused.error.starts_with("egress denied: ")) << refused.error;
-    if (std::string(host) == "127.0.0.1")
+    if (std::string(host) == "127.0.0.1") {
       EXPECT_EQ(refused.error, "egress denied: 127.0.0.1 is a loopback address");
+    }
   }
   EXPECT_EQ(receiver.accepted(), 1);
   EXPECT_EQ(receiver.heads().size(), 2U);
@@ -489,6 +491,54 @@ TEST(Egress, AKeptConnectionNeverPassesTheCheckOnAnotherPolicysBehalf) {
   EXPECT_TRUE(narrowed.denied) << narrowed.error;
   EXPECT_EQ(receiver.accepted(), 2);
   EXPECT_EQ(receiver.heads().size(), 5U);
+}
+
+// The outbox keeps its connections open: ten pages one after another to a keep-alive
+// receiver go over one TCP connection (one sender); a tenant's own receiver on the same
+// host and port (a range the operator allowed) gets a connection of its own, checked
+// when dialled, never the one opened for the provider's receiver.
+TEST_P(AbuseTest, TheOutboxKeepsConnectionsOpenOnlyUnderTheSameCheck) {
+  Sink sink({"--keep-alive"});
+  const std::string config = std::filesystem::temp_directory_path() /
+                             ("racine-keep-" + std::to_string(getpid()) + GetParam() + ".toml");
+  std::ofstream(config) << "# racine serve --config\n[serve]\negress-allow = [\"127.0.0.1/32\"]\n";
+  auto s = start({"--config", config, "--delivery-workers", "1"});
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto acme = tenant(port, admin, "acme", json::array());
+  const auto globex = tenant(port, admin, "globex", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/provider")}});
+  ASSERT_EQ(http(port, "PUT", "/api/v1/tenants/globex/receivers/client", globex.first,
+                 json{{"type", "webhook"}, {"url", sink.url("/tenant")}}.dump())
+                .status,
+            201);
+  // One alert, then its page's arrival (the connection is idle between pages).
+  auto page = [&](const std::string& name, const std::string& ingest, const std::string& fp,
+                  std::size_t total) {
+    ASSERT_EQ(http(port, "POST", "/api/v1/tenants/" + name + "/alertmanager", ingest,
+                   payload({alert(fp, "firing", k_application)}))
+                  .status,
+              200);
+    ASSERT_EQ(sink.wait_for([&](const auto& rs) { return rs.size() >= total; }).size(), total);
+  };
+  for (std::size_t i = 0; i < 10; ++i) page("acme", acme.second, "p" + std::to_string(i), i + 1);
+  page("globex", globex.second, "t0", 11);
+  page("globex", globex.second, "t1", 12);
+  page("acme", acme.second, "p10", 13);
+  std::map<std::string, std::set<int>> peers;
+  std::map<std::string, int> requests;
+  for (const auto& r : sink.wait_for([](const auto& rs) { return rs.size() >= 13; })) {
+    peers[r["path"].get<std::string>()].insert(r["peer"].get<int>());
+    ++requests[r["path"].get<std::string>()];
+  }
+  EXPECT_EQ(requests["/provider"], 11);
+  EXPECT_EQ(requests["/tenant"], 2);
+  ASSERT_EQ(peers["/provider"].size(), 1U);
+  ASSERT_EQ(peers["/tenant"].size(), 1U);
+  EXPECT_NE(*peers["/provider"].begin(), *peers["/tenant"].begin());
+  s->kill_now();
+  std::filesystem::remove(config);
 }
 
 // Methods a client invents do not grow /metrics: they count as "other".
