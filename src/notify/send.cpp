@@ -164,7 +164,9 @@ namespace {
 // Which connections a delivery may reuse: those opened under the same check of the
 // address dialled (Connections in send.h).
 std::string policy_key(const Webhook& w) {
-  if (!w.proxy.empty()) return "proxy " + w.proxy;  // the proxy applies the policy
+  // Through a proxy, which applies the network's policy: the provider's receivers and the
+  // tenants' keep apart all the same.
+  if (!w.proxy.empty()) return "proxy " + w.proxy + (w.policy == nullptr ? " provider" : " tenant");
   if (w.policy == nullptr) return "unchecked";
   std::string key = "checked";
   for (const auto& c : w.policy->allow)

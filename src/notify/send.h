@@ -51,13 +51,13 @@ std::string signature(const std::string& secret, std::int64_t timestamp, const s
 // Connections kept open between deliveries (HTTP keep-alive), for one thread at a time
 // (each sender of the outbox has its own). A connection is reused only for the same
 // scheme, host and port, and only under the same egress check it was opened under: one
-// set of connections per policy (its ranges and the server's addresses), per proxy, and
-// one for the provider's receivers, which are not checked. So a connection opened to an
-// address the check let through is never lent to a delivery the check would refuse, and
-// a connection opened for the provider never to a tenant's receiver. A new connection is
-// checked when it is dialled (notify/egress.h), its name resolved again (no DNS cache);
-// an idle connection is closed after k_idle_s, any after k_lifetime_s (so that a name
-// that now points elsewhere is followed within that time).
+// set of connections per policy (its ranges and the server's addresses), one for the
+// provider's receivers, which are not checked, and through a proxy one for each. So a
+// connection opened to an address the check let through is never lent to a delivery the
+// check would refuse, nor one opened for the provider to a tenant's receiver. A new
+// connection is checked when it is dialled (notify/egress.h), its name resolved again
+// (no DNS cache); an idle connection is closed after k_idle_s, any after k_lifetime_s
+// (so that a name that now points elsewhere is followed within that time).
 class Connections {
  public:
   static constexpr long k_idle_s = 30;
