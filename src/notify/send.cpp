@@ -8,6 +8,8 @@
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 namespace racine::notify {
 
@@ -157,13 +159,77 @@ std::string signature(const std::string& secret, std::int64_t timestamp, const s
   return "sha256=" + hmac_sha256_hex(secret, std::to_string(timestamp) + "." + body);
 }
 
-Outcome post(const Webhook& w) {
+namespace {
+
+// Which connections a delivery may reuse: those opened under the same check of the
+// address dialled (Connections in send.h).
+std::string policy_key(const Webhook& w) {
+  // Through a proxy, which applies the network's policy: the provider's receivers and the
+  // tenants' keep apart all the same.
+  if (!w.proxy.empty()) return "proxy " + w.proxy + (w.policy == nullptr ? " provider" : " tenant");
+  if (w.policy == nullptr) return "unchecked";
+  std::string key = "checked";
+  for (const auto& c : w.policy->allow)
+    key += " allow " + address_text(c.base) + "/" + std::to_string(c.bits);
+  for (const auto& a : w.policy->own) key += " own " + address_text(a);
+  return key;
+}
+
+}  // namespace
+
+struct Connections::Impl {
+  // A handle (and so a connection cache) per policy key, the most recently used first.
+  std::vector<std::pair<std::string, CURL*>> handles;
+  static constexpr std::size_t k_policies = 4;
+
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() {
+    for (auto& one : handles) curl_easy_cleanup(one.second);
+  }
+
+  CURL* handle_for(const std::string& key) {
+    for (auto it = handles.begin(); it != handles.end(); ++it) {
+      if (it->first != key) continue;
+      std::rotate(handles.begin(), it, it + 1);
+      return handles.front().second;
+    }
+    global_init();
+    CURL* h = curl_easy_init();
+    if (h == nullptr) return nullptr;
+    handles.insert(handles.begin(), {key, h});
+    if (handles.size() > k_policies) {
+      curl_easy_cleanup(handles.back().second);
+      handles.pop_back();
+    }
+    return h;
+  }
+};
+
+Connections::Connections() : m_impl(std::make_unique<Impl>()) {}
+Connections::~Connections() = default;
+
+Outcome post(const Webhook& w, Connections* keep) {
   Outcome out;
-  Easy easy;
-  if (easy.h == nullptr) {
+  std::optional<Easy> fresh;
+  if (keep == nullptr) fresh.emplace();
+  CURL* h = keep != nullptr ? keep->impl().handle_for(policy_key(w)) : fresh->h;
+  if (h == nullptr) {
     out.error = "libcurl could not start";
     return out;
   }
+  // A kept handle starts from libcurl's defaults (its open connections stay), and returns
+  // to them after: nothing of one delivery (headers, body, method, timeout, the check's
+  // state) reaches the next.
+  struct Reset {
+    CURL* h;
+    bool kept;
+    ~Reset() {
+      if (kept) curl_easy_reset(h);
+    }
+  } reset{h, keep != nullptr};
+  if (keep != nullptr) curl_easy_reset(h);
   Headers headers;
   headers.add("Content-Type: " + one_line(w.content_type));
   headers.add("Idempotency-Key: " + one_line(w.idempotency_key));
@@ -177,7 +243,6 @@ Outcome post(const Webhook& w) {
   headers.add("Expect:");
   Dial dial{w.proxy.empty() ? w.policy : nullptr, {}};
   Captured captured;
-  CURL* h = easy.h;
   curl_easy_setopt(h, CURLOPT_URL, w.url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -201,6 +266,12 @@ Outcome post(const Webhook& w) {
   curl_easy_setopt(h, CURLOPT_NOPROXY, "");  // NO_PROXY from the environment never bypasses it
   curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
   curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &dial);
+  if (keep != nullptr) {
+    curl_easy_setopt(h, CURLOPT_MAXCONNECTS, Connections::k_per_policy);
+    curl_easy_setopt(h, CURLOPT_MAXAGE_CONN, Connections::k_idle_s);
+    curl_easy_setopt(h, CURLOPT_MAXLIFETIME_CONN, Connections::k_lifetime_s);
+    curl_easy_setopt(h, CURLOPT_DNS_CACHE_TIMEOUT, 0L);  // a new connection resolves anew
+  }
   const CURLcode rc = curl_easy_perform(h);
   if (rc != CURLE_OK) {
     if (!dial.denied.empty()) {

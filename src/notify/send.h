@@ -3,6 +3,7 @@
 // libcurl. One call, one attempt: the outbox (service/outbox.h) decides when to try again.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,8 +48,36 @@ struct Webhook {
 // HMAC-SHA256 of "<timestamp>.<body>" keyed with the receiver's secret.
 std::string signature(const std::string& secret, std::int64_t timestamp, const std::string& body);
 
-// POSTs the body; no redirect is followed, only http and https are spoken.
-Outcome post(const Webhook& w);
+// Connections kept open between deliveries (HTTP keep-alive), for one thread at a time
+// (each sender of the outbox has its own). A connection is reused only for the same
+// scheme, host and port, and only under the same egress check it was opened under: one
+// set of connections per policy (its ranges and the server's addresses), one for the
+// provider's receivers, which are not checked, and through a proxy one for each. So a
+// connection opened to an address the check let through is never lent to a delivery the
+// check would refuse, nor one opened for the provider to a tenant's receiver. A new
+// connection is checked when it is dialled (notify/egress.h), its name resolved again
+// (no DNS cache); an idle connection is closed after k_idle_s, any after k_lifetime_s
+// (so that a name that now points elsewhere is followed within that time).
+class Connections {
+ public:
+  static constexpr long k_idle_s = 30;
+  static constexpr long k_lifetime_s = 120;
+  static constexpr long k_per_policy = 16;  // open connections kept per policy
+  Connections();
+  ~Connections();
+  Connections(const Connections&) = delete;
+  Connections& operator=(const Connections&) = delete;
+  struct Impl;
+  Impl& impl() { return *m_impl; }
+
+ private:
+  std::unique_ptr<Impl> m_impl;
+};
+
+// POSTs the body; no redirect is followed, only http and https are spoken. With `keep`,
+// on a connection it kept open when one fits (see Connections), else on a new one that
+// it keeps; without, on a new connection closed after.
+Outcome post(const Webhook& w, Connections* keep = nullptr);
 
 struct Email {
   std::string relay;  // smtp://host:port (smtps:// for TLS)

@@ -240,6 +240,7 @@ void Outbox::dispatch() {
 }
 
 void Outbox::sender() {
+  notify::Connections connections;  // kept open between this sender's deliveries
   for (;;) {
     Job job;
     {
@@ -252,7 +253,7 @@ void Outbox::sender() {
     bool transport_failed = false;
     bool not_sent = true;  // nothing reached the destination: its circuit learns nothing
     try {
-      send_one(job.claimed, transport_failed, not_sent);
+      send_one(job.claimed, connections, transport_failed, not_sent);
     } catch (const std::exception&) {
       // The outcome could not be recorded: the delivery is due again when its lease ends.
     }
@@ -439,7 +440,7 @@ void Outbox::shape_request(const store::Claimed& c, notify::Webhook& w, std::str
   }
 }
 
-notify::Outcome Outbox::attempt(const store::Claimed& c) {
+notify::Outcome Outbox::attempt(const store::Claimed& c, notify::Connections* keep) {
   auto& store = m_service.store();
   notify::Outcome outcome;
   if (!c.receiver) {
@@ -462,7 +463,7 @@ notify::Outcome Outbox::attempt(const store::Claimed& c) {
       outcome.error = refused;
       outcome.not_sent = true;
     } else {
-      outcome = notify::post(w);
+      outcome = notify::post(w, keep);
       if (outcome.ok && capture)
         outcome.refs = notify::capture_refs(
             notify::template_of(c.receiver->target,
@@ -504,10 +505,11 @@ notify::Outcome Outbox::attempt(const store::Claimed& c) {
   return outcome;
 }
 
-void Outbox::send_one(const store::Claimed& c, bool& failed_transport, bool& not_sent) {
+void Outbox::send_one(const store::Claimed& c, notify::Connections& keep, bool& failed_transport,
+                      bool& not_sent) {
   auto& store = m_service.store();
   auto& counters = m_service.routing_counters();
-  const notify::Outcome outcome = attempt(c);
+  const notify::Outcome outcome = attempt(c, &keep);
   // A template's error, a step waiting for its ticket: the destination was not asked, so
   // its circuit neither closes (a probe that never went out proves nothing) nor trips.
   not_sent = outcome.not_sent;

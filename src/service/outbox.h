@@ -73,8 +73,9 @@ class Outbox {
   // them, letting the attempts in flight end (each is bounded by its timeout).
   void start();
   // One attempt of a delivery, sent as the senders send it and recorded nowhere (a test
-  // send from the receivers' page).
-  notify::Outcome attempt(const store::Claimed& c);
+  // send from the receivers' page: on a connection of its own). A sender passes the
+  // connections it keeps open (notify::Connections).
+  notify::Outcome attempt(const store::Claimed& c, notify::Connections* keep = nullptr);
   // Tells the dispatcher that work may be due now (new alerts were recorded).
   void wake();
   // Until when this instance holds the circuit of `tenant`'s `party` to `r` open (its
@@ -96,7 +97,8 @@ class Outbox {
 
   void dispatch();
   void sender();
-  void send_one(const store::Claimed& c, bool& failed_transport, bool& not_sent);
+  void send_one(const store::Claimed& c, notify::Connections& keep, bool& failed_transport,
+                bool& not_sent);
   void shape_request(const store::Claimed& c, notify::Webhook& w, std::string& refused,
                      bool& capture);
   void renew_leases(std::int64_t now);

@@ -3,13 +3,15 @@
 JSON line (method, path, headers, body) in OUT, and answers as told.
 
 usage: sink.py PORT_FILE OUT [--status CODE] [--fail-first N] [--retry-after S] [--delay S]
-               [--arrivals FILE]
+               [--arrivals FILE] [--keep-alive]
 
 It listens on 127.0.0.1 on a port of its own choosing, written to PORT_FILE once ready.
 --status: the answer to every request (default 200); --fail-first N: answer 500 to the
 first N requests of each Idempotency-Key, then --status; --delay: wait before answering
 (a receiver that times out); --arrivals: also one line per request in FILE as it arrives
-(before the delay). It stops when its parent (the test) goes away.
+(before the delay); --keep-alive: speak HTTP/1.1 and keep each connection open (each
+record then says the client's port, "peer": one per connection). It stops when its parent
+(the test) goes away.
 """
 import argparse
 import http.server
@@ -28,6 +30,7 @@ args.add_argument("--fail-first", type=int, default=0)
 args.add_argument("--retry-after", default=None)
 args.add_argument("--delay", type=float, default=0)
 args.add_argument("--arrivals", default=None)
+args.add_argument("--keep-alive", action="store_true")
 opts = args.parse_args()
 
 lock = threading.Lock()
@@ -60,6 +63,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "headers": {k.lower(): v for k, v in self.headers.items()},
             "body": body.decode("utf-8", "replace"),
         }
+        if opts.keep_alive:
+            record["peer"] = self.client_address[1]
         with lock, open(opts.out, "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
         self.send_response(status)
@@ -75,6 +80,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+if opts.keep_alive:
+    Handler.protocol_version = "HTTP/1.1"
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 tmp = opts.port_file + ".tmp"

@@ -8,11 +8,13 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -311,6 +313,232 @@ TEST(Egress, EverySpellingOfAnInternalAddressIsJudgedAsTheAddress) {
   EXPECT_FALSE(ranges->contains(*notify::parse_address("10.21.0.1")));
   EXPECT_EQ(notify::parse_cidr("10.0.0.0/33"), std::nullopt);
   EXPECT_EQ(notify::parse_cidr("nope/8"), std::nullopt);
+}
+
+// A keep-alive HTTP receiver on 127.0.0.1 that counts the TCP connections it accepts and
+// keeps each request's head; it answers 200 (Content-Length: 0) and keeps the connection.
+class KeepAliveCounter {
+ public:
+  KeepAliveCounter() {
+    m_listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(m_listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(m_listener, 16);
+    socklen_t len = sizeof addr;
+    getsockname(m_listener, reinterpret_cast<sockaddr*>(&addr), &len);
+    m_port = ntohs(addr.sin_port);
+    m_accepting = std::thread([this] {
+      for (;;) {
+        const int fd = ::accept(m_listener, nullptr, nullptr);
+        if (fd < 0) return;
+        std::lock_guard<std::mutex> lock(m_mutex);
+        ++m_accepted;
+        m_fds.push_back(fd);
+        m_serving.emplace_back([this, fd] { serve(fd); });
+      }
+    });
+  }
+  ~KeepAliveCounter() {
+    ::shutdown(m_listener, SHUT_RDWR);
+    ::close(m_listener);
+    m_accepting.join();
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      for (const int fd : m_fds) ::shutdown(fd, SHUT_RDWR);
+    }
+    for (auto& t : m_serving) t.join();
+    for (const int fd : m_fds) ::close(fd);
+  }
+  KeepAliveCounter(const KeepAliveCounter&) = delete;
+  KeepAliveCounter& operator=(const KeepAliveCounter&) = delete;
+  [[nodiscard]] int port() const { return m_port; }
+  int accepted() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_accepted;
+  }
+  std::vector<std::string> heads() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_heads;
+  }
+
+ private:
+  void serve(int fd) {
+    std::string in;
+    char buf[4096];
+    for (;;) {
+      const auto end = in.find("\r\n\r\n");
+      if (end == std::string::npos) {
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        in.append(buf, static_cast<std::size_t>(n));
+        continue;
+      }
+      const std::string head = in.substr(0, end);
+      std::size_t length = 0;
+      std::string lower = head;
+      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+      if (const auto at = lower.find("\r\ncontent-length:"); at != std::string::npos)
+        length = std::stoul(lower.substr(at + 17));
+      while (in.size() < end + 4 + length) {
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        in.append(buf, static_cast<std::size_t>(n));
+      }
+      in.erase(0, end + 4 + length);
+      {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_heads.push_back(head);
+      }
+      const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+      if (::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL) < 0) return;
+    }
+  }
+
+  int m_listener = -1;
+  int m_port = 0;
+  std::mutex m_mutex;
+  int m_accepted = 0;
+  std::vector<int> m_fds;
+  std::vector<std::string> m_heads;
+  std::thread m_accepting;
+  std::vector<std::thread> m_serving;
+};
+
+notify::Webhook keepalive_webhook(int port, const std::string& host) {
+  notify::Webhook w;
+  w.url = "http://" + host + ":" + std::to_string(port) + "/hook";
+  w.body = "{}";
+  w.idempotency_key = "k";
+  w.timeout_ms = 2000;
+  return w;
+}
+
+// A sender keeps its connections open: 20 deliveries to one receiver, one TCP connection;
+// nothing of one delivery's request (method, headers) reaches the next one's.
+TEST(Egress, ASendersDeliveriesReuseItsConnection) {
+  KeepAliveCounter receiver;
+  notify::Connections keep;
+  for (int i = 0; i < 20; ++i) {
+    auto w = keepalive_webhook(receiver.port(), "127.0.0.1");
+    w.idempotency_key = "d" + std::to_string(i);
+    if (i == 0) {
+      w.method = "PUT";
+      w.headers = {"Authorization: Bearer first"};
+      w.secret = "s";
+    }
+    const auto out = notify::post(w, &keep);
+    ASSERT_TRUE(out.ok) << i << ": " << out.error;
+  }
+  EXPECT_EQ(receiver.accepted(), 1);
+  const auto heads = receiver.heads();
+  ASSERT_EQ(heads.size(), 20U);
+  EXPECT_TRUE(heads[0].starts_with("PUT /hook ")) << heads[0];
+  EXPECT_NE(heads[0].find("Authorization: Bearer first"), std::string::npos);
+  EXPECT_NE(heads[0].find("X-Racine-Signature: "), std::string::npos);
+  for (std::size_t i = 1; i < heads.size(); ++i) {
+    EXPECT_TRUE(heads[i].starts_with("POST /hook ")) << heads[i];
+    EXPECT_EQ(heads[i].find("Authorization"), std::string::npos) << heads[i];
+    EXPECT_EQ(heads[i].find("X-Racine-Signature"), std::string::npos) << heads[i];
+    EXPECT_NE(heads[i].find("Idempotency-Key: d" + std::to_string(i) + "\r\n"), std::string::npos)
+        << heads[i];
+  }
+  // Without kept connections, one connection per delivery, as before.
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(notify::post(keepalive_webhook(receiver.port(), "127.0.0.1")).ok);
+  EXPECT_EQ(receiver.accepted(), 4);
+}
+
+// A connection kept open is lent only under the check it was opened under: one the
+// provider's receiver opened to 127.0.0.1 (not checked) is never reused by a tenant's
+// delivery to the same host and port, which the check refuses, nothing reaching the
+// receiver; once the operator allows the range the tenant's delivery opens a connection
+// of its own (checked), then reuses that one.
+TEST(Egress, AKeptConnectionNeverPassesTheCheckOnAnotherPolicysBehalf) {
+  KeepAliveCounter receiver;
+  notify::Connections keep;
+  ASSERT_TRUE(notify::post(keepalive_webhook(receiver.port(), "127.0.0.1"), &keep).ok);
+  ASSERT_TRUE(notify::post(keepalive_webhook(receiver.port(), "127.0.0.1"), &keep).ok);
+  EXPECT_EQ(receiver.accepted(), 1);
+  notify::EgressPolicy policy;
+  for (const char* host : {"127.0.0.1", "localhost"}) {
+    auto tenant = keepalive_webhook(receiver.port(), host);
+    tenant.policy = &policy;
+    const auto refused = notify::post(tenant, &keep);
+    EXPECT_FALSE(refused.ok);
+    EXPECT_TRUE(refused.denied) << host;
+    EXPECT_TRUE(refused.error.starts_with("egress denied: ")) << refused.error;
+    if (std::string(host) == "127.0.0.1") {
+      EXPECT_EQ(refused.error, "egress denied: 127.0.0.1 is a loopback address");
+    }
+  }
+  EXPECT_EQ(receiver.accepted(), 1);
+  EXPECT_EQ(receiver.heads().size(), 2U);
+  // The provider's connection is still there for the provider's receiver.
+  ASSERT_TRUE(notify::post(keepalive_webhook(receiver.port(), "127.0.0.1"), &keep).ok);
+  EXPECT_EQ(receiver.accepted(), 1);
+  // Allowed: a connection of its own, checked when dialled, then kept for the policy.
+  policy.allow.push_back(*notify::parse_cidr("127.0.0.0/8"));
+  auto tenant = keepalive_webhook(receiver.port(), "127.0.0.1");
+  tenant.policy = &policy;
+  ASSERT_TRUE(notify::post(tenant, &keep).ok);
+  ASSERT_TRUE(notify::post(tenant, &keep).ok);
+  EXPECT_EQ(receiver.accepted(), 2);
+  // The policy narrowed again (the same object): its kept connection is not lent either.
+  policy.allow.clear();
+  const auto narrowed = notify::post(tenant, &keep);
+  EXPECT_TRUE(narrowed.denied) << narrowed.error;
+  EXPECT_EQ(receiver.accepted(), 2);
+  EXPECT_EQ(receiver.heads().size(), 5U);
+}
+
+// The outbox keeps its connections open: ten pages one after another to a keep-alive
+// receiver go over one TCP connection (one sender); a tenant's own receiver on the same
+// host and port (a range the operator allowed) gets a connection of its own, checked
+// when dialled, never the one opened for the provider's receiver.
+TEST_P(AbuseTest, TheOutboxKeepsConnectionsOpenOnlyUnderTheSameCheck) {
+  Sink sink({"--keep-alive"});
+  const std::string config = std::filesystem::temp_directory_path() /
+                             ("racine-keep-" + std::to_string(getpid()) + GetParam() + ".toml");
+  std::ofstream(config) << "# racine serve --config\n[serve]\negress-allow = [\"127.0.0.1/32\"]\n";
+  auto s = start({"--config", config, "--delivery-workers", "1"});
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto acme = tenant(port, admin, "acme", json::array());
+  const auto globex = tenant(port, admin, "globex", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/provider")}});
+  ASSERT_EQ(http(port, "PUT", "/api/v1/tenants/globex/receivers/client", globex.first,
+                 json{{"type", "webhook"}, {"url", sink.url("/tenant")}}.dump())
+                .status,
+            201);
+  // One alert, then its page's arrival (the connection is idle between pages).
+  auto page = [&](const std::string& name, const std::string& ingest, const std::string& fp,
+                  std::size_t total) {
+    ASSERT_EQ(http(port, "POST", "/api/v1/tenants/" + name + "/alertmanager", ingest,
+                   payload({alert(fp, "firing", k_application)}))
+                  .status,
+              200);
+    ASSERT_EQ(sink.wait_for([&](const auto& rs) { return rs.size() >= total; }).size(), total);
+  };
+  for (std::size_t i = 0; i < 10; ++i) page("acme", acme.second, "p" + std::to_string(i), i + 1);
+  page("globex", globex.second, "t0", 11);
+  page("globex", globex.second, "t1", 12);
+  page("acme", acme.second, "p10", 13);
+  std::map<std::string, std::set<int>> peers;
+  std::map<std::string, int> requests;
+  for (const auto& r : sink.wait_for([](const auto& rs) { return rs.size() >= 13; })) {
+    peers[r["path"].get<std::string>()].insert(r["peer"].get<int>());
+    ++requests[r["path"].get<std::string>()];
+  }
+  EXPECT_EQ(requests["/provider"], 11);
+  EXPECT_EQ(requests["/tenant"], 2);
+  ASSERT_EQ(peers["/provider"].size(), 1U);
+  ASSERT_EQ(peers["/tenant"].size(), 1U);
+  EXPECT_NE(*peers["/provider"].begin(), *peers["/tenant"].begin());
+  s->kill_now();
+  std::filesystem::remove(config);
 }
 
 // Methods a client invents do not grow /metrics: they count as "other".
