@@ -436,20 +436,33 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
     params.emplace_back(static_cast<std::int64_t>(per_receiver));
     params.emplace_back(static_cast<std::int64_t>(limit));
     params.emplace_back(now);
+    // A receiver's first due deliveries: on PostgreSQL a LATERAL subquery (as a
+    // correlated IN, its planner ran it once per row of the table); SQLite has no LATERAL
+    // and runs the IN once per receiver. The hold check stays a subquery run per row
+    // through the index of pending deliveries by event ("OFFSET 0": PostgreSQL would make
+    // it a join, scanning every pending delivery of the party for each row).
+    const bool pg = c.engine() == Engine::postgresql;
+    const std::string firsts =
+        std::string(pg ? "SELECT d.id, d.due_ms" : "SELECT d.id") +
+        " FROM deliveries d WHERE d.tenant = g.tenant AND d.party = "
+        "g.party AND d.state = 'pending' AND d.due_ms <= ? AND NOT EXISTS (SELECT 1 FROM "
+        "deliveries e WHERE e.event = d.event AND e.party = d.party AND e.state = 'pending' "
+        "AND e.created_ms < d.created_ms AND NOT (e.kind = 'escalation' AND e.attempts = 0 "
+        "AND e.due_ms > ?) LIMIT 1 OFFSET 0) ORDER BY d.due_ms, d.id LIMIT ?";
+    const std::string ranked =
+        pg ? "SELECT c.id, c.due_ms, ROW_NUMBER() OVER (PARTITION BY g.tenant, g.party ORDER BY "
+             "c.due_ms, c.id) AS place FROM g CROSS JOIN LATERAL (" +
+                 firsts + ") c"
+           : "SELECT c.id, c.due_ms, ROW_NUMBER() OVER (PARTITION BY c.tenant, c.party ORDER BY "
+             "c.due_ms, c.id) AS place FROM g JOIN deliveries c ON c.id IN (" +
+                 firsts + ")";
     const Rows due = c.query(
-        std::string(
-            "UPDATE deliveries SET due_ms = ? WHERE id IN (SELECT id FROM (SELECT c.id, "
-            "c.due_ms, ROW_NUMBER() OVER (PARTITION BY c.tenant, c.party ORDER BY c.due_ms, "
-            "c.id) AS place FROM (SELECT DISTINCT tenant, party FROM deliveries WHERE state = "
-            "'pending' AND due_ms <= ?") +
+        std::string("UPDATE deliveries SET due_ms = ? WHERE id IN (WITH g AS (SELECT DISTINCT "
+                    "tenant, party FROM deliveries WHERE state = 'pending' AND due_ms <= ?") +
             (skipped.empty() ? "" : " AND (tenant || '/' || party) NOT IN (" + skipped + ")") +
-            ") g JOIN deliveries c ON c.id IN (SELECT d.id FROM deliveries d WHERE d.tenant = "
-            "g.tenant AND d.party = g.party AND d.state = 'pending' AND d.due_ms <= ? AND NOT "
-            "EXISTS (SELECT 1 FROM deliveries e WHERE e.event = d.event AND e.party = d.party "
-            "AND e.state = 'pending' AND e.created_ms < d.created_ms AND NOT (e.kind = "
-            "'escalation' AND e.attempts = 0 AND e.due_ms > ?)) ORDER BY d.due_ms, d.id LIMIT "
-            "?)) AS ranked ORDER BY place, due_ms LIMIT ?) AND state = 'pending' AND due_ms <= "
-            "? RETURNING " +
+            ") SELECT id FROM (" + ranked +
+            ") AS ranked ORDER BY place, due_ms LIMIT ?) AND state = 'pending' AND due_ms <= ? "
+            "RETURNING " +
             k_delivery_columns + ", event",
         params);
     // The claimed deliveries' events, then their receivers, each read once for the
