@@ -198,7 +198,8 @@ struct Connections::Impl {
     global_init();
     CURL* h = curl_easy_init();
     if (h == nullptr) return nullptr;
-    handles.insert(handles.begin(), {key, h});
+    handles.emplace_back(key, h);
+    std::rotate(handles.begin(), handles.end() - 1, handles.end());  // the most recent first
     if (handles.size() > k_policies) {
       curl_easy_cleanup(handles.back().second);
       handles.pop_back();
