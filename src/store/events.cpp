@@ -421,12 +421,14 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
     // and Accountable go on before it. One statement: on PostgreSQL two instances may
     // pick the same rows, but the UPDATE re-checks "due" on each row it locks, so the
     // second finds them leased and skips them.
-    // Per receiver, the index of pending deliveries by receiver and due time
-    // (deliveries_ready) gives its first due ones that nothing holds back, stopping there:
-    // a claim costs the receivers with something due and a few rows each, not a ranking
-    // of every due delivery (a storm's backlog made each claim slower as it grew).
+    // The receivers with pending deliveries are read from the index of pending deliveries
+    // by receiver and due time (deliveries_ready) by skipping from one receiver to the next
+    // (a few lookups each); for each, that index gives its first due deliveries that
+    // nothing holds back, stopping there. A claim costs the receivers and a few rows each,
+    // not a reading of every due delivery: a storm's backlog (40,000 due) made each claim
+    // tens of milliseconds, and the outbox drained 20 deliveries a second.
     std::string skipped;
-    std::vector<Value> params = {now + lease_ms, now};
+    std::vector<Value> params = {now + lease_ms};
     for (const auto& g : skip) {
       skipped += skipped.empty() ? "?" : ", ?";
       params.emplace_back(g);
@@ -442,6 +444,27 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
     // through the index of pending deliveries by event ("OFFSET 0": PostgreSQL would make
     // it a join, scanning every pending delivery of the party for each row).
     const bool pg = c.engine() == Engine::postgresql;
+    // The next receiver after g's: the next party of g's tenant, else the first party of
+    // the next tenant (SQLite told which index to walk: it would sort the table instead).
+    const std::string ib = pg ? "" : "INDEXED BY deliveries_ready ";
+    const std::string same_tenant = "(SELECT n.party FROM deliveries n " + ib +
+                                    "WHERE n.state = 'pending' AND n.tenant = g.tenant AND "
+                                    "n.party > g.party ORDER BY n.party LIMIT 1)";
+    const std::string next_tenant = "(SELECT n.tenant FROM deliveries n " + ib +
+                                    "WHERE n.state = 'pending' AND n.tenant > g.tenant ORDER BY "
+                                    "n.tenant LIMIT 1)";
+    const std::string with_receivers =
+        "WITH RECURSIVE g(tenant, party) AS (SELECT * FROM (SELECT tenant, party FROM "
+        "deliveries " +
+        ib +
+        "WHERE state = 'pending' ORDER BY tenant, party LIMIT 1) AS head UNION ALL SELECT CASE "
+        "WHEN " +
+        same_tenant + " IS NOT NULL THEN g.tenant ELSE " + next_tenant + " END, COALESCE(" +
+        same_tenant + ", (SELECT n.party FROM deliveries n " + ib +
+        "WHERE n.state = 'pending' AND n.tenant = " + next_tenant +
+        " ORDER BY n.party LIMIT 1)) FROM g WHERE g.tenant IS NOT NULL), ready AS (SELECT "
+        "tenant, party FROM g WHERE tenant IS NOT NULL" +
+        (skipped.empty() ? "" : " AND (tenant || '/' || party) NOT IN (" + skipped + ")") + ")";
     const std::string firsts =
         std::string(pg ? "SELECT d.id, d.due_ms" : "SELECT d.id") +
         " FROM deliveries d WHERE d.tenant = g.tenant AND d.party = "
@@ -451,20 +474,25 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
         "AND e.due_ms > ?) LIMIT 1 OFFSET 0) ORDER BY d.due_ms, d.id LIMIT ?";
     const std::string ranked =
         pg ? "SELECT c.id, c.due_ms, ROW_NUMBER() OVER (PARTITION BY g.tenant, g.party ORDER BY "
-             "c.due_ms, c.id) AS place FROM g CROSS JOIN LATERAL (" +
+             "c.due_ms, c.id) AS place FROM ready g CROSS JOIN LATERAL (" +
                  firsts + ") c"
            : "SELECT c.id, c.due_ms, ROW_NUMBER() OVER (PARTITION BY c.tenant, c.party ORDER BY "
-             "c.due_ms, c.id) AS place FROM g JOIN deliveries c ON c.id IN (" +
+             "c.due_ms, c.id) AS place FROM ready g JOIN deliveries c ON c.id IN (" +
                  firsts + ")";
-    const Rows due = c.query(
-        std::string("UPDATE deliveries SET due_ms = ? WHERE id IN (WITH g AS (SELECT DISTINCT "
-                    "tenant, party FROM deliveries WHERE state = 'pending' AND due_ms <= ?") +
-            (skipped.empty() ? "" : " AND (tenant || '/' || party) NOT IN (" + skipped + ")") +
-            ") SELECT id FROM (" + ranked +
-            ") AS ranked ORDER BY place, due_ms LIMIT ?) AND state = 'pending' AND due_ms <= ? "
-            "RETURNING " +
-            k_delivery_columns + ", event",
-        params);
+    // The rows found by id: both engines would otherwise walk every due delivery through
+    // the index on (state, due_ms) and look each up in the list (28 ms a claim at 40,000
+    // due on SQLite, 18 ms on PostgreSQL). SQLite: a unary + keeps a column out of its
+    // choice of index; PostgreSQL: the ids as an array, looked up in the primary key.
+    const Rows due =
+        c.query(std::string(pg ? "UPDATE deliveries SET due_ms = ? WHERE id = ANY(ARRAY("
+                               : "UPDATE deliveries SET due_ms = ? WHERE id IN (") +
+                    with_receivers + " SELECT id FROM (" + ranked +
+                    (pg ? ") AS ranked ORDER BY place, due_ms LIMIT ?)) AND state = 'pending' AND "
+                          "due_ms <= ? RETURNING "
+                        : ") AS ranked ORDER BY place, due_ms LIMIT ?) AND +state = 'pending' AND "
+                          "+due_ms <= ? RETURNING ") +
+                    k_delivery_columns + ", event",
+                params);
     // The claimed deliveries' events, then their receivers, each read once for the
     // claim (on PostgreSQL a statement per 500 events and one per receiver, not two per
     // delivery).
