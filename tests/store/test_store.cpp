@@ -543,6 +543,55 @@ TEST_P(StoreTest, PruningKeepsWhatIsPendingOrStillFiring) {
   EXPECT_EQ(store->list_events(admin, "acme", "").size(), 2U);
 }
 
+// A claim walks every receiver (tenant and party) with pending deliveries, across
+// tenants, and takes from each its oldest due ones up to the per-receiver bound, the
+// first of each before the second of any; skipped receivers and deliveries not yet due
+// are left alone.
+TEST_P(StoreTest, AClaimTakesTheOldestDueOfEveryReceiverInTurn) {
+  two_tenants();
+  const auto admin = Principal::system();
+  const std::int64_t start = now_ms();
+  int n = 0;
+  for (const char* tenant : {"acme", "globex"}) {
+    for (int k = 0; k < 3; ++k) {
+      IncomingAlert a;
+      a.fingerprint = std::string(tenant) + "-" + std::to_string(k);
+      a.status = "firing";
+      a.starts_at = "2026-12-06T10:00:00Z";
+      a.labels = "{}";
+      a.annotations = "{}";
+      // Due one after another; an escalation far ahead that no claim may take.
+      a.on_firing = {{"client", "Client", "R", "firing", start + n},
+                     {"cloud-temple", "Cloud Temple", "I", "informed", start + n + 1},
+                     {"cloud-temple", "Cloud Temple", "A", "escalation", start + 3600000}};
+      n += 2;
+      ASSERT_TRUE(store->record_alerts(admin, tenant, "main", {a}));
+    }
+  }
+  const std::int64_t now = start + 1000;
+  const auto all = store->claim_deliveries(now, 30000, 100, 2, {});
+  std::map<std::string, std::vector<std::string>> by_receiver;
+  for (const auto& c : all) {
+    EXPECT_NE(c.delivery.kind, "escalation");
+    by_receiver[c.event.tenant + "/" + c.delivery.party].push_back(c.event.fingerprint);
+  }
+  EXPECT_EQ(by_receiver, (std::map<std::string, std::vector<std::string>>{
+                             {"acme/client", {"acme-0", "acme-1"}},
+                             {"acme/cloud-temple", {"acme-0", "acme-1"}},
+                             {"globex/client", {"globex-0", "globex-1"}},
+                             {"globex/cloud-temple", {"globex-0", "globex-1"}}}));
+  // The rest, leased meanwhile: none is taken twice; a skipped receiver keeps its own.
+  const auto rest = store->claim_deliveries(now, 30000, 100, 2, {"globex/client"});
+  std::set<std::string> left;
+  for (const auto& c : rest)
+    left.insert(c.event.tenant + "/" + c.delivery.party + " " + c.event.fingerprint);
+  EXPECT_EQ(left, (std::set<std::string>{"acme/client acme-2", "acme/cloud-temple acme-2",
+                                         "globex/cloud-temple globex-2"}));
+  // One per claim at most per receiver, and at most `limit` in all: the first of each.
+  EXPECT_EQ(store->claim_deliveries(now, 30000, 100, 1, {}).size(), 1U);  // globex/client's last
+  EXPECT_TRUE(store->claim_deliveries(now, 30000, 100, 1, {}).empty());
+}
+
 // A lease renewed as a compare-and-set: an outcome recorded meanwhile (a retry time) is
 // never overwritten, and another claim's lease neither.
 TEST_P(StoreTest, LeasesAreRenewedOnlyWhileHeld) {
