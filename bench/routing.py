@@ -188,8 +188,9 @@ def main():
     procs = []
     try:
         sink_out = os.path.join(work, "sink.jsonl")
+        # A receiver as real ones are: HTTP/1.1, the connection kept open.
         procs.append(subprocess.Popen([sys.executable, f"{ROOT}/tests/routing/sink.py",
-                                       f"{work}/sink.port", sink_out]))
+                                       f"{work}/sink.port", sink_out, "--keep-alive"]))
         while not os.path.exists(f"{work}/sink.port"):
             time.sleep(0.02)
         sink_url = f"http://127.0.0.1:{open(f'{work}/sink.port').read()}/hook"
@@ -212,6 +213,7 @@ def main():
             p, port, admin = serve(racine, args, work, name.split()[0])
             procs.append(p)
             ingest = setup(port, admin, sink_url)
+            start_lines, posted = len(complete_lines(sink_out)), 0
             for batch in (1, 100):
                 before = cpu_ticks(p.pid)
                 if a.client == "wrk":
@@ -221,11 +223,19 @@ def main():
                     n = requests if batch == 1 else max(clients, requests // 20)
                     rate, p50, p99 = load(port, ingest, n, batch, clients, f"{name[:2]}{batch}")
                 per_request = (cpu_ticks(p.pid) - before) / os.sysconf("SC_CLK_TCK") / n * 1e6
+                posted += n * batch
                 print(f"  {name + ', ' + str(batch):44} {rate:10.0f} {p50:8.2f} {p99:8.2f}"
                       f" {per_request:18.0f}")
+            loaded, expected = time.time(), start_lines + 2 * posted
             if name.startswith("SQLite"):
-                # Let the outbox drain, then one alert at a time to the receiver.
-                time.sleep(3)
+                # Let the outbox drain (up to 60 s), then one alert at a time to the receiver.
+                drain_until = time.time() + 60
+                while time.time() < drain_until and len(complete_lines(sink_out)) < expected:
+                    time.sleep(0.5)
+                # wrk counts the requests answered: those in flight at its end add a few.
+                print(f"  outbox after the load: {len(complete_lines(sink_out)) - start_lines} "
+                      f"deliveries received (2 per answered alert: {2 * posted}) "
+                      f"{time.time() - loaded:.1f} s after it")
                 e50, e99 = end_to_end(port, ingest, sink_out, 50)
                 e2e = f"  POST to the receiving webhook (SQLite, one alert at a time): p50 {e50:.2f} ms, p99 {e99:.2f} ms"
             p.terminate()
