@@ -125,8 +125,8 @@ int main(int argc, char** argv) {
       notify::Webhook w;
       w.url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook";
       w.body = std::string(600, 'x');
-      w.idempotency_key = "k";
-      w.secret = "s";
+      w.idempotency_key.assign(1, 'k');
+      w.secret.assign(1, 's');
       std::vector<double> us;
       const std::clock_t c0 = std::clock();
       for (int i = 0; i < n; ++i) {

@@ -129,10 +129,16 @@ echo
 echo
 bash "$root/bench/server.sh" "$build/racine" 10 200
 
-# Alert routing: accepted alerts per second (batches of 1 and 100) on both engines, next
-# to SQLite's durable-transaction floor; POST-to-receiver latency (bench/routing.py).
+# Alert routing: accepted alerts per second (batches of 1 and 100, wrk for 3 s each) on
+# both engines, next to SQLite's durable-transaction floor; the outbox's drain after the
+# load; POST-to-receiver latency (bench/routing.py).
 echo
 python3 "$root/bench/routing.py" "$build/racine" 400 8
+
+# One webhook delivery alone, a new connection each against one kept open
+# (bench/bench_webhook.cpp).
+echo
+"$build/bench/bench_webhook" 2000
 
 # End-to-end latency (issue 28): Alertmanager's POST to the receiving webhook, p50 and p99,
 # at 100 and 1,000 alerts per second on both engines, half of the receivers answering
