@@ -182,13 +182,12 @@ CREATE INDEX requests_state ON requests (state, seq);
 ALTER TABLE versions ADD COLUMN note TEXT NOT NULL DEFAULT '';
 )sql"},
       // 10: the pending deliveries by receiver and due time, in the order a claim takes
-      // them, so that a claim reads a few rows per receiver whatever the backlog; and the
-      // due deliveries' receivers read from the index alone (an expand migration: indexes
-      // only, which the release before reads as well).
+      // them: a claim walks the receivers and reads a few rows of each, whatever the
+      // backlog (an expand migration: an index only, which the release before ignores;
+      // no other index is dropped or rebuilt, for on PostgreSQL that would lock the table
+      // against the release still serving).
       {Change::expand, R"sql(
 CREATE INDEX deliveries_ready ON deliveries (tenant, party, due_ms, id) WHERE state = 'pending';
-DROP INDEX deliveries_due;
-CREATE INDEX deliveries_due ON deliveries (state, due_ms, tenant, party);
 )sql"},
   };
   return list;
