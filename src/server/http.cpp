@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -163,31 +164,45 @@ std::int64_t steady_ms() {
       .count();
 }
 
+// An answer with no body by HTTP's rules: 1xx, 204 and 304 (RFC 9110, 6.4.1).
+bool bodiless(int status) {
+  return status / 100 == 1 || status == 204 || status == 304;
+}
+
 // An answer's status line and headers, as Beast's serializer wrote them: Server and
-// Content-Type first, then the answer's headers (a name given twice keeps its last value,
-// in that value's place), "Connection: close" when the connection ends with it, and the
-// body's length (none for 1xx, 204 and 304). Values are the server's own; a CR or LF in
-// one is replaced by a space, so that no value can add a header.
+// Content-Type first (unless the answer sets them), then the answer's headers (a name
+// given twice keeps its last value, in that value's place), "Connection: close" when the
+// connection ends with it, and the body's length (none for 1xx, 204 and 304; to a HEAD,
+// the length the GET would have). Names and values are the server's own; a control
+// character in one is replaced by a space, so that nothing can add a header.
 std::string response_head(const Response& out, bool keep_alive) {
   std::string head;
   head.reserve(256);
-  auto line = [&head](std::string_view name, std::string_view value) {
+  auto clean = [&head](std::size_t from) {
+    for (std::size_t i = from; i < head.size(); ++i) {
+      const auto c = static_cast<unsigned char>(head[i]);
+      if (c < 0x20 && c != '\t') head[i] = ' ';
+    }
+  };
+  auto line = [&head, &clean](std::string_view name, std::string_view value) {
+    const std::size_t at = head.size();
     head.append(name);
     head.append(": ");
-    const std::size_t at = head.size();
     head.append(value);
-    for (std::size_t i = at; i < head.size(); ++i) {
-      if (head[i] == '\r' || head[i] == '\n') head[i] = ' ';
-    }
+    clean(at);
     head.append("\r\n");
+  };
+  auto given = [&out](std::string_view name) {
+    return std::any_of(out.headers.begin(), out.headers.end(),
+                       [&](const auto& h) { return beast::iequals(h.first, name); });
   };
   head.append("HTTP/1.1 ");
   head.append(std::to_string(out.status));
   head += ' ';
   head.append(reason(out.status));
   head.append("\r\n");
-  line("Server", "racine");
-  line("Content-Type", out.content_type);
+  if (!given("Server")) line("Server", "racine");
+  if (!given("Content-Type")) line("Content-Type", out.content_type);
   for (std::size_t i = 0; i < out.headers.size(); ++i) {
     const auto& [name, value] = out.headers[i];
     bool later = false;
@@ -196,8 +211,7 @@ std::string response_head(const Response& out, bool keep_alive) {
     if (!later) line(name, value);
   }
   if (!keep_alive) line("Connection", "close");
-  if (!(out.status / 100 == 1 || out.status == 204 || out.status == 304))
-    line("Content-Length", std::to_string(out.body.size()));
+  if (!bodiless(out.status)) line("Content-Length", std::to_string(out.body.size()));
   head.append("\r\n");
   return head;
 }
@@ -469,7 +483,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (out.stream) return stream(std::move(out));
     auto msg = std::make_shared<Outgoing>();
     msg->head = response_head(out, keep_alive);
-    msg->body = std::move(out.body);
+    // A HEAD is told the length of what a GET would get, without it; 1xx, 204 and 304
+    // carry none (bytes after them would be read as the next answer).
+    if (m_request.method != "HEAD" && !bodiless(out.status)) msg->body = std::move(out.body);
     // Most answers fit in the socket's send buffer: written now by one sendmsg, without
     // an asynchronous operation and its timer; what does not fit (a large export, a
     // client that does not read) is written asynchronously under the request's deadline.
