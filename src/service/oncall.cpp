@@ -172,7 +172,7 @@ Reply Service::put_oncall(const Principal& who, const std::string& tenant,
   const auto rules = route::parse_oncall(body, store::now_ms(), why);
   if (!rules) return Reply::error(Status::bad_request, "bad_rules", why);
   m_store.put_oncall(who, tenant, contract, party, body.dump());
-  m_oncall_rules.clear();
+  routing_written();
   for (const auto& o : m_store.list_oncall(tenant, contract))
     if (o.party == party) return Reply::json(rules_json(o, store::now_ms()));
   return Reply::error(Status::not_found, "not_found", "the rules were not kept");
@@ -199,7 +199,7 @@ Reply Service::delete_oncall(const Principal& who, const std::string& tenant,
                         "only the provider's editors, or an approver of the tenant for its own "
                         "party, may remove on-call rules");
   const bool deleted = m_store.delete_oncall(who, tenant, contract, party);
-  m_oncall_rules.clear();
+  routing_written();
   if (!deleted)
     return Reply::error(Status::not_found, "not_found",
                         "no on-call rules for '" + party.substr(0, 64) + "'");

@@ -145,8 +145,9 @@ void Outbox::dispatch() {
     for (const auto& [group, until] : sweep) {
       const auto slash = group.find('/');
       try {
-        m_service.routing_counters().deliveries_dead += store.dead_letter_while_open(
-            group.substr(0, slash), group.substr(slash + 1), until, m_options.max_age_ms);
+        m_service.routing_counters().deliveries_dead +=
+            static_cast<std::uint64_t>(store.dead_letter_while_open(
+                group.substr(0, slash), group.substr(slash + 1), until, m_options.max_age_ms));
       } catch (const std::exception&) {
         // Looked at again in a second.
       }

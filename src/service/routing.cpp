@@ -712,12 +712,16 @@ Reply Service::route_alerts(const Principal& who, const std::string& tenant,
   // are read by the server itself.
   const Principal self = Principal::system();
   std::string contract = contract_in;
+  // Remembered unless a write of this instance came between the read and now (the
+  // write forgets what was remembered before it; this keeps what was read before it out).
+  const std::uint64_t writes = m_routing_writes.load();
+  auto unchanged = [&] { return m_routing_writes.load() == writes; };
   if (contract.empty()) {
     auto ids = m_contract_ids.get(tenant);
     if (!ids) {
       ids.emplace();
       for (const auto& c : m_store.list_contracts(self, tenant)) ids->push_back(c.id);
-      if (!ids->empty()) m_contract_ids.put(tenant, *ids);  // none: never remembered
+      if (!ids->empty()) m_contract_ids.put_if(tenant, *ids, unchanged);  // none: not kept
     }
     if (ids->size() != 1) {
       if (ids->empty() && !m_store.get_tenant(Principal::system(), tenant))
@@ -748,7 +752,7 @@ Reply Service::route_alerts(const Principal& who, const std::string& tenant,
   auto listed = m_oncall_rules.get(rules_key);
   if (!listed) {
     listed = m_store.list_oncall(tenant, contract);
-    m_oncall_rules.put(rules_key, *listed);
+    m_oncall_rules.put_if(rules_key, *listed, unchanged);
   }
   for (const auto& o : *listed)
     if (auto c = oncall_rules(o.rules, now)) oncall.emplace(o.party, std::move(c));

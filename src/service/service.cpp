@@ -829,9 +829,14 @@ Reply Service::put_contract(const Principal& who, const std::string& tenant,
   }
   const bool created = m_store.put_contract(who, c);
   m_contracts.clear();
+  routing_written();
+  return Reply::json(contract_json(c), created ? Status::created : Status::ok);
+}
+
+void Service::routing_written() {
+  ++m_routing_writes;
   m_contract_ids.clear();
   m_oncall_rules.clear();
-  return Reply::json(contract_json(c), created ? Status::created : Status::ok);
 }
 
 Reply Service::get_contract(const Principal& who, const std::string& tenant,
@@ -1132,7 +1137,7 @@ Reply Service::upgrade(const Principal& who, const std::string& tenant, const st
     return Reply::error(Status::conflict, "conflict", e.what());
   }
   m_contracts.clear();
-  m_oncall_rules.clear();
+  routing_written();
   if (!moved) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
   return get_contract(who, tenant, contract);
 }

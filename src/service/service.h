@@ -472,6 +472,9 @@ class Service {
   TtlCache<std::vector<std::string>> m_contract_ids{k_default_cache_ttl, 100000};  // by tenant
   TtlCache<std::vector<store::OnCallRules>> m_oncall_rules{k_default_cache_ttl,
                                                            100000};  // by tenant, contract
+  // Counts the writes that clear those two: a read begun before one is not kept after it.
+  std::atomic<std::uint64_t> m_routing_writes{0};
+  void routing_written();  // after a write of contracts or on-call rules: both forgotten
 
   RoutingCounters m_routing;
   std::function<void()> m_on_recorded;
