@@ -8,7 +8,7 @@ webhook requests of 1 and of 100 new alerts each (every alert a new event with t
 deliveries, committed durably before the answer), posted by CLIENTS keep-alive
 connections: accepted alerts per second and the p50 and p99 of the answer, and the
 server's processor time per request (user + system, from /proc). The client is wrk
-(bench/alertmanager.lua; two threads, S seconds per row, 3 by default), so that the
+(bench/wrk.lua; two threads, S seconds per row, 3 by default), so that the
 client's own processor time (about 15 us a request) leaves the machine's 2 cores to the
 server; `--client python` posts REQUESTS requests from Python threads (about 280 us of
 processor a request: the client earlier figures were measured with). Beside them,
@@ -115,9 +115,9 @@ def cpu_ticks(pid):
 
 
 def load_wrk(port, token, seconds, batch, clients, tag):
-    env = dict(os.environ, TOKEN=token, BATCH=str(batch), TAG=tag)
+    env = dict(os.environ, MODE="alertmanager", TOKEN=token, BATCH=str(batch), TAG=tag)
     out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s",
-                          "-s", f"{ROOT}/bench/alertmanager.lua", f"http://127.0.0.1:{port}"],
+                          "-s", f"{ROOT}/bench/wrk.lua", f"http://127.0.0.1:{port}"],
                          env=env, capture_output=True, text=True)
     line = [l for l in out.stdout.splitlines() if l.startswith("RESULT ")]
     if out.returncode != 0 or not line:

@@ -106,8 +106,8 @@ for _ in $(seq "$rounds"); do
   if awk "BEGIN{exit !($rps > $racine_rps)}"; then racine_rps=$rps racine_p99=$p99 racine_err=$err; fi
   read -r rps p99 err < <(load "http://127.0.0.1:$nginx_port/who.json")
   if awk "BEGIN{exit !($rps > $nginx_rps)}"; then nginx_rps=$rps nginx_p99=$p99 nginx_err=$err; fi
-  read -r rps p99 err < <(WHO_PATH="$query" load "http://127.0.0.1:$port" \
-    "Authorization: Bearer $token" "$root/bench/who-new.lua")
+  read -r rps p99 err < <(MODE=who-new WHO_PATH="$query" load "http://127.0.0.1:$port" \
+    "Authorization: Bearer $token" "$root/bench/wrk.lua")
   if awk "BEGIN{exit !($rps > $fresh_rps)}"; then fresh_rps=$rps fresh_p99=$p99 fresh_err=$err; fi
 done
 printf '  %-40s %12s %10s %8s\n' "target ($size-byte JSON answer)" "requests/s" "p99" "non-2xx"

@@ -1,10 +1,16 @@
--- wrk script for bench/routing.py: Alertmanager webhooks of BATCH new alerts each (every
--- alert a new event: its fingerprint and node label are unique per thread and request),
--- to /api/v1/tenants/acme/alertmanager with the ingest TOKEN. Prints one line at the end:
--- "RESULT requests duration_us errors p50_ms p99_ms".
+-- wrk script for the benches, chosen by MODE:
+--   MODE=alertmanager (bench/routing.py): Alertmanager webhooks of BATCH new alerts each
+--     (every alert a new event: its fingerprint and node label are unique per thread and
+--     request) to /api/v1/tenants/acme/alertmanager with the ingest TOKEN; prints one
+--     line at the end: "RESULT requests duration_us errors p50_ms p99_ms".
+--   MODE=who-new (bench/server.sh): `who` with a question never asked before on every
+--     request (WHO_PATH, the lookup's path and query, and a word with a counter), so that
+--     no answer is remembered: the cost of searching and writing the answer.
+local mode = os.getenv("MODE") or "alertmanager"
 local batch = tonumber(os.getenv("BATCH") or "1")
 local tag = os.getenv("TAG") or "t"
 local token = os.getenv("TOKEN") or ""
+local path = os.getenv("WHO_PATH") or "/"
 local counter = 0
 local threads = 0
 
@@ -14,13 +20,18 @@ function setup(thread)
 end
 
 function init(args)
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["Authorization"] = "Bearer " .. token
+  if mode == "alertmanager" then
+    wrk.method = "POST"
+    wrk.headers["Content-Type"] = "application/json"
+    wrk.headers["Authorization"] = "Bearer " .. token
+  end
 end
 
 function request()
   counter = counter + 1
+  if mode == "who-new" then
+    return wrk.format("GET", path .. "+r" .. tid .. "x" .. counter)
+  end
   local alerts = {}
   for k = 1, batch do
     local id = tag .. "-" .. tid .. "-" .. counter .. "-" .. k
@@ -39,6 +50,7 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
+  if mode ~= "alertmanager" then return end
   local e = summary.errors
   io.write(string.format("RESULT %d %d %d %.3f %.3f\n", summary.requests, summary.duration,
                          e.status + e.connect + e.read + e.write + e.timeout,
