@@ -16,15 +16,12 @@ set -euo pipefail
 racine=$1 src=$2
 source "$src/tests/prerequisites.sh"
 cd "$src"
-ajv="$src/.cache/ajv/node_modules/.bin/ajv"
 shared=$(shared_dir)
 nist="$shared/schemas/oscal_component_schema.json"
 schema="$src/tests/oscal/oscal_ssp_1.1.2_subset.schema.json"
 [ -f "$nist" ] || missing "$nist is absent (the shared folder beside the project)"
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
-[ -x "$ajv" ] || missing "ajv-cli is absent from .cache/ajv: run make deps-test"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+need_ajv "$src"
+scratch
 export SOURCE_DATE_EPOCH=1767225600
 fail() { echo "error: $*" >&2; exit 1; }
 

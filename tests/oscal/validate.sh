@@ -9,14 +9,11 @@ set -euo pipefail
 racine=$1 src=$2
 source "$src/tests/prerequisites.sh"
 cd "$src"
-ajv="$src/.cache/ajv/node_modules/.bin/ajv"
 shared=$(shared_dir)
 schema="$shared/schemas/oscal_component_schema.json"
 [ -f "$schema" ] || missing "$schema is absent (the shared folder beside the project)"
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
-[ -x "$ajv" ] || missing "ajv-cli is absent from .cache/ajv: run make deps-test"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+need_ajv "$src"
+scratch
 inputs=(data/managed-kubernetes.md)
 if [ -d "$shared/corpus" ]; then
   while IFS= read -r f; do inputs+=("$f"); done < <(find "$shared/corpus" -name '*-raci*.md' | sort)

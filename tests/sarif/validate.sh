@@ -11,7 +11,7 @@ source "$src/tests/prerequisites.sh"
 cd "$src"
 multitool="$src/.cache/sarif-multitool/node_modules/.bin/sarif-multitool"
 shared=$(shared_dir)
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
+need_node
 [ -x "$multitool" ] || missing "the SARIF multitool is absent from .cache/sarif-multitool: run make deps-test"
 [ -d "$shared/corpus" ] || partial "$shared/corpus is absent" "only the seed and the i18n goldens are validated"
 

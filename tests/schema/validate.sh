@@ -9,14 +9,11 @@ set -euo pipefail
 racine=$1 src=$2
 source "$src/tests/prerequisites.sh"
 cd "$src"
-ajv="$src/.cache/ajv/node_modules/.bin/ajv"
 schema="$src/docs/schema/racine-1.schema.json"
 shared=$(shared_dir)
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
-[ -x "$ajv" ] || missing "ajv-cli is absent from .cache/ajv: run make deps-test"
+need_ajv "$src"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+scratch
 inputs=(data/managed-kubernetes.md tests/golden/lint/rasci.md tests/golden/lint/daci.md tests/golden/lint/variations.md)
 if [ -d "$shared/corpus" ]; then
   while IFS= read -r f; do inputs+=("$f"); done < <(find "$shared/corpus" -name '*-raci*.md' | sort)

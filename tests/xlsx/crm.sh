@@ -14,11 +14,9 @@ set -euo pipefail
 racine=$1
 out_dir=${2:-}
 source "$(dirname "$0")/../prerequisites.sh"
-command -v libreoffice >/dev/null 2>&1 || missing "LibreOffice is absent: run make deps-test (libreoffice-calc-nogui)"
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
+need_office
 command -v pdfinfo >/dev/null 2>&1 || missing "pdfinfo is absent: run make deps-test (poppler-utils)"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+scratch
 fail() { echo "FAIL: $*" >&2; exit 1; }
 "$racine" export --format crm-xlsx -o "$work/crm.xlsx"
 "$racine" export --format oscal-ssp > "$work/ssp.json"

@@ -13,10 +13,8 @@ set -euo pipefail
 racine=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 data="$(cd "$(dirname "$0")/../data/spreadsheets" && pwd)"
 source "$(dirname "$0")/../prerequisites.sh"
-command -v libreoffice >/dev/null 2>&1 || missing "LibreOffice is absent: run make deps-test (libreoffice-calc-nogui)"
-command -v node >/dev/null 2>&1 || missing "node is absent: run make deps-test (nodejs)"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+need_office
+scratch
 fail() { echo "FAIL: $*" >&2; exit 1; }
 convert() {  # convert FILTER FILE: into $work, with a profile of its own
   HOME="$work" timeout 300 libreoffice --headless -env:UserInstallation="file://$work/profile" \
