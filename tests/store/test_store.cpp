@@ -51,6 +51,18 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     store->put_contract(admin, {"globex", "main", "globex-only", 1, {}, "client", "15m"});
   }
 
+  // An alert as Alertmanager sends one, without labels, annotations or deliveries.
+  static IncomingAlert bare_alert(const std::string& fingerprint,
+                                  const std::string& status = "firing") {
+    IncomingAlert a;
+    a.fingerprint = fingerprint;
+    a.status = status;
+    a.starts_at = "2026-12-06T10:00:00Z";
+    a.labels = "{}";
+    a.annotations = "{}";
+    return a;
+  }
+
   std::string where;
   std::unique_ptr<Store> store;
 };
@@ -78,7 +90,8 @@ TEST_P(StoreTest, ABackupTakenWhileWritingRestoresIntoAnEmptyStoreOfEitherEngine
   std::atomic<int> written{0};
   std::thread writer([&] {
     for (int i = 0; !stop && i < 2000; ++i) {
-      store->put_tenant(admin, {"t" + std::to_string(i), "Tenant " + std::to_string(i)});
+      const std::string n = std::to_string(i);
+      store->put_tenant(admin, {std::string("t").append(n), std::string("Tenant ").append(n)});
       ++written;
     }
   });
@@ -98,7 +111,7 @@ TEST_P(StoreTest, ABackupTakenWhileWritingRestoresIntoAnEmptyStoreOfEitherEngine
   EXPECT_EQ(count_of(counts, "contracts"), 3);
   EXPECT_EQ(count_of(counts, "schema_migrations"), -1) << "the target migrates itself";
 
-  for (const std::string engine : {GetParam(), std::string("sqlite")}) {
+  for (const std::string& engine : {GetParam(), std::string("sqlite")}) {
     const std::string target = test::fresh_store(engine);
     ASSERT_FALSE(target.empty());
     auto restored = Store::open(target, 2);
@@ -497,12 +510,7 @@ TEST_P(StoreTest, PruningKeepsWhatIsPendingOrStillFiring) {
   two_tenants();
   const auto admin = Principal::system();
   auto incoming = [](const std::string& fp, const std::string& status, bool delivery) {
-    IncomingAlert a;
-    a.fingerprint = fp;
-    a.status = status;
-    a.starts_at = "2026-12-06T10:00:00Z";
-    a.labels = "{}";
-    a.annotations = "{}";
+    IncomingAlert a = bare_alert(fp, status);
     if (delivery) {
       a.on_firing.push_back({"client", "Client", "R", "firing", 0});
       a.on_resolved.push_back({"client", "Client", "R", "resolved", 0});
@@ -554,12 +562,7 @@ TEST_P(StoreTest, AClaimTakesTheOldestDueOfEveryReceiverInTurn) {
   int n = 0;
   for (const char* tenant : {"acme", "globex"}) {
     for (int k = 0; k < 3; ++k) {
-      IncomingAlert a;
-      a.fingerprint = std::string(tenant) + "-" + std::to_string(k);
-      a.status = "firing";
-      a.starts_at = "2026-12-06T10:00:00Z";
-      a.labels = "{}";
-      a.annotations = "{}";
+      IncomingAlert a = bare_alert(std::string(tenant) + "-" + std::to_string(k));
       // Due one after another; an escalation far ahead that no claim may take.
       a.on_firing = {{"client", "Client", "R", "firing", start + n},
                      {"cloud-temple", "Cloud Temple", "I", "informed", start + n + 1},
@@ -597,12 +600,7 @@ TEST_P(StoreTest, AClaimTakesTheOldestDueOfEveryReceiverInTurn) {
 TEST_P(StoreTest, LeasesAreRenewedOnlyWhileHeld) {
   two_tenants();
   const auto admin = Principal::system();
-  IncomingAlert a;
-  a.fingerprint = "f";
-  a.status = "firing";
-  a.starts_at = "2026-12-06T10:00:00Z";
-  a.labels = "{}";
-  a.annotations = "{}";
+  IncomingAlert a = bare_alert("f");
   a.on_firing = {{"client", "Client", "R", "firing", 0}, {"client", "Client", "I", "informed", 0}};
   ASSERT_TRUE(store->record_alerts(admin, "acme", "main", {a}));
   const std::int64_t now = now_ms() + 1;
@@ -729,12 +727,7 @@ TEST_P(StoreTest, InvitationsAreUsedOnceAndKeptRolesSurviveSignIns) {
 // next while the event fires unacknowledged; acknowledging cancels the one waiting.
 TEST_P(StoreTest, APageRepeatsUntilAcknowledged) {
   two_tenants();
-  IncomingAlert a;
-  a.fingerprint = "r1";
-  a.status = "firing";
-  a.starts_at = "2026-12-06T10:00:00Z";
-  a.labels = "{}";
-  a.annotations = "{}";
+  IncomingAlert a = bare_alert("r1");
   NewDelivery d{"client", "Client", "R", "firing", 0};
   d.repeat_ms = 60000;
   a.on_firing = {d};
@@ -920,12 +913,7 @@ TEST_P(StoreTest, AlertWritesArrivingDuringACommitShareTheNextAndAFailureStaysAl
   std::vector<std::exception_ptr> failures(17);
   std::vector<std::size_t> recorded(17, 0);
   auto post = [&](int i, const std::string& fingerprint) {
-    IncomingAlert a;
-    a.fingerprint = fingerprint;
-    a.status = "firing";
-    a.starts_at = "2026-12-06T10:00:00Z";
-    a.labels = "{}";
-    a.annotations = "{}";
+    IncomingAlert a = bare_alert(fingerprint);
     a.on_firing.push_back({"client", "Client", "R", "firing", 0});
     gated.record_alerts_then(admin, "acme", "main", {a},
                              [&, i](std::optional<std::vector<Recorded>> r, std::exception_ptr e) {
@@ -991,12 +979,7 @@ TEST_P(StoreTest, ALargeRequestRecordsEachAlertAsIfOneAfterAnother) {
   two_tenants();
   const auto admin = Principal::system();
   auto alert = [](const std::string& fp, const std::string& status) {
-    IncomingAlert a;
-    a.fingerprint = fp;
-    a.status = status;
-    a.starts_at = "2026-12-06T10:00:00Z";
-    a.labels = "{}";
-    a.annotations = "{}";
+    IncomingAlert a = bare_alert(fp, status);
     a.on_firing.push_back({"client", "Client", "R", "firing", 0});
     a.on_resolved.push_back({"client", "Client", "R", "resolved", 0});
     return a;
