@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 #include "core/escape.h"
@@ -85,6 +86,7 @@ void Outbox::dispatch() {
   auto& store = m_service.store();
   std::int64_t next_prune = 0;
   std::int64_t next_renewal = 0;
+  std::int64_t next_statistics = 0;
   const std::int64_t renew_every = std::max<std::int64_t>(m_options.lease_ms / 3, 200);
   while (!m_stop) {
     const std::int64_t now = store::now_ms();
@@ -154,10 +156,26 @@ void Outbox::dispatch() {
     }
     if (free == 0) continue;
     std::vector<store::Claimed> claimed;
+    const auto claim_start = std::chrono::steady_clock::now();
+    bool claim_failed = false;
     try {
       claimed = store.claim_deliveries(now, m_options.lease_ms, free, m_options.per_receiver, skip);
     } catch (const std::exception&) {
       claimed.clear();  // the store is unreachable or busy: the deliveries stay pending
+      claim_failed = true;
+    }
+    // A claim takes well under a millisecond; a slow one that succeeded was most likely
+    // planned on statistics from before the backlog (Store::refresh_statistics):
+    // refreshed, at most every 30 s.
+    if (!claim_failed &&
+        std::chrono::steady_clock::now() - claim_start >= std::chrono::milliseconds(5) &&
+        now >= next_statistics) {
+      next_statistics = now + 30000;
+      try {
+        store.refresh_statistics();
+      } catch (const std::exception&) {
+        // Tried again after the next slow claim.
+      }
     }
     std::vector<std::pair<std::string, std::int64_t>> give_back;
     std::vector<std::pair<std::string, std::string>> dead;  // id, why

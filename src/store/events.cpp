@@ -162,7 +162,7 @@ std::set<std::string> cancel_held(Connection& c, const std::string& event) {
 
 // Acknowledged or resolved: the escalation, and the repeats of its page, are cancelled.
 void cancel_escalations(Connection& c, const std::string& event) {
-  c.query(
+  c.defer(
       "UPDATE deliveries SET state = 'cancelled' WHERE event = ? AND state = 'pending' AND (kind "
       "= 'escalation' OR repeat_n > 0)",
       {event});
@@ -321,10 +321,13 @@ std::optional<std::vector<Recorded>> record_in(Connection& c, const std::string&
                          [&](const NewDelivery& d) { return d.party == r.text(0); }))
           resolved_to.push_back(NewDelivery{r.text(0), r.text(1), "A", "resolved", 0});
       }
-      rec.deliveries = insert_deliveries(c, rec.event, tenant, resolved_to, ms, {}, never_paged);
+      // Made now, after any wait on the event's key for the committer that recorded its
+      // firing: a "resolved" never older than the deliveries it follows.
+      rec.deliveries = insert_deliveries(c, rec.event, tenant, resolved_to, std::max(ms, now_ms()),
+                                         {}, never_paged);
     } else {
       rec.outcome = Recorded::Outcome::repeat;
-      c.query("UPDATE events SET last_seen = ?, repeats = repeats + 1 WHERE id = ?",
+      c.defer("UPDATE events SET last_seen = ?, repeats = repeats + 1 WHERE id = ?",
               {now, rec.event});
     }
   }
@@ -581,11 +584,18 @@ std::int64_t Store::dead_letter_while_open(const std::string& tenant, const std:
   });
 }
 
+void Store::refresh_statistics() {
+  if (m_engine != Engine::postgresql) return;
+  // SKIP_LOCKED: never waits for a lock (autovacuum's, another instance's ANALYZE, a
+  // migration), so that the outbox is not held up and autovacuum never cancelled.
+  m_pool->run(false, [](Connection& c) { c.script("ANALYZE (SKIP_LOCKED) deliveries"); });
+}
+
 void Store::deliveries_release(const std::vector<std::pair<std::string, std::int64_t>>& due) {
   if (due.empty()) return;
   m_pool->run(true, [&](Connection& c) {
     for (const auto& [id, ms] : due)
-      c.query("UPDATE deliveries SET due_ms = ? WHERE id = ? AND state = 'pending'", {ms, id});
+      c.defer("UPDATE deliveries SET due_ms = ? WHERE id = ? AND state = 'pending'", {ms, id});
   });
 }
 
@@ -629,7 +639,7 @@ std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::s
     // Re-checked at delete time: a delivery made since the choice (the event resolved
     // meanwhile) keeps its event, and a pending delivery is never deleted.
     for (const auto& id : victims) {
-      c.query("DELETE FROM deliveries WHERE event = ? AND state <> 'pending'", {id});
+      c.defer("DELETE FROM deliveries WHERE event = ? AND state <> 'pending'", {id});
       deleted += c.query(
                       "DELETE FROM events WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d "
                       "WHERE d.event = events.id) RETURNING id",
@@ -650,7 +660,7 @@ void Store::delivery_sent(const std::string& id, const std::string& via, const s
     // and nobody acknowledged it (once: a send reported twice schedules one repeat).
     if (sent.empty()) return;
     const std::int64_t ms = now_ms();
-    c.query(
+    c.defer(
         "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
         "attempts, due_ms, created_ms, held, release_ms, repeat_ms, repeat_n) SELECT ?, d.event, "
         "d.tenant, d.party, d.party_name, d.role, d.kind, 'pending', 0, ? + d.repeat_ms, ?, '', "
@@ -677,13 +687,13 @@ void Store::delivery_failed(const std::string& id, const std::string& error,
                             std::optional<std::int64_t> retry_at_ms) {
   m_pool->record([&](Connection& c) {
     if (retry_at_ms) {
-      c.query(
+      c.defer(
           "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, due_ms = ?, failed_ms = "
           "?, "
           "failure = ? WHERE id = ? AND state = 'pending'",
           {error, *retry_at_ms, now_ms(), error, id});
     } else {
-      c.query(
+      c.defer(
           "UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?, "
           "failed_ms = ?, failure = ? WHERE id = ? AND state = 'pending'",
           {error, now_ms(), error, id});
@@ -717,7 +727,8 @@ ReceiverHealth Store::receiver_health(const std::string& tenant, const std::stri
 OutboxStats Store::outbox_stats() {
   return m_pool->run(false, [&](Connection& c) {
     OutboxStats s;
-    // Each a range of the (state, due_ms) index, not a scan of every delivery ever made.
+    // Each read from a partial index (deliveries_ready and deliveries_pending hold the
+    // pending, deliveries_dead the dead), not a scan of every delivery ever made.
     s.pending = c.query("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'")[0].integer(0);
     s.dead = c.query("SELECT COUNT(*) FROM deliveries WHERE state = 'dead'")[0].integer(0);
     s.oldest_pending_ms =

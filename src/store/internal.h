@@ -41,8 +41,12 @@ void record_notice(Connection& c, const std::string& tenant, const std::string& 
 // Inserts `rows` (each the parameters of `tuple`, such as "(?, ?, 'pending')") with
 // `head` ("INSERT INTO t (a, b, c) VALUES ") and `tail` (" RETURNING id", or ""), and
 // returns what the statements return. SQLite runs one prepared statement per row (no
-// round trip to save, and one text to prepare); PostgreSQL sends multi-row statements
-// of up to 500 rows, so that a request's rows cost a round trip per 500.
+// round trip to save, and one text to prepare); PostgreSQL one statement for all the
+// rows, each column's values in one array parameter (INSERT ... SELECT FROM unnest), so
+// that a request's rows cost one round trip and the statement's text, the same for any
+// number of rows, is prepared once per connection. A column is bigint when its values
+// are integers, text when they are text, and NULL in the statement when all are NULL; one
+// that mixes integers and text is refused.
 Rows insert_rows(Connection& c, std::string_view head, std::string_view tuple,
                  std::string_view tail, const std::vector<std::vector<Value>>& rows);
 
@@ -79,10 +83,15 @@ class FairLock {
 // timeout serialise them across processes).
 class Store::Pool {
  public:
-  Pool(std::function<std::unique_ptr<Connection>()> connect, std::size_t size)
+  Pool(std::function<std::unique_ptr<Connection>()> connect, std::size_t size,
+       std::size_t committers)
       : m_connect(std::move(connect)) {
     for (std::size_t i = 0; i < std::max<std::size_t>(size, 1); ++i) m_free.push_back(m_connect());
     m_engine = m_free.front()->engine();
+    m_committer_count = committers > 0 ? committers
+                        : m_engine == Engine::sqlite
+                            ? 1
+                            : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 8);
   }
   ~Pool() {
     {
@@ -90,33 +99,37 @@ class Store::Pool {
       m_group_stop = true;
     }
     m_group_ready.notify_all();
-    if (m_committer.joinable()) m_committer.join();
+    for (auto& t : m_committers) t.join();
   }
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
   // Group commit: `work` joins the writes of other callers in one transaction, made by
-  // one committer thread, which takes everything that arrived while it was committing
+  // a committer thread, which takes everything that arrived while it was committing
   // the previous group (as a database's WAL writer does), so that concurrent writers
-  // share one durable commit. `done` is called on the committer thread once the commit
-  // that holds `work`'s rows is durable (nullptr), or with what it threw. `work` may run
-  // more than once (its outputs are reset by itself): a group whose commit fails
+  // share one durable commit. SQLite has one committer (one writer at a time); PostgreSQL
+  // one per core, 2 to 8 (a group is its server's work on one backend, one core: one
+  // committer would leave the others idle under large requests, and the server groups
+  // the committers' concurrent commits in its WAL flush). `done` is called on the committer thread
+  // once the commit that holds `work`'s rows is durable (nullptr), or with what it threw. `work`
+  // may run more than once (its outputs are reset by itself): a group whose commit fails
   // transiently is tried again whole (as `run` does), and when one member throws, the
   // group is rolled back and each member runs alone in its own transaction, so that one
   // request's failure fails that request only.
   void submit(std::function<void(Connection&)> work, std::function<void(std::exception_ptr)> done) {
     {
       std::lock_guard<std::mutex> lock(m_group_mutex);
-      if (!m_committer.joinable()) {
-        // The committer's own connection, beside those of the threads that read (once:
-        // the thread starts again after finish_writes).
-        if (!m_committer_connection) {
-          m_committer_connection = true;
+      if (m_committers.empty()) {
+        const std::size_t n = m_committer_count;
+        // The committers' own connections, beside those of the threads that read (once:
+        // the threads start again after finish_writes).
+        if (m_committer_connections < n) {
           std::lock_guard<std::mutex> pool(m_mutex);
-          ++m_lost;
-          m_available.notify_one();
+          m_lost += n - m_committer_connections;
+          m_committer_connections = n;
+          m_available.notify_all();
         }
-        m_committer = std::thread([this] { commit_loop(); });
+        for (std::size_t i = 0; i < n; ++i) m_committers.emplace_back([this] { commit_loop(); });
       }
       m_group_queue.push_back(Job{std::move(work), std::move(done)});
     }
@@ -140,14 +153,14 @@ class Store::Pool {
   // Returns once every write submitted so far is committed (or failed) and its `done`
   // called: before what those callbacks use goes away.
   void finish_writes() {
-    std::thread committer;
+    std::vector<std::thread> committers;
     {
       std::lock_guard<std::mutex> lock(m_group_mutex);
       m_group_stop = true;
-      committer = std::move(m_committer);
+      committers.swap(m_committers);
     }
     m_group_ready.notify_all();
-    if (committer.joinable()) committer.join();
+    for (auto& t : committers) t.join();
     std::lock_guard<std::mutex> lock(m_group_mutex);
     m_group_stop = false;
   }
@@ -209,7 +222,8 @@ class Store::Pool {
         std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt * attempt));
       } catch (...) {
         conn->rollback();
-        release(std::move(conn));
+        const bool broken = !conn->healthy();
+        release(broken ? nullptr : std::move(conn));
         throw;
       }
     }
@@ -310,8 +324,9 @@ class Store::Pool {
   std::condition_variable m_group_ready;
   std::deque<Job> m_group_queue;
   bool m_group_stop = false;
-  bool m_committer_connection = false;  // the pool was given one more connection for it
-  std::thread m_committer;              // started at the first submit; joined before the rest goes
+  std::size_t m_committer_count = 1;
+  std::size_t m_committer_connections = 0;  // the pool was given one more for each
+  std::vector<std::thread> m_committers;    // started at the first submit; joined first
 };
 
 }  // namespace racine::store

@@ -6,6 +6,7 @@
 // or integers; a result cell is text or SQL NULL.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -53,6 +54,12 @@ class Connection {
   [[nodiscard]] virtual Engine engine() const = 0;
   // Runs one statement and returns its rows (none for a statement without results).
   virtual Rows query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  // Runs a statement whose result is not needed, now or (PostgreSQL) with the next
+  // statement or the commit, in the same round trip: its failure may be thrown by that
+  // one instead, which fails the transaction all the same.
+  virtual void defer(std::string_view sql, const std::vector<Value>& params = {}) {
+    query(sql, params);
+  }
   // Runs statements without parameters (a migration's script).
   virtual void script(std::string_view sql) = 0;
   // Starts a transaction that will write: SQLite takes the write lock at once (BEGIN
@@ -72,6 +79,10 @@ std::unique_ptr<Connection> open_sqlite(const std::string& path);
 // Opens PostgreSQL at `url` (a libpq connection string or postgresql:// URL) with
 // synchronous_commit on.
 std::unique_ptr<Connection> open_postgresql(const std::string& url);
+
+// `sql` with each `?` outside quotes replaced by what `with` gives for it (1, 2...).
+std::string replace_placeholders(std::string_view sql,
+                                 const std::function<std::string(std::size_t)>& with);
 
 // `sql` with each `?` outside quotes replaced by $1, $2... (PostgreSQL's placeholders).
 std::string number_placeholders(std::string_view sql);

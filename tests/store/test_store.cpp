@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "store/internal.h"
 #include "store/store.h"
 #include "store_engines.h"
 
@@ -68,10 +69,10 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(StoreTest, MigratesToTheLatestSchemaAndReopens) {
-  EXPECT_EQ(store->schema_version(), 10);
+  EXPECT_EQ(store->schema_version(), 11);
   store.reset();
   store = Store::open(where, 2);
-  EXPECT_EQ(store->schema_version(), 10);
+  EXPECT_EQ(store->schema_version(), 11);
   EXPECT_EQ(store->integrity_check(), "ok");
 }
 
@@ -178,7 +179,7 @@ TEST_P(StoreTest, TwoProcessesOpeningAtOnceMigrateOnce) {
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
       auto s = Store::open(other, 1);
-      if (s->schema_version() == 10) ++ok;
+      if (s->schema_version() == 11) ++ok;
     });
   }
   for (auto& t : threads) t.join();
@@ -300,6 +301,48 @@ TEST_P(StoreOnPostgresql, AWriteOnAReadOnlyServerIsTransientAndItsConnectionRepl
   raw->script("ALTER DATABASE " + db + " RESET default_transaction_read_only");
   EXPECT_TRUE(store->put_tenant(admin, {"globex", "Globex"}));
   EXPECT_EQ(store->list_tenants(admin).size(), 2U);
+}
+
+// A request's rows: on PostgreSQL each column's values in one array, its type taken from
+// them; a column whose values are all NULL takes the table's type; a column that mixes
+// integers and text is refused, saying which.
+TEST_P(StoreTest, RowsInsertedTogetherKeepEveryValueAndType) {
+  store.reset();
+  auto c = where.starts_with("sqlite:") ? open_sqlite(where.substr(7)) : open_postgresql(where);
+  c->script("CREATE TABLE together (k BIGINT PRIMARY KEY, n BIGINT, t TEXT, fixed TEXT)");
+  const std::vector<std::vector<Value>> rows = {
+      {std::int64_t{1}, nullptr, std::string("a \"quoted\" \\ back,slash {brace}")},
+      {std::int64_t{2}, nullptr, std::string("")},
+      {std::int64_t{3}, nullptr, std::string("NULL")},
+      {std::int64_t{4}, nullptr, nullptr},
+      {std::int64_t{5}, nullptr, std::string("\xC3\xA9t\xC3\xA9 \xE2\x80\xAF;")}};
+  const Rows back = racine::store::detail::insert_rows(
+      *c, "INSERT INTO together (k, n, t, fixed) VALUES ", "(?, ?, ?, 'x')", " RETURNING k", rows);
+  ASSERT_EQ(back.size(), 5U);
+  const Rows got = c->query("SELECT k, n, t, fixed FROM together ORDER BY k");
+  ASSERT_EQ(got.size(), 5U);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].integer(0), static_cast<std::int64_t>(i + 1));
+    EXPECT_FALSE(got[i].opt(1)) << i;
+    EXPECT_EQ(got[i].text(3), "x");
+  }
+  EXPECT_EQ(got[0].text(2), "a \"quoted\" \\ back,slash {brace}");
+  EXPECT_EQ(got[1].text(2), "");
+  EXPECT_EQ(got[2].text(2), "NULL");
+  EXPECT_FALSE(got[3].opt(2));
+  EXPECT_EQ(got[4].text(2), "\xC3\xA9t\xC3\xA9 \xE2\x80\xAF;");
+  if (c->engine() == Engine::postgresql) {
+    try {
+      racine::store::detail::insert_rows(*c, "INSERT INTO together (k, n, t, fixed) VALUES ",
+                                         "(?, ?, ?, 'x')", "",
+                                         {{std::int64_t{6}, std::int64_t{1}, nullptr},
+                                          {std::int64_t{7}, std::string("one"), nullptr}});
+      ADD_FAILURE() << "a column of integers and text was inserted";
+    } catch (const Error& e) {
+      EXPECT_STREQ(e.what(), "insert_rows: column 2 mixes integers and text");
+    }
+  }
+  c->script("DROP TABLE together");
 }
 
 TEST_P(StoreTest, VersionsAreNumberedAndTheSameBytesGiveTheSameVersion) {
@@ -858,6 +901,7 @@ struct GroupCommitGate {
   std::condition_variable changed;
   bool hold = false;
   bool holding = false;
+  bool holding_one = false;  // the commit holding now stays held, the others pass
   std::atomic<int> commits{0};
 };
 
@@ -867,11 +911,20 @@ class GroupCommitConnection final : public Connection {
       : m_inner(std::move(inner)), m_gate(std::move(gate)) {}
   [[nodiscard]] Engine engine() const override { return m_inner->engine(); }
   Rows query(std::string_view sql, const std::vector<Value>& params) override {
+    poison(params);
+    return m_inner->query(sql, params);
+  }
+  static void poison(const std::vector<Value>& params) {
     for (const auto& p : params) {
-      if (const auto* s = std::get_if<std::string>(&p); s && *s == "poison")
+      // The value itself, or in one of PostgreSQL's arrays of a column's values.
+      if (const auto* s = std::get_if<std::string>(&p);
+          s && (*s == "poison" || s->find("\"poison\"") != std::string::npos))
         throw Error("poisoned", false);
     }
-    return m_inner->query(sql, params);
+  }
+  void defer(std::string_view sql, const std::vector<Value>& params) override {
+    poison(params);
+    m_inner->defer(sql, params);  // PostgreSQL's pipeline, as without the gate
   }
   void script(std::string_view sql) override { m_inner->script(sql); }
   void begin_write() override { m_inner->begin_write(); }
@@ -882,7 +935,7 @@ class GroupCommitConnection final : public Connection {
       if (m_gate->hold) {
         m_gate->holding = true;
         m_gate->changed.notify_all();
-        m_gate->changed.wait(lock, [&] { return !m_gate->hold; });
+        m_gate->changed.wait(lock, [&] { return !m_gate->hold && !m_gate->holding_one; });
         m_gate->holding = false;
       }
     }
@@ -897,18 +950,22 @@ class GroupCommitConnection final : public Connection {
   std::shared_ptr<GroupCommitGate> m_gate;
 };
 
+// Connections to the test's store, each behind `gate`.
+std::function<std::unique_ptr<Connection>()> gated_connections(
+    const std::string& at, const std::shared_ptr<GroupCommitGate>& gate) {
+  return [at, gate]() -> std::unique_ptr<Connection> {
+    auto inner = at.starts_with("sqlite:") ? open_sqlite(at.substr(7)) : open_postgresql(at);
+    return std::make_unique<GroupCommitConnection>(std::move(inner), gate);
+  };
+}
+
 // Alert writes that arrive while a commit is syncing share the next one; a request
 // whose rows fail inside a group fails alone, the others of its group are committed.
+// One committer (PostgreSQL's several: AGroupCommitsWhileAnotherIsHeld).
 TEST_P(StoreTest, AlertWritesArrivingDuringACommitShareTheNextAndAFailureStaysAlone) {
   two_tenants();
   auto gate = std::make_shared<GroupCommitGate>();
-  const std::string at = where;
-  Store gated(
-      [at, gate]() -> std::unique_ptr<Connection> {
-        auto inner = at.starts_with("sqlite:") ? open_sqlite(at.substr(7)) : open_postgresql(at);
-        return std::make_unique<GroupCommitConnection>(std::move(inner), gate);
-      },
-      2);
+  Store gated(gated_connections(where, gate), 2, 1);
   const auto admin = Principal::system();
   std::mutex mutex;
   std::condition_variable answered;
@@ -975,7 +1032,7 @@ TEST_P(StoreTest, AlertWritesArrivingDuringACommitShareTheNextAndAFailureStaysAl
   }
 }
 
-// A large request (more rows than one multi-row statement holds on PostgreSQL) with
+// A large request (1,200 alerts: PostgreSQL's rows in one statement of arrays) with
 // repeats and a resolution of its own alerts inside it: the outcomes are those of the
 // alerts taken one after another.
 TEST_P(StoreTest, ALargeRequestRecordsEachAlertAsIfOneAfterAnother) {
@@ -1011,6 +1068,152 @@ TEST_P(StoreTest, ALargeRequestRecordsEachAlertAsIfOneAfterAnother) {
   std::size_t deliveries = 0;
   for (const auto& e : events) deliveries += e.deliveries.size();
   EXPECT_EQ(deliveries, 1 + 1200 + 1U);
+}
+
+// Statements whose answer is not needed wait in the pipeline and go with the next one:
+// a failure among them is thrown by that one (or by the commit), naming the statement
+// that failed; the transaction is rolled back whole, and the connection serves on, its
+// statements prepared in the failed pipeline prepared again.
+TEST_P(StoreOnPostgresql, ADeferredStatementsFailureIsThrownByTheNextAndRollsBackAll) {
+  auto c = open_postgresql(where);
+  c->script("CREATE TABLE pipelined (k BIGINT PRIMARY KEY, v TEXT NOT NULL)");
+  const std::string insert = "INSERT INTO pipelined (k, v) VALUES (?, ?)";
+  // By the commit: the first two rows went, the third broke the key.
+  c->begin_write();
+  c->defer(insert, {std::int64_t{1}, std::string("one")});
+  c->defer(insert, {std::int64_t{2}, std::string("two")});  // the text prepared here
+  c->defer(insert, {std::int64_t{1}, std::string("again")});
+  try {
+    c->commit();
+    ADD_FAILURE() << "a duplicate key was committed";
+  } catch (const Error& e) {
+    EXPECT_FALSE(e.transient());
+    const std::string what = e.what();
+    EXPECT_NE(what.find("duplicate key value violates unique constraint"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("(in: INSERT INTO pipelined (k, v) VALUES (?, ?))"), std::string::npos)
+        << what;
+  }
+  c->rollback();
+  EXPECT_TRUE(c->healthy());
+  EXPECT_EQ(c->query("SELECT COUNT(*) FROM pipelined")[0].integer(0), 0);
+  // By the next statement, whose own answer is then not given.
+  c->begin_write();
+  c->defer("INSERT INTO pipelined (k, v) VALUES (?, NULL)", {std::int64_t{3}});
+  EXPECT_THROW(c->query("SELECT COUNT(*) FROM pipelined"), Error);
+  c->rollback();
+  // The connection serves on; the text prepared in the failed pipeline is prepared again.
+  c->begin_write();
+  c->defer(insert, {std::int64_t{1}, std::string("one")});
+  c->defer(insert, {std::int64_t{2}, std::string("two")});
+  EXPECT_EQ(c->query("SELECT COUNT(*) FROM pipelined")[0].integer(0), 2);
+  c->defer(insert, {std::int64_t{3}, std::string("three")});
+  c->commit();
+  const Rows rows = c->query("SELECT k, v FROM pipelined ORDER BY k");
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[2].text(1), "three");
+  c->script("DROP TABLE pipelined");
+}
+
+// INSERTs run more than once are prepared on PostgreSQL; one whose result changed type
+// under it (another instance's migration altered a column) fails as transient, so that
+// its transaction is tried again, and that try prepares it again and succeeds.
+TEST_P(StoreOnPostgresql, APreparedStatementWhoseTableChangedIsPreparedAgain) {
+  auto c = open_postgresql(where);
+  c->script("CREATE TABLE prepared_again (k BIGINT PRIMARY KEY, v TEXT NOT NULL)");
+  const std::string insert = "INSERT INTO prepared_again (k, v) VALUES (?, ?) RETURNING v";
+  for (std::int64_t k = 1; k <= 3; ++k)
+    EXPECT_EQ(c->query(insert, {k, std::string("v") + std::to_string(k)}).at(0).text(0),
+              "v" + std::to_string(k));
+  c->script("ALTER TABLE prepared_again ALTER COLUMN v TYPE VARCHAR(20)");
+  try {
+    c->query(insert, {std::int64_t{4}, std::string("v4")});
+    ADD_FAILURE() << "a prepared statement ran on under a changed result type";
+  } catch (const Error& e) {
+    EXPECT_TRUE(e.transient()) << e.what();
+    EXPECT_NE(std::string(e.what()).find("cached plan must not change result type"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(c->healthy());
+  EXPECT_EQ(c->query(insert, {std::int64_t{4}, std::string("v4")}).at(0).text(0), "v4");
+  EXPECT_EQ(c->query(insert, {std::int64_t{5}, std::string("v5")}).at(0).text(0), "v5");
+  EXPECT_EQ(c->query("SELECT COUNT(*) FROM prepared_again")[0].integer(0), 5);
+  // The statement prepared before the change was deallocated: one is left, not two.
+  EXPECT_EQ(c->query("SELECT COUNT(*) FROM pg_prepared_statements")[0].integer(0), 1);
+  c->script("DROP TABLE prepared_again");
+}
+
+// After a slow claim the outbox has PostgreSQL analyse the deliveries (its own analysis
+// comes up to a minute after a storm began): the statistics then count them.
+TEST_P(StoreOnPostgresql, RefreshingStatisticsAnalysesTheDeliveries) {
+  two_tenants();
+  const auto admin = Principal::system();
+  std::vector<IncomingAlert> alerts;
+  for (int i = 0; i < 300; ++i) {
+    IncomingAlert a = bare_alert("stats-" + std::to_string(i));
+    a.on_firing.push_back({"client", "Client", "R", "firing", 0});
+    alerts.push_back(std::move(a));
+  }
+  ASSERT_TRUE(store->record_alerts(admin, "acme", "main", alerts));
+  auto raw = open_postgresql(where);
+  const std::string analysed =
+      "SELECT COALESCE(reltuples, -1) FROM pg_class WHERE relname = 'deliveries'";
+  const auto before = std::stod(raw->query(analysed)[0].text(0));
+  EXPECT_LT(before, 300.0);  // never analysed (-1), or analysed before the alerts
+  store->refresh_statistics();
+  EXPECT_EQ(std::stod(raw->query(analysed)[0].text(0)), 300.0);
+}
+
+// PostgreSQL's committers (2 or more) commit groups at once: one held in its commit
+// does not hold the alerts that arrive meanwhile, which another committer takes.
+TEST_P(StoreOnPostgresql, AGroupCommitsWhileAnotherIsHeld) {
+  two_tenants();
+  auto gate = std::make_shared<GroupCommitGate>();
+  Store gated(gated_connections(where, gate), 2);  // the engine's committers
+  const auto admin = Principal::system();
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::vector<std::string> order;
+  auto post = [&](const std::string& fingerprint) {
+    IncomingAlert a = bare_alert(fingerprint);
+    a.on_firing.push_back({"client", "Client", "R", "firing", 0});
+    gated.record_alerts_then(
+        admin, "acme", "main", {a},
+        [&, fingerprint](std::optional<std::vector<Recorded>> r, std::exception_ptr e) {
+          std::lock_guard<std::mutex> lock(mutex);
+          order.push_back(fingerprint + (r && !e ? "" : " failed"));
+          answered.notify_all();
+        });
+  };
+  {
+    std::lock_guard<std::mutex> lock(gate->mutex);
+    gate->hold = true;
+  }
+  post("held");
+  {
+    std::unique_lock<std::mutex> lock(gate->mutex);
+    ASSERT_TRUE(
+        gate->changed.wait_for(lock, std::chrono::seconds(30), [&] { return gate->holding; }));
+    gate->hold = false;  // the next commits pass; the first stays held until released
+    gate->holding_one = true;
+  }
+  post("meanwhile");
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(30), [&] { return !order.empty(); }));
+    EXPECT_EQ(order, std::vector<std::string>{"meanwhile"});
+  }
+  {
+    std::lock_guard<std::mutex> lock(gate->mutex);
+    gate->holding_one = false;
+  }
+  gate->changed.notify_all();
+  std::unique_lock<std::mutex> lock(mutex);
+  ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(30), [&] { return order.size() == 2; }));
+  EXPECT_EQ(order, (std::vector<std::string>{"meanwhile", "held"}));
+  lock.unlock();
+  EXPECT_EQ(store->list_events(admin, "acme", "").size(), 2U);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engine, StoreOnPostgresql, ::testing::Values("postgresql"),
