@@ -2,6 +2,7 @@
 """Alert routing under load, side by side with the durability floor in the same run.
 
 usage: bench/routing.py RACINE [REQUESTS] [CLIENTS] [--client wrk|python] [--seconds S]
+                        [--hold]
 
 For SQLite (and PostgreSQL when tests/pg/pg.sh can start a private server): Alertmanager
 webhook requests of 1 and of 100 new alerts each (every alert a new event with two
@@ -17,6 +18,10 @@ the floor: SQLite transactions of one row with synchronous=FULL in WAL on the sa
 webhook (tests/routing/sink.py), the outbox's whole path. Everything on 127.0.0.1.
 That latency under load (100 and 1,000 alerts/s, half of the receivers failing):
 bench/latency.py.
+
+--hold: the contract under a maintenance window (30 days, the longest is 31) for the
+whole run, so that every delivery is held and the outbox sends nothing: what accepting
+alerts costs alone (no drain, no end-to-end line).
 """
 import argparse
 import http.client
@@ -178,6 +183,8 @@ def main():
     ap.add_argument("clients", nargs="?", type=int, default=8)
     ap.add_argument("--client", choices=["wrk", "python"], default="wrk")
     ap.add_argument("--seconds", type=int, default=3)
+    ap.add_argument("--hold", action="store_true",
+                    help="every delivery held by a maintenance window: the outbox idle")
     a = ap.parse_args()
     racine = os.path.realpath(a.racine)
     requests, clients = a.requests, a.clients
@@ -198,7 +205,8 @@ def main():
                else f"Python, {requests} requests a row")
         print(f"routing: Alertmanager webhooks, {clients} keep-alive clients ({how}), every "
               f"alert new (2 deliveries each), committed before the answer; "
-              f"{os.cpu_count()} cores shared")
+              f"{os.cpu_count()} cores shared"
+              + ("; every delivery held (--hold): the outbox idle" if a.hold else ""))
         print(f"  {'store, alerts per request':44} {'alerts/s':>10} {'p50 ms':>8} {'p99 ms':>8}"
               f" {'server us/request':>18}")
         engines = [("SQLite (WAL, synchronous=FULL)", ["--data", f"{work}/data"])]
@@ -213,6 +221,14 @@ def main():
             p, port, admin = serve(racine, args, work, name.split()[0])
             procs.append(p)
             ingest = setup(port, admin, sink_url)
+            if a.hold:
+                status, body = call(port, admin, "POST",
+                                    "/api/v1/tenants/acme/contracts/main/maintenance",
+                                    {"ends": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                           time.gmtime(time.time() + 30 * 86400)),
+                                     "reason": "bench --hold"})
+                if status != 201:
+                    raise SystemExit(f"maintenance window refused: {status} {body[:200]}")
             start_lines, posted = len(complete_lines(sink_out)), 0
             for batch in (1, 100):
                 before = cpu_ticks(p.pid)
@@ -227,7 +243,7 @@ def main():
                 print(f"  {name + ', ' + str(batch):44} {rate:10.0f} {p50:8.2f} {p99:8.2f}"
                       f" {per_request:18.0f}")
             loaded, expected = time.time(), start_lines + 2 * posted
-            if name.startswith("SQLite"):
+            if name.startswith("SQLite") and not a.hold:
                 # Let the outbox drain (up to 60 s), then one alert at a time to the receiver.
                 drain_until = time.time() + 60
                 while time.time() < drain_until and len(complete_lines(sink_out)) < expected:
@@ -242,7 +258,8 @@ def main():
             p.wait()
         floor = sqlite_floor(work, 1000)
         print(f"  {'floor: SQLite, one-row durable transactions':44} {floor:10.0f}   (transactions/s)")
-        print(e2e)
+        if not a.hold:
+            print(e2e)
     finally:
         for p in procs:
             p.terminate()
