@@ -61,7 +61,7 @@ std::string RoleVocabulary::name() const {
 std::string RoleVocabulary::listed() const {
   std::string out;
   for (std::size_t i = 0; i < letters.size(); ++i) {
-    if (i > 0) out += i + 1 == letters.size() ? " and " : ", ";
+    if (i > 0) out += ", ";
     out += letters[i];
   }
   return out;

@@ -59,7 +59,8 @@ struct RoleVocabulary {
   // The letters in canonical order: "RACI", "RASCI", "DACI"...
   [[nodiscard]] std::string name() const;
   [[nodiscard]] bool has(char letter) const { return letters.find(letter) != std::string::npos; }
-  // "R, A, C and I", for messages.
+  // "R, A, C, I", for messages: no conjunction, so that a translated message (French
+  // "les rôles sont {roles}") needs no English word in its value.
   [[nodiscard]] std::string listed() const;
 };
 

@@ -197,7 +197,7 @@ TEST(QueryCli, DutiesErrors) {
             "racine: no party 'Provider' in this matrix (parties: Client, Cloud Temple)\n");
   const Outcome role = racine({"duties", "Client", "--role", "R,X"});
   EXPECT_EQ(role.status, 2);
-  EXPECT_EQ(role.err, "racine: --role: 'X' is not a role of this matrix (R, A, C and I)\n");
+  EXPECT_EQ(role.err, "racine: --role: 'X' is not a role of this matrix (R, A, C, I)\n");
 }
 
 TEST(QueryCli, DutiesJsonCountsAndRoles) {

@@ -109,7 +109,7 @@ TEST(RoleVocabularies, CanonicalOrderAndLetters) {
   EXPECT_EQ(parse_role_cell("d/a", "DACI").roles.to_string(), "DA");
   EXPECT_EQ(parse_role_cell("R", "DACI").unknown, "R");
   RoleVocabulary v;
-  EXPECT_EQ(v.listed(), "R, A, C and I");
+  EXPECT_EQ(v.listed(), "R, A, C, I");
   v.letters = "DACI";
   EXPECT_EQ(v.name(), "DACI");
 }

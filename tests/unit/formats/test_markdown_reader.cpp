@@ -463,7 +463,7 @@ TEST(MarkdownReader, AnnotatedRoleCells) {
   EXPECT_EQ(findings[0].code, "RAC101");
   EXPECT_EQ(findings[0].message,
             "cell 'Owns the business outcome' of Sec is free text, not a role: roles are R, A, "
-            "C and I, written first when a remark follows ('R (Build)', 'A - final sign-off')");
+            "C, I, written first when a remark follows ('R (Build)', 'A - final sign-off')");
 }
 
 // Role columns holding X marks, with the parties in the first column and the activities
