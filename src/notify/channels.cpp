@@ -103,6 +103,7 @@ Facts facts_of(const json& d, const Context& ctx) {
   f.resolved = kind == "resolved";
   std::string alertname = str(labels, "alertname");
   if (alertname.empty()) alertname = fr ? "alerte" : "alert";
+  const std::string colon = label_colon(ctx.lang);
   if (d.contains("request") || d.contains("notice")) {
     // A notice (a request's step, a version published): its own words, in the receiver's
     // language when it has them, and its page; no activity, nothing to acknowledge.
@@ -111,7 +112,7 @@ Facts facts_of(const json& d, const Context& ctx) {
       return own.empty() ? str(notes, key) : own;
     };
     f.summary = said("description");
-    f.title = line(kind_text(kind, ctx.lang) + ": " + said("summary"));
+    f.title = line(kind_text(kind, ctx.lang) + colon + said("summary"));
     f.rows.emplace_back(fr ? "Partie" : "Party", str(d, "party"));
     f.rows.emplace_back(fr ? "Contrat" : "Contract", str(d, "tenant") + "/" + str(d, "contract"));
     if (linkable(ctx.event_url))
@@ -121,8 +122,9 @@ Facts facts_of(const json& d, const Context& ctx) {
   const bool gray = d.value("gray_zone", false);
   const json& activity = d.contains("activity") ? d["activity"] : json();
   const std::string what = gray ? (fr ? "zone grise" : "gray zone") : str(activity, "title");
-  f.title = line(kind_text(kind, ctx.lang) + ": " + alertname + (what.empty() ? "" : ": " + what) +
-                 " (" + str(d, "tenant") + "/" + str(d, "contract") + ")");
+  f.title =
+      line(kind_text(kind, ctx.lang) + colon + alertname + (what.empty() ? "" : colon + what) +
+           " (" + str(d, "tenant") + "/" + str(d, "contract") + ")");
   f.summary = str(notes, "summary");
   const std::string description = str(notes, "description");
   if (!description.empty()) f.summary += (f.summary.empty() ? "" : "\n") + description;
@@ -229,6 +231,10 @@ std::string role_text(const std::string& role, const std::string& lang) {
   return role;
 }
 
+std::string label_colon(const std::string& lang) {
+  return french(lang) ? "\u202F: " : ": ";
+}
+
 std::string slack_message(const json& d, const Context& ctx) {
   const Facts f = facts_of(d, ctx);
   json fields = json::array();
@@ -260,7 +266,7 @@ std::string mattermost_message(const json& d, const Context& ctx) {
   const Facts f = facts_of(d, ctx);
   std::string text = "#### " + markdown_escape(cut(f.title, 1000)) + "\n";
   for (const auto& [k, v] : f.rows)
-    text += "- **" + k + "**: " + markdown_escape(cut(line(v), 1000)) + "\n";
+    text += "- **" + k + "**" + label_colon(ctx.lang) + markdown_escape(cut(line(v), 1000)) + "\n";
   // The summary is cut on its own, so that the links after it (Acknowledge) always fit.
   if (!f.summary.empty()) text += "\n" + markdown_escape(cut(f.summary, 6000)) + "\n";
   if (!f.links.empty()) {

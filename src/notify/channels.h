@@ -109,5 +109,8 @@ Template template_of(const std::string& url, const nlohmann::json& options);
 // What a delivery's kind and role read as in a language ("Firing", "Déclenchée"...).
 std::string kind_text(const std::string& kind, const std::string& lang);
 std::string role_text(const std::string& role, const std::string& lang);
+// What separates a label from its value: ": ", and in French a narrow no-break space
+// (U+202F) before the colon, as French typography wants ("Déclenchée\u202f: ...").
+std::string label_colon(const std::string& lang);
 
 }  // namespace racine::notify

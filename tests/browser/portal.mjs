@@ -543,7 +543,7 @@ async function journeys(engine, storeArgs, photograph) {
     // The client's deliveries waiting for a receiver may arrive here too now: one test.
     const tests = got.filter(b => /RacineTest/.test(b));
     assert.equal(tests.length, 1, got.join('\n'));
-    assert.match(JSON.parse(tests[0]).text, /^#### Pour information: RacineTest/);
+    assert.match(JSON.parse(tests[0]).text, /^#### Pour information\u202f: RacineTest/);
     // A fallback after two failed attempts, and the receiver's health in words. (The
     // address is a secret, never shown again: set anew with the change.)
     await adminPage.fill('#receiver-target-client', `http://127.0.0.1:${sink.address().port}/hooks/x`);

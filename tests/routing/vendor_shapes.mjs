@@ -184,7 +184,7 @@ try {
       assert.deepEqual(Object.keys(p), ['text']);
       assert.ok(p.text.length <= 16383);
     }
-    assert.deepEqual(posts.map(p => p.text.split(':')[0]).sort(), ['#### Déclenchée', '#### Pour information', '#### Résolue']);
+    assert.deepEqual(posts.map(p => p.text.split('\u202f:')[0]).sort(), ['#### Déclenchée', '#### Pour information', '#### Résolue']);
   });
   await check('the template: a JSON document whatever the alert says', async () => {
     const tickets = by('/desk');

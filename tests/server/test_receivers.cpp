@@ -101,12 +101,15 @@ TEST_P(ReceiverTypesTest, EachTypeGetsItsVendorsShape) {
     return q["body"]["text"].get<std::string>().starts_with("#### Décl");
   });
   const std::string text = mm[0]["body"]["text"];
-  EXPECT_TRUE(text.starts_with("#### Déclenchée: KubePodCrashLooping: ")) << text;
-  EXPECT_NE(text.find(R"(- **Partie**: Client \(Responsable\))"), std::string::npos) << text;
+  EXPECT_TRUE(text.starts_with("#### Déclenchée\u202f: KubePodCrashLooping\u202f: ")) << text;
+  EXPECT_NE(text.find("- **Partie**\u202f: "
+                      R"(Client \(Responsable\))"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find(R"(\<\!channel\> "quoted" \\ \[x\]\(https://evil.example\))"),
             std::string::npos)
       << text;
-  EXPECT_TRUE(mm[1]["body"]["text"].get<std::string>().starts_with("#### Résolue: "))
+  EXPECT_TRUE(mm[1]["body"]["text"].get<std::string>().starts_with("#### Résolue\u202f: "))
       << mm[1]["raw"];
 
   for (const auto& q : by["teams"]) {

@@ -164,9 +164,9 @@ TEST_P(RequestsTest, FromQuestionToDoneOnBothSides) {
   std::sort(client.begin(), client.end());
   // In the receiver's language (French here), with the request's own words.
   EXPECT_EQ(client, (std::vector<std::string>{
-                        "Pour information: acme, contrat main\u202f: demande chiffrée par "
+                        "Pour information\u202f: acme, contrat main\u202f: demande chiffrée par "
                         "editor\u202f: Commander des pizzas pour l'équipe",
-                        "Pour information: acme, contrat main\u202f: demande réalisée par "
+                        "Pour information\u202f: acme, contrat main\u202f: demande réalisée par "
                         "editor\u202f: Commander des pizzas pour l'équipe"}));
   EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/events", acme).body, "[]");
 }
@@ -266,7 +266,7 @@ TEST_P(RequestsTest, PublishedVersionTellsTheClientsBehind) {
     } else {
       EXPECT_EQ(q["path"], "/acme");
       EXPECT_EQ(q["body"]["text"],
-                "Pour information: La version 2 de managed-kubernetes est publiée\u202f; le "
+                "Pour information\u202f: La version 2 de managed-kubernetes est publiée\u202f; le "
                 "contrat main est en version 1\u202f: examinez la mise à jour et acceptez-la");
       EXPECT_NE(q["body"].dump().find("Note de version\u202f: Sauvegardes"), std::string::npos)
           << q["body"].dump();

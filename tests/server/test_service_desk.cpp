@@ -137,9 +137,9 @@ TEST_P(ServiceDeskTest, ATicketIsOpenedCommentedWhileItRepeatsAndResolved) {
   // In the Responsible party's queue ("Client"), titled in the receiver's language.
   auto t = rt.get("/ticket/" + ticket);
   EXPECT_EQ(t["Queue"]["id"].get<std::string>(), rt.get("/queue/Client")["id"].dump());
-  EXPECT_EQ(
-      t["Subject"],
-      "Déclenchée: KubePodCrashLooping: Gérer les alertes liées aux applications (acme/main)");
+  EXPECT_EQ(t["Subject"],
+            "Déclenchée\u202f: KubePodCrashLooping\u202f: Gérer les alertes liées aux applications "
+            "(acme/main)");
   EXPECT_EQ(t["Status"], "new");
   const auto texts = [&] {
     std::vector<std::string> out;

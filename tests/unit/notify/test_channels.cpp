@@ -87,10 +87,11 @@ TEST(Channels, AnAlertCannotLinkOrMention) {
 
 TEST(Channels, MattermostInFrench) {
   const auto text = json::parse(mattermost_message(delivery(), k_fr))["text"].get<std::string>();
-  EXPECT_EQ(text.substr(0, text.find('\n')),
-            "#### Déclenchée: KubePodCrashLooping: Gérer les alertes liées aux applications "
-            "\\(acme/main\\)");
-  EXPECT_NE(text.find("- **Partie**: Client \\(Responsable\\)\n"), std::string::npos) << text;
+  EXPECT_EQ(
+      text.substr(0, text.find('\n')),
+      "#### Déclenchée\u202f: KubePodCrashLooping\u202f: Gérer les alertes liées aux applications "
+      "\\(acme/main\\)");
+  EXPECT_NE(text.find("- **Partie**\u202f: Client \\(Responsable\\)\n"), std::string::npos) << text;
   EXPECT_NE(text.find("[Ouvrir dans racine](" + k_fr.event_url + ")"), std::string::npos);
 }
 
