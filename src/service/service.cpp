@@ -437,6 +437,18 @@ Reply Service::upload(const Principal& who, const std::string& matrix,
     return version_notice(read_matrix, k, version, v.note);
   });
   if (put.told > 0 && m_on_recorded) m_on_recorded();
+  // The same bytes are the same version, and a version's note was said with it: a note
+  // that differs is refused rather than dropped (no note, or the same, is that version).
+  if (!put.created && !v.note.empty() && v.note != put.info.note) {
+    return Reply::error(
+        Status::conflict, "note_conflict",
+        "these bytes are already version " + std::to_string(put.info.version) + " of '" + matrix +
+            "', " +
+            (put.info.note.empty() ? std::string("without a release note")
+                                   : "whose release note is another") +
+            ": a version's note does not change once said; upload without ?note to get that "
+            "version, or change the document for a new one");
+  }
   return Reply::json({{"matrix", matrix},
                       {"version", put.info.version},
                       {"lint", summary_json(s)},

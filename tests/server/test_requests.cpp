@@ -275,10 +275,23 @@ TEST_P(RequestsTest, PublishedVersionTellsTheClientsBehind) {
   // Not an alert of the events page.
   EXPECT_EQ(http(port, "GET", "/api/v1/tenants/acme/events", acme).body, "[]");
 
-  // The same bytes again are no new version: nobody is told.
+  // The same bytes again are no new version: nobody is told. With another note, refused
+  // (the note said with version 2 does not change), and nothing changes.
   r = http(port, "POST", versions + "?force=true&note=again", editor, v2, "text/markdown");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(json::parse(r.body)["told"], 0);
+  ASSERT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(json::parse(r.body)["error"]["code"], "note_conflict");
+  EXPECT_EQ(json::parse(r.body)["error"]["message"],
+            "these bytes are already version 2 of 'managed-kubernetes', whose release note is "
+            "another: a version's note does not change once said; upload without ?note to get "
+            "that version, or change the document for a new one");
+  for (const std::string again :
+       {std::string("?force=true"), "?force=true&note=" + query_value(note)}) {
+    r = http(port, "POST", versions + again, editor, v2, "text/markdown");
+    ASSERT_EQ(r.status, 200) << again << ": " << r.body;
+    EXPECT_EQ(json::parse(r.body)["told"], 0);
+    EXPECT_EQ(json::parse(r.body)["note"], note);
+  }
+  EXPECT_EQ(json::parse(http(port, "GET", versions, acme).body)[1]["note"], note);
   // acme accepts version 2 (it is not told again of it); version 3 is said to both, since
   // both are behind it, without a note.
   ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/contracts/main/upgrade", acme,
