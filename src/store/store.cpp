@@ -1,10 +1,12 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -869,6 +871,31 @@ std::optional<Tenant> Store::get_tenant(const Principal& who, const std::string&
   return std::nullopt;
 }
 
+namespace {
+
+// A contract now on `version` of `matrix`: the notices of that matrix's versions up to
+// `version`, still waiting for the client's receiver (one failing is retried for up to a
+// day), would offer an upgrade already made: cancelled. Those of newer versions stand.
+void cancel_version_notices(Connection& c, const std::string& tenant, const std::string& id,
+                            const std::string& matrix, std::int64_t version) {
+  const std::string prefix = "version:" + matrix + ":";
+  for (const auto& r :
+       c.query("SELECT id, fingerprint FROM events WHERE tenant = ? AND contract = ? AND status = "
+               "'request' AND substr(fingerprint, 1, ?) = ?",
+               {tenant, id, static_cast<std::int64_t>(prefix.size()), prefix})) {
+    // "version:MATRIX:N:CONTRACT"; a matrix whose id only starts like this one's reads
+    // no number here.
+    const std::string rest = r.text(1).substr(prefix.size());
+    std::int64_t told = 0;
+    const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), told);
+    if (ec != std::errc() || end == rest.data() || *end != ':' || told > version) continue;
+    c.defer("UPDATE deliveries SET state = 'cancelled' WHERE event = ? AND state = 'pending'",
+            {r.text(0)});
+  }
+}
+
+}  // namespace
+
 bool Store::put_contract(const Principal& who, const Contract& k) {
   return m_pool->run(true, [&](Connection& c) {
     if (!who.writer()) throw Error("forbidden", false);
@@ -880,8 +907,9 @@ bool Store::put_contract(const Principal& who, const Contract& k) {
       throw Error("no version " + std::to_string(k.version) + " of matrix '" + k.matrix + "'",
                   false);
     }
-    const bool exists =
-        !c.query("SELECT 1 FROM contracts WHERE tenant = ? AND id = ?", {k.tenant, k.id}).empty();
+    const Rows before =
+        c.query("SELECT matrix FROM contracts WHERE tenant = ? AND id = ?", {k.tenant, k.id});
+    const bool exists = !before.empty();
     const std::string options = nlohmann::json(k.options).dump();
     const std::string now = now_rfc3339();
     c.query(
@@ -892,6 +920,13 @@ bool Store::put_contract(const Principal& who, const Contract& k) {
         "options = ?, party = ?, escalate_after = ?, updated_at = ?",
         {k.tenant, k.id, k.matrix, k.version, options, k.party, k.escalate_after, now, k.matrix,
          k.version, options, k.party, k.escalate_after, now});
+    if (exists) {
+      // Moved to another matrix, its notices of the old one offer nothing any more.
+      if (before[0].text(0) != k.matrix)
+        cancel_version_notices(c, k.tenant, k.id, before[0].text(0),
+                               std::numeric_limits<std::int64_t>::max());
+      cancel_version_notices(c, k.tenant, k.id, k.matrix, k.version);
+    }
     audit(c, who, exists ? "contract.update" : "contract.create",
           k.tenant + "/" + k.id + " " + k.matrix + "@" + std::to_string(k.version), k.tenant);
     return !exists;
@@ -961,6 +996,7 @@ bool Store::upgrade_contract(const Principal& who, const std::string& tenant, co
            consent->by_email, consent->by_issuer, consent->by_subject, consent->diff_sha256,
            consent->by_org});
     }
+    cancel_version_notices(c, tenant, id, matrix, version);
     audit(c, who, "contract.upgrade",
           tenant + "/" + id + " " + matrix + "@" + std::to_string(from) + "->" +
               std::to_string(version),

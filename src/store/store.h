@@ -487,7 +487,8 @@ class Store {
   // contract is not visible to `who`. With `from`, a compare-and-set: the contract must
   // still be on version `from` (else store::Conflict: a concurrent upgrade won).
   // With `consent`, the consent is recorded in the same transaction (its from and to
-  // taken from the move).
+  // taken from the move). The contract's version notices up to `version` that still wait
+  // for a receiver are cancelled (they would offer an upgrade already made).
   bool upgrade_contract(const Principal& who, const std::string& tenant, const std::string& id,
                         std::int64_t version, std::optional<std::int64_t> from = std::nullopt,
                         const Consent* consent = nullptr);

@@ -805,6 +805,40 @@ TEST_P(StoreTest, APageRepeatsUntilAcknowledged) {
   EXPECT_EQ(e->acknowledged_by, "system");
 }
 
+// A version published is told to the contracts behind it; once a contract is on that
+// version (or a later one, or on another matrix), a notice still waiting for its
+// receiver is cancelled, and a newer version's stands.
+TEST_P(StoreTest, AnUpgradeCancelsTheNoticesItAnswers) {
+  two_tenants();
+  const auto admin = Principal::system();
+  ASSERT_TRUE(store->put_receiver(
+      admin, Receiver{"acme", "client", "webhook", "https://hooks.example/acme", std::nullopt}));
+  const auto tell = [](const Contract&, std::int64_t) {
+    return RequestNotice{R"({"alertname":"racine-version"})",
+                         R"({"summary":"s"})",
+                         {NewDelivery{"client", "Client", "I", "informed", 0}}};
+  };
+  EXPECT_EQ(store->put_version(admin, doc("shared", "s2"), tell).told, 1U);
+  EXPECT_EQ(store->put_version(admin, doc("shared", "s3"), tell).told, 1U);
+  EXPECT_EQ(store->outbox_stats().pending, 2);
+
+  ASSERT_TRUE(store->upgrade_contract(admin, "acme", "main", 2, 1));
+  EXPECT_EQ(store->outbox_stats().pending, 1) << "version 3's notice stands";
+  const auto left = store->claim_deliveries(store::now_ms(), 60000, 10);
+  ASSERT_EQ(left.size(), 1U);
+  EXPECT_EQ(left[0].event.fingerprint, "version:shared:3:main");
+  store->deliveries_release({{left[0].delivery.id, store::now_ms()}});
+
+  // An editor moves the contract to another matrix: version 3 of "shared" is no offer.
+  store->put_contract(admin, {"acme", "main", "acme-only", 1, {}, "client", "15m"});
+  EXPECT_EQ(store->outbox_stats().pending, 0);
+  // Told of a newer version (main and extra, both behind it), not cancelled by an edit
+  // that keeps the contract behind.
+  EXPECT_EQ(store->put_version(admin, doc("acme-only", "a2"), tell).told, 2U);
+  store->put_contract(admin, {"acme", "main", "acme-only", 1, {}, "client", "30m"});
+  EXPECT_EQ(store->outbox_stats().pending, 2);
+}
+
 // Requests to the provider: made by a client on its own contract only, capped while
 // open, moved by compare-and-set with a history naming who and for whom, audited, told
 // through the outbox as an event the alerts' list leaves out; another tenant's are
