@@ -284,7 +284,7 @@ TEST_P(RequestsTest, PublishedVersionTellsTheClientsBehind) {
             "these bytes are already version 2 of 'managed-kubernetes', whose release note is "
             "another: a version's note does not change once said; upload without ?note to get "
             "that version, or change the document for a new one");
-  for (const std::string again :
+  for (const std::string& again :
        {std::string("?force=true"), "?force=true&note=" + query_value(note)}) {
     r = http(port, "POST", versions + again, editor, v2, "text/markdown");
     ASSERT_EQ(r.status, 200) << again << ": " << r.body;
