@@ -123,7 +123,7 @@ class Store::Pool {
         const std::size_t n = m_committer_count;
         // The committers' own connections, beside those of the threads that read (once:
         // the threads start again after finish_writes).
-        if (m_committer_connections < n) {
+        if (m_engine != Engine::sqlite && m_committer_connections < n) {
           std::lock_guard<std::mutex> pool(m_mutex);
           m_lost += n - m_committer_connections;
           m_committer_connections = n;
@@ -197,33 +197,36 @@ class Store::Pool {
   auto run(bool write, Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
     constexpr int k_tries = 4;
     for (int attempt = 1;; ++attempt) {
-      auto conn = acquire();
-      std::unique_lock<FairLock> writer(m_writer, std::defer_lock);
-      if (write && m_engine == Engine::sqlite) writer.lock();
+      // SQLite's writes: one connection, under the writer lock (m_sqlite_writer).
+      const bool writer = write && m_engine == Engine::sqlite;
+      std::unique_lock<FairLock> turn(m_writer, std::defer_lock);
+      if (writer) turn.lock();
+      auto conn = writer ? take_writer() : acquire();
       try {
         // Reads are single statements (each its own snapshot): no transaction around them.
         if (write) conn->begin_write();
         if constexpr (std::is_void_v<decltype(fn(*conn))>) {
           fn(*conn);
           if (write) conn->commit();
-          release(std::move(conn));
+          give_back(writer, std::move(conn));
           return;
         } else {
           auto result = fn(*conn);
           if (write) conn->commit();
-          release(std::move(conn));
+          give_back(writer, std::move(conn));
           return result;
         }
       } catch (const Error& e) {
         conn->rollback();
         const bool broken = !conn->healthy();
-        release(broken ? nullptr : std::move(conn));
+        give_back(writer, broken ? nullptr : std::move(conn));
         if (!e.transient() || attempt == k_tries) throw;
+        if (turn.owns_lock()) turn.unlock();  // others write while this one waits
         std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt * attempt));
       } catch (...) {
         conn->rollback();
         const bool broken = !conn->healthy();
-        release(broken ? nullptr : std::move(conn));
+        give_back(writer, broken ? nullptr : std::move(conn));
         throw;
       }
     }
@@ -301,6 +304,24 @@ class Store::Pool {
     }
   }
 
+  // SQLite's writer connection, opened when first needed (and again after it broke);
+  // called under the writer lock.
+  std::unique_ptr<Connection> take_writer() {
+    if (!m_sqlite_writer) {
+      m_sqlite_writer = m_connect();
+      m_sqlite_writer->become_writer();
+    }
+    return std::move(m_sqlite_writer);
+  }
+
+  void give_back(bool writer, std::unique_ptr<Connection> c) {
+    if (writer) {
+      m_sqlite_writer = std::move(c);  // null when broken: opened again next time
+    } else {
+      release(std::move(c));
+    }
+  }
+
   void release(std::unique_ptr<Connection> c) {
     {
       std::lock_guard<std::mutex> lock(m_mutex);
@@ -320,6 +341,11 @@ class Store::Pool {
   std::vector<std::unique_ptr<Connection>> m_free;
   std::size_t m_lost = 0;
   FairLock m_writer;
+  // SQLite: every write of the process (the committer's groups, the outbox's claims and
+  // records, the rest) goes through this one connection, under m_writer, so that its
+  // page cache is never emptied by another connection's write, and its WAL is
+  // checkpointed beside it (Connection::become_writer, sql_sqlite.cpp).
+  std::unique_ptr<Connection> m_sqlite_writer;
   std::mutex m_group_mutex;
   std::condition_variable m_group_ready;
   std::deque<Job> m_group_queue;

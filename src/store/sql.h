@@ -70,6 +70,10 @@ class Connection {
   virtual void rollback() noexcept = 0;
   // True when the connection is still usable (PostgreSQL: not broken).
   [[nodiscard]] virtual bool healthy() = 0;
+  // This connection makes every write of the process (SQLite's one writer, Store::Pool):
+  // SQLite gives it a larger page cache and checkpoints its WAL on a thread of its own;
+  // PostgreSQL nothing.
+  virtual void become_writer() {}
 };
 
 // Opens SQLite at `path` (created when missing) in WAL mode with synchronous=FULL,

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <filesystem>
@@ -1254,6 +1255,49 @@ INSTANTIATE_TEST_SUITE_P(Engine, StoreOnPostgresql, ::testing::Values("postgresq
                          [](const auto& param_info) { return param_info.param; });
 INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& param_info) { return param_info.param; });
+
+// SQLite's writer (Connection::become_writer): past 1,000 pages its WAL is checkpointed
+// by a thread of its own, so that the database file grows while the writer only commits;
+// past 8,000 the writer checkpoints itself, so that the WAL never holds more than that
+// and one commit's pages however fast it writes. Nothing written is lost either way.
+TEST(Sql, TheSqliteWriterCheckpointsBesideItAndBoundsItsWal) {
+  const std::string where = test::fresh_store("sqlite");
+  const std::string path = where.substr(std::string("sqlite:").size());
+  auto c = open_sqlite(path);
+  c->become_writer();
+  c->script("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+  const std::int64_t page = c->query("PRAGMA page_size")[0].integer(0);
+  const auto size = [](const std::string& p) -> std::uintmax_t {
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(p, ec);
+    return ec ? 0 : n;
+  };
+  std::int64_t k = 0;
+  const auto write = [&](int commits) {
+    for (int i = 0; i < commits; ++i) {
+      c->begin_write();
+      c->query("INSERT INTO t (k, v) VALUES (?, ?)", {k++, std::string(3000, 'x')});
+      c->commit();
+    }
+  };
+  const std::uintmax_t db_before = size(path);
+  write(700);  // a page or two each: past 1,000 frames, far from 8,000
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (size(path) < db_before + 500 * static_cast<std::uintmax_t>(page) &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_GE(size(path), db_before + 500 * static_cast<std::uintmax_t>(page))
+      << "the checkpoint thread copied nothing into the database file";
+
+  write(6000);
+  const std::uintmax_t frame = static_cast<std::uintmax_t>(page) + 24;  // and its header
+  EXPECT_LE(size(path + "-wal"), 32 + (8000 + 16) * frame) << "the WAL outgrew its bound";
+  EXPECT_EQ(c->query("SELECT COUNT(*) FROM t")[0].integer(0), 6700);
+  c.reset();
+  auto again = open_sqlite(path);
+  EXPECT_EQ(again->query("SELECT COUNT(*), MAX(k) FROM t")[0].integer(1), 6699);
+  EXPECT_EQ(again->query("PRAGMA integrity_check")[0].text(0), "ok");
+}
 
 TEST(Sql, PlaceholdersAreNumberedOutsideQuotes) {
   EXPECT_EQ(number_placeholders("SELECT ? , '?' , \"?\" , ?"), "SELECT $1 , '?' , \"?\" , $2");
