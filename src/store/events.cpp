@@ -131,8 +131,8 @@ std::size_t delivery_rows(std::vector<std::vector<Value>>& rows, const std::stri
       held = hold->why;
       release = due;
     }
-    rows.push_back({long_random_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind,
-                    due, now, held, release, d.repeat_ms});
+    rows.push_back({ordered_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind, due,
+                    now, held, release, d.repeat_ms});
     ++n;
   }
   return n;
@@ -258,7 +258,7 @@ std::optional<std::vector<Recorded>> record_in(Connection& c, const std::string&
   for (std::size_t i = 0; i < alerts.size(); ++i) {
     const auto& a = alerts[i];
     if (!seen.emplace(a.fingerprint, a.starts_at).second) continue;
-    ids[i] = long_random_id("evt-");
+    ids[i] = ordered_id("evt-");
     tried.push_back(i);
     event_rows.push_back({ids[i], tenant, contract, a.fingerprint, a.status, a.starts_at, a.ends_at,
                           a.generator_url, a.labels, a.annotations, opt_value(a.activity),
@@ -667,7 +667,7 @@ void Store::delivery_sent(const std::string& id, const std::string& via, const s
         "0, d.repeat_ms, d.repeat_n + 1 FROM deliveries d JOIN events e ON e.id = d.event WHERE "
         "d.id = ? AND d.repeat_ms > 0 AND d.kind = 'firing' AND e.status = 'firing' AND "
         "e.acknowledged_at IS NULL AND d.repeat_n < 100",
-        {long_random_id("dlv-"), ms, ms, id});
+        {ordered_id("dlv-"), ms, ms, id});
   });
 }
 

@@ -29,8 +29,14 @@ Value opt_value(const std::optional<std::string>& s);
 // The principal's tenant as a parameter: NULL for the provider's roles (no scope).
 Value scope_of(const Principal& who);
 std::string random_id(std::string_view prefix);
-// 96 random bits: event and delivery ids, numerous and long-lived.
+// 96 random bits: ids that are numerous and long-lived (maintenance windows, people,
+// invitations).
 std::string long_random_id(std::string_view prefix);
+// The time in milliseconds (11 hex digits), then 96 random bits: event and delivery
+// ids, written by the thousand in a storm. In time order, a new row's id goes at the end
+// of each index that holds it (the primary keys, deliveries by event) instead of on a
+// page anywhere in it: fewer pages written per commit, and fewer read back.
+std::string ordered_id(std::string_view prefix);
 void audit(Connection& c, const Principal& who, std::string_view action, const std::string& target,
            const std::optional<std::string>& tenant);
 // A notice: an event of status "request" (left out of the alerts' lists) and

@@ -88,7 +88,7 @@ void record_notice(Connection& c, const std::string& tenant, const std::string& 
                    const RequestNotice& notice) {
   if (notice.to.empty()) return;
   const std::int64_t ms = now_ms();
-  const std::string event = long_random_id("evt-");
+  const std::string event = ordered_id("evt-");
   c.query(
       "INSERT INTO events (id, tenant, contract, fingerprint, status, starts_at, ends_at, "
       "generator_url, labels, annotations, activity, gray_zone, created_at, last_seen, repeats, "
@@ -99,7 +99,7 @@ void record_notice(Connection& c, const std::string& tenant, const std::string& 
     c.query(
         "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
         "attempts, due_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
-        {long_random_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind,
+        {ordered_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind,
          std::max(d.due_ms, ms), ms});
   }
 }

@@ -298,9 +298,16 @@ std::string random_id(std::string_view prefix) {
   return id;
 }
 
-// 96 random bits: event and delivery ids, numerous and long-lived.
 std::string long_random_id(std::string_view prefix) {
   return random_id(prefix) + random_id("");
+}
+
+std::string ordered_id(std::string_view prefix) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string id(prefix);
+  const auto ms = static_cast<std::uint64_t>(std::max<std::int64_t>(now_ms(), 0));
+  for (int shift = 40; shift >= 0; shift -= 4) id += k_hex[(ms >> shift) & 0xfU];
+  return random_id(id) + random_id("");
 }
 
 void audit(Connection& c, const Principal& who, std::string_view action, const std::string& target,

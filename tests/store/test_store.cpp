@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -1297,6 +1298,27 @@ TEST(Sql, TheSqliteWriterCheckpointsBesideItAndBoundsItsWal) {
   auto again = open_sqlite(path);
   EXPECT_EQ(again->query("SELECT COUNT(*), MAX(k) FROM t")[0].integer(1), 6699);
   EXPECT_EQ(again->query("PRAGMA integrity_check")[0].text(0), "ok");
+}
+
+// Event and delivery ids sort in the order they were made (so that each index holding
+// them grows at its end), and still carry 96 random bits: two made in the same
+// millisecond differ.
+TEST(Ids, EventAndDeliveryIdsSortByTimeAndStayUnique) {
+  const std::string first = detail::ordered_id("evt-");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  const std::string later = detail::ordered_id("evt-");
+  ASSERT_EQ(first.size(), 4U + 11U + 24U) << first;
+  EXPECT_TRUE(first.starts_with("evt-"));
+  EXPECT_EQ(first.find_first_not_of("0123456789abcdef", 4), std::string::npos) << first;
+  EXPECT_LT(first, later);
+  // The first 11 hex digits are the time in milliseconds.
+  const std::int64_t ms = std::stoll(first.substr(4, 11), nullptr, 16);
+  EXPECT_LE(std::llabs(ms - now_ms()), 5000) << first;
+  std::set<std::string> many;
+  for (int i = 0; i < 10000; ++i) many.insert(detail::ordered_id("dlv-"));
+  EXPECT_EQ(many.size(), 10000U);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_LT(*many.rbegin(), detail::ordered_id("dlv-"));
 }
 
 TEST(Sql, PlaceholdersAreNumberedOutsideQuotes) {
