@@ -98,19 +98,39 @@ class Checkpointer {
       if (m_stop) break;
       m_due = false;
       lock.unlock();
-      if (db == nullptr &&
-          sqlite3_open_v2(m_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                          nullptr) == SQLITE_OK) {
-        sqlite3_exec(db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+      if (db == nullptr) db = open();
+      // A failure (busy: another checkpoint under way) is tried at the next wake, on a
+      // connection opened again when it failed otherwise; the writer's own checkpoint
+      // past k_inline_frames bounds the WAL whatever happens here.
+      if (db != nullptr) {
+        int log = 0;
+        int copied = 0;
+        const int rc =
+            sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+        if ((rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) || log < 0) {
+          sqlite3_close_v2(db);
+          db = nullptr;
+        }
       }
-      // A failure (busy: another checkpoint under way) is tried at the next wake; the
-      // writer's own checkpoint past k_inline_frames bounds the WAL whatever happens here.
-      if (db != nullptr)
-        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
       lock.lock();
     }
     lock.unlock();
     sqlite3_close_v2(db);
+  }
+
+  // Its own connection, having read the schema (so that it has opened the WAL: a
+  // checkpoint on a connection that has not does nothing); nullptr when that failed.
+  sqlite3* open() const {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(m_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK ||
+        sqlite3_busy_timeout(db, 1000) != SQLITE_OK ||
+        sqlite3_exec(db, "PRAGMA synchronous=FULL; SELECT COUNT(*) FROM sqlite_schema", nullptr,
+                     nullptr, nullptr) != SQLITE_OK) {
+      sqlite3_close_v2(db);
+      return nullptr;
+    }
+    return db;
   }
 
   std::string m_path;
@@ -228,11 +248,16 @@ class SqliteConnection final : public Connection {
     if (sqlite3_get_autocommit(m_db) == 0)
       sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
   }
-  bool healthy() override { return true; }
+  // Not left inside a transaction (a ROLLBACK that failed): the writer would refuse
+  // every BEGIN after it, and is opened again instead.
+  bool healthy() override { return sqlite3_get_autocommit(m_db) != 0; }
 
   void become_writer() override {
     if (m_checkpointer) return;
-    script("PRAGMA cache_size = -" + std::to_string(k_writer_cache_kib));
+    // journal_size_limit: a WAL grown past its bound (one large transaction, a reader
+    // that kept an old snapshot) is cut back when it starts again from its beginning.
+    script("PRAGMA cache_size = -" + std::to_string(k_writer_cache_kib) +
+           "; PRAGMA journal_size_limit = " + std::to_string(k_wal_limit_bytes));
     m_checkpointer = std::make_unique<Checkpointer>(m_path);
     // In place of SQLite's automatic checkpoint (itself a WAL hook).
     sqlite3_wal_hook(m_db, &SqliteConnection::on_wal, this);
@@ -244,6 +269,7 @@ class SqliteConnection final : public Connection {
   // default 2 MiB (with the writes spread over the pool, each write transaction read its
   // B-tree pages again from the file: a tenth of the committer's time).
   static constexpr int k_writer_cache_kib = 32768;
+  static constexpr std::int64_t k_wal_limit_bytes = std::int64_t{32} << 20;
 
   // After each commit: `frames` is the WAL's length, which starts again from 0 once a
   // checkpoint has copied all of it. The thread is woken once per k_background_frames
