@@ -202,6 +202,12 @@ CREATE INDEX deliveries_ready ON deliveries (tenant, party, due_ms, id) WHERE st
 CREATE INDEX deliveries_dead ON deliveries (failed_ms) WHERE state = 'dead';
 DROP INDEX deliveries_due;
 )sql"},
+      // 12: a contract's notices (events of status 'request'), which an upgrade looks up
+      // to cancel those it answers (cancel_version_notices): without it, the tenant's
+      // every event was read, in the write transaction. Partial: alerts do not pay for it.
+      {Change::expand, R"sql(
+CREATE INDEX events_notices ON events (tenant, contract) WHERE status = 'request';
+)sql"},
   };
   return list;
 }

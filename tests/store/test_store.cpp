@@ -71,10 +71,10 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(StoreTest, MigratesToTheLatestSchemaAndReopens) {
-  EXPECT_EQ(store->schema_version(), 11);
+  EXPECT_EQ(store->schema_version(), 12);
   store.reset();
   store = Store::open(where, 2);
-  EXPECT_EQ(store->schema_version(), 11);
+  EXPECT_EQ(store->schema_version(), 12);
   EXPECT_EQ(store->integrity_check(), "ok");
 }
 
@@ -181,7 +181,7 @@ TEST_P(StoreTest, TwoProcessesOpeningAtOnceMigrateOnce) {
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
       auto s = Store::open(other, 1);
-      if (s->schema_version() == 11) ++ok;
+      if (s->schema_version() == 12) ++ok;
     });
   }
   for (auto& t : threads) t.join();
