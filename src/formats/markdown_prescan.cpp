@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <set>
+#include <string>
+
 #include "core/text.h"
 #include "formats/pipe_row.h"
 
@@ -95,6 +99,37 @@ std::string_view raw_html_closer(std::string_view line) {
   return {};
 }
 
+// Whether `line` starts an HTML block that a blank line ends (CommonMark's sixth kind:
+// "<" or "</", a block-level tag name, then white space, ">", "/>" or the line's end).
+// Inside one, a "```" line is no fence: counted as one, it left the fences that follow
+// paired the wrong way, and a cut fell inside a real one (fuzz_markdown_reader).
+bool starts_html_block_to_blank(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && i < 3 && line[i] == ' ') ++i;
+  if (i >= line.size() || line[i] != '<') return false;
+  ++i;
+  if (i < line.size() && line[i] == '/') ++i;
+  std::size_t end = i;
+  while (end < line.size() && std::isalnum(static_cast<unsigned char>(line[end])) != 0) ++end;
+  if (end == i) return false;
+  if (end < line.size() && line[end] != ' ' && line[end] != '\t' && line[end] != '>' &&
+      !(line[end] == '/' && end + 1 < line.size() && line[end + 1] == '>'))
+    return false;
+  std::string name(line.substr(i, end - i));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::set<std::string, std::less<>> k_tags = {
+      "address", "article",  "aside",   "base",     "basefont", "blockquote", "body",
+      "caption", "center",   "col",     "colgroup", "dd",       "details",    "dialog",
+      "dir",     "div",      "dl",      "dt",       "fieldset", "figcaption", "figure",
+      "footer",  "form",     "frame",   "frameset", "h1",       "h2",         "h3",
+      "h4",      "h5",       "h6",      "head",     "header",   "hr",         "html",
+      "iframe",  "legend",   "li",      "link",     "main",     "menu",       "menuitem",
+      "nav",     "noframes", "ol",      "optgroup", "option",   "p",          "param",
+      "section", "source",   "summary", "table",    "tbody",    "td",         "tfoot",
+      "th",      "thead",    "title",   "tr",       "track",    "ul"};
+  return k_tags.count(name) != 0;
+}
+
 }  // namespace
 
 std::size_t container_prefix_length(std::string_view line) {
@@ -130,6 +165,7 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
   char fence_char = 0;
   std::size_t fence_len = 0;
   std::string_view html_closer;
+  bool html_to_blank = false;  // inside an HTML block that the next blank line ends
   bool has_references = false;
   std::vector<LineRange> chunks;
   std::uint32_t chunk_start = first_line;
@@ -146,6 +182,13 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
       if (contains_ci(line, html_closer)) html_closer = {};
       paragraph = l + 1;
       continue;
+    }
+    if (html_to_blank) {
+      if (!is_blank(line)) {
+        paragraph = l + 1;
+        continue;
+      }
+      html_to_blank = false;  // the blank line is then what any blank line is
     }
     if (fence_len == 0 && is_blank(line)) {
       paragraph = l + 1;
@@ -181,6 +224,11 @@ Result<std::vector<LineRange>> prescan_markdown(const SourceFile& source, const 
     }
     if (is_reference_definition(line)) has_references = true;
     html_closer = raw_html_closer(line);
+    if (html_closer.empty() && starts_html_block_to_blank(line)) {
+      html_to_blank = true;
+      paragraph = l + 1;
+      continue;
+    }
     // A delimiter-like line under text that is no table header (see
     // k_max_delimiter_rereads): the paragraph above it is read again.
     if (l < lines) {

@@ -1181,6 +1181,29 @@ TEST(MarkdownReader, MarkedTableReadsTheSameInChunks) {
   EXPECT_EQ(m->sections[0].activities[1].title, "Review");
 }
 
+// A "```" line inside an HTML block that a blank line ends (`<ul>`, `<div>`) is no fence.
+// Counted as one, the fences after it paired the wrong way: a real fence looked closed,
+// a chunk was cut inside it, and the table in it was read as a table in chunks while
+// the whole reading shows it as code (fuzz_markdown_reader).
+TEST(MarkdownReader, FenceLinesInsideHtmlBlocksDoNotMoveTheCuts) {
+  const std::string text =
+      "| Task | PM | Dev |\n|---|---|---|\n| Plan | A | R |\n\n"
+      "<ul>\n<li>one\n```\n\nSome text between the blocks, long enough to cut after.\n\n"
+      "```\n\nMore text here, so that the chunk is long enough again.\n\n"
+      "| Task | PM | Dev |\n|---|---|---|\n| Ship | R | A |\n";
+  ReadOptions whole;
+  auto a = read_md(text, whole);
+  ASSERT_TRUE(a.ok()) << a.error().to_string();
+  ASSERT_EQ(a->activity_count(), 1U) << "the second table is inside the last fence";
+  for (const std::size_t bytes : {1U, 20U, 61U, 90U}) {
+    ReadOptions chunked = whole;
+    chunked.chunk_bytes = bytes;
+    auto b = read_md(text, chunked);
+    ASSERT_TRUE(b.ok()) << b.error().to_string();
+    EXPECT_EQ(write_json(*a), write_json(*b)) << bytes;
+  }
+}
+
 // Issue 29. A matrix pasted from a spreadsheet through pandas: the header row is
 // `Unnamed: N` cells (the real header is the first row below with two cells or more;
 // pandas' row numbers are no column), and empty cells are `NaN`, `None`, `#N/A`: empty,
