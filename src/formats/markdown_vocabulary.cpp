@@ -93,23 +93,6 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
       }
     }
   }
-  // A table's delimiter row: every cell dashes, with a colon at either end or not. A body
-  // row of empty cells and one "-" (explicit no role) is not one: taken for one, it made
-  // the row above it a header, whose R then went uncounted (a document naming DACI in a
-  // heading read as DACI, its R cells unknown roles).
-  auto delimiter_row = [](std::string_view row) {
-    if (!row.starts_with('|') || row.find('-') == std::string_view::npos ||
-        row.find_first_not_of("|-: \t") != std::string_view::npos)
-      return false;
-    const auto cells = split_pipe_row(row);
-    for (const auto& c : cells) {
-      std::string_view t = text::trim(row.substr(c.begin, c.end - c.begin));
-      if (t.starts_with(':')) t.remove_prefix(1);
-      if (t.ends_with(':')) t.remove_suffix(1);
-      if (t.empty() || t.find_first_not_of('-') != std::string_view::npos) return false;
-    }
-    return !cells.empty();
-  };
   // Body rows of tables (not headers: a party named "D" or "/x?D" says nothing of the
   // letters used), read only when they can hold what is looked for.
   auto scan_cells = [&](auto wanted, auto done) {
@@ -119,7 +102,11 @@ RoleVocabulary detect_roles(const SourceFile& src, const std::string& title) {
       if (line.starts_with("```") || line.starts_with("~~~")) fenced = !fenced;
       if (fenced || !line.starts_with('|') || !wanted(line)) continue;
       const std::string_view next = l < src.line_count() ? text::trim(src.line(l + 1)) : "";
-      if (delimiter_row(next)) continue;  // a header row
+      // A header row. The row below must be a real delimiter row (every cell dashes): a
+      // body row of empty cells and one "-" (explicit no role) is not one, and taken for
+      // one it left the R above it uncounted (a document naming DACI in a heading then
+      // read its R cells as unknown roles).
+      if (next.starts_with('|') && is_delimiter_row(next)) continue;
       const auto cells = split_pipe_row(line);
       std::vector<std::string> letters;
       for (std::size_t c = 1; c < cells.size(); ++c)
