@@ -292,15 +292,20 @@ Value scope_of(const Principal& who) {
   return who.provider() ? Value(nullptr) : opt_value(who.tenant);
 }
 
+namespace {
+
+// `digits` hex digits of `bits`, most significant first, after `out`.
+void append_hex(std::string& out, std::uint64_t bits, int digits) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += k_hex[(bits >> shift) & 0xfU];
+}
+
+}  // namespace
+
 std::string random_id(std::string_view prefix) {
   static thread_local std::mt19937_64 gen{std::random_device{}()};
-  static constexpr char k_hex[] = "0123456789abcdef";
   std::string id(prefix);
-  std::uint64_t bits = gen();
-  for (int i = 0; i < 12; ++i) {
-    id += k_hex[bits & 0xfU];
-    bits >>= 4U;
-  }
+  append_hex(id, gen(), 12);
   return id;
 }
 
@@ -309,10 +314,8 @@ std::string long_random_id(std::string_view prefix) {
 }
 
 std::string ordered_id(std::string_view prefix) {
-  static constexpr char k_hex[] = "0123456789abcdef";
   std::string id(prefix);
-  const auto ms = static_cast<std::uint64_t>(std::max<std::int64_t>(now_ms(), 0));
-  for (int shift = 40; shift >= 0; shift -= 4) id += k_hex[(ms >> shift) & 0xfU];
+  append_hex(id, static_cast<std::uint64_t>(std::max<std::int64_t>(now_ms(), 0)), 11);
   return random_id(id) + random_id("");
 }
 
