@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "store/internal.h"
 #include "store/store.h"
@@ -108,11 +110,12 @@ constexpr const char* k_delivery_insert =
 constexpr const char* k_delivery_tuple = "(?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)";
 
 // The rows (parameters of k_delivery_tuple) of `list`'s deliveries for `event`, added to
-// `rows`; how many.
+// `rows`; how many. `first_due`, when given, is lowered to the earliest of their due times.
 std::size_t delivery_rows(std::vector<std::vector<Value>>& rows, const std::string& event,
                           const std::string& tenant, const std::vector<NewDelivery>& list,
                           std::int64_t now, const std::vector<Hold>& holds = {},
-                          const std::set<std::string>& skip_parties = {}) {
+                          const std::set<std::string>& skip_parties = {},
+                          std::int64_t* first_due = nullptr) {
   std::size_t n = 0;
   for (const auto& d : list) {
     if (skip_parties.count(d.party) != 0U) continue;
@@ -131,6 +134,7 @@ std::size_t delivery_rows(std::vector<std::vector<Value>>& rows, const std::stri
       held = hold->why;
       release = due;
     }
+    if (first_due != nullptr && (*first_due == 0 || due < *first_due)) *first_due = due;
     rows.push_back({ordered_id("dlv-"), event, tenant, d.party, d.party_name, d.role, d.kind, due,
                     now, held, release, d.repeat_ms});
     ++n;
@@ -141,9 +145,11 @@ std::size_t delivery_rows(std::vector<std::vector<Value>>& rows, const std::stri
 std::size_t insert_deliveries(Connection& c, const std::string& event, const std::string& tenant,
                               const std::vector<NewDelivery>& list, std::int64_t now,
                               const std::vector<Hold>& holds = {},
-                              const std::set<std::string>& skip_parties = {}) {
+                              const std::set<std::string>& skip_parties = {},
+                              std::int64_t* first_due = nullptr) {
   std::vector<std::vector<Value>> rows;
-  const std::size_t n = delivery_rows(rows, event, tenant, list, now, holds, skip_parties);
+  const std::size_t n =
+      delivery_rows(rows, event, tenant, list, now, holds, skip_parties, first_due);
   insert_rows(c, k_delivery_insert, k_delivery_tuple, "", rows);
   return n;
 }
@@ -217,121 +223,201 @@ std::vector<Receiver> Store::list_receivers(const Principal& who, const std::str
 
 namespace {
 
-// record_alerts' transaction (see Store::record_alerts).
-std::optional<std::vector<Recorded>> record_in(Connection& c, const std::string& tenant,
-                                               const std::string& contract,
-                                               const std::vector<IncomingAlert>& alerts) {
-  const std::string now = now_rfc3339();
-  const std::int64_t ms = now_ms();
-  // The contract (no row: there is none), and the maintenance windows under way for it
-  // (a row without id: none), in one statement: the provider's hold every party, a
-  // client's only its own. The event names the one ending last.
-  const Rows windows = c.query(
-      "SELECT m.id, m.ends_ms, m.reason, m.party FROM contracts c LEFT JOIN maintenance m ON "
-      "m.tenant = c.tenant AND m.contract = c.id AND m.starts_ms <= ? AND m.ends_ms > ? WHERE "
-      "c.tenant = ? AND c.id = ? ORDER BY m.ends_ms DESC LIMIT 100",
-      {ms, ms, tenant, contract});
-  if (windows.empty()) return std::nullopt;
+// One webhook request's alerts: recorded by record_all, alone or with the other requests
+// of its group commit (Mergeable).
+void record_merged(Connection& c, const std::vector<Mergeable*>& all);
+
+struct RecordRequest final : Mergeable {
+  RecordRequest(std::string t, std::string k, std::vector<IncomingAlert> a)
+      : Mergeable(&record_merged),
+        tenant(std::move(t)),
+        contract(std::move(k)),
+        alerts(std::move(a)) {}
+  std::string tenant;
+  std::string contract;
+  std::vector<IncomingAlert> alerts;
+  std::optional<std::vector<Recorded>> result;  // nullopt: no such contract
+};
+
+// Each contract of `requests` that exists, with the maintenance windows under way for it:
+// the provider's hold every party, a client's only its own; `window` names the one ending
+// last. One statement for the whole group on PostgreSQL (one per contract on SQLite, which
+// has no round trip to save).
+struct Under {
   std::vector<Hold> holds;
   std::optional<std::string> window;
-  for (const auto& w : windows) {
-    if (!w.opt(0)) continue;
-    holds.push_back(Hold{"maintenance:" + w.text(0), w.integer(1), w.text(3)});
-    if (!window)
-      window = nlohmann::json{{"id", w.text(0)},
-                              {"ends", rfc3339_of_ms(w.integer(1))},
-                              {"reason", w.text(2)},
-                              {"party", w.text(3).empty() ? nlohmann::json(nullptr)
-                                                          : nlohmann::json(w.text(3))}}
-                   .dump();
+};
+using ContractKey = std::pair<std::string, std::string>;  // tenant, contract
+
+std::map<ContractKey, Under> contracts_under(Connection& c,
+                                             const std::vector<RecordRequest*>& requests,
+                                             std::int64_t ms) {
+  std::set<ContractKey> wanted;
+  for (const auto* r : requests) wanted.emplace(r->tenant, r->contract);
+  // Rows: tenant, contract, then the window (id NULL: none), those ending last first.
+  Rows rows;
+  if (wanted.size() > 1 && c.engine() == Engine::postgresql) {
+    const std::vector<ContractKey> keys(wanted.begin(), wanted.end());
+    std::vector<Value> tenants;
+    std::vector<Value> ids;
+    for (const auto& [t, k] : keys) {
+      tenants.emplace_back(t);
+      ids.emplace_back(k);
+    }
+    rows = c.query(
+        "SELECT c.tenant, c.id, m.id, m.ends_ms, m.reason, m.party FROM unnest(?::text[], "
+        "?::text[]) AS p(tenant, id) JOIN contracts c ON c.tenant = p.tenant AND c.id = p.id "
+        "LEFT JOIN LATERAL (SELECT id, ends_ms, reason, party FROM maintenance w WHERE w.tenant "
+        "= c.tenant AND w.contract = c.id AND w.starts_ms <= ? AND w.ends_ms > ? ORDER BY "
+        "w.ends_ms DESC LIMIT 100) m ON true ORDER BY c.tenant, c.id, m.ends_ms DESC",
+        {array_literal(tenants.size(), [&](std::size_t i) -> const Value& { return tenants[i]; }),
+         array_literal(ids.size(), [&](std::size_t i) -> const Value& { return ids[i]; }), ms, ms});
+  } else {
+    for (const auto& [t, k] : wanted) {
+      for (auto& row : c.query(
+               "SELECT c.tenant, c.id, m.id, m.ends_ms, m.reason, m.party FROM contracts c LEFT "
+               "JOIN maintenance m ON m.tenant = c.tenant AND m.contract = c.id AND m.starts_ms "
+               "<= ? AND m.ends_ms > ? WHERE c.tenant = ? AND c.id = ? ORDER BY m.ends_ms DESC "
+               "LIMIT 100",
+               {ms, ms, t, k}))
+        rows.push_back(std::move(row));
+    }
   }
-  std::vector<Recorded> out(alerts.size());
-  // New occurrences first, all at once (on PostgreSQL one statement per 500, so that a
-  // request costs a bounded number of round trips whatever its size): the first alert of
-  // each (fingerprint, startsAt) of the request. The unique key makes a concurrent
-  // duplicate (an HA pair posting to two instances) wait for this transaction, then
-  // insert nothing.
-  std::vector<std::string> ids(alerts.size());
-  std::vector<std::size_t> tried;
+  std::map<ContractKey, Under> out;
+  for (const auto& w : rows) {
+    Under& under = out[{w.text(0), w.text(1)}];
+    if (!w.opt(2)) continue;
+    under.holds.push_back(Hold{"maintenance:" + w.text(2), w.integer(3), w.text(5)});
+    if (!under.window)
+      under.window = nlohmann::json{{"id", w.text(2)},
+                                    {"ends", rfc3339_of_ms(w.integer(3))},
+                                    {"reason", w.text(4)},
+                                    {"party", w.text(5).empty() ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(w.text(5))}}
+                         .dump();
+  }
+  return out;
+}
+
+// record_alerts' transaction (see Store::record_alerts), for one request or for each
+// request of a group in turn: the outcomes are those of the requests recorded one after
+// another, each alert in its request's order, but a group's new events are inserted in one
+// statement and their deliveries in another (on PostgreSQL; a statement per row on SQLite).
+void record_all(Connection& c, const std::vector<RecordRequest*>& requests) {
+  const std::string now = now_rfc3339();
+  const std::int64_t ms = now_ms();
+  const auto contracts = contracts_under(c, requests, ms);
+  // New occurrences first, all at once: the first alert of each (tenant, fingerprint,
+  // startsAt) of the group. The unique key makes a concurrent duplicate (an HA pair
+  // posting to two instances) wait for this transaction, then insert nothing.
+  std::vector<std::vector<Recorded>> out(requests.size());
+  std::vector<std::vector<std::string>> ids(requests.size());
+  std::vector<std::pair<std::size_t, std::size_t>> tried;  // (request, alert)
   std::vector<std::vector<Value>> event_rows;
-  std::set<std::pair<std::string_view, std::string_view>> seen;
-  for (std::size_t i = 0; i < alerts.size(); ++i) {
-    const auto& a = alerts[i];
-    if (!seen.emplace(a.fingerprint, a.starts_at).second) continue;
-    ids[i] = ordered_id("evt-");
-    tried.push_back(i);
-    event_rows.push_back({ids[i], tenant, contract, a.fingerprint, a.status, a.starts_at, a.ends_at,
-                          a.generator_url, a.labels, a.annotations, opt_value(a.activity),
-                          static_cast<std::int64_t>(a.activity ? 0 : 1), now, now, ms,
-                          a.status == "resolved" ? Value(nullptr) : opt_value(window)});
+  std::set<std::tuple<std::string_view, std::string_view, std::string_view>> seen;
+  for (std::size_t q = 0; q < requests.size(); ++q) {
+    const RecordRequest& r = *requests[q];
+    const auto under = contracts.find({r.tenant, r.contract});
+    if (under == contracts.end()) continue;
+    out[q].resize(r.alerts.size());
+    ids[q].resize(r.alerts.size());
+    for (std::size_t i = 0; i < r.alerts.size(); ++i) {
+      const auto& a = r.alerts[i];
+      if (!seen.emplace(r.tenant, a.fingerprint, a.starts_at).second) continue;
+      ids[q][i] = ordered_id("evt-");
+      tried.emplace_back(q, i);
+      event_rows.push_back(
+          {ids[q][i], r.tenant, r.contract, a.fingerprint, a.status, a.starts_at, a.ends_at,
+           a.generator_url, a.labels, a.annotations, opt_value(a.activity),
+           static_cast<std::int64_t>(a.activity ? 0 : 1), now, now, ms,
+           a.status == "resolved" ? Value(nullptr) : opt_value(under->second.window)});
+    }
   }
   std::set<std::string> created;
-  for (const auto& r : insert_rows(
+  for (const auto& row : insert_rows(
            c,
            "INSERT INTO events (id, tenant, contract, fingerprint, status, starts_at, ends_at, "
            "generator_url, labels, annotations, activity, gray_zone, created_at, last_seen, "
            "repeats, created_ms, maintenance) VALUES ",
            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
            " ON CONFLICT (tenant, fingerprint, starts_at) DO NOTHING RETURNING id", event_rows))
-    created.insert(r.text(0));
-  std::vector<bool> recorded(alerts.size(), false);
+    created.insert(row.text(0));
   std::vector<std::vector<Value>> new_deliveries;
-  for (const std::size_t i : tried) {
-    if (created.count(ids[i]) == 0U) continue;
-    const auto& a = alerts[i];
-    Recorded& rec = out[i];
-    rec.event = ids[i];
+  for (const auto& [q, i] : tried) {
+    if (created.count(ids[q][i]) == 0U) continue;
+    const RecordRequest& r = *requests[q];
+    const auto& a = r.alerts[i];
+    Recorded& rec = out[q][i];
+    rec.event = ids[q][i];
     rec.outcome = Recorded::Outcome::created;
     // First seen resolved: the "resolved" deliveries go (nothing was paged to hold).
-    rec.deliveries = a.status == "resolved"
-                         ? delivery_rows(new_deliveries, ids[i], tenant, a.on_resolved, ms)
-                         : delivery_rows(new_deliveries, ids[i], tenant, a.on_firing, ms, holds);
-    recorded[i] = true;
+    rec.deliveries =
+        a.status == "resolved"
+            ? delivery_rows(new_deliveries, ids[q][i], r.tenant, a.on_resolved, ms, {}, {},
+                            &rec.first_due_ms)
+            : delivery_rows(new_deliveries, ids[q][i], r.tenant, a.on_firing, ms,
+                            contracts.at({r.tenant, r.contract}).holds, {}, &rec.first_due_ms);
   }
   insert_rows(c, k_delivery_insert, k_delivery_tuple, "", new_deliveries);
-  // Then, in the request's order, the alerts of events that already existed.
-  for (std::size_t i = 0; i < alerts.size(); ++i) {
-    if (recorded[i]) continue;
-    const auto& a = alerts[i];
-    Recorded& rec = out[i];
-    const bool resolved = a.status == "resolved";
-    const Rows existing = c.query(
-        "SELECT id, status FROM events WHERE tenant = ? AND fingerprint = ? AND starts_at = ?",
-        {tenant, a.fingerprint, a.starts_at});
-    rec.event = existing.at(0).text(0);
-    // firing -> resolved once; anything else is a repeat (a resolved event never fires
-    // again: Alertmanager gives a new firing a new startsAt).
-    const Rows moved =
-        resolved ? c.query(
-                       "UPDATE events SET status = 'resolved', ends_at = ?, last_seen = ? WHERE "
-                       "id = ? AND status = 'firing' RETURNING id",
-                       {a.ends_at, now, rec.event})
-                 : Rows{};
-    if (!moved.empty()) {
-      rec.outcome = Recorded::Outcome::resolved;
-      cancel_escalations(c, rec.event);
-      const auto never_paged = cancel_held(c, rec.event);
-      // The Accountable party paged by an escalation hears of the end too (its own
-      // incident, in PagerDuty say, is closed by it).
-      std::vector<NewDelivery> resolved_to = a.on_resolved;
-      for (const auto& r : c.query("SELECT DISTINCT party, party_name FROM deliveries WHERE "
-                                   "event = ? AND kind = 'escalation' AND state = 'sent'",
-                                   {rec.event})) {
-        if (std::none_of(resolved_to.begin(), resolved_to.end(),
-                         [&](const NewDelivery& d) { return d.party == r.text(0); }))
-          resolved_to.push_back(NewDelivery{r.text(0), r.text(1), "A", "resolved", 0});
-      }
-      // Made now, after any wait on the event's key for the committer that recorded its
-      // firing: a "resolved" never older than the deliveries it follows.
-      rec.deliveries = insert_deliveries(c, rec.event, tenant, resolved_to, std::max(ms, now_ms()),
-                                         {}, never_paged);
-    } else {
-      rec.outcome = Recorded::Outcome::repeat;
-      c.defer("UPDATE events SET last_seen = ?, repeats = repeats + 1 WHERE id = ?",
-              {now, rec.event});
+  // Then, request by request in the request's order, the alerts of events that already
+  // existed (or that an earlier alert of the group made).
+  for (std::size_t q = 0; q < requests.size(); ++q) {
+    RecordRequest& r = *requests[q];
+    if (contracts.count({r.tenant, r.contract}) == 0U) {
+      r.result.reset();
+      continue;
     }
+    for (std::size_t i = 0; i < r.alerts.size(); ++i) {
+      Recorded& rec = out[q][i];
+      if (!rec.event.empty()) continue;  // created above
+      const auto& a = r.alerts[i];
+      const bool resolved = a.status == "resolved";
+      const Rows existing = c.query(
+          "SELECT id, status FROM events WHERE tenant = ? AND fingerprint = ? AND starts_at = ?",
+          {r.tenant, a.fingerprint, a.starts_at});
+      rec.event = existing.at(0).text(0);
+      // firing -> resolved once; anything else is a repeat (a resolved event never fires
+      // again: Alertmanager gives a new firing a new startsAt).
+      const Rows moved =
+          resolved ? c.query(
+                         "UPDATE events SET status = 'resolved', ends_at = ?, last_seen = ? WHERE "
+                         "id = ? AND status = 'firing' RETURNING id",
+                         {a.ends_at, now, rec.event})
+                   : Rows{};
+      if (!moved.empty()) {
+        rec.outcome = Recorded::Outcome::resolved;
+        cancel_escalations(c, rec.event);
+        const auto never_paged = cancel_held(c, rec.event);
+        // The Accountable party paged by an escalation hears of the end too (its own
+        // incident, in PagerDuty say, is closed by it).
+        std::vector<NewDelivery> resolved_to = a.on_resolved;
+        for (const auto& d : c.query("SELECT DISTINCT party, party_name FROM deliveries WHERE "
+                                     "event = ? AND kind = 'escalation' AND state = 'sent'",
+                                     {rec.event})) {
+          if (std::none_of(resolved_to.begin(), resolved_to.end(),
+                           [&](const NewDelivery& n) { return n.party == d.text(0); }))
+            resolved_to.push_back(NewDelivery{d.text(0), d.text(1), "A", "resolved", 0});
+        }
+        // Made now, after any wait on the event's key for the committer that recorded its
+        // firing: a "resolved" never older than the deliveries it follows.
+        rec.deliveries =
+            insert_deliveries(c, rec.event, r.tenant, resolved_to, std::max(ms, now_ms()), {},
+                              never_paged, &rec.first_due_ms);
+      } else {
+        rec.outcome = Recorded::Outcome::repeat;
+        c.defer("UPDATE events SET last_seen = ?, repeats = repeats + 1 WHERE id = ?",
+                {now, rec.event});
+      }
+    }
+    r.result = std::move(out[q]);
   }
-  return out;
+}
+
+void record_merged(Connection& c, const std::vector<Mergeable*>& all) {
+  std::vector<RecordRequest*> requests;
+  requests.reserve(all.size());
+  for (auto* m : all) requests.push_back(static_cast<RecordRequest*>(m));
+  record_all(c, requests);
 }
 
 }  // namespace
@@ -340,7 +426,20 @@ std::optional<std::vector<Recorded>> Store::record_alerts(
     const Principal& who, const std::string& tenant, const std::string& contract,
     const std::vector<IncomingAlert>& alerts) {
   if (!who.writer() && who.tenant != tenant) return std::nullopt;
-  return m_pool->grouped([&](Connection& c) { return record_in(c, tenant, contract, alerts); });
+  std::promise<void> committed;
+  auto future = committed.get_future();
+  RecordRequest request(tenant, contract, alerts);
+  m_pool->submit([&](Connection& c) { record_all(c, {&request}); },
+                 [&](std::exception_ptr e) {
+                   if (e) {
+                     committed.set_exception(e);
+                   } else {
+                     committed.set_value();
+                   }
+                 },
+                 &request);
+  future.get();
+  return std::move(request.result);
 }
 
 void Store::record_alerts_then(
@@ -348,21 +447,14 @@ void Store::record_alerts_then(
     std::vector<IncomingAlert> alerts,
     std::function<void(std::optional<std::vector<Recorded>>, std::exception_ptr)> done) {
   if (!who.writer() && who.tenant != tenant) return done(std::nullopt, nullptr);
-  struct State {
-    std::string tenant;
-    std::string contract;
-    std::vector<IncomingAlert> alerts;
-    std::optional<std::vector<Recorded>> result;
-  };
-  auto state = std::make_shared<State>(State{tenant, contract, std::move(alerts), std::nullopt});
-  m_pool->submit(
-      [state](Connection& c) {
-        state->result = record_in(c, state->tenant, state->contract, state->alerts);
-      },
-      [state, done = std::move(done)](std::exception_ptr e) {
-        if (e) return done(std::nullopt, e);
-        done(std::move(state->result), nullptr);
-      });
+  auto request = std::make_shared<RecordRequest>(tenant, contract, std::move(alerts));
+  RecordRequest* merge = request.get();
+  m_pool->submit([request](Connection& c) { record_all(c, {request.get()}); },
+                 [request, done = std::move(done)](std::exception_ptr e) {
+                   if (e) return done(std::nullopt, e);
+                   done(std::move(request->result), nullptr);
+                 },
+                 merge);
 }
 
 void Store::finish_writes() {

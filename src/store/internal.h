@@ -55,6 +55,9 @@ void record_notice(Connection& c, const std::string& tenant, const std::string& 
 // that mixes integers and text is refused.
 Rows insert_rows(Connection& c, std::string_view head, std::string_view tuple,
                  std::string_view tail, const std::vector<std::vector<Value>>& rows);
+// PostgreSQL's literal of an array of `n` values (`at(i)` the i-th: text, integers or
+// NULL), the one parameter of a `?::text[]` or `?::bigint[]`.
+std::string array_literal(std::size_t n, const std::function<const Value&(std::size_t)>& at);
 
 }  // namespace detail
 
@@ -82,6 +85,20 @@ class FairLock {
   std::condition_variable m_turn;
   std::uint64_t m_next = 0;
   std::uint64_t m_serving = 0;
+};
+
+// A write that a group commit runs together with the others of its kind in the group:
+// `run_all` runs every one of them in one call, in the group's transaction (record_alerts:
+// one statement per table for all the group's requests, instead of one per request, so
+// that a storm of small requests costs PostgreSQL a few statements per group). Only the
+// grouping is saved: the outcome is each member's as if run one after another.
+struct Mergeable {
+  using RunAll = void (*)(Connection& c, const std::vector<Mergeable*>& all);
+  explicit Mergeable(RunAll run) : run_all(run) {}
+  RunAll run_all;
+
+ protected:
+  ~Mergeable() = default;
 };
 
 // A fixed set of connections, each used by one thread at a time. SQLite has one writer:
@@ -121,8 +138,11 @@ class Store::Pool {
   // may run more than once (its outputs are reset by itself): a group whose commit fails
   // transiently is tried again whole (as `run` does), and when one member throws, the
   // group is rolled back and each member runs alone in its own transaction, so that one
-  // request's failure fails that request only.
-  void submit(std::function<void(Connection&)> work, std::function<void(std::exception_ptr)> done) {
+  // request's failure fails that request only. `merge` (which `work` and `done` keep alive)
+  // runs `work` with the others of its kind in the group (Mergeable); alone, and after a
+  // failure, `work` runs.
+  void submit(std::function<void(Connection&)> work, std::function<void(std::exception_ptr)> done,
+              Mergeable* merge = nullptr) {
     {
       std::lock_guard<std::mutex> lock(m_group_mutex);
       if (m_committers.empty()) {
@@ -137,7 +157,7 @@ class Store::Pool {
         }
         for (std::size_t i = 0; i < n; ++i) m_committers.emplace_back([this] { commit_loop(); });
       }
-      m_group_queue.push_back(Job{std::move(work), std::move(done)});
+      m_group_queue.push_back(Job{std::move(work), std::move(done), merge});
     }
     m_group_ready.notify_one();
   }
@@ -242,6 +262,7 @@ class Store::Pool {
   struct Job {
     std::function<void(Connection&)> work;
     std::function<void(std::exception_ptr)> done;
+    Mergeable* merge = nullptr;
   };
   // Bounds a group (and so the latency the first of it waits for the last).
   static constexpr std::size_t k_group_max = 128;
@@ -266,9 +287,7 @@ class Store::Pool {
     if (group.size() > 1) {
       bool together = false;
       try {
-        run(true, [&](Connection& c) {
-          for (auto& j : group) j.work(c);
-        });
+        run(true, [&](Connection& c) { run_together(c, group); });
         together = true;
       } catch (...) {
         // Rolled back: each alone below.
@@ -286,6 +305,26 @@ class Store::Pool {
         failure = std::current_exception();
       }
       j.done(failure);
+    }
+  }
+
+  // The group's writes in order, those of one kind (Mergeable::run_all) all at once where
+  // the first of them stands.
+  static void run_together(Connection& c, std::vector<Job>& group) {
+    std::vector<Mergeable::RunAll> ran;
+    for (auto& j : group) {
+      if (!j.merge) {
+        j.work(c);
+        continue;
+      }
+      const auto kind = j.merge->run_all;
+      if (std::find(ran.begin(), ran.end(), kind) != ran.end()) continue;
+      ran.push_back(kind);
+      std::vector<Mergeable*> all;
+      for (auto& k : group) {
+        if (k.merge && k.merge->run_all == kind) all.push_back(k.merge);
+      }
+      kind(c, all);
     }
   }
 

@@ -325,6 +325,28 @@ void audit(Connection& c, const Principal& who, std::string_view action, const s
           {now_rfc3339(), who.token, opt_value(tenant), std::string(action), target, who.name});
 }
 
+std::string array_literal(std::size_t n, const std::function<const Value&(std::size_t)>& at) {
+  std::string array = "{";
+  for (std::size_t r = 0; r < n; ++r) {
+    if (r > 0) array += ',';
+    const Value& v = at(r);
+    if (std::holds_alternative<std::nullptr_t>(v)) {
+      array += "NULL";
+    } else if (const auto* number = std::get_if<std::int64_t>(&v)) {
+      array += std::to_string(*number);
+    } else {
+      array += '"';
+      for (const char ch : std::get<std::string>(v)) {
+        if (ch == '"' || ch == '\\') array += '\\';
+        array += ch;
+      }
+      array += '"';
+    }
+  }
+  array += '}';
+  return array;
+}
+
 Rows insert_rows(Connection& c, std::string_view head, std::string_view tuple,
                  std::string_view tail, const std::vector<std::vector<Value>>& rows) {
   Rows out;
@@ -389,25 +411,8 @@ Rows insert_rows(Connection& c, std::string_view head, std::string_view tuple,
   params.reserve(columns);
   for (std::size_t i = 0; i < columns; ++i) {
     if (kinds[i] == Kind::null) continue;
-    std::string array = "{";
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      if (r > 0) array += ',';
-      const Value& v = rows[r].at(i);
-      if (std::holds_alternative<std::nullptr_t>(v)) {
-        array += "NULL";
-      } else if (const auto* number = std::get_if<std::int64_t>(&v)) {
-        array += std::to_string(*number);
-      } else {
-        array += '"';
-        for (const char ch : std::get<std::string>(v)) {
-          if (ch == '"' || ch == '\\') array += '\\';
-          array += ch;
-        }
-        array += '"';
-      }
-    }
-    array += '}';
-    params.emplace_back(std::move(array));
+    params.emplace_back(
+        array_literal(rows.size(), [&](std::size_t r) -> const Value& { return rows[r].at(i); }));
   }
   if (tail.empty()) {
     c.defer(sql, params);  // nothing to return: it goes with the next statement

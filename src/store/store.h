@@ -270,6 +270,7 @@ struct Recorded {
   std::string event;
   enum class Outcome : std::uint8_t { created, resolved, repeat } outcome = Outcome::created;
   std::size_t deliveries = 0;
+  std::int64_t first_due_ms = 0;  // the earliest due time of those deliveries (0: none)
 };
 
 struct DeliveryInfo {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -939,6 +940,7 @@ struct GroupCommitGate {
   bool holding = false;
   bool holding_one = false;  // the commit holding now stays held, the others pass
   std::atomic<int> commits{0};
+  std::atomic<int> event_inserts{0};  // statements that insert events
 };
 
 class GroupCommitConnection final : public Connection {
@@ -948,6 +950,7 @@ class GroupCommitConnection final : public Connection {
   [[nodiscard]] Engine engine() const override { return m_inner->engine(); }
   Rows query(std::string_view sql, const std::vector<Value>& params) override {
     poison(params);
+    if (sql.starts_with("INSERT INTO events ")) ++m_gate->event_inserts;
     return m_inner->query(sql, params);
   }
   static void poison(const std::vector<Value>& params) {
@@ -1066,6 +1069,121 @@ TEST_P(StoreTest, AlertWritesArrivingDuringACommitShareTheNextAndAFailureStaysAl
     EXPECT_NE(e.fingerprint, "poison");
     EXPECT_EQ(e.deliveries.size(), 1U) << e.fingerprint;
   }
+}
+
+// Requests that share a group commit are recorded together, one statement per table for
+// the group on PostgreSQL (a statement per row on SQLite), with the outcomes of the
+// requests taken one after another: across contracts and tenants, a missing contract, a
+// maintenance window, and an alert that a request of the group created, a later one
+// repeated from another contract of its tenant, resolved, then repeated.
+TEST_P(StoreTest, RequestsOfOneGroupAreRecordedTogetherAsIfOneAfterAnother) {
+  two_tenants();
+  const auto admin = Principal::system();
+  const std::int64_t now = now_ms();
+  const auto window = store->create_maintenance(
+      admin, {"", "globex", "main", now - 1000, now + 3600000, "upgrade"});
+  auto gate = std::make_shared<GroupCommitGate>();
+  Store gated(gated_connections(where, gate), 2, 1);
+  auto alert = [](const std::string& fp, const std::string& status = "firing") {
+    IncomingAlert a = bare_alert(fp, status);
+    a.on_firing.push_back({"client", "Client", "R", "firing", 0});
+    a.on_firing.push_back({"provider", "Cloud Temple", "I", "informed", 0});
+    a.on_resolved.push_back({"client", "Client", "R", "resolved", 0});
+    return a;
+  };
+  struct Request {
+    std::string tenant, contract;
+    std::vector<IncomingAlert> alerts;
+  };
+  const std::vector<Request> requests = {
+      {"acme", "main", {alert("first")}},
+      {"acme", "main", {alert("x"), alert("y")}},
+      {"acme", "extra", {alert("x")}},
+      {"globex", "main", {alert("x")}},
+      {"acme", "nowhere", {alert("z")}},
+      {"acme", "main", {alert("y", "resolved")}},
+      {"acme", "main", {alert("y", "resolved"), alert("w")}},
+  };
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::vector<std::optional<std::vector<Recorded>>> got(requests.size());
+  std::size_t answers = 0;
+  auto post = [&](std::size_t i) {
+    gated.record_alerts_then(admin, requests[i].tenant, requests[i].contract, requests[i].alerts,
+                             [&, i](std::optional<std::vector<Recorded>> r, std::exception_ptr e) {
+                               std::lock_guard<std::mutex> lock(mutex);
+                               EXPECT_FALSE(e) << i;
+                               got[i] = std::move(r);
+                               ++answers;
+                               answered.notify_all();
+                             });
+  };
+  gate->commits = 0;  // opening the store committed too
+  gate->event_inserts = 0;
+  {
+    std::lock_guard<std::mutex> lock(gate->mutex);
+    gate->hold = true;
+  }
+  post(0);
+  {
+    std::unique_lock<std::mutex> lock(gate->mutex);
+    ASSERT_TRUE(
+        gate->changed.wait_for(lock, std::chrono::seconds(30), [&] { return gate->holding; }));
+  }
+  for (std::size_t i = 1; i < requests.size(); ++i) post(i);
+  {
+    std::lock_guard<std::mutex> lock(gate->mutex);
+    gate->hold = false;
+  }
+  gate->changed.notify_all();
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(60),
+                                  [&] { return answers == requests.size(); }));
+  }
+  EXPECT_EQ(gate->commits.load(), 2);  // the first alone, then the six together
+  // New events of the group: x and y (acme), x (globex), w; one statement on PostgreSQL.
+  EXPECT_EQ(gate->event_inserts.load(), GetParam() == std::string("postgresql") ? 2 : 5);
+  using O = Recorded::Outcome;
+  auto outcomes = [&](std::size_t i) {
+    std::vector<std::pair<O, std::size_t>> out;
+    for (const auto& r : *got[i]) out.emplace_back(r.outcome, r.deliveries);
+    return out;
+  };
+  for (std::size_t i = 0; i < requests.size(); ++i) ASSERT_EQ(got[i].has_value(), i != 4) << i;
+  EXPECT_EQ(outcomes(1),
+            (std::vector<std::pair<O, std::size_t>>{{O::created, 2}, {O::created, 2}}));
+  EXPECT_EQ(outcomes(2), (std::vector<std::pair<O, std::size_t>>{{O::repeat, 0}}));
+  EXPECT_EQ((*got[2])[0].event, (*got[1])[0].event) << "one event per tenant and fingerprint";
+  EXPECT_EQ(outcomes(3), (std::vector<std::pair<O, std::size_t>>{{O::created, 2}}));
+  EXPECT_NE((*got[3])[0].event, (*got[1])[0].event);
+  EXPECT_EQ(outcomes(5), (std::vector<std::pair<O, std::size_t>>{{O::resolved, 1}}));
+  EXPECT_EQ((*got[5])[0].event, (*got[1])[1].event);
+  EXPECT_EQ(outcomes(6), (std::vector<std::pair<O, std::size_t>>{{O::repeat, 0}, {O::created, 2}}));
+  // Each as it would be alone: globex's pages held by its window, acme's due now.
+  const auto acme = store->list_events(admin, "acme", "");
+  ASSERT_EQ(acme.size(), 4U);  // first, x, y, w
+  for (const auto& e : acme) {
+    EXPECT_FALSE(e.maintenance) << e.fingerprint;
+    if (e.fingerprint == "x") EXPECT_EQ(e.repeats, 1) << "repeated by the extra contract";
+    if (e.fingerprint == "y") {
+      EXPECT_EQ(e.status, "resolved");
+      EXPECT_EQ(e.repeats, 1);
+      EXPECT_EQ(e.deliveries.size(), 3U);  // its two pages, then the Responsible's "resolved"
+    }
+  }
+  const auto globex = store->list_events(admin, "globex", "");
+  ASSERT_EQ(globex.size(), 1U);
+  ASSERT_TRUE(globex[0].maintenance);
+  EXPECT_EQ(nlohmann::json::parse(*globex[0].maintenance)["id"], window.id);
+  ASSERT_EQ(globex[0].deliveries.size(), 2U);
+  for (const auto& d : globex[0].deliveries) EXPECT_FALSE(d.held.empty()) << d.party;
+  // The earliest due time is told, to wake the outbox or not: now for acme, the window's
+  // end for globex.
+  EXPECT_GE((*got[1])[0].first_due_ms, now);
+  EXPECT_LT((*got[1])[0].first_due_ms, now + 600000);
+  EXPECT_GE((*got[3])[0].first_due_ms, window.ends_ms);
+  EXPECT_EQ((*got[2])[0].first_due_ms, 0);
 }
 
 // A large request (1,200 alerts: PostgreSQL's rows in one statement of arrays) with
