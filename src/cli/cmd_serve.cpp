@@ -425,7 +425,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
       service.set_identity(std::move(identity));
     }
     service::Outbox outbox(service, outbox_options);
-    service.on_recorded([&outbox] { outbox.wake(); });
+    service.on_recorded([&outbox](std::int64_t due_ms) { outbox.wake(due_ms); });
     service.on_test_send([&outbox](const store::Claimed& c) { return outbox.attempt(c); });
     service.on_circuit(
         [&outbox](const std::string& t, const std::string& p, const store::Receiver& r) {

@@ -517,6 +517,9 @@ std::string Api::metrics() const {
          std::to_string(r.deliveries_retried.load()) + "\n";
   out += "racine_deliveries_total{outcome=\"dead\"} " + std::to_string(r.deliveries_dead.load()) +
          "\n";
+  counter("racine_outbox_claims_total",
+          "Times this instance's outbox looked for due deliveries (a claim in the store).",
+          r.outbox_claims.load());
   try {
     // The outbox as the store holds it (every instance's).
     const auto o = m_service.store().outbox_stats();

@@ -123,7 +123,7 @@ Reply Service::end_maintenance(const Principal& who, const std::string& tenant,
   if (!m_store.end_maintenance(who, tenant, contract, id, store::now_ms()))
     return Reply::error(Status::not_found, "not_found",
                         "no maintenance window '" + id.substr(0, 64) + "' to come or under way");
-  if (m_on_recorded) m_on_recorded();  // what it held may be due now
+  if (m_on_recorded) m_on_recorded(0);  // what it held may be due now
   return Reply::json({{"ended", id}});
 }
 

@@ -40,9 +40,10 @@ void Outbox::start() {
     m_threads.emplace_back([this] { sender(); });
 }
 
-void Outbox::wake() {
+void Outbox::wake(std::int64_t due_ms) {
   {
     std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_waiting_until != 0 && due_ms > m_waiting_until) return;
     m_woken = true;
   }
   m_dispatch.notify_one();
@@ -159,6 +160,7 @@ void Outbox::dispatch() {
     const auto claim_start = std::chrono::steady_clock::now();
     bool claim_failed = false;
     try {
+      ++m_service.routing_counters().outbox_claims;
       claimed = store.claim_deliveries(now, m_options.lease_ms, free, m_options.per_receiver, skip);
     } catch (const std::exception&) {
       claimed.clear();  // the store is unreachable or busy: the deliveries stay pending
@@ -252,8 +254,11 @@ void Outbox::dispatch() {
     }
     if (!claimed.empty() && give_back.size() + dead.size() < claimed.size()) continue;
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_dispatch.wait_for(lock, std::chrono::milliseconds(std::min(m_options.poll_ms, renew_every)),
+    const std::int64_t wait = std::min(m_options.poll_ms, renew_every);
+    m_waiting_until = store::now_ms() + wait;
+    m_dispatch.wait_for(lock, std::chrono::milliseconds(wait),
                         [&] { return m_woken || m_stop.load(); });
+    m_waiting_until = 0;
     m_woken = false;
   }
 }

@@ -76,8 +76,11 @@ class Outbox {
   // send from the receivers' page: on a connection of its own). A sender passes the
   // connections it keeps open (notify::Connections).
   notify::Outcome attempt(const store::Claimed& c, notify::Connections* keep = nullptr);
-  // Tells the dispatcher that work may be due now (new alerts were recorded).
-  void wake();
+  // Tells the dispatcher that work may be due from `due_ms` (new alerts were recorded; 0:
+  // now). Work due after the dispatcher's next look (it looks every poll_ms) wakes
+  // nothing: that look, or a later one, takes it (a storm held by a maintenance window
+  // made a claim per request that found nothing due).
+  void wake(std::int64_t due_ms = 0);
   // Until when this instance holds the circuit of `tenant`'s `party` to `r` open (its
   // deliveries wait), 0 when it is closed.
   std::int64_t circuit_open_until(const std::string& tenant, const std::string& party,
@@ -110,6 +113,7 @@ class Outbox {
   std::condition_variable m_dispatch;  // the dispatcher waits for a free sender or new work
   std::condition_variable m_work;      // senders wait for a job
   bool m_woken = false;
+  std::int64_t m_waiting_until = 0;  // when the dispatcher's wait ends (0: it is not waiting)
   std::deque<Job> m_queue;
   std::size_t m_in_flight = 0;                           // jobs queued or being sent
   std::map<std::string, std::size_t> m_group_in_flight;  // by "tenant/party"

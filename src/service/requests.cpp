@@ -234,7 +234,7 @@ Reply Service::create_request(const Principal& who, const std::string& tenant,
                         "the client has " + std::to_string(m_limits.requests_open) +
                             " open requests: wait until one is done, declined or withdrawn");
   if (!made) return Reply::error(Status::not_found, "not_found", "no contract '" + contract + "'");
-  if (m_on_recorded && !notice.to.empty()) m_on_recorded();
+  if (m_on_recorded && !notice.to.empty()) m_on_recorded(0);
   return Reply::json(request_json(who, *made), Status::created);
 }
 
@@ -315,7 +315,7 @@ Reply Service::move_request(const Principal& who, const std::string& tenant, con
     return Reply::error(Status::conflict, "conflict", e.what());
   }
   if (!moved) return Reply::error(Status::not_found, "not_found", "no request '" + id + "'");
-  if (m_on_recorded && !notice.to.empty()) m_on_recorded();
+  if (m_on_recorded && !notice.to.empty()) m_on_recorded(0);
   return Reply::json(request_json(who, *moved));
 }
 

@@ -817,8 +817,11 @@ void Service::receive_alerts_then(const Principal& who, const std::string& tenan
               nullptr);
         std::uint64_t repeats = 0;
         std::size_t deliveries = 0;
+        std::int64_t first_due = 0;
         ordered_json events = ordered_json::array();
         for (const auto& r : *recorded) {
+          if (r.deliveries > 0 && (first_due == 0 || r.first_due_ms < first_due))
+            first_due = r.first_due_ms;
           const char* outcome = r.outcome == store::Recorded::Outcome::created    ? "created"
                                 : r.outcome == store::Recorded::Outcome::resolved ? "resolved"
                                                                                   : "repeat";
@@ -827,7 +830,7 @@ void Service::receive_alerts_then(const Principal& who, const std::string& tenan
           events.push_back(
               {{"event", r.event}, {"outcome", outcome}, {"deliveries", r.deliveries}});
         }
-        if (deliveries > 0 && m_on_recorded) m_on_recorded();
+        if (deliveries > 0 && m_on_recorded) m_on_recorded(first_due);
         m_routing.alerts_received += received;
         m_routing.alerts_deduplicated += repeats;
         m_routing.alerts_classified += classified;

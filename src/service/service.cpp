@@ -436,7 +436,7 @@ Reply Service::upload(const Principal& who, const std::string& matrix,
   const auto put = m_store.put_version(who, v, [&](const store::Contract& k, std::int64_t version) {
     return version_notice(read_matrix, k, version, v.note);
   });
-  if (put.told > 0 && m_on_recorded) m_on_recorded();
+  if (put.told > 0 && m_on_recorded) m_on_recorded(0);
   // The same bytes are the same version, and a version's note was said with it: a note
   // that differs is refused rather than dropped (no note, or the same, is that version).
   if (!put.created && !v.note.empty() && v.note != put.info.note) {

@@ -119,6 +119,7 @@ struct RoutingCounters {
   std::atomic<std::uint64_t> deliveries_sent{0};
   std::atomic<std::uint64_t> deliveries_retried{0};
   std::atomic<std::uint64_t> deliveries_dead{0};
+  std::atomic<std::uint64_t> outbox_claims{0};  // the dispatcher's looks for due deliveries
 };
 
 // How long an instance trusts what it read of tokens and contracts (see above).
@@ -265,8 +266,9 @@ class Service {
   // else the built-in ones.
   std::shared_ptr<const k8s::RuleSet> rules_of(const std::string& matrix, std::int64_t version);
   RoutingCounters& routing_counters() { return m_routing; }
-  // Called after alerts were recorded with deliveries (wakes the outbox).
-  void on_recorded(std::function<void()> f) { m_on_recorded = std::move(f); }
+  // Called after alerts were recorded with deliveries (wakes the outbox), with the earliest
+  // time one of them is due (0: now).
+  void on_recorded(std::function<void(std::int64_t due_ms)> f) { m_on_recorded = std::move(f); }
 
   Reply list_tokens(const store::Principal& who);
   Reply revoke_token(const store::Principal& who, const std::string& id);
@@ -477,7 +479,7 @@ class Service {
   void routing_written();  // after a write of contracts or on-call rules: both forgotten
 
   RoutingCounters m_routing;
-  std::function<void()> m_on_recorded;
+  std::function<void(std::int64_t due_ms)> m_on_recorded;
   // A webhook request read and routed, ready for the store (receive_alerts_then).
   struct RoutedAlerts {
     bool ready = false;  // false: the reply is a refusal

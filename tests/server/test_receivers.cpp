@@ -311,6 +311,58 @@ TEST_P(ReceiverTypesTest, AMaintenanceWindowHoldsPagesUntilItEnds) {
                                       "tenant maintenance.create"}));
 }
 
+// Pages a maintenance window holds wake nothing: the outbox finds them at its regular
+// looks (every 500 ms while idle), not once per request (a storm under a window made a
+// claim in the store per request, each finding nothing due). A page due now still goes
+// at once.
+TEST_P(ReceiverTypesTest, HeldPagesDoNotWakeTheOutbox) {
+  Sink sink;
+  auto s = start();
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto [acme, ingest] = tenant(port, admin, "acme", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/acme")}});
+  const auto r =
+      http(port, "POST", "/api/v1/tenants/acme/contracts/main/maintenance", acme,
+           json{{"ends", store::rfc3339_of_ms(store::now_ms() + 3600000)}, {"reason", "upgrade"}}
+               .dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto claims = [&] {
+    const std::string metrics = http(port, "GET", "/metrics").body;
+    const std::string name = "\nracine_outbox_claims_total ";
+    const auto at = metrics.find(name);
+    EXPECT_NE(at, std::string::npos) << metrics;
+    return at == std::string::npos ? 0LL : std::stoll(metrics.substr(at + name.size()));
+  };
+  const auto started = std::chrono::steady_clock::now();
+  const long long before = claims();
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/alertmanager", ingest,
+                   payload({alert("held-" + std::to_string(i), "firing", k_application)}))
+                  .status,
+              200);
+  }
+  const long long looked = claims() - before;
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+  EXPECT_LE(looked, elapsed / 500 + 2)
+      << "claims while 40 held alerts came, in " << elapsed << " ms";
+  EXPECT_TRUE(sink.requests().empty());
+  // Another tenant, no window: its page is due now and goes at once.
+  const auto [globex, globex_ingest] = tenant(port, admin, "globex", json::array());
+  receiver(port, admin, "/api/v1/tenants/globex/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/globex")}});
+  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex_ingest,
+                 payload({alert("now", "firing", k_application)}))
+                .status,
+            200);
+  const auto seen = sink.wait_for([](const auto& rs) { return !rs.empty(); });
+  EXPECT_EQ(delivered(seen), (std::multiset<std::string>{"/globex firing R now"}));
+  EXPECT_GE(claims() - before, looked + 1);
+}
+
 // base64url without padding (an acknowledgement token's claim).
 std::string b64url(const std::string& s) {
   std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
