@@ -145,18 +145,7 @@ class Store::Pool {
               Mergeable* merge = nullptr) {
     {
       std::lock_guard<std::mutex> lock(m_group_mutex);
-      if (m_committers.empty()) {
-        const std::size_t n = m_committer_count;
-        // The committers' own connections, beside those of the threads that read (once:
-        // the threads start again after finish_writes).
-        if (m_engine != Engine::sqlite && m_committer_connections < n) {
-          std::lock_guard<std::mutex> pool(m_mutex);
-          m_lost += n - m_committer_connections;
-          m_committer_connections = n;
-          m_available.notify_all();
-        }
-        for (std::size_t i = 0; i < n; ++i) m_committers.emplace_back([this] { commit_loop(); });
-      }
+      if (m_committers.empty()) start_committers();
       m_group_queue.push_back(Job{std::move(work), std::move(done), merge});
     }
     m_group_ready.notify_one();
@@ -178,16 +167,22 @@ class Store::Pool {
 
   // Returns once every write submitted so far is committed (or failed) and its `done`
   // called: before what those callbacks use goes away.
+  // Writes submitted meanwhile (the outbox's senders recording what they sent, at
+  // shutdown) start committers that stop again once the queue is empty: joined too. A
+  // write queued just as such a committer stopped would be left waiting for the next
+  // submit (senders waiting on it for ever): committers are started for it.
   void finish_writes() {
-    std::vector<std::thread> committers;
-    {
-      std::lock_guard<std::mutex> lock(m_group_mutex);
-      m_group_stop = true;
+    std::unique_lock<std::mutex> lock(m_group_mutex);
+    m_group_stop = true;
+    while (!m_committers.empty() || !m_group_queue.empty()) {
+      if (m_committers.empty()) start_committers();
+      std::vector<std::thread> committers;
       committers.swap(m_committers);
+      lock.unlock();
+      m_group_ready.notify_all();
+      for (auto& t : committers) t.join();
+      lock.lock();
     }
-    m_group_ready.notify_all();
-    for (auto& t : committers) t.join();
-    std::lock_guard<std::mutex> lock(m_group_mutex);
     m_group_stop = false;
   }
 
@@ -264,6 +259,20 @@ class Store::Pool {
     std::function<void(std::exception_ptr)> done;
     Mergeable* merge = nullptr;
   };
+  // Called under m_group_mutex.
+  void start_committers() {
+    const std::size_t n = m_committer_count;
+    // The committers' own connections, beside those of the threads that read (once: the
+    // threads start again after finish_writes).
+    if (m_engine != Engine::sqlite && m_committer_connections < n) {
+      std::lock_guard<std::mutex> pool(m_mutex);
+      m_lost += n - m_committer_connections;
+      m_committer_connections = n;
+      m_available.notify_all();
+    }
+    for (std::size_t i = 0; i < n; ++i) m_committers.emplace_back([this] { commit_loop(); });
+  }
+
   // Bounds a group (and so the latency the first of it waits for the last).
   static constexpr std::size_t k_group_max = 128;
 

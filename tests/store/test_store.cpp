@@ -1186,6 +1186,64 @@ TEST_P(StoreTest, RequestsOfOneGroupAreRecordedTogetherAsIfOneAfterAnother) {
   EXPECT_EQ((*got[2])[0].first_due_ms, 0);
 }
 
+// A write that arrives while finish_writes waits for a committer (the outbox's senders
+// recording what they sent, at shutdown) starts a committer of its own; it is joined
+// too, and a write after finish_writes is still committed (that committer, stopped with
+// the others, was kept as if running: every later write waited for ever).
+TEST_P(StoreTest, AWriteDuringFinishWritesLeavesNoneWaiting) {
+  two_tenants();
+  auto gate = std::make_shared<GroupCommitGate>();
+  Store gated(gated_connections(where, gate), 2, 1);
+  const auto admin = Principal::system();
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::set<std::string> committed;
+  auto post = [&](const std::string& fingerprint) {
+    gated.record_alerts_then(
+        admin, "acme", "main", {bare_alert(fingerprint)},
+        [&, fingerprint](std::optional<std::vector<Recorded>> r, std::exception_ptr e) {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (r && !e) committed.insert(fingerprint);
+          answered.notify_all();
+        });
+  };
+  auto wait_for = [&](const std::string& fingerprint) {
+    std::unique_lock<std::mutex> lock(mutex);
+    return answered.wait_for(lock, std::chrono::seconds(20),
+                             [&] { return committed.count(fingerprint) != 0U; });
+  };
+  {
+    std::lock_guard<std::mutex> lock(gate->mutex);
+    gate->hold = true;
+  }
+  post("held");  // the committer holds it in its commit
+  {
+    std::unique_lock<std::mutex> lock(gate->mutex);
+    ASSERT_TRUE(
+        gate->changed.wait_for(lock, std::chrono::seconds(30), [&] { return gate->holding; }));
+    gate->hold = false;
+    gate->holding_one = true;  // that commit stays held, the next ones pass
+  }
+  std::thread finishing([&] { gated.finish_writes(); });
+  // finish_writes now waits for the held committer (were it not there yet, the write
+  // below would only wait for the held one: the test would pass without testing).
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  post("during");
+  // PostgreSQL commits it beside the held one (SQLite, one writer, after it).
+  if (GetParam() == std::string("postgresql")) EXPECT_TRUE(wait_for("during"));
+  {
+    std::lock_guard<std::mutex> lock(gate->mutex);
+    gate->holding_one = false;
+  }
+  gate->changed.notify_all();
+  finishing.join();
+  EXPECT_TRUE(wait_for("held"));
+  EXPECT_TRUE(wait_for("during"));
+  post("after");
+  EXPECT_TRUE(wait_for("after")) << "a write after finish_writes was left waiting";
+  EXPECT_EQ(store->list_events(admin, "acme", "").size(), 3U);
+}
+
 // A large request (1,200 alerts: PostgreSQL's rows in one statement of arrays) with
 // repeats and a resolution of its own alerts inside it: the outcomes are those of the
 // alerts taken one after another.
