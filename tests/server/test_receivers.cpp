@@ -321,8 +321,11 @@ TEST_P(ReceiverTypesTest, HeldPagesDoNotWakeTheOutbox) {
   const auto port = s->port();
   const std::string admin = s->admin_token();
   const auto [acme, ingest] = tenant(port, admin, "acme", json::array());
-  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
-           {{"type", "webhook"}, {"url", sink.url("/acme")}});
+  const auto client_receiver = [&](const std::string& tenant_id) {
+    receiver(port, admin, "/api/v1/tenants/" + tenant_id + "/receivers/client",
+             {{"type", "webhook"}, {"url", sink.url("/" + tenant_id)}});
+  };
+  client_receiver("acme");
   const auto r =
       http(port, "POST", "/api/v1/tenants/acme/contracts/main/maintenance", acme,
            json{{"ends", store::rfc3339_of_ms(store::now_ms() + 3600000)}, {"reason", "upgrade"}}
@@ -352,8 +355,7 @@ TEST_P(ReceiverTypesTest, HeldPagesDoNotWakeTheOutbox) {
   EXPECT_TRUE(sink.requests().empty());
   // Another tenant, no window: its page is due now and goes at once.
   const auto [globex, globex_ingest] = tenant(port, admin, "globex", json::array());
-  receiver(port, admin, "/api/v1/tenants/globex/receivers/client",
-           {{"type", "webhook"}, {"url", sink.url("/globex")}});
+  client_receiver("globex");
   ASSERT_EQ(http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex_ingest,
                  payload({alert("now", "firing", k_application)}))
                 .status,

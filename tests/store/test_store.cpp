@@ -941,6 +941,25 @@ struct GroupCommitGate {
   bool holding_one = false;  // the commit holding now stays held, the others pass
   std::atomic<int> commits{0};
   std::atomic<int> event_inserts{0};  // statements that insert events
+
+  // Holds the commits from now on, until `release` (or holding_one).
+  void hold_commits() {
+    std::lock_guard<std::mutex> lock(mutex);
+    hold = true;
+  }
+  // Whether a commit is held within 30 s.
+  bool wait_holding() {
+    std::unique_lock<std::mutex> lock(mutex);
+    return changed.wait_for(lock, std::chrono::seconds(30), [&] { return holding; });
+  }
+  void release() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      hold = false;
+      holding_one = false;
+    }
+    changed.notify_all();
+  }
 };
 
 class GroupCommitConnection final : public Connection {
@@ -1120,22 +1139,11 @@ TEST_P(StoreTest, RequestsOfOneGroupAreRecordedTogetherAsIfOneAfterAnother) {
   };
   gate->commits = 0;  // opening the store committed too
   gate->event_inserts = 0;
-  {
-    std::lock_guard<std::mutex> lock(gate->mutex);
-    gate->hold = true;
-  }
+  gate->hold_commits();
   post(0);
-  {
-    std::unique_lock<std::mutex> lock(gate->mutex);
-    ASSERT_TRUE(
-        gate->changed.wait_for(lock, std::chrono::seconds(30), [&] { return gate->holding; }));
-  }
+  ASSERT_TRUE(gate->wait_holding());
   for (std::size_t i = 1; i < requests.size(); ++i) post(i);
-  {
-    std::lock_guard<std::mutex> lock(gate->mutex);
-    gate->hold = false;
-  }
-  gate->changed.notify_all();
+  gate->release();
   {
     std::unique_lock<std::mutex> lock(mutex);
     ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(60),
@@ -1194,33 +1202,31 @@ TEST_P(StoreTest, AWriteDuringFinishWritesLeavesNoneWaiting) {
   two_tenants();
   auto gate = std::make_shared<GroupCommitGate>();
   Store gated(gated_connections(where, gate), 2, 1);
-  const auto admin = Principal::system();
-  std::mutex mutex;
-  std::condition_variable answered;
-  std::set<std::string> committed;
+  struct {
+    std::mutex mutex;
+    std::condition_variable answered;
+    std::set<std::string> fingerprints;
+  } committed;
   auto post = [&](const std::string& fingerprint) {
     gated.record_alerts_then(
-        admin, "acme", "main", {bare_alert(fingerprint)},
+        Principal::system(), "acme", "main", {bare_alert(fingerprint)},
         [&, fingerprint](std::optional<std::vector<Recorded>> r, std::exception_ptr e) {
-          std::lock_guard<std::mutex> lock(mutex);
-          if (r && !e) committed.insert(fingerprint);
-          answered.notify_all();
+          std::lock_guard<std::mutex> lock(committed.mutex);
+          if (r && !e) committed.fingerprints.insert(fingerprint);
+          committed.answered.notify_all();
         });
   };
   auto wait_for = [&](const std::string& fingerprint) {
-    std::unique_lock<std::mutex> lock(mutex);
-    return answered.wait_for(lock, std::chrono::seconds(20),
-                             [&] { return committed.count(fingerprint) != 0U; });
+    std::unique_lock<std::mutex> lock(committed.mutex);
+    return committed.answered.wait_for(lock, std::chrono::seconds(20), [&] {
+      return committed.fingerprints.count(fingerprint) != 0U;
+    });
   };
+  gate->hold_commits();
+  post("held");  // the committer holds it in its commit
+  ASSERT_TRUE(gate->wait_holding());
   {
     std::lock_guard<std::mutex> lock(gate->mutex);
-    gate->hold = true;
-  }
-  post("held");  // the committer holds it in its commit
-  {
-    std::unique_lock<std::mutex> lock(gate->mutex);
-    ASSERT_TRUE(
-        gate->changed.wait_for(lock, std::chrono::seconds(30), [&] { return gate->holding; }));
     gate->hold = false;
     gate->holding_one = true;  // that commit stays held, the next ones pass
   }
@@ -1231,17 +1237,13 @@ TEST_P(StoreTest, AWriteDuringFinishWritesLeavesNoneWaiting) {
   post("during");
   // PostgreSQL commits it beside the held one (SQLite, one writer, after it).
   if (GetParam() == std::string("postgresql")) EXPECT_TRUE(wait_for("during"));
-  {
-    std::lock_guard<std::mutex> lock(gate->mutex);
-    gate->holding_one = false;
-  }
-  gate->changed.notify_all();
+  gate->release();
   finishing.join();
   EXPECT_TRUE(wait_for("held"));
   EXPECT_TRUE(wait_for("during"));
   post("after");
   EXPECT_TRUE(wait_for("after")) << "a write after finish_writes was left waiting";
-  EXPECT_EQ(store->list_events(admin, "acme", "").size(), 3U);
+  EXPECT_EQ(store->list_events(Principal::system(), "acme", "").size(), 3U);
 }
 
 // A large request (1,200 alerts: PostgreSQL's rows in one statement of arrays) with
