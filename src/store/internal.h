@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -146,7 +147,9 @@ class Store::Pool {
     {
       std::lock_guard<std::mutex> lock(m_group_mutex);
       if (m_committers.empty()) start_committers();
-      m_group_queue.push_back(Job{std::move(work), std::move(done), merge});
+      const std::uint64_t ticket = ++m_submitted;
+      m_unfinished.insert(ticket);
+      m_group_queue.push_back(Job{std::move(work), std::move(done), merge, ticket});
     }
     m_group_ready.notify_one();
   }
@@ -167,23 +170,16 @@ class Store::Pool {
 
   // Returns once every write submitted so far is committed (or failed) and its `done`
   // called: before what those callbacks use goes away.
-  // Writes submitted meanwhile (the outbox's senders recording what they sent, at
-  // shutdown) start committers that stop again once the queue is empty: joined too. A
-  // write queued just as such a committer stopped would be left waiting for the next
-  // submit (senders waiting on it for ever): committers are started for it.
+  // The committers go on: writes submitted meanwhile and later (the outbox's senders
+  // recording what they sent, at shutdown) are committed as any other. (Stopping the
+  // committers and starting them again left a write submitted during the wait to a
+  // committer that had stopped, and every later write waiting for ever; and waiting for an
+  // empty queue would last as long as the senders keep it busy.)
   void finish_writes() {
     std::unique_lock<std::mutex> lock(m_group_mutex);
-    m_group_stop = true;
-    while (!m_committers.empty() || !m_group_queue.empty()) {
-      if (m_committers.empty()) start_committers();
-      std::vector<std::thread> committers;
-      committers.swap(m_committers);
-      lock.unlock();
-      m_group_ready.notify_all();
-      for (auto& t : committers) t.join();
-      lock.lock();
-    }
-    m_group_stop = false;
+    const std::uint64_t last = m_submitted;
+    m_group_finished.wait(lock,
+                          [&] { return m_unfinished.empty() || *m_unfinished.begin() > last; });
   }
 
   // `submit`, waiting for the commit: the calling thread's write shares the commit of
@@ -258,12 +254,13 @@ class Store::Pool {
     std::function<void(Connection&)> work;
     std::function<void(std::exception_ptr)> done;
     Mergeable* merge = nullptr;
+    std::uint64_t ticket = 0;  // the order it was submitted in (finish_writes)
   };
-  // Called under m_group_mutex.
+  // Called under m_group_mutex, at the first write submitted; they run until the pool
+  // goes.
   void start_committers() {
     const std::size_t n = m_committer_count;
-    // The committers' own connections, beside those of the threads that read (once: the
-    // threads start again after finish_writes).
+    // The committers' own connections, beside those of the threads that read.
     if (m_engine != Engine::sqlite && m_committer_connections < n) {
       std::lock_guard<std::mutex> pool(m_mutex);
       m_lost += n - m_committer_connections;
@@ -302,7 +299,7 @@ class Store::Pool {
         // Rolled back: each alone below.
       }
       if (together) {
-        for (auto& j : group) j.done(nullptr);
+        for (auto& j : group) finished(j, nullptr);
         return;
       }
     }
@@ -313,28 +310,38 @@ class Store::Pool {
       } catch (...) {
         failure = std::current_exception();
       }
-      j.done(failure);
+      finished(j, failure);
     }
   }
 
-  // The group's writes in order, those of one kind (Mergeable::run_all) all at once where
-  // the first of them stands.
+  void finished(Job& j, std::exception_ptr failure) {
+    j.done(std::move(failure));
+    {
+      std::lock_guard<std::mutex> lock(m_group_mutex);
+      m_unfinished.erase(j.ticket);
+    }
+    m_group_finished.notify_all();
+  }
+
+  // The group's writes in order, each run of consecutive writes of one kind
+  // (Mergeable::run_all) at once: another write between two alert requests (on SQLite a
+  // delivery recorded as sent) stays between them, so that the second sees it.
   static void run_together(Connection& c, std::vector<Job>& group) {
-    std::vector<Mergeable::RunAll> ran;
+    std::vector<Mergeable*> run;
+    const auto flush = [&] {
+      if (!run.empty()) run.front()->run_all(c, run);
+      run.clear();
+    };
     for (auto& j : group) {
-      if (!j.merge) {
-        j.work(c);
+      if (j.merge && !run.empty() && run.front()->run_all != j.merge->run_all) flush();
+      if (j.merge) {
+        run.push_back(j.merge);
         continue;
       }
-      const auto kind = j.merge->run_all;
-      if (std::find(ran.begin(), ran.end(), kind) != ran.end()) continue;
-      ran.push_back(kind);
-      std::vector<Mergeable*> all;
-      for (auto& k : group) {
-        if (k.merge && k.merge->run_all == kind) all.push_back(k.merge);
-      }
-      kind(c, all);
+      flush();
+      j.work(c);
     }
+    flush();
   }
 
   std::unique_ptr<Connection> acquire() {
@@ -404,6 +411,9 @@ class Store::Pool {
   std::condition_variable m_group_ready;
   std::deque<Job> m_group_queue;
   bool m_group_stop = false;
+  std::uint64_t m_submitted = 0;         // tickets given
+  std::set<std::uint64_t> m_unfinished;  // submitted, `done` not yet called
+  std::condition_variable m_group_finished;
   std::size_t m_committer_count = 1;
   std::size_t m_committer_connections = 0;  // the pool was given one more for each
   std::vector<std::thread> m_committers;    // started at the first submit; joined first

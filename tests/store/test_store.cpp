@@ -1122,6 +1122,7 @@ TEST_P(StoreTest, RequestsOfOneGroupAreRecordedTogetherAsIfOneAfterAnother) {
       {"acme", "nowhere", {alert("z")}},
       {"acme", "main", {alert("y", "resolved")}},
       {"acme", "main", {alert("y", "resolved"), alert("w")}},
+      {"acme", "main", {alert("z")}},  // as the missing contract's alert: new here
   };
   std::mutex mutex;
   std::condition_variable answered;
@@ -1149,9 +1150,9 @@ TEST_P(StoreTest, RequestsOfOneGroupAreRecordedTogetherAsIfOneAfterAnother) {
     ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(60),
                                   [&] { return answers == requests.size(); }));
   }
-  EXPECT_EQ(gate->commits.load(), 2);  // the first alone, then the six together
-  // New events of the group: x and y (acme), x (globex), w; one statement on PostgreSQL.
-  EXPECT_EQ(gate->event_inserts.load(), GetParam() == std::string("postgresql") ? 2 : 5);
+  EXPECT_EQ(gate->commits.load(), 2);  // the first alone, then the seven together
+  // New events of the group: x and y (acme), x (globex), w, z; one statement on PostgreSQL.
+  EXPECT_EQ(gate->event_inserts.load(), GetParam() == std::string("postgresql") ? 2 : 6);
   using O = Recorded::Outcome;
   auto outcomes = [&](std::size_t i) {
     std::vector<std::pair<O, std::size_t>> out;
@@ -1168,9 +1169,10 @@ TEST_P(StoreTest, RequestsOfOneGroupAreRecordedTogetherAsIfOneAfterAnother) {
   EXPECT_EQ(outcomes(5), (std::vector<std::pair<O, std::size_t>>{{O::resolved, 1}}));
   EXPECT_EQ((*got[5])[0].event, (*got[1])[1].event);
   EXPECT_EQ(outcomes(6), (std::vector<std::pair<O, std::size_t>>{{O::repeat, 0}, {O::created, 2}}));
+  EXPECT_EQ(outcomes(7), (std::vector<std::pair<O, std::size_t>>{{O::created, 2}}));
   // Each as it would be alone: globex's pages held by its window, acme's due now.
   const auto acme = store->list_events(admin, "acme", "");
-  ASSERT_EQ(acme.size(), 4U);  // first, x, y, w
+  ASSERT_EQ(acme.size(), 5U);  // first, x, y, w, z
   for (const auto& e : acme) {
     EXPECT_FALSE(e.maintenance) << e.fingerprint;
     if (e.fingerprint == "x") EXPECT_EQ(e.repeats, 1) << "repeated by the extra contract";
@@ -1194,14 +1196,15 @@ TEST_P(StoreTest, RequestsOfOneGroupAreRecordedTogetherAsIfOneAfterAnother) {
   EXPECT_EQ((*got[2])[0].first_due_ms, 0);
 }
 
-// A write that arrives while finish_writes waits for a committer (the outbox's senders
-// recording what they sent, at shutdown) starts a committer of its own; it is joined
-// too, and a write after finish_writes is still committed (that committer, stopped with
-// the others, was kept as if running: every later write waited for ever).
-TEST_P(StoreTest, AWriteDuringFinishWritesLeavesNoneWaiting) {
+// finish_writes returns once the writes submitted before it are committed; a write that
+// arrives while it waits (the outbox's senders recording what they sent, at shutdown)
+// and one after it are committed as any other. (It used to stop the committers and start
+// them again: a write submitted during the wait went to a committer that then stopped,
+// still listed as running, and every later write waited for ever.)
+TEST_P(StoreTest, FinishWritesWaitsForEarlierWritesAndLeavesNoneWaiting) {
   two_tenants();
   auto gate = std::make_shared<GroupCommitGate>();
-  Store gated(gated_connections(where, gate), 2, 1);
+  Store gated(gated_connections(where, gate), 2);  // the engine's committers
   struct {
     std::mutex mutex;
     std::condition_variable answered;
@@ -1223,20 +1226,25 @@ TEST_P(StoreTest, AWriteDuringFinishWritesLeavesNoneWaiting) {
     });
   };
   gate->hold_commits();
-  post("held");  // the committer holds it in its commit
+  post("held");  // a committer holds it in its commit
   ASSERT_TRUE(gate->wait_holding());
   {
     std::lock_guard<std::mutex> lock(gate->mutex);
     gate->hold = false;
     gate->holding_one = true;  // that commit stays held, the next ones pass
   }
-  std::thread finishing([&] { gated.finish_writes(); });
-  // finish_writes now waits for the held committer (were it not there yet, the write
-  // below would only wait for the held one: the test would pass without testing).
+  std::atomic<bool> finished{false};
+  std::thread finishing([&] {
+    gated.finish_writes();
+    finished = true;
+  });
+  // Posted once finish_writes waits (posted before, it would not test the wait).
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   post("during");
-  // PostgreSQL commits it beside the held one (SQLite, one writer, after it).
+  // PostgreSQL's other committer commits it beside the held one (SQLite, one writer,
+  // after it).
   if (GetParam() == std::string("postgresql")) EXPECT_TRUE(wait_for("during"));
+  EXPECT_FALSE(finished) << "finish_writes returned before the held write was committed";
   gate->release();
   finishing.join();
   EXPECT_TRUE(wait_for("held"));
