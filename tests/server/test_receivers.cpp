@@ -353,16 +353,29 @@ TEST_P(ReceiverTypesTest, HeldPagesDoNotWakeTheOutbox) {
   EXPECT_LE(looked, elapsed / 500 + 2)
       << "claims while 40 held alerts came, in " << elapsed << " ms";
   EXPECT_TRUE(sink.requests().empty());
-  // Another tenant, no window: its page is due now and goes at once.
+  // Another tenant, no window: its pages are due now and go at once, woken, not at the
+  // next look. One at a time; the median from the POST to the receiver under 100 ms
+  // (found by the looks alone, each waited 450 to 500 ms: one alert after another, a
+  // look every 500 ms).
   const auto [globex, globex_ingest] = tenant(port, admin, "globex", json::array());
   client_receiver("globex");
-  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex_ingest,
-                 payload({alert("now", "firing", k_application)}))
-                .status,
-            200);
-  const auto seen = sink.wait_for([](const auto& rs) { return !rs.empty(); });
-  EXPECT_EQ(delivered(seen), (std::multiset<std::string>{"/globex firing R now"}));
-  EXPECT_GE(claims() - before, looked + 1);
+  std::vector<double> waited_ms;
+  for (std::size_t i = 0; i < 8; ++i) {
+    const double posted =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    ASSERT_EQ(http(port, "POST", "/api/v1/tenants/globex/alertmanager", globex_ingest,
+                   payload({alert("now-" + std::to_string(i), "firing", k_application)}))
+                  .status,
+              200);
+    const auto seen = sink.wait_for([&](const auto& rs) { return rs.size() > i; });
+    ASSERT_EQ(seen.size(), i + 1);
+    EXPECT_EQ(seen.back()["body"]["alert"]["fingerprint"], "now-" + std::to_string(i));
+    waited_ms.push_back((seen.back()["received_at"].get<double>() - posted) * 1000);
+  }
+  std::sort(waited_ms.begin(), waited_ms.end());
+  EXPECT_LT(waited_ms[4], 100.0) << "from the POST to the receiver, ms: " << waited_ms[0] << " to "
+                                 << waited_ms[7];
+  EXPECT_GE(claims() - before, looked + 8);
 }
 
 // base64url without padding (an acknowledgement token's claim).
