@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -257,10 +256,9 @@ std::map<ContractKey, Under> contracts_under(Connection& c,
   // Rows: tenant, contract, then the window (id NULL: none), those ending last first.
   Rows rows;
   if (wanted.size() > 1 && c.engine() == Engine::postgresql) {
-    const std::vector<ContractKey> keys(wanted.begin(), wanted.end());
     std::vector<Value> tenants;
     std::vector<Value> ids;
-    for (const auto& [t, k] : keys) {
+    for (const auto& [t, k] : wanted) {
       tenants.emplace_back(t);
       ids.emplace_back(k);
     }
@@ -270,8 +268,7 @@ std::map<ContractKey, Under> contracts_under(Connection& c,
         "LEFT JOIN LATERAL (SELECT id, ends_ms, reason, party FROM maintenance w WHERE w.tenant "
         "= c.tenant AND w.contract = c.id AND w.starts_ms <= ? AND w.ends_ms > ? ORDER BY "
         "w.ends_ms DESC LIMIT 100) m ON true ORDER BY c.tenant, c.id, m.ends_ms DESC",
-        {array_literal(tenants.size(), [&](std::size_t i) -> const Value& { return tenants[i]; }),
-         array_literal(ids.size(), [&](std::size_t i) -> const Value& { return ids[i]; }), ms, ms});
+        {array_literal(tenants), array_literal(ids), ms, ms});
   } else {
     for (const auto& [t, k] : wanted) {
       for (auto& row : c.query(
@@ -426,19 +423,8 @@ std::optional<std::vector<Recorded>> Store::record_alerts(
     const Principal& who, const std::string& tenant, const std::string& contract,
     const std::vector<IncomingAlert>& alerts) {
   if (!who.writer() && who.tenant != tenant) return std::nullopt;
-  std::promise<void> committed;
-  auto future = committed.get_future();
   RecordRequest request(tenant, contract, alerts);
-  m_pool->submit([&](Connection& c) { record_all(c, {&request}); },
-                 [&](std::exception_ptr e) {
-                   if (e) {
-                     committed.set_exception(e);
-                   } else {
-                     committed.set_value();
-                   }
-                 },
-                 &request);
-  future.get();
+  m_pool->grouped([&](Connection& c) { record_all(c, {&request}); }, &request);
   return std::move(request.result);
 }
 

@@ -59,6 +59,7 @@ Rows insert_rows(Connection& c, std::string_view head, std::string_view tuple,
 // PostgreSQL's literal of an array of `n` values (`at(i)` the i-th: text, integers or
 // NULL), the one parameter of a `?::text[]` or `?::bigint[]`.
 std::string array_literal(std::size_t n, const std::function<const Value&(std::size_t)>& at);
+std::string array_literal(const std::vector<Value>& values);
 
 }  // namespace detail
 
@@ -169,9 +170,9 @@ class Store::Pool {
   }
 
   // Returns once every write submitted so far is committed (or failed) and its `done`
-  // called: before what those callbacks use goes away.
-  // The committers go on: writes submitted meanwhile and later (the outbox's senders
-  // recording what they sent, at shutdown) are committed as any other. (Stopping the
+  // called: before what those callbacks use goes away. The committers go on: writes
+  // submitted meanwhile and later (the outbox's senders recording what they sent, at
+  // shutdown) are committed as any other. (Stopping the
   // committers and starting them again left a write submitted during the wait to a
   // committer that had stopped, and every later write waiting for ever; and waiting for an
   // empty queue would last as long as the senders keep it busy.)
@@ -184,8 +185,9 @@ class Store::Pool {
 
   // `submit`, waiting for the commit: the calling thread's write shares the commit of
   // whatever the other threads write meanwhile.
+  // `merge`: as in submit.
   template <typename Fn>
-  auto grouped(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  auto grouped(Fn&& fn, Mergeable* merge = nullptr) -> decltype(fn(std::declval<Connection&>())) {
     using Result = decltype(fn(std::declval<Connection&>()));
     std::promise<void> committed;
     auto future = committed.get_future();
@@ -197,11 +199,11 @@ class Store::Pool {
       }
     };
     if constexpr (std::is_void_v<Result>) {
-      submit([&](Connection& c) { fn(c); }, done);
+      submit([&](Connection& c) { fn(c); }, done, merge);
       future.get();
     } else {
       std::optional<Result> result;
-      submit([&](Connection& c) { result.emplace(fn(c)); }, done);
+      submit([&](Connection& c) { result.emplace(fn(c)); }, done, merge);
       future.get();
       return std::move(*result);
     }

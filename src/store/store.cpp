@@ -347,6 +347,10 @@ std::string array_literal(std::size_t n, const std::function<const Value&(std::s
   return array;
 }
 
+std::string array_literal(const std::vector<Value>& values) {
+  return array_literal(values.size(), [&](std::size_t i) -> const Value& { return values[i]; });
+}
+
 Rows insert_rows(Connection& c, std::string_view head, std::string_view tuple,
                  std::string_view tail, const std::vector<std::vector<Value>>& rows) {
   Rows out;
