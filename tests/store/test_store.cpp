@@ -808,6 +808,49 @@ TEST_P(StoreTest, APageRepeatsUntilAcknowledged) {
   EXPECT_EQ(e->acknowledged_by, "system");
 }
 
+// One claim over several tenants and parties finds each delivery's receiver as the
+// outbox needs it: the tenant's own for that party, else the provider-wide one, else
+// none (the claim reads them in one statement, and on PostgreSQL the events with the
+// claim itself). A firing that does not repeat schedules nothing when it is sent.
+TEST_P(StoreTest, AClaimFindsEachDeliverysReceiverTheTenantsOwnElseTheProviders) {
+  two_tenants();
+  const auto admin = Principal::system();
+  ASSERT_TRUE(store->put_receiver(
+      admin, Receiver{"acme", "client", "webhook", "https://hooks.example/acme", "k1"}));
+  ASSERT_TRUE(store->put_receiver(
+      admin, Receiver{"", "client", "webhook", "https://hooks.example/all-clients", std::nullopt}));
+  ASSERT_TRUE(store->put_receiver(
+      admin, Receiver{"", "provider", "email", "noc@provider.example", std::nullopt}));
+  IncomingAlert a = bare_alert("both");
+  a.on_firing = {NewDelivery{"client", "Client", "R", "firing", 0},
+                 NewDelivery{"provider", "Provider", "A", "firing", 0},
+                 NewDelivery{"nobody", "Nobody", "I", "firing", 0}};
+  ASSERT_TRUE(store->record_alerts(admin, "acme", "main", {a}));
+  ASSERT_TRUE(store->record_alerts(admin, "globex", "main", {a}));
+  auto claimed = store->claim_deliveries(now_ms(), 30000, 10, 10, {});
+  ASSERT_EQ(claimed.size(), 6U);
+  std::map<std::string, std::string> to;  // "tenant/party" -> receiver target, "" for none
+  for (const auto& c : claimed) {
+    EXPECT_EQ(c.event.fingerprint, "both");
+    to[c.event.tenant + "/" + c.delivery.party] = c.receiver ? c.receiver->target : "";
+  }
+  EXPECT_EQ(to, (std::map<std::string, std::string>{
+                    {"acme/client", "https://hooks.example/acme"},
+                    {"acme/nobody", ""},
+                    {"acme/provider", "noc@provider.example"},
+                    {"globex/client", "https://hooks.example/all-clients"},
+                    {"globex/nobody", ""},
+                    {"globex/provider", "noc@provider.example"}}));
+  for (const auto& c : claimed) {
+    if (c.event.tenant == "acme" && c.delivery.party == "client") {
+      EXPECT_EQ(c.receiver->tenant, "acme");
+      EXPECT_EQ(c.receiver->secret, std::optional<std::string>("k1"));
+    }
+    store->delivery_sent(c.delivery.id);
+  }
+  EXPECT_EQ(store->outbox_stats().pending, 0) << "no page repeats: nothing scheduled";
+}
+
 // A version published is told to the contracts behind it; once a contract is on that
 // version (or a later one, or on another matrix), a notice still waiting for its
 // receiver is cancelled, and a newer version's stands.
