@@ -526,8 +526,15 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
     // through the index of pending deliveries by event ("OFFSET 0": PostgreSQL would make
     // it a join, scanning every pending delivery of the party for each row).
     const bool pg = c.engine() == Engine::postgresql;
-    // The next receiver after g's: the next party of g's tenant, else the first party of
-    // the next tenant (SQLite told which index to walk: it would sort the table instead).
+    // The receivers (tenant, party) with pending deliveries, one after another. PostgreSQL:
+    // the next after g's is the first pending delivery's above (g.tenant, g.party), one
+    // lookup a step (ordered by due_ms too, so that only deliveries_ready gives the order:
+    // deliveries_party, which its statistics may prefer, walks every delivery sent before
+    // the first pending one). SQLite, without LATERAL: the next party of g's tenant, else
+    // the first party of the next tenant (told which index to walk: it would sort the
+    // table instead). The walk was most of a claim's planning and execution on
+    // PostgreSQL: 0.6 and 0.5 ms with the lookups of each step's tenant and party apart,
+    // 0.3 and 0.3 ms with one (EXPLAIN ANALYZE after a storm of 5,000 alerts).
     const std::string ib = pg ? "" : "INDEXED BY deliveries_ready ";
     const std::string same_tenant = "(SELECT n.party FROM deliveries n " + ib +
                                     "WHERE n.state = 'pending' AND n.tenant = g.tenant AND "
@@ -535,17 +542,20 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
     const std::string next_tenant = "(SELECT n.tenant FROM deliveries n " + ib +
                                     "WHERE n.state = 'pending' AND n.tenant > g.tenant ORDER BY "
                                     "n.tenant LIMIT 1)";
+    const std::string next_receiver =
+        pg ? "SELECT n.tenant, n.party FROM g CROSS JOIN LATERAL (SELECT d.tenant, d.party FROM "
+             "deliveries d WHERE d.state = 'pending' AND (d.tenant, d.party) > (g.tenant, "
+             "g.party) ORDER BY d.tenant, d.party, d.due_ms LIMIT 1) AS n"
+           : "SELECT CASE WHEN " + same_tenant + " IS NOT NULL THEN g.tenant ELSE " + next_tenant +
+                 " END, COALESCE(" + same_tenant + ", (SELECT n.party FROM deliveries n " + ib +
+                 "WHERE n.state = 'pending' AND n.tenant = " + next_tenant +
+                 " ORDER BY n.party LIMIT 1)) FROM g WHERE g.tenant IS NOT NULL";
     const std::string with_receivers =
         "WITH RECURSIVE g(tenant, party) AS (SELECT * FROM (SELECT tenant, party FROM "
         "deliveries " +
-        ib +
-        "WHERE state = 'pending' ORDER BY tenant, party LIMIT 1) AS head UNION ALL SELECT CASE "
-        "WHEN " +
-        same_tenant + " IS NOT NULL THEN g.tenant ELSE " + next_tenant + " END, COALESCE(" +
-        same_tenant + ", (SELECT n.party FROM deliveries n " + ib +
-        "WHERE n.state = 'pending' AND n.tenant = " + next_tenant +
-        " ORDER BY n.party LIMIT 1)) FROM g WHERE g.tenant IS NOT NULL), ready AS (SELECT "
-        "tenant, party FROM g WHERE tenant IS NOT NULL" +
+        ib + "WHERE state = 'pending' ORDER BY tenant, party" + (pg ? ", due_ms" : "") +
+        " LIMIT 1) AS head UNION ALL " + next_receiver +
+        "), ready AS (SELECT tenant, party FROM g WHERE tenant IS NOT NULL" +
         (skipped.empty() ? "" : " AND (tenant || '/' || party) NOT IN (" + skipped + ")") + ")";
     const std::string firsts =
         std::string(pg ? "SELECT d.id, d.due_ms" : "SELECT d.id") +
