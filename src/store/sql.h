@@ -54,6 +54,14 @@ class Connection {
   [[nodiscard]] virtual Engine engine() const = 0;
   // Runs one statement and returns its rows (none for a statement without results).
   virtual Rows query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  // query() for a lookup whose best plan depends neither on its values nor on how the
+  // tables grow between two of PostgreSQL's analyses (small tables read by their keys: a
+  // request's contracts and their maintenance windows): PostgreSQL prepares it on the
+  // connection and may plan it once for all values; planning it each time cost more
+  // than running it. SQLite: query() (it keeps every statement prepared).
+  virtual Rows prepared(std::string_view sql, const std::vector<Value>& params) {
+    return query(sql, params);
+  }
   // Runs a statement whose result is not needed, now or (PostgreSQL) with the next
   // statement or the commit, in the same round trip: its failure may be thrown by that
   // one instead, which fails the transaction all the same.

@@ -101,18 +101,28 @@ class PgConnection final : public Connection {
   [[nodiscard]] Engine engine() const override { return Engine::postgresql; }
 
   Rows query(std::string_view sql, const std::vector<Value>& params) override {
+    return run(sql, params, false);
+  }
+
+  Rows prepared(std::string_view sql, const std::vector<Value>& params) override {
+    return run(sql, params, true);
+  }
+
+  // query(), the statement prepared when `always` or preparable(), and seen before.
+  Rows run(std::string_view sql, const std::vector<Value>& params, bool always) {
     if (!m_queued.empty()) {
       // Statements wait in the pipeline: this one goes with them, in one round trip.
-      send(sql, params, true);
+      send(sql, params, true, always);
       return sync();
     }
     if (!m_stale.empty() && PQtransactionStatus(m_conn) == PQTRANS_IDLE) deallocate_stale();
     const std::string text = number_placeholders(sql);
     const Params p(params);
-    auto found = preparable(text) ? m_statements.find(text) : m_statements.end();
+    const bool prepare = always || preparable(text);
+    auto found = prepare ? m_statements.find(text) : m_statements.end();
     if (found == m_statements.end()) {
       if (m_statements.size() >= k_statements_max) forget_statements();
-      if (preparable(text)) m_statements.emplace(text, std::string());
+      if (prepare) m_statements.emplace(text, std::string());
       return take(PQexecParams(m_conn, text.c_str(), p.count(), nullptr, p.values.data(), nullptr,
                                nullptr, 0),
                   sql);
@@ -228,13 +238,14 @@ class PgConnection final : public Connection {
     return true;
   }
 
-  // Sends `sql` in pipeline mode (entered if need be), prepared when `cached`, preparable
-  // and seen before; its answer is read by sync().
-  void send(std::string_view sql, const std::vector<Value>& params, bool cached) {
+  // Sends `sql` in pipeline mode (entered if need be), prepared when `cached`, `always` or
+  // preparable, and seen before; its answer is read by sync().
+  void send(std::string_view sql, const std::vector<Value>& params, bool cached,
+            bool always = false) {
     if (PQpipelineStatus(m_conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(m_conn) != 1)
       broken(sql);
     const std::string text = number_placeholders(sql);
-    const bool prepare = cached && preparable(text);
+    const bool prepare = cached && (always || preparable(text));
     const Params p(params);
     int sent = 0;
     auto found = prepare ? m_statements.find(text) : m_statements.end();

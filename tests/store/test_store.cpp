@@ -1409,6 +1409,38 @@ TEST_P(StoreOnPostgresql, APreparedStatementWhoseTableChangedIsPreparedAgain) {
   c->script("DROP TABLE prepared_again");
 }
 
+// A lookup asked for as prepared (a request's contracts and their maintenance windows) is
+// prepared on PostgreSQL the second time it runs, in a transaction's pipeline or outside
+// one, and answers as query() does; a SELECT through query() is planned each time.
+TEST_P(StoreOnPostgresql, ALookupAskedForAsPreparedIsPreparedTheSecondTime) {
+  auto c = open_postgresql(where);
+  c->script("CREATE TABLE looked_up (k BIGINT PRIMARY KEY, v TEXT NOT NULL)");
+  c->query("INSERT INTO looked_up (k, v) VALUES (1, 'one'), (2, 'two')");
+  const std::string lookup = "SELECT v FROM looked_up WHERE k = ANY(?::bigint[]) ORDER BY k";
+  const auto statements = [&] {
+    return c->query("SELECT COUNT(*) FROM pg_prepared_statements")[0].integer(0);
+  };
+  const auto values = [](const Rows& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.text(0));
+    return out;
+  };
+  const std::int64_t before = statements();
+  EXPECT_EQ(values(c->prepared(lookup, {std::string("{1,2}")})),
+            (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(statements(), before) << "seen once: not prepared yet";
+  EXPECT_EQ(values(c->prepared(lookup, {std::string("{2}")})), (std::vector<std::string>{"two"}));
+  EXPECT_EQ(statements(), before + 1);
+  c->begin_read();  // in the transaction's pipeline, with its BEGIN
+  EXPECT_EQ(values(c->prepared(lookup, {std::string("{1}")})), (std::vector<std::string>{"one"}));
+  c->commit();
+  EXPECT_EQ(statements(), before + 1) << "the same statement, run again";
+  c->query("SELECT v FROM looked_up WHERE k = ?", {std::int64_t{1}});
+  c->query("SELECT v FROM looked_up WHERE k = ?", {std::int64_t{2}});
+  EXPECT_EQ(statements(), before + 1) << "query() prepares no SELECT";
+  c->script("DROP TABLE looked_up");
+}
+
 // After a slow claim the outbox has PostgreSQL analyse the deliveries (its own analysis
 // comes up to a minute after a storm began): the statistics then count them.
 TEST_P(StoreOnPostgresql, RefreshingStatisticsAnalysesTheDeliveries) {
