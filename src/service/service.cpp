@@ -379,6 +379,20 @@ store::RequestNotice version_notice(const Matrix& m, const store::Contract& k, s
 
 }  // namespace
 
+namespace {
+
+// Why an upload of `same`'s bytes with another note is refused (409 note_conflict).
+std::string note_conflict(const std::string& matrix, const store::VersionInfo& same) {
+  return "these bytes are already version " + std::to_string(same.version) + " of '" + matrix +
+         "', " +
+         (same.note.empty() ? std::string("without a release note")
+                            : "whose release note is another") +
+         ": a version's note does not change once said; upload without ?note to get that "
+         "version, or change the document for a new one";
+}
+
+}  // namespace
+
 Reply Service::upload(const Principal& who, const std::string& matrix,
                       std::string_view content_type, std::string body, bool force, bool dry_run,
                       const std::string& note) {
@@ -415,7 +429,7 @@ Reply Service::upload(const Principal& who, const std::string& matrix,
   const FileReport report = lint::report(display, *m, m_config);
   const ReportSummary s = summarize({report});
   const std::string lint_json = lint::write_json_report({report});
-  if (dry_run) return upload_preview(who, matrix, *m, sha, lint_json, s);
+  if (dry_run) return upload_preview(who, matrix, *m, sha, lint_json, s, text::trim(note));
   if (s.errors > 0 && !force) {
     Reply r;
     r.status = Status::unprocessable;
@@ -439,16 +453,8 @@ Reply Service::upload(const Principal& who, const std::string& matrix,
   if (put.told > 0 && m_on_recorded) m_on_recorded(0);
   // The same bytes are the same version, and a version's note was said with it: a note
   // that differs is refused rather than dropped (no note, or the same, is that version).
-  if (!put.created && !v.note.empty() && v.note != put.info.note) {
-    return Reply::error(
-        Status::conflict, "note_conflict",
-        "these bytes are already version " + std::to_string(put.info.version) + " of '" + matrix +
-            "', " +
-            (put.info.note.empty() ? std::string("without a release note")
-                                   : "whose release note is another") +
-            ": a version's note does not change once said; upload without ?note to get that "
-            "version, or change the document for a new one");
-  }
+  if (!put.created && !v.note.empty() && v.note != put.info.note)
+    return Reply::error(Status::conflict, "note_conflict", note_conflict(matrix, put.info));
   return Reply::json({{"matrix", matrix},
                       {"version", put.info.version},
                       {"lint", summary_json(s)},
@@ -458,19 +464,23 @@ Reply Service::upload(const Principal& who, const std::string& matrix,
 }
 
 // What saving an upload would bring, stored nowhere: the lint report, the version it
-// would be (or the version that already holds the same bytes), and the diff of the
-// matrix against the latest version (null for a new matrix).
+// would be (or the version that already holds the same bytes, and whether `note` would
+// be refused by it), and the diff of the matrix against the latest version (null for a
+// new matrix).
 Reply Service::upload_preview(const Principal& who, const std::string& matrix, const Matrix& m,
                               const std::string& sha, const std::string& lint_json,
-                              const ReportSummary& s) {
+                              const ReportSummary& s, std::string_view note) {
   ordered_json out;
   out["matrix"] = matrix;
   out["dry_run"] = true;
   const auto versions = m_store.list_versions(who, matrix);
   out["latest"] = versions.empty() ? ordered_json(nullptr) : ordered_json(versions.back().version);
   out["same_as"] = nullptr;
+  out["note_conflict"] = nullptr;  // saving would answer 409 note_conflict, saying this
   for (const auto& v : versions) {
-    if (v.sha256 == sha) out["same_as"] = v.version;
+    if (v.sha256 != sha) continue;
+    out["same_as"] = v.version;
+    if (!note.empty() && note != v.note) out["note_conflict"] = note_conflict(matrix, v);
   }
   out["language"] = m.language;
   out["summary"] = summary_json(s);

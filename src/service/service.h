@@ -425,8 +425,8 @@ class Service {
                                            const std::string& version, Reply& error);
   // An upload's dry run: its lint report and its diff against the latest version.
   Reply upload_preview(const store::Principal& who, const std::string& matrix, const Matrix& m,
-                       const std::string& sha, const std::string& lint_json,
-                       const ReportSummary& s);
+                       const std::string& sha, const std::string& lint_json, const ReportSummary& s,
+                       std::string_view note);
   // The effective diff of a contract's upgrade to `to` (0: the latest), and its hash.
   struct UpgradeDiff {
     std::int64_t from = 0;

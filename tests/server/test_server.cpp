@@ -449,7 +449,26 @@ TEST_P(ServerTest, UploadDryRunStoresNothingAndListsTheClientsBehind) {
       http(port, "POST", versions + "?dry_run=true", t["editor"], seed_text(), "text/markdown")
           .body);
   EXPECT_EQ(same["same_as"], 1);
+  EXPECT_EQ(same["note_conflict"], nullptr);
   EXPECT_EQ(same["diff"]["changes"].size(), 0U);
+  // With a note other than version 1's (none): saving would answer 409 note_conflict, and
+  // the dry run says so in the same words; the same bytes with no note would not.
+  const auto noted = http(port, "POST", versions + "?dry_run=true&note=Sauvegardes", t["editor"],
+                          seed_text(), "text/markdown");
+  ASSERT_EQ(noted.status, 200) << noted.body;
+  const auto refused = http(port, "POST", versions + "?force=true&note=Sauvegardes", t["editor"],
+                            seed_text(), "text/markdown");
+  ASSERT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(json::parse(refused.body)["error"]["code"], "note_conflict");
+  EXPECT_EQ(json::parse(noted.body)["note_conflict"],
+            json::parse(refused.body)["error"]["message"]);
+  EXPECT_EQ(json::parse(noted.body)["note_conflict"],
+            "these bytes are already version 1 of 'managed-kubernetes', without a release note: "
+            "a version's note does not change once said; upload without ?note to get that "
+            "version, or change the document for a new one");
+  const auto new_bytes = http(port, "POST", versions + "?dry_run=true&note=Sauvegardes",
+                              t["editor"], v2, "text/markdown");
+  EXPECT_EQ(json::parse(new_bytes.body)["note_conflict"], nullptr) << "new bytes take any note";
   // A new matrix: no latest, no diff, and still no matrix.
   const auto fresh = http(port, "POST", "/api/v1/matrices/fresh/versions?dry_run=true", t["editor"],
                           v2, "text/markdown");
