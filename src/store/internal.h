@@ -278,13 +278,20 @@ class Store::Pool {
   void commit_loop() {
     std::unique_lock<std::mutex> lock(m_group_mutex);
     for (;;) {
+      ++m_committers_waiting;
       m_group_ready.wait(lock, [&] { return m_group_stop || !m_group_queue.empty(); });
+      --m_committers_waiting;
       if (m_group_queue.empty()) return;  // stopping, nothing left
+      // Its share of what waits when other committers wait too (PostgreSQL): they commit
+      // at once, on other cores, instead of one group holding every request waiting.
+      const std::size_t share =
+          (m_group_queue.size() + m_committers_waiting) / (m_committers_waiting + 1);
       std::vector<Job> group;
-      while (!m_group_queue.empty() && group.size() < k_group_max) {
+      while (!m_group_queue.empty() && group.size() < std::min(share, k_group_max)) {
         group.push_back(std::move(m_group_queue.front()));
         m_group_queue.pop_front();
       }
+      if (!m_group_queue.empty()) m_group_ready.notify_one();
       lock.unlock();
       commit_group(group);
       lock.lock();
@@ -412,6 +419,7 @@ class Store::Pool {
   std::mutex m_group_mutex;
   std::condition_variable m_group_ready;
   std::deque<Job> m_group_queue;
+  std::size_t m_committers_waiting = 0;  // committers waiting for work (under m_group_mutex)
   bool m_group_stop = false;
   std::uint64_t m_submitted = 0;         // tickets given
   std::set<std::uint64_t> m_unfinished;  // submitted, `done` not yet called
