@@ -624,35 +624,40 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
         }
       }
     }
-    // Their receivers in one statement (one per receiver before: most of a claim's round
-    // trips): each party's receiver of the event's tenant, else the provider-wide one.
+    // Their receivers: each party's receiver of the event's tenant, else the provider-wide
+    // one. On PostgreSQL in one statement for the whole claim (one per receiver was most of
+    // a claim's round trips); on SQLite, without round trips, one kept statement per
+    // receiver (a text that changed with the claim's size was compiled anew each time,
+    // under the writer's lock).
     std::map<std::pair<std::string, std::string>, Receiver> receivers;  // by party and tenant
-    {
+    const auto keep = [&](const Row& rc) {
+      receivers.insert_or_assign({rc.text(1), rc.text(0)},
+                                 Receiver{rc.text(0), rc.text(1), rc.text(2), rc.text(3), rc.opt(4),
+                                          rc.integer(5) != 0, rc.text(6)});
+    };
+    const std::string receiver_columns =
+        "SELECT tenant, party, type, target, secret, by_provider, options FROM receivers ";
+    if (pg && !due.empty()) {
       std::set<std::string> parties;
       std::set<std::string> tenants = {""};
       for (const auto& [id, e] : events) tenants.insert(e.tenant);
       for (const auto& r : due) parties.insert(r.text(1));
-      if (!due.empty()) {
-        std::vector<Value> wanted;
-        std::string sql =
-            "SELECT tenant, party, type, target, secret, by_provider, options FROM receivers "
-            "WHERE party IN (";
-        for (const auto& p : parties) {
-          sql += wanted.empty() ? "?" : ", ?";
-          wanted.emplace_back(p);
-        }
-        sql += ") AND tenant IN (";
-        bool first = true;
-        for (const auto& t : tenants) {
-          sql += first ? "?" : ", ?";
-          first = false;
-          wanted.emplace_back(t);
-        }
-        sql += ")";
-        for (const auto& rc : c.query(sql, wanted))
-          receivers.insert_or_assign({rc.text(1), rc.text(0)},
-                                     Receiver{rc.text(0), rc.text(1), rc.text(2), rc.text(3),
-                                              rc.opt(4), rc.integer(5) != 0, rc.text(6)});
+      const std::vector<Value> p(parties.begin(), parties.end());
+      const std::vector<Value> t(tenants.begin(), tenants.end());
+      for (const auto& rc :
+           c.query(receiver_columns + "WHERE party = ANY(?::text[]) AND tenant = ANY(?::text[])",
+                   {array_literal(p), array_literal(t)}))
+        keep(rc);
+    } else if (!pg) {
+      std::set<std::pair<std::string, std::string>> looked_up;
+      for (const auto& r : due) {
+        const auto ev = events.find(r.text(17));
+        if (ev == events.end() || !looked_up.emplace(r.text(1), ev->second.tenant).second) continue;
+        for (const auto& rc :
+             c.query(receiver_columns +
+                         "WHERE party = ? AND (tenant = ? OR tenant = '') ORDER BY tenant DESC",
+                     {r.text(1), ev->second.tenant}))
+          keep(rc);
       }
     }
     const auto receiver_of = [&](const std::string& party,
@@ -671,9 +676,11 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
       if (const auto* rc = receiver_of(cl.delivery.party, cl.event.tenant)) cl.receiver = *rc;
       out.push_back(std::move(cl));
     }
-    // Oldest first, as the ranking chose them (RETURNING keeps no order).
-    std::stable_sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) {
-      return a.delivery.created_ms < b.delivery.created_ms;
+    // Oldest first (RETURNING keeps no order), then by id: the same order for the same
+    // claim on both engines.
+    std::sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) {
+      return std::tie(a.delivery.created_ms, a.delivery.id) <
+             std::tie(b.delivery.created_ms, b.delivery.id);
     });
     return out;
   });
