@@ -130,12 +130,14 @@ class Store::Pool {
   Pool& operator=(const Pool&) = delete;
 
   // Group commit: `work` joins the writes of other callers in one transaction, made by
-  // a committer thread, which takes everything that arrived while it was committing
-  // the previous group (as a database's WAL writer does), so that concurrent writers
-  // share one durable commit. SQLite has one committer (one writer at a time); PostgreSQL
-  // one per core, 2 to 8 (a group is its server's work on one backend, one core: one
-  // committer would leave the others idle under large requests, and the server groups
-  // the committers' concurrent commits in its WAL flush). `done` is called on the committer thread
+  // a committer thread, which takes what arrived while it was committing the previous
+  // group (as a database's WAL writer does), so that concurrent writers share one durable
+  // commit. SQLite has one committer (one writer at a time), which takes everything;
+  // PostgreSQL one per core, 2 to 8 (a group is its server's work on one backend, one
+  // core: one committer would leave the others idle under large requests, and the server
+  // groups the committers' concurrent commits in its WAL flush), each taking its share of
+  // what waits when others wait too: writes in flight at once may then commit in either
+  // order. `done` is called on the committer thread
   // once the commit that holds `work`'s rows is durable (nullptr), or with what it threw. `work`
   // may run more than once (its outputs are reset by itself): a group whose commit fails
   // transiently is tried again whole (as `run` does), and when one member throws, the

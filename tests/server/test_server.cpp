@@ -500,6 +500,28 @@ TEST_P(ServerTest, UploadDryRunStoresNothingAndListsTheClientsBehind) {
       R"({"matrix":"managed-kubernetes","latest":2,"behind":1,"contracts":[)"
       R"({"tenant":"globex","tenant_name":"globex corp","contract":"main","version":1,"behind":1},)"
       R"({"tenant":"acme","tenant_name":"acme corp","contract":"main","version":2,"behind":0}]})");
+
+  // A version with a note: the same bytes with the same note (its surrounding blanks
+  // trimmed, as saving trims them) or without one would be that version; another note
+  // would be refused.
+  const std::string noted_versions = "/api/v1/matrices/noted/versions";
+  ASSERT_EQ(http(port, "POST", noted_versions + "?force=true&note=Sauvegardes", t["editor"], v2,
+                 "text/markdown")
+                .status,
+            201);
+  for (const std::string& same : {"?dry_run=true&note=Sauvegardes",
+                                  "?dry_run=true&note=%20Sauvegardes%20", "?dry_run=true"}) {
+    const auto j = json::parse(
+        http(port, "POST", noted_versions + same, t["editor"], v2, "text/markdown").body);
+    EXPECT_EQ(j["same_as"], 1) << same;
+    EXPECT_EQ(j["note_conflict"], nullptr) << same;
+  }
+  EXPECT_EQ(json::parse(http(port, "POST", noted_versions + "?dry_run=true&note=Autre", t["editor"],
+                             v2, "text/markdown")
+                            .body)["note_conflict"],
+            "these bytes are already version 1 of 'noted', whose release note is another: a "
+            "version's note does not change once said; upload without ?note to get that version, "
+            "or change the document for a new one");
 }
 
 // GET /api/v1/me: who the caller is, for every kind of token (the portal needs no

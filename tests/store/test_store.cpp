@@ -843,6 +843,7 @@ TEST_P(StoreTest, AClaimFindsEachDeliverysReceiverTheTenantsOwnElseTheProviders)
                     {"globex/provider", "noc@provider.example"}}));
   for (const auto& c : claimed) {
     if (c.event.tenant == "acme" && c.delivery.party == "client") {
+      ASSERT_TRUE(c.receiver);
       EXPECT_EQ(c.receiver->tenant, "acme");
       EXPECT_EQ(c.receiver->secret, std::optional<std::string>("k1"));
     }
@@ -1410,34 +1411,48 @@ TEST_P(StoreOnPostgresql, APreparedStatementWhoseTableChangedIsPreparedAgain) {
 }
 
 // A lookup asked for as prepared (a request's contracts and their maintenance windows) is
-// prepared on PostgreSQL the second time it runs, in a transaction's pipeline or outside
-// one, and answers as query() does; a SELECT through query() is planned each time.
+// prepared on PostgreSQL the second time it runs, outside a transaction or in one's
+// pipeline (where the store runs it, after its BEGIN), answers as query() does, and runs
+// as that prepared statement from then on; a SELECT through query() is planned each time.
 TEST_P(StoreOnPostgresql, ALookupAskedForAsPreparedIsPreparedTheSecondTime) {
   auto c = open_postgresql(where);
   c->script("CREATE TABLE looked_up (k BIGINT PRIMARY KEY, v TEXT NOT NULL)");
   c->query("INSERT INTO looked_up (k, v) VALUES (1, 'one'), (2, 'two')");
-  const std::string lookup = "SELECT v FROM looked_up WHERE k = ANY(?::bigint[]) ORDER BY k";
-  const auto statements = [&] {
-    return c->query("SELECT COUNT(*) FROM pg_prepared_statements")[0].integer(0);
-  };
   const auto values = [](const Rows& rows) {
     std::vector<std::string> out;
     for (const auto& r : rows) out.push_back(r.text(0));
     return out;
   };
-  const std::int64_t before = statements();
+  // Each text's prepared statement and how often it ran (generic and custom plans).
+  const auto runs = [&](const std::string& like) {
+    std::vector<std::int64_t> out;
+    for (const auto& r : c->query("SELECT generic_plans + custom_plans FROM "
+                                  "pg_prepared_statements WHERE statement LIKE ?",
+                                  {like}))
+      out.push_back(r.integer(0));
+    return out;
+  };
+  const std::string lookup = "SELECT v FROM looked_up WHERE k = ANY(?::bigint[]) ORDER BY k";
   EXPECT_EQ(values(c->prepared(lookup, {std::string("{1,2}")})),
             (std::vector<std::string>{"one", "two"}));
-  EXPECT_EQ(statements(), before) << "seen once: not prepared yet";
+  EXPECT_TRUE(runs("%k = ANY%").empty()) << "seen once: not prepared yet";
   EXPECT_EQ(values(c->prepared(lookup, {std::string("{2}")})), (std::vector<std::string>{"two"}));
-  EXPECT_EQ(statements(), before + 1);
-  c->begin_read();  // in the transaction's pipeline, with its BEGIN
+  EXPECT_EQ(runs("%k = ANY%"), (std::vector<std::int64_t>{1}));
+  c->begin_read();
   EXPECT_EQ(values(c->prepared(lookup, {std::string("{1}")})), (std::vector<std::string>{"one"}));
   c->commit();
-  EXPECT_EQ(statements(), before + 1) << "the same statement, run again";
+  EXPECT_EQ(runs("%k = ANY%"), (std::vector<std::int64_t>{2})) << "the same statement, again";
+  // A text first seen in a transaction's pipeline, as the store's lookups are.
+  const std::string in_pipeline = "SELECT v FROM looked_up WHERE k >= ? ORDER BY k";
+  for (std::int64_t from = 1; from <= 3; ++from) {
+    c->begin_read();
+    EXPECT_EQ(c->prepared(in_pipeline, {from}).size(), static_cast<std::size_t>(3 - from));
+    c->commit();
+  }
+  EXPECT_EQ(runs("%k >= %"), (std::vector<std::int64_t>{2})) << "prepared at its second run";
   c->query("SELECT v FROM looked_up WHERE k = ?", {std::int64_t{1}});
   c->query("SELECT v FROM looked_up WHERE k = ?", {std::int64_t{2}});
-  EXPECT_EQ(statements(), before + 1) << "query() prepares no SELECT";
+  EXPECT_TRUE(runs("%k = $1%").empty()) << "query() prepares no SELECT";
   c->script("DROP TABLE looked_up");
 }
 
