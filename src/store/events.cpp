@@ -676,11 +676,11 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
       if (const auto* rc = receiver_of(cl.delivery.party, cl.event.tenant)) cl.receiver = *rc;
       out.push_back(std::move(cl));
     }
-    // Oldest first (RETURNING keeps no order), then by id: the same order for the same
-    // claim on both engines.
-    std::sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) {
-      return std::tie(a.delivery.created_ms, a.delivery.id) <
-             std::tie(b.delivery.created_ms, b.delivery.id);
+    // Oldest first (RETURNING keeps no order); those created in the same millisecond as
+    // the statement gave them (ordering them by id, whose last 96 bits are random, put a
+    // later due one first).
+    std::stable_sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) {
+      return a.delivery.created_ms < b.delivery.created_ms;
     });
     return out;
   });
