@@ -1577,8 +1577,8 @@ TEST(Sql, TheSqliteWriterCheckpointsBesideItAndBoundsItsWal) {
 }
 
 // Event and delivery ids sort in the order they were made (so that each index holding
-// them grows at its end), and still carry 96 random bits: two made in the same
-// millisecond differ.
+// them grows at its end), also within a millisecond (a count of the process's ids comes
+// before their 64 random bits), and stay unique.
 TEST(Ids, EventAndDeliveryIdsSortByTimeAndStayUnique) {
   const std::string first = detail::ordered_id("evt-");
   std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -1590,8 +1590,10 @@ TEST(Ids, EventAndDeliveryIdsSortByTimeAndStayUnique) {
   // The first 11 hex digits are the time in milliseconds.
   const std::int64_t ms = std::stoll(first.substr(4, 11), nullptr, 16);
   EXPECT_LE(std::llabs(ms - now_ms()), 5000) << first;
-  std::set<std::string> many;
-  for (int i = 0; i < 10000; ++i) many.insert(detail::ordered_id("dlv-"));
+  std::vector<std::string> made;
+  for (int i = 0; i < 10000; ++i) made.push_back(detail::ordered_id("dlv-"));
+  EXPECT_TRUE(std::is_sorted(made.begin(), made.end())) << "in the order made";
+  const std::set<std::string> many(made.begin(), made.end());
   EXPECT_EQ(many.size(), 10000U);
   std::this_thread::sleep_for(std::chrono::milliseconds(2));
   EXPECT_LT(*many.rbegin(), detail::ordered_id("dlv-"));
