@@ -116,9 +116,10 @@ const token = (code, verifier, { client = 'racine', secret, post = false, omitVe
   return http('POST', discovery.token_endpoint, { form,
     headers: post ? {} : { Authorization: basic(client, secret ?? c.client_secret) } });
 };
-const verifyIdToken = async (idToken, keys, audience = 'racine') =>
+// `at`: the time the token is checked at (now when not given).
+const verifyIdToken = async (idToken, keys, audience = 'racine', at = undefined) =>
   jose.jwtVerify(idToken, jose.createLocalJWKSet(keys), { issuer: op.issuer, audience,
-    algorithms: ['RS256'] });
+    algorithms: ['RS256'], ...(at ? { currentDate: at } : {}) });
 const alive = pid => {
   try { process.kill(pid, 0); return true; } catch { return false; }
 };
@@ -448,10 +449,15 @@ try {
       const s = await signIn('paul@acme.example');
       const idToken = json(await token(s.params.get('code'), s.verifier)).id_token;
       const keys = json(await http('GET', discovery.jwks_uri));
-      const { payload } = await verifyIdToken(idToken, keys);
+      // Checked at the time it was issued, then 2 s later: on a busy machine a second can
+      // pass between the two requests, and checking it "now" then failed as expired.
+      const issued = new Date(jose.decodeJwt(idToken).iat * 1000);
+      const { payload } = await verifyIdToken(idToken, keys, 'racine', issued);
       assert.equal(payload.exp - payload.iat, 1);
       assert.equal(payload.name, 'Paul Durand');
-      await sleep(2100);
+      await assert.rejects(verifyIdToken(idToken, keys, 'racine', new Date(issued.getTime() + 2000)),
+        { code: 'ERR_JWT_EXPIRED' });
+      await sleep(Math.max(0, issued.getTime() + 2100 - Date.now()));
       await assert.rejects(verifyIdToken(idToken, keys), { code: 'ERR_JWT_EXPIRED' });
     } finally {
       ({ op, discovery } = main);
