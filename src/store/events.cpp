@@ -602,9 +602,11 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
         return out;
       }();
       due = c.query("WITH claimed AS (" + update + ") SELECT claimed.*, " + columns +
-                        " FROM claimed JOIN events ev ON ev.id = claimed.event",
+                        " FROM claimed LEFT JOIN events ev ON ev.id = claimed.event",
                     params);
-      for (const auto& r : due) events.try_emplace(r.text(17), event_of(r, 18));
+      for (const auto& r : due) {
+        if (r.opt(18)) events.try_emplace(r.text(17), event_of(r, 18));
+      }
     } else {
       due = c.query(update, params);
       std::vector<std::string> wanted;
@@ -670,19 +672,31 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
       if (auto all = receivers.find({party, ""}); all != receivers.end()) return &all->second;
       return nullptr;
     };
+    std::vector<std::string> orphans;  // deliveries whose event is gone
     for (const auto& r : due) {
       Claimed cl;
       cl.delivery = delivery_of(r);
       cl.delivery.due_ms = now;  // as it was due (the row now holds the lease's end)
       const auto ev = events.find(r.text(17));
-      if (ev == events.end()) continue;
+      if (ev == events.end()) {
+        orphans.emplace_back(cl.delivery.id);
+        continue;
+      }
       cl.event = ev->second;
       if (const auto* rc = receiver_of(cl.delivery.party, cl.event.tenant)) cl.receiver = *rc;
       out.push_back(std::move(cl));
     }
+    // A delivery whose event is gone (nothing the store writes makes one: migration 13)
+    // would be claimed again at each lease's end, for nobody: cancelled instead.
+    for (const auto& id : orphans) {
+      c.defer(
+          "UPDATE deliveries SET state = 'cancelled', last_error = 'its event no longer "
+          "exists' WHERE id = ?",
+          {id});
+    }
     // Oldest first (RETURNING keeps no order); those created in the same millisecond as
-    // the statement gave them (ordering them by id, whose last 96 bits are random, put a
-    // later due one first).
+    // the statement gave them (ordering them by id, whose last 96 bits were random then,
+    // put a later due one first).
     std::stable_sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) {
       return a.delivery.created_ms < b.delivery.created_ms;
     });
@@ -776,9 +790,16 @@ std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::s
     victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
     std::size_t deleted = 0;
     // Re-checked at delete time: a delivery made since the choice (the event resolved
-    // meanwhile) keeps its event, and a pending delivery is never deleted.
+    // meanwhile) keeps its event, and a pending delivery is never deleted. On PostgreSQL
+    // the event's row is locked first, by a statement of its own: a transaction writing a
+    // delivery for an event that exists holds that lock (its UPDATE of the event), so the
+    // check below starts after it committed and sees the delivery. (No foreign key stands
+    // in for this since migration 13; a DELETE waiting on that lock would re-check the
+    // row, not look for deliveries again.)
+    const bool pg = c.engine() == Engine::postgresql;
     for (const auto& id : victims) {
       c.defer("DELETE FROM deliveries WHERE event = ? AND state <> 'pending'", {id});
+      if (pg) c.defer("SELECT id FROM events WHERE id = ? FOR UPDATE", {id});
       deleted += c.query(
                       "DELETE FROM events WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d "
                       "WHERE d.event = events.id) RETURNING id",
@@ -869,8 +890,9 @@ ReceiverHealth Store::receiver_health(const std::string& tenant, const std::stri
 OutboxStats Store::outbox_stats() {
   return m_pool->run(false, [&](Connection& c) {
     OutboxStats s;
-    // Each read from a partial index (deliveries_ready and deliveries_pending hold the
-    // pending, deliveries_dead the dead), not a scan of every delivery ever made.
+    // Each read from a partial index (deliveries_ready holds the pending, deliveries_dead
+    // the dead), not a scan of every delivery ever made; the oldest pending's creation
+    // from its row.
     s.pending = c.query("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'")[0].integer(0);
     s.dead = c.query("SELECT COUNT(*) FROM deliveries WHERE state = 'dead'")[0].integer(0);
     s.oldest_pending_ms =

@@ -33,6 +33,7 @@ enum class Change : std::uint8_t { expand, contract };
 struct Migration {
   Change change;
   std::string script;
+  std::string postgresql_only = {};  // run after `script` on PostgreSQL only
 };
 
 // The schema, one script per version, in the SQL both engines accept. `{serial}` is an
@@ -208,6 +209,27 @@ DROP INDEX deliveries_due;
       // every event was read, in the write transaction. Partial: alerts do not pay for it.
       {Change::expand, R"sql(
 CREATE INDEX events_notices ON events (tenant, contract) WHERE status = 'request';
+)sql"},
+      // 13: an event's deliveries by party, state and creation, one index where two were
+      // (deliveries_event, every delivery of an event; deliveries_pending, the pending ones
+      // by event, party and creation, which every claim checks): each delivery written paid
+      // for both. On PostgreSQL, the foreign keys of events to tenants and of deliveries to
+      // events dropped: each was a query run per row written (three an alert, a quarter of
+      // PostgreSQL's time in a storm) for what the store guarantees itself: a tenant is never
+      // deleted, a delivery is written in the transaction that created its event or that
+      // holds its row's lock, and pruning locks an event before it looks for what refers to
+      // it (Store::prune_events); a claim cancels a delivery whose event is gone, and
+      // integrity_check counts both. SQLite keeps them: dropping one rebuilds the table,
+      // and its checks are lookups in the same process. An expand migration: the release
+      // before reads the new index as it read the two, and writes nothing the keys refused.
+      {Change::expand, R"sql(
+CREATE INDEX deliveries_event_party ON deliveries (event, party, state, created_ms);
+DROP INDEX deliveries_pending;
+DROP INDEX deliveries_event;
+)sql",
+       R"sql(
+ALTER TABLE events DROP CONSTRAINT IF EXISTS events_tenant_fkey;
+ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_event_fkey;
 )sql"},
   };
   return list;
@@ -577,6 +599,8 @@ void Store::migrate() {
       if (list[v].change == Change::contract) oldest = version;
       if (version <= current) continue;
       c.script(dialect(list[v].script, m_engine));
+      if (m_engine == Engine::postgresql && !list[v].postgresql_only.empty())
+        c.script(list[v].postgresql_only);
       c.query(
           "INSERT INTO schema_migrations (version, applied_at, oldest_compatible) VALUES (?, ?, ?)",
           {version, now_rfc3339(), oldest});
@@ -629,13 +653,27 @@ std::string Store::integrity_check() {
         out += "; foreign key: " + r.text(0);
       return out;
     }
-    // Every version's contract points at an existing version, every version at its matrix.
-    const auto orphans =
-        c.query(
-             "SELECT COUNT(*) FROM contracts k WHERE NOT EXISTS "
-             "(SELECT 1 FROM versions v WHERE v.matrix = k.matrix AND v.version = k.version)")[0]
-            .integer(0);
-    return orphans == 0 ? "ok" : std::to_string(orphans) + " contracts without their version";
+    // Every contract points at an existing version; every event at its tenant and every
+    // delivery at its event (their foreign keys were dropped by migration 13: the store
+    // keeps them).
+    std::string out;
+    const auto count = [&](const char* sql, const char* what) {
+      const auto n = c.query(sql)[0].integer(0);
+      if (n != 0) out += (out.empty() ? "" : "; ") + std::to_string(n) + what;
+    };
+    count(
+        "SELECT COUNT(*) FROM contracts k WHERE NOT EXISTS "
+        "(SELECT 1 FROM versions v WHERE v.matrix = k.matrix AND v.version = k.version)",
+        " contracts without their version");
+    count(
+        "SELECT COUNT(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = "
+        "e.tenant)",
+        " events without their tenant");
+    count(
+        "SELECT COUNT(*) FROM deliveries d WHERE NOT EXISTS (SELECT 1 FROM events e WHERE "
+        "e.id = d.event)",
+        " deliveries without their event");
+    return out.empty() ? "ok" : out;
   });
 }
 

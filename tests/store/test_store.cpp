@@ -72,10 +72,10 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(StoreTest, MigratesToTheLatestSchemaAndReopens) {
-  EXPECT_EQ(store->schema_version(), 12);
+  EXPECT_EQ(store->schema_version(), 13);
   store.reset();
   store = Store::open(where, 2);
-  EXPECT_EQ(store->schema_version(), 12);
+  EXPECT_EQ(store->schema_version(), 13);
   EXPECT_EQ(store->integrity_check(), "ok");
 }
 
@@ -182,7 +182,7 @@ TEST_P(StoreTest, TwoProcessesOpeningAtOnceMigrateOnce) {
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&] {
       auto s = Store::open(other, 1);
-      if (s->schema_version() == 12) ++ok;
+      if (s->schema_version() == 13) ++ok;
     });
   }
   for (auto& t : threads) t.join();
@@ -1475,6 +1475,84 @@ TEST_P(StoreOnPostgresql, RefreshingStatisticsAnalysesTheDeliveries) {
   EXPECT_LT(before, 300.0);  // never analysed (-1), or analysed before the alerts
   store->refresh_statistics();
   EXPECT_EQ(std::stod(raw->query(analysed)[0].text(0)), 300.0);
+}
+
+// Since migration 13 PostgreSQL holds no foreign key from a delivery to its event nor
+// from an event to its tenant: the store keeps them. A row without its parent (one only
+// raw SQL can write) is counted by integrity_check, and a claim that meets such a
+// delivery cancels it instead of taking it again at every lease's end.
+TEST_P(StoreOnPostgresql, AClaimCancelsADeliveryWhoseEventIsGone) {
+  two_tenants();
+  const auto admin = Principal::system();
+  IncomingAlert a = bare_alert("kept");
+  a.on_firing.push_back({"client", "Client", "R", "firing", 0});
+  ASSERT_TRUE(store->record_alerts(admin, "acme", "main", {a}));
+  auto raw = open_postgresql(where);
+  const std::int64_t now = now_ms();
+  raw->query(
+      "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
+      "attempts, due_ms, created_ms) VALUES ('dlv-orphan', 'evt-gone', 'acme', 'client', "
+      "'Client', 'R', 'firing', 'pending', 0, ?, ?)",
+      {now - 1000, now - 1000});
+  raw->query(
+      "INSERT INTO events (id, tenant, contract, fingerprint, status, starts_at, ends_at, "
+      "generator_url, labels, annotations, gray_zone, created_at, last_seen, repeats) VALUES "
+      "('evt-stray', 'nobody', 'main', 'f', 'firing', 's', '', '', '{}', '{}', 1, 'c', 'l', 0)");
+  EXPECT_EQ(store->integrity_check(),
+            "1 events without their tenant; 1 deliveries without their event");
+  const auto claimed = store->claim_deliveries(now_ms(), 60000, 10);
+  ASSERT_EQ(claimed.size(), 1U);
+  EXPECT_EQ(claimed[0].event.fingerprint, "kept");
+  const auto orphan =
+      raw->query("SELECT state, last_error FROM deliveries WHERE id = 'dlv-orphan'");
+  ASSERT_EQ(orphan.size(), 1U);
+  EXPECT_EQ(orphan[0].text(0), "cancelled");
+  EXPECT_EQ(orphan[0].text(1), "its event no longer exists");
+  EXPECT_TRUE(store->claim_deliveries(now_ms() + 120000, 60000, 10).size() == 1U)
+      << "after the lease: the kept one again, not the cancelled one";
+}
+
+// Pruning an event that a transaction is resolving (it holds the event's row and writes
+// its "resolved" delivery) waits for that transaction, then finds the delivery and keeps
+// the event: no delivery is left without its event (migration 13 dropped the foreign key
+// that refused it).
+TEST_P(StoreOnPostgresql, PruningWaitsForTheTransactionWritingAnEventsDelivery) {
+  two_tenants();
+  const auto admin = Principal::system();
+  ASSERT_TRUE(store->record_alerts(admin, "acme", "main", {bare_alert("old")}));
+  const auto events = store->list_events(admin, "acme", "");
+  ASSERT_EQ(events.size(), 1U);
+  const std::string event = events[0].id;
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  const std::int64_t cutoff = now_ms();
+  auto writer = open_postgresql(where);
+  writer->script("BEGIN");
+  ASSERT_EQ(writer
+                ->query("UPDATE events SET status = 'resolved' WHERE id = ? AND status = "
+                        "'firing' RETURNING id",
+                        {event})
+                .size(),
+            1U);
+  writer->query(
+      "INSERT INTO deliveries (id, event, tenant, party, party_name, role, kind, state, "
+      "attempts, due_ms, created_ms) VALUES ('dlv-resolved', ?, 'acme', 'client', 'Client', "
+      "'R', 'resolved', 'pending', 0, ?, ?)",
+      {event, cutoff, cutoff});
+  std::atomic<std::size_t> pruned{99};
+  std::thread prune([&] { pruned = store->prune_events(cutoff + 1000000, 1000000); });
+  // The prune waits for the writer's lock on the event.
+  auto watch = open_postgresql(where);
+  bool waiting = false;
+  for (int i = 0; i < 3000 && !waiting; ++i) {
+    waiting = watch->query("SELECT 1 FROM pg_locks WHERE NOT granted").size() > 0;
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(waiting) << "the prune did not wait for the event's lock";
+  writer->script("COMMIT");
+  prune.join();
+  EXPECT_EQ(pruned.load(), 0U);
+  EXPECT_EQ(store->list_events(admin, "acme", "").size(), 1U);
+  EXPECT_EQ(store->integrity_check(), "ok");
 }
 
 // PostgreSQL's committers (2 or more) commit groups at once: one held in its commit
