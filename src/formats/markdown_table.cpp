@@ -174,7 +174,7 @@ Promoted promote_spreadsheet_header(std::vector<Row>& rows) {
   std::size_t real = 0;
   for (std::size_t r = 1; r < rows.size() && r <= k_max_header_rows && real == 0; ++r) {
     std::size_t filled = 0;
-    for (const std::string& cell : rows[r].cells) filled += text::trim(cell).empty() ? 0 : 1;
+    for (const std::string& cell : rows[r].cells) filled += text::trim(cell).empty() ? 0U : 1U;
     // pandas' row numbers are no header cell.
     if (!rows[r].cells.empty() && text::trim(header.cells[0]).empty() &&
         is_integer(rows[r].cells[0]))

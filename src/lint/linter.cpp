@@ -92,7 +92,7 @@ std::vector<Diagnostic> run(const Matrix& matrix, const RuleSettings& config) {
     if (s.codes.empty()) {
       if (!used[i][0]) {
         found.push_back(
-            {"RAC901", k_rac901.severity, s.span, "suppression suppresses nothing", {}});
+            {"RAC901", k_rac901.severity, s.span, "suppression suppresses nothing", {}, {}, {}});
       }
       continue;
     }
@@ -102,6 +102,8 @@ std::vector<Diagnostic> run(const Matrix& matrix, const RuleSettings& config) {
                          k_rac901.severity,
                          s.span,
                          fmt::format("suppression names unknown code '{}'", s.codes[c]),
+                         {},
+                         {},
                          {}});
       } else if (!used[i][c] &&
                  !find_rule(s.codes[c])->translation) {  // RAC4xx: `racine i18n` uses them
@@ -109,6 +111,8 @@ std::vector<Diagnostic> run(const Matrix& matrix, const RuleSettings& config) {
                          k_rac901.severity,
                          s.span,
                          fmt::format("suppression of {} suppresses nothing", s.codes[c]),
+                         {},
+                         {},
                          {}});
       }
     }

@@ -31,14 +31,24 @@ std::string_view rule_page(std::string_view code) {
 }
 
 void RuleContext::report(Span span, std::string message, std::string activity) {
-  m_out.push_back(Diagnostic{std::string(m_rule.code), m_rule.severity, span, std::move(message),
-                             std::move(activity)});
+  m_out.push_back(Diagnostic{std::string(m_rule.code),
+                             m_rule.severity,
+                             span,
+                             std::move(message),
+                             std::move(activity),
+                             {},
+                             {}});
 }
 
 void RuleContext::say(Span span, const char* form,
                       std::vector<std::pair<std::string, std::string>> args, std::string activity) {
-  Diagnostic d{std::string(m_rule.code), m_rule.severity, span, fill_form(form, args),
-               std::move(activity)};
+  Diagnostic d{std::string(m_rule.code),
+               m_rule.severity,
+               span,
+               fill_form(form, args),
+               std::move(activity),
+               {},
+               {}};
   d.form = form;
   d.args = std::move(args);
   m_out.push_back(std::move(d));

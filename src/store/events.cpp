@@ -593,13 +593,13 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
     if (pg) {
       // k_event_columns, each of "ev." (made once).
       static const std::string columns = [] {
-        std::string out;
+        std::string list;
         for (std::string_view rest = k_event_columns; !rest.empty();) {
           const auto comma = rest.find(", ");
-          out += (out.empty() ? "ev." : ", ev.") + std::string(rest.substr(0, comma));
+          list += (list.empty() ? "ev." : ", ev.") + std::string(rest.substr(0, comma));
           rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
         }
-        return out;
+        return list;
       }();
       due = c.query("WITH claimed AS (" + update + ") SELECT claimed.*, " + columns +
                         " FROM claimed LEFT JOIN events ev ON ev.id = claimed.event",

@@ -509,12 +509,12 @@ TEST_P(ServerTest, UploadDryRunStoresNothingAndListsTheClientsBehind) {
                  "text/markdown")
                 .status,
             201);
-  for (const std::string& same : {"?dry_run=true&note=Sauvegardes",
-                                  "?dry_run=true&note=%20Sauvegardes%20", "?dry_run=true"}) {
+  for (const char* query : {"?dry_run=true&note=Sauvegardes",
+                            "?dry_run=true&note=%20Sauvegardes%20", "?dry_run=true"}) {
     const auto j = json::parse(
-        http(port, "POST", noted_versions + same, t["editor"], v2, "text/markdown").body);
-    EXPECT_EQ(j["same_as"], 1) << same;
-    EXPECT_EQ(j["note_conflict"], nullptr) << same;
+        http(port, "POST", noted_versions + query, t["editor"], v2, "text/markdown").body);
+    EXPECT_EQ(j["same_as"], 1) << query;
+    EXPECT_EQ(j["note_conflict"], nullptr) << query;
   }
   EXPECT_EQ(json::parse(http(port, "POST", noted_versions + "?dry_run=true&note=Autre", t["editor"],
                              v2, "text/markdown")

@@ -1144,7 +1144,7 @@ TEST_P(StoreTest, RequestsOfOneGroupAreRecordedTogetherAsIfOneAfterAnother) {
   const auto admin = Principal::system();
   const std::int64_t now = now_ms();
   const auto window = store->create_maintenance(
-      admin, {"", "globex", "main", now - 1000, now + 3600000, "upgrade"});
+      admin, {"", "globex", "main", now - 1000, now + 3600000, "upgrade", "", ""});
   auto gate = std::make_shared<GroupCommitGate>();
   Store gated(gated_connections(where, gate), 2, 1);
   auto alert = [](const std::string& fp, const std::string& status = "firing") {
@@ -1219,7 +1219,9 @@ TEST_P(StoreTest, RequestsOfOneGroupAreRecordedTogetherAsIfOneAfterAnother) {
   ASSERT_EQ(acme.size(), 5U);  // first, x, y, w, z
   for (const auto& e : acme) {
     EXPECT_FALSE(e.maintenance) << e.fingerprint;
-    if (e.fingerprint == "x") EXPECT_EQ(e.repeats, 1) << "repeated by the extra contract";
+    if (e.fingerprint == "x") {
+      EXPECT_EQ(e.repeats, 1) << "repeated by the extra contract";
+    }
     if (e.fingerprint == "y") {
       EXPECT_EQ(e.status, "resolved");
       EXPECT_EQ(e.repeats, 1);
@@ -1287,7 +1289,9 @@ TEST_P(StoreTest, FinishWritesWaitsForEarlierWritesAndLeavesNoneWaiting) {
   post("during");
   // PostgreSQL's other committer commits it beside the held one (SQLite, one writer,
   // after it).
-  if (GetParam() == std::string("postgresql")) EXPECT_TRUE(wait_for("during"));
+  if (GetParam() == std::string("postgresql")) {
+    EXPECT_TRUE(wait_for("during"));
+  }
   EXPECT_FALSE(finished) << "finish_writes returned before the held write was committed";
   gate->release();
   finishing.join();
