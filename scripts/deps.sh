@@ -52,11 +52,12 @@ build_packages=(
 # private SQLite database, never as a service), Patroni with etcd for the failover test
 # (patroni, python3-etcd, its etcd client, named since patroni's alternatives may pick
 # another DCS, and etcd-server; tests/ha/failover.py runs a one-member etcd and two
-# Patroni nodes as private processes on 127.0.0.1, never as services), and Node.js for
-# the npm tools.
+# Patroni nodes as private processes on 127.0.0.1, never as services), llvm (its
+# llvm-symbolizer names the functions and lines in a sanitizer's or a fuzzer's report:
+# without it, CI's log of a failure holds addresses only), and Node.js for the npm tools.
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libmd4c-dev
-  clang-14 libclang-rt-14-dev clang-format time bsdutils
+  clang-14 libclang-rt-14-dev llvm clang-format time bsdutils
   chromium libreoffice-calc-nogui poppler-utils postgresql-15 wrk nginx-light
   prometheus-alertmanager python3-aiosmtpd man-db python3-yaml
   request-tracker5 rt5-db-sqlite rt5-standalone
