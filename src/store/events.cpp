@@ -686,14 +686,11 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
       if (const auto* rc = receiver_of(cl.delivery.party, cl.event.tenant)) cl.receiver = *rc;
       out.push_back(std::move(cl));
     }
-    // A delivery whose event is gone (nothing the store writes makes one: migration 13)
-    // would be claimed again at each lease's end, for nobody: cancelled instead.
-    for (const auto& id : orphans) {
-      c.defer(
-          "UPDATE deliveries SET state = 'cancelled', last_error = 'its event no longer "
-          "exists' WHERE id = ?",
-          {id});
-    }
+    // A delivery whose event is gone (nothing this release writes makes one; the release
+    // before migration 13 may, in a race, while both serve) would be claimed again at each
+    // lease's end, for nobody, and would stop a backup into SQLite, whose foreign key
+    // refuses it: deleted.
+    for (const auto& id : orphans) c.defer("DELETE FROM deliveries WHERE id = ?", {id});
     // Oldest first (RETURNING keeps no order); those created in the same millisecond as
     // the statement gave them (ordering them by id, whose last 96 bits were random then,
     // put a later due one first).
@@ -789,17 +786,30 @@ std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::s
     std::sort(victims.begin(), victims.end());
     victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
     std::size_t deleted = 0;
-    // Re-checked at delete time: a delivery made since the choice (the event resolved
-    // meanwhile) keeps its event, and a pending delivery is never deleted. On PostgreSQL
-    // the event's row is locked first, by a statement of its own: a transaction writing a
-    // delivery for an event that exists holds that lock (its UPDATE of the event), so the
-    // check below starts after it committed and sees the delivery. (No foreign key stands
-    // in for this since migration 13; a DELETE waiting on that lock would re-check the
-    // row, not look for deliveries again.)
+    // On PostgreSQL the victims' rows are locked first, in one statement that skips the
+    // rows another transaction holds (they are looked at again at the next prune): a
+    // transaction writing a delivery for an event that exists holds its row (a
+    // resolution's UPDATE), so none is under way for a locked one, and prune never waits
+    // for a writer nor deadlocks with one. (No foreign key stands in for this since
+    // migration 13; a DELETE that waited on the row would re-check the row, not look for
+    // deliveries again.) Then, on either engine, re-checked at delete time: an event with
+    // a pending delivery keeps its history (a repeat's source, the ticket its "resolved"
+    // will name), and one with any delivery left is kept.
     const bool pg = c.engine() == Engine::postgresql;
+    if (pg && !victims.empty()) {
+      const std::vector<Value> ids(victims.begin(), victims.end());
+      std::vector<std::string> locked;
+      for (const auto& r : c.query("SELECT id FROM events WHERE id = ANY(?::text[]) ORDER BY id "
+                                   "FOR UPDATE SKIP LOCKED",
+                                   {array_literal(ids)}))
+        locked.push_back(r.text(0));
+      victims = std::move(locked);
+    }
     for (const auto& id : victims) {
-      c.defer("DELETE FROM deliveries WHERE event = ? AND state <> 'pending'", {id});
-      if (pg) c.defer("SELECT id FROM events WHERE id = ? FOR UPDATE", {id});
+      c.defer(
+          "DELETE FROM deliveries WHERE event = ? AND state <> 'pending' AND NOT EXISTS (SELECT 1 "
+          "FROM deliveries p WHERE p.event = ? AND p.state = 'pending')",
+          {id, id});
       deleted += c.query(
                       "DELETE FROM events WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries d "
                       "WHERE d.event = events.id) RETURNING id",

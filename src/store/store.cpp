@@ -33,7 +33,7 @@ enum class Change : std::uint8_t { expand, contract };
 struct Migration {
   Change change;
   std::string script;
-  std::string postgresql_only = {};  // run after `script` on PostgreSQL only
+  std::string postgresql_only = {};  // run before `script` on PostgreSQL only
 };
 
 // The schema, one script per version, in the SQL both engines accept. `{serial}` is an
@@ -213,21 +213,27 @@ CREATE INDEX events_notices ON events (tenant, contract) WHERE status = 'request
       // 13: an event's deliveries by party, state and creation, one index where two were
       // (deliveries_event, every delivery of an event; deliveries_pending, the pending ones
       // by event, party and creation, which every claim checks): each delivery written paid
-      // for both. On PostgreSQL, the foreign keys of events to tenants and of deliveries to
-      // events dropped: each was a query run per row written (three an alert, a quarter of
-      // PostgreSQL's time in a storm) for what the store guarantees itself: a tenant is never
-      // deleted, a delivery is written in the transaction that created its event or that
-      // holds its row's lock, and pruning locks an event before it looks for what refers to
-      // it (Store::prune_events); a claim cancels a delivery whose event is gone, and
-      // integrity_check counts both. SQLite keeps them: dropping one rebuilds the table,
-      // and its checks are lookups in the same process. An expand migration: the release
-      // before reads the new index as it read the two, and writes nothing the keys refused.
+      // for both. On PostgreSQL, first, the foreign keys of events to tenants and of
+      // deliveries to events dropped: each was a query run per row written (three an alert,
+      // nearly a quarter of PostgreSQL's time in a storm) for what the store guarantees
+      // itself: a tenant is never deleted; a delivery is written in the transaction that
+      // created its event, or in one that holds the event's row (a resolution), or from a
+      // pending delivery of the event (a repeat: pruning keeps an event with one); pruning
+      // locks the events it deletes (Store::prune_events); a claim deletes a delivery whose
+      // event is gone. The tables are locked first in the order the alerts' writes take
+      // them (events, then deliveries), so that the migration waits for them, not
+      // deadlocks with the release still serving. SQLite keeps its foreign keys: dropping
+      // one rebuilds the table, and its checks are lookups in the process. An expand
+      // migration, with one caveat (docs/operations.md, "The rule"): the release before,
+      // while it still prunes, may leave a "resolved" without its event in a race the key
+      // used to refuse.
       {Change::expand, R"sql(
 CREATE INDEX deliveries_event_party ON deliveries (event, party, state, created_ms);
 DROP INDEX deliveries_pending;
 DROP INDEX deliveries_event;
 )sql",
        R"sql(
+LOCK TABLE events, deliveries IN ACCESS EXCLUSIVE MODE;
 ALTER TABLE events DROP CONSTRAINT IF EXISTS events_tenant_fkey;
 ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_event_fkey;
 )sql"},
@@ -598,9 +604,9 @@ void Store::migrate() {
       const auto version = static_cast<std::int64_t>(v + 1);
       if (list[v].change == Change::contract) oldest = version;
       if (version <= current) continue;
-      c.script(dialect(list[v].script, m_engine));
       if (m_engine == Engine::postgresql && !list[v].postgresql_only.empty())
         c.script(list[v].postgresql_only);
+      c.script(dialect(list[v].script, m_engine));
       c.query(
           "INSERT INTO schema_migrations (version, applied_at, oldest_compatible) VALUES (?, ?, ?)",
           {version, now_rfc3339(), oldest});
