@@ -373,7 +373,12 @@ void record_all(Connection& c, const std::vector<RecordRequest*>& requests) {
       const Rows existing = c.query(
           "SELECT id, status FROM events WHERE tenant = ? AND fingerprint = ? AND starts_at = ?",
           {r.tenant, a.fingerprint, a.starts_at});
-      rec.event = existing.at(0).text(0);
+      // Gone since the insert found it: pruned meanwhile (PostgreSQL: a row that prune
+      // holds locked makes the insert see a conflict without waiting). Tried again, the
+      // group's insert makes it anew.
+      if (existing.empty())
+        throw Error("store: an alert's event was pruned while it was recorded", true);
+      rec.event = existing[0].text(0);
       // firing -> resolved once; anything else is a repeat (a resolved event never fires
       // again: Alertmanager gives a new firing a new startsAt).
       const Rows moved =

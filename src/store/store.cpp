@@ -220,9 +220,12 @@ CREATE INDEX events_notices ON events (tenant, contract) WHERE status = 'request
       // created its event, or in one that holds the event's row (a resolution), or from a
       // pending delivery of the event (a repeat: pruning keeps an event with one); pruning
       // locks the events it deletes (Store::prune_events); a claim deletes a delivery whose
-      // event is gone. The tables are locked first in the order the alerts' writes take
-      // them (events, then deliveries), so that the migration waits for them, not
-      // deadlocks with the release still serving. SQLite keeps its foreign keys: dropping
+      // event is gone. The tables are locked first, in the order the alerts' writes take
+      // them (events, then deliveries), so that the migration waits for those writes
+      // rather than deadlocking with them; the previous release's claims and prunes take
+      // them the other way round, and a deadlock with one of those is broken by
+      // PostgreSQL and the migration retried (a transient failure). SQLite keeps its foreign keys:
+      // dropping
       // one rebuilds the table, and its checks are lookups in the process. An expand
       // migration, with one caveat (docs/operations.md, "The rule"): the release before,
       // while it still prunes, may leave a "resolved" without its event in a race the key

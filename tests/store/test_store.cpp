@@ -1541,8 +1541,13 @@ TEST_P(StoreOnPostgresql, PruningSkipsAnEventWhoseDeliveryIsBeingWritten) {
       {event, now_ms(), now_ms()});
   std::atomic<std::size_t> pruned{99};
   std::atomic<bool> finished{false};
+  std::exception_ptr failed;
   std::thread prune([&] {
-    pruned = store->prune_events(cutoff, 1000000);
+    try {
+      pruned = store->prune_events(cutoff, 1000000);
+    } catch (...) {
+      failed = std::current_exception();
+    }
     finished = true;
   });
   for (int i = 0; i < 1000 && !finished; ++i)
@@ -1550,6 +1555,7 @@ TEST_P(StoreOnPostgresql, PruningSkipsAnEventWhoseDeliveryIsBeingWritten) {
   EXPECT_TRUE(finished) << "the prune waited for the writer";
   writer->script("COMMIT");
   prune.join();
+  ASSERT_FALSE(failed) << "the prune failed";
   EXPECT_EQ(pruned.load(), 0U);
   EXPECT_EQ(store->list_events(admin, "acme", "").size(), 1U);
   EXPECT_EQ(store->integrity_check(), "ok");
