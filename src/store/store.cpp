@@ -224,12 +224,11 @@ CREATE INDEX events_notices ON events (tenant, contract) WHERE status = 'request
       // them (events, then deliveries), so that the migration waits for those writes
       // rather than deadlocking with them; the previous release's claims and prunes take
       // them the other way round, and a deadlock with one of those is broken by
-      // PostgreSQL and the migration retried (a transient failure). SQLite keeps its foreign keys:
-      // dropping
-      // one rebuilds the table, and its checks are lookups in the process. An expand
-      // migration, with one caveat (docs/operations.md, "The rule"): the release before,
-      // while it still prunes, may leave a "resolved" without its event in a race the key
-      // used to refuse.
+      // PostgreSQL and the migration retried (a transient failure). SQLite keeps its
+      // foreign keys: dropping one rebuilds the table, and its checks are lookups in the
+      // process. An expand migration, with one caveat (docs/operations.md, "The rule"):
+      // the release before, while it still prunes, may leave a "resolved" without its
+      // event in a race the key used to refuse.
       {Change::expand, R"sql(
 CREATE INDEX deliveries_event_party ON deliveries (event, party, state, created_ms);
 DROP INDEX deliveries_pending;
