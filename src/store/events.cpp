@@ -697,8 +697,7 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
     // refuses it: deleted.
     for (const auto& id : orphans) c.defer("DELETE FROM deliveries WHERE id = ?", {id});
     // Oldest first (RETURNING keeps no order); those created in the same millisecond as
-    // the statement gave them (ordering them by id, whose last 96 bits were random then,
-    // put a later due one first).
+    // the statement gave them.
     std::stable_sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) {
       return a.delivery.created_ms < b.delivery.created_ms;
     });
