@@ -431,6 +431,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
         [&outbox](const std::string& t, const std::string& p, const store::Receiver& r) {
           return outbox.circuit_open_until(t, p, r);
         });
+    store->warm_up();  // every connection open and ready before the first request
     outbox.start();
     fmt::print("racine: serving on http://{}:{}/ ({}; stop with Ctrl-C)\n", host, srv.port(),
                where->starts_with("sqlite:") ? where->substr(7) : "PostgreSQL");

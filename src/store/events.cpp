@@ -495,213 +495,239 @@ std::optional<Event> Store::acknowledge(const Principal& who, const std::string&
   });
 }
 
+namespace {
+
+// Store::claim_deliveries on `c`, in its transaction.
+std::vector<Claimed> claim_on(Connection& c, std::int64_t now, std::int64_t lease_ms,
+                              std::size_t limit, std::size_t per_receiver,
+                              const std::vector<std::string>& skip) {
+  std::vector<Claimed> out;
+  // Fair: every receiver's (tenant/party) deliveries ranked by age, then the first of
+  // each before the second of any. In order per event and party: a delivery waits
+  // while an older one of its event to the same party is pending (a "resolved" never
+  // overtakes its "firing"); an escalation still waiting for its time (never tried)
+  // holds nothing back, so that the page's repeats to a party that is both Responsible
+  // and Accountable go on before it. One statement: on PostgreSQL two instances may
+  // pick the same rows, but the UPDATE re-checks "due" on each row it locks, so the
+  // second finds them leased and skips them.
+  // The receivers with pending deliveries are read from the index of pending deliveries
+  // by receiver and due time (deliveries_ready) by skipping from one receiver to the next
+  // (a few lookups each); for each, that index gives its first due deliveries that
+  // nothing holds back, stopping there. A claim costs the receivers and a few rows each,
+  // not a reading of every due delivery: a storm's backlog (40,000 due) made each claim
+  // tens of milliseconds, and the outbox drained 20 deliveries a second.
+  std::string skipped;
+  std::vector<Value> params = {now + lease_ms};
+  for (const auto& g : skip) {
+    skipped += skipped.empty() ? "?" : ", ?";
+    params.emplace_back(g);
+  }
+  params.emplace_back(now);
+  params.emplace_back(now);
+  params.emplace_back(static_cast<std::int64_t>(per_receiver));
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  params.emplace_back(now);
+  // A receiver's first due deliveries: on PostgreSQL a LATERAL subquery (as a
+  // correlated IN, its planner ran it once per row of the table); SQLite has no LATERAL
+  // and runs the IN once per receiver. The hold check stays a subquery run per row
+  // through the index of pending deliveries by event ("OFFSET 0": PostgreSQL would make
+  // it a join, scanning every pending delivery of the party for each row).
+  const bool pg = c.engine() == Engine::postgresql;
+  // The receivers (tenant, party) with pending deliveries, one after another. PostgreSQL:
+  // the next after g's is the first pending delivery's above (g.tenant, g.party), one
+  // lookup a step (ordered by due_ms too, so that only deliveries_ready gives the order:
+  // deliveries_party, which its statistics may prefer, walks every delivery sent before
+  // the first pending one). SQLite, without LATERAL: the next party of g's tenant, else
+  // the first party of the next tenant (told which index to walk: it would sort the
+  // table instead). The walk was most of a claim's planning and execution on
+  // PostgreSQL: 0.6 and 0.5 ms with the lookups of each step's tenant and party apart,
+  // 0.3 and 0.3 ms with one (EXPLAIN ANALYZE after a storm of 5,000 alerts).
+  const std::string ib = pg ? "" : "INDEXED BY deliveries_ready ";
+  const std::string same_tenant = "(SELECT n.party FROM deliveries n " + ib +
+                                  "WHERE n.state = 'pending' AND n.tenant = g.tenant AND "
+                                  "n.party > g.party ORDER BY n.party LIMIT 1)";
+  const std::string next_tenant = "(SELECT n.tenant FROM deliveries n " + ib +
+                                  "WHERE n.state = 'pending' AND n.tenant > g.tenant ORDER BY "
+                                  "n.tenant LIMIT 1)";
+  const std::string next_receiver =
+      pg ? "SELECT n.tenant, n.party FROM g CROSS JOIN LATERAL (SELECT d.tenant, d.party FROM "
+           "deliveries d WHERE d.state = 'pending' AND (d.tenant, d.party) > (g.tenant, "
+           "g.party) ORDER BY d.tenant, d.party, d.due_ms LIMIT 1) AS n"
+         : "SELECT CASE WHEN " + same_tenant + " IS NOT NULL THEN g.tenant ELSE " + next_tenant +
+               " END, COALESCE(" + same_tenant + ", (SELECT n.party FROM deliveries n " + ib +
+               "WHERE n.state = 'pending' AND n.tenant = " + next_tenant +
+               " ORDER BY n.party LIMIT 1)) FROM g WHERE g.tenant IS NOT NULL";
+  const std::string with_receivers =
+      "WITH RECURSIVE g(tenant, party) AS (SELECT * FROM (SELECT tenant, party FROM "
+      "deliveries " +
+      ib + "WHERE state = 'pending' ORDER BY tenant, party" + (pg ? ", due_ms" : "") +
+      " LIMIT 1) AS head UNION ALL " + next_receiver +
+      "), ready AS (SELECT tenant, party FROM g WHERE tenant IS NOT NULL" +
+      (skipped.empty() ? "" : " AND (tenant || '/' || party) NOT IN (" + skipped + ")") + ")";
+  const std::string firsts =
+      std::string(pg ? "SELECT d.id, d.due_ms" : "SELECT d.id") +
+      " FROM deliveries d WHERE d.tenant = g.tenant AND d.party = "
+      "g.party AND d.state = 'pending' AND d.due_ms <= ? AND NOT EXISTS (SELECT 1 FROM "
+      "deliveries e WHERE e.event = d.event AND e.party = d.party AND e.state = 'pending' "
+      "AND e.created_ms < d.created_ms AND NOT (e.kind = 'escalation' AND e.attempts = 0 "
+      "AND e.due_ms > ?) LIMIT 1 OFFSET 0) ORDER BY d.due_ms, d.id LIMIT ?";
+  const std::string ranked =
+      pg ? "SELECT c.id, c.due_ms, ROW_NUMBER() OVER (PARTITION BY g.tenant, g.party ORDER BY "
+           "c.due_ms, c.id) AS place FROM ready g CROSS JOIN LATERAL (" +
+               firsts + ") c"
+         : "SELECT c.id, c.due_ms, ROW_NUMBER() OVER (PARTITION BY c.tenant, c.party ORDER BY "
+           "c.due_ms, c.id) AS place FROM ready g JOIN deliveries c ON c.id IN (" +
+               firsts + ")";
+  // The rows found by id: both engines would otherwise walk every due delivery through
+  // the index on (state, due_ms) and look each up in the list (28 ms a claim at 40,000
+  // due on SQLite, 18 ms on PostgreSQL). SQLite: a unary + keeps a column out of its
+  // choice of index; PostgreSQL: the ids as an array, looked up in the primary key.
+  const std::string update =
+      std::string(pg ? "UPDATE deliveries SET due_ms = ? WHERE id = ANY(ARRAY("
+                     : "UPDATE deliveries SET due_ms = ? WHERE id IN (") +
+      with_receivers + " SELECT id FROM (" + ranked +
+      (pg ? ") AS ranked ORDER BY place, due_ms LIMIT ?)) AND state = 'pending' AND "
+            "due_ms <= ? RETURNING "
+          : ") AS ranked ORDER BY place, due_ms LIMIT ?) AND +state = 'pending' AND "
+            "+due_ms <= ? RETURNING ") +
+      k_delivery_columns + ", event";
+  // The claimed deliveries' events: on PostgreSQL returned by the claim itself (a
+  // round trip less: under a storm each of the claim's statements waited its turn on a
+  // busy machine, and the one dispatcher's claims were what the outbox waited for); on
+  // SQLite read after it, a statement per 500 events.
+  std::map<std::string, Event> events;
+  Rows due;
+  if (pg) {
+    // k_event_columns, each of "ev." (made once).
+    static const std::string columns = [] {
+      std::string list;
+      for (std::string_view rest = k_event_columns; !rest.empty();) {
+        const auto comma = rest.find(", ");
+        list += (list.empty() ? "ev." : ", ev.") + std::string(rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+      }
+      return list;
+    }();
+    due = c.query("WITH claimed AS (" + update + ") SELECT claimed.*, " + columns +
+                      " FROM claimed LEFT JOIN events ev ON ev.id = claimed.event",
+                  params);
+    for (const auto& r : due) {
+      if (r.opt(18)) events.try_emplace(r.text(17), event_of(r, 18));
+    }
+  } else {
+    due = c.query(update, params);
+    std::vector<std::string> wanted;
+    for (const auto& r : due) wanted.push_back(r.text(17));
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    constexpr std::size_t k_per_statement = 500;
+    for (std::size_t first = 0; first < wanted.size(); first += k_per_statement) {
+      const std::size_t last = std::min(wanted.size(), first + k_per_statement);
+      std::string sql = std::string("SELECT ") + k_event_columns + " FROM events WHERE id IN (";
+      std::vector<Value> ids;
+      for (std::size_t i = first; i < last; ++i) {
+        sql += i == first ? "?" : ", ?";
+        ids.emplace_back(wanted[i]);
+      }
+      sql += ")";
+      for (const auto& r : c.query(sql, ids)) {
+        Event e = event_of(r);
+        std::string id = e.id;
+        events.emplace(std::move(id), std::move(e));
+      }
+    }
+  }
+  // Their receivers: each party's receiver of the event's tenant, else the provider-wide
+  // one. On PostgreSQL in one statement for the whole claim (one per receiver was most of
+  // a claim's round trips); on SQLite, without round trips, one kept statement per
+  // receiver (a text that changed with the claim's size was compiled anew each time,
+  // under the writer's lock).
+  std::map<std::pair<std::string, std::string>, Receiver> receivers;  // by party and tenant
+  const auto keep = [&](const Row& rc) {
+    receivers.insert_or_assign({rc.text(1), rc.text(0)},
+                               Receiver{rc.text(0), rc.text(1), rc.text(2), rc.text(3), rc.opt(4),
+                                        rc.integer(5) != 0, rc.text(6)});
+  };
+  const std::string receiver_columns =
+      "SELECT tenant, party, type, target, secret, by_provider, options FROM receivers ";
+  if (pg && !due.empty()) {
+    std::set<std::string> parties;
+    std::set<std::string> tenants = {""};
+    for (const auto& [id, e] : events) tenants.insert(e.tenant);
+    for (const auto& r : due) parties.insert(r.text(1));
+    const std::vector<Value> p(parties.begin(), parties.end());
+    const std::vector<Value> t(tenants.begin(), tenants.end());
+    for (const auto& rc :
+         c.query(receiver_columns + "WHERE party = ANY(?::text[]) AND tenant = ANY(?::text[])",
+                 {array_literal(p), array_literal(t)}))
+      keep(rc);
+  } else if (!pg) {
+    std::set<std::pair<std::string, std::string>> looked_up;
+    for (const auto& r : due) {
+      const auto ev = events.find(r.text(17));
+      if (ev == events.end() || !looked_up.emplace(r.text(1), ev->second.tenant).second) continue;
+      for (const auto& rc :
+           c.query(receiver_columns +
+                       "WHERE party = ? AND (tenant = ? OR tenant = '') ORDER BY tenant DESC",
+                   {r.text(1), ev->second.tenant}))
+        keep(rc);
+    }
+  }
+  const auto receiver_of = [&](const std::string& party,
+                               const std::string& tenant) -> const Receiver* {
+    if (auto own = receivers.find({party, tenant}); own != receivers.end()) return &own->second;
+    if (auto all = receivers.find({party, ""}); all != receivers.end()) return &all->second;
+    return nullptr;
+  };
+  std::vector<std::string> orphans;  // deliveries whose event is gone
+  for (const auto& r : due) {
+    Claimed cl;
+    cl.delivery = delivery_of(r);
+    cl.delivery.due_ms = now;  // as it was due (the row now holds the lease's end)
+    const auto ev = events.find(r.text(17));
+    if (ev == events.end()) {
+      orphans.emplace_back(cl.delivery.id);
+      continue;
+    }
+    cl.event = ev->second;
+    if (const auto* rc = receiver_of(cl.delivery.party, cl.event.tenant)) cl.receiver = *rc;
+    out.push_back(std::move(cl));
+  }
+  // A delivery whose event is gone (nothing this release writes makes one; the release
+  // before migration 13 may, in a race, while both serve) would be claimed again at each
+  // lease's end, for nobody, and would stop a backup into SQLite, whose foreign key
+  // refuses it: deleted.
+  for (const auto& id : orphans) c.defer("DELETE FROM deliveries WHERE id = ?", {id});
+  // Oldest first (RETURNING keeps no order); those created in the same millisecond as
+  // the statement gave them.
+  std::stable_sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) {
+    return a.delivery.created_ms < b.delivery.created_ms;
+  });
+  return out;
+}
+
+}  // namespace
+
 std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t lease_ms,
                                              std::size_t limit, std::size_t per_receiver,
                                              const std::vector<std::string>& skip) {
-  return m_pool->run(true, [&](Connection& c) {
-    std::vector<Claimed> out;
-    // Fair: every receiver's (tenant/party) deliveries ranked by age, then the first of
-    // each before the second of any. In order per event and party: a delivery waits
-    // while an older one of its event to the same party is pending (a "resolved" never
-    // overtakes its "firing"); an escalation still waiting for its time (never tried)
-    // holds nothing back, so that the page's repeats to a party that is both Responsible
-    // and Accountable go on before it. One statement: on PostgreSQL two instances may
-    // pick the same rows, but the UPDATE re-checks "due" on each row it locks, so the
-    // second finds them leased and skips them.
-    // The receivers with pending deliveries are read from the index of pending deliveries
-    // by receiver and due time (deliveries_ready) by skipping from one receiver to the next
-    // (a few lookups each); for each, that index gives its first due deliveries that
-    // nothing holds back, stopping there. A claim costs the receivers and a few rows each,
-    // not a reading of every due delivery: a storm's backlog (40,000 due) made each claim
-    // tens of milliseconds, and the outbox drained 20 deliveries a second.
-    std::string skipped;
-    std::vector<Value> params = {now + lease_ms};
-    for (const auto& g : skip) {
-      skipped += skipped.empty() ? "?" : ", ?";
-      params.emplace_back(g);
-    }
-    params.emplace_back(now);
-    params.emplace_back(now);
-    params.emplace_back(static_cast<std::int64_t>(per_receiver));
-    params.emplace_back(static_cast<std::int64_t>(limit));
-    params.emplace_back(now);
-    // A receiver's first due deliveries: on PostgreSQL a LATERAL subquery (as a
-    // correlated IN, its planner ran it once per row of the table); SQLite has no LATERAL
-    // and runs the IN once per receiver. The hold check stays a subquery run per row
-    // through the index of pending deliveries by event ("OFFSET 0": PostgreSQL would make
-    // it a join, scanning every pending delivery of the party for each row).
-    const bool pg = c.engine() == Engine::postgresql;
-    // The receivers (tenant, party) with pending deliveries, one after another. PostgreSQL:
-    // the next after g's is the first pending delivery's above (g.tenant, g.party), one
-    // lookup a step (ordered by due_ms too, so that only deliveries_ready gives the order:
-    // deliveries_party, which its statistics may prefer, walks every delivery sent before
-    // the first pending one). SQLite, without LATERAL: the next party of g's tenant, else
-    // the first party of the next tenant (told which index to walk: it would sort the
-    // table instead). The walk was most of a claim's planning and execution on
-    // PostgreSQL: 0.6 and 0.5 ms with the lookups of each step's tenant and party apart,
-    // 0.3 and 0.3 ms with one (EXPLAIN ANALYZE after a storm of 5,000 alerts).
-    const std::string ib = pg ? "" : "INDEXED BY deliveries_ready ";
-    const std::string same_tenant = "(SELECT n.party FROM deliveries n " + ib +
-                                    "WHERE n.state = 'pending' AND n.tenant = g.tenant AND "
-                                    "n.party > g.party ORDER BY n.party LIMIT 1)";
-    const std::string next_tenant = "(SELECT n.tenant FROM deliveries n " + ib +
-                                    "WHERE n.state = 'pending' AND n.tenant > g.tenant ORDER BY "
-                                    "n.tenant LIMIT 1)";
-    const std::string next_receiver =
-        pg ? "SELECT n.tenant, n.party FROM g CROSS JOIN LATERAL (SELECT d.tenant, d.party FROM "
-             "deliveries d WHERE d.state = 'pending' AND (d.tenant, d.party) > (g.tenant, "
-             "g.party) ORDER BY d.tenant, d.party, d.due_ms LIMIT 1) AS n"
-           : "SELECT CASE WHEN " + same_tenant + " IS NOT NULL THEN g.tenant ELSE " + next_tenant +
-                 " END, COALESCE(" + same_tenant + ", (SELECT n.party FROM deliveries n " + ib +
-                 "WHERE n.state = 'pending' AND n.tenant = " + next_tenant +
-                 " ORDER BY n.party LIMIT 1)) FROM g WHERE g.tenant IS NOT NULL";
-    const std::string with_receivers =
-        "WITH RECURSIVE g(tenant, party) AS (SELECT * FROM (SELECT tenant, party FROM "
-        "deliveries " +
-        ib + "WHERE state = 'pending' ORDER BY tenant, party" + (pg ? ", due_ms" : "") +
-        " LIMIT 1) AS head UNION ALL " + next_receiver +
-        "), ready AS (SELECT tenant, party FROM g WHERE tenant IS NOT NULL" +
-        (skipped.empty() ? "" : " AND (tenant || '/' || party) NOT IN (" + skipped + ")") + ")";
-    const std::string firsts =
-        std::string(pg ? "SELECT d.id, d.due_ms" : "SELECT d.id") +
-        " FROM deliveries d WHERE d.tenant = g.tenant AND d.party = "
-        "g.party AND d.state = 'pending' AND d.due_ms <= ? AND NOT EXISTS (SELECT 1 FROM "
-        "deliveries e WHERE e.event = d.event AND e.party = d.party AND e.state = 'pending' "
-        "AND e.created_ms < d.created_ms AND NOT (e.kind = 'escalation' AND e.attempts = 0 "
-        "AND e.due_ms > ?) LIMIT 1 OFFSET 0) ORDER BY d.due_ms, d.id LIMIT ?";
-    const std::string ranked =
-        pg ? "SELECT c.id, c.due_ms, ROW_NUMBER() OVER (PARTITION BY g.tenant, g.party ORDER BY "
-             "c.due_ms, c.id) AS place FROM ready g CROSS JOIN LATERAL (" +
-                 firsts + ") c"
-           : "SELECT c.id, c.due_ms, ROW_NUMBER() OVER (PARTITION BY c.tenant, c.party ORDER BY "
-             "c.due_ms, c.id) AS place FROM ready g JOIN deliveries c ON c.id IN (" +
-                 firsts + ")";
-    // The rows found by id: both engines would otherwise walk every due delivery through
-    // the index on (state, due_ms) and look each up in the list (28 ms a claim at 40,000
-    // due on SQLite, 18 ms on PostgreSQL). SQLite: a unary + keeps a column out of its
-    // choice of index; PostgreSQL: the ids as an array, looked up in the primary key.
-    const std::string update =
-        std::string(pg ? "UPDATE deliveries SET due_ms = ? WHERE id = ANY(ARRAY("
-                       : "UPDATE deliveries SET due_ms = ? WHERE id IN (") +
-        with_receivers + " SELECT id FROM (" + ranked +
-        (pg ? ") AS ranked ORDER BY place, due_ms LIMIT ?)) AND state = 'pending' AND "
-              "due_ms <= ? RETURNING "
-            : ") AS ranked ORDER BY place, due_ms LIMIT ?) AND +state = 'pending' AND "
-              "+due_ms <= ? RETURNING ") +
-        k_delivery_columns + ", event";
-    // The claimed deliveries' events: on PostgreSQL returned by the claim itself (a
-    // round trip less: under a storm each of the claim's statements waited its turn on a
-    // busy machine, and the one dispatcher's claims were what the outbox waited for); on
-    // SQLite read after it, a statement per 500 events.
-    std::map<std::string, Event> events;
-    Rows due;
-    if (pg) {
-      // k_event_columns, each of "ev." (made once).
-      static const std::string columns = [] {
-        std::string list;
-        for (std::string_view rest = k_event_columns; !rest.empty();) {
-          const auto comma = rest.find(", ");
-          list += (list.empty() ? "ev." : ", ev.") + std::string(rest.substr(0, comma));
-          rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
-        }
-        return list;
-      }();
-      due = c.query("WITH claimed AS (" + update + ") SELECT claimed.*, " + columns +
-                        " FROM claimed LEFT JOIN events ev ON ev.id = claimed.event",
-                    params);
-      for (const auto& r : due) {
-        if (r.opt(18)) events.try_emplace(r.text(17), event_of(r, 18));
-      }
-    } else {
-      due = c.query(update, params);
-      std::vector<std::string> wanted;
-      for (const auto& r : due) wanted.push_back(r.text(17));
-      std::sort(wanted.begin(), wanted.end());
-      wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-      constexpr std::size_t k_per_statement = 500;
-      for (std::size_t first = 0; first < wanted.size(); first += k_per_statement) {
-        const std::size_t last = std::min(wanted.size(), first + k_per_statement);
-        std::string sql = std::string("SELECT ") + k_event_columns + " FROM events WHERE id IN (";
-        std::vector<Value> ids;
-        for (std::size_t i = first; i < last; ++i) {
-          sql += i == first ? "?" : ", ?";
-          ids.emplace_back(wanted[i]);
-        }
-        sql += ")";
-        for (const auto& r : c.query(sql, ids)) {
-          Event e = event_of(r);
-          std::string id = e.id;
-          events.emplace(std::move(id), std::move(e));
-        }
-      }
-    }
-    // Their receivers: each party's receiver of the event's tenant, else the provider-wide
-    // one. On PostgreSQL in one statement for the whole claim (one per receiver was most of
-    // a claim's round trips); on SQLite, without round trips, one kept statement per
-    // receiver (a text that changed with the claim's size was compiled anew each time,
-    // under the writer's lock).
-    std::map<std::pair<std::string, std::string>, Receiver> receivers;  // by party and tenant
-    const auto keep = [&](const Row& rc) {
-      receivers.insert_or_assign({rc.text(1), rc.text(0)},
-                                 Receiver{rc.text(0), rc.text(1), rc.text(2), rc.text(3), rc.opt(4),
-                                          rc.integer(5) != 0, rc.text(6)});
-    };
-    const std::string receiver_columns =
-        "SELECT tenant, party, type, target, secret, by_provider, options FROM receivers ";
-    if (pg && !due.empty()) {
-      std::set<std::string> parties;
-      std::set<std::string> tenants = {""};
-      for (const auto& [id, e] : events) tenants.insert(e.tenant);
-      for (const auto& r : due) parties.insert(r.text(1));
-      const std::vector<Value> p(parties.begin(), parties.end());
-      const std::vector<Value> t(tenants.begin(), tenants.end());
-      for (const auto& rc :
-           c.query(receiver_columns + "WHERE party = ANY(?::text[]) AND tenant = ANY(?::text[])",
-                   {array_literal(p), array_literal(t)}))
-        keep(rc);
-    } else if (!pg) {
-      std::set<std::pair<std::string, std::string>> looked_up;
-      for (const auto& r : due) {
-        const auto ev = events.find(r.text(17));
-        if (ev == events.end() || !looked_up.emplace(r.text(1), ev->second.tenant).second) continue;
-        for (const auto& rc :
-             c.query(receiver_columns +
-                         "WHERE party = ? AND (tenant = ? OR tenant = '') ORDER BY tenant DESC",
-                     {r.text(1), ev->second.tenant}))
-          keep(rc);
-      }
-    }
-    const auto receiver_of = [&](const std::string& party,
-                                 const std::string& tenant) -> const Receiver* {
-      if (auto own = receivers.find({party, tenant}); own != receivers.end()) return &own->second;
-      if (auto all = receivers.find({party, ""}); all != receivers.end()) return &all->second;
-      return nullptr;
-    };
-    std::vector<std::string> orphans;  // deliveries whose event is gone
-    for (const auto& r : due) {
-      Claimed cl;
-      cl.delivery = delivery_of(r);
-      cl.delivery.due_ms = now;  // as it was due (the row now holds the lease's end)
-      const auto ev = events.find(r.text(17));
-      if (ev == events.end()) {
-        orphans.emplace_back(cl.delivery.id);
-        continue;
-      }
-      cl.event = ev->second;
-      if (const auto* rc = receiver_of(cl.delivery.party, cl.event.tenant)) cl.receiver = *rc;
-      out.push_back(std::move(cl));
-    }
-    // A delivery whose event is gone (nothing this release writes makes one; the release
-    // before migration 13 may, in a race, while both serve) would be claimed again at each
-    // lease's end, for nobody, and would stop a backup into SQLite, whose foreign key
-    // refuses it: deleted.
-    for (const auto& id : orphans) c.defer("DELETE FROM deliveries WHERE id = ?", {id});
-    // Oldest first (RETURNING keeps no order); those created in the same millisecond as
-    // the statement gave them.
-    std::stable_sort(out.begin(), out.end(), [](const Claimed& a, const Claimed& b) {
-      return a.delivery.created_ms < b.delivery.created_ms;
-    });
-    return out;
+  return m_pool->run(
+      true, [&](Connection& c) { return claim_on(c, now, lease_ms, limit, per_receiver, skip); });
+}
+
+void Store::warm_up() {
+  if (m_engine != Engine::postgresql) return;
+  m_pool->warm([](Connection& c) {
+    c.begin_write();
+    // Due at 0: nothing is claimed; rolled back all the same.
+    claim_on(c, 0, 0, 1, 1, {});
+    // The alert path's tables, each with its indexes, as its lookups plan them.
+    c.query(
+        "SELECT 1 FROM contracts c LEFT JOIN maintenance m ON m.tenant = c.tenant AND "
+        "m.contract = c.id LEFT JOIN receivers r ON r.tenant = c.tenant LEFT JOIN events e ON "
+        "e.tenant = c.tenant AND e.fingerprint = '' AND e.starts_at = '' WHERE c.tenant = '' "
+        "AND c.id = ''");
+    c.rollback();
   });
 }
 

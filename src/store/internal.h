@@ -213,6 +213,43 @@ class Store::Pool {
 
   [[nodiscard]] Engine engine() const { return m_engine; }
 
+  // Runs `fn` on every connection of the pool, the committers' included (opened now, not
+  // at the first write): a server about to listen has each of PostgreSQL's backends read
+  // its catalogues and open the tables it will use before the first request does. Meanwhile
+  // the pool is empty: other callers wait. A connection that fails is dropped (another
+  // opens in its place when needed); nothing is thrown.
+  void warm(const std::function<void(Connection&)>& fn) {
+    std::vector<std::unique_ptr<Connection>> all;
+    std::size_t to_open = 0;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      if (m_engine != Engine::sqlite && m_committer_connections < m_committer_count) {
+        m_lost += m_committer_count - m_committer_connections;
+        m_committer_connections = m_committer_count;
+      }
+      all.swap(m_free);
+      to_open = m_lost;
+      m_lost = 0;
+    }
+    for (std::size_t i = 0; i < to_open; ++i) {
+      try {
+        all.push_back(m_connect());
+      } catch (...) {
+        all.push_back(nullptr);  // counted lost again below
+      }
+    }
+    for (auto& c : all) {
+      if (!c) continue;
+      try {
+        fn(*c);
+      } catch (...) {
+        c->rollback();
+        if (!c->healthy()) c.reset();
+      }
+    }
+    for (auto& c : all) release(std::move(c));
+  }
+
   // Runs `fn` in a transaction, retrying transient failures a few times.
   template <typename Fn>
   auto run(bool write, Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {

@@ -1481,6 +1481,43 @@ TEST_P(StoreOnPostgresql, RefreshingStatisticsAnalysesTheDeliveries) {
   EXPECT_EQ(std::stod(raw->query(analysed)[0].text(0)), 300.0);
 }
 
+// Before a server listens, every connection it will use is opened (the group committers'
+// too, otherwise opened at the first alerts) and has planned the claim and the alert
+// path's lookups, in a transaction rolled back: nothing pending is claimed or changed.
+TEST_P(StoreOnPostgresql, WarmingUpOpensEveryConnectionAndChangesNothing) {
+  store.reset();
+  store = std::make_unique<Store>([this] { return open_postgresql(where); }, 2, 3);
+  two_tenants();
+  auto raw = open_postgresql(where);
+  const auto backends = [&] {
+    return raw
+        ->query(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()")[0]
+        .integer(0);
+  };
+  // (The fixture's store, closed above: its backends may take a moment to go.)
+  for (int i = 0; i < 100 && backends() != 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(backends(), 2) << "the pool's own connections, the committers' not yet open";
+  store->warm_up();
+  EXPECT_EQ(backends(), 5) << "the pool's 2 and the 3 committers'";
+  const auto admin = Principal::system();
+  IncomingAlert a = bare_alert("warm");
+  a.on_firing.push_back({"client", "Client", "R", "firing", 0});
+  ASSERT_TRUE(store->record_alerts(admin, "acme", "main", {a}));
+  const std::string pending =
+      "SELECT state || ' ' || attempts || ' ' || due_ms FROM deliveries WHERE kind = 'firing'";
+  const std::string before = raw->query(pending)[0].text(0);
+  ASSERT_TRUE(before.starts_with("pending 0 ")) << before;
+  store->warm_up();
+  EXPECT_EQ(raw->query(pending)[0].text(0), before) << "claimed by the warm-up";
+  EXPECT_EQ(backends(), 5) << "no connection more";
+  const auto claimed = store->claim_deliveries(now_ms() + 1, 60000, 100);
+  ASSERT_EQ(claimed.size(), 1U);
+  EXPECT_EQ(claimed[0].event.fingerprint, "warm");
+}
+
 // Since migration 13 PostgreSQL holds no foreign key from a delivery to its event nor
 // from an event to its tenant: the store keeps them. A row without its parent (one only
 // raw SQL, or the release before 13 in a race, can write) is counted by integrity_check,
