@@ -5,7 +5,9 @@
 # that folder, creates the database `racine`, and writes its URL to the file STATE.
 # `stop STATE` stops it and removes the folder. Under CI=true a missing PostgreSQL is a
 # failure that says what to install; elsewhere `start` writes no STATE and says why (the
-# tests that need it then skip, saying so).
+# tests that need it then skip, saying so). RACINE_PG_EXTRA adds server options, for
+# profiling by hand (docs/performance.md: "-c shared_preload_libraries=pg_stat_statements
+# -c pg_stat_statements.track_planning=on"); the tests and benchmarks never set it.
 set -euo pipefail
 action=$1 state=$2
 bin=${RACINE_PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -27,7 +29,7 @@ case "$action" in
       { cat "$dir/initdb.log" >&2; exit 1; }
     port=$((20000 + RANDOM % 20000))
     run_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-k $dir -c listen_addresses='' -p $port -c fsync=on -c max_connections=200" start >/dev/null ||
+      -o "-k $dir -c listen_addresses='' -p $port -c fsync=on -c max_connections=200 ${RACINE_PG_EXTRA:-}" start >/dev/null ||
       { cat "$dir/server.log" >&2; exit 1; }
     run_as "$bin/createdb" -h "$dir" -p "$port" -U racine racine
     echo "postgresql:///racine?host=$dir&port=$port&user=racine" >"$state"
