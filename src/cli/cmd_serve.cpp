@@ -356,6 +356,10 @@ int run_serve(const ServeOptions& o, bool data_given) {
     return k_exit_error;
   }
 
+  // Every connection open and ready before the socket is bound (PostgreSQL; bounded, and
+  // never fatal: docs/operations.md, "Connections").
+  store->warm_up();
+
   server::ApiOptions api_options;
   api_options.rate_per_second = o.rate;
   api_options.rate_burst = std::max(1.0, o.rate * 2);
@@ -431,7 +435,6 @@ int run_serve(const ServeOptions& o, bool data_given) {
         [&outbox](const std::string& t, const std::string& p, const store::Receiver& r) {
           return outbox.circuit_open_until(t, p, r);
         });
-    store->warm_up();  // every connection open and ready before the first request
     outbox.start();
     fmt::print("racine: serving on http://{}:{}/ ({}; stop with Ctrl-C)\n", host, srv.port(),
                where->starts_with("sqlite:") ? where->substr(7) : "PostgreSQL");

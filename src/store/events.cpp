@@ -715,10 +715,14 @@ std::vector<Claimed> Store::claim_deliveries(std::int64_t now, std::int64_t leas
       true, [&](Connection& c) { return claim_on(c, now, lease_ms, limit, per_receiver, skip); });
 }
 
-void Store::warm_up() {
-  if (m_engine != Engine::postgresql) return;
-  m_pool->warm([](Connection& c) {
+std::size_t Store::warm_up() {
+  if (m_engine != Engine::postgresql) return 0;
+  return m_pool->warm([](Connection& c) {
     c.begin_write();
+    // Bounded: a database that stops answering, or a table locked by an operator's
+    // ALTER, must not hold the start for long (both undone by the rollback).
+    c.defer("SET LOCAL lock_timeout = '1s'");
+    c.defer("SET LOCAL statement_timeout = '5s'");
     // Due at 0: nothing is claimed; rolled back all the same.
     claim_on(c, 0, 0, 1, 1, {});
     // The alert path's tables, each with its indexes, as its lookups plan them.

@@ -213,13 +213,16 @@ class Store::Pool {
 
   [[nodiscard]] Engine engine() const { return m_engine; }
 
-  // Runs `fn` on every connection of the pool, the committers' included (opened now, not
-  // at the first write): a server about to listen has each of PostgreSQL's backends read
-  // its catalogues and open the tables it will use before the first request does. Meanwhile
-  // the pool is empty: other callers wait. A connection that fails is dropped (another
-  // opens in its place when needed); nothing is thrown.
-  void warm(const std::function<void(Connection&)>& fn) {
-    std::vector<std::unique_ptr<Connection>> all;
+  // Runs `fn` on every free connection of the pool and on the committers' (opened now,
+  // not at the first write), one after another, each handed back once done: a server
+  // about to serve has each of PostgreSQL's backends read its catalogues and open the
+  // tables it will use before the first request does. After the first failure (a
+  // connection that cannot open, or `fn` throwing: the database is not answering as it
+  // should, and the first requests will meet it anyway) the rest are handed back as they
+  // are, a broken connection dropped (another opens in its place when needed). Returns
+  // how many ran `fn`; never throws.
+  std::size_t warm(const std::function<void(Connection&)>& fn) {
+    std::vector<std::unique_ptr<Connection>> free;
     std::size_t to_open = 0;
     {
       std::lock_guard<std::mutex> lock(m_mutex);
@@ -227,27 +230,32 @@ class Store::Pool {
         m_lost += m_committer_count - m_committer_connections;
         m_committer_connections = m_committer_count;
       }
-      all.swap(m_free);
-      to_open = m_lost;
+      free.swap(m_free);
+      to_open = m_lost;  // opened here; a null handed back is counted lost again
       m_lost = 0;
     }
-    for (std::size_t i = 0; i < to_open; ++i) {
-      try {
-        all.push_back(m_connect());
-      } catch (...) {
-        all.push_back(nullptr);  // counted lost again below
+    std::size_t warmed = 0;
+    bool failed = false;
+    const auto one = [&](std::unique_ptr<Connection> c) {
+      if (!failed) {
+        try {
+          if (!c) c = m_connect();
+          fn(*c);
+        } catch (...) {
+          failed = true;
+          if (c) c->rollback();
+        }
+        if (c && !c->healthy()) {
+          failed = true;
+          c.reset();
+        }
+        if (!failed) ++warmed;
       }
-    }
-    for (auto& c : all) {
-      if (!c) continue;
-      try {
-        fn(*c);
-      } catch (...) {
-        c->rollback();
-        if (!c->healthy()) c.reset();
-      }
-    }
-    for (auto& c : all) release(std::move(c));
+      release(std::move(c));
+    };
+    for (auto& c : free) one(std::move(c));
+    for (std::size_t i = 0; i < to_open; ++i) one(nullptr);
+    return warmed;
   }
 
   // Runs `fn` in a transaction, retrying transient failures a few times.
@@ -301,12 +309,15 @@ class Store::Pool {
   // goes.
   void start_committers() {
     const std::size_t n = m_committer_count;
-    // The committers' own connections, beside those of the threads that read.
-    if (m_engine != Engine::sqlite && m_committer_connections < n) {
+    // The committers' own connections, beside those of the threads that read (unless
+    // warm() opened them already).
+    if (m_engine != Engine::sqlite) {
       std::lock_guard<std::mutex> pool(m_mutex);
-      m_lost += n - m_committer_connections;
-      m_committer_connections = n;
-      m_available.notify_all();
+      if (m_committer_connections < n) {
+        m_lost += n - m_committer_connections;
+        m_committer_connections = n;
+        m_available.notify_all();
+      }
     }
     for (std::size_t i = 0; i < n; ++i) m_committers.emplace_back([this] { commit_loop(); });
   }

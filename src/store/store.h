@@ -561,14 +561,15 @@ class Store {
   // scanned every pending delivery through the index on (state, due_ms) for each receiver
   // (3.6 ms at 358 pending). The outbox calls it after a slow claim.
   void refresh_statistics();
-  // Before a server listens: opens every connection it will use (the group committers'
-  // too) and, on PostgreSQL, has each plan the outbox's claim and the alert path's
-  // lookups, in a transaction rolled back (nothing changes). A new backend reads its
-  // catalogues at its first use of each table and index: the first claim on a connection
-  // took 3.1 ms against 1.1 ms for the next, and the first alerts after a start waited for
-  // the committers' connections to open. Best effort: a failure is left to the first
-  // request to meet. SQLite: nothing.
-  void warm_up();
+  // Before a server serves, on PostgreSQL: opens the connections it will use (the group
+  // committers' too, otherwise opened at the first alerts) and has each plan the outbox's
+  // claim and the alert path's lookups, in a transaction rolled back (nothing changes).
+  // A new backend reads its catalogues at its first use of each table and index: the
+  // first claim on a connection took 3.1 ms against 1.1 ms for the next. Each
+  // connection's transaction gives up after 5 s, and waits at most 1 s for a lock; after
+  // the first failure the rest are left as they are, for the first requests to meet.
+  // Returns how many connections were warmed. SQLite: nothing (0).
+  std::size_t warm_up();
   // Gives claimed deliveries back unsent, each due at its time (no attempt counted), in
   // one transaction (a claim's worth for a receiver whose circuit is open).
   void deliveries_release(const std::vector<std::pair<std::string, std::int64_t>>& due);

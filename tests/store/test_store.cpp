@@ -1481,9 +1481,10 @@ TEST_P(StoreOnPostgresql, RefreshingStatisticsAnalysesTheDeliveries) {
   EXPECT_EQ(std::stod(raw->query(analysed)[0].text(0)), 300.0);
 }
 
-// Before a server listens, every connection it will use is opened (the group committers'
+// Before a server serves, every connection it will use is opened (the group committers'
 // too, otherwise opened at the first alerts) and has planned the claim and the alert
-// path's lookups, in a transaction rolled back: nothing pending is claimed or changed.
+// path's lookups, in a transaction rolled back: a delivery due (even due before the
+// warm-up's own "now") is neither claimed nor changed.
 TEST_P(StoreOnPostgresql, WarmingUpOpensEveryConnectionAndChangesNothing) {
   store.reset();
   store = std::make_unique<Store>([this] { return open_postgresql(where); }, 2, 3);
@@ -1493,29 +1494,49 @@ TEST_P(StoreOnPostgresql, WarmingUpOpensEveryConnectionAndChangesNothing) {
     return raw
         ->query(
             "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()")[0]
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")[0]
         .integer(0);
   };
   // (The fixture's store, closed above: its backends may take a moment to go.)
   for (int i = 0; i < 100 && backends() != 2; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_EQ(backends(), 2) << "the pool's own connections, the committers' not yet open";
-  store->warm_up();
+  EXPECT_EQ(store->warm_up(), 5U) << "each warmed";
   EXPECT_EQ(backends(), 5) << "the pool's 2 and the 3 committers'";
   const auto admin = Principal::system();
   IncomingAlert a = bare_alert("warm");
   a.on_firing.push_back({"client", "Client", "R", "firing", 0});
   ASSERT_TRUE(store->record_alerts(admin, "acme", "main", {a}));
+  // Due at -1: the warm-up's claim (due at 0, a lease of 0) takes it and would set its
+  // due time to 0, were that committed.
+  raw->query("UPDATE deliveries SET due_ms = -1 WHERE kind = 'firing'");
   const std::string pending =
       "SELECT state || ' ' || attempts || ' ' || due_ms FROM deliveries WHERE kind = 'firing'";
-  const std::string before = raw->query(pending)[0].text(0);
-  ASSERT_TRUE(before.starts_with("pending 0 ")) << before;
-  store->warm_up();
-  EXPECT_EQ(raw->query(pending)[0].text(0), before) << "claimed by the warm-up";
+  ASSERT_EQ(raw->query(pending)[0].text(0), "pending 0 -1");
+  EXPECT_EQ(store->warm_up(), 5U);
+  EXPECT_EQ(raw->query(pending)[0].text(0), "pending 0 -1") << "claimed by the warm-up";
   EXPECT_EQ(backends(), 5) << "no connection more";
-  const auto claimed = store->claim_deliveries(now_ms() + 1, 60000, 100);
+  const auto claimed = store->claim_deliveries(now_ms(), 60000, 100);
   ASSERT_EQ(claimed.size(), 1U);
   EXPECT_EQ(claimed[0].event.fingerprint, "warm");
+}
+
+// A warm-up that meets a failure stops there and leaves the rest to the first requests:
+// here a table locked by another session (an operator's ALTER, say), on which the claim
+// waits at most its lock timeout (1 s), not for ever.
+TEST_P(StoreOnPostgresql, AWarmUpThatMeetsALockedTableGivesUpWithinASecond) {
+  auto raw = open_postgresql(where);
+  raw->begin_write();
+  raw->query("LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(store->warm_up(), 0U);
+  const auto took = std::chrono::steady_clock::now() - start;
+  raw->rollback();
+  EXPECT_GE(took, std::chrono::milliseconds(900));
+  EXPECT_LT(took, std::chrono::seconds(10)) << "waited for the lock";
+  // The pool is whole: every request is served once the lock is gone.
+  EXPECT_EQ(store->claim_deliveries(now_ms(), 60000, 100).size(), 0U);
+  EXPECT_GE(store->warm_up(), 1U);
 }
 
 // Since migration 13 PostgreSQL holds no foreign key from a delivery to its event nor
