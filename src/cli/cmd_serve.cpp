@@ -356,10 +356,6 @@ int run_serve(const ServeOptions& o, bool data_given) {
     return k_exit_error;
   }
 
-  // Every connection open and ready before the socket is bound (PostgreSQL; bounded, and
-  // never fatal: docs/operations.md, "Connections").
-  store->warm_up();
-
   server::ApiOptions api_options;
   api_options.rate_per_second = o.rate;
   api_options.rate_burst = std::max(1.0, o.rate * 2);
@@ -413,6 +409,9 @@ int run_serve(const ServeOptions& o, bool data_given) {
     handlers.admit = [&api](server::Request& r) { return api.admit(r); };
     handlers.handle = [&api](server::Request& r) { return api.handle(r); };
     handlers.refused = [&api](const server::Request& r, int status) { api.refused(r, status); };
+    // Every connection open and ready before the socket is bound, once the options are
+    // known good (PostgreSQL; bounded, and never fatal: docs/operations.md, "Connections").
+    store->warm_up();
     server::HttpServer srv(http, std::move(handlers));
     const std::string host =
         http.address.find(':') != std::string::npos ? "[" + http.address + "]" : http.address;

@@ -219,8 +219,8 @@ class Store::Pool {
   // tables it will use before the first request does. After the first failure (a
   // connection that cannot open, or `fn` throwing: the database is not answering as it
   // should, and the first requests will meet it anyway) the rest are handed back as they
-  // are, a broken connection dropped (another opens in its place when needed). Returns
-  // how many ran `fn`; never throws.
+  // are, a broken connection dropped (another opens in its place when needed; one lost
+  // before is opened here too). Returns how many ran `fn` without failing; never throws.
   std::size_t warm(const std::function<void(Connection&)>& fn) {
     std::vector<std::unique_ptr<Connection>> free;
     std::size_t to_open = 0;

@@ -565,8 +565,8 @@ class Store {
   // committers' too, otherwise opened at the first alerts) and has each plan the outbox's
   // claim and the alert path's lookups, in a transaction rolled back (nothing changes).
   // A new backend reads its catalogues at its first use of each table and index: the
-  // first claim on a connection took 3.1 ms against 1.1 ms for the next. Each
-  // connection's transaction gives up after 5 s, and waits at most 1 s for a lock; after
+  // first claim on a connection took 3.1 ms against 1.1 ms for the next. Each statement
+  // gives up after 5 s (a connection's two, 10 s) and waits at most 1 s for a lock; after
   // the first failure the rest are left as they are, for the first requests to meet.
   // Returns how many connections were warmed. SQLite: nothing (0).
   std::size_t warm_up();
