@@ -276,7 +276,26 @@ TEST_P(StoreTest, TheOldestCompatibleSchemaIsRecordedOnceMissingAndRequiredWhenA
 // connection kept would stay read-only: the setting holds for the session's life).
 // What only PostgreSQL has (a server that fails over and comes back read-only): its own
 // suite, instantiated on that engine alone, rather than a SQLite case that skips.
-class StoreOnPostgresql : public StoreTest {};
+class StoreOnPostgresql : public StoreTest {
+ protected:
+  // The store reopened with a pool of 2 connections and 3 group committers (whose
+  // connections open at the first alerts, or at a warm-up), once the fixture's store's
+  // backends have gone: `raw` counts the client backends on the test's database besides
+  // its own.
+  void reopen_two_and_three(Connection& raw) {
+    store.reset();
+    store = std::make_unique<Store>([this] { return open_postgresql(where); }, 2, 3);
+    for (int i = 0; i < 100 && client_backends(raw) != 2; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  static std::int64_t client_backends(Connection& raw) {
+    return raw
+        .query(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+            "backend_type = 'client backend' AND pid <> pg_backend_pid()")[0]
+        .integer(0);
+  }
+};
 
 TEST_P(StoreOnPostgresql, AWriteOnAReadOnlyServerIsTransientAndItsConnectionReplaced) {
   store.reset();
@@ -1486,20 +1505,10 @@ TEST_P(StoreOnPostgresql, RefreshingStatisticsAnalysesTheDeliveries) {
 // path's lookups, in a transaction rolled back: a delivery due (even due before the
 // warm-up's own "now") is neither claimed nor changed.
 TEST_P(StoreOnPostgresql, WarmingUpOpensEveryConnectionAndChangesNothing) {
-  store.reset();
-  store = std::make_unique<Store>([this] { return open_postgresql(where); }, 2, 3);
-  two_tenants();
   auto raw = open_postgresql(where);
-  const auto backends = [&] {
-    return raw
-        ->query(
-            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")[0]
-        .integer(0);
-  };
-  // (The fixture's store, closed above: its backends may take a moment to go.)
-  for (int i = 0; i < 100 && backends() != 2; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  reopen_two_and_three(*raw);
+  two_tenants();
+  const auto backends = [&] { return client_backends(*raw); };
   EXPECT_EQ(backends(), 2) << "the pool's own connections, the committers' not yet open";
   EXPECT_EQ(store->warm_up(), 5U) << "each warmed";
   EXPECT_EQ(backends(), 5) << "the pool's 2 and the 3 committers'";
@@ -1526,18 +1535,9 @@ TEST_P(StoreOnPostgresql, WarmingUpOpensEveryConnectionAndChangesNothing) {
 // waits at most its lock timeout (1 s), not for ever; the connections not yet warmed (the
 // committers', not yet open) are left as they were, and the pool stays whole.
 TEST_P(StoreOnPostgresql, AWarmUpThatMeetsALockedTableGivesUpWithinASecond) {
-  store.reset();
-  store = std::make_unique<Store>([this] { return open_postgresql(where); }, 2, 3);
   auto raw = open_postgresql(where);
-  const auto backends = [&] {
-    return raw
-        ->query(
-            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")[0]
-        .integer(0);
-  };
-  for (int i = 0; i < 100 && backends() != 2; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  reopen_two_and_three(*raw);
+  const auto backends = [&] { return client_backends(*raw); };
   ASSERT_EQ(backends(), 2);
   // Should the warm-up wait on the lock regardless, the server ends this session (and its
   // lock) after 15 s: the test then fails on the time instead of hanging.
