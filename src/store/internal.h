@@ -226,10 +226,7 @@ class Store::Pool {
     std::size_t to_open = 0;
     {
       std::lock_guard<std::mutex> lock(m_mutex);
-      if (m_engine != Engine::sqlite && m_committer_connections < m_committer_count) {
-        m_lost += m_committer_count - m_committer_connections;
-        m_committer_connections = m_committer_count;
-      }
+      add_committer_connections();
       free.swap(m_free);
       to_open = m_lost;  // opened here; a null handed back is counted lost again
       m_lost = 0;
@@ -309,17 +306,21 @@ class Store::Pool {
   // goes.
   void start_committers() {
     const std::size_t n = m_committer_count;
-    // The committers' own connections, beside those of the threads that read (unless
-    // warm() opened them already).
-    if (m_engine != Engine::sqlite) {
+    {
       std::lock_guard<std::mutex> pool(m_mutex);
-      if (m_committer_connections < n) {
-        m_lost += n - m_committer_connections;
-        m_committer_connections = n;
-        m_available.notify_all();
-      }
+      add_committer_connections();
     }
+    m_available.notify_all();
     for (std::size_t i = 0; i < n; ++i) m_committers.emplace_back([this] { commit_loop(); });
+  }
+
+  // Under m_mutex: the committers' own connections (PostgreSQL), beside those of the
+  // threads that read, counted once (at the first write, or by warm()) as lost, so that
+  // they are opened when first needed.
+  void add_committer_connections() {
+    if (m_engine == Engine::sqlite || m_committer_connections >= m_committer_count) return;
+    m_lost += m_committer_count - m_committer_connections;
+    m_committer_connections = m_committer_count;
   }
 
   // Bounds a group (and so the latency the first of it waits for the last).
