@@ -106,6 +106,7 @@ struct ServeOptions {
   std::vector<std::string> egress_allow;
   std::string egress_proxy;
   std::size_t delivery_per_receiver = 2;
+  std::size_t delivery_claim_ahead = 4;
   // Alert routing's outbox (docs/routing.md).
   std::string public_url;  // default: http://LISTEN
   std::string smtp;
@@ -381,6 +382,7 @@ int run_serve(const ServeOptions& o, bool data_given) {
   std::int64_t ack_link_ttl_ms = 0;
   outbox_options.workers = o.delivery_workers;
   outbox_options.per_receiver = o.delivery_per_receiver;
+  outbox_options.claim_ahead = o.delivery_claim_ahead;
   outbox_options.proxy = o.egress_proxy;
   for (const auto& [flag, text, field] :
        {std::tuple{"--delivery-timeout", &o.delivery_timeout, &outbox_options.timeout_ms},
@@ -652,6 +654,11 @@ std::vector<Command> add_serve(CLI::App& root) {
                   tr("Alert deliveries sent at once to one receiver"))
       ->capture_default_str()
       ->check(CLI::Range(1, 64))
+      ->option_text("N");
+  app->add_option("--delivery-claim-ahead", o->delivery_claim_ahead,
+                  tr("Alert deliveries of one receiver claimed ahead of a free place"))
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64))
       ->option_text("N");
   for (const auto& [flag, field, help] :
        {std::tuple{"--delivery-timeout", &o->delivery_timeout,

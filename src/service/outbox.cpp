@@ -83,6 +83,57 @@ void Outbox::renew_leases(std::int64_t now) {
   }
 }
 
+namespace {
+// A delivery claimed ahead and not sent within this is given back: a receiver that
+// stopped answering holds its senders for the attempt's timeout, and what is held behind
+// them would otherwise go out seconds after it was claimed (an escalation after the
+// alert's acknowledgement cancelled it).
+constexpr std::int64_t k_hold_ms = 1000;
+}  // namespace
+
+void Outbox::promote_held(std::int64_t now) {
+  for (auto it = m_held.begin(); it != m_held.end();) {
+    auto& [group, held] = *it;
+    while (!held.empty()) {
+      Job& job = held.front();
+      const auto b = m_breakers.find(job.destination);
+      const bool tripped =
+          b != m_breakers.end() && b->second.failures >= m_options.breaker_failures;
+      if (m_stop || tripped || now - job.held_since >= k_hold_ms) {
+        // Due at once: claimed again when its receiver has a place (or its fallback,
+        // or its probe, when its circuit says).
+        m_give_back.emplace_back(job.claimed.delivery.id, now);
+        m_sending.erase(job.claimed.delivery.id);
+        held.pop_front();
+        continue;
+      }
+      const auto in_flight = m_group_in_flight.find(group);
+      if (m_in_flight >= m_options.workers ||
+          (in_flight != m_group_in_flight.end() && in_flight->second >= m_options.per_receiver))
+        break;
+      ++m_group_in_flight[group];
+      ++m_dest_in_flight[job.destination];
+      ++m_in_flight;
+      m_queue.push_back(std::move(job));
+      held.pop_front();
+    }
+    it = held.empty() ? m_held.erase(it) : std::next(it);
+  }
+}
+
+void Outbox::release_given_back() {
+  std::vector<std::pair<std::string, std::int64_t>> due;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    due.swap(m_give_back);
+  }
+  try {
+    m_service.store().deliveries_release(due);
+  } catch (const std::exception&) {
+    // Due again when their leases end.
+  }
+}
+
 void Outbox::dispatch() {
   auto& store = m_service.store();
   std::int64_t next_prune = 0;
@@ -113,11 +164,19 @@ void Outbox::dispatch() {
     {
       std::unique_lock<std::mutex> lock(m_mutex);
       m_dispatch.wait_for(lock, std::chrono::milliseconds(renew_every),
-                          [&] { return m_stop || m_in_flight < m_options.workers; });
+                          [&] {
+                            return m_stop || m_in_flight < m_options.workers ||
+                                   !m_give_back.empty();
+                          });
       if (m_stop) break;
+      promote_held(store::now_ms());
       free = m_options.workers - std::min(m_options.workers, m_in_flight);
       for (const auto& [group, n] : m_group_in_flight) {
         if (n >= m_options.per_receiver) skip.push_back(group);
+      }
+      // A receiver with deliveries held takes none more until they are sent.
+      for (const auto& [group, held] : m_held) {
+        if (std::find(skip.begin(), skip.end(), group) == skip.end()) skip.push_back(group);
       }
       // A destination being probed takes nothing more until the probe says; nor does a
       // receiver whose circuit is open and that has no fallback: its deliveries stay due,
@@ -145,6 +204,8 @@ void Outbox::dispatch() {
         }
       }
     }
+    m_work.notify_all();
+    release_given_back();
     for (const auto& [group, until] : sweep) {
       const auto slash = group.find('/');
       try {
@@ -161,7 +222,11 @@ void Outbox::dispatch() {
     bool claim_failed = false;
     try {
       ++m_service.routing_counters().outbox_claims;
-      claimed = store.claim_deliveries(now, m_options.lease_ms, free, m_options.per_receiver, skip);
+      // Each free sender's share of the deliveries claimed ahead: as many more as
+      // claim_ahead is of per_receiver (none when it is 0).
+      const std::size_t per_receiver = m_options.per_receiver + m_options.claim_ahead;
+      const std::size_t limit = free * per_receiver / std::max<std::size_t>(m_options.per_receiver, 1);
+      claimed = store.claim_deliveries(now, m_options.lease_ms, limit, per_receiver, skip);
     } catch (const std::exception&) {
       claimed.clear();  // the store is unreachable or busy: the deliveries stay pending
       claim_failed = true;
@@ -225,16 +290,25 @@ void Outbox::dispatch() {
           }
           continue;
         }
-        if (m_group_in_flight[job.group] >= m_options.per_receiver ||
-            (tripped && m_dest_in_flight[job.destination] > 0)) {
+        // A destination being probed: one attempt at a time.
+        if (tripped && m_dest_in_flight[job.destination] > 0) {
           give_back.emplace_back(c.delivery.id, now);  // claimed again when a place frees
+          continue;
+        }
+        m_sending[c.delivery.id] = now + m_options.lease_ms;
+        job.claimed = std::move(c);
+        // No free place for it (its receiver's, or a sender): held, after those held
+        // before it (in order per receiver), for the next place its receiver has.
+        const auto held = m_held.find(job.group);
+        if (m_group_in_flight[job.group] >= m_options.per_receiver ||
+            m_in_flight >= m_options.workers || held != m_held.end()) {
+          job.held_since = now;
+          m_held[job.group].push_back(std::move(job));
           continue;
         }
         ++m_group_in_flight[job.group];
         ++m_dest_in_flight[job.destination];
         ++m_in_flight;
-        m_sending[c.delivery.id] = now + m_options.lease_ms;
-        job.claimed = std::move(c);
         m_queue.push_back(std::move(job));
       }
     }
@@ -261,6 +335,13 @@ void Outbox::dispatch() {
     m_waiting_until = 0;
     m_woken = false;
   }
+  // Stopping: what is held is given back, due at once for the instances that go on
+  // (what was queued is sent by the senders before they stop).
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    promote_held(store::now_ms());
+  }
+  release_given_back();
 }
 
 void Outbox::sender() {
@@ -287,8 +368,10 @@ void Outbox::sender() {
       if (--m_group_in_flight[job.group] == 0) m_group_in_flight.erase(job.group);
       if (--m_dest_in_flight[job.destination] == 0) m_dest_in_flight.erase(job.destination);
       --m_in_flight;
+      bool circuit_changed = false;  // tripped, or closed again: what may be claimed changed
       if (job.destination != "none" && !not_sent) {
         auto& b = m_breakers[job.destination];
+        const bool was_tripped = b.failures >= m_options.breaker_failures;
         if (!transport_failed) {
           b = Breaker{};
         } else if (++b.failures >= m_options.breaker_failures) {
@@ -297,10 +380,18 @@ void Outbox::sender() {
           b.open_until = store::now_ms() + open;
           ++b.trips;
         }
+        circuit_changed = was_tripped != (b.failures >= m_options.breaker_failures);
       }
-      m_woken = true;
+      // A held delivery takes the place (its receiver's next, this sender takes it).
+      // Then what the dispatcher could claim is as it was: not woken (each send that
+      // ended made a claim, which found nothing its receiver could take).
+      const std::size_t queued = m_queue.size();
+      promote_held(store::now_ms());
+      if (m_queue.size() == queued || circuit_changed || !m_give_back.empty()) {
+        m_woken = true;
+        m_dispatch.notify_one();
+      }
     }
-    m_dispatch.notify_one();
   }
 }
 

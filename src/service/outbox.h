@@ -14,6 +14,10 @@
 // destination that keeps failing opens its circuit breaker: its deliveries wait, without
 // an attempt counted, until one probe goes through. So a receiver that never answers
 // holds at most `per_receiver` senders, and every other tenant's pages go on.
+// A claim takes up to `claim_ahead` more of each receiver than it can send at once and
+// holds them (claimed, their leases renewed) for that receiver's next free place: a send
+// that ends takes the next without waiting for a claim. A held delivery not sent within
+// a second, or whose destination's circuit opened, is given back.
 // Several instances on one PostgreSQL claim with one UPDATE that re-checks each row it
 // locks: each delivery is sent by one of them at a time.
 
@@ -36,6 +40,7 @@ namespace racine::service {
 struct OutboxOptions {
   std::size_t workers = 16;                // sends in flight at once
   std::size_t per_receiver = 2;            // sends in flight to one receiver (tenant and party)
+  std::size_t claim_ahead = 4;  // more of a receiver claimed, held for its next free place
   std::size_t breaker_failures = 5;        // consecutive failures that open a destination's circuit
   std::int64_t breaker_open_ms = 30000;    // then no attempt for this long (doubling, to 5 min)
   std::int64_t poll_ms = 500;              // how often an idle dispatcher looks for due work
@@ -96,6 +101,7 @@ class Outbox {
     store::Claimed claimed;
     std::string group;        // "tenant/party"
     std::string destination;  // the receiver and destination_of: its circuit breaker
+    std::int64_t held_since = 0;  // when it was claimed ahead (held)
   };
 
   void dispatch();
@@ -105,6 +111,11 @@ class Outbox {
   void shape_request(const store::Claimed& c, notify::Webhook& w, std::string& refused,
                      bool& capture);
   void renew_leases(std::int64_t now);
+  // Under m_mutex: the held deliveries that can be sent now moved to the queue, those
+  // held too long or whose destination's circuit tripped moved to m_give_back.
+  void promote_held(std::int64_t now);
+  // The deliveries given back to the store (due at once).
+  void release_given_back();
 
   Service& m_service;
   OutboxOptions m_options;
@@ -115,6 +126,8 @@ class Outbox {
   bool m_woken = false;
   std::int64_t m_waiting_until = 0;  // when the dispatcher's wait ends (0: it is not waiting)
   std::deque<Job> m_queue;
+  std::map<std::string, std::deque<Job>> m_held;  // claimed ahead, by group
+  std::vector<std::pair<std::string, std::int64_t>> m_give_back;  // held, to give back
   std::size_t m_in_flight = 0;                           // jobs queued or being sent
   std::map<std::string, std::size_t> m_group_in_flight;  // by "tenant/party"
   std::map<std::string, std::size_t> m_dest_in_flight;   // by destination

@@ -21,6 +21,7 @@
 #include "notify/egress.h"
 #include "notify/send.h"
 #include "routing_support.h"
+#include "store/store.h"
 #include "support/keepalive_receiver.h"
 
 namespace racine::test {
@@ -103,6 +104,60 @@ TEST_P(AbuseTest, AReceiverThatNeverAnswersDelaysNoOtherTenantsPage) {
       "deliveries to a receiver that never answers\n",
       delay);
   // The hanging receiver holds --delivery-per-receiver (2) sends at once, no more.
+  std::ifstream in(arrivals);
+  std::size_t arrived = 0;
+  for (std::string line; std::getline(in, line);) ++arrived;
+  EXPECT_EQ(arrived, 2U);
+  s->kill_now();
+  std::filesystem::remove(arrivals);
+}
+
+// What the outbox claims ahead of a receiver's free places (--delivery-claim-ahead, 4) is
+// held a second at most: behind a receiver that never answers, it is given back, due
+// again, not kept leased for the attempt's timeout and sent long after it was claimed
+// (an escalation after the acknowledgement that cancelled it).
+TEST_P(AbuseTest, WhatIsClaimedAheadOfAReceiverThatNeverAnswersIsGivenBack) {
+  const std::string arrivals = std::filesystem::temp_directory_path() /
+                               ("racine-ahead-arrivals-" + std::to_string(getpid()) + GetParam());
+  std::filesystem::remove(arrivals);
+  Sink hanging({"--delay", "60", "--arrivals", arrivals});
+  auto s = start({"--delivery-timeout", "30s"});
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto acme = tenant(port, admin, "acme", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", hanging.url("/acme")}});
+  std::vector<json> storm;
+  for (int i = 0; i < 12; ++i)
+    storm.push_back(alert(fmt::format("s{}", i), "firing", k_application));
+  ASSERT_EQ(
+      http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second, payload(storm)).status,
+      200);
+  // The client's pages leased (claimed: due again only at the lease's end, a minute
+  // away), and those due now.
+  const auto leased_and_due = [&] {
+    const std::string soon = store::rfc3339_of_ms(store::now_ms() + 20000);
+    std::pair<std::size_t, std::size_t> n{0, 0};
+    for (const auto& e : json::parse(http(port, "GET", "/api/v1/tenants/acme/events", admin).body))
+      for (const auto& d : e["deliveries"])
+        if (d["party"] == "client" && d["kind"] == "firing" && d["state"] == "pending")
+          ++(d["next_attempt"].get<std::string>() > soon ? n.first : n.second);
+    return n;
+  };
+  // One claim: the two the receiver may have in flight, and four more held.
+  auto n = leased_and_due();
+  for (const auto deadline = Clock::now() + std::chrono::seconds(10);
+       n.first == 0 && Clock::now() < deadline; n = leased_and_due())
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(n, (std::pair<std::size_t, std::size_t>{6, 6}));
+  // A second later the four held are given back; the two in flight stay leased.
+  const auto held = Clock::now();
+  for (const auto deadline = held + std::chrono::seconds(8);
+       n.first > 2 && Clock::now() < deadline; n = leased_and_due())
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(n, (std::pair<std::size_t, std::size_t>{2, 10}));
+  EXPECT_GE(Clock::now() - held, std::chrono::milliseconds(900));
+  // Only the two in flight reached the receiver.
   std::ifstream in(arrivals);
   std::size_t arrived = 0;
   for (std::string line; std::getline(in, line);) ++arrived;

@@ -417,6 +417,49 @@ TEST_P(RoutingTest, AFailingReceiverIsRetriedThenDeadLetteredAndDelaysNoOther) {
   EXPECT_EQ(s->terminate(), 0);
 }
 
+// A receiver's backlog is claimed a few at a time, not one claim per delivery: each claim
+// takes --delivery-claim-ahead (4) more than the receiver may have in flight, and a send
+// that ends takes the next held one at once. Here one in flight: a claim per five.
+TEST_P(RoutingTest, AReceiversBacklogIsClaimedFiveAtATime) {
+  Sink sink;
+  auto s = start({"--delivery-per-receiver", "1"});
+  const auto port = s->port();
+  const std::string admin = s->admin_token();
+  const auto acme = tenant(port, admin, "acme", json::array());
+  receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
+           {{"type", "webhook"}, {"url", sink.url("/acme")}});
+  const auto claims = [&] {
+    const std::string metrics = http(port, "GET", "/metrics").body;
+    const std::string name = "\nracine_outbox_claims_total ";
+    const auto at = metrics.find(name);
+    EXPECT_NE(at, std::string::npos) << metrics;
+    return at == std::string::npos ? 0LL : std::stoll(metrics.substr(at + name.size()));
+  };
+  std::vector<json> storm;
+  for (int i = 0; i < 20; ++i)
+    storm.push_back(alert(fmt::format("s{}", i), "firing", k_application));
+  const long long before = claims();
+  const auto started = Clock::now();
+  ASSERT_EQ(
+      http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second, payload(storm)).status,
+      200);
+  const auto seen = sink.wait_for([](const auto& rs) { return rs.size() >= 20; });
+  const long long elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+  const long long claimed = claims() - before;
+  std::set<std::string> pages;
+  for (const auto& r : seen) pages.insert(r["body"]["alert"]["fingerprint"].get<std::string>());
+  EXPECT_EQ(seen.size(), 20U);
+  EXPECT_EQ(pages.size(), 20U);
+  // Four claims that take five, each followed by one that finds nothing more, and one
+  // after the last send (9 here), with one to spare and the idle dispatcher's looks, one
+  // per 500 ms. A claim per delivery (--delivery-claim-ahead 0) made 41.
+  EXPECT_LE(claimed, 10 + elapsed / 500) << "claims for 20 deliveries in " << elapsed << " ms";
+  std::printf("claim ahead: %lld claims for 20 deliveries to one receiver, in %lld ms\n", claimed,
+              elapsed);
+  EXPECT_EQ(s->terminate(), 0);
+}
+
 TEST_P(RoutingTest, NoAcknowledgedAlertIsLostWhenKilled) {
   Sink sink;
   auto s = start({"--delivery-lease", "2s"});
