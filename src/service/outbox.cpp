@@ -77,6 +77,24 @@ void Outbox::renew_leases(std::int64_t now) {
     for (const auto& id : renewed) {
       if (auto it = m_sending.find(id); it != m_sending.end()) it->second = until;
     }
+    // A held delivery whose lease was not renewed is no longer ours to send (cancelled,
+    // or sent by another instance after its lease lapsed): dropped.
+    const std::set<std::string> kept(renewed.begin(), renewed.end());
+    std::set<std::string> asked;
+    for (const auto& [id, lease] : held) asked.insert(id);
+    for (auto it = m_held.begin(); it != m_held.end();) {
+      auto& jobs = it->second;
+      for (auto j = jobs.begin(); j != jobs.end();) {
+        const auto& id = j->claimed.delivery.id;
+        if (asked.count(id) != 0U && kept.count(id) == 0U) {
+          m_sending.erase(id);
+          j = jobs.erase(j);
+        } else {
+          ++j;
+        }
+      }
+      it = jobs.empty() ? m_held.erase(it) : std::next(it);
+    }
   } catch (const std::exception&) {
     // The store is unreachable: the leases may run out, and a delivery be sent twice
     // (at least once); the next renewal tries again.
@@ -86,39 +104,73 @@ void Outbox::renew_leases(std::int64_t now) {
 namespace {
 // A delivery claimed ahead and not sent within this is given back: a receiver that
 // stopped answering holds its senders for the attempt's timeout, and what is held behind
-// them would otherwise go out seconds after it was claimed (an escalation after the
-// alert's acknowledgement cancelled it).
+// them would otherwise go out seconds after it was claimed.
 constexpr std::int64_t k_hold_ms = 1000;
 }  // namespace
 
-void Outbox::promote_held(std::int64_t now) {
+std::int64_t Outbox::due_again(const store::Claimed& c, const std::string& group,
+                               const std::string& destination, std::int64_t now) const {
+  // While its destination's circuit is open and there is no fallback: the circuit's end,
+  // as for one claimed then (another instance would try the failing destination at once).
+  const auto b = m_breakers.find(destination);
+  if (b != m_breakers.end() && b->second.failures >= m_options.breaker_failures &&
+      b->second.open_until > now && m_group_fallback.count(group) == 0)
+    return b->second.open_until;
+  // Else when it became due (created, or released from a hold): the claim wrote its
+  // lease over its due time, and "now" would put it behind its receiver's younger
+  // deliveries.
+  return std::min(now, std::max(c.delivery.created_ms, c.delivery.release_ms));
+}
+
+bool Outbox::promote_held(std::int64_t now, const std::string& preferred) {
+  // Given back: those held a second, those whose destination's circuit tripped, and all
+  // when stopping.
   for (auto it = m_held.begin(); it != m_held.end();) {
-    auto& [group, held] = *it;
-    while (!held.empty()) {
-      Job& job = held.front();
-      const auto b = m_breakers.find(job.destination);
+    auto& held = it->second;
+    for (auto j = held.begin(); j != held.end();) {
+      const auto b = m_breakers.find(j->destination);
       const bool tripped =
           b != m_breakers.end() && b->second.failures >= m_options.breaker_failures;
-      if (m_stop || tripped || now - job.held_since >= k_hold_ms) {
-        // Due at once: claimed again when its receiver has a place (or its fallback,
-        // or its probe, when its circuit says).
-        m_give_back.emplace_back(job.claimed.delivery.id, now);
-        m_sending.erase(job.claimed.delivery.id);
-        held.pop_front();
-        continue;
+      if (m_stop || tripped || now - j->held_since >= k_hold_ms) {
+        m_give_back.emplace_back(j->claimed.delivery.id,
+                                 due_again(j->claimed, j->group, j->destination, now));
+        m_sending.erase(j->claimed.delivery.id);
+        j = held.erase(j);
+      } else {
+        ++j;
       }
-      const auto in_flight = m_group_in_flight.find(group);
-      if (m_in_flight >= m_options.workers ||
-          (in_flight != m_group_in_flight.end() && in_flight->second >= m_options.per_receiver))
-        break;
-      ++m_group_in_flight[group];
-      ++m_dest_in_flight[job.destination];
-      ++m_in_flight;
-      m_queue.push_back(std::move(job));
-      held.pop_front();
     }
     it = held.empty() ? m_held.erase(it) : std::next(it);
   }
+  // Then each free sender takes a held delivery whose receiver has a place: `preferred`'s
+  // first (the receiver whose send just ended), then the oldest.
+  const auto has_place = [&](const std::string& group) {
+    const auto n = m_group_in_flight.find(group);
+    return n == m_group_in_flight.end() || n->second < m_options.per_receiver;
+  };
+  bool promoted = false;
+  while (m_in_flight < m_options.workers) {
+    auto pick = m_held.find(preferred);
+    if (pick == m_held.end() || !has_place(pick->first)) {
+      pick = m_held.end();
+      for (auto it = m_held.begin(); it != m_held.end(); ++it) {
+        if (has_place(it->first) &&
+            (pick == m_held.end() || it->second.front().claimed.delivery.created_ms <
+                                         pick->second.front().claimed.delivery.created_ms))
+          pick = it;
+      }
+    }
+    if (pick == m_held.end()) break;
+    Job job = std::move(pick->second.front());
+    pick->second.pop_front();
+    if (pick->second.empty()) m_held.erase(pick);
+    ++m_group_in_flight[job.group];
+    ++m_dest_in_flight[job.destination];
+    ++m_in_flight;
+    m_queue.push_back(std::move(job));
+    promoted = true;
+  }
+  return promoted;
 }
 
 void Outbox::release_given_back() {
@@ -156,20 +208,25 @@ void Outbox::dispatch() {
         // Tried again at the next period.
       }
     }
-    // What may be claimed: as many as free senders, none for receivers at their limit
-    // or destinations whose circuit is open.
+    // What may be claimed: as many as free senders (and some ahead, below), none for
+    // receivers at their limit or with deliveries held, or destinations whose circuit
+    // is open.
     std::size_t free = 0;
     std::vector<std::string> skip;
     std::vector<std::pair<std::string, std::int64_t>> sweep;  // group, circuit's end
+    bool promoted = false;
     {
       std::unique_lock<std::mutex> lock(m_mutex);
-      m_dispatch.wait_for(lock, std::chrono::milliseconds(renew_every),
-                          [&] {
-                            return m_stop || m_in_flight < m_options.workers ||
-                                   !m_give_back.empty();
-                          });
+      // Every sender busy: woken when one is free, or when the first held delivery's
+      // second is up (given back: another instance may have a place for it).
+      std::int64_t wait = renew_every;
+      for (const auto& [group, held] : m_held)
+        wait = std::min(wait, held.front().held_since + k_hold_ms - store::now_ms());
+      m_dispatch.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(wait, 1)), [&] {
+        return m_stop || m_in_flight < m_options.workers || !m_give_back.empty();
+      });
       if (m_stop) break;
-      promote_held(store::now_ms());
+      promoted = promote_held(store::now_ms());
       free = m_options.workers - std::min(m_options.workers, m_in_flight);
       for (const auto& [group, n] : m_group_in_flight) {
         if (n >= m_options.per_receiver) skip.push_back(group);
@@ -204,7 +261,7 @@ void Outbox::dispatch() {
         }
       }
     }
-    m_work.notify_all();
+    if (promoted) m_work.notify_all();
     release_given_back();
     for (const auto& [group, until] : sweep) {
       const auto slash = group.find('/');
@@ -222,10 +279,12 @@ void Outbox::dispatch() {
     bool claim_failed = false;
     try {
       ++m_service.routing_counters().outbox_claims;
-      // Each free sender's share of the deliveries claimed ahead: as many more as
-      // claim_ahead is of per_receiver (none when it is 0).
+      // Up to claim_ahead more of each receiver than it may send at once, to hold; in
+      // all, each free sender's share of them (as many more as claim_ahead is of
+      // per_receiver, rounded up; none when it is 0).
       const std::size_t per_receiver = m_options.per_receiver + m_options.claim_ahead;
-      const std::size_t limit = free * per_receiver / std::max<std::size_t>(m_options.per_receiver, 1);
+      const std::size_t pr = std::max<std::size_t>(m_options.per_receiver, 1);
+      const std::size_t limit = free + (free * m_options.claim_ahead + pr - 1) / pr;
       claimed = store.claim_deliveries(now, m_options.lease_ms, limit, per_receiver, skip);
     } catch (const std::exception&) {
       claimed.clear();  // the store is unreachable or busy: the deliveries stay pending
@@ -246,9 +305,22 @@ void Outbox::dispatch() {
     }
     std::vector<std::pair<std::string, std::int64_t>> give_back;
     std::vector<std::pair<std::string, std::string>> dead;  // id, why
+    // In the claim's order: every receiver's first before any receiver's second, the
+    // oldest first among each (the store gives them oldest first).
+    std::vector<std::pair<std::size_t, std::size_t>> order;  // rank in its receiver, index
+    {
+      std::map<std::string, std::size_t> nth;
+      for (std::size_t i = 0; i < claimed.size(); ++i)
+        order.emplace_back(nth[claimed[i].event.tenant + "/" + claimed[i].delivery.party]++, i);
+      std::stable_sort(order.begin(), order.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
+    const std::int64_t claimed_at = store::now_ms();
+    std::size_t queued = 0;
     {
       std::lock_guard<std::mutex> lock(m_mutex);
-      for (auto& c : claimed) {
+      for (const auto& [rank, index] : order) {
+        auto& c = claimed[index];
         // Claimed again here after its lease lapsed: its send is still in flight.
         if (m_sending.count(c.delivery.id) != 0U) continue;
         Job job;
@@ -291,28 +363,38 @@ void Outbox::dispatch() {
           continue;
         }
         // A destination being probed: one attempt at a time.
-        if (tripped && m_dest_in_flight[job.destination] > 0) {
-          give_back.emplace_back(c.delivery.id, now);  // claimed again when a place frees
-          continue;
-        }
-        m_sending[c.delivery.id] = now + m_options.lease_ms;
-        job.claimed = std::move(c);
-        // No free place for it (its receiver's, or a sender): held, after those held
-        // before it (in order per receiver), for the next place its receiver has.
+        const auto probes = m_dest_in_flight.find(job.destination);
+        const auto sending = m_group_in_flight.find(job.group);
+        const std::size_t in_flight = sending == m_group_in_flight.end() ? 0 : sending->second;
         const auto held = m_held.find(job.group);
-        if (m_group_in_flight[job.group] >= m_options.per_receiver ||
-            m_in_flight >= m_options.workers || held != m_held.end()) {
-          job.held_since = now;
+        const std::size_t holding = held == m_held.end() ? 0 : held->second.size();
+        const bool probing = tripped && probes != m_dest_in_flight.end() && probes->second > 0;
+        if (!probing && holding == 0 && in_flight < m_options.per_receiver &&
+            m_in_flight < m_options.workers) {
+          // A place and a sender: sent now.
+          m_sending[c.delivery.id] = now + m_options.lease_ms;
+          job.claimed = std::move(c);
+          ++m_group_in_flight[job.group];
+          ++m_dest_in_flight[job.destination];
+          ++m_in_flight;
+          m_queue.push_back(std::move(job));
+          ++queued;
+        } else if (!probing && !tripped && in_flight > 0 && holding < m_options.claim_ahead) {
+          // Its receiver is sending: held, after those held before it, for the next
+          // place its receiver has. Only behind its own receiver's sends, so that it
+          // never waits for (nor takes) a sender another receiver needs.
+          m_sending[c.delivery.id] = now + m_options.lease_ms;
+          job.claimed = std::move(c);
+          job.held_since = claimed_at;
           m_held[job.group].push_back(std::move(job));
-          continue;
+        } else {
+          // Claimed again when a place frees (as due as it was).
+          give_back.emplace_back(c.delivery.id,
+                                 due_again(c, job.group, job.destination, claimed_at));
         }
-        ++m_group_in_flight[job.group];
-        ++m_dest_in_flight[job.destination];
-        ++m_in_flight;
-        m_queue.push_back(std::move(job));
       }
     }
-    m_work.notify_all();
+    if (queued > 0) m_work.notify_all();
     try {
       store.deliveries_release(give_back);  // one commit for the claim's worth
     } catch (const std::exception&) {
@@ -335,8 +417,8 @@ void Outbox::dispatch() {
     m_waiting_until = 0;
     m_woken = false;
   }
-  // Stopping: what is held is given back, due at once for the instances that go on
-  // (what was queued is sent by the senders before they stop).
+  // Stopping: what is held is given back, due again for the instances that go on (what
+  // was queued is sent by the senders before they stop).
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     promote_held(store::now_ms());
@@ -351,14 +433,20 @@ void Outbox::sender() {
     {
       std::unique_lock<std::mutex> lock(m_mutex);
       m_work.wait(lock, [&] { return m_stop || !m_queue.empty(); });
-      if (m_queue.empty()) return;  // stopping; what was queued stays claimed until its lease ends
+      if (m_queue.empty()) return;  // stopping, and what was queued is sent
       job = std::move(m_queue.front());
       m_queue.pop_front();
     }
     bool transport_failed = false;
     bool not_sent = true;  // nothing reached the destination: its circuit learns nothing
     try {
-      send_one(job.claimed, connections, transport_failed, not_sent);
+      // Held, and of a kind that an acknowledgement or a resolution cancels (an
+      // escalation, a page's repeat, a page a maintenance window held): sent only if
+      // still pending (one read; another instance may have taken the acknowledgement).
+      const auto& d = job.claimed.delivery;
+      if (job.held_since == 0 || (d.kind != "escalation" && d.repeat_n == 0 && d.held.empty()) ||
+          m_service.store().delivery_pending(d.id))
+        send_one(job.claimed, connections, transport_failed, not_sent);
     } catch (const std::exception&) {
       // The outcome could not be recorded: the delivery is due again when its lease ends.
     }
@@ -385,9 +473,8 @@ void Outbox::sender() {
       // A held delivery takes the place (its receiver's next, this sender takes it).
       // Then what the dispatcher could claim is as it was: not woken (each send that
       // ended made a claim, which found nothing its receiver could take).
-      const std::size_t queued = m_queue.size();
-      promote_held(store::now_ms());
-      if (m_queue.size() == queued || circuit_changed || !m_give_back.empty()) {
+      const bool refilled = promote_held(store::now_ms(), job.group);
+      if (!refilled || circuit_changed || !m_give_back.empty()) {
         m_woken = true;
         m_dispatch.notify_one();
       }

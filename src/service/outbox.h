@@ -101,7 +101,7 @@ class Outbox {
     store::Claimed claimed;
     std::string group;        // "tenant/party"
     std::string destination;  // the receiver and destination_of: its circuit breaker
-    std::int64_t held_since = 0;  // when it was claimed ahead (held)
+    std::int64_t held_since = 0;  // when it was claimed ahead (held; 0: never held)
   };
 
   void dispatch();
@@ -111,9 +111,13 @@ class Outbox {
   void shape_request(const store::Claimed& c, notify::Webhook& w, std::string& refused,
                      bool& capture);
   void renew_leases(std::int64_t now);
-  // Under m_mutex: the held deliveries that can be sent now moved to the queue, those
-  // held too long or whose destination's circuit tripped moved to m_give_back.
-  void promote_held(std::int64_t now);
+  // Under m_mutex: the held deliveries that can be sent now moved to the queue
+  // (`preferred`'s first: the group whose send ended), those held a second or whose
+  // destination's circuit tripped moved to m_give_back. True when one was queued.
+  bool promote_held(std::int64_t now, const std::string& preferred = {});
+  // Under m_mutex: when a claimed delivery given back is due again.
+  std::int64_t due_again(const store::Claimed& c, const std::string& group,
+                         const std::string& destination, std::int64_t now) const;
   // The deliveries given back to the store (due at once).
   void release_given_back();
 

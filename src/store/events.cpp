@@ -783,6 +783,13 @@ void Store::deliveries_release(const std::vector<std::pair<std::string, std::int
   });
 }
 
+bool Store::delivery_pending(const std::string& id) {
+  return m_pool->run(false, [&](Connection& c) {
+    const auto rows = c.query("SELECT 1 FROM deliveries WHERE id = ? AND state = 'pending'", {id});
+    return !rows.empty();
+  });
+}
+
 std::size_t Store::prune_events(std::int64_t before_ms, std::size_t keep, std::size_t batch) {
   return m_pool->run(true, [&](Connection& c) {
     std::vector<std::string> victims;

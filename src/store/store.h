@@ -573,6 +573,8 @@ class Store {
   // Gives claimed deliveries back unsent, each due at its time (no attempt counted), in
   // one transaction (a claim's worth for a receiver whose circuit is open).
   void deliveries_release(const std::vector<std::pair<std::string, std::int64_t>>& due);
+  // Whether a delivery is still pending (not cancelled, sent or dead meanwhile).
+  bool delivery_pending(const std::string& id);
   // Deletes events older than `before_ms` (their creation) and, per tenant, all but the
   // newest `keep` events, with their deliveries, except events that still have a
   // pending delivery; at most `batch` events a call. Safe for every instance to run at
