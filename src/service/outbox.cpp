@@ -106,6 +106,13 @@ namespace {
 // stopped answering holds its senders for the attempt's timeout, and what is held behind
 // them would otherwise go out seconds after it was claimed.
 constexpr std::int64_t k_hold_ms = 1000;
+
+// Milliseconds of the steady clock (a held delivery's second, whatever the wall clock does).
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 }  // namespace
 
 std::int64_t Outbox::due_again(const store::Claimed& c, const std::string& group,
@@ -116,22 +123,27 @@ std::int64_t Outbox::due_again(const store::Claimed& c, const std::string& group
   if (b != m_breakers.end() && b->second.failures >= m_options.breaker_failures &&
       b->second.open_until > now && m_group_fallback.count(group) == 0)
     return b->second.open_until;
-  // Else when it became due (created, or released from a hold): the claim wrote its
-  // lease over its due time, and "now" would put it behind its receiver's younger
-  // deliveries.
-  return std::min(now, std::max(c.delivery.created_ms, c.delivery.release_ms));
+  // A page never tried was due when it was made, or released from a hold: that due time
+  // again, so that it keeps its place before its receiver's younger deliveries (the claim
+  // wrote its lease over it). Anything else (an escalation, a repeat, a retry): when it
+  // was claimed, just after it came due.
+  const auto& d = c.delivery;
+  if (d.attempts == 0 && d.repeat_n == 0 && d.kind != "escalation")
+    return std::min(now, std::max(d.created_ms, d.release_ms));
+  return std::min(now, d.due_ms);
 }
 
 bool Outbox::promote_held(std::int64_t now, const std::string& preferred) {
   // Given back: those held a second, those whose destination's circuit tripped, and all
   // when stopping.
+  const std::int64_t steady = steady_ms();
   for (auto it = m_held.begin(); it != m_held.end();) {
     auto& held = it->second;
     for (auto j = held.begin(); j != held.end();) {
       const auto b = m_breakers.find(j->destination);
       const bool tripped =
           b != m_breakers.end() && b->second.failures >= m_options.breaker_failures;
-      if (m_stop || tripped || now - j->held_since >= k_hold_ms) {
+      if (m_stop || tripped || steady - j->held_since >= k_hold_ms) {
         m_give_back.emplace_back(j->claimed.delivery.id,
                                  due_again(j->claimed, j->group, j->destination, now));
         m_sending.erase(j->claimed.delivery.id);
@@ -142,35 +154,29 @@ bool Outbox::promote_held(std::int64_t now, const std::string& preferred) {
     }
     it = held.empty() ? m_held.erase(it) : std::next(it);
   }
-  // Then each free sender takes a held delivery whose receiver has a place: `preferred`'s
-  // first (the receiver whose send just ended), then the oldest.
-  const auto has_place = [&](const std::string& group) {
-    const auto n = m_group_in_flight.find(group);
-    return n == m_group_in_flight.end() || n->second < m_options.per_receiver;
-  };
-  bool promoted = false;
-  while (m_in_flight < m_options.workers) {
-    auto pick = m_held.find(preferred);
-    if (pick == m_held.end() || !has_place(pick->first)) {
-      pick = m_held.end();
-      for (auto it = m_held.begin(); it != m_held.end(); ++it) {
-        if (has_place(it->first) &&
-            (pick == m_held.end() || it->second.front().claimed.delivery.created_ms <
-                                         pick->second.front().claimed.delivery.created_ms))
-          pick = it;
-      }
-    }
-    if (pick == m_held.end()) break;
-    Job job = std::move(pick->second.front());
-    pick->second.pop_front();
-    if (pick->second.empty()) m_held.erase(pick);
-    ++m_group_in_flight[job.group];
-    ++m_dest_in_flight[job.destination];
-    ++m_in_flight;
-    m_queue.push_back(std::move(job));
-    promoted = true;
-  }
-  return promoted;
+  // Then the place `preferred`'s send left takes its next held delivery. Only its own: a
+  // sender freed otherwise goes to the dispatcher's next claim, where another receiver's
+  // older first delivery comes before.
+  const auto pick = m_held.find(preferred);
+  if (pick == m_held.end() || m_in_flight >= m_options.workers) return false;
+  const auto n = m_group_in_flight.find(preferred);
+  if (n != m_group_in_flight.end() && n->second >= m_options.per_receiver) return false;
+  Job job = std::move(pick->second.front());
+  pick->second.pop_front();
+  if (pick->second.empty()) m_held.erase(pick);
+  ++m_group_in_flight[job.group];
+  ++m_dest_in_flight[job.destination];
+  ++m_in_flight;
+  m_queue.push_back(std::move(job));
+  return true;
+}
+
+std::int64_t Outbox::held_wait(std::int64_t wait) const {
+  // A receiver's held deliveries all come from one claim (one with some held takes none
+  // more): the first's second is the group's.
+  for (const auto& [group, held] : m_held)
+    wait = std::min(wait, held.front().held_since + k_hold_ms - steady_ms());
+  return std::max<std::int64_t>(wait, 1);
 }
 
 void Outbox::release_given_back() {
@@ -191,6 +197,11 @@ void Outbox::dispatch() {
   std::int64_t next_prune = 0;
   std::int64_t next_renewal = 0;
   std::int64_t next_statistics = 0;
+  // More receivers are ready than senders are free: claims take no more than the free
+  // senders (the rows ahead would be other receivers' first deliveries, given back at
+  // once: two writes each for nothing), until a claim finds fewer due than that.
+  bool lean = false;
+  std::size_t limit = 0;
   const std::int64_t renew_every = std::max<std::int64_t>(m_options.lease_ms / 3, 200);
   while (!m_stop) {
     const std::int64_t now = store::now_ms();
@@ -214,19 +225,15 @@ void Outbox::dispatch() {
     std::size_t free = 0;
     std::vector<std::string> skip;
     std::vector<std::pair<std::string, std::int64_t>> sweep;  // group, circuit's end
-    bool promoted = false;
     {
       std::unique_lock<std::mutex> lock(m_mutex);
       // Every sender busy: woken when one is free, or when the first held delivery's
       // second is up (given back: another instance may have a place for it).
-      std::int64_t wait = renew_every;
-      for (const auto& [group, held] : m_held)
-        wait = std::min(wait, held.front().held_since + k_hold_ms - store::now_ms());
-      m_dispatch.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(wait, 1)), [&] {
+      m_dispatch.wait_for(lock, std::chrono::milliseconds(held_wait(renew_every)), [&] {
         return m_stop || m_in_flight < m_options.workers || !m_give_back.empty();
       });
       if (m_stop) break;
-      promoted = promote_held(store::now_ms());
+      promote_held(store::now_ms());  // gives back what was held a second
       free = m_options.workers - std::min(m_options.workers, m_in_flight);
       for (const auto& [group, n] : m_group_in_flight) {
         if (n >= m_options.per_receiver) skip.push_back(group);
@@ -261,7 +268,6 @@ void Outbox::dispatch() {
         }
       }
     }
-    if (promoted) m_work.notify_all();
     release_given_back();
     for (const auto& [group, until] : sweep) {
       const auto slash = group.find('/');
@@ -281,10 +287,10 @@ void Outbox::dispatch() {
       ++m_service.routing_counters().outbox_claims;
       // Up to claim_ahead more of each receiver than it may send at once, to hold; in
       // all, each free sender's share of them (as many more as claim_ahead is of
-      // per_receiver, rounded up; none when it is 0).
+      // per_receiver, rounded up; none when it is 0, or lean).
       const std::size_t per_receiver = m_options.per_receiver + m_options.claim_ahead;
       const std::size_t pr = std::max<std::size_t>(m_options.per_receiver, 1);
-      const std::size_t limit = free + (free * m_options.claim_ahead + pr - 1) / pr;
+      limit = lean ? free : free + (free * m_options.claim_ahead + pr - 1) / pr;
       claimed = store.claim_deliveries(now, m_options.lease_ms, limit, per_receiver, skip);
     } catch (const std::exception&) {
       claimed.clear();  // the store is unreachable or busy: the deliveries stay pending
@@ -316,7 +322,9 @@ void Outbox::dispatch() {
                        [](const auto& a, const auto& b) { return a.first < b.first; });
     }
     const std::int64_t claimed_at = store::now_ms();
+    const std::int64_t held_at = steady_ms();
     std::size_t queued = 0;
+    std::size_t unplaced = 0;  // given back for want of a sender
     {
       std::lock_guard<std::mutex> lock(m_mutex);
       for (const auto& [rank, index] : order) {
@@ -379,22 +387,27 @@ void Outbox::dispatch() {
           ++m_in_flight;
           m_queue.push_back(std::move(job));
           ++queued;
-        } else if (!probing && !tripped && in_flight > 0 && holding < m_options.claim_ahead) {
-          // Its receiver is sending: held, after those held before it, for the next
-          // place its receiver has. Only behind its own receiver's sends, so that it
-          // never waits for (nor takes) a sender another receiver needs.
+        } else if (!probing && !tripped && in_flight >= m_options.per_receiver &&
+                   holding < m_options.claim_ahead) {
+          // Its receiver sends all it may: held, after those held before it, for the
+          // place its next send that ends leaves. Only there, so that it never waits for
+          // (nor takes) a sender another receiver needs.
           m_sending[c.delivery.id] = now + m_options.lease_ms;
           job.claimed = std::move(c);
-          job.held_since = claimed_at;
+          job.held = true;
+          job.held_since = held_at;
           m_held[job.group].push_back(std::move(job));
         } else {
-          // Claimed again when a place frees (as due as it was).
+          // Its receiver has a place but no sender is free, or enough is held: claimed
+          // again when a place frees (as due as it was).
           give_back.emplace_back(c.delivery.id,
                                  due_again(c, job.group, job.destination, claimed_at));
+          if (!probing && !tripped && in_flight < m_options.per_receiver) ++unplaced;
         }
       }
     }
     if (queued > 0) m_work.notify_all();
+    if (!claim_failed) lean = unplaced > 0 || (lean && claimed.size() >= limit);
     try {
       store.deliveries_release(give_back);  // one commit for the claim's worth
     } catch (const std::exception&) {
@@ -410,7 +423,7 @@ void Outbox::dispatch() {
     }
     if (!claimed.empty() && give_back.size() + dead.size() < claimed.size()) continue;
     std::unique_lock<std::mutex> lock(m_mutex);
-    const std::int64_t wait = std::min(m_options.poll_ms, renew_every);
+    const std::int64_t wait = held_wait(std::min(m_options.poll_ms, renew_every));
     m_waiting_until = store::now_ms() + wait;
     m_dispatch.wait_for(lock, std::chrono::milliseconds(wait),
                         [&] { return m_woken || m_stop.load(); });
@@ -444,9 +457,16 @@ void Outbox::sender() {
       // escalation, a page's repeat, a page a maintenance window held): sent only if
       // still pending (one read; another instance may have taken the acknowledgement).
       const auto& d = job.claimed.delivery;
-      if (job.held_since == 0 || (d.kind != "escalation" && d.repeat_n == 0 && d.held.empty()) ||
-          m_service.store().delivery_pending(d.id))
-        send_one(job.claimed, connections, transport_failed, not_sent);
+      bool pending = true;
+      if (job.held && (d.kind == "escalation" || d.repeat_n > 0 || !d.held.empty() ||
+                       job.claimed.event.status == "request")) {
+        try {
+          pending = m_service.store().delivery_pending(d.id);
+        } catch (const std::exception&) {
+          // Unknown: sent (at least once), rather than left until its lease ends.
+        }
+      }
+      if (pending) send_one(job.claimed, connections, transport_failed, not_sent);
     } catch (const std::exception&) {
       // The outcome could not be recorded: the delivery is due again when its lease ends.
     }

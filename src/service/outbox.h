@@ -9,15 +9,17 @@
 // than the maximum age; then it is dead-lettered.
 //
 // Fair (docs/routing.md, "The outbox"): one dispatcher claims due deliveries only when a
-// sender is free, each receiver's oldest before any receiver's second, at most
-// `per_receiver` of one receiver in flight; `workers` senders send concurrently. A
-// destination that keeps failing opens its circuit breaker: its deliveries wait, without
-// an attempt counted, until one probe goes through. So a receiver that never answers
-// holds at most `per_receiver` senders, and every other tenant's pages go on.
-// A claim takes up to `claim_ahead` more of each receiver than it can send at once and
-// holds them (claimed, their leases renewed) for that receiver's next free place: a send
-// that ends takes the next without waiting for a claim. A held delivery not sent within
-// a second, or whose destination's circuit opened, is given back.
+// sender is free (as many as are free, and some ahead, below), each receiver's oldest
+// before any receiver's second, at most `per_receiver` of one receiver in flight;
+// `workers` senders send concurrently. A destination that keeps failing opens its
+// circuit breaker: its deliveries wait, without an attempt counted, until one probe goes
+// through. So a receiver that never answers holds at most `per_receiver` senders, and
+// every other tenant's pages go on.
+// A claim also takes up to `claim_ahead` more of each receiver that gets a sender, and
+// holds them (claimed, their leases renewed) behind that receiver's sends: a send that
+// ends takes the next without waiting for a claim. A held delivery not sent within a
+// second, or whose destination's circuit opened, is given back; one that an
+// acknowledgement may have cancelled is read again before it is sent.
 // Several instances on one PostgreSQL claim with one UPDATE that re-checks each row it
 // locks: each delivery is sent by one of them at a time.
 
@@ -38,17 +40,17 @@
 namespace racine::service {
 
 struct OutboxOptions {
-  std::size_t workers = 16;                // sends in flight at once
-  std::size_t per_receiver = 2;            // sends in flight to one receiver (tenant and party)
-  std::size_t claim_ahead = 4;  // more of a receiver claimed, held for its next free place
-  std::size_t breaker_failures = 5;        // consecutive failures that open a destination's circuit
-  std::int64_t breaker_open_ms = 30000;    // then no attempt for this long (doubling, to 5 min)
-  std::int64_t poll_ms = 500;              // how often an idle dispatcher looks for due work
-  std::int64_t lease_ms = 60000;           // a claim's lifetime (renewed while sending)
-  std::int64_t timeout_ms = 10000;         // one attempt's
-  std::int64_t backoff_initial_ms = 1000;  // the first retry waits up to this
-  std::int64_t backoff_max_ms = 300000;    // no retry waits more (Retry-After aside)
-  std::int64_t max_age_ms = 86400000;      // then dead-lettered
+  std::size_t workers = 16;              // sends in flight at once
+  std::size_t per_receiver = 2;          // sends in flight to one receiver (tenant and party)
+  std::size_t claim_ahead = 4;           // more of a receiver claimed, held for its next free place
+  std::size_t breaker_failures = 5;      // consecutive failures that open a destination's circuit
+  std::int64_t breaker_open_ms = 30000;  // then no attempt for this long (doubling, to 5 min)
+  std::int64_t poll_ms = 500;            // how often an idle dispatcher looks for due work
+  std::int64_t lease_ms = 60000;         // a claim's lifetime (renewed while sending)
+  std::int64_t timeout_ms = 10000;       // one attempt's
+  std::int64_t backoff_initial_ms = 1000;            // the first retry waits up to this
+  std::int64_t backoff_max_ms = 300000;              // no retry waits more (Retry-After aside)
+  std::int64_t max_age_ms = 86400000;                // then dead-lettered
   std::string public_url = "http://127.0.0.1:8080";  // the base of ack links
   std::string smtp_relay;                            // smtp://host:port; "" : no email
   std::string smtp_from = "racine@localhost";
@@ -99,9 +101,10 @@ class Outbox {
   };
   struct Job {
     store::Claimed claimed;
-    std::string group;        // "tenant/party"
-    std::string destination;  // the receiver and destination_of: its circuit breaker
-    std::int64_t held_since = 0;  // when it was claimed ahead (held; 0: never held)
+    std::string group;            // "tenant/party"
+    std::string destination;      // the receiver and destination_of: its circuit breaker
+    bool held = false;            // claimed ahead, and held before it was queued
+    std::int64_t held_since = 0;  // then, when (the steady clock's milliseconds)
   };
 
   void dispatch();
@@ -111,10 +114,12 @@ class Outbox {
   void shape_request(const store::Claimed& c, notify::Webhook& w, std::string& refused,
                      bool& capture);
   void renew_leases(std::int64_t now);
-  // Under m_mutex: the held deliveries that can be sent now moved to the queue
-  // (`preferred`'s first: the group whose send ended), those held a second or whose
-  // destination's circuit tripped moved to m_give_back. True when one was queued.
+  // Under m_mutex: those held a second or whose destination's circuit tripped moved to
+  // m_give_back; then `preferred`'s next held delivery (the group whose send ended)
+  // queued in the place it left. True when one was queued.
   bool promote_held(std::int64_t now, const std::string& preferred = {});
+  // Under m_mutex: `wait` (ms), or less, until the first held delivery's second is up.
+  std::int64_t held_wait(std::int64_t wait) const;
   // Under m_mutex: when a claimed delivery given back is due again.
   std::int64_t due_again(const store::Claimed& c, const std::string& group,
                          const std::string& destination, std::int64_t now) const;
@@ -130,11 +135,11 @@ class Outbox {
   bool m_woken = false;
   std::int64_t m_waiting_until = 0;  // when the dispatcher's wait ends (0: it is not waiting)
   std::deque<Job> m_queue;
-  std::map<std::string, std::deque<Job>> m_held;  // claimed ahead, by group
+  std::map<std::string, std::deque<Job>> m_held;                  // claimed ahead, by group
   std::vector<std::pair<std::string, std::int64_t>> m_give_back;  // held, to give back
-  std::size_t m_in_flight = 0;                           // jobs queued or being sent
-  std::map<std::string, std::size_t> m_group_in_flight;  // by "tenant/party"
-  std::map<std::string, std::size_t> m_dest_in_flight;   // by destination
+  std::size_t m_in_flight = 0;                                    // jobs queued or being sent
+  std::map<std::string, std::size_t> m_group_in_flight;           // by "tenant/party"
+  std::map<std::string, std::size_t> m_dest_in_flight;            // by destination
   std::map<std::string, std::string> m_group_destination;
   std::set<std::string> m_group_fallback;               // groups whose receiver has a fallback
   std::map<std::string, std::int64_t> m_circuit_swept;  // by group: when last looked at

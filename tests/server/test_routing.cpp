@@ -468,15 +468,16 @@ TEST_P(RoutingTest, AHeldEscalationThatAnAcknowledgementCancelledIsNotSent) {
   const std::string arrivals = std::filesystem::temp_directory_path() /
                                ("racine-held-arrivals-" + std::to_string(getpid()) + GetParam());
   std::filesystem::remove(arrivals);
-  Sink sink({"--delay", "0.5", "--arrivals", arrivals});
+  Sink sink({"--delay", "0.7", "--arrivals", arrivals});
   auto s = start({"--delivery-per-receiver", "1"});
   const auto port = s->port();
   const std::string admin = s->admin_token();
   const auto acme = tenant(port, admin, "acme", json::array(), "1s");
   receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
            {{"type", "webhook"}, {"url", sink.url("/acme")}});
-  // Two application alerts: the client is R (paged now, half a second each) and A (the
-  // escalations, due a second later, claimed together: one sent, the other held).
+  // Two application alerts: the client is R (paged now, 0.7 s each) and A (the
+  // escalations, due a second later, claimed together: one sent, the other held; the
+  // acknowledgement has the 0.7 s of the first's send, under the second it may be held).
   const auto r = http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
                       payload({alert("e1", "firing", k_application),
                                alert("e2", "firing", k_application)}));
