@@ -197,11 +197,6 @@ void Outbox::dispatch() {
   std::int64_t next_prune = 0;
   std::int64_t next_renewal = 0;
   std::int64_t next_statistics = 0;
-  // More receivers are ready than senders are free: claims take no more than the free
-  // senders (the rows ahead would be other receivers' first deliveries, given back at
-  // once: two writes each for nothing), until a claim finds fewer due than that.
-  bool lean = false;
-  std::size_t limit = 0;
   const std::int64_t renew_every = std::max<std::int64_t>(m_options.lease_ms / 3, 200);
   while (!m_stop) {
     const std::int64_t now = store::now_ms();
@@ -287,10 +282,13 @@ void Outbox::dispatch() {
       ++m_service.routing_counters().outbox_claims;
       // Up to claim_ahead more of each receiver than it may send at once, to hold; in
       // all, each free sender's share of them (as many more as claim_ahead is of
-      // per_receiver, rounded up; none when it is 0, or lean).
+      // per_receiver, rounded up; none when it is 0). When more receivers are ready than
+      // senders are free, those rows are other receivers' first deliveries, given back
+      // in the claim's release. Claims that took none ahead then fell behind a storm
+      // (docs/performance.md, issue 32, ninth round).
       const std::size_t per_receiver = m_options.per_receiver + m_options.claim_ahead;
       const std::size_t pr = std::max<std::size_t>(m_options.per_receiver, 1);
-      limit = lean ? free : free + (free * m_options.claim_ahead + pr - 1) / pr;
+      const std::size_t limit = free + (free * m_options.claim_ahead + pr - 1) / pr;
       claimed = store.claim_deliveries(now, m_options.lease_ms, limit, per_receiver, skip);
     } catch (const std::exception&) {
       claimed.clear();  // the store is unreachable or busy: the deliveries stay pending
@@ -324,7 +322,6 @@ void Outbox::dispatch() {
     const std::int64_t claimed_at = store::now_ms();
     const std::int64_t held_at = steady_ms();
     std::size_t queued = 0;
-    std::size_t unplaced = 0;  // given back for want of a sender
     {
       std::lock_guard<std::mutex> lock(m_mutex);
       for (const auto& [rank, index] : order) {
@@ -402,12 +399,10 @@ void Outbox::dispatch() {
           // again when a place frees (as due as it was).
           give_back.emplace_back(c.delivery.id,
                                  due_again(c, job.group, job.destination, claimed_at));
-          if (!probing && !tripped && in_flight < m_options.per_receiver) ++unplaced;
         }
       }
     }
     if (queued > 0) m_work.notify_all();
-    if (!claim_failed) lean = unplaced > 0 || (lean && claimed.size() >= limit);
     try {
       store.deliveries_release(give_back);  // one commit for the claim's worth
     } catch (const std::exception&) {
