@@ -454,8 +454,7 @@ TEST_P(RoutingTest, AReceiversBacklogIsClaimedFiveAtATime) {
   // Four claims that take five, each followed by one that finds nothing more, and one
   // after the last send (9 here), with one to spare and the idle dispatcher's looks, one
   // per 500 ms. A claim per delivery (--delivery-claim-ahead 0) made 41.
-  EXPECT_LE(claimed, 10 + elapsed / 500 + 1)
-      << "claims for 20 deliveries in " << elapsed << " ms";
+  EXPECT_LE(claimed, 10 + elapsed / 500 + 1) << "claims for 20 deliveries in " << elapsed << " ms";
   std::printf("claim ahead: %lld claims for 20 deliveries to one receiver, in %lld ms\n", claimed,
               elapsed);
   EXPECT_EQ(s->terminate(), 0);
@@ -478,9 +477,9 @@ TEST_P(RoutingTest, AHeldEscalationThatAnAcknowledgementCancelledIsNotSent) {
   // Two application alerts: the client is R (paged now, 0.7 s each) and A (the
   // escalations, due a second later, claimed together: one sent, the other held; the
   // acknowledgement has the 0.7 s of the first's send, under the second it may be held).
-  const auto r = http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
-                      payload({alert("e1", "firing", k_application),
-                               alert("e2", "firing", k_application)}));
+  const auto r =
+      http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
+           payload({alert("e1", "firing", k_application), alert("e2", "firing", k_application)}));
   ASSERT_EQ(r.status, 200) << r.body;
   const auto keys = [&] {
     std::vector<std::string> out;
@@ -514,17 +513,17 @@ TEST_P(RoutingTest, AHeldEscalationThatAnAcknowledgementCancelledIsNotSent) {
     }
   }
   ASSERT_FALSE(escalated.empty()) << "the third arrival is not an escalation: " << arrived[2];
-  ASSERT_EQ(http(port, "POST", "/api/v1/tenants/acme/events/" + held_event + "/ack", acme.first)
-                .status,
-            200);
+  ASSERT_EQ(
+      http(port, "POST", "/api/v1/tenants/acme/events/" + held_event + "/ack", acme.first).status,
+      200);
   // The first escalation answered; the held one, promoted then, read again and dropped.
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(keys().size(), 3U);
   EXPECT_EQ(delivered(sink.requests()),
             (std::multiset<std::string>{"/acme firing R e1", "/acme firing R e2",
                                         "/acme escalation A " + escalated}));
-  const auto event = json::parse(
-      http(port, "GET", "/api/v1/tenants/acme/events/" + held_event, acme.first).body);
+  const auto event =
+      json::parse(http(port, "GET", "/api/v1/tenants/acme/events/" + held_event, acme.first).body);
   for (const auto& d : event["deliveries"])
     if (d["id"] == held_escalation) {
       EXPECT_EQ(d["state"], "cancelled");
