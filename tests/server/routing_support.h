@@ -102,6 +102,43 @@ class Sink {
   int m_port = 0;
 };
 
+// Where a Sink given `--arrivals` notes each request's Idempotency-Key as it arrives
+// (before its answer); removed when done.
+class Arrivals {
+ public:
+  explicit Arrivals(const std::string& tag)
+      : m_path((std::filesystem::temp_directory_path() /
+                ("racine-arrivals-" + tag + "-" + std::to_string(getpid())))
+                   .string()) {
+    std::filesystem::remove(m_path);
+  }
+  ~Arrivals() { std::filesystem::remove(m_path); }
+  Arrivals(const Arrivals&) = delete;
+  Arrivals& operator=(const Arrivals&) = delete;
+
+  [[nodiscard]] const std::string& path() const { return m_path; }
+  // The keys of the requests that arrived so far, in order.
+  [[nodiscard]] std::vector<std::string> keys() const {
+    std::vector<std::string> out;
+    std::ifstream in(m_path);
+    for (std::string line; std::getline(in, line);)
+      out.push_back(json::parse(line)["idempotency_key"].get<std::string>());
+    return out;
+  }
+
+ private:
+  std::string m_path;
+};
+
+// A counter of the server's /metrics ("racine_outbox_claims_total"); 0, failing the
+// test, when it is missing.
+inline long long metric(std::uint16_t port, const std::string& name) {
+  const std::string metrics = http(port, "GET", "/metrics").body;
+  const auto at = metrics.find("\n" + name + " ");
+  EXPECT_NE(at, std::string::npos) << name << " in " << metrics;
+  return at == std::string::npos ? 0LL : std::stoll(metrics.substr(at + name.size() + 2));
+}
+
 // The successful requests as "PATH KIND ROLE FINGERPRINT", sorted (duplicates of one
 // Idempotency-Key counted once, as a receiver deduplicates).
 inline std::multiset<std::string> delivered(const std::vector<json>& requests) {

@@ -331,13 +331,7 @@ TEST_P(ReceiverTypesTest, HeldPagesDoNotWakeTheOutbox) {
            json{{"ends", store::rfc3339_of_ms(store::now_ms() + 3600000)}, {"reason", "upgrade"}}
                .dump());
   ASSERT_EQ(r.status, 201) << r.body;
-  const auto claims = [&] {
-    const std::string metrics = http(port, "GET", "/metrics").body;
-    const std::string name = "\nracine_outbox_claims_total ";
-    const auto at = metrics.find(name);
-    EXPECT_NE(at, std::string::npos) << metrics;
-    return at == std::string::npos ? 0LL : std::stoll(metrics.substr(at + name.size()));
-  };
+  const auto claims = [&] { return metric(port, "racine_outbox_claims_total"); };
   const auto started = std::chrono::steady_clock::now();
   const long long before = claims();
   for (int i = 0; i < 40; ++i) {

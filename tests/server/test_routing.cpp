@@ -428,13 +428,7 @@ TEST_P(RoutingTest, AReceiversBacklogIsClaimedFiveAtATime) {
   const auto acme = tenant(port, admin, "acme", json::array());
   receiver(port, admin, "/api/v1/tenants/acme/receivers/client",
            {{"type", "webhook"}, {"url", sink.url("/acme")}});
-  const auto claims = [&] {
-    const std::string metrics = http(port, "GET", "/metrics").body;
-    const std::string name = "\nracine_outbox_claims_total ";
-    const auto at = metrics.find(name);
-    EXPECT_NE(at, std::string::npos) << metrics;
-    return at == std::string::npos ? 0LL : std::stoll(metrics.substr(at + name.size()));
-  };
+  const auto claims = [&] { return metric(port, "racine_outbox_claims_total"); };
   std::vector<json> storm;
   for (int i = 0; i < 20; ++i)
     storm.push_back(alert(fmt::format("s{}", i), "firing", k_application));
@@ -464,10 +458,8 @@ TEST_P(RoutingTest, AReceiversBacklogIsClaimedFiveAtATime) {
 // delivery of a kind an acknowledgement or a resolution cancels, the sender reads it
 // again (the acknowledgement may have come to another instance).
 TEST_P(RoutingTest, AHeldEscalationThatAnAcknowledgementCancelledIsNotSent) {
-  const std::string arrivals = std::filesystem::temp_directory_path() /
-                               ("racine-held-arrivals-" + std::to_string(getpid()) + GetParam());
-  std::filesystem::remove(arrivals);
-  Sink sink({"--delay", "0.7", "--arrivals", arrivals});
+  const Arrivals arrivals(std::string("held-") + GetParam());
+  Sink sink({"--delay", "0.7", "--arrivals", arrivals.path()});
   auto s = start({"--delivery-per-receiver", "1"});
   const auto port = s->port();
   const std::string admin = s->admin_token();
@@ -481,13 +473,7 @@ TEST_P(RoutingTest, AHeldEscalationThatAnAcknowledgementCancelledIsNotSent) {
       http(port, "POST", "/api/v1/tenants/acme/alertmanager", acme.second,
            payload({alert("e1", "firing", k_application), alert("e2", "firing", k_application)}));
   ASSERT_EQ(r.status, 200) << r.body;
-  const auto keys = [&] {
-    std::vector<std::string> out;
-    std::ifstream in(arrivals);
-    for (std::string line; std::getline(in, line);)
-      out.push_back(json::parse(line)["idempotency_key"].get<std::string>());
-    return out;
-  };
+  const auto keys = [&] { return arrivals.keys(); };
   for (const auto deadline = Clock::now() + std::chrono::seconds(15);
        keys().size() < 3 && Clock::now() < deadline;)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -529,7 +515,6 @@ TEST_P(RoutingTest, AHeldEscalationThatAnAcknowledgementCancelledIsNotSent) {
       EXPECT_EQ(d["state"], "cancelled");
     }
   EXPECT_EQ(s->terminate(), 0);
-  std::filesystem::remove(arrivals);
 }
 
 TEST_P(RoutingTest, NoAcknowledgedAlertIsLostWhenKilled) {
