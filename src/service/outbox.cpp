@@ -161,14 +161,17 @@ bool Outbox::promote_held(std::int64_t now, const std::string& preferred) {
   if (pick == m_held.end() || m_in_flight >= m_options.workers) return false;
   const auto n = m_group_in_flight.find(preferred);
   if (n != m_group_in_flight.end() && n->second >= m_options.per_receiver) return false;
-  Job job = std::move(pick->second.front());
+  enqueue(std::move(pick->second.front()));
   pick->second.pop_front();
   if (pick->second.empty()) m_held.erase(pick);
+  return true;
+}
+
+void Outbox::enqueue(Job job) {
   ++m_group_in_flight[job.group];
   ++m_dest_in_flight[job.destination];
   ++m_in_flight;
   m_queue.push_back(std::move(job));
-  return true;
 }
 
 std::int64_t Outbox::held_wait(std::int64_t wait) const {
@@ -379,10 +382,7 @@ void Outbox::dispatch() {
           // A place and a sender: sent now.
           m_sending[c.delivery.id] = now + m_options.lease_ms;
           job.claimed = std::move(c);
-          ++m_group_in_flight[job.group];
-          ++m_dest_in_flight[job.destination];
-          ++m_in_flight;
-          m_queue.push_back(std::move(job));
+          enqueue(std::move(job));
           ++queued;
         } else if (!probing && !tripped && in_flight >= m_options.per_receiver &&
                    holding < m_options.claim_ahead) {
@@ -448,15 +448,12 @@ void Outbox::sender() {
     bool transport_failed = false;
     bool not_sent = true;  // nothing reached the destination: its circuit learns nothing
     try {
-      // Held, and of a kind that an acknowledgement or a resolution cancels (an
-      // escalation, a page's repeat, a page a maintenance window held): sent only if
-      // still pending (one read; another instance may have taken the acknowledgement).
-      const auto& d = job.claimed.delivery;
+      // Held, and of a kind that may have been cancelled meanwhile: sent only if still
+      // pending (one read; another instance may have taken the acknowledgement).
       bool pending = true;
-      if (job.held && (d.kind == "escalation" || d.repeat_n > 0 || !d.held.empty() ||
-                       job.claimed.event.status == "request")) {
+      if (job.held && store::Store::cancellable(job.claimed)) {
         try {
-          pending = m_service.store().delivery_pending(d.id);
+          pending = m_service.store().delivery_pending(job.claimed.delivery.id);
         } catch (const std::exception&) {
           // Unknown: sent (at least once), rather than left until its lease ends.
         }

@@ -118,6 +118,9 @@ class Outbox {
   // m_give_back; then `preferred`'s next held delivery (the group whose send ended)
   // queued in the place it left. True when one was queued.
   bool promote_held(std::int64_t now, const std::string& preferred = {});
+  // Under m_mutex: `job` queued for a sender, counted in flight (its receiver's, its
+  // destination's, all).
+  void enqueue(Job job);
   // Under m_mutex: `wait` (ms), or less, until the first held delivery's second is up.
   std::int64_t held_wait(std::int64_t wait) const;
   // Under m_mutex: when a claimed delivery given back is due again.

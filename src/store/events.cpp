@@ -783,6 +783,12 @@ void Store::deliveries_release(const std::vector<std::pair<std::string, std::int
   });
 }
 
+bool Store::cancellable(const Claimed& c) {
+  // What cancel_escalations, cancel_held and cancel_version_notices cancel.
+  const auto& d = c.delivery;
+  return d.kind == "escalation" || d.repeat_n > 0 || !d.held.empty() || c.event.status == "request";
+}
+
 bool Store::delivery_pending(const std::string& id) {
   return m_pool->run(false, [&](Connection& c) {
     const auto rows = c.query("SELECT 1 FROM deliveries WHERE id = ? AND state = 'pending'", {id});

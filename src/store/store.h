@@ -575,6 +575,11 @@ class Store {
   void deliveries_release(const std::vector<std::pair<std::string, std::int64_t>>& due);
   // Whether a delivery is still pending (not cancelled, sent or dead meanwhile).
   bool delivery_pending(const std::string& id);
+  // Whether something may cancel `c` while it is pending (an acknowledgement or a
+  // resolution its escalation and repeats, a resolution a page held by a maintenance
+  // window or working hours, a new version its notice): read again
+  // (delivery_pending) before a send that did not follow its claim at once.
+  static bool cancellable(const Claimed& c);
   // Deletes events older than `before_ms` (their creation) and, per tenant, all but the
   // newest `keep` events, with their deliveries, except events that still have a
   // pending delivery; at most `batch` events a call. Safe for every instance to run at
